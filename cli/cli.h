@@ -1,0 +1,61 @@
+/* cli.h: the command-line frame shared by every command file (cli/cmd-*.c).
+ * Only cli/ prints for the user: errors as one line "Error: <msg>" on stderr. */
+#pragma once
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "lib/error.h"
+#include "lib/paths.h"
+
+struct pm_cli {
+	const char *root_opt;       /* --root */
+	const char *runroot_opt;    /* --runroot */
+	const char *storage_driver; /* --storage-driver */
+	struct pm_paths paths;      /* resolved before the command runs */
+	const char *cmdpath;        /* "pm image ls": for help and error hints */
+};
+
+enum {
+	PM_CMD_USERNS = 1 << 0, /* join (or create) the rootless user namespace first */
+	PM_CMD_HIDDEN = 1 << 1, /* not listed in help */
+};
+
+struct pm_command {
+	const char *name;
+	int (*run)(struct pm_cli *cli, int argc, char **argv); /* returns the exit status */
+	unsigned flags;
+	const char *summary;
+	const struct pm_command *subcommands; /* NULL-name terminated, or NULL */
+};
+
+/* The top-level table (cli/commands.c). */
+extern const struct pm_command pm_commands[];
+
+/* Print "Error: <msg>" and return its exit status (125/126/127). Frees nothing. */
+int pm_cli_error(const pm_error *err);
+/* Print "Error: <formatted>" and return 125. */
+int pm_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* getopt_long wrapper: resets getopt state, handles unknown flags and missing arguments
+ * the podman way ("Error: unknown flag: --x\nSee 'pm run --help'") and --help/-h.
+ * Call in a loop like getopt_long; returns the option, -1 at the end, or
+ * PM_OPT_EXIT with *ret_status set (0 after --help, 125 on a bad flag).
+ * usage: the full help text printed for --help. */
+#define PM_OPT_EXIT (-1000)
+struct pm_opt_state {
+	bool started;
+	int status;
+};
+int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts, const char *usage);
+
+/* Print a command's usage (for --help). */
+void pm_cli_usage(struct pm_cli *cli, const char *usage);
+
+/* Require between min and max positional args (max < 0: unlimited); prints podman-like
+ * errors ("Error: "pm tag" requires at least 2 arguments") and returns false. */
+bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max);
+
+/* Join the rootless user namespace (no-op when real root or already inside). */
+int pm_cli_enter_userns(struct pm_cli *cli, pm_error **err);

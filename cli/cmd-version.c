@@ -1,0 +1,58 @@
+/* cmd-version.c: `pm version [--format]`, podman's shape (Client section). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "lib/json.h"
+
+static const char usage[] =
+	"Display the pm version information\n"
+	"\n"
+	"Usage:\n"
+	"  pm version [options]\n"
+	"\n"
+	"Options:\n"
+	"  -f, --format string   Change the output format to JSON or a Go template\n";
+
+int cmd_version(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 0 },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pm_opt_state st = { 0 };
+	const char *format = NULL;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		if (c == 'f')
+			format = optarg;
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+
+	struct utsname u;
+	uname(&u);
+	_cleanup_json_ json_t *client = json_pack(
+		"{s:s, s:s, s:s, s:s, s:I, s:s}", "APIVersion", PM_VERSION, "Version", PM_VERSION,
+		"GoVersion", "none (C)", "GitCommit", "", "Built", (json_int_t)0, "OsArch",
+		"linux/amd64");
+	if (strcmp(u.machine, "x86_64") != 0)
+		json_object_set_new(client, "OsArch", json_sprintf("linux/%s", u.machine));
+	_cleanup_json_ json_t *doc = json_pack("{s:O}", "Client", client);
+
+	if (format)
+		return pm_output_format_one(format, doc);
+
+	printf("Version:      %s\n", PM_VERSION);
+	printf("API Version:  %s\n", PM_VERSION);
+	printf("Go Version:   none (C)\n");
+	printf("Built:        %s\n", "-");
+	printf("OS/Arch:      %s\n", json_string_value(json_object_get(client, "OsArch")));
+	return 0;
+}

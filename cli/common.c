@@ -1,0 +1,101 @@
+/* common.c: helpers shared by the command files: error printing, flag parsing the podman
+ * way, argument count checks. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "rootless/userns.h"
+
+int pm_cli_error(const pm_error *err)
+{
+	fprintf(stderr, "Error: %s\n", err && err->msg ? err->msg : "unknown error");
+	return pm_error_exit_status(err);
+}
+
+int pm_cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("Error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return PM_EXIT_ERROR;
+}
+
+void pm_cli_usage(struct pm_cli *cli, const char *usage)
+{
+	fputs(usage, stdout);
+	if (usage[0] && usage[strlen(usage) - 1] != '\n')
+		fputc('\n', stdout);
+}
+
+int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts, const char *usage)
+{
+	if (!st->started) {
+		optind = 0; /* full re-initialisation of GNU getopt */
+		opterr = 0;
+		st->started = true;
+	}
+	/* A leading ':' makes getopt report a missing argument as ':' */
+	char sopts[128];
+	snprintf(sopts, sizeof(sopts), "%s%s%sh", shortopts[0] == '+' ? "+" : "", ":",
+		 shortopts[0] == '+' ? shortopts + 1 : shortopts);
+	int longindex = -1;
+	int c = getopt_long(argc, argv, sopts, longopts, &longindex);
+	if (c == 'h') {
+		pm_cli_usage(cli, usage);
+		st->status = 0;
+		return PM_OPT_EXIT;
+	}
+	if (c == 0 && longindex >= 0 && strcmp(longopts[longindex].name, "help") == 0) {
+		pm_cli_usage(cli, usage);
+		st->status = 0;
+		return PM_OPT_EXIT;
+	}
+	if (c == '?' || c == ':') {
+		const char *bad = argv[optind - 1];
+		char shortbuf[3] = { '-', (char)optopt, 0 };
+		if (optopt && (!bad || bad[0] != '-' || bad[1] == '-' || strlen(bad) > 2))
+			bad = optopt ? shortbuf : bad;
+		if (c == ':')
+			fprintf(stderr, "Error: flag needs an argument: %s\n", bad);
+		else if (bad && bad[0] == '-' && bad[1] == '-')
+			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", strtok(strdupa(bad), "="),
+				cli->cmdpath);
+		else
+			fprintf(stderr, "Error: unknown shorthand flag: '%c' in %s\nSee '%s --help'\n",
+				optopt ? optopt : '?', bad, cli->cmdpath);
+		st->status = PM_EXIT_ERROR;
+		return PM_OPT_EXIT;
+	}
+	return c;
+}
+
+bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max)
+{
+	if (nargs < min) {
+		if (min == 1 && max == 1)
+			fprintf(stderr, "Error: %s requires exactly 1 argument\n", cli->cmdpath);
+		else
+			fprintf(stderr, "Error: \"%s\" requires at least %d argument%s\n", cli->cmdpath, min,
+				min == 1 ? "" : "s");
+		return false;
+	}
+	if (max >= 0 && nargs > max) {
+		if (max == 0)
+			fprintf(stderr, "Error: %s takes no arguments\n", cli->cmdpath);
+		else
+			fprintf(stderr, "Error: \"%s\" accepts at most %d argument%s\n", cli->cmdpath, max,
+				max == 1 ? "" : "s");
+		return false;
+	}
+	return true;
+}
+
+int pm_cli_enter_userns(struct pm_cli *cli, pm_error **err)
+{
+	return pm_rootless_enter(&cli->paths, err);
+}

@@ -1,0 +1,172 @@
+/* main.c: pm's entry point. Owns global options (--log-level, --root, --runroot,
+ * --storage-driver, --help, --version) and dispatch to the command table. Each command
+ * lives in its own cli/cmd-*.c file. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/log.h"
+
+static void print_commands(FILE *f, const char *cmdpath, const struct pm_command *table)
+{
+	fprintf(f, "Available Commands:\n");
+	for (const struct pm_command *c = table; c->name; c++)
+		if (!(c->flags & PM_CMD_HIDDEN))
+			fprintf(f, "  %-12s %s\n", c->name, c->summary ? c->summary : "");
+	fprintf(f, "\nRun '%s COMMAND --help' for more information on a command.\n", cmdpath);
+}
+
+static void print_main_help(FILE *f)
+{
+	fprintf(f,
+		"Manage pods, containers and images, rootless and daemonless\n"
+		"\n"
+		"Usage:\n"
+		"  pm [options] [command]\n"
+		"\n");
+	print_commands(f, "pm", pm_commands);
+	fprintf(f, "\nOptions:\n"
+		   "  -h, --help                     help for pm\n"
+		   "      --log-level string         Log messages above specified level (trace, "
+		   "debug, info, warn, error) (default \"warn\")\n"
+		   "      --root string              Path to the root directory in which data, "
+		   "including images, is stored\n"
+		   "      --runroot string           Path to the 'run directory' where all state "
+		   "information is stored\n"
+		   "      --storage-driver string    Select which storage driver is used to manage "
+		   "storage of images and containers (overlay, vfs)\n"
+		   "  -v, --version                  Version of pm\n");
+}
+
+static const struct pm_command *find_command(const struct pm_command *table, const char *name)
+{
+	for (const struct pm_command *c = table; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static int dispatch(struct pm_cli *cli, const struct pm_command *table, const char *parent,
+		    int argc, char **argv)
+{
+	const struct pm_command *c = find_command(table, argv[0]);
+	if (!c) {
+		fprintf(stderr, "Error: unrecognized command `%s %s`\nTry '%s --help' for more information\n",
+			parent, argv[0], parent);
+		return PM_EXIT_ERROR;
+	}
+	_cleanup_free_ char *path = NULL;
+	if (asprintf(&path, "%s %s", parent, c->name) < 0)
+		return PM_EXIT_ERROR;
+	cli->cmdpath = path;
+
+	if (c->subcommands && !c->run) {
+		if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+		    strcmp(argv[1], "help") == 0) {
+			FILE *f = argc < 2 ? stderr : stdout;
+			fprintf(f, "%s\n\nUsage:\n  %s [command]\n\n", c->summary, path);
+			print_commands(f, path, c->subcommands);
+			if (argc < 2) {
+				fprintf(stderr, "Error: missing command '%s COMMAND'\n", path);
+				return PM_EXIT_ERROR;
+			}
+			return 0;
+		}
+		if (argv[1][0] == '-') {
+			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", argv[1], path);
+			return PM_EXIT_ERROR;
+		}
+		return dispatch(cli, c->subcommands, path, argc - 1, argv + 1);
+	}
+	if (c->subcommands && argc >= 2 && argv[1][0] != '-' && find_command(c->subcommands, argv[1]))
+		return dispatch(cli, c->subcommands, path, argc - 1, argv + 1);
+
+	if (c->flags & PM_CMD_USERNS) {
+		/* --help must work without subordinate ids: skip the namespace for it. */
+		bool help = false;
+		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+				help = true;
+		_cleanup_error_ pm_error *err = NULL;
+		if (!help && pm_cli_enter_userns(cli, &err) < 0)
+			return pm_cli_error(err);
+	}
+	return c->run(cli, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "root", required_argument, NULL, 'R' },
+		{ "runroot", required_argument, NULL, 'r' },
+		{ "storage-driver", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pm_cli cli = { .cmdpath = "pm" };
+	const char *env_level = getenv("PM_LOG_LEVEL");
+	if (env_level && pm_log_parse_level(env_level) >= 0)
+		pm_log_level = pm_log_parse_level(env_level);
+
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'L': {
+			int l = pm_log_parse_level(optarg);
+			if (l < 0)
+				return pm_cli_errorf("log-level \"%s\" is not supported (use trace, debug, info, warn or error)",
+						     optarg);
+			pm_log_level = l;
+			break;
+		}
+		case 'R':
+			cli.root_opt = optarg;
+			break;
+		case 'r':
+			cli.runroot_opt = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "overlay") != 0 && strcmp(optarg, "vfs") != 0)
+				return pm_cli_errorf("unknown storage driver '%s' (use overlay or vfs)",
+						     optarg);
+			cli.storage_driver = optarg;
+			break;
+		case 'h':
+			print_main_help(stdout);
+			return 0;
+		case 'v':
+			printf("pm version %s\n", PM_VERSION);
+			return 0;
+		case ':':
+			return pm_cli_errorf("flag needs an argument: %s", argv[optind - 1]);
+		default:
+			fprintf(stderr, "Error: unknown flag: %s\nSee 'pm --help'\n", argv[optind - 1]);
+			return PM_EXIT_ERROR;
+		}
+	}
+	if (optind >= argc) {
+		print_main_help(stderr);
+		fprintf(stderr, "Error: missing command 'pm COMMAND'\n");
+		return PM_EXIT_ERROR;
+	}
+
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_paths_init(&cli.paths, cli.root_opt, cli.runroot_opt, &err) < 0)
+		return pm_cli_error(err);
+
+	if (strcmp(argv[optind], "help") == 0 && optind + 1 == argc) {
+		print_main_help(stdout);
+		pm_paths_free(&cli.paths);
+		return 0;
+	}
+	int r = dispatch(&cli, pm_commands, "pm", argc - optind, argv + optind);
+	pm_paths_free(&cli.paths);
+	fflush(stdout);
+	return r;
+}

@@ -1,0 +1,40 @@
+/* fileutil.h: file helpers every module uses: atomic writes, reads with a size cap,
+ * mkdir -p, rm -rf, flock. All fds O_CLOEXEC. Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+
+/* Write data to path atomically: a temp file in the same directory, fsync, rename.
+ * Returns 0 or -errno (and sets *err naming path). */
+int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			 pm_error **err);
+
+/* Read a whole file; fails with -EFBIG when it is larger than max bytes. The buffer is
+ * NUL-terminated (not counted in *ret_len). ret_len may be NULL. */
+int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, pm_error **err);
+
+/* Read a small file (<= 64 KiB) and strip one trailing newline. */
+int pm_read_line_file(const char *path, char **ret, pm_error **err);
+
+/* mkdir -p; existing directories are fine. */
+int pm_mkdir_p(const char *path, mode_t mode, pm_error **err);
+
+/* rm -rf without crossing mount points or following symlinks; a missing path is fine. */
+int pm_rm_rf(const char *path, pm_error **err);
+
+/* Open (creating, 0600) path and flock it. op is LOCK_EX or LOCK_SH, optionally
+ * | LOCK_NB (then -EWOULDBLOCK when held). Returns the fd holding the lock. */
+int pm_lock_path(const char *path, int op, pm_error **err);
+
+/* Does path exist (lstat)? */
+bool pm_path_exists(const char *path);
+
+/* Join two path pieces with one '/'; returns malloc'd string (aborts on OOM). */
+char *pm_path_join(const char *a, const char *b);
+
+/* Find an executable in $PATH (or a default path when unset); NULL if not found. */
+char *pm_find_executable(const char *name);

@@ -1,0 +1,50 @@
+/* strutil.h: string helpers: allocation that aborts on OOM, strv arrays, number and size
+ * parsing. Pure functions, unit tested. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/cleanup.h"
+
+/* Allocation that never returns NULL (abort on OOM, like systemd's xmalloc users). */
+void *pm_xmalloc(size_t n);
+void *pm_xcalloc(size_t n, size_t m);
+void *pm_xrealloc(void *p, size_t n);
+char *pm_xstrdup(const char *s);
+char *pm_xstrndup(const char *s, size_t n);
+char *pm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* NULL-terminated string arrays. */
+size_t pm_strv_length(char *const *v);
+/* Append a copy of s; *v may be NULL. */
+void pm_strv_push(char ***v, const char *s);
+/* Append, taking ownership of s. */
+void pm_strv_consume(char ***v, char *s);
+char **pm_strv_copy(char *const *v);
+bool pm_strv_contains(char *const *v, const char *s);
+/* Split on any of sep characters, dropping empty pieces. */
+char **pm_strv_split(const char *s, const char *sep);
+char *pm_strv_join(char *const *v, const char *sep);
+
+bool pm_str_startswith(const char *s, const char *prefix);
+bool pm_str_endswith(const char *s, const char *suffix);
+
+/* Strict decimal parsing: whole string, no sign for unsigned, range checked. 0 or -EINVAL/-ERANGE. */
+int pm_parse_uint64(const char *s, uint64_t *ret);
+int pm_parse_int(const char *s, int *ret);
+int pm_parse_uint32(const char *s, uint32_t *ret);
+
+/* Sizes as podman takes them: "512", "512b", "10k", "10kb", "64m", "1g", "1.5g" (binary
+ * units, case-insensitive). 0 or -EINVAL/-ERANGE. */
+int pm_parse_size(const char *s, uint64_t *ret);
+
+/* Human size as podman prints it (go-units HumanSize: "1.23MB", "4.1kB", "512B"). */
+char *pm_format_size(uint64_t bytes);
+
+/* "About a minute ago", "3 hours ago", as podman's units.HumanDuration + " ago". */
+char *pm_format_ago(int64_t seconds);
+
+/* Random lowercase hex id of 64 chars. */
+char *pm_random_id(void);
