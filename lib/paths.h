@@ -4,12 +4,16 @@
  *   runroot  (--runroot)  $XDG_RUNTIME_DIR/pm            pids, sockets, pause.pid, locks
  *   config                $XDG_CONFIG_HOME/pm            user config (storage.conf ...)
  *
- * When XDG_RUNTIME_DIR is unset or unusable (missing, not ours, not 0700), runroot
- * falls back, as podman does, to /tmp/pm-run-<uid>/pm (0700, owned by the user); this is
- * said at debug level. Running as real root the defaults are /var/lib/pm/storage and
- * /run/pm. */
+ * When XDG_RUNTIME_DIR is unset or unusable (missing, not a directory, not ours, not
+ * writable), runroot falls back, as podman does, to /tmp/pm-run-<uid>/pm (0700, owned by
+ * the user); this is said at debug level. Running as real root (euid 0 in the initial user
+ * namespace) the defaults are /var/lib/pm/storage and /run/pm (data_home "/var/lib",
+ * runtime_dir "/run"). Inside pm's rootless user namespace (uid 0 there) the rootless helper
+ * sets PM_ROOTLESS_UID_ENV to the original uid, and the paths come out identical to the
+ * ones computed outside. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "lib/error.h"
@@ -22,11 +26,25 @@ struct pm_paths {
 	char *runtime_dir; /* usable $XDG_RUNTIME_DIR, or the /tmp fallback (parent of runroot) */
 };
 
-/* Resolve the paths. root_opt/runroot_opt override (may be NULL). Creates nothing. */
+/* Set by the rootless helper to the invoking user's uid before it joins the namespace. */
+#define PM_ROOTLESS_UID_ENV "_PM_ROOTLESS_UID"
+
+/* Resolve the paths. root_opt/runroot_opt override (may be NULL; relative ones are made
+ * absolute). Creates nothing, except that the /tmp/pm-run-<uid> fallback is created (0700)
+ * when it is needed, so that nobody else can claim it first. On error *p is left zeroed. */
 int pm_paths_init(struct pm_paths *p, const char *root_opt, const char *runroot_opt,
 		  pm_error **err);
 
 /* Create root and runroot (0700) if missing. */
 int pm_paths_ensure(const struct pm_paths *p, pm_error **err);
 
+/* Frees the strings and zeroes *p. */
 void pm_paths_free(struct pm_paths *p);
+
+/* euid 0 in the initial user namespace (/proc/self/uid_map is "0 0 4294967295"). */
+bool pm_paths_is_real_root(void);
+bool pm_paths_in_initial_userns(void);
+
+/* The uid pm acts for: PM_ROOTLESS_UID_ENV when set (inside the rootless namespace and not
+ * real root), else getuid(). */
+uid_t pm_paths_user_uid(void);

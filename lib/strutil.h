@@ -42,6 +42,9 @@ int pm_parse_size(const char *s, uint64_t *ret);
 
 /* Human size as podman prints it (go-units HumanSize: "1.23MB", "4.1kB", "512B"). */
 char *pm_format_size(uint64_t bytes);
+/* The same with an explicit number of significant digits (go-units HumanSizeWithPrecision;
+ * HumanSize is precision 4, podman images uses 3 = pm_format_size). */
+char *pm_format_size_prec(uint64_t bytes, int precision);
 
 /* "About a minute ago", "3 hours ago", as podman's units.HumanDuration + " ago". */
 char *pm_format_ago(int64_t seconds);

@@ -49,6 +49,8 @@ int pm_sync_send_error(int fd, int err, int status, const char *fmt, ...)
 int pm_sync_recv(int fd, struct pm_sync_msg *msg);
 
 /* Receive and expect `type`: a PM_SYNC_ERROR becomes *err (with its errno and status);
- * EOF becomes "<what>: process exited before ..." ; another type is -EBADMSG. */
+ * EOF becomes "<what>: process exited before ..." ; another type is -EBADMSG.
+ * The ERROR text is used as is (the child names its step; prefix context with
+ * pm_error_prefix); fds that came with an ERROR or a wrong type are closed. */
 int pm_sync_expect(int fd, uint32_t type, struct pm_sync_msg *msg, const char *what,
 		   pm_error **err);

@@ -7,8 +7,17 @@
  * {{if X}}...{{else}}...{{end}}, {{- and -}} trimming, "\t" and "\n" escapes in the
  * format string as podman accepts them, and pipelines "X | upper".
  *
- * "table" prefix: the caller renders a header row from the field names and aligns
- * columns (tabwriter-like, 3 spaces padding) - see pm_table_*. */
+ * Also: {{else if}}, {{with}}, {{range $i, $e := X}} with {{else}}, {{break}}/{{continue}},
+ * variables, comments, and, or, not, eq/ne/lt/le/gt/ge, len, index, slice, print(f/ln),
+ * html, and podman's join, json, lower, upper, title, truncate, pad, split.
+ * Errors are one line: "template: executing at <.Foo>: can't evaluate field Foo" (-EINVAL).
+ *
+ * "table " prefix (podman's): stripped, and every space in the rest becomes a tab (so
+ * "table {{.ID}} {{.Names}}" gives columns; also inside string literals, as podman does:
+ * built-in default formats should separate columns with \t and avoid literal spaces).
+ * "table" alone parses to an empty template (pm_template_is_empty) meaning "use the
+ * default format". The caller renders a header row from the field names and aligns
+ * columns like podman's tabwriter (minwidth 12, padding 2) - see pm_table_*. */
 #pragma once
 
 #include <stdbool.h>
@@ -20,8 +29,14 @@
 
 typedef struct pm_template pm_template;
 
+/* Longest format accepted. */
+#define PM_TEMPLATE_MAX_LEN (64 * 1024)
+
 /* Parse fmt. A leading "table" is stripped and reported with *ret_table (may be NULL). */
 int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_error **err);
+
+/* True for the template of a bare "table" (the caller should use its default format). */
+bool pm_template_is_empty(const pm_template *t);
 
 /* Render to a malloc'd string. */
 int pm_template_render(const pm_template *t, const json_t *data, char **ret, pm_error **err);
@@ -34,8 +49,10 @@ pm_template *pm_template_free(pm_template *t);
 int pm_template_header(const pm_template *t, const char *const *headers, char **ret,
 		       pm_error **err);
 
-/* Column alignment: collect rows whose cells are separated by '\t', then print with each
- * column padded to its widest cell plus 3 spaces (the last column unpadded). */
+/* Column alignment as podman's report writer (Go text/tabwriter, minwidth 12, padding 2):
+ * collect rows whose cells are separated by '\t' (a row may hold several lines), then print
+ * with each column padded to max(12, widest cell + 2) over each block of consecutive lines
+ * that have that column; the last cell of a line is never padded. */
 typedef struct pm_table pm_table;
 pm_table *pm_table_new(void);
 void pm_table_add_row(pm_table *t, const char *tab_separated);

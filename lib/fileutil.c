@@ -1,0 +1,353 @@
+/* fileutil.c: file helpers: atomic writes (temp + fsync + rename), size-capped reads,
+ * mkdir -p, rm -rf that stays on one mount and never follows symlinks, flock locks,
+ * $PATH lookup. Every fd is O_CLOEXEC. Must not print. Called from every module. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			 pm_error **err)
+{
+	_cleanup_free_ char *dir = NULL;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (!*base)
+		return pm_error_set_errno(err, EISDIR, "writing '%s'", path);
+	if (slash)
+		dir = pm_xstrndup(path, (size_t)(slash - path) + 1);
+	_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmpXXXXXX", dir ? dir : "", base);
+
+	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "writing '%s'", path);
+	int r = write_all(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0) {
+		int cfd = TAKE_FD(fd);
+		if (close(cfd) < 0 && errno != EINTR)
+			r = -errno;
+	}
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return pm_error_set_errno(err, -r, "writing '%s'", path);
+	}
+	/* Make the rename durable too; best effort (the data itself is already synced). */
+	_cleanup_close_ int dfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		(void)fsync(dfd);
+	return 0;
+}
+
+int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, pm_error **err)
+{
+	if (max > SSIZE_MAX / 2)
+		max = SSIZE_MAX / 2; /* keeps max + 1 and the doubling below from overflowing */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "reading '%s'", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return pm_error_set_errno(err, errno, "reading '%s'", path);
+	if (S_ISDIR(st.st_mode))
+		return pm_error_set_errno(err, EISDIR, "reading '%s'", path);
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
+		return pm_error_set(err, EFBIG, "reading '%s': file is larger than %zu bytes", path,
+				    max);
+
+	/* Read until EOF (st_size lies for /proc and friends), at most max + 1 bytes. */
+	size_t cap = st.st_size > 0 && (uint64_t)st.st_size < max ? (size_t)st.st_size + 1 : 4096;
+	if (cap > max + 1)
+		cap = max + 1;
+	_cleanup_free_ char *buf = pm_xmalloc(cap + 1);
+	size_t len = 0;
+	for (;;) {
+		if (len == cap) {
+			if (cap > max)
+				break;
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			buf = pm_xrealloc(buf, cap + 1);
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return pm_error_set_errno(err, errno, "reading '%s'", path);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max)
+		return pm_error_set(err, EFBIG, "reading '%s': file is larger than %zu bytes", path,
+				    max);
+	buf[len] = '\0';
+	if (ret_len)
+		*ret_len = len;
+	*ret_data = TAKE_PTR(buf);
+	return 0;
+}
+
+int pm_read_line_file(const char *path, char **ret, pm_error **err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int r = pm_read_file(path, 64 * 1024, &data, &len, err);
+	if (r < 0)
+		return r;
+	if (len > 0 && data[len - 1] == '\n')
+		data[len - 1] = '\0';
+	*ret = data;
+	return 0;
+}
+
+int pm_mkdir_p(const char *path, mode_t mode, pm_error **err)
+{
+	if (!path || !*path)
+		return pm_error_set(err, EINVAL, "creating directory '': empty path");
+	_cleanup_free_ char *p = pm_xstrdup(path);
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	for (char *s = p + 1;; s++) {
+		bool last = *s == '\0';
+		if (*s != '/' && !last)
+			continue;
+		if (s[-1] == '/') { /* "a//b" */
+			if (last)
+				break;
+			continue;
+		}
+		*s = '\0';
+		if (mkdir(p, mode) < 0) {
+			int e = errno;
+			struct stat st;
+			if (e != EEXIST)
+				return pm_error_set_errno(err, e, "creating directory '%s'", p);
+			if (stat(p, &st) < 0)
+				return pm_error_set_errno(err, errno, "creating directory '%s'", p);
+			if (!S_ISDIR(st.st_mode))
+				return pm_error_set_errno(err, ENOTDIR, "creating directory '%s'",
+							  p);
+		}
+		if (last)
+			break;
+		*s = '/';
+	}
+	return 0;
+}
+
+/* Is the entry name in dirfd the root of a mount? statx knows bind mounts of the same file
+ * system too; st_dev catches the rest on kernels without STATX_ATTR_MOUNT_ROOT. */
+static bool is_mount_root(int dirfd, const char *name, dev_t parent_dev)
+{
+	struct statx sx;
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &sx) ==
+	    0) {
+		if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+		    (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+			return true;
+		return makedev(sx.stx_dev_major, sx.stx_dev_minor) != parent_dev;
+	}
+	return false;
+}
+
+/* A directory of ours without rwx for us (layers ship 0555 dirs) cannot be emptied by an
+ * unprivileged user: give ourselves u+rwx first. Best effort. */
+static void make_writable(int dirfd, const char *name, const struct stat *st)
+{
+	if (st->st_uid == geteuid() && (st->st_mode & 0700) != 0700)
+		if (fchmodat(dirfd, name, (st->st_mode & 07777) | 0700, AT_SYMLINK_NOFOLLOW) < 0)
+			pm_log_debug("rm -rf: chmod u+rwx '%s': %s", name, strerror(errno));
+}
+
+struct rm_ctx {
+	const char *top;
+	pm_error **err;
+	int first; /* first error, negative errno */
+};
+
+static void rm_fail(struct rm_ctx *c, int e, const char *what, const char *name)
+{
+	if (c->first == 0)
+		c->first = -e;
+	if (c->err && !*c->err) {
+		if (e == EBUSY)
+			pm_error_set(c->err, e, "removing '%s': '%s' is a mount point", c->top,
+				     name);
+		else
+			pm_error_set(c->err, e, "removing '%s': %s '%s': %s", c->top, what, name,
+				     strerror(e));
+	}
+}
+
+/* Empty the directory open as dfd (consumed), which lives on device dev. */
+static void rm_dir_contents(struct rm_ctx *c, int dfd, dev_t dev, const char *name)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		rm_fail(c, errno, "opening", name);
+		close(dfd);
+		return;
+	}
+	_cleanup_closedir_ DIR *dir = d;
+	for (;;) {
+		errno = 0;
+		struct dirent *de = readdir(dir);
+		if (!de) {
+			if (errno)
+				rm_fail(c, errno, "reading", name);
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT)
+				rm_fail(c, errno, "inspecting", de->d_name);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (is_mount_root(dirfd(dir), de->d_name, dev)) {
+				rm_fail(c, EBUSY, "", de->d_name);
+				continue;
+			}
+			make_writable(dirfd(dir), de->d_name, &st);
+			int sub =
+				openat(dirfd(dir), de->d_name,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+			if (sub < 0) {
+				if (errno != ENOENT)
+					rm_fail(c, errno, "opening", de->d_name);
+				continue;
+			}
+			rm_dir_contents(c, sub, st.st_dev, de->d_name);
+			if (unlinkat(dirfd(dir), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+				rm_fail(c, errno, "removing", de->d_name);
+		} else if (unlinkat(dirfd(dir), de->d_name, 0) < 0 && errno != ENOENT) {
+			rm_fail(c, errno, "removing", de->d_name);
+		}
+	}
+}
+
+int pm_rm_rf(const char *path, pm_error **err)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return pm_error_set_errno(err, errno, "removing '%s'", path);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			return pm_error_set_errno(err, errno, "removing '%s'", path);
+		return 0;
+	}
+	make_writable(AT_FDCWD, path, &st);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "removing '%s'", path);
+	struct rm_ctx c = {.top = path, .err = err};
+	rm_dir_contents(&c, fd, st.st_dev, path);
+	if (c.first < 0)
+		return c.first;
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return pm_error_set_errno(err, errno, "removing '%s'", path);
+	return 0;
+}
+
+int pm_lock_path(const char *path, int op, pm_error **err)
+{
+	_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "opening lock '%s'", path);
+	while (flock(fd, op) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK)
+			return pm_error_set(err, EWOULDBLOCK,
+					    "locking '%s': held by another process", path);
+		return pm_error_set_errno(err, errno, "locking '%s'", path);
+	}
+	return TAKE_FD(fd);
+}
+
+bool pm_path_exists(const char *path)
+{
+	struct stat st;
+	return path && lstat(path, &st) == 0;
+}
+
+char *pm_path_join(const char *a, const char *b)
+{
+	if (!a || !*a)
+		return pm_xstrdup(b ? b : "");
+	if (!b || !*b)
+		return pm_xstrdup(a);
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	if (la == 1 && a[0] == '/')
+		return pm_xasprintf("/%s", b);
+	return pm_xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+static bool is_executable(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+char *pm_find_executable(const char *name)
+{
+	if (!name || !*name)
+		return NULL;
+	if (strchr(name, '/'))
+		return is_executable(name) ? pm_xstrdup(name) : NULL;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	_cleanup_strv_ char **dirs = pm_strv_split(path, ":");
+	for (char **d = dirs; *d; d++) {
+		if ((*d)[0] != '/')
+			continue; /* relative entries are a trap; skip them */
+		_cleanup_free_ char *p = pm_path_join(*d, name);
+		if (is_executable(p))
+			return TAKE_PTR(p);
+	}
+	return NULL;
+}

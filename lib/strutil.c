@@ -1,0 +1,349 @@
+/* strutil.c: string helpers: aborting allocation, strv arrays, strict number parsing,
+ * podman-compatible size parsing/printing (go-units RAMInBytes, HumanSize) and relative
+ * times (go-units HumanDuration), random ids.
+ * Must not print or touch files. Called from every module. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "lib/strutil.h"
+
+static void oom(void)
+{
+	static const char m[] = "pm: out of memory\n";
+	ssize_t r = write(STDERR_FILENO, m, sizeof(m) - 1);
+	(void)r;
+	abort();
+}
+
+void *pm_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *pm_xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *pm_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *pm_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *pm_xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *pm_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	int r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return s;
+}
+
+size_t pm_strv_length(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+void pm_strv_consume(char ***v, char *s)
+{
+	size_t n = pm_strv_length(*v);
+	if (n > SIZE_MAX / sizeof(char *) - 2)
+		oom();
+	char **nv = pm_xrealloc(*v, (n + 2) * sizeof(char *));
+	nv[n] = s;
+	nv[n + 1] = NULL;
+	*v = nv;
+}
+
+void pm_strv_push(char ***v, const char *s)
+{
+	pm_strv_consume(v, pm_xstrdup(s));
+}
+
+char **pm_strv_copy(char *const *v)
+{
+	if (!v)
+		return NULL;
+	size_t n = pm_strv_length(v);
+	char **c = pm_xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		c[i] = pm_xstrdup(v[i]);
+	return c;
+}
+
+bool pm_strv_contains(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && s && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+char **pm_strv_split(const char *s, const char *sep)
+{
+	char **v = pm_xcalloc(1, sizeof(char *));
+	if (!s)
+		return v;
+	while (*s) {
+		size_t skip = strspn(s, sep);
+		s += skip;
+		if (!*s)
+			break;
+		size_t n = strcspn(s, sep);
+		pm_strv_consume(&v, pm_xstrndup(s, n));
+		s += n;
+	}
+	return v;
+}
+
+char *pm_strv_join(char *const *v, const char *sep)
+{
+	size_t seplen = strlen(sep), total = 1;
+	for (size_t i = 0; v && v[i]; i++)
+		total += strlen(v[i]) + (i ? seplen : 0);
+	char *out = pm_xmalloc(total), *p = out;
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			p = stpcpy(p, sep);
+		p = stpcpy(p, v[i]);
+	}
+	*p = '\0';
+	return out;
+}
+
+bool pm_str_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool pm_str_endswith(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+/* Digits only, at least one; accumulate with overflow check. */
+static int parse_digits(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0;
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int pm_parse_uint64(const char *s, uint64_t *ret)
+{
+	uint64_t v;
+	int r = parse_digits(s, &v);
+	if (r < 0)
+		return r;
+	*ret = v;
+	return 0;
+}
+
+int pm_parse_uint32(const char *s, uint32_t *ret)
+{
+	uint64_t v;
+	int r = parse_digits(s, &v);
+	if (r < 0)
+		return r;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+int pm_parse_int(const char *s, int *ret)
+{
+	bool neg = false;
+	uint64_t v;
+	if (s && (*s == '-' || *s == '+')) {
+		neg = *s == '-';
+		s++;
+	}
+	int r = parse_digits(s, &v);
+	if (r < 0)
+		return r;
+	if (neg ? v > (uint64_t)INT_MAX + 1 : v > INT_MAX)
+		return -ERANGE;
+	*ret = neg ? (int)(-(int64_t)v) : (int)v;
+	return 0;
+}
+
+/* go-units parseSize with the binary map: "<number>[ ][k|m|g|t|p][i][b]", the number with an
+ * optional fraction; the result is truncated toward zero like Go's int64(float). Computed
+ * with integers so "1.5g" is exact. Values above INT64_MAX (podman stores int64) are
+ * -ERANGE. */
+int pm_parse_size(const char *s, uint64_t *ret)
+{
+	if (!s)
+		return -EINVAL;
+	const char *p = s;
+	size_t nint = strspn(p, "0123456789");
+	if (nint == 0)
+		return -EINVAL;
+	_cleanup_free_ char *intpart = pm_xstrndup(p, nint);
+	uint64_t ip;
+	int r = parse_digits(intpart, &ip);
+	if (r < 0)
+		return r;
+	p += nint;
+
+	/* Fraction: keep up to 18 digits (more cannot change a truncated 64-bit result
+	 * by more than the rounding of the 19th digit, which Go's float64 loses anyway). */
+	uint64_t frac = 0, fscale = 1;
+	if (*p == '.') {
+		p++;
+		size_t nfrac = strspn(p, "0123456789");
+		if (nfrac == 0)
+			return -EINVAL;
+		for (size_t i = 0; i < nfrac && i < 18; i++) {
+			frac = frac * 10 + (uint64_t)(p[i] - '0');
+			fscale *= 10;
+		}
+		p += nfrac;
+	}
+	if (*p == ' ')
+		p++;
+
+	uint64_t mul = 1;
+	size_t sfx = strlen(p);
+	if (sfx > 3)
+		return -EINVAL;
+	if (sfx > 0) {
+		char u = (char)(*p | 0x20);
+		if (u == 'b') {
+			if (sfx != 1)
+				return -EINVAL;
+		} else {
+			static const char units[] = "kmgtp";
+			const char *at = memchr(units, u, sizeof(units) - 1);
+			if (!at || !*p)
+				return -EINVAL;
+			for (long i = 0; i <= at - units; i++)
+				mul *= 1024;
+			if (sfx == 2 && (p[1] | 0x20) != 'b')
+				return -EINVAL;
+			if (sfx == 3 && ((p[1] | 0x20) != 'i' || (p[2] | 0x20) != 'b'))
+				return -EINVAL;
+		}
+	}
+
+	unsigned __int128 v = (unsigned __int128)ip * mul + (unsigned __int128)frac * mul / fscale;
+	if (v > (unsigned __int128)INT64_MAX)
+		return -ERANGE;
+	*ret = (uint64_t)v;
+	return 0;
+}
+
+/* go-units HumanSizeWithPrecision: fmt "%.*g%s" over decimal units. */
+char *pm_format_size_prec(uint64_t bytes, int precision)
+{
+	static const char *units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+	double size = (double)bytes;
+	size_t i = 0;
+	while (size >= 1000.0 && i < ARRAY_SIZE(units) - 1) {
+		size /= 1000.0;
+		i++;
+	}
+	return pm_xasprintf("%.*g%s", precision, size, units[i]);
+}
+
+char *pm_format_size(uint64_t bytes)
+{
+	return pm_format_size_prec(bytes, 3);
+}
+
+/* go-units HumanDuration, + " ago". */
+char *pm_format_ago(int64_t seconds)
+{
+	if (seconds < 1)
+		return pm_xstrdup("Less than a second ago");
+	if (seconds == 1)
+		return pm_xstrdup("1 second ago");
+	if (seconds < 60)
+		return pm_xasprintf("%lld seconds ago", (long long)seconds);
+	int64_t minutes = seconds / 60;
+	if (minutes == 1)
+		return pm_xstrdup("About a minute ago");
+	if (minutes < 60)
+		return pm_xasprintf("%lld minutes ago", (long long)minutes);
+	/* hours := int(d.Hours() + 0.5) */
+	int64_t hours = (seconds + 1800) / 3600;
+	if (hours == 1)
+		return pm_xstrdup("About an hour ago");
+	if (hours < 48)
+		return pm_xasprintf("%lld hours ago", (long long)hours);
+	if (hours < 24 * 7 * 2)
+		return pm_xasprintf("%lld days ago", (long long)(hours / 24));
+	if (hours < 24 * 30 * 2)
+		return pm_xasprintf("%lld weeks ago", (long long)(hours / 24 / 7));
+	if (hours < 24 * 365 * 2)
+		return pm_xasprintf("%lld months ago", (long long)(hours / 24 / 30));
+	/* int(d.Hours()) / 24 / 365: truncated hours here */
+	return pm_xasprintf("%lld years ago", (long long)(seconds / 3600 / 24 / 365));
+}
+
+char *pm_random_id(void)
+{
+	unsigned char b[32];
+	size_t got = 0;
+	while (got < sizeof(b)) {
+		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			abort(); /* getrandom cannot fail on a kernel pm supports */
+		}
+		got += (size_t)n;
+	}
+	char *id = pm_xmalloc(2 * sizeof(b) + 1);
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(id + 2 * i, 3, "%02x", b[i]);
+	return id;
+}
