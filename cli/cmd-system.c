@@ -1,6 +1,41 @@
-/* STUB: replaced by the rootless helper. */
+/* cmd-system.c: `pm system migrate`: end the rootless pause process (and remove its pid file)
+ * so that changed /etc/subuid and /etc/subgid ranges apply to the next pm command. Prints
+ * nothing on success, as podman. Calls rootless/ only; runs outside the user namespace. */
+#include <stdio.h>
+
+#include "cli/cli.h"
 #include "cli/commands.h"
+#include "rootless/userns.h"
+
+static const char migrate_usage[] =
+	"Migrate containers\n"
+	"\n"
+	"Description:\n"
+	"  Migrate existing containers to a new version of pm: ends the pause process that\n"
+	"  holds the rootless user namespace, so changed subordinate id ranges apply.\n"
+	"\n"
+	"Usage:\n"
+	"  pm system migrate [options]\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help   help for migrate\n";
+
 int cmd_system_migrate(struct pm_cli *cli, int argc, char **argv)
 {
-	return pm_cli_errorf("not implemented");
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, migrate_usage)) != -1)
+		if (c == PM_OPT_EXIT)
+			return st.status;
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_rootless_migrate(&cli->paths, &err) < 0)
+		return pm_cli_error(err);
+	return 0;
 }

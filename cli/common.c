@@ -56,18 +56,18 @@ int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **
 		return PM_OPT_EXIT;
 	}
 	if (c == '?' || c == ':') {
-		const char *bad = argv[optind - 1];
-		char shortbuf[3] = { '-', (char)optopt, 0 };
-		if (optopt && (!bad || bad[0] != '-' || bad[1] == '-' || strlen(bad) > 2))
-			bad = optopt ? shortbuf : bad;
-		if (c == ':')
-			fprintf(stderr, "Error: flag needs an argument: %s\n", bad);
-		else if (bad && bad[0] == '-' && bad[1] == '-')
-			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", strtok(strdupa(bad), "="),
-				cli->cmdpath);
+		const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+		bool is_long = arg && arg[0] == '-' && arg[1] == '-';
+		_cleanup_free_ char *name = is_long ? strndup(arg, strcspn(arg, "=")) : NULL;
+		if (c == ':' && is_long)
+			fprintf(stderr, "Error: flag needs an argument: %s\n", name);
+		else if (c == ':')
+			fprintf(stderr, "Error: flag needs an argument: '%c' in -%c\n", optopt, optopt);
+		else if (is_long)
+			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", name, cli->cmdpath);
 		else
 			fprintf(stderr, "Error: unknown shorthand flag: '%c' in %s\nSee '%s --help'\n",
-				optopt ? optopt : '?', bad, cli->cmdpath);
+				optopt ? optopt : '?', arg, cli->cmdpath);
 		st->status = PM_EXIT_ERROR;
 		return PM_OPT_EXIT;
 	}

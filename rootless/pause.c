@@ -1,0 +1,367 @@
+/* pause.c: creates the pause process that keeps pm's rootless user + mount namespace alive,
+ * and maps its ids with the setuid helpers newuidmap/newgidmap.
+ *
+ * The cli forks a child that setsid()s, forks the pause process and exits, so the pause
+ * process is reparented and outlives the cli. The pause process unshares the namespaces,
+ * reports its pid over a lib/sync.h socket, waits until the cli has mapped it, makes its
+ * mount tree rslave and answers READY; then it blocks every signal except SIGTERM/SIGINT and
+ * sleeps in sigsuspend() for ever. Any failure kills the half-made pause process.
+ *
+ * Must not print, nor write the pid file (rootless/userns.c does, under the lock).
+ * Called by rootless/userns.c only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "lib/sync.h"
+#include "rootless/pause.h"
+#include "rootless/subid.h"
+#include "rootless/userns.h"
+
+/* cli -> pause: "your uid_map and gid_map are written". */
+#define PAUSE_SYNC_MAPPED (PM_SYNC_USER + 0)
+
+/* Read a small /proc file (size 0 in stat, so read until EOF). */
+static int read_proc(const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return (int)len;
+}
+
+int pm_rootless_proc_starttime(pid_t pid, unsigned long long *ret)
+{
+	char path[64], buf[1024];
+	char state = 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (pid <= 0 || read_proc(path, buf, sizeof(buf)) < 0)
+		return -ESRCH;
+	if (pm_rootless_parse_stat(buf, &state, ret) < 0)
+		return -EINVAL;
+	if (state == 'Z' || state == 'X' || state == 'x')
+		return -ESRCH; /* exited, not yet reaped */
+	return 0;
+}
+
+/* ---- the pause process ------------------------------------------------------------------ */
+
+/* Show "pm-pause" in ps instead of the command line of the pm that started us: zero the
+ * argv area (glibc's program_invocation_name is argv[0], the area's start), checked against
+ * /proc/self/cmdline first. */
+static void set_cmdline(void)
+{
+	char buf[4096];
+	_cleanup_close_ int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	size_t total = 0, first = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (total == 0)
+			first = (size_t)n;
+		if (total == 0 && memcmp(buf, program_invocation_name, first) != 0)
+			return;
+		total += (size_t)n;
+	}
+	if (total <= strlen(PM_ROOTLESS_PAUSE_NAME))
+		return;
+	memset(program_invocation_name, 0, total);
+	strcpy(program_invocation_name, PM_ROOTLESS_PAUSE_NAME);
+}
+
+static _Noreturn void pause_fail(int fd, int e, const char *what)
+{
+	pm_sync_send_error(fd, e, 0, "%s: %s", what, strerror(e));
+	_exit(1);
+}
+
+static _Noreturn void pause_main(int sock)
+{
+	sigset_t mask;
+	sigfillset(&mask);
+	sigdelset(&mask, SIGTERM);
+	sigdelset(&mask, SIGINT);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	prctl(PR_SET_NAME, PM_ROOTLESS_PAUSE_NAME, 0, 0, 0);
+	set_cmdline();
+
+	/* Let go of everything the cli had open (its terminal or pipes, which a test harness
+	 * reads to EOF; its lock on pause.lock). Only the sync socket stays, as fd 3. */
+	int high = fcntl(sock, F_DUPFD_CLOEXEC, 10);
+	if (high < 0)
+		_exit(1);
+	int null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+	    dup2(high, 3) < 0)
+		_exit(1);
+	close_range(4, ~0U, 0);
+	sock = 3;
+	if (chdir("/") < 0)
+		pause_fail(sock, errno, "chdir('/')");
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		pause_fail(sock, errno, "unshare(CLONE_NEWUSER|CLONE_NEWNS)");
+	char pid[24];
+	int len = snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (pm_sync_send(sock, PM_SYNC_PID, pid, (size_t)len, NULL, 0) < 0)
+		_exit(1);
+
+	static struct pm_sync_msg msg;
+	if (pm_sync_expect(sock, PAUSE_SYNC_MAPPED, &msg, "pm", NULL) < 0)
+		_exit(1);
+	/* Mounts of the host still reach us; ours (container rootfs, volumes) never reach the
+	 * host. A namespace made by an unprivileged user gets slave mounts anyway (see
+	 * mount_namespaces(7)); say it explicitly. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		pause_fail(sock, errno, "making the mount tree rslave");
+	if (pm_sync_send(sock, PM_SYNC_READY, NULL, 0, NULL, 0) < 0)
+		_exit(1);
+	close(sock);
+
+	for (;;)
+		sigsuspend(&mask);
+}
+
+/* ---- the cli side ----------------------------------------------------------------------- */
+
+static int find_idmap_tool(const char *name, char **ret, pm_error **err)
+{
+	_cleanup_free_ char *path = pm_find_executable(name);
+	if (!path)
+		return pm_error_set(err, ENOENT, "%s not found: install the 'uidmap' package",
+				    name);
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return pm_error_set_errno(err, errno, "cannot stat '%s'", path);
+	bool suid = (st.st_mode & S_ISUID) && st.st_uid == 0;
+	bool fcaps = getxattr(path, "security.capability", NULL, 0) > 0;
+	if (!suid && !fcaps)
+		return pm_error_set(err, EPERM,
+				    "'%s' has neither the setuid bit nor file capabilities: check "
+				    "'ls -l %s' (expect -rwsr-xr-x root) and 'getcap %s' (expect "
+				    "cap_setuid=ep), or reinstall the 'uidmap' package",
+				    path, path, path);
+	*ret = TAKE_PTR(path);
+	return 0;
+}
+
+/* Run newuidmap/newgidmap, capturing its output for the error message. */
+static int run_idmap(const char *path, const char *name, pid_t pid, const struct pm_idmap *map,
+		     size_t n, pm_error **err)
+{
+	_cleanup_strv_ char **argv = pm_subid_map_argv(name, pid, map, n);
+	_cleanup_free_ char *args = pm_strv_join(argv + 1, " ");
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return pm_error_set_errno(err, errno, "running %s", name);
+	pm_log_debug("running %s %s", path, args);
+
+	pid_t c = fork();
+	if (c < 0) {
+		int e = errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return pm_error_set_errno(err, e, "running %s", name);
+	}
+	if (c == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0)
+			_exit(127);
+		execv(path, argv);
+		dprintf(2, "cannot execute '%s': %s", path, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	char out[1024];
+	size_t len = 0;
+	for (;;) {
+		char tmp[512];
+		ssize_t r = read(pfd[0], tmp, sizeof(tmp));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		size_t take = (size_t)r;
+		if (take > sizeof(out) - 1 - len)
+			take = sizeof(out) - 1 - len;
+		memcpy(out + len, tmp, take);
+		len += take;
+	}
+	close(pfd[0]);
+	out[len] = '\0';
+
+	int status = 0;
+	while (waitpid(c, &status, 0) < 0)
+		if (errno != EINTR)
+			return pm_error_set_errno(err, errno, "waiting for %s", name);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+
+	/* One line: newlines become "; ", trailing space goes. */
+	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
+		out[--len] = '\0';
+	_cleanup_free_ char *msg = NULL;
+	for (char *s = out; *s; s++)
+		if (*s == '\n')
+			*s = ';';
+	if (WIFEXITED(status))
+		msg = pm_xasprintf("exit status %d", WEXITSTATUS(status));
+	else
+		msg = pm_xasprintf("killed by signal %d", WTERMSIG(status));
+	return pm_error_set(err, EPERM, "%s %s failed (%s): %s", name, args, msg,
+			    len ? out : "no output");
+}
+
+/* The sysctls that gate unprivileged user namespaces, with their current values and what
+ * they must be. */
+static char *userns_sysctls(void)
+{
+	static const struct {
+		const char *name, *want;
+	} t[] = {
+		{"user.max_user_namespaces", "> 0"},
+		{"kernel.unprivileged_userns_clone", "1"},
+		{"kernel.apparmor_restrict_unprivileged_userns", "0"},
+	};
+	char *out = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		char path[128], val[64];
+		snprintf(path, sizeof(path), "/proc/sys/%s", t[i].name);
+		for (char *s = path + strlen("/proc/sys/"); *s; s++)
+			if (*s == '.')
+				*s = '/';
+		if (read_proc(path, val, sizeof(val)) <= 0)
+			continue;
+		val[strcspn(val, "\n")] = '\0';
+		char *next = pm_xasprintf("%s%s%s=%s (must be %s)", out ? out : "", out ? ", " : "",
+					  t[i].name, val, t[i].want);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+static int unshare_error(pm_error *e, pm_error **err)
+{
+	int code = e && e->code ? e->code : EIO;
+	const char *msg = e && e->msg ? e->msg : "unknown error";
+	if (code == EPERM || code == ENOSPC || code == EINVAL || code == EUSERS || code == EACCES) {
+		_cleanup_free_ char *sysctls = userns_sysctls();
+		return pm_error_set(err, code,
+				    "cannot create a user namespace: %s: check the sysctls %s; "
+				    "a seccomp filter of an enclosing container can forbid it too",
+				    msg,
+				    sysctls ? sysctls : "user.max_user_namespaces (not readable)");
+	}
+	return pm_error_set(err, code, "cannot create the pause process: %s", msg);
+}
+
+int pm_rootless_pause_create(pid_t *ret_pid, unsigned long long *ret_start, pm_error **err)
+{
+	_cleanup_free_ struct pm_idmap *umap = NULL, *gmap = NULL;
+	size_t un = 0, gn = 0;
+	_cleanup_free_ char *newuidmap = NULL, *newgidmap = NULL;
+	int r;
+
+	/* Everything that can be checked before a process exists. */
+	if ((r = pm_subid_mapping(false, &umap, &un, err)) < 0 ||
+	    (r = pm_subid_mapping(true, &gmap, &gn, err)) < 0 ||
+	    (r = find_idmap_tool("newuidmap", &newuidmap, err)) < 0 ||
+	    (r = find_idmap_tool("newgidmap", &newgidmap, err)) < 0)
+		return r;
+
+	int sv[2];
+	if ((r = pm_sync_pair(sv, err)) < 0)
+		return r;
+	_cleanup_close_ int sock = sv[0];
+	int child_sock = sv[1];
+
+	fflush(stdout);
+	fflush(stderr);
+	pid_t mid = fork();
+	if (mid < 0) {
+		r = -errno;
+		close(child_sock);
+		return pm_error_set_errno(err, -r, "cannot fork the pause process");
+	}
+	if (mid == 0) {
+		close(sock);
+		setsid();
+		pid_t p = fork();
+		if (p < 0) {
+			pm_sync_send_error(child_sock, errno, 0,
+					   "cannot fork the pause process: %s", strerror(errno));
+			_exit(1);
+		}
+		if (p == 0)
+			pause_main(child_sock);
+		_exit(0);
+	}
+	close(child_sock);
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+
+	static struct pm_sync_msg msg;
+	_cleanup_error_ pm_error *e = NULL;
+	if (pm_sync_expect(sock, PM_SYNC_PID, &msg, "pause process", &e) < 0)
+		return unshare_error(e, err);
+	int pid = 0;
+	if (pm_parse_int(msg.payload, &pid) < 0 || pid <= 0)
+		return pm_error_set(err, EBADMSG, "pause process sent a bad pid '%s'", msg.payload);
+
+	if ((r = run_idmap(newuidmap, "newuidmap", pid, umap, un, err)) < 0 ||
+	    (r = run_idmap(newgidmap, "newgidmap", pid, gmap, gn, err)) < 0)
+		goto kill_pause;
+	if ((r = pm_sync_send(sock, PAUSE_SYNC_MAPPED, NULL, 0, NULL, 0)) < 0) {
+		pm_error_set_errno(err, -r, "cannot talk to the pause process %d", pid);
+		goto kill_pause;
+	}
+	if ((r = pm_sync_expect(sock, PM_SYNC_READY, &msg, "pause process", err)) < 0) {
+		pm_error_prefix(err, "setting up the pause process");
+		goto kill_pause;
+	}
+	if ((r = pm_rootless_proc_starttime(pid, ret_start)) < 0) {
+		pm_error_set(err, ESRCH, "the pause process %d exited right after it started", pid);
+		goto kill_pause;
+	}
+	*ret_pid = pid;
+	pm_log_debug("started pause process %d", pid);
+	return 0;
+
+kill_pause:
+	kill(pid, SIGKILL);
+	return r;
+}
