@@ -1,0 +1,800 @@
+/* cmd-volume.c: `pm volume create|ls|inspect|rm|prune|exists`, podman's flags, output and
+ * exit codes (podman 4.3, with the later fixes: --ignore on create, volume filters with
+ * different keys ANDed). Parses flags, validates before touching state, renders output;
+ * the volumes themselves live in storage/volume.c. Must not touch volume files directly.
+ * Called from the command table (cli/commands.c). */
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "storage/volume.h"
+
+static void volume_list_freep(struct pm_volume ***v)
+{
+	pm_volume_list_free(*v);
+}
+#define _cleanup_volume_list_ _cleanup_(volume_list_freep)
+
+/* Flags of type "strings" (podman's StringSlice) split on commas. */
+static void push_split(char ***v, const char *arg)
+{
+	_cleanup_strv_ char **parts = pm_strv_split(arg, ",");
+	for (size_t i = 0; parts && parts[i]; i++)
+		pm_strv_push(v, parts[i]);
+}
+
+static json_t *kv_object(char *const *kv)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; kv && kv[i]; i++) {
+		size_t kl = strcspn(kv[i], "=");
+		_cleanup_free_ char *k = pm_xstrndup(kv[i], kl);
+		json_object_set_new(o, k, json_string(kv[i][kl] ? kv[i] + kl + 1 : ""));
+	}
+	return o;
+}
+
+/* The inspect document (podman's field order). for_template: CreatedAt as Go prints a
+ * time.Time in a template instead of RFC 3339. */
+static json_t *volume_json(const struct pm_volume *v, bool for_template)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "Name", json_string(v->name));
+	json_object_set_new(j, "Driver", json_string(v->driver));
+	json_object_set_new(j, "Mountpoint", json_string(v->mountpoint));
+	if (for_template) {
+		_cleanup_free_ char *s = pm_volume_created_go_string(v);
+		json_object_set_new(j, "CreatedAt", json_string(s));
+	} else {
+		json_object_set_new(j, "CreatedAt", json_string(v->created_at));
+	}
+	json_object_set_new(j, "Labels", kv_object(v->labels));
+	json_object_set_new(j, "Scope", json_string(v->scope));
+	json_object_set_new(j, "Options", kv_object(v->options));
+	if (v->uid >= 0)
+		json_object_set_new(j, "UID", json_integer(v->uid));
+	if (v->gid >= 0)
+		json_object_set_new(j, "GID", json_integer(v->gid));
+	json_object_set_new(j, "MountCount", json_integer(v->mount_count));
+	json_object_set_new(j, "NeedsCopyUp", json_boolean(v->needs_copy_up));
+	if (v->needs_chown)
+		json_object_set_new(j, "NeedsChown", json_true());
+	return j;
+}
+
+static bool format_is_json(const char *format)
+{
+	return format && (strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0);
+}
+
+/* ---- create ---------------------------------------------------------------------------- */
+
+static const char create_usage[] =
+	"Create a new volume\n"
+	"\n"
+	"Description:\n"
+	"  If using the default driver, \"local\", the volume will be created on the host in the "
+	"volumes directory under container storage.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume create [options] [NAME]\n"
+	"\n"
+	"Examples:\n"
+	"  pm volume create myvol\n"
+	"  pm volume create\n"
+	"  pm volume create --label foo=bar myvol\n"
+	"\n"
+	"Options:\n"
+	"      --driver string     Specify volume driver name (default \"local\")\n"
+	"      --ignore            Don't fail if volume already exists\n"
+	"  -l, --label strings     Set metadata for a volume (default [])\n"
+	"  -o, --opt stringArray   Set driver specific options (default [])\n";
+
+int cmd_volume_create(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"driver", required_argument, NULL, 'd'}, {"ignore", no_argument, NULL, 'i'},
+		{"label", required_argument, NULL, 'l'},  {"opt", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	_cleanup_strv_ char **labels = NULL;
+	_cleanup_strv_ char **options = NULL;
+	const char *driver = NULL;
+	bool ignore = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "l:o:", opts, create_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'd':
+			driver = optarg;
+			break;
+		case 'i':
+			ignore = true;
+			break;
+		case 'l':
+			push_split(&labels, optarg);
+			break;
+		case 'o':
+			pm_strv_push(&options, optarg);
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 1))
+		return PM_EXIT_ERROR;
+	struct pm_volume_create_opts o = {
+		.name = optind < argc ? argv[optind] : NULL,
+		.driver = driver,
+		.labels = labels,
+		.options = options,
+		.ignore_exists = ignore,
+	};
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_volume_ struct pm_volume *v = NULL;
+	if (pm_volume_create(cli->paths.root, &o, &v, &err) < 0)
+		return pm_cli_error(err);
+	printf("%s\n", v->name);
+	return 0;
+}
+
+/* ---- filters (ls, prune) ----------------------------------------------------------------- */
+
+struct filter {
+	char *key;
+	char *value;
+	regex_t re; /* name */
+	bool has_re;
+	int64_t until; /* until */
+};
+
+struct filters {
+	struct filter *f;
+	size_t n;
+};
+
+static void filters_free(struct filters *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->f[i].key);
+		free(fs->f[i].value);
+		if (fs->f[i].has_re)
+			regfree(&fs->f[i].re);
+	}
+	free(fs->f);
+	fs->f = NULL;
+	fs->n = 0;
+}
+
+/* "10m", "1h30m", "2.5s", "300ms": a Go duration, in seconds. */
+static int parse_go_duration(const char *s, double *ret)
+{
+	double total = 0;
+	const char *p = s;
+	if (!*p)
+		return -EINVAL;
+	while (*p) {
+		char *end;
+		double n = strtod(p, &end);
+		if (end == p || n < 0)
+			return -EINVAL;
+		p = end;
+		static const struct {
+			const char *unit;
+			double secs;
+		} units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"µs", 1e-6}, {"ms", 1e-3},
+			     {"s", 1},	   {"m", 60},	 {"h", 3600}};
+		size_t best = 0;
+		double secs = -1;
+		for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+			size_t l = strlen(units[i].unit);
+			if (strncmp(p, units[i].unit, l) == 0 && l > best) {
+				best = l;
+				secs = units[i].secs;
+			}
+		}
+		if (secs < 0)
+			return -EINVAL;
+		total += n * secs;
+		p += best;
+	}
+	*ret = total;
+	return 0;
+}
+
+/* until=: a Unix timestamp, an RFC 3339 time, a date, or a duration before now. */
+static int parse_until(const char *s, int64_t *ret)
+{
+	int64_t sec;
+	long nsec;
+	uint64_t u;
+	double d;
+	if (pm_parse_uint64(s, &u) == 0) {
+		*ret = (int64_t)u;
+		return 0;
+	}
+	if (pm_volume_parse_rfc3339(s, &sec, &nsec) == 0) {
+		*ret = sec;
+		return 0;
+	}
+	struct tm tm = {0};
+	const char *e = strptime(s, "%Y-%m-%d", &tm);
+	if (e && !*e) {
+		tm.tm_isdst = -1;
+		*ret = (int64_t)mktime(&tm);
+		return 0;
+	}
+	if (parse_go_duration(s, &d) == 0) {
+		*ret = (int64_t)time(NULL) - (int64_t)d;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Print "Error: ..." and return -EINVAL. */
+static int filter_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int filter_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("Error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int filters_parse(char *const *args, bool prune, struct filters *fs)
+{
+	for (size_t i = 0; args && args[i]; i++) {
+		const char *a = args[i];
+		const char *eq = strchr(a, '=');
+		/* "label!=x" is key "label!" */
+		if (!eq || eq == a)
+			return filter_error(
+				"filter input must be in the form of filter=value: %s is "
+				"invalid",
+				a);
+		_cleanup_free_ char *key = pm_xstrndup(a, (size_t)(eq - a));
+		const char *val = eq + 1;
+		static const char *const ls_keys[] = {"name",	  "label", "label!",
+						      "driver",	  "scope", "opt",
+						      "dangling", "until", NULL};
+		static const char *const prune_keys[] = {"label", "label!", "until", NULL};
+		if (!pm_strv_contains((char *const *)(prune ? prune_keys : ls_keys), key))
+			return filter_error("\"%s\" is an invalid volume filter", key);
+		fs->f = pm_xrealloc(fs->f, (fs->n + 1) * sizeof(*fs->f));
+		struct filter *f = &fs->f[fs->n++];
+		*f = (struct filter){.key = pm_xstrdup(key), .value = pm_xstrdup(val)};
+		if (strcmp(key, "name") == 0) {
+			if (regcomp(&f->re, val, REG_EXTENDED | REG_NOSUB) != 0)
+				return filter_error(
+					"invalid name filter '%s': not a regular expression", val);
+			f->has_re = true;
+		} else if (strcmp(key, "dangling") == 0) {
+			if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0 &&
+			    strcmp(val, "1") != 0 && strcmp(val, "0") != 0)
+				return filter_error(
+					"\"%s\" is not a valid value for the \"dangling\" "
+					"filter - must be true or false",
+					val);
+		} else if (strcmp(key, "until") == 0) {
+			if (parse_until(val, &f->until) < 0)
+				return filter_error(
+					"invalid until filter '%s': use a timestamp, a date "
+					"or a duration like 10m",
+					val);
+		}
+	}
+	return 0;
+}
+
+/* label=k, label=k=v against "k=v" pairs. */
+static bool label_matches(char *const *labels, const char *want)
+{
+	const char *eq = strchr(want, '=');
+	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
+	for (size_t i = 0; labels && labels[i]; i++) {
+		const char *l = labels[i];
+		if (strncmp(l, want, kl) != 0 || l[kl] != '=')
+			continue;
+		if (!eq || strcmp(l + kl + 1, eq + 1) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool filter_one(const struct filter *f, const struct pm_volume *v, const char *root)
+{
+	const char *k = f->key;
+	if (strcmp(k, "name") == 0)
+		return regexec(&f->re, v->name, 0, NULL, 0) == 0;
+	if (strcmp(k, "label") == 0)
+		return label_matches(v->labels, f->value);
+	if (strcmp(k, "label!") == 0)
+		return !label_matches(v->labels, f->value);
+	if (strcmp(k, "driver") == 0)
+		return strcmp(v->driver, f->value) == 0;
+	if (strcmp(k, "scope") == 0)
+		return strcmp(v->scope, f->value) == 0;
+	if (strcmp(k, "opt") == 0)
+		return label_matches(v->options, f->value);
+	if (strcmp(k, "until") == 0)
+		return v->created_sec < f->until;
+	if (strcmp(k, "dangling") == 0) {
+		bool want = strcmp(f->value, "true") == 0 || strcmp(f->value, "1") == 0;
+		int used = pm_volume_in_use(root, v->name, NULL);
+		return used >= 0 && (used == 0) == want;
+	}
+	return false;
+}
+
+/* Filters with the same key are ORed (label and label! are ANDed, as podman does), different
+ * keys ANDed. */
+static bool filters_match(const struct filters *fs, const struct pm_volume *v, const char *root)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *k = fs->f[i].key;
+		bool and_key = strcmp(k, "label") == 0 || strcmp(k, "label!") == 0;
+		bool seen = false, any = false;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(fs->f[j].key, k) == 0)
+				seen = true;
+		if (seen)
+			continue; /* key handled at its first filter */
+		for (size_t j = i; j < fs->n; j++) {
+			if (strcmp(fs->f[j].key, k) != 0)
+				continue;
+			bool m = filter_one(&fs->f[j], v, root);
+			if (and_key && !m)
+				return false;
+			any = any || m;
+		}
+		if (!and_key && !any)
+			return false;
+	}
+	return true;
+}
+
+/* ---- ls ----------------------------------------------------------------------------------- */
+
+static const char ls_usage[] =
+	"List volumes\n"
+	"\n"
+	"Description:\n"
+	"\n"
+	"pm volume ls\n"
+	"\n"
+	"List all available volumes. The output of the volumes can be filtered\n"
+	"and the output format can be changed to JSON or a user specified Go template.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume ls [options]\n"
+	"\n"
+	"Aliases:\n"
+	"  ls, list\n"
+	"\n"
+	"Options:\n"
+	"  -f, --filter strings   Filter volume output\n"
+	"      --format string    Format volume output using Go template (default "
+	"\"{{range .}}{{.Driver}}\\t{{.Name}}\\n{{end -}}\")\n"
+	"      --noheading        Do not print headers\n"
+	"  -q, --quiet            Print volume output in quiet mode\n";
+
+static const char *const volume_headers[] = {
+	"Name=VOLUME NAME",
+	"CreatedAt=CREATED AT",
+	"MountCount=MOUNT COUNT",
+	NULL,
+};
+
+int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"filter", required_argument, NULL, 'f'}, {"format", required_argument, NULL, 'F'},
+		{"noheading", no_argument, NULL, 'n'},	  {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	_cleanup_strv_ char **filter_args = NULL;
+	const char *format = NULL;
+	bool noheading = false, quiet = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:q", opts, ls_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'f':
+			push_split(&filter_args, optarg);
+			break;
+		case 'F':
+			format = optarg;
+			break;
+		case 'n':
+			noheading = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	if (quiet && format && format[0])
+		return pm_cli_errorf("quiet and format flags cannot be used together");
+	struct filters fs = {0};
+	if (filters_parse(filter_args, false, &fs) < 0) {
+		filters_free(&fs);
+		return PM_EXIT_ERROR;
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_volume_list_ struct pm_volume **vols = NULL;
+	if (pm_volume_list(cli->paths.root, &vols, NULL, &err) < 0) {
+		filters_free(&fs);
+		return pm_cli_error(err);
+	}
+	bool json = format_is_json(format);
+	_cleanup_json_ json_t *arr = json_array();
+	for (size_t i = 0; vols[i]; i++) {
+		if (!filters_match(&fs, vols[i], cli->paths.root))
+			continue;
+		if (quiet)
+			printf("%s\n", vols[i]->name);
+		else
+			json_array_append_new(arr, volume_json(vols[i], !json));
+	}
+	filters_free(&fs);
+	if (quiet)
+		return 0;
+	if (json_array_size(arr) == 0 && !json)
+		return 0; /* podman prints not even the header */
+	return pm_output_format_list(json ? "json" : format, "table {{.Driver}}\t{{.Name}}", arr,
+				     noheading, volume_headers);
+}
+
+/* ---- inspect ----------------------------------------------------------------------------- */
+
+static const char inspect_usage[] =
+	"Display detailed information on one or more volumes\n"
+	"\n"
+	"Description:\n"
+	"  Display detailed information on one or more volumes.\n"
+	"\n"
+	"  Use a Go template to change the format from JSON.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume inspect [options] VOLUME [VOLUME...]\n"
+	"\n"
+	"Examples:\n"
+	"  pm volume inspect myvol\n"
+	"  pm volume inspect --all\n"
+	"  pm volume inspect --format \"{{.Driver}} {{.Scope}}\" myvol\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all             Inspect all volumes\n"
+	"  -f, --format string   Format volume output using Go template (default \"json\")\n";
+
+int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	const char *format = "json";
+	bool all = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:", opts, inspect_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			all = true;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		}
+	}
+	int nargs = argc - optind;
+	if ((all && nargs > 0) || (!all && nargs == 0))
+		return pm_cli_errorf("provide one or more volume names or use --all");
+	if (!format[0])
+		format = "json";
+	bool json = format_is_json(format);
+
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_volume_list_ struct pm_volume **vols = NULL;
+	int status = 0;
+	if (all) {
+		if (pm_volume_list(cli->paths.root, &vols, NULL, &err) < 0)
+			return pm_cli_error(err);
+	} else {
+		size_t n = 0;
+		vols = pm_xcalloc((size_t)nargs + 1, sizeof(*vols));
+		for (int i = optind; i < argc; i++) {
+			_cleanup_error_ pm_error *e = NULL;
+			if (pm_volume_load(cli->paths.root, argv[i], &vols[n], &e) < 0) {
+				pm_error_prefix(&e, "inspecting object");
+				if (err) /* podman prints the last error, after the output */
+					fprintf(stderr, "Error: %s\n", err->msg);
+				pm_error_free(err);
+				err = TAKE_PTR(e);
+				status = PM_EXIT_ERROR;
+				continue;
+			}
+			n++;
+		}
+	}
+	_cleanup_json_ json_t *arr = json_array();
+	for (size_t i = 0; vols[i]; i++)
+		json_array_append_new(arr, volume_json(vols[i], !json));
+	if (json) {
+		pm_json_print(stdout, arr);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(arr, i, v) {
+			int r = pm_output_format_one(format, v);
+			if (r != 0)
+				return r;
+		}
+	}
+	fflush(stdout);
+	if (err)
+		return pm_cli_error(err);
+	return status;
+}
+
+/* ---- rm ------------------------------------------------------------------------------------ */
+
+static const char rm_usage[] =
+	"Remove one or more volumes\n"
+	"\n"
+	"Description:\n"
+	"  Remove one or more existing volumes.\n"
+	"\n"
+	"  By default only volumes that are not being used by any containers will be removed. To "
+	"remove the volumes anyways, use the --force flag.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume rm [options] VOLUME [VOLUME...]\n"
+	"\n"
+	"Aliases:\n"
+	"  rm, remove\n"
+	"\n"
+	"Examples:\n"
+	"  pm volume rm myvol1 myvol2\n"
+	"  pm volume rm --all\n"
+	"  pm volume rm --force myvol\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all         Remove all volumes\n"
+	"  -f, --force       Remove a volume by force, even if it is being used by a container\n"
+	"  -t, --time uint   Seconds to wait for running containers to stop before killing the "
+	"container (default 10)\n";
+
+/* podman's exit codes for volume rm: 1 no such volume, 2 in use, else 125. */
+static int rm_status(int r)
+{
+	if (r == -ENOENT)
+		return 1;
+	if (r == -EBUSY)
+		return 2;
+	return PM_EXIT_ERROR;
+}
+
+int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"force", no_argument, NULL, 'f'},
+		{"time", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool all = false, force = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "aft:", opts, rm_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			all = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 't': {
+			uint32_t t;
+			if (pm_parse_uint32(optarg, &t) < 0)
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"-t, --time\" flag: "
+					"not a number of seconds",
+					optarg);
+			break;
+		}
+		}
+	}
+	int nargs = argc - optind;
+	if ((all && nargs > 0) || (!all && nargs == 0))
+		return pm_cli_errorf("choose either one or more volumes or all");
+
+	_cleanup_strv_ char **names = NULL;
+	if (all) {
+		_cleanup_error_ pm_error *err = NULL;
+		_cleanup_volume_list_ struct pm_volume **vols = NULL;
+		if (pm_volume_list(cli->paths.root, &vols, NULL, &err) < 0)
+			return pm_cli_error(err);
+		for (size_t i = 0; vols[i]; i++)
+			pm_strv_push(&names, vols[i]->name);
+	} else {
+		for (int i = optind; i < argc; i++)
+			pm_strv_push(&names, argv[i]);
+	}
+	/* TODO(engine): with --force podman first removes the containers using the volume
+	 * (pm_volume_users); until containers exist the volume is removed alone. */
+	int status = 0;
+	pm_error *last = NULL;
+	for (size_t i = 0; names && names[i]; i++) {
+		_cleanup_error_ pm_error *e = NULL;
+		int r = pm_volume_remove(cli->paths.root, names[i], force, &e);
+		if (r == -ENOENT && force)
+			continue;
+		if (r < 0) {
+			if (r == -ENOENT) {
+				pm_error_free(e);
+				e = NULL;
+				pm_error_set(&e, ENOENT,
+					     "no volume with name \"%s\" found: no such volume",
+					     names[i]);
+			}
+			if (last)
+				fprintf(stderr, "Error: %s\n", last->msg);
+			pm_error_free(last);
+			last = TAKE_PTR(e);
+			status = rm_status(r);
+			continue;
+		}
+		printf("%s\n", names[i]);
+	}
+	fflush(stdout);
+	if (last) {
+		fprintf(stderr, "Error: %s\n", last->msg);
+		pm_error_free(last);
+	}
+	return status;
+}
+
+/* ---- prune -------------------------------------------------------------------------------- */
+
+static const char prune_usage[] =
+	"Remove all unused volumes\n"
+	"\n"
+	"Description:\n"
+	"  Volumes that are not currently owned by a container will be removed.\n"
+	"\n"
+	"  The command prompts for confirmation which can be overridden with the --force flag.\n"
+	"  Note all data will be destroyed.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume prune [options]\n"
+	"\n"
+	"Options:\n"
+	"      --filter stringArray   Provide filter values (e.g. 'label=<key>=<value>')\n"
+	"  -f, --force                Do not prompt for confirmation\n";
+
+int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"filter", required_argument, NULL, 'F'},
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	_cleanup_strv_ char **filter_args = NULL;
+	bool force = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f", opts, prune_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'F':
+			pm_strv_push(&filter_args, optarg);
+			break;
+		case 'f':
+			force = true;
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	struct filters fs = {0};
+	if (filters_parse(filter_args, true, &fs) < 0) {
+		filters_free(&fs);
+		return PM_EXIT_ERROR;
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_volume_list_ struct pm_volume **vols = NULL;
+	if (pm_volume_list(cli->paths.root, &vols, NULL, &err) < 0) {
+		filters_free(&fs);
+		return pm_cli_error(err);
+	}
+	_cleanup_strv_ char **names = pm_xcalloc(1, sizeof(char *));
+	for (size_t i = 0; vols[i]; i++)
+		if (filters_match(&fs, vols[i], cli->paths.root) &&
+		    pm_volume_in_use(cli->paths.root, vols[i]->name, NULL) == 0)
+			pm_strv_push(&names, vols[i]->name);
+	filters_free(&fs);
+
+	if (!force) {
+		printf("WARNING! This will remove all volumes not used by at least one container. "
+		       "The following volumes will be removed:\n");
+		for (size_t i = 0; names[i]; i++)
+			printf("%s\n", names[i]);
+		printf("Are you sure you want to continue? [y/N] ");
+		fflush(stdout);
+		char line[64];
+		if (!fgets(line, sizeof(line), stdin))
+			return pm_cli_errorf("EOF");
+		if (line[0] != 'y' && line[0] != 'Y')
+			return 0;
+	}
+	int status = 0;
+	for (size_t i = 0; names[i]; i++) {
+		_cleanup_error_ pm_error *e = NULL;
+		int r = pm_volume_remove(cli->paths.root, names[i], false, &e);
+		if (r == -ENOENT || r == -EBUSY)
+			continue; /* gone or taken meanwhile: not ours to prune */
+		if (r < 0) {
+			status = pm_cli_error(e);
+			continue;
+		}
+		printf("%s\n", names[i]);
+	}
+	return status;
+}
+
+/* ---- exists ------------------------------------------------------------------------------- */
+
+static const char exists_usage[] =
+	"Volume exists\n"
+	"\n"
+	"Description:\n"
+	"  If the given volume exists, pm volume exists exits with 0, otherwise the exit code will "
+	"be 1.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume exists VOLUME\n"
+	"\n"
+	"Examples:\n"
+	"  pm volume exists myvol\n";
+
+int cmd_volume_exists(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, exists_usage)) != -1)
+		if (c == PM_OPT_EXIT)
+			return st.status;
+	int nargs = argc - optind;
+	if (nargs != 1)
+		return pm_cli_errorf("accepts 1 arg(s), received %d", nargs);
+	return pm_volume_exists(cli->paths.root, argv[optind]) ? 0 : 1;
+}

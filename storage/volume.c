@@ -1,0 +1,1012 @@
+/* volume.c: named volumes on disk: <root>/volumes/<name>/{volume.json,_data,users/,lock}.
+ * Owns the volume document, atomic name reservation (build in a temp dir, rename with
+ * RENAME_NOREPLACE), removal, the container reference list and the tmpfs/bind mount of a
+ * volume with a filesystem. Must not print, must not know about containers beyond their
+ * ids, uses lib/ only. Called by cli/cmd-volume.c and by the engine/runtime for
+ * `-v NAME:/path` (see volume.h). */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "storage/volume.h"
+
+#define VOLUME_JSON_MAX (1024 * 1024)
+#define NAME_MAX_LEN	255
+
+/* ---- names, times ------------------------------------------------------------------ */
+
+bool pm_volume_name_valid(const char *name)
+{
+	if (!name || !isalnum((unsigned char)name[0]) || !isascii((unsigned char)name[0]))
+		return false;
+	size_t n = 0;
+	for (const char *p = name; *p; p++, n++) {
+		unsigned char c = (unsigned char)*p;
+		if (!isascii(c) || !(isalnum(c) || c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return n <= NAME_MAX_LEN;
+}
+
+static bool ctr_id_valid(const char *id)
+{
+	if (!id || !id[0] || strlen(id) > NAME_MAX_LEN)
+		return false;
+	if (!pm_volume_name_valid(id))
+		return false;
+	return true;
+}
+
+static char *format_rfc3339(int64_t sec, long nsec)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char base[64], frac[32] = "", zone[32];
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (nsec > 0) {
+		snprintf(frac, sizeof(frac), ".%09ld", nsec);
+		size_t l = strlen(frac);
+		while (l > 1 && frac[l - 1] == '0')
+			frac[--l] = '\0';
+	}
+	long off = tm.tm_gmtoff;
+	if (off == 0)
+		snprintf(zone, sizeof(zone), "Z");
+	else
+		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
+			 (labs(off) % 3600) / 60);
+	return pm_xasprintf("%s%s%s", base, frac, zone);
+}
+
+int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec)
+{
+	if (!s)
+		return -EINVAL;
+	struct tm tm = {0};
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return -EINVAL;
+	long nsec = 0;
+	if (*p == '.') {
+		p++;
+		int digits = 0;
+		while (isdigit((unsigned char)*p)) {
+			if (digits < 9) {
+				nsec = nsec * 10 + (*p - '0');
+				digits++;
+			}
+			p++;
+		}
+		if (digits == 0)
+			return -EINVAL;
+		for (; digits < 9; digits++)
+			nsec *= 10;
+	}
+	long off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int hh, mm;
+		char sign = *p;
+		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(p) != 6)
+			return -EINVAL;
+		off = (long)hh * 3600 + (long)mm * 60;
+		if (sign == '-')
+			off = -off;
+		p += 6;
+	} else {
+		return -EINVAL;
+	}
+	if (*p)
+		return -EINVAL;
+	time_t t = timegm(&tm);
+	*ret_sec = (int64_t)t - off;
+	*ret_nsec = nsec;
+	return 0;
+}
+
+char *pm_volume_created_go_string(const struct pm_volume *v)
+{
+	time_t t = (time_t)v->created_sec;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char base[64], frac[32] = "", zone[32];
+	strftime(base, sizeof(base), "%Y-%m-%d %H:%M:%S", &tm);
+	if (v->created_nsec > 0) {
+		snprintf(frac, sizeof(frac), ".%09ld", v->created_nsec);
+		size_t l = strlen(frac);
+		while (l > 1 && frac[l - 1] == '0')
+			frac[--l] = '\0';
+	}
+	long off = tm.tm_gmtoff;
+	snprintf(zone, sizeof(zone), "%c%02ld%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
+		 (labs(off) % 3600) / 60);
+	return pm_xasprintf("%s%s %s %s", base, frac, zone, tm.tm_zone ? tm.tm_zone : "UTC");
+}
+
+/* ---- key=value lists ------------------------------------------------------------------ */
+
+static int kv_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
+	int r = strncmp(x, y, lx < ly ? lx : ly);
+	if (r)
+		return r;
+	return (lx > ly) - (lx < ly);
+}
+
+/* Set key (first n chars of kv) to kv in *v, replacing an existing entry. */
+static void kv_set(char ***v, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+	for (size_t i = 0; *v && (*v)[i]; i++) {
+		if (strcspn((*v)[i], "=") == kl && strncmp((*v)[i], kv, kl) == 0) {
+			free((*v)[i]);
+			(*v)[i] = strchr(kv, '=') ? pm_xstrdup(kv) : pm_xasprintf("%s=", kv);
+			return;
+		}
+	}
+	pm_strv_consume(v, strchr(kv, '=') ? pm_xstrdup(kv) : pm_xasprintf("%s=", kv));
+}
+
+static void kv_sort(char **v)
+{
+	size_t n = pm_strv_length(v);
+	if (n > 1)
+		qsort(v, n, sizeof(char *), kv_cmp);
+}
+
+/* ---- option parsing (the local driver) ---------------------------------------------- */
+
+/* Flags of mount(8) accepted in o= for any volume, with their mount(2) effect. */
+static const struct {
+	const char *name;
+	unsigned long set;
+	unsigned long clear;
+} mount_flags[] = {
+	{"ro", MS_RDONLY, 0},
+	{"rw", 0, MS_RDONLY},
+	{"nodev", MS_NODEV, 0},
+	{"dev", 0, MS_NODEV},
+	{"noexec", MS_NOEXEC, 0},
+	{"exec", 0, MS_NOEXEC},
+	{"nosuid", MS_NOSUID, 0},
+	{"suid", 0, MS_NOSUID},
+	{"noatime", MS_NOATIME, 0},
+	{"atime", 0, MS_NOATIME},
+	{"nodiratime", MS_NODIRATIME, 0},
+	{"diratime", 0, MS_NODIRATIME},
+	{"relatime", MS_RELATIME, 0},
+	{"norelatime", 0, MS_RELATIME},
+	{"strictatime", MS_STRICTATIME, 0},
+	{"sync", MS_SYNCHRONOUS, 0},
+	{"async", 0, MS_SYNCHRONOUS},
+	{"dirsync", MS_DIRSYNC, 0},
+};
+
+static int find_mount_flag(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mount_flags); i++)
+		if (strcmp(mount_flags[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Filesystem options that only make sense for a tmpfs (passed as mount data). */
+static bool is_tmpfs_option(const char *key)
+{
+	return strcmp(key, "size") == 0 || strcmp(key, "nr_inodes") == 0 ||
+	       strcmp(key, "nr_blocks") == 0 || strcmp(key, "mode") == 0 ||
+	       strcmp(key, "mpol") == 0 || strcmp(key, "huge") == 0 || strcmp(key, "inodes") == 0;
+}
+
+struct parsed_opts {
+	const char *type;
+	const char *device;
+	int64_t uid, gid;
+	bool bind, nocopy;
+	char *fs_options; /* o= without uid/gid/timeout/noquota/bind */
+};
+
+static int parse_options(char *const *options, struct parsed_opts *po, pm_error **err)
+{
+	*po = (struct parsed_opts){.uid = -1, .gid = -1};
+	const char *o = NULL;
+	for (size_t i = 0; options && options[i]; i++) {
+		const char *kv = options[i];
+		size_t kl = strcspn(kv, "=");
+		const char *val = kv[kl] ? kv + kl + 1 : NULL;
+		_cleanup_free_ char *key = pm_xstrndup(kv, kl);
+		if (strcasecmp(key, "type") == 0) {
+			if (!val || !*val)
+				return pm_error_set(err, EINVAL,
+						    "volume option 'type' needs a value");
+			po->type = val;
+		} else if (strcasecmp(key, "device") == 0) {
+			if (!val || !*val)
+				return pm_error_set(err, EINVAL,
+						    "volume option 'device' needs a value");
+			po->device = val;
+		} else if (strcasecmp(key, "o") == 0) {
+			if (!val)
+				return pm_error_set(err, EINVAL, "volume option 'o' needs a value");
+			o = val;
+		} else if (strcasecmp(key, "nocopy") == 0 && (!val || !*val)) {
+			po->nocopy = true;
+		} else if (strcasecmp(key, "copy") == 0 && (!val || !*val)) {
+			po->nocopy = false;
+		} else {
+			return pm_error_set(
+				err, EINVAL,
+				"invalid mount option %s for driver 'local': invalid argument",
+				key);
+		}
+	}
+	if (po->type && strcmp(po->type, "tmpfs") != 0)
+		return pm_error_set(
+			err, ENOTSUP,
+			"volume option 'type=%s' is not supported: pm mounts volumes rootless, "
+			"use type=tmpfs, or o=bind with device=DIR",
+			po->type);
+
+	_cleanup_strv_ char **pieces = pm_strv_split(o ? o : "", ",");
+	_cleanup_strv_ char **fs = NULL;
+	for (size_t i = 0; pieces && pieces[i]; i++) {
+		const char *p = pieces[i];
+		size_t kl = strcspn(p, "=");
+		const char *val = p[kl] ? p + kl + 1 : NULL;
+		_cleanup_free_ char *key = pm_xstrndup(p, kl);
+		if (strcmp(key, "uid") == 0 || strcmp(key, "gid") == 0) {
+			uint32_t id;
+			if (!val || pm_parse_uint32(val, &id) < 0 || id == UINT32_MAX)
+				return pm_error_set(err, EINVAL,
+						    "invalid volume option '%s': not a %s", p, key);
+			if (key[0] == 'u')
+				po->uid = id;
+			else
+				po->gid = id;
+			if (po->type)
+				pm_strv_push(&fs, p);
+		} else if (strcmp(key, "timeout") == 0) {
+			uint32_t t;
+			if (!val || pm_parse_uint32(val, &t) < 0)
+				return pm_error_set(err, EINVAL, "invalid volume option '%s'", p);
+		} else if (strcmp(key, "noquota") == 0 && !val) {
+			/* pm never sets quotas: nothing to disable */
+		} else if ((strcmp(key, "bind") == 0 || strcmp(key, "rbind") == 0) && !val) {
+			po->bind = true;
+		} else if (!val && find_mount_flag(key) >= 0) {
+			pm_strv_push(&fs, p);
+		} else if (is_tmpfs_option(key)) {
+			if (!po->type)
+				return pm_error_set(
+					err, ENOTSUP,
+					"volume option '%s' needs type=tmpfs: pm has no "
+					"project quota support for plain volumes",
+					p);
+			if (!val || !*val)
+				return pm_error_set(err, EINVAL, "volume option '%s' needs a value",
+						    key);
+			if (strcmp(key, "inodes") == 0)
+				pm_strv_consume(&fs, pm_xasprintf("nr_inodes=%s", val));
+			else
+				pm_strv_push(&fs, p);
+		} else {
+			return pm_error_set(err, EINVAL,
+					    "invalid mount option '%s' in o=%s for driver 'local'",
+					    p, o);
+		}
+	}
+	if (po->bind && po->type)
+		return pm_error_set(err, EINVAL,
+				    "volume options type=%s and o=bind exclude each other",
+				    po->type);
+	if (po->bind && (!po->device || po->device[0] != '/'))
+		return pm_error_set(err, EINVAL,
+				    "volume option o=bind needs device=ABSOLUTE-DIR, got '%s'",
+				    po->device ? po->device : "");
+	if (po->device && !po->type && !po->bind)
+		return pm_error_set(err, EINVAL,
+				    "volume option device=%s needs type=tmpfs or o=bind",
+				    po->device);
+	po->fs_options = fs ? pm_strv_join(fs, ",") : NULL;
+	if (po->fs_options && !po->fs_options[0])
+		po->fs_options = (free(po->fs_options), NULL);
+	return 0;
+}
+
+int pm_volume_check_opts(const struct pm_volume_create_opts *opts, pm_error **err)
+{
+	if (opts->name && opts->name[0] && !pm_volume_name_valid(opts->name))
+		return pm_error_set(err, EINVAL,
+				    "invalid volume name '%s': names must match "
+				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				    opts->name);
+	if (opts->driver && opts->driver[0] && strcmp(opts->driver, "local") != 0)
+		return pm_error_set(
+			err, ENOTSUP,
+			"volume driver '%s' is not supported: pm has only the 'local' driver",
+			opts->driver);
+	for (size_t i = 0; opts->labels && opts->labels[i]; i++) {
+		const char *l = opts->labels[i];
+		if (!l[0] || l[0] == '=')
+			return pm_error_set(err, EINVAL, "invalid label '%s': empty key", l);
+	}
+	struct parsed_opts po;
+	int r = parse_options(opts->options, &po, err);
+	free(po.fs_options);
+	return r;
+}
+
+/* ---- paths, documents ------------------------------------------------------------------- */
+
+static char *volumes_dir(const char *root)
+{
+	return pm_path_join(root, "volumes");
+}
+
+static char *volume_dir(const char *root, const char *name)
+{
+	return pm_xasprintf("%s/volumes/%s", root, name);
+}
+
+static int no_such_volume(pm_error **err, const char *name)
+{
+	return pm_error_set(err, ENOENT, "no such volume %s", name);
+}
+
+struct pm_volume *pm_volume_free(struct pm_volume *v)
+{
+	if (!v)
+		return NULL;
+	free(v->name);
+	free(v->driver);
+	free(v->mountpoint);
+	free(v->created_at);
+	pm_strv_free(v->labels);
+	pm_strv_free(v->options);
+	free(v->scope);
+	free(v->fs_type);
+	free(v->fs_device);
+	free(v->fs_options);
+	free(v);
+	return NULL;
+}
+
+struct pm_volume **pm_volume_list_free(struct pm_volume **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		pm_volume_free(v[i]);
+	free(v);
+	return NULL;
+}
+
+static json_t *kv_to_object(char *const *v)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; v && v[i]; i++) {
+		size_t kl = strcspn(v[i], "=");
+		_cleanup_free_ char *k = pm_xstrndup(v[i], kl);
+		json_object_set_new(o, k, json_string(v[i][kl] ? v[i] + kl + 1 : ""));
+	}
+	return o;
+}
+
+static char **object_to_kv(const json_t *o)
+{
+	char **v = pm_xcalloc(1, sizeof(char *));
+	const char *k;
+	json_t *val;
+	if (!json_is_object(o))
+		return v;
+	json_object_foreach((json_t *)o, k, val) {
+		if (json_is_string(val))
+			pm_strv_consume(&v, pm_xasprintf("%s=%s", k, json_string_value(val)));
+	}
+	kv_sort(v);
+	return v;
+}
+
+static json_t *volume_to_json(const struct pm_volume *v)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "Name", json_string(v->name));
+	json_object_set_new(j, "Driver", json_string(v->driver));
+	json_object_set_new(j, "Mountpoint", json_string(v->mountpoint));
+	json_object_set_new(j, "CreatedAt", json_string(v->created_at));
+	json_object_set_new(j, "Labels", kv_to_object(v->labels));
+	json_object_set_new(j, "Scope", json_string(v->scope));
+	json_object_set_new(j, "Options", kv_to_object(v->options));
+	if (v->uid >= 0)
+		json_object_set_new(j, "UID", json_integer(v->uid));
+	if (v->gid >= 0)
+		json_object_set_new(j, "GID", json_integer(v->gid));
+	json_object_set_new(j, "MountCount", json_integer(v->mount_count));
+	json_object_set_new(j, "NeedsCopyUp", json_boolean(v->needs_copy_up));
+	json_object_set_new(j, "NeedsChown", json_boolean(v->needs_chown));
+	return j;
+}
+
+/* Fill the fs_* fields from the options. */
+static int derive_fs(struct pm_volume *v, pm_error **err)
+{
+	_cleanup_strv_ char **given = NULL;
+	for (size_t i = 0; v->options && v->options[i]; i++)
+		if (!pm_str_startswith(v->options[i], "UID=") &&
+		    !pm_str_startswith(v->options[i], "GID="))
+			pm_strv_push(&given, v->options[i]);
+	/* Stored options carry "nocopy=" for a bare key: give parse_options the bare key. */
+	for (size_t i = 0; given && given[i]; i++)
+		if (strcmp(given[i], "nocopy=") == 0 || strcmp(given[i], "copy=") == 0)
+			given[i][strlen(given[i]) - 1] = '\0';
+	struct parsed_opts po;
+	int r = parse_options(given, &po, err);
+	if (r < 0)
+		return r;
+	v->fs_type = po.type ? pm_xstrdup(po.type) : NULL;
+	v->fs_device = po.device ? pm_xstrdup(po.device) : NULL;
+	v->fs_options = po.fs_options;
+	v->fs_bind = po.bind;
+	return 0;
+}
+
+static int volume_from_json(const json_t *j, const char *path, struct pm_volume **ret,
+			    pm_error **err)
+{
+	const char *name = pm_json_string(j, "Name");
+	const char *mp = pm_json_string(j, "Mountpoint");
+	const char *created = pm_json_string(j, "CreatedAt");
+	if (!name || !mp || !created)
+		return pm_error_set(err, EBADMSG,
+				    "reading '%s': Name, Mountpoint or CreatedAt missing", path);
+	struct pm_volume *v = pm_xcalloc(1, sizeof(*v));
+	_cleanup_volume_ struct pm_volume *owned = v;
+	v->name = pm_xstrdup(name);
+	v->mountpoint = pm_xstrdup(mp);
+	v->created_at = pm_xstrdup(created);
+	if (pm_volume_parse_rfc3339(created, &v->created_sec, &v->created_nsec) < 0)
+		return pm_error_set(err, EBADMSG, "reading '%s': bad CreatedAt '%s'", path,
+				    created);
+	const char *s = pm_json_string(j, "Driver");
+	v->driver = pm_xstrdup(s ? s : "local");
+	s = pm_json_string(j, "Scope");
+	v->scope = pm_xstrdup(s ? s : "local");
+	v->labels = object_to_kv(json_object_get(j, "Labels"));
+	v->options = object_to_kv(json_object_get(j, "Options"));
+	v->uid = pm_json_int(j, "UID", -1);
+	v->gid = pm_json_int(j, "GID", -1);
+	v->mount_count = (int)pm_json_int(j, "MountCount", 0);
+	v->needs_copy_up = pm_json_bool(j, "NeedsCopyUp", false);
+	v->needs_chown = pm_json_bool(j, "NeedsChown", false);
+	int r = derive_fs(v, err);
+	if (r < 0)
+		return pm_error_prefix(err, "reading '%s'", path);
+	*ret = TAKE_PTR(owned);
+	return 0;
+}
+
+static int load_doc(const char *root, const char *name, struct pm_volume **ret, pm_error **err)
+{
+	if (!pm_volume_name_valid(name))
+		return no_such_volume(err, name);
+	_cleanup_free_ char *dir = volume_dir(root, name);
+	_cleanup_free_ char *path = pm_path_join(dir, "volume.json");
+	_cleanup_json_ json_t *j = NULL;
+	_cleanup_error_ pm_error *e = NULL;
+	int r = pm_json_load_file(path, VOLUME_JSON_MAX, &j, &e);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return no_such_volume(err, name);
+	if (r < 0) {
+		if (err && !*err)
+			*err = TAKE_PTR(e);
+		return r;
+	}
+	return volume_from_json(j, path, ret, err);
+}
+
+static int write_doc(const char *dir, const struct pm_volume *v, pm_error **err)
+{
+	_cleanup_free_ char *path = pm_path_join(dir, "volume.json");
+	_cleanup_json_ json_t *j = volume_to_json(v);
+	return pm_json_write_file_atomic(path, j, 0600, err);
+}
+
+/* Lock a volume: flock <dir>/lock, then make sure the file locked is still the one at that
+ * path (a remove renames the directory away while we wait). */
+static int lock_volume(const char *root, const char *name, pm_error **err)
+{
+	if (!pm_volume_name_valid(name))
+		return no_such_volume(err, name);
+	_cleanup_free_ char *dir = volume_dir(root, name);
+	_cleanup_free_ char *path = pm_path_join(dir, "lock");
+	for (int attempt = 0; attempt < 100; attempt++) {
+		struct stat st;
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return no_such_volume(err, name);
+		_cleanup_error_ pm_error *e = NULL;
+		_cleanup_close_ int fd = pm_lock_path(path, LOCK_EX, &e);
+		if (fd == -ENOENT)
+			return no_such_volume(err, name);
+		if (fd < 0) {
+			if (err && !*err)
+				*err = TAKE_PTR(e);
+			return fd;
+		}
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return TAKE_FD(fd);
+	}
+	return pm_error_set(err, EAGAIN, "locking volume %s: it keeps changing", name);
+}
+
+/* ---- create, load, list --------------------------------------------------------------- */
+
+static int rename_noreplace(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	/* No RENAME_NOREPLACE on this filesystem: rename(2) still refuses a non-empty target,
+	 * and every volume directory holds at least volume.json. */
+	if (rename(from, to) == 0)
+		return 0;
+	return errno == ENOTEMPTY ? -EEXIST : -errno;
+}
+
+int pm_volume_create(const char *root, const struct pm_volume_create_opts *opts,
+		     struct pm_volume **ret, pm_error **err)
+{
+	int r = pm_volume_check_opts(opts, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *vdir = volumes_dir(root);
+	r = pm_mkdir_p(vdir, 0700, err);
+	if (r < 0)
+		return r;
+
+	struct pm_volume *v = pm_xcalloc(1, sizeof(*v));
+	_cleanup_volume_ struct pm_volume *owned = v;
+	v->name = opts->name && opts->name[0] ? pm_xstrdup(opts->name) : pm_random_id();
+	_cleanup_free_ char *dir = volume_dir(root, v->name);
+	if (opts->ignore_exists && pm_path_exists(dir))
+		return ret ? load_doc(root, v->name, ret, err) : 0;
+
+	v->driver = pm_xstrdup("local");
+	v->scope = pm_xstrdup("local");
+	v->mountpoint = pm_path_join(dir, "_data");
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	v->created_sec = now.tv_sec;
+	v->created_nsec = now.tv_nsec;
+	v->created_at = format_rfc3339(now.tv_sec, now.tv_nsec);
+	v->labels = pm_xcalloc(1, sizeof(char *));
+	for (size_t i = 0; opts->labels && opts->labels[i]; i++)
+		kv_set(&v->labels, opts->labels[i]);
+	kv_sort(v->labels);
+	v->options = pm_xcalloc(1, sizeof(char *));
+	for (size_t i = 0; opts->options && opts->options[i]; i++)
+		kv_set(&v->options, opts->options[i]);
+	struct parsed_opts po;
+	r = parse_options(opts->options, &po, err);
+	if (r < 0)
+		return r;
+	free(po.fs_options);
+	v->uid = po.uid;
+	v->gid = po.gid;
+	if (po.uid >= 0) {
+		_cleanup_free_ char *x = pm_xasprintf("UID=%" PRId64, po.uid);
+		kv_set(&v->options, x);
+	}
+	if (po.gid >= 0) {
+		_cleanup_free_ char *x = pm_xasprintf("GID=%" PRId64, po.gid);
+		kv_set(&v->options, x);
+	}
+	kv_sort(v->options);
+	v->needs_copy_up = !po.nocopy;
+	v->needs_chown = po.uid < 0 && po.gid < 0;
+	r = derive_fs(v, err);
+	if (r < 0)
+		return r;
+
+	/* Build everything in a temporary directory, then rename it into place. */
+	_cleanup_free_ char *tmp = pm_xasprintf("%s/.tmp-%s-XXXXXX", vdir, v->name);
+	if (!mkdtemp(tmp))
+		return pm_error_set_errno(err, errno, "creating volume %s: '%s'", v->name, vdir);
+	_cleanup_free_ char *data = pm_path_join(tmp, "_data");
+	_cleanup_free_ char *users = pm_path_join(tmp, "users");
+	_cleanup_free_ char *lock = pm_path_join(tmp, "lock");
+	_cleanup_close_ int lfd = -1;
+	if (mkdir(data, 0755) < 0 || chmod(data, 0755) < 0 || mkdir(users, 0700) < 0 ||
+	    (lfd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		r = pm_error_set_errno(err, errno, "creating volume %s: '%s'", v->name, tmp);
+		goto remove_tmp;
+	}
+	if ((v->uid >= 0 || v->gid >= 0) && lchown(data, v->uid >= 0 ? (uid_t)v->uid : (uid_t)-1,
+						   v->gid >= 0 ? (gid_t)v->gid : (gid_t)-1) < 0) {
+		r = pm_error_set_errno(err, errno,
+				       "creating volume %s: changing the owner of '%s' to %" PRId64
+				       ":%" PRId64 " (is the id mapped in the user namespace?)",
+				       v->name, data, v->uid, v->gid);
+		goto remove_tmp;
+	}
+	r = write_doc(tmp, v, err);
+	if (r < 0)
+		goto remove_tmp;
+	r = rename_noreplace(tmp, dir);
+	if (r == -EEXIST) {
+		pm_rm_rf(tmp, NULL);
+		if (opts->ignore_exists)
+			return ret ? load_doc(root, v->name, ret, err) : 0;
+		return pm_error_set(err, EEXIST,
+				    "volume with name %s already exists: volume already exists",
+				    v->name);
+	}
+	if (r < 0) {
+		r = pm_error_set_errno(err, -r, "creating volume %s: renaming '%s'", v->name, tmp);
+		goto remove_tmp;
+	}
+	pm_log_debug("created volume %s at %s", v->name, dir);
+	if (ret)
+		*ret = TAKE_PTR(owned);
+	return 0;
+
+remove_tmp:
+	pm_rm_rf(tmp, NULL);
+	return r;
+}
+
+int pm_volume_load(const char *root, const char *name, struct pm_volume **ret, pm_error **err)
+{
+	return load_doc(root, name, ret, err);
+}
+
+bool pm_volume_exists(const char *root, const char *name)
+{
+	if (!pm_volume_name_valid(name))
+		return false;
+	_cleanup_free_ char *path = pm_xasprintf("%s/volumes/%s/volume.json", root, name);
+	return pm_path_exists(path);
+}
+
+/* A crash can leave a half-built .tmp-* directory or a renamed-away .rm-* one behind:
+ * remove .rm-* at once and .tmp-* once it is an hour old (a create may be using it).
+ * Best effort (without the user namespace, files of container uids stay). */
+static void sweep_leftover(const char *vdir, const char *entry)
+{
+	_cleanup_free_ char *path = pm_path_join(vdir, entry);
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	if (entry[1] == 't' && time(NULL) - st.st_mtime < 3600)
+		return;
+	_cleanup_error_ pm_error *e = NULL;
+	if (pm_rm_rf(path, &e) < 0)
+		pm_log_debug("leftover '%s' not removed: %s", path, e ? e->msg : "");
+}
+
+static int volume_name_cmp(const void *a, const void *b)
+{
+	const struct pm_volume *x = *(struct pm_volume *const *)a;
+	const struct pm_volume *y = *(struct pm_volume *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+int pm_volume_list(const char *root, struct pm_volume ***ret, size_t *ret_n, pm_error **err)
+{
+	_cleanup_free_ char *vdir = volumes_dir(root);
+	size_t n = 0;
+	struct pm_volume **list = pm_xcalloc(1, sizeof(*list));
+	_cleanup_closedir_ DIR *d = opendir(vdir);
+	if (!d && errno != ENOENT) {
+		pm_volume_list_free(list);
+		return pm_error_set_errno(err, errno, "listing volumes in '%s'", vdir);
+	}
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (pm_str_startswith(de->d_name, ".rm-") ||
+		    pm_str_startswith(de->d_name, ".tmp-")) {
+			sweep_leftover(vdir, de->d_name);
+			continue;
+		}
+		if (!pm_volume_name_valid(de->d_name))
+			continue; /* ".", ".." and foreign files */
+		struct pm_volume *v = NULL;
+		_cleanup_error_ pm_error *e = NULL;
+		int r = load_doc(root, de->d_name, &v, &e);
+		if (r < 0) {
+			pm_log_debug("skipping volume %s: %s", de->d_name, e ? e->msg : "");
+			continue;
+		}
+		list = pm_xrealloc(list, (n + 2) * sizeof(*list));
+		list[n++] = v;
+		list[n] = NULL;
+	}
+	qsort(list, n, sizeof(*list), volume_name_cmp);
+	*ret = list;
+	if (ret_n)
+		*ret_n = n;
+	return 0;
+}
+
+/* ---- users (containers) ------------------------------------------------------------------- */
+
+static int read_users(const char *root, const char *name, char ***ret, pm_error **err)
+{
+	_cleanup_free_ char *udir = pm_xasprintf("%s/volumes/%s/users", root, name);
+	_cleanup_strv_ char **ids = pm_xcalloc(1, sizeof(char *));
+	_cleanup_closedir_ DIR *d = opendir(udir);
+	if (!d) {
+		if (errno == ENOENT && pm_volume_exists(root, name)) {
+			*ret = TAKE_PTR(ids);
+			return 0;
+		}
+		if (errno == ENOENT)
+			return no_such_volume(err, name);
+		return pm_error_set_errno(err, errno, "reading the users of volume %s", name);
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (ctr_id_valid(de->d_name))
+			pm_strv_push(&ids, de->d_name);
+	size_t n = pm_strv_length(ids);
+	if (n > 1)
+		qsort(ids, n, sizeof(char *), kv_cmp);
+	*ret = TAKE_PTR(ids);
+	return 0;
+}
+
+int pm_volume_users(const char *root, const char *name, char ***ret_ids, pm_error **err)
+{
+	if (!pm_volume_exists(root, name))
+		return no_such_volume(err, name);
+	return read_users(root, name, ret_ids, err);
+}
+
+int pm_volume_in_use(const char *root, const char *name, pm_error **err)
+{
+	_cleanup_strv_ char **ids = NULL;
+	int r = pm_volume_users(root, name, &ids, err);
+	if (r < 0)
+		return r;
+	return ids[0] ? 1 : 0;
+}
+
+int pm_volume_ref(const char *root, const char *name, const char *ctr_id, pm_error **err)
+{
+	if (!ctr_id_valid(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	_cleanup_close_ int lfd = lock_volume(root, name, err);
+	if (lfd < 0)
+		return lfd;
+	_cleanup_free_ char *udir = pm_xasprintf("%s/volumes/%s/users", root, name);
+	if (mkdir(udir, 0700) < 0 && errno != EEXIST)
+		return pm_error_set_errno(err, errno, "volume %s: creating '%s'", name, udir);
+	_cleanup_free_ char *path = pm_path_join(udir, ctr_id);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "volume %s: recording user '%s'", name,
+					  ctr_id);
+	return 0;
+}
+
+int pm_volume_unref(const char *root, const char *name, const char *ctr_id, pm_error **err)
+{
+	if (!ctr_id_valid(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	_cleanup_close_ int lfd = lock_volume(root, name, err);
+	if (lfd < 0)
+		return lfd;
+	_cleanup_free_ char *path = pm_xasprintf("%s/volumes/%s/users/%s", root, name, ctr_id);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return pm_error_set_errno(err, errno, "volume %s: releasing user '%s'", name,
+					  ctr_id);
+	return 0;
+}
+
+/* ---- remove ------------------------------------------------------------------------------ */
+
+static bool is_mount_root(const char *path)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
+		return false;
+	return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err)
+{
+	_cleanup_close_ int lfd = lock_volume(root, name, err);
+	if (lfd < 0)
+		return lfd;
+	_cleanup_strv_ char **ids = NULL;
+	int r = read_users(root, name, &ids, err);
+	if (r < 0)
+		return r;
+	if (ids[0] && !force) {
+		_cleanup_free_ char *list = pm_strv_join(ids, ", ");
+		return pm_error_set(err, EBUSY,
+				    "volume %s is being used by the following container(s): %s: "
+				    "volume is being used",
+				    name, list);
+	}
+	_cleanup_free_ char *dir = volume_dir(root, name);
+	_cleanup_free_ char *data = pm_path_join(dir, "_data");
+	if (is_mount_root(data) && umount2(data, MNT_DETACH) < 0)
+		return pm_error_set_errno(err, errno, "removing volume %s: unmounting '%s'", name,
+					  data);
+	_cleanup_free_ char *rnd = pm_random_id();
+	_cleanup_free_ char *gone = pm_xasprintf("%s/volumes/.rm-%.16s", root, rnd);
+	if (rename(dir, gone) < 0)
+		return pm_error_set_errno(err, errno, "removing volume %s: renaming '%s'", name,
+					  dir);
+	/* The name is free from here on; the data goes without holding the lock. */
+	int l = TAKE_FD(lfd);
+	close(l);
+	_cleanup_error_ pm_error *e = NULL;
+	r = pm_rm_rf(gone, &e);
+	if (r < 0)
+		pm_log_warn("removing the data of volume %s: %s", name, e ? e->msg : "");
+	return 0;
+}
+
+int pm_volume_lookup_or_create(const char *root, const char *name, char **ret_mountpoint,
+			       pm_error **err)
+{
+	if (!pm_volume_name_valid(name))
+		return pm_error_set(err, EINVAL,
+				    "invalid volume name '%s': names must match "
+				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				    name ? name : "");
+	_cleanup_volume_ struct pm_volume *v = NULL;
+	_cleanup_error_ pm_error *e = NULL;
+	int r = load_doc(root, name, &v, &e);
+	if (r == -ENOENT) {
+		struct pm_volume_create_opts o = {.name = name, .ignore_exists = true};
+		r = pm_volume_create(root, &o, &v, err);
+	} else if (r < 0 && err && !*err) {
+		*err = TAKE_PTR(e);
+	}
+	if (r < 0)
+		return r;
+	if (ret_mountpoint)
+		*ret_mountpoint = TAKE_PTR(v->mountpoint);
+	return 0;
+}
+
+/* ---- mount (tmpfs / bind volumes) and flags ------------------------------------------------ */
+
+static int do_mount(const struct pm_volume *v, pm_error **err)
+{
+	unsigned long flags = 0;
+	_cleanup_strv_ char **data = NULL;
+	_cleanup_strv_ char **opts = pm_strv_split(v->fs_options ? v->fs_options : "", ",");
+	for (size_t i = 0; opts && opts[i]; i++) {
+		int f = find_mount_flag(opts[i]);
+		if (f >= 0) {
+			flags |= mount_flags[f].set;
+			flags &= ~mount_flags[f].clear;
+		} else {
+			pm_strv_push(&data, opts[i]);
+		}
+	}
+	_cleanup_free_ char *d = data ? pm_strv_join(data, ",") : NULL;
+	if (v->fs_bind) {
+		if (mount(v->fs_device, v->mountpoint, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return pm_error_set_errno(err, errno, "mounting volume %s: bind '%s'",
+						  v->name, v->fs_device);
+		if (flags &&
+		    mount(NULL, v->mountpoint, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0) {
+			int e = errno;
+			umount2(v->mountpoint, MNT_DETACH);
+			return pm_error_set_errno(err, e, "mounting volume %s: remount '%s'",
+						  v->name, v->fs_options);
+		}
+		return 0;
+	}
+	if (mount(v->fs_device ? v->fs_device : "tmpfs", v->mountpoint, v->fs_type, flags, d) < 0)
+		return pm_error_set_errno(err, errno, "mounting volume %s: %s with options '%s'",
+					  v->name, v->fs_type, d ? d : "");
+	return 0;
+}
+
+/* Read-modify-write the document under the volume's lock. */
+static int update_doc(const char *root, const char *name,
+		      int (*fn)(struct pm_volume *v, void *arg, pm_error **err), void *arg,
+		      pm_error **err)
+{
+	_cleanup_close_ int lfd = lock_volume(root, name, err);
+	if (lfd < 0)
+		return lfd;
+	_cleanup_volume_ struct pm_volume *v = NULL;
+	int r = load_doc(root, name, &v, err);
+	if (r < 0)
+		return r;
+	r = fn(v, arg, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *dir = volume_dir(root, name);
+	return write_doc(dir, v, err);
+}
+
+static int mount_fn(struct pm_volume *v, void *arg, pm_error **err)
+{
+	char **ret = arg;
+	bool has_fs = v->fs_type || v->fs_bind;
+	if (has_fs && !is_mount_root(v->mountpoint)) {
+		int r = do_mount(v, err);
+		if (r < 0)
+			return r;
+		v->mount_count = 0; /* a stale count from a lost mount namespace */
+	}
+	v->mount_count++;
+	if (ret)
+		*ret = pm_xstrdup(v->mountpoint);
+	return 0;
+}
+
+int pm_volume_mount(const char *root, const char *name, char **ret_mountpoint, pm_error **err)
+{
+	_cleanup_free_ char *mp = NULL;
+	int r = update_doc(root, name, mount_fn, &mp, err);
+	if (r < 0)
+		return r;
+	if (ret_mountpoint)
+		*ret_mountpoint = TAKE_PTR(mp);
+	return 0;
+}
+
+static int unmount_fn(struct pm_volume *v, void *arg, pm_error **err)
+{
+	if (v->mount_count > 0)
+		v->mount_count--;
+	if (v->mount_count == 0 && (v->fs_type || v->fs_bind) && is_mount_root(v->mountpoint) &&
+	    umount2(v->mountpoint, MNT_DETACH) < 0)
+		return pm_error_set_errno(err, errno, "unmounting volume %s at '%s'", v->name,
+					  v->mountpoint);
+	return 0;
+}
+
+int pm_volume_unmount(const char *root, const char *name, pm_error **err)
+{
+	return update_doc(root, name, unmount_fn, NULL, err);
+}
+
+struct needs_arg {
+	bool copy_up, chown;
+};
+
+static int needs_fn(struct pm_volume *v, void *arg, pm_error **err)
+{
+	const struct needs_arg *a = arg;
+	if (a->copy_up)
+		v->needs_copy_up = false;
+	if (a->chown)
+		v->needs_chown = false;
+	return 0;
+}
+
+int pm_volume_clear_needs(const char *root, const char *name, bool copy_up, bool chown,
+			  pm_error **err)
+{
+	struct needs_arg a = {copy_up, chown};
+	return update_doc(root, name, needs_fn, &a, err);
+}

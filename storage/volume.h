@@ -1,0 +1,142 @@
+/* volume.h: named volumes (`pm volume ...`, `pm run -v NAME:/path`).
+ *
+ * Layout, one directory per volume, readable with jq:
+ *
+ *   <root>/volumes/<name>/volume.json   the document (podman's inspect fields: Name,
+ *                                       Driver "local", Mountpoint, CreatedAt (RFC 3339,
+ *                                       local zone), Labels, Scope "local", Options, UID,
+ *                                       GID, MountCount, NeedsCopyUp, NeedsChown)
+ *   <root>/volumes/<name>/_data/        the data (the mountpoint given to containers)
+ *   <root>/volumes/<name>/users/<id>    one empty file per container that uses the volume
+ *   <root>/volumes/<name>/lock          flock guarding volume.json and users/
+ *
+ * A volume is built completely in a temporary directory <root>/volumes/.tmp-XXXX and
+ * renamed into place with RENAME_NOREPLACE: the name is reserved atomically (two racing
+ * creates of one name: exactly one wins, the other gets -EEXIST "volume with name x already
+ * exists: volume already exists"), and a reader never sees a half-made volume. Removal
+ * renames the directory away under the volume's lock, then deletes it.
+ *
+ * Run every call that creates or removes volumes inside the rootless user namespace (the
+ * cli command has PM_CMD_USERNS) so that _data belongs to the container's root (or to
+ * o=uid=N,gid=M).
+ *
+ * Use by the runtime / engine:
+ *   - `run -v NAME:/path`: pm_volume_lookup_or_create(root, NAME, &mountpoint, err) creates
+ *     the volume as podman does when it is missing, and returns its _data path.
+ *   - for a volume with a filesystem (Options type=tmpfs, or o=bind with device=DIR),
+ *     pm_volume_mount() mounts it on _data for the first user (MountCount 0 -> 1), and
+ *     pm_volume_unmount() undoes it for the last; call both inside the rootless mount
+ *     namespace. A plain volume needs neither (bind-mount the mountpoint).
+ *   - a container that uses a volume is recorded with pm_volume_ref(root, NAME, ctr_id)
+ *     when it is created and released with pm_volume_unref() when it is removed:
+ *     `volume rm` refuses an in-use volume (exit 2, as podman) unless --force, `volume
+ *     prune` and `volume ls --filter dangling=true` skip it, see pm_volume_in_use().
+ *     (podman's `volume rm -f` also removes those containers: the cli must do that through
+ *     the engine before it calls pm_volume_remove(force=true).)
+ *
+ * Never prints; errors name the volume. No json_t leaves this file. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+
+struct pm_volume {
+	char *name;
+	char *driver;	     /* "local" */
+	char *mountpoint;    /* <root>/volumes/<name>/_data */
+	char *created_at;    /* RFC 3339 with nanoseconds and zone, as podman prints it */
+	int64_t created_sec; /* CreatedAt as Unix time */
+	long created_nsec;
+	char **labels;	/* "key=value" pairs, sorted by key */
+	char **options; /* "key=value" pairs as given (type, device, o, copy/nocopy) */
+	char *scope;	/* "local" */
+	int64_t uid;	/* from o=uid=N, -1 when unset */
+	int64_t gid;	/* from o=gid=N, -1 when unset */
+	int mount_count;
+	bool needs_copy_up; /* copy the image's content at the mount path on first use */
+	bool needs_chown;   /* chown _data to the container's user on first use */
+	/* The filesystem to mount on the mountpoint, parsed from options: type (NULL for a
+	 * plain directory), device, and the mount(8) options left after uid/gid/copy. */
+	char *fs_type;
+	char *fs_device;
+	char *fs_options;
+	bool fs_bind; /* o=bind / o=rbind: device is a host directory to bind */
+};
+
+struct pm_volume_create_opts {
+	const char *name;     /* NULL or "": a random 64-hex name */
+	const char *driver;   /* NULL or "local" */
+	char *const *labels;  /* "key[=value]" (NULL-terminated, may be NULL) */
+	char *const *options; /* "key=value" (NULL-terminated, may be NULL) */
+	bool ignore_exists;   /* --ignore: an existing volume is returned as is */
+};
+
+/* podman's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 255 chars here). */
+bool pm_volume_name_valid(const char *name);
+
+/* Validate driver, labels and options without touching disk (so the cli can check
+ * everything before state changes). 0 or -EINVAL with a message naming the bad value. */
+int pm_volume_check_opts(const struct pm_volume_create_opts *opts, pm_error **err);
+
+/* Create a volume; *ret (may be NULL) receives it. -EEXIST when the name is taken (unless
+ * ignore_exists: then the existing volume is loaded and returned, and 0 is returned). */
+int pm_volume_create(const char *root, const struct pm_volume_create_opts *opts,
+		     struct pm_volume **ret, pm_error **err);
+
+/* Load one volume. -ENOENT "no such volume <name>" when missing (or the name is invalid). */
+int pm_volume_load(const char *root, const char *name, struct pm_volume **ret, pm_error **err);
+
+bool pm_volume_exists(const char *root, const char *name);
+
+/* All volumes, sorted by name; a NULL-terminated array (free with pm_volume_list_free).
+ * Unreadable entries are skipped with a debug message. */
+int pm_volume_list(const char *root, struct pm_volume ***ret, size_t *ret_n, pm_error **err);
+struct pm_volume **pm_volume_list_free(struct pm_volume **v);
+
+/* Remove a volume and its data. -ENOENT "no such volume"; an in-use volume fails with
+ * -EBUSY "volume x is being used by the following container(s): ids: volume is being used"
+ * unless force. A mounted filesystem volume (MountCount > 0) is unmounted first when forced. */
+int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err);
+
+/* The runtime's entry point for `-v NAME:/path`: load NAME, or create it (default options)
+ * when missing; a create lost to a racing create of the same name loads the winner's.
+ * *ret_mountpoint is malloc'd. */
+int pm_volume_lookup_or_create(const char *root, const char *name, char **ret_mountpoint,
+			       pm_error **err);
+
+/* Containers using the volume: record / release (idempotent) ... */
+int pm_volume_ref(const char *root, const char *name, const char *ctr_id, pm_error **err);
+int pm_volume_unref(const char *root, const char *name, const char *ctr_id, pm_error **err);
+/* ... and list them (sorted ids, NULL-terminated; an empty array when unused). */
+int pm_volume_users(const char *root, const char *name, char ***ret_ids, pm_error **err);
+/* 1 when used by at least one container, 0 when not, negative on error. */
+int pm_volume_in_use(const char *root, const char *name, pm_error **err);
+
+/* Mount the volume's filesystem (tmpfs or bind) on its mountpoint when MountCount goes
+ * 0 -> 1, count users; unmount when it goes back to 0. No-ops (beyond the count) for a
+ * plain volume. *ret_mountpoint (may be NULL) is malloc'd. */
+int pm_volume_mount(const char *root, const char *name, char **ret_mountpoint, pm_error **err);
+int pm_volume_unmount(const char *root, const char *name, pm_error **err);
+
+/* Record that the first-use copy-up / chown happened (clears NeedsCopyUp / NeedsChown). */
+int pm_volume_clear_needs(const char *root, const char *name, bool copy_up, bool chown,
+			  pm_error **err);
+
+/* CreatedAt the way Go prints a time.Time in templates:
+ * "2006-01-02 15:04:05.999999999 -0700 MST" (local zone). malloc'd. */
+char *pm_volume_created_go_string(const struct pm_volume *v);
+
+/* Parse an RFC 3339 time ("2024-01-02T03:04:05.123456789+01:00" or "...Z").
+ * 0 or -EINVAL. */
+int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec);
+
+struct pm_volume *pm_volume_free(struct pm_volume *v);
+static inline void pm_volume_freep(struct pm_volume **v)
+{
+	pm_volume_free(*v);
+}
+#define _cleanup_volume_ _cleanup_(pm_volume_freep)
