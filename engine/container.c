@@ -1,0 +1,452 @@
+/* container.c: container records on disk (see container.h). Owns the layout of
+ * <root>/containers/<id>/{config.json,state.json} and <root>/names/. Never prints.
+ * Called by cli/ and pods/. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/container.h"
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+#define RECORD_MAX (4 * 1024 * 1024)
+
+static const char *status_names[] = {
+	[PM_CTR_CONFIGURED] = "created", [PM_CTR_RUNNING] = "running",
+	[PM_CTR_PAUSED] = "paused",      [PM_CTR_STOPPED] = "exited",
+	[PM_CTR_REMOVING] = "removing",
+};
+
+const char *pm_ctr_status_string(enum pm_ctr_status s)
+{
+	if ((unsigned)s >= ARRAY_SIZE(status_names))
+		return "unknown";
+	return status_names[s];
+}
+
+static int status_parse(const char *s)
+{
+	for (size_t i = 0; s && i < ARRAY_SIZE(status_names); i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return (int)i;
+	return PM_CTR_STOPPED;
+}
+
+bool pm_container_name_valid(const char *name)
+{
+	if (!name || !name[0] || strlen(name) > 253)
+		return false;
+	for (const char *c = name; *c; c++) {
+		bool alnum = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			     (*c >= '0' && *c <= '9');
+		if (c == name ? !alnum : !(alnum || *c == '_' || *c == '.' || *c == '-'))
+			return false;
+	}
+	return true;
+}
+
+struct pm_container *pm_container_free(struct pm_container *c)
+{
+	if (!c)
+		return NULL;
+	free(c->id);
+	free(c->name);
+	free(c->image_name);
+	free(c->image_id);
+	free(c->config_json);
+	free(c->state.mountpoint);
+	free(c->dir);
+	free(c);
+	return NULL;
+}
+
+void pm_container_list_free(struct pm_container **list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		pm_container_free(list[i]);
+	free(list);
+}
+
+static char *containers_dir(const struct pm_paths *p)
+{
+	return pm_path_join(p->root, "containers");
+}
+
+static char *names_dir(const struct pm_paths *p)
+{
+	return pm_path_join(p->root, "names");
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static char *generate_name(void)
+{
+	static const char *adj[] = { "admiring", "brave",   "clever",  "dazzling", "eager",
+				     "festive",  "gifted",  "happy",   "inspiring", "jolly",
+				     "keen",     "loving",  "modest",  "nifty",    "optimistic",
+				     "peaceful", "quirky",  "relaxed", "serene",   "trusting",
+				     "upbeat",   "vibrant", "wizardly", "xenodochial", "youthful",
+				     "zealous" };
+	static const char *noun[] = { "albattani", "bardeen",  "curie",   "darwin",  "euclid",
+				      "fermi",     "galileo",  "hopper",  "ishango", "jepsen",
+				      "kepler",    "lovelace", "mayer",   "noether", "ohm",
+				      "pascal",    "raman",    "shannon", "tesla",   "turing",
+				      "volta",     "wright",   "yalow",   "zhukovsky" };
+	uint32_t r[2] = { 0 };
+	if (getrandom(r, sizeof(r), 0) < 0)
+		r[0] = (uint32_t)getpid(), r[1] = (uint32_t)time(NULL);
+	return pm_xasprintf("%s_%s", adj[r[0] % ARRAY_SIZE(adj)], noun[r[1] % ARRAY_SIZE(noun)]);
+}
+
+int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
+{
+	_cleanup_free_ char *dir = pm_path_join(p->runroot, "locks");
+	if (pm_mkdir_p(dir, 0700, err) < 0)
+		return -errno;
+	_cleanup_free_ char *name = pm_xasprintf("%s.lock", id);
+	_cleanup_free_ char *path = pm_path_join(dir, name);
+	return pm_lock_path(path, LOCK_EX, err);
+}
+
+static json_t *state_to_json(const struct pm_ctr_state *s)
+{
+	return json_pack("{s:s, s:i, s:i, s:i, s:I, s:I, s:b, s:s?}", "Status",
+			 pm_ctr_status_string(s->status), "Pid", (int)s->pid, "MonitorPid",
+			 (int)s->monitor_pid, "ExitCode", s->exit_code, "StartedAt",
+			 (json_int_t)s->started_ns, "FinishedAt", (json_int_t)s->finished_ns,
+			 "OOMKilled", s->oom_killed, "Mountpoint", s->mountpoint);
+}
+
+static void state_from_json(const json_t *j, struct pm_ctr_state *s)
+{
+	free(s->mountpoint);
+	const char *mp = pm_json_string(j, "Mountpoint");
+	*s = (struct pm_ctr_state){
+		.status = status_parse(pm_json_string(j, "Status")),
+		.pid = (pid_t)pm_json_int(j, "Pid", 0),
+		.monitor_pid = (pid_t)pm_json_int(j, "MonitorPid", 0),
+		.exit_code = (int)pm_json_int(j, "ExitCode", 0),
+		.started_ns = pm_json_int(j, "StartedAt", 0),
+		.finished_ns = pm_json_int(j, "FinishedAt", 0),
+		.oom_killed = pm_json_bool(j, "OOMKilled", false),
+		.mountpoint = mp ? pm_xstrdup(mp) : NULL,
+	};
+}
+
+int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c,
+			    pm_error **err)
+{
+	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
+	_cleanup_json_ json_t *j = state_to_json(&c->state);
+	return pm_json_write_file_atomic(path, j, 0600, err);
+}
+
+/* Reserve the name: symlink(id, names/name) is atomic and fails with EEXIST. */
+static int reserve_name(const struct pm_paths *p, const char *name, const char *id,
+			pm_error **err)
+{
+	_cleanup_free_ char *dir = names_dir(p);
+	if (pm_mkdir_p(dir, 0700, err) < 0)
+		return -EIO;
+	_cleanup_free_ char *link = pm_path_join(dir, name);
+	if (symlink(id, link) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return pm_error_set_errno(err, errno, "reserving container name '%s'", name);
+	char other[PATH_MAX] = "";
+	ssize_t n = readlink(link, other, sizeof(other) - 1);
+	if (n > 0)
+		other[n] = 0;
+	/* A name whose record is gone (crash between the two steps) is stale: take it. */
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *rec = pm_path_join(cdir, other);
+	if (n > 0 && !pm_path_exists(rec)) {
+		_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmp", link, id);
+		if (symlink(id, tmp) == 0 && rename(tmp, link) == 0)
+			return 0;
+		unlink(tmp);
+	}
+	return pm_error_set(err, EEXIST,
+			    "the container name \"%s\" is already in use by %s. You have to remove "
+			    "that container to be able to reuse that name: that name is already in use",
+			    name, other);
+}
+
+static void release_name(const struct pm_paths *p, const char *name, const char *id)
+{
+	_cleanup_free_ char *dir = names_dir(p);
+	_cleanup_free_ char *link = pm_path_join(dir, name);
+	char target[PATH_MAX] = "";
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = 0;
+		if (strcmp(target, id) == 0)
+			unlink(link);
+	}
+}
+
+int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
+			const char *image_id, const char *config_json,
+			struct pm_container **ret, pm_error **err)
+{
+	if (name && !pm_container_name_valid(name))
+		return pm_error_set(err, EINVAL,
+				    "container name '%s' is invalid: names must match "
+				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				    name);
+	_cleanup_container_ struct pm_container *c = pm_xcalloc(1, sizeof(*c));
+	c->id = pm_random_id();
+	c->created_ns = now_ns();
+	c->image_name = pm_xstrdup(image_name ? image_name : "");
+	c->image_id = pm_xstrdup(image_id ? image_id : "");
+	c->config_json = pm_xstrdup(config_json ? config_json : "{}");
+	_cleanup_free_ char *cdir = containers_dir(p);
+	c->dir = pm_path_join(cdir, c->id);
+
+	if (name) {
+		c->name = pm_xstrdup(name);
+		if (reserve_name(p, name, c->id, err) < 0)
+			return -EEXIST;
+	} else {
+		for (int tries = 0;; tries++) {
+			c->name = generate_name();
+			_cleanup_error_ pm_error *e = NULL;
+			if (reserve_name(p, c->name, c->id, &e) == 0)
+				break;
+			free(c->name);
+			c->name = NULL;
+			if (tries > 20 || e->code != EEXIST)
+				return pm_error_set(err, e->code, "%s", e->msg);
+		}
+	}
+
+	int r;
+	_cleanup_json_ json_t *cfg = NULL;
+	_cleanup_free_ char *cfgpath = NULL;
+	_cleanup_json_ json_t *spec = json_loads(c->config_json, 0, NULL);
+	if (!spec) {
+		r = pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
+		goto undo_name;
+	}
+	if (pm_mkdir_p(cdir, 0700, err) < 0 || mkdir(c->dir, 0700) < 0) {
+		r = pm_error_set_errno(err, errno, "creating '%s'", c->dir);
+		goto undo_name;
+	}
+	cfg = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "Id", c->id, "Name", c->name, "Image",
+			  c->image_name, "ImageID", c->image_id, "Created", (json_int_t)c->created_ns,
+			  "Spec", spec);
+	cfgpath = pm_path_join(c->dir, "config.json");
+	r = pm_json_write_file_atomic(cfgpath, cfg, 0600, err);
+	if (r < 0)
+		goto undo_dir;
+	r = pm_container_save_state(p, c, err);
+	if (r < 0)
+		goto undo_dir;
+	*ret = TAKE_PTR(c);
+	return 0;
+
+undo_dir:
+	pm_rm_rf(c->dir, NULL);
+undo_name:
+	release_name(p, c->name, c->id);
+	return r;
+}
+
+static int load_record(const struct pm_paths *p, const char *id, struct pm_container **ret,
+		       pm_error **err)
+{
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *dir = pm_path_join(cdir, id);
+	_cleanup_free_ char *cfgpath = pm_path_join(dir, "config.json");
+	_cleanup_json_ json_t *cfg = NULL;
+	int r = pm_json_load_file(cfgpath, RECORD_MAX, &cfg, err);
+	if (r < 0)
+		return r;
+	_cleanup_container_ struct pm_container *c = pm_xcalloc(1, sizeof(*c));
+	const char *s;
+	c->id = pm_xstrdup((s = pm_json_string(cfg, "Id")) ? s : id);
+	c->name = pm_xstrdup((s = pm_json_string(cfg, "Name")) ? s : "");
+	c->image_name = pm_xstrdup((s = pm_json_string(cfg, "Image")) ? s : "");
+	c->image_id = pm_xstrdup((s = pm_json_string(cfg, "ImageID")) ? s : "");
+	c->created_ns = pm_json_int(cfg, "Created", 0);
+	json_t *spec = json_object_get(cfg, "Spec");
+	c->config_json = spec ? json_dumps(spec, JSON_COMPACT) : pm_xstrdup("{}");
+	c->dir = TAKE_PTR(dir);
+	r = pm_container_reload(p, c, err);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(c);
+	return 0;
+}
+
+int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_error **err)
+{
+	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
+	_cleanup_json_ json_t *st = NULL;
+	int r = pm_json_load_file(path, RECORD_MAX, &st, err);
+	if (r < 0)
+		return r;
+	state_from_json(st, &c->state);
+	return 0;
+}
+
+static bool is_hex(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+static int lookup_prefix(const struct pm_paths *p, const char *ref, char **ret, pm_error **err)
+{
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_closedir_ DIR *d = opendir(cdir);
+	if (!d)
+		return -ENOENT;
+	_cleanup_free_ char *match = NULL;
+	size_t len = strlen(ref);
+	int matches = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strncmp(de->d_name, ref, len) != 0)
+			continue;
+		if (strlen(de->d_name) == len) { /* a full id wins */
+			free(match);
+			match = pm_xstrdup(de->d_name);
+			matches = 1;
+			break;
+		}
+		if (matches++ == 0)
+			match = pm_xstrdup(de->d_name);
+	}
+	if (matches > 1)
+		return pm_error_set(err, EINVAL,
+				    "more than one result for container ID '%s': ambiguous ID prefix",
+				    ref);
+	if (matches == 0)
+		return -ENOENT;
+	*ret = TAKE_PTR(match);
+	return 0;
+}
+
+int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_container **ret,
+			pm_error **err)
+{
+	if (ref && ref[0] && !strchr(ref, '/')) {
+		/* A name first (podman: exact name or full id, then id prefix). */
+		_cleanup_free_ char *ndir = names_dir(p);
+		_cleanup_free_ char *link = pm_path_join(ndir, ref);
+		char target[PATH_MAX];
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = 0;
+			if (load_record(p, target, ret, NULL) == 0)
+				return 0;
+		}
+		if (is_hex(ref)) {
+			_cleanup_free_ char *id = NULL;
+			int r = lookup_prefix(p, ref, &id, err);
+			if (r == 0)
+				return load_record(p, id, ret, err);
+			if (r != -ENOENT)
+				return r;
+		}
+	}
+	return pm_error_set(err, ENOENT,
+			    "no container with name or ID \"%s\" found: no such container",
+			    ref ? ref : "");
+}
+
+int pm_container_remove_record(const struct pm_paths *p, const struct pm_container *c,
+			       pm_error **err)
+{
+	release_name(p, c->name, c->id);
+	int r = pm_rm_rf(c->dir, err);
+	_cleanup_free_ char *ldir = pm_path_join(p->runroot, "locks");
+	_cleanup_free_ char *lname = pm_xasprintf("%s.lock", c->id);
+	_cleanup_free_ char *lpath = pm_path_join(ldir, lname);
+	unlink(lpath);
+	return r;
+}
+
+static int cmp_created(const void *a, const void *b)
+{
+	const struct pm_container *x = *(struct pm_container *const *)a;
+	const struct pm_container *y = *(struct pm_container *const *)b;
+	return x->created_ns < y->created_ns ? 1 : x->created_ns > y->created_ns ? -1 : 0;
+}
+
+int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size_t *ret_n,
+		      pm_error **err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_closedir_ DIR *d = opendir(cdir);
+	if (!d)
+		return errno == ENOENT ? 0 : pm_error_set_errno(err, errno, "reading '%s'", cdir);
+	struct pm_container **list = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) != 64)
+			continue;
+		struct pm_container *c = NULL;
+		if (load_record(p, de->d_name, &c, NULL) < 0)
+			continue; /* being created or removed right now */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = pm_xrealloc(list, cap * sizeof(*list));
+		}
+		list[n++] = c;
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_created);
+	*ret = list;
+	*ret_n = n;
+	return 0;
+}
+
+int pm_container_rename(const struct pm_paths *p, struct pm_container *c, const char *newname,
+			pm_error **err)
+{
+	if (!pm_container_name_valid(newname))
+		return pm_error_set(err, EINVAL,
+				    "container name '%s' is invalid: names must match "
+				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				    newname);
+	int r = reserve_name(p, newname, c->id, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *cfgpath = pm_path_join(c->dir, "config.json");
+	_cleanup_json_ json_t *cfg = NULL;
+	r = pm_json_load_file(cfgpath, RECORD_MAX, &cfg, err);
+	if (r >= 0) {
+		json_object_set_new(cfg, "Name", json_string(newname));
+		r = pm_json_write_file_atomic(cfgpath, cfg, 0600, err);
+	}
+	if (r < 0) {
+		release_name(p, newname, c->id);
+		return r;
+	}
+	release_name(p, c->name, c->id);
+	free(c->name);
+	c->name = pm_xstrdup(newname);
+	return 0;
+}

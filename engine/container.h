@@ -1,0 +1,94 @@
+/* container.h: container records: one directory per container under <root>/containers/<id>/
+ * holding config.json (what was asked: written once at create) and state.json (what is:
+ * status, pids, exit code, times), both written atomically under the container's flock
+ * (<runroot>/locks/<id>.lock). Names are reserved atomically: <root>/names/<name> is a
+ * symlink to the id, made with symlink(2), so two racing creates cannot both win.
+ *
+ * Called by cli/ and pods/. json_t stays inside engine/. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+#include "lib/paths.h"
+
+enum pm_ctr_status {
+	PM_CTR_CONFIGURED = 0, /* "created" in podman's words */
+	PM_CTR_RUNNING,
+	PM_CTR_PAUSED,
+	PM_CTR_STOPPED, /* "exited" */
+	PM_CTR_REMOVING,
+};
+
+const char *pm_ctr_status_string(enum pm_ctr_status s); /* podman's: created running ... */
+
+struct pm_ctr_state {
+	enum pm_ctr_status status;
+	pid_t pid;            /* container init, in pm's (rootless) pid view */
+	pid_t monitor_pid;
+	int exit_code;
+	int64_t started_ns;   /* unix time in ns, 0 if never */
+	int64_t finished_ns;
+	bool oom_killed;
+	char *mountpoint;     /* rootfs while mounted */
+};
+
+struct pm_container {
+	char *id;         /* 64 hex */
+	char *name;
+	char *image_name; /* as the user typed it, normalised */
+	char *image_id;
+	int64_t created_ns;
+	char *config_json; /* the spec, serialised by engine/spec (opaque here) */
+	struct pm_ctr_state state;
+	char *dir;        /* <root>/containers/<id> */
+};
+
+struct pm_container *pm_container_free(struct pm_container *c);
+static inline void pm_container_freep(struct pm_container **c)
+{
+	pm_container_free(*c);
+}
+#define _cleanup_container_ _cleanup_(pm_container_freep)
+
+/* Reserve name (or generate one when name is NULL: adjective_noun like podman), make the
+ * record dir and write config.json + state.json. On failure nothing is left. A taken name:
+ * -EEXIST "the container name 'x' is already in use by <id>. You have to remove that
+ * container to be able to reuse that name: that name is already in use". */
+int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
+			const char *image_id, const char *config_json,
+			struct pm_container **ret, pm_error **err);
+
+/* Find by full id, unique id prefix, or name. -ENOENT: "no container with name or ID
+ * 'x' found: no such container". */
+int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_container **ret,
+			pm_error **err);
+
+/* Reload the state of c from disk. */
+int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_error **err);
+
+/* Write c->state atomically. Callers hold the lock (pm_container_lock). */
+int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c,
+			    pm_error **err);
+
+/* Take the container's flock (LOCK_EX); returns the fd to close to release. */
+int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err);
+
+/* Remove the record and release the name (the caller has stopped it and released
+ * storage). */
+int pm_container_remove_record(const struct pm_paths *p, const struct pm_container *c,
+			       pm_error **err);
+
+/* All containers, sorted by creation time (newest first, as podman ps lists). */
+int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size_t *ret_n,
+		      pm_error **err);
+void pm_container_list_free(struct pm_container **list, size_t n);
+
+/* Rename: reserve the new name atomically, then release the old one. */
+int pm_container_rename(const struct pm_paths *p, struct pm_container *c, const char *newname,
+			pm_error **err);
+
+/* podman's name rule: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
+bool pm_container_name_valid(const char *name);

@@ -1,0 +1,201 @@
+/* test-container.c: container records: create, lookup by name/id/prefix, name races,
+ * rename, state round trip, removal leaves nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/container.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+
+struct fixture {
+	char dir[64];
+	struct pm_paths paths;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	strcpy(f->dir, "/tmp/pm-test-ctr-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->paths.root = pm_path_join(f->dir, "root");
+	f->paths.runroot = pm_path_join(f->dir, "run");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	pm_rm_rf(f->dir, NULL);
+	pm_paths_free(&f->paths);
+	free(f);
+	return 0;
+}
+
+static void test_create_lookup(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_container_ struct pm_container *c = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "web", "localhost/busybox:latest", "abc",
+					     "{\"Cmd\":[\"true\"]}", &c, &err),
+			 0);
+	assert_int_equal(strlen(c->id), 64);
+	assert_string_equal(c->name, "web");
+
+	_cleanup_container_ struct pm_container *byname = NULL, *byid = NULL, *byprefix = NULL;
+	assert_int_equal(pm_container_lookup(&f->paths, "web", &byname, &err), 0);
+	assert_string_equal(byname->id, c->id);
+	assert_string_equal(byname->config_json, "{\"Cmd\":[\"true\"]}");
+	assert_int_equal(pm_container_lookup(&f->paths, c->id, &byid, &err), 0);
+	char prefix[13];
+	memcpy(prefix, c->id, 12);
+	prefix[12] = 0;
+	assert_int_equal(pm_container_lookup(&f->paths, prefix, &byprefix, &err), 0);
+	assert_string_equal(byprefix->name, "web");
+}
+
+static void test_name_taken(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_container_ struct pm_container *a = NULL, *b = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "x", "img", "id", "{}", &a, &err), 0);
+	assert_int_equal(pm_container_create(&f->paths, "x", "img", "id", "{}", &b, &err), -EEXIST);
+	assert_non_null(strstr(err->msg, "\"x\" is already in use"));
+	/* nothing half-made: still exactly one record */
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	assert_int_equal(pm_container_list(&f->paths, &list, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	pm_container_list_free(list, n);
+}
+
+static void test_bad_name(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_container_ struct pm_container *c = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "-bad", "img", "id", "{}", &c, &err), -EINVAL);
+	assert_non_null(strstr(err->msg, "'-bad'"));
+	assert_false(pm_container_name_valid("a/b"));
+	assert_false(pm_container_name_valid(""));
+	assert_true(pm_container_name_valid("a.b-c_1"));
+}
+
+static void test_not_found_and_ambiguous(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_container_ struct pm_container *c = NULL;
+	assert_int_equal(pm_container_lookup(&f->paths, "nosuch", &c, &err), -ENOENT);
+	assert_string_equal(err->msg, "no container with name or ID \"nosuch\" found: no such container");
+	/* Create until two ids share a first hex digit, then look up by that digit. */
+	char first[16] = { 0 };
+	for (int i = 0; i < 40; i++) {
+		_cleanup_container_ struct pm_container *x = NULL;
+		assert_int_equal(pm_container_create(&f->paths, NULL, "img", "id", "{}", &x, NULL), 0);
+		int d = x->id[0] >= 'a' ? x->id[0] - 'a' + 10 : x->id[0] - '0';
+		if (first[d]++) {
+			pm_error *e2 = NULL;
+			struct pm_container *y = NULL;
+			char p[2] = { x->id[0], 0 };
+			assert_int_equal(pm_container_lookup(&f->paths, p, &y, &e2), -EINVAL);
+			assert_non_null(strstr(e2->msg, "ambiguous"));
+			pm_error_free(e2);
+			return;
+		}
+	}
+	fail_msg("no two ids shared a first digit in 40 tries");
+}
+
+static void test_state_roundtrip_and_remove(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_container_ struct pm_container *c = NULL, *again = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "s", "img", "id", "{}", &c, NULL), 0);
+	c->state.status = PM_CTR_STOPPED;
+	c->state.exit_code = 42;
+	c->state.started_ns = 123;
+	c->state.mountpoint = pm_xstrdup("/mnt/x");
+	assert_int_equal(pm_container_save_state(&f->paths, c, NULL), 0);
+	assert_int_equal(pm_container_lookup(&f->paths, "s", &again, NULL), 0);
+	assert_int_equal(again->state.status, PM_CTR_STOPPED);
+	assert_int_equal(again->state.exit_code, 42);
+	assert_int_equal(again->state.started_ns, 123);
+	assert_string_equal(again->state.mountpoint, "/mnt/x");
+	assert_string_equal(pm_ctr_status_string(again->state.status), "exited");
+
+	assert_int_equal(pm_container_remove_record(&f->paths, c, NULL), 0);
+	assert_false(pm_path_exists(c->dir));
+	_cleanup_free_ char *link = pm_xasprintf("%s/names/s", f->paths.root);
+	assert_false(pm_path_exists(link));
+	/* the name is free again */
+	_cleanup_container_ struct pm_container *d = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "s", "img", "id", "{}", &d, NULL), 0);
+}
+
+static void test_rename(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_container_ struct pm_container *a = NULL, *b = NULL, *c = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "a", "img", "id", "{}", &a, NULL), 0);
+	assert_int_equal(pm_container_create(&f->paths, "b", "img", "id", "{}", &b, NULL), 0);
+	assert_int_equal(pm_container_rename(&f->paths, a, "b", &err), -EEXIST);
+	assert_int_equal(pm_container_rename(&f->paths, a, "c", NULL), 0);
+	assert_int_equal(pm_container_lookup(&f->paths, "c", &c, NULL), 0);
+	assert_string_equal(c->id, a->id);
+	struct pm_container *gone = NULL;
+	assert_int_equal(pm_container_lookup(&f->paths, "a", &gone, NULL), -ENOENT);
+}
+
+/* 8 processes race for one name: exactly one wins. */
+static void test_name_race(void **state)
+{
+	struct fixture *f = *state;
+	pid_t pids[8];
+	for (int i = 0; i < 8; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct pm_container *c = NULL;
+			_exit(pm_container_create(&f->paths, "race", "img", "id", "{}", &c, NULL) == 0 ? 0 : 1);
+		}
+	}
+	int wins = 0;
+	for (int i = 0; i < 8; i++) {
+		int st;
+		waitpid(pids[i], &st, 0);
+		wins += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	assert_int_equal(wins, 1);
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	assert_int_equal(pm_container_list(&f->paths, &list, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	pm_container_list_free(list, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_taken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_found_and_ambiguous, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_roundtrip_and_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_race, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("container", tests, NULL, NULL);
+}
