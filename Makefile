@@ -9,6 +9,7 @@
 #   make lint            cppcheck, shellcheck, layering check
 #   make fmt-check       clang-format
 #   make deps            install the Debian packages pm needs (apt-get as root)
+#   make demo            build the busybox test image and run pm with it (tools/demo.sh)
 
 VERSION      := 0.1.0
 PREFIX       ?= /usr/local
@@ -121,7 +122,7 @@ MAN_PAGES    := $(patsubst docs/%.md,$(BUILDDIR)/man/%,$(MAN_SRCS))
 
 $(BUILDDIR)/man/%: docs/%.md
 	@mkdir -p $(dir $@)
-	pandoc -s -t man -o $@ $<
+	pandoc -s -f markdown-smart -t man -o $@ $<
 
 .PHONY: man
 man: $(MAN_PAGES)
@@ -140,12 +141,12 @@ uninstall:
 # ---- quality -------------------------------------------------------------------
 C_SRCS       := $(foreach m,$(MODULES),$(call mod_srcs,$(m))) $(UNIT_SRCS)
 C_HDRS       := $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
-SH_SRCS      := $(wildcard tests/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh)
+SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh)
 
 .PHONY: lint
 lint:
 	tools/check-layering.sh $(MODULES)
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr --library=tools/cppcheck.cfg \
 		--suppress=missingIncludeSystem -I. -D_GNU_SOURCE $(foreach m,$(MODULES),$(m))
 	shellcheck -x $(SH_SRCS)
 	shellcheck -s bash -x $(wildcard tests/system/*.bats) || true
@@ -161,6 +162,10 @@ fmt-check:
 .PHONY: deps
 deps:
 	tools/deps.sh
+
+.PHONY: demo
+demo: $(PM_BIN)
+	PM_BINARY=$(abspath $(PM_BIN)) tools/demo.sh
 
 .PHONY: clean
 clean:

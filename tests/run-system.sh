@@ -1,0 +1,195 @@
+#!/bin/bash
+# run-system.sh [FILE|NNN|FILTER...]: run pm's bats system tests (tests/system/*.bats).
+#
+# Arguments (default: every tests/system/*.bats): a .bats file path, a file name prefix
+# ("000", "010-rootless") or else a regex passed to `bats --filter`.
+# Environment: PM_BINARY (the pm binary, required unless ./pm exists), PM (command under
+# test, default $PM_BINARY; e.g. PM="podman --runtime runc"), PM_TIMEOUT (per command,
+# default 60 s), PM_TEST_USER (default pmtest), PM_TEST_IMAGES (image cache directory).
+#
+# As root: makes sure the test users exist (pmtest with its own 65536 subordinate uids and
+# gids, pmnosub without any), opens /dev/fuse and /dev/net/tun to users, copies pm and the
+# tests to a fresh directory pmtest can read, builds the test images, runs the
+# *.root.bats files as root, then every other file as pmtest with a fresh XDG_RUNTIME_DIR.
+# As a normal user with subordinate ids: runs the suite as that user (root files skipped).
+# Prints "N passed, N failed, N skipped" and exits non-zero when a test failed.
+# Called by `make system` / `make check`.
+set -euo pipefail
+
+srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+test_user=${PM_TEST_USER:-pmtest}
+nosub_user=pmnosub
+
+die() {
+	echo "run-system: $*" >&2
+	exit 1
+}
+
+command -v bats >/dev/null || die "bats not found (make deps)"
+PM_BINARY=${PM_BINARY:-$srcdir/pm}
+[ -x "$PM_BINARY" ] || die "PM_BINARY '$PM_BINARY' is not an executable (run make first)"
+
+# ---- select the files ---------------------------------------------------------------------
+files=()
+filters=()
+add_file() {
+	local f
+	for f in "$@"; do
+		case " ${files[*]} " in *" $f "*) ;; *) files+=("$f") ;; esac
+	done
+}
+for a in "$@"; do
+	if [ -f "$a" ]; then
+		add_file "$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"
+	elif compgen -G "$srcdir/tests/system/$a*.bats" >/dev/null; then
+		for f in "$srcdir"/tests/system/"$a"*.bats; do add_file "$f"; done
+	else
+		filters+=("$a")
+	fi
+done
+if [ ${#files[@]} -eq 0 ]; then
+	for f in "$srcdir"/tests/system/*.bats; do
+		[ -e "$f" ] && add_file "$f"
+	done
+fi
+[ ${#files[@]} -gt 0 ] || die "no test files in $srcdir/tests/system"
+root_files=()
+user_files=()
+for f in "${files[@]}"; do
+	case "$f" in
+	*.root.bats) root_files+=("$(basename "$f")") ;;
+	*) user_files+=("$(basename "$f")") ;;
+	esac
+done
+bats_args=(--tap)
+if [ ${#filters[@]} -gt 0 ]; then
+	bats_args+=(--filter "$(
+		IFS='|'
+		echo "${filters[*]}"
+	)")
+fi
+
+# shellcheck source=tests/lib/test-user.sh
+. "$srcdir/tests/lib/test-user.sh"
+
+# ---- run and count ------------------------------------------------------------------------
+passed=0
+failed=0
+skipped=0
+rc=0
+
+# count LOG: add the TAP results in LOG to the totals.
+count() {
+	local p f s
+	p=$(grep -cE '^ok [0-9]+' "$1" || true)
+	s=$(grep -cE '^ok [0-9]+ .*# ?skip' "$1" || true)
+	f=$(grep -cE '^not ok [0-9]+' "$1" || true)
+	passed=$((passed + p - s))
+	skipped=$((skipped + s))
+	failed=$((failed + f))
+}
+
+# run_bats LOG CMD...: run bats, tee its TAP to LOG, note a failure.
+run_bats() {
+	local log=$1 r=0
+	shift
+	"$@" 2>&1 | tee "$log" || r=$?
+	count "$log"
+	if [ "$r" -ne 0 ]; then
+		# bats fails without a 'not ok' line on a syntax error or a missing file
+		if ! grep -qE '^not ok [0-9]+' "$log"; then
+			failed=$((failed + 1))
+			echo "run-system: bats exited $r without a failing test (see above)" >&2
+		fi
+		rc=1
+	fi
+}
+
+# pass through what the caller set for the tests
+pass_env=()
+for v in PM PM_TIMEOUT CI PM_LOG_LEVEL BATS_NO_PARALLELIZE_ACROSS_FILES; do
+	[ -n "${!v+x}" ] && pass_env+=("$v=${!v}")
+done
+
+if [ "$(id -u)" -eq 0 ]; then
+	pm_ensure_user "$test_user" || die "cannot set up user '$test_user'"
+	pm_ensure_user "$nosub_user" nosub || die "cannot set up user '$nosub_user'"
+	for d in /dev/fuse /dev/net/tun; do
+		[ -e "$d" ] && chmod 0666 "$d"
+	done
+
+	work=$(mktemp -d /tmp/pm-system.XXXXXX)
+	chmod 0755 "$work"
+	cleanup() {
+		# processes of the test user still using our copy would keep it busy: report them
+		if pgrep -u "$test_user" -f "$work" >/dev/null 2>&1; then
+			echo "run-system: processes of $test_user left behind:" >&2
+			pgrep -a -u "$test_user" -f "$work" >&2 || true
+		fi
+		rm -rf "$work"
+	}
+	trap cleanup EXIT
+	mkdir -p "$work/bin" "$work/tests"
+	install -m 0755 "$PM_BINARY" "$work/bin/pm"
+	cp -r "$srcdir/tests/system" "$srcdir/tests/lib" "$work/tests/"
+	chmod -R a+rX "$work/tests"
+	images=${PM_TEST_IMAGES:-/var/tmp/pm-test-images}
+	"$srcdir/tests/lib/mkimage.sh" "$images"
+	chmod -R a+rX "$images"
+
+	common_env=(PM_BINARY="$work/bin/pm" PM_SRCDIR="$work" PM_TEST_IMAGES="$images"
+		PM_NOSUB_USER="$nosub_user" PM_TEST_USER="$test_user" "${pass_env[@]}")
+
+	if [ ${#root_files[@]} -gt 0 ]; then
+		echo "# as root: ${root_files[*]}"
+		mkdir -p "$work/root-tmp"
+		run_bats "$work/root.tap" env "${common_env[@]}" TMPDIR="$work/root-tmp" \
+			bats "${bats_args[@]}" "${root_files[@]/#/$work/tests/system/}"
+	fi
+
+	if [ ${#user_files[@]} -gt 0 ]; then
+		uid=$(id -u "$test_user")
+		home=$(getent passwd "$test_user" | cut -d: -f6)
+		rundir="$work/run"
+		mkdir -p "$rundir" "$work/tmp"
+		chown "$test_user:" "$rundir" "$work/tmp"
+		chmod 0700 "$rundir"
+		echo "# as $test_user (uid $uid): ${user_files[*]}"
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		run_bats "$work/user.tap" runuser -u "$test_user" -- env -i \
+			HOME="$home" USER="$test_user" LOGNAME="$test_user" SHELL=/bin/bash \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			LANG=C.UTF-8 TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$rundir" "${common_env[@]}" \
+			bash -c 'cd "$PM_SRCDIR" && exec bats "$@"' bats "${bats_args[@]}" \
+			"${user_files[@]/#/$work/tests/system/}" </dev/null
+	fi
+else
+	me=$(id -un)
+	if ! pm_has_subids "$me" /etc/subuid || ! pm_has_subids "$me" /etc/subgid; then
+		cat >&2 <<EOF
+run-system: user '$me' has no subordinate id range in /etc/subuid and /etc/subgid.
+The system tests run pm rootless and need one. Either run them as root (sudo make system:
+they then run as the test user '$test_user', created on the fly), or add a range for
+yourself, e.g.:
+  sudo usermod --add-subuids 300000-365535 --add-subgids 300000-365535 $me
+EOF
+		exit 1
+	fi
+	images=${PM_TEST_IMAGES:-${XDG_CACHE_HOME:-$HOME/.cache}/pm-test-images}
+	"$srcdir/tests/lib/mkimage.sh" "$images"
+	for f in "${root_files[@]}"; do
+		echo "# skipped (needs root): $f"
+	done
+	if [ ${#user_files[@]} -gt 0 ]; then
+		tapdir=$(mktemp -d "${TMPDIR:-/tmp}/pm-system.XXXXXX")
+		trap 'rm -rf "$tapdir"' EXIT
+		run_bats "$tapdir/user.tap" \
+			env PM_BINARY="$PM_BINARY" PM_SRCDIR="$srcdir" PM_TEST_IMAGES="$images" \
+			bats "${bats_args[@]}" "${user_files[@]/#/$srcdir/tests/system/}"
+	fi
+fi
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary+=", $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]
