@@ -65,3 +65,11 @@ as_nosub() {
 	as_nosub unshare --help
 	[ "$status" -eq 0 ] || die "unshare --help: exit code is $status; expected 0"
 }
+
+@test "info works for a user without /etc/subuid and says what is missing" {
+	as_nosub info --format json
+	[ "$status" -eq 0 ] || die "info failed ($status): $output"
+	echo "$output" | jq -e . >/dev/null || die "not JSON: $output"
+	assert_contains "$(echo "$output" | jq -r .host.idMappings.uidmapError)" "/etc/subuid"
+	assert_contains "$(echo "$output" | jq -r .host.idMappings.gidmapError)" "/etc/subgid"
+}
