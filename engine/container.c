@@ -172,14 +172,24 @@ static int reserve_name(const struct pm_paths *p, const char *name, const char *
 	ssize_t n = readlink(link, other, sizeof(other) - 1);
 	if (n > 0)
 		other[n] = 0;
-	/* A name whose record is gone (crash between the two steps) is stale: take it. */
+	/* A name whose record is gone (a crash between removing the record and the name) is
+	 * stale: take it over, under the names lock so two takers cannot both win. The record
+	 * dir of a live reservation always exists first (see pm_container_create). */
 	_cleanup_free_ char *cdir = containers_dir(p);
 	_cleanup_free_ char *rec = pm_path_join(cdir, other);
 	if (n > 0 && !pm_path_exists(rec)) {
-		_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmp", link, id);
-		if (symlink(id, tmp) == 0 && rename(tmp, link) == 0)
-			return 0;
-		unlink(tmp);
+		_cleanup_free_ char *lockpath = pm_path_join(dir, ".lock");
+		_cleanup_close_ int lock = pm_lock_path(lockpath, LOCK_EX, NULL);
+		n = readlink(link, other, sizeof(other) - 1);
+		if (n > 0)
+			other[n] = 0;
+		_cleanup_free_ char *rec2 = pm_path_join(cdir, other);
+		if (lock >= 0 && n > 0 && !pm_path_exists(rec2)) {
+			_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmp", link, id);
+			if (symlink(id, tmp) == 0 && rename(tmp, link) == 0)
+				return 0;
+			unlink(tmp);
+		}
 	}
 	return pm_error_set(err, EEXIST,
 			    "the container name \"%s\" is already in use by %s. You have to remove "
@@ -218,10 +228,24 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 	_cleanup_free_ char *cdir = containers_dir(p);
 	c->dir = pm_path_join(cdir, c->id);
 
+	int r;
+	_cleanup_json_ json_t *cfg = NULL;
+	_cleanup_free_ char *cfgpath = NULL;
+	_cleanup_json_ json_t *spec = json_loads(c->config_json, 0, NULL);
+	if (!spec)
+		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
+	/* The record dir first, then the name: a name always points at an existing dir while
+	 * its container lives, which is what tells a stale name from a fresh one. */
+	if (pm_mkdir_p(cdir, 0700, err) < 0)
+		return -EIO;
+	if (mkdir(c->dir, 0700) < 0)
+		return pm_error_set_errno(err, errno, "creating '%s'", c->dir);
+
 	if (name) {
 		c->name = pm_xstrdup(name);
-		if (reserve_name(p, name, c->id, err) < 0)
-			return -EEXIST;
+		r = reserve_name(p, name, c->id, err);
+		if (r < 0)
+			goto undo_dir_only;
 	} else {
 		for (int tries = 0;; tries++) {
 			c->name = generate_name();
@@ -230,26 +254,16 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 				break;
 			free(c->name);
 			c->name = NULL;
-			if (tries > 20 || e->code != EEXIST)
-				return pm_error_set(err, e->code, "%s", e->msg);
+			if (tries > 20 || e->code != EEXIST) {
+				r = pm_error_set(err, e->code, "%s", e->msg);
+				goto undo_dir_only;
+			}
 		}
 	}
 
-	int r;
-	_cleanup_json_ json_t *cfg = NULL;
-	_cleanup_free_ char *cfgpath = NULL;
-	_cleanup_json_ json_t *spec = json_loads(c->config_json, 0, NULL);
-	if (!spec) {
-		r = pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
-		goto undo_name;
-	}
-	if (pm_mkdir_p(cdir, 0700, err) < 0 || mkdir(c->dir, 0700) < 0) {
-		r = pm_error_set_errno(err, errno, "creating '%s'", c->dir);
-		goto undo_name;
-	}
 	cfg = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "Id", c->id, "Name", c->name, "Image",
-			  c->image_name, "ImageID", c->image_id, "Created", (json_int_t)c->created_ns,
-			  "Spec", spec);
+			c->image_name, "ImageID", c->image_id, "Created", (json_int_t)c->created_ns,
+			"Spec", spec);
 	cfgpath = pm_path_join(c->dir, "config.json");
 	r = pm_json_write_file_atomic(cfgpath, cfg, 0600, err);
 	if (r < 0)
@@ -261,9 +275,9 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 	return 0;
 
 undo_dir:
-	pm_rm_rf(c->dir, NULL);
-undo_name:
 	release_name(p, c->name, c->id);
+undo_dir_only:
+	pm_rm_rf(c->dir, NULL);
 	return r;
 }
 

@@ -145,19 +145,20 @@ static void test_state_roundtrip_and_remove(void **state)
 	assert_int_equal(pm_container_create(&f->paths, "s", "img", "id", "{}", &d, NULL), 0);
 }
 
+/* Names are not hex so a lookup cannot fall back to an id prefix. */
 static void test_rename(void **state)
 {
 	struct fixture *f = *state;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *a = NULL, *b = NULL, *c = NULL;
-	assert_int_equal(pm_container_create(&f->paths, "a", "img", "id", "{}", &a, NULL), 0);
-	assert_int_equal(pm_container_create(&f->paths, "b", "img", "id", "{}", &b, NULL), 0);
-	assert_int_equal(pm_container_rename(&f->paths, a, "b", &err), -EEXIST);
-	assert_int_equal(pm_container_rename(&f->paths, a, "c", NULL), 0);
-	assert_int_equal(pm_container_lookup(&f->paths, "c", &c, NULL), 0);
+	assert_int_equal(pm_container_create(&f->paths, "ga", "img", "id", "{}", &a, NULL), 0);
+	assert_int_equal(pm_container_create(&f->paths, "gb", "img", "id", "{}", &b, NULL), 0);
+	assert_int_equal(pm_container_rename(&f->paths, a, "gb", &err), -EEXIST);
+	assert_int_equal(pm_container_rename(&f->paths, a, "gc", NULL), 0);
+	assert_int_equal(pm_container_lookup(&f->paths, "gc", &c, NULL), 0);
 	assert_string_equal(c->id, a->id);
 	struct pm_container *gone = NULL;
-	assert_int_equal(pm_container_lookup(&f->paths, "a", &gone, NULL), -ENOENT);
+	assert_int_equal(pm_container_lookup(&f->paths, "ga", &gone, NULL), -ENOENT);
 }
 
 /* 8 processes race for one name: exactly one wins. */
