@@ -1,0 +1,141 @@
+/* cmd-history.c: `pm history IMAGE` / `pm image history` (podman history): ID CREATED
+ * CREATED BY SIZE COMMENT, newest first; --no-trunc, -q, --format. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "cli/image-util.h"
+#include "cli/output.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "storage/layerstore.h"
+
+static const char usage[] =
+	"Show history of a specified image\n"
+	"\n"
+	"Usage:\n"
+	"  pm history [options] IMAGE\n"
+	"\n"
+	"Options:\n"
+	"      --format string   Change the output to JSON or a Go template\n"
+	"  -H, --human           Display sizes and dates in human readable format (default true)\n"
+	"      --no-trunc        Do not truncate the output\n"
+	"  -q, --quiet           Display the numeric IDs only\n";
+
+int cmd_history(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'F'}, {"human", no_argument, NULL, 'H'},
+		{"no-trunc", no_argument, NULL, 'T'},	  {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 0},		  {NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	const char *format = NULL;
+	bool notrunc = false, quiet = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "Hq", opts, usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'F':
+			format = optarg;
+			break;
+		case 'T':
+			notrunc = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+		return PM_EXIT_ERROR;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_image_record r = {0};
+	if (pm_image_resolve(s, argv[optind], &r, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_image_config cfg = {0};
+	if (pm_image_read_config(s, &r, &cfg, NULL, &err) < 0) {
+		pm_image_record_free(&r);
+		return pm_cli_error(err);
+	}
+	_cleanup_json_ json_t *rows = json_array();
+	time_t now = time(NULL);
+	size_t layer = 0;
+	/* podman: the newest entry carries the image id, older ones "<missing>" */
+	for (size_t i = 0; i < cfg.n_history; i++) {
+		const struct pm_history *h = &cfg.history[i];
+		uint64_t size = 0;
+		if (!h->empty_layer && layer < cfg.n_diff_ids) {
+			struct pm_layer_info li = {0};
+			if (pm_layer_get(s, cfg.diff_ids[layer], &li, NULL) == 0)
+				size = li.size;
+			pm_layer_info_free(&li);
+			layer++;
+		}
+		json_t *o = json_object();
+		bool top = i + 1 == cfg.n_history;
+		_cleanup_free_ char *id = top ? (notrunc ? pm_xstrdup(r.id) : pm_xstrndup(r.id, 12))
+					      : pm_xstrdup("<missing>");
+		int64_t t = pm_image_parse_time(h->created);
+		_cleanup_free_ char *ago = pm_format_ago((int64_t)now - t);
+		_cleanup_free_ char *hs = pm_cli_image_size(size);
+		const char *by = h->created_by ? h->created_by : "";
+		_cleanup_free_ char *byt =
+			!notrunc && strlen(by) > 45 ? pm_xasprintf("%.42s...", by) : pm_xstrdup(by);
+		json_object_set_new(o, "ID", json_string(id));
+		json_object_set_new(o, "Created", json_string(ago));
+		json_object_set_new(o, "CreatedBy", json_string(byt));
+		json_object_set_new(o, "Size", json_string(hs));
+		json_object_set_new(o, "Comment", json_string(h->comment ? h->comment : ""));
+		json_object_set_new(o, "Tags", json_null());
+		json_array_insert_new(rows, 0, o);
+	}
+	int rc = 0;
+	if (quiet) {
+		size_t i;
+		json_t *o;
+		json_array_foreach(rows, i, o)
+			printf("%s\n", json_string_value(json_object_get(o, "ID")));
+	} else if (!format) {
+		size_t i;
+		json_t *o;
+		const char *keys[5] = {"ID", "Created", "CreatedBy", "Size", "Comment"};
+		const char *heads[5] = {"ID", "CREATED", "CREATED BY", "SIZE", "COMMENT"};
+		int w[5];
+		for (int k = 0; k < 5; k++) {
+			size_t l = strlen(heads[k]);
+			json_array_foreach(rows, i, o) {
+				size_t cl = strlen(json_string_value(json_object_get(o, keys[k])));
+				if (cl > l)
+					l = cl;
+			}
+			w[k] = (int)(l + 2 < 12 ? 12 : l + 2);
+		}
+		for (size_t row = 0; row <= json_array_size(rows); row++) {
+			o = row ? json_array_get(rows, row - 1) : NULL;
+			for (int k = 0; k < 5; k++) {
+				const char *cell =
+					o ? json_string_value(json_object_get(o, keys[k]))
+					  : heads[k];
+				if (k == 4)
+					printf("%s\n", cell);
+				else
+					printf("%-*s", w[k], cell);
+			}
+		}
+	} else {
+		rc = pm_output_format_list(format, NULL, rows, false, NULL);
+	}
+	pm_image_config_free(&cfg);
+	pm_image_record_free(&r);
+	return rc;
+}

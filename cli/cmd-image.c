@@ -1,0 +1,206 @@
+/* cmd-image.c: the `pm image` subcommand table and the subcommands that have no top-level
+ * twin: inspect, exists, prune. The others reuse the top-level commands (images, rmi, tag,
+ * untag, save, load, import, history). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "cli/image-util.h"
+#include "cli/output.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+static const char inspect_usage[] =
+	"Display the configuration of an image\n"
+	"\n"
+	"Usage:\n"
+	"  pm image inspect [options] IMAGE [IMAGE...]\n"
+	"\n"
+	"Options:\n"
+	"  -f, --format string   Format the output to a Go template or json (default \"json\")\n";
+
+int cmd_image_inspect(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 0},
+					     {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	const char *format = NULL;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, inspect_usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		if (c == 'f')
+			format = optarg;
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, -1))
+		return PM_EXIT_ERROR;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_json_ json_t *arr = json_array();
+	int status = 0;
+	for (int i = optind; i < argc; i++) {
+		_cleanup_error_ pm_error *e = NULL;
+		struct pm_image_record r = {0};
+		if (pm_image_resolve(s, argv[i], &r, &e) < 0) {
+			if (!status)
+				fprintf(stderr, "Error: inspecting object: %s\n", e->msg);
+			else
+				fprintf(stderr, "Error: %s\n", e->msg);
+			status = PM_EXIT_ERROR;
+			continue;
+		}
+		json_t *o = pm_cli_image_inspect_json(s, &r, &e);
+		pm_image_record_free(&r);
+		if (!o) {
+			fprintf(stderr, "Error: %s\n", e->msg);
+			status = PM_EXIT_ERROR;
+			continue;
+		}
+		json_array_append_new(arr, o);
+	}
+	if (!format || strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0) {
+		pm_json_print(stdout, arr);
+	} else {
+		size_t i;
+		json_t *o;
+		json_array_foreach(arr, i, o) {
+			int rc = pm_output_format_one(format, o);
+			if (rc)
+				return rc;
+		}
+	}
+	return status;
+}
+
+static const char exists_usage[] = "Check if an image exists in local storage\n"
+				   "\n"
+				   "Usage:\n"
+				   "  pm image exists IMAGE\n";
+
+int cmd_image_exists(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 0}, {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, exists_usage)) != -1)
+		if (c == PM_OPT_EXIT)
+			return st.status;
+	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+		return PM_EXIT_ERROR;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_image_record r = {0};
+	int rc = pm_image_resolve(s, argv[optind], &r, &err);
+	pm_image_record_free(&r);
+	if (rc == -ENOENT)
+		return 1;
+	if (rc < 0)
+		return pm_cli_error(err);
+	return 0;
+}
+
+static const char prune_usage[] =
+	"Remove unused images\n"
+	"\n"
+	"Usage:\n"
+	"  pm image prune [options]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all                 Remove all images not in use by containers, not just dangling "
+	"ones\n"
+	"      --filter stringArray  Provide filter values (e.g. 'label=<key>=<value>')\n"
+	"  -f, --force               Do not prompt for confirmation\n";
+
+int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"filter", required_argument, NULL, 'F'},
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool all = false, force = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af", opts, prune_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			all = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'F':
+			return pm_cli_errorf("image prune --filter is not supported yet: '%s'",
+					     optarg);
+		default:
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	if (!force) {
+		printf("WARNING! This command removes all %s images.\nAre you sure you want to "
+		       "continue? [y/N] ",
+		       all ? "unused" : "dangling");
+		fflush(stdout);
+		char line[16] = "";
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+			return 0;
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_image_record *v = NULL;
+	size_t n = 0;
+	if (pm_image_list(s, &v, &n, &err) < 0)
+		return pm_cli_error(err);
+	int status = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!all && v[i].names && *v[i].names)
+			continue;
+		_cleanup_strv_ char **users = pm_image_users(s, v[i].id);
+		if (users)
+			continue;
+		_cleanup_error_ pm_error *e = NULL;
+		if (pm_image_remove(s, v[i].id, false, &e) < 0) {
+			fprintf(stderr, "Error: %s\n", e->msg);
+			status = PM_EXIT_ERROR;
+			continue;
+		}
+		printf("%s\n", v[i].id);
+	}
+	pm_image_records_free(v, n);
+	return status;
+}
+
+const struct pm_command pm_image_commands[] = {
+	{"exists", cmd_image_exists, PM_CMD_USERNS, "Check if an image exists in local storage",
+	 NULL},
+	{"history", cmd_history, PM_CMD_USERNS, "Show history of a specified image", NULL},
+	{"import", cmd_import, PM_CMD_USERNS, "Import a tarball to create a filesystem image",
+	 NULL},
+	{"inspect", cmd_image_inspect, PM_CMD_USERNS, "Display the configuration of an image",
+	 NULL},
+	{"list", cmd_images, PM_CMD_USERNS | PM_CMD_HIDDEN, "List images in local storage", NULL},
+	{"load", cmd_load, PM_CMD_USERNS, "Load image(s) from a tar archive", NULL},
+	{"ls", cmd_images, PM_CMD_USERNS, "List images in local storage", NULL},
+	{"prune", cmd_image_prune, PM_CMD_USERNS, "Remove unused images", NULL},
+	{"rm", cmd_rmi, PM_CMD_USERNS, "Remove one or more images from local storage", NULL},
+	{"save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL},
+	{"tag", cmd_tag, PM_CMD_USERNS, "Add an additional name to a local image", NULL},
+	{"untag", cmd_untag, PM_CMD_USERNS, "Remove a name from a local image", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};

@@ -1,0 +1,68 @@
+/* cmd-load.c: `pm load [-i FILE|DIR]` (podman load): docker-archive, oci-archive or an OCI
+ * layout directory, from a file or stdin. Prints "Loaded image: NAME" per name. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/image-util.h"
+#include "lib/strutil.h"
+#include "storage/archive.h"
+
+static const char usage[] =
+	"Load image(s) from a tar archive\n"
+	"\n"
+	"Usage:\n"
+	"  pm load [options]\n"
+	"\n"
+	"Options:\n"
+	"  -i, --input string   Read from specified archive file (default: stdin)\n"
+	"  -q, --quiet          Suppress the output\n";
+
+int cmd_load(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"input", required_argument, NULL, 'i'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	const char *input = NULL;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "i:q", opts, usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'i':
+			input = optarg;
+			break;
+		default:
+			break;
+		}
+	}
+	if (argc - optind > 0)
+		return pm_cli_errorf(
+			"too many arguments: pm load takes no arguments (use -i FILE)");
+	if (!input) {
+		if (isatty(STDIN_FILENO))
+			return pm_cli_errorf("cannot read from terminal, use command-line "
+					     "redirection or the --input flag");
+		input = "-";
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_strv_ char **loaded = NULL;
+	if (pm_archive_load(s, input, &loaded, &err) < 0) {
+		pm_error_prefix(
+			&err,
+			"payload does not match any of the supported image formats: loading '%s'",
+			strcmp(input, "-") == 0 ? "stdin" : input);
+		return pm_cli_error(err);
+	}
+	for (char **l = loaded; l && *l; l++)
+		printf("Loaded image: %s\n", *l);
+	return 0;
+}

@@ -1,0 +1,137 @@
+/* cmd-rmi.c: `pm rmi [-f] [-a] IMAGE...` / `pm image rm` (podman rmi): by name (untags
+ * when the image has other names), id, id prefix or digest. Exit 1 when an image is not
+ * known, 2 when one is in use (podman's codes), 125 for other errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/image-util.h"
+#include "lib/strutil.h"
+#include "storage/reference.h"
+
+static const char usage[] = "Remove one or more images from local storage\n"
+			    "\n"
+			    "Usage:\n"
+			    "  pm rmi [options] IMAGE [IMAGE...]\n"
+			    "\n"
+			    "Options:\n"
+			    "  -a, --all       Remove all images\n"
+			    "  -f, --force     Force Removal of the image\n"
+			    "  -i, --ignore    Ignore errors if a specified image does not exist\n";
+
+static int remove_one(const struct pm_store *s, const char *ref, bool force, bool by_all,
+		      pm_error **err)
+{
+	struct pm_image_record r = {0};
+	int rc = pm_image_resolve(s, ref, &r, err);
+	if (rc < 0)
+		return rc;
+	/* by name, with other names left: untag only */
+	_cleanup_strv_ char **cands = by_all ? NULL : pm_reference_candidates(ref);
+	const char *named = NULL;
+	for (char **c = cands; c && *c && !named; c++)
+		for (char **n = r.names; n && *n && !named; n++)
+			if (strcmp(*n, *c) == 0)
+				named = *n;
+	if (!named && !by_all &&
+	    !pm_str_startswith(r.id, ref + (pm_str_startswith(ref, "sha256:") ? 7 : 0)))
+		for (char **n = r.names; n && *n && !named; n++)
+			if (pm_str_endswith(*n, ref) || strstr(*n, ref))
+				named = *n;
+	if (named && pm_strv_length(r.names) > 1) {
+		_cleanup_free_ char *nm = pm_xstrdup(named);
+		rc = pm_image_untag(s, r.id, nm, err);
+		if (rc >= 0)
+			printf("Untagged: %s\n", nm);
+		pm_image_record_free(&r);
+		return rc;
+	}
+	if (!named && !force && !by_all && pm_strv_length(r.names) > 1) {
+		_cleanup_free_ char *list = pm_strv_join(r.names, " ");
+		rc = pm_error_set(err, EINVAL,
+				  "unable to delete image \"%s\" by ID with more than one tag "
+				  "([%s]): please force removal",
+				  r.id, list);
+		pm_image_record_free(&r);
+		return rc;
+	}
+	rc = pm_image_remove(s, r.id, force, err);
+	if (rc >= 0) {
+		for (char **n = r.names; n && *n; n++)
+			printf("Untagged: %s\n", *n);
+		printf("Deleted: %s\n", r.id);
+	}
+	pm_image_record_free(&r);
+	return rc;
+}
+
+int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"force", no_argument, NULL, 'f'},
+		{"ignore", no_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool all = false, force = false, ignore = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "afi", opts, usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			all = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'i':
+			ignore = true;
+			break;
+		default:
+			break;
+		}
+	}
+	int nargs = argc - optind;
+	if (all && nargs > 0)
+		return pm_cli_errorf(
+			"when using the --all switch, you may not pass any images names or IDs");
+	if (!all && nargs < 1)
+		return pm_cli_errorf("image name or ID must be specified");
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_strv_ char **refs = NULL;
+	if (all) {
+		struct pm_image_record *v = NULL;
+		size_t n = 0;
+		if (pm_image_list(s, &v, &n, &err) < 0)
+			return pm_cli_error(err);
+		for (size_t i = 0; i < n; i++)
+			pm_strv_push(&refs, v[i].id);
+		pm_image_records_free(v, n);
+	} else {
+		for (int i = optind; i < argc; i++)
+			pm_strv_push(&refs, argv[i]);
+	}
+	int status = 0;
+	for (char **r = refs; r && *r; r++) {
+		_cleanup_error_ pm_error *e = NULL;
+		if (remove_one(s, *r, force, all, &e) < 0) {
+			if (e->code == ENOENT && ignore)
+				continue;
+			int st2 = e->code == ENOENT ? 1 : e->code == EBUSY ? 2 : PM_EXIT_ERROR;
+			if (status)
+				fprintf(stderr, "Error: %s\n", e->msg);
+			else
+				fprintf(stderr, "Error: %s\n", e->msg);
+			if (!status || st2 == PM_EXIT_ERROR)
+				status = st2;
+		}
+	}
+	return status;
+}

@@ -1,0 +1,28 @@
+/* image-util.h: small helpers shared by the image command files (cmd-images.c,
+ * cmd-image.c, cmd-tag.c, cmd-rmi.c, cmd-save.c, cmd-load.c, cmd-history.c, cmd-import.c):
+ * opening the store, podman-shaped image JSON. */
+#pragma once
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "storage/image.h"
+#include "storage/store.h"
+
+/* Open the store at cli->paths.root with cli->storage_driver. */
+int pm_cli_open_store(struct pm_cli *cli, struct pm_store **ret, pm_error **err);
+
+/* podman image inspect object for one image. */
+json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_image_record *r,
+				  pm_error **err);
+
+/* Normalise a user-given name for tagging ("busybox" -> "localhost/busybox:latest"). */
+int pm_cli_image_name(const char *user, char **ret, pm_error **err);
+
+/* podman 4.3's human size: "2.14 MB" (go-units 0.5 puts a space before the unit). */
+char *pm_cli_image_size(uint64_t bytes);
+
+/* A pm_read_fn over a FILE-less fd (ctx: int *). */
+ssize_t pm_cli_read_fd(void *ctx, void *buf, size_t n);

@@ -1,0 +1,650 @@
+/* container.c: per-container root filesystems (create, mount, unmount, delete), and the
+ * changes in them (diff, commit, export). Owns <root>/containers/<id>/. Never prints.
+ * Called by engine/ (see container.h for the usage contract). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "storage/container.h"
+#include "storage/digest.h"
+#include "storage/layerstore.h"
+#include "storage/overlay.h"
+
+void pm_image_free(struct pm_image *img)
+{
+	if (!img)
+		return;
+	free(img->id);
+	pm_strv_free(img->names);
+	free(img->digest);
+	free(img->architecture);
+	free(img->os);
+	pm_strv_free(img->env);
+	pm_strv_free(img->cmd);
+	pm_strv_free(img->entrypoint);
+	free(img->working_dir);
+	free(img->user);
+	free(img->stop_signal);
+	pm_strv_free(img->exposed_ports);
+	pm_strv_free(img->labels);
+	pm_strv_free(img->volumes);
+	memset(img, 0, sizeof(*img));
+}
+
+int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm_image *ret,
+			    pm_error **err)
+{
+	struct pm_image_record r = {0};
+	int rc = pm_image_resolve(s, ref, &r, err);
+	if (rc < 0)
+		return rc;
+	struct pm_image_config c = {0};
+	rc = pm_image_read_config(s, &r, &c, NULL, err);
+	if (rc < 0) {
+		pm_image_record_free(&r);
+		return rc;
+	}
+	struct pm_image img = {0};
+	img.id = TAKE_PTR(r.id);
+	img.names = TAKE_PTR(r.names);
+	img.digest = TAKE_PTR(r.digest);
+	img.architecture = TAKE_PTR(c.architecture);
+	img.os = TAKE_PTR(c.os);
+	img.env = TAKE_PTR(c.config.env);
+	img.cmd = TAKE_PTR(c.config.cmd);
+	img.entrypoint = TAKE_PTR(c.config.entrypoint);
+	img.working_dir = TAKE_PTR(c.config.working_dir);
+	img.user = TAKE_PTR(c.config.user);
+	img.stop_signal = TAKE_PTR(c.config.stop_signal);
+	img.exposed_ports = TAKE_PTR(c.config.exposed_ports);
+	img.labels = TAKE_PTR(c.config.labels);
+	img.volumes = TAKE_PTR(c.config.volumes);
+	pm_image_config_free(&c);
+	pm_image_record_free(&r);
+	*ret = img;
+	return 0;
+}
+
+struct ctr {
+	char *dir;
+	char *image;
+	char *driver;
+	char **layers; /* diff_ids bottom first */
+};
+
+static void ctr_free(struct ctr *c)
+{
+	free(c->dir);
+	free(c->image);
+	free(c->driver);
+	pm_strv_free(c->layers);
+}
+
+static bool id_ok(const char *id)
+{
+	if (!id || !*id || strlen(id) > 128 || id[0] == '.')
+		return false;
+	for (const char *p = id; *p; p++)
+		if (*p == '/')
+			return false;
+	return true;
+}
+
+static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, pm_error **err)
+{
+	if (!id_ok(id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", id ? id : "");
+	struct ctr c = {0};
+	c.dir = pm_store_path(s, "containers/%s", id);
+	_cleanup_free_ char *p = pm_path_join(c.dir, "storage.json");
+	json_t *j = NULL;
+	int r = pm_json_load_file(p, 1 << 20, &j, NULL);
+	if (r < 0) {
+		ctr_free(&c);
+		return pm_error_set(err, ENOENT,
+				    "container '%s' has no root filesystem in the store", id);
+	}
+	const char *img = json_string_value(json_object_get(j, "image"));
+	const char *drv = json_string_value(json_object_get(j, "driver"));
+	c.image = pm_xstrdup(img ? img : "");
+	c.driver = pm_xstrdup(drv ? drv : "overlay");
+	c.layers = pm_json_to_strv(json_object_get(j, "layers"));
+	json_decref(j);
+	*ret = c;
+	return 0;
+}
+
+static int apply_layers_vfs(const struct pm_store *s, char *const *layers, const char *rootfs,
+			    pm_error **err)
+{
+	for (char *const *l = layers; l && *l; l++) {
+		_cleanup_free_ char *blob = pm_layer_blob_path(s, *l);
+		_cleanup_close_ int fd = open(blob, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return pm_error_set_errno(err, errno, "opening layer '%s'", *l);
+		int r = pm_layer_unpack(pm_layer_read_fd, &fd, NULL, NULL, rootfs, PM_UNPACK_APPLY,
+					NULL, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const char *image_id,
+			  pm_error **err)
+{
+	if (!id_ok(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	struct pm_image_record rec = {0};
+	int r = pm_image_resolve(s, image_id, &rec, err);
+	if (r < 0)
+		return r;
+	const char *driver = pm_overlay_pick_driver(s);
+	_cleanup_free_ char *tmp = NULL, *sj = NULL;
+	_cleanup_json_ json_t *j = NULL;
+	_cleanup_free_ char *dest = pm_store_path(s, "containers/%s", ctr_id);
+	if (pm_path_exists(dest)) {
+		pm_image_record_free(&rec);
+		return pm_error_set(err, EEXIST, "container '%s' already has a root filesystem",
+				    ctr_id);
+	}
+	_cleanup_close_ int lock = pm_store_lock(s, "layers", LOCK_SH, err);
+	if (lock < 0) {
+		r = lock;
+		goto out;
+	}
+	r = pm_store_mkdtemp(s, "ctr", &tmp, err);
+	if (r < 0)
+		goto out;
+	static const char *const sub_overlay[] = {"diff", "work", "merged"};
+	static const char *const sub_vfs[] = {"rootfs"};
+	bool vfs = strcmp(driver, "vfs") == 0;
+	for (size_t i = 0; i < (vfs ? 1 : 3); i++) {
+		_cleanup_free_ char *p = pm_path_join(tmp, vfs ? sub_vfs[i] : sub_overlay[i]);
+		if (mkdir(p, 0755) < 0) {
+			r = pm_error_set_errno(err, errno, "creating '%s'", p);
+			goto out;
+		}
+	}
+	if (vfs) {
+		_cleanup_free_ char *rootfs = pm_path_join(tmp, "rootfs");
+		r = apply_layers_vfs(s, rec.layers, rootfs, err);
+		if (r < 0)
+			goto out;
+	}
+	j = json_object();
+	json_object_set_new(j, "id", json_string(ctr_id));
+	json_object_set_new(j, "image", json_string(rec.id));
+	json_object_set_new(j, "driver", json_string(driver));
+	json_object_set_new(j, "layers", pm_json_from_strv(rec.layers));
+	sj = pm_path_join(tmp, "storage.json");
+	r = pm_json_write_file_atomic(sj, j, 0600, err);
+	if (r < 0)
+		goto out;
+	if (rename(tmp, dest) < 0) {
+		r = pm_error_set_errno(err, errno, "creating root filesystem of container '%s'",
+				       ctr_id);
+		goto out;
+	}
+	tmp = (free(tmp), NULL);
+out:
+	if (tmp)
+		pm_rm_rf(tmp, NULL);
+	pm_image_record_free(&rec);
+	return r;
+}
+
+int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
+			 pm_error **err)
+{
+	struct ctr c = {0};
+	int r = ctr_read(s, ctr_id, &c, err);
+	if (r < 0)
+		return r;
+	if (strcmp(c.driver, "vfs") == 0) {
+		*ret_mountpoint = pm_path_join(c.dir, "rootfs");
+		ctr_free(&c);
+		return 0;
+	}
+	char **lowers = NULL;
+	for (size_t i = pm_strv_length(c.layers); i-- > 0;)
+		pm_strv_consume(&lowers, pm_layer_diff_path(s, c.layers[i]));
+	if (!lowers) {
+		_cleanup_free_ char *empty = pm_path_join(c.dir, "empty");
+		mkdir(empty, 0755);
+		pm_strv_push(&lowers, empty);
+	}
+	_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
+	_cleanup_free_ char *work = pm_path_join(c.dir, "work");
+	char *merged = pm_path_join(c.dir, "merged");
+	r = pm_overlay_mount(c.driver, lowers, upper, work, merged, err);
+	if (r < 0) {
+		pm_error_prefix(err, "container '%s'", ctr_id);
+		free(merged);
+	} else {
+		*ret_mountpoint = merged;
+	}
+	pm_strv_free(lowers);
+	ctr_free(&c);
+	return r;
+}
+
+int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err)
+{
+	struct ctr c = {0};
+	int r = ctr_read(s, ctr_id, &c, err);
+	if (r < 0)
+		return r;
+	if (strcmp(c.driver, "vfs") != 0) {
+		_cleanup_free_ char *merged = pm_path_join(c.dir, "merged");
+		r = pm_overlay_unmount(merged, err);
+	}
+	ctr_free(&c);
+	return r;
+}
+
+int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)
+{
+	if (!id_ok(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", ctr_id);
+	if (!pm_path_exists(dir))
+		return 0;
+	_cleanup_free_ char *merged = pm_path_join(dir, "merged");
+	int r = pm_overlay_unmount(merged, err);
+	if (r < 0)
+		return r;
+	/* move aside first: a half-removed container never looks complete */
+	_cleanup_free_ char *gone = pm_store_path(s, "tmp/ctr-rm-%s", ctr_id);
+	if (rename(dir, gone) < 0)
+		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
+					  ctr_id);
+	r = pm_rm_rf(gone, err);
+	if (r < 0)
+		return r;
+	return pm_image_collect_layers(s, err) < 0 ? -EIO : 0;
+}
+
+/* ---- changes ---------------------------------------------------------------------------- */
+
+void pm_changes_free(struct pm_change *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+static bool is_whiteout(int dfd, const char *name, const struct stat *st)
+{
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 0 && minor(st->st_rdev) == 0)
+		return true;
+	if (S_ISREG(st->st_mode) && st->st_size == 0) {
+		_cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		return fd >= 0 && fgetxattr(fd, "user.overlay.whiteout", NULL, 0) >= 0;
+	}
+	return false;
+}
+
+static bool is_opaque(int dfd)
+{
+	char v[4] = {0};
+	return fgetxattr(dfd, "user.overlay.opaque", v, sizeof(v)) > 0 && v[0] == 'y';
+}
+
+static bool in_lowers(char *const *lowers, const char *rel)
+{
+	for (char *const *l = lowers; l && *l; l++) {
+		_cleanup_free_ char *p = pm_path_join(*l, rel);
+		struct stat st;
+		if (lstat(p, &st) == 0)
+			return !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0));
+	}
+	return false;
+}
+
+struct walk {
+	char *const *lowers; /* diff: lower dirs top first */
+	struct pm_change *changes;
+	size_t n, cap;
+	struct archive *out; /* commit/export */
+	bool whiteouts;	     /* commit: convert overlay whiteouts to .wh. entries */
+	pm_error **err;
+};
+
+static void add_change(struct walk *w, char kind, const char *rel)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->changes = pm_xrealloc(w->changes, w->cap * sizeof(*w->changes));
+	}
+	w->changes[w->n++] = (struct pm_change){kind, pm_xasprintf("/%s", rel)};
+}
+
+static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
+		     const struct stat *st)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_copy_stat(e, st);
+	archive_entry_set_pathname(e, rel);
+	int r = 0;
+	_cleanup_close_ int fd = -1;
+	if (S_ISLNK(st->st_mode)) {
+		char target[4096];
+		ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+		if (n < 0) {
+			r = pm_error_set_errno(w->err, errno, "reading link '/%s'", rel);
+			goto out;
+		}
+		target[n] = 0;
+		archive_entry_set_symlink(e, target);
+	} else if (S_ISREG(st->st_mode)) {
+		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			r = pm_error_set_errno(w->err, errno, "opening '/%s'", rel);
+			goto out;
+		}
+	} else if (!S_ISDIR(st->st_mode) && !S_ISFIFO(st->st_mode)) {
+		goto out; /* devices and sockets are not part of an image */
+	}
+	if (archive_write_header(w->out, e) != ARCHIVE_OK) {
+		r = pm_error_set(w->err, EIO, "writing tar entry '/%s': %s", rel,
+				 archive_error_string(w->out));
+		goto out;
+	}
+	if (fd >= 0) {
+		char buf[1 << 16];
+		for (;;) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				r = pm_error_set_errno(w->err, errno, "reading '/%s'", rel);
+				goto out;
+			}
+			if (n == 0)
+				break;
+			if (archive_write_data(w->out, buf, (size_t)n) != n) {
+				r = pm_error_set(w->err, EIO, "writing tar entry '/%s': %s", rel,
+						 archive_error_string(w->out));
+				goto out;
+			}
+		}
+	}
+out:
+	archive_entry_free(e);
+	return r;
+}
+
+static int tar_marker(struct walk *w, const char *rel)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, rel);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, 0);
+	int r = archive_write_header(w->out, e) == ARCHIVE_OK
+			? 0
+			: pm_error_set(w->err, EIO, "writing tar entry '%s'", rel);
+	archive_entry_free(e);
+	return r;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk_dir(struct walk *w, int dfd, const char *prefix)
+{
+	_cleanup_close_ int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	if (dup < 0)
+		return pm_error_set_errno(w->err, errno, "reading '/%s'", prefix);
+	_cleanup_closedir_ DIR *d = fdopendir(dup);
+	if (!d)
+		return pm_error_set_errno(w->err, errno, "reading '/%s'", prefix);
+	TAKE_FD(dup);
+	_cleanup_strv_ char **names = NULL;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			pm_strv_push(&names, de->d_name);
+	size_t n = pm_strv_length(names);
+	if (n)
+		qsort(names, n, sizeof(char *), cmp_name);
+	if (w->out && w->whiteouts && *prefix && is_opaque(dfd)) {
+		_cleanup_free_ char *m = pm_xasprintf("%s/.wh..wh..opq", prefix);
+		int r = tar_marker(w, m);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
+		_cleanup_free_ char *rel =
+			*prefix ? pm_xasprintf("%s/%s", prefix, name) : pm_xstrdup(name);
+		struct stat st;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return pm_error_set_errno(w->err, errno, "reading '/%s'", rel);
+		int r = 0;
+		if (w->whiteouts && is_whiteout(dfd, name, &st)) {
+			if (w->out) {
+				_cleanup_free_ char *m =
+					*prefix ? pm_xasprintf("%s/.wh.%s", prefix, name)
+						: pm_xasprintf(".wh.%s", name);
+				r = tar_marker(w, m);
+			} else {
+				add_change(w, 'D', rel);
+			}
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (w->out)
+			r = tar_entry(w, dfd, name, rel, &st);
+		else
+			add_change(w, in_lowers(w->lowers, rel) ? 'C' : 'A', rel);
+		if (r < 0)
+			return r;
+		if (S_ISDIR(st.st_mode)) {
+			_cleanup_close_ int sub =
+				openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0)
+				return pm_error_set_errno(w->err, errno, "reading '/%s'", rel);
+			r = walk_dir(w, sub, rel);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const struct pm_change *)a)->path, ((const struct pm_change *)b)->path);
+}
+
+int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_change **ret,
+			size_t *ret_n, pm_error **err)
+{
+	struct ctr c = {0};
+	int r = ctr_read(s, ctr_id, &c, err);
+	if (r < 0)
+		return r;
+	if (strcmp(c.driver, "vfs") == 0) {
+		ctr_free(&c);
+		return pm_error_set(err, ENOTSUP,
+				    "container '%s': diff is not supported with the vfs driver",
+				    ctr_id);
+	}
+	char **lowers = NULL;
+	for (size_t i = pm_strv_length(c.layers); i-- > 0;)
+		pm_strv_consume(&lowers, pm_layer_diff_path(s, c.layers[i]));
+	_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
+	_cleanup_close_ int fd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct walk w = {.lowers = lowers, .whiteouts = true, .err = err};
+	r = fd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", upper) : walk_dir(&w, fd, "");
+	pm_strv_free(lowers);
+	ctr_free(&c);
+	if (r < 0) {
+		pm_changes_free(w.changes, w.n);
+		return r;
+	}
+	if (w.n)
+		qsort(w.changes, w.n, sizeof(*w.changes), cmp_change);
+	*ret = w.changes;
+	*ret_n = w.n;
+	return 0;
+}
+
+static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+		int r = pm_error_set(err, EIO, "writing tar: %s", archive_error_string(a));
+		archive_write_free(a);
+		return r;
+	}
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct walk w = {.out = a, .whiteouts = whiteouts, .err = err};
+	int r = dfd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", dir)
+			: walk_dir(&w, dfd, "");
+	if (archive_write_close(a) != ARCHIVE_OK && r >= 0)
+		r = pm_error_set(err, EIO, "writing tar: %s", archive_error_string(a));
+	archive_write_free(a);
+	return r;
+}
+
+int pm_storage_ctr_export(const struct pm_store *s, const char *ctr_id, int fd, pm_error **err)
+{
+	struct ctr c = {0};
+	int r = ctr_read(s, ctr_id, &c, err);
+	if (r < 0)
+		return r;
+	bool vfs = strcmp(c.driver, "vfs") == 0;
+	_cleanup_free_ char *root = pm_path_join(c.dir, vfs ? "rootfs" : "merged");
+	if (!vfs && !pm_overlay_is_mounted(root))
+		r = pm_error_set(err, EINVAL, "container '%s' is not mounted", ctr_id);
+	else
+		r = write_tree(root, fd, false, err);
+	ctr_free(&c);
+	return r;
+}
+
+int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const char *name,
+			  char *const *changes, const char *message, const char *author,
+			  char **ret_id, pm_error **err)
+{
+	struct ctr c = {0};
+	int r = ctr_read(s, ctr_id, &c, err);
+	if (r < 0)
+		return r;
+	struct pm_image_record base = {0};
+	struct pm_image_config cfg = {0};
+	struct pm_layer_info li = {0};
+	struct pm_manifest m = {0};
+	_cleanup_free_ char *tmp = NULL, *config = NULL, *manifest = NULL, *tarp = NULL;
+	_cleanup_close_ int lock = -1;
+	char *names[2] = {(char *)name, NULL};
+	if (strcmp(c.driver, "vfs") == 0) {
+		r = pm_error_set(err, ENOTSUP,
+				 "container '%s': commit is not supported with the vfs driver",
+				 ctr_id);
+		goto out;
+	}
+	r = pm_image_resolve(s, c.image, &base, err);
+	if (r < 0)
+		goto out;
+	r = pm_image_read_config(s, &base, &cfg, NULL, err);
+	if (r < 0)
+		goto out;
+	for (char *const *ch = changes; ch && *ch; ch++) {
+		r = pm_runconfig_apply_change(&cfg.config, *ch, err);
+		if (r < 0)
+			goto out;
+	}
+	r = pm_store_mkdtemp(s, "commit", &tmp, err);
+	if (r < 0)
+		goto out;
+	tarp = pm_path_join(tmp, "layer.tar");
+	{
+		_cleanup_close_ int fd = open(tarp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
+		if (fd < 0) {
+			r = pm_error_set_errno(err, errno, "creating '%s'", tarp);
+			goto out;
+		}
+		r = write_tree(upper, fd, true, err);
+		if (r < 0)
+			goto out;
+		lseek(fd, 0, SEEK_SET);
+		lock = pm_store_lock(s, "layers", LOCK_SH, err);
+		if (lock < 0) {
+			r = lock;
+			goto out;
+		}
+		r = pm_layer_ingest(s, pm_layer_read_fd, &fd, NULL, NULL, &li, err);
+		if (r < 0)
+			goto out;
+	}
+	free(cfg.created);
+	cfg.created = pm_image_now_rfc3339();
+	if (author) {
+		free(cfg.author);
+		cfg.author = pm_xstrdup(author);
+	}
+	cfg.diff_ids = pm_xrealloc(cfg.diff_ids, (cfg.n_diff_ids + 2) * sizeof(char *));
+	cfg.diff_ids[cfg.n_diff_ids++] = pm_xstrdup(li.diff_id);
+	cfg.diff_ids[cfg.n_diff_ids] = NULL;
+	cfg.history = pm_xrealloc(cfg.history, (cfg.n_history + 1) * sizeof(*cfg.history));
+	cfg.history[cfg.n_history++] = (struct pm_history){
+		.created = pm_xstrdup(cfg.created),
+		.created_by = pm_xstrdup(""),
+		.author = author ? pm_xstrdup(author) : NULL,
+		.comment = message ? pm_xstrdup(message) : NULL,
+	};
+	config = pm_image_config_to_json(&cfg);
+	char hex[PM_DIGEST_HEX_LEN + 1];
+	pm_digest_buffer(config, strlen(config), hex);
+	m.media_type = pm_xstrdup(PM_MT_OCI_MANIFEST);
+	m.config.media_type = pm_xstrdup(PM_MT_OCI_CONFIG);
+	m.config.digest = pm_xasprintf("sha256:%s", hex);
+	m.config.size = (int64_t)strlen(config);
+	m.layers = pm_xcalloc(cfg.n_diff_ids + 1, sizeof(*m.layers));
+	for (size_t i = 0; i < cfg.n_diff_ids; i++) {
+		struct pm_layer_info l = {0};
+		r = pm_layer_get(s, cfg.diff_ids[i], &l, err);
+		if (r < 0)
+			goto out;
+		m.layers[i] = (struct pm_descriptor){.media_type = TAKE_PTR(l.media_type),
+						     .digest = TAKE_PTR(l.digest),
+						     .size = (int64_t)l.blob_size};
+		m.n_layers++;
+		pm_layer_info_free(&l);
+	}
+	manifest = pm_manifest_to_json(&m);
+	r = pm_image_create(s, config, strlen(config), manifest, strlen(manifest),
+			    name ? names : NULL, ret_id, err);
+out:
+	if (tmp)
+		pm_rm_rf(tmp, NULL);
+	pm_manifest_free(&m);
+	pm_layer_info_free(&li);
+	pm_image_config_free(&cfg);
+	pm_image_record_free(&base);
+	ctr_free(&c);
+	return r;
+}

@@ -1,0 +1,71 @@
+/* container.h: what the engine needs from storage for a container's root filesystem.
+ *
+ * Usage (all calls inside the rootless user namespace, i.e. from a PM_CMD_USERNS command):
+ *
+ *   struct pm_store *s;   pm_store_open(&cli->paths, cli->storage_driver, &s, &err);
+ *   struct pm_image img;  pm_storage_image_lookup(s, "busybox", &img, &err);
+ *                         // img.id, img.names, img.env/cmd/entrypoint/working_dir/user/
+ *                         // exposed_ports/labels/stop_signal/volumes: the image config
+ *   pm_storage_ctr_create(s, ctr_id, img.id, &err);    // upper/work dirs (or vfs copy)
+ *   char *root;  pm_storage_ctr_mount(s, ctr_id, &root, &err);   // idempotent; rootfs path
+ *   ... run the container with root as its rootfs ...
+ *   pm_storage_ctr_unmount(s, ctr_id, &err);           // idempotent
+ *   pm_storage_ctr_delete(s, ctr_id, &err);            // unmounts, removes its dirs
+ *   pm_image_free(&img); pm_store_close(s);
+ *
+ *   pm commit:  pm_storage_ctr_commit(s, ctr_id, "localhost/x:latest" or NULL, changes,
+ *                                     message, author, &new_image_id, &err);
+ *   pm diff:    pm_storage_ctr_diff(s, ctr_id, &changes, &n, &err);  // sorted {kind, path}
+ *   pm export:  pm_storage_ctr_export(s, ctr_id, fd, &err);           // tar of merged tree
+ *
+ * Layout: <root>/containers/<ctr_id>/{storage.json, diff/ (upper), work/, merged/ (mount
+ * point) or rootfs/ (vfs)}. The driver is chosen at create time and recorded in
+ * storage.json: --storage-driver / storage.conf, else native overlay when the kernel allows
+ * it in a user namespace (probed once, <root>/overlay-probe.json), else fuse-overlayfs when
+ * installed and /dev/fuse exists, else vfs (a full copy). Overlay is mounted with
+ * "userxattr" (layers carry user.overlay.* whiteouts/opaque markers). rmi refuses images a
+ * container created here uses. Errors name the container id. Never prints. */
+#pragma once
+
+#include <stddef.h>
+
+#include "storage/image.h"
+#include "storage/store.h"
+
+struct pm_image {
+	char *id; /* 64 hex */
+	char **names;
+	char *digest;
+	char *architecture, *os;
+	char **env, **cmd, **entrypoint; /* NULL when not set in the image */
+	char *working_dir, *user, *stop_signal;
+	char **exposed_ports; /* "80/tcp" */
+	char **labels;	      /* "key=value" */
+	char **volumes;
+};
+
+int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm_image *ret,
+			    pm_error **err);
+void pm_image_free(struct pm_image *img);
+
+int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const char *image_id,
+			  pm_error **err);
+int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
+			 pm_error **err);
+int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err);
+int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err);
+
+struct pm_change {
+	char kind;  /* 'A', 'C' or 'D' */
+	char *path; /* absolute, "/etc/motd" */
+};
+void pm_changes_free(struct pm_change *v, size_t n);
+
+/* overlay drivers only (-ENOTSUP for vfs) */
+int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_change **ret,
+			size_t *ret_n, pm_error **err);
+int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const char *name,
+			  char *const *changes, const char *message, const char *author,
+			  char **ret_id, pm_error **err);
+/* the container must be mounted (pm_storage_ctr_mount) */
+int pm_storage_ctr_export(const struct pm_store *s, const char *ctr_id, int fd, pm_error **err);

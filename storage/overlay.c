@@ -1,0 +1,94 @@
+/* overlay.c: native overlayfs / fuse-overlayfs mounts for container root filesystems and
+ * the driver choice (see overlay.h). Owns no state on disk except what the overlay probe
+ * remembers (storage/overlay-probe.c). Never prints. Called by container.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "storage/overlay-probe.h"
+#include "storage/overlay.h"
+
+const char *pm_overlay_pick_driver(const struct pm_store *s)
+{
+	if (s->driver && strcmp(s->driver, "vfs") == 0)
+		return "vfs";
+	if (geteuid() == 0 && !getenv("PM_STORAGE_PROBE"))
+		return "overlay"; /* real root, or root in pm's user namespace (5.11+) */
+	struct pm_overlay_support sup = {0};
+	pm_overlay_probe_cached(s->root, &sup);
+	bool native = sup.native;
+	pm_overlay_support_free(&sup);
+	if (native)
+		return "overlay";
+	_cleanup_free_ char *fuse = pm_find_executable("fuse-overlayfs");
+	if (fuse && access("/dev/fuse", R_OK | W_OK) == 0)
+		return "fuse-overlayfs";
+	return "vfs";
+}
+
+bool pm_overlay_is_mounted(const char *target)
+{
+	struct stat a, b;
+	_cleanup_free_ char *parent = pm_path_join(target, "..");
+	if (stat(target, &a) < 0 || stat(parent, &b) < 0)
+		return false;
+	return a.st_dev != b.st_dev;
+}
+
+int pm_overlay_mount(const char *driver, char *const *lowers, const char *upper, const char *work,
+		     const char *target, pm_error **err)
+{
+	if (pm_overlay_is_mounted(target))
+		return 0;
+	_cleanup_free_ char *lower = pm_strv_join(lowers, ":");
+	if (strcmp(driver, "fuse-overlayfs") == 0) {
+		_cleanup_free_ char *opts =
+			pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+		_cleanup_free_ char *exe = pm_find_executable("fuse-overlayfs");
+		if (!exe)
+			return pm_error_set(err, ENOENT,
+					    "fuse-overlayfs not found: install it (apt-get install "
+					    "fuse-overlayfs) or use --storage-driver vfs");
+		pid_t pid = fork();
+		if (pid < 0)
+			return pm_error_set_errno(err, errno, "fork");
+		if (pid == 0) {
+			execl(exe, exe, "-o", opts, target, (char *)NULL);
+			_exit(127);
+		}
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return pm_error_set(err, EIO,
+					    "fuse-overlayfs failed to mount '%s' (exit %d)", target,
+					    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return 0;
+	}
+	_cleanup_free_ char *opts =
+		pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower, upper, work);
+	if (strlen(opts) >= 4096)
+		return pm_error_set(err, E2BIG,
+				    "overlay mount options for '%s' are too long (%zu layers)",
+				    target, pm_strv_length(lowers));
+	if (mount("overlay", target, "overlay", 0, opts) < 0)
+		return pm_error_set_errno(
+			err, errno, "mounting overlay on '%s' (try --storage-driver vfs)", target);
+	return 0;
+}
+
+int pm_overlay_unmount(const char *target, pm_error **err)
+{
+	if (!pm_overlay_is_mounted(target))
+		return 0;
+	if (umount2(target, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		return pm_error_set_errno(err, errno, "unmounting '%s'", target);
+	return 0;
+}

@@ -1,0 +1,147 @@
+/* store.c: store layout, temp dirs and locks (see store.h). Owns the directory layout of
+ * the storage root; never prints. Called by every storage/ file and the cli commands. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "storage/store.h"
+
+static const char *const layout[] = {"blobs/sha256", "layers", "images",
+				     "containers",   "tmp",    "locks"};
+
+char *pm_store_conf_driver(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "driver", 6) != 0)
+			continue;
+		p += 6;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'')
+			p++;
+		size_t n = strcspn(p, "\"' \t\r\n#");
+		if (n)
+			return pm_xstrndup(p, n);
+	}
+	return NULL;
+}
+
+int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,
+		  pm_error **err)
+{
+	if (!paths->root)
+		return pm_error_set(err, EINVAL, "no storage root");
+	struct pm_store *s = pm_xcalloc(1, sizeof(*s));
+	s->root = pm_xstrdup(paths->root);
+	s->runroot = paths->runroot ? pm_xstrdup(paths->runroot) : NULL;
+	s->config_dir = paths->config ? pm_xstrdup(paths->config) : NULL;
+	if (driver_opt)
+		s->driver = pm_xstrdup(driver_opt);
+	else if (s->config_dir) {
+		_cleanup_free_ char *conf = pm_path_join(s->config_dir, "storage.conf");
+		s->driver = pm_store_conf_driver(conf);
+		if (s->driver && strcmp(s->driver, "overlay") != 0 &&
+		    strcmp(s->driver, "vfs") != 0) {
+			int r = pm_error_set(err, EINVAL,
+					     "%s: unknown storage driver '%s' (use overlay or vfs)",
+					     conf, s->driver);
+			pm_store_close(s);
+			return r;
+		}
+	}
+	for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
+		_cleanup_free_ char *p = pm_path_join(s->root, layout[i]);
+		int r = pm_mkdir_p(p, 0700, err);
+		if (r < 0) {
+			pm_store_close(s);
+			return r;
+		}
+	}
+	*ret = s;
+	return 0;
+}
+
+struct pm_store *pm_store_close(struct pm_store *s)
+{
+	if (s) {
+		free(s->root);
+		free(s->runroot);
+		free(s->config_dir);
+		free(s->driver);
+		free(s);
+	}
+	return NULL;
+}
+
+char *pm_store_path(const struct pm_store *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *rel = NULL;
+	if (vasprintf(&rel, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	char *p = pm_path_join(s->root, rel);
+	free(rel);
+	return p;
+}
+
+int pm_store_mkdtemp(const struct pm_store *s, const char *prefix, char **ret, pm_error **err)
+{
+	char *p = pm_store_path(s, "tmp/%s-XXXXXX", prefix);
+	if (!mkdtemp(p)) {
+		int r = pm_error_set_errno(err, errno, "creating temporary directory '%s'", p);
+		free(p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
+int pm_store_lock(const struct pm_store *s, const char *name, int op, pm_error **err)
+{
+	_cleanup_free_ char *p = pm_store_path(s, "locks/%s.lock", name);
+	return pm_lock_path(p, op, err);
+}
+
+void pm_store_clean_tmp(const struct pm_store *s)
+{
+	_cleanup_free_ char *tmp = pm_store_path(s, "tmp");
+	_cleanup_closedir_ DIR *d = opendir(tmp);
+	if (!d)
+		return;
+	struct dirent *de;
+	time_t now = time(NULL);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		/* temp dirs live seconds to minutes; a day-old one belongs to a crashed process */
+		if (now - st.st_mtime < 24 * 3600)
+			continue;
+		_cleanup_free_ char *p = pm_path_join(tmp, de->d_name);
+		pm_rm_rf(p, NULL);
+	}
+}

@@ -1,0 +1,54 @@
+/* store.h: the image/layer/container store on disk: where everything lives, temp dirs and
+ * locks. Layout under the storage root (--root, default $XDG_DATA_HOME/pm/storage):
+ *
+ *   blobs/sha256/<hex>            image configs and manifests, content-addressed
+ *   layers/<diffid-hex>/diff/     a layer unpacked once (overlay whiteouts), shared
+ *   layers/<diffid-hex>/layer.tar the layer blob as received (for save), layer.json
+ *   images/<id-hex>.json          one record per image (names, digest, layers, size)
+ *   containers/<id>/              per-container upper (diff/), work/, merged/, storage.json
+ *   tmp/                          unpack and write here first, then rename into place
+ *   locks/images.lock             held LOCK_EX while changing image records (names move)
+ *   locks/layers.lock             LOCK_SH while adding layers/images, LOCK_EX to collect
+ *   overlay-probe                 "native", "fuse" or "vfs": the driver probe's answer
+ *
+ * Callers run inside the rootless user namespace (PM_CMD_USERNS). Never prints. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "lib/error.h"
+#include "lib/paths.h"
+
+struct pm_store {
+	char *root;
+	char *runroot;
+	char *config_dir;
+	char *driver; /* requested driver: "overlay", "vfs" or NULL (config file / probe) */
+};
+
+/* Open (creating the layout) the store at paths->root. driver_opt: --storage-driver (may
+ * be NULL; then <config>/storage.conf 'driver = "..."' is read). */
+int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,
+		  pm_error **err);
+struct pm_store *pm_store_close(struct pm_store *s);
+static inline void pm_store_closep(struct pm_store **s)
+{
+	pm_store_close(*s);
+}
+#define _cleanup_store_ _cleanup_(pm_store_closep)
+
+/* root + "/" + formatted relative path (malloc'd). */
+char *pm_store_path(const struct pm_store *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A new empty directory under tmp/ (prefix-XXXXXX). */
+int pm_store_mkdtemp(const struct pm_store *s, const char *prefix, char **ret, pm_error **err);
+
+/* Lock locks/<name>.lock; returns the fd holding it. op: LOCK_EX / LOCK_SH. */
+int pm_store_lock(const struct pm_store *s, const char *name, int op, pm_error **err);
+
+/* Remove tmp/ entries older than a day (left by crashed processes). */
+void pm_store_clean_tmp(const struct pm_store *s);
+
+/* Parse a storage.conf: returns the value of 'driver' (malloc'd) or NULL. */
+char *pm_store_conf_driver(const char *path);

@@ -1,0 +1,109 @@
+/* test-reference.c: image reference parsing and normalisation (storage/reference.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "storage/reference.h"
+
+static void check(const char *in, enum pm_ref_mode mode, const char *want)
+{
+	struct pm_reference r = {0};
+	pm_error *err = NULL;
+	assert_int_equal(pm_reference_parse(in, mode, &r, &err), 0);
+	char *s = pm_reference_string(&r);
+	assert_string_equal(s, want);
+	free(s);
+	pm_reference_free(&r);
+}
+
+static void check_bad(const char *in, const char *msg_part)
+{
+	struct pm_reference r = {0};
+	pm_error *err = NULL;
+	assert_int_equal(pm_reference_parse(in, PM_REF_LOCAL, &r, &err), -EINVAL);
+	assert_non_null(err);
+	assert_non_null(strstr(err->msg, msg_part));
+	pm_error_free(err);
+}
+
+static void test_normalise(void **state)
+{
+	check("busybox", PM_REF_LOCAL, "localhost/busybox:latest");
+	check("busybox", PM_REF_DOCKER, "docker.io/library/busybox:latest");
+	check("busybox:1.36", PM_REF_LOCAL, "localhost/busybox:1.36");
+	check("library/busybox", PM_REF_DOCKER, "docker.io/library/busybox:latest");
+	check("docker.io/busybox", PM_REF_LOCAL, "docker.io/library/busybox:latest");
+	check("quay.io/a/b:v1", PM_REF_LOCAL, "quay.io/a/b:v1");
+	check("localhost:5000/x", PM_REF_LOCAL, "localhost:5000/x:latest");
+	check("localhost/x", PM_REF_DOCKER, "localhost/x:latest");
+	check("my-repo/sub_dir/x.y__z", PM_REF_LOCAL, "localhost/my-repo/sub_dir/x.y__z:latest");
+	check("busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	      PM_REF_LOCAL,
+	      "localhost/"
+	      "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	check("a:t@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	      PM_REF_LOCAL,
+	      "localhost/"
+	      "a:t@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+}
+
+static void test_bad(void **state)
+{
+	check_bad("", "empty");
+	check_bad("BusyBox", "lowercase");
+	check_bad("busybox:", "bad tag");
+	check_bad("busybox:-x", "bad tag");
+	check_bad("busybox@sha256:abc", "bad digest");
+	check_bad("a//b", "invalid reference");
+	check_bad("-a", "invalid reference");
+	check_bad("a..b", "invalid reference");
+}
+
+static void test_candidates(void **state)
+{
+	char **c = pm_reference_candidates("busybox");
+	assert_non_null(c);
+	assert_string_equal(c[0], "localhost/busybox:latest");
+	assert_string_equal(c[1], "docker.io/library/busybox:latest");
+	assert_null(c[2]);
+	pm_strv_free(c);
+	c = pm_reference_candidates("quay.io/x/y:z");
+	assert_string_equal(c[0], "quay.io/x/y:z");
+	assert_null(c[1]);
+	pm_strv_free(c);
+	assert_null(pm_reference_candidates("UPPER"));
+}
+
+static void test_split(void **state)
+{
+	char *repo, *tag;
+	pm_reference_split_name("localhost:5000/a/b:v1", &repo, &tag);
+	assert_string_equal(repo, "localhost:5000/a/b");
+	assert_string_equal(tag, "v1");
+	free(repo);
+	free(tag);
+	pm_reference_split_name("localhost:5000/a", &repo, &tag);
+	assert_string_equal(repo, "localhost:5000/a");
+	assert_string_equal(tag, "<none>");
+	free(repo);
+	free(tag);
+	pm_reference_split_name(NULL, &repo, &tag);
+	assert_string_equal(repo, "<none>");
+	free(repo);
+	free(tag);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_split),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
