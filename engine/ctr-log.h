@@ -1,0 +1,150 @@
+/* ctr-log.h: the container log in k8s-file format, as conmon 2.1 writes it and podman 4.3
+ * reads it. One entry per line:
+ *
+ *     2026-11-23T03:04:05.123456789+00:00 stdout F hello
+ *
+ * RFC 3339 time with nine fraction digits and the local zone offset, the stream, "F" for
+ * the end of a line or "P" for a fragment (the line goes on in the next entry of the same
+ * stream), then the bytes. The writer (used by the monitor) and the reader (used by
+ * `pm logs`) live here; neither prints.
+ *
+ * Rotation (--log-opt max-size): like conmon, when the next entry would make the file
+ * larger than max-size, the file is replaced by an empty one (a new file renamed over the
+ * path) and writing goes on there: older output is dropped, no ".1" is kept. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lib/error.h"
+#include "lib/gofmt.h"
+
+enum pm_log_stream {
+	PM_LOG_STDOUT = 0,
+	PM_LOG_STDERR = 1,
+};
+
+/* Longest piece of output one entry carries: conmon's read buffer (STDIO_BUF_SIZE), so a
+ * line longer than this is written as P entries and a final F entry. */
+#define PM_CTR_LOG_LINE_MAX 8192
+
+/* ---- writer (the monitor) ------------------------------------------------------------- */
+
+typedef struct pm_ctr_log pm_ctr_log;
+
+/* Open (create 0600, append) the log at path. max_size: rotate when an entry would make
+ * the file larger (0: unlimited). The size already in the file counts. */
+int pm_ctr_log_open(const char *path, uint64_t max_size, pm_ctr_log **ret, pm_error **err);
+
+/* Write container output read from one stream. Every line ending in '\n' becomes an F entry
+ * (at most PM_CTR_LOG_LINE_MAX bytes each: longer lines are cut into P entries); bytes
+ * after the last '\n' are written at once as a P entry (conmon does not hold them back, so
+ * a prompt shows up in `logs -f`, and a killed monitor loses nothing). All entries of one
+ * call share one timestamp, taken now. Short writes and EINTR are retried. */
+int pm_ctr_log_write(pm_ctr_log *log, enum pm_log_stream stream, const void *buf, size_t len,
+		     pm_error **err);
+/* The same with an explicit time (tests). */
+int pm_ctr_log_write_at(pm_ctr_log *log, enum pm_log_stream stream, const void *buf, size_t len,
+			const struct timespec *ts, pm_error **err);
+
+/* fsync and close; NULL is fine. Nothing is buffered between writes, so there is nothing
+ * to flush: a trailing fragment is already in the file as a P entry, and readers show it
+ * as the container's last, unterminated line. The monitor calls this before it records
+ * the exit state, so a follower that sees the state sees the whole log. */
+int pm_ctr_log_close(pm_ctr_log *log, pm_error **err);
+
+/* Bytes in the current file (after rotation: since the rotation). */
+uint64_t pm_ctr_log_size(const pm_ctr_log *log);
+
+/* ---- reader (pm logs) ------------------------------------------------------------------ */
+
+/* One line of output, P fragments joined. A very long line (more than PM_LOG_JOIN_MAX
+ * bytes before its end) comes in pieces: the first has first set, the last has eol set. */
+#define PM_LOG_JOIN_MAX (1024 * 1024)
+
+struct pm_log_line {
+	enum pm_log_stream stream;
+	int64_t ns;	 /* time of the line's first entry */
+	int off;	 /* that entry's zone offset, seconds */
+	const char *msg; /* NUL-terminated, without the newline */
+	size_t len;
+	bool first; /* starts a line (print the prefix and timestamp) */
+	bool eol;   /* ends the line; false for a piece, and for output that was never
+		     * terminated (the container's last bytes without a newline) */
+};
+
+/* Called for each line; a negative return stops reading and is returned. */
+typedef int (*pm_log_line_fn)(const struct pm_log_line *line, void *userdata);
+
+struct pm_log_filter {
+	bool has_since, has_until;
+	int64_t since_ns; /* lines strictly after (podman: Time.After) */
+	int64_t until_ns; /* lines strictly before */
+	int64_t tail;	  /* the last N lines only; < 0: all. Applied before since/until, as
+			   * podman does. Unterminated trailing output counts as a line. */
+};
+
+typedef struct pm_log_reader pm_log_reader;
+
+/* Open a reader. A missing file is not an error: it reads as empty until it appears
+ * (a container that never started). filter may be NULL (everything). */
+int pm_ctr_log_reader_open(const char *path, const struct pm_log_filter *filter,
+			   pm_log_reader **ret, pm_error **err);
+
+/* Deliver every complete line now in the file (the first call applies the tail by seeking
+ * from the end, reading only what it needs). Later calls deliver what was added; a log
+ * replaced by rotation or truncated is read again from its start. */
+int pm_ctr_log_reader_read(pm_log_reader *r, pm_log_line_fn fn, void *userdata, pm_error **err);
+
+/* Deliver what is left: fragments never terminated (eol false). Call at the end. */
+int pm_ctr_log_reader_finish(pm_log_reader *r, pm_log_line_fn fn, void *userdata, pm_error **err);
+
+pm_log_reader *pm_ctr_log_reader_free(pm_log_reader *r);
+static inline void pm_ctr_log_reader_freep(pm_log_reader **r)
+{
+	pm_ctr_log_reader_free(*r);
+}
+#define _cleanup_log_reader_ _cleanup_(pm_ctr_log_reader_freep)
+
+/* open + read + finish + free: `pm logs` without -f. */
+int pm_ctr_log_read(const char *path, const struct pm_log_filter *filter, pm_log_line_fn fn,
+		    void *userdata, pm_error **err);
+
+/* ---- follow (pm logs -f) ------------------------------------------------------------------ */
+
+/* One followed container. The source ends when the container has exited: exit_path is a
+ * file the monitor creates or replaces when it records the exit (the container's state
+ * file); at start and after each change of it, exited(exited_userdata) is asked (NULL:
+ * "exit_path exists"). When it says yes, the rest of the log is delivered, then the
+ * unterminated remainder, and the source ends. exit_path NULL: follow until stop_fd. */
+struct pm_log_follow {
+	pm_log_reader *reader;
+	pm_log_line_fn fn;
+	void *userdata;
+	const char *exit_path;
+	bool (*exited)(void *exited_userdata);
+	void *exited_userdata;
+};
+
+/* Follow several logs at once with inotify (no polling, no timeout): returns 0 when every
+ * source has ended or its log directory was removed, 1 when stop_fd (>= 0) became readable
+ * or hung up (e.g. a signalfd for SIGINT), a callback's negative value, or -errno.
+ * The directories of the log files and exit paths must exist. */
+int pm_ctr_log_follow(struct pm_log_follow *srcs, size_t n, int stop_fd, pm_error **err);
+
+/* ---- output (what podman logs prints) ------------------------------------------------- */
+
+struct pm_log_print_opts {
+	bool timestamps;    /* -t: "2026-11-23T03:04:05.123456789Z " before the message */
+	const char *prefix; /* several containers: the 12-char id (or the name with -n),
+			     * printed with a space before the timestamp; NULL: none */
+	const char *color;  /* --color: an ANSI sequence wrapping the line; NULL: none */
+};
+
+/* Append the text podman prints for a line (or piece) to b: [color][prefix ][time ]msg
+ * [reset] and "\n" when eol. A continuation piece has no prefix or time. The caller
+ * writes it to stdout for PM_LOG_STDOUT and stderr for PM_LOG_STDERR, as podman does. */
+void pm_ctr_log_format(const struct pm_log_line *line, const struct pm_log_print_opts *opts,
+		       struct pm_gobuf *b);

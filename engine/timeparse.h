@@ -1,0 +1,46 @@
+/* timeparse.h: times as podman reads and prints them: RFC 3339 timestamps of container
+ * logs, the values of --since/--until (podman's util.ParseInputTime), Go durations
+ * (time.ParseDuration), and the fixed-width RFC 3339 nano form podman's `logs -t` prints.
+ * Pure functions (the clock is a parameter), unit tested in tests/unit/test-timeparse.c.
+ * Times are nanoseconds since the Unix epoch in an int64_t (years 1678..2262; values
+ * outside saturate). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+
+#define PM_NSEC_PER_SEC 1000000000LL
+
+/* "2006-01-02T15:04:05.000000000Z07:00" plus NUL. */
+#define PM_TIME_LOG_LEN 36
+
+/* Current CLOCK_REALTIME in ns. */
+int64_t pm_time_now_ns(void);
+
+/* Parse s[0..len) as Go's time.Parse with layout RFC3339 (which also takes a fraction of
+ * any length after the seconds): "2006-01-02T15:04:05[.frac](Z|+07:00|-07:00)".
+ * Returns 0, *ret_ns and *ret_off (zone offset in seconds, may be NULL), or -EINVAL. */
+int pm_time_parse_rfc3339(const char *s, size_t len, int64_t *ret_ns, int *ret_off);
+
+/* Go's time.ParseDuration: "300ms", "-1.5h", "2h45m", "1µs"; units ns us µs μs ms s m h.
+ * 0, or -EINVAL (syntax) / -ERANGE (overflow). */
+int pm_time_parse_duration(const char *s, int64_t *ret_ns);
+
+/* A --since/--until value, as podman 4.3 takes it, tried in this order:
+ *   RFC3339Nano / RFC3339 ("2006-01-02T15:04:05.999999999Z07:00"),
+ *   "2006-01-02T15:04:05" and "2006-01-02T15:04:05.999999999" (UTC),
+ *   "2006-01-02Z07:00", "2006-01-02" (UTC midnight),
+ *   a Unix timestamp with an optional fraction ("1700000000", "1700000000.25", "1e9"),
+ *   a Go duration: now - d when since is true, now + d for --until (podman's rule).
+ * flag names the option for the message. On failure sets *err to podman's text
+ * 'parsing --since "VALUE": unable to interpret time value' and returns -EINVAL.
+ * An empty value is the caller's business (podman treats it as not given). */
+int pm_time_parse_input(const char *flag, const char *value, bool since, int64_t now_ns,
+			int64_t *ret_ns, pm_error **err);
+
+/* Format as podman's logs -t does (Go layout "2006-01-02T15:04:05.000000000Z07:00"): the
+ * wall clock at zone offset off (seconds), nine fraction digits, "Z" for offset 0. */
+void pm_time_format_log(int64_t ns, int off, char buf[PM_TIME_LOG_LEN]);
