@@ -9,11 +9,34 @@ static const struct pm_command system_commands[] = {
 	{ NULL, NULL, 0, NULL, NULL },
 };
 
+static const struct pm_command volume_commands[] = {
+	{ "create", cmd_volume_create, PM_CMD_USERNS, "Create a new volume", NULL },
+	{ "exists", cmd_volume_exists, 0, "Volume exists", NULL },
+	{ "inspect", cmd_volume_inspect, 0, "Display detailed information on one or more volumes", NULL },
+	{ "list", cmd_volume_ls, PM_CMD_HIDDEN, "List volumes", NULL },
+	{ "ls", cmd_volume_ls, 0, "List volumes", NULL },
+	{ "prune", cmd_volume_prune, PM_CMD_USERNS, "Remove all unused volumes", NULL },
+	{ "remove", cmd_volume_rm, PM_CMD_USERNS | PM_CMD_HIDDEN, "Remove one or more volumes", NULL },
+	{ "rm", cmd_volume_rm, PM_CMD_USERNS, "Remove one or more volumes", NULL },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct pm_command pm_commands[] = {
 	{ "help", cmd_help, 0, "Help about any command", NULL },
+	{ "history", cmd_history, PM_CMD_USERNS, "Show history of a specified image", NULL },
+	{ "image", NULL, 0, "Manage images", pm_image_commands },
+	{ "images", cmd_images, PM_CMD_USERNS, "List images in local storage", NULL },
+	{ "import", cmd_import, PM_CMD_USERNS, "Import a tarball to create a filesystem image", NULL },
 	{ "info", cmd_info, 0, "Display pm related system information", NULL },
+	{ "load", cmd_load, PM_CMD_USERNS, "Load image(s) from a tar archive", NULL },
+	{ "rmi", cmd_rmi, PM_CMD_USERNS, "Remove one or more images from local storage", NULL },
+	{ "run", cmd_run, PM_CMD_USERNS, "Run a command in a new container", NULL },
+	{ "save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL },
 	{ "system", NULL, 0, "Manage pm", system_commands },
+	{ "tag", cmd_tag, PM_CMD_USERNS, "Add an additional name to a local image", NULL },
 	{ "unshare", cmd_unshare, 0, "Run a command in a modified user namespace", NULL },
+	{ "untag", cmd_untag, PM_CMD_USERNS, "Remove a name from a local image", NULL },
 	{ "version", cmd_version, 0, "Display the pm version information", NULL },
+	{ "volume", NULL, 0, "Manage volumes", volume_commands },
 	{ NULL, NULL, 0, NULL, NULL },
 };

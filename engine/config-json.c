@@ -1,0 +1,127 @@
+/* config-json.c: struct pm_container_config <-> JSON (see config-json.h). One table lists
+ * every field once, so the two directions cannot drift. Never prints. Called by engine/run.c. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "engine/config-json.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+enum kind { K_STR, K_STRV, K_BOOL, K_U64, K_I64, K_DBL };
+
+static const struct field {
+	const char *key;
+	enum kind kind;
+	size_t off;
+} fields[] = {
+#define F(k, kind, m) { k, kind, offsetof(struct pm_container_config, m) }
+	F("Name", K_STR, name),
+	F("Rm", K_BOOL, rm),
+	F("Env", K_STRV, env),
+	F("EnvFiles", K_STRV, env_files),
+	F("Entrypoint", K_STR, entrypoint),
+	F("EntrypointSet", K_BOOL, entrypoint_set),
+	F("WorkingDir", K_STR, workdir),
+	F("User", K_STR, user),
+	F("GroupAdd", K_STRV, group_add),
+	F("Hostname", K_STR, hostname),
+	F("Labels", K_STRV, labels),
+	F("Volumes", K_STRV, volumes),
+	F("Mounts", K_STRV, mounts),
+	F("Tmpfs", K_STRV, tmpfs),
+	F("ReadOnly", K_BOOL, read_only),
+	F("ReadOnlyTmpfs", K_BOOL, read_only_tmpfs),
+	F("Interactive", K_BOOL, interactive),
+	F("Tty", K_BOOL, tty),
+	F("Init", K_BOOL, init),
+	F("Userns", K_STR, userns),
+	F("CapAdd", K_STRV, cap_add),
+	F("CapDrop", K_STRV, cap_drop),
+	F("Privileged", K_BOOL, privileged),
+	F("Seccomp", K_STR, seccomp),
+	F("NoNewPrivileges", K_BOOL, no_new_privs),
+	F("PidMode", K_STR, pid),
+	F("IpcMode", K_STR, ipc),
+	F("UtsMode", K_STR, uts),
+	F("NetworkMode", K_STR, network),
+	F("Memory", K_U64, memory),
+	F("Cpus", K_DBL, cpus),
+	F("PidsLimit", K_I64, pids_limit),
+	F("PidsLimitSet", K_BOOL, pids_limit_set),
+	F("Rootfs", K_STR, rootfs),
+	F("Image", K_STR, image),
+	F("Command", K_STRV, command),
+#undef F
+};
+
+char *pm_config_to_json(const struct pm_container_config *c)
+{
+	_cleanup_json_ json_t *j = json_object();
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const void *p = (const char *)c + fields[i].off;
+		json_t *v = NULL;
+		switch (fields[i].kind) {
+		case K_STR:
+			v = *(char *const *)p ? json_string(*(char *const *)p) : NULL;
+			break;
+		case K_STRV:
+			v = *(char **const *)p ? pm_json_from_strv(*(char **const *)p) : NULL;
+			break;
+		case K_BOOL:
+			v = json_boolean(*(const bool *)p);
+			break;
+		case K_U64:
+			v = json_integer((json_int_t) * (const uint64_t *)p);
+			break;
+		case K_I64:
+			v = json_integer((json_int_t) * (const int64_t *)p);
+			break;
+		case K_DBL:
+			v = json_real(*(const double *)p);
+			break;
+		}
+		if (v)
+			json_object_set_new(j, fields[i].key, v);
+	}
+	return json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
+
+int pm_config_from_json(const char *json, struct pm_container_config *ret, pm_error **err)
+{
+	json_error_t je;
+	_cleanup_json_ json_t *j = json_loads(json, 0, &je);
+	if (!json_is_object(j))
+		return pm_error_set(err, EINVAL, "container configuration: %s", j ? "not an object" : je.text);
+	struct pm_container_config c = { 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		void *p = (char *)&c + fields[i].off;
+		json_t *v = json_object_get(j, fields[i].key);
+		if (!v)
+			continue;
+		switch (fields[i].kind) {
+		case K_STR:
+			if (json_is_string(v))
+				*(char **)p = pm_xstrdup(json_string_value(v));
+			break;
+		case K_STRV:
+			if (json_is_array(v))
+				*(char ***)p = pm_json_to_strv(v);
+			break;
+		case K_BOOL:
+			*(bool *)p = json_is_true(v);
+			break;
+		case K_U64:
+			*(uint64_t *)p = (uint64_t)json_integer_value(v);
+			break;
+		case K_I64:
+			*(int64_t *)p = (int64_t)json_integer_value(v);
+			break;
+		case K_DBL:
+			*(double *)p = json_number_value(v);
+			break;
+		}
+	}
+	*ret = c;
+	return 0;
+}

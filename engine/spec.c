@@ -1,0 +1,856 @@
+/* spec.c: the container configuration and its conversion into a runtime spec: image config
+ * merge (Env, Cmd, Entrypoint, WorkingDir, User), -e/--env-file (with host globbing),
+ * -v/--mount/--tmpfs parsing, user and group resolution in the container's /etc/passwd and
+ * /etc/group, capabilities, namespaces, keep-id mappings. Pure parsers are separate and
+ * unit tested (tests/unit/test-spec.c). Never prints. Called by cli/cmd-run.c (and create). */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "engine/spec.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "runtime/caps.h"
+#include "runtime/limits.h"
+#include "runtime/mounts.h"
+#include "storage/volume.h"
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define ENV_FILE_MAX (1u << 20)
+#define ETC_FILE_MAX (4u << 20)
+
+void pm_spec_config_clear(struct pm_container_config *c)
+{
+	if (!c)
+		return;
+	free(c->name);
+	pm_strv_free(c->env);
+	pm_strv_free(c->env_files);
+	free(c->entrypoint);
+	free(c->workdir);
+	free(c->user);
+	pm_strv_free(c->group_add);
+	free(c->hostname);
+	pm_strv_free(c->labels);
+	pm_strv_free(c->volumes);
+	pm_strv_free(c->mounts);
+	pm_strv_free(c->tmpfs);
+	free(c->userns);
+	pm_strv_free(c->cap_add);
+	pm_strv_free(c->cap_drop);
+	free(c->seccomp);
+	free(c->pid);
+	free(c->ipc);
+	free(c->uts);
+	free(c->network);
+	free(c->rootfs);
+	free(c->image);
+	pm_strv_free(c->command);
+	memset(c, 0, sizeof(*c));
+}
+
+static void mount_clear(struct pm_runtime_mount *m)
+{
+	free(m->source);
+	free(m->destination);
+	free(m->data);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- environment ------------------------------------------------------------------------ */
+
+void pm_spec_env_set(char ***env, const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+	for (char **i = *env; i && *i; i++) {
+		if (strncmp(*i, kv, klen) == 0 && ((*i)[klen] == '=' || (*i)[klen] == '\0')) {
+			free(*i);
+			*i = pm_xstrdup(kv);
+			return;
+		}
+	}
+	pm_strv_push(env, kv);
+}
+
+static bool valid_key(const char *k, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (k[i] == ' ' || k[i] == '\t' || k[i] == '\n')
+			return false;
+	return true;
+}
+
+int pm_spec_env_add(char ***env, const char *spec, char *const *host_env, pm_error **err)
+{
+	const char *eq = strchr(spec, '=');
+	size_t klen = eq ? (size_t)(eq - spec) : strlen(spec);
+	if (!valid_key(spec, klen))
+		return pm_error_set(err, EINVAL, "invalid environment variable '%s'", spec);
+	if (eq) {
+		pm_spec_env_set(env, spec);
+		return 0;
+	}
+	bool glob = strpbrk(spec, "*?[") != NULL;
+	for (char *const *h = host_env; h && *h; h++) {
+		const char *heq = strchr(*h, '=');
+		if (!heq)
+			continue;
+		_cleanup_free_ char *name = pm_xstrndup(*h, (size_t)(heq - *h));
+		if (glob ? fnmatch(spec, name, 0) == 0 : strcmp(spec, name) == 0)
+			pm_spec_env_set(env, *h);
+	}
+	return 0;
+}
+
+int pm_spec_env_file_parse(const char *name, const char *data, char *const *host_env, char ***env,
+			   pm_error **err)
+{
+	_cleanup_strv_ char **lines = pm_strv_split(data ? data : "", "\n");
+	for (char **l = lines; l && *l; l++) {
+		char *s = *l;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t n = strlen(s);
+		if (n && s[n - 1] == '\r')
+			s[--n] = '\0';
+		if (!*s || *s == '#')
+			continue;
+		_cleanup_error_ pm_error *e = NULL;
+		if (pm_spec_env_add(env, s, host_env, &e) < 0)
+			return pm_error_set(err, EINVAL, "env file '%s': %s", name, e->msg);
+	}
+	return 0;
+}
+
+/* ---- mounts --------------------------------------------------------------------------- */
+
+static int check_dest(const char *flag, const char *dest, pm_error **err)
+{
+	if (!dest || dest[0] != '/')
+		return pm_error_set(err, EINVAL,
+				    "%s: invalid container path '%s', must be an absolute path",
+				    flag, dest ? dest : "");
+	return 0;
+}
+
+int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
+			 pm_error **err)
+{
+	memset(ret, 0, sizeof(*ret));
+	*ret_volume = NULL;
+	_cleanup_strv_ char **parts = NULL;
+	/* Split on ':' keeping empty fields. */
+	const char *p = spec;
+	for (;;) {
+		const char *c = strchr(p, ':');
+		pm_strv_consume(&parts, c ? pm_xstrndup(p, (size_t)(c - p)) : pm_xstrdup(p));
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	size_t n = pm_strv_length(parts);
+	if (n < 2 || n > 3 || !parts[0][0])
+		return pm_error_set(err, EINVAL,
+				    "-v: incorrect volume format '%s', should be "
+				    "HOST-DIR:CONTAINER-DIR[:OPTIONS]",
+				    spec);
+	int r = check_dest("-v", parts[1], err);
+	if (r < 0)
+		return r;
+	unsigned long flags = 0;
+	bool recursive = true;
+	if (n == 3) {
+		_cleanup_strv_ char **opts = pm_strv_split(parts[2], ",");
+		for (char **o = opts; o && *o; o++) {
+			if (strcmp(*o, "bind") == 0)
+				recursive = false;
+			else if (strcmp(*o, "rbind") == 0)
+				recursive = true;
+			else if (!strcmp(*o, "ro") || !strcmp(*o, "rw") || !strcmp(*o, "nosuid") ||
+				 !strcmp(*o, "suid") || !strcmp(*o, "nodev") ||
+				 !strcmp(*o, "dev") || !strcmp(*o, "noexec") ||
+				 !strcmp(*o, "exec")) {
+				_cleanup_free_ char *d = NULL;
+				pm_mounts_parse_options(*o, &flags, &d);
+			} else if (!strcmp(*o, "z") || !strcmp(*o, "Z") || !strcmp(*o, "private") ||
+				   !strcmp(*o, "rprivate") || !strcmp(*o, "shared") ||
+				   !strcmp(*o, "rshared") || !strcmp(*o, "slave") ||
+				   !strcmp(*o, "rslave")) {
+				continue;
+			} else {
+				return pm_error_set(err, EINVAL, "-v '%s': invalid option '%s'",
+						    spec, *o);
+			}
+		}
+	}
+	ret->type = PM_RUNTIME_MOUNT_BIND;
+	ret->destination = pm_xstrdup(parts[1]);
+	ret->flags = flags;
+	ret->recursive = recursive;
+	if (parts[0][0] == '/')
+		ret->source = pm_xstrdup(parts[0]);
+	else
+		*ret_volume = pm_xstrdup(parts[0]);
+	return 0;
+}
+
+static bool parse_bool_opt(const char *v, bool *ret)
+{
+	if (!v || !strcmp(v, "true") || !strcmp(v, "1")) {
+		*ret = true;
+		return true;
+	}
+	if (!strcmp(v, "false") || !strcmp(v, "0")) {
+		*ret = false;
+		return true;
+	}
+	return false;
+}
+
+int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
+			pm_error **err)
+{
+	memset(ret, 0, sizeof(*ret));
+	*ret_volume = NULL;
+	_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
+	_cleanup_strv_ char **data = NULL;
+	unsigned long flags = 0;
+	bool recursive = true;
+	for (char **kv = kvs; kv && *kv; kv++) {
+		char *eq = strchr(*kv, '=');
+		_cleanup_free_ char *k =
+			eq ? pm_xstrndup(*kv, (size_t)(eq - *kv)) : pm_xstrdup(*kv);
+		const char *v = eq ? eq + 1 : NULL;
+		bool b;
+		if (!strcmp(k, "type") && v) {
+			free(type);
+			type = pm_xstrdup(v);
+		} else if ((!strcmp(k, "source") || !strcmp(k, "src")) && v) {
+			free(src);
+			src = pm_xstrdup(v);
+		} else if ((!strcmp(k, "target") || !strcmp(k, "destination") ||
+			    !strcmp(k, "dst") || !strcmp(k, "dest")) &&
+			   v) {
+			free(dst);
+			dst = pm_xstrdup(v);
+		} else if ((!strcmp(k, "ro") || !strcmp(k, "readonly")) && parse_bool_opt(v, &b)) {
+			flags = b ? flags | MS_RDONLY : flags & ~(unsigned long)MS_RDONLY;
+		} else if (!strcmp(k, "rw") && parse_bool_opt(v, &b)) {
+			flags = b ? flags & ~(unsigned long)MS_RDONLY : flags | MS_RDONLY;
+		} else if (!strcmp(k, "bind-nonrecursive") && parse_bool_opt(v, &b)) {
+			recursive = !b;
+		} else if (!strcmp(k, "tmpfs-size") && v) {
+			pm_strv_consume(&data, pm_xasprintf("size=%s", v));
+		} else if (!strcmp(k, "tmpfs-mode") && v) {
+			pm_strv_consume(&data, pm_xasprintf("mode=%s", v));
+		} else if (!strcmp(k, "bind-propagation") || !strcmp(k, "relabel") ||
+			   !strcmp(k, "consistency") || !strcmp(k, "volume-nocopy") ||
+			   !strcmp(k, "z") || !strcmp(k, "Z")) {
+			continue;
+		} else if (!strcmp(k, "nosuid") || !strcmp(k, "suid") || !strcmp(k, "nodev") ||
+			   !strcmp(k, "dev") || !strcmp(k, "noexec") || !strcmp(k, "exec")) {
+			_cleanup_free_ char *d = NULL;
+			pm_mounts_parse_options(k, &flags, &d);
+		} else {
+			return pm_error_set(err, EINVAL, "--mount '%s': unknown option '%s'", spec,
+					    *kv);
+		}
+	}
+	if (!type)
+		return pm_error_set(err, EINVAL, "--mount '%s': type must be specified", spec);
+	int r = check_dest("--mount", dst, err);
+	if (r < 0)
+		return r;
+	if (!strcmp(type, "bind")) {
+		if (!src || src[0] != '/')
+			return pm_error_set(err, EINVAL,
+					    "--mount '%s': a bind mount needs an absolute source",
+					    spec);
+		ret->type = PM_RUNTIME_MOUNT_BIND;
+		ret->source = TAKE_PTR(src);
+	} else if (!strcmp(type, "volume")) {
+		if (!src || !src[0])
+			return pm_error_set(err, EINVAL,
+					    "--mount '%s': anonymous volumes are not supported yet",
+					    spec);
+		ret->type = PM_RUNTIME_MOUNT_BIND;
+		*ret_volume = TAKE_PTR(src);
+	} else if (!strcmp(type, "tmpfs")) {
+		ret->type = PM_RUNTIME_MOUNT_TMPFS;
+		flags |= MS_NOSUID | MS_NODEV;
+		ret->data = data ? pm_strv_join(data, ",") : NULL;
+	} else {
+		return pm_error_set(err, EINVAL,
+				    "--mount '%s': invalid type '%s' (use bind, volume or tmpfs)",
+				    spec, type);
+	}
+	ret->destination = TAKE_PTR(dst);
+	ret->flags = flags;
+	ret->recursive = recursive;
+	return 0;
+}
+
+int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error **err)
+{
+	memset(ret, 0, sizeof(*ret));
+	const char *colon = strchr(spec, ':');
+	_cleanup_free_ char *dst =
+		colon ? pm_xstrndup(spec, (size_t)(colon - spec)) : pm_xstrdup(spec);
+	int r = check_dest("--tmpfs", dst, err);
+	if (r < 0)
+		return r;
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	char *data = NULL;
+	if (pm_mounts_parse_options(colon ? colon + 1 : "", &flags, &data) < 0)
+		return pm_error_set(err, EINVAL, "--tmpfs '%s': invalid options", spec);
+	ret->type = PM_RUNTIME_MOUNT_TMPFS;
+	ret->destination = TAKE_PTR(dst);
+	ret->flags = flags;
+	ret->data = data;
+	return 0;
+}
+
+/* ---- users and groups ------------------------------------------------------------------- */
+
+struct ent {
+	char *f[7];
+	size_t n;
+};
+
+/* Find the line of an /etc/passwd- or /etc/group-like file whose field 0 equals name, or
+ * (name NULL) whose field 2 equals id. Fields are copied into a malloc'd line buffer. */
+static char *find_entry(const char *data, const char *name, unsigned long id, struct ent *e)
+{
+	_cleanup_strv_ char **lines = pm_strv_split(data ? data : "", "\n");
+	for (char **l = lines; l && *l; l++) {
+		if ((*l)[0] == '#')
+			continue;
+		char *line = pm_xstrdup(*l);
+		memset(e, 0, sizeof(*e));
+		char *s = line;
+		while (e->n < 7) {
+			e->f[e->n++] = s;
+			char *c = strchr(s, ':');
+			if (!c)
+				break;
+			*c = '\0';
+			s = c + 1;
+		}
+		bool match = false;
+		if (name)
+			match = strcmp(e->f[0], name) == 0;
+		else if (e->n > 2) {
+			uint64_t v;
+			match = pm_parse_uint64(e->f[2], &v) == 0 && v == id;
+		}
+		if (match && e->n >= 3)
+			return line;
+		free(line);
+	}
+	return NULL;
+}
+
+static bool is_number(const char *s, uint32_t *ret)
+{
+	return s && *s && pm_parse_uint32(s, ret) == 0;
+}
+
+static int lookup_group(const char *group, const char *name, gid_t *ret, pm_error **err)
+{
+	uint32_t v;
+	if (is_number(name, &v)) {
+		*ret = v;
+		return 0;
+	}
+	struct ent e;
+	_cleanup_free_ char *line = find_entry(group, name, 0, &e);
+	if (!line || pm_parse_uint32(e.f[2], &v) < 0)
+		return pm_error_set(err, ENOENT,
+				    "unable to find group '%s': no matching entries in group file",
+				    name);
+	*ret = v;
+	return 0;
+}
+
+static void add_gid(gid_t **v, size_t *n, gid_t g)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i] == g)
+			return;
+	*v = pm_xrealloc(*v, sizeof(gid_t) * (*n + 1));
+	(*v)[(*n)++] = g;
+}
+
+int pm_spec_resolve_user(const char *passwd, const char *group, const char *user,
+			 char *const *group_add, uid_t *ret_uid, gid_t *ret_gid, gid_t **ret_groups,
+			 size_t *ret_ngroups, char **ret_home, pm_error **err)
+{
+	const char *colon = user ? strchr(user, ':') : NULL;
+	_cleanup_free_ char *u = colon ? pm_xstrndup(user, (size_t)(colon - user))
+				       : pm_xstrdup(user && *user ? user : "0");
+	const char *g = colon ? colon + 1 : NULL;
+	if (!*u) {
+		free(u);
+		u = pm_xstrdup("0");
+	}
+	uint32_t uid = 0, gid = 0, v;
+	_cleanup_free_ char *uname = NULL, *home = NULL;
+	struct ent e;
+	if (is_number(u, &uid)) {
+		_cleanup_free_ char *line = find_entry(passwd, NULL, uid, &e);
+		if (line && e.n >= 4 && pm_parse_uint32(e.f[3], &v) == 0) {
+			gid = v;
+			uname = pm_xstrdup(e.f[0]);
+			home = e.n >= 6 && e.f[5][0] ? pm_xstrdup(e.f[5]) : NULL;
+		}
+	} else {
+		_cleanup_free_ char *line = find_entry(passwd, u, 0, &e);
+		if (!line || e.n < 4 || pm_parse_uint32(e.f[2], &uid) < 0 ||
+		    pm_parse_uint32(e.f[3], &gid) < 0)
+			return pm_error_set(err, ENOENT,
+					    "unable to find user '%s': no matching entries in "
+					    "passwd file",
+					    u);
+		uname = pm_xstrdup(e.f[0]);
+		home = e.n >= 6 && e.f[5][0] ? pm_xstrdup(e.f[5]) : NULL;
+	}
+
+	_cleanup_free_ gid_t *groups = NULL;
+	size_t ngroups = 0;
+	if (g && *g) {
+		gid_t gg;
+		int r = lookup_group(group, g, &gg, err);
+		if (r < 0)
+			return r;
+		gid = gg;
+	} else if (uname && group) {
+		/* Supplementary groups: every group listing the user. */
+		_cleanup_strv_ char **lines = pm_strv_split(group, "\n");
+		for (char **l = lines; l && *l; l++) {
+			_cleanup_strv_ char **f = NULL;
+			const char *p = *l;
+			for (int i = 0; i < 4; i++) {
+				const char *c = strchr(p, ':');
+				pm_strv_consume(&f, c ? pm_xstrndup(p, (size_t)(c - p))
+						      : pm_xstrdup(p));
+				if (!c)
+					break;
+				p = c + 1;
+			}
+			if (pm_strv_length(f) < 4 || pm_parse_uint32(f[2], &v) < 0)
+				continue;
+			_cleanup_strv_ char **members = pm_strv_split(f[3], ",");
+			if (pm_strv_contains(members, uname))
+				add_gid(&groups, &ngroups, v);
+		}
+	}
+	for (char *const *a = group_add; a && *a; a++) {
+		if (!strcmp(*a, "keep-groups"))
+			continue;
+		gid_t gg;
+		int r = lookup_group(group, *a, &gg, err);
+		if (r < 0)
+			return pm_error_prefix(err, "--group-add");
+		add_gid(&groups, &ngroups, gg);
+	}
+	*ret_uid = uid;
+	*ret_gid = gid;
+	*ret_groups = TAKE_PTR(groups);
+	*ret_ngroups = ngroups;
+	if (ret_home)
+		*ret_home = home ? TAKE_PTR(home) : pm_xstrdup("/");
+	return 0;
+}
+
+/* ---- args ------------------------------------------------------------------------------- */
+
+int pm_spec_args(const struct pm_container_config *c, const struct pm_spec_image *img, char ***ret,
+		 pm_error **err)
+{
+	_cleanup_strv_ char **args = NULL;
+	if (c->entrypoint_set) {
+		const char *ep = c->entrypoint ? c->entrypoint : "";
+		if (ep[0] == '[') {
+			json_error_t je;
+			json_t *j = json_loads(ep, 0, &je);
+			if (!j || !json_is_array(j)) {
+				if (j)
+					json_decref(j);
+				return pm_error_set(err, EINVAL,
+						    "--entrypoint: invalid JSON array '%s'", ep);
+			}
+			size_t i;
+			json_t *el;
+			json_array_foreach(j, i, el) {
+				if (json_is_string(el))
+					pm_strv_push(&args, json_string_value(el));
+			}
+			json_decref(j);
+		} else if (ep[0]) {
+			pm_strv_push(&args, ep);
+		}
+	} else if (img) {
+		for (char **i = img->entrypoint; i && *i; i++)
+			pm_strv_push(&args, *i);
+	}
+	if (c->command && c->command[0]) {
+		for (char **i = c->command; *i; i++)
+			pm_strv_push(&args, *i);
+	} else if (!c->entrypoint_set && img) {
+		for (char **i = img->cmd; i && *i; i++)
+			pm_strv_push(&args, *i);
+	}
+	if (!args || !args[0])
+		return pm_error_set(err, EINVAL,
+				    "no command or entrypoint provided, and no CMD or ENTRYPOINT "
+				    "from image");
+	*ret = TAKE_PTR(args);
+	return 0;
+}
+
+/* ---- namespaces and validation -------------------------------------------------------- */
+
+static int check_ns_mode(const char *flag, const char *v, pm_error **err)
+{
+	if (!v || !strcmp(v, "host") || !strcmp(v, "private"))
+		return 0;
+	return pm_error_set(err, EINVAL, "%s: invalid namespace mode '%s' (use host or private)",
+			    flag, v);
+}
+
+int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
+{
+	int r;
+	if ((r = check_ns_mode("--pid", c->pid, err)) < 0 ||
+	    (r = check_ns_mode("--ipc", c->ipc, err)) < 0 ||
+	    (r = check_ns_mode("--uts", c->uts, err)) < 0)
+		return r;
+	if (c->network && strcmp(c->network, "none") && strcmp(c->network, "host") &&
+	    strcmp(c->network, "private"))
+		return pm_error_set(err, EINVAL,
+				    "--network '%s': not supported yet (use none or host)",
+				    c->network);
+	if (c->userns && c->userns[0] && strcmp(c->userns, "host") && strcmp(c->userns, "keep-id"))
+		return pm_error_set(err, EINVAL,
+				    "--userns '%s': not supported (use host or keep-id)",
+				    c->userns);
+	if (c->workdir && c->workdir[0] != '/')
+		return pm_error_set(
+			err, EINVAL,
+			"--workdir '%s': the working directory must be an absolute path",
+			c->workdir);
+	struct pm_runtime_caps caps;
+	if ((r = pm_caps_compute(c->cap_add, c->cap_drop, c->privileged, true, &caps, err)) < 0)
+		return r;
+	for (char **v = c->volumes; v && *v; v++) {
+		struct pm_runtime_mount m;
+		_cleanup_free_ char *vol = NULL;
+		r = pm_spec_parse_volume(*v, &m, &vol, err);
+		mount_clear(&m);
+		if (r < 0)
+			return r;
+	}
+	for (char **v = c->mounts; v && *v; v++) {
+		struct pm_runtime_mount m;
+		_cleanup_free_ char *vol = NULL;
+		r = pm_spec_parse_mount(*v, &m, &vol, err);
+		mount_clear(&m);
+		if (r < 0)
+			return r;
+	}
+	for (char **v = c->tmpfs; v && *v; v++) {
+		struct pm_runtime_mount m;
+		r = pm_spec_parse_tmpfs(*v, &m, err);
+		mount_clear(&m);
+		if (r < 0)
+			return r;
+	}
+	if (c->memory && (r = pm_runtime_limits_check("--memory", "a memory limit", err)) < 0)
+		return r;
+	if (c->cpus > 0 && (r = pm_runtime_limits_check("--cpus", "a CPU limit", err)) < 0)
+		return r;
+	if (c->pids_limit_set && c->pids_limit > 0 &&
+	    (r = pm_runtime_limits_check("--pids-limit", "a pids limit", err)) < 0)
+		return r;
+	return 0;
+}
+
+/* ---- keep-id ---------------------------------------------------------------------------- */
+
+int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idmap **ret,
+		       size_t *ret_n, pm_error **err)
+{
+	/* The extents of this namespace's own map (namespace ids [first, first+count)). A
+	 * container extent must map into ONE of them, so the result is split at their edges. */
+	struct {
+		uint64_t first, count;
+	} pe[64];
+	size_t npe = 0;
+	uint64_t total = 0;
+	_cleanup_strv_ char **lines = pm_strv_split(map_text ? map_text : "", "\n");
+	for (char **l = lines; l && *l && npe < ARRAY_SIZE(pe); l++) {
+		unsigned long a, b, n;
+		if (sscanf(*l, "%lu %lu %lu", &a, &b, &n) == 3 && n > 0) {
+			pe[npe].first = a;
+			pe[npe].count = n;
+			npe++;
+			total += n;
+		}
+	}
+	if (total < 2 || total > UINT32_MAX)
+		return pm_error_set(
+			err, EINVAL,
+			"--userns=keep-id: needs subordinate ids (the user namespace maps "
+			"only %llu ids)",
+			(unsigned long long)total);
+	/* Logical layout: container [0, below) -> ns [1, 1+below); id -> 0; the rest 1:1. */
+	struct pm_runtime_idmap logical[3];
+	size_t nl = 0;
+	uint32_t below = id < total - 1 ? id : (uint32_t)(total - 1);
+	if (below)
+		logical[nl++] = (struct pm_runtime_idmap){.ctr = 0, .host = 1, .size = below};
+	logical[nl++] = (struct pm_runtime_idmap){.ctr = id, .host = 0, .size = 1};
+	if ((uint64_t)id + 1 < total)
+		logical[nl++] = (struct pm_runtime_idmap){
+			.ctr = id + 1, .host = id + 1, .size = (uint32_t)(total - id - 1)};
+	struct pm_runtime_idmap *m = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < nl; i++) {
+		uint64_t lo = logical[i].host, hi = lo + logical[i].size;
+		for (size_t j = 0; j < npe; j++) {
+			uint64_t a = lo > pe[j].first ? lo : pe[j].first;
+			uint64_t b =
+				hi < pe[j].first + pe[j].count ? hi : pe[j].first + pe[j].count;
+			if (a >= b)
+				continue;
+			m = pm_xrealloc(m, sizeof(*m) * (n + 1));
+			m[n++] = (struct pm_runtime_idmap){
+				.ctr = (uint32_t)(logical[i].ctr + (a - lo)),
+				.host = (uint32_t)a,
+				.size = (uint32_t)(b - a)};
+		}
+	}
+	*ret = m;
+	*ret_n = n;
+	return 0;
+}
+
+/* The id of the user outside: the host id that namespace id 0 maps to. */
+static int outer_id(const char *map_text, uint32_t *ret)
+{
+	unsigned long a, b, n;
+	if (!map_text || sscanf(map_text, "%lu %lu %lu", &a, &b, &n) != 3 || a != 0)
+		return -EINVAL;
+	if (b == 0 && n == 4294967295UL)
+		return -EPERM; /* the initial namespace: not rootless */
+	*ret = (uint32_t)b;
+	return 0;
+}
+
+/* Read a small file of the container by a path inside it (symlinks resolved in the
+ * rootfs); a missing file gives NULL and 0. */
+static int read_in_root(const char *rootfs, const char *path, char **ret, pm_error **err)
+{
+	*ret = NULL;
+	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return pm_error_set_errno(err, errno, "rootfs '%s'", rootfs);
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, rootfd, path + 1, &how, sizeof(how));
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR
+			       ? 0
+			       : pm_error_set_errno(err, errno, "reading '%s' in '%s'", path,
+						    rootfs);
+	_cleanup_free_ char *proc = pm_xasprintf("/proc/self/fd/%d", fd);
+	return pm_read_file(proc, ETC_FILE_MAX, ret, NULL, err);
+}
+
+static int add_mount(struct pm_runtime_spec *s, struct pm_runtime_mount *m, char *volume,
+		     const char *volume_root, pm_error **err)
+{
+	_cleanup_free_ char *vol = volume;
+	if (vol) {
+		if (!volume_root) {
+			mount_clear(m);
+			return pm_error_set(err, ENOTSUP, "named volume '%s': no volume storage",
+					    vol);
+		}
+		int r = pm_volume_lookup_or_create(volume_root, vol, &m->source, err);
+		if (r < 0) {
+			mount_clear(m);
+			return r;
+		}
+	}
+	s->mounts = pm_xrealloc(s->mounts, sizeof(*s->mounts) * (s->nmounts + 1));
+	s->mounts[s->nmounts++] = *m;
+	return 0;
+}
+
+int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec_image *img,
+		       const char *rootfs, const char *userdata, const char *id,
+		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
+{
+	struct pm_runtime_spec s = {0};
+	_cleanup_free_ char *home = NULL;
+	int r;
+
+	if ((r = pm_spec_validate(c, err)) < 0)
+		return r;
+	s.id = pm_xstrdup(id);
+	s.name = c->name ? pm_xstrdup(c->name) : NULL;
+	s.rootfs = realpath(rootfs, NULL);
+	if (!s.rootfs) {
+		r = pm_error_set_errno(err, errno, "rootfs '%s'", rootfs);
+		goto fail;
+	}
+	s.userdata = userdata ? pm_xstrdup(userdata) : NULL;
+	if ((r = pm_spec_args(c, img, &s.args, err)) < 0) {
+		goto fail;
+	}
+
+	/* User. */
+	bool keep_id = c->userns && !strcmp(c->userns, "keep-id");
+	const char *user = c->user ? c->user : img && img->user && img->user[0] ? img->user : NULL;
+	if (keep_id) {
+		_cleanup_free_ char *um = NULL, *gm = NULL;
+		uint32_t ou, og;
+		if (pm_read_file("/proc/self/uid_map", 65536, &um, NULL, err) < 0 ||
+		    pm_read_file("/proc/self/gid_map", 65536, &gm, NULL, err) < 0) {
+			r = -EIO;
+			goto fail;
+		}
+		if (outer_id(um, &ou) < 0 || outer_id(gm, &og) < 0) {
+			r = pm_error_set(err, EINVAL,
+					 "--userns=keep-id is only supported in rootless mode");
+			goto fail;
+		}
+		if ((r = pm_spec_keepid_map(um, ou, &s.uidmap, &s.nuidmap, err)) < 0 ||
+		    (r = pm_spec_keepid_map(gm, og, &s.gidmap, &s.ngidmap, err)) < 0) {
+			goto fail;
+		}
+		s.uid = ou;
+		s.gid = og;
+	}
+	if (!keep_id || user) {
+		_cleanup_free_ char *passwd = NULL, *group = NULL;
+		if ((r = read_in_root(s.rootfs, "/etc/passwd", &passwd, err)) < 0 ||
+		    (r = read_in_root(s.rootfs, "/etc/group", &group, err)) < 0) {
+			goto fail;
+		}
+		if ((r = pm_spec_resolve_user(passwd, group, user, c->group_add, &s.uid, &s.gid,
+					      &s.groups, &s.ngroups, &home, err)) < 0) {
+			goto fail;
+		}
+	}
+
+	/* Environment: defaults, image, env files, -e. */
+	pm_strv_push(&s.env, DEFAULT_PATH);
+	pm_strv_push(&s.env, "container=pm");
+	pm_strv_push(&s.env, "TERM=xterm");
+	for (char **e = img ? img->env : NULL; e && *e; e++)
+		pm_spec_env_set(&s.env, *e);
+	extern char **environ;
+	for (char **f = c->env_files; f && *f; f++) {
+		_cleanup_free_ char *data = NULL;
+		if ((r = pm_read_file(*f, ENV_FILE_MAX, &data, NULL, err)) < 0) {
+			r = pm_error_prefix(err, "--env-file");
+			goto fail;
+		}
+		if ((r = pm_spec_env_file_parse(*f, data, environ, &s.env, err)) < 0) {
+			goto fail;
+		}
+	}
+	for (char **e = c->env; e && *e; e++)
+		if ((r = pm_spec_env_add(&s.env, *e, environ, err)) < 0) {
+			r = pm_error_prefix(err, "--env");
+			goto fail;
+		}
+
+	s.hostname = pm_xstrdup(c->hostname && c->hostname[0] ? c->hostname : id);
+	if (!c->hostname && strlen(s.hostname) > 12)
+		s.hostname[12] = '\0';
+	bool has_home = false, has_hostname = false;
+	for (char **e = s.env; e && *e; e++) {
+		has_home |= pm_str_startswith(*e, "HOME=");
+		has_hostname |= pm_str_startswith(*e, "HOSTNAME=");
+	}
+	if (!has_hostname) {
+		_cleanup_free_ char *kv = pm_xasprintf("HOSTNAME=%s", s.hostname);
+		pm_spec_env_set(&s.env, kv);
+	}
+	if (!has_home) {
+		_cleanup_free_ char *kv = pm_xasprintf("HOME=%s", home ? home : "/");
+		pm_spec_env_set(&s.env, kv);
+	}
+
+	s.cwd = pm_xstrdup(c->workdir					   ? c->workdir
+			   : img && img->workdir && img->workdir[0] == '/' ? img->workdir
+									   : "/");
+
+	/* Mounts, in the order given: -v, --mount, --tmpfs. */
+	for (char **v = c->volumes; v && *v; v++) {
+		struct pm_runtime_mount m;
+		char *vol = NULL;
+		if ((r = pm_spec_parse_volume(*v, &m, &vol, err)) < 0 ||
+		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0) {
+			goto fail;
+		}
+	}
+	for (char **v = c->mounts; v && *v; v++) {
+		struct pm_runtime_mount m;
+		char *vol = NULL;
+		if ((r = pm_spec_parse_mount(*v, &m, &vol, err)) < 0 ||
+		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0) {
+			goto fail;
+		}
+	}
+	for (char **v = c->tmpfs; v && *v; v++) {
+		struct pm_runtime_mount m;
+		if ((r = pm_spec_parse_tmpfs(*v, &m, err)) < 0 ||
+		    (r = add_mount(&s, &m, NULL, volume_root, err)) < 0) {
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < s.nmounts; i++)
+		if (s.mounts[i].source && access(s.mounts[i].source, F_OK) < 0) {
+			r = pm_error_set_errno(err, errno, "bind mount source '%s'",
+					       s.mounts[i].source);
+			goto fail;
+		}
+
+	if ((r = pm_caps_compute(c->cap_add, c->cap_drop, c->privileged, s.uid == 0, &s.caps,
+				 err)) < 0) {
+		goto fail;
+	}
+	s.host_pid = c->pid && !strcmp(c->pid, "host");
+	s.host_ipc = c->ipc && !strcmp(c->ipc, "host");
+	s.host_uts = c->uts && !strcmp(c->uts, "host");
+	s.host_net = c->network && !strcmp(c->network, "host");
+	s.readonly_rootfs = c->read_only;
+	s.readonly_tmpfs = c->read_only_tmpfs;
+	s.privileged = c->privileged;
+	s.no_new_privs = c->no_new_privs;
+	s.seccomp = c->seccomp ? pm_xstrdup(c->seccomp) : NULL;
+	s.tty = c->tty;
+	s.stdin_open = c->interactive;
+	s.init = c->init;
+	*ret = s;
+	return 0;
+
+fail:
+	pm_runtime_spec_clear(&s);
+	return r;
+}

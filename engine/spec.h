@@ -1,0 +1,118 @@
+/* spec.h: the container configuration (what `pm run` / `pm create` flags ask for) and its
+ * conversion, with the image config, into the runtime spec (runtime/runtime.h).
+ *
+ * Pure parsers (env, env files, -v/--mount/--tmpfs, /etc/passwd and /etc/group, image config
+ * merge) are separate functions, unit tested in tests/unit/test-spec.c. Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+#include "runtime/runtime.h"
+
+/* The parts of an image config that shape a container (filled by storage/ from the OCI
+ * config; all may be NULL). */
+struct pm_spec_image {
+	char **env;
+	char **cmd;
+	char **entrypoint;
+	char *workdir;
+	char *user;
+};
+
+/* What the user asked. Strings are owned (freed by pm_spec_config_clear). */
+struct pm_container_config {
+	char *name;
+	bool rm;
+	char **env;	  /* -e/--env as given: KEY=VAL, KEY, or a glob like 'FOO*' */
+	char **env_files; /* --env-file paths */
+	char *entrypoint; /* --entrypoint: a string or a JSON array */
+	bool entrypoint_set;
+	char *workdir;
+	char *user;
+	char **group_add;
+	char *hostname;
+	char **labels;	/* KEY=VAL */
+	char **volumes; /* -v specs */
+	char **mounts;	/* --mount specs */
+	char **tmpfs;	/* --tmpfs specs */
+	bool read_only;
+	bool read_only_tmpfs; /* default true */
+	bool interactive;
+	bool tty;
+	bool init;
+	char *userns; /* NULL/"" (the rootless default), "host", "keep-id" */
+	char **cap_add;
+	char **cap_drop;
+	bool privileged;
+	char *seccomp;			 /* --security-opt seccomp=... */
+	bool no_new_privs;		 /* --security-opt no-new-privileges */
+	char *pid, *ipc, *uts, *network; /* "host", "private", "none" or NULL */
+	uint64_t memory;		 /* bytes, 0 = unset */
+	double cpus;			 /* 0 = unset */
+	int64_t pids_limit;		 /* 0 = unset, -1 unlimited */
+	bool pids_limit_set;
+	char *rootfs;	/* --rootfs DIR */
+	char *image;	/* image reference when not --rootfs */
+	char **command; /* the args after the image */
+};
+
+void pm_spec_config_clear(struct pm_container_config *c);
+
+/* Everything that can be checked before any state is touched (mount specs, caps, namespace
+ * modes, limits: refused on hosts that cannot enforce them). */
+int pm_spec_validate(const struct pm_container_config *c, pm_error **err);
+
+/* -e values -> KEY=VALUE list appended to *env (replacing an earlier KEY). "KEY" takes the
+ * host's value (skipped when unset), "PAT*" takes every host variable matching the glob.
+ * host_env is the host's environment (environ). */
+int pm_spec_env_add(char ***env, const char *spec, char *const *host_env, pm_error **err);
+
+/* Parse an --env-file's content (name is used in messages): "KEY=VAL" and "KEY" lines,
+ * '#' comments and blank lines skipped. */
+int pm_spec_env_file_parse(const char *name, const char *data, char *const *host_env, char ***env,
+			   pm_error **err);
+
+/* Set KEY=VALUE in *env, replacing an existing KEY. */
+void pm_spec_env_set(char ***env, const char *kv);
+
+/* -v HOST:CTR[:OPTS]. A HOST not starting with '/' is a named volume: *ret_volume gets its
+ * name (the caller resolves it), else NULL. */
+int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
+			 pm_error **err);
+/* --mount type=bind|tmpfs|volume,source=..,target=..,ro,... */
+int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
+			pm_error **err);
+/* --tmpfs /dst[:opts] */
+int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error **err);
+
+/* Resolve -u USER[:GROUP] against passwd/group file contents (either may be NULL: missing
+ * file). Names must exist; numbers need not. Without an explicit group the user's primary
+ * gid is used (0 for an unknown uid) and supplementary groups are those listing the user
+ * name in /etc/group. group_add entries (names or numbers) are appended. *ret_home is the
+ * passwd home (or "/"). */
+int pm_spec_resolve_user(const char *passwd, const char *group, const char *user,
+			 char *const *group_add, uid_t *ret_uid, gid_t *ret_gid, gid_t **ret_groups,
+			 size_t *ret_ngroups, char **ret_home, pm_error **err);
+
+/* The container's args: entrypoint (the flag's, or the image's unless the flag was given)
+ * followed by the command (the user's, or the image's Cmd when none and no --entrypoint).
+ * -EINVAL when empty: "no command or entrypoint provided, and no CMD or ENTRYPOINT from
+ * image". */
+int pm_spec_args(const struct pm_container_config *c, const struct pm_spec_image *img, char ***ret,
+		 pm_error **err);
+
+/* The keep-id mapping for a container user namespace nested in the rootless one, from this
+ * process's /proc/self/uid_map (or gid_map) text: container id `id` -> namespace id 0 (the
+ * user's own id), the rest around it. */
+int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idmap **ret,
+		       size_t *ret_n, pm_error **err);
+
+/* Build the runtime spec. rootfs: the container's root directory; userdata: a directory
+ * for generated files; id: the container id. */
+int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec_image *img,
+		       const char *rootfs, const char *userdata, const char *id,
+		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err);

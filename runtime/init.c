@@ -1,0 +1,292 @@
+/* init.c: the container init, the child side of pm_runtime_run(). In its new namespaces it
+ * mounts the filesystem (mounts.c), sets the hostname, brings lo up, prepares stdio (a pty
+ * when asked), switches uid/gid, drops capabilities, sets no_new_privs, loads the seccomp
+ * filter and execs the command; with --init it stays as PID 1, a tiny reaping init
+ * (catatonit-style) that forwards signals to the command. Every failing step is sent to
+ * the parent as PM_SYNC_ERROR (errno, step, path) and the child _exit()s: it never returns
+ * into the caller. Must not print. Called by runtime/run.c right after clone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/strutil.h"
+#include "lib/sync.h"
+#include "runtime/caps.h"
+#include "runtime/init.h"
+#include "runtime/mounts.h"
+#include "runtime/seccomp.h"
+#include "runtime/tty.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int pm_child_fail(struct pm_child_err *e, int errnum, const char *fmt, ...)
+{
+	if (errnum <= 0)
+		errnum = EIO;
+	char buf[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	snprintf(e->msg, sizeof(e->msg), "%s: %s", buf, strerror(errnum));
+	return -errnum;
+}
+
+__attribute__((noreturn)) static void die(int syncfd, int r, const struct pm_child_err *e)
+{
+	int status = e->status ? e->status : PM_EXIT_ERROR;
+	pm_sync_send_error(syncfd, -r, status, "%s", e->msg[0] ? e->msg : "container setup failed");
+	_exit(status);
+}
+
+static const char *env_get(char *const *env, const char *key)
+{
+	size_t n = strlen(key);
+	for (char *const *i = env; i && *i; i++)
+		if (strncmp(*i, key, n) == 0 && (*i)[n] == '=')
+			return *i + n + 1;
+	return NULL;
+}
+
+char *pm_init_resolve_command(const char *cmd, const char *path, struct pm_child_err *e)
+{
+	struct stat st;
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st) < 0) {
+			e->status = errno == ENOENT || errno == ENOTDIR ? PM_EXIT_NOT_FOUND
+									: PM_EXIT_CANNOT_INVOKE;
+			pm_child_fail(e, errno, "executable file '%s' not found", cmd);
+			return NULL;
+		}
+		if (S_ISDIR(st.st_mode) || access(cmd, X_OK) < 0) {
+			e->status = PM_EXIT_CANNOT_INVOKE;
+			pm_child_fail(e, S_ISDIR(st.st_mode) ? EISDIR : errno,
+				      "executable file '%s' cannot be invoked", cmd);
+			return NULL;
+		}
+		return pm_xstrdup(cmd);
+	}
+	if (!*cmd) {
+		e->status = PM_EXIT_NOT_FOUND;
+		pm_child_fail(e, ENOENT, "executable file '' not found in $PATH");
+		return NULL;
+	}
+	_cleanup_strv_ char **dirs = pm_strv_split(path ? path : DEFAULT_PATH, ":");
+	_cleanup_free_ char *denied = NULL;
+	for (char **d = dirs; d && *d; d++) {
+		_cleanup_free_ char *p = pm_xasprintf("%s/%s", *d, cmd);
+		if (stat(p, &st) < 0 || S_ISDIR(st.st_mode))
+			continue;
+		if (access(p, X_OK) == 0)
+			return TAKE_PTR(p);
+		if (!denied)
+			denied = TAKE_PTR(p);
+	}
+	if (denied) {
+		e->status = PM_EXIT_CANNOT_INVOKE;
+		pm_child_fail(e, EACCES, "executable file '%s' cannot be invoked", denied);
+		return NULL;
+	}
+	e->status = PM_EXIT_NOT_FOUND;
+	pm_child_fail(e, ENOENT, "executable file '%s' not found in $PATH", cmd);
+	return NULL;
+}
+
+static int lo_up(struct pm_child_err *e)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return pm_child_fail(e, errno, "bringing up 'lo': socket");
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return pm_child_fail(e, errno, "bringing up 'lo'");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return pm_child_fail(e, errno, "bringing up 'lo'");
+	return 0;
+}
+
+static int setup_stdio(const struct pm_runtime_spec *s, int syncfd, struct pm_child_err *e)
+{
+	if (s->tty)
+		return pm_tty_child_setup(syncfd, s->uid, e);
+	if (!s->stdin_open) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return pm_child_fail(e, errno, "opening '/dev/null'");
+		if (dup2(fd, 0) < 0)
+			return pm_child_fail(e, errno, "redirecting stdin");
+		close(fd);
+	}
+	return 0;
+}
+
+static int mkdir_p_here(const char *path, struct pm_child_err *e)
+{
+	_cleanup_free_ char *p = pm_xstrdup(path);
+	for (char *c = p + 1;; c++) {
+		if (*c != '/' && *c != '\0')
+			continue;
+		char saved = *c;
+		*c = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return pm_child_fail(e, errno, "creating working directory '%s'", path);
+		*c = saved;
+		if (!saved)
+			break;
+	}
+	return 0;
+}
+
+static int apply_seccomp(const struct pm_seccomp *sc, struct pm_child_err *e)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	int r = pm_seccomp_apply(sc, &err);
+	if (r < 0)
+		snprintf(e->msg, sizeof(e->msg), "%s", err && err->msg ? err->msg : "seccomp");
+	return r;
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	for (int i = 1; i < NSIG; i++)
+		if (i != SIGKILL && i != SIGSTOP)
+			signal(i, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* --init: PID 1 forks the command and reaps everything; signals go to the command.
+ * The exit status is the command's (128+N for a signal death). */
+__attribute__((noreturn)) static void reaper(const char *path, char *const *args, char *const *env,
+					     int syncfd)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	_cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	if (sfd < 0) {
+		pm_sync_send_error(syncfd, errno, PM_EXIT_ERROR, "init: signalfd: %s",
+				   strerror(errno));
+		_exit(PM_EXIT_ERROR);
+	}
+	pid_t child = fork();
+	if (child < 0) {
+		pm_sync_send_error(syncfd, errno, PM_EXIT_ERROR, "init: fork: %s", strerror(errno));
+		_exit(PM_EXIT_ERROR);
+	}
+	if (child == 0) {
+		reset_signals();
+		execve(path, args, env);
+		int err = errno;
+		pm_sync_send_error(syncfd, err,
+				   err == ENOENT ? PM_EXIT_NOT_FOUND : PM_EXIT_CANNOT_INVOKE,
+				   "executing '%s': %s", path, strerror(err));
+		_exit(err == ENOENT ? PM_EXIT_NOT_FOUND : PM_EXIT_CANNOT_INVOKE);
+	}
+	close(syncfd); /* the parent sees EOF once the command has exec'd */
+	prctl(PR_SET_NAME, "pm-init", 0, 0, 0);
+	for (;;) {
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD) {
+			kill(child, (int)si.ssi_signo);
+			continue;
+		}
+		int st;
+		pid_t p;
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (p != child)
+				continue;
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		}
+	}
+}
+
+void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc, int syncfd)
+{
+	struct pm_child_err e = {0};
+	int r;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (s->nuidmap) {
+		/* Wait until the parent has written our uid/gid maps. */
+		struct pm_sync_msg msg;
+		r = pm_sync_recv(syncfd, &msg);
+		if (r < 0 || msg.type != PM_RT_SYNC_MAPPED)
+			_exit(PM_EXIT_ERROR);
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			die(syncfd, pm_child_fail(&e, errno, "becoming root in the user namespace"),
+			    &e);
+	}
+
+	if ((r = pm_mounts_setup(s, &e)) < 0)
+		die(syncfd, r, &e);
+	if (!s->host_uts && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		die(syncfd, pm_child_fail(&e, errno, "setting hostname '%s'", s->hostname), &e);
+	if (!s->host_net && (r = lo_up(&e)) < 0)
+		die(syncfd, r, &e);
+	if ((r = pm_mounts_finish(s, &e)) < 0)
+		die(syncfd, r, &e);
+	if ((r = setup_stdio(s, syncfd, &e)) < 0)
+		die(syncfd, r, &e);
+	const char *cwd = s->cwd ? s->cwd : "/";
+	if ((r = mkdir_p_here(cwd, &e)) < 0)
+		die(syncfd, r, &e);
+
+	/* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it before the drop. */
+	if (!s->no_new_privs && (r = apply_seccomp(sc, &e)) < 0)
+		die(syncfd, r, &e);
+	if ((r = pm_caps_prepare(&s->caps)) < 0)
+		die(syncfd, pm_child_fail(&e, -r, "dropping capabilities from the bounding set"),
+		    &e);
+	if (setgroups(s->ngroups, s->groups) < 0)
+		die(syncfd, pm_child_fail(&e, errno, "setting supplementary groups"), &e);
+	if (setresgid(s->gid, s->gid, s->gid) < 0)
+		die(syncfd, pm_child_fail(&e, errno, "switching to gid %u", (unsigned)s->gid), &e);
+	if (setresuid(s->uid, s->uid, s->uid) < 0)
+		die(syncfd, pm_child_fail(&e, errno, "switching to uid %u", (unsigned)s->uid), &e);
+	if ((r = pm_caps_apply(&s->caps)) < 0)
+		die(syncfd, pm_child_fail(&e, -r, "setting capabilities"), &e);
+	if (chdir(cwd) < 0)
+		die(syncfd, pm_child_fail(&e, errno, "entering working directory '%s'", cwd), &e);
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die(syncfd, pm_child_fail(&e, errno, "setting no_new_privs"), &e);
+
+	_cleanup_free_ char *path =
+		pm_init_resolve_command(s->args[0], env_get(s->env, "PATH"), &e);
+	if (!path)
+		die(syncfd, -ENOENT, &e);
+
+	/* Everything but stdio and the sync socket (already close-on-exec) closes at exec. */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+
+	if (s->no_new_privs && (r = apply_seccomp(sc, &e)) < 0)
+		die(syncfd, r, &e);
+	if (s->init)
+		reaper(path, s->args, s->env, syncfd);
+	reset_signals();
+	execve(path, s->args, s->env);
+	int err = errno;
+	e.status = err == ENOENT ? PM_EXIT_NOT_FOUND : PM_EXIT_CANNOT_INVOKE;
+	die(syncfd, pm_child_fail(&e, err, "executing '%s'", path), &e);
+}

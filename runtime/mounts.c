@@ -1,0 +1,408 @@
+/* mounts.c: the container's filesystem, set up by the container init in its own mount
+ * namespace: rootfs bind, /proc, /dev (tmpfs + host device binds, devpts, shm, mqueue),
+ * /sys, generated /etc files, user mounts, pivot_root, podman's masked and read-only
+ * paths. Mount points inside the rootfs are resolved with openat2(RESOLVE_IN_ROOT) so a
+ * symlink in an image cannot point a mount at the host. Must not print; failures fill
+ * struct pm_child_err with the step and the path. Called by runtime/init.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/strutil.h"
+#include "runtime/mounts.h"
+
+const char *const pm_runtime_masked_paths[] = {
+	"/proc/acpi",	    "/proc/kcore",	 "/proc/keys",	      "/proc/latency_stats",
+	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+	"/sys/firmware",    "/sys/fs/selinux",	 "/sys/dev/block",    NULL,
+};
+
+const char *const pm_runtime_readonly_paths[] = {
+	"/proc/asound", "/proc/bus",	       "/proc/fs", "/proc/irq",
+	"/proc/sys",	"/proc/sysrq-trigger", NULL,
+};
+
+static const char *const host_devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static int openat2_in_root(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	while (*path == '/')
+		path++;
+	if (!*path)
+		path = ".";
+	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+enum { MK_NONE, MK_DIR, MK_FILE };
+
+/* Open path inside the root (O_PATH), creating it (and missing parents) as a directory or
+ * an empty file when asked. */
+static int open_in_root(int rootfd, const char *path, int mk)
+{
+	int fd = openat2_in_root(rootfd, path, O_PATH);
+	if (fd != -ENOENT || mk == MK_NONE)
+		return fd;
+	_cleanup_free_ char *copy = pm_xstrdup(path);
+	size_t len = strlen(copy);
+	for (size_t i = 1; i <= len; i++) {
+		if (copy[i] != '/' && copy[i] != '\0')
+			continue;
+		bool last = copy[i] == '\0';
+		copy[i] = '\0';
+		int probe = openat2_in_root(rootfd, copy, O_PATH);
+		if (probe >= 0) {
+			close(probe);
+		} else if (probe == -ENOENT) {
+			char *slash = strrchr(copy, '/');
+			*slash = '\0';
+			_cleanup_close_ int parent =
+				openat2_in_root(rootfd, copy, O_PATH | O_DIRECTORY);
+			*slash = '/';
+			if (parent < 0)
+				return parent;
+			if (last && mk == MK_FILE) {
+				int f = openat(parent, slash + 1,
+					       O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+					       0644);
+				if (f < 0 && errno != EEXIST)
+					return -errno;
+				if (f >= 0)
+					close(f);
+			} else if (mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST) {
+				return -errno;
+			}
+		} else {
+			return probe;
+		}
+		if (!last)
+			copy[i] = '/';
+	}
+	return openat2_in_root(rootfd, path, O_PATH);
+}
+
+static int set_readonly(const char *target, bool recursive)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (mount_setattr(AT_FDCWD, target, recursive ? AT_RECURSIVE : 0, &attr, sizeof(attr)) < 0)
+		return -errno;
+	return 0;
+}
+
+struct mctx {
+	const struct pm_runtime_spec *spec;
+	int rootfd;
+	struct pm_child_err *e;
+};
+
+/* Mount onto dest (a path inside the container), creating the mount point. */
+static int mount_in(struct mctx *m, const char *src, const char *dest, const char *fstype,
+		    unsigned long flags, const char *data, bool file)
+{
+	_cleanup_close_ int fd = open_in_root(m->rootfd, dest, file ? MK_FILE : MK_DIR);
+	if (fd < 0)
+		return pm_child_fail(m->e, -fd, "creating mount point '%s'", dest);
+	char target[64];
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	bool bind = flags & MS_BIND;
+	unsigned long first = bind ? flags & ~(unsigned long)MS_RDONLY : flags;
+	if (mount(src, target, fstype, first, data) < 0)
+		return pm_child_fail(m->e, errno, "mounting %s '%s' on '%s'",
+				     fstype ? fstype : "bind", src ? src : "", dest);
+	if (bind && (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC))) {
+		/* Reopen: the fd still names the covered directory, not the new mount. */
+		_cleanup_close_ int fd2 = open_in_root(m->rootfd, dest, MK_NONE);
+		if (fd2 < 0)
+			return pm_child_fail(m->e, -fd2, "reopening mount '%s'", dest);
+		snprintf(target, sizeof(target), "/proc/self/fd/%d", fd2);
+		struct mount_attr attr = {0};
+		if (flags & MS_RDONLY)
+			attr.attr_set |= MOUNT_ATTR_RDONLY;
+		if (flags & MS_NOSUID)
+			attr.attr_set |= MOUNT_ATTR_NOSUID;
+		if (flags & MS_NODEV)
+			attr.attr_set |= MOUNT_ATTR_NODEV;
+		if (flags & MS_NOEXEC)
+			attr.attr_set |= MOUNT_ATTR_NOEXEC;
+		if (mount_setattr(AT_FDCWD, target, (flags & MS_REC) ? AT_RECURSIVE : 0, &attr,
+				  sizeof(attr)) < 0)
+			return pm_child_fail(m->e, errno, "making '%s' read-only", dest);
+	}
+	return 0;
+}
+
+static int symlink_in(struct mctx *m, const char *target, const char *dir, const char *name)
+{
+	_cleanup_close_ int d = open_in_root(m->rootfd, dir, MK_DIR);
+	if (d < 0)
+		return pm_child_fail(m->e, -d, "opening '%s'", dir);
+	/* O_PATH fds are not enough for symlinkat: reopen as a directory. */
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", d);
+	_cleanup_close_ int dd = open(p, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (dd < 0 || (symlinkat(target, dd, name) < 0 && errno != EEXIST))
+		return pm_child_fail(m->e, errno, "creating symlink '%s/%s'", dir, name);
+	return 0;
+}
+
+static int setup_dev(struct mctx *m)
+{
+	const struct pm_runtime_spec *s = m->spec;
+	int r = mount_in(m, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME,
+			 "mode=755,size=65536k", false);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(host_devices); i++) {
+		char src[32], dst[32];
+		snprintf(src, sizeof(src), "/dev/%s", host_devices[i]);
+		snprintf(dst, sizeof(dst), "/dev/%s", host_devices[i]);
+		r = mount_in(m, src, dst, NULL, MS_BIND, NULL, true);
+		if (r < 0)
+			return r;
+	}
+	static const char *const links[][2] = {
+		{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+		{"pts/ptmx", "ptmx"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+		r = symlink_in(m, links[i][0], "/dev", links[i][1]);
+		if (r < 0)
+			return r;
+	}
+	/* gid 5 is "tty" in most images; fall back when it is not mapped. */
+	if (mount_in(m, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		     "newinstance,ptmxmode=0666,mode=0620,gid=5", false) < 0) {
+		m->e->msg[0] = '\0';
+		r = mount_in(m, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			     "newinstance,ptmxmode=0666,mode=0620", false);
+		if (r < 0)
+			return r;
+	}
+	r = mount_in(m, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     "mode=1777,size=65536000", false);
+	if (r < 0)
+		return r;
+	if (s->host_ipc && access("/dev/mqueue", F_OK) < 0)
+		return 0; /* the host has none to share */
+	if (s->host_ipc)
+		return mount_in(m, "/dev/mqueue", "/dev/mqueue", NULL, MS_BIND | MS_REC, NULL,
+				false);
+	return mount_in(m, "mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			NULL, false);
+}
+
+static int setup_sys(struct mctx *m)
+{
+	const struct pm_runtime_spec *s = m->spec;
+	unsigned long ro = s->privileged ? 0 : MS_RDONLY;
+	if (!s->host_net) {
+		int r = mount_in(m, "sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro,
+				 NULL, false);
+		if (r == 0)
+			return 0;
+		if (r != -EPERM)
+			return r;
+		m->e->msg[0] = '\0';
+	}
+	/* The host's /sys, read-only, as podman does in a user namespace it cannot mount
+	 * sysfs in. */
+	return mount_in(m, "/sys", "/sys", NULL,
+			MS_BIND | MS_REC | ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false);
+}
+
+static int setup_etc(struct mctx *m)
+{
+	static const char *const files[] = {"hostname", "hosts", "resolv.conf"};
+	if (!m->spec->userdata)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *src = pm_xasprintf("%s/%s", m->spec->userdata, files[i]);
+		if (access(src, F_OK) < 0)
+			continue;
+		_cleanup_free_ char *dst = pm_xasprintf("/etc/%s", files[i]);
+		/* A user mount on the same path wins. */
+		bool user = false;
+		for (size_t j = 0; j < m->spec->nmounts; j++)
+			if (strcmp(m->spec->mounts[j].destination, dst) == 0)
+				user = true;
+		if (user)
+			continue;
+		int r = mount_in(m, src, dst, NULL, MS_BIND, NULL, true);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static size_t depth(const char *p)
+{
+	size_t n = 0;
+	for (; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '/')
+			n++;
+	return n;
+}
+
+static int setup_user_mounts(struct mctx *m)
+{
+	const struct pm_runtime_spec *s = m->spec;
+	/* Parents before children: mount in order of path depth, stable. */
+	for (size_t d = 0; d < 64; d++) {
+		for (size_t i = 0; i < s->nmounts; i++) {
+			const struct pm_runtime_mount *mt = &s->mounts[i];
+			if (depth(mt->destination) != d)
+				continue;
+			int r;
+			if (mt->type == PM_RUNTIME_MOUNT_TMPFS) {
+				r = mount_in(m, "tmpfs", mt->destination, "tmpfs", mt->flags,
+					     mt->data, false);
+			} else {
+				struct stat st;
+				if (stat(mt->source, &st) < 0)
+					return pm_child_fail(m->e, errno, "bind mount source '%s'",
+							     mt->source);
+				r = mount_in(m, mt->source, mt->destination, NULL,
+					     MS_BIND | (mt->recursive ? MS_REC : 0) | mt->flags,
+					     NULL, !S_ISDIR(st.st_mode));
+			}
+			if (r < 0)
+				return r;
+		}
+	}
+	if (s->readonly_rootfs && s->readonly_tmpfs) {
+		static const char *const dirs[] = {"/tmp", "/var/tmp", "/run"};
+		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+			bool user = false;
+			for (size_t j = 0; j < s->nmounts; j++)
+				if (strcmp(s->mounts[j].destination, dirs[i]) == 0)
+					user = true;
+			if (user)
+				continue;
+			int r = mount_in(m, "tmpfs", dirs[i], "tmpfs", MS_NOSUID | MS_NODEV,
+					 "mode=1777", false);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int do_pivot(struct mctx *m)
+{
+	const char *rootfs = m->spec->rootfs;
+	if (chdir(rootfs) < 0)
+		return pm_child_fail(m->e, errno, "entering rootfs '%s'", rootfs);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return pm_child_fail(m->e, errno, "pivot_root to '%s'", rootfs);
+	if (umount2(".", MNT_DETACH) < 0)
+		return pm_child_fail(m->e, errno, "detaching the old root");
+	if (chdir("/") < 0)
+		return pm_child_fail(m->e, errno, "chdir '/'");
+	return 0;
+}
+
+int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
+{
+	struct mctx m = {.spec = spec, .e = e, .rootfd = -1};
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return pm_child_fail(e, errno, "making mounts private");
+	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return pm_child_fail(e, errno, "binding rootfs '%s'", spec->rootfs);
+	_cleanup_close_ int rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return pm_child_fail(e, errno, "opening rootfs '%s'", spec->rootfs);
+	m.rootfd = rootfd;
+
+	int r;
+	if (spec->host_pid)
+		r = mount_in(&m, "/proc", "/proc", NULL, MS_BIND | MS_REC, NULL, false);
+	else
+		r = mount_in(&m, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+			     false);
+	if (r < 0)
+		return r;
+	if ((r = setup_dev(&m)) < 0)
+		return r;
+	if ((r = setup_sys(&m)) < 0)
+		return r;
+	if ((r = setup_etc(&m)) < 0)
+		return r;
+	if ((r = setup_user_mounts(&m)) < 0)
+		return r;
+	return do_pivot(&m);
+}
+
+int pm_mounts_finish(const struct pm_runtime_spec *spec, struct pm_child_err *e)
+{
+	if (!spec->privileged) {
+		for (const char *const *p = pm_runtime_masked_paths; *p; p++) {
+			struct stat st;
+			if (stat(*p, &st) < 0)
+				continue;
+			int r = S_ISDIR(st.st_mode) ? mount("tmpfs", *p, "tmpfs", MS_RDONLY,
+							    "size=0k,mode=0755")
+						    : mount("/dev/null", *p, NULL, MS_BIND, NULL);
+			if (r < 0)
+				return pm_child_fail(e, errno, "masking '%s'", *p);
+		}
+		for (const char *const *p = pm_runtime_readonly_paths; *p; p++) {
+			if (access(*p, F_OK) < 0)
+				continue;
+			if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0)
+				return pm_child_fail(e, errno, "binding read-only path '%s'", *p);
+			int r = set_readonly(*p, true);
+			if (r < 0)
+				return pm_child_fail(e, -r, "making '%s' read-only", *p);
+		}
+	}
+	if (spec->readonly_rootfs) {
+		int r = set_readonly("/", false);
+		if (r < 0)
+			return pm_child_fail(e, -r, "making the rootfs read-only");
+	}
+	return 0;
+}
+
+int pm_mounts_parse_options(const char *opts, unsigned long *flags, char **ret_data)
+{
+	static const struct {
+		const char *name;
+		unsigned long set, clear;
+	} words[] = {
+		{"ro", MS_RDONLY, 0},	  {"rw", 0, MS_RDONLY},	  {"nosuid", MS_NOSUID, 0},
+		{"suid", 0, MS_NOSUID},	  {"nodev", MS_NODEV, 0}, {"dev", 0, MS_NODEV},
+		{"noexec", MS_NOEXEC, 0}, {"exec", 0, MS_NOEXEC}, {"readonly", MS_RDONLY, 0},
+	};
+	_cleanup_strv_ char **parts = pm_strv_split(opts ? opts : "", ",");
+	_cleanup_strv_ char **data = NULL;
+	for (char **p = parts; p && *p; p++) {
+		bool known = false;
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+			if (strcmp(*p, words[i].name) == 0) {
+				*flags = (*flags | words[i].set) & ~words[i].clear;
+				known = true;
+			}
+		}
+		if (known)
+			continue;
+		if (strchr(*p, '=') == NULL && strcmp(*p, "z") != 0 && strcmp(*p, "Z") != 0 &&
+		    strcmp(*p, "tmpcopyup") != 0 && strcmp(*p, "notmpcopyup") != 0)
+			return -EINVAL;
+		if (strchr(*p, '='))
+			pm_strv_push(&data, *p);
+	}
+	*ret_data = data ? pm_strv_join(data, ",") : NULL;
+	return 0;
+}

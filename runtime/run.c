@@ -1,0 +1,351 @@
+/* run.c: the parent side of a container run: compile the seccomp filter, write the
+ * generated /etc files, clone the container init (clone3, a pidfd, new namespaces), write
+ * a nested user namespace's maps, receive setup errors and the pty over the sync socket,
+ * then relay the terminal, forward SIGINT/SIGTERM/SIGHUP to the container's PID 1 and wait
+ * for it (poll on a pidfd and a signalfd: no sleep-polling). Must not print. Called by
+ * the engine (cli/cmd-run.c for now). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "lib/sync.h"
+#include "runtime/init.h"
+#include "runtime/runtime.h"
+#include "runtime/seccomp.h"
+#include "runtime/tty.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+void pm_runtime_spec_clear(struct pm_runtime_spec *s)
+{
+	if (!s)
+		return;
+	free(s->id);
+	free(s->name);
+	free(s->rootfs);
+	free(s->userdata);
+	pm_strv_free(s->args);
+	pm_strv_free(s->env);
+	free(s->cwd);
+	free(s->groups);
+	free(s->hostname);
+	for (size_t i = 0; i < s->nmounts; i++) {
+		free(s->mounts[i].source);
+		free(s->mounts[i].destination);
+		free(s->mounts[i].data);
+	}
+	free(s->mounts);
+	free(s->seccomp);
+	free(s->seccomp_cache);
+	free(s->uidmap);
+	free(s->gidmap);
+	memset(s, 0, sizeof(*s));
+}
+
+static int write_etc_files(const struct pm_runtime_spec *s, pm_error **err)
+{
+	if (!s->userdata)
+		return 0;
+	int r = pm_mkdir_p(s->userdata, 0700, err);
+	if (r < 0)
+		return r;
+	const char *host = s->hostname ? s->hostname : "localhost";
+	_cleanup_free_ char *path = pm_xasprintf("%s/hostname", s->userdata);
+	_cleanup_free_ char *data = pm_xasprintf("%s\n", host);
+	r = pm_write_file_atomic(path, data, strlen(data), 0644, err);
+	if (r < 0)
+		return r;
+	free(path);
+	free(data);
+	path = pm_xasprintf("%s/hosts", s->userdata);
+	data = pm_xasprintf("127.0.0.1\tlocalhost localhost.localdomain localhost4 "
+			    "localhost4.localdomain4\n"
+			    "::1\tlocalhost localhost.localdomain localhost6 "
+			    "localhost6.localdomain6\n"
+			    "127.0.0.1\t%s%s%s\n",
+			    host, s->name && strcmp(s->name, host) ? " " : "",
+			    s->name && strcmp(s->name, host) ? s->name : "");
+	r = pm_write_file_atomic(path, data, strlen(data), 0644, err);
+	if (r < 0)
+		return r;
+	if (s->host_net) {
+		_cleanup_free_ char *resolv = NULL;
+		size_t len = 0;
+		if (pm_read_file("/etc/resolv.conf", 1 << 20, &resolv, &len, NULL) == 0) {
+			free(path);
+			path = pm_xasprintf("%s/resolv.conf", s->userdata);
+			r = pm_write_file_atomic(path, resolv, len, 0644, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct pm_runtime_idmap *m, size_t n,
+		     pm_error **err)
+{
+	char buf[1024];
+	size_t off = 0;
+	for (size_t i = 0; i < n && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n", m[i].ctr,
+					m[i].host, m[i].size);
+	if (off >= sizeof(buf))
+		return pm_error_set(err, E2BIG, "%s: too many mappings", file);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, off) != (ssize_t)off)
+		return pm_error_set_errno(err, errno, "writing the container's %s", file);
+	return 0;
+}
+
+struct run_state {
+	const struct pm_runtime_spec *spec;
+	int pidfd;
+	int sigfd;
+	int master; /* pty master, -1 without -t */
+	bool raw;
+	struct termios saved;
+};
+
+static int wait_exit(int pidfd, int *ret_status, pm_error **err)
+{
+	siginfo_t info = {0};
+	for (;;) {
+		if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED) == 0)
+			break;
+		if (errno != EINTR)
+			return pm_error_set_errno(err, errno, "waiting for the container");
+	}
+	if (info.si_code == CLD_EXITED)
+		*ret_status = info.si_status;
+	else
+		*ret_status = 128 + info.si_status;
+	return 0;
+}
+
+/* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed. */
+static int handshake(struct run_state *st, int syncfd, pm_error **err)
+{
+	for (;;) {
+		struct pm_sync_msg msg;
+		int r = pm_sync_recv(syncfd, &msg);
+		if (r == -EPIPE)
+			return 0;
+		if (r < 0)
+			return pm_error_set_errno(err, -r, "reading from the container init");
+		if (msg.type == PM_SYNC_ERROR) {
+			for (size_t i = 0; i < msg.nfds; i++)
+				close(msg.fds[i]);
+			pm_error_set(err, msg.err, "%s", msg.payload);
+			if (*err && msg.status)
+				(*err)->status = msg.status;
+			return -(msg.err > 0 ? msg.err : EIO);
+		}
+		if (msg.type == PM_RT_SYNC_TTY && msg.nfds == 1 && st->master < 0) {
+			st->master = msg.fds[0];
+			st->raw = pm_tty_make_raw(STDIN_FILENO, &st->saved);
+			pm_tty_copy_winsize(STDIN_FILENO, st->master);
+			r = pm_sync_send(syncfd, PM_SYNC_READY, NULL, 0, NULL, 0);
+			if (r < 0)
+				return pm_error_set_errno(err, -r, "talking to the container init");
+			continue;
+		}
+		for (size_t i = 0; i < msg.nfds; i++)
+			close(msg.fds[i]);
+		return pm_error_set(err, EBADMSG, "unexpected message %u from the container init",
+				    msg.type);
+	}
+}
+
+static void forward_signal(struct run_state *st)
+{
+	struct signalfd_siginfo si;
+	if (read(st->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGWINCH) {
+		if (st->master >= 0)
+			pm_tty_copy_winsize(STDIN_FILENO, st->master);
+		return;
+	}
+	pm_log_debug("forwarding signal %u to the container", si.ssi_signo);
+	pidfd_send_signal(st->pidfd, (int)si.ssi_signo, NULL, 0);
+}
+
+static void main_loop(struct run_state *st)
+{
+	bool in_open = st->master >= 0 && st->spec->stdin_open;
+	bool master_open = st->master >= 0;
+	for (;;) {
+		struct pollfd p[4] = {
+			{.fd = st->pidfd, .events = POLLIN},
+			{.fd = st->sigfd, .events = POLLIN},
+			{.fd = master_open ? st->master : -1, .events = POLLIN},
+			{.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
+		};
+		if (poll(p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (p[1].revents & POLLIN)
+			forward_signal(st);
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = pm_tty_pump(st->master, STDOUT_FILENO);
+			if (n <= 0 && n != -EAGAIN && n != -EINTR)
+				master_open = false;
+		}
+		if (p[3].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = pm_tty_pump(STDIN_FILENO, st->master);
+			if (n <= 0 && n != -EAGAIN && n != -EINTR)
+				in_open = false;
+		}
+		if (p[0].revents & POLLIN) {
+			/* Drain what the container wrote before it exited. */
+			while (master_open) {
+				struct pollfd m = {.fd = st->master, .events = POLLIN};
+				if (poll(&m, 1, 0) <= 0 ||
+				    pm_tty_pump(st->master, STDOUT_FILENO) <= 0)
+					break;
+			}
+			return;
+		}
+	}
+}
+
+int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error **err)
+{
+	if (!spec->rootfs || !spec->args || !spec->args[0])
+		return pm_error_set(err, EINVAL, "no rootfs or command to run");
+
+	_cleanup_seccomp_ struct pm_seccomp *sc = NULL;
+	int r = pm_seccomp_compile_cached(spec->seccomp, spec->caps.bounding, spec->privileged,
+					   spec->seccomp_cache, &sc, err);
+	if (r < 0)
+		return r;
+	r = write_etc_files(spec, err);
+	if (r < 0)
+		return r;
+
+	int sp[2];
+	r = pm_sync_pair(sp, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int syncfd = sp[0];
+	_cleanup_close_ int childfd = sp[1];
+
+	/* Block the signals we forward before the child exists, so none is lost. */
+	sigset_t fwd, old;
+	sigemptyset(&fwd);
+	sigaddset(&fwd, SIGINT);
+	sigaddset(&fwd, SIGTERM);
+	sigaddset(&fwd, SIGHUP);
+	sigaddset(&fwd, SIGQUIT);
+	sigaddset(&fwd, SIGUSR1);
+	sigaddset(&fwd, SIGUSR2);
+	sigaddset(&fwd, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &fwd, &old);
+	struct run_state st = {.spec = spec, .pidfd = -1, .sigfd = -1, .master = -1};
+	st.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+	if (st.sigfd < 0) {
+		r = pm_error_set_errno(err, errno, "signalfd");
+		goto out_mask;
+	}
+
+	uint64_t flags = CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWCGROUP;
+	if (!spec->host_pid)
+		flags |= CLONE_NEWPID;
+	if (!spec->host_ipc)
+		flags |= CLONE_NEWIPC;
+	if (!spec->host_uts)
+		flags |= CLONE_NEWUTS;
+	if (!spec->host_net)
+		flags |= CLONE_NEWNET;
+	if (spec->nuidmap) {
+		flags |= CLONE_NEWUSER;
+		/* setns() into the rootless namespace made us non-dumpable, which makes the
+		 * child's /proc/PID/uid_map owned by the host's root: we could not write it. */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	}
+	int pidfd = -1;
+	struct clone_args ca = {
+		.flags = flags,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	fflush(stdout);
+	fflush(stderr);
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0) {
+		int e = errno;
+		r = pm_error_set(err, e, "creating the container's namespaces: clone3: %s%s",
+				 strerror(e),
+				 e == EPERM || e == ENOSPC
+					 ? " (are unprivileged user namespaces enabled? see "
+					   "/proc/sys/user/max_user_namespaces)"
+					 : "");
+		goto out_sigfd;
+	}
+	if (pid == 0) {
+		close(syncfd);
+		pm_init_child(spec, sc, childfd);
+	}
+	st.pidfd = pidfd;
+	close(TAKE_FD(childfd));
+
+	if (spec->nuidmap) {
+		r = write_map((pid_t)pid, "uid_map", spec->uidmap, spec->nuidmap, err);
+		if (r >= 0)
+			r = write_map((pid_t)pid, "gid_map", spec->gidmap, spec->ngidmap, err);
+		if (r >= 0) {
+			r = pm_sync_send(syncfd, PM_RT_SYNC_MAPPED, NULL, 0, NULL, 0);
+			if (r < 0)
+				r = pm_error_set_errno(err, -r, "talking to the container init");
+		}
+		if (r < 0) {
+			pidfd_send_signal(st.pidfd, SIGKILL, NULL, 0);
+			int ignored;
+			wait_exit(st.pidfd, &ignored, NULL);
+			goto out_tty;
+		}
+	}
+
+	r = handshake(&st, syncfd, err);
+	if (r < 0) {
+		pidfd_send_signal(st.pidfd, SIGKILL, NULL, 0);
+		int ignored;
+		wait_exit(st.pidfd, &ignored, NULL);
+		goto out_tty;
+	}
+	main_loop(&st);
+	r = wait_exit(st.pidfd, ret_status, err);
+
+out_tty:
+	if (st.raw)
+		pm_tty_restore(STDIN_FILENO, &st.saved);
+	if (st.master >= 0)
+		close(st.master);
+	close(st.pidfd);
+out_sigfd:
+	close(st.sigfd);
+out_mask:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}

@@ -1,0 +1,102 @@
+/* runtime.h: pm's low-level runtime: the container process and its setup.
+ *
+ * The engine fills a struct pm_runtime_spec (engine/spec.c converts the user's flags and
+ * the image config into one) and calls pm_runtime_run(). The runtime clones the container
+ * init into new namespaces (inside the rootless user namespace the cli already joined),
+ * the child mounts, pivots, drops privileges and execs; failures in the child travel back
+ * over a sync socket (lib/sync.h) and come out as a pm_error naming the step and path, with
+ * status 125 (setup), 126 (cannot invoke) or 127 (not found).
+ *
+ * Layout of the runtime:
+ *   run.c      parent side: clone, sync, signal forwarding, pty relay, wait
+ *   init.c     child side: the setup sequence, privileges, exec, the --init reaper
+ *   mounts.c   rootfs, /proc /dev /sys, volumes, masked/read-only paths, pivot_root
+ *   caps.c     capability names and sets (podman's defaults), applying them
+ *   tty.c      pty creation (child) and the raw-mode relay (parent)
+ *   limits.c   can resource limits be enforced here (cgroup v2 delegation)? */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+
+enum pm_runtime_mount_type {
+	PM_RUNTIME_MOUNT_BIND = 1,
+	PM_RUNTIME_MOUNT_TMPFS,
+};
+
+struct pm_runtime_mount {
+	int type;	     /* enum pm_runtime_mount_type */
+	char *source;	     /* host path for a bind mount (absolute) */
+	char *destination;   /* absolute path inside the container */
+	unsigned long flags; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	bool recursive;	     /* rbind (podman's default for -v) */
+	char *data;	     /* tmpfs options: "size=...,mode=..." (may be NULL) */
+};
+
+/* One line of a uid_map/gid_map: container ids [ctr, ctr+size) -> ids of the namespace pm
+ * runs in (the rootless user namespace) [host, host+size). */
+struct pm_runtime_idmap {
+	uint32_t ctr;
+	uint32_t host;
+	uint32_t size;
+};
+
+struct pm_runtime_caps {
+	uint64_t bounding;
+	uint64_t effective;
+	uint64_t permitted;
+	uint64_t inheritable;
+	uint64_t ambient;
+};
+
+struct pm_runtime_spec {
+	char *id;	/* container id (for messages and /etc/hosts) */
+	char *name;	/* container name (added to /etc/hosts) */
+	char *rootfs;	/* absolute path of the container's root directory */
+	char *userdata; /* per-container directory for generated hostname/hosts/resolv.conf */
+	char **args;	/* argv of the container process, args[0] non-NULL */
+	char **env;	/* KEY=VALUE list */
+	char *cwd;	/* absolute; created when missing */
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups; /* supplementary groups */
+	size_t ngroups;
+	char *hostname;
+
+	bool host_pid, host_ipc, host_uts, host_net;
+	bool readonly_rootfs;
+	bool readonly_tmpfs; /* with readonly_rootfs: tmpfs on /tmp, /run, /var/tmp */
+	struct pm_runtime_mount *mounts;
+	size_t nmounts;
+
+	struct pm_runtime_caps caps;
+	bool no_new_privs;
+	bool privileged; /* no masked/read-only paths, /sys writable */
+	char *seccomp;	 /* NULL = default profile, "unconfined", or a JSON profile path */
+	char *seccomp_cache; /* directory caching compiled filters (NULL: none) */
+
+	bool tty;	 /* allocate a pty; the parent relays it */
+	bool stdin_open; /* -i: keep stdin (else /dev/null) */
+	bool init;	 /* --init: pm's reaping init is PID 1 */
+
+	/* A nested user namespace for the container (--userns=keep-id): both NULL/0 for
+	 * none. */
+	struct pm_runtime_idmap *uidmap, *gidmap;
+	size_t nuidmap, ngidmap;
+};
+
+/* Free the members of spec (not spec itself). */
+void pm_runtime_spec_clear(struct pm_runtime_spec *spec);
+
+/* Run the container in the foreground: returns 0 and its exit status in *ret_status
+ * (128+N for a death by signal N), or a negative errno with *err set (err->status 125, 126
+ * or 127). SIGINT, SIGTERM and SIGHUP received meanwhile are forwarded to its PID 1. */
+int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error **err);
+
+/* The masked and read-only paths podman applies (NULL-terminated). */
+extern const char *const pm_runtime_masked_paths[];
+extern const char *const pm_runtime_readonly_paths[];

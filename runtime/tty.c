@@ -1,0 +1,95 @@
+/* tty.c: pty for -t. Child side: create it inside the container's devpts and hand the
+ * master to the parent over the sync socket. Parent side: raw mode, window size, and the
+ * byte pump used by run.c's poll loop. Must not print. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "lib/sync.h"
+#include "runtime/tty.h"
+
+int pm_tty_child_setup(int syncfd, uid_t uid, struct pm_child_err *e)
+{
+	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return pm_child_fail(e, errno, "opening '/dev/ptmx'");
+	if (unlockpt(master) < 0)
+		return pm_child_fail(e, errno, "unlocking the pty");
+	char name[64];
+	if (ptsname_r(master, name, sizeof(name)) != 0)
+		return pm_child_fail(e, errno, "naming the pty");
+	int slave = open(name, O_RDWR | O_NOCTTY); /* becomes fd 0-2, not CLOEXEC on purpose */
+	if (slave < 0)
+		return pm_child_fail(e, errno, "opening '%s'", name);
+	if (fchown(slave, uid, (gid_t)-1) < 0 && errno != EINVAL)
+		return pm_child_fail(e, errno, "chown '%s'", name);
+	int r = pm_sync_send(syncfd, PM_RT_SYNC_TTY, NULL, 0, &master, 1);
+	if (r < 0)
+		return pm_child_fail(e, -r, "sending the pty to pm");
+	struct pm_sync_msg msg;
+	r = pm_sync_recv(syncfd, &msg);
+	if (r < 0 || msg.type != PM_SYNC_READY)
+		return pm_child_fail(e, r < 0 ? -r : EBADMSG, "waiting for the terminal");
+	if (setsid() < 0)
+		return pm_child_fail(e, errno, "setsid");
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
+		return pm_child_fail(e, errno, "setting the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return pm_child_fail(e, errno, "redirecting stdio to the pty");
+	if (slave > 2)
+		close(slave);
+	return 0;
+}
+
+bool pm_tty_make_raw(int fd, struct termios *saved)
+{
+	if (!isatty(fd) || tcgetattr(fd, saved) < 0)
+		return false;
+	struct termios raw = *saved;
+	cfmakeraw(&raw);
+	return tcsetattr(fd, TCSANOW, &raw) == 0;
+}
+
+void pm_tty_restore(int fd, const struct termios *saved)
+{
+	tcsetattr(fd, TCSANOW, saved);
+}
+
+void pm_tty_copy_winsize(int from, int to)
+{
+	struct winsize ws;
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+		ioctl(to, TIOCSWINSZ, &ws);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+ssize_t pm_tty_pump(int in, int out)
+{
+	char buf[16384];
+	ssize_t n = read(in, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EIO ? 0 : -errno; /* EIO: the pty's other side is gone */
+	if (n == 0)
+		return 0;
+	int r = write_all(out, buf, (size_t)n);
+	return r < 0 ? r : n;
+}

@@ -1,0 +1,27 @@
+/* tty.h: the container's terminal (-t): the child creates a pty in the container's own
+ * /dev/pts and sends the master to the parent, which puts the user's terminal in raw mode
+ * and relays bytes and window size changes, as crun + conmon do. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "runtime/init.h"
+
+/* Child, after pivot_root: open /dev/ptmx, send the master (PM_RT_SYNC_TTY), wait for the
+ * parent's PM_SYNC_READY (window size set), make the slave the controlling terminal and
+ * stdin/stdout/stderr. */
+int pm_tty_child_setup(int syncfd, uid_t uid, struct pm_child_err *e);
+
+/* Parent: raw mode on fd (saving the old settings); false when fd is not a terminal. */
+bool pm_tty_make_raw(int fd, struct termios *saved);
+void pm_tty_restore(int fd, const struct termios *saved);
+
+/* Copy the window size of terminal `from` to the pty master `to` (no-op when from is not a
+ * terminal). */
+void pm_tty_copy_winsize(int from, int to);
+
+/* Move what is readable on in to out. Returns bytes moved, 0 at EOF, -errno (-EAGAIN when
+ * nothing was ready). */
+ssize_t pm_tty_pump(int in, int out);

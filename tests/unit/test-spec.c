@@ -1,0 +1,292 @@
+/* test-spec.c: unit tests for engine/spec: -e and --env-file (host globbing), -v/--mount/
+ * --tmpfs parsing, user/group resolution in passwd/group text, args from entrypoint/cmd,
+ * keep-id mappings, mount option words, command resolution errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "engine/spec.h"
+#include "lib/strutil.h"
+#include "runtime/mounts.h"
+
+static char *host_env[] = {"HOME=/home/u", "FOO1=a", "FOO2=b", "BAR=c", NULL};
+
+static void test_env(void **state)
+{
+	_cleanup_strv_ char **env = NULL;
+	assert_int_equal(pm_spec_env_add(&env, "A=1", host_env, NULL), 0);
+	assert_int_equal(pm_spec_env_add(&env, "A=2", host_env, NULL), 0);
+	assert_int_equal(pm_spec_env_add(&env, "HOME", host_env, NULL), 0);
+	assert_int_equal(pm_spec_env_add(&env, "UNSET", host_env, NULL), 0);
+	assert_int_equal(pm_spec_env_add(&env, "FOO*", host_env, NULL), 0);
+	assert_int_equal(pm_spec_env_add(&env, "E=", host_env, NULL), 0);
+	assert_int_equal(pm_strv_length(env), 5);
+	assert_string_equal(env[0], "A=2");
+	assert_string_equal(env[1], "HOME=/home/u");
+	assert_string_equal(env[2], "FOO1=a");
+	assert_string_equal(env[3], "FOO2=b");
+	assert_string_equal(env[4], "E=");
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_spec_env_add(&env, "=x", host_env, &err), -EINVAL);
+	assert_string_equal(err->msg, "invalid environment variable '=x'");
+}
+
+static void test_env_file(void **state)
+{
+	_cleanup_strv_ char **env = NULL;
+	const char *data = "# comment\n\nA=1\n  B=two words\r\nHOME\nA=3\n";
+	assert_int_equal(pm_spec_env_file_parse("f", data, host_env, &env, NULL), 0);
+	assert_int_equal(pm_strv_length(env), 3);
+	assert_string_equal(env[0], "A=3");
+	assert_string_equal(env[1], "B=two words");
+	assert_string_equal(env[2], "HOME=/home/u");
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_spec_env_file_parse("f", "BAD KEY=1\n", host_env, &env, &err), -EINVAL);
+	assert_non_null(strstr(err->msg, "env file 'f'"));
+}
+
+static void mclear(struct pm_runtime_mount *m)
+{
+	free(m->source);
+	free(m->destination);
+	free(m->data);
+}
+
+static void test_volume(void **state)
+{
+	struct pm_runtime_mount m;
+	char *vol = NULL;
+	assert_int_equal(pm_spec_parse_volume("/a:/b", &m, &vol, NULL), 0);
+	assert_string_equal(m.source, "/a");
+	assert_string_equal(m.destination, "/b");
+	assert_int_equal(m.flags, 0);
+	assert_true(m.recursive);
+	assert_null(vol);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_volume("/a:/b:ro,z,bind", &m, &vol, NULL), 0);
+	assert_int_equal(m.flags, MS_RDONLY);
+	assert_false(m.recursive);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_volume("data:/d", &m, &vol, NULL), 0);
+	assert_string_equal(vol, "data");
+	assert_null(m.source);
+	free(vol);
+	mclear(&m);
+	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
+	assert_int_equal(pm_spec_parse_volume("/a:rel", &m, &vol, &e1), -EINVAL);
+	assert_string_equal(e1->msg, "-v: invalid container path 'rel', must be an absolute path");
+	assert_int_equal(pm_spec_parse_volume("/a", &m, &vol, &e2), -EINVAL);
+	assert_int_equal(pm_spec_parse_volume("/a:/b:bogus", &m, &vol, &e3), -EINVAL);
+	assert_string_equal(e3->msg, "-v '/a:/b:bogus': invalid option 'bogus'");
+}
+
+static void test_mount_tmpfs(void **state)
+{
+	struct pm_runtime_mount m;
+	char *vol = NULL;
+	assert_int_equal(pm_spec_parse_mount("type=bind,src=/x,dst=/y,ro", &m, &vol, NULL), 0);
+	assert_int_equal(m.type, PM_RUNTIME_MOUNT_BIND);
+	assert_string_equal(m.source, "/x");
+	assert_string_equal(m.destination, "/y");
+	assert_int_equal(m.flags, MS_RDONLY);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_mount("type=tmpfs,target=/t,tmpfs-size=1m,tmpfs-mode=700",
+					     &m, &vol, NULL),
+			 0);
+	assert_int_equal(m.type, PM_RUNTIME_MOUNT_TMPFS);
+	assert_string_equal(m.data, "size=1m,mode=700");
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_mount("type=volume,source=v,target=/v", &m, &vol, NULL), 0);
+	assert_string_equal(vol, "v");
+	free(vol);
+	mclear(&m);
+	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL;
+	assert_int_equal(pm_spec_parse_mount("src=/x,dst=/y", &m, &vol, &e1), -EINVAL);
+	assert_non_null(strstr(e1->msg, "type must be specified"));
+	assert_int_equal(pm_spec_parse_mount("type=nfs,dst=/y", &m, &vol, &e2), -EINVAL);
+	assert_non_null(strstr(e2->msg, "invalid type 'nfs'"));
+
+	assert_int_equal(pm_spec_parse_tmpfs("/run:size=64m,exec", &m, NULL), 0);
+	assert_string_equal(m.destination, "/run");
+	assert_int_equal(m.flags, MS_NOSUID | MS_NODEV);
+	assert_string_equal(m.data, "size=64m");
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_tmpfs("/t", &m, NULL), 0);
+	assert_int_equal(m.flags, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	assert_null(m.data);
+	mclear(&m);
+
+	unsigned long f = 0;
+	_cleanup_free_ char *d = NULL;
+	assert_int_equal(pm_mounts_parse_options("ro,nosuid,mode=1777", &f, &d), 0);
+	assert_int_equal(f, MS_RDONLY | MS_NOSUID);
+	assert_string_equal(d, "mode=1777");
+	char *d2 = NULL;
+	assert_int_equal(pm_mounts_parse_options("bogus", &f, &d2), -EINVAL);
+}
+
+static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+			     "user1:x:1000:1000::/home/user1:/bin/sh\n"
+			     "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+static const char group[] = "root:x:0:\nwheel:x:10:user1,other\nusers:x:100:\nuser1:x:1000:\n";
+
+static void test_user(void **state)
+{
+	uid_t u;
+	gid_t g;
+	gid_t *gs = NULL;
+	size_t n;
+	char *home = NULL;
+	assert_int_equal(
+		pm_spec_resolve_user(passwd, group, NULL, NULL, &u, &g, &gs, &n, &home, NULL), 0);
+	assert_int_equal(u, 0);
+	assert_int_equal(g, 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(home, "/root");
+	free(home);
+	free(gs);
+
+	assert_int_equal(
+		pm_spec_resolve_user(passwd, group, "user1", NULL, &u, &g, &gs, &n, &home, NULL),
+		0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(g, 1000);
+	assert_int_equal(n, 1);
+	assert_int_equal(gs[0], 10);
+	free(home);
+	free(gs);
+
+	char *add[] = {"users", "42", NULL};
+	assert_int_equal(pm_spec_resolve_user(passwd, group, "1000:users", add, &u, &g, &gs, &n,
+					      &home, NULL),
+			 0);
+	assert_int_equal(g, 100);
+	assert_int_equal(n, 2);
+	assert_int_equal(gs[0], 100);
+	assert_int_equal(gs[1], 42);
+	free(home);
+	free(gs);
+
+	/* A uid without an entry: gid 0, home / */
+	assert_int_equal(
+		pm_spec_resolve_user(passwd, group, "4242", NULL, &u, &g, &gs, &n, &home, NULL), 0);
+	assert_int_equal(u, 4242);
+	assert_int_equal(g, 0);
+	assert_string_equal(home, "/");
+	free(home);
+	free(gs);
+	/* No passwd file at all: numbers still work. */
+	assert_int_equal(pm_spec_resolve_user(NULL, NULL, "5:6", NULL, &u, &g, &gs, &n, NULL, NULL),
+			 0);
+	assert_int_equal(u, 5);
+	assert_int_equal(g, 6);
+	free(gs);
+
+	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
+	assert_int_equal(
+		pm_spec_resolve_user(passwd, group, "nosuch", NULL, &u, &g, &gs, &n, NULL, &e1),
+		-ENOENT);
+	assert_string_equal(e1->msg,
+			    "unable to find user 'nosuch': no matching entries in passwd file");
+	assert_int_equal(pm_spec_resolve_user(passwd, group, "user1:nogroup", NULL, &u, &g, &gs, &n,
+					      NULL, &e2),
+			 -ENOENT);
+	assert_string_equal(e2->msg,
+			    "unable to find group 'nogroup': no matching entries in group file");
+	char *badadd[] = {"ghosts", NULL};
+	assert_int_equal(
+		pm_spec_resolve_user(passwd, group, "user1", badadd, &u, &g, &gs, &n, NULL, &e3),
+		-ENOENT);
+	assert_non_null(strstr(e3->msg, "--group-add: unable to find group 'ghosts'"));
+}
+
+static void test_args(void **state)
+{
+	char *ep[] = {"/entry", NULL};
+	char *cmd[] = {"sh", NULL};
+	struct pm_spec_image img = {.entrypoint = ep, .cmd = cmd};
+	struct pm_container_config c = {0};
+	_cleanup_strv_ char **a1 = NULL, **a2 = NULL, **a3 = NULL, **a4 = NULL;
+	assert_int_equal(pm_spec_args(&c, &img, &a1, NULL), 0);
+	assert_int_equal(pm_strv_length(a1), 2);
+	assert_string_equal(a1[0], "/entry");
+	assert_string_equal(a1[1], "sh");
+
+	char *user_cmd[] = {"ls", "-l", NULL};
+	c.command = user_cmd;
+	assert_int_equal(pm_spec_args(&c, &img, &a2, NULL), 0);
+	assert_int_equal(pm_strv_length(a2), 3);
+	assert_string_equal(a2[1], "ls");
+
+	/* --entrypoint replaces the image's and drops its Cmd. */
+	c.command = NULL;
+	c.entrypoint_set = true;
+	c.entrypoint = "[\"/bin/echo\", \"hi\"]";
+	assert_int_equal(pm_spec_args(&c, &img, &a3, NULL), 0);
+	assert_int_equal(pm_strv_length(a3), 2);
+	assert_string_equal(a3[0], "/bin/echo");
+	assert_string_equal(a3[1], "hi");
+
+	c.entrypoint = "";
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_spec_args(&c, &img, &a4, &err), -EINVAL);
+	assert_string_equal(
+		err->msg, "no command or entrypoint provided, and no CMD or ENTRYPOINT from image");
+	c.entrypoint = NULL;
+}
+
+static void test_keepid(void **state)
+{
+	struct pm_runtime_idmap *m = NULL;
+	size_t n = 0;
+	/* pm's rootless map: 0 -> user, 1..65536 -> first range, 65537.. -> second range */
+	const char *map = "0 1003 1\n1 231072 65536\n65537 30000000 65536\n";
+	assert_int_equal(pm_spec_keepid_map(map, 1003, &m, &n, NULL), 0);
+	/* split at the namespace's own extent edges */
+	assert_int_equal(n, 4);
+	assert_true(m[0].ctr == 0 && m[0].host == 1 && m[0].size == 1003);
+	assert_true(m[1].ctr == 1003 && m[1].host == 0 && m[1].size == 1);
+	assert_true(m[2].ctr == 1004 && m[2].host == 1004 && m[2].size == 65537 - 1004);
+	assert_true(m[3].ctr == 65537 && m[3].host == 65537 && m[3].size == 65536);
+	free(m);
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_spec_keepid_map("0 1000 1\n", 1000, &m, &n, &err), -EINVAL);
+}
+
+static void test_validate(void **state)
+{
+	struct pm_container_config c = {0};
+	assert_int_equal(pm_spec_validate(&c, NULL), 0);
+	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
+	c.pid = "bogus";
+	assert_int_equal(pm_spec_validate(&c, &e1), -EINVAL);
+	assert_string_equal(e1->msg, "--pid: invalid namespace mode 'bogus' (use host or private)");
+	c.pid = NULL;
+	c.network = "bridge";
+	assert_int_equal(pm_spec_validate(&c, &e2), -EINVAL);
+	c.network = NULL;
+	c.workdir = "rel";
+	assert_int_equal(pm_spec_validate(&c, &e3), -EINVAL);
+	c.workdir = NULL;
+	char *bad[] = {"/a:b", NULL};
+	c.volumes = bad;
+	assert_int_equal(pm_spec_validate(&c, &e4), -EINVAL);
+	c.volumes = NULL;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_env),    cmocka_unit_test(test_env_file),
+		cmocka_unit_test(test_volume), cmocka_unit_test(test_mount_tmpfs),
+		cmocka_unit_test(test_user),   cmocka_unit_test(test_args),
+		cmocka_unit_test(test_keepid), cmocka_unit_test(test_validate),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
