@@ -79,12 +79,12 @@ void pm_container_list_free(struct pm_container **list, size_t n)
 
 static char *containers_dir(const struct pm_paths *p)
 {
-	return pm_path_join(p->root, "containers");
+	return pm_path_join(p->root, "db/containers");
 }
 
 static char *names_dir(const struct pm_paths *p)
 {
-	return pm_path_join(p->root, "names");
+	return pm_path_join(p->root, "db/names");
 }
 
 static int64_t now_ns(void)

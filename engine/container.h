@@ -1,7 +1,7 @@
-/* container.h: container records: one directory per container under <root>/containers/<id>/
+/* container.h: container records: one directory per container under <root>/db/containers/<id>/
  * holding config.json (what was asked: written once at create) and state.json (what is:
  * status, pids, exit code, times), both written atomically under the container's flock
- * (<runroot>/locks/<id>.lock). Names are reserved atomically: <root>/names/<name> is a
+ * (<runroot>/locks/<id>.lock). Names are reserved atomically: <root>/db/names/<name> is a
  * symlink to the id, made with symlink(2), so two racing creates cannot both win.
  *
  * Called by cli/ and pods/. json_t stays inside engine/. */

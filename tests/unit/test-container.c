@@ -138,7 +138,7 @@ static void test_state_roundtrip_and_remove(void **state)
 
 	assert_int_equal(pm_container_remove_record(&f->paths, c, NULL), 0);
 	assert_false(pm_path_exists(c->dir));
-	_cleanup_free_ char *link = pm_xasprintf("%s/names/s", f->paths.root);
+	_cleanup_free_ char *link = pm_xasprintf("%s/db/names/s", f->paths.root);
 	assert_false(pm_path_exists(link));
 	/* the name is free again */
 	_cleanup_container_ struct pm_container *d = NULL;
