@@ -2,6 +2,7 @@
  * (engine/container.c), image storage (storage/container.h), named volumes
  * (storage/volume.h) and the runtime (runtime/runtime.h). Never prints; cli/ calls it. */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 
@@ -223,6 +224,29 @@ out:
 	pm_runtime_spec_clear(&spec);
 	pm_spec_config_clear(&cfg);
 	return r;
+}
+
+static bool pid_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
+{
+	if (c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
+		return 0;
+	if (pid_alive(c->state.monitor_pid) || pid_alive(c->state.pid))
+		return 0;
+	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
+	pm_container_reload(e->paths, c, NULL);
+	if (c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
+		return 1;
+	c->state.status = PM_CTR_STOPPED;
+	c->state.finished_ns = now_ns();
+	c->state.pid = 0;
+	c->state.monitor_pid = 0;
+	pm_container_save_state(e->paths, c, NULL);
+	return 1;
 }
 
 int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg,

@@ -28,6 +28,11 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
  * its volumes and its name, delete the record. */
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err);
 
+/* Bring c's recorded state up to date with the processes: a "running" container whose
+ * monitor and init are gone (monitor killed, host rebooted) becomes "exited". Call before
+ * showing or acting on a state. Returns 1 when the state changed. */
+int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c);
+
 /* `pm run` in the foreground: create, start, and remove when cfg->rm or when the
  * container could not be started at all. */
 int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg,
