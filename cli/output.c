@@ -14,7 +14,7 @@ static void template_freep(pm_template **t)
 
 int pm_output_format_one(const char *format, const json_t *obj)
 {
-	if (strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0) {
+	if (strcmp(format, "json") == 0) {
 		pm_json_print(stdout, obj);
 		return 0;
 	}
@@ -42,7 +42,8 @@ int pm_output_format_list(const char *format, const char *default_format, const 
 {
 	if (!format || !format[0])
 		format = default_format;
-	if (strcmp(format, "json") == 0) {
+	/* podman prints the whole list for these, indented */
+	if (strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0) {
 		pm_json_print(stdout, array);
 		return 0;
 	}
@@ -51,6 +52,13 @@ int pm_output_format_list(const char *format, const char *default_format, const 
 	bool table = false;
 	if (pm_template_parse(format, &t, &table, &err) < 0)
 		return pm_cli_error(err);
+	/* a bare "table" means the command's default table */
+	if (pm_template_is_empty(t) && default_format && format != default_format) {
+		t = pm_template_free(t);
+		if (pm_template_parse(default_format, &t, &table, &err) < 0)
+			return pm_cli_error(err);
+		table = true;
+	}
 	_cleanup_(table_freep) pm_table *tab = table ? pm_table_new() : NULL;
 	if (table && !noheading) {
 		_cleanup_free_ char *h = NULL;

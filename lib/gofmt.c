@@ -69,14 +69,14 @@ char *pm_gobuf_take(struct pm_gobuf *b)
 	gobuf_grow(b, 0);
 	b->s[b->len] = 0;
 	char *s = b->s;
-	*b = (struct pm_gobuf){ 0 };
+	*b = (struct pm_gobuf){0};
 	return s;
 }
 
 void pm_gobuf_done(struct pm_gobuf *b)
 {
 	free(b->s);
-	*b = (struct pm_gobuf){ 0 };
+	*b = (struct pm_gobuf){0};
 }
 
 static void add_repeat(struct pm_gobuf *b, char c, size_t n)
@@ -356,7 +356,9 @@ static void quote_rune_body(struct pm_gobuf *b, int r, size_t len, const char *r
 			    bool ascii)
 {
 	static const char hex[] = "0123456789abcdef";
-	if (r < 0) {
+	if (r < 0 && !raw)
+		r = 0xfffd;
+	if (r < 0 && raw) {
 		pm_gobuf_addf(b, "\\x%c%c", hex[(unsigned char)raw[0] >> 4],
 			      hex[(unsigned char)raw[0] & 15]);
 		return;
@@ -442,7 +444,7 @@ static void bad_verb(struct pm_gobuf *b, const json_t *v, int verb)
 
 static void fmt_integer(struct pm_gobuf *b, long long v, int verb, const struct spec *sp)
 {
-	struct pm_gobuf t = { 0 };
+	struct pm_gobuf t = {0};
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 	int base = 10;
 	const char *digits = "0123456789abcdefx";
@@ -513,7 +515,7 @@ static void fmt_integer(struct pm_gobuf *b, long long v, int verb, const struct 
 
 static void fmt_float(struct pm_gobuf *b, double v, int verb, const struct spec *sp)
 {
-	struct pm_gobuf t = { 0 };
+	struct pm_gobuf t = {0};
 	if (sp->plus && !signbit(v))
 		pm_gobuf_addc(&t, '+');
 	else if (sp->space && !signbit(v))
@@ -560,7 +562,7 @@ static void fmt_float(struct pm_gobuf *b, double v, int verb, const struct spec 
 
 static void fmt_string(struct pm_gobuf *b, const char *s, size_t n, int verb, const struct spec *sp)
 {
-	struct pm_gobuf t = { 0 };
+	struct pm_gobuf t = {0};
 	switch (verb) {
 	case 'v':
 	case 's':
@@ -634,7 +636,7 @@ static void fmt_arg(struct pm_gobuf *b, const json_t *v, int verb, const struct 
 		return;
 	case JSON_INTEGER: {
 		long long i = json_integer_value(v);
-		struct pm_gobuf t = { 0 };
+		struct pm_gobuf t = {0};
 		if (verb == 'c') {
 			pm_utf8_encode(&t, (i < 0 || i > 0x10ffff) ? 0xfffd : (int)i);
 			pad(b, t.s, t.len, sp);
@@ -705,7 +707,7 @@ void pm_gofmt_printf(struct pm_gobuf *b, const char *fmt, size_t end, json_t *co
 		if (!pct)
 			break;
 		i = lit + 1;
-		struct spec sp = { 0 };
+		struct spec sp = {0};
 		for (; i < end; i++) {
 			char c = fmt[i];
 			if (c == '#')

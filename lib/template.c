@@ -70,8 +70,8 @@ struct func;
 
 struct arg {
 	enum arg_type type;
-	char *src;   /* source text, for messages */
-	char *name;  /* variable name ("$x") */
+	char *src;  /* source text, for messages */
+	char *name; /* variable name ("$x") */
 	json_t *value;
 	struct pipe *pipe;
 	const struct func *fn;
@@ -173,7 +173,7 @@ static void list_free(struct list *l)
 	for (size_t i = 0; i < l->n; i++)
 		node_free(l->v[i]);
 	free(l->v);
-	*l = (struct list){ 0 };
+	*l = (struct list){0};
 }
 
 static void list_add(struct list *l, struct node *n)
@@ -480,18 +480,19 @@ static int lex_action(struct parser *p)
 			return perr(p, "unclosed action");
 		p->toks = grow(p->toks, &p->tcap, p->ntoks, sizeof(*p->toks));
 		struct token *t = &p->toks[p->ntoks];
-		*t = (struct token){ .space = space, .start = p->pos };
+		*t = (struct token){.space = space, .start = p->pos};
 		char c = p->s[p->pos];
 		char next = p->pos + 1 < p->n ? p->s[p->pos + 1] : 0;
 		int r = 0;
 		if (c == '"' || c == '\'') {
-			struct pm_gobuf b = { 0 };
+			struct pm_gobuf b = {0};
 			size_t i = p->pos + 1;
 			for (;;) {
 				if (i >= p->n || p->s[i] == '\n') {
 					pm_gobuf_done(&b);
-					return perr(p, c == '"' ? "unterminated quoted string"
-								: "unterminated character constant");
+					return perr(p, c == '"'
+							       ? "unterminated quoted string"
+							       : "unterminated character constant");
 				}
 				char ch = p->s[i];
 				if (ch == c)
@@ -502,13 +503,16 @@ static int lex_action(struct parser *p)
 					    !decode_escape(p->s, p->n, &i, c, &b)) {
 						pm_gobuf_done(&b);
 						return perr(p, "invalid syntax in %s '%.*s'",
-							    c == '"' ? "quoted string" : "character constant",
-							    (int)(i < p->n ? i - p->pos : p->n - p->pos),
+							    c == '"' ? "quoted string"
+								     : "character constant",
+							    (int)(i < p->n ? i - p->pos
+									   : p->n - p->pos),
 							    p->s + p->pos);
 					}
 					continue;
 				}
-				/* podman's "table " turns every space into a tab, even in strings. */
+				/* podman's "table " turns every space into a tab, even in strings.
+				 */
 				pm_gobuf_addc(&b, p->table && ch == ' ' ? '\t' : ch);
 				i++;
 			}
@@ -555,10 +559,9 @@ static int lex_action(struct parser *p)
 			t->type = T_VAR;
 			t->text = xstrndup(p->s + p->pos, i - p->pos);
 			p->pos = i;
-		} else if (is_digit(c) ||
-			   ((c == '+' || c == '-') &&
-			    (is_digit(next) ||
-			     (next == '.' && p->pos + 2 < p->n && is_digit(p->s[p->pos + 2]))))) {
+		} else if (is_digit(c) || ((c == '+' || c == '-') &&
+					   (is_digit(next) || (next == '.' && p->pos + 2 < p->n &&
+							       is_digit(p->s[p->pos + 2]))))) {
 			r = lex_number(p, t);
 		} else if (is_ident(c)) {
 			size_t i = p->pos;
@@ -589,7 +592,8 @@ static int lex_action(struct parser *p)
 			int rune;
 			pm_utf8_decode(p->s + p->pos, p->n - p->pos, &rune);
 			if (rune < 0x20 || rune == 0x7f)
-				return perr(p, "unrecognized character in action: U+%04X", (unsigned)rune);
+				return perr(p, "unrecognized character in action: U+%04X",
+					    (unsigned)rune);
 			return perr(p, "unrecognized character in action: U+%04X '%.*s'",
 				    (unsigned)rune, rune < 0x80 ? 1 : 0, p->s + p->pos);
 		}
@@ -648,8 +652,8 @@ static void vars_pop(struct parser *p, size_t mark)
 
 static bool is_keyword(const char *s)
 {
-	static const char *const kw[] = { "if",	  "else",     "end",	  "range", "with",
-					  "define", "template", "block",  "break", "continue" };
+	static const char *const kw[] = {"if",	   "else",     "end",	"range", "with",
+					 "define", "template", "block", "break", "continue"};
 	for (size_t i = 0; i < ARRAY_SIZE(kw); i++)
 		if (strcmp(s, kw[i]) == 0)
 			return true;
@@ -854,7 +858,8 @@ static int parse_pipe(struct parser *p, const char *ctx, size_t max_decl, bool i
 		if (pp->ncmds > 1) {
 			enum arg_type at = c->args[0]->type;
 			if (at == A_CONST || at == A_NIL || at == A_DOT) {
-				r = perr(p, "non executable command in pipeline stage %zu", pp->ncmds);
+				r = perr(p, "non executable command in pipeline stage %zu",
+					 pp->ncmds);
 				break;
 			}
 		}
@@ -891,7 +896,7 @@ enum term { TERM_EOF, TERM_END, TERM_ELSE };
  * mode), trimmed as the markers around it say. */
 static void add_text(struct parser *p, struct list *l, size_t start, size_t end, bool ltrim)
 {
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	for (size_t i = start; i < end; i++) {
 		char c = p->s[i];
 		if (c == '\\' && i + 1 < end && (p->s[i + 1] == 't' || p->s[i + 1] == 'n')) {
@@ -932,7 +937,7 @@ static int expect_no_more(struct parser *p, const char *what)
 /* if/range/with after the keyword; handles {{else}} and {{else if ...}}. */
 static int parse_control(struct parser *p, enum node_type type, struct node **ret)
 {
-	static const char *const names[] = { [N_IF] = "if", [N_RANGE] = "range", [N_WITH] = "with" };
+	static const char *const names[] = {[N_IF] = "if", [N_RANGE] = "range", [N_WITH] = "with"};
 	const char *ctx = names[type];
 	if (++p->depth > MAX_NESTING) {
 		p->depth--;
@@ -1107,7 +1112,7 @@ int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_er
 			return 0;
 		}
 	}
-	struct parser p = { .s = fmt, .n = len, .table = table, .err = err };
+	struct parser p = {.s = fmt, .n = len, .table = table, .err = err};
 	var_push(&p, "$");
 	enum term term;
 	int r = parse_list(&p, &t->root, &term);
@@ -1172,7 +1177,7 @@ static int xerr(struct exec *x, const char *at, const char *fmt, ...)
 static void xvar_push(struct exec *x, const char *name, json_t *val)
 {
 	x->vars = grow(x->vars, &x->vcap, x->nvars, sizeof(*x->vars));
-	x->vars[x->nvars++] = (struct var){ name, val ? json_incref(val) : NULL };
+	x->vars[x->nvars++] = (struct var){name, val ? json_incref(val) : NULL};
 }
 
 static void xvars_pop(struct exec *x, size_t mark)
@@ -1222,7 +1227,8 @@ static char *header_name(const char *field, const char *const *headers)
 			const char *eq = strchr(*h, '=');
 			if (!eq || (size_t)(eq - *h) != fl)
 				continue;
-			if (pass == 0 ? strncmp(*h, field, fl) != 0 : strncasecmp(*h, field, fl) != 0)
+			if (pass == 0 ? strncmp(*h, field, fl) != 0
+				      : strncasecmp(*h, field, fl) != 0)
 				continue;
 			char *s = xstrndup(eq + 1, strlen(eq + 1));
 			for (char *c = s; *c; c++)
@@ -1252,7 +1258,7 @@ static char *header_name(const char *field, const char *const *headers)
 			start[i - 1] = true;
 		}
 	}
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	for (size_t i = 0; i < n; i++) {
 		if (start[i] && i > 0)
 			pm_gobuf_addc(&b, ' ');
@@ -1265,8 +1271,7 @@ static char *header_name(const char *field, const char *const *headers)
 }
 
 /* Field lookup: exact key first, then case-insensitive. */
-static int eval_field(struct exec *x, json_t *recv, const char *name, const char *at,
-		      json_t **ret)
+static int eval_field(struct exec *x, json_t *recv, const char *name, const char *at, json_t **ret)
 {
 	if (json_is_object(recv)) {
 		json_t *v = json_object_get(recv, name);
@@ -1319,8 +1324,7 @@ static int eval_chain(struct exec *x, json_t *base, const struct arg *a, json_t 
 
 static int eval_pipe(struct exec *x, const struct pipe *pp, json_t *dot, bool declare,
 		     json_t **ret);
-static int call_func(struct exec *x, const struct cmd *c, json_t *dot, json_t *final,
-		     json_t **ret);
+static int call_func(struct exec *x, const struct cmd *c, json_t *dot, json_t *final, json_t **ret);
 
 static int eval_arg(struct exec *x, const struct arg *a, json_t *dot, json_t **ret)
 {
@@ -1361,15 +1365,14 @@ static int eval_arg(struct exec *x, const struct arg *a, json_t *dot, json_t **r
 		return 0;
 	case A_FUNC: {
 		/* A function name as an argument is a call without arguments. */
-		struct cmd c = { .args = (struct arg **)&a, .nargs = 1, .src = a->src };
+		struct cmd c = {.args = (struct arg **)&a, .nargs = 1, .src = a->src};
 		return call_func(x, &c, dot, NULL, ret);
 	}
 	}
 	return -EINVAL;
 }
 
-static int eval_cmd(struct exec *x, const struct cmd *c, json_t *dot, json_t *final,
-		    json_t **ret)
+static int eval_cmd(struct exec *x, const struct cmd *c, json_t *dot, json_t *final, json_t **ret)
 {
 	const struct arg *a0 = c->args[0];
 	if (a0->type == A_FUNC)
@@ -1381,8 +1384,7 @@ static int eval_cmd(struct exec *x, const struct cmd *c, json_t *dot, json_t *fi
 	return eval_arg(x, a0, dot, ret);
 }
 
-static int eval_pipe(struct exec *x, const struct pipe *pp, json_t *dot, bool declare,
-		     json_t **ret)
+static int eval_pipe(struct exec *x, const struct pipe *pp, json_t *dot, bool declare, json_t **ret)
 {
 	json_t *final = NULL;
 	for (size_t i = 0; i < pp->ncmds; i++) {
@@ -1412,16 +1414,15 @@ static int eval_pipe(struct exec *x, const struct pipe *pp, json_t *dot, bool de
 	return 0;
 }
 
-static int call_func(struct exec *x, const struct cmd *c, json_t *dot, json_t *final,
-		     json_t **ret)
+static int call_func(struct exec *x, const struct cmd *c, json_t *dot, json_t *final, json_t **ret)
 {
 	const struct func *fn = c->args[0]->fn;
 	size_t n = c->nargs - 1 + (final ? 1 : 0);
 	if ((int)n < fn->min || (fn->max >= 0 && (int)n > fn->max)) {
 		if (fn->max < 0)
 			return xerr(x, c->args[0]->src,
-				    "wrong number of args for %s: want at least %d got %zu", fn->name,
-				    fn->min, n);
+				    "wrong number of args for %s: want at least %d got %zu",
+				    fn->name, fn->min, n);
 		return xerr(x, c->args[0]->src, "wrong number of args for %s: want %d got %zu",
 			    fn->name, fn->min, n);
 	}
@@ -1505,24 +1506,25 @@ static int walk_range(struct exec *x, const struct node *nd, json_t *dot)
 			qsort(keys, count, sizeof(*keys), cmp_keys);
 		}
 		for (size_t i = 0; i < count && r >= 0; i++) {
-			json_t *elem, *key;
-			if (json_is_array(v)) {
+			if (++x->steps > MAX_STEPS) {
+				r = pm_error_set(x->err, EINVAL, "template: execution too long");
+				break;
+			}
+			json_t *elem;
+			if (json_is_array(v))
 				elem = json_array_get(v, i);
-				key = xj(json_integer((json_int_t)i));
-			} else if (keys) {
+			else if (keys)
 				elem = json_object_get(v, keys[i]);
-				key = jstr(keys[i], strlen(keys[i]));
-			} else {
+			else
 				elem = v;
-				key = xj(json_integer(0));
-			}
-			if (pp->ndecl == 1) {
-				xvar_push(x, pp->decl[0], elem);
-			} else if (pp->ndecl == 2) {
+			if (pp->ndecl == 2) {
+				json_t *key = keys ? jstr(keys[i], strlen(keys[i]))
+						   : xj(json_integer((json_int_t)i));
 				xvar_push(x, pp->decl[0], key);
-				xvar_push(x, pp->decl[1], elem);
+				json_decref(key);
 			}
-			json_decref(key);
+			if (pp->ndecl >= 1)
+				xvar_push(x, pp->decl[pp->ndecl - 1], elem);
 			r = walk(x, &nd->body, elem);
 			xvars_pop(x, mark);
 			if (x->flow == FLOW_BREAK) {
@@ -1533,7 +1535,7 @@ static int walk_range(struct exec *x, const struct node *nd, json_t *dot)
 		}
 		free(keys);
 	} else if (v && !json_is_null(v)) {
-		struct pm_gobuf b = { 0 };
+		struct pm_gobuf b = {0};
 		pm_gofmt_value(&b, v, false);
 		r = xerr(x, "range", "range can't iterate over %s", b.s ? b.s : "");
 		pm_gobuf_done(&b);
@@ -1596,7 +1598,8 @@ static int walk(struct exec *x, const struct list *l, json_t *dot)
 		if (x->flow != FLOW_NONE)
 			return 0;
 		if (x->out.len > MAX_OUTPUT)
-			return pm_error_set(x->err, EINVAL, "template: output too large (limit %u bytes)",
+			return pm_error_set(x->err, EINVAL,
+					    "template: output too large (limit %u bytes)",
 					    MAX_OUTPUT);
 	}
 	return 0;
@@ -1605,7 +1608,7 @@ static int walk(struct exec *x, const struct list *l, json_t *dot)
 static int execute(const pm_template *t, json_t *data, bool header, const char *const *headers,
 		   char **ret, pm_error **err)
 {
-	struct exec x = { .err = err, .header = header, .headers = headers };
+	struct exec x = {.err = err, .header = header, .headers = headers};
 	xvar_push(&x, "$", data);
 	int r = t ? walk(&x, &t->root, data) : 0;
 	xvars_pop(&x, 0);
@@ -1627,8 +1630,7 @@ int pm_template_render(const pm_template *t, const json_t *data, char **ret, pm_
 	return execute(t, d, false, NULL, ret, err);
 }
 
-int pm_template_header(const pm_template *t, const char *const *headers, char **ret,
-		       pm_error **err)
+int pm_template_header(const pm_template *t, const char *const *headers, char **ret, pm_error **err)
 {
 	return execute(t, NULL, true, headers, ret, err);
 }
@@ -1695,12 +1697,14 @@ static int f_index(struct exec *x, json_t **a, size_t n, json_t **ret, char **ms
 		if (json_is_array(cur) || json_is_string(cur)) {
 			if (!json_is_integer(k)) {
 				json_decref(cur);
-				return fail(msg, "error calling index: cannot index slice/array with type %s",
+				return fail(msg,
+					    "error calling index: cannot index slice/array with "
+					    "type %s",
 					    pm_gofmt_typename(k));
 			}
 			json_int_t idx = json_integer_value(k);
-			size_t len = json_is_array(cur) ? json_array_size(cur)
-							: json_string_length(cur);
+			size_t len =
+				json_is_array(cur) ? json_array_size(cur) : json_string_length(cur);
 			if (idx < 0 || (size_t)idx >= len) {
 				json_decref(cur);
 				return fail(msg, "error calling index: index out of range: %lld",
@@ -1713,10 +1717,13 @@ static int f_index(struct exec *x, json_t **a, size_t n, json_t **ret, char **ms
 		} else if (json_is_object(cur)) {
 			if (!json_is_string(k)) {
 				json_decref(cur);
-				return fail(msg, "error calling index: value has type %s; should be string",
-					    pm_gofmt_typename(k));
+				return fail(
+					msg,
+					"error calling index: value has type %s; should be string",
+					pm_gofmt_typename(k));
 			}
-			json_t *v = json_object_getn(cur, json_string_value(k), json_string_length(k));
+			json_t *v =
+				json_object_getn(cur, json_string_value(k), json_string_length(k));
 			/* A missing key gives the zero value (podman's maps hold strings). */
 			next = v ? json_incref(v) : jstr("", 0);
 		} else if (json_is_null(cur)) {
@@ -1749,14 +1756,16 @@ static int f_slice(struct exec *x, json_t **a, size_t n, json_t **ret, char **ms
 		return fail(msg, "error calling slice: cannot 3-index slice a string");
 	if (n > 4)
 		return fail(msg, "error calling slice: too many slice indexes: %zu", n - 1);
-	long long idx[3] = { 0, (long long)len, (long long)len };
+	long long idx[3] = {0, (long long)len, (long long)len};
 	for (size_t i = 1; i < n; i++) {
 		if (!json_is_integer(a[i]))
-			return fail(msg, "error calling slice: cannot index slice/array with type %s",
+			return fail(msg,
+				    "error calling slice: cannot index slice/array with type %s",
 				    pm_gofmt_typename(a[i]));
 		idx[i - 1] = json_integer_value(a[i]);
 		if (idx[i - 1] < 0 || idx[i - 1] > (long long)len)
-			return fail(msg, "error calling slice: index out of range: %lld", idx[i - 1]);
+			return fail(msg, "error calling slice: index out of range: %lld",
+				    idx[i - 1]);
 	}
 	if (n == 2)
 		idx[1] = (long long)len;
@@ -1776,7 +1785,7 @@ static int f_slice(struct exec *x, json_t **a, size_t n, json_t **ret, char **ms
 
 static int f_print(struct exec *x, json_t **a, size_t n, json_t **ret, char **msg)
 {
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	pm_gofmt_sprint(&b, a, n, false);
 	*ret = jstr(b.s ? b.s : "", b.len);
 	pm_gobuf_done(&b);
@@ -1785,7 +1794,7 @@ static int f_print(struct exec *x, json_t **a, size_t n, json_t **ret, char **ms
 
 static int f_println(struct exec *x, json_t **a, size_t n, json_t **ret, char **msg)
 {
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	pm_gofmt_sprint(&b, a, n, true);
 	*ret = jstr(b.s, b.len);
 	pm_gobuf_done(&b);
@@ -1796,7 +1805,7 @@ static int f_printf(struct exec *x, json_t **a, size_t n, json_t **ret, char **m
 {
 	if (want_string(a[0], msg) < 0)
 		return -EINVAL;
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	pm_gofmt_printf(&b, json_string_value(a[0]), json_string_length(a[0]), a + 1, n - 1);
 	*ret = jstr(b.s ? b.s : "", b.len);
 	pm_gobuf_done(&b);
@@ -1805,7 +1814,7 @@ static int f_printf(struct exec *x, json_t **a, size_t n, json_t **ret, char **m
 
 static int f_html(struct exec *x, json_t **a, size_t n, json_t **ret, char **msg)
 {
-	struct pm_gobuf in = { 0 }, b = { 0 };
+	struct pm_gobuf in = {0}, b = {0};
 	if (n == 1 && json_is_string(a[0]))
 		pm_gobuf_add(&in, json_string_value(a[0]), json_string_length(a[0]));
 	else
@@ -1924,7 +1933,7 @@ static int f_join(struct exec *x, json_t **a, size_t n, json_t **ret, char **msg
 	if (!json_is_array(a[0]) && !json_is_null(a[0]))
 		return fail(msg, "wrong type for value; expected []string; got %s",
 			    pm_gofmt_typename(a[0]));
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	size_t i;
 	json_t *e;
 	json_array_foreach(a[0], i, e) {
@@ -1942,7 +1951,7 @@ static int f_join(struct exec *x, json_t **a, size_t n, json_t **ret, char **msg
 
 static int f_json(struct exec *x, json_t **a, size_t n, json_t **ret, char **msg)
 {
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	pm_gofmt_json(&b, a[0]);
 	*ret = jstr(b.s, b.len);
 	pm_gobuf_done(&b);
@@ -1979,13 +1988,14 @@ static int map_string(json_t *v, int mode, json_t **ret, char **msg)
 		return -EINVAL;
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v);
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	bool sep = true;
 	for (size_t i = 0; i < len;) {
 		int r;
 		size_t l = pm_utf8_decode(s + i, len - i, &r);
 		if (r < 0) {
-			pm_utf8_encode(&b, 0xfffd); /* strings.Map turns invalid bytes into U+FFFD */
+			pm_utf8_encode(&b,
+				       0xfffd); /* strings.Map turns invalid bytes into U+FFFD */
 			i += l;
 			sep = false;
 			continue;
@@ -2053,7 +2063,7 @@ static int f_pad(struct exec *x, json_t **a, size_t n, json_t **ret, char **msg)
 		*ret = json_incref(a[0]);
 		return 0;
 	}
-	struct pm_gobuf b = { 0 };
+	struct pm_gobuf b = {0};
 	for (json_int_t i = 0; i < pre; i++)
 		pm_gobuf_addc(&b, ' ');
 	pm_gobuf_add(&b, json_string_value(a[0]), len);
@@ -2097,30 +2107,30 @@ static int f_split(struct exec *x, json_t **a, size_t n, json_t **ret, char **ms
 }
 
 static const struct func funcs[] = {
-	{ "and", 1, -1, NULL },
-	{ "eq", 2, -1, f_eq },
-	{ "ge", 2, 2, f_ge },
-	{ "gt", 2, 2, f_gt },
-	{ "html", 0, -1, f_html },
-	{ "index", 1, -1, f_index },
-	{ "join", 2, 2, f_join },
-	{ "json", 1, 1, f_json },
-	{ "le", 2, 2, f_le },
-	{ "len", 1, 1, f_len },
-	{ "lower", 1, 1, f_lower },
-	{ "lt", 2, 2, f_lt },
-	{ "ne", 2, 2, f_ne },
-	{ "not", 1, 1, f_not },
-	{ "or", 1, -1, NULL },
-	{ "pad", 3, 3, f_pad },
-	{ "print", 0, -1, f_print },
-	{ "printf", 1, -1, f_printf },
-	{ "println", 0, -1, f_println },
-	{ "slice", 1, -1, f_slice },
-	{ "split", 2, 2, f_split },
-	{ "title", 1, 1, f_title },
-	{ "truncate", 2, 2, f_truncate },
-	{ "upper", 1, 1, f_upper },
+	{"and", 1, -1, NULL},
+	{"eq", 2, -1, f_eq},
+	{"ge", 2, 2, f_ge},
+	{"gt", 2, 2, f_gt},
+	{"html", 0, -1, f_html},
+	{"index", 1, -1, f_index},
+	{"join", 2, 2, f_join},
+	{"json", 1, 1, f_json},
+	{"le", 2, 2, f_le},
+	{"len", 1, 1, f_len},
+	{"lower", 1, 1, f_lower},
+	{"lt", 2, 2, f_lt},
+	{"ne", 2, 2, f_ne},
+	{"not", 1, 1, f_not},
+	{"or", 1, -1, NULL},
+	{"pad", 3, 3, f_pad},
+	{"print", 0, -1, f_print},
+	{"printf", 1, -1, f_printf},
+	{"println", 0, -1, f_println},
+	{"slice", 1, -1, f_slice},
+	{"split", 2, 2, f_split},
+	{"title", 1, 1, f_title},
+	{"truncate", 2, 2, f_truncate},
+	{"upper", 1, 1, f_upper},
 };
 
 static const struct func *func_lookup(const char *name, size_t len)
@@ -2180,13 +2190,13 @@ void pm_table_print(pm_table *t, FILE *f)
 		const char *nl = memchr(s + i, '\n', len - i);
 		size_t end = nl ? (size_t)(nl - s) : len;
 		lines = grow(lines, &lcap, nlines, sizeof(*lines));
-		lines[nlines] = (struct tline){ ncells, 0 };
+		lines[nlines] = (struct tline){ncells, 0};
 		size_t cs = i;
 		for (size_t k = i; k <= end; k++) {
 			if (k == end || s[k] == '\t') {
 				cells = grow(cells, &ccap, ncells, sizeof(*cells));
-				cells[ncells++] = (struct tcell){ cs, k - cs,
-								  pm_utf8_count(s + cs, k - cs), 0 };
+				cells[ncells++] = (struct tcell){cs, k - cs,
+								 pm_utf8_count(s + cs, k - cs), 0};
 				lines[nlines].n++;
 				cs = k + 1;
 			}
