@@ -9,11 +9,11 @@
 #include "lib/paths.h"
 
 struct pm_cli {
-	const char *root_opt;       /* --root */
+	const char *root_opt;	    /* --root */
 	const char *runroot_opt;    /* --runroot */
 	const char *storage_driver; /* --storage-driver */
-	struct pm_paths paths;      /* resolved before the command runs */
-	const char *cmdpath;        /* "pm image ls": for help and error hints */
+	struct pm_paths paths;	    /* resolved before the command runs */
+	const char *cmdpath;	    /* "pm image ls": for help and error hints */
 };
 
 enum {

@@ -92,9 +92,9 @@ static json_t *distribution_json(void)
 	json_t *d = json_object();
 	if (pm_read_file("/etc/os-release", 65536, &data, NULL, NULL) < 0)
 		return d;
-	static const char *keys[][2] = {
-		{ "ID=", "distribution" }, { "VERSION_ID=", "version" }, { "VERSION_CODENAME=", "codename" }
-	};
+	static const char *keys[][2] = {{"ID=", "distribution"},
+					{"VERSION_ID=", "version"},
+					{"VERSION_CODENAME=", "codename"}};
 	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 			if (pm_str_startswith(line, keys[i][0])) {
@@ -119,7 +119,7 @@ static json_t *build_info(struct pm_cli *cli)
 	gethostname(hostname, sizeof(hostname) - 1);
 
 	_cleanup_error_ pm_error *err = NULL;
-	struct pm_cgroup_info cg = { 0 };
+	struct pm_cgroup_info cg = {0};
 	pm_cgroup_detect(&cg, &err);
 
 	json_t *uid_error = NULL, *gid_error = NULL;
@@ -131,15 +131,15 @@ static json_t *build_info(struct pm_cli *cli)
 	if (gid_error)
 		json_object_set_new(idmappings, "gidmapError", gid_error);
 
-	const char *arch = strcmp(u.machine, "x86_64") == 0 ? "amd64"
+	const char *arch = strcmp(u.machine, "x86_64") == 0    ? "amd64"
 			   : strcmp(u.machine, "aarch64") == 0 ? "arm64"
 							       : u.machine;
 	long up = si.uptime;
-	_cleanup_free_ char *uptime = pm_xasprintf("%ldh %ldm %ld.00s", up / 3600, (up / 60) % 60,
-						   up % 60);
+	_cleanup_free_ char *uptime =
+		pm_xasprintf("%ldh %ldm %ld.00s", up / 3600, (up / 60) % 60, up % 60);
 	const char *driver = cli->storage_driver ? cli->storage_driver : "overlay";
 
-	struct pm_overlay_support ov = { 0 };
+	struct pm_overlay_support ov = {0};
 	pm_overlay_probe_cached(cli->paths.root, &ov);
 
 	json_t *host = json_pack(
@@ -150,9 +150,8 @@ static json_t *build_info(struct pm_cli *cli)
 		pm_json_from_strv(cg.delegated), "cgroupHybrid", json_boolean(cg.hybrid), "cpus",
 		(int)sysconf(_SC_NPROCESSORS_ONLN), "distribution", distribution_json(),
 		"eventLogger", "file", "hostname", hostname, "idMappings", idmappings, "kernel",
-		u.release, "logDriver", "k8s-file", "memFree",
-		(json_int_t)si.freeram * si.mem_unit, "memTotal",
-		(json_int_t)si.totalram * si.mem_unit);
+		u.release, "logDriver", "k8s-file", "memFree", (json_int_t)si.freeram * si.mem_unit,
+		"memTotal", (json_int_t)si.totalram * si.mem_unit);
 	json_object_set_new(host, "ociRuntime",
 			    json_pack("{s:s, s:s, s:s}", "name", "pm", "path", "/proc/self/exe",
 				      "version", "pm version " PM_VERSION));
@@ -176,7 +175,7 @@ static json_t *build_info(struct pm_cli *cli)
 	json_object_set_new(host, "uptime", json_string(uptime));
 	json_object_set_new(host, "linkmode", json_string("dynamic"));
 
-	struct statvfs vfs = { 0 };
+	struct statvfs vfs = {0};
 	const char *probe_dir = cli->paths.root;
 	_cleanup_free_ char *parent = NULL;
 	while (statvfs(probe_dir, &vfs) < 0 && strcmp(probe_dir, "/") != 0) {
@@ -189,25 +188,25 @@ static json_t *build_info(struct pm_cli *cli)
 			*slash = 0;
 		probe_dir = parent;
 	}
-	json_t *store = json_pack(
-		"{s:s, s:s, s:o, s:s, s:I, s:I, s:s, s:s}", "configFile",
-		cli->paths.config ? cli->paths.config : "", "graphDriverName", driver,
-		"graphStatus",
-		json_pack("{s:s, s:s}", "Native Overlay Diff", ov.native ? "true" : "false",
-			  "Supports d_type", "true"),
-		"graphRoot", cli->paths.root, "graphRootAllocated",
-		(json_int_t)vfs.f_blocks * (json_int_t)vfs.f_frsize, "graphRootUsed",
-		(json_int_t)(vfs.f_blocks - vfs.f_bfree) * (json_int_t)vfs.f_frsize, "runRoot",
-		cli->paths.runroot, "volumePath", "");
+	json_t *store =
+		json_pack("{s:s, s:s, s:o, s:s, s:I, s:I, s:s, s:s}", "configFile",
+			  cli->paths.config ? cli->paths.config : "", "graphDriverName", driver,
+			  "graphStatus",
+			  json_pack("{s:s, s:s}", "Native Overlay Diff",
+				    ov.native ? "true" : "false", "Supports d_type", "true"),
+			  "graphRoot", cli->paths.root, "graphRootAllocated",
+			  (json_int_t)vfs.f_blocks * (json_int_t)vfs.f_frsize, "graphRootUsed",
+			  (json_int_t)(vfs.f_blocks - vfs.f_bfree) * (json_int_t)vfs.f_frsize,
+			  "runRoot", cli->paths.runroot, "volumePath", "");
 	_cleanup_free_ char *volpath = pm_path_join(cli->paths.root, "volumes");
 	json_object_set_new(store, "volumePath", json_string(volpath));
 	json_object_set_new(store, "overlayInUserNamespace",
 			    json_pack("{s:b, s:b, s:s}", "probed", ov.probed, "native", ov.native,
 				      "detail", ov.detail ? ov.detail : ""));
 
-	json_t *version = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "APIVersion",
-				    PM_VERSION, "Version", PM_VERSION, "GoVersion", "none (C)",
-				    "BuiltTime", "", "Built", (json_int_t)0, "OsArch",
+	json_t *version = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "APIVersion", PM_VERSION,
+				    "Version", PM_VERSION, "GoVersion", "none (C)", "BuiltTime", "",
+				    "Built", (json_int_t)0, "OsArch",
 				    strcmp(arch, "amd64") == 0 ? "linux/amd64" : "linux/other",
 				    "Os", "linux");
 	pm_overlay_support_free(&ov);
@@ -239,9 +238,12 @@ static void print_yaml(const json_t *v, int indent)
 					const char *k2;
 					json_t *e2;
 					json_object_foreach(x, k2, e2) {
-						_cleanup_free_ char *s = json_dumps(e2, JSON_ENCODE_ANY);
-						printf("%*s%s %s: %s\n", indent, "", first ? "-" : " ", k2,
-						       json_is_string(e2) ? json_string_value(e2) : s);
+						_cleanup_free_ char *s =
+							json_dumps(e2, JSON_ENCODE_ANY);
+						printf("%*s%s %s: %s\n", indent, "",
+						       first ? "-" : " ", k2,
+						       json_is_string(e2) ? json_string_value(e2)
+									  : s);
 						first = false;
 					}
 				} else {
@@ -267,11 +269,11 @@ static void print_yaml(const json_t *v, int indent)
 int cmd_info(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 0 },
-		{ NULL, 0, NULL, 0 },
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
 	};
-	struct pm_opt_state st = { 0 };
+	struct pm_opt_state st = {0};
 	const char *format = NULL;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, usage)) != -1) {

@@ -20,11 +20,11 @@ static const char usage[] =
 int cmd_version(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 0 },
-		{ NULL, 0, NULL, 0 },
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
 	};
-	struct pm_opt_state st = { 0 };
+	struct pm_opt_state st = {0};
 	const char *format = NULL;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, usage)) != -1) {
@@ -38,10 +38,10 @@ int cmd_version(struct pm_cli *cli, int argc, char **argv)
 
 	struct utsname u;
 	uname(&u);
-	_cleanup_json_ json_t *client = json_pack(
-		"{s:s, s:s, s:s, s:s, s:I, s:s}", "APIVersion", PM_VERSION, "Version", PM_VERSION,
-		"GoVersion", "none (C)", "GitCommit", "", "Built", (json_int_t)0, "OsArch",
-		"linux/amd64");
+	_cleanup_json_ json_t *client =
+		json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "APIVersion", PM_VERSION, "Version",
+			  PM_VERSION, "GoVersion", "none (C)", "GitCommit", "", "Built",
+			  (json_int_t)0, "OsArch", "linux/amd64");
 	if (strcmp(u.machine, "x86_64") != 0)
 		json_object_set_new(client, "OsArch", json_sprintf("linux/%s", u.machine));
 	_cleanup_json_ json_t *doc = json_pack("{s:O}", "Client", client);

@@ -62,11 +62,14 @@ int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **
 		if (c == ':' && is_long)
 			fprintf(stderr, "Error: flag needs an argument: %s\n", name);
 		else if (c == ':')
-			fprintf(stderr, "Error: flag needs an argument: '%c' in -%c\n", optopt, optopt);
+			fprintf(stderr, "Error: flag needs an argument: '%c' in -%c\n", optopt,
+				optopt);
 		else if (is_long)
-			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", name, cli->cmdpath);
+			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", name,
+				cli->cmdpath);
 		else
-			fprintf(stderr, "Error: unknown shorthand flag: '%c' in %s\nSee '%s --help'\n",
+			fprintf(stderr,
+				"Error: unknown shorthand flag: '%c' in %s\nSee '%s --help'\n",
 				optopt ? optopt : '?', arg, cli->cmdpath);
 		st->status = PM_EXIT_ERROR;
 		return PM_OPT_EXIT;
@@ -80,16 +83,16 @@ bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max)
 		if (min == 1 && max == 1)
 			fprintf(stderr, "Error: %s requires exactly 1 argument\n", cli->cmdpath);
 		else
-			fprintf(stderr, "Error: \"%s\" requires at least %d argument%s\n", cli->cmdpath, min,
-				min == 1 ? "" : "s");
+			fprintf(stderr, "Error: \"%s\" requires at least %d argument%s\n",
+				cli->cmdpath, min, min == 1 ? "" : "s");
 		return false;
 	}
 	if (max >= 0 && nargs > max) {
 		if (max == 0)
 			fprintf(stderr, "Error: %s takes no arguments\n", cli->cmdpath);
 		else
-			fprintf(stderr, "Error: \"%s\" accepts at most %d argument%s\n", cli->cmdpath, max,
-				max == 1 ? "" : "s");
+			fprintf(stderr, "Error: \"%s\" accepts at most %d argument%s\n",
+				cli->cmdpath, max, max == 1 ? "" : "s");
 		return false;
 	}
 	return true;

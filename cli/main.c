@@ -21,12 +21,11 @@ static void print_commands(FILE *f, const char *cmdpath, const struct pm_command
 
 static void print_main_help(FILE *f)
 {
-	fprintf(f,
-		"Manage pods, containers and images, rootless and daemonless\n"
-		"\n"
-		"Usage:\n"
-		"  pm [options] [command]\n"
-		"\n");
+	fprintf(f, "Manage pods, containers and images, rootless and daemonless\n"
+		   "\n"
+		   "Usage:\n"
+		   "  pm [options] [command]\n"
+		   "\n");
 	print_commands(f, "pm", pm_commands);
 	fprintf(f, "\nOptions:\n"
 		   "  -h, --help                     help for pm\n"
@@ -54,7 +53,9 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 {
 	const struct pm_command *c = find_command(table, argv[0]);
 	if (!c) {
-		fprintf(stderr, "Error: unrecognized command `%s %s`\nTry '%s --help' for more information\n",
+		fprintf(stderr,
+			"Error: unrecognized command `%s %s`\nTry '%s --help' for more "
+			"information\n",
 			parent, argv[0], parent);
 		return PM_EXIT_ERROR;
 	}
@@ -76,12 +77,14 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 			return 0;
 		}
 		if (argv[1][0] == '-') {
-			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", argv[1], path);
+			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", argv[1],
+				path);
 			return PM_EXIT_ERROR;
 		}
 		return dispatch(cli, c->subcommands, path, argc - 1, argv + 1);
 	}
-	if (c->subcommands && argc >= 2 && argv[1][0] != '-' && find_command(c->subcommands, argv[1]))
+	if (c->subcommands && argc >= 2 && argv[1][0] != '-' &&
+	    find_command(c->subcommands, argv[1]))
 		return dispatch(cli, c->subcommands, path, argc - 1, argv + 1);
 
 	if (c->flags & PM_CMD_USERNS) {
@@ -100,15 +103,15 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "log-level", required_argument, NULL, 'L' },
-		{ "root", required_argument, NULL, 'R' },
-		{ "runroot", required_argument, NULL, 'r' },
-		{ "storage-driver", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
+		{"log-level", required_argument, NULL, 'L'},
+		{"root", required_argument, NULL, 'R'},
+		{"runroot", required_argument, NULL, 'r'},
+		{"storage-driver", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
 	};
-	struct pm_cli cli = { .cmdpath = "pm" };
+	struct pm_cli cli = {.cmdpath = "pm"};
 	const char *env_level = getenv("PM_LOG_LEVEL");
 	if (env_level && pm_log_parse_level(env_level) >= 0)
 		pm_log_level = pm_log_parse_level(env_level);
@@ -120,7 +123,8 @@ int main(int argc, char **argv)
 		case 'L': {
 			int l = pm_log_parse_level(optarg);
 			if (l < 0)
-				return pm_cli_errorf("log-level \"%s\" is not supported (use trace, debug, info, warn or error)",
+				return pm_cli_errorf("log-level \"%s\" is not supported (use "
+						     "trace, debug, info, warn or error)",
 						     optarg);
 			pm_log_level = l;
 			break;
@@ -133,8 +137,8 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			if (strcmp(optarg, "overlay") != 0 && strcmp(optarg, "vfs") != 0)
-				return pm_cli_errorf("unknown storage driver '%s' (use overlay or vfs)",
-						     optarg);
+				return pm_cli_errorf(
+					"unknown storage driver '%s' (use overlay or vfs)", optarg);
 			cli.storage_driver = optarg;
 			break;
 		case 'h':
@@ -146,7 +150,8 @@ int main(int argc, char **argv)
 		case ':':
 			return pm_cli_errorf("flag needs an argument: %s", argv[optind - 1]);
 		default:
-			fprintf(stderr, "Error: unknown flag: %s\nSee 'pm --help'\n", argv[optind - 1]);
+			fprintf(stderr, "Error: unknown flag: %s\nSee 'pm --help'\n",
+				argv[optind - 1]);
 			return PM_EXIT_ERROR;
 		}
 	}

@@ -15,7 +15,10 @@ static const struct field {
 	enum kind kind;
 	size_t off;
 } fields[] = {
-#define F(k, kind, m) { k, kind, offsetof(struct pm_container_config, m) }
+#define F(k, kind, m)                                                                              \
+	{                                                                                          \
+		k, kind, offsetof(struct pm_container_config, m)                                   \
+	}
 	F("Name", K_STR, name),
 	F("Rm", K_BOOL, rm),
 	F("Env", K_STRV, env),
@@ -52,6 +55,11 @@ static const struct field {
 	F("Rootfs", K_STR, rootfs),
 	F("Image", K_STR, image),
 	F("Command", K_STRV, command),
+	F("Restart", K_STR, restart),
+	F("StopSignal", K_STR, stop_signal),
+	F("StopTimeout", K_I64, stop_timeout),
+	F("StopTimeoutSet", K_BOOL, stop_timeout_set),
+	F("LogMaxSize", K_U64, log_max_size),
 #undef F
 };
 
@@ -92,8 +100,9 @@ int pm_config_from_json(const char *json, struct pm_container_config *ret, pm_er
 	json_error_t je;
 	_cleanup_json_ json_t *j = json_loads(json, 0, &je);
 	if (!json_is_object(j))
-		return pm_error_set(err, EINVAL, "container configuration: %s", j ? "not an object" : je.text);
-	struct pm_container_config c = { 0 };
+		return pm_error_set(err, EINVAL, "container configuration: %s",
+				    j ? "not an object" : je.text);
+	struct pm_container_config c = {0};
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		void *p = (char *)&c + fields[i].off;
 		json_t *v = json_object_get(j, fields[i].key);

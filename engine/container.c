@@ -22,9 +22,8 @@
 #define RECORD_MAX (4 * 1024 * 1024)
 
 static const char *status_names[] = {
-	[PM_CTR_CONFIGURED] = "created", [PM_CTR_RUNNING] = "running",
-	[PM_CTR_PAUSED] = "paused",      [PM_CTR_STOPPED] = "exited",
-	[PM_CTR_REMOVING] = "removing",
+	[PM_CTR_CONFIGURED] = "created", [PM_CTR_RUNNING] = "running",	 [PM_CTR_PAUSED] = "paused",
+	[PM_CTR_STOPPED] = "exited",	 [PM_CTR_REMOVING] = "removing",
 };
 
 const char *pm_ctr_status_string(enum pm_ctr_status s)
@@ -96,18 +95,18 @@ static int64_t now_ns(void)
 
 static char *generate_name(void)
 {
-	static const char *adj[] = { "admiring", "brave",   "clever",  "dazzling", "eager",
-				     "festive",  "gifted",  "happy",   "inspiring", "jolly",
-				     "keen",     "loving",  "modest",  "nifty",    "optimistic",
-				     "peaceful", "quirky",  "relaxed", "serene",   "trusting",
-				     "upbeat",   "vibrant", "wizardly", "xenodochial", "youthful",
-				     "zealous" };
-	static const char *noun[] = { "albattani", "bardeen",  "curie",   "darwin",  "euclid",
-				      "fermi",     "galileo",  "hopper",  "ishango", "jepsen",
-				      "kepler",    "lovelace", "mayer",   "noether", "ohm",
-				      "pascal",    "raman",    "shannon", "tesla",   "turing",
-				      "volta",     "wright",   "yalow",   "zhukovsky" };
-	uint32_t r[2] = { 0 };
+	static const char *adj[] = {"admiring", "brave",   "clever",   "dazzling",    "eager",
+				    "festive",	"gifted",  "happy",    "inspiring",   "jolly",
+				    "keen",	"loving",  "modest",   "nifty",	      "optimistic",
+				    "peaceful", "quirky",  "relaxed",  "serene",      "trusting",
+				    "upbeat",	"vibrant", "wizardly", "xenodochial", "youthful",
+				    "zealous"};
+	static const char *noun[] = {"albattani", "bardeen",  "curie",	 "darwin",   "euclid",
+				     "fermi",	  "galileo",  "hopper",	 "ishango",  "jepsen",
+				     "kepler",	  "lovelace", "mayer",	 "noether",  "ohm",
+				     "pascal",	  "raman",    "shannon", "tesla",    "turing",
+				     "volta",	  "wright",   "yalow",	 "zhukovsky"};
+	uint32_t r[2] = {0};
 	if (getrandom(r, sizeof(r), 0) < 0)
 		r[0] = (uint32_t)getpid(), r[1] = (uint32_t)time(NULL);
 	return pm_xasprintf("%s_%s", adj[r[0] % ARRAY_SIZE(adj)], noun[r[1] % ARRAY_SIZE(noun)]);
@@ -148,8 +147,7 @@ static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 	};
 }
 
-int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c,
-			    pm_error **err)
+int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c, pm_error **err)
 {
 	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
 	_cleanup_json_ json_t *j = state_to_json(&c->state);
@@ -157,8 +155,7 @@ int pm_container_save_state(const struct pm_paths *p, const struct pm_container 
 }
 
 /* Reserve the name: symlink(id, names/name) is atomic and fails with EEXIST. */
-static int reserve_name(const struct pm_paths *p, const char *name, const char *id,
-			pm_error **err)
+static int reserve_name(const struct pm_paths *p, const char *name, const char *id, pm_error **err)
 {
 	_cleanup_free_ char *dir = names_dir(p);
 	if (pm_mkdir_p(dir, 0700, err) < 0)
@@ -191,10 +188,11 @@ static int reserve_name(const struct pm_paths *p, const char *name, const char *
 			unlink(tmp);
 		}
 	}
-	return pm_error_set(err, EEXIST,
-			    "the container name \"%s\" is already in use by %s. You have to remove "
-			    "that container to be able to reuse that name: that name is already in use",
-			    name, other);
+	return pm_error_set(
+		err, EEXIST,
+		"the container name \"%s\" is already in use by %s. You have to remove "
+		"that container to be able to reuse that name: that name is already in use",
+		name, other);
 }
 
 static void release_name(const struct pm_paths *p, const char *name, const char *id)
@@ -211,8 +209,8 @@ static void release_name(const struct pm_paths *p, const char *name, const char 
 }
 
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
-			const char *image_id, const char *config_json,
-			struct pm_container **ret, pm_error **err)
+			const char *image_id, const char *config_json, struct pm_container **ret,
+			pm_error **err)
 {
 	if (name && !pm_container_name_valid(name))
 		return pm_error_set(err, EINVAL,
@@ -350,9 +348,9 @@ static int lookup_prefix(const struct pm_paths *p, const char *ref, char **ret, 
 			match = pm_xstrdup(de->d_name);
 	}
 	if (matches > 1)
-		return pm_error_set(err, EINVAL,
-				    "more than one result for container ID '%s': ambiguous ID prefix",
-				    ref);
+		return pm_error_set(
+			err, EINVAL,
+			"more than one result for container ID '%s': ambiguous ID prefix", ref);
 	if (matches == 0)
 		return -ENOENT;
 	*ret = TAKE_PTR(match);

@@ -26,24 +26,24 @@ const char *pm_ctr_status_string(enum pm_ctr_status s); /* podman's: created run
 
 struct pm_ctr_state {
 	enum pm_ctr_status status;
-	pid_t pid;            /* container init, in pm's (rootless) pid view */
+	pid_t pid; /* container init, in pm's (rootless) pid view */
 	pid_t monitor_pid;
 	int exit_code;
-	int64_t started_ns;   /* unix time in ns, 0 if never */
+	int64_t started_ns; /* unix time in ns, 0 if never */
 	int64_t finished_ns;
 	bool oom_killed;
-	char *mountpoint;     /* rootfs while mounted */
+	char *mountpoint; /* rootfs while mounted */
 };
 
 struct pm_container {
-	char *id;         /* 64 hex */
+	char *id; /* 64 hex */
 	char *name;
 	char *image_name; /* as the user typed it, normalised */
 	char *image_id;
 	int64_t created_ns;
 	char *config_json; /* the spec, serialised by engine/spec (opaque here) */
 	struct pm_ctr_state state;
-	char *dir;        /* <root>/containers/<id> */
+	char *dir; /* <root>/containers/<id> */
 };
 
 struct pm_container *pm_container_free(struct pm_container *c);
@@ -58,8 +58,8 @@ static inline void pm_container_freep(struct pm_container **c)
  * -EEXIST "the container name 'x' is already in use by <id>. You have to remove that
  * container to be able to reuse that name: that name is already in use". */
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
-			const char *image_id, const char *config_json,
-			struct pm_container **ret, pm_error **err);
+			const char *image_id, const char *config_json, struct pm_container **ret,
+			pm_error **err);
 
 /* Find by full id, unique id prefix, or name. -ENOENT: "no container with name or ID
  * 'x' found: no such container". */
@@ -70,8 +70,7 @@ int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_con
 int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_error **err);
 
 /* Write c->state atomically. Callers hold the lock (pm_container_lock). */
-int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c,
-			    pm_error **err);
+int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c, pm_error **err);
 
 /* Take the container's flock (LOCK_EX); returns the fd to close to release. */
 int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err);

@@ -52,11 +52,11 @@ static inline void pm_strv_freep(char ***v)
 	pm_strv_free(*v);
 }
 
-#define _cleanup_free_     _cleanup_(freep)
-#define _cleanup_close_    _cleanup_(closep)
+#define _cleanup_free_	   _cleanup_(freep)
+#define _cleanup_close_	   _cleanup_(closep)
 #define _cleanup_fclose_   _cleanup_(fclosep)
 #define _cleanup_closedir_ _cleanup_(closedirp)
-#define _cleanup_strv_     _cleanup_(pm_strv_freep)
+#define _cleanup_strv_	   _cleanup_(pm_strv_freep)
 
 /* Hand ownership out of a scope: returns the value and clears the variable. */
 #define TAKE_PTR(p)                                                                                \

@@ -16,15 +16,15 @@
 
 /* Exit statuses of the command-line contract (podman's). */
 enum {
-	PM_EXIT_ERROR = 125,       /* pm's own error */
+	PM_EXIT_ERROR = 125,	     /* pm's own error */
 	PM_EXIT_CANNOT_INVOKE = 126, /* the container command cannot be invoked */
-	PM_EXIT_NOT_FOUND = 127,   /* the container command was not found */
+	PM_EXIT_NOT_FOUND = 127,     /* the container command was not found */
 };
 
 typedef struct pm_error {
-	int code;    /* positive errno value */
-	int status;  /* exit status for the cli; 0 means PM_EXIT_ERROR */
-	char *msg;   /* full message, context prefixes included */
+	int code;   /* positive errno value */
+	int status; /* exit status for the cli; 0 means PM_EXIT_ERROR */
+	char *msg;  /* full message, context prefixes included */
 } pm_error;
 
 /* Set *err (if err and *err is unset) to code and the formatted message.

@@ -17,9 +17,9 @@ int pm_log_parse_level(const char *s)
 		const char *name;
 		int level;
 	} t[] = {
-		{ "trace", PM_LOG_TRACE }, { "debug", PM_LOG_DEBUG }, { "info", PM_LOG_INFO },
-		{ "warn", PM_LOG_WARN },   { "warning", PM_LOG_WARN }, { "error", PM_LOG_ERROR },
-		{ "fatal", PM_LOG_ERROR }, { "panic", PM_LOG_ERROR },
+		{"trace", PM_LOG_TRACE}, {"debug", PM_LOG_DEBUG},  {"info", PM_LOG_INFO},
+		{"warn", PM_LOG_WARN},	 {"warning", PM_LOG_WARN}, {"error", PM_LOG_ERROR},
+		{"fatal", PM_LOG_ERROR}, {"panic", PM_LOG_ERROR},
 	};
 	for (size_t i = 0; s && i < sizeof(t) / sizeof(t[0]); i++)
 		if (strcmp(s, t[i].name) == 0)
@@ -29,7 +29,7 @@ int pm_log_parse_level(const char *s)
 
 void pm_log(int level, const char *fmt, ...)
 {
-	static const char *names[] = { "ERRO", "WARN", "INFO", "DEBU", "TRAC" };
+	static const char *names[] = {"ERRO", "WARN", "INFO", "DEBU", "TRAC"};
 	if (level > pm_log_level)
 		return;
 	int saved = errno;

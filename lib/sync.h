@@ -13,20 +13,20 @@
 #include "lib/error.h"
 
 #define PM_SYNC_MAX_PAYLOAD 4096
-#define PM_SYNC_MAX_FDS     8
+#define PM_SYNC_MAX_FDS	    8
 
 enum pm_sync_type {
 	PM_SYNC_ERROR = 1, /* payload: message text; errno set; optional exit status in status */
-	PM_SYNC_READY,     /* generic "go on" / "done" */
-	PM_SYNC_PID,       /* payload: decimal pid */
+	PM_SYNC_READY,	   /* generic "go on" / "done" */
+	PM_SYNC_PID,	   /* payload: decimal pid */
 	PM_SYNC_USER = 64, /* first type free for modules */
 };
 
 struct pm_sync_msg {
 	uint32_t type;
-	int32_t err;    /* errno for PM_SYNC_ERROR */
+	int32_t err;	/* errno for PM_SYNC_ERROR */
 	int32_t status; /* exit status hint for PM_SYNC_ERROR (125/126/127), else 0 */
-	uint32_t len;   /* payload length */
+	uint32_t len;	/* payload length */
 	char payload[PM_SYNC_MAX_PAYLOAD + 1]; /* NUL-terminated for convenience */
 	int fds[PM_SYNC_MAX_FDS];
 	size_t nfds;

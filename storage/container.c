@@ -629,9 +629,10 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
 		r = pm_layer_get(s, cfg.diff_ids[i], &l, err);
 		if (r < 0)
 			goto out;
-		m.layers[i] = (struct pm_descriptor){.media_type = TAKE_PTR(l.media_type),
-						     .digest = TAKE_PTR(l.digest),
-						     .size = (int64_t)l.blob_size};
+		/* field by field: cppcheck 2.10 cannot parse TAKE_PTR in a compound literal */
+		m.layers[i].media_type = TAKE_PTR(l.media_type);
+		m.layers[i].digest = TAKE_PTR(l.digest);
+		m.layers[i].size = (int64_t)l.blob_size;
 		m.n_layers++;
 		pm_layer_info_free(&l);
 	}

@@ -44,8 +44,8 @@ static int probe_child(const char *dir)
 		return errno;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return errno;
-	_cleanup_free_ char *opts = pm_xasprintf("lowerdir=%s/l,upperdir=%s/u,workdir=%s/w,userxattr",
-						 dir, dir, dir);
+	_cleanup_free_ char *opts =
+		pm_xasprintf("lowerdir=%s/l,upperdir=%s/u,workdir=%s/w,userxattr", dir, dir, dir);
 	_cleanup_free_ char *merged = pm_path_join(dir, "m");
 	if (mount("overlay", merged, "overlay", 0, opts) < 0)
 		return errno;
@@ -55,13 +55,13 @@ static int probe_child(const char *dir)
 
 void pm_overlay_probe(struct pm_overlay_support *ret)
 {
-	*ret = (struct pm_overlay_support){ 0 };
+	*ret = (struct pm_overlay_support){0};
 	char tmpl[] = "/tmp/pm-overlay-probe-XXXXXX";
 	if (!mkdtemp(tmpl)) {
 		ret->detail = pm_xasprintf("cannot create a probe directory: %s", strerror(errno));
 		return;
 	}
-	static const char *subs[] = { "l", "u", "w", "m" };
+	static const char *subs[] = {"l", "u", "w", "m"};
 	for (size_t i = 0; i < ARRAY_SIZE(subs); i++) {
 		_cleanup_free_ char *p = pm_path_join(tmpl, subs[i]);
 		mkdir(p, 0700);
@@ -74,8 +74,9 @@ void pm_overlay_probe(struct pm_overlay_support *ret)
 		ret->probed = true;
 		ret->native = WEXITSTATUS(status) == 0;
 		if (!ret->native)
-			ret->detail = pm_xasprintf("mount of overlay in a user namespace failed: %s",
-						   strerror(WEXITSTATUS(status)));
+			ret->detail =
+				pm_xasprintf("mount of overlay in a user namespace failed: %s",
+					     strerror(WEXITSTATUS(status)));
 	} else {
 		ret->detail = pm_xstrdup("the probe process failed");
 	}

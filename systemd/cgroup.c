@@ -42,7 +42,8 @@ static void add_v1_controllers(struct pm_cgroup_info *info)
 	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
 		char name[64];
 		int hier, num, enabled;
-		if (line[0] == '#' || sscanf(line, "%63s %d %d %d", name, &hier, &num, &enabled) != 4)
+		if (line[0] == '#' ||
+		    sscanf(line, "%63s %d %d %d", name, &hier, &num, &enabled) != 4)
 			continue;
 		if (hier != 0 && enabled)
 			pm_strv_push(&info->controllers, name);
@@ -51,7 +52,7 @@ static void add_v1_controllers(struct pm_cgroup_info *info)
 
 int pm_cgroup_detect(struct pm_cgroup_info *ret, pm_error **err)
 {
-	struct pm_cgroup_info info = { 0 };
+	struct pm_cgroup_info info = {0};
 	const char *v2root = NULL;
 
 	if (is_cgroup2(CG_ROOT)) {
@@ -69,8 +70,8 @@ int pm_cgroup_detect(struct pm_cgroup_info *ret, pm_error **err)
 		add_v1_controllers(&info);
 	} else {
 		info.own_path = own_v2_path();
-		_cleanup_free_ char *dir = pm_xasprintf("%s%s", v2root,
-							info.own_path ? info.own_path : "");
+		_cleanup_free_ char *dir =
+			pm_xasprintf("%s%s", v2root, info.own_path ? info.own_path : "");
 		_cleanup_free_ char *file = pm_path_join(dir, "cgroup.controllers");
 		_cleanup_free_ char *ctl = NULL;
 		if (pm_read_line_file(file, &ctl, NULL) >= 0)
@@ -102,20 +103,21 @@ void pm_cgroup_info_free(struct pm_cgroup_info *info)
 	pm_strv_free(info->controllers);
 	pm_strv_free(info->delegated);
 	free(info->own_path);
-	*info = (struct pm_cgroup_info){ 0 };
+	*info = (struct pm_cgroup_info){0};
 }
 
-int pm_cgroup_require(const struct pm_cgroup_info *info, const char *flag,
-		      const char *controller, pm_error **err)
+int pm_cgroup_require(const struct pm_cgroup_info *info, const char *flag, const char *controller,
+		      pm_error **err)
 {
 	if (pm_strv_contains(info->delegated, controller))
 		return 0;
 	if (info->version == 1)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "%s: cannot enforce the limit: this host has %s cgroups v1, and "
-				    "rootless limits need cgroup v2 with the '%s' controller "
-				    "delegated to the user (systemd: Delegate=yes on user@.service)",
-				    flag, info->hybrid ? "hybrid" : "legacy", controller);
+		return pm_error_set(
+			err, EOPNOTSUPP,
+			"%s: cannot enforce the limit: this host has %s cgroups v1, and "
+			"rootless limits need cgroup v2 with the '%s' controller "
+			"delegated to the user (systemd: Delegate=yes on user@.service)",
+			flag, info->hybrid ? "hybrid" : "legacy", controller);
 	return pm_error_set(err, EOPNOTSUPP,
 			    "%s: cannot enforce the limit: the '%s' cgroup controller is not "
 			    "delegated to this user (cgroup '%s'); enable it with systemd's "

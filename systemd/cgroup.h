@@ -11,11 +11,11 @@
 #include "lib/error.h"
 
 struct pm_cgroup_info {
-	int version;        /* 1 or 2 (hybrid hosts report 1, as podman does) */
-	bool hybrid;        /* v1 controllers plus a v2 hierarchy (/sys/fs/cgroup/unified) */
-	char **controllers; /* controllers present (v1: mounted; v2: in our cgroup.controllers) */
-	char **delegated;   /* v2 controllers we may use in a cgroup we can write; empty on v1 */
-	char *own_path;     /* our cgroup path in the v2 hierarchy ("/user.slice/..."), or NULL */
+	int version;	      /* 1 or 2 (hybrid hosts report 1, as podman does) */
+	bool hybrid;	      /* v1 controllers plus a v2 hierarchy (/sys/fs/cgroup/unified) */
+	char **controllers;   /* controllers present (v1: mounted; v2: in our cgroup.controllers) */
+	char **delegated;     /* v2 controllers we may use in a cgroup we can write; empty on v1 */
+	char *own_path;	      /* our cgroup path in the v2 hierarchy ("/user.slice/..."), or NULL */
 	bool systemd_session; /* a systemd user instance answers on $XDG_RUNTIME_DIR/bus */
 };
 
@@ -24,5 +24,5 @@ void pm_cgroup_info_free(struct pm_cgroup_info *info);
 
 /* Fail with -EOPNOTSUPP and a message naming flag and the missing controller unless the
  * controller is delegated to us (e.g. flag "--memory", controller "memory"). */
-int pm_cgroup_require(const struct pm_cgroup_info *info, const char *flag,
-		      const char *controller, pm_error **err);
+int pm_cgroup_require(const struct pm_cgroup_info *info, const char *flag, const char *controller,
+		      pm_error **err);

@@ -18,26 +18,26 @@ records() { find "$XDG_DATA_HOME/pm/storage/db/containers" -mindepth 1 -maxdepth
 rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 @test "run IMAGE: the layers are merged, whiteouts hide deleted files" {
-	run_pm 0 run --rm $IMG sh -c 'cat /hello; test -e /etc/motd && echo motd-present || echo motd-gone'
+	run_pm 0 run --rm "$IMG" sh -c 'cat /hello; test -e /etc/motd && echo motd-present || echo motd-gone'
 	assert_contains "$output" "hello from layer 2"
 	assert_contains "$output" "motd-gone"
 }
 
 @test "run IMAGE: the image's Env, Cmd and WorkingDir apply; -e and -w override" {
-	run_pm 0 run --rm $IMG sh -c 'echo "$PATH"; pwd'
+	run_pm 0 run --rm "$IMG" sh -c 'echo "$PATH"; pwd'
 	is "${lines[0]}" "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "image PATH"
 	is "${lines[1]}" "/" "image WorkingDir"
-	run_pm 0 run --rm -e PATH=/bin -w /tmp $IMG sh -c 'echo "$PATH"; pwd'
+	run_pm 0 run --rm -e PATH=/bin -w /tmp "$IMG" sh -c 'echo "$PATH"; pwd'
 	is "${lines[0]}" "/bin"
 	is "${lines[1]}" "/tmp"
 	# no command: the image's Cmd (sh) reads stdin
-	run_pm 0 run --rm -i $IMG <<<'echo from-image-cmd'
+	run_pm 0 run --rm -i "$IMG" <<<'echo from-image-cmd'
 	is "$output" "from-image-cmd"
 }
 
 @test "run IMAGE: the exit code propagates; stdout and stderr stay apart" {
-	run_pm 7 run --rm $IMG sh -c 'exit 7'
-	run_pm_split 0 run --rm $IMG sh -c 'echo out; echo err >&2'
+	run_pm 7 run --rm "$IMG" sh -c 'exit 7'
+	run_pm_split 0 run --rm "$IMG" sh -c 'echo out; echo err >&2'
 	is "$output" "out" "stdout"
 	# shellcheck disable=SC2154 # set by run_pm_split
 	is "$stderr" "err" "stderr"
@@ -45,14 +45,14 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 
 @test "run --rm leaves no container and no root filesystem" {
 	skip_if_podman "looks at pm's store"
-	run_pm 0 run --rm $IMG true
+	run_pm 0 run --rm "$IMG" true
 	is "$(records)" "0" "container records"
 	is "$(rootfses)" "0" "root filesystems"
 }
 
 @test "run without --rm keeps an exited container with its exit code, unmounted" {
 	skip_if_podman "looks at pm's store"
-	run_pm 3 run --name keep $IMG sh -c 'exit 3'
+	run_pm 3 run --name keep "$IMG" sh -c 'exit 3'
 	is "$(records)" "1" "container records"
 	local state
 	state=$(cat "$XDG_DATA_HOME"/pm/storage/db/containers/*/state.json)
@@ -61,7 +61,7 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 	is "$(jq -r '.Mountpoint // "none"' <<<"$state")" "none"
 	grep -q "$XDG_DATA_HOME" /proc/self/mountinfo && die "a mount is left under $XDG_DATA_HOME"
 	# the name stays taken while the container exists
-	run_pm 125 run --name keep $IMG true
+	run_pm 125 run --name keep "$IMG" true
 	assert_contains "$output" '"keep" is already in use'
 	is "$(records)" "1" "still one record"
 	rm_all_containers
@@ -69,7 +69,7 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 
 # podman keeps a "created" container after a failed start; pm leaves nothing (issue 4).
 @test "run: a command that is not found is 127 and leaves nothing" {
-	run_pm 127 run --name gone $IMG /no/such/cmd
+	run_pm 127 run --name gone "$IMG" /no/such/cmd
 	assert_contains "$output" "/no/such/cmd"
 	if is_podman; then
 		run_pm 0 rm -a -f
@@ -78,11 +78,11 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 		is "$(rootfses)" "0" "root filesystems"
 	fi
 	# the name is free again
-	run_pm 0 run --rm --name gone $IMG true
+	run_pm 0 run --rm --name gone "$IMG" true
 }
 
 @test "run: a command that cannot be invoked is 126 and leaves nothing" {
-	run_pm 126 run --name dir $IMG /etc
+	run_pm 126 run --name dir "$IMG" /etc
 	if is_podman; then
 		run_pm 0 rm -a -f
 	else
@@ -101,7 +101,7 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 }
 
 @test "run: an invalid --name is 125 naming it" {
-	run_pm 125 run --rm --name 'bad/name' $IMG true
+	run_pm 125 run --rm --name 'bad/name' "$IMG" true
 	assert_contains "$output" "names must match"
 	# podman does not say which name; pm does
 	is_podman || assert_contains "$output" "bad/name"
@@ -110,7 +110,7 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 @test "run: a short name and an id prefix find the image" {
 	run_pm 0 run --rm busybox2 true
 	local id
-	id=$(jq -r '.[0].Id' <<<"$($PM image inspect $IMG 2>/dev/null || true)")
+	id=$(jq -r '.[0].Id' <<<"$($PM image inspect "$IMG" 2>/dev/null || true)")
 	if [ -n "$id" ] && [ "$id" != null ]; then
 		run_pm 0 run --rm "${id:0:12}" true
 	fi
@@ -119,7 +119,7 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 @test "run: files written by root in a volume belong to the user on the host" {
 	local vol=$BATS_TEST_TMPDIR/vol
 	mkdir "$vol"
-	run_pm 0 run --rm -v "$vol:/data" $IMG sh -c 'echo x > /data/f; chown 0:0 /data/f'
+	run_pm 0 run --rm -v "$vol:/data" "$IMG" sh -c 'echo x > /data/f; chown 0:0 /data/f'
 	is "$(stat -c %u "$vol/f")" "$(id -u)" "owner on the host"
 }
 

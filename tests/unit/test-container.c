@@ -86,7 +86,8 @@ static void test_bad_name(void **state)
 	struct fixture *f = *state;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
-	assert_int_equal(pm_container_create(&f->paths, "-bad", "img", "id", "{}", &c, &err), -EINVAL);
+	assert_int_equal(pm_container_create(&f->paths, "-bad", "img", "id", "{}", &c, &err),
+			 -EINVAL);
 	assert_non_null(strstr(err->msg, "'-bad'"));
 	assert_false(pm_container_name_valid("a/b"));
 	assert_false(pm_container_name_valid(""));
@@ -99,17 +100,19 @@ static void test_not_found_and_ambiguous(void **state)
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
 	assert_int_equal(pm_container_lookup(&f->paths, "nosuch", &c, &err), -ENOENT);
-	assert_string_equal(err->msg, "no container with name or ID \"nosuch\" found: no such container");
+	assert_string_equal(err->msg,
+			    "no container with name or ID \"nosuch\" found: no such container");
 	/* Create until two ids share a first hex digit, then look up by that digit. */
-	char first[16] = { 0 };
+	char first[16] = {0};
 	for (int i = 0; i < 40; i++) {
 		_cleanup_container_ struct pm_container *x = NULL;
-		assert_int_equal(pm_container_create(&f->paths, NULL, "img", "id", "{}", &x, NULL), 0);
+		assert_int_equal(pm_container_create(&f->paths, NULL, "img", "id", "{}", &x, NULL),
+				 0);
 		int d = x->id[0] >= 'a' ? x->id[0] - 'a' + 10 : x->id[0] - '0';
 		if (first[d]++) {
 			pm_error *e2 = NULL;
 			struct pm_container *y = NULL;
-			char p[2] = { x->id[0], 0 };
+			char p[2] = {x->id[0], 0};
 			assert_int_equal(pm_container_lookup(&f->paths, p, &y, &e2), -EINVAL);
 			assert_non_null(strstr(e2->msg, "ambiguous"));
 			pm_error_free(e2);
@@ -170,7 +173,10 @@ static void test_name_race(void **state)
 		pids[i] = fork();
 		if (pids[i] == 0) {
 			struct pm_container *c = NULL;
-			_exit(pm_container_create(&f->paths, "race", "img", "id", "{}", &c, NULL) == 0 ? 0 : 1);
+			_exit(pm_container_create(&f->paths, "race", "img", "id", "{}", &c, NULL) ==
+					      0
+				      ? 0
+				      : 1);
 		}
 	}
 	int wins = 0;
