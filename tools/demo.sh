@@ -30,14 +30,20 @@ set -eu
 pm=$1 images=$2
 export XDG_RUNTIME_DIR=$(mktemp -d /tmp/pm-demo-run.XXXXXX)
 export XDG_DATA_HOME=$XDG_RUNTIME_DIR/data XDG_CONFIG_HOME=$XDG_RUNTIME_DIR/config
-cleanup() { "$pm" system migrate >/dev/null 2>&1 || true; rm -rf "$XDG_RUNTIME_DIR"; }
+cleanup() {
+	# image files belong to subordinate ids: remove them from inside the namespace
+	"$pm" unshare rm -rf "$XDG_DATA_HOME" >/dev/null 2>&1 || true
+	"$pm" system migrate >/dev/null 2>&1 || true
+	rm -rf "$XDG_RUNTIME_DIR"
+}
 trap cleanup EXIT
 set -x
 "$pm" version
-# TODO(lead): replace the next line by the container demo once pm load / pm run land:
-#   "$pm" load -i "$images/busybox-docker.tar"
-#   "$pm" run --rm localhost/busybox:latest sh -c "echo hello from busybox; id"
-"$pm" unshare id
+"$pm" load -i "$images/busybox-docker.tar"
+"$pm" images
+"$pm" run --rm localhost/busybox:latest sh -c "echo hello from a rootless busybox container; id; hostname"
+"$pm" run --name demo busybox sh -c "echo kept; exit 3" || echo "exit code: $?"
+"$pm" rm demo 2>/dev/null || true
 '
 
 if [ "$(id -u)" -eq 0 ]; then
