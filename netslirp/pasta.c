@@ -1,0 +1,190 @@
+/* pasta.c: pasta (passt package) for a container's network namespace, with podman 4.4's
+ * arguments (--config-net, -t/-u per published port, "none" for the unused directions,
+ * --no-map-gw unless the user gave --map-gw). pasta runs in the foreground as our child
+ * (SIGTERM when we die, like slirp4netns' exit fd) and reports readiness by writing its
+ * pid to a pipe (-P /proc/self/fd/4); the namespace is handed over as an fd
+ * (--netns /proc/self/fd/3) because pasta, having dropped its capabilities, may not open
+ * another process' /proc/PID/ns/net itself. Called by net.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "netslirp/pasta.h"
+#include "netslirp/probe.h"
+
+#define READY_TIMEOUT_MS 10000
+
+char **pm_net_pasta_argv(const char *exe, const struct pm_net_config *cfg,
+			 const struct pm_net_port *ports, size_t nports, pid_t netns_pid,
+			 const char *pid_path)
+{
+	char **argv = NULL;
+	bool tcp = false, udp = false, tcp_ns = false, udp_ns = false, map_gw = false;
+	pm_strv_push(&argv, exe);
+	pm_strv_push(&argv, "--config-net");
+	for (size_t i = 0; i < nports; i++) {
+		const struct pm_net_port *p = &ports[i];
+		pm_strv_push(&argv, p->proto == PM_NET_UDP ? "-u" : "-t");
+		char addr[64] = "";
+		if (p->host_ip[0])
+			snprintf(addr, sizeof(addr), "%s/", p->host_ip);
+		pm_strv_consume(&argv, pm_xasprintf("%s%u-%u:%u-%u", addr, p->host_port,
+						    p->host_port + p->range - 1, p->ctr_port,
+						    p->ctr_port + p->range - 1));
+	}
+	for (char **a = cfg->pasta_args; a && *a; a++) {
+		if (strcmp(*a, "--map-gw") == 0) { /* podman's pseudo option */
+			map_gw = true;
+			continue;
+		}
+		pm_strv_push(&argv, *a);
+	}
+	for (char **a = argv + 1; *a; a++) {
+		tcp |= strcmp(*a, "-t") == 0 || strcmp(*a, "--tcp-ports") == 0;
+		udp |= strcmp(*a, "-u") == 0 || strcmp(*a, "--udp-ports") == 0;
+		tcp_ns |= strcmp(*a, "-T") == 0 || strcmp(*a, "--tcp-ns") == 0;
+		udp_ns |= strcmp(*a, "-U") == 0 || strcmp(*a, "--udp-ns") == 0;
+		map_gw |= strcmp(*a, "--no-map-gw") == 0;
+	}
+	const char *none[4][2] = {{"-t", tcp ? NULL : "none"},
+				  {"-u", udp ? NULL : "none"},
+				  {"-T", tcp_ns ? NULL : "none"},
+				  {"-U", udp_ns ? NULL : "none"}};
+	for (int i = 0; i < 4; i++)
+		if (none[i][1]) {
+			pm_strv_push(&argv, none[i][0]);
+			pm_strv_push(&argv, none[i][1]);
+		}
+	if (!map_gw)
+		pm_strv_push(&argv, "--no-map-gw");
+	pm_strv_push(&argv, "-f");
+	pm_strv_push(&argv, "-q");
+	pm_strv_push(&argv, "-P");
+	pm_strv_push(&argv, pid_path);
+	pm_strv_push(&argv, "--netns");
+	if (netns_pid > 0) {
+		char ns[64];
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)netns_pid);
+		pm_strv_push(&argv, ns);
+	} else {
+		pm_strv_push(&argv, "/proc/self/fd/3");
+	}
+	return argv;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for pasta's pid line on the pipe; EOF means it exited. */
+static int wait_ready(int fd)
+{
+	int64_t deadline = now_ms() + READY_TIMEOUT_MS;
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int64_t left = deadline - now_ms();
+		int r = poll(&p, 1, left > 0 ? (int)left : 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ETIMEDOUT;
+		char buf[32];
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n > 0 ? 0 : -EPIPE;
+	}
+}
+
+int pm_net_pasta_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net *net,
+		       pm_error **err)
+{
+	_cleanup_free_ char *exe = pm_find_executable("pasta");
+	if (!exe)
+		return pm_error_set(err, ENOENT,
+				    "'pasta' not found in $PATH: install the passt package, or "
+				    "use --network slirp4netns");
+	char ns[64];
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)netns_pid);
+	_cleanup_close_ int ns_fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (ns_fd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", ns);
+
+	_cleanup_free_ char *log_path = NULL;
+	_cleanup_close_ int log_fd = -1;
+	if (cfg->run_dir) {
+		log_path = pm_path_join(cfg->run_dir, "pasta.log");
+		log_fd =
+			open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (log_fd < 0)
+			return pm_error_set_errno(err, errno, "creating '%s'", log_path);
+	}
+	int pp[2];
+	if (pipe2(pp, O_CLOEXEC) < 0)
+		return pm_error_set_errno(err, errno, "pipe");
+	_cleanup_close_ int ready_rd = pp[0], ready_wr = pp[1];
+
+	_cleanup_strv_ char **argv =
+		pm_net_pasta_argv(exe, cfg, net->ports, net->nports, 0, "/proc/self/fd/4");
+	pid_t pid;
+	int pidfd;
+	const int pass[2] = {ns_fd, ready_wr};
+	int r = pm_net_spawn(argv, pass, 2, log_fd, true, &pid, &pidfd, err);
+	if (r < 0)
+		return r;
+	pm_log_debug("pasta started (pid %d) for %s", (int)pid, ns);
+	closep(&ready_wr);
+	ready_wr = -1;
+
+	r = wait_ready(ready_rd);
+	if (r < 0) {
+		int status = 0;
+		if (r == -EPIPE)
+			pm_net_wait_exit(pid, pidfd, true, 2000, &status);
+		pm_net_kill_wait(pid, &pidfd, true, false, 2000);
+		_cleanup_free_ char *tail = pm_net_log_tail(log_path);
+		if (log_path)
+			unlink(log_path);
+		/* pasta only says "Failed to bind any port": find the busy one ourselves */
+		for (size_t i = 0; i < net->nports; i++)
+			for (uint16_t k = 0; k < net->ports[i].range; k++) {
+				const struct pm_net_port *p = &net->ports[i];
+				int e = pm_net_probe_port(p->host_ip, (uint16_t)(p->host_port + k),
+							  p->proto, false);
+				if (e > 0)
+					return pm_error_set(
+						err, e, "cannot publish port %u/%s on '%s:%u': %s",
+						p->ctr_port + k,
+						p->proto == PM_NET_UDP ? "udp" : "tcp",
+						p->host_ip[0] ? p->host_ip : "0.0.0.0",
+						p->host_port + k, strerror(e));
+			}
+		int code = r == -ETIMEDOUT ? ETIMEDOUT : EIO;
+		if (r == -ETIMEDOUT)
+			return pm_error_set(
+				err, code, "pasta did not configure the network in %d s%s%s",
+				READY_TIMEOUT_MS / 1000, tail ? ": " : "", tail ? tail : "");
+		return pm_error_set(err, code, "pasta failed (exit status %d)%s%s",
+				    WIFEXITED(status) ? WEXITSTATUS(status)
+						      : 128 + WTERMSIG(status),
+				    tail ? ": " : "", tail ? tail : "");
+	}
+	net->pid = pid;
+	net->pidfd = pidfd;
+	net->is_child = true;
+	return 0;
+}

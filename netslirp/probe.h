@@ -1,0 +1,17 @@
+/* probe.h: host port checks with throwaway sockets: is a port free, pick free ones.
+ * Internal to netslirp/ (used by net.c, slirp.c). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+#include "netslirp/net.h"
+
+/* Try to bind host_ip:port (host_ip "" = 0.0.0.0, and also [::] when also_v6) for proto.
+ * Returns 0 when it could be bound, else the positive errno (EADDRINUSE, EACCES...). */
+int pm_net_probe_port(const char *host_ip, uint16_t port, int proto, bool also_v6);
+
+/* Give every mapping with host_port 0 a free host port (a free consecutive block for
+ * ranges), as podman does when the host port is omitted. */
+int pm_net_pick_ports(struct pm_net_port *ports, size_t n, pm_error **err);

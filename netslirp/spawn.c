@@ -1,0 +1,161 @@
+/* spawn.c: start, wait for and end the network helper process (slirp4netns, pasta):
+ * fd plumbing before exec, pidfd waits with deadlines (no sleep polling), kill escalation.
+ * Must not know about a particular helper's arguments. Called by slirp.c, pasta.c, net.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "netslirp/spawn.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static int sys_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int sys_pidfd_send_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+struct pm_net *pm_net_new(int mode)
+{
+	struct pm_net *n = pm_xcalloc(1, sizeof(*n));
+	n->mode = mode;
+	n->pidfd = -1;
+	n->exit_fd = -1;
+	return n;
+}
+
+/* In the child after fork: never returns. */
+static void child_exec(char *const argv[], const int *pass, size_t npass, int log_fd, int devnull,
+		       bool pdeathsig, pid_t parent)
+{
+	if (pdeathsig && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
+		_exit(127);
+	/* move the fds out of the way of 0..3+npass, then into place */
+	int tmp[16];
+	if (npass > ARRAY_SIZE(tmp))
+		_exit(127);
+	for (size_t i = 0; i < npass; i++)
+		if ((tmp[i] = fcntl(pass[i], F_DUPFD_CLOEXEC, 64)) < 0)
+			_exit(127);
+	int out = fcntl(log_fd >= 0 ? log_fd : devnull, F_DUPFD_CLOEXEC, 64);
+	int in = fcntl(devnull, F_DUPFD_CLOEXEC, 64);
+	if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(127);
+	for (size_t i = 0; i < npass; i++)
+		if (dup2(tmp[i], (int)(3 + i)) < 0)
+			_exit(127);
+	/* everything else goes at exec */
+	if (syscall(SYS_close_range, 3 + npass, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int fd = (int)(3 + npass); fd < 1024; fd++)
+			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	setsid();
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, bool pdeathsig,
+		 pid_t *ret_pid, int *ret_pidfd, pm_error **err)
+{
+	pid_t parent = getpid();
+	_cleanup_close_ int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
+		return pm_error_set_errno(err, errno, "opening /dev/null");
+	pid_t pid = fork();
+	if (pid < 0)
+		return pm_error_set_errno(err, errno, "starting '%s'", argv[0]);
+	if (pid == 0)
+		child_exec(argv, pass, npass, log_fd, devnull, pdeathsig, parent);
+	int pidfd = sys_pidfd_open(pid);
+	if (pidfd < 0) {
+		int e = errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return pm_error_set_errno(err, e, "pidfd_open for '%s'", argv[0]);
+	}
+	*ret_pid = pid;
+	*ret_pidfd = pidfd;
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *ret_status)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	for (;;) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		int64_t left = deadline - now_ms();
+		int r = poll(&p, 1, left > 0 ? (int)left : 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -ETIMEDOUT;
+		break;
+	}
+	if (is_child) {
+		int st;
+		while (waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				return -errno;
+		if (ret_status)
+			*ret_status = st;
+	}
+	return 0;
+}
+
+int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int timeout_ms)
+{
+	if (pid <= 0 || *pidfd < 0)
+		return 0;
+	int r = -ETIMEDOUT;
+	if (skip_term || sys_pidfd_send_signal(*pidfd, SIGTERM) == 0 || errno == ESRCH)
+		r = pm_net_wait_exit(pid, *pidfd, is_child, timeout_ms, NULL);
+	if (r == -ETIMEDOUT) {
+		sys_pidfd_send_signal(*pidfd, SIGKILL);
+		r = pm_net_wait_exit(pid, *pidfd, is_child, 5000, NULL);
+	}
+	close(*pidfd);
+	*pidfd = -1;
+	return r;
+}
+
+char *pm_net_log_tail(const char *path)
+{
+	_cleanup_free_ char *data = NULL;
+	if (!path || pm_read_file(path, 1 << 20, &data, NULL, NULL) < 0)
+		return NULL;
+	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
+	size_t n = pm_strv_length(lines);
+	for (size_t i = n; i > 0; i--) {
+		const char *l = lines[i - 1];
+		if (strspn(l, " \t\r") != strlen(l))
+			return pm_xstrdup(l);
+	}
+	return NULL;
+}

@@ -1,0 +1,42 @@
+/* spawn.h: the network helper process: how it is started, ended and waited for, and the
+ * handle (struct pm_net) shared by slirp.c, pasta.c and net.c. Internal to netslirp/. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+#include "netslirp/net.h"
+
+struct pm_net {
+	int mode;	 /* enum pm_net_mode */
+	pid_t pid;	 /* helper pid, 0 = none */
+	bool is_child;	 /* our child (waitpid) or a daemon (pidfd only) */
+	int pidfd;	 /* pidfd of pid, -1 = none */
+	int exit_fd;	 /* write end of slirp4netns' exit pipe, -1 = none */
+	char *sock_path; /* API socket to remove */
+	char *pid_path;	 /* pid file to remove */
+	struct pm_net_port *ports;
+	size_t nports;
+};
+
+/* Run argv[0] (an absolute path) as a new session leader with stdin on /dev/null, stdout
+ * and stderr on log_fd (or /dev/null when < 0), and pass[i] as fd 3+i (every other fd
+ * closed). pdeathsig: it gets SIGTERM when we exit (for helpers without an exit fd).
+ * Returns the pid; *ret_pidfd gets a pidfd for it (O_CLOEXEC). */
+int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, bool pdeathsig,
+		 pid_t *ret_pid, int *ret_pidfd, pm_error **err);
+
+/* Wait up to timeout_ms for the process behind pidfd to exit (child: also reap it and
+ * store its wait status in *ret_status when not NULL). 0 when it exited, -ETIMEDOUT. */
+int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *ret_status);
+
+/* SIGTERM (unless skip_term), wait up to timeout_ms, then SIGKILL and wait. Closes pidfd. */
+int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int timeout_ms);
+
+/* The last non-empty line of a log file (for error messages); NULL when none. */
+char *pm_net_log_tail(const char *path);
+
+/* Allocate a handle with no helper. */
+struct pm_net *pm_net_new(int mode);

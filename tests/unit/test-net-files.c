@@ -1,0 +1,215 @@
+/* test-net-files.c: /etc/resolv.conf and /etc/hosts content. Every expected text below is
+ * what podman 4.3.1 (--runtime runc, rootless) wrote for the same host files and flags on
+ * the build machine (host /etc/resolv.conf and /etc/hosts bind-mounted for the check). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/strutil.h"
+#include "netslirp/net.h"
+
+static const char host_resolv[] = "search example.org corp.example\n"
+				  "nameserver 127.0.0.53\n"
+				  "nameserver 10.255.255.53\n"
+				  "nameserver 2001:db8::1\n"
+				  "options ndots:2 timeout:1\n";
+static const char host_resolv_lo[] = "nameserver 127.0.0.1\nnameserver ::1\n";
+static const char host_hosts[] = "# comment\n"
+				 "127.0.0.1 localhost\n"
+				 "::1 localhost ip6-localhost\n"
+				 "10.1.1.1 other\n";
+
+static char *resolv(const char *mode, const char *host, char **dns, char **search, char **opts)
+{
+	struct pm_net_config c;
+	pm_net_config_init(&c);
+	assert_int_equal(pm_net_parse_mode(&c, mode, NULL), 0);
+	c.dns_servers = pm_strv_copy(dns);
+	c.dns_search = pm_strv_copy(search);
+	c.dns_options = pm_strv_copy(opts);
+	char *out = NULL;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_net_resolv_conf(&c, host, &out, &err) < 0)
+		fail_msg("%s", err->msg);
+	pm_net_config_clear(&c);
+	return out;
+}
+
+static void test_resolv_slirp(void **state)
+{
+	_cleanup_free_ char *a = resolv(NULL, host_resolv, NULL, NULL, NULL);
+	assert_string_equal(a, "search example.org corp.example\n"
+			       "nameserver 10.0.2.3\n"
+			       "nameserver 10.255.255.53\n"
+			       "nameserver 2001:db8::1\n"
+			       "options ndots:2 timeout:1\n");
+	/* only loopback servers on the host: Google's, after slirp's */
+	_cleanup_free_ char *b = resolv(NULL, host_resolv_lo, NULL, NULL, NULL);
+	assert_string_equal(b, "nameserver 10.0.2.3\n"
+			       "nameserver 8.8.8.8\n"
+			       "nameserver 8.8.4.4\n"
+			       "nameserver 2001:4860:4860::8888\n"
+			       "nameserver 2001:4860:4860::8844\n");
+	/* this machine's own file */
+	_cleanup_free_ char *c = resolv(NULL, "nameserver 10.255.255.53\n", NULL, NULL, NULL);
+	assert_string_equal(c, "nameserver 10.0.2.3\nnameserver 10.255.255.53\n");
+	/* IPv6 off: IPv6 servers dropped */
+	_cleanup_free_ char *d = resolv("slirp4netns:enable_ipv6=false,cidr=10.9.0.0/16",
+					host_resolv_lo, NULL, NULL, NULL);
+	assert_string_equal(d, "nameserver 10.9.0.3\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+}
+
+static void test_resolv_flags(void **state)
+{
+	char *dns[] = {"9.9.9.9", NULL}, *search[] = {"ex.com", NULL}, *opts[] = {"ndots:3", NULL};
+	_cleanup_free_ char *a = resolv(NULL, host_resolv, dns, search, opts);
+	assert_string_equal(a, "search ex.com\nnameserver 9.9.9.9\noptions ndots:3\n");
+	/* --dns-search . removes the search line */
+	char *dot[] = {".", NULL};
+	_cleanup_free_ char *b = resolv(NULL, host_resolv, NULL, dot, NULL);
+	assert_string_equal(b, "nameserver 10.0.2.3\n"
+			       "nameserver 10.255.255.53\n"
+			       "nameserver 2001:db8::1\n"
+			       "options ndots:2 timeout:1\n");
+}
+
+static void test_resolv_modes(void **state)
+{
+	/* host: the host's servers as they are (loopback included) */
+	_cleanup_free_ char *a = resolv("host", host_resolv, NULL, NULL, NULL);
+	assert_string_equal(a, "search example.org corp.example\n"
+			       "nameserver 127.0.0.53\n"
+			       "nameserver 10.255.255.53\n"
+			       "nameserver 2001:db8::1\n"
+			       "options ndots:2 timeout:1\n");
+	_cleanup_free_ char *b = resolv("none", host_resolv, NULL, NULL, NULL);
+	assert_string_equal(b, "");
+	/* pasta: host servers filtered, no slirp DNS */
+	_cleanup_free_ char *c = resolv("pasta", host_resolv, NULL, NULL, NULL);
+	assert_string_equal(c, "search example.org corp.example\n"
+			       "nameserver 10.255.255.53\n"
+			       "nameserver 2001:db8::1\n"
+			       "options ndots:2 timeout:1\n");
+	/* no host file at all */
+	_cleanup_free_ char *d = resolv(NULL, NULL, NULL, NULL, NULL);
+	assert_string_equal(d,
+			    "nameserver 10.0.2.3\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n"
+			    "nameserver 2001:4860:4860::8888\nnameserver 2001:4860:4860::8844\n");
+
+	struct pm_net_config cfg;
+	pm_net_config_init(&cfg);
+	assert_int_equal(pm_net_parse_mode(&cfg, "container:x", NULL), 0);
+	char *out = NULL;
+	assert_int_equal(pm_net_resolv_conf(&cfg, host_resolv, &out, NULL), -EINVAL);
+	assert_null(out);
+	pm_net_config_clear(&cfg);
+}
+
+static char *hosts(const char *mode, char **add, const char *hostname, const char *name,
+		   const char *base, const char *host_ip)
+{
+	struct pm_net_config c;
+	pm_net_config_init(&c);
+	assert_int_equal(pm_net_parse_mode(&c, mode, NULL), 0);
+	c.add_hosts = pm_strv_copy(add);
+	char *out = NULL;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_net_hosts_file(&c, hostname, name, base, host_ip, &out, &err) < 0)
+		fail_msg("%s", err->msg);
+	pm_net_config_clear(&c);
+	return out;
+}
+
+static void test_hosts_slirp(void **state)
+{
+	_cleanup_free_ char *a = hosts(NULL, NULL, "81a8a32d78a6", "c1", host_hosts, "192.0.2.2");
+	assert_string_equal(a, "127.0.0.1\tlocalhost\n"
+			       "::1\tlocalhost ip6-localhost\n"
+			       "10.1.1.1\tother\n"
+			       "192.0.2.2\thost.containers.internal\n"
+			       "10.0.2.100\t81a8a32d78a6 c1\n");
+	/* --add-host first; --hostname */
+	char *add[] = {"foo:1.2.3.4", NULL};
+	_cleanup_free_ char *b =
+		hosts(NULL, add, "hh", "busy_edison",
+		      "127.0.0.1 localhost\n127.0.0.1 runsc\n127.0.0.1 vm\n", "192.0.2.2");
+	assert_string_equal(b, "1.2.3.4\tfoo\n"
+			       "127.0.0.1\tlocalhost\n"
+			       "127.0.0.1\trunsc\n"
+			       "127.0.0.1\tvm\n"
+			       "192.0.2.2\thost.containers.internal\n"
+			       "10.0.2.100\thh busy_edison\n");
+	/* empty base file: podman's two localhost lines */
+	_cleanup_free_ char *c = hosts(NULL, NULL, "e31f79b46ba5", "c1", "", "192.0.2.2");
+	assert_string_equal(c, "127.0.0.1\tlocalhost\n"
+			       "::1\tlocalhost\n"
+			       "192.0.2.2\thost.containers.internal\n"
+			       "10.0.2.100\te31f79b46ba5 c1\n");
+}
+
+static void test_hosts_existing_names(void **state)
+{
+	/* names already present are not repeated; host.containers.internal from --add-host;
+	 * comments, inline comments and name-less lines dropped */
+	char *add[] = {"host.containers.internal:1.1.1.1", "a:2001:db8::5", NULL};
+	_cleanup_free_ char *a = hosts(NULL, add, "7230ccc6c417", "c1",
+				       "127.0.0.1 localhost # inline\n10.9.9.9 c1 c1alias\n  \n"
+				       "10.8.8.8\n",
+				       "192.0.2.2");
+	assert_string_equal(a, "1.1.1.1\thost.containers.internal\n"
+			       "2001:db8::5\ta\n"
+			       "127.0.0.1\tlocalhost\n"
+			       "10.9.9.9\tc1 c1alias\n"
+			       "10.0.2.100\t7230ccc6c417\n");
+	/* every name known: no container line */
+	_cleanup_free_ char *b = hosts(NULL, NULL, "c1", "c1alias", "10.9.9.9 c1 c1alias\n", NULL);
+	assert_string_equal(b, "10.9.9.9\tc1 c1alias\n");
+}
+
+static void test_hosts_modes(void **state)
+{
+	_cleanup_free_ char *a = hosts("none", NULL, "0fa92a64d997", "bold_elgamal",
+				       "127.0.0.1 localhost\n", "192.0.2.2");
+	assert_string_equal(a, "127.0.0.1\tlocalhost\n"
+			       "192.0.2.2\thost.containers.internal\n"
+			       "127.0.0.1\t0fa92a64d997 bold_elgamal\n");
+	_cleanup_free_ char *b = hosts("host", NULL, "vm", "c1", host_hosts, "192.0.2.2");
+	assert_string_equal(b, "127.0.0.1\tlocalhost\n"
+			       "::1\tlocalhost ip6-localhost\n"
+			       "10.1.1.1\tother\n"
+			       "192.0.2.2\thost.containers.internal\n");
+	_cleanup_free_ char *c = hosts("pasta", NULL, "abc", "c1", "", "192.0.2.2");
+	assert_string_equal(c, "127.0.0.1\tlocalhost\n"
+			       "::1\tlocalhost\n"
+			       "192.0.2.2\thost.containers.internal\n"
+			       "192.0.2.2\tabc c1\n");
+	_cleanup_free_ char *d = hosts("slirp4netns:cidr=10.7.0.0/16", NULL, "abc", NULL, NULL, "");
+	assert_string_equal(d, "127.0.0.1\tlocalhost\n::1\tlocalhost\n10.7.0.100\tabc\n");
+}
+
+static void test_host_facts(void **state)
+{
+	char ip[64];
+	pm_net_host_ip(ip, sizeof(ip));
+	assert_true(strcmp(ip, "127.0.0.1") != 0);
+	_cleanup_free_ char *r = NULL;
+	assert_int_equal(pm_net_read_host_resolv(&r, NULL), 0);
+	assert_non_null(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolv_slirp),	     cmocka_unit_test(test_resolv_flags),
+		cmocka_unit_test(test_resolv_modes),	     cmocka_unit_test(test_hosts_slirp),
+		cmocka_unit_test(test_hosts_existing_names), cmocka_unit_test(test_hosts_modes),
+		cmocka_unit_test(test_host_facts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
