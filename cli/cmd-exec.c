@@ -1,0 +1,199 @@
+/* cmd-exec.c: `pm exec [options] CONTAINER COMMAND [ARG...]`: flag parsing (podman's
+ * spellings) into a struct pm_exec_config and the exit status. The work is in
+ * engine/exec.c (settings) and runtime/exec.c (namespaces, privileges, exec). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "engine/container.h"
+#include "engine/exec.h"
+#include "lib/strutil.h"
+
+static const char exec_usage[] =
+	"Run a process in a running container\n"
+	"\n"
+	"Description:\n"
+	"  Execute the specified command inside a running container.\n"
+	"\n"
+	"\n"
+	"Usage:\n"
+	"  pm exec [options] CONTAINER [COMMAND [ARG...]]\n"
+	"\n"
+	"Examples:\n"
+	"  pm exec -it ctrID ls\n"
+	"  pm exec -it -w /tmp myCtr pwd\n"
+	"  pm exec --user root ctrID ls\n"
+	"\n"
+	"Options:\n"
+	"  -d, --detach               Run the exec session in detached mode (backgrounded)\n"
+	"  -e, --env stringArray      Set environment variables\n"
+	"      --env-file strings     Read in a file of environment variables\n"
+	"  -i, --interactive          Keep STDIN open even if not attached\n"
+	"  -l, --latest               Act on the latest container pm is aware of\n"
+	"      --privileged           Give the process extended Linux capabilities inside the "
+	"container.  The default is false\n"
+	"  -t, --tty                  Allocate a pseudo-TTY. The default is false\n"
+	"  -u, --user string          Sets the username or UID used and optionally the groupname "
+	"or GID for the specified command\n"
+	"  -w, --workdir string       Working directory inside the container\n";
+
+enum {
+	OPT_ENV_FILE = 1000,
+	OPT_PRIVILEGED,
+	OPT_HELP,
+};
+
+static const struct option exec_options[] = {
+	{"detach", optional_argument, NULL, 'd'},
+	{"env", required_argument, NULL, 'e'},
+	{"env-file", required_argument, NULL, OPT_ENV_FILE},
+	{"interactive", optional_argument, NULL, 'i'},
+	{"latest", optional_argument, NULL, 'l'},
+	{"privileged", optional_argument, NULL, OPT_PRIVILEGED},
+	{"tty", optional_argument, NULL, 't'},
+	{"user", required_argument, NULL, 'u'},
+	{"workdir", required_argument, NULL, 'w'},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+/* A boolean flag: "--x", "--x=true", "--x=false". */
+static int bool_arg(const char *flag, const char *arg, bool *ret)
+{
+	if (!arg || !strcmp(arg, "true") || !strcmp(arg, "1")) {
+		*ret = true;
+		return 0;
+	}
+	if (!strcmp(arg, "false") || !strcmp(arg, "0")) {
+		*ret = false;
+		return 0;
+	}
+	return pm_cli_errorf("invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
+			     "parsing \"%s\": invalid syntax",
+			     arg, flag, arg);
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = pm_xstrdup(v);
+}
+
+/* -l: the most recently created container. */
+static int latest(struct pm_cli *cli, char **ret, pm_error **err)
+{
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	int r = pm_container_list(&cli->paths, &list, &n, err);
+	if (r < 0)
+		return r;
+	if (n == 0)
+		r = pm_error_set(err, ENOENT, "no containers to exec into: no such container");
+	else
+		*ret = pm_xstrdup(list[0]->id);
+	pm_container_list_free(list, n);
+	return r;
+}
+
+int cmd_exec(struct pm_cli *cli, int argc, char **argv)
+{
+	struct pm_exec_config x = {0};
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_free_ char *ref = NULL;
+	struct pm_opt_state st = {0};
+	bool use_latest = false;
+	int status = PM_EXIT_ERROR;
+	int opt;
+
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "+de:iltu:w:", exec_options,
+				    exec_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			status = st.status;
+			goto out;
+		case OPT_HELP:
+			pm_cli_usage(cli, exec_usage);
+			status = 0;
+			goto out;
+		case 'd':
+			if (bool_arg("detach", optarg, &x.detach) != 0)
+				goto out;
+			break;
+		case 'e':
+			pm_strv_push(&x.env, optarg);
+			break;
+		case OPT_ENV_FILE: {
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			for (char **p = parts; p && *p; p++)
+				pm_strv_push(&x.env_files, *p);
+			break;
+		}
+		case 'i':
+			if (bool_arg("interactive", optarg, &x.interactive) != 0)
+				goto out;
+			break;
+		case 'l':
+			if (bool_arg("latest", optarg, &use_latest) != 0)
+				goto out;
+			break;
+		case OPT_PRIVILEGED:
+			if (bool_arg("privileged", optarg, &x.privileged) != 0)
+				goto out;
+			break;
+		case 't':
+			if (bool_arg("tty", optarg, &x.tty) != 0)
+				goto out;
+			break;
+		case 'u':
+			set_str(&x.user, optarg);
+			break;
+		case 'w':
+			set_str(&x.workdir, optarg);
+			break;
+		default:
+			pm_cli_errorf("unhandled flag");
+			goto out;
+		}
+	}
+	if (use_latest) {
+		if (latest(cli, &ref, &err) < 0) {
+			status = pm_cli_error(err);
+			goto out;
+		}
+	} else {
+		if (optind >= argc) {
+			status = pm_cli_errorf("exec requires the name or ID of a container or the "
+					       "--latest flag");
+			goto out;
+		}
+		ref = pm_xstrdup(argv[optind++]);
+	}
+	if (optind >= argc) {
+		status = pm_cli_errorf("must provide a non-empty command to start an exec session: "
+				       "invalid argument");
+		goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&x.args, argv[i]);
+
+	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	int code = 0;
+	if (pm_engine_exec(&engine, ref, &x, &code, &err) < 0) {
+		status = pm_cli_error(err);
+		goto out;
+	}
+	if (x.detach) {
+		/* podman prints the id of its exec session; pm keeps no sessions, but scripts
+		 * read one line. */
+		_cleanup_free_ char *id = pm_random_id();
+		printf("%s\n", id);
+	}
+	status = code;
+out:
+	pm_exec_config_clear(&x);
+	fflush(stdout);
+	return status;
+}

@@ -1,0 +1,145 @@
+/* exec.c: `pm exec`'s engine side: find the container, check that it runs, compute the exec
+ * process's settings from the container's configuration and image (engine/spec.c, the same
+ * conversion as for the container itself) with the exec flags on top, and hand them to the
+ * runtime (runtime/exec.c) with the container init's pid. Never prints; cli/cmd-exec.c
+ * calls it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/config-json.h"
+#include "engine/exec.h"
+#include "engine/spec.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "runtime/caps.h"
+#include "runtime/exec.h"
+#include "storage/container.h"
+#include "storage/store.h"
+
+#define ENV_FILE_MAX (1u << 20)
+
+void pm_exec_config_clear(struct pm_exec_config *x)
+{
+	if (!x)
+		return;
+	pm_strv_free(x->args);
+	pm_strv_free(x->env);
+	pm_strv_free(x->env_files);
+	free(x->workdir);
+	free(x->user);
+	memset(x, 0, sizeof(*x));
+}
+
+int pm_exec_apply(struct pm_runtime_spec *spec, const struct pm_exec_config *x,
+		  char *const *host_env, pm_error **err)
+{
+	int r;
+	if (!x->args || !x->args[0])
+		return pm_error_set(err, EINVAL, "exec requires a command to run");
+	if (x->workdir && x->workdir[0] != '/')
+		return pm_error_set(err, EINVAL, "--workdir '%s': must be an absolute path",
+				    x->workdir);
+	for (char **f = x->env_files; f && *f; f++) {
+		_cleanup_free_ char *data = NULL;
+		if ((r = pm_read_file(*f, ENV_FILE_MAX, &data, NULL, err)) < 0)
+			return pm_error_prefix(err, "--env-file");
+		if ((r = pm_spec_env_file_parse(*f, data, host_env, &spec->env, err)) < 0)
+			return r;
+	}
+	for (char **e = x->env; e && *e; e++)
+		if (pm_spec_env_add(&spec->env, *e, host_env, err) < 0)
+			return pm_error_prefix(err, "--env");
+
+	pm_strv_free(spec->args);
+	spec->args = pm_strv_copy(x->args);
+	if (x->workdir) {
+		free(spec->cwd);
+		spec->cwd = pm_xstrdup(x->workdir);
+	}
+	spec->tty = x->tty && !x->detach;
+	spec->stdin_open = x->interactive && !x->detach;
+	spec->init = false;
+	if (x->privileged) {
+		r = pm_caps_compute(NULL, NULL, true, spec->uid == 0, &spec->caps, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int not_running(pm_error **err)
+{
+	return pm_error_set(err, EINVAL,
+			    "can only create exec sessions on running containers: container "
+			    "state improper");
+}
+
+int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_exec_config *x,
+		   int *ret_status, pm_error **err)
+{
+	_cleanup_container_ struct pm_container *c = NULL;
+	int r = pm_container_lookup(e->paths, ref, &c, err);
+	if (r < 0)
+		return r;
+	pm_engine_refresh(e, c);
+	if (c->state.status != PM_CTR_RUNNING || c->state.pid <= 0)
+		return not_running(err);
+
+	struct pm_container_config cfg = {0};
+	struct pm_runtime_spec spec = {0};
+	struct pm_image img = {0};
+	_cleanup_store_ struct pm_store *store = NULL;
+	if ((r = pm_config_from_json(c->config_json, &cfg, err)) < 0)
+		return r;
+	const char *rootfs = cfg.rootfs ? cfg.rootfs : c->state.mountpoint;
+	if (!rootfs) {
+		r = not_running(err);
+		goto out;
+	}
+	if (!cfg.rootfs) {
+		r = pm_store_open(e->paths, e->storage_driver, &store, err);
+		if (r >= 0)
+			r = pm_storage_image_lookup(store, c->image_id, &img, err);
+		if (r < 0)
+			goto out;
+	}
+	if (x->user) {
+		free(cfg.user);
+		cfg.user = pm_xstrdup(x->user);
+	}
+	struct pm_spec_image simg = {
+		.env = img.env,
+		.cmd = img.cmd,
+		.entrypoint = img.entrypoint,
+		.workdir = img.working_dir,
+		.user = img.user,
+	};
+	r = pm_spec_to_runtime(&cfg, cfg.rootfs ? NULL : &simg, rootfs, NULL, c->id, e->paths->root,
+			       &spec, err);
+	if (r < 0)
+		goto out;
+	/* The filter is built for the container's bounding set, before --privileged. */
+	struct pm_exec_opts opts = {
+		.pid = c->state.pid,
+		.detach = x->detach,
+		.seccomp_caps = spec.caps.bounding,
+	};
+	extern char **environ;
+	if ((r = pm_exec_apply(&spec, x, environ, err)) < 0)
+		goto out;
+	spec.seccomp_cache = pm_path_join(e->paths->runroot, "seccomp");
+
+	r = pm_runtime_exec(&spec, &opts, ret_status, err);
+	if (r == -ESRCH && err) {
+		/* the container stopped meanwhile */
+		*err = pm_error_free(*err);
+		r = not_running(err);
+	}
+out:
+	pm_image_free(&img);
+	pm_runtime_spec_clear(&spec);
+	pm_spec_config_clear(&cfg);
+	return r;
+}
