@@ -39,6 +39,9 @@ PKG_CFLAGS   := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # libsubid (shadow) ships no .pc file on Debian 12.
 SUBID_LIBS   := -lsubid
+# Opened with dlopen() on first use (lib/dlopen.h), so commands that do not need them do not
+# map them: compiled against (PKG_CFLAGS), never linked into pm; unit tests still link them.
+DLOPEN_LIBS  := -larchive -lcrypto -lsubid
 
 ifneq ($(SANITIZE),)
   SAN_FLAGS  := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
@@ -65,7 +68,7 @@ ALL_OBJS     := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
 all: $(PM_BIN)
 
 $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
-	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
 
 $(BUILDDIR)/libcli.a: $(CLI_OBJS)
 $(foreach m,$(LIB_MODULES),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))

@@ -10,10 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <shadow/subid.h>
-
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "rootless/dl-subid.h"
 #include "rootless/subid.h"
 
 uint64_t pm_subid_total(const struct pm_idmap *ranges, size_t n)
@@ -75,14 +74,14 @@ static void subid_quiet(void)
 	done = true;
 	FILE *f = fopen("/dev/null", "we");
 	if (f)
-		subid_init("pm", f); /* keeps f for the life of the process */
+		sym_subid_init("pm", f); /* keeps f for the life of the process */
 }
 
 /* Ranges of one owner string; 0 with *ret_n == 0 when there are none. */
 static int lookup(const char *owner, bool gid, struct pm_idmap **ret, size_t *ret_n)
 {
 	struct subid_range *r = NULL;
-	int n = gid ? subid_get_gid_ranges(owner, &r) : subid_get_uid_ranges(owner, &r);
+	int n = gid ? sym_subid_get_gid_ranges(owner, &r) : sym_subid_get_uid_ranges(owner, &r);
 	if (n < 0) {
 		free(r);
 		return -EIO;
@@ -116,6 +115,9 @@ int pm_subid_ranges(const char *user, uid_t uid, bool gid, struct pm_idmap **ret
 	snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
 	const char *name = user ? user : uidstr;
 
+	int dl = pm_dl_subid(err);
+	if (dl < 0)
+		return dl;
 	subid_quiet();
 	/* podman looks the user up by name, then by the numeric uid. */
 	const char *owners[] = {user, uidstr};

@@ -21,10 +21,10 @@
 #include <linux/seccomp.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/sha256.h"
 #include "lib/strutil.h"
 #include "runtime/seccomp-default.h"
 #include "runtime/seccomp.h"
@@ -789,13 +789,7 @@ static int build(const struct pm_seccomp_profile *p, const char *name, uint64_t 
 
 static void sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char md[32];
-	unsigned n = 0;
-	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != sizeof(md)) {
-		memset(md, 0, sizeof(md));
-	}
-	for (size_t i = 0; i < sizeof(md); i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	pm_sha256_hex(data, len, out); /* lib/sha256.c: no libcrypto on the run path */
 }
 
 /* FNV-1a over the built-in tables, so a rebuilt pm with other tables misses the cache. */

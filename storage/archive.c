@@ -9,14 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "storage/archive.h"
 #include "storage/digest.h"
+#include "storage/dl-archive.h"
 #include "storage/image.h"
 #include "storage/layerstore.h"
 #include "storage/manifest.h"
@@ -74,16 +72,16 @@ static const struct file *source_get(const struct source *src, const char *name)
 
 static struct archive *open_tar(const char *path, pm_error **err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = sym_archive_read_new();
 	if (!a)
 		abort();
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 1 << 20) != ARCHIVE_OK) {
-		pm_error_set(err, EINVAL, "'%s': %s", path, archive_error_string(a));
-		archive_read_free(a);
+	sym_archive_read_support_filter_gzip(a);
+	sym_archive_read_support_filter_zstd(a);
+	sym_archive_read_support_filter_xz(a);
+	sym_archive_read_support_format_tar(a);
+	if (sym_archive_read_open_filename(a, path, 1 << 20) != ARCHIVE_OK) {
+		pm_error_set(err, EINVAL, "'%s': %s", path, sym_archive_error_string(a));
+		sym_archive_read_free(a);
 		return NULL;
 	}
 	return a;
@@ -121,46 +119,46 @@ static int source_scan(struct source *src, pm_error **err)
 	int r = 0;
 	for (;;) {
 		struct archive_entry *e;
-		int ar = archive_read_next_header(a, &e);
+		int ar = sym_archive_read_next_header(a, &e);
 		if (ar == ARCHIVE_EOF)
 			break;
 		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
 			r = pm_error_set(err, EINVAL, "reading archive '%s': %s", src->path,
-					 archive_error_string(a));
+					 sym_archive_error_string(a));
 			break;
 		}
-		if (archive_entry_filetype(e) != AE_IFREG)
+		if (sym_archive_entry_filetype(e) != AE_IFREG)
 			continue;
-		_cleanup_free_ char *name = pm_layer_clean_path(archive_entry_pathname(e));
+		_cleanup_free_ char *name = pm_layer_clean_path(sym_archive_entry_pathname(e));
 		if (!name)
 			continue;
 		struct file f = {.name = TAKE_PTR(name)};
-		int64_t size = archive_entry_size(e);
+		int64_t size = sym_archive_entry_size(e);
 		/* small blobs may be configs or manifests: keep those that look like JSON */
 		if (wanted_small(f.name, size) &&
 		    (size < 4096 || !pm_str_startswith(f.name, "blobs/") || size < (1 << 20))) {
 			f.data = pm_xmalloc((size_t)size + 1);
-			la_ssize_t n = archive_read_data(a, f.data, (size_t)size);
+			la_ssize_t n = sym_archive_read_data(a, f.data, (size_t)size);
 			if (n != size) {
 				free(f.name);
 				free(f.data);
 				r = pm_error_set(err, EINVAL, "reading archive '%s': %s", src->path,
-						 n < 0 ? archive_error_string(a)
+						 n < 0 ? sym_archive_error_string(a)
 						       : "truncated archive");
 				break;
 			}
 			f.data[size] = 0;
 			f.len = (size_t)size;
-		} else if (archive_read_data_skip(a) != ARCHIVE_OK) {
+		} else if (sym_archive_read_data_skip(a) != ARCHIVE_OK) {
 			free(f.name);
 			r = pm_error_set(err, EINVAL, "reading archive '%s': %s", src->path,
-					 archive_error_string(a));
+					 sym_archive_error_string(a));
 			break;
 		}
 		src->files = pm_xrealloc(src->files, (src->n_files + 1) * sizeof(*src->files));
 		src->files[src->n_files++] = f;
 	}
-	archive_read_free(a);
+	sym_archive_read_free(a);
 	return r;
 }
 
@@ -175,7 +173,7 @@ struct want {
 
 static ssize_t read_entry(void *ctx, void *buf, size_t n)
 {
-	la_ssize_t r = archive_read_data(ctx, buf, n);
+	la_ssize_t r = sym_archive_read_data(ctx, buf, n);
 	if (r < 0)
 		return -EIO;
 	return r;
@@ -217,15 +215,16 @@ static int ingest_layers(const struct pm_store *s, const struct source *src, str
 		int r = 0;
 		for (;;) {
 			struct archive_entry *e;
-			int ar = archive_read_next_header(a, &e);
+			int ar = sym_archive_read_next_header(a, &e);
 			if (ar == ARCHIVE_EOF)
 				break;
 			if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
 				r = pm_error_set(err, EINVAL, "reading archive '%s': %s", src->path,
-						 archive_error_string(a));
+						 sym_archive_error_string(a));
 				break;
 			}
-			_cleanup_free_ char *name = pm_layer_clean_path(archive_entry_pathname(e));
+			_cleanup_free_ char *name =
+				pm_layer_clean_path(sym_archive_entry_pathname(e));
 			struct want *hit = NULL;
 			for (size_t i = 0; name && i < nw; i++) {
 				_cleanup_free_ char *wp = pm_layer_clean_path(w[i].path);
@@ -246,7 +245,7 @@ static int ingest_layers(const struct pm_store *s, const struct source *src, str
 					w[i].done = true;
 				}
 		}
-		archive_read_free(a);
+		sym_archive_read_free(a);
 		if (r < 0)
 			return r;
 	}
@@ -481,6 +480,9 @@ static int load_oci(const struct pm_store *s, const struct source *src, char ***
 
 int pm_archive_load(const struct pm_store *s, const char *path, char ***ret_loaded, pm_error **err)
 {
+	int dl = pm_dl_archive(err);
+	if (dl < 0)
+		return dl;
 	_cleanup_free_ char *spool = NULL;
 	_cleanup_free_ char *spool_file = NULL;
 	struct source src = {.path = path};
@@ -566,17 +568,17 @@ static int sink_add(struct sink *k, const char *name, const void *data, size_t l
 		_cleanup_free_ char *p = pm_path_join(k->dir, name);
 		return pm_write_file_atomic(p, data, len, 0644, err);
 	}
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_mtime(e, time(NULL), 0);
+	struct archive_entry *e = sym_archive_entry_new();
+	sym_archive_entry_set_pathname(e, name);
+	sym_archive_entry_set_filetype(e, AE_IFREG);
+	sym_archive_entry_set_perm(e, 0644);
+	sym_archive_entry_set_size(e, (la_int64_t)len);
+	sym_archive_entry_set_mtime(e, time(NULL), 0);
 	int r = 0;
-	if (archive_write_header(k->a, e) != ARCHIVE_OK ||
-	    (len && archive_write_data(k->a, data, len) != (la_ssize_t)len))
-		r = pm_error_set(err, EIO, "writing archive: %s", archive_error_string(k->a));
-	archive_entry_free(e);
+	if (sym_archive_write_header(k->a, e) != ARCHIVE_OK ||
+	    (len && sym_archive_write_data(k->a, data, len) != (la_ssize_t)len))
+		r = pm_error_set(err, EIO, "writing archive: %s", sym_archive_error_string(k->a));
+	sym_archive_entry_free(e);
 	return r;
 }
 
@@ -586,15 +588,16 @@ static int sink_dir(struct sink *k, const char *name, pm_error **err)
 		_cleanup_free_ char *p = pm_path_join(k->dir, name);
 		return pm_mkdir_p(p, 0755, err);
 	}
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFDIR);
-	archive_entry_set_perm(e, 0755);
-	archive_entry_set_mtime(e, time(NULL), 0);
-	int r = archive_write_header(k->a, e) == ARCHIVE_OK
+	struct archive_entry *e = sym_archive_entry_new();
+	sym_archive_entry_set_pathname(e, name);
+	sym_archive_entry_set_filetype(e, AE_IFDIR);
+	sym_archive_entry_set_perm(e, 0755);
+	sym_archive_entry_set_mtime(e, time(NULL), 0);
+	int r = sym_archive_write_header(k->a, e) == ARCHIVE_OK
 			? 0
-			: pm_error_set(err, EIO, "writing archive: %s", archive_error_string(k->a));
-	archive_entry_free(e);
+			: pm_error_set(err, EIO, "writing archive: %s",
+				       sym_archive_error_string(k->a));
+	sym_archive_entry_free(e);
 	return r;
 }
 
@@ -614,29 +617,29 @@ static int sink_layer(struct sink *k, const char *name, const struct pm_store *s
 		if (fd < 0)
 			return pm_error_set_errno(err, errno, "opening layer '%s'", li->diff_id);
 	} else {
-		in = archive_read_new();
-		archive_read_support_filter_all(in);
-		archive_read_support_format_raw(in);
+		in = sym_archive_read_new();
+		sym_archive_read_support_filter_all(in);
+		sym_archive_read_support_format_raw(in);
 		struct archive_entry *ie;
-		if (archive_read_open_filename(in, blob, 1 << 20) != ARCHIVE_OK ||
-		    archive_read_next_header(in, &ie) != ARCHIVE_OK) {
+		if (sym_archive_read_open_filename(in, blob, 1 << 20) != ARCHIVE_OK ||
+		    sym_archive_read_next_header(in, &ie) != ARCHIVE_OK) {
 			r = pm_error_set(err, EIO, "reading layer '%s': %s", li->diff_id,
-					 archive_error_string(in));
+					 sym_archive_error_string(in));
 			goto out;
 		}
 	}
 	if (k->a) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, name);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_size(e, (la_int64_t)size);
-		archive_entry_set_mtime(e, time(NULL), 0);
-		int hr = archive_write_header(k->a, e);
-		archive_entry_free(e);
+		struct archive_entry *e = sym_archive_entry_new();
+		sym_archive_entry_set_pathname(e, name);
+		sym_archive_entry_set_filetype(e, AE_IFREG);
+		sym_archive_entry_set_perm(e, 0644);
+		sym_archive_entry_set_size(e, (la_int64_t)size);
+		sym_archive_entry_set_mtime(e, time(NULL), 0);
+		int hr = sym_archive_write_header(k->a, e);
+		sym_archive_entry_free(e);
 		if (hr != ARCHIVE_OK) {
 			r = pm_error_set(err, EIO, "writing archive: %s",
-					 archive_error_string(k->a));
+					 sym_archive_error_string(k->a));
 			goto out;
 		}
 	} else {
@@ -648,14 +651,14 @@ static int sink_layer(struct sink *k, const char *name, const struct pm_store *s
 		}
 	}
 	for (;;) {
-		ssize_t n = raw ? read(fd, buf, 1 << 20) : archive_read_data(in, buf, 1 << 20);
+		ssize_t n = raw ? read(fd, buf, 1 << 20) : sym_archive_read_data(in, buf, 1 << 20);
 		if (n < 0) {
 			r = pm_error_set(err, EIO, "reading layer '%s'", li->diff_id);
 			goto out;
 		}
 		if (n == 0)
 			break;
-		if (k->a ? archive_write_data(k->a, buf, (size_t)n) != n
+		if (k->a ? sym_archive_write_data(k->a, buf, (size_t)n) != n
 			 : write(out, buf, (size_t)n) != n) {
 			r = pm_error_set(err, EIO, "writing layer '%s'", li->diff_id);
 			goto out;
@@ -663,7 +666,7 @@ static int sink_layer(struct sink *k, const char *name, const struct pm_store *s
 	}
 out:
 	if (in)
-		archive_read_free(in);
+		sym_archive_read_free(in);
 	return r;
 }
 
@@ -785,6 +788,9 @@ static int save_oci(const struct pm_store *s, struct sink *k, struct saved *v, s
 int pm_archive_save(const struct pm_store *s, char *const *refs, enum pm_archive_format fmt,
 		    const char *output, pm_error **err)
 {
+	int dl = pm_dl_archive(err);
+	if (dl < 0)
+		return dl;
 	size_t n = pm_strv_length(refs);
 	struct saved *v = pm_xcalloc(n + 1, sizeof(*v));
 	int r = 0;
@@ -820,26 +826,26 @@ int pm_archive_save(const struct pm_store *s, char *const *refs, enum pm_archive
 		}
 		k.dir = tmp;
 	} else {
-		k.a = archive_write_new();
-		archive_write_set_format_pax_restricted(k.a);
+		k.a = sym_archive_write_new();
+		sym_archive_write_set_format_pax_restricted(k.a);
 		if (to_stdout) {
-			if (archive_write_open_fd(k.a, STDOUT_FILENO) != ARCHIVE_OK)
+			if (sym_archive_write_open_fd(k.a, STDOUT_FILENO) != ARCHIVE_OK)
 				r = pm_error_set(err, EIO, "writing archive: %s",
-						 archive_error_string(k.a));
+						 sym_archive_error_string(k.a));
 		} else {
 			tmp = pm_xasprintf("%s.pm-tmp-%d", output, (int)getpid());
-			if (archive_write_open_filename(k.a, tmp) != ARCHIVE_OK)
+			if (sym_archive_write_open_filename(k.a, tmp) != ARCHIVE_OK)
 				r = pm_error_set(err, EIO, "creating '%s': %s", tmp,
-						 archive_error_string(k.a));
+						 sym_archive_error_string(k.a));
 		}
 		if (r < 0)
 			goto out;
 	}
 	r = fmt == PM_ARCHIVE_DOCKER ? save_docker(s, &k, v, n, err) : save_oci(s, &k, v, n, err);
 	if (k.a) {
-		if (archive_write_close(k.a) != ARCHIVE_OK && r >= 0)
+		if (sym_archive_write_close(k.a) != ARCHIVE_OK && r >= 0)
 			r = pm_error_set(err, EIO, "writing archive: %s",
-					 archive_error_string(k.a));
+					 sym_archive_error_string(k.a));
 	}
 	if (r >= 0 && tmp) {
 		if (fmt == PM_ARCHIVE_OCI_DIR)
@@ -849,7 +855,7 @@ int pm_archive_save(const struct pm_store *s, char *const *refs, enum pm_archive
 	}
 out:
 	if (k.a)
-		archive_write_free(k.a);
+		sym_archive_write_free(k.a);
 	if (r < 0 && tmp)
 		pm_rm_rf(tmp, NULL);
 	for (size_t i = 0; i < n; i++) {

@@ -11,8 +11,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <jansson.h>
 
 #include "lib/fileutil.h"
@@ -21,6 +19,7 @@
 #include "lib/strutil.h"
 #include "storage/container.h"
 #include "storage/digest.h"
+#include "storage/dl-archive.h"
 #include "storage/layerstore.h"
 #include "storage/overlay.h"
 
@@ -337,9 +336,9 @@ static void add_change(struct walk *w, char kind, const char *rel)
 static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
 		     const struct stat *st)
 {
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_copy_stat(e, st);
-	archive_entry_set_pathname(e, rel);
+	struct archive_entry *e = sym_archive_entry_new();
+	sym_archive_entry_copy_stat(e, st);
+	sym_archive_entry_set_pathname(e, rel);
 	int r = 0;
 	_cleanup_close_ int fd = -1;
 	if (S_ISLNK(st->st_mode)) {
@@ -350,7 +349,7 @@ static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
 			goto out;
 		}
 		target[n] = 0;
-		archive_entry_set_symlink(e, target);
+		sym_archive_entry_set_symlink(e, target);
 	} else if (S_ISREG(st->st_mode)) {
 		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
@@ -360,9 +359,9 @@ static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
 	} else if (!S_ISDIR(st->st_mode) && !S_ISFIFO(st->st_mode)) {
 		goto out; /* devices and sockets are not part of an image */
 	}
-	if (archive_write_header(w->out, e) != ARCHIVE_OK) {
+	if (sym_archive_write_header(w->out, e) != ARCHIVE_OK) {
 		r = pm_error_set(w->err, EIO, "writing tar entry '/%s': %s", rel,
-				 archive_error_string(w->out));
+				 sym_archive_error_string(w->out));
 		goto out;
 	}
 	if (fd >= 0) {
@@ -377,29 +376,29 @@ static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
 			}
 			if (n == 0)
 				break;
-			if (archive_write_data(w->out, buf, (size_t)n) != n) {
+			if (sym_archive_write_data(w->out, buf, (size_t)n) != n) {
 				r = pm_error_set(w->err, EIO, "writing tar entry '/%s': %s", rel,
-						 archive_error_string(w->out));
+						 sym_archive_error_string(w->out));
 				goto out;
 			}
 		}
 	}
 out:
-	archive_entry_free(e);
+	sym_archive_entry_free(e);
 	return r;
 }
 
 static int tar_marker(struct walk *w, const char *rel)
 {
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, rel);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, 0);
-	int r = archive_write_header(w->out, e) == ARCHIVE_OK
+	struct archive_entry *e = sym_archive_entry_new();
+	sym_archive_entry_set_pathname(e, rel);
+	sym_archive_entry_set_filetype(e, AE_IFREG);
+	sym_archive_entry_set_perm(e, 0644);
+	sym_archive_entry_set_size(e, 0);
+	int r = sym_archive_write_header(w->out, e) == ARCHIVE_OK
 			? 0
 			: pm_error_set(w->err, EIO, "writing tar entry '%s'", rel);
-	archive_entry_free(e);
+	sym_archive_entry_free(e);
 	return r;
 }
 
@@ -511,20 +510,23 @@ int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_
 
 static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
 {
-	struct archive *a = archive_write_new();
-	archive_write_set_format_pax_restricted(a);
-	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
-		int r = pm_error_set(err, EIO, "writing tar: %s", archive_error_string(a));
-		archive_write_free(a);
+	int dl = pm_dl_archive(err);
+	if (dl < 0)
+		return dl;
+	struct archive *a = sym_archive_write_new();
+	sym_archive_write_set_format_pax_restricted(a);
+	if (sym_archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+		int r = pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(a));
+		sym_archive_write_free(a);
 		return r;
 	}
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct walk w = {.out = a, .whiteouts = whiteouts, .err = err};
 	int r = dfd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", dir)
 			: walk_dir(&w, dfd, "");
-	if (archive_write_close(a) != ARCHIVE_OK && r >= 0)
-		r = pm_error_set(err, EIO, "writing tar: %s", archive_error_string(a));
-	archive_write_free(a);
+	if (sym_archive_write_close(a) != ARCHIVE_OK && r >= 0)
+		r = pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(a));
+	sym_archive_write_free(a);
 	return r;
 }
 

@@ -1,35 +1,61 @@
-/* digest.c: sha256 through OpenSSL's EVP interface. Owns nothing but hashing; never
- * prints. Called by the layer, image, archive and reference code. */
+/* digest.c: sha256 through OpenSSL's EVP interface (dlopen'd, storage/dl-crypto.h) for
+ * streams and big buffers, lib/sha256.c for short buffers and when libcrypto is missing.
+ * Owns nothing but hashing; never prints. Called by the layer, image, archive and reference
+ * code. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/sha256.h"
 #include "storage/digest.h"
+#include "storage/dl-crypto.h"
+
+/* Buffers up to this size are hashed by lib/sha256.c: loading OpenSSL costs more. */
+#define SMALL_BUFFER (256 * 1024)
 
 struct pm_digester {
-	EVP_MD_CTX *ctx;
+	EVP_MD_CTX *ctx; /* OpenSSL, or NULL when libcrypto is missing: then sw */
+	struct pm_sha256 sw;
 };
+
+/* Whether libcrypto can be used; tried once per process. */
+static bool have_crypto(void)
+{
+	static int state; /* 0 untried, 1 loaded, -1 missing */
+	if (state == 0) {
+		_cleanup_error_ pm_error *err = NULL;
+		state = pm_dl_crypto(&err) >= 0 ? 1 : -1;
+		if (state < 0)
+			pm_log_debug("hashing with the built-in sha256: %s", err ? err->msg : "");
+	}
+	return state > 0;
+}
 
 pm_digester *pm_digester_new(void)
 {
 	pm_digester *d = calloc(1, sizeof(*d));
 	if (!d)
 		abort();
-	d->ctx = EVP_MD_CTX_new();
-	if (!d->ctx || EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) != 1)
+	if (!have_crypto()) {
+		pm_sha256_init(&d->sw);
+		return d;
+	}
+	d->ctx = sym_EVP_MD_CTX_new();
+	if (!d->ctx || sym_EVP_DigestInit_ex(d->ctx, sym_EVP_sha256(), NULL) != 1)
 		abort();
 	return d;
 }
 
 void pm_digester_update(pm_digester *d, const void *buf, size_t n)
 {
-	if (n)
-		EVP_DigestUpdate(d->ctx, buf, n);
+	if (n && d->ctx)
+		sym_EVP_DigestUpdate(d->ctx, buf, n);
+	else if (n)
+		pm_sha256_update(&d->sw, buf, n);
 }
 
 static void to_hex(const unsigned char *md, unsigned len, char *out)
@@ -45,15 +71,19 @@ static void to_hex(const unsigned char *md, unsigned len, char *out)
 void pm_digester_final(pm_digester *d, char ret_hex[PM_DIGEST_HEX_LEN + 1])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-	EVP_DigestFinal_ex(d->ctx, md, &len);
+	unsigned len = PM_SHA256_SIZE;
+	if (d->ctx)
+		sym_EVP_DigestFinal_ex(d->ctx, md, &len);
+	else
+		pm_sha256_final(&d->sw, md);
 	to_hex(md, len, ret_hex);
 }
 
 pm_digester *pm_digester_free(pm_digester *d)
 {
 	if (d) {
-		EVP_MD_CTX_free(d->ctx);
+		if (d->ctx)
+			sym_EVP_MD_CTX_free(d->ctx);
 		free(d);
 	}
 	return NULL;
@@ -61,6 +91,10 @@ pm_digester *pm_digester_free(pm_digester *d)
 
 void pm_digest_buffer(const void *buf, size_t n, char ret_hex[PM_DIGEST_HEX_LEN + 1])
 {
+	if (n <= SMALL_BUFFER) {
+		pm_sha256_hex(buf, n, ret_hex);
+		return;
+	}
 	_cleanup_digester_ pm_digester *d = pm_digester_new();
 	pm_digester_update(d, buf, n);
 	pm_digester_final(d, ret_hex);

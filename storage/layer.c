@@ -12,13 +12,11 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "lib/cleanup.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "storage/dl-archive.h"
 #include "storage/layer.h"
 
 #define READ_BUF  (1u << 20)
@@ -90,14 +88,14 @@ static la_ssize_t reader_read(struct archive *a, void *ctx, const void **ret)
 	ssize_t n = r->rd(r->rd_ctx, r->buf, READ_BUF);
 	if (n < 0) {
 		r->error = (int)n;
-		archive_set_error(a, (int)-n, "reading input: %s", strerror((int)-n));
+		sym_archive_set_error(a, (int)-n, "reading input: %s", strerror((int)-n));
 		return -1;
 	}
 	if (n > 0 && r->tee) {
 		int t = r->tee(r->tee_ctx, r->buf, (size_t)n);
 		if (t < 0) {
 			r->error = t;
-			archive_set_error(a, -t, "writing blob: %s", strerror(-t));
+			sym_archive_set_error(a, -t, "writing blob: %s", strerror(-t));
 			return -1;
 		}
 	}
@@ -254,8 +252,8 @@ static void apply_xattrs(int fd, struct archive_entry *e, const char *entry)
 	const char *name;
 	const void *value;
 	size_t size;
-	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+	sym_archive_entry_xattr_reset(e);
+	while (sym_archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
 		if (fsetxattr(fd, name, value, size, 0) < 0)
 			pm_log_debug("layer entry '%s': xattr '%s' not kept: %s", entry, name,
 				     strerror(errno));
@@ -267,8 +265,8 @@ static int set_owner(struct unpack *u, int pfd, const char *name, int fd, struct
 {
 	if (!u->can_chown)
 		return 0;
-	uid_t uid = (uid_t)archive_entry_uid(e);
-	gid_t gid = (gid_t)archive_entry_gid(e);
+	uid_t uid = (uid_t)sym_archive_entry_uid(e);
+	gid_t gid = (gid_t)sym_archive_entry_gid(e);
 	int r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
 	if (r < 0) {
 		if (errno == EINVAL)
@@ -290,13 +288,14 @@ static int write_data(struct archive *a, int fd, const char *entry, pm_error **e
 	la_int64_t off;
 	la_int64_t pos = 0;
 	for (;;) {
-		int r = archive_read_data_block(a, &buf, &size, &off);
+		int r = sym_archive_read_data_block(a, &buf, &size, &off);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 			return pm_error_set(err, EIO, "reading layer entry '%s': %s", entry,
-					    archive_error_string(a) ? archive_error_string(a)
-								    : "read error");
+					    sym_archive_error_string(a)
+						    ? sym_archive_error_string(a)
+						    : "read error");
 		if (off != pos && lseek(fd, off, SEEK_SET) < 0)
 			return pm_error_set_errno(err, errno, "writing '%s'", entry);
 		const char *p = buf;
@@ -323,9 +322,9 @@ static void remember_dir(struct unpack *u, const char *path, struct archive_entr
 {
 	for (size_t i = 0; i < u->n_dirs; i++)
 		if (strcmp(u->dirs[i].path, path) == 0) {
-			u->dirs[i].mode = archive_entry_perm(e);
-			u->dirs[i].mtime.tv_sec = archive_entry_mtime(e);
-			u->dirs[i].mtime.tv_nsec = archive_entry_mtime_nsec(e);
+			u->dirs[i].mode = sym_archive_entry_perm(e);
+			u->dirs[i].mtime.tv_sec = sym_archive_entry_mtime(e);
+			u->dirs[i].mtime.tv_nsec = sym_archive_entry_mtime_nsec(e);
 			return;
 		}
 	if (u->n_dirs == u->cap_dirs) {
@@ -334,20 +333,20 @@ static void remember_dir(struct unpack *u, const char *path, struct archive_entr
 	}
 	u->dirs[u->n_dirs++] = (struct dirmeta){
 		.path = pm_xstrdup(path),
-		.mode = archive_entry_perm(e),
-		.mtime = {archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
+		.mode = sym_archive_entry_perm(e),
+		.mtime = {sym_archive_entry_mtime(e), sym_archive_entry_mtime_nsec(e)},
 	};
 }
 
 static int extract_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 			 struct pm_unpack_stats *st, pm_error **err)
 {
-	const char *raw = archive_entry_pathname(e);
+	const char *raw = sym_archive_entry_pathname(e);
 	_cleanup_free_ char *path = pm_layer_clean_path(raw);
 	if (!path)
 		return pm_error_set(err, EPERM, "refusing layer entry '%s': path escapes the layer",
 				    raw ? raw : "");
-	mode_t type = archive_entry_filetype(e);
+	mode_t type = sym_archive_entry_filetype(e);
 	if (strcmp(path, ".") == 0) {
 		if (type == AE_IFDIR)
 			remember_dir(u, ".", e);
@@ -382,7 +381,7 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		return make_whiteout(dfd, wh_name, raw, err);
 	}
 
-	const char *hardlink = archive_entry_hardlink(e);
+	const char *hardlink = sym_archive_entry_hardlink(e);
 	if (hardlink) {
 		_cleanup_free_ char *target = pm_layer_clean_path(hardlink);
 		if (!target || strcmp(target, ".") == 0)
@@ -410,9 +409,9 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		return 0;
 	}
 
-	struct timespec ts[2] = {{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
-				 {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}};
-	mode_t perm = archive_entry_perm(e);
+	struct timespec ts[2] = {{sym_archive_entry_mtime(e), sym_archive_entry_mtime_nsec(e)},
+				 {sym_archive_entry_mtime(e), sym_archive_entry_mtime_nsec(e)}};
+	mode_t perm = sym_archive_entry_perm(e);
 	switch (type) {
 	case AE_IFDIR: {
 		struct stat old;
@@ -449,11 +448,11 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		if (fchmod(fd, perm) < 0)
 			return pm_error_set_errno(err, errno, "setting mode of '%s'", raw);
 		futimens(fd, ts);
-		st->file_bytes += (uint64_t)archive_entry_size(e);
+		st->file_bytes += (uint64_t)sym_archive_entry_size(e);
 		return 0;
 	}
 	case AE_IFLNK: {
-		const char *target = archive_entry_symlink(e);
+		const char *target = sym_archive_entry_symlink(e);
 		int r = remove_at(dfd, base);
 		if (r < 0)
 			return pm_error_set_errno(err, -r, "replacing '%s'", raw);
@@ -519,12 +518,15 @@ static void unpack_free(struct unpack *u)
 static void archive_freep(struct archive **a)
 {
 	if (*a)
-		archive_read_free(*a);
+		sym_archive_read_free(*a);
 }
 
 int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, const char *dest_dir,
 		    enum pm_unpack_mode mode, struct pm_unpack_stats *ret, pm_error **err)
 {
+	int dl = pm_dl_archive(err);
+	if (dl < 0)
+		return dl;
 	struct pm_unpack_stats st = {0};
 	struct reader r = {.rd = rd, .rd_ctx = rd_ctx, .tee = tee, .tee_ctx = tee_ctx};
 	_cleanup_free_ char *buf = pm_xmalloc(READ_BUF);
@@ -537,30 +539,30 @@ int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, c
 	if (u.rootfd < 0)
 		return pm_error_set_errno(err, errno, "opening '%s'", dest_dir);
 
-	_cleanup_(archive_freep) struct archive *a = archive_read_new();
+	_cleanup_(archive_freep) struct archive *a = sym_archive_read_new();
 	if (!a)
 		abort();
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_empty(a);
-	if (archive_read_open(a, &r, NULL, reader_read, NULL) != ARCHIVE_OK) {
+	sym_archive_read_support_filter_gzip(a);
+	sym_archive_read_support_filter_zstd(a);
+	sym_archive_read_support_filter_xz(a);
+	sym_archive_read_support_filter_bzip2(a);
+	sym_archive_read_support_format_tar(a);
+	sym_archive_read_support_format_empty(a);
+	if (sym_archive_read_open(a, &r, NULL, reader_read, NULL) != ARCHIVE_OK) {
 		res = pm_error_set(err, r.error ? -r.error : EINVAL, "reading layer: %s",
-				   archive_error_string(a) ? archive_error_string(a)
-							   : "invalid archive");
+				   sym_archive_error_string(a) ? sym_archive_error_string(a)
+							       : "invalid archive");
 		goto out;
 	}
 	for (;;) {
 		struct archive_entry *e;
-		int ar = archive_read_next_header(a, &e);
+		int ar = sym_archive_read_next_header(a, &e);
 		if (ar == ARCHIVE_EOF)
 			break;
 		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
 			res = pm_error_set(err, r.error ? -r.error : EINVAL, "reading layer: %s",
-					   archive_error_string(a) ? archive_error_string(a)
-								   : "invalid tar archive");
+					   sym_archive_error_string(a) ? sym_archive_error_string(a)
+								       : "invalid tar archive");
 			goto out;
 		}
 		res = extract_entry(&u, a, e, &st, err);
@@ -568,7 +570,7 @@ int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, c
 			goto out;
 		st.entries++;
 	}
-	st.compressed = archive_filter_count(a) > 1;
+	st.compressed = sym_archive_filter_count(a) > 1;
 	/* read what libarchive left (tar padding after the end marker) */
 	for (;;) {
 		ssize_t n = rd(rd_ctx, buf, READ_BUF);

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <archive.h>
 #include <jansson.h>
 
 #include "lib/fileutil.h"
@@ -15,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "storage/digest.h"
+#include "storage/dl-archive.h"
 #include "storage/layerstore.h"
 #include "storage/manifest.h"
 
@@ -99,26 +99,30 @@ static int tee_write(void *ctx, const void *buf, size_t n)
 static int uncompressed_digest(const char *path, char hex[PM_DIGEST_HEX_LEN + 1],
 			       uint64_t *ret_size, pm_error **err)
 {
-	struct archive *a = archive_read_new();
+	int dl = pm_dl_archive(err);
+	if (dl < 0)
+		return dl;
+	struct archive *a = sym_archive_read_new();
 	if (!a)
 		abort();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_raw(a);
+	sym_archive_read_support_filter_all(a);
+	sym_archive_read_support_format_raw(a);
 	int res = 0;
 	struct archive_entry *e;
 	_cleanup_digester_ pm_digester *d = pm_digester_new();
 	_cleanup_free_ char *buf = pm_xmalloc(1 << 20);
 	uint64_t total = 0;
-	if (archive_read_open_filename(a, path, 1 << 20) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
-		res = pm_error_set(err, EINVAL, "decompressing layer: %s", archive_error_string(a));
+	if (sym_archive_read_open_filename(a, path, 1 << 20) != ARCHIVE_OK ||
+	    sym_archive_read_next_header(a, &e) != ARCHIVE_OK) {
+		res = pm_error_set(err, EINVAL, "decompressing layer: %s",
+				   sym_archive_error_string(a));
 		goto out;
 	}
 	for (;;) {
-		la_ssize_t n = archive_read_data(a, buf, 1 << 20);
+		la_ssize_t n = sym_archive_read_data(a, buf, 1 << 20);
 		if (n < 0) {
 			res = pm_error_set(err, EINVAL, "decompressing layer: %s",
-					   archive_error_string(a));
+					   sym_archive_error_string(a));
 			goto out;
 		}
 		if (n == 0)
@@ -129,7 +133,7 @@ static int uncompressed_digest(const char *path, char hex[PM_DIGEST_HEX_LEN + 1]
 	pm_digester_final(d, hex);
 	*ret_size = total;
 out:
-	archive_read_free(a);
+	sym_archive_read_free(a);
 	return res;
 }
 

@@ -1,6 +1,7 @@
 /* test-subid.c: unit tests for rootless/subid (the mapping and newuidmap argv builders, the
  * libsubid lookup with its by-name then by-uid fallback and its error message; libsubid is
- * replaced with --wrap, see test-subid.wrap) and the pure parsers of rootless/userns
+ * replaced by fakes in the sym_subid_* pointers of rootless/dl-subid.h, never loaded) and the
+ * pure parsers of rootless/userns
  * (/proc/PID/stat start time, the pause pid file). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,13 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <shadow/subid.h>
-
 #include "lib/strutil.h"
+#include "rootless/dl-subid.h"
 #include "rootless/subid.h"
 #include "rootless/userns.h"
 
-/* ---- libsubid, wrapped ---------------------------------------------------------------------
+/* ---- libsubid, faked ----------------------------------------------------------------------
  * The fake table: owner -> ranges. An owner "fail" makes the call fail. */
 struct fake {
 	const char *owner;
@@ -50,20 +50,27 @@ static int fake_ranges(const char *owner, bool gid, struct subid_range **ranges)
 	return (int)n;
 }
 
-int __wrap_subid_get_uid_ranges(const char *owner, struct subid_range **ranges);
-int __wrap_subid_get_uid_ranges(const char *owner, struct subid_range **ranges)
+static int fake_uid_ranges(const char *owner, struct subid_range **ranges)
 {
 	return fake_ranges(owner, false, ranges);
 }
 
-int __wrap_subid_get_gid_ranges(const char *owner, struct subid_range **ranges);
-int __wrap_subid_get_gid_ranges(const char *owner, struct subid_range **ranges)
+static int fake_gid_ranges(const char *owner, struct subid_range **ranges)
 {
 	return fake_ranges(owner, true, ranges);
 }
 
+static bool fake_init(const char *progname, FILE *logfd)
+{
+	return true;
+}
+
 static void use_fakes(const struct fake *f, size_t n)
 {
+	sym_subid_init = fake_init;
+	sym_subid_get_uid_ranges = fake_uid_ranges;
+	sym_subid_get_gid_ranges = fake_gid_ranges;
+	pm_dl_subid_preset();
 	fakes = f;
 	nfakes = n;
 	calls = 0;
