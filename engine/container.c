@@ -17,6 +17,7 @@
 #include "engine/container.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 
 #define RECORD_MAX (4 * 1024 * 1024)
@@ -151,7 +152,9 @@ int pm_container_save_state(const struct pm_paths *p, const struct pm_container 
 {
 	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
 	_cleanup_json_ json_t *j = state_to_json(&c->state);
-	return pm_json_write_file_atomic(path, j, 0600, err);
+	/* No fsync: the state is rewritten at every start and exit, and a state.json left
+	 * empty by a power loss reads as "exited" (pm_container_reload). */
+	return pm_json_write_file_atomic_flags(path, j, 0600, PM_WRITE_NOSYNC, err);
 }
 
 /* Reserve the name: symlink(id, names/name) is atomic and fails with EEXIST. */
@@ -262,11 +265,12 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 	cfg = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "Id", c->id, "Name", c->name, "Image",
 			c->image_name, "ImageID", c->image_id, "Created", (json_int_t)c->created_ns,
 			"Spec", spec);
-	cfgpath = pm_path_join(c->dir, "config.json");
-	r = pm_json_write_file_atomic(cfgpath, cfg, 0600, err);
+	/* state first: a record is complete (listed) once config.json exists */
+	r = pm_container_save_state(p, c, err);
 	if (r < 0)
 		goto undo_dir;
-	r = pm_container_save_state(p, c, err);
+	cfgpath = pm_path_join(c->dir, "config.json");
+	r = pm_json_write_file_atomic(cfgpath, cfg, 0600, err);
 	if (r < 0)
 		goto undo_dir;
 	*ret = TAKE_PTR(c);
@@ -310,9 +314,13 @@ int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_err
 {
 	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
 	_cleanup_json_ json_t *st = NULL;
-	int r = pm_json_load_file(path, RECORD_MAX, &st, err);
-	if (r < 0)
-		return r;
+	_cleanup_error_ pm_error *e = NULL;
+	if (pm_json_load_file(path, RECORD_MAX, &st, &e) < 0) {
+		/* Missing or torn (a crash before the data reached the disk): the container is
+		 * certainly not running any more; show it as exited so it can be removed. */
+		pm_log_debug("container %s: %s: treating it as exited", c->id, e->msg);
+		st = json_pack("{s:s}", "Status", "exited");
+	}
 	state_from_json(st, &c->state);
 	return 0;
 }

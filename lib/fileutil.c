@@ -36,6 +36,13 @@ static int write_all(int fd, const void *data, size_t len)
 int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 pm_error **err)
 {
+	return pm_write_file_atomic_flags(path, data, len, mode, 0, err);
+}
+
+int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
+			       unsigned flags, pm_error **err)
+{
+	bool sync = !(flags & PM_WRITE_NOSYNC);
 	_cleanup_free_ char *dir = NULL;
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
@@ -49,7 +56,7 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 	if (fd < 0)
 		return pm_error_set_errno(err, errno, "writing '%s'", path);
 	int r = write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;
@@ -64,6 +71,8 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 		unlink(tmp);
 		return pm_error_set_errno(err, -r, "writing '%s'", path);
 	}
+	if (!sync)
+		return 0;
 	/* Make the rename durable too; best effort (the data itself is already synced). */
 	_cleanup_close_ int dfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0)

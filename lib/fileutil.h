@@ -13,6 +13,13 @@
 int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 pm_error **err);
 
+/* The same with flags. PM_WRITE_NOSYNC: no fsync of the file or its directory - still
+ * atomic (a reader sees the old or the new content), but after a power loss the file may be
+ * empty; for state that is rewritten often and that readers repair (container state). */
+#define PM_WRITE_NOSYNC (1u << 0)
+int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
+			       unsigned flags, pm_error **err);
+
 /* Read a whole file; fails with -EFBIG when it is larger than max bytes. The buffer is
  * NUL-terminated (not counted in *ret_len). ret_len may be NULL. */
 int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, pm_error **err);

@@ -26,6 +26,12 @@ int pm_json_load_file(const char *path, size_t max, json_t **ret, pm_error **err
 
 int pm_json_write_file_atomic(const char *path, const json_t *j, mode_t mode, pm_error **err)
 {
+	return pm_json_write_file_atomic_flags(path, j, mode, 0, err);
+}
+
+int pm_json_write_file_atomic_flags(const char *path, const json_t *j, mode_t mode, unsigned flags,
+				    pm_error **err)
+{
 	_cleanup_free_ char *s =
 		json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	if (!s)
@@ -34,7 +40,7 @@ int pm_json_write_file_atomic(const char *path, const json_t *j, mode_t mode, pm
 	s = pm_xrealloc(s, n + 2);
 	s[n] = '\n';
 	s[n + 1] = '\0';
-	return pm_write_file_atomic(path, s, n + 1, mode, err);
+	return pm_write_file_atomic_flags(path, s, n + 1, mode, flags, err);
 }
 
 const char *pm_json_string(const json_t *obj, const char *key)

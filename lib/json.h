@@ -23,6 +23,10 @@ int pm_json_load_file(const char *path, size_t max, json_t **ret, pm_error **err
 /* Dump compactly (JSON_COMPACT) and write atomically with pm_write_file_atomic. */
 int pm_json_write_file_atomic(const char *path, const json_t *j, mode_t mode, pm_error **err);
 
+/* The same with pm_write_file_atomic_flags() flags (PM_WRITE_NOSYNC). */
+int pm_json_write_file_atomic_flags(const char *path, const json_t *j, mode_t mode, unsigned flags,
+				    pm_error **err);
+
 /* Typed getters: NULL / default when missing or of another type. */
 const char *pm_json_string(const json_t *obj, const char *key);
 long long pm_json_int(const json_t *obj, const char *key, long long def);

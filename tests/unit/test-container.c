@@ -164,6 +164,21 @@ static void test_rename(void **state)
 	assert_int_equal(pm_container_lookup(&f->paths, "ga", &gone, NULL), -ENOENT);
 }
 
+/* A state.json left empty by a crash reads as exited, so the container can be removed. */
+static void test_torn_state(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_container_ struct pm_container *c = NULL, *again = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "torn", "img", "id", "{}", &c, NULL), 0);
+	c->state.status = PM_CTR_RUNNING;
+	assert_int_equal(pm_container_save_state(&f->paths, c, NULL), 0);
+	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
+	assert_int_equal(truncate(path, 0), 0);
+	assert_int_equal(pm_container_lookup(&f->paths, "torn", &again, NULL), 0);
+	assert_int_equal(again->state.status, PM_CTR_STOPPED);
+	assert_int_equal(pm_container_remove_record(&f->paths, again, NULL), 0);
+}
+
 /* 8 processes race for one name: exactly one wins. */
 static void test_name_race(void **state)
 {
@@ -202,6 +217,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_found_and_ambiguous, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_roundtrip_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_race, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("container", tests, NULL, NULL);
