@@ -1,7 +1,9 @@
 /* cmd-run.c: `pm run` flag parsing (podman's spellings) into a struct pm_container_config,
- * and the foreground run of an exploded rootfs (--rootfs). Images and container records
- * are wired by the engine; cmd_run_parse() is shared with `pm create`. */
+ * the foreground run (this process is the container's monitor: engine/monitor.h) and
+ * run -d (a detached monitor). cmd_run_parse() and cmd_run_create() are shared with
+ * `pm create` (cli/cmd-create.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,10 +12,12 @@
 
 #include "cli/cli.h"
 #include "cli/cmd-run.h"
-#include "engine/run.h"
 #include "cli/commands.h"
+#include "engine/monitor.h"
+#include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "runtime/runtime.h"
 
@@ -31,7 +35,10 @@ static const char run_usage[] =
 	"Options:\n"
 	"      --cap-add strings          Add capabilities to the container\n"
 	"      --cap-drop strings         Drop capabilities from the container\n"
+	"      --cidfile string           Write the container ID to the file\n"
 	"      --cpus float               Number of CPUs (needs cgroup v2 delegation)\n"
+	"  -d, --detach                   Run container in background and print container ID\n"
+	"      --detach-keys string       Override the key sequence for detaching a container\n"
 	"      --entrypoint string        Overwrite the default ENTRYPOINT of the image\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
@@ -42,6 +49,7 @@ static const char run_usage[] =
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
 	"      --ipc string               IPC namespace to use (host, private)\n"
 	"  -l, --label stringArray        Set metadata on container\n"
+	"      --log-opt stringArray      Logging driver options (max-size=SIZE)\n"
 	"  -m, --memory string            Memory limit (format: <number>[<unit>], where unit = b, "
 	"k, m or g)\n"
 	"      --mount stringArray        Attach a filesystem mount to the container\n"
@@ -53,11 +61,16 @@ static const char run_usage[] =
 	"      --read-only                Make containers root filesystem read-only\n"
 	"      --read-only-tmpfs          When running containers in read-only mode mount a "
 	"read-write tmpfs on /run, /tmp and /var/tmp (default true)\n"
+	"      --replace                  If a container with the same name exists, replace it\n"
+	"      --restart string           Restart policy to apply when a container exits "
+	"(no, on-failure[:max_retries], always, unless-stopped)\n"
 	"      --rm                       Remove container (and pod if created) after exit\n"
 	"      --rootfs                   The first argument is not an image but the rootfs to "
 	"the exploded container\n"
 	"      --security-opt stringArray Security Options (seccomp=PROFILE|unconfined, "
 	"no-new-privileges, label=disable)\n"
+	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
+	"      --stop-timeout uint        Timeout (in seconds) to stop a container. Default is 10\n"
 	"      --tmpfs stringArray        Mount a temporary filesystem (tmpfs) into a container\n"
 	"  -t, --tty                      Allocate a pseudo-TTY for container\n"
 	"  -u, --user string              Username or UID (format: <name|uid>[:<group|gid>])\n"
@@ -65,6 +78,22 @@ static const char run_usage[] =
 	"      --uts string               UTS namespace to use (host, private)\n"
 	"  -v, --volume stringArray       Bind mount a volume into the container\n"
 	"  -w, --workdir string           Working directory inside the container\n";
+
+static const char create_usage[] =
+	"Create but do not start a container\n"
+	"\n"
+	"Description:\n"
+	"  Creates a new container from the given image or storage and prepares it for running "
+	"the specified command.\n"
+	"\n"
+	"  The container ID is then printed to stdout. You can then start it at any time with "
+	"the pm start <container_id> command. The container will be created with the initial "
+	"state 'created'.\n"
+	"\n"
+	"Usage:\n"
+	"  pm create [options] IMAGE [COMMAND [ARG...]]\n"
+	"\n"
+	"Options: those of pm run (see pm run --help), except --detach.\n";
 
 enum {
 	OPT_NAME = 1000,
@@ -91,6 +120,13 @@ enum {
 	OPT_PIDS_LIMIT,
 	OPT_ROOTFS,
 	OPT_DETACH,
+	OPT_CIDFILE,
+	OPT_REPLACE,
+	OPT_RESTART,
+	OPT_STOP_TIMEOUT,
+	OPT_STOP_SIGNAL,
+	OPT_LOG_OPT,
+	OPT_DETACH_KEYS,
 	OPT_HELP,
 };
 
@@ -128,6 +164,13 @@ static const struct option run_options[] = {
 	{"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
 	{"rootfs", optional_argument, NULL, OPT_ROOTFS},
 	{"detach", optional_argument, NULL, 'd'},
+	{"cidfile", required_argument, NULL, OPT_CIDFILE},
+	{"replace", optional_argument, NULL, OPT_REPLACE},
+	{"restart", required_argument, NULL, OPT_RESTART},
+	{"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
+	{"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
+	{"log-opt", required_argument, NULL, OPT_LOG_OPT},
+	{"detach-keys", required_argument, NULL, OPT_DETACH_KEYS},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -184,24 +227,41 @@ static int security_opt(struct pm_container_config *c, const char *arg)
 	return pm_cli_errorf("invalid --security-opt '%s'", arg);
 }
 
+static int log_opt(struct pm_container_config *c, const char *arg)
+{
+	if (pm_str_startswith(arg, "max-size=")) {
+		const char *v = arg + strlen("max-size=");
+		uint64_t n;
+		if (pm_parse_size(v, &n) < 0)
+			return pm_cli_errorf("invalid size: '%s'", v);
+		c->log_max_size = n;
+		return 0;
+	}
+	/* podman accepts and ignores other keys (tag=, path= ...) for k8s-file */
+	if (!strchr(arg, '='))
+		return pm_cli_errorf("invalid logging option '%s': use KEY=VALUE", arg);
+	return 0;
+}
+
 int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container_config *c,
-		  bool *ret_detach, int *ret_status)
+		  struct cmd_run_opts *o, int *ret_status)
 {
 	struct pm_opt_state st = {0};
 	bool b;
 	int opt;
-	*ret_detach = false;
+	o->detach = false;
 	c->read_only_tmpfs = true;
 	bool rootfs = false;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "+e:w:u:l:v:m:itd", run_options,
-				    run_usage)) != -1) {
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, o->create ? "+e:w:u:l:v:m:it" :
+								     "+e:w:u:l:v:m:itd",
+				    run_options, o->create ? create_usage : run_usage)) != -1) {
 		/* Short bools take no value ("-it" is -i -t); the long forms take =BOOL. */
 		switch (opt) {
 		case PM_OPT_EXIT:
 			*ret_status = st.status;
 			return -1;
 		case OPT_HELP:
-			pm_cli_usage(cli, run_usage);
+			pm_cli_usage(cli, o->create ? create_usage : run_usage);
 			*ret_status = 0;
 			return -1;
 		case OPT_NAME:
@@ -262,10 +322,58 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 				goto bad;
 			break;
 		case 'd':
+			if (o->create) {
+				pm_cli_errorf("unknown flag: --detach");
+				goto bad;
+			}
 			if (bool_arg("detach", optarg, &b) != 0)
 				goto bad;
-			*ret_detach = b;
+			o->detach = b;
 			break;
+		case OPT_CIDFILE:
+			o->cidfile = optarg;
+			break;
+		case OPT_REPLACE:
+			if (bool_arg("replace", optarg, &o->replace) != 0)
+				goto bad;
+			break;
+		case OPT_RESTART: {
+			struct pm_restart_policy pol;
+			_cleanup_error_ pm_error *perr = NULL;
+			if (pm_monitor_parse_restart(optarg, &pol, &perr) < 0) {
+				pm_cli_error(perr);
+				goto bad;
+			}
+			set_str(&c->restart, optarg);
+			break;
+		}
+		case OPT_STOP_TIMEOUT: {
+			uint64_t v;
+			if (pm_parse_uint64(optarg, &v) < 0 || v > INT32_MAX) {
+				pm_cli_errorf("invalid argument \"%s\" for \"--stop-timeout\" flag: "
+					      "strconv.ParseUint: parsing \"%s\": invalid syntax",
+					      optarg, optarg);
+				goto bad;
+			}
+			c->stop_timeout = (int64_t)v;
+			c->stop_timeout_set = true;
+			break;
+		}
+		case OPT_STOP_SIGNAL: {
+			int sig;
+			if (pm_engine_parse_signal(optarg, &sig) < 0) {
+				pm_cli_errorf("invalid signal: %s", optarg);
+				goto bad;
+			}
+			set_str(&c->stop_signal, optarg);
+			break;
+		}
+		case OPT_LOG_OPT:
+			if (log_opt(c, optarg) != 0)
+				goto bad;
+			break;
+		case OPT_DETACH_KEYS:
+			break; /* run -d never attaches; accepted as podman does */
 		case OPT_INIT:
 			if (bool_arg("init", optarg, &c->init) != 0)
 				goto bad;
@@ -356,29 +464,100 @@ bad:
 	return -1;
 }
 
+int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
+		   const struct pm_container_config *cfg, const struct cmd_run_opts *o,
+		   struct pm_container **ret)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	if (cfg->rm && cfg->restart && *cfg->restart && strcmp(cfg->restart, "no") != 0)
+		return pm_cli_errorf("the --rm option conflicts with --restart, when the "
+				     "restartPolicy is not \"\" and \"no\"");
+	if (o->replace && !cfg->name)
+		return pm_cli_errorf("cannot replace container without --name being set");
+	if (pm_spec_validate(cfg, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_close_ int cidfd = -1;
+	if (o->cidfile) {
+		cidfd = open(o->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (cidfd < 0 && errno == EEXIST)
+			return pm_cli_errorf("container id file exists. Ensure another container is "
+					     "not using it or delete %s",
+					     o->cidfile);
+		if (cidfd < 0)
+			return pm_cli_errorf("opening cidfile '%s': %s", o->cidfile,
+					     strerror(errno));
+	}
+	if (o->replace) {
+		_cleanup_container_ struct pm_container *old = NULL;
+		if (pm_container_lookup(e->paths, cfg->name, &old, NULL) == 0 &&
+		    !strcmp(old->name, cfg->name)) {
+			if (pm_engine_stop(e, old, 0, &err) < 0 ||
+			    (pm_container_reload(e->paths, old, NULL) == 0 &&
+			     pm_engine_remove(e, old, &err) < 0)) {
+				if (o->cidfile)
+					unlink(o->cidfile);
+				return pm_cli_error(err);
+			}
+		}
+	}
+	int r = pm_engine_create(e, cfg, ret, &err);
+	if (r < 0) {
+		if (o->cidfile)
+			unlink(o->cidfile);
+		return pm_cli_error(err);
+	}
+	if (cidfd >= 0) {
+		const char *id = (*ret)->id;
+		if (write(cidfd, id, strlen(id)) != (ssize_t)strlen(id)) {
+			int saved = errno;
+			pm_engine_remove(e, *ret, NULL);
+			*ret = pm_container_free(*ret);
+			unlink(o->cidfile);
+			return pm_cli_errorf("writing cidfile '%s': %s", o->cidfile,
+					     strerror(saved));
+		}
+	}
+	return 0;
+}
+
 int cmd_run(struct pm_cli *cli, int argc, char **argv)
 {
 	struct pm_container_config cfg = {0};
+	struct cmd_run_opts o = {0};
 	_cleanup_error_ pm_error *err = NULL;
-	bool detach;
+	_cleanup_container_ struct pm_container *c = NULL;
 	int status = PM_EXIT_ERROR;
 
-	if (cmd_run_parse(cli, argc, argv, &cfg, &detach, &status) < 0)
+	if (cmd_run_parse(cli, argc, argv, &cfg, &o, &status) < 0)
 		goto out;
-	if (pm_spec_validate(&cfg, &err) < 0) {
-		status = pm_cli_error(err);
+	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	status = cmd_run_create(cli, &engine, &cfg, &o, &c);
+	if (status != 0)
 		goto out;
-	}
-	if (detach) {
-		status = pm_cli_errorf("--detach: detached containers are not supported yet");
-		goto out;
-	}
-	struct pm_engine engine = { .paths = &cli->paths, .storage_driver = cli->storage_driver };
-	int code = 0;
-	if (pm_engine_run(&engine, &cfg, &code, &err) < 0)
-		status = pm_cli_error(err);
-	else
+	int r;
+	if (o.detach) {
+		r = pm_engine_start(&engine, c, &err);
+		if (r >= 0) {
+			printf("%s\n", c->id);
+			status = 0;
+		}
+	} else {
+		int code = 0;
+		r = pm_engine_start_foreground(&engine, c, &code, &err);
 		status = code;
+		if (r >= 0 && cfg.rm) {
+			_cleanup_error_ pm_error *rmerr = NULL;
+			if (pm_engine_remove(&engine, c, &rmerr) < 0)
+				pm_log_warn("%s", rmerr->msg);
+		}
+	}
+	if (r < 0) {
+		/* a failed run leaves no container */
+		status = pm_cli_error(err);
+		pm_engine_remove(&engine, c, NULL);
+		if (o.cidfile)
+			unlink(o.cidfile);
+	}
 out:
 	pm_spec_config_clear(&cfg);
 	fflush(stdout);

@@ -6,7 +6,23 @@
 #include "cli/cli.h"
 #include "engine/spec.h"
 
-/* Parse argv (argv[0] is the command name) into c. Returns 0, or -1 with *ret_status set
- * (0 after --help, 125 after a printed error). */
+/* Flags that act at the command line rather than describe the container. */
+struct cmd_run_opts {
+	bool detach;	     /* -d */
+	const char *cidfile; /* --cidfile */
+	bool replace;	     /* --replace */
+	bool create;	     /* parsing for `pm create` (no -d) */
+};
+
+/* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status
+ * set (0 after --help, 125 after a printed error). */
 int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container_config *c,
-		  bool *ret_detach, int *ret_status);
+		  struct cmd_run_opts *o, int *ret_status);
+
+/* What run -d / create share after parsing: --replace, the cidfile, create the container.
+ * Prints errors; returns 0 with *ret (the id is not printed), or the exit status. */
+struct pm_engine;
+struct pm_container;
+int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
+		   const struct pm_container_config *cfg, const struct cmd_run_opts *o,
+		   struct pm_container **ret);

@@ -18,18 +18,43 @@ struct pm_engine {
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err);
 
-/* Run c in the foreground: mount its rootfs, run it, record the exit. *ret_status is the
+/* Start c detached: mount its rootfs and spawn its monitor (engine/monitor.h), which
+ * starts it. Returns once the container runs, or with the setup failure (err->status
+ * 125/126/127) and the container as it was. A running container is left alone (0). */
+int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error **err);
+
+/* Run c in the foreground, this process being its monitor (attached): mount its rootfs,
+ * run it with our stdio (and the log), record the exit, unmount. *ret_status is the
  * container's exit status (128+N for a signal). A setup failure (err->status 125/126/127)
  * leaves the container as it was before start. */
 int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
 			       pm_error **err);
 
-/* Remove a container that is not running: unmount and delete its root filesystem, release
+/* Stop c: its stop signal (--stop-signal, the image's StopSignal, else SIGTERM), or
+ * SIGKILL at once when its PID 1 would drop that signal (no handler: PID 1 of a pid
+ * namespace ignores it), then SIGKILL after timeout seconds (< 0: --stop-timeout, else 10).
+ * Returns when the monitor has recorded the exit. Not running: nothing to do. The restart
+ * policy does not apply to this exit. */
+int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout,
+		   pm_error **err);
+
+/* Send sig to c's PID 1; -EINVAL (podman's message) when c is not running. */
+int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err);
+
+/* Wait until c's status is one of conditions (a mask of 1 << enum pm_ctr_status); the exit
+ * code then. Waits on the state file (inotify) and the monitor (pidfd), no polling.
+ * -ENOENT when c is removed meanwhile. */
+int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned conditions,
+		   int *ret_exit_code, pm_error **err);
+
+/* Remove a container that is not running (waiting for its monitor to finish): unmount and delete its root filesystem, release
  * its volumes and its name, delete the record. */
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err);
 
 /* Bring c's recorded state up to date with the processes: a "running" container whose
- * monitor and init are gone (monitor killed, host rebooted) becomes "exited". Call before
+ * monitor is gone (killed, or the host rebooted: the runroot's pids file with start times
+ * is missing or names other processes) becomes "exited"; an init left behind is killed
+ * and the rootfs unmounted. Call before
  * showing or acting on a state. Returns 1 when the state changed. */
 int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c);
 

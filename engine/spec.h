@@ -58,6 +58,12 @@ struct pm_container_config {
 	char *rootfs;	/* --rootfs DIR */
 	char *image;	/* image reference when not --rootfs */
 	char **command; /* the args after the image */
+	/* lifecycle (engine/monitor.c) */
+	char *restart;	       /* --restart: no, on-failure[:N], always, unless-stopped */
+	char *stop_signal;     /* --stop-signal (or the image's StopSignal), NULL: SIGTERM */
+	int64_t stop_timeout;  /* --stop-timeout seconds; used when stop_timeout_set */
+	bool stop_timeout_set;
+	uint64_t log_max_size; /* --log-opt max-size, bytes (0: unlimited) */
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

@@ -1,9 +1,11 @@
-/* run.c: the parent side of a container run: compile the seccomp filter, write the
- * generated /etc files, clone the container init (clone3, a pidfd, new namespaces), write
- * a nested user namespace's maps, receive setup errors and the pty over the sync socket,
- * then relay the terminal, forward SIGINT/SIGTERM/SIGHUP to the container's PID 1 and wait
- * for it (poll on a pidfd and a signalfd: no sleep-polling). Must not print. Called by
- * the engine (cli/cmd-run.c for now). */
+/* run.c: the parent side of a container start: compile the seccomp filter, write the
+ * generated /etc files, clone the container init (clone3, a pidfd, new namespaces), give
+ * it its stdio, write a nested user namespace's maps, call the after_clone hook, receive
+ * setup errors and the pty over the sync socket until the command has exec'd
+ * (pm_runtime_start); reap it (pm_runtime_wait). pm_runtime_run is the foreground wrapper:
+ * relay the terminal, forward SIGINT/SIGTERM/SIGHUP to the container's PID 1 and wait (poll
+ * on a pidfd and a signalfd: no sleep-polling). Must not print. Called by engine/monitor.c
+ * and engine/run.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -125,6 +127,9 @@ struct run_state {
 	struct termios saved;
 };
 
+/* Sent by the parent when after_clone is set and has succeeded: the child may go on. */
+#define RT_SYNC_GO (PM_SYNC_USER + 16)
+
 static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 {
 	siginfo_t info = {0};
@@ -142,7 +147,7 @@ static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 }
 
 /* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed. */
-static int handshake(struct run_state *st, int syncfd, pm_error **err)
+static int handshake(int syncfd, int winsize_from, int *master, pm_error **err)
 {
 	for (;;) {
 		struct pm_sync_msg msg;
@@ -159,10 +164,10 @@ static int handshake(struct run_state *st, int syncfd, pm_error **err)
 				(*err)->status = msg.status;
 			return -(msg.err > 0 ? msg.err : EIO);
 		}
-		if (msg.type == PM_RT_SYNC_TTY && msg.nfds == 1 && st->master < 0) {
-			st->master = msg.fds[0];
-			st->raw = pm_tty_make_raw(STDIN_FILENO, &st->saved);
-			pm_tty_copy_winsize(STDIN_FILENO, st->master);
+		if (msg.type == PM_RT_SYNC_TTY && msg.nfds == 1 && *master < 0) {
+			*master = msg.fds[0];
+			if (winsize_from >= 0)
+				pm_tty_copy_winsize(winsize_from, *master);
 			r = pm_sync_send(syncfd, PM_SYNC_READY, NULL, 0, NULL, 0);
 			if (r < 0)
 				return pm_error_set_errno(err, -r, "talking to the container init");
@@ -173,6 +178,157 @@ static int handshake(struct run_state *st, int syncfd, pm_error **err)
 		return pm_error_set(err, EBADMSG, "unexpected message %u from the container init",
 				    msg.type);
 	}
+}
+
+/* The child right after clone: its stdio, no other fd of the caller's, then the init. */
+__attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *spec,
+						 const struct pm_runtime_start_opts *o,
+						 const struct pm_seccomp *sc, int childfd)
+{
+	for (int i = 0; i < 3; i++) {
+		int fd = o ? o->stdio[i] : -1;
+		if (fd < 0 || (i == 0 && !spec->stdin_open) || spec->tty)
+			continue;
+		if (fd == i ? fcntl(fd, F_SETFD, 0) < 0 : dup2(fd, i) < 0)
+			_exit(PM_EXIT_ERROR);
+	}
+	/* Only stdio and the sync socket go on: nothing of the monitor leaks into the
+	 * container (an --init reaper never execs, so close-on-exec alone is not enough). */
+	if (childfd != 3) {
+		if (dup3(childfd, 3, O_CLOEXEC) < 0)
+			_exit(PM_EXIT_ERROR);
+		childfd = 3;
+	}
+	syscall(SYS_close_range, 4, ~0U, 0);
+	if (o && o->after_clone) {
+		struct pm_sync_msg msg;
+		if (pm_sync_recv(childfd, &msg) < 0 || msg.type != RT_SYNC_GO)
+			_exit(PM_EXIT_ERROR);
+	}
+	pm_init_child(spec, sc, childfd);
+}
+
+void pm_runtime_proc_close(struct pm_runtime_proc *p)
+{
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	if (p->master >= 0)
+		close(p->master);
+	p->pidfd = p->master = -1;
+}
+
+int pm_runtime_wait(struct pm_runtime_proc *p, int *ret_status, pm_error **err)
+{
+	int r = wait_exit(p->pidfd, ret_status, err);
+	pm_runtime_proc_close(p);
+	return r;
+}
+
+static void kill_and_reap(int pidfd)
+{
+	int ignored;
+	pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+	wait_exit(pidfd, &ignored, NULL);
+}
+
+int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *opts,
+		     struct pm_runtime_proc *ret, pm_error **err)
+{
+	if (!spec->rootfs || !spec->args || !spec->args[0])
+		return pm_error_set(err, EINVAL, "no rootfs or command to run");
+
+	_cleanup_seccomp_ struct pm_seccomp *sc = NULL;
+	int r = pm_seccomp_compile_cached(spec->seccomp, spec->caps.bounding, spec->privileged,
+					   spec->seccomp_cache, &sc, err);
+	if (r < 0)
+		return r;
+	r = write_etc_files(spec, err);
+	if (r < 0)
+		return r;
+
+	int sp[2];
+	r = pm_sync_pair(sp, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int syncfd = sp[0];
+	_cleanup_close_ int childfd = sp[1];
+
+	uint64_t flags = CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWCGROUP;
+	if (!spec->host_pid)
+		flags |= CLONE_NEWPID;
+	if (!spec->host_ipc)
+		flags |= CLONE_NEWIPC;
+	if (!spec->host_uts)
+		flags |= CLONE_NEWUTS;
+	if (!spec->host_net)
+		flags |= CLONE_NEWNET;
+	if (spec->nuidmap) {
+		flags |= CLONE_NEWUSER;
+		/* setns() into the rootless namespace made us non-dumpable, which makes the
+		 * child's /proc/PID/uid_map owned by the host's root: we could not write it. */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	}
+	int pidfd = -1;
+	struct clone_args ca = {
+		.flags = flags,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	fflush(stdout);
+	fflush(stderr);
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0) {
+		int e = errno;
+		return pm_error_set(err, e, "creating the container's namespaces: clone3: %s%s",
+				    strerror(e),
+				    e == EPERM || e == ENOSPC
+					    ? " (are unprivileged user namespaces enabled? see "
+					      "/proc/sys/user/max_user_namespaces)"
+					    : "");
+	}
+	if (pid == 0) {
+		close(syncfd);
+		child_main(spec, opts, sc, childfd);
+	}
+	close(TAKE_FD(childfd));
+	int master = -1;
+
+	if (spec->nuidmap) {
+		r = write_map((pid_t)pid, "uid_map", spec->uidmap, spec->nuidmap, err);
+		if (r >= 0)
+			r = write_map((pid_t)pid, "gid_map", spec->gidmap, spec->ngidmap, err);
+		if (r < 0)
+			goto fail;
+	}
+	if (opts && opts->after_clone) {
+		r = opts->after_clone((pid_t)pid, opts->after_clone_data, err);
+		if (r < 0)
+			goto fail;
+		r = pm_sync_send(syncfd, RT_SYNC_GO, NULL, 0, NULL, 0);
+		if (r < 0) {
+			r = pm_error_set_errno(err, -r, "talking to the container init");
+			goto fail;
+		}
+	}
+	if (spec->nuidmap) {
+		r = pm_sync_send(syncfd, PM_RT_SYNC_MAPPED, NULL, 0, NULL, 0);
+		if (r < 0) {
+			r = pm_error_set_errno(err, -r, "talking to the container init");
+			goto fail;
+		}
+	}
+	r = handshake(syncfd, opts ? opts->winsize_from : -1, &master, err);
+	if (r < 0)
+		goto fail;
+	*ret = (struct pm_runtime_proc){.pid = (pid_t)pid, .pidfd = pidfd, .master = master};
+	return 0;
+
+fail:
+	kill_and_reap(pidfd);
+	close(pidfd);
+	if (master >= 0)
+		close(master);
+	return r;
 }
 
 static void forward_signal(struct run_state *st)
@@ -232,25 +388,6 @@ static void main_loop(struct run_state *st)
 
 int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error **err)
 {
-	if (!spec->rootfs || !spec->args || !spec->args[0])
-		return pm_error_set(err, EINVAL, "no rootfs or command to run");
-
-	_cleanup_seccomp_ struct pm_seccomp *sc = NULL;
-	int r = pm_seccomp_compile_cached(spec->seccomp, spec->caps.bounding, spec->privileged,
-					   spec->seccomp_cache, &sc, err);
-	if (r < 0)
-		return r;
-	r = write_etc_files(spec, err);
-	if (r < 0)
-		return r;
-
-	int sp[2];
-	r = pm_sync_pair(sp, err);
-	if (r < 0)
-		return r;
-	_cleanup_close_ int syncfd = sp[0];
-	_cleanup_close_ int childfd = sp[1];
-
 	/* Block the signals we forward before the child exists, so none is lost. */
 	sigset_t fwd, old;
 	sigemptyset(&fwd);
@@ -263,86 +400,25 @@ int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error
 	sigaddset(&fwd, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &fwd, &old);
 	struct run_state st = {.spec = spec, .pidfd = -1, .sigfd = -1, .master = -1};
+	int r;
 	st.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
 	if (st.sigfd < 0) {
 		r = pm_error_set_errno(err, errno, "signalfd");
 		goto out_mask;
 	}
-
-	uint64_t flags = CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWCGROUP;
-	if (!spec->host_pid)
-		flags |= CLONE_NEWPID;
-	if (!spec->host_ipc)
-		flags |= CLONE_NEWIPC;
-	if (!spec->host_uts)
-		flags |= CLONE_NEWUTS;
-	if (!spec->host_net)
-		flags |= CLONE_NEWNET;
-	if (spec->nuidmap) {
-		flags |= CLONE_NEWUSER;
-		/* setns() into the rootless namespace made us non-dumpable, which makes the
-		 * child's /proc/PID/uid_map owned by the host's root: we could not write it. */
-		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	}
-	int pidfd = -1;
-	struct clone_args ca = {
-		.flags = flags,
-		.pidfd = (uint64_t)(uintptr_t)&pidfd,
-		.exit_signal = SIGCHLD,
-	};
-	fflush(stdout);
-	fflush(stderr);
-	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid < 0) {
-		int e = errno;
-		r = pm_error_set(err, e, "creating the container's namespaces: clone3: %s%s",
-				 strerror(e),
-				 e == EPERM || e == ENOSPC
-					 ? " (are unprivileged user namespaces enabled? see "
-					   "/proc/sys/user/max_user_namespaces)"
-					 : "");
+	struct pm_runtime_start_opts opts = {.stdio = {-1, -1, -1}, .winsize_from = STDIN_FILENO};
+	struct pm_runtime_proc proc;
+	r = pm_runtime_start(spec, &opts, &proc, err);
+	if (r < 0)
 		goto out_sigfd;
-	}
-	if (pid == 0) {
-		close(syncfd);
-		pm_init_child(spec, sc, childfd);
-	}
-	st.pidfd = pidfd;
-	close(TAKE_FD(childfd));
-
-	if (spec->nuidmap) {
-		r = write_map((pid_t)pid, "uid_map", spec->uidmap, spec->nuidmap, err);
-		if (r >= 0)
-			r = write_map((pid_t)pid, "gid_map", spec->gidmap, spec->ngidmap, err);
-		if (r >= 0) {
-			r = pm_sync_send(syncfd, PM_RT_SYNC_MAPPED, NULL, 0, NULL, 0);
-			if (r < 0)
-				r = pm_error_set_errno(err, -r, "talking to the container init");
-		}
-		if (r < 0) {
-			pidfd_send_signal(st.pidfd, SIGKILL, NULL, 0);
-			int ignored;
-			wait_exit(st.pidfd, &ignored, NULL);
-			goto out_tty;
-		}
-	}
-
-	r = handshake(&st, syncfd, err);
-	if (r < 0) {
-		pidfd_send_signal(st.pidfd, SIGKILL, NULL, 0);
-		int ignored;
-		wait_exit(st.pidfd, &ignored, NULL);
-		goto out_tty;
-	}
+	st.pidfd = proc.pidfd;
+	st.master = proc.master;
+	if (st.master >= 0)
+		st.raw = pm_tty_make_raw(STDIN_FILENO, &st.saved);
 	main_loop(&st);
-	r = wait_exit(st.pidfd, ret_status, err);
-
-out_tty:
+	r = pm_runtime_wait(&proc, ret_status, err);
 	if (st.raw)
 		pm_tty_restore(STDIN_FILENO, &st.saved);
-	if (st.master >= 0)
-		close(st.master);
-	close(st.pidfd);
 out_sigfd:
 	close(st.sigfd);
 out_mask:

@@ -1,7 +1,8 @@
 /* runtime.h: pm's low-level runtime: the container process and its setup.
  *
  * The engine fills a struct pm_runtime_spec (engine/spec.c converts the user's flags and
- * the image config into one) and calls pm_runtime_run(). The runtime clones the container
+ * the image config into one) and calls pm_runtime_start() (the monitor, engine/monitor.c,
+ * then owns the process) or pm_runtime_run() (foreground, stdio inherited). The runtime clones the container
  * init into new namespaces (inside the rootless user namespace the cli already joined),
  * the child mounts, pivots, drops privileges and execs; failures in the child travel back
  * over a sync socket (lib/sync.h) and come out as a pm_error naming the step and path, with
@@ -89,10 +90,50 @@ struct pm_runtime_spec {
 	size_t nuidmap, ngidmap;
 };
 
+/* How pm_runtime_start() wires the container process. */
+struct pm_runtime_start_opts {
+	/* The container's stdin, stdout and stderr, dup'd onto 0, 1, 2 in the child; -1 keeps
+	 * the caller's own. stdin is used only with spec->stdin_open (else /dev/null); none
+	 * is used with spec->tty (the pty is the container's stdio). */
+	int stdio[3];
+	/* With spec->tty: copy this terminal's window size to the pty (-1: none). */
+	int winsize_from;
+	/* Called in the parent after clone (and after a nested user namespace's maps are
+	 * written), before the child goes on with its setup and execs: the child waits for
+	 * it. pid is the child's pid (e.g. to start slirp4netns for its network namespace).
+	 * A failure kills the child and fails the start with the callback's error. */
+	int (*after_clone)(pid_t pid, void *data, pm_error **err);
+	void *after_clone_data;
+};
+
+/* A started container process. */
+struct pm_runtime_proc {
+	pid_t pid;  /* its PID 1, in the caller's pid namespace */
+	int pidfd;  /* O_CLOEXEC pidfd of it */
+	int master; /* the pty master with spec->tty, else -1 */
+};
+
+/* Start the container: compile its seccomp filter, write the generated /etc files, clone
+ * its init and step it through setup until it has exec'd its command. Returns 0 with *ret
+ * filled (the caller owns the fds and must reap it: pm_runtime_wait), or a negative errno
+ * with *err set (err->status 125, 126 or 127) and no process left. The caller blocks the
+ * signals it wants to handle beforehand; the child resets its signal mask before exec.
+ * opts may be NULL (the caller's stdio, no callback). */
+int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *opts,
+		     struct pm_runtime_proc *ret, pm_error **err);
+
+/* Reap a started container (blocking): its exit status in *ret_status (128+N for a death
+ * by signal N). Closes p's fds. */
+int pm_runtime_wait(struct pm_runtime_proc *p, int *ret_status, pm_error **err);
+
+/* Close p's fds (not reaping). */
+void pm_runtime_proc_close(struct pm_runtime_proc *p);
+
 /* Free the members of spec (not spec itself). */
 void pm_runtime_spec_clear(struct pm_runtime_spec *spec);
 
-/* Run the container in the foreground: returns 0 and its exit status in *ret_status
+/* Run the container in the foreground with the caller's stdio (pm_runtime_start, a relay
+ * of the pty, pm_runtime_wait): returns 0 and its exit status in *ret_status
  * (128+N for a death by signal N), or a negative errno with *err set (err->status 125, 126
  * or 127). SIGINT, SIGTERM and SIGHUP received meanwhile are forwarded to its PID 1. */
 int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error **err);

@@ -297,6 +297,11 @@ basic_teardown() {
 				timeout 60 "${PM_CMD[@]}" pod rm -a -f >/dev/null 2>&1 || true
 			fi
 		fi
+		# Containers a test leaves are removed (rm -af); any still listed after that
+		# is a leak of rm itself.
+		if _pm_has_command rm; then
+			timeout 60 "${PM_CMD[@]}" rm -a -f >/dev/null 2>&1 || true
+		fi
 		if _pm_has_command ps; then
 			left=$(timeout 30 "${PM_CMD[@]}" ps -a -q 2>/dev/null) || true
 			if [ -n "$left" ]; then

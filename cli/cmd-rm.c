@@ -1,0 +1,129 @@
+/* cmd-rm.c: `pm rm [-f] [-a] [-v] [-i] [-t N] CONTAINER...`: remove containers (record,
+ * rootfs, runtime files, volume references); a running one only with -f (stopped first).
+ * Exit codes as podman's: 1 when a container does not exist, 2 when one is running. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/ctr-util.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+
+static const char rm_usage[] =
+	"Remove one or more containers\n"
+	"\n"
+	"Description:\n"
+	"  pm rm will remove one or more stopped containers from the host.\n"
+	"  The container name or ID can be used.\n"
+	"\n"
+	"Usage:\n"
+	"  pm rm [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all           Remove all containers\n"
+	"      --cidfile stringArray   Read the container ID from the file\n"
+	"  -f, --force         Force removal of a running or unusable container\n"
+	"  -i, --ignore        Ignore errors when a specified container is missing\n"
+	"  -t, --time int      Seconds to wait for stop before killing the container (default "
+	"10)\n"
+	"  -v, --volumes       Remove anonymous volumes associated with the container\n";
+
+int cmd_rm(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},     {"force", no_argument, NULL, 'f'},
+		{"ignore", no_argument, NULL, 'i'},  {"time", required_argument, NULL, 't'},
+		{"volumes", no_argument, NULL, 'v'}, {"cidfile", required_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool all = false, force = false, ignore = false;
+	int timeout = -1, opt;
+	_cleanup_strv_ char **refs = NULL;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "afit:v", opts, rm_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			all = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'i':
+			ignore = true;
+			break;
+		case 't':
+			if (!pm_cli_parse_seconds("--time", optarg, &timeout))
+				return PM_EXIT_ERROR;
+			break;
+		case 'v':
+			break; /* named volumes are unreferenced always; pm makes no anonymous ones
+				*/
+		case 'C': {
+			_cleanup_free_ char *id = NULL;
+			_cleanup_error_ pm_error *err = NULL;
+			if (pm_read_line_file(optarg, &id, &err) < 0)
+				return pm_cli_error(err);
+			pm_strv_push(&refs, id);
+			break;
+		}
+		default:
+			return PM_EXIT_ERROR;
+		}
+	}
+	if (all && optind < argc)
+		return pm_cli_errorf("--all and containers cannot be used together");
+	if (!all && !refs && !pm_cli_nargs(cli, argc - optind, 1, -1))
+		return PM_EXIT_ERROR;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	if (all) {
+		refs = pm_cli_ctr_all_ids(&e);
+	} else {
+		for (int i = optind; i < argc; i++)
+			pm_strv_push(&refs, argv[i]);
+	}
+	int status = 0;
+	for (char **ref = refs; ref && *ref; ref++) {
+		_cleanup_container_ struct pm_container *c = NULL;
+		_cleanup_error_ pm_error *err = NULL;
+		if (ignore) {
+			if (pm_container_lookup(e.paths, *ref, &c, NULL) < 0)
+				continue;
+			pm_engine_refresh(&e, c);
+		} else if (pm_cli_ctr_lookup(&e, *ref, &c) < 0) {
+			if (!status)
+				status = 1;
+			continue;
+		}
+		bool running =
+			c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
+		if (running && !force) {
+			fprintf(stderr,
+				"Error: cannot remove container %s as it is running - running or "
+				"paused containers cannot be removed without force: container "
+				"state "
+				"improper\n",
+				c->id);
+			status = 2;
+			continue;
+		}
+		if (running && pm_engine_stop(&e, c, timeout, &err) < 0) {
+			status = pm_cli_error(err);
+			continue;
+		}
+		/* a --rm container's monitor removes it itself: gone is done */
+		if (pm_container_reload(e.paths, c, NULL) < 0) {
+			printf("%s\n", all ? c->id : *ref);
+			continue;
+		}
+		if (pm_engine_remove(&e, c, &err) < 0 && err && err->code != ENOENT) {
+			status = pm_cli_error(err);
+			continue;
+		}
+		printf("%s\n", all ? c->id : *ref);
+		fflush(stdout);
+	}
+	return status;
+}

@@ -1,0 +1,82 @@
+/* cmd-start.c: `pm start [-a] [-i] CONTAINER...`: start created or exited containers,
+ * detached (a monitor each) or, with -a, attached: this process is the monitor, as for a
+ * foreground `pm run`, and exits with the container's status. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/ctr-util.h"
+
+static const char start_usage[] =
+	"Start one or more containers\n"
+	"\n"
+	"Description:\n"
+	"  Starts one or more containers.  The container name or ID can be used.\n"
+	"\n"
+	"Usage:\n"
+	"  pm start [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --attach               Attach container's STDOUT and STDERR\n"
+	"      --detach-keys string   Select the key sequence for detaching a container. Format "
+	"is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where "
+	"`<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]` or `_` (default \"ctrl-p,ctrl-q\")\n"
+	"  -i, --interactive          Keep STDIN open even if not attached\n";
+
+int cmd_start(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"attach", no_argument, NULL, 'a'},
+		{"interactive", no_argument, NULL, 'i'},
+		{"detach-keys", required_argument, NULL, 'K'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool attach = false;
+	int opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "ai", opts, start_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			attach = true;
+			break;
+		case 'i':
+		case 'K':
+			break;
+		default:
+			return PM_EXIT_ERROR;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, -1))
+		return PM_EXIT_ERROR;
+	if (attach && argc - optind > 1)
+		return pm_cli_errorf("you cannot start and attach multiple containers at once");
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	int status = 0;
+	for (int i = optind; i < argc; i++) {
+		_cleanup_container_ struct pm_container *c = NULL;
+		_cleanup_error_ pm_error *err = NULL;
+		if (pm_cli_ctr_lookup(&e, argv[i], &c) < 0) {
+			status = PM_EXIT_ERROR;
+			continue;
+		}
+		if (attach) {
+			int code = 0;
+			if (pm_engine_start_foreground(&e, c, &code, &err) < 0) {
+				pm_cli_error(err);
+				return PM_EXIT_ERROR;
+			}
+			return code;
+		}
+		if (pm_engine_start(&e, c, &err) < 0) {
+			pm_cli_error(err); /* podman: 125 whatever the cause */
+			status = PM_EXIT_ERROR;
+			continue;
+		}
+		printf("%s\n", argv[i]);
+		fflush(stdout);
+	}
+	return status;
+}

@@ -1,0 +1,86 @@
+/* cmd-stop.c: `pm stop [-t N] [-a] [-i] CONTAINER...`: the stop signal, SIGKILL after the
+ * timeout (at once when PID 1 has no handler for it: engine/run.h). Prints each name. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/ctr-util.h"
+#include "lib/strutil.h"
+
+static const char stop_usage[] =
+	"Stop one or more containers\n"
+	"\n"
+	"Description:\n"
+	"  Stops one or more running containers.  The container name or ID can be used.\n"
+	"\n"
+	"  A timeout to forcibly stop the container can also be set but defaults to 10 seconds "
+	"otherwise.\n"
+	"\n"
+	"Usage:\n"
+	"  pm stop [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all          Stop all running containers\n"
+	"  -i, --ignore       Ignore errors when a specified container is missing\n"
+	"  -t, --time int     Seconds to wait for stop before killing the container (default "
+	"10)\n";
+
+int cmd_stop(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},	{"ignore", no_argument, NULL, 'i'},
+		{"time", required_argument, NULL, 't'}, {"timeout", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool all = false, ignore = false;
+	int timeout = -1, opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "ait:", opts, stop_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			all = true;
+			break;
+		case 'i':
+			ignore = true;
+			break;
+		case 't':
+			if (!pm_cli_parse_seconds("--time", optarg, &timeout))
+				return PM_EXIT_ERROR;
+			break;
+		default:
+			return PM_EXIT_ERROR;
+		}
+	}
+	if (all && optind < argc)
+		return pm_cli_errorf("--all and containers cannot be used together");
+	if (!all && !pm_cli_nargs(cli, argc - optind, 1, -1))
+		return PM_EXIT_ERROR;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	_cleanup_strv_ char **refs = all ? pm_cli_ctr_all_ids(&e) : NULL;
+	int status = 0;
+	int n = all ? (int)pm_strv_length(refs) : argc - optind;
+	for (int i = 0; i < n; i++) {
+		const char *ref = all ? refs[i] : argv[optind + i];
+		_cleanup_container_ struct pm_container *c = NULL;
+		_cleanup_error_ pm_error *err = NULL;
+		if (ignore) {
+			if (pm_container_lookup(e.paths, ref, &c, NULL) < 0)
+				continue;
+			pm_engine_refresh(&e, c);
+		} else if (pm_cli_ctr_lookup(&e, ref, &c) < 0) {
+			status = PM_EXIT_ERROR;
+			continue;
+		}
+		if (all && c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
+			continue;
+		if (pm_engine_stop(&e, c, timeout, &err) < 0) {
+			status = pm_cli_error(err);
+			continue;
+		}
+		printf("%s\n", all ? c->id : ref);
+		fflush(stdout);
+	}
+	return status;
+}

@@ -1,0 +1,99 @@
+/* cmd-wait.c: `pm wait [--condition C]... CONTAINER...`: block until each container reaches
+ * one of the conditions (default: stopped/exited) and print its exit code. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/ctr-util.h"
+
+static const char wait_usage[] =
+	"Block on one or more containers\n"
+	"\n"
+	"Description:\n"
+	"  Block until one or more containers stop and then print their exit codes.\n"
+	"\n"
+	"Usage:\n"
+	"  pm wait [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"      --condition stringArray   Condition to wait on (default [stopped])\n"
+	"  -i, --ignore                  Ignore if a container does not exist\n";
+
+static int condition_bit(const char *s, unsigned *mask)
+{
+	static const struct {
+		const char *name;
+		enum pm_ctr_status st;
+	} map[] = {
+		{"configured", PM_CTR_CONFIGURED}, {"created", PM_CTR_CONFIGURED},
+		{"running", PM_CTR_RUNNING},	   {"paused", PM_CTR_PAUSED},
+		{"stopped", PM_CTR_STOPPED},	   {"exited", PM_CTR_STOPPED},
+		{"removing", PM_CTR_REMOVING},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(s, map[i].name)) {
+			*mask |= 1u << map[i].st;
+			return 0;
+		}
+	return -1;
+}
+
+int cmd_wait(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"condition", required_argument, NULL, 'c'},
+		{"ignore", no_argument, NULL, 'i'},
+		{"interval", required_argument, NULL, 'I'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	unsigned mask = 0;
+	bool ignore = false;
+	int opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "i", opts, wait_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'c':
+			if (condition_bit(optarg, &mask) < 0)
+				return pm_cli_errorf(
+					"unknown container state: %s: invalid argument", optarg);
+			break;
+		case 'i':
+			ignore = true;
+			break;
+		case 'I':
+			break; /* podman's polling interval: pm does not poll */
+		default:
+			return PM_EXIT_ERROR;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, -1))
+		return PM_EXIT_ERROR;
+	if (!mask)
+		mask = 1u << PM_CTR_STOPPED;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	int status = 0;
+	for (int i = optind; i < argc; i++) {
+		_cleanup_container_ struct pm_container *c = NULL;
+		_cleanup_error_ pm_error *err = NULL;
+		if (ignore && pm_container_lookup(e.paths, argv[i], &c, NULL) < 0) {
+			printf("-1\n");
+			continue;
+		}
+		if (!c && pm_cli_ctr_lookup(&e, argv[i], &c) < 0) {
+			status = PM_EXIT_ERROR;
+			continue;
+		}
+		int code = 0;
+		if (pm_engine_wait(&e, c, mask, &code, &err) < 0) {
+			status = pm_cli_error(err);
+			continue;
+		}
+		printf("%d\n", code);
+		fflush(stdout);
+	}
+	return status;
+}

@@ -1,0 +1,52 @@
+/* ctr-util.c: helpers shared by the lifecycle commands (see ctr-util.h). Prints errors the
+ * podman way. Called by cli/cmd-{start,stop,kill,restart,wait,rm,attach}.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/ctr-util.h"
+#include "lib/strutil.h"
+
+int pm_cli_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_container **ret)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	int r = pm_container_lookup(e->paths, ref, ret, &err);
+	if (r == -ENOENT) {
+		fprintf(stderr,
+			"Error: no container with name or ID \"%s\" found: no such container\n",
+			ref);
+		return r;
+	}
+	if (r < 0) {
+		pm_cli_error(err);
+		return r;
+	}
+	pm_engine_refresh(e, *ret);
+	return 0;
+}
+
+char **pm_cli_ctr_all_ids(const struct pm_engine *e)
+{
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	char **ids = NULL;
+	if (pm_container_list(e->paths, &list, &n, NULL) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		pm_strv_push(&ids, list[i]->id);
+	pm_container_list_free(list, n);
+	return ids;
+}
+
+bool pm_cli_parse_seconds(const char *flag, const char *arg, int *ret)
+{
+	int v;
+	if (pm_parse_int(arg, &v) < 0 || v < -1) {
+		pm_cli_errorf("invalid argument \"%s\" for \"%s\" flag: strconv.ParseUint: parsing "
+			      "\"%s\": invalid syntax",
+			      arg, flag, arg);
+		return false;
+	}
+	*ret = v;
+	return true;
+}

@@ -1,0 +1,1069 @@
+/* monitor.c: the per-container monitor (see monitor.h for the design and the files).
+ * Owns: the monitor loop (container output -> log + attach clients (+ the cli's stdio when
+ * attached), stdin and resizes -> container, signals, reaping), exit recording, restart
+ * policy, the detached monitor's double fork and cleanup, the attach client, the small
+ * /proc parsers the lifecycle needs. No polling: one poll() on the pidfd, pipes, signalfd
+ * and sockets. Must not print (the detached monitor's stdio is /dev/null). Called by
+ * engine/run.c and cli/ (attach, log path). */
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/ctr-log.h"
+#include "engine/monitor.h"
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "lib/sync.h"
+#include "runtime/tty.h"
+#include "storage/container.h"
+
+#define MAX_CLIENTS 16
+#define BUF_SIZE    8192
+
+/* ---- paths ------------------------------------------------------------------------------- */
+
+char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c)
+{
+	(void)e;
+	return pm_path_join(c->dir, "ctr.log");
+}
+
+char *pm_monitor_run_dir(const struct pm_engine *e, const char *id)
+{
+	return pm_xasprintf("%s/containers/%s", e->paths->runroot, id);
+}
+
+char *pm_monitor_attach_path(const struct pm_engine *e, const char *id)
+{
+	return pm_xasprintf("%s/containers/%s/attach", e->paths->runroot, id);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- restart policy ------------------------------------------------------------------------ */
+
+int pm_monitor_parse_restart(const char *s, struct pm_restart_policy *ret, pm_error **err)
+{
+	*ret = (struct pm_restart_policy){0};
+	if (!s || !*s || !strcmp(s, "no"))
+		return 0;
+	if (!strcmp(s, "always")) {
+		ret->kind = PM_RESTART_ALWAYS;
+		return 0;
+	}
+	if (!strcmp(s, "unless-stopped")) {
+		ret->kind = PM_RESTART_UNLESS_STOPPED;
+		return 0;
+	}
+	if (!strcmp(s, "on-failure")) {
+		ret->kind = PM_RESTART_ON_FAILURE;
+		return 0;
+	}
+	if (pm_str_startswith(s, "on-failure:")) {
+		const char *n = s + strlen("on-failure:");
+		int v;
+		if (pm_parse_int(n, &v) < 0)
+			return pm_error_set(err, EINVAL,
+					    "parsing restart policy retry count: strconv.Atoi: "
+					    "parsing \"%s\": invalid syntax",
+					    n);
+		if (v < 0)
+			return pm_error_set(err, EINVAL,
+					    "must specify restart policy retry count as a number "
+					    "greater than 0");
+		ret->kind = PM_RESTART_ON_FAILURE;
+		ret->max_retries = (unsigned)v;
+		return 0;
+	}
+	if (strchr(s, ':') && (pm_str_startswith(s, "always:") || pm_str_startswith(s, "no:") ||
+			       pm_str_startswith(s, "unless-stopped:")))
+		return pm_error_set(err, EINVAL,
+				    "restart policy retries can only be specified with on-failure");
+	return pm_error_set(err, EINVAL, "\"%s\" is not a valid restart policy", s);
+}
+
+bool pm_monitor_should_restart(const struct pm_restart_policy *p, int status, unsigned restarts,
+			       bool stopped_by_user)
+{
+	if (stopped_by_user)
+		return false;
+	switch (p->kind) {
+	case PM_RESTART_ALWAYS:
+	case PM_RESTART_UNLESS_STOPPED:
+		return true;
+	case PM_RESTART_ON_FAILURE:
+		return status != 0 && (p->max_retries == 0 || restarts < p->max_retries);
+	default:
+		return false;
+	}
+}
+
+/* ---- /proc ----------------------------------------------------------------------------- */
+
+int pm_monitor_parse_stat(const char *text, char *ret_state, unsigned long long *ret_start)
+{
+	/* "pid (comm) S ppid ..." : comm may hold spaces and ')', so take the last ')'. */
+	const char *p = text ? strrchr(text, ')') : NULL;
+	if (!p || p[1] != ' ' || !p[2])
+		return -EINVAL;
+	*ret_state = p[2];
+	p += 2;
+	/* state is field 3; starttime is field 22 */
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -EINVAL;
+		p++;
+	}
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(p, &end, 10);
+	if (errno || end == p)
+		return -EINVAL;
+	*ret_start = v;
+	return 0;
+}
+
+static int proc_stat(pid_t pid, char *state, unsigned long long *start)
+{
+	if (pid <= 0)
+		return -ESRCH;
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = 0;
+	return pm_monitor_parse_stat(buf, state, start);
+}
+
+bool pm_monitor_pid_alive(pid_t pid, unsigned long long start)
+{
+	char st;
+	unsigned long long s;
+	if (proc_stat(pid, &st, &s) < 0)
+		return false;
+	if (st == 'Z' || st == 'X')
+		return false;
+	return start == 0 || s == start;
+}
+
+unsigned long long pm_monitor_pid_start(pid_t pid)
+{
+	char st;
+	unsigned long long s;
+	return proc_stat(pid, &st, &s) < 0 ? 0 : s;
+}
+
+static int mask_has(const char *text, const char *key, int sig, bool *ret)
+{
+	const char *p = strstr(text, key);
+	if (!p)
+		return -EINVAL;
+	p += strlen(key);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(p, &end, 16);
+	if (errno || end == p)
+		return -EINVAL;
+	*ret = sig >= 1 && sig <= 64 && (v & (1ULL << (sig - 1)));
+	return 0;
+}
+
+int pm_monitor_parse_sigmask(const char *status_text, int sig, bool *ret_caught, bool *ret_ignored)
+{
+	bool cgt, blk, ign;
+	if (mask_has(status_text, "\nSigCgt:", sig, &cgt) < 0 ||
+	    mask_has(status_text, "\nSigIgn:", sig, &ign) < 0)
+		return -EINVAL;
+	/* A blocked signal is queued whatever its handler (signalfd users, pm's --init). */
+	if (mask_has(status_text, "\nSigBlk:", sig, &blk) < 0)
+		blk = false;
+	*ret_caught = cgt || blk;
+	*ret_ignored = ign && !blk;
+	return 0;
+}
+
+int pm_engine_parse_signal(const char *s, int *ret)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	int v;
+	if (pm_parse_int(s, &v) == 0) {
+		if (v < 1 || v > 64)
+			return -EINVAL;
+		*ret = v;
+		return 0;
+	}
+	const char *name = s;
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	for (int i = 1; i < 32; i++) {
+		const char *abbrev = sigabbrev_np(i);
+		if (abbrev && !strcasecmp(abbrev, name)) {
+			*ret = i;
+			return 0;
+		}
+	}
+	if (!strncasecmp(name, "RTMIN", 5) || !strncasecmp(name, "RTMAX", 5)) {
+		bool min = !strncasecmp(name, "RTMIN", 5);
+		int off = 0;
+		if (name[5] && (name[5] != (min ? '+' : '-') || pm_parse_int(name + 6, &off) < 0))
+			return -EINVAL;
+		int n = min ? SIGRTMIN + off : SIGRTMAX - off;
+		if (n < SIGRTMIN || n > SIGRTMAX)
+			return -EINVAL;
+		*ret = n;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- the monitor loop ------------------------------------------------------------------------ */
+
+struct mon {
+	const struct pm_monitor_setup *s;
+	bool attached;
+	struct pm_restart_policy policy;
+	char *log_path;
+	char *rundir;
+	pm_ctr_log *log;
+	struct pm_runtime_proc proc;
+	int out_r, err_r; /* the container's stdout/stderr pipes (-1 with a tty or closed) */
+	int in_w;	  /* its stdin pipe (detached, -i, no tty), -1 otherwise */
+	int sigfd;
+	int lfd; /* attach socket */
+	int clients[MAX_CLIENTS];
+	size_t nclients;
+	bool user_in; /* attached with tty and -i: our stdin goes to the pty */
+	bool raw;
+	struct termios saved;
+	unsigned restarts;
+};
+
+static void set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static void write_all(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd p = {.fd = fd, .events = POLLOUT};
+			poll(&p, 1, -1);
+			continue;
+		}
+		if (w <= 0)
+			return;
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+static void drop_client(struct mon *m, size_t i)
+{
+	close(m->clients[i]);
+	m->clients[i] = m->clients[--m->nclients];
+}
+
+static void broadcast(struct mon *m, const char *msg, size_t len)
+{
+	for (size_t i = 0; i < m->nclients;) {
+		ssize_t n = send(m->clients[i], msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			drop_client(m, i);
+			continue;
+		}
+		i++; /* a client too slow to keep up loses output, the container never waits */
+	}
+}
+
+/* Output of one stream: buf[0] is free for the message type, the data is buf[1..n]. */
+static void emit(struct mon *m, int stream, char *buf, size_t n)
+{
+	if (m->log)
+		pm_ctr_log_write(m->log, stream == 2 ? PM_LOG_STDERR : PM_LOG_STDOUT, buf + 1, n,
+				 NULL);
+	if (m->attached)
+		write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf + 1, n);
+	if (m->nclients) {
+		buf[0] = (char)(stream == 2 ? PM_ATTACH_STDERR : PM_ATTACH_STDOUT);
+		broadcast(m, buf, n + 1);
+	}
+}
+
+/* Read what fd has now; false when it is done (EOF or error). */
+static bool pump_output(struct mon *m, int fd, int stream)
+{
+	char buf[BUF_SIZE + 1];
+	for (;;) {
+		ssize_t n = read(fd, buf + 1, BUF_SIZE);
+		if (n > 0) {
+			emit(m, stream, buf, (size_t)n);
+			if (n < BUF_SIZE)
+				return true;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 && errno == EAGAIN;
+	}
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void write_pids(struct mon *m)
+{
+	_cleanup_free_ char *path = pm_path_join(m->rundir, "pids");
+	_cleanup_free_ char *data =
+		pm_xasprintf("%d %llu %d %llu\n", (int)getpid(), pm_monitor_pid_start(getpid()),
+			     (int)m->proc.pid, pm_monitor_pid_start(m->proc.pid));
+	pm_write_file_atomic(path, data, strlen(data), 0600, NULL);
+}
+
+static bool stopped_by_user(struct mon *m)
+{
+	_cleanup_free_ char *path = pm_path_join(m->rundir, "stopped");
+	return pm_path_exists(path);
+}
+
+static void unlink_marker(struct mon *m)
+{
+	_cleanup_free_ char *marker = pm_path_join(m->rundir, "stopped");
+	unlink(marker);
+}
+
+static int start_container(struct mon *m, pm_error **err)
+{
+	const struct pm_runtime_spec *spec = m->s->spec;
+	int out[2] = {-1, -1}, errp[2] = {-1, -1}, in[2] = {-1, -1};
+	struct pm_runtime_start_opts o = {.stdio = {-1, -1, -1},
+					  .winsize_from = m->attached ? STDIN_FILENO : -1};
+	int r = pm_ctr_log_open(m->log_path, m->s->cfg->log_max_size, &m->log, err);
+	if (r < 0)
+		return r;
+	if (!spec->tty) {
+		if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
+		    (spec->stdin_open && !m->attached && pipe2(in, O_CLOEXEC) < 0)) {
+			r = pm_error_set_errno(err, errno, "creating the container's stdio pipes");
+			goto fail;
+		}
+		o.stdio[0] = in[0];
+		o.stdio[1] = out[1];
+		o.stdio[2] = errp[1];
+	}
+	unlink_marker(m);
+	r = pm_runtime_start(spec, &o, &m->proc, err);
+	close_fd(&in[0]);
+	close_fd(&out[1]);
+	close_fd(&errp[1]);
+	if (r < 0)
+		goto fail;
+	m->out_r = out[0];
+	m->err_r = errp[0];
+	m->in_w = in[1];
+	if (m->out_r >= 0)
+		set_nonblock(m->out_r);
+	if (m->err_r >= 0)
+		set_nonblock(m->err_r);
+	if (m->proc.master >= 0)
+		set_nonblock(m->proc.master);
+	write_pids(m);
+	return 0;
+fail:
+	close_fd(&out[0]);
+	close_fd(&errp[0]);
+	close_fd(&in[1]);
+	pm_ctr_log_close(m->log, NULL);
+	m->log = NULL;
+	return r;
+}
+
+static void set_running(struct mon *m)
+{
+	struct pm_container *c = m->s->c;
+	c->state.status = PM_CTR_RUNNING;
+	c->state.pid = m->proc.pid;
+	c->state.monitor_pid = getpid();
+	c->state.started_ns = now_ns();
+	c->state.finished_ns = 0;
+	c->state.exit_code = 0;
+	if (!c->state.mountpoint && m->s->spec->rootfs)
+		c->state.mountpoint = pm_xstrdup(m->s->spec->rootfs);
+}
+
+static void container_input(struct mon *m, const char *buf, size_t n)
+{
+	int fd = m->proc.master >= 0 ? m->proc.master : m->in_w;
+	if (fd >= 0)
+		write_all(fd, buf, n);
+}
+
+static void client_msg(struct mon *m, size_t i)
+{
+	char buf[BUF_SIZE + 1];
+	ssize_t n = recv(m->clients[i], buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		drop_client(m, i);
+		return;
+	}
+	switch (buf[0]) {
+	case PM_ATTACH_STDIN:
+		container_input(m, buf + 1, (size_t)n - 1);
+		break;
+	case PM_ATTACH_STDIN_CLOSE:
+		close_fd(&m->in_w);
+		break;
+	case PM_ATTACH_RESIZE:
+		if (n >= 5 && m->proc.master >= 0) {
+			struct winsize ws = {0};
+			memcpy(&ws.ws_row, buf + 1, 2);
+			memcpy(&ws.ws_col, buf + 3, 2);
+			ioctl(m->proc.master, TIOCSWINSZ, &ws);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void accept_client(struct mon *m)
+{
+	int fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (m->nclients >= MAX_CLIENTS) {
+		close(fd);
+		return;
+	}
+	m->clients[m->nclients++] = fd;
+}
+
+static void reap_others(struct mon *m)
+{
+	/* Orphans of the container (with --pid=host) reparent to us, the subreaper. Reap them,
+	 * never the init: its exit is taken through the pidfd. */
+	for (;;) {
+		siginfo_t info = {0};
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
+			return;
+		if (info.si_pid == m->proc.pid)
+			return;
+		waitpid(info.si_pid, NULL, WNOHANG);
+	}
+}
+
+static void on_signal(struct mon *m)
+{
+	struct signalfd_siginfo si;
+	if (read(m->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	switch (si.ssi_signo) {
+	case SIGCHLD:
+		reap_others(m);
+		break;
+	case SIGWINCH:
+		if (m->attached && m->proc.master >= 0)
+			pm_tty_copy_winsize(STDIN_FILENO, m->proc.master);
+		break;
+	default:
+		pm_log_debug("forwarding signal %u to the container", si.ssi_signo);
+		pidfd_send_signal(m->proc.pidfd, (int)si.ssi_signo, NULL, 0);
+		break;
+	}
+}
+
+/* Relay until the container's PID 1 exits; returns its exit status. */
+static int monitor_loop(struct mon *m)
+{
+	bool tty = m->proc.master >= 0;
+	int outfd = tty ? m->proc.master : m->out_r;
+	m->user_in = m->attached && tty && m->s->spec->stdin_open;
+	for (;;) {
+		struct pollfd p[6 + MAX_CLIENTS];
+		p[0] = (struct pollfd){.fd = m->proc.pidfd, .events = POLLIN};
+		p[1] = (struct pollfd){.fd = m->sigfd, .events = POLLIN};
+		p[2] = (struct pollfd){.fd = outfd, .events = POLLIN};
+		p[3] = (struct pollfd){.fd = m->err_r, .events = POLLIN};
+		p[4] = (struct pollfd){.fd = m->user_in ? STDIN_FILENO : -1, .events = POLLIN};
+		p[5] = (struct pollfd){.fd = m->lfd, .events = POLLIN};
+		size_t nc = m->nclients;
+		for (size_t i = 0; i < nc; i++)
+			p[6 + i] = (struct pollfd){.fd = m->clients[i], .events = POLLIN};
+		if (poll(p, 6 + nc, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & POLLIN)
+			on_signal(m);
+		if (p[2].revents && !pump_output(m, outfd, 1)) {
+			if (tty)
+				m->proc.master = -1, close(outfd);
+			else
+				close_fd(&m->out_r);
+			outfd = -1;
+		}
+		if (p[3].revents && !pump_output(m, m->err_r, 2))
+			close_fd(&m->err_r);
+		if (p[4].revents) {
+			char buf[BUF_SIZE];
+			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n > 0)
+				container_input(m, buf, (size_t)n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+				m->user_in = false;
+		}
+		/* by fd: output above may have dropped clients and reordered the array */
+		for (size_t i = 0; i < nc; i++) {
+			if (!p[6 + i].revents)
+				continue;
+			for (size_t k = 0; k < m->nclients; k++)
+				if (m->clients[k] == p[6 + i].fd) {
+					client_msg(m, k);
+					break;
+				}
+		}
+		if (p[5].revents & POLLIN)
+			accept_client(m);
+		if (p[0].revents & POLLIN)
+			break;
+	}
+	/* Drain what the container wrote before it exited (background processes that keep
+	 * the pipes open do not hold us: non-blocking reads until empty). */
+	if (outfd >= 0 && !pump_output(m, outfd, 1)) {
+		if (tty)
+			m->proc.master = -1, close(outfd);
+		else
+			close_fd(&m->out_r);
+	}
+	if (m->err_r >= 0)
+		pump_output(m, m->err_r, 2);
+	close_fd(&m->out_r);
+	close_fd(&m->err_r);
+	close_fd(&m->in_w);
+	int status = 0;
+	if (pm_runtime_wait(&m->proc, &status, NULL) < 0)
+		status = 255;
+	return status;
+}
+
+/* Close the log, then record the exit (a follower that sees the state has the whole log). */
+static void record_exit(struct mon *m, int status)
+{
+	pm_ctr_log_close(m->log, NULL);
+	m->log = NULL;
+	const struct pm_engine *e = m->s->e;
+	struct pm_container *c = m->s->c;
+	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
+	if (pm_container_reload(e->paths, c, NULL) < 0)
+		return; /* removed meanwhile */
+	c->state.status = PM_CTR_STOPPED;
+	c->state.exit_code = status;
+	c->state.finished_ns = now_ns();
+	c->state.pid = 0;
+	pm_container_save_state(e->paths, c, NULL);
+}
+
+static void notify_exit(struct mon *m, int status)
+{
+	char msg[5] = {PM_ATTACH_EXIT};
+	int32_t v = status;
+	memcpy(msg + 1, &v, 4);
+	for (size_t i = 0; i < m->nclients; i++)
+		send(m->clients[i], msg, sizeof(msg), MSG_NOSIGNAL);
+	while (m->nclients)
+		drop_client(m, m->nclients - 1);
+}
+
+/* Restart the container after an exit, per its policy. Returns true when it runs again. */
+static bool maybe_restart(struct mon *m, int status)
+{
+	while (pm_monitor_should_restart(&m->policy, status, m->restarts, stopped_by_user(m))) {
+		/* a little backoff so that `--restart always false` does not spin */
+		unsigned ms = 100u << (m->restarts < 6 ? m->restarts : 6);
+		struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+		m->restarts++;
+		const struct pm_engine *e = m->s->e;
+		struct pm_container *c = m->s->c;
+		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
+		if (lock < 0 || pm_container_reload(e->paths, c, NULL) < 0 ||
+		    c->state.status != PM_CTR_STOPPED || stopped_by_user(m))
+			return false;
+		if (start_container(m, NULL) < 0) {
+			status = 125;
+			continue;
+		}
+		set_running(m);
+		pm_container_save_state(e->paths, c, NULL);
+		return true;
+	}
+	return false;
+}
+
+static int listen_attach(struct mon *m)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* bind through /proc/self/fd: the path may be longer than sun_path */
+	_cleanup_close_ int dfd = open(m->rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach", dfd);
+	_cleanup_free_ char *path = pm_path_join(m->rundir, "attach");
+	unlink(path);
+	if (dfd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static void mon_init(struct mon *m, const struct pm_monitor_setup *s, bool attached)
+{
+	*m = (struct mon){.s = s,
+			  .attached = attached,
+			  .out_r = -1,
+			  .err_r = -1,
+			  .in_w = -1,
+			  .sigfd = -1,
+			  .lfd = -1,
+			  .proc = {.pidfd = -1, .master = -1}};
+	pm_monitor_parse_restart(s->cfg->restart, &m->policy, NULL);
+	m->log_path = pm_engine_log_path(s->e, s->c);
+	m->rundir = pm_monitor_run_dir(s->e, s->c->id);
+}
+
+static void mon_clear(struct mon *m)
+{
+	if (m->lfd >= 0) {
+		_cleanup_free_ char *path = pm_path_join(m->rundir, "attach");
+		unlink(path);
+		close(m->lfd);
+	}
+	_cleanup_free_ char *pids = pm_path_join(m->rundir, "pids");
+	unlink(pids);
+	if (m->sigfd >= 0)
+		close(m->sigfd);
+	free(m->log_path);
+	free(m->rundir);
+}
+
+static void block_signals(sigset_t *set, sigset_t *old)
+{
+	sigemptyset(set);
+	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(set, sigs[i]);
+	sigprocmask(SIG_BLOCK, set, old);
+}
+
+int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, pm_error **err)
+{
+	struct mon m;
+	mon_init(&m, s, true);
+	sigset_t set, old;
+	block_signals(&set, &old);
+	int r = pm_mkdir_p(m.rundir, 0700, err);
+	if (r < 0)
+		goto out;
+	m.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	m.lfd = listen_attach(&m);
+	r = start_container(&m, err);
+	if (r < 0)
+		goto out;
+	set_running(&m);
+	pm_container_save_state(s->e->paths, s->c, NULL);
+	close(s->lock_fd);
+	if (m.proc.master >= 0)
+		m.raw = pm_tty_make_raw(STDIN_FILENO, &m.saved);
+	int status;
+	do {
+		status = monitor_loop(&m);
+		record_exit(&m, status);
+		notify_exit(&m, status);
+	} while (maybe_restart(&m, status));
+	if (m.raw)
+		pm_tty_restore(STDIN_FILENO, &m.saved);
+	*ret_status = status;
+	r = 0;
+out:
+	mon_clear(&m);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+/* The detached monitor's end: unmount, forget runtime files, --rm. */
+static void detached_cleanup(struct mon *m)
+{
+	const struct pm_engine *e = m->s->e;
+	struct pm_container *c = m->s->c;
+	mon_clear(m);
+	if (m->s->cfg->rm) {
+		pm_engine_remove(e, c, NULL);
+		return;
+	}
+	{
+		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
+		if (pm_container_reload(e->paths, c, NULL) < 0)
+			return;
+		if (c->state.status == PM_CTR_RUNNING)
+			return; /* started again by someone else meanwhile */
+		if (!m->s->cfg->rootfs) {
+			_cleanup_store_ struct pm_store *store = NULL;
+			if (pm_store_open(e->paths, e->storage_driver, &store, NULL) >= 0)
+				pm_storage_ctr_unmount(store, c->id, NULL);
+		}
+		free(c->state.mountpoint);
+		c->state.mountpoint = NULL;
+		c->state.monitor_pid = 0;
+		pm_container_save_state(e->paths, c, NULL);
+	}
+	_cleanup_free_ char *userdata = pm_path_join(m->rundir, "userdata");
+	pm_rm_rf(userdata, NULL);
+}
+
+/* Unmap from our page tables the read-only file pages touched so far (image store, JSON,
+ * seccomp, the runtime's setup: code and constant data). A read-only file mapping with no
+ * anonymous (copied-on-write) page is exactly the file's content, so MADV_DONTNEED only
+ * forgets it; what the loop uses faults back in from the page cache. Keeps the monitor's
+ * RSS near what it actually uses. */
+static void drop_file_pages(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return;
+	char line[512];
+	unsigned long lo = 0, hi = 0;
+	bool candidate = false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long a, b;
+		char perms[5];
+		if (sscanf(line, "%lx-%lx %4s", &a, &b, perms) == 3) {
+			lo = a;
+			hi = b;
+			candidate = perms[1] == '-' && perms[3] == 'p' && strchr(line, '/');
+			continue;
+		}
+		unsigned long kb;
+		if (candidate && sscanf(line, "Anonymous: %lu kB", &kb) == 1) {
+			if (kb == 0)
+				madvise((void *)lo, hi - lo, MADV_DONTNEED);
+			candidate = false;
+		}
+	}
+}
+
+__attribute__((noreturn)) static void detached_main(const struct pm_monitor_setup *s, int syncfd)
+{
+	struct mon m;
+	mon_init(&m, s, false);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	prctl(PR_SET_NAME, "pm-monitor", 0, 0, 0);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	sigset_t set, old;
+	block_signals(&set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	_cleanup_error_ pm_error *err = NULL;
+	int r = pm_mkdir_p(m.rundir, 0700, &err);
+	if (r >= 0) {
+		m.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+		m.lfd = listen_attach(&m);
+		r = start_container(&m, &err);
+	}
+	if (r < 0) {
+		pm_sync_send_error(syncfd, err ? err->code : EIO, pm_error_exit_status(err), "%s",
+				   err && err->msg ? err->msg : "starting the container");
+		mon_clear(&m);
+		_exit(PM_EXIT_ERROR);
+	}
+	char pid[64];
+	int len = snprintf(pid, sizeof(pid), "%d %d", (int)m.proc.pid, (int)getpid());
+	pm_sync_send(syncfd, PM_SYNC_PID, pid, (size_t)len, NULL, 0);
+	close(syncfd);
+	/* give back what the cli's work left on the heap, and the file pages only the start
+	 * needed */
+	malloc_trim(0);
+	drop_file_pages();
+	int status;
+	do {
+		status = monitor_loop(&m);
+		record_exit(&m, status);
+		notify_exit(&m, status);
+	} while (maybe_restart(&m, status));
+	detached_cleanup(&m);
+	_exit(0);
+}
+
+int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
+{
+	int sp[2];
+	int r = pm_sync_pair(sp, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int syncfd = sp[0];
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(sp[1]);
+		return pm_error_set_errno(err, errno, "starting the container monitor: fork");
+	}
+	if (pid == 0) {
+		close(syncfd);
+		close(s->lock_fd); /* the cli holds it until the state says "running" */
+		setsid();
+		pid_t p2 = fork();
+		if (p2 < 0) {
+			pm_sync_send_error(sp[1], errno, PM_EXIT_ERROR,
+					   "starting the container monitor: fork: %s",
+					   strerror(errno));
+			_exit(PM_EXIT_ERROR);
+		}
+		if (p2 > 0)
+			_exit(0);
+		detached_main(s, sp[1]);
+	}
+	close(sp[1]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	struct pm_sync_msg msg;
+	r = pm_sync_expect(syncfd, PM_SYNC_PID, &msg, "the container monitor", err);
+	if (r < 0)
+		return r;
+	int cpid = 0, mpid = 0;
+	if (sscanf(msg.payload, "%d %d", &cpid, &mpid) != 2)
+		return pm_error_set(err, EBADMSG, "the container monitor sent '%s'", msg.payload);
+	struct pm_container *c = s->c;
+	c->state.status = PM_CTR_RUNNING;
+	c->state.pid = cpid;
+	c->state.monitor_pid = mpid;
+	c->state.started_ns = now_ns();
+	c->state.finished_ns = 0;
+	c->state.exit_code = 0;
+	if (!c->state.mountpoint && s->spec->rootfs)
+		c->state.mountpoint = pm_xstrdup(s->spec->rootfs);
+	return pm_container_save_state(s->e->paths, c, err);
+}
+
+/* ---- attach (client) ------------------------------------------------------------------------- */
+
+int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_error **err)
+{
+	*ret_n = 0;
+	if (!s)
+		s = "ctrl-p,ctrl-q";
+	if (!*s)
+		return 0;
+	_cleanup_strv_ char **parts = pm_strv_split(s, ",");
+	for (char **p = parts; p && *p; p++) {
+		if (*ret_n >= 8)
+			return pm_error_set(err, EINVAL, "invalid detach keys '%s': too long", s);
+		const char *k = *p;
+		if (strlen(k) == 1) {
+			ret[(*ret_n)++] = (unsigned char)k[0];
+			continue;
+		}
+		if (!strncmp(k, "ctrl-", 5) && strlen(k) == 6) {
+			char ch = k[5];
+			if (ch >= 'a' && ch <= 'z') {
+				ret[(*ret_n)++] = (unsigned char)(ch - 'a' + 1);
+				continue;
+			}
+			if (ch == '@' || ch == '[' || ch == '\\' || ch == ']' || ch == '^' ||
+			    ch == '_') {
+				ret[(*ret_n)++] = (unsigned char)(ch == '@' ? 0 : ch - '@');
+				continue;
+			}
+		}
+		return pm_error_set(err, EINVAL, "invalid detach keys '%s': unknown key '%s'", s,
+				    k);
+	}
+	return 0;
+}
+
+static int send_resize(int fd)
+{
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+		return 0;
+	char msg[5] = {PM_ATTACH_RESIZE};
+	memcpy(msg + 1, &ws.ws_row, 2);
+	memcpy(msg + 3, &ws.ws_col, 2);
+	return (int)send(fd, msg, sizeof(msg), MSG_NOSIGNAL);
+}
+
+int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
+		     const struct pm_attach_opts *o, int *ret_status, pm_error **err)
+{
+	unsigned char keys[8];
+	size_t nkeys = 0, matched = 0;
+	int r = pm_attach_parse_keys(o->detach_keys, keys, &nkeys, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
+	_cleanup_close_ int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach", dfd);
+	if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return pm_error_set(err, ENOTCONN,
+				    "you can only attach to running containers: container '%s' "
+				    "has no monitor to attach to",
+				    c->name);
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	_cleanup_close_ int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	struct termios saved;
+	bool raw = o->tty && pm_tty_make_raw(STDIN_FILENO, &saved);
+	if (o->tty)
+		send_resize(fd);
+	bool in_open = o->stdin;
+	r = -EPIPE;
+	for (;;) {
+		struct pollfd p[3] = {
+			{.fd = fd, .events = POLLIN},
+			{.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
+			{.fd = sigfd, .events = POLLIN},
+		};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = pm_error_set_errno(err, errno, "poll");
+			break;
+		}
+		if (p[2].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sigfd, &si, sizeof(si)) == sizeof(si))
+				send_resize(fd);
+		}
+		if (p[0].revents) {
+			char buf[BUF_SIZE + 1];
+			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				r = -EPIPE;
+				break;
+			}
+			if (buf[0] == PM_ATTACH_STDOUT)
+				write_all(STDOUT_FILENO, buf + 1, (size_t)n - 1);
+			else if (buf[0] == PM_ATTACH_STDERR)
+				write_all(STDERR_FILENO, buf + 1, (size_t)n - 1);
+			else if (buf[0] == PM_ATTACH_EXIT && n >= 5) {
+				int32_t v;
+				memcpy(&v, buf + 1, 4);
+				*ret_status = v;
+				r = 0;
+				break;
+			}
+		}
+		if (p[1].revents) {
+			char buf[BUF_SIZE + 1];
+			ssize_t n = read(STDIN_FILENO, buf + 1, BUF_SIZE);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				char m = PM_ATTACH_STDIN_CLOSE;
+				send(fd, &m, 1, MSG_NOSIGNAL);
+				in_open = false;
+				continue;
+			}
+			/* detach keys: a full match detaches; a partial match at the end of
+			 * this read is held back until the next byte decides */
+			size_t out = 1;
+			bool detach = false;
+			for (ssize_t i = 1; i <= n; i++) {
+				unsigned char ch = (unsigned char)buf[i];
+				if (nkeys && ch == keys[matched]) {
+					if (++matched == nkeys) {
+						detach = true;
+						break;
+					}
+					continue;
+				}
+				for (size_t k = 0; k < matched; k++)
+					buf[out++] = (char)keys[k];
+				matched = 0;
+				if (nkeys && ch == keys[0]) {
+					matched = 1;
+					continue;
+				}
+				buf[out++] = (char)ch;
+			}
+			if (out > 1) {
+				buf[0] = PM_ATTACH_STDIN;
+				send(fd, buf, out, MSG_NOSIGNAL);
+			}
+			if (detach) {
+				r = 1;
+				break;
+			}
+		}
+	}
+	if (raw)
+		pm_tty_restore(STDIN_FILENO, &saved);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r == -EPIPE) {
+		/* the monitor went away without an exit message: the recorded state says */
+		struct pm_container *cc = (struct pm_container *)c;
+		pm_container_reload(e->paths, cc, NULL);
+		*ret_status = cc->state.exit_code;
+		r = 0;
+	}
+	return r;
+}

@@ -1,0 +1,146 @@
+/* monitor.h: the per-container monitor (conmon's role, pm's own code), split by concern
+ * inside engine/monitor.c: output to the log, the attach socket, exit recording, restart
+ * policy, cleanup.
+ *
+ * Where things are:
+ *   log            <root>/db/containers/<id>/ctr.log   (the record dir: storage owns
+ *                  <root>/containers/<id>/ and renames it in and out whole, so the log
+ *                  lives with the record). Get it with pm_engine_log_path().
+ *   attach socket  <runroot>/containers/<id>/attach     (SOCK_SEQPACKET, see below)
+ *   pids           <runroot>/containers/<id>/pids       "MONPID MONSTART PID PIDSTART":
+ *                  the monitor and the container init with their start times (field 22
+ *                  of /proc/PID/stat), so a recycled pid or a reboot (runroot wiped) is
+ *                  never taken for a live container (pm_engine_refresh).
+ *   stop marker    <runroot>/containers/<id>/stopped    made by `pm stop`/`kill`/`rm -f`:
+ *                  the restart policy does not apply to that exit.
+ *
+ * Two ways to be the monitor, one loop (monitor_loop in monitor.c):
+ *   - detached (run -d, start, restart): the cli double-forks; the grandchild calls
+ *     setsid(), becomes a child subreaper, clones the container init, reports "started"
+ *     (or the setup error) over a sync socket and lives as long as the container.
+ *   - attached (foreground `pm run`, `start -a`): the cli itself is the monitor, in
+ *     process. Why: the perf target of `pm run --rm IMG true` (no second fork, no relay
+ *     of every byte through a socket, no wait for a detached process), and the container
+ *     still gets everything a detached one gets: output in the log (so `pm logs` works for
+ *     every container) besides the user's stdout/stderr, an attach socket, the exit
+ *     recorded the same way. The cost: killing the foreground cli kills the container
+ *     (its init has PR_SET_PDEATHSIG), as with a foreground `docker run` whose daemon
+ *     connection drops; `pm stop` and `pm kill` work on it as on any other.
+ *
+ * The attach protocol (SOCK_SEQPACKET, one message = one type byte + payload):
+ *   monitor -> client: PM_ATTACH_STDOUT/STDERR + bytes, PM_ATTACH_EXIT + int32 status
+ *   client -> monitor: PM_ATTACH_STDIN + bytes, PM_ATTACH_STDIN_CLOSE,
+ *                      PM_ATTACH_RESIZE + uint16 rows, uint16 cols
+ *
+ * Called by engine/run.c (start) and cli/ (log path, attach). Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "engine/container.h"
+#include "engine/run.h"
+#include "engine/spec.h"
+#include "lib/error.h"
+#include "runtime/runtime.h"
+
+/* The k8s-file log of c: <root>/db/containers/<id>/ctr.log. Returns a malloc'd path
+ * (NULL only on out of memory). The file may not exist yet (container never started). */
+char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c);
+
+/* <runroot>/containers/<id> and files in it. */
+char *pm_monitor_run_dir(const struct pm_engine *e, const char *id);
+char *pm_monitor_attach_path(const struct pm_engine *e, const char *id);
+
+enum {
+	PM_ATTACH_STDIN = 0,
+	PM_ATTACH_STDOUT = 1,
+	PM_ATTACH_STDERR = 2,
+	PM_ATTACH_EXIT = 3,
+	PM_ATTACH_STDIN_CLOSE = 4,
+	PM_ATTACH_RESIZE = 5,
+};
+
+/* ---- restart policy ------------------------------------------------------------------- */
+
+enum pm_restart_kind {
+	PM_RESTART_NO = 0,
+	PM_RESTART_ON_FAILURE,
+	PM_RESTART_ALWAYS,
+	PM_RESTART_UNLESS_STOPPED,
+};
+
+struct pm_restart_policy {
+	enum pm_restart_kind kind;
+	unsigned max_retries; /* on-failure:N (0: unlimited) */
+};
+
+/* Parse --restart (NULL or "" is "no"); podman's messages. */
+int pm_monitor_parse_restart(const char *s, struct pm_restart_policy *ret, pm_error **err);
+
+/* Should an exit with `status` restart, after `restarts` restarts so far? Never after a
+ * stop by the user. */
+bool pm_monitor_should_restart(const struct pm_restart_policy *p, int status, unsigned restarts,
+			       bool stopped_by_user);
+
+/* ---- processes -------------------------------------------------------------------------- */
+
+/* From the text of /proc/PID/stat: its state letter and start time (field 22). */
+int pm_monitor_parse_stat(const char *text, char *ret_state, unsigned long long *ret_start);
+
+/* Is pid alive (not a zombie: PID 1 of this machine may not reap orphans) with that start
+ * time (0: any)? */
+bool pm_monitor_pid_alive(pid_t pid, unsigned long long start);
+
+/* Start time of pid, 0 when it is gone. */
+unsigned long long pm_monitor_pid_start(pid_t pid);
+
+/* From the text of /proc/PID/status: does the process catch or ignore sig? */
+int pm_monitor_parse_sigmask(const char *status_text, int sig, bool *ret_caught, bool *ret_ignored);
+
+/* "TERM", "SIGTERM", "term", "15" -> 15. -EINVAL otherwise. */
+int pm_engine_parse_signal(const char *s, int *ret);
+
+/* ---- the monitor -------------------------------------------------------------------------- */
+
+/* What engine/run.c hands the monitor: the container, its configuration and runtime spec
+ * (owned by the caller), the lock fd the caller holds while the state goes to "running". */
+struct pm_monitor_setup {
+	const struct pm_engine *e;
+	struct pm_container *c;
+	const struct pm_container_config *cfg;
+	const struct pm_runtime_spec *spec;
+	int lock_fd;
+};
+
+/* Attached: be the monitor in this process. Starts the container (a setup failure returns
+ * with *err, status 125/126/127, nothing running), writes the state "running" (the caller
+ * holds the lock: setup->lock_fd is closed here once the state is written), relays output
+ * to stdout/stderr and the log, stdin to the container, forwards signals, records the exit
+ * and returns its status in *ret_status. Restart policies apply. Does not unmount or
+ * remove (the caller does). */
+int pm_monitor_run_attached(const struct pm_monitor_setup *setup, int *ret_status, pm_error **err);
+
+/* Detached: double-fork a monitor that starts the container. Returns once the container
+ * has exec'd (state "running" written, pids recorded) or failed (*err with its status;
+ * nothing left running). The lock is released when this returns (closed). The monitor
+ * unmounts the rootfs and applies --rm when the container is done. */
+int pm_monitor_spawn(const struct pm_monitor_setup *setup, pm_error **err);
+
+/* ---- attach (client side) ------------------------------------------------------------------ */
+
+struct pm_attach_opts {
+	bool stdin;		 /* relay our stdin */
+	bool tty;		 /* the container has a tty: raw mode, resize */
+	const char *detach_keys; /* "ctrl-p,ctrl-q" (NULL: that; "": none) */
+};
+
+/* Parse --detach-keys into a byte sequence (at most 8): "ctrl-p,ctrl-q" -> {0x10, 0x11}. */
+int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_error **err);
+
+/* Connect to c's attach socket and relay until the container exits (*ret_status = its exit
+ * status, returns 0), the user detaches (returns 1) or stdout goes away. -ENOTCONN with
+ * *err when c is not running or has no monitor socket. */
+int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
+		     const struct pm_attach_opts *opts, int *ret_status, pm_error **err);

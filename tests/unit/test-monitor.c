@@ -1,0 +1,182 @@
+/* test-monitor.c: unit tests for the pure parts of engine/monitor: restart policies and the
+ * restart decision, /proc/PID/stat and /proc/PID/status parsing (start time, zombie state,
+ * caught/ignored/blocked signals), signal names, detach keys, the log path. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/monitor.h"
+#include "lib/strutil.h"
+
+static void test_restart_parse(void **state)
+{
+	struct pm_restart_policy p;
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_monitor_parse_restart(NULL, &p, NULL), 0);
+	assert_int_equal(p.kind, PM_RESTART_NO);
+	assert_int_equal(pm_monitor_parse_restart("no", &p, NULL), 0);
+	assert_int_equal(p.kind, PM_RESTART_NO);
+	assert_int_equal(pm_monitor_parse_restart("always", &p, NULL), 0);
+	assert_int_equal(p.kind, PM_RESTART_ALWAYS);
+	assert_int_equal(pm_monitor_parse_restart("unless-stopped", &p, NULL), 0);
+	assert_int_equal(p.kind, PM_RESTART_UNLESS_STOPPED);
+	assert_int_equal(pm_monitor_parse_restart("on-failure", &p, NULL), 0);
+	assert_int_equal(p.kind, PM_RESTART_ON_FAILURE);
+	assert_int_equal(p.max_retries, 0);
+	assert_int_equal(pm_monitor_parse_restart("on-failure:3", &p, NULL), 0);
+	assert_int_equal(p.max_retries, 3);
+	assert_int_equal(pm_monitor_parse_restart("bogus", &p, &err), -EINVAL);
+	assert_string_equal(err->msg, "\"bogus\" is not a valid restart policy");
+	err = pm_error_free(err);
+	assert_int_equal(pm_monitor_parse_restart("on-failure:x", &p, &err), -EINVAL);
+	assert_non_null(strstr(err->msg, "parsing \"x\": invalid syntax"));
+	err = pm_error_free(err);
+	assert_int_equal(pm_monitor_parse_restart("always:2", &p, &err), -EINVAL);
+}
+
+static void test_should_restart(void **state)
+{
+	struct pm_restart_policy no = {PM_RESTART_NO, 0}, always = {PM_RESTART_ALWAYS, 0},
+				 fail2 = {PM_RESTART_ON_FAILURE, 2},
+				 fail = {PM_RESTART_ON_FAILURE, 0},
+				 unless = {PM_RESTART_UNLESS_STOPPED, 0};
+	assert_false(pm_monitor_should_restart(&no, 1, 0, false));
+	assert_true(pm_monitor_should_restart(&always, 0, 100, false));
+	assert_false(pm_monitor_should_restart(&always, 0, 0, true));
+	assert_false(pm_monitor_should_restart(&unless, 1, 0, true));
+	assert_true(pm_monitor_should_restart(&unless, 0, 0, false));
+	assert_true(pm_monitor_should_restart(&fail2, 3, 0, false));
+	assert_true(pm_monitor_should_restart(&fail2, 3, 1, false));
+	assert_false(pm_monitor_should_restart(&fail2, 3, 2, false));
+	assert_false(pm_monitor_should_restart(&fail2, 0, 0, false));
+	assert_true(pm_monitor_should_restart(&fail, 137, 1000, false));
+	assert_false(pm_monitor_should_restart(&fail, 137, 0, true));
+}
+
+static void test_parse_stat(void **state)
+{
+	char st;
+	unsigned long long start;
+	const char *t = "1234 (sleep) S 1 1234 1234 0 -1 4194560 95 0 0 0 0 0 0 0 20 0 1 0 "
+			"258880 2367488 196 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 "
+			"0 0 0 0 0\n";
+	assert_int_equal(pm_monitor_parse_stat(t, &st, &start), 0);
+	assert_int_equal(st, 'S');
+	assert_int_equal(start, 258880);
+	/* a comm with spaces and parentheses */
+	const char *z = "99 (a) b) (c) Z 1 99 99 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0\n";
+	assert_int_equal(pm_monitor_parse_stat(z, &st, &start), 0);
+	assert_int_equal(st, 'Z');
+	assert_int_equal(start, 777);
+	assert_int_equal(pm_monitor_parse_stat("garbage", &st, &start), -EINVAL);
+	assert_int_equal(pm_monitor_parse_stat("1 (x) S 1 2", &st, &start), -EINVAL);
+	assert_int_equal(pm_monitor_parse_stat(NULL, &st, &start), -EINVAL);
+}
+
+static void test_pid_alive(void **state)
+{
+	unsigned long long me = pm_monitor_pid_start(getpid());
+	assert_true(me > 0);
+	assert_true(pm_monitor_pid_alive(getpid(), 0));
+	assert_true(pm_monitor_pid_alive(getpid(), me));
+	assert_false(pm_monitor_pid_alive(getpid(), me + 1)); /* a recycled pid */
+	assert_false(pm_monitor_pid_alive(0, 0));
+	assert_false(pm_monitor_pid_alive(-1, 0));
+}
+
+static void test_sigmask(void **state)
+{
+	/* sleep as PID 1: nothing caught; a shell: TERM caught (bit 15 -> 0x4000) */
+	const char *sleep_st = "Name:\tsleep\nSigQ:\t0/1\nSigPnd:\t0000000000000000\n"
+			       "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
+			       "SigCgt:\t0000000000000000\n";
+	const char *trap_st = "Name:\tsh\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000004\n"
+			      "SigCgt:\t0000000000004002\n";
+	const char *init_st = "Name:\tpm-init\nSigBlk:\tfffffffe7ffbfeff\n"
+			      "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n";
+	bool caught, ignored;
+	assert_int_equal(pm_monitor_parse_sigmask(sleep_st, SIGTERM, &caught, &ignored), 0);
+	assert_false(caught);
+	assert_false(ignored);
+	assert_int_equal(pm_monitor_parse_sigmask(trap_st, SIGTERM, &caught, &ignored), 0);
+	assert_true(caught);
+	assert_int_equal(pm_monitor_parse_sigmask(trap_st, SIGINT, &caught, &ignored), 0);
+	assert_true(caught);
+	assert_int_equal(pm_monitor_parse_sigmask(trap_st, SIGQUIT, &caught, &ignored), 0);
+	assert_false(caught);
+	assert_true(ignored);
+	/* blocked (a signalfd reaper): queued, so it counts as handled */
+	assert_int_equal(pm_monitor_parse_sigmask(init_st, SIGTERM, &caught, &ignored), 0);
+	assert_true(caught);
+	assert_int_equal(pm_monitor_parse_sigmask("Name:\tx\n", SIGTERM, &caught, &ignored),
+			 -EINVAL);
+}
+
+static void test_signal_names(void **state)
+{
+	int s = 0;
+	assert_int_equal(pm_engine_parse_signal("TERM", &s), 0);
+	assert_int_equal(s, SIGTERM);
+	assert_int_equal(pm_engine_parse_signal("SIGKILL", &s), 0);
+	assert_int_equal(s, SIGKILL);
+	assert_int_equal(pm_engine_parse_signal("usr1", &s), 0);
+	assert_int_equal(s, SIGUSR1);
+	assert_int_equal(pm_engine_parse_signal("15", &s), 0);
+	assert_int_equal(s, 15);
+	assert_int_equal(pm_engine_parse_signal("RTMIN+1", &s), 0);
+	assert_int_equal(s, SIGRTMIN + 1);
+	assert_int_equal(pm_engine_parse_signal("BOGUS", &s), -EINVAL);
+	assert_int_equal(pm_engine_parse_signal("0", &s), -EINVAL);
+	assert_int_equal(pm_engine_parse_signal("65", &s), -EINVAL);
+	assert_int_equal(pm_engine_parse_signal("", &s), -EINVAL);
+}
+
+static void test_detach_keys(void **state)
+{
+	unsigned char k[8];
+	size_t n;
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_attach_parse_keys(NULL, k, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(k[0], 0x10);
+	assert_int_equal(k[1], 0x11);
+	assert_int_equal(pm_attach_parse_keys("", k, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(pm_attach_parse_keys("ctrl-a,x,ctrl-@,ctrl-_", k, &n, NULL), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(k[0], 1);
+	assert_int_equal(k[1], 'x');
+	assert_int_equal(k[2], 0);
+	assert_int_equal(k[3], 0x1f);
+	assert_int_equal(pm_attach_parse_keys("ctrl-bogus", k, &n, &err), -EINVAL);
+	assert_non_null(strstr(err->msg, "invalid detach keys"));
+}
+
+static void test_paths(void **state)
+{
+	struct pm_paths p = {.root = "/r", .runroot = "/run/pm"};
+	struct pm_engine e = {.paths = &p};
+	struct pm_container c = {.id = "abc", .dir = "/r/db/containers/abc"};
+	_cleanup_free_ char *log = pm_engine_log_path(&e, &c);
+	assert_string_equal(log, "/r/db/containers/abc/ctr.log");
+	_cleanup_free_ char *sock = pm_monitor_attach_path(&e, "abc");
+	assert_string_equal(sock, "/run/pm/containers/abc/attach");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_restart_parse), cmocka_unit_test(test_should_restart),
+		cmocka_unit_test(test_parse_stat),    cmocka_unit_test(test_pid_alive),
+		cmocka_unit_test(test_sigmask),	      cmocka_unit_test(test_signal_names),
+		cmocka_unit_test(test_detach_keys),   cmocka_unit_test(test_paths),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
