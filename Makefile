@@ -68,7 +68,7 @@ ALL_OBJS     := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
 all: $(PM_BIN)
 
 $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
-	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
+	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group -Wl,--as-needed $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
 
 $(BUILDDIR)/libcli.a: $(CLI_OBJS)
 $(foreach m,$(LIB_MODULES),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))

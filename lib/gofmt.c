@@ -52,11 +52,16 @@ void pm_gobuf_addc(struct pm_gobuf *b, char c)
 void pm_gobuf_addf(struct pm_gobuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	char small[256];
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
+	if ((size_t)n < sizeof(small)) {
+		pm_gobuf_add(b, small, (size_t)n);
+		return;
+	}
 	gobuf_grow(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);

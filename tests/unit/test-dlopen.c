@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "lib/dlopen.h"
@@ -197,12 +198,21 @@ static void test_pm_links_none(void **state)
 	int n = 0;
 	static const char *const banned[] = {"libarchive", "libcrypto", "libsubid",  "libstdc++",
 					     "libxml2",	   "libicu",	"libselinux"};
+	char found[1024] = "";
+	bool sanitized = false;
 	while (fgets(line, sizeof(line), f)) {
 		n++;
+		/* the sanitizer runtimes bring libstdc++ in themselves */
+		sanitized |= strstr(line, "libasan") || strstr(line, "libubsan");
 		for (size_t i = 0; i < ARRAY_SIZE(banned); i++)
-			if (strstr(line, banned[i]))
-				fail_msg("pm links %s at start-up: %s", banned[i], line);
+			if (strstr(line, banned[i]) && strlen(found) + strlen(line) < sizeof(found))
+				strcat(found, line);
 	}
+	if (found[0] && !(sanitized && !strstr(found, "libarchive") &&
+			  !strstr(found, "libcrypto") && !strstr(found, "libsubid") &&
+			  !strstr(found, "libxml2") && !strstr(found, "libicu") &&
+			  !strstr(found, "libselinux")))
+		fail_msg("pm links at start-up:\n%s", found);
 	assert_int_equal(pclose(f), 0);
 	assert_true(n >= 2); /* at least libc and the loader */
 }
