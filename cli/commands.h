@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 
+int cmd_exec(struct pm_cli *cli, int argc, char **argv);
 int cmd_help(struct pm_cli *cli, int argc, char **argv);
 int cmd_info(struct pm_cli *cli, int argc, char **argv);
 /* images (storage helper): cli/cmd-image*.c, cmd-tag.c, cmd-rmi.c, cmd-save.c, cmd-load.c */
@@ -20,6 +21,17 @@ int cmd_tag(struct pm_cli *cli, int argc, char **argv);
 int cmd_untag(struct pm_cli *cli, int argc, char **argv);
 extern const struct pm_command pm_image_commands[];
 int cmd_run(struct pm_cli *cli, int argc, char **argv);
+/* lifecycle (monitor helper): cli/cmd-create.c, cmd-start.c, cmd-stop.c, cmd-kill.c,
+ * cmd-restart.c, cmd-wait.c, cmd-rm.c, cmd-attach.c */
+int cmd_attach(struct pm_cli *cli, int argc, char **argv);
+int cmd_create(struct pm_cli *cli, int argc, char **argv);
+int cmd_kill(struct pm_cli *cli, int argc, char **argv);
+int cmd_restart(struct pm_cli *cli, int argc, char **argv);
+int cmd_rm(struct pm_cli *cli, int argc, char **argv);
+int cmd_start(struct pm_cli *cli, int argc, char **argv);
+int cmd_stop(struct pm_cli *cli, int argc, char **argv);
+int cmd_wait(struct pm_cli *cli, int argc, char **argv);
+int cmd_port(struct pm_cli *cli, int argc, char **argv); /* cmd-port.c (networking) */
 int cmd_system_migrate(struct pm_cli *cli, int argc, char **argv);
 int cmd_unshare(struct pm_cli *cli, int argc, char **argv);
 int cmd_version(struct pm_cli *cli, int argc, char **argv);
@@ -29,3 +41,22 @@ int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv);
+/* container views (views helper): cli/cmd-ps.c, cmd-inspect.c, cmd-logs.c, cmd-rename.c,
+ * cmd-container.c (the `container` table), cmd-top.c, cmd-cp.c, cmd-pause.c, cmd-mount.c,
+ * cmd-commit.c, cmd-diff.c, cmd-export.c */
+int cmd_commit(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_exists(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_inspect(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_prune(struct pm_cli *cli, int argc, char **argv);
+int cmd_diff(struct pm_cli *cli, int argc, char **argv);
+int cmd_export(struct pm_cli *cli, int argc, char **argv);
+int cmd_inspect(struct pm_cli *cli, int argc, char **argv);
+int cmd_logs(struct pm_cli *cli, int argc, char **argv);
+int cmd_mount(struct pm_cli *cli, int argc, char **argv);
+int cmd_pause(struct pm_cli *cli, int argc, char **argv);
+int cmd_ps(struct pm_cli *cli, int argc, char **argv);
+int cmd_rename(struct pm_cli *cli, int argc, char **argv);
+int cmd_top(struct pm_cli *cli, int argc, char **argv);
+int cmd_unmount(struct pm_cli *cli, int argc, char **argv);
+int cmd_unpause(struct pm_cli *cli, int argc, char **argv);
+extern const struct pm_command pm_container_commands[];

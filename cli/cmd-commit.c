@@ -1,0 +1,94 @@
+/* cmd-commit.c: `pm commit CONTAINER [IMAGE]` / `pm container commit`: turn a container's
+ * upper dir into a new layer on top of its image (deletions become whiteouts), with
+ * --change (CMD, ENTRYPOINT, ENV, WORKDIR, USER, EXPOSE, LABEL, ...), --message, --author
+ * (storage/container.h). Prints the new image id. Runs inside the rootless namespace
+ * (PM_CMD_USERNS). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/image-util.h"
+#include "engine/container.h"
+#include "lib/strutil.h"
+#include "storage/container.h"
+
+static const char usage[] =
+	"Create new image based on the changed container\n"
+	"\n"
+	"Description:\n"
+	"  Create an image from a container's changes. Optionally tag the image created, set "
+	"the author with the --author flag, set the commit message with the --message flag, "
+	"and make changes to the instructions with the --change flag.\n"
+	"\n"
+	"Usage:\n"
+	"  pm commit [options] CONTAINER [IMAGE]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --author string       Set the author for the image committed\n"
+	"  -c, --change stringArray  Apply the following possible instructions to the created "
+	"image (default []): CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | "
+	"USER | VOLUME | WORKDIR\n"
+	"  -f, --format string       Format of the image manifest and metadata (default \"oci\")\n"
+	"  -m, --message string      Set commit message for imported image\n"
+	"  -p, --pause               Pause container during commit\n"
+	"  -q, --quiet               Suppress output\n";
+
+int cmd_commit(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"author", required_argument, NULL, 'a'}, {"change", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'}, {"message", required_argument, NULL, 'm'},
+		{"pause", optional_argument, NULL, 'p'},  {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 0},		  {NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	const char *author = NULL, *message = NULL;
+	_cleanup_strv_ char **changes = NULL;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a:c:f:m:pq", opts, usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			author = optarg;
+			break;
+		case 'c':
+			pm_strv_push(&changes, optarg);
+			break;
+		case 'f':
+			if (strcmp(optarg, "oci") != 0 && strcmp(optarg, "docker") != 0)
+				return pm_cli_errorf("unrecognized image type \"%s\"", optarg);
+			break;
+		case 'm':
+			message = optarg;
+			break;
+		default:
+			break;
+		}
+	}
+	int nargs = argc - optind;
+	if (nargs < 1 || nargs > 2) {
+		fprintf(stderr, "Error: \"%s\" requires at least 1 and at most 2 arguments\n",
+			cli->cmdpath);
+		return PM_EXIT_ERROR;
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_free_ char *name = NULL;
+	if (nargs == 2 && pm_cli_image_name(argv[optind + 1], &name, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_container_ struct pm_container *ctr = NULL;
+	if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0)
+		return pm_cli_error(err);
+	if (!ctr->image_id[0])
+		return pm_cli_errorf("container %s runs from --rootfs: it has no image to commit "
+				     "on",
+				     ctr->id);
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_free_ char *id = NULL;
+	if (pm_storage_ctr_commit(s, ctr->id, name, changes, message, author, &id, &err) < 0)
+		return pm_cli_error(err);
+	printf("%s\n", id);
+	return 0;
+}

@@ -1,0 +1,176 @@
+/* cmd-container.c: `pm container ...`: the subcommand table (podman's names, pointing at
+ * the command functions of every container command file) and the small ones that live
+ * nowhere else: `container exists` (0 / 1) and `container prune` (-f, --filter). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "engine/container.h"
+#include "engine/inspect.h"
+#include "engine/ps.h"
+#include "engine/run.h"
+#include "engine/timeparse.h"
+#include "lib/strutil.h"
+
+static const char exists_usage[] = "Check if a container exists in local storage\n"
+				   "\n"
+				   "Description:\n"
+				   "  If the named container exists in local storage, pm container "
+				   "exists exits with 0, otherwise the exit code will be 1.\n"
+				   "\n"
+				   "Usage:\n"
+				   "  pm container exists [options] CONTAINER\n";
+
+int cmd_container_exists(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"external", no_argument, NULL, 'x'},
+					     {"help", no_argument, NULL, 0},
+					     {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, exists_usage)) != -1)
+		if (c == PM_OPT_EXIT)
+			return st.status;
+	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+		return PM_EXIT_ERROR;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_container_ struct pm_container *ctr = NULL;
+	int r = pm_container_lookup(&cli->paths, argv[optind], &ctr, &err);
+	if (r == -ENOENT)
+		return 1;
+	if (r < 0)
+		return pm_cli_error(err);
+	return 0;
+}
+
+static const char prune_usage[] =
+	"Remove all non running containers\n"
+	"\n"
+	"Description:\n"
+	"  Removes all non running containers\n"
+	"\n"
+	"Usage:\n"
+	"  pm container prune [options]\n"
+	"\n"
+	"Options:\n"
+	"      --filter stringArray   Provide filter values (e.g. 'label=<key>=<value>', "
+	"'until=<timestamp>')\n"
+	"  -f, --force                Do not prompt for confirmation.  The default is false\n";
+
+int cmd_container_prune(struct pm_cli *cli, int argc, char **argv)
+{
+	enum { OPT_FILTER = 1000 };
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
+					     {"filter", required_argument, NULL, OPT_FILTER},
+					     {"help", no_argument, NULL, 0},
+					     {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	bool force = false;
+	_cleanup_strv_ char **labels = NULL;
+	bool has_until = false;
+	int64_t until = 0;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f", opts, prune_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'f':
+			force = true;
+			break;
+		case OPT_FILTER: {
+			_cleanup_error_ pm_error *err = NULL;
+			if (pm_str_startswith(optarg, "label=")) {
+				pm_strv_push(&labels, optarg);
+			} else if (pm_str_startswith(optarg, "until=")) {
+				if (pm_time_parse_input("--filter until", optarg + 6, true,
+							pm_time_now_ns(), &until, &err) < 0)
+					return pm_cli_error(err);
+				has_until = true;
+			} else {
+				return pm_cli_errorf("%.*s is an invalid filter",
+						     (int)strcspn(optarg, "="), optarg);
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	if (!force) {
+		printf("WARNING! This will remove all non running containers.\n"
+		       "Are you sure you want to continue? [y/N] ");
+		fflush(stdout);
+		char line[64] = "";
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+			return 0;
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_image_cache_ pm_image_cache *ic = pm_image_cache_new(&e);
+	int status = 0;
+	for (size_t i = n; i-- > 0;) {
+		struct pm_container *ctr = list[i];
+		pm_engine_refresh(&e, ctr);
+		if (ctr->state.status == PM_CTR_RUNNING || ctr->state.status == PM_CTR_PAUSED)
+			continue;
+		if (has_until && ctr->created_ns >= until)
+			continue;
+		if (labels) {
+			struct pm_ctr_view v = {0};
+			if (pm_ctr_view_get(ic, ctr, &v, NULL) < 0)
+				continue;
+			bool ok = pm_ps_filter_match(labels, ctr, v.labels, NULL);
+			pm_ctr_view_clear(&v);
+			if (!ok)
+				continue;
+		}
+		_cleanup_error_ pm_error *rerr = NULL;
+		if (pm_engine_remove(&e, ctr, &rerr) < 0) {
+			status = pm_cli_error(rerr);
+			continue;
+		}
+		printf("%s\n", ctr->id);
+	}
+	pm_container_list_free(list, n);
+	return status;
+}
+
+/* clang-format off */
+const struct pm_command pm_container_commands[] = {
+	{ "attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL },
+	{ "commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container", NULL },
+	{ "create", cmd_create, PM_CMD_USERNS, "Create but do not start a container", NULL },
+	{ "diff", cmd_diff, PM_CMD_USERNS, "Inspect changes to the container's file systems", NULL },
+	{ "exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL },
+	{ "exists", cmd_container_exists, 0, "Check if a container exists in local storage", NULL },
+	{ "export", cmd_export, PM_CMD_USERNS, "Export a container's filesystem contents as a tar archive", NULL },
+	{ "inspect", cmd_container_inspect, 0, "Display the configuration of a container", NULL },
+	{ "kill", cmd_kill, PM_CMD_USERNS, "Kill one or more running containers with a specific signal", NULL },
+	{ "list", cmd_ps, PM_CMD_HIDDEN, "List containers", NULL },
+	{ "logs", cmd_logs, 0, "Fetch the logs of one or more containers", NULL },
+	{ "ls", cmd_ps, 0, "List containers", NULL },
+	{ "mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL },
+	{ "pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL },
+	{ "prune", cmd_container_prune, PM_CMD_USERNS, "Remove all non running containers", NULL },
+	{ "port", cmd_port, 0, "List port mappings or a specific mapping for the container", NULL },
+	{ "ps", cmd_ps, PM_CMD_HIDDEN, "List containers", NULL },
+	{ "rename", cmd_rename, 0, "Rename an existing container", NULL },
+	{ "restart", cmd_restart, PM_CMD_USERNS, "Restart one or more containers", NULL },
+	{ "rm", cmd_rm, PM_CMD_USERNS, "Remove one or more containers", NULL },
+	{ "run", cmd_run, PM_CMD_USERNS, "Run a command in a new container", NULL },
+	{ "start", cmd_start, PM_CMD_USERNS, "Start one or more containers", NULL },
+	{ "stop", cmd_stop, PM_CMD_USERNS, "Stop one or more containers", NULL },
+	{ "top", cmd_top, 0, "Display the running processes of a container", NULL },
+	{ "umount", cmd_unmount, PM_CMD_USERNS | PM_CMD_HIDDEN, "Unmount working container's root filesystem", NULL },
+	{ "unmount", cmd_unmount, PM_CMD_USERNS, "Unmount working container's root filesystem", NULL },
+	{ "unpause", cmd_unpause, 0, "Unpause the processes in one or more containers", NULL },
+	{ "wait", cmd_wait, PM_CMD_USERNS, "Block on one or more containers", NULL },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+/* clang-format on */

@@ -1,0 +1,210 @@
+/* cmd-mount.c: `pm mount [CONTAINER...]` / `pm unmount|umount CONTAINER...|-a` (and the
+ * `container` spellings): mount a container's root filesystem in the rootless mount
+ * namespace and print where (storage/container.h), list what is mounted, release it.
+ * The mount is visible inside that namespace: use it from `pm unshare`. Runs inside the
+ * namespace (PM_CMD_USERNS). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/image-util.h"
+#include "engine/container.h"
+#include "engine/run.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "storage/container.h"
+
+static const char mount_usage[] =
+	"Mount a working container's root filesystem\n"
+	"\n"
+	"Description:\n"
+	"  pm mount\n"
+	"    Lists all mounted containers mount points if no container is specified\n"
+	"\n"
+	"  pm mount CONTAINER-NAME-OR-ID\n"
+	"    Mounts the specified container and outputs the mountpoint (in the rootless mount\n"
+	"    namespace: look at it with pm unshare)\n"
+	"\n"
+	"Usage:\n"
+	"  pm mount [options] [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all            Mount all containers\n"
+	"      --no-trunc       Do not truncate output\n";
+
+static const char unmount_usage[] =
+	"Unmount working container's root filesystem\n"
+	"\n"
+	"Usage:\n"
+	"  pm unmount [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all     Unmount all of the currently mounted containers\n"
+	"  -f, --force   Force the complete unmount of the specified mounted "
+	"containers\n";
+
+/* Is path a mount point here (in /proc/self/mountinfo)? */
+static bool is_mounted(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return false;
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char mp[4096];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1)
+			found = strcmp(mp, path) == 0;
+	}
+	free(line);
+	return found;
+}
+
+static char *merged_path(struct pm_cli *cli, const char *id)
+{
+	return pm_xasprintf("%s/containers/%s/merged", cli->paths.root, id);
+}
+
+static bool storage_backed(const struct pm_container *c)
+{
+	return c->image_id && c->image_id[0];
+}
+
+int cmd_mount(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"no-trunc", no_argument, NULL, 'T'},
+		{"format", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool all = false, notrunc = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a", opts, mount_usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		if (c == 'a')
+			all = true;
+		if (c == 'T')
+			notrunc = true;
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	int status = 0;
+	if (argc - optind == 0) {
+		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+			return pm_cli_error(err);
+		for (size_t i = n; i-- > 0;) {
+			if (!storage_backed(list[i]))
+				continue;
+			_cleanup_free_ char *mp = merged_path(cli, list[i]->id);
+			if (all) {
+				_cleanup_free_ char *got = NULL;
+				_cleanup_error_ pm_error *e = NULL;
+				if (pm_storage_ctr_mount(s, list[i]->id, &got, &e) < 0) {
+					status = pm_cli_error(e);
+					continue;
+				}
+				printf("%.*s %s\n", notrunc ? 64 : 12, list[i]->id, got);
+			} else if (is_mounted(mp)) {
+				printf("%.*s %s\n", notrunc ? 64 : 12, list[i]->id, mp);
+			}
+		}
+		pm_container_list_free(list, n);
+		return status;
+	}
+	for (int i = optind; i < argc; i++) {
+		_cleanup_container_ struct pm_container *ctr = NULL;
+		_cleanup_error_ pm_error *e = NULL;
+		_cleanup_free_ char *mp = NULL;
+		if (pm_container_lookup(&cli->paths, argv[i], &ctr, &e) < 0) {
+			status = pm_cli_error(e);
+			continue;
+		}
+		if (!storage_backed(ctr)) {
+			status = pm_cli_errorf("container %s runs from --rootfs: nothing to mount",
+					       ctr->id);
+			continue;
+		}
+		if (pm_storage_ctr_mount(s, ctr->id, &mp, &e) < 0) {
+			status = pm_cli_error(e);
+			continue;
+		}
+		printf("%s\n", mp);
+	}
+	return status;
+}
+
+int cmd_unmount(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool all = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af", opts, unmount_usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		if (c == 'a')
+			all = true;
+	}
+	if (!all && argc - optind < 1)
+		return pm_cli_errorf("container-id or container-name must be specified unless "
+				     "--all");
+	if (all && argc - optind > 0)
+		return pm_cli_errorf("--all and containers cannot be used together");
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	if (all) {
+		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+			return pm_cli_error(err);
+	} else {
+		list = pm_xcalloc((size_t)(argc - optind), sizeof(*list));
+		for (int i = optind; i < argc; i++) {
+			_cleanup_error_ pm_error *le = NULL;
+			if (pm_container_lookup(&cli->paths, argv[i], &list[n], &le) < 0) {
+				int st2 = pm_cli_error(le);
+				pm_container_list_free(list, n);
+				return st2;
+			}
+			n++;
+		}
+	}
+	int status = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct pm_container *ctr = list[i];
+		if (!storage_backed(ctr))
+			continue;
+		_cleanup_free_ char *mp = merged_path(cli, ctr->id);
+		if (all && !is_mounted(mp))
+			continue;
+		pm_engine_refresh(&e, ctr);
+		/* a running container keeps its root filesystem (podman: the mount count) */
+		if (ctr->state.status != PM_CTR_RUNNING && ctr->state.status != PM_CTR_PAUSED) {
+			_cleanup_error_ pm_error *ue = NULL;
+			if (pm_storage_ctr_unmount(s, ctr->id, &ue) < 0) {
+				status = pm_cli_error(ue);
+				continue;
+			}
+		}
+		printf("%s\n", ctr->id);
+	}
+	pm_container_list_free(list, n);
+	return status;
+}

@@ -1,0 +1,311 @@
+/* cmd-ps.c: `pm ps` / `pm container ls|list|ps`: podman's columns CONTAINER ID, IMAGE,
+ * COMMAND, CREATED, STATUS, PORTS, NAMES (+ SIZE), -a -q -l -n --no-trunc --size --format
+ * --filter --noheading. Runs outside the rootless namespace unless --size is given (the
+ * records are the user's files), so it stays fast with many containers. */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "engine/inspect.h"
+#include "engine/net.h"
+#include "engine/ps.h"
+#include "engine/timeparse.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "lib/template.h"
+
+static const char usage[] =
+	"List containers\n"
+	"\n"
+	"Description:\n"
+	"  Prints out information about the containers\n"
+	"\n"
+	"Usage:\n"
+	"  pm ps [options]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all             Show all the containers, default is only running containers\n"
+	"  -f, --filter strings  Filter output based on conditions given (name, id, status, "
+	"label, ancestor, exited)\n"
+	"      --format string   Pretty-print containers to JSON or using a Go template\n"
+	"  -n, --last int        Print the n last created containers (all states) (default -1)\n"
+	"  -l, --latest          Act on the latest container pm is aware of\n"
+	"      --noheading       Do not print headers\n"
+	"      --no-trunc        Display the extended information\n"
+	"  -q, --quiet           Print the numeric IDs of the containers only\n"
+	"  -s, --size            Display the total file sizes\n"
+	"      --sort string     Sort output by: command, created, id, image, names, runningfor, "
+	"size, status (default \"created\")\n";
+
+static const char default_format[] = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
+				     "{{.Status}}\t{{.Ports}}\t{{.Names}}";
+static const char default_format_size[] =
+	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t"
+	"{{.Names}}\t{{.Size}}";
+
+/* The template view of one row (podman's psReporter): strings where podman has methods. */
+static json_t *template_row(json_t *row, bool notrunc)
+{
+	json_t *o = json_deep_copy(row);
+	const char *id = json_string_value(json_object_get(row, "Id"));
+	_cleanup_free_ char *sid =
+		notrunc ? pm_xstrdup(id ? id : "") : pm_xstrndup(id ? id : "", 12);
+	json_object_set_new(o, "ID", json_string(sid));
+	json_t *names = json_object_get(row, "Names");
+	json_object_set_new(o, "Names", json_string(json_string_value(json_array_get(names, 0))));
+	_cleanup_strv_ char **cmd = pm_json_to_strv(json_object_get(row, "Command"));
+	_cleanup_free_ char *cmdline = cmd ? pm_strv_join(cmd, " ") : pm_xstrdup("");
+	if (!notrunc && strlen(cmdline) > 20)
+		strcpy(cmdline + 17, "...");
+	json_object_set_new(o, "Command", json_string(cmdline));
+	char t[PM_GOTIME_LEN];
+	pm_gotime_string(json_integer_value(json_object_get(row, "Created")) * PM_NSEC_PER_SEC, t);
+	json_object_set_new(o, "Created", json_string(t));
+	json_object_set_new(o, "CreatedAt", json_string(t));
+	json_object_set(o, "CreatedHuman", json_object_get(row, "CreatedAt"));
+	json_object_set(o, "RunningFor", json_object_get(row, "CreatedAt"));
+	json_object_set(o, "State", json_object_get(row, "Status"));
+	_cleanup_free_ char *ports_text =
+		json_dumps(json_object_get(row, "Ports"), JSON_COMPACT | JSON_ENCODE_ANY);
+	_cleanup_free_ char *ports = pm_engine_ports_ps_from_json(ports_text);
+	json_object_set_new(o, "Ports", json_string(ports ? ports : ""));
+	json_object_set_new(o, "Networks", json_string(""));
+	if (json_is_null(json_object_get(row, "Labels")))
+		json_object_set_new(o, "Labels", json_object());
+	json_t *sz = json_object_get(row, "Size");
+	if (json_is_object(sz)) {
+		_cleanup_free_ char *rw =
+			pm_format_size((uint64_t)json_integer_value(json_object_get(sz, "rwSize")));
+		_cleanup_free_ char *all = pm_format_size(
+			(uint64_t)json_integer_value(json_object_get(sz, "rootFsSize")));
+		_cleanup_free_ char *s = pm_xasprintf("%s (virtual %s)", rw, all);
+		json_object_set_new(o, "Size", json_string(s));
+	} else {
+		json_object_set_new(o, "Size", json_string(""));
+	}
+	return o;
+}
+
+static void table_freep(pm_table **t)
+{
+	pm_table_free(*t);
+}
+
+/* COMMAND: the args joined, cut to 17 characters + "..." past 20 (podman). */
+static char *command_cell(char *const *args, bool notrunc)
+{
+	char *cmdline = args ? pm_strv_join(args, " ") : pm_xstrdup("");
+	if (!notrunc && strlen(cmdline) > 20)
+		strcpy(cmdline + 17, "...");
+	return cmdline;
+}
+
+static char *size_cell(const struct pm_ps_row *r)
+{
+	if (!r->has_size)
+		return pm_xstrdup("");
+	_cleanup_free_ char *rw = pm_format_size(r->rw_size);
+	_cleanup_free_ char *all = pm_format_size(r->rootfs_size);
+	return pm_xasprintf("%s (virtual %s)", rw, all);
+}
+
+static int render(json_t *rows, const char *format, const char *sort, bool notrunc, bool noheading,
+		  bool size);
+
+/* --format json or a template: podman's JSON rows, then the template view of them. */
+static int formatted(const struct pm_ps_row *prow, size_t nrows, int64_t now, const char *format,
+		     const char *sort, bool notrunc, bool noheading, bool size)
+{
+	_cleanup_free_ char *text = pm_ps_rows_json(prow, nrows, now);
+	_cleanup_json_ json_t *rows = json_loads(text, 0, NULL);
+	if (!rows)
+		return pm_cli_errorf("internal error: container listing is not JSON");
+	if (format && (!strcmp(format, "json") || !strcmp(format, "{{json .}}"))) {
+		char *js = json_dumps(rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (js) {
+			puts(js);
+			free(js);
+		}
+		return 0;
+	}
+	return render(rows, format, sort, notrunc, noheading, size);
+}
+
+static int sort_key_cmp(json_t *a, json_t *b, const char *key)
+{
+	if (!strcmp(key, "created"))
+		return 0; /* already in creation order */
+	const char *field = !strcmp(key, "id")		 ? "Id"
+			    : !strcmp(key, "image")	 ? "Image"
+			    : !strcmp(key, "names")	 ? "Names"
+			    : !strcmp(key, "status")	 ? "Status"
+			    : !strcmp(key, "command")	 ? "Command"
+			    : !strcmp(key, "runningfor") ? "CreatedHuman"
+			    : !strcmp(key, "size")	 ? "Size"
+							 : "Id";
+	const char *x = json_string_value(json_object_get(a, field));
+	const char *y = json_string_value(json_object_get(b, field));
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+int cmd_ps(struct pm_cli *cli, int argc, char **argv)
+{
+	enum { OPT_FORMAT = 1000, OPT_NOHEAD, OPT_NOTRUNC, OPT_SORT, OPT_IGNORED };
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"filter", required_argument, NULL, 'f'},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"last", required_argument, NULL, 'n'},
+		{"latest", no_argument, NULL, 'l'},
+		{"noheading", no_argument, NULL, OPT_NOHEAD},
+		{"no-trunc", no_argument, NULL, OPT_NOTRUNC},
+		{"quiet", no_argument, NULL, 'q'},
+		{"size", no_argument, NULL, 's'},
+		{"sort", required_argument, NULL, OPT_SORT},
+		{"external", no_argument, NULL, OPT_IGNORED},
+		{"sync", no_argument, NULL, OPT_IGNORED},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	struct pm_ps_opts o = {.last = -1};
+	_cleanup_strv_ char **filters = NULL;
+	const char *format = NULL, *sort = "created";
+	bool quiet = false, noheading = false, notrunc = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:n:lqs", opts, usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			o.all = true;
+			break;
+		case 'f':
+			pm_strv_push(&filters, optarg);
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'n':
+			if (pm_parse_int(optarg, &o.last) < 0)
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"-n, --last\" flag: "
+					"strconv.ParseInt: parsing \"%s\": invalid syntax",
+					optarg, optarg);
+			break;
+		case 'l':
+			o.latest = true;
+			break;
+		case OPT_NOHEAD:
+			noheading = true;
+			break;
+		case OPT_NOTRUNC:
+			notrunc = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 's':
+			o.size = true;
+			break;
+		case OPT_SORT:
+			sort = optarg;
+			if (strcmp(sort, "command") && strcmp(sort, "created") &&
+			    strcmp(sort, "id") && strcmp(sort, "image") && strcmp(sort, "names") &&
+			    strcmp(sort, "runningfor") && strcmp(sort, "size") &&
+			    strcmp(sort, "status"))
+				return pm_cli_errorf(
+					"invalid option for --sort, options are: command, "
+					"created, id, image, names, runningfor, size, or "
+					"status");
+			break;
+		default:
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	if (o.latest && o.last >= 0)
+		return pm_cli_errorf("--last and --latest are mutually exclusive");
+	o.filters = filters;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_ps_filters_check(filters, &err) < 0)
+		return pm_cli_error(err);
+	/* the upper dirs may hold files of container uids: --size looks from inside */
+	if (o.size && !quiet && pm_cli_enter_userns(cli, &err) < 0)
+		return pm_cli_error(err);
+	if (quiet)
+		o.size = false;
+
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_ps_row *prow = NULL;
+	size_t nrows = 0;
+	if (pm_engine_ps_rows(&e, &o, &prow, &nrows, &err) < 0)
+		return pm_cli_error(err);
+	int64_t now = pm_time_now_ns();
+	int rc = 0;
+	if (quiet) {
+		for (size_t k = 0; k < nrows; k++)
+			printf("%.*s\n", notrunc ? 64 : 12, prow[k].c->id);
+		goto out;
+	}
+	if ((!format || !format[0] || !strcmp(format, "table")) && !strcmp(sort, "created")) {
+		/* the default table, without the template engine (fast with many rows) */
+		_cleanup_(table_freep) pm_table *t = pm_table_new();
+		if (!noheading)
+			pm_table_add_row(t,
+					 o.size ? "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\t"
+						  "PORTS\tNAMES\tSIZE"
+						: "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\t"
+						  "PORTS\tNAMES");
+		for (size_t k = 0; k < nrows; k++) {
+			const struct pm_container *ct = prow[k].c;
+			_cleanup_free_ char *cmdline = command_cell(prow[k].args, notrunc);
+			_cleanup_free_ char *created =
+				pm_format_ago((now - ct->created_ns) / PM_NSEC_PER_SEC);
+			_cleanup_free_ char *status = pm_inspect_status_human(ct, now);
+			_cleanup_free_ char *size = size_cell(&prow[k]);
+			_cleanup_free_ char *line =
+				pm_xasprintf("%.*s\t%s\t%s\t%s\t%s\t\t%s%s%s", notrunc ? 64 : 12,
+					     ct->id, ct->image_name, cmdline, created, status,
+					     ct->name, o.size ? "\t" : "", o.size ? size : "");
+			pm_table_add_row(t, line);
+		}
+		pm_table_print(t, stdout);
+		goto out;
+	}
+	rc = formatted(prow, nrows, now, format, sort, notrunc, noheading, o.size);
+out:
+	pm_ps_rows_free(prow, nrows);
+	return rc;
+}
+
+static int render(json_t *rows, const char *format, const char *sort, bool notrunc, bool noheading,
+		  bool size)
+{
+	_cleanup_json_ json_t *view = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		json_array_append_new(view, template_row(r, notrunc));
+	/* --sort (stable insertion sort on the view) */
+	size_t n = json_array_size(view);
+	if (strcmp(sort, "created") != 0)
+		for (size_t a = 1; a < n; a++)
+			for (size_t b = a; b > 0 && sort_key_cmp(json_array_get(view, b - 1),
+								 json_array_get(view, b), sort) > 0;
+			     b--) {
+				json_t *x = json_incref(json_array_get(view, b));
+				json_array_set(view, b, json_array_get(view, b - 1));
+				json_array_set_new(view, b - 1, x);
+			}
+	static const char *const headers[] = {"ID=CONTAINER ID", "CreatedHuman=CREATED",
+					      "RunningFor=CREATED", NULL};
+	if (format && !strcmp(format, "table"))
+		format = NULL;
+	return pm_output_format_list(format, size ? default_format_size : default_format, view,
+				     noheading, headers);
+}

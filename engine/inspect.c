@@ -1,0 +1,634 @@
+/* inspect.c: the podman-shaped view of a container (see inspect.h): inspect JSON, the ps
+ * status words, Go's time formats, an image config cache for listings. Reads only: takes no
+ * lock, starts no process, never prints. Called by cli/ and engine/ps.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "engine/config-json.h"
+#include "engine/inspect.h"
+#include "engine/net.h"
+#include "engine/spec.h"
+#include "engine/timeparse.h"
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "runtime/runtime.h"
+#include "storage/container.h"
+
+#define GO_ZERO_UNIX (-62135596800LL)
+
+/* ---- Go time formats ------------------------------------------------------------------ */
+
+static void local_tm(int64_t ns, struct tm *tm, long *frac)
+{
+	time_t t = (time_t)(ns / PM_NSEC_PER_SEC);
+	*frac = (long)(ns % PM_NSEC_PER_SEC);
+	if (*frac < 0) {
+		*frac += PM_NSEC_PER_SEC;
+		t--;
+	}
+	localtime_r(&t, tm);
+}
+
+/* ".123456789" without trailing zeros, "" for 0 (Go's .999999999). */
+static void frac_trimmed(long frac, char out[12])
+{
+	out[0] = 0;
+	if (!frac)
+		return;
+	snprintf(out, 12, ".%09ld", frac);
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '0')
+		out[--n] = 0;
+}
+
+void pm_gotime_rfc3339nano(int64_t ns, char buf[PM_GOTIME_LEN])
+{
+	if (ns == 0) {
+		snprintf(buf, PM_GOTIME_LEN, "0001-01-01T00:00:00Z");
+		return;
+	}
+	struct tm tm;
+	long frac;
+	local_tm(ns, &tm, &frac);
+	char f[12], zone[24];
+	frac_trimmed(frac, f);
+	long off = tm.tm_gmtoff;
+	if (off == 0)
+		snprintf(zone, sizeof(zone), "Z");
+	else
+		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
+			 labs(off) % 3600 / 60);
+	snprintf(buf, PM_GOTIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f, zone);
+}
+
+void pm_gotime_string(int64_t ns, char buf[PM_GOTIME_LEN])
+{
+	if (ns == 0) {
+		snprintf(buf, PM_GOTIME_LEN, "0001-01-01 00:00:00 +0000 UTC");
+		return;
+	}
+	struct tm tm;
+	long frac;
+	local_tm(ns, &tm, &frac);
+	char f[12];
+	frac_trimmed(frac, f);
+	long off = tm.tm_gmtoff;
+	snprintf(buf, PM_GOTIME_LEN, "%04d-%02d-%02d %02d:%02d:%02d%s %c%02ld%02ld %s",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f,
+		 off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
+		 tm.tm_zone ? tm.tm_zone : "UTC");
+}
+
+int64_t pm_gotime_unix(int64_t ns)
+{
+	return ns ? ns / PM_NSEC_PER_SEC : GO_ZERO_UNIX;
+}
+
+char *pm_inspect_status_human(const struct pm_container *c, int64_t now_ns)
+{
+	switch (c->state.status) {
+	case PM_CTR_RUNNING: {
+		_cleanup_free_ char *ago =
+			pm_format_ago((now_ns - c->state.started_ns) / PM_NSEC_PER_SEC);
+		return pm_xasprintf("Up %s", ago);
+	}
+	case PM_CTR_PAUSED:
+		return pm_xstrdup("Paused");
+	case PM_CTR_STOPPED: {
+		if (!c->state.finished_ns && !c->state.started_ns)
+			return pm_xstrdup("Created");
+		_cleanup_free_ char *ago =
+			pm_format_ago((now_ns - c->state.finished_ns) / PM_NSEC_PER_SEC);
+		return pm_xasprintf("Exited (%d) %s", c->state.exit_code, ago);
+	}
+	case PM_CTR_REMOVING:
+		return pm_xstrdup("Removing");
+	case PM_CTR_CONFIGURED:
+	default:
+		return pm_xstrdup("Created");
+	}
+}
+
+/* ---- image cache ----------------------------------------------------------------------- */
+
+struct cache_entry {
+	char *ref;
+	bool found;
+	struct pm_image img;
+};
+
+struct pm_image_cache {
+	struct pm_store *store; /* opened on first use */
+	const struct pm_engine *engine;
+	bool store_failed;
+	struct cache_entry *v;
+	size_t n;
+};
+
+pm_image_cache *pm_image_cache_new(const struct pm_engine *e)
+{
+	pm_image_cache *ic = pm_xcalloc(1, sizeof(*ic));
+	ic->engine = e;
+	return ic;
+}
+
+pm_image_cache *pm_image_cache_free(pm_image_cache *ic)
+{
+	if (!ic)
+		return NULL;
+	for (size_t i = 0; i < ic->n; i++) {
+		free(ic->v[i].ref);
+		pm_image_free(&ic->v[i].img);
+	}
+	free(ic->v);
+	pm_store_close(ic->store);
+	free(ic);
+	return NULL;
+}
+
+static const struct pm_image *cache_get(pm_image_cache *ic, const char *image_id)
+{
+	if (!image_id || !image_id[0])
+		return NULL;
+	for (size_t i = 0; i < ic->n; i++)
+		if (strcmp(ic->v[i].ref, image_id) == 0)
+			return ic->v[i].found ? &ic->v[i].img : NULL;
+	if (!ic->store && !ic->store_failed &&
+	    pm_store_open(ic->engine->paths, ic->engine->storage_driver, &ic->store, NULL) < 0)
+		ic->store_failed = true;
+	ic->v = pm_xrealloc(ic->v, (ic->n + 1) * sizeof(*ic->v));
+	struct cache_entry *ce = &ic->v[ic->n++];
+	*ce = (struct cache_entry){.ref = pm_xstrdup(image_id)};
+	if (ic->store)
+		ce->found = pm_storage_image_lookup(ic->store, image_id, &ce->img, NULL) == 0;
+	return ce->found ? &ce->img : NULL;
+}
+
+/* ---- the resolved view -------------------------------------------------------------------- */
+
+void pm_ctr_view_clear(struct pm_ctr_view *v)
+{
+	pm_strv_free(v->args);
+	pm_strv_free(v->cmd);
+	pm_strv_free(v->entrypoint);
+	pm_strv_free(v->labels);
+	pm_strv_free(v->env);
+	free(v->workdir);
+	free(v->user);
+	free(v->image_digest);
+	*v = (struct pm_ctr_view){0};
+}
+
+static void label_set(char ***labels, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+	for (char **l = *labels; l && *l; l++)
+		if (strncmp(*l, kv, kl) == 0 && ((*l)[kl] == '=' || (*l)[kl] == 0)) {
+			free(*l);
+			*l = pm_xstrdup(kv);
+			return;
+		}
+	pm_strv_push(labels, kv);
+}
+
+static int view_from(const struct pm_container_config *cfg, const struct pm_image *img,
+		     const struct pm_container *c, struct pm_ctr_view *v, pm_error **err)
+{
+	struct pm_spec_image simg = {0};
+	if (img)
+		simg = (struct pm_spec_image){.env = img->env,
+					      .cmd = img->cmd,
+					      .entrypoint = img->entrypoint,
+					      .workdir = img->working_dir,
+					      .user = img->user};
+	if (pm_spec_args(cfg, img ? &simg : NULL, &v->args, NULL) < 0)
+		v->args = NULL; /* an image gone since: show what was asked */
+	/* Split args into the entrypoint and the command, as podman's Config shows them. */
+	_cleanup_strv_ char **ep = NULL;
+	if (cfg->entrypoint_set) {
+		if (cfg->entrypoint && cfg->entrypoint[0] == '[') {
+			json_error_t je;
+			_cleanup_json_ json_t *a = json_loads(cfg->entrypoint, 0, &je);
+			ep = a ? pm_json_to_strv(a) : NULL;
+		} else if (cfg->entrypoint && cfg->entrypoint[0]) {
+			pm_strv_push(&ep, cfg->entrypoint);
+		}
+	} else if (img && img->entrypoint) {
+		ep = pm_strv_copy(img->entrypoint);
+	}
+	size_t nep = pm_strv_length(ep), nargs = pm_strv_length(v->args);
+	v->entrypoint = nep ? TAKE_PTR(ep) : NULL;
+	for (size_t i = nep; i < nargs; i++)
+		pm_strv_push(&v->cmd, v->args[i]);
+	if (!v->args && cfg->command)
+		v->cmd = pm_strv_copy(cfg->command);
+
+	for (char **l = img ? img->labels : NULL; l && *l; l++)
+		label_set(&v->labels, *l);
+	for (char **l = cfg->labels; l && *l; l++)
+		label_set(&v->labels, *l);
+
+	pm_strv_push(&v->env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	pm_strv_push(&v->env, "container=pm");
+	pm_strv_push(&v->env, "TERM=xterm");
+	for (char **e = img ? img->env : NULL; e && *e; e++)
+		pm_spec_env_set(&v->env, *e);
+	extern char **environ;
+	for (char **e = cfg->env; e && *e; e++)
+		pm_spec_env_add(&v->env, *e, environ, NULL);
+	bool has_home = false, has_hostname = false;
+	for (char **e = v->env; e && *e; e++) {
+		has_home |= pm_str_startswith(*e, "HOME=");
+		has_hostname |= pm_str_startswith(*e, "HOSTNAME=");
+	}
+	if (!has_hostname) {
+		_cleanup_free_ char *kv = cfg->hostname && cfg->hostname[0]
+						  ? pm_xasprintf("HOSTNAME=%s", cfg->hostname)
+						  : pm_xasprintf("HOSTNAME=%.12s", c->id);
+		pm_strv_consume(&v->env, TAKE_PTR(kv));
+	}
+	if (!has_home)
+		pm_strv_push(&v->env, "HOME=/root");
+
+	v->workdir = pm_xstrdup(cfg->workdir					 ? cfg->workdir
+				: img && img->working_dir && img->working_dir[0] ? img->working_dir
+										 : "/");
+	v->user = pm_xstrdup(cfg->user ? cfg->user : img && img->user ? img->user : "");
+	v->image_digest = pm_xstrdup(img && img->digest ? img->digest : "");
+	return 0;
+}
+
+int pm_ctr_view_get(pm_image_cache *ic, const struct pm_container *c, struct pm_ctr_view *ret,
+		    pm_error **err)
+{
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
+	if (r < 0)
+		return r;
+	*ret = (struct pm_ctr_view){0};
+	r = view_from(&cfg, cfg.rootfs ? NULL : cache_get(ic, c->image_id), c, ret, err);
+	pm_spec_config_clear(&cfg);
+	return r;
+}
+
+/* ---- inspect JSON ------------------------------------------------------------------------- */
+
+static json_t *strv_or_empty(char *const *v)
+{
+	return v ? pm_json_from_strv(v) : json_array();
+}
+
+static json_t *labels_object(char *const *labels)
+{
+	json_t *o = json_object();
+	for (char *const *l = labels; l && *l; l++) {
+		const char *eq = strchr(*l, '=');
+		_cleanup_free_ char *k = pm_xstrndup(*l, eq ? (size_t)(eq - *l) : strlen(*l));
+		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
+	}
+	return o;
+}
+
+static json_t *time_json(int64_t ns)
+{
+	char buf[PM_GOTIME_LEN];
+	pm_gotime_rfc3339nano(ns, buf);
+	return json_string(buf);
+}
+
+static const char *const default_caps[] = {
+	"CAP_CHOWN",   "CAP_DAC_OVERRIDE",     "CAP_FOWNER",	 "CAP_FSETID",
+	"CAP_KILL",    "CAP_NET_BIND_SERVICE", "CAP_SETFCAP",	 "CAP_SETGID",
+	"CAP_SETPCAP", "CAP_SETUID",	       "CAP_SYS_CHROOT", NULL,
+};
+
+static char *cap_name(const char *s)
+{
+	_cleanup_free_ char *u = pm_str_startswith(s, "CAP_") || pm_str_startswith(s, "cap_")
+					 ? pm_xstrdup(s)
+					 : pm_xasprintf("CAP_%s", s);
+	for (char *p = u; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return TAKE_PTR(u);
+}
+
+static json_t *caps_json(const struct pm_container_config *cfg)
+{
+	json_t *a = json_array();
+	bool drop_all = false;
+	for (char **d = cfg->cap_drop; d && *d; d++)
+		drop_all |= strcasecmp(*d, "all") == 0;
+	char **caps = NULL;
+	if (!drop_all)
+		for (const char *const *c = default_caps; *c; c++)
+			pm_strv_push(&caps, *c);
+	for (char **ad = cfg->cap_add; ad && *ad; ad++) {
+		_cleanup_free_ char *n = cap_name(*ad);
+		if (strcasecmp(*ad, "all") != 0 && !pm_strv_contains(caps, n))
+			pm_strv_push(&caps, n);
+	}
+	for (char **c = caps; c && *c; c++) {
+		bool dropped = false;
+		for (char **d = cfg->cap_drop; d && *d && !dropped; d++) {
+			_cleanup_free_ char *n = cap_name(*d);
+			dropped = strcmp(n, *c) == 0;
+		}
+		if (!dropped)
+			json_array_append_new(a, json_string(*c));
+	}
+	pm_strv_free(caps);
+	return a;
+}
+
+static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mount *m,
+			  const char *volume)
+{
+	json_t *o = json_object();
+	bool ro = m->flags & 1 /* MS_RDONLY */;
+	json_object_set_new(o, "Type", json_string(volume ? "volume" : "bind"));
+	if (volume)
+		json_object_set_new(o, "Name", json_string(volume));
+	_cleanup_free_ char *vsrc =
+		volume ? pm_xasprintf("%s/volumes/%s/_data", e->paths->root, volume) : NULL;
+	json_object_set_new(o, "Source", json_string(volume ? vsrc : m->source ? m->source : ""));
+	json_object_set_new(o, "Destination", json_string(m->destination ? m->destination : ""));
+	json_object_set_new(o, "Driver", json_string(volume ? "local" : ""));
+	json_object_set_new(o, "Mode", json_string(""));
+	json_t *opts = json_array();
+	if (!volume)
+		json_array_append_new(opts, json_string(m->recursive ? "rbind" : "bind"));
+	else
+		json_array_append_new(opts, json_string("nosuid"));
+	json_object_set_new(o, "Options", opts);
+	json_object_set_new(o, "RW", json_boolean(!ro));
+	json_object_set_new(o, "Propagation", json_string(volume ? "" : "rprivate"));
+	return o;
+}
+
+static void runtime_mount_clear(struct pm_runtime_mount *m)
+{
+	free(m->source);
+	free(m->destination);
+	free(m->data);
+	*m = (struct pm_runtime_mount){0};
+}
+
+static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_config *cfg,
+			   json_t *binds)
+{
+	json_t *a = json_array();
+	for (char **v = cfg->volumes; v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		_cleanup_free_ char *name = NULL;
+		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0) {
+			json_array_append_new(a, mount_json(e, &m, name));
+			json_array_append_new(binds, json_string(*v));
+		}
+		runtime_mount_clear(&m);
+	}
+	for (char **v = cfg->mounts; v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		_cleanup_free_ char *name = NULL;
+		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && m.source)
+			json_array_append_new(a, mount_json(e, &m, name));
+		runtime_mount_clear(&m);
+	}
+	return a;
+}
+
+static const char *ns_mode(const char *v, const char *def)
+{
+	return v && v[0] ? v : def;
+}
+
+static json_t *build_inspect(const struct pm_engine *e, const struct pm_container *c,
+			     const struct pm_container_config *cfg, const struct pm_ctr_view *v,
+			     const char *log_path)
+{
+	const struct pm_ctr_state *s = &c->state;
+	json_t *o = json_object();
+	json_object_set_new(o, "Id", json_string(c->id));
+	json_object_set_new(o, "Created", time_json(c->created_ns));
+	json_object_set_new(o, "Path", json_string(v->args && v->args[0] ? v->args[0] : ""));
+	json_object_set_new(o, "Args", strv_or_empty(v->args && v->args[0] ? v->args + 1 : NULL));
+
+	bool running = s->status == PM_CTR_RUNNING || s->status == PM_CTR_PAUSED;
+	json_t *st = json_object();
+	json_object_set_new(st, "OciVersion", json_string("1.0.2-dev"));
+	json_object_set_new(st, "Status", json_string(pm_ctr_status_string(s->status)));
+	json_object_set_new(st, "Running", json_boolean(s->status == PM_CTR_RUNNING));
+	json_object_set_new(st, "Paused", json_boolean(s->status == PM_CTR_PAUSED));
+	json_object_set_new(st, "Restarting", json_false());
+	json_object_set_new(st, "OOMKilled", json_boolean(s->oom_killed));
+	json_object_set_new(st, "Dead", json_false());
+	json_object_set_new(st, "Pid", json_integer(running ? s->pid : 0));
+	json_object_set_new(st, "ConmonPid", json_integer(running ? s->monitor_pid : 0));
+	json_object_set_new(st, "ExitCode", json_integer(s->exit_code));
+	json_object_set_new(st, "Error", json_string(""));
+	json_object_set_new(st, "StartedAt", time_json(s->started_ns));
+	json_object_set_new(st, "FinishedAt", time_json(s->finished_ns));
+	json_object_set_new(st, "Health",
+			    json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));
+	json_object_set_new(st, "CheckpointedAt", time_json(0));
+	json_object_set_new(st, "RestoredAt", time_json(0));
+	json_object_set_new(o, "State", st);
+
+	json_object_set_new(o, "Image", json_string(c->image_id));
+	json_object_set_new(o, "ImageDigest", json_string(v->image_digest ? v->image_digest : ""));
+	json_object_set_new(o, "ImageName", json_string(c->image_name));
+	json_object_set_new(o, "Rootfs", json_string(cfg->rootfs ? cfg->rootfs : ""));
+	json_object_set_new(o, "Pod", json_string(""));
+	_cleanup_free_ char *userdata =
+		pm_xasprintf("%s/containers/%s/userdata", e->paths->runroot, c->id);
+	_cleanup_free_ char *rc = pm_path_join(userdata, "resolv.conf");
+	_cleanup_free_ char *hn = pm_path_join(userdata, "hostname");
+	_cleanup_free_ char *hs = pm_path_join(userdata, "hosts");
+	json_object_set_new(o, "ResolvConfPath", json_string(rc));
+	json_object_set_new(o, "HostnamePath", json_string(hn));
+	json_object_set_new(o, "HostsPath", json_string(hs));
+	json_object_set_new(o, "StaticDir", json_string(c->dir));
+	json_object_set_new(o, "OCIRuntime", json_string("pm"));
+	json_object_set_new(o, "Name", json_string(c->name));
+	json_object_set_new(o, "RestartCount", json_integer(0));
+	const char *driver = cfg->rootfs ? "" : e->storage_driver ? e->storage_driver : "overlay";
+	json_object_set_new(o, "Driver", json_string(driver));
+	json_object_set_new(o, "MountLabel", json_string(""));
+	json_object_set_new(o, "ProcessLabel", json_string(""));
+	json_object_set_new(o, "AppArmorProfile", json_string(""));
+	json_t *caps = caps_json(cfg);
+	json_object_set_new(o, "EffectiveCaps", json_deep_copy(caps));
+	json_object_set_new(o, "BoundingCaps", caps);
+	json_object_set_new(o, "ExecIDs", json_array());
+	json_t *gd = json_object();
+	json_object_set_new(gd, "Name", json_string(driver));
+	json_t *gdd = json_null();
+	if (s->mountpoint) {
+		gdd = json_object();
+		json_object_set_new(gdd, "MergedDir", json_string(s->mountpoint));
+	}
+	json_object_set_new(gd, "Data", gdd);
+	json_object_set_new(o, "GraphDriver", gd);
+	json_t *binds = json_array();
+	json_object_set_new(o, "Mounts", mounts_json(e, cfg, binds));
+	json_object_set_new(o, "Dependencies", json_array());
+
+	json_t *ns = json_object();
+	json_object_set_new(ns, "EndpointID", json_string(""));
+	json_object_set_new(ns, "Gateway", json_string(""));
+	json_object_set_new(ns, "IPAddress", json_string(""));
+	json_object_set_new(ns, "IPPrefixLen", json_integer(0));
+	json_object_set_new(ns, "IPv6Gateway", json_string(""));
+	json_object_set_new(ns, "GlobalIPv6Address", json_string(""));
+	json_object_set_new(ns, "GlobalIPv6PrefixLen", json_integer(0));
+	json_object_set_new(ns, "MacAddress", json_string(""));
+	json_object_set_new(ns, "Bridge", json_string(""));
+	json_object_set_new(ns, "SandboxID", json_string(""));
+	json_object_set_new(ns, "HairpinMode", json_false());
+	json_object_set_new(ns, "LinkLocalIPv6Address", json_string(""));
+	json_object_set_new(ns, "LinkLocalIPv6PrefixLen", json_integer(0));
+	_cleanup_free_ char *ports = pm_engine_ports_json(c);
+	json_t *pj = ports ? json_loads(ports, 0, NULL) : NULL;
+	json_object_set_new(ns, "Ports", pj ? pj : json_object());
+	json_object_set_new(ns, "SandboxKey", json_string(""));
+	json_object_set_new(o, "NetworkSettings", ns);
+	json_object_set_new(o, "Namespace", json_string(""));
+	json_object_set_new(o, "IsInfra", json_false());
+	json_object_set_new(o, "IsService", json_false());
+
+	json_t *cf = json_object();
+	_cleanup_free_ char *hostname = cfg->hostname && cfg->hostname[0]
+						? pm_xstrdup(cfg->hostname)
+						: pm_xstrndup(c->id, 12);
+	json_object_set_new(cf, "Hostname", json_string(hostname));
+	json_object_set_new(cf, "Domainname", json_string(""));
+	json_object_set_new(cf, "User", json_string(v->user ? v->user : ""));
+	json_object_set_new(cf, "AttachStdin", json_false());
+	json_object_set_new(cf, "AttachStdout", json_false());
+	json_object_set_new(cf, "AttachStderr", json_false());
+	json_object_set_new(cf, "Tty", json_boolean(cfg->tty));
+	json_object_set_new(cf, "OpenStdin", json_boolean(cfg->interactive));
+	json_object_set_new(cf, "StdinOnce", json_false());
+	json_object_set_new(cf, "Env", strv_or_empty(v->env));
+	json_object_set_new(cf, "Cmd", v->cmd ? pm_json_from_strv(v->cmd) : json_null());
+	json_object_set_new(cf, "Image", json_string(c->image_name));
+	json_object_set_new(cf, "Volumes", json_null());
+	json_object_set_new(cf, "WorkingDir", json_string(v->workdir ? v->workdir : "/"));
+	/* podman 4.3 shows the entrypoint as one string */
+	_cleanup_free_ char *ep = v->entrypoint ? pm_strv_join(v->entrypoint, " ") : pm_xstrdup("");
+	json_object_set_new(cf, "Entrypoint", json_string(ep));
+	json_object_set_new(cf, "OnBuild", json_null());
+	json_object_set_new(cf, "Labels", labels_object(v->labels));
+	json_object_set_new(cf, "Annotations", json_object());
+	json_object_set_new(cf, "StopSignal", json_integer(15));
+	json_object_set_new(cf, "Umask", json_string("0022"));
+	json_object_set_new(cf, "Timeout", json_integer(0));
+	json_object_set_new(cf, "StopTimeout", json_integer(10));
+	json_object_set_new(o, "Config", cf);
+
+	json_t *hc = json_object();
+	json_object_set_new(hc, "Binds", binds);
+	json_object_set_new(hc, "CgroupManager", json_string("cgroupfs"));
+	json_object_set_new(hc, "CgroupMode", json_string("host"));
+	json_object_set_new(hc, "ContainerIDFile", json_string(""));
+	json_object_set_new(hc, "LogConfig",
+			    json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", "k8s-file", "Config",
+				      "Path", log_path ? log_path : "", "Tag", "", "Size", "0B"));
+	json_object_set_new(hc, "NetworkMode", json_string(ns_mode(cfg->network, "slirp4netns")));
+	json_object_set_new(hc, "PortBindings", json_object());
+	json_object_set_new(hc, "RestartPolicy",
+			    json_pack("{s:s, s:i}", "Name", "", "MaximumRetryCount", 0));
+	json_object_set_new(hc, "AutoRemove", json_boolean(cfg->rm));
+	json_object_set_new(hc, "VolumeDriver", json_string(""));
+	json_object_set_new(hc, "VolumesFrom", json_null());
+	json_t *capadd = json_array(), *capdrop = json_array();
+	for (char **x = cfg->cap_add; x && *x; x++) {
+		_cleanup_free_ char *n = cap_name(*x);
+		json_array_append_new(capadd, json_string(n));
+	}
+	for (char **x = cfg->cap_drop; x && *x; x++) {
+		_cleanup_free_ char *n = cap_name(*x);
+		json_array_append_new(capdrop, json_string(n));
+	}
+	json_object_set_new(hc, "CapAdd", capadd);
+	json_object_set_new(hc, "CapDrop", capdrop);
+	json_object_set_new(hc, "Dns", json_array());
+	json_object_set_new(hc, "DnsOptions", json_array());
+	json_object_set_new(hc, "DnsSearch", json_array());
+	json_object_set_new(hc, "ExtraHosts", json_array());
+	json_object_set_new(hc, "GroupAdd", strv_or_empty(cfg->group_add));
+	json_object_set_new(hc, "IpcMode", json_string(ns_mode(cfg->ipc, "private")));
+	json_object_set_new(hc, "Cgroup", json_string(""));
+	json_object_set_new(hc, "Cgroups", json_string("default"));
+	json_object_set_new(hc, "Links", json_null());
+	json_object_set_new(hc, "OomScoreAdj", json_integer(0));
+	json_object_set_new(hc, "PidMode", json_string(ns_mode(cfg->pid, "private")));
+	json_object_set_new(hc, "Privileged", json_boolean(cfg->privileged));
+	json_object_set_new(hc, "PublishAllPorts", json_false());
+	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(cfg->read_only));
+	json_t *secopt = json_array();
+	if (cfg->seccomp) {
+		_cleanup_free_ char *so = pm_xasprintf("seccomp=%s", cfg->seccomp);
+		json_array_append_new(secopt, json_string(so));
+	}
+	if (cfg->no_new_privs)
+		json_array_append_new(secopt, json_string("no-new-privileges"));
+	json_object_set_new(hc, "SecurityOpt", secopt);
+	json_t *tmpfs = json_object();
+	for (char **t = cfg->tmpfs; t && *t; t++) {
+		const char *colon = strchr(*t, ':');
+		_cleanup_free_ char *dst =
+			pm_xstrndup(*t, colon ? (size_t)(colon - *t) : strlen(*t));
+		json_object_set_new(tmpfs, dst, json_string(colon ? colon + 1 : ""));
+	}
+	json_object_set_new(hc, "Tmpfs", tmpfs);
+	json_object_set_new(hc, "UTSMode", json_string(ns_mode(cfg->uts, "private")));
+	json_object_set_new(hc, "UsernsMode", json_string(cfg->userns ? cfg->userns : ""));
+	json_object_set_new(hc, "ShmSize", json_integer(65536000));
+	json_object_set_new(hc, "Runtime", json_string("oci"));
+	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
+	json_object_set_new(hc, "Isolation", json_string(""));
+	json_object_set_new(hc, "CpuShares", json_integer(0));
+	json_object_set_new(hc, "Memory", json_integer((json_int_t)cfg->memory));
+	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(cfg->cpus * 1e9)));
+	json_object_set_new(hc, "CgroupParent", json_string(""));
+	json_object_set_new(hc, "CpuPeriod", json_integer(0));
+	json_object_set_new(hc, "CpuQuota", json_integer(0));
+	json_object_set_new(hc, "CpusetCpus", json_string(""));
+	json_object_set_new(hc, "CpusetMems", json_string(""));
+	json_object_set_new(hc, "Devices", json_array());
+	json_object_set_new(hc, "MemoryReservation", json_integer(0));
+	json_object_set_new(hc, "MemorySwap", json_integer(0));
+	json_object_set_new(hc, "OomKillDisable", json_false());
+	json_object_set_new(hc, "PidsLimit",
+			    json_integer(cfg->pids_limit_set ? (json_int_t)cfg->pids_limit : 0));
+	json_object_set_new(hc, "Ulimits", json_array());
+	json_object_set_new(o, "HostConfig", hc);
+	return o;
+}
+
+int pm_engine_inspect(const struct pm_engine *e, const struct pm_container *c, pm_image_cache *ic,
+		      const char *log_path, char **ret_json, pm_error **err)
+{
+	_cleanup_image_cache_ pm_image_cache *own = ic ? NULL : pm_image_cache_new(e);
+	if (!ic)
+		ic = own;
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
+	if (r < 0)
+		return pm_error_prefix(err, "container %s", c->id);
+	struct pm_ctr_view v = {0};
+	view_from(&cfg, cfg.rootfs ? NULL : cache_get(ic, c->image_id), c, &v, NULL);
+	_cleanup_json_ json_t *o = build_inspect(e, c, &cfg, &v, log_path);
+	*ret_json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	pm_ctr_view_clear(&v);
+	pm_spec_config_clear(&cfg);
+	return *ret_json ? 0 : pm_error_set(err, ENOMEM, "container %s: out of memory", c->id);
+}

@@ -1,0 +1,63 @@
+/* inspect.h: a container as podman shows it: `container inspect` JSON, the status words of
+ * `ps` ("Up 3 seconds ago", "Exited (0) 2 seconds ago", "Created") and Go's time formats.
+ *
+ * The view is built from the record (engine/container.h), its configuration
+ * (engine/config-json.h) and the image config (storage/container.h, looked up once per
+ * image through a pm_image_cache). JSON leaves this module as text (json_t stays inside).
+ * Reads only: no lock, no namespace (records and image configs are readable by the user).
+ * Called by cli/ (inspect, ps, container commands) and engine/ps.c. Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/container.h"
+#include "engine/run.h"
+#include "lib/error.h"
+
+/* Longest text the time formatters write, with the NUL. */
+#define PM_GOTIME_LEN 128
+
+/* Go's time.RFC3339Nano of a local time (trailing fraction zeros dropped, "Z" for UTC):
+ * "2026-11-23T02:38:07.263557704Z". ns 0 is Go's zero time "0001-01-01T00:00:00Z". */
+void pm_gotime_rfc3339nano(int64_t ns, char buf[PM_GOTIME_LEN]);
+
+/* Go's time.Time.String() as templates print it: "2026-11-23 02:38:07.263557704 +0000 UTC".
+ * ns 0: "0001-01-01 00:00:00 +0000 UTC". */
+void pm_gotime_string(int64_t ns, char buf[PM_GOTIME_LEN]);
+
+/* Unix seconds as podman's ps JSON has them: Go's zero time (-62135596800) for 0. */
+int64_t pm_gotime_unix(int64_t ns);
+
+/* The STATUS column of podman ps. now_ns: the clock. malloc'd. */
+char *pm_inspect_status_human(const struct pm_container *c, int64_t now_ns);
+
+/* Image configs looked up once per image id for a listing. */
+typedef struct pm_image_cache pm_image_cache;
+pm_image_cache *pm_image_cache_new(const struct pm_engine *e);
+pm_image_cache *pm_image_cache_free(pm_image_cache *ic);
+static inline void pm_image_cache_freep(pm_image_cache **ic)
+{
+	pm_image_cache_free(*ic);
+}
+#define _cleanup_image_cache_ _cleanup_(pm_image_cache_freep)
+
+/* What a container runs and carries, resolved against its image. */
+struct pm_ctr_view {
+	char **args;	   /* entrypoint + command, as the container runs it */
+	char **cmd;	   /* Config.Cmd: the command part */
+	char **entrypoint; /* Config.Entrypoint: the entrypoint part (NULL: none) */
+	char **labels;	   /* image labels, then the container's (KEY=VALUE, later wins) */
+	char **env;	   /* the environment the container gets */
+	char *workdir;
+	char *user;
+	char *image_digest;
+};
+int pm_ctr_view_get(pm_image_cache *ic, const struct pm_container *c, struct pm_ctr_view *ret,
+		    pm_error **err);
+void pm_ctr_view_clear(struct pm_ctr_view *v);
+
+/* podman's `container inspect` object for c, as compact JSON text (malloc'd). ic may be
+ * NULL (a cache for this call only). log_path: where its log is (may be NULL). */
+int pm_engine_inspect(const struct pm_engine *e, const struct pm_container *c, pm_image_cache *ic,
+		      const char *log_path, char **ret_json, pm_error **err);

@@ -1,0 +1,363 @@
+/* ps.c: the container listing (see ps.h). Reads each record once; refreshes running
+ * states with kill(0); resolves commands and labels through one image lookup per image.
+ * Never prints, never starts a process. Called by cli/cmd-ps.c. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "engine/inspect.h"
+#include "engine/net.h"
+#include "engine/ps.h"
+#include "engine/timeparse.h"
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "storage/image.h"
+#include "storage/store.h"
+
+static const char *const filter_keys[] = {"name",     "id",	"status", "label",
+					  "ancestor", "exited", NULL};
+static const char *const states[] = {"created",	 "running",    "paused",  "exited", "removing",
+				     "stopping", "configured", "unknown", NULL};
+
+int pm_ps_filters_check(char *const *filters, pm_error **err)
+{
+	for (char *const *f = filters; f && *f; f++) {
+		const char *eq = strchr(*f, '=');
+		size_t kl = eq ? (size_t)(eq - *f) : strlen(*f);
+		bool known = false;
+		for (const char *const *k = filter_keys; *k && !known; k++)
+			known = strlen(*k) == kl && strncmp(*k, *f, kl) == 0;
+		if (!known || !eq)
+			return pm_error_set(err, EINVAL, "%.*s is an invalid filter", (int)kl, *f);
+		const char *v = eq + 1;
+		if (kl == 6 && strncmp(*f, "status", 6) == 0) {
+			bool ok = false;
+			for (const char *const *s = states; *s && !ok; s++)
+				ok = strcmp(*s, v) == 0;
+			if (!ok)
+				return pm_error_set(err, EINVAL,
+						    "unknown container state: %s: invalid argument",
+						    v);
+		}
+		if (kl == 6 && strncmp(*f, "exited", 6) == 0) {
+			int code;
+			if (pm_parse_int(v, &code) < 0)
+				return pm_error_set(
+					err, EINVAL,
+					"exited code out of range \"%s\": invalid argument", v);
+		}
+		if (kl == 4 && strncmp(*f, "name", 4) == 0) {
+			regex_t re;
+			if (regcomp(&re, v, REG_EXTENDED | REG_NOSUB) != 0)
+				return pm_error_set(err, EINVAL,
+						    "invalid name filter '%s': not a regular "
+						    "expression",
+						    v);
+			regfree(&re);
+		}
+	}
+	return 0;
+}
+
+static bool regex_match(const char *pattern, const char *s)
+{
+	regex_t re;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+		return false;
+	bool m = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return m;
+}
+
+static bool label_match(const char *want, char *const *labels)
+{
+	const char *eq = strchr(want, '=');
+	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
+	for (char *const *l = labels; l && *l; l++)
+		if (strncmp(*l, want, kl) == 0 && ((*l)[kl] == '=' || !(*l)[kl]))
+			return !eq || strcmp(*l + kl + (((*l)[kl]) ? 1 : 0), eq + 1) == 0;
+	return false;
+}
+
+static bool ancestor_match(const char *want, const struct pm_container *c, char *const *names)
+{
+	const char *id = pm_str_startswith(want, "sha256:") ? want + 7 : want;
+	if (c->image_id[0] && pm_str_startswith(c->image_id, id) && strlen(id) >= 3)
+		return true;
+	_cleanup_strv_ char **all = NULL;
+	pm_strv_push(&all, c->image_name);
+	for (char *const *n = names; n && *n; n++)
+		pm_strv_push(&all, *n);
+	for (char **n = all; n && *n; n++) {
+		const char *s = *n;
+		if (!s[0])
+			continue;
+		if (strcmp(s, want) == 0)
+			return true;
+		const char *fam = pm_str_startswith(s, "localhost/") ? s + 10 : s;
+		if (strcmp(fam, want) == 0)
+			return true;
+		/* without the tag */
+		const char *colon = strrchr(s, ':');
+		const char *slash = strrchr(s, '/');
+		if (colon && (!slash || colon > slash)) {
+			_cleanup_free_ char *repo = pm_xstrndup(s, (size_t)(colon - s));
+			const char *frepo =
+				pm_str_startswith(repo, "localhost/") ? repo + 10 : repo;
+			if (strcmp(repo, want) == 0 || strcmp(frepo, want) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char *const *labels,
+			char *const *image_names)
+{
+	for (const char *const *k = filter_keys; *k; k++) {
+		size_t kl = strlen(*k);
+		bool any = false, matched = false;
+		for (char *const *f = filters; f && *f; f++) {
+			if (strncmp(*f, *k, kl) != 0 || (*f)[kl] != '=')
+				continue;
+			any = true;
+			const char *v = *f + kl + 1;
+			bool m = false;
+			if (strcmp(*k, "name") == 0)
+				m = regex_match(v, c->name);
+			else if (strcmp(*k, "id") == 0)
+				m = pm_str_startswith(c->id, v) || regex_match(v, c->id);
+			else if (strcmp(*k, "status") == 0) {
+				const char *st = pm_ctr_status_string(c->state.status);
+				m = strcmp(st, v) == 0 ||
+				    (strcmp(v, "configured") == 0 && strcmp(st, "created") == 0);
+			} else if (strcmp(*k, "label") == 0)
+				m = label_match(v, labels);
+			else if (strcmp(*k, "ancestor") == 0)
+				m = ancestor_match(v, c, image_names);
+			else if (strcmp(*k, "exited") == 0) {
+				int code = 0;
+				m = c->state.status == PM_CTR_STOPPED &&
+				    pm_parse_int(v, &code) == 0 && code == c->state.exit_code;
+			}
+			matched |= m;
+		}
+		if (any && !matched)
+			return false;
+	}
+	return true;
+}
+
+/* Bytes under dir, not crossing mounts (du -s --apparent-size of files). */
+static uint64_t dir_size(int dirfd)
+{
+	uint64_t total = 0;
+	DIR *d = fdopendir(dirfd);
+	if (!d) {
+		close(dirfd);
+		return 0;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int fd = openat(dirfd, de->d_name,
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				total += dir_size(fd);
+		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+			total += (uint64_t)st.st_size;
+		}
+	}
+	closedir(d);
+	return total;
+}
+
+static uint64_t path_size(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? 0 : dir_size(fd);
+}
+
+static json_t *labels_json(char *const *labels)
+{
+	if (!labels || !*labels)
+		return json_null();
+	json_t *o = json_object();
+	for (char *const *l = labels; *l; l++) {
+		const char *eq = strchr(*l, '=');
+		_cleanup_free_ char *k = pm_xstrndup(*l, eq ? (size_t)(eq - *l) : strlen(*l));
+		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
+	}
+	/* Go marshals maps with sorted keys */
+	const char *key;
+	json_t *val;
+	_cleanup_strv_ char **keys = NULL;
+	json_object_foreach(o, key, val)
+		pm_strv_push(&keys, key);
+	size_t n = pm_strv_length(keys);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			char *t = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = t;
+		}
+	json_t *sorted = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_set(sorted, keys[i], json_object_get(o, keys[i]));
+	json_decref(o);
+	return sorted;
+}
+
+static json_t *row_json(const struct pm_ps_row *row, int64_t now)
+{
+	const struct pm_container *c = row->c;
+	const struct pm_ctr_state *s = &c->state;
+	bool running = s->status == PM_CTR_RUNNING || s->status == PM_CTR_PAUSED;
+	json_t *o = json_object();
+	json_object_set_new(o, "AutoRemove", json_boolean(row->rm));
+	json_object_set_new(o, "Command", row->args ? pm_json_from_strv(row->args) : json_null());
+	_cleanup_free_ char *created = pm_format_ago((now - c->created_ns) / PM_NSEC_PER_SEC);
+	json_object_set_new(o, "CreatedAt", json_string(created));
+	json_object_set_new(o, "Exited", json_boolean(s->status == PM_CTR_STOPPED));
+	json_object_set_new(o, "ExitedAt", json_integer(pm_gotime_unix(s->finished_ns)));
+	json_object_set_new(o, "ExitCode", json_integer(s->exit_code));
+	json_object_set_new(o, "Id", json_string(c->id));
+	json_object_set_new(o, "Image", json_string(c->image_name));
+	json_object_set_new(o, "ImageID", json_string(c->image_id));
+	json_object_set_new(o, "IsInfra", json_false());
+	json_object_set_new(o, "Labels", labels_json(row->labels));
+	json_object_set_new(o, "Mounts", json_array());
+	json_object_set_new(o, "Names", json_pack("[s]", c->name));
+	json_object_set_new(o, "Namespaces", json_object());
+	json_object_set_new(o, "Networks", json_array());
+	json_object_set_new(o, "Pid", json_integer(running ? s->pid : 0));
+	json_object_set_new(o, "Pod", json_string(""));
+	json_object_set_new(o, "PodName", json_string(""));
+	_cleanup_free_ char *ports = pm_engine_ports_ps_json(c);
+	json_t *pj = json_loads(ports, JSON_DECODE_ANY, NULL);
+	json_object_set_new(o, "Ports", pj ? pj : json_null());
+	json_object_set_new(o, "Size",
+			    row->has_size
+				    ? json_pack("{s:I, s:I}", "rwSize", (json_int_t)row->rw_size,
+						"rootFsSize", (json_int_t)row->rootfs_size)
+				    : json_null());
+	json_object_set_new(o, "StartedAt", json_integer(pm_gotime_unix(s->started_ns)));
+	json_object_set_new(o, "State", json_string(pm_ctr_status_string(s->status)));
+	_cleanup_free_ char *status = pm_inspect_status_human(c, now);
+	json_object_set_new(o, "Status", json_string(status));
+	json_object_set_new(o, "Created", json_integer(c->created_ns / PM_NSEC_PER_SEC));
+	return o;
+}
+
+static bool config_rm(const struct pm_container *c)
+{
+	/* cheap: the config text carries "Rm":true when --rm was given */
+	return c->config_json && strstr(c->config_json, "\"Rm\":true");
+}
+
+void pm_ps_rows_free(struct pm_ps_row *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++) {
+		pm_container_free(rows[i].c);
+		pm_strv_free(rows[i].args);
+		pm_strv_free(rows[i].labels);
+	}
+	free(rows);
+}
+
+int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, struct pm_ps_row **ret,
+		      size_t *ret_n, pm_error **err)
+{
+	int r = pm_ps_filters_check(o->filters, err);
+	if (r < 0)
+		return r;
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	r = pm_container_list(e->paths, &list, &n, err);
+	if (r < 0)
+		return r;
+	bool all = o->all || o->latest || o->last >= 0;
+	size_t limit = o->latest ? 1 : o->last >= 0 ? (size_t)o->last : n;
+	_cleanup_image_cache_ pm_image_cache *ic = pm_image_cache_new(e);
+	_cleanup_store_ struct pm_store *store = NULL;
+	if (o->size)
+		pm_store_open(e->paths, e->storage_driver, &store, NULL);
+	struct pm_ps_row *rows = pm_xcalloc(n ? n : 1, sizeof(*rows));
+	size_t nr = 0;
+	/* the list is newest first: -l / -n take from its head, before filters, as podman */
+	for (size_t i = 0; i < n && i < limit; i++) {
+		struct pm_container *c = list[i];
+		pm_engine_refresh(e, c);
+		if (!all && c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
+			continue;
+		struct pm_ctr_view v = {0};
+		if (pm_ctr_view_get(ic, c, &v, NULL) < 0)
+			continue;
+		if (o->filters && !pm_ps_filter_match(o->filters, c, v.labels, NULL)) {
+			pm_ctr_view_clear(&v);
+			continue;
+		}
+		struct pm_ps_row *row = &rows[nr++];
+		row->c = TAKE_PTR(list[i]);
+		row->args = TAKE_PTR(v.args);
+		row->labels = TAKE_PTR(v.labels);
+		row->rm = config_rm(row->c);
+		if (o->size) {
+			_cleanup_free_ char *upper =
+				pm_xasprintf("%s/containers/%s/diff", e->paths->root, row->c->id);
+			row->has_size = true;
+			row->rw_size = path_size(upper);
+			struct pm_image_record ir = {0};
+			if (store && row->c->image_id[0] &&
+			    pm_image_resolve(store, row->c->image_id, &ir, NULL) == 0) {
+				row->rootfs_size = ir.size;
+				pm_image_record_free(&ir);
+			}
+			row->rootfs_size += row->rw_size;
+		}
+		pm_ctr_view_clear(&v);
+	}
+	pm_container_list_free(list, n);
+	/* podman prints the oldest first */
+	for (size_t i = 0; i < nr / 2; i++) {
+		struct pm_ps_row t = rows[i];
+		rows[i] = rows[nr - 1 - i];
+		rows[nr - 1 - i] = t;
+	}
+	*ret = rows;
+	*ret_n = nr;
+	return 0;
+}
+
+char *pm_ps_rows_json(const struct pm_ps_row *rows, size_t n, int64_t now_ns)
+{
+	_cleanup_json_ json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, row_json(&rows[i], now_ns));
+	char *s = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return s ? s : pm_xstrdup("[]");
+}
+
+int pm_engine_ps(const struct pm_engine *e, const struct pm_ps_opts *o, char **ret_json,
+		 pm_error **err)
+{
+	struct pm_ps_row *rows = NULL;
+	size_t n = 0;
+	int r = pm_engine_ps_rows(e, o, &rows, &n, err);
+	if (r < 0)
+		return r;
+	*ret_json = pm_ps_rows_json(rows, n, o->now_ns ? o->now_ns : pm_time_now_ns());
+	pm_ps_rows_free(rows, n);
+	return 0;
+}

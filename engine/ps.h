@@ -1,0 +1,55 @@
+/* ps.h: the container listing of `pm ps` / `pm container ls`: which containers (-a, -l,
+ * -n, --filter) and the row podman's ps JSON has for each (Id, Names, Image, Command,
+ * State, Status, Created, ExitCode, Labels, ...). The records are read once each, states
+ * are refreshed with kill(0) only (pm_engine_refresh), no process is started and no
+ * namespace is needed except for --size (the upper dirs may hold files of container uids).
+ * Called by cli/cmd-ps.c. Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/container.h"
+#include "engine/run.h"
+#include "lib/error.h"
+
+struct pm_ps_opts {
+	bool all;	/* -a: not only running ones */
+	bool latest;	/* -l: the last created only (implies all) */
+	int last;	/* -n N: the N last created (implies all); < 0: unset */
+	char **filters; /* "key=value": name, id, status, label, ancestor, exited */
+	bool size;	/* --size: compute Size {rootFsSize, rwSize} */
+	int64_t now_ns; /* the clock for the human times; 0: now */
+};
+
+/* Check --filter values: an unknown key -> -EINVAL "KEY is an invalid filter", a bad
+ * status -> "unknown container state: X: invalid argument" (podman's words). */
+int pm_ps_filters_check(char *const *filters, pm_error **err);
+
+/* Does c pass the filters (same key: any; different keys: all)? labels: the resolved
+ * labels ("k=v"), image_names: the names of its image (may be NULL). Pure. */
+bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char *const *labels,
+			char *const *image_names);
+
+/* One listed container, resolved against its image. */
+struct pm_ps_row {
+	struct pm_container *c;
+	char **args;   /* entrypoint + command */
+	char **labels; /* image labels, then the container's */
+	bool rm;       /* --rm */
+	bool has_size;
+	uint64_t rw_size, rootfs_size;
+};
+
+/* The listing, oldest first (podman's order). Free with pm_ps_rows_free. */
+int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, struct pm_ps_row **ret,
+		      size_t *ret_n, pm_error **err);
+void pm_ps_rows_free(struct pm_ps_row *rows, size_t n);
+
+/* Rows as podman's `ps --format json` array (compact JSON text, malloc'd). now_ns: the
+ * clock for the human times. */
+char *pm_ps_rows_json(const struct pm_ps_row *rows, size_t n, int64_t now_ns);
+
+/* pm_engine_ps_rows + pm_ps_rows_json. */
+int pm_engine_ps(const struct pm_engine *e, const struct pm_ps_opts *o, char **ret_json,
+		 pm_error **err);

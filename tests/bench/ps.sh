@@ -1,0 +1,70 @@
+#!/bin/bash
+# ps.sh: `ps -a` with many containers, pm vs podman side by side, as a ratio (pm / podman).
+# Each side gets fresh --root/--runroot temp dirs and N exited containers (default 1000;
+# PM_BENCH_N). pm's containers are made with `pm run` once and `pm create` for the rest
+# when it exists, else by copying the first record under new ids and names (ps reads only
+# records); podman's with `podman create` (slow: about 0.1 s each). PM_BENCH_PODMAN_N sets
+# podman's count separately (default N): with a smaller count the ratio is per container.
+# Usage: tests/bench/ps.sh [PM_BINARY]   (run as a user with subordinate ids)
+set -euo pipefail
+pm=${1:-${PM_BINARY:-$(cd "$(dirname "$0")/../.." && pwd)/pm}}
+n=${PM_BENCH_N:-1000}
+pn=${PM_BENCH_PODMAN_N:-$n}
+runs=${PM_BENCH_RUNS:-5}
+command -v podman >/dev/null || { echo "bench: podman not installed" >&2; exit 1; }
+images=${PM_TEST_IMAGES:-/var/tmp/pm-test-images}
+[ -f "$images/busybox-docker.tar" ] || { echo "bench: no test image in $images" >&2; exit 1; }
+work=$(mktemp -d /var/tmp/pm-bench-ps.XXXXXX)
+PM=("$pm" --root "$work/pm-root" --runroot "$work/pm-run")
+POD=(podman --root "$work/pod-root" --runroot "$work/pod-run" --runtime runc)
+cleanup() {
+	"${POD[@]}" rm -a -f >/dev/null 2>&1 || true
+	"${PM[@]}" unshare rm -rf "$work/pm-root" >/dev/null 2>&1 || true
+	"${POD[@]}" unshare rm -rf "$work/pod-root" >/dev/null 2>&1 || true
+	"${PM[@]}" system migrate >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+# best of $runs wall times of a command, in seconds
+best() {
+	local b="" t e
+	for _ in $(seq 1 "$runs"); do
+		t=$(now)
+		"$@" >/dev/null
+		e=$(echo "$(now) - $t" | bc)
+		if [ -z "$b" ] || [ "$(echo "$e < $b" | bc)" = 1 ]; then b=$e; fi
+	done
+	echo "$b"
+}
+
+# ---- pm: N records ---------------------------------------------------------------------------
+"${PM[@]}" load -i "$images/busybox-docker.tar" >/dev/null
+"${PM[@]}" run --name c0 localhost/busybox:latest true
+db=$work/pm-root/db
+first=$(ls "$db/containers")
+for i in $(seq 1 $((n - 1))); do
+	id=$(printf '%s' "$i-$first" | sha256sum | cut -d' ' -f1)
+	cp -a "$db/containers/$first" "$db/containers/$id"
+	sed -i "s/$first/$id/g; s/\"Name\":\"c0\"/\"Name\":\"c$i\"/" "$db/containers/$id/config.json"
+	ln -s "$id" "$db/names/c$i"
+done
+[ "$("${PM[@]}" ps -a -q | wc -l)" = "$n" ] || { echo "bench: pm lists the wrong count" >&2; exit 1; }
+
+# ---- podman: N containers --------------------------------------------------------------------
+"${POD[@]}" load -q -i "$images/busybox-docker.tar" >/dev/null 2>&1
+for i in $(seq 1 "$pn"); do
+	"${POD[@]}" create --name "c$i" localhost/busybox:latest true >/dev/null 2>&1
+done
+
+pm_t=$(best "${PM[@]}" ps -a)
+pod_t=$(best "${POD[@]}" ps -a)
+pm_per=$(echo "scale=6; $pm_t / $n" | bc)
+pod_per=$(echo "scale=6; $pod_t / $pn" | bc)
+printf 'ps -a: pm %s s with %d containers, podman %s s with %d containers\n' "$pm_t" "$n" \
+	"$pod_t" "$pn"
+printf 'ps -a per container: pm %s s, podman %s s, ratio pm/podman %s (target <= 0.05)\n' \
+	"$pm_per" "$pod_per" "$(echo "scale=3; $pm_per / $pod_per" | bc)"
+pm_q=$(best "${PM[@]}" ps -a -q)
+printf 'ps -a -q: pm %s s with %d containers\n' "$pm_q" "$n"
