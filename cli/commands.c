@@ -27,6 +27,7 @@ const struct pm_command pm_commands[] = {
 	{ "container", NULL, 0, "Manage containers", pm_container_commands },
 	{ "diff", cmd_diff, PM_CMD_USERNS, "Display the changes to the object's file system", NULL },
 	{ "create", cmd_create, PM_CMD_USERNS, "Create but do not start a container", NULL },
+	{ "cp", cmd_cp, PM_CMD_USERNS, "Copy files/folders between a container and the local filesystem", NULL },
 	{ "exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL },
 	{ "export", cmd_export, PM_CMD_USERNS, "Export container's filesystem contents as a tar archive", NULL },
 	{ "help", cmd_help, 0, "Help about any command", NULL },
