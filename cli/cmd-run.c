@@ -14,6 +14,7 @@
 #include "cli/cmd-run.h"
 #include "cli/commands.h"
 #include "engine/monitor.h"
+#include "engine/net.h"
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
@@ -54,7 +55,17 @@ static const char run_usage[] =
 	"k, m or g)\n"
 	"      --mount stringArray        Attach a filesystem mount to the container\n"
 	"      --name string              Assign a name to the container\n"
-	"      --network string           Connect a container to a network (none, host)\n"
+	"      --add-host strings         Add a custom host-to-IP mapping (host:ip)\n"
+	"      --dns strings              Set custom DNS servers\n"
+	"      --dns-option strings       Set custom DNS options\n"
+	"      --dns-search strings       Set custom DNS search domains\n"
+	"      --network string           Connect a container to a network (slirp4netns[:opts], "
+	"pasta[:opts], none, host, container:NAME|ID)\n"
+	"      --no-hosts                 Do not create /etc/hosts within the container\n"
+	"  -p, --publish strings          Publish a container's port, or a range of ports, to the "
+	"host\n"
+	"  -P, --publish-all              Publish all exposed ports to random ports on the host "
+	"interfaces\n"
 	"      --pid string               PID namespace to use (host, private)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n"
 	"      --privileged               Give extended privileges to container\n"
@@ -127,6 +138,11 @@ enum {
 	OPT_STOP_SIGNAL,
 	OPT_LOG_OPT,
 	OPT_DETACH_KEYS,
+	OPT_DNS,
+	OPT_DNS_SEARCH,
+	OPT_DNS_OPTION,
+	OPT_ADD_HOST,
+	OPT_NO_HOSTS,
 	OPT_HELP,
 };
 
@@ -159,6 +175,14 @@ static const struct option run_options[] = {
 	{"uts", required_argument, NULL, OPT_UTS},
 	{"network", required_argument, NULL, OPT_NETWORK},
 	{"net", required_argument, NULL, OPT_NETWORK},
+	{"publish", required_argument, NULL, 'p'},
+	{"publish-all", optional_argument, NULL, 'P'},
+	{"dns", required_argument, NULL, OPT_DNS},
+	{"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
+	{"dns-option", required_argument, NULL, OPT_DNS_OPTION},
+	{"dns-opt", required_argument, NULL, OPT_DNS_OPTION},
+	{"add-host", required_argument, NULL, OPT_ADD_HOST},
+	{"no-hosts", optional_argument, NULL, OPT_NO_HOSTS},
 	{"memory", required_argument, NULL, 'm'},
 	{"cpus", required_argument, NULL, OPT_CPUS},
 	{"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
@@ -252,8 +276,8 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	o->detach = false;
 	c->read_only_tmpfs = true;
 	bool rootfs = false;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, o->create ? "+e:w:u:l:v:m:it" :
-								     "+e:w:u:l:v:m:itd",
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, o->create ? "+e:w:u:l:v:m:itp:P" :
+								     "+e:w:u:l:v:m:itdp:P",
 				    run_options, o->create ? create_usage : run_usage)) != -1) {
 		/* Short bools take no value ("-it" is -i -t); the long forms take =BOOL. */
 		switch (opt) {
@@ -407,6 +431,29 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		case OPT_NETWORK:
 			set_str(&c->network, optarg);
 			break;
+		case 'p':
+			push_list(&c->publish, optarg);
+			break;
+		case 'P':
+			if (bool_arg("publish-all", optarg, &c->publish_all) != 0)
+				goto bad;
+			break;
+		case OPT_DNS:
+			push_list(&c->dns, optarg);
+			break;
+		case OPT_DNS_SEARCH:
+			push_list(&c->dns_search, optarg);
+			break;
+		case OPT_DNS_OPTION:
+			pm_strv_push(&c->dns_options, optarg);
+			break;
+		case OPT_ADD_HOST:
+			push_list(&c->add_hosts, optarg);
+			break;
+		case OPT_NO_HOSTS:
+			if (bool_arg("no-hosts", optarg, &c->no_hosts) != 0)
+				goto bad;
+			break;
 		case 'm':
 			if (pm_parse_size(optarg, &c->memory) < 0 || c->memory == 0) {
 				pm_cli_errorf("invalid --memory '%s': use <number>[<unit>], where "
@@ -476,6 +523,11 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
 		return pm_cli_errorf("cannot replace container without --name being set");
 	if (pm_spec_validate(cfg, &err) < 0)
 		return pm_cli_error(err);
+	struct pm_net_config net;
+	if (pm_engine_net_config(cfg, NULL, &net, NULL) == 1)
+		pm_log_warn("Port mappings have been discarded as one of the Host, Container, Pod, "
+			    "and None network modes are in use");
+	pm_net_config_clear(&net);
 	_cleanup_close_ int cidfd = -1;
 	if (o->cidfile) {
 		cidfd = open(o->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -88,13 +88,15 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 		return dispatch(cli, c->subcommands, path, argc - 1, argv + 1);
 
 	if (c->flags & PM_CMD_USERNS) {
-		/* --help must work without subordinate ids: skip the namespace for it. */
+		/* --help must work without subordinate ids, but "-h" may just as well be an
+		 * argument of the container's command (pm run IMG httpd -h /www): enter the
+		 * namespace in any case, and let only a real failure without a help flag stop us. */
 		bool help = false;
 		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 			if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 				help = true;
 		_cleanup_error_ pm_error *err = NULL;
-		if (!help && pm_cli_enter_userns(cli, &err) < 0)
+		if (pm_cli_enter_userns(cli, &err) < 0 && !help)
 			return pm_cli_error(err);
 	}
 	return c->run(cli, argc, argv);

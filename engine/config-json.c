@@ -60,6 +60,13 @@ static const struct field {
 	F("StopTimeout", K_I64, stop_timeout),
 	F("StopTimeoutSet", K_BOOL, stop_timeout_set),
 	F("LogMaxSize", K_U64, log_max_size),
+	F("Publish", K_STRV, publish),
+	F("PublishAll", K_BOOL, publish_all),
+	F("Dns", K_STRV, dns),
+	F("DnsSearch", K_STRV, dns_search),
+	F("DnsOptions", K_STRV, dns_options),
+	F("AddHost", K_STRV, add_hosts),
+	F("NoHosts", K_BOOL, no_hosts),
 #undef F
 };
 

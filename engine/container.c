@@ -65,6 +65,7 @@ struct pm_container *pm_container_free(struct pm_container *c)
 	free(c->image_id);
 	free(c->config_json);
 	free(c->state.mountpoint);
+	pm_strv_free(c->state.ports);
 	free(c->dir);
 	free(c);
 	return NULL;
@@ -125,16 +126,20 @@ int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
 
 static json_t *state_to_json(const struct pm_ctr_state *s)
 {
-	return json_pack("{s:s, s:i, s:i, s:i, s:I, s:I, s:b, s:s?}", "Status",
-			 pm_ctr_status_string(s->status), "Pid", (int)s->pid, "MonitorPid",
-			 (int)s->monitor_pid, "ExitCode", s->exit_code, "StartedAt",
-			 (json_int_t)s->started_ns, "FinishedAt", (json_int_t)s->finished_ns,
-			 "OOMKilled", s->oom_killed, "Mountpoint", s->mountpoint);
+	json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:I, s:I, s:b, s:s?}", "Status",
+			      pm_ctr_status_string(s->status), "Pid", (int)s->pid, "MonitorPid",
+			      (int)s->monitor_pid, "ExitCode", s->exit_code, "StartedAt",
+			      (json_int_t)s->started_ns, "FinishedAt", (json_int_t)s->finished_ns,
+			      "OOMKilled", s->oom_killed, "Mountpoint", s->mountpoint);
+	if (j && s->ports && s->ports[0])
+		json_object_set_new(j, "Ports", pm_json_from_strv(s->ports));
+	return j;
 }
 
 static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 {
 	free(s->mountpoint);
+	pm_strv_free(s->ports);
 	const char *mp = pm_json_string(j, "Mountpoint");
 	*s = (struct pm_ctr_state){
 		.status = status_parse(pm_json_string(j, "Status")),
@@ -145,6 +150,7 @@ static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 		.finished_ns = pm_json_int(j, "FinishedAt", 0),
 		.oom_killed = pm_json_bool(j, "OOMKilled", false),
 		.mountpoint = mp ? pm_xstrdup(mp) : NULL,
+		.ports = pm_json_to_strv(json_object_get(j, "Ports")),
 	};
 }
 

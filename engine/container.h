@@ -33,6 +33,7 @@ struct pm_ctr_state {
 	int64_t finished_ns;
 	bool oom_killed;
 	char *mountpoint; /* rootfs while mounted */
+	char **ports;	  /* published ports of the last start (pm_net_port_format specs) */
 };
 
 struct pm_container {

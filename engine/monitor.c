@@ -28,6 +28,7 @@
 
 #include "engine/ctr-log.h"
 #include "engine/monitor.h"
+#include "engine/net.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -267,6 +268,7 @@ struct mon {
 	bool raw;
 	struct termios saved;
 	unsigned restarts;
+	struct pm_net *net; /* the running network helper (slirp4netns/pasta), or NULL */
 };
 
 static void set_nonblock(int fd)
@@ -372,6 +374,37 @@ static void unlink_marker(struct mon *m)
 	unlink(marker);
 }
 
+/* The runtime's after_clone hook: the container's network namespace exists, its command
+ * has not run yet: start slirp4netns/pasta for it and publish the ports. */
+static int net_after_clone(pid_t pid, void *data, pm_error **err)
+{
+	struct mon *m = data;
+	return pm_net_start(m->s->net, pid, &m->net, err);
+}
+
+static bool net_needs_helper(const struct mon *m)
+{
+	return m->s->net &&
+	       (m->s->net->mode == PM_NET_SLIRP4NETNS || m->s->net->mode == PM_NET_PASTA);
+}
+
+static void net_stop(struct mon *m)
+{
+	if (m->net) {
+		pm_net_stop(m->net);
+		m->net = NULL;
+	}
+}
+
+/* The published ports as started (random host ports resolved) into c's state. */
+static void net_ports_to_state(struct mon *m, struct pm_container *c)
+{
+	size_t n;
+	const struct pm_net_port *p = pm_net_ports(m->net, &n);
+	pm_strv_free(c->state.ports);
+	c->state.ports = pm_engine_ports_strv(p, n);
+}
+
 static int start_container(struct mon *m, pm_error **err)
 {
 	const struct pm_runtime_spec *spec = m->s->spec;
@@ -392,7 +425,13 @@ static int start_container(struct mon *m, pm_error **err)
 		o.stdio[2] = errp[1];
 	}
 	unlink_marker(m);
+	if (net_needs_helper(m)) {
+		o.after_clone = net_after_clone;
+		o.after_clone_data = m;
+	}
 	r = pm_runtime_start(spec, &o, &m->proc, err);
+	if (r < 0)
+		net_stop(m); /* started by the hook before a later setup step failed */
 	close_fd(&in[0]);
 	close_fd(&out[1]);
 	close_fd(&errp[1]);
@@ -429,6 +468,7 @@ static void set_running(struct mon *m)
 	c->state.exit_code = 0;
 	if (!c->state.mountpoint && m->s->spec->rootfs)
 		c->state.mountpoint = pm_xstrdup(m->s->spec->rootfs);
+	net_ports_to_state(m, c);
 }
 
 static void container_input(struct mon *m, const char *buf, size_t n)
@@ -592,6 +632,7 @@ static int monitor_loop(struct mon *m)
 /* Close the log, then record the exit (a follower that sees the state has the whole log). */
 static void record_exit(struct mon *m, int status)
 {
+	net_stop(m);
 	pm_ctr_log_close(m->log, NULL);
 	m->log = NULL;
 	const struct pm_engine *e = m->s->e;
@@ -764,6 +805,7 @@ static void detached_cleanup(struct mon *m)
 	}
 	_cleanup_free_ char *userdata = pm_path_join(m->rundir, "userdata");
 	pm_rm_rf(userdata, NULL);
+	pm_engine_net_cleanup(e, c);
 }
 
 /* Unmap from our page tables the read-only file pages touched so far (image store, JSON,
@@ -827,9 +869,21 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 		mon_clear(&m);
 		_exit(PM_EXIT_ERROR);
 	}
-	char pid[64];
-	int len = snprintf(pid, sizeof(pid), "%d %d", (int)m.proc.pid, (int)getpid());
-	pm_sync_send(syncfd, PM_SYNC_PID, pid, (size_t)len, NULL, 0);
+	/* "PID MONPID" then one published port per line */
+	_cleanup_free_ char *pid = pm_xasprintf("%d %d", (int)m.proc.pid, (int)getpid());
+	size_t nports;
+	const struct pm_net_port *ports = pm_net_ports(m.net, &nports);
+	for (size_t i = 0; i < nports; i++) {
+		_cleanup_free_ char *spec = pm_net_port_format(&ports[i]);
+		char *line = pm_xasprintf("%s\n%s", pid, spec);
+		if (strlen(line) > PM_SYNC_MAX_PAYLOAD) {
+			free(line);
+			break;
+		}
+		free(pid);
+		pid = line;
+	}
+	pm_sync_send(syncfd, PM_SYNC_PID, pid, strlen(pid), NULL, 0);
 	close(syncfd);
 	/* give back what the cli's work left on the heap, and the file pages only the start
 	 * needed */
@@ -894,6 +948,11 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 	c->state.exit_code = 0;
 	if (!c->state.mountpoint && s->spec->rootfs)
 		c->state.mountpoint = pm_xstrdup(s->spec->rootfs);
+	pm_strv_free(c->state.ports);
+	c->state.ports = NULL;
+	const char *nl = strchr(msg.payload, '\n');
+	if (nl)
+		c->state.ports = pm_strv_split(nl + 1, "\n");
 	return pm_container_save_state(s->e->paths, c, err);
 }
 

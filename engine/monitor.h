@@ -43,6 +43,7 @@
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/error.h"
+#include "netslirp/net.h"
 #include "runtime/runtime.h"
 
 /* The k8s-file log of c: <root>/db/containers/<id>/ctr.log. Returns a malloc'd path
@@ -112,6 +113,9 @@ struct pm_monitor_setup {
 	const struct pm_container_config *cfg;
 	const struct pm_runtime_spec *spec;
 	int lock_fd;
+	/* its network (engine/net.h): the monitor runs the helper for slirp4netns/pasta; NULL
+	 * for none */
+	const struct pm_net_config *net;
 };
 
 /* Attached: be the monitor in this process. Starts the container (a setup failure returns

@@ -16,6 +16,7 @@
 
 #include "engine/config-json.h"
 #include "engine/monitor.h"
+#include "engine/net.h"
 #include "engine/run.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
@@ -270,6 +271,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 		return pm_error_prefix(err, "removing container %s", c->id);
 	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
+	pm_engine_net_cleanup(e, c);
 	return pm_container_remove_record(e->paths, c, err);
 }
 
@@ -280,6 +282,7 @@ struct start_ctx {
 	struct pm_runtime_spec spec;
 	struct pm_image img;
 	struct pm_store *store;
+	struct pm_net_config net;
 	bool mounted;
 	int lock;
 };
@@ -292,7 +295,9 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c,
 			pm_storage_ctr_unmount(x->store, c->id, NULL);
 		_cleanup_free_ char *userdata = userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
+		pm_engine_net_cleanup(e, c);
 	}
+	pm_net_config_clear(&x->net);
 	if (x->lock >= 0)
 		close(x->lock);
 	pm_store_close(x->store);
@@ -307,6 +312,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 			 pm_error **err)
 {
 	*x = (struct start_ctx){.lock = -1};
+	pm_net_config_init(&x->net);
 	pm_engine_refresh(e, c);
 	x->lock = pm_container_lock(e->paths, c->id, err);
 	if (x->lock < 0)
@@ -343,6 +349,11 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		return r;
 	if (!x->spec.name)
 		x->spec.name = pm_xstrdup(c->name);
+	r = pm_engine_net_config(&x->cfg, x->img.exposed_ports, &x->net, err);
+	if (r >= 0)
+		r = pm_engine_net_prepare(e, c, &x->cfg, &x->net, &x->spec, err);
+	if (r < 0)
+		return r;
 	x->spec.seccomp_cache = pm_path_join(e->paths->runroot, "seccomp");
 	free(c->state.mountpoint);
 	c->state.mountpoint = TAKE_PTR(rootfs);
@@ -355,7 +366,8 @@ int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error 
 	int r = start_prepare(e, c, &x, err);
 	if (r == 0) {
 		struct pm_monitor_setup s = {
-			.e = e, .c = c, .cfg = &x.cfg, .spec = &x.spec, .lock_fd = x.lock};
+			.e = e, .c = c, .cfg = &x.cfg, .spec = &x.spec, .lock_fd = x.lock,
+			.net = &x.net};
 		r = pm_monitor_spawn(&s, err);
 	}
 	if (r < 0) {
@@ -377,7 +389,8 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 	}
 	if (r == 0) {
 		struct pm_monitor_setup s = {
-			.e = e, .c = c, .cfg = &x.cfg, .spec = &x.spec, .lock_fd = x.lock};
+			.e = e, .c = c, .cfg = &x.cfg, .spec = &x.spec, .lock_fd = x.lock,
+			.net = &x.net};
 		r = pm_monitor_run_attached(&s, ret_status, err);
 		if (r >= 0)
 			x.lock = -1; /* closed by the monitor once "running" was written */
@@ -397,6 +410,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		x.mounted = false;
 		_cleanup_free_ char *userdata = userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
+		pm_engine_net_cleanup(e, c);
 	} else {
 		free(c->state.mountpoint);
 		c->state.mountpoint = NULL;

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "engine/net.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
@@ -57,6 +58,11 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->rootfs);
 	free(c->image);
 	pm_strv_free(c->command);
+	pm_strv_free(c->publish);
+	pm_strv_free(c->dns);
+	pm_strv_free(c->dns_search);
+	pm_strv_free(c->dns_options);
+	pm_strv_free(c->add_hosts);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -539,11 +545,10 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
 	    (r = check_ns_mode("--ipc", c->ipc, err)) < 0 ||
 	    (r = check_ns_mode("--uts", c->uts, err)) < 0)
 		return r;
-	if (c->network && strcmp(c->network, "none") && strcmp(c->network, "host") &&
-	    strcmp(c->network, "private"))
-		return pm_error_set(err, EINVAL,
-				    "--network '%s': not supported yet (use none or host)",
-				    c->network);
+	struct pm_net_config net;
+	if ((r = pm_engine_net_config(c, NULL, &net, err)) < 0)
+		return r;
+	pm_net_config_clear(&net);
 	if (c->userns && c->userns[0] && strcmp(c->userns, "host") && strcmp(c->userns, "keep-id"))
 		return pm_error_set(err, EINVAL,
 				    "--userns '%s': not supported (use host or keep-id)",

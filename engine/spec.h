@@ -64,6 +64,11 @@ struct pm_container_config {
 	int64_t stop_timeout;  /* --stop-timeout seconds; used when stop_timeout_set */
 	bool stop_timeout_set;
 	uint64_t log_max_size; /* --log-opt max-size, bytes (0: unlimited) */
+	/* networking (engine/net.h, netslirp/net.h); network above is the --network value */
+	char **publish;	  /* -p specs as given */
+	bool publish_all; /* -P */
+	char **dns, **dns_search, **dns_options, **add_hosts;
+	bool no_hosts;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

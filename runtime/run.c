@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,9 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->cwd);
 	free(s->groups);
 	free(s->hostname);
+	free(s->netns_path);
+	free(s->hosts_data);
+	free(s->resolv_data);
 	for (size_t i = 0; i < s->nmounts; i++) {
 		free(s->mounts[i].source);
 		free(s->mounts[i].destination);
@@ -75,7 +79,16 @@ static int write_etc_files(const struct pm_runtime_spec *s, pm_error **err)
 		return r;
 	free(path);
 	free(data);
+	data = NULL;
 	path = pm_xasprintf("%s/hosts", s->userdata);
+	if (s->no_hosts)
+		goto resolv;
+	if (s->hosts_data) {
+		r = pm_write_file_atomic(path, s->hosts_data, strlen(s->hosts_data), 0644, err);
+		if (r < 0)
+			return r;
+		goto resolv;
+	}
 	data = pm_xasprintf("127.0.0.1\tlocalhost localhost.localdomain localhost4 "
 			    "localhost4.localdomain4\n"
 			    "::1\tlocalhost localhost.localdomain localhost6 "
@@ -86,6 +99,13 @@ static int write_etc_files(const struct pm_runtime_spec *s, pm_error **err)
 	r = pm_write_file_atomic(path, data, strlen(data), 0644, err);
 	if (r < 0)
 		return r;
+resolv:
+	if (s->resolv_data) {
+		free(path);
+		path = pm_xasprintf("%s/resolv.conf", s->userdata);
+		return pm_write_file_atomic(path, s->resolv_data, strlen(s->resolv_data), 0644,
+					    err);
+	}
 	if (s->host_net) {
 		_cleanup_free_ char *resolv = NULL;
 		size_t len = 0;
@@ -200,6 +220,17 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 		childfd = 3;
 	}
 	syscall(SYS_close_range, 4, ~0U, 0);
+	/* Join another container's network namespace (we own it: same user namespace). */
+	if (spec->netns_path && !spec->host_net) {
+		int nfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC);
+		if (nfd < 0 || setns(nfd, CLONE_NEWNET) < 0) {
+			pm_sync_send_error(childfd, errno, PM_EXIT_ERROR,
+					   "joining network namespace '%s': %s", spec->netns_path,
+					   strerror(errno));
+			_exit(PM_EXIT_ERROR);
+		}
+		close(nfd);
+	}
 	if (o && o->after_clone) {
 		struct pm_sync_msg msg;
 		if (pm_sync_recv(childfd, &msg) < 0 || msg.type != RT_SYNC_GO)
@@ -260,7 +291,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 		flags |= CLONE_NEWIPC;
 	if (!spec->host_uts)
 		flags |= CLONE_NEWUTS;
-	if (!spec->host_net)
+	if (!spec->host_net && !spec->netns_path)
 		flags |= CLONE_NEWNET;
 	if (spec->nuidmap) {
 		flags |= CLONE_NEWUSER;

@@ -69,6 +69,13 @@ struct pm_runtime_spec {
 	char *hostname;
 
 	bool host_pid, host_ipc, host_uts, host_net;
+	/* Join this network namespace (e.g. "/proc/PID/ns/net" of another container) instead
+	 * of a new one (NULL: a new one unless host_net). */
+	char *netns_path;
+	/* Content of the generated /etc/hosts and /etc/resolv.conf (NULL: the runtime's
+	 * defaults: a localhost hosts file, the host's resolv.conf with host_net only). */
+	char *hosts_data, *resolv_data;
+	bool no_hosts; /* --no-hosts: no /etc/hosts is generated (the image's stays) */
 	bool readonly_rootfs;
 	bool readonly_tmpfs; /* with readonly_rootfs: tmpfs on /tmp, /run, /var/tmp */
 	struct pm_runtime_mount *mounts;

@@ -47,9 +47,9 @@ rss_kb() {
 }
 
 floor=$(mean_ms unshare -Urpmnui --fork true)
-pm_ms=$(mean_ms "${PM[@]}" run --rm --rootfs "$rootfs" true)
+pm_ms=$(mean_ms "${PM[@]}" run --rm --network none --rootfs "$rootfs" true)
 pod_ms=$(mean_ms "${POD[@]}" run --rm --network none localhost/bench-busybox true)
-pm_rss=$(rss_kb "${PM[@]}" run --rm --rootfs "$rootfs" true)
+pm_rss=$(rss_kb "${PM[@]}" run --rm --network none --rootfs "$rootfs" true)
 pod_rss=$(rss_kb "${POD[@]}" run --rm --network none localhost/bench-busybox true)
 
 printf 'run --rm true (%s runs each)\n' "$runs"

@@ -220,11 +220,11 @@ myhost"
 }
 
 @test "run: network none (lo up), refused networks and resource limits" {
-	run_ctr 0 -- sh -c 'ip -o link | wc -l; ip -o link show lo'
+	run_ctr 0 --network none -- sh -c 'ip -o link | wc -l; ip -o link show lo'
 	is "${lines[0]}" "1" "only lo"
 	assert_contains "$output" "UP"
 	run_ctr 125 --network bridge -- true
-	is "$stderr" "Error: --network 'bridge': not supported yet \\(use none or host\\)"
+	assert_contains "$stderr" "Error: network mode 'bridge' is not supported by pm"
 	run_ctr 125 --memory 1g -- true
 	assert_contains "$stderr" "Error: --memory: cannot enforce a memory limit"
 	run_ctr 125 --memory lots -- true

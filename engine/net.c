@@ -1,0 +1,263 @@
+/* net.c: a container's networking on the engine's side (see net.h): flags -> struct
+ * pm_net_config, generated /etc files and the joined namespace for the runtime spec,
+ * published ports for the views. Must not start or stop helpers (engine/monitor.c does),
+ * must not print. Called by engine/spec.c (validation), engine/run.c (start), the
+ * monitor, cli/ (warnings, `pm port`) and the ps/inspect views. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include <jansson.h>
+
+#include "engine/config-json.h"
+#include "engine/monitor.h"
+#include "engine/net.h"
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+
+static int add_checked(char ***dst, char *const *src, int (*check)(const char *, pm_error **),
+		       pm_error **err)
+{
+	for (char *const *v = src; v && *v; v++) {
+		int r = check(*v, err);
+		if (r < 0)
+			return r;
+		pm_strv_push(dst, *v);
+	}
+	return 0;
+}
+
+static int check_add_host(const char *spec, pm_error **err)
+{
+	return pm_net_parse_add_host(spec, NULL, NULL, err);
+}
+
+int pm_engine_net_config(const struct pm_container_config *c, char *const *expose,
+			 struct pm_net_config *ret, pm_error **err)
+{
+	pm_net_config_init(ret);
+	int r = pm_net_parse_mode(ret, c->network, err);
+	for (char **p = c->publish; r >= 0 && p && *p; p++)
+		r = pm_net_parse_publish(*p, &ret->ports, &ret->nports, err);
+	if (r >= 0 && c->publish_all && expose)
+		r = pm_net_publish_expose(expose, &ret->ports, &ret->nports, err);
+	if (r >= 0)
+		r = add_checked(&ret->dns_servers, c->dns, pm_net_validate_dns, err);
+	if (r >= 0)
+		r = add_checked(&ret->dns_search, c->dns_search, pm_net_validate_dns_search, err);
+	if (r >= 0)
+		r = add_checked(&ret->dns_options, c->dns_options, pm_net_validate_dns_option, err);
+	if (r >= 0)
+		r = add_checked(&ret->add_hosts, c->add_hosts, check_add_host, err);
+	ret->no_hosts = c->no_hosts;
+	if (r >= 0)
+		r = pm_net_config_check(ret, err);
+	if (r < 0)
+		pm_net_config_clear(ret);
+	return r;
+}
+
+static char *read_text(const char *path)
+{
+	char *data = NULL;
+	if (pm_read_file(path, 1 << 20, &data, NULL, NULL) < 0)
+		return NULL;
+	return data;
+}
+
+/* The directory for the helper's socket: the container's run dir when the socket path
+ * fits in sun_path, else a short one under the runroot. */
+static char *helper_dir(const struct pm_engine *e, const char *id, bool *ret_short)
+{
+	char *dir = pm_monitor_run_dir(e, id);
+	*ret_short =
+		strlen(dir) + strlen("/slirp.sock") >= sizeof(((struct sockaddr_un *)0)->sun_path);
+	if (!*ret_short)
+		return dir;
+	free(dir);
+	return pm_xasprintf("%s/n-%.12s", e->paths->runroot, id);
+}
+
+void pm_engine_net_cleanup(const struct pm_engine *e, const struct pm_container *c)
+{
+	bool is_short;
+	_cleanup_free_ char *dir = helper_dir(e, c->id, &is_short);
+	if (is_short)
+		pm_rm_rf(dir, NULL);
+}
+
+static int join_container(const struct pm_engine *e, const struct pm_container *self,
+			  const char *ref, struct pm_runtime_spec *spec, pm_error **err)
+{
+	_cleanup_container_ struct pm_container *o = NULL;
+	int r = pm_container_lookup(e->paths, ref, &o, err);
+	if (r < 0)
+		return r;
+	if (!strcmp(o->id, self->id))
+		return pm_error_set(err, EINVAL,
+				    "--network 'container:%s': a container cannot "
+				    "join its own network namespace",
+				    ref);
+	pm_engine_refresh(e, o);
+	if ((o->state.status != PM_CTR_RUNNING && o->state.status != PM_CTR_PAUSED) ||
+	    o->state.pid <= 0)
+		return pm_error_set(err, EINVAL,
+				    "cannot join the network namespace of container '%s': it is "
+				    "not running (state %s): container state improper",
+				    ref, pm_ctr_status_string(o->state.status));
+	spec->netns_path = pm_xasprintf("/proc/%d/ns/net", (int)o->state.pid);
+	/* the joined container's files: its network is ours */
+	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, o->id);
+	_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
+	_cleanup_free_ char *resolv = pm_xasprintf("%s/userdata/resolv.conf", rundir);
+	spec->hosts_data = read_text(hosts);
+	spec->resolv_data = read_text(resolv);
+	return 0;
+}
+
+int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *c,
+			  const struct pm_container_config *cfg, struct pm_net_config *net,
+			  struct pm_runtime_spec *spec, pm_error **err)
+{
+	(void)cfg;
+	spec->no_hosts = net->no_hosts;
+	if (net->mode == PM_NET_CONTAINER)
+		return join_container(e, c, net->container, spec, err);
+
+	_cleanup_free_ char *host_resolv = NULL;
+	int r = pm_net_read_host_resolv(&host_resolv, err);
+	if (r < 0)
+		return r;
+	free(spec->resolv_data);
+	spec->resolv_data = NULL;
+	r = pm_net_resolv_conf(net, host_resolv, &spec->resolv_data, err);
+	if (r < 0)
+		return r;
+	if (!net->no_hosts) {
+		_cleanup_free_ char *base = read_text("/etc/hosts");
+		char host_ip[64] = "";
+		pm_net_host_ip(host_ip, sizeof(host_ip));
+		free(spec->hosts_data);
+		spec->hosts_data = NULL;
+		r = pm_net_hosts_file(net, spec->hostname, c->name, base, host_ip,
+				      &spec->hosts_data, err);
+		if (r < 0)
+			return r;
+	}
+	if (net->mode == PM_NET_SLIRP4NETNS || net->mode == PM_NET_PASTA) {
+		bool is_short;
+		_cleanup_free_ char *dir = helper_dir(e, c->id, &is_short);
+		r = pm_mkdir_p(dir, 0700, err);
+		if (r < 0)
+			return r;
+		free(net->run_dir);
+		net->run_dir = TAKE_PTR(dir);
+	}
+	return 0;
+}
+
+/* ---- published ports ------------------------------------------------------------------- */
+
+char **pm_engine_ports_strv(const struct pm_net_port *ports, size_t n)
+{
+	char **v = NULL;
+	for (size_t i = 0; i < n; i++)
+		pm_strv_consume(&v, pm_net_port_format(&ports[i]));
+	return v;
+}
+
+int pm_engine_ports(const struct pm_container *c, struct pm_net_port **ret, size_t *ret_n)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	if (c->state.ports && c->state.ports[0]) {
+		for (char **p = c->state.ports; *p; p++)
+			pm_net_parse_publish(*p, ret, ret_n, NULL);
+		return 0;
+	}
+	struct pm_container_config cfg = {0};
+	if (c->config_json && pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
+		struct pm_net_config net;
+		if (pm_engine_net_config(&cfg, NULL, &net, NULL) >= 0) {
+			if (net.mode == PM_NET_SLIRP4NETNS || net.mode == PM_NET_PASTA) {
+				*ret = TAKE_PTR(net.ports);
+				*ret_n = net.nports;
+				net.nports = 0;
+			}
+			pm_net_config_clear(&net);
+		}
+	}
+	pm_spec_config_clear(&cfg);
+	return 0;
+}
+
+char *pm_engine_ports_ps(const struct pm_container *c)
+{
+	_cleanup_free_ struct pm_net_port *p = NULL;
+	size_t n;
+	pm_engine_ports(c, &p, &n);
+	return pm_net_ports_ps(p, n);
+}
+
+char *pm_engine_ports_json(const struct pm_container *c)
+{
+	_cleanup_free_ struct pm_net_port *p = NULL;
+	size_t n;
+	pm_engine_ports(c, &p, &n);
+	return pm_net_ports_json(p, n);
+}
+
+int pm_engine_port_lines(const struct pm_container *c, const char *filter, char **ret,
+			 pm_error **err)
+{
+	_cleanup_free_ struct pm_net_port *p = NULL;
+	size_t n;
+	pm_engine_ports(c, &p, &n);
+	return pm_net_port_lines(p, n, filter, ret, err);
+}
+
+/* podman's ps JSON "Ports": [{"host_ip","container_port","host_port","range","protocol"}] */
+char *pm_engine_ports_ps_json(const struct pm_container *c)
+{
+	_cleanup_free_ struct pm_net_port *p = NULL;
+	size_t n;
+	pm_engine_ports(c, &p, &n);
+	if (!n)
+		return pm_xstrdup("null");
+	static const char *const protos[] = {"tcp", "udp", "sctp"};
+	_cleanup_json_ json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:i, s:i, s:i, s:s}", "host_ip", p[i].host_ip,
+				  "container_port", (int)p[i].ctr_port, "host_port",
+				  (int)p[i].host_port, "range", (int)p[i].range, "protocol",
+				  protos[p[i].proto >= 0 && p[i].proto <= 2 ? p[i].proto : 0]));
+	char *s = json_dumps(arr, JSON_COMPACT);
+	return s ? s : pm_xstrdup("null");
+}
+
+char *pm_engine_ports_ps_from_json(const char *json_text)
+{
+	_cleanup_json_ json_t *arr = json_text ? json_loads(json_text, 0, NULL) : NULL;
+	_cleanup_free_ struct pm_net_port *p = NULL;
+	size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+	if (n)
+		p = pm_xcalloc(n, sizeof(*p));
+	for (size_t i = 0; i < n; i++) {
+		const json_t *o = json_array_get(arr, i);
+		const char *ip = pm_json_string(o, "host_ip");
+		const char *proto = pm_json_string(o, "protocol");
+		snprintf(p[i].host_ip, sizeof(p[i].host_ip), "%s", ip ? ip : "");
+		p[i].ctr_port = (uint16_t)pm_json_int(o, "container_port", 0);
+		p[i].host_port = (uint16_t)pm_json_int(o, "host_port", 0);
+		p[i].range = (uint16_t)pm_json_int(o, "range", 1);
+		p[i].proto = proto && !strcmp(proto, "udp")    ? PM_NET_UDP
+			     : proto && !strcmp(proto, "sctp") ? PM_NET_SCTP
+							       : PM_NET_TCP;
+	}
+	return pm_net_ports_ps(p, n);
+}

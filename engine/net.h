@@ -1,0 +1,55 @@
+/* net.h: a container's networking as the engine drives it: its flags turned into a
+ * struct pm_net_config (netslirp/net.h), the generated /etc/hosts and /etc/resolv.conf and
+ * the network namespace of a --network container:X for the runtime spec, and the
+ * published ports (recorded in the state at each start) for ps, inspect and `pm port`.
+ *
+ * The helper process itself (slirp4netns / pasta) is started by the monitor
+ * (engine/monitor.c) in the runtime's after_clone hook and stopped when the container
+ * exits. Never prints. */
+#pragma once
+
+#include <stddef.h>
+
+#include "engine/container.h"
+#include "engine/run.h"
+#include "engine/spec.h"
+#include "lib/error.h"
+#include "netslirp/net.h"
+#include "runtime/runtime.h"
+
+/* Parse and check every network flag of c into *ret (cleared with pm_net_config_clear, also
+ * on failure). expose: the image's EXPOSE list for -P (NULL: none known yet). Returns 0, 1
+ * when published ports were dropped because of the network mode (the cli warns as podman),
+ * or -EINVAL naming the bad value. */
+int pm_engine_net_config(const struct pm_container_config *c, char *const *expose,
+			 struct pm_net_config *ret, pm_error **err);
+
+/* Fill the network parts of a runtime spec before a start: the namespace to join for
+ * container:X (which must be running), the hosts and resolv.conf contents (podman's,
+ * from the module's generators), no_hosts. net->run_dir is set to a directory for the
+ * helper's socket and log (made here). */
+int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *c,
+			  const struct pm_container_config *cfg, struct pm_net_config *net,
+			  struct pm_runtime_spec *spec, pm_error **err);
+
+/* Remove what pm_engine_net_prepare made outside the container's run dir (none usually). */
+void pm_engine_net_cleanup(const struct pm_engine *e, const struct pm_container *c);
+
+/* The container's published ports: those of its last start (state), else as configured
+ * (random host ports as 0). *ret is owned (free). */
+int pm_engine_ports(const struct pm_container *c, struct pm_net_port **ret, size_t *ret_n);
+
+/* Output helpers over pm_engine_ports(): ps PORTS column, .NetworkSettings.Ports JSON text,
+ * `pm port` lines (see netslirp/net.h for the formats). */
+char *pm_engine_ports_ps(const struct pm_container *c);
+char *pm_engine_ports_json(const struct pm_container *c);
+int pm_engine_port_lines(const struct pm_container *c, const char *filter, char **ret,
+			 pm_error **err);
+
+/* Published ports as pm_net_port_format strings (NULL-terminated; NULL for none). */
+char **pm_engine_ports_strv(const struct pm_net_port *ports, size_t n);
+
+/* ps: podman's JSON "Ports" array for c (JSON text, "null" for none), and the PORTS
+ * column from such a text. */
+char *pm_engine_ports_ps_json(const struct pm_container *c);
+char *pm_engine_ports_ps_from_json(const char *json_text);

@@ -1,0 +1,286 @@
+#!/usr/bin/env bats
+# 060-network: rootless networking in `pm run`: the default slirp4netns network (podman 4's
+# addresses, resolv.conf and /etc/hosts), --network none|host|pasta|container:, --dns*,
+# --add-host, --no-hosts, -p/-P served to a client on the host, `pm port`, ps PORTS,
+# inspect .NetworkSettings.Ports, a busy port (125, nothing left), no helper left after
+# many runs. Traffic only to 127.0.0.1 and inside namespaces the tests made.
+
+load helpers
+
+setup() {
+	basic_setup
+	run_pm 0 load -i "$(pm_test_image)"
+	IMG=localhost/busybox
+	WWW=$BATS_TEST_TMPDIR/www
+	mkdir -p "$WWW"
+	echo "hello from pm" >"$WWW/index.html"
+}
+
+# free_port: a TCP port nobody listens on right now (the kernel picks it)
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# helpers_of_test: pids of the slirp4netns/pasta processes of this test (they inherit the
+# test's XDG_RUNTIME_DIR; pasta's arguments do not name it)
+helpers_of_test() {
+	local pid
+	for pid in $(pgrep -f '^[^ ]*/(slirp4netns|pasta|passt)[^ ]* ' || true); do
+		if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
+			grep -qx "XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR"; then
+			echo "$pid"
+		fi
+	done
+}
+
+# fetch PORT [PATH]: GET http://127.0.0.1:PORT/PATH, retrying briefly while the server in the
+# container starts (bounded: 5 s)
+fetch() {
+	curl -sS --retry 10 --retry-delay 0 --retry-connrefused --retry-max-time 5 -m 5 \
+		"http://127.0.0.1:$1/${2:-index.html}"
+}
+
+# httpd_ctr NAME HOSTPORT [EXTRA ARGS...]: busybox httpd serving $WWW, published on HOSTPORT
+httpd_ctr() {
+	local name=$1 port=$2
+	shift 2
+	run_pm 0 run -d --name "$name" -v "$WWW:/www" -w /www -p "$port:80" "$@" "$IMG" \
+		httpd -f -vv -p 80
+}
+
+@test "default network: slirp4netns with podman's addresses, resolv.conf and hosts" {
+	skip_if_missing slirp4netns
+	run_pm 0 run --rm --name n1 --hostname hn1 "$IMG" sh -c \
+		'ip -o -4 addr show tap0; ip route; echo ===; cat /etc/resolv.conf; echo ===; cat /etc/hosts'
+	assert_contains "$output" "inet 10.0.2.100/24"
+	assert_contains "$output" "default via 10.0.2.2 dev tap0"
+	local resolv=${output#*===$'\n'}
+	resolv=${resolv%%===*}
+	is "$(head -1 <<<"$resolv")" "nameserver 10.0.2.3" "slirp's DNS comes first"
+	assert_contains "$output" $'10.0.2.100\thn1 n1' "the container's own entry"
+	assert_contains "$output" "host.containers.internal"
+}
+
+@test "--dns, --dns-search, --dns-option, --add-host, --no-hosts" {
+	run_pm 0 run --rm --dns 192.0.2.53 --dns-search example.com --dns-option ndots:3 \
+		--add-host foo.test:192.0.2.7 "$IMG" sh -c 'cat /etc/resolv.conf; echo ===; cat /etc/hosts'
+	local resolv=${output%%===*}
+	assert_contains "$resolv" "nameserver 192.0.2.53"
+	assert_not_contains "$resolv" "10.0.2.3" "--dns replaces every server"
+	assert_contains "$resolv" "search example.com"
+	assert_contains "$resolv" "options ndots:3"
+	is "$(sed -n 2p <<<"${output#*===}")" $'192.0.2.7\tfoo.test' "--add-host comes first"
+
+	# --no-hosts: the image's own /etc/hosts stays
+	local image_hosts
+	image_hosts=$("${PM_CMD[@]}" run --rm --no-hosts --entrypoint cat "$IMG" /etc/hosts)
+	assert_not_contains "$image_hosts" "host.containers.internal"
+	assert_not_contains "$image_hosts" "10.0.2.100"
+
+	run_pm 125 run --rm --dns 1.2.3.999 "$IMG" true
+	assert_contains "$output" "1.2.3.999"
+	run_pm 125 run --rm --network none --dns 192.0.2.1 "$IMG" true
+	assert_contains "$output" "conflicting options: dns and the network mode: none"
+	run_pm 125 run --rm --no-hosts --add-host a:192.0.2.1 "$IMG" true
+	run_pm 125 run --rm --network bogus "$IMG" true
+	assert_contains "$output" "'bogus'"
+}
+
+@test "--network none: only lo" {
+	run_pm 0 run --rm --network none "$IMG" sh -c 'ls /proc/sys/net/ipv4/conf; ip -o link'
+	is "$(grep -c ': <' <<<"$output")" "1" "one link"
+	assert_contains "$output" "1: lo:"
+	assert_not_contains "$output" "tap0"
+	[ -z "$(helpers_of_test)" ] || die "a helper runs for --network none"
+}
+
+@test "--network host: the host's interfaces" {
+	local host_ifs ctr_ifs
+	host_ifs=$(awk -F: 'NR>2 {gsub(/ /, "", $1); print $1}' /proc/net/dev | sort)
+	ctr_ifs=$("${PM_CMD[@]}" run --rm --network host "$IMG" cat /proc/net/dev |
+		awk -F: 'NR>2 {gsub(/ /, "", $1); print $1}' | sort)
+	is "$ctr_ifs" "$host_ifs" "interfaces seen with --network host"
+	# -p is dropped with a warning, as podman
+	run_pm 0 run --rm --network host -p 1234:80 "$IMG" true
+	assert_contains "$output" "Port mappings have been discarded"
+}
+
+@test "-p: busybox httpd in a container served to curl on the host; port, ps, inspect" {
+	skip_if_missing slirp4netns curl python3
+	local port
+	port=$(free_port)
+	httpd_ctr web "$port"
+	run fetch "$port"
+	is "$output" "hello from pm" "the page through the published port"
+
+	run_pm 0 port web
+	is "$output" "80/tcp -> 0.0.0.0:$port"
+	run_pm 0 port web 80
+	is "$output" "0.0.0.0:$port"
+	run_pm 125 port web 81
+	is "$output" 'Error: failed to find published port "81/tcp"'
+	run_pm 0 ps --format '{{.Names}} {{.Ports}}'
+	is "$output" "web 0.0.0.0:$port->80/tcp"
+	run_pm 0 inspect --format '{{json .NetworkSettings.Ports}}' web
+	is "$output" "\{\"80/tcp\":\[\{\"HostIp\":\"\",\"HostPort\":\"$port\"\}\]\}"
+
+	# stop ends slirp4netns; start brings the network back with the same port
+	[ -n "$(helpers_of_test)" ] || die "no slirp4netns for the running container"
+	run_pm 0 stop -t 0 web
+	[ -z "$(helpers_of_test)" ] || die "slirp4netns left after stop: $(helpers_of_test)"
+	run_pm 0 start web
+	run fetch "$port"
+	is "$output" "hello from pm" "served again after a restart"
+	run_pm 0 rm -f web
+	[ -z "$(helpers_of_test)" ] || die "slirp4netns left after rm"
+}
+
+@test "-p: random host ports, IP:, ranges, udp; -P publishes the image's EXPOSE" {
+	skip_if_missing slirp4netns python3
+	run_pm 0 run -d --name r1 -p 127.0.0.1::80 -p 8000-8001/udp "$IMG" sleep 1000
+	run_pm 0 port r1
+	local maps=$output
+	is "$(grep -c . <<<"$maps")" "3" "three mappings: $maps"
+	assert_contains "$maps" "80/tcp -> 127.0.0.1:"
+	assert_contains "$maps" "8000/udp -> 0.0.0.0:"
+	assert_contains "$maps" "8001/udp -> 0.0.0.0:"
+	# the random port is a real port: something listens there
+	local hp=${maps#*80/tcp -> 127.0.0.1:}
+	hp=${hp%%$'\n'*}
+	[ "$hp" -gt 0 ] || die "no host port in '$maps'"
+	if python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' \
+		"$hp" 2>/dev/null; then
+		die "random host port $hp is not bound"
+	fi
+	run_pm 0 rm -f r1
+	# -P with an image that exposes nothing publishes nothing
+	run_pm 0 run -d --name r2 -P "$IMG" sleep 1000
+	run_pm 0 port r2
+	is "$output" "" "no EXPOSE in the test image"
+	run_pm 0 rm -f r2
+	# an image with EXPOSE: -P adds a random port for each entry -p did not publish
+	run_pm 0 create --name base "$IMG" true
+	run_pm 0 commit -q --change "EXPOSE 80" --change "EXPOSE 53/udp" base localhost/exposed
+	run_pm 0 rm base
+	run_pm 0 run -d --name r3 -P -p 9999:53/udp localhost/exposed sleep 1000
+	run_pm 0 port r3
+	is "$output" "53/udp -> 0.0.0.0:9999
+80/tcp -> 0.0.0.0:[0-9]+" "-P with EXPOSE 80 and 53/udp"
+	run_pm 0 rm -f r3
+}
+
+@test "two containers with different published ports at once" {
+	skip_if_missing slirp4netns curl python3
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	[ "$p1" != "$p2" ] || p2=$((p1 + 1))
+	mkdir -p "$BATS_TEST_TMPDIR/www2"
+	echo "second" >"$BATS_TEST_TMPDIR/www2/index.html"
+	httpd_ctr w1 "$p1"
+	run_pm 0 run -d --name w2 -v "$BATS_TEST_TMPDIR/www2:/www" -w /www -p "$p2:80" "$IMG" \
+		httpd -f -p 80
+	run fetch "$p1"
+	is "$output" "hello from pm" "first container"
+	run fetch "$p2"
+	is "$output" "second" "second container"
+	is "$(helpers_of_test | wc -l)" "2" "one slirp4netns per container"
+	run_pm 0 rm -f w1 w2
+}
+
+@test "a busy port or a malformed -p: exit 125 naming it, nothing left" {
+	skip_if_missing slirp4netns python3
+	local port
+	port=$(free_port)
+	run_pm 0 run -d --name holder -p "$port:80" "$IMG" sleep 1000
+	run_pm 125 run -d --name taker -p "$port:80" "$IMG" sleep 1000
+	assert_contains "$output" "Error: "
+	assert_contains "$output" "0.0.0.0:$port"
+	assert_contains "$output" "Address already in use"
+	run_pm 125 run --rm --name taker2 -p "$port:80" "$IMG" true
+	assert_contains "$output" "Address already in use"
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "holder" "only the first container exists"
+	is "$(helpers_of_test | wc -l)" "1" "only the first container's slirp4netns"
+
+	run_pm 125 run --rm -p 80x "$IMG" true
+	assert_contains "$output" "'80x'"
+	run_pm 125 run --rm -p 1-3:80-81 "$IMG" true
+	run_pm 125 run --rm -p 70000:80 "$IMG" true
+	assert_contains "$output" "70000"
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "holder"
+	run_pm 0 rm -f holder
+	[ -z "$(helpers_of_test)" ] || die "a helper left behind"
+}
+
+@test "source address seen inside: slirp's gateway 10.0.2.2 (no rootlessport 127.0.0.1)" {
+	skip_if_missing slirp4netns curl python3
+	local port
+	port=$(free_port)
+	httpd_ctr src "$port"
+	run fetch "$port"
+	is "$output" "hello from pm"
+	run_pm 0 logs src
+	# busybox httpd -vv logs "[::ffff:PEER]:PORT: url:/index.html"
+	assert_contains "$output" "10.0.2.2]:"
+	assert_not_contains "$output" "127.0.0.1]:" "rootlessport rewrites to 127.0.0.1; pm must not"
+	run_pm 0 rm -f src
+}
+
+@test "--network container:NAME joins the other container's namespace and files" {
+	skip_if_missing slirp4netns
+	run_pm 0 run -d --name netowner -v "$WWW:/www" -w /www --dns-search example.org "$IMG" \
+		httpd -f -p 80
+	run_pm 0 run --rm --network container:netowner "$IMG" sh -c \
+		'ip -o -4 addr show tap0; wget -qO- http://127.0.0.1:80/index.html; cat /etc/resolv.conf'
+	assert_contains "$output" "10.0.2.100/24"
+	assert_contains "$output" "hello from pm" "the owner's server on the shared loopback"
+	assert_contains "$output" "search example.org" "the owner's resolv.conf"
+	is "$(helpers_of_test | wc -l)" "1" "no helper for the joining container"
+	run_pm 125 run --rm --network container:nosuch "$IMG" true
+	assert_contains "$output" "nosuch"
+	run_pm 0 stop -t 0 netowner
+	run_pm 125 run --rm --network container:netowner "$IMG" true
+	assert_contains "$output" "not running"
+	run_pm 0 rm -f netowner
+}
+
+@test "--network pasta: served to curl on the host" {
+	skip_if_missing pasta curl python3
+	local port
+	port=$(free_port)
+	httpd_ctr pw "$port" --network pasta
+	run fetch "$port"
+	is "$output" "hello from pm" "through pasta"
+	is "$(helpers_of_test | wc -l)" "1" "one pasta for the container"
+	run_pm 0 port pw
+	is "$output" "80/tcp -> 0.0.0.0:$port"
+	run_pm 0 rm -f pw
+	[ -z "$(helpers_of_test)" ] || die "pasta left behind: $(helpers_of_test)"
+}
+
+@test "no slirp4netns left after 20 run/rm cycles" {
+	skip_if_missing slirp4netns python3
+	local port
+	port=$(free_port)
+	for _ in $(seq 1 10); do
+		run_pm 0 run --rm -p "$port:80" "$IMG" true
+	done
+	for _ in $(seq 1 10); do
+		run_pm 0 run -d --name cyc -p "$port:80" "$IMG" sleep 1000
+		run_pm 0 rm -f cyc
+	done
+	[ -z "$(helpers_of_test)" ] || die "helpers left: $(helpers_of_test)"
+	local left
+	left=$(find "$XDG_RUNTIME_DIR" -name 'slirp.sock' 2>/dev/null)
+	[ -z "$left" ] || die "sockets left: $left"
+}
+
+@test "UDP echo through a published port from a loopback client" {
+	# slirp4netns (libslirp 4.7) drops UDP datagrams whose source is 127.0.0.1 (the same
+	# limit as podman's slirp4netns port handler), and pasta (passt 2023-03) loses the
+	# replies to a loopback client (see tests/unit/test-net-live.c and pm-network(7));
+	# besides, busybox nc has no UDP mode to echo with inside the test image.
+	skip "no UDP echo with a loopback client: slirp4netns drops it, pasta loses the reply"
+}
