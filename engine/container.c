@@ -237,7 +237,7 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 
 	int r;
 	_cleanup_json_ json_t *cfg = NULL;
-	_cleanup_free_ char *cfgpath = NULL;
+	_cleanup_free_ char *cfgpath = NULL, *specpath = NULL;
 	_cleanup_json_ json_t *spec = json_loads(c->config_json, 0, NULL);
 	if (!spec)
 		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
@@ -268,11 +268,16 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 		}
 	}
 
-	cfg = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "Id", c->id, "Name", c->name, "Image",
-			c->image_name, "ImageID", c->image_id, "Created", (json_int_t)c->created_ns,
-			"Spec", spec);
-	/* state first: a record is complete (listed) once config.json exists */
+	cfg = json_pack("{s:s, s:s, s:s, s:s, s:I}", "Id", c->id, "Name", c->name, "Image",
+			c->image_name, "ImageID", c->image_id, "Created", (json_int_t)c->created_ns);
+	/* state and spec first: a record is complete (listed) once config.json exists. The
+	 * spec has a file of its own, read back as text: ps over many containers then parses
+	 * each document once instead of parsing, re-serialising and parsing it again. */
 	r = pm_container_save_state(p, c, err);
+	if (r < 0)
+		goto undo_dir;
+	specpath = pm_path_join(c->dir, "spec.json");
+	r = pm_write_file_atomic(specpath, c->config_json, strlen(c->config_json), 0600, err);
 	if (r < 0)
 		goto undo_dir;
 	cfgpath = pm_path_join(c->dir, "config.json");
@@ -306,8 +311,10 @@ static int load_record(const struct pm_paths *p, const char *id, struct pm_conta
 	c->image_name = pm_xstrdup((s = pm_json_string(cfg, "Image")) ? s : "");
 	c->image_id = pm_xstrdup((s = pm_json_string(cfg, "ImageID")) ? s : "");
 	c->created_ns = pm_json_int(cfg, "Created", 0);
-	json_t *spec = json_object_get(cfg, "Spec");
-	c->config_json = spec ? json_dumps(spec, JSON_COMPACT) : pm_xstrdup("{}");
+	_cleanup_free_ char *specpath = pm_path_join(dir, "spec.json");
+	r = pm_read_file(specpath, RECORD_MAX, &c->config_json, NULL, err);
+	if (r < 0)
+		return r;
 	c->dir = TAKE_PTR(dir);
 	r = pm_container_reload(p, c, err);
 	if (r < 0)
