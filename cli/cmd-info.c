@@ -21,6 +21,7 @@
 #include "rootless/subid.h"
 #include "rootless/userns.h"
 #include "storage/overlay-probe.h"
+#include "storage/store.h"
 #include "systemd/cgroup.h"
 
 static const char usage[] =
@@ -137,7 +138,14 @@ static json_t *build_info(struct pm_cli *cli)
 	long up = si.uptime;
 	_cleanup_free_ char *uptime =
 		pm_xasprintf("%ldh %ldm %ld.00s", up / 3600, (up / 60) % 60, up % 60);
-	const char *driver = cli->storage_driver ? cli->storage_driver : "overlay";
+	_cleanup_free_ char *conf =
+		cli->paths.config ? pm_path_join(cli->paths.config, "storage.conf") : NULL;
+	_cleanup_free_ char *conf_driver = conf ? pm_store_conf_driver(conf) : NULL;
+	_cleanup_free_ char *mount_program =
+		conf ? pm_store_conf_value(conf, "mount_program") : NULL;
+	const char *driver = cli->storage_driver ? cli->storage_driver
+			     : conf_driver	     ? conf_driver
+						     : "overlay";
 
 	struct pm_overlay_support ov = {0};
 	pm_overlay_probe_cached(cli->paths.root, &ov);
@@ -200,6 +208,10 @@ static json_t *build_info(struct pm_cli *cli)
 			  "runRoot", cli->paths.runroot, "volumePath", "");
 	_cleanup_free_ char *volpath = pm_path_join(cli->paths.root, "volumes");
 	json_object_set_new(store, "volumePath", json_string(volpath));
+	if (mount_program && strcmp(driver, "overlay") == 0)
+		json_object_set_new(store, "graphOptions",
+				    json_pack("{s:{s:s}}", "overlay.mount_program", "Executable",
+					      mount_program));
 	json_object_set_new(store, "overlayInUserNamespace",
 			    json_pack("{s:b, s:b, s:s}", "probed", ov.probed, "native", ov.native,
 				      "detail", ov.detail ? ov.detail : ""));

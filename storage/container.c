@@ -82,7 +82,8 @@ struct ctr {
 	char *dir;
 	char *image;
 	char *driver;
-	char **layers; /* diff_ids bottom first */
+	char *mount_program; /* fuse-overlayfs: the binary chosen at create time, or NULL */
+	char **layers;	     /* diff_ids bottom first */
 };
 
 static void ctr_free(struct ctr *c)
@@ -90,6 +91,7 @@ static void ctr_free(struct ctr *c)
 	free(c->dir);
 	free(c->image);
 	free(c->driver);
+	free(c->mount_program);
 	pm_strv_free(c->layers);
 }
 
@@ -121,6 +123,8 @@ static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, p
 	const char *drv = json_string_value(json_object_get(j, "driver"));
 	c.image = pm_xstrdup(img ? img : "");
 	c.driver = pm_xstrdup(drv ? drv : "overlay");
+	const char *mp = json_string_value(json_object_get(j, "mount_program"));
+	c.mount_program = mp ? pm_xstrdup(mp) : NULL;
 	c.layers = pm_json_to_strv(json_object_get(j, "layers"));
 	json_decref(j);
 	*ret = c;
@@ -189,6 +193,8 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
 	json_object_set_new(j, "id", json_string(ctr_id));
 	json_object_set_new(j, "image", json_string(rec.id));
 	json_object_set_new(j, "driver", json_string(driver));
+	if (strcmp(driver, "fuse-overlayfs") == 0 && s->mount_program)
+		json_object_set_new(j, "mount_program", json_string(s->mount_program));
 	json_object_set_new(j, "layers", pm_json_from_strv(rec.layers));
 	sj = pm_path_join(tmp, "storage.json");
 	r = pm_json_write_file_atomic(sj, j, 0600, err);
@@ -230,7 +236,7 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
 	_cleanup_free_ char *work = pm_path_join(c.dir, "work");
 	char *merged = pm_path_join(c.dir, "merged");
-	r = pm_overlay_mount(c.driver, lowers, upper, work, merged, err);
+	r = pm_overlay_mount(c.driver, c.mount_program, lowers, upper, work, merged, err);
 	if (r < 0) {
 		pm_error_prefix(err, "container '%s'", ctr_id);
 		free(merged);
@@ -298,10 +304,18 @@ static bool is_whiteout(int dfd, const char *name, const struct stat *st)
 	return false;
 }
 
+/* native overlay (userxattr) marks opaque dirs user.overlay.opaque=y; fuse-overlayfs uses
+ * user.fuseoverlayfs.opaque / trusted.overlay.opaque or a .wh..wh..opq file inside */
 static bool is_opaque(int dfd)
 {
-	char v[4] = {0};
-	return fgetxattr(dfd, "user.overlay.opaque", v, sizeof(v)) > 0 && v[0] == 'y';
+	static const char *const names[] = {"user.overlay.opaque", "user.fuseoverlayfs.opaque",
+					    "trusted.overlay.opaque"};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char v[4] = {0};
+		if (fgetxattr(dfd, names[i], v, sizeof(v)) > 0 && v[0] == 'y')
+			return true;
+	}
+	return faccessat(dfd, ".wh..wh..opq", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static bool in_lowers(char *const *lowers, const char *rel)
@@ -438,6 +452,22 @@ static int walk_dir(struct walk *w, int dfd, const char *prefix)
 		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return pm_error_set_errno(w->err, errno, "reading '/%s'", rel);
 		int r = 0;
+		/* fuse-overlayfs bookkeeping in an upper dir: .wh..wh..opq (read by is_opaque),
+		 * .wh.NAME when it could not mknod a whiteout */
+		if (w->whiteouts && strncmp(name, ".wh.", 4) == 0) {
+			if (strncmp(name, ".wh..", 5) == 0 || !S_ISREG(st.st_mode))
+				continue;
+			_cleanup_free_ char *gone =
+				*prefix ? pm_xasprintf("%s/%s", prefix, name + 4)
+					: pm_xstrdup(name + 4);
+			if (w->out)
+				r = tar_marker(w, rel);
+			else
+				add_change(w, 'D', gone);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (w->whiteouts && is_whiteout(dfd, name, &st)) {
 			if (w->out) {
 				_cleanup_free_ char *m =
@@ -475,6 +505,177 @@ static int cmp_change(const void *a, const void *b)
 	return strcmp(((const struct pm_change *)a)->path, ((const struct pm_change *)b)->path);
 }
 
+/* ---- vfs: the container's rootfs compared with the image's layers ------------------------ */
+
+/* Is rel visible in the merged lowers (top first)? Fills *st and *ret_path (malloc'd). */
+static bool lower_find(char *const *lowers, const char *rel, struct stat *st, char **ret_path)
+{
+	for (char *const *l = lowers; l && *l; l++) {
+		_cleanup_free_ char *p = pm_path_join(*l, rel);
+		struct stat lst;
+		if (lstat(p, &lst) == 0) {
+			_cleanup_free_ char *dir = pm_xstrdup(p);
+			char *slash = strrchr(dir, '/');
+			*slash = 0;
+			_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd < 0 || is_whiteout(dfd, slash + 1, &lst))
+				return false;
+			*st = lst;
+			if (ret_path)
+				*ret_path = TAKE_PTR(p);
+			return true;
+		}
+		/* hidden below this layer: an ancestor here is a whiteout, a file or opaque */
+		_cleanup_free_ char *a = pm_xstrdup(rel);
+		for (char *slash; (slash = strrchr(a, '/'));) {
+			*slash = 0;
+			_cleanup_free_ char *ap = pm_path_join(*l, a);
+			struct stat ast;
+			if (lstat(ap, &ast) < 0)
+				continue;
+			if (!S_ISDIR(ast.st_mode))
+				return false;
+			_cleanup_close_ int afd = open(ap, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (afd >= 0 && is_opaque(afd))
+				return false;
+		}
+	}
+	return false;
+}
+
+static bool same_entry(const struct stat *a, const char *pa, const struct stat *b, const char *pb)
+{
+	if ((a->st_mode & S_IFMT) != (b->st_mode & S_IFMT) || a->st_mode != b->st_mode ||
+	    a->st_uid != b->st_uid || a->st_gid != b->st_gid)
+		return false;
+	if (S_ISDIR(a->st_mode))
+		return true; /* a directory changes when something inside it does */
+	if (S_ISLNK(a->st_mode)) {
+		char ta[4096], tb[4096];
+		ssize_t na = readlink(pa, ta, sizeof(ta)), nb = readlink(pb, tb, sizeof(tb));
+		return na >= 0 && na == nb && memcmp(ta, tb, (size_t)na) == 0;
+	}
+	return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Walks rootfs/rel; returns 1 when something at or below changed, 0 if not, <0 on error. */
+static int vfs_walk(struct walk *w, const char *rootfs, const char *rel)
+{
+	_cleanup_free_ char *dir = *rel ? pm_path_join(rootfs, rel) : pm_xstrdup(rootfs);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	if (!d)
+		return pm_error_set_errno(w->err, errno, "reading '/%s'", rel);
+	_cleanup_strv_ char **names = NULL;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			pm_strv_push(&names, de->d_name);
+	int changed = 0;
+	for (char **n = names; n && *n; n++) {
+		_cleanup_free_ char *r = *rel ? pm_xasprintf("%s/%s", rel, *n) : pm_xstrdup(*n);
+		_cleanup_free_ char *p = pm_path_join(rootfs, r);
+		_cleanup_free_ char *lp = NULL;
+		struct stat st, lst;
+		if (lstat(p, &st) < 0)
+			return pm_error_set_errno(w->err, errno, "reading '/%s'", r);
+		bool in_lower = lower_find(w->lowers, r, &lst, &lp);
+		bool same = in_lower && same_entry(&st, p, &lst, lp);
+		int sub = 0;
+		if (S_ISDIR(st.st_mode)) {
+			sub = vfs_walk(w, rootfs, r);
+			if (sub < 0)
+				return sub;
+		}
+		if (!in_lower || !same || sub) {
+			add_change(w, in_lower ? 'C' : 'A', r);
+			changed = 1;
+		}
+	}
+	/* deletions: names visible in the lowers that the rootfs no longer has */
+	_cleanup_strv_ char **seen = NULL;
+	for (char *const *l = w->lowers; l && *l; l++) {
+		_cleanup_free_ char *ld = *rel ? pm_path_join(*l, rel) : pm_xstrdup(*l);
+		_cleanup_closedir_ DIR *ldir = opendir(ld);
+		while (ldir && (de = readdir(ldir))) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+			    pm_strv_contains(names, de->d_name) ||
+			    pm_strv_contains(seen, de->d_name))
+				continue;
+			pm_strv_push(&seen, de->d_name);
+			_cleanup_free_ char *r = *rel ? pm_xasprintf("%s/%s", rel, de->d_name)
+						      : pm_xstrdup(de->d_name);
+			struct stat lst;
+			if (lower_find(w->lowers, r, &lst, NULL)) {
+				add_change(w, 'D', r);
+				changed = 1;
+			}
+		}
+	}
+	return changed;
+}
+
+static int vfs_changes(const struct pm_store *s, const struct ctr *c, struct walk *w)
+{
+	char **lowers = NULL;
+	for (size_t i = pm_strv_length(c->layers); i-- > 0;)
+		pm_strv_consume(&lowers, pm_layer_diff_path(s, c->layers[i]));
+	_cleanup_free_ char *rootfs = pm_path_join(c->dir, "rootfs");
+	w->lowers = lowers;
+	int r = vfs_walk(w, rootfs, "");
+	w->lowers = NULL;
+	pm_strv_free(lowers);
+	if (r < 0)
+		return r;
+	if (w->n)
+		qsort(w->changes, w->n, sizeof(*w->changes), cmp_change);
+	return 0;
+}
+
+/* A layer tar of the changes (sorted: a directory comes before what is inside it). */
+static int vfs_write_layer(const struct pm_store *s, const struct ctr *c, int fd, pm_error **err)
+{
+	struct walk w = {.err = err};
+	int r = vfs_changes(s, c, &w);
+	if (r < 0)
+		return r;
+	int dl = pm_dl_archive(err);
+	if (dl < 0) {
+		pm_changes_free(w.changes, w.n);
+		return dl;
+	}
+	_cleanup_free_ char *rootfs = pm_path_join(c->dir, "rootfs");
+	_cleanup_close_ int rfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	w.out = sym_archive_write_new();
+	sym_archive_write_set_format_pax_restricted(w.out);
+	if (rfd < 0)
+		r = pm_error_set_errno(err, errno, "opening '%s'", rootfs);
+	else if (sym_archive_write_open_fd(w.out, fd) != ARCHIVE_OK)
+		r = pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(w.out));
+	for (size_t i = 0; r >= 0 && i < w.n; i++) {
+		const char *rel = w.changes[i].path + 1;
+		if (w.changes[i].kind == 'D') {
+			const char *slash = strrchr(rel, '/');
+			_cleanup_free_ char *m =
+				slash ? pm_xasprintf("%.*s/.wh.%s", (int)(slash - rel), rel,
+						     slash + 1)
+				      : pm_xasprintf(".wh.%s", rel);
+			r = tar_marker(&w, m);
+			continue;
+		}
+		struct stat st;
+		if (fstatat(rfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			r = pm_error_set_errno(err, errno, "reading '/%s'", rel);
+		else
+			r = tar_entry(&w, rfd, rel, rel, &st);
+	}
+	if (sym_archive_write_close(w.out) != ARCHIVE_OK && r >= 0)
+		r = pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(w.out));
+	sym_archive_write_free(w.out);
+	pm_changes_free(w.changes, w.n);
+	return r;
+}
+
 int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_change **ret,
 			size_t *ret_n, pm_error **err)
 {
@@ -483,10 +684,16 @@ int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_
 	if (r < 0)
 		return r;
 	if (strcmp(c.driver, "vfs") == 0) {
+		struct walk vw = {.err = err};
+		r = vfs_changes(s, &c, &vw);
 		ctr_free(&c);
-		return pm_error_set(err, ENOTSUP,
-				    "container '%s': diff is not supported with the vfs driver",
-				    ctr_id);
+		if (r < 0) {
+			pm_changes_free(vw.changes, vw.n);
+			return pm_error_prefix(err, "container '%s'", ctr_id), r;
+		}
+		*ret = vw.changes;
+		*ret_n = vw.n;
+		return 0;
 	}
 	char **lowers = NULL;
 	for (size_t i = pm_strv_length(c.layers); i-- > 0;)
@@ -561,12 +768,6 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
 	_cleanup_free_ char *tmp = NULL, *config = NULL, *manifest = NULL, *tarp = NULL;
 	_cleanup_close_ int lock = -1;
 	char *names[2] = {(char *)name, NULL};
-	if (strcmp(c.driver, "vfs") == 0) {
-		r = pm_error_set(err, ENOTSUP,
-				 "container '%s': commit is not supported with the vfs driver",
-				 ctr_id);
-		goto out;
-	}
 	r = pm_image_resolve(s, c.image, &base, err);
 	if (r < 0)
 		goto out;
@@ -589,7 +790,8 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
 			r = pm_error_set_errno(err, errno, "creating '%s'", tarp);
 			goto out;
 		}
-		r = write_tree(upper, fd, true, err);
+		r = strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, err)
+						 : write_tree(upper, fd, true, err);
 		if (r < 0)
 			goto out;
 		lseek(fd, 0, SEEK_SET);

@@ -61,7 +61,7 @@ struct pm_change {
 };
 void pm_changes_free(struct pm_change *v, size_t n);
 
-/* overlay drivers only (-ENOTSUP for vfs) */
+/* every driver: overlay reads the upper dir; vfs compares rootfs/ with the image's layers */
 int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_change **ret,
 			size_t *ret_n, pm_error **err);
 int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const char *name,

@@ -2,6 +2,7 @@
  * the driver choice (see overlay.h). Owns no state on disk except what the overlay probe
  * remembers (storage/overlay-probe.c). Never prints. Called by container.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -19,7 +20,10 @@ const char *pm_overlay_pick_driver(const struct pm_store *s)
 {
 	if (s->driver && strcmp(s->driver, "vfs") == 0)
 		return "vfs";
-	if (geteuid() == 0 && !getenv("PM_STORAGE_PROBE"))
+	if (s->mount_program)
+		return "fuse-overlayfs";
+	_cleanup_free_ char *cache = pm_path_join(s->root, "overlay-probe.json");
+	if (geteuid() == 0 && !getenv("PM_STORAGE_PROBE") && !pm_path_exists(cache))
 		return "overlay"; /* real root, or root in pm's user namespace (5.11+) */
 	struct pm_overlay_support sup = {0};
 	pm_overlay_probe_cached(s->root, &sup);
@@ -37,40 +41,60 @@ bool pm_overlay_is_mounted(const char *target)
 {
 	struct stat a, b;
 	_cleanup_free_ char *parent = pm_path_join(target, "..");
-	if (stat(target, &a) < 0 || stat(parent, &b) < 0)
+	if (stat(target, &a) < 0)
+		return errno == ENOTCONN; /* a fuse mount whose daemon died */
+	if (stat(parent, &b) < 0)
 		return false;
 	return a.st_dev != b.st_dev;
 }
 
-int pm_overlay_mount(const char *driver, char *const *lowers, const char *upper, const char *work,
-		     const char *target, pm_error **err)
+static int fuse_mount(const char *mount_program, const char *opts, const char *target,
+		      pm_error **err)
 {
-	if (pm_overlay_is_mounted(target))
-		return 0;
+	_cleanup_free_ char *exe =
+		mount_program ? pm_xstrdup(mount_program) : pm_find_executable("fuse-overlayfs");
+	if (!exe || access(exe, X_OK) < 0)
+		return pm_error_set(err, ENOENT,
+				    "fuse-overlayfs '%s' not found: install it (apt-get install "
+				    "fuse-overlayfs) or use --storage-driver vfs",
+				    exe ? exe : "fuse-overlayfs");
+	pid_t pid = fork();
+	if (pid < 0)
+		return pm_error_set_errno(err, errno, "fork");
+	if (pid == 0) {
+		/* the daemon outlives us: it must not hold our stdout/stderr pipes open */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execl(exe, exe, "-o", opts, target, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return pm_error_set(err, EIO, "%s failed to mount '%s' (exit %d)", exe, target,
+				    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
+int pm_overlay_mount(const char *driver, const char *mount_program, char *const *lowers,
+		     const char *upper, const char *work, const char *target, pm_error **err)
+{
+	if (pm_overlay_is_mounted(target)) {
+		struct stat st;
+		if (stat(target, &st) == 0)
+			return 0;
+		umount2(target, MNT_DETACH); /* dead fuse mount: mount afresh */
+	}
 	_cleanup_free_ char *lower = pm_strv_join(lowers, ":");
 	if (strcmp(driver, "fuse-overlayfs") == 0) {
 		_cleanup_free_ char *opts =
 			pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
-		_cleanup_free_ char *exe = pm_find_executable("fuse-overlayfs");
-		if (!exe)
-			return pm_error_set(err, ENOENT,
-					    "fuse-overlayfs not found: install it (apt-get install "
-					    "fuse-overlayfs) or use --storage-driver vfs");
-		pid_t pid = fork();
-		if (pid < 0)
-			return pm_error_set_errno(err, errno, "fork");
-		if (pid == 0) {
-			execl(exe, exe, "-o", opts, target, (char *)NULL);
-			_exit(127);
-		}
-		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			return pm_error_set(err, EIO,
-					    "fuse-overlayfs failed to mount '%s' (exit %d)", target,
-					    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return 0;
+		return fuse_mount(mount_program, opts, target, err);
 	}
 	_cleanup_free_ char *opts =
 		pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower, upper, work);
@@ -87,6 +111,9 @@ int pm_overlay_mount(const char *driver, char *const *lowers, const char *upper,
 int pm_overlay_unmount(const char *target, pm_error **err)
 {
 	if (!pm_overlay_is_mounted(target))
+		return 0;
+	/* a plain umount first: a fuse daemon then sees its mount go and exits at once */
+	if (umount2(target, 0) == 0)
 		return 0;
 	if (umount2(target, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 		return pm_error_set_errno(err, errno, "unmounting '%s'", target);

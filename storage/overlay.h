@@ -7,11 +7,17 @@
 
 #include "storage/store.h"
 
-/* "overlay", "fuse-overlayfs" or "vfs" for a new container. */
+/* "overlay", "fuse-overlayfs" or "vfs" for a new container: vfs when asked for; fuse-overlayfs
+ * when storage.conf names a mount_program; else native overlay when the probe remembered in
+ * <root>/overlay-probe.json (written once; a test may pre-write it) says it works, else
+ * fuse-overlayfs when installed and /dev/fuse is usable, else vfs. */
 const char *pm_overlay_pick_driver(const struct pm_store *s);
 
-/* lowers: layer diff dirs, top first (NULL-terminated, at least one). */
-int pm_overlay_mount(const char *driver, char *const *lowers, const char *upper, const char *work,
-		     const char *target, pm_error **err);
+/* lowers: layer diff dirs, top first (NULL-terminated, at least one). mount_program: the
+ * fuse-overlayfs binary (NULL: found in PATH); ignored for native overlay. */
+int pm_overlay_mount(const char *driver, const char *mount_program, char *const *lowers,
+		     const char *upper, const char *work, const char *target, pm_error **err);
+/* Native and fuse mounts alike (umount works on a fuse mount we own in our namespace; the
+ * fuse-overlayfs daemon exits when its mount goes away). */
 int pm_overlay_unmount(const char *target, pm_error **err);
 bool pm_overlay_is_mounted(const char *target);

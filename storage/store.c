@@ -19,19 +19,20 @@
 static const char *const layout[] = {"blobs/sha256", "layers", "images",
 				     "containers",   "tmp",    "locks"};
 
-char *pm_store_conf_driver(const char *path)
+char *pm_store_conf_value(const char *path, const char *key)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	if (!f)
 		return NULL;
+	size_t klen = strlen(key);
 	char line[512];
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (strncmp(p, "driver", 6) != 0)
+		if (strncmp(p, key, klen) != 0)
 			continue;
-		p += 6;
+		p += klen;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p != '=')
@@ -46,6 +47,24 @@ char *pm_store_conf_driver(const char *path)
 	return NULL;
 }
 
+char *pm_store_conf_driver(const char *path)
+{
+	return pm_store_conf_value(path, "driver");
+}
+
+static int conf_check(struct pm_store *s, const char *conf, pm_error **err)
+{
+	if (s->driver && strcmp(s->driver, "overlay") != 0 && strcmp(s->driver, "vfs") != 0)
+		return pm_error_set(err, EINVAL,
+				    "%s: unknown storage driver '%s' (use overlay or vfs)", conf,
+				    s->driver);
+	s->mount_program = pm_store_conf_value(conf, "mount_program");
+	if (s->mount_program && access(s->mount_program, X_OK) < 0)
+		return pm_error_set_errno(err, errno, "%s: mount_program '%s'", conf,
+					  s->mount_program);
+	return 0;
+}
+
 int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,
 		  pm_error **err)
 {
@@ -57,14 +76,12 @@ int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct p
 	s->config_dir = paths->config ? pm_xstrdup(paths->config) : NULL;
 	if (driver_opt)
 		s->driver = pm_xstrdup(driver_opt);
-	else if (s->config_dir) {
+	if (s->config_dir) {
 		_cleanup_free_ char *conf = pm_path_join(s->config_dir, "storage.conf");
-		s->driver = pm_store_conf_driver(conf);
-		if (s->driver && strcmp(s->driver, "overlay") != 0 &&
-		    strcmp(s->driver, "vfs") != 0) {
-			int r = pm_error_set(err, EINVAL,
-					     "%s: unknown storage driver '%s' (use overlay or vfs)",
-					     conf, s->driver);
+		if (!s->driver)
+			s->driver = pm_store_conf_driver(conf);
+		int r = conf_check(s, conf, err);
+		if (r < 0) {
 			pm_store_close(s);
 			return r;
 		}
@@ -88,6 +105,7 @@ struct pm_store *pm_store_close(struct pm_store *s)
 		free(s->runroot);
 		free(s->config_dir);
 		free(s->driver);
+		free(s->mount_program);
 		free(s);
 	}
 	return NULL;

@@ -9,7 +9,7 @@
  *   tmp/                          unpack and write here first, then rename into place
  *   locks/images.lock             held LOCK_EX while changing image records (names move)
  *   locks/layers.lock             LOCK_SH while adding layers/images, LOCK_EX to collect
- *   overlay-probe                 "native", "fuse" or "vfs": the driver probe's answer
+ *   overlay-probe.json            {"native": bool, "detail"}: the overlay probe's answer
  *
  * Callers run inside the rootless user namespace (PM_CMD_USERNS). Never prints. */
 #pragma once
@@ -23,11 +23,13 @@ struct pm_store {
 	char *root;
 	char *runroot;
 	char *config_dir;
-	char *driver; /* requested driver: "overlay", "vfs" or NULL (config file / probe) */
+	char *driver;	     /* requested driver: "overlay", "vfs" or NULL (config file / probe) */
+	char *mount_program; /* storage.conf mount_program (fuse-overlayfs), or NULL */
 };
 
 /* Open (creating the layout) the store at paths->root. driver_opt: --storage-driver (may
- * be NULL; then <config>/storage.conf 'driver = "..."' is read). */
+ * be NULL; then <config>/storage.conf 'driver = "..."' is read). 'mount_program = "..."'
+ * (podman: [storage.options.overlay]) is always read and must name an executable. */
 int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,
 		  pm_error **err);
 struct pm_store *pm_store_close(struct pm_store *s);
@@ -52,3 +54,6 @@ void pm_store_clean_tmp(const struct pm_store *s);
 
 /* Parse a storage.conf: returns the value of 'driver' (malloc'd) or NULL. */
 char *pm_store_conf_driver(const char *path);
+/* Parse a storage.conf: the value of key (malloc'd, quotes removed) or NULL. Section headers
+ * are ignored: keys are unique in the subset pm reads (driver, mount_program). */
+char *pm_store_conf_value(const char *path, const char *key);
