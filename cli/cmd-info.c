@@ -144,8 +144,8 @@ static json_t *build_info(struct pm_cli *cli)
 	_cleanup_free_ char *mount_program =
 		conf ? pm_store_conf_value(conf, "mount_program") : NULL;
 	const char *driver = cli->storage_driver ? cli->storage_driver
-			     : conf_driver	     ? conf_driver
-						     : "overlay";
+			     : conf_driver	 ? conf_driver
+						 : "overlay";
 
 	struct pm_overlay_support ov = {0};
 	pm_overlay_probe_cached(cli->paths.root, &ov);

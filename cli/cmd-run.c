@@ -276,8 +276,8 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	o->detach = false;
 	c->read_only_tmpfs = true;
 	bool rootfs = false;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, o->create ? "+e:w:u:l:v:m:itp:P" :
-								     "+e:w:u:l:v:m:itdp:P",
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv,
+				    o->create ? "+e:w:u:l:v:m:itp:P" : "+e:w:u:l:v:m:itdp:P",
 				    run_options, o->create ? create_usage : run_usage)) != -1) {
 		/* Short bools take no value ("-it" is -i -t); the long forms take =BOOL. */
 		switch (opt) {
@@ -374,9 +374,10 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		case OPT_STOP_TIMEOUT: {
 			uint64_t v;
 			if (pm_parse_uint64(optarg, &v) < 0 || v > INT32_MAX) {
-				pm_cli_errorf("invalid argument \"%s\" for \"--stop-timeout\" flag: "
-					      "strconv.ParseUint: parsing \"%s\": invalid syntax",
-					      optarg, optarg);
+				pm_cli_errorf(
+					"invalid argument \"%s\" for \"--stop-timeout\" flag: "
+					"strconv.ParseUint: parsing \"%s\": invalid syntax",
+					optarg, optarg);
 				goto bad;
 			}
 			c->stop_timeout = (int64_t)v;
@@ -532,9 +533,10 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
 	if (o->cidfile) {
 		cidfd = open(o->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (cidfd < 0 && errno == EEXIST)
-			return pm_cli_errorf("container id file exists. Ensure another container is "
-					     "not using it or delete %s",
-					     o->cidfile);
+			return pm_cli_errorf(
+				"container id file exists. Ensure another container is "
+				"not using it or delete %s",
+				o->cidfile);
 		if (cidfd < 0)
 			return pm_cli_errorf("opening cidfile '%s': %s", o->cidfile,
 					     strerror(errno));

@@ -90,7 +90,8 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 	if (c->flags & PM_CMD_USERNS) {
 		/* --help must work without subordinate ids, but "-h" may just as well be an
 		 * argument of the container's command (pm run IMG httpd -h /www): enter the
-		 * namespace in any case, and let only a real failure without a help flag stop us. */
+		 * namespace in any case, and let only a real failure without a help flag stop us.
+		 */
 		bool help = false;
 		for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 			if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)

@@ -269,7 +269,8 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 	}
 
 	cfg = json_pack("{s:s, s:s, s:s, s:s, s:I}", "Id", c->id, "Name", c->name, "Image",
-			c->image_name, "ImageID", c->image_id, "Created", (json_int_t)c->created_ns);
+			c->image_name, "ImageID", c->image_id, "Created",
+			(json_int_t)c->created_ns);
 	/* state and spec first: a record is complete (listed) once config.json exists. The
 	 * spec has a file of its own, read back as text: ps over many containers then parses
 	 * each document once instead of parsing, re-serialising and parsing it again. */

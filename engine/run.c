@@ -37,7 +37,7 @@ static char **named_volumes(const struct pm_container_config *cfg)
 {
 	char **names = NULL;
 	for (char **v = cfg->volumes; v && *v; v++) {
-		struct pm_runtime_mount m = { 0 };
+		struct pm_runtime_mount m = {0};
 		char *name = NULL;
 		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0 && name)
 			pm_strv_consume(&names, name);
@@ -46,7 +46,7 @@ static char **named_volumes(const struct pm_container_config *cfg)
 		free(m.data);
 	}
 	for (char **v = cfg->mounts; v && *v; v++) {
-		struct pm_runtime_mount m = { 0 };
+		struct pm_runtime_mount m = {0};
 		char *name = NULL;
 		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && name)
 			pm_strv_consume(&names, name);
@@ -83,7 +83,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	_cleanup_strv_ char **args = NULL, **vols = NULL;
 	_cleanup_free_ char *json = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
-	struct pm_image img = { 0 };
+	struct pm_image img = {0};
 	if (!cfg->rootfs) {
 		r = pm_store_open(e->paths, e->storage_driver, &store, err);
 		if (r < 0)
@@ -104,8 +104,10 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
 	json = pm_config_to_json(&withsig);
-	const char *image_name = cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
-	r = pm_container_create(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id, json, &c, err);
+	const char *image_name =
+		cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
+	r = pm_container_create(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id, json,
+				&c, err);
 	if (r < 0)
 		goto out;
 	if (store) {
@@ -254,7 +256,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	/* an exited container's monitor may still be cleaning up: let it finish */
 	wait_monitor(e, c->id, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
-	struct pm_container_config cfg = { 0 };
+	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
 		_cleanup_strv_ char **vols = named_volumes(&cfg);
 		for (char **v = vols; v && *v; v++)
@@ -287,8 +289,8 @@ struct start_ctx {
 	int lock;
 };
 
-static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c,
-			    struct start_ctx *x, bool started)
+static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, struct start_ctx *x,
+			    bool started)
 {
 	if (!started) {
 		if (x->mounted)
@@ -365,9 +367,12 @@ int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error 
 	struct start_ctx x;
 	int r = start_prepare(e, c, &x, err);
 	if (r == 0) {
-		struct pm_monitor_setup s = {
-			.e = e, .c = c, .cfg = &x.cfg, .spec = &x.spec, .lock_fd = x.lock,
-			.net = &x.net};
+		struct pm_monitor_setup s = {.e = e,
+					     .c = c,
+					     .cfg = &x.cfg,
+					     .spec = &x.spec,
+					     .lock_fd = x.lock,
+					     .net = &x.net};
 		r = pm_monitor_spawn(&s, err);
 	}
 	if (r < 0) {
@@ -388,9 +393,12 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		return pm_error_set(err, EBUSY, "container %s is already running", c->id);
 	}
 	if (r == 0) {
-		struct pm_monitor_setup s = {
-			.e = e, .c = c, .cfg = &x.cfg, .spec = &x.spec, .lock_fd = x.lock,
-			.net = &x.net};
+		struct pm_monitor_setup s = {.e = e,
+					     .c = c,
+					     .cfg = &x.cfg,
+					     .spec = &x.spec,
+					     .lock_fd = x.lock,
+					     .net = &x.net};
 		r = pm_monitor_run_attached(&s, ret_status, err);
 		if (r >= 0)
 			x.lock = -1; /* closed by the monitor once "running" was written */
@@ -419,8 +427,8 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 	return r;
 }
 
-int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg,
-		  int *ret_status, pm_error **err)
+int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg, int *ret_status,
+		  pm_error **err)
 {
 	_cleanup_container_ struct pm_container *c = NULL;
 	int r = pm_engine_create(e, cfg, &c, err);
@@ -459,8 +467,7 @@ static bool signal_handled(pid_t pid, int sig, bool own_pidns)
 	return !ignored && !own_pidns;
 }
 
-int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout,
-		   pm_error **err)
+int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout, pm_error **err)
 {
 	pm_engine_refresh(e, c);
 	if (!is_running(c))
@@ -485,8 +492,8 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	_cleanup_close_ int monfd = pidfd_verified(p.mon, p.mon_start);
 	if (initfd >= 0) {
 		if (sig != SIGKILL && !signal_handled(p.init, sig, own_pidns)) {
-			pm_log_debug("container %s: PID 1 does not handle signal %d: SIGKILL", c->id,
-				     sig);
+			pm_log_debug("container %s: PID 1 does not handle signal %d: SIGKILL",
+				     c->id, sig);
 			sig = SIGKILL;
 		}
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
@@ -513,10 +520,11 @@ int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, p
 	pm_engine_refresh(e, c);
 	struct pids p;
 	if (!is_running(c) || read_pids(e, c->id, &p) < 0)
-		return pm_error_set(err, EINVAL,
-				    "can only kill running containers. %s is in state %s: container "
-				    "state improper",
-				    c->id, pm_ctr_status_string(c->state.status));
+		return pm_error_set(
+			err, EINVAL,
+			"can only kill running containers. %s is in state %s: container "
+			"state improper",
+			c->id, pm_ctr_status_string(c->state.status));
 	_cleanup_close_ int fd = pidfd_verified(p.init, p.init_start);
 	if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0)
 		return pm_error_set_errno(err, fd < 0 ? ESRCH : errno,
@@ -531,12 +539,16 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
 	if (ifd < 0)
 		return pm_error_set_errno(err, errno, "inotify");
 	if (inotify_add_watch(ifd, c->dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF) < 0)
-		return pm_error_set(err, ENOENT, "no container with name or ID \"%s\" found: no "
-						 "such container", c->name);
+		return pm_error_set(err, ENOENT,
+				    "no container with name or ID \"%s\" found: no "
+				    "such container",
+				    c->name);
 	for (;;) {
 		if (pm_container_reload(e->paths, c, NULL) < 0)
-			return pm_error_set(err, ENOENT, "no container with name or ID \"%s\" "
-							 "found: no such container", c->name);
+			return pm_error_set(err, ENOENT,
+					    "no container with name or ID \"%s\" "
+					    "found: no such container",
+					    c->name);
 		pm_engine_refresh(e, c);
 		if (conditions & (1u << c->state.status)) {
 			*ret_exit_code = c->state.exit_code;

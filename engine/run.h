@@ -35,8 +35,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
  * namespace ignores it), then SIGKILL after timeout seconds (< 0: --stop-timeout, else 10).
  * Returns when the monitor has recorded the exit. Not running: nothing to do. The restart
  * policy does not apply to this exit. */
-int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout,
-		   pm_error **err);
+int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout, pm_error **err);
 
 /* Send sig to c's PID 1; -EINVAL (podman's message) when c is not running. */
 int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err);
@@ -47,8 +46,8 @@ int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, p
 int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned conditions,
 		   int *ret_exit_code, pm_error **err);
 
-/* Remove a container that is not running (waiting for its monitor to finish): unmount and delete its root filesystem, release
- * its volumes and its name, delete the record. */
+/* Remove a container that is not running (waiting for its monitor to finish): unmount and delete
+ * its root filesystem, release its volumes and its name, delete the record. */
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err);
 
 /* Bring c's recorded state up to date with the processes: a "running" container whose
@@ -60,5 +59,5 @@ int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c);
 
 /* `pm run` in the foreground: create, start, and remove when cfg->rm or when the
  * container could not be started at all. */
-int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg,
-		  int *ret_status, pm_error **err);
+int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg, int *ret_status,
+		  pm_error **err);

@@ -59,9 +59,9 @@ struct pm_container_config {
 	char *image;	/* image reference when not --rootfs */
 	char **command; /* the args after the image */
 	/* lifecycle (engine/monitor.c) */
-	char *restart;	       /* --restart: no, on-failure[:N], always, unless-stopped */
-	char *stop_signal;     /* --stop-signal (or the image's StopSignal), NULL: SIGTERM */
-	int64_t stop_timeout;  /* --stop-timeout seconds; used when stop_timeout_set */
+	char *restart;	      /* --restart: no, on-failure[:N], always, unless-stopped */
+	char *stop_signal;    /* --stop-signal (or the image's StopSignal), NULL: SIGTERM */
+	int64_t stop_timeout; /* --stop-timeout seconds; used when stop_timeout_set */
 	bool stop_timeout_set;
 	uint64_t log_max_size; /* --log-opt max-size, bytes (0: unlimited) */
 	/* networking (engine/net.h, netslirp/net.h); network above is the --network value */

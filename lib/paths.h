@@ -22,7 +22,7 @@ struct pm_paths {
 	char *root;
 	char *runroot;
 	char *config;
-	char *data_home;  /* $XDG_DATA_HOME (or ~/.local/share) */
+	char *data_home;   /* $XDG_DATA_HOME (or ~/.local/share) */
 	char *runtime_dir; /* usable $XDG_RUNTIME_DIR, or the /tmp fallback (parent of runroot) */
 };
 

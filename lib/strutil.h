@@ -31,7 +31,8 @@ char *pm_strv_join(char *const *v, const char *sep);
 bool pm_str_startswith(const char *s, const char *prefix);
 bool pm_str_endswith(const char *s, const char *suffix);
 
-/* Strict decimal parsing: whole string, no sign for unsigned, range checked. 0 or -EINVAL/-ERANGE. */
+/* Strict decimal parsing: whole string, no sign for unsigned, range checked. 0 or -EINVAL/-ERANGE.
+ */
 int pm_parse_uint64(const char *s, uint64_t *ret);
 int pm_parse_int(const char *s, int *ret);
 int pm_parse_uint32(const char *s, uint32_t *ret);

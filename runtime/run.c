@@ -270,7 +270,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 
 	_cleanup_seccomp_ struct pm_seccomp *sc = NULL;
 	int r = pm_seccomp_compile_cached(spec->seccomp, spec->caps.bounding, spec->privileged,
-					   spec->seccomp_cache, &sc, err);
+					  spec->seccomp_cache, &sc, err);
 	if (r < 0)
 		return r;
 	r = write_etc_files(spec, err);

@@ -2,8 +2,8 @@
  *
  * The engine fills a struct pm_runtime_spec (engine/spec.c converts the user's flags and
  * the image config into one) and calls pm_runtime_start() (the monitor, engine/monitor.c,
- * then owns the process) or pm_runtime_run() (foreground, stdio inherited). The runtime clones the container
- * init into new namespaces (inside the rootless user namespace the cli already joined),
+ * then owns the process) or pm_runtime_run() (foreground, stdio inherited). The runtime clones the
+ * container init into new namespaces (inside the rootless user namespace the cli already joined),
  * the child mounts, pivots, drops privileges and execs; failures in the child travel back
  * over a sync socket (lib/sync.h) and come out as a pm_error naming the step and path, with
  * status 125 (setup), 126 (cannot invoke) or 127 (not found).
@@ -83,8 +83,8 @@ struct pm_runtime_spec {
 
 	struct pm_runtime_caps caps;
 	bool no_new_privs;
-	bool privileged; /* no masked/read-only paths, /sys writable */
-	char *seccomp;	 /* NULL = default profile, "unconfined", or a JSON profile path */
+	bool privileged;     /* no masked/read-only paths, /sys writable */
+	char *seccomp;	     /* NULL = default profile, "unconfined", or a JSON profile path */
 	char *seccomp_cache; /* directory caching compiled filters (NULL: none) */
 
 	bool tty;	 /* allocate a pty; the parent relays it */

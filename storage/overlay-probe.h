@@ -6,8 +6,8 @@
 #include <stdbool.h>
 
 struct pm_overlay_support {
-	bool probed; /* false when the probe could not run at all */
-	bool native; /* native overlay works in a user namespace */
+	bool probed;  /* false when the probe could not run at all */
+	bool native;  /* native overlay works in a user namespace */
 	char *detail; /* why not, when !native */
 };
 

@@ -208,10 +208,10 @@ static void test_pm_links_none(void **state)
 			if (strstr(line, banned[i]) && strlen(found) + strlen(line) < sizeof(found))
 				strcat(found, line);
 	}
-	if (found[0] && !(sanitized && !strstr(found, "libarchive") &&
-			  !strstr(found, "libcrypto") && !strstr(found, "libsubid") &&
-			  !strstr(found, "libxml2") && !strstr(found, "libicu") &&
-			  !strstr(found, "libselinux")))
+	if (found[0] &&
+	    !(sanitized && !strstr(found, "libarchive") && !strstr(found, "libcrypto") &&
+	      !strstr(found, "libsubid") && !strstr(found, "libxml2") && !strstr(found, "libicu") &&
+	      !strstr(found, "libselinux")))
 		fail_msg("pm links at start-up:\n%s", found);
 	assert_int_equal(pclose(f), 0);
 	assert_true(n >= 2); /* at least libc and the loader */
