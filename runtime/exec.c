@@ -329,60 +329,6 @@ static int handshake(struct exec_state *st, const struct pm_exec_opts *o, int sy
 	return 0;
 }
 
-static void forward_signal(struct exec_state *st)
-{
-	struct signalfd_siginfo si;
-	if (read(st->sigfd, &si, sizeof(si)) != sizeof(si))
-		return;
-	if (si.ssi_signo == SIGWINCH) {
-		if (st->master >= 0)
-			pm_tty_copy_winsize(STDIN_FILENO, st->master);
-		return;
-	}
-	pm_log_debug("forwarding signal %u to the exec process", si.ssi_signo);
-	pidfd_send_signal(st->pidfd, (int)si.ssi_signo, NULL, 0);
-}
-
-static void main_loop(struct exec_state *st)
-{
-	bool in_open = st->master >= 0 && st->spec->stdin_open;
-	bool master_open = st->master >= 0;
-	for (;;) {
-		struct pollfd p[4] = {
-			{.fd = st->pidfd, .events = POLLIN},
-			{.fd = st->sigfd, .events = POLLIN},
-			{.fd = master_open ? st->master : -1, .events = POLLIN},
-			{.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
-		};
-		if (poll(p, 4, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (p[1].revents & POLLIN)
-			forward_signal(st);
-		if (p[2].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t n = pm_tty_pump(st->master, STDOUT_FILENO);
-			if (n <= 0 && n != -EAGAIN && n != -EINTR)
-				master_open = false;
-		}
-		if (p[3].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t n = pm_tty_pump(STDIN_FILENO, st->master);
-			if (n <= 0 && n != -EAGAIN && n != -EINTR)
-				in_open = false;
-		}
-		if (p[0].revents & POLLIN) {
-			while (master_open) {
-				struct pollfd m = {.fd = st->master, .events = POLLIN};
-				if (poll(&m, 1, 0) <= 0 ||
-				    pm_tty_pump(st->master, STDOUT_FILENO) <= 0)
-					break;
-			}
-			return;
-		}
-	}
-}
-
 static void reap_helper(struct exec_state *st)
 {
 	if (st->helper <= 0)
@@ -480,7 +426,7 @@ int pm_runtime_exec(const struct pm_runtime_spec *spec, const struct pm_exec_opt
 	}
 	if (o->detach)
 		goto out;
-	main_loop(&st);
+	pm_tty_relay(st.pidfd, st.sigfd, st.master, st.spec->stdin_open, "the exec process");
 	r = wait_exit(st.pidfd, ret_status, err);
 
 out:

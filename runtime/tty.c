@@ -3,12 +3,17 @@
  * byte pump used by run.c's poll loop. Must not print. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/pidfd.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/sync.h"
 #include "runtime/tty.h"
 
@@ -92,4 +97,58 @@ ssize_t pm_tty_pump(int in, int out)
 		return 0;
 	int r = write_all(out, buf, (size_t)n);
 	return r < 0 ? r : n;
+}
+
+static void relay_signal(int pidfd, int sigfd, int master, const char *what)
+{
+	struct signalfd_siginfo si;
+	if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGWINCH) {
+		if (master >= 0)
+			pm_tty_copy_winsize(STDIN_FILENO, master);
+		return;
+	}
+	pm_log_debug("forwarding signal %u to %s", si.ssi_signo, what);
+	pidfd_send_signal(pidfd, (int)si.ssi_signo, NULL, 0);
+}
+
+void pm_tty_relay(int pidfd, int sigfd, int master, bool stdin_open, const char *what)
+{
+	bool in_open = master >= 0 && stdin_open;
+	bool master_open = master >= 0;
+	for (;;) {
+		struct pollfd p[4] = {
+			{.fd = pidfd, .events = POLLIN},
+			{.fd = sigfd, .events = POLLIN},
+			{.fd = master_open ? master : -1, .events = POLLIN},
+			{.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
+		};
+		if (poll(p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (p[1].revents & POLLIN)
+			relay_signal(pidfd, sigfd, master, what);
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = pm_tty_pump(master, STDOUT_FILENO);
+			if (n <= 0 && n != -EAGAIN && n != -EINTR)
+				master_open = false;
+		}
+		if (p[3].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = pm_tty_pump(STDIN_FILENO, master);
+			if (n <= 0 && n != -EAGAIN && n != -EINTR)
+				in_open = false;
+		}
+		if (p[0].revents & POLLIN) {
+			/* Drain what the process wrote before it exited. */
+			while (master_open) {
+				struct pollfd m = {.fd = master, .events = POLLIN};
+				if (poll(&m, 1, 0) <= 0 || pm_tty_pump(master, STDOUT_FILENO) <= 0)
+					break;
+			}
+			return;
+		}
+	}
 }

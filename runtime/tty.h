@@ -25,3 +25,9 @@ void pm_tty_copy_winsize(int from, int to);
 /* Move what is readable on in to out. Returns bytes moved, 0 at EOF, -errno (-EAGAIN when
  * nothing was ready). */
 ssize_t pm_tty_pump(int in, int out);
+
+/* The foreground relay shared by run and exec: forward each signal read from sigfd (a
+ * signalfd) to pidfd's process (SIGWINCH instead copies the terminal's size to master),
+ * copy master <-> the terminal (stdin only when stdin_open) when master >= 0, and return
+ * once the process has exited and what it wrote is drained. what names it in debug logs. */
+void pm_tty_relay(int pidfd, int sigfd, int master, bool stdin_open, const char *what);
