@@ -252,10 +252,14 @@ _pm_leaked_pids() {
 	done
 	# patterns from a file, so that grep's own command line does not match
 	pat=$(mktemp "${TMPDIR:-/tmp}/pm-leak.XXXXXX")
-	printf '%s\n' "$BATS_TEST_TMPDIR" "$XDG_RUNTIME_DIR" >"$pat"
+	# (never an empty pattern: it would match every process)
+	local d
+	for d in "${BATS_TEST_TMPDIR:-}" "${XDG_RUNTIME_DIR:-}"; do
+		[ -n "$d" ] && printf '%s\n' "$d"
+	done >"$pat"
 	{
 		grep -lsFxz "PM_TEST_MARK=$PM_TEST_MARK" /proc/[0-9]*/environ
-		grep -lsFz -f "$pat" /proc/[0-9]*/cmdline
+		[ -s "$pat" ] && grep -lsFz -f "$pat" /proc/[0-9]*/cmdline
 	} | cut -d/ -f3 | sort -un >"$pat.pids"
 	while read -r pid; do
 		[ -n "${skip[$pid]:-}" ] && continue
