@@ -95,7 +95,9 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static char *generate_name(void)
+/* adjective_scientist, as docker and podman name containers; once a few have collided (a
+ * busy store), a number is added, so the space never runs out. */
+static char *generate_name(int tries)
 {
 	static const char *adj[] = {"admiring", "brave",   "clever",   "dazzling",    "eager",
 				    "festive",	"gifted",  "happy",    "inspiring",   "jolly",
@@ -108,10 +110,13 @@ static char *generate_name(void)
 				     "kepler",	  "lovelace", "mayer",	 "noether",  "ohm",
 				     "pascal",	  "raman",    "shannon", "tesla",    "turing",
 				     "volta",	  "wright",   "yalow",	 "zhukovsky"};
-	uint32_t r[2] = {0};
+	uint32_t r[3] = {0};
 	if (getrandom(r, sizeof(r), 0) < 0)
-		r[0] = (uint32_t)getpid(), r[1] = (uint32_t)time(NULL);
-	return pm_xasprintf("%s_%s", adj[r[0] % ARRAY_SIZE(adj)], noun[r[1] % ARRAY_SIZE(noun)]);
+		r[0] = (uint32_t)getpid(), r[1] = (uint32_t)time(NULL), r[2] = r[0] ^ r[1];
+	const char *a = adj[r[0] % ARRAY_SIZE(adj)], *n = noun[r[1] % ARRAY_SIZE(noun)];
+	if (tries < 3)
+		return pm_xasprintf("%s_%s", a, n);
+	return pm_xasprintf("%s_%s%u", a, n, r[2] % (tries < 10 ? 10 : 100000));
 }
 
 int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
@@ -255,13 +260,13 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			goto undo_dir_only;
 	} else {
 		for (int tries = 0;; tries++) {
-			c->name = generate_name();
+			c->name = generate_name(tries);
 			_cleanup_error_ pm_error *e = NULL;
 			if (reserve_name(p, c->name, c->id, &e) == 0)
 				break;
 			free(c->name);
 			c->name = NULL;
-			if (tries > 20 || e->code != EEXIST) {
+			if (tries > 50 || e->code != EEXIST) {
 				r = pm_error_set(err, e->code, "%s", e->msg);
 				goto undo_dir_only;
 			}

@@ -164,6 +164,19 @@ static void test_rename(void **state)
 	assert_int_equal(pm_container_lookup(&f->paths, "ga", &gone, NULL), -ENOENT);
 }
 
+/* Far more containers than adjective_name pairs: generated names never run out. */
+static void test_many_generated_names(void **state)
+{
+	struct fixture *f = *state;
+	for (int i = 0; i < 700; i++) {
+		_cleanup_container_ struct pm_container *c = NULL;
+		_cleanup_error_ pm_error *err = NULL;
+		if (pm_container_create(&f->paths, NULL, "img", "id", "{}", &c, &err) < 0)
+			fail_msg("container %d: %s", i, err->msg);
+		assert_true(pm_container_name_valid(c->name));
+	}
+}
+
 /* A state.json left empty by a crash reads as exited, so the container can be removed. */
 static void test_torn_state(void **state)
 {
@@ -218,6 +231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_roundtrip_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_generated_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_race, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("container", tests, NULL, NULL);
