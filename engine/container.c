@@ -222,6 +222,23 @@ static void release_name(const struct pm_paths *p, const char *name, const char 
 	}
 }
 
+/* config.json holds two JSON documents, one per line: the identity (Id, Name, Image,
+ * ImageID, Created), then the spec as the engine serialised it. The spec is kept as text,
+ * so listing many containers reads one file and parses one small document each for it
+ * (`jq . config.json` shows both). Written with fsync: it is what a record is. */
+static int write_config(const struct pm_container *c, pm_error **err)
+{
+	_cleanup_json_ json_t *id = json_pack("{s:s, s:s, s:s, s:s, s:I}", "Id", c->id, "Name",
+					      c->name, "Image", c->image_name, "ImageID",
+					      c->image_id, "Created", (json_int_t)c->created_ns);
+	_cleanup_free_ char *head = json_dumps(id, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!head)
+		return pm_error_set(err, ENOMEM, "container %s: cannot encode its record", c->id);
+	_cleanup_free_ char *data = pm_xasprintf("%s\n%s\n", head, c->config_json);
+	_cleanup_free_ char *path = pm_path_join(c->dir, "config.json");
+	return pm_write_file_atomic(path, data, strlen(data), 0600, err);
+}
+
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
 			const char *image_id, const char *config_json, struct pm_container **ret,
 			pm_error **err)
@@ -241,8 +258,6 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 	c->dir = pm_path_join(cdir, c->id);
 
 	int r;
-	_cleanup_json_ json_t *cfg = NULL;
-	_cleanup_free_ char *cfgpath = NULL, *specpath = NULL;
 	_cleanup_json_ json_t *spec = json_loads(c->config_json, 0, NULL);
 	if (!spec)
 		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
@@ -273,21 +288,11 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 		}
 	}
 
-	cfg = json_pack("{s:s, s:s, s:s, s:s, s:I}", "Id", c->id, "Name", c->name, "Image",
-			c->image_name, "ImageID", c->image_id, "Created",
-			(json_int_t)c->created_ns);
-	/* state and spec first: a record is complete (listed) once config.json exists. The
-	 * spec has a file of its own, read back as text: ps over many containers then parses
-	 * each document once instead of parsing, re-serialising and parsing it again. */
+	/* state first: a record is complete (listed) once config.json exists */
 	r = pm_container_save_state(p, c, err);
 	if (r < 0)
 		goto undo_dir;
-	specpath = pm_path_join(c->dir, "spec.json");
-	r = pm_write_file_atomic(specpath, c->config_json, strlen(c->config_json), 0600, err);
-	if (r < 0)
-		goto undo_dir;
-	cfgpath = pm_path_join(c->dir, "config.json");
-	r = pm_json_write_file_atomic(cfgpath, cfg, 0600, err);
+	r = write_config(c, err);
 	if (r < 0)
 		goto undo_dir;
 	*ret = TAKE_PTR(c);
@@ -300,16 +305,29 @@ undo_dir_only:
 	return r;
 }
 
-static int load_record(const struct pm_paths *p, const char *id, struct pm_container **ret,
+static int reload_at(int dfd, const char *path, struct pm_container *c);
+
+/* dfd: the open containers directory when listing many (relative opens skip the walk of
+ * the long path each time), or -1. */
+static int load_record(const struct pm_paths *p, int dfd, const char *id, struct pm_container **ret,
 		       pm_error **err)
 {
 	_cleanup_free_ char *cdir = containers_dir(p);
 	_cleanup_free_ char *dir = pm_path_join(cdir, id);
 	_cleanup_free_ char *cfgpath = pm_path_join(dir, "config.json");
-	_cleanup_json_ json_t *cfg = NULL;
-	int r = pm_json_load_file(cfgpath, RECORD_MAX, &cfg, err);
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	_cleanup_free_ char *rel = pm_path_join(id, "config.json");
+	int r = dfd >= 0 ? pm_read_file_at(dfd, rel, RECORD_MAX, &data, &len, err)
+			 : pm_read_file(cfgpath, RECORD_MAX, &data, &len, err);
 	if (r < 0)
 		return r;
+	/* line 1: the identity; the rest: the spec, kept as text (see write_config) */
+	char *nl = memchr(data, '\n', len);
+	json_error_t je;
+	_cleanup_json_ json_t *cfg = nl ? json_loadb(data, (size_t)(nl - data), 0, &je) : NULL;
+	if (!json_is_object(cfg))
+		return pm_error_set(err, EBADMSG, "reading '%s': not a container record", cfgpath);
 	_cleanup_container_ struct pm_container *c = pm_xcalloc(1, sizeof(*c));
 	const char *s;
 	c->id = pm_xstrdup((s = pm_json_string(cfg, "Id")) ? s : id);
@@ -317,31 +335,49 @@ static int load_record(const struct pm_paths *p, const char *id, struct pm_conta
 	c->image_name = pm_xstrdup((s = pm_json_string(cfg, "Image")) ? s : "");
 	c->image_id = pm_xstrdup((s = pm_json_string(cfg, "ImageID")) ? s : "");
 	c->created_ns = pm_json_int(cfg, "Created", 0);
-	_cleanup_free_ char *specpath = pm_path_join(dir, "spec.json");
-	r = pm_read_file(specpath, RECORD_MAX, &c->config_json, NULL, err);
-	if (r < 0)
-		return r;
+	char *spec = nl + 1;
+	size_t slen = len - (size_t)(spec - data);
+	while (slen > 0 && spec[slen - 1] == '\n')
+		slen--;
+	c->config_json = slen ? pm_xstrndup(spec, slen) : pm_xstrdup("{}");
 	c->dir = TAKE_PTR(dir);
-	r = pm_container_reload(p, c, err);
+	if (dfd >= 0) {
+		_cleanup_free_ char *srel = pm_path_join(id, "state.json");
+		r = reload_at(dfd, srel, c);
+	} else {
+		r = pm_container_reload(p, c, err);
+	}
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(c);
 	return 0;
 }
 
-int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_error **err)
+/* Read state.json (dfd and path, as openat takes them) into c. A missing or torn file (a
+ * crash before the data reached the disk) means the container is certainly not running
+ * any more: it reads as exited, so it can be removed. */
+static int reload_at(int dfd, const char *path, struct pm_container *c)
 {
-	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
 	_cleanup_json_ json_t *st = NULL;
 	_cleanup_error_ pm_error *e = NULL;
-	if (pm_json_load_file(path, RECORD_MAX, &st, &e) < 0) {
-		/* Missing or torn (a crash before the data reached the disk): the container is
-		 * certainly not running any more; show it as exited so it can be removed. */
-		pm_log_debug("container %s: %s: treating it as exited", c->id, e->msg);
+	if (pm_read_file_at(dfd, path, RECORD_MAX, &data, &len, &e) >= 0)
+		st = json_loadb(data, len, 0, NULL);
+	if (!json_is_object(st)) {
+		pm_log_debug("container %s: %s: treating it as exited", c->id,
+			     e ? e->msg : "state.json is not a JSON object");
+		json_decref(st);
 		st = json_pack("{s:s}", "Status", "exited");
 	}
 	state_from_json(st, &c->state);
 	return 0;
+}
+
+int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_error **err)
+{
+	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
+	return reload_at(AT_FDCWD, path, c);
 }
 
 static bool is_hex(const char *s)
@@ -395,14 +431,14 @@ int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_con
 		ssize_t n = readlink(link, target, sizeof(target) - 1);
 		if (n > 0) {
 			target[n] = 0;
-			if (load_record(p, target, ret, NULL) == 0)
+			if (load_record(p, -1, target, ret, NULL) == 0)
 				return 0;
 		}
 		if (is_hex(ref)) {
 			_cleanup_free_ char *id = NULL;
 			int r = lookup_prefix(p, ref, &id, err);
 			if (r == 0)
-				return load_record(p, id, ret, err);
+				return load_record(p, -1, id, ret, err);
 			if (r != -ENOENT)
 				return r;
 		}
@@ -447,7 +483,7 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 		if (de->d_name[0] == '.' || strlen(de->d_name) != 64)
 			continue;
 		struct pm_container *c = NULL;
-		if (load_record(p, de->d_name, &c, NULL) < 0)
+		if (load_record(p, dirfd(d), de->d_name, &c, NULL) < 0)
 			continue; /* being created or removed right now */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -473,13 +509,11 @@ int pm_container_rename(const struct pm_paths *p, struct pm_container *c, const 
 	int r = reserve_name(p, newname, c->id, err);
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *cfgpath = pm_path_join(c->dir, "config.json");
-	_cleanup_json_ json_t *cfg = NULL;
-	r = pm_json_load_file(cfgpath, RECORD_MAX, &cfg, err);
-	if (r >= 0) {
-		json_object_set_new(cfg, "Name", json_string(newname));
-		r = pm_json_write_file_atomic(cfgpath, cfg, 0600, err);
-	}
+	_cleanup_free_ char *oldname = c->name;
+	c->name = pm_xstrdup(newname);
+	r = write_config(c, err);
+	free(c->name);
+	c->name = TAKE_PTR(oldname);
 	if (r < 0) {
 		release_name(p, newname, c->id);
 		return r;

@@ -1,7 +1,8 @@
 /* container.h: container records: one directory per container under <root>/db/containers/<id>/
- * holding config.json (identity: id, name, image, created), spec.json (what was asked: the
- * container configuration, written once at create) and state.json (what is:
- * status, pids, exit code, times), both written atomically under the container's flock
+ * holding config.json (two JSON documents, one per line: the identity - id, name, image,
+ * created - and what was asked, the container spec; written at create and rename) and
+ * state.json (what is: status, pids, exit code, times), both written atomically under the
+ * container's flock
  * (<runroot>/locks/<id>.lock). Names are reserved atomically: <root>/db/names/<name> is a
  * symlink to the id, made with symlink(2), so two racing creates cannot both win.
  *

@@ -82,9 +82,15 @@ int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, m
 
 int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, pm_error **err)
 {
+	return pm_read_file_at(AT_FDCWD, path, max, ret_data, ret_len, err);
+}
+
+int pm_read_file_at(int dfd, const char *path, size_t max, char **ret_data, size_t *ret_len,
+		    pm_error **err)
+{
 	if (max > SSIZE_MAX / 2)
 		max = SSIZE_MAX / 2; /* keeps max + 1 and the doubling below from overflowing */
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return pm_error_set_errno(err, errno, "reading '%s'", path);
 	struct stat st;
@@ -118,6 +124,10 @@ int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len,
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/* A regular file that gave exactly its size in a short read is at EOF: spare the
+		 * second read() (ps reads thousands of small files). */
+		if (S_ISREG(st.st_mode) && st.st_size > 0 && len == (size_t)st.st_size && len < cap)
+			break;
 	}
 	if (len > max)
 		return pm_error_set(err, EFBIG, "reading '%s': file is larger than %zu bytes", path,

@@ -24,6 +24,10 @@ int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, m
  * NUL-terminated (not counted in *ret_len). ret_len may be NULL. */
 int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, pm_error **err);
 
+/* The same, path relative to the directory fd dfd (or AT_FDCWD). */
+int pm_read_file_at(int dfd, const char *path, size_t max, char **ret_data, size_t *ret_len,
+		    pm_error **err);
+
 /* Read a small file (<= 64 KiB) and strip one trailing newline. */
 int pm_read_line_file(const char *path, char **ret, pm_error **err);
 
