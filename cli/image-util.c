@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/image-util.h"
+#include "lib/json.h"
 #include "lib/strutil.h"
 #include "storage/layerstore.h"
 #include "storage/reference.h"
@@ -43,14 +44,7 @@ ssize_t pm_cli_read_fd(void *ctx, void *buf, size_t n)
 	return pm_layer_read_fd(ctx, buf, n);
 }
 
-static json_t *strv_json(char *const *v)
-{
-	json_t *a = json_array();
-	for (; v && *v; v++)
-		json_array_append_new(a, json_string(*v));
-	return a;
-}
-
+/* podman prints "Labels": null for an image without labels */
 static json_t *labels_json(char *const *v)
 {
 	if (!v || !*v)
@@ -64,14 +58,6 @@ static json_t *labels_json(char *const *v)
 	return o;
 }
 
-static json_t *keys_json(char *const *v)
-{
-	json_t *o = json_object();
-	for (; v && *v; v++)
-		json_object_set_new(o, *v, json_object());
-	return o;
-}
-
 json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_image_record *r,
 				  pm_error **err)
 {
@@ -81,7 +67,7 @@ json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_imag
 	json_t *o = json_object();
 	json_object_set_new(o, "Id", json_string(r->id));
 	json_object_set_new(o, "Digest", json_string(r->digest ? r->digest : ""));
-	json_object_set_new(o, "RepoTags", strv_json(r->names));
+	json_object_set_new(o, "RepoTags", pm_json_from_strv(r->names));
 	json_t *rd = json_array();
 	for (char **n = r->names; n && *n; n++) {
 		_cleanup_free_ char *repo = NULL, *tag = NULL;
@@ -101,27 +87,8 @@ json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_imag
 	const char *comment = c.n_history ? c.history[c.n_history - 1].comment : NULL;
 	json_object_set_new(o, "Comment", json_string(comment ? comment : ""));
 	json_object_set_new(o, "Created", json_string(c.created ? c.created : ""));
-	json_t *cf = json_object();
 	const struct pm_image_runconfig *rc = &c.config;
-	if (rc->user && *rc->user)
-		json_object_set_new(cf, "User", json_string(rc->user));
-	if (rc->exposed_ports && *rc->exposed_ports)
-		json_object_set_new(cf, "ExposedPorts", keys_json(rc->exposed_ports));
-	if (rc->env)
-		json_object_set_new(cf, "Env", strv_json(rc->env));
-	if (rc->entrypoint)
-		json_object_set_new(cf, "Entrypoint", strv_json(rc->entrypoint));
-	if (rc->cmd)
-		json_object_set_new(cf, "Cmd", strv_json(rc->cmd));
-	if (rc->volumes && *rc->volumes)
-		json_object_set_new(cf, "Volumes", keys_json(rc->volumes));
-	if (rc->working_dir && *rc->working_dir)
-		json_object_set_new(cf, "WorkingDir", json_string(rc->working_dir));
-	if (rc->labels && *rc->labels)
-		json_object_set_new(cf, "Labels", labels_json(rc->labels));
-	if (rc->stop_signal && *rc->stop_signal)
-		json_object_set_new(cf, "StopSignal", json_string(rc->stop_signal));
-	json_object_set_new(o, "Config", cf);
+	json_object_set_new(o, "Config", pm_image_runconfig_json(rc));
 	json_object_set_new(o, "Version", json_string(""));
 	json_object_set_new(o, "Author", json_string(c.author ? c.author : ""));
 	json_object_set_new(o, "Architecture", json_string(c.architecture ? c.architecture : ""));
@@ -147,7 +114,7 @@ json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_imag
 	json_object_set_new(o, "GraphDriver", gd);
 	json_t *rootfs = json_object();
 	json_object_set_new(rootfs, "Type", json_string("layers"));
-	json_object_set_new(rootfs, "Layers", strv_json(r->layers));
+	json_object_set_new(rootfs, "Layers", pm_json_from_strv(r->layers));
 	json_object_set_new(o, "RootFS", rootfs);
 	json_object_set_new(o, "Labels", labels_json(rc->labels));
 	json_object_set_new(o, "Annotations", json_object());
@@ -170,7 +137,7 @@ json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_imag
 		json_array_append_new(hist, e);
 	}
 	json_object_set_new(o, "History", hist);
-	json_object_set_new(o, "NamesHistory", strv_json(r->names_history));
+	json_object_set_new(o, "NamesHistory", pm_json_from_strv(r->names_history));
 	pm_image_config_free(&c);
 	return o;
 }

@@ -61,14 +61,6 @@ static char **jlabels(const json_t *obj)
 	return v;
 }
 
-static json_t *strv_json(char *const *v)
-{
-	json_t *a = json_array();
-	for (; v && *v; v++)
-		json_array_append_new(a, json_string(*v));
-	return a;
-}
-
 static json_t *keys_json(char *const *v)
 {
 	json_t *o = json_object();
@@ -86,6 +78,30 @@ static json_t *labels_json(char *const *v)
 		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
 	}
 	return o;
+}
+
+json_t *pm_image_runconfig_json(const struct pm_image_runconfig *rc)
+{
+	json_t *cf = json_object();
+	if (rc->user && *rc->user)
+		json_object_set_new(cf, "User", json_string(rc->user));
+	if (rc->exposed_ports && *rc->exposed_ports)
+		json_object_set_new(cf, "ExposedPorts", keys_json(rc->exposed_ports));
+	if (rc->env)
+		json_object_set_new(cf, "Env", pm_json_from_strv(rc->env));
+	if (rc->entrypoint)
+		json_object_set_new(cf, "Entrypoint", pm_json_from_strv(rc->entrypoint));
+	if (rc->cmd)
+		json_object_set_new(cf, "Cmd", pm_json_from_strv(rc->cmd));
+	if (rc->volumes && *rc->volumes)
+		json_object_set_new(cf, "Volumes", keys_json(rc->volumes));
+	if (rc->working_dir && *rc->working_dir)
+		json_object_set_new(cf, "WorkingDir", json_string(rc->working_dir));
+	if (rc->labels && *rc->labels)
+		json_object_set_new(cf, "Labels", labels_json(rc->labels));
+	if (rc->stop_signal && *rc->stop_signal)
+		json_object_set_new(cf, "StopSignal", json_string(rc->stop_signal));
+	return cf;
 }
 
 static int load(const char *data, size_t len, const char *what, json_t **ret, pm_error **err)
@@ -416,27 +432,7 @@ char *pm_image_config_to_json(const struct pm_image_config *c)
 	json_object_set_new(o, "os", json_string(c->os ? c->os : "linux"));
 	if (c->variant)
 		json_object_set_new(o, "variant", json_string(c->variant));
-	const struct pm_image_runconfig *rc = &c->config;
-	json_t *cf = json_object();
-	if (rc->user && *rc->user)
-		json_object_set_new(cf, "User", json_string(rc->user));
-	if (rc->exposed_ports && *rc->exposed_ports)
-		json_object_set_new(cf, "ExposedPorts", keys_json(rc->exposed_ports));
-	if (rc->env)
-		json_object_set_new(cf, "Env", strv_json(rc->env));
-	if (rc->entrypoint)
-		json_object_set_new(cf, "Entrypoint", strv_json(rc->entrypoint));
-	if (rc->cmd)
-		json_object_set_new(cf, "Cmd", strv_json(rc->cmd));
-	if (rc->volumes && *rc->volumes)
-		json_object_set_new(cf, "Volumes", keys_json(rc->volumes));
-	if (rc->working_dir && *rc->working_dir)
-		json_object_set_new(cf, "WorkingDir", json_string(rc->working_dir));
-	if (rc->labels && *rc->labels)
-		json_object_set_new(cf, "Labels", labels_json(rc->labels));
-	if (rc->stop_signal && *rc->stop_signal)
-		json_object_set_new(cf, "StopSignal", json_string(rc->stop_signal));
-	json_object_set_new(o, "config", cf);
+	json_object_set_new(o, "config", pm_image_runconfig_json(&c->config));
 	json_t *rootfs = json_object();
 	json_object_set_new(rootfs, "type", json_string("layers"));
 	json_t *ids = json_array();
@@ -523,7 +519,7 @@ char *pm_docker_archive_manifest_to_json(const struct pm_docker_archive_entry *e
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "Config", json_string(e[i].config));
-		json_object_set_new(o, "RepoTags", strv_json(e[i].repo_tags));
+		json_object_set_new(o, "RepoTags", pm_json_from_strv(e[i].repo_tags));
 		json_t *ls = json_array();
 		for (size_t k = 0; k < e[i].n_layers; k++)
 			json_array_append_new(ls, json_string(e[i].layers[k]));

@@ -1,10 +1,13 @@
 /* manifest.h: OCI image spec and Docker v2 schema 2 JSON <-> typed structs: manifests,
  * image indexes (OCI index / Docker manifest list), image configs, and docker-archive's
- * manifest.json. json_t stays inside manifest.c; everything else uses these structs.
+ * manifest.json. json_t stays inside manifest.c; everything else uses these structs, except
+ * pm_image_runconfig_json(), which `image inspect` prints as its Config.
  *
  * Blobs keep their original bytes in the store (digests must not change); these structs
  * are for reading them and for building new ones (import, commit, save). */
 #pragma once
+
+#include <jansson.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -83,6 +86,9 @@ struct pm_image_config {
 	struct pm_history *history;
 	size_t n_history;
 };
+
+/* The run config as the image config's "config" object (podman prints it as Config). */
+json_t *pm_image_runconfig_json(const struct pm_image_runconfig *rc);
 
 /* docker-archive manifest.json entry */
 struct pm_docker_archive_entry {
