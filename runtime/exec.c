@@ -379,19 +379,9 @@ int pm_runtime_exec(const struct pm_runtime_spec *spec, const struct pm_exec_opt
 	_cleanup_close_ int syncfd = sp[0];
 	_cleanup_close_ int childfd = sp[1];
 
-	/* Block the signals we forward before the process exists, so none is lost. */
-	sigset_t fwd, old;
-	sigemptyset(&fwd);
-	sigaddset(&fwd, SIGINT);
-	sigaddset(&fwd, SIGTERM);
-	sigaddset(&fwd, SIGHUP);
-	sigaddset(&fwd, SIGQUIT);
-	sigaddset(&fwd, SIGUSR1);
-	sigaddset(&fwd, SIGUSR2);
-	sigaddset(&fwd, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &fwd, &old);
+	sigset_t old;
 	struct exec_state st = {.spec = spec, .pidfd = -1, .sigfd = -1, .master = -1};
-	st.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+	st.sigfd = pm_tty_forward_signals(&old);
 	if (st.sigfd < 0) {
 		r = pm_error_set_errno(err, errno, "signalfd");
 		goto out_mask;

@@ -99,6 +99,18 @@ ssize_t pm_tty_pump(int in, int out)
 	return r < 0 ? r : n;
 }
 
+int pm_tty_forward_signals(sigset_t *old)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	sigset_t fwd;
+	sigemptyset(&fwd);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&fwd, sigs[i]);
+	/* blocked before the process exists, so no signal is lost */
+	sigprocmask(SIG_BLOCK, &fwd, old);
+	return signalfd(-1, &fwd, SFD_CLOEXEC);
+}
+
 static void relay_signal(int pidfd, int sigfd, int master, const char *what)
 {
 	struct signalfd_siginfo si;

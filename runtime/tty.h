@@ -3,6 +3,8 @@
  * and relays bytes and window size changes, as crun + conmon do. */
 #pragma once
 
+#include <signal.h>
+
 #include <stdbool.h>
 #include <sys/types.h>
 #include <termios.h>
@@ -25,6 +27,11 @@ void pm_tty_copy_winsize(int from, int to);
 /* Move what is readable on in to out. Returns bytes moved, 0 at EOF, -errno (-EAGAIN when
  * nothing was ready). */
 ssize_t pm_tty_pump(int in, int out);
+
+/* Block the signals a foreground run/exec forwards (INT TERM HUP QUIT USR1 USR2 WINCH),
+ * saving the old mask in *old, and return a signalfd for them (-1 with errno on failure;
+ * the mask stays blocked: restore it with sigprocmask(SIG_SETMASK, old, NULL)). */
+int pm_tty_forward_signals(sigset_t *old);
 
 /* The foreground relay shared by run and exec: forward each signal read from sigfd (a
  * signalfd) to pidfd's process (SIGWINCH instead copies the terminal's size to master),
