@@ -22,6 +22,7 @@ CC           ?= cc
 PKG_CONFIG   ?= pkg-config
 SANITIZE     ?=
 PM_BIN       ?= pm
+PM_MONITOR   ?= $(dir $(PM_BIN))pm-monitor
 
 # Layering: each module may include only modules to its right (and itself).
 MODULES      := cli kube pods engine runtime storage netslirp systemd rootless lib
@@ -65,10 +66,20 @@ ARCHIVES     := $(foreach m,$(MODULES),$(call mod_lib,$(m)))
 ALL_OBJS     := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
 
 .PHONY: all
-all: $(PM_BIN)
+all: $(PM_BIN) $(PM_MONITOR)
 
 $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
 	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group -Wl,--as-needed $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
+
+# pm-monitor: what a detached container keeps running (engine/monitor.h). Static, so that
+# it maps no shared library: its memory is paid once per running container. The
+# sanitizers want a dynamic link, so SANITIZE builds link it like pm.
+MONITOR_OBJS := $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard monitor/*.c))
+MONITOR_LIBS := $(foreach m,engine runtime lib,$(call mod_lib,$(m)))
+MONITOR_LDFLAGS := $(if $(SANITIZE),$(LDFLAGS),-static-pie -Wl,-z,relro -Wl,-z,now)
+
+$(PM_MONITOR): $(MONITOR_OBJS) $(MONITOR_LIBS)
+	$(CC) $(MONITOR_LDFLAGS) -o $@ $(MONITOR_OBJS) -Wl,--start-group $(MONITOR_LIBS) -Wl,--end-group
 
 $(BUILDDIR)/libcli.a: $(CLI_OBJS)
 $(foreach m,$(LIB_MODULES),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))
@@ -100,7 +111,7 @@ $(BUILDDIR)/tests/unit/%: $(BUILDDIR)/tests/unit/%.o $(ARCHIVES)
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS) $(CMOCKA_LIBS)
 
 .PHONY: unit
-unit: $(UNIT_BINS) $(PM_BIN)
+unit: $(UNIT_BINS) $(PM_BIN) $(PM_MONITOR)
 	@set -e; pass=0; fail=0; \
 	for t in $(UNIT_BINS); do \
 		if PM_TEST_BINARY=$(abspath $(PM_BIN)) $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
@@ -109,7 +120,7 @@ unit: $(UNIT_BINS) $(PM_BIN)
 
 # ---- system tests (bats) ------------------------------------------------------
 .PHONY: system
-system: $(PM_BIN)
+system: $(PM_BIN) $(PM_MONITOR)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/run-system.sh $(SYSTEM_TESTS)
 
 .PHONY: check
@@ -131,26 +142,27 @@ $(BUILDDIR)/man/%: docs/%.md
 man: $(MAN_PAGES)
 
 .PHONY: install
-install: $(PM_BIN)
+install: $(PM_BIN) $(PM_MONITOR)
 	install -D -m 0755 $(PM_BIN) $(DESTDIR)$(BINDIR)/pm
+	install -D -m 0755 $(PM_MONITOR) $(DESTDIR)$(LIBEXECDIR)/pm-monitor
 	@if command -v pandoc >/dev/null; then $(MAKE) --no-print-directory man && \
 		for p in $(MAN_PAGES); do s=$${p##*.}; install -D -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$p); done; \
 	else echo "pandoc not found: man pages not installed"; fi
 
 .PHONY: uninstall
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/pm
+	rm -f $(DESTDIR)$(BINDIR)/pm $(DESTDIR)$(LIBEXECDIR)/pm-monitor
 
 # ---- quality -------------------------------------------------------------------
-C_SRCS       := $(foreach m,$(MODULES),$(call mod_srcs,$(m))) $(UNIT_SRCS)
+C_SRCS       := $(foreach m,$(MODULES),$(call mod_srcs,$(m))) $(wildcard monitor/*.c) $(UNIT_SRCS)
 C_HDRS       := $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
 SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh)
 
 .PHONY: lint
 lint:
-	tools/check-layering.sh $(MODULES)
+	tools/check-layering.sh monitor $(MODULES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr --library=tools/cppcheck.cfg \
-		--suppress=missingIncludeSystem -I. -D_GNU_SOURCE $(foreach m,$(MODULES),$(m))
+		--suppress=missingIncludeSystem -I. -D_GNU_SOURCE monitor $(foreach m,$(MODULES),$(m))
 	shellcheck -x $(SH_SRCS)
 	shellcheck -s bash -x $(wildcard tests/system/*.bats) || true
 
@@ -167,11 +179,11 @@ deps:
 	tools/deps.sh
 
 .PHONY: demo
-demo: $(PM_BIN)
+demo: $(PM_BIN) $(PM_MONITOR)
 	PM_BINARY=$(abspath $(PM_BIN)) tools/demo.sh
 
 .PHONY: clean
 clean:
-	rm -rf $(BUILDDIR) $(PM_BIN)
+	rm -rf $(BUILDDIR) $(PM_BIN) $(PM_MONITOR)
 
--include $(ALL_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(ALL_OBJS:.o=.d) $(MONITOR_OBJS:.o=.d) $(UNIT_BINS:=.d)

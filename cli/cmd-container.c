@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "engine/container.h"
 #include "engine/inspect.h"
+#include "engine/monitor.h"
 #include "engine/ps.h"
 #include "engine/run.h"
 #include "engine/timeparse.h"
@@ -141,9 +142,94 @@ int cmd_container_prune(struct pm_cli *cli, int argc, char **argv)
 	return status;
 }
 
+static const char cleanup_usage[] =
+	"Clean up network and mountpoints of one or more containers\n"
+	"\n"
+	"Description:\n"
+	"  Cleans up mount points and network stacks on one or more containers from the host. "
+	"The container name or ID can be used. This command is used internally when running "
+	"containers, but can also be used if container cleanup has failed when a container "
+	"exits.\n"
+	"\n"
+	"Usage:\n"
+	"  pm container cleanup [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all   Cleans up all containers\n"
+	"      --rm    After cleanup, remove the container entirely\n";
+
+enum { OPT_RM = 0x100, OPT_EXITED };
+
+int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+					     {"rm", no_argument, NULL, OPT_RM},
+					     /* internal: run by pm-monitor when its container
+					      * exited; applies the restart policy */
+					     {"exited", no_argument, NULL, OPT_EXITED},
+					     {"help", no_argument, NULL, 0},
+					     {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	bool all = false, rm = false, exited = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a", opts, cleanup_usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		if (c == 'a')
+			all = true;
+		else if (c == OPT_RM)
+			rm = true;
+		else if (c == OPT_EXITED)
+			exited = true;
+	}
+	if (all == (argc - optind > 0))
+		return pm_cli_errorf(all ? "--all and containers cannot be used together"
+					 : "you must provide at least one container name or id");
+	_cleanup_error_ pm_error *err = NULL;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	int status = 0;
+	if (all) {
+		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+			return pm_cli_error(err);
+	} else {
+		list = pm_xcalloc((size_t)(argc - optind), sizeof(*list));
+		for (int i = optind; i < argc; i++) {
+			_cleanup_error_ pm_error *le = NULL;
+			if (pm_container_lookup(&cli->paths, argv[i], &list[n], &le) < 0) {
+				status = pm_cli_error(le);
+				continue;
+			}
+			n++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pm_container *ctr = list[i];
+		_cleanup_error_ pm_error *ce = NULL;
+		if (all && !exited) {
+			pm_engine_refresh(&e, ctr);
+			if (ctr->state.status == PM_CTR_RUNNING ||
+			    ctr->state.status == PM_CTR_PAUSED)
+				continue;
+		}
+		if (pm_engine_cleanup(&e, ctr, exited, &ce) < 0 ||
+		    (rm && pm_container_reload(&cli->paths, ctr, NULL) == 0 &&
+		     pm_engine_remove(&e, ctr, &ce) < 0)) {
+			status = pm_cli_error(ce);
+			continue;
+		}
+		if (!exited)
+			printf("%s\n", ctr->id);
+	}
+	pm_container_list_free(list, n);
+	return status;
+}
+
 /* clang-format off */
 const struct pm_command pm_container_commands[] = {
 	{ "attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL },
+	{ "cleanup", cmd_container_cleanup, PM_CMD_USERNS, "Clean up network and mountpoints of one or more containers", NULL },
 	{ "commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container", NULL },
 	{ "create", cmd_create, PM_CMD_USERNS, "Create but do not start a container", NULL },
 	{ "cp", cmd_cp, PM_CMD_USERNS, "Copy files/folders between a container and the local filesystem", NULL },

@@ -46,6 +46,7 @@ int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv);
  * cmd-commit.c, cmd-diff.c, cmd-export.c */
 int cmd_commit(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_exists(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv);
 int cmd_cp(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_prune(struct pm_cli *cli, int argc, char **argv);

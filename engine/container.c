@@ -138,6 +138,8 @@ static json_t *state_to_json(const struct pm_ctr_state *s)
 			      "OOMKilled", s->oom_killed, "Mountpoint", s->mountpoint);
 	if (j && s->ports && s->ports[0])
 		json_object_set_new(j, "Ports", pm_json_from_strv(s->ports));
+	if (j && s->restart_count)
+		json_object_set_new(j, "RestartCount", json_integer(s->restart_count));
 	return j;
 }
 
@@ -156,6 +158,7 @@ static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 		.oom_killed = pm_json_bool(j, "OOMKilled", false),
 		.mountpoint = mp ? pm_xstrdup(mp) : NULL,
 		.ports = pm_json_to_strv(json_object_get(j, "Ports")),
+		.restart_count = (unsigned)pm_json_int(j, "RestartCount", 0),
 	};
 }
 

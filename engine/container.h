@@ -34,8 +34,9 @@ struct pm_ctr_state {
 	int64_t started_ns; /* unix time in ns, 0 if never */
 	int64_t finished_ns;
 	bool oom_killed;
-	char *mountpoint; /* rootfs while mounted */
-	char **ports;	  /* published ports of the last start (pm_net_port_format specs) */
+	char *mountpoint;	/* rootfs while mounted */
+	char **ports;		/* published ports of the last start (pm_net_port_format specs) */
+	unsigned restart_count; /* restarts by the restart policy since the last start */
 };
 
 struct pm_container {

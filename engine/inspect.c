@@ -457,7 +457,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(o, "StaticDir", json_string(c->dir));
 	json_object_set_new(o, "OCIRuntime", json_string("pm"));
 	json_object_set_new(o, "Name", json_string(c->name));
-	json_object_set_new(o, "RestartCount", json_integer(0));
+	json_object_set_new(o, "RestartCount", json_integer(c->state.restart_count));
 	const char *driver = cfg->rootfs ? "" : e->storage_driver ? e->storage_driver : "overlay";
 	json_object_set_new(o, "Driver", json_string(driver));
 	json_object_set_new(o, "MountLabel", json_string(""));

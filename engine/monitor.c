@@ -7,14 +7,12 @@
  * engine/run.c and cli/ (attach, log path). */
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -120,6 +118,14 @@ bool pm_monitor_should_restart(const struct pm_restart_policy *p, int status, un
 	default:
 		return false;
 	}
+}
+
+void pm_monitor_restart_backoff(unsigned restarts)
+{
+	unsigned ms = 100u << (restarts < 6 ? restarts : 6);
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 /* ---- /proc ----------------------------------------------------------------------------- */
@@ -248,7 +254,7 @@ int pm_engine_parse_signal(const char *s, int *ret)
 	return -EINVAL;
 }
 
-/* ---- the monitor loop ------------------------------------------------------------------------ */
+/* ---- the monitor ----------------------------------------------------------------------------- */
 
 struct mon {
 	const struct pm_monitor_setup *s;
@@ -256,95 +262,11 @@ struct mon {
 	struct pm_restart_policy policy;
 	char *log_path;
 	char *rundir;
-	pm_ctr_log *log;
-	struct pm_runtime_proc proc;
-	int out_r, err_r; /* the container's stdout/stderr pipes (-1 with a tty or closed) */
-	int in_w;	  /* its stdin pipe (detached, -i, no tty), -1 otherwise */
-	int sigfd;
-	int lfd; /* attach socket */
-	int clients[MAX_CLIENTS];
-	size_t nclients;
-	bool user_in; /* attached with tty and -i: our stdin goes to the pty */
+	struct pm_mon_io io;
 	bool raw;
 	struct termios saved;
-	unsigned restarts;
 	struct pm_net *net; /* the running network helper (slirp4netns/pasta), or NULL */
 };
-
-static void set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
-static void write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd p = {.fd = fd, .events = POLLOUT};
-			poll(&p, 1, -1);
-			continue;
-		}
-		if (w <= 0)
-			return;
-		buf += w;
-		n -= (size_t)w;
-	}
-}
-
-static void drop_client(struct mon *m, size_t i)
-{
-	close(m->clients[i]);
-	m->clients[i] = m->clients[--m->nclients];
-}
-
-static void broadcast(struct mon *m, const char *msg, size_t len)
-{
-	for (size_t i = 0; i < m->nclients;) {
-		ssize_t n = send(m->clients[i], msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			drop_client(m, i);
-			continue;
-		}
-		i++; /* a client too slow to keep up loses output, the container never waits */
-	}
-}
-
-/* Output of one stream: buf[0] is free for the message type, the data is buf[1..n]. */
-static void emit(struct mon *m, int stream, char *buf, size_t n)
-{
-	if (m->log)
-		pm_ctr_log_write(m->log, stream == 2 ? PM_LOG_STDERR : PM_LOG_STDOUT, buf + 1, n,
-				 NULL);
-	if (m->attached)
-		write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf + 1, n);
-	if (m->nclients) {
-		buf[0] = (char)(stream == 2 ? PM_ATTACH_STDERR : PM_ATTACH_STDOUT);
-		broadcast(m, buf, n + 1);
-	}
-}
-
-/* Read what fd has now; false when it is done (EOF or error). */
-static bool pump_output(struct mon *m, int fd, int stream)
-{
-	char buf[BUF_SIZE + 1];
-	for (;;) {
-		ssize_t n = read(fd, buf + 1, BUF_SIZE);
-		if (n > 0) {
-			emit(m, stream, buf, (size_t)n);
-			if (n < BUF_SIZE)
-				return true;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n < 0 && errno == EAGAIN;
-	}
-}
 
 static void close_fd(int *fd)
 {
@@ -358,7 +280,7 @@ static void write_pids(struct mon *m)
 	_cleanup_free_ char *path = pm_path_join(m->rundir, "pids");
 	_cleanup_free_ char *data =
 		pm_xasprintf("%d %llu %d %llu\n", (int)getpid(), pm_monitor_pid_start(getpid()),
-			     (int)m->proc.pid, pm_monitor_pid_start(m->proc.pid));
+			     (int)m->io.pid, pm_monitor_pid_start(m->io.pid));
 	pm_write_file_atomic(path, data, strlen(data), 0600, NULL);
 }
 
@@ -411,7 +333,10 @@ static int start_container(struct mon *m, pm_error **err)
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, in[2] = {-1, -1};
 	struct pm_runtime_start_opts o = {.stdio = {-1, -1, -1},
 					  .winsize_from = m->attached ? STDIN_FILENO : -1};
-	int r = pm_ctr_log_open(m->log_path, m->s->cfg->log_max_size, &m->log, err);
+	struct pm_runtime_proc proc = {.pidfd = -1, .master = -1};
+	/* opened here also for a detached container, whose pm-monitor opens it again: an
+	 * unwritable log fails the start, not the monitor */
+	int r = pm_ctr_log_open(m->log_path, m->s->cfg->log_max_size, &m->io.log, err);
 	if (r < 0)
 		return r;
 	if (!spec->tty) {
@@ -429,7 +354,7 @@ static int start_container(struct mon *m, pm_error **err)
 		o.after_clone = net_after_clone;
 		o.after_clone_data = m;
 	}
-	r = pm_runtime_start(spec, &o, &m->proc, err);
+	r = pm_runtime_start(spec, &o, &proc, err);
 	if (r < 0)
 		net_stop(m); /* started by the hook before a later setup step failed */
 	close_fd(&in[0]);
@@ -437,23 +362,20 @@ static int start_container(struct mon *m, pm_error **err)
 	close_fd(&errp[1]);
 	if (r < 0)
 		goto fail;
-	m->out_r = out[0];
-	m->err_r = errp[0];
-	m->in_w = in[1];
-	if (m->out_r >= 0)
-		set_nonblock(m->out_r);
-	if (m->err_r >= 0)
-		set_nonblock(m->err_r);
-	if (m->proc.master >= 0)
-		set_nonblock(m->proc.master);
+	m->io.pid = proc.pid;
+	m->io.pidfd = proc.pidfd;
+	m->io.master = proc.master;
+	m->io.out_r = out[0];
+	m->io.err_r = errp[0];
+	m->io.in_w = in[1];
 	write_pids(m);
 	return 0;
 fail:
 	close_fd(&out[0]);
 	close_fd(&errp[0]);
 	close_fd(&in[1]);
-	pm_ctr_log_close(m->log, NULL);
-	m->log = NULL;
+	pm_ctr_log_close(m->io.log, NULL);
+	m->io.log = NULL;
 	return r;
 }
 
@@ -461,7 +383,7 @@ static void set_running(struct mon *m)
 {
 	struct pm_container *c = m->s->c;
 	c->state.status = PM_CTR_RUNNING;
-	c->state.pid = m->proc.pid;
+	c->state.pid = m->io.pid;
 	c->state.monitor_pid = getpid();
 	c->state.started_ns = now_ns();
 	c->state.finished_ns = 0;
@@ -471,170 +393,12 @@ static void set_running(struct mon *m)
 	net_ports_to_state(m, c);
 }
 
-static void container_input(struct mon *m, const char *buf, size_t n)
-{
-	int fd = m->proc.master >= 0 ? m->proc.master : m->in_w;
-	if (fd >= 0)
-		write_all(fd, buf, n);
-}
-
-static void client_msg(struct mon *m, size_t i)
-{
-	char buf[BUF_SIZE + 1];
-	ssize_t n = recv(m->clients[i], buf, sizeof(buf), MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		drop_client(m, i);
-		return;
-	}
-	switch (buf[0]) {
-	case PM_ATTACH_STDIN:
-		container_input(m, buf + 1, (size_t)n - 1);
-		break;
-	case PM_ATTACH_STDIN_CLOSE:
-		close_fd(&m->in_w);
-		break;
-	case PM_ATTACH_RESIZE:
-		if (n >= 5 && m->proc.master >= 0) {
-			struct winsize ws = {0};
-			memcpy(&ws.ws_row, buf + 1, 2);
-			memcpy(&ws.ws_col, buf + 3, 2);
-			ioctl(m->proc.master, TIOCSWINSZ, &ws);
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-static void accept_client(struct mon *m)
-{
-	int fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
-		return;
-	if (m->nclients >= MAX_CLIENTS) {
-		close(fd);
-		return;
-	}
-	m->clients[m->nclients++] = fd;
-}
-
-static void reap_others(struct mon *m)
-{
-	/* Orphans of the container (with --pid=host) reparent to us, the subreaper. Reap them,
-	 * never the init: its exit is taken through the pidfd. */
-	for (;;) {
-		siginfo_t info = {0};
-		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
-			return;
-		if (info.si_pid == m->proc.pid)
-			return;
-		waitpid(info.si_pid, NULL, WNOHANG);
-	}
-}
-
-static void on_signal(struct mon *m)
-{
-	struct signalfd_siginfo si;
-	if (read(m->sigfd, &si, sizeof(si)) != sizeof(si))
-		return;
-	switch (si.ssi_signo) {
-	case SIGCHLD:
-		reap_others(m);
-		break;
-	case SIGWINCH:
-		if (m->attached && m->proc.master >= 0)
-			pm_tty_copy_winsize(STDIN_FILENO, m->proc.master);
-		break;
-	default:
-		pm_log_debug("forwarding signal %u to the container", si.ssi_signo);
-		pidfd_send_signal(m->proc.pidfd, (int)si.ssi_signo, NULL, 0);
-		break;
-	}
-}
-
-/* Relay until the container's PID 1 exits; returns its exit status. */
-static int monitor_loop(struct mon *m)
-{
-	bool tty = m->proc.master >= 0;
-	int outfd = tty ? m->proc.master : m->out_r;
-	m->user_in = m->attached && tty && m->s->spec->stdin_open;
-	for (;;) {
-		struct pollfd p[6 + MAX_CLIENTS];
-		p[0] = (struct pollfd){.fd = m->proc.pidfd, .events = POLLIN};
-		p[1] = (struct pollfd){.fd = m->sigfd, .events = POLLIN};
-		p[2] = (struct pollfd){.fd = outfd, .events = POLLIN};
-		p[3] = (struct pollfd){.fd = m->err_r, .events = POLLIN};
-		p[4] = (struct pollfd){.fd = m->user_in ? STDIN_FILENO : -1, .events = POLLIN};
-		p[5] = (struct pollfd){.fd = m->lfd, .events = POLLIN};
-		size_t nc = m->nclients;
-		for (size_t i = 0; i < nc; i++)
-			p[6 + i] = (struct pollfd){.fd = m->clients[i], .events = POLLIN};
-		if (poll(p, 6 + nc, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (p[1].revents & POLLIN)
-			on_signal(m);
-		if (p[2].revents && !pump_output(m, outfd, 1)) {
-			if (tty)
-				m->proc.master = -1, close(outfd);
-			else
-				close_fd(&m->out_r);
-			outfd = -1;
-		}
-		if (p[3].revents && !pump_output(m, m->err_r, 2))
-			close_fd(&m->err_r);
-		if (p[4].revents) {
-			char buf[BUF_SIZE];
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-			if (n > 0)
-				container_input(m, buf, (size_t)n);
-			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-				m->user_in = false;
-		}
-		/* by fd: output above may have dropped clients and reordered the array */
-		for (size_t i = 0; i < nc; i++) {
-			if (!p[6 + i].revents)
-				continue;
-			for (size_t k = 0; k < m->nclients; k++)
-				if (m->clients[k] == p[6 + i].fd) {
-					client_msg(m, k);
-					break;
-				}
-		}
-		if (p[5].revents & POLLIN)
-			accept_client(m);
-		if (p[0].revents & POLLIN)
-			break;
-	}
-	/* Drain what the container wrote before it exited (background processes that keep
-	 * the pipes open do not hold us: non-blocking reads until empty). */
-	if (outfd >= 0 && !pump_output(m, outfd, 1)) {
-		if (tty)
-			m->proc.master = -1, close(outfd);
-		else
-			close_fd(&m->out_r);
-	}
-	if (m->err_r >= 0)
-		pump_output(m, m->err_r, 2);
-	close_fd(&m->out_r);
-	close_fd(&m->err_r);
-	close_fd(&m->in_w);
-	int status = 0;
-	if (pm_runtime_wait(&m->proc, &status, NULL) < 0)
-		status = 255;
-	return status;
-}
-
 /* Close the log, then record the exit (a follower that sees the state has the whole log). */
 static void record_exit(struct mon *m, int status)
 {
 	net_stop(m);
-	pm_ctr_log_close(m->log, NULL);
-	m->log = NULL;
+	pm_ctr_log_close(m->io.log, NULL);
+	m->io.log = NULL;
 	const struct pm_engine *e = m->s->e;
 	struct pm_container *c = m->s->c;
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
@@ -647,33 +411,21 @@ static void record_exit(struct mon *m, int status)
 	pm_container_save_state(e->paths, c, NULL);
 }
 
-static void notify_exit(struct mon *m, int status)
-{
-	char msg[5] = {PM_ATTACH_EXIT};
-	int32_t v = status;
-	memcpy(msg + 1, &v, 4);
-	for (size_t i = 0; i < m->nclients; i++)
-		send(m->clients[i], msg, sizeof(msg), MSG_NOSIGNAL);
-	while (m->nclients)
-		drop_client(m, m->nclients - 1);
-}
-
 /* Restart the container after an exit, per its policy. Returns true when it runs again. */
 static bool maybe_restart(struct mon *m, int status)
 {
-	while (pm_monitor_should_restart(&m->policy, status, m->restarts, stopped_by_user(m))) {
-		/* a little backoff so that `--restart always false` does not spin */
-		unsigned ms = 100u << (m->restarts < 6 ? m->restarts : 6);
-		struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-		nanosleep(&ts, NULL);
-		m->restarts++;
+	struct pm_container *c = m->s->c;
+	while (pm_monitor_should_restart(&m->policy, status, c->state.restart_count,
+					 stopped_by_user(m))) {
+		pm_monitor_restart_backoff(c->state.restart_count);
 		const struct pm_engine *e = m->s->e;
-		struct pm_container *c = m->s->c;
 		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 		if (lock < 0 || pm_container_reload(e->paths, c, NULL) < 0 ||
 		    c->state.status != PM_CTR_STOPPED || stopped_by_user(m))
 			return false;
+		c->state.restart_count++;
 		if (start_container(m, NULL) < 0) {
+			pm_container_save_state(e->paths, c, NULL);
 			status = 125;
 			continue;
 		}
@@ -684,35 +436,11 @@ static bool maybe_restart(struct mon *m, int status)
 	return false;
 }
 
-static int listen_attach(struct mon *m)
-{
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	/* bind through /proc/self/fd: the path may be longer than sun_path */
-	_cleanup_close_ int dfd = open(m->rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach", dfd);
-	_cleanup_free_ char *path = pm_path_join(m->rundir, "attach");
-	unlink(path);
-	if (dfd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
 static void mon_init(struct mon *m, const struct pm_monitor_setup *s, bool attached)
 {
-	*m = (struct mon){.s = s,
-			  .attached = attached,
-			  .out_r = -1,
-			  .err_r = -1,
-			  .in_w = -1,
-			  .sigfd = -1,
-			  .lfd = -1,
-			  .proc = {.pidfd = -1, .master = -1}};
+	*m = (struct mon){.s = s, .attached = attached};
+	pm_mon_io_init(&m->io);
+	m->io.attached = attached;
 	pm_monitor_parse_restart(s->cfg->restart, &m->policy, NULL);
 	m->log_path = pm_engine_log_path(s->e, s->c);
 	m->rundir = pm_monitor_run_dir(s->e, s->c->id);
@@ -720,26 +448,16 @@ static void mon_init(struct mon *m, const struct pm_monitor_setup *s, bool attac
 
 static void mon_clear(struct mon *m)
 {
-	if (m->lfd >= 0) {
+	if (m->io.lfd >= 0) {
 		_cleanup_free_ char *path = pm_path_join(m->rundir, "attach");
 		unlink(path);
-		close(m->lfd);
+		close_fd(&m->io.lfd);
 	}
 	_cleanup_free_ char *pids = pm_path_join(m->rundir, "pids");
 	unlink(pids);
-	if (m->sigfd >= 0)
-		close(m->sigfd);
+	close_fd(&m->io.sigfd);
 	free(m->log_path);
 	free(m->rundir);
-}
-
-static void block_signals(sigset_t *set, sigset_t *old)
-{
-	sigemptyset(set);
-	int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(set, sigs[i]);
-	sigprocmask(SIG_BLOCK, set, old);
 }
 
 int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, pm_error **err)
@@ -747,25 +465,26 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 	struct mon m;
 	mon_init(&m, s, true);
 	sigset_t set, old;
-	block_signals(&set, &old);
+	pm_mon_io_block_signals(&set, &old);
 	int r = pm_mkdir_p(m.rundir, 0700, err);
 	if (r < 0)
 		goto out;
-	m.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	m.lfd = listen_attach(&m);
+	m.io.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	m.io.lfd = pm_mon_io_listen(m.rundir);
 	r = start_container(&m, err);
 	if (r < 0)
 		goto out;
 	set_running(&m);
 	pm_container_save_state(s->e->paths, s->c, NULL);
 	close(s->lock_fd);
-	if (m.proc.master >= 0)
+	if (m.io.master >= 0)
 		m.raw = pm_tty_make_raw(STDIN_FILENO, &m.saved);
 	int status;
 	do {
-		status = monitor_loop(&m);
+		m.io.user_in = m.io.master >= 0 && s->spec->stdin_open;
+		status = pm_mon_io_relay(&m.io);
 		record_exit(&m, status);
-		notify_exit(&m, status);
+		pm_mon_io_notify_exit(&m.io, status);
 	} while (maybe_restart(&m, status));
 	if (m.raw)
 		pm_tty_restore(STDIN_FILENO, &m.saved);
@@ -777,74 +496,98 @@ out:
 	return r;
 }
 
-/* The detached monitor's end: unmount, forget runtime files, --rm. */
-static void detached_cleanup(struct mon *m)
+/* ---- the detached monitor -------------------------------------------------------------------- */
+
+char *pm_monitor_program(pm_error **err)
 {
-	const struct pm_engine *e = m->s->e;
-	struct pm_container *c = m->s->c;
-	mon_clear(m);
-	if (m->s->cfg->rm) {
-		pm_engine_remove(e, c, NULL);
-		return;
-	}
-	{
-		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
-		if (pm_container_reload(e->paths, c, NULL) < 0)
-			return;
-		if (c->state.status == PM_CTR_RUNNING)
-			return; /* started again by someone else meanwhile */
-		if (!m->s->cfg->rootfs) {
-			_cleanup_store_ struct pm_store *store = NULL;
-			if (pm_store_open(e->paths, e->storage_driver, &store, NULL) >= 0)
-				pm_storage_ctr_unmount(store, c->id, NULL);
+	/* beside the running pm (a build tree, or an install with both in one place), then
+	 * the configured libexec dir */
+	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
+	_cleanup_free_ char *beside = NULL;
+	if (self) {
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			beside = pm_path_join(self, "pm-monitor");
+			if (access(beside, X_OK) == 0)
+				return TAKE_PTR(beside);
 		}
-		free(c->state.mountpoint);
-		c->state.mountpoint = NULL;
-		c->state.monitor_pid = 0;
-		pm_container_save_state(e->paths, c, NULL);
 	}
-	_cleanup_free_ char *userdata = pm_path_join(m->rundir, "userdata");
-	pm_rm_rf(userdata, NULL);
-	pm_engine_net_cleanup(e, c);
+	char *lib = pm_path_join(PM_LIBEXECDIR, "pm-monitor");
+	if (access(lib, X_OK) == 0)
+		return lib;
+	pm_error_set(err, ENOENT,
+		     "cannot find the container monitor 'pm-monitor' (looked for '%s' and '%s'): "
+		     "is pm installed completely?",
+		     beside ? beside : "pm-monitor", lib);
+	free(lib);
+	return NULL;
 }
 
-/* Unmap from our page tables the read-only file pages touched so far (image store, JSON,
- * seccomp, the runtime's setup: code and constant data). A read-only file mapping with no
- * anonymous (copied-on-write) page is exactly the file's content, so MADV_DONTNEED only
- * forgets it; what the loop uses faults back in from the page cache. Keeps the monitor's
- * RSS near what it actually uses. */
-static void drop_file_pages(void)
+static void push_fd_arg(char ***argv, const char *opt, int fd)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/smaps", "re");
-	if (!f)
+	if (fd < 0)
 		return;
-	char line[512];
-	unsigned long lo = 0, hi = 0;
-	bool candidate = false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long a, b;
-		char perms[5];
-		if (sscanf(line, "%lx-%lx %4s", &a, &b, perms) == 3) {
-			lo = a;
-			hi = b;
-			candidate = perms[1] == '-' && perms[3] == 'p' && strchr(line, '/');
-			continue;
-		}
-		unsigned long kb;
-		if (candidate && sscanf(line, "Anonymous: %lu kB", &kb) == 1) {
-			if (kb == 0)
-				madvise((void *)lo, hi - lo, MADV_DONTNEED);
-			candidate = false;
-		}
-	}
+	fcntl(fd, F_SETFD, 0);
+	pm_strv_push(argv, opt);
+	pm_strv_consume(argv, pm_xasprintf("%d", fd));
 }
 
-__attribute__((noreturn)) static void detached_main(const struct pm_monitor_setup *s, int syncfd)
+/* Become pm-monitor (monitor/pm-monitor.c): the container stays our child, we stay its
+ * subreaper (kept across execve), and what we hand over are fds. Its exit command is
+ * `pm container cleanup --exited ID`, run when the container has exited. Returns only when
+ * the exec failed. */
+static void exec_monitor(struct mon *m, const char *program)
+{
+	const struct pm_monitor_setup *s = m->s;
+	const struct pm_paths *paths = s->e->paths;
+	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
+	char **argv = NULL;
+	pm_strv_push(&argv, "pm-monitor");
+	pm_strv_push(&argv, "--id");
+	pm_strv_push(&argv, s->c->id);
+	pm_strv_push(&argv, "--rundir");
+	pm_strv_push(&argv, m->rundir);
+	pm_strv_push(&argv, "--log");
+	pm_strv_push(&argv, m->log_path);
+	pm_strv_push(&argv, "--log-max-size");
+	pm_strv_consume(&argv, pm_xasprintf("%llu", (unsigned long long)s->cfg->log_max_size));
+	pm_strv_push(&argv, "--pid");
+	pm_strv_consume(&argv, pm_xasprintf("%d", (int)m->io.pid));
+	push_fd_arg(&argv, "--pidfd", m->io.pidfd);
+	push_fd_arg(&argv, "--pty", m->io.master);
+	push_fd_arg(&argv, "--stdout", m->io.out_r);
+	push_fd_arg(&argv, "--stderr", m->io.err_r);
+	push_fd_arg(&argv, "--stdin", m->io.in_w);
+	push_fd_arg(&argv, "--attach", m->io.lfd);
+	int net_pidfd, net_exit_fd;
+	pm_net_handover(TAKE_PTR(m->net), &net_pidfd, &net_exit_fd);
+	push_fd_arg(&argv, "--net-pidfd", net_pidfd);
+	push_fd_arg(&argv, "--net-exit-fd", net_exit_fd);
+	pm_strv_push(&argv, "--");
+	pm_strv_push(&argv, self ? self : "/proc/self/exe");
+	pm_strv_push(&argv, "--root");
+	pm_strv_push(&argv, paths->root);
+	pm_strv_push(&argv, "--runroot");
+	pm_strv_push(&argv, paths->runroot);
+	if (s->e->storage_driver) {
+		pm_strv_push(&argv, "--storage-driver");
+		pm_strv_push(&argv, s->e->storage_driver);
+	}
+	pm_strv_push(&argv, "container");
+	pm_strv_push(&argv, "cleanup");
+	pm_strv_push(&argv, "--exited");
+	pm_strv_push(&argv, s->c->id);
+	execv(program, argv);
+	pm_strv_free(argv);
+}
+
+__attribute__((noreturn)) static void detached_main(const struct pm_monitor_setup *s,
+						    const char *program, int syncfd)
 {
 	struct mon m;
 	mon_init(&m, s, false);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	prctl(PR_SET_NAME, "pm-monitor", 0, 0, 0);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -853,14 +596,14 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 		if (null > 2)
 			close(null);
 	}
-	sigset_t set, old;
-	block_signals(&set, &old);
+	/* blocked, and SIGPIPE ignored: both stay so across the exec */
+	sigset_t set;
+	pm_mon_io_block_signals(&set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	_cleanup_error_ pm_error *err = NULL;
 	int r = pm_mkdir_p(m.rundir, 0700, &err);
 	if (r >= 0) {
-		m.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-		m.lfd = listen_attach(&m);
+		m.io.lfd = pm_mon_io_listen(m.rundir);
 		r = start_container(&m, &err);
 	}
 	if (r < 0) {
@@ -870,7 +613,7 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 		_exit(PM_EXIT_ERROR);
 	}
 	/* "PID MONPID" then one published port per line */
-	_cleanup_free_ char *pid = pm_xasprintf("%d %d", (int)m.proc.pid, (int)getpid());
+	_cleanup_free_ char *pid = pm_xasprintf("%d %d", (int)m.io.pid, (int)getpid());
 	size_t nports;
 	const struct pm_net_port *ports = pm_net_ports(m.net, &nports);
 	for (size_t i = 0; i < nports; i++) {
@@ -885,22 +628,18 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	}
 	pm_sync_send(syncfd, PM_SYNC_PID, pid, strlen(pid), NULL, 0);
 	close(syncfd);
-	/* give back what the cli's work left on the heap, and the file pages only the start
-	 * needed */
-	malloc_trim(0);
-	drop_file_pages();
-	int status;
-	do {
-		status = monitor_loop(&m);
-		record_exit(&m, status);
-		notify_exit(&m, status);
-	} while (maybe_restart(&m, status));
-	detached_cleanup(&m);
-	_exit(0);
+	exec_monitor(&m, program);
+	/* could not exec: end the container; the next command finds the monitor gone and
+	 * records the exit (pm_engine_refresh) */
+	pidfd_send_signal(m.io.pidfd, SIGKILL, NULL, 0);
+	_exit(127);
 }
 
 int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 {
+	_cleanup_free_ char *program = pm_monitor_program(err);
+	if (!program)
+		return -ENOENT;
 	int sp[2];
 	int r = pm_sync_pair(sp, err);
 	if (r < 0)
@@ -926,7 +665,7 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 		}
 		if (p2 > 0)
 			_exit(0);
-		detached_main(s, sp[1]);
+		detached_main(s, program, sp[1]);
 	}
 	close(sp[1]);
 	int st;
@@ -1060,9 +799,9 @@ int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 				break;
 			}
 			if (buf[0] == PM_ATTACH_STDOUT)
-				write_all(STDOUT_FILENO, buf + 1, (size_t)n - 1);
+				pm_mon_io_write_all(STDOUT_FILENO, buf + 1, (size_t)n - 1);
 			else if (buf[0] == PM_ATTACH_STDERR)
-				write_all(STDERR_FILENO, buf + 1, (size_t)n - 1);
+				pm_mon_io_write_all(STDERR_FILENO, buf + 1, (size_t)n - 1);
 			else if (buf[0] == PM_ATTACH_EXIT && n >= 5) {
 				int32_t v;
 				memcpy(&v, buf + 1, 4);

@@ -14,10 +14,21 @@
  *   stop marker    <runroot>/containers/<id>/stopped    made by `pm stop`/`kill`/`rm -f`:
  *                  the restart policy does not apply to that exit.
  *
- * Two ways to be the monitor, one loop (monitor_loop in monitor.c):
+ *   exit file      <runroot>/containers/<id>/exit       "STATUS FINISHED_NS", written by
+ *                  pm-monitor before it runs the exit command (a killed cleanup still
+ *                  leaves the real exit code for pm_engine_refresh).
+ *
+ * Two ways to be the monitor, one relay (engine/mon-io.c):
  *   - detached (run -d, start, restart): the cli double-forks; the grandchild calls
  *     setsid(), becomes a child subreaper, clones the container init, reports "started"
- *     (or the setup error) over a sync socket and lives as long as the container.
+ *     (or the setup error) over a sync socket, then execs pm-monitor
+ *     (monitor/pm-monitor.c): a small statically linked program, so that what stays for
+ *     the container's lifetime is ~0.7 MiB and not a copy of pm. The container stays its
+ *     child (exec keeps children and the subreaper flag), fds are handed over by number.
+ *     When the container exits pm-monitor writes the exit file, runs the exit command
+ *     `pm container cleanup --exited ID` (podman's conmon --exit-command): record the exit,
+ *     unmount, network files, --rm, restart policy (a restart is a new detached start),
+ *     then tells attach clients the status and ends.
  *   - attached (foreground `pm run`, `start -a`): the cli itself is the monitor, in
  *     process. Why: the perf target of `pm run --rm IMG true` (no second fork, no relay
  *     of every byte through a socket, no wait for a detached process), and the container
@@ -27,10 +38,7 @@
  *     (its init has PR_SET_PDEATHSIG), as with a foreground `docker run` whose daemon
  *     connection drops; `pm stop` and `pm kill` work on it as on any other.
  *
- * The attach protocol (SOCK_SEQPACKET, one message = one type byte + payload):
- *   monitor -> client: PM_ATTACH_STDOUT/STDERR + bytes, PM_ATTACH_EXIT + int32 status
- *   client -> monitor: PM_ATTACH_STDIN + bytes, PM_ATTACH_STDIN_CLOSE,
- *                      PM_ATTACH_RESIZE + uint16 rows, uint16 cols
+ * The attach protocol: engine/mon-io.h.
  *
  * Called by engine/run.c (start) and cli/ (log path, attach). Never prints. */
 #pragma once
@@ -40,6 +48,7 @@
 #include <sys/types.h>
 
 #include "engine/container.h"
+#include "engine/mon-io.h"
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/error.h"
@@ -53,15 +62,6 @@ char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c
 /* <runroot>/containers/<id> and files in it. */
 char *pm_monitor_run_dir(const struct pm_engine *e, const char *id);
 char *pm_monitor_attach_path(const struct pm_engine *e, const char *id);
-
-enum {
-	PM_ATTACH_STDIN = 0,
-	PM_ATTACH_STDOUT = 1,
-	PM_ATTACH_STDERR = 2,
-	PM_ATTACH_EXIT = 3,
-	PM_ATTACH_STDIN_CLOSE = 4,
-	PM_ATTACH_RESIZE = 5,
-};
 
 /* ---- restart policy ------------------------------------------------------------------- */
 
@@ -84,6 +84,10 @@ int pm_monitor_parse_restart(const char *s, struct pm_restart_policy *ret, pm_er
  * stop by the user. */
 bool pm_monitor_should_restart(const struct pm_restart_policy *p, int status, unsigned restarts,
 			       bool stopped_by_user);
+
+/* Sleep before restart number restarts+1: 100 ms doubling up to 6.4 s, so that
+ * `--restart always false` does not spin. */
+void pm_monitor_restart_backoff(unsigned restarts);
 
 /* ---- processes -------------------------------------------------------------------------- */
 
@@ -125,6 +129,19 @@ struct pm_monitor_setup {
  * and returns its status in *ret_status. Restart policies apply. Does not unmount or
  * remove (the caller does). */
 int pm_monitor_run_attached(const struct pm_monitor_setup *setup, int *ret_status, pm_error **err);
+
+/* The pm-monitor program: beside the running pm, else in PM_LIBEXECDIR; NULL with *err
+ * (naming both places) when neither is executable. */
+char *pm_monitor_program(pm_error **err);
+
+/* Record the exit of a detached container whose pm-monitor ended it, and clean up after it
+ * (`pm container cleanup`): under the lock, take the exit from the exit file (or, with
+ * none, what pm_engine_refresh would conclude), write the state "exited", stop nothing
+ * that runs, unmount the rootfs, remove the run dir's files, apply --rm; then, with
+ * apply_restart, the restart policy (backoff, then a new detached start). Returns 0, or
+ * -EBUSY when the container is still running under a live monitor. */
+int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool apply_restart,
+		      pm_error **err);
 
 /* Detached: double-fork a monitor that starts the container. Returns once the container
  * has exec'd (state "running" written, pids recorded) or failed (*err with its status;

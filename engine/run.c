@@ -157,6 +157,28 @@ static int read_pids(const struct pm_engine *e, const char *id, struct pids *p)
 	return 0;
 }
 
+static bool is_running(const struct pm_container *c)
+{
+	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
+}
+
+/* The exit pm-monitor recorded ("STATUS FINISHED_NS"); leaves the outputs as they are
+ * when there is none. */
+static void read_exit_file(const struct pm_engine *e, const char *id, int *status,
+			   int64_t *finished_ns)
+{
+	_cleanup_free_ char *dir = pm_monitor_run_dir(e, id);
+	_cleanup_free_ char *path = pm_path_join(dir, "exit");
+	_cleanup_free_ char *data = NULL;
+	int st;
+	long long ns;
+	if (pm_read_file(path, 256, &data, NULL, NULL) < 0 ||
+	    sscanf(data, "%d %lld", &st, &ns) != 2)
+		return;
+	*status = st;
+	*finished_ns = ns;
+}
+
 /* A pidfd for pid if it is still the process that started at `start`. */
 static int pidfd_verified(pid_t pid, unsigned long long start)
 {
@@ -240,6 +262,7 @@ int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
 	unmount_rootfs(e, c);
 	c->state.status = PM_CTR_STOPPED;
 	c->state.finished_ns = now_ns();
+	read_exit_file(e, c->id, &c->state.exit_code, &c->state.finished_ns);
 	c->state.pid = 0;
 	c->state.monitor_pid = 0;
 	free(c->state.mountpoint);
@@ -248,6 +271,65 @@ int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
 	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
 	return 1;
+}
+
+static int start_detached(const struct pm_engine *e, struct pm_container *c, bool by_policy,
+			  pm_error **err);
+
+int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool apply_restart,
+		      pm_error **err)
+{
+	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
+	_cleanup_free_ char *marker = pm_path_join(rundir, "stopped");
+	struct pm_container_config cfg = {0};
+	bool stopped_by_user;
+	{
+		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, err);
+		if (lock < 0)
+			return lock;
+		if (pm_container_reload(e->paths, c, NULL) < 0)
+			return 0; /* removed meanwhile: nothing to clean */
+		if (is_running(c)) {
+			struct pids p;
+			if (read_pids(e, c->id, &p) == 0 &&
+			    pm_monitor_pid_alive(p.init, p.init_start))
+				return pm_error_set(err, EBUSY,
+						    "container %s is running or paused, refusing "
+						    "to clean up: container state improper",
+						    c->id);
+			c->state.status = PM_CTR_STOPPED;
+			c->state.finished_ns = now_ns();
+			read_exit_file(e, c->id, &c->state.exit_code, &c->state.finished_ns);
+			c->state.pid = 0;
+		}
+		if (pm_config_from_json(c->config_json, &cfg, err) < 0)
+			return -EINVAL;
+		unmount_rootfs(e, c);
+		free(c->state.mountpoint);
+		c->state.mountpoint = NULL;
+		c->state.monitor_pid = 0;
+		int r = pm_container_save_state(e->paths, c, err);
+		/* the run dir goes under the lock: a start that follows makes a new one */
+		stopped_by_user = pm_path_exists(marker);
+		pm_rm_rf(rundir, NULL);
+		pm_engine_net_cleanup(e, c);
+		if (r < 0) {
+			pm_spec_config_clear(&cfg);
+			return r;
+		}
+	}
+	int r = 0;
+	struct pm_restart_policy policy;
+	if (cfg.rm) {
+		r = pm_engine_remove(e, c, err);
+	} else if (apply_restart && pm_monitor_parse_restart(cfg.restart, &policy, NULL) == 0 &&
+		   pm_monitor_should_restart(&policy, c->state.exit_code, c->state.restart_count,
+					     stopped_by_user)) {
+		pm_monitor_restart_backoff(c->state.restart_count);
+		r = start_detached(e, c, true, err);
+	}
+	pm_spec_config_clear(&cfg);
+	return r;
 }
 
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err)
@@ -311,7 +393,7 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 /* Lock c, check it can start, mount its rootfs and build its runtime spec. Returns 1 when
  * it is already running (nothing to do). */
 static int start_prepare(const struct pm_engine *e, struct pm_container *c, struct start_ctx *x,
-			 pm_error **err)
+			 bool by_policy, pm_error **err)
 {
 	*x = (struct start_ctx){.lock = -1};
 	pm_net_config_init(&x->net);
@@ -326,6 +408,17 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		return 1;
 	if (c->state.status == PM_CTR_REMOVING)
 		return pm_error_set(err, EBUSY, "container %s is being removed", c->id);
+	if (by_policy) {
+		/* a stop, or a start by hand, since the exit wins; the count goes up with the
+		 * start, in the state that says "running" (podman: retainRetries) */
+		_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
+		_cleanup_free_ char *marker = pm_path_join(rundir, "stopped");
+		if (c->state.status != PM_CTR_STOPPED || pm_path_exists(marker))
+			return 1;
+		c->state.restart_count++;
+	} else {
+		c->state.restart_count = 0;
+	}
 	r = pm_config_from_json(c->config_json, &x->cfg, err);
 	if (r < 0)
 		return r;
@@ -362,10 +455,11 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	return 0;
 }
 
-int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error **err)
+static int start_detached(const struct pm_engine *e, struct pm_container *c, bool by_policy,
+			  pm_error **err)
 {
 	struct start_ctx x;
-	int r = start_prepare(e, c, &x, err);
+	int r = start_prepare(e, c, &x, by_policy, err);
 	if (r == 0) {
 		struct pm_monitor_setup s = {.e = e,
 					     .c = c,
@@ -383,11 +477,16 @@ int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error 
 	return r < 0 ? r : 0;
 }
 
+int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error **err)
+{
+	return start_detached(e, c, false, err);
+}
+
 int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
 			       pm_error **err)
 {
 	struct start_ctx x;
-	int r = start_prepare(e, c, &x, err);
+	int r = start_prepare(e, c, &x, false, err);
 	if (r == 1) {
 		start_ctx_clear(e, c, &x, true);
 		return pm_error_set(err, EBUSY, "container %s is already running", c->id);
@@ -445,11 +544,6 @@ int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *c
 }
 
 /* ---- stop, kill, wait ------------------------------------------------------------------- */
-
-static bool is_running(const struct pm_container *c)
-{
-	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
-}
 
 /* Does c's PID 1 act on sig, or would it drop it (PID 1 of a pid namespace without a
  * handler, or an ignored signal)? */

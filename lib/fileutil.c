@@ -370,3 +370,22 @@ char *pm_find_executable(const char *name)
 	}
 	return NULL;
 }
+
+char *pm_read_link(const char *path)
+{
+	for (size_t size = 256;; size *= 2) {
+		char *buf = pm_xmalloc(size);
+		ssize_t n = readlink(path, buf, size);
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			errno = e;
+			return NULL;
+		}
+		if ((size_t)n < size) {
+			buf[n] = 0;
+			return buf;
+		}
+		free(buf);
+	}
+}

@@ -47,5 +47,8 @@ bool pm_path_exists(const char *path);
 /* Join two path pieces with one '/'; returns malloc'd string (aborts on OOM). */
 char *pm_path_join(const char *a, const char *b);
 
+/* The target of symlink path (malloc'd), or NULL with errno set. */
+char *pm_read_link(const char *path);
+
 /* Find an executable in $PATH (or a default path when unset); NULL if not found. */
 char *pm_find_executable(const char *name);

@@ -2,6 +2,7 @@
  * helper for the mode (slirp.c or pasta.c), pm_net_stop() ends it and cleans up. Owns no
  * container state; never prints. Called by the engine (monitor / foreground cli). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +74,24 @@ const struct pm_net_port *pm_net_ports(const struct pm_net *net, size_t *ret_n)
 pid_t pm_net_helper_pid(const struct pm_net *net)
 {
 	return net ? net->pid : 0;
+}
+
+void pm_net_handover(struct pm_net *net, int *ret_pidfd, int *ret_exit_fd)
+{
+	*ret_pidfd = -1;
+	*ret_exit_fd = -1;
+	if (!net)
+		return;
+	int *fds[] = {&net->pidfd, &net->exit_fd};
+	int *rets[] = {ret_pidfd, ret_exit_fd};
+	for (size_t i = 0; i < 2; i++) {
+		int fd = *fds[i];
+		if (fd >= 0 && fcntl(fd, F_SETFD, 0) == 0) {
+			*rets[i] = fd;
+			*fds[i] = -1;
+		}
+	}
+	net_free(net);
 }
 
 int pm_net_stop(struct pm_net *net)

@@ -221,6 +221,14 @@ pid_t pm_net_helper_pid(const struct pm_net *net);
  * helper could not be waited for. */
 int pm_net_stop(struct pm_net *net);
 
+/* For a monitor that execs a smaller program to watch the container: hand the running
+ * helper over to the new program image. Returns its pidfd and the write end of its exit
+ * fd (slirp4netns; -1 for pasta), both no longer close-on-exec, and frees net without
+ * stopping anything. The new program ends the helper as pm_net_stop() would (close the
+ * exit fd, or SIGTERM through the pidfd); the socket and pid files are left to the
+ * container's cleanup (its run dir). Accepts NULL (both -1). */
+void pm_net_handover(struct pm_net *net, int *ret_pidfd, int *ret_exit_fd);
+
 /* ---- output (pure) ---- */
 
 /* {"80/tcp":[{"HostIp":"","HostPort":"8080"}], ...}: keys sorted as Go's encoding/json

@@ -131,6 +131,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	trap cleanup EXIT
 	mkdir -p "$work/bin" "$work/tests"
 	install -m 0755 "$PM_BINARY" "$work/bin/pm"
+	# the monitor program detached containers exec: beside pm, as make builds it
+	pm_monitor=$(dirname "$PM_BINARY")/pm-monitor
+	[ ! -x "$pm_monitor" ] || install -m 0755 "$pm_monitor" "$work/bin/pm-monitor"
 	cp -r "$srcdir/tests/system" "$srcdir/tests/lib" "$work/tests/"
 	chmod -R a+rX "$work/tests"
 	images=${PM_TEST_IMAGES:-/var/tmp/pm-test-images}

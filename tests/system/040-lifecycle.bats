@@ -43,6 +43,11 @@ wait_for_state() {
 	assert_contains "$(grep -s . /proc/$mon/status)" "" # readable
 	[ "$(awk '/^PPid:/ {print $2}' /proc/$mon/status)" != "$$" ] || die "monitor is our child"
 	is "$(cat /proc/$mon/comm)" "pm-monitor" "monitor name"
+	# it is the small pm-monitor program, not a copy of pm: none of pm's libraries mapped
+	is "$(basename "$(readlink "/proc/$mon/exe")")" "pm-monitor" "the monitor's program"
+	if grep -E 'libjansson|libseccomp|libcap|libyaml' "/proc/$mon/maps"; then
+		die "the monitor maps pm's libraries"
+	fi
 	run_pm 0 inspect --format '{{.State.Pid}}' d1
 	init=$output
 	ppid_init=$(awk '/^PPid:/ {print $2}' "/proc/$init/status")
@@ -234,12 +239,15 @@ got yo"
 @test "--restart: on-failure:N retries N times, always restarts, stop is not restarted" {
 	run_pm 0 run -d --name p1 --restart on-failure:2 $IMG sh -c 'echo try; exit 3'
 	run_pm 0 wait p1
-	# the first exit: wait returns; the monitor restarts it twice, then leaves it exited
-	local mon
-	mon=$(cut -d' ' -f1 "$XDG_RUNTIME_DIR"/pm/containers/*/pids 2>/dev/null | head -1) || true
-	if [ -n "$mon" ]; then
-		timeout 20 tail --pid="$mon" -f /dev/null
-	fi
+	# the first exit: wait returns; each exit's cleanup restarts it (100 ms, then 200 ms
+	# backoff), twice, then leaves it exited with RestartCount 2
+	local i
+	for i in $(seq 1 100); do
+		run_pm 0 inspect --format '{{.RestartCount}} {{.State.Status}}' p1
+		[ "$output" = "2 exited" ] && break
+		sleep 0.1
+	done
+	is "$output" "2 exited" "RestartCount after on-failure:2"
 	run_pm 0 logs p1
 	is "$output" "try
 try
@@ -264,6 +272,8 @@ try" "on-failure:2 runs 3 times"
 	[[ "$output" == "running "* && "$output" != "running $pid" ]] || die "not restarted: $output"
 	run_pm 0 stop p3
 	is "$(state p3)" "exited 137"
+	run_pm 0 inspect --format '{{.RestartCount}}' p3
+	is "$output" "1" "RestartCount of the always container"
 	run_pm 0 logs p3
 	is "$output" "up
 up"
@@ -350,4 +360,32 @@ fg-err"
 	run_pm 0 create --name bad3 $IMG /nonexistent
 	run_pm 125 start bad3
 	is "$(state bad3)" "created 0"
+}
+
+@test "container cleanup: podman's command; refuses a running container; a missing pm-monitor is named" {
+	run_pm 0 create --name c1 $IMG true
+	local id
+	id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' c1)
+	run_pm 0 container cleanup c1
+	is "$output" "$id"
+	run_pm 0 run -d --name c2 $IMG sleep 1000
+	run_pm 125 container cleanup c2
+	assert_contains "$output" "is running or paused, refusing to clean up"
+	is "$(state c2)" "running 0" "a refused cleanup changes nothing"
+	run_pm 125 container cleanup
+	is "$output" "Error: you must provide at least one container name or id"
+	run_pm 125 container cleanup nosuch
+	assert_contains "$output" "no container with name or ID"
+	run_pm 0 rm -f c2
+	run_pm 0 container cleanup --rm c1
+	run_pm 1 container exists c1
+	# a pm without its monitor program: a clear error, and nothing left
+	skip_if_podman "pm's own monitor program"
+	local lone=$BATS_TEST_TMPDIR/lone
+	mkdir -p "$lone"
+	cp "${PM_CMD[0]}" "$lone/pm"
+	run "$lone/pm" run -d --name c3 $IMG sleep 1000
+	is "$status" "125"
+	assert_contains "$output" "cannot find the container monitor 'pm-monitor' (looked for '$lone/pm-monitor'"
+	run_pm 1 container exists c3
 }

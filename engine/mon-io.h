@@ -1,0 +1,70 @@
+/* mon-io.h: the monitor's relay, shared by the two monitors (see monitor.h): the
+ * foreground cli that is its container's monitor, and the small exec'd pm-monitor program
+ * (monitor/pm-monitor.c) that a detached container keeps. It moves the container's output
+ * to the k8s-file log, to attach clients and (attached) to our stdout/stderr; stdin and
+ * resizes from attach clients (and our stdin) to the container; forwards the signals
+ * it was given to the container's PID 1; reaps other children; returns the exit status.
+ * No polling: one poll() on the pidfd, the pipes, a signalfd and the sockets.
+ *
+ * Uses only libc and the log writer (engine/ctr-log.h): pm-monitor links it statically,
+ * and its size is what every running container costs. Never prints. */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "engine/log-writer.h"
+
+#define PM_MON_MAX_CLIENTS 16
+
+/* The attach protocol (SOCK_SEQPACKET, one message = one type byte + payload):
+ *   monitor -> client: PM_ATTACH_STDOUT/STDERR + bytes, PM_ATTACH_EXIT + int32 status
+ *   client -> monitor: PM_ATTACH_STDIN + bytes, PM_ATTACH_STDIN_CLOSE,
+ *                      PM_ATTACH_RESIZE + uint16 rows, uint16 cols */
+enum {
+	PM_ATTACH_STDIN = 0,
+	PM_ATTACH_STDOUT = 1,
+	PM_ATTACH_STDERR = 2,
+	PM_ATTACH_EXIT = 3,
+	PM_ATTACH_STDIN_CLOSE = 4,
+	PM_ATTACH_RESIZE = 5,
+};
+
+struct pm_mon_io {
+	pid_t pid;  /* the container's PID 1 (our child) */
+	int pidfd;  /* its pidfd */
+	int master; /* the pty master (a tty container), else -1 */
+	int out_r;  /* its stdout/stderr pipes (no tty), -1 when closed */
+	int err_r;
+	int in_w;  /* its stdin pipe (detached -i without a tty), else -1 */
+	int sigfd; /* signalfd of the set pm_mon_io_block_signals() blocked */
+	int lfd;   /* the listening attach socket, or -1 */
+	int clients[PM_MON_MAX_CLIENTS];
+	size_t nclients;
+	pm_ctr_log *log; /* NULL: no log */
+	bool attached;	 /* also relay to our stdout/stderr, resize from our stdin's tty */
+	bool user_in;	 /* relay our stdin to the container (attached, tty and -i) */
+};
+
+/* Every fd -1, no clients. */
+void pm_mon_io_init(struct pm_mon_io *io);
+
+/* Block the signals the relay handles (INT TERM HUP QUIT USR1 USR2 WINCH CHLD) into *set,
+ * the old mask into *old (may be NULL). */
+void pm_mon_io_block_signals(sigset_t *set, sigset_t *old);
+
+/* Listen on "<rundir>/attach" (SOCK_SEQPACKET, non-blocking, close-on-exec; bound through
+ * /proc/self/fd so a long rundir works). Returns the fd or a negative errno. */
+int pm_mon_io_listen(const char *rundir);
+
+/* Relay until the container's PID 1 exits, drain what it wrote, close its pipes and the
+ * pty, reap it (closing the pidfd). Returns its exit status (128+N for signal N). */
+int pm_mon_io_relay(struct pm_mon_io *io);
+
+/* Send every attach client the exit message with status, and drop them. */
+void pm_mon_io_notify_exit(struct pm_mon_io *io, int status);
+
+/* write() all of buf to fd (a non-blocking fd waits in poll()); gives up on an error. */
+void pm_mon_io_write_all(int fd, const char *buf, size_t n);
