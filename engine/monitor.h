@@ -28,7 +28,9 @@
  *     When the container exits pm-monitor writes the exit file, runs the exit command
  *     `pm container cleanup --exited ID` (podman's conmon --exit-command): record the exit,
  *     unmount, network files, --rm, restart policy (a restart is a new detached start),
- *     then tells attach clients the status and ends.
+ *     then tells attach clients the status and ends. After a `pm stop` (its "stopped"
+ *     marker) it runs no exit command: the stopping pm waits for the monitor's end and
+ *     runs the same cleanup itself (pm_engine_stop), one process fewer per stop.
  *   - attached (foreground `pm run`, `start -a`): the cli itself is the monitor, in
  *     process. Why: the perf target of `pm run --rm IMG true` (no second fork, no relay
  *     of every byte through a socket, no wait for a detached process), and the container

@@ -601,10 +601,14 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		}
 		wait_pidfd(initfd, 10000);
 	}
-	/* the monitor records the exit, then ends */
+	/* pm-monitor ends; seeing the stop marker it leaves the cleanup to us, who wait for
+	 * it anyway (one pm process fewer per stop). A foreground monitor records the exit
+	 * itself. */
 	if (monfd >= 0 && p.mon != getpid())
 		wait_pidfd(monfd, 30000);
-	if (pm_container_reload(e->paths, c, NULL) == 0)
+	if (pm_container_reload(e->paths, c, NULL) < 0)
+		return 0;
+	if (is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
 		pm_engine_refresh(e, c);
 	return 0;
 }

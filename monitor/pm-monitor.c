@@ -4,7 +4,8 @@
  * handles stay blocked, and its fds arrive by number. Here: relay the output to the log
  * and attach clients (engine/mon-io.c) until the container exits, end the network helper,
  * write the exit file, run the exit command (`pm container cleanup --exited ID`: state,
- * unmount, --rm, restart policy), then give attach clients the exit status.
+ * unmount, --rm, restart policy) unless a `pm stop` that waits for us will clean up
+ * (its "stopped" marker), then give attach clients the exit status.
  *
  * Linked statically against libc and the few objects it needs (no jansson, seccomp, ...),
  * so a running container costs ~0.7 MiB here instead of a copy of pm. Must not print (its
@@ -185,6 +186,14 @@ static void write_exit_file(const char *rundir, int status)
 	free(path);
 }
 
+static bool stopped_by_user(const char *rundir)
+{
+	char *path = pm_path_join(rundir, "stopped");
+	bool r = access(path, F_OK) == 0;
+	free(path);
+	return r;
+}
+
 /* Run the exit command with the signals it expects and wait for it. */
 static void run_exit_command(char **argv, const sigset_t *blocked)
 {
@@ -234,7 +243,9 @@ int main(int argc, char **argv)
 	net_stop(&a);
 	reap_all();
 	write_exit_file(a.rundir, status);
-	run_exit_command(a.exit_command, &set);
+	/* a `pm stop` (or rm -f) waits for us and cleans up itself: no second pm process */
+	if (!stopped_by_user(a.rundir))
+		run_exit_command(a.exit_command, &set);
 	pm_mon_io_notify_exit(&io, status);
 	return 0;
 }
