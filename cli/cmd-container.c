@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/ctr-util.h"
 #include "engine/container.h"
 #include "engine/inspect.h"
 #include "engine/monitor.h"
@@ -185,25 +186,12 @@ int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 	if (all == (argc - optind > 0))
 		return pm_cli_errorf(all ? "--all and containers cannot be used together"
 					 : "you must provide at least one container name or id");
-	_cleanup_error_ pm_error *err = NULL;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	int status = 0;
-	if (all) {
-		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
-			return pm_cli_error(err);
-	} else {
-		list = pm_xcalloc((size_t)(argc - optind), sizeof(*list));
-		for (int i = optind; i < argc; i++) {
-			_cleanup_error_ pm_error *le = NULL;
-			if (pm_container_lookup(&cli->paths, argv[i], &list[n], &le) < 0) {
-				status = pm_cli_error(le);
-				continue;
-			}
-			n++;
-		}
-	}
+	int status = pm_cli_ctr_list(cli, all, argv + optind, argc - optind, &list, &n);
+	if (status)
+		return status;
 	for (size_t i = 0; i < n; i++) {
 		struct pm_container *ctr = list[i];
 		_cleanup_error_ pm_error *ce = NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/ctr-util.h"
 #include "cli/image-util.h"
 #include "engine/container.h"
 #include "engine/run.h"
@@ -171,21 +172,9 @@ int cmd_unmount(struct pm_cli *cli, int argc, char **argv)
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	if (all) {
-		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
-			return pm_cli_error(err);
-	} else {
-		list = pm_xcalloc((size_t)(argc - optind), sizeof(*list));
-		for (int i = optind; i < argc; i++) {
-			_cleanup_error_ pm_error *le = NULL;
-			if (pm_container_lookup(&cli->paths, argv[i], &list[n], &le) < 0) {
-				int st2 = pm_cli_error(le);
-				pm_container_list_free(list, n);
-				return st2;
-			}
-			n++;
-		}
-	}
+	int lst = pm_cli_ctr_list(cli, all, argv + optind, argc - optind, &list, &n);
+	if (lst)
+		return lst;
 	int status = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct pm_container *ctr = list[i];

@@ -38,6 +38,26 @@ char **pm_cli_ctr_all_ids(const struct pm_engine *e)
 	return ids;
 }
 
+int pm_cli_ctr_list(struct pm_cli *cli, bool all, char **refs, int n, struct pm_container ***ret,
+		    size_t *ret_n)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	_cleanup_error_ pm_error *err = NULL;
+	if (all)
+		return pm_container_list(&cli->paths, ret, ret_n, &err) < 0 ? pm_cli_error(err) : 0;
+	struct pm_container **list = pm_xcalloc(n > 0 ? (size_t)n : 1, sizeof(*list));
+	for (int i = 0; i < n; i++) {
+		if (pm_container_lookup(&cli->paths, refs[i], &list[i], &err) < 0) {
+			pm_container_list_free(list, (size_t)i);
+			return pm_cli_error(err);
+		}
+	}
+	*ret = list;
+	*ret_n = (size_t)n;
+	return 0;
+}
+
 bool pm_cli_parse_seconds(const char *flag, const char *arg, int *ret)
 {
 	int v;

@@ -15,5 +15,11 @@ int pm_cli_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_cont
 /* Ids of every container, newest first (NULL-terminated; NULL when none). */
 char **pm_cli_ctr_all_ids(const struct pm_engine *e);
 
+/* The containers of a command: every one (all), or each ref in refs[0..n) looked up in
+ * order. Returns 0 with the list (free with pm_container_list_free), or the exit status
+ * of the first error, printed (an unknown ref, a storage error); then nothing is kept. */
+int pm_cli_ctr_list(struct pm_cli *cli, bool all, char **refs, int n, struct pm_container ***ret,
+		    size_t *ret_n);
+
 /* Parse a seconds flag value (-t/--time). */
 bool pm_cli_parse_seconds(const char *flag, const char *arg, int *ret);
