@@ -1,7 +1,7 @@
 # pm: one non-recursive GNU Makefile.
 #
 #   make                 build ./pm
-#   make check           unit tests, then system tests (as a test user when run as root)
+#   make check           unit tests, system tests (as a test user when run as root), VM tests
 #   make unit            unit tests only
 #   make system          system tests only
 #   make install         PREFIX=/usr/local DESTDIR=
@@ -9,6 +9,7 @@
 #   make lint            cppcheck, shellcheck, layering check
 #   make fmt-check       clang-format
 #   make deps            install the Debian packages pm needs (apt-get as root)
+#   make vm              VM tests (tests/vm: systemd, cgroup v2; qemu; root for the image)
 #   make demo            build the busybox test image and run pm with it (tools/demo.sh)
 
 VERSION      := 0.1.0
@@ -123,8 +124,14 @@ unit: $(UNIT_BINS) $(PM_BIN) $(PM_MONITOR)
 system: $(PM_BIN) $(PM_MONITOR)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/run-system.sh $(SYSTEM_TESTS)
 
+# ---- VM tests: a Debian 12 guest with systemd and cgroup v2, under qemu (tests/vm/run.sh) ----
+.PHONY: vm
+vm: $(PM_BIN) $(PM_MONITOR)
+	PM_BINARY=$(abspath $(PM_BIN)) tests/vm/run.sh $(VM_TESTS)
+
+# the VM tier last: it needs the host tiers' binaries and takes the longest (~2.5 min)
 .PHONY: check
-check: unit system
+check: unit system vm
 
 # ---- fuzz corpus replay --------------------------------------------------------
 .PHONY: fuzz-replay

@@ -5,16 +5,21 @@
  * The state becomes "paused" / "running" under the container's lock. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/ctr-util.h"
 #include "engine/container.h"
 #include "engine/run.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "systemd/cgroup.h"
+
+#define FREEZE_TIMEOUT_MS 10000
 
 static const char pause_usage[] = "Pause all the processes in one or more containers\n"
 				  "\n"
@@ -75,6 +80,41 @@ static char *freeze_file(const struct pm_cgroup_info *info, const struct pm_cont
 	return f;
 }
 
+/* Wait until the kernel reports the cgroup (frozen) or thawed in cgroup.events next to
+ * freeze: writing cgroup.freeze only starts the change. Woken by the file's change
+ * notification (POLLPRI), not by polling. */
+static int wait_frozen(const char *freeze, bool want, pm_error **err)
+{
+	_cleanup_free_ char *dir = pm_xstrdup(freeze);
+	*strrchr(dir, '/') = 0;
+	_cleanup_free_ char *events = pm_path_join(dir, "cgroup.events");
+	_cleanup_close_ int fd = open(events, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", events);
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		char buf[512];
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0)
+			return pm_error_set_errno(err, errno, "reading '%s'", events);
+		buf[n] = 0;
+		const char *fr = strstr(buf, "frozen ");
+		if (fr && (fr[7] == '1') == want)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = FREEZE_TIMEOUT_MS - ((now.tv_sec - start.tv_sec) * 1000L +
+						 (now.tv_nsec - start.tv_nsec) / 1000000L);
+		if (left <= 0)
+			return pm_error_set(err, ETIMEDOUT, "the cgroup '%s' is not %s after %d s",
+					    dir, want ? "frozen" : "thawed",
+					    FREEZE_TIMEOUT_MS / 1000);
+		struct pollfd p = {.fd = fd, .events = POLLPRI};
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			return pm_error_set_errno(err, errno, "waiting on '%s'", events);
+	}
+}
+
 static int pause_main(struct pm_cli *cli, int argc, char **argv, bool pause)
 {
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
@@ -99,23 +139,9 @@ static int pause_main(struct pm_cli *cli, int argc, char **argv, bool pause)
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	int status = 0;
-	if (all) {
-		if (pm_container_list(&cli->paths, &list, &n, &err) < 0) {
-			status = pm_cli_error(err);
-			goto out;
-		}
-	} else {
-		list = pm_xcalloc((size_t)(argc - optind), sizeof(*list));
-		for (int i = optind; i < argc; i++) {
-			_cleanup_error_ pm_error *le = NULL;
-			if (pm_container_lookup(&cli->paths, argv[i], &list[n], &le) < 0) {
-				status = pm_cli_error(le);
-				goto out;
-			}
-			n++;
-		}
-	}
+	int status = pm_cli_ctr_list(cli, all, argv + optind, argc - optind, &list, &n);
+	if (status)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct pm_container *ctr = list[i];
 		_cleanup_error_ pm_error *ce = NULL;
@@ -150,6 +176,12 @@ static int pause_main(struct pm_cli *cli, int argc, char **argv, bool pause)
 		if (fd < 0 || write(fd, pause ? "1" : "0", 1) != 1) {
 			status = pm_cli_errorf("%s container %s: writing '%s': %m",
 					       pause ? "pausing" : "unpausing", ctr->id, f);
+			continue;
+		}
+		if (wait_frozen(f, pause, &ce) < 0) {
+			pm_error_prefix(&ce, "%s container %s", pause ? "pausing" : "unpausing",
+					ctr->id);
+			status = pm_cli_error(ce);
 			continue;
 		}
 		pm_container_reload(&cli->paths, ctr, NULL);

@@ -33,6 +33,7 @@
 #include "lib/sync.h"
 #include "runtime/tty.h"
 #include "storage/container.h"
+#include "systemd/scope.h"
 
 #define MAX_CLIENTS 16
 #define BUF_SIZE    8192
@@ -296,11 +297,16 @@ static void unlink_marker(struct mon *m)
 	unlink(marker);
 }
 
-/* The runtime's after_clone hook: the container's network namespace exists, its command
- * has not run yet: start slirp4netns/pasta for it and publish the ports. */
-static int net_after_clone(pid_t pid, void *data, pm_error **err)
+/* The runtime's after_clone hook: the container init is cloned, its command has not run:
+ * put it in a cgroup of its own (a systemd scope; nothing without cgroup v2 and a user
+ * bus), then start slirp4netns/pasta for its network namespace and publish the ports. */
+static bool net_needs_helper(const struct mon *m);
+static int after_clone(pid_t pid, void *data, pm_error **err)
 {
 	struct mon *m = data;
+	int r = pm_cgroup_enter_scope(pid, m->s->c->id, NULL, err);
+	if (r < 0 || !net_needs_helper(m))
+		return r < 0 ? r : 0;
 	return pm_net_start(m->s->net, pid, &m->net, err);
 }
 
@@ -350,10 +356,8 @@ static int start_container(struct mon *m, pm_error **err)
 		o.stdio[2] = errp[1];
 	}
 	unlink_marker(m);
-	if (net_needs_helper(m)) {
-		o.after_clone = net_after_clone;
-		o.after_clone_data = m;
-	}
+	o.after_clone = after_clone;
+	o.after_clone_data = m;
 	r = pm_runtime_start(spec, &o, &proc, err);
 	if (r < 0)
 		net_stop(m); /* started by the hook before a later setup step failed */

@@ -41,6 +41,7 @@
 #include "runtime/init.h"
 #include "runtime/seccomp.h"
 #include "runtime/tty.h"
+#include "systemd/scope.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -217,6 +218,8 @@ __attribute__((noreturn)) static void helper(const struct pm_runtime_spec *s,
 	if (poll(&p, 1, 0) > 0)
 		_exit(PM_EXIT_ERROR);
 
+	/* into the container's own cgroup (its scope) while we still see both cgroups */
+	pm_cgroup_join_pid(o->pid);
 	if (nsflags && setns(f->ctr_pidfd, (int)nsflags) < 0)
 		die(f->syncfd,
 		    pm_child_fail(&e, errno, "joining the namespaces of the container process %d",

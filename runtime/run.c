@@ -236,6 +236,13 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 		if (pm_sync_recv(childfd, &msg) < 0 || msg.type != RT_SYNC_GO)
 			_exit(PM_EXIT_ERROR);
 	}
+	/* The cgroup namespace starts at the cgroup the after_clone hook put us in (the
+	 * container's systemd scope), so it is made now, not at clone (crun's order). */
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		pm_sync_send_error(childfd, errno, PM_EXIT_ERROR,
+				   "creating the cgroup namespace: %s", strerror(errno));
+		_exit(PM_EXIT_ERROR);
+	}
 	pm_init_child(spec, sc, childfd);
 }
 
@@ -284,7 +291,8 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 	_cleanup_close_ int syncfd = sp[0];
 	_cleanup_close_ int childfd = sp[1];
 
-	uint64_t flags = CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWCGROUP;
+	/* (no CLONE_NEWCGROUP: the child unshares it once it is in its own cgroup) */
+	uint64_t flags = CLONE_PIDFD | CLONE_NEWNS;
 	if (!spec->host_pid)
 		flags |= CLONE_NEWPID;
 	if (!spec->host_ipc)

@@ -88,12 +88,18 @@ int pm_cgroup_detect(struct pm_cgroup_info *ret, pm_error **err)
 	if (!info.delegated)
 		info.delegated = pm_xcalloc(1, sizeof(char *));
 
+	/* the user bus as sd-bus finds it: $DBUS_SESSION_BUS_ADDRESS (unix:path=...), else
+	 * $XDG_RUNTIME_DIR/bus */
+	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
 	const char *rt = getenv("XDG_RUNTIME_DIR");
-	if (rt) {
-		_cleanup_free_ char *bus = pm_path_join(rt, "bus");
-		struct stat st;
-		info.systemd_session = stat(bus, &st) == 0 && S_ISSOCK(st.st_mode);
-	}
+	_cleanup_free_ char *bus = NULL;
+	if (addr && pm_str_startswith(addr, "unix:path="))
+		bus = strndup(addr + strlen("unix:path="),
+			      strcspn(addr + strlen("unix:path="), ","));
+	else if (rt)
+		bus = pm_path_join(rt, "bus");
+	struct stat st;
+	info.systemd_session = bus && stat(bus, &st) == 0 && S_ISSOCK(st.st_mode);
 	*ret = info;
 	return 0;
 }

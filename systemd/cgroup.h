@@ -16,7 +16,8 @@ struct pm_cgroup_info {
 	char **controllers;   /* controllers present (v1: mounted; v2: in our cgroup.controllers) */
 	char **delegated;     /* v2 controllers we may use in a cgroup we can write; empty on v1 */
 	char *own_path;	      /* our cgroup path in the v2 hierarchy ("/user.slice/..."), or NULL */
-	bool systemd_session; /* a systemd user instance answers on $XDG_RUNTIME_DIR/bus */
+	bool systemd_session; /* a user bus socket exists ($DBUS_SESSION_BUS_ADDRESS or
+				 $XDG_RUNTIME_DIR/bus) */
 };
 
 int pm_cgroup_detect(struct pm_cgroup_info *ret, pm_error **err);

@@ -1,0 +1,261 @@
+/* scope.c: the container's own cgroup, a transient systemd scope made over D-Bus
+ * (StartTransientUnit, waiting for the job's JobRemoved signal). Owns the decision "is there
+ * a systemd to ask" and the one method call; sd-bus is dlopen'd (systemd/dl-bus.h) only when
+ * the answer may be yes. Never prints (debug log only); never touches cgroupfs itself.
+ * Called by engine/monitor.c (the runtime's after_clone hook). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+#include "systemd/dl-bus.h"
+#include "systemd/scope.h"
+
+#define JOB_TIMEOUT_USEC (30ULL * 1000000ULL) /* systemd under emulation can be slow */
+
+char *pm_scope_unit_name(const char *ctr_id)
+{
+	return pm_xasprintf("pm-%s.scope", ctr_id);
+}
+
+static bool unified_cgroup2(void)
+{
+	struct statfs s;
+	return statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* Root of the initial user namespace (not root in pm's rootless namespace). */
+static bool real_root(void)
+{
+	_cleanup_free_ char *map = NULL;
+	unsigned long inside, outside, count;
+	if (geteuid() != 0 || pm_read_line_file("/proc/self/uid_map", &map, NULL) < 0)
+		return false;
+	return sscanf(map, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+	       outside == 0 && count == 4294967295UL;
+}
+
+static bool is_socket(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* Is there a bus to try (without connecting)? Sets *system for the system bus. */
+static bool have_bus(bool *system)
+{
+	*system = real_root();
+	if (*system) {
+		const char *a = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+		return (a && *a) || is_socket("/run/dbus/system_bus_socket");
+	}
+	const char *a = getenv("DBUS_SESSION_BUS_ADDRESS");
+	if (a && *a)
+		return true;
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	if (!rt || !*rt)
+		return false;
+	_cleanup_free_ char *p = pm_path_join(rt, "bus");
+	return is_socket(p);
+}
+
+static void bus_unrefp(sd_bus **b)
+{
+	if (*b)
+		sym_sd_bus_flush_close_unref(*b);
+}
+
+static void msg_unrefp(sd_bus_message **m)
+{
+	if (*m)
+		sym_sd_bus_message_unref(*m);
+}
+
+static void slot_unrefp(sd_bus_slot **s)
+{
+	if (*s)
+		sym_sd_bus_slot_unref(*s);
+}
+
+static void bus_error_freep(sd_bus_error *e)
+{
+	sym_sd_bus_error_free(e);
+}
+
+struct job_wait {
+	const char *unit;
+	char *result; /* set by JobRemoved for our unit */
+};
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+	struct job_wait *w = userdata;
+	uint32_t id;
+	const char *path, *unit, *result;
+	if (sym_sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+		return 0;
+	if (strcmp(unit, w->unit) == 0 && !w->result)
+		w->result = pm_xstrdup(result);
+	return 0;
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+}
+
+/* The StartTransientUnit call: podman's properties for a container scope. */
+static int start_scope(sd_bus *bus, const char *unit, const char *slice, pid_t pid,
+		       sd_bus_error *berr)
+{
+	_cleanup_(msg_unrefp) sd_bus_message *m = NULL;
+	_cleanup_(msg_unrefp) sd_bus_message *reply = NULL;
+	int r = sym_sd_bus_message_new_method_call(
+		bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+		"org.freedesktop.systemd1.Manager", "StartTransientUnit");
+	if (r < 0)
+		return r;
+	if ((r = sym_sd_bus_message_append(m, "ss", unit, "fail")) < 0 ||
+	    (r = sym_sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "Description", "s", "pm container")) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "Slice", "s", slice)) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid)) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "Delegate", "b", 1)) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed")) <
+		    0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "DefaultDependencies", "b", 0)) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "CPUAccounting", "b", 1)) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "MemoryAccounting", "b", 1)) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "(sv)", "TasksAccounting", "b", 1)) < 0 ||
+	    (r = sym_sd_bus_message_close_container(m)) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "a(sa(sv))", 0)) < 0)
+		return r;
+	return sym_sd_bus_call(bus, m, JOB_TIMEOUT_USEC, berr, &reply);
+}
+
+/* "0::/path" of pid from /proc/<pid>/cgroup, or NULL. */
+static char *pid_cgroup(pid_t pid)
+{
+	_cleanup_free_ char *f = pm_xasprintf("/proc/%d/cgroup", (int)pid);
+	_cleanup_free_ char *text = NULL;
+	if (pm_read_file(f, 65536, &text, NULL, NULL) < 0)
+		return NULL;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (pm_str_startswith(line, "0::"))
+			return pm_xstrdup(line + 3);
+	return NULL;
+}
+
+int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path, pm_error **err)
+{
+	if (ret_cgroup_path)
+		*ret_cgroup_path = NULL;
+	if (!unified_cgroup2()) {
+		pm_log_debug("no container scope: /sys/fs/cgroup is not a cgroup v2 hierarchy");
+		return PM_SCOPE_NONE;
+	}
+	bool system;
+	if (!have_bus(&system)) {
+		pm_log_debug("no container scope: no %s bus (set DBUS_SESSION_BUS_ADDRESS or "
+			     "XDG_RUNTIME_DIR)",
+			     system ? "system" : "user");
+		return PM_SCOPE_NONE;
+	}
+	_cleanup_error_ pm_error *dlerr = NULL;
+	if (pm_dl_bus(&dlerr) < 0) {
+		pm_log_debug("no container scope: %s", dlerr->msg);
+		return PM_SCOPE_NONE;
+	}
+
+	_cleanup_(bus_unrefp) sd_bus *bus = NULL;
+	int r = system ? sym_sd_bus_open_system(&bus) : sym_sd_bus_open_user(&bus);
+	if (r < 0) {
+		pm_log_debug("no container scope: connecting to the %s bus: %s",
+			     system ? "system" : "user", strerror(-r));
+		return PM_SCOPE_NONE;
+	}
+
+	_cleanup_free_ char *unit = pm_scope_unit_name(ctr_id);
+	struct job_wait w = {.unit = unit};
+	_cleanup_(slot_unrefp) sd_bus_slot *slot = NULL;
+	r = sym_sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1",
+				    "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+				    "JobRemoved", on_job_removed, &w);
+	if (r < 0)
+		return pm_error_set_errno(err, -r, "creating the scope '%s': watching its job",
+					  unit);
+
+	_cleanup_(bus_error_freep) sd_bus_error berr = SD_BUS_ERROR_NULL;
+	r = start_scope(bus, unit, system ? "machine.slice" : "user.slice", pid, &berr);
+	if (r < 0) {
+		if (berr.name &&
+		    (!strcmp(berr.name, "org.freedesktop.DBus.Error.ServiceUnknown") ||
+		     !strcmp(berr.name, "org.freedesktop.DBus.Error.NameHasNoOwner"))) {
+			pm_log_debug("no container scope: no systemd on the %s bus",
+				     system ? "system" : "user");
+			return PM_SCOPE_NONE;
+		}
+		if (berr.message)
+			return pm_error_set(err, -r, "creating the scope '%s': %s", unit,
+					    berr.message);
+		return pm_error_set_errno(err, -r, "creating the scope '%s'", unit);
+	}
+
+	uint64_t deadline = now_usec() + JOB_TIMEOUT_USEC;
+	while (!w.result) {
+		r = sym_sd_bus_process(bus, NULL);
+		if (r < 0)
+			break;
+		if (r > 0)
+			continue;
+		uint64_t now = now_usec();
+		if (now >= deadline) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		r = sym_sd_bus_wait(bus, deadline - now);
+		if (r < 0)
+			break;
+	}
+	_cleanup_free_ char *result = w.result;
+	if (!result)
+		return pm_error_set_errno(err, -r, "creating the scope '%s': waiting for its job",
+					  unit);
+	if (strcmp(result, "done") != 0)
+		return pm_error_set(err, EIO,
+				    "creating the scope '%s': systemd's job ended '%s' (see "
+				    "journalctl%s -u %s)",
+				    unit, result, system ? "" : " --user", unit);
+	pm_log_debug("container init %d is in %s", (int)pid, unit);
+	if (ret_cgroup_path)
+		*ret_cgroup_path = pid_cgroup(pid);
+	return PM_SCOPE_ENTERED;
+}
+
+int pm_cgroup_join_pid(pid_t pid)
+{
+	if (!unified_cgroup2())
+		return PM_SCOPE_NONE;
+	_cleanup_free_ char *theirs = pid_cgroup(pid);
+	_cleanup_free_ char *ours = pid_cgroup(getpid());
+	if (!theirs || !ours || strcmp(theirs, ours) == 0)
+		return PM_SCOPE_NONE;
+	_cleanup_free_ char *procs = pm_xasprintf("/sys/fs/cgroup%s/cgroup.procs", theirs);
+	_cleanup_close_ int fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1) {
+		pm_log_debug("staying in cgroup '%s': cannot join '%s': %s", ours, theirs,
+			     strerror(errno));
+		return PM_SCOPE_NONE;
+	}
+	return PM_SCOPE_ENTERED;
+}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# guest.sh: runs INSIDE the VM guest, as root, from pm-vm-test.service (tests/vm/mkimage.sh),
+# with the host's share at /mnt/pm (see tests/vm/run.sh for what it holds). Copies pm, the
+# tests and the test images to the guest's disk, waits for pmtest's systemd user manager,
+# then runs bats as pmtest inside that user manager (systemd-run --user: the tests' processes
+# are in the user's delegated cgroup tree, as in a real login), with the user's bus in
+# DBUS_SESSION_BUS_ADDRESS. Writes results/tap, results/rc, results/boot and results/facts
+# to the share; its stdout is the guest's console. The caller powers the guest off.
+set -u
+share=/mnt/pm
+res=$share/results
+user=pmtest
+rc=1
+trap 'echo "$rc" >"$res/rc"; sync' EXIT
+
+echo "guest up after $(cut -d' ' -f1 /proc/uptime) s" >"$res/boot"
+# shellcheck source=/dev/null
+. "$share/env"
+
+uid=$(id -u "$user")
+work=/var/tmp/pm-vm-work
+rm -rf "$work"
+mkdir -p "$work"
+tar -C "$work" -xf "$share/payload.tar"
+# the test images at the host's path (images.env names absolute paths)
+rm -rf "$PM_VM_IMAGES"
+mkdir -p "$(dirname "$PM_VM_IMAGES")"
+mv "$work/images" "$PM_VM_IMAGES"
+chmod -R a+rX "$work" "$PM_VM_IMAGES"
+chown -R "$user:" "$work"
+echo "copied the share after $(cut -d' ' -f1 /proc/uptime) s" >>"$res/boot"
+
+for _ in $(seq 120); do
+	systemctl is-active -q "user@$uid.service" && [ -S "/run/user/$uid/bus" ] && break
+	sleep 0.5
+done
+{
+	echo "kernel $(uname -r), systemd $(systemctl --version | head -n1 | cut -d' ' -f2)"
+	echo "user@$uid.service: $(systemctl is-active "user@$uid.service")"
+	echo "/sys/fs/cgroup: $(stat -f -c %T /sys/fs/cgroup)"
+} >"$res/facts"
+
+files=()
+for f in $PM_VM_FILES; do
+	files+=("$work/tests/vm/$f")
+done
+echo "ready to test after $(cut -d' ' -f1 /proc/uptime) s" >>"$res/boot"
+# shellcheck disable=SC2016 # expanded by the inner shell
+runuser -u "$user" -- env XDG_RUNTIME_DIR="/run/user/$uid" \
+	DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
+	systemd-run --user --wait --pipe --quiet --collect \
+	--working-directory="$work" \
+	--setenv=HOME="/home/$user" --setenv=USER="$user" --setenv=LANG=C.UTF-8 \
+	--setenv=PATH=/usr/local/bin:/usr/bin:/bin \
+	--setenv=XDG_RUNTIME_DIR="/run/user/$uid" \
+	--setenv=DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
+	--setenv=PM_BINARY="$work/bin/pm" --setenv=PM_SRCDIR="$work" \
+	--setenv=PM_TEST_IMAGES="$PM_VM_IMAGES" --setenv=PM_TIMEOUT=120 \
+	bash -c 'exec bats --tap "$@" 2>&1' bats "${files[@]}" </dev/null >"$work/tap" 2>&1
+rc=$?
+cp "$work/tap" "$res/tap"
+cat "$work/tap"
+echo "tests done after $(cut -d' ' -f1 /proc/uptime) s" >>"$res/boot"
