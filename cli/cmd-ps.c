@@ -119,18 +119,15 @@ static int render(json_t *rows, const char *format, const char *sort, bool notru
 static int formatted(const struct pm_ps_row *prow, size_t nrows, int64_t now, const char *format,
 		     const char *sort, bool notrunc, bool noheading, bool size)
 {
-	_cleanup_free_ char *text = pm_ps_rows_json(prow, nrows, now);
+	if (format && (!strcmp(format, "json") || !strcmp(format, "{{json .}}"))) {
+		_cleanup_free_ char *js = pm_ps_rows_json(prow, nrows, now, true);
+		puts(js);
+		return 0;
+	}
+	_cleanup_free_ char *text = pm_ps_rows_json(prow, nrows, now, false);
 	_cleanup_json_ json_t *rows = json_loads(text, 0, NULL);
 	if (!rows)
 		return pm_cli_errorf("internal error: container listing is not JSON");
-	if (format && (!strcmp(format, "json") || !strcmp(format, "{{json .}}"))) {
-		char *js = json_dumps(rows, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (js) {
-			puts(js);
-			free(js);
-		}
-		return 0;
-	}
 	return render(rows, format, sort, notrunc, noheading, size);
 }
 
@@ -239,6 +236,7 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	if (quiet)
 		o.size = false;
+	o.ids_only = quiet;
 
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_ps_row *prow = NULL;
@@ -268,10 +266,13 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 				pm_format_ago((now - ct->created_ns) / PM_NSEC_PER_SEC);
 			_cleanup_free_ char *status = pm_inspect_status_human(ct, now);
 			_cleanup_free_ char *size = size_cell(&prow[k]);
-			_cleanup_free_ char *line =
-				pm_xasprintf("%.*s\t%s\t%s\t%s\t%s\t\t%s%s%s", notrunc ? 64 : 12,
-					     ct->id, ct->image_name, cmdline, created, status,
-					     ct->name, o.size ? "\t" : "", o.size ? size : "");
+			_cleanup_free_ char *ports =
+				prow[k].nports ? pm_net_ports_ps(prow[k].ports, prow[k].nports)
+					       : NULL;
+			_cleanup_free_ char *line = pm_xasprintf(
+				"%.*s\t%s\t%s\t%s\t%s\t%s\t%s%s%s", notrunc ? 64 : 12, ct->id,
+				ct->image_name, cmdline, created, status, ports ? ports : "",
+				ct->name, o.size ? "\t" : "", o.size ? size : "");
 			pm_table_add_row(t, line);
 		}
 		pm_table_print(t, stdout);

@@ -16,6 +16,7 @@
 
 #include "engine/container.h"
 #include "lib/fileutil.h"
+#include "lib/jscan.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -310,34 +311,123 @@ undo_dir_only:
 
 static int reload_at(int dfd, const char *path, struct pm_container *c);
 
-/* dfd: the open containers directory when listing many (relative opens skip the walk of
- * the long path each time), or -1. */
-static int load_record(const struct pm_paths *p, int dfd, const char *id, struct pm_container **ret,
-		       pm_error **err)
+/* Read a record file relative to dfd (AT_FDCWD: path as is): openat and one read() for the
+ * small files records are (no fstat: a short read of a regular file is its end), growing
+ * the buffer only for a bigger one. ps reads two of these per container. */
+static int read_record_file(int dfd, const char *path, char **ret, size_t *ret_len, pm_error **err)
 {
-	_cleanup_free_ char *cdir = containers_dir(p);
-	_cleanup_free_ char *dir = pm_path_join(cdir, id);
-	_cleanup_free_ char *cfgpath = pm_path_join(dir, "config.json");
+	_cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "reading '%s'", path);
+	size_t cap = 4096, len = 0;
+	_cleanup_free_ char *buf = pm_xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return pm_error_set_errno(err, errno, "reading '%s'", path);
+		}
+		len += (size_t)n;
+		if (n == 0 || len < cap)
+			break;
+		if (cap >= RECORD_MAX)
+			return pm_error_set(err, EFBIG,
+					    "reading '%s': file is larger than %d bytes", path,
+					    RECORD_MAX);
+		cap *= 2;
+		buf = pm_xrealloc(buf, cap + 1);
+	}
+	buf[len] = 0;
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+/* The identity line without a tree (lib/jscan): 0, or < 0 when it holds anything this
+ * reader does not know, and jansson reads it instead. */
+static int identity_scan(const char *text, size_t len, struct pm_container *c)
+{
+	struct pm_jscan s;
+	struct pm_jscan_val k, v;
+	int r = pm_jscan_object(&s, text, len);
+	while (r >= 0 && (r = pm_jscan_member(&s, &k, &v)) > 0) {
+		char **dst = pm_jscan_key_is(&k, "Id")	      ? &c->id
+			     : pm_jscan_key_is(&k, "Name")    ? &c->name
+			     : pm_jscan_key_is(&k, "Image")   ? &c->image_name
+			     : pm_jscan_key_is(&k, "ImageID") ? &c->image_id
+							      : NULL;
+		if (dst) {
+			free(*dst);
+			*dst = NULL;
+			r = pm_jscan_string(&v, dst);
+		} else if (pm_jscan_key_is(&k, "Created")) {
+			r = pm_jscan_int(&v, &c->created_ns);
+		} else {
+			r = -EBADMSG;
+		}
+	}
+	return r;
+}
+
+static int identity_json(const char *text, size_t len, struct pm_container *c)
+{
+	json_error_t je;
+	_cleanup_json_ json_t *cfg = json_loadb(text, len, 0, &je);
+	if (!json_is_object(cfg))
+		return -EBADMSG;
+	const char *s;
+	c->id = (s = pm_json_string(cfg, "Id")) ? pm_xstrdup(s) : NULL;
+	c->name = (s = pm_json_string(cfg, "Name")) ? pm_xstrdup(s) : NULL;
+	c->image_name = (s = pm_json_string(cfg, "Image")) ? pm_xstrdup(s) : NULL;
+	c->image_id = (s = pm_json_string(cfg, "ImageID")) ? pm_xstrdup(s) : NULL;
+	c->created_ns = pm_json_int(cfg, "Created", 0);
+	return 0;
+}
+
+static void identity_clear(struct pm_container *c)
+{
+	free(c->id);
+	free(c->name);
+	free(c->image_name);
+	free(c->image_id);
+	c->id = c->name = c->image_name = c->image_id = NULL;
+	c->created_ns = 0;
+}
+
+/* dfd: the open containers directory when listing many (relative opens skip the walk of
+ * the long path each time) and cdir its path, or -1 and NULL. */
+static int load_record(const struct pm_paths *p, const char *cdir, int dfd, const char *id,
+		       struct pm_container **ret, pm_error **err)
+{
+	_cleanup_free_ char *own_cdir = cdir ? NULL : containers_dir(p);
+	_cleanup_free_ char *dir = pm_path_join(cdir ? cdir : own_cdir, id);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	_cleanup_free_ char *rel = pm_path_join(id, "config.json");
-	int r = dfd >= 0 ? pm_read_file_at(dfd, rel, RECORD_MAX, &data, &len, err)
-			 : pm_read_file(cfgpath, RECORD_MAX, &data, &len, err);
+	char rel[PATH_MAX];
+	if (snprintf(rel, sizeof(rel), "%s/config.json", dfd >= 0 ? id : dir) >= (int)sizeof(rel))
+		return pm_error_set(err, ENAMETOOLONG, "container '%s': path too long", id);
+	int r = read_record_file(dfd >= 0 ? dfd : AT_FDCWD, rel, &data, &len, err);
 	if (r < 0)
 		return r;
 	/* line 1: the identity; the rest: the spec, kept as text (see write_config) */
 	char *nl = memchr(data, '\n', len);
-	json_error_t je;
-	_cleanup_json_ json_t *cfg = nl ? json_loadb(data, (size_t)(nl - data), 0, &je) : NULL;
-	if (!json_is_object(cfg))
-		return pm_error_set(err, EBADMSG, "reading '%s': not a container record", cfgpath);
 	_cleanup_container_ struct pm_container *c = pm_xcalloc(1, sizeof(*c));
-	const char *s;
-	c->id = pm_xstrdup((s = pm_json_string(cfg, "Id")) ? s : id);
-	c->name = pm_xstrdup((s = pm_json_string(cfg, "Name")) ? s : "");
-	c->image_name = pm_xstrdup((s = pm_json_string(cfg, "Image")) ? s : "");
-	c->image_id = pm_xstrdup((s = pm_json_string(cfg, "ImageID")) ? s : "");
-	c->created_ns = pm_json_int(cfg, "Created", 0);
+	if (!nl || identity_scan(data, (size_t)(nl - data), c) < 0) {
+		identity_clear(c);
+		if (!nl || identity_json(data, (size_t)(nl - data), c) < 0)
+			return pm_error_set(err, EBADMSG,
+					    "reading '%s/config.json': not a container record",
+					    dir);
+	}
+	if (!c->id)
+		c->id = pm_xstrdup(id);
+	if (!c->name)
+		c->name = pm_xstrdup("");
+	if (!c->image_name)
+		c->image_name = pm_xstrdup("");
+	if (!c->image_id)
+		c->image_id = pm_xstrdup("");
 	char *spec = nl + 1;
 	size_t slen = len - (size_t)(spec - data);
 	while (slen > 0 && spec[slen - 1] == '\n')
@@ -345,8 +435,8 @@ static int load_record(const struct pm_paths *p, int dfd, const char *id, struct
 	c->config_json = slen ? pm_xstrndup(spec, slen) : pm_xstrdup("{}");
 	c->dir = TAKE_PTR(dir);
 	if (dfd >= 0) {
-		_cleanup_free_ char *srel = pm_path_join(id, "state.json");
-		r = reload_at(dfd, srel, c);
+		snprintf(rel, sizeof(rel), "%s/state.json", id);
+		r = reload_at(dfd, rel, c);
 	} else {
 		r = pm_container_reload(p, c, err);
 	}
@@ -356,6 +446,59 @@ static int load_record(const struct pm_paths *p, int dfd, const char *id, struct
 	return 0;
 }
 
+/* state.json without a tree (lib/jscan), into s (zeroed by the caller): 0, or < 0 when it
+ * holds anything this reader does not know (then jansson reads it: state_from_json). */
+static int state_scan(const char *text, size_t len, struct pm_ctr_state *s)
+{
+	struct pm_jscan sc;
+	struct pm_jscan_val k, v;
+	int64_t i = 0;
+	bool seen_status = false;
+	int r = pm_jscan_object(&sc, text, len);
+	while (r >= 0 && (r = pm_jscan_member(&sc, &k, &v)) > 0) {
+		if (pm_jscan_key_is(&k, "Status")) {
+			_cleanup_free_ char *st = NULL;
+			r = pm_jscan_string(&v, &st);
+			if (r >= 0)
+				s->status = (enum pm_ctr_status)status_parse(st);
+			seen_status = true;
+		} else if (pm_jscan_key_is(&k, "Pid")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->pid = (pid_t)i;
+		} else if (pm_jscan_key_is(&k, "MonitorPid")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->monitor_pid = (pid_t)i;
+		} else if (pm_jscan_key_is(&k, "ExitCode")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->exit_code = (int)i;
+		} else if (pm_jscan_key_is(&k, "StartedAt")) {
+			r = pm_jscan_int(&v, &s->started_ns);
+		} else if (pm_jscan_key_is(&k, "FinishedAt")) {
+			r = pm_jscan_int(&v, &s->finished_ns);
+		} else if (pm_jscan_key_is(&k, "OOMKilled")) {
+			r = pm_jscan_bool(&v, &s->oom_killed);
+		} else if (pm_jscan_key_is(&k, "RestartCount")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->restart_count = (unsigned)i;
+		} else if (pm_jscan_key_is(&k, "Mountpoint")) {
+			free(s->mountpoint);
+			s->mountpoint = NULL;
+			if (v.type != PM_JSCAN_NULL)
+				r = pm_jscan_string(&v, &s->mountpoint);
+		} else if (pm_jscan_key_is(&k, "Ports")) {
+			s->ports = pm_strv_free(s->ports);
+			r = pm_jscan_strv(&v, &s->ports);
+		} else {
+			r = -EBADMSG; /* a field this reader does not know yet: jansson's turn */
+		}
+	}
+	if (r >= 0 && !seen_status)
+		s->status = PM_CTR_STOPPED;
+	if (r >= 0 && !s->ports)
+		s->ports = pm_xcalloc(1, sizeof(char *));
+	return r;
+}
+
 /* Read state.json (dfd and path, as openat takes them) into c. A missing or torn file (a
  * crash before the data reached the disk) means the container is certainly not running
  * any more: it reads as exited, so it can be removed. */
@@ -363,10 +506,19 @@ static int reload_at(int dfd, const char *path, struct pm_container *c)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	_cleanup_json_ json_t *st = NULL;
 	_cleanup_error_ pm_error *e = NULL;
-	if (pm_read_file_at(dfd, path, RECORD_MAX, &data, &len, &e) >= 0)
-		st = json_loadb(data, len, 0, NULL);
+	if (read_record_file(dfd, path, &data, &len, &e) >= 0) {
+		struct pm_ctr_state s = {0};
+		if (state_scan(data, len, &s) >= 0) {
+			free(c->state.mountpoint);
+			pm_strv_free(c->state.ports);
+			c->state = s;
+			return 0;
+		}
+		free(s.mountpoint);
+		pm_strv_free(s.ports);
+	}
+	_cleanup_json_ json_t *st = data ? json_loadb(data, len, 0, NULL) : NULL;
 	if (!json_is_object(st)) {
 		pm_log_debug("container %s: %s: treating it as exited", c->id,
 			     e ? e->msg : "state.json is not a JSON object");
@@ -434,14 +586,14 @@ int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_con
 		ssize_t n = readlink(link, target, sizeof(target) - 1);
 		if (n > 0) {
 			target[n] = 0;
-			if (load_record(p, -1, target, ret, NULL) == 0)
+			if (load_record(p, NULL, -1, target, ret, NULL) == 0)
 				return 0;
 		}
 		if (is_hex(ref)) {
 			_cleanup_free_ char *id = NULL;
 			int r = lookup_prefix(p, ref, &id, err);
 			if (r == 0)
-				return load_record(p, -1, id, ret, err);
+				return load_record(p, NULL, -1, id, ret, err);
 			if (r != -ENOENT)
 				return r;
 		}
@@ -486,7 +638,7 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 		if (de->d_name[0] == '.' || strlen(de->d_name) != 64)
 			continue;
 		struct pm_container *c = NULL;
-		if (load_record(p, dirfd(d), de->d_name, &c, NULL) < 0)
+		if (load_record(p, cdir, dirfd(d), de->d_name, &c, NULL) < 0)
 			continue; /* being created or removed right now */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;

@@ -153,7 +153,7 @@ pm_image_cache *pm_image_cache_free(pm_image_cache *ic)
 	return NULL;
 }
 
-static const struct pm_image *cache_get(pm_image_cache *ic, const char *image_id)
+const struct pm_image *pm_image_cache_get(pm_image_cache *ic, const char *image_id)
 {
 	if (!image_id || !image_id[0])
 		return NULL;
@@ -273,7 +273,7 @@ int pm_ctr_view_get(pm_image_cache *ic, const struct pm_container *c, struct pm_
 	if (r < 0)
 		return r;
 	*ret = (struct pm_ctr_view){0};
-	r = view_from(&cfg, cfg.rootfs ? NULL : cache_get(ic, c->image_id), c, ret, err);
+	r = view_from(&cfg, cfg.rootfs ? NULL : pm_image_cache_get(ic, c->image_id), c, ret, err);
 	pm_spec_config_clear(&cfg);
 	return r;
 }
@@ -625,7 +625,7 @@ int pm_engine_inspect(const struct pm_engine *e, const struct pm_container *c, p
 	if (r < 0)
 		return pm_error_prefix(err, "container %s", c->id);
 	struct pm_ctr_view v = {0};
-	view_from(&cfg, cfg.rootfs ? NULL : cache_get(ic, c->image_id), c, &v, NULL);
+	view_from(&cfg, cfg.rootfs ? NULL : pm_image_cache_get(ic, c->image_id), c, &v, NULL);
 	_cleanup_json_ json_t *o = build_inspect(e, c, &cfg, &v, log_path);
 	*ret_json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	pm_ctr_view_clear(&v);

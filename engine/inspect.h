@@ -41,6 +41,8 @@ static inline void pm_image_cache_freep(pm_image_cache **ic)
 	pm_image_cache_free(*ic);
 }
 #define _cleanup_image_cache_ _cleanup_(pm_image_cache_freep)
+/* The image with that id (looked up on first use), NULL when it is gone or unreadable. */
+const struct pm_image *pm_image_cache_get(pm_image_cache *ic, const char *image_id);
 
 /* What a container runs and carries, resolved against its image. */
 struct pm_ctr_view {

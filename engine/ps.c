@@ -1,4 +1,5 @@
-/* ps.c: the container listing (see ps.h). Reads each record once; refreshes running
+/* ps.c: the container listing (see ps.h). Reads each record once, and of its spec only the
+ * fields a row shows (lib/jscan; jansson when that reader declines); refreshes running
  * states with kill(0); resolves commands and labels through one image lookup per image.
  * Never prints, never starts a process. Called by cli/cmd-ps.c. */
 #include <dirent.h>
@@ -10,13 +11,17 @@
 
 #include <jansson.h>
 
+#include "engine/config-json.h"
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/ps.h"
+#include "engine/spec.h"
 #include "engine/timeparse.h"
 #include "lib/fileutil.h"
+#include "lib/jscan.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "storage/container.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -219,6 +224,23 @@ static json_t *labels_json(char *const *labels)
 	return sorted;
 }
 
+/* podman's ps "Ports": [{host_ip, container_port, host_port, range, protocol}] or null */
+static json_t *ports_json(const struct pm_net_port *p, size_t n)
+{
+	if (!n)
+		return json_null();
+	static const char *const protos[] = {"tcp", "udp", "sctp"};
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:i, s:i, s:i, s:s}", "host_ip", p[i].host_ip,
+				  "container_port", (int)p[i].ctr_port, "host_port",
+				  (int)p[i].host_port, "range", (int)p[i].range, "protocol",
+				  protos[p[i].proto >= 0 && p[i].proto <= 2 ? p[i].proto : 0]));
+	return arr;
+}
+
 static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 {
 	const struct pm_container *c = row->c;
@@ -244,9 +266,7 @@ static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 	json_object_set_new(o, "Pid", json_integer(running ? s->pid : 0));
 	json_object_set_new(o, "Pod", json_string(""));
 	json_object_set_new(o, "PodName", json_string(""));
-	_cleanup_free_ char *ports = pm_engine_ports_ps_json(c);
-	json_t *pj = json_loads(ports, JSON_DECODE_ANY, NULL);
-	json_object_set_new(o, "Ports", pj ? pj : json_null());
+	json_object_set_new(o, "Ports", ports_json(row->ports, row->nports));
 	json_object_set_new(o, "Size",
 			    row->has_size
 				    ? json_pack("{s:I, s:I}", "rwSize", (json_int_t)row->rw_size,
@@ -260,19 +280,133 @@ static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 	return o;
 }
 
-static bool config_rm(const struct pm_container *c)
+/* ---- what a row needs of a spec ------------------------------------------------------- */
+
+static int scan_str(const struct pm_jscan_val *v, char **dst)
 {
-	/* cheap: the config text carries "Rm":true when --rm was given */
-	return c->config_json && strstr(c->config_json, "\"Rm\":true");
+	free(*dst);
+	*dst = NULL;
+	return pm_jscan_string(v, dst);
+}
+
+static int scan_strv(const struct pm_jscan_val *v, char ***dst)
+{
+	*dst = pm_strv_free(*dst);
+	return pm_jscan_strv(v, dst);
+}
+
+/* The spec fields a row shows (engine/config-json.c's names: the command, labels, --rm and
+ * what the published ports depend on), read with lib/jscan and the rest of the spec skipped;
+ * the whole spec through jansson when the fast reader declines. */
+static int row_config(const char *text, struct pm_container_config *cfg)
+{
+	struct pm_jscan s;
+	struct pm_jscan_val k, v;
+	*cfg = (struct pm_container_config){0};
+	int r = pm_jscan_object(&s, text, strlen(text));
+	while (r >= 0 && (r = pm_jscan_member(&s, &k, &v)) > 0) {
+		if (pm_jscan_key_is(&k, "Rm"))
+			r = pm_jscan_bool(&v, &cfg->rm);
+		else if (pm_jscan_key_is(&k, "Entrypoint"))
+			r = scan_str(&v, &cfg->entrypoint);
+		else if (pm_jscan_key_is(&k, "EntrypointSet"))
+			r = pm_jscan_bool(&v, &cfg->entrypoint_set);
+		else if (pm_jscan_key_is(&k, "Command"))
+			r = scan_strv(&v, &cfg->command);
+		else if (pm_jscan_key_is(&k, "Labels"))
+			r = scan_strv(&v, &cfg->labels);
+		else if (pm_jscan_key_is(&k, "Rootfs"))
+			r = scan_str(&v, &cfg->rootfs);
+		else if (pm_jscan_key_is(&k, "NetworkMode"))
+			r = scan_str(&v, &cfg->network);
+		else if (pm_jscan_key_is(&k, "Publish"))
+			r = scan_strv(&v, &cfg->publish);
+		else if (pm_jscan_key_is(&k, "PublishAll"))
+			r = pm_jscan_bool(&v, &cfg->publish_all);
+		else if (pm_jscan_key_is(&k, "Dns"))
+			r = scan_strv(&v, &cfg->dns);
+		else if (pm_jscan_key_is(&k, "DnsSearch"))
+			r = scan_strv(&v, &cfg->dns_search);
+		else if (pm_jscan_key_is(&k, "DnsOptions"))
+			r = scan_strv(&v, &cfg->dns_options);
+		else if (pm_jscan_key_is(&k, "AddHost"))
+			r = scan_strv(&v, &cfg->add_hosts);
+		else if (pm_jscan_key_is(&k, "NoHosts"))
+			r = pm_jscan_bool(&v, &cfg->no_hosts);
+		else if (k.escaped)
+			r = -EBADMSG; /* might spell one of the above */
+	}
+	if (r >= 0)
+		return 0;
+	pm_spec_config_clear(cfg);
+	return pm_config_from_json(text, cfg, NULL);
+}
+
+static void label_set(char ***labels, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+	for (char **l = *labels; l && *l; l++)
+		if (strncmp(*l, kv, kl) == 0 && ((*l)[kl] == '=' || (*l)[kl] == 0)) {
+			free(*l);
+			*l = pm_xstrdup(kv);
+			return;
+		}
+	pm_strv_push(labels, kv);
+}
+
+/* Command, labels, --rm and ports of a row: what engine/inspect.c's pm_ctr_view_get and
+ * engine/net.c's pm_engine_ports give, from the few spec fields they depend on. */
+static void row_fill(pm_image_cache *ic, struct pm_ps_row *row)
+{
+	const struct pm_container *c = row->c;
+	struct pm_container_config cfg = {0};
+	if (row_config(c->config_json ? c->config_json : "{}", &cfg) < 0)
+		return;
+	const struct pm_image *img = cfg.rootfs ? NULL : pm_image_cache_get(ic, c->image_id);
+	struct pm_spec_image simg = {0};
+	if (img)
+		simg = (struct pm_spec_image){.env = img->env,
+					      .cmd = img->cmd,
+					      .entrypoint = img->entrypoint,
+					      .workdir = img->working_dir,
+					      .user = img->user};
+	if (pm_spec_args(&cfg, img ? &simg : NULL, &row->args, NULL) < 0)
+		row->args = NULL; /* an image gone since: show what was asked */
+	for (char **l = img ? img->labels : NULL; l && *l; l++)
+		label_set(&row->labels, *l);
+	for (char **l = cfg.labels; l && *l; l++)
+		label_set(&row->labels, *l);
+	row->rm = cfg.rm;
+	if (c->state.ports && c->state.ports[0]) {
+		for (char **p = c->state.ports; *p; p++)
+			pm_net_parse_publish(*p, &row->ports, &row->nports, NULL);
+	} else if ((cfg.publish && cfg.publish[0]) || cfg.publish_all) {
+		struct pm_net_config net;
+		if (pm_engine_net_config(&cfg, NULL, &net, NULL) >= 0) {
+			if (net.mode == PM_NET_SLIRP4NETNS || net.mode == PM_NET_PASTA) {
+				row->ports = TAKE_PTR(net.ports);
+				row->nports = net.nports;
+				net.nports = 0;
+			}
+			pm_net_config_clear(&net);
+		}
+	}
+	pm_spec_config_clear(&cfg);
+}
+
+static void row_clear(struct pm_ps_row *row)
+{
+	pm_container_free(row->c);
+	pm_strv_free(row->args);
+	pm_strv_free(row->labels);
+	free(row->ports);
+	*row = (struct pm_ps_row){0};
 }
 
 void pm_ps_rows_free(struct pm_ps_row *rows, size_t n)
 {
-	for (size_t i = 0; rows && i < n; i++) {
-		pm_container_free(rows[i].c);
-		pm_strv_free(rows[i].args);
-		pm_strv_free(rows[i].labels);
-	}
+	for (size_t i = 0; rows && i < n; i++)
+		row_clear(&rows[i]);
 	free(rows);
 }
 
@@ -289,7 +423,11 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		return r;
 	bool all = o->all || o->latest || o->last >= 0;
 	size_t limit = o->latest ? 1 : o->last >= 0 ? (size_t)o->last : n;
-	_cleanup_image_cache_ pm_image_cache *ic = pm_image_cache_new(e);
+	bool label_filter = false;
+	for (char *const *f = o->filters; f && *f; f++)
+		label_filter |= pm_str_startswith(*f, "label=");
+	bool fill = !o->ids_only || label_filter;
+	pm_image_cache *ic = pm_image_cache_new(e);
 	_cleanup_store_ struct pm_store *store = NULL;
 	if (o->size)
 		pm_store_open(e->paths, e->storage_driver, &store, NULL);
@@ -301,18 +439,17 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		pm_engine_refresh(e, c);
 		if (!all && c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
 			continue;
-		struct pm_ctr_view v = {0};
-		if (pm_ctr_view_get(ic, c, &v, NULL) < 0)
-			continue;
-		if (o->filters && !pm_ps_filter_match(o->filters, c, v.labels, NULL)) {
-			pm_ctr_view_clear(&v);
+		struct pm_ps_row *row = &rows[nr];
+		*row = (struct pm_ps_row){.c = c};
+		if (fill)
+			row_fill(ic, row);
+		if (o->filters && !pm_ps_filter_match(o->filters, c, row->labels, NULL)) {
+			row->c = NULL; /* still the list's */
+			row_clear(row);
 			continue;
 		}
-		struct pm_ps_row *row = &rows[nr++];
-		row->c = TAKE_PTR(list[i]);
-		row->args = TAKE_PTR(v.args);
-		row->labels = TAKE_PTR(v.labels);
-		row->rm = config_rm(row->c);
+		list[i] = NULL;
+		nr++;
 		if (o->size) {
 			_cleanup_free_ char *upper =
 				pm_xasprintf("%s/containers/%s/diff", e->paths->root, row->c->id);
@@ -326,8 +463,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 			}
 			row->rootfs_size += row->rw_size;
 		}
-		pm_ctr_view_clear(&v);
 	}
+	pm_image_cache_free(ic);
 	pm_container_list_free(list, n);
 	/* podman prints the oldest first */
 	for (size_t i = 0; i < nr / 2; i++) {
@@ -340,12 +477,12 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	return 0;
 }
 
-char *pm_ps_rows_json(const struct pm_ps_row *rows, size_t n, int64_t now_ns)
+char *pm_ps_rows_json(const struct pm_ps_row *rows, size_t n, int64_t now_ns, bool pretty)
 {
 	_cleanup_json_ json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, row_json(&rows[i], now_ns));
-	char *s = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(arr, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
 	return s ? s : pm_xstrdup("[]");
 }
 
@@ -357,7 +494,7 @@ int pm_engine_ps(const struct pm_engine *e, const struct pm_ps_opts *o, char **r
 	int r = pm_engine_ps_rows(e, o, &rows, &n, err);
 	if (r < 0)
 		return r;
-	*ret_json = pm_ps_rows_json(rows, n, o->now_ns ? o->now_ns : pm_time_now_ns());
+	*ret_json = pm_ps_rows_json(rows, n, o->now_ns ? o->now_ns : pm_time_now_ns(), false);
 	pm_ps_rows_free(rows, n);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "engine/container.h"
 #include "engine/run.h"
 #include "lib/error.h"
+#include "netslirp/net.h"
 
 struct pm_ps_opts {
 	bool all;	/* -a: not only running ones */
@@ -19,6 +20,7 @@ struct pm_ps_opts {
 	int last;	/* -n N: the N last created (implies all); < 0: unset */
 	char **filters; /* "key=value": name, id, status, label, ancestor, exited */
 	bool size;	/* --size: compute Size {rootFsSize, rwSize} */
+	bool ids_only;	/* -q: rows need only the record (no command, labels, ports) */
 	int64_t now_ns; /* the clock for the human times; 0: now */
 };
 
@@ -34,9 +36,11 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 /* One listed container, resolved against its image. */
 struct pm_ps_row {
 	struct pm_container *c;
-	char **args;   /* entrypoint + command */
-	char **labels; /* image labels, then the container's */
-	bool rm;       /* --rm */
+	char **args;		   /* entrypoint + command */
+	char **labels;		   /* image labels, then the container's */
+	bool rm;		   /* --rm */
+	struct pm_net_port *ports; /* published ports (pm_engine_ports) */
+	size_t nports;
 	bool has_size;
 	uint64_t rw_size, rootfs_size;
 };
@@ -46,9 +50,10 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		      size_t *ret_n, pm_error **err);
 void pm_ps_rows_free(struct pm_ps_row *rows, size_t n);
 
-/* Rows as podman's `ps --format json` array (compact JSON text, malloc'd). now_ns: the
- * clock for the human times. */
-char *pm_ps_rows_json(const struct pm_ps_row *rows, size_t n, int64_t now_ns);
+/* Rows as podman's `ps --format json` array (JSON text, malloc'd): compact, or indented by
+ * two spaces as `ps --format json` prints it (pretty). now_ns: the clock for the human
+ * times. */
+char *pm_ps_rows_json(const struct pm_ps_row *rows, size_t n, int64_t now_ns, bool pretty);
 
 /* pm_engine_ps_rows + pm_ps_rows_json. */
 int pm_engine_ps(const struct pm_engine *e, const struct pm_ps_opts *o, char **ret_json,

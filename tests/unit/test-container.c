@@ -192,6 +192,77 @@ static void test_torn_state(void **state)
 	assert_int_equal(pm_container_remove_record(&f->paths, again, NULL), 0);
 }
 
+static void assert_same_record(const struct pm_container *a, const struct pm_container *b)
+{
+	assert_string_equal(a->id, b->id);
+	assert_string_equal(a->name, b->name);
+	assert_string_equal(a->image_name, b->image_name);
+	assert_string_equal(a->image_id, b->image_id);
+	assert_int_equal(a->created_ns, b->created_ns);
+	assert_string_equal(a->config_json, b->config_json);
+	assert_int_equal(a->state.status, b->state.status);
+	assert_int_equal(a->state.pid, b->state.pid);
+	assert_int_equal(a->state.monitor_pid, b->state.monitor_pid);
+	assert_int_equal(a->state.exit_code, b->state.exit_code);
+	assert_int_equal(a->state.started_ns, b->state.started_ns);
+	assert_int_equal(a->state.finished_ns, b->state.finished_ns);
+	assert_int_equal(a->state.oom_killed, b->state.oom_killed);
+	assert_int_equal(a->state.restart_count, b->state.restart_count);
+	if (a->state.mountpoint || b->state.mountpoint)
+		assert_string_equal(a->state.mountpoint, b->state.mountpoint);
+	assert_int_equal(pm_strv_length(a->state.ports), pm_strv_length(b->state.ports));
+	for (size_t i = 0; i < pm_strv_length(a->state.ports); i++)
+		assert_string_equal(a->state.ports[i], b->state.ports[i]);
+}
+
+/* The listing reads records with lib/jscan and falls back to jansson on anything it does not
+ * know: both readers give the same container. */
+static void test_list_fast_and_fallback_agree(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_container_ struct pm_container *c = NULL, *slow = NULL;
+	assert_int_equal(pm_container_create(
+				 &f->paths, "rw", "localhost/i:1", "abc",
+				 "{\"Command\":[\"sh\",\"-c\",\"echo \\\"\u00e9\\\"\"]}", &c, NULL),
+			 0);
+	c->state = (struct pm_ctr_state){
+		.status = PM_CTR_RUNNING,
+		.pid = 77,
+		.monitor_pid = 76,
+		.exit_code = 137,
+		.started_ns = 1795405094351140569LL,
+		.finished_ns = 1795405094422706367LL,
+		.oom_killed = true,
+		.restart_count = 3,
+		.mountpoint = pm_xstrdup("/m/\"q\""),
+		.ports = pm_strv_split("8080:80/tcp 9000-9001:90-91/udp", " ")};
+	assert_int_equal(pm_container_save_state(&f->paths, c, NULL), 0);
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	assert_int_equal(pm_container_list(&f->paths, &list, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_same_record(c, list[0]);
+	pm_container_list_free(list, n);
+
+	/* a key the fast reader does not know, escapes and spaces: jansson's turn, same result */
+	_cleanup_free_ char *spath = pm_path_join(c->dir, "state.json");
+	_cleanup_free_ char *st = NULL;
+	assert_int_equal(pm_read_file(spath, 65536, &st, NULL, NULL), 0);
+	_cleanup_free_ char *st2 = pm_xasprintf("{ \"Future\": {\"x\": [1]}, %s", st + 1);
+	assert_int_equal(pm_write_file_atomic(spath, st2, strlen(st2), 0600, NULL), 0);
+	_cleanup_free_ char *cpath = pm_path_join(c->dir, "config.json");
+	_cleanup_free_ char *cfg = NULL;
+	assert_int_equal(pm_read_file(cpath, 65536, &cfg, NULL, NULL), 0);
+	_cleanup_free_ char *cfg2 = pm_xasprintf("{\"N\\u0061me\":\"rw\", %s", cfg + 1);
+	assert_int_equal(pm_write_file_atomic(cpath, cfg2, strlen(cfg2), 0600, NULL), 0);
+	assert_int_equal(pm_container_list(&f->paths, &list, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_same_record(c, list[0]);
+	pm_container_list_free(list, n);
+	assert_int_equal(pm_container_lookup(&f->paths, "rw", &slow, NULL), 0);
+	assert_same_record(c, slow);
+}
+
 /* 8 processes race for one name: exactly one wins. */
 static void test_name_race(void **state)
 {
@@ -231,6 +302,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_roundtrip_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_fast_and_fallback_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_generated_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_race, setup, teardown),
 	};
