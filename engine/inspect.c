@@ -186,18 +186,6 @@ void pm_ctr_view_clear(struct pm_ctr_view *v)
 	*v = (struct pm_ctr_view){0};
 }
 
-static void label_set(char ***labels, const char *kv)
-{
-	size_t kl = strcspn(kv, "=");
-	for (char **l = *labels; l && *l; l++)
-		if (strncmp(*l, kv, kl) == 0 && ((*l)[kl] == '=' || (*l)[kl] == 0)) {
-			free(*l);
-			*l = pm_xstrdup(kv);
-			return;
-		}
-	pm_strv_push(labels, kv);
-}
-
 static int view_from(const struct pm_container_config *cfg, const struct pm_image *img,
 		     const struct pm_container *c, struct pm_ctr_view *v, pm_error **err)
 {
@@ -231,9 +219,9 @@ static int view_from(const struct pm_container_config *cfg, const struct pm_imag
 		v->cmd = pm_strv_copy(cfg->command);
 
 	for (char **l = img ? img->labels : NULL; l && *l; l++)
-		label_set(&v->labels, *l);
+		pm_strv_set_kv(&v->labels, *l);
 	for (char **l = cfg->labels; l && *l; l++)
-		label_set(&v->labels, *l);
+		pm_strv_set_kv(&v->labels, *l);
 
 	pm_strv_push(&v->env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	pm_strv_push(&v->env, "container=pm");

@@ -219,27 +219,6 @@ int pm_engine_port_lines(const struct pm_container *c, const char *filter, char 
 	return pm_net_port_lines(p, n, filter, ret, err);
 }
 
-/* podman's ps JSON "Ports": [{"host_ip","container_port","host_port","range","protocol"}] */
-char *pm_engine_ports_ps_json(const struct pm_container *c)
-{
-	_cleanup_free_ struct pm_net_port *p = NULL;
-	size_t n;
-	pm_engine_ports(c, &p, &n);
-	if (!n)
-		return pm_xstrdup("null");
-	static const char *const protos[] = {"tcp", "udp", "sctp"};
-	_cleanup_json_ json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:i, s:i, s:i, s:s}", "host_ip", p[i].host_ip,
-				  "container_port", (int)p[i].ctr_port, "host_port",
-				  (int)p[i].host_port, "range", (int)p[i].range, "protocol",
-				  protos[p[i].proto >= 0 && p[i].proto <= 2 ? p[i].proto : 0]));
-	char *s = json_dumps(arr, JSON_COMPACT);
-	return s ? s : pm_xstrdup("null");
-}
-
 char *pm_engine_ports_ps_from_json(const char *json_text)
 {
 	_cleanup_json_ json_t *arr = json_text ? json_loads(json_text, 0, NULL) : NULL;

@@ -49,7 +49,5 @@ int pm_engine_port_lines(const struct pm_container *c, const char *filter, char 
 /* Published ports as pm_net_port_format strings (NULL-terminated; NULL for none). */
 char **pm_engine_ports_strv(const struct pm_net_port *ports, size_t n);
 
-/* ps: podman's JSON "Ports" array for c (JSON text, "null" for none), and the PORTS
- * column from such a text. */
-char *pm_engine_ports_ps_json(const struct pm_container *c);
+/* ps: the PORTS column from podman's JSON "Ports" array (text, "null" for none). */
 char *pm_engine_ports_ps_from_json(const char *json_text);

@@ -342,18 +342,6 @@ static int row_config(const char *text, struct pm_container_config *cfg)
 	return pm_config_from_json(text, cfg, NULL);
 }
 
-static void label_set(char ***labels, const char *kv)
-{
-	size_t kl = strcspn(kv, "=");
-	for (char **l = *labels; l && *l; l++)
-		if (strncmp(*l, kv, kl) == 0 && ((*l)[kl] == '=' || (*l)[kl] == 0)) {
-			free(*l);
-			*l = pm_xstrdup(kv);
-			return;
-		}
-	pm_strv_push(labels, kv);
-}
-
 /* Command, labels, --rm and ports of a row: what engine/inspect.c's pm_ctr_view_get and
  * engine/net.c's pm_engine_ports give, from the few spec fields they depend on. */
 static void row_fill(pm_image_cache *ic, struct pm_ps_row *row)
@@ -373,9 +361,9 @@ static void row_fill(pm_image_cache *ic, struct pm_ps_row *row)
 	if (pm_spec_args(&cfg, img ? &simg : NULL, &row->args, NULL) < 0)
 		row->args = NULL; /* an image gone since: show what was asked */
 	for (char **l = img ? img->labels : NULL; l && *l; l++)
-		label_set(&row->labels, *l);
+		pm_strv_set_kv(&row->labels, *l);
 	for (char **l = cfg.labels; l && *l; l++)
-		label_set(&row->labels, *l);
+		pm_strv_set_kv(&row->labels, *l);
 	row->rm = cfg.rm;
 	if (c->state.ports && c->state.ports[0]) {
 		for (char **p = c->state.ports; *p; p++)

@@ -347,3 +347,15 @@ char *pm_random_id(void)
 		snprintf(id + 2 * i, 3, "%02x", b[i]);
 	return id;
 }
+
+void pm_strv_set_kv(char ***strv, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+	for (char **l = *strv; l && *l; l++)
+		if (strncmp(*l, kv, kl) == 0 && ((*l)[kl] == '=' || (*l)[kl] == 0)) {
+			free(*l);
+			*l = pm_xstrdup(kv);
+			return;
+		}
+	pm_strv_push(strv, kv);
+}

@@ -52,3 +52,7 @@ char *pm_format_ago(int64_t seconds);
 
 /* Random lowercase hex id of 64 chars. */
 char *pm_random_id(void);
+
+/* Set "KEY=VALUE" (or "KEY") in a strv of such entries: replace the entry with the same
+ * key, else append. */
+void pm_strv_set_kv(char ***strv, const char *kv);
