@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,12 +42,13 @@ struct args {
 	char **exit_command;
 };
 
-static int parse_fd(const char *s)
+/* A non-negative int (an fd or a pid), -1 when s is not one. */
+static int parse_num(const char *s)
 {
 	char *end = NULL;
 	errno = 0;
 	long v = strtol(s, &end, 10);
-	return errno || !end || *end || v < 0 || v > 65535 ? -1 : (int)v;
+	return errno || !end || end == s || *end || v < 0 || v > INT_MAX ? -1 : (int)v;
 }
 
 static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *io)
@@ -98,31 +100,31 @@ static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *i
 			a->log_max = strtoull(optarg, NULL, 10);
 			break;
 		case PID:
-			io->pid = (pid_t)parse_fd(optarg);
+			io->pid = (pid_t)parse_num(optarg);
 			break;
 		case PIDFD:
-			io->pidfd = parse_fd(optarg);
+			io->pidfd = parse_num(optarg);
 			break;
 		case PTY:
-			io->master = parse_fd(optarg);
+			io->master = parse_num(optarg);
 			break;
 		case OUT:
-			io->out_r = parse_fd(optarg);
+			io->out_r = parse_num(optarg);
 			break;
 		case ERR:
-			io->err_r = parse_fd(optarg);
+			io->err_r = parse_num(optarg);
 			break;
 		case IN:
-			io->in_w = parse_fd(optarg);
+			io->in_w = parse_num(optarg);
 			break;
 		case ATTACH:
-			io->lfd = parse_fd(optarg);
+			io->lfd = parse_num(optarg);
 			break;
 		case NETPIDFD:
-			a->net_pidfd = parse_fd(optarg);
+			a->net_pidfd = parse_num(optarg);
 			break;
 		case NETEXIT:
-			a->net_exit_fd = parse_fd(optarg);
+			a->net_exit_fd = parse_num(optarg);
 			break;
 		default:
 			return -EINVAL;

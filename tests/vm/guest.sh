@@ -40,6 +40,13 @@ done
 	echo "/sys/fs/cgroup: $(stat -f -c %T /sys/fs/cgroup)"
 } >"$res/facts"
 
+# pids above 65535 from here on, as on a long-running systemd host (pid_max 4194304): pm
+# and pm-monitor must take any pid, not just the small ones of a fresh boot
+if [ "$(cat /proc/sys/kernel/pid_max)" -gt 200000 ]; then
+	echo 100000 >/proc/sys/kernel/ns_last_pid
+fi
+echo "pid_max $(cat /proc/sys/kernel/pid_max), pids from $(sh -c 'echo $$')" >>"$res/facts"
+
 files=()
 for f in $PM_VM_FILES; do
 	files+=("$work/tests/vm/$f")
