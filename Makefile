@@ -76,7 +76,7 @@ $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
 # it maps no shared library: its memory is paid once per running container. The
 # sanitizers want a dynamic link, so SANITIZE builds link it like pm.
 MONITOR_OBJS := $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard monitor/*.c))
-MONITOR_LIBS := $(foreach m,engine runtime lib,$(call mod_lib,$(m)))
+MONITOR_LIBS := $(foreach m,engine runtime netslirp lib,$(call mod_lib,$(m)))
 MONITOR_LDFLAGS := $(if $(SANITIZE),$(LDFLAGS),-static-pie -Wl,-z,relro -Wl,-z,now)
 
 $(PM_MONITOR): $(MONITOR_OBJS) $(MONITOR_LIBS)
