@@ -31,11 +31,8 @@ static int print_ports(const struct pm_engine *e, const char *ref, const char *f
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_free_ char *out = NULL;
 	int r = pm_engine_port_lines(c, filter, &out, &err);
-	if (r < 0 && filter) {
-		if (strchr(filter, '/'))
-			return pm_cli_errorf("failed to find published port \"%s\"", filter);
-		return pm_cli_errorf("failed to find published port \"%s/tcp\"", filter);
-	}
+	if (r < 0 && filter) /* podman 4.3's words: the port as given */
+		return pm_cli_errorf("failed to find published port \"%s\"", filter);
 	if (r < 0)
 		return pm_cli_error(err);
 	if (out && *out) {

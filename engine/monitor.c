@@ -564,10 +564,13 @@ static void exec_monitor(struct mon *m, const char *program)
 	push_fd_arg(&argv, "--stderr", m->io.err_r);
 	push_fd_arg(&argv, "--stdin", m->io.in_w);
 	push_fd_arg(&argv, "--attach", m->io.lfd);
-	int net_pidfd, net_exit_fd;
-	pm_net_handover(TAKE_PTR(m->net), &net_pidfd, &net_exit_fd);
-	push_fd_arg(&argv, "--net-pidfd", net_pidfd);
-	push_fd_arg(&argv, "--net-exit-fd", net_exit_fd);
+	struct pm_net_handover nh;
+	pm_net_handover(TAKE_PTR(m->net), &nh);
+	push_fd_arg(&argv, "--net-pidfd", nh.pidfd);
+	push_fd_arg(&argv, "--net-exit-fd", nh.exit_fd);
+	push_fd_arg(&argv, "--net-relay-pidfd", nh.relay_pidfd);
+	if (nh.pidfd >= 0 && nh.wait)
+		pm_strv_push(&argv, "--net-wait");
 	pm_strv_push(&argv, "--");
 	pm_strv_push(&argv, self ? self : "/proc/self/exe");
 	pm_strv_push(&argv, "--root");

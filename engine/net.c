@@ -155,6 +155,10 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			return r;
 		free(net->run_dir);
 		net->run_dir = TAKE_PTR(dir);
+		/* the loopback port relay is a mode of pm-monitor; without it every port goes
+		 * through slirp4netns' add_hostfwd */
+		free(net->relay_program);
+		net->relay_program = pm_monitor_program(NULL);
 	}
 	return 0;
 }

@@ -13,7 +13,8 @@
  *
  *   pm-monitor --id ID --rundir DIR --log PATH --log-max-size N --pid PID --pidfd FD
  *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD]
- *              [--net-pidfd FD [--net-exit-fd FD]] -- EXIT-COMMAND... */
+ *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
+ *              -- EXIT-COMMAND... */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -32,13 +33,15 @@
 
 #include "engine/mon-io.h"
 #include "lib/fileutil.h"
+#include "monitor/port-relay.h"
 
 #define NET_STOP_TIMEOUT_MS 5000
 
 struct args {
 	const char *id, *rundir, *log;
 	unsigned long long log_max;
-	int net_pidfd, net_exit_fd;
+	int net_pidfd, net_exit_fd, net_relay_pidfd;
+	bool net_wait;
 	char **exit_command;
 };
 
@@ -66,7 +69,9 @@ static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *i
 		IN,
 		ATTACH,
 		NETPIDFD,
-		NETEXIT
+		NETEXIT,
+		NETRELAY,
+		NETWAIT
 	};
 	static const struct option opts[] = {
 		{"id", required_argument, NULL, ID},
@@ -82,6 +87,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *i
 		{"attach", required_argument, NULL, ATTACH},
 		{"net-pidfd", required_argument, NULL, NETPIDFD},
 		{"net-exit-fd", required_argument, NULL, NETEXIT},
+		{"net-relay-pidfd", required_argument, NULL, NETRELAY},
+		{"net-wait", no_argument, NULL, NETWAIT},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -126,6 +133,12 @@ static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *i
 		case NETEXIT:
 			a->net_exit_fd = parse_num(optarg);
 			break;
+		case NETRELAY:
+			a->net_relay_pidfd = parse_num(optarg);
+			break;
+		case NETWAIT:
+			a->net_wait = true;
+			break;
 		default:
 			return -EINVAL;
 		}
@@ -153,20 +166,33 @@ static bool wait_fd(int fd, int timeout_ms)
 	}
 }
 
-/* As pm_net_stop: slirp4netns leaves when its exit fd hangs up, pasta on SIGTERM; SIGKILL
- * after the timeout. It is our child: reaped with the rest below. */
+/* End a helper: it leaves when its exit fd hangs up (already closed) or on SIGTERM (no
+ * exit fd); SIGKILL after the timeout. */
+static void end_helper(int pidfd, bool term)
+{
+	if (term)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
+	if (!wait_fd(pidfd, NET_STOP_TIMEOUT_MS)) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		wait_fd(pidfd, NET_STOP_TIMEOUT_MS);
+	}
+}
+
+/* As pm_net_stop: slirp4netns and the port relay leave when their exit fd hangs up, pasta
+ * on SIGTERM. Without published ports slirp4netns is not waited for (its tap teardown is
+ * slow and nothing depends on it). Our children: reaped with the rest below. */
 static void net_stop(struct args *a)
 {
 	if (a->net_pidfd < 0)
 		return;
 	if (a->net_exit_fd >= 0)
 		close(a->net_exit_fd);
-	else
-		syscall(SYS_pidfd_send_signal, a->net_pidfd, SIGTERM, NULL, 0);
-	if (!wait_fd(a->net_pidfd, NET_STOP_TIMEOUT_MS)) {
-		syscall(SYS_pidfd_send_signal, a->net_pidfd, SIGKILL, NULL, 0);
-		wait_fd(a->net_pidfd, NET_STOP_TIMEOUT_MS);
+	if (a->net_relay_pidfd >= 0) {
+		end_helper(a->net_relay_pidfd, false);
+		close(a->net_relay_pidfd);
 	}
+	if (a->net_wait || a->net_exit_fd < 0)
+		end_helper(a->net_pidfd, a->net_exit_fd < 0);
 	close(a->net_pidfd);
 }
 
@@ -214,14 +240,16 @@ static void run_exit_command(char **argv, const sigset_t *blocked)
 
 int main(int argc, char **argv)
 {
-	struct args a = {.net_pidfd = -1, .net_exit_fd = -1};
+	if (argc > 1 && strcmp(argv[1], "port-relay") == 0)
+		return pm_monitor_port_relay(argc - 1, argv + 1);
+	struct args a = {.net_pidfd = -1, .net_exit_fd = -1, .net_relay_pidfd = -1};
 	struct pm_mon_io io;
 	pm_mon_io_init(&io);
 	if (parse_args(argc, argv, &a, &io) < 0)
 		return 125;
 	/* ours now: not for the exit command */
-	int fds[] = {io.pidfd, io.master, io.out_r,    io.err_r,
-		     io.in_w,  io.lfd,	  a.net_pidfd, a.net_exit_fd};
+	int fds[] = {io.pidfd, io.master,   io.out_r,	   io.err_r,	     io.in_w,
+		     io.lfd,   a.net_pidfd, a.net_exit_fd, a.net_relay_pidfd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		cloexec(fds[i]);
 	sigset_t set;

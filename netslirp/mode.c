@@ -20,7 +20,7 @@ void pm_net_config_init(struct pm_net_config *cfg)
 		.mode = PM_NET_SLIRP4NETNS,
 		.enable_ipv6 = true,
 		.mtu = SLIRP_DEFAULT_MTU,
-		.port_handler = PM_NET_PORT_HANDLER_SLIRP4NETNS,
+		.port_handler = PM_NET_PORT_HANDLER_ROOTLESSKIT,
 	};
 }
 
@@ -37,7 +37,7 @@ static void mode_clear(struct pm_net_config *cfg)
 	cfg->allow_host_loopback = false;
 	cfg->enable_ipv6 = true;
 	cfg->mtu = SLIRP_DEFAULT_MTU;
-	cfg->port_handler = PM_NET_PORT_HANDLER_SLIRP4NETNS;
+	cfg->port_handler = PM_NET_PORT_HANDLER_ROOTLESSKIT;
 }
 
 void pm_net_config_clear(struct pm_net_config *cfg)
@@ -51,6 +51,7 @@ void pm_net_config_clear(struct pm_net_config *cfg)
 	pm_strv_free(cfg->dns_options);
 	pm_strv_free(cfg->add_hosts);
 	free(cfg->run_dir);
+	free(cfg->relay_program);
 	pm_net_config_init(cfg);
 }
 

@@ -24,6 +24,8 @@ static void net_free(struct pm_net *net)
 		close(net->exit_fd);
 	if (net->pidfd >= 0)
 		close(net->pidfd);
+	if (net->relay_pidfd >= 0)
+		close(net->relay_pidfd);
 	free(net->sock_path);
 	free(net->pid_path);
 	free(net->ports);
@@ -76,21 +78,28 @@ pid_t pm_net_helper_pid(const struct pm_net *net)
 	return net ? net->pid : 0;
 }
 
-void pm_net_handover(struct pm_net *net, int *ret_pidfd, int *ret_exit_fd)
+/* Published ports are held by the helper (and the relay) until they are gone. */
+static bool must_wait(const struct pm_net *net)
 {
-	*ret_pidfd = -1;
-	*ret_exit_fd = -1;
+	return net->nports > 0 || net->exit_fd < 0;
+}
+
+static int take_inheritable(int *fd)
+{
+	if (*fd < 0 || fcntl(*fd, F_SETFD, 0) < 0)
+		return -1;
+	return TAKE_FD(*fd);
+}
+
+void pm_net_handover(struct pm_net *net, struct pm_net_handover *ret)
+{
+	*ret = (struct pm_net_handover){.pidfd = -1, .exit_fd = -1, .relay_pidfd = -1};
 	if (!net)
 		return;
-	int *fds[] = {&net->pidfd, &net->exit_fd};
-	int *rets[] = {ret_pidfd, ret_exit_fd};
-	for (size_t i = 0; i < 2; i++) {
-		int fd = *fds[i];
-		if (fd >= 0 && fcntl(fd, F_SETFD, 0) == 0) {
-			*rets[i] = fd;
-			*fds[i] = -1;
-		}
-	}
+	ret->wait = must_wait(net);
+	ret->pidfd = take_inheritable(&net->pidfd);
+	ret->exit_fd = take_inheritable(&net->exit_fd);
+	ret->relay_pidfd = take_inheritable(&net->relay_pidfd);
 	net_free(net);
 }
 
@@ -99,15 +108,22 @@ int pm_net_stop(struct pm_net *net)
 	if (!net)
 		return 0;
 	int r = 0;
+	bool wait = must_wait(net);
 	if (net->pid > 0) {
 		bool has_exit_fd = net->exit_fd >= 0;
 		if (has_exit_fd) {
-			/* slirp4netns leaves when its exit fd hangs up */
+			/* slirp4netns and the relay leave when their exit fd hangs up */
 			close(net->exit_fd);
 			net->exit_fd = -1;
 		}
-		r = pm_net_kill_wait(net->pid, &net->pidfd, net->is_child, has_exit_fd,
-				     STOP_TIMEOUT_MS);
+		if (net->relay_pid > 0)
+			pm_net_kill_wait(net->relay_pid, &net->relay_pidfd, true, true,
+					 STOP_TIMEOUT_MS);
+		/* without ports nothing waits on slirp4netns' own exit (its tap device's
+		 * teardown is slow): it goes by itself, reaped by whoever inherits it */
+		if (wait)
+			r = pm_net_kill_wait(net->pid, &net->pidfd, net->is_child, has_exit_fd,
+					     STOP_TIMEOUT_MS);
 	}
 	if (net->sock_path)
 		unlink(net->sock_path);

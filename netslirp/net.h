@@ -64,11 +64,17 @@ enum pm_net_mode {
 	PM_NET_CONTAINER, /* join another container's network namespace */
 };
 
+/* How TCP ports published on all addresses or on 127.0.0.1 are forwarded with slirp4netns.
+ * The default ("rootlesskit", podman's default name; no rootlessport is involved): loopback
+ * clients go through pm's splice relay (netslirp/relay.c, a pm-monitor mode) into the
+ * container's own loopback, so the container sees 127.0.0.1, the client's true address;
+ * every other host address is forwarded by slirp4netns' API (add_hostfwd per address,
+ * addresses that appear later included), which keeps the client's source address. UDP and
+ * ports on other addresses always go through add_hostfwd. "slirp4netns": every port through
+ * add_hostfwd on 0.0.0.0 (loopback clients then appear as the gateway, 10.0.2.2). */
 enum pm_net_port_handler {
-	PM_NET_PORT_HANDLER_SLIRP4NETNS = 0,
-	/* accepted for podman compatibility; pm always forwards through slirp4netns' API
-	 * (which keeps the client's source address for non-loopback clients) */
-	PM_NET_PORT_HANDLER_ROOTLESSKIT,
+	PM_NET_PORT_HANDLER_ROOTLESSKIT = 0,
+	PM_NET_PORT_HANDLER_SLIRP4NETNS,
 };
 
 enum pm_net_proto {
@@ -116,6 +122,9 @@ struct pm_net_config {
 	 * directory the caller owns, e.g. the container's run dir; the socket path
 	 * "<run_dir>/slirp.sock" must fit in 107 bytes). */
 	char *run_dir;
+	/* The pm-monitor program, whose "port-relay" mode is the loopback port relay (set by
+	 * the engine; NULL = every port through slirp4netns' add_hostfwd). */
+	char *relay_program;
 };
 
 /* Defaults (podman 4.3 rootless): slirp4netns, mtu 65520, IPv6 on, no host loopback. */
@@ -221,13 +230,24 @@ pid_t pm_net_helper_pid(const struct pm_net *net);
  * helper could not be waited for. */
 int pm_net_stop(struct pm_net *net);
 
+/* What pm_net_handover gives the new program image (fds no longer close-on-exec, -1 when
+ * absent). */
+struct pm_net_handover {
+	int pidfd;	 /* the helper (slirp4netns or pasta) */
+	int exit_fd;	 /* write end of the exit pipe of slirp4netns and the port relay */
+	int relay_pidfd; /* the loopback port relay */
+	/* wait for the helper to be gone before going on: it holds published host ports.
+	 * Without ports the stopper need not wait for slirp4netns' own exit (its tap device
+	 * teardown costs tens of ms): closing the exit fd is enough, it goes by itself. */
+	bool wait;
+};
+
 /* For a monitor that execs a smaller program to watch the container: hand the running
- * helper over to the new program image. Returns its pidfd and the write end of its exit
- * fd (slirp4netns; -1 for pasta), both no longer close-on-exec, and frees net without
- * stopping anything. The new program ends the helper as pm_net_stop() would (close the
- * exit fd, or SIGTERM through the pidfd); the socket and pid files are left to the
- * container's cleanup (its run dir). Accepts NULL (both -1). */
-void pm_net_handover(struct pm_net *net, int *ret_pidfd, int *ret_exit_fd);
+ * helpers over to the new program image and free net without stopping anything. The new
+ * program ends them as pm_net_stop() would (close the exit fd, or SIGTERM through the
+ * pidfd for pasta); the socket and pid files are left to the container's cleanup (its run
+ * dir). Accepts NULL (all -1). */
+void pm_net_handover(struct pm_net *net, struct pm_net_handover *ret);
 
 /* ---- output (pure) ---- */
 

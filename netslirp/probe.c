@@ -1,6 +1,6 @@
 /* probe.c: host port checks with throwaway sockets (bind, then close): is a port free,
- * and picking free ports for -p CTRPORT and -P. Binds only, never sends. Called by net.c
- * and slirp.c. */
+ * picking free ports for -p CTRPORT and -P, and the port relay's listeners. Binds only,
+ * never sends. Called by net.c and slirp.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -56,6 +56,20 @@ static int bind_one(const char *ip, uint16_t port, int proto, bool v6, uint16_t 
 		getsockname(fd, (struct sockaddr *)&ss, &l);
 		*ret_port = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 				     : ((struct sockaddr_in *)&ss)->sin_port);
+	}
+	return fd;
+}
+
+int pm_net_listen_tcp(const char *ip, uint16_t port)
+{
+	bool v6 = strchr(ip, ':') != NULL;
+	int fd = bind_one(ip, port, PM_NET_TCP, v6, NULL);
+	if (fd < 0)
+		return fd;
+	if (listen(fd, SOMAXCONN) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
 	}
 	return fd;
 }

@@ -1,8 +1,12 @@
 /* slirp.c: slirp4netns for a container's network namespace, started as podman 4.3 does
  * (--mtu=65520 --enable-sandbox --enable-seccomp -c -e EXIT_FD -r READY_FD -a SOCKET
- * --netns-type=path /proc/PID/ns/net tap0), and its JSON API socket for port forwards
- * (add_hostfwd). Must not leave a process or socket behind on failure. Called by net.c. */
+ * --netns-type=path /proc/PID/ns/net tap0), its JSON API socket for port forwards
+ * (add_hostfwd), and the loopback port relay beside it (net.h, enum pm_net_port_handler):
+ * its listeners bound here, then `pm-monitor port-relay` started on the same exit pipe.
+ * Must not leave a process, listener or socket behind on failure. Called by net.c. */
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -89,11 +93,12 @@ static const char *proto_str(int proto)
 	return proto == PM_NET_UDP ? "udp" : "tcp";
 }
 
-static int add_hostfwd(const char *sock_path, const struct pm_net_port *p, uint16_t k, bool ipv6,
-		       pm_error **err)
+/* Forward host port p->host_port+k on addr (NULL = the mapping's own: p->host_ip or all). */
+static int add_hostfwd(const char *sock_path, const struct pm_net_port *p, uint16_t k,
+		       const char *addr, bool ipv6, pm_error **err)
 {
 	unsigned host = p->host_port + k, ctr = p->ctr_port + k;
-	const char *host_ip = p->host_ip[0] ? p->host_ip : "0.0.0.0";
+	const char *host_ip = addr ? addr : p->host_ip[0] ? p->host_ip : "0.0.0.0";
 	/* no guest_addr: slirp4netns uses its own (cidr base+100, and fd00::100 for IPv6 forwards)
 	 */
 	_cleanup_json_ json_t *req =
@@ -109,7 +114,8 @@ static int add_hostfwd(const char *sock_path, const struct pm_net_port *p, uint1
 		return 0;
 	const char *desc = pm_json_string(json_object_get(reply, "error"), "desc");
 	/* slirp4netns does not say why: find out by trying the bind ourselves */
-	int e = pm_net_probe_port(p->host_ip, (uint16_t)host, p->proto, ipv6 && !p->host_ip[0]);
+	int e = pm_net_probe_port(addr ? addr : p->host_ip, (uint16_t)host, p->proto,
+				  !addr && ipv6 && !p->host_ip[0]);
 	if (e > 0)
 		return pm_error_set(err, e, "cannot publish port %u/%s on '%s:%u': %s", ctr,
 				    proto_str(p->proto), host_ip, host, strerror(e));
@@ -117,8 +123,8 @@ static int add_hostfwd(const char *sock_path, const struct pm_net_port *p, uint1
 			    proto_str(p->proto), host_ip, host, desc ? desc : "unknown error");
 }
 
-/* Wait for the ready byte; EOF means slirp4netns died first. */
-static int wait_ready(int ready_fd, pm_error **err)
+/* Wait for the ready byte; EOF means the helper (what) died first. */
+static int wait_ready(int ready_fd, const char *what, pm_error **err)
 {
 	int64_t deadline = now_ms() + READY_TIMEOUT_MS;
 	for (;;) {
@@ -128,10 +134,9 @@ static int wait_ready(int ready_fd, pm_error **err)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return pm_error_set_errno(err, errno, "waiting for slirp4netns");
+			return pm_error_set_errno(err, errno, "waiting for %s", what);
 		if (r == 0)
-			return pm_error_set(err, ETIMEDOUT,
-					    "slirp4netns did not configure the network in %d s",
+			return pm_error_set(err, ETIMEDOUT, "%s was not ready in %d s", what,
 					    READY_TIMEOUT_MS / 1000);
 		char c;
 		ssize_t n = read(ready_fd, &c, 1);
@@ -139,8 +144,164 @@ static int wait_ready(int ready_fd, pm_error **err)
 			continue;
 		if (n == 1)
 			return 0;
-		return pm_error_set(err, EPIPE, "slirp4netns exited before the network was ready");
+		return pm_error_set(err, EPIPE, "%s exited before it was ready", what);
 	}
+}
+
+/* The loopback port relay's part of a start: its listeners (bound here, in the host's
+ * network namespace, before anything runs), the host addresses slirp4netns forwards the
+ * same ports on, and the arguments naming them. */
+struct relay_plan {
+	int *lfds;
+	size_t nl;
+	char **args;  /* --listen/--track/--known pairs (fd numbers filled at spawn) */
+	char **addrs; /* non-loopback IPv4 host addresses, for ports on all addresses */
+	bool all;     /* some port is published on all addresses */
+};
+
+static void relay_plan_clear(struct relay_plan *rp)
+{
+	for (size_t i = 0; i < rp->nl; i++)
+		close(rp->lfds[i]);
+	free(rp->lfds);
+	pm_strv_free(rp->args);
+	pm_strv_free(rp->addrs);
+	*rp = (struct relay_plan){0};
+}
+
+static bool relayed(const struct pm_net_config *cfg, const struct pm_net_port *p)
+{
+	return cfg->relay_program && cfg->run_dir &&
+	       cfg->port_handler == PM_NET_PORT_HANDLER_ROOTLESSKIT && p->proto == PM_NET_TCP &&
+	       (!p->host_ip[0] || strcmp(p->host_ip, "127.0.0.1") == 0);
+}
+
+/* The host's IPv4 addresses outside 127.0.0.0/8, each once. */
+static char **host_addrs(void)
+{
+	struct ifaddrs *ifa = NULL;
+	char **v = NULL;
+	if (getifaddrs(&ifa) < 0)
+		return NULL;
+	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		const struct in_addr *a = &((const struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		if ((ntohl(a->s_addr) >> 24) == 127)
+			continue;
+		char buf[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, a, buf, sizeof(buf));
+		if (!pm_strv_contains(v, buf))
+			pm_strv_push(&v, buf);
+	}
+	freeifaddrs(ifa);
+	return v;
+}
+
+static void add_listener(struct relay_plan *rp, int fd, unsigned ctr)
+{
+	rp->lfds = pm_xrealloc(rp->lfds, (rp->nl + 1) * sizeof(*rp->lfds));
+	rp->lfds[rp->nl++] = fd;
+	pm_strv_push(&rp->args, "--listen");
+	pm_strv_consume(&rp->args, pm_xasprintf("%u", ctr));
+}
+
+/* Bind the relay's listeners for every relayed mapping: 127.0.0.1 (and [::1] where it can)
+ * for ports on all addresses, after checking that the port is free on all of them. */
+static int relay_bind(const struct pm_net_config *cfg, const struct pm_net *net,
+		      struct relay_plan *rp, pm_error **err)
+{
+	for (size_t i = 0; i < net->nports; i++) {
+		const struct pm_net_port *p = &net->ports[i];
+		if (!relayed(cfg, p))
+			continue;
+		bool all = !p->host_ip[0];
+		rp->all |= all;
+		for (uint16_t k = 0; k < p->range; k++) {
+			unsigned host = p->host_port + k, ctr = p->ctr_port + k;
+			const char *shown = all ? "0.0.0.0" : p->host_ip;
+			int e = all ? pm_net_probe_port("", (uint16_t)host, PM_NET_TCP, false) : 0;
+			int fd = e ? -e : pm_net_listen_tcp("127.0.0.1", (uint16_t)host);
+			if (fd < 0)
+				return pm_error_set(err, -fd,
+						    "cannot publish port %u/tcp on '%s:%u': %s",
+						    ctr, shown, host, strerror(-fd));
+			add_listener(rp, fd, ctr);
+			if (!all)
+				continue;
+			/* IPv6 loopback clients too ("localhost" may be ::1 first); best effort:
+			 * slirp4netns never forwarded IPv6 for these ports */
+			fd = pm_net_listen_tcp("::1", (uint16_t)host);
+			if (fd >= 0)
+				add_listener(rp, fd, ctr);
+			pm_strv_push(&rp->args, "--track");
+			pm_strv_consume(&rp->args, pm_xasprintf("%u:%u", host, ctr));
+		}
+	}
+	if (rp->all)
+		rp->addrs = host_addrs();
+	for (size_t i = 0; rp->addrs && rp->addrs[i]; i++) {
+		pm_strv_push(&rp->args, "--known");
+		pm_strv_push(&rp->args, rp->addrs[i]);
+	}
+	return 0;
+}
+
+/* Start the relay (pm-monitor port-relay) for the listeners in rp: it enters the network
+ * namespace of netns_pid and leaves when exit_rd hangs up, like slirp4netns. */
+static int relay_spawn(const struct pm_net_config *cfg, pid_t netns_pid, const char *sock,
+		       struct relay_plan *rp, int exit_rd, int log_fd, pid_t *ret_pid,
+		       int *ret_pidfd, pm_error **err)
+{
+	char netns[64];
+	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)netns_pid);
+	_cleanup_close_ int nsfd = open(netns, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", netns);
+	int readyp[2];
+	if (pipe2(readyp, O_CLOEXEC) < 0)
+		return pm_error_set_errno(err, errno, "pipe");
+	_cleanup_close_ int ready_rd = readyp[0], ready_wr = readyp[1];
+
+	_cleanup_strv_ char **argv = NULL;
+	pm_strv_push(&argv, cfg->relay_program);
+	pm_strv_push(&argv, "port-relay");
+	pm_strv_push(&argv, "--exit-fd");
+	pm_strv_push(&argv, "3");
+	pm_strv_push(&argv, "--ready-fd");
+	pm_strv_push(&argv, "4");
+	pm_strv_push(&argv, "--netns-fd");
+	pm_strv_push(&argv, "5");
+	if (rp->all) {
+		pm_strv_push(&argv, "--api");
+		pm_strv_push(&argv, sock);
+	}
+	size_t npass = 3 + rp->nl;
+	_cleanup_free_ int *pass = pm_xcalloc(npass, sizeof(*pass));
+	pass[0] = exit_rd;
+	pass[1] = ready_wr;
+	pass[2] = nsfd;
+	size_t l = 0;
+	for (size_t i = 0; rp->args[i]; i += 2) {
+		pm_strv_push(&argv, rp->args[i]);
+		if (strcmp(rp->args[i], "--listen") == 0) {
+			pass[3 + l] = rp->lfds[l];
+			/* FD:CTRPORT, the fd as the relay will see it */
+			pm_strv_consume(&argv, pm_xasprintf("%zu:%s", 6 + l, rp->args[i + 1]));
+			l++;
+		} else {
+			pm_strv_push(&argv, rp->args[i + 1]);
+		}
+	}
+	int r = pm_net_spawn(argv, pass, npass, log_fd, false, ret_pid, ret_pidfd, err);
+	if (r < 0)
+		return r;
+	closep(&ready_wr);
+	ready_wr = -1;
+	r = wait_ready(ready_rd, "the port relay", err);
+	if (r < 0)
+		pm_net_kill_wait(*ret_pid, ret_pidfd, true, false, 2000);
+	return r;
 }
 
 int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net *net,
@@ -153,6 +314,12 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 				    "package, or use --network pasta, none or host");
 	if (net->nports && !cfg->run_dir)
 		return pm_error_set(err, EINVAL, "publishing ports needs a run directory");
+
+	/* the relay's ports first: a busy one fails before anything runs */
+	_cleanup_(relay_plan_clear) struct relay_plan rp = {0};
+	int r = relay_bind(cfg, net, &rp, err);
+	if (r < 0)
+		return r;
 
 	_cleanup_free_ char *sock = NULL, *log_path = NULL;
 	_cleanup_close_ int log_fd = -1;
@@ -211,22 +378,35 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 	pm_strv_push(&argv, netns);
 	pm_strv_push(&argv, "tap0");
 
-	pid_t pid;
-	int pidfd;
+	pid_t pid, relay_pid = 0;
+	int pidfd, relay_pidfd = -1;
 	const int pass[2] = {exit_rd, ready_wr};
-	int r = pm_net_spawn(argv, pass, 2, log_fd, false, &pid, &pidfd, err);
+	r = pm_net_spawn(argv, pass, 2, log_fd, false, &pid, &pidfd, err);
 	if (r < 0)
 		return r;
 	pm_log_debug("slirp4netns started (pid %d) for %s", (int)pid, netns);
-	closep(&exit_rd);
-	exit_rd = -1;
 	closep(&ready_wr);
 	ready_wr = -1;
 
-	r = wait_ready(ready_rd, err);
-	for (size_t i = 0; r >= 0 && i < net->nports; i++)
-		for (uint16_t k = 0; r >= 0 && k < net->ports[i].range; k++)
-			r = add_hostfwd(sock, &net->ports[i], k, cfg->enable_ipv6, err);
+	r = wait_ready(ready_rd, "slirp4netns", err);
+	for (size_t i = 0; r >= 0 && i < net->nports; i++) {
+		const struct pm_net_port *p = &net->ports[i];
+		bool rel = relayed(cfg, p);
+		if (rel && p->host_ip[0])
+			continue; /* 127.0.0.1: the relay's alone */
+		for (uint16_t k = 0; r >= 0 && k < p->range; k++) {
+			if (!rel) {
+				r = add_hostfwd(sock, p, k, NULL, cfg->enable_ipv6, err);
+				continue;
+			}
+			/* all addresses: the relay has loopback, slirp4netns the others */
+			for (size_t a = 0; r >= 0 && rp.addrs && rp.addrs[a]; a++)
+				r = add_hostfwd(sock, p, k, rp.addrs[a], false, err);
+		}
+	}
+	if (r >= 0 && rp.nl)
+		r = relay_spawn(cfg, netns_pid, sock, &rp, exit_rd, log_fd, &relay_pid,
+				&relay_pidfd, err);
 	if (r < 0) {
 		/* closing the exit fd ends it; SIGKILL if it does not go */
 		closep(&exit_wr);
@@ -246,6 +426,8 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 	net->pid = pid;
 	net->pidfd = pidfd;
 	net->is_child = true;
+	net->relay_pid = relay_pid;
+	net->relay_pidfd = relay_pidfd;
 	net->exit_fd = TAKE_FD(exit_wr);
 	net->sock_path = TAKE_PTR(sock);
 	return 0;

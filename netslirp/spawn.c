@@ -38,6 +38,7 @@ struct pm_net *pm_net_new(int mode)
 	n->mode = mode;
 	n->pidfd = -1;
 	n->exit_fd = -1;
+	n->relay_pidfd = -1;
 	return n;
 }
 
@@ -48,14 +49,14 @@ static void child_exec(char *const argv[], const int *pass, size_t npass, int lo
 	if (pdeathsig && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
 		_exit(127);
 	/* move the fds out of the way of 0..3+npass, then into place */
-	int tmp[16];
-	if (npass > ARRAY_SIZE(tmp))
+	int *tmp = calloc(npass ? npass : 1, sizeof(int));
+	if (!tmp)
 		_exit(127);
 	for (size_t i = 0; i < npass; i++)
-		if ((tmp[i] = fcntl(pass[i], F_DUPFD_CLOEXEC, 64)) < 0)
+		if ((tmp[i] = fcntl(pass[i], F_DUPFD_CLOEXEC, (int)(64 + npass))) < 0)
 			_exit(127);
-	int out = fcntl(log_fd >= 0 ? log_fd : devnull, F_DUPFD_CLOEXEC, 64);
-	int in = fcntl(devnull, F_DUPFD_CLOEXEC, 64);
+	int out = fcntl(log_fd >= 0 ? log_fd : devnull, F_DUPFD_CLOEXEC, (int)(64 + npass));
+	int in = fcntl(devnull, F_DUPFD_CLOEXEC, (int)(64 + npass));
 	if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
 	for (size_t i = 0; i < npass; i++)

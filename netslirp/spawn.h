@@ -17,6 +17,8 @@ struct pm_net {
 	int exit_fd;	 /* write end of slirp4netns' exit pipe, -1 = none */
 	char *sock_path; /* API socket to remove */
 	char *pid_path;	 /* pid file to remove */
+	pid_t relay_pid; /* the loopback port relay (our child), 0 = none */
+	int relay_pidfd;
 	struct pm_net_port *ports;
 	size_t nports;
 };

@@ -5,7 +5,9 @@
 #     (PM_BENCH_NET_MB, default 1000 MB) from a python client on 127.0.0.1 to a busybox sink
 #     in the container, `nc -ll -p 80 -e dd of=/dev/null bs=1M` (busybox nc alone reads
 #     1 KiB per poll+read+write and tops out near 300 MB/s, hiding every forwarder behind
-#     it). Contenders: pm with slirp4netns and with pasta, podman with its default
+#     it). Contenders: pm with slirp4netns (default: a loopback client goes through pm's
+#     splice relay), with slirp4netns:port_handler=slirp4netns (libslirp's TCP) and with
+#     pasta, podman with its default
 #     (rootlessport), with slirp4netns:port_handler=slirp4netns and with pasta (podman
 #     4.4+; "n/a" when podman refuses it), plus the ceiling: the same client and sink on
 #     the host, no container and no forwarder. PM_BENCH_NET_ROUNDS rounds (default 5),
@@ -117,11 +119,12 @@ port_host=$(free_port)
 "$busybox" nc -ll -p "$port_host" -e "$busybox" dd of=/dev/null bs=1M 2>/dev/null &
 host_sink=$!
 start pm_slirp --network=slirp4netns "${PM[@]}"
+start pm_slirp_api --network=slirp4netns:port_handler=slirp4netns "${PM[@]}"
 start pm_pasta --network=pasta "${PM[@]}"
 start pod_default --network=slirp4netns "${POD[@]}"
 start pod_slirp --network=slirp4netns:port_handler=slirp4netns "${POD[@]}"
 start pod_pasta --network=pasta "${POD[@]}"
-contenders=(host pm_slirp pm_pasta pod_default pod_slirp pod_pasta)
+contenders=(host pm_slirp pm_slirp_api pm_pasta pod_default pod_slirp pod_pasta)
 # shellcheck disable=SC2034 # read as ${!id}
 id_host=host
 declare -A rates
@@ -147,7 +150,8 @@ done
 	printf 'TCP host -> container through a published port (%s MB, client on 127.0.0.1,' "$mb"
 	printf ' median of %s)\n' "$rounds"
 	printf '  ceiling: same client and sink on the host        %8s MB/s\n' "$host"
-	printf '  pm     slirp4netns (API hostfwd)                  %8s MB/s\n' "$pm_slirp"
+	printf '  pm     slirp4netns (default: loopback relay)      %8s MB/s\n' "$pm_slirp"
+	printf '  pm     slirp4netns:port_handler=slirp4netns       %8s MB/s\n' "$pm_slirp_api"
 	printf '  pm     pasta                                      %8s MB/s\n' "$pm_pasta"
 	printf '  podman default (rootlessport)                     %8s MB/s\n' "$pod_default"
 	printf '  podman slirp4netns:port_handler=slirp4netns       %8s MB/s\n' "$pod_slirp"
@@ -159,7 +163,7 @@ done
 	printf '  ratio ceiling / podman default (no forwarder)     %8.3f\n' \
 		"$(echo "scale=4; $host / $pod_default" | bc)"
 }
-for c in pm_slirp pm_pasta; do id=id_$c; "${PM[@]}" rm -f "${!id}" >/dev/null; done
+for c in pm_slirp pm_slirp_api pm_pasta; do id=id_$c; "${PM[@]}" rm -f "${!id}" >/dev/null; done
 for c in pod_default pod_slirp pod_pasta; do
 	id=id_$c
 	[ -z "${!id}" ] || "${POD[@]}" rm -f "${!id}" >/dev/null 2>&1

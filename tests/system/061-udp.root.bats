@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# 061-udp (run as root by tests/run-system.sh): a UDP echo through a port published with
-# the default slirp4netns network, end to end. pm runs rootless as the test user; the
-# client sits in a network namespace this test makes, behind a veth pair with private
+# 061-udp (run as root by tests/run-system.sh): a UDP echo and a TCP server behind ports
+# published with the default slirp4netns network, end to end. pm runs rootless as the test
+# user; the client sits in a network namespace this test makes, behind a veth pair with private
 # addresses (10.250.N.0/30), because slirp4netns drops UDP from a 127.0.0.1 client. The
 # server in the container (tests/lib/udpecho.c, built here with cc -static: busybox has
 # no UDP server) logs the peer address it saw: the client's own address, which podman's
@@ -142,4 +142,43 @@ slirp_of_test() {
 	[ -z "$(slirp_of_test)" ] || die "slirp4netns left after rm -f: $(slirp_of_test)"
 	as_tu ps -a -q
 	is "$output" "" "containers after rm -f"
+}
+
+@test "TCP from a non-loopback client keeps its address, also on a host address added after the start" {
+	skip_if_missing curl
+	as_tu load -i "$(pm_test_image)"
+	[ "$status" -eq 0 ] || die "load failed ($status)"
+	mkdir -p "$UDP_DIR/www"
+	echo "hello over veth" >"$UDP_DIR/www/index.html"
+	chmod -R a+rX "$UDP_DIR/www"
+	local hp
+	hp=$(free_udp_port)
+	as_tu run -d --name web -v "$UDP_DIR/www:/www:ro" -w /www -p "$hp:80" localhost/busybox \
+		httpd -f -vv -p 80
+	[ "$status" -eq 0 ] || die "run -d failed ($status)"
+
+	# an address the host had at the start: slirp4netns forwards it (add_hostfwd per address)
+	run ip netns exec "$NS" curl -sS -m 5 --retry 10 --retry-delay 0 --retry-connrefused \
+		--retry-max-time 5 "http://$HOST_IP:$hp/index.html"
+	is "$output" "hello over veth" "through $HOST_IP:$hp"
+	# an address that appears while the container runs: the port relay sees it on
+	# rtnetlink and has slirp4netns forward it too (0.0.0.0 means every address, later
+	# ones included)
+	local n=${HOST_IP#10.250.}
+	n=${n%%.*}
+	local late_host=10.251.$n.1 late_ns=10.251.$n.2
+	ip addr add "$late_host/30" dev "$VETH"
+	ip -n "$NS" addr add "$late_ns/30" dev "pmu$$n"
+	run ip netns exec "$NS" curl -sS -m 5 --retry 20 --retry-delay 0 --retry-connrefused \
+		--retry-max-time 5 "http://$late_host:$hp/index.html"
+	is "$output" "hello over veth" "through $late_host:$hp, added after the start"
+
+	as_tu logs web
+	# busybox httpd -vv logs "[::ffff:PEER]:PORT: url:/index.html"
+	assert_contains "$output" "$NS_IP]:" "the first client's own address"
+	assert_contains "$output" "$late_ns]:" "the second client's own address"
+	assert_not_contains "$output" "10.0.2.2]:" "slirp's gateway"
+	as_tu rm -f web
+	[ "$status" -eq 0 ] || die "rm -f failed ($status)"
+	[ -z "$(slirp_of_test)" ] || die "slirp4netns left after rm -f: $(slirp_of_test)"
 }
