@@ -156,9 +156,9 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 		free(net->run_dir);
 		net->run_dir = TAKE_PTR(dir);
 		/* the loopback port relay is a mode of pm-monitor; without it every port goes
-		 * through slirp4netns' add_hostfwd */
+		 * through slirp4netns' add_hostfwd (looked up only when there are ports) */
 		free(net->relay_program);
-		net->relay_program = pm_monitor_program(NULL);
+		net->relay_program = net->nports ? pm_monitor_program(NULL) : NULL;
 	}
 	return 0;
 }

@@ -3,8 +3,9 @@
  * this with the listeners, the container's netns and its exit and ready fds by number; we open
  * the rtnetlink socket for new host addresses while still in the host netns, enter the
  * container's netns, say ready and serve (netslirp/relay.c) until the exit fd hangs up.
- * Must not: print (stdio is /dev/null), link anything but libc, or die with its parent (the
- * exit fd is its lifetime). Internal: the arguments are not an interface.
+ * Must not: print, but for one line on stderr (the helper log, which pm quotes) when it
+ * cannot start; link anything but libc, or die with its parent (the exit fd is its lifetime).
+ * Internal: the arguments are not an interface.
  *
  *   pm-monitor port-relay --exit-fd N --ready-fd N --netns-fd N [--api PATH]
  *              [--known A.B.C.D]... [--track HOSTPORT:CTRPORT]... --listen FD:CTRPORT...
@@ -21,6 +22,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -170,7 +172,11 @@ static int serve(struct relay_args *a);
 int pm_monitor_port_relay(int argc, char **argv)
 {
 	struct relay_args a = {.exit_fd = -1, .ready_fd = -1, .netns_fd = -1};
-	int status = parse_relay_args(argc, argv, &a) < 0 ? 125 : serve(&a);
+	int status = 125;
+	if (parse_relay_args(argc, argv, &a) < 0)
+		dprintf(STDERR_FILENO, "pm-port-relay: bad arguments\n");
+	else
+		status = serve(&a);
 	relay_args_free(&a);
 	return status;
 }
@@ -197,6 +203,9 @@ static int serve(struct relay_args *a)
 		.known = a->known,
 	};
 	if (setns(a->netns_fd, CLONE_NEWNET) < 0) {
+		dprintf(STDERR_FILENO,
+			"pm-port-relay: entering the container's network namespace: %s\n",
+			strerror(errno));
 		if (track.nl_fd >= 0)
 			close(track.nl_fd);
 		return 125;
