@@ -11,7 +11,7 @@
 #include "engine/monitor.h"
 #include "engine/ps.h"
 #include "engine/run.h"
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 #include "lib/strutil.h"
 
 static const char exists_usage[] = "Check if a container exists in local storage\n"

@@ -15,7 +15,7 @@
 #include "engine/ctr-log.h"
 #include "engine/monitor.h"
 #include "engine/run.h"
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 

@@ -12,7 +12,7 @@
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/ps.h"
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "lib/template.h"
@@ -87,11 +87,6 @@ static json_t *template_row(json_t *row, bool notrunc)
 		json_object_set_new(o, "Size", json_string(""));
 	}
 	return o;
-}
-
-static void table_freep(pm_table **t)
-{
-	pm_table_free(*t);
 }
 
 /* COMMAND: the args joined, cut to 17 characters + "..." past 20 (podman). */
@@ -252,7 +247,7 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 	}
 	if ((!format || !format[0] || !strcmp(format, "table")) && !strcmp(sort, "created")) {
 		/* the default table, without the template engine (fast with many rows) */
-		_cleanup_(table_freep) pm_table *t = pm_table_new();
+		_cleanup_table_ pm_table *t = pm_table_new();
 		if (!noheading)
 			pm_table_add_row(t,
 					 o.size ? "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\t"

@@ -295,11 +295,6 @@ static char *cell(const char *d, const struct proc *p, pid_t init, double uptime
 	return pm_xstrdup("?");
 }
 
-static void table_freep(pm_table **t)
-{
-	pm_table_free(*t);
-}
-
 int cmd_top(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"latest", no_argument, NULL, 'l'},
@@ -376,7 +371,7 @@ int cmd_top(struct pm_cli *cli, int argc, char **argv)
 	if (hz <= 0)
 		hz = 100;
 
-	_cleanup_(table_freep) pm_table *t = pm_table_new();
+	_cleanup_table_ pm_table *t = pm_table_new();
 	_cleanup_strv_ char **heads = NULL;
 	for (char **d = ds; *d; d++) {
 		const struct desc *dd = find_desc(*d);

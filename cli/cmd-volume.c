@@ -17,11 +17,8 @@
 #include "lib/strutil.h"
 #include "storage/volume.h"
 
-static void volume_list_freep(struct pm_volume ***v)
-{
-	pm_volume_list_free(*v);
-}
-#define _cleanup_volume_list_ _cleanup_(volume_list_freep)
+PM_DEFINE_CLEANUP_FUNC(struct pm_volume **, pm_volume_list_free)
+#define _cleanup_volume_list_ _cleanup_(pm_volume_list_freep)
 
 /* Flags of type "strings" (podman's StringSlice) split on commas. */
 static void push_split(char ***v, const char *arg)

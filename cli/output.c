@@ -7,11 +7,6 @@
 #include "lib/json.h"
 #include "lib/template.h"
 
-static void template_freep(pm_template **t)
-{
-	pm_template_free(*t);
-}
-
 int pm_output_format_one(const char *format, const json_t *obj)
 {
 	if (strcmp(format, "json") == 0) {
@@ -19,7 +14,7 @@ int pm_output_format_one(const char *format, const json_t *obj)
 		return 0;
 	}
 	_cleanup_error_ pm_error *err = NULL;
-	_cleanup_(template_freep) pm_template *t = NULL;
+	_cleanup_template_ pm_template *t = NULL;
 	bool table = false;
 	if (pm_template_parse(format, &t, &table, &err) < 0)
 		return pm_cli_error(err);
@@ -30,11 +25,6 @@ int pm_output_format_one(const char *format, const json_t *obj)
 	if (!out[0] || out[strlen(out) - 1] != '\n')
 		fputc('\n', stdout);
 	return 0;
-}
-
-static void table_freep(pm_table **t)
-{
-	pm_table_free(*t);
 }
 
 int pm_output_format_list(const char *format, const char *default_format, const json_t *array,
@@ -48,7 +38,7 @@ int pm_output_format_list(const char *format, const char *default_format, const 
 		return 0;
 	}
 	_cleanup_error_ pm_error *err = NULL;
-	_cleanup_(template_freep) pm_template *t = NULL;
+	_cleanup_template_ pm_template *t = NULL;
 	bool table = false;
 	if (pm_template_parse(format, &t, &table, &err) < 0)
 		return pm_cli_error(err);
@@ -59,7 +49,7 @@ int pm_output_format_list(const char *format, const char *default_format, const 
 			return pm_cli_error(err);
 		table = true;
 	}
-	_cleanup_(table_freep) pm_table *tab = table ? pm_table_new() : NULL;
+	_cleanup_table_ pm_table *tab = table ? pm_table_new() : NULL;
 	if (table && !noheading) {
 		_cleanup_free_ char *h = NULL;
 		if (pm_template_header(t, headers, &h, &err) < 0)

@@ -51,10 +51,7 @@ struct pm_container {
 };
 
 struct pm_container *pm_container_free(struct pm_container *c);
-static inline void pm_container_freep(struct pm_container **c)
-{
-	pm_container_free(*c);
-}
+PM_DEFINE_CLEANUP_FUNC(struct pm_container *, pm_container_free)
 #define _cleanup_container_ _cleanup_(pm_container_freep)
 
 /* Reserve name (or generate one when name is NULL: adjective_noun like podman), make the

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "engine/ctr-log.h"
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 #include "lib/strutil.h"
 
 static const char *const stream_names[] = {[PM_LOG_STDOUT] = "stdout", [PM_LOG_STDERR] = "stderr"};

@@ -67,10 +67,7 @@ int pm_ctr_log_reader_read(pm_log_reader *r, pm_log_line_fn fn, void *userdata, 
 int pm_ctr_log_reader_finish(pm_log_reader *r, pm_log_line_fn fn, void *userdata, pm_error **err);
 
 pm_log_reader *pm_ctr_log_reader_free(pm_log_reader *r);
-static inline void pm_ctr_log_reader_freep(pm_log_reader **r)
-{
-	pm_ctr_log_reader_free(*r);
-}
+PM_DEFINE_CLEANUP_FUNC(pm_log_reader *, pm_ctr_log_reader_free)
 #define _cleanup_log_reader_ _cleanup_(pm_ctr_log_reader_freep)
 
 /* open + read + finish + free: `pm logs` without -f. */

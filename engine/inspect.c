@@ -13,7 +13,7 @@
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/spec.h"
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"

@@ -36,10 +36,7 @@ char *pm_inspect_status_human(const struct pm_container *c, int64_t now_ns);
 typedef struct pm_image_cache pm_image_cache;
 pm_image_cache *pm_image_cache_new(const struct pm_engine *e);
 pm_image_cache *pm_image_cache_free(pm_image_cache *ic);
-static inline void pm_image_cache_freep(pm_image_cache **ic)
-{
-	pm_image_cache_free(*ic);
-}
+PM_DEFINE_CLEANUP_FUNC(pm_image_cache *, pm_image_cache_free)
 #define _cleanup_image_cache_ _cleanup_(pm_image_cache_freep)
 /* The image with that id (looked up on first use), NULL when it is gone or unreadable. */
 const struct pm_image *pm_image_cache_get(pm_image_cache *ic, const char *image_id);

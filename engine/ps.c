@@ -16,7 +16,7 @@
 #include "engine/net.h"
 #include "engine/ps.h"
 #include "engine/spec.h"
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/jscan.h"
 #include "lib/json.h"

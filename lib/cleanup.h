@@ -10,6 +10,24 @@
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
+/* Define name##p(type *p), the cleanup function for a variable of type `type` (a pointer)
+ * that calls func(*p) when it is not NULL (systemd's DEFINE_TRIVIAL_CLEANUP_FUNC). For
+ * value types (a struct on the stack), use PM_DEFINE_CLEANUP_VALUE. Both accept NULL. */
+#define PM_DEFINE_CLEANUP_FUNC(type, func)                                                         \
+	static inline void func##p(type *p)                                                        \
+	{                                                                                          \
+		if (*p)                                                                            \
+			func(*p);                                                                  \
+	}
+
+/* Define func##p(type *p) that calls func(p) on a value that owns memory (a struct on
+ * the stack whose destructor takes its address). */
+#define PM_DEFINE_CLEANUP_VALUE(type, func)                                                        \
+	static inline void func##p(type *p)                                                        \
+	{                                                                                          \
+		func(p);                                                                           \
+	}
+
 static inline void freep(void *p)
 {
 	free(*(void **)p);

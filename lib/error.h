@@ -52,8 +52,5 @@ int pm_error_exit_status(const pm_error *err);
 /* Frees and returns NULL; accepts NULL. */
 pm_error *pm_error_free(pm_error *err);
 
-static inline void pm_error_freep(pm_error **e)
-{
-	pm_error_free(*e);
-}
+PM_DEFINE_CLEANUP_FUNC(pm_error *, pm_error_free)
 #define _cleanup_error_ _cleanup_(pm_error_freep)

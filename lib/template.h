@@ -42,6 +42,8 @@ bool pm_template_is_empty(const pm_template *t);
 int pm_template_render(const pm_template *t, const json_t *data, char **ret, pm_error **err);
 
 pm_template *pm_template_free(pm_template *t);
+PM_DEFINE_CLEANUP_FUNC(pm_template *, pm_template_free)
+#define _cleanup_template_ _cleanup_(pm_template_freep)
 
 /* Header for "table" formats: {{.Names}} -> "NAMES", {{.ID}} -> "ID"; non-field text kept.
  * podman maps some fields to other headers; headers (may be NULL) is a NULL-terminated list
@@ -58,3 +60,5 @@ pm_table *pm_table_new(void);
 void pm_table_add_row(pm_table *t, const char *tab_separated);
 void pm_table_print(pm_table *t, FILE *f);
 pm_table *pm_table_free(pm_table *t);
+PM_DEFINE_CLEANUP_FUNC(pm_table *, pm_table_free)
+#define _cleanup_table_ _cleanup_(pm_table_freep)

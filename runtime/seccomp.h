@@ -79,8 +79,5 @@ const void *pm_seccomp_bpf(const struct pm_seccomp *s, size_t *ret_count, unsign
 /* Frees and returns NULL; accepts NULL. */
 struct pm_seccomp *pm_seccomp_free(struct pm_seccomp *s);
 
-static inline void pm_seccomp_freep(struct pm_seccomp **s)
-{
-	pm_seccomp_free(*s);
-}
+PM_DEFINE_CLEANUP_FUNC(struct pm_seccomp *, pm_seccomp_free)
 #define _cleanup_seccomp_ _cleanup_(pm_seccomp_freep)

@@ -18,10 +18,7 @@ void pm_digester_update(pm_digester *d, const void *buf, size_t n);
 /* Finish: ret_hex gets 64 hex chars + NUL. The digester cannot be updated afterwards. */
 void pm_digester_final(pm_digester *d, char ret_hex[PM_DIGEST_HEX_LEN + 1]);
 pm_digester *pm_digester_free(pm_digester *d);
-static inline void pm_digester_freep(pm_digester **d)
-{
-	pm_digester_free(*d);
-}
+PM_DEFINE_CLEANUP_FUNC(pm_digester *, pm_digester_free)
 #define _cleanup_digester_ _cleanup_(pm_digester_freep)
 
 /* sha256 of a buffer. */

@@ -515,11 +515,7 @@ static void unpack_free(struct unpack *u)
 		close(u->rootfd);
 }
 
-static void archive_freep(struct archive **a)
-{
-	if (*a)
-		sym_archive_read_free(*a);
-}
+PM_DEFINE_CLEANUP_FUNC(struct archive *, sym_archive_read_free)
 
 int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, const char *dest_dir,
 		    enum pm_unpack_mode mode, struct pm_unpack_stats *ret, pm_error **err)
@@ -539,7 +535,7 @@ int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, c
 	if (u.rootfd < 0)
 		return pm_error_set_errno(err, errno, "opening '%s'", dest_dir);
 
-	_cleanup_(archive_freep) struct archive *a = sym_archive_read_new();
+	_cleanup_(sym_archive_read_freep) struct archive *a = sym_archive_read_new();
 	if (!a)
 		abort();
 	sym_archive_read_support_filter_gzip(a);

@@ -45,8 +45,5 @@ char **pm_reference_candidates(const char *s);
 void pm_reference_split_name(const char *name, char **ret_repo, char **ret_tag);
 
 void pm_reference_free(struct pm_reference *r);
-static inline void pm_reference_freep(struct pm_reference *r)
-{
-	pm_reference_free(r);
-}
+PM_DEFINE_CLEANUP_VALUE(struct pm_reference, pm_reference_free)
 #define _cleanup_reference_ _cleanup_(pm_reference_freep)

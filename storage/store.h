@@ -33,10 +33,7 @@ struct pm_store {
 int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,
 		  pm_error **err);
 struct pm_store *pm_store_close(struct pm_store *s);
-static inline void pm_store_closep(struct pm_store **s)
-{
-	pm_store_close(*s);
-}
+PM_DEFINE_CLEANUP_FUNC(struct pm_store *, pm_store_close)
 #define _cleanup_store_ _cleanup_(pm_store_closep)
 
 /* root + "/" + formatted relative path (malloc'd). */

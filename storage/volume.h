@@ -135,8 +135,5 @@ char *pm_volume_created_go_string(const struct pm_volume *v);
 int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec);
 
 struct pm_volume *pm_volume_free(struct pm_volume *v);
-static inline void pm_volume_freep(struct pm_volume **v)
-{
-	pm_volume_free(*v);
-}
+PM_DEFINE_CLEANUP_FUNC(struct pm_volume *, pm_volume_free)
 #define _cleanup_volume_ _cleanup_(pm_volume_freep)

@@ -67,28 +67,10 @@ static bool have_bus(bool *system)
 	return is_socket(p);
 }
 
-static void bus_unrefp(sd_bus **b)
-{
-	if (*b)
-		sym_sd_bus_flush_close_unref(*b);
-}
-
-static void msg_unrefp(sd_bus_message **m)
-{
-	if (*m)
-		sym_sd_bus_message_unref(*m);
-}
-
-static void slot_unrefp(sd_bus_slot **s)
-{
-	if (*s)
-		sym_sd_bus_slot_unref(*s);
-}
-
-static void bus_error_freep(sd_bus_error *e)
-{
-	sym_sd_bus_error_free(e);
-}
+PM_DEFINE_CLEANUP_FUNC(sd_bus *, sym_sd_bus_flush_close_unref)
+PM_DEFINE_CLEANUP_FUNC(sd_bus_message *, sym_sd_bus_message_unref)
+PM_DEFINE_CLEANUP_FUNC(sd_bus_slot *, sym_sd_bus_slot_unref)
+PM_DEFINE_CLEANUP_VALUE(sd_bus_error, sym_sd_bus_error_free)
 
 struct job_wait {
 	const char *unit;
@@ -118,8 +100,8 @@ static uint64_t now_usec(void)
 static int start_scope(sd_bus *bus, const char *unit, const char *slice, pid_t pid,
 		       sd_bus_error *berr)
 {
-	_cleanup_(msg_unrefp) sd_bus_message *m = NULL;
-	_cleanup_(msg_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	int r = sym_sd_bus_message_new_method_call(
 		bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
 		"org.freedesktop.systemd1.Manager", "StartTransientUnit");
@@ -177,7 +159,7 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path,
 		return PM_SCOPE_NONE;
 	}
 
-	_cleanup_(bus_unrefp) sd_bus *bus = NULL;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 	int r = system ? sym_sd_bus_open_system(&bus) : sym_sd_bus_open_user(&bus);
 	if (r < 0) {
 		pm_log_debug("no container scope: connecting to the %s bus: %s",
@@ -187,7 +169,7 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path,
 
 	_cleanup_free_ char *unit = pm_scope_unit_name(ctr_id);
 	struct job_wait w = {.unit = unit};
-	_cleanup_(slot_unrefp) sd_bus_slot *slot = NULL;
+	_cleanup_(sym_sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
 	r = sym_sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1",
 				    "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
 				    "JobRemoved", on_job_removed, &w);
@@ -195,7 +177,7 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path,
 		return pm_error_set_errno(err, -r, "creating the scope '%s': watching its job",
 					  unit);
 
-	_cleanup_(bus_error_freep) sd_bus_error berr = SD_BUS_ERROR_NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error berr = SD_BUS_ERROR_NULL;
 	r = start_scope(bus, unit, system ? "machine.slice" : "user.slice", pid, &berr);
 	if (r < 0) {
 		if (berr.name &&

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "engine/ctr-log.h"
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 

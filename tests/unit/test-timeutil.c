@@ -1,4 +1,4 @@
-/* test-timeparse.c: unit tests for engine/timeparse: RFC 3339 log timestamps, Go durations,
+/* test-timeutil.c: unit tests for lib/timeutil: RFC 3339 log timestamps, Go durations,
  * podman's --since/--until values (good and bad, with the exact messages) and the logs -t
  * time format. */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/timeparse.h"
+#include "lib/timeutil.h"
 
 #define S PM_NSEC_PER_SEC
 

@@ -1,5 +1,5 @@
-/* timeparse.c: RFC 3339 timestamps, Go durations and podman's --since/--until values
- * (see timeparse.h). Owns only pure conversions: no I/O, never prints. Called by
+/* timeutil.c: RFC 3339 timestamps, Go durations and podman's --since/--until values
+ * (see timeutil.h). Owns the conversions and the clock reads: no I/O, never prints. Called by
  * engine/ctr-log.c (log timestamps) and cli/ (logs --since/--until). */
 #include <errno.h>
 #include <stdio.h>
@@ -7,14 +7,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/timeparse.h"
 #include "lib/gofmt.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 
 int64_t pm_time_now_ns(void)
 {
+	return pm_time_clock_ns(CLOCK_REALTIME);
+}
+
+int64_t pm_time_clock_ns(clockid_t clock)
+{
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(clock, &ts);
 	return (int64_t)ts.tv_sec * PM_NSEC_PER_SEC + ts.tv_nsec;
 }
 

@@ -1,7 +1,8 @@
-/* timeparse.h: times as podman reads and prints them: RFC 3339 timestamps of container
- * logs, the values of --since/--until (podman's util.ParseInputTime), Go durations
- * (time.ParseDuration), and the fixed-width RFC 3339 nano form podman's `logs -t` prints.
- * Pure functions (the clock is a parameter), unit tested in tests/unit/test-timeparse.c.
+/* timeutil.h: the clock, and times as podman reads and prints them: RFC 3339 timestamps
+ * of container logs, the values of --since/--until (podman's util.ParseInputTime), Go
+ * durations (time.ParseDuration), and the fixed-width RFC 3339 nano form of `logs -t`.
+ * Pure functions (the clock is a parameter, except the two clock reads), unit tested in
+ * tests/unit/test-timeutil.c.
  * Times are nanoseconds since the Unix epoch in an int64_t (years 1678..2262; values
  * outside saturate). */
 #pragma once
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "lib/error.h"
 
@@ -19,6 +21,10 @@
 
 /* Current CLOCK_REALTIME in ns. */
 int64_t pm_time_now_ns(void);
+
+/* Current time of clock (CLOCK_MONOTONIC for timeouts and back-off) in ns: the one helper
+ * for every "now" in pm. */
+int64_t pm_time_clock_ns(clockid_t clock);
 
 /* Parse s[0..len) as Go's time.Parse with layout RFC3339 (which also takes a fraction of
  * any length after the seconds): "2006-01-02T15:04:05[.frac](Z|+07:00|-07:00)".

@@ -1,0 +1,39 @@
+/* proc.h: the one reader of /proc/PID/stat (systemd's process-util.c is the model): the
+ * fields pm uses, a process' start time and whether a pid is still the process we started.
+ * Every module that asks the kernel about a process by pid comes here. Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* The fields of /proc/PID/stat pm reads (proc(5) numbering in the comments). */
+struct pm_proc_stat {
+	char comm[64];		      /* (2) without the parentheses, may hold ' ' and ')' */
+	char state;		      /* (3) R S D Z T t X ... */
+	pid_t ppid;		      /* (4) */
+	pid_t pgrp;		      /* (5) */
+	pid_t session;		      /* (6) */
+	int tty_nr;		      /* (7) */
+	unsigned long long utime;     /* (14) clock ticks */
+	unsigned long long stime;     /* (15) clock ticks */
+	long nice;		      /* (19) */
+	long num_threads;	      /* (20) */
+	unsigned long long starttime; /* (22) clock ticks after boot */
+	unsigned long long vsize;     /* (23) bytes */
+	long rss;		      /* (24) pages */
+};
+
+/* Parse the text of a /proc/PID/stat file. comm may hold spaces and ')', so the fields are
+ * counted from the last ')'. 0, or -EINVAL when text is NULL or cut short. Pure. */
+int pm_proc_stat_parse(const char *text, struct pm_proc_stat *ret);
+
+/* Read and parse /proc/PID/stat: 0, -ESRCH when there is no such process (or pid <= 0),
+ * -EINVAL when the file does not parse. */
+int pm_proc_stat_read(pid_t pid, struct pm_proc_stat *ret);
+
+/* The start time of pid (field 22): 0, or -ESRCH when it is gone or a zombie. */
+int pm_proc_starttime(pid_t pid, unsigned long long *ret);
+
+/* Is pid alive (not a zombie) and, when start is not 0, the process that started at start?
+ * (a pid alone can be reused; a pid with its start time names one process). */
+bool pm_proc_alive(pid_t pid, unsigned long long start);
