@@ -26,49 +26,14 @@
 
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
 #include "rootless/pause.h"
 #include "rootless/subid.h"
-#include "rootless/userns.h"
 
 /* cli -> pause: "your uid_map and gid_map are written". */
 #define PAUSE_SYNC_MAPPED (PM_SYNC_USER + 0)
-
-/* Read a small /proc file (size 0 in stat, so read until EOF). */
-static int read_proc(const char *path, char *buf, size_t size)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	return (int)len;
-}
-
-int pm_rootless_proc_starttime(pid_t pid, unsigned long long *ret)
-{
-	char path[64], buf[1024];
-	char state = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || read_proc(path, buf, sizeof(buf)) < 0)
-		return -ESRCH;
-	if (pm_rootless_parse_stat(buf, &state, ret) < 0)
-		return -EINVAL;
-	if (state == 'Z' || state == 'X' || state == 'x')
-		return -ESRCH; /* exited, not yet reaped */
-	return 0;
-}
 
 /* ---- the pause process ------------------------------------------------------------------ */
 
@@ -258,12 +223,14 @@ static char *userns_sysctls(void)
 	};
 	char *out = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
-		char path[128], val[64];
+		char path[128];
 		snprintf(path, sizeof(path), "/proc/sys/%s", t[i].name);
 		for (char *s = path + strlen("/proc/sys/"); *s; s++)
 			if (*s == '.')
 				*s = '/';
-		if (read_proc(path, val, sizeof(val)) <= 0)
+		_cleanup_free_ char *val = NULL;
+		size_t len = 0;
+		if (pm_read_file(path, 4096, &val, &len, NULL) < 0 || len == 0)
 			continue;
 		val[strcspn(val, "\n")] = '\0';
 		char *next = pm_xasprintf("%s%s%s=%s (must be %s)", out ? out : "", out ? ", " : "",
@@ -353,7 +320,7 @@ int pm_rootless_pause_create(pid_t *ret_pid, unsigned long long *ret_start, pm_e
 		pm_error_prefix(err, "setting up the pause process");
 		goto kill_pause;
 	}
-	if ((r = pm_rootless_proc_starttime(pid, ret_start)) < 0) {
+	if ((r = pm_proc_starttime(pid, ret_start)) < 0) {
 		pm_error_set(err, ESRCH, "the pause process %d exited right after it started", pid);
 		goto kill_pause;
 	}

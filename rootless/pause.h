@@ -6,10 +6,10 @@
 
 #include "lib/error.h"
 
+/* The pause process's name (comm), as `pgrep -x pm-pause` finds it. */
+#define PM_ROOTLESS_PAUSE_NAME "pm-pause"
+
 /* Start a pause process in new user + mount namespaces, map it with newuidmap/newgidmap
  * (0 -> getuid()/getgid(), 1.. -> the subordinate ranges) and wait until it is ready.
  * On failure nothing is left running. Returns the pause pid and its start time. */
 int pm_rootless_pause_create(pid_t *ret_pid, unsigned long long *ret_start, pm_error **err);
-
-/* The start time of a live process (field 22 of /proc/PID/stat); -ESRCH when it is gone. */
-int pm_rootless_proc_starttime(pid_t pid, unsigned long long *ret);

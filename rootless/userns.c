@@ -21,6 +21,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "rootless/pause.h"
 #include "rootless/userns.h"
@@ -43,30 +44,6 @@ static int parse_ull(const char *s, const char **end, unsigned long long *ret)
 	}
 	*end = s;
 	*ret = v;
-	return 0;
-}
-
-int pm_rootless_parse_stat(const char *stat, char *ret_state, unsigned long long *ret_start)
-{
-	/* "pid (comm) S ppid ...": comm may contain anything, so search from the last ')'. */
-	const char *p = stat ? strrchr(stat, ')') : NULL;
-	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
-		return -EINVAL;
-	p += 2;
-	char state = *p;
-	for (int field = 3; field < 22; field++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return -EINVAL;
-		p++;
-	}
-	unsigned long long v;
-	const char *end;
-	if (parse_ull(p, &end, &v) < 0 || (*end != ' ' && *end != '\n' && *end != '\0'))
-		return -EINVAL;
-	if (ret_state)
-		*ret_state = state;
-	*ret_start = v;
 	return 0;
 }
 
@@ -125,7 +102,7 @@ static int check_pause(const char *pidfile, pid_t *ret_pid, unsigned long long *
 		pm_log_debug("pause pid file '%s' is malformed: treating it as stale", pidfile);
 		return -ESTALE;
 	}
-	if (pm_rootless_proc_starttime(pid, &now) < 0 || now != start) {
+	if (pm_proc_starttime(pid, &now) < 0 || now != start) {
 		pm_log_debug("pause process %d from '%s' is gone: treating the file as stale", pid,
 			     pidfile);
 		return -ESTALE;
@@ -158,7 +135,7 @@ static int join(pid_t pid, unsigned long long start, pm_error **err)
 		return mntfd;
 	/* The fds pin the namespaces; make sure they are those of the process the file names. */
 	unsigned long long now;
-	if (pm_rootless_proc_starttime(pid, &now) < 0 || now != start)
+	if (pm_proc_starttime(pid, &now) < 0 || now != start)
 		return -ESRCH;
 
 	_cleanup_free_ char *cwd = getcwd(NULL, 0);
@@ -300,7 +277,7 @@ static int stop_pause(pid_t pid, unsigned long long start, pm_error **err)
 	}
 	/* The pidfd pins the process: check it is still the one the file names. */
 	unsigned long long now;
-	if (pm_rootless_proc_starttime(pid, &now) < 0 || now != start)
+	if (pm_proc_starttime(pid, &now) < 0 || now != start)
 		return 0;
 	if (pidfd_send_signal(pidfd, SIGTERM, NULL, 0) < 0 && errno != ESRCH)
 		return pm_error_set_errno(err, errno, "cannot stop the pause process %d", (int)pid);

@@ -18,9 +18,6 @@
 #define PM_ROOTLESS_ENV_UID	   "_PM_ROOTLESS_UID"
 #define PM_ROOTLESS_ENV_GID	   "_PM_ROOTLESS_GID"
 
-/* The pause process's name (comm), as `pgrep -x pm-pause` finds it. */
-#define PM_ROOTLESS_PAUSE_NAME "pm-pause"
-
 /* True when pm runs rootless (not real root in the initial user namespace). */
 bool pm_rootless_is_rootless(void);
 
@@ -35,11 +32,6 @@ int pm_rootless_pause_pid(const struct pm_paths *p, pid_t *ret, pm_error **err);
 
 /* End the pause process (so changed subordinate ranges apply next time). */
 int pm_rootless_migrate(const struct pm_paths *p, pm_error **err);
-
-/* Pure: the state (field 3, 'R', 'S', 'Z' ...) and start time (field 22, clock ticks since
- * boot) from the text of /proc/PID/stat. The comm field may hold spaces and parentheses.
- * ret_state may be NULL. 0 or -EINVAL. */
-int pm_rootless_parse_stat(const char *stat, char *ret_state, unsigned long long *ret_start);
 
 /* Pure: parse the pause pid file "PID STARTTIME\n". 0 or -EINVAL. */
 int pm_rootless_parse_pause_file(const char *s, pid_t *ret_pid, unsigned long long *ret_start);

@@ -45,6 +45,39 @@ static void test_parse(void **state)
 			 -EINVAL);
 }
 
+/* The cases rootless/ tested when it had its own parser (it reads the pause process' start
+ * time through lib/proc now). */
+static void test_parse_rootless(void **state)
+{
+	(void)state;
+	struct pm_proc_stat s;
+	/* a comm with spaces and parentheses, every field of a real line, a trailing newline */
+	static const char t[] =
+		"4242 (pm (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 "
+		"987654321 2461696 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 "
+		"0\n";
+	assert_int_equal(pm_proc_stat_parse(t, &s), 0);
+	assert_string_equal(s.comm, "pm (x) y");
+	assert_int_equal(s.state, 'S');
+	assert_int_equal(s.tty_nr, 0);
+	assert_true(s.starttime == 987654321ULL);
+	assert_true(s.vsize == 2461696ULL);
+	assert_int_equal(s.rss, 100);
+
+	/* a zombie parses; pm_proc_starttime is what refuses it (test_live) */
+	assert_int_equal(
+		pm_proc_stat_parse("1 (a) Z 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 55 0 0", &s), 0);
+	assert_int_equal(s.state, 'Z');
+	assert_true(s.starttime == 55);
+
+	/* cut before field 24, or a start time that is no number */
+	assert_int_equal(pm_proc_stat_parse("1 (a) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 55", &s),
+			 -EINVAL);
+	assert_int_equal(
+		pm_proc_stat_parse("1 (a) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 x 0 0", &s),
+		-EINVAL);
+}
+
 static void test_live(void **state)
 {
 	(void)state;
@@ -81,6 +114,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_rootless),
 		cmocka_unit_test(test_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -229,34 +229,8 @@ static void test_ranges_error(void **state)
 	assert_non_null(strstr(err->msg, "/etc/subuid"));
 }
 
-/* ---- userns parsers ------------------------------------------------------------------------- */
-
-static void test_parse_stat(void **state)
-{
-	/* a comm with spaces and parentheses */
-	static const char stat[] =
-		"4242 (pm (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 "
-		"987654321 2461696 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 "
-		"0\n";
-	unsigned long long start = 0;
-	char state_c = 0;
-	assert_int_equal(pm_rootless_parse_stat(stat, &state_c, &start), 0);
-	assert_int_equal(state_c, 'S');
-	assert_true(start == 987654321ULL);
-
-	assert_int_equal(pm_rootless_parse_stat("1 (a) Z 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 55",
-						&state_c, &start),
-			 0);
-	assert_int_equal(state_c, 'Z');
-	assert_true(start == 55);
-
-	assert_int_equal(pm_rootless_parse_stat("", NULL, &start), -EINVAL);
-	assert_int_equal(pm_rootless_parse_stat("1 (a) S 1 2 3", NULL, &start), -EINVAL);
-	assert_int_equal(pm_rootless_parse_stat("1 (a)S 1", NULL, &start), -EINVAL);
-	assert_int_equal(pm_rootless_parse_stat("1 (a) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 x",
-						NULL, &start),
-			 -EINVAL);
-}
+/* ---- userns parsers (/proc/PID/stat: tests/unit/test-proc.c)
+ * ------------------------------------------------------------------------- */
 
 static void test_parse_pause_file(void **state)
 {
@@ -287,7 +261,6 @@ int main(void)
 		cmocka_unit_test(test_ranges_missing),
 		cmocka_unit_test(test_ranges_bad_entries_skipped),
 		cmocka_unit_test(test_ranges_error),
-		cmocka_unit_test(test_parse_stat),
 		cmocka_unit_test(test_parse_pause_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
