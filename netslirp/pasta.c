@@ -22,6 +22,7 @@
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "netslirp/pasta.h"
 #include "netslirp/probe.h"
 
@@ -85,20 +86,13 @@ char **pm_net_pasta_argv(const char *exe, const struct pm_net_config *cfg,
 	return argv;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for pasta's pid line on the pipe; EOF means it exited. */
 static int wait_ready(int fd)
 {
-	int64_t deadline = now_ms() + READY_TIMEOUT_MS;
+	int64_t deadline = pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000 + READY_TIMEOUT_MS;
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000;
 		int r = poll(&p, 1, left > 0 ? (int)left : 0);
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -26,19 +26,13 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "netslirp/probe.h"
 #include "netslirp/slirp.h"
 
 #define READY_TIMEOUT_MS 10000
 #define API_TIMEOUT_MS	 5000
 #define API_MAX_REPLY	 4096
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* One request on a fresh connection; slirp4netns answers and closes. */
 static int api_call(const char *sock_path, const json_t *req, json_t **ret, pm_error **err)
@@ -60,10 +54,10 @@ static int api_call(const char *sock_path, const json_t *req, json_t **ret, pm_e
 
 	char buf[API_MAX_REPLY + 1];
 	size_t got = 0;
-	int64_t deadline = now_ms() + API_TIMEOUT_MS;
+	int64_t deadline = pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000 + API_TIMEOUT_MS;
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000;
 		int r = poll(&p, 1, left > 0 ? (int)left : 0);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -126,10 +120,10 @@ static int add_hostfwd(const char *sock_path, const struct pm_net_port *p, uint1
 /* Wait for the ready byte; EOF means the helper (what) died first. */
 static int wait_ready(int ready_fd, const char *what, pm_error **err)
 {
-	int64_t deadline = now_ms() + READY_TIMEOUT_MS;
+	int64_t deadline = pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000 + READY_TIMEOUT_MS;
 	for (;;) {
 		struct pollfd p = {.fd = ready_fd, .events = POLLIN};
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000;
 		int r = poll(&p, 1, left > 0 ? (int)left : 0);
 		if (r < 0 && errno == EINTR)
 			continue;

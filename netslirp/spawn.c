@@ -16,6 +16,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "netslirp/spawn.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -99,19 +100,12 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *ret_status)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000 + timeout_ms;
 	for (;;) {
 		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000;
 		int r = poll(&p, 1, left > 0 ? (int)left : 0);
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -16,6 +16,7 @@
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "systemd/dl-bus.h"
 #include "systemd/scope.h"
 
@@ -87,13 +88,6 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
 	if (strcmp(unit, w->unit) == 0 && !w->result)
 		w->result = pm_xstrdup(result);
 	return 0;
-}
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
 /* The StartTransientUnit call: podman's properties for a container scope. */
@@ -193,14 +187,14 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path,
 		return pm_error_set_errno(err, -r, "creating the scope '%s'", unit);
 	}
 
-	uint64_t deadline = now_usec() + JOB_TIMEOUT_USEC;
+	uint64_t deadline = (uint64_t)pm_time_clock_ns(CLOCK_MONOTONIC) / 1000 + JOB_TIMEOUT_USEC;
 	while (!w.result) {
 		r = sym_sd_bus_process(bus, NULL);
 		if (r < 0)
 			break;
 		if (r > 0)
 			continue;
-		uint64_t now = now_usec();
+		uint64_t now = (uint64_t)pm_time_clock_ns(CLOCK_MONOTONIC) / 1000;
 		if (now >= deadline) {
 			r = -ETIMEDOUT;
 			break;
