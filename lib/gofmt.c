@@ -1,7 +1,7 @@
 /* gofmt.c: Go's fmt (%v, printf verbs, Sprint) and encoding/json output for JSON values,
  * so that pm's --format output matches podman byte for byte. Owns float formatting
  * (shortest round-trip digits), strconv.Quote and the JSON encoder used by {{json}}.
- * Must not print or allocate anything the caller does not free. Called by lib/template.c. */
+ * Must not print or allocate anything the caller does not free. Called by lib/template-*.c. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* gofmt.h: Go's fmt and encoding/json output for JSON values, the way podman's --format
  * templates print them: %v of strings, numbers, arrays ("[a b]") and objects
  * ("map[k:v]"), printf verbs and flags, Sprint/Sprintln spacing, strconv.Quote, and
- * json.Marshal with SetEscapeHTML(false). Used by lib/template.c. Pure functions. */
+ * json.Marshal with SetEscapeHTML(false). Used by lib/template-*.c. Pure functions. */
 #pragma once
 
 #include <stdbool.h>

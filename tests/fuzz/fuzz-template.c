@@ -1,4 +1,4 @@
-/* fuzz-template.c: libFuzzer target for the --format template engine (lib/template.c,
+/* fuzz-template.c: libFuzzer target for the --format template engine (lib/template*.c,
  * lib/gofmt.c): parse the input as a format, render it against a fixed document shaped like
  * pm's listings, render its table header and run the rows through the tabwriter.
  *
@@ -7,7 +7,7 @@
  * file and replays tests/fuzz/corpus-template/ in `make unit`. To fuzz (from the repo root):
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE \
- *       tests/fuzz/fuzz-template.c lib/template.c lib/gofmt.c lib/error.c \
+ *       tests/fuzz/fuzz-template.c lib/template-*.c lib/gofmt.c lib/error.c \
  *       $(pkg-config --cflags --libs jansson) -lm -o /tmp/fuzz-template
  *   /tmp/fuzz-template -max_len=4096 /tmp/corpus-copy tests/fuzz/corpus-template
  */

@@ -1,6 +1,7 @@
-/* test-template.c: unit tests for lib/template.c and lib/gofmt.c (--format templates).
- * Expected strings were checked against podman 4.3 (`podman images --format ...`).
- * Also replays every file of tests/fuzz/corpus-template/ through the fuzz target. */
+/* test-template.c: unit tests for lib/template (lib/template-*.c) and lib/gofmt.c
+ * (--format templates). Expected strings were checked against podman 4.3 (`podman images
+ * --format ...`). Also replays every file of tests/fuzz/corpus-template/ through the fuzz
+ * target. */
 #include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
