@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,7 @@
 #include "engine/net.h"
 #include "engine/run.h"
 #include "engine/spec.h"
+#include "engine/validate.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -106,101 +107,195 @@ static const char create_usage[] =
 	"\n"
 	"Options: those of pm run (see pm run --help), except --detach.\n";
 
-enum {
-	OPT_NAME = 1000,
-	OPT_RM,
-	OPT_ENV_FILE,
-	OPT_ENTRYPOINT,
-	OPT_GROUP_ADD,
-	OPT_HOSTNAME,
-	OPT_MOUNT,
-	OPT_TMPFS,
-	OPT_READ_ONLY,
-	OPT_READ_ONLY_TMPFS,
-	OPT_INIT,
-	OPT_USERNS,
-	OPT_CAP_ADD,
-	OPT_CAP_DROP,
-	OPT_PRIVILEGED,
-	OPT_SECURITY_OPT,
-	OPT_PID,
-	OPT_IPC,
-	OPT_UTS,
-	OPT_NETWORK,
-	OPT_CPUS,
-	OPT_PIDS_LIMIT,
-	OPT_ROOTFS,
-	OPT_DETACH,
-	OPT_CIDFILE,
-	OPT_REPLACE,
-	OPT_RESTART,
-	OPT_STOP_TIMEOUT,
-	OPT_STOP_SIGNAL,
-	OPT_LOG_OPT,
-	OPT_DETACH_KEYS,
-	OPT_DNS,
-	OPT_DNS_SEARCH,
-	OPT_DNS_OPTION,
-	OPT_ADD_HOST,
-	OPT_NO_HOSTS,
-	OPT_HELP,
+/* ---- the flag table ------------------------------------------------------------------------
+ * One row per flag, shared by run and create: the long name, the short letter, getopt's
+ * has_arg (a long boolean takes an optional =BOOL; its short form takes no value, so "-it"
+ * is -i -t), where the value goes and how. Values are checked by the engine's parsers
+ * (engine/validate.h), the whole configuration once more by pm_container_config_validate
+ * before anything is created. */
+
+enum flag_kind {
+	FLAG_STR,  /* char * (owned), replaced by the value */
+	FLAG_ARG,  /* const char * (borrowed from argv), replaced by the value */
+	FLAG_STRV, /* char ** (owned), the value appended */
+	FLAG_LIST, /* char ** (owned), each comma-separated part appended */
+	FLAG_BOOL, /* bool: --x, --x=true, --x=false */
+	FLAG_FUNC, /* set() */
+	FLAG_HELP,
 };
 
-static const struct option run_options[] = {
-	{"name", required_argument, NULL, OPT_NAME},
-	{"rm", optional_argument, NULL, OPT_RM},
-	{"env", required_argument, NULL, 'e'},
-	{"env-file", required_argument, NULL, OPT_ENV_FILE},
-	{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
-	{"workdir", required_argument, NULL, 'w'},
-	{"user", required_argument, NULL, 'u'},
-	{"group-add", required_argument, NULL, OPT_GROUP_ADD},
-	{"hostname", required_argument, NULL, OPT_HOSTNAME},
-	{"label", required_argument, NULL, 'l'},
-	{"volume", required_argument, NULL, 'v'},
-	{"mount", required_argument, NULL, OPT_MOUNT},
-	{"tmpfs", required_argument, NULL, OPT_TMPFS},
-	{"read-only", optional_argument, NULL, OPT_READ_ONLY},
-	{"read-only-tmpfs", optional_argument, NULL, OPT_READ_ONLY_TMPFS},
-	{"interactive", optional_argument, NULL, 'i'},
-	{"tty", optional_argument, NULL, 't'},
-	{"init", optional_argument, NULL, OPT_INIT},
-	{"userns", required_argument, NULL, OPT_USERNS},
-	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
-	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
-	{"privileged", optional_argument, NULL, OPT_PRIVILEGED},
-	{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
-	{"pid", required_argument, NULL, OPT_PID},
-	{"ipc", required_argument, NULL, OPT_IPC},
-	{"uts", required_argument, NULL, OPT_UTS},
-	{"network", required_argument, NULL, OPT_NETWORK},
-	{"net", required_argument, NULL, OPT_NETWORK},
-	{"publish", required_argument, NULL, 'p'},
-	{"publish-all", optional_argument, NULL, 'P'},
-	{"dns", required_argument, NULL, OPT_DNS},
-	{"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
-	{"dns-option", required_argument, NULL, OPT_DNS_OPTION},
-	{"dns-opt", required_argument, NULL, OPT_DNS_OPTION},
-	{"add-host", required_argument, NULL, OPT_ADD_HOST},
-	{"no-hosts", optional_argument, NULL, OPT_NO_HOSTS},
-	{"memory", required_argument, NULL, 'm'},
-	{"cpus", required_argument, NULL, OPT_CPUS},
-	{"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
-	{"rootfs", optional_argument, NULL, OPT_ROOTFS},
-	{"detach", optional_argument, NULL, 'd'},
-	{"cidfile", required_argument, NULL, OPT_CIDFILE},
-	{"replace", optional_argument, NULL, OPT_REPLACE},
-	{"restart", required_argument, NULL, OPT_RESTART},
-	{"stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT},
-	{"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
-	{"log-opt", required_argument, NULL, OPT_LOG_OPT},
-	{"detach-keys", required_argument, NULL, OPT_DETACH_KEYS},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+enum flag_where {
+	IN_CFG,	 /* struct pm_container_config */
+	IN_OPTS, /* struct cmd_run_opts */
 };
+
+struct run_flag {
+	const char *name;
+	char short_name;
+	int has_arg;
+	enum flag_kind kind;
+	enum flag_where where;
+	size_t offset;
+	int (*set)(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		   pm_error **err);
+};
+
+#define CFG(f)	 IN_CFG, offsetof(struct pm_container_config, f), NULL
+#define OPTS(f)	 IN_OPTS, offsetof(struct cmd_run_opts, f), NULL
+#define FUNC(fn) IN_CFG, 0, fn
+
+static int set_entrypoint(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err)
+{
+	free(c->entrypoint);
+	c->entrypoint = pm_xstrdup(arg);
+	c->entrypoint_set = true;
+	return 0;
+}
+
+static int set_restart(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		       pm_error **err)
+{
+	int r = pm_config_check_restart(arg, err);
+	if (r < 0)
+		return r;
+	free(c->restart);
+	c->restart = pm_xstrdup(arg);
+	return 0;
+}
+
+static int set_stop_timeout(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			    pm_error **err)
+{
+	int r = pm_config_parse_stop_timeout(arg, &c->stop_timeout, err);
+	if (r < 0)
+		return r;
+	c->stop_timeout_set = true;
+	return 0;
+}
+
+static int set_stop_signal(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			   pm_error **err)
+{
+	int r = pm_config_check_stop_signal(arg, err);
+	if (r < 0)
+		return r;
+	free(c->stop_signal);
+	c->stop_signal = pm_xstrdup(arg);
+	return 0;
+}
+
+static int set_log_opt(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		       pm_error **err)
+{
+	return pm_config_set_log_opt(c, arg, err);
+}
+
+static int set_security_opt(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			    pm_error **err)
+{
+	return pm_config_set_security_opt(c, arg, err);
+}
+
+static int set_memory(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		      pm_error **err)
+{
+	return pm_config_parse_memory(arg, &c->memory, err);
+}
+
+static int set_cpus(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		    pm_error **err)
+{
+	return pm_config_parse_cpus(arg, &c->cpus, err);
+}
+
+static int set_pids_limit(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err)
+{
+	int r = pm_config_parse_pids_limit(arg, &c->pids_limit, err);
+	if (r < 0)
+		return r;
+	c->pids_limit_set = true;
+	return 0;
+}
+
+static int set_detach_keys(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			   pm_error **err)
+{
+	int r = pm_config_check_detach_keys(arg, err);
+	if (r < 0)
+		return r;
+	o->detach_keys = arg;
+	return 0;
+}
+
+static int bool_arg(const char *flag, const char *arg, bool *ret, pm_error **err);
+
+static int set_detach(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		      pm_error **err)
+{
+	if (o->create)
+		return pm_error_set(err, EINVAL, "unknown flag: --detach");
+	return bool_arg("detach", arg, &o->detach, err);
+}
+
+static const struct run_flag run_flags[] = {
+	{"name", 0, required_argument, FLAG_STR, CFG(name)},
+	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
+	{"env", 'e', required_argument, FLAG_STRV, CFG(env)},
+	{"env-file", 0, required_argument, FLAG_STRV, CFG(env_files)},
+	{"entrypoint", 0, required_argument, FLAG_FUNC, FUNC(set_entrypoint)},
+	{"workdir", 'w', required_argument, FLAG_STR, CFG(workdir)},
+	{"user", 'u', required_argument, FLAG_STR, CFG(user)},
+	{"group-add", 0, required_argument, FLAG_LIST, CFG(group_add)},
+	{"hostname", 0, required_argument, FLAG_STR, CFG(hostname)},
+	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
+	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
+	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
+	{"tmpfs", 0, required_argument, FLAG_STRV, CFG(tmpfs)},
+	{"read-only", 0, optional_argument, FLAG_BOOL, CFG(read_only)},
+	{"read-only-tmpfs", 0, optional_argument, FLAG_BOOL, CFG(read_only_tmpfs)},
+	{"interactive", 'i', optional_argument, FLAG_BOOL, CFG(interactive)},
+	{"tty", 't', optional_argument, FLAG_BOOL, CFG(tty)},
+	{"init", 0, optional_argument, FLAG_BOOL, CFG(init)},
+	{"userns", 0, required_argument, FLAG_STR, CFG(userns)},
+	{"cap-add", 0, required_argument, FLAG_LIST, CFG(cap_add)},
+	{"cap-drop", 0, required_argument, FLAG_LIST, CFG(cap_drop)},
+	{"privileged", 0, optional_argument, FLAG_BOOL, CFG(privileged)},
+	{"security-opt", 0, required_argument, FLAG_FUNC, FUNC(set_security_opt)},
+	{"pid", 0, required_argument, FLAG_STR, CFG(pid)},
+	{"ipc", 0, required_argument, FLAG_STR, CFG(ipc)},
+	{"uts", 0, required_argument, FLAG_STR, CFG(uts)},
+	{"network", 0, required_argument, FLAG_STR, CFG(network)},
+	{"net", 0, required_argument, FLAG_STR, CFG(network)},
+	{"publish", 'p', required_argument, FLAG_LIST, CFG(publish)},
+	{"publish-all", 'P', optional_argument, FLAG_BOOL, CFG(publish_all)},
+	{"dns", 0, required_argument, FLAG_LIST, CFG(dns)},
+	{"dns-search", 0, required_argument, FLAG_LIST, CFG(dns_search)},
+	{"dns-option", 0, required_argument, FLAG_STRV, CFG(dns_options)},
+	{"dns-opt", 0, required_argument, FLAG_STRV, CFG(dns_options)},
+	{"add-host", 0, required_argument, FLAG_LIST, CFG(add_hosts)},
+	{"no-hosts", 0, optional_argument, FLAG_BOOL, CFG(no_hosts)},
+	{"memory", 'm', required_argument, FLAG_FUNC, FUNC(set_memory)},
+	{"cpus", 0, required_argument, FLAG_FUNC, FUNC(set_cpus)},
+	{"pids-limit", 0, required_argument, FLAG_FUNC, FUNC(set_pids_limit)},
+	{"rootfs", 0, optional_argument, FLAG_BOOL, OPTS(rootfs)},
+	{"detach", 'd', optional_argument, FLAG_FUNC, FUNC(set_detach)},
+	{"cidfile", 0, required_argument, FLAG_ARG, OPTS(cidfile)},
+	{"replace", 0, optional_argument, FLAG_BOOL, OPTS(replace)},
+	{"restart", 0, required_argument, FLAG_FUNC, FUNC(set_restart)},
+	{"stop-timeout", 0, required_argument, FLAG_FUNC, FUNC(set_stop_timeout)},
+	{"stop-signal", 0, required_argument, FLAG_FUNC, FUNC(set_stop_signal)},
+	{"log-opt", 0, required_argument, FLAG_FUNC, FUNC(set_log_opt)},
+	{"detach-keys", 0, required_argument, FLAG_FUNC, FUNC(set_detach_keys)},
+	{"help", 0, no_argument, FLAG_HELP, IN_CFG, 0, NULL},
+};
+
+#define N_FLAGS	      (sizeof(run_flags) / sizeof(run_flags[0]))
+#define FLAG_VAL_BASE 1000 /* getopt's value for row i without a short letter: base + i */
 
 /* A boolean flag: "--x", "--x=true", "--x=false". */
-static int bool_arg(const char *flag, const char *arg, bool *ret)
+static int bool_arg(const char *flag, const char *arg, bool *ret, pm_error **err)
 {
 	if (!arg || !strcmp(arg, "true") || !strcmp(arg, "1")) {
 		*ret = true;
@@ -210,306 +305,119 @@ static int bool_arg(const char *flag, const char *arg, bool *ret)
 		*ret = false;
 		return 0;
 	}
-	return pm_cli_errorf("invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
-			     "parsing \"%s\": invalid syntax",
-			     arg, flag, arg);
+	return pm_error_set(err, EINVAL,
+			    "invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
+			    "parsing \"%s\": invalid syntax",
+			    arg, flag, arg);
 }
 
-/* Split a comma-separated list flag (--cap-add a,b) into v. */
-static void push_list(char ***v, const char *arg)
+/* Apply row f's value arg to c or o. */
+static int flag_apply(const struct run_flag *f, struct pm_container_config *c,
+		      struct cmd_run_opts *o, const char *arg, pm_error **err)
 {
-	_cleanup_strv_ char **parts = pm_strv_split(arg, ",");
-	for (char **p = parts; p && *p; p++)
-		pm_strv_push(v, *p);
+	char *field = (f->where == IN_CFG ? (char *)c : (char *)o) + f->offset;
+	switch (f->kind) {
+	case FLAG_STR: {
+		char **dst = (char **)(void *)field;
+		free(*dst);
+		*dst = pm_xstrdup(arg);
+		return 0;
+	}
+	case FLAG_ARG:
+		*(const char **)(void *)field = arg;
+		return 0;
+	case FLAG_STRV:
+		pm_strv_push((char ***)(void *)field, arg);
+		return 0;
+	case FLAG_LIST: {
+		_cleanup_strv_ char **parts = pm_strv_split(arg, ",");
+		for (char **p = parts; p && *p; p++)
+			pm_strv_push((char ***)(void *)field, *p);
+		return 0;
+	}
+	case FLAG_BOOL:
+		return bool_arg(f->name, arg, (bool *)(void *)field, err);
+	case FLAG_FUNC:
+		return f->set(c, o, arg, err);
+	case FLAG_HELP:
+		break;
+	}
+	return pm_error_set(err, EINVAL, "unhandled flag --%s", f->name);
 }
 
-static void set_str(char **dst, const char *v)
+/* getopt's tables from run_flags: the long options and the short letters ("+e:w:...",
+ * without -d for create). */
+static void flag_tables(bool create, struct option *longopts, char *shortopts, size_t size)
 {
-	free(*dst);
-	*dst = pm_xstrdup(v);
+	size_t n = 0;
+	shortopts[n++] = '+';
+	for (size_t i = 0; i < N_FLAGS; i++) {
+		const struct run_flag *f = &run_flags[i];
+		longopts[i] =
+			(struct option){f->name, f->has_arg, NULL,
+					f->short_name ? f->short_name : FLAG_VAL_BASE + (int)i};
+		if (!f->short_name || (create && f->short_name == 'd') || n + 3 > size)
+			continue;
+		shortopts[n++] = f->short_name;
+		if (f->has_arg == required_argument)
+			shortopts[n++] = ':';
+	}
+	longopts[N_FLAGS] = (struct option){NULL, 0, NULL, 0};
+	shortopts[n] = 0;
 }
 
-static int security_opt(struct pm_container_config *c, const char *arg)
+static const struct run_flag *flag_of(int opt)
 {
-	if (pm_str_startswith(arg, "seccomp=") || pm_str_startswith(arg, "seccomp:")) {
-		set_str(&c->seccomp, arg + 8);
-		return 0;
-	}
-	if (!strcmp(arg, "no-new-privileges") || !strcmp(arg, "no-new-privileges=true") ||
-	    !strcmp(arg, "no-new-privileges:true")) {
-		c->no_new_privs = true;
-		return 0;
-	}
-	if (!strcmp(arg, "no-new-privileges=false") || !strcmp(arg, "no-new-privileges:false")) {
-		c->no_new_privs = false;
-		return 0;
-	}
-	if (pm_str_startswith(arg, "label=") || pm_str_startswith(arg, "label:") ||
-	    pm_str_startswith(arg, "apparmor=") || pm_str_startswith(arg, "mask=") ||
-	    pm_str_startswith(arg, "unmask="))
-		return 0; /* accepted, no effect on this host (no SELinux/AppArmor) */
-	return pm_cli_errorf("invalid --security-opt '%s'", arg);
-}
-
-static int log_opt(struct pm_container_config *c, const char *arg)
-{
-	if (pm_str_startswith(arg, "max-size=")) {
-		const char *v = arg + strlen("max-size=");
-		uint64_t n;
-		if (pm_parse_size(v, &n) < 0)
-			return pm_cli_errorf("invalid size: '%s'", v);
-		c->log_max_size = n;
-		return 0;
-	}
-	/* podman accepts and ignores other keys (tag=, path= ...) for k8s-file */
-	if (!strchr(arg, '='))
-		return pm_cli_errorf("invalid logging option '%s': use KEY=VALUE", arg);
-	return 0;
+	if (opt >= FLAG_VAL_BASE && opt < FLAG_VAL_BASE + (int)N_FLAGS)
+		return &run_flags[opt - FLAG_VAL_BASE];
+	for (size_t i = 0; i < N_FLAGS; i++)
+		if (run_flags[i].short_name && run_flags[i].short_name == opt)
+			return &run_flags[i];
+	return NULL;
 }
 
 int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container_config *c,
 		  struct cmd_run_opts *o, int *ret_status)
 {
 	struct pm_opt_state st = {0};
-	bool b;
+	struct option longopts[N_FLAGS + 1];
+	char shortopts[64];
+	const char *usage = o->create ? create_usage : run_usage;
 	int opt;
 	o->detach = false;
+	o->rootfs = false;
 	c->read_only_tmpfs = true;
-	bool rootfs = false;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv,
-				    o->create ? "+e:w:u:l:v:m:itp:P" : "+e:w:u:l:v:m:itdp:P",
-				    run_options, o->create ? create_usage : run_usage)) != -1) {
-		/* Short bools take no value ("-it" is -i -t); the long forms take =BOOL. */
-		switch (opt) {
-		case PM_OPT_EXIT:
+	flag_tables(o->create, longopts, shortopts, sizeof(shortopts));
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, shortopts, longopts, usage)) != -1) {
+		if (opt == PM_OPT_EXIT) {
 			*ret_status = st.status;
 			return -1;
-		case OPT_HELP:
-			pm_cli_usage(cli, o->create ? create_usage : run_usage);
+		}
+		const struct run_flag *f = flag_of(opt);
+		if (f && f->kind == FLAG_HELP) {
+			pm_cli_usage(cli, usage);
 			*ret_status = 0;
 			return -1;
-		case OPT_NAME:
-			set_str(&c->name, optarg);
-			break;
-		case OPT_RM:
-			if (bool_arg("rm", optarg, &c->rm) != 0)
-				goto bad;
-			break;
-		case 'e':
-			pm_strv_push(&c->env, optarg);
-			break;
-		case OPT_ENV_FILE:
-			pm_strv_push(&c->env_files, optarg);
-			break;
-		case OPT_ENTRYPOINT:
-			set_str(&c->entrypoint, optarg);
-			c->entrypoint_set = true;
-			break;
-		case 'w':
-			set_str(&c->workdir, optarg);
-			break;
-		case 'u':
-			set_str(&c->user, optarg);
-			break;
-		case OPT_GROUP_ADD:
-			push_list(&c->group_add, optarg);
-			break;
-		case OPT_HOSTNAME:
-			set_str(&c->hostname, optarg);
-			break;
-		case 'l':
-			pm_strv_push(&c->labels, optarg);
-			break;
-		case 'v':
-			pm_strv_push(&c->volumes, optarg);
-			break;
-		case OPT_MOUNT:
-			pm_strv_push(&c->mounts, optarg);
-			break;
-		case OPT_TMPFS:
-			pm_strv_push(&c->tmpfs, optarg);
-			break;
-		case OPT_READ_ONLY:
-			if (bool_arg("read-only", optarg, &c->read_only) != 0)
-				goto bad;
-			break;
-		case OPT_READ_ONLY_TMPFS:
-			if (bool_arg("read-only-tmpfs", optarg, &c->read_only_tmpfs) != 0)
-				goto bad;
-			break;
-		case 'i':
-			if (bool_arg("interactive", optarg, &c->interactive) != 0)
-				goto bad;
-			break;
-		case 't':
-			if (bool_arg("tty", optarg, &c->tty) != 0)
-				goto bad;
-			break;
-		case 'd':
-			if (o->create) {
-				pm_cli_errorf("unknown flag: --detach");
-				goto bad;
-			}
-			if (bool_arg("detach", optarg, &b) != 0)
-				goto bad;
-			o->detach = b;
-			break;
-		case OPT_CIDFILE:
-			o->cidfile = optarg;
-			break;
-		case OPT_REPLACE:
-			if (bool_arg("replace", optarg, &o->replace) != 0)
-				goto bad;
-			break;
-		case OPT_RESTART: {
-			struct pm_restart_policy pol;
-			_cleanup_error_ pm_error *perr = NULL;
-			if (pm_monitor_parse_restart(optarg, &pol, &perr) < 0) {
-				pm_cli_error(perr);
-				goto bad;
-			}
-			set_str(&c->restart, optarg);
-			break;
 		}
-		case OPT_STOP_TIMEOUT: {
-			uint64_t v;
-			if (pm_parse_uint64(optarg, &v) < 0 || v > INT32_MAX) {
-				pm_cli_errorf(
-					"invalid argument \"%s\" for \"--stop-timeout\" flag: "
-					"strconv.ParseUint: parsing \"%s\": invalid syntax",
-					optarg, optarg);
-				goto bad;
-			}
-			c->stop_timeout = (int64_t)v;
-			c->stop_timeout_set = true;
-			break;
-		}
-		case OPT_STOP_SIGNAL: {
-			int sig;
-			if (pm_engine_parse_signal(optarg, &sig) < 0) {
-				pm_cli_errorf("invalid signal: %s", optarg);
-				goto bad;
-			}
-			set_str(&c->stop_signal, optarg);
-			break;
-		}
-		case OPT_LOG_OPT:
-			if (log_opt(c, optarg) != 0)
-				goto bad;
-			break;
-		case OPT_DETACH_KEYS:
-			break; /* run -d never attaches; accepted as podman does */
-		case OPT_INIT:
-			if (bool_arg("init", optarg, &c->init) != 0)
-				goto bad;
-			break;
-		case OPT_USERNS:
-			set_str(&c->userns, optarg);
-			break;
-		case OPT_CAP_ADD:
-			push_list(&c->cap_add, optarg);
-			break;
-		case OPT_CAP_DROP:
-			push_list(&c->cap_drop, optarg);
-			break;
-		case OPT_PRIVILEGED:
-			if (bool_arg("privileged", optarg, &c->privileged) != 0)
-				goto bad;
-			break;
-		case OPT_SECURITY_OPT:
-			if (security_opt(c, optarg) != 0)
-				goto bad;
-			break;
-		case OPT_PID:
-			set_str(&c->pid, optarg);
-			break;
-		case OPT_IPC:
-			set_str(&c->ipc, optarg);
-			break;
-		case OPT_UTS:
-			set_str(&c->uts, optarg);
-			break;
-		case OPT_NETWORK:
-			set_str(&c->network, optarg);
-			break;
-		case 'p':
-			push_list(&c->publish, optarg);
-			break;
-		case 'P':
-			if (bool_arg("publish-all", optarg, &c->publish_all) != 0)
-				goto bad;
-			break;
-		case OPT_DNS:
-			push_list(&c->dns, optarg);
-			break;
-		case OPT_DNS_SEARCH:
-			push_list(&c->dns_search, optarg);
-			break;
-		case OPT_DNS_OPTION:
-			pm_strv_push(&c->dns_options, optarg);
-			break;
-		case OPT_ADD_HOST:
-			push_list(&c->add_hosts, optarg);
-			break;
-		case OPT_NO_HOSTS:
-			if (bool_arg("no-hosts", optarg, &c->no_hosts) != 0)
-				goto bad;
-			break;
-		case 'm':
-			if (pm_parse_size(optarg, &c->memory) < 0 || c->memory == 0) {
-				pm_cli_errorf("invalid --memory '%s': use <number>[<unit>], where "
-					      "unit = b, k, m or g",
-					      optarg);
-				goto bad;
-			}
-			break;
-		case OPT_CPUS: {
-			char *end = NULL;
-			errno = 0;
-			double v = strtod(optarg, &end);
-			if (errno || !end || *end || !(v > 0) || !isfinite(v)) {
-				pm_cli_errorf("invalid --cpus '%s': must be a positive number",
-					      optarg);
-				goto bad;
-			}
-			c->cpus = v;
-			break;
-		}
-		case OPT_PIDS_LIMIT: {
-			int v;
-			if (pm_parse_int(optarg, &v) < 0 || v < -1) {
-				pm_cli_errorf("invalid --pids-limit '%s': must be a number (-1 for "
-					      "unlimited)",
-					      optarg);
-				goto bad;
-			}
-			c->pids_limit = v;
-			c->pids_limit_set = true;
-			break;
-		}
-		case OPT_ROOTFS:
-			if (bool_arg("rootfs", optarg, &rootfs) != 0)
-				goto bad;
-			break;
-		default:
-			pm_cli_errorf("unhandled flag");
-			goto bad;
+		_cleanup_error_ pm_error *err = NULL;
+		if (!f)
+			pm_error_set(&err, EINVAL, "unhandled flag");
+		if (!f || flag_apply(f, c, o, optarg, &err) < 0) {
+			*ret_status = pm_cli_error(err);
+			return -1;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "Error: %s requires at least 1 argument\n", cli->cmdpath);
-		goto bad;
+		*ret_status = PM_EXIT_ERROR;
+		return -1;
 	}
-	if (rootfs)
-		set_str(&c->rootfs, argv[optind]);
-	else
-		set_str(&c->image, argv[optind]);
+	char **dst = o->rootfs ? &c->rootfs : &c->image;
+	free(*dst);
+	*dst = pm_xstrdup(argv[optind]);
 	for (int i = optind + 1; i < argc; i++)
 		pm_strv_push(&c->command, argv[i]);
 	return 0;
-bad:
-	*ret_status = PM_EXIT_ERROR;
-	return -1;
 }
 
 int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
@@ -517,12 +425,9 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
 		   struct pm_container **ret)
 {
 	_cleanup_error_ pm_error *err = NULL;
-	if (cfg->rm && cfg->restart && *cfg->restart && strcmp(cfg->restart, "no") != 0)
-		return pm_cli_errorf("the --rm option conflicts with --restart, when the "
-				     "restartPolicy is not \"\" and \"no\"");
 	if (o->replace && !cfg->name)
 		return pm_cli_errorf("cannot replace container without --name being set");
-	if (pm_spec_validate(cfg, &err) < 0)
+	if (pm_container_config_validate(cfg, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_net_config net;
 	if (pm_engine_net_config(cfg, NULL, &net, NULL) == 1)

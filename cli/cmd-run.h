@@ -1,4 +1,4 @@
-/* cmd-run.h: the flag parser of `pm run`, shared with `pm create`. */
+/* cmd-run.h: the flag parser of `pm run` (a flag table), shared with `pm create`. */
 #pragma once
 
 #include <stdbool.h>
@@ -8,10 +8,12 @@
 
 /* Flags that act at the command line rather than describe the container. */
 struct cmd_run_opts {
-	bool detach;	     /* -d */
-	const char *cidfile; /* --cidfile */
-	bool replace;	     /* --replace */
-	bool create;	     /* parsing for `pm create` (no -d) */
+	bool detach;		 /* -d */
+	const char *cidfile;	 /* --cidfile */
+	bool replace;		 /* --replace */
+	bool rootfs;		 /* --rootfs: the first argument is a directory, not an image */
+	const char *detach_keys; /* --detach-keys (checked; NULL: not given) */
+	bool create;		 /* parsing for `pm create` (no -d) */
 };
 
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status

@@ -484,7 +484,11 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(ns, "LinkLocalIPv6PrefixLen", json_integer(0));
 	_cleanup_free_ char *ports = pm_engine_ports_json(c);
 	json_t *pj = ports ? json_loads(ports, 0, NULL) : NULL;
-	json_object_set_new(ns, "Ports", pj ? pj : json_object());
+	if (!pj)
+		pj = json_object();
+	/* podman shows the same map as HostConfig.PortBindings */
+	json_t *port_bindings = json_deep_copy(pj);
+	json_object_set_new(ns, "Ports", pj);
 	json_object_set_new(ns, "SandboxKey", json_string(""));
 	json_object_set_new(o, "NetworkSettings", ns);
 	json_object_set_new(o, "Namespace", json_string(""));
@@ -530,7 +534,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 			    json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type", "k8s-file", "Config",
 				      "Path", log_path ? log_path : "", "Tag", "", "Size", "0B"));
 	json_object_set_new(hc, "NetworkMode", json_string(ns_mode(cfg->network, "slirp4netns")));
-	json_object_set_new(hc, "PortBindings", json_object());
+	json_object_set_new(hc, "PortBindings", port_bindings);
 	json_object_set_new(hc, "RestartPolicy",
 			    json_pack("{s:s, s:i}", "Name", "", "MaximumRetryCount", 0));
 	json_object_set_new(hc, "AutoRemove", json_boolean(cfg->rm));

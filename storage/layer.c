@@ -1,7 +1,9 @@
-/* layer.c: extract a layer tar into a directory (overlay diff dir or vfs rootfs) with
- * libarchive, converting whiteouts and refusing entries that escape. Owns nothing on disk
- * beyond dest_dir. Must not print above debug. Called by layerstore.c (image import/load)
- * and container.c (vfs driver). */
+/* layer.c: the safe tar extractor: extract a layer tar into a directory (overlay diff dir or
+ * vfs rootfs) with libarchive, converting whiteouts and refusing entries that escape, and
+ * the same code with pm cp's rules (pm_layer_extract_to). Every entry is created relative
+ * to its parent directory's fd with O_NOFOLLOW. Owns nothing on disk beyond the
+ * destination. Must not print above debug. Called by layerstore.c (image import/load),
+ * container.c (vfs driver) and engine/cp.c (pm cp). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -117,6 +119,9 @@ struct unpack {
 	struct dirmeta *dirs;
 	size_t n_dirs, cap_dirs;
 	const char *dest;
+	const struct pm_extract_opts *copy; /* pm cp's rules (pm_layer_extract_to), else NULL */
+	const char *what;		    /* "layer entry" / "tar entry", for messages */
+	char **skipped;			    /* copy: device entries not created */
 };
 
 static int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
@@ -128,9 +133,23 @@ static int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t res
 
 static uint64_t resolve_flags(const struct unpack *u)
 {
+	/* pm cp: symlinks inside the destination are followed, none that leads out of it */
+	if (u->copy)
+		return RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 	if (u->mode == PM_UNPACK_APPLY)
 		return RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
 	return RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+}
+
+static int symlink_refused(const struct unpack *u, const char *entry, pm_error **err)
+{
+	if (u->copy)
+		return pm_error_set(err, EPERM,
+				    "refusing tar entry '%s': its path leaves the destination "
+				    "through a symlink",
+				    entry);
+	return pm_error_set(err, EPERM,
+			    "refusing layer entry '%s': its path goes through a symlink", entry);
 }
 
 /* Open (creating missing directories, 0755) the parent directory dir of an entry. */
@@ -138,33 +157,28 @@ static int open_parent(struct unpack *u, const char *dir, const char *entry, pm_
 {
 	if (strcmp(dir, ".") == 0) {
 		int fd = fcntl(u->rootfd, F_DUPFD_CLOEXEC, 3);
-		return fd < 0 ? pm_error_set_errno(err, errno, "layer entry '%s'", entry) : fd;
+		return fd < 0 ? pm_error_set_errno(err, errno, "%s '%s'", u->what, entry) : fd;
 	}
 	int fd = sys_openat2(u->rootfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, resolve_flags(u));
 	if (fd >= 0)
 		return fd;
 	if (fd == -ELOOP || fd == -EXDEV)
-		return pm_error_set(err, EPERM,
-				    "refusing layer entry '%s': its path goes through a symlink",
-				    entry);
+		return symlink_refused(u, entry, err);
 	if (fd != -ENOENT)
-		return pm_error_set_errno(err, -fd, "opening directory of layer entry '%s'", entry);
+		return pm_error_set_errno(err, -fd, "opening directory of %s '%s'", u->what, entry);
 	/* create missing parents one component at a time */
 	_cleanup_strv_ char **parts = pm_strv_split(dir, "/");
 	_cleanup_close_ int cur = fcntl(u->rootfd, F_DUPFD_CLOEXEC, 3);
 	for (char **p = parts; p && *p; p++) {
 		if (mkdirat(cur, *p, 0755) < 0 && errno != EEXIST)
-			return pm_error_set_errno(err, errno,
-						  "creating directory for layer entry '%s'", entry);
+			return pm_error_set_errno(err, errno, "creating directory for %s '%s'",
+						  u->what, entry);
 		int nfd = sys_openat2(cur, *p, O_PATH | O_DIRECTORY | O_CLOEXEC, resolve_flags(u));
 		if (nfd == -ELOOP || nfd == -EXDEV || nfd == -ENOTDIR)
-			return pm_error_set(
-				err, EPERM,
-				"refusing layer entry '%s': its path goes through a symlink",
-				entry);
+			return symlink_refused(u, entry, err);
 		if (nfd < 0)
-			return pm_error_set_errno(err, -nfd,
-						  "opening directory of layer entry '%s'", entry);
+			return pm_error_set_errno(err, -nfd, "opening directory of %s '%s'",
+						  u->what, entry);
 		close(cur);
 		cur = nfd;
 	}
@@ -263,20 +277,21 @@ static void apply_xattrs(int fd, struct archive_entry *e, const char *entry)
 static int set_owner(struct unpack *u, int pfd, const char *name, int fd, struct archive_entry *e,
 		     const char *entry, pm_error **err)
 {
-	if (!u->can_chown)
+	if (u->copy ? !u->copy->chown : !u->can_chown)
 		return 0;
-	uid_t uid = (uid_t)sym_archive_entry_uid(e);
-	gid_t gid = (gid_t)sym_archive_entry_gid(e);
+	bool root = u->copy && u->copy->owner_root;
+	uid_t uid = root ? 0 : (uid_t)sym_archive_entry_uid(e);
+	gid_t gid = root ? 0 : (gid_t)sym_archive_entry_gid(e);
 	int r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
 	if (r < 0) {
 		if (errno == EINVAL)
 			return pm_error_set(
 				err, EINVAL,
-				"layer entry '%s' is owned by %u:%u, which is not mapped in the "
+				"%s '%s' is owned by %u:%u, which is not mapped in the "
 				"user namespace (potentially insufficient UIDs or GIDs available "
 				"in /etc/subuid and /etc/subgid)",
-				entry, (unsigned)uid, (unsigned)gid);
-		return pm_error_set_errno(err, errno, "setting owner of layer entry '%s'", entry);
+				u->what, entry, (unsigned)uid, (unsigned)gid);
+		return pm_error_set_errno(err, errno, "setting owner of %s '%s'", u->what, entry);
 	}
 	return 0;
 }
@@ -292,7 +307,7 @@ static int write_data(struct archive *a, int fd, const char *entry, pm_error **e
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-			return pm_error_set(err, EIO, "reading layer entry '%s': %s", entry,
+			return pm_error_set(err, EIO, "reading entry '%s': %s", entry,
 					    sym_archive_error_string(a)
 						    ? sym_archive_error_string(a)
 						    : "read error");
@@ -338,17 +353,30 @@ static void remember_dir(struct unpack *u, const char *path, struct archive_entr
 	};
 }
 
+/* pm cp: a directory replaces a non-directory (and the other way) only with --overwrite. */
+static int copy_may_replace(const struct unpack *u, int dfd, const char *base, bool new_is_dir,
+			    const char *path, pm_error **err)
+{
+	struct stat st;
+	if (!u->copy || u->copy->overwrite || fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    S_ISDIR(st.st_mode) == new_is_dir)
+		return 0;
+	return pm_error_set(err, EEXIST, "cannot overwrite %s '%s' with %s: use --overwrite",
+			    S_ISDIR(st.st_mode) ? "directory" : "non-directory", path,
+			    new_is_dir ? "a directory" : "a non-directory");
+}
+
 static int extract_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 			 struct pm_unpack_stats *st, pm_error **err)
 {
 	const char *raw = sym_archive_entry_pathname(e);
 	_cleanup_free_ char *path = pm_layer_clean_path(raw);
 	if (!path)
-		return pm_error_set(err, EPERM, "refusing layer entry '%s': path escapes the layer",
-				    raw ? raw : "");
+		return pm_error_set(err, EPERM, "refusing %s '%s': path escapes the %s", u->what,
+				    raw ? raw : "", u->copy ? "destination" : "layer");
 	mode_t type = sym_archive_entry_filetype(e);
 	if (strcmp(path, ".") == 0) {
-		if (type == AE_IFDIR)
+		if (type == AE_IFDIR && !u->copy) /* pm cp leaves the destination as it is */
 			remember_dir(u, ".", e);
 		return 0;
 	}
@@ -367,7 +395,7 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 
 	const char *wh_name = NULL;
 	bool opaque = false;
-	if (pm_layer_whiteout_name(base, &wh_name, &opaque)) {
+	if (!u->copy && pm_layer_whiteout_name(base, &wh_name, &opaque)) {
 		if (u->mode == PM_UNPACK_APPLY) {
 			int r = opaque ? clear_dir(dfd) : remove_at(dfd, wh_name);
 			if (r < 0)
@@ -382,6 +410,9 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 	}
 
 	const char *hardlink = sym_archive_entry_hardlink(e);
+	int r = copy_may_replace(u, dfd, base, type == AE_IFDIR && !hardlink, path, err);
+	if (r < 0)
+		return r;
 	if (hardlink) {
 		_cleanup_free_ char *target = pm_layer_clean_path(hardlink);
 		if (!target || strcmp(target, ".") == 0)
@@ -423,15 +454,15 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 			openat(dfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return pm_error_set_errno(err, errno, "opening directory '%s'", raw);
-		int r = set_owner(u, dfd, base, fd, e, raw, err);
-		if (r < 0)
+		if ((r = set_owner(u, dfd, base, fd, e, raw, err)) < 0)
 			return r;
-		apply_xattrs(fd, e, raw);
+		if (!u->copy)
+			apply_xattrs(fd, e, raw);
 		remember_dir(u, path, e);
 		return 0;
 	}
 	case AE_IFREG: {
-		int r = remove_at(dfd, base);
+		r = remove_at(dfd, base);
 		if (r < 0)
 			return pm_error_set_errno(err, -r, "replacing '%s'", raw);
 		_cleanup_close_ int fd = openat(
@@ -444,7 +475,8 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		r = set_owner(u, dfd, base, fd, e, raw, err);
 		if (r < 0)
 			return r;
-		apply_xattrs(fd, e, raw);
+		if (!u->copy)
+			apply_xattrs(fd, e, raw);
 		if (fchmod(fd, perm) < 0)
 			return pm_error_set_errno(err, errno, "setting mode of '%s'", raw);
 		futimens(fd, ts);
@@ -453,7 +485,7 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 	}
 	case AE_IFLNK: {
 		const char *target = sym_archive_entry_symlink(e);
-		int r = remove_at(dfd, base);
+		r = remove_at(dfd, base);
 		if (r < 0)
 			return pm_error_set_errno(err, -r, "replacing '%s'", raw);
 		if (symlinkat(target ? target : "", dfd, base) < 0)
@@ -465,7 +497,7 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		return 0;
 	}
 	case AE_IFIFO: {
-		int r = remove_at(dfd, base);
+		r = remove_at(dfd, base);
 		if (r < 0 || mkfifoat(dfd, base, perm) < 0)
 			return pm_error_set_errno(err, r < 0 ? -r : errno, "creating fifo '%s'",
 						  raw);
@@ -477,6 +509,10 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 	}
 	case AE_IFCHR:
 	case AE_IFBLK:
+		if (u->copy) {
+			pm_strv_push(&u->skipped, path);
+			return 0;
+		}
 		pm_log_debug("layer entry '%s': device node skipped (cannot be created in a user "
 			     "namespace)",
 			     raw);
@@ -511,30 +547,22 @@ static void unpack_free(struct unpack *u)
 	for (size_t i = 0; i < u->n_dirs; i++)
 		free(u->dirs[i].path);
 	free(u->dirs);
+	pm_strv_free(u->skipped);
 	if (u->rootfd >= 0)
 		close(u->rootfd);
 }
 
 PM_DEFINE_CLEANUP_FUNC(struct archive *, sym_archive_read_free)
 
-int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, const char *dest_dir,
-		    enum pm_unpack_mode mode, struct pm_unpack_stats *ret, pm_error **err)
+/* Extract the stream into u->rootfd (opened by the caller; closed by unpack_free). */
+static int unpack_stream(struct unpack *u, pm_read_fn rd, void *rd_ctx, pm_tee_fn tee,
+			 void *tee_ctx, struct pm_unpack_stats *ret, pm_error **err)
 {
-	int dl = pm_dl_archive(err);
-	if (dl < 0)
-		return dl;
 	struct pm_unpack_stats st = {0};
 	struct reader r = {.rd = rd, .rd_ctx = rd_ctx, .tee = tee, .tee_ctx = tee_ctx};
 	_cleanup_free_ char *buf = pm_xmalloc(READ_BUF);
 	r.buf = buf;
-	struct unpack u = {
-		.rootfd = -1, .mode = mode, .can_chown = geteuid() == 0, .dest = dest_dir};
 	int res = 0;
-
-	u.rootfd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (u.rootfd < 0)
-		return pm_error_set_errno(err, errno, "opening '%s'", dest_dir);
-
 	_cleanup_(sym_archive_read_freep) struct archive *a = sym_archive_read_new();
 	if (!a)
 		abort();
@@ -544,49 +572,82 @@ int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, c
 	sym_archive_read_support_filter_bzip2(a);
 	sym_archive_read_support_format_tar(a);
 	sym_archive_read_support_format_empty(a);
-	if (sym_archive_read_open(a, &r, NULL, reader_read, NULL) != ARCHIVE_OK) {
-		res = pm_error_set(err, r.error ? -r.error : EINVAL, "reading layer: %s",
-				   sym_archive_error_string(a) ? sym_archive_error_string(a)
-							       : "invalid archive");
-		goto out;
-	}
+	const char *what = u->copy ? "tar" : "layer";
+	if (sym_archive_read_open(a, &r, NULL, reader_read, NULL) != ARCHIVE_OK)
+		return pm_error_set(err, r.error ? -r.error : EINVAL, "reading %s: %s", what,
+				    sym_archive_error_string(a) ? sym_archive_error_string(a)
+								: "invalid archive");
 	for (;;) {
 		struct archive_entry *e;
 		int ar = sym_archive_read_next_header(a, &e);
 		if (ar == ARCHIVE_EOF)
 			break;
-		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
-			res = pm_error_set(err, r.error ? -r.error : EINVAL, "reading layer: %s",
-					   sym_archive_error_string(a) ? sym_archive_error_string(a)
-								       : "invalid tar archive");
-			goto out;
-		}
-		res = extract_entry(&u, a, e, &st, err);
+		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN)
+			return pm_error_set(
+				err, r.error ? -r.error : EINVAL, "reading %s: %s", what,
+				sym_archive_error_string(a) ? sym_archive_error_string(a)
+							    : "invalid tar archive");
+		res = extract_entry(u, a, e, &st, err);
 		if (res < 0)
-			goto out;
+			return res;
 		st.entries++;
 	}
 	st.compressed = sym_archive_filter_count(a) > 1;
 	/* read what libarchive left (tar padding after the end marker) */
 	for (;;) {
 		ssize_t n = rd(rd_ctx, buf, READ_BUF);
-		if (n < 0) {
-			res = pm_error_set_errno(err, (int)-n, "reading layer");
-			goto out;
-		}
+		if (n < 0)
+			return pm_error_set_errno(err, (int)-n, "reading %s", what);
 		if (n == 0)
 			break;
-		if (tee && (res = tee(tee_ctx, buf, (size_t)n)) < 0) {
-			pm_error_set_errno(err, -res, "writing layer blob");
-			goto out;
-		}
+		if (tee && (res = tee(tee_ctx, buf, (size_t)n)) < 0)
+			return pm_error_set_errno(err, -res, "writing layer blob");
 		r.total += (uint64_t)n;
 	}
-	finish_dirs(&u);
+	finish_dirs(u);
 	st.raw_bytes = r.total;
 	if (ret)
 		*ret = st;
-out:
+	return 0;
+}
+
+int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, const char *dest_dir,
+		    enum pm_unpack_mode mode, struct pm_unpack_stats *ret, pm_error **err)
+{
+	int dl = pm_dl_archive(err);
+	if (dl < 0)
+		return dl;
+	struct unpack u = {.rootfd = -1,
+			   .mode = mode,
+			   .can_chown = geteuid() == 0,
+			   .dest = dest_dir,
+			   .what = "layer entry"};
+	u.rootfd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (u.rootfd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", dest_dir);
+	int r = unpack_stream(&u, rd, rd_ctx, tee, tee_ctx, ret, err);
 	unpack_free(&u);
-	return res;
+	return r;
+}
+
+int pm_layer_extract_to(int dirfd, const char *dest, int fd, const struct pm_extract_opts *o,
+			char ***ret_skipped, pm_error **err)
+{
+	int dl = pm_dl_archive(err);
+	if (dl < 0)
+		return dl;
+	struct unpack u = {.rootfd = -1,
+			   .mode = PM_UNPACK_APPLY,
+			   .dest = dest,
+			   .copy = o,
+			   .what = "tar entry"};
+	u.rootfd = sys_openat2(dirfd, dest[0] ? dest : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			       o->in_root ? RESOLVE_IN_ROOT : 0);
+	if (u.rootfd < 0)
+		return pm_error_set_errno(err, -u.rootfd, "opening '%s'", dest);
+	int r = unpack_stream(&u, pm_layer_read_fd, &fd, NULL, NULL, NULL, err);
+	if (r >= 0 && ret_skipped)
+		*ret_skipped = TAKE_PTR(u.skipped);
+	unpack_free(&u);
+	return r;
 }

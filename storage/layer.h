@@ -55,5 +55,23 @@ bool pm_layer_whiteout_name(const char *base, const char **ret_name, bool *ret_o
  * components and empty names. Returns malloc'd path or NULL (refused). Pure. */
 char *pm_layer_clean_path(const char *path);
 
+/* pm cp's rules for pm_layer_extract_to. */
+struct pm_extract_opts {
+	bool in_root;	 /* dirfd is a container's root: dest resolves in it (RESOLVE_IN_ROOT) */
+	bool overwrite;	 /* a directory may replace a non-directory and the other way */
+	bool chown;	 /* set owners (the destination is a container) */
+	bool owner_root; /* with chown: 0:0 (cp --archive) instead of the tar's owners */
+};
+
+/* Extract the tar stream on fd (plain or compressed) into the existing directory dest
+ * under dirfd (AT_FDCWD and a host path, or a container's root), with the safe extractor
+ * above: each entry is created relative to its parent directory's fd with O_NOFOLLOW;
+ * missing parents are created; an entry with ".." or whose path leaves dest through a
+ * symlink is refused naming the entry (-EPERM), nothing of it written. No whiteouts, no
+ * xattrs. Device entries are not created: their names go to *ret_skipped (may be NULL).
+ * Directory modes and mtimes are set at the end. On error the entries before stay. */
+int pm_layer_extract_to(int dirfd, const char *dest, int fd, const struct pm_extract_opts *o,
+			char ***ret_skipped, pm_error **err);
+
 /* A pm_read_fn over a file descriptor (ctx is an int *). */
 ssize_t pm_layer_read_fd(void *ctx, void *buf, size_t n);

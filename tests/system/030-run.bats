@@ -235,6 +235,46 @@ myhost"
 	assert_contains "$stderr" "--pid: invalid namespace mode 'bogus'"
 }
 
+@test "run/create: flag values are checked (engine/validate.c) with podman's messages, nothing created" {
+	run_ctr 125 --cpus -1 -- true
+	is "$stderr" "Error: invalid --cpus '-1': must be a positive number"
+	run_ctr 125 --pids-limit x -- true
+	is "$stderr" "Error: invalid --pids-limit 'x': must be a number \(-1 for unlimited\)"
+	run_ctr 125 --stop-timeout -1 -- true
+	is "$stderr" 'Error: invalid argument "-1" for "--stop-timeout" flag: strconv.ParseUint: parsing "-1": invalid syntax'
+	run_ctr 125 --stop-signal SIGNOPE -- true
+	is "$stderr" "Error: invalid signal: SIGNOPE"
+	run_ctr 125 --security-opt selinux -- true
+	is "$stderr" "Error: invalid --security-opt 'selinux'"
+	run_ctr 125 --log-opt verbose -- true
+	is "$stderr" "Error: invalid logging option 'verbose': use KEY=VALUE"
+	run_ctr 125 --detach-keys ctrl-1 -- true
+	is "$stderr" "Error: invalid detach keys 'ctrl-1': unknown key 'ctrl-1'"
+	run_ctr 125 --rm=maybe -- true
+	is "$stderr" 'Error: invalid argument "maybe" for "--rm" flag: strconv.ParseBool: parsing "maybe": invalid syntax'
+	run_ctr 125 --rm --restart always -- true
+	is "$stderr" 'Error: the --rm option conflicts with --restart, when the restartPolicy is not "" and "no"'
+	run_ctr 125 --replace -- true
+	is "$stderr" "Error: cannot replace container without --name being set"
+
+	# create shares the table, without -d
+	run_pm_split 125 create --detach --rootfs "$ROOTFS" true
+	is "$stderr" "Error: unknown flag: --detach"
+	run_pm_split 125 create -d --rootfs "$ROOTFS" true
+	assert_contains "$stderr" "unknown shorthand flag: 'd' in -d"
+	run_pm_split 125 create --stop-signal SIGNOPE --rootfs "$ROOTFS" true
+	is "$stderr" "Error: invalid signal: SIGNOPE"
+	run_pm 0 ps -a -q
+	is "$output" "" "no container left by a refused run or create"
+
+	# good values of the same flags go through
+	run_pm 0 create --name good --stop-timeout 5 --stop-signal INT --log-opt max-size=1k \
+		--detach-keys ctrl-a,x --security-opt no-new-privileges --rm=false --rootfs "$ROOTFS" true
+	run_pm 0 inspect --format '{{.Name}}' good
+	is "$output" "good"
+	run_pm 0 rm good
+}
+
 @test "run: --init is a reaping PID 1 that forwards signals" {
 	run_ctr 0 --init -- sh -c 'cat /proc/1/comm; echo $$'
 	is "${lines[0]}" "pm-init" "PID 1"

@@ -216,6 +216,20 @@ two" "--sort names"
 	is "$output" "insp" "-l"
 }
 
+@test "inspect: HostConfig.PortBindings is the published ports map, as NetworkSettings.Ports" {
+	run_pm 0 create --name pb -p 8080:80 -p 127.0.0.1:7000-7001:7000-7001/udp "$IMG" true
+	want='{"7000/udp":[{"HostIp":"127.0.0.1","HostPort":"7000"}],"7001/udp":[{"HostIp":"127.0.0.1","HostPort":"7001"}],"80/tcp":[{"HostIp":"","HostPort":"8080"}]}'
+	run_pm 0 inspect --format '{{json .HostConfig.PortBindings}}' pb
+	[ "$output" = "$want" ] || die "PortBindings: '$output', expected '$want'"
+	run_pm 0 inspect --format '{{json .NetworkSettings.Ports}}' pb
+	[ "$output" = "$want" ] || die "Ports: '$output', expected '$want'"
+
+	run_pm 0 create --name nopb "$IMG" true
+	run_pm 0 inspect --format '{{json .HostConfig.PortBindings}}' nopb
+	is "$output" '\{\}' "no published port: an empty map"
+	run_pm 0 rm pb nopb
+}
+
 @test "inspect: images, volumes, --type, errors" {
 	run_pm 0 run --name ic "$IMG" true
 	run_pm 0 volume create vv

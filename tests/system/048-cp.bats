@@ -2,9 +2,11 @@
 # 048-cp: pm cp between the host and a container (stopped and running): files, directories
 # with podman's SRC/. and DST/ rules, "-" for a tar stream both ways, ownership of what is
 # copied in, a container symlink pointing at a host path resolved inside the container, and
-# the errors (no such container, missing source, missing destination parent).
+# the errors (no such container, missing source, missing destination parent), and tar
+# streams whose entries try to leave the destination.
 
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
+# shellcheck disable=SC2016 # container commands are single-quoted on purpose
 
 load helpers
 
@@ -119,6 +121,55 @@ file-content"
 	[ ! -e "$BATS_TEST_TMPDIR/planted" ] || die "cp wrote through a container symlink to the host"
 	is "$(cat "$BATS_TEST_TMPDIR/secret")" "host-secret" "the host file is untouched"
 	run_pm 0 rm c4
+}
+
+# mktar OUT SPEC...: a tar with entries NAME=CONTENT (a file) or NAME@TARGET (a symlink),
+# written by python's tarfile, which keeps names such as '../x' that GNU tar strips.
+mktar() {
+	python3 - "$@" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for spec in sys.argv[2:]:
+        if "@" in spec:
+            name, target = spec.split("@", 1)
+            i = tarfile.TarInfo(name)
+            i.type, i.linkname = tarfile.SYMTYPE, target
+            t.addfile(i)
+        else:
+            name, data = spec.split("=", 1)
+            i = tarfile.TarInfo(name)
+            i.size = len(data)
+            t.addfile(i, io.BytesIO(data.encode()))
+PY
+}
+
+@test "cp: a tar stream with an entry escaping by '..' or a symlink is refused by name, nothing written outside" {
+	command -v python3 >/dev/null || die "python3 is needed to write the test tars"
+	run_pm 0 create --name c6 "$IMG" sh -c 'echo "$(cat /dir/ok)"; ls /escaped /tmp/planted /etc/planted 2>&1 | wc -l'
+	run_pm 0 cp "$H/dir" c6:/dir
+
+	mktar "$BATS_TEST_TMPDIR/dotdot.tar" ok=fine ../escaped=bad
+	run_pm_split 125 cp - c6:/dir <"$BATS_TEST_TMPDIR/dotdot.tar"
+	is "$stderr" "Error: refusing tar entry '../escaped': path escapes the destination"
+
+	mktar "$BATS_TEST_TMPDIR/abs.tar" evil@/ evil/tmp/planted=bad
+	run_pm_split 125 cp - c6:/dir <"$BATS_TEST_TMPDIR/abs.tar"
+	is "$stderr" "Error: refusing tar entry 'evil/tmp/planted': its path leaves the destination through a symlink"
+
+	mktar "$BATS_TEST_TMPDIR/rel.tar" up@../etc up/planted=bad
+	run_pm_split 125 cp - c6:/dir <"$BATS_TEST_TMPDIR/rel.tar"
+	is "$stderr" "Error: refusing tar entry 'up/planted': its path leaves the destination through a symlink"
+
+	mktar "$BATS_TEST_TMPDIR/host.tar" hostlink@"$BATS_TEST_TMPDIR" hostlink/planted=bad
+	run_pm_split 125 cp - c6:/dir <"$BATS_TEST_TMPDIR/host.tar"
+	is "$stderr" "Error: refusing tar entry 'hostlink/planted': its path leaves the destination through a symlink"
+	[ ! -e "$BATS_TEST_TMPDIR/planted" ] || die "cp wrote through a tar symlink to the host"
+
+	# the entries before the bad one are there; nothing outside /dir
+	run_pm 0 start -a c6
+	is "$output" "fine
+3" "only /dir/ok was written: no /escaped, /tmp/planted, /etc/planted"
+	run_pm 0 rm c6
 }
 
 @test "cp: errors name the bad container or path" {

@@ -1,0 +1,127 @@
+/* pause.c: freeze and thaw a running container with the cgroup v2 freezer (cgroup.freeze
+ * of the container's own cgroup, systemd/cgroup.h tells what the host has). Where there is
+ * no freezer pm may use (cgroups v1 or hybrid without a delegated v2 tree, or a container
+ * without a cgroup of its own) it refuses with the reason. The state becomes "paused" /
+ * "running" under the container's lock. Never prints; called by cli/cmd-pause.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/container.h"
+#include "engine/pause.h"
+#include "engine/run.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "lib/timeutil.h"
+#include "systemd/cgroup.h"
+
+#define FREEZE_TIMEOUT_MS 10000
+
+PM_DEFINE_CLEANUP_VALUE(struct pm_cgroup_info, pm_cgroup_info_free);
+
+/* The freezer file of the container's own v2 cgroup in *ret, or an error saying why not. */
+static int freeze_file(const struct pm_cgroup_info *info, const struct pm_container *c, char **ret,
+		       pm_error **err)
+{
+	if (info->version != 2)
+		return pm_error_set(
+			err, EOPNOTSUPP,
+			"pausing container %s: this host has %s cgroups v1: the cgroup freezer "
+			"needs cgroup v2 with a subtree delegated to the user (systemd: "
+			"Delegate=yes on user@.service)",
+			c->id, info->hybrid ? "hybrid" : "legacy");
+	_cleanup_free_ char *pcg = pm_xasprintf("/proc/%d/cgroup", (int)c->state.pid);
+	_cleanup_free_ char *text = NULL;
+	if (pm_read_file(pcg, 65536, &text, NULL, NULL) < 0 || !pm_str_startswith(text, "0::"))
+		return pm_error_set(
+			err, EOPNOTSUPP,
+			"pausing container %s: cannot find its cgroup (no cgroup v2 freezer)",
+			c->id);
+	char *nl = strchr(text, '\n');
+	if (nl)
+		*nl = 0;
+	const char *path = text + 3;
+	if (info->own_path && strcmp(path, info->own_path) == 0)
+		return pm_error_set(
+			err, EOPNOTSUPP,
+			"pausing container %s: it has no cgroup of its own to freeze (the cgroup "
+			"freezer needs a delegated cgroup v2 subtree)",
+			c->id);
+	_cleanup_free_ char *f = pm_xasprintf("/sys/fs/cgroup%s/cgroup.freeze", path);
+	if (access(f, W_OK) < 0)
+		return pm_error_set_errno(err, errno, "pausing container %s: '%s' is not writable",
+					  c->id, f);
+	*ret = TAKE_PTR(f);
+	return 0;
+}
+
+/* Wait until the kernel reports the cgroup (frozen) or thawed in cgroup.events next to
+ * freeze: writing cgroup.freeze only starts the change. Woken by the file's change
+ * notification (POLLPRI), not by polling. */
+static int wait_frozen(const char *freeze, bool want, pm_error **err)
+{
+	_cleanup_free_ char *dir = pm_xstrdup(freeze);
+	*strrchr(dir, '/') = 0;
+	_cleanup_free_ char *events = pm_path_join(dir, "cgroup.events");
+	_cleanup_close_ int fd = open(events, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", events);
+	int64_t deadline = pm_time_clock_ns(CLOCK_MONOTONIC) + FREEZE_TIMEOUT_MS * 1000000LL;
+	for (;;) {
+		char buf[512];
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0)
+			return pm_error_set_errno(err, errno, "reading '%s'", events);
+		buf[n] = 0;
+		const char *fr = strstr(buf, "frozen ");
+		if (fr && (fr[7] == '1') == want)
+			return 0;
+		int64_t left = (deadline - pm_time_clock_ns(CLOCK_MONOTONIC)) / 1000000;
+		if (left <= 0)
+			return pm_error_set(err, ETIMEDOUT, "the cgroup '%s' is not %s after %d s",
+					    dir, want ? "frozen" : "thawed",
+					    FREEZE_TIMEOUT_MS / 1000);
+		struct pollfd p = {.fd = fd, .events = POLLPRI};
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			return pm_error_set_errno(err, errno, "waiting on '%s'", events);
+	}
+}
+
+int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool pause, pm_error **err)
+{
+	_cleanup_(pm_cgroup_info_freep) struct pm_cgroup_info info = {0};
+	int r = pm_cgroup_detect(&info, err);
+	if (r < 0)
+		return r;
+	/* the host decides first: with no freezer no container can be paused */
+	if (info.version != 2)
+		return freeze_file(&info, c, NULL, err);
+	pm_engine_refresh(e, c);
+	enum pm_ctr_status want = pause ? PM_CTR_RUNNING : PM_CTR_PAUSED;
+	if (c->state.status != want)
+		return pm_error_set(err, EINVAL,
+				    "\"%s\" is not %s, can't %s: container state improper", c->name,
+				    pause ? "running" : "paused", pause ? "pause" : "unpause");
+	_cleanup_free_ char *f = NULL;
+	if ((r = freeze_file(&info, c, &f, err)) < 0)
+		return r;
+	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, err);
+	if (lock < 0)
+		return lock;
+	/* a cgroupfs file: written in place */
+	_cleanup_close_ int fd = open(f, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, pause ? "1" : "0", 1) != 1)
+		return pm_error_set_errno(err, errno, "%s container %s: writing '%s'",
+					  pause ? "pausing" : "unpausing", c->id, f);
+	if ((r = wait_frozen(f, pause, err)) < 0) {
+		pm_error_prefix(err, "%s container %s", pause ? "pausing" : "unpausing", c->id);
+		return r;
+	}
+	pm_container_reload(e->paths, c, NULL);
+	c->state.status = pause ? PM_CTR_PAUSED : PM_CTR_RUNNING;
+	return pm_container_save_state(e->paths, c, err);
+}

@@ -1,0 +1,149 @@
+/* validate.c: the validation of a container configuration (engine/validate.h): the parsers
+ * of the string values users give and the one check of a whole configuration that every
+ * caller (cli/cmd-run.c and create, later play kube, build and the API) runs before it
+ * creates anything. Pure apart from pm_spec_validate's look at the host's cgroups. Never
+ * prints. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/monitor.h"
+#include "engine/spec.h"
+#include "engine/validate.h"
+#include "lib/strutil.h"
+
+int pm_config_parse_memory(const char *v, uint64_t *ret, pm_error **err)
+{
+	uint64_t n;
+	if (!v || pm_parse_size(v, &n) < 0 || n == 0)
+		return pm_error_set(err, EINVAL,
+				    "invalid --memory '%s': use <number>[<unit>], where unit = b, "
+				    "k, m or g",
+				    v ? v : "");
+	*ret = n;
+	return 0;
+}
+
+int pm_config_parse_cpus(const char *v, double *ret, pm_error **err)
+{
+	char *end = NULL;
+	errno = 0;
+	double d = v ? strtod(v, &end) : 0;
+	if (!v || errno || !end || end == v || *end || !(d > 0) || !isfinite(d))
+		return pm_error_set(err, EINVAL, "invalid --cpus '%s': must be a positive number",
+				    v ? v : "");
+	*ret = d;
+	return 0;
+}
+
+int pm_config_parse_pids_limit(const char *v, int64_t *ret, pm_error **err)
+{
+	int n;
+	if (!v || pm_parse_int(v, &n) < 0 || n < -1)
+		return pm_error_set(
+			err, EINVAL,
+			"invalid --pids-limit '%s': must be a number (-1 for unlimited)",
+			v ? v : "");
+	*ret = n;
+	return 0;
+}
+
+int pm_config_parse_stop_timeout(const char *v, int64_t *ret, pm_error **err)
+{
+	uint64_t n;
+	if (!v || pm_parse_uint64(v, &n) < 0 || n > INT32_MAX)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--stop-timeout\" flag: "
+				    "strconv.ParseUint: parsing \"%s\": invalid syntax",
+				    v ? v : "", v ? v : "");
+	*ret = (int64_t)n;
+	return 0;
+}
+
+int pm_config_check_stop_signal(const char *v, pm_error **err)
+{
+	int sig;
+	if (!v || pm_engine_parse_signal(v, &sig) < 0)
+		return pm_error_set(err, EINVAL, "invalid signal: %s", v ? v : "");
+	return 0;
+}
+
+int pm_config_check_restart(const char *v, pm_error **err)
+{
+	struct pm_restart_policy pol;
+	return pm_monitor_parse_restart(v, &pol, err);
+}
+
+int pm_config_check_detach_keys(const char *v, pm_error **err)
+{
+	unsigned char keys[8];
+	size_t n;
+	return pm_attach_parse_keys(v, keys, &n, err);
+}
+
+int pm_config_set_log_opt(struct pm_container_config *c, const char *v, pm_error **err)
+{
+	if (pm_str_startswith(v, "max-size=")) {
+		const char *size = v + strlen("max-size=");
+		uint64_t n;
+		if (pm_parse_size(size, &n) < 0)
+			return pm_error_set(err, EINVAL, "invalid size: '%s'", size);
+		c->log_max_size = n;
+		return 0;
+	}
+	/* podman accepts and ignores other keys (tag=, path= ...) for k8s-file */
+	if (!strchr(v, '='))
+		return pm_error_set(err, EINVAL, "invalid logging option '%s': use KEY=VALUE", v);
+	return 0;
+}
+
+int pm_config_set_security_opt(struct pm_container_config *c, const char *v, pm_error **err)
+{
+	if (pm_str_startswith(v, "seccomp=") || pm_str_startswith(v, "seccomp:")) {
+		free(c->seccomp);
+		c->seccomp = pm_xstrdup(v + strlen("seccomp="));
+		return 0;
+	}
+	if (!strcmp(v, "no-new-privileges") || !strcmp(v, "no-new-privileges=true") ||
+	    !strcmp(v, "no-new-privileges:true")) {
+		c->no_new_privs = true;
+		return 0;
+	}
+	if (!strcmp(v, "no-new-privileges=false") || !strcmp(v, "no-new-privileges:false")) {
+		c->no_new_privs = false;
+		return 0;
+	}
+	if (pm_str_startswith(v, "label=") || pm_str_startswith(v, "label:") ||
+	    pm_str_startswith(v, "apparmor=") || pm_str_startswith(v, "mask=") ||
+	    pm_str_startswith(v, "unmask="))
+		return 0; /* accepted, no effect on this host (no SELinux/AppArmor) */
+	return pm_error_set(err, EINVAL, "invalid --security-opt '%s'", v);
+}
+
+int pm_container_config_validate(const struct pm_container_config *c, pm_error **err)
+{
+	int r;
+	if (c->rm && c->restart && *c->restart && strcmp(c->restart, "no") != 0)
+		return pm_error_set(err, EINVAL,
+				    "the --rm option conflicts with --restart, when the "
+				    "restartPolicy is not \"\" and \"no\"");
+	if (c->restart && (r = pm_config_check_restart(c->restart, err)) < 0)
+		return r;
+	if (c->stop_signal && (r = pm_config_check_stop_signal(c->stop_signal, err)) < 0)
+		return r;
+	if (c->cpus != 0 && !(c->cpus > 0 && isfinite(c->cpus)))
+		return pm_error_set(err, EINVAL, "invalid --cpus '%g': must be a positive number",
+				    c->cpus);
+	if (c->pids_limit_set && c->pids_limit < -1)
+		return pm_error_set(err, EINVAL,
+				    "invalid --pids-limit '%lld': must be a number (-1 for "
+				    "unlimited)",
+				    (long long)c->pids_limit);
+	if (c->stop_timeout_set && (c->stop_timeout < 0 || c->stop_timeout > INT32_MAX))
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%lld\" for \"--stop-timeout\" flag: "
+				    "strconv.ParseUint: parsing \"%lld\": invalid syntax",
+				    (long long)c->stop_timeout, (long long)c->stop_timeout);
+	return pm_spec_validate(c, err);
+}

@@ -1,0 +1,53 @@
+/* validate.h: the one validation step of a container configuration, and the parsers from
+ * the strings a user gives (a flag's value, a YAML field, an API request's field) into
+ * struct pm_container_config. `pm run` / `pm create` (cli/cmd-run.c), `play kube`,
+ * `pm build` and the API call the same functions, so that nothing works in one that fails
+ * in another, with the same message (podman's wording: tests/system/030-run.bats).
+ * Messages name the flag (`--memory`) as podman's do. Never prints. Unit tested in
+ * tests/unit/test-validate.c. */
+#pragma once
+
+#include <stdint.h>
+
+#include "engine/spec.h"
+#include "lib/error.h"
+
+/* ---- values given as strings (all: -EINVAL with podman's message) ------------------------- */
+
+/* --memory: "<number>[<unit>]", unit b, k, m or g; not 0. */
+int pm_config_parse_memory(const char *v, uint64_t *ret, pm_error **err);
+
+/* --cpus: a positive finite number. */
+int pm_config_parse_cpus(const char *v, double *ret, pm_error **err);
+
+/* --pids-limit: an integer >= -1 (-1: unlimited). */
+int pm_config_parse_pids_limit(const char *v, int64_t *ret, pm_error **err);
+
+/* --stop-timeout: seconds, an unsigned integer up to INT32_MAX. */
+int pm_config_parse_stop_timeout(const char *v, int64_t *ret, pm_error **err);
+
+/* --stop-signal: "TERM", "SIGTERM", "15"... */
+int pm_config_check_stop_signal(const char *v, pm_error **err);
+
+/* --restart: no, on-failure[:N], always, unless-stopped (NULL or "": no). */
+int pm_config_check_restart(const char *v, pm_error **err);
+
+/* --detach-keys: "ctrl-p,ctrl-q", "" (none), single characters, ctrl-<a-z@[\]^_>. */
+int pm_config_check_detach_keys(const char *v, pm_error **err);
+
+/* --log-opt KEY=VALUE: max-size=SIZE sets c->log_max_size; other keys are accepted and
+ * ignored as podman does for k8s-file. */
+int pm_config_set_log_opt(struct pm_container_config *c, const char *v, pm_error **err);
+
+/* --security-opt: seccomp=PROFILE|unconfined, no-new-privileges[=BOOL]; label=,
+ * apparmor=, mask=, unmask= are accepted with no effect (no SELinux/AppArmor here). */
+int pm_config_set_security_opt(struct pm_container_config *c, const char *v, pm_error **err);
+
+/* ---- the whole configuration --------------------------------------------------------------- */
+
+/* Everything that can be checked before any state is touched, in this order: --rm against
+ * --restart, the restart policy, the stop signal, the numeric limits (for callers that
+ * fill them without the parsers above), then pm_spec_validate (namespace modes, network
+ * and ports, --userns, --workdir, capabilities, -v/--mount/--tmpfs, resource limits the
+ * host cannot enforce). The first failure is returned. */
+int pm_container_config_validate(const struct pm_container_config *c, pm_error **err);
