@@ -21,7 +21,7 @@
 #include "lib/error.h"
 #include "lib/gofmt.h"
 
-#include "engine/log-writer.h"
+#include "monitor/log-writer.h"
 
 /* ---- reader (pm logs) ------------------------------------------------------------------ */
 
