@@ -103,8 +103,7 @@ void pm_monitor_restart_backoff(unsigned restarts)
 		;
 }
 
-/* ---- /proc/PID/status
- * ----------------------------------------------------------------------------- */
+/* ---- /proc/PID/status ------------------------------------------------------------------ */
 
 static int mask_has(const char *text, const char *key, int sig, bool *ret)
 {
