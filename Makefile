@@ -26,7 +26,7 @@ PM_BIN       ?= pm
 PM_MONITOR   ?= $(dir $(PM_BIN))pm-monitor
 
 # Layering: each module may include only modules to its right (and itself).
-MODULES      := cli kube pods engine runtime storage netslirp systemd rootless lib
+MODULES      := cli kube pods engine monitor runtime storage netslirp systemd rootless lib
 PKGS         := libcap libseccomp yaml-0.1 jansson libarchive libcurl libcrypto libsystemd
 
 WARNINGS     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
@@ -57,12 +57,13 @@ CFLAGS       += -std=gnu11 $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(SAN_FLAGS) $(PK
 LDFLAGS      += $(HARDEN_LDFLAGS) $(SAN_FLAGS)
 LDLIBS       += $(PKG_LIBS) $(SUBID_LIBS)
 
-# Sources: every .c in a module folder; cli/main.c holds main().
+# Sources: every .c in a module folder; cli/main.c and monitor/pm-monitor.c hold main().
 mod_srcs      = $(wildcard $(1)/*.c)
 mod_objs      = $(patsubst %.c,$(BUILDDIR)/%.o,$(call mod_srcs,$(1)))
 mod_lib       = $(BUILDDIR)/lib$(1).a
 LIB_MODULES  := $(filter-out cli,$(MODULES))
 CLI_OBJS     := $(filter-out $(BUILDDIR)/cli/main.o,$(call mod_objs,cli))
+MONITOR_MAIN := $(BUILDDIR)/monitor/pm-monitor.o
 ARCHIVES     := $(foreach m,$(MODULES),$(call mod_lib,$(m)))
 ALL_OBJS     := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
 
@@ -72,18 +73,19 @@ all: $(PM_BIN) $(PM_MONITOR)
 $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
 	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group -Wl,--as-needed $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
 
-# pm-monitor: what a detached container keeps running (engine/monitor.h). Static, so that
-# it maps no shared library: its memory is paid once per running container. The
-# sanitizers want a dynamic link, so SANITIZE builds link it like pm.
-MONITOR_OBJS := $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard monitor/*.c))
-MONITOR_LIBS := $(foreach m,engine runtime netslirp lib,$(call mod_lib,$(m)))
+# pm-monitor: what a detached container keeps running (monitor/detached.h). Static, so
+# that it maps no shared library: its memory is paid once per running container. Only the
+# monitor module and what it includes (netslirp, lib) are linked: no jansson, seccomp, ...
+# The sanitizers want a dynamic link, so SANITIZE builds link it like pm.
+MONITOR_LIBS := $(foreach m,monitor netslirp lib,$(call mod_lib,$(m)))
 MONITOR_LDFLAGS := $(if $(SANITIZE),$(LDFLAGS),-static-pie -Wl,-z,relro -Wl,-z,now)
 
-$(PM_MONITOR): $(MONITOR_OBJS) $(MONITOR_LIBS)
-	$(CC) $(MONITOR_LDFLAGS) -o $@ $(MONITOR_OBJS) -Wl,--start-group $(MONITOR_LIBS) -Wl,--end-group
+$(PM_MONITOR): $(MONITOR_MAIN) $(MONITOR_LIBS)
+	$(CC) $(MONITOR_LDFLAGS) -o $@ $(MONITOR_MAIN) -Wl,--start-group $(MONITOR_LIBS) -Wl,--end-group
 
 $(BUILDDIR)/libcli.a: $(CLI_OBJS)
-$(foreach m,$(LIB_MODULES),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))
+$(BUILDDIR)/libmonitor.a: $(filter-out $(MONITOR_MAIN),$(call mod_objs,monitor))
+$(foreach m,$(filter-out monitor,$(LIB_MODULES)),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))
 
 $(BUILDDIR)/lib%.a:
 	@mkdir -p $(dir $@)
@@ -161,15 +163,15 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pm $(DESTDIR)$(LIBEXECDIR)/pm-monitor
 
 # ---- quality -------------------------------------------------------------------
-C_SRCS       := $(foreach m,$(MODULES),$(call mod_srcs,$(m))) $(wildcard monitor/*.c) $(UNIT_SRCS)
+C_SRCS       := $(foreach m,$(MODULES),$(call mod_srcs,$(m))) $(UNIT_SRCS)
 C_HDRS       := $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
 SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh)
 
 .PHONY: lint
 lint:
-	tools/check-layering.sh monitor $(MODULES)
+	tools/check-layering.sh $(MODULES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr --library=tools/cppcheck.cfg \
-		--suppress=missingIncludeSystem -I. -D_GNU_SOURCE monitor $(foreach m,$(MODULES),$(m))
+		--suppress=missingIncludeSystem -I. -D_GNU_SOURCE $(foreach m,$(MODULES),$(m))
 	shellcheck -x $(SH_SRCS)
 	shellcheck -s bash -x $(wildcard tests/system/*.bats) || true
 
@@ -193,4 +195,4 @@ demo: $(PM_BIN) $(PM_MONITOR)
 clean:
 	rm -rf $(BUILDDIR) $(PM_BIN) $(PM_MONITOR)
 
--include $(ALL_OBJS:.o=.d) $(MONITOR_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(ALL_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -20,6 +20,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 
 #define RECORD_MAX (4 * 1024 * 1024)
 
@@ -87,13 +88,6 @@ static char *containers_dir(const struct pm_paths *p)
 static char *names_dir(const struct pm_paths *p)
 {
 	return pm_path_join(p->root, "db/names");
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* adjective_scientist, as docker and podman name containers; once a few have collided (a
@@ -254,7 +248,7 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 				    name);
 	_cleanup_container_ struct pm_container *c = pm_xcalloc(1, sizeof(*c));
 	c->id = pm_random_id();
-	c->created_ns = now_ns();
+	c->created_ns = pm_time_now_ns();
 	c->image_name = pm_xstrdup(image_name ? image_name : "");
 	c->image_id = pm_xstrdup(image_id ? image_id : "");
 	c->config_json = pm_xstrdup(config_json ? config_json : "{}");

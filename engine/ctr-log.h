@@ -6,7 +6,7 @@
  * RFC 3339 time with nine fraction digits and the local zone offset, the stream, "F" for
  * the end of a line or "P" for a fragment (the line goes on in the next entry of the same
  * stream), then the bytes. The reader (used by `pm logs`) lives here, the writer (used
- * by the monitors) in log-writer.h; neither prints.
+ * by the monitors) in monitor/log-writer.h; neither prints.
  *
  * Rotation (--log-opt max-size): like conmon, when the next entry would make the file
  * larger than max-size, the file is replaced by an empty one (a new file renamed over the
@@ -21,7 +21,7 @@
 #include "lib/error.h"
 #include "lib/gofmt.h"
 
-#include "engine/log-writer.h"
+#include "monitor/log-writer.h"
 
 /* ---- reader (pm logs) ------------------------------------------------------------------ */
 

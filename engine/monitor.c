@@ -1,10 +1,8 @@
-/* monitor.c: the per-container monitor (see monitor.h for the design and the files).
- * Owns: the monitor loop (container output -> log + attach clients (+ the cli's stdio when
- * attached), stdin and resizes -> container, signals, reaping), exit recording, restart
- * policy, the detached monitor's double fork and cleanup, the attach client, the small
- * /proc parsers the lifecycle needs. No polling: one poll() on the pidfd, pipes, signalfd
- * and sockets. Must not print (the detached monitor's stdio is /dev/null). Called by
- * engine/run.c and cli/ (attach, log path). */
+/* monitor.c: the engine's side of the per-container monitor (see monitor.h): the restart
+ * policy, the attached monitor (this process: start, relay through monitor/mon-io.c, exit
+ * recording), the detached monitor's double fork up to the exec of pm-monitor, the attach
+ * client, the /proc/PID/status parser stop needs. No polling. Must not print (the
+ * detached monitor's stdio is /dev/null). Called by engine/run.c and cli/ (attach). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -24,44 +22,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/ctr-log.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
+#include "lib/timeutil.h"
+#include "monitor/log-writer.h"
+#include "monitor/rundir.h"
 #include "runtime/tty.h"
-#include "storage/container.h"
 #include "systemd/scope.h"
 
 #define MAX_CLIENTS 16
 #define BUF_SIZE    8192
-
-/* ---- paths ------------------------------------------------------------------------------- */
-
-char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c)
-{
-	(void)e;
-	return pm_path_join(c->dir, "ctr.log");
-}
-
-char *pm_monitor_run_dir(const struct pm_engine *e, const char *id)
-{
-	return pm_xasprintf("%s/containers/%s", e->paths->runroot, id);
-}
-
-char *pm_monitor_attach_path(const struct pm_engine *e, const char *id)
-{
-	return pm_xasprintf("%s/containers/%s/attach", e->paths->runroot, id);
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* ---- restart policy ------------------------------------------------------------------------ */
 
@@ -129,65 +103,7 @@ void pm_monitor_restart_backoff(unsigned restarts)
 		;
 }
 
-/* ---- /proc ----------------------------------------------------------------------------- */
-
-int pm_monitor_parse_stat(const char *text, char *ret_state, unsigned long long *ret_start)
-{
-	/* "pid (comm) S ppid ..." : comm may hold spaces and ')', so take the last ')'. */
-	const char *p = text ? strrchr(text, ')') : NULL;
-	if (!p || p[1] != ' ' || !p[2])
-		return -EINVAL;
-	*ret_state = p[2];
-	p += 2;
-	/* state is field 3; starttime is field 22 */
-	for (int field = 3; field < 22; field++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return -EINVAL;
-		p++;
-	}
-	char *end = NULL;
-	errno = 0;
-	unsigned long long v = strtoull(p, &end, 10);
-	if (errno || end == p)
-		return -EINVAL;
-	*ret_start = v;
-	return 0;
-}
-
-static int proc_stat(pid_t pid, char *state, unsigned long long *start)
-{
-	if (pid <= 0)
-		return -ESRCH;
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ESRCH;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = 0;
-	return pm_monitor_parse_stat(buf, state, start);
-}
-
-bool pm_monitor_pid_alive(pid_t pid, unsigned long long start)
-{
-	char st;
-	unsigned long long s;
-	if (proc_stat(pid, &st, &s) < 0)
-		return false;
-	if (st == 'Z' || st == 'X')
-		return false;
-	return start == 0 || s == start;
-}
-
-unsigned long long pm_monitor_pid_start(pid_t pid)
-{
-	char st;
-	unsigned long long s;
-	return proc_stat(pid, &st, &s) < 0 ? 0 : s;
-}
+/* ---- /proc/PID/status ------------------------------------------------------------------ */
 
 static int mask_has(const char *text, const char *key, int sig, bool *ret)
 {
@@ -276,27 +192,6 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static void write_pids(struct mon *m)
-{
-	_cleanup_free_ char *path = pm_path_join(m->rundir, "pids");
-	_cleanup_free_ char *data =
-		pm_xasprintf("%d %llu %d %llu\n", (int)getpid(), pm_monitor_pid_start(getpid()),
-			     (int)m->io.pid, pm_monitor_pid_start(m->io.pid));
-	pm_write_file_atomic(path, data, strlen(data), 0600, NULL);
-}
-
-static bool stopped_by_user(struct mon *m)
-{
-	_cleanup_free_ char *path = pm_path_join(m->rundir, "stopped");
-	return pm_path_exists(path);
-}
-
-static void unlink_marker(struct mon *m)
-{
-	_cleanup_free_ char *marker = pm_path_join(m->rundir, "stopped");
-	unlink(marker);
-}
-
 /* The runtime's after_clone hook: the container init is cloned, its command has not run:
  * put it in a cgroup of its own (a systemd scope; nothing without cgroup v2 and a user
  * bus), then start slirp4netns/pasta for its network namespace and publish the ports. */
@@ -355,7 +250,7 @@ static int start_container(struct mon *m, pm_error **err)
 		o.stdio[1] = out[1];
 		o.stdio[2] = errp[1];
 	}
-	unlink_marker(m);
+	pm_mon_clear_stopped(m->rundir);
 	o.after_clone = after_clone;
 	o.after_clone_data = m;
 	r = pm_runtime_start(spec, &o, &proc, err);
@@ -372,7 +267,7 @@ static int start_container(struct mon *m, pm_error **err)
 	m->io.out_r = out[0];
 	m->io.err_r = errp[0];
 	m->io.in_w = in[1];
-	write_pids(m);
+	pm_mon_write_pids(m->rundir, getpid(), m->io.pid);
 	return 0;
 fail:
 	close_fd(&out[0]);
@@ -389,7 +284,7 @@ static void set_running(struct mon *m)
 	c->state.status = PM_CTR_RUNNING;
 	c->state.pid = m->io.pid;
 	c->state.monitor_pid = getpid();
-	c->state.started_ns = now_ns();
+	c->state.started_ns = pm_time_now_ns();
 	c->state.finished_ns = 0;
 	c->state.exit_code = 0;
 	if (!c->state.mountpoint && m->s->spec->rootfs)
@@ -406,11 +301,11 @@ static void record_exit(struct mon *m, int status)
 	const struct pm_engine *e = m->s->e;
 	struct pm_container *c = m->s->c;
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
-	if (pm_container_reload(e->paths, c, NULL) < 0)
-		return; /* removed meanwhile */
+	if (lock < 0 || pm_container_reload(e->paths, c, NULL) < 0)
+		return; /* no write without the lock; or removed meanwhile */
 	c->state.status = PM_CTR_STOPPED;
 	c->state.exit_code = status;
-	c->state.finished_ns = now_ns();
+	c->state.finished_ns = pm_time_now_ns();
 	c->state.pid = 0;
 	pm_container_save_state(e->paths, c, NULL);
 }
@@ -420,12 +315,12 @@ static bool maybe_restart(struct mon *m, int status)
 {
 	struct pm_container *c = m->s->c;
 	while (pm_monitor_should_restart(&m->policy, status, c->state.restart_count,
-					 stopped_by_user(m))) {
+					 pm_mon_stopped(m->rundir))) {
 		pm_monitor_restart_backoff(c->state.restart_count);
 		const struct pm_engine *e = m->s->e;
 		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 		if (lock < 0 || pm_container_reload(e->paths, c, NULL) < 0 ||
-		    c->state.status != PM_CTR_STOPPED || stopped_by_user(m))
+		    c->state.status != PM_CTR_STOPPED || pm_mon_stopped(m->rundir))
 			return false;
 		c->state.restart_count++;
 		if (start_container(m, NULL) < 0) {
@@ -447,18 +342,16 @@ static void mon_init(struct mon *m, const struct pm_monitor_setup *s, bool attac
 	m->io.attached = attached;
 	pm_monitor_parse_restart(s->cfg->restart, &m->policy, NULL);
 	m->log_path = pm_engine_log_path(s->e, s->c);
-	m->rundir = pm_monitor_run_dir(s->e, s->c->id);
+	m->rundir = pm_ctr_run_dir(s->e, s->c->id);
 }
 
 static void mon_clear(struct mon *m)
 {
 	if (m->io.lfd >= 0) {
-		_cleanup_free_ char *path = pm_path_join(m->rundir, "attach");
-		unlink(path);
+		pm_mon_unlink(m->rundir, PM_MON_ATTACH);
 		close_fd(&m->io.lfd);
 	}
-	_cleanup_free_ char *pids = pm_path_join(m->rundir, "pids");
-	unlink(pids);
+	pm_mon_unlink(m->rundir, PM_MON_PIDS);
 	close_fd(&m->io.sigfd);
 	free(m->log_path);
 	free(m->rundir);
@@ -501,32 +394,6 @@ out:
 }
 
 /* ---- the detached monitor -------------------------------------------------------------------- */
-
-char *pm_monitor_program(pm_error **err)
-{
-	/* beside the running pm (a build tree, or an install with both in one place), then
-	 * the configured libexec dir */
-	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
-	_cleanup_free_ char *beside = NULL;
-	if (self) {
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = 0;
-			beside = pm_path_join(self, "pm-monitor");
-			if (access(beside, X_OK) == 0)
-				return TAKE_PTR(beside);
-		}
-	}
-	char *lib = pm_path_join(PM_LIBEXECDIR, "pm-monitor");
-	if (access(lib, X_OK) == 0)
-		return lib;
-	pm_error_set(err, ENOENT,
-		     "cannot find the container monitor 'pm-monitor' (looked for '%s' and '%s'): "
-		     "is pm installed completely?",
-		     beside ? beside : "pm-monitor", lib);
-	free(lib);
-	return NULL;
-}
 
 static void push_fd_arg(char ***argv, const char *opt, int fd)
 {
@@ -689,7 +556,7 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 	c->state.status = PM_CTR_RUNNING;
 	c->state.pid = cpid;
 	c->state.monitor_pid = mpid;
-	c->state.started_ns = now_ns();
+	c->state.started_ns = pm_time_now_ns();
 	c->state.finished_ns = 0;
 	c->state.exit_code = 0;
 	if (!c->state.mountpoint && s->spec->rootfs)
@@ -757,7 +624,7 @@ int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 	int r = pm_attach_parse_keys(o->detach_keys, keys, &nkeys, err);
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	_cleanup_close_ int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};

@@ -1,36 +1,25 @@
-/* monitor.h: the per-container monitor (conmon's role, pm's own code), split by concern
- * inside engine/monitor.c: output to the log, the attach socket, exit recording, restart
- * policy, cleanup.
+/* monitor.h: the engine's side of the per-container monitor (conmon's role, pm's own
+ * code): starting a container under a monitor, being the monitor in process (attached),
+ * the restart policy, and the attach client. The monitor's own code (the relay, the log
+ * writer, the files it shares with the engine, the detached monitor's life after exec)
+ * is the monitor module (monitor/); the paths are in engine/ctr-paths.h, the files of the
+ * run dir (pids, exit, stopped) in monitor/rundir.h, the "mark exited" step in
+ * engine/ctr-state.h.
  *
- * Where things are:
- *   log            <root>/db/containers/<id>/ctr.log   (the record dir: storage owns
- *                  <root>/containers/<id>/ and renames it in and out whole, so the log
- *                  lives with the record). Get it with pm_engine_log_path().
- *   attach socket  <runroot>/containers/<id>/attach     (SOCK_SEQPACKET, see below)
- *   pids           <runroot>/containers/<id>/pids       "MONPID MONSTART PID PIDSTART":
- *                  the monitor and the container init with their start times (field 22
- *                  of /proc/PID/stat), so a recycled pid or a reboot (runroot wiped) is
- *                  never taken for a live container (pm_engine_refresh).
- *   stop marker    <runroot>/containers/<id>/stopped    made by `pm stop`/`kill`/`rm -f`:
- *                  the restart policy does not apply to that exit.
- *
- *   exit file      <runroot>/containers/<id>/exit       "STATUS FINISHED_NS", written by
- *                  pm-monitor before it runs the exit command (a killed cleanup still
- *                  leaves the real exit code for pm_engine_refresh).
- *
- * Two ways to be the monitor, one relay (engine/mon-io.c):
+ * Two ways to be the monitor, one relay (monitor/mon-io.c):
  *   - detached (run -d, start, restart): the cli double-forks; the grandchild calls
  *     setsid(), becomes a child subreaper, clones the container init, reports "started"
  *     (or the setup error) over a sync socket, then execs pm-monitor
- *     (monitor/pm-monitor.c): a small statically linked program, so that what stays for
- *     the container's lifetime is ~0.7 MiB and not a copy of pm. The container stays its
- *     child (exec keeps children and the subreaper flag), fds are handed over by number.
- *     When the container exits pm-monitor writes the exit file, runs the exit command
- *     `pm container cleanup --exited ID` (podman's conmon --exit-command): record the exit,
- *     unmount, network files, --rm, restart policy (a restart is a new detached start),
- *     then tells attach clients the status and ends. After a `pm stop` (its "stopped"
- *     marker) it runs no exit command: the stopping pm waits for the monitor's end and
- *     runs the same cleanup itself (pm_engine_stop), one process fewer per stop.
+ *     (monitor/pm-monitor.c, monitor/detached.h): a small statically linked program,
+ *     so that what stays for the container's lifetime is ~0.8 MiB and not a copy of pm.
+ *     The container stays its child (exec keeps children and the subreaper flag), fds
+ *     are handed over by number. When the container exits pm-monitor writes the exit
+ *     file, runs the exit command `pm container cleanup --exited ID` (podman's conmon
+ *     --exit-command): record the exit, unmount, network files, --rm, restart policy (a
+ *     restart is a new detached start), then tells attach clients the status and ends.
+ *     After a `pm stop` (its "stopped" marker) it runs no exit command: the stopping pm
+ *     waits for the monitor's end and runs the same cleanup itself (pm_engine_stop), one
+ *     process fewer per stop.
  *   - attached (foreground `pm run`, `start -a`): the cli itself is the monitor, in
  *     process. Why: the perf target of `pm run --rm IMG true` (no second fork, no relay
  *     of every byte through a socket, no wait for a detached process), and the container
@@ -40,7 +29,7 @@
  *     (its init has PR_SET_PDEATHSIG), as with a foreground `docker run` whose daemon
  *     connection drops; `pm stop` and `pm kill` work on it as on any other.
  *
- * The attach protocol: engine/mon-io.h.
+ * The attach protocol: monitor/mon-io.h.
  *
  * Called by engine/run.c (start) and cli/ (log path, attach). Never prints. */
 #pragma once
@@ -50,20 +39,13 @@
 #include <sys/types.h>
 
 #include "engine/container.h"
-#include "engine/mon-io.h"
-#include "engine/run.h"
+#include "engine/ctr-paths.h"
+#include "engine/engine.h"
 #include "engine/spec.h"
 #include "lib/error.h"
+#include "monitor/mon-io.h"
 #include "netslirp/net.h"
 #include "runtime/runtime.h"
-
-/* The k8s-file log of c: <root>/db/containers/<id>/ctr.log. Returns a malloc'd path
- * (NULL only on out of memory). The file may not exist yet (container never started). */
-char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c);
-
-/* <runroot>/containers/<id> and files in it. */
-char *pm_monitor_run_dir(const struct pm_engine *e, const char *id);
-char *pm_monitor_attach_path(const struct pm_engine *e, const char *id);
 
 /* ---- restart policy ------------------------------------------------------------------- */
 
@@ -93,16 +75,6 @@ void pm_monitor_restart_backoff(unsigned restarts);
 
 /* ---- processes -------------------------------------------------------------------------- */
 
-/* From the text of /proc/PID/stat: its state letter and start time (field 22). */
-int pm_monitor_parse_stat(const char *text, char *ret_state, unsigned long long *ret_start);
-
-/* Is pid alive (not a zombie: PID 1 of this machine may not reap orphans) with that start
- * time (0: any)? */
-bool pm_monitor_pid_alive(pid_t pid, unsigned long long start);
-
-/* Start time of pid, 0 when it is gone. */
-unsigned long long pm_monitor_pid_start(pid_t pid);
-
 /* From the text of /proc/PID/status: does the process catch or ignore sig? */
 int pm_monitor_parse_sigmask(const char *status_text, int sig, bool *ret_caught, bool *ret_ignored);
 
@@ -131,19 +103,6 @@ struct pm_monitor_setup {
  * and returns its status in *ret_status. Restart policies apply. Does not unmount or
  * remove (the caller does). */
 int pm_monitor_run_attached(const struct pm_monitor_setup *setup, int *ret_status, pm_error **err);
-
-/* The pm-monitor program: beside the running pm, else in PM_LIBEXECDIR; NULL with *err
- * (naming both places) when neither is executable. */
-char *pm_monitor_program(pm_error **err);
-
-/* Record the exit of a detached container whose pm-monitor ended it, and clean up after it
- * (`pm container cleanup`): under the lock, take the exit from the exit file (or, with
- * none, what pm_engine_refresh would conclude), write the state "exited", stop nothing
- * that runs, unmount the rootfs, remove the run dir's files, apply --rm; then, with
- * apply_restart, the restart policy (backoff, then a new detached start). Returns 0, or
- * -EBUSY when the container is still running under a live monitor. */
-int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool apply_restart,
-		      pm_error **err);
 
 /* Detached: double-fork a monitor that starts the container. Returns once the container
  * has exec'd (state "running" written, pids recorded) or failed (*err with its status;

@@ -1,64 +1,22 @@
-/* net.c: a container's networking on the engine's side (see net.h): flags -> struct
- * pm_net_config, generated /etc files and the joined namespace for the runtime spec,
- * published ports for the views. Must not start or stop helpers (engine/monitor.c does),
- * must not print. Called by engine/spec.c (validation), engine/run.c (start), the
- * monitor, cli/ (warnings, `pm port`) and the ps/inspect views. */
+/* net.c: a container's networking on the engine's side (see net.h): generated /etc files
+ * and the joined namespace for the runtime spec, published ports for the views (the flags
+ * become a struct pm_net_config in engine/spec.c). Must not start or stop helpers
+ * (engine/monitor.c does), must not print. Called by engine/run.c (start), the monitor,
+ * cli/ (warnings, `pm port`) and the ps/inspect views. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/un.h>
 
 #include <jansson.h>
 
 #include "engine/config-json.h"
-#include "engine/monitor.h"
+#include "engine/ctr-paths.h"
+#include "engine/ctr-state.h"
 #include "engine/net.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
-
-static int add_checked(char ***dst, char *const *src, int (*check)(const char *, pm_error **),
-		       pm_error **err)
-{
-	for (char *const *v = src; v && *v; v++) {
-		int r = check(*v, err);
-		if (r < 0)
-			return r;
-		pm_strv_push(dst, *v);
-	}
-	return 0;
-}
-
-static int check_add_host(const char *spec, pm_error **err)
-{
-	return pm_net_parse_add_host(spec, NULL, NULL, err);
-}
-
-int pm_engine_net_config(const struct pm_container_config *c, char *const *expose,
-			 struct pm_net_config *ret, pm_error **err)
-{
-	pm_net_config_init(ret);
-	int r = pm_net_parse_mode(ret, c->network, err);
-	for (char **p = c->publish; r >= 0 && p && *p; p++)
-		r = pm_net_parse_publish(*p, &ret->ports, &ret->nports, err);
-	if (r >= 0 && c->publish_all && expose)
-		r = pm_net_publish_expose(expose, &ret->ports, &ret->nports, err);
-	if (r >= 0)
-		r = add_checked(&ret->dns_servers, c->dns, pm_net_validate_dns, err);
-	if (r >= 0)
-		r = add_checked(&ret->dns_search, c->dns_search, pm_net_validate_dns_search, err);
-	if (r >= 0)
-		r = add_checked(&ret->dns_options, c->dns_options, pm_net_validate_dns_option, err);
-	if (r >= 0)
-		r = add_checked(&ret->add_hosts, c->add_hosts, check_add_host, err);
-	ret->no_hosts = c->no_hosts;
-	if (r >= 0)
-		r = pm_net_config_check(ret, err);
-	if (r < 0)
-		pm_net_config_clear(ret);
-	return r;
-}
 
 static char *read_text(const char *path)
 {
@@ -68,23 +26,10 @@ static char *read_text(const char *path)
 	return data;
 }
 
-/* The directory for the helper's socket: the container's run dir when the socket path
- * fits in sun_path, else a short one under the runroot. */
-static char *helper_dir(const struct pm_engine *e, const char *id, bool *ret_short)
-{
-	char *dir = pm_monitor_run_dir(e, id);
-	*ret_short =
-		strlen(dir) + strlen("/slirp.sock") >= sizeof(((struct sockaddr_un *)0)->sun_path);
-	if (!*ret_short)
-		return dir;
-	free(dir);
-	return pm_xasprintf("%s/n-%.12s", e->paths->runroot, id);
-}
-
 void pm_engine_net_cleanup(const struct pm_engine *e, const struct pm_container *c)
 {
 	bool is_short;
-	_cleanup_free_ char *dir = helper_dir(e, c->id, &is_short);
+	_cleanup_free_ char *dir = pm_ctr_net_dir(e, c->id, &is_short);
 	if (is_short)
 		pm_rm_rf(dir, NULL);
 }
@@ -110,7 +55,7 @@ static int join_container(const struct pm_engine *e, const struct pm_container *
 				    ref, pm_ctr_status_string(o->state.status));
 	spec->netns_path = pm_xasprintf("/proc/%d/ns/net", (int)o->state.pid);
 	/* the joined container's files: its network is ours */
-	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, o->id);
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, o->id);
 	_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
 	_cleanup_free_ char *resolv = pm_xasprintf("%s/userdata/resolv.conf", rundir);
 	spec->hosts_data = read_text(hosts);
@@ -149,7 +94,7 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 	}
 	if (net->mode == PM_NET_SLIRP4NETNS || net->mode == PM_NET_PASTA) {
 		bool is_short;
-		_cleanup_free_ char *dir = helper_dir(e, c->id, &is_short);
+		_cleanup_free_ char *dir = pm_ctr_net_dir(e, c->id, &is_short);
 		r = pm_mkdir_p(dir, 0700, err);
 		if (r < 0)
 			return r;

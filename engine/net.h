@@ -11,18 +11,13 @@
 #include <stddef.h>
 
 #include "engine/container.h"
-#include "engine/run.h"
+#include "engine/engine.h"
 #include "engine/spec.h"
 #include "lib/error.h"
 #include "netslirp/net.h"
 #include "runtime/runtime.h"
 
-/* Parse and check every network flag of c into *ret (cleared with pm_net_config_clear, also
- * on failure). expose: the image's EXPOSE list for -P (NULL: none known yet). Returns 0, 1
- * when published ports were dropped because of the network mode (the cli warns as podman),
- * or -EINVAL naming the bad value. */
-int pm_engine_net_config(const struct pm_container_config *c, char *const *expose,
-			 struct pm_net_config *ret, pm_error **err);
+/* The flags -> struct pm_net_config: pm_engine_net_config (engine/spec.h). */
 
 /* Fill the network parts of a runtime spec before a start: the namespace to join for
  * container:X (which must be running), the hosts and resolv.conf contents (podman's,

@@ -11,26 +11,21 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/pidfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "engine/config-json.h"
+#include "engine/ctr-paths.h"
+#include "engine/ctr-state.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "monitor/rundir.h"
 #include "runtime/runtime.h"
 #include "storage/container.h"
 #include "storage/volume.h"
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* The named volumes a configuration uses (-v NAME:/dst, --mount type=volume). */
 static char **named_volumes(const struct pm_container_config *cfg)
@@ -66,11 +61,6 @@ static void image_to_spec(const struct pm_image *img, struct pm_spec_image *ret)
 		.workdir = img->working_dir,
 		.user = img->user,
 	};
-}
-
-static char *userdata_dir(const struct pm_engine *e, const char *id)
-{
-	return pm_xasprintf("%s/containers/%s/userdata", e->paths->runroot, id);
 }
 
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
@@ -135,142 +125,28 @@ out:
 	return r;
 }
 
-/* ---- runtime files of a started container (see engine/monitor.h) ------------------------ */
-
-struct pids {
-	pid_t mon, init;
-	unsigned long long mon_start, init_start;
-};
-
-static int read_pids(const struct pm_engine *e, const char *id, struct pids *p)
-{
-	_cleanup_free_ char *dir = pm_monitor_run_dir(e, id);
-	_cleanup_free_ char *path = pm_path_join(dir, "pids");
-	_cleanup_free_ char *data = NULL;
-	if (pm_read_file(path, 4096, &data, NULL, NULL) < 0)
-		return -ENOENT;
-	int mon, init;
-	if (sscanf(data, "%d %llu %d %llu", &mon, &p->mon_start, &init, &p->init_start) != 4)
-		return -EINVAL;
-	p->mon = mon;
-	p->init = init;
-	return 0;
-}
+/* ---- the monitor's files (monitor/rundir.h) ------------------------------------------- */
 
 static bool is_running(const struct pm_container *c)
 {
 	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
 }
 
-/* The exit pm-monitor recorded ("STATUS FINISHED_NS"); leaves the outputs as they are
- * when there is none. */
-static void read_exit_file(const struct pm_engine *e, const char *id, int *status,
-			   int64_t *finished_ns)
+static int read_pids(const struct pm_engine *e, const char *id, struct pm_mon_pids *p)
 {
-	_cleanup_free_ char *dir = pm_monitor_run_dir(e, id);
-	_cleanup_free_ char *path = pm_path_join(dir, "exit");
-	_cleanup_free_ char *data = NULL;
-	int st;
-	long long ns;
-	if (pm_read_file(path, 256, &data, NULL, NULL) < 0 ||
-	    sscanf(data, "%d %lld", &st, &ns) != 2)
-		return;
-	*status = st;
-	*finished_ns = ns;
-}
-
-/* A pidfd for pid if it is still the process that started at `start`. */
-static int pidfd_verified(pid_t pid, unsigned long long start)
-{
-	if (pid <= 0)
-		return -1;
-	int fd = pidfd_open(pid, 0);
-	if (fd < 0)
-		return -1;
-	/* checked after opening: the pidfd now pins this very process */
-	if (pm_monitor_pid_start(pid) != start) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Wait (no polling: poll on a pidfd) until fd's process has exited; timeout_ms < 0: no
- * limit. Returns true when it has. */
-static bool wait_pidfd(int fd, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	for (;;) {
-		int n = poll(&p, 1, timeout_ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n > 0;
-	}
-}
-
-static void mark_stopped_by_user(const struct pm_engine *e, const char *id)
-{
-	_cleanup_free_ char *dir = pm_monitor_run_dir(e, id);
-	_cleanup_free_ char *path = pm_path_join(dir, "stopped");
-	pm_write_file_atomic(path, "", 0, 0600, NULL);
+	_cleanup_free_ char *dir = pm_ctr_run_dir(e, id);
+	return pm_mon_read_pids(dir, p);
 }
 
 /* Wait for c's monitor to finish (it records the exit, unmounts, applies --rm). */
 static void wait_monitor(const struct pm_engine *e, const char *id, int timeout_ms)
 {
-	struct pids p;
+	struct pm_mon_pids p;
 	if (read_pids(e, id, &p) < 0)
 		return;
-	_cleanup_close_ int fd = pidfd_verified(p.mon, p.mon_start);
+	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.mon, p.mon_start);
 	if (fd >= 0 && p.mon != getpid())
-		wait_pidfd(fd, timeout_ms);
-}
-
-static void unmount_rootfs(const struct pm_engine *e, const struct pm_container *c)
-{
-	struct pm_container_config cfg = {0};
-	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0 && !cfg.rootfs) {
-		_cleanup_store_ struct pm_store *store = NULL;
-		if (pm_store_open(e->paths, e->storage_driver, &store, NULL) >= 0)
-			pm_storage_ctr_unmount(store, c->id, NULL);
-	}
-	pm_spec_config_clear(&cfg);
-}
-
-int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
-{
-	if (c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
-		return 0;
-	struct pids p = {0};
-	bool have = read_pids(e, c->id, &p) == 0;
-	if (have && pm_monitor_pid_alive(p.mon, p.mon_start))
-		return 0;
-	/* The monitor is gone (killed, or a reboot wiped the runroot): the container is over. */
-	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
-	pm_container_reload(e->paths, c, NULL);
-	if (c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
-		return 1;
-	if (have && pm_monitor_pid_alive(p.mon, p.mon_start))
-		return 0;
-	if (have && pm_monitor_pid_alive(p.init, p.init_start)) {
-		_cleanup_close_ int fd = pidfd_verified(p.init, p.init_start);
-		if (fd >= 0 && pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0) {
-			c->state.exit_code = 128 + SIGKILL;
-			wait_pidfd(fd, 5000);
-		}
-	}
-	unmount_rootfs(e, c);
-	c->state.status = PM_CTR_STOPPED;
-	c->state.finished_ns = now_ns();
-	read_exit_file(e, c->id, &c->state.exit_code, &c->state.finished_ns);
-	c->state.pid = 0;
-	c->state.monitor_pid = 0;
-	free(c->state.mountpoint);
-	c->state.mountpoint = NULL;
-	pm_container_save_state(e->paths, c, NULL);
-	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
-	pm_rm_rf(rundir, NULL);
-	return 1;
+		pm_engine_wait_pidfd(fd, timeout_ms);
 }
 
 static int start_detached(const struct pm_engine *e, struct pm_container *c, bool by_policy,
@@ -279,46 +155,16 @@ static int start_detached(const struct pm_engine *e, struct pm_container *c, boo
 int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool apply_restart,
 		      pm_error **err)
 {
-	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
-	_cleanup_free_ char *marker = pm_path_join(rundir, "stopped");
-	struct pm_container_config cfg = {0};
 	bool stopped_by_user;
-	{
-		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, err);
-		if (lock < 0)
-			return lock;
-		if (pm_container_reload(e->paths, c, NULL) < 0)
-			return 0; /* removed meanwhile: nothing to clean */
-		if (is_running(c)) {
-			struct pids p;
-			if (read_pids(e, c->id, &p) == 0 &&
-			    pm_monitor_pid_alive(p.init, p.init_start))
-				return pm_error_set(err, EBUSY,
-						    "container %s is running or paused, refusing "
-						    "to clean up: container state improper",
-						    c->id);
-			c->state.status = PM_CTR_STOPPED;
-			c->state.finished_ns = now_ns();
-			read_exit_file(e, c->id, &c->state.exit_code, &c->state.finished_ns);
-			c->state.pid = 0;
-		}
-		if (pm_config_from_json(c->config_json, &cfg, err) < 0)
-			return -EINVAL;
-		unmount_rootfs(e, c);
-		free(c->state.mountpoint);
-		c->state.mountpoint = NULL;
-		c->state.monitor_pid = 0;
-		int r = pm_container_save_state(e->paths, c, err);
-		/* the run dir goes under the lock: a start that follows makes a new one */
-		stopped_by_user = pm_path_exists(marker);
-		pm_rm_rf(rundir, NULL);
-		pm_engine_net_cleanup(e, c);
-		if (r < 0) {
-			pm_spec_config_clear(&cfg);
-			return r;
-		}
-	}
-	int r = 0;
+	int r = pm_engine_mark_exited(e, c, PM_EXITED_CLEANUP, &stopped_by_user, err);
+	if (r == -ENOENT)
+		return 0; /* removed meanwhile: nothing to clean */
+	if (r < 0)
+		return r;
+	struct pm_container_config cfg = {0};
+	r = pm_config_from_json(c->config_json, &cfg, err);
+	if (r < 0)
+		return r;
 	struct pm_restart_policy policy;
 	if (cfg.rm) {
 		r = pm_engine_remove(e, c, err);
@@ -327,6 +173,8 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 					     stopped_by_user)) {
 		pm_monitor_restart_backoff(c->state.restart_count);
 		r = start_detached(e, c, true, err);
+	} else {
+		r = 0;
 	}
 	pm_spec_config_clear(&cfg);
 	return r;
@@ -353,7 +201,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	}
 	if (r < 0)
 		return pm_error_prefix(err, "removing container %s", c->id);
-	_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
 	pm_engine_net_cleanup(e, c);
 	return pm_container_remove_record(e->paths, c, err);
@@ -377,7 +225,7 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 	if (!started) {
 		if (x->mounted)
 			pm_storage_ctr_unmount(x->store, c->id, NULL);
-		_cleanup_free_ char *userdata = userdata_dir(e, c->id);
+		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
 		pm_engine_net_cleanup(e, c);
 	}
@@ -411,9 +259,8 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	if (by_policy) {
 		/* a stop, or a start by hand, since the exit wins; the count goes up with the
 		 * start, in the state that says "running" (podman: retainRetries) */
-		_cleanup_free_ char *rundir = pm_monitor_run_dir(e, c->id);
-		_cleanup_free_ char *marker = pm_path_join(rundir, "stopped");
-		if (c->state.status != PM_CTR_STOPPED || pm_path_exists(marker))
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+		if (c->state.status != PM_CTR_STOPPED || pm_mon_stopped(rundir))
 			return 1;
 		c->state.restart_count++;
 	} else {
@@ -437,7 +284,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	}
 	struct pm_spec_image simg;
 	image_to_spec(&x->img, &simg);
-	_cleanup_free_ char *userdata = userdata_dir(e, c->id);
+	_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 	r = pm_spec_to_runtime(&x->cfg, x->cfg.rootfs ? NULL : &simg, rootfs, userdata, c->id,
 			       e->paths->root, &x->spec, err);
 	if (r < 0)
@@ -515,7 +362,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 			pm_container_save_state(e->paths, c, NULL);
 		}
 		x.mounted = false;
-		_cleanup_free_ char *userdata = userdata_dir(e, c->id);
+		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
 		pm_engine_net_cleanup(e, c);
 	} else {
@@ -576,14 +423,17 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	bool own_pidns = !(cfg.pid && !strcmp(cfg.pid, "host"));
 	pm_spec_config_clear(&cfg);
 
-	struct pids p;
+	struct pm_mon_pids p;
 	if (read_pids(e, c->id, &p) < 0) {
 		pm_engine_refresh(e, c);
 		return 0;
 	}
-	mark_stopped_by_user(e, c->id);
-	_cleanup_close_ int initfd = pidfd_verified(p.init, p.init_start);
-	_cleanup_close_ int monfd = pidfd_verified(p.mon, p.mon_start);
+	{
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+		pm_mon_mark_stopped(rundir);
+	}
+	_cleanup_close_ int initfd = pm_engine_pidfd_verified(p.init, p.init_start);
+	_cleanup_close_ int monfd = pm_engine_pidfd_verified(p.mon, p.mon_start);
 	if (initfd >= 0) {
 		if (sig != SIGKILL && !signal_handled(p.init, sig, own_pidns)) {
 			pm_log_debug("container %s: PID 1 does not handle signal %d: SIGKILL",
@@ -593,19 +443,19 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
-		if (sig != SIGKILL && !wait_pidfd(initfd, timeout * 1000)) {
+		if (sig != SIGKILL && !pm_engine_wait_pidfd(initfd, timeout * 1000)) {
 			pm_log_warn("StopSignal %s failed to stop container %s in %d seconds, "
 				    "resorting to SIGKILL",
 				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name, timeout);
 			pidfd_send_signal(initfd, SIGKILL, NULL, 0);
 		}
-		wait_pidfd(initfd, 10000);
+		pm_engine_wait_pidfd(initfd, 10000);
 	}
 	/* pm-monitor ends; seeing the stop marker it leaves the cleanup to us, who wait for
 	 * it anyway (one pm process fewer per stop). A foreground monitor records the exit
 	 * itself. */
 	if (monfd >= 0 && p.mon != getpid())
-		wait_pidfd(monfd, 30000);
+		pm_engine_wait_pidfd(monfd, 30000);
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return 0;
 	if (is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
@@ -616,14 +466,14 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err)
 {
 	pm_engine_refresh(e, c);
-	struct pids p;
+	struct pm_mon_pids p;
 	if (!is_running(c) || read_pids(e, c->id, &p) < 0)
 		return pm_error_set(
 			err, EINVAL,
 			"can only kill running containers. %s is in state %s: container "
 			"state improper",
 			c->id, pm_ctr_status_string(c->state.status));
-	_cleanup_close_ int fd = pidfd_verified(p.init, p.init_start);
+	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
 	if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0)
 		return pm_error_set_errno(err, fd < 0 ? ESRCH : errno,
 					  "sending signal %d to container %s", sig, c->id);
@@ -653,10 +503,10 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
 			return 0;
 		}
 		/* wake on a state change, or on the monitor's end (killed: refresh decides) */
-		struct pids p;
+		struct pm_mon_pids p;
 		_cleanup_close_ int monfd = -1;
 		if (is_running(c) && read_pids(e, c->id, &p) == 0)
-			monfd = pidfd_verified(p.mon, p.mon_start);
+			monfd = pm_engine_pidfd_verified(p.mon, p.mon_start);
 		struct pollfd pf[2] = {{.fd = ifd, .events = POLLIN},
 				       {.fd = monfd, .events = POLLIN}};
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)

@@ -3,15 +3,13 @@
  * A create or start that fails leaves no record, mount or directory behind. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "engine/container.h"
+#include "engine/ctr-state.h"
+#include "engine/engine.h"
 #include "engine/spec.h"
 #include "lib/error.h"
-#include "lib/paths.h"
-
-struct pm_engine {
-	const struct pm_paths *paths;
-	const char *storage_driver; /* --storage-driver, or NULL */
-};
 
 /* Validate cfg, resolve its image (or --rootfs), reserve the name, write the record and
  * prepare the root filesystem. */
@@ -50,12 +48,15 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
  * its root filesystem, release its volumes and its name, delete the record. */
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err);
 
-/* Bring c's recorded state up to date with the processes: a "running" container whose
- * monitor is gone (killed, or the host rebooted: the runroot's pids file with start times
- * is missing or names other processes) becomes "exited"; an init left behind is killed
- * and the rootfs unmounted. Call before
- * showing or acting on a state. Returns 1 when the state changed. */
-int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c);
+/* Record the exit of a detached container whose pm-monitor ended it, and clean up after it
+ * (`pm container cleanup`, and the stopping pm's own cleanup): the "mark exited" step
+ * (engine/ctr-state.h: under the lock, the exit from the exit file, rootfs unmounted, run
+ * dir removed), then --rm; with apply_restart, the restart policy (backoff, then a new
+ * detached start). Returns 0, or -EBUSY when the container's init still runs. */
+int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool apply_restart,
+		      pm_error **err);
+
+/* pm_engine_refresh: engine/ctr-state.h. */
 
 /* `pm run` in the foreground: create, start, and remove when cfg->rm or when the
  * container could not be started at all. */

@@ -16,7 +16,6 @@
 
 #include <jansson.h>
 
-#include "engine/net.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
@@ -536,6 +535,50 @@ static int check_ns_mode(const char *flag, const char *v, pm_error **err)
 		return 0;
 	return pm_error_set(err, EINVAL, "%s: invalid namespace mode '%s' (use host or private)",
 			    flag, v);
+}
+
+/* ---- network flags (netslirp/net.h) ----------------------------------------------------- */
+
+static int add_checked(char ***dst, char *const *src, int (*check)(const char *, pm_error **),
+		       pm_error **err)
+{
+	for (char *const *v = src; v && *v; v++) {
+		int r = check(*v, err);
+		if (r < 0)
+			return r;
+		pm_strv_push(dst, *v);
+	}
+	return 0;
+}
+
+static int check_add_host(const char *spec, pm_error **err)
+{
+	return pm_net_parse_add_host(spec, NULL, NULL, err);
+}
+
+int pm_engine_net_config(const struct pm_container_config *c, char *const *expose,
+			 struct pm_net_config *ret, pm_error **err)
+{
+	pm_net_config_init(ret);
+	int r = pm_net_parse_mode(ret, c->network, err);
+	for (char **p = c->publish; r >= 0 && p && *p; p++)
+		r = pm_net_parse_publish(*p, &ret->ports, &ret->nports, err);
+	if (r >= 0 && c->publish_all && expose)
+		r = pm_net_publish_expose(expose, &ret->ports, &ret->nports, err);
+	if (r >= 0)
+		r = add_checked(&ret->dns_servers, c->dns, pm_net_validate_dns, err);
+	if (r >= 0)
+		r = add_checked(&ret->dns_search, c->dns_search, pm_net_validate_dns_search, err);
+	if (r >= 0)
+		r = add_checked(&ret->dns_options, c->dns_options, pm_net_validate_dns_option, err);
+	if (r >= 0)
+		r = add_checked(&ret->add_hosts, c->add_hosts, check_add_host, err);
+	ret->no_hosts = c->no_hosts;
+	if (r >= 0)
+		r = pm_net_config_check(ret, err);
+	if (r < 0)
+		pm_net_config_clear(ret);
+	return r;
 }
 
 int pm_spec_validate(const struct pm_container_config *c, pm_error **err)

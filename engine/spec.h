@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
+#include "netslirp/net.h"
 #include "runtime/runtime.h"
 
 /* The parts of an image config that shape a container (filled by storage/ from the OCI
@@ -72,6 +73,13 @@ struct pm_container_config {
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);
+
+/* Parse and check every network flag of c into *ret (cleared with pm_net_config_clear, also
+ * on failure). expose: the image's EXPOSE list for -P (NULL: none known yet). Returns 0, 1
+ * when published ports were dropped because of the network mode (the cli warns as podman),
+ * or -EINVAL naming the bad value. Used by pm_spec_validate and engine/net.c. */
+int pm_engine_net_config(const struct pm_container_config *c, char *const *expose,
+			 struct pm_net_config *ret, pm_error **err);
 
 /* Everything that can be checked before any state is touched (mount specs, caps, namespace
  * modes, limits: refused on hosts that cannot enforce them). */

@@ -1,4 +1,4 @@
-/* test-mon-io.c: the monitor's relay (engine/mon-io.c) with a real child: its stdout and
+/* test-mon-io.c: the monitor's relay (monitor/mon-io.c) with a real child: its stdout and
  * stderr reach the k8s-file log and an attach client, stdin from the client reaches the
  * child, the exit status comes back (exit code and 128+signal), the client gets the exit
  * message, a signal given to the monitor is forwarded to the child. */
@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/mon-io.h"
+#include "monitor/mon-io.h"
 #include "lib/fileutil.h"
 
 /* Start `sh -c script` with its stdio on pipes; fill io's fds and pid. */

@@ -1,6 +1,6 @@
 /* test-monitor.c: unit tests for the pure parts of engine/monitor: restart policies and the
- * restart decision, /proc/PID/stat and /proc/PID/status parsing (start time, zombie state,
- * caught/ignored/blocked signals), signal names, detach keys, the log path. */
+ * restart decision, /proc/PID/status parsing (caught/ignored/blocked signals), signal
+ * names, detach keys, the paths (engine/ctr-paths). /proc/PID/stat: test-proc.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -58,37 +58,6 @@ static void test_should_restart(void **state)
 	assert_false(pm_monitor_should_restart(&fail2, 0, 0, false));
 	assert_true(pm_monitor_should_restart(&fail, 137, 1000, false));
 	assert_false(pm_monitor_should_restart(&fail, 137, 0, true));
-}
-
-static void test_parse_stat(void **state)
-{
-	char st;
-	unsigned long long start;
-	const char *t = "1234 (sleep) S 1 1234 1234 0 -1 4194560 95 0 0 0 0 0 0 0 20 0 1 0 "
-			"258880 2367488 196 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 "
-			"0 0 0 0 0\n";
-	assert_int_equal(pm_monitor_parse_stat(t, &st, &start), 0);
-	assert_int_equal(st, 'S');
-	assert_int_equal(start, 258880);
-	/* a comm with spaces and parentheses */
-	const char *z = "99 (a) b) (c) Z 1 99 99 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0\n";
-	assert_int_equal(pm_monitor_parse_stat(z, &st, &start), 0);
-	assert_int_equal(st, 'Z');
-	assert_int_equal(start, 777);
-	assert_int_equal(pm_monitor_parse_stat("garbage", &st, &start), -EINVAL);
-	assert_int_equal(pm_monitor_parse_stat("1 (x) S 1 2", &st, &start), -EINVAL);
-	assert_int_equal(pm_monitor_parse_stat(NULL, &st, &start), -EINVAL);
-}
-
-static void test_pid_alive(void **state)
-{
-	unsigned long long me = pm_monitor_pid_start(getpid());
-	assert_true(me > 0);
-	assert_true(pm_monitor_pid_alive(getpid(), 0));
-	assert_true(pm_monitor_pid_alive(getpid(), me));
-	assert_false(pm_monitor_pid_alive(getpid(), me + 1)); /* a recycled pid */
-	assert_false(pm_monitor_pid_alive(0, 0));
-	assert_false(pm_monitor_pid_alive(-1, 0));
 }
 
 static void test_sigmask(void **state)
@@ -166,7 +135,7 @@ static void test_paths(void **state)
 	struct pm_container c = {.id = "abc", .dir = "/r/db/containers/abc"};
 	_cleanup_free_ char *log = pm_engine_log_path(&e, &c);
 	assert_string_equal(log, "/r/db/containers/abc/ctr.log");
-	_cleanup_free_ char *sock = pm_monitor_attach_path(&e, "abc");
+	_cleanup_free_ char *sock = pm_ctr_attach_path(&e, "abc");
 	assert_string_equal(sock, "/run/pm/containers/abc/attach");
 }
 
@@ -174,7 +143,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restart_parse), cmocka_unit_test(test_should_restart),
-		cmocka_unit_test(test_parse_stat),    cmocka_unit_test(test_pid_alive),
 		cmocka_unit_test(test_sigmask),	      cmocka_unit_test(test_signal_names),
 		cmocka_unit_test(test_detach_keys),   cmocka_unit_test(test_paths),
 	};

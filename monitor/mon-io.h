@@ -6,7 +6,7 @@
  * it was given to the container's PID 1; reaps other children; returns the exit status.
  * No polling: one poll() on the pidfd, the pipes, a signalfd and the sockets.
  *
- * Uses only libc and the log writer (engine/ctr-log.h): pm-monitor links it statically,
+ * Uses only libc and the log writer (monitor/log-writer.h): pm-monitor links it statically,
  * and its size is what every running container costs. Never prints. */
 #pragma once
 
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "engine/log-writer.h"
+#include "monitor/log-writer.h"
 
 #define PM_MON_MAX_CLIENTS 16
 

@@ -1,5 +1,5 @@
 /* log-writer.h: the writer of the k8s-file container log (the format and rotation are
- * described in ctr-log.h, the reader's header). libc and lib/ only: pm-monitor links it
+ * described in engine/ctr-log.h, the reader's header). libc and lib/ only: pm-monitor links it
  * statically. Never prints. */
 #pragma once
 

@@ -1,6 +1,6 @@
 /* log-writer.c: the writer of the k8s-file container log (format and rotation: ctr-log.h).
  * Split from the reader so that pm-monitor, which links it statically, pulls in nothing
- * else: libc and lib/ only. Never prints. Called by the monitors (engine/mon-io.c). */
+ * else: libc and lib/ only. Never prints. Called by the monitors (monitor/mon-io.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/log-writer.h"
+#include "monitor/log-writer.h"
 #include "lib/strutil.h"
 
 static const char *const stream_names[] = {[PM_LOG_STDOUT] = "stdout", [PM_LOG_STDERR] = "stderr"};

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/mon-io.h"
+#include "monitor/mon-io.h"
 
 #define BUF_SIZE 8192
 

@@ -1,0 +1,74 @@
+/* ctr-paths.c: where a container's files are (see ctr-paths.h). Pure path arithmetic plus
+ * the lookup of the pm-monitor program. Never prints. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "engine/ctr-paths.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+
+char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c)
+{
+	(void)e;
+	return pm_path_join(c->dir, "ctr.log");
+}
+
+char *pm_ctr_run_dir(const struct pm_engine *e, const char *id)
+{
+	return pm_xasprintf("%s/containers/%s", e->paths->runroot, id);
+}
+
+char *pm_ctr_run_file(const struct pm_engine *e, const char *id, const char *name)
+{
+	return pm_xasprintf("%s/containers/%s/%s", e->paths->runroot, id, name);
+}
+
+char *pm_ctr_attach_path(const struct pm_engine *e, const char *id)
+{
+	return pm_ctr_run_file(e, id, "attach");
+}
+
+char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id)
+{
+	return pm_ctr_run_file(e, id, "userdata");
+}
+
+char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short)
+{
+	char *dir = pm_ctr_run_dir(e, id);
+	*ret_short =
+		strlen(dir) + strlen("/slirp.sock") >= sizeof(((struct sockaddr_un *)0)->sun_path);
+	if (!*ret_short)
+		return dir;
+	free(dir);
+	return pm_xasprintf("%s/n-%.12s", e->paths->runroot, id);
+}
+
+char *pm_monitor_program(pm_error **err)
+{
+	/* beside the running pm (a build tree, or an install with both in one place), then
+	 * the configured libexec dir */
+	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
+	_cleanup_free_ char *beside = NULL;
+	if (self) {
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			beside = pm_path_join(self, "pm-monitor");
+			if (access(beside, X_OK) == 0)
+				return TAKE_PTR(beside);
+		}
+	}
+	char *lib = pm_path_join(PM_LIBEXECDIR, "pm-monitor");
+	if (access(lib, X_OK) == 0)
+		return lib;
+	pm_error_set(err, ENOENT,
+		     "cannot find the container monitor 'pm-monitor' (looked for '%s' and '%s'): "
+		     "is pm installed completely?",
+		     beside ? beside : "pm-monitor", lib);
+	free(lib);
+	return NULL;
+}

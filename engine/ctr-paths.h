@@ -1,0 +1,40 @@
+/* ctr-paths.h: where a container's files are, for every engine file (and cli/ for the
+ * log): one place, so that the lifecycle (run.c), the monitor's spawner (monitor.c), the
+ * network (net.c) and the state refresh (ctr-state.c) need not include each other.
+ *
+ *   log           <root>/db/containers/<id>/ctr.log (with the record: storage renames
+ *                 <root>/containers/<id>/ in and out whole)
+ *   run dir       <runroot>/containers/<id>: the attach socket and the monitor's files
+ *                 (monitor/rundir.h: pids, exit, stopped), userdata/ (hosts, resolv.conf)
+ *   network dir   the run dir, or <runroot>/n-<id12> when a socket path in the run dir
+ *                 would not fit in sun_path
+ *
+ * Returns malloc'd paths. Never prints. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "engine/container.h"
+#include "engine/engine.h"
+#include "lib/error.h"
+
+/* The k8s-file log of c. The file may not exist yet (container never started). */
+char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c);
+
+/* <runroot>/containers/<id>, and <runroot>/containers/<id>/<name>. */
+char *pm_ctr_run_dir(const struct pm_engine *e, const char *id);
+char *pm_ctr_run_file(const struct pm_engine *e, const char *id, const char *name);
+
+/* The attach socket: <run dir>/attach. */
+char *pm_ctr_attach_path(const struct pm_engine *e, const char *id);
+
+/* Generated files (hosts, resolv.conf): <run dir>/userdata. */
+char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id);
+
+/* The directory for the network helper's socket and log; *ret_short tells it is the short
+ * one outside the run dir (removed on its own). */
+char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short);
+
+/* The pm-monitor program: beside the running pm, else in PM_LIBEXECDIR; NULL with *err
+ * (naming both places) when neither is executable. */
+char *pm_monitor_program(pm_error **err);

@@ -1,0 +1,129 @@
+/* ctr-state.c: a container's recorded state held against its processes (see ctr-state.h):
+ * refresh and the one "mark exited" step, under the container's lock. Never prints. Called
+ * by engine/run.c (stop, wait, cleanup), engine/net.c, engine/ps.c, engine/exec.c, cli/. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "engine/config-json.h"
+#include "engine/ctr-paths.h"
+#include "engine/ctr-state.h"
+#include "lib/fileutil.h"
+#include "lib/proc.h"
+#include "lib/timeutil.h"
+#include "monitor/rundir.h"
+#include "storage/container.h"
+
+static bool is_running(const struct pm_container *c)
+{
+	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
+}
+
+int pm_engine_pidfd_verified(pid_t pid, unsigned long long start)
+{
+	if (pid <= 0)
+		return -1;
+	int fd = pidfd_open(pid, 0);
+	if (fd < 0)
+		return -1;
+	/* checked after opening: the pidfd now pins this very process */
+	unsigned long long s;
+	if (pm_proc_starttime(pid, &s) < 0 || s != start) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+bool pm_engine_wait_pidfd(int fd, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	for (;;) {
+		int n = poll(&p, 1, timeout_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n > 0;
+	}
+}
+
+static void unmount_rootfs(const struct pm_engine *e, const struct pm_container *c)
+{
+	struct pm_container_config cfg = {0};
+	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0 && !cfg.rootfs) {
+		_cleanup_store_ struct pm_store *store = NULL;
+		if (pm_store_open(e->paths, e->storage_driver, &store, NULL) >= 0)
+			pm_storage_ctr_unmount(store, c->id, NULL);
+	}
+	pm_spec_config_clear(&cfg);
+}
+
+int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
+			  enum pm_mark_exited mode, bool *ret_stopped_by_user, pm_error **err)
+{
+	if (ret_stopped_by_user)
+		*ret_stopped_by_user = false;
+	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, err);
+	if (lock < 0)
+		return lock; /* nothing written without the lock */
+	if (pm_container_reload(e->paths, c, NULL) < 0)
+		return -ENOENT; /* removed meanwhile */
+	bool running = is_running(c);
+	if (!running && mode == PM_EXITED_MONITOR_GONE)
+		return 0; /* someone else recorded the exit meanwhile */
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+	struct pm_mon_pids p;
+	bool have = pm_mon_read_pids(rundir, &p) == 0;
+	if (running && have) {
+		if (mode == PM_EXITED_MONITOR_GONE && pm_proc_alive(p.mon, p.mon_start))
+			return 0;
+		if (pm_proc_alive(p.init, p.init_start)) {
+			if (mode == PM_EXITED_CLEANUP)
+				return pm_error_set(err, EBUSY,
+						    "container %s is running or paused, refusing "
+						    "to clean up: container state improper",
+						    c->id);
+			/* its monitor is gone: nothing would ever record its exit */
+			_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
+			if (fd >= 0 && pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0) {
+				c->state.exit_code = 128 + SIGKILL;
+				pm_engine_wait_pidfd(fd, 5000);
+			}
+		}
+	}
+	if (running) {
+		c->state.status = PM_CTR_STOPPED;
+		c->state.finished_ns = pm_time_now_ns();
+		pm_mon_read_exit(rundir, &c->state.exit_code, &c->state.finished_ns);
+		c->state.pid = 0;
+	}
+	unmount_rootfs(e, c);
+	free(c->state.mountpoint);
+	c->state.mountpoint = NULL;
+	c->state.monitor_pid = 0;
+	int r = pm_container_save_state(e->paths, c, err);
+	if (ret_stopped_by_user)
+		*ret_stopped_by_user = pm_mon_stopped(rundir);
+	/* the run dir goes under the lock: a start that follows makes a new one */
+	pm_rm_rf(rundir, NULL);
+	bool is_short;
+	_cleanup_free_ char *netdir = pm_ctr_net_dir(e, c->id, &is_short);
+	if (is_short)
+		pm_rm_rf(netdir, NULL);
+	return r < 0 ? r : running;
+}
+
+int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
+{
+	if (!is_running(c))
+		return 0;
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+	struct pm_mon_pids p;
+	if (pm_mon_read_pids(rundir, &p) == 0 && pm_proc_alive(p.mon, p.mon_start))
+		return 0;
+	/* The monitor is gone (killed, or a reboot wiped the runroot): the container is over. */
+	int r = pm_engine_mark_exited(e, c, PM_EXITED_MONITOR_GONE, NULL, NULL);
+	return r >= 0 && !is_running(c) ? 1 : 0;
+}

@@ -1,0 +1,47 @@
+/* ctr-state.h: a container's recorded state held against its processes, and the one
+ * "mark exited" step every exit goes through: pm_engine_refresh (a running container
+ * whose monitor is gone), the exit command `pm container cleanup --exited` that pm-monitor
+ * runs, and the stopping pm's own cleanup (both pm_engine_cleanup, engine/run.h).
+ *
+ * The step writes only under the container's lock (pm_container_lock, which waits for a
+ * holder): when the lock cannot be taken, nothing is written. Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "engine/container.h"
+#include "engine/engine.h"
+#include "lib/error.h"
+
+enum pm_mark_exited {
+	/* refresh: only when the monitor is gone; an init it left behind is killed (137) */
+	PM_EXITED_MONITOR_GONE,
+	/* the exit cleanup: the container's init must be gone (-EBUSY else); a state already
+	 * "exited" is cleaned up too (unmount, run dir) */
+	PM_EXITED_CLEANUP,
+};
+
+/* Take c's lock, reload c and, when it ran and its processes are over (see the modes),
+ * record the exit: status "exited", the exit code and time from the monitor's exit file
+ * (monitor/rundir.h; else the time now), no pids, rootfs unmounted, mountpoint cleared,
+ * state saved, run dir (and a short network dir) removed. *ret_stopped_by_user (may be
+ * NULL) tells whether the stop marker was there. Returns 1 when the state changed to
+ * exited, 0 when there was nothing to do, -ENOENT when c was removed meanwhile, or the
+ * error of taking the lock (nothing written). */
+int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
+			  enum pm_mark_exited mode, bool *ret_stopped_by_user, pm_error **err);
+
+/* Bring c's recorded state up to date with the processes: a "running" container whose
+ * monitor is gone (killed, or the host rebooted: the runroot's pids file with start times
+ * is missing or names other processes) becomes "exited" (pm_engine_mark_exited); an init
+ * left behind is killed and the rootfs unmounted. Call before showing or acting on a
+ * state. Lock-free when nothing changes. Returns 1 when the state changed. */
+int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c);
+
+/* A pidfd for pid if it is still the process that started at start, else -1. */
+int pm_engine_pidfd_verified(pid_t pid, unsigned long long start);
+
+/* Wait (poll on a pidfd, no polling loop) until fd's process has exited; timeout_ms < 0:
+ * no limit. Returns true when it has. */
+bool pm_engine_wait_pidfd(int fd, int timeout_ms);

@@ -1,0 +1,11 @@
+/* engine.h: the engine's handle, passed to every engine call: where pm keeps its data
+ * (lib/paths.h) and the storage driver. Its own header so that the engine's files can take
+ * it without including each other (run.h, monitor.h, net.h, ctr-paths.h all use it). */
+#pragma once
+
+#include "lib/paths.h"
+
+struct pm_engine {
+	const struct pm_paths *paths;
+	const char *storage_driver; /* --storage-driver, or NULL */
+};

@@ -1,0 +1,125 @@
+/* detached.c: the detached monitor's life (see detached.h): the relay, the end of the
+ * network helpers, the exit file and the exit command. libc and lib/ only. Never prints. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "monitor/detached.h"
+#include "monitor/log-writer.h"
+#include "monitor/rundir.h"
+
+#define NET_STOP_TIMEOUT_MS 5000
+
+void pm_mon_detached_init(struct pm_mon_detached *d)
+{
+	*d = (struct pm_mon_detached){.net_pidfd = -1, .net_exit_fd = -1, .net_relay_pidfd = -1};
+	pm_mon_io_init(&d->io);
+}
+
+static void cloexec(int fd)
+{
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static bool wait_fd(int fd, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	for (;;) {
+		int n = poll(&p, 1, timeout_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n > 0;
+	}
+}
+
+/* End a helper: it leaves when its exit fd hangs up (already closed) or on SIGTERM (no
+ * exit fd); SIGKILL after the timeout. */
+static void end_helper(int pidfd, bool term)
+{
+	if (term)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
+	if (!wait_fd(pidfd, NET_STOP_TIMEOUT_MS)) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		wait_fd(pidfd, NET_STOP_TIMEOUT_MS);
+	}
+}
+
+/* As pm_net_stop: slirp4netns and the port relay leave when their exit fd hangs up, pasta
+ * on SIGTERM. Without published ports slirp4netns is not waited for (its tap teardown is
+ * slow and nothing depends on it). Our children: reaped with the rest below. */
+static void net_stop(struct pm_mon_detached *a)
+{
+	if (a->net_pidfd < 0)
+		return;
+	if (a->net_exit_fd >= 0)
+		close(a->net_exit_fd);
+	if (a->net_relay_pidfd >= 0) {
+		end_helper(a->net_relay_pidfd, false);
+		close(a->net_relay_pidfd);
+	}
+	if (a->net_wait || a->net_exit_fd < 0)
+		end_helper(a->net_pidfd, a->net_exit_fd < 0);
+	close(a->net_pidfd);
+}
+
+static void reap_all(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* Run the exit command with the signals it expects and wait for it. */
+static void run_exit_command(char **argv, const sigset_t *blocked)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigprocmask(SIG_UNBLOCK, blocked, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0)
+		return;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int pm_mon_detached_run(struct pm_mon_detached *d)
+{
+	struct pm_mon_io *io = &d->io;
+	/* ours now: not for the exit command */
+	int fds[] = {io->pidfd, io->master,   io->out_r,      io->err_r,	 io->in_w,
+		     io->lfd,	d->net_pidfd, d->net_exit_fd, d->net_relay_pidfd};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		cloexec(fds[i]);
+	sigset_t set;
+	pm_mon_io_block_signals(&set, NULL);
+	io->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->log)
+		pm_ctr_log_open(d->log, d->log_max, &io->log, NULL);
+
+	int status = pm_mon_io_relay(io);
+
+	pm_ctr_log_close(io->log, NULL);
+	io->log = NULL;
+	if (io->lfd >= 0) {
+		/* no new client for a container that is gone */
+		pm_mon_unlink(d->rundir, PM_MON_ATTACH);
+		close(io->lfd);
+		io->lfd = -1;
+	}
+	net_stop(d);
+	reap_all();
+	pm_mon_write_exit(d->rundir, status);
+	/* a `pm stop` (or rm -f) waits for us and cleans up itself: no second pm process */
+	if (!pm_mon_stopped(d->rundir))
+		run_exit_command(d->exit_command, &set);
+	pm_mon_io_notify_exit(io, status);
+	return status;
+}

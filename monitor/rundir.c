@@ -1,0 +1,94 @@
+/* rundir.c: the monitor's files in a container's run dir (see rundir.h). libc and lib/
+ * only: pm-monitor links it statically. Never prints. Called by the monitors and by the
+ * engine (engine/ctr-state.c, engine/run.c). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/fileutil.h"
+#include "lib/proc.h"
+#include "lib/strutil.h"
+#include "monitor/rundir.h"
+
+static unsigned long long start_of(pid_t pid)
+{
+	unsigned long long s = 0;
+	return pm_proc_starttime(pid, &s) < 0 ? 0 : s;
+}
+
+void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_PIDS);
+	char data[128];
+	int n = snprintf(data, sizeof(data), "%d %llu %d %llu\n", (int)mon, start_of(mon),
+			 (int)init, start_of(init));
+	pm_write_file_atomic(path, data, (size_t)n, 0600, NULL);
+}
+
+int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_PIDS);
+	_cleanup_free_ char *data = NULL;
+	if (pm_read_file(path, 4096, &data, NULL, NULL) < 0)
+		return -ENOENT;
+	int mon, init;
+	unsigned long long ms, is;
+	if (sscanf(data, "%d %llu %d %llu", &mon, &ms, &init, &is) != 4)
+		return -EINVAL;
+	*ret = (struct pm_mon_pids){.mon = mon, .init = init, .mon_start = ms, .init_start = is};
+	return 0;
+}
+
+void pm_mon_write_exit(const char *rundir, int status)
+{
+	/* the clock read by hand: lib/timeutil.o would pull its formatters (and jansson) into
+	 * the static pm-monitor */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	char data[64];
+	int n = snprintf(data, sizeof(data), "%d %" PRId64 "\n", status,
+			 (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_EXIT);
+	pm_write_file_atomic_flags(path, data, (size_t)n, 0600, PM_WRITE_NOSYNC, NULL);
+}
+
+int pm_mon_read_exit(const char *rundir, int *ret_status, int64_t *ret_finished_ns)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_EXIT);
+	_cleanup_free_ char *data = NULL;
+	int st;
+	long long ns;
+	if (pm_read_file(path, 256, &data, NULL, NULL) < 0 ||
+	    sscanf(data, "%d %lld", &st, &ns) != 2)
+		return -ENOENT;
+	*ret_status = st;
+	*ret_finished_ns = ns;
+	return 0;
+}
+
+void pm_mon_mark_stopped(const char *rundir)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_STOPPED);
+	pm_write_file_atomic(path, "", 0, 0600, NULL);
+}
+
+bool pm_mon_stopped(const char *rundir)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_STOPPED);
+	return access(path, F_OK) == 0;
+}
+
+void pm_mon_clear_stopped(const char *rundir)
+{
+	pm_mon_unlink(rundir, PM_MON_STOPPED);
+}
+
+void pm_mon_unlink(const char *rundir, const char *name)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, name);
+	unlink(path);
+}

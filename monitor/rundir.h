@@ -1,0 +1,47 @@
+/* rundir.h: the files a container's monitor shares with the engine in the container's run
+ * dir (<runroot>/containers/<id>, engine/ctr-paths.h), their names and formats in one
+ * place. Written by the monitors, read by the engine (refresh, stop, wait, cleanup):
+ *
+ *   attach    the attach socket (monitor/mon-io.h)
+ *   pids      "MONPID MONSTART PID PIDSTART": the monitor and the container init with their
+ *             start times (field 22 of /proc/PID/stat, lib/proc.h), so that a recycled pid
+ *             or a reboot (runroot wiped) is never taken for a live container
+ *   exit      "STATUS FINISHED_NS", written by pm-monitor before it runs the exit command
+ *             (a killed cleanup still leaves the real exit code)
+ *   stopped   made by `pm stop`/`kill`/`rm -f`: the restart policy does not apply to that
+ *             exit, and pm-monitor leaves the cleanup to the stopping pm
+ *
+ * libc and lib/ only (pm-monitor links it statically). Never prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PM_MON_ATTACH  "attach"
+#define PM_MON_PIDS    "pids"
+#define PM_MON_EXIT    "exit"
+#define PM_MON_STOPPED "stopped"
+
+struct pm_mon_pids {
+	pid_t mon, init;
+	unsigned long long mon_start, init_start;
+};
+
+/* Write <rundir>/pids (the start times are looked up here). */
+void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init);
+/* Read it: 0, -ENOENT (none), -EINVAL (garbled). */
+int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret);
+
+/* Write <rundir>/exit with the time now. */
+void pm_mon_write_exit(const char *rundir, int status);
+/* Read it: 0 and the outputs set, else -ENOENT and the outputs as they were. */
+int pm_mon_read_exit(const char *rundir, int *ret_status, int64_t *ret_finished_ns);
+
+/* The stop marker: set (by the stopping pm), test, remove (before a start). */
+void pm_mon_mark_stopped(const char *rundir);
+bool pm_mon_stopped(const char *rundir);
+void pm_mon_clear_stopped(const char *rundir);
+
+/* Remove a file of the run dir (attach, pids). */
+void pm_mon_unlink(const char *rundir, const char *name);
