@@ -25,6 +25,7 @@
 #include "monitor/rundir.h"
 #include "runtime/runtime.h"
 #include "storage/container.h"
+#include "storage/reference.h"
 #include "storage/volume.h"
 
 /* The named volumes a configuration uses (-v NAME:/dst, --mount type=volume). */
@@ -75,12 +76,15 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	_cleanup_container_ struct pm_container *c = NULL;
 	struct pm_image img = {0};
 	if (!cfg->rootfs) {
+		r = pm_reference_check_case(cfg->image, err);
+		if (r < 0)
+			return r;
 		r = pm_store_open(e->paths, e->storage_driver, &store, err);
 		if (r < 0)
 			return r;
 		r = pm_storage_image_lookup(store, cfg->image, &img, err);
 		if (r < 0)
-			return r;
+			return pm_reference_missing_hint(r, err);
 	}
 	/* The image's config shapes the container: check now that a command results. */
 	struct pm_spec_image simg;

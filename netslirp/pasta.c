@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/fileutil.h"
+#include "lib/helper-output.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -154,7 +155,7 @@ int pm_net_pasta_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 		if (r == -EPIPE)
 			pm_net_wait_exit(pid, pidfd, true, 2000, &status);
 		pm_net_kill_wait(pid, &pidfd, true, false, 2000);
-		_cleanup_free_ char *tail = pm_net_log_tail(log_path);
+		_cleanup_free_ char *tail = pm_net_log_reason(log_path);
 		if (log_path)
 			unlink(log_path);
 		/* pasta only says "Failed to bind any port": find the busy one ourselves */
@@ -173,13 +174,14 @@ int pm_net_pasta_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 			}
 		int code = r == -ETIMEDOUT ? ETIMEDOUT : EIO;
 		if (r == -ETIMEDOUT)
-			return pm_error_set(
-				err, code, "pasta did not configure the network in %d s%s%s",
-				READY_TIMEOUT_MS / 1000, tail ? ": " : "", tail ? tail : "");
-		return pm_error_set(err, code, "pasta failed (exit status %d)%s%s",
+			return pm_error_set(err, code,
+					    "pasta did not configure the network in %d s%s%s; %s",
+					    READY_TIMEOUT_MS / 1000, tail ? ": " : "",
+					    tail ? tail : "", pm_helper_advice(tail));
+		return pm_error_set(err, code, "pasta failed (exit status %d)%s%s; %s",
 				    WIFEXITED(status) ? WEXITSTATUS(status)
 						      : 128 + WTERMSIG(status),
-				    tail ? ": " : "", tail ? tail : "");
+				    tail ? ": " : "", tail ? tail : "", pm_helper_advice(tail));
 	}
 	net->pid = pid;
 	net->pidfd = pidfd;

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "lib/fileutil.h"
+#include "lib/helper-output.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -406,10 +407,11 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 		closep(&exit_wr);
 		exit_wr = -1;
 		pm_net_kill_wait(pid, &pidfd, true, true, 2000);
-		_cleanup_free_ char *tail = pm_net_log_tail(log_path);
-		if (tail && (r == -EPIPE || r == -ETIMEDOUT) && err && *err) {
+		_cleanup_free_ char *why = pm_net_log_reason(log_path);
+		if ((r == -EPIPE || r == -ETIMEDOUT) && err && *err) {
 			_cleanup_error_ pm_error *old = TAKE_PTR(*err);
-			pm_error_set(err, -r, "%s: %s", old->msg, tail);
+			pm_error_set(err, -r, "%s%s%s; %s", old->msg, why ? ": " : "",
+				     why ? why : "", pm_helper_advice(why));
 		}
 		if (sock)
 			unlink(sock);

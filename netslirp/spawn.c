@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/fileutil.h"
+#include "lib/helper-output.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
 #include "netslirp/spawn.h"
@@ -140,17 +141,10 @@ int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int t
 	return r;
 }
 
-char *pm_net_log_tail(const char *path)
+char *pm_net_log_reason(const char *path)
 {
 	_cleanup_free_ char *data = NULL;
 	if (!path || pm_read_file(path, 1 << 20, &data, NULL, NULL) < 0)
 		return NULL;
-	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
-	size_t n = pm_strv_length(lines);
-	for (size_t i = n; i > 0; i--) {
-		const char *l = lines[i - 1];
-		if (strspn(l, " \t\r") != strlen(l))
-			return pm_xstrdup(l);
-	}
-	return NULL;
+	return pm_helper_reason(data);
 }

@@ -37,8 +37,9 @@ int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *r
 /* SIGTERM (unless skip_term), wait up to timeout_ms, then SIGKILL and wait. Closes pidfd. */
 int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int timeout_ms);
 
-/* The last non-empty line of a log file (for error messages); NULL when none. */
-char *pm_net_log_tail(const char *path);
+/* The line of a helper's log that says why it failed (lib/helper-output.h: the cause, not
+ * a harmless warning), for error messages; NULL when the log is empty or unreadable. */
+char *pm_net_log_reason(const char *path);
 
 /* Allocate a handle with no helper. */
 struct pm_net *pm_net_new(int mode);

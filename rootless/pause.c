@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "lib/fileutil.h"
+#include "lib/helper-output.h"
 #include "lib/log.h"
 #include "lib/proc.h"
 #include "lib/strutil.h"
@@ -195,19 +196,14 @@ static int run_idmap(const char *path, const char *name, pid_t pid, const struct
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 
-	/* One line: newlines become "; ", trailing space goes. */
-	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
-		out[--len] = '\0';
+	_cleanup_free_ char *why = pm_helper_reason(out);
 	_cleanup_free_ char *msg = NULL;
-	for (char *s = out; *s; s++)
-		if (*s == '\n')
-			*s = ';';
 	if (WIFEXITED(status))
 		msg = pm_xasprintf("exit status %d", WEXITSTATUS(status));
 	else
 		msg = pm_xasprintf("killed by signal %d", WTERMSIG(status));
-	return pm_error_set(err, EPERM, "%s %s failed (%s): %s", name, args, msg,
-			    len ? out : "no output");
+	return pm_error_set(err, EPERM, "%s %s failed (%s): %s; %s", name, args, msg,
+			    why ? why : "no output", pm_helper_advice(why));
 }
 
 /* The sysctls that gate unprivileged user namespaces, with their current values and what

@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/fileutil.h"
+#include "lib/helper-output.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "storage/overlay-probe.h"
@@ -58,6 +60,9 @@ static int fuse_mount(const char *mount_program, const char *opts, const char *t
 				    "fuse-overlayfs '%s' not found: install it (apt-get install "
 				    "fuse-overlayfs) or use --storage-driver vfs",
 				    exe ? exe : "fuse-overlayfs");
+	/* its stderr goes to a memory file, not a pipe: the daemon it leaves behind keeps
+	 * the fd (libfuse points it at /dev/null once daemonized) and must not get SIGPIPE */
+	_cleanup_close_ int errfd = memfd_create("fuse-overlayfs-stderr", MFD_CLOEXEC);
 	pid_t pid = fork();
 	if (pid < 0)
 		return pm_error_set_errno(err, errno, "fork");
@@ -67,7 +72,7 @@ static int fuse_mount(const char *mount_program, const char *opts, const char *t
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
-			dup2(null, 2);
+			dup2(errfd >= 0 ? errfd : null, 2);
 		}
 		execl(exe, exe, "-o", opts, target, (char *)NULL);
 		_exit(127);
@@ -75,9 +80,15 @@ static int fuse_mount(const char *mount_program, const char *opts, const char *t
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return pm_error_set(err, EIO, "%s failed to mount '%s' (exit %d)", exe, target,
-				    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char out[4096] = "";
+		ssize_t n = errfd >= 0 ? pread(errfd, out, sizeof(out) - 1, 0) : -1;
+		out[n > 0 ? n : 0] = 0;
+		_cleanup_free_ char *why = pm_helper_reason(out);
+		return pm_error_set(err, EIO, "%s failed to mount '%s' (exit %d)%s%s; %s", exe,
+				    target, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+				    why ? ": " : "", why ? why : "", pm_helper_advice(why));
+	}
 	return 0;
 }
 

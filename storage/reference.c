@@ -171,6 +171,46 @@ fail:
 	return -EINVAL;
 }
 
+int pm_reference_check_case(const char *s, pm_error **err)
+{
+	size_t end = strcspn(s, "@"); /* the digest is not the name */
+	const char *last_slash = memrchr(s, '/', end);
+	const char *colon = memchr(last_slash ? last_slash : s, ':',
+				   end - (size_t)((last_slash ? last_slash : s) - s));
+	if (colon)
+		end = (size_t)(colon - s); /* nor the tag */
+	const char *path = s;
+	const char *first_slash = memchr(s, '/', end);
+	if (first_slash) {
+		/* a domain has '.' or ':', is localhost or has a capital (docker's rule, as
+		 * pm_reference_parse decides) */
+		size_t n = (size_t)(first_slash - s);
+		bool domain = memchr(s, '.', n) || memchr(s, ':', n) ||
+			      (n == 9 && strncmp(s, "localhost", 9) == 0);
+		for (size_t i = 0; !domain && i < n; i++)
+			domain = isupper((unsigned char)s[i]);
+		if (domain)
+			path = first_slash + 1;
+	}
+	for (const char *p = path; p < s + end; p++)
+		if (isupper((unsigned char)*p))
+			return pm_error_set(err, EINVAL, "repository name must be lowercase");
+	return 0;
+}
+
+int pm_reference_missing_hint(int r, pm_error **err)
+{
+	if (r != -ENOENT || !err || !*err)
+		return r;
+	_cleanup_error_ pm_error *old = TAKE_PTR(*err);
+	pm_error_set(err, ENOENT,
+		     "%s: pm found no such local image (pm cannot pull yet): get one with "
+		     "'pm load -i ARCHIVE' (a docker or OCI archive, e.g. from 'podman save') or "
+		     "'pm import TARBALL NAME' (a root filesystem tarball)",
+		     old->msg);
+	return r;
+}
+
 char *pm_reference_repo(const struct pm_reference *r)
 {
 	return pm_xasprintf("%s/%s", r->domain, r->path);

@@ -44,6 +44,16 @@ char **pm_reference_candidates(const char *s);
  * "<none>" for dangling); returns malloc'd strings. */
 void pm_reference_split_name(const char *name, char **ret_repo, char **ret_tag);
 
+/* podman's check of the image a container is made from (run, create) before any lookup:
+ * an upper-case letter in the repository name (not in a tag, digest or domain) ->
+ * -EINVAL "repository name must be lowercase". Other forms are left to the lookup. */
+int pm_reference_check_case(const char *s, pm_error **err);
+
+/* After a failed lookup of the image for a container (r < 0): when it is -ENOENT, add to
+ * err's "NAME: image not known" that pm has no such local image and how to get one.
+ * Returns r. */
+int pm_reference_missing_hint(int r, pm_error **err);
+
 void pm_reference_free(struct pm_reference *r);
 PM_DEFINE_CLEANUP_VALUE(struct pm_reference, pm_reference_free)
 #define _cleanup_reference_ _cleanup_(pm_reference_freep)

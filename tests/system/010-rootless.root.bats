@@ -61,7 +61,7 @@ teardown() {
 		"$PM_BINARY" unshare true 2>&1) || status=$?
 	echo "$output"
 	is "$status" "125" "exit code"
-	is "$output" "Error: newuidmap [0-9]+ 0 $(id -u "$TUSER") 1 1 [0-9]+ [0-9]+ failed \(exit status 1\): fake newuidmap: write to uid_map failed" \
+	is "$output" "Error: newuidmap [0-9]+ 0 $(id -u "$TUSER") 1 1 [0-9]+ [0-9]+ failed \(exit status 1\): fake newuidmap: write to uid_map failed; run 'pm doctor' to check the host" \
 		"message"
 	[ ! -e "$T_RUN/pm/pause.pid" ] || die "pause.pid left behind"
 	local pid

@@ -100,3 +100,24 @@ load helpers
 	run_pm 125 info extra
 	assert_contains "$output" "Error:"
 }
+
+@test "info gives newuidmap's version, never its usage line" {
+	skip_if_podman "pm's extra fields"
+	command -v newuidmap >/dev/null || skip "no newuidmap"
+	run_pm 0 info --format json
+	local v
+	v=$(echo "$output" | jq -r .host.newuidmap.version)
+	assert_not_contains "$v" "usage"
+	[ -n "$v" ] || die "no version for newuidmap"
+	if command -v dpkg-query >/dev/null && dpkg-query -S "$(command -v newuidmap)" >/dev/null 2>&1; then
+		local pkg
+		pkg=$(dpkg-query -S "$(command -v newuidmap)" | cut -d: -f1)
+		local want
+		want="$pkg $(dpkg-query -W -f='${Version}' "$pkg")"
+		[ "$v" = "$want" ] || die "newuidmap version '$v', expected '$want'"
+	fi
+	# fuse-overlayfs' own version line, not fusermount3's nor the option noise before it
+	if command -v fuse-overlayfs >/dev/null; then
+		assert_contains "$(echo "$output" | jq -r .host.fuseOverlayfs.version)" "fuse-overlayfs"
+	fi
+}

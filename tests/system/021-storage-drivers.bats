@@ -185,3 +185,14 @@ fuse_procs() {
 	run_pm 125 run --rm busybox2 true
 	assert_contains "$output" "mount_program '/nonexistent/fuse-overlayfs'"
 }
+
+@test "driver: a failing fuse-overlayfs is quoted by the line that says why, with what to do" {
+	local fake=$BATS_TEST_TMPDIR/fake-fuse-overlayfs
+	printf '#!/bin/sh\necho "unknown argument ignored: lazytime" >&2\necho "fuse: device not found, try '"'modprobe fuse'"' first" >&2\necho "fuse-overlayfs: cannot mount" >&2\nexit 1\n' >"$fake"
+	chmod 0755 "$fake"
+	use_conf '[storage]' 'driver = "overlay"' '' '[storage.options.overlay]' \
+		"mount_program = \"$fake\""
+	run_pm 125 run --rm busybox2 true
+	is "$output" "Error: .*$fake failed to mount '.*' \\(exit 1\\): fuse: device not found, try 'modprobe fuse' first; run 'pm doctor' to check the host"
+	assert_not_contains "$output" "lazytime"
+}

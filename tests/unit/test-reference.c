@@ -97,13 +97,40 @@ static void test_split(void **state)
 	free(tag);
 }
 
+static void test_check_case(void **state)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_reference_check_case("busybox", NULL), 0);
+	assert_int_equal(pm_reference_check_case("busybox:Latest", NULL), 0);
+	assert_int_equal(pm_reference_check_case("localhost:5000/busybox:TAG", NULL), 0);
+	assert_int_equal(pm_reference_check_case("Quay.io/foo/bar", NULL), 0); /* a domain */
+	assert_int_equal(pm_reference_check_case("busybox@sha256:ABCDEF", NULL), 0);
+	assert_int_equal(pm_reference_check_case("Busybox", &err), -EINVAL);
+	assert_string_equal(err->msg, "repository name must be lowercase");
+	assert_int_equal(pm_reference_check_case("localhost/Busybox:latest", NULL), -EINVAL);
+	assert_int_equal(pm_reference_check_case("quay.io/Foo/bar:x", NULL), -EINVAL);
+	/* a capital in the first of several components makes it a domain (docker's rule) */
+	assert_int_equal(pm_reference_check_case("Foo/bar", NULL), 0);
+	assert_int_equal(pm_reference_check_case("Foo/Bar", NULL), -EINVAL);
+}
+
+static void test_missing_hint(void **state)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_reference_missing_hint(-EINVAL, &err), -EINVAL); /* no error: as is */
+	pm_error_set(&err, ENOENT, "x: image not known");
+	assert_int_equal(pm_reference_missing_hint(-ENOENT, &err), -ENOENT);
+	assert_non_null(strstr(err->msg, "x: image not known: pm found no such local image"));
+	assert_non_null(strstr(err->msg, "'pm load -i ARCHIVE'"));
+	assert_non_null(strstr(err->msg, "'pm import TARBALL NAME'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normalise),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_candidates),
-		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_normalise),  cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_candidates), cmocka_unit_test(test_split),
+		cmocka_unit_test(test_check_case), cmocka_unit_test(test_missing_hint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

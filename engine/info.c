@@ -1,0 +1,308 @@
+/* info.c: `pm info`'s JSON, built from the host (see info.h). Owns the host/store/version
+ * document and the helper version lookup (also used by engine/doctor.c). Never prints,
+ * changes nothing (the overlay probe's cache file under the storage root is its one write,
+ * as before the move). Called by cli/cmd-info.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine/info.h"
+#include "lib/fileutil.h"
+#include "lib/helper-output.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "rootless/subid.h"
+#include "rootless/userns.h"
+#include "storage/overlay-probe.h"
+#include "storage/store.h"
+#include "systemd/cgroup.h"
+
+/* stdout and stderr of argv (at most 4 KiB), or NULL when it could not run or failed and
+ * must_succeed. stdin is /dev/null. */
+static char *capture(char *const argv[], bool must_succeed)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return NULL;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	char buf[4096];
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(buf) - 1 &&
+	       ((r = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
+		if (r > 0)
+			n += (size_t)r;
+	buf[n] = 0;
+	close(p[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (must_succeed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		return NULL;
+	return pm_xstrdup(buf);
+}
+
+static const struct {
+	const char *tool, *deb, *rpm;
+} packages[] = {
+	{"newuidmap", "uidmap", "shadow-utils"},
+	{"newgidmap", "uidmap", "shadow-utils"},
+	{"slirp4netns", "slirp4netns", "slirp4netns"},
+	{"pasta", "passt", "passt"},
+	{"fuse-overlayfs", "fuse-overlayfs", "fuse-overlayfs"},
+};
+
+const char *pm_tool_package(const char *tool, bool rpm)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(packages); i++)
+		if (strcmp(packages[i].tool, tool) == 0)
+			return rpm ? packages[i].rpm : packages[i].deb;
+	return NULL;
+}
+
+/* "pkg version" of the package that owns path, from dpkg or rpm; NULL when neither knows. */
+static char *package_version(const char *path)
+{
+	_cleanup_free_ char *dpkg = pm_find_executable("dpkg-query");
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *known = pm_tool_package(base, false);
+	/* a known tool in the system's bin: ask for its package directly (dpkg-query -S reads
+	 * every package's file list: 100+ ms) */
+	if (dpkg && known &&
+	    (pm_str_startswith(path, "/usr/bin/") || pm_str_startswith(path, "/bin/") ||
+	     pm_str_startswith(path, "/usr/sbin/"))) {
+		char *const ver[] = {dpkg, "-W", "-f=${Version}", (char *)known, NULL};
+		_cleanup_free_ char *v = capture(ver, true);
+		if (v && *v && !strchr(v, '\n'))
+			return pm_xasprintf("%s %s", known, v);
+	}
+	if (dpkg) {
+		char *const own[] = {dpkg, "-S", (char *)path, NULL};
+		_cleanup_free_ char *out = capture(own, true);
+		/* "uidmap: /usr/bin/newuidmap" (a diversion line starts with "diversion by") */
+		char *colon =
+			out && !pm_str_startswith(out, "diversion") ? strstr(out, ": ") : NULL;
+		if (colon) {
+			*colon = 0;
+			char *const ver[] = {dpkg, "-W", "-f=${Version}", out, NULL};
+			_cleanup_free_ char *v = capture(ver, true);
+			if (v && *v && !strchr(v, '\n'))
+				return pm_xasprintf("%s %s", out, v);
+		}
+	}
+	_cleanup_free_ char *rpm = pm_find_executable("rpm");
+	if (rpm) {
+		char *const q[] = {rpm,		 "-qf", "--qf", "%{NAME} %{VERSION}-%{RELEASE}",
+				   (char *)path, NULL};
+		_cleanup_free_ char *v = capture(q, true);
+		if (v && *v && !strchr(v, '\n') && !strstr(v, "not owned"))
+			return TAKE_PTR(v);
+	}
+	return NULL;
+}
+
+char *pm_tool_version(const char *path)
+{
+	char *const argv[] = {(char *)path, "--version", NULL};
+	_cleanup_free_ char *out = capture(argv, false);
+	const char *base = strrchr(path, '/');
+	char *line = pm_helper_version_line(out, base ? base + 1 : path);
+	if (line)
+		return line;
+	char *pkg = package_version(path);
+	return pkg ? pkg : pm_xstrdup("");
+}
+
+static json_t *tool_json(const char *name)
+{
+	_cleanup_free_ char *path = pm_find_executable(name);
+	if (!path)
+		return json_pack("{s:s, s:s, s:b}", "executable", "", "version", "", "present", 0);
+	_cleanup_free_ char *v = pm_tool_version(path);
+	return json_pack("{s:s, s:s, s:b}", "executable", path, "version", v, "present", 1);
+}
+
+static json_t *idmap_json(bool gid, json_t **ret_error)
+{
+	/* real root uses the host's ids: no mapping, and nothing to ask root to add */
+	if (getuid() == 0)
+		return json_null();
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_free_ struct pm_idmap *map = NULL;
+	size_t n = 0;
+	if (pm_subid_mapping(gid, &map, &n, &err) < 0) {
+		*ret_error = json_string(err->msg);
+		return json_null();
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "container_id",
+						   (json_int_t)map[i].container_id, "host_id",
+						   (json_int_t)map[i].host_id, "size",
+						   (json_int_t)map[i].size));
+	return a;
+}
+
+static json_t *distribution_json(void)
+{
+	_cleanup_free_ char *data = NULL;
+	json_t *d = json_object();
+	if (pm_read_file("/etc/os-release", 65536, &data, NULL, NULL) < 0)
+		return d;
+	static const char *keys[][2] = {{"ID=", "distribution"},
+					{"VERSION_ID=", "version"},
+					{"VERSION_CODENAME=", "codename"}};
+	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			if (pm_str_startswith(line, keys[i][0])) {
+				char *v = line + strlen(keys[i][0]);
+				size_t l = strlen(v);
+				if (l >= 2 && v[0] == '"' && v[l - 1] == '"') {
+					v[l - 1] = 0;
+					v++;
+				}
+				json_object_set_new(d, keys[i][1], json_string(v));
+			}
+	return d;
+}
+
+static json_t *build_info(const struct pm_info_opts *o)
+{
+	struct utsname u;
+	uname(&u);
+	struct sysinfo si;
+	sysinfo(&si);
+	char hostname[256] = "";
+	gethostname(hostname, sizeof(hostname) - 1);
+
+	_cleanup_error_ pm_error *err = NULL;
+	struct pm_cgroup_info cg = {0};
+	pm_cgroup_detect(&cg, &err);
+
+	json_t *uid_error = NULL, *gid_error = NULL;
+	json_t *uidmap = idmap_json(false, &uid_error);
+	json_t *gidmap = idmap_json(true, &gid_error);
+	json_t *idmappings = json_pack("{s:o, s:o}", "gidmap", gidmap, "uidmap", uidmap);
+	if (uid_error)
+		json_object_set_new(idmappings, "uidmapError", uid_error);
+	if (gid_error)
+		json_object_set_new(idmappings, "gidmapError", gid_error);
+
+	const char *arch = strcmp(u.machine, "x86_64") == 0    ? "amd64"
+			   : strcmp(u.machine, "aarch64") == 0 ? "arm64"
+							       : u.machine;
+	long up = si.uptime;
+	_cleanup_free_ char *uptime =
+		pm_xasprintf("%ldh %ldm %ld.00s", up / 3600, (up / 60) % 60, up % 60);
+	_cleanup_free_ char *conf =
+		o->paths->config ? pm_path_join(o->paths->config, "storage.conf") : NULL;
+	_cleanup_free_ char *conf_driver = conf ? pm_store_conf_driver(conf) : NULL;
+	_cleanup_free_ char *mount_program =
+		conf ? pm_store_conf_value(conf, "mount_program") : NULL;
+	const char *driver = o->storage_driver ? o->storage_driver
+			     : conf_driver     ? conf_driver
+					       : "overlay";
+
+	struct pm_overlay_support ov = {0};
+	pm_overlay_probe_cached(o->paths->root, &ov);
+
+	json_t *host = json_pack(
+		"{s:s, s:s, s:s, s:o, s:o, s:o, s:i, s:o, s:s, s:s, s:o, s:s, s:s, s:I, s:I}",
+		"arch", arch, "cgroupManager", cg.systemd_session ? "systemd" : "cgroupfs",
+		"cgroupVersion", cg.version == 2 ? "v2" : "v1", "cgroupControllers",
+		pm_json_from_strv(cg.controllers), "cgroupDelegatedControllers",
+		pm_json_from_strv(cg.delegated), "cgroupHybrid", json_boolean(cg.hybrid), "cpus",
+		(int)sysconf(_SC_NPROCESSORS_ONLN), "distribution", distribution_json(),
+		"eventLogger", "file", "hostname", hostname, "idMappings", idmappings, "kernel",
+		u.release, "logDriver", "k8s-file", "memFree", (json_int_t)si.freeram * si.mem_unit,
+		"memTotal", (json_int_t)si.totalram * si.mem_unit);
+	json_object_set_new(host, "ociRuntime",
+			    json_pack("{s:s, s:s, s:s}", "name", "pm", "path", "/proc/self/exe",
+				      "version", "pm version " PM_VERSION));
+	json_object_set_new(host, "os", json_string("linux"));
+	json_object_set_new(host, "security",
+			    json_pack("{s:b, s:s, s:b, s:b, s:s, s:b}", "apparmorEnabled", 0,
+				      "capabilities",
+				      "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,"
+				      "CAP_NET_BIND_SERVICE,CAP_SETFCAP,CAP_SETGID,CAP_SETPCAP,"
+				      "CAP_SETUID,CAP_SYS_CHROOT",
+				      "rootless", pm_rootless_is_rootless(), "seccompEnabled", 1,
+				      "seccompProfilePath", "builtin", "selinuxEnabled", 0));
+	json_object_set_new(host, "slirp4netns", tool_json("slirp4netns"));
+	json_object_set_new(host, "pasta", tool_json("pasta"));
+	json_object_set_new(host, "fuseOverlayfs", tool_json("fuse-overlayfs"));
+	json_object_set_new(host, "newuidmap", tool_json("newuidmap"));
+	json_object_set_new(host, "newgidmap", tool_json("newgidmap"));
+	json_object_set_new(host, "swapFree", json_integer((json_int_t)si.freeswap * si.mem_unit));
+	json_object_set_new(host, "swapTotal",
+			    json_integer((json_int_t)si.totalswap * si.mem_unit));
+	json_object_set_new(host, "uptime", json_string(uptime));
+	json_object_set_new(host, "linkmode", json_string("dynamic"));
+
+	struct statvfs vfs = {0};
+	const char *probe_dir = o->paths->root;
+	_cleanup_free_ char *parent = NULL;
+	while (statvfs(probe_dir, &vfs) < 0 && strcmp(probe_dir, "/") != 0) {
+		char *slash = strrchr(parent ? parent : (parent = pm_xstrdup(probe_dir)), '/');
+		if (!slash)
+			break;
+		if (slash == parent)
+			slash[1] = 0;
+		else
+			*slash = 0;
+		probe_dir = parent;
+	}
+	json_t *store = json_pack(
+		"{s:s, s:s, s:o, s:s, s:I, s:I, s:s, s:s}", "configFile",
+		o->paths->config ? o->paths->config : "", "graphDriverName", driver, "graphStatus",
+		json_pack("{s:s, s:s}", "Native Overlay Diff", ov.native ? "true" : "false",
+			  "Supports d_type", "true"),
+		"graphRoot", o->paths->root, "graphRootAllocated",
+		(json_int_t)vfs.f_blocks * (json_int_t)vfs.f_frsize, "graphRootUsed",
+		(json_int_t)(vfs.f_blocks - vfs.f_bfree) * (json_int_t)vfs.f_frsize, "runRoot",
+		o->paths->runroot, "volumePath", "");
+	_cleanup_free_ char *volpath = pm_path_join(o->paths->root, "volumes");
+	json_object_set_new(store, "volumePath", json_string(volpath));
+	if (mount_program && strcmp(driver, "overlay") == 0)
+		json_object_set_new(store, "graphOptions",
+				    json_pack("{s:{s:s}}", "overlay.mount_program", "Executable",
+					      mount_program));
+	json_object_set_new(store, "overlayInUserNamespace",
+			    json_pack("{s:b, s:b, s:s}", "probed", ov.probed, "native", ov.native,
+				      "detail", ov.detail ? ov.detail : ""));
+
+	json_t *version = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "APIVersion", PM_VERSION,
+				    "Version", PM_VERSION, "GoVersion", "none (C)", "BuiltTime", "",
+				    "Built", (json_int_t)0, "OsArch",
+				    strcmp(arch, "amd64") == 0 ? "linux/amd64" : "linux/other",
+				    "Os", "linux");
+	pm_overlay_support_free(&ov);
+	pm_cgroup_info_free(&cg);
+	return json_pack("{s:o, s:o, s:o}", "host", host, "store", store, "version", version);
+}
+
+char *pm_engine_info_json(const struct pm_info_opts *opts)
+{
+	_cleanup_json_ json_t *info = build_info(opts);
+	char *s = json_dumps(info, JSON_COMPACT);
+	return s ? s : pm_xstrdup("{}");
+}
