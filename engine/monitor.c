@@ -29,6 +29,7 @@
 #include "engine/net.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/paths.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
 #include "runtime/tty.h"
@@ -504,28 +505,7 @@ out:
 
 char *pm_monitor_program(pm_error **err)
 {
-	/* beside the running pm (a build tree, or an install with both in one place), then
-	 * the configured libexec dir */
-	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
-	_cleanup_free_ char *beside = NULL;
-	if (self) {
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = 0;
-			beside = pm_path_join(self, "pm-monitor");
-			if (access(beside, X_OK) == 0)
-				return TAKE_PTR(beside);
-		}
-	}
-	char *lib = pm_path_join(PM_LIBEXECDIR, "pm-monitor");
-	if (access(lib, X_OK) == 0)
-		return lib;
-	pm_error_set(err, ENOENT,
-		     "cannot find the container monitor 'pm-monitor' (looked for '%s' and '%s'): "
-		     "is pm installed completely?",
-		     beside ? beside : "pm-monitor", lib);
-	free(lib);
-	return NULL;
+	return pm_helper_path("pm-monitor", err);
 }
 
 static void push_fd_arg(char ***argv, const char *opt, int fd)

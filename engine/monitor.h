@@ -132,8 +132,8 @@ struct pm_monitor_setup {
  * remove (the caller does). */
 int pm_monitor_run_attached(const struct pm_monitor_setup *setup, int *ret_status, pm_error **err);
 
-/* The pm-monitor program: beside the running pm, else in PM_LIBEXECDIR; NULL with *err
- * (naming both places) when neither is executable. */
+/* The pm-monitor program, found by pm_helper_path() (lib/paths.h); NULL with *err naming
+ * the places looked at. */
 char *pm_monitor_program(pm_error **err);
 
 /* Record the exit of a detached container whose pm-monitor ended it, and clean up after it
