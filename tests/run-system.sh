@@ -144,7 +144,6 @@ if [ "$(id -u)" -eq 0 ]; then
 	mkdir -p "$work/tools"
 	cp "$srcdir/tools/demo.sh" "$work/tools/"
 	cp -r "$srcdir/Makefile" "$srcdir/docs" "$work/"
-	[ ! -d "$srcdir/completions" ] || cp -r "$srcdir/completions" "$work/"
 	chmod -R a+rX "$work/tests" "$work/tools" "$work/docs" "$work/Makefile"
 	images=${PM_TEST_IMAGES:-/var/tmp/pm-test-images}
 	"$srcdir/tests/lib/mkimage.sh" "$images"

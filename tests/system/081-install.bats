@@ -36,6 +36,7 @@ pm_install() {
 # run_installed EXPECTED_RC ARGS...: run_pm with the installed pm
 run_installed() {
 	local PM=$PREFIX_DIR/bin/pm
+	# shellcheck disable=SC2034 # read by run_pm
 	local -a PM_CMD=("$PM")
 	run_pm "$@"
 }
