@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/error.h"
 #include "lib/paths.h"
@@ -14,6 +15,8 @@ struct pm_cli {
 	const char *storage_driver; /* --storage-driver */
 	struct pm_paths paths;	    /* resolved before the command runs */
 	const char *cmdpath;	    /* "pm image ls": for help and error hints */
+	FILE *flag_list; /* set by `pm __complete`: pm_cli_getopt lists the flags here, runs nothing
+			  */
 };
 
 enum {
@@ -41,7 +44,10 @@ int pm_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the podman way ("Error: unknown flag: --x\nSee 'pm run --help'") and --help/-h.
  * Call in a loop like getopt_long; returns the option, -1 at the end, or
  * PM_OPT_EXIT with *ret_status set (0 after --help, 125 on a bad flag).
- * usage: the full help text printed for --help. */
+ * usage: the full help text printed for --help.
+ * With cli->flag_list set it writes the command's flags there instead, one a line, "--name"
+ * or "-c", with a trailing "=" when the flag takes a value, and returns PM_OPT_EXIT with
+ * status 0 (shell completion reads the same tables the command parses with). */
 #define PM_OPT_EXIT (-1000)
 struct pm_opt_state {
 	bool started;

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "cli/progress.h"
 #include "engine/container.h"
 #include "lib/strutil.h"
 #include "storage/container.h"
@@ -43,6 +44,7 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	const char *author = NULL, *message = NULL;
+	bool quiet = false;
 	_cleanup_strv_ char **changes = NULL;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a:c:f:m:pq", opts, usage)) != -1) {
@@ -61,6 +63,9 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'm':
 			message = optarg;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		default:
 			break;
@@ -87,7 +92,13 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
 	_cleanup_free_ char *id = NULL;
-	if (pm_storage_ctr_commit(s, ctr->id, name, changes, message, author, &id, &err) < 0)
+	struct pm_cli_progress progress;
+	pm_cli_progress_start(&progress, s, quiet, true);
+	int r = pm_storage_ctr_commit(s, ctr->id, name, changes, message, author, &id, &err);
+	if (r == 0)
+		pm_cli_progress_image(&progress, id);
+	pm_cli_progress_end(&progress);
+	if (r < 0)
 		return pm_cli_error(err);
 	printf("%s\n", id);
 	return 0;

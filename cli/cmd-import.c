@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "cli/progress.h"
 #include "lib/strutil.h"
 
 static const char usage[] =
@@ -42,6 +43,7 @@ int cmd_import(struct pm_cli *cli, int argc, char **argv)
 	struct pm_opt_state st = {0};
 	_cleanup_strv_ char **changes = NULL;
 	const char *message = NULL;
+	bool quiet = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "+c:m:q", opts, usage)) != -1) {
 		switch (c) {
@@ -52,6 +54,9 @@ int cmd_import(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'm':
 			message = optarg;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		default:
 			break;
@@ -80,7 +85,13 @@ int cmd_import(struct pm_cli *cli, int argc, char **argv)
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
 	_cleanup_free_ char *id = NULL;
-	if (pm_image_import(s, pm_cli_read_fd, &fd, names, changes, message, &id, &err) < 0) {
+	struct pm_cli_progress progress;
+	pm_cli_progress_start(&progress, s, quiet, true);
+	int r = pm_image_import(s, pm_cli_read_fd, &fd, names, changes, message, &id, &err);
+	if (r == 0)
+		pm_cli_progress_image(&progress, id);
+	pm_cli_progress_end(&progress);
+	if (r < 0) {
 		pm_error_prefix(&err, "importing '%s'", path);
 		return pm_cli_error(err);
 	}

@@ -6,8 +6,10 @@
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "cli/progress.h"
 #include "lib/strutil.h"
 #include "storage/archive.h"
+#include "storage/image.h"
 
 static const char usage[] =
 	"Load image(s) from a tar archive\n"
@@ -19,6 +21,23 @@ static const char usage[] =
 	"  -i, --input string   Read from specified archive file (default: stdin)\n"
 	"  -q, --quiet          Suppress the output\n";
 
+/* podman's lines once per image loaded (several names may share one) */
+static void progress_images(struct pm_cli_progress *progress, struct pm_store *s,
+			    char *const *loaded)
+{
+	_cleanup_strv_ char **ids = NULL;
+	for (char *const *l = loaded; l && *l; l++) {
+		struct pm_image_record rec = {0};
+		if (pm_image_resolve(s, *l, &rec, NULL) < 0)
+			continue;
+		if (!pm_strv_contains(ids, rec.id)) {
+			pm_cli_progress_image(progress, rec.id);
+			pm_strv_push(&ids, rec.id);
+		}
+		pm_image_record_free(&rec);
+	}
+}
+
 int cmd_load(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -29,6 +48,7 @@ int cmd_load(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	const char *input = NULL;
+	bool quiet = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "i:q", opts, usage)) != -1) {
 		switch (c) {
@@ -36,6 +56,9 @@ int cmd_load(struct pm_cli *cli, int argc, char **argv)
 			return st.status;
 		case 'i':
 			input = optarg;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		default:
 			break;
@@ -55,7 +78,13 @@ int cmd_load(struct pm_cli *cli, int argc, char **argv)
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
 	_cleanup_strv_ char **loaded = NULL;
-	if (pm_archive_load(s, input, &loaded, &err) < 0) {
+	struct pm_cli_progress progress;
+	pm_cli_progress_start(&progress, s, quiet, true);
+	int r = pm_archive_load(s, input, &loaded, &err);
+	if (r == 0)
+		progress_images(&progress, s, loaded);
+	pm_cli_progress_end(&progress);
+	if (r < 0) {
 		pm_error_prefix(
 			&err,
 			"payload does not match any of the supported image formats: loading '%s'",

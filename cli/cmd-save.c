@@ -6,8 +6,10 @@
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "cli/progress.h"
 #include "lib/strutil.h"
 #include "storage/archive.h"
+#include "storage/image.h"
 
 static const char usage[] =
 	"Save image(s) to an archive\n"
@@ -39,6 +41,7 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	const char *output = NULL, *format = "docker-archive";
+	bool quiet = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "mo:q", opts, usage)) != -1) {
 		switch (c) {
@@ -49,6 +52,9 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		default:
 			break;
@@ -72,7 +78,25 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
-	if (pm_archive_save(s, refs, fmt, output, &err) < 0)
+	/* podman reports nothing when the archive goes to stdout */
+	struct pm_cli_progress progress;
+	pm_cli_progress_start(&progress, s, quiet || strcmp(output, "-") == 0, false);
+	int r = pm_archive_save(s, refs, fmt, output, &err);
+	if (r == 0) {
+		_cleanup_strv_ char **ids = NULL;
+		for (char **ref = refs; *ref; ref++) {
+			struct pm_image_record rec = {0};
+			if (pm_image_resolve(s, *ref, &rec, NULL) < 0)
+				continue;
+			if (!pm_strv_contains(ids, rec.id)) {
+				pm_cli_progress_image(&progress, rec.id);
+				pm_strv_push(&ids, rec.id);
+			}
+			pm_image_record_free(&rec);
+		}
+	}
+	pm_cli_progress_end(&progress);
+	if (r < 0)
 		return pm_cli_error(err);
 	return 0;
 }

@@ -25,9 +25,11 @@ static const struct pm_command volume_commands[] = {
 };
 
 const struct pm_command pm_commands[] = {
+	{"__complete", cmd___complete, PM_CMD_HIDDEN, "Shell completion candidates", NULL},
 	{"attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL},
 	{"commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container",
 	 NULL},
+	{"completion", cmd_completion, 0, "Generate shell autocompletions", NULL},
 	{"container", NULL, 0, "Manage containers", pm_container_commands},
 	{"diff", cmd_diff, PM_CMD_USERNS, "Display the changes to the object's file system", NULL},
 	{"create", cmd_create, PM_CMD_USERNS, "Create but do not start a container", NULL},

@@ -6,6 +6,8 @@
 
 int cmd_exec(struct pm_cli *cli, int argc, char **argv);
 int cmd_doctor(struct pm_cli *cli, int argc, char **argv);
+int cmd_completion(struct pm_cli *cli, int argc, char **argv); /* cmd-completion.c */
+int cmd___complete(struct pm_cli *cli, int argc, char **argv);
 int cmd_help(struct pm_cli *cli, int argc, char **argv);
 int cmd_info(struct pm_cli *cli, int argc, char **argv);
 /* images (storage helper): cli/cmd-image*.c, cmd-tag.c, cmd-rmi.c, cmd-save.c, cmd-load.c */

@@ -34,6 +34,16 @@ void pm_cli_usage(struct pm_cli *cli, const char *usage)
 int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **argv,
 		  const char *shortopts, const struct option *longopts, const char *usage)
 {
+	if (cli->flag_list) {
+		for (const struct option *o = longopts; o && o->name; o++)
+			fprintf(cli->flag_list, "--%s%s\n", o->name,
+				o->has_arg == required_argument ? "=" : "");
+		for (const char *p = shortopts; *p; p++)
+			if (*p != '+' && *p != ':')
+				fprintf(cli->flag_list, "-%c%s\n", *p, p[1] == ':' ? "=" : "");
+		st->status = 0;
+		return PM_OPT_EXIT;
+	}
 	if (!st->started) {
 		optind = 0; /* full re-initialisation of GNU getopt */
 		opterr = 0;

@@ -8,6 +8,7 @@
 
 #include "engine/ctr-paths.h"
 #include "lib/fileutil.h"
+#include "lib/paths.h"
 #include "lib/strutil.h"
 
 char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c)
@@ -49,26 +50,5 @@ char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short)
 
 char *pm_monitor_program(pm_error **err)
 {
-	/* beside the running pm (a build tree, or an install with both in one place), then
-	 * the configured libexec dir */
-	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
-	_cleanup_free_ char *beside = NULL;
-	if (self) {
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = 0;
-			beside = pm_path_join(self, "pm-monitor");
-			if (access(beside, X_OK) == 0)
-				return TAKE_PTR(beside);
-		}
-	}
-	char *lib = pm_path_join(PM_LIBEXECDIR, "pm-monitor");
-	if (access(lib, X_OK) == 0)
-		return lib;
-	pm_error_set(err, ENOENT,
-		     "cannot find the container monitor 'pm-monitor' (looked for '%s' and '%s'): "
-		     "is pm installed completely?",
-		     beside ? beside : "pm-monitor", lib);
-	free(lib);
-	return NULL;
+	return pm_helper_path("pm-monitor", err);
 }

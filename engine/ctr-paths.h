@@ -35,6 +35,6 @@ char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id);
  * one outside the run dir (removed on its own). */
 char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short);
 
-/* The pm-monitor program: beside the running pm, else in PM_LIBEXECDIR; NULL with *err
- * (naming both places) when neither is executable. */
+/* The pm-monitor program, found by pm_helper_path() (lib/paths.h: beside the running pm,
+ * then <bindir>/../libexec/pm, then PM_LIBEXECDIR); NULL with *err naming the places. */
 char *pm_monitor_program(pm_error **err);

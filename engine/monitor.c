@@ -26,6 +26,7 @@
 #include "engine/net.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/paths.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
 #include "lib/timeutil.h"

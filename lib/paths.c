@@ -239,3 +239,56 @@ void pm_paths_free(struct pm_paths *p)
 	free(p->runtime_dir);
 	memset(p, 0, sizeof(*p));
 }
+
+/* ---- pm's helper programs ------------------------------------------------------------------ */
+
+char *pm_helper_path_in(const char *self_exe, const char *libexecdir, const char *name,
+			pm_error **err)
+{
+	char *tried[3] = {NULL, NULL, NULL};
+	size_t n = 0;
+	if (self_exe) {
+		_cleanup_free_ char *dir = pm_xstrdup(self_exe);
+		char *slash = strrchr(dir, '/');
+		if (slash) {
+			*slash = 0;
+			tried[n++] = pm_xasprintf("%s/%s", dir, name);
+			/* <prefix>/bin/pm -> <prefix>/libexec/pm/NAME */
+			slash = strrchr(dir, '/');
+			if (slash) {
+				*slash = 0;
+				tried[n++] = pm_xasprintf("%s/libexec/pm/%s", dir, name);
+			}
+		}
+	}
+	tried[n++] = pm_path_join(libexecdir, name);
+	char *found = NULL;
+	for (size_t i = 0; i < n && !found; i++)
+		if (access(tried[i], X_OK) == 0)
+			found = TAKE_PTR(tried[i]);
+	if (!found) {
+		_cleanup_free_ char *list = NULL;
+		for (size_t i = 0; i < n; i++) {
+			char *l = pm_xasprintf("%s%s'%s'", list ? list : "",
+					       !list	    ? ""
+					       : i + 1 == n ? " and "
+							    : ", ",
+					       tried[i]);
+			free(list);
+			list = l;
+		}
+		pm_error_set(err, ENOENT,
+			     "cannot find pm's helper program '%s' (looked for %s): is pm "
+			     "installed completely?",
+			     name, list);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(tried[i]);
+	return found;
+}
+
+char *pm_helper_path(const char *name, pm_error **err)
+{
+	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
+	return pm_helper_path_in(self, PM_LIBEXECDIR, name, err);
+}

@@ -48,3 +48,17 @@ bool pm_paths_in_initial_userns(void);
 /* The uid pm acts for: PM_ROOTLESS_UID_ENV when set (inside the rootless namespace and not
  * real root), else getuid(). */
 uid_t pm_paths_user_uid(void);
+
+/* The path of pm's helper program NAME (e.g. "pm-monitor"), looked up relative to the
+ * running pm first, so that an install with any PREFIX/DESTDIR works:
+ *   <dir of /proc/self/exe>/NAME             a build tree (make puts both side by side)
+ *   <dir of /proc/self/exe>/../libexec/pm/NAME   `make install` with any PREFIX
+ *   PM_LIBEXECDIR/NAME                        the compile-time libexec dir
+ * Returns the first executable one (malloc'd), or NULL with *err (may be NULL) naming
+ * every place looked at. */
+char *pm_helper_path(const char *name, pm_error **err);
+
+/* The same lookup for a given pm location and libexec dir (self_exe may be NULL): for
+ * tests. */
+char *pm_helper_path_in(const char *self_exe, const char *libexecdir, const char *name,
+			pm_error **err);

@@ -197,8 +197,10 @@ static int ingest_layers(const struct pm_store *s, const struct source *src, str
 			_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 			if (fd < 0)
 				return pm_error_set_errno(err, errno, "opening layer '%s'", p);
-			int r = pm_layer_ingest(s, pm_layer_read_fd, &fd, w[i].digest, w[i].diff_id,
-						&w[i].info, err);
+			struct stat st;
+			uint64_t size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+			int r = pm_layer_ingest_sized(s, pm_layer_read_fd, &fd, w[i].digest,
+						      w[i].diff_id, size, &w[i].info, err);
 			if (r < 0)
 				return r;
 			w[i].done = true;
@@ -233,8 +235,9 @@ static int ingest_layers(const struct pm_store *s, const struct source *src, str
 			}
 			if (!hit)
 				continue;
-			r = pm_layer_ingest(s, read_entry, a, hit->digest, hit->diff_id, &hit->info,
-					    err);
+			la_int64_t esize = sym_archive_entry_size(e);
+			r = pm_layer_ingest_sized(s, read_entry, a, hit->digest, hit->diff_id,
+						  esize > 0 ? (uint64_t)esize : 0, &hit->info, err);
 			if (r < 0)
 				break;
 			hit->done = true;
@@ -610,7 +613,7 @@ static int sink_layer(struct sink *k, const char *name, const struct pm_store *s
 	_cleanup_close_ int fd = -1, out = -1;
 	int r = 0;
 	_cleanup_free_ char *buf = pm_xmalloc(1 << 20);
-	uint64_t size = uncompress ? li->size : li->blob_size;
+	uint64_t size = uncompress ? li->size : li->blob_size, done = 0;
 	bool raw = !uncompress || li->size == li->blob_size;
 	if (raw) {
 		fd = open(blob, O_RDONLY | O_CLOEXEC);
@@ -658,12 +661,15 @@ static int sink_layer(struct sink *k, const char *name, const struct pm_store *s
 		}
 		if (n == 0)
 			break;
+		done += (uint64_t)n;
+		pm_progress_report(s->progress, li->digest, done, size, false);
 		if (k->a ? sym_archive_write_data(k->a, buf, (size_t)n) != n
 			 : write(out, buf, (size_t)n) != n) {
 			r = pm_error_set(err, EIO, "writing layer '%s'", li->diff_id);
 			goto out;
 		}
 	}
+	pm_progress_report(s->progress, li->digest, done, size, true);
 out:
 	if (in)
 		sym_archive_read_free(in);

@@ -76,12 +76,17 @@ int pm_layer_get(const struct pm_store *s, const char *diff_id, struct pm_layer_
 struct tee {
 	int fd;
 	pm_digester *d;
+	const struct pm_progress *progress;
+	const char *digest; /* expected, for the progress report; may be NULL */
+	uint64_t bytes, total;
 };
 
 static int tee_write(void *ctx, const void *buf, size_t n)
 {
 	struct tee *t = ctx;
 	pm_digester_update(t->d, buf, n);
+	t->bytes += n;
+	pm_progress_report(t->progress, t->digest, t->bytes, t->total, false);
 	const char *p = buf;
 	while (n) {
 		ssize_t w = write(t->fd, p, n);
@@ -166,6 +171,13 @@ int pm_layer_ingest(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
 		    const char *expect_digest, const char *expect_diff_id,
 		    struct pm_layer_info *ret, pm_error **err)
 {
+	return pm_layer_ingest_sized(s, rd, rd_ctx, expect_digest, expect_diff_id, 0, ret, err);
+}
+
+int pm_layer_ingest_sized(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
+			  const char *expect_digest, const char *expect_diff_id, uint64_t size,
+			  struct pm_layer_info *ret, pm_error **err)
+{
 	if (expect_diff_id && pm_layer_exists(s, expect_diff_id))
 		return pm_layer_get(s, expect_diff_id, ret, err);
 
@@ -178,7 +190,11 @@ int pm_layer_ingest(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
 	struct pm_layer_info l = {0};
 	struct pm_unpack_stats st = {0};
 	char hex[PM_DIGEST_HEX_LEN + 1];
-	struct tee t = {.fd = -1, .d = pm_digester_new()};
+	struct tee t = {.fd = -1,
+			.d = pm_digester_new(),
+			.progress = s->progress,
+			.digest = expect_digest ? expect_digest : expect_diff_id,
+			.total = size};
 	_cleanup_free_ char *dest = NULL;
 
 	if (mkdir(diff, 0755) < 0) {
@@ -196,6 +212,7 @@ int pm_layer_ingest(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
 	pm_digester_final(t.d, hex);
 	l.digest = pm_xasprintf("sha256:%s", hex);
 	l.blob_size = st.raw_bytes;
+	pm_progress_report(t.progress, l.digest, t.bytes, t.bytes, true);
 	if (st.compressed) {
 		r = uncompressed_digest(blob, hex, &l.size, err);
 		if (r < 0)

@@ -24,6 +24,11 @@ struct pm_layer_info {
 int pm_layer_ingest(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
 		    const char *expect_digest, const char *expect_diff_id,
 		    struct pm_layer_info *ret, pm_error **err);
+/* The same with the blob's size when the caller knows it (0: unknown), for the byte
+ * progress reported to s->progress. */
+int pm_layer_ingest_sized(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
+			  const char *expect_digest, const char *expect_diff_id, uint64_t size,
+			  struct pm_layer_info *ret, pm_error **err);
 
 /* Read layers/<hex>/layer.json. -ENOENT when the layer is not stored. */
 int pm_layer_get(const struct pm_store *s, const char *diff_id, struct pm_layer_info *ret,

@@ -18,6 +18,7 @@
 
 #include "lib/error.h"
 #include "lib/paths.h"
+#include "lib/progress.h"
 
 struct pm_store {
 	char *root;
@@ -25,6 +26,7 @@ struct pm_store {
 	char *config_dir;
 	char *driver;	     /* requested driver: "overlay", "vfs" or NULL (config file / probe) */
 	char *mount_program; /* storage.conf mount_program (fuse-overlayfs), or NULL */
+	const struct pm_progress *progress; /* set by the cli: byte progress of copies, or NULL */
 };
 
 /* Open (creating the layout) the store at paths->root. driver_opt: --storage-driver (may

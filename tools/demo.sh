@@ -2,8 +2,12 @@
 # demo.sh: pm's self-contained example (make demo). Builds the busybox test image from the
 # host's busybox-static (tests/lib/mkimage.sh) and runs pm rootless with it.
 # As root it runs pm as the user 'pmdemo' (created with its own subordinate ids if
-# missing); as a normal user it runs as you (you need a range in /etc/subuid and
-# /etc/subgid). Environment: PM_BINARY (default ./pm), PM_DEMO_USER (default pmdemo).
+# missing) and opens to that user what the host keeps from it, saying what it changed:
+# /dev/net/tun (slirp4netns) and, when this kernel cannot mount overlayfs in a user
+# namespace, /dev/fuse (fuse-overlayfs), made 0666 when only root may open them
+# (tests/lib/host-devices.sh). As a normal user it runs as you (you need a range in
+# /etc/subuid and /etc/subgid, and those devices usable).
+# Environment: PM_BINARY (default ./pm), PM_DEMO_USER (default pmdemo).
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,11 +53,27 @@ set -x
 if [ "$(id -u)" -eq 0 ]; then
 	# shellcheck source=tests/lib/test-user.sh
 	. "$srcdir/tests/lib/test-user.sh"
+	# shellcheck source=tests/lib/host-devices.sh
+	. "$srcdir/tests/lib/host-devices.sh"
 	pm_ensure_user "$demo_user" || die "cannot set up user '$demo_user'"
+	home=$(getent passwd "$demo_user" | cut -d: -f6)
+	as_user=(runuser -u "$demo_user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin
+		HOME="$home" USER="$demo_user")
+	pm_open_device demo "$demo_user" /dev/net/tun \
+		"slirp4netns can give the containers of user $demo_user a network"
+	# fuse-overlayfs only when the kernel cannot mount overlayfs in a user namespace
+	probe=$(mktemp -d /tmp/pm-demo-probe.XXXXXX)
+	chown "$demo_user:" "$probe"
+	native=$(cd / && "${as_user[@]}" XDG_RUNTIME_DIR="$probe" XDG_DATA_HOME="$probe/data" \
+		XDG_CONFIG_HOME="$probe/config" "$work/pm" info \
+		--format '{{.Store.OverlayInUserNamespace.Native}}' 2>/dev/null </dev/null) || true
+	rm -rf "$probe"
+	if [ "$native" != true ]; then
+		pm_open_device demo "$demo_user" /dev/fuse \
+			"fuse-overlayfs can mount container file systems for user $demo_user (this kernel cannot mount overlayfs in a user namespace)"
+	fi
 	echo "demo: running as user '$demo_user'"
-	runuser -u "$demo_user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
-		HOME="$(getent passwd "$demo_user" | cut -d: -f6)" USER="$demo_user" \
-		bash -c "cd / && $script" demo "$work/pm" "$work/images" </dev/null
+	"${as_user[@]}" bash -c "cd / && $script" demo "$work/pm" "$work/images" </dev/null
 else
 	bash -c "$script" demo "$work/pm" "$work/images"
 fi

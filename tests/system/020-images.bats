@@ -30,7 +30,7 @@ assert_store_clean() {
 }
 
 @test "import: rootfs tarball -> localhost image, --change, --message, stdin" {
-	run_pm 0 import --change 'CMD ["sh"]' --change 'ENV FOO=bar' -m "my message" \
+	run_pm_split 0 import --change 'CMD ["sh"]' --change 'ENV FOO=bar' -m "my message" \
 		"$(pm_test_image rootfs-tar)" busyimp
 	is "$output" "sha256:[0-9a-f]{64}" "import prints the id"
 	id=${output#sha256:}
@@ -178,7 +178,7 @@ assert_store_clean() {
 
 @test "image prune removes dangling images only (-a: all unused)" {
 	pm_load_test_image docker
-	run_pm 0 import "$(pm_test_image rootfs-tar)"
+	run_pm_split 0 import "$(pm_test_image rootfs-tar)"
 	dangling=${output#sha256:}
 	run_pm 0 image prune -f
 	is "$output" "$dangling"

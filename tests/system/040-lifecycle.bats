@@ -386,6 +386,6 @@ fg-err"
 	cp "${PM_CMD[0]}" "$lone/pm"
 	run "$lone/pm" run -d --name c3 $IMG sleep 1000
 	is "$status" "125"
-	assert_contains "$output" "cannot find the container monitor 'pm-monitor' (looked for '$lone/pm-monitor'"
+	assert_contains "$output" "cannot find pm's helper program 'pm-monitor' (looked for '$lone/pm-monitor'"
 	run_pm 1 container exists c3
 }

@@ -18,7 +18,7 @@ setup() {
 @test "commit: import -> run -> commit -> run sees the change; a deletion stays deleted" {
 	run_pm 0 run --name work base sh -c \
 		'echo committed-content >/newfile; rm /etc/motd; mkdir -p /data/sub; echo x >/data/sub/f'
-	run_pm 0 commit work localhost/committed
+	run_pm_split 0 commit work localhost/committed
 	is "$output" "[0-9a-f]{64}" "commit prints the new image id"
 	new_id=$output
 	run_pm 0 images --format '{{.Repository}}:{{.Tag}}' localhost/committed

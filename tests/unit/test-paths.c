@@ -488,6 +488,86 @@ static void test_free_zeroes(void **state)
 	assert_null(p.root);
 }
 
+/* pm_helper_path: beside pm, then <prefix>/libexec/pm, then the compile-time dir; the error
+ * names every place. */
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void make_exec(const char *dir, const char *rel)
+{
+	_cleanup_free_ char *path = pm_path_join(dir, rel);
+	_cleanup_free_ char *parent = pm_xstrdup(path);
+	*strrchr(parent, '/') = 0;
+	assert_int_equal(pm_mkdir_p(parent, 0755, NULL), 0);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void test_helper_path(void **state)
+{
+	struct ctx *c = *state;
+	_cleanup_free_ char *self = pm_path_join(c->dir, "opt/bin/pm");
+	_cleanup_free_ char *compiled = pm_path_join(c->dir, "usr/libexec/pm");
+	pm_error *err = NULL;
+
+	/* nowhere: the error names the three places */
+	char *p = pm_helper_path_in(self, compiled, "pm-monitor", &err);
+	assert_null(p);
+	assert_non_null(err);
+	_cleanup_free_ char *want = pm_xasprintf(
+		"cannot find pm's helper program 'pm-monitor' (looked for '%s/opt/bin/pm-monitor', "
+		"'%s/opt/libexec/pm/pm-monitor' and '%s/usr/libexec/pm/pm-monitor'): is pm "
+		"installed completely?",
+		c->dir, c->dir, c->dir);
+	assert_string_equal(err->msg, want);
+	pm_error_free(err);
+	err = NULL;
+
+	/* the compile-time dir, last */
+	make_exec(c->dir, "usr/libexec/pm/pm-monitor");
+	p = pm_helper_path_in(self, compiled, "pm-monitor", &err);
+	assert_non_null(p);
+	assert_true(ends_with(p, "/usr/libexec/pm/pm-monitor"));
+	free(p);
+
+	/* <prefix>/libexec/pm beats it (an install with another PREFIX) */
+	make_exec(c->dir, "opt/libexec/pm/pm-monitor");
+	p = pm_helper_path_in(self, compiled, "pm-monitor", &err);
+	assert_non_null(p);
+	assert_true(ends_with(p, "/opt/libexec/pm/pm-monitor"));
+	free(p);
+
+	/* beside pm (a build tree) beats both */
+	make_exec(c->dir, "opt/bin/pm-monitor");
+	p = pm_helper_path_in(self, compiled, "pm-monitor", &err);
+	assert_non_null(p);
+	assert_true(ends_with(p, "/opt/bin/pm-monitor"));
+	free(p);
+
+	/* not executable: skipped */
+	_cleanup_free_ char *beside = pm_path_join(c->dir, "opt/bin/pm-monitor");
+	assert_int_equal(chmod(beside, 0644), 0);
+	p = pm_helper_path_in(self, compiled, "pm-monitor", &err);
+	assert_true(ends_with(p, "/opt/libexec/pm/pm-monitor"));
+	free(p);
+
+	/* no self (no /proc): only the compile-time dir */
+	p = pm_helper_path_in(NULL, compiled, "pm-monitor", &err);
+	assert_true(ends_with(p, "/usr/libexec/pm/pm-monitor"));
+	free(p);
+	assert_null(err);
+
+	/* the real lookup, from this test binary's location */
+	p = pm_helper_path("pm-no-such-helper", &err);
+	assert_null(p);
+	assert_non_null(strstr(err->msg, "'pm-no-such-helper'"));
+	pm_error_free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_user_uid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_root, setup, teardown),
 		cmocka_unit_test(test_free_zeroes),
+		cmocka_unit_test_setup_teardown(test_helper_path, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

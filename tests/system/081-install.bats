@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# 081-install: `make install` into a temporary PREFIX (the build's compile-time LIBEXECDIR
+# is /usr/local/libexec/pm): the installed pm finds the installed pm-monitor through its own
+# location and runs a detached container; every command `pm --help` lists has an installed
+# man page, pm(1) lists exactly those commands, and `man -l` renders every page without a
+# warning; the three completion scripts are installed. Runs as the test user.
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	skip_if_podman "pm's install rule"
+	skip_if_missing make install
+	[ -f "$PM_SRCDIR/Makefile" ] || skip "no Makefile in $PM_SRCDIR"
+	basic_setup
+}
+
+teardown() {
+	basic_teardown
+}
+
+# pm_install: `make install` of the pm under test into $BATS_TEST_TMPDIR/opt (once per test).
+# The binaries are the ones under test (-o: make must not rebuild them from sources it may
+# not have); the man pages and completions are built into a build dir of our own.
+pm_install() {
+	PREFIX_DIR=$BATS_TEST_TMPDIR/opt
+	local mon
+	mon=$(dirname "$PM_BINARY")/pm-monitor
+	[ -x "$mon" ] || skip "no pm-monitor beside $PM_BINARY"
+	run make -s -C "$PM_SRCDIR" -o "$PM_BINARY" -o "$mon" PM_BIN="$PM_BINARY" PM_MONITOR="$mon" \
+		BUILDDIR="$BATS_TEST_TMPDIR/build" PREFIX="$PREFIX_DIR" DESTDIR= install
+	echo "$output"
+	[ "$status" -eq 0 ] || die "make install failed ($status)"
+}
+
+# run_installed EXPECTED_RC ARGS...: run_pm with the installed pm
+run_installed() {
+	local PM=$PREFIX_DIR/bin/pm
+	# shellcheck disable=SC2034 # read by run_pm
+	local -a PM_CMD=("$PM")
+	run_pm "$@"
+}
+
+@test "install into a temporary PREFIX: run -d finds the installed pm-monitor" {
+	pm_install
+	local ipm=$PREFIX_DIR/bin/pm
+	[ -x "$ipm" ] || die "no $ipm"
+	[ -x "$PREFIX_DIR/libexec/pm/pm-monitor" ] || die "no pm-monitor in $PREFIX_DIR/libexec/pm"
+	[ ! -e /usr/local/libexec/pm/pm-monitor ] ||
+		echo "# note: /usr/local/libexec/pm/pm-monitor exists; the exe check below decides"
+
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_installed 0 run -d --name inst1 "$img" sleep 1000
+	local id=$output
+	# the monitor of the container is the installed one
+	local pid exe
+	pid=$(pgrep -f -- "--id $id" | head -1)
+	[ -n "$pid" ] || die "no monitor process for $id"
+	exe=$(readlink "/proc/$pid/exe")
+	is "$exe" "$PREFIX_DIR/libexec/pm/pm-monitor" "the monitor's program"
+	run_installed 0 rm -f inst1
+
+	# without the libexec dir, the error names every place looked at
+	mv "$PREFIX_DIR/libexec" "$PREFIX_DIR/libexec.away"
+	run_installed 125 run -d --name inst2 "$img" sleep 1000
+	assert_contains "$output" "cannot find pm's helper program 'pm-monitor' (looked for '$PREFIX_DIR/bin/pm-monitor', '$PREFIX_DIR/libexec/pm/pm-monitor' and '/usr/local/libexec/pm/pm-monitor')"
+	run_pm 1 container exists inst2
+}
+
+@test "install: a man page for every command, pm(1) lists exactly them, man -l renders all" {
+	skip_if_missing pandoc man
+	pm_install
+	local man1=$PREFIX_DIR/share/man/man1 cmds c missing=() e
+	cmds=$("$PREFIX_DIR/bin/pm" --help | sed -n '/^Available Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+	[ "$(wc -l <<<"$cmds")" -gt 30 ] || die "too few commands in pm --help: $cmds"
+	for c in $cmds; do
+		[ -f "$man1/pm-$c.1" ] || missing+=("pm-$c.1")
+	done
+	[ ${#missing[@]} -eq 0 ] || die "no installed man page: ${missing[*]}"
+
+	# pm(1)'s COMMANDS section names exactly the commands of pm --help
+	local listed
+	listed=$(MANWIDTH=200 man -l "$man1/pm.1" 2>/dev/null | sed -n '/^COMMANDS/,/^EXIT STATUS/p' |
+		grep -oE '^ +pm-[a-z-]+\(1\)' | sed -E 's/^ +pm-//; s/\(1\)//')
+	is "$(sort <<<"$listed")" "$(sort <<<"$cmds")" "commands listed in pm(1)"
+
+	# every installed page renders without a warning
+	local n=0
+	for p in "$PREFIX_DIR"/share/man/man*/*; do
+		e=$(MANWIDTH=80 man --warnings -l "$p" 2>&1 >/dev/null)
+		[ -z "$e" ] || die "man -l $p: $e"
+		n=$((n + 1))
+	done
+	[ "$n" -ge "$(wc -l <<<"$cmds")" ] || die "only $n pages installed"
+	# and pm-run(1) documents every flag of pm run --help
+	local f run_page
+	run_page=$(MANWIDTH=200 man -l "$man1/pm-run.1" 2>/dev/null)
+	for f in $("$PREFIX_DIR/bin/pm" run --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		grep -qE -- "(^|[ ,])$f([=, ]|$)" <<<"$run_page" || missing+=("$f")
+	done
+	[ ${#missing[@]} -eq 0 ] || die "pm-run(1) does not document: ${missing[*]}"
+}
+
+@test "install: the bash, zsh and fish completions" {
+	pm_install
+	local share=$PREFIX_DIR/share
+	grep -q "complete -o default -F _pm_complete pm" "$share/bash-completion/completions/pm" ||
+		die "bash completion not installed"
+	grep -q "^#compdef pm" "$share/zsh/site-functions/_pm" || die "zsh completion not installed"
+	grep -q "__pm_complete" "$share/fish/vendor_completions.d/pm.fish" ||
+		die "fish completion not installed"
+	bash -n "$share/bash-completion/completions/pm" || die "bash completion does not parse"
+}
