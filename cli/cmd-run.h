@@ -12,6 +12,9 @@ struct cmd_run_opts {
 	const char *cidfile; /* --cidfile */
 	bool replace;	     /* --replace */
 	bool create;	     /* parsing for `pm create` (no -d) */
+
+	/* --detach-keys (NULL: the default ctrl-p,ctrl-q): detaching from run -it */
+	const char *detach_keys;
 };
 
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status

@@ -12,7 +12,7 @@
  * stdio is /dev/null) and must not poll. Internal: its arguments are not an interface.
  *
  *   pm-monitor --id ID --rundir DIR --log PATH --log-max-size N --pid PID --pidfd FD
- *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD]
+ *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD] [--client FD]
  *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
  *              -- EXIT-COMMAND... */
 #include <errno.h>
@@ -68,6 +68,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *i
 		ERR,
 		IN,
 		ATTACH,
+		CLIENT,
 		NETPIDFD,
 		NETEXIT,
 		NETRELAY,
@@ -85,6 +86,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *i
 		{"stderr", required_argument, NULL, ERR},
 		{"stdin", required_argument, NULL, IN},
 		{"attach", required_argument, NULL, ATTACH},
+		{"client", required_argument, NULL, CLIENT},
 		{"net-pidfd", required_argument, NULL, NETPIDFD},
 		{"net-exit-fd", required_argument, NULL, NETEXIT},
 		{"net-relay-pidfd", required_argument, NULL, NETRELAY},
@@ -126,6 +128,11 @@ static int parse_args(int argc, char **argv, struct args *a, struct pm_mon_io *i
 			break;
 		case ATTACH:
 			io->lfd = parse_num(optarg);
+			break;
+		case CLIENT: /* an attach client connected before the start (pm run -it) */
+			if (parse_num(optarg) < 0 || io->nclients >= PM_MON_MAX_CLIENTS)
+				return -EINVAL;
+			io->clients[io->nclients++] = parse_num(optarg);
 			break;
 		case NETPIDFD:
 			a->net_pidfd = parse_num(optarg);
@@ -252,6 +259,8 @@ int main(int argc, char **argv)
 		     io.lfd,   a.net_pidfd, a.net_exit_fd, a.net_relay_pidfd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		cloexec(fds[i]);
+	for (size_t i = 0; i < io.nclients; i++)
+		cloexec(io.clients[i]);
 	sigset_t set;
 	pm_mon_io_block_signals(&set, NULL);
 	io.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
