@@ -127,3 +127,22 @@ int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
 	int r = pm_engine_mark_exited(e, c, PM_EXITED_MONITOR_GONE, NULL, NULL);
 	return r >= 0 && !is_running(c) ? 1 : 0;
 }
+
+int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err)
+{
+	pm_engine_refresh(e, c);
+	bool running = c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
+	_cleanup_free_ char *dir = pm_ctr_run_dir(e, c->id);
+	struct pm_mon_pids p;
+	if (!running || pm_mon_read_pids(dir, &p) < 0)
+		return pm_error_set(
+			err, EINVAL,
+			"can only kill running containers. %s is in state %s: container "
+			"state improper",
+			c->id, pm_ctr_status_string(c->state.status));
+	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
+	if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0)
+		return pm_error_set_errno(err, fd < 0 ? ESRCH : errno,
+					  "sending signal %d to container %s", sig, c->id);
+	return 0;
+}

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/ctr-state.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "lib/fileutil.h"
@@ -234,7 +235,8 @@ static int start_container(struct mon *m, pm_error **err)
 	const struct pm_runtime_spec *spec = m->s->spec;
 	int out[2] = {-1, -1}, errp[2] = {-1, -1}, in[2] = {-1, -1};
 	struct pm_runtime_start_opts o = {.stdio = {-1, -1, -1},
-					  .winsize_from = m->attached ? STDIN_FILENO : -1};
+					  .winsize_from =
+						  m->attached ? STDIN_FILENO : m->s->winsize_from};
 	struct pm_runtime_proc proc = {.pidfd = -1, .master = -1};
 	/* opened here also for a detached container, whose pm-monitor opens it again: an
 	 * unwritable log fails the start, not the monitor */
@@ -432,6 +434,8 @@ static void exec_monitor(struct mon *m, const char *program)
 	push_fd_arg(&argv, "--stderr", m->io.err_r);
 	push_fd_arg(&argv, "--stdin", m->io.in_w);
 	push_fd_arg(&argv, "--attach", m->io.lfd);
+	for (size_t i = 0; i < m->io.nclients; i++)
+		push_fd_arg(&argv, "--client", m->io.clients[i]);
 	struct pm_net_handover nh;
 	pm_net_handover(TAKE_PTR(m->net), &nh);
 	push_fd_arg(&argv, "--net-pidfd", nh.pidfd);
@@ -462,6 +466,8 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 {
 	struct mon m;
 	mon_init(&m, s, false);
+	if (s->attach_fd >= 0)
+		m.io.clients[m.io.nclients++] = s->attach_fd;
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
@@ -600,8 +606,7 @@ int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_er
 				continue;
 			}
 		}
-		return pm_error_set(err, EINVAL, "invalid detach keys '%s': unknown key '%s'", s,
-				    k);
+		return pm_error_set(err, EINVAL, "invalid detach keys: Unknown character: '%s'", k);
 	}
 	return 0;
 }
@@ -621,7 +626,7 @@ int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 		     const struct pm_attach_opts *o, int *ret_status, pm_error **err)
 {
 	unsigned char keys[8];
-	size_t nkeys = 0, matched = 0;
+	size_t nkeys = 0;
 	int r = pm_attach_parse_keys(o->detach_keys, keys, &nkeys, err);
 	if (r < 0)
 		return r;
@@ -635,10 +640,25 @@ int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 				    "you can only attach to running containers: container '%s' "
 				    "has no monitor to attach to",
 				    c->name);
+	return pm_engine_attach_fd(e, c, TAKE_FD(fd), o, ret_status, err);
+}
+
+int pm_engine_attach_fd(const struct pm_engine *e, const struct pm_container *c, int fd_,
+			const struct pm_attach_opts *o, int *ret_status, pm_error **err)
+{
+	_cleanup_close_ int fd = fd_;
+	unsigned char keys[8];
+	size_t nkeys = 0, matched = 0;
+	int r = pm_attach_parse_keys(o->detach_keys, keys, &nkeys, err);
+	if (r < 0)
+		return r;
 	signal(SIGPIPE, SIG_IGN);
 	sigset_t set, old;
 	sigemptyset(&set);
 	sigaddset(&set, SIGWINCH);
+	static const int proxied[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	for (size_t i = 0; o->sig_proxy && i < ARRAY_SIZE(proxied); i++)
+		sigaddset(&set, proxied[i]);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	_cleanup_close_ int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	struct termios saved;
@@ -660,14 +680,22 @@ int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 			break;
 		}
 		if (p[2].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sigfd, &si, sizeof(si)) == sizeof(si))
+			struct signalfd_siginfo si = {0};
+			if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+				si.ssi_signo = 0;
+			if (si.ssi_signo == SIGWINCH)
 				send_resize(fd);
+			else if (si.ssi_signo) /* sig_proxy */
+				pm_engine_kill(e, (struct pm_container *)c, (int)si.ssi_signo,
+					       NULL);
 		}
 		if (p[0].revents) {
 			char buf[BUF_SIZE + 1];
 			ssize_t n = recv(fd, buf, sizeof(buf), 0);
-			if (n < 0 && errno == EINTR)
+			/* ECONNRESET: the monitor closed with our last message unread (an exit
+			 * right after our resize); what it sent, the exit status too, is still
+			 * queued: the next recv returns it */
+			if (n < 0 && (errno == EINTR || errno == ECONNRESET))
 				continue;
 			if (n <= 0) {
 				r = -EPIPE;

@@ -94,6 +94,13 @@ struct pm_monitor_setup {
 	/* its network (engine/net.h): the monitor runs the helper for slirp4netns/pasta; NULL
 	 * for none */
 	const struct pm_net_config *net;
+	/* Detached: an attach client connected before the container starts (one end of a
+	 * socketpair; the caller keeps the other, e.g. `pm run -it`), so it misses no output.
+	 * -1: none. */
+	int attach_fd;
+	/* Detached, with a tty: a terminal (the attach client's) whose size the pty has
+	 * before the container starts. -1: none. */
+	int winsize_from;
 };
 
 /* Attached: be the monitor in this process. Starts the container (a setup failure returns
@@ -116,6 +123,7 @@ struct pm_attach_opts {
 	bool stdin;		 /* relay our stdin */
 	bool tty;		 /* the container has a tty: raw mode, resize */
 	const char *detach_keys; /* "ctrl-p,ctrl-q" (NULL: that; "": none) */
+	bool sig_proxy; /* forward INT TERM HUP QUIT USR1 USR2 to its PID 1 (pm_engine_kill) */
 };
 
 /* Parse --detach-keys into a byte sequence (at most 8): "ctrl-p,ctrl-q" -> {0x10, 0x11}. */
@@ -126,3 +134,8 @@ int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_er
  * *err when c is not running or has no monitor socket. */
 int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 		     const struct pm_attach_opts *opts, int *ret_status, pm_error **err);
+
+/* The same over fd, an attach socket already connected (pm_monitor_setup.attach_fd's other
+ * end); fd is closed. */
+int pm_engine_attach_fd(const struct pm_engine *e, const struct pm_container *c, int fd,
+			const struct pm_attach_opts *opts, int *ret_status, pm_error **err);

@@ -1,16 +1,20 @@
 /* run.c: a container's lifecycle as the engine drives it: create, start (detached through
- * a monitor, or attached with the caller as the monitor), stop, kill, wait, remove, and
+ * a monitor, attached with the caller as the monitor, or detached with the caller attached
+ * from the start: a run -it that can detach), stop, kill, wait, remove, and
  * refresh of a state whose processes are gone. The glue between the records
  * (engine/container.c), image storage (storage/container.h), named volumes
  * (storage/volume.h), the monitor (engine/monitor.c) and the runtime (runtime/runtime.h).
  * Never prints; cli/ calls it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/config-json.h"
@@ -154,7 +158,7 @@ static void wait_monitor(const struct pm_engine *e, const char *id, int timeout_
 }
 
 static int start_detached(const struct pm_engine *e, struct pm_container *c, bool by_policy,
-			  pm_error **err);
+			  int attach_fd, int winsize_from, pm_error **err);
 
 int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool apply_restart,
 		      pm_error **err)
@@ -176,7 +180,7 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 		   pm_monitor_should_restart(&policy, c->state.exit_code, c->state.restart_count,
 					     stopped_by_user)) {
 		pm_monitor_restart_backoff(c->state.restart_count);
-		r = start_detached(e, c, true, err);
+		r = start_detached(e, c, true, -1, -1, err);
 	} else {
 		r = 0;
 	}
@@ -307,7 +311,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 }
 
 static int start_detached(const struct pm_engine *e, struct pm_container *c, bool by_policy,
-			  pm_error **err)
+			  int attach_fd, int winsize_from, pm_error **err)
 {
 	struct start_ctx x;
 	int r = start_prepare(e, c, &x, by_policy, err);
@@ -317,7 +321,9 @@ static int start_detached(const struct pm_engine *e, struct pm_container *c, boo
 					     .cfg = &x.cfg,
 					     .spec = &x.spec,
 					     .lock_fd = x.lock,
-					     .net = &x.net};
+					     .net = &x.net,
+					     .attach_fd = attach_fd,
+					     .winsize_from = winsize_from};
 		r = pm_monitor_spawn(&s, err);
 	}
 	if (r < 0) {
@@ -330,7 +336,32 @@ static int start_detached(const struct pm_engine *e, struct pm_container *c, boo
 
 int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error **err)
 {
-	return start_detached(e, c, false, err);
+	return start_detached(e, c, false, -1, -1, err);
+}
+
+int pm_engine_start_detachable(const struct pm_engine *e, struct pm_container *c,
+			       const char *detach_keys, int *ret_status, pm_error **err)
+{
+	unsigned char keys[8];
+	size_t nkeys;
+	int r = pm_attach_parse_keys(detach_keys, keys, &nkeys, err);
+	if (r < 0)
+		return r;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return pm_error_set_errno(err, errno, "creating the attach socket");
+	_cleanup_close_ int fd = sv[0];
+	/* the monitor serves sv[1] from the start: no output is lost before we listen; the
+	 * pty has our terminal's size before the command runs (the monitor's own stdin is
+	 * /dev/null by then: it gets a copy) */
+	_cleanup_close_ int tty = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+	r = start_detached(e, c, false, sv[1], tty, err);
+	close(sv[1]);
+	if (r < 0)
+		return r;
+	struct pm_attach_opts o = {
+		.stdin = true, .tty = true, .detach_keys = detach_keys, .sig_proxy = true};
+	return pm_engine_attach_fd(e, c, TAKE_FD(fd), &o, ret_status, err);
 }
 
 int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
@@ -348,7 +379,9 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 					     .cfg = &x.cfg,
 					     .spec = &x.spec,
 					     .lock_fd = x.lock,
-					     .net = &x.net};
+					     .net = &x.net,
+					     .attach_fd = -1,
+					     .winsize_from = -1};
 		r = pm_monitor_run_attached(&s, ret_status, err);
 		if (r >= 0)
 			x.lock = -1; /* closed by the monitor once "running" was written */
@@ -464,23 +497,6 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		return 0;
 	if (is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
 		pm_engine_refresh(e, c);
-	return 0;
-}
-
-int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err)
-{
-	pm_engine_refresh(e, c);
-	struct pm_mon_pids p;
-	if (!is_running(c) || read_pids(e, c->id, &p) < 0)
-		return pm_error_set(
-			err, EINVAL,
-			"can only kill running containers. %s is in state %s: container "
-			"state improper",
-			c->id, pm_ctr_status_string(c->state.status));
-	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
-	if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0)
-		return pm_error_set_errno(err, fd < 0 ? ESRCH : errno,
-					  "sending signal %d to container %s", sig, c->id);
 	return 0;
 }
 

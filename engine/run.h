@@ -28,15 +28,21 @@ int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error 
 int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
 			       pm_error **err);
 
+/* Start c detached (its own monitor, as pm_engine_start) with this process attached from
+ * the start, as a foreground `pm run -it` on a terminal that can detach: relay the
+ * terminal (raw, resizes) until the container exits (its status in *ret_status, returns 0)
+ * or the user types detach_keys (pm_attach_parse_keys; NULL: ctrl-p,ctrl-q): returns 1,
+ * the container keeps running and `pm attach` reattaches. Bad keys fail (-EINVAL, podman's
+ * message) before anything starts. The monitor applies --rm and the restart policy. */
+int pm_engine_start_detachable(const struct pm_engine *e, struct pm_container *c,
+			       const char *detach_keys, int *ret_status, pm_error **err);
+
 /* Stop c: its stop signal (--stop-signal, the image's StopSignal, else SIGTERM), or
  * SIGKILL at once when its PID 1 would drop that signal (no handler: PID 1 of a pid
  * namespace ignores it), then SIGKILL after timeout seconds (< 0: --stop-timeout, else 10).
  * Returns when the monitor has recorded the exit. Not running: nothing to do. The restart
  * policy does not apply to this exit. */
 int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout, pm_error **err);
-
-/* Send sig to c's PID 1; -EINVAL (podman's message) when c is not running. */
-int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err);
 
 /* Wait until c's status is one of conditions (a mask of 1 << enum pm_ctr_status); the exit
  * code then. Waits on the state file (inotify) and the monitor (pidfd), no polling.

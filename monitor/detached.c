@@ -98,6 +98,8 @@ int pm_mon_detached_run(struct pm_mon_detached *d)
 		     io->lfd,	d->net_pidfd, d->net_exit_fd, d->net_relay_pidfd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		cloexec(fds[i]);
+	for (size_t i = 0; i < io->nclients; i++)
+		cloexec(io->clients[i]);
 	sigset_t set;
 	pm_mon_io_block_signals(&set, NULL);
 	io->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -8,7 +8,7 @@
  * stdio is /dev/null). Internal: its arguments are not an interface.
  *
  *   pm-monitor --id ID --rundir DIR --log PATH --log-max-size N --pid PID --pidfd FD
- *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD]
+ *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD] [--client FD]
  *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
  *              -- EXIT-COMMAND... */
 #include <errno.h>
@@ -43,6 +43,7 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		ERR,
 		IN,
 		ATTACH,
+		CLIENT,
 		NETPIDFD,
 		NETEXIT,
 		NETRELAY,
@@ -60,6 +61,7 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		{"stderr", required_argument, NULL, ERR},
 		{"stdin", required_argument, NULL, IN},
 		{"attach", required_argument, NULL, ATTACH},
+		{"client", required_argument, NULL, CLIENT},
 		{"net-pidfd", required_argument, NULL, NETPIDFD},
 		{"net-exit-fd", required_argument, NULL, NETEXIT},
 		{"net-relay-pidfd", required_argument, NULL, NETRELAY},
@@ -101,6 +103,11 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 			break;
 		case ATTACH:
 			io->lfd = parse_num(optarg);
+			break;
+		case CLIENT: /* an attach client connected before the start (pm run -it) */
+			if (parse_num(optarg) < 0 || io->nclients >= PM_MON_MAX_CLIENTS)
+				return -EINVAL;
+			io->clients[io->nclients++] = parse_num(optarg);
 			break;
 		case NETPIDFD:
 			a->net_pidfd = parse_num(optarg);

@@ -37,8 +37,10 @@
 #include "lib/strutil.h"
 #include "lib/sync.h"
 #include "runtime/caps.h"
+#include "runtime/child-err.h"
 #include "runtime/exec.h"
 #include "runtime/init.h"
+#include "runtime/pty.h"
 #include "runtime/seccomp.h"
 #include "runtime/tty.h"
 #include "systemd/scope.h"
@@ -79,10 +81,7 @@ int pm_exec_ns_flags(pid_t pid, unsigned *ret_flags)
 
 __attribute__((noreturn)) static void die(int syncfd, int r, const struct pm_child_err *e)
 {
-	int status = e->status ? e->status : PM_EXIT_ERROR;
-	pm_sync_send_error(syncfd, r < 0 ? -r : EIO, status, "%s",
-			   e->msg[0] ? e->msg : "exec setup failed");
-	_exit(status);
+	pm_child_die(syncfd, r, e, "exec setup failed");
 }
 
 static const char *env_get(char *const *env, const char *key)
@@ -124,7 +123,7 @@ static int setup_stdio(const struct pm_runtime_spec *s, bool detach, int syncfd,
 		return null_stdio(true, e);
 	}
 	if (s->tty)
-		return pm_tty_child_setup(syncfd, s->uid, e);
+		return pm_pty_child_setup(syncfd, s->uid, e);
 	/* Out of the terminal's process group: ^C reaches the process once, through pm. */
 	if (setsid() < 0)
 		return pm_child_fail(e, errno, "setsid");

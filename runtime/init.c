@@ -11,7 +11,6 @@
 #include <linux/close_range.h>
 #include <net/if.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,28 +29,13 @@
 #include "runtime/init.h"
 #include "runtime/mounts.h"
 #include "runtime/seccomp.h"
-#include "runtime/tty.h"
+#include "runtime/pty.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-int pm_child_fail(struct pm_child_err *e, int errnum, const char *fmt, ...)
-{
-	if (errnum <= 0)
-		errnum = EIO;
-	char buf[768];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", buf, strerror(errnum));
-	return -errnum;
-}
-
 __attribute__((noreturn)) static void die(int syncfd, int r, const struct pm_child_err *e)
 {
-	int status = e->status ? e->status : PM_EXIT_ERROR;
-	pm_sync_send_error(syncfd, -r, status, "%s", e->msg[0] ? e->msg : "container setup failed");
-	_exit(status);
+	pm_child_die(syncfd, r, e, "container setup failed");
 }
 
 static const char *env_get(char *const *env, const char *key)
@@ -125,7 +109,7 @@ static int lo_up(struct pm_child_err *e)
 static int setup_stdio(const struct pm_runtime_spec *s, int syncfd, struct pm_child_err *e)
 {
 	if (s->tty)
-		return pm_tty_child_setup(syncfd, s->uid, e);
+		return pm_pty_child_setup(syncfd, s->uid, e);
 	if (!s->stdin_open) {
 		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd < 0)

@@ -3,7 +3,7 @@
  * paths, read-only rootfs. Runs in the child, in its new mount namespace. */
 #pragma once
 
-#include "runtime/init.h"
+#include "runtime/child-err.h"
 #include "runtime/runtime.h"
 
 /* Everything up to and including pivot_root; afterwards "/" is the container's root. */

@@ -9,12 +9,15 @@
  * status 125 (setup), 126 (cannot invoke) or 127 (not found).
  *
  * Layout of the runtime:
- *   run.c      parent side: clone, sync, signal forwarding, pty relay, wait
- *   init.c     child side: the setup sequence, privileges, exec, the --init reaper
- *   mounts.c   rootfs, /proc /dev /sys, volumes, masked/read-only paths, pivot_root
- *   caps.c     capability names and sets (podman's defaults), applying them
- *   tty.c      pty creation (child) and the raw-mode relay (parent)
- *   limits.c   can resource limits be enforced here (cgroup v2 delegation)? */
+ *   run.c        parent side: clone, sync, signal forwarding, pty relay, wait
+ *   init.c       child side: the setup sequence, privileges, exec, the --init reaper
+ *   child-err.c  the child's error record and sync messages, shared by the child's steps
+ *   mounts.c     rootfs, /proc /dev /sys, volumes, masked/read-only paths, pivot_root
+ *   caps.c       capability names and sets (podman's defaults), applying them
+ *   pty.c        pty creation in the container (child)
+ *   tty.c        the user's terminal: raw mode, window size, the foreground relay (parent)
+ *   exec.c       `pm exec`: a process joining a running container
+ *   limits.c     can resource limits be enforced here (cgroup v2 delegation)? */
 #pragma once
 
 #include <stdbool.h>

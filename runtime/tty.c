@@ -1,8 +1,8 @@
-/* tty.c: pty for -t. Child side: create it inside the container's devpts and hand the
- * master to the parent over the sync socket. Parent side: raw mode, window size, and the
- * byte pump used by run.c's poll loop. Must not print. */
+/* tty.c: the user's terminal in the parent of a foreground container or exec process: raw
+ * mode, window size, the byte pump, signal forwarding and the relay loop (pm_tty_relay)
+ * used by runtime/run.c and runtime/exec.c; raw mode also by the attach client. The
+ * child's side (the pty itself) is runtime/pty.c. Must not print. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/pidfd.h>
@@ -14,42 +14,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "lib/sync.h"
 #include "runtime/tty.h"
-
-int pm_tty_child_setup(int syncfd, uid_t uid, struct pm_child_err *e)
-{
-	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return pm_child_fail(e, errno, "opening '/dev/ptmx'");
-	if (unlockpt(master) < 0)
-		return pm_child_fail(e, errno, "unlocking the pty");
-	char name[64];
-	if (ptsname_r(master, name, sizeof(name)) != 0)
-		return pm_child_fail(e, errno, "naming the pty");
-	int slave = open(name, O_RDWR | O_NOCTTY); /* becomes fd 0-2, not CLOEXEC on purpose */
-	if (slave < 0)
-		return pm_child_fail(e, errno, "opening '%s'", name);
-	if (fchown(slave, uid, (gid_t)-1) < 0 && errno != EINVAL)
-		return pm_child_fail(e, errno, "chown '%s'", name);
-	int r = pm_sync_send(syncfd, PM_RT_SYNC_TTY, NULL, 0, &master, 1);
-	if (r < 0)
-		return pm_child_fail(e, -r, "sending the pty to pm");
-	struct pm_sync_msg msg;
-	r = pm_sync_recv(syncfd, &msg);
-	if (r < 0 || msg.type != PM_SYNC_READY)
-		return pm_child_fail(e, r < 0 ? -r : EBADMSG, "waiting for the terminal");
-	if (setsid() < 0)
-		return pm_child_fail(e, errno, "setsid");
-	if (ioctl(slave, TIOCSCTTY, 0) < 0)
-		return pm_child_fail(e, errno, "setting the controlling terminal");
-	for (int fd = 0; fd < 3; fd++)
-		if (dup2(slave, fd) < 0)
-			return pm_child_fail(e, errno, "redirecting stdio to the pty");
-	if (slave > 2)
-		close(slave);
-	return 0;
-}
 
 bool pm_tty_make_raw(int fd, struct termios *saved)
 {

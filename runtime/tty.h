@@ -1,6 +1,6 @@
-/* tty.h: the container's terminal (-t): the child creates a pty in the container's own
- * /dev/pts and sends the master to the parent, which puts the user's terminal in raw mode
- * and relays bytes and window size changes, as crun + conmon do. */
+/* tty.h: the user's terminal, parent side of a foreground run or exec: raw mode, window
+ * size, signal forwarding and the relay between the terminal and the container's pty
+ * master (which the child made: runtime/pty.h), as crun + conmon do. */
 #pragma once
 
 #include <signal.h>
@@ -8,13 +8,6 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <termios.h>
-
-#include "runtime/init.h"
-
-/* Child, after pivot_root: open /dev/ptmx, send the master (PM_RT_SYNC_TTY), wait for the
- * parent's PM_SYNC_READY (window size set), make the slave the controlling terminal and
- * stdin/stdout/stderr. */
-int pm_tty_child_setup(int syncfd, uid_t uid, struct pm_child_err *e);
 
 /* Parent: raw mode on fd (saving the old settings); false when fd is not a terminal. */
 bool pm_tty_make_raw(int fd, struct termios *saved);

@@ -249,7 +249,7 @@ myhost"
 	run_ctr 125 --log-opt verbose -- true
 	is "$stderr" "Error: invalid logging option 'verbose': use KEY=VALUE"
 	run_ctr 125 --detach-keys ctrl-1 -- true
-	is "$stderr" "Error: invalid detach keys 'ctrl-1': unknown key 'ctrl-1'"
+	is "$stderr" "Error: invalid detach keys: Unknown character: 'ctrl-1'"
 	run_ctr 125 --rm=maybe -- true
 	is "$stderr" 'Error: invalid argument "maybe" for "--rm" flag: strconv.ParseBool: parsing "maybe": invalid syntax'
 	run_ctr 125 --rm --restart always -- true
