@@ -23,6 +23,7 @@
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
+#include "engine/validate.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -71,7 +72,7 @@ static void image_to_spec(const struct pm_image *img, struct pm_spec_image *ret)
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err)
 {
-	int r = pm_spec_validate(cfg, err);
+	int r = pm_container_config_validate(cfg, err); /* what every creator must pass */
 	if (r < 0)
 		return r;
 	_cleanup_store_ struct pm_store *store = NULL;
