@@ -57,6 +57,30 @@ static char **named_volumes(const struct pm_container_config *cfg)
 	return names;
 }
 
+/* tmpfs/bind volumes: mounted in the rootless mount namespace while the container runs
+ * (storage/volume.h); releasing is idempotent per container. */
+static void release_volumes(const struct pm_engine *e, const struct pm_container_config *cfg,
+			    const char *id)
+{
+	_cleanup_strv_ char **vols = named_volumes(cfg);
+	for (char **v = vols; v && *v; v++)
+		pm_volume_unmount(e->paths->root, *v, id, NULL);
+}
+
+static int mount_volumes(const struct pm_engine *e, const struct pm_container_config *cfg,
+			 const char *id, pm_error **err)
+{
+	_cleanup_strv_ char **vols = named_volumes(cfg);
+	for (char **v = vols; v && *v; v++) {
+		int r = pm_volume_mount(e->paths->root, *v, id, NULL, err);
+		if (r < 0) {
+			release_volumes(e, cfg, id);
+			return r;
+		}
+	}
+	return 0;
+}
+
 static void image_to_spec(const struct pm_image *img, struct pm_spec_image *ret)
 {
 	*ret = (struct pm_spec_image){
@@ -229,7 +253,10 @@ static void wait_monitor(const struct pm_engine *e, const char *id, int timeout_
 static void unmount_rootfs(const struct pm_engine *e, const struct pm_container *c)
 {
 	struct pm_container_config cfg = {0};
-	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0 && !cfg.rootfs) {
+	bool ok = pm_config_from_json(c->config_json, &cfg, NULL) == 0;
+	if (ok)
+		release_volumes(e, &cfg, c->id);
+	if (ok && !cfg.rootfs) {
 		_cleanup_store_ struct pm_store *store = NULL;
 		if (pm_store_open(e->paths, e->storage_driver, &store, NULL) >= 0)
 			pm_storage_ctr_unmount(store, c->id, NULL);
@@ -341,8 +368,10 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
 		_cleanup_strv_ char **vols = named_volumes(&cfg);
-		for (char **v = vols; v && *v; v++)
+		for (char **v = vols; v && *v; v++) {
+			pm_volume_unmount(e->paths->root, *v, c->id, NULL);
 			pm_volume_unref(e->paths->root, *v, c->id, NULL);
+		}
 		if (!cfg.rootfs) {
 			_cleanup_store_ struct pm_store *store = NULL;
 			r = pm_store_open(e->paths, e->storage_driver, &store, err);
@@ -368,6 +397,7 @@ struct start_ctx {
 	struct pm_store *store;
 	struct pm_net_config net;
 	bool mounted;
+	bool volumes_mounted;
 	int lock;
 };
 
@@ -377,6 +407,8 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 	if (!started) {
 		if (x->mounted)
 			pm_storage_ctr_unmount(x->store, c->id, NULL);
+		if (x->volumes_mounted)
+			release_volumes(e, &x->cfg, c->id);
 		_cleanup_free_ char *userdata = userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
 		pm_engine_net_cleanup(e, c);
@@ -435,6 +467,10 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 			return r;
 		x->mounted = true;
 	}
+	r = mount_volumes(e, &x->cfg, c->id, err);
+	if (r < 0)
+		return r;
+	x->volumes_mounted = true;
 	struct pm_spec_image simg;
 	image_to_spec(&x->img, &simg);
 	_cleanup_free_ char *userdata = userdata_dir(e, c->id);
@@ -509,6 +545,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		    c->state.status != PM_CTR_RUNNING) {
 			if (x.mounted)
 				pm_storage_ctr_unmount(x.store, c->id, NULL);
+			release_volumes(e, &x.cfg, c->id);
 			free(c->state.mountpoint);
 			c->state.mountpoint = NULL;
 			c->state.monitor_pid = 0;
