@@ -57,15 +57,14 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_image_filters_ struct pm_image_filters *f = pm_image_filters_new();
 	_cleanup_error_ pm_error *err = NULL;
 	const char *format = NULL, *sort = "created";
-	bool quiet = false, notrunc = false, noheading = false, digests = false;
+	bool quiet = false, notrunc = false, noheading = false, digests = false, all = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:nq", opts, usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
 			return st.status;
 		case 'a':
-			/* podman hides intermediate images (untagged parents of other images)
-			 * without -a; pm records no parent images, so -a lists the same */
+			all = true; /* intermediate images too (storage/image-view.h) */
 			break;
 		case 'f':
 			if (pm_image_filters_add(f, optarg, &err) < 0)
@@ -114,7 +113,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 
 	if (format && (strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0)) {
 		/* podman prints the summaries unsorted */
-		_cleanup_free_ char *text = pm_image_summaries_json(s, v, n, f);
+		_cleanup_free_ char *text = pm_image_summaries_json(s, v, n, f, all);
 		_cleanup_json_ json_t *arr = text ? json_loads(text, 0, NULL) : json_array();
 		pm_json_print(stdout, arr);
 		pm_image_records_free(v, n);
@@ -124,7 +123,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 	/* rows: one per name (or one <none> row), in --sort order */
 	struct pm_image_row *rows = NULL;
 	size_t nr = 0;
-	pm_image_rows(s, v, n, f, &rows, &nr);
+	pm_image_rows(s, v, n, f, all, &rows, &nr);
 	pm_image_rows_sort(rows, nr, sort_key);
 	_cleanup_json_ json_t *table = json_array();
 	if (quiet) {
@@ -159,7 +158,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "CreatedAt", json_string(ca));
 		json_object_set_new(o, "Size", json_string(size));
 		json_object_set_new(o, "VirtualSize", json_string(size));
-		json_object_set_new(o, "Dangling", json_boolean(!r->names || !*r->names));
+		json_object_set_new(o, "Dangling", json_boolean(row->dangling));
 		json_object_set_new(o, "Containers", json_integer(0));
 		json_array_append_new(table, o);
 	}

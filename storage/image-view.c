@@ -109,12 +109,13 @@ static bool has_label(const struct pm_store *s, const struct pm_image_record *r,
 	return found;
 }
 
-bool pm_image_filters_match(const struct pm_store *s, const struct pm_image_filters *f,
-			    const struct pm_image_record *r)
+/* The image passes dangling/label/id (reads its config for label=). dangling: podman's,
+ * no names and no child image. */
+static bool filters_match(const struct pm_store *s, const struct pm_image_filters *f,
+			  const struct pm_image_record *r, bool dangling)
 {
 	if (!f)
 		return true;
-	bool dangling = !r->names || !*r->names;
 	if (f->dangling >= 0 && dangling != (bool)f->dangling)
 		return false;
 	for (char **l = f->label; l && *l; l++)
@@ -141,12 +142,73 @@ bool pm_image_filters_name(const struct pm_image_filters *f, const char *name)
 	return false;
 }
 
-bool pm_image_filters_any_name(const struct pm_image_filters *f, const struct pm_image_record *r)
+static bool any_name(const struct pm_image_filters *f, const struct pm_image_record *r)
 {
 	bool any = !f || !f->reference;
 	for (char **nm = r->names; nm && *nm && !any; nm++)
 		any = pm_image_filters_name(f, *nm);
 	return any;
+}
+
+/* ---- intermediate images ---------------------------------------------------------------- */
+
+static bool str_eq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* libimage's areParentAndChild: the parent's history is a strict prefix of the child's. */
+static bool history_extends(const struct pm_image_config *p, const struct pm_image_config *c)
+{
+	if (p->n_history >= c->n_history)
+		return false;
+	for (size_t i = 0; i < p->n_history; i++) {
+		const struct pm_history *a = &p->history[i], *b = &c->history[i];
+		if (!str_eq(a->created, b->created) || !str_eq(a->created_by, b->created_by) ||
+		    !str_eq(a->author, b->author) || !str_eq(a->comment, b->comment) ||
+		    a->empty_layer != b->empty_layer)
+			return false;
+	}
+	return true;
+}
+
+/* podman's children of r (libimage's layer tree): images on r's top layer or one layer
+ * above it, whose layers start with r's and whose history extends r's. */
+static bool has_child(const struct pm_store *s, const struct pm_image_record *v, size_t n,
+		      const struct pm_image_record *r)
+{
+	struct pm_image_config pc = {0};
+	bool have_pc = false, found = false;
+	for (size_t i = 0; i < n && !found; i++) {
+		const struct pm_image_record *c = &v[i];
+		if (strcmp(c->id, r->id) == 0 ||
+		    (c->n_layers != r->n_layers && c->n_layers != r->n_layers + 1))
+			continue;
+		bool prefix = true;
+		for (size_t k = 0; k < r->n_layers && prefix; k++)
+			prefix = strcmp(c->layers[k], r->layers[k]) == 0;
+		if (!prefix)
+			continue;
+		if (!have_pc) {
+			if (pm_image_read_config(s, r, &pc, NULL, NULL) < 0)
+				return false;
+			have_pc = true;
+		}
+		struct pm_image_config cc = {0};
+		if (pm_image_read_config(s, c, &cc, NULL, NULL) == 0)
+			found = history_extends(&pc, &cc);
+		pm_image_config_free(&cc);
+	}
+	if (have_pc)
+		pm_image_config_free(&pc);
+	return found;
+}
+
+/* Only images without names can be dangling or intermediate: look for children there. */
+static bool untagged_with_child(const struct pm_store *s, const struct pm_image_record *v, size_t n,
+				const struct pm_image_record *r)
+{
+	return (!r->names || !*r->names) && has_child(s, v, n, r);
 }
 
 /* ---- sort orders ------------------------------------------------------------------------ */
@@ -199,13 +261,16 @@ void pm_image_rows_sort(struct pm_image_row *rows, size_t n, enum pm_image_sort 
 }
 
 int pm_image_rows(const struct pm_store *s, const struct pm_image_record *v, size_t n,
-		  const struct pm_image_filters *f, struct pm_image_row **ret, size_t *ret_n)
+		  const struct pm_image_filters *f, bool all, struct pm_image_row **ret,
+		  size_t *ret_n)
 {
 	struct pm_image_row *rows = NULL;
 	size_t nr = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct pm_image_record *r = &v[i];
-		if (!pm_image_filters_match(s, f, r))
+		bool child = untagged_with_child(s, v, n, r);
+		bool dangling = (!r->names || !*r->names) && !child;
+		if ((child && !all) || !filters_match(s, f, r, dangling))
 			continue;
 		int64_t created_ns;
 		if (pm_time_parse_rfc3339_utc_default(r->created, &created_ns) < 0)
@@ -229,6 +294,7 @@ int pm_image_rows(const struct pm_store *s, const struct pm_image_record *v, siz
 				.repository = TAKE_PTR(repo),
 				.tag = TAKE_PTR(tag),
 				.created_ns = created_ns,
+				.dangling = dangling,
 				.size = r->size,
 			};
 		}
@@ -306,11 +372,14 @@ static json_t *summary_object(const struct pm_store *s, const struct pm_image_re
 }
 
 char *pm_image_summaries_json(const struct pm_store *s, const struct pm_image_record *v, size_t n,
-			      const struct pm_image_filters *f)
+			      const struct pm_image_filters *f, bool all)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
-		if (!pm_image_filters_match(s, f, &v[i]) || !pm_image_filters_any_name(f, &v[i]))
+		const struct pm_image_record *r = &v[i];
+		bool child = untagged_with_child(s, v, n, r);
+		bool dangling = (!r->names || !*r->names) && !child;
+		if ((child && !all) || !filters_match(s, f, r, dangling) || !any_name(f, r))
 			continue;
 		json_array_append_new(arr, summary_object(s, &v[i]));
 	}

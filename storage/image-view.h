@@ -41,7 +41,11 @@ enum pm_image_sort {
  * created, id, repository, size, tag". */
 int pm_image_sort_parse(const char *s, enum pm_image_sort *ret, pm_error **err);
 
-/* One row of `images`: one per name passing the filters ("<none>" for an image without
+/* Intermediate images (podman): images without names that have a child, an image on their
+ * top layer or one above whose layers and history extend theirs (a commit of a container of
+ * the image, once the image lost its names). Hidden unless all (-a); not dangling.
+ *
+ * One row of `images`: one per name passing the filters ("<none>" for an image without
  * names). record/id point into the records given to pm_image_rows. */
 struct pm_image_row {
 	const struct pm_image_record *record;
@@ -50,17 +54,19 @@ struct pm_image_row {
 	char *tag;
 	int64_t created_ns; /* the config's created, to the nanosecond */
 	uint64_t size;
+	bool dangling; /* no names and no child */
 };
 int pm_image_rows(const struct pm_store *s, const struct pm_image_record *v, size_t n,
-		  const struct pm_image_filters *f, struct pm_image_row **ret, size_t *ret_n);
+		  const struct pm_image_filters *f, bool all, struct pm_image_row **ret,
+		  size_t *ret_n);
 /* Stable: rows that tie keep their order (podman's order for short lists). */
 void pm_image_rows_sort(struct pm_image_row *rows, size_t n, enum pm_image_sort key);
 void pm_image_rows_free(struct pm_image_row *rows, size_t n);
 
-/* `images --format json`: podman's image summaries of the records passing f, in store
- * order (podman does not sort them). */
+/* `images --format json`: podman's image summaries of the records passing f (and all:
+ * intermediate images too), in store order (podman does not sort them). */
 char *pm_image_summaries_json(const struct pm_store *s, const struct pm_image_record *v, size_t n,
-			      const struct pm_image_filters *f);
+			      const struct pm_image_filters *f, bool all);
 
 /* `image inspect`: podman's object for one image. NULL with *err when the config is
  * unreadable. */

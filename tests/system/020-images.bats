@@ -147,6 +147,32 @@ rows() {
 	assert_contains "$output" '"" is not a valid field for sorting'
 }
 
+@test "images -a: an untagged parent of a commit is intermediate: hidden without -a, not dangling" {
+	run_pm 0 import "$(pm_test_image rootfs-tar)" base
+	run_pm 0 image inspect base --format '{{.Id}}'
+	local base=$output
+	run_pm 0 run --name mk base sh -c 'echo x >/newfile'
+	run_pm 0 commit mk child
+	run_pm 0 rm mk
+	run_pm 0 images --format '{{.Repository}}'
+	is "$output" "localhost/child.localhost/base" "both tagged: both listed"
+	run_pm 0 untag base
+	run_pm 0 images --format '{{.Repository}}'
+	is "$output" "localhost/child" "without -a: the intermediate parent is hidden"
+	run_pm 0 images --format json
+	is "$(jq length <<<"$output")" 1 "--format json: hidden too"
+	run_pm 0 images -a --format '{{.Repository}} {{.ID}} {{.Dangling}}'
+	is "$output" "localhost/child [0-9a-f]{12} false.<none> ${base:0:12} false" "-a shows it, not dangling"
+	run_pm 0 images -a -q
+	is "${#lines[@]}" 2 "-a -q"
+	run_pm 0 images --all --format json
+	is "$(jq length <<<"$output")" 2 "--all --format json"
+	run_pm 0 images -a --filter dangling=true -q
+	is "$output" "" "an intermediate image is not dangling"
+	run_pm 0 images --filter dangling=false -a --format '{{.Repository}}'
+	is "$output" "localhost/child.<none>" "dangling=false -a: both"
+}
+
 @test "image inspect: podman's JSON shape; unknown image is 125" {
 	pm_load_test_image docker2
 	run_pm 0 image inspect busybox2
