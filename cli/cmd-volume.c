@@ -385,13 +385,6 @@ int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv)
 		if (r == -ENOENT && force)
 			continue;
 		if (r < 0) {
-			if (r == -ENOENT) {
-				pm_error_free(e);
-				e = NULL;
-				pm_error_set(&e, ENOENT,
-					     "no volume with name \"%s\" found: no such volume",
-					     names[i]);
-			}
 			if (last)
 				fprintf(stderr, "Error: %s\n", last->msg);
 			pm_error_free(last);

@@ -802,9 +802,16 @@ static bool is_mount_root(const char *path)
 
 int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err)
 {
-	_cleanup_close_ int lfd = lock_volume(root, name, err);
-	if (lfd < 0)
+	_cleanup_error_ pm_error *e = NULL;
+	_cleanup_close_ int lfd = lock_volume(root, name, &e);
+	if (lfd == -ENOENT) /* podman's words for volume rm */
+		return pm_error_set(err, ENOENT, "no volume with name \"%s\" found: no such volume",
+				    name);
+	if (lfd < 0) {
+		if (err && !*err)
+			*err = TAKE_PTR(e);
 		return lfd;
+	}
 	_cleanup_strv_ char **ids = NULL;
 	int r = read_users(root, name, &ids, err);
 	if (r < 0)
@@ -829,10 +836,10 @@ int pm_volume_remove(const char *root, const char *name, bool force, pm_error **
 	/* The name is free from here on; the data goes without holding the lock. */
 	int l = TAKE_FD(lfd);
 	close(l);
-	_cleanup_error_ pm_error *e = NULL;
-	r = pm_rm_rf(gone, &e);
+	_cleanup_error_ pm_error *rm_err = NULL;
+	r = pm_rm_rf(gone, &rm_err);
 	if (r < 0)
-		pm_log_warn("removing the data of volume %s: %s", name, e ? e->msg : "");
+		pm_log_warn("removing the data of volume %s: %s", name, rm_err ? rm_err->msg : "");
 	return 0;
 }
 

@@ -101,7 +101,8 @@ bool pm_volume_exists(const char *root, const char *name);
 int pm_volume_list(const char *root, struct pm_volume ***ret, size_t *ret_n, pm_error **err);
 struct pm_volume **pm_volume_list_free(struct pm_volume **v);
 
-/* Remove a volume and its data. -ENOENT "no such volume"; an in-use volume fails with
+/* Remove a volume and its data. -ENOENT 'no volume with name "x" found: no such volume'
+ * (podman's volume rm); an in-use volume fails with
  * -EBUSY "volume x is being used by the following container(s): ids: volume is being used"
  * unless force. A mounted filesystem volume (MountCount > 0) is unmounted first when forced. */
 int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err);

@@ -254,7 +254,7 @@ static void test_missing(void **state)
 	assert_int_equal(pm_volume_load(*state, "nope", &v, &e1), -ENOENT);
 	assert_string_equal(e1->msg, "no such volume nope");
 	assert_int_equal(pm_volume_remove(*state, "nope", false, &e2), -ENOENT);
-	assert_string_equal(e2->msg, "no such volume nope");
+	assert_string_equal(e2->msg, "no volume with name \"nope\" found: no such volume");
 	assert_int_equal(pm_volume_load(*state, "../x", &v, &e3), -ENOENT);
 }
 
