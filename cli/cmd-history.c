@@ -1,5 +1,6 @@
 /* cmd-history.c: `pm history IMAGE` / `pm image history` (podman history): ID CREATED
- * CREATED BY SIZE COMMENT, newest first; --no-trunc, -q, --format. */
+ * CREATED BY SIZE COMMENT, newest first; --no-trunc, -q, --format. Parses and prints: the
+ * entries (with their layer sizes) come from storage/image-view.c. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,7 +12,7 @@
 #include "cli/output.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
-#include "storage/layerstore.h"
+#include "storage/image-view.h"
 
 static const char usage[] =
 	"Show history of a specified image\n"
@@ -62,43 +63,34 @@ int cmd_history(struct pm_cli *cli, int argc, char **argv)
 	struct pm_image_record r = {0};
 	if (pm_image_resolve(s, argv[optind], &r, &err) < 0)
 		return pm_cli_error(err);
-	struct pm_image_config cfg = {0};
-	if (pm_image_read_config(s, &r, &cfg, NULL, &err) < 0) {
+	struct pm_image_history_entry *hist = NULL;
+	size_t nh = 0;
+	if (pm_image_history(s, &r, &hist, &nh, &err) < 0) {
 		pm_image_record_free(&r);
 		return pm_cli_error(err);
 	}
 	_cleanup_json_ json_t *rows = json_array();
 	time_t now = time(NULL);
-	size_t layer = 0;
-	/* podman: the newest entry carries the image id, older ones "<missing>" */
-	for (size_t i = 0; i < cfg.n_history; i++) {
-		const struct pm_history *h = &cfg.history[i];
-		uint64_t size = 0;
-		if (!h->empty_layer && layer < cfg.n_diff_ids) {
-			struct pm_layer_info li = {0};
-			if (pm_layer_get(s, cfg.diff_ids[layer], &li, NULL) == 0)
-				size = li.size;
-			pm_layer_info_free(&li);
-			layer++;
-		}
+	for (size_t i = 0; i < nh; i++) {
+		const struct pm_image_history_entry *h = &hist[i];
 		json_t *o = json_object();
-		bool top = i + 1 == cfg.n_history;
-		_cleanup_free_ char *id = top ? (notrunc ? pm_xstrdup(r.id) : pm_xstrndup(r.id, 12))
-					      : pm_xstrdup("<missing>");
-		int64_t t = pm_image_parse_time(h->created);
-		_cleanup_free_ char *ago = pm_format_ago((int64_t)now - t);
-		_cleanup_free_ char *hs = pm_cli_image_size(size);
-		const char *by = h->created_by ? h->created_by : "";
+		_cleanup_free_ char *id = !h->id    ? pm_xstrdup("<missing>")
+					  : notrunc ? pm_xstrdup(h->id)
+						    : pm_xstrndup(h->id, 12);
+		_cleanup_free_ char *ago = pm_format_ago((int64_t)now - h->created);
+		_cleanup_free_ char *hs = pm_cli_image_size(h->size);
+		const char *by = h->created_by;
 		_cleanup_free_ char *byt =
 			!notrunc && strlen(by) > 45 ? pm_xasprintf("%.42s...", by) : pm_xstrdup(by);
 		json_object_set_new(o, "ID", json_string(id));
 		json_object_set_new(o, "Created", json_string(ago));
 		json_object_set_new(o, "CreatedBy", json_string(byt));
 		json_object_set_new(o, "Size", json_string(hs));
-		json_object_set_new(o, "Comment", json_string(h->comment ? h->comment : ""));
+		json_object_set_new(o, "Comment", json_string(h->comment));
 		json_object_set_new(o, "Tags", json_null());
-		json_array_insert_new(rows, 0, o);
+		json_array_append_new(rows, o);
 	}
+	pm_image_history_free(hist, nh);
 	int rc = 0;
 	if (quiet) {
 		size_t i;
@@ -135,7 +127,6 @@ int cmd_history(struct pm_cli *cli, int argc, char **argv)
 	} else {
 		rc = pm_output_format_list(format, NULL, rows, false, NULL);
 	}
-	pm_image_config_free(&cfg);
 	pm_image_record_free(&r);
 	return rc;
 }

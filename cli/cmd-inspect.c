@@ -211,13 +211,12 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 	return status;
 }
 
-/* A volume inside a mixed inspect: the document volume.json already is podman's shape. */
+/* A volume inside a mixed inspect: its stored document, podman's shape. */
 static void volume_json_add(struct pm_cli *cli, json_t *arr, const struct pm_volume *v)
 {
-	_cleanup_free_ char *path =
-		pm_xasprintf("%s/volumes/%s/volume.json", cli->paths.root, v->name);
-	json_t *o = NULL;
-	if (pm_json_load_file(path, 1 << 20, &o, NULL) == 0)
+	_cleanup_free_ char *text = pm_volume_json(v, PM_VOLUME_JSON_DOC);
+	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+	if (o)
 		json_array_append_new(arr, o);
 }
 

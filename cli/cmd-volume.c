@@ -4,11 +4,8 @@
  * the volumes themselves live in storage/volume.c. Must not touch volume files directly.
  * Called from the command table (cli/commands.c). */
 #include <errno.h>
-#include <regex.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -16,9 +13,6 @@
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "storage/volume.h"
-
-PM_DEFINE_CLEANUP_FUNC(struct pm_volume **, pm_volume_list_free)
-#define _cleanup_volume_list_ _cleanup_(pm_volume_list_freep)
 
 /* Flags of type "strings" (podman's StringSlice) split on commas. */
 static void push_split(char ***v, const char *arg)
@@ -28,43 +22,12 @@ static void push_split(char ***v, const char *arg)
 		pm_strv_push(v, parts[i]);
 }
 
-static json_t *kv_object(char *const *kv)
+/* The volumes as a json_t array in the given shape (storage/volume.c builds the JSON). */
+static json_t *volumes_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind)
 {
-	json_t *o = json_object();
-	for (size_t i = 0; kv && kv[i]; i++) {
-		size_t kl = strcspn(kv[i], "=");
-		_cleanup_free_ char *k = pm_xstrndup(kv[i], kl);
-		json_object_set_new(o, k, json_string(kv[i][kl] ? kv[i] + kl + 1 : ""));
-	}
-	return o;
-}
-
-/* The inspect document (podman's field order). for_template: CreatedAt as Go prints a
- * time.Time in a template instead of RFC 3339. */
-static json_t *volume_json(const struct pm_volume *v, bool for_template)
-{
-	json_t *j = json_object();
-	json_object_set_new(j, "Name", json_string(v->name));
-	json_object_set_new(j, "Driver", json_string(v->driver));
-	json_object_set_new(j, "Mountpoint", json_string(v->mountpoint));
-	if (for_template) {
-		_cleanup_free_ char *s = pm_volume_created_go_string(v);
-		json_object_set_new(j, "CreatedAt", json_string(s));
-	} else {
-		json_object_set_new(j, "CreatedAt", json_string(v->created_at));
-	}
-	json_object_set_new(j, "Labels", kv_object(v->labels));
-	json_object_set_new(j, "Scope", json_string(v->scope));
-	json_object_set_new(j, "Options", kv_object(v->options));
-	if (v->uid >= 0)
-		json_object_set_new(j, "UID", json_integer(v->uid));
-	if (v->gid >= 0)
-		json_object_set_new(j, "GID", json_integer(v->gid));
-	json_object_set_new(j, "MountCount", json_integer(v->mount_count));
-	json_object_set_new(j, "NeedsCopyUp", json_boolean(v->needs_copy_up));
-	if (v->needs_chown)
-		json_object_set_new(j, "NeedsChown", json_true());
-	return j;
+	_cleanup_free_ char *text = pm_volume_list_json(vols, kind);
+	json_t *arr = text ? json_loads(text, 0, NULL) : NULL;
+	return arr ? arr : json_array();
 }
 
 static bool format_is_json(const char *format)
@@ -143,224 +106,6 @@ int cmd_volume_create(struct pm_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* ---- filters (ls, prune) ----------------------------------------------------------------- */
-
-struct filter {
-	char *key;
-	char *value;
-	regex_t re; /* name */
-	bool has_re;
-	int64_t until; /* until */
-};
-
-struct filters {
-	struct filter *f;
-	size_t n;
-};
-
-static void filters_free(struct filters *fs)
-{
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->f[i].key);
-		free(fs->f[i].value);
-		if (fs->f[i].has_re)
-			regfree(&fs->f[i].re);
-	}
-	free(fs->f);
-	fs->f = NULL;
-	fs->n = 0;
-}
-
-/* "10m", "1h30m", "2.5s", "300ms": a Go duration, in seconds. */
-static int parse_go_duration(const char *s, double *ret)
-{
-	double total = 0;
-	const char *p = s;
-	if (!*p)
-		return -EINVAL;
-	while (*p) {
-		char *end;
-		double n = strtod(p, &end);
-		if (end == p || n < 0)
-			return -EINVAL;
-		p = end;
-		static const struct {
-			const char *unit;
-			double secs;
-		} units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"µs", 1e-6}, {"ms", 1e-3},
-			     {"s", 1},	   {"m", 60},	 {"h", 3600}};
-		size_t best = 0;
-		double secs = -1;
-		for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-			size_t l = strlen(units[i].unit);
-			if (strncmp(p, units[i].unit, l) == 0 && l > best) {
-				best = l;
-				secs = units[i].secs;
-			}
-		}
-		if (secs < 0)
-			return -EINVAL;
-		total += n * secs;
-		p += best;
-	}
-	*ret = total;
-	return 0;
-}
-
-/* until=: a Unix timestamp, an RFC 3339 time, a date, or a duration before now. */
-static int parse_until(const char *s, int64_t *ret)
-{
-	int64_t sec;
-	long nsec;
-	uint64_t u;
-	double d;
-	if (pm_parse_uint64(s, &u) == 0) {
-		*ret = (int64_t)u;
-		return 0;
-	}
-	if (pm_volume_parse_rfc3339(s, &sec, &nsec) == 0) {
-		*ret = sec;
-		return 0;
-	}
-	struct tm tm = {0};
-	const char *e = strptime(s, "%Y-%m-%d", &tm);
-	if (e && !*e) {
-		tm.tm_isdst = -1;
-		*ret = (int64_t)mktime(&tm);
-		return 0;
-	}
-	if (parse_go_duration(s, &d) == 0) {
-		*ret = (int64_t)time(NULL) - (int64_t)d;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-/* Print "Error: ..." and return -EINVAL. */
-static int filter_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int filter_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("Error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int filters_parse(char *const *args, bool prune, struct filters *fs)
-{
-	for (size_t i = 0; args && args[i]; i++) {
-		const char *a = args[i];
-		const char *eq = strchr(a, '=');
-		/* "label!=x" is key "label!" */
-		if (!eq || eq == a)
-			return filter_error(
-				"filter input must be in the form of filter=value: %s is "
-				"invalid",
-				a);
-		_cleanup_free_ char *key = pm_xstrndup(a, (size_t)(eq - a));
-		const char *val = eq + 1;
-		static const char *const ls_keys[] = {"name",	  "label", "label!",
-						      "driver",	  "scope", "opt",
-						      "dangling", "until", NULL};
-		static const char *const prune_keys[] = {"label", "label!", "until", NULL};
-		if (!pm_strv_contains((char *const *)(prune ? prune_keys : ls_keys), key))
-			return filter_error("\"%s\" is an invalid volume filter", key);
-		fs->f = pm_xrealloc(fs->f, (fs->n + 1) * sizeof(*fs->f));
-		struct filter *f = &fs->f[fs->n++];
-		*f = (struct filter){.key = pm_xstrdup(key), .value = pm_xstrdup(val)};
-		if (strcmp(key, "name") == 0) {
-			if (regcomp(&f->re, val, REG_EXTENDED | REG_NOSUB) != 0)
-				return filter_error(
-					"invalid name filter '%s': not a regular expression", val);
-			f->has_re = true;
-		} else if (strcmp(key, "dangling") == 0) {
-			if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0 &&
-			    strcmp(val, "1") != 0 && strcmp(val, "0") != 0)
-				return filter_error(
-					"\"%s\" is not a valid value for the \"dangling\" "
-					"filter - must be true or false",
-					val);
-		} else if (strcmp(key, "until") == 0) {
-			if (parse_until(val, &f->until) < 0)
-				return filter_error(
-					"invalid until filter '%s': use a timestamp, a date "
-					"or a duration like 10m",
-					val);
-		}
-	}
-	return 0;
-}
-
-/* label=k, label=k=v against "k=v" pairs. */
-static bool label_matches(char *const *labels, const char *want)
-{
-	const char *eq = strchr(want, '=');
-	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
-	for (size_t i = 0; labels && labels[i]; i++) {
-		const char *l = labels[i];
-		if (strncmp(l, want, kl) != 0 || l[kl] != '=')
-			continue;
-		if (!eq || strcmp(l + kl + 1, eq + 1) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool filter_one(const struct filter *f, const struct pm_volume *v, const char *root)
-{
-	const char *k = f->key;
-	if (strcmp(k, "name") == 0)
-		return regexec(&f->re, v->name, 0, NULL, 0) == 0;
-	if (strcmp(k, "label") == 0)
-		return label_matches(v->labels, f->value);
-	if (strcmp(k, "label!") == 0)
-		return !label_matches(v->labels, f->value);
-	if (strcmp(k, "driver") == 0)
-		return strcmp(v->driver, f->value) == 0;
-	if (strcmp(k, "scope") == 0)
-		return strcmp(v->scope, f->value) == 0;
-	if (strcmp(k, "opt") == 0)
-		return label_matches(v->options, f->value);
-	if (strcmp(k, "until") == 0)
-		return v->created_sec < f->until;
-	if (strcmp(k, "dangling") == 0) {
-		bool want = strcmp(f->value, "true") == 0 || strcmp(f->value, "1") == 0;
-		int used = pm_volume_in_use(root, v->name, NULL);
-		return used >= 0 && (used == 0) == want;
-	}
-	return false;
-}
-
-/* Filters with the same key are ORed (label and label! are ANDed, as podman does), different
- * keys ANDed. */
-static bool filters_match(const struct filters *fs, const struct pm_volume *v, const char *root)
-{
-	for (size_t i = 0; i < fs->n; i++) {
-		const char *k = fs->f[i].key;
-		bool and_key = strcmp(k, "label") == 0 || strcmp(k, "label!") == 0;
-		bool seen = false, any = false;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(fs->f[j].key, k) == 0)
-				seen = true;
-		if (seen)
-			continue; /* key handled at its first filter */
-		for (size_t j = i; j < fs->n; j++) {
-			if (strcmp(fs->f[j].key, k) != 0)
-				continue;
-			bool m = filter_one(&fs->f[j], v, root);
-			if (and_key && !m)
-				return false;
-			any = any || m;
-		}
-		if (!and_key && !any)
-			return false;
-	}
-	return true;
-}
-
 /* ---- ls ----------------------------------------------------------------------------------- */
 
 static const char ls_usage[] =
@@ -427,30 +172,21 @@ int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	if (quiet && format && format[0])
 		return pm_cli_errorf("quiet and format flags cannot be used together");
-	struct filters fs = {0};
-	if (filters_parse(filter_args, false, &fs) < 0) {
-		filters_free(&fs);
-		return PM_EXIT_ERROR;
-	}
 	_cleanup_error_ pm_error *err = NULL;
-	_cleanup_volume_list_ struct pm_volume **vols = NULL;
-	if (pm_volume_list(cli->paths.root, &vols, NULL, &err) < 0) {
-		filters_free(&fs);
+	_cleanup_volume_filters_ struct pm_volume_filters *fs = NULL;
+	if (pm_volume_filters_parse(filter_args, false, &fs, &err) < 0)
 		return pm_cli_error(err);
+	_cleanup_volume_list_ struct pm_volume **vols = NULL;
+	if (pm_volume_list_filtered(cli->paths.root, fs, &vols, &err) < 0)
+		return pm_cli_error(err);
+	if (quiet) {
+		for (size_t i = 0; vols[i]; i++)
+			printf("%s\n", vols[i]->name);
+		return 0;
 	}
 	bool json = format_is_json(format);
-	_cleanup_json_ json_t *arr = json_array();
-	for (size_t i = 0; vols[i]; i++) {
-		if (!filters_match(&fs, vols[i], cli->paths.root))
-			continue;
-		if (quiet)
-			printf("%s\n", vols[i]->name);
-		else
-			json_array_append_new(arr, volume_json(vols[i], !json));
-	}
-	filters_free(&fs);
-	if (quiet)
-		return 0;
+	_cleanup_json_ json_t *arr =
+		volumes_json(vols, json ? PM_VOLUME_JSON_INSPECT : PM_VOLUME_JSON_TEMPLATE);
 	if (json_array_size(arr) == 0 && !json)
 		return 0; /* podman prints not even the header */
 	return pm_output_format_list(json ? "json" : format, "table {{.Driver}}\t{{.Name}}", arr,
@@ -533,9 +269,8 @@ int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv)
 			n++;
 		}
 	}
-	_cleanup_json_ json_t *arr = json_array();
-	for (size_t i = 0; vols[i]; i++)
-		json_array_append_new(arr, volume_json(vols[i], !json));
+	_cleanup_json_ json_t *arr =
+		volumes_json(vols, json ? PM_VOLUME_JSON_INSPECT : PM_VOLUME_JSON_TEMPLATE);
 	if (json) {
 		pm_json_print(stdout, arr);
 	} else {
@@ -650,13 +385,6 @@ int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv)
 		if (r == -ENOENT && force)
 			continue;
 		if (r < 0) {
-			if (r == -ENOENT) {
-				pm_error_free(e);
-				e = NULL;
-				pm_error_set(&e, ENOENT,
-					     "no volume with name \"%s\" found: no such volume",
-					     names[i]);
-			}
 			if (last)
 				fprintf(stderr, "Error: %s\n", last->msg);
 			pm_error_free(last);
@@ -718,23 +446,13 @@ int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
 		return PM_EXIT_ERROR;
-	struct filters fs = {0};
-	if (filters_parse(filter_args, true, &fs) < 0) {
-		filters_free(&fs);
-		return PM_EXIT_ERROR;
-	}
 	_cleanup_error_ pm_error *err = NULL;
-	_cleanup_volume_list_ struct pm_volume **vols = NULL;
-	if (pm_volume_list(cli->paths.root, &vols, NULL, &err) < 0) {
-		filters_free(&fs);
+	_cleanup_volume_filters_ struct pm_volume_filters *fs = NULL;
+	if (pm_volume_filters_parse(filter_args, true, &fs, &err) < 0)
 		return pm_cli_error(err);
-	}
-	_cleanup_strv_ char **names = pm_xcalloc(1, sizeof(char *));
-	for (size_t i = 0; vols[i]; i++)
-		if (filters_match(&fs, vols[i], cli->paths.root) &&
-		    pm_volume_in_use(cli->paths.root, vols[i]->name, NULL) == 0)
-			pm_strv_push(&names, vols[i]->name);
-	filters_free(&fs);
+	_cleanup_strv_ char **names = NULL;
+	if (pm_volume_prune_candidates(cli->paths.root, fs, &names, &err) < 0)
+		return pm_cli_error(err);
 
 	if (!force) {
 		printf("WARNING! This will remove all volumes not used by at least one container. "
@@ -752,14 +470,11 @@ int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv)
 	int status = 0;
 	for (size_t i = 0; names[i]; i++) {
 		_cleanup_error_ pm_error *e = NULL;
-		int r = pm_volume_remove(cli->paths.root, names[i], false, &e);
-		if (r == -ENOENT || r == -EBUSY)
-			continue; /* gone or taken meanwhile: not ours to prune */
-		if (r < 0) {
+		int r = pm_volume_prune_one(cli->paths.root, names[i], &e);
+		if (r < 0)
 			status = pm_cli_error(e);
-			continue;
-		}
-		printf("%s\n", names[i]);
+		else if (r > 0)
+			printf("%s\n", names[i]);
 	}
 	return status;
 }

@@ -1,6 +1,6 @@
 /* image-util.h: small helpers shared by the image command files (cmd-images.c,
  * cmd-image.c, cmd-tag.c, cmd-rmi.c, cmd-save.c, cmd-load.c, cmd-history.c, cmd-import.c):
- * opening the store, podman-shaped image JSON. */
+ * opening the store, the image inspect object as json_t (built by storage/image-view.c). */
 #pragma once
 
 #include <stdint.h>
@@ -14,7 +14,7 @@
 /* Open the store at cli->paths.root with cli->storage_driver. */
 int pm_cli_open_store(struct pm_cli *cli, struct pm_store **ret, pm_error **err);
 
-/* podman image inspect object for one image. */
+/* podman image inspect object for one image (pm_image_inspect_json, parsed). */
 json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_image_record *r,
 				  pm_error **err);
 

@@ -11,6 +11,7 @@
 #include "engine/config-json.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
+#include "engine/ctr-volumes.h"
 #include "lib/fileutil.h"
 #include "lib/proc.h"
 #include "lib/timeutil.h"
@@ -52,7 +53,10 @@ bool pm_engine_wait_pidfd(int fd, int timeout_ms)
 static void unmount_rootfs(const struct pm_engine *e, const struct pm_container *c)
 {
 	struct pm_container_config cfg = {0};
-	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0 && !cfg.rootfs) {
+	bool ok = pm_config_from_json(c->config_json, &cfg, NULL) == 0;
+	if (ok)
+		pm_engine_volumes_release(e, &cfg, c->id);
+	if (ok && !cfg.rootfs) {
 		_cleanup_store_ struct pm_store *store = NULL;
 		if (pm_store_open(e->paths, e->storage_driver, &store, NULL) >= 0)
 			pm_storage_ctr_unmount(store, c->id, NULL);

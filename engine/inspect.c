@@ -24,66 +24,16 @@
 
 /* ---- Go time formats ------------------------------------------------------------------ */
 
-static void local_tm(int64_t ns, struct tm *tm, long *frac)
-{
-	time_t t = (time_t)(ns / PM_NSEC_PER_SEC);
-	*frac = (long)(ns % PM_NSEC_PER_SEC);
-	if (*frac < 0) {
-		*frac += PM_NSEC_PER_SEC;
-		t--;
-	}
-	localtime_r(&t, tm);
-}
-
-/* ".123456789" without trailing zeros, "" for 0 (Go's .999999999). */
-static void frac_trimmed(long frac, char out[12])
-{
-	out[0] = 0;
-	if (!frac)
-		return;
-	snprintf(out, 12, ".%09ld", frac);
-	size_t n = strlen(out);
-	while (n > 1 && out[n - 1] == '0')
-		out[--n] = 0;
-}
-
+/* The formatters live in lib/timeutil.c (the one place for times); these names stay for the
+ * engine's callers. */
 void pm_gotime_rfc3339nano(int64_t ns, char buf[PM_GOTIME_LEN])
 {
-	if (ns == 0) {
-		snprintf(buf, PM_GOTIME_LEN, "0001-01-01T00:00:00Z");
-		return;
-	}
-	struct tm tm;
-	long frac;
-	local_tm(ns, &tm, &frac);
-	char f[12], zone[24];
-	frac_trimmed(frac, f);
-	long off = tm.tm_gmtoff;
-	if (off == 0)
-		snprintf(zone, sizeof(zone), "Z");
-	else
-		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
-			 labs(off) % 3600 / 60);
-	snprintf(buf, PM_GOTIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f, zone);
+	pm_time_format_rfc3339nano_local(ns, buf);
 }
 
 void pm_gotime_string(int64_t ns, char buf[PM_GOTIME_LEN])
 {
-	if (ns == 0) {
-		snprintf(buf, PM_GOTIME_LEN, "0001-01-01 00:00:00 +0000 UTC");
-		return;
-	}
-	struct tm tm;
-	long frac;
-	local_tm(ns, &tm, &frac);
-	char f[12];
-	frac_trimmed(frac, f);
-	long off = tm.tm_gmtoff;
-	snprintf(buf, PM_GOTIME_LEN, "%04d-%02d-%02d %02d:%02d:%02d%s %c%02ld%02ld %s",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f,
-		 off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
-		 tm.tm_zone ? tm.tm_zone : "UTC");
+	pm_time_format_go_string(ns, buf);
 }
 
 int64_t pm_gotime_unix(int64_t ns)

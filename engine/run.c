@@ -20,6 +20,7 @@
 #include "engine/config-json.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
+#include "engine/ctr-volumes.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
@@ -32,31 +33,6 @@
 #include "storage/container.h"
 #include "storage/reference.h"
 #include "storage/volume.h"
-
-/* The named volumes a configuration uses (-v NAME:/dst, --mount type=volume). */
-static char **named_volumes(const struct pm_container_config *cfg)
-{
-	char **names = NULL;
-	for (char **v = cfg->volumes; v && *v; v++) {
-		struct pm_runtime_mount m = {0};
-		char *name = NULL;
-		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0 && name)
-			pm_strv_consume(&names, name);
-		free(m.source);
-		free(m.destination);
-		free(m.data);
-	}
-	for (char **v = cfg->mounts; v && *v; v++) {
-		struct pm_runtime_mount m = {0};
-		char *name = NULL;
-		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && name)
-			pm_strv_consume(&names, name);
-		free(m.source);
-		free(m.destination);
-		free(m.data);
-	}
-	return names;
-}
 
 static void image_to_spec(const struct pm_image *img, struct pm_spec_image *ret)
 {
@@ -116,7 +92,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 			goto out;
 		}
 	}
-	vols = named_volumes(cfg);
+	vols = pm_engine_named_volumes(cfg);
 	for (char **v = vols; v && *v; v++) {
 		_cleanup_free_ char *mp = NULL;
 		r = pm_volume_lookup_or_create(e->paths->root, *v, &mp, err);
@@ -197,9 +173,11 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
-		_cleanup_strv_ char **vols = named_volumes(&cfg);
-		for (char **v = vols; v && *v; v++)
+		_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
+		for (char **v = vols; v && *v; v++) {
+			pm_volume_unmount(e->paths->root, *v, c->id, NULL);
 			pm_volume_unref(e->paths->root, *v, c->id, NULL);
+		}
 		if (!cfg.rootfs) {
 			_cleanup_store_ struct pm_store *store = NULL;
 			r = pm_store_open(e->paths, e->storage_driver, &store, err);
@@ -225,6 +203,7 @@ struct start_ctx {
 	struct pm_store *store;
 	struct pm_net_config net;
 	bool mounted;
+	bool volumes_mounted;
 	int lock;
 };
 
@@ -234,6 +213,8 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 	if (!started) {
 		if (x->mounted)
 			pm_storage_ctr_unmount(x->store, c->id, NULL);
+		if (x->volumes_mounted)
+			pm_engine_volumes_release(e, &x->cfg, c->id);
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
 		pm_engine_net_cleanup(e, c);
@@ -291,6 +272,10 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 			return r;
 		x->mounted = true;
 	}
+	r = pm_engine_volumes_mount(e, &x->cfg, c->id, err);
+	if (r < 0)
+		return r;
+	x->volumes_mounted = true;
 	struct pm_spec_image simg;
 	image_to_spec(&x->img, &simg);
 	_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
@@ -394,6 +379,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		    c->state.status != PM_CTR_RUNNING) {
 			if (x.mounted)
 				pm_storage_ctr_unmount(x.store, c->id, NULL);
+			pm_engine_volumes_release(e, &x.cfg, c->id);
 			free(c->state.mountpoint);
 			c->state.mountpoint = NULL;
 			c->state.monitor_pid = 0;

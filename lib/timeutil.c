@@ -1,6 +1,7 @@
-/* timeutil.c: RFC 3339 timestamps, Go durations and podman's --since/--until values
- * (see timeutil.h). Owns the conversions and the clock reads: no I/O, never prints. Called by
- * engine/ctr-log.c (log timestamps) and cli/ (logs --since/--until). */
+/* timeutil.c: RFC 3339 timestamps, Go's time formats, Go durations and podman's
+ * --since/--until values (see timeutil.h). The one place pm parses and formats times: owns the
+ * conversions and the clock reads, no I/O, never prints. Called by engine/ (log timestamps,
+ * inspect), storage/ (image and volume times) and cli/ (logs --since/--until). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,4 +383,104 @@ void pm_time_format_log(int64_t ns, int off, char buf[PM_TIME_LOG_LEN])
 	size_t len = n < 0 ? 0 : (size_t)n < PM_TIME_LOG_LEN ? (size_t)n : PM_TIME_LOG_LEN - 1;
 	memcpy(buf, tmp, len);
 	buf[len] = '\0';
+}
+
+/* ---- Go's time formats ------------------------------------------------------------------ */
+
+static void local_tm(int64_t ns, struct tm *tm, long *frac)
+{
+	time_t t = (time_t)(ns / PM_NSEC_PER_SEC);
+	*frac = (long)(ns % PM_NSEC_PER_SEC);
+	if (*frac < 0) {
+		*frac += PM_NSEC_PER_SEC;
+		t--;
+	}
+	localtime_r(&t, tm);
+}
+
+/* ".123456789" without trailing zeros, "" for 0 (Go's .999999999). */
+static void frac_trimmed(long frac, char out[12])
+{
+	out[0] = 0;
+	if (!frac)
+		return;
+	snprintf(out, 12, ".%09ld", frac);
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '0')
+		out[--n] = 0;
+}
+
+void pm_time_format_rfc3339nano_local(int64_t ns, char buf[PM_TIME_BUF_LEN])
+{
+	if (ns == 0) {
+		snprintf(buf, PM_TIME_BUF_LEN, "0001-01-01T00:00:00Z");
+		return;
+	}
+	struct tm tm;
+	long frac;
+	local_tm(ns, &tm, &frac);
+	char f[12], zone[24];
+	frac_trimmed(frac, f);
+	long off = tm.tm_gmtoff;
+	if (off == 0)
+		snprintf(zone, sizeof(zone), "Z");
+	else
+		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
+			 labs(off) % 3600 / 60);
+	snprintf(buf, PM_TIME_BUF_LEN, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f, zone);
+}
+
+void pm_time_format_go_string(int64_t ns, char buf[PM_TIME_BUF_LEN])
+{
+	if (ns == 0) {
+		snprintf(buf, PM_TIME_BUF_LEN, "0001-01-01 00:00:00 +0000 UTC");
+		return;
+	}
+	struct tm tm;
+	long frac;
+	local_tm(ns, &tm, &frac);
+	char f[12];
+	frac_trimmed(frac, f);
+	long off = tm.tm_gmtoff;
+	snprintf(buf, PM_TIME_BUF_LEN, "%04d-%02d-%02d %02d:%02d:%02d%s %c%02ld%02ld %s",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f,
+		 off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
+		 tm.tm_zone ? tm.tm_zone : "UTC");
+}
+
+void pm_time_format_rfc3339_utc(int64_t ns, bool nano, char buf[PM_TIME_BUF_LEN])
+{
+	char log[PM_TIME_LOG_LEN];
+	pm_time_format_log(ns, 0, log);
+	if (nano)
+		snprintf(buf, PM_TIME_BUF_LEN, "%s", log);
+	else
+		snprintf(buf, PM_TIME_BUF_LEN, "%.19sZ", log);
+}
+
+int pm_time_parse_rfc3339_utc_default(const char *s, int64_t *ret_ns)
+{
+	if (!s)
+		return -EINVAL;
+	return parse_layout(s, strlen(s), 1, ZONE_OPTIONAL, ret_ns, NULL);
+}
+
+int pm_time_parse_date_local(const char *s, int64_t *ret_ns)
+{
+	int64_t utc_ns;
+	if (!s || parse_layout(s, strlen(s), 0, ZONE_FORBIDDEN, &utc_ns, NULL) < 0)
+		return -EINVAL;
+	int64_t days = utc_ns / PM_NSEC_PER_SEC / 86400, y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	struct tm tm = {.tm_year = (int)(y - 1900),
+			.tm_mon = (int)m - 1,
+			.tm_mday = (int)d,
+			.tm_isdst = -1};
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -EINVAL;
+	*ret_ns = to_ns((int64_t)t, 0);
+	return 0;
 }

@@ -19,6 +19,9 @@
 /* "2006-01-02T15:04:05.000000000Z07:00" plus NUL. */
 #define PM_TIME_LOG_LEN 36
 
+/* Longest text the other formatters below write, with the NUL. */
+#define PM_TIME_BUF_LEN 128
+
 /* Current CLOCK_REALTIME in ns. */
 int64_t pm_time_now_ns(void);
 
@@ -50,3 +53,22 @@ int pm_time_parse_input(const char *flag, const char *value, bool since, int64_t
 /* Format as podman's logs -t does (Go layout "2006-01-02T15:04:05.000000000Z07:00"): the
  * wall clock at zone offset off (seconds), nine fraction digits, "Z" for offset 0. */
 void pm_time_format_log(int64_t ns, int off, char buf[PM_TIME_LOG_LEN]);
+
+/* Go's time.RFC3339Nano of a local time (trailing fraction zeros dropped, "Z" for UTC):
+ * "2026-11-23T02:38:07.263557704+01:00" (volume CreatedAt, container inspect). ns 0 is
+ * Go's zero time "0001-01-01T00:00:00Z". */
+void pm_time_format_rfc3339nano_local(int64_t ns, char buf[PM_TIME_BUF_LEN]);
+
+/* Go's time.Time.String() of a local time, as templates print it:
+ * "2026-11-23 02:38:07.263557704 +0100 CET". ns 0: "0001-01-01 00:00:00 +0000 UTC". */
+void pm_time_format_go_string(int64_t ns, char buf[PM_TIME_BUF_LEN]);
+
+/* RFC 3339 in UTC: "2026-11-23T02:38:07Z" (whole seconds), or with nano true nine fraction
+ * digits "2026-11-23T02:38:07.263557704Z" (image Created). */
+void pm_time_format_rfc3339_utc(int64_t ns, bool nano, char buf[PM_TIME_BUF_LEN]);
+
+/* RFC 3339 with the zone optional (none: UTC), as image configs carry it. 0 or -EINVAL. */
+int pm_time_parse_rfc3339_utc_default(const char *s, int64_t *ret_ns);
+
+/* A date "2006-01-02" at midnight of the local zone. 0 or -EINVAL. */
+int pm_time_parse_date_local(const char *s, int64_t *ret_ns);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -17,6 +16,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "storage/digest.h"
 #include "storage/image.h"
 #include "storage/layerstore.h"
@@ -47,33 +47,17 @@ void pm_image_records_free(struct pm_image_record *v, size_t n)
 
 char *pm_image_now_rfc3339(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	char buf[64];
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	return pm_xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+	char buf[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339_utc(pm_time_now_ns(), true, buf);
+	return pm_xstrdup(buf);
 }
 
 int64_t pm_image_parse_time(const char *s)
 {
-	if (!s)
+	int64_t ns;
+	if (pm_time_parse_rfc3339_utc_default(s, &ns) < 0)
 		return 0;
-	struct tm tm = {0};
-	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return 0;
-	int64_t t = (int64_t)timegm(&tm);
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
-	if ((*p == '+' || *p == '-') && strlen(p) >= 6) {
-		int off = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 +
-			  ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
-		t += *p == '+' ? -off : off;
-	}
-	return t;
+	return ns / PM_NSEC_PER_SEC - (ns % PM_NSEC_PER_SEC < 0);
 }
 
 static char **jstrv(const json_t *a)

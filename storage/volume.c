@@ -1,4 +1,4 @@
-/* volume.c: named volumes on disk: <root>/volumes/<name>/{volume.json,_data,users/,lock}.
+/* volume.c: named volumes on disk: <root>/volumes/<name>/{volume.json,_data,users/,mounts/,lock}.
  * Owns the volume document, atomic name reservation (build in a temp dir, rename with
  * RENAME_NOREPLACE), removal, the container reference list and the tmpfs/bind mount of a
  * volume with a filesystem. Must not print, must not know about containers beyond their
@@ -22,6 +22,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "storage/volume.h"
 
 #define VOLUME_JSON_MAX (1024 * 1024)
@@ -51,92 +52,31 @@ static bool ctr_id_valid(const char *id)
 	return true;
 }
 
-static char *format_rfc3339(int64_t sec, long nsec)
-{
-	time_t t = (time_t)sec;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	char base[64], frac[32] = "", zone[32];
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (nsec > 0) {
-		snprintf(frac, sizeof(frac), ".%09ld", nsec);
-		size_t l = strlen(frac);
-		while (l > 1 && frac[l - 1] == '0')
-			frac[--l] = '\0';
-	}
-	long off = tm.tm_gmtoff;
-	if (off == 0)
-		snprintf(zone, sizeof(zone), "Z");
-	else
-		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
-			 (labs(off) % 3600) / 60);
-	return pm_xasprintf("%s%s%s", base, frac, zone);
-}
-
 int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec)
 {
-	if (!s)
+	int64_t ns;
+	if (!s || pm_time_parse_rfc3339(s, strlen(s), &ns, NULL) < 0)
 		return -EINVAL;
-	struct tm tm = {0};
-	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return -EINVAL;
-	long nsec = 0;
-	if (*p == '.') {
-		p++;
-		int digits = 0;
-		while (isdigit((unsigned char)*p)) {
-			if (digits < 9) {
-				nsec = nsec * 10 + (*p - '0');
-				digits++;
-			}
-			p++;
-		}
-		if (digits == 0)
-			return -EINVAL;
-		for (; digits < 9; digits++)
-			nsec *= 10;
+	int64_t sec = ns / PM_NSEC_PER_SEC, nsec = ns % PM_NSEC_PER_SEC;
+	if (nsec < 0) {
+		nsec += PM_NSEC_PER_SEC;
+		sec--;
 	}
-	long off = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int hh, mm;
-		char sign = *p;
-		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(p) != 6)
-			return -EINVAL;
-		off = (long)hh * 3600 + (long)mm * 60;
-		if (sign == '-')
-			off = -off;
-		p += 6;
-	} else {
-		return -EINVAL;
-	}
-	if (*p)
-		return -EINVAL;
-	time_t t = timegm(&tm);
-	*ret_sec = (int64_t)t - off;
-	*ret_nsec = nsec;
+	*ret_sec = sec;
+	*ret_nsec = (long)nsec;
 	return 0;
+}
+
+static int64_t created_ns(const struct pm_volume *v)
+{
+	return v->created_sec * PM_NSEC_PER_SEC + v->created_nsec;
 }
 
 char *pm_volume_created_go_string(const struct pm_volume *v)
 {
-	time_t t = (time_t)v->created_sec;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	char base[64], frac[32] = "", zone[32];
-	strftime(base, sizeof(base), "%Y-%m-%d %H:%M:%S", &tm);
-	if (v->created_nsec > 0) {
-		snprintf(frac, sizeof(frac), ".%09ld", v->created_nsec);
-		size_t l = strlen(frac);
-		while (l > 1 && frac[l - 1] == '0')
-			frac[--l] = '\0';
-	}
-	long off = tm.tm_gmtoff;
-	snprintf(zone, sizeof(zone), "%c%02ld%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
-		 (labs(off) % 3600) / 60);
-	return pm_xasprintf("%s%s %s %s", base, frac, zone, tm.tm_zone ? tm.tm_zone : "UTC");
+	char buf[PM_TIME_BUF_LEN];
+	pm_time_format_go_string(created_ns(v), buf);
+	return pm_xstrdup(buf);
 }
 
 /* ---- key=value lists ------------------------------------------------------------------ */
@@ -423,13 +363,20 @@ static char **object_to_kv(const json_t *o)
 	return v;
 }
 
-static json_t *volume_to_json(const struct pm_volume *v)
+/* The document (doc) or the inspect object (NeedsChown only when true; go_time: CreatedAt
+ * as Go prints a time.Time in a template). podman's field order. */
+static json_t *volume_object(const struct pm_volume *v, enum pm_volume_json_kind kind)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "Name", json_string(v->name));
 	json_object_set_new(j, "Driver", json_string(v->driver));
 	json_object_set_new(j, "Mountpoint", json_string(v->mountpoint));
-	json_object_set_new(j, "CreatedAt", json_string(v->created_at));
+	if (kind == PM_VOLUME_JSON_TEMPLATE) {
+		_cleanup_free_ char *s = pm_volume_created_go_string(v);
+		json_object_set_new(j, "CreatedAt", json_string(s));
+	} else {
+		json_object_set_new(j, "CreatedAt", json_string(v->created_at));
+	}
 	json_object_set_new(j, "Labels", kv_to_object(v->labels));
 	json_object_set_new(j, "Scope", json_string(v->scope));
 	json_object_set_new(j, "Options", kv_to_object(v->options));
@@ -439,8 +386,28 @@ static json_t *volume_to_json(const struct pm_volume *v)
 		json_object_set_new(j, "GID", json_integer(v->gid));
 	json_object_set_new(j, "MountCount", json_integer(v->mount_count));
 	json_object_set_new(j, "NeedsCopyUp", json_boolean(v->needs_copy_up));
-	json_object_set_new(j, "NeedsChown", json_boolean(v->needs_chown));
+	if (kind == PM_VOLUME_JSON_DOC || v->needs_chown)
+		json_object_set_new(j, "NeedsChown", json_boolean(v->needs_chown));
 	return j;
+}
+
+static json_t *volume_to_json(const struct pm_volume *v)
+{
+	return volume_object(v, PM_VOLUME_JSON_DOC);
+}
+
+char *pm_volume_json(const struct pm_volume *v, enum pm_volume_json_kind kind)
+{
+	_cleanup_json_ json_t *j = volume_object(v, kind);
+	return json_dumps(j, JSON_COMPACT);
+}
+
+char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind)
+{
+	_cleanup_json_ json_t *arr = json_array();
+	for (size_t i = 0; vols && vols[i]; i++)
+		json_array_append_new(arr, volume_object(vols[i], kind));
+	return json_dumps(arr, JSON_COMPACT);
 }
 
 /* Fill the fs_* fields from the options. */
@@ -592,11 +559,12 @@ int pm_volume_create(const char *root, const struct pm_volume_create_opts *opts,
 	v->driver = pm_xstrdup("local");
 	v->scope = pm_xstrdup("local");
 	v->mountpoint = pm_path_join(dir, "_data");
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	v->created_sec = now.tv_sec;
-	v->created_nsec = now.tv_nsec;
-	v->created_at = format_rfc3339(now.tv_sec, now.tv_nsec);
+	int64_t now = pm_time_now_ns();
+	v->created_sec = now / PM_NSEC_PER_SEC;
+	v->created_nsec = (long)(now % PM_NSEC_PER_SEC);
+	char created[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339nano_local(now, created);
+	v->created_at = pm_xstrdup(created);
 	v->labels = pm_xcalloc(1, sizeof(char *));
 	for (size_t i = 0; opts->labels && opts->labels[i]; i++)
 		kv_set(&v->labels, opts->labels[i]);
@@ -834,9 +802,16 @@ static bool is_mount_root(const char *path)
 
 int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err)
 {
-	_cleanup_close_ int lfd = lock_volume(root, name, err);
-	if (lfd < 0)
+	_cleanup_error_ pm_error *e = NULL;
+	_cleanup_close_ int lfd = lock_volume(root, name, &e);
+	if (lfd == -ENOENT) /* podman's words for volume rm */
+		return pm_error_set(err, ENOENT, "no volume with name \"%s\" found: no such volume",
+				    name);
+	if (lfd < 0) {
+		if (err && !*err)
+			*err = TAKE_PTR(e);
 		return lfd;
+	}
 	_cleanup_strv_ char **ids = NULL;
 	int r = read_users(root, name, &ids, err);
 	if (r < 0)
@@ -861,10 +836,10 @@ int pm_volume_remove(const char *root, const char *name, bool force, pm_error **
 	/* The name is free from here on; the data goes without holding the lock. */
 	int l = TAKE_FD(lfd);
 	close(l);
-	_cleanup_error_ pm_error *e = NULL;
-	r = pm_rm_rf(gone, &e);
+	_cleanup_error_ pm_error *rm_err = NULL;
+	r = pm_rm_rf(gone, &rm_err);
 	if (r < 0)
-		pm_log_warn("removing the data of volume %s: %s", name, e ? e->msg : "");
+		pm_log_warn("removing the data of volume %s: %s", name, rm_err ? rm_err->msg : "");
 	return 0;
 }
 
@@ -947,47 +922,96 @@ static int update_doc(const char *root, const char *name,
 	return write_doc(dir, v, err);
 }
 
+/* <root>/volumes/<name>/mounts/<ctr_id>: one empty file per container that has the
+ * volume's filesystem mounted (MountCount is their number). */
+static char *mounts_dir(const char *root, const char *name)
+{
+	return pm_xasprintf("%s/volumes/%s/mounts", root, name);
+}
+
+static int count_mounts(const char *root, const char *name)
+{
+	_cleanup_free_ char *dir = mounts_dir(root, name);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (ctr_id_valid(de->d_name))
+			n++;
+	return n;
+}
+
+struct mount_arg {
+	const char *root;
+	const char *ctr_id;
+	char *mountpoint;
+};
+
 static int mount_fn(struct pm_volume *v, void *arg, pm_error **err)
 {
-	char **ret = arg;
-	bool has_fs = v->fs_type || v->fs_bind;
-	if (has_fs && !is_mount_root(v->mountpoint)) {
+	struct mount_arg *a = arg;
+	a->mountpoint = pm_xstrdup(v->mountpoint);
+	if (!v->fs_type && !v->fs_bind)
+		return 0; /* a plain directory: nothing to mount (podman: MountCount stays 0) */
+	_cleanup_free_ char *dir = mounts_dir(a->root, v->name);
+	if (!is_mount_root(v->mountpoint)) {
+		/* users from a lost mount namespace (reboot, pause process gone) are stale */
+		pm_rm_rf(dir, NULL);
 		int r = do_mount(v, err);
 		if (r < 0)
 			return r;
-		v->mount_count = 0; /* a stale count from a lost mount namespace */
 	}
-	v->mount_count++;
-	if (ret)
-		*ret = pm_xstrdup(v->mountpoint);
+	_cleanup_free_ char *path = pm_path_join(dir, a->ctr_id);
+	_cleanup_close_ int fd = -1;
+	if ((mkdir(dir, 0700) < 0 && errno != EEXIST) ||
+	    (fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		int e = errno;
+		if (count_mounts(a->root, v->name) == 0)
+			umount2(v->mountpoint, MNT_DETACH);
+		return pm_error_set_errno(err, e, "volume %s: recording mount by '%s'", v->name,
+					  a->ctr_id);
+	}
+	v->mount_count = count_mounts(a->root, v->name);
 	return 0;
 }
 
-int pm_volume_mount(const char *root, const char *name, char **ret_mountpoint, pm_error **err)
+int pm_volume_mount(const char *root, const char *name, const char *ctr_id, char **ret_mountpoint,
+		    pm_error **err)
 {
-	_cleanup_free_ char *mp = NULL;
-	int r = update_doc(root, name, mount_fn, &mp, err);
-	if (r < 0)
-		return r;
-	if (ret_mountpoint)
-		*ret_mountpoint = TAKE_PTR(mp);
-	return 0;
+	if (!ctr_id_valid(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	struct mount_arg a = {.root = root, .ctr_id = ctr_id};
+	int r = update_doc(root, name, mount_fn, &a, err);
+	if (r >= 0 && ret_mountpoint)
+		*ret_mountpoint = TAKE_PTR(a.mountpoint);
+	free(a.mountpoint);
+	return r;
 }
 
 static int unmount_fn(struct pm_volume *v, void *arg, pm_error **err)
 {
-	if (v->mount_count > 0)
-		v->mount_count--;
-	if (v->mount_count == 0 && (v->fs_type || v->fs_bind) && is_mount_root(v->mountpoint) &&
+	struct mount_arg *a = arg;
+	if (!v->fs_type && !v->fs_bind)
+		return 0;
+	_cleanup_free_ char *path =
+		pm_xasprintf("%s/volumes/%s/mounts/%s", a->root, v->name, a->ctr_id);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return pm_error_set_errno(err, errno, "volume %s: releasing mount by '%s'", v->name,
+					  a->ctr_id);
+	v->mount_count = count_mounts(a->root, v->name);
+	if (v->mount_count == 0 && is_mount_root(v->mountpoint) &&
 	    umount2(v->mountpoint, MNT_DETACH) < 0)
 		return pm_error_set_errno(err, errno, "unmounting volume %s at '%s'", v->name,
 					  v->mountpoint);
 	return 0;
 }
 
-int pm_volume_unmount(const char *root, const char *name, pm_error **err)
+int pm_volume_unmount(const char *root, const char *name, const char *ctr_id, pm_error **err)
 {
-	return update_doc(root, name, unmount_fn, NULL, err);
+	if (!ctr_id_valid(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	struct mount_arg a = {.root = root, .ctr_id = ctr_id};
+	return update_doc(root, name, unmount_fn, &a, err);
 }
 
 struct needs_arg {

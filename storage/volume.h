@@ -8,6 +8,8 @@
  *                                       GID, MountCount, NeedsCopyUp, NeedsChown)
  *   <root>/volumes/<name>/_data/        the data (the mountpoint given to containers)
  *   <root>/volumes/<name>/users/<id>    one empty file per container that uses the volume
+ *   <root>/volumes/<name>/mounts/<id>   one per running container that has the volume's
+ *                                       filesystem (tmpfs/bind) mounted
  *   <root>/volumes/<name>/lock          flock guarding volume.json and users/
  *
  * A volume is built completely in a temporary directory <root>/volumes/.tmp-XXXX and
@@ -24,8 +26,9 @@
  *   - `run -v NAME:/path`: pm_volume_lookup_or_create(root, NAME, &mountpoint, err) creates
  *     the volume as podman does when it is missing, and returns its _data path.
  *   - for a volume with a filesystem (Options type=tmpfs, or o=bind with device=DIR),
- *     pm_volume_mount() mounts it on _data for the first user (MountCount 0 -> 1), and
- *     pm_volume_unmount() undoes it for the last; call both inside the rootless mount
+ *     pm_volume_mount(root, NAME, ctr_id) mounts it on _data when the container starts
+ *     (the first user mounts, MountCount counts users), pm_volume_unmount(root, NAME,
+ *     ctr_id) when it stops (the last one unmounts); call both inside the rootless mount
  *     namespace. A plain volume needs neither (bind-mount the mountpoint).
  *   - a container that uses a volume is recorded with pm_volume_ref(root, NAME, ctr_id)
  *     when it is created and released with pm_volume_unref() when it is removed:
@@ -34,7 +37,8 @@
  *     (podman's `volume rm -f` also removes those containers: the cli must do that through
  *     the engine before it calls pm_volume_remove(force=true).)
  *
- * Never prints; errors name the volume. No json_t leaves this file. */
+ * Never prints; errors name the volume. JSON leaves this module as text (json_t stays
+ * inside). */
 #pragma once
 
 #include <stdbool.h>
@@ -97,7 +101,8 @@ bool pm_volume_exists(const char *root, const char *name);
 int pm_volume_list(const char *root, struct pm_volume ***ret, size_t *ret_n, pm_error **err);
 struct pm_volume **pm_volume_list_free(struct pm_volume **v);
 
-/* Remove a volume and its data. -ENOENT "no such volume"; an in-use volume fails with
+/* Remove a volume and its data. -ENOENT 'no volume with name "x" found: no such volume'
+ * (podman's volume rm); an in-use volume fails with
  * -EBUSY "volume x is being used by the following container(s): ids: volume is being used"
  * unless force. A mounted filesystem volume (MountCount > 0) is unmounted first when forced. */
 int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err);
@@ -116,11 +121,15 @@ int pm_volume_users(const char *root, const char *name, char ***ret_ids, pm_erro
 /* 1 when used by at least one container, 0 when not, negative on error. */
 int pm_volume_in_use(const char *root, const char *name, pm_error **err);
 
-/* Mount the volume's filesystem (tmpfs or bind) on its mountpoint when MountCount goes
- * 0 -> 1, count users; unmount when it goes back to 0. No-ops (beyond the count) for a
- * plain volume. *ret_mountpoint (may be NULL) is malloc'd. */
-int pm_volume_mount(const char *root, const char *name, char **ret_mountpoint, pm_error **err);
-int pm_volume_unmount(const char *root, const char *name, pm_error **err);
+/* Mount the volume's filesystem (tmpfs or bind, with the o= options) on its mountpoint for
+ * container ctr_id when it starts: the first user mounts, later ones are counted
+ * (<vol>/mounts/<ctr_id>, MountCount); pm_volume_unmount() releases ctr_id when it stops and
+ * unmounts after the last. Both idempotent per container, no-ops for a plain volume (its
+ * MountCount stays 0, as podman's). Call both inside the rootless mount namespace, before
+ * the container's mount namespace is made. *ret_mountpoint (may be NULL) is malloc'd. */
+int pm_volume_mount(const char *root, const char *name, const char *ctr_id, char **ret_mountpoint,
+		    pm_error **err);
+int pm_volume_unmount(const char *root, const char *name, const char *ctr_id, pm_error **err);
 
 /* Record that the first-use copy-up / chown happened (clears NeedsCopyUp / NeedsChown). */
 int pm_volume_clear_needs(const char *root, const char *name, bool copy_up, bool chown,
@@ -134,6 +143,44 @@ char *pm_volume_created_go_string(const struct pm_volume *v);
  * 0 or -EINVAL. */
 int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec);
 
+/* The JSON shapes of a volume, as compact text (malloc'd):
+ *   PM_VOLUME_JSON_INSPECT  podman's `volume inspect` / `volume ls --format json` object
+ *                           (CreatedAt RFC 3339, NeedsChown only when true);
+ *   PM_VOLUME_JSON_TEMPLATE the same with CreatedAt as Go prints a time.Time in a template;
+ *   PM_VOLUME_JSON_DOC      the stored document volume.json (what `pm inspect` shows). */
+enum pm_volume_json_kind {
+	PM_VOLUME_JSON_INSPECT,
+	PM_VOLUME_JSON_TEMPLATE,
+	PM_VOLUME_JSON_DOC,
+};
+char *pm_volume_json(const struct pm_volume *v, enum pm_volume_json_kind kind);
+/* A JSON array of the NULL-terminated vols. */
+char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind);
+
+/* ---- filters (storage/volume-filter.c) ----
+ * podman's --filter values of `volume ls` (name= regex, label=, label!=, driver=, scope=,
+ * opt=, dangling=, until=) or, with prune, of `volume prune` (label, label!, until). Same
+ * key ORed (label and label! ANDed), different keys ANDed. Parse errors: -EINVAL with
+ * podman's message naming the value. */
+struct pm_volume_filters;
+int pm_volume_filters_parse(char *const *args, bool prune, struct pm_volume_filters **ret,
+			    pm_error **err);
+bool pm_volume_filters_match(const struct pm_volume_filters *fs, const struct pm_volume *v,
+			     const char *root);
+struct pm_volume_filters *pm_volume_filters_free(struct pm_volume_filters *fs);
+PM_DEFINE_CLEANUP_FUNC(struct pm_volume_filters *, pm_volume_filters_free)
+#define _cleanup_volume_filters_ _cleanup_(pm_volume_filters_freep)
+/* The volumes matching fs (NULL: all), sorted by name, NULL-terminated. */
+int pm_volume_list_filtered(const char *root, const struct pm_volume_filters *fs,
+			    struct pm_volume ***ret, pm_error **err);
+/* Names of the unused volumes matching fs (what `volume prune` would remove). */
+int pm_volume_prune_candidates(const char *root, const struct pm_volume_filters *fs,
+			       char ***ret_names, pm_error **err);
+/* Remove one prune candidate: 1 removed, 0 skipped (gone or taken meanwhile), < 0 error. */
+int pm_volume_prune_one(const char *root, const char *name, pm_error **err);
+
 struct pm_volume *pm_volume_free(struct pm_volume *v);
 PM_DEFINE_CLEANUP_FUNC(struct pm_volume *, pm_volume_free)
 #define _cleanup_volume_ _cleanup_(pm_volume_freep)
+PM_DEFINE_CLEANUP_FUNC(struct pm_volume **, pm_volume_list_free)
+#define _cleanup_volume_list_ _cleanup_(pm_volume_list_freep)

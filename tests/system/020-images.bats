@@ -77,6 +77,102 @@ assert_store_clean() {
 	assert_contains "$output" "bogus"
 }
 
+# rows IMAGES-ARGS...: `images --format {{.Repository}}:{{.Tag}}` as one line
+rows() {
+	run_pm 0 images --format '{{.Repository}}:{{.Tag}}' "$@" >/dev/null
+	echo "$output" | tr '\n' ' '
+}
+
+@test "images --sort created|id|repository|size|tag, -a; a bad key is 125" {
+	# three images whose orders differ by every key: busybox2 (1970, biggest, two tags),
+	# aimp (small, imported first), zimp (middle size, imported last: the newest)
+	pm_load_test_image docker2
+	run_pm 0 tag busybox2 localhost/busybox2:aaa
+	# (podman's import takes the file's mtime as the creation time, pm the time of import)
+	cp "$(pm_test_image layer2-tar)" "$BATS_TEST_TMPDIR/aimp.tar"
+	touch -d '2020-01-01 00:00:00' "$BATS_TEST_TMPDIR/aimp.tar"
+	run_pm 0 import "$BATS_TEST_TMPDIR/aimp.tar" aimp
+	cp "$(pm_test_image rootfs-tar)" "$BATS_TEST_TMPDIR/zimp.tar"
+	touch "$BATS_TEST_TMPDIR/zimp.tar"
+	run_pm 0 import "$BATS_TEST_TMPDIR/zimp.tar" zimp
+	# busybox2's two rows tie on every key but tag: they keep the store's order of its names
+	run_pm 0 image inspect busybox2 --format '{{range .RepoTags}}{{.}} {{end}}'
+	local b2=$output
+	assert_contains "$b2" "localhost/busybox2:aaa"
+	assert_contains "$b2" "localhost/busybox2:latest"
+	local by_created="localhost/zimp:latest localhost/aimp:latest $b2"
+	is "$(rows)" "$by_created" "default: created, newest first"
+	is "$(rows --sort created)" "$by_created" "--sort created"
+	is "$(rows --sort repository)" "localhost/aimp:latest ${b2}localhost/zimp:latest " \
+		"--sort repository"
+	is "$(rows --sort size)" "localhost/aimp:latest localhost/zimp:latest $b2" \
+		"--sort size: smallest first"
+	# (the three :latest rows tie: their order is the store's, podman's differs)
+	local by_tag
+	by_tag=$(rows --sort tag)
+	is "$by_tag" "localhost/busybox2:aaa localhost/[a-z0-9]+:latest localhost/[a-z0-9]+:latest localhost/[a-z0-9]+:latest " \
+		"--sort tag: aaa before latest"
+	run_pm 0 images --sort id --format '{{.ID}}'
+	[ "${#lines[@]}" -eq 4 ] || die "--sort id: 4 rows expected: $output"
+	is "$output" "$(sort <<<"$output")" "--sort id: ascending ids"
+	run_pm 0 images --sort id --format '{{.ID}}' -q
+	is "$output" "$(sort -u <<<"$output")" "-q --sort id: each id once, ascending"
+	[ "${#lines[@]}" -eq 3 ] || die "-q: 3 ids expected: $output"
+	run_pm 0 image inspect busybox2 --format '{{.Id}}'
+	local big=${output:0:12}
+	run_pm 0 images --sort size -q
+	is "${lines[2]}" "$big" "-q --sort size: the biggest last"
+	run_pm 0 images -q
+	is "${lines[2]}" "$big" "-q: the oldest last"
+	run_pm 0 images --sort repository -q
+	is "${lines[1]}" "$big" "-q --sort repository"
+
+	# -a: no image here is intermediate (an untagged parent), so the same rows
+	run_pm 0 images
+	local plain=$output
+	run_pm 0 images -a
+	[ "$output" = "$plain" ] || die "-a differs: $output"
+	run_pm 0 images --all --sort repository --noheading
+	is "${#lines[@]}" 4 "--all --sort repository"
+
+	run_pm 125 images --sort bogus
+	is "$output" 'Error: "bogus" is not a valid field for sorting. Choose from: .*' "bad --sort"
+	local k
+	for k in created id repository size tag; do
+		assert_contains "$output" "$k"
+	done
+	run_pm 125 images --sort ID
+	assert_contains "$output" '"ID" is not a valid field for sorting'
+	run_pm 125 images --sort=
+	assert_contains "$output" '"" is not a valid field for sorting'
+}
+
+@test "images -a: an untagged parent of a commit is intermediate: hidden without -a, not dangling" {
+	run_pm 0 import "$(pm_test_image rootfs-tar)" base
+	run_pm 0 image inspect base --format '{{.Id}}'
+	local base=$output
+	run_pm 0 run --name mk base sh -c 'echo x >/newfile'
+	run_pm 0 commit mk child
+	run_pm 0 rm mk
+	run_pm 0 images --format '{{.Repository}}'
+	is "$output" "localhost/child.localhost/base" "both tagged: both listed"
+	run_pm 0 untag base
+	run_pm 0 images --format '{{.Repository}}'
+	is "$output" "localhost/child" "without -a: the intermediate parent is hidden"
+	run_pm 0 images --format json
+	is "$(jq length <<<"$output")" 1 "--format json: hidden too"
+	run_pm 0 images -a --format '{{.Repository}} {{.ID}} {{.Dangling}}'
+	is "$output" "localhost/child [0-9a-f]{12} false.<none> ${base:0:12} false" "-a shows it, not dangling"
+	run_pm 0 images -a -q
+	is "${#lines[@]}" 2 "-a -q"
+	run_pm 0 images --all --format json
+	is "$(jq length <<<"$output")" 2 "--all --format json"
+	run_pm 0 images -a --filter dangling=true -q
+	is "$output" "" "an intermediate image is not dangling"
+	run_pm 0 images --filter dangling=false -a --format '{{.Repository}}'
+	is "$output" "localhost/child.<none>" "dangling=false -a: both"
+}
+
 @test "image inspect: podman's JSON shape; unknown image is 125" {
 	pm_load_test_image docker2
 	run_pm 0 image inspect busybox2

@@ -355,3 +355,69 @@ p2" "answering n removes nothing"
 	run_pm 125 volume
 	assert_contains "$output" "missing command"
 }
+
+# mounts_of NAME: the mounts on volume NAME's _data in the rootless mount namespace.
+mounts_of() {
+	# shellcheck disable=SC2016 # awk's own $5
+	timeout "$PM_TIMEOUT" "${PM_CMD[@]}" unshare awk -v n="/volumes/$1/_data" \
+		'index($5, n) == length($5) - length(n) + 1 { print $5 }' /proc/self/mountinfo
+}
+
+@test "volume -o type=tmpfs: containers see a tmpfs of that size, shared while they run, unmounted after" {
+	skip_if_podman "podman 4.3 refuses to mount local volumes rootless"
+	skip_if_missing jq
+	pm_load_test_image >/dev/null
+	IMG=$(pm_test_image name)
+	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=size=2m,nodev tv
+	is "$(mounts_of tv)" "" "nothing mounted before a container uses it"
+
+	run_pm 0 run -d --name c1 -v tv:/data "$IMG" sh -c 'echo from-c1 >/data/f; sleep 100'
+	# the second container sees the first one's tmpfs (podman: one mount per volume)
+	# shellcheck disable=SC2016 # the container's shell and awk expand these
+	run_pm 0 run --rm -v tv:/data "$IMG" sh -c \
+		'for i in $(seq 100); do [ -f /data/f ] && break; sleep 0.1; done
+		 awk '\''$2=="/data" { print $1, $3, $4 }'\'' /proc/mounts; cat /data/f'
+	is "${lines[0]}" "tmpfs tmpfs .*size=2048k.*" "a tmpfs with size=2m at /data"
+	assert_contains "${lines[0]}" "nodev"
+	is "${lines[1]}" "from-c1" "data of the first container"
+	run_pm_split 0 volume inspect tv
+	is "$(jq -r '.[0].MountCount' <"$PM_STDOUT")" "1" "MountCount while c1 runs"
+	[ -n "$(mounts_of tv)" ] || die "tmpfs not mounted while c1 runs"
+
+	# size= is enforced
+	run_pm 1 run --rm -v tv:/data "$IMG" sh -c 'dd if=/dev/zero of=/data/big bs=1k count=4096 2>&1'
+	assert_contains "$output" "No space left on device"
+
+	run_pm 0 rm -f -t 0 c1
+	is "$(mounts_of tv)" "" "unmounted after the last user"
+	run_pm_split 0 volume inspect tv
+	is "$(jq -r '.[0].MountCount' <"$PM_STDOUT")" "0" "MountCount after the last user"
+	# a new start gets a fresh tmpfs
+	run_pm 0 run --rm -v tv:/data "$IMG" sh -c 'ls /data | wc -l'
+	is "$output" "0" "tmpfs content is gone with the mount"
+
+	# volume rm of a mounted volume (-f: in use) leaves nothing mounted
+	run_pm 0 run -d --name c2 -v tv:/data "$IMG" sleep 100
+	[ -n "$(mounts_of tv)" ] || die "tmpfs not mounted while c2 runs"
+	run_pm 0 volume rm -f tv
+	is "$(mounts_of tv)" "" "nothing mounted after volume rm"
+	run_pm 0 rm -f -t 0 c2
+}
+
+@test "volume -o o=bind -o device=DIR: containers see the host directory" {
+	skip_if_podman "podman 4.3 refuses to mount local volumes rootless"
+	pm_load_test_image >/dev/null
+	IMG=$(pm_test_image name)
+	src=$BATS_TEST_TMPDIR/bindsrc
+	mkdir -p "$src"
+	echo from-host >"$src/f"
+	run_pm 0 volume create -o o=bind -o device="$src" bv
+	run_pm 0 run --rm -v bv:/data "$IMG" sh -c 'cat /data/f; echo from-ctr >/data/g'
+	is "$output" "from-host" "the host file through the volume"
+	is "$(cat "$src/g")" "from-ctr" "the container's file on the host"
+	is "$(mounts_of bv)" "" "unmounted after the container"
+	run_pm 125 volume create -o o=bind -o device=relative bv2
+	assert_contains "$output" "'relative'"
+	run_pm 0 volume rm bv
+	[ -f "$src/f" ] || die "volume rm removed the bound host directory's content"
+}

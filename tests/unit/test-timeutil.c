@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -231,12 +232,79 @@ static void test_format(void **state)
 	assert_int_equal(off, -19800);
 }
 
+static void test_go_formats(void **state)
+{
+	char buf[PM_TIME_BUF_LEN];
+	int64_t t = utc(2026, 11, 23, 2, 38, 7);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	pm_time_format_rfc3339nano_local(t + 263557704, buf);
+	assert_string_equal(buf, "2026-11-23T02:38:07.263557704Z");
+	pm_time_format_rfc3339nano_local(t + S / 2, buf);
+	assert_string_equal(buf, "2026-11-23T02:38:07.5Z");
+	pm_time_format_rfc3339nano_local(0, buf);
+	assert_string_equal(buf, "0001-01-01T00:00:00Z");
+	pm_time_format_go_string(t + 120000000, buf);
+	assert_string_equal(buf, "2026-11-23 02:38:07.12 +0000 UTC");
+	pm_time_format_go_string(0, buf);
+	assert_string_equal(buf, "0001-01-01 00:00:00 +0000 UTC");
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	pm_time_format_rfc3339nano_local(t, buf);
+	assert_string_equal(buf, "2026-11-23T03:38:07+01:00");
+	pm_time_format_go_string(t, buf);
+	assert_string_equal(buf, "2026-11-23 03:38:07 +0100 CET");
+	setenv("TZ", "EST+5", 1);
+	tzset();
+	pm_time_format_go_string(t + 1000, buf);
+	assert_string_equal(buf, "2026-11-22 21:38:07.000001 -0500 EST");
+
+	/* UTC whatever the local zone */
+	pm_time_format_rfc3339_utc(t + 263557704, false, buf);
+	assert_string_equal(buf, "2026-11-23T02:38:07Z");
+	pm_time_format_rfc3339_utc(t + 5, true, buf);
+	assert_string_equal(buf, "2026-11-23T02:38:07.000000005Z");
+	unsetenv("TZ");
+	tzset();
+}
+
+static void test_parse_more(void **state)
+{
+	int64_t ns;
+	int64_t t = utc(2026, 11, 23, 2, 38, 7);
+	assert_int_equal(pm_time_parse_rfc3339_utc_default("2026-11-23T02:38:07Z", &ns), 0);
+	assert_true(ns == t);
+	assert_int_equal(pm_time_parse_rfc3339_utc_default("2026-11-23T02:38:07.25", &ns), 0);
+	assert_true(ns == t + S / 4);
+	assert_int_equal(pm_time_parse_rfc3339_utc_default("2026-11-23T03:38:07+01:00", &ns), 0);
+	assert_true(ns == t);
+	assert_int_equal(pm_time_parse_rfc3339_utc_default("2026-11-23", &ns), -EINVAL);
+	assert_int_equal(pm_time_parse_rfc3339_utc_default("2026-11-23T02:38:07Zx", &ns), -EINVAL);
+	assert_int_equal(pm_time_parse_rfc3339_utc_default(NULL, &ns), -EINVAL);
+
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	assert_int_equal(pm_time_parse_date_local("2026-11-23", &ns), 0);
+	assert_true(ns == utc(2026, 11, 22, 23, 0, 0));
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(pm_time_parse_date_local("2026-11-23", &ns), 0);
+	assert_true(ns == utc(2026, 11, 23, 0, 0, 0));
+	assert_int_equal(pm_time_parse_date_local("2026-02-30", &ns), -EINVAL);
+	assert_int_equal(pm_time_parse_date_local("2026-11-23T00:00:00Z", &ns), -EINVAL);
+	assert_int_equal(pm_time_parse_date_local("2026-11-23Z", &ns), -EINVAL);
+	assert_int_equal(pm_time_parse_date_local("", &ns), -EINVAL);
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc3339),	   cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_input_good), cmocka_unit_test(test_input_bad),
-		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format),	   cmocka_unit_test(test_go_formats),
+		cmocka_unit_test(test_parse_more),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -254,7 +254,7 @@ static void test_missing(void **state)
 	assert_int_equal(pm_volume_load(*state, "nope", &v, &e1), -ENOENT);
 	assert_string_equal(e1->msg, "no such volume nope");
 	assert_int_equal(pm_volume_remove(*state, "nope", false, &e2), -ENOENT);
-	assert_string_equal(e2->msg, "no such volume nope");
+	assert_string_equal(e2->msg, "no volume with name \"nope\" found: no such volume");
 	assert_int_equal(pm_volume_load(*state, "../x", &v, &e3), -ENOENT);
 }
 
@@ -433,26 +433,33 @@ static void test_mount_tmpfs(void **state)
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			_exit(77);
 		char *mp = NULL;
-		if (pm_volume_mount(root, "tm", &mp, NULL) < 0)
+		if (pm_volume_mount(root, "tm", "ctr1", &mp, NULL) < 0)
 			_exit(1);
 		struct stat a, b;
 		_cleanup_free_ char *parent = pm_xasprintf("%s/..", mp);
 		if (stat(mp, &a) < 0 || stat(parent, &b) < 0 || a.st_dev == b.st_dev)
 			_exit(2); /* not a mount */
-		if (pm_volume_mount(root, "tm", NULL, NULL) < 0)
+		if (pm_volume_mount(root, "tm", "ctr2", NULL, NULL) < 0 ||
+		    pm_volume_mount(root, "tm", "ctr2", NULL, NULL) < 0) /* idempotent */
 			_exit(3);
 		struct pm_volume *v = NULL;
 		if (pm_volume_load(root, "tm", &v, NULL) < 0 || v->mount_count != 2)
 			_exit(4);
 		pm_volume_free(v);
-		if (pm_volume_unmount(root, "tm", NULL) < 0)
+		if (pm_volume_unmount(root, "tm", "ctr1", NULL) < 0 ||
+		    pm_volume_unmount(root, "tm", "ctr1", NULL) < 0) /* idempotent */
 			_exit(5);
 		if (stat(mp, &a) < 0 || a.st_dev == b.st_dev)
 			_exit(6); /* still mounted for the second user */
-		if (pm_volume_unmount(root, "tm", NULL) < 0)
+		if (pm_volume_unmount(root, "tm", "ctr2", NULL) < 0)
 			_exit(7);
 		if (stat(mp, &a) < 0 || a.st_dev != b.st_dev)
 			_exit(8);
+		if (pm_volume_load(root, "tm", &v, NULL) < 0 || v->mount_count != 0)
+			_exit(9);
+		pm_volume_free(v);
+		if (pm_volume_mount(root, "tm", "../x", NULL, NULL) != -EINVAL)
+			_exit(10);
 		free(mp);
 		_exit(0);
 	}
@@ -462,6 +469,97 @@ static void test_mount_tmpfs(void **state)
 	if (WEXITSTATUS(st) == 77)
 		skip();
 	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void filter_err(bool prune, const char *arg, const char *msg)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	struct pm_volume_filters *fs = NULL;
+	char *args[] = {(char *)arg, NULL};
+	assert_int_equal(pm_volume_filters_parse(args, prune, &fs, &err), -EINVAL);
+	assert_null(fs);
+	assert_non_null(err);
+	assert_string_equal(err->msg, msg);
+}
+
+static size_t count_filtered(const char *root, const char *const *args)
+{
+	_cleanup_volume_filters_ struct pm_volume_filters *fs = NULL;
+	assert_int_equal(pm_volume_filters_parse((char *const *)args, false, &fs, NULL), 0);
+	_cleanup_volume_list_ struct pm_volume **vols = NULL;
+	assert_int_equal(pm_volume_list_filtered(root, fs, &vols, NULL), 0);
+	size_t n = 0;
+	while (vols[n])
+		n++;
+	return n;
+}
+
+static void test_filters(void **state)
+{
+	const char *root = *state;
+	filter_err(false, "name",
+		   "filter input must be in the form of filter=value: name is invalid");
+	filter_err(false, "bogus=1", "\"bogus\" is an invalid volume filter");
+	filter_err(true, "name=x", "\"name\" is an invalid volume filter");
+	filter_err(false, "dangling=maybe",
+		   "\"maybe\" is not a valid value for the \"dangling\" filter - must be true or "
+		   "false");
+	filter_err(false, "until=soon",
+		   "invalid until filter 'soon': use a timestamp, a date or a duration like 10m");
+	filter_err(false, "name=(", "invalid name filter '(': not a regular expression");
+
+	struct pm_volume_create_opts a = {.name = "alpha", .labels = (char *const[]){"k=v", NULL}};
+	struct pm_volume_create_opts b = {.name = "beta", .labels = (char *const[]){"k=w", NULL}};
+	assert_int_equal(pm_volume_create(root, &a, NULL, NULL), 0);
+	assert_int_equal(pm_volume_create(root, &b, NULL, NULL), 0);
+	assert_int_equal(pm_volume_ref(root, "beta", "ctr1", NULL), 0);
+	assert_int_equal(count_filtered(root, (const char *[]){NULL}), 2);
+	assert_int_equal(count_filtered(root, (const char *[]){"name=^al", NULL}), 1);
+	/* same key ORed, different keys ANDed, label ANDed */
+	assert_int_equal(count_filtered(root, (const char *[]){"name=al", "name=be", NULL}), 2);
+	assert_int_equal(count_filtered(root, (const char *[]){"name=al", "label=k=w", NULL}), 0);
+	assert_int_equal(count_filtered(root, (const char *[]){"label=k", "label=k=v", NULL}), 1);
+	assert_int_equal(count_filtered(root, (const char *[]){"label!=k=v", NULL}), 1);
+	assert_int_equal(count_filtered(root, (const char *[]){"dangling=true", NULL}), 1);
+	assert_int_equal(count_filtered(root, (const char *[]){"until=10m", NULL}), 0);
+	assert_int_equal(count_filtered(root, (const char *[]){"until=2999-01-01", NULL}), 2);
+	assert_int_equal(count_filtered(root, (const char *[]){"until=2000-01-01T00:00:00Z", NULL}),
+			 0);
+
+	_cleanup_strv_ char **names = NULL;
+	assert_int_equal(pm_volume_prune_candidates(root, NULL, &names, NULL), 0);
+	assert_int_equal(pm_strv_length(names), 1);
+	assert_string_equal(names[0], "alpha");
+	assert_int_equal(pm_volume_prune_one(root, "alpha", NULL), 1);
+	assert_int_equal(pm_volume_prune_one(root, "alpha", NULL), 0); /* gone meanwhile */
+	assert_int_equal(pm_volume_prune_one(root, "beta", NULL), 0);  /* taken meanwhile */
+	assert_true(pm_volume_exists(root, "beta"));
+}
+
+static void test_json(void **state)
+{
+	const char *root = *state;
+	struct pm_volume_create_opts o = {.name = "j", .options = (char *const[]){"o=uid=5", NULL}};
+	_cleanup_volume_ struct pm_volume *v = NULL;
+	assert_int_equal(pm_volume_create(root, &o, &v, NULL), 0);
+	_cleanup_free_ char *doc = pm_volume_json(v, PM_VOLUME_JSON_DOC);
+	_cleanup_free_ char *ins = pm_volume_json(v, PM_VOLUME_JSON_INSPECT);
+	_cleanup_free_ char *tpl = pm_volume_json(v, PM_VOLUME_JSON_TEMPLATE);
+	/* the document is what is stored */
+	_cleanup_free_ char *path = pm_xasprintf("%s/volumes/j/volume.json", root);
+	_cleanup_json_ json_t *stored = NULL;
+	assert_int_equal(pm_json_load_file(path, 1 << 20, &stored, NULL), 0);
+	_cleanup_free_ char *stored_text = json_dumps(stored, JSON_COMPACT);
+	assert_string_equal(doc, stored_text);
+	assert_non_null(strstr(doc, "\"NeedsChown\":false"));
+	assert_null(strstr(ins, "NeedsChown")); /* podman omits a false NeedsChown */
+	assert_non_null(strstr(ins, "\"UID\":5,"));
+	assert_non_null(strstr(ins, v->created_at));
+	assert_null(strstr(tpl, v->created_at)); /* Go's time.Time form instead */
+	_cleanup_free_ char *list =
+		pm_volume_list_json((struct pm_volume *[]){v, v, NULL}, PM_VOLUME_JSON_INSPECT);
+	_cleanup_free_ char *want = pm_xasprintf("[%s,%s]", ins, ins);
+	assert_string_equal(list, want);
 }
 
 static void test_clear_needs(void **state)
@@ -491,6 +589,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_users_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_or_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uid_gid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mount_tmpfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clear_needs, setup, teardown),

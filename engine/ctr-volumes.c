@@ -1,0 +1,60 @@
+/* ctr-volumes.c: the named volumes of a container's configuration, and mounting the ones
+ * with a filesystem of their own (tmpfs, bind device) while it runs (see ctr-volumes.h).
+ * Called by engine/run.c (start, remove) and engine/ctr-state.c (the exit). */
+#include <stdlib.h>
+
+#include "engine/ctr-volumes.h"
+#include "engine/spec.h"
+#include "lib/cleanup.h"
+#include "lib/strutil.h"
+#include "runtime/runtime.h"
+#include "storage/volume.h"
+
+/* The named volumes a configuration uses (-v NAME:/dst, --mount type=volume). */
+char **pm_engine_named_volumes(const struct pm_container_config *cfg)
+{
+	char **names = NULL;
+	for (char **v = cfg->volumes; v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		char *name = NULL;
+		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0 && name)
+			pm_strv_consume(&names, name);
+		free(m.source);
+		free(m.destination);
+		free(m.data);
+	}
+	for (char **v = cfg->mounts; v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		char *name = NULL;
+		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && name)
+			pm_strv_consume(&names, name);
+		free(m.source);
+		free(m.destination);
+		free(m.data);
+	}
+	return names;
+}
+
+/* tmpfs/bind volumes: mounted in the rootless mount namespace while the container runs
+ * (storage/volume.h); releasing is idempotent per container. */
+void pm_engine_volumes_release(const struct pm_engine *e, const struct pm_container_config *cfg,
+			       const char *id)
+{
+	_cleanup_strv_ char **vols = pm_engine_named_volumes(cfg);
+	for (char **v = vols; v && *v; v++)
+		pm_volume_unmount(e->paths->root, *v, id, NULL);
+}
+
+int pm_engine_volumes_mount(const struct pm_engine *e, const struct pm_container_config *cfg,
+			    const char *id, pm_error **err)
+{
+	_cleanup_strv_ char **vols = pm_engine_named_volumes(cfg);
+	for (char **v = vols; v && *v; v++) {
+		int r = pm_volume_mount(e->paths->root, *v, id, NULL, err);
+		if (r < 0) {
+			pm_engine_volumes_release(e, cfg, id);
+			return r;
+		}
+	}
+	return 0;
+}
