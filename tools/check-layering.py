@@ -34,15 +34,17 @@ ALLOWED = {
     "builder": ["engine", *LOWER, "lib"],
     "pods": ["engine", *LOWER, "lib"],
     "engine": [*LOWER, "lib"],
-    # pm-monitor: the container's parent; it starts the runtime's pieces, relays ports
-    # (netslirp/relay) and writes logs, and never calls back into engine/.
-    "monitor": ["runtime", "netslirp", "storage", "lib"],
-    # the container's init joins its systemd scope (systemd/scope) and mounts volumes
-    # through storage's volume API.
+    # pm-monitor: the container's parent; it uses the runtime's pieces, relays ports
+    # (netslirp/relay) and writes logs, and never calls back into engine/ (which spawns it
+    # and talks to it).
+    "monitor": ["runtime", "netslirp", "lib"],
+    # today: exec joins the container's systemd scope (systemd/scope); intended: volumes
+    # mounted through storage's volume API.
     "runtime": ["storage", "systemd", "lib"],
-    # the storage driver probe asks whether the user namespace exists (rootless/).
+    # intended: the storage driver probe asks rootless/ about the user namespace.
     "storage": ["rootless", "lib"],
-    # a pull feeds storage's layer ingestion, as an archive does.
+    # intended (registry/ does not exist yet): a pull feeds storage's layer ingestion, as
+    # an archive does.
     "registry": ["storage", "lib"],
     "netslirp": ["lib"],
     "rootless": ["lib"],

@@ -78,7 +78,7 @@ put runtime/init.h
 put lib/x.c storage/layer.h
 put storage/layer.h
 expect "monitor includes engine, netslirp includes runtime, lib includes storage" 1 \
-	'monitor/pm-monitor.c:1: includes "engine/container.h": monitor may include only monitor, runtime, netslirp, storage, lib' \
+	'monitor/pm-monitor.c:1: includes "engine/container.h": monitor may include only monitor, runtime, netslirp, lib' \
 	'netslirp/net.c:1: includes "runtime/init.h": netslirp may include only netslirp, lib' \
 	'lib/x.c:1: includes "storage/layer.h": lib may include only lib'
 
