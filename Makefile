@@ -1,12 +1,13 @@
 # pm: one non-recursive GNU Makefile.
 #
 #   make                 build ./pm
-#   make check           unit tests, system tests (as a test user when run as root), VM tests
+#   make check           lint-test, unit tests, system tests (as a test user when run as root), VM tests
 #   make unit            unit tests only
 #   make system          system tests only
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=address,undefined check
-#   make lint            cppcheck, shellcheck, layering check
+#   make lint            module edges, include cycles, file sizes, cppcheck, shellcheck
+#   make lint-test       the layering check's own test (tests/lint)
 #   make fmt-check       clang-format
 #   make deps            install the Debian packages pm needs (apt-get as root)
 #   make vm              VM tests (tests/vm: systemd, cgroup v2; qemu; root for the image)
@@ -25,7 +26,8 @@ SANITIZE     ?=
 PM_BIN       ?= pm
 PM_MONITOR   ?= $(dir $(PM_BIN))pm-monitor
 
-# Layering: each module may include only modules to its right (and itself).
+# Modules: one folder and one archive each. Which may include which is the ALLOWED table
+# of tools/check-layering.py (make lint); this list is only the link order.
 MODULES      := cli kube pods engine monitor runtime storage netslirp systemd rootless lib
 PKGS         := libcap libseccomp yaml-0.1 jansson libarchive libcurl libcrypto libsystemd
 
@@ -133,7 +135,7 @@ vm: $(PM_BIN) $(PM_MONITOR)
 
 # the VM tier last: it needs the host tiers' binaries and takes the longest (~2.5 min)
 .PHONY: check
-check: unit system vm
+check: lint-test unit system vm
 
 # ---- fuzz corpus replay --------------------------------------------------------
 .PHONY: fuzz-replay
@@ -194,15 +196,23 @@ uninstall:
 # ---- quality -------------------------------------------------------------------
 C_SRCS       := $(foreach m,$(MODULES),$(call mod_srcs,$(m))) $(UNIT_SRCS)
 C_HDRS       := $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
-SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh)
+SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/lint/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh)
 
+# the allowed module edges (a table in the script) and no include cycle between files;
+# no source file over 1500 lines
 .PHONY: lint
 lint:
-	tools/check-layering.sh $(MODULES)
+	tools/check-layering.py
+	tools/check-file-size.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr --library=tools/cppcheck.cfg \
 		--suppress=missingIncludeSystem -I. -D_GNU_SOURCE $(foreach m,$(MODULES),$(m))
 	shellcheck -x $(SH_SRCS)
 	shellcheck -s bash -x $(wildcard tests/system/*.bats) || true
+
+# the layering check on fake trees with a forbidden edge and a cycle (part of make check)
+.PHONY: lint-test
+lint-test:
+	tests/lint/test-layering.sh
 
 .PHONY: fmt
 fmt:

@@ -46,7 +46,7 @@
  *
  * Files: mode.c (--network), ports.c (-p/-P parsing and formatting), dns.c (resolv.conf),
  * hosts.c (/etc/hosts), spawn.c (helper process plumbing), slirp.c (slirp4netns and its
- * API socket), pasta.c (pasta), net.c (start/stop dispatch). Never prints. */
+ * API socket), pasta.c (pasta), lifetime.c (start/stop dispatch). Never prints. */
 #pragma once
 
 #include <stdbool.h>

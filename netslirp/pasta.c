@@ -8,7 +8,7 @@
  * spliced path (splice(2) into a socket pasta opens on the container's lo, which pasta
  * brings up; the container sees the peer 127.0.0.1); other clients go through the tap
  * device (peer: the gateway). passt 2023_02 has no option that tunes either: on 2 CPUs the
- * spliced path is as fast as a bare splice relay (tests/bench/net.sh). Called by net.c. */
+ * spliced path is as fast as a bare splice relay (tests/bench/net.sh). Called by lifetime.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

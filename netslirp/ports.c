@@ -1,6 +1,6 @@
 /* ports.c: -p/--publish and -P parsing into struct pm_net_port, and the port texts of
  * inspect (JSON), ps and `pm port`. Pure functions, no I/O; unit tested in
- * tests/unit/test-net-ports.c. Called by cli/engine (parsing, output) and net.c. */
+ * tests/unit/test-net-ports.c. Called by cli/engine (parsing, output) and lifetime.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* probe.c: host port checks with throwaway sockets (bind, then close): is a port free,
  * picking free ports for -p CTRPORT and -P, and the port relay's listeners. Binds only,
- * never sends. Called by net.c and slirp.c. */
+ * never sends. Called by lifetime.c and slirp.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

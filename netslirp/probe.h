@@ -1,5 +1,5 @@
 /* probe.h: host port checks with throwaway sockets: is a port free, pick free ones.
- * Internal to netslirp/ (used by net.c, slirp.c). */
+ * Internal to netslirp/ (used by lifetime.c, slirp.c). */
 #pragma once
 
 #include <stdbool.h>

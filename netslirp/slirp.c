@@ -3,7 +3,7 @@
  * --netns-type=path /proc/PID/ns/net tap0), its JSON API socket for port forwards
  * (add_hostfwd), and the loopback port relay beside it (net.h, enum pm_net_port_handler):
  * its listeners bound here, then `pm-monitor port-relay` started on the same exit pipe.
- * Must not leave a process, listener or socket behind on failure. Called by net.c. */
+ * Must not leave a process, listener or socket behind on failure. Called by lifetime.c. */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>

@@ -1,6 +1,6 @@
 /* spawn.c: start, wait for and end the network helper process (slirp4netns, pasta):
  * fd plumbing before exec, pidfd waits with deadlines (no sleep polling), kill escalation.
- * Must not know about a particular helper's arguments. Called by slirp.c, pasta.c, net.c. */
+ * Must not know about a particular helper's arguments. Called by slirp.c, pasta.c, lifetime.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,5 +1,5 @@
 /* spawn.h: the network helper process: how it is started, ended and waited for, and the
- * handle (struct pm_net) shared by slirp.c, pasta.c and net.c. Internal to netslirp/. */
+ * handle (struct pm_net) shared by slirp.c, pasta.c and lifetime.c. Internal to netslirp/. */
 #pragma once
 
 #include <stdbool.h>

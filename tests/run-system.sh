@@ -110,7 +110,7 @@ run_bats() {
 
 # pass through what the caller set for the tests
 pass_env=()
-for v in PM PM_TIMEOUT CI PM_LOG_LEVEL BATS_NO_PARALLELIZE_ACROSS_FILES; do
+for v in PM PM_TIMEOUT CI PM_LOG_LEVEL BATS_NO_PARALLELIZE_ACROSS_FILES ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 	[ -n "${!v+x}" ] && pass_env+=("$v=${!v}")
 done
 

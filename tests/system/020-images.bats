@@ -270,6 +270,7 @@ rows() {
 	run_pm 0 image history -q busybox2
 	[ "${#lines[@]}" -eq 2 ] || die "history -q: $output"
 	run_pm 125 history nosuch
+	assert_contains "$output" "Error: nosuch: image not known"
 }
 
 @test "image prune removes dangling images only (-a: all unused)" {
@@ -291,7 +292,10 @@ rows() {
 	assert_store_clean empty
 	echo garbage >"$BATS_TEST_TMPDIR/garbage.tar"
 	run_pm 125 load -i "$BATS_TEST_TMPDIR/garbage.tar"
+	assert_contains "$output" "Error: payload does not match any of the supported image formats"
 	run_pm 125 import "$BATS_TEST_TMPDIR/garbage.tar" g
+	assert_contains "$output" "Error: "
+	is_podman || assert_contains "$output" "importing '$BATS_TEST_TMPDIR/garbage.tar': reading layer: Unrecognized archive format"
 	assert_store_clean empty
 	# flip the second layer of an OCI layout: its digest no longer matches the manifest
 	cp -r "$(pm_test_image oci2-dir)" "$BATS_TEST_TMPDIR/bad"
@@ -307,6 +311,8 @@ rows() {
 	assert_store_clean
 	[ "$(find "$STORE/layers" -mindepth 1 -maxdepth 1 | wc -l)" -le 1 ] || die "bad layer stored"
 	run_pm 125 load -i /nonexistent
+	assert_contains "$output" "/nonexistent"
+	assert_contains "$output" "o such file or directory" # podman: "no such", pm: strerror's "No such"
 }
 
 @test "escaping layers refused: ../escape and the absolute-symlink trick" {

@@ -287,8 +287,7 @@ two" "--sort names"
 }
 
 @test "top: the container's processes with podman's descriptors; running ps and inspect" {
-	out=$(timeout 30 "${PM_CMD[@]}" run -d --name topc "$IMG" sh -c 'sleep 1000 & exec sleep 999' 2>&1) ||
-		skip "needs pm run -d (the detached monitor): $out"
+	run_pm 0 run -d --name topc "$IMG" sh -c 'sleep 1000 & exec sleep 999'
 	sleep 0.3
 	run_pm 0 top topc
 	is "${lines[0]}" "USER +PID +PPID +%CPU +ELAPSED +TTY +TIME +COMMAND" "podman's default columns"

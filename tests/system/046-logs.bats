@@ -14,13 +14,6 @@ setup() {
 	IMG=$(pm_test_image name)
 }
 
-# needs_detach: skip unless `pm run -d` works (the monitor helper's piece).
-needs_detach() {
-	local out
-	out=$(timeout 30 "${PM_CMD[@]}" run -d --rm "$IMG" true 2>&1) ||
-		skip "needs pm run -d (the detached monitor): $out"
-}
-
 @test "logs: what the container wrote, stdout and stderr apart" {
 	run_pm 0 run --name l1 "$IMG" sh -c 'echo out1; echo err1 >&2; echo out2; printf tail-no-newline'
 	run_pm_split 0 logs l1
@@ -88,9 +81,6 @@ lb from-b"
 }
 
 @test "logs: a created container has an empty log" {
-	if ! _pm_has_command create; then
-		skip "needs pm create (the monitor helper's piece)"
-	fi
 	run_pm 0 create --name never "$IMG" echo hi
 	run_pm 0 logs never
 	is "$output" ""
@@ -108,7 +98,6 @@ b"
 }
 
 @test "logs -f: follows a running container and stops when it exits" {
-	needs_detach
 	run_pm 0 run -d --name follow "$IMG" sh -c 'echo first; sleep 1; echo second; sleep 1; echo third'
 	start=$(date +%s)
 	run_pm 0 logs -f follow

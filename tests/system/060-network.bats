@@ -98,6 +98,7 @@ httpd_ctr() {
 	run_pm 125 run --rm --network none --dns 192.0.2.1 "$IMG" true
 	assert_contains "$output" "conflicting options: dns and the network mode: none"
 	run_pm 125 run --rm --no-hosts --add-host a:192.0.2.1 "$IMG" true
+	assert_contains "$output" "Error: --no-hosts and --add-host cannot be set together"
 	run_pm 125 run --rm --network bogus "$IMG" true
 	assert_contains "$output" "bogus"
 }
@@ -254,6 +255,7 @@ httpd_ctr() {
 	run_pm 125 run --rm -p 80x "$IMG" true
 	assert_contains "$output" "'80x'"
 	run_pm 125 run --rm -p 1-3:80-81 "$IMG" true
+	assert_contains "$output" "Error: host and container port ranges have different lengths: 3 vs 2"
 	run_pm 125 run --rm -p 70000:80 "$IMG" true
 	assert_contains "$output" "70000"
 	run_pm 0 ps -a --format '{{.Names}}'

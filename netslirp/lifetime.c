@@ -1,4 +1,4 @@
-/* net.c: the lifetime entry points: pm_net_start() picks random host ports and runs the
+/* lifetime.c: the lifetime entry points: pm_net_start() picks random host ports and runs the
  * helper for the mode (slirp.c or pasta.c), pm_net_stop() ends it and cleans up. Owns no
  * container state; never prints. Called by the engine (monitor / foreground cli). */
 #include <errno.h>
