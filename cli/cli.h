@@ -63,5 +63,11 @@ void pm_cli_usage(struct pm_cli *cli, const char *usage);
  * errors ("Error: "pm tag" requires at least 2 arguments") and returns false. */
 bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max);
 
+/* The options of a command that takes only -f/--format and no argument (version, info,
+ * doctor): true with *ret_format (NULL when not given), or false with *ret_status, the
+ * command's exit status (0 after --help, 125 for a bad flag or an argument). */
+bool pm_cli_parse_format_only(struct pm_cli *cli, int argc, char **argv, const char *usage,
+			      const char **ret_format, int *ret_status);
+
 /* Join the rootless user namespace (no-op when real root or already inside). */
 int pm_cli_enter_userns(struct pm_cli *cli, pm_error **err);

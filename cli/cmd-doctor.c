@@ -58,22 +58,10 @@ static void print_table(const struct pm_doctor_check *c, size_t n)
 
 int cmd_doctor(struct pm_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 0},
-		{NULL, 0, NULL, 0},
-	};
-	struct pm_opt_state st = {0};
-	const char *format = NULL;
-	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, usage)) != -1) {
-		if (c == PM_OPT_EXIT)
-			return st.status;
-		if (c == 'f')
-			format = optarg;
-	}
-	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
-		return PM_EXIT_ERROR;
+	const char *format;
+	int status;
+	if (!pm_cli_parse_format_only(cli, argc, argv, usage, &format, &status))
+		return status;
 
 	struct pm_doctor_host host;
 	pm_doctor_host_live(&host, cli->paths.root);

@@ -75,22 +75,10 @@ static void print_yaml(const json_t *v, int indent)
 
 int cmd_info(struct pm_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 0},
-		{NULL, 0, NULL, 0},
-	};
-	struct pm_opt_state st = {0};
-	const char *format = NULL;
-	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, usage)) != -1) {
-		if (c == PM_OPT_EXIT)
-			return st.status;
-		if (c == 'f')
-			format = optarg;
-	}
-	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
-		return PM_EXIT_ERROR;
+	const char *format;
+	int status;
+	if (!pm_cli_parse_format_only(cli, argc, argv, usage, &format, &status))
+		return status;
 	struct pm_info_opts o = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	_cleanup_free_ char *text = pm_engine_info_json(&o);
 	_cleanup_json_ json_t *info = json_loads(text, 0, NULL);

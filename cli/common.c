@@ -87,6 +87,32 @@ int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **
 	return c;
 }
 
+bool pm_cli_parse_format_only(struct pm_cli *cli, int argc, char **argv, const char *usage,
+			      const char **ret_format, int *ret_status)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	int c;
+	*ret_format = NULL;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, usage)) != -1) {
+		if (c == PM_OPT_EXIT) {
+			*ret_status = st.status;
+			return false;
+		}
+		if (c == 'f')
+			*ret_format = optarg;
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0)) {
+		*ret_status = PM_EXIT_ERROR;
+		return false;
+	}
+	return true;
+}
+
 bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max)
 {
 	if (nargs < min) {

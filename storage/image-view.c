@@ -462,23 +462,7 @@ static json_t *inspect_object(const struct pm_store *s, const struct pm_image_re
 	json_object_set_new(o, "Annotations", json_object());
 	json_object_set_new(o, "ManifestType", json_string(r->manifest_type));
 	json_object_set_new(o, "User", json_string(rc->user ? rc->user : ""));
-	json_t *hist = json_array();
-	for (size_t i = 0; i < c.n_history; i++) {
-		const struct pm_history *h = &c.history[i];
-		json_t *e = json_object();
-		if (h->created)
-			json_object_set_new(e, "created", json_string(h->created));
-		if (h->created_by)
-			json_object_set_new(e, "created_by", json_string(h->created_by));
-		if (h->author)
-			json_object_set_new(e, "author", json_string(h->author));
-		if (h->comment)
-			json_object_set_new(e, "comment", json_string(h->comment));
-		if (h->empty_layer)
-			json_object_set_new(e, "empty_layer", json_true());
-		json_array_append_new(hist, e);
-	}
-	json_object_set_new(o, "History", hist);
+	json_object_set_new(o, "History", pm_image_history_json(c.history, c.n_history));
 	json_object_set_new(o, "NamesHistory", pm_json_from_strv(r->names_history));
 	pm_image_config_free(&c);
 	return o;

@@ -80,6 +80,27 @@ static json_t *labels_json(char *const *v)
 	return o;
 }
 
+json_t *pm_image_history_json(const struct pm_history *history, size_t n)
+{
+	json_t *hist = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct pm_history *h = &history[i];
+		json_t *e = json_object();
+		if (h->created)
+			json_object_set_new(e, "created", json_string(h->created));
+		if (h->created_by)
+			json_object_set_new(e, "created_by", json_string(h->created_by));
+		if (h->author)
+			json_object_set_new(e, "author", json_string(h->author));
+		if (h->comment)
+			json_object_set_new(e, "comment", json_string(h->comment));
+		if (h->empty_layer)
+			json_object_set_new(e, "empty_layer", json_true());
+		json_array_append_new(hist, e);
+	}
+	return hist;
+}
+
 json_t *pm_image_runconfig_json(const struct pm_image_runconfig *rc)
 {
 	json_t *cf = json_object();
@@ -440,23 +461,7 @@ char *pm_image_config_to_json(const struct pm_image_config *c)
 		json_array_append_new(ids, json_string(c->diff_ids[i]));
 	json_object_set_new(rootfs, "diff_ids", ids);
 	json_object_set_new(o, "rootfs", rootfs);
-	json_t *hist = json_array();
-	for (size_t i = 0; i < c->n_history; i++) {
-		const struct pm_history *h = &c->history[i];
-		json_t *e = json_object();
-		if (h->created)
-			json_object_set_new(e, "created", json_string(h->created));
-		if (h->created_by)
-			json_object_set_new(e, "created_by", json_string(h->created_by));
-		if (h->author)
-			json_object_set_new(e, "author", json_string(h->author));
-		if (h->comment)
-			json_object_set_new(e, "comment", json_string(h->comment));
-		if (h->empty_layer)
-			json_object_set_new(e, "empty_layer", json_true());
-		json_array_append_new(hist, e);
-	}
-	json_object_set_new(o, "history", hist);
+	json_object_set_new(o, "history", pm_image_history_json(c->history, c->n_history));
 	return dump(o);
 }
 

@@ -90,6 +90,9 @@ struct pm_image_config {
 /* The run config as the image config's "config" object (podman prints it as Config). */
 json_t *pm_image_runconfig_json(const struct pm_image_runconfig *rc);
 
+/* The image config's "history" array (podman's inspect prints it as History). */
+json_t *pm_image_history_json(const struct pm_history *h, size_t n);
+
 /* docker-archive manifest.json entry */
 struct pm_docker_archive_entry {
 	char *config;	  /* path in the archive */
