@@ -1,11 +1,11 @@
 /* cmd-version.c: `pm version [--format]`, podman's shape (Client section). */
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "engine/info.h"
 #include "lib/json.h"
 
 static const char usage[] =
@@ -24,14 +24,10 @@ int cmd_version(struct pm_cli *cli, int argc, char **argv)
 	if (!pm_cli_parse_format_only(cli, argc, argv, usage, &format, &status))
 		return status;
 
-	struct utsname u;
-	uname(&u);
-	_cleanup_json_ json_t *client =
-		json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "APIVersion", PM_VERSION, "Version",
-			  PM_VERSION, "GoVersion", "none (C)", "GitCommit", "", "Built",
-			  (json_int_t)0, "OsArch", "linux/amd64");
-	if (strcmp(u.machine, "x86_64") != 0)
-		json_object_set_new(client, "OsArch", json_sprintf("linux/%s", u.machine));
+	_cleanup_free_ char *text = pm_engine_version_json();
+	_cleanup_json_ json_t *client = text ? json_loads(text, 0, NULL) : NULL;
+	if (!client)
+		return pm_cli_errorf("cannot build the version information");
 	_cleanup_json_ json_t *doc = json_pack("{s:O}", "Client", client);
 
 	if (format)

@@ -213,11 +213,13 @@ static int copy_through_pipe(int sfd, const struct stat *sst, const char *top,
 	bool stream_broken =
 		xr == -EIO || (xr < 0 && xerr && pm_str_startswith(xerr->msg, "reading tar"));
 	if (wr < 0 && (xr >= 0 || stream_broken)) {
-		*err = TAKE_PTR(werr);
+		if (err && !*err)
+			*err = TAKE_PTR(werr);
 		return wr;
 	}
 	if (xr < 0) {
-		*err = TAKE_PTR(xerr);
+		if (err && !*err)
+			*err = TAKE_PTR(xerr);
 		return xr;
 	}
 	return 0;

@@ -25,6 +25,39 @@
 
 /* stdout and stderr of argv (at most 4 KiB), or NULL when it could not run or failed and
  * must_succeed. stdin is /dev/null. */
+/* Go's GOARCH for a uname machine (what podman prints in OsArch). */
+static const char *go_arch(const char *machine)
+{
+	static const char *const map[][2] = {
+		{"x86_64", "amd64"}, {"aarch64", "arm64"},   {"armv7l", "arm"},
+		{"i686", "386"},     {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (strcmp(machine, map[i][0]) == 0)
+			return map[i][1];
+	return machine;
+}
+
+/* podman's version object (`version`'s Client, `info`'s version). */
+static json_t *version_json(const char *arch)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s}", "APIVersion", PM_VERSION,
+			 "Version", PM_VERSION, "GoVersion", "none (C)", "GitCommit", "",
+			 "BuiltTime", "", "Built", (json_int_t)0, "OsArch",
+			 json_sprintf("linux/%s", arch), "Os", "linux");
+}
+
+char *pm_engine_version_json(void)
+{
+	struct utsname u;
+	if (uname(&u) < 0)
+		snprintf(u.machine, sizeof(u.machine), "unknown");
+	json_t *v = version_json(go_arch(u.machine));
+	char *text = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	return text;
+}
+
 static char *capture(char *const argv[], bool must_succeed)
 {
 	int p[2];
@@ -37,7 +70,7 @@ static char *capture(char *const argv[], bool must_succeed)
 		return NULL;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
 			_exit(127);
 		execv(argv[0], argv);
@@ -207,9 +240,7 @@ static json_t *build_info(const struct pm_info_opts *o)
 	if (gid_error)
 		json_object_set_new(idmappings, "gidmapError", gid_error);
 
-	const char *arch = strcmp(u.machine, "x86_64") == 0    ? "amd64"
-			   : strcmp(u.machine, "aarch64") == 0 ? "arm64"
-							       : u.machine;
+	const char *arch = go_arch(u.machine);
 	long up = si.uptime;
 	_cleanup_free_ char *uptime =
 		pm_xasprintf("%ldh %ldm %ld.00s", up / 3600, (up / 60) % 60, up % 60);
@@ -290,11 +321,7 @@ static json_t *build_info(const struct pm_info_opts *o)
 			    json_pack("{s:b, s:b, s:s}", "probed", ov.probed, "native", ov.native,
 				      "detail", ov.detail ? ov.detail : ""));
 
-	json_t *version = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "APIVersion", PM_VERSION,
-				    "Version", PM_VERSION, "GoVersion", "none (C)", "BuiltTime", "",
-				    "Built", (json_int_t)0, "OsArch",
-				    strcmp(arch, "amd64") == 0 ? "linux/amd64" : "linux/other",
-				    "Os", "linux");
+	json_t *version = version_json(arch);
 	pm_overlay_support_free(&ov);
 	pm_cgroup_info_free(&cg);
 	return json_pack("{s:o, s:o, s:o}", "host", host, "store", store, "version", version);

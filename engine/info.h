@@ -19,6 +19,9 @@ struct pm_info_opts {
 /* podman info's JSON document as text (never NULL). */
 char *pm_engine_info_json(const struct pm_info_opts *opts);
 
+/* podman's version object as JSON text (`pm version`'s Client, `info`'s version). */
+char *pm_engine_version_json(void);
+
 /* The version of a helper program: the version line of `path --version` (lib/helper-output.h),
  * else the version of the package that installed path (dpkg-query or rpm, e.g.
  * "uidmap 1:4.13+dfsg1-1+deb12u1"), else "". Never its usage text. Never NULL. */

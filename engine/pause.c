@@ -14,6 +14,7 @@
 #include "engine/container.h"
 #include "engine/pause.h"
 #include "engine/run.h"
+#include "lib/log.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -118,6 +119,9 @@ int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool paus
 		return pm_error_set_errno(err, errno, "%s container %s: writing '%s'",
 					  pause ? "pausing" : "unpausing", c->id, f);
 	if ((r = wait_frozen(f, pause, err)) < 0) {
+		/* not left half-frozen while the record says running */
+		if (pause && lseek(fd, 0, SEEK_SET) == 0 && write(fd, "0", 1) != 1)
+			pm_log_debug("thawing %s after a failed freeze: %m", c->id);
 		pm_error_prefix(err, "%s container %s", pause ? "pausing" : "unpausing", c->id);
 		return r;
 	}

@@ -22,8 +22,8 @@ static const char *const harmless[] = {
 /* Words that name the cause itself (errno texts): the first such line is the root cause,
  * later lines are its consequences ("child failed(1)"). */
 static const char *const strong[] = {
-	"permission denied", "no such file", "not permitted", "not allowed", "not found",
-	"no space",	     "denied",	     "refused",	      "busy",	     NULL,
+	"permission denied", "no such file", "not permitted", "not allowed",   "not found",
+	"no space",	     "denied",	     "refused",	      "resource busy", NULL,
 };
 
 /* Words that say something failed: the last such line is the most specific. */

@@ -334,8 +334,10 @@ static json_t *summary_object(const struct pm_store *s, const struct pm_image_re
 	for (char **nm = r->names; nm && *nm; nm++) {
 		_cleanup_free_ char *repo = NULL, *tag = NULL;
 		pm_reference_split_name(*nm, &repo, &tag);
-		_cleanup_free_ char *d = pm_xasprintf("%s@%s", repo, r->digest);
-		json_array_append_new(rd, json_string(d));
+		if (r->digest) {
+			_cleanup_free_ char *d = pm_xasprintf("%s@%s", repo, r->digest);
+			json_array_append_new(rd, json_string(d));
+		}
 		json_array_append_new(names, json_string(*nm));
 	}
 	json_object_set_new(o, "RepoDigests", rd);
@@ -411,7 +413,7 @@ static json_t *inspect_object(const struct pm_store *s, const struct pm_image_re
 	json_object_set_new(o, "Digest", json_string(r->digest ? r->digest : ""));
 	json_object_set_new(o, "RepoTags", pm_json_from_strv(r->names));
 	json_t *rd = json_array();
-	for (char **n = r->names; n && *n; n++) {
+	for (char **n = r->names; r->digest && n && *n; n++) {
 		_cleanup_free_ char *repo = NULL, *tag = NULL;
 		pm_reference_split_name(*n, &repo, &tag);
 		_cleanup_free_ char *d = pm_xasprintf("%s@%s", repo, r->digest);

@@ -34,10 +34,10 @@ ALLOWED = {
     "builder": ["engine", *LOWER, "lib"],
     "pods": ["engine", *LOWER, "lib"],
     "engine": [*LOWER, "lib"],
-    # pm-monitor: the container's parent; it uses the runtime's pieces, relays ports
-    # (netslirp/relay) and writes logs, and never calls back into engine/ (which spawns it
-    # and talks to it).
-    "monitor": ["runtime", "netslirp", "lib"],
+    # pm-monitor: the container's parent after exec, linked statically with monitor,
+    # netslirp (the port relay) and lib only; it never calls back into engine/ (which
+    # spawns it and talks to it), and a runtime include would break its static link.
+    "monitor": ["netslirp", "lib"],
     # today: exec joins the container's systemd scope (systemd/scope); intended: volumes
     # mounted through storage's volume API.
     "runtime": ["storage", "systemd", "lib"],
