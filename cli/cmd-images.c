@@ -1,8 +1,8 @@
 /* cmd-images.c: `pm images` / `pm image ls|list` (podman images): REPOSITORY TAG IMAGE ID
  * CREATED SIZE, -a -q --no-trunc --noheading --format --sort --filter (reference=,
  * dangling=, label=, id=). Parses and prints: filters, sort orders, rows and the JSON
- * summaries come from storage/image-view.c. Reads only image records (no configs) for the
- * default table, so it stays fast with many images. */
+ * summaries come from storage/image-view.c. The default table reads image records, and the
+ * configs of untagged images only (to tell intermediate images from dangling ones). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -1,7 +1,7 @@
 /* cmd-top.c: `pm top CONTAINER [DESCRIPTOR...]` / `pm container top`: options, the
  * descriptors (words or comma lists; podman's default "user pid ppid pcpu etime tty time
- * args") and the table; the processes and their fields come from engine/top.h. Reads /proc
- * only: no rootless namespace, no subprocess. */
+ * args") and the table; the processes and their fields come from engine/top.h (which
+ * reads /proc): no rootless namespace, no subprocess. */
 #include <stdio.h>
 #include <string.h>
 

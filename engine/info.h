@@ -2,7 +2,8 @@
  * version), plus what a rootless user needs to know: subordinate id mappings, cgroup
  * delegation, overlay in the user namespace, which helpers are installed and their versions.
  * Built here, below the CLI, so that a future API answers with the same JSON; it leaves
- * this module as text (json_t stays inside). Reads only; runs no container and needs no
+ * this module as text (json_t stays inside). Runs the helpers' --version and the overlay
+ * probe (whose result is cached under the storage root); runs no container and needs no
  * user namespace (it must work, and say what is wrong, when none can be made).
  * Called by cli/cmd-info.c. Never prints. */
 #pragma once

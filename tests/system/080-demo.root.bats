@@ -32,7 +32,7 @@ demo_with_modes() {
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	output=$(timeout 120 unshare -m --propagation private bash -c '
 		set -e
-		d=$(mktemp -d)
+		d=$6
 		mount -t tmpfs -o mode=0755 tmpfs "$d"
 		mknod -m "$1" "$d/tun" c 10 200
 		mknod -m "$2" "$d/fuse" c 10 229
@@ -42,7 +42,8 @@ demo_with_modes() {
 		PM_BINARY=$3 PM_DEMO_USER=$4 "$5/tools/demo.sh" 2>&1 || rc=$?
 		echo "modes: $(stat -c %a /dev/net/tun) $(stat -c %a /dev/fuse)"
 		exit $rc
-	' demo "$1" "$2" "$PM_BINARY" "$DEMO_USER" "$PM_SRCDIR" </dev/null 2>&1) || status=$?
+	' demo "$1" "$2" "$PM_BINARY" "$DEMO_USER" "$PM_SRCDIR" \
+		"$(mktemp -d "$BATS_TEST_TMPDIR/devs.XXXXXX")" </dev/null 2>&1) || status=$?
 	echo "$output"
 	echo "[ rc=$status ]"
 }
