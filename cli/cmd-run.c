@@ -490,12 +490,6 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	if (cmd_run_parse(cli, argc, argv, &cfg, &o, &status) < 0)
 		goto out;
 	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
-	unsigned char keys[8];
-	size_t nkeys;
-	if (pm_attach_parse_keys(o.detach_keys, keys, &nkeys, &err) < 0) {
-		status = pm_cli_error(err);
-		goto out;
-	}
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);
 	if (status != 0)
 		goto out;
@@ -506,7 +500,9 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 			printf("%s\n", c->id);
 			status = 0;
 		}
-	} else if (cfg.tty && cfg.interactive && nkeys && isatty(STDIN_FILENO)) {
+	} else if (cfg.tty && cfg.interactive && !(o.detach_keys && !*o.detach_keys) &&
+		   isatty(STDIN_FILENO)) {
+		/* the keys were checked by the flag's setter; "" means none: no detaching */
 		/* detachable: a monitor of its own, this process attached (engine/run.h) */
 		int code = 0;
 		r = pm_engine_start_detachable(&engine, c, o.detach_keys, &code, &err);

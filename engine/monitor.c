@@ -762,7 +762,12 @@ int pm_engine_attach_fd(const struct pm_engine *e, const struct pm_container *c,
 	if (r == -EPIPE) {
 		/* the monitor went away without an exit message: the recorded state says */
 		struct pm_container *cc = (struct pm_container *)c;
-		pm_container_reload(e->paths, cc, NULL);
+		if (pm_container_reload(e->paths, cc, NULL) < 0 ||
+		    cc->state.status != PM_CTR_STOPPED)
+			return pm_error_set(err, EPIPE,
+					    "container %s: its monitor went away without an exit "
+					    "status",
+					    c->id);
 		*ret_status = cc->state.exit_code;
 		r = 0;
 	}

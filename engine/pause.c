@@ -101,7 +101,16 @@ int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool paus
 	/* the host decides first: with no freezer no container can be paused */
 	if (info.version != 2)
 		return freeze_file(&info, c, NULL, err);
-	pm_engine_refresh(e, c);
+	pm_engine_refresh(e, c); /* takes the lock itself: before ours */
+	/* the state is checked, the freezer written and the state saved under the lock, so
+	 * an exit recorded meanwhile is not overwritten with "paused" */
+	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, err);
+	if (lock < 0)
+		return lock;
+	if (pm_container_reload(e->paths, c, NULL) < 0)
+		return pm_error_set(err, ENOENT,
+				    "no container with name or ID \"%s\" found: no such container",
+				    c->name);
 	enum pm_ctr_status want = pause ? PM_CTR_RUNNING : PM_CTR_PAUSED;
 	if (c->state.status != want)
 		return pm_error_set(err, EINVAL,
@@ -110,9 +119,6 @@ int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool paus
 	_cleanup_free_ char *f = NULL;
 	if ((r = freeze_file(&info, c, &f, err)) < 0)
 		return r;
-	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, err);
-	if (lock < 0)
-		return lock;
 	/* a cgroupfs file: written in place */
 	_cleanup_close_ int fd = open(f, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, pause ? "1" : "0", 1) != 1)
@@ -125,7 +131,6 @@ int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool paus
 		pm_error_prefix(err, "%s container %s", pause ? "pausing" : "unpausing", c->id);
 		return r;
 	}
-	pm_container_reload(e->paths, c, NULL);
 	c->state.status = pause ? PM_CTR_PAUSED : PM_CTR_RUNNING;
 	return pm_container_save_state(e->paths, c, err);
 }

@@ -32,7 +32,8 @@ void pm_mon_io_init(struct pm_mon_io *io)
 				 .err_r = -1,
 				 .in_w = -1,
 				 .sigfd = -1,
-				 .lfd = -1};
+				 .lfd = -1,
+				 .primary = -1};
 }
 
 void pm_mon_io_block_signals(sigset_t *set, sigset_t *old)
@@ -100,6 +101,8 @@ void pm_mon_io_write_all(int fd, const char *buf, size_t n)
 
 static void drop_client(struct pm_mon_io *io, size_t i)
 {
+	if (io->clients[i] == io->primary)
+		io->primary = -1;
 	close(io->clients[i]);
 	io->clients[i] = io->clients[--io->nclients];
 }
@@ -108,6 +111,15 @@ static void broadcast(struct pm_mon_io *io, const char *msg, size_t len)
 {
 	for (size_t i = 0; i < io->nclients;) {
 		ssize_t n = send(io->clients[i], msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		/* the terminal of pm run -it waits for nothing else: it gets every byte, the
+		 * container waiting on it as it would on a terminal of its own */
+		while (n < 0 && (errno == EAGAIN || errno == EINTR) &&
+		       io->clients[i] == io->primary) {
+			struct pollfd p = {.fd = io->clients[i], .events = POLLOUT};
+			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+				break;
+			n = send(io->clients[i], msg, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			drop_client(io, i);
 			continue;

@@ -43,6 +43,7 @@ struct pm_mon_io {
 	int lfd;   /* the listening attach socket, or -1 */
 	int clients[PM_MON_MAX_CLIENTS];
 	size_t nclients;
+	int primary;	 /* the client that loses no output (pm run -it's own), else -1 */
 	pm_ctr_log *log; /* NULL: no log */
 	bool attached;	 /* also relay to our stdout/stderr, resize from our stdin's tty */
 	bool user_in;	 /* relay our stdin to the container (attached, tty and -i) */

@@ -107,7 +107,8 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		case CLIENT: /* an attach client connected before the start (pm run -it) */
 			if (parse_num(optarg) < 0 || io->nclients >= PM_MON_MAX_CLIENTS)
 				return -EINVAL;
-			io->clients[io->nclients++] = parse_num(optarg);
+			io->primary = parse_num(optarg);
+			io->clients[io->nclients++] = io->primary;
 			break;
 		case NETPIDFD:
 			a->net_pidfd = parse_num(optarg);

@@ -14,10 +14,13 @@
 #include "lib/strutil.h"
 #include "monitor/rundir.h"
 
+/* The start time of pid, a zombie's too: the init of a quick command (`run --rm IMG true`)
+ * is often a zombie already when its monitor (its parent, which has not reaped it) writes
+ * this file, and a start time of 0 would match whatever process reuses the pid. */
 static unsigned long long start_of(pid_t pid)
 {
-	unsigned long long s = 0;
-	return pm_proc_starttime(pid, &s) < 0 ? 0 : s;
+	struct pm_proc_stat st;
+	return pm_proc_stat_read(pid, &st) < 0 ? 0 : st.starttime;
 }
 
 void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init)

@@ -903,7 +903,8 @@ static int do_mount(const struct pm_volume *v, pm_error **err)
 	return 0;
 }
 
-/* Read-modify-write the document under the volume's lock. */
+/* Read-modify-write the document under the volume's lock. fn returns 1 when it changed
+ * nothing: the document is not rewritten (a plain volume used by a run costs no write). */
 static int update_doc(const char *root, const char *name,
 		      int (*fn)(struct pm_volume *v, void *arg, pm_error **err), void *arg,
 		      pm_error **err)
@@ -916,8 +917,8 @@ static int update_doc(const char *root, const char *name,
 	if (r < 0)
 		return r;
 	r = fn(v, arg, err);
-	if (r < 0)
-		return r;
+	if (r != 0)
+		return r < 0 ? r : 0;
 	_cleanup_free_ char *dir = volume_dir(root, name);
 	return write_doc(dir, v, err);
 }
@@ -952,8 +953,12 @@ static int mount_fn(struct pm_volume *v, void *arg, pm_error **err)
 	struct mount_arg *a = arg;
 	a->mountpoint = pm_xstrdup(v->mountpoint);
 	if (!v->fs_type && !v->fs_bind)
-		return 0; /* a plain directory: nothing to mount (podman: MountCount stays 0) */
+		return 1; /* a plain directory: nothing to mount (podman: MountCount stays 0) */
 	_cleanup_free_ char *dir = mounts_dir(a->root, v->name);
+	/* mounted with no user recorded: left by an exit recorded outside the rootless mount
+	 * namespace (which cannot unmount it); a tmpfs volume starts empty, as podman's */
+	if (is_mount_root(v->mountpoint) && count_mounts(a->root, v->name) == 0)
+		umount2(v->mountpoint, MNT_DETACH);
 	if (!is_mount_root(v->mountpoint)) {
 		/* users from a lost mount namespace (reboot, pause process gone) are stale */
 		pm_rm_rf(dir, NULL);
@@ -992,7 +997,7 @@ static int unmount_fn(struct pm_volume *v, void *arg, pm_error **err)
 {
 	struct mount_arg *a = arg;
 	if (!v->fs_type && !v->fs_bind)
-		return 0;
+		return 1;
 	_cleanup_free_ char *path =
 		pm_xasprintf("%s/volumes/%s/mounts/%s", a->root, v->name, a->ctr_id);
 	if (unlink(path) < 0 && errno != ENOENT)

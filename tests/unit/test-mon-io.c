@@ -128,6 +128,53 @@ static void test_relay(void **state)
 	free(dir);
 }
 
+/* The primary client (pm run -it's terminal) gets every byte even when it reads slower
+ * than the container writes; the container waits for it, as on a terminal. */
+static void test_primary_client_loses_nothing(void **state)
+{
+	struct pm_mon_io io;
+	pm_mon_io_init(&io);
+	sigset_t set, old;
+	pm_mon_io_block_signals(&set, &old);
+	io.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	int sv[2], res[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pipe2(res, O_CLOEXEC), 0);
+	const long total = 4 << 20; /* far more than a socket buffer holds */
+	pid_t reader = fork();
+	assert_true(reader >= 0);
+	if (reader == 0) {
+		close(sv[0]);
+		usleep(300 * 1000); /* slow: the monitor's sends would fail with EAGAIN by now */
+		long got = 0;
+		char buf[65536];
+		for (;;) {
+			ssize_t n = recv(sv[1], buf, sizeof(buf), 0);
+			if (n <= 0 || buf[0] == PM_ATTACH_EXIT)
+				break;
+			if (buf[0] == PM_ATTACH_STDOUT)
+				got += n - 1;
+		}
+		(void)!write(res[1], &got, sizeof(got));
+		_exit(0);
+	}
+	close(sv[1]);
+	close(res[1]);
+	spawn(&io, "head -c 4194304 /dev/zero");
+	io.clients[io.nclients++] = sv[0];
+	io.primary = sv[0];
+	int status = pm_mon_io_relay(&io);
+	assert_int_equal(status, 0);
+	pm_mon_io_notify_exit(&io, status);
+	long got = -1;
+	assert_int_equal(read(res[0], &got, sizeof(got)), (ssize_t)sizeof(got));
+	assert_int_equal(got, total);
+	assert_int_equal(waitpid(reader, NULL, 0), reader);
+	close(res[0]);
+	close(io.sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static void test_signal_forwarded(void **state)
 {
 	struct pm_mon_io io;
@@ -153,6 +200,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay),
+		cmocka_unit_test(test_primary_client_loses_nothing),
 		cmocka_unit_test(test_signal_forwarded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
