@@ -109,7 +109,7 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 	c->state.monitor_pid = 0;
 	int r = pm_container_save_state(e->paths, c, err);
 	if (ret_stopped_by_user)
-		*ret_stopped_by_user = pm_mon_stopped(rundir);
+		*ret_stopped_by_user = pm_mon_no_restart(rundir);
 	/* the run dir goes under the lock: a start that follows makes a new one */
 	pm_rm_rf(rundir, NULL);
 	bool is_short;
@@ -145,6 +145,10 @@ int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, p
 			"state improper",
 			c->id, pm_ctr_status_string(c->state.status));
 	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
+	/* a user's kill ends the restart policy for this run, as `pm stop` does (podman 4.7+;
+	 * podman 4.3 restarted a killed --restart=always container) */
+	if (fd >= 0)
+		pm_mon_mark_killed(dir);
 	if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0)
 		return pm_error_set_errno(err, fd < 0 ? ESRCH : errno,
 					  "sending signal %d to container %s", sig, c->id);

@@ -318,12 +318,12 @@ static bool maybe_restart(struct mon *m, int status)
 {
 	struct pm_container *c = m->s->c;
 	while (pm_monitor_should_restart(&m->policy, status, c->state.restart_count,
-					 pm_mon_stopped(m->rundir))) {
+					 pm_mon_no_restart(m->rundir))) {
 		pm_monitor_restart_backoff(c->state.restart_count);
 		const struct pm_engine *e = m->s->e;
 		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 		if (lock < 0 || pm_container_reload(e->paths, c, NULL) < 0 ||
-		    c->state.status != PM_CTR_STOPPED || pm_mon_stopped(m->rundir))
+		    c->state.status != PM_CTR_STOPPED || pm_mon_no_restart(m->rundir))
 			return false;
 		c->state.restart_count++;
 		if (start_container(m, NULL) < 0) {

@@ -250,7 +250,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		/* a stop, or a start by hand, since the exit wins; the count goes up with the
 		 * start, in the state that says "running" (podman: retainRetries) */
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
-		if (c->state.status != PM_CTR_STOPPED || pm_mon_stopped(rundir))
+		if (c->state.status != PM_CTR_STOPPED || pm_mon_no_restart(rundir))
 			return 1;
 		c->state.restart_count++;
 	} else {

@@ -88,6 +88,19 @@ bool pm_mon_stopped(const char *rundir)
 void pm_mon_clear_stopped(const char *rundir)
 {
 	pm_mon_unlink(rundir, PM_MON_STOPPED);
+	pm_mon_unlink(rundir, PM_MON_KILLED);
+}
+
+void pm_mon_mark_killed(const char *rundir)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_KILLED);
+	pm_write_file_atomic_flags(path, "", 0, 0600, PM_WRITE_NOSYNC, NULL);
+}
+
+bool pm_mon_no_restart(const char *rundir)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_KILLED);
+	return pm_mon_stopped(rundir) || access(path, F_OK) == 0;
 }
 
 void pm_mon_unlink(const char *rundir, const char *name)

@@ -8,8 +8,10 @@
  *             or a reboot (runroot wiped) is never taken for a live container
  *   exit      "STATUS FINISHED_NS", written by pm-monitor before it runs the exit command
  *             (a killed cleanup still leaves the real exit code)
- *   stopped   made by `pm stop`/`kill`/`rm -f`: the restart policy does not apply to that
- *             exit, and pm-monitor leaves the cleanup to the stopping pm
+ *   stopped   made by `pm stop`/`rm -f`: the restart policy does not apply to that exit,
+ *             and pm-monitor leaves the cleanup to the stopping pm
+ *   killed    made by `pm kill`: the restart policy does not apply to that exit (podman
+ *             4.7 and later), pm-monitor's exit command cleans up as usual
  *
  * libc and lib/ only (pm-monitor links it statically). Never prints. */
 #pragma once
@@ -22,6 +24,7 @@
 #define PM_MON_PIDS    "pids"
 #define PM_MON_EXIT    "exit"
 #define PM_MON_STOPPED "stopped"
+#define PM_MON_KILLED  "killed"
 
 struct pm_mon_pids {
 	pid_t mon, init;
@@ -41,7 +44,10 @@ int pm_mon_read_exit(const char *rundir, int *ret_status, int64_t *ret_finished_
 /* The stop marker: set (by the stopping pm), test, remove (before a start). */
 void pm_mon_mark_stopped(const char *rundir);
 bool pm_mon_stopped(const char *rundir);
-void pm_mon_clear_stopped(const char *rundir);
+void pm_mon_clear_stopped(const char *rundir); /* "stopped" and "killed": a new start */
+void pm_mon_mark_killed(const char *rundir);
+/* Did a user end this run (stop, rm -f, kill)? Then the restart policy does not apply. */
+bool pm_mon_no_restart(const char *rundir);
 
 /* Remove a file of the run dir (attach, pids). */
 void pm_mon_unlink(const char *rundir, const char *name);

@@ -285,6 +285,33 @@ up"
 	assert_contains "$output" "parsing restart policy retry count"
 }
 
+@test "--restart always: a container ended by kill is not restarted (podman 4.7+)" {
+	skip_if_podman "podman 4.3 restarts a killed --restart=always container (fixed in 4.7)"
+	run_pm 0 run -d --name k1 --restart always $IMG sh -c 'echo up; sleep 1000'
+	run_pm 0 kill k1
+	run_pm 0 wait k1
+	is "$output" "137"
+	# the exit's cleanup would have restarted it after 100 ms: give it ten times that
+	sleep 1
+	is "$(state k1)" "exited 137"
+	run_pm 0 inspect --format '{{.RestartCount}}' k1
+	is "$output" "0" "RestartCount after kill"
+	run_pm 0 logs k1
+	is "$output" "up"
+	# a start by hand clears it: the next exit of its own is restarted again
+	run_pm 0 start k1
+	run_pm 0 inspect --format '{{.State.Pid}}' k1
+	local pid=$output i
+	kill -9 "$pid"
+	for i in $(seq 1 50); do
+		run_pm 0 inspect --format '{{.State.Status}} {{.State.Pid}}' k1
+		[[ "$output" == "running "* && "$output" != "running $pid" ]] && break
+		sleep 0.1
+	done
+	[[ "$output" == "running "* && "$output" != "running $pid" ]] || die "not restarted: $output"
+	run_pm 0 rm -f k1
+}
+
 @test "--cidfile, --replace, --rm with -d" {
 	local cid=$BATS_TEST_TMPDIR/cid
 	run_pm 0 run -d --cidfile "$cid" --name x1 $IMG sleep 1000
