@@ -2,7 +2,6 @@
  * refresh and the one "mark exited" step, under the container's lock. Never prints. Called
  * by engine/run.c (stop, wait, cleanup), engine/net.c, engine/ps.c, engine/exec.c, cli/. */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/pidfd.h>
@@ -21,33 +20,6 @@
 static bool is_running(const struct pm_container *c)
 {
 	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
-}
-
-int pm_engine_pidfd_verified(pid_t pid, unsigned long long start)
-{
-	if (pid <= 0)
-		return -1;
-	int fd = pidfd_open(pid, 0);
-	if (fd < 0)
-		return -1;
-	/* checked after opening: the pidfd now pins this very process */
-	unsigned long long s;
-	if (pm_proc_starttime(pid, &s) < 0 || s != start) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-bool pm_engine_wait_pidfd(int fd, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	for (;;) {
-		int n = poll(&p, 1, timeout_ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n > 0;
-	}
 }
 
 static void unmount_rootfs(const struct pm_engine *e, const struct pm_container *c)
@@ -90,10 +62,10 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 						    "to clean up: container state improper",
 						    c->id);
 			/* its monitor is gone: nothing would ever record its exit */
-			_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
+			_cleanup_close_ int fd = pm_pidfd_open_verified(p.init, p.init_start);
 			if (fd >= 0 && pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0) {
 				c->state.exit_code = 128 + SIGKILL;
-				pm_engine_wait_pidfd(fd, 5000);
+				pm_pidfd_wait(fd, 5000);
 			}
 		}
 	}
@@ -144,7 +116,7 @@ int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, p
 			"can only kill running containers. %s is in state %s: container "
 			"state improper",
 			c->id, pm_ctr_status_string(c->state.status));
-	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
+	_cleanup_close_ int fd = pm_pidfd_open_verified(p.init, p.init_start);
 	if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0)
 		return pm_error_set_errno(err, fd < 0 ? ESRCH : errno,
 					  "sending signal %d to container %s", sig, c->id);

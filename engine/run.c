@@ -27,6 +27,7 @@
 #include "engine/validate.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "monitor/rundir.h"
 #include "runtime/runtime.h"
@@ -129,9 +130,9 @@ static void wait_monitor(const struct pm_engine *e, const char *id, int timeout_
 	struct pm_mon_pids p;
 	if (read_pids(e, id, &p) < 0)
 		return;
-	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.mon, p.mon_start);
+	_cleanup_close_ int fd = pm_pidfd_open_verified(p.mon, p.mon_start);
 	if (fd >= 0 && p.mon != getpid())
-		pm_engine_wait_pidfd(fd, timeout_ms);
+		pm_pidfd_wait(fd, timeout_ms);
 }
 
 static int start_detached(const struct pm_engine *e, struct pm_container *c, bool by_policy,
@@ -456,8 +457,8 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 		pm_mon_mark_stopped(rundir);
 	}
-	_cleanup_close_ int initfd = pm_engine_pidfd_verified(p.init, p.init_start);
-	_cleanup_close_ int monfd = pm_engine_pidfd_verified(p.mon, p.mon_start);
+	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
+	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 	if (initfd >= 0) {
 		if (sig != SIGKILL && !signal_handled(p.init, sig, own_pidns)) {
 			pm_log_debug("container %s: PID 1 does not handle signal %d: SIGKILL",
@@ -467,19 +468,19 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
-		if (sig != SIGKILL && !pm_engine_wait_pidfd(initfd, timeout * 1000)) {
+		if (sig != SIGKILL && pm_pidfd_wait(initfd, timeout * 1000) <= 0) {
 			pm_log_warn("StopSignal %s failed to stop container %s in %d seconds, "
 				    "resorting to SIGKILL",
 				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name, timeout);
 			pidfd_send_signal(initfd, SIGKILL, NULL, 0);
 		}
-		pm_engine_wait_pidfd(initfd, 10000);
+		pm_pidfd_wait(initfd, 10000);
 	}
 	/* pm-monitor ends; seeing the stop marker it leaves the cleanup to us, who wait for
 	 * it anyway (one pm process fewer per stop). A foreground monitor records the exit
 	 * itself. */
 	if (monfd >= 0 && p.mon != getpid())
-		pm_engine_wait_pidfd(monfd, 30000);
+		pm_pidfd_wait(monfd, 30000);
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return 0;
 	if (is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
@@ -513,7 +514,7 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
 		struct pm_mon_pids p;
 		_cleanup_close_ int monfd = -1;
 		if (is_running(c) && read_pids(e, c->id, &p) == 0)
-			monfd = pm_engine_pidfd_verified(p.mon, p.mon_start);
+			monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 		struct pollfd pf[2] = {{.fd = ifd, .events = POLLIN},
 				       {.fd = monfd, .events = POLLIN}};
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)

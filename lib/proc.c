@@ -1,11 +1,16 @@
 /* proc.c: /proc/PID/stat, read and parsed in one place (see proc.h). One open and one
  * read per call; no allocation. Called by rootless/ (the pause process), engine/ and
- * monitor/ (liveness of a container's processes) and the process table of `pm top`. */
+ * monitor/ (liveness of a container's processes) and the process table of `pm top`; the
+ * pidfd helpers by engine/, monitor/, netslirp/ and rootless/. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -90,4 +95,41 @@ bool pm_proc_alive(pid_t pid, unsigned long long start)
 	if (pm_proc_starttime(pid, &s) < 0)
 		return false;
 	return start == 0 || s == start;
+}
+
+int pm_pidfd_open_verified(pid_t pid, unsigned long long start)
+{
+	if (pid <= 0)
+		return -ESRCH;
+	int fd = pidfd_open(pid, 0);
+	if (fd < 0)
+		return -errno;
+	unsigned long long s;
+	if (pm_proc_starttime(pid, &s) < 0 || s != start) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int pm_pidfd_wait(int fd, int timeout_ms)
+{
+	int64_t deadline = monotonic_ms() + timeout_ms;
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int64_t left = deadline - monotonic_ms();
+		int n = poll(&p, 1, timeout_ms < 0 ? -1 : left > 0 ? (int)left : 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		return n > 0;
+	}
 }

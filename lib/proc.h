@@ -1,6 +1,8 @@
 /* proc.h: the one reader of /proc/PID/stat (systemd's process-util.c is the model): the
- * fields pm uses, a process' start time and whether a pid is still the process we started.
- * Every module that asks the kernel about a process by pid comes here. Never prints. */
+ * fields pm uses, a process' start time and whether a pid is still the process we started;
+ * and the pidfd of such a process and the wait for its end. Every module that asks the
+ * kernel about a process by pid comes here. libc only (pm-monitor links it statically).
+ * Never prints. */
 #pragma once
 
 #include <stdbool.h>
@@ -37,3 +39,12 @@ int pm_proc_starttime(pid_t pid, unsigned long long *ret);
 /* Is pid alive (not a zombie) and, when start is not 0, the process that started at start?
  * (a pid alone can be reused; a pid with its start time names one process). */
 bool pm_proc_alive(pid_t pid, unsigned long long start);
+
+/* A pidfd (O_CLOEXEC) for pid if it is still the process that started at start (checked
+ * after opening: the pidfd pins that very process). -ESRCH when pid <= 0, gone, a zombie or
+ * another process; another -errno when pidfd_open fails otherwise. */
+int pm_pidfd_open_verified(pid_t pid, unsigned long long start);
+
+/* Wait (poll on the pidfd, no sleep-polling; EINTR resumes with the time left) up to
+ * timeout_ms (< 0: forever) for fd's process to exit. 1: it exited, 0: timed out, -errno. */
+int pm_pidfd_wait(int fd, int timeout_ms);

@@ -1,6 +1,6 @@
 /* test-proc.c: unit tests for lib/proc: /proc/PID/stat parsing (comm with spaces and ')',
- * negative fields, short or garbage text), and the live readers on this process and on a
- * zombie child. */
+ * negative fields, short or garbage text), the live readers on this process and on a
+ * zombie child, and the verified pidfd and its wait. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -110,12 +110,47 @@ static void test_live(void **state)
 	assert_int_equal(pm_proc_stat_read(pid, &s), -ESRCH);
 }
 
+/* pm_pidfd_open_verified pins the process only with the right start time;
+ * pm_pidfd_wait times out while it lives and says 1 once it has exited. */
+static void test_pidfd(void **state)
+{
+	(void)state;
+	int pipefd[2];
+	assert_int_equal(pipe(pipefd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+		close(pipefd[1]);
+		(void)!read(pipefd[0], &c, 1); /* until the parent closes its end */
+		_exit(0);
+	}
+	close(pipefd[0]);
+	unsigned long long start = 0;
+	assert_int_equal(pm_proc_starttime(pid, &start), 0);
+	assert_int_equal(pm_pidfd_open_verified(pid, start + 1), -ESRCH);
+	assert_int_equal(pm_pidfd_open_verified(0, start), -ESRCH);
+	assert_int_equal(pm_pidfd_open_verified(-1, start), -ESRCH);
+	int fd = pm_pidfd_open_verified(pid, start);
+	assert_true(fd >= 0);
+	assert_int_equal(pm_pidfd_wait(fd, 50), 0);
+	close(pipefd[1]);
+	assert_int_equal(pm_pidfd_wait(fd, 10000), 1);
+	assert_int_equal(pm_pidfd_wait(fd, -1), 1);
+	/* a zombie is not the process any more */
+	assert_int_equal(pm_pidfd_open_verified(pid, start), -ESRCH);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	close(fd);
+	assert_true(pm_pidfd_wait(-1, 0) <= 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_rootless),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_pidfd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
