@@ -48,6 +48,14 @@ char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short)
 	return pm_xasprintf("%s/n-%.12s", e->paths->runroot, id);
 }
 
+void pm_ctr_net_dir_remove(const struct pm_engine *e, const char *id)
+{
+	bool is_short;
+	_cleanup_free_ char *dir = pm_ctr_net_dir(e, id, &is_short);
+	if (is_short)
+		pm_rm_rf(dir, NULL);
+}
+
 char *pm_monitor_program(pm_error **err)
 {
 	return pm_helper_path("pm-monitor", err);

@@ -35,6 +35,10 @@ char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id);
  * one outside the run dir (removed on its own). */
 char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short);
 
+/* Remove the short network dir if id has one (what pm_engine_net_prepare, engine/net.h,
+ * made outside the run dir; the run dir's own goes with the run dir). */
+void pm_ctr_net_dir_remove(const struct pm_engine *e, const char *id);
+
 /* The pm-monitor program, found by pm_helper_path() (lib/paths.h: beside the running pm,
  * then <bindir>/../libexec/pm, then PM_LIBEXECDIR); NULL with *err naming the places. */
 char *pm_monitor_program(pm_error **err);

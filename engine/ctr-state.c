@@ -84,10 +84,7 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 		*ret_stopped_by_user = pm_mon_stopped(rundir);
 	/* the run dir goes under the lock: a start that follows makes a new one */
 	pm_rm_rf(rundir, NULL);
-	bool is_short;
-	_cleanup_free_ char *netdir = pm_ctr_net_dir(e, c->id, &is_short);
-	if (is_short)
-		pm_rm_rf(netdir, NULL);
+	pm_ctr_net_dir_remove(e, c->id);
 	return r < 0 ? r : running;
 }
 

@@ -191,7 +191,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 		return pm_error_prefix(err, "removing container %s", c->id);
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
-	pm_engine_net_cleanup(e, c);
+	pm_ctr_net_dir_remove(e, c->id);
 	return pm_container_remove_record(e->paths, c, err);
 }
 
@@ -218,7 +218,7 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 			pm_engine_volumes_release(e, &x->cfg, c->id);
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
-		pm_engine_net_cleanup(e, c);
+		pm_ctr_net_dir_remove(e, c->id);
 	}
 	pm_net_config_clear(&x->net);
 	if (x->lock >= 0)
@@ -389,7 +389,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		x.mounted = false;
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
-		pm_engine_net_cleanup(e, c);
+		pm_ctr_net_dir_remove(e, c->id);
 	} else {
 		free(c->state.mountpoint);
 		c->state.mountpoint = NULL;
