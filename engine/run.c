@@ -174,11 +174,10 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
+		pm_engine_volumes_release(e, &cfg, c->id);
 		_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
-		for (char **v = vols; v && *v; v++) {
-			pm_volume_unmount(e->paths->root, *v, c->id, NULL);
+		for (char **v = vols; v && *v; v++)
 			pm_volume_unref(e->paths->root, *v, c->id, NULL);
-		}
 		if (!cfg.rootfs) {
 			_cleanup_store_ struct pm_store *store = NULL;
 			r = pm_store_open(e->paths, e->storage_driver, &store, err);
