@@ -17,11 +17,6 @@
 #include "monitor/rundir.h"
 #include "storage/container.h"
 
-static bool is_running(const struct pm_container *c)
-{
-	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
-}
-
 static void unmount_rootfs(const struct pm_engine *e, const struct pm_container *c)
 {
 	struct pm_container_config cfg = {0};
@@ -46,7 +41,7 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 		return lock; /* nothing written without the lock */
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return -ENOENT; /* removed meanwhile */
-	bool running = is_running(c);
+	bool running = pm_ctr_is_running(c);
 	if (!running && mode == PM_EXITED_MONITOR_GONE)
 		return 0; /* someone else recorded the exit meanwhile */
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
@@ -90,7 +85,7 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 
 int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
 {
-	if (!is_running(c))
+	if (!pm_ctr_is_running(c))
 		return 0;
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	struct pm_mon_pids p;
@@ -98,13 +93,13 @@ int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
 		return 0;
 	/* The monitor is gone (killed, or a reboot wiped the runroot): the container is over. */
 	int r = pm_engine_mark_exited(e, c, PM_EXITED_MONITOR_GONE, NULL, NULL);
-	return r >= 0 && !is_running(c) ? 1 : 0;
+	return r >= 0 && !pm_ctr_is_running(c) ? 1 : 0;
 }
 
 int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err)
 {
 	pm_engine_refresh(e, c);
-	bool running = c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
+	bool running = pm_ctr_is_running(c);
 	_cleanup_free_ char *dir = pm_ctr_run_dir(e, c->id);
 	struct pm_mon_pids p;
 	if (!running || pm_mon_read_pids(dir, &p) < 0)

@@ -113,11 +113,6 @@ out:
 
 /* ---- the monitor's files (monitor/rundir.h) ------------------------------------------- */
 
-static bool is_running(const struct pm_container *c)
-{
-	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
-}
-
 static int read_pids(const struct pm_engine *e, const char *id, struct pm_mon_pids *p)
 {
 	_cleanup_free_ char *dir = pm_ctr_run_dir(e, id);
@@ -242,7 +237,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	int r = pm_container_reload(e->paths, c, err);
 	if (r < 0)
 		return r;
-	if (c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED)
+	if (pm_ctr_is_running(c))
 		return 1;
 	if (c->state.status == PM_CTR_REMOVING)
 		return pm_error_set(err, EBUSY, "container %s is being removed", c->id);
@@ -435,7 +430,7 @@ static bool signal_handled(pid_t pid, int sig, bool own_pidns)
 int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout, pm_error **err)
 {
 	pm_engine_refresh(e, c);
-	if (!is_running(c))
+	if (!pm_ctr_is_running(c))
 		return 0;
 	struct pm_container_config cfg = {0};
 	pm_config_from_json(c->config_json, &cfg, NULL);
@@ -482,7 +477,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		pm_pidfd_wait(monfd, 30000);
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return 0;
-	if (is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
+	if (pm_ctr_is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
 		pm_engine_refresh(e, c);
 	return 0;
 }
@@ -512,7 +507,7 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
 		/* wake on a state change, or on the monitor's end (killed: refresh decides) */
 		struct pm_mon_pids p;
 		_cleanup_close_ int monfd = -1;
-		if (is_running(c) && read_pids(e, c->id, &p) == 0)
+		if (pm_ctr_is_running(c) && read_pids(e, c->id, &p) == 0)
 			monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 		struct pollfd pf[2] = {{.fd = ifd, .events = POLLIN},
 				       {.fd = monfd, .events = POLLIN}};

@@ -341,8 +341,7 @@ int pm_engine_top(const struct pm_engine *e, struct pm_container *c, char *const
 		  struct pm_top_table *ret, pm_error **err)
 {
 	pm_engine_refresh(e, c);
-	if ((c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED) ||
-	    c->state.pid <= 0)
+	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
 		return pm_error_set(err, EINVAL, "top can only be used on running containers");
 	return pm_top_table(c->state.pid, descs, ret, err);
 }
