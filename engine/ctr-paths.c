@@ -27,11 +27,6 @@ char *pm_ctr_run_file(const struct pm_engine *e, const char *id, const char *nam
 	return pm_xasprintf("%s/containers/%s/%s", e->paths->runroot, id, name);
 }
 
-char *pm_ctr_attach_path(const struct pm_engine *e, const char *id)
-{
-	return pm_ctr_run_file(e, id, "attach");
-}
-
 char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id)
 {
 	return pm_ctr_run_file(e, id, "userdata");

@@ -25,9 +25,6 @@ char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c
 char *pm_ctr_run_dir(const struct pm_engine *e, const char *id);
 char *pm_ctr_run_file(const struct pm_engine *e, const char *id, const char *name);
 
-/* The attach socket: <run dir>/attach. */
-char *pm_ctr_attach_path(const struct pm_engine *e, const char *id);
-
 /* Generated files (hosts, resolv.conf): <run dir>/userdata. */
 char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id);
 

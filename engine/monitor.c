@@ -633,8 +633,8 @@ int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	_cleanup_close_ int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach", dfd);
+	struct sockaddr_un sa;
+	pm_mon_attach_addr(dfd, &sa);
 	if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return pm_error_set(err, ENOTCONN,
 				    "you can only attach to running containers: container '%s' "

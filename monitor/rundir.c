@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,4 +93,10 @@ void pm_mon_unlink(const char *rundir, const char *name)
 {
 	_cleanup_free_ char *path = pm_path_join(rundir, name);
 	unlink(path);
+}
+
+void pm_mon_attach_addr(int dirfd, struct sockaddr_un *ret)
+{
+	*ret = (struct sockaddr_un){.sun_family = AF_UNIX};
+	snprintf(ret->sun_path, sizeof(ret->sun_path), "/proc/self/fd/%d/" PM_MON_ATTACH, dirfd);
 }

@@ -135,8 +135,8 @@ static void test_paths(void **state)
 	struct pm_container c = {.id = "abc", .dir = "/r/db/containers/abc"};
 	_cleanup_free_ char *log = pm_engine_log_path(&e, &c);
 	assert_string_equal(log, "/r/db/containers/abc/ctr.log");
-	_cleanup_free_ char *sock = pm_ctr_attach_path(&e, "abc");
-	assert_string_equal(sock, "/run/pm/containers/abc/attach");
+	_cleanup_free_ char *dir = pm_ctr_run_dir(&e, "abc");
+	assert_string_equal(dir, "/run/pm/containers/abc");
 }
 
 int main(void)
