@@ -26,7 +26,6 @@
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "lib/fileutil.h"
-#include "lib/log.h"
 #include "lib/paths.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
@@ -36,8 +35,7 @@
 #include "runtime/tty.h"
 #include "systemd/scope.h"
 
-#define MAX_CLIENTS 16
-#define BUF_SIZE    8192
+#define BUF_SIZE 8192
 
 /* ---- restart policy ------------------------------------------------------------------------ */
 

@@ -392,23 +392,6 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 	return r;
 }
 
-int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg, int *ret_status,
-		  pm_error **err)
-{
-	_cleanup_container_ struct pm_container *c = NULL;
-	int r = pm_engine_create(e, cfg, &c, err);
-	if (r < 0)
-		return r;
-	r = pm_engine_start_foreground(e, c, ret_status, err);
-	if (r < 0 || cfg->rm) {
-		/* A run that could not start leaves nothing, whatever --rm says. */
-		_cleanup_error_ pm_error *rmerr = NULL;
-		if (pm_engine_remove(e, c, &rmerr) < 0)
-			pm_log_warn("%s", rmerr->msg);
-	}
-	return r;
-}
-
 /* ---- stop, kill, wait ------------------------------------------------------------------- */
 
 /* Does c's PID 1 act on sig, or would it drop it (PID 1 of a pid namespace without a

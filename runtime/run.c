@@ -2,14 +2,11 @@
  * generated /etc files, clone the container init (clone3, a pidfd, new namespaces), give
  * it its stdio, write a nested user namespace's maps, call the after_clone hook, receive
  * setup errors and the pty over the sync socket until the command has exec'd
- * (pm_runtime_start); reap it (pm_runtime_wait). pm_runtime_run is the foreground wrapper:
- * relay the terminal, forward SIGINT/SIGTERM/SIGHUP to the container's PID 1 and wait (poll
- * on a pidfd and a signalfd: no sleep-polling). Must not print. Called by engine/monitor.c
- * and engine/run.c. */
+ * (pm_runtime_start); reap it (pm_runtime_wait). Must not print. Called by engine/monitor.c
+ * (the monitor then owns the process: relay, signals, wait). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +14,6 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -137,15 +133,6 @@ static int write_map(pid_t pid, const char *file, const struct pm_runtime_idmap 
 		return pm_error_set_errno(err, errno, "writing the container's %s", file);
 	return 0;
 }
-
-struct run_state {
-	const struct pm_runtime_spec *spec;
-	int pidfd;
-	int sigfd;
-	int master; /* pty master, -1 without -t */
-	bool raw;
-	struct termios saved;
-};
 
 /* Sent by the parent when after_clone is set and has succeeded: the child may go on. */
 #define RT_SYNC_GO (PM_SYNC_USER + 16)
@@ -367,35 +354,5 @@ fail:
 	close(pidfd);
 	if (master >= 0)
 		close(master);
-	return r;
-}
-
-int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error **err)
-{
-	sigset_t old;
-	struct run_state st = {.spec = spec, .pidfd = -1, .sigfd = -1, .master = -1};
-	int r;
-	st.sigfd = pm_tty_forward_signals(&old);
-	if (st.sigfd < 0) {
-		r = pm_error_set_errno(err, errno, "signalfd");
-		goto out_mask;
-	}
-	struct pm_runtime_start_opts opts = {.stdio = {-1, -1, -1}, .winsize_from = STDIN_FILENO};
-	struct pm_runtime_proc proc;
-	r = pm_runtime_start(spec, &opts, &proc, err);
-	if (r < 0)
-		goto out_sigfd;
-	st.pidfd = proc.pidfd;
-	st.master = proc.master;
-	if (st.master >= 0)
-		st.raw = pm_tty_make_raw(STDIN_FILENO, &st.saved);
-	pm_tty_relay(st.pidfd, st.sigfd, st.master, st.spec->stdin_open, "the container");
-	r = pm_runtime_wait(&proc, ret_status, err);
-	if (st.raw)
-		pm_tty_restore(STDIN_FILENO, &st.saved);
-out_sigfd:
-	close(st.sigfd);
-out_mask:
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }
