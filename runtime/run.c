@@ -22,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
+#include "runtime/child-err.h"
 #include "runtime/init.h"
 #include "runtime/runtime.h"
 #include "runtime/seccomp.h"
@@ -134,9 +135,6 @@ static int write_map(pid_t pid, const char *file, const struct pm_runtime_idmap 
 	return 0;
 }
 
-/* Sent by the parent when after_clone is set and has succeeded: the child may go on. */
-#define RT_SYNC_GO (PM_SYNC_USER + 16)
-
 static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 {
 	siginfo_t info = {0};
@@ -220,7 +218,7 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 	}
 	if (o && o->after_clone) {
 		struct pm_sync_msg msg;
-		if (pm_sync_recv(childfd, &msg) < 0 || msg.type != RT_SYNC_GO)
+		if (pm_sync_recv(childfd, &msg) < 0 || msg.type != PM_RT_SYNC_GO)
 			_exit(PM_EXIT_ERROR);
 	}
 	/* The cgroup namespace starts at the cgroup the after_clone hook put us in (the
@@ -330,7 +328,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 		r = opts->after_clone((pid_t)pid, opts->after_clone_data, err);
 		if (r < 0)
 			goto fail;
-		r = pm_sync_send(syncfd, RT_SYNC_GO, NULL, 0, NULL, 0);
+		r = pm_sync_send(syncfd, PM_RT_SYNC_GO, NULL, 0, NULL, 0);
 		if (r < 0) {
 			r = pm_error_set_errno(err, -r, "talking to the container init");
 			goto fail;
