@@ -1,7 +1,7 @@
 /* monitor.c: the engine's side of the per-container monitor (see monitor.h): the restart
  * policy, the attached monitor (this process: start, relay through monitor/mon-io.c, exit
  * recording), the detached monitor's double fork up to the exec of pm-monitor, the attach
- * client, the /proc/PID/status parser stop needs. No polling. Must not print (the
+ * client. No polling. Must not print (the
  * detached monitor's stdio is /dev/null). Called by engine/run.c and cli/ (attach). */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,39 +61,6 @@ void pm_monitor_restart_backoff(unsigned restarts)
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-/* ---- /proc/PID/status ------------------------------------------------------------------ */
-
-static int mask_has(const char *text, const char *key, int sig, bool *ret)
-{
-	const char *p = strstr(text, key);
-	if (!p)
-		return -EINVAL;
-	p += strlen(key);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	char *end = NULL;
-	errno = 0;
-	unsigned long long v = strtoull(p, &end, 16);
-	if (errno || end == p)
-		return -EINVAL;
-	*ret = sig >= 1 && sig <= 64 && (v & (1ULL << (sig - 1)));
-	return 0;
-}
-
-int pm_monitor_parse_sigmask(const char *status_text, int sig, bool *ret_caught, bool *ret_ignored)
-{
-	bool cgt, blk, ign;
-	if (mask_has(status_text, "\nSigCgt:", sig, &cgt) < 0 ||
-	    mask_has(status_text, "\nSigIgn:", sig, &ign) < 0)
-		return -EINVAL;
-	/* A blocked signal is queued whatever its handler (signalfd users, pm's --init). */
-	if (mask_has(status_text, "\nSigBlk:", sig, &blk) < 0)
-		blk = false;
-	*ret_caught = cgt || blk;
-	*ret_ignored = ign && !blk;
-	return 0;
 }
 
 /* ---- the monitor ----------------------------------------------------------------------------- */

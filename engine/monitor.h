@@ -59,11 +59,6 @@ bool pm_monitor_should_restart(const struct pm_restart_policy *p, int status, un
  * `--restart always false` does not spin. */
 void pm_monitor_restart_backoff(unsigned restarts);
 
-/* ---- processes -------------------------------------------------------------------------- */
-
-/* From the text of /proc/PID/status: does the process catch or ignore sig? */
-int pm_monitor_parse_sigmask(const char *status_text, int sig, bool *ret_caught, bool *ret_ignored);
-
 /* ---- the monitor -------------------------------------------------------------------------- */
 
 /* What engine/run.c hands the monitor: the container, its configuration and runtime spec

@@ -398,12 +398,10 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
  * handler, or an ignored signal)? */
 static bool signal_handled(pid_t pid, int sig, bool own_pidns)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	_cleanup_free_ char *text = NULL;
+	struct pm_proc_status st;
 	bool caught, ignored;
-	if (pm_read_file(path, 1 << 16, &text, NULL, NULL) < 0 ||
-	    pm_monitor_parse_sigmask(text, sig, &caught, &ignored) < 0)
+	if (pm_proc_status_read(pid, &st) < 0 ||
+	    pm_proc_status_sig(&st, sig, &caught, &ignored) < 0)
 		return true; /* cannot tell: send it and wait */
 	if (caught)
 		return true;
