@@ -16,7 +16,7 @@
 
 #include "engine/container.h"
 #include "engine/cp.h"
-#include "engine/run.h"
+#include "engine/ctr-state.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"

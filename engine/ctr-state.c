@@ -1,6 +1,7 @@
 /* ctr-state.c: a container's recorded state held against its processes (see ctr-state.h):
- * refresh and the one "mark exited" step, under the container's lock. Never prints. Called
- * by engine/run.c (stop, wait, cleanup), engine/net.c, engine/ps.c, engine/exec.c, cli/. */
+ * refresh, kill and the one "mark exited" step, under the container's lock. Never prints.
+ * Called by engine/run.c (stop, wait, cleanup), engine/net.c, engine/ps.c, engine/exec.c,
+ * engine/pause.c, engine/top.c, engine/cp.c, engine/monitor.c and cli/. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>

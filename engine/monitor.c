@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/monitor.h"
 #include "engine/net.h"

@@ -31,7 +31,7 @@
  *
  * The attach protocol: monitor/mon-io.h.
  *
- * Called by engine/run.c (start) and cli/ (log path, attach). Never prints. */
+ * Called by engine/run.c (start) and cli/ (attach). Never prints. */
 #pragma once
 
 #include <stdbool.h>
@@ -39,7 +39,6 @@
 #include <sys/types.h>
 
 #include "engine/container.h"
-#include "engine/ctr-paths.h"
 #include "engine/engine.h"
 #include "engine/spec.h"
 #include "engine/validate.h"

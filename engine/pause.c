@@ -13,7 +13,7 @@
 
 #include "engine/container.h"
 #include "engine/pause.h"
-#include "engine/run.h"
+#include "engine/ctr-state.h"
 #include "lib/log.h"
 #include "lib/fileutil.h"
 #include "lib/proc.h"

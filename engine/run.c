@@ -1,8 +1,8 @@
 /* run.c: a container's lifecycle as the engine drives it: create, start (detached through
  * a monitor, attached with the caller as the monitor, or detached with the caller attached
- * from the start: a run -it that can detach), stop, kill, wait, remove, and
- * refresh of a state whose processes are gone. The glue between the records
- * (engine/container.c), image storage (storage/container.h), named volumes
+ * from the start: a run -it that can detach), stop, wait, cleanup, remove (kill and the
+ * refresh of a state whose processes are gone: engine/ctr-state.c). The glue between the
+ * records (engine/container.c), image storage (storage/container.h), named volumes
  * (storage/volume.h), the monitor (engine/monitor.c) and the runtime (runtime/runtime.h).
  * Never prints; cli/ calls it. */
 #include <errno.h>
@@ -392,7 +392,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 	return r;
 }
 
-/* ---- stop, kill, wait ------------------------------------------------------------------- */
+/* ---- stop, wait ------------------------------------------------------------------------- */
 
 /* Does c's PID 1 act on sig, or would it drop it (PID 1 of a pid namespace without a
  * handler, or an ignored signal)? */

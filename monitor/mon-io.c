@@ -1,7 +1,7 @@
 /* mon-io.c: the monitor's relay (see mon-io.h). Owns the poll loop, the attach socket's
  * server side and the exit message. Must stay libc-only (plus the log writer): it is
  * linked statically into pm-monitor. Never prints. Called by engine/monitor.c (the
- * foreground monitor) and monitor/pm-monitor.c. */
+ * foreground monitor) and monitor/detached.c (pm-monitor's life). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* rundir.c: the monitor's files in a container's run dir (see rundir.h). libc and lib/
  * only: pm-monitor links it statically. Never prints. Called by the monitors and by the
- * engine (engine/ctr-state.c, engine/run.c). */
+ * engine (engine/ctr-state.c, engine/run.c, engine/monitor.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/ctr-paths.h"
 #include "engine/monitor.h"
 #include "lib/strutil.h"
 
