@@ -2,7 +2,7 @@
  * generated /etc files, clone the container init (clone3, a pidfd, new namespaces), give
  * it its stdio, write a nested user namespace's maps, call the after_clone hook, receive
  * setup errors and the pty over the sync socket until the command has exec'd
- * (pm_runtime_start); reap it (pm_runtime_wait). Must not print. Called by engine/monitor.c
+ * (pm_runtime_start); reap it when that fails. Must not print. Called by engine/monitor.c
  * (the monitor then owns the process: relay, signals, wait). */
 #include <errno.h>
 #include <fcntl.h>
@@ -229,22 +229,6 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 		_exit(PM_EXIT_ERROR);
 	}
 	pm_init_child(spec, sc, childfd);
-}
-
-void pm_runtime_proc_close(struct pm_runtime_proc *p)
-{
-	if (p->pidfd >= 0)
-		close(p->pidfd);
-	if (p->master >= 0)
-		close(p->master);
-	p->pidfd = p->master = -1;
-}
-
-int pm_runtime_wait(struct pm_runtime_proc *p, int *ret_status, pm_error **err)
-{
-	int r = wait_exit(p->pidfd, ret_status, err);
-	pm_runtime_proc_close(p);
-	return r;
 }
 
 static void kill_and_reap(int pidfd)

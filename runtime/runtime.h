@@ -125,19 +125,12 @@ struct pm_runtime_proc {
 
 /* Start the container: compile its seccomp filter, write the generated /etc files, clone
  * its init and step it through setup until it has exec'd its command. Returns 0 with *ret
- * filled (the caller owns the fds and must reap it: pm_runtime_wait), or a negative errno
- * with *err set (err->status 125, 126 or 127) and no process left. The caller blocks the
- * signals it wants to handle beforehand; the child resets its signal mask before exec.
- * opts may be NULL (the caller's stdio, no callback). */
+ * filled (the caller owns the fds and reaps it: the monitor's relay, monitor/mon-io.c), or
+ * a negative errno with *err set (err->status 125, 126 or 127) and no process left. The
+ * caller blocks the signals it wants to handle beforehand; the child resets its signal
+ * mask before exec. opts may be NULL (the caller's stdio, no callback). */
 int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *opts,
 		     struct pm_runtime_proc *ret, pm_error **err);
-
-/* Reap a started container (blocking): its exit status in *ret_status (128+N for a death
- * by signal N). Closes p's fds. */
-int pm_runtime_wait(struct pm_runtime_proc *p, int *ret_status, pm_error **err);
-
-/* Close p's fds (not reaping). */
-void pm_runtime_proc_close(struct pm_runtime_proc *p);
 
 /* Free the members of spec (not spec itself). */
 void pm_runtime_spec_clear(struct pm_runtime_spec *spec);
