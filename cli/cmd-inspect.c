@@ -11,7 +11,7 @@
 #include "cli/image-util.h"
 #include "cli/output.h"
 #include "engine/inspect.h"
-#include "engine/monitor.h"
+#include "engine/ctr-paths.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "storage/volume.h"

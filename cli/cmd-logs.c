@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "engine/container.h"
 #include "engine/ctr-log.h"
-#include "engine/monitor.h"
+#include "engine/ctr-paths.h"
 #include "engine/run.h"
 #include "lib/timeutil.h"
 #include "lib/fileutil.h"

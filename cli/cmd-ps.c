@@ -61,8 +61,9 @@ static json_t *template_row(json_t *row, bool notrunc)
 	if (!notrunc && strlen(cmdline) > 20)
 		strcpy(cmdline + 17, "...");
 	json_object_set_new(o, "Command", json_string(cmdline));
-	char t[PM_GOTIME_LEN];
-	pm_gotime_string(json_integer_value(json_object_get(row, "Created")) * PM_NSEC_PER_SEC, t);
+	char t[PM_TIME_BUF_LEN];
+	pm_time_format_go_string(
+		json_integer_value(json_object_get(row, "Created")) * PM_NSEC_PER_SEC, t);
 	json_object_set_new(o, "Created", json_string(t));
 	json_object_set_new(o, "CreatedAt", json_string(t));
 	json_object_set(o, "CreatedHuman", json_object_get(row, "CreatedAt"));

@@ -36,6 +36,11 @@ const char *pm_ctr_status_string(enum pm_ctr_status s)
 	return status_names[s];
 }
 
+bool pm_ctr_is_running(const struct pm_container *c)
+{
+	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
+}
+
 static int status_parse(const char *s)
 {
 	for (size_t i = 0; s && i < ARRAY_SIZE(status_names); i++)

@@ -54,6 +54,9 @@ struct pm_container *pm_container_free(struct pm_container *c);
 PM_DEFINE_CLEANUP_FUNC(struct pm_container *, pm_container_free)
 #define _cleanup_container_ _cleanup_(pm_container_freep)
 
+/* Is c running or paused (by its record: pm_engine_refresh, engine/ctr-state.h, first)? */
+bool pm_ctr_is_running(const struct pm_container *c);
+
 /* Reserve name (or generate one when name is NULL: adjective_noun like podman), make the
  * record dir and write config.json + state.json. On failure nothing is left. A taken name:
  * -EEXIST "the container name 'x' is already in use by <id>. You have to remove that

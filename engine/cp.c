@@ -16,7 +16,7 @@
 
 #include "engine/container.h"
 #include "engine/cp.h"
-#include "engine/run.h"
+#include "engine/ctr-state.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
@@ -135,7 +135,7 @@ static void side_close(const struct pm_engine *e, struct pm_store *st, struct si
 		close(s->rootfd);
 	if (s->ctr && !s->was_mounted) {
 		pm_engine_refresh(e, s->ctr);
-		if (s->ctr->state.status != PM_CTR_RUNNING && s->ctr->state.status != PM_CTR_PAUSED)
+		if (!pm_ctr_is_running(s->ctr))
 			pm_storage_ctr_unmount(st, s->ctr->id, NULL);
 	}
 	pm_container_free(s->ctr);

@@ -20,8 +20,6 @@
 #include "lib/timeutil.h"
 #include "lib/strutil.h"
 
-static const char *const stream_names[] = {[PM_LOG_STDOUT] = "stdout", [PM_LOG_STDERR] = "stderr"};
-
 /* ---- reader ---------------------------------------------------------------------------- */
 
 /* An entry longer than this (without its newline) is not pm's or conmon's: refuse it. */
@@ -130,8 +128,9 @@ static int parse_entry(pm_log_reader *r, const char *line, size_t len, bool with
 		return bad_entry(r, line, len, err);
 	size_t slen = (size_t)(sp2 - st);
 	e->stream = -1;
-	for (size_t i = 0; i < ARRAY_SIZE(stream_names); i++)
-		if (strlen(stream_names[i]) == slen && memcmp(stream_names[i], st, slen) == 0)
+	for (size_t i = 0; i < ARRAY_SIZE(pm_log_stream_names); i++)
+		if (strlen(pm_log_stream_names[i]) == slen &&
+		    memcmp(pm_log_stream_names[i], st, slen) == 0)
 			e->stream = (int)i;
 	e->partial = tag[0] == 'P';
 	e->msg = sp3 ? sp3 + 1 : end;

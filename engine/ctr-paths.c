@@ -27,11 +27,6 @@ char *pm_ctr_run_file(const struct pm_engine *e, const char *id, const char *nam
 	return pm_xasprintf("%s/containers/%s/%s", e->paths->runroot, id, name);
 }
 
-char *pm_ctr_attach_path(const struct pm_engine *e, const char *id)
-{
-	return pm_ctr_run_file(e, id, "attach");
-}
-
 char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id)
 {
 	return pm_ctr_run_file(e, id, "userdata");
@@ -46,6 +41,14 @@ char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short)
 		return dir;
 	free(dir);
 	return pm_xasprintf("%s/n-%.12s", e->paths->runroot, id);
+}
+
+void pm_ctr_net_dir_remove(const struct pm_engine *e, const char *id)
+{
+	bool is_short;
+	_cleanup_free_ char *dir = pm_ctr_net_dir(e, id, &is_short);
+	if (is_short)
+		pm_rm_rf(dir, NULL);
 }
 
 char *pm_monitor_program(pm_error **err)

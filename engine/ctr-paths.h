@@ -25,15 +25,16 @@ char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c
 char *pm_ctr_run_dir(const struct pm_engine *e, const char *id);
 char *pm_ctr_run_file(const struct pm_engine *e, const char *id, const char *name);
 
-/* The attach socket: <run dir>/attach. */
-char *pm_ctr_attach_path(const struct pm_engine *e, const char *id);
-
 /* Generated files (hosts, resolv.conf): <run dir>/userdata. */
 char *pm_ctr_userdata_dir(const struct pm_engine *e, const char *id);
 
 /* The directory for the network helper's socket and log; *ret_short tells it is the short
  * one outside the run dir (removed on its own). */
 char *pm_ctr_net_dir(const struct pm_engine *e, const char *id, bool *ret_short);
+
+/* Remove the short network dir if id has one (what pm_engine_net_prepare, engine/net.h,
+ * made outside the run dir; the run dir's own goes with the run dir). */
+void pm_ctr_net_dir_remove(const struct pm_engine *e, const char *id);
 
 /* The pm-monitor program, found by pm_helper_path() (lib/paths.h: beside the running pm,
  * then <bindir>/../libexec/pm, then PM_LIBEXECDIR); NULL with *err naming the places. */

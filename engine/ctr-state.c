@@ -1,8 +1,8 @@
 /* ctr-state.c: a container's recorded state held against its processes (see ctr-state.h):
- * refresh and the one "mark exited" step, under the container's lock. Never prints. Called
- * by engine/run.c (stop, wait, cleanup), engine/net.c, engine/ps.c, engine/exec.c, cli/. */
+ * refresh, kill and the one "mark exited" step, under the container's lock. Never prints.
+ * Called by engine/run.c (stop, wait, cleanup), engine/net.c, engine/ps.c, engine/exec.c,
+ * engine/pause.c, engine/top.c, engine/cp.c, engine/monitor.c and cli/. */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/pidfd.h>
@@ -17,38 +17,6 @@
 #include "lib/timeutil.h"
 #include "monitor/rundir.h"
 #include "storage/container.h"
-
-static bool is_running(const struct pm_container *c)
-{
-	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
-}
-
-int pm_engine_pidfd_verified(pid_t pid, unsigned long long start)
-{
-	if (pid <= 0)
-		return -1;
-	int fd = pidfd_open(pid, 0);
-	if (fd < 0)
-		return -1;
-	/* checked after opening: the pidfd now pins this very process */
-	unsigned long long s;
-	if (pm_proc_starttime(pid, &s) < 0 || s != start) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-bool pm_engine_wait_pidfd(int fd, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	for (;;) {
-		int n = poll(&p, 1, timeout_ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n > 0;
-	}
-}
 
 static void unmount_rootfs(const struct pm_engine *e, const struct pm_container *c)
 {
@@ -74,7 +42,7 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 		return lock; /* nothing written without the lock */
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return -ENOENT; /* removed meanwhile */
-	bool running = is_running(c);
+	bool running = pm_ctr_is_running(c);
 	if (!running && mode == PM_EXITED_MONITOR_GONE)
 		return 0; /* someone else recorded the exit meanwhile */
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
@@ -90,10 +58,10 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 						    "to clean up: container state improper",
 						    c->id);
 			/* its monitor is gone: nothing would ever record its exit */
-			_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
+			_cleanup_close_ int fd = pm_pidfd_open_verified(p.init, p.init_start);
 			if (fd >= 0 && pidfd_send_signal(fd, SIGKILL, NULL, 0) == 0) {
 				c->state.exit_code = 128 + SIGKILL;
-				pm_engine_wait_pidfd(fd, 5000);
+				pm_pidfd_wait(fd, 5000);
 			}
 		}
 	}
@@ -112,16 +80,13 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
 		*ret_stopped_by_user = pm_mon_no_restart(rundir);
 	/* the run dir goes under the lock: a start that follows makes a new one */
 	pm_rm_rf(rundir, NULL);
-	bool is_short;
-	_cleanup_free_ char *netdir = pm_ctr_net_dir(e, c->id, &is_short);
-	if (is_short)
-		pm_rm_rf(netdir, NULL);
+	pm_ctr_net_dir_remove(e, c->id);
 	return r < 0 ? r : running;
 }
 
 int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
 {
-	if (!is_running(c))
+	if (!pm_ctr_is_running(c))
 		return 0;
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	struct pm_mon_pids p;
@@ -129,13 +94,13 @@ int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c)
 		return 0;
 	/* The monitor is gone (killed, or a reboot wiped the runroot): the container is over. */
 	int r = pm_engine_mark_exited(e, c, PM_EXITED_MONITOR_GONE, NULL, NULL);
-	return r >= 0 && !is_running(c) ? 1 : 0;
+	return r >= 0 && !pm_ctr_is_running(c) ? 1 : 0;
 }
 
 int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err)
 {
 	pm_engine_refresh(e, c);
-	bool running = c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
+	bool running = pm_ctr_is_running(c);
 	_cleanup_free_ char *dir = pm_ctr_run_dir(e, c->id);
 	struct pm_mon_pids p;
 	if (!running || pm_mon_read_pids(dir, &p) < 0)
@@ -144,7 +109,7 @@ int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, p
 			"can only kill running containers. %s is in state %s: container "
 			"state improper",
 			c->id, pm_ctr_status_string(c->state.status));
-	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.init, p.init_start);
+	_cleanup_close_ int fd = pm_pidfd_open_verified(p.init, p.init_start);
 	/* a user's kill ends the restart policy for this run, as `pm stop` does (podman 4.7+;
 	 * podman 4.3 restarted a killed --restart=always container) */
 	if (fd >= 0)

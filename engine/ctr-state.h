@@ -39,12 +39,5 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
  * state. Lock-free when nothing changes. Returns 1 when the state changed. */
 int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c);
 
-/* A pidfd for pid if it is still the process that started at start, else -1. */
-int pm_engine_pidfd_verified(pid_t pid, unsigned long long start);
-
-/* Wait (poll on a pidfd, no polling loop) until fd's process has exited; timeout_ms < 0:
- * no limit. Returns true when it has. */
-bool pm_engine_wait_pidfd(int fd, int timeout_ms);
-
 /* Send sig to c's PID 1; -EINVAL (podman's message) when c is not running. */
 int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err);

@@ -20,6 +20,7 @@
 #include "engine/info.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "rootless/subid.h"
 #include "storage/overlay-probe.h"
@@ -411,9 +412,7 @@ static void check_cgroups(const struct pm_doctor_host *h, struct checks *c)
 	_cleanup_free_ char *data = NULL;
 	_cleanup_free_ char *own = NULL;
 	if (pm_read_file(self, 65536, &data, NULL, NULL) >= 0)
-		for (char *l = strtok(data, "\n"); l; l = strtok(NULL, "\n"))
-			if (pm_str_startswith(l, "0::"))
-				own = pm_xstrdup(l + 3);
+		own = pm_proc_cgroup_parse(data);
 	_cleanup_strv_ char **dirs = NULL;
 	if (h->uid == 0)
 		pm_strv_push(&dirs, "");

@@ -24,18 +24,7 @@
 
 /* ---- Go time formats ------------------------------------------------------------------ */
 
-/* The formatters live in lib/timeutil.c (the one place for times); these names stay for the
- * engine's callers. */
-void pm_gotime_rfc3339nano(int64_t ns, char buf[PM_GOTIME_LEN])
-{
-	pm_time_format_rfc3339nano_local(ns, buf);
-}
-
-void pm_gotime_string(int64_t ns, char buf[PM_GOTIME_LEN])
-{
-	pm_time_format_go_string(ns, buf);
-}
-
+/* The formatters are lib/timeutil.h's (the one place for times). */
 int64_t pm_gotime_unix(int64_t ns)
 {
 	return ns ? ns / PM_NSEC_PER_SEC : GO_ZERO_UNIX;
@@ -236,8 +225,8 @@ static json_t *labels_object(char *const *labels)
 
 static json_t *time_json(int64_t ns)
 {
-	char buf[PM_GOTIME_LEN];
-	pm_gotime_rfc3339nano(ns, buf);
+	char buf[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339nano_local(ns, buf);
 	return json_string(buf);
 }
 

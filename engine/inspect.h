@@ -15,17 +15,6 @@
 #include "engine/run.h"
 #include "lib/error.h"
 
-/* Longest text the time formatters write, with the NUL. */
-#define PM_GOTIME_LEN 128
-
-/* Go's time.RFC3339Nano of a local time (trailing fraction zeros dropped, "Z" for UTC):
- * "2026-11-23T02:38:07.263557704Z". ns 0 is Go's zero time "0001-01-01T00:00:00Z". */
-void pm_gotime_rfc3339nano(int64_t ns, char buf[PM_GOTIME_LEN]);
-
-/* Go's time.Time.String() as templates print it: "2026-11-23 02:38:07.263557704 +0000 UTC".
- * ns 0: "0001-01-01 00:00:00 +0000 UTC". */
-void pm_gotime_string(int64_t ns, char buf[PM_GOTIME_LEN]);
-
 /* Unix seconds as podman's ps JSON has them: Go's zero time (-62135596800) for 0. */
 int64_t pm_gotime_unix(int64_t ns);
 

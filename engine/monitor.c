@@ -1,7 +1,7 @@
 /* monitor.c: the engine's side of the per-container monitor (see monitor.h): the restart
  * policy, the attached monitor (this process: start, relay through monitor/mon-io.c, exit
  * recording), the detached monitor's double fork up to the exec of pm-monitor, the attach
- * client, the /proc/PID/status parser stop needs. No polling. Must not print (the
+ * client. No polling. Must not print (the
  * detached monitor's stdio is /dev/null). Called by engine/run.c and cli/ (attach). */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,11 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "lib/fileutil.h"
-#include "lib/log.h"
 #include "lib/paths.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
@@ -36,50 +36,9 @@
 #include "runtime/tty.h"
 #include "systemd/scope.h"
 
-#define MAX_CLIENTS 16
-#define BUF_SIZE    8192
+#define BUF_SIZE 8192
 
 /* ---- restart policy ------------------------------------------------------------------------ */
-
-int pm_monitor_parse_restart(const char *s, struct pm_restart_policy *ret, pm_error **err)
-{
-	*ret = (struct pm_restart_policy){0};
-	if (!s || !*s || !strcmp(s, "no"))
-		return 0;
-	if (!strcmp(s, "always")) {
-		ret->kind = PM_RESTART_ALWAYS;
-		return 0;
-	}
-	if (!strcmp(s, "unless-stopped")) {
-		ret->kind = PM_RESTART_UNLESS_STOPPED;
-		return 0;
-	}
-	if (!strcmp(s, "on-failure")) {
-		ret->kind = PM_RESTART_ON_FAILURE;
-		return 0;
-	}
-	if (pm_str_startswith(s, "on-failure:")) {
-		const char *n = s + strlen("on-failure:");
-		int v;
-		if (pm_parse_int(n, &v) < 0)
-			return pm_error_set(err, EINVAL,
-					    "parsing restart policy retry count: strconv.Atoi: "
-					    "parsing \"%s\": invalid syntax",
-					    n);
-		if (v < 0)
-			return pm_error_set(err, EINVAL,
-					    "must specify restart policy retry count as a number "
-					    "greater than 0");
-		ret->kind = PM_RESTART_ON_FAILURE;
-		ret->max_retries = (unsigned)v;
-		return 0;
-	}
-	if (strchr(s, ':') && (pm_str_startswith(s, "always:") || pm_str_startswith(s, "no:") ||
-			       pm_str_startswith(s, "unless-stopped:")))
-		return pm_error_set(err, EINVAL,
-				    "restart policy retries can only be specified with on-failure");
-	return pm_error_set(err, EINVAL, "\"%s\" is not a valid restart policy", s);
-}
 
 bool pm_monitor_should_restart(const struct pm_restart_policy *p, int status, unsigned restarts,
 			       bool stopped_by_user)
@@ -103,74 +62,6 @@ void pm_monitor_restart_backoff(unsigned restarts)
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-/* ---- /proc/PID/status ------------------------------------------------------------------ */
-
-static int mask_has(const char *text, const char *key, int sig, bool *ret)
-{
-	const char *p = strstr(text, key);
-	if (!p)
-		return -EINVAL;
-	p += strlen(key);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	char *end = NULL;
-	errno = 0;
-	unsigned long long v = strtoull(p, &end, 16);
-	if (errno || end == p)
-		return -EINVAL;
-	*ret = sig >= 1 && sig <= 64 && (v & (1ULL << (sig - 1)));
-	return 0;
-}
-
-int pm_monitor_parse_sigmask(const char *status_text, int sig, bool *ret_caught, bool *ret_ignored)
-{
-	bool cgt, blk, ign;
-	if (mask_has(status_text, "\nSigCgt:", sig, &cgt) < 0 ||
-	    mask_has(status_text, "\nSigIgn:", sig, &ign) < 0)
-		return -EINVAL;
-	/* A blocked signal is queued whatever its handler (signalfd users, pm's --init). */
-	if (mask_has(status_text, "\nSigBlk:", sig, &blk) < 0)
-		blk = false;
-	*ret_caught = cgt || blk;
-	*ret_ignored = ign && !blk;
-	return 0;
-}
-
-int pm_engine_parse_signal(const char *s, int *ret)
-{
-	if (!s || !*s)
-		return -EINVAL;
-	int v;
-	if (pm_parse_int(s, &v) == 0) {
-		if (v < 1 || v > 64)
-			return -EINVAL;
-		*ret = v;
-		return 0;
-	}
-	const char *name = s;
-	if (!strncasecmp(name, "SIG", 3))
-		name += 3;
-	for (int i = 1; i < 32; i++) {
-		const char *abbrev = sigabbrev_np(i);
-		if (abbrev && !strcasecmp(abbrev, name)) {
-			*ret = i;
-			return 0;
-		}
-	}
-	if (!strncasecmp(name, "RTMIN", 5) || !strncasecmp(name, "RTMAX", 5)) {
-		bool min = !strncasecmp(name, "RTMIN", 5);
-		int off = 0;
-		if (name[5] && (name[5] != (min ? '+' : '-') || pm_parse_int(name + 6, &off) < 0))
-			return -EINVAL;
-		int n = min ? SIGRTMIN + off : SIGRTMAX - off;
-		if (n < SIGRTMIN || n > SIGRTMAX)
-			return -EINVAL;
-		*ret = n;
-		return 0;
-	}
-	return -EINVAL;
 }
 
 /* ---- the monitor ----------------------------------------------------------------------------- */
@@ -578,39 +469,6 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 
 /* ---- attach (client) ------------------------------------------------------------------------- */
 
-int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_error **err)
-{
-	*ret_n = 0;
-	if (!s)
-		s = "ctrl-p,ctrl-q";
-	if (!*s)
-		return 0;
-	_cleanup_strv_ char **parts = pm_strv_split(s, ",");
-	for (char **p = parts; p && *p; p++) {
-		if (*ret_n >= 8)
-			return pm_error_set(err, EINVAL, "invalid detach keys '%s': too long", s);
-		const char *k = *p;
-		if (strlen(k) == 1) {
-			ret[(*ret_n)++] = (unsigned char)k[0];
-			continue;
-		}
-		if (!strncmp(k, "ctrl-", 5) && strlen(k) == 6) {
-			char ch = k[5];
-			if (ch >= 'a' && ch <= 'z') {
-				ret[(*ret_n)++] = (unsigned char)(ch - 'a' + 1);
-				continue;
-			}
-			if (ch == '@' || ch == '[' || ch == '\\' || ch == ']' || ch == '^' ||
-			    ch == '_') {
-				ret[(*ret_n)++] = (unsigned char)(ch == '@' ? 0 : ch - '@');
-				continue;
-			}
-		}
-		return pm_error_set(err, EINVAL, "invalid detach keys: Unknown character: '%s'", k);
-	}
-	return 0;
-}
-
 static int send_resize(int fd)
 {
 	struct winsize ws;
@@ -633,8 +491,8 @@ int pm_engine_attach(const struct pm_engine *e, const struct pm_container *c,
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	_cleanup_close_ int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach", dfd);
+	struct sockaddr_un sa;
+	pm_mon_attach_addr(dfd, &sa);
 	if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return pm_error_set(err, ENOTCONN,
 				    "you can only attach to running containers: container '%s' "

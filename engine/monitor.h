@@ -31,7 +31,7 @@
  *
  * The attach protocol: monitor/mon-io.h.
  *
- * Called by engine/run.c (start) and cli/ (log path, attach). Never prints. */
+ * Called by engine/run.c (start) and cli/ (attach). Never prints. */
 #pragma once
 
 #include <stdbool.h>
@@ -39,30 +39,15 @@
 #include <sys/types.h>
 
 #include "engine/container.h"
-#include "engine/ctr-paths.h"
 #include "engine/engine.h"
 #include "engine/spec.h"
+#include "engine/validate.h"
 #include "lib/error.h"
 #include "monitor/mon-io.h"
 #include "netslirp/net.h"
 #include "runtime/runtime.h"
 
-/* ---- restart policy ------------------------------------------------------------------- */
-
-enum pm_restart_kind {
-	PM_RESTART_NO = 0,
-	PM_RESTART_ON_FAILURE,
-	PM_RESTART_ALWAYS,
-	PM_RESTART_UNLESS_STOPPED,
-};
-
-struct pm_restart_policy {
-	enum pm_restart_kind kind;
-	unsigned max_retries; /* on-failure:N (0: unlimited) */
-};
-
-/* Parse --restart (NULL or "" is "no"); podman's messages. */
-int pm_monitor_parse_restart(const char *s, struct pm_restart_policy *ret, pm_error **err);
+/* ---- restart policy (struct pm_restart_policy and its parser: engine/validate.h) ------- */
 
 /* Should an exit with `status` restart, after `restarts` restarts so far? Never after a
  * stop by the user. */
@@ -72,14 +57,6 @@ bool pm_monitor_should_restart(const struct pm_restart_policy *p, int status, un
 /* Sleep before restart number restarts+1: 100 ms doubling up to 6.4 s, so that
  * `--restart always false` does not spin. */
 void pm_monitor_restart_backoff(unsigned restarts);
-
-/* ---- processes -------------------------------------------------------------------------- */
-
-/* From the text of /proc/PID/status: does the process catch or ignore sig? */
-int pm_monitor_parse_sigmask(const char *status_text, int sig, bool *ret_caught, bool *ret_ignored);
-
-/* "TERM", "SIGTERM", "term", "15" -> 15. -EINVAL otherwise. */
-int pm_engine_parse_signal(const char *s, int *ret);
 
 /* ---- the monitor -------------------------------------------------------------------------- */
 
@@ -125,9 +102,6 @@ struct pm_attach_opts {
 	const char *detach_keys; /* "ctrl-p,ctrl-q" (NULL: that; "": none) */
 	bool sig_proxy; /* forward INT TERM HUP QUIT USR1 USR2 to its PID 1 (pm_engine_kill) */
 };
-
-/* Parse --detach-keys into a byte sequence (at most 8): "ctrl-p,ctrl-q" -> {0x10, 0x11}. */
-int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_error **err);
 
 /* Connect to c's attach socket and relay until the container exits (*ret_status = its exit
  * status, returns 0), the user detaches (returns 1) or stdout goes away. -ENOTCONN with

@@ -26,14 +26,6 @@ static char *read_text(const char *path)
 	return data;
 }
 
-void pm_engine_net_cleanup(const struct pm_engine *e, const struct pm_container *c)
-{
-	bool is_short;
-	_cleanup_free_ char *dir = pm_ctr_net_dir(e, c->id, &is_short);
-	if (is_short)
-		pm_rm_rf(dir, NULL);
-}
-
 static int join_container(const struct pm_engine *e, const struct pm_container *self,
 			  const char *ref, struct pm_runtime_spec *spec, pm_error **err)
 {

@@ -27,9 +27,6 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			  const struct pm_container_config *cfg, struct pm_net_config *net,
 			  struct pm_runtime_spec *spec, pm_error **err);
 
-/* Remove what pm_engine_net_prepare made outside the container's run dir (none usually). */
-void pm_engine_net_cleanup(const struct pm_engine *e, const struct pm_container *c);
-
 /* The container's published ports: those of its last start (state), else as configured
  * (random host ports as 0). *ret is owned (free). */
 int pm_engine_ports(const struct pm_container *c, struct pm_net_port **ret, size_t *ret_n);

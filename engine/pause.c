@@ -13,9 +13,10 @@
 
 #include "engine/container.h"
 #include "engine/pause.h"
-#include "engine/run.h"
+#include "engine/ctr-state.h"
 #include "lib/log.h"
 #include "lib/fileutil.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
 #include "systemd/cgroup.h"
@@ -35,17 +36,12 @@ static int freeze_file(const struct pm_cgroup_info *info, const struct pm_contai
 			"needs cgroup v2 with a subtree delegated to the user (systemd: "
 			"Delegate=yes on user@.service)",
 			c->id, info->hybrid ? "hybrid" : "legacy");
-	_cleanup_free_ char *pcg = pm_xasprintf("/proc/%d/cgroup", (int)c->state.pid);
-	_cleanup_free_ char *text = NULL;
-	if (pm_read_file(pcg, 65536, &text, NULL, NULL) < 0 || !pm_str_startswith(text, "0::"))
+	_cleanup_free_ char *path = c->state.pid > 0 ? pm_proc_cgroup_read(c->state.pid) : NULL;
+	if (!path)
 		return pm_error_set(
 			err, EOPNOTSUPP,
 			"pausing container %s: cannot find its cgroup (no cgroup v2 freezer)",
 			c->id);
-	char *nl = strchr(text, '\n');
-	if (nl)
-		*nl = 0;
-	const char *path = text + 3;
 	if (info->own_path && strcmp(path, info->own_path) == 0)
 		return pm_error_set(
 			err, EOPNOTSUPP,

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "engine/run.h"
+#include "engine/ctr-state.h"
 #include "lib/error.h"
 
 /* Freeze (pause) or thaw (!pause) c and record its state "paused" / "running". The host

@@ -1,8 +1,8 @@
 /* run.c: a container's lifecycle as the engine drives it: create, start (detached through
  * a monitor, attached with the caller as the monitor, or detached with the caller attached
- * from the start: a run -it that can detach), stop, kill, wait, remove, and
- * refresh of a state whose processes are gone. The glue between the records
- * (engine/container.c), image storage (storage/container.h), named volumes
+ * from the start: a run -it that can detach), stop, wait, cleanup, remove (kill and the
+ * refresh of a state whose processes are gone: engine/ctr-state.c). The glue between the
+ * records (engine/container.c), image storage (storage/container.h), named volumes
  * (storage/volume.h), the monitor (engine/monitor.c) and the runtime (runtime/runtime.h).
  * Never prints; cli/ calls it. */
 #include <errno.h>
@@ -27,6 +27,7 @@
 #include "engine/validate.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "monitor/rundir.h"
 #include "runtime/runtime.h"
@@ -112,11 +113,6 @@ out:
 
 /* ---- the monitor's files (monitor/rundir.h) ------------------------------------------- */
 
-static bool is_running(const struct pm_container *c)
-{
-	return c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED;
-}
-
 static int read_pids(const struct pm_engine *e, const char *id, struct pm_mon_pids *p)
 {
 	_cleanup_free_ char *dir = pm_ctr_run_dir(e, id);
@@ -129,9 +125,9 @@ static void wait_monitor(const struct pm_engine *e, const char *id, int timeout_
 	struct pm_mon_pids p;
 	if (read_pids(e, id, &p) < 0)
 		return;
-	_cleanup_close_ int fd = pm_engine_pidfd_verified(p.mon, p.mon_start);
+	_cleanup_close_ int fd = pm_pidfd_open_verified(p.mon, p.mon_start);
 	if (fd >= 0 && p.mon != getpid())
-		pm_engine_wait_pidfd(fd, timeout_ms);
+		pm_pidfd_wait(fd, timeout_ms);
 }
 
 static int start_detached(const struct pm_engine *e, struct pm_container *c, bool by_policy,
@@ -173,11 +169,10 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
+		pm_engine_volumes_release(e, &cfg, c->id);
 		_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
-		for (char **v = vols; v && *v; v++) {
-			pm_volume_unmount(e->paths->root, *v, c->id, NULL);
+		for (char **v = vols; v && *v; v++)
 			pm_volume_unref(e->paths->root, *v, c->id, NULL);
-		}
 		if (!cfg.rootfs) {
 			_cleanup_store_ struct pm_store *store = NULL;
 			r = pm_store_open(e->paths, e->storage_driver, &store, err);
@@ -190,7 +185,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 		return pm_error_prefix(err, "removing container %s", c->id);
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
-	pm_engine_net_cleanup(e, c);
+	pm_ctr_net_dir_remove(e, c->id);
 	return pm_container_remove_record(e->paths, c, err);
 }
 
@@ -217,7 +212,7 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 			pm_engine_volumes_release(e, &x->cfg, c->id);
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
-		pm_engine_net_cleanup(e, c);
+		pm_ctr_net_dir_remove(e, c->id);
 	}
 	pm_net_config_clear(&x->net);
 	if (x->lock >= 0)
@@ -242,7 +237,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	int r = pm_container_reload(e->paths, c, err);
 	if (r < 0)
 		return r;
-	if (c->state.status == PM_CTR_RUNNING || c->state.status == PM_CTR_PAUSED)
+	if (pm_ctr_is_running(c))
 		return 1;
 	if (c->state.status == PM_CTR_REMOVING)
 		return pm_error_set(err, EBUSY, "container %s is being removed", c->id);
@@ -388,7 +383,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		x.mounted = false;
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
-		pm_engine_net_cleanup(e, c);
+		pm_ctr_net_dir_remove(e, c->id);
 	} else {
 		free(c->state.mountpoint);
 		c->state.mountpoint = NULL;
@@ -397,35 +392,16 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 	return r;
 }
 
-int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg, int *ret_status,
-		  pm_error **err)
-{
-	_cleanup_container_ struct pm_container *c = NULL;
-	int r = pm_engine_create(e, cfg, &c, err);
-	if (r < 0)
-		return r;
-	r = pm_engine_start_foreground(e, c, ret_status, err);
-	if (r < 0 || cfg->rm) {
-		/* A run that could not start leaves nothing, whatever --rm says. */
-		_cleanup_error_ pm_error *rmerr = NULL;
-		if (pm_engine_remove(e, c, &rmerr) < 0)
-			pm_log_warn("%s", rmerr->msg);
-	}
-	return r;
-}
-
-/* ---- stop, kill, wait ------------------------------------------------------------------- */
+/* ---- stop, wait ------------------------------------------------------------------------- */
 
 /* Does c's PID 1 act on sig, or would it drop it (PID 1 of a pid namespace without a
  * handler, or an ignored signal)? */
 static bool signal_handled(pid_t pid, int sig, bool own_pidns)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	_cleanup_free_ char *text = NULL;
+	struct pm_proc_status st;
 	bool caught, ignored;
-	if (pm_read_file(path, 1 << 16, &text, NULL, NULL) < 0 ||
-	    pm_monitor_parse_sigmask(text, sig, &caught, &ignored) < 0)
+	if (pm_proc_status_read(pid, &st) < 0 ||
+	    pm_proc_status_sig(&st, sig, &caught, &ignored) < 0)
 		return true; /* cannot tell: send it and wait */
 	if (caught)
 		return true;
@@ -435,7 +411,7 @@ static bool signal_handled(pid_t pid, int sig, bool own_pidns)
 int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout, pm_error **err)
 {
 	pm_engine_refresh(e, c);
-	if (!is_running(c))
+	if (!pm_ctr_is_running(c))
 		return 0;
 	struct pm_container_config cfg = {0};
 	pm_config_from_json(c->config_json, &cfg, NULL);
@@ -456,8 +432,8 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 		pm_mon_mark_stopped(rundir);
 	}
-	_cleanup_close_ int initfd = pm_engine_pidfd_verified(p.init, p.init_start);
-	_cleanup_close_ int monfd = pm_engine_pidfd_verified(p.mon, p.mon_start);
+	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
+	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 	if (initfd >= 0) {
 		if (sig != SIGKILL && !signal_handled(p.init, sig, own_pidns)) {
 			pm_log_debug("container %s: PID 1 does not handle signal %d: SIGKILL",
@@ -467,22 +443,22 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
-		if (sig != SIGKILL && !pm_engine_wait_pidfd(initfd, timeout * 1000)) {
+		if (sig != SIGKILL && pm_pidfd_wait(initfd, timeout * 1000) <= 0) {
 			pm_log_warn("StopSignal %s failed to stop container %s in %d seconds, "
 				    "resorting to SIGKILL",
 				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name, timeout);
 			pidfd_send_signal(initfd, SIGKILL, NULL, 0);
 		}
-		pm_engine_wait_pidfd(initfd, 10000);
+		pm_pidfd_wait(initfd, 10000);
 	}
 	/* pm-monitor ends; seeing the stop marker it leaves the cleanup to us, who wait for
 	 * it anyway (one pm process fewer per stop). A foreground monitor records the exit
 	 * itself. */
 	if (monfd >= 0 && p.mon != getpid())
-		pm_engine_wait_pidfd(monfd, 30000);
+		pm_pidfd_wait(monfd, 30000);
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return 0;
-	if (is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
+	if (pm_ctr_is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
 		pm_engine_refresh(e, c);
 	return 0;
 }
@@ -512,8 +488,8 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
 		/* wake on a state change, or on the monitor's end (killed: refresh decides) */
 		struct pm_mon_pids p;
 		_cleanup_close_ int monfd = -1;
-		if (is_running(c) && read_pids(e, c->id, &p) == 0)
-			monfd = pm_engine_pidfd_verified(p.mon, p.mon_start);
+		if (pm_ctr_is_running(c) && read_pids(e, c->id, &p) == 0)
+			monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 		struct pollfd pf[2] = {{.fd = ifd, .events = POLLIN},
 				       {.fd = monfd, .events = POLLIN}};
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)

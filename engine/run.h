@@ -63,8 +63,3 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 		      pm_error **err);
 
 /* pm_engine_refresh: engine/ctr-state.h. */
-
-/* `pm run` in the foreground: create, start, and remove when cfg->rm or when the
- * container could not be started at all. */
-int pm_engine_run(const struct pm_engine *e, const struct pm_container_config *cfg, int *ret_status,
-		  pm_error **err);

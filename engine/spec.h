@@ -77,7 +77,8 @@ void pm_spec_config_clear(struct pm_container_config *c);
 /* Parse and check every network flag of c into *ret (cleared with pm_net_config_clear, also
  * on failure). expose: the image's EXPOSE list for -P (NULL: none known yet). Returns 0, 1
  * when published ports were dropped because of the network mode (the cli warns as podman),
- * or -EINVAL naming the bad value. Used by pm_spec_validate and engine/net.c. */
+ * or -EINVAL naming the bad value. Used by pm_spec_validate, engine/net.c, engine/run.c,
+ * engine/ps.c and cli/cmd-run.c. */
 int pm_engine_net_config(const struct pm_container_config *c, char *const *expose,
 			 struct pm_net_config *ret, pm_error **err);
 

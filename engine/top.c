@@ -71,29 +71,6 @@ char *pm_top_tty_name(long tty_nr)
 	return pm_xasprintf("%u:%u", major, minor);
 }
 
-void pm_top_parse_status(const char *status, long *nspid, unsigned *uid, unsigned *gid)
-{
-	const char *line = strstr(status, "\nNSpid:");
-	if (line) {
-		/* the last field: the pid in the innermost namespace */
-		const char *eol = strchr(line + 1, '\n');
-		if (!eol)
-			eol = line + strlen(line);
-		const char *last = NULL;
-		for (const char *s = line + 1; s < eol; s++)
-			if (*s == '\t')
-				last = s;
-		if (last)
-			*nspid = strtol(last + 1, NULL, 10);
-	}
-	line = strstr(status, "\nUid:");
-	if (line)
-		*uid = (unsigned)strtoul(line + 5, NULL, 10);
-	line = strstr(status, "\nGid:");
-	if (line)
-		*gid = (unsigned)strtoul(line + 5, NULL, 10);
-}
-
 long pm_top_map_id(const char *map, unsigned long id)
 {
 	unsigned long in, out, count;
@@ -166,10 +143,15 @@ static bool read_proc(pid_t pid, struct proc *p)
 	*p = (struct proc){.hpid = pid, .nspid = pid};
 	if (pm_proc_stat_read(pid, &p->st) < 0)
 		return false;
-	_cleanup_free_ char *stp = pm_xasprintf("/proc/%d/status", (int)pid);
-	_cleanup_free_ char *status = NULL;
-	if (pm_read_file(stp, 65536, &status, NULL, NULL) == 0)
-		pm_top_parse_status(status, &p->nspid, &p->uid, &p->gid);
+	struct pm_proc_status st;
+	if (pm_proc_status_read(pid, &st) == 0) {
+		if (st.have & PM_PROC_HAVE_NSPID)
+			p->nspid = st.nspid;
+		if (st.have & PM_PROC_HAVE_UID)
+			p->uid = st.uid;
+		if (st.have & PM_PROC_HAVE_GID)
+			p->gid = st.gid;
+	}
 	_cleanup_free_ char *cp = pm_xasprintf("/proc/%d/cmdline", (int)pid);
 	char *cmd = NULL;
 	size_t len = 0;
@@ -341,8 +323,7 @@ int pm_engine_top(const struct pm_engine *e, struct pm_container *c, char *const
 		  struct pm_top_table *ret, pm_error **err)
 {
 	pm_engine_refresh(e, c);
-	if ((c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED) ||
-	    c->state.pid <= 0)
+	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
 		return pm_error_set(err, EINVAL, "top can only be used on running containers");
 	return pm_top_table(c->state.pid, descs, ret, err);
 }

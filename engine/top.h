@@ -55,10 +55,6 @@ char *pm_top_go_duration(long long ns);
 /* psgo's tty name of a tty_nr (stat field 7): "?", "pts/N", "ttyN", else "MAJOR:MINOR". */
 char *pm_top_tty_name(long tty_nr);
 
-/* From the text of /proc/PID/status: the innermost NSpid (left alone when absent) and the
- * real Uid and Gid (left alone when absent). */
-void pm_top_parse_status(const char *status, long *nspid, unsigned *uid, unsigned *gid);
-
 /* id (as pm sees it) mapped through the text of a uid_map/gid_map ("IN OUT COUNT" lines)
  * into the namespace; -1 when no line maps it. */
 long pm_top_map_id(const char *map, unsigned long id);

@@ -5,13 +5,123 @@
  * prints. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/monitor.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
 #include "lib/strutil.h"
+
+/* ---- restart policy, signal names, detach keys ---------------------------------------- */
+
+int pm_monitor_parse_restart(const char *s, struct pm_restart_policy *ret, pm_error **err)
+{
+	*ret = (struct pm_restart_policy){0};
+	if (!s || !*s || !strcmp(s, "no"))
+		return 0;
+	if (!strcmp(s, "always")) {
+		ret->kind = PM_RESTART_ALWAYS;
+		return 0;
+	}
+	if (!strcmp(s, "unless-stopped")) {
+		ret->kind = PM_RESTART_UNLESS_STOPPED;
+		return 0;
+	}
+	if (!strcmp(s, "on-failure")) {
+		ret->kind = PM_RESTART_ON_FAILURE;
+		return 0;
+	}
+	if (pm_str_startswith(s, "on-failure:")) {
+		const char *n = s + strlen("on-failure:");
+		int v;
+		if (pm_parse_int(n, &v) < 0)
+			return pm_error_set(err, EINVAL,
+					    "parsing restart policy retry count: strconv.Atoi: "
+					    "parsing \"%s\": invalid syntax",
+					    n);
+		if (v < 0)
+			return pm_error_set(err, EINVAL,
+					    "must specify restart policy retry count as a number "
+					    "greater than 0");
+		ret->kind = PM_RESTART_ON_FAILURE;
+		ret->max_retries = (unsigned)v;
+		return 0;
+	}
+	if (strchr(s, ':') && (pm_str_startswith(s, "always:") || pm_str_startswith(s, "no:") ||
+			       pm_str_startswith(s, "unless-stopped:")))
+		return pm_error_set(err, EINVAL,
+				    "restart policy retries can only be specified with on-failure");
+	return pm_error_set(err, EINVAL, "\"%s\" is not a valid restart policy", s);
+}
+
+int pm_engine_parse_signal(const char *s, int *ret)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	int v;
+	if (pm_parse_int(s, &v) == 0) {
+		if (v < 1 || v > 64)
+			return -EINVAL;
+		*ret = v;
+		return 0;
+	}
+	const char *name = s;
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	for (int i = 1; i < 32; i++) {
+		const char *abbrev = sigabbrev_np(i);
+		if (abbrev && !strcasecmp(abbrev, name)) {
+			*ret = i;
+			return 0;
+		}
+	}
+	if (!strncasecmp(name, "RTMIN", 5) || !strncasecmp(name, "RTMAX", 5)) {
+		bool min = !strncasecmp(name, "RTMIN", 5);
+		int off = 0;
+		if (name[5] && (name[5] != (min ? '+' : '-') || pm_parse_int(name + 6, &off) < 0))
+			return -EINVAL;
+		int n = min ? SIGRTMIN + off : SIGRTMAX - off;
+		if (n < SIGRTMIN || n > SIGRTMAX)
+			return -EINVAL;
+		*ret = n;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_error **err)
+{
+	*ret_n = 0;
+	if (!s)
+		s = "ctrl-p,ctrl-q";
+	if (!*s)
+		return 0;
+	_cleanup_strv_ char **parts = pm_strv_split(s, ",");
+	for (char **p = parts; p && *p; p++) {
+		if (*ret_n >= 8)
+			return pm_error_set(err, EINVAL, "invalid detach keys '%s': too long", s);
+		const char *k = *p;
+		if (strlen(k) == 1) {
+			ret[(*ret_n)++] = (unsigned char)k[0];
+			continue;
+		}
+		if (!strncmp(k, "ctrl-", 5) && strlen(k) == 6) {
+			char ch = k[5];
+			if (ch >= 'a' && ch <= 'z') {
+				ret[(*ret_n)++] = (unsigned char)(ch - 'a' + 1);
+				continue;
+			}
+			if (ch == '@' || ch == '[' || ch == '\\' || ch == ']' || ch == '^' ||
+			    ch == '_') {
+				ret[(*ret_n)++] = (unsigned char)(ch == '@' ? 0 : ch - '@');
+				continue;
+			}
+		}
+		return pm_error_set(err, EINVAL, "invalid detach keys: Unknown character: '%s'", k);
+	}
+	return 0;
+}
 
 int pm_config_parse_memory(const char *v, uint64_t *ret, pm_error **err)
 {

@@ -7,10 +7,35 @@
  * tests/unit/test-validate.c. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine/spec.h"
 #include "lib/error.h"
+
+/* ---- restart policy, signal names, detach keys (also engine/monitor.c, run.c, cli/) ---- */
+
+enum pm_restart_kind {
+	PM_RESTART_NO = 0,
+	PM_RESTART_ON_FAILURE,
+	PM_RESTART_ALWAYS,
+	PM_RESTART_UNLESS_STOPPED,
+};
+
+struct pm_restart_policy {
+	enum pm_restart_kind kind;
+	unsigned max_retries; /* on-failure:N (0: unlimited) */
+};
+
+/* Parse --restart (NULL or "" is "no"); podman's messages. */
+int pm_monitor_parse_restart(const char *s, struct pm_restart_policy *ret, pm_error **err);
+
+/* "TERM", "SIGTERM", "term", "15" -> 15. -EINVAL otherwise. */
+int pm_engine_parse_signal(const char *s, int *ret);
+
+/* Parse --detach-keys into a byte sequence (at most 8): "ctrl-p,ctrl-q" -> {0x10, 0x11}. */
+int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_error **err);
 
 /* ---- values given as strings (all: -EINVAL with podman's message) ------------------------- */
 

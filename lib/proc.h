@@ -1,6 +1,9 @@
 /* proc.h: the one reader of /proc/PID/stat (systemd's process-util.c is the model): the
- * fields pm uses, a process' start time and whether a pid is still the process we started.
- * Every module that asks the kernel about a process by pid comes here. Never prints. */
+ * fields pm uses, a process' start time and whether a pid is still the process we started;
+ * of /proc/PID/status (signal masks, NSpid, Uid, Gid) and of /proc/PID/cgroup (the v2
+ * path); and the pidfd of such a process and the wait for its end. Every module that asks the
+ * kernel about a process by pid comes here. libc only (pm-monitor links it statically).
+ * Never prints. */
 #pragma once
 
 #include <stdbool.h>
@@ -37,3 +40,57 @@ int pm_proc_starttime(pid_t pid, unsigned long long *ret);
 /* Is pid alive (not a zombie) and, when start is not 0, the process that started at start?
  * (a pid alone can be reused; a pid with its start time names one process). */
 bool pm_proc_alive(pid_t pid, unsigned long long start);
+
+/* A pidfd (O_CLOEXEC) for pid if it is still the process that started at start (checked
+ * after opening: the pidfd pins that very process). -ESRCH when pid <= 0, gone, a zombie or
+ * another process; another -errno when pidfd_open fails otherwise. */
+int pm_pidfd_open_verified(pid_t pid, unsigned long long start);
+
+/* Wait (poll on the pidfd, no sleep-polling; EINTR resumes with the time left) up to
+ * timeout_ms (< 0: forever) for fd's process to exit. 1: it exited, 0: timed out, -errno. */
+int pm_pidfd_wait(int fd, int timeout_ms);
+
+/* ---- /proc/PID/status --------------------------------------------------------------------- */
+
+/* Which fields of struct pm_proc_status the text had (and parsed). */
+enum {
+	PM_PROC_HAVE_SIGCGT = 1 << 0,
+	PM_PROC_HAVE_SIGIGN = 1 << 1,
+	PM_PROC_HAVE_SIGBLK = 1 << 2,
+	PM_PROC_HAVE_NSPID = 1 << 3,
+	PM_PROC_HAVE_UID = 1 << 4,
+	PM_PROC_HAVE_GID = 1 << 5,
+};
+
+/* The fields of /proc/PID/status pm reads. Signal masks: bit N-1 is signal N. */
+struct pm_proc_status {
+	unsigned have; /* PM_PROC_HAVE_* */
+	unsigned long long sig_cgt, sig_ign, sig_blk;
+	long nspid;	   /* the last NSpid field: the pid in the innermost pid namespace */
+	unsigned uid, gid; /* the real ids (first field of Uid:, Gid:) */
+};
+
+/* Parse the text of a /proc/PID/status file: the fields found are set and flagged in have
+ * (a field missing or garbled is left 0 and not flagged). 0, or -EINVAL when text is NULL.
+ * Pure. */
+int pm_proc_status_parse(const char *text, struct pm_proc_status *ret);
+
+/* Read and parse /proc/PID/status: 0, or -ESRCH when it cannot be read. */
+int pm_proc_status_read(pid_t pid, struct pm_proc_status *ret);
+
+/* Does the process act on sig: *ret_caught when it has a handler or blocks it (a blocked
+ * signal is queued whatever its handler: signalfd users, pm's --init), *ret_ignored when it
+ * ignores it and does not block it. -EINVAL when s lacks SigCgt or SigIgn (SigBlk missing:
+ * not blocked). Pure. */
+int pm_proc_status_sig(const struct pm_proc_status *s, int sig, bool *ret_caught,
+		       bool *ret_ignored);
+
+/* ---- /proc/PID/cgroup --------------------------------------------------------------------- */
+
+/* The cgroup v2 path of the text of a /proc/PID/cgroup file (its "0::PATH" line): malloc'd
+ * PATH, or NULL when there is none (or text is NULL, or out of memory). Pure. */
+char *pm_proc_cgroup_parse(const char *text);
+
+/* Read /proc/PID/cgroup (pid 0: /proc/self/cgroup) and return its v2 path as above; NULL
+ * when it cannot be read or has none. */
+char *pm_proc_cgroup_read(pid_t pid);

@@ -1,17 +1,17 @@
 /* detached.c: the detached monitor's life (see detached.h): the relay, the end of the
- * network helpers, the exit file and the exit command. libc and lib/ only. Never prints. */
+ * network helpers (netslirp/spawn.h), the exit file and the exit command. libc, lib/ and
+ * netslirp/ only. Never prints. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "monitor/detached.h"
 #include "monitor/log-writer.h"
 #include "monitor/rundir.h"
+#include "netslirp/spawn.h"
 
 #define NET_STOP_TIMEOUT_MS 5000
 
@@ -27,29 +27,6 @@ static void cloexec(int fd)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-static bool wait_fd(int fd, int timeout_ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	for (;;) {
-		int n = poll(&p, 1, timeout_ms);
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n > 0;
-	}
-}
-
-/* End a helper: it leaves when its exit fd hangs up (already closed) or on SIGTERM (no
- * exit fd); SIGKILL after the timeout. */
-static void end_helper(int pidfd, bool term)
-{
-	if (term)
-		syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
-	if (!wait_fd(pidfd, NET_STOP_TIMEOUT_MS)) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		wait_fd(pidfd, NET_STOP_TIMEOUT_MS);
-	}
-}
-
 /* As pm_net_stop: slirp4netns and the port relay leave when their exit fd hangs up, pasta
  * on SIGTERM. Without published ports slirp4netns is not waited for (its tap teardown is
  * slow and nothing depends on it). Our children: reaped with the rest below. */
@@ -59,13 +36,13 @@ static void net_stop(struct pm_mon_detached *a)
 		return;
 	if (a->net_exit_fd >= 0)
 		close(a->net_exit_fd);
-	if (a->net_relay_pidfd >= 0) {
-		end_helper(a->net_relay_pidfd, false);
-		close(a->net_relay_pidfd);
-	}
+	/* SIGTERM only for a helper without an exit fd; SIGKILL after the timeout. Not our
+	 * children (pid 0): only their pidfds are waited on. */
+	pm_net_kill_wait(0, &a->net_relay_pidfd, false, true, NET_STOP_TIMEOUT_MS);
 	if (a->net_wait || a->net_exit_fd < 0)
-		end_helper(a->net_pidfd, a->net_exit_fd < 0);
-	close(a->net_pidfd);
+		pm_net_kill_wait(0, &a->net_pidfd, false, a->net_exit_fd >= 0, NET_STOP_TIMEOUT_MS);
+	if (a->net_pidfd >= 0)
+		close(a->net_pidfd);
 }
 
 static void reap_all(void)

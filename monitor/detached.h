@@ -8,8 +8,9 @@
  * policy) unless a `pm stop` that waits for us will clean up itself (its stop marker);
  * then give attach clients the exit status.
  *
- * libc, lib/ and this module only: pm-monitor links it statically, and its size is what
- * every running container costs. Must not print (its stdio is /dev/null), must not poll. */
+ * libc, lib/, netslirp/ and this module only: pm-monitor links it statically, and its size
+ * is what every running container costs. Must not print (its stdio is /dev/null), must not
+ * sleep-poll (it waits on fds: signalfd, pidfds, the relay's fds). */
 #pragma once
 
 #include <stdbool.h>

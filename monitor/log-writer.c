@@ -14,7 +14,8 @@
 #include "monitor/log-writer.h"
 #include "lib/strutil.h"
 
-static const char *const stream_names[] = {[PM_LOG_STDOUT] = "stdout", [PM_LOG_STDERR] = "stderr"};
+const char *const pm_log_stream_names[PM_LOG_NSTREAMS] = {
+	[PM_LOG_STDOUT] = "stdout", [PM_LOG_STDERR] = "stderr"};
 
 #define IOV_BATCH 96
 
@@ -98,7 +99,7 @@ static int rotate(pm_ctr_log *log, pm_error **err)
 int pm_ctr_log_write_at(pm_ctr_log *log, enum pm_log_stream stream, const void *buf, size_t len,
 			const struct timespec *ts, pm_error **err)
 {
-	if ((unsigned)stream >= ARRAY_SIZE(stream_names))
+	if ((unsigned)stream >= ARRAY_SIZE(pm_log_stream_names))
 		return pm_error_set(err, EINVAL, "writing container log '%s': bad stream %d",
 				    log->path, (int)stream);
 	struct tm tm;
@@ -112,10 +113,11 @@ int pm_ctr_log_write_at(pm_ctr_log *log, enum pm_log_stream stream, const void *
 		off = -off;
 	/* Both headers: "<time> stdout F " and "<time> stdout P ". */
 	char hdr[2][80];
-	int hlen = snprintf(
-		hdr[0], sizeof(hdr[0]), "%d-%02d-%02dT%02d:%02d:%02d.%09ld%c%02ld:%02ld %s F ",
-		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		(long)ts->tv_nsec, sign, off / 3600, (off % 3600) / 60, stream_names[stream]);
+	int hlen = snprintf(hdr[0], sizeof(hdr[0]),
+			    "%d-%02d-%02dT%02d:%02d:%02d.%09ld%c%02ld:%02ld %s F ",
+			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			    tm.tm_sec, (long)ts->tv_nsec, sign, off / 3600, (off % 3600) / 60,
+			    pm_log_stream_names[stream]);
 	if (hlen < 4 || (size_t)hlen >= sizeof(hdr[0]))
 		return pm_error_set(err, EOVERFLOW, "writing container log '%s': bad time",
 				    log->path);

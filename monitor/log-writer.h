@@ -13,6 +13,10 @@ enum pm_log_stream {
 	PM_LOG_STDOUT = 0,
 	PM_LOG_STDERR = 1,
 };
+#define PM_LOG_NSTREAMS 2
+
+/* The stream field of a log entry: "stdout", "stderr" (the writer's and the reader's). */
+extern const char *const pm_log_stream_names[PM_LOG_NSTREAMS];
 
 /* Longest piece of output one entry carries: conmon's read buffer (STDIO_BUF_SIZE), so a
  * line longer than this is written as P entries and a final F entry. */

@@ -1,7 +1,7 @@
 /* mon-io.c: the monitor's relay (see mon-io.h). Owns the poll loop, the attach socket's
  * server side and the exit message. Must stay libc-only (plus the log writer): it is
  * linked statically into pm-monitor. Never prints. Called by engine/monitor.c (the
- * foreground monitor) and monitor/pm-monitor.c. */
+ * foreground monitor) and monitor/detached.c (pm-monitor's life). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "monitor/mon-io.h"
+#include "monitor/rundir.h"
 
 #define BUF_SIZE 8192
 
@@ -52,10 +53,10 @@ int pm_mon_io_listen(const char *rundir)
 	if (fd < 0)
 		return -errno;
 	int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach", dfd);
+	struct sockaddr_un sa;
+	pm_mon_attach_addr(dfd, &sa);
 	if (dfd >= 0)
-		unlinkat(dfd, "attach", 0);
+		unlinkat(dfd, PM_MON_ATTACH, 0);
 	if (dfd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
 		int e = errno;
 		close(fd);

@@ -1,4 +1,4 @@
-/* mon-io.h: the monitor's relay, shared by the two monitors (see monitor.h): the
+/* mon-io.h: the monitor's relay, shared by the two monitors (see engine/monitor.h): the
  * foreground cli that is its container's monitor, and the small exec'd pm-monitor program
  * (monitor/pm-monitor.c) that a detached container keeps. It moves the container's output
  * to the k8s-file log, to attach clients and (attached) to our stdout/stderr; stdin and

@@ -1,11 +1,13 @@
 /* rundir.c: the monitor's files in a container's run dir (see rundir.h). libc and lib/
  * only: pm-monitor links it statically. Never prints. Called by the monitors and by the
- * engine (engine/ctr-state.c, engine/run.c). */
+ * engine (engine/ctr-state.c, engine/run.c, engine/monitor.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,4 +109,10 @@ void pm_mon_unlink(const char *rundir, const char *name)
 {
 	_cleanup_free_ char *path = pm_path_join(rundir, name);
 	unlink(path);
+}
+
+void pm_mon_attach_addr(int dirfd, struct sockaddr_un *ret)
+{
+	*ret = (struct sockaddr_un){.sun_family = AF_UNIX};
+	snprintf(ret->sun_path, sizeof(ret->sun_path), "/proc/self/fd/%d/" PM_MON_ATTACH, dirfd);
 }

@@ -51,3 +51,10 @@ bool pm_mon_no_restart(const char *rundir);
 
 /* Remove a file of the run dir (attach, pids). */
 void pm_mon_unlink(const char *rundir, const char *name);
+
+/* The attach socket's address through dirfd, an O_PATH fd of the run dir
+ * ("/proc/self/fd/N/attach": it fits sun_path however long the run dir's path is). The one
+ * way to name it: the monitor's bind (monitor/mon-io.c) and attach's connect
+ * (engine/monitor.c). */
+struct sockaddr_un;
+void pm_mon_attach_addr(int dirfd, struct sockaddr_un *ret);

@@ -3,7 +3,6 @@
  * Must not know about a particular helper's arguments. Called by slirp.c, pasta.c, lifetime.c. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +10,12 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/fileutil.h"
 #include "lib/helper-output.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
-#include "lib/timeutil.h"
 #include "netslirp/spawn.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -103,17 +101,8 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
 
 int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *ret_status)
 {
-	int64_t deadline = pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000 + timeout_ms;
-	for (;;) {
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		int64_t left = deadline - pm_time_clock_ns(CLOCK_MONOTONIC) / 1000000;
-		int r = poll(&p, 1, left > 0 ? (int)left : 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -ETIMEDOUT;
-		break;
-	}
+	if (pm_pidfd_wait(pidfd, timeout_ms) <= 0)
+		return -ETIMEDOUT;
 	if (is_child) {
 		int st;
 		while (waitpid(pid, &st, 0) < 0)
@@ -127,7 +116,7 @@ int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *r
 
 int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int timeout_ms)
 {
-	if (pid <= 0 || *pidfd < 0)
+	if (*pidfd < 0 || (is_child && pid <= 0))
 		return 0;
 	int r = -ETIMEDOUT;
 	if (skip_term || sys_pidfd_send_signal(*pidfd, SIGTERM) == 0 || errno == ESRCH)

@@ -1,5 +1,6 @@
 /* spawn.h: the network helper process: how it is started, ended and waited for, and the
- * handle (struct pm_net) shared by slirp.c, pasta.c and lifetime.c. Internal to netslirp/. */
+ * handle (struct pm_net) shared by slirp.c, pasta.c and lifetime.c. Internal to netslirp/,
+ * but for pm_net_kill_wait: monitor/detached.c ends handed-over helpers with it. */
 #pragma once
 
 #include <stdbool.h>
@@ -34,7 +35,8 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
  * store its wait status in *ret_status when not NULL). 0 when it exited, -ETIMEDOUT. */
 int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *ret_status);
 
-/* SIGTERM (unless skip_term), wait up to timeout_ms, then SIGKILL and wait. Closes pidfd. */
+/* SIGTERM (unless skip_term), wait up to timeout_ms, then SIGKILL and wait. Closes pidfd.
+ * pid is only used (waitpid) when is_child; a helper that is not ours may pass 0. */
 int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int timeout_ms);
 
 /* The line of a helper's log that says why it failed (lib/helper-output.h: the cause, not

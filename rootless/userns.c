@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -253,40 +252,23 @@ int pm_rootless_pause_pid(const struct pm_paths *p, pid_t *ret, pm_error **err)
 	return 0;
 }
 
-/* Wait up to timeout_ms for the process behind pidfd to exit. 1: exited, 0: timed out. */
-static int wait_pidfd(int pidfd, int timeout_ms)
-{
-	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-	for (;;) {
-		int r = poll(&pfd, 1, timeout_ms);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		return r > 0;
-	}
-}
-
 static int stop_pause(pid_t pid, unsigned long long start, pm_error **err)
 {
-	_cleanup_close_ int pidfd = pidfd_open(pid, 0);
-	if (pidfd < 0) {
-		if (errno == ESRCH)
-			return 0;
-		return pm_error_set_errno(err, errno, "cannot open the pause process %d", (int)pid);
-	}
-	/* The pidfd pins the process: check it is still the one the file names. */
-	unsigned long long now;
-	if (pm_proc_starttime(pid, &now) < 0 || now != start)
+	/* The pidfd pins the process, checked to be the one the file names. */
+	_cleanup_close_ int pidfd = pm_pidfd_open_verified(pid, start);
+	if (pidfd == -ESRCH)
 		return 0;
+	if (pidfd < 0)
+		return pm_error_set_errno(err, -pidfd, "cannot open the pause process %d",
+					  (int)pid);
 	if (pidfd_send_signal(pidfd, SIGTERM, NULL, 0) < 0 && errno != ESRCH)
 		return pm_error_set_errno(err, errno, "cannot stop the pause process %d", (int)pid);
-	if (wait_pidfd(pidfd, 2000) > 0)
+	if (pm_pidfd_wait(pidfd, 2000) > 0)
 		return 0;
 	pm_log_debug("pause process %d ignored SIGTERM for 2s: sending SIGKILL", (int)pid);
 	if (pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
 		return pm_error_set_errno(err, errno, "cannot kill the pause process %d", (int)pid);
-	if (wait_pidfd(pidfd, 2000) > 0)
+	if (pm_pidfd_wait(pidfd, 2000) > 0)
 		return 0;
 	return pm_error_set(err, ETIMEDOUT, "the pause process %d did not exit after SIGKILL",
 			    (int)pid);

@@ -4,10 +4,15 @@
  * init.c, exec.c) fills before the child reports it and _exit()s. Internal to runtime/. */
 #pragma once
 
-/* Sync message types between a runtime parent (run.c, exec.c) and its child. */
+#include "lib/sync.h"
+
+/* Sync message types between a runtime parent (run.c, exec.c) and its child, all of them
+ * (the values are the wire's: unchanged). */
 enum {
-	PM_RT_SYNC_MAPPED = 64 + 1, /* parent -> child: uid/gid maps written, go on */
-	PM_RT_SYNC_TTY,		    /* child -> parent: the pty master (one fd) */
+	PM_RT_SYNC_MAPPED = PM_SYNC_USER + 1, /* parent -> child: uid/gid maps written, go on */
+	PM_RT_SYNC_TTY,			      /* child -> parent: the pty master (one fd) */
+	/* parent -> child, when after_clone is set and has succeeded: the child may go on */
+	PM_RT_SYNC_GO = PM_SYNC_USER + 16,
 };
 
 /* What failed in the child: a one-line message and the exit status hint (0 = 125). */

@@ -5,7 +5,7 @@
  *                 container init, forks the helper, then receives over a sync socket the
  *                 exec process's pid, its pty (-t) or the failing step; waits for the
  *                 process (a pidfd: it is pm's child), forwarding signals and relaying the
- *                 terminal, as runtime/run.c does for the container init;
+ *                 terminal (runtime/tty.h);
  *   helper        setns(pidfd of the init, every namespace that differs), chroot to the
  *                 init's root, clone3(CLONE_PARENT) into the pid namespace, report the pid,
  *                 exit;

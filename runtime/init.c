@@ -1,4 +1,4 @@
-/* init.c: the container init, the child side of pm_runtime_run(). In its new namespaces it
+/* init.c: the container init, the child side of pm_runtime_start(). In its new namespaces it
  * mounts the filesystem (mounts.c), sets the hostname, brings lo up, prepares stdio (a pty
  * when asked), switches uid/gid, drops capabilities, sets no_new_privs, loads the seccomp
  * filter and execs the command; with --init it stays as PID 1, a tiny reaping init

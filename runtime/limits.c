@@ -11,6 +11,7 @@
 
 #include <linux/magic.h>
 
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "runtime/limits.h"
 
@@ -24,15 +25,8 @@ int pm_runtime_limits_check(const char *flag, const char *what, pm_error **err)
 				    "hierarchy and a systemd user session, or drop %s",
 				    flag, what, flag);
 	/* Our cgroup: "0::/user.slice/..." */
-	char line[4096] = "";
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	line[strcspn(line, "\n")] = '\0';
-	const char *path = strncmp(line, "0::", 3) == 0 ? line + 3 : "/";
+	_cleanup_free_ char *own = pm_proc_cgroup_read(0);
+	const char *path = own ? own : "/";
 	_cleanup_free_ char *ctl = pm_xasprintf("/sys/fs/cgroup%s/cgroup.subtree_control", path);
 	if (access(ctl, W_OK) < 0)
 		return pm_error_set(err, EOPNOTSUPP,

@@ -2,14 +2,11 @@
  * generated /etc files, clone the container init (clone3, a pidfd, new namespaces), give
  * it its stdio, write a nested user namespace's maps, call the after_clone hook, receive
  * setup errors and the pty over the sync socket until the command has exec'd
- * (pm_runtime_start); reap it (pm_runtime_wait). pm_runtime_run is the foreground wrapper:
- * relay the terminal, forward SIGINT/SIGTERM/SIGHUP to the container's PID 1 and wait (poll
- * on a pidfd and a signalfd: no sleep-polling). Must not print. Called by engine/monitor.c
- * and engine/run.c. */
+ * (pm_runtime_start); reap it when that fails. Must not print. Called by engine/monitor.c
+ * (the monitor then owns the process: relay, signals, wait). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +14,6 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
+#include "runtime/child-err.h"
 #include "runtime/init.h"
 #include "runtime/runtime.h"
 #include "runtime/seccomp.h"
@@ -138,18 +135,6 @@ static int write_map(pid_t pid, const char *file, const struct pm_runtime_idmap 
 	return 0;
 }
 
-struct run_state {
-	const struct pm_runtime_spec *spec;
-	int pidfd;
-	int sigfd;
-	int master; /* pty master, -1 without -t */
-	bool raw;
-	struct termios saved;
-};
-
-/* Sent by the parent when after_clone is set and has succeeded: the child may go on. */
-#define RT_SYNC_GO (PM_SYNC_USER + 16)
-
 static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 {
 	siginfo_t info = {0};
@@ -233,7 +218,7 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 	}
 	if (o && o->after_clone) {
 		struct pm_sync_msg msg;
-		if (pm_sync_recv(childfd, &msg) < 0 || msg.type != RT_SYNC_GO)
+		if (pm_sync_recv(childfd, &msg) < 0 || msg.type != PM_RT_SYNC_GO)
 			_exit(PM_EXIT_ERROR);
 	}
 	/* The cgroup namespace starts at the cgroup the after_clone hook put us in (the
@@ -244,22 +229,6 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 		_exit(PM_EXIT_ERROR);
 	}
 	pm_init_child(spec, sc, childfd);
-}
-
-void pm_runtime_proc_close(struct pm_runtime_proc *p)
-{
-	if (p->pidfd >= 0)
-		close(p->pidfd);
-	if (p->master >= 0)
-		close(p->master);
-	p->pidfd = p->master = -1;
-}
-
-int pm_runtime_wait(struct pm_runtime_proc *p, int *ret_status, pm_error **err)
-{
-	int r = wait_exit(p->pidfd, ret_status, err);
-	pm_runtime_proc_close(p);
-	return r;
 }
 
 static void kill_and_reap(int pidfd)
@@ -343,7 +312,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 		r = opts->after_clone((pid_t)pid, opts->after_clone_data, err);
 		if (r < 0)
 			goto fail;
-		r = pm_sync_send(syncfd, RT_SYNC_GO, NULL, 0, NULL, 0);
+		r = pm_sync_send(syncfd, PM_RT_SYNC_GO, NULL, 0, NULL, 0);
 		if (r < 0) {
 			r = pm_error_set_errno(err, -r, "talking to the container init");
 			goto fail;
@@ -367,35 +336,5 @@ fail:
 	close(pidfd);
 	if (master >= 0)
 		close(master);
-	return r;
-}
-
-int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error **err)
-{
-	sigset_t old;
-	struct run_state st = {.spec = spec, .pidfd = -1, .sigfd = -1, .master = -1};
-	int r;
-	st.sigfd = pm_tty_forward_signals(&old);
-	if (st.sigfd < 0) {
-		r = pm_error_set_errno(err, errno, "signalfd");
-		goto out_mask;
-	}
-	struct pm_runtime_start_opts opts = {.stdio = {-1, -1, -1}, .winsize_from = STDIN_FILENO};
-	struct pm_runtime_proc proc;
-	r = pm_runtime_start(spec, &opts, &proc, err);
-	if (r < 0)
-		goto out_sigfd;
-	st.pidfd = proc.pidfd;
-	st.master = proc.master;
-	if (st.master >= 0)
-		st.raw = pm_tty_make_raw(STDIN_FILENO, &st.saved);
-	pm_tty_relay(st.pidfd, st.sigfd, st.master, st.spec->stdin_open, "the container");
-	r = pm_runtime_wait(&proc, ret_status, err);
-	if (st.raw)
-		pm_tty_restore(STDIN_FILENO, &st.saved);
-out_sigfd:
-	close(st.sigfd);
-out_mask:
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }

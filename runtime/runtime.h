@@ -2,20 +2,20 @@
  *
  * The engine fills a struct pm_runtime_spec (engine/spec.c converts the user's flags and
  * the image config into one) and calls pm_runtime_start() (the monitor, engine/monitor.c,
- * then owns the process) or pm_runtime_run() (foreground, stdio inherited). The runtime clones the
- * container init into new namespaces (inside the rootless user namespace the cli already joined),
- * the child mounts, pivots, drops privileges and execs; failures in the child travel back
- * over a sync socket (lib/sync.h) and come out as a pm_error naming the step and path, with
- * status 125 (setup), 126 (cannot invoke) or 127 (not found).
+ * then owns the process). The runtime clones the container init into new namespaces
+ * (inside the rootless user namespace the cli already joined), the child mounts, pivots,
+ * drops privileges and execs; failures in the child travel back over a sync socket
+ * (lib/sync.h) and come out as a pm_error naming the step and path, with status 125
+ * (setup), 126 (cannot invoke) or 127 (not found).
  *
  * Layout of the runtime:
- *   run.c        parent side: clone, sync, signal forwarding, pty relay, wait
+ *   run.c        parent side: clone, sync, wait
  *   init.c       child side: the setup sequence, privileges, exec, the --init reaper
  *   child-err.c  the child's error record and sync messages, shared by the child's steps
  *   mounts.c     rootfs, /proc /dev /sys, volumes, masked/read-only paths, pivot_root
  *   caps.c       capability names and sets (podman's defaults), applying them
  *   pty.c        pty creation in the container (child)
- *   tty.c        the user's terminal: raw mode, window size, the foreground relay (parent)
+ *   tty.c        the user's terminal: raw mode, window size, the exec relay (parent)
  *   exec.c       `pm exec`: a process joining a running container
  *   limits.c     can resource limits be enforced here (cgroup v2 delegation)? */
 #pragma once
@@ -125,28 +125,15 @@ struct pm_runtime_proc {
 
 /* Start the container: compile its seccomp filter, write the generated /etc files, clone
  * its init and step it through setup until it has exec'd its command. Returns 0 with *ret
- * filled (the caller owns the fds and must reap it: pm_runtime_wait), or a negative errno
- * with *err set (err->status 125, 126 or 127) and no process left. The caller blocks the
- * signals it wants to handle beforehand; the child resets its signal mask before exec.
- * opts may be NULL (the caller's stdio, no callback). */
+ * filled (the caller owns the fds and reaps it: the monitor's relay, monitor/mon-io.c), or
+ * a negative errno with *err set (err->status 125, 126 or 127) and no process left. The
+ * caller blocks the signals it wants to handle beforehand; the child resets its signal
+ * mask before exec. opts may be NULL (the caller's stdio, no callback). */
 int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *opts,
 		     struct pm_runtime_proc *ret, pm_error **err);
 
-/* Reap a started container (blocking): its exit status in *ret_status (128+N for a death
- * by signal N). Closes p's fds. */
-int pm_runtime_wait(struct pm_runtime_proc *p, int *ret_status, pm_error **err);
-
-/* Close p's fds (not reaping). */
-void pm_runtime_proc_close(struct pm_runtime_proc *p);
-
 /* Free the members of spec (not spec itself). */
 void pm_runtime_spec_clear(struct pm_runtime_spec *spec);
-
-/* Run the container in the foreground with the caller's stdio (pm_runtime_start, a relay
- * of the pty, pm_runtime_wait): returns 0 and its exit status in *ret_status
- * (128+N for a death by signal N), or a negative errno with *err set (err->status 125, 126
- * or 127). SIGINT, SIGTERM and SIGHUP received meanwhile are forwarded to its PID 1. */
-int pm_runtime_run(const struct pm_runtime_spec *spec, int *ret_status, pm_error **err);
 
 /* The masked and read-only paths podman applies (NULL-terminated). */
 extern const char *const pm_runtime_masked_paths[];

@@ -1,6 +1,6 @@
-/* tty.c: the user's terminal in the parent of a foreground container or exec process: raw
- * mode, window size, the byte pump, signal forwarding and the relay loop (pm_tty_relay)
- * used by runtime/run.c and runtime/exec.c; raw mode also by the attach client. The
+/* tty.c: the user's terminal in the parent of a foreground exec process: raw mode, window
+ * size, the byte pump, signal forwarding and the relay loop (pm_tty_relay) used by
+ * runtime/exec.c; raw mode also by the monitor and the attach client (engine/monitor.c). The
  * child's side (the pty itself) is runtime/pty.c. Must not print. */
 #include <errno.h>
 #include <poll.h>

@@ -1,6 +1,7 @@
-/* tty.h: the user's terminal, parent side of a foreground run or exec: raw mode, window
- * size, signal forwarding and the relay between the terminal and the container's pty
- * master (which the child made: runtime/pty.h), as crun + conmon do. */
+/* tty.h: the user's terminal, parent side of a foreground exec (and raw mode for the
+ * monitor and attach, engine/monitor.c): raw mode, window size, signal forwarding and the
+ * relay between the terminal and the container's pty master (which the child made:
+ * runtime/pty.h), as crun + conmon do. */
 #pragma once
 
 #include <signal.h>
@@ -21,12 +22,12 @@ void pm_tty_copy_winsize(int from, int to);
  * nothing was ready). */
 ssize_t pm_tty_pump(int in, int out);
 
-/* Block the signals a foreground run/exec forwards (INT TERM HUP QUIT USR1 USR2 WINCH),
+/* Block the signals a foreground exec forwards (INT TERM HUP QUIT USR1 USR2 WINCH),
  * saving the old mask in *old, and return a signalfd for them (-1 with errno on failure;
  * the mask stays blocked: restore it with sigprocmask(SIG_SETMASK, old, NULL)). */
 int pm_tty_forward_signals(sigset_t *old);
 
-/* The foreground relay shared by run and exec: forward each signal read from sigfd (a
+/* The foreground relay of exec (runtime/exec.c): forward each signal read from sigfd (a
  * signalfd) to pidfd's process (SIGWINCH instead copies the terminal's size to master),
  * copy master <-> the terminal (stdin only when stdin_open) when master >= 0, and return
  * once the process has exited and what it wrote is drained. what names it in debug logs. */

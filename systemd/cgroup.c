@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/fileutil.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "systemd/cgroup.h"
 
@@ -19,18 +20,6 @@ static bool is_cgroup2(const char *path)
 {
 	struct statfs s;
 	return statfs(path, &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
-}
-
-/* "0::/user.slice/..." from /proc/self/cgroup */
-static char *own_v2_path(void)
-{
-	_cleanup_free_ char *data = NULL;
-	if (pm_read_file("/proc/self/cgroup", 65536, &data, NULL, NULL) < 0)
-		return NULL;
-	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
-		if (pm_str_startswith(line, "0::"))
-			return pm_xstrdup(line + 3);
-	return NULL;
 }
 
 static void add_v1_controllers(struct pm_cgroup_info *info)
@@ -69,7 +58,7 @@ int pm_cgroup_detect(struct pm_cgroup_info *ret, pm_error **err)
 	if (info.version == 1) {
 		add_v1_controllers(&info);
 	} else {
-		info.own_path = own_v2_path();
+		info.own_path = pm_proc_cgroup_read(0);
 		_cleanup_free_ char *dir =
 			pm_xasprintf("%s%s", v2root, info.own_path ? info.own_path : "");
 		_cleanup_free_ char *file = pm_path_join(dir, "cgroup.controllers");

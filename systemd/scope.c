@@ -15,6 +15,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
 #include "systemd/dl-bus.h"
@@ -119,19 +120,6 @@ static int start_scope(sd_bus *bus, const char *unit, const char *slice, pid_t p
 	return sym_sd_bus_call(bus, m, JOB_TIMEOUT_USEC, berr, &reply);
 }
 
-/* "0::/path" of pid from /proc/<pid>/cgroup, or NULL. */
-static char *pid_cgroup(pid_t pid)
-{
-	_cleanup_free_ char *f = pm_xasprintf("/proc/%d/cgroup", (int)pid);
-	_cleanup_free_ char *text = NULL;
-	if (pm_read_file(f, 65536, &text, NULL, NULL) < 0)
-		return NULL;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-		if (pm_str_startswith(line, "0::"))
-			return pm_xstrdup(line + 3);
-	return NULL;
-}
-
 int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path, pm_error **err)
 {
 	if (ret_cgroup_path)
@@ -214,7 +202,7 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path,
 				    unit, result, system ? "" : " --user", unit);
 	pm_log_debug("container init %d is in %s", (int)pid, unit);
 	if (ret_cgroup_path)
-		*ret_cgroup_path = pid_cgroup(pid);
+		*ret_cgroup_path = pm_proc_cgroup_read(pid);
 	return PM_SCOPE_ENTERED;
 }
 
@@ -222,8 +210,8 @@ int pm_cgroup_join_pid(pid_t pid)
 {
 	if (!unified_cgroup2())
 		return PM_SCOPE_NONE;
-	_cleanup_free_ char *theirs = pid_cgroup(pid);
-	_cleanup_free_ char *ours = pid_cgroup(getpid());
+	_cleanup_free_ char *theirs = pm_proc_cgroup_read(pid);
+	_cleanup_free_ char *ours = pm_proc_cgroup_read(getpid());
 	if (!theirs || !ours || strcmp(theirs, ours) == 0)
 		return PM_SCOPE_NONE;
 	_cleanup_free_ char *procs = pm_xasprintf("/sys/fs/cgroup%s/cgroup.procs", theirs);

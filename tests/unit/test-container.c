@@ -292,6 +292,21 @@ static void test_name_race(void **state)
 	pm_container_list_free(list, n);
 }
 
+static void test_is_running(void **state)
+{
+	(void)state;
+	struct pm_container c = {0};
+	const bool want[] = {[PM_CTR_CONFIGURED] = false,
+			     [PM_CTR_RUNNING] = true,
+			     [PM_CTR_PAUSED] = true,
+			     [PM_CTR_STOPPED] = false,
+			     [PM_CTR_REMOVING] = false};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		c.state.status = (enum pm_ctr_status)i;
+		assert_int_equal(pm_ctr_is_running(&c), want[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +320,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_fast_and_fallback_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_generated_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_race, setup, teardown),
+		cmocka_unit_test(test_is_running),
 	};
 	return cmocka_run_group_tests_name("container", tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include "engine/inspect.h"
 #include "engine/ps.h"
+#include "lib/timeutil.h"
 
 #define SEC 1000000000LL
 /* 2026-11-23T02:38:07Z */
@@ -20,19 +21,19 @@
 
 static void test_rfc3339nano(void **state)
 {
-	char b[PM_GOTIME_LEN];
-	pm_gotime_rfc3339nano(T0 * SEC + 263557704, b);
+	char b[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339nano_local(T0 * SEC + 263557704, b);
 	assert_string_equal(b, "2026-11-23T02:38:07.263557704Z");
-	pm_gotime_rfc3339nano(T0 * SEC + 500000000, b);
+	pm_time_format_rfc3339nano_local(T0 * SEC + 500000000, b);
 	assert_string_equal(b, "2026-11-23T02:38:07.5Z"); /* trailing zeros dropped */
-	pm_gotime_rfc3339nano(T0 * SEC, b);
+	pm_time_format_rfc3339nano_local(T0 * SEC, b);
 	assert_string_equal(b, "2026-11-23T02:38:07Z");
-	pm_gotime_rfc3339nano(0, b);
+	pm_time_format_rfc3339nano_local(0, b);
 	assert_string_equal(b, "0001-01-01T00:00:00Z");
 
 	setenv("TZ", "EST5", 1);
 	tzset();
-	pm_gotime_rfc3339nano(T0 * SEC + 1000, b);
+	pm_time_format_rfc3339nano_local(T0 * SEC + 1000, b);
 	assert_string_equal(b, "2026-11-22T21:38:07.000001-05:00");
 	setenv("TZ", "UTC", 1);
 	tzset();
@@ -40,12 +41,12 @@ static void test_rfc3339nano(void **state)
 
 static void test_gostring(void **state)
 {
-	char b[PM_GOTIME_LEN];
-	pm_gotime_string(T0 * SEC + 263557704, b);
+	char b[PM_TIME_BUF_LEN];
+	pm_time_format_go_string(T0 * SEC + 263557704, b);
 	assert_string_equal(b, "2026-11-23 02:38:07.263557704 +0000 UTC");
-	pm_gotime_string(T0 * SEC, b);
+	pm_time_format_go_string(T0 * SEC, b);
 	assert_string_equal(b, "2026-11-23 02:38:07 +0000 UTC");
-	pm_gotime_string(0, b);
+	pm_time_format_go_string(0, b);
 	assert_string_equal(b, "0001-01-01 00:00:00 +0000 UTC");
 	assert_int_equal(pm_gotime_unix(0), -62135596800LL);
 	assert_int_equal(pm_gotime_unix(T0 * SEC + 999999999), T0);

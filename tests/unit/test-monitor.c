@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/ctr-paths.h"
 #include "engine/monitor.h"
 #include "lib/strutil.h"
 
@@ -58,34 +59,6 @@ static void test_should_restart(void **state)
 	assert_false(pm_monitor_should_restart(&fail2, 0, 0, false));
 	assert_true(pm_monitor_should_restart(&fail, 137, 1000, false));
 	assert_false(pm_monitor_should_restart(&fail, 137, 0, true));
-}
-
-static void test_sigmask(void **state)
-{
-	/* sleep as PID 1: nothing caught; a shell: TERM caught (bit 15 -> 0x4000) */
-	const char *sleep_st = "Name:\tsleep\nSigQ:\t0/1\nSigPnd:\t0000000000000000\n"
-			       "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
-			       "SigCgt:\t0000000000000000\n";
-	const char *trap_st = "Name:\tsh\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000004\n"
-			      "SigCgt:\t0000000000004002\n";
-	const char *init_st = "Name:\tpm-init\nSigBlk:\tfffffffe7ffbfeff\n"
-			      "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n";
-	bool caught, ignored;
-	assert_int_equal(pm_monitor_parse_sigmask(sleep_st, SIGTERM, &caught, &ignored), 0);
-	assert_false(caught);
-	assert_false(ignored);
-	assert_int_equal(pm_monitor_parse_sigmask(trap_st, SIGTERM, &caught, &ignored), 0);
-	assert_true(caught);
-	assert_int_equal(pm_monitor_parse_sigmask(trap_st, SIGINT, &caught, &ignored), 0);
-	assert_true(caught);
-	assert_int_equal(pm_monitor_parse_sigmask(trap_st, SIGQUIT, &caught, &ignored), 0);
-	assert_false(caught);
-	assert_true(ignored);
-	/* blocked (a signalfd reaper): queued, so it counts as handled */
-	assert_int_equal(pm_monitor_parse_sigmask(init_st, SIGTERM, &caught, &ignored), 0);
-	assert_true(caught);
-	assert_int_equal(pm_monitor_parse_sigmask("Name:\tx\n", SIGTERM, &caught, &ignored),
-			 -EINVAL);
 }
 
 static void test_signal_names(void **state)
@@ -135,16 +108,16 @@ static void test_paths(void **state)
 	struct pm_container c = {.id = "abc", .dir = "/r/db/containers/abc"};
 	_cleanup_free_ char *log = pm_engine_log_path(&e, &c);
 	assert_string_equal(log, "/r/db/containers/abc/ctr.log");
-	_cleanup_free_ char *sock = pm_ctr_attach_path(&e, "abc");
-	assert_string_equal(sock, "/run/pm/containers/abc/attach");
+	_cleanup_free_ char *dir = pm_ctr_run_dir(&e, "abc");
+	assert_string_equal(dir, "/run/pm/containers/abc");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restart_parse), cmocka_unit_test(test_should_restart),
-		cmocka_unit_test(test_sigmask),	      cmocka_unit_test(test_signal_names),
-		cmocka_unit_test(test_detach_keys),   cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_signal_names),  cmocka_unit_test(test_detach_keys),
+		cmocka_unit_test(test_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test-proc.c: unit tests for lib/proc: /proc/PID/stat parsing (comm with spaces and ')',
- * negative fields, short or garbage text), and the live readers on this process and on a
- * zombie child. */
+ * negative fields, short or garbage text), the live readers on this process and on a
+ * zombie child, the verified pidfd and its wait, /proc/PID/status (signal masks, NSpid,
+ * ids) and the v2 path of /proc/PID/cgroup. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,12 +112,147 @@ static void test_live(void **state)
 	assert_int_equal(pm_proc_stat_read(pid, &s), -ESRCH);
 }
 
+/* pm_pidfd_open_verified pins the process only with the right start time;
+ * pm_pidfd_wait times out while it lives and says 1 once it has exited. */
+static void test_pidfd(void **state)
+{
+	(void)state;
+	int pipefd[2];
+	assert_int_equal(pipe(pipefd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+		close(pipefd[1]);
+		(void)!read(pipefd[0], &c, 1); /* until the parent closes its end */
+		_exit(0);
+	}
+	close(pipefd[0]);
+	unsigned long long start = 0;
+	assert_int_equal(pm_proc_starttime(pid, &start), 0);
+	assert_int_equal(pm_pidfd_open_verified(pid, start + 1), -ESRCH);
+	assert_int_equal(pm_pidfd_open_verified(0, start), -ESRCH);
+	assert_int_equal(pm_pidfd_open_verified(-1, start), -ESRCH);
+	int fd = pm_pidfd_open_verified(pid, start);
+	assert_true(fd >= 0);
+	assert_int_equal(pm_pidfd_wait(fd, 50), 0);
+	close(pipefd[1]);
+	assert_int_equal(pm_pidfd_wait(fd, 10000), 1);
+	assert_int_equal(pm_pidfd_wait(fd, -1), 1);
+	/* a zombie is not the process any more */
+	assert_int_equal(pm_pidfd_open_verified(pid, start), -ESRCH);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	close(fd);
+	assert_true(pm_pidfd_wait(-1, 0) <= 0);
+}
+
+/* /proc/PID/status: the fields top reads (were pm_top_parse_status' cases). */
+static void test_status_parse(void **state)
+{
+	(void)state;
+	struct pm_proc_status s;
+	const char *st = "Name:\tsleep\nUmask:\t0022\nState:\tS (sleeping)\nPid:\t4242\n"
+			 "Uid:\t1000\t1000\t1000\t1000\nGid:\t100\t100\t100\t100\n"
+			 "NSpid:\t4242\t17\t1\nNSpgid:\t4242\t17\t1\n";
+	assert_int_equal(pm_proc_status_parse(st, &s), 0);
+	assert_int_equal(s.have, PM_PROC_HAVE_NSPID | PM_PROC_HAVE_UID | PM_PROC_HAVE_GID);
+	assert_int_equal(s.nspid, 1);
+	assert_int_equal(s.uid, 1000);
+	assert_int_equal(s.gid, 100);
+
+	/* NSpid as the last line without a newline; nothing else */
+	assert_int_equal(pm_proc_status_parse("Name:\tx\nNSpid:\t99\t5", &s), 0);
+	assert_int_equal(s.have, PM_PROC_HAVE_NSPID);
+	assert_int_equal(s.nspid, 5);
+
+	/* none of the fields */
+	assert_int_equal(pm_proc_status_parse("Name:\tx\n", &s), 0);
+	assert_int_equal(s.have, 0);
+	assert_int_equal(pm_proc_status_parse(NULL, &s), -EINVAL);
+}
+
+/* The signal masks and what stop makes of them (were pm_monitor_parse_sigmask's cases). */
+static void test_status_sig(void **state)
+{
+	(void)state;
+	/* sleep as PID 1: nothing caught; a shell: TERM caught (bit 15 -> 0x4000) */
+	const char *sleep_st = "Name:\tsleep\nSigQ:\t0/1\nSigPnd:\t0000000000000000\n"
+			       "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
+			       "SigCgt:\t0000000000000000\n";
+	const char *trap_st = "Name:\tsh\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000004\n"
+			      "SigCgt:\t0000000000004002\n";
+	const char *init_st = "Name:\tpm-init\nSigBlk:\tfffffffe7ffbfeff\n"
+			      "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n";
+	struct pm_proc_status s;
+	bool caught, ignored;
+	assert_int_equal(pm_proc_status_parse(sleep_st, &s), 0);
+	assert_int_equal(pm_proc_status_sig(&s, SIGTERM, &caught, &ignored), 0);
+	assert_false(caught);
+	assert_false(ignored);
+	assert_int_equal(pm_proc_status_parse(trap_st, &s), 0);
+	assert_int_equal(s.sig_cgt, 0x4002);
+	assert_int_equal(s.sig_ign, 4);
+	assert_int_equal(pm_proc_status_sig(&s, SIGTERM, &caught, &ignored), 0);
+	assert_true(caught);
+	assert_int_equal(pm_proc_status_sig(&s, SIGINT, &caught, &ignored), 0);
+	assert_true(caught);
+	assert_int_equal(pm_proc_status_sig(&s, SIGQUIT, &caught, &ignored), 0);
+	assert_false(caught);
+	assert_true(ignored);
+	/* blocked (a signalfd reaper): queued, so it counts as handled */
+	assert_int_equal(pm_proc_status_parse(init_st, &s), 0);
+	assert_int_equal(pm_proc_status_sig(&s, SIGTERM, &caught, &ignored), 0);
+	assert_true(caught);
+	assert_int_equal(pm_proc_status_parse("Name:\tx\n", &s), 0);
+	assert_int_equal(pm_proc_status_sig(&s, SIGTERM, &caught, &ignored), -EINVAL);
+	/* a garbled mask is not there */
+	assert_int_equal(pm_proc_status_parse("Name:\tx\nSigCgt:\tzz\nSigIgn:\t0\n", &s), 0);
+	assert_int_equal(s.have, PM_PROC_HAVE_SIGIGN);
+}
+
+static void test_cgroup_parse(void **state)
+{
+	(void)state;
+	char *p = pm_proc_cgroup_parse("0::/user.slice/user-1000.slice/session-2.scope\n");
+	assert_string_equal(p, "/user.slice/user-1000.slice/session-2.scope");
+	free(p);
+	/* hybrid: the v2 line after the v1 ones, no trailing newline */
+	p = pm_proc_cgroup_parse("12:pids:/user.slice\n1:name=systemd:/user.slice\n0::/a b");
+	assert_string_equal(p, "/a b");
+	free(p);
+	p = pm_proc_cgroup_parse("0::/\n");
+	assert_string_equal(p, "/");
+	free(p);
+	assert_null(pm_proc_cgroup_parse("12:pids:/x\n"));
+	assert_null(pm_proc_cgroup_parse(""));
+	assert_null(pm_proc_cgroup_parse(NULL));
+}
+
+static void test_status_cgroup_live(void **state)
+{
+	(void)state;
+	struct pm_proc_status s;
+	assert_int_equal(pm_proc_status_read(getpid(), &s), 0);
+	assert_true(s.have & PM_PROC_HAVE_UID);
+	assert_int_equal(s.uid, getuid());
+	assert_int_equal(s.gid, getgid());
+	assert_true(s.have & PM_PROC_HAVE_SIGCGT);
+	assert_int_equal(pm_proc_status_read(0, &s), -ESRCH);
+	/* self and own pid agree (NULL on a v1-only host for both) */
+	char *a = pm_proc_cgroup_read(0);
+	char *b = pm_proc_cgroup_read(getpid());
+	assert_true((a && b && !strcmp(a, b)) || (!a && !b));
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_parse_rootless),
-		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_parse),	     cmocka_unit_test(test_parse_rootless),
+		cmocka_unit_test(test_live),	     cmocka_unit_test(test_pidfd),
+		cmocka_unit_test(test_status_parse), cmocka_unit_test(test_status_sig),
+		cmocka_unit_test(test_cgroup_parse), cmocka_unit_test(test_status_cgroup_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/fileutil.h"
@@ -64,11 +66,22 @@ static void test_exit_and_marker(void **state)
 	pm_rm_rf(dir, NULL);
 }
 
+static void test_attach_addr(void **state)
+{
+	(void)state;
+	struct sockaddr_un sa;
+	memset(&sa, 'x', sizeof(sa));
+	pm_mon_attach_addr(7, &sa);
+	assert_int_equal(sa.sun_family, AF_UNIX);
+	assert_string_equal(sa.sun_path, "/proc/self/fd/7/attach");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pids),
 		cmocka_unit_test(test_exit_and_marker),
+		cmocka_unit_test(test_attach_addr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,31 +48,6 @@ static void test_tty_name(void **state)
 	check_str(pm_top_tty_name(5 << 8 | 1), "5:1");
 }
 
-static void test_parse_status(void **state)
-{
-	(void)state;
-	long nspid = 42;
-	unsigned uid = 7, gid = 7;
-	const char *st = "Name:\tsleep\nUmask:\t0022\nState:\tS (sleeping)\nPid:\t4242\n"
-			 "Uid:\t1000\t1000\t1000\t1000\nGid:\t100\t100\t100\t100\n"
-			 "NSpid:\t4242\t17\t1\nNSpgid:\t4242\t17\t1\n";
-	pm_top_parse_status(st, &nspid, &uid, &gid);
-	assert_int_equal(nspid, 1);
-	assert_int_equal(uid, 1000);
-	assert_int_equal(gid, 100);
-
-	/* NSpid as the last line without a newline; nothing else */
-	nspid = 42, uid = 7, gid = 7;
-	pm_top_parse_status("Name:\tx\nNSpid:\t99\t5", &nspid, &uid, &gid);
-	assert_int_equal(nspid, 5);
-	assert_int_equal(uid, 7);
-	assert_int_equal(gid, 7);
-
-	/* none of the fields: everything left alone */
-	pm_top_parse_status("Name:\tx\n", &nspid, &uid, &gid);
-	assert_int_equal(nspid, 5);
-}
-
 static void test_map_id(void **state)
 {
 	(void)state;
@@ -187,10 +162,9 @@ static void test_live_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_go_duration),  cmocka_unit_test(test_tty_name),
-		cmocka_unit_test(test_parse_status), cmocka_unit_test(test_map_id),
-		cmocka_unit_test(test_db_name),	     cmocka_unit_test(test_descs),
-		cmocka_unit_test(test_live_table),
+		cmocka_unit_test(test_go_duration), cmocka_unit_test(test_tty_name),
+		cmocka_unit_test(test_map_id),	    cmocka_unit_test(test_db_name),
+		cmocka_unit_test(test_descs),	    cmocka_unit_test(test_live_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
