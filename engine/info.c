@@ -16,6 +16,7 @@
 #include "lib/fileutil.h"
 #include "lib/helper-output.h"
 #include "lib/json.h"
+#include "lib/spawn.h"
 #include "lib/strutil.h"
 #include "rootless/subid.h"
 #include "rootless/userns.h"
@@ -23,8 +24,6 @@
 #include "storage/store.h"
 #include "systemd/cgroup.h"
 
-/* stdout and stderr of argv (at most 4 KiB), or NULL when it could not run or failed and
- * must_succeed. stdin is /dev/null. */
 /* Go's GOARCH for a uname machine (what podman prints in OsArch). */
 static const char *go_arch(const char *machine)
 {
@@ -58,40 +57,21 @@ char *pm_engine_version_json(void)
 	return text;
 }
 
+/* stdout and stderr of argv (at most 4 KiB), or NULL when it could not run, or failed and
+ * must_succeed. stdin is /dev/null; a helper that hangs is killed after 10 s. */
 static char *capture(char *const argv[], bool must_succeed)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	char buf[4096];
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof(buf) - 1 &&
-	       ((r = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
-		if (r > 0)
-			n += (size_t)r;
-	buf[n] = 0;
-	close(p[0]);
+	char *out = NULL;
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (must_succeed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+	if (pm_run_capture(NULL, argv, 4095, 10000, &out, &status) < 0) {
+		free(out);
 		return NULL;
-	return pm_xstrdup(buf);
+	}
+	if (must_succeed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 static const struct {
