@@ -203,6 +203,21 @@ static bool is_mount_root(int dirfd, const char *name, dev_t parent_dev)
 	return false;
 }
 
+int pm_path_is_mount_point(const char *path)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &sx) <
+	    0)
+		return -errno;
+	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
+	_cleanup_free_ char *parent = pm_path_join(path, "..");
+	struct stat st;
+	if (stat(parent, &st) < 0)
+		return -errno;
+	return makedev(sx.stx_dev_major, sx.stx_dev_minor) != st.st_dev ? 1 : 0;
+}
+
 /* A directory of ours without rwx for us (layers ship 0555 dirs) cannot be emptied by an
  * unprivileged user: give ourselves u+rwx first. Best effort. */
 static void make_writable(int dirfd, const char *name, const struct stat *st)

@@ -37,6 +37,12 @@ int pm_mkdir_p(const char *path, mode_t mode, pm_error **err);
 /* rm -rf without crossing mount points or following symlinks; a missing path is fine. */
 int pm_rm_rf(const char *path, pm_error **err);
 
+/* Is path (not following a final symlink) the root of a mount in this mount namespace?
+ * statx's STATX_ATTR_MOUNT_ROOT (bind mounts of the same file system too); kernels without
+ * it (< 5.8): its st_dev differs from its parent's. 1 or 0, or -errno when path cannot be
+ * stat'ed (-ENOENT; -ENOTCONN is a fuse mount whose daemon died). */
+int pm_path_is_mount_point(const char *path);
+
 /* Open (creating, 0600) path and flock it. op is LOCK_EX or LOCK_SH, optionally
  * | LOCK_NB (then -EWOULDBLOCK when held). Returns the fd holding the lock. */
 int pm_lock_path(const char *path, int op, pm_error **err);

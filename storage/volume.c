@@ -793,11 +793,7 @@ int pm_volume_unref(const char *root, const char *name, const char *ctr_id, pm_e
 
 static bool is_mount_root(const char *path)
 {
-	struct statx sx;
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
-		return false;
-	return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return pm_path_is_mount_point(path) > 0;
 }
 
 int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err)

@@ -359,7 +359,8 @@ static int rm_rf_mount_child(const char *dir)
 	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
 		return 77;
 	_cleanup_free_ char *top = pm_path_join(dir, "tree");
-	_cleanup_free_ char *mnt = pm_path_join(dir, "tree/sub/mnt");
+	_cleanup_free_ char *mnt =
+		pm_path_join(dir, "tree/sub/m nt"); /* a space: mountinfo escapes it */
 	_cleanup_free_ char *bind = pm_path_join(dir, "tree/bind");
 	_cleanup_free_ char *src = pm_path_join(dir, "src");
 	_cleanup_free_ char *plain = pm_path_join(dir, "tree/plain");
@@ -370,6 +371,13 @@ static int rm_rf_mount_child(const char *dir)
 		return 77;
 	if (mount(src, bind, "none", MS_BIND, NULL) < 0)
 		return 77;
+	/* pm_path_is_mount_point: a tmpfs, a bind mount of the same file system, a plain dir */
+	if (pm_path_is_mount_point(mnt) != 1 || pm_path_is_mount_point(bind) != 1 ||
+	    pm_path_is_mount_point(top) != 0) {
+		fprintf(stderr, "pm_path_is_mount_point: %d %d %d\n", pm_path_is_mount_point(mnt),
+			pm_path_is_mount_point(bind), pm_path_is_mount_point(top));
+		return 1;
+	}
 	_cleanup_free_ char *inmnt = pm_path_join(mnt, "precious");
 	_cleanup_free_ char *inbind = pm_path_join(bind, "precious");
 	if (pm_write_file_atomic(inmnt, "p", 1, 0600, NULL) < 0 ||
@@ -411,6 +419,22 @@ static void test_rm_rf_mount_point(void **state)
 	if (WEXITSTATUS(status) == 77)
 		skip();
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Without privilege: "/" is a mount root, a temp dir and a symlink to "/" are not, a
+ * missing path is an error (the mounts are checked in rm_rf_mount_child). */
+static void test_is_mount_point(void **state)
+{
+	assert_int_equal(pm_path_is_mount_point("/"), 1);
+	assert_int_equal(pm_path_is_mount_point(*state), 0);
+	_cleanup_free_ char *link = tpath(state, "root-link");
+	assert_int_equal(symlink("/", link), 0);
+	assert_int_equal(pm_path_is_mount_point(link), 0);
+	_cleanup_free_ char *gone = tpath(state, "gone");
+	assert_int_equal(pm_path_is_mount_point(gone), -ENOENT);
+	_cleanup_free_ char *space = tpath(state, "a dir");
+	assert_int_equal(mkdir(space, 0700), 0);
+	assert_int_equal(pm_path_is_mount_point(space), 0);
 }
 
 static void test_lock(void **state)
@@ -572,6 +596,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rm_rf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_mount_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_is_mount_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_errors, setup, teardown),
