@@ -80,16 +80,6 @@ static bool regex_match(const char *pattern, const char *s)
 	return m;
 }
 
-static bool label_match(const char *want, char *const *labels)
-{
-	const char *eq = strchr(want, '=');
-	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
-	for (char *const *l = labels; l && *l; l++)
-		if (strncmp(*l, want, kl) == 0 && ((*l)[kl] == '=' || !(*l)[kl]))
-			return !eq || strcmp(*l + kl + (((*l)[kl]) ? 1 : 0), eq + 1) == 0;
-	return false;
-}
-
 static bool ancestor_match(const char *want, const struct pm_container *c, char *const *names)
 {
 	const char *id = pm_str_startswith(want, "sha256:") ? want + 7 : want;
@@ -143,7 +133,7 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 				m = strcmp(st, v) == 0 ||
 				    (strcmp(v, "configured") == 0 && strcmp(st, "created") == 0);
 			} else if (strcmp(*k, "label") == 0)
-				m = label_match(v, labels);
+				m = pm_strv_kv_match(labels, v);
 			else if (strcmp(*k, "ancestor") == 0)
 				m = ancestor_match(v, c, image_names);
 			else if (strcmp(*k, "exited") == 0) {

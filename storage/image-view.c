@@ -99,12 +99,7 @@ static bool has_label(const struct pm_store *s, const struct pm_image_record *r,
 	struct pm_image_config c = {0};
 	if (pm_image_read_config(s, r, &c, NULL, NULL) < 0)
 		return false;
-	bool found = false;
-	const char *eq = strchr(want, '=');
-	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
-	for (char **l = c.config.labels; l && *l && !found; l++)
-		if (strncmp(*l, want, kl) == 0 && (*l)[kl] == '=')
-			found = !eq || strcmp(*l + kl + 1, eq + 1) == 0;
+	bool found = pm_strv_kv_match(c.config.labels, want);
 	pm_image_config_free(&c);
 	return found;
 }

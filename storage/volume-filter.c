@@ -115,36 +115,21 @@ int pm_volume_filters_parse(char *const *args, bool prune, struct pm_volume_filt
 	return 0;
 }
 
-/* label=k, label=k=v against "k=v" pairs. */
-static bool label_matches(char *const *labels, const char *want)
-{
-	const char *eq = strchr(want, '=');
-	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
-	for (size_t i = 0; labels && labels[i]; i++) {
-		const char *l = labels[i];
-		if (strncmp(l, want, kl) != 0 || l[kl] != '=')
-			continue;
-		if (!eq || strcmp(l + kl + 1, eq + 1) == 0)
-			return true;
-	}
-	return false;
-}
-
 static bool filter_one(const struct filter *f, const struct pm_volume *v, const char *root)
 {
 	const char *k = f->key;
 	if (strcmp(k, "name") == 0)
 		return regexec(&f->re, v->name, 0, NULL, 0) == 0;
 	if (strcmp(k, "label") == 0)
-		return label_matches(v->labels, f->value);
+		return pm_strv_kv_match(v->labels, f->value);
 	if (strcmp(k, "label!") == 0)
-		return !label_matches(v->labels, f->value);
+		return !pm_strv_kv_match(v->labels, f->value);
 	if (strcmp(k, "driver") == 0)
 		return strcmp(v->driver, f->value) == 0;
 	if (strcmp(k, "scope") == 0)
 		return strcmp(v->scope, f->value) == 0;
 	if (strcmp(k, "opt") == 0)
-		return label_matches(v->options, f->value);
+		return pm_strv_kv_match(v->options, f->value);
 	if (strcmp(k, "until") == 0)
 		return v->created_sec < f->until;
 	if (strcmp(k, "dangling") == 0) {
