@@ -184,36 +184,6 @@ static uint64_t path_size(const char *path)
 	return fd < 0 ? 0 : dir_size(fd);
 }
 
-static json_t *labels_json(char *const *labels)
-{
-	if (!labels || !*labels)
-		return json_null();
-	json_t *o = json_object();
-	for (char *const *l = labels; *l; l++) {
-		const char *eq = strchr(*l, '=');
-		_cleanup_free_ char *k = pm_xstrndup(*l, eq ? (size_t)(eq - *l) : strlen(*l));
-		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
-	}
-	/* Go marshals maps with sorted keys */
-	const char *key;
-	json_t *val;
-	_cleanup_strv_ char **keys = NULL;
-	json_object_foreach(o, key, val)
-		pm_strv_push(&keys, key);
-	size_t n = pm_strv_length(keys);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
-			char *t = keys[j];
-			keys[j] = keys[j - 1];
-			keys[j - 1] = t;
-		}
-	json_t *sorted = json_object();
-	for (size_t i = 0; i < n; i++)
-		json_object_set(sorted, keys[i], json_object_get(o, keys[i]));
-	json_decref(o);
-	return sorted;
-}
-
 /* podman's ps "Ports": [{host_ip, container_port, host_port, range, protocol}] or null */
 static json_t *ports_json(const struct pm_net_port *p, size_t n)
 {
@@ -248,7 +218,7 @@ static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 	json_object_set_new(o, "Image", json_string(c->image_name));
 	json_object_set_new(o, "ImageID", json_string(c->image_id));
 	json_object_set_new(o, "IsInfra", json_false());
-	json_object_set_new(o, "Labels", labels_json(row->labels));
+	json_object_set_new(o, "Labels", pm_json_object_from_kv(row->labels, true));
 	json_object_set_new(o, "Mounts", json_array());
 	json_object_set_new(o, "Names", json_pack("[s]", c->name));
 	json_object_set_new(o, "Namespaces", json_object());

@@ -337,17 +337,6 @@ struct pm_volume **pm_volume_list_free(struct pm_volume **v)
 	return NULL;
 }
 
-static json_t *kv_to_object(char *const *v)
-{
-	json_t *o = json_object();
-	for (size_t i = 0; v && v[i]; i++) {
-		size_t kl = strcspn(v[i], "=");
-		_cleanup_free_ char *k = pm_xstrndup(v[i], kl);
-		json_object_set_new(o, k, json_string(v[i][kl] ? v[i] + kl + 1 : ""));
-	}
-	return o;
-}
-
 static char **object_to_kv(const json_t *o)
 {
 	char **v = pm_xcalloc(1, sizeof(char *));
@@ -377,9 +366,9 @@ static json_t *volume_object(const struct pm_volume *v, enum pm_volume_json_kind
 	} else {
 		json_object_set_new(j, "CreatedAt", json_string(v->created_at));
 	}
-	json_object_set_new(j, "Labels", kv_to_object(v->labels));
+	json_object_set_new(j, "Labels", pm_json_object_from_kv(v->labels, false));
 	json_object_set_new(j, "Scope", json_string(v->scope));
-	json_object_set_new(j, "Options", kv_to_object(v->options));
+	json_object_set_new(j, "Options", pm_json_object_from_kv(v->options, false));
 	if (v->uid >= 0)
 		json_object_set_new(j, "UID", json_integer(v->uid));
 	if (v->gid >= 0)
