@@ -16,6 +16,7 @@
 #include "lib/fileutil.h"
 #include "lib/helper-output.h"
 #include "lib/json.h"
+#include "lib/os-release.h"
 #include "lib/spawn.h"
 #include "lib/strutil.h"
 #include "rootless/subid.h"
@@ -177,24 +178,16 @@ static json_t *idmap_json(bool gid, json_t **ret_error)
 
 static json_t *distribution_json(void)
 {
-	_cleanup_free_ char *data = NULL;
+	_cleanup_(pm_os_release_clearp) struct pm_os_release os = {0};
 	json_t *d = json_object();
-	if (pm_read_file("/etc/os-release", 65536, &data, NULL, NULL) < 0)
+	if (pm_os_release_read(NULL, &os) < 0)
 		return d;
-	static const char *keys[][2] = {{"ID=", "distribution"},
-					{"VERSION_ID=", "version"},
-					{"VERSION_CODENAME=", "codename"}};
-	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
-		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-			if (pm_str_startswith(line, keys[i][0])) {
-				char *v = line + strlen(keys[i][0]);
-				size_t l = strlen(v);
-				if (l >= 2 && v[0] == '"' && v[l - 1] == '"') {
-					v[l - 1] = 0;
-					v++;
-				}
-				json_object_set_new(d, keys[i][1], json_string(v));
-			}
+	if (os.id)
+		json_object_set_new(d, "distribution", json_string(os.id));
+	if (os.version_id)
+		json_object_set_new(d, "version", json_string(os.version_id));
+	if (os.version_codename)
+		json_object_set_new(d, "codename", json_string(os.version_codename));
 	return d;
 }
 
@@ -270,18 +263,8 @@ static json_t *build_info(const struct pm_info_opts *o)
 	json_object_set_new(host, "linkmode", json_string("dynamic"));
 
 	struct statvfs vfs = {0};
-	const char *probe_dir = o->paths->root;
-	_cleanup_free_ char *parent = NULL;
-	while (statvfs(probe_dir, &vfs) < 0 && strcmp(probe_dir, "/") != 0) {
-		char *slash = strrchr(parent ? parent : (parent = pm_xstrdup(probe_dir)), '/');
-		if (!slash)
-			break;
-		if (slash == parent)
-			slash[1] = 0;
-		else
-			*slash = 0;
-		probe_dir = parent;
-	}
+	if (pm_statvfs_nearest(o->paths->root, NULL, NULL, &vfs, NULL) < 0)
+		vfs = (struct statvfs){0};
 	json_t *store = json_pack(
 		"{s:s, s:s, s:o, s:s, s:I, s:I, s:s, s:s}", "configFile",
 		o->paths->config ? o->paths->config : "", "graphDriverName", driver, "graphStatus",

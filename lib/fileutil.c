@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -216,6 +217,33 @@ int pm_path_is_mount_point(const char *path)
 	if (stat(parent, &st) < 0)
 		return -errno;
 	return makedev(sx.stx_dev_major, sx.stx_dev_minor) != st.st_dev ? 1 : 0;
+}
+
+int pm_statvfs_nearest(const char *path, const char *prefix,
+		       int (*statvfs_fn)(const char *path, struct statvfs *st), struct statvfs *ret,
+		       char **ret_dir)
+{
+	if (!statvfs_fn)
+		statvfs_fn = statvfs;
+	_cleanup_free_ char *dir = pm_xstrdup(path);
+	int first = 0;
+	for (;;) {
+		_cleanup_free_ char *p = pm_xasprintf("%s%s", prefix ? prefix : "", dir);
+		if (statvfs_fn(p, ret) == 0)
+			break;
+		if (!first)
+			first = -errno;
+		char *slash = strrchr(dir, '/');
+		if (!slash || strcmp(dir, "/") == 0)
+			return first;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (ret_dir)
+		*ret_dir = TAKE_PTR(dir);
+	return 0;
 }
 
 /* A directory of ours without rwx for us (layers ship 0555 dirs) cannot be emptied by an

@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -437,6 +438,44 @@ static void test_is_mount_point(void **state)
 	assert_int_equal(pm_path_is_mount_point(space), 0);
 }
 
+/* A fake statvfs that answers only for the temp dir itself. */
+static const char *statvfs_only;
+static int statvfs_fake(const char *path, struct statvfs *st)
+{
+	if (strcmp(path, statvfs_only) != 0) {
+		errno = strcmp(path, "/") == 0 ? EACCES : ENOENT;
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	st->f_bavail = 42;
+	return 0;
+}
+
+static void test_statvfs_nearest(void **state)
+{
+	struct statvfs vfs;
+	_cleanup_free_ char *deep = tpath(state, "not/yet/there");
+	_cleanup_free_ char *dir = NULL;
+	/* the real statvfs: the temp dir answers for a path below it */
+	assert_int_equal(pm_statvfs_nearest(deep, NULL, NULL, &vfs, &dir), 0);
+	assert_string_equal(dir, *state);
+	free(dir);
+	dir = NULL;
+	/* below a prefix: candidates are prefixed, the answer is not */
+	_cleanup_free_ char *prefix = pm_xstrdup(*state);
+	*strrchr(prefix, '/') = '\0';
+	const char *rel = (const char *)*state + strlen(prefix);
+	_cleanup_free_ char *reldeep = pm_xasprintf("%s/a/b", rel);
+	statvfs_only = *state;
+	assert_int_equal(pm_statvfs_nearest(reldeep, prefix, statvfs_fake, &vfs, &dir), 0);
+	assert_string_equal(dir, rel);
+	assert_int_equal(vfs.f_bavail, 42);
+	/* nothing answers, not even "/": the path's own error */
+	statvfs_only = "/nothing";
+	assert_int_equal(pm_statvfs_nearest(deep, NULL, statvfs_fake, &vfs, NULL), -ENOENT);
+	assert_int_equal(pm_statvfs_nearest("relative", NULL, statvfs_fake, &vfs, NULL), -ENOENT);
+}
+
 static void test_lock(void **state)
 {
 	_cleanup_free_ char *p = tpath(state, "lock");
@@ -597,6 +636,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rm_rf_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_mount_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_is_mount_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statvfs_nearest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_errors, setup, teardown),
