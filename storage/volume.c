@@ -57,13 +57,7 @@ int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec)
 	int64_t ns;
 	if (!s || pm_time_parse_rfc3339(s, strlen(s), &ns, NULL) < 0)
 		return -EINVAL;
-	int64_t sec = ns / PM_NSEC_PER_SEC, nsec = ns % PM_NSEC_PER_SEC;
-	if (nsec < 0) {
-		nsec += PM_NSEC_PER_SEC;
-		sec--;
-	}
-	*ret_sec = sec;
-	*ret_nsec = (long)nsec;
+	*ret_sec = pm_time_sec_floor(ns, ret_nsec);
 	return 0;
 }
 
@@ -549,8 +543,7 @@ int pm_volume_create(const char *root, const struct pm_volume_create_opts *opts,
 	v->scope = pm_xstrdup("local");
 	v->mountpoint = pm_path_join(dir, "_data");
 	int64_t now = pm_time_now_ns();
-	v->created_sec = now / PM_NSEC_PER_SEC;
-	v->created_nsec = (long)(now % PM_NSEC_PER_SEC);
+	v->created_sec = pm_time_sec_floor(now, &v->created_nsec);
 	char created[PM_TIME_BUF_LEN];
 	pm_time_format_rfc3339nano_local(now, created);
 	v->created_at = pm_xstrdup(created);
