@@ -23,6 +23,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "tests/unit/unshare-helper.h"
 
 static int setup(void **state)
 {
@@ -333,32 +334,9 @@ static void test_rm_rf_errors(void **state)
  * reports EBUSY naming the mount point. Exit 0 ok, 1 failure, 77 skip. */
 static int rm_rf_mount_child(const char *dir)
 {
-	if (geteuid() != 0) {
-		uid_t uid = geteuid();
-		gid_t gid = getegid();
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-			return 77;
-		char m[64];
-		snprintf(m, sizeof(m), "0 %u 1", (unsigned)uid);
-		int fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)!write(fd, "deny", 4);
-			close(fd);
-		}
-		fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, m, strlen(m)) < 0)
-			return 77;
-		close(fd);
-		snprintf(m, sizeof(m), "0 %u 1", (unsigned)gid);
-		fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, m, strlen(m)) < 0)
-			return 77;
-		close(fd);
-	} else if (unshare(CLONE_NEWNS) < 0) {
-		return 77;
-	}
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
-		return 77;
+	int r = test_unshare_mountns();
+	if (r != 0)
+		return r;
 	_cleanup_free_ char *top = pm_path_join(dir, "tree");
 	_cleanup_free_ char *mnt =
 		pm_path_join(dir, "tree/sub/m nt"); /* a space: mountinfo escapes it */
@@ -385,7 +363,7 @@ static int rm_rf_mount_child(const char *dir)
 	    pm_write_file_atomic(inbind, "p", 1, 0600, NULL) < 0)
 		return 1;
 	pm_error *err = NULL;
-	int r = pm_rm_rf(top, &err);
+	r = pm_rm_rf(top, &err);
 	if (r != -EBUSY) {
 		fprintf(stderr, "pm_rm_rf over mounts: %d (%s)\n", r, err ? err->msg : "");
 		return 1;
