@@ -27,7 +27,9 @@ static char *own_v2_path(void)
 	_cleanup_free_ char *data = NULL;
 	if (pm_read_file("/proc/self/cgroup", 65536, &data, NULL, NULL) < 0)
 		return NULL;
-	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
+	char *line_save = NULL;
+	for (char *line = strtok_r(data, "\n", &line_save); line;
+	     line = strtok_r(NULL, "\n", &line_save))
 		if (pm_str_startswith(line, "0::"))
 			return pm_xstrdup(line + 3);
 	return NULL;
@@ -39,7 +41,9 @@ static void add_v1_controllers(struct pm_cgroup_info *info)
 	if (pm_read_file("/proc/cgroups", 65536, &data, NULL, NULL) < 0)
 		return;
 	/* #subsys_name hierarchy num_cgroups enabled */
-	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+	char *line_save = NULL;
+	for (char *line = strtok_r(data, "\n", &line_save); line;
+	     line = strtok_r(NULL, "\n", &line_save)) {
 		char name[64];
 		int hier, num, enabled;
 		if (line[0] == '#' ||

@@ -126,7 +126,9 @@ static char *pid_cgroup(pid_t pid)
 	_cleanup_free_ char *text = NULL;
 	if (pm_read_file(f, 65536, &text, NULL, NULL) < 0)
 		return NULL;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+	char *line_save = NULL;
+	for (char *line = strtok_r(text, "\n", &line_save); line;
+	     line = strtok_r(NULL, "\n", &line_save))
 		if (pm_str_startswith(line, "0::"))
 			return pm_xstrdup(line + 3);
 	return NULL;
