@@ -35,6 +35,10 @@ struct pm_command {
 /* The top-level table (cli/commands.c). */
 extern const struct pm_command pm_commands[];
 
+/* pm's global flags, before the command (cli/commands.c): parsed by main, offered by
+ * completion. Sorted by name; {NULL}-terminated. */
+extern const struct option pm_global_options[];
+
 /* Print "Error: <msg>" and return its exit status (125/126/127). Frees nothing. */
 int pm_cli_error(const pm_error *err);
 /* Print "Error: <formatted>" and return 125. */

@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "lib/strutil.h"
 
 static const char usage[] =
 	"Generate shell autocompletions\n"
@@ -297,8 +298,14 @@ static void print_names(struct pm_cli *cli, unsigned kinds)
 			return;
 	}
 	if (kinds & K_IMAGES) {
-		char *argv[] = {"images", "--format", "{{.Repository}}:{{.Tag}}", NULL};
-		run_listing(cli, cmd_images, 3, argv);
+		/* dangling images would be offered as "<none>:<none>" */
+		char *argv[] = {"images",
+				"--filter",
+				"dangling=false",
+				"--format",
+				"{{.Repository}}:{{.Tag}}",
+				NULL};
+		run_listing(cli, cmd_images, 5, argv);
 	}
 	if (kinds & K_VOLUMES) {
 		char *argv[] = {"ls", "--format", "{{.Name}}", NULL};
@@ -313,20 +320,14 @@ static void print_table(const struct pm_command *table)
 			printf("%s\n", c->name);
 }
 
-/* pm's own global flags (cli/main.c) and whether they take a value. */
-static const struct {
-	const char *name;
-	bool value;
-} global_flags[] = {
-	{"--help", false},   {"--log-level", true},	 {"--root", true},
-	{"--runroot", true}, {"--storage-driver", true}, {"--version", false},
-};
-
+/* Does w name one of pm's global flags (cli/cli.h) that takes a value? */
 static bool global_takes_value(const char *w)
 {
-	for (size_t i = 0; i < sizeof(global_flags) / sizeof(global_flags[0]); i++)
-		if (strcmp(w, global_flags[i].name) == 0)
-			return global_flags[i].value;
+	if (!pm_str_startswith(w, "--"))
+		return false;
+	for (const struct option *o = pm_global_options; o->name; o++)
+		if (strcmp(w + 2, o->name) == 0)
+			return o->has_arg == required_argument;
 	return false;
 }
 
@@ -367,9 +368,8 @@ int cmd___complete(struct pm_cli *cli, int argc, char **argv)
 	if (!cmd) {
 		if (cur[0] == '-') {
 			if (table == pm_commands)
-				for (size_t k = 0;
-				     k < sizeof(global_flags) / sizeof(global_flags[0]); k++)
-					printf("%s\n", global_flags[k].name);
+				for (const struct option *o = pm_global_options; o->name; o++)
+					printf("--%s\n", o->name);
 			else
 				printf("--help\n");
 		} else {

@@ -30,23 +30,6 @@ static const char usage[] =
 	"  -o, --output string   Write to a specified file (default: stdout, "
 	"which must be redirected)\n";
 
-static bool is_mounted(const char *path)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return false;
-	char *line = NULL;
-	size_t cap = 0;
-	bool found = false;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char mp[4096];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1)
-			found = strcmp(mp, path) == 0;
-	}
-	free(line);
-	return found;
-}
-
 int cmd_export(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -78,9 +61,7 @@ int cmd_export(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
-	_cleanup_free_ char *merged =
-		pm_xasprintf("%s/containers/%s/merged", cli->paths.root, ctr->id);
-	bool was_mounted = is_mounted(merged);
+	bool was_mounted = pm_storage_ctr_mounted(s, ctr->id, NULL) > 0;
 	_cleanup_free_ char *mp = NULL;
 	if (pm_storage_ctr_mount(s, ctr->id, &mp, &err) < 0)
 		return pm_cli_error(err);

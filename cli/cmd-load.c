@@ -21,23 +21,6 @@ static const char usage[] =
 	"  -i, --input string   Read from specified archive file (default: stdin)\n"
 	"  -q, --quiet          Suppress the output\n";
 
-/* podman's lines once per image loaded (several names may share one) */
-static void progress_images(struct pm_cli_progress *progress, struct pm_store *s,
-			    char *const *loaded)
-{
-	_cleanup_strv_ char **ids = NULL;
-	for (char *const *l = loaded; l && *l; l++) {
-		struct pm_image_record rec = {0};
-		if (pm_image_resolve(s, *l, &rec, NULL) < 0)
-			continue;
-		if (!pm_strv_contains(ids, rec.id)) {
-			pm_cli_progress_image(progress, rec.id);
-			pm_strv_push(&ids, rec.id);
-		}
-		pm_image_record_free(&rec);
-	}
-}
-
 int cmd_load(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -82,7 +65,7 @@ int cmd_load(struct pm_cli *cli, int argc, char **argv)
 	pm_cli_progress_start(&progress, s, quiet, true);
 	int r = pm_archive_load(s, input, &loaded, &err);
 	if (r == 0)
-		progress_images(&progress, s, loaded);
+		pm_cli_progress_images(&progress, loaded);
 	pm_cli_progress_end(&progress);
 	if (r < 0) {
 		pm_error_prefix(

@@ -44,29 +44,6 @@ static const char unmount_usage[] =
 	"  -f, --force   Force the complete unmount of the specified mounted "
 	"containers\n";
 
-/* Is path a mount point here (in /proc/self/mountinfo)? */
-static bool is_mounted(const char *path)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return false;
-	char *line = NULL;
-	size_t cap = 0;
-	bool found = false;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char mp[4096];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1)
-			found = strcmp(mp, path) == 0;
-	}
-	free(line);
-	return found;
-}
-
-static char *merged_path(struct pm_cli *cli, const char *id)
-{
-	return pm_xasprintf("%s/containers/%s/merged", cli->paths.root, id);
-}
-
 static bool storage_backed(const struct pm_container *c)
 {
 	return c->image_id && c->image_id[0];
@@ -105,7 +82,7 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 		for (size_t i = n; i-- > 0;) {
 			if (!storage_backed(list[i]))
 				continue;
-			_cleanup_free_ char *mp = merged_path(cli, list[i]->id);
+			_cleanup_free_ char *mp = NULL;
 			if (all) {
 				_cleanup_free_ char *got = NULL;
 				_cleanup_error_ pm_error *e = NULL;
@@ -114,7 +91,7 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 					continue;
 				}
 				printf("%.*s %s\n", notrunc ? 64 : 12, list[i]->id, got);
-			} else if (is_mounted(mp)) {
+			} else if (pm_storage_ctr_mounted(s, list[i]->id, &mp) > 0) {
 				printf("%.*s %s\n", notrunc ? 64 : 12, list[i]->id, mp);
 			}
 		}
@@ -180,8 +157,7 @@ int cmd_unmount(struct pm_cli *cli, int argc, char **argv)
 		struct pm_container *ctr = list[i];
 		if (!storage_backed(ctr))
 			continue;
-		_cleanup_free_ char *mp = merged_path(cli, ctr->id);
-		if (all && !is_mounted(mp))
+		if (all && pm_storage_ctr_mounted(s, ctr->id, NULL) <= 0)
 			continue;
 		pm_engine_refresh(&e, ctr);
 		/* a running container keeps its root filesystem (podman: the mount count) */

@@ -38,7 +38,9 @@ static int print_ports(const struct pm_engine *e, const char *ref, const char *f
 	if (out && *out) {
 		if (all) {
 			/* podman --all: "ID\tPORT -> HOST" per mapping (short id) */
-			for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
+			char *line_save = NULL;
+			for (char *line = strtok_r(out, "\n", &line_save); line;
+			     line = strtok_r(NULL, "\n", &line_save))
 				printf("%.12s\t%s\n", c->id, line);
 		} else {
 			fputs(out, stdout);

@@ -82,19 +82,8 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, s, quiet || strcmp(output, "-") == 0, false);
 	int r = pm_archive_save(s, refs, fmt, output, &err);
-	if (r == 0) {
-		_cleanup_strv_ char **ids = NULL;
-		for (char **ref = refs; *ref; ref++) {
-			struct pm_image_record rec = {0};
-			if (pm_image_resolve(s, *ref, &rec, NULL) < 0)
-				continue;
-			if (!pm_strv_contains(ids, rec.id)) {
-				pm_cli_progress_image(&progress, rec.id);
-				pm_strv_push(&ids, rec.id);
-			}
-			pm_image_record_free(&rec);
-		}
-	}
+	if (r == 0)
+		pm_cli_progress_images(&progress, refs);
 	pm_cli_progress_end(&progress);
 	if (r < 0)
 		return pm_cli_error(err);

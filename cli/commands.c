@@ -24,6 +24,16 @@ static const struct pm_command volume_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+const struct option pm_global_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"log-level", required_argument, NULL, 'L'},
+	{"root", required_argument, NULL, 'R'},
+	{"runroot", required_argument, NULL, 'r'},
+	{"storage-driver", required_argument, NULL, 's'},
+	{"version", no_argument, NULL, 'v'},
+	{NULL, 0, NULL, 0},
+};
+
 const struct pm_command pm_commands[] = {
 	{"__complete", cmd___complete, PM_CMD_HIDDEN, "Shell completion candidates", NULL},
 	{"attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL},

@@ -105,15 +105,6 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"log-level", required_argument, NULL, 'L'},
-		{"root", required_argument, NULL, 'R'},
-		{"runroot", required_argument, NULL, 'r'},
-		{"storage-driver", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'v'},
-		{NULL, 0, NULL, 0},
-	};
 	struct pm_cli cli = {.cmdpath = "pm"};
 	const char *env_level = getenv("PM_LOG_LEVEL");
 	if (env_level && pm_log_parse_level(env_level) >= 0)
@@ -121,7 +112,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hv", pm_global_options, NULL)) != -1) {
 		switch (c) {
 		case 'L': {
 			int l = pm_log_parse_level(optarg);

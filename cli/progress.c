@@ -80,6 +80,23 @@ void pm_cli_progress_image(struct pm_cli_progress *cp, const char *image_id)
 	fputs("Writing manifest to image destination\nStoring signatures\n", stderr);
 }
 
+void pm_cli_progress_images(struct pm_cli_progress *cp, char *const *refs)
+{
+	if (cp->quiet || !cp->s)
+		return;
+	_cleanup_strv_ char **ids = NULL;
+	for (char *const *ref = refs; ref && *ref; ref++) {
+		struct pm_image_record rec = {0};
+		if (pm_image_resolve(cp->s, *ref, &rec, NULL) < 0)
+			continue;
+		if (!pm_strv_contains(ids, rec.id)) {
+			pm_cli_progress_image(cp, rec.id);
+			pm_strv_push(&ids, rec.id);
+		}
+		pm_image_record_free(&rec);
+	}
+}
+
 void pm_cli_progress_end(struct pm_cli_progress *cp)
 {
 	clear_line(cp);

@@ -26,5 +26,9 @@ void pm_cli_progress_start(struct pm_cli_progress *cp, struct pm_store *s, bool 
  * config sha256:ID", "Writing manifest to image destination", "Storing signatures". */
 void pm_cli_progress_image(struct pm_cli_progress *cp, const char *image_id);
 
+/* The same once per image the references resolve to (several names may share one image;
+ * a reference that does not resolve is skipped), in the order first seen. */
+void pm_cli_progress_images(struct pm_cli_progress *cp, char *const *refs);
+
 /* Unhook from the store, clear a bar left on the line. */
 void pm_cli_progress_end(struct pm_cli_progress *cp);

@@ -36,22 +36,6 @@ struct side {
 	bool was_mounted;
 };
 
-static bool is_mounted(const char *path)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return false;
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	bool found = false;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char mp[4096];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1)
-			found = strcmp(mp, path) == 0;
-	}
-	return found;
-}
-
 static int open_in(const struct side *s, const char *path, int flags)
 {
 	struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC, .resolve = s->resolve};
@@ -116,9 +100,7 @@ static int side_open(const struct pm_engine *e, struct pm_store *st, const struc
 				    "container %s runs from --rootfs: copy into its directory "
 				    "directly",
 				    s->ctr->id);
-	_cleanup_free_ char *merged =
-		pm_xasprintf("%s/containers/%s/merged", e->paths->root, s->ctr->id);
-	s->was_mounted = is_mounted(merged);
+	s->was_mounted = pm_storage_ctr_mounted(st, s->ctr->id, NULL) > 0;
 	_cleanup_free_ char *mp = NULL;
 	if ((r = pm_storage_ctr_mount(st, s->ctr->id, &mp, err)) < 0)
 		return r;

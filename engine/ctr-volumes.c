@@ -19,18 +19,14 @@ char **pm_engine_named_volumes(const struct pm_container_config *cfg)
 		char *name = NULL;
 		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0 && name)
 			pm_strv_consume(&names, name);
-		free(m.source);
-		free(m.destination);
-		free(m.data);
+		pm_runtime_mount_clear(&m);
 	}
 	for (char **v = cfg->mounts; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
 		char *name = NULL;
 		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && name)
 			pm_strv_consume(&names, name);
-		free(m.source);
-		free(m.destination);
-		free(m.data);
+		pm_runtime_mount_clear(&m);
 	}
 	return names;
 }

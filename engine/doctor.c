@@ -21,6 +21,7 @@
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/proc.h"
+#include "lib/os-release.h"
 #include "lib/strutil.h"
 #include "rootless/subid.h"
 #include "storage/overlay-probe.h"
@@ -86,15 +87,15 @@ static const char *user_name(const struct pm_doctor_host *h, char buf[16])
 /* "sudo apt-get install PKG" or "sudo dnf install PKG", as /etc/os-release suggests. */
 static char *install_fix(const struct pm_doctor_host *h, const char *tool)
 {
-	_cleanup_free_ char *p = hpath(h, "/etc/os-release");
-	_cleanup_free_ char *os = NULL;
-	pm_read_file(p, 65536, &os, NULL, NULL);
+	_cleanup_(pm_os_release_clearp) struct pm_os_release os = {0};
+	pm_os_release_read(h->prefix, &os);
 	const char *deb = pm_tool_package(tool, false), *rpm = pm_tool_package(tool, true);
 	if (!deb)
 		deb = rpm = tool;
-	if (os && (strstr(os, "debian") || strstr(os, "ubuntu")))
+	if (pm_os_release_is(&os, "debian") || pm_os_release_is(&os, "ubuntu"))
 		return pm_xasprintf("sudo apt-get install %s", deb);
-	if (os && (strstr(os, "fedora") || strstr(os, "rhel") || strstr(os, "centos")))
+	if (pm_os_release_is(&os, "fedora") || pm_os_release_is(&os, "rhel") ||
+	    pm_os_release_is(&os, "centos"))
 		return pm_xasprintf("sudo dnf install %s", rpm);
 	if (strcmp(deb, rpm) == 0)
 		return pm_xasprintf("install the '%s' package", deb);
@@ -479,7 +480,8 @@ static void check_systemd(const struct pm_doctor_host *h, struct checks *c)
 		pm_xasprintf("log in as '%s' through a PAM session (ssh, machinectl shell %s@), "
 			     "not su or sudo; or run 'sudo loginctl enable-linger %s'",
 			     user, user, user);
-	if (bus && h->stat(bus, &st) == 0 && S_ISSOCK(st.st_mode))
+	_cleanup_free_ char *hbus = bus ? hpath(h, bus) : NULL;
+	if (hbus && h->stat(hbus, &st) == 0 && S_ISSOCK(st.st_mode))
 		add(c, "systemd", PM_DOCTOR_OK, NULL, "user session bus at %s", bus);
 	else
 		add(c, "systemd", PM_DOCTOR_WARNING, session_fix,
@@ -515,7 +517,8 @@ static void check_runtime_dir(const struct pm_doctor_host *h, struct checks *c)
 		return;
 	}
 	struct stat st;
-	if (h->stat(h->runtime_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+	_cleanup_free_ char *rdir = hpath(h, h->runtime_dir);
+	if (h->stat(rdir, &st) < 0 || !S_ISDIR(st.st_mode))
 		add(c, "XDG_RUNTIME_DIR", PM_DOCTOR_WARNING, fix,
 		    "'%s' is not a directory: pm uses /tmp/pm-run-%u instead", h->runtime_dir,
 		    (unsigned)h->uid);
@@ -552,21 +555,19 @@ static void check_ports(const struct pm_doctor_host *h, struct checks *c)
 
 static void check_storage(const struct pm_doctor_host *h, struct checks *c)
 {
+	if (!h->storage_root || !*h->storage_root) {
+		add(c, "storage", PM_DOCTOR_ERROR, "set HOME (or XDG_DATA_HOME), or pass --root",
+		    "pm could not resolve its storage root");
+		return;
+	}
 	/* the storage root, or its nearest existing parent */
-	_cleanup_free_ char *dir = pm_xstrdup(h->storage_root ? h->storage_root : "/");
 	struct statvfs vfs;
-	while (h->statvfs(dir, &vfs) < 0) {
-		char *slash = strrchr(dir, '/');
-		if (!slash || slash == dir) {
-			if (strcmp(dir, "/") == 0 || h->statvfs("/", &vfs) < 0) {
-				add(c, "storage", PM_DOCTOR_ERROR, NULL, "cannot stat '%s': %s",
-				    h->storage_root, strerror(errno));
-				return;
-			}
-			strcpy(dir, "/");
-			break;
-		}
-		*slash = 0;
+	_cleanup_free_ char *dir = NULL;
+	int r = pm_statvfs_nearest(h->storage_root, h->prefix, h->statvfs, &vfs, &dir);
+	if (r < 0) {
+		add(c, "storage", PM_DOCTOR_ERROR, NULL, "cannot stat '%s': %s", h->storage_root,
+		    strerror(-r));
+		return;
 	}
 	uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	_cleanup_free_ char *free_s = pm_format_size(avail);
@@ -574,7 +575,8 @@ static void check_storage(const struct pm_doctor_host *h, struct checks *c)
 		"free space below '%s', or put the storage elsewhere (--root or graphroot in "
 		"storage.conf)",
 		dir);
-	if (h->access(dir, W_OK) < 0)
+	_cleanup_free_ char *hdir = hpath(h, dir);
+	if (h->access(hdir, W_OK) < 0)
 		add(c, "storage", PM_DOCTOR_ERROR, fix, "'%s' is not writable by the user", dir);
 	else if (avail < 100 * MIB)
 		add(c, "storage", PM_DOCTOR_ERROR, fix, "%s: only %s free", h->storage_root,

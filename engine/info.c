@@ -16,6 +16,8 @@
 #include "lib/fileutil.h"
 #include "lib/helper-output.h"
 #include "lib/json.h"
+#include "lib/os-release.h"
+#include "lib/spawn.h"
 #include "lib/strutil.h"
 #include "rootless/subid.h"
 #include "rootless/userns.h"
@@ -23,8 +25,6 @@
 #include "storage/store.h"
 #include "systemd/cgroup.h"
 
-/* stdout and stderr of argv (at most 4 KiB), or NULL when it could not run or failed and
- * must_succeed. stdin is /dev/null. */
 /* Go's GOARCH for a uname machine (what podman prints in OsArch). */
 static const char *go_arch(const char *machine)
 {
@@ -58,40 +58,21 @@ char *pm_engine_version_json(void)
 	return text;
 }
 
+/* stdout and stderr of argv (at most 4 KiB), or NULL when it could not run, or failed and
+ * must_succeed. stdin is /dev/null; a helper that hangs is killed after 10 s. */
 static char *capture(char *const argv[], bool must_succeed)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	char buf[4096];
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof(buf) - 1 &&
-	       ((r = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
-		if (r > 0)
-			n += (size_t)r;
-	buf[n] = 0;
-	close(p[0]);
+	char *out = NULL;
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (must_succeed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+	if (pm_run_capture(NULL, argv, 4095, 10000, &out, &status) < 0) {
+		free(out);
 		return NULL;
-	return pm_xstrdup(buf);
+	}
+	if (must_succeed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 static const struct {
@@ -197,24 +178,16 @@ static json_t *idmap_json(bool gid, json_t **ret_error)
 
 static json_t *distribution_json(void)
 {
-	_cleanup_free_ char *data = NULL;
+	_cleanup_(pm_os_release_clearp) struct pm_os_release os = {0};
 	json_t *d = json_object();
-	if (pm_read_file("/etc/os-release", 65536, &data, NULL, NULL) < 0)
+	if (pm_os_release_read(NULL, &os) < 0)
 		return d;
-	static const char *keys[][2] = {{"ID=", "distribution"},
-					{"VERSION_ID=", "version"},
-					{"VERSION_CODENAME=", "codename"}};
-	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n"))
-		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-			if (pm_str_startswith(line, keys[i][0])) {
-				char *v = line + strlen(keys[i][0]);
-				size_t l = strlen(v);
-				if (l >= 2 && v[0] == '"' && v[l - 1] == '"') {
-					v[l - 1] = 0;
-					v++;
-				}
-				json_object_set_new(d, keys[i][1], json_string(v));
-			}
+	if (os.id)
+		json_object_set_new(d, "distribution", json_string(os.id));
+	if (os.version_id)
+		json_object_set_new(d, "version", json_string(os.version_id));
+	if (os.version_codename)
+		json_object_set_new(d, "codename", json_string(os.version_codename));
 	return d;
 }
 
@@ -290,18 +263,8 @@ static json_t *build_info(const struct pm_info_opts *o)
 	json_object_set_new(host, "linkmode", json_string("dynamic"));
 
 	struct statvfs vfs = {0};
-	const char *probe_dir = o->paths->root;
-	_cleanup_free_ char *parent = NULL;
-	while (statvfs(probe_dir, &vfs) < 0 && strcmp(probe_dir, "/") != 0) {
-		char *slash = strrchr(parent ? parent : (parent = pm_xstrdup(probe_dir)), '/');
-		if (!slash)
-			break;
-		if (slash == parent)
-			slash[1] = 0;
-		else
-			*slash = 0;
-		probe_dir = parent;
-	}
+	if (pm_statvfs_nearest(o->paths->root, NULL, NULL, &vfs, NULL) < 0)
+		vfs = (struct statvfs){0};
 	json_t *store = json_pack(
 		"{s:s, s:s, s:o, s:s, s:I, s:I, s:s, s:s}", "configFile",
 		o->paths->config ? o->paths->config : "", "graphDriverName", driver, "graphStatus",

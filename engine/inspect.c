@@ -300,14 +300,6 @@ static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mou
 	return o;
 }
 
-static void runtime_mount_clear(struct pm_runtime_mount *m)
-{
-	free(m->source);
-	free(m->destination);
-	free(m->data);
-	*m = (struct pm_runtime_mount){0};
-}
-
 static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_config *cfg,
 			   json_t *binds)
 {
@@ -319,14 +311,14 @@ static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_
 			json_array_append_new(a, mount_json(e, &m, name));
 			json_array_append_new(binds, json_string(*v));
 		}
-		runtime_mount_clear(&m);
+		pm_runtime_mount_clear(&m);
 	}
 	for (char **v = cfg->mounts; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
 		_cleanup_free_ char *name = NULL;
 		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && m.source)
 			json_array_append_new(a, mount_json(e, &m, name));
-		runtime_mount_clear(&m);
+		pm_runtime_mount_clear(&m);
 	}
 	return a;
 }

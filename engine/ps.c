@@ -80,16 +80,6 @@ static bool regex_match(const char *pattern, const char *s)
 	return m;
 }
 
-static bool label_match(const char *want, char *const *labels)
-{
-	const char *eq = strchr(want, '=');
-	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
-	for (char *const *l = labels; l && *l; l++)
-		if (strncmp(*l, want, kl) == 0 && ((*l)[kl] == '=' || !(*l)[kl]))
-			return !eq || strcmp(*l + kl + (((*l)[kl]) ? 1 : 0), eq + 1) == 0;
-	return false;
-}
-
 static bool ancestor_match(const char *want, const struct pm_container *c, char *const *names)
 {
 	const char *id = pm_str_startswith(want, "sha256:") ? want + 7 : want;
@@ -143,7 +133,7 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 				m = strcmp(st, v) == 0 ||
 				    (strcmp(v, "configured") == 0 && strcmp(st, "created") == 0);
 			} else if (strcmp(*k, "label") == 0)
-				m = label_match(v, labels);
+				m = pm_strv_kv_match(labels, v);
 			else if (strcmp(*k, "ancestor") == 0)
 				m = ancestor_match(v, c, image_names);
 			else if (strcmp(*k, "exited") == 0) {
@@ -194,36 +184,6 @@ static uint64_t path_size(const char *path)
 	return fd < 0 ? 0 : dir_size(fd);
 }
 
-static json_t *labels_json(char *const *labels)
-{
-	if (!labels || !*labels)
-		return json_null();
-	json_t *o = json_object();
-	for (char *const *l = labels; *l; l++) {
-		const char *eq = strchr(*l, '=');
-		_cleanup_free_ char *k = pm_xstrndup(*l, eq ? (size_t)(eq - *l) : strlen(*l));
-		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
-	}
-	/* Go marshals maps with sorted keys */
-	const char *key;
-	json_t *val;
-	_cleanup_strv_ char **keys = NULL;
-	json_object_foreach(o, key, val)
-		pm_strv_push(&keys, key);
-	size_t n = pm_strv_length(keys);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
-			char *t = keys[j];
-			keys[j] = keys[j - 1];
-			keys[j - 1] = t;
-		}
-	json_t *sorted = json_object();
-	for (size_t i = 0; i < n; i++)
-		json_object_set(sorted, keys[i], json_object_get(o, keys[i]));
-	json_decref(o);
-	return sorted;
-}
-
 /* podman's ps "Ports": [{host_ip, container_port, host_port, range, protocol}] or null */
 static json_t *ports_json(const struct pm_net_port *p, size_t n)
 {
@@ -258,7 +218,7 @@ static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 	json_object_set_new(o, "Image", json_string(c->image_name));
 	json_object_set_new(o, "ImageID", json_string(c->image_id));
 	json_object_set_new(o, "IsInfra", json_false());
-	json_object_set_new(o, "Labels", labels_json(row->labels));
+	json_object_set_new(o, "Labels", pm_json_object_from_kv(row->labels, true));
 	json_object_set_new(o, "Mounts", json_array());
 	json_object_set_new(o, "Names", json_pack("[s]", c->name));
 	json_object_set_new(o, "Namespaces", json_object());

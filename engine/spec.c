@@ -65,14 +65,6 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void mount_clear(struct pm_runtime_mount *m)
-{
-	free(m->source);
-	free(m->destination);
-	free(m->data);
-	memset(m, 0, sizeof(*m));
-}
-
 /* ---- environment ------------------------------------------------------------------------ */
 
 void pm_spec_env_set(char ***env, const char *kv)
@@ -608,7 +600,7 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
 		struct pm_runtime_mount m;
 		_cleanup_free_ char *vol = NULL;
 		r = pm_spec_parse_volume(*v, &m, &vol, err);
-		mount_clear(&m);
+		pm_runtime_mount_clear(&m);
 		if (r < 0)
 			return r;
 	}
@@ -616,14 +608,14 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
 		struct pm_runtime_mount m;
 		_cleanup_free_ char *vol = NULL;
 		r = pm_spec_parse_mount(*v, &m, &vol, err);
-		mount_clear(&m);
+		pm_runtime_mount_clear(&m);
 		if (r < 0)
 			return r;
 	}
 	for (char **v = c->tmpfs; v && *v; v++) {
 		struct pm_runtime_mount m;
 		r = pm_spec_parse_tmpfs(*v, &m, err);
-		mount_clear(&m);
+		pm_runtime_mount_clear(&m);
 		if (r < 0)
 			return r;
 	}
@@ -734,13 +726,13 @@ static int add_mount(struct pm_runtime_spec *s, struct pm_runtime_mount *m, char
 	_cleanup_free_ char *vol = volume;
 	if (vol) {
 		if (!volume_root) {
-			mount_clear(m);
+			pm_runtime_mount_clear(m);
 			return pm_error_set(err, ENOTSUP, "named volume '%s': no volume storage",
 					    vol);
 		}
 		int r = pm_volume_lookup_or_create(volume_root, vol, &m->source, err);
 		if (r < 0) {
-			mount_clear(m);
+			pm_runtime_mount_clear(m);
 			return r;
 		}
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -201,6 +202,48 @@ static bool is_mount_root(int dirfd, const char *name, dev_t parent_dev)
 		return makedev(sx.stx_dev_major, sx.stx_dev_minor) != parent_dev;
 	}
 	return false;
+}
+
+int pm_path_is_mount_point(const char *path)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &sx) <
+	    0)
+		return -errno;
+	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
+	_cleanup_free_ char *parent = pm_path_join(path, "..");
+	struct stat st;
+	if (stat(parent, &st) < 0)
+		return -errno;
+	return makedev(sx.stx_dev_major, sx.stx_dev_minor) != st.st_dev ? 1 : 0;
+}
+
+int pm_statvfs_nearest(const char *path, const char *prefix,
+		       int (*statvfs_fn)(const char *path, struct statvfs *st), struct statvfs *ret,
+		       char **ret_dir)
+{
+	if (!statvfs_fn)
+		statvfs_fn = statvfs;
+	_cleanup_free_ char *dir = pm_xstrdup(path);
+	int first = 0;
+	for (;;) {
+		_cleanup_free_ char *p = pm_xasprintf("%s%s", prefix ? prefix : "", dir);
+		if (statvfs_fn(p, ret) == 0)
+			break;
+		if (!first)
+			first = -errno;
+		char *slash = strrchr(dir, '/');
+		if (!slash || strcmp(dir, "/") == 0)
+			return first;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (ret_dir)
+		*ret_dir = TAKE_PTR(dir);
+	return 0;
 }
 
 /* A directory of ours without rwx for us (layers ship 0555 dirs) cannot be emptied by an

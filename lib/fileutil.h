@@ -37,6 +37,22 @@ int pm_mkdir_p(const char *path, mode_t mode, pm_error **err);
 /* rm -rf without crossing mount points or following symlinks; a missing path is fine. */
 int pm_rm_rf(const char *path, pm_error **err);
 
+/* Is path (not following a final symlink) the root of a mount in this mount namespace?
+ * statx's STATX_ATTR_MOUNT_ROOT (bind mounts of the same file system too); kernels without
+ * it (< 5.8): its st_dev differs from its parent's. 1 or 0, or -errno when path cannot be
+ * stat'ed (-ENOENT; -ENOTCONN is a fuse mount whose daemon died). */
+int pm_path_is_mount_point(const char *path);
+
+/* statvfs of path, or of its nearest existing parent (a storage root not created yet): the
+ * file system it will be on. Each candidate is looked up as prefix + candidate (prefix
+ * NULL: none; doctor's fake tree); statvfs_fn NULL is statvfs(3). *ret_dir (may be NULL)
+ * is the candidate that answered, without the prefix. 0, or -errno of path's own failure
+ * when not even "/" answers (or path has no '/'). */
+struct statvfs;
+int pm_statvfs_nearest(const char *path, const char *prefix,
+		       int (*statvfs_fn)(const char *path, struct statvfs *st), struct statvfs *ret,
+		       char **ret_dir);
+
 /* Open (creating, 0600) path and flock it. op is LOCK_EX or LOCK_SH, optionally
  * | LOCK_NB (then -EWOULDBLOCK when held). Returns the fd holding the lock. */
 int pm_lock_path(const char *path, int op, pm_error **err);

@@ -61,24 +61,30 @@ bool pm_json_bool(const json_t *obj, const char *key, bool def)
 	return json_is_boolean(v) ? json_is_true(v) : def;
 }
 
+/* s as a JSON string; not UTF-8: the non-ASCII bytes as '?' (the text is kept). Never NULL. */
+static json_t *string_lossy(const char *str)
+{
+	json_t *s = json_string(str);
+	if (!s) {
+		_cleanup_free_ char *c = pm_xstrdup(str);
+		for (char *p = c; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		s = json_string(c);
+	}
+	if (!s)
+		abort();
+	return s;
+}
+
 json_t *pm_json_from_strv(char *const *v)
 {
 	json_t *a = json_array();
 	if (!a)
 		abort();
-	for (size_t i = 0; v && v[i]; i++) {
-		json_t *s = json_string(v[i]);
-		if (!s) {
-			/* Not UTF-8: keep the element, with the non-ASCII bytes as '?'. */
-			_cleanup_free_ char *c = pm_xstrdup(v[i]);
-			for (char *p = c; *p; p++)
-				if ((unsigned char)*p >= 0x80)
-					*p = '?';
-			s = json_string(c);
-		}
-		if (!s || json_array_append_new(a, s) < 0)
+	for (size_t i = 0; v && v[i]; i++)
+		if (json_array_append_new(a, string_lossy(v[i])) < 0)
 			abort();
-	}
 	return a;
 }
 
@@ -105,4 +111,40 @@ int pm_json_print(FILE *f, const json_t *j)
 	if (fputs(s, f) < 0 || fputc('\n', f) == EOF)
 		return -EIO;
 	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+json_t *pm_json_object_from_kv(char *const *kv, bool null_if_empty)
+{
+	if ((!kv || !*kv) && null_if_empty)
+		return json_null();
+	json_t *o = json_object();
+	for (char *const *l = kv; l && *l; l++) {
+		size_t kl = strcspn(*l, "=");
+		_cleanup_free_ char *k = pm_xstrndup(*l, kl);
+		json_t *key = string_lossy(k);
+		json_object_set_new(o, json_string_value(key),
+				    string_lossy((*l)[kl] ? *l + kl + 1 : ""));
+		json_decref(key);
+	}
+	size_t n = json_object_size(o);
+	if (n < 2)
+		return o;
+	const char **keys = pm_xcalloc(n, sizeof(*keys));
+	size_t i = 0;
+	const char *key;
+	json_t *val;
+	json_object_foreach(o, key, val)
+		keys[i++] = key;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	json_t *sorted = json_object();
+	for (i = 0; i < n; i++)
+		json_object_set(sorted, keys[i], json_object_get(o, keys[i]));
+	free(keys);
+	json_decref(o);
+	return sorted;
 }

@@ -36,6 +36,11 @@ bool pm_json_bool(const json_t *obj, const char *key, bool def);
 json_t *pm_json_from_strv(char *const *v);
 char **pm_json_to_strv(const json_t *arr);
 
+/* A JSON object from "KEY=VALUE" entries (labels, volume options; a bare "KEY" has the
+ * value "", a repeated key keeps its last value), keys sorted as Go marshals a map. An empty
+ * or NULL kv gives null when null_if_empty (podman's "Labels": null), else {}. */
+json_t *pm_json_object_from_kv(char *const *kv, bool null_if_empty);
+
 /* Print j as podman does for inspect/--format json: 4-space indent, keys in insertion
  * order, trailing newline. */
 int pm_json_print(FILE *f, const json_t *j);

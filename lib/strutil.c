@@ -348,6 +348,20 @@ char *pm_random_id(void)
 	return id;
 }
 
+bool pm_strv_kv_match(char *const *strv, const char *want)
+{
+	const char *eq = strchr(want, '=');
+	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
+	for (char *const *l = strv; l && *l; l++) {
+		const char *e = *l;
+		if (strncmp(e, want, kl) != 0 || (e[kl] != '=' && e[kl] != '\0'))
+			continue;
+		if (!eq || strcmp(e[kl] ? e + kl + 1 : "", eq + 1) == 0)
+			return true;
+	}
+	return false;
+}
+
 void pm_strv_set_kv(char ***strv, const char *kv)
 {
 	size_t kl = strcspn(kv, "=");

@@ -56,3 +56,8 @@ char *pm_random_id(void);
 /* Set "KEY=VALUE" (or "KEY") in a strv of such entries: replace the entry with the same
  * key, else append. */
 void pm_strv_set_kv(char ***strv, const char *kv);
+
+/* A `label=` filter against "KEY=VALUE" entries (a bare "KEY" has the value ""), as podman
+ * matches them: want "KEY" matches any entry with that key, "KEY=VALUE" the entry with that
+ * key and exactly that value ("KEY=" an empty value). */
+bool pm_strv_kv_match(char *const *strv, const char *want);

@@ -110,8 +110,9 @@ static int64_t to_ns(int64_t sec, int64_t nsec)
 
 enum zone_rule { ZONE_REQUIRED, ZONE_FORBIDDEN, ZONE_OPTIONAL };
 
-/* "2006-01-02" [ "T15:04:05" [ "." digits ] ] [ zone ]. time: whether the clock part must
- * (1), must not (0) be there; zone: the zone rule. Whole string must match. */
+/* "2006-01-02" [ "T15:04:05" [ "." digits ] ] [ zone ]. time: the clock fields there must
+ * be: 0 none, 1 "T15", 2 "T15:04", 3 "T15:04:05" with an optional fraction; zone: the zone
+ * rule. Whole string must match. */
 static int parse_layout(const char *s, size_t len, int time, enum zone_rule zone, int64_t *ret_ns,
 			int *ret_off)
 {
@@ -123,10 +124,14 @@ static int parse_layout(const char *s, size_t len, int time, enum zone_rule zone
 	    !lit(&p, end, '-') || !digits(&p, end, 2, &d))
 		return -EINVAL;
 	if (time) {
-		if (!lit(&p, end, 'T') || !digits(&p, end, 2, &h) || !lit(&p, end, ':') ||
-		    !digits(&p, end, 2, &mi) || !lit(&p, end, ':') || !digits(&p, end, 2, &sec))
+		if (!lit(&p, end, 'T') || !digits(&p, end, 2, &h))
 			return -EINVAL;
-		if (p + 1 < end && (*p == '.' || *p == ',') && p[1] >= '0' && p[1] <= '9') {
+		if (time >= 2 && (!lit(&p, end, ':') || !digits(&p, end, 2, &mi)))
+			return -EINVAL;
+		if (time >= 3 && (!lit(&p, end, ':') || !digits(&p, end, 2, &sec)))
+			return -EINVAL;
+		if (time >= 3 && p + 1 < end && (*p == '.' || *p == ',') && p[1] >= '0' &&
+		    p[1] <= '9') {
 			int n = 0;
 			for (p++; p < end && *p >= '0' && *p <= '9'; p++, n++)
 				if (n < 9)
@@ -157,7 +162,7 @@ static int parse_layout(const char *s, size_t len, int time, enum zone_rule zone
 
 int pm_time_parse_rfc3339(const char *s, size_t len, int64_t *ret_ns, int *ret_off)
 {
-	return parse_layout(s, len, 1, ZONE_REQUIRED, ret_ns, ret_off);
+	return parse_layout(s, len, 3, ZONE_REQUIRED, ret_ns, ret_off);
 }
 
 /* Go's time.ParseDuration. */
@@ -317,7 +322,7 @@ int pm_time_parse_input(const char *flag, const char *value, bool since, int64_t
 
 	if (value) {
 		/* RFC3339Nano, RFC3339, then the two zone-less clock layouts (UTC). */
-		if (parse_layout(value, len, 1, ZONE_OPTIONAL, &ns, NULL) == 0 ||
+		if (parse_layout(value, len, 3, ZONE_OPTIONAL, &ns, NULL) == 0 ||
 		    /* "2006-01-02Z07:00", "2006-01-02" */
 		    parse_layout(value, len, 0, ZONE_OPTIONAL, &ns, NULL) == 0) {
 			*ret_ns = ns;
@@ -354,6 +359,95 @@ int pm_time_parse_input(const char *flag, const char *value, bool since, int64_t
 	_cleanup_free_ char *quoted = pm_gobuf_take(&q);
 	return pm_error_set(err, EINVAL, "parsing %s %s: unable to interpret time value", flag,
 			    quoted);
+}
+
+/* docker's parseTimestamp: "SECONDS[.FRACTION]", digits only after an optional '+'. */
+static int parse_unix(const char *s, int64_t *ret_ns)
+{
+	const char *p = s + (*s == '+');
+	const char *dot = strchr(p, '.');
+	size_t il = dot ? (size_t)(dot - p) : strlen(p);
+	if (il == 0 || il > 18 || strspn(p, "0123456789") != il)
+		return -EINVAL;
+	int64_t sec = 0, nsec = 0;
+	for (size_t i = 0; i < il; i++)
+		sec = sec * 10 + (p[i] - '0');
+	if (dot) {
+		size_t fl = strlen(dot + 1);
+		if (fl == 0 || strspn(dot + 1, "0123456789") != fl)
+			return -EINVAL;
+		for (size_t i = 0; i < 9; i++)
+			nsec = nsec * 10 + (i < fl ? dot[1 + i] - '0' : 0);
+	}
+	*ret_ns = to_ns(sec, nsec);
+	return 0;
+}
+
+static size_t count_char(const char *s, char c)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == c;
+	return n;
+}
+
+int pm_time_parse_timestamp(const char *value, int64_t now_ns, int64_t *ret_ns)
+{
+	int64_t d;
+	if (!value || !*value)
+		return -EINVAL;
+	if (strcmp(value, "0") != 0 && pm_time_parse_duration(value, &d) == 0) {
+		/* reference.Add(-d).Unix(): whole seconds, rounded down */
+		int64_t t = (d > 0 && now_ns < INT64_MIN + d)	? INT64_MIN
+			    : (d < 0 && now_ns > INT64_MAX + d) ? INT64_MAX
+								: now_ns - d;
+		*ret_ns = to_ns(pm_time_sec_floor(t, NULL), 0);
+		return 0;
+	}
+	/* a zone ("Z", "+hh:mm", or a third '-') means Parse, else ParseInLocation in the
+	 * fixed zone now has */
+	bool local = !(strpbrk(value, "zZ+") || count_char(value, '-') == 3);
+	int fields;
+	if (strchr(value, '.')) {
+		fields = 3;
+	} else if (strchr(value, 'T')) {
+		size_t colons = count_char(value, ':');
+		if (!local && !strpbrk(value, "zZ") && colons > 0)
+			colons--; /* the zone offset's */
+		fields = colons == 0 ? 1 : colons == 1 ? 2 : 3;
+	} else {
+		fields = 0;
+	}
+	int64_t ns;
+	if (parse_layout(value, strlen(value), fields, local ? ZONE_FORBIDDEN : ZONE_REQUIRED, &ns,
+			 NULL) == 0) {
+		if (local) {
+			time_t t = (time_t)pm_time_sec_floor(now_ns, NULL);
+			struct tm tm;
+			localtime_r(&t, &tm);
+			long nsec;
+			int64_t sec = pm_time_sec_floor(ns, &nsec);
+			ns = to_ns(sec - tm.tm_gmtoff, nsec);
+		}
+		*ret_ns = ns;
+		return 0;
+	}
+	/* a '-': it was meant as a date and is wrong; else a Unix timestamp */
+	if (strchr(value, '-'))
+		return -EINVAL;
+	return parse_unix(value, ret_ns);
+}
+
+int64_t pm_time_sec_floor(int64_t ns, long *ret_nsec)
+{
+	int64_t sec = ns / PM_NSEC_PER_SEC, nsec = ns % PM_NSEC_PER_SEC;
+	if (nsec < 0) {
+		nsec += PM_NSEC_PER_SEC;
+		sec--;
+	}
+	if (ret_nsec)
+		*ret_nsec = (long)nsec;
+	return sec;
 }
 
 void pm_time_format_log(int64_t ns, int off, char buf[PM_TIME_LOG_LEN])
@@ -463,7 +557,7 @@ int pm_time_parse_rfc3339_utc_default(const char *s, int64_t *ret_ns)
 {
 	if (!s)
 		return -EINVAL;
-	return parse_layout(s, strlen(s), 1, ZONE_OPTIONAL, ret_ns, NULL);
+	return parse_layout(s, strlen(s), 3, ZONE_OPTIONAL, ret_ns, NULL);
 }
 
 int pm_time_parse_date_local(const char *s, int64_t *ret_ns)

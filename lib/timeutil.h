@@ -50,6 +50,21 @@ int pm_time_parse_duration(const char *s, int64_t *ret_ns);
 int pm_time_parse_input(const char *flag, const char *value, bool since, int64_t now_ns,
 			int64_t *ret_ns, pm_error **err);
 
+/* A timestamp as podman's `--filter until=` takes it (docker's timetype.GetTimestamp, for
+ * volume prune/ls, image prune, ...), tried in this order:
+ *   a Go duration other than "0": now - d, in whole seconds;
+ *   with a zone ("Z", "+07:00", or a third '-' as in "-07:00"): "2006-01-02T15:04:05.999Z07:00",
+ *   "2006-01-02T15:04Z07:00", "2006-01-02T15Z07:00", "2006-01-02Z07:00";
+ *   without: the same layouts in the zone offset now has (local time);
+ *   a Unix timestamp "1700000000" or "1700000000.25" (no sign, no exponent).
+ * 0, or -EINVAL. ("pm_time_parse_input" is the other rule, --since/--until of logs and
+ * events: zone-less times in UTC, durations signed by the option.) */
+int pm_time_parse_timestamp(const char *value, int64_t now_ns, int64_t *ret_ns);
+
+/* ns as whole seconds rounded down (-1 for -0.5 s), and the ns left (0..999999999;
+ * ret_nsec may be NULL). */
+int64_t pm_time_sec_floor(int64_t ns, long *ret_nsec);
+
 /* Format as podman's logs -t does (Go layout "2006-01-02T15:04:05.000000000Z07:00"): the
  * wall clock at zone offset off (seconds), nine fraction digits, "Z" for offset 0. */
 void pm_time_format_log(int64_t ns, int off, char buf[PM_TIME_LOG_LEN]);

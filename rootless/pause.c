@@ -28,6 +28,7 @@
 #include "lib/helper-output.h"
 #include "lib/log.h"
 #include "lib/proc.h"
+#include "lib/spawn.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
 #include "rootless/pause.h"
@@ -150,53 +151,19 @@ static int run_idmap(const char *path, const char *name, pid_t pid, const struct
 {
 	_cleanup_strv_ char **argv = pm_subid_map_argv(name, pid, map, n);
 	_cleanup_free_ char *args = pm_strv_join(argv + 1, " ");
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return pm_error_set_errno(err, errno, "running %s", name);
 	pm_log_debug("running %s %s", path, args);
-
-	pid_t c = fork();
-	if (c < 0) {
-		int e = errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return pm_error_set_errno(err, e, "running %s", name);
-	}
-	if (c == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0)
-			_exit(127);
-		execv(path, argv);
-		dprintf(2, "cannot execute '%s': %s", path, strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	char out[1024];
-	size_t len = 0;
-	for (;;) {
-		char tmp[512];
-		ssize_t r = read(pfd[0], tmp, sizeof(tmp));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		size_t take = (size_t)r;
-		if (take > sizeof(out) - 1 - len)
-			take = sizeof(out) - 1 - len;
-		memcpy(out + len, tmp, take);
-		len += take;
-	}
-	close(pfd[0]);
-	out[len] = '\0';
-
+	_cleanup_free_ char *out = NULL;
 	int status = 0;
-	while (waitpid(c, &status, 0) < 0)
-		if (errno != EINTR)
-			return pm_error_set_errno(err, errno, "waiting for %s", name);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	int r = pm_run_capture(path, argv, 1023, 30000, &out, &status);
+	if (r < 0 && r != -ETIMEDOUT)
+		return pm_error_set_errno(err, -r, "running %s", name);
+	if (r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 
 	_cleanup_free_ char *why = pm_helper_reason(out);
+	if (r == -ETIMEDOUT)
+		return pm_error_set(err, ETIMEDOUT, "%s %s did not finish in 30 s, killed: %s",
+				    name, args, why ? why : "no output");
 	_cleanup_free_ char *msg = NULL;
 	if (WIFEXITED(status))
 		msg = pm_xasprintf("exit status %d", WEXITSTATUS(status));

@@ -406,3 +406,13 @@ int pm_mounts_parse_options(const char *opts, unsigned long *flags, char **ret_d
 	*ret_data = data ? pm_strv_join(data, ",") : NULL;
 	return 0;
 }
+
+void pm_runtime_mount_clear(struct pm_runtime_mount *m)
+{
+	if (!m)
+		return;
+	free(m->source);
+	free(m->destination);
+	free(m->data);
+	*m = (struct pm_runtime_mount){0};
+}

@@ -48,11 +48,8 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->netns_path);
 	free(s->hosts_data);
 	free(s->resolv_data);
-	for (size_t i = 0; i < s->nmounts; i++) {
-		free(s->mounts[i].source);
-		free(s->mounts[i].destination);
-		free(s->mounts[i].data);
-	}
+	for (size_t i = 0; i < s->nmounts; i++)
+		pm_runtime_mount_clear(&s->mounts[i]);
 	free(s->mounts);
 	free(s->seccomp);
 	free(s->seccomp_cache);

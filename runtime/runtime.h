@@ -41,6 +41,9 @@ struct pm_runtime_mount {
 	char *data;	     /* tmpfs options: "size=...,mode=..." (may be NULL) */
 };
 
+/* Free a mount's strings and zero it (NULL-safe; runtime/mounts.c). */
+void pm_runtime_mount_clear(struct pm_runtime_mount *m);
+
 /* One line of a uid_map/gid_map: container ids [ctr, ctr+size) -> ids of the namespace pm
  * runs in (the rootless user namespace) [host, host+size). */
 struct pm_runtime_idmap {

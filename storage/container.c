@@ -737,6 +737,18 @@ static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
 	return r;
 }
 
+int pm_storage_ctr_mounted(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint)
+{
+	if (!id_ok(ctr_id))
+		return 0;
+	_cleanup_free_ char *merged = pm_store_path(s, "containers/%s/merged", ctr_id);
+	if (!pm_overlay_is_mounted(merged))
+		return 0;
+	if (ret_mountpoint)
+		*ret_mountpoint = TAKE_PTR(merged);
+	return 1;
+}
+
 int pm_storage_ctr_export(const struct pm_store *s, const char *ctr_id, int fd, pm_error **err)
 {
 	struct ctr c = {0};

@@ -53,6 +53,9 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
 int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
 			 pm_error **err);
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err);
+/* Is the container's overlay root mounted in this mount namespace (vfs mounts nothing: 0)?
+ * 1 and *ret_mountpoint (malloc'd; ret_mountpoint may be NULL), or 0. */
+int pm_storage_ctr_mounted(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint);
 int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err);
 
 struct pm_change {

@@ -99,12 +99,7 @@ static bool has_label(const struct pm_store *s, const struct pm_image_record *r,
 	struct pm_image_config c = {0};
 	if (pm_image_read_config(s, r, &c, NULL, NULL) < 0)
 		return false;
-	bool found = false;
-	const char *eq = strchr(want, '=');
-	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
-	for (char **l = c.config.labels; l && *l && !found; l++)
-		if (strncmp(*l, want, kl) == 0 && (*l)[kl] == '=')
-			found = !eq || strcmp(*l + kl + 1, eq + 1) == 0;
+	bool found = pm_strv_kv_match(c.config.labels, want);
 	pm_image_config_free(&c);
 	return found;
 }
@@ -344,17 +339,7 @@ static json_t *summary_object(const struct pm_store *s, const struct pm_image_re
 	json_object_set_new(o, "Size", json_integer((json_int_t)r->size));
 	json_object_set_new(o, "SharedSize", json_integer(0));
 	json_object_set_new(o, "VirtualSize", json_integer((json_int_t)r->size));
-	json_t *labels = json_null();
-	if (cfg.config.labels && *cfg.config.labels) {
-		labels = json_object();
-		for (char **l = cfg.config.labels; *l; l++) {
-			char *eq = strchr(*l, '=');
-			_cleanup_free_ char *k =
-				pm_xstrndup(*l, eq ? (size_t)(eq - *l) : strlen(*l));
-			json_object_set_new(labels, k, json_string(eq ? eq + 1 : ""));
-		}
-	}
-	json_object_set_new(o, "Labels", labels);
+	json_object_set_new(o, "Labels", pm_json_object_from_kv(cfg.config.labels, true));
 	json_object_set_new(o, "Containers", json_integer(0));
 	if (json_array_size(names))
 		json_object_set_new(o, "Names", names);
@@ -386,20 +371,6 @@ char *pm_image_summaries_json(const struct pm_store *s, const struct pm_image_re
 		json_array_append_new(arr, summary_object(s, &v[i]));
 	}
 	return dump(arr);
-}
-
-/* podman prints "Labels": null for an image without labels */
-static json_t *labels_json(char *const *v)
-{
-	if (!v || !*v)
-		return json_null();
-	json_t *o = json_object();
-	for (; *v; v++) {
-		const char *eq = strchr(*v, '=');
-		_cleanup_free_ char *k = eq ? pm_xstrndup(*v, (size_t)(eq - *v)) : pm_xstrdup(*v);
-		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
-	}
-	return o;
 }
 
 static json_t *inspect_object(const struct pm_store *s, const struct pm_image_record *r,
@@ -460,7 +431,8 @@ static json_t *inspect_object(const struct pm_store *s, const struct pm_image_re
 	json_object_set_new(rootfs, "Type", json_string("layers"));
 	json_object_set_new(rootfs, "Layers", pm_json_from_strv(r->layers));
 	json_object_set_new(o, "RootFS", rootfs);
-	json_object_set_new(o, "Labels", labels_json(rc->labels));
+	json_object_set_new(o, "Labels",
+			    pm_json_object_from_kv(rc->labels, true) /* podman: null when none */);
 	json_object_set_new(o, "Annotations", json_object());
 	json_object_set_new(o, "ManifestType", json_string(r->manifest_type));
 	json_object_set_new(o, "User", json_string(rc->user ? rc->user : ""));

@@ -57,7 +57,7 @@ int64_t pm_image_parse_time(const char *s)
 	int64_t ns;
 	if (pm_time_parse_rfc3339_utc_default(s, &ns) < 0)
 		return 0;
-	return ns / PM_NSEC_PER_SEC - (ns % PM_NSEC_PER_SEC < 0);
+	return pm_time_sec_floor(ns, NULL);
 }
 
 static char **jstrv(const json_t *a)

@@ -69,17 +69,6 @@ static json_t *keys_json(char *const *v)
 	return o;
 }
 
-static json_t *labels_json(char *const *v)
-{
-	json_t *o = json_object();
-	for (; v && *v; v++) {
-		const char *eq = strchr(*v, '=');
-		_cleanup_free_ char *k = eq ? pm_xstrndup(*v, (size_t)(eq - *v)) : pm_xstrdup(*v);
-		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
-	}
-	return o;
-}
-
 json_t *pm_image_history_json(const struct pm_history *history, size_t n)
 {
 	json_t *hist = json_array();
@@ -119,7 +108,7 @@ json_t *pm_image_runconfig_json(const struct pm_image_runconfig *rc)
 	if (rc->working_dir && *rc->working_dir)
 		json_object_set_new(cf, "WorkingDir", json_string(rc->working_dir));
 	if (rc->labels && *rc->labels)
-		json_object_set_new(cf, "Labels", labels_json(rc->labels));
+		json_object_set_new(cf, "Labels", pm_json_object_from_kv(rc->labels, false));
 	if (rc->stop_signal && *rc->stop_signal)
 		json_object_set_new(cf, "StopSignal", json_string(rc->stop_signal));
 	return cf;

@@ -41,13 +41,8 @@ const char *pm_overlay_pick_driver(const struct pm_store *s)
 
 bool pm_overlay_is_mounted(const char *target)
 {
-	struct stat a, b;
-	_cleanup_free_ char *parent = pm_path_join(target, "..");
-	if (stat(target, &a) < 0)
-		return errno == ENOTCONN; /* a fuse mount whose daemon died */
-	if (stat(parent, &b) < 0)
-		return false;
-	return a.st_dev != b.st_dev;
+	int r = pm_path_is_mount_point(target);
+	return r > 0 || r == -ENOTCONN; /* -ENOTCONN: a fuse mount whose daemon died */
 }
 
 static int fuse_mount(const char *mount_program, const char *opts, const char *target,

@@ -17,7 +17,7 @@ struct filter {
 	char *value;
 	regex_t re; /* name */
 	bool has_re;
-	int64_t until; /* until, Unix seconds */
+	int64_t until; /* until, Unix ns */
 };
 
 struct pm_volume_filters {
@@ -38,28 +38,6 @@ struct pm_volume_filters *pm_volume_filters_free(struct pm_volume_filters *fs)
 	free(fs->f);
 	free(fs);
 	return NULL;
-}
-
-/* until=: a Unix timestamp, an RFC 3339 time, a date (local midnight), or a Go duration
- * before now. */
-static int parse_until(const char *s, int64_t *ret)
-{
-	uint64_t u;
-	int64_t ns;
-	if (pm_parse_uint64(s, &u) == 0) {
-		*ret = (int64_t)u;
-		return 0;
-	}
-	if (pm_time_parse_rfc3339(s, strlen(s), &ns, NULL) == 0 ||
-	    pm_time_parse_date_local(s, &ns) == 0) {
-		*ret = ns / PM_NSEC_PER_SEC - (ns % PM_NSEC_PER_SEC < 0);
-		return 0;
-	}
-	if (pm_time_parse_duration(s, &ns) == 0 && ns >= 0) {
-		*ret = pm_time_now_ns() / PM_NSEC_PER_SEC - ns / PM_NSEC_PER_SEC;
-		return 0;
-	}
-	return -EINVAL;
 }
 
 int pm_volume_filters_parse(char *const *args, bool prune, struct pm_volume_filters **ret,
@@ -103,7 +81,7 @@ int pm_volume_filters_parse(char *const *args, bool prune, struct pm_volume_filt
 					"filter - must be true or false",
 					val);
 		} else if (strcmp(key, "until") == 0) {
-			if (parse_until(val, &f->until) < 0)
+			if (pm_time_parse_timestamp(val, pm_time_now_ns(), &f->until) < 0)
 				return pm_error_set(
 					err, EINVAL,
 					"invalid until filter '%s': use a timestamp, a date "
@@ -115,38 +93,23 @@ int pm_volume_filters_parse(char *const *args, bool prune, struct pm_volume_filt
 	return 0;
 }
 
-/* label=k, label=k=v against "k=v" pairs. */
-static bool label_matches(char *const *labels, const char *want)
-{
-	const char *eq = strchr(want, '=');
-	size_t kl = eq ? (size_t)(eq - want) : strlen(want);
-	for (size_t i = 0; labels && labels[i]; i++) {
-		const char *l = labels[i];
-		if (strncmp(l, want, kl) != 0 || l[kl] != '=')
-			continue;
-		if (!eq || strcmp(l + kl + 1, eq + 1) == 0)
-			return true;
-	}
-	return false;
-}
-
 static bool filter_one(const struct filter *f, const struct pm_volume *v, const char *root)
 {
 	const char *k = f->key;
 	if (strcmp(k, "name") == 0)
 		return regexec(&f->re, v->name, 0, NULL, 0) == 0;
 	if (strcmp(k, "label") == 0)
-		return label_matches(v->labels, f->value);
+		return pm_strv_kv_match(v->labels, f->value);
 	if (strcmp(k, "label!") == 0)
-		return !label_matches(v->labels, f->value);
+		return !pm_strv_kv_match(v->labels, f->value);
 	if (strcmp(k, "driver") == 0)
 		return strcmp(v->driver, f->value) == 0;
 	if (strcmp(k, "scope") == 0)
 		return strcmp(v->scope, f->value) == 0;
 	if (strcmp(k, "opt") == 0)
-		return label_matches(v->options, f->value);
+		return pm_strv_kv_match(v->options, f->value);
 	if (strcmp(k, "until") == 0)
-		return v->created_sec < f->until;
+		return v->created_sec * PM_NSEC_PER_SEC + v->created_nsec < f->until;
 	if (strcmp(k, "dangling") == 0) {
 		bool want = strcmp(f->value, "true") == 0 || strcmp(f->value, "1") == 0;
 		int used = pm_volume_in_use(root, v->name, NULL);

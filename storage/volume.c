@@ -57,13 +57,7 @@ int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec)
 	int64_t ns;
 	if (!s || pm_time_parse_rfc3339(s, strlen(s), &ns, NULL) < 0)
 		return -EINVAL;
-	int64_t sec = ns / PM_NSEC_PER_SEC, nsec = ns % PM_NSEC_PER_SEC;
-	if (nsec < 0) {
-		nsec += PM_NSEC_PER_SEC;
-		sec--;
-	}
-	*ret_sec = sec;
-	*ret_nsec = (long)nsec;
+	*ret_sec = pm_time_sec_floor(ns, ret_nsec);
 	return 0;
 }
 
@@ -337,17 +331,6 @@ struct pm_volume **pm_volume_list_free(struct pm_volume **v)
 	return NULL;
 }
 
-static json_t *kv_to_object(char *const *v)
-{
-	json_t *o = json_object();
-	for (size_t i = 0; v && v[i]; i++) {
-		size_t kl = strcspn(v[i], "=");
-		_cleanup_free_ char *k = pm_xstrndup(v[i], kl);
-		json_object_set_new(o, k, json_string(v[i][kl] ? v[i] + kl + 1 : ""));
-	}
-	return o;
-}
-
 static char **object_to_kv(const json_t *o)
 {
 	char **v = pm_xcalloc(1, sizeof(char *));
@@ -377,9 +360,9 @@ static json_t *volume_object(const struct pm_volume *v, enum pm_volume_json_kind
 	} else {
 		json_object_set_new(j, "CreatedAt", json_string(v->created_at));
 	}
-	json_object_set_new(j, "Labels", kv_to_object(v->labels));
+	json_object_set_new(j, "Labels", pm_json_object_from_kv(v->labels, false));
 	json_object_set_new(j, "Scope", json_string(v->scope));
-	json_object_set_new(j, "Options", kv_to_object(v->options));
+	json_object_set_new(j, "Options", pm_json_object_from_kv(v->options, false));
 	if (v->uid >= 0)
 		json_object_set_new(j, "UID", json_integer(v->uid));
 	if (v->gid >= 0)
@@ -560,8 +543,7 @@ int pm_volume_create(const char *root, const struct pm_volume_create_opts *opts,
 	v->scope = pm_xstrdup("local");
 	v->mountpoint = pm_path_join(dir, "_data");
 	int64_t now = pm_time_now_ns();
-	v->created_sec = now / PM_NSEC_PER_SEC;
-	v->created_nsec = (long)(now % PM_NSEC_PER_SEC);
+	v->created_sec = pm_time_sec_floor(now, &v->created_nsec);
 	char created[PM_TIME_BUF_LEN];
 	pm_time_format_rfc3339nano_local(now, created);
 	v->created_at = pm_xstrdup(created);
@@ -793,11 +775,7 @@ int pm_volume_unref(const char *root, const char *name, const char *ctr_id, pm_e
 
 static bool is_mount_root(const char *path)
 {
-	struct statx sx;
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
-		return false;
-	return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return pm_path_is_mount_point(path) > 0;
 }
 
 int pm_volume_remove(const char *root, const char *name, bool force, pm_error **err)

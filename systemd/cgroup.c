@@ -28,7 +28,9 @@ static void add_v1_controllers(struct pm_cgroup_info *info)
 	if (pm_read_file("/proc/cgroups", 65536, &data, NULL, NULL) < 0)
 		return;
 	/* #subsys_name hierarchy num_cgroups enabled */
-	for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+	char *line_save = NULL;
+	for (char *line = strtok_r(data, "\n", &line_save); line;
+	     line = strtok_r(NULL, "\n", &line_save)) {
 		char name[64];
 		int hier, num, enabled;
 		if (line[0] == '#' ||

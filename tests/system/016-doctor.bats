@@ -87,13 +87,9 @@ setup() {
 	assert_contains "$output" "pm doctor [options]"
 }
 
-@test "doctor changes nothing and is fast" {
-	local start end
-	start=$(date +%s%N)
+@test "doctor changes nothing" {
+	# (its speed is no test's business: tests/bench measures commands)
 	$PM doctor >/dev/null || true
-	end=$(date +%s%N)
-	echo "pm doctor took $(((end - start) / 1000000)) ms"
-	[ $(((end - start) / 1000000)) -lt 2000 ] || die "pm doctor took $(((end - start) / 1000000)) ms"
 	[ ! -e "$XDG_DATA_HOME/pm" ] || die "doctor created $XDG_DATA_HOME/pm"
 	[ ! -e "$XDG_RUNTIME_DIR/pm" ] || die "doctor created $XDG_RUNTIME_DIR/pm"
 	if pgrep -u "$(id -u)" -x pm-pause >/dev/null; then

@@ -126,3 +126,26 @@ x" "the committed image carries the new files"
 	run_pm_split 125 unmount
 	assert_contains "$stderr" "must be specified unless --all"
 }
+
+@test "mount / unmount -a / export: a storage root with a space in its path" {
+	# /proc/self/mountinfo writes the space as \040: pm asks the file system instead
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/da ta"
+	mkdir -p "$XDG_DATA_HOME"
+	run_pm 0 import "$(pm_test_image rootfs-tar)" base
+	run_pm 0 run --name sp base sh -c 'echo spaced >/marker'
+	run_pm 0 mount sp
+	mp=$output
+	assert_contains "$mp" "/da ta/"
+	run_pm 0 mount
+	is "$output" "[0-9a-f]{12} $mp" "mount lists the container under a root with a space"
+	# export of a mounted container leaves it mounted
+	run_pm 0 export -o "$BATS_TEST_TMPDIR/sp.tar" sp
+	tar -tf "$BATS_TEST_TMPDIR/sp.tar" | grep -qx 'marker' || die "marker not in the export"
+	run_pm 0 mount
+	is "$output" "[0-9a-f]{12} $mp" "still mounted after export"
+	run_pm 0 unmount -a
+	is "$output" "[0-9a-f]{64}" "unmount -a finds it mounted"
+	run_pm 0 mount
+	is "$output" "" "nothing mounted"
+	run_pm 0 rm sp
+}

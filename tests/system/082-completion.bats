@@ -55,6 +55,52 @@ has() {
 	assert_contains "$output" "requires exactly 1 arg"
 }
 
+# pm_on_path: a directory holding "pm" that runs this test's pm, for the zsh and fish
+# scripts (they run the command line's first word)
+pm_on_path() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\nexec %s "$@"\n' "$(printf '%q ' "${PM_CMD[@]}")" >"$BATS_TEST_TMPDIR/bin/pm"
+	chmod +x "$BATS_TEST_TMPDIR/bin/pm"
+}
+
+@test "zsh and fish completion: the scripts parse and complete a command line" {
+	command -v zsh >/dev/null || die "zsh is not installed (tools/packages.txt)"
+	command -v fish >/dev/null || die "fish is not installed (tools/packages.txt)"
+	pm_on_path
+	"${PM_CMD[@]}" completion zsh >"$BATS_TEST_TMPDIR/_pm" || die "pm completion zsh failed"
+	"${PM_CMD[@]}" completion fish >"$BATS_TEST_TMPDIR/pm.fish" || die "pm completion fish failed"
+	zsh -n "$BATS_TEST_TMPDIR/_pm" || die "zsh -n refuses the zsh script"
+	fish -n "$BATS_TEST_TMPDIR/pm.fish" || die "fish -n refuses the fish script"
+
+	# zsh: load compsys, source the script (it registers _pm with compdef), then call _pm
+	# as a completion widget would, with words/CURRENT set and compadd recording what it is
+	# given
+	local out
+	out=$(PATH="$BATS_TEST_TMPDIR/bin:$PATH" HOME="$BATS_TEST_TMPDIR" zsh -f -c '
+		autoload -Uz compinit && compinit -u -D || exit 3
+		source "$1" || exit 4
+		[[ $_comps[pm] == _pm ]] || { print "not registered: $_comps[pm]"; exit 5; }
+		compadd() { [[ $1 == -- ]] && shift; print -l -- "$@"; }
+		_files() { print "(files)"; }
+		words=(pm volume cr); CURRENT=3
+		_pm
+		print SEP
+		words=(pm run --name ""); CURRENT=4
+		_pm' zsh "$BATS_TEST_TMPDIR/_pm") || die "zsh completion failed ($?): $out"
+	echo "zsh: $out"
+	# the candidates for 'volume cr', then nothing from pm for a flag value: files
+	[[ "$out" == *create*SEP*"(files)"* ]] || die "zsh candidates: $out"
+	[[ "$out" == *rm* ]] || die "zsh candidates for 'volume ': $out"
+
+	# fish: complete -C runs the completions for a command line
+	out=$(PATH="$BATS_TEST_TMPDIR/bin:$PATH" HOME="$BATS_TEST_TMPDIR" \
+		fish --no-config -c 'source $argv[1]; complete -C"pm volume cr"; echo SEP; complete -C"pm ru"' \
+		"$BATS_TEST_TMPDIR/pm.fish") || die "fish completion failed: $out"
+	echo "fish: $out"
+	[[ "$out" == create*SEP* ]] || die "fish candidates for 'pm volume cr': $out"
+	[[ "$out" == *SEP*run* ]] || die "fish candidates for 'pm ru': $out"
+}
+
 @test "bash completion: commands, subcommands, flags" {
 	complete_bash pm ru
 	is "$reply" "run" "candidates for 'ru'"
@@ -103,6 +149,15 @@ has() {
 	is "$reply" "" "candidates after the image"
 	complete_bash pm rmi ""
 	has "$img"
+	# a dangling image (commit without a name) has no name to offer: no "<none>:<none>"
+	run_pm 0 commit -q compctr1
+	local dangling=$output
+	run_pm 0 images -q --filter dangling=true --no-trunc
+	assert_contains "$output" "$dangling"
+	complete_bash pm rmi ""
+	has "$img"
+	[[ "$reply" != *"<none>"* ]] || die "a dangling image offered: $reply"
+	run_pm 0 rmi "$dangling"
 	complete_bash pm volume rm ""
 	has compvol1
 	complete_bash pm inspect ""

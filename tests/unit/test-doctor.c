@@ -37,12 +37,20 @@ static struct {
 	uint64_t avail;
 	bool bus;
 	const char *runtime_dir;
+	const char *storage_root;
+	/* every path stat/access/statvfs saw must be below the tree (the host paths of
+	 * `which` excepted): the first one that was not */
+	char *unprefixed;
 } fake;
 
 static const char *rel(const char *path)
 {
 	size_t n = strlen(tree);
-	return strncmp(path, tree, n) == 0 ? path + n : path;
+	if (strncmp(path, tree, n) == 0)
+		return path + n;
+	if (!fake.unprefixed && !pm_str_startswith(path, "/usr/bin/"))
+		fake.unprefixed = pm_xstrdup(path);
+	return path;
 }
 
 static char *fake_which(const char *name)
@@ -139,8 +147,9 @@ static long fake_fs_magic(const char *path)
 	return -1;
 }
 
-static int fake_statvfs(const char *path, struct statvfs *st)
+static int fake_statvfs(const char *full, struct statvfs *st)
 {
+	const char *path = rel(full);
 	memset(st, 0, sizeof(*st));
 	if (strcmp(path, "/home/alice/.local/share/pm/storage") != 0 &&
 	    strcmp(path, "/home/alice/.local/share/pm") != 0 &&
@@ -204,6 +213,7 @@ static int setup(void **state)
 		.avail = 50 * 1024ULL * 1024 * 1024,
 		.bus = true,
 		.runtime_dir = "/run/user/1000",
+		.storage_root = "/home/alice/.local/share/pm/storage",
 	};
 	put("/etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12\"\nID=debian\n");
 	put("/etc/subuid", "alice:100000:65536\nbob:165536:65536\n");
@@ -221,6 +231,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	free(fake.unprefixed);
+	fake.unprefixed = NULL;
 	pm_rm_rf(tree, NULL);
 	return 0;
 }
@@ -238,7 +250,7 @@ static void run(struct result *r)
 		.gid = fake.uid,
 		.user = fake.uid == 0 ? "root" : "alice",
 		.runtime_dir = fake.runtime_dir,
-		.storage_root = "/home/alice/.local/share/pm/storage",
+		.storage_root = fake.storage_root,
 		.which = fake_which,
 		.version = fake_version,
 		.stat = fake_stat,
@@ -511,6 +523,29 @@ static void test_ports_storage(void **state)
 	expect(&r, "storage", PM_DOCTOR_ERROR, "only 10.5MB free", "--root");
 }
 
+/* Every check reads the fake tree, not the host (runtime dir, bus and storage root went
+ * to the host before); a storage root pm could not resolve is reported, not printed as
+ * "(null)". */
+static void test_prefix_and_no_root(void **state)
+{
+	_cleanup_(result_clear) struct result r = {0};
+	run(&r);
+	if (fake.unprefixed)
+		fail_msg("a check looked at the host's '%s'", fake.unprefixed);
+	fake.storage_root = NULL;
+	run(&r);
+	expect(&r, "storage", PM_DOCTOR_ERROR, "pm could not resolve its storage root", "--root");
+	for (size_t i = 0; i < r.n; i++)
+		assert_null(strstr(r.v[i].detail, "(null)"));
+	/* the nearest existing parent answers, and the messages name the host's paths */
+	fake.storage_root = "/home/alice/.local/share/pm/storage/not/yet";
+	fake.avail = 500 * 1024ULL * 1024;
+	run(&r);
+	expect(&r, "storage", PM_DOCTOR_WARNING,
+	       "/home/alice/.local/share/pm/storage/not/yet: only 524MB free",
+	       "free space below '/home/alice/.local/share/pm/storage'");
+}
+
 static void test_json(void **state)
 {
 	_cleanup_(result_clear) struct result r = {0};
@@ -553,6 +588,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cgroups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_linger_runtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ports_storage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefix_and_no_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

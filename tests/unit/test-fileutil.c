@@ -17,11 +17,13 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "tests/unit/unshare-helper.h"
 
 static int setup(void **state)
 {
@@ -332,34 +334,12 @@ static void test_rm_rf_errors(void **state)
  * reports EBUSY naming the mount point. Exit 0 ok, 1 failure, 77 skip. */
 static int rm_rf_mount_child(const char *dir)
 {
-	if (geteuid() != 0) {
-		uid_t uid = geteuid();
-		gid_t gid = getegid();
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-			return 77;
-		char m[64];
-		snprintf(m, sizeof(m), "0 %u 1", (unsigned)uid);
-		int fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)!write(fd, "deny", 4);
-			close(fd);
-		}
-		fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, m, strlen(m)) < 0)
-			return 77;
-		close(fd);
-		snprintf(m, sizeof(m), "0 %u 1", (unsigned)gid);
-		fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, m, strlen(m)) < 0)
-			return 77;
-		close(fd);
-	} else if (unshare(CLONE_NEWNS) < 0) {
-		return 77;
-	}
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
-		return 77;
+	int r = test_unshare_mountns();
+	if (r != 0)
+		return r;
 	_cleanup_free_ char *top = pm_path_join(dir, "tree");
-	_cleanup_free_ char *mnt = pm_path_join(dir, "tree/sub/mnt");
+	_cleanup_free_ char *mnt =
+		pm_path_join(dir, "tree/sub/m nt"); /* a space: mountinfo escapes it */
 	_cleanup_free_ char *bind = pm_path_join(dir, "tree/bind");
 	_cleanup_free_ char *src = pm_path_join(dir, "src");
 	_cleanup_free_ char *plain = pm_path_join(dir, "tree/plain");
@@ -370,13 +350,20 @@ static int rm_rf_mount_child(const char *dir)
 		return 77;
 	if (mount(src, bind, "none", MS_BIND, NULL) < 0)
 		return 77;
+	/* pm_path_is_mount_point: a tmpfs, a bind mount of the same file system, a plain dir */
+	if (pm_path_is_mount_point(mnt) != 1 || pm_path_is_mount_point(bind) != 1 ||
+	    pm_path_is_mount_point(top) != 0) {
+		fprintf(stderr, "pm_path_is_mount_point: %d %d %d\n", pm_path_is_mount_point(mnt),
+			pm_path_is_mount_point(bind), pm_path_is_mount_point(top));
+		return 1;
+	}
 	_cleanup_free_ char *inmnt = pm_path_join(mnt, "precious");
 	_cleanup_free_ char *inbind = pm_path_join(bind, "precious");
 	if (pm_write_file_atomic(inmnt, "p", 1, 0600, NULL) < 0 ||
 	    pm_write_file_atomic(inbind, "p", 1, 0600, NULL) < 0)
 		return 1;
 	pm_error *err = NULL;
-	int r = pm_rm_rf(top, &err);
+	r = pm_rm_rf(top, &err);
 	if (r != -EBUSY) {
 		fprintf(stderr, "pm_rm_rf over mounts: %d (%s)\n", r, err ? err->msg : "");
 		return 1;
@@ -411,6 +398,60 @@ static void test_rm_rf_mount_point(void **state)
 	if (WEXITSTATUS(status) == 77)
 		skip();
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Without privilege: "/" is a mount root, a temp dir and a symlink to "/" are not, a
+ * missing path is an error (the mounts are checked in rm_rf_mount_child). */
+static void test_is_mount_point(void **state)
+{
+	assert_int_equal(pm_path_is_mount_point("/"), 1);
+	assert_int_equal(pm_path_is_mount_point(*state), 0);
+	_cleanup_free_ char *link = tpath(state, "root-link");
+	assert_int_equal(symlink("/", link), 0);
+	assert_int_equal(pm_path_is_mount_point(link), 0);
+	_cleanup_free_ char *gone = tpath(state, "gone");
+	assert_int_equal(pm_path_is_mount_point(gone), -ENOENT);
+	_cleanup_free_ char *space = tpath(state, "a dir");
+	assert_int_equal(mkdir(space, 0700), 0);
+	assert_int_equal(pm_path_is_mount_point(space), 0);
+}
+
+/* A fake statvfs that answers only for the temp dir itself. */
+static const char *statvfs_only;
+static int statvfs_fake(const char *path, struct statvfs *st)
+{
+	if (strcmp(path, statvfs_only) != 0) {
+		errno = strcmp(path, "/") == 0 ? EACCES : ENOENT;
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	st->f_bavail = 42;
+	return 0;
+}
+
+static void test_statvfs_nearest(void **state)
+{
+	struct statvfs vfs;
+	_cleanup_free_ char *deep = tpath(state, "not/yet/there");
+	_cleanup_free_ char *dir = NULL;
+	/* the real statvfs: the temp dir answers for a path below it */
+	assert_int_equal(pm_statvfs_nearest(deep, NULL, NULL, &vfs, &dir), 0);
+	assert_string_equal(dir, *state);
+	free(dir);
+	dir = NULL;
+	/* below a prefix: candidates are prefixed, the answer is not */
+	_cleanup_free_ char *prefix = pm_xstrdup(*state);
+	*strrchr(prefix, '/') = '\0';
+	const char *rel = (const char *)*state + strlen(prefix);
+	_cleanup_free_ char *reldeep = pm_xasprintf("%s/a/b", rel);
+	statvfs_only = *state;
+	assert_int_equal(pm_statvfs_nearest(reldeep, prefix, statvfs_fake, &vfs, &dir), 0);
+	assert_string_equal(dir, rel);
+	assert_int_equal(vfs.f_bavail, 42);
+	/* nothing answers, not even "/": the path's own error */
+	statvfs_only = "/nothing";
+	assert_int_equal(pm_statvfs_nearest(deep, NULL, statvfs_fake, &vfs, NULL), -ENOENT);
+	assert_int_equal(pm_statvfs_nearest("relative", NULL, statvfs_fake, &vfs, NULL), -ENOENT);
 }
 
 static void test_lock(void **state)
@@ -572,6 +613,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rm_rf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_mount_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_is_mount_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statvfs_nearest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_errors, setup, teardown),

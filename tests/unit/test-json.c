@@ -156,6 +156,27 @@ static void test_strv(void **state)
 	assert_int_equal(pm_strv_length(o), 0);
 }
 
+static void test_object_from_kv(void **state)
+{
+	char *kv[] = {"zeta=1", "alpha=a=b", "bare", "mid=", "alpha=last", NULL};
+	_cleanup_json_ json_t *o = pm_json_object_from_kv(kv, true);
+	_cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
+	/* sorted keys as Go prints a map; a value keeps its '='; a repeated key: the last */
+	assert_string_equal(text, "{\"alpha\":\"last\",\"bare\":\"\",\"mid\":\"\",\"zeta\":\"1\"}");
+
+	_cleanup_json_ json_t *n = pm_json_object_from_kv(NULL, true);
+	assert_true(json_is_null(n));
+	char *none[] = {NULL};
+	_cleanup_json_ json_t *e = pm_json_object_from_kv(none, false);
+	assert_true(json_is_object(e));
+	assert_int_equal(json_object_size(e), 0);
+
+	char bad[] = {'k', '=', 'x', (char)0xff, 0};
+	char *bv[] = {bad, NULL};
+	_cleanup_json_ json_t *b = pm_json_object_from_kv(bv, false);
+	assert_string_equal(pm_json_string(b, "k"), "x?");
+}
+
 static char *print_to_string(const json_t *j, int *ret)
 {
 	char *buf = NULL;
@@ -214,6 +235,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_object_from_kv),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_print_error),
 	};

@@ -262,6 +262,26 @@ static void test_format_ago(void **state)
 	expect_ago(3 * 365 * 86400, "3 years ago");
 }
 
+static void test_strv_kv_match(void **state)
+{
+	char *const labels[] = {"app=web", "tier=", "bare", "version=1=2", NULL};
+	assert_true(pm_strv_kv_match(labels, "app"));
+	assert_true(pm_strv_kv_match(labels, "app=web"));
+	assert_false(pm_strv_kv_match(labels, "app=we"));
+	assert_false(pm_strv_kv_match(labels, "app=web2"));
+	assert_false(pm_strv_kv_match(labels, "ap"));	/* a key prefix is not the key */
+	assert_false(pm_strv_kv_match(labels, "app=")); /* app has a value */
+	assert_true(pm_strv_kv_match(labels, "tier"));
+	assert_true(pm_strv_kv_match(labels, "tier="));
+	assert_false(pm_strv_kv_match(labels, "tier=x"));
+	assert_true(pm_strv_kv_match(labels, "bare"));
+	assert_true(pm_strv_kv_match(labels, "bare="));
+	assert_true(pm_strv_kv_match(labels, "version=1=2")); /* the value keeps its '=' */
+	assert_false(pm_strv_kv_match(labels, "version=1"));
+	assert_false(pm_strv_kv_match(labels, "missing"));
+	assert_false(pm_strv_kv_match(NULL, "app"));
+}
+
 static void test_random_id(void **state)
 {
 	_cleanup_free_ char *a = pm_random_id();
@@ -279,7 +299,7 @@ int main(void)
 		cmocka_unit_test(test_parse_uint64), cmocka_unit_test(test_parse_uint32),
 		cmocka_unit_test(test_parse_int),    cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_format_size),  cmocka_unit_test(test_format_ago),
-		cmocka_unit_test(test_random_id),
+		cmocka_unit_test(test_random_id),    cmocka_unit_test(test_strv_kv_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

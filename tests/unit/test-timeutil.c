@@ -177,6 +177,83 @@ static void test_input_good(void **state)
 	}
 }
 
+/* docker's GetTimestamp (`--filter until=`), with the local zone fixed at UTC+2 */
+static void test_timestamp(void **state)
+{
+	const int64_t now = utc(2026, 11, 23, 12, 0, 0) + 700000000;
+	const int64_t H = 3600 * S;
+	setenv("TZ", "PMT-2", 1);
+	tzset();
+	struct {
+		const char *s;
+		int64_t want;
+	} good[] = {
+		{"10m", utc(2026, 11, 23, 11, 50, 0)}, /* whole seconds: now's .7 dropped */
+		{"1h30m", utc(2026, 11, 23, 10, 30, 0)},
+		{"-1h", utc(2026, 11, 23, 13, 0, 0)}, /* negative: the future */
+		{"2026-11-23T02:24:36Z", utc(2026, 11, 23, 2, 24, 36)},
+		{"2026-11-23T02:24:36.5Z", utc(2026, 11, 23, 2, 24, 36) + S / 2},
+		{"2026-11-23T02:24:36+01:00", utc(2026, 11, 23, 1, 24, 36)},
+		{"2026-11-23T02:24:36-01:00", utc(2026, 11, 23, 3, 24, 36)},
+		{"2026-11-23T02:24Z", utc(2026, 11, 23, 2, 24, 0)},
+		{"2026-11-23T02+01:00", utc(2026, 11, 23, 1, 0, 0)},
+		{"2026-11-23Z", utc(2026, 11, 23, 0, 0, 0)},
+		{"2026-11-23+02:00", utc(2026, 11, 22, 22, 0, 0)},
+		/* no zone: the local zone (UTC+2 here) */
+		{"2026-11-23T02:24:36", utc(2026, 11, 23, 2, 24, 36) - 2 * H},
+		{"2026-11-23T02:24:36.25", utc(2026, 11, 23, 2, 24, 36) - 2 * H + S / 4},
+		{"2026-11-23T02:24", utc(2026, 11, 23, 0, 24, 0)},
+		{"2026-11-23T02", utc(2026, 11, 23, 0, 0, 0)},
+		{"2026-11-23", utc(2026, 11, 22, 22, 0, 0)},
+		/* Unix timestamps */
+		{"1700000000", 1700000000 * S},
+		{"1700000000.25", 1700000000 * S + S / 4},
+		{"1700000000.123456789123", 1700000000 * S + 123456789},
+		{"0", 0}, /* "0" is a timestamp, not a duration */
+		{"+5", 5 * S},
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int64_t ns = 0;
+		if (pm_time_parse_timestamp(good[i].s, now, &ns) != 0)
+			fail_msg("'%s' refused", good[i].s);
+		if (ns != good[i].want)
+			fail_msg("'%s': %lld, want %lld", good[i].s, (long long)ns,
+				 (long long)good[i].want);
+	}
+	static const char *const bad[] = {
+		"",
+		"soon",
+		"-5",
+		"1e9",
+		"1700000000.",
+		"10x",
+		"2026-02-30",
+		"2026-11-23T02:24:36z",
+		"2026-11-23T2:24",
+		"2026-11-23T02:24:36+0100",
+		" 1",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t ns = 0;
+		if (pm_time_parse_timestamp(bad[i], now, &ns) != -EINVAL)
+			fail_msg("'%s' accepted: %lld", bad[i], (long long)ns);
+	}
+	unsetenv("TZ");
+	tzset();
+}
+
+static void test_sec_floor(void **state)
+{
+	long nsec = -1;
+	assert_int_equal(pm_time_sec_floor(1500000000, &nsec), 1);
+	assert_int_equal(nsec, 500000000);
+	assert_int_equal(pm_time_sec_floor(-500000000, &nsec), -1);
+	assert_int_equal(nsec, 500000000);
+	assert_int_equal(pm_time_sec_floor(-2000000000, &nsec), -2);
+	assert_int_equal(nsec, 0);
+	assert_int_equal(pm_time_sec_floor(999999999, NULL), 0);
+}
+
 static void test_input_bad(void **state)
 {
 	struct {
@@ -304,7 +381,8 @@ int main(void)
 		cmocka_unit_test(test_rfc3339),	   cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_input_good), cmocka_unit_test(test_input_bad),
 		cmocka_unit_test(test_format),	   cmocka_unit_test(test_go_formats),
-		cmocka_unit_test(test_parse_more),
+		cmocka_unit_test(test_parse_more), cmocka_unit_test(test_timestamp),
+		cmocka_unit_test(test_sec_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

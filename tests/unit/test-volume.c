@@ -1,7 +1,8 @@
 /* test-volume.c: unit tests for storage/volume: names, RFC 3339 times, option checks, the
  * on-disk document, create/load/list/remove, the users list and in-use refusal,
  * lookup-or-create, racing creates of one name across fork(), tmpfs volume mounts (in a
- * private mount namespace, skipped without privilege). Every test gets its own temp root. */
+ * private mount namespace, in a user namespace when not root; skipped only without user
+ * namespaces). Every test gets its own temp root. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "storage/volume.h"
+#include "tests/unit/unshare-helper.h"
 
 static int setup(void **state)
 {
@@ -429,8 +431,7 @@ static void test_mount_tmpfs(void **state)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		if (test_unshare_mountns() != 0)
 			_exit(77);
 		char *mp = NULL;
 		if (pm_volume_mount(root, "tm", "ctr1", &mp, NULL) < 0)
