@@ -314,6 +314,24 @@ two" "--sort names"
 	is "$stderr" "Error: top can only be used on running containers"
 }
 
+@test "top: the container's /etc/passwd is read inside its root, never through a symlink to the host" {
+	# a host file shaped like passwd, and a container whose /etc/passwd points at it
+	local host=$BATS_TEST_TMPDIR/hostpasswd
+	echo "hostsecret:x:0:0::/:/bin/sh" >"$host"
+	chmod a+r "$host"
+	run_pm 0 run -d --name toplink "$IMG" sh -c "rm -f /etc/passwd; ln -s $host /etc/passwd; echo ready; exec sleep 999"
+	run_pm 0 wait --condition running toplink
+	local i
+	for i in $(seq 1 50); do
+		run_pm 0 logs toplink
+		[ "$output" = ready ] && break
+		sleep 0.1
+	done
+	run_pm 0 top toplink user
+	is "${lines[1]}" "0" "uid 0 without a name: the host's file was not read"
+	assert_not_contains "$output" "hostsecret"
+}
+
 @test "pause/unpause: refused without a cgroup freezer" {
 	skip_if_podman "podman's message differs"
 	run_pm 0 run --name p "$IMG" true
