@@ -6,12 +6,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -703,23 +701,6 @@ static int outer_id(const char *map_text, uint32_t *ret)
 
 /* Read a small file of the container by a path inside it (symlinks resolved in the
  * rootfs); a missing file gives NULL and 0. */
-static int read_in_root(const char *rootfs, const char *path, char **ret, pm_error **err)
-{
-	*ret = NULL;
-	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return pm_error_set_errno(err, errno, "rootfs '%s'", rootfs);
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
-	_cleanup_close_ int fd = (int)syscall(SYS_openat2, rootfd, path + 1, &how, sizeof(how));
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR
-			       ? 0
-			       : pm_error_set_errno(err, errno, "reading '%s' in '%s'", path,
-						    rootfs);
-	_cleanup_free_ char *proc = pm_xasprintf("/proc/self/fd/%d", fd);
-	return pm_read_file(proc, ETC_FILE_MAX, ret, NULL, err);
-}
-
 static int add_mount(struct pm_runtime_spec *s, struct pm_runtime_mount *m, char *volume,
 		     const char *volume_root, pm_error **err)
 {
@@ -788,8 +769,10 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	}
 	if (!keep_id || user) {
 		_cleanup_free_ char *passwd = NULL, *group = NULL;
-		if ((r = read_in_root(s.rootfs, "/etc/passwd", &passwd, err)) < 0 ||
-		    (r = read_in_root(s.rootfs, "/etc/group", &group, err)) < 0) {
+		if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &passwd,
+					      err)) < 0 ||
+		    (r = pm_read_file_in_root(s.rootfs, "/etc/group", ETC_FILE_MAX, &group, err)) <
+			    0) {
 			goto fail;
 		}
 		if ((r = pm_spec_resolve_user(passwd, group, user, c->group_add, &s.uid, &s.gid,

@@ -5,12 +5,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "engine/top.h"
@@ -195,17 +192,11 @@ static char *id_name(pid_t init, const char *file, long id)
 {
 	if (id < 0)
 		return pm_xstrdup("?");
-	char *name = NULL;
 	_cleanup_free_ char *root = pm_xasprintf("/proc/%d/root", (int)init);
-	_cleanup_close_ int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	_cleanup_close_ int fd =
-		rfd < 0 ? -1 : (int)syscall(SYS_openat2, rfd, file + 1, &how, sizeof(how));
-	if (fd >= 0) {
-		_cleanup_free_ char *path = pm_xasprintf("/proc/self/fd/%d", fd);
-		name = db_lookup(path, (unsigned long)id);
-	}
+	_cleanup_free_ char *db = NULL;
+	char *name = NULL;
+	if (pm_read_file_in_root(root, file, 1 << 24, &db, NULL) >= 0 && db)
+		name = pm_top_db_name(db, (unsigned long)id);
 	return name ? name : pm_xasprintf("%ld", id);
 }
 

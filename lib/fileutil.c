@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -431,4 +433,24 @@ char *pm_read_link(const char *path)
 		}
 		free(buf);
 	}
+}
+
+int pm_read_file_in_root(const char *rootfs, const char *path, size_t max, char **ret,
+			 pm_error **err)
+{
+	*ret = NULL;
+	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return pm_error_set_errno(err, errno, "rootfs '%s'", rootfs);
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, rootfd, path[0] == '/' ? path + 1 : path,
+					      &how, sizeof(how));
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR
+			       ? 0
+			       : pm_error_set_errno(err, errno, "reading '%s' in '%s'", path,
+						    rootfs);
+	_cleanup_free_ char *proc = pm_xasprintf("/proc/self/fd/%d", fd);
+	return pm_read_file(proc, max, ret, NULL, err);
 }

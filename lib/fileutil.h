@@ -28,6 +28,12 @@ int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len,
 int pm_read_file_at(int dfd, const char *path, size_t max, char **ret_data, size_t *ret_len,
 		    pm_error **err);
 
+/* Read path (absolute) as a file of the tree at root: resolved inside it (openat2
+ * RESOLVE_IN_ROOT, no magic links), so a symlink in a container's tree never reaches the
+ * host's files. 0 with *ret_data NULL when it does not exist; else as pm_read_file. */
+int pm_read_file_in_root(const char *root, const char *path, size_t max, char **ret_data,
+			 pm_error **err);
+
 /* Read a small file (<= 64 KiB) and strip one trailing newline. */
 int pm_read_line_file(const char *path, char **ret, pm_error **err);
 

@@ -165,6 +165,34 @@ static void test_read_file(void **state)
 	assert_string_equal(d3, "");
 }
 
+/* A file of a tree read as the tree sees it: an absolute symlink stays inside the root. */
+static void test_read_file_in_root(void **state)
+{
+	_cleanup_free_ char *root = tpath(state, "root");
+	_cleanup_free_ char *etc = tpath(state, "root/etc");
+	_cleanup_free_ char *outside = tpath(state, "outside");
+	_cleanup_free_ char *inside = tpath(state, "root/outside");
+	_cleanup_free_ char *link = tpath(state, "root/etc/passwd");
+	assert_int_equal(pm_mkdir_p(etc, 0755, NULL), 0);
+	write_plain(outside, "host\n");
+	write_plain(inside, "tree\n");
+	/* /etc/passwd -> /outside: in the tree that is root/outside, never the host's file */
+	assert_int_equal(symlink("/outside", link), 0);
+	_cleanup_free_ char *data = NULL;
+	assert_int_equal(pm_read_file_in_root(root, "/etc/passwd", 100, &data, NULL), 0);
+	assert_string_equal(data, "tree\n");
+	/* a symlink climbing out with .. stays inside too */
+	_cleanup_free_ char *up = tpath(state, "root/etc/group");
+	assert_int_equal(symlink("../../../../../../../../outside", up), 0);
+	_cleanup_free_ char *d2 = NULL;
+	assert_int_equal(pm_read_file_in_root(root, "/etc/group", 100, &d2, NULL), 0);
+	assert_string_equal(d2, "tree\n");
+	/* missing: 0 and NULL */
+	_cleanup_free_ char *d3 = NULL;
+	assert_int_equal(pm_read_file_in_root(root, "/etc/shadow", 100, &d3, NULL), 0);
+	assert_null(d3);
+}
+
 static void test_read_file_proc(void **state)
 {
 	/* st_size is 0 for /proc files: the cap is enforced on what is read. */
@@ -601,6 +629,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_file_in_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_atomic_relative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_atomic_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_file, setup, teardown),
