@@ -37,13 +37,7 @@ expected_map() {
 # live_pause_pids: pids of live (not zombie) pause processes started by this test (their
 # environment carries the test's marker), one per line.
 live_pause_pids() {
-	local pid
-	for pid in $(pgrep -u "$(id -u)" -x -r S,R,D pm-pause); do
-		if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" |
-			grep -qx "PM_TEST_MARK=$PM_TEST_MARK"; then
-			echo "$pid"
-		fi
-	done
+	marked_pause_pids
 }
 
 # is_alive PID: the process exists and is not a zombie.

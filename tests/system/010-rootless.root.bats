@@ -16,11 +16,8 @@ setup() {
 teardown() {
 	if [ -n "${T_RUN:-}" ]; then
 		local pid
-		for pid in $(pgrep -u "$TUSER" -x pm-pause); do
-			if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" |
-				grep -qx "PM_TEST_MARK=$PM_TEST_MARK"; then
-				kill -9 "$pid"
-			fi
+		for pid in $(marked_pause_pids "$TUSER"); do
+			kill -9 "$pid"
 		done
 		rm -rf "$T_RUN" "$T_HOME" "$T_BIN"
 	fi
@@ -64,12 +61,8 @@ teardown() {
 	is "$output" "Error: newuidmap [0-9]+ 0 $(id -u "$TUSER") 1 1 [0-9]+ [0-9]+ failed \(exit status 1\): fake newuidmap: write to uid_map failed; run 'pm doctor' to check the host" \
 		"message"
 	[ ! -e "$T_RUN/pm/pause.pid" ] || die "pause.pid left behind"
-	local pid
 	sleep 0.2
-	for pid in $(pgrep -u "$TUSER" -x -r S,R,D pm-pause); do
-		if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" |
-			grep -qx "PM_TEST_MARK=$PM_TEST_MARK"; then
-			die "half-made pause process $pid left running"
-		fi
-	done
+	local left
+	left=$(marked_pause_pids "$TUSER")
+	[ -z "$left" ] || die "half-made pause process $left left running"
 }

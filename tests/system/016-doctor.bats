@@ -92,12 +92,5 @@ setup() {
 	$PM doctor >/dev/null || true
 	[ ! -e "$XDG_DATA_HOME/pm" ] || die "doctor created $XDG_DATA_HOME/pm"
 	[ ! -e "$XDG_RUNTIME_DIR/pm" ] || die "doctor created $XDG_RUNTIME_DIR/pm"
-	if pgrep -u "$(id -u)" -x pm-pause >/dev/null; then
-		local pid
-		for pid in $(pgrep -u "$(id -u)" -x pm-pause); do
-			if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "PM_TEST_MARK=$PM_TEST_MARK"; then
-				die "doctor started a pause process"
-			fi
-		done
-	fi
+	[ -z "$(marked_pause_pids)" ] || die "doctor started a pause process"
 }

@@ -18,11 +18,8 @@ setup() {
 teardown() {
 	if [ -n "${T_DIR:-}" ]; then
 		local pid
-		for pid in $(pgrep -u "$TUSER" -x pm-pause); do
-			if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" |
-				grep -qx "PM_TEST_MARK=$PM_TEST_MARK"; then
-				kill -9 "$pid"
-			fi
+		for pid in $(marked_pause_pids "$TUSER"); do
+			kill -9 "$pid"
 		done
 		rm -rf "$T_DIR"
 	fi

@@ -282,6 +282,18 @@ _pm_leaked_pids() {
 	rm -f "$pat" "$pat.pids" "$pat.found"
 }
 
+# marked_pause_pids [USER]: live (not zombie) pause processes of USER (default: us) whose
+# environment carries this test's marker, one pid per line.
+marked_pause_pids() {
+	local pid
+	for pid in $(pgrep -u "${1:-$(id -u)}" -x -r S,R,D pm-pause); do
+		if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" |
+			grep -qx "PM_TEST_MARK=$PM_TEST_MARK"; then
+			echo "$pid"
+		fi
+	done
+}
+
 # _pm_leaked_mounts: mount points under this test's dirs, deepest first.
 _pm_leaked_mounts() {
 	awk '{ print $5 }' /proc/self/mountinfo | sed 's/\\040/ /g' |
