@@ -167,6 +167,11 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	/* an exited container's monitor may still be cleaning up: let it finish */
 	wait_monitor(e, c->id, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
+	/* of concurrent removers only the first finds the record: the others say so */
+	if (access(c->dir, F_OK) < 0 && errno == ENOENT)
+		return pm_error_set(err, ENOENT,
+				    "no container with name or ID \"%s\" found: no such container",
+				    c->name ? c->name : c->id);
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
 		pm_engine_volumes_release(e, &cfg, c->id);
