@@ -54,6 +54,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		return r;
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_strv_ char **args = NULL, **vols = NULL;
+	/* the volumes this create makes: a failure leaves none of them behind */
+	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
 	struct pm_image img = {0};
@@ -107,6 +109,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	*ret = TAKE_PTR(c);
 	r = 0;
 out:
+	if (r < 0)
+		pm_engine_volumes_drop_unused(e, made);
 	pm_image_free(&img);
 	return r;
 }
