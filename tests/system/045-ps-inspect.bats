@@ -340,8 +340,10 @@ two" "--sort names"
 	fi
 	run_pm_split 125 pause p
 	assert_contains "$stderr" "freezer"
+	assert_contains "$stderr" "Error: pausing container"
 	run_pm_split 125 unpause p
 	assert_contains "$stderr" "freezer"
+	assert_contains "$stderr" "Error: unpausing container"
 	run_pm_split 125 pause nosuch
 	assert_contains "$stderr" "no such container"
 }
