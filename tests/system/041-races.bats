@@ -146,9 +146,9 @@ before"
 	local kind
 	for kind in created running; do
 		if [ $kind = created ]; then
-			run_pm 0 create --name same $IMG true
+			run_pm 0 create --name same "$IMG" true
 		else
-			run_pm 0 run -d --name same $IMG sleep 1000
+			run_pm 0 run -d --name same "$IMG" sleep 1000
 		fi
 		local i pids=() rc=0
 		for i in $(seq 1 20); do
