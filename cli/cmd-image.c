@@ -67,13 +67,9 @@ int cmd_image_inspect(struct pm_cli *cli, int argc, char **argv)
 	if (!format || strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0) {
 		pm_json_print(stdout, arr);
 	} else {
-		size_t i;
-		json_t *o;
-		json_array_foreach(arr, i, o) {
-			int rc = pm_output_format_one(format, o);
-			if (rc)
-				return rc;
-		}
+		int rc = pm_output_format_each(format, arr);
+		if (rc)
+			return rc;
 	}
 	return status;
 }

@@ -199,13 +199,9 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 	if (!format || !strcmp(format, "json") || !strcmp(format, "{{json .}}")) {
 		pm_json_print(stdout, arr);
 	} else {
-		size_t i;
-		json_t *o;
-		json_array_foreach(arr, i, o) {
-			int rc = pm_output_format_one(format, o);
-			if (rc)
-				return rc;
-		}
+		int rc = pm_output_format_each(format, arr);
+		if (rc)
+			return rc;
 	}
 	fflush(stdout);
 	return status;

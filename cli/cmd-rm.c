@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "engine/config-json.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 
@@ -88,7 +89,7 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 	for (char **ref = refs; ref && *ref; ref++) {
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
-		if (ignore) {
+		if (ignore || force) { /* podman: rm -f of a missing container is silent */
 			if (pm_container_lookup(e.paths, *ref, &c, NULL) < 0)
 				continue;
 			pm_engine_refresh(&e, c);
@@ -113,12 +114,27 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 			status = pm_cli_error(err);
 			continue;
 		}
-		/* a --rm container's monitor removes it itself: gone is done */
-		if (pm_container_reload(e.paths, c, NULL) < 0) {
-			printf("%s\n", all ? c->id : *ref);
+		/* a --rm container's monitor removes it itself once stopped: gone is done */
+		bool auto_rm = false;
+		struct pm_container_config cfg = {0};
+		if (running && pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
+			auto_rm = cfg.rm;
+			pm_spec_config_clear(&cfg);
+		}
+		int r = pm_engine_remove(&e, c, &err);
+		if (r == -ENOENT && !auto_rm) {
+			/* another rm removed it meanwhile: it said so, this one does not */
+			if (!ignore && !force) {
+				fprintf(stderr,
+					"Error: no container with name or ID \"%s\" found: no such "
+					"container\n",
+					*ref);
+				if (!status)
+					status = 1;
+			}
 			continue;
 		}
-		if (pm_engine_remove(&e, c, &err) < 0 && err && err->code != ENOENT) {
+		if (r < 0 && r != -ENOENT) {
 			status = pm_cli_error(err);
 			continue;
 		}

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/cmd-run.h"
 #include "cli/commands.h"
+#include "engine/ctr-volumes.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
@@ -485,14 +486,19 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	struct cmd_run_opts o = {0};
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
+	_cleanup_strv_ char **made = NULL;
 	int status = PM_EXIT_ERROR;
 
 	if (cmd_run_parse(cli, argc, argv, &cfg, &o, &status) < 0)
 		goto out;
 	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	/* the volumes this run makes: a failed run leaves none of them behind */
+	made = pm_engine_volumes_missing(&engine, &cfg);
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);
-	if (status != 0)
+	if (status != 0) {
+		pm_engine_volumes_drop_unused(&engine, made);
 		goto out;
+	}
 	int r;
 	if (o.detach) {
 		r = pm_engine_start(&engine, c, &err);
@@ -521,6 +527,7 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 		/* a failed run leaves no container */
 		status = pm_cli_error(err);
 		pm_engine_remove(&engine, c, NULL);
+		pm_engine_volumes_drop_unused(&engine, made);
 		if (o.cidfile)
 			unlink(o.cidfile);
 	}

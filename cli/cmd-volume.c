@@ -274,13 +274,9 @@ int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv)
 	if (json) {
 		pm_json_print(stdout, arr);
 	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(arr, i, v) {
-			int r = pm_output_format_one(format, v);
-			if (r != 0)
-				return r;
-		}
+		int r = pm_output_format_each(format, arr);
+		if (r != 0)
+			return r;
 	}
 	fflush(stdout);
 	if (err)

@@ -7,6 +7,60 @@
 #include "lib/json.h"
 #include "lib/template.h"
 
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\f' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* p after "{{" and blanks: word, then blanks; NULL when word is not there. */
+static const char *skip_word(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	return strncmp(p, word, n) ? NULL : skip_space(p + n);
+}
+
+/* podman's EnforceRange (containers/common report): a format holding
+ * `{{range .}}...{{end}}` (regexp `{{\s*range\s*\.\s*}}.*{{\s*end\s*-?\s*}}`) is run once over
+ * the whole list; any other runs once per item. */
+static bool ranges_over_list(const char *format)
+{
+	const char *p = format;
+	while ((p = strstr(p, "{{"))) {
+		p += 2;
+		const char *q = skip_word(skip_space(p), "range");
+		q = q ? skip_word(q, ".") : NULL;
+		q = q ? skip_word(q, "}}") : NULL;
+		if (!q)
+			continue;
+		while ((q = strstr(q, "{{"))) {
+			q += 2;
+			const char *e = skip_word(skip_space(q), "end");
+			if (e && *e == '-')
+				e = skip_space(e + 1);
+			if (e && !strncmp(e, "}}", 2))
+				return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+int pm_output_format_each(const char *format, const json_t *array)
+{
+	if (ranges_over_list(format))
+		return pm_output_format_one(format, array);
+	size_t i;
+	json_t *o;
+	json_array_foreach(array, i, o) {
+		int rc = pm_output_format_one(format, o);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int pm_output_format_one(const char *format, const json_t *obj)
 {
 	if (strcmp(format, "json") == 0) {
@@ -49,6 +103,8 @@ int pm_output_format_list(const char *format, const char *default_format, const 
 			return pm_cli_error(err);
 		table = true;
 	}
+	if (!table && ranges_over_list(format))
+		return pm_output_format_one(format, array);
 	_cleanup_table_ pm_table *tab = table ? pm_table_new() : NULL;
 	if (table && !noheading) {
 		_cleanup_free_ char *h = NULL;

@@ -9,6 +9,10 @@
 /* Render one object with format ("json" prints it indented). Returns the exit status. */
 int pm_output_format_one(const char *format, const json_t *obj);
 
+/* Render each object of array with format (inspect's way), or, as podman does, the whole
+ * array once when format holds `{{range .}}...{{end}}`. Returns the exit status. */
+int pm_output_format_each(const char *format, const json_t *array);
+
 /* Render a list: format NULL or "" uses default_format; "json" prints the array;
  * a "table" format prints a header (unless noheading) and aligned rows.
  * headers: NULL-terminated "Field=HEADER" overrides for the header row (may be NULL). */

@@ -54,3 +54,21 @@ int pm_engine_volumes_mount(const struct pm_engine *e, const struct pm_container
 	}
 	return 0;
 }
+
+char **pm_engine_volumes_missing(const struct pm_engine *e, const struct pm_container_config *cfg)
+{
+	_cleanup_strv_ char **vols = pm_engine_named_volumes(cfg);
+	char **missing = NULL;
+	for (char **v = vols; v && *v; v++)
+		if (pm_volume_name_valid(*v) && !pm_volume_exists(e->paths->root, *v) &&
+		    !pm_strv_contains(missing, *v))
+			pm_strv_push(&missing, *v);
+	return missing;
+}
+
+void pm_engine_volumes_drop_unused(const struct pm_engine *e, char **names)
+{
+	for (char **v = names; v && *v; v++)
+		if (pm_volume_exists(e->paths->root, *v))
+			pm_volume_remove(e->paths->root, *v, false, NULL); /* refused when in use */
+}

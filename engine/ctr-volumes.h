@@ -18,3 +18,10 @@ int pm_engine_volumes_mount(const struct pm_engine *e, const struct pm_container
 /* Release container id's use of cfg's volumes (the last user unmounts). Idempotent. */
 void pm_engine_volumes_release(const struct pm_engine *e, const struct pm_container_config *cfg,
 			       const char *id);
+
+/* The named volumes cfg uses that do not exist yet (a create makes them): a strv or NULL. */
+char **pm_engine_volumes_missing(const struct pm_engine *e, const struct pm_container_config *cfg);
+
+/* Remove those of names that exist and no container uses (what a failed create or run
+ * made): nothing is left behind. */
+void pm_engine_volumes_drop_unused(const struct pm_engine *e, char **names);

@@ -26,32 +26,33 @@
 PM_DEFINE_CLEANUP_VALUE(struct pm_cgroup_info, pm_cgroup_info_free);
 
 /* The freezer file of the container's own v2 cgroup in *ret, or an error saying why not. */
-static int freeze_file(const struct pm_cgroup_info *info, const struct pm_container *c, char **ret,
-		       pm_error **err)
+static int freeze_file(const struct pm_cgroup_info *info, const struct pm_container *c, bool pause,
+		       char **ret, pm_error **err)
 {
+	const char *doing = pause ? "pausing" : "unpausing";
 	if (info->version != 2)
 		return pm_error_set(
 			err, EOPNOTSUPP,
-			"pausing container %s: this host has %s cgroups v1: the cgroup freezer "
+			"%s container %s: this host has %s cgroups v1: the cgroup freezer "
 			"needs cgroup v2 with a subtree delegated to the user (systemd: "
 			"Delegate=yes on user@.service)",
-			c->id, info->hybrid ? "hybrid" : "legacy");
+			doing, c->id, info->hybrid ? "hybrid" : "legacy");
 	_cleanup_free_ char *path = c->state.pid > 0 ? pm_proc_cgroup_read(c->state.pid) : NULL;
 	if (!path)
 		return pm_error_set(
 			err, EOPNOTSUPP,
-			"pausing container %s: cannot find its cgroup (no cgroup v2 freezer)",
+			"%s container %s: cannot find its cgroup (no cgroup v2 freezer)", doing,
 			c->id);
 	if (info->own_path && strcmp(path, info->own_path) == 0)
 		return pm_error_set(
 			err, EOPNOTSUPP,
-			"pausing container %s: it has no cgroup of its own to freeze (the cgroup "
+			"%s container %s: it has no cgroup of its own to freeze (the cgroup "
 			"freezer needs a delegated cgroup v2 subtree)",
-			c->id);
+			doing, c->id);
 	_cleanup_free_ char *f = pm_xasprintf("/sys/fs/cgroup%s/cgroup.freeze", path);
 	if (access(f, W_OK) < 0)
-		return pm_error_set_errno(err, errno, "pausing container %s: '%s' is not writable",
-					  c->id, f);
+		return pm_error_set_errno(err, errno, "%s container %s: '%s' is not writable",
+					  doing, c->id, f);
 	*ret = TAKE_PTR(f);
 	return 0;
 }
@@ -96,7 +97,7 @@ int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool paus
 		return r;
 	/* the host decides first: with no freezer no container can be paused */
 	if (info.version != 2)
-		return freeze_file(&info, c, NULL, err);
+		return freeze_file(&info, c, pause, NULL, err);
 	pm_engine_refresh(e, c); /* takes the lock itself: before ours */
 	/* the state is checked, the freezer written and the state saved under the lock, so
 	 * an exit recorded meanwhile is not overwritten with "paused" */
@@ -113,7 +114,7 @@ int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool paus
 				    "\"%s\" is not %s, can't %s: container state improper", c->name,
 				    pause ? "running" : "paused", pause ? "pause" : "unpause");
 	_cleanup_free_ char *f = NULL;
-	if ((r = freeze_file(&info, c, &f, err)) < 0)
+	if ((r = freeze_file(&info, c, pause, &f, err)) < 0)
 		return r;
 	/* a cgroupfs file: written in place */
 	_cleanup_close_ int fd = open(f, O_WRONLY | O_CLOEXEC);

@@ -54,6 +54,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		return r;
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_strv_ char **args = NULL, **vols = NULL;
+	/* the volumes this create makes: a failure leaves none of them behind */
+	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
 	struct pm_image img = {0};
@@ -107,6 +109,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	*ret = TAKE_PTR(c);
 	r = 0;
 out:
+	if (r < 0)
+		pm_engine_volumes_drop_unused(e, made);
 	pm_image_free(&img);
 	return r;
 }
@@ -167,6 +171,11 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	/* an exited container's monitor may still be cleaning up: let it finish */
 	wait_monitor(e, c->id, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
+	/* of concurrent removers only the first finds the record: the others say so */
+	if (access(c->dir, F_OK) < 0 && errno == ENOENT)
+		return pm_error_set(err, ENOENT,
+				    "no container with name or ID \"%s\" found: no such container",
+				    c->name ? c->name : c->id);
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
 		pm_engine_volumes_release(e, &cfg, c->id);

@@ -141,6 +141,50 @@ static int check_dest(const char *flag, const char *dest, pm_error **err)
 	return 0;
 }
 
+/* Whether an absolute path names "/" once cleaned ("//", "/.", "/x/.."). */
+static bool dest_is_root(const char *dest)
+{
+	int depth = 0;
+	for (const char *p = dest; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 2 && !strncmp(p, "..", 2))
+			depth = depth > 0 ? depth - 1 : 0;
+		else if (n > 0 && !(n == 1 && *p == '.'))
+			depth++;
+		p += n;
+	}
+	return depth == 0;
+}
+
+/* -v's options by podman's groups (containers/common ValidateVolumeOpts): at most one
+ * of each; what a second one of a group says. */
+static const struct {
+	const char *names[9];
+	const char *what;
+} volume_opt_groups[] = {
+	{{"ro", "rw"}, "1 'rw' or 'ro' option"},
+	{{"nosuid", "suid"}, "1 'nosuid' or 'suid' option"},
+	{{"nodev", "dev"}, "1 'nodev' or 'dev' option"},
+	{{"noexec", "exec"}, "1 'noexec' or 'exec' option"},
+	{{"bind", "rbind"}, "1 '[r]bind' option"},
+	{{"z", "Z"}, "1 'z', 'Z', or 'O' option"},
+	{{"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable",
+	  "runbindable"},
+	 "1 '[r]shared', '[r]private', '[r]slave' or '[r]unbindable' option"},
+};
+
+/* The index of opt's group in volume_opt_groups, or -1 when it has none. */
+static int volume_opt_group(const char *opt)
+{
+	for (size_t g = 0; g < sizeof(volume_opt_groups) / sizeof(volume_opt_groups[0]); g++)
+		for (size_t i = 0; volume_opt_groups[g].names[i]; i++)
+			if (!strcmp(opt, volume_opt_groups[g].names[i]))
+				return (int)g;
+	return -1;
+}
+
 int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			 pm_error **err)
 {
@@ -165,11 +209,26 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 	int r = check_dest("-v", parts[1], err);
 	if (r < 0)
 		return r;
+	if (dest_is_root(parts[1]))
+		return pm_error_set(err, EINVAL,
+				    "-v '%s': invalid container path '%s': cannot mount over the "
+				    "container's root directory",
+				    spec, parts[1]);
 	unsigned long flags = 0;
 	bool recursive = true;
 	if (n == 3) {
 		_cleanup_strv_ char **opts = pm_strv_split(parts[2], ",");
+		bool seen[sizeof(volume_opt_groups) / sizeof(volume_opt_groups[0])] = {false};
 		for (char **o = opts; o && *o; o++) {
+			int g = volume_opt_group(*o);
+			if (g >= 0 && seen[g]) {
+				_cleanup_free_ char *list = pm_strv_join(opts, ", ");
+				return pm_error_set(err, EINVAL,
+						    "invalid options \"%s\", can only specify %s",
+						    list, volume_opt_groups[g].what);
+			}
+			if (g >= 0)
+				seen[g] = true;
 			if (strcmp(*o, "bind") == 0)
 				recursive = false;
 			else if (strcmp(*o, "rbind") == 0)

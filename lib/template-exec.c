@@ -326,7 +326,10 @@ static int walk_range(struct exec *x, const struct node *nd, json_t *dot)
 	size_t mark = x->nvars;
 	const struct pipe *pp = nd->pipe;
 	size_t count = 0;
-	if (json_is_array(v) || json_is_object(v) || (x->header && json_is_string(v))) {
+	/* the top-level object stands for podman's struct: no range (Go's walkRange) */
+	bool is_struct = json_is_object(v) && v == x->root && !x->header;
+	if (json_is_array(v) || (json_is_object(v) && !is_struct) ||
+	    (x->header && json_is_string(v))) {
 		const char **keys = NULL;
 		if (json_is_array(v))
 			count = json_array_size(v);
@@ -376,8 +379,22 @@ static int walk_range(struct exec *x, const struct node *nd, json_t *dot)
 		free(keys);
 	} else if (v && !json_is_null(v)) {
 		struct pm_gobuf b = {0};
-		pm_gofmt_value(&b, v, false);
-		r = xerr(x, "range", "range can't iterate over %s", b.s ? b.s : "");
+		if (is_struct) { /* Go's %v of a struct: its values in field order */
+			const char *k;
+			json_t *e;
+			pm_gobuf_addc(&b, '{');
+			json_object_foreach(v, k, e) {
+				if (b.len > 1)
+					pm_gobuf_addc(&b, ' ');
+				pm_gofmt_value(&b, e, false);
+			}
+			pm_gobuf_addc(&b, '}');
+		} else {
+			pm_gofmt_value(&b, v, false);
+		}
+		/* Go names the pipeline's last command (<.>, <.Version>, <upper>) */
+		const char *at = pp->ncmds ? pp->cmds[pp->ncmds - 1]->src : "range";
+		r = xerr(x, at ? at : "range", "range can't iterate over %s", b.s ? b.s : "");
 		pm_gobuf_done(&b);
 	}
 	if (r >= 0 && count == 0)
@@ -448,7 +465,7 @@ static int walk(struct exec *x, const struct list *l, json_t *dot)
 static int execute(const pm_template *t, json_t *data, bool header, const char *const *headers,
 		   char **ret, pm_error **err)
 {
-	struct exec x = {.err = err, .header = header, .headers = headers};
+	struct exec x = {.err = err, .header = header, .headers = headers, .root = data};
 	xvar_push(&x, "$", data);
 	int r = t ? walk(&x, &t->root, data) : 0;
 	xvars_pop(&x, 0);

@@ -165,6 +165,7 @@ struct exec {
 	pm_error **err;
 	bool header;
 	const char *const *headers;
+	const json_t *root; /* the data: podman's is a struct (or a list of them) */
 	struct var *vars;
 	size_t nvars, vcap;
 	enum { FLOW_NONE, FLOW_BREAK, FLOW_CONTINUE } flow;

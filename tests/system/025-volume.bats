@@ -421,3 +421,30 @@ mounts_of() {
 	run_pm 0 volume rm bv
 	[ -f "$src/f" ] || die "volume rm removed the bound host directory's content"
 }
+
+@test "a failed run leaves no named volume it would have created; an existing one stays" {
+	run_pm 0 load -i "$(pm_test_image)"
+	IMG=$(pm_test_image name)
+	run_pm 125 run -v vol1:/dst -v /nonexistent-src:/y "$IMG" true
+	assert_contains "$output" "/nonexistent-src"
+	run_pm 0 volume ls -q
+	is "$output" "" "a bind source that does not exist: no vol1"
+	run_pm 0 volume create keep
+	run_pm 125 run -v keep:/dst -v /nonexistent-src:/y "$IMG" true
+	run_pm 0 volume ls -q
+	is "$output" "keep" "the volume that existed before stays"
+	run_pm 0 volume rm keep
+	# podman 4.3 keeps vol1 after a bad second volume name, and keeps the container
+	# (and vol1) when the start fails: pm's failed run leaves nothing behind
+	skip_if_podman "podman creates vol1 before it checks the rest"
+	run_pm 125 run -v vol1:/dst -v bad@name:/z "$IMG" true
+	assert_contains "$output" "bad@name"
+	run_pm 0 volume ls -q
+	is "$output" "" "a bad second volume name: no vol1"
+	run_pm 125 run -v vol1:/etc/passwd/x "$IMG" true
+	assert_contains "$output" "/etc/passwd/x"
+	run_pm 0 volume ls -q
+	is "$output" "" "a destination that cannot be made: no vol1"
+	run_pm 0 ps -a -q
+	is "$output" "" "and no container"
+}

@@ -161,3 +161,24 @@ rm_all_containers() {
 		"${PM_CMD[@]}" unshare rm -rf "$XDG_DATA_HOME/pm/storage/containers" || true
 	fi
 }
+
+@test "run -v with conflicting options: podman's message, exit 125, nothing created" {
+	run_pm 125 run -v /tmp:/x:ro,rw "$IMG" true
+	is "$output" "Error: invalid options \"ro, rw\", can only specify 1 'rw' or 'ro' option"
+	run_pm 125 create -v /tmp:/x:nosuid,suid "$IMG" true
+	is "$output" "Error: invalid options \"nosuid, suid\", can only specify 1 'nosuid' or 'suid' option"
+	run_pm 0 ps -a -q
+	is "$output" "" "no container"
+}
+
+@test "run -v SRC:/ is refused naming the destination" {
+	skip_if_podman "podman 4.3 creates it and fails at start with the runtime's words"
+	run_pm 125 run -v /tmp:/ "$IMG" true
+	is "$output" "Error: -v '/tmp:/': invalid container path '/': cannot mount over the container's root directory"
+	run_pm 125 run -v vol1:/bin/.. "$IMG" true
+	assert_contains "$output" "invalid container path '/bin/..'"
+	run_pm 0 volume ls -q
+	is "$output" "" "no volume"
+	run_pm 0 ps -a -q
+	is "$output" "" "no container"
+}

@@ -141,3 +141,38 @@ before"
 		is "$left" "0" "container mounts left in the rootless namespace"
 	fi
 }
+
+@test "20 concurrent rm -f of one container: exactly one says it removed it, all exit 0" {
+	local kind
+	for kind in created running; do
+		if [ $kind = created ]; then
+			run_pm 0 create --name same "$IMG" true
+		else
+			run_pm 0 run -d --name same "$IMG" sleep 1000
+		fi
+		local i pids=() rc=0
+		for i in $(seq 1 20); do
+			timeout 60 "${PM_CMD[@]}" rm -f -t 0 same \
+				>"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i" &
+			pids+=($!)
+		done
+		for i in "${!pids[@]}"; do
+			wait "${pids[$i]}" || { rc=$?; cat "$BATS_TEST_TMPDIR/err.$((i + 1))"; }
+		done
+		is "$rc" "0" "$kind: every rm -f exits 0 (podman: rm -f of a missing one is silent)"
+		is "$(cat "$BATS_TEST_TMPDIR"/out.* | grep -c '^same$')" "1" \
+			"$kind: one rm -f reports the removal"
+		is "$(cat "$BATS_TEST_TMPDIR"/out.* "$BATS_TEST_TMPDIR"/err.* | grep -vc '^same$')" "0" \
+			"$kind: nothing else printed"
+		rm -f "$BATS_TEST_TMPDIR"/out.* "$BATS_TEST_TMPDIR"/err.*
+		run_pm 0 ps -a -q
+		is "$output" ""
+	done
+}
+
+@test "rm -f of a missing container exits 0 and prints nothing, rm without -f exits 1" {
+	run_pm 0 rm -f nosuch
+	is "$output" ""
+	run_pm 1 rm nosuch
+	is "$output" "Error: no container with name or ID \"nosuch\" found: no such container"
+}

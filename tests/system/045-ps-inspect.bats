@@ -340,8 +340,27 @@ two" "--sort names"
 	fi
 	run_pm_split 125 pause p
 	assert_contains "$stderr" "freezer"
+	assert_contains "$stderr" "Error: pausing container"
 	run_pm_split 125 unpause p
 	assert_contains "$stderr" "freezer"
+	assert_contains "$stderr" "Error: unpausing container"
 	run_pm_split 125 pause nosuch
 	assert_contains "$stderr" "no such container"
+}
+
+@test "--format {{range .}}: over the list of a listing or inspect once; over a struct an error" {
+	run_pm 0 create --name r1 "$IMG" true
+	run_pm 0 create --name r2 "$IMG" true
+	run_pm 0 ps -a --format '{{range .}}[{{.Names}}]{{end}}'
+	is "$output" '\[r1\]\[r2\]' "ps: one line over the whole list"
+	run_pm 0 inspect --format '{{range .}}{{.Name}};{{end}}' r1 r2
+	is "$output" "r1;r2;" "inspect: one line over the whole list"
+	run_pm 0 container inspect --format 'x{{.Name}}' r1 r2
+	is "$output" "xr1
+xr2" "without range: once per item"
+	run_pm 125 info --format '{{range .}}x{{end}}'
+	assert_contains "$output" "executing"
+	assert_contains "$output" "at <.>: range can't iterate over {"
+	run_pm 125 version --format '{{range .}}x{{end}}'
+	assert_contains "$output" "at <.>: range can't iterate over {"
 }

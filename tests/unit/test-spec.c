@@ -86,6 +86,51 @@ static void test_volume(void **state)
 	assert_string_equal(e3->msg, "-v '/a:/b:bogus': invalid option 'bogus'");
 }
 
+/* podman's words for conflicting or repeated -v options; "/" is no destination */
+static void test_volume_conflicts(void **state)
+{
+	static const struct {
+		const char *spec, *msg;
+	} bad[] = {
+		{"/a:/b:ro,rw",
+		 "invalid options \"ro, rw\", can only specify 1 'rw' or 'ro' option"},
+		{"/a:/b:ro,z,ro",
+		 "invalid options \"ro, z, ro\", can only specify 1 'rw' or 'ro' option"},
+		{"/a:/b:nosuid,suid",
+		 "invalid options \"nosuid, suid\", can only specify 1 'nosuid' or 'suid' option"},
+		{"/a:/b:dev,nodev",
+		 "invalid options \"dev, nodev\", can only specify 1 'nodev' or 'dev' option"},
+		{"/a:/b:exec,noexec",
+		 "invalid options \"exec, noexec\", can only specify 1 'noexec' or 'exec' option"},
+		{"/a:/b:bind,rbind",
+		 "invalid options \"bind, rbind\", can only specify 1 '[r]bind' option"},
+		{"/a:/b:z,Z",
+		 "invalid options \"z, Z\", can only specify 1 'z', 'Z', or 'O' option"},
+		{"/a:/b:shared,private",
+		 "invalid options \"shared, private\", can only specify 1 '[r]shared', "
+		 "'[r]private', '[r]slave' or '[r]unbindable' option"},
+		{"/a:/", "-v '/a:/': invalid container path '/': cannot mount over the "
+			 "container's root directory"},
+		{"vol:/x/..", "-v 'vol:/x/..': invalid container path '/x/..': cannot mount over "
+			      "the container's root directory"},
+		{"/a://.", "-v '/a://.': invalid container path '//.': cannot mount over the "
+			   "container's root directory"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pm_runtime_mount m;
+		char *vol = NULL;
+		_cleanup_error_ pm_error *e = NULL;
+		assert_int_equal(pm_spec_parse_volume(bad[i].spec, &m, &vol, &e), -EINVAL);
+		assert_string_equal(e->msg, bad[i].msg);
+		assert_null(vol);
+	}
+	struct pm_runtime_mount m;
+	char *vol = NULL;
+	assert_int_equal(pm_spec_parse_volume("/a:/x/../y:ro,nosuid,z", &m, &vol, NULL), 0);
+	assert_int_equal(m.flags, MS_RDONLY | MS_NOSUID);
+	mclear(&m);
+}
+
 static void test_mount_tmpfs(void **state)
 {
 	struct pm_runtime_mount m;
@@ -284,10 +329,11 @@ static void test_validate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_env),    cmocka_unit_test(test_env_file),
-		cmocka_unit_test(test_volume), cmocka_unit_test(test_mount_tmpfs),
-		cmocka_unit_test(test_user),   cmocka_unit_test(test_args),
-		cmocka_unit_test(test_keepid), cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_env),	    cmocka_unit_test(test_env_file),
+		cmocka_unit_test(test_volume),	    cmocka_unit_test(test_volume_conflicts),
+		cmocka_unit_test(test_mount_tmpfs), cmocka_unit_test(test_user),
+		cmocka_unit_test(test_args),	    cmocka_unit_test(test_keepid),
+		cmocka_unit_test(test_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -277,7 +277,7 @@ static void test_errors(void **state)
 		{"{{len 3}}",
 		 "ERR template: executing at <len 3>: error calling len: len of type int"},
 		{"{{range 3}}{{end}}",
-		 "ERR template: executing at <range>: range can't iterate over 3"},
+		 "ERR template: executing at <3>: range can't iterate over 3"},
 		{"{{nil}}", "ERR template: executing at <nil>: nil is not a command"},
 		{"{{.ID .Tag}}",
 		 "ERR template: executing at <.ID .Tag>: can't give argument to non-function .ID"},
@@ -293,6 +293,59 @@ static void test_errors(void **state)
 					       "calling index: index out of range: 7"},
 	};
 	run_cases(c, ARRAY_SIZE(c));
+}
+
+/* Go's walkRange: podman's data is a struct (a list of them for listings), and a struct
+ * or a scalar is no range: "range can't iterate over VALUE" at the ranged pipeline. */
+static void test_range_non_list(void **state)
+{
+	static const struct {
+		const char *fmt, *want;
+	} c[] = {
+		{"{{range .}}x{{end}}",
+		 "ERR template: executing at <.>: range can't iterate over {4.3.1 0 map[a:1]}"},
+		{"{{range $}}x{{end}}",
+		 "ERR template: executing at <$>: range can't iterate over {4.3.1 0 map[a:1]}"},
+		{"{{with .}}{{range .}}x{{end}}{{end}}",
+		 "ERR template: executing at <.>: range can't iterate over {4.3.1 0 map[a:1]}"},
+		{"{{range .Version}}x{{end}}",
+		 "ERR template: executing at <.Version>: range can't iterate over 4.3.1"},
+		{"{{range .Built}}x{{end}}",
+		 "ERR template: executing at <.Built>: range can't iterate over 0"},
+		{"{{range .Version | upper}}x{{end}}",
+		 "ERR template: executing at <upper>: range can't iterate over 4.3.1"},
+		/* a map (a json object below the top) is ranged over in key order */
+		{"{{range $k, $v := .Labels}}{{$k}}={{$v}}{{end}}", "a=1"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		json_t *d = json_pack("{s:s, s:i, s:{s:s}}", "Version", "4.3.1", "Built", 0,
+				      "Labels", "a", "1");
+		pm_template *t = NULL;
+		pm_error *err = NULL;
+		char *out = NULL;
+		assert_int_equal(pm_template_parse(c[i].fmt, &t, NULL, &err), 0);
+		if (pm_template_render(t, d, &out, &err) < 0) {
+			assert_int_equal(err->code, EINVAL);
+			if (asprintf(&out, "ERR %s", err->msg) < 0)
+				fail();
+		}
+		if (strcmp(out, c[i].want) != 0)
+			fail_msg("format '%s'\n  want '%s'\n  got  '%s'", c[i].fmt, c[i].want, out);
+		free(out);
+		pm_error_free(err);
+		pm_template_free(t);
+		json_decref(d);
+	}
+	/* the listing commands range over a list: fine */
+	json_t *l = json_pack("[{s:s}, {s:s}]", "Name", "a", "Name", "b");
+	pm_template *t = NULL;
+	char *out = NULL;
+	assert_int_equal(pm_template_parse("{{range .}}[{{.Name}}]{{end}}", &t, NULL, NULL), 0);
+	assert_int_equal(pm_template_render(t, l, &out, NULL), 0);
+	assert_string_equal(out, "[a][b]");
+	free(out);
+	pm_template_free(t);
+	json_decref(l);
 }
 
 static void test_table_prefix(void **state)
@@ -540,17 +593,12 @@ static void test_fuzz_corpus(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_escapes_and_trim),
-		cmocka_unit_test(test_functions),
-		cmocka_unit_test(test_printf),
-		cmocka_unit_test(test_control),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_table_prefix),
-		cmocka_unit_test(test_header),
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_gofmt_json_floats),
+		cmocka_unit_test(test_fields),	       cmocka_unit_test(test_escapes_and_trim),
+		cmocka_unit_test(test_functions),      cmocka_unit_test(test_printf),
+		cmocka_unit_test(test_control),	       cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_range_non_list), cmocka_unit_test(test_table_prefix),
+		cmocka_unit_test(test_header),	       cmocka_unit_test(test_table),
+		cmocka_unit_test(test_limits),	       cmocka_unit_test(test_gofmt_json_floats),
 		cmocka_unit_test(test_fuzz_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
