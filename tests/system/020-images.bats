@@ -214,6 +214,21 @@ rows() {
 	assert_store_clean empty
 }
 
+@test "import + rmi leaves no blob behind (config and manifest)" {
+	# the first import creates the store; count its blobs after one import+rmi round
+	run_pm 0 import "$(pm_test_image rootfs-tar)" warm
+	run_pm 0 rmi warm
+	local before after
+	before=$(find "$STORE/blobs" -type f 2>/dev/null | wc -l)
+	run_pm 0 import "$(pm_test_image rootfs-tar)" blobcount
+	[ "$(find "$STORE/blobs" -type f | wc -l)" -gt "$before" ] || die "import stored no blob"
+	run_pm 0 rmi blobcount
+	after=$(find "$STORE/blobs" -type f 2>/dev/null | wc -l)
+	[ "$after" -eq "$before" ] ||
+		die "blobs before import: $before, after import+rmi: $after: $(ls "$STORE/blobs/sha256")"
+	assert_store_clean empty
+}
+
 @test "ambiguous id prefix is an error" {
 	# 17 images: two of them share their first hex digit (pigeonhole)
 	for i in $(seq 17); do
