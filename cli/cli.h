@@ -39,6 +39,10 @@ extern const struct pm_command pm_commands[];
  * completion. Sorted by name; {NULL}-terminated. */
 extern const struct option pm_global_options[];
 
+/* THE printer of pm's errors: "Error: <msg>" on stderr, msg's control characters escaped
+ * as Go's %q writes them (pm_str_escape_controls: user input never writes raw ESC or
+ * newlines to the terminal). */
+void pm_cli_print_error(const char *msg);
 /* Print "Error: <msg>" and return its exit status (125/126/127). Frees nothing. */
 int pm_cli_error(const pm_error *err);
 /* Print "Error: <formatted>" and return 125. */

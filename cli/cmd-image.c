@@ -49,16 +49,15 @@ int cmd_image_inspect(struct pm_cli *cli, int argc, char **argv)
 		struct pm_image_record r = {0};
 		if (pm_image_resolve(s, argv[i], &r, &e) < 0) {
 			if (!status)
-				fprintf(stderr, "Error: inspecting object: %s\n", e->msg);
-			else
-				fprintf(stderr, "Error: %s\n", e->msg);
+				pm_error_prefix(&e, "inspecting object");
+			pm_cli_error(e);
 			status = PM_EXIT_ERROR;
 			continue;
 		}
 		json_t *o = pm_cli_image_inspect_json(s, &r, &e);
 		pm_image_record_free(&r);
 		if (!o) {
-			fprintf(stderr, "Error: %s\n", e->msg);
+			pm_cli_error(e);
 			status = PM_EXIT_ERROR;
 			continue;
 		}
@@ -172,7 +171,7 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 			continue;
 		_cleanup_error_ pm_error *e = NULL;
 		if (pm_image_remove(s, v[i].id, false, &e) < 0) {
-			fprintf(stderr, "Error: %s\n", e->msg);
+			pm_cli_error(e);
 			status = PM_EXIT_ERROR;
 			continue;
 		}

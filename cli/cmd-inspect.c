@@ -191,7 +191,7 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 			first_err = false;
 			/* podman prints what it found before the errors */
 			status = PM_EXIT_ERROR;
-			fprintf(stderr, "Error: %s\n", err->msg);
+			pm_cli_error(err);
 			continue;
 		}
 		json_array_append_new(arr, o);

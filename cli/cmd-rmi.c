@@ -125,10 +125,7 @@ int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 			if (e->code == ENOENT && ignore)
 				continue;
 			int st2 = e->code == ENOENT ? 1 : e->code == EBUSY ? 2 : PM_EXIT_ERROR;
-			if (status)
-				fprintf(stderr, "Error: %s\n", e->msg);
-			else
-				fprintf(stderr, "Error: %s\n", e->msg);
+			pm_cli_error(e);
 			if (!status || st2 == PM_EXIT_ERROR)
 				status = st2;
 		}

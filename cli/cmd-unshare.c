@@ -72,8 +72,7 @@ int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 	if (!strchr(cmd[0], '/')) {
 		path = pm_find_executable(cmd[0]);
 		if (!path) {
-			fprintf(stderr, "Error: exec '%s': executable file not found in $PATH\n",
-				cmd[0]);
+			pm_cli_errorf("exec '%s': executable file not found in $PATH", cmd[0]);
 			return PM_EXIT_NOT_FOUND;
 		}
 	}
@@ -81,7 +80,7 @@ int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 	fflush(stderr);
 	execv(path ? path : cmd[0], cmd);
 	int e = errno;
-	fprintf(stderr, "Error: exec '%s': %s\n", path ? path : cmd[0], strerror(e));
+	pm_cli_errorf("exec '%s': %s", path ? path : cmd[0], strerror(e));
 	if (e == ENOENT || e == ENOTDIR)
 		return PM_EXIT_NOT_FOUND;
 	return PM_EXIT_CANNOT_INVOKE;

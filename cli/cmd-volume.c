@@ -260,7 +260,7 @@ int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv)
 			if (pm_volume_load(cli->paths.root, argv[i], &vols[n], &e) < 0) {
 				pm_error_prefix(&e, "inspecting object");
 				if (err) /* podman prints the last error, after the output */
-					fprintf(stderr, "Error: %s\n", err->msg);
+					pm_cli_error(err);
 				pm_error_free(err);
 				err = TAKE_PTR(e);
 				status = PM_EXIT_ERROR;
@@ -382,7 +382,7 @@ int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv)
 			continue;
 		if (r < 0) {
 			if (last)
-				fprintf(stderr, "Error: %s\n", last->msg);
+				pm_cli_error(last);
 			pm_error_free(last);
 			last = TAKE_PTR(e);
 			status = rm_status(r);
@@ -392,7 +392,7 @@ int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv)
 	}
 	fflush(stdout);
 	if (last) {
-		fprintf(stderr, "Error: %s\n", last->msg);
+		pm_cli_error(last);
 		pm_error_free(last);
 	}
 	return status;

@@ -5,11 +5,20 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/strutil.h"
 #include "rootless/userns.h"
+
+void pm_cli_print_error(const char *msg)
+{
+	/* messages carry user input (names, references, paths): no raw control bytes to the
+	 * terminal */
+	_cleanup_free_ char *safe = pm_str_escape_controls(msg);
+	fprintf(stderr, "Error: %s\n", safe);
+}
 
 int pm_cli_error(const pm_error *err)
 {
-	fprintf(stderr, "Error: %s\n", err && err->msg ? err->msg : "unknown error");
+	pm_cli_print_error(err && err->msg ? err->msg : "unknown error");
 	return pm_error_exit_status(err);
 }
 
@@ -17,10 +26,11 @@ int pm_cli_errorf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("Error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	_cleanup_free_ char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
+	pm_cli_print_error(msg ? msg : "out of memory");
 	return PM_EXIT_ERROR;
 }
 
@@ -70,17 +80,16 @@ int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **
 		bool is_long = arg && arg[0] == '-' && arg[1] == '-';
 		_cleanup_free_ char *name = is_long ? strndup(arg, strcspn(arg, "=")) : NULL;
 		if (c == ':' && is_long)
-			fprintf(stderr, "Error: flag needs an argument: %s\n", name);
+			pm_cli_errorf("flag needs an argument: %s", name);
 		else if (c == ':')
-			fprintf(stderr, "Error: flag needs an argument: '%c' in -%c\n", optopt,
-				optopt);
+			pm_cli_errorf("flag needs an argument: '%c' in -%c", optopt, optopt);
 		else if (is_long)
-			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", name,
-				cli->cmdpath);
+			pm_cli_errorf("unknown flag: %s", name);
 		else
-			fprintf(stderr,
-				"Error: unknown shorthand flag: '%c' in %s\nSee '%s --help'\n",
-				optopt ? optopt : '?', arg, cli->cmdpath);
+			pm_cli_errorf("unknown shorthand flag: '%c' in %s", optopt ? optopt : '?',
+				      arg);
+		if (c != ':')
+			fprintf(stderr, "See '%s --help'\n", cli->cmdpath);
 		st->status = PM_EXIT_ERROR;
 		return PM_OPT_EXIT;
 	}

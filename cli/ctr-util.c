@@ -12,9 +12,7 @@ int pm_cli_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_cont
 	_cleanup_error_ pm_error *err = NULL;
 	int r = pm_container_lookup(e->paths, ref, ret, &err);
 	if (r == -ENOENT) {
-		fprintf(stderr,
-			"Error: no container with name or ID \"%s\" found: no such container\n",
-			ref);
+		pm_cli_errorf("no container with name or ID \"%s\" found: no such container", ref);
 		return r;
 	}
 	if (r < 0) {

@@ -20,15 +20,27 @@ int pm_cli_image_name(const char *user, char **ret, pm_error **err)
 {
 	struct pm_reference r = {0};
 	int rc = pm_reference_parse(user, PM_REF_LOCAL, &r, err);
+	if (rc == -ENAMETOOLONG) /* podman's words */
+		return pm_error_prefix(err, "normalizing name \"%s\"", user);
 	if (rc < 0)
 		return rc;
 	if (r.digest) {
 		pm_reference_free(&r);
 		return pm_error_set(err, EINVAL, "'%s': a tag cannot contain a digest", user);
 	}
+	/* the stored name (localhost/ added) must parse again for rmi, save and load */
+	if (strlen(r.domain) + 1 + strlen(r.path) > PM_REFERENCE_NAME_MAX) {
+		pm_reference_free(&r);
+		goto too_long;
+	}
 	*ret = pm_reference_string(&r);
 	pm_reference_free(&r);
 	return 0;
+too_long:
+	return pm_error_set(err, ENAMETOOLONG,
+			    "normalizing name \"%s\": repository name must not be more than %d "
+			    "characters",
+			    user, PM_REFERENCE_NAME_MAX);
 }
 
 char *pm_cli_image_size(uint64_t bytes)

@@ -53,10 +53,8 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 {
 	const struct pm_command *c = find_command(table, argv[0]);
 	if (!c) {
-		fprintf(stderr,
-			"Error: unrecognized command `%s %s`\nTry '%s --help' for more "
-			"information\n",
-			parent, argv[0], parent);
+		pm_cli_errorf("unrecognized command `%s %s`", parent, argv[0]);
+		fprintf(stderr, "Try '%s --help' for more information\n", parent);
 		return PM_EXIT_ERROR;
 	}
 	_cleanup_free_ char *path = NULL;
@@ -77,8 +75,8 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 			return 0;
 		}
 		if (argv[1][0] == '-') {
-			fprintf(stderr, "Error: unknown flag: %s\nSee '%s --help'\n", argv[1],
-				path);
+			pm_cli_errorf("unknown flag: %s", argv[1]);
+			fprintf(stderr, "See '%s --help'\n", path);
 			return PM_EXIT_ERROR;
 		}
 		return dispatch(cli, c->subcommands, path, argc - 1, argv + 1);
@@ -144,8 +142,8 @@ int main(int argc, char **argv)
 		case ':':
 			return pm_cli_errorf("flag needs an argument: %s", argv[optind - 1]);
 		default:
-			fprintf(stderr, "Error: unknown flag: %s\nSee 'pm --help'\n",
-				argv[optind - 1]);
+			pm_cli_errorf("unknown flag: %s", argv[optind - 1]);
+			fputs("See 'pm --help'\n", stderr);
 			return PM_EXIT_ERROR;
 		}
 	}

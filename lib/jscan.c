@@ -2,6 +2,8 @@
  * allocates only when a value is decoded. Never prints. Called by engine/container.c and
  * engine/ps.c on the listing path. */
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/jscan.h"
@@ -143,9 +145,48 @@ static int scan_string(const char **pp, const char *end, struct pm_jscan_val *v)
 	return -EBADMSG;
 }
 
+/* The integer [-]digits in p[0..end) as int64_t (json_int_t: jansson refuses what does not
+ * fit); -EBADMSG on anything else. */
+static int parse_int(const char *p, const char *end, int64_t *ret)
+{
+	bool neg = p < end && *p == '-';
+	if (neg)
+		p++;
+	if (p >= end)
+		return -EBADMSG;
+	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, n = 0;
+	for (; p < end; p++) {
+		if (!is_digit(*p))
+			return -EBADMSG; /* a fraction or an exponent: not an integer */
+		unsigned d = (unsigned)(*p - '0');
+		if (n > (limit - d) / 10)
+			return -EBADMSG;
+		n = n * 10 + d;
+	}
+	*ret = neg ? (int64_t)(0 - n) : (int64_t)n;
+	return 0;
+}
+
+/* Does the real (already checked against the grammar) overflow a double, as jansson's
+ * strtod check refuses it? Underflow is accepted, as there. */
+static bool real_overflows(const char *p, size_t len)
+{
+	char buf[128];
+	_cleanup_free_ char *big = NULL;
+	char *s = buf;
+	if (len >= sizeof(buf))
+		s = big = pm_xmalloc(len + 1);
+	memcpy(s, p, len);
+	s[len] = 0;
+	errno = 0;
+	double d = strtod(s, NULL);
+	return (d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE;
+}
+
 static int scan_number(const char **pp, const char *end, struct pm_jscan_val *v)
 {
 	const char *p = *pp;
+	bool real = false;
 	*v = (struct pm_jscan_val){.type = PM_JSCAN_NUMBER, .p = p};
 	if (p < end && *p == '-')
 		p++;
@@ -157,6 +198,7 @@ static int scan_number(const char **pp, const char *end, struct pm_jscan_val *v)
 		while (p < end && is_digit(*p))
 			p++;
 	if (p < end && *p == '.') {
+		real = true;
 		p++;
 		if (p >= end || !is_digit(*p))
 			return -EBADMSG;
@@ -164,6 +206,7 @@ static int scan_number(const char **pp, const char *end, struct pm_jscan_val *v)
 			p++;
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
+		real = true;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
 			p++;
@@ -173,6 +216,11 @@ static int scan_number(const char **pp, const char *end, struct pm_jscan_val *v)
 			p++;
 	}
 	v->len = (size_t)(p - v->p);
+	/* what jansson refuses beyond the grammar: an integer outside json_int_t, a real
+	 * that overflows a double */
+	int64_t unused;
+	if (real ? real_overflows(v->p, v->len) : parse_int(v->p, p, &unused) < 0)
+		return -EBADMSG;
 	*pp = p;
 	return 0;
 }
@@ -373,23 +421,7 @@ int pm_jscan_int(const struct pm_jscan_val *v, int64_t *ret)
 {
 	if (v->type != PM_JSCAN_NUMBER || !v->len)
 		return -EBADMSG;
-	const char *p = v->p, *end = v->p + v->len;
-	bool neg = *p == '-';
-	if (neg)
-		p++;
-	if (p >= end)
-		return -EBADMSG;
-	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, n = 0;
-	for (; p < end; p++) {
-		if (!is_digit(*p))
-			return -EBADMSG; /* a fraction or an exponent: not an integer */
-		unsigned d = (unsigned)(*p - '0');
-		if (n > (limit - d) / 10)
-			return -EBADMSG;
-		n = n * 10 + d;
-	}
-	*ret = neg ? (int64_t)(0 - n) : (int64_t)n;
-	return 0;
+	return parse_int(v->p, v->p + v->len, ret);
 }
 
 int pm_jscan_bool(const struct pm_jscan_val *v, bool *ret)

@@ -3,8 +3,9 @@
  * value as a span of the buffer, decoded only when the caller asks. Values nested in a member
  * are validated and skipped whole.
  *
- * It accepts a subset of what jansson accepts (RFC 8259 text; no NUL in strings; nesting up
- * to 64 levels), so a caller can take the fast path and fall back to jansson on any error:
+ * It accepts a subset of what jansson accepts (RFC 8259 text; no NUL in strings; integers
+ * that fit int64_t and reals that do not overflow a double, as jansson; nesting up to 64
+ * levels), so a caller can take the fast path and fall back to jansson on any error:
  * the two never disagree on a text both accept. Pure, never prints; unit tested in
  * tests/unit/test-jscan.c. Used by engine/container.c and engine/ps.c. */
 #pragma once

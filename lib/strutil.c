@@ -373,3 +373,94 @@ void pm_strv_set_kv(char ***strv, const char *kv)
 		}
 	pm_strv_push(strv, kv);
 }
+
+/* The rune of the valid UTF-8 sequence at s[0..n) and its length in *len; -1 (len 1) for a
+ * byte that does not start one. (gofmt.c has the same decoder; the monitor links strutil
+ * without gofmt's jansson.) */
+static int utf8_rune(const unsigned char *s, size_t n, size_t *len)
+{
+	unsigned c = s[0], min, r;
+	*len = 1;
+	if (c < 0x80)
+		return (int)c;
+	size_t l;
+	if (c >= 0xc2 && c <= 0xdf)
+		l = 2, r = c & 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		l = 3, r = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		l = 4, r = c & 0x07, min = 0x10000;
+	else
+		return -1;
+	if (n < l)
+		return -1;
+	for (size_t i = 1; i < l; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		r = (r << 6) | (s[i] & 0x3f);
+	}
+	if (r < min || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff))
+		return -1;
+	*len = l;
+	return (int)r;
+}
+
+char *pm_str_escape_controls(const char *s)
+{
+	size_t n = strlen(s);
+	/* the longest escape, \u00NN, is 6 bytes for 2 */
+	char *out = pm_xmalloc(n * 4 + 1), *o = out;
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len;
+		int r = utf8_rune((const unsigned char *)s + i, n - i, &len);
+		const char *named = NULL;
+		switch (c) {
+		case '\a':
+			named = "\\a";
+			break;
+		case '\b':
+			named = "\\b";
+			break;
+		case '\f':
+			named = "\\f";
+			break;
+		case '\n':
+			named = "\\n";
+			break;
+		case '\r':
+			named = "\\r";
+			break;
+		case '\t':
+			named = "\\t";
+			break;
+		case '\v':
+			named = "\\v";
+			break;
+		default:
+			break;
+		}
+		if (named) {
+			*o++ = named[0];
+			*o++ = named[1];
+		} else if (c < 0x20 || c == 0x7f || r < 0) {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+			len = 1;
+		} else if (r >= 0x80 && r <= 0x9f) {
+			memcpy(o, "\\u00", 4);
+			o += 4;
+			*o++ = hex[r >> 4];
+			*o++ = hex[r & 15];
+		} else {
+			memcpy(o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	*o = 0;
+	return out;
+}

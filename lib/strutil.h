@@ -61,3 +61,10 @@ void pm_strv_set_kv(char ***strv, const char *kv);
  * matches them: want "KEY" matches any entry with that key, "KEY=VALUE" the entry with that
  * key and exactly that value ("KEY=" an empty value). */
 bool pm_strv_kv_match(char *const *strv, const char *want);
+
+/* s with its control characters escaped the way Go's %q writes them, for messages that
+ * carry user input to a terminal: \a \b \f \n \r \t \v, other C0 bytes and DEL as \xNN,
+ * C1 controls (U+0080..U+009F) as \u00NN, bytes that are not valid UTF-8 as \xNN. Valid
+ * UTF-8 and everything printable (quotes and backslashes too) are kept as they are.
+ * Never NULL (malloc'd). */
+char *pm_str_escape_controls(const char *s);

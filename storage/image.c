@@ -528,6 +528,20 @@ int pm_image_collect_layers(const struct pm_store *s, pm_error **err)
 	return r;
 }
 
+/* Whether any record names manifest digest (caller holds images.lock). */
+static bool manifest_in_use(const struct pm_store *s, const char *digest)
+{
+	struct pm_image_record *v = NULL;
+	size_t n = 0;
+	if (pm_image_list(s, &v, &n, NULL) < 0)
+		return true;
+	bool used = false;
+	for (size_t i = 0; i < n && !used; i++)
+		used = v[i].digest && strcmp(v[i].digest, digest) == 0;
+	pm_image_records_free(v, n);
+	return used;
+}
+
 int pm_image_remove(const struct pm_store *s, const char *id, bool force, pm_error **err)
 {
 	_cleanup_strv_ char **users = pm_image_users(s, id);
@@ -540,13 +554,25 @@ int pm_image_remove(const struct pm_store *s, const char *id, bool force, pm_err
 		_cleanup_close_ int lock = pm_store_lock(s, "images", LOCK_EX, err);
 		if (lock < 0)
 			return lock;
+		struct pm_image_record rec = {0};
+		bool have = read_record(s, id, &rec, NULL) >= 0;
 		_cleanup_free_ char *p = record_path(s, id);
-		if (unlink(p) < 0)
-			return pm_error_set_errno(err, errno, "removing image '%s'", id);
+		if (unlink(p) < 0) {
+			int e = errno;
+			pm_image_record_free(&rec);
+			return pm_error_set_errno(err, e, "removing image '%s'", id);
+		}
+		/* the config blob is this image's (its digest is the id); so is the manifest,
+		 * which names the config, unless another record says otherwise */
+		_cleanup_free_ char *cfg = pm_store_path(s, "blobs/sha256/%s", id);
+		unlink(cfg);
+		const char *mhex = have ? pm_digest_hex(rec.digest) : NULL;
+		if (mhex && !manifest_in_use(s, rec.digest)) {
+			_cleanup_free_ char *man = pm_store_path(s, "blobs/sha256/%s", mhex);
+			unlink(man);
+		}
+		pm_image_record_free(&rec);
 	}
-	/* config and manifest blobs are small; leave shared ones, remove this config */
-	_cleanup_free_ char *cfg = pm_store_path(s, "blobs/sha256/%s", id);
-	unlink(cfg);
 	int r = pm_image_collect_layers(s, err);
 	return r < 0 ? r : 0;
 }

@@ -79,6 +79,7 @@ int pm_reference_parse(const char *s, enum pm_ref_mode mode, struct pm_reference
 		       pm_error **err)
 {
 	struct pm_reference r = {0};
+	int r_fail_code = -EINVAL;
 	if (!s || !*s)
 		return pm_error_set(err, EINVAL, "invalid reference format: empty name");
 	if (strlen(s) > 255 + 128 + 72)
@@ -105,6 +106,13 @@ int pm_reference_parse(const char *s, enum pm_ref_mode mode, struct pm_reference
 			goto fail;
 		}
 		r.tag = pm_xstrdup(colon + 1);
+	}
+	if (strlen(work) > PM_REFERENCE_NAME_MAX) {
+		pm_error_set(err, ENAMETOOLONG,
+			     "repository name must not be more than %d characters",
+			     PM_REFERENCE_NAME_MAX);
+		r_fail_code = -ENAMETOOLONG;
+		goto fail;
 	}
 	/* domain: first component when it has '.' or ':' or is localhost, or is uppercase-free
 	 * but contains a port */
@@ -168,7 +176,7 @@ int pm_reference_parse(const char *s, enum pm_ref_mode mode, struct pm_reference
 	return 0;
 fail:
 	pm_reference_free(&r);
-	return -EINVAL;
+	return r_fail_code;
 }
 
 int pm_reference_check_case(const char *s, pm_error **err)

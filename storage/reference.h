@@ -25,8 +25,13 @@ enum pm_ref_mode {
 	PM_REF_DOCKER = 1, /* short names -> docker.io/library/NAME */
 };
 
+/* docker's reference grammar: a name (domain/path, without tag or digest) is at most 255
+ * characters; a tag [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}. */
+#define PM_REFERENCE_NAME_MAX 255
+
 /* Parse and normalise s. Errors (-EINVAL) name s: uppercase repository, bad tag, bad
- * digest, empty component. */
+ * digest, empty component; -ENAMETOOLONG when the name as given exceeds
+ * PM_REFERENCE_NAME_MAX (the normalised one may: callers that store it check). */
 int pm_reference_parse(const char *s, enum pm_ref_mode mode, struct pm_reference *ret,
 		       pm_error **err);
 

@@ -139,3 +139,24 @@ pm_commands() {
 	run_pm 125 version extra
 	assert_contains "$output" "Error: "
 }
+
+@test "error messages escape control characters from user input (ESC, newline, tab); UTF-8 stays" {
+	run_pm_split 1 rm $'bad\x1b[31mname'
+	assert_not_contains "$stderr" $'\x1b' "stderr"
+	is "$stderr" 'Error: no container with name or ID "bad\\x1b\[31mname" found: no such container'
+	run_pm_split 125 --log-level $'de\nbug' version
+	is "$stderr" 'Error: log-level "de\\nbug" is not supported .*' "a newline is escaped"
+	[ "$(wc -l <"$PM_STDERR")" -eq 1 ] || die "error on more than one line: $stderr"
+	run_pm_split 1 rm $'t\tab\x7f\x01'
+	assert_contains "$stderr" '"t\tab\x7f\x01"'
+	run_pm_split 1 rm 'héllo'
+	assert_contains "$stderr" '"héllo"' "valid UTF-8 as is"
+	run_pm_split 125 image inspect $'a\nb'
+	is "$stderr" 'Error: inspecting object: a\\nb: image not known'
+	pm_load_test_image docker
+	run_pm_split 125 run --name $'bad\x1b[31mname' busybox true
+	assert_not_contains "$stderr" $'\x1b' "stderr of run --name"
+	assert_contains "$stderr" 'bad\x1b[31mname'
+	run_pm 0 ps -aq
+	is "$output" "" "nothing created"
+}

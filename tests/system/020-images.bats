@@ -214,6 +214,47 @@ rows() {
 	assert_store_clean empty
 }
 
+@test "import + rmi leaves no blob behind (config and manifest)" {
+	# the first import creates the store; count its blobs after one import+rmi round
+	run_pm 0 import "$(pm_test_image rootfs-tar)" warm
+	run_pm 0 rmi warm
+	local before after
+	before=$(find "$STORE/blobs" -type f 2>/dev/null | wc -l)
+	run_pm 0 import "$(pm_test_image rootfs-tar)" blobcount
+	[ "$(find "$STORE/blobs" -type f | wc -l)" -gt "$before" ] || die "import stored no blob"
+	run_pm 0 rmi blobcount
+	after=$(find "$STORE/blobs" -type f 2>/dev/null | wc -l)
+	[ "$after" -eq "$before" ] ||
+		die "blobs before import: $before, after import+rmi: $after: $(ls "$STORE/blobs/sha256")"
+	assert_store_clean empty
+}
+
+@test "tag: a name longer than a reference may be is refused when tagged, storing nothing" {
+	run_pm 0 import "$(pm_test_image rootfs-tar)" base
+	local a445 b250 e245 t129
+	a445=$(printf 'a%.0s' $(seq 445))
+	b250=$(printf 'b%.0s' $(seq 250))
+	e245=$(printf 'e%.0s' $(seq 245))
+	t129=$(printf 't%.0s' $(seq 129))
+	run_pm 125 tag base "$a445"
+	assert_contains "$output" "normalizing name \"$a445\""
+	assert_contains "$output" "repository name must not be more than 255 characters"
+	# 250 characters, but localhost/ makes 260
+	run_pm 125 tag base "$b250"
+	is "$output" "Error: normalizing name \"$b250\": repository name must not be more than 255 characters"
+	run_pm 125 tag base "quay.io/$b250"
+	assert_contains "$output" "repository name must not be more than 255 characters"
+	run_pm 125 tag base "x:$t129"
+	assert_contains "$output" "invalid reference format"
+	run_pm 0 images --format '{{.Repository}}:{{.Tag}}'
+	is "$output" "localhost/base:latest" "nothing stored by the refused tags"
+	# 245 + localhost/ is 255: allowed, and rmi and save/load can parse it
+	run_pm 0 tag base "$e245:v1"
+	run_pm 0 image exists "localhost/$e245:v1"
+	run_pm 0 rmi "$e245:v1"
+	assert_contains "$output" "Untagged: localhost/$e245:v1"
+}
+
 @test "ambiguous id prefix is an error" {
 	# 17 images: two of them share their first hex digit (pigeonhole)
 	for i in $(seq 17); do

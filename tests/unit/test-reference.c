@@ -1,7 +1,9 @@
 /* test-reference.c: image reference parsing and normalisation (storage/reference.c). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,12 +127,41 @@ static void test_missing_hint(void **state)
 	assert_non_null(strstr(err->msg, "'pm import TARBALL NAME'"));
 }
 
+static void test_lengths(void **state)
+{
+	char name[300], ref[600];
+	/* a name of 255 characters parses; 256 is -ENAMETOOLONG, with docker's words */
+	memset(name, 'a', 255);
+	name[255] = 0;
+	snprintf(ref, sizeof(ref), "%s:v1", name);
+	struct pm_reference r = {0};
+	assert_int_equal(pm_reference_parse(ref, PM_REF_LOCAL, &r, NULL), 0);
+	pm_reference_free(&r);
+	memset(name, 'a', 256);
+	name[256] = 0;
+	pm_error *err = NULL;
+	assert_int_equal(pm_reference_parse(name, PM_REF_LOCAL, &r, &err), -ENAMETOOLONG);
+	assert_string_equal(err->msg, "repository name must not be more than 255 characters");
+	pm_error_free(err);
+	/* the tag does not count toward the name: 128 characters allowed, 129 not */
+	char tag[200];
+	memset(tag, 't', 128);
+	tag[128] = 0;
+	snprintf(ref, sizeof(ref), "x:%s", tag);
+	assert_int_equal(pm_reference_parse(ref, PM_REF_LOCAL, &r, NULL), 0);
+	pm_reference_free(&r);
+	snprintf(ref, sizeof(ref), "x:%st", tag);
+	check_bad(ref, "bad tag");
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),  cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_candidates), cmocka_unit_test(test_split),
 		cmocka_unit_test(test_check_case), cmocka_unit_test(test_missing_hint),
+		cmocka_unit_test(test_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -291,15 +291,46 @@ static void test_random_id(void **state)
 	assert_string_not_equal(a, b);
 }
 
+static void check_escape(const char *in, const char *want)
+{
+	_cleanup_free_ char *got = pm_str_escape_controls(in);
+	assert_string_equal(got, want);
+}
+
+static void test_escape_controls(void **state)
+{
+	check_escape("", "");
+	check_escape("plain \"quoted\" back\\slash", "plain \"quoted\" back\\slash");
+	check_escape("bad\x1b[31mname", "bad\\x1b[31mname");
+	check_escape("a\nb\tc\rd", "a\\nb\\tc\\rd");
+	check_escape("\a\b\f\v", "\\a\\b\\f\\v");
+	check_escape("\x01\x1f\x7f", "\\x01\\x1f\\x7f");
+	/* valid UTF-8 kept; C1 controls as Go's \u00NN; invalid bytes as \xNN */
+	check_escape("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80",
+		     "h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80");
+	check_escape("c1 \xc2\x85 \xc2\x9b", "c1 \\u0085 \\u009b");
+	check_escape("bad \xff \xc3 end", "bad \\xff \\xc3 end");
+	check_escape("trunc \xe2\x82", "trunc \\xe2\\x82");
+	check_escape("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* a surrogate */
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_xalloc),	     cmocka_unit_test(test_strv),
-		cmocka_unit_test(test_strv_split),   cmocka_unit_test(test_startswith_endswith),
-		cmocka_unit_test(test_parse_uint64), cmocka_unit_test(test_parse_uint32),
-		cmocka_unit_test(test_parse_int),    cmocka_unit_test(test_parse_size),
-		cmocka_unit_test(test_format_size),  cmocka_unit_test(test_format_ago),
-		cmocka_unit_test(test_random_id),    cmocka_unit_test(test_strv_kv_match),
+		cmocka_unit_test(test_xalloc),
+		cmocka_unit_test(test_escape_controls),
+		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_strv_split),
+		cmocka_unit_test(test_startswith_endswith),
+		cmocka_unit_test(test_parse_uint64),
+		cmocka_unit_test(test_parse_uint32),
+		cmocka_unit_test(test_parse_int),
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_format_size),
+		cmocka_unit_test(test_format_ago),
+		cmocka_unit_test(test_random_id),
+		cmocka_unit_test(test_strv_kv_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
