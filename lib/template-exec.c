@@ -18,11 +18,8 @@ static int xerr(struct exec *x, const char *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = NULL;
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	char *m = one_line_vmsg(fmt, ap);
 	va_end(ap);
-	one_line(m);
 	/* The action's source, shortened to keep the message readable. */
 	size_t al = strlen(at);
 	char *a = xstrndup(at, al > 80 ? 77 : al);

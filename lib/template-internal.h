@@ -6,6 +6,8 @@
 #pragma once
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +137,16 @@ static inline void one_line(char *m)
 	for (; m && *m; m++)
 		if ((unsigned char)*m < 0x20 || *m == 0x7f)
 			*m = ' ';
+}
+
+/* The message of fmt and ap on one line (NULL when out of memory). */
+static inline char *one_line_vmsg(const char *fmt, va_list ap)
+{
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	one_line(m);
+	return m;
 }
 
 static inline bool is_space(char c)

@@ -150,11 +150,8 @@ static int perr(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = NULL;
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	char *m = one_line_vmsg(fmt, ap);
 	va_end(ap);
-	one_line(m);
 	int r = pm_error_set(p->err, EINVAL, "template: %s", m ? m : "parse error");
 	free(m);
 	return r;
