@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/crashpoint.h"
 #include "lib/log.h"
 
 static void print_commands(FILE *f, const char *cmdpath, const struct pm_command *table)
@@ -104,6 +105,7 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 int main(int argc, char **argv)
 {
 	struct pm_cli cli = {.cmdpath = "pm"};
+	pm_crash_point_init();
 	const char *env_level = getenv("PM_LOG_LEVEL");
 	if (env_level && pm_log_parse_level(env_level) >= 0)
 		pm_log_level = pm_log_parse_level(env_level);
