@@ -14,6 +14,7 @@
 #include "engine/ps.h"
 #include "lib/timeutil.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/template.h"
 
@@ -239,6 +240,9 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 	size_t nrows = 0;
 	if (pm_engine_ps_rows(&e, &o, &prow, &nrows, &err) < 0)
 		return pm_cli_error(err);
+	for (size_t k = 0; k < nrows; k++)
+		if (prow[k].c->broken)
+			pm_log_warn("container %s: %s", prow[k].c->id, prow[k].c->broken);
 	int64_t now = pm_time_now_ns();
 	int rc = 0;
 	if (quiet) {

@@ -62,6 +62,15 @@ bool pm_container_name_valid(const char *name)
 	return true;
 }
 
+static void state_clear(struct pm_ctr_state *s)
+{
+	free(s->mountpoint);
+	pm_strv_free(s->ports);
+	free(s->boot_id);
+	free(s->error);
+	*s = (struct pm_ctr_state){0};
+}
+
 struct pm_container *pm_container_free(struct pm_container *c)
 {
 	if (!c)
@@ -71,9 +80,9 @@ struct pm_container *pm_container_free(struct pm_container *c)
 	free(c->image_name);
 	free(c->image_id);
 	free(c->config_json);
-	free(c->state.mountpoint);
-	pm_strv_free(c->state.ports);
+	state_clear(&c->state);
 	free(c->dir);
+	free(c->broken);
 	free(c);
 	return NULL;
 }
@@ -129,6 +138,16 @@ int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
 	return pm_lock_path(path, LOCK_EX, err);
 }
 
+int pm_container_trylock(const struct pm_paths *p, const char *id)
+{
+	_cleanup_free_ char *dir = pm_path_join(p->runroot, "locks");
+	if (pm_mkdir_p(dir, 0700, NULL) < 0)
+		return -errno;
+	_cleanup_free_ char *name = pm_xasprintf("%s.lock", id);
+	_cleanup_free_ char *path = pm_path_join(dir, name);
+	return pm_lock_path(path, LOCK_EX | LOCK_NB, NULL);
+}
+
 static json_t *state_to_json(const struct pm_ctr_state *s)
 {
 	json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:I, s:I, s:b, s:s?}", "Status",
@@ -140,14 +159,24 @@ static json_t *state_to_json(const struct pm_ctr_state *s)
 		json_object_set_new(j, "Ports", pm_json_from_strv(s->ports));
 	if (j && s->restart_count)
 		json_object_set_new(j, "RestartCount", json_integer(s->restart_count));
+	if (j && s->starting)
+		json_object_set_new(j, "Starting", json_true());
+	if (j && s->pid_start)
+		json_object_set_new(j, "PidStart", json_integer((json_int_t)s->pid_start));
+	if (j && s->monitor_start)
+		json_object_set_new(j, "MonitorStart", json_integer((json_int_t)s->monitor_start));
+	if (j && s->boot_id)
+		json_object_set_new(j, "BootID", json_string(s->boot_id));
+	if (j && s->error)
+		json_object_set_new(j, "Error", json_string(s->error));
 	return j;
 }
 
 static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 {
-	free(s->mountpoint);
-	pm_strv_free(s->ports);
+	state_clear(s);
 	const char *mp = pm_json_string(j, "Mountpoint");
+	const char *boot = pm_json_string(j, "BootID"), *error = pm_json_string(j, "Error");
 	*s = (struct pm_ctr_state){
 		.status = status_parse(pm_json_string(j, "Status")),
 		.pid = (pid_t)pm_json_int(j, "Pid", 0),
@@ -159,6 +188,11 @@ static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 		.mountpoint = mp ? pm_xstrdup(mp) : NULL,
 		.ports = pm_json_to_strv(json_object_get(j, "Ports")),
 		.restart_count = (unsigned)pm_json_int(j, "RestartCount", 0),
+		.starting = pm_json_bool(j, "Starting", false),
+		.pid_start = (unsigned long long)pm_json_int(j, "PidStart", 0),
+		.monitor_start = (unsigned long long)pm_json_int(j, "MonitorStart", 0),
+		.boot_id = boot ? pm_xstrdup(boot) : NULL,
+		.error = error ? pm_xstrdup(error) : NULL,
 	};
 }
 
@@ -265,7 +299,12 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 	if (!spec)
 		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
 	/* The record dir first, then the name: a name always points at an existing dir while
-	 * its container lives, which is what tells a stale name from a fresh one. */
+	 * its container lives, which is what tells a stale name from a fresh one. All under
+	 * the container's lock: a record without a readable config.json whose lock is free
+	 * is damaged, not being made (load_record). */
+	_cleanup_close_ int lock = pm_container_lock(p, c->id, err);
+	if (lock < 0)
+		return lock;
 	if (pm_mkdir_p(cdir, 0700, err) < 0)
 		return -EIO;
 	if (mkdir(c->dir, 0700) < 0)
@@ -309,6 +348,46 @@ undo_dir_only:
 }
 
 static int reload_at(int dfd, const char *path, struct pm_container *c);
+
+/* The name that points at id in the names dir, or NULL. */
+static char *name_of(const struct pm_paths *p, const char *id)
+{
+	_cleanup_free_ char *ndir = names_dir(p);
+	_cleanup_closedir_ DIR *d = opendir(ndir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+		if (n > 0 && (target[n] = 0, strcmp(target, id) == 0))
+			return pm_xstrdup(de->d_name);
+	}
+	return NULL;
+}
+
+/* A record whose config.json cannot be read. While its lock is held it is being made (or
+ * removed): -EBUSY. Else it is damaged: what is known of it (id, the name that points at
+ * it, its state) with c->broken saying why, so that ps shows it and rm -f removes it. */
+static int load_broken(const struct pm_paths *p, const char *id, char *dir, const char *why,
+		       struct pm_container **ret, pm_error **err)
+{
+	_cleanup_free_ char *d = dir;
+	_cleanup_close_ int lock = pm_container_trylock(p, id);
+	if (lock < 0 || !pm_path_exists(d))
+		return pm_error_set(err, EBUSY, "container '%s' is being created or removed", id);
+	_cleanup_container_ struct pm_container *c = pm_xcalloc(1, sizeof(*c));
+	c->id = pm_xstrdup(id);
+	c->name = name_of(p, id);
+	if (!c->name)
+		c->name = pm_xstrdup("");
+	c->image_name = pm_xstrdup("");
+	c->image_id = pm_xstrdup("");
+	c->config_json = pm_xstrdup("{}");
+	c->broken = pm_xasprintf("its record '%s/config.json' is damaged (%s)", d, why);
+	c->dir = TAKE_PTR(d);
+	pm_container_reload(p, c, NULL);
+	*ret = TAKE_PTR(c);
+	return 0;
+}
 
 /* Read a record file relative to dfd (AT_FDCWD: path as is): openat and one read() for the
  * small files records are (no fstat: a short read of a regular file is its end), growing
@@ -406,18 +485,18 @@ static int load_record(const struct pm_paths *p, const char *cdir, int dfd, cons
 	char rel[PATH_MAX];
 	if (snprintf(rel, sizeof(rel), "%s/config.json", dfd >= 0 ? id : dir) >= (int)sizeof(rel))
 		return pm_error_set(err, ENAMETOOLONG, "container '%s': path too long", id);
-	int r = read_record_file(dfd >= 0 ? dfd : AT_FDCWD, rel, &data, &len, err);
-	if (r < 0)
-		return r;
+	_cleanup_error_ pm_error *rerr = NULL;
+	int r = read_record_file(dfd >= 0 ? dfd : AT_FDCWD, rel, &data, &len, &rerr);
+	if (r < 0 && !pm_path_exists(dir))
+		return pm_error_set(err, ENOENT, "container '%s' was removed", id);
 	/* line 1: the identity; the rest: the spec, kept as text (see write_config) */
-	char *nl = memchr(data, '\n', len);
+	char *nl = r < 0 ? NULL : memchr(data, '\n', len);
 	_cleanup_container_ struct pm_container *c = pm_xcalloc(1, sizeof(*c));
 	if (!nl || identity_scan(data, (size_t)(nl - data), c) < 0) {
 		identity_clear(c);
 		if (!nl || identity_json(data, (size_t)(nl - data), c) < 0)
-			return pm_error_set(err, EBADMSG,
-					    "reading '%s/config.json': not a container record",
-					    dir);
+			return load_broken(p, id, TAKE_PTR(dir),
+					   rerr ? rerr->msg : "not a container record", ret, err);
 	}
 	if (!c->id)
 		c->id = pm_xstrdup(id);
@@ -487,6 +566,22 @@ static int state_scan(const char *text, size_t len, struct pm_ctr_state *s)
 		} else if (pm_jscan_key_is(&k, "Ports")) {
 			s->ports = pm_strv_free(s->ports);
 			r = pm_jscan_strv(&v, &s->ports);
+		} else if (pm_jscan_key_is(&k, "Starting")) {
+			r = pm_jscan_bool(&v, &s->starting);
+		} else if (pm_jscan_key_is(&k, "PidStart")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->pid_start = (unsigned long long)i;
+		} else if (pm_jscan_key_is(&k, "MonitorStart")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->monitor_start = (unsigned long long)i;
+		} else if (pm_jscan_key_is(&k, "BootID")) {
+			free(s->boot_id);
+			s->boot_id = NULL;
+			r = pm_jscan_string(&v, &s->boot_id);
+		} else if (pm_jscan_key_is(&k, "Error")) {
+			free(s->error);
+			s->error = NULL;
+			r = pm_jscan_string(&v, &s->error);
 		} else {
 			r = -EBADMSG; /* a field this reader does not know yet: jansson's turn */
 		}
@@ -498,9 +593,10 @@ static int state_scan(const char *text, size_t len, struct pm_ctr_state *s)
 	return r;
 }
 
-/* Read state.json (dfd and path, as openat takes them) into c. A missing or torn file (a
- * crash before the data reached the disk) means the container is certainly not running
- * any more: it reads as exited, so it can be removed. */
+/* Read state.json (dfd and path, as openat takes them) into c. A missing, empty or torn
+ * file (a crash before the data reached the disk, a full disk, a hand edit) is "damaged":
+ * it reads as exited until pm_engine_refresh (engine/ctr-state.h) has asked the processes,
+ * whose word wins over a damaged record. */
 static int reload_at(int dfd, const char *path, struct pm_container *c)
 {
 	_cleanup_free_ char *data = NULL;
@@ -509,22 +605,22 @@ static int reload_at(int dfd, const char *path, struct pm_container *c)
 	if (read_record_file(dfd, path, &data, &len, &e) >= 0) {
 		struct pm_ctr_state s = {0};
 		if (state_scan(data, len, &s) >= 0) {
-			free(c->state.mountpoint);
-			pm_strv_free(c->state.ports);
+			state_clear(&c->state);
 			c->state = s;
 			return 0;
 		}
-		free(s.mountpoint);
-		pm_strv_free(s.ports);
+		state_clear(&s);
 	}
 	_cleanup_json_ json_t *st = data ? json_loadb(data, len, 0, NULL) : NULL;
-	if (!json_is_object(st)) {
-		pm_log_debug("container %s: %s: treating it as exited", c->id,
+	bool damaged = !json_is_object(st);
+	if (damaged) {
+		pm_log_debug("container %s: %s: damaged, the processes will tell", c->id,
 			     e ? e->msg : "state.json is not a JSON object");
 		json_decref(st);
 		st = json_pack("{s:s}", "Status", "exited");
 	}
 	state_from_json(st, &c->state);
+	c->state.damaged = damaged;
 	return 0;
 }
 
@@ -606,7 +702,10 @@ int pm_container_remove_record(const struct pm_paths *p, const struct pm_contain
 			       pm_error **err)
 {
 	release_name(p, c->name, c->id);
-	int r = pm_rm_rf(c->dir, err);
+	/* moved aside first: a record is there whole or not at all (a half-deleted one would
+	 * read as damaged); the list skips the ".rm" name, a later remove finishes it */
+	_cleanup_free_ char *aside = pm_xasprintf("%s.rm", c->dir);
+	int r = rename(c->dir, aside) == 0 ? pm_rm_rf(aside, err) : pm_rm_rf(c->dir, err);
 	_cleanup_free_ char *ldir = pm_path_join(p->runroot, "locks");
 	_cleanup_free_ char *lname = pm_xasprintf("%s.lock", c->id);
 	_cleanup_free_ char *lpath = pm_path_join(ldir, lname);
@@ -634,7 +733,14 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) != 64)
+		size_t len = strlen(de->d_name);
+		if (len == 67 && strcmp(de->d_name + 64, ".rm") == 0) {
+			/* a remove killed half-way: its record is gone already, finish it */
+			_cleanup_free_ char *aside = pm_path_join(cdir, de->d_name);
+			pm_rm_rf(aside, NULL);
+			continue;
+		}
+		if (de->d_name[0] == '.' || len != 64)
 			continue;
 		struct pm_container *c = NULL;
 		if (load_record(p, cdir, dirfd(d), de->d_name, &c, NULL) < 0)

@@ -28,8 +28,20 @@ const char *pm_ctr_status_string(enum pm_ctr_status s); /* podman's: created run
 
 struct pm_ctr_state {
 	enum pm_ctr_status status;
+	/* A start is under way (written under the lock before anything is mounted or
+	 * spawned): processes of the container may exist that the status does not show yet.
+	 * The next command that finds the lock free reconciles it (engine/ctr-state.h). */
+	bool starting;
+	/* state.json could not be read (empty, torn, garbage): the status is a guess until
+	 * pm_engine_refresh asks the processes (never written) */
+	bool damaged;
 	pid_t pid; /* container init, in pm's (rootless) pid view */
 	pid_t monitor_pid;
+	/* their start times (lib/proc.h) and the boot they ran in: what runs is found from
+	 * the record even when the runroot was wiped, and a reused pid is never taken for it */
+	unsigned long long pid_start, monitor_start;
+	char *boot_id;
+	char *error; /* why the exit code is unknown (podman's State.Error), or NULL */
 	int exit_code;
 	int64_t started_ns; /* unix time in ns, 0 if never */
 	int64_t finished_ns;
@@ -48,6 +60,9 @@ struct pm_container {
 	char *config_json; /* the spec, serialised by engine/spec (opaque here) */
 	struct pm_ctr_state state;
 	char *dir; /* <root>/containers/<id> */
+	/* config.json could not be read: only id, name (from the names dir) and state are
+	 * known; ps lists it with this warning, rm -f removes it, anything else refuses */
+	char *broken;
 };
 
 struct pm_container *pm_container_free(struct pm_container *c);
@@ -78,6 +93,8 @@ int pm_container_save_state(const struct pm_paths *p, const struct pm_container 
 
 /* Take the container's flock (LOCK_EX); returns the fd to close to release. */
 int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err);
+/* The same without waiting: the fd, or < 0 when another process holds it (or on error). */
+int pm_container_trylock(const struct pm_paths *p, const char *id);
 
 /* Remove the record and release the name (the caller has stopped it and released
  * storage). */

@@ -39,5 +39,21 @@ int pm_engine_mark_exited(const struct pm_engine *e, struct pm_container *c,
  * state. Lock-free when nothing changes. Returns 1 when the state changed. */
 int pm_engine_refresh(const struct pm_engine *e, struct pm_container *c);
 
+/* c's monitor and init with their start times: the monitor's pids file in the run dir,
+ * else the copy in c's record when it is of this boot (the runroot was wiped). 0 or
+ * -ENOENT. */
+struct pm_mon_pids;
+int pm_engine_ctr_pids(const struct pm_engine *e, const struct pm_container *c,
+		       struct pm_mon_pids *ret);
+
+/* Record mon and init (with their start times and this boot's id) in c's state (not
+ * saved). */
+void pm_engine_record_pids(struct pm_container *c, pid_t mon, pid_t init);
+
+/* SIGKILL c's monitor, then its init, each only when it is provably the recorded process
+ * (and neither this process nor its parent); the network helper and port relay end with
+ * the monitor. The caller holds c's lock. True when the init was killed. */
+bool pm_engine_end_processes(const struct pm_engine *e, const struct pm_container *c);
+
 /* Send sig to c's PID 1; -EINVAL (podman's message) when c is not running. */
 int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, pm_error **err);

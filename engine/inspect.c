@@ -351,7 +351,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(st, "Pid", json_integer(running ? s->pid : 0));
 	json_object_set_new(st, "ConmonPid", json_integer(running ? s->monitor_pid : 0));
 	json_object_set_new(st, "ExitCode", json_integer(s->exit_code));
-	json_object_set_new(st, "Error", json_string(""));
+	json_object_set_new(st, "Error", json_string(s->error ? s->error : ""));
 	json_object_set_new(st, "StartedAt", time_json(s->started_ns));
 	json_object_set_new(st, "FinishedAt", time_json(s->finished_ns));
 	json_object_set_new(st, "Health",

@@ -26,6 +26,7 @@
 #include "engine/ctr-state.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
+#include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/paths.h"
 #include "lib/strutil.h"
@@ -95,7 +96,10 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	int r = pm_cgroup_enter_scope(pid, m->s->c->id, NULL, err);
 	if (r < 0 || !net_needs_helper(m))
 		return r < 0 ? r : 0;
-	return pm_net_start(m->s->net, pid, &m->net, err);
+	r = pm_net_start(m->s->net, pid, &m->net, err);
+	if (r >= 0)
+		pm_crash_point("after-net");
+	return r;
 }
 
 static bool net_needs_helper(const struct mon *m)
@@ -176,8 +180,8 @@ static void set_running(struct mon *m)
 {
 	struct pm_container *c = m->s->c;
 	c->state.status = PM_CTR_RUNNING;
-	c->state.pid = m->io.pid;
-	c->state.monitor_pid = getpid();
+	c->state.starting = false;
+	pm_engine_record_pids(c, getpid(), m->io.pid);
 	c->state.started_ns = pm_time_now_ns();
 	c->state.finished_ns = 0;
 	c->state.exit_code = 0;
@@ -384,22 +388,16 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 		mon_clear(&m);
 		_exit(PM_EXIT_ERROR);
 	}
-	/* "PID MONPID" then one published port per line */
+	/* The record says "running", with our pid and the init's, before the cli hears of
+	 * it: we hold the container's lock with the cli (the same open file), so whether the
+	 * cli lives or was killed meanwhile, the next command finds a record that names what
+	 * runs. */
+	set_running(&m);
+	pm_container_save_state(s->e->paths, s->c, NULL);
 	_cleanup_free_ char *pid = pm_xasprintf("%d %d", (int)m.io.pid, (int)getpid());
-	size_t nports;
-	const struct pm_net_port *ports = pm_net_ports(m.net, &nports);
-	for (size_t i = 0; i < nports; i++) {
-		_cleanup_free_ char *spec = pm_net_port_format(&ports[i]);
-		char *line = pm_xasprintf("%s\n%s", pid, spec);
-		if (strlen(line) > PM_SYNC_MAX_PAYLOAD) {
-			free(line);
-			break;
-		}
-		free(pid);
-		pid = line;
-	}
 	pm_sync_send(syncfd, PM_SYNC_PID, pid, strlen(pid), NULL, 0);
 	close(syncfd);
+	close(s->lock_fd);
 	exec_monitor(&m, program);
 	/* could not exec: end the container; the next command finds the monitor gone and
 	 * records the exit (pm_engine_refresh) */
@@ -426,7 +424,7 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 	}
 	if (pid == 0) {
 		close(syncfd);
-		close(s->lock_fd); /* the cli holds it until the state says "running" */
+		/* the lock (s->lock_fd) stays with us until the record says "running" */
 		setsid();
 		pid_t p2 = fork();
 		if (p2 < 0) {
@@ -443,28 +441,13 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	pm_crash_point("after-monitor-spawn");
+	/* "PID MONPID", sent once the monitor has written the record */
 	struct pm_sync_msg msg;
 	r = pm_sync_expect(syncfd, PM_SYNC_PID, &msg, "the container monitor", err);
 	if (r < 0)
 		return r;
-	int cpid = 0, mpid = 0;
-	if (sscanf(msg.payload, "%d %d", &cpid, &mpid) != 2)
-		return pm_error_set(err, EBADMSG, "the container monitor sent '%s'", msg.payload);
-	struct pm_container *c = s->c;
-	c->state.status = PM_CTR_RUNNING;
-	c->state.pid = cpid;
-	c->state.monitor_pid = mpid;
-	c->state.started_ns = pm_time_now_ns();
-	c->state.finished_ns = 0;
-	c->state.exit_code = 0;
-	if (!c->state.mountpoint && s->spec->rootfs)
-		c->state.mountpoint = pm_xstrdup(s->spec->rootfs);
-	pm_strv_free(c->state.ports);
-	c->state.ports = NULL;
-	const char *nl = strchr(msg.payload, '\n');
-	if (nl)
-		c->state.ports = pm_strv_split(nl + 1, "\n");
-	return pm_container_save_state(s->e->paths, c, err);
+	return pm_container_reload(s->e->paths, s->c, err);
 }
 
 /* ---- attach (client) ------------------------------------------------------------------------- */

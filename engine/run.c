@@ -25,6 +25,7 @@
 #include "engine/net.h"
 #include "engine/run.h"
 #include "engine/validate.h"
+#include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/proc.h"
@@ -106,6 +107,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 			goto out;
 		}
 	}
+	pm_crash_point("after-record");
 	*ret = TAKE_PTR(c);
 	r = 0;
 out:
@@ -117,17 +119,12 @@ out:
 
 /* ---- the monitor's files (monitor/rundir.h) ------------------------------------------- */
 
-static int read_pids(const struct pm_engine *e, const char *id, struct pm_mon_pids *p)
-{
-	_cleanup_free_ char *dir = pm_ctr_run_dir(e, id);
-	return pm_mon_read_pids(dir, p);
-}
-
-/* Wait for c's monitor to finish (it records the exit, unmounts, applies --rm). */
-static void wait_monitor(const struct pm_engine *e, const char *id, int timeout_ms)
+/* Wait for the monitor of an exited c to finish (it records the exit, unmounts, applies
+ * --rm). A monitor whose container still runs is not finishing: no wait. */
+static void wait_monitor(const struct pm_engine *e, const struct pm_container *c, int timeout_ms)
 {
 	struct pm_mon_pids p;
-	if (read_pids(e, id, &p) < 0)
+	if (pm_engine_ctr_pids(e, c, &p) < 0 || pm_proc_alive(p.init, p.init_start))
 		return;
 	_cleanup_close_ int fd = pm_pidfd_open_verified(p.mon, p.mon_start);
 	if (fd >= 0 && p.mon != getpid())
@@ -169,13 +166,18 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 {
 	int r = 0;
 	/* an exited container's monitor may still be cleaning up: let it finish */
-	wait_monitor(e, c->id, 30000);
+	wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	/* of concurrent removers only the first finds the record: the others say so */
 	if (access(c->dir, F_OK) < 0 && errno == ENOENT)
 		return pm_error_set(err, ENOENT,
 				    "no container with name or ID \"%s\" found: no such container",
 				    c->name ? c->name : c->id);
+	/* What the record says now, under the lock: a start that was under way when the
+	 * caller looked has finished, or a damaged record hid a running container. Every
+	 * process that provably belongs to c ends before the record goes. */
+	pm_container_reload(e->paths, c, NULL);
+	pm_engine_end_processes(e, c);
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
 		pm_engine_volumes_release(e, &cfg, c->id);
@@ -208,6 +210,7 @@ struct start_ctx {
 	struct pm_net_config net;
 	bool mounted;
 	bool volumes_mounted;
+	bool starting_saved; /* the record says "starting": a failure must say it no more */
 	int lock;
 };
 
@@ -215,6 +218,10 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 			    bool started)
 {
 	if (!started) {
+		if (x->starting_saved && x->lock >= 0) {
+			c->state.starting = false;
+			pm_container_save_state(e->paths, c, NULL);
+		}
 		if (x->mounted)
 			pm_storage_ctr_unmount(x->store, c->id, NULL);
 		if (x->volumes_mounted)
@@ -250,6 +257,9 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		return 1;
 	if (c->state.status == PM_CTR_REMOVING)
 		return pm_error_set(err, EBUSY, "container %s is being removed", c->id);
+	if (c->broken)
+		return pm_error_set(err, EBADMSG, "container %s: %s: remove it with 'pm rm -f %s'",
+				    c->id, c->broken, c->id);
 	if (by_policy) {
 		/* a stop, or a start by hand, since the exit wins; the count goes up with the
 		 * start, in the state that says "running" (podman: retainRetries) */
@@ -263,6 +273,15 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	r = pm_config_from_json(c->config_json, &x->cfg, err);
 	if (r < 0)
 		return r;
+	/* Before anything is mounted or spawned, the record says a start is under way: if
+	 * this process dies from here on, the next command finds the lock free and undoes
+	 * what there is (pm_engine_refresh, engine/ctr-state.h). */
+	c->state.starting = true;
+	r = pm_container_save_state(e->paths, c, err);
+	if (r < 0)
+		return r;
+	x->starting_saved = true;
+	pm_crash_point("after-starting");
 	_cleanup_free_ char *rootfs = NULL;
 	if (x->cfg.rootfs) {
 		rootfs = pm_xstrdup(x->cfg.rootfs);
@@ -433,7 +452,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	pm_spec_config_clear(&cfg);
 
 	struct pm_mon_pids p;
-	if (read_pids(e, c->id, &p) < 0) {
+	if (pm_engine_ctr_pids(e, c, &p) < 0) {
 		pm_engine_refresh(e, c);
 		return 0;
 	}
@@ -497,7 +516,7 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
 		/* wake on a state change, or on the monitor's end (killed: refresh decides) */
 		struct pm_mon_pids p;
 		_cleanup_close_ int monfd = -1;
-		if (pm_ctr_is_running(c) && read_pids(e, c->id, &p) == 0)
+		if (pm_ctr_is_running(c) && pm_engine_ctr_pids(e, c, &p) == 0)
 			monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 		struct pollfd pf[2] = {{.fd = ifd, .events = POLLIN},
 				       {.fd = monfd, .events = POLLIN}};

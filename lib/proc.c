@@ -113,6 +113,25 @@ int pm_pidfd_open_verified(pid_t pid, unsigned long long start)
 	return fd;
 }
 
+int pm_proc_boot_id(char ret[37])
+{
+	static char cached[37];
+	if (!cached[0]) {
+		int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		char buf[64];
+		ssize_t n = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (n < 36)
+			return -EIO;
+		memcpy(cached, buf, 36);
+		cached[36] = 0;
+	}
+	memcpy(ret, cached, 37);
+	return 0;
+}
+
 static int64_t monotonic_ms(void)
 {
 	struct timespec ts;

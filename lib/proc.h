@@ -46,6 +46,10 @@ bool pm_proc_alive(pid_t pid, unsigned long long start);
  * another process; another -errno when pidfd_open fails otherwise. */
 int pm_pidfd_open_verified(pid_t pid, unsigned long long start);
 
+/* This boot's id (/proc/sys/kernel/random/boot_id, 36 characters and a NUL): a pid and
+ * start time recorded in another boot name nothing. 0 or -errno. */
+int pm_proc_boot_id(char ret[37]);
+
 /* Wait (poll on the pidfd, no sleep-polling; EINTR resumes with the time left) up to
  * timeout_ms (< 0: forever) for fd's process to exit. 1: it exited, 0: timed out, -errno. */
 int pm_pidfd_wait(int fd, int timeout_ms);

@@ -25,6 +25,12 @@ static unsigned long long start_of(pid_t pid)
 	return pm_proc_stat_read(pid, &st) < 0 ? 0 : st.starttime;
 }
 
+void pm_mon_pids_of(pid_t mon, pid_t init, struct pm_mon_pids *ret)
+{
+	*ret = (struct pm_mon_pids){
+		.mon = mon, .init = init, .mon_start = start_of(mon), .init_start = start_of(init)};
+}
+
 void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init)
 {
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_PIDS);

@@ -31,6 +31,8 @@ struct pm_mon_pids {
 	unsigned long long mon_start, init_start;
 };
 
+/* mon and init with their start times looked up now (a zombie's too). */
+void pm_mon_pids_of(pid_t mon, pid_t init, struct pm_mon_pids *ret);
 /* Write <rundir>/pids (the start times are looked up here). */
 void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init);
 /* Read it: 0, -ENOENT (none), -EINVAL (garbled). */
