@@ -163,7 +163,7 @@ two" "--sort names"
 		"$dir/state.json" >"$dir/state.json.new"
 	mv "$dir/state.json.new" "$dir/state.json"
 	run_pm 0 ps -a --format '{{.Names}} {{.State}}'
-	is "$output" "ghost Exited \(0\) .*" "refreshed to exited"
+	is "$output" "ghost Exited \(-1\) .*" "refreshed to exited, its exit code unknown (podman: -1)"
 	is "$(jq -r .Status "$dir/state.json")" "exited" "and written back"
 	run_pm 0 ps -q
 	is "$output" "" "not listed as running"
