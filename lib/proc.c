@@ -2,7 +2,8 @@
  * read per call; no allocation. Called by rootless/ (the pause process), engine/ and
  * monitor/ (liveness of a container's processes) and the process table of `pm top`; the
  * pidfd helpers by engine/, monitor/, netslirp/ and rootless/; status and cgroup by engine/
- * (stop, top, pause, doctor), systemd/ and runtime/ (limits). libc only. */
+ * (stop, top, pause, doctor), systemd/ and runtime/ (limits); cmdline and fd links by
+ * rootless/ (finding pm's own pause and monitor processes). libc only. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -154,9 +155,10 @@ int pm_pidfd_wait(int fd, int timeout_ms)
 	}
 }
 
-/* The whole of a /proc file (at most 64 KiB: status and cgroup are far smaller), malloc'd
- * and NUL-terminated; NULL when it cannot be read. */
-static char *read_proc_file(const char *path)
+/* The whole of a /proc file (at most 64 KiB: status, cmdline and cgroup are far smaller, a
+ * longer cmdline is cut), malloc'd and NUL-terminated, its length (without the NUL) in
+ * *ret_len (may be NULL: the text is read as a string); NULL when it cannot be read. */
+static char *read_proc_file_len(const char *path, size_t *ret_len)
 {
 	enum { MAX = 65536 };
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -179,7 +181,14 @@ static char *read_proc_file(const char *path)
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
+	if (ret_len)
+		*ret_len = len;
 	return buf;
+}
+
+static char *read_proc_file(const char *path)
+{
+	return read_proc_file_len(path, NULL);
 }
 
 static bool status_mask(const char *text, const char *key, unsigned long long *ret)
@@ -287,4 +296,35 @@ char *pm_proc_cgroup_read(pid_t pid)
 		snprintf(path, sizeof(path), "/proc/self/cgroup");
 	_cleanup_free_ char *text = read_proc_file(path);
 	return pm_proc_cgroup_parse(text);
+}
+
+/* ---- /proc/PID/cmdline, /proc/PID/fd/N ------------------------------------------------------ */
+
+char *pm_proc_cmdline_read(pid_t pid, size_t *ret_len)
+{
+	if (pid <= 0)
+		return NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	return read_proc_file_len(path, ret_len);
+}
+
+char *pm_proc_fd_link(pid_t pid, int fd)
+{
+	if (pid <= 0 || fd < 0)
+		return NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	/* PATH_MAX, and a little for " (deleted)": a longer target is refused, not cut */
+	enum { MAX = 4096 + 16 };
+	char *buf = malloc(MAX);
+	if (!buf)
+		return NULL;
+	ssize_t n = readlink(path, buf, MAX);
+	if (n < 0 || n >= MAX) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
 }

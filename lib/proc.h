@@ -1,9 +1,9 @@
 /* proc.h: the one reader of /proc/PID/stat (systemd's process-util.c is the model): the
  * fields pm uses, a process' start time and whether a pid is still the process we started;
- * of /proc/PID/status (signal masks, NSpid, Uid, Gid) and of /proc/PID/cgroup (the v2
- * path); and the pidfd of such a process and the wait for its end. Every module that asks the
- * kernel about a process by pid comes here. libc only (pm-monitor links it statically).
- * Never prints. */
+ * of /proc/PID/status (signal masks, NSpid, Uid, Gid), /proc/PID/cgroup (the v2 path),
+ * /proc/PID/cmdline and the links /proc/PID/fd/N; and the pidfd of such a process and the wait for
+ * its end. Every module that asks the kernel about a process by pid comes here. libc only
+ * (pm-monitor links it statically). Never prints. */
 #pragma once
 
 #include <stdbool.h>
@@ -98,3 +98,15 @@ char *pm_proc_cgroup_parse(const char *text);
 /* Read /proc/PID/cgroup (pid 0: /proc/self/cgroup) and return its v2 path as above; NULL
  * when it cannot be read or has none. */
 char *pm_proc_cgroup_read(pid_t pid);
+
+/* ---- /proc/PID/cmdline, /proc/PID/fd/N ---------------------------------------------------- */
+
+/* Read /proc/PID/cmdline: malloc'd, the arguments each ended by a NUL as the kernel gives
+ * them (plus one NUL after the last byte), at most 64 KiB, their length in *ret_len (may be
+ * NULL); NULL when it cannot be read (gone, pid <= 0). A kernel thread's is empty (len 0). */
+char *pm_proc_cmdline_read(pid_t pid, size_t *ret_len);
+
+/* The target of the link /proc/PID/fd/FD ("/some/dir", "/some/dir (deleted)",
+ * "socket:[1234]"), malloc'd; NULL when pid is gone, fd is not open or the link may not be
+ * read (another user's process). */
+char *pm_proc_fd_link(pid_t pid, int fd);

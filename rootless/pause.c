@@ -2,10 +2,16 @@
  * and maps its ids with the setuid helpers newuidmap/newgidmap.
  *
  * The cli forks a child that setsid()s, forks the pause process and exits, so the pause
- * process is reparented and outlives the cli. The pause process unshares the namespaces,
- * reports its pid over a lib/sync.h socket, waits until the cli has mapped it, makes its
- * mount tree rslave and answers READY; then it blocks every signal except SIGTERM/SIGINT and
- * sleeps in sigsuspend() for ever. Any failure kills the half-made pause process.
+ * process is reparented and outlives the cli. The pause process unshares the namespaces (or
+ * joins those of a live monitor: pm_rootless_pause_create with namespace fds), reports its
+ * pid over a lib/sync.h socket, waits until the cli has mapped it, makes its mount tree
+ * rslave and answers READY. Then it waits for COMMIT, which the cli sends once pause.pid
+ * names it: when the socket closes first (the cli was killed before it wrote the pid file),
+ * the pause process exits, so that no pause process nobody knows is left. Committed, it
+ * closes the socket, keeps only its runroot open as fd 3 (O_PATH, how a later pm finds it
+ * when pause.pid was lost: rootless/pause-scan.c), blocks every signal except
+ * SIGTERM/SIGINT and sleeps in sigsuspend() for ever. Any failure kills the half-made pause
+ * process.
  *
  * Must not print, nor write the pid file (rootless/userns.c does, under the lock).
  * Called by rootless/userns.c only. */
@@ -34,8 +40,14 @@
 #include "rootless/pause.h"
 #include "rootless/subid.h"
 
-/* cli -> pause: "your uid_map and gid_map are written". */
+/* cli -> pause: "your uid_map and gid_map are written" (or nothing to map: joined). */
 #define PAUSE_SYNC_MAPPED (PM_SYNC_USER + 0)
+/* cli -> pause: "pause.pid names you": live on once the socket closes. */
+#define PAUSE_SYNC_COMMIT (PM_SYNC_USER + 1)
+
+/* The fds the pause process has while it is set up (the committed one keeps only
+ * PM_ROOTLESS_PAUSE_RUNROOT_FD). */
+enum { PAUSE_SOCK_FD = 3, PAUSE_RUNROOT_SETUP_FD = 4 };
 
 /* ---- the pause process ------------------------------------------------------------------ */
 
@@ -73,7 +85,21 @@ static _Noreturn void pause_fail(int fd, int e, const char *what)
 	_exit(1);
 }
 
-static _Noreturn void pause_main(int sock)
+/* What the pause process starts from: fds of the cli (O_CLOEXEC, moved to fixed numbers). */
+struct pause_args {
+	int sock;
+	int runroot_fd;
+	int user_fd, mnt_fd; /* -1: unshare new namespaces; else join these */
+};
+
+/* Move fd above the fixed numbers (F_DUPFD_CLOEXEC: the copy at its fixed number is made
+ * by dup2, which clears the flag). */
+static int high_fd(int fd)
+{
+	return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 10);
+}
+
+static _Noreturn void pause_main(const struct pause_args *a)
 {
 	sigset_t mask;
 	sigfillset(&mask);
@@ -86,20 +112,29 @@ static _Noreturn void pause_main(int sock)
 	set_cmdline();
 
 	/* Let go of everything the cli had open (its terminal or pipes, which a test harness
-	 * reads to EOF; its lock on pause.lock). Only the sync socket stays, as fd 3. */
-	int high = fcntl(sock, F_DUPFD_CLOEXEC, 10);
-	if (high < 0)
+	 * reads to EOF; its lock on pause.lock). Only the sync socket stays, as fd 3, and the
+	 * runroot, as fd 4 (fd 3 once committed). */
+	int sock = high_fd(a->sock), root = high_fd(a->runroot_fd);
+	int userfd = high_fd(a->user_fd), mntfd = high_fd(a->mnt_fd);
+	if (sock < 0 || root < 0 || (a->user_fd >= 0 && (userfd < 0 || mntfd < 0)))
 		_exit(1);
 	int null = open("/dev/null", O_RDWR);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
-	    dup2(high, 3) < 0)
+	    dup2(sock, PAUSE_SOCK_FD) < 0 || dup2(root, PAUSE_RUNROOT_SETUP_FD) < 0)
 		_exit(1);
-	close_range(4, ~0U, 0);
-	sock = 3;
+	sock = PAUSE_SOCK_FD;
+	if (a->user_fd >= 0) {
+		/* the namespaces of a live monitor: nothing to map, mounts set up long ago */
+		if (setns(userfd, CLONE_NEWUSER) < 0)
+			pause_fail(sock, errno, "joining the user namespace");
+		if (setns(mntfd, CLONE_NEWNS) < 0)
+			pause_fail(sock, errno, "joining the mount namespace");
+	}
+	close_range(PAUSE_RUNROOT_SETUP_FD + 1, ~0U, 0);
 	if (chdir("/") < 0)
 		pause_fail(sock, errno, "chdir('/')");
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+	if (a->user_fd < 0 && unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		pause_fail(sock, errno, "unshare(CLONE_NEWUSER|CLONE_NEWNS)");
 	char pid[24];
 	int len = snprintf(pid, sizeof(pid), "%d", (int)getpid());
@@ -112,11 +147,16 @@ static _Noreturn void pause_main(int sock)
 	/* Mounts of the host still reach us; ours (container rootfs, volumes) never reach the
 	 * host. A namespace made by an unprivileged user gets slave mounts anyway (see
 	 * mount_namespaces(7)); say it explicitly. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+	if (a->user_fd < 0 && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		pause_fail(sock, errno, "making the mount tree rslave");
 	if (pm_sync_send(sock, PM_SYNC_READY, NULL, 0, NULL, 0) < 0)
 		_exit(1);
-	close(sock);
+	/* EOF instead: the cli died before pause.pid named us; nobody would ever find us. */
+	if (pm_sync_expect(sock, PAUSE_SYNC_COMMIT, &msg, "pm", NULL) < 0)
+		_exit(0);
+	if (dup2(PAUSE_RUNROOT_SETUP_FD, PM_ROOTLESS_PAUSE_RUNROOT_FD) < 0)
+		_exit(1);
+	close(PAUSE_RUNROOT_SETUP_FD);
 
 	for (;;)
 		sigsuspend(&mask);
@@ -219,18 +259,21 @@ static int unshare_error(pm_error *e, pm_error **err)
 	return pm_error_set(err, code, "cannot create the pause process: %s", msg);
 }
 
-int pm_rootless_pause_create(pid_t *ret_pid, unsigned long long *ret_start, pm_error **err)
+int pm_rootless_pause_create(int runroot_fd, int user_fd, int mnt_fd, struct pm_rootless_pause *ret,
+			     pm_error **err)
 {
 	_cleanup_free_ struct pm_idmap *umap = NULL, *gmap = NULL;
 	size_t un = 0, gn = 0;
 	_cleanup_free_ char *newuidmap = NULL, *newgidmap = NULL;
+	bool fresh = user_fd < 0;
 	int r;
 
-	/* Everything that can be checked before a process exists. */
-	if ((r = pm_subid_mapping(false, &umap, &un, err)) < 0 ||
-	    (r = pm_subid_mapping(true, &gmap, &gn, err)) < 0 ||
-	    (r = find_idmap_tool("newuidmap", &newuidmap, err)) < 0 ||
-	    (r = find_idmap_tool("newgidmap", &newgidmap, err)) < 0)
+	*ret = (struct pm_rootless_pause){.sock = -1};
+	/* Everything that can be checked before a process exists (joining maps nothing). */
+	if (fresh && ((r = pm_subid_mapping(false, &umap, &un, err)) < 0 ||
+		      (r = pm_subid_mapping(true, &gmap, &gn, err)) < 0 ||
+		      (r = find_idmap_tool("newuidmap", &newuidmap, err)) < 0 ||
+		      (r = find_idmap_tool("newgidmap", &newgidmap, err)) < 0))
 		return r;
 
 	int sv[2];
@@ -256,8 +299,13 @@ int pm_rootless_pause_create(pid_t *ret_pid, unsigned long long *ret_start, pm_e
 					   "cannot fork the pause process: %s", strerror(errno));
 			_exit(1);
 		}
-		if (p == 0)
-			pause_main(child_sock);
+		if (p == 0) {
+			struct pause_args a = {.sock = child_sock,
+					       .runroot_fd = runroot_fd,
+					       .user_fd = fresh ? -1 : user_fd,
+					       .mnt_fd = fresh ? -1 : mnt_fd};
+			pause_main(&a);
+		}
 		_exit(0);
 	}
 	close(child_sock);
@@ -266,14 +314,20 @@ int pm_rootless_pause_create(pid_t *ret_pid, unsigned long long *ret_start, pm_e
 
 	static struct pm_sync_msg msg;
 	_cleanup_error_ pm_error *e = NULL;
-	if (pm_sync_expect(sock, PM_SYNC_PID, &msg, "pause process", &e) < 0)
-		return unshare_error(e, err);
+	if (pm_sync_expect(sock, PM_SYNC_PID, &msg, "pause process", &e) < 0) {
+		if (fresh)
+			return unshare_error(e, err);
+		return pm_error_set(
+			err, e && e->code ? e->code : EIO,
+			"cannot start a pause process in the namespaces of a monitor: %s",
+			e && e->msg ? e->msg : "unknown error");
+	}
 	int pid = 0;
 	if (pm_parse_int(msg.payload, &pid) < 0 || pid <= 0)
 		return pm_error_set(err, EBADMSG, "pause process sent a bad pid '%s'", msg.payload);
 
-	if ((r = run_idmap(newuidmap, "newuidmap", pid, umap, un, err)) < 0 ||
-	    (r = run_idmap(newgidmap, "newgidmap", pid, gmap, gn, err)) < 0)
+	if (fresh && ((r = run_idmap(newuidmap, "newuidmap", pid, umap, un, err)) < 0 ||
+		      (r = run_idmap(newgidmap, "newgidmap", pid, gmap, gn, err)) < 0))
 		goto kill_pause;
 	if ((r = pm_sync_send(sock, PAUSE_SYNC_MAPPED, NULL, 0, NULL, 0)) < 0) {
 		pm_error_set_errno(err, -r, "cannot talk to the pause process %d", pid);
@@ -283,15 +337,38 @@ int pm_rootless_pause_create(pid_t *ret_pid, unsigned long long *ret_start, pm_e
 		pm_error_prefix(err, "setting up the pause process");
 		goto kill_pause;
 	}
-	if ((r = pm_proc_starttime(pid, ret_start)) < 0) {
+	if ((r = pm_proc_starttime(pid, &ret->start)) < 0) {
 		pm_error_set(err, ESRCH, "the pause process %d exited right after it started", pid);
 		goto kill_pause;
 	}
-	*ret_pid = pid;
-	pm_log_debug("started pause process %d", pid);
+	ret->pid = pid;
+	ret->sock = TAKE_FD(sock);
+	pm_log_debug("started pause process %d%s", pid,
+		     fresh ? "" : " in the namespaces of a monitor");
 	return 0;
 
 kill_pause:
 	kill(pid, SIGKILL);
 	return r;
+}
+
+int pm_rootless_pause_commit(struct pm_rootless_pause *p, pm_error **err)
+{
+	int r = pm_sync_send(p->sock, PAUSE_SYNC_COMMIT, NULL, 0, NULL, 0);
+	close(p->sock);
+	p->sock = -1;
+	if (r < 0)
+		return pm_error_set_errno(err, -r, "cannot talk to the pause process %d",
+					  (int)p->pid);
+	return 0;
+}
+
+void pm_rootless_pause_abort(struct pm_rootless_pause *p)
+{
+	if (p->pid > 0)
+		kill(p->pid, SIGKILL);
+	if (p->sock >= 0)
+		close(p->sock);
+	p->sock = -1;
+	p->pid = 0;
 }

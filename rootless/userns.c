@@ -1,7 +1,19 @@
 /* userns.c: joining pm's rootless user + mount namespace, held by the pause process whose
- * "PID STARTTIME" is in <runroot>/pause.pid; creating it (rootless/pause.c) under an
- * exclusive flock on <runroot>/pause.lock when the file is missing or stale; ending it
- * (pm system migrate).
+ * "PID STARTTIME" is in <runroot>/pause.pid; finding or creating it (rootless/pause.c)
+ * under an exclusive flock on <runroot>/pause.lock when the file is missing or stale; ending
+ * it (pm system migrate).
+ *
+ * The fast path reads the pid file and checks that it names a live pause process of ours
+ * (comm "pm-pause", our uid, the start time: rootless/pause-scan.c): no lock, no scan.
+ * Anything else in the file (garbage, a huge file, a directory, a FIFO, a dead pid, a live
+ * process that is not our pause process) is stale and replaced under the lock, in this
+ * order: (a) our old pause process, found by a scan of /proc (its fd 3 is the runroot:
+ * $XDG_RUNTIME_DIR was wiped under it), is adopted; (b) a live pm-monitor of this runroot
+ * proves that the old namespaces still exist (the pause process was killed while containers
+ * run): a new pause process joins them, so that exec into those containers still works;
+ * (c) a new pause process with new namespaces. The pid file is written before the new pause
+ * process is told to live on (commit), so a pm killed in between leaves no pause process
+ * nobody knows.
  *
  * Joining is setns(user) then setns(mnt): pm is single-threaded, which setns(CLONE_NEWUSER)
  * requires. Must not print. Called by cli/ (pm_cli_enter_userns, pm unshare, pm system
@@ -16,12 +28,15 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/proc.h"
 #include "lib/strutil.h"
+#include "rootless/pause-scan.h"
 #include "rootless/pause.h"
 #include "rootless/userns.h"
 
@@ -85,30 +100,72 @@ bool pm_rootless_is_rootless(void)
 
 /* ---- the pid file ------------------------------------------------------------------------ */
 
-/* 1: a live pause process (pid and start set); 0: no pid file; -ESTALE: the file names a
- * dead (or reused) pid or cannot be parsed; other -errno: the file cannot be read. */
+/* The text of the pid file, which must be a small regular file (no symlink, no FIFO that
+ * would block the read, no directory): 0; -ENOENT when there is none; -EFBIG, -EBADF (not a
+ * regular file) or another -errno. */
+static int read_pid_file(const char *pidfile, char *buf, size_t size)
+{
+	_cleanup_close_ int fd =
+		open(pidfile, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EBADF;
+	ssize_t n;
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -EFBIG;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* 1: the pid file names a live pause process of ours (pid and start set); 0: no pid file;
+ * -ESTALE: anything else (unreadable, too big, not a regular file, malformed, a dead or
+ * reused pid, a live process that is no pause process of ours). Never another error: a
+ * stale file is replaced under the lock, it must not make every command fail. */
 static int check_pause(const char *pidfile, pid_t *ret_pid, unsigned long long *ret_start)
 {
-	_cleanup_free_ char *buf = NULL;
-	int r = pm_read_file(pidfile, 256, &buf, NULL, NULL);
+	char buf[64];
+	int r = read_pid_file(pidfile, buf, sizeof(buf));
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0)
-		return r;
+	if (r < 0) {
+		pm_log_debug("pause pid file '%s' cannot be read (%s): treating it as stale",
+			     pidfile, r == -EBADF ? "not a regular file" : strerror(-r));
+		return -ESTALE;
+	}
 	pid_t pid;
-	unsigned long long start, now;
+	unsigned long long start;
 	if (pm_rootless_parse_pause_file(buf, &pid, &start) < 0) {
 		pm_log_debug("pause pid file '%s' is malformed: treating it as stale", pidfile);
 		return -ESTALE;
 	}
-	if (pm_proc_starttime(pid, &now) < 0 || now != start) {
-		pm_log_debug("pause process %d from '%s' is gone: treating the file as stale", pid,
-			     pidfile);
+	if (!pm_rootless_pause_verify(pid, start)) {
+		pm_log_debug("'%s' names %d, which is no pause process of ours: treating the file "
+			     "as stale",
+			     pidfile, (int)pid);
 		return -ESTALE;
 	}
 	*ret_pid = pid;
 	*ret_start = start;
 	return 1;
+}
+
+/* Remove a stale pid file, whatever it is (a directory too). With the lock held. */
+static int remove_stale(const char *pidfile, pm_error **err)
+{
+	if (unlink(pidfile) == 0 || errno == ENOENT)
+		return 0;
+	if (errno == EISDIR || errno == EPERM)
+		return pm_rm_rf(pidfile, err);
+	return pm_error_set_errno(err, errno, "cannot remove the stale '%s'", pidfile);
 }
 
 static int open_ns(pid_t pid, const char *ns, pm_error **err)
@@ -170,6 +227,79 @@ static int write_pid_file(const char *pidfile, pid_t pid, unsigned long long sta
 	return pm_write_file_atomic(pidfile, buf, (size_t)len, 0600, err);
 }
 
+/* Open the user and mount namespaces of monitor m (pinned by the fds, checked to be those of
+ * the process the scan found, and not our own user namespace). 0, or -ESRCH. */
+static int open_monitor_ns(const struct pm_rootless_proc *m, int *ret_user, int *ret_mnt)
+{
+	_cleanup_close_ int userfd = open_ns(m->pid, "user", NULL);
+	if (userfd < 0)
+		return -ESRCH;
+	_cleanup_close_ int mntfd = open_ns(m->pid, "mnt", NULL);
+	if (mntfd < 0)
+		return -ESRCH;
+	unsigned long long now;
+	struct stat theirs, own;
+	if (pm_proc_starttime(m->pid, &now) < 0 || now != m->start)
+		return -ESRCH;
+	if (fstat(userfd, &theirs) < 0 || stat("/proc/self/ns/user", &own) < 0 ||
+	    (theirs.st_dev == own.st_dev && theirs.st_ino == own.st_ino))
+		return -ESRCH;
+	*ret_user = TAKE_FD(userfd);
+	*ret_mnt = TAKE_FD(mntfd);
+	return 0;
+}
+
+/* With the lock held and no valid pid file: adopt our old pause process, else start one in
+ * the namespaces of a live monitor, else one in new namespaces; write the pid file. */
+static int find_or_create(const struct pm_paths *p, const char *pidfile, pid_t *ret_pid,
+			  unsigned long long *ret_start, pm_error **err)
+{
+	struct pm_rootless_proc old = {0}, mon = {0};
+	int r = pm_rootless_scan(p->runroot, &old, &mon);
+	if (r < 0)
+		pm_log_debug("cannot list /proc (%s): starting a new pause process", strerror(-r));
+	if (old.pid > 0) {
+		pm_log_debug("adopting the pause process %d of '%s'", (int)old.pid, p->runroot);
+		if ((r = write_pid_file(pidfile, old.pid, old.start, err)) < 0)
+			return r;
+		*ret_pid = old.pid;
+		*ret_start = old.start;
+		return 0;
+	}
+
+	_cleanup_close_ int rootfd = open(p->runroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return pm_error_set_errno(err, errno, "cannot open '%s'", p->runroot);
+	struct pm_rootless_pause np = {.sock = -1};
+	r = -ESRCH;
+	if (mon.pid > 0) {
+		_cleanup_close_ int userfd = -1, mntfd = -1;
+		if (open_monitor_ns(&mon, &userfd, &mntfd) == 0) {
+			_cleanup_error_ pm_error *e = NULL;
+			r = pm_rootless_pause_create(rootfd, userfd, mntfd, &np, &e);
+			if (r < 0)
+				pm_log_debug("monitor %d: %s: starting new namespaces",
+					     (int)mon.pid, e ? e->msg : "failed");
+		}
+	}
+	if (r < 0 && (r = pm_rootless_pause_create(rootfd, -1, -1, &np, err)) < 0)
+		return r;
+	pm_crash_point("pause-created");
+	if ((r = write_pid_file(pidfile, np.pid, np.start, err)) < 0) {
+		pm_rootless_pause_abort(&np);
+		return r;
+	}
+	pm_crash_point("pause-before-commit");
+	if ((r = pm_rootless_pause_commit(&np, err)) < 0) {
+		pm_rootless_pause_abort(&np);
+		unlink(pidfile);
+		return r;
+	}
+	*ret_pid = np.pid;
+	*ret_start = np.start;
+	return 0;
+}
+
 int pm_rootless_enter(const struct pm_paths *p, pm_error **err)
 {
 	if (pm_rootless_in_userns())
@@ -186,14 +316,12 @@ int pm_rootless_enter(const struct pm_paths *p, pm_error **err)
 	pid_t pid = 0;
 	unsigned long long start = 0;
 
-	/* Fast path: a live pause process, no lock. */
+	/* Fast path: a live pause process, no lock, no scan. */
 	int r = check_pause(pidfile, &pid, &start);
 	if (r > 0) {
 		r = join(pid, start, err);
 		if (r != -ESRCH)
 			return r;
-	} else if (r < 0 && r != -ESTALE) {
-		return pm_error_set_errno(err, -r, "cannot read '%s'", pidfile);
 	}
 
 	if ((r = pm_mkdir_p(p->runroot, 0700, err)) < 0)
@@ -203,18 +331,11 @@ int pm_rootless_enter(const struct pm_paths *p, pm_error **err)
 		return lock;
 	/* Another pm may have made it while we waited for the lock. */
 	r = check_pause(pidfile, &pid, &start);
-	if (r < 0 && r != -ESTALE)
-		return pm_error_set_errno(err, -r, "cannot read '%s'", pidfile);
 	if (r <= 0) {
-		if (r == -ESTALE && unlink(pidfile) < 0 && errno != ENOENT)
-			return pm_error_set_errno(err, errno, "cannot remove the stale '%s'",
-						  pidfile);
-		if ((r = pm_rootless_pause_create(&pid, &start, err)) < 0)
+		if (r == -ESTALE && (r = remove_stale(pidfile, err)) < 0)
 			return r;
-		if ((r = write_pid_file(pidfile, pid, start, err)) < 0) {
-			kill(pid, SIGKILL);
+		if ((r = find_or_create(p, pidfile, &pid, &start, err)) < 0)
 			return r;
-		}
 	}
 	r = join(pid, start, err);
 	if (r == -ESRCH)
@@ -237,8 +358,6 @@ int pm_rootless_pause_pid(const struct pm_paths *p, pid_t *ret, pm_error **err)
 		*ret = r > 0 ? pid : 0;
 		return 0;
 	}
-	if (r != -ESTALE)
-		return pm_error_set_errno(err, -r, "cannot read '%s'", pidfile);
 
 	/* Remove the stale file under the lock, so we never remove one just written. */
 	_cleanup_close_ int lock = pm_lock_path(lockfile, LOCK_EX, err);
@@ -247,8 +366,8 @@ int pm_rootless_pause_pid(const struct pm_paths *p, pid_t *ret, pm_error **err)
 	r = check_pause(pidfile, &pid, &start);
 	if (r > 0)
 		*ret = pid;
-	else if (r == -ESTALE && unlink(pidfile) < 0 && errno != ENOENT)
-		return pm_error_set_errno(err, errno, "cannot remove the stale '%s'", pidfile);
+	else if (r == -ESTALE)
+		return remove_stale(pidfile, err);
 	return 0;
 }
 
@@ -281,17 +400,26 @@ int pm_rootless_migrate(const struct pm_paths *p, pm_error **err)
 	pid_t pid = 0;
 	unsigned long long start = 0;
 
-	if (!pm_path_exists(pidfile))
-		return 0;
+	/* No pid file may still mean a pause process: one whose runroot was wiped (found by the
+	 * scan below). */
+	int r = pm_mkdir_p(p->runroot, 0700, err);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int lock = pm_lock_path(lockfile, LOCK_EX, err);
 	if (lock < 0)
 		return lock;
-	int r = check_pause(pidfile, &pid, &start);
-	if (r < 0 && r != -ESTALE)
-		return pm_error_set_errno(err, -r, "cannot read '%s'", pidfile);
+	r = check_pause(pidfile, &pid, &start);
 	if (r > 0 && (r = stop_pause(pid, start, err)) < 0)
 		return r;
-	if (unlink(pidfile) < 0 && errno != ENOENT)
-		return pm_error_set_errno(err, errno, "cannot remove '%s'", pidfile);
-	return 0;
+	/* Our pause processes nobody knows (pause.pid lost): bounded, each stop waits. */
+	for (int i = 0; i < 16; i++) {
+		struct pm_rootless_proc old, mon;
+		if (pm_rootless_scan(p->runroot, &old, &mon) < 0 || old.pid == 0)
+			break;
+		pm_log_debug("ending the pause process %d of '%s' (not in '%s')", (int)old.pid,
+			     p->runroot, pidfile);
+		if ((r = stop_pause(old.pid, old.start, err)) < 0)
+			return r;
+	}
+	return remove_stale(pidfile, err);
 }

@@ -1,7 +1,7 @@
 /* test-proc.c: unit tests for lib/proc: /proc/PID/stat parsing (comm with spaces and ')',
  * negative fields, short or garbage text), the live readers on this process and on a
  * zombie child, the verified pidfd and its wait, /proc/PID/status (signal masks, NSpid,
- * ids) and the v2 path of /proc/PID/cgroup. */
+ * ids), the v2 path of /proc/PID/cgroup, /proc/PID/cmdline and the links /proc/PID/fd/N. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,7 +9,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -246,13 +248,54 @@ static void test_status_cgroup_live(void **state)
 	free(b);
 }
 
+/* /proc/self/cmdline holds argv[0] with its NUL; fd links name what the fd is, " (deleted)"
+ * once the directory is gone. */
+static void test_cmdline_fd_link(void **state)
+{
+	(void)state;
+	extern char *program_invocation_name;
+	size_t len = 0;
+	char *argv = pm_proc_cmdline_read(getpid(), &len);
+	assert_non_null(argv);
+	assert_true(len > strlen(program_invocation_name));
+	assert_string_equal(argv, program_invocation_name);
+	assert_int_equal(argv[len - 1], '\0');
+	assert_int_equal(argv[len], '\0');
+	free(argv);
+	assert_null(pm_proc_cmdline_read(0, &len));
+	assert_null(pm_proc_cmdline_read(-1, NULL));
+
+	char dir[] = "/tmp/pm-test-proc.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	char *link = pm_proc_fd_link(getpid(), fd);
+	assert_string_equal(link, dir);
+	free(link);
+	assert_int_equal(rmdir(dir), 0);
+	link = pm_proc_fd_link(getpid(), fd);
+	char want[sizeof(dir) + 16];
+	snprintf(want, sizeof(want), "%s (deleted)", dir);
+	assert_string_equal(link, want);
+	free(link);
+	close(fd);
+	assert_null(pm_proc_fd_link(getpid(), fd));
+	assert_null(pm_proc_fd_link(getpid(), -1));
+	assert_null(pm_proc_fd_link(0, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),	     cmocka_unit_test(test_parse_rootless),
-		cmocka_unit_test(test_live),	     cmocka_unit_test(test_pidfd),
-		cmocka_unit_test(test_status_parse), cmocka_unit_test(test_status_sig),
-		cmocka_unit_test(test_cgroup_parse), cmocka_unit_test(test_status_cgroup_live),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_rootless),
+		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_pidfd),
+		cmocka_unit_test(test_status_parse),
+		cmocka_unit_test(test_status_sig),
+		cmocka_unit_test(test_cgroup_parse),
+		cmocka_unit_test(test_status_cgroup_live),
+		cmocka_unit_test(test_cmdline_fd_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
