@@ -82,7 +82,8 @@ int pm_reference_parse(const char *s, enum pm_ref_mode mode, struct pm_reference
 	int r_fail_code = -EINVAL;
 	if (!s || !*s)
 		return pm_error_set(err, EINVAL, "invalid reference format: empty name");
-	if (strlen(s) > 255 + 128 + 72)
+	/* the longest valid one: NAME:TAG@sha256:HEX (the digest as pm_digest_valid wants it) */
+	if (strlen(s) > PM_REFERENCE_NAME_MAX + 1 + 128 + 1 + strlen("sha256:") + 64)
 		return pm_error_set(err, EINVAL, "invalid reference format: '%s' is too long", s);
 	_cleanup_free_ char *work = pm_xstrdup(s);
 
