@@ -9,6 +9,7 @@
 #   make lint            module edges, include cycles, file sizes, cppcheck, shellcheck
 #   make lint-test       the layering check's own test (tests/lint)
 #   make fmt-check       clang-format
+#   make fuzz            libFuzzer targets, FUZZ_SECONDS (60) each (tests/fuzz; clang)
 #   make deps            install the Debian packages pm needs (apt-get as root)
 #   make vm              VM tests (tests/vm: systemd, cgroup v2; qemu; root for the image)
 #   make demo            build the busybox test image and run pm with it (tools/demo.sh)
