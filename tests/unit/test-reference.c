@@ -162,10 +162,10 @@ static void test_lengths(void **state)
 	pm_reference_free(&r);
 	/* one more in the name: -ENAMETOOLONG (not a generic "too long" for the whole) */
 	snprintf(ref, sizeof(ref), "b%s:%s@sha256:%064d", name + 1, tag, 0);
+	err = NULL;
 	assert_int_equal(pm_reference_parse(ref, PM_REF_LOCAL, &r, &err), -ENAMETOOLONG);
 	assert_string_equal(err->msg, "repository name must not be more than 255 characters");
 	pm_error_free(err);
-	err = NULL;
 	(void)state;
 }
 
