@@ -9,6 +9,7 @@
 #   make lint            module edges, include cycles, file sizes, cppcheck, shellcheck
 #   make lint-test       the layering check's own test (tests/lint)
 #   make fmt-check       clang-format
+#   make fuzz            libFuzzer targets, FUZZ_SECONDS (60) each (tests/fuzz; clang)
 #   make deps            install the Debian packages pm needs (apt-get as root)
 #   make vm              VM tests (tests/vm: systemd, cgroup v2; qemu; root for the image)
 #   make demo            build the busybox test image and run pm with it (tools/demo.sh)
@@ -140,6 +141,43 @@ check: lint-test unit system vm
 # ---- fuzz corpus replay --------------------------------------------------------
 .PHONY: fuzz-replay
 fuzz-replay: $(UNIT_BINS)
+
+# ---- fuzzing: libFuzzer (clang, libclang-rt-14-dev) ---------------------------
+# make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="template reference jscan"]: each target of
+# tests/fuzz/fuzz-NAME.c is built with its modules' sources under ASan+UBSan and run for
+# FUZZ_SECONDS on a scratch copy of tests/fuzz/corpus-NAME/; a crash, leak or abort fails.
+# Inputs it finds are in $(BUILDDIR)/fuzz/NAME/crash-*: add them to the corpus once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= template reference jscan
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer -I. -D_GNU_SOURCE
+# the parser's own files are compiled instrumented; what they call comes from the archives
+FUZZ_SRCS_template  := $(wildcard lib/template*.c) lib/gofmt.c
+FUZZ_SRCS_reference := storage/reference.c
+FUZZ_SRCS_jscan     := lib/jscan.c
+
+$(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*) \
+		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS) -lm
+
+.PHONY: fuzz
+fuzz: $(foreach t,$(FUZZ_TARGETS),$(BUILDDIR)/fuzz/fuzz-$(t))
+	@pass=0; fail=0; for t in $(FUZZ_TARGETS); do \
+		d=$(BUILDDIR)/fuzz/$$t; rm -rf $$d; mkdir -p $$d/corpus; \
+		cp tests/fuzz/corpus-$$t/* $$d/corpus/; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		if (cd $$d && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			../fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+			-print_final_stats=1 corpus >log 2>&1); then \
+			pass=$$((pass+1)); grep -E '^#[0-9]+.*DONE' $$d/log | tail -n 1; \
+		else \
+			fail=$$((fail+1)); tail -n 60 $$d/log; \
+			echo "FAILED: fuzz-$$t (the input: $$d/crash-* or leak-* or timeout-*)"; \
+		fi; \
+	done; \
+	echo "fuzz: $$pass passed, $$fail failed"; test $$fail -eq 0
 
 # ---- install -----------------------------------------------------------------
 # pm finds pm-monitor relative to itself (lib/paths.h pm_helper_path): beside it, then in

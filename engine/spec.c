@@ -274,6 +274,29 @@ static bool parse_bool_opt(const char *v, bool *ret)
 	return false;
 }
 
+/* --mount's options that may be given once (podman's getBindMount/getTmpfsMount): the keys
+ * of a group, and what podman's refusal of a second one names. */
+static const struct {
+	const char *keys[4];
+	const char *what;
+} mount_opt_groups[] = {
+	{{"readonly", "ro", "rw"}, "'readonly', 'ro', or 'rw' options"},
+	{{"nosuid", "suid"}, "'nosuid' and 'suid' options"},
+	{{"nodev", "dev"}, "'nodev' and 'dev' options"},
+	{{"noexec", "exec"}, "'noexec' and 'exec' options"},
+	{{"bind-propagation"}, "'bind-propagation' option"},
+};
+
+/* The index of key's group in mount_opt_groups, or -1 when it has none. */
+static int mount_opt_group(const char *key)
+{
+	for (size_t g = 0; g < sizeof(mount_opt_groups) / sizeof(mount_opt_groups[0]); g++)
+		for (size_t i = 0; mount_opt_groups[g].keys[i]; i++)
+			if (!strcmp(key, mount_opt_groups[g].keys[i]))
+				return (int)g;
+	return -1;
+}
+
 int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			pm_error **err)
 {
@@ -284,12 +307,20 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	_cleanup_strv_ char **data = NULL;
 	unsigned long flags = 0;
 	bool recursive = true;
+	bool seen[sizeof(mount_opt_groups) / sizeof(mount_opt_groups[0])] = {false};
 	for (char **kv = kvs; kv && *kv; kv++) {
 		char *eq = strchr(*kv, '=');
 		_cleanup_free_ char *k =
 			eq ? pm_xstrndup(*kv, (size_t)(eq - *kv)) : pm_xstrdup(*kv);
 		const char *v = eq ? eq + 1 : NULL;
 		bool b;
+		int g = mount_opt_group(k);
+		if (g >= 0 && seen[g])
+			return pm_error_set(err, EINVAL,
+					    "--mount '%s': cannot pass %s more than once", spec,
+					    mount_opt_groups[g].what);
+		if (g >= 0)
+			seen[g] = true;
 		if (!strcmp(k, "type") && v) {
 			free(type);
 			type = pm_xstrdup(v);

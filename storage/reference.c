@@ -82,8 +82,9 @@ int pm_reference_parse(const char *s, enum pm_ref_mode mode, struct pm_reference
 	int r_fail_code = -EINVAL;
 	if (!s || !*s)
 		return pm_error_set(err, EINVAL, "invalid reference format: empty name");
-	if (strlen(s) > 255 + 128 + 72)
-		return pm_error_set(err, EINVAL, "invalid reference format: '%s' is too long", s);
+	/* No cap on the whole: each part has its own (the name PM_REFERENCE_NAME_MAX, the tag
+	 * 128, the digest sha256:HEX), so a longer input is refused for the part that is too
+	 * long, in that part's words (a name too long is -ENAMETOOLONG, whatever follows it). */
 	_cleanup_free_ char *work = pm_xstrdup(s);
 
 	char *at = strchr(work, '@');

@@ -4,7 +4,7 @@
  *
  * Invariants checked: no crash or leak; every failure is -EINVAL with a one-line message
  * starting "template: "; success gives a string. tests/unit/test-template.c includes this
- * file and replays tests/fuzz/corpus-template/ in `make unit`. To fuzz (from the repo root):
+ * file and replays tests/fuzz/corpus-template/ in `make unit`; `make fuzz` runs it. By hand:
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE \
  *       tests/fuzz/fuzz-template.c lib/template-*.c lib/gofmt.c lib/error.c \

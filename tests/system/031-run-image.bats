@@ -171,6 +171,19 @@ rm_all_containers() {
 	is "$output" "" "no container"
 }
 
+@test "run --mount with an option given twice: exit 125 naming it, nothing created" {
+	run_pm 125 run --mount type=bind,src=/tmp,dst=/x,ro,rw "$IMG" true
+	assert_contains "$output" "cannot pass 'readonly', 'ro', or 'rw' options more than once"
+	is "${#lines[@]}" 1 "one line"
+	run_pm 125 create --mount type=bind,src=/tmp,dst=/x,readonly=true,readonly=false "$IMG" true
+	assert_contains "$output" "cannot pass 'readonly', 'ro', or 'rw' options more than once"
+	run_pm 125 run --mount type=bind,src=/tmp,dst=/x,nosuid,suid "$IMG" true
+	assert_contains "$output" "cannot pass 'nosuid' and 'suid' options more than once"
+	run_pm 0 run --rm --mount type=bind,src=/tmp,dst=/x,ro=false "$IMG" true
+	run_pm 0 ps -a -q
+	is "$output" "" "no container"
+}
+
 @test "run -v SRC:/ is refused naming the destination" {
 	skip_if_podman "podman 4.3 creates it and fails at start with the runtime's words"
 	run_pm 125 run -v /tmp:/ "$IMG" true

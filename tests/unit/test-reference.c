@@ -152,6 +152,20 @@ static void test_lengths(void **state)
 	pm_reference_free(&r);
 	snprintf(ref, sizeof(ref), "x:%st", tag);
 	check_bad(ref, "bad tag");
+	/* the longest valid reference: a 255-character name, a 128-character tag and a digest
+	 * (456 characters; the overall cap was one short, found by tests/fuzz/fuzz-reference.c) */
+	snprintf(ref, sizeof(ref), "%s:%s@sha256:%064d", name + 1, tag, 0);
+	assert_int_equal(strlen(ref), 456);
+	assert_int_equal(pm_reference_parse(ref, PM_REF_LOCAL, &r, NULL), 0);
+	assert_string_equal(r.tag, tag);
+	assert_int_equal(strlen(r.digest), 71);
+	pm_reference_free(&r);
+	/* one more in the name: -ENAMETOOLONG (not a generic "too long" for the whole) */
+	snprintf(ref, sizeof(ref), "b%s:%s@sha256:%064d", name + 1, tag, 0);
+	err = NULL;
+	assert_int_equal(pm_reference_parse(ref, PM_REF_LOCAL, &r, &err), -ENAMETOOLONG);
+	assert_string_equal(err->msg, "repository name must not be more than 255 characters");
+	pm_error_free(err);
 	(void)state;
 }
 

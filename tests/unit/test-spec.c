@@ -156,6 +156,26 @@ static void test_mount_tmpfs(void **state)
 	assert_non_null(strstr(e1->msg, "type must be specified"));
 	assert_int_equal(pm_spec_parse_mount("type=nfs,dst=/y", &m, &vol, &e2), -EINVAL);
 	assert_non_null(strstr(e2->msg, "invalid type 'nfs'"));
+	/* an option of a group given twice, as podman refuses it */
+	const char *twice[][2] = {
+		{"type=bind,src=/x,dst=/y,ro,rw", "'readonly', 'ro', or 'rw' options"},
+		{"type=bind,src=/x,dst=/y,readonly=true,readonly=false",
+		 "'readonly', 'ro', or 'rw' options"},
+		{"type=tmpfs,dst=/y,nodev,dev", "'nodev' and 'dev' options"},
+		{"type=bind,src=/x,dst=/y,bind-propagation=shared,bind-propagation=private",
+		 "'bind-propagation' option"},
+	};
+	for (size_t i = 0; i < sizeof(twice) / sizeof(twice[0]); i++) {
+		_cleanup_error_ pm_error *e = NULL;
+		assert_int_equal(pm_spec_parse_mount(twice[i][0], &m, &vol, &e), -EINVAL);
+		_cleanup_free_ char *want = pm_xasprintf(
+			"--mount '%s': cannot pass %s more than once", twice[i][0], twice[i][1]);
+		assert_string_equal(e->msg, want);
+	}
+	assert_int_equal(pm_spec_parse_mount("type=bind,src=/x,dst=/y,ro=false", &m, &vol, NULL),
+			 0);
+	assert_int_equal(m.flags, 0);
+	mclear(&m);
 
 	assert_int_equal(pm_spec_parse_tmpfs("/run:size=64m,exec", &m, NULL), 0);
 	assert_string_equal(m.destination, "/run");
