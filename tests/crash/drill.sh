@@ -111,7 +111,7 @@ drill_pids() {
 		[ "$pid" = "$$" ] && continue
 		if [ -n "$userns" ] && [ "$(readlink "/proc/$pid/ns/user" 2>/dev/null)" = "$userns" ]; then
 			echo "$pid"
-		elif tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -e "$base" -e "$XDG_RUNTIME_DIR"; then
+		elif tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -e "$base" -e "$XDG_RUNTIME_DIR"; then
 			# (our own pipeline: grep, tr, the subshell)
 			case "$(cat "/proc/$pid/comm" 2>/dev/null)" in grep | tr | drill.sh | bash) ;; *) echo "$pid" ;; esac
 		fi
@@ -138,7 +138,7 @@ container_of() {
 	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
 		comm=$(cat "/proc/$p/comm" 2>/dev/null) || break
 		if [ "$comm" = pm-monitor ]; then
-			id=$(tr '\0' '\n' <"/proc/$p/cmdline" | tail -n1)
+			id=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/cmdline" | tail -n1)
 			[ -n "$id" ] && echo "$id" && return 0
 		fi
 		p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
@@ -175,7 +175,7 @@ check_shown() {
 			not_shown=$((not_shown + 1))
 			not_shown_seen+="$x"$'\n'
 			echo "drill: running but not shown by ps -a: pid ${x%%:*} of container ${x#*:}" \
-				"($(tr '\0' ' ' <"/proc/${x%%:*}/cmdline" 2>/dev/null))" >&2
+				"($(tr '\0' ' ' 2>/dev/null <"/proc/${x%%:*}/cmdline"))" >&2
 		fi
 	done
 }
@@ -287,7 +287,7 @@ sleep 1
 procs=$(drill_pids)
 n_procs=$(grep -c . <<<"$procs")
 for p in $procs; do
-	echo "drill: process left: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-160)" >&2
+	echo "drill: process left: $p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-160)" >&2
 done
 ports=$(ss -Hltn 2>/dev/null | awk -v lo=$port_lo -v n=$port_n '{ p = $4; sub(/.*:/, "", p); if (p >= lo && p < lo + n) print $4 }')
 n_ports=$(grep -c . <<<"$ports")
