@@ -298,12 +298,9 @@ mounts=$({
 } | awk '{ print $5 }' | grep -F -e "$base" -e "$XDG_RUNTIME_DIR" | sort -u)
 n_mounts=$(grep -c . <<<"$mounts")
 [ -z "$mounts" ] || echo "drill: mounts left: $(echo "$mounts" | tr '\n' ' ')" >&2
-records=$({
-	pm ps -a -q --no-trunc 2>/dev/null
-	for f in "$root"/db/containers/* "$root"/db/names/*; do
-		[ -e "$f" ] || [ -L "$f" ] && echo "${f#"$root"/}"
-	done
-} | sort -u)
+records=$(for f in "$root"/db/containers/* "$root"/db/names/*; do
+	[ -e "$f" ] || [ -L "$f" ] && echo "${f#"$root"/}"
+done)
 n_records=$(grep -c . <<<"$records")
 [ -z "$records" ] || echo "drill: records left: $(echo "$records" | tr '\n' ' ')" >&2
 blobs=$(for d in blobs/sha256 layers images containers tmp; do
