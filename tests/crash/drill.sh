@@ -289,7 +289,7 @@ n_procs=$(grep -c . <<<"$procs")
 for p in $procs; do
 	echo "drill: process left: $p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-160)" >&2
 done
-ports=$(ss -Hltn 2>/dev/null | awk -v lo=$port_lo -v n=$port_n '{ p = $4; sub(/.*:/, "", p); if (p >= lo && p < lo + n) print $4 }')
+ports=$(ss -Hltn 2>/dev/null | awk -v lo=$port_lo -v n=$port_n '{ p = $4; sub(/.*:/, "", p); if (p >= lo && p < lo + n) print p }' | sort -un)
 n_ports=$(grep -c . <<<"$ports")
 [ -z "$ports" ] || echo "drill: ports left: $(echo "$ports" | tr '\n' ' ')" >&2
 mounts=$({
