@@ -69,9 +69,9 @@ timed() {
 slow=0
 
 finish() {
-	pm rm -af -t 0 >/dev/null 2>&1
 	[ -z "${CRASH_LOG:-}" ] || cp "$log" "$CRASH_LOG" 2>/dev/null
-	# what pm could not remove: kill it, the drill leaves nothing running
+	# what pm could not remove (the figures are out): kill it, the drill leaves nothing
+	# running; the mounts go with the pause process's namespace
 	local left
 	left=$(drill_pids)
 	# shellcheck disable=SC2086 # a list of pids
