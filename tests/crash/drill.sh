@@ -109,6 +109,8 @@ drill_pids() {
 	for pid in $(pgrep -u "$(id -u)"); do
 		[ "$pid" = "$pause" ] && continue
 		[ "$pid" = "$$" ] && continue
+		# gone meanwhile, or a zombie (not running; its parent reaps it)
+		grep -q '^State:[[:space:]]*[^Z]' 2>/dev/null "/proc/$pid/status" || continue
 		if [ -n "$userns" ] && [ "$(readlink "/proc/$pid/ns/user" 2>/dev/null)" = "$userns" ]; then
 			echo "$pid"
 		elif tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -e "$base" -e "$XDG_RUNTIME_DIR"; then
