@@ -289,7 +289,9 @@ sleep 1
 procs=$(drill_pids)
 n_procs=$(grep -c . <<<"$procs")
 for p in $procs; do
-	echo "drill: process left: $p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-160)" >&2
+	echo "drill: process left: $p [$(cat "/proc/$p/comm" 2>/dev/null)," \
+		"ppid $(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)]" \
+		"$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-160)" >&2
 done
 ports=$(ss -Hltn 2>/dev/null | awk -v lo=$port_lo -v n=$port_n '{ p = $4; sub(/.*:/, "", p); if (p >= lo && p < lo + n) print p }' | sort -un)
 n_ports=$(grep -c . <<<"$ports")
