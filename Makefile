@@ -4,6 +4,7 @@
 #   make check           lint-test, unit tests, system tests (as a test user when run as root), VM tests
 #   make unit            unit tests only
 #   make system          system tests only
+#   make check-crash     the random-kill drill (CRASH_KILLS=300, CRASH_SEED=N to replay)
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=address,undefined check
 #   make lint            module edges, include cycles, file sizes, cppcheck, shellcheck
@@ -129,6 +130,13 @@ unit: $(UNIT_BINS) $(PM_BIN) $(PM_MONITOR)
 system: $(PM_BIN) $(PM_MONITOR)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/run-system.sh $(SYSTEM_TESTS)
 
+# ---- the random-kill drill (tests/crash/drill.sh), as the test user like the system tests ----
+CRASH_KILLS ?= 300
+.PHONY: check-crash
+check-crash: $(PM_BIN) $(PM_MONITOR)
+	CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),CRASH_SEED=$(CRASH_SEED)) \
+		PM_BINARY=$(abspath $(PM_BIN)) tests/run-system.sh --script tests/crash/drill.sh
+
 # ---- VM tests: a Debian 12 guest with systemd and cgroup v2, under qemu (tests/vm/run.sh) ----
 .PHONY: vm
 vm: $(PM_BIN) $(PM_MONITOR)
@@ -234,7 +242,7 @@ uninstall:
 # ---- quality -------------------------------------------------------------------
 C_SRCS       := $(foreach m,$(MODULES),$(call mod_srcs,$(m))) $(UNIT_SRCS)
 C_HDRS       := $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
-SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/lint/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh)
+SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/lint/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh tests/crash/*.sh)
 
 # the allowed module edges (a table in the script) and no include cycle between files;
 # no source file over 1500 lines

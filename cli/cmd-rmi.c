@@ -130,5 +130,10 @@ int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 				status = st2;
 		}
 	}
+	/* --all also collects what a killed pm left: layers and blobs no image names */
+	if (all && pm_image_collect_layers(s, &err) < 0 && !status) {
+		pm_cli_error(err);
+		status = PM_EXIT_ERROR;
+	}
 	return status;
 }

@@ -194,6 +194,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	}
 	if (r < 0)
 		return pm_error_prefix(err, "removing container %s", c->id);
+	pm_crash_point("mid-rm");
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
 	pm_ctr_net_dir_remove(e, c->id);

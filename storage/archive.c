@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -372,6 +373,7 @@ static int load_docker(const struct pm_store *s, const struct source *src, char 
 		r = ingest_layers(s, src, w, nw, err);
 		if (r < 0)
 			goto next;
+		pm_crash_point("mid-load");
 		manifest = make_manifest(config, clen, w, nw);
 		r = pm_image_create(s, config, clen, manifest, strlen(manifest), names, &id, err);
 		if (r >= 0)
@@ -450,6 +452,7 @@ static int load_oci_manifest(const struct pm_store *s, const struct source *src,
 	r = ingest_layers(s, src, w, nw, err);
 	if (r < 0)
 		goto out;
+	pm_crash_point("mid-load");
 	r = pm_image_create(s, config, clen, mdata, mlen, names, &id, err);
 	if (r >= 0)
 		add_loaded(loaded, names, id);

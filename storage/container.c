@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -274,7 +275,8 @@ int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error
 	if (r < 0)
 		return r;
 	/* move aside first: a half-removed container never looks complete */
-	_cleanup_free_ char *gone = pm_store_path(s, "tmp/ctr-rm-%s", ctr_id);
+	_cleanup_free_ char *name = pm_xasprintf("ctr-rm-%s", ctr_id);
+	_cleanup_free_ char *gone = pm_store_tmp_path(s, name);
 	if (rename(dir, gone) < 0)
 		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
 					  ctr_id);
@@ -816,6 +818,7 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
 		if (r < 0)
 			goto out;
 	}
+	pm_crash_point("mid-commit");
 	free(cfg.created);
 	cfg.created = pm_image_now_rfc3339();
 	if (author) {

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -494,22 +495,57 @@ char **pm_image_users(const struct pm_store *s, const char *id)
 	return v;
 }
 
+/* Remove what a killed writer left in dir: its ".NAME.tmpXXXXXX" files
+ * (pm_write_file_atomic), and with blobs (keep non-NULL) every blob no record names. */
+static void collect_dir(const char *dir, char *const *keep)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		bool stale = de->d_name[0] == '.' && strstr(de->d_name, ".tmp");
+		if (!stale && (!keep || !pm_digest_hex_valid(de->d_name) ||
+			       pm_strv_contains(keep, de->d_name)))
+			continue;
+		pm_log_debug("collecting %s/%s", dir, de->d_name);
+		unlinkat(dirfd(d), de->d_name, 0);
+	}
+}
+
 int pm_image_collect_layers(const struct pm_store *s, pm_error **err)
 {
 	_cleanup_close_ int lock = pm_store_lock(s, "layers", LOCK_EX, err);
 	if (lock < 0)
 		return lock;
+	/* nobody adds layers or blobs now: whatever a killed pm left in tmp/ can go */
+	pm_store_clean_tmp(s);
 	char **keep = NULL;
+	char **blobs = NULL;
 	struct pm_image_record *v = NULL;
 	size_t n = 0;
-	int r = pm_image_list(s, &v, &n, err);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
+	int r;
+	{
+		_cleanup_close_ int ilock = pm_store_lock(s, "images", LOCK_EX, err);
+		if (ilock < 0)
+			return ilock;
+		r = pm_image_list(s, &v, &n, err);
+		if (r < 0)
+			return r;
+		_cleanup_free_ char *idir = pm_store_path(s, "images");
+		collect_dir(idir, NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
 		for (char **l = v[i].layers; l && *l; l++)
 			if (!pm_strv_contains(keep, *l))
 				pm_strv_push(&keep, *l);
+		pm_strv_push(&blobs, v[i].id);
+		if (pm_digest_hex(v[i].digest))
+			pm_strv_push(&blobs, pm_digest_hex(v[i].digest));
+	}
 	pm_image_records_free(v, n);
+	/* a config or manifest blob no record names: left by a killed create or rmi */
+	_cleanup_free_ char *bdir = pm_store_path(s, "blobs/sha256");
+	collect_dir(bdir, blobs ? blobs : (char *[]){NULL});
+	pm_strv_free(blobs);
 	_cleanup_free_ char *dir = pm_store_path(s, "containers");
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
@@ -562,6 +598,7 @@ int pm_image_remove(const struct pm_store *s, const char *id, bool force, pm_err
 			pm_image_record_free(&rec);
 			return pm_error_set_errno(err, e, "removing image '%s'", id);
 		}
+		pm_crash_point("mid-rmi");
 		/* the config blob is this image's (its digest is the id); so is the manifest,
 		 * which names the config, unless another record says otherwise */
 		_cleanup_free_ char *cfg = pm_store_path(s, "blobs/sha256/%s", id);
@@ -610,6 +647,7 @@ int pm_image_import(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char 
 	r = pm_layer_ingest(s, rd, rd_ctx, NULL, NULL, &li, err);
 	if (r < 0)
 		goto out;
+	pm_crash_point("mid-import");
 	cfg.created = pm_image_now_rfc3339();
 	cfg.architecture = host_arch();
 	cfg.os = pm_xstrdup("linux");

@@ -167,6 +167,18 @@ static int write_layer_json(const char *dir, const struct pm_layer_info *l, pm_e
 	return pm_write_file_atomic(p, s, strlen(s), 0600, err);
 }
 
+/* Rename layer dir p (hex) into tmp/ (so a half-removed layer never looks complete, and a
+ * kill -9 leaves only an entry pm_store_clean_tmp removes), then remove it. */
+static int move_aside(const struct pm_store *s, const char *p, const char *hex)
+{
+	_cleanup_free_ char *name = pm_xasprintf("layer-rm-%s", hex);
+	_cleanup_free_ char *gone = pm_store_tmp_path(s, name);
+	if (rename(p, gone) < 0)
+		return -errno;
+	pm_rm_rf(gone, NULL);
+	return 0;
+}
+
 int pm_layer_ingest(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
 		    const char *expect_digest, const char *expect_diff_id,
 		    struct pm_layer_info *ret, pm_error **err)
@@ -238,7 +250,14 @@ int pm_layer_ingest_sized(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
 	if (r < 0)
 		goto fail;
 	dest = pm_store_path(s, "layers/%s", pm_digest_hex(l.diff_id));
-	if (rename(tmp, dest) < 0) {
+	int rn = rename(tmp, dest);
+	if (rn < 0 && (errno == EEXIST || errno == ENOTEMPTY) && !pm_layer_exists(s, l.diff_id)) {
+		/* a layer dir without layer.json is the debris of a killed collect or ingest (we
+		 * hold layers.lock shared: no collect runs now): move it out of the way */
+		move_aside(s, dest, pm_digest_hex(l.diff_id));
+		rn = rename(tmp, dest);
+	}
+	if (rn < 0) {
 		if (errno != EEXIST && errno != ENOTEMPTY) {
 			r = pm_error_set_errno(err, errno, "storing layer '%s'", l.diff_id);
 			goto fail;
@@ -274,12 +293,9 @@ int pm_layer_collect(const struct pm_store *s, char *const *keep, pm_error **err
 		if (pm_strv_contains(keep, id))
 			continue;
 		_cleanup_free_ char *p = pm_path_join(dir, de->d_name);
-		/* move aside first so a half-removed layer never looks complete */
-		_cleanup_free_ char *json = pm_path_join(p, "layer.json");
-		unlink(json);
-		int r = pm_rm_rf(p, err);
+		int r = move_aside(s, p, de->d_name);
 		if (r < 0)
-			return r;
+			return pm_error_set_errno(err, -r, "removing layer '%s'", id);
 		n++;
 	}
 	return n;

@@ -13,6 +13,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fileutil.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "storage/store.h"
 
@@ -124,9 +125,24 @@ char *pm_store_path(const struct pm_store *s, const char *fmt, ...)
 	return p;
 }
 
+/* "<pid>.<starttime>": the owner of the temp entries this process makes */
+static char *owner_tag(void)
+{
+	unsigned long long start = 0;
+	pm_proc_starttime(getpid(), &start);
+	return pm_xasprintf("%d.%llu", (int)getpid(), start);
+}
+
+char *pm_store_tmp_path(const struct pm_store *s, const char *name)
+{
+	_cleanup_free_ char *tag = owner_tag();
+	return pm_store_path(s, "tmp/%s-%s", tag, name);
+}
+
 int pm_store_mkdtemp(const struct pm_store *s, const char *prefix, char **ret, pm_error **err)
 {
-	char *p = pm_store_path(s, "tmp/%s-XXXXXX", prefix);
+	_cleanup_free_ char *tag = owner_tag();
+	char *p = pm_store_path(s, "tmp/%s-%s-XXXXXX", tag, prefix);
 	if (!mkdtemp(p)) {
 		int r = pm_error_set_errno(err, errno, "creating temporary directory '%s'", p);
 		free(p);
@@ -142,6 +158,16 @@ int pm_store_lock(const struct pm_store *s, const char *name, int op, pm_error *
 	return pm_lock_path(p, op, err);
 }
 
+/* Whether the process that made tmp entry name is gone: -1 when name carries no owner. */
+static int owner_gone(const char *name)
+{
+	int pid = 0, n = 0;
+	unsigned long long start = 0;
+	if (sscanf(name, "%d.%llu-%n", &pid, &start, &n) != 2 || n == 0 || pid <= 0)
+		return -1;
+	return !pm_proc_alive(pid, start);
+}
+
 void pm_store_clean_tmp(const struct pm_store *s)
 {
 	_cleanup_free_ char *tmp = pm_store_path(s, "tmp");
@@ -153,12 +179,16 @@ void pm_store_clean_tmp(const struct pm_store *s)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
+		int gone = owner_gone(de->d_name);
+		if (gone == 0)
+			continue;
 		struct stat st;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		/* temp dirs live seconds to minutes; a day-old one belongs to a crashed process */
-		if (now - st.st_mtime < 24 * 3600)
-			continue;
+		if (gone < 0) {
+			/* no owner in the name (older pm): a day-old entry belongs to a crash */
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    now - st.st_mtime < 24 * 3600)
+				continue;
+		}
 		_cleanup_free_ char *p = pm_path_join(tmp, de->d_name);
 		pm_rm_rf(p, NULL);
 	}

@@ -6,7 +6,8 @@
  *   layers/<diffid-hex>/layer.tar the layer blob as received (for save), layer.json
  *   images/<id-hex>.json          one record per image (names, digest, layers, size)
  *   containers/<id>/              per-container upper (diff/), work/, merged/, storage.json
- *   tmp/                          unpack and write here first, then rename into place
+ *   tmp/                          unpack and write here first, then rename into place;
+ *                                 entries are named <pid>.<starttime>-... after their owner
  *   locks/images.lock             held LOCK_EX while changing image records (names move)
  *   locks/layers.lock             LOCK_SH while adding layers/images, LOCK_EX to collect
  *   overlay-probe.json            {"native": bool, "detail"}: the overlay probe's answer
@@ -42,13 +43,18 @@ PM_DEFINE_CLEANUP_FUNC(struct pm_store *, pm_store_close)
 char *pm_store_path(const struct pm_store *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* A new empty directory under tmp/ (prefix-XXXXXX). */
+/* A new empty directory under tmp/: "<pid>.<starttime>-prefix-XXXXXX", named after this
+ * process so that pm_store_clean_tmp knows when its owner is gone. */
 int pm_store_mkdtemp(const struct pm_store *s, const char *prefix, char **ret, pm_error **err);
 
 /* Lock locks/<name>.lock; returns the fd holding it. op: LOCK_EX / LOCK_SH. */
 int pm_store_lock(const struct pm_store *s, const char *name, int op, pm_error **err);
 
-/* Remove tmp/ entries older than a day (left by crashed processes). */
+/* tmp/<pid>.<starttime>-name for this process (not created), for a rename out of the way. */
+char *pm_store_tmp_path(const struct pm_store *s, const char *name);
+
+/* Remove tmp/ entries whose owner process is gone (left by a crash or a kill -9), and
+ * entries without an owner in their name older than a day. */
 void pm_store_clean_tmp(const struct pm_store *s);
 
 /* Parse a storage.conf: returns the value of 'driver' (malloc'd) or NULL. */

@@ -15,6 +15,10 @@
 # As a normal user with subordinate ids: runs the suite as that user (root files skipped).
 # Prints "N passed, N failed, N skipped" and exits non-zero when a test failed.
 # Called by `make system` / `make check`.
+#
+# run-system.sh --script FILE [ARGS...]: the same setup, then FILE (under tests/, e.g.
+# tests/crash/drill.sh for `make check-crash`) instead of bats, as the test user with the
+# same environment (plus CRASH_*); exits with its status.
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,6 +33,14 @@ die() {
 command -v bats >/dev/null || die "bats not found (make deps)"
 PM_BINARY=${PM_BINARY:-$srcdir/pm}
 [ -x "$PM_BINARY" ] || die "PM_BINARY '$PM_BINARY' is not an executable (run make first)"
+
+script=
+if [ "${1:-}" = --script ]; then
+	[ $# -ge 2 ] || die "--script needs a file"
+	script=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+	case "$script" in "$srcdir"/tests/*) ;; *) die "--script: '$2' is not under tests/" ;; esac
+	shift 2
+fi
 
 # ---- select the files ---------------------------------------------------------------------
 files=()
@@ -48,12 +60,14 @@ for a in "$@"; do
 		filters+=("$a")
 	fi
 done
-if [ ${#files[@]} -eq 0 ]; then
+if [ -n "$script" ]; then
+	: # no bats files
+elif [ ${#files[@]} -eq 0 ]; then
 	for f in "$srcdir"/tests/system/*.bats; do
 		[ -e "$f" ] && add_file "$f"
 	done
 fi
-[ ${#files[@]} -gt 0 ] || die "no test files in $srcdir/tests/system"
+[ ${#files[@]} -gt 0 ] || [ -n "$script" ] || die "no test files in $srcdir/tests/system"
 root_files=()
 user_files=()
 for f in "${files[@]}"; do
@@ -110,7 +124,7 @@ run_bats() {
 
 # pass through what the caller set for the tests
 pass_env=()
-for v in PM PM_TIMEOUT CI PM_LOG_LEVEL BATS_NO_PARALLELIZE_ACROSS_FILES ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+for v in PM PM_TIMEOUT CI PM_LOG_LEVEL CRASH_KILLS CRASH_SEED CRASH_CHECK_EVERY CRASH_MAX_SECS CRASH_LOG BATS_NO_PARALLELIZE_ACROSS_FILES ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 	[ -n "${!v+x}" ] && pass_env+=("$v=${!v}")
 done
 
@@ -139,7 +153,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	# the monitor program detached containers exec: beside pm, as make builds it
 	pm_monitor=$(dirname "$PM_BINARY")/pm-monitor
 	[ ! -x "$pm_monitor" ] || install -m 0755 "$pm_monitor" "$work/bin/pm-monitor"
-	cp -r "$srcdir/tests/system" "$srcdir/tests/lib" "$work/tests/"
+	cp -r "$srcdir/tests/system" "$srcdir/tests/lib" "$srcdir/tests/crash" "$work/tests/"
 	# for the demo and install tests (080, 081): the demo, the install rule and its inputs
 	mkdir -p "$work/tools"
 	cp "$srcdir/tools/demo.sh" "$work/tools/"
@@ -151,6 +165,21 @@ if [ "$(id -u)" -eq 0 ]; then
 
 	common_env=(PM_BINARY="$work/bin/pm" PM_SRCDIR="$work" PM_TEST_IMAGES="$images"
 		PM_NOSUB_USER="$nosub_user" PM_TEST_USER="$test_user" "${pass_env[@]}")
+
+	if [ -n "$script" ]; then
+		uid=$(id -u "$test_user")
+		home=$(getent passwd "$test_user" | cut -d: -f6)
+		mkdir -p "$work/run" "$work/tmp"
+		chown "$test_user:" "$work/run" "$work/tmp"
+		chmod 0700 "$work/run"
+		echo "# as $test_user (uid $uid): ${script#"$srcdir"/} $*"
+		runuser -u "$test_user" -- env -i HOME="$home" USER="$test_user" \
+			LOGNAME="$test_user" SHELL=/bin/bash LANG=C.UTF-8 \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$work/run" "${common_env[@]}" \
+			"$work/${script#"$srcdir"/}" "$@" </dev/null
+		exit
+	fi
 
 	if [ ${#root_files[@]} -gt 0 ]; then
 		echo "# as root: ${root_files[*]}"
@@ -189,6 +218,10 @@ EOF
 	fi
 	images=${PM_TEST_IMAGES:-${XDG_CACHE_HOME:-$HOME/.cache}/pm-test-images}
 	"$srcdir/tests/lib/mkimage.sh" "$images"
+	if [ -n "$script" ]; then
+		PM_BINARY="$PM_BINARY" PM_SRCDIR="$srcdir" PM_TEST_IMAGES="$images" "$script" "$@"
+		exit
+	fi
 	for f in "${root_files[@]}"; do
 		echo "# skipped (needs root): $f"
 	done

@@ -14,6 +14,8 @@
 #   pm_test_image [KIND]         path of a busybox test image (see below)
 #   skip_if_missing CMD...       skip unless every CMD is on PATH (git t/ prerequisites)
 #   skip_if_root, skip_if_not_root, skip_if_podman, skip_if_pm, is_podman
+#   assert_storage_clean         rm -af, rmi -af, volume prune -f; then nothing may be left in
+#                                the storage root (pm_storage_leftovers lists it)
 #
 # The command under test is $PM, a command line split on blanks, so the compatibility
 # tests can run the same file against podman:  PM="podman --runtime runc" bats ...
@@ -206,6 +208,36 @@ pm_load_test_image() {
 	local f
 	f=$(pm_test_image "${1:-docker}")
 	run_pm 0 load -i "$f"
+}
+
+# ---- storage -------------------------------------------------------------------------------
+
+# pm_storage_leftovers: after everything was removed, what the storage root still holds
+# (one "what: path" per line): records, names, container root filesystems, images, layers,
+# blobs, temp entries, volumes, and mounts under the data dir seen from pm's namespace.
+pm_storage_leftovers() {
+	local root=$XDG_DATA_HOME/pm/storage d f
+	for d in db/containers db/names containers images layers blobs/sha256 tmp volumes; do
+		[ -d "$root/$d" ] || continue
+		for f in "$root/$d"/* "$root/$d"/.[!.]*; do
+			[ -e "$f" ] || [ -L "$f" ] || continue
+			echo "$d: ${f#"$root"/}"
+		done
+	done
+	"${PM_CMD[@]}" unshare cat /proc/self/mountinfo 2>/dev/null | awk '{ print $5 }' |
+		grep -F "$XDG_DATA_HOME" | sed 's/^/mount: /' || true
+}
+
+# assert_storage_clean: `rm -af`, `rmi -af`, `volume prune -f`, then the storage root must
+# hold no record, name, rootfs, image, layer, blob, temp entry, volume or mount.
+assert_storage_clean() {
+	run_pm 0 rm -af
+	run_pm 0 rmi -af
+	run_pm 0 volume prune -f
+	local left
+	left=$(pm_storage_leftovers)
+	[ -z "$left" ] || die "storage not clean after rm -af, rmi -af, volume prune -f:
+$left"
 }
 
 # ---- setup / teardown -------------------------------------------------------------------------
