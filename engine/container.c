@@ -761,6 +761,9 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 int pm_container_rename(const struct pm_paths *p, struct pm_container *c, const char *newname,
 			pm_error **err)
 {
+	if (c->broken)
+		return pm_error_set(err, EBADMSG, "container %s: %s: remove it with 'pm rm -f %s'",
+				    c->id, c->broken, c->id);
 	if (!pm_container_name_valid(newname))
 		return pm_error_set(err, EINVAL,
 				    "container name '%s' is invalid: names must match "

@@ -43,8 +43,8 @@ int pm_engine_ctr_pids(const struct pm_engine *e, const struct pm_container *c,
 	/* the runroot was wiped (a logout) or the file is torn: the record's copy, when it is
 	 * of this boot */
 	char boot[37];
-	if (c->state.monitor_pid <= 0 || !c->state.monitor_start || !c->state.boot_id ||
-	    pm_proc_boot_id(boot) < 0 || strcmp(boot, c->state.boot_id) != 0)
+	if (c->state.monitor_pid <= 0 || !c->state.monitor_start || !c->state.pid_start ||
+	    !c->state.boot_id || pm_proc_boot_id(boot) < 0 || strcmp(boot, c->state.boot_id) != 0)
 		return -ENOENT;
 	*ret = (struct pm_mon_pids){.mon = c->state.monitor_pid,
 				    .mon_start = c->state.monitor_start,
@@ -125,7 +125,7 @@ static int mark_exited_locked(const struct pm_engine *e, struct pm_container *c,
 		return 0; /* someone else recorded the exit meanwhile */
 	bool killed = false;
 	if ((running || starting) && have) {
-		if (mode == PM_EXITED_MONITOR_GONE && !starting &&
+		if (mode == PM_EXITED_MONITOR_GONE && !starting && !c->state.damaged &&
 		    pm_proc_alive(p.mon, p.mon_start))
 			return 0;
 		if (pm_proc_alive(p.init, p.init_start)) {

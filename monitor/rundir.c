@@ -64,6 +64,7 @@ void pm_mon_write_exit(const char *rundir, int status)
 	int n = snprintf(data, sizeof(data), "%d %" PRId64 "\n", status,
 			 (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_EXIT);
+	pm_mkdir_p(rundir, 0700, NULL); /* a logout may have wiped the runroot */
 	pm_write_file_atomic_flags(path, data, (size_t)n, 0600, PM_WRITE_NOSYNC, NULL);
 }
 
@@ -84,6 +85,7 @@ int pm_mon_read_exit(const char *rundir, int *ret_status, int64_t *ret_finished_
 void pm_mon_mark_stopped(const char *rundir)
 {
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_STOPPED);
+	pm_mkdir_p(rundir, 0700, NULL);
 	pm_write_file_atomic(path, "", 0, 0600, NULL);
 }
 
@@ -102,6 +104,7 @@ void pm_mon_clear_stopped(const char *rundir)
 void pm_mon_mark_killed(const char *rundir)
 {
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_KILLED);
+	pm_mkdir_p(rundir, 0700, NULL);
 	pm_write_file_atomic_flags(path, "", 0, 0600, PM_WRITE_NOSYNC, NULL);
 }
 

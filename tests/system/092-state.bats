@@ -181,3 +181,13 @@ pm_crash() {
 	sleep 0.2
 	port_free "$port" || die "port $port still held after rm -f"
 }
+
+@test "XDG_RUNTIME_DIR wiped: stop of a --restart=always container stops it for good, its exit code is kept" {
+	run_pm 0 run -d --name w2 --restart=always $IMG sleep 1000
+	rm -rf "${XDG_RUNTIME_DIR:?}"/*
+	run_pm 0 stop -t 0 w2
+	sleep 1
+	run_pm 0 inspect --format '{{.State.Status}} {{.State.ExitCode}}' w2
+	is "$output" "exited 137" "stopped, not restarted, and its exit code recorded"
+	run_pm 0 rm -f w2
+}
