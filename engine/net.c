@@ -55,6 +55,55 @@ static int join_container(const struct pm_engine *e, const struct pm_container *
 	return 0;
 }
 
+/* the running container a "container:REF" mode names, and the path of its ns */
+static int ns_of_container(const struct pm_engine *e, const struct pm_container *self,
+			   const char *flag, const char *ref, const char *ns, char **ret,
+			   pm_error **err)
+{
+	_cleanup_container_ struct pm_container *o = NULL;
+	int r = pm_container_lookup(e->paths, ref, &o, err);
+	if (r < 0)
+		return r;
+	if (!strcmp(o->id, self->id))
+		return pm_error_set(err, EINVAL,
+				    "%s 'container:%s': a container cannot join its own namespace",
+				    flag, ref);
+	pm_engine_refresh(e, o);
+	if ((o->state.status != PM_CTR_RUNNING && o->state.status != PM_CTR_PAUSED) ||
+	    o->state.pid <= 0)
+		return pm_error_set(err, EINVAL,
+				    "cannot join the %s namespace of container '%s': it is "
+				    "not running (state %s): container state improper",
+				    ns, ref, pm_ctr_status_string(o->state.status));
+	*ret = pm_xasprintf("/proc/%d/ns/%s", (int)o->state.pid, ns);
+	return 0;
+}
+
+int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c,
+			 const struct pm_container_config *cfg, struct pm_runtime_spec *spec,
+			 pm_error **err)
+{
+	const struct {
+		const char *flag, *mode, *ns;
+		char **path;
+	} joins[] = {
+		{"--pid", cfg->pid, "pid", &spec->pidns_path},
+		{"--ipc", cfg->ipc, "ipc", &spec->ipcns_path},
+		{"--uts", cfg->uts, "uts", &spec->utsns_path},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(joins); i++) {
+		if (!joins[i].mode || strncmp(joins[i].mode, "container:", 10) != 0)
+			continue;
+		free(*joins[i].path);
+		*joins[i].path = NULL;
+		int r = ns_of_container(e, c, joins[i].flag, joins[i].mode + 10, joins[i].ns,
+					joins[i].path, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *c,
 			  const struct pm_container_config *cfg, struct pm_net_config *net,
 			  struct pm_runtime_spec *spec, pm_error **err)

@@ -27,6 +27,12 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			  const struct pm_container_config *cfg, struct pm_net_config *net,
 			  struct pm_runtime_spec *spec, pm_error **err);
 
+/* The pid, ipc and uts namespaces of --pid/--ipc/--uts container:X (X must be running) for
+ * the runtime spec (a pod's members join its infra this way). */
+int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c,
+			 const struct pm_container_config *cfg, struct pm_runtime_spec *spec,
+			 pm_error **err);
+
 /* The container's published ports: those of its last start (state), else as configured
  * (random host ports as 0). *ret is owned (free). */
 int pm_engine_ports(const struct pm_container *c, struct pm_net_port **ret, size_t *ret_n);

@@ -311,6 +311,8 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		x->spec.name = pm_xstrdup(c->name);
 	r = pm_engine_net_config(&x->cfg, x->img.exposed_ports, &x->net, err);
 	if (r >= 0)
+		r = pm_engine_ns_prepare(e, c, &x->cfg, &x->spec, err);
+	if (r >= 0)
 		r = pm_engine_net_prepare(e, c, &x->cfg, &x->net, &x->spec, err);
 	if (r < 0)
 		return r;
@@ -449,7 +451,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		sig = SIGTERM;
 	if (timeout < 0)
 		timeout = cfg.stop_timeout_set ? (int)cfg.stop_timeout : 10;
-	bool own_pidns = !(cfg.pid && !strcmp(cfg.pid, "host"));
+	bool own_pidns = !cfg.pid || (strcmp(cfg.pid, "host") && strncmp(cfg.pid, "container:", 10));
 	pm_spec_config_clear(&cfg);
 
 	struct pm_mon_pids p;

@@ -613,7 +613,15 @@ static int check_ns_mode(const char *flag, const char *v, pm_error **err)
 {
 	if (!v || !strcmp(v, "host") || !strcmp(v, "private"))
 		return 0;
-	return pm_error_set(err, EINVAL, "%s: invalid namespace mode '%s' (use host or private)",
+	if (pm_str_startswith(v, "container:")) {
+		if (!v[10])
+			return pm_error_set(err, EINVAL,
+					    "invalid config provided: namespace mode container "
+					    "requires a value");
+		return 0;
+	}
+	return pm_error_set(err, EINVAL,
+			    "%s: invalid namespace mode '%s' (use host, private or container:ID)",
 			    flag, v);
 }
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,9 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->groups);
 	free(s->hostname);
 	free(s->netns_path);
+	free(s->pidns_path);
+	free(s->ipcns_path);
+	free(s->utsns_path);
 	free(s->hosts_data);
 	free(s->resolv_data);
 	for (size_t i = 0; i < s->nmounts; i++)
@@ -202,12 +206,24 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 		childfd = 3;
 	}
 	syscall(SYS_close_range, 4, ~0U, 0);
-	/* Join another container's network namespace (we own it: same user namespace). */
-	if (spec->netns_path && !spec->host_net) {
-		int nfd = open(spec->netns_path, O_RDONLY | O_CLOEXEC);
-		if (nfd < 0 || setns(nfd, CLONE_NEWNET) < 0) {
+	/* Join another container's namespaces (we own them: same user namespace). */
+	static const struct {
+		size_t off;
+		int type;
+		const char *what;
+	} joins[] = {
+		{offsetof(struct pm_runtime_spec, netns_path), CLONE_NEWNET, "network"},
+		{offsetof(struct pm_runtime_spec, ipcns_path), CLONE_NEWIPC, "ipc"},
+		{offsetof(struct pm_runtime_spec, utsns_path), CLONE_NEWUTS, "uts"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(joins); i++) {
+		const char *path = *(char *const *)((const char *)spec + joins[i].off);
+		if (!path || (joins[i].type == CLONE_NEWNET && spec->host_net))
+			continue;
+		int nfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (nfd < 0 || setns(nfd, joins[i].type) < 0) {
 			pm_sync_send_error(childfd, errno, PM_EXIT_ERROR,
-					   "joining network namespace '%s': %s", spec->netns_path,
+					   "joining %s namespace '%s': %s", joins[i].what, path,
 					   strerror(errno));
 			_exit(PM_EXIT_ERROR);
 		}
@@ -235,6 +251,75 @@ static void kill_and_reap(int pidfd)
 	wait_exit(pidfd, &ignored, NULL);
 }
 
+/* clone3 into the pid namespace at path, the child still ours: a short-lived helper joins
+ * that namespace (setns(CLONE_NEWPID) only moves a process's later children, and cannot be
+ * undone once we are there: the namespace we come from is owned by the host's user
+ * namespace) and clones with CLONE_PARENT, so the container's init is our child, then
+ * hands us its pidfd and exits. Returns what clone3 returns (0 in the child), or -EIO with
+ * *err set (errno set too). */
+static long clone_in_pidns(struct clone_args *ca, const char *path, pm_error **err)
+{
+	int sp[2];
+	if (pm_sync_pair(sp, err) < 0)
+		return -EIO;
+	pid_t helper = fork();
+	if (helper < 0) {
+		int e = errno;
+		close(sp[0]);
+		close(sp[1]);
+		pm_error_set_errno(err, e, "joining pid namespace '%s': fork", path);
+		errno = e;
+		return -EIO;
+	}
+	if (helper == 0) {
+		close(sp[0]);
+		int nfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (nfd < 0 || setns(nfd, CLONE_NEWPID) < 0) {
+			pm_sync_send_error(sp[1], errno, PM_EXIT_ERROR,
+					   "joining pid namespace '%s': %s", path, strerror(errno));
+			_exit(1);
+		}
+		ca->flags |= CLONE_PARENT;
+		ca->exit_signal = 0; /* clone3 wants none with CLONE_PARENT: ours (SIGCHLD) is used */
+		long pid = syscall(SYS_clone3, ca, sizeof(*ca));
+		if (pid == 0) {
+			close(sp[1]);
+			close(nfd);
+			return 0;
+		}
+		if (pid < 0) {
+			pm_sync_send_error(sp[1], errno, PM_EXIT_ERROR, "clone3: %s",
+					   strerror(errno));
+			_exit(1);
+		}
+		int pidfd = *(int *)(uintptr_t)ca->pidfd;
+		char buf[32];
+		int n = snprintf(buf, sizeof(buf), "%ld", pid);
+		pm_sync_send(sp[1], PM_SYNC_PID, buf, (size_t)n, &pidfd, 1);
+		_exit(0);
+	}
+	close(sp[1]);
+	struct pm_sync_msg msg;
+	int r = pm_sync_expect(sp[0], PM_SYNC_PID, &msg, "the pid namespace helper", err);
+	close(sp[0]);
+	int status;
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r < 0) {
+		errno = -r;
+		return -EIO;
+	}
+	if (msg.nfds != 1) {
+		for (size_t i = 0; i < msg.nfds; i++)
+			close(msg.fds[i]);
+		errno = EBADMSG;
+		pm_error_set(err, EBADMSG, "the pid namespace helper sent no pidfd");
+		return -EIO;
+	}
+	*(int *)(uintptr_t)ca->pidfd = msg.fds[0];
+	return strtol(msg.payload, NULL, 10);
+}
+
 int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *opts,
 		     struct pm_runtime_proc *ret, pm_error **err)
 {
@@ -259,11 +344,11 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 
 	/* (no CLONE_NEWCGROUP: the child unshares it once it is in its own cgroup) */
 	uint64_t flags = CLONE_PIDFD | CLONE_NEWNS;
-	if (!spec->host_pid)
+	if (!spec->host_pid && !spec->pidns_path)
 		flags |= CLONE_NEWPID;
-	if (!spec->host_ipc)
+	if (!spec->host_ipc && !spec->ipcns_path)
 		flags |= CLONE_NEWIPC;
-	if (!spec->host_uts)
+	if (!spec->host_uts && !spec->utsns_path)
 		flags |= CLONE_NEWUTS;
 	if (!spec->host_net && !spec->netns_path)
 		flags |= CLONE_NEWNET;
@@ -281,7 +366,10 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 	};
 	fflush(stdout);
 	fflush(stderr);
-	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	long pid = spec->pidns_path ? clone_in_pidns(&ca, spec->pidns_path, err)
+				    : syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == -EIO)
+		return -EIO; /* (*err set) */
 	if (pid < 0) {
 		int e = errno;
 		return pm_error_set(err, e, "creating the container's namespaces: clone3: %s%s",

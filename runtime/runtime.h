@@ -78,6 +78,10 @@ struct pm_runtime_spec {
 	/* Join this network namespace (e.g. "/proc/PID/ns/net" of another container) instead
 	 * of a new one (NULL: a new one unless host_net). */
 	char *netns_path;
+	/* Join these namespaces of another container (a pod's infra) instead of new ones:
+	 * "/proc/PID/ns/pid|ipc|uts" (NULL: a new one unless host_*). The pid namespace is
+	 * joined for the clone only (the caller's later children stay in its own). */
+	char *pidns_path, *ipcns_path, *utsns_path;
 	/* Content of the generated /etc/hosts and /etc/resolv.conf (NULL: the runtime's
 	 * defaults: a localhost hosts file, the host's resolv.conf with host_net only). */
 	char *hosts_data, *resolv_data;
