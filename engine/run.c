@@ -451,7 +451,8 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		sig = SIGTERM;
 	if (timeout < 0)
 		timeout = cfg.stop_timeout_set ? (int)cfg.stop_timeout : 10;
-	bool own_pidns = !cfg.pid || (strcmp(cfg.pid, "host") && strncmp(cfg.pid, "container:", 10));
+	bool own_pidns =
+		!cfg.pid || (strcmp(cfg.pid, "host") && strncmp(cfg.pid, "container:", 10));
 	pm_spec_config_clear(&cfg);
 
 	struct pm_mon_pids p;

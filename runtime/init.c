@@ -225,7 +225,8 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 
 	if ((r = pm_mounts_setup(s, &e)) < 0)
 		die(syncfd, r, &e);
-	if (!s->host_uts && !s->utsns_path && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+	if (!s->host_uts && !s->utsns_path && s->hostname &&
+	    sethostname(s->hostname, strlen(s->hostname)) < 0)
 		die(syncfd, pm_child_fail(&e, errno, "setting hostname '%s'", s->hostname), &e);
 	if (!s->host_net && !s->netns_path && (r = lo_up(&e)) < 0)
 		die(syncfd, r, &e);

@@ -280,7 +280,8 @@ static long clone_in_pidns(struct clone_args *ca, const char *path, pm_error **e
 			_exit(1);
 		}
 		ca->flags |= CLONE_PARENT;
-		ca->exit_signal = 0; /* clone3 wants none with CLONE_PARENT: ours (SIGCHLD) is used */
+		ca->exit_signal =
+			0; /* clone3 wants none with CLONE_PARENT: ours (SIGCHLD) is used */
 		long pid = syscall(SYS_clone3, ca, sizeof(*ca));
 		if (pid == 0) {
 			close(sp[1]);
