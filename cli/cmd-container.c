@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "pods/lifecycle.h"
 #include "engine/container.h"
 #include "engine/inspect.h"
 #include "engine/monitor.h"
@@ -207,7 +208,9 @@ int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 			status = pm_cli_error(ce);
 			continue;
 		}
-		if (!exited)
+		if (exited)
+			pm_pod_ctr_exited(&e, ctr); /* --exit-policy stop */
+		else
 			printf("%s\n", ctr->id);
 	}
 	pm_container_list_free(list, n);

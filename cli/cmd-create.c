@@ -10,13 +10,14 @@
 int cmd_create(struct pm_cli *cli, int argc, char **argv)
 {
 	struct pm_container_config cfg = {0};
-	struct cmd_run_opts o = {.create = true};
+	struct cmd_run_opts o = {.create = true, .pod_lock = -1};
 	_cleanup_container_ struct pm_container *c = NULL;
 	int status = PM_EXIT_ERROR;
 	if (cmd_run_parse(cli, argc, argv, &cfg, &o, &status) < 0)
 		goto out;
 	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);
+	cmd_run_pod_done(&engine, &o, status != 0);
 	if (status == 0)
 		printf("%s\n", c->id);
 out:

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "pods/lifecycle.h"
 #include "lib/strutil.h"
 
 static const char restart_usage[] =
@@ -71,7 +72,8 @@ int cmd_restart(struct pm_cli *cli, int argc, char **argv)
 		if (all && running && c->state.status != PM_CTR_RUNNING)
 			continue;
 		if (pm_engine_stop(&e, c, timeout, &err) < 0 ||
-		    pm_container_reload(e.paths, c, &err) < 0 || pm_engine_start(&e, c, &err) < 0) {
+		    pm_container_reload(e.paths, c, &err) < 0 ||
+		    pm_pod_ctr_prepare_start(&e, c, &err) < 0 || pm_engine_start(&e, c, &err) < 0) {
 			status = pm_cli_error(err);
 			continue;
 		}

@@ -22,6 +22,7 @@
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "pods/lifecycle.h"
 #include "runtime/runtime.h"
 
 static const char run_usage[] =
@@ -268,6 +269,7 @@ static const struct run_flag run_flags[] = {
 	{"ipc", 0, required_argument, FLAG_STR, CFG(ipc)},
 	{"uts", 0, required_argument, FLAG_STR, CFG(uts)},
 	{"network", 0, required_argument, FLAG_STR, CFG(network)},
+	{"pod", 0, required_argument, FLAG_STR, CFG(pod)},
 	{"net", 0, required_argument, FLAG_STR, CFG(network)},
 	{"publish", 'p', required_argument, FLAG_LIST, CFG(publish)},
 	{"publish-all", 'P', optional_argument, FLAG_BOOL, CFG(publish_all)},
@@ -421,13 +423,34 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	return 0;
 }
 
-int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
-		   const struct pm_container_config *cfg, const struct cmd_run_opts *o,
-		   struct pm_container **ret)
+static void close_pod_lock(struct cmd_run_opts *o)
+{
+	if (o->pod_lock >= 0)
+		close(o->pod_lock);
+	o->pod_lock = -1;
+}
+
+void cmd_run_pod_done(const struct pm_engine *e, struct cmd_run_opts *o, bool failed)
+{
+	close_pod_lock(o);
+	if (failed && o->made_pod) {
+		_cleanup_pod_ struct pm_pod *pod = NULL;
+		if (pm_pod_lookup(e->paths, o->made_pod, &pod, NULL) == 0)
+			pm_pod_remove(e, pod, true, 0, NULL);
+	}
+	free(o->made_pod);
+	o->made_pod = NULL;
+}
+
+int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_container_config *cfg,
+		   struct cmd_run_opts *o, struct pm_container **ret)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	if (o->replace && !cfg->name)
 		return pm_cli_errorf("cannot replace container without --name being set");
+	/* a member joins its pod's namespaces: what is checked next is what will run */
+	if (cfg->pod && pm_pod_member_prepare(e, cfg, &o->pod_lock, &o->made_pod, &err) < 0)
+		return pm_cli_error(err);
 	if (pm_container_config_validate(cfg, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_net_config net;
@@ -483,7 +506,7 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
 int cmd_run(struct pm_cli *cli, int argc, char **argv)
 {
 	struct pm_container_config cfg = {0};
-	struct cmd_run_opts o = {0};
+	struct cmd_run_opts o = {.pod_lock = -1};
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
 	_cleanup_strv_ char **made = NULL;
@@ -497,9 +520,13 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);
 	if (status != 0) {
 		pm_engine_volumes_drop_unused(&engine, made);
+		cmd_run_pod_done(&engine, &o, true);
 		goto out;
 	}
-	int r;
+	/* a member of a pod: its infra runs first */
+	int r = pm_pod_ctr_prepare_start(&engine, c, &err);
+	if (r < 0)
+		goto failed;
 	if (o.detach) {
 		r = pm_engine_start(&engine, c, &err);
 		if (r >= 0) {
@@ -511,10 +538,12 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 		/* the keys were checked by the flag's setter; "" means none: no detaching */
 		/* detachable: a monitor of its own, this process attached (engine/run.h) */
 		int code = 0;
+		close_pod_lock(&o); /* not held while it runs */
 		r = pm_engine_start_detachable(&engine, c, o.detach_keys, &code, &err);
 		status = r == 1 ? 0 : code;
 	} else {
 		int code = 0;
+		close_pod_lock(&o); /* not held while it runs */
 		r = pm_engine_start_foreground(&engine, c, &code, &err);
 		status = code;
 		if (r >= 0 && cfg.rm) {
@@ -523,6 +552,7 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 				pm_log_warn("%s", rmerr->msg);
 		}
 	}
+failed:
 	if (r < 0) {
 		/* a failed run leaves no container */
 		status = pm_cli_error(err);
@@ -531,6 +561,7 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 		if (o.cidfile)
 			unlink(o.cidfile);
 	}
+	cmd_run_pod_done(&engine, &o, r < 0);
 out:
 	pm_spec_config_clear(&cfg);
 	fflush(stdout);

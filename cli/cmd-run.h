@@ -14,6 +14,10 @@ struct cmd_run_opts {
 	bool rootfs;		 /* --rootfs: the first argument is a directory, not an image */
 	const char *detach_keys; /* --detach-keys (checked; NULL: not given) */
 	bool create;		 /* parsing for `pm create` (no -d) */
+	/* --pod: the pod's shared lock, held from create to start (pods/lifecycle.h), and
+	 * the id of a pod --pod new:NAME made (removed again when the run fails) */
+	int pod_lock;
+	char *made_pod;
 };
 
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status
@@ -25,6 +29,9 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
  * Prints errors; returns 0 with *ret (the id is not printed), or the exit status. */
 struct pm_engine;
 struct pm_container;
-int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e,
-		   const struct pm_container_config *cfg, const struct cmd_run_opts *o,
-		   struct pm_container **ret);
+int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_container_config *cfg,
+		   struct cmd_run_opts *o, struct pm_container **ret);
+
+/* After the container was started (or created, or failed): release the pod's lock; when
+ * failed, remove the pod --pod new:NAME made. */
+void cmd_run_pod_done(const struct pm_engine *e, struct cmd_run_opts *o, bool failed);

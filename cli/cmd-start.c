@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "pods/lifecycle.h"
 
 static const char start_usage[] =
 	"Start one or more containers\n"
@@ -60,6 +61,10 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 		_cleanup_error_ pm_error *err = NULL;
 		if (pm_cli_ctr_lookup(&e, argv[i], &c) < 0) {
 			status = PM_EXIT_ERROR;
+			continue;
+		}
+		if (pm_pod_ctr_prepare_start(&e, c, &err) < 0) {
+			status = pm_cli_error(err);
 			continue;
 		}
 		if (attach) {

@@ -10,6 +10,26 @@ static const struct pm_command system_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command pod_commands[] = {
+	{"create", cmd_pod_create, PM_CMD_USERNS, "Create a new empty pod", NULL},
+	{"exists", cmd_pod_exists, 0, "Check if a pod exists in local storage", NULL},
+	{"inspect", cmd_pod_inspect, 0, "Displays a pod configuration", NULL},
+	{"kill", cmd_pod_kill, PM_CMD_USERNS,
+	 "Send the specified signal or SIGKILL to containers in pod", NULL},
+	{"list", cmd_pod_ps, PM_CMD_HIDDEN, "List pods", NULL},
+	{"ls", cmd_pod_ps, PM_CMD_HIDDEN, "List pods", NULL},
+	{"pause", cmd_pod_pause, 0, "Pause one or more pods", NULL},
+	{"prune", cmd_pod_prune, PM_CMD_USERNS, "Remove all stopped pods and their containers",
+	 NULL},
+	{"ps", cmd_pod_ps, 0, "List pods", NULL},
+	{"restart", cmd_pod_restart, PM_CMD_USERNS, "Restart one or more pods", NULL},
+	{"rm", cmd_pod_rm, PM_CMD_USERNS, "Remove one or more pods", NULL},
+	{"start", cmd_pod_start, PM_CMD_USERNS, "Start one or more pods", NULL},
+	{"stop", cmd_pod_stop, PM_CMD_USERNS, "Stop one or more pods", NULL},
+	{"unpause", cmd_pod_unpause, 0, "Unpause one or more pods", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command volume_commands[] = {
 	{"create", cmd_volume_create, PM_CMD_USERNS, "Create a new volume", NULL},
 	{"exists", cmd_volume_exists, 0, "Volume exists", NULL},
@@ -63,6 +83,7 @@ const struct pm_command pm_commands[] = {
 	{"logs", cmd_logs, 0, "Fetch the logs of one or more containers", NULL},
 	{"mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL},
 	{"pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL},
+	{"pod", NULL, 0, "Manage pods", pod_commands},
 	{"port", cmd_port, 0, "List port mappings or a specific mapping for the container", NULL},
 	{"ps", cmd_ps, 0, "List containers", NULL},
 	{"rename", cmd_rename, 0, "Rename an existing container", NULL},

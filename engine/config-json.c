@@ -67,6 +67,8 @@ static const struct field {
 	F("DnsOptions", K_STRV, dns_options),
 	F("AddHost", K_STRV, add_hosts),
 	F("NoHosts", K_BOOL, no_hosts),
+	F("Pod", K_STR, pod),
+	F("Infra", K_BOOL, infra),
 #undef F
 };
 

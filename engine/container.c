@@ -80,6 +80,7 @@ struct pm_container *pm_container_free(struct pm_container *c)
 	free(c->image_name);
 	free(c->image_id);
 	free(c->config_json);
+	free(c->pod_id);
 	state_clear(&c->state);
 	free(c->dir);
 	free(c->broken);
@@ -106,7 +107,7 @@ static char *names_dir(const struct pm_paths *p)
 
 /* adjective_scientist, as docker and podman name containers; once a few have collided (a
  * busy store), a number is added, so the space never runs out. */
-static char *generate_name(int tries)
+char *pm_container_generate_name(int tries)
 {
 	static const char *adj[] = {"admiring", "brave",   "clever",   "dazzling",    "eager",
 				    "festive",	"gifted",  "happy",    "inspiring",   "jolly",
@@ -268,6 +269,10 @@ static int write_config(const struct pm_container *c, pm_error **err)
 	_cleanup_json_ json_t *id = json_pack("{s:s, s:s, s:s, s:s, s:I}", "Id", c->id, "Name",
 					      c->name, "Image", c->image_name, "ImageID",
 					      c->image_id, "Created", (json_int_t)c->created_ns);
+	if (id && c->pod_id && c->pod_id[0])
+		json_object_set_new(id, "Pod", json_string(c->pod_id));
+	if (id && c->infra)
+		json_object_set_new(id, "Infra", json_true());
 	_cleanup_free_ char *head = json_dumps(id, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!head)
 		return pm_error_set(err, ENOMEM, "container %s: cannot encode its record", c->id);
@@ -280,6 +285,14 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			const char *image_id, const char *config_json, struct pm_container **ret,
 			pm_error **err)
 {
+	return pm_container_create_in_pod(p, name, image_name, image_id, config_json, NULL, false,
+					  ret, err);
+}
+
+int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
+			       const char *image_id, const char *config_json, const char *pod_id,
+			       bool infra, struct pm_container **ret, pm_error **err)
+{
 	if (name && !pm_container_name_valid(name))
 		return pm_error_set(err, EINVAL,
 				    "container name '%s' is invalid: names must match "
@@ -291,6 +304,8 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 	c->image_name = pm_xstrdup(image_name ? image_name : "");
 	c->image_id = pm_xstrdup(image_id ? image_id : "");
 	c->config_json = pm_xstrdup(config_json ? config_json : "{}");
+	c->pod_id = pm_xstrdup(pod_id ? pod_id : "");
+	c->infra = infra;
 	_cleanup_free_ char *cdir = containers_dir(p);
 	c->dir = pm_path_join(cdir, c->id);
 
@@ -317,7 +332,7 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			goto undo_dir_only;
 	} else {
 		for (int tries = 0;; tries++) {
-			c->name = generate_name(tries);
+			c->name = pm_container_generate_name(tries);
 			_cleanup_error_ pm_error *e = NULL;
 			if (reserve_name(p, c->name, c->id, &e) == 0)
 				break;
@@ -381,6 +396,7 @@ static int load_broken(const struct pm_paths *p, const char *id, char *dir, cons
 		c->name = pm_xstrdup("");
 	c->image_name = pm_xstrdup("");
 	c->image_id = pm_xstrdup("");
+	c->pod_id = pm_xstrdup("");
 	c->config_json = pm_xstrdup("{}");
 	c->broken = pm_xasprintf("its record '%s/config.json' is damaged (%s)", d, why);
 	c->dir = TAKE_PTR(d);
@@ -434,6 +450,7 @@ static int identity_scan(const char *text, size_t len, struct pm_container *c)
 			     : pm_jscan_key_is(&k, "Name")    ? &c->name
 			     : pm_jscan_key_is(&k, "Image")   ? &c->image_name
 			     : pm_jscan_key_is(&k, "ImageID") ? &c->image_id
+			     : pm_jscan_key_is(&k, "Pod")     ? &c->pod_id
 							      : NULL;
 		if (dst) {
 			free(*dst);
@@ -441,6 +458,8 @@ static int identity_scan(const char *text, size_t len, struct pm_container *c)
 			r = pm_jscan_string(&v, dst);
 		} else if (pm_jscan_key_is(&k, "Created")) {
 			r = pm_jscan_int(&v, &c->created_ns);
+		} else if (pm_jscan_key_is(&k, "Infra")) {
+			r = pm_jscan_bool(&v, &c->infra);
 		} else {
 			r = -EBADMSG;
 		}
@@ -459,6 +478,8 @@ static int identity_json(const char *text, size_t len, struct pm_container *c)
 	c->name = (s = pm_json_string(cfg, "Name")) ? pm_xstrdup(s) : NULL;
 	c->image_name = (s = pm_json_string(cfg, "Image")) ? pm_xstrdup(s) : NULL;
 	c->image_id = (s = pm_json_string(cfg, "ImageID")) ? pm_xstrdup(s) : NULL;
+	c->pod_id = (s = pm_json_string(cfg, "Pod")) ? pm_xstrdup(s) : NULL;
+	c->infra = json_is_true(json_object_get(cfg, "Infra"));
 	c->created_ns = pm_json_int(cfg, "Created", 0);
 	return 0;
 }
@@ -469,7 +490,9 @@ static void identity_clear(struct pm_container *c)
 	free(c->name);
 	free(c->image_name);
 	free(c->image_id);
-	c->id = c->name = c->image_name = c->image_id = NULL;
+	free(c->pod_id);
+	c->id = c->name = c->image_name = c->image_id = c->pod_id = NULL;
+	c->infra = false;
 	c->created_ns = 0;
 }
 
@@ -506,6 +529,8 @@ static int load_record(const struct pm_paths *p, const char *cdir, int dfd, cons
 		c->image_name = pm_xstrdup("");
 	if (!c->image_id)
 		c->image_id = pm_xstrdup("");
+	if (!c->pod_id)
+		c->pod_id = pm_xstrdup("");
 	char *spec = nl + 1;
 	size_t slen = len - (size_t)(spec - data);
 	while (slen > 0 && spec[slen - 1] == '\n')

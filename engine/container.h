@@ -58,6 +58,8 @@ struct pm_container {
 	char *image_id;
 	int64_t created_ns;
 	char *config_json; /* the spec, serialised by engine/spec (opaque here) */
+	char *pod_id;	   /* the pod it belongs to (pods/), or "" */
+	bool infra;	   /* it is its pod's infra container */
 	struct pm_ctr_state state;
 	char *dir; /* <root>/containers/<id> */
 	/* config.json could not be read: only id, name (from the names dir) and state are
@@ -79,6 +81,10 @@ bool pm_ctr_is_running(const struct pm_container *c);
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
 			const char *image_id, const char *config_json, struct pm_container **ret,
 			pm_error **err);
+/* The same for a member of a pod (pod_id) or its infra container (infra). */
+int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
+			       const char *image_id, const char *config_json, const char *pod_id,
+			       bool infra, struct pm_container **ret, pm_error **err);
 
 /* Find by full id, unique id prefix, or name. -ENOENT: "no container with name or ID
  * 'x' found: no such container". */
@@ -109,6 +115,9 @@ void pm_container_list_free(struct pm_container **list, size_t n);
 /* Rename: reserve the new name atomically, then release the old one. */
 int pm_container_rename(const struct pm_paths *p, struct pm_container *c, const char *newname,
 			pm_error **err);
+
+/* A random adjective_noun name (a number added once tries >= 3), as podman's. */
+char *pm_container_generate_name(int tries);
 
 /* podman's name rule: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
 bool pm_container_name_valid(const char *name);

@@ -85,8 +85,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	json = pm_config_to_json(&withsig);
 	const char *image_name =
 		cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
-	r = pm_container_create(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id, json,
-				&c, err);
+	r = pm_container_create_in_pod(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id,
+				       json, cfg->pod, cfg->infra, &c, err);
 	if (r < 0)
 		goto out;
 	if (store) {

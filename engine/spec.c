@@ -52,6 +52,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->ipc);
 	free(c->uts);
 	free(c->network);
+	free(c->pod);
 	free(c->rootfs);
 	free(c->image);
 	pm_strv_free(c->command);

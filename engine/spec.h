@@ -70,6 +70,11 @@ struct pm_container_config {
 	bool publish_all; /* -P */
 	char **dns, **dns_search, **dns_options, **add_hosts;
 	bool no_hosts;
+	/* pods (pods/): the pod this container belongs to (its id), and whether it is the
+	 * pod's infra container; the engine records both and otherwise only joins the
+	 * namespaces pid/ipc/uts/network name (container:INFRA) */
+	char *pod;
+	bool infra;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

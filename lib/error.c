@@ -87,6 +87,14 @@ int pm_error_exit_status(const pm_error *err)
 	return err->status;
 }
 
+void pm_error_propagate(pm_error **dst, pm_error *src)
+{
+	if (dst && !*dst)
+		*dst = src;
+	else
+		pm_error_free(src);
+}
+
 pm_error *pm_error_free(pm_error *err)
 {
 	if (err) {

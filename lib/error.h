@@ -49,6 +49,10 @@ int pm_error_prefix(pm_error **err, const char *fmt, ...) __attribute__((format(
 /* The exit status the cli should use for this error. */
 int pm_error_exit_status(const pm_error *err);
 
+/* Hand src on to *dst when dst is given and unset (the first error of several wins), else
+ * free it. Accepts NULL for both. */
+void pm_error_propagate(pm_error **dst, pm_error *src);
+
 /* Frees and returns NULL; accepts NULL. */
 pm_error *pm_error_free(pm_error *err);
 

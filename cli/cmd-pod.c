@@ -1,0 +1,866 @@
+/* cmd-pod.c: `pm pod create|start|stop|restart|kill|pause|unpause|rm|prune|exists|inspect|ps`
+ * with podman 4's flags, output and exit codes. Parses and prints; the pods themselves live
+ * in pods/ (records, infra, lifecycle, views). Called from the command table
+ * (cli/commands.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/ctr-util.h"
+#include "cli/output.h"
+#include "engine/validate.h"
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "pods/lifecycle.h"
+#include "pods/view.h"
+
+static void push_split(char ***v, const char *arg)
+{
+	_cleanup_strv_ char **parts = pm_strv_split(arg, ",");
+	for (size_t i = 0; parts && parts[i]; i++)
+		pm_strv_push(v, parts[i]);
+}
+
+static struct pm_engine engine_of(struct pm_cli *cli)
+{
+	return (struct pm_engine){.paths = &cli->paths, .storage_driver = cli->storage_driver};
+}
+
+/* Read a --pod-id-file: the id on its first line. */
+static int read_pod_id_file(const char *path, char ***refs)
+{
+	_cleanup_free_ char *id = NULL;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_read_line_file(path, &id, &err) < 0)
+		return pm_cli_error(err);
+	pm_strv_push(refs, id);
+	return 0;
+}
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+static const char create_usage[] =
+	"Create a new empty pod\n"
+	"\n"
+	"Description:\n"
+	"  After creating the pod, the pod ID is printed to stdout.\n"
+	"\n"
+	"  You can then start it at any time with the pm pod start <pod_id> command. The pod "
+	"will be created with the initial state 'created'.\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod create [options] [NAME]\n"
+	"\n"
+	"Options:\n"
+	"      --add-host host:ip         Add a custom host-to-IP mapping (host:ip) (default "
+	"[])\n"
+	"      --dns ip                   Set custom DNS servers\n"
+	"      --dns-option option        Set custom DNS options\n"
+	"      --dns-search domain        Set custom DNS search domains\n"
+	"      --exit-policy string       Behaviour when the last container exits "
+	"(continue, stop) (default \"continue\")\n"
+	"      --hostname string          Set container hostname\n"
+	"      --infra                    Create an infra container associated with the pod to "
+	"share namespaces with (default true)\n"
+	"  -l, --label stringArray        Set metadata on pod (default [])\n"
+	"  -n, --name string              Assign a name to the pod\n"
+	"      --network string           Connect a container to a network (slirp4netns, "
+	"pasta, none, host)\n"
+	"      --no-hosts                 Do not create /etc/hosts within the pod's "
+	"containers, instead use the version from the image\n"
+	"      --pod-id-file string       Write the pod ID to the file\n"
+	"  -p, --publish strings          Publish a container's port, or a range of ports, to "
+	"the host (default [])\n"
+	"      --replace                  If a pod with the same name exists, replace it\n"
+	"      --share string             A comma delimited list of kernel namespaces the pod "
+	"will share (default \"ipc,net,uts\")\n";
+
+static int parse_bool(const char *flag, const char *arg, bool *ret)
+{
+	if (!arg || !strcmp(arg, "true")) {
+		*ret = true;
+		return 0;
+	}
+	if (!strcmp(arg, "false")) {
+		*ret = false;
+		return 0;
+	}
+	return pm_cli_errorf("invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
+			     "parsing \"%s\": invalid syntax",
+			     arg, flag, arg);
+}
+
+int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"add-host", required_argument, NULL, 'A'},
+		{"dns", required_argument, NULL, 'D'},
+		{"dns-option", required_argument, NULL, 'O'},
+		{"dns-opt", required_argument, NULL, 'O'},
+		{"dns-search", required_argument, NULL, 'S'},
+		{"exit-policy", required_argument, NULL, 'E'},
+		{"hostname", required_argument, NULL, 'H'},
+		{"infra", optional_argument, NULL, 'I'},
+		{"label", required_argument, NULL, 'l'},
+		{"name", required_argument, NULL, 'n'},
+		{"network", required_argument, NULL, 'N'},
+		{"net", required_argument, NULL, 'N'},
+		{"no-hosts", no_argument, NULL, 'X'},
+		{"pod-id-file", required_argument, NULL, 'F'},
+		{"publish", required_argument, NULL, 'p'},
+		{"replace", optional_argument, NULL, 'R'},
+		{"share", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	struct pm_pod_config cfg = {.infra = true};
+	_cleanup_close_ int idfd = -1;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	bool replace = false, share_set = false;
+	const char *id_file = NULL;
+	int status = PM_EXIT_ERROR, opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "l:n:p:", opts, create_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			status = st.status;
+			goto out;
+		case 'A':
+			push_split(&cfg.add_hosts, optarg);
+			break;
+		case 'D':
+			push_split(&cfg.dns, optarg);
+			break;
+		case 'O':
+			pm_strv_push(&cfg.dns_options, optarg);
+			break;
+		case 'S':
+			push_split(&cfg.dns_search, optarg);
+			break;
+		case 'E':
+			free(cfg.exit_policy);
+			cfg.exit_policy = pm_xstrdup(optarg);
+			break;
+		case 'H':
+			free(cfg.hostname);
+			cfg.hostname = pm_xstrdup(optarg);
+			break;
+		case 'I':
+			if (parse_bool("infra", optarg, &cfg.infra) != 0)
+				goto out;
+			break;
+		case 'l':
+			pm_strv_push(&cfg.labels, optarg);
+			break;
+		case 'n':
+			free(cfg.name);
+			cfg.name = pm_xstrdup(optarg);
+			break;
+		case 'N':
+			free(cfg.network);
+			cfg.network = pm_xstrdup(optarg);
+			break;
+		case 'X':
+			cfg.no_hosts = true;
+			break;
+		case 'F':
+			id_file = optarg;
+			break;
+		case 'p':
+			push_split(&cfg.publish, optarg);
+			break;
+		case 'R':
+			if (parse_bool("replace", optarg, &replace) != 0)
+				goto out;
+			break;
+		case 's':
+			pm_strv_free(cfg.share);
+			cfg.share = NULL;
+			share_set = true;
+			push_split(&cfg.share, optarg);
+			if (!cfg.share)
+				pm_strv_push(&cfg.share, "none");
+			break;
+		default:
+			goto out;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 1))
+		goto out;
+	if (optind < argc) {
+		if (cfg.name) {
+			status = pm_cli_errorf("cannot specify --name and NAME at the same time");
+			goto out;
+		}
+		cfg.name = pm_xstrdup(argv[optind]);
+	}
+	(void)share_set;
+	struct pm_engine e = engine_of(cli);
+	if (pm_pod_config_validate(&cfg, &err) < 0) {
+		status = pm_cli_error(err);
+		goto out;
+	}
+	if (replace && !cfg.name) {
+		status = pm_cli_errorf("cannot replace pod without --name being set");
+		goto out;
+	}
+	if (id_file) {
+		idfd = open(id_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (idfd < 0) {
+			status = errno == EEXIST
+					 ? pm_cli_errorf("pod id file exists. Ensure another pod "
+							 "is not using it or delete %s",
+							 id_file)
+					 : pm_cli_errorf("opening pod id file '%s': %s", id_file,
+							 strerror(errno));
+			goto out;
+		}
+	}
+	if (replace) {
+		_cleanup_pod_ struct pm_pod *old = NULL;
+		if (pm_pod_lookup(e.paths, cfg.name, &old, NULL) == 0 &&
+		    !strcmp(old->name, cfg.name) && pm_pod_remove(&e, old, true, 0, &err) < 0) {
+			status = pm_cli_error(err);
+			goto fail_idfile;
+		}
+	}
+	if (pm_pod_create(&e, &cfg, &pod, &err) < 0) {
+		status = pm_cli_error(err);
+		goto fail_idfile;
+	}
+	if (idfd >= 0 && write(idfd, pod->id, strlen(pod->id)) != (ssize_t)strlen(pod->id)) {
+		status = pm_cli_errorf("writing pod id file '%s': %s", id_file, strerror(errno));
+		pm_pod_remove(&e, pod, true, 0, NULL);
+		goto fail_idfile;
+	}
+	printf("%s\n", pod->id);
+	status = 0;
+	goto out;
+fail_idfile:
+	if (idfd >= 0)
+		unlink(id_file);
+out:
+	pm_pod_config_clear(&cfg);
+	return status;
+}
+
+/* ---- the pods of a command ------------------------------------------------------------------ */
+
+/* The pods refs name (or all), each looked up; an unknown one is printed and sets
+ * *status (podman: 125 for most commands, 1 for rm), unless ignore. */
+static struct pm_pod **pods_of(struct pm_cli *cli, bool all, char **refs, bool ignore,
+			       int missing_status, size_t *ret_n, int *status)
+{
+	struct pm_pod **list = NULL;
+	size_t n = 0;
+	*ret_n = 0;
+	if (all) {
+		_cleanup_error_ pm_error *err = NULL;
+		if (pm_pod_list(&cli->paths, &list, &n, &err) < 0) {
+			*status = pm_cli_error(err);
+			return NULL;
+		}
+		*ret_n = n;
+		return list;
+	}
+	for (char **r = refs; r && *r; r++) {
+		_cleanup_error_ pm_error *err = NULL;
+		struct pm_pod *pod = NULL;
+		if (pm_pod_lookup(&cli->paths, *r, &pod, &err) < 0) {
+			if (ignore && err->code == ENOENT)
+				continue;
+			pm_cli_error(err);
+			if (!*status || err->code != ENOENT)
+				*status = err->code == ENOENT ? missing_status : PM_EXIT_ERROR;
+			continue;
+		}
+		list = pm_xrealloc(list, (n + 1) * sizeof(*list));
+		list[n++] = pod;
+	}
+	*ret_n = n;
+	return list;
+}
+
+enum pod_action { ACT_START, ACT_STOP, ACT_RESTART, ACT_KILL, ACT_PAUSE, ACT_UNPAUSE, ACT_RM };
+
+struct action_opts {
+	bool all, ignore, force;
+	int timeout;
+	int sig;
+	char **refs;
+};
+
+static int do_action(const struct pm_engine *e, enum pod_action act, const struct pm_pod *pod,
+		     const struct action_opts *o, pm_error **err)
+{
+	switch (act) {
+	case ACT_START:
+		return pm_pod_start(e, pod, err);
+	case ACT_STOP:
+		return pm_pod_stop(e, pod, o->timeout, err);
+	case ACT_RESTART: {
+		int r = pm_pod_stop(e, pod, o->timeout, err);
+		return r < 0 ? r : pm_pod_start(e, pod, err);
+	}
+	case ACT_KILL:
+		return pm_pod_kill(e, pod, o->sig, err);
+	case ACT_PAUSE:
+		return pm_pod_pause(e, pod, true, err);
+	case ACT_UNPAUSE:
+		return pm_pod_pause(e, pod, false, err);
+	case ACT_RM:
+		return pm_pod_remove(e, pod, o->force, o->timeout, err);
+	}
+	return -EINVAL;
+}
+
+static int run_action(struct pm_cli *cli, enum pod_action act, const struct action_opts *o,
+		      int argc, char **argv)
+{
+	int status = 0;
+	if (o->all && (optind < argc || o->refs))
+		return pm_cli_errorf("when using the --all switch, you may not pass any pod "
+				     "names or IDs");
+	_cleanup_strv_ char **refs = pm_strv_copy(o->refs);
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	if (!o->all && !refs) {
+		if (act == ACT_RM && o->ignore)
+			return 0;
+		return pm_cli_errorf("you must provide at least one name or id");
+	}
+	struct pm_engine e = engine_of(cli);
+	size_t n = 0;
+	struct pm_pod **pods = pods_of(cli, o->all, refs, o->ignore,
+				       act == ACT_RM ? 1 : PM_EXIT_ERROR, &n, &status);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_error_ pm_error *err = NULL;
+		int r = do_action(&e, act, pods[i], o, &err);
+		if (r < 0) {
+			if (act == ACT_RM && r == -ENOENT && o->ignore)
+				continue;
+			pm_cli_error(err);
+			status = act == ACT_RM && r == -EBUSY ? 2 : PM_EXIT_ERROR;
+			continue;
+		}
+		printf("%s\n", pods[i]->id);
+	}
+	pm_pod_list_free(pods, n);
+	fflush(stdout);
+	return status;
+}
+
+static const char start_usage[] =
+	"Start one or more pods\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod start [options] POD [POD...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all                  Restart all running pods\n"
+	"      --pod-id-file stringArray   Read the pod ID from the file\n";
+static const char stop_usage[] =
+	"Stop one or more pods\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod stop [options] POD [POD...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all                  Stop all running pods\n"
+	"  -i, --ignore               Ignore errors when a specified pod is missing\n"
+	"      --pod-id-file stringArray   Read the pod ID from the file\n"
+	"  -t, --time int             Seconds to wait for pod stop before killing the "
+	"container (default 10)\n";
+static const char restart_usage[] = "Restart one or more pods\n"
+				    "\n"
+				    "Usage:\n"
+				    "  pm pod restart [options] POD [POD...]\n"
+				    "\n"
+				    "Options:\n"
+				    "  -a, --all   Restart all running pods\n";
+static const char kill_usage[] =
+	"Send the specified signal or SIGKILL to containers in pod\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod kill [options] POD [POD...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all             Kill all running pods\n"
+	"  -s, --signal string   Signal to send to the containers in the pod (default "
+	"\"KILL\")\n";
+static const char pause_usage[] = "Pause one or more pods\n"
+				  "\n"
+				  "Usage:\n"
+				  "  pm pod pause [options] POD [POD...]\n"
+				  "\n"
+				  "Options:\n"
+				  "  -a, --all   Pause all running pods\n";
+static const char unpause_usage[] = "Unpause one or more pods\n"
+				    "\n"
+				    "Usage:\n"
+				    "  pm pod unpause [options] POD [POD...]\n"
+				    "\n"
+				    "Options:\n"
+				    "  -a, --all   Unpause all paused pods\n";
+static const char rm_usage[] =
+	"Remove one or more pods\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod rm [options] POD [POD...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all                  Remove all running pods\n"
+	"  -f, --force                Force removal of a running pod by first stopping all "
+	"containers, then removing all containers in the pod.  The default is false\n"
+	"  -i, --ignore               Ignore errors when a specified pod is missing\n"
+	"      --pod-id-file stringArray   Read the pod ID from the file\n"
+	"  -t, --time int             Seconds to wait for pod stop before killing the "
+	"container (default 10)\n";
+
+static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"ignore", no_argument, NULL, 'i'},
+		{"force", no_argument, NULL, 'f'},
+		{"time", required_argument, NULL, 't'},
+		{"timeout", required_argument, NULL, 't'},
+		{"signal", required_argument, NULL, 's'},
+		{"pod-id-file", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const usages[] = {
+		[ACT_START] = start_usage, [ACT_STOP] = stop_usage,   [ACT_RESTART] = restart_usage,
+		[ACT_KILL] = kill_usage,   [ACT_PAUSE] = pause_usage, [ACT_UNPAUSE] = unpause_usage,
+		[ACT_RM] = rm_usage,
+	};
+	/* the flags each command has (podman's) */
+	static const char *const shorts[] = {
+		[ACT_START] = "a", [ACT_STOP] = "ait:", [ACT_RESTART] = "a", [ACT_KILL] = "as:",
+		[ACT_PAUSE] = "a", [ACT_UNPAUSE] = "a", [ACT_RM] = "afit:",
+	};
+	struct pm_opt_state st = {0};
+	struct action_opts o = {.timeout = -1, .sig = SIGKILL};
+	int opt, status = PM_EXIT_ERROR;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, shorts[act], opts, usages[act])) != -1) {
+		if (opt != PM_OPT_EXIT && opt != 'F' && !strchr(shorts[act], opt)) {
+			/* a long flag this command does not have */
+			status = pm_cli_errorf("unknown flag: --%s\nSee '%s --help'",
+					       argv[optind - 1] + 2, cli->cmdpath);
+			goto out;
+		}
+		switch (opt) {
+		case PM_OPT_EXIT:
+			status = st.status;
+			goto out;
+		case 'a':
+			o.all = true;
+			break;
+		case 'i':
+			o.ignore = true;
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case 't':
+			if (!pm_cli_parse_seconds("--time", optarg, &o.timeout))
+				goto out;
+			break;
+		case 's':
+			if (pm_engine_parse_signal(optarg, &o.sig) < 0) {
+				status = pm_cli_errorf("invalid signal: %s", optarg);
+				goto out;
+			}
+			break;
+		case 'F':
+			if ((status = read_pod_id_file(optarg, &o.refs)) != 0)
+				goto out;
+			status = PM_EXIT_ERROR;
+			break;
+		default:
+			goto out;
+		}
+	}
+	status = run_action(cli, act, &o, argc, argv);
+out:
+	pm_strv_free(o.refs);
+	return status;
+}
+
+int cmd_pod_start(struct pm_cli *cli, int argc, char **argv)
+{
+	return pod_action(cli, ACT_START, argc, argv);
+}
+
+int cmd_pod_stop(struct pm_cli *cli, int argc, char **argv)
+{
+	return pod_action(cli, ACT_STOP, argc, argv);
+}
+
+int cmd_pod_restart(struct pm_cli *cli, int argc, char **argv)
+{
+	return pod_action(cli, ACT_RESTART, argc, argv);
+}
+
+int cmd_pod_kill(struct pm_cli *cli, int argc, char **argv)
+{
+	return pod_action(cli, ACT_KILL, argc, argv);
+}
+
+int cmd_pod_pause(struct pm_cli *cli, int argc, char **argv)
+{
+	return pod_action(cli, ACT_PAUSE, argc, argv);
+}
+
+int cmd_pod_unpause(struct pm_cli *cli, int argc, char **argv)
+{
+	return pod_action(cli, ACT_UNPAUSE, argc, argv);
+}
+
+int cmd_pod_rm(struct pm_cli *cli, int argc, char **argv)
+{
+	return pod_action(cli, ACT_RM, argc, argv);
+}
+
+/* ---- prune, exists ----------------------------------------------------------------------- */
+
+static const char prune_usage[] =
+	"Remove all stopped pods and their containers\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod prune [options]\n"
+	"\n"
+	"Options:\n"
+	"  -f, --force   Do not prompt for confirmation.  The default is false\n";
+
+int cmd_pod_prune(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool force = false;
+	int opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "f", opts, prune_usage)) != -1) {
+		if (opt == PM_OPT_EXIT)
+			return st.status;
+		if (opt != 'f')
+			return PM_EXIT_ERROR;
+		force = true;
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	if (!force) {
+		printf("WARNING! This will remove all stopped/exited pods..\n"
+		       "Are you sure you want to continue? [y/N] ");
+		fflush(stdout);
+		char line[16] = "";
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+			return 0;
+	}
+	struct pm_engine e = engine_of(cli);
+	struct pm_pod **pods = NULL;
+	size_t n = 0;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_pod_list(e.paths, &pods, &n, &err) < 0)
+		return pm_cli_error(err);
+	int status = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct pm_container **ctrs = NULL;
+		size_t nc = 0;
+		if (pm_pod_containers(&e, pods[i], &ctrs, &nc, NULL) < 0)
+			continue;
+		const char *s = pm_pod_status(ctrs, nc);
+		pm_container_list_free(ctrs, nc);
+		if (strcmp(s, "Exited") && strcmp(s, "Stopped") && strcmp(s, "Created"))
+			continue;
+		_cleanup_error_ pm_error *e1 = NULL;
+		if (pm_pod_remove(&e, pods[i], false, -1, &e1) < 0) {
+			status = pm_cli_error(e1);
+			continue;
+		}
+		printf("%s\n", pods[i]->id);
+	}
+	pm_pod_list_free(pods, n);
+	return status;
+}
+
+static const char exists_usage[] = "Check if a pod exists in local storage\n"
+				   "\n"
+				   "Usage:\n"
+				   "  pm pod exists POD\n";
+
+int cmd_pod_exists(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	int opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "", opts, exists_usage)) != -1)
+		return opt == PM_OPT_EXIT ? st.status : PM_EXIT_ERROR;
+	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+		return PM_EXIT_ERROR;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	_cleanup_error_ pm_error *err = NULL;
+	int r = pm_pod_lookup(&cli->paths, argv[optind], &pod, &err);
+	if (r == -ENOENT)
+		return 1;
+	if (r < 0)
+		return pm_cli_error(err);
+	return 0;
+}
+
+/* ---- inspect ----------------------------------------------------------------------------- */
+
+static const char inspect_usage[] =
+	"Displays a pod configuration\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod inspect [options] POD [POD...]\n"
+	"\n"
+	"Options:\n"
+	"  -f, --format string   Format the output to a Go template or json (default "
+	"\"json\")\n"
+	"  -l, --latest          Act on the latest pod pm is aware of\n";
+
+int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"latest", no_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	const char *format = NULL;
+	bool latest = false;
+	int opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "f:l", opts, inspect_usage)) != -1) {
+		if (opt == PM_OPT_EXIT)
+			return st.status;
+		if (opt == 'f')
+			format = optarg;
+		else if (opt == 'l')
+			latest = true;
+		else
+			return PM_EXIT_ERROR;
+	}
+	struct pm_engine e = engine_of(cli);
+	_cleanup_strv_ char **refs = NULL;
+	if (latest) {
+		struct pm_pod **pods = NULL;
+		size_t n = 0;
+		pm_pod_list(e.paths, &pods, &n, NULL);
+		if (n)
+			pm_strv_push(&refs, pods[0]->id);
+		pm_pod_list_free(pods, n);
+		if (!refs)
+			return pm_cli_errorf("no pods to inspect: no such pod");
+	} else {
+		if (!pm_cli_nargs(cli, argc - optind, 1, -1))
+			return PM_EXIT_ERROR;
+		for (int i = optind; i < argc; i++)
+			pm_strv_push(&refs, argv[i]);
+	}
+	int status = 0;
+	_cleanup_json_ json_t *arr = json_array();
+	for (char **r = refs; *r; r++) {
+		_cleanup_pod_ struct pm_pod *pod = NULL;
+		_cleanup_error_ pm_error *err = NULL;
+		_cleanup_free_ char *text = NULL;
+		if (pm_pod_lookup(e.paths, *r, &pod, &err) < 0 ||
+		    pm_pod_inspect_json(&e, pod, &text, &err) < 0) {
+			status = pm_cli_error(err);
+			continue;
+		}
+		json_t *o = json_loads(text, 0, NULL);
+		if (o)
+			json_array_append_new(arr, o);
+	}
+	if (json_array_size(arr) == 0)
+		return status;
+	int r;
+	if (!format || !strcmp(format, "json"))
+		r = json_array_size(arr) == 1 ? pm_output_format_one("json", json_array_get(arr, 0))
+					      : pm_output_format_one("json", arr);
+	else
+		r = pm_output_format_each(format, arr);
+	return status ? status : r;
+}
+
+/* ---- ps ------------------------------------------------------------------------------------ */
+
+static const char ps_usage[] =
+	"List pods\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod ps [options]\n"
+	"\n"
+	"Aliases:\n"
+	"  ps, ls, list\n"
+	"\n"
+	"Options:\n"
+	"      --ctr-ids           Display the container UUIDs. If no-trunc is not set they "
+	"will be truncated\n"
+	"      --ctr-names         Display the container names\n"
+	"      --ctr-status        Display the container status\n"
+	"  -f, --filter strings    Filter output based on conditions given\n"
+	"      --format string     Pretty-print pods to JSON or using a Go template\n"
+	"  -l, --latest            Act on the latest pod pm is aware of\n"
+	"      --no-trunc          Do not truncate pod and container IDs\n"
+	"  -n, --noheading         Do not print headers\n"
+	"  -q, --quiet             Print the numeric IDs of the pods only\n"
+	"      --sort string       Sort output by created, id, name, or number (default "
+	"\"created\")\n";
+
+static const char *sort_key;
+
+static char *append(char *s, const char *more)
+{
+	char *r = pm_xasprintf("%s%s", s, more);
+	free(s);
+	return r;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	if (!strcmp(sort_key, "number")) {
+		json_int_t nx = json_integer_value(json_object_get(x, "NumberOfContainers"));
+		json_int_t ny = json_integer_value(json_object_get(y, "NumberOfContainers"));
+		return nx < ny ? -1 : nx > ny;
+	}
+	const char *k = !strcmp(sort_key, "id")	      ? "Id"
+			: !strcmp(sort_key, "status") ? "Status"
+						      : "Name";
+	const char *sx = pm_json_string(x, k), *sy = pm_json_string(y, k);
+	return strcmp(sx ? sx : "", sy ? sy : "");
+}
+
+int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"ctr-ids", no_argument, NULL, 'I'},	  {"ctr-names", no_argument, NULL, 'N'},
+		{"ctr-status", no_argument, NULL, 'S'},	  {"filter", required_argument, NULL, 'f'},
+		{"format", required_argument, NULL, 'F'}, {"latest", no_argument, NULL, 'l'},
+		{"no-trunc", no_argument, NULL, 'T'},	  {"noheading", no_argument, NULL, 'n'},
+		{"quiet", no_argument, NULL, 'q'},	  {"sort", required_argument, NULL, 's'},
+		{"namespace", no_argument, NULL, 'X'},	  {"ns", no_argument, NULL, 'X'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	bool ids = false, names = false, statuses = false, no_trunc = false, noheading = false,
+	     quiet = false, latest = false;
+	const char *format = NULL;
+	_cleanup_strv_ char **filters = NULL;
+	sort_key = "created";
+	int opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "f:lnq", opts, ps_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'I':
+			ids = true;
+			break;
+		case 'N':
+			names = true;
+			break;
+		case 'S':
+			statuses = true;
+			break;
+		case 'f':
+			pm_strv_push(&filters, optarg);
+			break;
+		case 'F':
+			format = optarg;
+			break;
+		case 'l':
+			latest = true;
+			break;
+		case 'T':
+			no_trunc = true;
+			break;
+		case 'n':
+			noheading = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 's':
+			if (strcmp(optarg, "created") && strcmp(optarg, "id") &&
+			    strcmp(optarg, "name") && strcmp(optarg, "number") &&
+			    strcmp(optarg, "status"))
+				return pm_cli_errorf("invalid option for --sort, options are: "
+						     "created, id, name, number, or status");
+			sort_key = optarg;
+			break;
+		case 'X':
+			break;
+		default:
+			return PM_EXIT_ERROR;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	struct pm_engine e = engine_of(cli);
+	bool json = format && (!strcmp(format, "json") || !strcmp(format, "{{json .}}"));
+	_cleanup_free_ char *text = NULL;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_pod_ps_json(&e, filters, !json, no_trunc || json, 0, &text, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_json_ json_t *arr = json_loads(text, 0, NULL);
+	if (!arr)
+		return pm_cli_errorf("internal error: pod list");
+	if (latest && json_array_size(arr) > 1) {
+		json_t *first = json_incref(json_array_get(arr, 0));
+		json_array_clear(arr);
+		json_array_append_new(arr, first);
+	}
+	if (strcmp(sort_key, "created") && json_array_size(arr) > 1) {
+		size_t n = json_array_size(arr);
+		json_t **rows = pm_xcalloc(n, sizeof(*rows));
+		for (size_t i = 0; i < n; i++)
+			rows[i] = json_incref(json_array_get(arr, i));
+		qsort(rows, n, sizeof(*rows), cmp_rows);
+		json_array_clear(arr);
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, rows[i]);
+		free(rows);
+	}
+	if (quiet && !format) {
+		size_t i;
+		json_t *row;
+		json_array_foreach(arr, i, row)
+			printf("%s\n", pm_json_string(row, "Id"));
+		return 0;
+	}
+	if (json)
+		return pm_output_format_list("json", NULL, arr, false, NULL);
+	_cleanup_free_ char *def = pm_xstrdup("table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}"
+					      "\t{{.InfraId}}");
+	if (ids)
+		def = append(def, "\t{{.ContainerIds}}");
+	if (names)
+		def = append(def, "\t{{.ContainerNames}}");
+	if (statuses)
+		def = append(def, "\t{{.ContainerStatuses}}");
+	if (!ids && !names && !statuses)
+		def = append(def, "\t{{.NumberOfContainers}}");
+	static const char *const headers[] = {"Id=POD ID",
+					      "InfraId=INFRA ID",
+					      "NumberOfContainers=# OF CONTAINERS",
+					      "ContainerIds=IDS",
+					      "ContainerNames=NAMES",
+					      "ContainerStatuses=STATUS",
+					      NULL};
+	return pm_output_format_list(format, def, arr, noheading, headers);
+}

@@ -1,0 +1,523 @@
+/* lifecycle.c: a pod's life (see lifecycle.h): its infra container, its members, the pod
+ * commands on all of them. Never prints. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "engine/ctr-state.h"
+#include "engine/pause.h"
+#include "engine/run.h"
+#include "engine/spec.h"
+#include "lib/fileutil.h"
+#include "lib/paths.h"
+#include "lib/strutil.h"
+#include "pods/lifecycle.h"
+
+/* ---- configuration ----------------------------------------------------------------------- */
+
+static const char *const share_names[] = {"cgroup", "ipc", "net", "pid", "uts", NULL};
+
+/* podman's --share: a comma list of namespaces, "none", or "+ns,..." added to the
+ * default ipc,net,uts */
+static int parse_share(char **in, char ***ret, pm_error **err)
+{
+	_cleanup_strv_ char **out = NULL;
+	bool add = in && in[0] && in[0][0] == '+';
+	if (!in || add) {
+		pm_strv_push(&out, "ipc");
+		pm_strv_push(&out, "net");
+		pm_strv_push(&out, "uts");
+	}
+	for (char **v = in; v && *v; v++) {
+		const char *ns = *v;
+		if (v == in && add)
+			ns++;
+		if (!strcmp(ns, "none") && !add && !in[1])
+			continue;
+		bool known = false;
+		for (const char *const *k = share_names; *k; k++)
+			known |= !strcmp(*k, ns);
+		if (!known)
+			return pm_error_set(err, EINVAL,
+					    "invalid kernel namespace to share: %s. Options are: "
+					    "cgroup, ipc, net, pid, uts or none",
+					    ns);
+		if (!pm_strv_contains(out, ns))
+			pm_strv_push(&out, ns);
+	}
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+/* The infra container's configuration: the pod's network, hostname, and the pause program
+ * as its command in an empty root. */
+static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
+			struct pm_container_config *ic, pm_error **err)
+{
+	const struct pm_pod_config *c = &pod->cfg;
+	_cleanup_free_ char *pause = pm_helper_path("pm-pause", err);
+	if (!pause)
+		return -ENOENT;
+	_cleanup_free_ char *root = pm_path_join(e->paths->root, "infra-root");
+	int r = pm_mkdir_p(root, 0755, err);
+	if (r < 0)
+		return r;
+	*ic = (struct pm_container_config){0};
+	ic->name = pm_xasprintf("%.12s-infra", pod->id);
+	ic->rootfs = TAKE_PTR(root);
+	pm_strv_consume(&ic->volumes, pm_xasprintf("%s:/pause:ro", pause));
+	pm_strv_push(&ic->command, "/pause");
+	ic->read_only = true;
+	ic->hostname = c->hostname ? pm_xstrdup(c->hostname) : NULL;
+	ic->network = c->network ? pm_xstrdup(c->network) : NULL;
+	ic->publish = pm_strv_copy(c->publish);
+	ic->dns = pm_strv_copy(c->dns);
+	ic->dns_search = pm_strv_copy(c->dns_search);
+	ic->dns_options = pm_strv_copy(c->dns_options);
+	ic->add_hosts = pm_strv_copy(c->add_hosts);
+	ic->no_hosts = c->no_hosts;
+	ic->pod = pm_xstrdup(pod->id);
+	ic->infra = true;
+	return 0;
+}
+
+int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
+{
+	if (cfg->name && !pm_container_name_valid(cfg->name))
+		return pm_error_set(err, EINVAL,
+				    "pod name \"%s\" is invalid: names must match "
+				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				    cfg->name);
+	if (cfg->exit_policy && strcmp(cfg->exit_policy, "continue") &&
+	    strcmp(cfg->exit_policy, "stop"))
+		return pm_error_set(err, EINVAL,
+				    "invalid pod exit policy: \"%s\": must be continue or stop",
+				    cfg->exit_policy);
+	if (!cfg->infra) {
+		if (cfg->share && cfg->share[0] && strcmp(cfg->share[0], "none"))
+			return pm_error_set(err, EINVAL,
+					    "you must have an infra container to share "
+					    "namespaces");
+		if (cfg->publish || cfg->network || cfg->dns || cfg->add_hosts)
+			return pm_error_set(err, EINVAL,
+					    "you must have an infra container to publish ports "
+					    "or configure the network");
+		pm_strv_free(cfg->share);
+		cfg->share = NULL;
+		return 0;
+	}
+	_cleanup_strv_ char **share = NULL;
+	int r = parse_share(cfg->share, &share, err);
+	if (r < 0)
+		return r;
+	pm_strv_free(cfg->share);
+	cfg->share = TAKE_PTR(share);
+	/* the network flags as the infra container will be given them */
+	struct pm_container_config ic = {
+		.network = cfg->network,
+		.publish = cfg->publish,
+		.dns = cfg->dns,
+		.dns_search = cfg->dns_search,
+		.dns_options = cfg->dns_options,
+		.add_hosts = cfg->add_hosts,
+		.no_hosts = cfg->no_hosts,
+		.hostname = cfg->hostname,
+	};
+	if (cfg->network && !strncmp(cfg->network, "container", 9))
+		return pm_error_set(err, EINVAL,
+				    "pods cannot join another container's network (--network "
+				    "'%s')",
+				    cfg->network);
+	struct pm_net_config net;
+	r = pm_engine_net_config(&ic, NULL, &net, err);
+	if (r < 0)
+		return r;
+	pm_net_config_clear(&net);
+	return 0;
+}
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct pm_pod **ret,
+		  pm_error **err)
+{
+	int r = pm_pod_config_validate(cfg, err);
+	if (r < 0)
+		return r;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	_cleanup_close_ int lock = -1;
+	r = pm_pod_record_create(e->paths, cfg, &pod, &lock, err);
+	if (r < 0)
+		return r;
+	if (cfg->infra) {
+		struct pm_container_config ic;
+		_cleanup_container_ struct pm_container *infra = NULL;
+		r = infra_config(e, pod, &ic, err);
+		if (r >= 0) {
+			r = pm_engine_create(e, &ic, &infra, err);
+			pm_spec_config_clear(&ic);
+		}
+		if (r >= 0) {
+			free(pod->infra_id);
+			pod->infra_id = pm_xstrdup(infra->id);
+			r = pm_pod_save(e->paths, pod, err);
+			if (r < 0)
+				pm_engine_remove(e, infra, NULL);
+		}
+		if (r < 0) {
+			pm_pod_remove_record(e->paths, pod, NULL);
+			return r;
+		}
+	}
+	*ret = TAKE_PTR(pod);
+	return 0;
+}
+
+/* ---- the pod's containers ------------------------------------------------------------------ */
+
+int pm_pod_containers(const struct pm_engine *e, const struct pm_pod *pod,
+		      struct pm_container ***ret, size_t *ret_n, pm_error **err)
+{
+	struct pm_container **all = NULL;
+	size_t n = 0, k = 0;
+	int r = pm_container_list(e->paths, &all, &n, err);
+	if (r < 0)
+		return r;
+	struct pm_container **mine = pm_xcalloc(n + 1, sizeof(*mine));
+	/* the list is newest first: walk it backwards for the start order */
+	for (size_t i = n; i-- > 0;) {
+		if (all[i]->pod_id && !strcmp(all[i]->pod_id, pod->id)) {
+			pm_engine_refresh(e, all[i]);
+			mine[k++] = TAKE_PTR(all[i]);
+		}
+	}
+	pm_container_list_free(all, n);
+	*ret = mine;
+	*ret_n = k;
+	return 0;
+}
+
+const char *pm_pod_status(struct pm_container *const *ctrs, size_t n)
+{
+	size_t running = 0, paused = 0, stopped = 0, created = 0;
+	if (n == 0)
+		return "Created";
+	for (size_t i = 0; i < n; i++) {
+		switch (ctrs[i]->state.status) {
+		case PM_CTR_RUNNING:
+			running++;
+			break;
+		case PM_CTR_PAUSED:
+			paused++;
+			break;
+		case PM_CTR_STOPPED:
+			stopped++;
+			break;
+		case PM_CTR_CONFIGURED:
+			created++;
+			break;
+		default:
+			break;
+		}
+	}
+	if (running == n)
+		return "Running";
+	if (running > 0)
+		return "Degraded";
+	if (paused == n)
+		return "Paused";
+	if (stopped == n)
+		return "Exited";
+	if (stopped > 0)
+		return "Stopped";
+	if (created == n)
+		return "Created";
+	return "Error";
+}
+
+/* ---- start, stop, kill, pause ---------------------------------------------------------------- */
+
+int pm_pod_start(const struct pm_engine *e, const struct pm_pod *pod, pm_error **err)
+{
+	_cleanup_close_ int lock = pm_pod_lock(e->paths, pod->id, LOCK_SH, err);
+	if (lock < 0)
+		return lock;
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
+	if (r < 0)
+		return r;
+	int first = 0;
+	/* the infra first: the others join its namespaces */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			if (ctrs[i]->infra != (pass == 0) || pm_ctr_is_running(ctrs[i]))
+				continue;
+			_cleanup_error_ pm_error *e1 = NULL;
+			r = pm_engine_start(e, ctrs[i], &e1);
+			if (r < 0 && !first) {
+				first = r;
+				pm_error_propagate(err, TAKE_PTR(e1));
+			}
+			if (r < 0 && pass == 0)
+				goto out;
+		}
+out:
+	pm_container_list_free(ctrs, n);
+	return first;
+}
+
+int pm_pod_stop(const struct pm_engine *e, const struct pm_pod *pod, int timeout, pm_error **err)
+{
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
+	if (r < 0)
+		return r;
+	int first = 0;
+	/* the members first (newest first, as podman), the infra last */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = n; i-- > 0;) {
+			if (ctrs[i]->infra != (pass == 1) || !pm_ctr_is_running(ctrs[i]))
+				continue;
+			_cleanup_error_ pm_error *e1 = NULL;
+			r = pm_engine_stop(e, ctrs[i], timeout, &e1);
+			if (r < 0 && !first) {
+				first = r;
+				pm_error_propagate(err, TAKE_PTR(e1));
+			}
+		}
+	pm_container_list_free(ctrs, n);
+	return first;
+}
+
+int pm_pod_kill(const struct pm_engine *e, const struct pm_pod *pod, int sig, pm_error **err)
+{
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
+	if (r < 0)
+		return r;
+	int first = 0;
+	size_t sent = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!pm_ctr_is_running(ctrs[i]))
+			continue;
+		_cleanup_error_ pm_error *e1 = NULL;
+		r = pm_engine_kill(e, ctrs[i], sig, &e1);
+		if (r < 0 && !first) {
+			first = r;
+			pm_error_propagate(err, TAKE_PTR(e1));
+		} else if (r >= 0) {
+			sent++;
+		}
+	}
+	pm_container_list_free(ctrs, n);
+	if (!first && !sent)
+		return pm_error_set(err, EINVAL,
+				    "no containers in pod %s are running: pod state improper",
+				    pod->id);
+	return first;
+}
+
+int pm_pod_pause(const struct pm_engine *e, const struct pm_pod *pod, bool pause, pm_error **err)
+{
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
+	if (r < 0)
+		return r;
+	int first = 0;
+	for (size_t i = 0; i < n; i++) {
+		enum pm_ctr_status want = pause ? PM_CTR_RUNNING : PM_CTR_PAUSED;
+		if (ctrs[i]->state.status != want)
+			continue;
+		_cleanup_error_ pm_error *e1 = NULL;
+		r = pm_engine_pause(e, ctrs[i], pause, &e1);
+		if (r < 0 && !first) {
+			first = r;
+			pm_error_propagate(err, TAKE_PTR(e1));
+		}
+	}
+	pm_container_list_free(ctrs, n);
+	return first;
+}
+
+/* ---- remove ------------------------------------------------------------------------------- */
+
+static int remove_ctr(const struct pm_engine *e, struct pm_container *c, int timeout,
+		      pm_error **err)
+{
+	if (pm_ctr_is_running(c)) {
+		int r = pm_engine_stop(e, c, timeout, err);
+		if (r < 0)
+			return r;
+		if (pm_container_reload(e->paths, c, NULL) < 0)
+			return 0; /* a --rm container: its monitor removed it */
+	}
+	_cleanup_error_ pm_error *e1 = NULL;
+	int r = pm_engine_remove(e, c, &e1);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		pm_error_propagate(err, TAKE_PTR(e1));
+	return r;
+}
+
+int pm_pod_remove(const struct pm_engine *e, const struct pm_pod *pod, bool force, int timeout,
+		  pm_error **err)
+{
+	_cleanup_close_ int lock = pm_pod_lock(e->paths, pod->id, LOCK_EX, err);
+	if (lock < 0)
+		return lock;
+	if (!pm_pod_exists(e->paths, pod))
+		return pm_error_set(err, ENOENT, "no pod with name or ID %s found: no such pod",
+				    pod->name);
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
+	if (r < 0)
+		return r;
+	if (!force) {
+		for (size_t i = 0; i < n; i++)
+			if (pm_ctr_is_running(ctrs[i])) {
+				r = pm_error_set(err, EBUSY,
+						 "pod %s has containers that are not ready to be "
+						 "removed: cannot remove container %s as it is "
+						 "running - running or paused containers cannot be "
+						 "removed without force: container state improper",
+						 pod->id, ctrs[i]->id);
+				goto out;
+			}
+	}
+	/* members (newest first), the infra last: nothing may be left joined to it */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = n; i-- > 0;) {
+			if (ctrs[i]->infra != (pass == 1))
+				continue;
+			r = remove_ctr(e, ctrs[i], timeout, err);
+			if (r < 0)
+				goto out;
+		}
+	r = pm_pod_remove_record(e->paths, pod, err);
+out:
+	pm_container_list_free(ctrs, n);
+	return r;
+}
+
+/* ---- members -------------------------------------------------------------------------------- */
+
+static void join_ns(char **mode, const char *infra_id)
+{
+	if (*mode && **mode && strcmp(*mode, "private"))
+		return; /* what the user asked wins (host, or another container) */
+	free(*mode);
+	*mode = pm_xasprintf("container:%s", infra_id);
+}
+
+int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config *cfg, int *ret_lock,
+			  char **ret_made_pod, pm_error **err)
+{
+	*ret_lock = -1;
+	*ret_made_pod = NULL;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	_cleanup_free_ char *made = NULL;
+	int r;
+	if (pm_str_startswith(cfg->pod, "new:")) {
+		struct pm_pod_config pc = {.infra = true};
+		if (!cfg->pod[4])
+			return pm_error_set(err, EINVAL,
+					    "new pod name must be at least one character");
+		pc.name = pm_xstrdup(cfg->pod + 4);
+		r = pm_pod_create(e, &pc, &pod, err);
+		pm_pod_config_clear(&pc);
+		if (r < 0)
+			return r;
+		made = pm_xstrdup(pod->id);
+	} else {
+		r = pm_pod_lookup(e->paths, cfg->pod, &pod, err);
+		if (r < 0)
+			return r;
+	}
+	_cleanup_close_ int lock = pm_pod_lock(e->paths, pod->id, LOCK_SH, err);
+	if (lock < 0)
+		return lock;
+	if (!pm_pod_exists(e->paths, pod))
+		return pm_error_set(err, ENOENT, "no pod with name or ID %s found: no such pod",
+				    cfg->pod);
+	bool share_net = pm_strv_contains(pod->cfg.share, "net");
+	if (share_net && (cfg->publish || cfg->publish_all))
+		return pm_error_set(err, EINVAL,
+				    "invalid config provided: published or exposed ports must be "
+				    "defined when the pod is created: network cannot be "
+				    "configured when it is shared with a pod");
+	if (share_net && cfg->network)
+		return pm_error_set(err, EINVAL,
+				    "invalid config provided: networks must be defined when the "
+				    "pod is created: network cannot be configured when it is "
+				    "shared with a pod");
+	free(cfg->pod);
+	cfg->pod = pm_xstrdup(pod->id);
+	if (pod->infra_id && pod->infra_id[0]) {
+		if (share_net)
+			join_ns(&cfg->network, pod->infra_id);
+		if (pm_strv_contains(pod->cfg.share, "ipc"))
+			join_ns(&cfg->ipc, pod->infra_id);
+		if (pm_strv_contains(pod->cfg.share, "pid"))
+			join_ns(&cfg->pid, pod->infra_id);
+		if (pm_strv_contains(pod->cfg.share, "uts")) {
+			join_ns(&cfg->uts, pod->infra_id);
+			free(cfg->hostname);
+			cfg->hostname = pm_xstrdup(pod->cfg.hostname);
+		}
+	}
+	*ret_lock = TAKE_FD(lock);
+	*ret_made_pod = TAKE_PTR(made);
+	return 0;
+}
+
+int pm_pod_ctr_prepare_start(const struct pm_engine *e, const struct pm_container *c,
+			     pm_error **err)
+{
+	if (!c->pod_id || !c->pod_id[0] || c->infra)
+		return 0;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	if (pm_pod_lookup(e->paths, c->pod_id, &pod, NULL) < 0 || !pod->infra_id[0])
+		return 0;
+	_cleanup_container_ struct pm_container *infra = NULL;
+	int r = pm_container_lookup(e->paths, pod->infra_id, &infra, err);
+	if (r < 0)
+		return r;
+	pm_engine_refresh(e, infra);
+	if (pm_ctr_is_running(infra))
+		return 0;
+	return pm_engine_start(e, infra, err);
+}
+
+void pm_pod_ctr_exited(const struct pm_engine *e, const struct pm_container *c)
+{
+	if (!c->pod_id || !c->pod_id[0] || c->infra)
+		return;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	if (pm_pod_lookup(e->paths, c->pod_id, &pod, NULL) < 0 || !pod->infra_id[0] ||
+	    !pod->cfg.exit_policy || strcmp(pod->cfg.exit_policy, "stop"))
+		return;
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	if (pm_pod_containers(e, pod, &ctrs, &n, NULL) < 0)
+		return;
+	bool member_runs = false;
+	struct pm_container *infra = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (ctrs[i]->infra)
+			infra = ctrs[i];
+		else if (pm_ctr_is_running(ctrs[i]))
+			member_runs = true;
+	}
+	if (infra && !member_runs && pm_ctr_is_running(infra))
+		pm_engine_stop(e, infra, -1, NULL);
+	pm_container_list_free(ctrs, n);
+}

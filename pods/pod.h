@@ -1,0 +1,75 @@
+/* pod.h: pod records. One directory per pod under <root>/db/pods/<id>/ holding pod.json
+ * (what the pod was created with, and its infra container's id), written atomically under
+ * the pod's flock (<runroot>/locks/pod-<id>.lock). Names are reserved atomically as
+ * containers' are (<root>/db/pod-names/<name>, a symlink to the id, made with symlink(2)):
+ * pods and containers keep separate name spaces, as podman's do. What a pod's state is
+ * comes from its containers (pods/lifecycle.h), never from the record.
+ *
+ * Called by pods/lifecycle.c, and by cli/ and kube/ for lookups and listing. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/cleanup.h"
+#include "lib/error.h"
+#include "lib/paths.h"
+
+/* What `pod create` asked (also what kube's play builds). Strings are owned. */
+struct pm_pod_config {
+	char *name;	   /* NULL: generated */
+	char *hostname;	   /* NULL: the pod's name */
+	char **labels;	   /* KEY=VAL */
+	char **share;	   /* namespaces the members share: a subset of ipc, net, pid, uts */
+	bool infra;	   /* an infra container holds the shared namespaces (default) */
+	char *exit_policy; /* "continue" (default) or "stop" */
+	/* the pod's network: the infra's (members join it) */
+	char *network;
+	char **publish;
+	char **dns, **dns_search, **dns_options, **add_hosts;
+	bool no_hosts;
+};
+
+void pm_pod_config_clear(struct pm_pod_config *c);
+
+struct pm_pod {
+	char *id; /* 64 hex */
+	char *name;
+	int64_t created_ns;
+	struct pm_pod_config cfg; /* cfg.name == name, cfg.hostname set */
+	char *infra_id;		  /* "" without an infra container */
+	char *dir;		  /* <root>/db/pods/<id> */
+};
+
+struct pm_pod *pm_pod_free(struct pm_pod *p);
+PM_DEFINE_CLEANUP_FUNC(struct pm_pod *, pm_pod_free)
+#define _cleanup_pod_ _cleanup_(pm_pod_freep)
+
+/* Make a record for cfg: a new id, the name reserved (or generated), the directory and
+ * pod.json. The caller holds *ret_lock (the pod's flock, LOCK_EX) until the pod is complete
+ * (its infra container made and pm_pod_save'd): a record dir without pod.json whose lock is
+ * free is a create that died, and pm_pod_list removes it. On failure nothing is left.
+ * A taken name: -EEXIST, podman's message. */
+int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *cfg,
+			 struct pm_pod **ret, int *ret_lock, pm_error **err);
+
+/* Write pod.json again (after the infra id was set). The caller holds the lock. */
+int pm_pod_save(const struct pm_paths *p, const struct pm_pod *pod, pm_error **err);
+
+/* Find by full id, name, or unique id prefix. -ENOENT: podman's "no pod with name or ID
+ * x found: no such pod". */
+int pm_pod_lookup(const struct pm_paths *p, const char *ref, struct pm_pod **ret, pm_error **err);
+
+/* All pods, newest first. */
+int pm_pod_list(const struct pm_paths *p, struct pm_pod ***ret, size_t *ret_n, pm_error **err);
+void pm_pod_list_free(struct pm_pod **list, size_t n);
+
+/* The pod's flock: op is LOCK_EX (create, rm, changes of the pod) or LOCK_SH (a member
+ * being created or started: many at once). Returns the fd to close. */
+int pm_pod_lock(const struct pm_paths *p, const char *id, int op, pm_error **err);
+
+/* Release the name and delete the record (moved aside first, as containers'). */
+int pm_pod_remove_record(const struct pm_paths *p, const struct pm_pod *pod, pm_error **err);
+
+/* Does the record still exist (a pod removed while we waited for its lock)? */
+bool pm_pod_exists(const struct pm_paths *p, const struct pm_pod *pod);

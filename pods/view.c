@@ -1,0 +1,288 @@
+/* view.c: `pod inspect` and `pod ps` as podman 4's JSON (see view.h). Never prints. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "engine/ctr-state.h"
+#include "engine/net.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "lib/timeutil.h"
+#include "netslirp/net.h"
+#include "pods/lifecycle.h"
+#include "pods/view.h"
+
+static json_t *time_json(int64_t ns)
+{
+	char buf[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339nano_local(ns, buf);
+	return json_string(buf);
+}
+
+static json_t *strv_or_null(char *const *v)
+{
+	return v && v[0] ? pm_json_from_strv(v) : json_null();
+}
+
+/* podman's InfraConfig.PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} */
+static json_t *port_bindings(char *const *publish)
+{
+	json_t *o = json_object();
+	for (char *const *p = publish; p && *p; p++) {
+		struct pm_net_port *ports = NULL;
+		size_t n = 0;
+		if (pm_net_parse_publish(*p, &ports, &n, NULL) < 0)
+			continue;
+		static const char *const protos[] = {"tcp", "udp", "sctp"};
+		for (size_t i = 0; i < n; i++) {
+			for (unsigned k = 0; k < (ports[i].range ? ports[i].range : 1); k++) {
+				char key[32], hp[16] = "";
+				snprintf(key, sizeof(key), "%u/%s", ports[i].ctr_port + k,
+					 protos[ports[i].proto >= 0 && ports[i].proto <= 2
+							? ports[i].proto
+							: 0]);
+				if (ports[i].host_port)
+					snprintf(hp, sizeof(hp), "%u", ports[i].host_port + k);
+				json_t *arr = json_object_get(o, key);
+				if (!arr) {
+					arr = json_array();
+					json_object_set_new(o, key, arr);
+				}
+				json_array_append_new(arr,
+						      json_pack("{s:s, s:s}", "HostIp",
+								ports[i].host_ip, "HostPort", hp));
+			}
+		}
+		free(ports);
+	}
+	return o;
+}
+
+int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, char **ret,
+			pm_error **err)
+{
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
+	if (r < 0)
+		return r;
+	const struct pm_pod_config *c = &pod->cfg;
+	_cleanup_json_ json_t *o = json_object();
+	json_object_set_new(o, "Id", json_string(pod->id));
+	json_object_set_new(o, "Name", json_string(pod->name));
+	json_object_set_new(o, "Created", time_json(pod->created_ns));
+	json_object_set_new(o, "ExitPolicy",
+			    json_string(c->exit_policy ? c->exit_policy : "continue"));
+	json_object_set_new(o, "State", json_string(pm_pod_status(ctrs, n)));
+	json_object_set_new(o, "Hostname", json_string(c->hostname ? c->hostname : ""));
+	json_object_set_new(o, "Labels", pm_json_object_from_kv(c->labels, false));
+	json_object_set_new(o, "CreateCgroup", json_false());
+	json_object_set_new(o, "CreateInfra", json_boolean(c->infra));
+	if (pod->infra_id[0]) {
+		json_object_set_new(o, "InfraContainerID", json_string(pod->infra_id));
+		json_t *ic = json_object();
+		json_object_set_new(ic, "PortBindings", port_bindings(c->publish));
+		json_object_set_new(ic, "HostNetwork",
+				    json_boolean(c->network && !strcmp(c->network, "host")));
+		json_object_set_new(ic, "StaticIP", json_string(""));
+		json_object_set_new(ic, "StaticMAC", json_string(""));
+		json_object_set_new(ic, "NoManageResolvConf", json_false());
+		json_object_set_new(ic, "DNSServer", strv_or_null(c->dns));
+		json_object_set_new(ic, "DNSSearch", strv_or_null(c->dns_search));
+		json_object_set_new(ic, "DNSOption", strv_or_null(c->dns_options));
+		json_object_set_new(ic, "NoManageHosts", json_boolean(c->no_hosts));
+		json_object_set_new(ic, "HostAdd", strv_or_null(c->add_hosts));
+		json_object_set_new(ic, "Networks",
+				    json_pack("[s]", c->network ? c->network : "slirp4netns"));
+		json_object_set_new(ic, "NetworkOptions", json_null());
+		json_object_set_new(
+			ic, "pid_ns",
+			json_string(pm_strv_contains(c->share, "pid") ? "pod" : "private"));
+		json_object_set_new(ic, "userns", json_string("host"));
+		json_object_set_new(o, "InfraConfig", ic);
+	}
+	json_object_set_new(o, "SharedNamespaces", strv_or_null(c->share));
+	json_object_set_new(o, "NumContainers", json_integer((json_int_t)n));
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "Id", ctrs[i]->id, "Name",
+						     ctrs[i]->name, "State",
+						     pm_ctr_status_string(ctrs[i]->state.status)));
+	json_object_set_new(o, "Containers", arr);
+	pm_container_list_free(ctrs, n);
+	*ret = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	return *ret ? 0 : pm_error_set(err, ENOMEM, "encoding pod %s", pod->id);
+}
+
+/* ---- pod ps ------------------------------------------------------------------------------- */
+
+static const char *const filter_keys[] = {
+	"id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", NULL};
+static const char *const pod_states[] = {"stopped", "running", "paused",   "exited",
+					 "dead",    "created", "degraded", NULL};
+
+int pm_pod_ps_filters_check(char *const *filters, pm_error **err)
+{
+	for (char *const *f = filters; f && *f; f++) {
+		const char *eq = strchr(*f, '=');
+		_cleanup_free_ char *key = eq ? pm_xstrndup(*f, (size_t)(eq - *f)) : pm_xstrdup(*f);
+		bool known = false;
+		for (const char *const *k = filter_keys; *k; k++)
+			known |= !strcmp(*k, key);
+		if (!known || !eq)
+			return pm_error_set(err, EINVAL, "%s is an invalid filter", *f);
+		if (!strcmp(key, "status")) {
+			bool ok = false;
+			for (const char *const *s = pod_states; *s; s++)
+				ok |= !strcmp(*s, eq + 1);
+			if (!ok)
+				return pm_error_set(err, EINVAL,
+						    "%s is not a valid status: invalid argument",
+						    eq + 1);
+		}
+	}
+	return 0;
+}
+
+static bool label_match(char *const *labels, const char *want)
+{
+	const char *eq = strchr(want, '=');
+	size_t klen = eq ? (size_t)(eq - want) : strlen(want);
+	for (char *const *l = labels; l && *l; l++) {
+		if (strncmp(*l, want, klen) || ((*l)[klen] != '=' && (*l)[klen]))
+			continue;
+		if (!eq)
+			return true;
+		const char *v = (*l)[klen] == '=' ? *l + klen + 1 : "";
+		if (!strcmp(v, eq + 1))
+			return true;
+	}
+	return false;
+}
+
+static bool one_match(const char *key, const char *val, const struct pm_pod *pod,
+		      struct pm_container *const *ctrs, size_t n, const char *status)
+{
+	if (!strcmp(key, "id"))
+		return pm_str_startswith(pod->id, val);
+	if (!strcmp(key, "name"))
+		return strstr(pod->name, val) != NULL;
+	if (!strcmp(key, "label"))
+		return label_match(pod->cfg.labels, val);
+	if (!strcmp(key, "status"))
+		return !strcasecmp(status, val);
+	if (!strcmp(key, "ctr-number")) {
+		char num[24];
+		snprintf(num, sizeof(num), "%zu", n);
+		return !strcmp(num, val);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(key, "ctr-names") && strstr(ctrs[i]->name, val))
+			return true;
+		if (!strcmp(key, "ctr-ids") && pm_str_startswith(ctrs[i]->id, val))
+			return true;
+		if (!strcmp(key, "ctr-status") &&
+		    !strcmp(pm_ctr_status_string(ctrs[i]->state.status), val))
+			return true;
+	}
+	return false;
+}
+
+static bool filters_match(char *const *filters, const struct pm_pod *pod,
+			  struct pm_container *const *ctrs, size_t n, const char *status)
+{
+	for (const char *const *k = filter_keys; *k; k++) {
+		bool seen = false, any = false;
+		size_t klen = strlen(*k);
+		for (char *const *f = filters; f && *f; f++) {
+			if (strncmp(*f, *k, klen) || (*f)[klen] != '=')
+				continue;
+			seen = true;
+			any |= one_match(*k, *f + klen + 1, pod, ctrs, n, status);
+		}
+		if (seen && !any)
+			return false;
+	}
+	return true;
+}
+
+static json_t *row_json(const struct pm_pod *pod, struct pm_container *const *ctrs, size_t n,
+			const char *status, bool tmpl, bool no_trunc, int64_t now)
+{
+	json_t *o = json_object();
+	json_t *cs = json_array();
+	_cleanup_strv_ char **names = NULL, **ids = NULL, **states = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *st = pm_ctr_status_string(ctrs[i]->state.status);
+		json_array_append_new(cs,
+				      json_pack("{s:s, s:s, s:s, s:i}", "Id", ctrs[i]->id, "Names",
+						ctrs[i]->name, "Status", st, "RestartCount",
+						(int)ctrs[i]->state.restart_count));
+		pm_strv_push(&names, ctrs[i]->name);
+		pm_strv_consume(&ids,
+				no_trunc ? pm_xstrdup(ctrs[i]->id) : pm_xstrndup(ctrs[i]->id, 12));
+		pm_strv_push(&states, st);
+	}
+	json_object_set_new(o, "Cgroup", json_string(""));
+	json_object_set_new(o, "Containers", cs);
+	if (tmpl) {
+		_cleanup_free_ char *ago = pm_format_ago((now - pod->created_ns) / PM_NSEC_PER_SEC);
+		json_object_set_new(o, "Created", json_string(ago));
+		json_object_set_new(o, "Id",
+				    no_trunc ? json_string(pod->id) : json_stringn(pod->id, 12));
+		json_object_set_new(o, "InfraId",
+				    no_trunc || !pod->infra_id[0]
+					    ? json_string(pod->infra_id)
+					    : json_stringn(pod->infra_id, 12));
+		json_object_set_new(o, "InfraID", json_incref(json_object_get(o, "InfraId")));
+		json_object_set_new(o, "NumberOfContainers", json_integer((json_int_t)n));
+		_cleanup_free_ char *jn = pm_strv_join(names, ",");
+		_cleanup_free_ char *ji = pm_strv_join(ids, ",");
+		_cleanup_free_ char *js = pm_strv_join(states, ",");
+		json_object_set_new(o, "ContainerNames", json_string(jn ? jn : ""));
+		json_object_set_new(o, "ContainerIds", json_string(ji ? ji : ""));
+		json_object_set_new(o, "ContainerStatuses", json_string(js ? js : ""));
+	} else {
+		json_object_set_new(o, "Created", time_json(pod->created_ns));
+		json_object_set_new(o, "Id", json_string(pod->id));
+		json_object_set_new(o, "InfraId", json_string(pod->infra_id));
+	}
+	json_object_set_new(o, "Name", json_string(pod->name));
+	json_object_set_new(o, "Namespace", json_string(""));
+	json_object_set_new(o, "Networks", json_array());
+	json_object_set_new(o, "Status", json_string(status));
+	json_object_set_new(o, "Labels", pm_json_object_from_kv(pod->cfg.labels, false));
+	return o;
+}
+
+int pm_pod_ps_json(const struct pm_engine *e, char *const *filters, bool for_template,
+		   bool no_trunc, int64_t now_ns, char **ret, pm_error **err)
+{
+	int r = pm_pod_ps_filters_check(filters, err);
+	if (r < 0)
+		return r;
+	if (!now_ns)
+		now_ns = pm_time_now_ns();
+	struct pm_pod **pods = NULL;
+	size_t npods = 0;
+	r = pm_pod_list(e->paths, &pods, &npods, err);
+	if (r < 0)
+		return r;
+	_cleanup_json_ json_t *arr = json_array();
+	for (size_t i = 0; i < npods; i++) {
+		struct pm_container **ctrs = NULL;
+		size_t n = 0;
+		if (pm_pod_containers(e, pods[i], &ctrs, &n, NULL) < 0)
+			continue;
+		const char *status = pm_pod_status(ctrs, n);
+		if (filters_match(filters, pods[i], ctrs, n, status))
+			json_array_append_new(arr, row_json(pods[i], ctrs, n, status, for_template,
+							    no_trunc, now_ns));
+		pm_container_list_free(ctrs, n);
+	}
+	pm_pod_list_free(pods, npods);
+	*ret = json_dumps(arr, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	return *ret ? 0 : pm_error_set(err, ENOMEM, "encoding the pod list");
+}
