@@ -13,10 +13,12 @@
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
 #include "cli/output.h"
+#include "engine/top.h"
 #include "engine/validate.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "lib/template.h"
 #include "pods/lifecycle.h"
 #include "pods/view.h"
 
@@ -863,4 +865,209 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 					      "ContainerStatuses=STATUS",
 					      NULL};
 	return pm_output_format_list(format, def, arr, noheading, headers);
+}
+
+/* ---- top, logs ----------------------------------------------------------------------------- */
+
+static const char top_usage[] = "Display the running processes of containers in a pod\n"
+				"\n"
+				"Usage:\n"
+				"  pm pod top [options] POD [FORMAT-DESCRIPTORS|ARGS...]\n"
+				"\n"
+				"Options:\n"
+				"  -l, --latest   Act on the latest pod pm is aware of\n";
+
+int cmd_pod_top(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"latest", no_argument, NULL, 'l'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	bool latest = false;
+	int opt;
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "+l", opts, top_usage)) != -1) {
+		if (opt == PM_OPT_EXIT)
+			return st.status;
+		if (opt != 'l')
+			return PM_EXIT_ERROR;
+		latest = true;
+	}
+	struct pm_engine e = engine_of(cli);
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	int first_desc = optind;
+	if (latest) {
+		struct pm_pod **pods = NULL;
+		size_t n = 0;
+		pm_pod_list(e.paths, &pods, &n, NULL);
+		if (n)
+			pod = TAKE_PTR(pods[0]);
+		pm_pod_list_free(pods, n);
+		if (!pod)
+			return pm_cli_errorf("no pods to inspect: no such pod");
+	} else {
+		if (argc - optind < 1)
+			return pm_cli_errorf("you must provide the name or id of a running pod");
+		if (pm_pod_lookup(e.paths, argv[optind], &pod, &err) < 0)
+			return pm_cli_error(err);
+		first_desc = optind + 1;
+	}
+	_cleanup_strv_ char **ds = NULL;
+	for (int i = first_desc; i < argc; i++) {
+		_cleanup_strv_ char **parts = pm_strv_split(argv[i], ", ");
+		for (char **p = parts; p && *p; p++) {
+			if (!pm_top_desc_find(*p))
+				return pm_cli_errorf("unknown descriptor: %s", *p);
+			pm_strv_push(&ds, *p);
+		}
+	}
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	if (pm_pod_containers(&e, pod, &ctrs, &n, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_table_ pm_table *t = pm_table_new();
+	size_t shown = 0;
+	int status = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!pm_ctr_is_running(ctrs[i]))
+			continue;
+		_cleanup_top_table_ struct pm_top_table top = {0};
+		_cleanup_error_ pm_error *e1 = NULL;
+		if (pm_engine_top(&e, ctrs[i], ds, &top, &e1) < 0) {
+			status = pm_cli_error(e1);
+			break;
+		}
+		if (shown++ == 0) {
+			_cleanup_free_ char *hrow = pm_strv_join(top.headers, "\t");
+			pm_table_add_row(t, hrow);
+		}
+		for (size_t k = 0; k < top.n_rows; k++) {
+			_cleanup_free_ char *row = pm_strv_join(top.rows[k], "\t");
+			pm_table_add_row(t, row);
+		}
+	}
+	pm_container_list_free(ctrs, n);
+	if (status)
+		return status;
+	if (!shown)
+		return pm_cli_errorf("pod top can only be used on pods with at least one running "
+				     "container");
+	pm_table_print(t, stdout);
+	return 0;
+}
+
+static const char logs_usage[] =
+	"Fetch logs for pod with one or more containers\n"
+	"\n"
+	"Usage:\n"
+	"  pm pod logs [options] POD\n"
+	"\n"
+	"Options:\n"
+	"      --color              Output the containers within a pod with different colors "
+	"in the log\n"
+	"  -c, --container string   Filter logs by container name or id which belongs to pod\n"
+	"  -f, --follow             Follow log output.  The default is false\n"
+	"  -l, --latest             Act on the latest pod pm is aware of\n"
+	"  -n, --names              Output container names instead of container IDs in the "
+	"log\n"
+	"      --since string       Show logs since TIMESTAMP\n"
+	"      --tail int           Output the specified number of LINES at the end of the "
+	"logs.  Defaults to -1, which prints all lines (default -1)\n"
+	"  -t, --timestamps         Output the timestamps in the log\n"
+	"      --until string       Show logs until TIMESTAMP\n";
+
+int cmd_pod_logs(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"color", no_argument, NULL, 'C'},
+		{"container", required_argument, NULL, 'c'},
+		{"follow", no_argument, NULL, 'f'},
+		{"latest", no_argument, NULL, 'l'},
+		{"names", no_argument, NULL, 'n'},
+		{"since", required_argument, NULL, 'S'},
+		{"tail", required_argument, NULL, 'T'},
+		{"timestamps", no_argument, NULL, 't'},
+		{"until", required_argument, NULL, 'U'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	_cleanup_strv_ char **largs = NULL;
+	const char *only = NULL;
+	bool latest = false;
+	int opt;
+	pm_strv_push(&largs, "logs");
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "c:flnt", opts, logs_usage)) != -1) {
+		switch (opt) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'c':
+			only = optarg;
+			break;
+		case 'l':
+			latest = true;
+			break;
+		case 'C':
+			pm_strv_push(&largs, "--color");
+			break;
+		case 'f':
+			pm_strv_push(&largs, "--follow");
+			break;
+		case 'n':
+			pm_strv_push(&largs, "--names");
+			break;
+		case 't':
+			pm_strv_push(&largs, "--timestamps");
+			break;
+		case 'S':
+			pm_strv_consume(&largs, pm_xasprintf("--since=%s", optarg));
+			break;
+		case 'T':
+			pm_strv_consume(&largs, pm_xasprintf("--tail=%s", optarg));
+			break;
+		case 'U':
+			pm_strv_consume(&largs, pm_xasprintf("--until=%s", optarg));
+			break;
+		default:
+			return PM_EXIT_ERROR;
+		}
+	}
+	struct pm_engine e = engine_of(cli);
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	if (latest) {
+		struct pm_pod **pods = NULL;
+		size_t n = 0;
+		pm_pod_list(e.paths, &pods, &n, NULL);
+		if (n)
+			pod = TAKE_PTR(pods[0]);
+		pm_pod_list_free(pods, n);
+		if (!pod)
+			return pm_cli_errorf("no pods to inspect: no such pod");
+	} else {
+		if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+			return PM_EXIT_ERROR;
+		if (pm_pod_lookup(e.paths, argv[optind], &pod, &err) < 0)
+			return pm_cli_error(err);
+	}
+	struct pm_container **ctrs = NULL;
+	size_t n = 0;
+	if (pm_pod_containers(&e, pod, &ctrs, &n, &err) < 0)
+		return pm_cli_error(err);
+	size_t members = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ctrs[i]->infra)
+			continue;
+		if (only && strcmp(ctrs[i]->name, only) && !pm_str_startswith(ctrs[i]->id, only))
+			continue;
+		pm_strv_push(&largs, ctrs[i]->id);
+		members++;
+	}
+	pm_container_list_free(ctrs, n);
+	if (only && !members)
+		return pm_cli_errorf("container %s is not in pod %s: no such container", only,
+				     pod->name);
+	if (!members)
+		return pm_cli_errorf("pod %s does not have any containers with logs", pod->name);
+	return cmd_logs(cli, (int)pm_strv_length(largs), largs);
 }

@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/template.h"
+#include "pods/pod.h"
 
 static const char usage[] =
 	"List containers\n"
@@ -30,12 +31,14 @@ static const char usage[] =
 	"Options:\n"
 	"  -a, --all             Show all the containers, default is only running containers\n"
 	"  -f, --filter strings  Filter output based on conditions given (name, id, status, "
-	"label, ancestor, exited)\n"
+	"label, ancestor, exited, pod)\n"
 	"      --format string   Pretty-print containers to JSON or using a Go template\n"
 	"  -n, --last int        Print the n last created containers (all states) (default -1)\n"
 	"  -l, --latest          Act on the latest container pm is aware of\n"
 	"      --noheading       Do not print headers\n"
 	"      --no-trunc        Display the extended information\n"
+	"  -p, --pod             Print the ID and name of the pod the containers are associated "
+	"with\n"
 	"  -q, --quiet           Print the numeric IDs of the containers only\n"
 	"  -s, --size            Display the total file sizes\n"
 	"      --sort string     Sort output by: command, created, id, image, names, runningfor, "
@@ -156,6 +159,7 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 		{"latest", no_argument, NULL, 'l'},
 		{"noheading", no_argument, NULL, OPT_NOHEAD},
 		{"no-trunc", no_argument, NULL, OPT_NOTRUNC},
+		{"pod", no_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"size", no_argument, NULL, 's'},
 		{"sort", required_argument, NULL, OPT_SORT},
@@ -168,9 +172,9 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 	struct pm_ps_opts o = {.last = -1};
 	_cleanup_strv_ char **filters = NULL;
 	const char *format = NULL, *sort = "created";
-	bool quiet = false, noheading = false, notrunc = false;
+	bool quiet = false, noheading = false, notrunc = false, pod = false;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:n:lqs", opts, usage)) != -1) {
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:n:lpqs", opts, usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -202,6 +206,9 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'p':
+			pod = true;
+			break;
 		case 's':
 			o.size = true;
 			break;
@@ -228,6 +235,15 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_error_ pm_error *err = NULL;
 	if (pm_ps_filters_check(filters, &err) < 0)
 		return pm_cli_error(err);
+	/* --filter pod=NAME|ID: the engine matches ids */
+	for (char **f = filters; f && *f; f++) {
+		_cleanup_pod_ struct pm_pod *p = NULL;
+		if (pm_str_startswith(*f, "pod=") &&
+		    pm_pod_lookup(&cli->paths, *f + 4, &p, NULL) == 0) {
+			free(*f);
+			*f = pm_xasprintf("pod=%s", p->id);
+		}
+	}
 	/* the upper dirs may hold files of container uids: --size looks from inside */
 	if (o.size && !quiet && pm_cli_enter_userns(cli, &err) < 0)
 		return pm_cli_error(err);
@@ -240,9 +256,14 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 	size_t nrows = 0;
 	if (pm_engine_ps_rows(&e, &o, &prow, &nrows, &err) < 0)
 		return pm_cli_error(err);
-	for (size_t k = 0; k < nrows; k++)
+	for (size_t k = 0; k < nrows; k++) {
 		if (prow[k].c->broken)
 			pm_log_warn("container %s: %s", prow[k].c->id, prow[k].c->broken);
+		_cleanup_pod_ struct pm_pod *p = NULL;
+		if (prow[k].c->pod_id[0] &&
+		    pm_pod_lookup(&cli->paths, prow[k].c->pod_id, &p, NULL) == 0)
+			prow[k].pod_name = pm_xstrdup(p->name);
+	}
 	int64_t now = pm_time_now_ns();
 	int rc = 0;
 	if (quiet) {
@@ -257,6 +278,8 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 			pm_table_add_row(t,
 					 o.size ? "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\t"
 						  "PORTS\tNAMES\tSIZE"
+					 : pod	? "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\t"
+						  "PORTS\tNAMES\tPOD ID\tPODNAME"
 						: "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\t"
 						  "PORTS\tNAMES");
 		for (size_t k = 0; k < nrows; k++) {
@@ -269,10 +292,15 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 			_cleanup_free_ char *ports =
 				prow[k].nports ? pm_net_ports_ps(prow[k].ports, prow[k].nports)
 					       : NULL;
+			_cleanup_free_ char *podcols =
+				pod && !o.size
+					? pm_xasprintf("\t%.*s\t%s", notrunc ? 64 : 12, ct->pod_id,
+						       prow[k].pod_name ? prow[k].pod_name : "")
+					: pm_xstrdup("");
 			_cleanup_free_ char *line = pm_xasprintf(
-				"%.*s\t%s\t%s\t%s\t%s\t%s\t%s%s%s", notrunc ? 64 : 12, ct->id,
+				"%.*s\t%s\t%s\t%s\t%s\t%s\t%s%s%s%s", notrunc ? 64 : 12, ct->id,
 				ct->image_name, cmdline, created, status, ports ? ports : "",
-				ct->name, o.size ? "\t" : "", o.size ? size : "");
+				ct->name, o.size ? "\t" : "", o.size ? size : "", podcols);
 			pm_table_add_row(t, line);
 		}
 		pm_table_print(t, stdout);

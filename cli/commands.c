@@ -17,6 +17,7 @@ static const struct pm_command pod_commands[] = {
 	{"kill", cmd_pod_kill, PM_CMD_USERNS,
 	 "Send the specified signal or SIGKILL to containers in pod", NULL},
 	{"list", cmd_pod_ps, PM_CMD_HIDDEN, "List pods", NULL},
+	{"logs", cmd_pod_logs, 0, "Fetch logs for pod with one or more containers", NULL},
 	{"ls", cmd_pod_ps, PM_CMD_HIDDEN, "List pods", NULL},
 	{"pause", cmd_pod_pause, 0, "Pause one or more pods", NULL},
 	{"prune", cmd_pod_prune, PM_CMD_USERNS, "Remove all stopped pods and their containers",
@@ -26,6 +27,7 @@ static const struct pm_command pod_commands[] = {
 	{"rm", cmd_pod_rm, PM_CMD_USERNS, "Remove one or more pods", NULL},
 	{"start", cmd_pod_start, PM_CMD_USERNS, "Start one or more pods", NULL},
 	{"stop", cmd_pod_stop, PM_CMD_USERNS, "Stop one or more pods", NULL},
+	{"top", cmd_pod_top, 0, "Display the running processes of containers in a pod", NULL},
 	{"unpause", cmd_pod_unpause, 0, "Unpause one or more pods", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };

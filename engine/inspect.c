@@ -364,7 +364,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(o, "ImageDigest", json_string(v->image_digest ? v->image_digest : ""));
 	json_object_set_new(o, "ImageName", json_string(c->image_name));
 	json_object_set_new(o, "Rootfs", json_string(cfg->rootfs ? cfg->rootfs : ""));
-	json_object_set_new(o, "Pod", json_string(""));
+	json_object_set_new(o, "Pod", json_string(c->pod_id ? c->pod_id : ""));
 	_cleanup_free_ char *userdata =
 		pm_xasprintf("%s/containers/%s/userdata", e->paths->runroot, c->id);
 	_cleanup_free_ char *rc = pm_path_join(userdata, "resolv.conf");
@@ -423,7 +423,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(ns, "SandboxKey", json_string(""));
 	json_object_set_new(o, "NetworkSettings", ns);
 	json_object_set_new(o, "Namespace", json_string(""));
-	json_object_set_new(o, "IsInfra", json_false());
+	json_object_set_new(o, "IsInfra", json_boolean(c->infra));
 	json_object_set_new(o, "IsService", json_false());
 
 	json_t *cf = json_object();

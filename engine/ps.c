@@ -26,7 +26,7 @@
 #include "storage/store.h"
 
 static const char *const filter_keys[] = {"name",     "id",	"status", "label",
-					  "ancestor", "exited", NULL};
+					  "ancestor", "exited", "pod",	  NULL};
 static const char *const states[] = {"created",	 "running",    "paused",  "exited", "removing",
 				     "stopping", "configured", "unknown", NULL};
 
@@ -136,6 +136,9 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 				m = pm_strv_kv_match(labels, v);
 			else if (strcmp(*k, "ancestor") == 0)
 				m = ancestor_match(v, c, image_names);
+			else if (strcmp(*k, "pod") == 0)
+				/* the cli resolved pod names to ids (engine knows no pods) */
+				m = c->pod_id && c->pod_id[0] && pm_str_startswith(c->pod_id, v);
 			else if (strcmp(*k, "exited") == 0) {
 				int code = 0;
 				m = c->state.status == PM_CTR_STOPPED &&
@@ -217,15 +220,15 @@ static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 	json_object_set_new(o, "Id", json_string(c->id));
 	json_object_set_new(o, "Image", json_string(c->image_name));
 	json_object_set_new(o, "ImageID", json_string(c->image_id));
-	json_object_set_new(o, "IsInfra", json_false());
+	json_object_set_new(o, "IsInfra", json_boolean(c->infra));
 	json_object_set_new(o, "Labels", pm_json_object_from_kv(row->labels, true));
 	json_object_set_new(o, "Mounts", json_array());
 	json_object_set_new(o, "Names", json_pack("[s]", c->name));
 	json_object_set_new(o, "Namespaces", json_object());
 	json_object_set_new(o, "Networks", json_array());
 	json_object_set_new(o, "Pid", json_integer(running ? s->pid : 0));
-	json_object_set_new(o, "Pod", json_string(""));
-	json_object_set_new(o, "PodName", json_string(""));
+	json_object_set_new(o, "Pod", json_string(c->pod_id ? c->pod_id : ""));
+	json_object_set_new(o, "PodName", json_string(row->pod_name ? row->pod_name : ""));
 	json_object_set_new(o, "Ports", ports_json(row->ports, row->nports));
 	json_object_set_new(o, "Size",
 			    row->has_size
@@ -348,6 +351,7 @@ static void row_clear(struct pm_ps_row *row)
 	pm_strv_free(row->args);
 	pm_strv_free(row->labels);
 	free(row->ports);
+	free(row->pod_name);
 	*row = (struct pm_ps_row){0};
 }
 

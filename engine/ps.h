@@ -18,7 +18,8 @@ struct pm_ps_opts {
 	bool all;	/* -a: not only running ones */
 	bool latest;	/* -l: the last created only (implies all) */
 	int last;	/* -n N: the N last created (implies all); < 0: unset */
-	char **filters; /* "key=value": name, id, status, label, ancestor, exited */
+	char **filters; /* "key=value": name, id, status, label, ancestor, exited, pod (an id
+			 * prefix: the caller resolves pod names) */
 	bool size;	/* --size: compute Size {rootFsSize, rwSize} */
 	bool ids_only;	/* -q: rows need only the record (no command, labels, ports) */
 	int64_t now_ns; /* the clock for the human times; 0: now */
@@ -43,6 +44,7 @@ struct pm_ps_row {
 	size_t nports;
 	bool has_size;
 	uint64_t rw_size, rootfs_size;
+	char *pod_name; /* its pod's name: set by the caller (the engine knows no pods), or NULL */
 };
 
 /* The listing, oldest first (podman's order). Free with pm_ps_rows_free. */
