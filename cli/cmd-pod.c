@@ -62,6 +62,8 @@ static const char create_usage[] =
 	"Options:\n"
 	"      --add-host host:ip         Add a custom host-to-IP mapping (host:ip) (default "
 	"[])\n"
+	"      --cpus float               Limit the CPUs of the pod (where cgroups can enforce "
+	"it)\n"
 	"      --dns ip                   Set custom DNS servers\n"
 	"      --dns-option option        Set custom DNS options\n"
 	"      --dns-search domain        Set custom DNS search domains\n"
@@ -71,6 +73,8 @@ static const char create_usage[] =
 	"      --infra                    Create an infra container associated with the pod to "
 	"share namespaces with (default true)\n"
 	"  -l, --label stringArray        Set metadata on pod (default [])\n"
+	"  -m, --memory string            Memory limit of the pod (where cgroups can enforce "
+	"it)\n"
 	"  -n, --name string              Assign a name to the pod\n"
 	"      --network string           Connect a container to a network (slirp4netns, "
 	"pasta, none, host)\n"
@@ -102,6 +106,8 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"add-host", required_argument, NULL, 'A'},
+		{"cpus", required_argument, NULL, 'C'},
+		{"memory", required_argument, NULL, 'm'},
 		{"dns", required_argument, NULL, 'D'},
 		{"dns-option", required_argument, NULL, 'O'},
 		{"dns-opt", required_argument, NULL, 'O'},
@@ -129,7 +135,7 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 	bool replace = false, share_set = false;
 	const char *id_file = NULL;
 	int status = PM_EXIT_ERROR, opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "l:n:p:", opts, create_usage)) != -1) {
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "l:m:n:p:", opts, create_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
 			status = st.status;
@@ -137,6 +143,22 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		case 'A':
 			push_split(&cfg.add_hosts, optarg);
 			break;
+		case 'C': {
+			_cleanup_error_ pm_error *e1 = NULL;
+			if (pm_config_parse_cpus(optarg, &cfg.cpus, &e1) < 0) {
+				status = pm_cli_error(e1);
+				goto out;
+			}
+			break;
+		}
+		case 'm': {
+			_cleanup_error_ pm_error *e1 = NULL;
+			if (pm_config_parse_memory(optarg, &cfg.memory, &e1) < 0) {
+				status = pm_cli_error(e1);
+				goto out;
+			}
+			break;
+		}
 		case 'D':
 			push_split(&cfg.dns, optarg);
 			break;

@@ -270,6 +270,7 @@ static const struct run_flag run_flags[] = {
 	{"uts", 0, required_argument, FLAG_STR, CFG(uts)},
 	{"network", 0, required_argument, FLAG_STR, CFG(network)},
 	{"pod", 0, required_argument, FLAG_STR, CFG(pod)},
+	{"cgroup-parent", 0, required_argument, FLAG_STR, CFG(cgroup_parent)},
 	{"net", 0, required_argument, FLAG_STR, CFG(network)},
 	{"publish", 'p', required_argument, FLAG_LIST, CFG(publish)},
 	{"publish-all", 'P', optional_argument, FLAG_BOOL, CFG(publish_all)},

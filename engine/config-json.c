@@ -69,6 +69,7 @@ static const struct field {
 	F("NoHosts", K_BOOL, no_hosts),
 	F("Pod", K_STR, pod),
 	F("Infra", K_BOOL, infra),
+	F("CgroupParent", K_STR, cgroup_parent),
 #undef F
 };
 

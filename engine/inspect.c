@@ -521,7 +521,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "CpuShares", json_integer(0));
 	json_object_set_new(hc, "Memory", json_integer((json_int_t)cfg->memory));
 	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(cfg->cpus * 1e9)));
-	json_object_set_new(hc, "CgroupParent", json_string(""));
+	json_object_set_new(hc, "CgroupParent",
+			    json_string(cfg->cgroup_parent ? cfg->cgroup_parent : ""));
 	json_object_set_new(hc, "CpuPeriod", json_integer(0));
 	json_object_set_new(hc, "CpuQuota", json_integer(0));
 	json_object_set_new(hc, "CpusetCpus", json_string(""));

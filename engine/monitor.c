@@ -93,7 +93,7 @@ static bool net_needs_helper(const struct mon *m);
 static int after_clone(pid_t pid, void *data, pm_error **err)
 {
 	struct mon *m = data;
-	int r = pm_cgroup_enter_scope(pid, m->s->c->id, NULL, err);
+	int r = pm_cgroup_enter_scope(pid, m->s->c->id, m->s->cfg->cgroup_parent, NULL, err);
 	if (r < 0 || !net_needs_helper(m))
 		return r < 0 ? r : 0;
 	r = pm_net_start(m->s->net, pid, &m->net, err);

@@ -53,6 +53,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->uts);
 	free(c->network);
 	free(c->pod);
+	free(c->cgroup_parent);
 	free(c->rootfs);
 	free(c->image);
 	pm_strv_free(c->command);
@@ -685,6 +686,13 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
 		return pm_error_set(err, EINVAL,
 				    "--userns '%s': not supported (use host or keep-id)",
 				    c->userns);
+	if (c->cgroup_parent && (!pm_str_endswith(c->cgroup_parent, ".slice") ||
+				 strchr(c->cgroup_parent, '/') || strlen(c->cgroup_parent) > 255))
+		return pm_error_set(
+			err, EINVAL,
+			"--cgroup-parent '%s': did not receive a slice as cgroup parent "
+			"when using systemd to manage cgroups: invalid argument",
+			c->cgroup_parent);
 	if (c->workdir && c->workdir[0] != '/')
 		return pm_error_set(
 			err, EINVAL,

@@ -75,6 +75,8 @@ struct pm_container_config {
 	 * namespaces pid/ipc/uts/network name (container:INFRA) */
 	char *pod;
 	bool infra;
+	/* --cgroup-parent: the systemd slice of the container's scope (a pod's slice) */
+	char *cgroup_parent;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

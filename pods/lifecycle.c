@@ -15,8 +15,14 @@
 #include "lib/paths.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
+#include "runtime/limits.h"
 
 /* ---- configuration ----------------------------------------------------------------------- */
+
+char *pm_pod_slice(const struct pm_pod *pod)
+{
+	return pm_xasprintf("pm_pod_%s.slice", pod->id);
+}
 
 static const char *const share_names[] = {"cgroup", "ipc", "net", "pid", "uts", NULL};
 
@@ -81,6 +87,7 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 	ic->no_hosts = c->no_hosts;
 	ic->pod = pm_xstrdup(pod->id);
 	ic->infra = true;
+	ic->cgroup_parent = pm_pod_slice(pod);
 	return 0;
 }
 
@@ -91,6 +98,11 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 				    "pod name \"%s\" is invalid: names must match "
 				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
 				    cfg->name);
+	int r;
+	if (cfg->memory && (r = pm_runtime_limits_check("--memory", "a memory limit", err)) < 0)
+		return r;
+	if (cfg->cpus > 0 && (r = pm_runtime_limits_check("--cpus", "a CPU limit", err)) < 0)
+		return r;
 	if (cfg->exit_policy && strcmp(cfg->exit_policy, "continue") &&
 	    strcmp(cfg->exit_policy, "stop"))
 		return pm_error_set(err, EINVAL,
@@ -110,7 +122,7 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 		return 0;
 	}
 	_cleanup_strv_ char **share = NULL;
-	int r = parse_share(cfg->share, &share, err);
+	r = parse_share(cfg->share, &share, err);
 	if (r < 0)
 		return r;
 	pm_strv_free(cfg->share);
@@ -461,6 +473,8 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 				    "shared with a pod");
 	free(cfg->pod);
 	cfg->pod = pm_xstrdup(pod->id);
+	if (!cfg->cgroup_parent)
+		cfg->cgroup_parent = pm_pod_slice(pod);
 	if (pod->infra_id && pod->infra_id[0]) {
 		if (share_net)
 			join_ns(&cfg->network, pod->infra_id);

@@ -22,6 +22,10 @@
 #include "lib/error.h"
 #include "pods/pod.h"
 
+/* The pod's systemd slice, "pm_pod_<id>.slice": its containers' scopes sit in it (their
+ * --cgroup-parent) where the host has cgroup v2 and a user bus (systemd/scope.h). */
+char *pm_pod_slice(const struct pm_pod *pod);
+
 /* Check cfg before anything is made: names, --share values, the network flags, the exit
  * policy (podman's messages). Fills defaults (share ipc,net,uts). */
 int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err);

@@ -28,6 +28,10 @@ struct pm_pod_config {
 	char **publish;
 	char **dns, **dns_search, **dns_options, **add_hosts;
 	bool no_hosts;
+	/* pod-level limits for the pod's slice: refused where they cannot be enforced, as a
+	 * container's are (runtime/limits.h) */
+	uint64_t memory;
+	double cpus;
 };
 
 void pm_pod_config_clear(struct pm_pod_config *c);

@@ -78,7 +78,9 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 	json_object_set_new(o, "State", json_string(pm_pod_status(ctrs, n)));
 	json_object_set_new(o, "Hostname", json_string(c->hostname ? c->hostname : ""));
 	json_object_set_new(o, "Labels", pm_json_object_from_kv(c->labels, false));
-	json_object_set_new(o, "CreateCgroup", json_false());
+	_cleanup_free_ char *slice = pm_pod_slice(pod);
+	json_object_set_new(o, "CreateCgroup", json_true());
+	json_object_set_new(o, "CgroupParent", json_string(slice));
 	json_object_set_new(o, "CreateInfra", json_boolean(c->infra));
 	if (pod->infra_id[0]) {
 		json_object_set_new(o, "InfraContainerID", json_string(pod->infra_id));

@@ -120,7 +120,8 @@ static int start_scope(sd_bus *bus, const char *unit, const char *slice, pid_t p
 	return sym_sd_bus_call(bus, m, JOB_TIMEOUT_USEC, berr, &reply);
 }
 
-int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path, pm_error **err)
+int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, const char *slice, char **ret_cgroup_path,
+			  pm_error **err)
 {
 	if (ret_cgroup_path)
 		*ret_cgroup_path = NULL;
@@ -160,7 +161,11 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path,
 					  unit);
 
 	_cleanup_(sym_sd_bus_error_freep) sd_bus_error berr = SD_BUS_ERROR_NULL;
-	r = start_scope(bus, unit, system ? "machine.slice" : "user.slice", pid, &berr);
+	r = start_scope(bus, unit,
+			slice	 ? slice
+			: system ? "machine.slice"
+				 : "user.slice",
+			pid, &berr);
 	if (r < 0) {
 		if (berr.name &&
 		    (!strcmp(berr.name, "org.freedesktop.DBus.Error.ServiceUnknown") ||

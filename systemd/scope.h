@@ -22,11 +22,14 @@ enum {
 char *pm_scope_unit_name(const char *ctr_id);
 
 /* Put pid (the container init, still waiting before its exec) into a new transient scope
- * pm-<ctr_id>.scope and wait until systemd has moved it there. Returns PM_SCOPE_ENTERED and,
- * when ret_cgroup_path is not NULL, the scope's cgroup path ("/user.slice/.../pm-<id>.scope");
- * PM_SCOPE_NONE (ret_cgroup_path NULL) where there is no systemd scope to be had; a negative
- * errno with *err when systemd refused or failed the scope. */
-int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, char **ret_cgroup_path, pm_error **err);
+ * pm-<ctr_id>.scope in slice (--cgroup-parent, a pod's slice; NULL: user.slice, or
+ * machine.slice for root; systemd makes a slice that does not exist yet) and wait until systemd has
+ * moved it there. Returns PM_SCOPE_ENTERED and, when ret_cgroup_path is not NULL, the scope's
+ * cgroup path ("/user.slice/.../pm-<id>.scope"); PM_SCOPE_NONE (ret_cgroup_path NULL) where there
+ * is no systemd scope to be had; a negative errno with *err when systemd refused or failed the
+ * scope. */
+int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, const char *slice, char **ret_cgroup_path,
+			  pm_error **err);
 
 /* Move the calling process into the cgroup v2 cgroup of pid (a container init in its scope),
  * so that what it starts (pm exec) is counted, limited and frozen with the container. Call it

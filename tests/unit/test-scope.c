@@ -133,7 +133,8 @@ static void enter_scope_none(const char *why)
 	_cleanup_error_ pm_error *err = NULL;
 	char *path = (char *)"unset";
 	last_log[0] = '\0';
-	assert_int_equal(pm_cgroup_enter_scope(getpid(), "0123abcd", &path, &err), PM_SCOPE_NONE);
+	assert_int_equal(pm_cgroup_enter_scope(getpid(), "0123abcd", NULL, &path, &err),
+			 PM_SCOPE_NONE);
 	assert_null(path);
 	assert_null(err);
 	assert_string_equal(last_log, why);

@@ -3,7 +3,7 @@
 # the user's delegated controllers and `pm info`, a transient scope pm-<id>.scope of its own
 # for each container (detached and foreground), gone with the container; pause/unpause with
 # the cgroup v2 freezer (state, cgroup.events, a counter that stops and goes on), stop and
-# rm -f of a paused container.
+# rm -f of a paused container; a pod's slice holding its containers' scopes.
 
 load ../system/helpers
 
@@ -171,4 +171,25 @@ log_lines() {
 	run_pm 0 unpause -a
 	is "${#lines[@]}" 2 "containers unpaused"
 	run_pm 0 rm -f -t 0 a1 a2
+}
+
+@test "a pod is a slice: its infra's and members' scopes sit in pm_pod_<id>.slice" {
+	run_pm 0 pod create --name pc
+	pod=$output
+	run_pm 0 run -d --pod pc --name m1 "$IMG" sleep 1000
+	slice="pm_pod_$pod.slice"
+	cg=$(ctr_cgroup m1)
+	is "$cg" "$USER_CG/$slice/pm-[0-9a-f]{64}.scope" "the member's cgroup"
+	infra=$(timeout 30 "${PM_CMD[@]}" pod inspect --format '{{.InfraContainerID}}' pc)
+	icg=$(ctr_cgroup "$infra")
+	is "$icg" "$USER_CG/$slice/pm-$infra.scope" "the infra's cgroup"
+	run systemctl --user is-active "$slice"
+	is "$output" active "the pod's slice"
+	run_pm 0 pod inspect --format '{{.CgroupParent}}' pc
+	is "$output" "$slice"
+	# pod-level limits are refused as a container's are, naming the flag
+	run_pm 125 pod create --memory 64m pm2
+	assert_contains "$output" "--memory"
+	run_pm 0 pod rm -f -t 0 pc
+	wait_gone "$cg"
 }
