@@ -331,8 +331,22 @@ static void test_validate(void **state)
 	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
 	c.pid = "bogus";
 	assert_int_equal(pm_spec_validate(&c, &e1), -EINVAL);
-	assert_string_equal(e1->msg, "--pid: invalid namespace mode 'bogus' (use host or private)");
+	assert_string_equal(
+		e1->msg,
+		"--pid: invalid namespace mode 'bogus' (use host, private or container:ID)");
+	c.pid = "container:";
+	_cleanup_error_ pm_error *e5 = NULL, *e6 = NULL;
+	assert_int_equal(pm_spec_validate(&c, &e5), -EINVAL);
+	assert_non_null(strstr(e5->msg, "requires a value"));
+	c.pid = "container:abc";
+	assert_int_equal(pm_spec_validate(&c, NULL), 0);
 	c.pid = NULL;
+	c.cgroup_parent = "user.slice/x";
+	assert_int_equal(pm_spec_validate(&c, &e6), -EINVAL);
+	assert_non_null(strstr(e6->msg, "'user.slice/x'"));
+	c.cgroup_parent = "pm_pod_x.slice";
+	assert_int_equal(pm_spec_validate(&c, NULL), 0);
+	c.cgroup_parent = NULL;
 	c.network = "bridge";
 	assert_int_equal(pm_spec_validate(&c, &e2), -EOPNOTSUPP); /* netslirp/net.h */
 	assert_non_null(strstr(e2->msg, "'bridge'"));

@@ -195,7 +195,7 @@ static void test_config_validate(void **state)
 	/* then the spec's own checks (engine/spec.c): namespaces, workdir, mounts, ports */
 	c.uts = "shared";
 	assert_einval(pm_container_config_validate(&c, errp),
-		      "--uts: invalid namespace mode 'shared' (use host or private)");
+		      "--uts: invalid namespace mode 'shared' (use host, private or container:ID)");
 	c.uts = "host";
 	assert_int_equal(pm_container_config_validate(&c, NULL), 0);
 	c.uts = NULL;
