@@ -381,11 +381,8 @@ int pm_pod_list(const struct pm_paths *p, struct pm_pod ***ret, size_t *ret_n, p
 		struct pm_pod *pod = NULL;
 		if (load_pod(p, de->d_name, &pod, NULL) < 0) {
 			/* no pod.json: a create under way, or one that died (its lock is free) */
-			_cleanup_close_ int lock = -1;
-			_cleanup_free_ char *ldir = pm_path_join(p->runroot, "locks");
-			_cleanup_free_ char *lname = pm_xasprintf("pod-%s.lock", de->d_name);
-			_cleanup_free_ char *lpath = pm_path_join(ldir, lname);
-			lock = pm_lock_path(lpath, LOCK_EX | LOCK_NB, NULL);
+			_cleanup_close_ int lock =
+				pm_pod_lock(p, de->d_name, LOCK_EX | LOCK_NB, NULL);
 			_cleanup_free_ char *dir = pm_path_join(pdir, de->d_name);
 			_cleanup_free_ char *json = pm_path_join(dir, "pod.json");
 			if (lock >= 0 && !pm_path_exists(json))
