@@ -707,8 +707,12 @@ int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
 			continue;
 		}
 		json_t *o = json_loads(text, 0, NULL);
-		if (o)
-			json_array_append_new(arr, o);
+		if (!o)
+			continue;
+		/* podman's omitempty fields are still struct fields to its templates */
+		if (format && strcmp(format, "json") && !json_object_get(o, "InfraContainerID"))
+			json_object_set_new(o, "InfraContainerID", json_string(""));
+		json_array_append_new(arr, o);
 	}
 	if (json_array_size(arr) == 0)
 		return status;
