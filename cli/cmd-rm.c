@@ -10,6 +10,7 @@
 #include "engine/config-json.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "pods/lifecycle.h"
 
 static const char rm_usage[] =
 	"Remove one or more containers\n"
@@ -96,6 +97,26 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 		} else if (pm_cli_ctr_lookup(&e, *ref, &c) < 0) {
 			if (!status)
 				status = 1;
+			continue;
+		}
+		/* a pod's infra goes with its pod: rm -af removes the pod, as podman's */
+		_cleanup_pod_ struct pm_pod *pod = NULL;
+		if (c->infra && pm_pod_lookup(e.paths, c->pod_id, &pod, NULL) == 0) {
+			if (!(all && force)) {
+				status = pm_cli_errorf(
+					"container %s is the infra container of pod %s "
+					"and cannot be removed without removing the "
+					"pod",
+					c->id, pod->id);
+				continue;
+			}
+			if (pm_pod_remove(&e, pod, true, timeout, &err) < 0 &&
+			    err->code != ENOENT) {
+				status = pm_cli_error(err);
+				continue;
+			}
+			printf("%s\n", c->id);
+			fflush(stdout);
 			continue;
 		}
 		bool running =
