@@ -11,6 +11,7 @@
 #include "engine/pause.h"
 #include "engine/run.h"
 #include "engine/spec.h"
+#include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/paths.h"
 #include "lib/strutil.h"
@@ -164,9 +165,9 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 	r = pm_pod_record_create(e->paths, cfg, &pod, &lock, err);
 	if (r < 0)
 		return r;
+	_cleanup_container_ struct pm_container *infra = NULL;
 	if (cfg->infra) {
 		struct pm_container_config ic;
-		_cleanup_container_ struct pm_container *infra = NULL;
 		r = infra_config(e, pod, &ic, err);
 		if (r >= 0) {
 			r = pm_engine_create(e, &ic, &infra, err);
@@ -175,14 +176,18 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 		if (r >= 0) {
 			free(pod->infra_id);
 			pod->infra_id = pm_xstrdup(infra->id);
-			r = pm_pod_save(e->paths, pod, err);
-			if (r < 0)
-				pm_engine_remove(e, infra, NULL);
 		}
-		if (r < 0) {
-			pm_pod_remove_record(e->paths, pod, NULL);
-			return r;
-		}
+	}
+	/* pod.json last: the pod is there whole, or not at all (a create killed before this
+	 * leaves a dir the list collects, and an infra container ps -a shows and rm removes) */
+	pm_crash_point("pod-before-record");
+	if (r >= 0)
+		r = pm_pod_save(e->paths, pod, err);
+	if (r < 0) {
+		if (infra)
+			pm_engine_remove(e, infra, NULL);
+		pm_pod_remove_record(e->paths, pod, NULL);
+		return r;
 	}
 	*ret = TAKE_PTR(pod);
 	return 0;

@@ -288,12 +288,6 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	c->dns_options = pm_strv_copy(cfg->dns_options);
 	c->add_hosts = pm_strv_copy(cfg->add_hosts);
 	c->no_hosts = cfg->no_hosts;
-	r = pm_pod_save(p, pod, err);
-	if (r < 0) {
-		release_name(p, pod->name, pod->id);
-		pm_rm_rf(pod->dir, NULL);
-		return r;
-	}
 	*ret_lock = TAKE_FD(lock);
 	*ret = TAKE_PTR(pod);
 	return 0;

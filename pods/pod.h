@@ -49,10 +49,11 @@ struct pm_pod *pm_pod_free(struct pm_pod *p);
 PM_DEFINE_CLEANUP_FUNC(struct pm_pod *, pm_pod_free)
 #define _cleanup_pod_ _cleanup_(pm_pod_freep)
 
-/* Make a record for cfg: a new id, the name reserved (or generated), the directory and
- * pod.json. The caller holds *ret_lock (the pod's flock, LOCK_EX) until the pod is complete
- * (its infra container made and pm_pod_save'd): a record dir without pod.json whose lock is
- * free is a create that died, and pm_pod_list removes it. On failure nothing is left.
+/* Make a record for cfg: a new id, the name reserved (or generated), the directory. The
+ * caller holds *ret_lock (the pod's flock, LOCK_EX) until the pod is complete: its infra
+ * container made, then pod.json written (pm_pod_save), which makes the pod visible. A
+ * record dir without pod.json whose lock is free is a create that died: pm_pod_list
+ * removes it (and its name is stale). On failure nothing is left.
  * A taken name: -EEXIST, podman's message. */
 int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *cfg,
 			 struct pm_pod **ret, int *ret_lock, pm_error **err);

@@ -51,6 +51,7 @@ static struct pm_pod *make(struct fixture *f, const char *name, pm_error **err)
 	int lock = -1;
 	if (pm_pod_record_create(&f->paths, &cfg, &pod, &lock, err) < 0)
 		return NULL;
+	assert_int_equal(pm_pod_save(&f->paths, pod, NULL), 0);
 	close(lock);
 	return pod;
 }
