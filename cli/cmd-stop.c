@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
 #include "lib/strutil.h"
+#include "pods/lifecycle.h"
 
 static const char stop_usage[] =
 	"Stop one or more containers\n"
@@ -79,6 +80,7 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 			status = pm_cli_error(err);
 			continue;
 		}
+		pm_pod_ctr_exited(&e, c); /* a pod's --exit-policy stop */
 		printf("%s\n", all ? c->id : ref);
 		fflush(stdout);
 	}
