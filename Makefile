@@ -90,14 +90,14 @@ MONITOR_LDFLAGS := $(if $(SANITIZE),$(LDFLAGS),-static-pie -Wl,-z,relro -Wl,-z,n
 $(PM_MONITOR): $(MONITOR_MAIN) $(MONITOR_LIBS)
 	$(CC) $(MONITOR_LDFLAGS) -o $@ $(MONITOR_MAIN) -Wl,--start-group $(MONITOR_LIBS) -Wl,--end-group
 
-$(BUILDDIR)/libcli.a: $(CLI_OBJS)
 # pm-pause: the PID 1 of a pod's infra container (monitor/pm-pause.c). No libc at all,
-# static, no PIE (nothing to relocate): a pod's infra maps a few pages. Its own flags: no
+# static and so not PIE (nothing to relocate), its code in the page of its ELF headers
+# (noseparate-code): a pod's infra maps one page and its stack. Its own flags: no
 # sanitizers (they need a libc), no stack protector or _FORTIFY_SOURCE (libc's), and none
 # of the CFLAGS a caller passes for pm.
 PAUSE_CFLAGS  := -std=gnu11 -Os $(WARNINGS) -ffreestanding -fno-stack-protector -fno-pie \
                  -fno-asynchronous-unwind-tables -fno-unwind-tables -MMD -MP
-PAUSE_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,noexecstack -Wl,-z,noseparate-code
+PAUSE_LDFLAGS := -nostdlib -static -Wl,-z,noexecstack -Wl,-z,noseparate-code
 
 $(PAUSE_OBJ): monitor/pm-pause.c
 	@mkdir -p $(dir $@)
@@ -106,6 +106,7 @@ $(PAUSE_OBJ): monitor/pm-pause.c
 $(PM_PAUSE): $(PAUSE_OBJ)
 	$(CC) $(PAUSE_LDFLAGS) -o $@ $<
 
+$(BUILDDIR)/libcli.a: $(CLI_OBJS)
 $(BUILDDIR)/libmonitor.a: $(filter-out $(MONITOR_MAIN) $(PAUSE_OBJ),$(call mod_objs,monitor))
 $(foreach m,$(filter-out monitor,$(LIB_MODULES)),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))
 
