@@ -1,6 +1,6 @@
 # pm: one non-recursive GNU Makefile.
 #
-#   make                 build ./pm
+#   make                 build ./pm, ./pm-monitor and ./pm-pause
 #   make check           lint-test, unit tests, system tests (as a test user when run as root), VM tests
 #   make unit            unit tests only
 #   make system          system tests only
@@ -27,6 +27,7 @@ PKG_CONFIG   ?= pkg-config
 SANITIZE     ?=
 PM_BIN       ?= pm
 PM_MONITOR   ?= $(dir $(PM_BIN))pm-monitor
+PM_PAUSE     ?= $(dir $(PM_BIN))pm-pause
 
 # Modules: one folder and one archive each. Which may include which is the ALLOWED table
 # of tools/check-layering.py (make lint); this list is only the link order.
@@ -61,18 +62,20 @@ CFLAGS       += -std=gnu11 $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(SAN_FLAGS) $(PK
 LDFLAGS      += $(HARDEN_LDFLAGS) $(SAN_FLAGS)
 LDLIBS       += $(PKG_LIBS) $(SUBID_LIBS)
 
-# Sources: every .c in a module folder; cli/main.c and monitor/pm-monitor.c hold main().
+# Sources: every .c in a module folder; cli/main.c and monitor/pm-monitor.c hold main(),
+# monitor/pm-pause.c is a program of its own (no libc: built apart, see PAUSE_CFLAGS).
 mod_srcs      = $(wildcard $(1)/*.c)
 mod_objs      = $(patsubst %.c,$(BUILDDIR)/%.o,$(call mod_srcs,$(1)))
 mod_lib       = $(BUILDDIR)/lib$(1).a
 LIB_MODULES  := $(filter-out cli,$(MODULES))
 CLI_OBJS     := $(filter-out $(BUILDDIR)/cli/main.o,$(call mod_objs,cli))
 MONITOR_MAIN := $(BUILDDIR)/monitor/pm-monitor.o
+PAUSE_OBJ    := $(BUILDDIR)/monitor/pm-pause.o
 ARCHIVES     := $(foreach m,$(MODULES),$(call mod_lib,$(m)))
 ALL_OBJS     := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
 
 .PHONY: all
-all: $(PM_BIN) $(PM_MONITOR)
+all: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 
 $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
 	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group -Wl,--as-needed $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
@@ -87,8 +90,24 @@ MONITOR_LDFLAGS := $(if $(SANITIZE),$(LDFLAGS),-static-pie -Wl,-z,relro -Wl,-z,n
 $(PM_MONITOR): $(MONITOR_MAIN) $(MONITOR_LIBS)
 	$(CC) $(MONITOR_LDFLAGS) -o $@ $(MONITOR_MAIN) -Wl,--start-group $(MONITOR_LIBS) -Wl,--end-group
 
+# pm-pause: the PID 1 of a pod's infra container (monitor/pm-pause.c). No libc at all,
+# static and so not PIE (nothing to relocate), its code in the page of its ELF headers
+# (noseparate-code): a pod's infra maps one page and its stack. Its own flags: no
+# sanitizers (they need a libc), no stack protector or _FORTIFY_SOURCE (libc's), and none
+# of the CFLAGS a caller passes for pm.
+PAUSE_CFLAGS  := -std=gnu11 -Os $(WARNINGS) -ffreestanding -fno-stack-protector -fno-pie \
+                 -fno-asynchronous-unwind-tables -fno-unwind-tables -MMD -MP
+PAUSE_LDFLAGS := -nostdlib -static -Wl,-z,noexecstack -Wl,-z,noseparate-code
+
+$(PAUSE_OBJ): monitor/pm-pause.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PAUSE_CFLAGS) -c -o $@ $<
+
+$(PM_PAUSE): $(PAUSE_OBJ)
+	$(CC) $(PAUSE_LDFLAGS) -o $@ $<
+
 $(BUILDDIR)/libcli.a: $(CLI_OBJS)
-$(BUILDDIR)/libmonitor.a: $(filter-out $(MONITOR_MAIN),$(call mod_objs,monitor))
+$(BUILDDIR)/libmonitor.a: $(filter-out $(MONITOR_MAIN) $(PAUSE_OBJ),$(call mod_objs,monitor))
 $(foreach m,$(filter-out monitor,$(LIB_MODULES)),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))
 
 $(BUILDDIR)/lib%.a:
@@ -118,7 +137,7 @@ $(BUILDDIR)/tests/unit/%: $(BUILDDIR)/tests/unit/%.o $(ARCHIVES)
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS) $(CMOCKA_LIBS)
 
 .PHONY: unit
-unit: $(UNIT_BINS) $(PM_BIN) $(PM_MONITOR)
+unit: $(UNIT_BINS) $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 	@set -e; pass=0; fail=0; \
 	for t in $(UNIT_BINS); do \
 		if PM_TEST_BINARY=$(abspath $(PM_BIN)) $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
@@ -127,19 +146,19 @@ unit: $(UNIT_BINS) $(PM_BIN) $(PM_MONITOR)
 
 # ---- system tests (bats) ------------------------------------------------------
 .PHONY: system
-system: $(PM_BIN) $(PM_MONITOR)
+system: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/run-system.sh $(SYSTEM_TESTS)
 
 # ---- the random-kill drill (tests/crash/drill.sh), as the test user like the system tests ----
 CRASH_KILLS ?= 300
 .PHONY: check-crash
-check-crash: $(PM_BIN) $(PM_MONITOR)
+check-crash: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 	CRASH_KILLS=$(CRASH_KILLS) $(if $(CRASH_SEED),CRASH_SEED=$(CRASH_SEED)) \
 		PM_BINARY=$(abspath $(PM_BIN)) tests/run-system.sh --script tests/crash/drill.sh
 
 # ---- VM tests: a Debian 12 guest with systemd and cgroup v2, under qemu (tests/vm/run.sh) ----
 .PHONY: vm
-vm: $(PM_BIN) $(PM_MONITOR)
+vm: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/vm/run.sh $(VM_TESTS)
 
 # the VM tier last: it needs the host tiers' binaries and takes the longest (~2.5 min)
@@ -188,9 +207,9 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),$(BUILDDIR)/fuzz/fuzz-$(t))
 	echo "fuzz: $$pass passed, $$fail failed"; test $$fail -eq 0
 
 # ---- install -----------------------------------------------------------------
-# pm finds pm-monitor relative to itself (lib/paths.h pm_helper_path): beside it, then in
-# <bindir>/../libexec/pm, then the compile-time LIBEXECDIR, so any PREFIX/DESTDIR works.
-# Installed: pm, pm-monitor, a man page per docs/pm*.md (pandoc), the bash, zsh and fish
+# pm finds pm-monitor and pm-pause relative to itself (lib/paths.h pm_helper_path): beside
+# it, then in <bindir>/../libexec/pm, then the compile-time LIBEXECDIR, so any PREFIX/DESTDIR
+# works. Installed: pm, pm-monitor, pm-pause, a man page per docs/pm*.md (pandoc), the bash, zsh and fish
 # completions (generated by `pm completion SHELL`).
 DATADIR      ?= $(PREFIX)/share
 BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
@@ -222,9 +241,10 @@ $(BUILDDIR)/completions/pm.fish: $(PM_BIN)
 completions: $(COMPLETIONS)
 
 .PHONY: install
-install: $(PM_BIN) $(PM_MONITOR) $(COMPLETIONS)
+install: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(COMPLETIONS)
 	install -D -m 0755 $(PM_BIN) $(DESTDIR)$(BINDIR)/pm
 	install -D -m 0755 $(PM_MONITOR) $(DESTDIR)$(LIBEXECDIR)/pm-monitor
+	install -D -m 0755 $(PM_PAUSE) $(DESTDIR)$(LIBEXECDIR)/pm-pause
 	install -D -m 0644 $(BUILDDIR)/completions/pm.bash $(DESTDIR)$(BASHCOMPDIR)/pm
 	install -D -m 0644 $(BUILDDIR)/completions/_pm $(DESTDIR)$(ZSHCOMPDIR)/_pm
 	install -D -m 0644 $(BUILDDIR)/completions/pm.fish $(DESTDIR)$(FISHCOMPDIR)/pm.fish
@@ -234,7 +254,7 @@ install: $(PM_BIN) $(PM_MONITOR) $(COMPLETIONS)
 
 .PHONY: uninstall
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/pm $(DESTDIR)$(LIBEXECDIR)/pm-monitor
+	rm -f $(DESTDIR)$(BINDIR)/pm $(DESTDIR)$(LIBEXECDIR)/pm-monitor $(DESTDIR)$(LIBEXECDIR)/pm-pause
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/pm $(DESTDIR)$(ZSHCOMPDIR)/_pm $(DESTDIR)$(FISHCOMPDIR)/pm.fish
 	rm -f $(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
@@ -273,11 +293,11 @@ deps:
 	tools/deps.sh
 
 .PHONY: demo
-demo: $(PM_BIN) $(PM_MONITOR)
+demo: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 	PM_BINARY=$(abspath $(PM_BIN)) tools/demo.sh
 
 .PHONY: clean
 clean:
-	rm -rf $(BUILDDIR) $(PM_BIN) $(PM_MONITOR)
+	rm -rf $(BUILDDIR) $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 
 -include $(ALL_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,5 +1,5 @@
 /* ctr-paths.c: where a container's files are (see ctr-paths.h). Pure path arithmetic plus
- * the lookup of the pm-monitor program. Never prints. */
+ * the lookup of the pm-monitor and pm-pause programs. Never prints. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,4 +54,9 @@ void pm_ctr_net_dir_remove(const struct pm_engine *e, const char *id)
 char *pm_monitor_program(pm_error **err)
 {
 	return pm_helper_path("pm-monitor", err);
+}
+
+char *pm_pause_program(pm_error **err)
+{
+	return pm_helper_path("pm-pause", err);
 }

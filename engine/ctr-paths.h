@@ -39,3 +39,7 @@ void pm_ctr_net_dir_remove(const struct pm_engine *e, const char *id);
 /* The pm-monitor program, found by pm_helper_path() (lib/paths.h: beside the running pm,
  * then <bindir>/../libexec/pm, then PM_LIBEXECDIR); NULL with *err naming the places. */
 char *pm_monitor_program(pm_error **err);
+
+/* The pm-pause program (monitor/pm-pause.c: the PID 1 of a pod's infra container), found
+ * like pm-monitor; NULL with *err naming the places. */
+char *pm_pause_program(pm_error **err);

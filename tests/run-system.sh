@@ -150,9 +150,12 @@ if [ "$(id -u)" -eq 0 ]; then
 	trap cleanup EXIT
 	mkdir -p "$work/bin" "$work/tests"
 	install -m 0755 "$PM_BINARY" "$work/bin/pm"
-	# the monitor program detached containers exec: beside pm, as make builds it
-	pm_monitor=$(dirname "$PM_BINARY")/pm-monitor
-	[ ! -x "$pm_monitor" ] || install -m 0755 "$pm_monitor" "$work/bin/pm-monitor"
+	# pm's helper programs, beside pm as make builds them: the monitor detached containers
+	# exec, the pause program of a pod's infra container
+	for helper in pm-monitor pm-pause; do
+		h=$(dirname "$PM_BINARY")/$helper
+		[ ! -x "$h" ] || install -m 0755 "$h" "$work/bin/$helper"
+	done
 	cp -r "$srcdir/tests/system" "$srcdir/tests/lib" "$srcdir/tests/crash" "$work/tests/"
 	# for the demo and install tests (080, 081): the demo, the install rule and its inputs
 	mkdir -p "$work/tools"

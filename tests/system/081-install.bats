@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # 081-install: `make install` into a temporary PREFIX (the build's compile-time LIBEXECDIR
 # is /usr/local/libexec/pm): the installed pm finds the installed pm-monitor through its own
-# location and runs a detached container; every command `pm --help` lists has an installed
-# man page, pm(1) lists exactly those commands, and `man -l` renders every page without a
-# warning; the three completion scripts are installed. Runs as the test user.
+# location and runs a detached container (pm-pause, the pod infra's program, is installed
+# beside it); every command `pm --help` lists has an installed man page, pm(1) lists exactly
+# those commands, and `man -l` renders every page without a warning; the three completion
+# scripts are installed; `make uninstall` removes the programs. Runs as the test user.
 
 load helpers
 
@@ -24,11 +25,14 @@ teardown() {
 # not have); the man pages and completions are built into a build dir of our own.
 pm_install() {
 	PREFIX_DIR=$BATS_TEST_TMPDIR/opt
-	local mon
+	local mon pause
 	mon=$(dirname "$PM_BINARY")/pm-monitor
+	pause=$(dirname "$PM_BINARY")/pm-pause
 	[ -x "$mon" ] || skip "no pm-monitor beside $PM_BINARY"
-	run make -s -C "$PM_SRCDIR" -o "$PM_BINARY" -o "$mon" PM_BIN="$PM_BINARY" PM_MONITOR="$mon" \
-		BUILDDIR="$BATS_TEST_TMPDIR/build" PREFIX="$PREFIX_DIR" DESTDIR= install
+	[ -x "$pause" ] || skip "no pm-pause beside $PM_BINARY"
+	run make -s -C "$PM_SRCDIR" -o "$PM_BINARY" -o "$mon" -o "$pause" PM_BIN="$PM_BINARY" \
+		PM_MONITOR="$mon" PM_PAUSE="$pause" BUILDDIR="$BATS_TEST_TMPDIR/build" \
+		PREFIX="$PREFIX_DIR" DESTDIR= install
 	echo "$output"
 	[ "$status" -eq 0 ] || die "make install failed ($status)"
 }
@@ -46,6 +50,9 @@ run_installed() {
 	local ipm=$PREFIX_DIR/bin/pm
 	[ -x "$ipm" ] || die "no $ipm"
 	[ -x "$PREFIX_DIR/libexec/pm/pm-monitor" ] || die "no pm-monitor in $PREFIX_DIR/libexec/pm"
+	cmp "$(dirname "$PM_BINARY")/pm-pause" "$PREFIX_DIR/libexec/pm/pm-pause" ||
+		die "pm-pause not installed in $PREFIX_DIR/libexec/pm"
+	[ -x "$PREFIX_DIR/libexec/pm/pm-pause" ] || die "pm-pause in $PREFIX_DIR/libexec/pm is not executable"
 	[ ! -e /usr/local/libexec/pm/pm-monitor ] ||
 		echo "# note: /usr/local/libexec/pm/pm-monitor exists; the exe check below decides"
 
@@ -112,4 +119,17 @@ run_installed() {
 	grep -q "__pm_complete" "$share/fish/vendor_completions.d/pm.fish" ||
 		die "fish completion not installed"
 	bash -n "$share/bash-completion/completions/pm" || die "bash completion does not parse"
+}
+
+@test "uninstall: pm, pm-monitor and pm-pause removed, and the libexec dir" {
+	pm_install
+	[ -x "$PREFIX_DIR/libexec/pm/pm-pause" ] || die "pm-pause not installed"
+	run make -s -C "$PM_SRCDIR" PREFIX="$PREFIX_DIR" DESTDIR= BUILDDIR="$BATS_TEST_TMPDIR/build" \
+		uninstall
+	echo "$output"
+	[ "$status" -eq 0 ] || die "make uninstall failed ($status)"
+	local f
+	for f in bin/pm libexec/pm/pm-monitor libexec/pm/pm-pause libexec/pm; do
+		[ ! -e "$PREFIX_DIR/$f" ] || die "left after uninstall: $PREFIX_DIR/$f"
+	done
 }

@@ -84,9 +84,11 @@ share=$work/share
 payload=$work/payload
 mkdir -p "$share/results" "$payload/bin" "$payload/tests/vm" "$payload/tests/system"
 install -m 0755 "$PM_BINARY" "$payload/bin/pm"
-# the detached containers' monitor, found beside pm
-monitor=$(dirname "$PM_BINARY")/pm-monitor
-[ -x "$monitor" ] && install -m 0755 "$monitor" "$payload/bin/pm-monitor"
+# pm's helpers, found beside pm: the detached containers' monitor, a pod infra's pause
+for helper in pm-monitor pm-pause; do
+	h=$(dirname "$PM_BINARY")/$helper
+	[ ! -x "$h" ] || install -m 0755 "$h" "$payload/bin/$helper"
+done
 cp "$srcdir"/tests/vm/*.bats "$payload/tests/vm/"
 cp "$srcdir/tests/system/helpers.bash" "$payload/tests/system/"
 cp -r "$srcdir/tests/lib" "$payload/tests/"
