@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/pause.h"
 #include "engine/run.h"
@@ -65,7 +66,7 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 			struct pm_container_config *ic, pm_error **err)
 {
 	const struct pm_pod_config *c = &pod->cfg;
-	_cleanup_free_ char *pause = pm_helper_path("pm-pause", err);
+	_cleanup_free_ char *pause = pm_pause_program(err);
 	if (!pause)
 		return -ENOENT;
 	_cleanup_free_ char *root = pm_path_join(e->paths->root, "infra-root");
