@@ -467,7 +467,9 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
 	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 	if (initfd >= 0) {
-		if (sig != SIGKILL && !signal_handled(p.init, sig, own_pidns)) {
+		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
+		 * a process waiting there as neither catching nor blocking it */
+		if (sig != SIGKILL && !c->infra && !signal_handled(p.init, sig, own_pidns)) {
 			pm_log_debug("container %s: PID 1 does not handle signal %d: SIGKILL",
 				     c->id, sig);
 			sig = SIGKILL;

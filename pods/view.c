@@ -1,5 +1,7 @@
 /* view.c: `pod inspect` and `pod ps` as podman 4's JSON (see view.h). Never prints. */
 #include <errno.h>
+#include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,13 +166,23 @@ static bool label_match(char *const *labels, const char *want)
 	return false;
 }
 
+static bool regex_match(const char *pattern, const char *s)
+{
+	regex_t re;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+		return false;
+	bool m = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return m;
+}
+
 static bool one_match(const char *key, const char *val, const struct pm_pod *pod,
 		      struct pm_container *const *ctrs, size_t n, const char *status)
 {
 	if (!strcmp(key, "id"))
 		return pm_str_startswith(pod->id, val);
 	if (!strcmp(key, "name"))
-		return strstr(pod->name, val) != NULL;
+		return regex_match(val, pod->name);
 	if (!strcmp(key, "label"))
 		return label_match(pod->cfg.labels, val);
 	if (!strcmp(key, "status"))
@@ -181,7 +193,7 @@ static bool one_match(const char *key, const char *val, const struct pm_pod *pod
 		return !strcmp(num, val);
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(key, "ctr-names") && strstr(ctrs[i]->name, val))
+		if (!strcmp(key, "ctr-names") && regex_match(val, ctrs[i]->name))
 			return true;
 		if (!strcmp(key, "ctr-ids") && pm_str_startswith(ctrs[i]->id, val))
 			return true;

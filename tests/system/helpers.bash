@@ -220,6 +220,7 @@ pm_storage_leftovers() {
 	for d in db/containers db/names db/pods db/pod-names containers images layers blobs/sha256 tmp volumes; do
 		[ -d "$root/$d" ] || continue
 		for f in "$root/$d"/* "$root/$d"/.[!.]*; do
+			[ "${f##*/}" != .lock ] || continue # the names lock stays
 			[ -e "$f" ] || [ -L "$f" ] || continue
 			echo "$d: ${f#"$root"/}"
 		done
