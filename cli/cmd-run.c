@@ -71,6 +71,7 @@ static const char run_usage[] =
 	"interfaces\n"
 	"      --pid string               PID namespace to use (host, private)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n"
+	"      --pod string               Run container in an existing pod\n"
 	"      --privileged               Give extended privileges to container\n"
 	"      --read-only                Make containers root filesystem read-only\n"
 	"      --read-only-tmpfs          When running containers in read-only mode mount a "

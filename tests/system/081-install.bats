@@ -2,9 +2,10 @@
 # 081-install: `make install` into a temporary PREFIX (the build's compile-time LIBEXECDIR
 # is /usr/local/libexec/pm): the installed pm finds the installed pm-monitor through its own
 # location and runs a detached container (pm-pause, the pod infra's program, is installed
-# beside it); every command `pm --help` lists has an installed man page, pm(1) lists exactly
-# those commands, and `man -l` renders every page without a warning; the three completion
-# scripts are installed; `make uninstall` removes the programs. Runs as the test user.
+# beside it); every command `pm --help` lists has an installed man page, and so has every
+# `pm pod` subcommand (listed in pm-pod(1)); pm(1) lists exactly those commands, and
+# `man -l` renders every page without a warning; the three completion scripts are
+# installed; `make uninstall` removes the programs. Runs as the test user.
 
 load helpers
 
@@ -84,6 +85,16 @@ run_installed() {
 	[ "$(wc -l <<<"$cmds")" -gt 30 ] || die "too few commands in pm --help: $cmds"
 	for c in $cmds; do
 		[ -f "$man1/pm-$c.1" ] || missing+=("pm-$c.1")
+	done
+	[ ${#missing[@]} -eq 0 ] || die "no installed man page: ${missing[*]}"
+	# and a page for every subcommand of pm pod, each listed in pm-pod(1)
+	local podcmds pod_page
+	podcmds=$("$PREFIX_DIR/bin/pm" pod --help | sed -n '/^Available Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+	[ "$(wc -l <<<"$podcmds")" -gt 10 ] || die "too few commands in pm pod --help: $podcmds"
+	pod_page=$(MANWIDTH=200 man -l "$man1/pm-pod.1" 2>/dev/null)
+	for c in $podcmds; do
+		[ -f "$man1/pm-pod-$c.1" ] || missing+=("pm-pod-$c.1")
+		grep -qE "^ +pm-pod-$c\(1\)" <<<"$pod_page" || missing+=("pm-pod-$c(1) in pm-pod(1)")
 	done
 	[ ${#missing[@]} -eq 0 ] || die "no installed man page: ${missing[*]}"
 
