@@ -364,16 +364,21 @@ static int run_action(struct pm_cli *cli, enum pod_action act, const struct acti
 	size_t n = 0;
 	struct pm_pod **pods = pods_of(cli, o->all, refs, o->ignore,
 				       act == ACT_RM ? 1 : PM_EXIT_ERROR, &n, &status);
+	if (act == ACT_RM && status) { /* podman resolves all first: none is removed */
+		pm_pod_list_free(pods, n);
+		return status;
+	}
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_error_ pm_error *err = NULL;
 		int r = do_action(&e, act, pods[i], o, &err);
 		if (r < 0) {
 			if (act == ACT_RM && r == -ENOENT && o->ignore)
 				continue;
-			pm_cli_error(err);
-			status = act == ACT_RM && r == -EBUSY ? 2 : PM_EXIT_ERROR;
+			status = pm_cli_error(err);
 			continue;
 		}
+		if (act == ACT_UNPAUSE && r == 0)
+			continue; /* nothing was paused: podman prints nothing */
 		printf("%s\n", pods[i]->id);
 	}
 	pm_pod_list_free(pods, n);
@@ -513,6 +518,10 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 			goto out;
 		}
 	}
+	if (act == ACT_RM && o.timeout >= 0 && !o.force) {
+		status = pm_cli_errorf("--force option must be specified to use the --time option");
+		goto out;
+	}
 	status = run_action(cli, act, &o, argc, argv);
 out:
 	pm_strv_free(o.refs);
@@ -589,7 +598,11 @@ int cmd_pod_prune(struct pm_cli *cli, int argc, char **argv)
 		       "Are you sure you want to continue? [y/N] ");
 		fflush(stdout);
 		char line[16] = "";
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+		if (!fgets(line, sizeof(line), stdin)) {
+			printf("\n");
+			return pm_cli_errorf("EOF");
+		}
+		if (line[0] != 'y' && line[0] != 'Y')
 			return 0;
 	}
 	struct pm_engine e = engine_of(cli);
@@ -606,7 +619,7 @@ int cmd_pod_prune(struct pm_cli *cli, int argc, char **argv)
 			continue;
 		const char *s = pm_pod_status(ctrs, nc);
 		pm_container_list_free(ctrs, nc);
-		if (strcmp(s, "Exited") && strcmp(s, "Stopped") && strcmp(s, "Created"))
+		if (strcmp(s, "Exited") && strcmp(s, "Stopped"))
 			continue;
 		_cleanup_error_ pm_error *e1 = NULL;
 		if (pm_pod_remove(&e, pods[i], false, -1, &e1) < 0) {
@@ -701,8 +714,11 @@ int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
 		_cleanup_pod_ struct pm_pod *pod = NULL;
 		_cleanup_error_ pm_error *err = NULL;
 		_cleanup_free_ char *text = NULL;
-		if (pm_pod_lookup(e.paths, *r, &pod, &err) < 0 ||
-		    pm_pod_inspect_json(&e, pod, &text, &err) < 0) {
+		if (pm_pod_lookup(e.paths, *r, &pod, &err) < 0) {
+			status = pm_cli_errorf("inspecting object: no such pod %s", *r);
+			continue;
+		}
+		if (pm_pod_inspect_json(&e, pod, &text, &err) < 0) {
 			status = pm_cli_error(err);
 			continue;
 		}
@@ -714,8 +730,11 @@ int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
 			json_object_set_new(o, "InfraContainerID", json_string(""));
 		json_array_append_new(arr, o);
 	}
-	if (json_array_size(arr) == 0)
+	if (json_array_size(arr) == 0) {
+		if (!format || !strcmp(format, "json"))
+			printf("[]\n");
 		return status;
+	}
 	int r;
 	if (!format || !strcmp(format, "json"))
 		r = json_array_size(arr) == 1 ? pm_output_format_one("json", json_array_get(arr, 0))
@@ -745,7 +764,7 @@ static const char ps_usage[] =
 	"      --format string     Pretty-print pods to JSON or using a Go template\n"
 	"  -l, --latest            Act on the latest pod pm is aware of\n"
 	"      --no-trunc          Do not truncate pod and container IDs\n"
-	"  -n, --noheading         Do not print headers\n"
+	"      --noheading         Do not print headers\n"
 	"  -q, --quiet             Print the numeric IDs of the pods only\n"
 	"      --sort string       Sort output by created, id, name, or number (default "
 	"\"created\")\n";
@@ -792,7 +811,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_strv_ char **filters = NULL;
 	sort_key = "created";
 	int opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "f:lnq", opts, ps_usage)) != -1) {
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "f:lq", opts, ps_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -828,7 +847,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 			    strcmp(optarg, "name") && strcmp(optarg, "number") &&
 			    strcmp(optarg, "status"))
 				return pm_cli_errorf("invalid option for --sort, options are: "
-						     "created, id, name, number, or status");
+						     "id, names, or number");
 			sort_key = optarg;
 			break;
 		case 'X':
@@ -843,7 +862,9 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 	bool json = format && (!strcmp(format, "json") || !strcmp(format, "{{json .}}"));
 	_cleanup_free_ char *text = NULL;
 	_cleanup_error_ pm_error *err = NULL;
-	if (pm_pod_ps_json(&e, filters, !json, no_trunc || json, 0, &text, &err) < 0)
+	bool ids_only = quiet && !format;
+	if (pm_pod_ps_json(&e, filters, !json && !ids_only, no_trunc || json || ids_only, 0, &text,
+			   &err) < 0)
 		return pm_cli_error(err);
 	_cleanup_json_ json_t *arr = json_loads(text, 0, NULL);
 	if (!arr)
@@ -935,7 +956,7 @@ int cmd_pod_top(struct pm_cli *cli, int argc, char **argv)
 		if (argc - optind < 1)
 			return pm_cli_errorf("you must provide the name or id of a running pod");
 		if (pm_pod_lookup(e.paths, argv[optind], &pod, &err) < 0)
-			return pm_cli_error(err);
+			return pm_cli_errorf("unable to look up requested container: %s", err->msg);
 		first_desc = optind + 1;
 	}
 	_cleanup_strv_ char **ds = NULL;
@@ -1071,6 +1092,8 @@ int cmd_pod_logs(struct pm_cli *cli, int argc, char **argv)
 		if (!pod)
 			return pm_cli_errorf("no pods to inspect: no such pod");
 	} else {
+		if (argc - optind < 1)
+			return pm_cli_errorf("specify at least one pod name or ID to log");
 		if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 			return PM_EXIT_ERROR;
 		if (pm_pod_lookup(e.paths, argv[optind], &pod, &err) < 0)

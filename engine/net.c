@@ -4,6 +4,8 @@
  * (engine/monitor.c does), must not print. Called by engine/run.c (start), the monitor,
  * cli/ (warnings, `pm port`) and the ps/inspect views. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +52,29 @@ static int join_container(const struct pm_engine *e, const struct pm_container *
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, o->id);
 	_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
 	_cleanup_free_ char *resolv = pm_xasprintf("%s/userdata/resolv.conf", rundir);
-	spec->hosts_data = read_text(hosts);
 	spec->resolv_data = read_text(resolv);
+	_cleanup_free_ char *text = spec->no_hosts ? NULL : read_text(hosts);
+	if (!text)
+		return 0;
+	for (size_t i = 0; i < spec->nmounts; i++)
+		if (!strcmp(spec->mounts[i].destination, "/etc/hosts"))
+			return 0; /* the user's own wins */
+	/* One hosts file for all who share the network (a pod's members see each other, as
+	 * podman's): the joined container's, with a line for this one added in place (an
+	 * O_APPEND write: the file is bind-mounted where it is seen already). */
+	_cleanup_free_ char *line = pm_xasprintf("127.0.0.1\t%s\n", self->name);
+	if (!strstr(text, line)) {
+		_cleanup_close_ int fd = open(hosts, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+			return pm_error_set_errno(err, errno, "adding '%s' to '%s'", self->name,
+						  hosts);
+	}
+	spec->mounts = pm_xrealloc(spec->mounts, (spec->nmounts + 1) * sizeof(*spec->mounts));
+	spec->mounts[spec->nmounts++] = (struct pm_runtime_mount){
+		.type = PM_RUNTIME_MOUNT_BIND,
+		.source = TAKE_PTR(hosts),
+		.destination = pm_xstrdup("/etc/hosts"),
+	};
 	return 0;
 }
 

@@ -451,6 +451,8 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		sig = SIGTERM;
 	if (timeout < 0)
 		timeout = cfg.stop_timeout_set ? (int)cfg.stop_timeout : 10;
+	if (timeout == 0)
+		sig = SIGKILL; /* podman's: no stop signal to wait for, SIGKILL at once */
 	bool own_pidns =
 		!cfg.pid || (strcmp(cfg.pid, "host") && strncmp(cfg.pid, "container:", 10));
 	pm_spec_config_clear(&cfg);

@@ -38,7 +38,7 @@ int pm_engine_start_detachable(const struct pm_engine *e, struct pm_container *c
 			       const char *detach_keys, int *ret_status, pm_error **err);
 
 /* Stop c: its stop signal (--stop-signal, the image's StopSignal, else SIGTERM), or
- * SIGKILL at once when its PID 1 would drop that signal (no handler: PID 1 of a pid
+ * SIGKILL at once when timeout is 0 or its PID 1 would drop that signal (no handler: PID 1 of a pid
  * namespace ignores it), then SIGKILL after timeout seconds (< 0: --stop-timeout, else 10).
  * Returns when the monitor has recorded the exit. Not running: nothing to do. The restart
  * policy does not apply to this exit. */

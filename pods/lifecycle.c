@@ -43,7 +43,7 @@ static int parse_share(char **in, char ***ret, pm_error **err)
 		const char *ns = *v;
 		if (v == in && add)
 			ns++;
-		if (!strcmp(ns, "none") && !add && !in[1])
+		if ((!strcmp(ns, "none") || !ns[0]) && !add && !in[1])
 			continue;
 		bool known = false;
 		for (const char *const *k = share_names; *k; k++)
@@ -79,7 +79,7 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 	pm_strv_consume(&ic->volumes, pm_xasprintf("%s:/pause:ro", pause));
 	pm_strv_push(&ic->command, "/pause");
 	ic->read_only = true;
-	ic->hostname = c->hostname ? pm_xstrdup(c->hostname) : NULL;
+	ic->hostname = pm_xstrdup(c->hostname ? c->hostname : pod->name);
 	ic->network = c->network ? pm_xstrdup(c->network) : NULL;
 	ic->publish = pm_strv_copy(c->publish);
 	ic->dns = pm_strv_copy(c->dns);
@@ -97,8 +97,8 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 {
 	if (cfg->name && !pm_container_name_valid(cfg->name))
 		return pm_error_set(err, EINVAL,
-				    "pod name \"%s\" is invalid: names must match "
-				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+				    "running pod create option: names must match "
+				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument (pod name '%s')",
 				    cfg->name);
 	int r;
 	if (cfg->memory && (r = pm_runtime_limits_check("--memory", "a memory limit", err)) < 0)
@@ -108,25 +108,36 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	if (cfg->exit_policy && strcmp(cfg->exit_policy, "continue") &&
 	    strcmp(cfg->exit_policy, "stop"))
 		return pm_error_set(err, EINVAL,
-				    "invalid pod exit policy: \"%s\": must be continue or stop",
+				    "running pod create option: invalid pod exit policy: \"%s\"",
 				    cfg->exit_policy);
-	if (!cfg->infra) {
-		if (cfg->share && cfg->share[0] && strcmp(cfg->share[0], "none"))
-			return pm_error_set(err, EINVAL,
-					    "you must have an infra container to share "
-					    "namespaces");
-		if (cfg->publish || cfg->network || cfg->dns || cfg->add_hosts)
-			return pm_error_set(err, EINVAL,
-					    "you must have an infra container to publish ports "
-					    "or configure the network");
-		pm_strv_free(cfg->share);
-		cfg->share = NULL;
-		return 0;
-	}
 	_cleanup_strv_ char **share = NULL;
 	r = parse_share(cfg->share, &share, err);
 	if (r < 0)
 		return r;
+	/* --share none (or ''): nothing to hold, no infra, as podman's */
+	if (cfg->share && !share)
+		cfg->infra = false;
+	if (!cfg->infra) {
+		if (cfg->share && share) {
+			_cleanup_free_ char *list = pm_strv_join(share, ",");
+			return pm_error_set(err, EINVAL,
+					    "cannot set share(%s) namespaces without an infra "
+					    "container",
+					    list);
+		}
+		if (cfg->publish)
+			return pm_error_set(err, EINVAL,
+					    "you must have an infra container to publish port "
+					    "bindings to the host");
+		if (cfg->network || cfg->dns || cfg->dns_search || cfg->dns_options ||
+		    cfg->add_hosts || cfg->no_hosts)
+			return pm_error_set(err, EINVAL,
+					    "you must have an infra container to configure the "
+					    "pod's network");
+		pm_strv_free(cfg->share);
+		cfg->share = NULL;
+		return 0;
+	}
 	pm_strv_free(cfg->share);
 	cfg->share = TAKE_PTR(share);
 	/* the network flags as the infra container will be given them */
@@ -268,6 +279,13 @@ int pm_pod_start(const struct pm_engine *e, const struct pm_pod *pod, pm_error *
 	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
 	if (r < 0)
 		return r;
+	if (n == 0) {
+		pm_container_list_free(ctrs, n);
+		return pm_error_set(err, ENOENT,
+				    "no containers in pod %s have no dependencies, cannot start "
+				    "pod: no such container",
+				    pod->id);
+	}
 	int first = 0;
 	/* the infra first: the others join its namespaces */
 	for (int pass = 0; pass < 2; pass++)
@@ -334,10 +352,7 @@ int pm_pod_kill(const struct pm_engine *e, const struct pm_pod *pod, int sig, pm
 		}
 	}
 	pm_container_list_free(ctrs, n);
-	if (!first && !sent)
-		return pm_error_set(err, EINVAL,
-				    "no containers in pod %s are running: pod state improper",
-				    pod->id);
+	(void)sent; /* a pod with nothing running: nothing to do, as podman */
 	return first;
 }
 
@@ -348,7 +363,7 @@ int pm_pod_pause(const struct pm_engine *e, const struct pm_pod *pod, bool pause
 	int r = pm_pod_containers(e, pod, &ctrs, &n, err);
 	if (r < 0)
 		return r;
-	int first = 0;
+	int first = 0, changed = 0;
 	for (size_t i = 0; i < n; i++) {
 		enum pm_ctr_status want = pause ? PM_CTR_RUNNING : PM_CTR_PAUSED;
 		if (ctrs[i]->state.status != want)
@@ -358,10 +373,12 @@ int pm_pod_pause(const struct pm_engine *e, const struct pm_pod *pod, bool pause
 		if (r < 0 && !first) {
 			first = r;
 			pm_error_propagate(err, TAKE_PTR(e1));
+		} else if (r >= 0) {
+			changed++;
 		}
 	}
 	pm_container_list_free(ctrs, n);
-	return first;
+	return first < 0 ? first : changed;
 }
 
 /* ---- remove ------------------------------------------------------------------------------- */
@@ -400,8 +417,9 @@ int pm_pod_remove(const struct pm_engine *e, const struct pm_pod *pod, bool forc
 	if (r < 0)
 		return r;
 	if (!force) {
+		/* the infra alone running is stopped with the pod */
 		for (size_t i = 0; i < n; i++)
-			if (pm_ctr_is_running(ctrs[i])) {
+			if (!ctrs[i]->infra && pm_ctr_is_running(ctrs[i])) {
 				r = pm_error_set(err, EBUSY,
 						 "pod %s has containers that are not ready to be "
 						 "removed: cannot remove container %s as it is "
@@ -472,6 +490,15 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 				    "invalid config provided: published or exposed ports must be "
 				    "defined when the pod is created: network cannot be "
 				    "configured when it is shared with a pod");
+	if (share_net && cfg->add_hosts)
+		return pm_error_set(err, EINVAL,
+				    "invalid config provided: extra host entries must be specified "
+				    "on the pod: network cannot be configured when it is shared "
+				    "with a pod");
+	if (pm_strv_contains(pod->cfg.share, "uts") && cfg->hostname)
+		return pm_error_set(err, EINVAL,
+				    "invalid config provided: cannot set hostname when joining the "
+				    "pod UTS namespace: invalid configuration");
 	if (share_net && cfg->network)
 		return pm_error_set(err, EINVAL,
 				    "invalid config provided: networks must be defined when the "
@@ -491,7 +518,8 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 		if (pm_strv_contains(pod->cfg.share, "uts")) {
 			join_ns(&cfg->uts, pod->infra_id);
 			free(cfg->hostname);
-			cfg->hostname = pm_xstrdup(pod->cfg.hostname);
+			cfg->hostname =
+				pm_xstrdup(pod->cfg.hostname ? pod->cfg.hostname : pod->name);
 		}
 	}
 	*ret_lock = TAKE_FD(lock);

@@ -49,7 +49,7 @@ int pm_pod_start(const struct pm_engine *e, const struct pm_pod *pod, pm_error *
 int pm_pod_stop(const struct pm_engine *e, const struct pm_pod *pod, int timeout, pm_error **err);
 /* Send sig to every running container of the pod. -ENOENT-like failure when none runs. */
 int pm_pod_kill(const struct pm_engine *e, const struct pm_pod *pod, int sig, pm_error **err);
-/* Pause or unpause every running (paused) container of the pod. */
+/* Pause or unpause every running (paused) container of the pod: how many changed. */
 int pm_pod_pause(const struct pm_engine *e, const struct pm_pod *pod, bool pause, pm_error **err);
 /* Remove the pod: its containers (stopped first when force; without force a running one
  * fails it, podman's message), then the record. */

@@ -276,7 +276,7 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	/* the config, owned by the pod: a deep copy */
 	struct pm_pod_config *c = &pod->cfg;
 	c->name = pm_xstrdup(pod->name);
-	c->hostname = pm_xstrdup(cfg->hostname && cfg->hostname[0] ? cfg->hostname : pod->name);
+	c->hostname = cfg->hostname && cfg->hostname[0] ? pm_xstrdup(cfg->hostname) : NULL;
 	c->labels = pm_strv_copy(cfg->labels);
 	c->share = pm_strv_copy(cfg->share);
 	c->infra = cfg->infra;

@@ -18,7 +18,7 @@
 /* What `pod create` asked (also what kube's play builds). Strings are owned. */
 struct pm_pod_config {
 	char *name;	   /* NULL: generated */
-	char *hostname;	   /* NULL: the pod's name */
+	char *hostname;	   /* --hostname, or NULL: the containers get the pod's name */
 	char **labels;	   /* KEY=VAL */
 	char **share;	   /* namespaces the members share: a subset of ipc, net, pid, uts */
 	bool infra;	   /* an infra container holds the shared namespaces (default) */
@@ -40,7 +40,7 @@ struct pm_pod {
 	char *id; /* 64 hex */
 	char *name;
 	int64_t created_ns;
-	struct pm_pod_config cfg; /* cfg.name == name, cfg.hostname set */
+	struct pm_pod_config cfg; /* cfg.name == name */
 	char *infra_id;		  /* "" without an infra container */
 	char *dir;		  /* <root>/db/pods/<id> */
 };

@@ -105,6 +105,9 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 			ic, "pid_ns",
 			json_string(pm_strv_contains(c->share, "pid") ? "pod" : "private"));
 		json_object_set_new(ic, "userns", json_string("host"));
+		json_object_set_new(
+			ic, "uts_ns",
+			json_string(pm_strv_contains(c->share, "uts") ? "private" : "host"));
 		json_object_set_new(o, "InfraConfig", ic);
 	}
 	json_object_set_new(o, "SharedNamespaces", strv_or_null(c->share));
@@ -142,8 +145,7 @@ int pm_pod_ps_filters_check(char *const *filters, pm_error **err)
 			for (const char *const *s = pod_states; *s; s++)
 				ok |= !strcmp(*s, eq + 1);
 			if (!ok)
-				return pm_error_set(err, EINVAL,
-						    "%s is not a valid status: invalid argument",
+				return pm_error_set(err, EINVAL, "%s is not a valid pod status",
 						    eq + 1);
 		}
 	}
@@ -180,7 +182,7 @@ static bool one_match(const char *key, const char *val, const struct pm_pod *pod
 		      struct pm_container *const *ctrs, size_t n, const char *status)
 {
 	if (!strcmp(key, "id"))
-		return pm_str_startswith(pod->id, val);
+		return pm_str_startswith(pod->id, val) || regex_match(val, pod->id);
 	if (!strcmp(key, "name"))
 		return regex_match(val, pod->name);
 	if (!strcmp(key, "label"))
@@ -195,7 +197,8 @@ static bool one_match(const char *key, const char *val, const struct pm_pod *pod
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(key, "ctr-names") && regex_match(val, ctrs[i]->name))
 			return true;
-		if (!strcmp(key, "ctr-ids") && pm_str_startswith(ctrs[i]->id, val))
+		if (!strcmp(key, "ctr-ids") &&
+		    (pm_str_startswith(ctrs[i]->id, val) || regex_match(val, ctrs[i]->id)))
 			return true;
 		if (!strcmp(key, "ctr-status") &&
 		    !strcmp(pm_ctr_status_string(ctrs[i]->state.status), val))

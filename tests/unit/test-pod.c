@@ -62,7 +62,7 @@ static void test_create_lookup_remove(void **state)
 	_cleanup_pod_ struct pm_pod *a = make(f, "web", NULL);
 	assert_non_null(a);
 	assert_string_equal(a->name, "web");
-	assert_string_equal(a->cfg.hostname, "web"); /* the name by default */
+	assert_null(a->cfg.hostname); /* the containers get the pod's name */
 	assert_string_equal(a->cfg.exit_policy, "continue");
 	assert_string_equal(a->infra_id, "");
 
