@@ -58,6 +58,9 @@ static json_t *template_row(json_t *row, bool notrunc)
 	_cleanup_free_ char *sid =
 		notrunc ? pm_xstrdup(id ? id : "") : pm_xstrndup(id ? id : "", 12);
 	json_object_set_new(o, "ID", json_string(sid));
+	const char *pod = json_string_value(json_object_get(row, "Pod"));
+	if (pod && !notrunc)
+		json_object_set_new(o, "Pod", json_stringn(pod, strnlen(pod, 12)));
 	json_t *names = json_object_get(row, "Names");
 	json_object_set_new(o, "Names", json_string(json_string_value(json_array_get(names, 0))));
 	_cleanup_strv_ char **cmd = pm_json_to_strv(json_object_get(row, "Command"));
@@ -260,7 +263,7 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 		if (prow[k].c->broken)
 			pm_log_warn("container %s: %s", prow[k].c->id, prow[k].c->broken);
 		_cleanup_pod_ struct pm_pod *p = NULL;
-		if (prow[k].c->pod_id[0] &&
+		if (pod && prow[k].c->pod_id[0] && /* PodName with --pod only, as podman */
 		    pm_pod_lookup(&cli->paths, prow[k].c->pod_id, &p, NULL) == 0)
 			prow[k].pod_name = pm_xstrdup(p->name);
 	}

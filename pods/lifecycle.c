@@ -161,6 +161,10 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	if (r < 0)
 		return r;
 	pm_net_config_clear(&net);
+	if (r == 1) /* ports a network without a helper cannot carry: a container warns */
+		return pm_error_set(err, EINVAL,
+				    "PortMappings can only be used with Bridge or slirp4netns "
+				    "networking");
 	return 0;
 }
 

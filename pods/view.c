@@ -139,7 +139,7 @@ int pm_pod_ps_filters_check(char *const *filters, pm_error **err)
 		for (const char *const *k = filter_keys; *k; k++)
 			known |= !strcmp(*k, key);
 		if (!known || !eq)
-			return pm_error_set(err, EINVAL, "%s is an invalid filter", *f);
+			return pm_error_set(err, EINVAL, "%s is an invalid filter", key);
 		if (!strcmp(key, "status")) {
 			bool ok = false;
 			for (const char *const *s = pod_states; *s; s++)
