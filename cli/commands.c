@@ -26,6 +26,10 @@ static const struct pm_command pod_commands[] = {
 	{"restart", cmd_pod_restart, PM_CMD_USERNS, "Restart one or more pods", NULL},
 	{"rm", cmd_pod_rm, PM_CMD_USERNS, "Remove one or more pods", NULL},
 	{"start", cmd_pod_start, PM_CMD_USERNS, "Start one or more pods", NULL},
+	{"stats", cmd_pod_stats, 0,
+	 "Display a live stream of resource usage statistics for the containers in one or more "
+	 "pods",
+	 NULL},
 	{"stop", cmd_pod_stop, PM_CMD_USERNS, "Stop one or more pods", NULL},
 	{"top", cmd_pod_top, 0, "Display the running processes of containers in a pod", NULL},
 	{"unpause", cmd_pod_unpause, 0, "Unpause one or more pods", NULL},

@@ -15,6 +15,12 @@
 #include "lib/strutil.h"
 #include "runtime/limits.h"
 
+bool pm_runtime_have_cgroup2(void)
+{
+	struct statfs sf;
+	return statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 int pm_runtime_limits_check(const char *flag, const char *what, pm_error **err)
 {
 	struct statfs sf;
