@@ -54,8 +54,8 @@ pod_status() {
 		sleep 0.1
 	done
 	is "$(pod_status p)" Degraded "pod status after the infra was killed"
-	run_pm 0 ps --filter pod=p --format '{{.Names}} {{.State}}' --sort names
-	assert_contains "$output" "m1 running"
+	run_pm 0 ps --filter pod=p --format '{{.Names}} {{.Status}}' --sort names
+	assert_contains "$output" "m1 Up"
 	run_pm 0 pod rm -f -t 0 p
 	run_pm 0 ps -aq
 	is "$output" "" "no container left"
@@ -69,8 +69,8 @@ pod_status() {
 	kill -9 "$mon"
 	# the container's init runs on without its monitor: pm says so, and ends it on stop
 	run_pm 0 pod stop -t 0 p
-	run_pm 0 ps -a --filter pod=p --format '{{.Names}} {{.State}}'
-	assert_not_contains "$output" "running"
+	run_pm 0 ps -a --filter pod=p --format '{{.Names}} {{.Status}}'
+	assert_not_contains "$output" "Up"
 	is "$(pod_status p)" Exited "pod status after stop"
 	run_pm 0 pod rm p
 }
