@@ -125,6 +125,10 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	c->name = pm_xstrdup(name);
 	pod->created_ns = pm_json_int(o, "Created", 0);
 	c->hostname = dup_or_null(o, "Hostname");
+	if (c->hostname && !c->hostname[0]) { /* none given: the containers get the name */
+		free(c->hostname);
+		c->hostname = NULL;
+	}
 	c->infra = pm_json_bool(o, "Infra", true);
 	pod->infra_id =
 		pm_xstrdup(pm_json_string(o, "InfraID") ? pm_json_string(o, "InfraID") : "");

@@ -24,6 +24,10 @@ work=$(mktemp -d /tmp/pm-demo.XXXXXX)
 chmod 0755 "$work"
 trap 'rm -rf "$work"' EXIT
 install -m 0755 "$PM_BINARY" "$work/pm"
+for helper in pm-monitor pm-pause; do
+	[ ! -x "$(dirname "$PM_BINARY")/$helper" ] ||
+		install -m 0755 "$(dirname "$PM_BINARY")/$helper" "$work/$helper"
+done
 "$srcdir/tests/lib/mkimage.sh" "$work/images"
 chmod -R a+rX "$work/images"
 
@@ -48,6 +52,14 @@ set -x
 "$pm" run --rm localhost/busybox:latest sh -c "echo hello from a rootless busybox container; id; hostname"
 "$pm" run --name demo busybox sh -c "echo kept; exit 3" || echo "exit code: $?"
 "$pm" rm demo 2>/dev/null || true
+# a pod: a web server in one member, reached from another over their shared 127.0.0.1,
+# and from the host through the port published on the pod
+"$pm" pod create --name demo-pod -p 127.0.0.1:18088:80
+"$pm" run -d --pod demo-pod --name web busybox httpd -f -p 80 -h /etc
+"$pm" run --rm --pod demo-pod busybox wget -qO- http://127.0.0.1/hostname
+"$pm" run --rm --network host busybox wget -qO- http://127.0.0.1:18088/hostname
+"$pm" pod ps
+"$pm" pod rm -f -t 0 demo-pod
 '
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -243,6 +243,8 @@ helpers_of_test() {
 
 	run_pm 0 exec m1 hostname
 	is "$output" "pn" "a member's hostname is the pod's name"
+	run_pm 0 exec m2 cat /etc/hostname
+	is "$output" "pn" "a member's /etc/hostname"
 	run_pm 0 inspect --format '{{.Pod}}' m1
 	is "$output" "$pod" "the member's Pod"
 	run_pm 0 inspect --format '{{.Pod}}' solo
