@@ -513,8 +513,10 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 	if (!cfg->cgroup_parent)
 		cfg->cgroup_parent = pm_pod_slice(pod);
 	if (pod->infra_id && pod->infra_id[0]) {
-		if (share_net)
+		if (share_net) {
 			join_ns(&cfg->network, pod->infra_id);
+			cfg->no_hosts |= pod->cfg.no_hosts; /* the image's own, as the pod's */
+		}
 		if (pm_strv_contains(pod->cfg.share, "ipc"))
 			join_ns(&cfg->ipc, pod->infra_id);
 		if (pm_strv_contains(pod->cfg.share, "pid"))

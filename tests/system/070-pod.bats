@@ -443,16 +443,21 @@ helpers_of_test() {
 
 @test "pod start: a busy pod port fails with 125 naming it; the pod stays created" {
 	skip_if_missing slirp4netns python3
-	local port holder _
-	port=$(free_port)
+	local port="" holder _ pf=$BATS_TEST_TMPDIR/held-port
+	# the holder lets the kernel pick the port it listens on (a port found free first
+	# may be taken before it is bound)
 	python3 -c 'import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(1); time.sleep(120)' "$port" 3>&- &
+s.bind(("0.0.0.0", 0)); s.listen(1)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+__import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(120)' "$pf" 3>&- &
 	holder=$!
 	for _ in $(seq 50); do
-		port_is_free "$port" 2>/dev/null || break
+		[ -s "$pf" ] && break
 		sleep 0.1
 	done
+	port=$(cat "$pf")
+	[ -n "$port" ] || die "the port holder did not start"
 	run_pm 0 pod create --name busy -p "$port:80"
 	run_pm 125 pod start busy
 	kill "$holder"
