@@ -206,40 +206,15 @@ int pm_container_save_state(const struct pm_paths *p, const struct pm_container 
 	return pm_json_write_file_atomic_flags(path, j, 0600, PM_WRITE_NOSYNC, err);
 }
 
-/* Reserve the name: symlink(id, names/name) is atomic and fails with EEXIST. */
+/* Reserve the name (lib/fileutil.h pm_name_reserve), with podman's message when taken. */
 static int reserve_name(const struct pm_paths *p, const char *name, const char *id, pm_error **err)
 {
 	_cleanup_free_ char *dir = names_dir(p);
-	if (pm_mkdir_p(dir, 0700, err) < 0)
-		return -EIO;
-	_cleanup_free_ char *link = pm_path_join(dir, name);
-	if (symlink(id, link) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return pm_error_set_errno(err, errno, "reserving container name '%s'", name);
-	char other[PATH_MAX] = "";
-	ssize_t n = readlink(link, other, sizeof(other) - 1);
-	if (n > 0)
-		other[n] = 0;
-	/* A name whose record is gone (a crash between removing the record and the name) is
-	 * stale: take it over, under the names lock so two takers cannot both win. The record
-	 * dir of a live reservation always exists first (see pm_container_create). */
 	_cleanup_free_ char *cdir = containers_dir(p);
-	_cleanup_free_ char *rec = pm_path_join(cdir, other);
-	if (n > 0 && !pm_path_exists(rec)) {
-		_cleanup_free_ char *lockpath = pm_path_join(dir, ".lock");
-		_cleanup_close_ int lock = pm_lock_path(lockpath, LOCK_EX, NULL);
-		n = readlink(link, other, sizeof(other) - 1);
-		if (n > 0)
-			other[n] = 0;
-		_cleanup_free_ char *rec2 = pm_path_join(cdir, other);
-		if (lock >= 0 && n > 0 && !pm_path_exists(rec2)) {
-			_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmp", link, id);
-			if (symlink(id, tmp) == 0 && rename(tmp, link) == 0)
-				return 0;
-			unlink(tmp);
-		}
-	}
+	char other[PATH_MAX];
+	int r = pm_name_reserve(dir, cdir, name, id, "container", other, err);
+	if (r != -EEXIST)
+		return r;
 	return pm_error_set(
 		err, EEXIST,
 		"the container name \"%s\" is already in use by %s. You have to remove "
@@ -250,14 +225,7 @@ static int reserve_name(const struct pm_paths *p, const char *name, const char *
 static void release_name(const struct pm_paths *p, const char *name, const char *id)
 {
 	_cleanup_free_ char *dir = names_dir(p);
-	_cleanup_free_ char *link = pm_path_join(dir, name);
-	char target[PATH_MAX] = "";
-	ssize_t n = readlink(link, target, sizeof(target) - 1);
-	if (n > 0) {
-		target[n] = 0;
-		if (strcmp(target, id) == 0)
-			unlink(link);
-	}
+	pm_name_release(dir, name, id);
 }
 
 /* config.json holds two JSON documents, one per line: the identity (Id, Name, Image,

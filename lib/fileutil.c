@@ -454,3 +454,50 @@ int pm_read_file_in_root(const char *rootfs, const char *path, size_t max, char 
 	_cleanup_free_ char *proc = pm_xasprintf("/proc/self/fd/%d", fd);
 	return pm_read_file(proc, max, ret, NULL, err);
 }
+
+int pm_name_reserve(const char *names_dir, const char *records_dir, const char *name,
+		    const char *id, const char *what, char *other, pm_error **err)
+{
+	char held[PATH_MAX] = "";
+	if (!other)
+		other = held;
+	other[0] = 0;
+	if (pm_mkdir_p(names_dir, 0700, err) < 0)
+		return -EIO;
+	_cleanup_free_ char *link = pm_path_join(names_dir, name);
+	if (symlink(id, link) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return pm_error_set_errno(err, errno, "reserving %s name '%s'", what, name);
+	ssize_t n = readlink(link, other, PATH_MAX - 1);
+	if (n > 0)
+		other[n] = 0;
+	_cleanup_free_ char *rec = pm_path_join(records_dir, other);
+	if (n > 0 && !pm_path_exists(rec)) {
+		_cleanup_free_ char *lockpath = pm_path_join(names_dir, ".lock");
+		_cleanup_close_ int lock = pm_lock_path(lockpath, LOCK_EX, NULL);
+		n = readlink(link, other, PATH_MAX - 1);
+		if (n > 0)
+			other[n] = 0;
+		_cleanup_free_ char *rec2 = pm_path_join(records_dir, other);
+		if (lock >= 0 && n > 0 && !pm_path_exists(rec2)) {
+			_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmp", link, id);
+			if (symlink(id, tmp) == 0 && rename(tmp, link) == 0)
+				return 0;
+			unlink(tmp);
+		}
+	}
+	return -EEXIST;
+}
+
+void pm_name_release(const char *names_dir, const char *name, const char *id)
+{
+	_cleanup_free_ char *link = pm_path_join(names_dir, name);
+	char target[PATH_MAX] = "";
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = 0;
+		if (strcmp(target, id) == 0)
+			unlink(link);
+	}
+}

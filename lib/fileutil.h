@@ -66,6 +66,17 @@ int pm_lock_path(const char *path, int op, pm_error **err);
 /* Does path exist (lstat)? */
 bool pm_path_exists(const char *path);
 
+/* Names reserved atomically (containers', pods'): names_dir/name is a symlink to id, made
+ * with symlink(2). A name whose record (records_dir/<its id>) is gone is stale (a remove
+ * that died between the record and the name) and is taken over under names_dir/.lock, so
+ * two takers cannot both win; the record dir of a live reservation exists first. Returns
+ * 0, -EEXIST with the holder's id in other (when other is not NULL; size PATH_MAX), or
+ * another -errno with *err set ("reserving <what> name 'x'"). */
+int pm_name_reserve(const char *names_dir, const char *records_dir, const char *name,
+		    const char *id, const char *what, char *other, pm_error **err);
+/* Drop names_dir/name if it still names id. */
+void pm_name_release(const char *names_dir, const char *name, const char *id);
+
 /* Join two path pieces with one '/'; returns malloc'd string (aborts on OOM). */
 char *pm_path_join(const char *a, const char *b);
 

@@ -184,35 +184,10 @@ bool pm_pod_exists(const struct pm_paths *p, const struct pm_pod *pod)
 static int reserve_name(const struct pm_paths *p, const char *name, const char *id, pm_error **err)
 {
 	_cleanup_free_ char *dir = names_dir(p);
-	if (pm_mkdir_p(dir, 0700, err) < 0)
-		return -EIO;
-	_cleanup_free_ char *link = pm_path_join(dir, name);
-	if (symlink(id, link) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return pm_error_set_errno(err, errno, "reserving pod name '%s'", name);
-	char other[PATH_MAX] = "";
-	ssize_t n = readlink(link, other, sizeof(other) - 1);
-	if (n > 0)
-		other[n] = 0;
-	/* a name whose record dir is gone is stale (a remove that died): take it over under
-	 * the names lock, as containers do */
 	_cleanup_free_ char *pdir = pods_dir(p);
-	_cleanup_free_ char *rec = pm_path_join(pdir, other);
-	if (n > 0 && !pm_path_exists(rec)) {
-		_cleanup_free_ char *lockpath = pm_path_join(dir, ".lock");
-		_cleanup_close_ int lock = pm_lock_path(lockpath, LOCK_EX, NULL);
-		n = readlink(link, other, sizeof(other) - 1);
-		if (n > 0)
-			other[n] = 0;
-		_cleanup_free_ char *rec2 = pm_path_join(pdir, other);
-		if (lock >= 0 && n > 0 && !pm_path_exists(rec2)) {
-			_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmp", link, id);
-			if (symlink(id, tmp) == 0 && rename(tmp, link) == 0)
-				return 0;
-			unlink(tmp);
-		}
-	}
+	int r = pm_name_reserve(dir, pdir, name, id, "pod", NULL, err);
+	if (r != -EEXIST)
+		return r;
 	return pm_error_set(err, EEXIST,
 			    "adding pod to state: name \"%s\" is in use: pod already exists", name);
 }
@@ -220,14 +195,7 @@ static int reserve_name(const struct pm_paths *p, const char *name, const char *
 static void release_name(const struct pm_paths *p, const char *name, const char *id)
 {
 	_cleanup_free_ char *dir = names_dir(p);
-	_cleanup_free_ char *link = pm_path_join(dir, name);
-	char target[PATH_MAX] = "";
-	ssize_t n = readlink(link, target, sizeof(target) - 1);
-	if (n > 0) {
-		target[n] = 0;
-		if (strcmp(target, id) == 0)
-			unlink(link);
-	}
+	pm_name_release(dir, name, id);
 }
 
 /* ---- create, lookup, list, remove --------------------------------------------------------- */
