@@ -961,14 +961,8 @@ int cmd_pod_top(struct pm_cli *cli, int argc, char **argv)
 		first_desc = optind + 1;
 	}
 	_cleanup_strv_ char **ds = NULL;
-	for (int i = first_desc; i < argc; i++) {
-		_cleanup_strv_ char **parts = pm_strv_split(argv[i], ", ");
-		for (char **p = parts; p && *p; p++) {
-			if (!pm_top_desc_find(*p))
-				return pm_cli_errorf("unknown descriptor: %s", *p);
-			pm_strv_push(&ds, *p);
-		}
-	}
+	if (pm_top_descs_parse(argv + first_desc, argc - first_desc, &ds, &err) < 0)
+		return pm_cli_error(err);
 	struct pm_container **ctrs = NULL;
 	size_t n = 0;
 	if (pm_pod_containers(&e, pod, &ctrs, &n, &err) < 0)

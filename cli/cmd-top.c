@@ -62,16 +62,9 @@ int cmd_top(struct pm_cli *cli, int argc, char **argv)
 			return pm_cli_error(err);
 		first_desc = optind + 1;
 	}
-	/* descriptors: words or comma lists; unknown ones are an error */
 	_cleanup_strv_ char **ds = NULL;
-	for (int i = first_desc; i < argc; i++) {
-		_cleanup_strv_ char **parts = pm_strv_split(argv[i], ", ");
-		for (char **p = parts; p && *p; p++) {
-			if (!pm_top_desc_find(*p))
-				return pm_cli_errorf("unknown descriptor: %s", *p);
-			pm_strv_push(&ds, *p);
-		}
-	}
+	if (pm_top_descs_parse(argv + first_desc, argc - first_desc, &ds, &err) < 0)
+		return pm_cli_error(err);
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	_cleanup_top_table_ struct pm_top_table top = {0};
 	if (pm_engine_top(&e, ctr, ds, &top, &err) < 0)

@@ -332,3 +332,18 @@ int pm_engine_top(const struct pm_engine *e, struct pm_container *c, char *const
 		return pm_error_set(err, EINVAL, "top can only be used on running containers");
 	return pm_top_table(c->state.pid, descs, ret, err);
 }
+
+int pm_top_descs_parse(char *const *args, int n, char ***ret, pm_error **err)
+{
+	_cleanup_strv_ char **ds = NULL;
+	for (int i = 0; i < n; i++) {
+		_cleanup_strv_ char **parts = pm_strv_split(args[i], ", ");
+		for (char **p = parts; p && *p; p++) {
+			if (!pm_top_desc_find(*p))
+				return pm_error_set(err, EINVAL, "unknown descriptor: %s", *p);
+			pm_strv_push(&ds, *p);
+		}
+	}
+	*ret = TAKE_PTR(ds);
+	return 0;
+}

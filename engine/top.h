@@ -23,6 +23,10 @@ struct pm_top_desc {
 /* The descriptor called name, or NULL when it is not one pm knows. */
 const struct pm_top_desc *pm_top_desc_find(const char *name);
 
+/* The descriptor arguments of top/pod top (words or comma lists) into *ret (NULL: none
+ * given); an unknown one: -EINVAL "unknown descriptor: X". */
+int pm_top_descs_parse(char *const *args, int n, char ***ret, pm_error **err);
+
 /* podman's default descriptors, NULL-terminated: user pid ppid pcpu etime tty time args. */
 extern const char *const pm_top_default_descs[];
 
