@@ -88,15 +88,20 @@ static void close_fd(int *fd)
 
 /* The runtime's after_clone hook: the container init is cloned, its command has not run:
  * put it in a cgroup of its own (a systemd scope; nothing without cgroup v2 and a user
- * bus), then start slirp4netns/pasta for its network namespace and publish the ports. */
-static bool net_needs_helper(const struct mon *m);
+ * bus). */
 static int after_clone(pid_t pid, void *data, pm_error **err)
 {
 	struct mon *m = data;
-	int r = pm_cgroup_enter_scope(pid, m->s->c->id, m->s->cfg->cgroup_parent, NULL, err);
-	if (r < 0 || !net_needs_helper(m))
-		return r < 0 ? r : 0;
-	r = pm_net_start(m->s->net, pid, &m->net, err);
+	return pm_cgroup_enter_scope(pid, m->s->c->id, m->s->cfg->cgroup_parent, NULL, err);
+}
+
+/* The runtime's before_exec hook, run while the init sets up its mounts: start
+ * slirp4netns/pasta for its network namespace and publish the ports. */
+static bool net_needs_helper(const struct mon *m);
+static int before_exec(pid_t pid, void *data, pm_error **err)
+{
+	struct mon *m = data;
+	int r = pm_net_start(m->s->net, pid, &m->net, err);
 	if (r >= 0)
 		pm_crash_point("after-net");
 	return r;
@@ -151,6 +156,8 @@ static int start_container(struct mon *m, pm_error **err)
 	pm_mon_clear_stopped(m->rundir);
 	o.after_clone = after_clone;
 	o.after_clone_data = m;
+	if (net_needs_helper(m))
+		o.before_exec = before_exec;
 	r = pm_runtime_start(spec, &o, &proc, err);
 	if (r < 0)
 		net_stop(m); /* started by the hook before a later setup step failed */

@@ -974,6 +974,7 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	s.readonly_rootfs = c->read_only;
 	s.readonly_tmpfs = c->read_only_tmpfs;
 	s.privileged = c->privileged;
+	s.bare = c->infra; /* a pod's pause: no /proc, /dev, /sys or /etc of its own */
 	s.no_new_privs = c->no_new_privs;
 	s.seccomp = c->seccomp ? pm_xstrdup(c->seccomp) : NULL;
 	s.tty = c->tty;

@@ -37,7 +37,8 @@ void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init)
 	char data[128];
 	int n = snprintf(data, sizeof(data), "%d %llu %d %llu\n", (int)mon, start_of(mon),
 			 (int)init, start_of(init));
-	pm_write_file_atomic(path, data, (size_t)n, 0600, NULL);
+	/* (the run dir is volatile: written again at every start, never synced) */
+	pm_write_file_atomic_flags(path, data, (size_t)n, 0600, PM_WRITE_NOSYNC, NULL);
 }
 
 int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret)
@@ -86,7 +87,7 @@ void pm_mon_mark_stopped(const char *rundir)
 {
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_STOPPED);
 	pm_mkdir_p(rundir, 0700, NULL);
-	pm_write_file_atomic(path, "", 0, 0600, NULL);
+	pm_write_file_atomic_flags(path, "", 0, 0600, PM_WRITE_NOSYNC, NULL);
 }
 
 bool pm_mon_stopped(const char *rundir)

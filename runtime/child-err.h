@@ -13,6 +13,9 @@ enum {
 	PM_RT_SYNC_TTY,			      /* child -> parent: the pty master (one fd) */
 	/* parent -> child, when after_clone is set and has succeeded: the child may go on */
 	PM_RT_SYNC_GO = PM_SYNC_USER + 16,
+	/* parent -> child, when before_exec is set and has succeeded: the child, its mounts
+	 * done, may exec */
+	PM_RT_SYNC_EXEC,
 };
 
 /* What failed in the child: a one-line message and the exit status hint (0 = 125). */

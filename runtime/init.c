@@ -110,14 +110,21 @@ static int setup_stdio(const struct pm_runtime_spec *s, int syncfd, struct pm_ch
 {
 	if (s->tty)
 		return pm_pty_child_setup(syncfd, s->uid, e);
-	if (!s->stdin_open) {
-		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return pm_child_fail(e, errno, "opening '/dev/null'");
-		if (dup2(fd, 0) < 0)
-			return pm_child_fail(e, errno, "redirecting stdin");
-		close(fd);
-	}
+	return 0;
+}
+
+/* Without -i stdin is /dev/null: the host's, opened before the mounts (the same device the
+ * container's /dev/null binds; a bare container has none). */
+static int stdin_null(const struct pm_runtime_spec *s, struct pm_child_err *e)
+{
+	if (s->tty || s->stdin_open)
+		return 0;
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pm_child_fail(e, errno, "opening '/dev/null'");
+	if (dup2(fd, 0) < 0)
+		return pm_child_fail(e, errno, "redirecting stdin");
+	close(fd);
 	return 0;
 }
 
@@ -206,7 +213,8 @@ __attribute__((noreturn)) static void reaper(const char *path, char *const *args
 	}
 }
 
-void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc, int syncfd)
+void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc, int syncfd,
+		   bool wait_exec)
 {
 	struct pm_child_err e = {0};
 	int r;
@@ -221,9 +229,13 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			die(syncfd, pm_child_fail(&e, errno, "becoming root in the user namespace"),
 			    &e);
+		/* the id change made us non-dumpable: /proc/PID/ns/ would be closed to the
+		 * network helper that starts beside our mounts (nothing here is secret from the
+		 * user who owns both; the exec sets it again anyway) */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	}
 
-	if ((r = pm_mounts_setup(s, &e)) < 0)
+	if ((r = stdin_null(s, &e)) < 0 || (r = pm_mounts_setup(s, &e)) < 0)
 		die(syncfd, r, &e);
 	if (!s->host_uts && !s->utsns_path && s->hostname &&
 	    sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -232,6 +244,13 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		die(syncfd, r, &e);
 	if ((r = pm_mounts_finish(s, &e)) < 0)
 		die(syncfd, r, &e);
+	if (wait_exec) {
+		/* the parent's before_exec (the network helper coming up) ran beside our mounts */
+		struct pm_sync_msg msg;
+		r = pm_sync_recv(syncfd, &msg);
+		if (r < 0 || msg.type != PM_RT_SYNC_EXEC)
+			_exit(PM_EXIT_ERROR);
+	}
 	if ((r = setup_stdio(s, syncfd, &e)) < 0)
 		die(syncfd, r, &e);
 	const char *cwd = s->cwd ? s->cwd : "/";

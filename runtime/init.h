@@ -8,10 +8,12 @@
 #include "runtime/runtime.h"
 
 /* The child after clone: set up and exec (or run the --init reaper). Never returns:
- * a failure is sent over syncfd as PM_SYNC_ERROR and the child _exit()s. */
+ * a failure is sent over syncfd as PM_SYNC_ERROR and the child _exit()s. wait_exec: its
+ * mounts done, wait for PM_RT_SYNC_EXEC (the parent's before_exec hook) before it goes on. */
 struct pm_seccomp;
 __attribute__((noreturn)) void pm_init_child(const struct pm_runtime_spec *spec,
-					     const struct pm_seccomp *seccomp, int syncfd);
+					     const struct pm_seccomp *seccomp, int syncfd,
+					     bool wait_exec);
 
 /* Find the command the way execvp would, in the container (after pivot_root, as the final
  * user): a name without '/' is looked up in path (NULL: the default PATH). Returns a

@@ -326,6 +326,11 @@ int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 	m.rootfd = rootfd;
 
 	int r;
+	if (spec->bare) {
+		if ((r = setup_user_mounts(&m)) < 0)
+			return r;
+		return do_pivot(&m);
+	}
 	if (spec->host_pid)
 		r = mount_in(&m, "/proc", "/proc", NULL, MS_BIND | MS_REC, NULL, false);
 	else
@@ -346,7 +351,7 @@ int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 
 int pm_mounts_finish(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 {
-	if (!spec->privileged) {
+	if (!spec->privileged && !spec->bare) {
 		for (const char *const *p = pm_runtime_masked_paths; *p; p++) {
 			struct stat st;
 			if (stat(*p, &st) < 0)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <stddef.h>
 #include <signal.h>
@@ -62,6 +63,13 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The generated /etc files live in the runroot and are written again at every start: atomic
+ * (a running container's reader sees the old or the new file), never synced. */
+static int write_etc(const char *path, const char *data, size_t len, pm_error **err)
+{
+	return pm_write_file_atomic_flags(path, data, len, 0644, PM_WRITE_NOSYNC, err);
+}
+
 static int write_etc_files(const struct pm_runtime_spec *s, pm_error **err)
 {
 	if (!s->userdata)
@@ -72,7 +80,7 @@ static int write_etc_files(const struct pm_runtime_spec *s, pm_error **err)
 	const char *host = s->hostname ? s->hostname : "localhost";
 	_cleanup_free_ char *path = pm_xasprintf("%s/hostname", s->userdata);
 	_cleanup_free_ char *data = pm_xasprintf("%s\n", host);
-	r = pm_write_file_atomic(path, data, strlen(data), 0644, err);
+	r = write_etc(path, data, strlen(data), err);
 	if (r < 0)
 		return r;
 	free(path);
@@ -82,7 +90,7 @@ static int write_etc_files(const struct pm_runtime_spec *s, pm_error **err)
 	if (s->no_hosts)
 		goto resolv;
 	if (s->hosts_data) {
-		r = pm_write_file_atomic(path, s->hosts_data, strlen(s->hosts_data), 0644, err);
+		r = write_etc(path, s->hosts_data, strlen(s->hosts_data), err);
 		if (r < 0)
 			return r;
 		goto resolv;
@@ -94,15 +102,14 @@ static int write_etc_files(const struct pm_runtime_spec *s, pm_error **err)
 			    "127.0.0.1\t%s%s%s\n",
 			    host, s->name && strcmp(s->name, host) ? " " : "",
 			    s->name && strcmp(s->name, host) ? s->name : "");
-	r = pm_write_file_atomic(path, data, strlen(data), 0644, err);
+	r = write_etc(path, data, strlen(data), err);
 	if (r < 0)
 		return r;
 resolv:
 	if (s->resolv_data) {
 		free(path);
 		path = pm_xasprintf("%s/resolv.conf", s->userdata);
-		return pm_write_file_atomic(path, s->resolv_data, strlen(s->resolv_data), 0644,
-					    err);
+		return write_etc(path, s->resolv_data, strlen(s->resolv_data), err);
 	}
 	if (s->host_net) {
 		_cleanup_free_ char *resolv = NULL;
@@ -110,7 +117,7 @@ resolv:
 		if (pm_read_file("/etc/resolv.conf", 1 << 20, &resolv, &len, NULL) == 0) {
 			free(path);
 			path = pm_xasprintf("%s/resolv.conf", s->userdata);
-			r = pm_write_file_atomic(path, resolv, len, 0644, err);
+			r = write_etc(path, resolv, len, err);
 			if (r < 0)
 				return r;
 		}
@@ -241,7 +248,28 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 				   "creating the cgroup namespace: %s", strerror(errno));
 		_exit(PM_EXIT_ERROR);
 	}
-	pm_init_child(spec, sc, childfd);
+	pm_init_child(spec, sc, childfd, o && o->before_exec);
+}
+
+static bool child_exited(int pidfd)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	return poll(&p, 1, 0) > 0;
+}
+
+/* Sending to the child failed (-r): it died in its setup; its error, when it sent one, is
+ * the start's. */
+static int child_failed(int syncfd, int pidfd, int r, pm_error **err)
+{
+	int master = -1;
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	(void)poll(&p, 1, 1000); /* its error is queued before it exits */
+	int h = handshake(syncfd, -1, &master, err);
+	if (h < 0)
+		return h;
+	if (master >= 0)
+		close(master);
+	return pm_error_set_errno(err, -r, "talking to the container init");
 }
 
 static void kill_and_reap(int pidfd)
@@ -410,6 +438,23 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 			r = pm_error_set_errno(err, -r, "talking to the container init");
 			goto fail;
 		}
+	}
+	if (opts && opts->before_exec) {
+		r = opts->before_exec((pid_t)pid, opts->after_clone_data, err);
+		if (r >= 0) {
+			r = pm_sync_send(syncfd, PM_RT_SYNC_EXEC, NULL, 0, NULL, 0);
+			if (r < 0)
+				r = child_failed(syncfd, pidfd, r, err);
+		} else if (child_exited(pidfd)) {
+			/* (the helper may have failed because the child did: its error says why) */
+			_cleanup_error_ pm_error *child_err = NULL;
+			if (handshake(syncfd, -1, &master, &child_err) < 0 && child_err && err) {
+				pm_error_free(*err);
+				*err = TAKE_PTR(child_err);
+			}
+		}
+		if (r < 0)
+			goto fail;
 	}
 	r = handshake(syncfd, opts ? opts->winsize_from : -1, &master, err);
 	if (r < 0)

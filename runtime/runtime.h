@@ -93,7 +93,11 @@ struct pm_runtime_spec {
 
 	struct pm_runtime_caps caps;
 	bool no_new_privs;
-	bool privileged;     /* no masked/read-only paths, /sys writable */
+	bool privileged; /* no masked/read-only paths, /sys writable */
+	/* Nothing mounted but the rootfs and the mounts above: no /proc, /dev, /sys or
+	 * generated /etc files, so no masked paths either (a pod's infra, whose pause program
+	 * only holds the namespaces; its /etc files are written for the members). */
+	bool bare;
 	char *seccomp;	     /* NULL = default profile, "unconfined", or a JSON profile path */
 	char *seccomp_cache; /* directory caching compiled filters (NULL: none) */
 
@@ -121,6 +125,12 @@ struct pm_runtime_start_opts {
 	 * A failure kills the child and fails the start with the callback's error. */
 	int (*after_clone)(pid_t pid, void *data, pm_error **err);
 	void *after_clone_data;
+	/* Called in the parent once the child may go on (after after_clone), while the child
+	 * sets up its mounts; the child execs only after it has returned (e.g. to bring the
+	 * network helper up beside the mounts: slirp4netns takes as long as they do). A
+	 * failure kills the child and fails the start with the callback's error, unless the
+	 * child failed first: then the child's error is the start's. data: after_clone_data. */
+	int (*before_exec)(pid_t pid, void *data, pm_error **err);
 };
 
 /* A started container process. */

@@ -264,6 +264,25 @@ httpd_ctr() {
 	[ -z "$(helpers_of_test)" ] || die "a helper left behind"
 }
 
+@test "a setup failure in the container while slirp4netns comes up: its own error, nothing left" {
+	skip_if_podman "pm's own: the network helper starts beside the container's mounts"
+	skip_if_missing slirp4netns python3
+	# the mounts fail while slirp4netns starts: the error is the mount's, not the helper's
+	echo x >"$BATS_TEST_TMPDIR/f"
+	local port
+	port=$(free_port)
+	run_pm 125 run --rm -p "$port:80" -v "$BATS_TEST_TMPDIR/f:/proc/pm-test" "$IMG" true
+	assert_contains "$output" "'/proc/pm-test'"
+	run_pm 125 run -d --name bad -v "$BATS_TEST_TMPDIR/f:/proc/pm-test" "$IMG" sleep 1000
+	assert_contains "$output" "'/proc/pm-test'"
+	run_pm 0 ps -aq
+	is "$output" "" "no container left"
+	[ -z "$(helpers_of_test)" ] || die "a helper left behind"
+	expect_relays 0 "no port relay left"
+	python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' \
+		"$port" || die "port $port still held"
+}
+
 @test "source address seen inside: a loopback client is 127.0.0.1, as it is (relay); slirp4netns' own handler shows 10.0.2.2" {
 	skip_if_podman "pm's port relay (podman's rootlessport hides every client)"
 	skip_if_missing slirp4netns curl python3

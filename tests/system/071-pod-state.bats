@@ -27,7 +27,7 @@ pod_status() {
 	timeout 30 "${PM_CMD[@]}" pod ps --filter "name=^$1\$" --format '{{.Status}}'
 }
 
-@test "the infra process is pm-pause: a few KiB, exits 0 on stop" {
+@test "the infra process is pm-pause: a few KiB, a bare root, exits 0 on stop" {
 	run_pm 0 pod create --name p
 	run_pm 0 pod start p
 	pid=$(infra_pid p)
@@ -36,6 +36,13 @@ pod_status() {
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 	echo "# infra VmRSS: $rss KiB" >&3
 	[ "$rss" -le 256 ] || die "infra VmRSS $rss KiB > 256 KiB"
+	# a bare root: its own root and the pause program, no /proc, /dev or /sys to set up
+	run awk '{ print $5 }' "/proc/$pid/mountinfo"
+	is "$output" "$(printf '/\n/pause')" "the infra's mounts"
+	is "$(stat -L -c %t:%T "/proc/$pid/fd/0")" "1:3" "the infra's stdin is /dev/null"
+	# its members still get their own /proc and /dev, and the pod's hostname
+	run_pm 0 run --rm --pod p "$IMG" sh -c 'test -c /dev/null && test -r /proc/1/stat && hostname'
+	is "$output" p "a member's hostname"
 	run_pm 0 pod stop p
 	infra=$(timeout 30 "${PM_CMD[@]}" pod inspect --format '{{.InfraContainerID}}' p)
 	run_pm 0 inspect --format '{{.State.ExitCode}}' "$infra"
