@@ -1,9 +1,9 @@
 #!/bin/bash
 # pod.sh: pods, pm against `podman --runtime runc`, side by side in one run, as ratios:
-#   1. `pod create` + `pod start` of an empty pod (mean of N; each pod is then removed
+#   1. `pod create` + `pod start` of an empty pod (median of N; each pod is then removed
 #      with `pod rm -f`, not timed)
 #   2. a pod's whole cycle: `pod create -p PORT:80`, two `run -d --pod P IMG sleep 1000`,
-#      `pod rm -f -t 0 P` (mean of N)
+#      `pod rm -f -t 0 P` (median of N)
 #   3. memory of a running pod with two members (`sleep 1000`) and a published port:
 #      - the infra process alone, VmRSS and Pss (KiB): pm's is `pause` (pm-pause, a child
 #        of pm-monitor), podman 4.3's is `/catatonit -P` in its podman-pause image (a child
@@ -32,8 +32,15 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
 	mkdir -p "$XDG_RUNTIME_DIR" && chmod 0700 "$XDG_RUNTIME_DIR"
 	own_xdg=1
 fi
-PM=("$pm" --root "$work/pm-root" --runroot "$work/pm-run")
-POD=(podman --root "$work/pod-root" --runroot "$work/pod-run" --runtime runc)
+# Both tools keep their run state where they keep it by default: on a tmpfs (rootless
+# podman and pm default to $XDG_RUNTIME_DIR/containers, a tmpfs on a systemd host). Without
+# an XDG_RUNTIME_DIR on tmpfs (a runuser session) that is a directory on /dev/shm.
+run=$work
+if [ "$(stat -f -c %T "$XDG_RUNTIME_DIR")" != tmpfs ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	run=$(mktemp -d /dev/shm/pm-bench-pod.XXXXXX)
+fi
+PM=("$pm" --root "$work/pm-root" --runroot "$run/pm-run")
+POD=(podman --root "$work/pod-root" --runroot "$run/pod-run" --runtime runc)
 cleanup() {
 	"${PM[@]}" pod rm -af -t 0 >/dev/null 2>&1 || true
 	"${PM[@]}" rm -af -t 0 >/dev/null 2>&1 || true
@@ -47,11 +54,12 @@ cleanup() {
 	fi
 	# podman keeps the netns directory mounted in its user namespace
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	podman unshare sh -c 'umount "$1" 2>/dev/null; rm -rf "$2"' sh \
-		"$XDG_RUNTIME_DIR/netns" "$work" 2>/dev/null || true
+	podman unshare sh -c 'umount "$1" 2>/dev/null; rm -rf "$2" "$3"' sh \
+		"$XDG_RUNTIME_DIR/netns" "$work" "$run" 2>/dev/null || true
 	# podman's pause process for a runtime dir of our own would outlive it
 	[ -z "$pause" ] || kill "$pause" 2>/dev/null || true
 	rm -rf "$work" 2>/dev/null || true
+	[ "$run" = "$work" ] || rm -rf "$run" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -66,18 +74,23 @@ free_port() {
 
 now() { date +%s%N; }
 
-# create_start_ms TOOL...: mean ms of `pod create` + `pod start` over $runs pods (one
+# median: the median of the numbers on stdin (ns), in ms
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f\n", m / 1000000 }'
+}
+
+# create_start_ms TOOL...: median ms of `pod create` + `pod start` over $runs pods (one
 # warm-up: podman builds its pause image on its first pod); `pod rm -f` outside the clock
 create_start_ms() {
-	local id total=0 t0 i
+	local id t0 t1 i
 	for i in $(seq 0 "$runs"); do
 		t0=$(now)
 		id=$("$@" pod create)
 		"$@" pod start "$id" >/dev/null
-		[ "$i" -eq 0 ] || total=$((total + $(now) - t0))
+		t1=$(now)
+		[ "$i" -eq 0 ] || echo $((t1 - t0))
 		"$@" pod rm -f -t 0 "$id" >/dev/null
-	done
-	echo "scale=2; $total / 1000000 / $runs" | bc
+	done | median
 }
 
 # one_cycle PORT TOOL...: pod create -p PORT:80, two run -d --pod, pod rm -f -t 0
@@ -90,14 +103,16 @@ one_cycle() {
 	"$@" pod rm -f -t 0 "$id" >/dev/null
 }
 
-# cycle_ms TOOL...: mean ms of one_cycle over $runs cycles (one warm-up)
+# cycle_ms TOOL...: median ms of one_cycle over $runs cycles (one warm-up)
 cycle_ms() {
 	local port t0
 	port=$(free_port)
 	one_cycle "$port" "$@"
-	t0=$(now)
-	for _ in $(seq 1 "$runs"); do one_cycle "$port" "$@"; done
-	echo "scale=2; ($(now) - $t0) / 1000000 / $runs" | bc
+	for _ in $(seq 1 "$runs"); do
+		t0=$(now)
+		one_cycle "$port" "$@"
+		echo $(($(now) - t0))
+	done | median
 }
 
 # tree PID...: the pids and all their descendants
@@ -131,7 +146,7 @@ pod_with_members() {
 }
 
 # pm_monitor ID: the pid of a container's pm-monitor (the first field of its pids file)
-pm_monitor() { cut -d' ' -f1 "$work/pm-run/containers/$1/pids"; }
+pm_monitor() { cut -d' ' -f1 "$run/pm-run/containers/$1/pids"; }
 
 pm_cs=$(create_start_ms "${PM[@]}")
 pod_cs=$(create_start_ms "${POD[@]}")
