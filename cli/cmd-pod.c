@@ -21,7 +21,6 @@
 #include "lib/template.h"
 #include "pods/lifecycle.h"
 #include "pods/view.h"
-#include "runtime/limits.h"
 
 static void push_split(char ***v, const char *arg)
 {
@@ -1114,51 +1113,4 @@ int cmd_pod_logs(struct pm_cli *cli, int argc, char **argv)
 	if (!members)
 		return pm_cli_errorf("pod %s does not have any containers with logs", pod->name);
 	return cmd_logs(cli, (int)pm_strv_length(largs), largs);
-}
-
-/* ---- stats ------------------------------------------------------------------------------- */
-
-static const char stats_usage[] =
-	"Display a live stream of resource usage statistics for the containers in one or more "
-	"pods\n"
-	"\n"
-	"Usage:\n"
-	"  pm pod stats [options] [POD...]\n"
-	"\n"
-	"Options:\n"
-	"  -a, --all             Provide stats for all pods\n"
-	"      --format string   Pretty-print container statistics to JSON or using a Go "
-	"template\n"
-	"      --no-reset        Disable resetting the screen when streaming\n"
-	"      --no-stream       Disable streaming stats and only pull the first result\n";
-
-int cmd_pod_stats(struct pm_cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"format", required_argument, NULL, 'f'},
-		{"no-reset", no_argument, NULL, 'R'},
-		{"no-stream", no_argument, NULL, 'S'},
-		{"latest", no_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct pm_opt_state st = {0};
-	int opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "al", opts, stats_usage)) != -1)
-		if (opt == PM_OPT_EXIT)
-			return st.status;
-	for (int i = optind; i < argc; i++) {
-		_cleanup_pod_ struct pm_pod *pod = NULL;
-		_cleanup_error_ pm_error *err = NULL;
-		if (pm_pod_lookup(&cli->paths, argv[i], &pod, &err) < 0)
-			return pm_cli_error(err);
-	}
-	/* the figures come from the containers' cgroups: none without cgroup v2 */
-	if (!pm_runtime_have_cgroup2())
-		return pm_cli_errorf("pod stats is not supported without cgroups v2: this host has "
-				     "hybrid/v1 cgroups, where a rootless container has no cgroup "
-				     "of its own to read");
-	return pm_cli_errorf("pod stats: reading the containers' cgroup v2 scopes is not "
-			     "implemented yet (it comes with pm stats and the cgroup limits)");
 }

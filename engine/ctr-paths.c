@@ -14,6 +14,9 @@
 char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c)
 {
 	(void)e;
+	/* a pod's infra (pm-pause) never writes: no log file is made for it */
+	if (c->infra)
+		return pm_xstrdup("/dev/null");
 	return pm_path_join(c->dir, "ctr.log");
 }
 

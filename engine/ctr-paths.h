@@ -18,7 +18,8 @@
 #include "engine/engine.h"
 #include "lib/error.h"
 
-/* The k8s-file log of c. The file may not exist yet (container never started). */
+/* The k8s-file log of c. The file may not exist yet (container never started); a pod's infra
+ * logs to /dev/null. */
 char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c);
 
 /* <runroot>/containers/<id>, and <runroot>/containers/<id>/<name>. */

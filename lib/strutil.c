@@ -294,6 +294,18 @@ char *pm_format_size_prec(uint64_t bytes, int precision)
 	return pm_xasprintf("%.*g%s", precision, size, units[i]);
 }
 
+char *pm_format_bytes_iec(uint64_t bytes)
+{
+	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
+	double size = (double)bytes;
+	size_t i = 0;
+	while (size >= 1024.0 && i < ARRAY_SIZE(units) - 1) {
+		size /= 1024.0;
+		i++;
+	}
+	return pm_xasprintf("%.4g%s", size, units[i]);
+}
+
 char *pm_format_size(uint64_t bytes)
 {
 	return pm_format_size_prec(bytes, 3);

@@ -46,6 +46,8 @@ char *pm_format_size(uint64_t bytes);
 /* The same with an explicit number of significant digits (go-units HumanSizeWithPrecision;
  * HumanSize is precision 4, podman images uses 3 = pm_format_size). */
 char *pm_format_size_prec(uint64_t bytes, int precision);
+/* Binary size as podman prints it (go-units BytesSize: "1.5KiB", "3.092MiB", "512B"). */
+char *pm_format_bytes_iec(uint64_t bytes);
 
 /* "About a minute ago", "3 hours ago", as podman's units.HumanDuration + " ago". */
 char *pm_format_ago(int64_t seconds);

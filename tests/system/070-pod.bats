@@ -960,6 +960,18 @@ ${pb:0:12}\|pb\|Created\|1\|\|map\[\]"
 	nothing_left
 }
 
+@test "pod stats: without cgroup v2, 125 saying so; --all with a pod is 125" {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] ||
+		skip "a cgroup v2 host: the VM tier tests pod stats' figures"
+	run_pm 0 pod create --name st
+	run_pm 125 pod stats --no-stream st
+	assert_contains "$output" "cgroups v2"
+	run_pm 125 pod stats --no-stream -a st
+	assert_contains "$output" "--all, --latest and arguments cannot be used together"
+	run_pm 0 pod rm st
+	nothing_left
+}
+
 @test "pod create --network bogus: 125 naming it, nothing made" {
 	skip_if_podman "podman 4.3 leaves the pod behind (without its infra) when the network is unknown"
 	run_pm 125 pod create --name nb --network bogus

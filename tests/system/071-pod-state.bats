@@ -43,8 +43,13 @@ pod_status() {
 	# its members still get their own /proc and /dev, and the pod's hostname
 	run_pm 0 run --rm --pod p "$IMG" sh -c 'test -c /dev/null && test -r /proc/1/stat && hostname'
 	is "$output" p "a member's hostname"
-	run_pm 0 pod stop p
 	infra=$(timeout 30 "${PM_CMD[@]}" pod inspect --format '{{.InfraContainerID}}' p)
+	# pm-pause writes nothing: no log file is made for it
+	run_pm 0 inspect --format '{{.HostConfig.LogConfig.Path}}' "$infra"
+	is "$output" /dev/null "the infra's log"
+	run_pm 0 logs "$infra"
+	is "$output" "" "the infra's logs"
+	run_pm 0 pod stop p
 	run_pm 0 inspect --format '{{.State.ExitCode}}' "$infra"
 	is "$output" 0 "the infra's exit code after SIGTERM"
 	run_pm 0 pod rm p

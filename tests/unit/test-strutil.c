@@ -224,6 +224,16 @@ static void test_format_size(void **state)
 	assert_string_equal(p4, "1.235MB");
 	_cleanup_free_ char *p4b = pm_format_size_prec(4096, 4);
 	assert_string_equal(p4b, "4.096kB");
+	/* go-units BytesSize: binary, 4 significant digits */
+	static const struct {
+		uint64_t n;
+		const char *want;
+	} iec[] = {{0, "0B"},	      {512, "512B"},	     {1536, "1.5KiB"},
+		   {1048576, "1MiB"}, {3242196, "3.092MiB"}, {16692396032ULL, "15.55GiB"}};
+	for (size_t i = 0; i < sizeof(iec) / sizeof(iec[0]); i++) {
+		_cleanup_free_ char *b = pm_format_bytes_iec(iec[i].n);
+		assert_string_equal(b, iec[i].want);
+	}
 }
 
 static void expect_ago(int64_t secs, const char *want)

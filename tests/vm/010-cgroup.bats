@@ -3,7 +3,8 @@
 # the user's delegated controllers and `pm info`, a transient scope pm-<id>.scope of its own
 # for each container (detached and foreground), gone with the container; pause/unpause with
 # the cgroup v2 freezer (state, cgroup.events, a counter that stops and goes on), stop and
-# rm -f of a paused container; a pod's slice holding its containers' scopes.
+# rm -f of a paused container; a pod's slice holding its containers' scopes; pod stats
+# read from those scopes.
 
 load ../system/helpers
 
@@ -192,4 +193,43 @@ log_lines() {
 	assert_contains "$output" "--memory"
 	run_pm 0 pod rm -f -t 0 pc
 	wait_gone "$cg"
+}
+
+@test "pod stats: a row per running container of the pod, podman's columns, fields and JSON" {
+	run_pm 0 pod create --name st
+	pod=$output
+	run_pm 0 run -d --pod st --name busy "$IMG" sh -c 'while :; do :; done'
+	run_pm 0 run -d --pod st --name idle "$IMG" sleep 1000
+	sleep 1
+	run_pm 0 pod stats --no-stream st
+	sed 's/^/# /' <<<"$output" >&3
+	is "${lines[0]}" "POD +CID +NAME +CPU % +MEM USAGE/ LIMIT +MEM % +NET IO +BLOCK IO +PIDS" \
+		"the header"
+	is "${#lines[@]}" 4 "a header and three rows: the infra and two members"
+	run_pm 0 pod stats --no-stream --format json st
+	is "$(jq -r 'length' <<<"$output")" 3 "three reports"
+	is "$(jq -r '.[0] | keys_unsorted | join(",")' <<<"$output")" \
+		"CPU,MemUsage,MemUsageBytes,Mem,NetIO,BlockIO,PIDS,Pod,CID,Name" "podman's fields"
+	is "$(jq -r '[.[].Pod] | unique | .[]' <<<"$output")" "${pod:0:12}" "the pod's short id"
+	is "$(jq -r '.[] | select(.Name == "idle") | .PIDS' <<<"$output")" 1 "idle's pids"
+	busy_cpu=$(jq -r '.[] | select(.Name == "busy") | .CPU | rtrimstr("%") | tonumber' \
+		<<<"$output")
+	[ "${busy_cpu%.*}" -ge 20 ] || die "busy's CPU % is $busy_cpu"
+	mem=$(jq -r '.[] | select(.Name == "busy") | .MemUsage' <<<"$output")
+	assert_contains "$mem" " / " "a usage and a limit"
+	[ "$mem" != "-- / --" ] || die "no memory figures"
+	run_pm 0 pod stats --no-stream --format '{{.Name}} {{.PIDS}}' st
+	assert_contains "$output" "idle 1"
+	# a stopped member has no row
+	run_pm 0 stop -t 0 busy
+	run_pm 0 pod stats --no-stream --format '{{.Name}}' st
+	[[ "$output" != *busy* ]] || die "a stopped container is shown: $output"
+	run_pm 125 pod stats --no-stream nope
+	assert_contains "$output" "no pod with name or ID nope found"
+	run_pm 125 pod stats --no-stream -a st
+	assert_contains "$output" "cannot be used together"
+	run_pm 0 pod rm -f -t 0 st
+	# no pod at all: podman's row of dashes
+	run_pm 0 pod stats --no-stream
+	is "${lines[1]}" "-- +-- +-- +-- +-- +-- +-- +-- +--" "the empty table"
 }
