@@ -466,8 +466,14 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 				      "Path", log_path ? log_path : "", "Tag", "", "Size", "0B"));
 	json_object_set_new(hc, "NetworkMode", json_string(ns_mode(cfg->network, "slirp4netns")));
 	json_object_set_new(hc, "PortBindings", port_bindings);
+	/* --restart NAME[:N], as podman shows it ("" for none given) */
+	_cleanup_free_ char *rname = pm_xstrdup(cfg->restart ? cfg->restart : "");
+	char *rcolon = strchr(rname, ':');
+	int retries = rcolon ? atoi(rcolon + 1) : 0;
+	if (rcolon)
+		*rcolon = 0;
 	json_object_set_new(hc, "RestartPolicy",
-			    json_pack("{s:s, s:i}", "Name", "", "MaximumRetryCount", 0));
+			    json_pack("{s:s, s:i}", "Name", rname, "MaximumRetryCount", retries));
 	json_object_set_new(hc, "AutoRemove", json_boolean(cfg->rm));
 	json_object_set_new(hc, "VolumeDriver", json_string(""));
 	json_object_set_new(hc, "VolumesFrom", json_null());
