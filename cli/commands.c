@@ -10,6 +10,19 @@ static const struct pm_command system_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command kube_commands[] = {
+	{"down", cmd_kube_down, PM_CMD_USERNS, "Remove pods based on Kubernetes YAML", NULL},
+	{"play", cmd_play_kube, PM_CMD_USERNS, "Play a pod or volume based on Kubernetes YAML",
+	 NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
+static const struct pm_command play_commands[] = {
+	{"kube", cmd_play_kube, PM_CMD_USERNS, "Play a pod or volume based on Kubernetes YAML",
+	 NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command pod_commands[] = {
 	{"create", cmd_pod_create, PM_CMD_USERNS, "Create a new empty pod", NULL},
 	{"exists", cmd_pod_exists, 0, "Check if a pod exists in local storage", NULL},
@@ -85,10 +98,12 @@ const struct pm_command pm_commands[] = {
 	{"inspect", cmd_inspect, 0, "Display the configuration of object denoted by ID", NULL},
 	{"kill", cmd_kill, PM_CMD_USERNS,
 	 "Kill one or more running containers with a specific signal", NULL},
+	{"kube", NULL, 0, "Play containers, pods or volumes from a structured file", kube_commands},
 	{"load", cmd_load, PM_CMD_USERNS, "Load image(s) from a tar archive", NULL},
 	{"logs", cmd_logs, 0, "Fetch the logs of one or more containers", NULL},
 	{"mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL},
 	{"pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL},
+	{"play", NULL, 0, "Play containers, pods or volumes from a structured file", play_commands},
 	{"pod", NULL, 0, "Manage pods", pod_commands},
 	{"port", cmd_port, 0, "List port mappings or a specific mapping for the container", NULL},
 	{"ps", cmd_ps, 0, "List containers", NULL},

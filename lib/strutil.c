@@ -294,6 +294,45 @@ char *pm_format_size_prec(uint64_t bytes, int precision)
 	return pm_xasprintf("%.*g%s", precision, size, units[i]);
 }
 
+int pm_base64_decode(const char *in, char **ret, size_t *ret_len)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(in);
+	char *out = pm_xmalloc(n / 4 * 3 + 4);
+	size_t o = 0, pad = 0;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+			continue;
+		if (*p == '=') {
+			pad++;
+			continue;
+		}
+		const char *at = strchr(alphabet, *p);
+		if (!at || pad) {
+			free(out);
+			return -EINVAL;
+		}
+		acc = acc << 6 | (uint32_t)(at - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)(acc >> bits & 0xff);
+		}
+	}
+	/* leftover bits: 0 (complete), 2 (one = due) or 4 (two = due); never 6 */
+	if (bits >= 6 || pad > 2 || (pad && pad != bits / 2)) {
+		free(out);
+		return -EINVAL;
+	}
+	out[o] = 0;
+	*ret = out;
+	*ret_len = o;
+	return 0;
+}
+
 char *pm_format_bytes_iec(uint64_t bytes)
 {
 	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};

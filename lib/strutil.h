@@ -46,6 +46,10 @@ char *pm_format_size(uint64_t bytes);
 /* The same with an explicit number of significant digits (go-units HumanSizeWithPrecision;
  * HumanSize is precision 4, podman images uses 3 = pm_format_size). */
 char *pm_format_size_prec(uint64_t bytes, int precision);
+/* Standard base64 (RFC 4648, padding optional, whitespace skipped) into *ret (NUL-terminated,
+ * *ret_len bytes without the NUL). -EINVAL on any other character or a bad length. */
+int pm_base64_decode(const char *in, char **ret, size_t *ret_len);
+
 /* Binary size as podman prints it (go-units BytesSize: "1.5KiB", "3.092MiB", "512B"). */
 char *pm_format_bytes_iec(uint64_t bytes);
 

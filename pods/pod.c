@@ -368,6 +368,11 @@ int pm_pod_list(const struct pm_paths *p, struct pm_pod ***ret, size_t *ret_n, p
 	return 0;
 }
 
+char *pm_pod_data_dir(const struct pm_pod *pod)
+{
+	return pm_path_join(pod->dir, "data");
+}
+
 int pm_pod_remove_record(const struct pm_paths *p, const struct pm_pod *pod, pm_error **err)
 {
 	release_name(p, pod->name, pod->id);

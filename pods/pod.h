@@ -58,6 +58,10 @@ PM_DEFINE_CLEANUP_FUNC(struct pm_pod *, pm_pod_free)
 int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *cfg,
 			 struct pm_pod **ret, int *ret_lock, pm_error **err);
 
+/* <pod dir>/data: files of the pod's own (kube's emptyDir, configMap and secret volumes),
+ * removed with the pod's record. Not created here. */
+char *pm_pod_data_dir(const struct pm_pod *pod);
+
 /* Write pod.json again (after the infra id was set). The caller holds the lock. */
 int pm_pod_save(const struct pm_paths *p, const struct pm_pod *pod, pm_error **err);
 

@@ -1,0 +1,220 @@
+/* cmd-kube.c: `play kube` (alias `kube play`) and `kube down` (and `play kube --down`):
+ * read the YAML file (or stdin for "-"), call kube/play.h, print podman's report ("Pod:",
+ * "Container(s):", "Pods stopped:", "Pods removed:") and every field pm did not apply as a
+ * warning on stderr. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "kube/play.h"
+#include "lib/fileutil.h"
+#include "lib/log.h"
+#include "lib/strutil.h"
+
+static const char play_usage[] =
+	"Play a pod or volume based on Kubernetes YAML\n"
+	"\n"
+	"Usage:\n"
+	"  pm play kube [options] KUBEFILE|-\n"
+	"\n"
+	"Aliases:\n"
+	"  kube play\n"
+	"\n"
+	"Options:\n"
+	"      --configmap strings   Pathname of a YAML file containing a kubernetes configmap\n"
+	"      --down                Stop pods defined in the YAML file\n"
+	"      --network string      Connect pod to network(s) (none, host, slirp4netns, pasta)\n"
+	"  -q, --quiet               Suppress output information when pulling images\n"
+	"      --replace             Delete and recreate pods defined in the YAML file\n"
+	"      --start               Start the pod after creating it (default true)\n"
+	"      --strict              Fail on any field pm does not apply (pm only)\n";
+
+static const char down_usage[] = "Remove pods based on Kubernetes YAML\n"
+				 "\n"
+				 "Usage:\n"
+				 "  pm kube down KUBEFILE|-\n";
+
+/* The whole file, or stdin for "-". */
+static int read_input(const char *path, char **ret, size_t *ret_len)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	if (strcmp(path, "-") != 0) {
+		if (pm_read_file(path, 64 << 20, ret, ret_len, &err) < 0)
+			return pm_cli_errorf("open %s: %s", path, strerror(err->code));
+		return 0;
+	}
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+	for (;;) {
+		if (len + 4097 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > (64u << 20))
+				return free(buf), pm_cli_errorf("reading stdin: more than 64 MiB");
+			buf = pm_xrealloc(buf, cap);
+		}
+		ssize_t n = read(STDIN_FILENO, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			return pm_cli_errorf("reading stdin: %s", strerror(e));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf = buf ? buf : pm_xcalloc(1, 1);
+	buf[len] = 0;
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+static void print_warnings(char **warnings)
+{
+	for (char **w = warnings; w && *w; w++)
+		pm_log_warn("%s", *w);
+}
+
+static void print_stopped(char **ids)
+{
+	if (!ids)
+		return;
+	printf("Pods stopped:\n");
+	for (char **i = ids; *i; i++)
+		printf("%s\n", *i);
+	printf("Pods removed:\n");
+	for (char **i = ids; *i; i++)
+		printf("%s\n", *i);
+}
+
+static int down(struct pm_cli *cli, const char *path)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int status = read_input(path, &data, &len);
+	if (status)
+		return status;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_kube_report rep;
+	_cleanup_error_ pm_error *err = NULL;
+	int r = pm_kube_down(&e, data, len, &rep, &err);
+	print_stopped(rep.stopped);
+	pm_kube_report_clear(&rep);
+	return r < 0 ? pm_cli_error(err) : 0;
+}
+
+int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"configmap", required_argument, NULL, 'c'},
+		{"down", no_argument, NULL, 'D'},
+		{"network", required_argument, NULL, 'n'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"replace", no_argument, NULL, 'R'},
+		{"start", optional_argument, NULL, 's'},
+		{"strict", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	struct pm_kube_play_opts o = {.start = true};
+	_cleanup_strv_ char **configmaps = NULL;
+	bool do_down = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "q", opts, play_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'c': {
+			/* podman's strings flag: comma-separated too */
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			for (char **q = parts; q && *q; q++)
+				pm_strv_push(&configmaps, *q);
+			break;
+		}
+		case 'D':
+			do_down = true;
+			break;
+		case 'n':
+			o.network = optarg;
+			break;
+		case 'q':
+			break;
+		case 'R':
+			o.replace = true;
+			break;
+		case 's':
+			if (!optarg || !strcmp(optarg, "true"))
+				o.start = true;
+			else if (!strcmp(optarg, "false"))
+				o.start = false;
+			else
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"--start\" flag: "
+					"strconv.ParseBool: parsing \"%s\": invalid "
+					"syntax",
+					optarg, optarg);
+			break;
+		case 'S':
+			o.strict = true;
+			break;
+		default:
+			return PM_EXIT_ERROR;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+		return PM_EXIT_ERROR;
+	if (do_down)
+		return down(cli, argv[optind]);
+	o.configmaps = configmaps;
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int status = read_input(argv[optind], &data, &len);
+	if (status)
+		return status;
+	_cleanup_error_ pm_error *err = NULL;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_kube_report rep;
+	int r = pm_kube_play(&e, data, len, &o, &rep, &err);
+	print_warnings(rep.warnings);
+	if (r < 0) {
+		pm_kube_report_clear(&rep);
+		return pm_cli_error(err);
+	}
+	print_stopped(rep.stopped);
+	for (size_t i = 0; rep.pods && rep.pods[i]; i++) {
+		printf("Pod:\n%s\n", rep.pods[i]);
+		size_t n = pm_strv_length(rep.containers[i]);
+		printf("%s:\n", n == 1 ? "Container" : "Containers");
+		for (char **id = rep.containers[i]; id && *id; id++)
+			printf("%s\n", *id);
+		printf("\n");
+	}
+	pm_kube_report_clear(&rep);
+	return 0;
+}
+
+int cmd_kube_down(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, down_usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		return PM_EXIT_ERROR;
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+		return PM_EXIT_ERROR;
+	return down(cli, argv[optind]);
+}

@@ -1,0 +1,741 @@
+/* play.c: `play kube` and `kube down` (see play.h). A pod object becomes `pod create` (its
+ * name, labels, hostname, hostAliases, the containers' hostPorts, hostNetwork) and one
+ * `create --pod` per container (POD-CONTAINER, command/args as Kubernetes defines them over
+ * the image's entrypoint and cmd, env from values, ConfigMaps and Secrets of the file or of
+ * --configmap files, volumes as -v/--tmpfs), init containers run to completion first; then
+ * `pod start`. The files of emptyDir, configMap and secret volumes live in the pod's data
+ * directory and go with the pod. On any failure the pods made so far are removed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "engine/container.h"
+#include "engine/ctr-volumes.h"
+#include "engine/run.h"
+#include "engine/spec.h"
+#include "engine/validate.h"
+#include "kube/play.h"
+#include "kube/spec.h"
+#include "kube/yaml.h"
+#include "lib/cleanup.h"
+#include "lib/fileutil.h"
+#include "lib/json.h"
+#include "lib/strutil.h"
+#include "pods/lifecycle.h"
+#include "pods/pod.h"
+#include "runtime/limits.h"
+
+void pm_kube_report_clear(struct pm_kube_report *r)
+{
+	for (size_t i = 0; r->pods && r->pods[i]; i++)
+		pm_strv_free(r->containers[i]);
+	free(r->containers);
+	pm_strv_free(r->pods);
+	pm_strv_free(r->stopped);
+	pm_strv_free(r->warnings);
+	*r = (struct pm_kube_report){0};
+}
+
+/* All objects of data plus those of the --configmap files (ConfigMaps only). */
+struct objects {
+	struct pm_kube_object *v;
+	size_t n;
+	struct pm_kube_object *extra; /* from --configmap */
+	size_t n_extra;
+};
+
+static void objects_clear(struct objects *o)
+{
+	pm_kube_objects_free(o->v, o->n);
+	pm_kube_objects_free(o->extra, o->n_extra);
+	*o = (struct objects){0};
+}
+
+static int read_yaml(const char *data, size_t len, struct pm_kube_object **ret, size_t *ret_n,
+		     char ***warnings, pm_error **err)
+{
+	struct pm_ynode **docs = NULL;
+	size_t ndocs = 0;
+	int r = pm_yaml_parse(data, len, &docs, &ndocs, err);
+	if (r < 0)
+		return r;
+	r = pm_kube_read(docs, ndocs, ret, ret_n, warnings, err);
+	pm_ynode_list_free(docs, ndocs);
+	return r;
+}
+
+static const struct pm_kube_kv *find_kv(const struct objects *o, enum pm_kube_kind kind,
+					const char *name)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].kind == kind && !strcmp(o->v[i].kv.name, name))
+			return &o->v[i].kv;
+	for (size_t i = 0; i < o->n_extra; i++)
+		if (o->extra[i].kind == kind && !strcmp(o->extra[i].kv.name, name))
+			return &o->extra[i].kv;
+	return NULL;
+}
+
+static const char *kv_get(const struct pm_kube_kv *kv, const char *key)
+{
+	for (size_t i = 0; kv && i < kv->n; i++)
+		if (!strcmp(kv->keys[i], key))
+			return kv->values[i];
+	return NULL;
+}
+
+/* ---- quantities ----------------------------------------------------------------------- */
+
+/* A memory quantity ("64Mi", "1G", "1048576", "1e6") in bytes. */
+static int memory_bytes(const char *q, uint64_t *ret)
+{
+	static const struct {
+		const char *suffix;
+		double mult;
+	} units[] = {
+		{"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+		{"k", 1e3},	{"K", 1e3},	   {"M", 1e6},		 {"G", 1e9},
+		{"T", 1e12},	{"", 1.0},
+	};
+	char *end;
+	double v = strtod(q, &end);
+	if (end == q || v < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].suffix)) {
+			*ret = (uint64_t)(v * units[i].mult);
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* A CPU quantity ("500m", "1.5", "2") in CPUs. */
+static int cpu_count(const char *q, double *ret)
+{
+	char *end;
+	double v = strtod(q, &end);
+	if (end == q || v <= 0)
+		return -EINVAL;
+	if (!strcmp(end, "m"))
+		v /= 1000.0;
+	else if (*end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* ---- one pod -------------------------------------------------------------------------- */
+
+struct play {
+	const struct pm_engine *e;
+	const struct pm_kube_play_opts *o;
+	const struct objects *objs;
+	struct pm_kube_report *rep;
+	pm_error **err;
+	char **made_volumes; /* named volumes this play made: removed on failure */
+};
+
+/* A warning, or under --strict an error. */
+static int not_applied(struct play *p, char *msg)
+{
+	if (p->o->strict) {
+		int r = pm_error_set(p->err, EINVAL, "%s (--strict)", msg);
+		free(msg);
+		return r;
+	}
+	pm_strv_consume(&p->rep->warnings, msg);
+	return 0;
+}
+
+static int env_of(struct play *p, const struct pm_kube_pod *pod, const struct pm_kube_container *c,
+		  const char *path, char ***env)
+{
+	for (size_t i = 0; i < c->n_env_from; i++) {
+		const struct pm_kube_env_from *f = &c->env_from[i];
+		bool secret = f->sec_name != NULL;
+		const char *name = secret ? f->sec_name : f->cm_name;
+		const struct pm_kube_kv *kv =
+			name ? find_kv(p->objs, secret ? PM_KUBE_SECRET : PM_KUBE_CONFIGMAP, name)
+			     : NULL;
+		if (!kv && name && !f->optional)
+			return pm_error_set(p->err, ENOENT,
+					    "%s.envFrom[%zu]: %s \"%s\" not found (give it in the "
+					    "file or with --configmap)",
+					    path, i, secret ? "Secret" : "ConfigMap", name);
+		for (size_t k = 0; kv && k < kv->n; k++)
+			pm_strv_consume(env, pm_xasprintf("%s%s=%s", f->prefix ? f->prefix : "",
+							  kv->keys[k], kv->values[k]));
+	}
+	for (size_t i = 0; i < c->n_env; i++) {
+		const struct pm_kube_env *v = &c->env[i];
+		const char *value = v->value ? v->value : "";
+		if (v->cm_key || v->sec_key) {
+			bool secret = v->sec_key != NULL;
+			const char *name = secret ? v->sec_name : v->cm_name;
+			const char *key = secret ? v->sec_key : v->cm_key;
+			const struct pm_kube_kv *kv =
+				find_kv(p->objs, secret ? PM_KUBE_SECRET : PM_KUBE_CONFIGMAP,
+					name ? name : "");
+			value = kv_get(kv, key);
+			if (!value && v->optional)
+				continue;
+			if (!value)
+				return pm_error_set(
+					p->err, ENOENT,
+					"%s.env[%zu] (%s): %s \"%s\" has no key \"%s\"%s", path, i,
+					v->name, secret ? "Secret" : "ConfigMap", name ? name : "",
+					key,
+					kv ? ""
+					   : " (it is not in the file nor a --configmap file)");
+		} else if (v->field_path) {
+			if (!strcmp(v->field_path, "metadata.name"))
+				value = pod->name;
+			else if (!strcmp(v->field_path, "metadata.namespace"))
+				value = "default";
+			else
+				return pm_error_set(
+					p->err, EINVAL,
+					"%s.env[%zu].valueFrom.fieldRef.fieldPath: \"%s\" is "
+					"not supported (metadata.name, metadata.namespace)",
+					path, i, v->field_path);
+		}
+		_cleanup_free_ char *kv = pm_xasprintf("%s=%s", v->name, value);
+		pm_strv_set_kv(env, kv);
+	}
+	return 0;
+}
+
+/* The host side of each pod volume, made ready: hostPath checked or created by its type,
+ * emptyDir/configMap/secret files in the pod's data directory. srcs[i]: a host path, or
+ * NULL for a tmpfs (emptyDir medium Memory) or a named volume (persistentVolumeClaim). */
+static int hostpath_check(struct play *p, const struct pm_kube_volume *v, const char *path)
+{
+	const char *t = v->path_type ? v->path_type : "";
+	struct stat st;
+	bool exists = stat(v->path, &st) == 0;
+	if (!strcmp(t, "DirectoryOrCreate") && !exists)
+		return pm_mkdir_p(v->path, 0755, p->err);
+	if (!strcmp(t, "FileOrCreate") && !exists) {
+		int fd = open(v->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return pm_error_set_errno(p->err, errno, "%s.hostPath: creating '%s'", path,
+						  v->path);
+		close(fd);
+		return 0;
+	}
+	static const struct {
+		const char *type;
+		mode_t fmt;
+	} want[] = {
+		{"Directory", S_IFDIR},	   {"DirectoryOrCreate", S_IFDIR}, {"File", S_IFREG},
+		{"FileOrCreate", S_IFREG}, {"Socket", S_IFSOCK},	   {"CharDevice", S_IFCHR},
+		{"BlockDevice", S_IFBLK},
+	};
+	if (!*t)
+		return 0;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (strcmp(t, want[i].type))
+			continue;
+		if (!exists)
+			return pm_error_set(p->err, ENOENT,
+					    "%s.hostPath: '%s' does not exist (type %s)", path,
+					    v->path, t);
+		if ((st.st_mode & S_IFMT) != want[i].fmt)
+			return pm_error_set(p->err, EINVAL, "%s.hostPath: '%s' is not a %s", path,
+					    v->path, t);
+		return 0;
+	}
+	return pm_error_set(p->err, EINVAL,
+			    "%s.hostPath.type: \"%s\" is not Directory, DirectoryOrCreate, File, "
+			    "FileOrCreate, Socket, CharDevice or BlockDevice",
+			    path, t);
+}
+
+/* The files of a configMap or secret volume: every key, or the items' keys at their paths. */
+static int kv_files(struct play *p, const struct pm_kube_volume *v, const char *path,
+		    const char *dir)
+{
+	bool secret = v->type == PM_KUBE_VOL_SECRET;
+	const struct pm_kube_kv *kv =
+		find_kv(p->objs, secret ? PM_KUBE_SECRET : PM_KUBE_CONFIGMAP, v->source);
+	if (!kv && !v->optional)
+		return pm_error_set(p->err, ENOENT,
+				    "%s: %s \"%s\" not found (give it in the file or with "
+				    "--configmap)",
+				    path, secret ? "Secret" : "ConfigMap", v->source);
+	mode_t dmode = v->default_mode >= 0 ? (mode_t)v->default_mode : 0644;
+	for (size_t i = 0; kv && i < (v->n_items ? v->n_items : kv->n); i++) {
+		const char *key = v->n_items ? v->items[i].key : kv->keys[i];
+		const char *rel = v->n_items ? v->items[i].path : kv->keys[i];
+		mode_t mode =
+			v->n_items && v->items[i].mode >= 0 ? (mode_t)v->items[i].mode : dmode;
+		size_t k;
+		for (k = 0; k < kv->n && strcmp(kv->keys[k], key); k++)
+			;
+		if (k == kv->n)
+			return pm_error_set(p->err, ENOENT,
+					    "%s.items[%zu]: %s \"%s\" has no key \"%s\"", path, i,
+					    secret ? "Secret" : "ConfigMap", v->source, key);
+		if (rel[0] == '/' || strstr(rel, "..")) {
+			return pm_error_set(p->err, EINVAL,
+					    "%s.items[%zu].path: \"%s\" must be relative "
+					    "and without ..",
+					    path, i, rel);
+		}
+		_cleanup_free_ char *f = pm_path_join(dir, rel);
+		_cleanup_free_ char *fdir = pm_xstrdup(f);
+		*strrchr(fdir, '/') = 0;
+		int r = pm_mkdir_p(fdir, 0755, p->err);
+		if (r < 0 || (r = pm_write_file_atomic(f, kv->values[k], kv->lens[k], mode & 07777,
+						       p->err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int volumes_prepare(struct play *p, const struct pm_kube_pod *kp, const struct pm_pod *pod,
+			   const char *path, char **srcs)
+{
+	_cleanup_free_ char *data = pm_pod_data_dir(pod);
+	for (size_t i = 0; i < kp->n_volumes; i++) {
+		const struct pm_kube_volume *v = &kp->volumes[i];
+		_cleanup_free_ char *vp = pm_xasprintf("%s.volumes[%zu]", path, i);
+		int r = 0;
+		switch (v->type) {
+		case PM_KUBE_VOL_HOSTPATH:
+			if (v->path[0] != '/')
+				return pm_error_set(p->err, EINVAL,
+						    "%s.hostPath.path: \"%s\" is not absolute", vp,
+						    v->path);
+			r = hostpath_check(p, v, vp);
+			srcs[i] = pm_xstrdup(v->path);
+			break;
+		case PM_KUBE_VOL_EMPTYDIR:
+			if (v->medium && !strcmp(v->medium, "Memory"))
+				break;
+			if (v->medium && *v->medium)
+				return pm_error_set(
+					p->err, EINVAL,
+					"%s.emptyDir.medium: \"%s\" is not \"\" or Memory", vp,
+					v->medium);
+			srcs[i] = pm_path_join(data, v->name);
+			r = pm_mkdir_p(srcs[i], 0777, p->err);
+			if (r >= 0 && v->size_limit)
+				r = not_applied(p, pm_xasprintf("%s.emptyDir.sizeLimit: applies to "
+								"medium Memory only, ignored",
+								vp));
+			break;
+		case PM_KUBE_VOL_CONFIGMAP:
+		case PM_KUBE_VOL_SECRET:
+			srcs[i] = pm_path_join(data, v->name);
+			r = pm_mkdir_p(srcs[i], 0755, p->err);
+			if (r >= 0)
+				r = kv_files(p, v, vp, srcs[i]);
+			break;
+		case PM_KUBE_VOL_PVC:
+			break;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The container's -v / --tmpfs for its volumeMounts. */
+static int mounts_of(struct play *p, const struct pm_kube_pod *kp, char *const *srcs,
+		     const struct pm_kube_container *c, const char *path,
+		     struct pm_container_config *cfg)
+{
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		const struct pm_kube_mount *m = &c->mounts[i];
+		size_t v;
+		for (v = 0; strcmp(kp->volumes[v].name, m->name); v++)
+			;
+		const struct pm_kube_volume *vol = &kp->volumes[v];
+		const char *ro = m->read_only || (vol->type == PM_KUBE_VOL_PVC && vol->read_only) ||
+						 vol->type == PM_KUBE_VOL_CONFIGMAP ||
+						 vol->type == PM_KUBE_VOL_SECRET
+					 ? ":ro"
+					 : "";
+		if (m->mount_path[0] != '/')
+			return pm_error_set(
+				p->err, EINVAL,
+				"%s.volumeMounts[%zu].mountPath: \"%s\" is not absolute", path, i,
+				m->mount_path);
+		if (m->sub_path && (m->sub_path[0] == '/' || strstr(m->sub_path, "..")))
+			return pm_error_set(p->err, EINVAL,
+					    "%s.volumeMounts[%zu].subPath: \"%s\" must be relative "
+					    "and without ..",
+					    path, i, m->sub_path);
+		if (!srcs[v] && m->sub_path)
+			return pm_error_set(p->err, EOPNOTSUPP,
+					    "%s.volumeMounts[%zu].subPath: not supported on a %s "
+					    "volume",
+					    path, i,
+					    vol->type == PM_KUBE_VOL_PVC ? "persistentVolumeClaim"
+									 : "Memory emptyDir");
+		if (vol->type == PM_KUBE_VOL_PVC) {
+			pm_strv_consume(&cfg->volumes,
+					pm_xasprintf("%s:%s%s", vol->source, m->mount_path, ro));
+			continue;
+		}
+		if (!srcs[v]) {
+			pm_strv_consume(&cfg->tmpfs,
+					vol->size_limit ? pm_xasprintf("%s:size=%s", m->mount_path,
+								       vol->size_limit)
+							: pm_xstrdup(m->mount_path));
+			continue;
+		}
+		_cleanup_free_ char *src =
+			m->sub_path ? pm_path_join(srcs[v], m->sub_path) : pm_xstrdup(srcs[v]);
+		if (m->sub_path && access(src, F_OK) < 0 && vol->type == PM_KUBE_VOL_EMPTYDIR) {
+			int r = pm_mkdir_p(src, 0777, p->err);
+			if (r < 0)
+				return r;
+		}
+		pm_strv_consume(&cfg->volumes, pm_xasprintf("%s:%s%s", src, m->mount_path, ro));
+	}
+	return 0;
+}
+
+static char *json_argv(char *const *v)
+{
+	_cleanup_json_ json_t *a = json_array();
+	for (char *const *s = v; s && *s; s++)
+		json_array_append_new(a, json_string(*s));
+	return json_dumps(a, JSON_COMPACT);
+}
+
+static int container_config(struct play *p, const struct pm_kube_pod *kp, char *const *srcs,
+			    const struct pm_pod *pod, const struct pm_kube_container *c,
+			    const char *path, bool init, struct pm_container_config *cfg)
+{
+	*cfg = (struct pm_container_config){0};
+	cfg->read_only_tmpfs = true;
+	cfg->name = pm_xasprintf("%s-%s", kp->name, c->name);
+	cfg->image = pm_xstrdup(c->image);
+	cfg->pod = pm_xstrdup(pod->id);
+	/* command replaces the image's entrypoint (and its cmd), args its cmd */
+	if (c->command_set) {
+		cfg->entrypoint = json_argv(c->command);
+		cfg->entrypoint_set = true;
+	}
+	if (c->args_set && c->args[0])
+		cfg->command = pm_strv_copy(c->args);
+	cfg->workdir = c->working_dir ? pm_xstrdup(c->working_dir) : NULL;
+	cfg->tty = c->tty;
+	cfg->interactive = c->stdin_open;
+	cfg->privileged = c->privileged;
+	cfg->read_only = c->read_only_root;
+	cfg->cap_add = pm_strv_copy(c->cap_add);
+	cfg->cap_drop = pm_strv_copy(c->cap_drop);
+	cfg->no_new_privs = c->allow_privilege_escalation == 0;
+	if (c->run_as_non_root && c->run_as_user == 0)
+		return pm_error_set(p->err, EINVAL,
+				    "%s.securityContext: runAsNonRoot is true and runAsUser is 0",
+				    path);
+	if (c->run_as_user >= 0)
+		cfg->user = c->run_as_group >= 0
+				    ? pm_xasprintf("%lld:%lld", (long long)c->run_as_user,
+						   (long long)c->run_as_group)
+				    : pm_xasprintf("%lld", (long long)c->run_as_user);
+	else if (c->run_as_group >= 0)
+		return pm_error_set(p->err, EINVAL,
+				    "%s.securityContext.runAsGroup: needs runAsUser too", path);
+	const char *rp = kp->restart_policy ? kp->restart_policy : "Always";
+	cfg->restart = pm_xstrdup(init			     ? "no"
+				  : !strcmp(rp, "Always")    ? "always"
+				  : !strcmp(rp, "OnFailure") ? "on-failure"
+							     : "no");
+	if (kp->grace_period >= 0) {
+		cfg->stop_timeout = kp->grace_period;
+		cfg->stop_timeout_set = true;
+	}
+	if (c->pull_policy && !strcmp(c->pull_policy, "Always")) {
+		int r = not_applied(p,
+				    pm_xasprintf("%s.imagePullPolicy: Always, but pm cannot pull "
+						 "yet: the local image is used",
+						 path));
+		if (r < 0)
+			return r;
+	}
+	const char *lim[] = {c->limit_memory, c->limit_cpu};
+	const char *lname[] = {"memory", "cpu"};
+	for (size_t i = 0; i < 2; i++) {
+		if (!lim[i])
+			continue;
+		_cleanup_free_ char *lp = pm_xasprintf("%s.resources.limits.%s", path, lname[i]);
+		int r = i == 0 ? memory_bytes(lim[i], &cfg->memory) : cpu_count(lim[i], &cfg->cpus);
+		if (r < 0)
+			return pm_error_set(p->err, EINVAL, "%s: \"%s\" is not a quantity", lp,
+					    lim[i]);
+		_cleanup_error_ pm_error *why = NULL;
+		if (pm_runtime_limits_check(lp, lname[i], &why) < 0) {
+			if (i == 0)
+				cfg->memory = 0;
+			else
+				cfg->cpus = 0;
+			r = not_applied(p, pm_xasprintf("%s: not enforced: %s", lp, why->msg));
+			if (r < 0)
+				return r;
+		}
+	}
+	int r = env_of(p, kp, c, path, &cfg->env);
+	if (r >= 0)
+		r = mounts_of(p, kp, srcs, c, path, cfg);
+	return r;
+}
+
+/* Create (not start) one container of the pod; its id into *ids. */
+static int container_create(struct play *p, struct pm_container_config *cfg,
+			    struct pm_container **ret)
+{
+	char **missing = pm_engine_volumes_missing(p->e, cfg);
+	for (char **m = missing; m && *m; m++)
+		pm_strv_push(&p->made_volumes, *m);
+	pm_strv_free(missing);
+	int lock = -1;
+	char *made_pod = NULL;
+	int r = pm_pod_member_prepare(p->e, cfg, &lock, &made_pod, p->err);
+	if (r >= 0)
+		r = pm_container_config_validate(cfg, p->err);
+	if (r >= 0)
+		r = pm_engine_create(p->e, cfg, ret, p->err);
+	if (lock >= 0)
+		close(lock);
+	free(made_pod);
+	return r;
+}
+
+static int pod_config(struct play *p, const struct pm_kube_pod *kp, struct pm_pod_config *pc)
+{
+	*pc = (struct pm_pod_config){0};
+	pc->name = pm_xstrdup(kp->name);
+	pc->labels = pm_strv_copy(kp->labels);
+	pc->infra = true;
+	pc->hostname = kp->hostname ? pm_xstrdup(kp->hostname) : NULL;
+	pm_strv_push(&pc->share, "ipc");
+	pm_strv_push(&pc->share, "net");
+	pm_strv_push(&pc->share, "uts");
+	if (kp->share_pid)
+		pm_strv_push(&pc->share, "pid");
+	if (kp->host_network)
+		pc->network = pm_xstrdup("host");
+	else if (p->o->network)
+		pc->network = pm_xstrdup(p->o->network);
+	for (size_t i = 0; i < kp->n_host_aliases; i++)
+		for (char **h = kp->host_aliases[i].hostnames; h && *h; h++)
+			pm_strv_consume(&pc->add_hosts,
+					pm_xasprintf("%s:%s", *h, kp->host_aliases[i].ip));
+	for (size_t i = 0; i < kp->n_containers; i++)
+		for (size_t j = 0; j < kp->containers[i].n_ports; j++) {
+			const struct pm_kube_port *pt = &kp->containers[i].ports[j];
+			if (!pt->host_port)
+				continue;
+			const char *proto = pt->protocol ? pt->protocol : "TCP";
+			pm_strv_consume(
+				&pc->publish,
+				pm_xasprintf("%s%s%lld:%lld%s", pt->host_ip ? pt->host_ip : "",
+					     pt->host_ip ? ":" : "", (long long)pt->host_port,
+					     (long long)pt->container_port,
+					     !strcmp(proto, "UDP")    ? "/udp"
+					     : !strcmp(proto, "SCTP") ? "/sctp"
+								      : ""));
+		}
+	return 0;
+}
+
+/* Run the init containers in order, each to a zero exit, then remove it. */
+static int run_inits(struct play *p, struct pm_container **inits, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = pm_pod_ctr_prepare_start(p->e, inits[i], p->err);
+		if (r >= 0)
+			r = pm_engine_start(p->e, inits[i], p->err);
+		int code = 0;
+		if (r >= 0)
+			r = pm_engine_wait(p->e, inits[i], 1u << PM_CTR_STOPPED, &code, p->err);
+		if (r < 0)
+			return r;
+		if (code != 0)
+			return pm_error_set(
+				p->err, EIO,
+				"init container %s exited with %d: the pod is not started",
+				inits[i]->name, code);
+		r = pm_engine_remove(p->e, inits[i], p->err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int play_pod(struct play *p, const struct pm_kube_pod *kp, size_t index)
+{
+	_cleanup_free_ char *path = pm_xasprintf("pod \"%s\"", kp->name);
+	if (p->o->replace) {
+		_cleanup_pod_ struct pm_pod *old = NULL;
+		if (pm_pod_lookup(p->e->paths, kp->name, &old, NULL) == 0) {
+			int r = pm_pod_remove(p->e, old, true, 0, p->err);
+			if (r < 0)
+				return r;
+			pm_strv_push(&p->rep->stopped, old->id);
+		}
+	}
+	struct pm_pod_config pc;
+	pod_config(p, kp, &pc);
+	_cleanup_pod_ struct pm_pod *pod = NULL;
+	int r = pm_pod_create(p->e, &pc, &pod, p->err);
+	pm_pod_config_clear(&pc);
+	if (r < 0)
+		return r;
+	pm_strv_push(&p->rep->pods, pod->id);
+	p->rep->containers = pm_xrealloc(p->rep->containers, (index + 2) * sizeof(char **));
+	p->rep->containers[index] = NULL;
+	p->rep->containers[index + 1] = NULL;
+
+	char **srcs = pm_xcalloc(kp->n_volumes + 1, sizeof(char *));
+	size_t ninit = p->o->start ? kp->n_init_containers : 0;
+	struct pm_container **inits = pm_xcalloc(ninit + 1, sizeof(*inits));
+	r = volumes_prepare(p, kp, pod, path, srcs);
+	if (kp->n_init_containers && !p->o->start && r >= 0)
+		r = not_applied(p, pm_xasprintf("%s: initContainers are run only when the pod "
+						"starts, not with --start=false",
+						path));
+	for (size_t i = 0; r >= 0 && i < ninit + kp->n_containers; i++) {
+		bool init = i < ninit;
+		const struct pm_kube_container *c =
+			init ? &kp->init_containers[i] : &kp->containers[i - ninit];
+		_cleanup_free_ char *cp =
+			pm_xasprintf("%s.spec.%s[%zu]", path,
+				     init ? "initContainers" : "containers", init ? i : i - ninit);
+		struct pm_container_config cfg;
+		r = container_config(p, kp, srcs, pod, c, cp, init, &cfg);
+		struct pm_container *ctr = NULL;
+		if (r >= 0)
+			r = container_create(p, &cfg, &ctr);
+		pm_spec_config_clear(&cfg);
+		if (r < 0)
+			break;
+		if (init)
+			inits[i] = ctr;
+		else {
+			pm_strv_push(&p->rep->containers[index], ctr->id);
+			pm_container_free(ctr);
+		}
+	}
+	if (r >= 0 && p->o->start)
+		r = run_inits(p, inits, ninit);
+	if (r >= 0 && p->o->start)
+		r = pm_pod_start(p->e, pod, p->err);
+	for (size_t i = 0; i < ninit; i++)
+		pm_container_free(inits[i]);
+	free(inits);
+	pm_strv_free(srcs);
+	return r;
+}
+
+/* Remove the pods of the report (a failed play): nothing it made is left. */
+static void undo(struct play *p)
+{
+	for (char **id = p->rep->pods; id && *id; id++) {
+		_cleanup_pod_ struct pm_pod *pod = NULL;
+		if (pm_pod_lookup(p->e->paths, *id, &pod, NULL) == 0)
+			pm_pod_remove(p->e, pod, true, 0, NULL);
+	}
+	pm_engine_volumes_drop_unused(p->e, p->made_volumes);
+}
+
+static int configmap_files(const struct pm_kube_play_opts *o, struct objects *objs,
+			   char ***warnings, pm_error **err)
+{
+	for (char **f = o->configmaps; f && *f; f++) {
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		int r = pm_read_file(*f, 64 << 20, &data, &len, err);
+		if (r < 0)
+			return r;
+		struct pm_kube_object *v = NULL;
+		size_t n = 0;
+		r = read_yaml(data, len, &v, &n, warnings, err);
+		for (size_t i = 0; r >= 0 && i < n; i++)
+			if (v[i].kind != PM_KUBE_CONFIGMAP)
+				r = pm_error_set(err, EINVAL,
+						 "--configmap '%s': holds a %s, not only "
+						 "ConfigMaps",
+						 *f,
+						 v[i].kind == PM_KUBE_SECRET ? "Secret" : "Pod");
+		if (r < 0) {
+			pm_kube_objects_free(v, n);
+			pm_error_prefix(err, "--configmap '%s'", *f);
+			return r;
+		}
+		objs->extra = pm_xrealloc(objs->extra, (objs->n_extra + n) * sizeof(*v));
+		memcpy(objs->extra + objs->n_extra, v, n * sizeof(*v));
+		objs->n_extra += n;
+		free(v);
+	}
+	return 0;
+}
+
+int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
+		 const struct pm_kube_play_opts *opts, struct pm_kube_report *ret, pm_error **err)
+{
+	*ret = (struct pm_kube_report){0};
+	struct objects objs = {0};
+	int r = read_yaml(data, len, &objs.v, &objs.n, &ret->warnings, err);
+	if (r >= 0)
+		r = configmap_files(opts, &objs, &ret->warnings, err);
+	if (r >= 0 && opts->strict && ret->warnings)
+		r = pm_error_set(err, EINVAL, "%s (--strict)", ret->warnings[0]);
+	size_t npods = 0;
+	for (size_t i = 0; r >= 0 && i < objs.n; i++)
+		npods += objs.v[i].kind == PM_KUBE_POD || objs.v[i].kind == PM_KUBE_DEPLOYMENT;
+	if (r >= 0 && !npods)
+		r = pm_error_set(err, EINVAL, "the YAML holds no Pod or Deployment to play");
+	struct play p = {.e = e, .o = opts, .objs = &objs, .rep = ret, .err = err};
+	for (size_t i = 0, k = 0; r >= 0 && i < objs.n; i++) {
+		if (objs.v[i].kind != PM_KUBE_POD && objs.v[i].kind != PM_KUBE_DEPLOYMENT)
+			continue;
+		r = play_pod(&p, &objs.v[i].pod, k++);
+	}
+	if (r < 0) {
+		undo(&p);
+		pm_strv_free(p.made_volumes);
+		objects_clear(&objs);
+		_cleanup_strv_ char **warnings = TAKE_PTR(ret->warnings);
+		pm_kube_report_clear(ret);
+		ret->warnings = TAKE_PTR(warnings);
+		return r;
+	}
+	pm_strv_free(p.made_volumes);
+	objects_clear(&objs);
+	return 0;
+}
+
+int pm_kube_down(const struct pm_engine *e, const char *data, size_t len,
+		 struct pm_kube_report *ret, pm_error **err)
+{
+	*ret = (struct pm_kube_report){0};
+	struct pm_kube_object *v = NULL;
+	size_t n = 0;
+	_cleanup_strv_ char **warnings = NULL;
+	int r = read_yaml(data, len, &v, &n, &warnings, err);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		if (v[i].kind != PM_KUBE_POD && v[i].kind != PM_KUBE_DEPLOYMENT)
+			continue;
+		_cleanup_pod_ struct pm_pod *pod = NULL;
+		r = pm_pod_lookup(e->paths, v[i].pod.name, &pod, err);
+		if (r >= 0)
+			r = pm_pod_remove(e, pod, true, -1, err);
+		if (r >= 0)
+			pm_strv_push(&ret->stopped, pod->id);
+	}
+	pm_kube_objects_free(v, n);
+	return r;
+}

@@ -1,0 +1,39 @@
+/* play.h: `play kube` and `kube down`: Kubernetes YAML (kube/spec.h) turned into the calls a
+ * user would make (pod create, run --pod, volumes), through the same validation, so nothing
+ * works in YAML that fails on the command line. A play that fails half-way leaves nothing:
+ * no pod, container or volume it made. Never prints: the cli prints the report and the
+ * warnings. Called by cli/cmd-kube.c. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/engine.h"
+#include "lib/error.h"
+
+struct pm_kube_play_opts {
+	bool start;	   /* start the pods (--start, default true) */
+	bool replace;	   /* remove pods of the same names first (--replace) */
+	bool strict;	   /* a field pm does not apply is an error (--strict) */
+	char *network;	   /* --network for every pod (NULL: the default) */
+	char **configmaps; /* --configmap files: more ConfigMaps to look values up in */
+};
+
+/* What was made (play) or removed (down), in order. */
+struct pm_kube_report {
+	char **pods;	    /* pod ids */
+	char ***containers; /* per pod: its containers' ids (not the infra) */
+	char **stopped;	    /* down / --replace: pods stopped and removed */
+	char **warnings;    /* "PATH: not supported, ignored", ... */
+};
+
+void pm_kube_report_clear(struct pm_kube_report *r);
+
+/* Play the YAML in data (len bytes, from `what`: a path or "-" for messages). */
+int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
+		 const struct pm_kube_play_opts *opts, struct pm_kube_report *ret, pm_error **err);
+
+/* Remove the pods the YAML in data names (their containers with them); named volumes stay.
+ * A pod that does not exist: -ENOENT, podman's "no pod with name or ID x found". */
+int pm_kube_down(const struct pm_engine *e, const char *data, size_t len,
+		 struct pm_kube_report *ret, pm_error **err);
