@@ -704,6 +704,7 @@ int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
 			continue;
 		r = play_pod(&p, &objs.v[i].pod, k++);
 	}
+	pm_kube_one_line(r < 0 ? err : NULL, ret->warnings);
 	if (r < 0) {
 		undo(&p);
 		pm_strv_free(p.made_volumes);
@@ -737,5 +738,6 @@ int pm_kube_down(const struct pm_engine *e, const char *data, size_t len,
 			pm_strv_push(&ret->stopped, pod->id);
 	}
 	pm_kube_objects_free(v, n);
+	pm_kube_one_line(r < 0 ? err : NULL, NULL);
 	return r;
 }

@@ -27,6 +27,11 @@ static char *idx(const char *path, size_t i)
 
 static int type_error(struct rd *r, const char *path, const struct pm_ynode *n, const char *want)
 {
+	/* a long value is cut: the line and column say where it is */
+	if (n->kind == PM_Y_SCALAR && strlen(n->value) > 64)
+		return pm_error_set(r->err, EINVAL,
+				    "%s: expected %s, got \"%.64s...\" (line %u, column %u)", path,
+				    want, n->value, n->line, n->col);
 	const char *got = n->kind == PM_Y_MAP ? "a mapping" : n->kind == PM_Y_SEQ ? "a list" : NULL;
 	if (got)
 		return pm_error_set(r->err, EINVAL, "%s: expected %s, got %s (line %u, column %u)",
@@ -834,6 +839,20 @@ static int read_object(struct rd *r, struct pm_ynode *obj, const char *path,
 	return k;
 }
 
+void pm_kube_one_line(pm_error **err, char **warnings)
+{
+	if (err && *err && (*err)->msg) {
+		char *m = pm_str_escape_controls((*err)->msg);
+		free((*err)->msg);
+		(*err)->msg = m;
+	}
+	for (char **w = warnings; w && *w; w++) {
+		char *m = pm_str_escape_controls(*w);
+		free(*w);
+		*w = m;
+	}
+}
+
 int pm_kube_read(struct pm_ynode *const *docs, size_t ndocs, struct pm_kube_object **ret,
 		 size_t *ret_n, char ***warnings, pm_error **err)
 {
@@ -849,6 +868,7 @@ int pm_kube_read(struct pm_ynode *const *docs, size_t ndocs, struct pm_kube_obje
 		if (k < 0 && p)
 			pm_error_prefix(err, "document %zu", i + 1);
 	}
+	pm_kube_one_line(k < 0 ? err : NULL, *warnings);
 	if (k < 0) {
 		pm_kube_objects_free(objs, n);
 		return k;

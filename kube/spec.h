@@ -147,3 +147,8 @@ int pm_kube_read(struct pm_ynode *const *docs, size_t ndocs, struct pm_kube_obje
 		 size_t *ret_n, char ***warnings, pm_error **err);
 
 void pm_kube_objects_free(struct pm_kube_object *objs, size_t n);
+
+/* Messages built from the YAML's keys and values are one line each: control characters
+ * escaped (a block scalar's newlines, a quoted key's tab) in err's message (when set) and in
+ * every warning. */
+void pm_kube_one_line(pm_error **err, char **warnings);
