@@ -69,6 +69,8 @@ trap cleanup EXIT
 "$srcdir/tests/lib/mkimage.sh" "$work/img" >/dev/null
 "${PM[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
 "${POD[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
+# the loads' writes reach the disk before the clocks start (both tools fsync their records)
+sync
 IMG=localhost/busybox
 
 free_port() {
