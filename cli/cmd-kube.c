@@ -1,4 +1,5 @@
-/* cmd-kube.c: `play kube` (alias `kube play`) and `kube down` (and `play kube --down`):
+/* cmd-kube.c: `play kube` (alias `kube play`), `kube down` (and `play kube --down`) and
+ * `generate kube` (alias `kube generate`):
  * read the YAML file (or stdin for "-"), call kube/play.h, print podman's report ("Pod:",
  * "Container(s):", "Pods stopped:", "Pods removed:") and every field pm did not apply as a
  * warning on stderr. */
@@ -11,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "kube/generate.h"
 #include "kube/play.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
@@ -217,4 +219,64 @@ int cmd_kube_down(struct pm_cli *cli, int argc, char **argv)
 	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 		return PM_EXIT_ERROR;
 	return down(cli, argv[optind]);
+}
+
+static const char generate_usage[] =
+	"Generate Kubernetes YAML based on containers or pods\n"
+	"\n"
+	"Usage:\n"
+	"  pm generate kube [options] CONTAINER...|POD...\n"
+	"\n"
+	"Aliases:\n"
+	"  kube generate\n"
+	"\n"
+	"Options:\n"
+	"  -f, --filename string   Write output to the specified path\n"
+	"  -s, --service           Generate YAML for a Kubernetes service object\n";
+
+int cmd_generate_kube(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"filename", required_argument, NULL, 'f'},
+		{"service", no_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	const char *file = NULL;
+	bool service = false;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:s", opts, generate_usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		if (c == 'f')
+			file = optarg;
+		else if (c == 's')
+			service = true;
+		else
+			return PM_EXIT_ERROR;
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, -1))
+		return PM_EXIT_ERROR;
+	if (file && access(file, F_OK) == 0)
+		return pm_cli_errorf("cannot write to \"%s\": file exists", file);
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	_cleanup_strv_ char **refs = NULL;
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	_cleanup_free_ char *yaml = NULL;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_kube_generate(&e, refs, service, &yaml, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_free_ char *text =
+		pm_xasprintf("# Save the output of this file and use kubectl create -f to import\n"
+			     "# it into Kubernetes.\n#\n# Created with pm-%s\n%s%s",
+			     PM_VERSION, yaml, *yaml && yaml[strlen(yaml) - 1] != '\n' ? "\n" : "");
+	if (file) {
+		if (pm_write_file_atomic(file, text, strlen(text), 0644, &err) < 0)
+			return pm_cli_error(err);
+		return 0;
+	}
+	fputs(text, stdout);
+	return 0;
 }

@@ -10,8 +10,15 @@ static const struct pm_command system_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command generate_commands[] = {
+	{"kube", cmd_generate_kube, 0, "Generate Kubernetes YAML from containers or pods", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command kube_commands[] = {
 	{"down", cmd_kube_down, PM_CMD_USERNS, "Remove pods based on Kubernetes YAML", NULL},
+	{"generate", cmd_generate_kube, 0, "Generate Kubernetes YAML from containers or pods",
+	 NULL},
 	{"play", cmd_play_kube, PM_CMD_USERNS, "Play a pod or volume based on Kubernetes YAML",
 	 NULL},
 	{NULL, NULL, 0, NULL, NULL},
@@ -88,6 +95,8 @@ const struct pm_command pm_commands[] = {
 	{"exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL},
 	{"export", cmd_export, PM_CMD_USERNS,
 	 "Export container's filesystem contents as a tar archive", NULL},
+	{"generate", NULL, 0, "Generate structured data based on containers and pods",
+	 generate_commands},
 	{"help", cmd_help, 0, "Help about any command", NULL},
 	{"history", cmd_history, PM_CMD_USERNS, "Show history of a specified image", NULL},
 	{"image", NULL, 0, "Manage images", pm_image_commands},

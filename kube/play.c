@@ -4,7 +4,9 @@
  * the image's entrypoint and cmd, env from values, ConfigMaps and Secrets of the file or of
  * --configmap files, volumes as -v/--tmpfs), init containers run to completion first; then
  * `pod start`. The files of emptyDir, configMap and secret volumes live in the pod's data
- * directory and go with the pod. On any failure the pods made so far are removed. */
+ * directory, in data/emptyDir/NAME, data/configMap/NAME, data/secret/NAME (generate kube
+ * reads the type back from there), and go with the pod. On any failure the pods made so far
+ * are removed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -324,7 +326,7 @@ static int volumes_prepare(struct play *p, const struct pm_kube_pod *kp, const s
 					p->err, EINVAL,
 					"%s.emptyDir.medium: \"%s\" is not \"\" or Memory", vp,
 					v->medium);
-			srcs[i] = pm_path_join(data, v->name);
+			srcs[i] = pm_xasprintf("%s/emptyDir/%s", data, v->name);
 			r = pm_mkdir_p(srcs[i], 0777, p->err);
 			if (r >= 0 && v->size_limit)
 				r = not_applied(p, pm_xasprintf("%s.emptyDir.sizeLimit: applies to "
@@ -333,7 +335,11 @@ static int volumes_prepare(struct play *p, const struct pm_kube_pod *kp, const s
 			break;
 		case PM_KUBE_VOL_CONFIGMAP:
 		case PM_KUBE_VOL_SECRET:
-			srcs[i] = pm_path_join(data, v->name);
+			/* data/configMap/NAME or data/secret/NAME: generate kube tells them apart
+			 */
+			srcs[i] = pm_xasprintf(
+				"%s/%s/%s", data,
+				v->type == PM_KUBE_VOL_SECRET ? "secret" : "configMap", v->name);
 			r = pm_mkdir_p(srcs[i], 0755, p->err);
 			if (r >= 0)
 				r = kv_files(p, v, vp, srcs[i]);

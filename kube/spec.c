@@ -660,6 +660,7 @@ static int metadata(struct rd *r, struct pm_ynode *obj, const char *path, char *
 		return k < 0 ? k : pm_error_set(r->err, EINVAL, "%s.name: required", mp);
 	if (labels && (k = rd_kv_strv(r, md, "labels", mp, labels)) < 0)
 		return k;
+	get(md, "creationTimestamp"); /* set by the server (or generate kube): nothing to apply */
 	unused(r, md, mp);
 	return 0;
 }
@@ -815,6 +816,16 @@ static int read_object(struct rd *r, struct pm_ynode *obj, const char *path,
 			unused(r, obj, path);
 		}
 		return k;
+	}
+	if (!strcmp(kind, "Service")) {
+		/* generate kube -s writes one; the pod's hostPorts are what publishes here */
+		pm_strv_consume(r->warn,
+				pm_xasprintf("%s%skind: Service: not applied, ignored (the "
+					     "pod's hostPorts publish its ports)",
+					     path, *path ? "." : ""));
+		for (size_t i = 0; i < obj->n; i++)
+			obj->used[i] = true;
+		return 0;
 	}
 	static const char *const known[] = {"Pod", "Deployment", "ConfigMap", "Secret"};
 	bool ok = false;

@@ -5,7 +5,8 @@
 # ("000", "010-rootless") or else a regex passed to `bats --filter`.
 # Environment: PM_BINARY (the pm binary, required unless ./pm exists), PM (command under
 # test, default $PM_BINARY; e.g. PM="podman --runtime runc"), PM_TIMEOUT (per command,
-# default 60 s), PM_TEST_USER (default pmtest), PM_TEST_IMAGES (image cache directory).
+# default 60 s), PM_TEST_USER (default pmtest), PM_TEST_IMAGES (image cache directory),
+# PM_KUBE_MODELS (the Kubernetes schema for 075, tests/lib/kube-models.sh).
 #
 # As root: makes sure the test users exist (pmtest with its own 65536 subordinate uids and
 # gids, pmnosub without any), opens /dev/fuse and /dev/net/tun to pmtest when it cannot open
@@ -165,8 +166,14 @@ if [ "$(id -u)" -eq 0 ]; then
 	images=${PM_TEST_IMAGES:-/var/tmp/pm-test-images}
 	"$srcdir/tests/lib/mkimage.sh" "$images"
 	chmod -R a+rX "$images"
+	# the Kubernetes API schema for generate kube's tests (075), when node and npm exist
+	models=${PM_KUBE_MODELS:-/var/tmp/pm-kube-models}
+	if "$srcdir/tests/lib/kube-models.sh" "$models"; then
+		chmod -R a+rX "$models"
+	fi
 
 	common_env=(PM_BINARY="$work/bin/pm" PM_SRCDIR="$work" PM_TEST_IMAGES="$images"
+		PM_KUBE_MODELS="$models"
 		PM_NOSUB_USER="$nosub_user" PM_TEST_USER="$test_user" "${pass_env[@]}")
 
 	if [ -n "$script" ]; then
@@ -221,6 +228,9 @@ EOF
 	fi
 	images=${PM_TEST_IMAGES:-${XDG_CACHE_HOME:-$HOME/.cache}/pm-test-images}
 	"$srcdir/tests/lib/mkimage.sh" "$images"
+	models=${PM_KUBE_MODELS:-${XDG_CACHE_HOME:-$HOME/.cache}/pm-kube-models}
+	"$srcdir/tests/lib/kube-models.sh" "$models" || true
+	export PM_KUBE_MODELS=$models
 	if [ -n "$script" ]; then
 		PM_BINARY="$PM_BINARY" PM_SRCDIR="$srcdir" PM_TEST_IMAGES="$images" "$script" "$@"
 		exit

@@ -485,3 +485,140 @@ s3cret"
 	run_pm 0 pod rm -f -t 0 s
 	nothing_left
 }
+
+@test "generate kube: podman's header, a Pod of the pod's containers, -s a Service, -f a file; unknown names are 125" {
+	skip_if_missing python3
+	local port
+	port=$(free_port)
+	run_pm 0 pod create --name gp -p "$port:80"
+	run_pm 0 run -d --pod gp --name gp-web -e GREETING=hi -w /tmp "$IMG" sleep 1000
+	run_pm_split 0 generate kube gp
+	is "${lines[0]}" "# Save the output of this file and use kubectl create -f to import"
+	assert_contains "$output" "kind: Pod"
+	assert_contains "$output" "name: gp"
+	assert_contains "$output" "hostPort: $port"
+	assert_contains "$output" "value: hi"
+	assert_contains "$output" "workingDir: /tmp"
+	[[ "$output" != *"kind: Service"* ]] || die "a Service without -s"
+	run_pm_split 0 kube generate -s gp
+	assert_contains "$output" "kind: Service"
+	assert_contains "$output" "nodePort: "
+	run_pm 0 generate kube -f "$Y/out.yaml" gp
+	grep -q "kind: Pod" "$Y/out.yaml" || die "no Pod in the file"
+	run_pm 125 generate kube -f "$Y/out.yaml" gp
+	run_pm 125 generate kube nope
+	assert_contains "$output" "nope"
+	run_pm 0 pod rm -f -t 0 gp
+	nothing_left
+}
+
+@test "generate kube round trip: play, generate, down, play the generated YAML: the same pod" {
+	skip_if_podman "pm's own: podman 4.3 names the containers POD-CTR in the YAML and turns configMap volumes into claims"
+	skip_if_missing curl python3
+	local port
+	port=$(free_port)
+	cat >"$Y/web.yaml" <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: page}
+data:
+  index.html: |
+    round trip
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: rt
+  labels: {app: rt}
+spec:
+  restartPolicy: OnFailure
+  containers:
+  - name: srv
+    image: $IMG
+    command: ["httpd", "-f", "-p", "80", "-h", "/www"]
+    ports: [{containerPort: 80, hostPort: $port}]
+    volumeMounts: [{name: page, mountPath: /www}, {name: shared, mountPath: /shared}]
+  - name: side
+    image: $IMG
+    command: ["sh", "-c"]
+    args: ["echo \$A; sleep 1000"]
+    env: [{name: A, value: "1"}]
+    workingDir: /shared
+    securityContext: {runAsUser: 1000, runAsGroup: 1000}
+    volumeMounts: [{name: shared, mountPath: /shared}, {name: mem, mountPath: /mem}]
+  volumes:
+  - {name: page, configMap: {name: page}}
+  - {name: shared, emptyDir: {}}
+  - {name: mem, emptyDir: {medium: Memory}}
+EOF
+	run_pm 0 play kube "$Y/web.yaml"
+	run_pm_split 0 generate kube rt
+	echo "$output" >"$Y/gen.yaml"
+	run_pm 0 kube down "$Y/web.yaml"
+	run_pm 0 play kube "$Y/gen.yaml"
+	run_pm 0 ps -a --format '{{.Names}}' --filter pod=rt --sort names
+	assert_contains "$output" "rt-side"
+	assert_contains "$output" "rt-srv"
+	run fetch "$port" index.html
+	is "$output" "round trip" "the ConfigMap's page, served again"
+	run_pm 0 exec rt-side sh -c 'echo $A; pwd; id -u; grep " /mem " /proc/mounts | cut -d" " -f3'
+	is "$output" "1
+/shared
+1000
+tmpfs"
+	run_pm 0 inspect --format '{{.HostConfig.RestartPolicy.Name}}' rt-srv
+	is "$output" on-failure
+	# generated again: the same YAML but for the times
+	run_pm_split 0 generate kube rt
+	diff <(grep -v creationTimestamp "$Y/gen.yaml") <(grep -v creationTimestamp <<<"$output") ||
+		die "the regenerated YAML differs"
+	run_pm 0 kube down "$Y/gen.yaml"
+	nothing_left
+}
+
+@test "generate kube: the YAML is valid for the Kubernetes API (Pod, Service, ConfigMap; a lone container)" {
+	skip_if_podman "pm's own check of its output"
+	[ -f "${PM_KUBE_MODELS:-}/kube-validate.mjs" ] ||
+		skip "no Kubernetes schema here (tests/lib/kube-models.sh needs node and npm)"
+	skip_if_missing node
+	cat >"$Y/web.yaml" <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: page}
+data: {index.html: hi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: val}
+spec:
+  containers:
+  - name: srv
+    image: $IMG
+    command: ["httpd", "-f", "-p", "80"]
+    ports: [{containerPort: 80, hostPort: 18080, protocol: TCP}]
+    securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [NET_RAW]}}
+    resources: {limits: {memory: 64Mi}}
+    volumeMounts: [{name: page, mountPath: /www}, {name: host, mountPath: /host, readOnly: true}]
+  volumes:
+  - {name: page, configMap: {name: page}}
+  - {name: host, hostPath: {path: $Y, type: Directory}}
+EOF
+	run_pm 0 play kube --start=false "$Y/web.yaml"
+	run_pm 0 create --name lone -p 18081:80 -e X=1 "$IMG" sleep 1000
+	run_pm_split 0 generate kube -s val lone
+	echo "$output" >"$Y/gen.yaml"
+	run node "$PM_KUBE_MODELS/kube-validate.mjs" "$Y/gen.yaml"
+	echo "$output"
+	[ "$status" -eq 0 ] || die "the generated YAML is not valid"
+	assert_contains "$output" "v1/Pod val: valid"
+	assert_contains "$output" "v1/Pod lone-pod: valid"
+	assert_contains "$output" "v1/Service val: valid"
+	assert_contains "$output" "v1/ConfigMap val-page: valid"
+	# the validator does catch a bad document
+	sed -i 's/containerPort: 80$/containerPort: "80"/' "$Y/gen.yaml"
+	run node "$PM_KUBE_MODELS/kube-validate.mjs" "$Y/gen.yaml"
+	[ "$status" -ne 0 ] || die "the validator accepted a string containerPort"
+	run_pm 0 rm lone
+	run_pm 0 pod rm val
+	nothing_left
+}
