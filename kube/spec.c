@@ -708,12 +708,11 @@ static int read_deployment(struct rd *r, struct pm_ynode *obj, const char *path,
 	if ((k = sub(r, tpl, "metadata", tp, &tmd, &tmp)) < 0)
 		return k;
 	if (tmd) {
-		char **tl = NULL;
+		_cleanup_strv_ char **tl = NULL;
 		if ((k = rd_kv_strv(r, tmd, "labels", tmp, &tl)) < 0)
 			return k;
 		for (char **l = tl; l && *l; l++)
 			pm_strv_set_kv(&o->pod.labels, *l);
-		pm_strv_free(tl);
 		get(tmd, "name");
 		unused(r, tmd, tmp);
 	}
