@@ -251,10 +251,13 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 	pm_init_child(spec, sc, childfd, o && o->before_exec);
 }
 
-static bool child_exited(int pidfd)
+/* Did the child fail too? It either reports an error and exits, or, its setup done, waits
+ * for PM_RT_SYNC_EXEC and says nothing: give it up to 1 s (a failure path only) to report,
+ * as a helper that failed because the child died may notice first. */
+static bool child_failing(int syncfd, int pidfd)
 {
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-	return poll(&p, 1, 0) > 0;
+	struct pollfd p[2] = {{.fd = syncfd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+	return poll(p, 2, 1000) > 0;
 }
 
 /* Sending to the child failed (-r): it died in its setup; its error, when it sent one, is
@@ -445,7 +448,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 			r = pm_sync_send(syncfd, PM_RT_SYNC_EXEC, NULL, 0, NULL, 0);
 			if (r < 0)
 				r = child_failed(syncfd, pidfd, r, err);
-		} else if (child_exited(pidfd)) {
+		} else if (child_failing(syncfd, pidfd)) {
 			/* (the helper may have failed because the child did: its error says why) */
 			_cleanup_error_ pm_error *child_err = NULL;
 			if (handshake(syncfd, -1, &master, &child_err) < 0 && child_err && err) {
