@@ -79,6 +79,30 @@ int pm_engine_secrets_copy(const struct pm_engine *e, const struct pm_container_
 	return 0;
 }
 
+int pm_engine_secrets_env(const struct pm_container_config *cfg, const char *ctr_dir, char ***env,
+			  pm_error **err)
+{
+	for (size_t i = 0; cfg->secrets && cfg->secrets[i]; i++) {
+		_cleanup_(pm_secret_use_clearp) struct pm_secret_use u = {0};
+		int r = pm_secret_use_parse(cfg->secrets[i], &u, err);
+		if (r < 0)
+			return r;
+		if (u.type != PM_SECRET_ENV)
+			continue;
+		_cleanup_free_ char *path = secret_file(ctr_dir, i);
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		r = pm_read_file(path, PM_SECRET_MAX_SIZE, &data, &len, err);
+		if (r < 0)
+			return pm_error_prefix(err, "secret %s", u.source);
+		_cleanup_free_ char *kv = pm_xasprintf("%s=%s", u.target, data);
+		pm_spec_env_set(env, kv);
+		explicit_bzero(kv, strlen(kv));
+		explicit_bzero(data, len);
+	}
+	return 0;
+}
+
 int pm_engine_secrets_apply(const struct pm_container_config *cfg, const char *ctr_dir,
 			    struct pm_runtime_spec *spec, pm_error **err)
 {
@@ -87,19 +111,9 @@ int pm_engine_secrets_apply(const struct pm_container_config *cfg, const char *c
 		int r = pm_secret_use_parse(cfg->secrets[i], &u, err);
 		if (r < 0)
 			return r;
-		_cleanup_free_ char *path = secret_file(ctr_dir, i);
-		if (u.type == PM_SECRET_ENV) {
-			_cleanup_free_ char *data = NULL;
-			size_t len = 0;
-			r = pm_read_file(path, PM_SECRET_MAX_SIZE, &data, &len, err);
-			if (r < 0)
-				return pm_error_prefix(err, "secret %s", u.source);
-			_cleanup_free_ char *kv = pm_xasprintf("%s=%s", u.target, data);
-			pm_spec_env_set(&spec->env, kv);
-			explicit_bzero(kv, strlen(kv));
-			explicit_bzero(data, len);
+		if (u.type != PM_SECRET_MOUNT)
 			continue;
-		}
+		_cleanup_free_ char *path = secret_file(ctr_dir, i);
 		if (access(path, F_OK) < 0)
 			return pm_error_set_errno(err, errno, "secret %s: its copy '%s'", u.source,
 						  path);
@@ -112,5 +126,5 @@ int pm_engine_secrets_apply(const struct pm_container_config *cfg, const char *c
 			.flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		};
 	}
-	return 0;
+	return pm_engine_secrets_env(cfg, ctr_dir, &spec->env, err);
 }

@@ -6,7 +6,8 @@
  * with its mode (default 0444) and uid/gid, an env secret 0600. The config keeps only the
  * --secret values and the secrets' ids (SecretIds), never a value. At start the mount
  * secrets are bound read-only at their targets and the env secrets become variables of
- * the container's process (not of its config: inspect does not show them). */
+ * the container's process and of its exec sessions (not of its config: inspect does not
+ * show them). */
 #pragma once
 
 #include "engine/engine.h"
@@ -22,6 +23,10 @@ int pm_engine_secrets_resolve(const struct pm_engine *e, const struct pm_contain
 /* Copy the values of cfg's secrets into ctr_dir/secrets/ (by the resolved ids). */
 int pm_engine_secrets_copy(const struct pm_engine *e, const struct pm_container_config *cfg,
 			   const char *ctr_dir, pm_error **err);
+
+/* Set cfg's env secrets in *env (a KEY=VALUE list): the start's and exec's processes. */
+int pm_engine_secrets_env(const struct pm_container_config *cfg, const char *ctr_dir, char ***env,
+			  pm_error **err);
 
 /* Add cfg's secrets to the runtime spec: read-only binds and environment variables. */
 int pm_engine_secrets_apply(const struct pm_container_config *cfg, const char *ctr_dir,

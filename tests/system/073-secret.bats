@@ -333,3 +333,30 @@ a2" "the found ones are printed"
 	run_pm 0 secret ls --format '{{.Name}}'
 	is "$output" "mysec" "the secret is untouched"
 }
+
+@test "exec sees the env secrets of the container" {
+	printf '%s' "$VALUE" >"$BATS_TEST_TMPDIR/s"
+	run_pm 0 secret create mysec "$BATS_TEST_TMPDIR/s"
+	pm_load_test_image >/dev/null
+	run_pm 0 run -d --name c1 --secret mysec,type=env,target=FOO "$(pm_test_image name)" sleep 100
+	run_pm 0 exec c1 sh -c 'echo "$FOO"'
+	is "$output" "$VALUE" "exec's environment"
+	if ! is_podman; then # podman 4.3 keeps the secret's value over exec -e
+		run_pm 0 exec -e FOO=mine c1 sh -c 'echo "$FOO"'
+		is "$output" "mine" "exec -e overrides it"
+	fi
+	run_pm 0 rm -f -t 0 c1
+}
+
+@test "the value is not in pm's debug log" {
+	skip_if_podman "pm's log"
+	printf '%s' "$VALUE" >"$BATS_TEST_TMPDIR/s"
+	run_pm 0 --log-level debug secret create mysec "$BATS_TEST_TMPDIR/s"
+	assert_not_contains "$output" "$VALUE" "secret create's log"
+	pm_load_test_image >/dev/null
+	run_pm 0 --log-level debug run --rm --secret mysec --secret mysec,type=env,target=FOO \
+		"$(pm_test_image name)" true
+	assert_not_contains "$output" "$VALUE" "run's log"
+	run_pm 0 --log-level debug secret inspect mysec
+	assert_not_contains "$output" "$VALUE" "inspect's log"
+}
