@@ -381,9 +381,12 @@ int pm_secret_remove(const char *root, const char *ref, char **ret_id, pm_error 
 	_cleanup_free_ char *ndir = names_dir(root);
 	_cleanup_free_ char *dir = pm_path_join(rdir, s->id);
 	_cleanup_free_ char *lockpath = pm_path_join(dir, "lock");
-	_cleanup_close_ int lock = pm_lock_path(lockpath, LOCK_EX, err);
+	_cleanup_error_ pm_error *lerr = NULL;
+	_cleanup_close_ int lock = pm_lock_path(lockpath, LOCK_EX, &lerr);
+	if (lock == -ENOENT) /* a racing remover renamed it away */
+		return not_found(ref, err);
 	if (lock < 0)
-		return lock;
+		return pm_error_set(err, -lock, "%s", lerr->msg);
 	/* a racing remover got here first */
 	if (!pm_path_exists(dir))
 		return not_found(ref, err);

@@ -332,6 +332,8 @@ a2" "the found ones are printed"
 	is "$output" "" "no container was made"
 	run_pm 0 secret ls --format '{{.Name}}'
 	is "$output" "mysec" "the secret is untouched"
+	run_pm 0 secret rm mysec
+	assert_storage_clean
 }
 
 @test "exec sees the env secrets of the container" {

@@ -248,6 +248,34 @@ static void test_race(void **state)
 	assert_int_equal(count_entries(rdir), 1);
 }
 
+static void test_race_remove(void **state)
+{
+	const char *root = *state;
+	struct pm_secret_create_opts o = {.name = "gone"};
+	assert_int_equal(pm_secret_create(root, &o, "v", 1, NULL, NULL), 0);
+	enum { N = 4 };
+	pid_t pids[N];
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			int r = pm_secret_remove(root, "gone", NULL, NULL);
+			_exit(r == 0 ? 0 : r == -ENOENT ? 1 : 2);
+		}
+	}
+	int removed = 0;
+	for (int i = 0; i < N; i++) {
+		int st;
+		assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+		assert_true(WIFEXITED(st));
+		assert_true(WEXITSTATUS(st) <= 1); /* removed, or "no such secret" */
+		removed += WEXITSTATUS(st) == 0;
+	}
+	assert_int_equal(removed, 1);
+	_cleanup_free_ char *rdir = pm_path_join(root, "db/secrets");
+	assert_int_equal(count_entries(rdir), 0);
+}
+
 static void test_use_parse(void **state)
 {
 	struct pm_secret_use u;
@@ -314,6 +342,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_race_remove, setup, teardown),
 		cmocka_unit_test(test_use_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
