@@ -4,8 +4,9 @@
  *   - command and subcommand names, from the command tables (cli/commands.c);
  *   - a command's flags, from the option table the command itself parses with (its
  *     pm_cli_getopt call lists them when cli->flag_list is set: no copy to drift);
- *   - names of containers, images and volumes from the store, for the commands that take
- *     them (listed by running `ps`, `images` and `volume ls` in this process).
+ *   - names of containers, images, volumes and secrets from the store, for the commands
+ *     that take them (listed by running `ps`, `images`, `volume ls` and `secret ls` in this
+ *     process).
  * Prints nothing where pm has nothing to offer (a flag's value, a path): the scripts then
  * fall back to file names. Never fails: completion must not print errors into the line. */
 #include <fcntl.h>
@@ -127,6 +128,7 @@ enum {
 	K_IMAGES = 1 << 1,
 	K_VOLUMES = 1 << 2,
 	K_FIRST = 1 << 3, /* only the first argument is such a name */
+	K_SECRETS = 1 << 4,
 };
 
 struct arg_kind {
@@ -170,7 +172,7 @@ static const struct arg_kind ctr_args[] = {
 	{NULL, 0},
 };
 
-/* The subcommands of `image` and `volume` name images and volumes. */
+/* The subcommands of `image`, `volume` and `secret` name images, volumes and secrets. */
 static const struct arg_kind image_args[] = {
 	{"exists", K_IMAGES | K_FIRST},
 	{"history", K_IMAGES | K_FIRST},
@@ -189,6 +191,12 @@ static const struct arg_kind volume_args[] = {
 	{NULL, 0},
 };
 
+static const struct arg_kind secret_args[] = {
+	{"inspect", K_SECRETS},
+	{"rm", K_SECRETS},
+	{NULL, 0},
+};
+
 static unsigned arg_kinds(const char *parent, const char *name)
 {
 	const struct arg_kind *t = ctr_args;
@@ -196,6 +204,8 @@ static unsigned arg_kinds(const char *parent, const char *name)
 		t = image_args;
 	else if (parent && strcmp(parent, "volume") == 0)
 		t = volume_args;
+	else if (parent && strcmp(parent, "secret") == 0)
+		t = secret_args;
 	else if (parent && strcmp(parent, "system") == 0)
 		return 0;
 	for (; t->name; t++) {
@@ -310,6 +320,10 @@ static void print_names(struct pm_cli *cli, unsigned kinds)
 	if (kinds & K_VOLUMES) {
 		char *argv[] = {"ls", "--format", "{{.Name}}", NULL};
 		run_listing(cli, cmd_volume_ls, 3, argv);
+	}
+	if (kinds & K_SECRETS) {
+		char *argv[] = {"ls", "--format", "{{.Name}}", NULL};
+		run_listing(cli, cmd_secret_ls, 3, argv);
 	}
 }
 

@@ -24,6 +24,7 @@
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
 #include "runtime/runtime.h"
+#include "storage/secret.h"
 
 static const char run_usage[] =
 	"Run a command in a new container\n"
@@ -82,6 +83,7 @@ static const char run_usage[] =
 	"      --rm                       Remove container (and pod if created) after exit\n"
 	"      --rootfs                   The first argument is not an image but the rootfs to "
 	"the exploded container\n"
+	"      --secret stringArray       Add secret to container\n"
 	"      --security-opt stringArray Security Options (seccomp=PROFILE|unconfined, "
 	"no-new-privileges, label=disable)\n"
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
@@ -200,6 +202,19 @@ static int set_security_opt(struct pm_container_config *c, struct cmd_run_opts *
 	return pm_config_set_security_opt(c, arg, err);
 }
 
+/* --secret: podman checks the value while parsing flags, before anything is looked up */
+static int set_secret(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		      pm_error **err)
+{
+	struct pm_secret_use u;
+	int r = pm_secret_use_parse(arg, &u, err);
+	pm_secret_use_clear(&u);
+	if (r < 0)
+		return r;
+	pm_strv_push(&c->secrets, arg);
+	return 0;
+}
+
 static int set_memory(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 		      pm_error **err)
 {
@@ -256,6 +271,7 @@ static const struct run_flag run_flags[] = {
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
 	{"tmpfs", 0, required_argument, FLAG_STRV, CFG(tmpfs)},
+	{"secret", 0, required_argument, FLAG_FUNC, FUNC(set_secret)},
 	{"read-only", 0, optional_argument, FLAG_BOOL, CFG(read_only)},
 	{"read-only-tmpfs", 0, optional_argument, FLAG_BOOL, CFG(read_only_tmpfs)},
 	{"interactive", 'i', optional_argument, FLAG_BOOL, CFG(interactive)},

@@ -56,6 +56,15 @@ static const struct pm_command pod_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command secret_commands[] = {
+	{"create", cmd_secret_create, 0, "Create a new secret", NULL},
+	{"inspect", cmd_secret_inspect, 0, "Inspect a secret", NULL},
+	{"list", cmd_secret_ls, PM_CMD_HIDDEN, "List secrets", NULL},
+	{"ls", cmd_secret_ls, 0, "List secrets", NULL},
+	{"rm", cmd_secret_rm, 0, "Remove one or more secrets", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command volume_commands[] = {
 	{"create", cmd_volume_create, PM_CMD_USERNS, "Create a new volume", NULL},
 	{"exists", cmd_volume_exists, 0, "Volume exists", NULL},
@@ -122,6 +131,7 @@ const struct pm_command pm_commands[] = {
 	{"rmi", cmd_rmi, PM_CMD_USERNS, "Remove one or more images from local storage", NULL},
 	{"run", cmd_run, PM_CMD_USERNS, "Run a command in a new container", NULL},
 	{"save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL},
+	{"secret", NULL, 0, "Manage secrets", secret_commands},
 	{"start", cmd_start, PM_CMD_USERNS, "Start one or more containers", NULL},
 	{"stop", cmd_stop, PM_CMD_USERNS, "Stop one or more containers", NULL},
 	{"system", NULL, 0, "Manage pm", system_commands},

@@ -33,6 +33,8 @@ static const struct field {
 	F("Volumes", K_STRV, volumes),
 	F("Mounts", K_STRV, mounts),
 	F("Tmpfs", K_STRV, tmpfs),
+	F("Secrets", K_STRV, secrets),
+	F("SecretIds", K_STRV, secret_ids),
 	F("ReadOnly", K_BOOL, read_only),
 	F("ReadOnlyTmpfs", K_BOOL, read_only_tmpfs),
 	F("Interactive", K_BOOL, interactive),

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/config-json.h"
+#include "engine/ctr-secrets.h"
 #include "engine/exec.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
@@ -118,6 +119,9 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	};
 	r = pm_spec_to_runtime(&cfg, cfg.rootfs ? NULL : &simg, rootfs, NULL, c->id, e->paths->root,
 			       &spec, err);
+	/* env secrets, as the container's own process has them; exec's -e may override */
+	if (r >= 0)
+		r = pm_engine_secrets_env(&cfg, c->dir, &spec.env, err);
 	if (r < 0)
 		goto out;
 	/* The filter is built for the container's bounding set, before --privileged. */

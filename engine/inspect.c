@@ -19,6 +19,7 @@
 #include "lib/strutil.h"
 #include "runtime/runtime.h"
 #include "storage/container.h"
+#include "storage/secret.h"
 
 #define GO_ZERO_UNIX (-62135596800LL)
 
@@ -123,6 +124,30 @@ void pm_ctr_view_clear(struct pm_ctr_view *v)
 	free(v->user);
 	free(v->image_digest);
 	*v = (struct pm_ctr_view){0};
+}
+
+/* podman's Config.Secrets: the mount secrets (env ones are not listed), by name and id, with
+ * uid, gid and mode; NULL when there are none. Never a value. */
+static json_t *secrets_json(const struct pm_container_config *cfg)
+{
+	json_t *arr = NULL;
+	for (size_t i = 0; cfg->secrets && cfg->secrets[i]; i++) {
+		struct pm_secret_use u;
+		if (pm_secret_use_parse(cfg->secrets[i], &u, NULL) < 0)
+			continue;
+		if (u.type == PM_SECRET_MOUNT) {
+			const char *id =
+				pm_strv_length(cfg->secret_ids) > i ? cfg->secret_ids[i] : "";
+			if (!arr)
+				arr = json_array();
+			json_array_append_new(
+				arr, json_pack("{s:s, s:s, s:I, s:I, s:I}", "Name", u.source, "ID",
+					       id, "UID", (json_int_t)u.uid, "GID",
+					       (json_int_t)u.gid, "Mode", (json_int_t)u.mode));
+		}
+		pm_secret_use_clear(&u);
+	}
+	return arr;
 }
 
 static int view_from(const struct pm_container_config *cfg, const struct pm_image *img,
@@ -452,6 +477,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(cf, "Annotations", json_object());
 	json_object_set_new(cf, "StopSignal", json_integer(15));
 	json_object_set_new(cf, "Umask", json_string("0022"));
+	json_t *secrets = secrets_json(cfg);
+	if (secrets)
+		json_object_set_new(cf, "Secrets", secrets);
 	json_object_set_new(cf, "Timeout", json_integer(0));
 	json_object_set_new(cf, "StopTimeout", json_integer(10));
 	json_object_set_new(o, "Config", cf);

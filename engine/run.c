@@ -19,6 +19,7 @@
 
 #include "engine/config-json.h"
 #include "engine/ctr-paths.h"
+#include "engine/ctr-secrets.h"
 #include "engine/ctr-state.h"
 #include "engine/ctr-volumes.h"
 #include "engine/monitor.h"
@@ -54,7 +55,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (r < 0)
 		return r;
 	_cleanup_store_ struct pm_store *store = NULL;
-	_cleanup_strv_ char **args = NULL, **vols = NULL;
+	_cleanup_strv_ char **args = NULL, **vols = NULL, **secret_ids = NULL;
 	/* the volumes this create makes: a failure leaves none of them behind */
 	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
@@ -78,8 +79,14 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (r < 0)
 		goto out;
 
+	/* an unknown secret or a bad --secret fails before anything is made */
+	r = pm_engine_secrets_resolve(e, cfg, &secret_ids, err);
+	if (r < 0)
+		goto out;
+
 	/* the image's StopSignal is kept with the container (stop must not need the image) */
 	struct pm_container_config withsig = *cfg;
+	withsig.secret_ids = secret_ids;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
 	json = pm_config_to_json(&withsig);
@@ -95,6 +102,12 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 			pm_container_remove_record(e->paths, c, NULL);
 			goto out;
 		}
+	}
+	/* the secrets' values, copied now: removing a secret later does not break c */
+	r = pm_engine_secrets_copy(e, &withsig, c->dir, err);
+	if (r < 0) {
+		pm_engine_remove(e, c, NULL);
+		goto out;
 	}
 	vols = pm_engine_named_volumes(cfg);
 	for (char **v = vols; v && *v; v++) {
@@ -305,6 +318,8 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 	r = pm_spec_to_runtime(&x->cfg, x->cfg.rootfs ? NULL : &simg, rootfs, userdata, c->id,
 			       e->paths->root, &x->spec, err);
+	if (r >= 0)
+		r = pm_engine_secrets_apply(&x->cfg, c->dir, &x->spec, err);
 	if (r < 0)
 		return r;
 	if (!x->spec.name)

@@ -44,6 +44,8 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
 	pm_strv_free(c->tmpfs);
+	pm_strv_free(c->secrets);
+	pm_strv_free(c->secret_ids);
 	free(c->userns);
 	pm_strv_free(c->cap_add);
 	pm_strv_free(c->cap_drop);

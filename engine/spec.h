@@ -36,10 +36,12 @@ struct pm_container_config {
 	char *user;
 	char **group_add;
 	char *hostname;
-	char **labels;	/* KEY=VAL */
-	char **volumes; /* -v specs */
-	char **mounts;	/* --mount specs */
-	char **tmpfs;	/* --tmpfs specs */
+	char **labels;	   /* KEY=VAL */
+	char **volumes;	   /* -v specs */
+	char **mounts;	   /* --mount specs */
+	char **tmpfs;	   /* --tmpfs specs */
+	char **secrets;	   /* --secret specs as given (engine/ctr-secrets.h): names, never values */
+	char **secret_ids; /* the ids of those secrets, in order (set by pm_engine_create) */
 	bool read_only;
 	bool read_only_tmpfs; /* default true */
 	bool interactive;

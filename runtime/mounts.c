@@ -255,11 +255,34 @@ static size_t depth(const char *p)
 	return n;
 }
 
+/* With --read-only (and --read-only-tmpfs, the default): a tmpfs on /tmp, /var/tmp and /run
+ * unless the user mounts that very path. */
+static const char *const ro_tmpfs_dirs[] = {"/tmp", "/var/tmp", "/run"};
+
+static bool user_mount_at(const struct pm_runtime_spec *s, const char *dst)
+{
+	for (size_t j = 0; j < s->nmounts; j++)
+		if (strcmp(s->mounts[j].destination, dst) == 0)
+			return true;
+	return false;
+}
+
 static int setup_user_mounts(struct mctx *m)
 {
 	const struct pm_runtime_spec *s = m->spec;
-	/* Parents before children: mount in order of path depth, stable. */
+	bool ro_tmpfs = s->readonly_rootfs && s->readonly_tmpfs;
+	/* Parents before children: mount in order of path depth, stable; the read-only
+	 * tmpfs dirs of a depth first, so that a mount below them (a secret at
+	 * /run/secrets/x, -v SRC:/tmp/y) lands on the tmpfs and is not hidden by it. */
 	for (size_t d = 0; d < 64; d++) {
+		for (size_t i = 0; ro_tmpfs && i < ARRAY_SIZE(ro_tmpfs_dirs); i++) {
+			if (depth(ro_tmpfs_dirs[i]) != d || user_mount_at(s, ro_tmpfs_dirs[i]))
+				continue;
+			int r = mount_in(m, "tmpfs", ro_tmpfs_dirs[i], "tmpfs",
+					 MS_NOSUID | MS_NODEV, "mode=1777", false);
+			if (r < 0)
+				return r;
+		}
 		for (size_t i = 0; i < s->nmounts; i++) {
 			const struct pm_runtime_mount *mt = &s->mounts[i];
 			if (depth(mt->destination) != d)
@@ -277,21 +300,6 @@ static int setup_user_mounts(struct mctx *m)
 					     MS_BIND | (mt->recursive ? MS_REC : 0) | mt->flags,
 					     NULL, !S_ISDIR(st.st_mode));
 			}
-			if (r < 0)
-				return r;
-		}
-	}
-	if (s->readonly_rootfs && s->readonly_tmpfs) {
-		static const char *const dirs[] = {"/tmp", "/var/tmp", "/run"};
-		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-			bool user = false;
-			for (size_t j = 0; j < s->nmounts; j++)
-				if (strcmp(s->mounts[j].destination, dirs[i]) == 0)
-					user = true;
-			if (user)
-				continue;
-			int r = mount_in(m, "tmpfs", dirs[i], "tmpfs", MS_NOSUID | MS_NODEV,
-					 "mode=1777", false);
 			if (r < 0)
 				return r;
 		}

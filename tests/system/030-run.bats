@@ -188,6 +188,12 @@ status_field() { # status_field NAME: the value of NAME: in $output (a /proc/sel
 	run_ctr 0 --read-only -- sh -c 'touch /tmp/x /var/tmp/x /run/x && echo ok'
 	is "$output" "ok"
 	run_ctr 1 --read-only --read-only-tmpfs=false -- touch /tmp/x
+	# a mount below a read-only tmpfs dir lands on the tmpfs, not under it
+	echo inside >"$BATS_TEST_TMPDIR/f"
+	run_ctr 0 --read-only -v "$BATS_TEST_TMPDIR/f:/run/sub/f" -v "$BATS_TEST_TMPDIR/f:/tmp/f" -- \
+		cat /run/sub/f /tmp/f
+	is "$output" "inside
+inside" "binds below /run and /tmp"
 }
 
 @test "run: -u, --group-add, -w, -e, --env-file, --hostname, --entrypoint" {

@@ -113,6 +113,11 @@ pm_on_path() {
 	complete_bash pm volume ""
 	has create
 	has rm
+	complete_bash pm secret ""
+	has create
+	has inspect
+	has ls
+	has rm
 	complete_bash pm run --rm --na
 	is "$reply" "--name" "candidates for 'run --rm --na'"
 	complete_bash pm run -
@@ -167,6 +172,14 @@ pm_on_path() {
 	# exec names a container first, then the command
 	complete_bash pm exec -i compctr1 ""
 	is "$reply" "" "candidates after exec's container"
+
+	printf x >"$BATS_TEST_TMPDIR/sec"
+	run_pm 0 secret create compsec1 "$BATS_TEST_TMPDIR/sec"
+	complete_bash pm secret rm ""
+	is "$reply" "compsec1" "secrets for 'secret rm'"
+	complete_bash pm secret inspect comp
+	has compsec1
+	run_pm 0 secret rm compsec1
 
 	run_pm 0 rm compctr1
 	run_pm 0 volume rm compvol1

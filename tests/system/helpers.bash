@@ -217,7 +217,7 @@ pm_load_test_image() {
 # blobs, temp entries, volumes, and mounts under the data dir seen from pm's namespace.
 pm_storage_leftovers() {
 	local root=$XDG_DATA_HOME/pm/storage d f
-	for d in db/containers db/names db/pods db/pod-names containers images layers blobs/sha256 tmp volumes; do
+	for d in db/containers db/names db/pods db/pod-names db/secrets db/secret-names containers images layers blobs/sha256 tmp volumes; do
 		[ -d "$root/$d" ] || continue
 		for f in "$root/$d"/* "$root/$d"/.[!.]*; do
 			[ "${f##*/}" != .lock ] || continue # the names lock stays
