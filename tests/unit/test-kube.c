@@ -190,7 +190,7 @@ static void test_types(void **state)
 	expect_read_error(y, "mounts volume \"nope\"");
 	snprintf(y, sizeof(y), "%s  - name: c\n    image: j\n", head);
 	expect_read_error(y, "two containers are named \"c\"");
-	expect_read_error("kind: Service\nmetadata: {name: s}\n", "\"Service\" is not a kind");
+	expect_read_error("kind: Foo\nmetadata: {name: s}\n", "\"Foo\" is not a kind");
 	expect_read_error("kind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n",
 			  "at least one container");
 	expect_read_error("kind: Pod\nspec: {}\n", "metadata");
