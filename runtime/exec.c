@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/timeutil.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
 #include "runtime/caps.h"
@@ -114,9 +115,18 @@ static int null_stdio(bool all, struct pm_child_err *e)
 	return 0;
 }
 
-static int setup_stdio(const struct pm_runtime_spec *s, bool detach, int syncfd,
+static int setup_stdio(const struct pm_runtime_spec *s, const struct pm_exec_opts *o, int syncfd,
 		       struct pm_child_err *e)
 {
+	bool detach = o->detach;
+	if (!detach && o->output_fd >= 0) {
+		/* a health check's: output to the caller's file, nothing in */
+		if (setsid() < 0)
+			return pm_child_fail(e, errno, "setsid");
+		if (dup2(o->output_fd, STDOUT_FILENO) < 0 || dup2(o->output_fd, STDERR_FILENO) < 0)
+			return pm_child_fail(e, errno, "redirecting stdout and stderr");
+		return null_stdio(false, e);
+	}
 	if (detach) {
 		if (setsid() < 0)
 			return pm_child_fail(e, errno, "setsid");
@@ -148,7 +158,7 @@ __attribute__((noreturn)) static void exec_process(const struct pm_runtime_spec 
 	struct pm_child_err e = {0};
 	int r;
 
-	if ((r = setup_stdio(s, o->detach, syncfd, &e)) < 0)
+	if ((r = setup_stdio(s, o, syncfd, &e)) < 0)
 		die(syncfd, r, &e);
 	/* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it before the drop. */
 	if (!s->no_new_privs && (r = apply_seccomp(sc, &e)) < 0)
@@ -270,6 +280,23 @@ static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 	}
 	*ret_status = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
 	return 0;
+}
+
+/* Wait up to ms for the process of pidfd to exit; false when it still runs. */
+static bool wait_timeout(int pidfd, int64_t ms)
+{
+	int64_t end = pm_time_clock_ns(CLOCK_MONOTONIC) + ms * 1000000;
+	for (;;) {
+		int64_t left = (end - pm_time_clock_ns(CLOCK_MONOTONIC)) / 1000000;
+		if (left <= 0)
+			return false;
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		int n = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			return true; /* wait_exit tells */
+	}
 }
 
 static int on_pid(struct exec_state *st, const struct pm_exec_opts *o,
@@ -418,6 +445,12 @@ int pm_runtime_exec(const struct pm_runtime_spec *spec, const struct pm_exec_opt
 	}
 	if (o->detach)
 		goto out;
+	if (o->timeout_ms > 0 && !wait_timeout(st.pidfd, o->timeout_ms)) {
+		pidfd_send_signal(st.pidfd, SIGKILL, NULL, 0);
+		r = wait_exit(st.pidfd, ret_status, err);
+		*ret_status = -1;
+		goto out;
+	}
 	pm_tty_relay(st.pidfd, st.sigfd, st.master, st.spec->stdin_open, "the exec process");
 	r = wait_exit(st.pidfd, ret_status, err);
 

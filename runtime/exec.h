@@ -23,13 +23,16 @@ struct pm_exec_opts {
 	pid_t pid;	       /* the container init, in pm's pid view */
 	bool detach;	       /* -d: do not wait; stdio is /dev/null */
 	uint64_t seccomp_caps; /* the capability mask the container's filter was built with */
+	int output_fd;	       /* >= 0 (not detached): its stdout and stderr, stdin /dev/null */
+	int64_t timeout_ms;    /* > 0 (not detached): SIGKILL after this long, status -1 */
 };
 
 /* Run spec->args in the container of opts->pid. Only the process fields of spec are used
  * (args, env, cwd, uid, gid, groups, caps, no_new_privs, privileged (for the seccomp
  * default), seccomp, seccomp_cache, tty, stdin_open). Without detach: returns 0 with the
  * process's exit status in *ret_status (128+N for a signal), forwarding SIGINT, SIGTERM,
- * SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it and relaying the pty for tty. With detach:
+ * SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it and relaying the pty for tty (status -1 when
+ * opts->timeout_ms passed and it was killed). With detach:
  * returns 0 once the process has exec'd (*ret_status 0). */
 int pm_runtime_exec(const struct pm_runtime_spec *spec, const struct pm_exec_opts *opts,
 		    int *ret_status, pm_error **err);
