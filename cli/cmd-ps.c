@@ -290,7 +290,7 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 			_cleanup_free_ char *cmdline = command_cell(prow[k].args, notrunc);
 			_cleanup_free_ char *created =
 				pm_format_ago((now - ct->created_ns) / PM_NSEC_PER_SEC);
-			_cleanup_free_ char *status = pm_inspect_status_human(ct, now);
+			_cleanup_free_ char *status = pm_ps_status(&prow[k], now);
 			_cleanup_free_ char *size = size_cell(&prow[k]);
 			_cleanup_free_ char *ports =
 				prow[k].nports ? pm_net_ports_ps(prow[k].ports, prow[k].nports)

@@ -48,6 +48,18 @@ static const char run_usage[] =
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
+	"      --health-cmd string        set a healthcheck command for the container ('none' "
+	"disables the existing healthcheck)\n"
+	"      --health-interval string   set an interval for the healthcheck (a value of "
+	"disable results in no automatic timer setup) (default \"30s\")\n"
+	"      --health-on-failure string action to take once the container turns unhealthy "
+	"(none, kill, restart, stop) (default \"none\")\n"
+	"      --health-retries uint      the number of retries allowed before a healthcheck is "
+	"considered to be unhealthy (default 3)\n"
+	"      --health-start-period string the initialization time needed for a container to "
+	"bootstrap (default \"0s\")\n"
+	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
+	"before an interval is considered failed (default \"30s\")\n"
 	"      --hostname string          Set container hostname\n"
 	"      --init                     Run an init inside the container that forwards signals "
 	"and reaps processes\n"
@@ -65,6 +77,7 @@ static const char run_usage[] =
 	"      --dns-search strings       Set custom DNS search domains\n"
 	"      --network string           Connect a container to a network (slirp4netns[:opts], "
 	"pasta[:opts], none, host, container:NAME|ID)\n"
+	"      --no-healthcheck           Disable healthchecks on container\n"
 	"      --no-hosts                 Do not create /etc/hosts within the container\n"
 	"  -p, --publish strings          Publish a container's port, or a range of ports, to the "
 	"host\n"
@@ -309,6 +322,14 @@ static const struct run_flag run_flags[] = {
 	{"stop-signal", 0, required_argument, FLAG_FUNC, FUNC(set_stop_signal)},
 	{"log-opt", 0, required_argument, FLAG_FUNC, FUNC(set_log_opt)},
 	{"detach-keys", 0, required_argument, FLAG_FUNC, FUNC(set_detach_keys)},
+	/* health checks: assembled after the loop (pm_health_from_flags) */
+	{"health-cmd", 0, required_argument, FLAG_ARG, OPTS(health.cmd)},
+	{"health-interval", 0, required_argument, FLAG_ARG, OPTS(health.interval)},
+	{"health-retries", 0, required_argument, FLAG_ARG, OPTS(health.retries)},
+	{"health-timeout", 0, required_argument, FLAG_ARG, OPTS(health.timeout)},
+	{"health-start-period", 0, required_argument, FLAG_ARG, OPTS(health.start_period)},
+	{"health-on-failure", 0, required_argument, FLAG_ARG, OPTS(health.on_failure)},
+	{"no-healthcheck", 0, optional_argument, FLAG_BOOL, OPTS(health.disable)},
 	{"help", 0, no_argument, FLAG_HELP, IN_CFG, 0, NULL},
 };
 
@@ -427,6 +448,11 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 			*ret_status = pm_cli_error(err);
 			return -1;
 		}
+	}
+	_cleanup_error_ pm_error *herr = NULL;
+	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0) {
+		*ret_status = pm_cli_error(herr);
+		return -1;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "Error: %s requires at least 1 argument\n", cli->cmdpath);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "cli/cli.h"
+#include "engine/health-parse.h"
 #include "engine/spec.h"
 
 /* Flags that act at the command line rather than describe the container. */
@@ -18,6 +19,7 @@ struct cmd_run_opts {
 	 * the id of a pod --pod new:NAME made (removed again when the run fails) */
 	int pod_lock;
 	char *made_pod;
+	struct pm_health_flags health; /* --health-*, --no-healthcheck: into c->health */
 };
 
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status

@@ -30,6 +30,11 @@ static const struct pm_command play_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command healthcheck_commands[] = {
+	{"run", cmd_healthcheck_run, PM_CMD_USERNS, "Run the health check of a container", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command pod_commands[] = {
 	{"create", cmd_pod_create, PM_CMD_USERNS, "Create a new empty pod", NULL},
 	{"exists", cmd_pod_exists, 0, "Check if a pod exists in local storage", NULL},
@@ -106,6 +111,7 @@ const struct pm_command pm_commands[] = {
 	 "Export container's filesystem contents as a tar archive", NULL},
 	{"generate", NULL, 0, "Generate structured data based on containers and pods",
 	 generate_commands},
+	{"healthcheck", NULL, 0, "Manage health checks on containers", healthcheck_commands},
 	{"help", cmd_help, 0, "Help about any command", NULL},
 	{"history", cmd_history, PM_CMD_USERNS, "Show history of a specified image", NULL},
 	{"image", NULL, 0, "Manage images", pm_image_commands},

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 int cmd_exec(struct pm_cli *cli, int argc, char **argv);
+int cmd_healthcheck_run(struct pm_cli *cli, int argc, char **argv);
 int cmd_doctor(struct pm_cli *cli, int argc, char **argv);
 int cmd_completion(struct pm_cli *cli, int argc, char **argv); /* cmd-completion.c */
 int cmd___complete(struct pm_cli *cli, int argc, char **argv);

@@ -72,6 +72,12 @@ static const struct field {
 	F("Pod", K_STR, pod),
 	F("Infra", K_BOOL, infra),
 	F("CgroupParent", K_STR, cgroup_parent),
+	F("HealthTest", K_STRV, health.test),
+	F("HealthInterval", K_I64, health.interval),
+	F("HealthTimeout", K_I64, health.timeout),
+	F("HealthStartPeriod", K_I64, health.start_period),
+	F("HealthRetries", K_I64, health.retries),
+	F("HealthOnFailure", K_STR, health.on_failure),
 #undef F
 };
 

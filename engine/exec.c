@@ -129,6 +129,8 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 		.pid = c->state.pid,
 		.detach = x->detach,
 		.seccomp_caps = spec.caps.bounding,
+		.output_fd = x->output_fd > 0 ? x->output_fd : -1,
+		.timeout_ms = x->timeout_ns > 0 ? (x->timeout_ns + 999999) / 1000000 : 0,
 	};
 	extern char **environ;
 	if ((r = pm_exec_apply(&spec, x, environ, err)) < 0)

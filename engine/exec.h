@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "engine/run.h"
 #include "lib/error.h"
@@ -20,6 +21,10 @@ struct pm_exec_config {
 	bool tty;
 	bool detach;
 	bool privileged;
+	/* a health check (engine/health.c): > 0, the process's stdout and stderr (stdin
+	 * /dev/null); timeout_ns > 0: killed after it, status -1 */
+	int output_fd;
+	int64_t timeout_ns;
 };
 
 void pm_exec_config_clear(struct pm_exec_config *x);

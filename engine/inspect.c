@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "engine/config-json.h"
+#include "engine/health.h"
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/spec.h"
@@ -353,6 +354,34 @@ static const char *ns_mode(const char *v, const char *def)
 	return v && v[0] ? v : def;
 }
 
+/* .State.Health: podman's {Status, FailingStreak, Log} ("" and null without a check). */
+static json_t *health_json(const struct pm_container *c, const struct pm_container_config *cfg)
+{
+	struct pm_health_state hs;
+	pm_health_state_get(c, &cfg->health, &hs);
+	hs.started_ns = 0;
+	_cleanup_free_ char *text = pm_health_state_to_json(&hs);
+	pm_health_state_clear(&hs);
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+	return j ? j : json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log");
+}
+
+/* .Config.Healthcheck as podman's (Go omitempty: zero durations and retries left out). */
+static json_t *healthcheck_json(const struct pm_healthcheck *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "Test", pm_json_from_strv(h->test));
+	if (h->interval)
+		json_object_set_new(o, "Interval", json_integer(h->interval));
+	if (h->timeout)
+		json_object_set_new(o, "Timeout", json_integer(h->timeout));
+	if (h->start_period)
+		json_object_set_new(o, "StartPeriod", json_integer(h->start_period));
+	if (h->retries)
+		json_object_set_new(o, "Retries", json_integer(h->retries));
+	return o;
+}
+
 static json_t *build_inspect(const struct pm_engine *e, const struct pm_container *c,
 			     const struct pm_container_config *cfg, const struct pm_ctr_view *v,
 			     const char *log_path)
@@ -379,8 +408,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(st, "Error", json_string(s->error ? s->error : ""));
 	json_object_set_new(st, "StartedAt", time_json(s->started_ns));
 	json_object_set_new(st, "FinishedAt", time_json(s->finished_ns));
-	json_object_set_new(st, "Health",
-			    json_pack("{s:s, s:i, s:n}", "Status", "", "FailingStreak", 0, "Log"));
+	json_object_set_new(st, "Health", health_json(c, cfg));
 	json_object_set_new(st, "CheckpointedAt", time_json(0));
 	json_object_set_new(st, "RestoredAt", time_json(0));
 	json_object_set_new(o, "State", st);
@@ -482,6 +510,11 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(cf, "Secrets", secrets);
 	json_object_set_new(cf, "Timeout", json_integer(0));
 	json_object_set_new(cf, "StopTimeout", json_integer(10));
+	/* podman omits a nil one; null here, so that {{.Config.Healthcheck}} works */
+	json_object_set_new(cf, "Healthcheck",
+			    cfg->health.test ? healthcheck_json(&cfg->health) : json_null());
+	json_object_set_new(cf, "HealthcheckOnFailureAction",
+			    json_string(cfg->health.on_failure ? cfg->health.on_failure : "none"));
 	json_object_set_new(o, "Config", cf);
 
 	json_t *hc = json_object();

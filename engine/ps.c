@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "engine/config-json.h"
+#include "engine/health.h"
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/ps.h"
@@ -25,8 +26,8 @@
 #include "storage/image.h"
 #include "storage/store.h"
 
-static const char *const filter_keys[] = {"name",     "id",	"status", "label",
-					  "ancestor", "exited", "pod",	  NULL};
+static const char *const filter_keys[] = {"name",   "id",  "status", "label", "ancestor",
+					  "exited", "pod", "health", NULL};
 static const char *const states[] = {"created",	 "running",    "paused",  "exited", "removing",
 				     "stopping", "configured", "unknown", NULL};
 
@@ -139,6 +140,8 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 			else if (strcmp(*k, "pod") == 0)
 				/* the cli resolved pod names to ids (engine knows no pods) */
 				m = c->pod_id && c->pod_id[0] && pm_str_startswith(c->pod_id, v);
+			else if (strcmp(*k, "health") == 0)
+				m = true; /* the row's: pm_ps_health_match */
 			else if (strcmp(*k, "exited") == 0) {
 				int code = 0;
 				m = c->state.status == PM_CTR_STOPPED &&
@@ -150,6 +153,20 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 			return false;
 	}
 	return true;
+}
+
+bool pm_ps_health_match(char *const *filters, const char *health)
+{
+	bool any = false;
+	for (char *const *f = filters; f && *f; f++) {
+		if (!pm_str_startswith(*f, "health="))
+			continue;
+		any = true;
+		const char *v = *f + 7;
+		if (strcmp(v, health) == 0 || (strcmp(v, "none") == 0 && !health[0]))
+			return true;
+	}
+	return !any;
 }
 
 /* Bytes under dir, not crossing mounts (du -s --apparent-size of files). */
@@ -204,6 +221,16 @@ static json_t *ports_json(const struct pm_net_port *p, size_t n)
 	return arr;
 }
 
+char *pm_ps_status(const struct pm_ps_row *row, int64_t now_ns)
+{
+	char *s = pm_inspect_status_human(row->c, now_ns);
+	if (!row->health[0] || row->c->state.status != PM_CTR_RUNNING)
+		return s;
+	char *r = pm_xasprintf("%s (%s)", s, row->health);
+	free(s);
+	return r;
+}
+
 static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 {
 	const struct pm_container *c = row->c;
@@ -237,7 +264,7 @@ static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 				    : json_null());
 	json_object_set_new(o, "StartedAt", json_integer(pm_gotime_unix(s->started_ns)));
 	json_object_set_new(o, "State", json_string(pm_ctr_status_string(s->status)));
-	_cleanup_free_ char *status = pm_inspect_status_human(c, now);
+	_cleanup_free_ char *status = pm_ps_status(row, now);
 	json_object_set_new(o, "Status", json_string(status));
 	json_object_set_new(o, "Created", json_integer(c->created_ns / PM_NSEC_PER_SEC));
 	return o;
@@ -296,6 +323,8 @@ static int row_config(const char *text, struct pm_container_config *cfg)
 			r = scan_strv(&v, &cfg->add_hosts);
 		else if (pm_jscan_key_is(&k, "NoHosts"))
 			r = pm_jscan_bool(&v, &cfg->no_hosts);
+		else if (pm_jscan_key_is(&k, "HealthTest"))
+			r = scan_strv(&v, &cfg->health.test);
 		else if (k.escaped)
 			r = -EBADMSG; /* might spell one of the above */
 	}
@@ -328,6 +357,10 @@ static void row_fill(pm_image_cache *ic, struct pm_ps_row *row)
 	for (char **l = cfg.labels; l && *l; l++)
 		pm_strv_set_kv(&row->labels, *l);
 	row->rm = cfg.rm;
+	struct pm_health_state hs;
+	pm_health_state_get(c, &cfg.health, &hs);
+	snprintf(row->health, sizeof(row->health), "%s", hs.status);
+	pm_health_state_clear(&hs);
 	if (c->state.ports && c->state.ports[0]) {
 		for (char **p = c->state.ports; *p; p++)
 			pm_net_parse_publish(*p, &row->ports, &row->nports, NULL);
@@ -377,7 +410,7 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	size_t limit = o->latest ? 1 : o->last >= 0 ? (size_t)o->last : n;
 	bool label_filter = false;
 	for (char *const *f = o->filters; f && *f; f++)
-		label_filter |= pm_str_startswith(*f, "label=");
+		label_filter |= pm_str_startswith(*f, "label=") || pm_str_startswith(*f, "health=");
 	bool fill = !o->ids_only || label_filter;
 	pm_image_cache *ic = pm_image_cache_new(e);
 	_cleanup_store_ struct pm_store *store = NULL;
@@ -395,7 +428,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		*row = (struct pm_ps_row){.c = c};
 		if (fill)
 			row_fill(ic, row);
-		if (o->filters && !pm_ps_filter_match(o->filters, c, row->labels, NULL)) {
+		if (o->filters && (!pm_ps_filter_match(o->filters, c, row->labels, NULL) ||
+				   !pm_ps_health_match(o->filters, row->health))) {
 			row->c = NULL; /* still the list's */
 			row_clear(row);
 			continue;

@@ -19,7 +19,7 @@ struct pm_ps_opts {
 	bool latest;	/* -l: the last created only (implies all) */
 	int last;	/* -n N: the N last created (implies all); < 0: unset */
 	char **filters; /* "key=value": name, id, status, label, ancestor, exited, pod (an id
-			 * prefix: the caller resolves pod names) */
+			 * prefix: the caller resolves pod names), health */
 	bool size;	/* --size: compute Size {rootFsSize, rwSize} */
 	bool ids_only;	/* -q: rows need only the record (no command, labels, ports) */
 	int64_t now_ns; /* the clock for the human times; 0: now */
@@ -44,8 +44,16 @@ struct pm_ps_row {
 	size_t nports;
 	bool has_size;
 	uint64_t rw_size, rootfs_size;
-	char *pod_name; /* its pod's name: set by the caller (the engine knows no pods), or NULL */
+	char *pod_name;	 /* its pod's name: set by the caller (the engine knows no pods), or NULL */
+	char health[16]; /* "starting", "healthy", "unhealthy"; "" without a health check */
 };
+
+/* The --filter health=V values: does a row of that health pass ("none": no health check)?
+ * Other filter keys are pm_ps_filter_match's. Pure. */
+bool pm_ps_health_match(char *const *filters, const char *health);
+
+/* The STATUS column: "Up 5 seconds (healthy)" for a running container with a check. */
+char *pm_ps_status(const struct pm_ps_row *row, int64_t now_ns);
 
 /* The listing, oldest first (podman's order). Free with pm_ps_rows_free. */
 int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, struct pm_ps_row **ret,

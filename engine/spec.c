@@ -33,6 +33,8 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->name);
 	free(c->restart);
 	free(c->stop_signal);
+	pm_strv_free(c->health.test);
+	free(c->health.on_failure);
 	pm_strv_free(c->env);
 	pm_strv_free(c->env_files);
 	free(c->entrypoint);

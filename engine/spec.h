@@ -24,6 +24,17 @@ struct pm_spec_image {
 	char *user;
 };
 
+/* A health check (engine/health.h): what --health-* set, and what kube's probes fill.
+ * test NULL: none. Durations in ns, as podman's .Config.Healthcheck. */
+struct pm_healthcheck {
+	char **test;	      /* {"CMD-SHELL", "cmd"}, {"CMD", arg...} or {"NONE"} */
+	int64_t interval;     /* between periodic checks; 0: none ("disable") */
+	int64_t timeout;      /* a check running longer fails (exit code -1) */
+	int64_t start_period; /* failures after the start within this do not count */
+	int64_t retries;      /* consecutive failures that make it unhealthy */
+	char *on_failure;     /* none (NULL), kill, restart, stop */
+};
+
 /* What the user asked. Strings are owned (freed by pm_spec_config_clear). */
 struct pm_container_config {
 	char *name;
@@ -79,6 +90,8 @@ struct pm_container_config {
 	bool infra;
 	/* --cgroup-parent: the systemd slice of the container's scope (a pod's slice) */
 	char *cgroup_parent;
+	/* --health-*: engine/health.h */
+	struct pm_healthcheck health;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

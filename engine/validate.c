@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/health-parse.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
 #include "lib/strutil.h"
@@ -255,5 +256,7 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 				    "invalid argument \"%lld\" for \"--stop-timeout\" flag: "
 				    "strconv.ParseUint: parsing \"%lld\": invalid syntax",
 				    (long long)c->stop_timeout, (long long)c->stop_timeout);
+	if ((r = pm_health_validate(&c->health, err)) < 0)
+		return r;
 	return pm_spec_validate(c, err);
 }

@@ -1,0 +1,149 @@
+/* health.c: `healthcheck run` (the check through engine/exec.c with its output captured
+ * and its timeout) and the state file (see health.h). Never prints; called by inspect.c,
+ * ps.c and cli/cmd-healthcheck.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "engine/config-json.h"
+#include "engine/container.h"
+#include "engine/ctr-state.h"
+#include "engine/exec.h"
+#include "engine/health.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "lib/timeutil.h"
+
+#define STATE_FILE "healthcheck.json"
+#define LOCK_FILE  "healthcheck.lock"
+#define STATE_MAX  (64u << 10)
+
+/* The file's state if it belongs to c's current start, else a fresh "starting" one. */
+static void state_load(const struct pm_container *c, struct pm_health_state *ret)
+{
+	*ret = (struct pm_health_state){0};
+	_cleanup_free_ char *path = pm_path_join(c->dir, STATE_FILE);
+	_cleanup_free_ char *text = NULL;
+	if (pm_read_file(path, STATE_MAX, &text, NULL, NULL) < 0 ||
+	    pm_health_state_from_json(text, ret) < 0 || ret->started_ns != c->state.started_ns) {
+		pm_health_state_clear(ret);
+		snprintf(ret->status, sizeof(ret->status), "starting");
+		ret->started_ns = c->state.started_ns;
+	}
+}
+
+void pm_health_state_get(const struct pm_container *c, const struct pm_healthcheck *hc,
+			 struct pm_health_state *ret)
+{
+	*ret = (struct pm_health_state){0};
+	if (pm_health_enabled(hc))
+		state_load(c, ret);
+}
+
+/* ---- healthcheck run --------------------------------------------------------------------- */
+
+static char *read_output(int fd)
+{
+	char buf[PM_HEALTH_MAX_OUTPUT + 1];
+	ssize_t n = pread(fd, buf, PM_HEALTH_MAX_OUTPUT, 0);
+	if (n < 0)
+		n = 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	return pm_xstrndup(buf, (size_t)n);
+}
+
+/* Record l for c under the state file's lock. */
+static int record(const struct pm_container *c, const struct pm_healthcheck *hc,
+		  struct pm_health_log *l, char *ret_status, size_t size, pm_error **err)
+{
+	_cleanup_free_ char *lockp = pm_path_join(c->dir, LOCK_FILE);
+	_cleanup_close_ int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", lockp);
+	while (flock(lock, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return pm_error_set_errno(err, errno, "locking '%s'", lockp);
+	struct pm_health_state s;
+	state_load(c, &s);
+	bool in_start =
+		hc->start_period > 0 && l->start_ns < c->state.started_ns + hc->start_period;
+	pm_health_state_add(&s, (int)hc->retries, in_start, l);
+	snprintf(ret_status, size, "%s", s.status);
+	_cleanup_free_ char *text = pm_health_state_to_json(&s);
+	pm_health_state_clear(&s);
+	_cleanup_free_ char *path = pm_path_join(c->dir, STATE_FILE);
+	return pm_write_file_atomic_flags(path, text, strlen(text), 0600, PM_WRITE_NOSYNC, err);
+}
+
+int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *ret_healthy,
+			      enum pm_health_action *ret_action, char **ret_id, pm_error **err)
+{
+	*ret_healthy = false;
+	*ret_action = PM_HEALTH_ACTION_NONE;
+	_cleanup_container_ struct pm_container *c = NULL;
+	int r = pm_container_lookup(e->paths, ref, &c, err);
+	if (r < 0)
+		return pm_error_prefix(err, "unable to look up %s to perform a health check", ref);
+	*ret_id = pm_xstrdup(c->id);
+	pm_engine_refresh(e, c);
+	struct pm_container_config cfg = {0};
+	if ((r = pm_config_from_json(c->config_json, &cfg, err)) < 0)
+		return r;
+	_cleanup_close_ int out = -1;
+	_cleanup_error_ pm_error *xerr = NULL;
+	_cleanup_strv_ char **argv = pm_health_argv(&cfg.health);
+	if (!argv) {
+		r = pm_error_set(err, EINVAL, "container %s has no defined healthcheck", c->id);
+		goto done;
+	}
+	if (c->state.status != PM_CTR_RUNNING) {
+		r = pm_error_set(err, EINVAL, "container %s is not running", c->id);
+		goto done;
+	}
+	out = memfd_create("healthcheck", MFD_CLOEXEC);
+	if (out < 0) {
+		r = pm_error_set_errno(err, errno, "memfd_create");
+		goto done;
+	}
+	struct pm_exec_config x = {
+		.args = argv, .output_fd = out, .timeout_ns = cfg.health.timeout};
+	struct pm_health_log l = {.start_ns = pm_time_now_ns()};
+	int status = 0;
+	r = pm_engine_exec(e, c->id, &x, &status, &xerr);
+	x.args = NULL;
+	l.end_ns = pm_time_now_ns();
+	if (r < 0 && xerr && (xerr->status == 126 || xerr->status == 127)) {
+		/* podman: a command not found or not executable is a failed check */
+		status = 1;
+		r = 0;
+	} else if (r < 0) {
+		*err = TAKE_PTR(xerr);
+		goto done;
+	}
+	l.exit_code = status;
+	l.output = xerr && xerr->msg ? pm_xstrdup(xerr->msg) : read_output(out);
+	if (strlen(l.output) > PM_HEALTH_MAX_OUTPUT)
+		l.output[PM_HEALTH_MAX_OUTPUT] = 0;
+	char hs[16];
+	r = record(c, &cfg.health, &l, hs, sizeof(hs), err);
+	free(l.output);
+	if (r < 0)
+		goto done;
+	*ret_healthy = status == 0;
+	if (status != 0 && strcmp(hs, "unhealthy") == 0)
+		pm_health_parse_action(cfg.health.on_failure, ret_action, NULL);
+	if (status == -1) {
+		char d[32];
+		pm_health_duration_string(cfg.health.timeout, d);
+		r = pm_error_set(err, ETIMEDOUT, "healthcheck command exceeded timeout of %s", d);
+	}
+done:
+	pm_spec_config_clear(&cfg);
+	return r;
+}

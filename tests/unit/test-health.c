@@ -1,0 +1,286 @@
+/* test-health.c: unit tests for engine/health-parse: the --health-* flags into a health check
+ * (podman's forms of the command, defaults, each bad value with podman's message and the
+ * check left empty), the command a check runs, the state fold (streak, retries, start
+ * period, the last 5 entries) and its JSON, and Go's Duration.String. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/health-parse.h"
+#include "lib/strutil.h"
+
+static void hc_clear(struct pm_healthcheck *h)
+{
+	pm_strv_free(h->test);
+	free(h->on_failure);
+	*h = (struct pm_healthcheck){0};
+}
+
+static void assert_test(const struct pm_healthcheck *h, const char *const *want)
+{
+	size_t n = 0;
+	for (; want[n]; n++) {
+		assert_non_null(h->test[n]);
+		assert_string_equal(h->test[n], want[n]);
+	}
+	assert_null(h->test[n]);
+}
+
+#define TEST(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void test_flags_forms(void **state)
+{
+	struct pm_healthcheck h = {0};
+	struct pm_health_flags f = {.cmd = "echo hi; true"};
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("CMD-SHELL", "echo hi; true"));
+	assert_int_equal(h.interval, 30000000000LL);
+	assert_int_equal(h.timeout, 30000000000LL);
+	assert_int_equal(h.start_period, 0);
+	assert_int_equal(h.retries, 3);
+	assert_null(h.on_failure);
+
+	f = (struct pm_health_flags){.cmd = "[\"CMD\",\"false\"]"};
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("CMD", "false"));
+	f.cmd = "[\"CMD-SHELL\",\"echo a\",\"b\"]";
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("CMD-SHELL", "echo a", "b"));
+	f.cmd = "[\"true\"]";
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("CMD-SHELL", "true"));
+	f.cmd = "[\"ls\",\"-l\"]";
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("CMD", "ls", "-l"));
+	f.cmd = "CMD ls  -l";
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("CMD", "ls", "-l"));
+	f.cmd = "none";
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("NONE"));
+	assert_false(pm_health_enabled(&h));
+
+	/* no command: no check, the other flags not even read */
+	f = (struct pm_health_flags){.interval = "bogus"};
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_null(h.test);
+	f.cmd = "";
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_null(h.test);
+
+	f = (struct pm_health_flags){.disable = true};
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_test(&h, TEST("NONE"));
+	assert_int_equal(h.retries, 0);
+	assert_int_equal(pm_health_validate(&h, NULL), 0);
+
+	f = (struct pm_health_flags){.cmd = "true",
+				     .interval = "disable",
+				     .retries = "5",
+				     .timeout = "500ms",
+				     .start_period = "1m",
+				     .on_failure = "restart"};
+	assert_int_equal(pm_health_from_flags(&f, &h, NULL), 0);
+	assert_int_equal(h.interval, 0);
+	assert_int_equal(h.retries, 5);
+	assert_int_equal(h.timeout, 500000000LL);
+	assert_int_equal(h.start_period, 60000000000LL);
+	assert_string_equal(h.on_failure, "restart");
+	assert_int_equal(pm_health_validate(&h, NULL), 0);
+	hc_clear(&h);
+}
+
+#define assert_bad(flags, want)                                                                    \
+	do {                                                                                       \
+		struct pm_health_flags f_ = flags;                                                 \
+		struct pm_healthcheck h_ = {0};                                                    \
+		_cleanup_error_ pm_error *err = NULL;                                              \
+		assert_int_equal(pm_health_from_flags(&f_, &h_, &err), -EINVAL);                   \
+		assert_non_null(err);                                                              \
+		assert_string_equal(err->msg, want);                                               \
+		assert_null(h_.test);                                                              \
+	} while (0)
+
+static void test_flags_bad(void **state)
+{
+	assert_bad(((struct pm_health_flags){.cmd = "true", .interval = "bogus"}),
+		   "invalid healthcheck-interval: time: invalid duration \"bogus\"");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .retries = "0"}),
+		   "healthcheck-retries must be greater than 0");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .retries = "x"}),
+		   "invalid argument \"x\" for \"--health-retries\" flag: strconv.ParseUint: "
+		   "parsing \"x\": invalid syntax");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .retries = "-1"}),
+		   "invalid argument \"-1\" for \"--health-retries\" flag: strconv.ParseUint: "
+		   "parsing \"-1\": invalid syntax");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .timeout = "0s"}),
+		   "healthcheck-timeout must be at least 1 second");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .timeout = "1x"}),
+		   "invalid healthcheck-timeout: time: invalid duration \"1x\"");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .start_period = "-1s"}),
+		   "healthcheck-start-period must be 0 seconds or greater");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .on_failure = "bogus"}),
+		   "invalid on-failure action \"bogus\" for health check: supported actions are "
+		   "none,kill,restart,stop");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .disable = true}),
+		   "cannot specify both --no-healthcheck and --health-cmd");
+	assert_bad(((struct pm_health_flags){.cmd = "[]"}),
+		   "must define a healthcheck command for all healthchecks");
+}
+
+static void test_validate(void **state)
+{
+	char *t[] = {"CMD", "true", NULL};
+	struct pm_healthcheck h = {.test = t, .timeout = 1, .retries = 1};
+	assert_int_equal(pm_health_validate(&h, NULL), 0);
+	h.retries = 0;
+	assert_int_equal(pm_health_validate(&h, NULL), -EINVAL);
+	h.retries = 1;
+	h.timeout = 0;
+	assert_int_equal(pm_health_validate(&h, NULL), -EINVAL);
+	h.timeout = 1;
+	h.start_period = -1;
+	assert_int_equal(pm_health_validate(&h, NULL), -EINVAL);
+	h.start_period = 0;
+	h.on_failure = "explode";
+	assert_int_equal(pm_health_validate(&h, NULL), -EINVAL);
+}
+
+static void test_argv(void **state)
+{
+	char *shell[] = {"CMD-SHELL", "echo a", "b", NULL};
+	struct pm_healthcheck h = {.test = shell};
+	char **a = pm_health_argv(&h);
+	assert_string_equal(a[0], "/bin/sh");
+	assert_string_equal(a[1], "-c");
+	assert_string_equal(a[2], "echo a b");
+	assert_null(a[3]);
+	pm_strv_free(a);
+	char *cmd[] = {"CMD", "ls", "-l", NULL};
+	h.test = cmd;
+	a = pm_health_argv(&h);
+	assert_string_equal(a[0], "ls");
+	assert_string_equal(a[1], "-l");
+	assert_null(a[2]);
+	pm_strv_free(a);
+	char *none[] = {"NONE", NULL}, *empty[] = {"CMD", NULL}, *bare[] = {NULL};
+	h.test = none;
+	assert_null(pm_health_argv(&h));
+	h.test = empty;
+	assert_null(pm_health_argv(&h));
+	h.test = bare;
+	assert_null(pm_health_argv(&h));
+	h.test = NULL;
+	assert_null(pm_health_argv(&h));
+	assert_false(pm_health_enabled(&h));
+}
+
+static void add(struct pm_health_state *s, int retries, bool in_start, int code)
+{
+	struct pm_health_log l = {.start_ns = 1,
+				  .end_ns = 2,
+				  .exit_code = code,
+				  .output = pm_xasprintf("out %d", code)};
+	pm_health_state_add(s, retries, in_start, &l);
+	assert_null(l.output);
+}
+
+static void test_state(void **state)
+{
+	struct pm_health_state s = {0};
+	snprintf(s.status, sizeof(s.status), "starting");
+	add(&s, 2, true, 1); /* in the start period: not counted */
+	assert_string_equal(s.status, "starting");
+	assert_int_equal(s.failing_streak, 0);
+	add(&s, 2, false, 1);
+	assert_string_equal(s.status, "starting");
+	assert_int_equal(s.failing_streak, 1);
+	add(&s, 2, false, 1);
+	assert_string_equal(s.status, "unhealthy");
+	assert_int_equal(s.failing_streak, 2);
+	add(&s, 2, false, 0);
+	assert_string_equal(s.status, "healthy");
+	assert_int_equal(s.failing_streak, 0);
+	for (int i = 0; i < 5; i++)
+		add(&s, 2, false, 10 + i);
+	assert_int_equal(s.nlog, PM_HEALTH_MAX_LOG);
+	assert_int_equal(s.log[0].exit_code, 10);
+	assert_string_equal(s.log[4].output, "out 14");
+	assert_string_equal(s.status, "unhealthy");
+
+	s.started_ns = 1234;
+	char *text = pm_health_state_to_json(&s);
+	struct pm_health_state back;
+	assert_int_equal(pm_health_state_from_json(text, &back), 0);
+	assert_string_equal(back.status, "unhealthy");
+	assert_int_equal(back.failing_streak, 5);
+	assert_int_equal(back.started_ns, 1234);
+	assert_int_equal(back.nlog, 5);
+	assert_int_equal(back.log[4].exit_code, 14);
+	assert_string_equal(back.log[4].output, "out 14");
+	assert_int_equal(back.log[4].start_ns, 1);
+	free(text);
+	pm_health_state_clear(&back);
+	pm_health_state_clear(&s);
+	assert_int_equal(pm_health_state_from_json("[1]", &back), -EBADMSG);
+
+	struct pm_health_state empty = {0};
+	text = pm_health_state_to_json(&empty);
+	assert_string_equal(text, "{\"Status\":\"\",\"FailingStreak\":0,\"Log\":null}");
+	free(text);
+}
+
+static void test_actions(void **state)
+{
+	enum pm_health_action a;
+	assert_int_equal(pm_health_parse_action(NULL, &a, NULL), 0);
+	assert_int_equal(a, PM_HEALTH_ACTION_NONE);
+	assert_int_equal(pm_health_parse_action("kill", &a, NULL), 0);
+	assert_int_equal(a, PM_HEALTH_ACTION_KILL);
+	assert_int_equal(pm_health_parse_action("restart", &a, NULL), 0);
+	assert_int_equal(a, PM_HEALTH_ACTION_RESTART);
+	assert_int_equal(pm_health_parse_action("stop", &a, NULL), 0);
+	assert_int_equal(a, PM_HEALTH_ACTION_STOP);
+	assert_int_equal(pm_health_parse_action("KILL", &a, NULL), -EINVAL);
+}
+
+static void test_duration(void **state)
+{
+	char b[32];
+	static const struct {
+		int64_t ns;
+		const char *want;
+	} cases[] = {
+		{0, "0s"},
+		{1, "1ns"},
+		{1500, "1.5µs"},
+		{500000000, "500ms"},
+		{1000000000, "1s"},
+		{1500000000, "1.5s"},
+		{30000000000LL, "30s"},
+		{90000000000LL, "1m30s"},
+		{3600000000000LL, "1h0m0s"},
+		{-2000000000LL, "-2s"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pm_health_duration_string(cases[i].ns, b);
+		assert_string_equal(b, cases[i].want);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flags_forms), cmocka_unit_test(test_flags_bad),
+		cmocka_unit_test(test_validate),    cmocka_unit_test(test_argv),
+		cmocka_unit_test(test_state),	    cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_duration),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
