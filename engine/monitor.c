@@ -24,6 +24,7 @@
 
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
+#include "engine/health-parse.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "lib/crashpoint.h"
@@ -262,9 +263,33 @@ static void mon_clear(struct mon *m)
 	free(m->rundir);
 }
 
+/* `pm [global options] healthcheck run ID`: the periodic check's command (monitor/health.h),
+ * NULL without periodic checks. pm-monitor derives the same from its exit command. */
+static char **health_argv(const struct pm_monitor_setup *s)
+{
+	if (!pm_health_enabled(&s->cfg->health) || s->cfg->health.interval <= 0)
+		return NULL;
+	char **argv = NULL;
+	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
+	pm_strv_push(&argv, self ? self : "/proc/self/exe");
+	pm_strv_push(&argv, "--root");
+	pm_strv_push(&argv, s->e->paths->root);
+	pm_strv_push(&argv, "--runroot");
+	pm_strv_push(&argv, s->e->paths->runroot);
+	if (s->e->storage_driver) {
+		pm_strv_push(&argv, "--storage-driver");
+		pm_strv_push(&argv, s->e->storage_driver);
+	}
+	pm_strv_push(&argv, "healthcheck");
+	pm_strv_push(&argv, "run");
+	pm_strv_push(&argv, s->c->id);
+	return argv;
+}
+
 int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, pm_error **err)
 {
 	struct mon m;
+	_cleanup_strv_ char **hargv = NULL;
 	mon_init(&m, s, true);
 	sigset_t set, old;
 	pm_mon_io_block_signals(&set, &old);
@@ -282,12 +307,25 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 	if (m.io.master >= 0)
 		m.raw = pm_tty_make_raw(STDIN_FILENO, &m.saved);
 	int status;
+	hargv = health_argv(s);
+	struct pm_mon_health health;
+	pm_mon_health_init(&health);
+	health.interval_ns = s->cfg->health.interval;
+	health.start_ns = s->cfg->health.start_period;
+	health.argv = hargv;
+	health.sigmask = &set;
 	do {
 		m.io.user_in = m.io.master >= 0 && s->spec->stdin_open;
+		/* the checks of this start: the timer anew for each */
+		m.io.health = hargv && pm_mon_health_start(&health) == 0 ? &health : NULL;
 		status = pm_mon_io_relay(&m.io);
+		pm_mon_health_stop(&health);
+		m.io.health = NULL;
 		record_exit(&m, status);
 		pm_mon_io_notify_exit(&m.io, status);
 	} while (maybe_restart(&m, status));
+	if (health.pidfd >= 0)
+		close(health.pidfd);
 	if (m.raw)
 		pm_tty_restore(STDIN_FILENO, &m.saved);
 	*ret_status = status;
@@ -345,6 +383,13 @@ static void exec_monitor(struct mon *m, const char *program)
 	push_fd_arg(&argv, "--net-relay-pidfd", nh.relay_pidfd);
 	if (nh.pidfd >= 0 && nh.wait)
 		pm_strv_push(&argv, "--net-wait");
+	if (pm_health_enabled(&s->cfg->health) && s->cfg->health.interval > 0) {
+		pm_strv_push(&argv, "--health-interval");
+		pm_strv_consume(&argv, pm_xasprintf("%lld", (long long)s->cfg->health.interval));
+		pm_strv_push(&argv, "--health-start");
+		pm_strv_consume(&argv,
+				pm_xasprintf("%lld", (long long)s->cfg->health.start_period));
+	}
 	pm_strv_push(&argv, "--");
 	pm_strv_push(&argv, self ? self : "/proc/self/exe");
 	pm_strv_push(&argv, "--root");

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +68,27 @@ static void run_exit_command(char **argv, const sigset_t *blocked)
 		;
 }
 
+/* The check command: the exit command's program and global options, `healthcheck run ID`.
+ * NULL when the exit command is not the expected one. */
+static char **health_argv(const struct pm_mon_detached *d)
+{
+	size_t n = 0;
+	while (d->exit_command[n])
+		n++;
+	if (n <= PM_MON_EXIT_TAIL)
+		return NULL;
+	size_t keep = n - PM_MON_EXIT_TAIL;
+	char **argv = calloc(keep + 4, sizeof(char *));
+	if (!argv)
+		return NULL;
+	for (size_t i = 0; i < keep; i++)
+		argv[i] = d->exit_command[i];
+	argv[keep] = (char *)"healthcheck";
+	argv[keep + 1] = (char *)"run";
+	argv[keep + 2] = (char *)d->id;
+	return argv;
+}
+
 int pm_mon_detached_run(struct pm_mon_detached *d)
 {
 	struct pm_mon_io *io = &d->io;
@@ -82,8 +104,23 @@ int pm_mon_detached_run(struct pm_mon_detached *d)
 	io->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (d->log)
 		pm_ctr_log_open(d->log, d->log_max, &io->log, NULL);
+	struct pm_mon_health health;
+	pm_mon_health_init(&health);
+	if (d->health_interval > 0) {
+		health.interval_ns = d->health_interval;
+		health.start_ns = d->health_start;
+		health.argv = health_argv(d);
+		health.sigmask = &set;
+		if (pm_mon_health_start(&health) == 0)
+			io->health = &health;
+	}
 
 	int status = pm_mon_io_relay(io);
+	pm_mon_health_stop(&health);
+	io->health = NULL;
+	if (health.pidfd >= 0)
+		close(health.pidfd);
+	free(health.argv);
 
 	pm_ctr_log_close(io->log, NULL);
 	io->log = NULL;

@@ -6,7 +6,8 @@
  * container exits; end the network helpers; write the exit file (monitor/rundir.h); run
  * the exit command (`pm container cleanup --exited ID`: state, unmount, --rm, restart
  * policy) unless a `pm stop` that waits for us will clean up itself (its stop marker);
- * then give attach clients the exit status.
+ * then give attach clients the exit status. Meanwhile, with a health check interval, run
+ * the periodic checks (monitor/health.h).
  *
  * libc, lib/, netslirp/ and this module only: pm-monitor links it statically, and its size
  * is what every running container costs. Must not print (its stdio is /dev/null), must not
@@ -17,6 +18,8 @@
 
 #include "monitor/mon-io.h"
 
+#define PM_MON_EXIT_TAIL 4
+
 struct pm_mon_detached {
 	const char *id, *rundir, *log;
 	unsigned long long log_max; /* --log-opt max-size (0: unlimited) */
@@ -25,6 +28,10 @@ struct pm_mon_detached {
 	int net_pidfd, net_exit_fd, net_relay_pidfd;
 	bool net_wait;	     /* wait for the helper's end (it holds published ports) */
 	char **exit_command; /* argv, NULL-terminated */
+	/* --health-interval/--health-start (ns): periodic `pm healthcheck run ID`, the exit
+	 * command's program and global options (all of it but its last PM_MON_EXIT_TAIL words,
+	 * `container cleanup --exited ID`) with `healthcheck run ID` (monitor/health.h) */
+	long long health_interval, health_start;
 	struct pm_mon_io io; /* pid, pidfd, pty or pipes, attach socket */
 };
 

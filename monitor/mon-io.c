@@ -270,17 +270,20 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 	set_nonblock(io->master);
 	int outfd = tty ? io->master : io->out_r;
 	for (;;) {
-		struct pollfd p[6 + PM_MON_MAX_CLIENTS];
+		struct pollfd p[8 + PM_MON_MAX_CLIENTS];
 		p[0] = (struct pollfd){.fd = io->pidfd, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = io->sigfd, .events = POLLIN};
 		p[2] = (struct pollfd){.fd = outfd, .events = POLLIN};
 		p[3] = (struct pollfd){.fd = io->err_r, .events = POLLIN};
 		p[4] = (struct pollfd){.fd = io->user_in ? STDIN_FILENO : -1, .events = POLLIN};
 		p[5] = (struct pollfd){.fd = io->lfd, .events = POLLIN};
+		struct pm_mon_health *h = io->health;
+		p[6] = (struct pollfd){.fd = h ? h->timerfd : -1, .events = POLLIN};
+		p[7] = (struct pollfd){.fd = h ? h->pidfd : -1, .events = POLLIN};
 		size_t nc = io->nclients;
 		for (size_t i = 0; i < nc; i++)
-			p[6 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
-		if (poll(p, 6 + nc, -1) < 0) {
+			p[8 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
+		if (poll(p, 8 + nc, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -306,16 +309,20 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 		}
 		/* by fd: output above may have dropped clients and reordered the array */
 		for (size_t i = 0; i < nc; i++) {
-			if (!p[6 + i].revents)
+			if (!p[8 + i].revents)
 				continue;
 			for (size_t k = 0; k < io->nclients; k++)
-				if (io->clients[k] == p[6 + i].fd) {
+				if (io->clients[k] == p[8 + i].fd) {
 					client_msg(io, k);
 					break;
 				}
 		}
 		if (p[5].revents & POLLIN)
 			accept_client(io);
+		if (p[7].revents)
+			pm_mon_health_event(h, p[7].fd);
+		if (p[6].revents)
+			pm_mon_health_event(h, p[6].fd);
 		if (p[0].revents & POLLIN)
 			break;
 	}

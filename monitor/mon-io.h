@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "monitor/health.h"
 #include "monitor/log-writer.h"
 
 #define PM_MON_MAX_CLIENTS 16
@@ -47,6 +48,7 @@ struct pm_mon_io {
 	pm_ctr_log *log; /* NULL: no log */
 	bool attached;	 /* also relay to our stdout/stderr, resize from our stdin's tty */
 	bool user_in;	 /* relay our stdin to the container (attached, tty and -i) */
+	struct pm_mon_health *health; /* periodic health checks (monitor/health.h), or NULL */
 };
 
 /* Every fd -1, no clients. */

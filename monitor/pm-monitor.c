@@ -10,10 +10,12 @@
  *   pm-monitor --id ID --rundir DIR --log PATH --log-max-size N --pid PID --pidfd FD
  *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD] [--client FD]
  *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
+ *              [--health-interval NS [--health-start NS]]
  *              -- EXIT-COMMAND... */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor/detached.h"
@@ -47,7 +49,9 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		NETPIDFD,
 		NETEXIT,
 		NETRELAY,
-		NETWAIT
+		NETWAIT,
+		HINTERVAL,
+		HSTART
 	};
 	static const struct option opts[] = {
 		{"id", required_argument, NULL, ID},
@@ -66,6 +70,8 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		{"net-exit-fd", required_argument, NULL, NETEXIT},
 		{"net-relay-pidfd", required_argument, NULL, NETRELAY},
 		{"net-wait", no_argument, NULL, NETWAIT},
+		{"health-interval", required_argument, NULL, HINTERVAL},
+		{"health-start", required_argument, NULL, HSTART},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -121,6 +127,12 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 			break;
 		case NETWAIT:
 			a->net_wait = true;
+			break;
+		case HINTERVAL:
+			a->health_interval = strtoll(optarg, NULL, 10);
+			break;
+		case HSTART:
+			a->health_start = strtoll(optarg, NULL, 10);
 			break;
 		default:
 			return -EINVAL;
