@@ -76,12 +76,45 @@ static int parse_test(const char *cmd, char ***ret, pm_error **err)
 	return 0;
 }
 
+/* Go's time.ParseDuration error for v, which it refuses: "unknown unit", "missing unit" or
+ * "invalid duration", found by walking it as Go does. */
+static char *go_duration_error(const char *v)
+{
+	static const char *const units[] = {"ns", "us", "\xc2\xb5s", "\xce\xbcs",
+					    "ms", "s",	"m",	     "h"};
+	const char *s = v;
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return pm_xasprintf("time: invalid duration \"%s\"", v);
+	while (*s) {
+		const char *num = s;
+		while ((*s >= '0' && *s <= '9') || *s == '.')
+			s++;
+		if (s == num || (s - num == 1 && *num == '.'))
+			return pm_xasprintf("time: invalid duration \"%s\"", v);
+		const char *u = s;
+		while (*s && *s != '.' && !(*s >= '0' && *s <= '9'))
+			s++;
+		if (s == u)
+			return pm_xasprintf("time: missing unit in duration \"%s\"", v);
+		bool known = false;
+		for (size_t i = 0; i < ARRAY_SIZE(units) && !known; i++)
+			known = strlen(units[i]) == (size_t)(s - u) &&
+				!strncmp(units[i], u, (size_t)(s - u));
+		if (!known)
+			return pm_xasprintf("time: unknown unit \"%.*s\" in duration \"%s\"",
+					    (int)(s - u), u, v);
+	}
+	return pm_xasprintf("time: invalid duration \"%s\"", v);
+}
+
 static int parse_dur(const char *what, const char *v, int64_t *ret, pm_error **err)
 {
-	if (pm_time_parse_duration(v, ret) < 0)
-		return pm_error_set(err, EINVAL,
-				    "invalid healthcheck-%s: time: invalid duration \"%s\"", what,
-				    v);
+	if (pm_time_parse_duration(v, ret) < 0) {
+		_cleanup_free_ char *why = go_duration_error(v);
+		return pm_error_set(err, EINVAL, "invalid healthcheck-%s: %s", what, why);
+	}
 	return 0;
 }
 

@@ -98,12 +98,13 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 	_cleanup_close_ int out = -1;
 	_cleanup_error_ pm_error *xerr = NULL;
 	_cleanup_strv_ char **argv = pm_health_argv(&cfg.health);
-	if (!argv) {
-		r = pm_error_set(err, EINVAL, "container %s has no defined healthcheck", c->id);
-		goto done;
-	}
+	/* podman's order: the state first */
 	if (c->state.status != PM_CTR_RUNNING) {
 		r = pm_error_set(err, EINVAL, "container %s is not running", c->id);
+		goto done;
+	}
+	if (!argv) {
+		r = pm_error_set(err, EINVAL, "container %s has no defined healthcheck", c->id);
 		goto done;
 	}
 	out = memfd_create("healthcheck", MFD_CLOEXEC);
@@ -126,7 +127,8 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 		*err = TAKE_PTR(xerr);
 		goto done;
 	}
-	l.exit_code = status;
+	/* podman records 0 (passed), 1 (failed) or -1 (timed out), not the command's status */
+	l.exit_code = status == 0 ? 0 : status == -1 ? -1 : 1;
 	l.output = xerr && xerr->msg ? pm_xstrdup(xerr->msg) : read_output(out);
 	if (strlen(l.output) > PM_HEALTH_MAX_OUTPUT)
 		l.output[PM_HEALTH_MAX_OUTPUT] = 0;

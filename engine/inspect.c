@@ -371,12 +371,12 @@ static json_t *healthcheck_json(const struct pm_healthcheck *h)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "Test", pm_json_from_strv(h->test));
+	if (h->start_period)
+		json_object_set_new(o, "StartPeriod", json_integer(h->start_period));
 	if (h->interval)
 		json_object_set_new(o, "Interval", json_integer(h->interval));
 	if (h->timeout)
 		json_object_set_new(o, "Timeout", json_integer(h->timeout));
-	if (h->start_period)
-		json_object_set_new(o, "StartPeriod", json_integer(h->start_period));
 	if (h->retries)
 		json_object_set_new(o, "Retries", json_integer(h->retries));
 	return o;

@@ -122,7 +122,13 @@ static void test_flags_bad(void **state)
 	assert_bad(((struct pm_health_flags){.cmd = "true", .timeout = "0s"}),
 		   "healthcheck-timeout must be at least 1 second");
 	assert_bad(((struct pm_health_flags){.cmd = "true", .timeout = "1x"}),
-		   "invalid healthcheck-timeout: time: invalid duration \"1x\"");
+		   "invalid healthcheck-timeout: time: unknown unit \"x\" in duration \"1x\"");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .timeout = "1s5"}),
+		   "invalid healthcheck-timeout: time: missing unit in duration \"1s5\"");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .interval = ".s"}),
+		   "invalid healthcheck-interval: time: invalid duration \".s\"");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .interval = ""}),
+		   "invalid healthcheck-interval: time: invalid duration \"\"");
 	assert_bad(((struct pm_health_flags){.cmd = "true", .start_period = "-1s"}),
 		   "healthcheck-start-period must be 0 seconds or greater");
 	assert_bad(((struct pm_health_flags){.cmd = "true", .on_failure = "bogus"}),
