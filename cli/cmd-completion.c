@@ -208,6 +208,8 @@ static unsigned arg_kinds(const char *parent, const char *name)
 		t = secret_args;
 	else if (parent && strcmp(parent, "system") == 0)
 		return 0;
+	else if (parent && strcmp(parent, "healthcheck") == 0)
+		return strcmp(name, "run") == 0 ? K_CTRS | K_FIRST : 0;
 	for (; t->name; t++) {
 		if (strcmp(t->name, name) != 0)
 			continue;

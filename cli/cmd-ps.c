@@ -31,7 +31,7 @@ static const char usage[] =
 	"Options:\n"
 	"  -a, --all             Show all the containers, default is only running containers\n"
 	"  -f, --filter strings  Filter output based on conditions given (name, id, status, "
-	"label, ancestor, exited, pod)\n"
+	"label, ancestor, exited, pod, health)\n"
 	"      --format string   Pretty-print containers to JSON or using a Go template\n"
 	"  -n, --last int        Print the n last created containers (all states) (default -1)\n"
 	"  -l, --latest          Act on the latest container pm is aware of\n"
