@@ -78,6 +78,7 @@ static json_t *container_json(struct pm_cli *cli, struct pm_container *c, pm_ima
 }
 
 static void volume_json_add(struct pm_cli *cli, json_t *arr, const struct pm_volume *v);
+static void template_aliases(json_t *arr);
 
 static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool container_only)
 {
@@ -199,12 +200,27 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 	if (!format || !strcmp(format, "json") || !strcmp(format, "{{json .}}")) {
 		pm_json_print(stdout, arr);
 	} else {
+		template_aliases(arr);
 		int rc = pm_output_format_each(format, arr);
 		if (rc)
 			return rc;
 	}
 	fflush(stdout);
 	return status;
+}
+
+/* What podman's templates reach through a method, not a JSON field: {{.State.Healthcheck}}
+ * (podman 4.3's alias of .State.Health). Only for templates: the JSON stays podman's. */
+static void template_aliases(json_t *arr)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(arr, i, o) {
+		json_t *st = json_object_get(o, "State");
+		json_t *h = json_object_get(st, "Health");
+		if (h && !json_object_get(st, "Healthcheck"))
+			json_object_set(st, "Healthcheck", h);
+	}
 }
 
 /* A volume inside a mixed inspect: its stored document, podman's shape. */

@@ -42,6 +42,8 @@ poll_until() {
 	is "$(fmt h1 '{{.Config.HealthcheckOnFailureAction}}')" "none"
 	is "$(fmt h1 '{{json .State.Health}}')" '\{"Status":"starting","FailingStreak":0,"Log":null\}'
 	is "$(fmt h1 '{{.State.Health.Status}}')" "starting"
+	# podman 4.3's alias in templates
+	is "$(fmt h1 '{{.State.Healthcheck.Status}} {{.State.Healthcheck.FailingStreak}}')" "starting 0"
 	run_pm 0 ps --format '{{.Names}} {{.Status}}'
 	is "$output" "h1 Up .* \(starting\)"
 
