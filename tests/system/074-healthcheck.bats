@@ -199,6 +199,10 @@ poll_until() {
 	id=$(fmt off2 '{{.Id}}')
 	run_pm_split 125 healthcheck run off2
 	is "$stderr" "Error: container $id is not running"
+	run_pm_split 125 healthcheck run
+	assert_contains "$stderr" "Error: "
+	run_pm_split 125 healthcheck run plain created
+	assert_contains "$stderr" "Error: "
 	run_pm_split 125 healthcheck run nosuch
 	assert_contains "$stderr" 'Error: unable to look up nosuch to perform a health check: no container with name or ID "nosuch" found'
 
@@ -257,6 +261,14 @@ poll_until() {
 	poll_until 200 eval '[ "$(fmt p "{{len .State.Health.Log}}")" -ge 2 ]' ||
 		die "fewer than two periodic checks: $(fmt p '{{json .State.Health}}')"
 	is "$(fmt p '{{.State.Health.Status}} {{(index .State.Health.Log 0).Output}}')" "healthy tick"
+
+	# never two at once: a check that outlasts the interval fails if another runs beside it
+	run_pm_split 0 run -d --name slow --health-cmd 'mkdir /tmp/busy || exit 1; sleep 2; rmdir /tmp/busy' \
+		--health-interval 1s --health-timeout 10s "$IMG" sleep 1000
+	poll_until 300 eval '[ "$(fmt slow "{{len .State.Health.Log}}")" -ge 2 ]' ||
+		die "fewer than two periodic checks: $(fmt slow '{{json .State.Health}}')"
+	is "$(fmt slow '{{range .State.Health.Log}}{{.ExitCode}}{{end}}')" "0+" "no check ran beside another"
+	run_pm 0 rm -f -t0 slow
 
 	# --health-interval disable: the monitor runs none
 	run_pm_split 0 run -d --name q --health-cmd true --health-interval disable "$IMG" sleep 1000
