@@ -135,10 +135,19 @@ int pm_health_parse_action(const char *s, enum pm_health_action *ret, pm_error *
 			    s);
 }
 
+/* podman's refusal of an action without a check to act on. */
+static int no_check_action(const char *action, pm_error **err)
+{
+	return pm_error_set(err, EINVAL,
+			    "cannot set on-failure action to %s without a health check", action);
+}
+
 int pm_health_validate(const struct pm_healthcheck *c, pm_error **err)
 {
 	enum pm_health_action a;
 	int r = pm_health_parse_action(c->on_failure, &a, err);
+	if (r >= 0 && a != PM_HEALTH_ACTION_NONE && !pm_health_enabled(c))
+		return no_check_action(c->on_failure, err);
 	if (r < 0 || !c->test ||
 	    (c->test[0] && strcmp(c->test[0], "NONE") == 0 && !c->test[1] && !c->retries &&
 	     !c->timeout))
@@ -164,11 +173,13 @@ static int from_flags(const struct pm_health_flags *f, struct pm_healthcheck *c,
 			return pm_error_set(
 				err, EINVAL,
 				"cannot specify both --no-healthcheck and --health-cmd");
+		if (a != PM_HEALTH_ACTION_NONE)
+			return no_check_action(f->on_failure, err);
 		pm_strv_push(&c->test, "NONE");
 		return 0;
 	}
 	if (!f->cmd || !*f->cmd)
-		return 0;
+		return a != PM_HEALTH_ACTION_NONE ? no_check_action(f->on_failure, err) : 0;
 	if ((r = parse_test(f->cmd, &c->test, err)) < 0)
 		return r;
 	const char *iv = f->interval ? f->interval : "30s";
@@ -178,7 +189,7 @@ static int from_flags(const struct pm_health_flags *f, struct pm_healthcheck *c,
 	c->retries = PM_HEALTH_DEFAULT_RETRIES;
 	if (f->retries) {
 		uint64_t n;
-		if (pm_parse_uint64(f->retries, &n) < 0 || n > INT32_MAX)
+		if (pm_parse_uint64(f->retries, &n) < 0 || n > INT64_MAX)
 			return pm_error_set(
 				err, EINVAL,
 				"invalid argument \"%s\" for \"--health-retries\" flag: "
@@ -343,7 +354,7 @@ static void set_status(struct pm_health_state *s, const char *v)
 	snprintf(s->status, sizeof(s->status), "%s", v);
 }
 
-void pm_health_state_add(struct pm_health_state *s, int retries, bool in_start_period,
+void pm_health_state_add(struct pm_health_state *s, int64_t retries, bool in_start_period,
 			 struct pm_health_log *l)
 {
 	if (l->exit_code == 0) {

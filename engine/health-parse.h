@@ -81,7 +81,7 @@ void pm_health_state_clear(struct pm_health_state *s);
  * reset; a failure outside the start period adds to the streak and is unhealthy once the
  * streak reaches retries; the log keeps the last PM_HEALTH_MAX_LOG entries. Takes l's
  * output. Pure. */
-void pm_health_state_add(struct pm_health_state *s, int retries, bool in_start_period,
+void pm_health_state_add(struct pm_health_state *s, int64_t retries, bool in_start_period,
 			 struct pm_health_log *l);
 
 /* JSON text <-> state (podman's .State.Health shape plus StartedAt). Pure. */

@@ -73,7 +73,7 @@ static int record(const struct pm_container *c, const struct pm_healthcheck *hc,
 	state_load(c, &s);
 	bool in_start =
 		hc->start_period > 0 && l->start_ns < c->state.started_ns + hc->start_period;
-	pm_health_state_add(&s, (int)hc->retries, in_start, l);
+	pm_health_state_add(&s, hc->retries, in_start, l);
 	snprintf(ret_status, size, "%s", s.status);
 	_cleanup_free_ char *text = pm_health_state_to_json(&s);
 	pm_health_state_clear(&s);

@@ -110,6 +110,8 @@ poll_until() {
 	is "$stderr" 'Error: invalid on-failure action "explode" for health check: supported actions are none,kill,restart,stop'
 	run_pm_split 125 create --health-cmd true --no-healthcheck "$IMG" true
 	is "$stderr" "Error: cannot specify both --no-healthcheck and --health-cmd"
+	run_pm_split 125 create --health-on-failure kill "$IMG" true
+	is "$stderr" "Error: cannot set on-failure action to kill without a health check"
 	run_pm_split 125 create --health-cmd '[]' "$IMG" true
 	is "$stderr" "Error: must define a healthcheck command for all healthchecks"
 	run_pm_split 125 run -d --health-cmd true --health-interval 1parsec "$IMG" true

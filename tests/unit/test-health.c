@@ -136,6 +136,13 @@ static void test_flags_bad(void **state)
 		   "none,kill,restart,stop");
 	assert_bad(((struct pm_health_flags){.cmd = "true", .disable = true}),
 		   "cannot specify both --no-healthcheck and --health-cmd");
+	assert_bad(((struct pm_health_flags){.on_failure = "kill"}),
+		   "cannot set on-failure action to kill without a health check");
+	assert_bad(((struct pm_health_flags){.disable = true, .on_failure = "stop"}),
+		   "cannot set on-failure action to stop without a health check");
+	assert_bad(((struct pm_health_flags){.cmd = "true", .retries = "99999999999999999999"}),
+		   "invalid argument \"99999999999999999999\" for \"--health-retries\" flag: "
+		   "strconv.ParseUint: parsing \"99999999999999999999\": invalid syntax");
 	assert_bad(((struct pm_health_flags){.cmd = "[]"}),
 		   "must define a healthcheck command for all healthchecks");
 }
@@ -155,6 +162,10 @@ static void test_validate(void **state)
 	assert_int_equal(pm_health_validate(&h, NULL), -EINVAL);
 	h.start_period = 0;
 	h.on_failure = "explode";
+	assert_int_equal(pm_health_validate(&h, NULL), -EINVAL);
+	h.on_failure = "kill";
+	assert_int_equal(pm_health_validate(&h, NULL), 0);
+	h.test = NULL;
 	assert_int_equal(pm_health_validate(&h, NULL), -EINVAL);
 }
 
@@ -187,7 +198,7 @@ static void test_argv(void **state)
 	assert_false(pm_health_enabled(&h));
 }
 
-static void add(struct pm_health_state *s, int retries, bool in_start, int code)
+static void add(struct pm_health_state *s, int64_t retries, bool in_start, int code)
 {
 	struct pm_health_log l = {.start_ns = 1,
 				  .end_ns = 2,
