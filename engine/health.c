@@ -124,7 +124,8 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 		status = 1;
 		r = 0;
 	} else if (r < 0) {
-		*err = TAKE_PTR(xerr);
+		if (err)
+			*err = TAKE_PTR(xerr);
 		goto done;
 	}
 	/* podman records 0 (passed), 1 (failed) or -1 (timed out), not the command's status */
