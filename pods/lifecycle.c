@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine/ctr-paths.h"
@@ -273,6 +275,77 @@ const char *pm_pod_status(struct pm_container *const *ctrs, size_t n)
 
 /* ---- start, stop, kill, pause ---------------------------------------------------------------- */
 
+/* Start the members that are not running at once, each from a child of its own (podman
+ * starts them in parallel too): their starts overlap (overlay mounts, monitors, execs). The
+ * first error in the pod's order is the result; every member is tried. */
+static int start_members(const struct pm_engine *e, struct pm_container **ctrs, size_t n,
+			 pm_error **err)
+{
+	size_t todo = 0;
+	for (size_t i = 0; i < n; i++)
+		todo += !ctrs[i]->infra && !pm_ctr_is_running(ctrs[i]);
+	pid_t *pids = pm_xcalloc(n + 1, sizeof(*pids));
+	int *fds = pm_xcalloc(n + 1, sizeof(*fds));
+	int first = 0;
+	fflush(NULL);
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = -1;
+		if (ctrs[i]->infra || pm_ctr_is_running(ctrs[i]))
+			continue;
+		int p[2] = {-1, -1};
+		pid_t pid = todo > 1 && pipe2(p, O_CLOEXEC) == 0 ? fork() : -1;
+		if (pid == 0) {
+			close(p[0]);
+			_cleanup_error_ pm_error *e1 = NULL;
+			int r = pm_engine_start(e, ctrs[i], &e1);
+			if (r < 0 && e1 && e1->msg)
+				(void)!write(p[1], e1->msg, strlen(e1->msg));
+			_exit(r < 0 ? (-r & 0x7f ? -r & 0x7f : EIO) : 0);
+		}
+		if (pid < 0) {
+			/* one member, or no fork: here */
+			if (p[0] >= 0) {
+				close(p[0]);
+				close(p[1]);
+			}
+			_cleanup_error_ pm_error *e1 = NULL;
+			int r = pm_engine_start(e, ctrs[i], &e1);
+			if (r < 0 && !first) {
+				first = r;
+				pm_error_propagate(err, TAKE_PTR(e1));
+			}
+			continue;
+		}
+		close(p[1]);
+		pids[i] = pid;
+		fds[i] = p[0];
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!pids[i])
+			continue;
+		char msg[2048];
+		size_t len = 0;
+		for (ssize_t k; len < sizeof(msg) - 1 &&
+				(k = read(fds[i], msg + len, sizeof(msg) - 1 - len)) != 0;)
+			if (k > 0)
+				len += (size_t)k;
+			else if (errno != EINTR)
+				break;
+		msg[len] = 0;
+		close(fds[i]);
+		int status = 0;
+		while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
+			;
+		int code = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+		if (code && !first)
+			first = pm_error_set(err, code, "%s",
+					     len ? msg : "starting a member of the pod failed");
+	}
+	free(pids);
+	free(fds);
+	return first;
+}
+
 int pm_pod_start(const struct pm_engine *e, const struct pm_pod *pod, pm_error **err)
 {
 	_cleanup_close_ int lock = pm_pod_lock(e->paths, pod->id, LOCK_SH, err);
@@ -290,24 +363,14 @@ int pm_pod_start(const struct pm_engine *e, const struct pm_pod *pod, pm_error *
 				    "pod: no such container",
 				    pod->id);
 	}
-	int first = 0;
 	/* the infra first: the others join its namespaces */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++) {
-			if (ctrs[i]->infra != (pass == 0) || pm_ctr_is_running(ctrs[i]))
-				continue;
-			_cleanup_error_ pm_error *e1 = NULL;
-			r = pm_engine_start(e, ctrs[i], &e1);
-			if (r < 0 && !first) {
-				first = r;
-				pm_error_propagate(err, TAKE_PTR(e1));
-			}
-			if (r < 0 && pass == 0)
-				goto out;
-		}
-out:
+	for (size_t i = 0; i < n && r >= 0; i++)
+		if (ctrs[i]->infra && !pm_ctr_is_running(ctrs[i]))
+			r = pm_engine_start(e, ctrs[i], err);
+	if (r >= 0)
+		r = start_members(e, ctrs, n, err);
 	pm_container_list_free(ctrs, n);
-	return first;
+	return r;
 }
 
 int pm_pod_stop(const struct pm_engine *e, const struct pm_pod *pod, int timeout, pm_error **err)
