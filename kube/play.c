@@ -32,6 +32,7 @@
 #include "pods/lifecycle.h"
 #include "pods/pod.h"
 #include "runtime/limits.h"
+#include "storage/secret.h"
 
 void pm_kube_report_clear(struct pm_kube_report *r)
 {
@@ -141,7 +142,17 @@ struct play {
 	struct pm_kube_report *rep;
 	pm_error **err;
 	char **made_volumes; /* named volumes this play made: removed on failure */
+	char **tmp_secrets;  /* store secrets handing Secret values to a container create */
 };
+
+/* The container has its copies: the store secrets that carried them go. */
+static void tmp_secrets_drop(struct play *p)
+{
+	for (char **n = p->tmp_secrets; n && *n; n++)
+		pm_secret_remove(p->e->paths->root, *n, NULL, NULL);
+	pm_strv_free(p->tmp_secrets);
+	p->tmp_secrets = NULL;
+}
 
 /* A warning, or under --strict an error. */
 static int not_applied(struct play *p, char *msg)
@@ -155,9 +166,37 @@ static int not_applied(struct play *p, char *msg)
 	return 0;
 }
 
-static int env_of(struct play *p, const struct pm_kube_pod *pod, const struct pm_kube_container *c,
-		  const char *path, char ***env)
+/* A Secret's value for VAR: put in a secret of the store of its own (pm_secret), handed to
+ * the container as `--secret NAME,type=env,target=VAR` (create copies it into the
+ * container's record), so the value is never in the container's config or in inspect. The
+ * store secret goes once the container is made (p->tmp_secrets). */
+static int secret_env(struct play *p, struct pm_container_config *cfg, const char *var,
+		      const char *value, size_t len)
 {
+	_cleanup_free_ char *rnd = pm_random_id();
+	char name[40];
+	snprintf(name, sizeof(name), "pm-kube-%.24s", rnd);
+	const struct pm_secret_create_opts so = {.name = name};
+	int r = pm_secret_create(p->e->paths->root, &so, value, len, NULL, p->err);
+	if (r < 0)
+		return r;
+	pm_strv_push(&p->tmp_secrets, name);
+	pm_strv_consume(&cfg->secrets, pm_xasprintf("%s,type=env,target=%s", name, var));
+	return 0;
+}
+
+static size_t kv_len(const struct pm_kube_kv *kv, const char *key)
+{
+	for (size_t i = 0; kv && i < kv->n; i++)
+		if (!strcmp(kv->keys[i], key))
+			return kv->lens[i];
+	return 0;
+}
+
+static int env_of(struct play *p, const struct pm_kube_pod *pod, const struct pm_kube_container *c,
+		  const char *path, struct pm_container_config *cfg)
+{
+	char ***env = &cfg->env;
 	for (size_t i = 0; i < c->n_env_from; i++) {
 		const struct pm_kube_env_from *f = &c->env_from[i];
 		bool secret = f->sec_name != NULL;
@@ -168,11 +207,21 @@ static int env_of(struct play *p, const struct pm_kube_pod *pod, const struct pm
 		if (!kv && name && !f->optional)
 			return pm_error_set(p->err, ENOENT,
 					    "%s.envFrom[%zu]: %s \"%s\" not found (give it in the "
-					    "file or with --configmap)",
-					    path, i, secret ? "Secret" : "ConfigMap", name);
-		for (size_t k = 0; kv && k < kv->n; k++)
-			pm_strv_consume(env, pm_xasprintf("%s%s=%s", f->prefix ? f->prefix : "",
-							  kv->keys[k], kv->values[k]));
+					    "file%s)",
+					    path, i, secret ? "Secret" : "ConfigMap", name,
+					    secret ? ", or as a pm secret holding it"
+						   : " or with --configmap");
+		for (size_t k = 0; kv && k < kv->n; k++) {
+			_cleanup_free_ char *var =
+				pm_xasprintf("%s%s", f->prefix ? f->prefix : "", kv->keys[k]);
+			if (secret) {
+				int r = secret_env(p, cfg, var, kv->values[k], kv->lens[k]);
+				if (r < 0)
+					return r;
+				continue;
+			}
+			pm_strv_consume(env, pm_xasprintf("%s=%s", var, kv->values[k]));
+		}
 	}
 	for (size_t i = 0; i < c->n_env; i++) {
 		const struct pm_kube_env *v = &c->env[i];
@@ -193,8 +242,18 @@ static int env_of(struct play *p, const struct pm_kube_pod *pod, const struct pm
 					"%s.env[%zu] (%s): %s \"%s\" has no key \"%s\"%s", path, i,
 					v->name, secret ? "Secret" : "ConfigMap", name ? name : "",
 					key,
-					kv ? ""
-					   : " (it is not in the file nor a --configmap file)");
+					kv	 ? ""
+					: secret ? " (it is neither in the file nor a pm secret "
+						   "holding a "
+						   "Secret)"
+						 : " (it is not in the file nor a --configmap "
+						   "file)");
+			if (secret) {
+				int r = secret_env(p, cfg, v->name, value, kv_len(kv, key));
+				if (r < 0)
+					return r;
+				continue;
+			}
 		} else if (v->field_path) {
 			if (!strcmp(v->field_path, "metadata.name"))
 				value = pod->name;
@@ -492,7 +551,7 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 				return r;
 		}
 	}
-	int r = env_of(p, kp, c, path, &cfg->env);
+	int r = env_of(p, kp, c, path, cfg);
 	if (r >= 0)
 		r = mounts_of(p, kp, srcs, c, path, cfg);
 	return r;
@@ -625,6 +684,7 @@ static int play_pod(struct play *p, const struct pm_kube_pod *kp, size_t index)
 		struct pm_container *ctr = NULL;
 		if (r >= 0)
 			r = container_create(p, &cfg, &ctr);
+		tmp_secrets_drop(p);
 		pm_spec_config_clear(&cfg);
 		if (r < 0)
 			break;
@@ -689,6 +749,56 @@ static int configmap_files(const struct pm_kube_play_opts *o, struct objects *ob
 	return 0;
 }
 
+/* A Secret the pods name that the file does not hold: a pm secret of that name whose value
+ * is a Kubernetes Secret (as podman reads one), read into objs->extra. */
+static int store_secret(const struct pm_engine *e, struct objects *objs, const char *name,
+			pm_error **err)
+{
+	if (!name || find_kv(objs, PM_KUBE_SECRET, name))
+		return 0;
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	if (pm_secret_read_data(e->paths->root, name, &data, &len, NULL) < 0)
+		return 0; /* not there either: the reader of the value says so */
+	struct pm_kube_object *v = NULL;
+	size_t n = 0;
+	_cleanup_strv_ char **warnings = NULL;
+	_cleanup_error_ pm_error *perr = NULL;
+	if (read_yaml(data, len, &v, &n, &warnings, &perr) < 0 || n != 1 ||
+	    v[0].kind != PM_KUBE_SECRET) {
+		pm_kube_objects_free(v, n);
+		return pm_error_set(err, EINVAL,
+				    "secret \"%s\": its value is not one Kubernetes Secret", name);
+	}
+	free(v[0].kv.name);
+	v[0].kv.name = pm_xstrdup(name);
+	objs->extra = pm_xrealloc(objs->extra, (objs->n_extra + 1) * sizeof(*v));
+	objs->extra[objs->n_extra++] = v[0];
+	free(v);
+	return 0;
+}
+
+static int store_secrets(const struct pm_engine *e, struct objects *objs, pm_error **err)
+{
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < objs->n; i++) {
+		const struct pm_kube_pod *kp = &objs->v[i].pod;
+		for (size_t j = 0; r >= 0 && j < kp->n_containers + kp->n_init_containers; j++) {
+			const struct pm_kube_container *c =
+				j < kp->n_containers ? &kp->containers[j]
+						     : &kp->init_containers[j - kp->n_containers];
+			for (size_t k = 0; r >= 0 && k < c->n_env; k++)
+				r = store_secret(e, objs, c->env[k].sec_name, err);
+			for (size_t k = 0; r >= 0 && k < c->n_env_from; k++)
+				r = store_secret(e, objs, c->env_from[k].sec_name, err);
+		}
+		for (size_t j = 0; r >= 0 && j < kp->n_volumes; j++)
+			if (kp->volumes[j].type == PM_KUBE_VOL_SECRET)
+				r = store_secret(e, objs, kp->volumes[j].source, err);
+	}
+	return r;
+}
+
 int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
 		 const struct pm_kube_play_opts *opts, struct pm_kube_report *ret, pm_error **err)
 {
@@ -697,6 +807,8 @@ int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
 	int r = read_yaml(data, len, &objs.v, &objs.n, &ret->warnings, err);
 	if (r >= 0)
 		r = configmap_files(opts, &objs, &ret->warnings, err);
+	if (r >= 0)
+		r = store_secrets(e, &objs, err);
 	if (r >= 0 && opts->strict && ret->warnings)
 		r = pm_error_set(err, EINVAL, "%s (--strict)", ret->warnings[0]);
 	size_t npods = 0;

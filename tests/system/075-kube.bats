@@ -446,7 +446,7 @@ EOF
 	nothing_left
 }
 
-@test "play kube: a Secret of the file gives env and a secret volume" {
+@test "play kube: a Secret of the file or of the secret store gives env (never in inspect) and a secret volume" {
 	skip_if_podman "pm's own: podman 4.3 has no Secret kind in play kube"
 	cat >"$Y/pod.yaml" <<EOF
 apiVersion: v1
@@ -482,7 +482,40 @@ EOF
 	is "$output" "s3cret
 admin
 s3cret"
+	# the value is handed over as a secret: never in the container's config
+	run_pm 0 inspect s-c
+	[[ "$output" != *s3cret* ]] || die "the Secret's value shows in inspect"
+	run_pm 0 secret ls --format '{{.Name}}'
+	is "$output" "" "no store secret is left from handing values over"
 	run_pm 0 pod rm -f -t 0 s
+	# a Secret kept in pm's secret store (as podman reads one): secretKeyRef finds it there
+	cat >"$Y/stored.yaml" <<EOF
+apiVersion: v1
+kind: Secret
+metadata: {name: dbcreds}
+data:
+  password: $(printf 'st0red' | base64)
+EOF
+	run_pm 0 secret create dbcreds "$Y/stored.yaml"
+	cat >"$Y/pod2.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: s2}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+    env:
+    - name: PASSWORD
+      valueFrom:
+        secretKeyRef: {name: dbcreds, key: password}
+EOF
+	run_pm 0 play kube "$Y/pod2.yaml"
+	run_pm 0 exec s2-c sh -c 'echo $PASSWORD'
+	is "$output" st0red
+	run_pm 0 pod rm -f -t 0 s2
+	run_pm 0 secret rm dbcreds
 	nothing_left
 }
 
