@@ -469,6 +469,41 @@ static int mounts_of(struct play *p, const struct pm_kube_pod *kp, char *const *
 	return 0;
 }
 
+/* The container's exec probe as its health check, run by its monitor: a livenessProbe
+ * restarts it when it fails (Kubernetes' kubelet does), a readinessProbe only marks it
+ * unhealthy. One check per container: a liveness probe wins over a readiness probe. */
+static int health_of(struct play *p, const struct pm_kube_container *c, const char *path,
+		     struct pm_container_config *cfg)
+{
+	const struct pm_kube_probe *pr = c->liveness.set ? &c->liveness : &c->readiness;
+	const char *which = c->liveness.set ? "livenessProbe" : "readinessProbe";
+	int r = 0;
+	if (c->liveness.set && c->readiness.set)
+		r = not_applied(p, pm_xasprintf("%s.readinessProbe: one health check per "
+						"container: the livenessProbe runs, not this",
+						path));
+	if (r >= 0 && c->startup.set)
+		r = not_applied(p, pm_xasprintf("%s.startupProbe: not run (use "
+						"initialDelaySeconds of the other probe)",
+						path));
+	if (r < 0 || !pr->set)
+		return r;
+	if (strcmp(pr->kind, "exec") != 0)
+		return not_applied(p, pm_xasprintf("%s.%s.%s: only exec probes run yet, ignored",
+						   path, which, pr->kind));
+	const int64_t s = 1000000000LL;
+	pm_strv_push(&cfg->health.test, "CMD");
+	for (char **a = pr->exec; a && *a; a++)
+		pm_strv_push(&cfg->health.test, *a);
+	cfg->health.interval = pr->period * s;
+	cfg->health.timeout = pr->timeout * s;
+	cfg->health.start_period = pr->initial_delay * s;
+	cfg->health.retries = pr->failure_threshold;
+	if (c->liveness.set)
+		cfg->health.on_failure = pm_xstrdup("restart");
+	return 0;
+}
+
 static char *json_argv(char *const *v)
 {
 	_cleanup_json_ json_t *a = json_array();
@@ -554,6 +589,8 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 	int r = env_of(p, kp, c, path, cfg);
 	if (r >= 0)
 		r = mounts_of(p, kp, srcs, c, path, cfg);
+	if (r >= 0 && !init)
+		r = health_of(p, c, path, cfg);
 	return r;
 }
 

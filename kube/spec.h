@@ -43,6 +43,14 @@ struct pm_kube_mount {
 	bool read_only;
 };
 
+/* A livenessProbe, readinessProbe or startupProbe (Kubernetes' defaults filled in). */
+struct pm_kube_probe {
+	bool set;
+	char **exec;	  /* exec.command */
+	const char *kind; /* "exec", "httpGet", "tcpSocket", "grpc" */
+	int64_t initial_delay, period, timeout, failure_threshold; /* seconds, count */
+};
+
 struct pm_kube_container {
 	char *name;
 	char *image;
@@ -68,6 +76,7 @@ struct pm_kube_container {
 	char *pull_policy;
 	/* resources.limits */
 	char *limit_memory, *limit_cpu;
+	struct pm_kube_probe liveness, readiness, startup;
 };
 
 enum pm_kube_volume_type {

@@ -655,3 +655,54 @@ EOF
 	run_pm 0 pod rm val
 	nothing_left
 }
+
+@test "play kube: an exec livenessProbe is the container's health check and restarts it; a readinessProbe only marks it" {
+	skip_if_podman "pm's own: podman 4.3 runs probes with systemd timers, absent here"
+	cat >"$Y/probe.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: pr}
+spec:
+  containers:
+  - name: live
+    image: $IMG
+    command: ["sh", "-c", "touch /tmp/ok; sleep 1000"]
+    livenessProbe:
+      exec: {command: ["test", "-f", "/tmp/ok"]}
+      periodSeconds: 1
+      failureThreshold: 1
+  - name: ready
+    image: $IMG
+    command: ["sleep", "1000"]
+    readinessProbe:
+      exec: {command: ["true"]}
+      periodSeconds: 1
+      timeoutSeconds: 5
+    startupProbe:
+      tcpSocket: {port: 80}
+EOF
+	run_pm_split 0 play kube "$Y/probe.yaml"
+	assert_contains "$stderr" "startupProbe"
+	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}} {{.Config.HealthcheckOnFailureAction}}' pr-live
+	is "$output" "\[CMD test -f /tmp/ok\] restart"
+	run_pm 0 inspect --format '{{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.Retries}}' pr-ready
+	is "$output" "5000000000 3"
+	local _ started
+	for _ in $(seq 100); do
+		[[ "$(q ps --filter name=pr-ready --format '{{.Status}}')" == *"(healthy)"* ]] && break
+		sleep 0.1
+	done
+	[[ "$(q ps --filter name=pr-ready --format '{{.Status}}')" == *"(healthy)"* ]] ||
+		die "the readiness probe never ran"
+	# the liveness probe fails: the container is restarted (its StartedAt moves)
+	started=$(q inspect --format '{{.State.StartedAt}}' pr-live)
+	run_pm 0 exec pr-live rm /tmp/ok
+	for _ in $(seq 150); do
+		[ "$(q inspect --format '{{.State.StartedAt}}' pr-live)" != "$started" ] && break
+		sleep 0.1
+	done
+	[ "$(q inspect --format '{{.State.StartedAt}}' pr-live)" != "$started" ] ||
+		die "the failing liveness probe did not restart the container"
+	run_pm 0 pod rm -f -t 0 pr
+	nothing_left
+}

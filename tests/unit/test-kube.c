@@ -238,6 +238,36 @@ static void test_deployment_and_kv(void **state)
 	expect_read_error("kind: Secret\nmetadata: {name: s}\ndata: {p: '!!'}\n", "not base64");
 }
 
+static void test_probes(void **state)
+{
+	(void)state;
+	static const char y[] =
+		"kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+		"  - name: c\n    image: i\n"
+		"    livenessProbe: {exec: {command: [test, -f, /x]}, periodSeconds: 2}\n"
+		"    readinessProbe: {httpGet: {path: /, port: 80}}\n";
+	struct pm_kube_object *o = NULL;
+	size_t n = 0;
+	char **warn = NULL;
+	assert_int_equal(read_objs(y, &o, &n, &warn, NULL), 0);
+	const struct pm_kube_container *c = &o[0].pod.containers[0];
+	assert_true(c->liveness.set);
+	assert_string_equal(c->liveness.kind, "exec");
+	assert_string_equal(c->liveness.exec[2], "/x");
+	assert_int_equal(c->liveness.period, 2);
+	assert_int_equal(c->liveness.timeout, 1); /* Kubernetes' defaults */
+	assert_int_equal(c->liveness.failure_threshold, 3);
+	assert_string_equal(c->readiness.kind, "httpGet");
+	/* the handler pm does not run is named */
+	assert_true(pm_strv_contains(warn, "spec.containers[0].readinessProbe.httpGet: not "
+					   "supported, ignored"));
+	pm_strv_free(warn);
+	pm_kube_objects_free(o, n);
+	expect_read_error("kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n"
+			  "    image: i\n    livenessProbe: {periodSeconds: 1}\n",
+			  "a probe needs a handler");
+}
+
 static void test_base64(void **state)
 {
 	(void)state;
@@ -295,7 +325,8 @@ int main(void)
 		cmocka_unit_test(test_documents), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_anchors),	  cmocka_unit_test(test_pod),
 		cmocka_unit_test(test_types),	  cmocka_unit_test(test_deployment_and_kv),
-		cmocka_unit_test(test_base64),	  cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_base64),	  cmocka_unit_test(test_probes),
+		cmocka_unit_test(test_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
