@@ -335,8 +335,10 @@ static int row_config(const char *text, struct pm_container_config *cfg)
 }
 
 /* Command, labels, --rm and ports of a row: what engine/inspect.c's pm_ctr_view_get and
- * engine/net.c's pm_engine_ports give, from the few spec fields they depend on. */
-static void row_fill(pm_image_cache *ic, struct pm_ps_row *row)
+ * engine/net.c's pm_engine_ports give, from the few spec fields they depend on. A container
+ * in another's network namespace ("container:ID", a pod's members) gets that one's ports,
+ * as podman shows them: *ret_net_from is its id. */
+static void row_fill(pm_image_cache *ic, struct pm_ps_row *row, char **ret_net_from)
 {
 	const struct pm_container *c = row->c;
 	struct pm_container_config cfg = {0};
@@ -357,6 +359,8 @@ static void row_fill(pm_image_cache *ic, struct pm_ps_row *row)
 	for (char **l = cfg.labels; l && *l; l++)
 		pm_strv_set_kv(&row->labels, *l);
 	row->rm = cfg.rm;
+	if (cfg.network && pm_str_startswith(cfg.network, "container:"))
+		*ret_net_from = pm_xstrdup(cfg.network + strlen("container:"));
 	struct pm_health_state hs;
 	pm_health_state_get(c, &cfg.health, &hs);
 	snprintf(row->health, sizeof(row->health), "%s", hs.status);
@@ -417,6 +421,9 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	if (o->size)
 		pm_store_open(e->paths, e->storage_driver, &store, NULL);
 	struct pm_ps_row *rows = pm_xcalloc(n ? n : 1, sizeof(*rows));
+	char **net_from = pm_xcalloc(n ? n : 1, sizeof(char *)); /* by row, may have holes */
+	_cleanup_free_ struct pm_container **every = pm_xcalloc(n ? n : 1, sizeof(*every));
+	memcpy(every, list, n * sizeof(*every));
 	size_t nr = 0;
 	/* the list is newest first: -l / -n take from its head, before filters, as podman */
 	for (size_t i = 0; i < n && i < limit; i++) {
@@ -427,11 +434,13 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		struct pm_ps_row *row = &rows[nr];
 		*row = (struct pm_ps_row){.c = c};
 		if (fill)
-			row_fill(ic, row);
+			row_fill(ic, row, &net_from[nr]);
 		if (o->filters && (!pm_ps_filter_match(o->filters, c, row->labels, NULL) ||
 				   !pm_ps_health_match(o->filters, row->health))) {
 			row->c = NULL; /* still the list's */
 			row_clear(row);
+			free(net_from[nr]);
+			net_from[nr] = NULL;
 			continue;
 		}
 		list[i] = NULL;
@@ -450,6 +459,13 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 			row->rootfs_size += row->rw_size;
 		}
 	}
+	for (size_t i = 0; i < nr; i++)
+		for (size_t j = 0; net_from[i] && !rows[i].nports && j < n; j++)
+			if (!strcmp(every[j]->id, net_from[i]))
+				pm_engine_ports(every[j], &rows[i].ports, &rows[i].nports);
+	for (size_t i = 0; i < n; i++)
+		free(net_from[i]);
+	free(net_from);
 	pm_image_cache_free(ic);
 	pm_container_list_free(list, n);
 	/* podman prints the oldest first */

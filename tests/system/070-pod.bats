@@ -423,6 +423,8 @@ helpers_of_test() {
 		httpd -f -p 80
 	run fetch "$port"
 	is "$output" "hello from pm" "the member's server through the pod's port"
+	run_pm 0 ps --format '{{.Names}} {{.Ports}}' --filter name=srv
+	is "$output" "srv 0.0.0.0:$port->80/tcp" "a member shows the pod's ports, as podman's ps"
 
 	run_pm 0 pod stop -t 0 web
 	is "$output" "$pod" "pod stop prints the id"

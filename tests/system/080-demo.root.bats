@@ -65,6 +65,12 @@ native_overlay() {
 	is "$status" 0 "the demo's exit code"
 	assert_contains "$output" "demo: /dev/net/tun was mode 0600 (only root may open it): made it 0666, as most distributions ship it, so that slirp4netns can give the containers of user $DEMO_USER a network"
 	assert_contains "$output" "hello from a rootless busybox container"
+	# the kube demo: the page from the host through the published port, the sidecar's
+	# fetch over the pod's 127.0.0.1, the YAML written back, the pod brought down
+	assert_contains "$output" "<h1>hello from a rootless pm pod</h1>"
+	assert_contains "$output" "pm logs web-fetcher"
+	assert_contains "$output" "kind: ConfigMap"
+	assert_contains "$output" "Pods removed:"
 	assert_contains "$output" "demo: ok"
 	if native_overlay; then
 		# overlayfs works in a user namespace here: /dev/fuse is not needed, not touched
