@@ -23,66 +23,10 @@ set -euo pipefail
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 pm=${1:-${PM_BINARY:-$srcdir/pm}}
 runs=${PM_BENCH_RUNS:-10}
-command -v podman >/dev/null || { echo "bench: podman not installed" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "bench: python3 not installed" >&2; exit 1; }
-# The stores live under /var/tmp by default, not /tmp: on the CI VM /tmp is an ext4 without a
-# journal whose inode allocator, after the test suite's churn there, takes up to 0.7 ms per
-# file created (measured), which no user's ~/.local/share sees.
-work=$(mktemp -d "${TMPDIR:-/var/tmp}/pm-bench-pod.XXXXXX")
-own_xdg=
-if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
-	export XDG_RUNTIME_DIR=$work/xdg
-	mkdir -p "$XDG_RUNTIME_DIR" && chmod 0700 "$XDG_RUNTIME_DIR"
-	own_xdg=1
-fi
-# Both tools keep their run state where they keep it by default: on a tmpfs (rootless
-# podman and pm default to $XDG_RUNTIME_DIR/containers, a tmpfs on a systemd host). Without
-# an XDG_RUNTIME_DIR on tmpfs (a runuser session) that is a directory on /dev/shm.
-run=$work
-if [ "$(stat -f -c %T "$XDG_RUNTIME_DIR")" != tmpfs ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
-	run=$(mktemp -d /dev/shm/pm-bench-pod.XXXXXX)
-fi
-PM=("$pm" --root "$work/pm-root" --runroot "$run/pm-run")
-POD=(podman --root "$work/pod-root" --runroot "$run/pod-run" --runtime runc)
-cleanup() {
-	"${PM[@]}" pod rm -af -t 0 >/dev/null 2>&1 || true
-	"${PM[@]}" rm -af -t 0 >/dev/null 2>&1 || true
-	"${POD[@]}" pod rm -af -t 0 >/dev/null 2>&1 || true
-	"${POD[@]}" rm -af -t 0 >/dev/null 2>&1 || true
-	"${POD[@]}" rmi -a -f >/dev/null 2>&1 || true
-	"${PM[@]}" system migrate >/dev/null 2>&1 || true
-	local pause=
-	if [ -n "$own_xdg" ] && [ -f "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" ]; then
-		pause=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid")
-	fi
-	# podman keeps the netns directory mounted in its user namespace
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	podman unshare sh -c 'umount "$1" 2>/dev/null; rm -rf "$2" "$3"' sh \
-		"$XDG_RUNTIME_DIR/netns" "$work" "$run" 2>/dev/null || true
-	# podman's pause process for a runtime dir of our own would outlive it
-	[ -z "$pause" ] || kill "$pause" 2>/dev/null || true
-	rm -rf "$work" 2>/dev/null || true
-	[ "$run" = "$work" ] || rm -rf "$run" 2>/dev/null || true
-}
-trap cleanup EXIT
-
-"$srcdir/tests/lib/mkimage.sh" "$work/img" >/dev/null
-"${PM[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
-"${POD[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
-# the loads' writes reach the disk before the clocks start (both tools fsync their records)
-sync
+# shellcheck source=tests/bench/lib.sh
+. "$srcdir/tests/bench/lib.sh"
+bench_setup pod
 IMG=localhost/busybox
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-now() { date +%s%N; }
-
-# median: the median of the numbers on stdin (ns), in ms
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f\n", m / 1000000 }'
-}
 
 # create_start_ms TOOL...: median ms of `pod create` + `pod start` over $runs pods (one
 # warm-up: podman builds its pause image on its first pod); `pod rm -f` outside the clock
@@ -217,7 +161,6 @@ pod_list=$(for p in "${pod_procs[@]}" "${pod_fwd[@]}"; do comm_of "$p"; done | s
 "${PM[@]}" pod rm -f -t 0 "$pmpod" >/dev/null
 "${POD[@]}" pod rm -f -t 0 "$podpod" >/dev/null
 
-ratio() { echo "scale=4; $1 / $2" | bc; }
 printf 'pods (%s runs each)\n' "$runs"
 printf '  pod create + pod start        pm %8.2f ms    podman %8.2f ms    ratio %6.3f\n' \
 	"$pm_cs" "$pod_cs" "$(ratio "$pm_cs" "$pod_cs")"
