@@ -16,6 +16,9 @@ enum {
 	/* parent -> child, when before_exec is set and has succeeded: the child, its mounts
 	 * done, may exec */
 	PM_RT_SYNC_EXEC,
+	/* child -> parent, when before_exec is set: its mounts done, it waits for
+	 * PM_RT_SYNC_EXEC (so a parent whose before_exec failed knows the child did not) */
+	PM_RT_SYNC_MOUNTED,
 };
 
 /* What failed in the child: a one-line message and the exit status hint (0 = 125). */

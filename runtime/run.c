@@ -159,8 +159,10 @@ static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 	return 0;
 }
 
-/* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed. */
-static int handshake(int syncfd, int winsize_from, int *master, pm_error **err)
+/* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed; with
+ * until_mounted, until it says its mounts are done (returns 1). */
+static int handshake(int syncfd, int winsize_from, int *master, bool until_mounted,
+		     pm_error **err)
 {
 	for (;;) {
 		struct pm_sync_msg msg;
@@ -176,6 +178,11 @@ static int handshake(int syncfd, int winsize_from, int *master, pm_error **err)
 			if (*err && msg.status)
 				(*err)->status = msg.status;
 			return -(msg.err > 0 ? msg.err : EIO);
+		}
+		if (msg.type == PM_RT_SYNC_MOUNTED && msg.nfds == 0) {
+			if (until_mounted)
+				return 1;
+			continue;
 		}
 		if (msg.type == PM_RT_SYNC_TTY && msg.nfds == 1 && *master < 0) {
 			*master = msg.fds[0];
@@ -251,28 +258,22 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 	pm_init_child(spec, sc, childfd, o && o->before_exec);
 }
 
-/* Did the child fail too? It either reports an error and exits, or, its setup done, waits
- * for PM_RT_SYNC_EXEC and says nothing: give it up to 1 s (a failure path only) to report,
- * as a helper that failed because the child died may notice first. */
-static bool child_failing(int syncfd, int pidfd)
+/* before_exec failed (*err says why) or sending PM_RT_SYNC_EXEC did (-r, *err unset): the
+ * child either reports its own error and exits, or says its mounts are done. Its error,
+ * when it has one, is the start's (a helper that failed because the child died may notice
+ * first). Returns the start's error. */
+static int child_word(int syncfd, int *master, int r, pm_error **err)
 {
-	struct pollfd p[2] = {{.fd = syncfd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
-	return poll(p, 2, 1000) > 0;
-}
-
-/* Sending to the child failed (-r): it died in its setup; its error, when it sent one, is
- * the start's. */
-static int child_failed(int syncfd, int pidfd, int r, pm_error **err)
-{
-	int master = -1;
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-	(void)poll(&p, 1, 1000); /* its error is queued before it exits */
-	int h = handshake(syncfd, -1, &master, err);
-	if (h < 0)
+	_cleanup_error_ pm_error *child_err = NULL;
+	int h = handshake(syncfd, -1, master, true, &child_err);
+	if (h < 0 && child_err && err) {
+		pm_error_free(*err);
+		*err = TAKE_PTR(child_err);
 		return h;
-	if (master >= 0)
-		close(master);
-	return pm_error_set_errno(err, -r, "talking to the container init");
+	}
+	if (err && !*err)
+		return pm_error_set_errno(err, -r, "talking to the container init");
+	return r;
 }
 
 static void kill_and_reap(int pidfd)
@@ -444,22 +445,14 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 	}
 	if (opts && opts->before_exec) {
 		r = opts->before_exec((pid_t)pid, opts->after_clone_data, err);
-		if (r >= 0) {
+		if (r >= 0)
 			r = pm_sync_send(syncfd, PM_RT_SYNC_EXEC, NULL, 0, NULL, 0);
-			if (r < 0)
-				r = child_failed(syncfd, pidfd, r, err);
-		} else if (child_failing(syncfd, pidfd)) {
-			/* (the helper may have failed because the child did: its error says why) */
-			_cleanup_error_ pm_error *child_err = NULL;
-			if (handshake(syncfd, -1, &master, &child_err) < 0 && child_err && err) {
-				pm_error_free(*err);
-				*err = TAKE_PTR(child_err);
-			}
-		}
-		if (r < 0)
+		if (r < 0) {
+			r = child_word(syncfd, &master, r, err);
 			goto fail;
+		}
 	}
-	r = handshake(syncfd, opts ? opts->winsize_from : -1, &master, err);
+	r = handshake(syncfd, opts ? opts->winsize_from : -1, &master, false, err);
 	if (r < 0)
 		goto fail;
 	*ret = (struct pm_runtime_proc){.pid = (pid_t)pid, .pidfd = pidfd, .master = master};
