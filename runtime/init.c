@@ -247,10 +247,8 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 	if (wait_exec) {
 		/* the parent's before_exec (the network helper coming up) ran beside our mounts */
 		struct pm_sync_msg msg;
-		r = pm_sync_send(syncfd, PM_RT_SYNC_MOUNTED, NULL, 0, NULL, 0);
-		if (r >= 0)
-			r = pm_sync_recv(syncfd, &msg);
-		if (r < 0 || msg.type != PM_RT_SYNC_EXEC)
+		if (pm_sync_send(syncfd, PM_RT_SYNC_MOUNTED, NULL, 0, NULL, 0) < 0 ||
+		    pm_sync_recv(syncfd, &msg) < 0 || msg.type != PM_RT_SYNC_EXEC)
 			_exit(PM_EXIT_ERROR);
 	}
 	if ((r = setup_stdio(s, syncfd, &e)) < 0)
