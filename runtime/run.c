@@ -161,8 +161,7 @@ static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 
 /* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed; with
  * until_mounted, until it says its mounts are done (returns 1). */
-static int handshake(int syncfd, int winsize_from, int *master, bool until_mounted,
-		     pm_error **err)
+static int handshake(int syncfd, int winsize_from, int *master, bool until_mounted, pm_error **err)
 {
 	for (;;) {
 		struct pm_sync_msg msg;
