@@ -256,82 +256,64 @@ char **pm_health_argv(const struct pm_healthcheck *c)
 	return argv;
 }
 
-/* Go's fmtFrac/fmtInt for Duration.String. */
+/* Go's fmtFrac: prec decimals of *u written backwards before tmp[*w], trailing zeros and a
+ * lone '.' dropped; *u is left with the integer part. */
+static void fmt_frac(char *tmp, int *w, uint64_t *u, int prec)
+{
+	bool print = false;
+	for (int i = 0; i < prec; i++) {
+		unsigned digit = (unsigned)(*u % 10);
+		print = print || digit != 0;
+		if (print)
+			tmp[--*w] = (char)('0' + digit);
+		*u /= 10;
+	}
+	if (print)
+		tmp[--*w] = '.';
+}
+
+/* Go's fmtInt: v in decimal, written backwards before tmp[*w]. */
+static void fmt_int(char *tmp, int *w, uint64_t v)
+{
+	do {
+		tmp[--*w] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+}
+
+/* Go's Duration.String. */
 void pm_health_duration_string(int64_t ns, char buf[32])
 {
 	char tmp[32];
 	int w = (int)sizeof(tmp);
 	uint64_t u = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
 	tmp[--w] = 0;
+	if (u == 0) {
+		snprintf(buf, 32, "0s");
+		return;
+	}
+	tmp[--w] = 's';
 	if (u < 1000000000ULL) {
-		int prec;
-		char unit;
-		if (u == 0) {
-			snprintf(buf, 32, "0s");
-			return;
-		} else if (u < 1000ULL) {
-			prec = 0;
-			unit = 'n';
-		} else if (u < 1000000ULL) {
-			prec = 3;
-			unit = 'u'; /* Go's "µs" */
-		} else {
-			prec = 6;
-			unit = 'm';
-		}
-		tmp[--w] = 's';
-		if (unit == 'u') {
-			tmp[--w] = '\xb5'; /* U+00B5 in UTF-8 */
+		int prec = u < 1000ULL ? 0 : u < 1000000ULL ? 3 : 6;
+		if (prec == 3) {
+			tmp[--w] = '\xb5'; /* Go's "µs": U+00B5 in UTF-8 */
 			tmp[--w] = '\xc2';
 		} else {
-			tmp[--w] = unit;
+			tmp[--w] = prec ? 'm' : 'n';
 		}
-		bool print = false;
-		for (int i = 0; i < prec; i++) {
-			unsigned digit = (unsigned)(u % 10);
-			print = print || digit != 0;
-			if (print)
-				tmp[--w] = (char)('0' + digit);
-			u /= 10;
-		}
-		if (print)
-			tmp[--w] = '.';
-		do {
-			tmp[--w] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
+		fmt_frac(tmp, &w, &u, prec);
+		fmt_int(tmp, &w, u);
 	} else {
-		tmp[--w] = 's';
-		bool print = false;
-		for (int i = 0; i < 9; i++) {
-			unsigned digit = (unsigned)(u % 10);
-			print = print || digit != 0;
-			if (print)
-				tmp[--w] = (char)('0' + digit);
-			u /= 10;
-		}
-		if (print)
-			tmp[--w] = '.';
-		uint64_t secs = u % 60;
+		fmt_frac(tmp, &w, &u, 9);
+		fmt_int(tmp, &w, u % 60);
 		u /= 60;
-		do {
-			tmp[--w] = (char)('0' + secs % 10);
-			secs /= 10;
-		} while (secs);
 		if (u > 0) {
 			tmp[--w] = 'm';
-			uint64_t mins = u % 60;
+			fmt_int(tmp, &w, u % 60);
 			u /= 60;
-			do {
-				tmp[--w] = (char)('0' + mins % 10);
-				mins /= 10;
-			} while (mins);
 			if (u > 0) {
 				tmp[--w] = 'h';
-				do {
-					tmp[--w] = (char)('0' + u % 10);
-					u /= 10;
-				} while (u);
+				fmt_int(tmp, &w, u);
 			}
 		}
 	}
