@@ -592,7 +592,11 @@ static void emit_pod(struct out *o, struct gpod *g, int64_t created_ns)
 				kv(o, "name", v->name);
 				key(o, "secret");
 				map_start(o);
-				kv(o, "secretName", v->name);
+				_cleanup_free_ char *f = pm_xasprintf("%s.source", v->source);
+				_cleanup_free_ char *secret = NULL;
+				if (pm_read_file(f, 256, &secret, NULL, NULL) < 0)
+					secret = NULL;
+				kv(o, "secretName", secret && *secret ? secret : v->name);
 				map_end(o);
 			} else {
 				key(o, "emptyDir");

@@ -402,6 +402,12 @@ static int volumes_prepare(struct play *p, const struct pm_kube_pod *kp, const s
 			r = pm_mkdir_p(srcs[i], 0755, p->err);
 			if (r >= 0)
 				r = kv_files(p, v, vp, srcs[i]);
+			if (r >= 0 && v->type == PM_KUBE_VOL_SECRET) {
+				/* the Secret's name, for generate kube (its values stay here) */
+				_cleanup_free_ char *f = pm_xasprintf("%s.source", srcs[i]);
+				r = pm_write_file_atomic(f, v->source, strlen(v->source), 0600,
+							 p->err);
+			}
 			break;
 		case PM_KUBE_VOL_PVC:
 			break;
