@@ -2,6 +2,7 @@
  * status words, Go's time formats, an image config cache for listings. Reads only: takes no
  * lock, starts no process, never prints. Called by cli/ and engine/ps.c. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/spec.h"
+#include "engine/validate.h"
 #include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
@@ -503,13 +505,17 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(cf, "OnBuild", json_null());
 	json_object_set_new(cf, "Labels", labels_object(v->labels));
 	json_object_set_new(cf, "Annotations", json_object());
-	json_object_set_new(cf, "StopSignal", json_integer(15));
+	int stop_sig = SIGTERM;
+	if (cfg->stop_signal && pm_engine_parse_signal(cfg->stop_signal, &stop_sig) < 0)
+		stop_sig = SIGTERM;
+	json_object_set_new(cf, "StopSignal", json_integer(stop_sig));
 	json_object_set_new(cf, "Umask", json_string("0022"));
 	json_t *secrets = secrets_json(cfg);
 	if (secrets)
 		json_object_set_new(cf, "Secrets", secrets);
 	json_object_set_new(cf, "Timeout", json_integer(0));
-	json_object_set_new(cf, "StopTimeout", json_integer(10));
+	json_object_set_new(cf, "StopTimeout",
+			    json_integer(cfg->stop_timeout_set ? cfg->stop_timeout : 10));
 	/* podman omits a nil one; null here, so that {{.Config.Healthcheck}} works */
 	json_object_set_new(cf, "Healthcheck",
 			    cfg->health.test ? healthcheck_json(&cfg->health) : json_null());

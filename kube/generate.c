@@ -191,6 +191,23 @@ static char *dns_label(const char *s)
 	return l;
 }
 
+/* A tmpfs size= value as a Kubernetes quantity (its k, m, g are KiB, MiB, GiB), or NULL
+ * when it has none (a percentage of memory). */
+static char *tmpfs_quantity(const char *v)
+{
+	size_t n = strcspn(v, ",");
+	size_t digits = strspn(v, "0123456789");
+	if (!digits || digits + 1 < n)
+		return NULL;
+	if (digits == n)
+		return pm_xstrndup(v, n);
+	const char *unit = v[digits] == 'k' || v[digits] == 'K'	  ? "Ki"
+			   : v[digits] == 'm' || v[digits] == 'M' ? "Mi"
+			   : v[digits] == 'g' || v[digits] == 'G' ? "Gi"
+								  : NULL;
+	return unit ? pm_xasprintf("%.*s%s", (int)digits, v, unit) : NULL;
+}
+
 /* The pod's volume for a -v source or a tmpfs destination: found or added. source: the host
  * path, the named volume, or (emptyDir, configMap, secret) the directory in the pod's data
  * directory. */
@@ -200,7 +217,10 @@ static const char *vol_for(struct gpod *g, const char *kind, const char *source,
 	for (size_t i = 0; i < g->nvols; i++)
 		if (!strcmp(g->vols[i].kind, kind) && !strcmp(g->vols[i].source, source))
 			return g->vols[i].name;
-	const char *base = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
+	/* (a tmpfs's source is DST[:OPTIONS]: its name comes from DST) */
+	_cleanup_free_ char *path =
+		pm_xstrndup(source, strcmp(kind, "tmpfs") ? strlen(source) : strcspn(source, ":"));
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	_cleanup_free_ char *label = dns_label(name_hint ? name_hint : base);
 	char *name;
 	if (name_hint)
@@ -605,9 +625,9 @@ static void emit_pod(struct out *o, struct gpod *g, int64_t created_ns)
 					kv(o, "medium", "Memory");
 					const char *size = strstr(v->source, "size=");
 					if (size) {
-						_cleanup_free_ char *q = pm_xstrndup(
-							size + 5, strcspn(size + 5, ","));
-						kv(o, "sizeLimit", q);
+						_cleanup_free_ char *q = tmpfs_quantity(size + 5);
+						if (q)
+							kv(o, "sizeLimit", q);
 					}
 				}
 				map_end(o);

@@ -19,6 +19,7 @@
 
 #include "engine/container.h"
 #include "engine/ctr-volumes.h"
+#include "engine/inspect.h"
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
@@ -32,6 +33,7 @@
 #include "pods/lifecycle.h"
 #include "pods/pod.h"
 #include "runtime/limits.h"
+#include "storage/container.h"
 #include "storage/secret.h"
 
 void pm_kube_report_clear(struct pm_kube_report *r)
@@ -366,7 +368,7 @@ static int volumes_prepare(struct play *p, const struct pm_kube_pod *kp, const s
 	_cleanup_free_ char *data = pm_pod_data_dir(pod);
 	for (size_t i = 0; i < kp->n_volumes; i++) {
 		const struct pm_kube_volume *v = &kp->volumes[i];
-		_cleanup_free_ char *vp = pm_xasprintf("%s.volumes[%zu]", path, i);
+		_cleanup_free_ char *vp = pm_xasprintf("%s.spec.volumes[%zu]", path, i);
 		int r = 0;
 		switch (v->type) {
 		case PM_KUBE_VOL_HOSTPATH:
@@ -377,7 +379,13 @@ static int volumes_prepare(struct play *p, const struct pm_kube_pod *kp, const s
 			r = hostpath_check(p, v, vp);
 			srcs[i] = pm_xstrdup(v->path);
 			break;
-		case PM_KUBE_VOL_EMPTYDIR:
+		case PM_KUBE_VOL_EMPTYDIR: {
+			uint64_t size;
+			if (v->size_limit && memory_bytes(v->size_limit, &size) < 0)
+				return pm_error_set(
+					p->err, EINVAL,
+					"%s.emptyDir.sizeLimit: \"%s\" is not a quantity", vp,
+					v->size_limit);
 			if (v->medium && !strcmp(v->medium, "Memory"))
 				break;
 			if (v->medium && *v->medium)
@@ -392,6 +400,7 @@ static int volumes_prepare(struct play *p, const struct pm_kube_pod *kp, const s
 								"medium Memory only, ignored",
 								vp));
 			break;
+		}
 		case PM_KUBE_VOL_CONFIGMAP:
 		case PM_KUBE_VOL_SECRET:
 			/* data/configMap/NAME or data/secret/NAME: generate kube tells them apart
@@ -457,10 +466,13 @@ static int mounts_of(struct play *p, const struct pm_kube_pod *kp, char *const *
 			continue;
 		}
 		if (!srcs[v]) {
+			uint64_t size = 0; /* (checked by volumes_prepare) */
+			if (vol->size_limit && memory_bytes(vol->size_limit, &size) < 0)
+				size = 0;
 			pm_strv_consume(&cfg->tmpfs,
-					vol->size_limit ? pm_xasprintf("%s:size=%s", m->mount_path,
-								       vol->size_limit)
-							: pm_xstrdup(m->mount_path));
+					size ? pm_xasprintf("%s:size=%llu", m->mount_path,
+							    (unsigned long long)size)
+					     : pm_xstrdup(m->mount_path));
 			continue;
 		}
 		_cleanup_free_ char *src =
@@ -600,6 +612,22 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 	return r;
 }
 
+/* runAsNonRoot without runAsUser: the image's user must not be root (the kubelet's rule). */
+static int non_root_check(struct play *p, const struct pm_container *ctr, const char *path)
+{
+	_cleanup_image_cache_ pm_image_cache *ic = pm_image_cache_new(p->e);
+	const struct pm_image *img = pm_image_cache_get(ic, ctr->image_id);
+	const char *user = img && img->user ? img->user : "";
+	size_t n = strcspn(user, ":");
+	bool root = n == 0 || (n == 1 && user[0] == '0') || (n == 4 && !strncmp(user, "root", 4));
+	if (!root)
+		return 0;
+	return pm_error_set(p->err, EINVAL,
+			    "%s.securityContext.runAsNonRoot: the image %s runs as root (user "
+			    "\"%s\"): set runAsUser",
+			    path, ctr->image_name ? ctr->image_name : ctr->image_id, user);
+}
+
 /* Create (not start) one container of the pod; its id into *ids. */
 static int container_create(struct play *p, struct pm_container_config *cfg,
 			    struct pm_container **ret)
@@ -727,6 +755,8 @@ static int play_pod(struct play *p, const struct pm_kube_pod *kp, size_t index)
 		struct pm_container *ctr = NULL;
 		if (r >= 0)
 			r = container_create(p, &cfg, &ctr);
+		if (r >= 0 && c->run_as_non_root && c->run_as_user < 0)
+			r = non_root_check(p, ctr, cp);
 		tmp_secrets_drop(p);
 		pm_spec_config_clear(&cfg);
 		if (r < 0)

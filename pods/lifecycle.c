@@ -576,7 +576,13 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 	if (!cfg->cgroup_parent)
 		cfg->cgroup_parent = pm_pod_slice(pod);
 	if (pod->infra_id && pod->infra_id[0]) {
-		if (share_net) {
+		if (share_net && pod->cfg.network && !strcmp(pod->cfg.network, "host")) {
+			/* the host's namespace, not the infra's copy of it: a rootless process
+			 * may not setns() into a namespace the host's user namespace owns */
+			free(cfg->network);
+			cfg->network = pm_xstrdup("host");
+			cfg->no_hosts |= pod->cfg.no_hosts;
+		} else if (share_net) {
 			join_ns(&cfg->network, pod->infra_id);
 			cfg->no_hosts |= pod->cfg.no_hosts; /* the image's own, as the pod's */
 		}

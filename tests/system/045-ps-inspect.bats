@@ -230,6 +230,15 @@ two" "--sort names"
 	run_pm 0 rm pb nopb
 }
 
+@test "inspect: Config.StopSignal and StopTimeout are what --stop-signal and --stop-timeout set" {
+	run_pm 0 create --name st1 --stop-signal KILL --stop-timeout 3 "$IMG" true
+	run_pm 0 create --name st2 "$IMG" true
+	run_pm 0 inspect --format '{{.Config.StopSignal}} {{.Config.StopTimeout}}' st1 st2
+	is "$output" "9 3
+15 10"
+	run_pm 0 rm st1 st2
+}
+
 @test "inspect: images, volumes, --type, errors" {
 	run_pm 0 run --name ic "$IMG" true
 	run_pm 0 volume create vv

@@ -12,42 +12,13 @@
 # shellcheck disable=SC2016 # container commands are single-quoted on purpose
 
 load helpers
+load kube
 
 setup() {
 	basic_setup
 	run_pm 0 load -i "$(pm_test_image)"
 	IMG=localhost/busybox
 	Y=$BATS_TEST_TMPDIR
-}
-
-# q ARGS...: the command under test, stdout only
-q() {
-	"${PM_CMD[@]}" "$@" 2>/dev/null
-}
-
-nothing_left() {
-	run_pm 0 pod ps -q
-	is "$output" "" "no pod left"
-	run_pm 0 ps -aq
-	is "$output" "" "no container left"
-}
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# port_is_free PORT: nobody listens on PORT (SO_REUSEADDR: the client's own TIME_WAIT
-# connections do not count)
-port_is_free() {
-	python3 -c 'import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", int(sys.argv[1])))' "$1"
-}
-
-# fetch PORT PATH: GET from the host, retrying briefly while the server starts (5 s)
-fetch() {
-	curl -sS --retry 10 --retry-delay 0 --retry-connrefused --retry-max-time 5 -m 5 \
-		"http://127.0.0.1:$1/$2"
 }
 
 @test "play kube: a pod with two containers; the report; env, command, args, hostname; kube down" {
