@@ -6,7 +6,9 @@
 # containers and as a tmpfs, configMap with items), init containers run first, hostname and
 # hostAliases, securityContext, --start=false, --replace, --configmap, the report's lines,
 # and bad input (exit 125, the bad value named, nothing left). pm's own: every field pm does
-# not apply is named on stderr, --strict, a Secret kind.
+# not apply is named on stderr, --strict, a Secret kind, DaemonSet and Job kinds (podman 5's
+# NAME-pod), PersistentVolumeClaims (reused, kept by kube down unless --force), --publish,
+# --log-driver, generate kube of a volume.
 # Written against `PM="podman --runtime runc"` too.
 
 # shellcheck disable=SC2016 # container commands are single-quoted on purpose
@@ -845,7 +847,7 @@ tmpfs"
 	nothing_left
 }
 
-@test "generate kube: the YAML is valid for the Kubernetes API (Pod, Service, ConfigMap; a lone container)" {
+@test "generate kube: the YAML is valid for the Kubernetes API (Pod, Service, ConfigMap, PersistentVolumeClaim; a lone container)" {
 	skip_if_podman "pm's own check of its output"
 	[ -f "${PM_KUBE_MODELS:-}/kube-validate.mjs" ] ||
 		skip "no Kubernetes schema here (tests/lib/kube-models.sh needs node and npm)"
