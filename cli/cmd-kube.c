@@ -1,8 +1,7 @@
-/* cmd-kube.c: `play kube` (alias `kube play`), `kube down` (and `play kube --down`) and
- * `generate kube` (alias `kube generate`):
- * read the YAML file (or stdin for "-"), call kube/play.h, print podman's report ("Pod:",
- * "Container(s):", "Pods stopped:", "Pods removed:") and every field pm did not apply as a
- * warning on stderr. */
+/* cmd-kube.c: `play kube` (alias `kube play`), `kube down` (and `play kube --down`, both
+ * with --force) and `generate kube` (alias `kube generate`): read the YAML file (or stdin for "-"),
+ * call kube/play.h, print podman's report ("Volumes:", "Pod:", "Container(s):", "Pods stopped:",
+ * "Pods removed:", "Volumes removed:") and every field pm did not apply as a warning on stderr. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -30,7 +29,11 @@ static const char play_usage[] =
 	"Options:\n"
 	"      --configmap strings   Pathname of a YAML file containing a kubernetes configmap\n"
 	"      --down                Stop pods defined in the YAML file\n"
+	"      --force               With --down: remove the volumes of the\n"
+	"                            PersistentVolumeClaims too\n"
+	"      --log-driver string   Logging driver for the container (default \"k8s-file\")\n"
 	"      --network string      Connect pod to network(s) (none, host, slirp4netns, pasta)\n"
+	"      --publish strings     Define or override a port definition in the YAML file\n"
 	"  -q, --quiet               Suppress output information when pulling images\n"
 	"      --replace             Delete and recreate pods defined in the YAML file\n"
 	"      --start               Start the pod after creating it (default true)\n"
@@ -39,7 +42,10 @@ static const char play_usage[] =
 static const char down_usage[] = "Remove pods based on Kubernetes YAML\n"
 				 "\n"
 				 "Usage:\n"
-				 "  pm kube down KUBEFILE|-\n";
+				 "  pm kube down [options] KUBEFILE|-\n"
+				 "\n"
+				 "Options:\n"
+				 "      --force   remove volumes\n";
 
 /* The whole file, or stdin for "-". */
 static int read_input(const char *path, char **ret, size_t *ret_len)
@@ -84,19 +90,24 @@ static void print_warnings(char **warnings)
 		pm_log_warn("%s", *w);
 }
 
-static void print_stopped(char **ids)
+static void print_stopped(char **ids, char **volumes)
 {
-	if (!ids)
-		return;
-	printf("Pods stopped:\n");
-	for (char **i = ids; *i; i++)
-		printf("%s\n", *i);
-	printf("Pods removed:\n");
-	for (char **i = ids; *i; i++)
-		printf("%s\n", *i);
+	if (ids) {
+		printf("Pods stopped:\n");
+		for (char **i = ids; *i; i++)
+			printf("%s\n", *i);
+		printf("Pods removed:\n");
+		for (char **i = ids; *i; i++)
+			printf("%s\n", *i);
+	}
+	if (volumes) {
+		printf("Volumes removed:\n");
+		for (char **v = volumes; *v; v++)
+			printf("%s\n", *v);
+	}
 }
 
-static int down(struct pm_cli *cli, const char *path)
+static int down(struct pm_cli *cli, const char *path, bool force)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
@@ -106,10 +117,27 @@ static int down(struct pm_cli *cli, const char *path)
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_kube_report rep;
 	_cleanup_error_ pm_error *err = NULL;
-	int r = pm_kube_down(&e, data, len, &rep, &err);
-	print_stopped(rep.stopped);
+	int r = pm_kube_down(&e, data, len, force, &rep, &err);
+	print_stopped(rep.stopped, rep.volumes);
 	pm_kube_report_clear(&rep);
 	return r < 0 ? pm_cli_error(err) : 0;
+}
+
+/* --log-driver: pm's containers log in k8s-file only (what podman defaults to); the other
+ * drivers podman knows are refused by name, anything else as podman does. */
+static int check_log_driver(const char *v)
+{
+	if (!strcmp(v, "k8s-file"))
+		return 0;
+	static const char *const other[] = {"none", "journald", "passthrough", "passthrough-tty",
+					    "json-file"};
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (!strcmp(v, other[i]))
+			return pm_cli_errorf(
+				"--log-driver '%s': not supported: pm's containers log "
+				"in k8s-file only",
+				v);
+	return pm_cli_errorf("--log-driver '%s': invalid log driver: invalid argument", v);
 }
 
 int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
@@ -117,7 +145,10 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"configmap", required_argument, NULL, 'c'},
 		{"down", no_argument, NULL, 'D'},
+		{"force", no_argument, NULL, 'F'},
+		{"log-driver", required_argument, NULL, 'L'},
 		{"network", required_argument, NULL, 'n'},
+		{"publish", required_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"replace", no_argument, NULL, 'R'},
 		{"start", optional_argument, NULL, 's'},
@@ -127,8 +158,8 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	struct pm_kube_play_opts o = {.start = true};
-	_cleanup_strv_ char **configmaps = NULL;
-	bool do_down = false;
+	_cleanup_strv_ char **configmaps = NULL, **publish = NULL;
+	bool do_down = false, force = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "q", opts, play_usage)) != -1) {
 		switch (c) {
@@ -144,10 +175,26 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		case 'D':
 			do_down = true;
 			break;
+		case 'F':
+			force = true;
+			break;
+		case 'L':
+			if (check_log_driver(optarg) != 0)
+				return PM_EXIT_ERROR;
+			break;
+		case 'p': {
+			/* podman's strings flag: comma-separated too */
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			for (char **q = parts; q && *q; q++)
+				pm_strv_push(&publish, *q);
+			break;
+		}
 		case 'n':
 			o.network = optarg;
 			break;
 		case 'q':
+			/* podman's -q quiets image pulls; pm plays local images only, nothing to
+			 * quiet: the report is printed either way, as podman's */
 			break;
 		case 'R':
 			o.replace = true;
@@ -173,9 +220,12 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 		return PM_EXIT_ERROR;
+	if (force && !do_down)
+		return pm_cli_errorf("--force needs --down");
 	if (do_down)
-		return down(cli, argv[optind]);
+		return down(cli, argv[optind], force);
 	o.configmaps = configmaps;
+	o.publish = publish;
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	int status = read_input(argv[optind], &data, &len);
@@ -190,7 +240,12 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		pm_kube_report_clear(&rep);
 		return pm_cli_error(err);
 	}
-	print_stopped(rep.stopped);
+	print_stopped(rep.stopped, NULL);
+	if (rep.volumes) {
+		printf("Volumes:\n");
+		for (char **v = rep.volumes; *v; v++)
+			printf("%s\n", *v);
+	}
 	for (size_t i = 0; rep.pods && rep.pods[i]; i++) {
 		printf("Pod:\n%s\n", rep.pods[i]);
 		size_t n = pm_strv_length(rep.containers[i]);
@@ -206,26 +261,30 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 int cmd_kube_down(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"force", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
+	bool force = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, down_usage)) != -1) {
 		if (c == PM_OPT_EXIT)
 			return st.status;
-		return PM_EXIT_ERROR;
+		if (c != 'F')
+			return PM_EXIT_ERROR;
+		force = true;
 	}
 	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 		return PM_EXIT_ERROR;
-	return down(cli, argv[optind]);
+	return down(cli, argv[optind], force);
 }
 
 static const char generate_usage[] =
-	"Generate Kubernetes YAML based on containers or pods\n"
+	"Generate Kubernetes YAML based on containers, pods or volumes\n"
 	"\n"
 	"Usage:\n"
-	"  pm generate kube [options] CONTAINER...|POD...\n"
+	"  pm generate kube [options] CONTAINER...|POD...|VOLUME...\n"
 	"\n"
 	"Aliases:\n"
 	"  kube generate\n"

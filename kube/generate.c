@@ -30,6 +30,7 @@
 #include "netslirp/net.h"
 #include "pods/lifecycle.h"
 #include "pods/pod.h"
+#include "storage/volume.h"
 
 /* ---- the emitter ----------------------------------------------------------------------- */
 
@@ -698,6 +699,72 @@ static void emit_service(struct out *o, const struct gpod *g, int64_t created_ns
 	free(ports);
 }
 
+/* A named volume as podman writes it: a PersistentVolumeClaim of its name, its labels, the
+ * options `volume create` took as volume.podman.io/ annotations (play applies them), and a
+ * claim a cluster accepts (ReadWriteOnce, 1Gi: a pm volume has no size). */
+static void emit_pvc(struct out *o, const struct pm_volume *v)
+{
+	yaml_event_t ev;
+	emit(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
+	map_start(o);
+	kv(o, "apiVersion", "v1");
+	kv(o, "kind", "PersistentVolumeClaim");
+	key(o, "metadata");
+	map_start(o);
+	key(o, "annotations");
+	map_start(o);
+	/* sorted by key, as podman (a Go map) writes them */
+	const char *opt_of[] = {"device", NULL, NULL, "o", "type", NULL};
+	static const char *const names[] = {
+		"volume.podman.io/device",	  "volume.podman.io/driver", "volume.podman.io/gid",
+		"volume.podman.io/mount-options", "volume.podman.io/type",   "volume.podman.io/uid",
+	};
+	_cleanup_free_ char *gid = v->gid >= 0 ? pm_xasprintf("%" PRId64, v->gid) : NULL;
+	_cleanup_free_ char *uid = v->uid >= 0 ? pm_xasprintf("%" PRId64, v->uid) : NULL;
+	const char *fixed[] = {NULL, v->driver ? v->driver : "local", gid, NULL, NULL, uid};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *val = fixed[i];
+		size_t l = opt_of[i] ? strlen(opt_of[i]) : 0;
+		for (char **opt = v->options; opt_of[i] && opt && *opt; opt++)
+			if (!strncmp(*opt, opt_of[i], l) && (*opt)[l] == '=')
+				val = *opt + l + 1;
+		if (val)
+			kv(o, names[i], val);
+	}
+	map_end(o);
+	timestamp(o, v->created_sec * 1000000000LL);
+	if (v->labels && *v->labels) {
+		key(o, "labels");
+		map_start(o);
+		for (char **l = v->labels; *l; l++) {
+			char *eq = strchr(*l, '=');
+			_cleanup_free_ char *k =
+				eq ? pm_xstrndup(*l, (size_t)(eq - *l)) : pm_xstrdup(*l);
+			kv(o, k, eq ? eq + 1 : "");
+		}
+		map_end(o);
+	}
+	kv(o, "name", v->name);
+	map_end(o);
+	key(o, "spec");
+	map_start(o);
+	key(o, "accessModes");
+	seq_start(o);
+	str(o, "ReadWriteOnce");
+	seq_end(o);
+	key(o, "resources");
+	map_start(o);
+	key(o, "requests");
+	map_start(o);
+	key(o, "storage");
+	scalar(o, "1Gi", true); /* a quantity, plain as podman writes it */
+	map_end(o);
+	map_end(o);
+	map_end(o);
+	map_end(o);
+	emit(o, &ev, yaml_document_end_event_initialize(&ev, 1));
+}
+
 static void gpod_clear(struct gpod *g)
 {
 	for (size_t i = 0; i < g->n; i++)
@@ -744,6 +811,17 @@ int pm_kube_generate(const struct pm_engine *e, char *const *refs, bool service,
 	yaml_event_t ev;
 	emit(&o, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
 	int r = 0;
+	/* the volumes first, as podman: a cluster makes the claims before the pods use them */
+	for (char *const *ref = refs; *ref && r >= 0 && !o.failed; ref++) {
+		_cleanup_pod_ struct pm_pod *pod = NULL;
+		_cleanup_container_ struct pm_container *c = NULL;
+		_cleanup_volume_ struct pm_volume *v = NULL;
+		if (pm_pod_lookup(e->paths, *ref, &pod, NULL) == 0 ||
+		    pm_container_lookup(e->paths, *ref, &c, NULL) == 0 ||
+		    pm_volume_load(e->paths->root, *ref, &v, NULL) < 0)
+			continue;
+		emit_pvc(&o, v);
+	}
 	for (char *const *ref = refs; *ref && r >= 0 && !o.failed; ref++) {
 		struct gpod g = {0};
 		_cleanup_pod_ struct pm_pod *pod = NULL;
@@ -776,6 +854,8 @@ int pm_kube_generate(const struct pm_engine *e, char *const *refs, bool service,
 			ctrs[0] = TAKE_PTR(c);
 			n = 1;
 			created = ctrs[0]->created_ns;
+		} else if (pm_volume_exists(e->paths->root, *ref)) {
+			continue; /* written above */
 		} else {
 			r = pm_error_set(
 				err, ENOENT,

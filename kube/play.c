@@ -5,7 +5,8 @@
  * --configmap files, volumes as -v/--tmpfs), init containers run to completion first; then
  * `pod start`. The files of emptyDir, configMap and secret volumes live in the pod's data
  * directory, in data/emptyDir/NAME, data/configMap/NAME, data/secret/NAME (generate kube
- * reads the type back from there), and go with the pod. On any failure the pods made so far
+ * reads the type back from there), and go with the pod. A PersistentVolumeClaim is a named
+ * volume, made (or reused) before the pods. On any failure the pods and volumes made so far
  * are removed. */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,11 +31,13 @@
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "netslirp/net.h"
 #include "pods/lifecycle.h"
 #include "pods/pod.h"
 #include "runtime/limits.h"
 #include "storage/container.h"
 #include "storage/secret.h"
+#include "storage/volume.h"
 
 void pm_kube_report_clear(struct pm_kube_report *r)
 {
@@ -43,6 +46,7 @@ void pm_kube_report_clear(struct pm_kube_report *r)
 	free(r->containers);
 	pm_strv_free(r->pods);
 	pm_strv_free(r->stopped);
+	pm_strv_free(r->volumes);
 	pm_strv_free(r->warnings);
 	*r = (struct pm_kube_report){0};
 }
@@ -649,6 +653,28 @@ static int container_create(struct play *p, struct pm_container_config *cfg,
 	return r;
 }
 
+/* Whether a --publish spec maps container port ctr of proto (TCP, UDP, SCTP). */
+static bool published(char *const *specs, int64_t ctr, const char *proto)
+{
+	int want = !strcmp(proto, "UDP")    ? PM_NET_UDP
+		   : !strcmp(proto, "SCTP") ? PM_NET_SCTP
+					    : PM_NET_TCP;
+	for (char *const *s = specs; s && *s; s++) {
+		struct pm_net_port *ports = NULL;
+		size_t n = 0;
+		if (pm_net_parse_publish(*s, &ports, &n, NULL) < 0)
+			continue;
+		bool hit = false;
+		for (size_t i = 0; i < n; i++)
+			hit |= ports[i].proto == want && ctr >= ports[i].ctr_port &&
+			       ctr < (int64_t)ports[i].ctr_port + ports[i].range;
+		free(ports);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
 static int pod_config(struct play *p, const struct pm_kube_pod *kp, struct pm_pod_config *pc)
 {
 	*pc = (struct pm_pod_config){0};
@@ -669,12 +695,18 @@ static int pod_config(struct play *p, const struct pm_kube_pod *kp, struct pm_po
 		for (char **h = kp->host_aliases[i].hostnames; h && *h; h++)
 			pm_strv_consume(&pc->add_hosts,
 					pm_xasprintf("%s:%s", *h, kp->host_aliases[i].ip));
+	/* --publish first; a hostPort of a container port and protocol it covers is
+	 * overridden (podman's mergePublishPorts) */
+	for (char **s = p->o->publish; s && *s; s++)
+		pm_strv_push(&pc->publish, *s);
 	for (size_t i = 0; i < kp->n_containers; i++)
 		for (size_t j = 0; j < kp->containers[i].n_ports; j++) {
 			const struct pm_kube_port *pt = &kp->containers[i].ports[j];
 			if (!pt->host_port)
 				continue;
 			const char *proto = pt->protocol ? pt->protocol : "TCP";
+			if (published(p->o->publish, pt->container_port, proto))
+				continue;
 			pm_strv_consume(
 				&pc->publish,
 				pm_xasprintf("%s%s%lld:%lld%s", pt->host_ip ? pt->host_ip : "",
@@ -872,6 +904,59 @@ static int store_secrets(const struct pm_engine *e, struct objects *objs, pm_err
 	return r;
 }
 
+/* A PersistentVolumeClaim's volume: made with its labels and the options its annotations
+ * give (as `volume create` would), or reused as it is when it exists (podman 5). A volume
+ * made here goes again when the play fails (p->made_volumes). */
+static int play_pvc(struct play *p, const struct pm_kube_pvc *v)
+{
+	_cleanup_strv_ char **options = NULL;
+	_cleanup_free_ char *o = v->mount_options ? pm_xstrdup(v->mount_options) : NULL;
+	const char *ids[] = {"uid", "gid"};
+	const char *vals[] = {v->uid, v->gid};
+	for (size_t i = 0; i < 2; i++) {
+		if (!vals[i])
+			continue;
+		_cleanup_free_ char *kv = pm_xasprintf("%s=", ids[i]);
+		bool given = false;
+		_cleanup_strv_ char **parts = o ? pm_strv_split(o, ",") : NULL;
+		for (char **q = parts; q && *q; q++)
+			given |= !strncmp(*q, kv, strlen(kv));
+		if (given)
+			continue;
+		char *n = pm_xasprintf("%s%s%s%s", o ? o : "", o ? "," : "", kv, vals[i]);
+		free(o);
+		o = n;
+	}
+	if (v->type)
+		pm_strv_consume(&options, pm_xasprintf("type=%s", v->type));
+	if (v->device)
+		pm_strv_consume(&options, pm_xasprintf("device=%s", v->device));
+	if (o)
+		pm_strv_consume(&options, pm_xasprintf("o=%s", o));
+	const struct pm_volume_create_opts vo = {
+		.name = v->name,
+		.driver = v->driver,
+		.labels = v->labels,
+		.options = options,
+		.ignore_exists = true,
+	};
+	int r = pm_volume_check_opts(&vo, p->err);
+	if (r < 0) {
+		pm_error_prefix(p->err, "PersistentVolumeClaim \"%s\"", v->name);
+		return r;
+	}
+	bool existed = pm_volume_exists(p->e->paths->root, v->name);
+	r = pm_volume_create(p->e->paths->root, &vo, NULL, p->err);
+	if (r < 0) {
+		pm_error_prefix(p->err, "PersistentVolumeClaim \"%s\"", v->name);
+		return r;
+	}
+	if (!existed)
+		pm_strv_push(&p->made_volumes, v->name);
+	pm_strv_push(&p->rep->volumes, v->name);
+	return 0;
+}
+
 int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
 		 const struct pm_kube_play_opts *opts, struct pm_kube_report *ret, pm_error **err)
 {
@@ -884,14 +969,28 @@ int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
 		r = store_secrets(e, &objs, err);
 	if (r >= 0 && opts->strict && ret->warnings)
 		r = pm_error_set(err, EINVAL, "%s (--strict)", ret->warnings[0]);
-	size_t npods = 0;
+	for (char **s = opts->publish; r >= 0 && s && *s; s++) {
+		struct pm_net_port *ports = NULL;
+		size_t n = 0;
+		r = pm_net_parse_publish(*s, &ports, &n, err);
+		free(ports);
+		if (r < 0)
+			pm_error_prefix(err, "--publish '%s'", *s);
+	}
+	size_t nplayed = 0;
 	for (size_t i = 0; r >= 0 && i < objs.n; i++)
-		npods += objs.v[i].kind == PM_KUBE_POD || objs.v[i].kind == PM_KUBE_DEPLOYMENT;
-	if (r >= 0 && !npods)
-		r = pm_error_set(err, EINVAL, "the YAML holds no Pod or Deployment to play");
+		nplayed += pm_kube_is_pod(objs.v[i].kind) || objs.v[i].kind == PM_KUBE_PVC;
+	if (r >= 0 && !nplayed)
+		r = pm_error_set(err, EINVAL,
+				 "the YAML holds no Pod, Deployment, DaemonSet, Job or "
+				 "PersistentVolumeClaim to play");
 	struct play p = {.e = e, .o = opts, .objs = &objs, .rep = ret, .err = err};
+	/* the volumes first, as podman: the pods may claim them */
+	for (size_t i = 0; r >= 0 && i < objs.n; i++)
+		if (objs.v[i].kind == PM_KUBE_PVC)
+			r = play_pvc(&p, &objs.v[i].pvc);
 	for (size_t i = 0, k = 0; r >= 0 && i < objs.n; i++) {
-		if (objs.v[i].kind != PM_KUBE_POD && objs.v[i].kind != PM_KUBE_DEPLOYMENT)
+		if (!pm_kube_is_pod(objs.v[i].kind))
 			continue;
 		r = play_pod(&p, &objs.v[i].pod, k++);
 	}
@@ -910,23 +1009,46 @@ int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
 	return 0;
 }
 
-int pm_kube_down(const struct pm_engine *e, const char *data, size_t len,
+/* down --force: a volume named by a PersistentVolumeClaim or a pod's claim, once. */
+static void push_volume(char ***names, const char *name)
+{
+	for (char **n = *names; n && *n; n++)
+		if (!strcmp(*n, name))
+			return;
+	pm_strv_push(names, name);
+}
+
+int pm_kube_down(const struct pm_engine *e, const char *data, size_t len, bool force,
 		 struct pm_kube_report *ret, pm_error **err)
 {
 	*ret = (struct pm_kube_report){0};
 	struct pm_kube_object *v = NULL;
 	size_t n = 0;
 	_cleanup_strv_ char **warnings = NULL;
+	_cleanup_strv_ char **volumes = NULL;
 	int r = read_yaml(data, len, &v, &n, &warnings, err);
 	for (size_t i = 0; r >= 0 && i < n; i++) {
-		if (v[i].kind != PM_KUBE_POD && v[i].kind != PM_KUBE_DEPLOYMENT)
+		if (v[i].kind == PM_KUBE_PVC)
+			push_volume(&volumes, v[i].pvc.name);
+		if (!pm_kube_is_pod(v[i].kind))
 			continue;
+		for (size_t j = 0; j < v[i].pod.n_volumes; j++)
+			if (v[i].pod.volumes[j].type == PM_KUBE_VOL_PVC)
+				push_volume(&volumes, v[i].pod.volumes[j].source);
 		_cleanup_pod_ struct pm_pod *pod = NULL;
 		r = pm_pod_lookup(e->paths, v[i].pod.name, &pod, err);
 		if (r >= 0)
 			r = pm_pod_remove(e, pod, true, -1, err);
 		if (r >= 0)
 			pm_strv_push(&ret->stopped, pod->id);
+	}
+	/* podman ignores a volume that is not there; one still in use is refused */
+	for (char **name = volumes; r >= 0 && force && name && *name; name++) {
+		if (!pm_volume_exists(e->paths->root, *name))
+			continue;
+		r = pm_volume_remove(e->paths->root, *name, false, err);
+		if (r >= 0)
+			pm_strv_push(&ret->volumes, *name);
 	}
 	pm_kube_objects_free(v, n);
 	pm_kube_one_line(r < 0 ? err : NULL, NULL);

@@ -17,6 +17,7 @@ struct pm_kube_play_opts {
 	bool strict;	   /* a field pm does not apply is an error (--strict) */
 	char *network;	   /* --network for every pod (NULL: the default) */
 	char **configmaps; /* --configmap files: more ConfigMaps to look values up in */
+	char **publish;	   /* --publish specs: override or add to the pods' hostPorts */
 };
 
 /* What was made (play) or removed (down), in order. */
@@ -24,6 +25,8 @@ struct pm_kube_report {
 	char **pods;	    /* pod ids */
 	char ***containers; /* per pod: its containers' ids (not the infra) */
 	char **stopped;	    /* down / --replace: pods stopped and removed */
+	char **volumes;	    /* play: the PersistentVolumeClaims' volumes (made or reused);
+			     * down --force: the volumes removed */
 	char **warnings;    /* "PATH: not supported, ignored", ... */
 };
 
@@ -33,7 +36,9 @@ void pm_kube_report_clear(struct pm_kube_report *r);
 int pm_kube_play(const struct pm_engine *e, const char *data, size_t len,
 		 const struct pm_kube_play_opts *opts, struct pm_kube_report *ret, pm_error **err);
 
-/* Remove the pods the YAML in data names (their containers with them); named volumes stay.
- * A pod that does not exist: -ENOENT, podman's "no pod with name or ID x found". */
-int pm_kube_down(const struct pm_engine *e, const char *data, size_t len,
+/* Remove the pods the YAML in data names (their containers with them); named volumes stay
+ * unless force: then the PersistentVolumeClaims' volumes and those the pods claim go too
+ * (podman 5's --force). A pod that does not exist: -ENOENT, podman's "no pod with name or ID
+ * x found". */
+int pm_kube_down(const struct pm_engine *e, const char *data, size_t len, bool force,
 		 struct pm_kube_report *ret, pm_error **err);

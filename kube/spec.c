@@ -701,7 +701,7 @@ static int pod_spec(struct rd *r, struct pm_ynode *spec, const char *path, struc
 /* ---- objects -------------------------------------------------------------------------- */
 
 static int metadata(struct rd *r, struct pm_ynode *obj, const char *path, char **name,
-		    char ***labels)
+		    char ***labels, char ***annotations)
 {
 	struct pm_ynode *md;
 	_cleanup_free_ char *mp = NULL;
@@ -713,6 +713,8 @@ static int metadata(struct rd *r, struct pm_ynode *obj, const char *path, char *
 		return k < 0 ? k : pm_error_set(r->err, EINVAL, "%s.name: required", mp);
 	if (labels && (k = rd_kv_strv(r, md, "labels", mp, labels)) < 0)
 		return k;
+	if (annotations && (k = rd_kv_strv(r, md, "annotations", mp, annotations)) < 0)
+		return k;
 	get(md, "creationTimestamp"); /* set by the server (or generate kube): nothing to apply */
 	unused(r, md, mp);
 	return 0;
@@ -721,7 +723,7 @@ static int metadata(struct rd *r, struct pm_ynode *obj, const char *path, char *
 static int read_pod(struct rd *r, struct pm_ynode *obj, const char *path, struct pm_kube_object *o)
 {
 	o->kind = PM_KUBE_POD;
-	int k = metadata(r, obj, path, &o->pod.name, &o->pod.labels);
+	int k = metadata(r, obj, path, &o->pod.name, &o->pod.labels, NULL);
 	struct pm_ynode *spec;
 	_cleanup_free_ char *sp = NULL;
 	if (k < 0 || (k = sub(r, obj, "spec", path, &spec, &sp)) < 0)
@@ -731,27 +733,35 @@ static int read_pod(struct rd *r, struct pm_ynode *obj, const char *path, struct
 	return pod_spec(r, spec, sp, &o->pod);
 }
 
-/* A Deployment is played as one pod of its template, named NAME-pod-0 as podman 4 does. */
-static int read_deployment(struct rd *r, struct pm_ynode *obj, const char *path,
-			   struct pm_kube_object *o)
+/* A Deployment, DaemonSet or Job is played as one pod of its template, named as podman names
+ * it: NAME-pod-0 for a Deployment (podman 4), NAME-pod for a DaemonSet and a Job (podman 5,
+ * the first to play them). A Job's pod runs to completion: Kubernetes requires its
+ * restartPolicy to be OnFailure or Never. */
+static int read_workload(struct rd *r, struct pm_ynode *obj, const char *path,
+			 struct pm_kube_object *o, enum pm_kube_kind kind)
 {
-	o->kind = PM_KUBE_DEPLOYMENT;
+	o->kind = kind;
 	_cleanup_free_ char *name = NULL;
-	int k = metadata(r, obj, path, &name, &o->pod.labels);
+	int k = metadata(r, obj, path, &name, &o->pod.labels, NULL);
 	struct pm_ynode *spec, *tpl, *tspec;
 	_cleanup_free_ char *sp = NULL, *tp = NULL, *tsp = NULL;
 	if (k < 0 || (k = sub(r, obj, "spec", path, &spec, &sp)) < 0)
 		return k;
 	if (!spec)
 		return pm_error_set(r->err, EINVAL, "%s: required", sp);
-	int64_t replicas = 1;
-	if ((k = rd_int(r, spec, "replicas", sp, &replicas)) < 0)
-		return k;
-	if (replicas != 1)
-		pm_strv_consume(r->warn, pm_xasprintf("%s.replicas: %lld, but pm plays one pod "
-						      "(as podman)",
-						      sp, (long long)replicas));
-	get(spec, "selector"); /* matches the template's labels: nothing to do for one pod */
+	if (kind == PM_KUBE_DEPLOYMENT) {
+		int64_t replicas = 1;
+		if ((k = rd_int(r, spec, "replicas", sp, &replicas)) < 0)
+			return k;
+		if (replicas != 1)
+			pm_strv_consume(r->warn,
+					pm_xasprintf("%s.replicas: %lld, but pm plays one pod "
+						     "(as podman)",
+						     sp, (long long)replicas));
+	}
+	if (kind != PM_KUBE_JOB)
+		get(spec,
+		    "selector"); /* matches the template's labels: nothing to do for one pod */
 	if ((k = sub(r, spec, "template", sp, &tpl, &tp)) < 0)
 		return k;
 	if (!tpl)
@@ -773,10 +783,105 @@ static int read_deployment(struct rd *r, struct pm_ynode *obj, const char *path,
 		return k;
 	if (!tspec)
 		return pm_error_set(r->err, EINVAL, "%s: required", tsp);
-	o->pod.name = pm_xasprintf("%s-pod-0", name);
+	o->pod.name = pm_xasprintf("%s-pod%s", name, kind == PM_KUBE_DEPLOYMENT ? "-0" : "");
 	if ((k = pod_spec(r, tspec, tsp, &o->pod)) < 0)
 		return k;
+	if (kind == PM_KUBE_JOB) {
+		const char *rp = o->pod.restart_policy;
+		_cleanup_free_ char *rpp = at(tsp, "restartPolicy");
+		if (!rp)
+			return pm_error_set(r->err, EINVAL,
+					    "%s: required for a Job: OnFailure or Never", rpp);
+		if (!strcmp(rp, "Always"))
+			return pm_error_set(r->err, EINVAL,
+					    "%s: \"%s\": a Job runs to completion: OnFailure or "
+					    "Never",
+					    rpp, rp);
+	}
 	unused(r, tpl, tp);
+	unused(r, spec, sp);
+	return 0;
+}
+
+/* The volume.podman.io/ annotations pm's `volume create` can apply; the others are named. */
+static int pvc_annotations(struct rd *r, struct pm_kube_pvc *v, char **ann, const char *path)
+{
+	static const char prefix[] = "volume.podman.io/";
+	for (char **a = ann; a && *a; a++) {
+		char *eq = strchr(*a, '=');
+		_cleanup_free_ char *key = pm_xstrndup(*a, (size_t)(eq - *a));
+		const char *val = eq + 1;
+		const char *k =
+			!strncmp(key, prefix, sizeof(prefix) - 1) ? key + sizeof(prefix) - 1 : "";
+		char **out = !strcmp(k, "driver")	   ? &v->driver
+			     : !strcmp(k, "device")	   ? &v->device
+			     : !strcmp(k, "type")	   ? &v->type
+			     : !strcmp(k, "uid")	   ? &v->uid
+			     : !strcmp(k, "gid")	   ? &v->gid
+			     : !strcmp(k, "mount-options") ? &v->mount_options
+							   : NULL;
+		_cleanup_free_ char *p = pm_xasprintf("%s.metadata.annotations.%s", path, key);
+		if (!out) {
+			pm_strv_consume(r->warn, pm_xasprintf("%s: not supported, ignored",
+							      *path ? p : p + 1));
+			continue;
+		}
+		int64_t id;
+		if ((out == &v->uid || out == &v->gid) && (!plain_int(val, &id) || id < 0))
+			return pm_error_set(r->err, EINVAL, "%s: \"%s\" is not a number",
+					    *path ? p : p + 1, val);
+		free(*out);
+		*out = pm_xstrdup(val);
+	}
+	return 0;
+}
+
+/* A PersistentVolumeClaim: a named volume of its name. Its spec says what a cluster provides;
+ * a pm volume is a directory of this host, shared by every container that mounts it (any
+ * access mode holds) and without a size: what pm cannot apply is named. */
+static int read_pvc(struct rd *r, struct pm_ynode *obj, const char *path, struct pm_kube_object *o)
+{
+	o->kind = PM_KUBE_PVC;
+	_cleanup_strv_ char **ann = NULL;
+	int k = metadata(r, obj, path, &o->pvc.name, &o->pvc.labels, &ann);
+	if (k < 0 || (k = pvc_annotations(r, &o->pvc, ann, path)) < 0)
+		return k;
+	struct pm_ynode *spec;
+	_cleanup_free_ char *sp = NULL;
+	get(obj, "status"); /* set by the server (generate kube writes {}): nothing to apply */
+	if ((k = sub(r, obj, "spec", path, &spec, &sp)) < 0 || !spec)
+		return k;
+	_cleanup_strv_ char **modes = NULL;
+	if ((k = rd_strv(r, spec, "accessModes", sp, &modes, NULL)) < 0)
+		return k;
+	for (size_t i = 0; modes && modes[i]; i++)
+		if (strcmp(modes[i], "ReadWriteOnce") && strcmp(modes[i], "ReadOnlyMany") &&
+		    strcmp(modes[i], "ReadWriteMany") && strcmp(modes[i], "ReadWriteOncePod")) {
+			_cleanup_free_ char *mp = at(sp, "accessModes");
+			return pm_error_set(r->err, EINVAL,
+					    "%s[%zu]: \"%s\" is not ReadWriteOnce, ReadOnlyMany, "
+					    "ReadWriteMany or ReadWriteOncePod",
+					    mp, i, modes[i]);
+		}
+	struct pm_ynode *res, *req;
+	_cleanup_free_ char *rp = NULL, *qp = NULL;
+	if ((k = sub(r, spec, "resources", sp, &res, &rp)) < 0)
+		return k;
+	if (res && (k = sub(r, res, "requests", rp, &req, &qp)) < 0)
+		return k;
+	if (res && req) {
+		struct pm_ynode *st = get(req, "storage");
+		_cleanup_free_ char *stp = at(qp, "storage");
+		if (st && st->kind != PM_Y_SCALAR)
+			return type_error(r, stp, st, "a quantity");
+		if (st)
+			pm_strv_consume(r->warn,
+					pm_xasprintf("%s: %s: a pm volume has no size, not applied",
+						     stp, st->value));
+		unused(r, req, qp);
+	}
+	if (res)
+		unused(r, res, rp);
 	unused(r, spec, sp);
 	return 0;
 }
@@ -785,7 +890,7 @@ static int read_kv(struct rd *r, struct pm_ynode *obj, const char *path, struct 
 		   bool secret)
 {
 	o->kind = secret ? PM_KUBE_SECRET : PM_KUBE_CONFIGMAP;
-	int k = metadata(r, obj, path, &o->kv.name, NULL);
+	int k = metadata(r, obj, path, &o->kv.name, NULL, NULL);
 	if (k < 0)
 		return k;
 	const char *keys[] = {"data", "stringData"};
@@ -879,14 +984,17 @@ static int read_object(struct rd *r, struct pm_ynode *obj, const char *path,
 			obj->used[i] = true;
 		return 0;
 	}
-	static const char *const known[] = {"Pod", "Deployment", "ConfigMap", "Secret"};
+	static const char *const known[] = {
+		"Pod",	     "Deployment", "DaemonSet", "Job", "PersistentVolumeClaim",
+		"ConfigMap", "Secret"};
 	bool ok = false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		ok |= !strcmp(kind, known[i]);
 	if (!ok)
 		return pm_error_set(r->err, EINVAL,
 				    "%s%skind: \"%s\" is not a kind pm plays (Pod, Deployment, "
-				    "ConfigMap, Secret, List)",
+				    "DaemonSet, Job, PersistentVolumeClaim, ConfigMap, Secret, "
+				    "List)",
 				    path, *path ? "." : "", kind);
 	*objs = pm_xrealloc(*objs, (*n + 1) * sizeof(**objs));
 	struct pm_kube_object *o = &(*objs)[(*n)++];
@@ -894,12 +1002,24 @@ static int read_object(struct rd *r, struct pm_ynode *obj, const char *path,
 	if (!strcmp(kind, "Pod"))
 		k = read_pod(r, obj, path, o);
 	else if (!strcmp(kind, "Deployment"))
-		k = read_deployment(r, obj, path, o);
+		k = read_workload(r, obj, path, o, PM_KUBE_DEPLOYMENT);
+	else if (!strcmp(kind, "DaemonSet"))
+		k = read_workload(r, obj, path, o, PM_KUBE_DAEMONSET);
+	else if (!strcmp(kind, "Job"))
+		k = read_workload(r, obj, path, o, PM_KUBE_JOB);
+	else if (!strcmp(kind, "PersistentVolumeClaim"))
+		k = read_pvc(r, obj, path, o);
 	else
 		k = read_kv(r, obj, path, o, !strcmp(kind, "Secret"));
 	if (k >= 0)
 		unused(r, obj, path);
 	return k;
+}
+
+bool pm_kube_is_pod(enum pm_kube_kind kind)
+{
+	return kind == PM_KUBE_POD || kind == PM_KUBE_DEPLOYMENT || kind == PM_KUBE_DAEMONSET ||
+	       kind == PM_KUBE_JOB;
 }
 
 void pm_kube_one_line(pm_error **err, char **warnings)
@@ -1033,6 +1153,15 @@ void pm_kube_objects_free(struct pm_kube_object *objs, size_t n)
 		free(objs[i].kv.keys);
 		free(objs[i].kv.values);
 		free(objs[i].kv.lens);
+		struct pm_kube_pvc *v = &objs[i].pvc;
+		free(v->name);
+		pm_strv_free(v->labels);
+		free(v->driver);
+		free(v->device);
+		free(v->type);
+		free(v->uid);
+		free(v->gid);
+		free(v->mount_options);
 	}
 	free(objs);
 }

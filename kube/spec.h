@@ -1,5 +1,6 @@
 /* spec.h: the Kubernetes objects pm plays, as typed structs read from the YAML tree
- * (kube/yaml.h): Pod, Deployment (its pod template), ConfigMap, Secret, List. A wrong type
+ * (kube/yaml.h): Pod, Deployment, DaemonSet and Job (their pod template), PersistentVolumeClaim,
+ * ConfigMap, Secret, List. A wrong type
  * for a known field fails with its path ("spec.containers[0].ports[0].containerPort: ...");
  * every field pm does not apply is named in *warnings ("PATH: not supported, ignored"), so
  * nothing is dropped without a word (podman drops them silently). Never prints. */
@@ -142,13 +143,29 @@ enum pm_kube_kind {
 	PM_KUBE_DEPLOYMENT,
 	PM_KUBE_CONFIGMAP,
 	PM_KUBE_SECRET,
+	PM_KUBE_DAEMONSET,
+	PM_KUBE_JOB,
+	PM_KUBE_PVC,
+};
+
+/* A PersistentVolumeClaim: a named volume of its name. The volume.podman.io/ annotations pm's
+ * `volume create` can apply (NULL when absent); the others are warned. */
+struct pm_kube_pvc {
+	char *name;
+	char **labels; /* KEY=VAL */
+	char *driver, *device, *type, *uid, *gid, *mount_options;
 };
 
 struct pm_kube_object {
 	enum pm_kube_kind kind;
-	struct pm_kube_pod pod; /* Pod, Deployment (the template; name as podman's) */
-	struct pm_kube_kv kv;	/* ConfigMap, Secret */
+	struct pm_kube_pod
+		pod;	      /* Pod, Deployment, DaemonSet, Job (the template; name as podman's) */
+	struct pm_kube_kv kv; /* ConfigMap, Secret */
+	struct pm_kube_pvc pvc; /* PersistentVolumeClaim */
 };
+
+/* The kinds played as a pod: Pod, Deployment, DaemonSet, Job. */
+bool pm_kube_is_pod(enum pm_kube_kind kind);
 
 /* Every object of the documents (Lists flattened), in order. Unknown kinds and wrong types
  * fail (-EINVAL, the path named); fields pm does not apply go to *warnings. */

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_error(r, err);
 	} else {
 		for (size_t i = 0; i < nobjs; i++)
-			if (objs[i].kind < PM_KUBE_POD || objs[i].kind > PM_KUBE_SECRET)
+			if (objs[i].kind < PM_KUBE_POD || objs[i].kind > PM_KUBE_PVC)
 				abort();
 		for (char **w = warn; w && *w; w++)
 			if (strchr(*w, '\n'))

@@ -6,7 +6,9 @@
 # containers and as a tmpfs, configMap with items), init containers run first, hostname and
 # hostAliases, securityContext, --start=false, --replace, --configmap, the report's lines,
 # and bad input (exit 125, the bad value named, nothing left). pm's own: every field pm does
-# not apply is named on stderr, --strict, a Secret kind.
+# not apply is named on stderr, --strict, a Secret kind, DaemonSet and Job kinds (podman 5's
+# NAME-pod), PersistentVolumeClaims (reused, kept by kube down unless --force), --publish,
+# --log-driver, generate kube of a volume.
 # Written against `PM="podman --runtime runc"` too.
 
 # shellcheck disable=SC2016 # container commands are single-quoted on purpose
@@ -496,6 +498,242 @@ EOF
 	nothing_left
 }
 
+@test "play kube: a DaemonSet is one pod NAME-pod whose container runs; kube down removes it" {
+	skip_if_podman "pm's own: podman 4.3 has no DaemonSet kind in play kube"
+	cat >"$Y/ds.yaml" <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      containers:
+      - name: a
+        image: $IMG
+        command: ["sh", "-c", "echo agent runs in \$(hostname); sleep 1000"]
+EOF
+	run_pm_split 0 play kube "$Y/ds.yaml"
+	is "${lines[0]}" "Pod:"
+	run_pm 0 pod ps --format '{{.Name}} {{.Labels}}'
+	assert_contains "$output" "agent-pod " "a DaemonSet's pod, named as podman 5 names it"
+	assert_contains "$output" "app:agent" "the template's labels"
+	run_pm 0 exec agent-pod-a cat /proc/1/cmdline
+	assert_contains "$output" "sleep" "the container runs"
+	run_pm_split 0 kube down "$Y/ds.yaml"
+	is "${lines[0]}" "Pods stopped:"
+	nothing_left
+}
+
+@test "play kube: a Job's containers run to completion, none restarted; restartPolicy Always or none is refused" {
+	skip_if_podman "pm's own: podman 4.3 has no Job kind in play kube"
+	cat >"$Y/job.yaml" <<EOF
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: batch
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers:
+      - name: ok
+        image: $IMG
+        command: ["sh", "-c", "echo job done"]
+EOF
+	run_pm 0 play kube "$Y/job.yaml"
+	assert_contains "$output" "Pod:"
+	assert_contains "$output" "spec.backoffLimit: not supported, ignored" "what pm does not apply is named"
+	run_pm 0 wait batch-pod-ok
+	is "$output" 0 "the Job's container ran to completion"
+	run_pm 0 logs batch-pod-ok
+	is "$output" "job done"
+	run_pm 0 inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}} {{.HostConfig.RestartPolicy.Name}}' batch-pod-ok
+	is "$output" "exited 0 0 on-failure" "exit 0 is not restarted under OnFailure"
+	run_pm_split 0 kube down "$Y/job.yaml"
+	is "${lines[0]}" "Pods stopped:"
+	nothing_left
+
+	sed -i 's/restartPolicy: OnFailure/restartPolicy: Never/; s/echo job done/exit 3/' "$Y/job.yaml"
+	run_pm 0 play kube "$Y/job.yaml"
+	run_pm 0 wait batch-pod-ok
+	is "$output" 3 "wait gives the Job container's exit code"
+	run_pm 0 inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}' batch-pod-ok
+	is "$output" "exited 3 0" "its exit code in inspect; Never: not restarted"
+	run_pm 0 kube down "$Y/job.yaml"
+	nothing_left
+
+	sed -i 's/restartPolicy: Never/restartPolicy: Always/' "$Y/job.yaml"
+	run_pm 125 play kube "$Y/job.yaml"
+	is "$output" 'Error: spec.template.spec.restartPolicy: "Always": a Job runs to completion: OnFailure or Never'
+	nothing_left
+	sed -i '/restartPolicy: Always/d' "$Y/job.yaml"
+	run_pm 125 play kube "$Y/job.yaml"
+	is "$output" "Error: spec.template.spec.restartPolicy: required for a Job: OnFailure or Never"
+	nothing_left
+}
+
+@test "play kube: a PersistentVolumeClaim is a named volume its pod claims; it survives kube down, is reused, goes with --force" {
+	skip_if_podman "pm's own: podman 4.3 fails to play a claim whose volume exists, and has no kube down --force"
+	cat >"$Y/pvc.yaml" <<EOF
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: store
+  labels:
+    app: keep
+  annotations:
+    volume.podman.io/driver: local
+    volume.podman.io/uid: "1000"
+    volume.podman.io/import-source: /nonexistent.tar
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast
+  resources:
+    requests:
+      storage: 1Gi
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: use
+spec:
+  restartPolicy: Never
+  containers:
+  - name: w
+    image: $IMG
+    command: ["sh", "-c", "cat /data/f 2>/dev/null; echo run >> /data/f; stat -c %u /data"]
+    volumeMounts:
+    - name: d
+      mountPath: /data
+  volumes:
+  - name: d
+    persistentVolumeClaim:
+      claimName: store
+EOF
+	run_pm_split 0 play kube "$Y/pvc.yaml"
+	is "${lines[0]}" "Volumes:"
+	is "${lines[1]}" "store"
+	is "${lines[2]}" "Pod:"
+	run_pm 0 play kube "$Y/pvc.yaml" --replace
+	assert_contains "$output" "metadata.annotations.volume.podman.io/import-source: not supported, ignored"
+	assert_contains "$output" "spec.storageClassName: not supported, ignored"
+	assert_contains "$output" "spec.resources.requests.storage: 1Gi: a pm volume has no size, not applied"
+	run_pm 0 volume inspect --format '{{.Name}} {{.Labels}} {{.UID}}' store
+	is "$output" 'store map\[app:keep\] 1000' "the claim's name, labels and uid annotation"
+	run_pm 0 wait use-w
+	run_pm 0 kube down "$Y/pvc.yaml"
+	run_pm 0 volume exists store
+	run_pm 0 play kube "$Y/pvc.yaml"
+	run_pm 0 wait use-w
+	run_pm 0 logs use-w
+	is "$output" "run
+run
+1000" "the file written by the earlier plays is seen by the next; the volume is reused"
+	run_pm_split 0 kube down --force "$Y/pvc.yaml"
+	is "${lines[0]}" "Pods stopped:"
+	is "${lines[4]}" "Volumes removed:"
+	is "${lines[5]}" "store"
+	run_pm 1 volume exists store
+	nothing_left
+	# a claim whose annotation pm cannot apply: 125 naming it, nothing made
+	sed -i 's|volume.podman.io/uid: "1000"|volume.podman.io/gid: "x1"|' "$Y/pvc.yaml"
+	run_pm 125 play kube "$Y/pvc.yaml"
+	is "$output" 'Error: document 1: metadata.annotations.volume.podman.io/gid: "x1" is not a number'
+	run_pm 1 volume exists store
+	nothing_left
+	# a pod that fails after the claim's volume was made: the volume goes too
+	sed -i 's|volume.podman.io/gid: "x1"|volume.podman.io/gid: "1"|; s|image: .*|image: nosuchimage|' "$Y/pvc.yaml"
+	run_pm 125 play kube "$Y/pvc.yaml"
+	assert_contains "$output" "nosuchimage"
+	run_pm 1 volume exists store
+	nothing_left
+}
+
+@test "play kube: --publish overrides a hostPort (reached from the host) or adds one; --log-driver k8s-file; bad values are 125" {
+	skip_if_podman "pm's own: podman 4.3 has no --publish for kube play and leaves the pod of a bad --log-driver"
+	skip_if_missing curl python3
+	local yport port
+	yport=$(free_port)
+	port=$(free_port)
+	cat >"$Y/web.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pub
+spec:
+  containers:
+  - name: srv
+    image: $IMG
+    command: ["sh", "-c", "echo served > /tmp/index.html; httpd -f -p 80 -h /tmp"]
+    ports:
+    - containerPort: 80
+      hostPort: $yport
+EOF
+	run_pm 0 play kube --publish "127.0.0.1:$port:80" --log-driver k8s-file -q "$Y/web.yaml"
+	assert_contains "$output" "Pod:" "-q: the report still prints, as podman's"
+	run fetch "$port" index.html
+	is "$output" "served" "the --publish port serves from the host"
+	port_is_free "$yport" || die "the overridden hostPort $yport is held"
+	run_pm 0 pod inspect --format '{{.InfraConfig.PortBindings}}' pub
+	assert_contains "$output" "$port"
+	run_pm 0 kube down "$Y/web.yaml"
+	nothing_left
+
+	run_pm 125 play kube --publish "8o:80" "$Y/web.yaml"
+	assert_contains "$output" "--publish '8o:80'"
+	nothing_left
+	run_pm 125 play kube --log-driver bogus "$Y/web.yaml"
+	is "$output" "Error: --log-driver 'bogus': invalid log driver: invalid argument"
+	run_pm 125 play kube --log-driver none "$Y/web.yaml"
+	is "$output" "Error: --log-driver 'none': not supported: pm's containers log in k8s-file only"
+	run_pm 125 play kube --force "$Y/web.yaml"
+	is "$output" "Error: --force needs --down"
+	nothing_left
+}
+
+@test "generate kube: a volume is a PersistentVolumeClaim (with a pod: two documents); play of it makes the volume again" {
+	run_pm 0 volume create --label app=db -o type=tmpfs -o device=tmpfs -o o=uid=1000 dbvol
+	run_pm_split 0 generate kube dbvol
+	echo "$output" >"$Y/vol.yaml"
+	assert_contains "$output" "kind: PersistentVolumeClaim"
+	assert_contains "$output" "volume.podman.io/driver: local"
+	assert_contains "$output" "volume.podman.io/type: tmpfs"
+	assert_contains "$output" "volume.podman.io/mount-options: uid=1000"
+	assert_contains "$output" "name: dbvol"
+	assert_contains "$output" "- ReadWriteOnce"
+	assert_contains "$output" "storage: 1Gi"
+	run_pm 0 volume rm dbvol
+	run_pm 0 play kube "$Y/vol.yaml"
+	assert_contains "$output" "dbvol"
+	run_pm 0 volume inspect --format '{{.Labels}} {{.Options.type}} {{.Options.o}}' dbvol
+	is "$output" 'map\[app:db\] tmpfs uid=1000' "the volume made again from its claim"
+	if ! is_podman; then
+		# podman 4.3 fails on a claim whose volume exists; pm reuses it as podman 5
+		run_pm 0 play kube "$Y/vol.yaml"
+		assert_contains "$output" "dbvol"
+		# with a pod: the claim first, then the pod, separated by ---
+		run_pm 0 pod create --name withvol
+		run_pm 0 create --pod withvol --name withvol-c -v dbvol:/data "$IMG" true
+		run_pm 0 generate kube withvol dbvol
+		assert_contains "$output" "---"
+		assert_contains "$output" "claimName: dbvol"
+		local first
+		first=$(echo "$output" | grep -m1 '^kind:')
+		is "$first" "kind: PersistentVolumeClaim" "the claim comes first"
+		run_pm 0 pod rm -f withvol
+	fi
+	run_pm 0 volume rm dbvol
+	nothing_left
+}
+
 @test "generate kube: podman's header, a Pod of the pod's containers, -s a Service, -f a file; unknown names are 125" {
 	skip_if_missing python3
 	local port
@@ -586,7 +824,7 @@ tmpfs"
 	nothing_left
 }
 
-@test "generate kube: the YAML is valid for the Kubernetes API (Pod, Service, ConfigMap; a lone container)" {
+@test "generate kube: the YAML is valid for the Kubernetes API (Pod, Service, ConfigMap, PersistentVolumeClaim; a lone container)" {
 	skip_if_podman "pm's own check of its output"
 	[ -f "${PM_KUBE_MODELS:-}/kube-validate.mjs" ] ||
 		skip "no Kubernetes schema here (tests/lib/kube-models.sh needs node and npm)"
@@ -615,7 +853,8 @@ spec:
 EOF
 	run_pm 0 play kube --start=false "$Y/web.yaml"
 	run_pm 0 create --name lone -p 18081:80 -e X=1 "$IMG" sleep 1000
-	run_pm_split 0 generate kube -s val lone
+	run_pm 0 volume create --label app=val -o o=uid=1000,gid=1000 valvol
+	run_pm_split 0 generate kube -s val lone valvol
 	echo "$output" >"$Y/gen.yaml"
 	run node "$PM_KUBE_MODELS/kube-validate.mjs" "$Y/gen.yaml"
 	echo "$output"
@@ -624,12 +863,14 @@ EOF
 	assert_contains "$output" "v1/Pod lone-pod: valid"
 	assert_contains "$output" "v1/Service val: valid"
 	assert_contains "$output" "v1/ConfigMap val-page: valid"
+	assert_contains "$output" "v1/PersistentVolumeClaim valvol: valid"
 	# the validator does catch a bad document
 	sed -i 's/containerPort: 80$/containerPort: "80"/' "$Y/gen.yaml"
 	run node "$PM_KUBE_MODELS/kube-validate.mjs" "$Y/gen.yaml"
 	[ "$status" -ne 0 ] || die "the validator accepted a string containerPort"
 	run_pm 0 rm lone
 	run_pm 0 pod rm val
+	run_pm 0 volume rm valvol
 	nothing_left
 }
 

@@ -1,7 +1,8 @@
 /* test-kube.c: unit tests for kube/yaml and kube/spec: documents, line and column in parse
  * errors, anchors and aliases (and the cap on copies), duplicate keys, the typed reading of
- * Pods, Deployments, ConfigMaps and Secrets (Kubernetes' types: a quoted number is no integer,
- * a plain number no string), the warnings naming every field not applied, and base64. */
+ * Pods, Deployments, DaemonSets, Jobs, PersistentVolumeClaims, ConfigMaps and Secrets (Kubernetes'
+ * types: a quoted number is no integer, a plain number no string), the warnings naming every field
+ * not applied, and base64. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -238,6 +239,82 @@ static void test_deployment_and_kv(void **state)
 	expect_read_error("kind: Secret\nmetadata: {name: s}\ndata: {p: '!!'}\n", "not base64");
 }
 
+static void test_workloads_and_pvc(void **state)
+{
+	(void)state;
+	static const char y[] = "kind: DaemonSet\n"
+				"metadata: {name: ds}\n"
+				"spec:\n"
+				"  selector: {matchLabels: {app: a}}\n"
+				"  template:\n"
+				"    metadata: {labels: {app: a}}\n"
+				"    spec: {containers: [{name: c, image: i}]}\n"
+				"---\n"
+				"apiVersion: batch/v1\n"
+				"kind: Job\n"
+				"metadata: {name: j}\n"
+				"spec:\n"
+				"  template:\n"
+				"    spec:\n"
+				"      restartPolicy: Never\n"
+				"      containers: [{name: c, image: i}]\n"
+				"---\n"
+				"kind: PersistentVolumeClaim\n"
+				"metadata:\n"
+				"  name: v\n"
+				"  labels: {app: a}\n"
+				"  annotations:\n"
+				"    volume.podman.io/driver: local\n"
+				"    volume.podman.io/uid: '1000'\n"
+				"    volume.podman.io/mount-options: nodev\n"
+				"    other.io/x: y\n"
+				"spec:\n"
+				"  accessModes: [ReadWriteOnce]\n"
+				"  storageClassName: fast\n"
+				"  resources: {requests: {storage: 1Gi}}\n"
+				"status: {}\n";
+	struct pm_kube_object *o = NULL;
+	size_t n = 0;
+	char **warn = NULL;
+	assert_int_equal(read_objs(y, &o, &n, &warn, NULL), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(o[0].kind, PM_KUBE_DAEMONSET);
+	assert_string_equal(o[0].pod.name, "ds-pod");
+	assert_true(pm_kube_is_pod(o[0].kind));
+	assert_int_equal(o[1].kind, PM_KUBE_JOB);
+	assert_string_equal(o[1].pod.name, "j-pod");
+	assert_string_equal(o[1].pod.restart_policy, "Never");
+	assert_int_equal(o[2].kind, PM_KUBE_PVC);
+	assert_false(pm_kube_is_pod(o[2].kind));
+	assert_string_equal(o[2].pvc.name, "v");
+	assert_string_equal(o[2].pvc.labels[0], "app=a");
+	assert_string_equal(o[2].pvc.driver, "local");
+	assert_string_equal(o[2].pvc.uid, "1000");
+	assert_string_equal(o[2].pvc.mount_options, "nodev");
+	assert_null(o[2].pvc.gid);
+	/* the other annotation, the storage class and the size are named, nothing else */
+	assert_int_equal(pm_strv_length(warn), 3);
+	assert_string_equal(warn[0], "metadata.annotations.other.io/x: not supported, ignored");
+	assert_non_null(strstr(warn[1], "spec.resources.requests.storage: 1Gi"));
+	assert_string_equal(warn[2], "spec.storageClassName: not supported, ignored");
+	pm_strv_free(warn);
+	pm_kube_objects_free(o, n);
+	expect_read_error("kind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n"
+			  "      restartPolicy: Always\n      containers: [{name: c, image: i}]\n",
+			  "spec.template.spec.restartPolicy: \"Always\": a Job runs to completion");
+	expect_read_error("kind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n"
+			  "      containers: [{name: c, image: i}]\n",
+			  "restartPolicy: required for a Job");
+	expect_read_error("kind: PersistentVolumeClaim\nmetadata: {name: v}\n"
+			  "spec: {accessModes: [Everyone]}\n",
+			  "spec.accessModes[0]: \"Everyone\" is not ReadWriteOnce");
+	expect_read_error("kind: PersistentVolumeClaim\nmetadata:\n  name: v\n  annotations:\n"
+			  "    volume.podman.io/gid: abc\n",
+			  "metadata.annotations.volume.podman.io/gid: \"abc\" is not a number");
+	expect_read_error("kind: PersistentVolumeClaim\nmetadata: {labels: {a: b}}\n",
+			  "metadata.name: required");
+}
+
 static void test_probes(void **state)
 {
 	(void)state;
@@ -326,7 +403,7 @@ int main(void)
 		cmocka_unit_test(test_anchors),	  cmocka_unit_test(test_pod),
 		cmocka_unit_test(test_types),	  cmocka_unit_test(test_deployment_and_kv),
 		cmocka_unit_test(test_base64),	  cmocka_unit_test(test_probes),
-		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_corpus),	  cmocka_unit_test(test_workloads_and_pvc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
