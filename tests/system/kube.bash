@@ -1,6 +1,7 @@
 #!/bin/bash
 # kube.bash: what the Kubernetes YAML tests (075-kube, 076-kube-fields) share. Loaded by
 # bats after helpers.bash.
+# shellcheck disable=SC2154 # $output is set by run_pm (helpers.bash)
 
 # q ARGS...: the command under test, stdout only
 q() {
