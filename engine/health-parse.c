@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/health-parse.h"
+#include "engine/health-probe.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -159,6 +160,12 @@ int pm_health_validate(const struct pm_healthcheck *c, pm_error **err)
 	if (c->start_period < 0)
 		return pm_error_set(err, EINVAL,
 				    "healthcheck-start-period must be 0 seconds or greater");
+	struct pm_probe p;
+	if (pm_probe_parse(c->test, &p) < 0) {
+		_cleanup_free_ char *t = pm_strv_join(c->test, " ");
+		return pm_error_set(err, EINVAL, "invalid health check test '%s'", t);
+	}
+	pm_probe_clear(&p);
 	return 0;
 }
 
@@ -230,6 +237,8 @@ int pm_health_from_flags(const struct pm_health_flags *f, struct pm_healthcheck 
 
 bool pm_health_enabled(const struct pm_healthcheck *c)
 {
+	if (pm_probe_kind_of(c->test) != PM_PROBE_NONE)
+		return true;
 	_cleanup_strv_ char **argv = pm_health_argv(c);
 	return argv != NULL;
 }
@@ -237,7 +246,8 @@ bool pm_health_enabled(const struct pm_healthcheck *c)
 char **pm_health_argv(const struct pm_healthcheck *c)
 {
 	char **t = c->test;
-	if (!t || !t[0] || !t[0][0] || strcmp(t[0], "NONE") == 0 || strcmp(t[0], "none") == 0)
+	if (!t || !t[0] || !t[0][0] || strcmp(t[0], "NONE") == 0 || strcmp(t[0], "none") == 0 ||
+	    pm_probe_kind_of(t) != PM_PROBE_NONE)
 		return NULL;
 	char **argv = NULL;
 	if (strcmp(t[0], "CMD") == 0) {

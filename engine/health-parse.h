@@ -36,14 +36,16 @@ struct pm_health_flags {
 int pm_health_from_flags(const struct pm_health_flags *f, struct pm_healthcheck *c, pm_error **err);
 
 /* Check c (for every creator: pm_container_config_validate calls it): retries >= 1,
- * timeout >= 1ns, start period >= 0, the on-failure action known. */
+ * timeout >= 1ns, start period >= 0, the on-failure action known, an HTTP-GET or
+ * TCP-SOCKET test well formed. */
 int pm_health_validate(const struct pm_healthcheck *c, pm_error **err);
 
-/* Does c define a check that runs (a Test other than none/NONE/empty)? */
+/* Does c define a check that runs (a Test other than none/NONE/empty; an HTTP-GET or
+ * TCP-SOCKET test, engine/health-probe.h, is one pm runs itself)? */
 bool pm_health_enabled(const struct pm_healthcheck *c);
 
 /* The command a check runs: CMD args as they are, CMD-SHELL as /bin/sh -c "words joined";
- * NULL when there is none. */
+ * NULL when there is none or the test is an HTTP-GET or TCP-SOCKET probe. */
 char **pm_health_argv(const struct pm_healthcheck *c);
 
 enum pm_health_action {

@@ -1,6 +1,6 @@
 /* health.c: `healthcheck run` (the check through engine/exec.c with its output captured
- * and its timeout) and the state file (see health.h). Never prints; called by inspect.c,
- * ps.c and cli/cmd-healthcheck.c. */
+ * and its timeout, or an HTTP-GET/TCP-SOCKET probe pm runs itself: engine/health-probe.c) and the
+ * state file (see health.h). Never prints; called by inspect.c, ps.c and cli/cmd-healthcheck.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include "engine/ctr-state.h"
 #include "engine/exec.h"
 #include "engine/health.h"
+#include "engine/health-probe.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -98,39 +99,53 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 	_cleanup_close_ int out = -1;
 	_cleanup_error_ pm_error *xerr = NULL;
 	_cleanup_strv_ char **argv = pm_health_argv(&cfg.health);
+	struct pm_probe probe = {0};
 	/* podman's order: the state first */
 	if (c->state.status != PM_CTR_RUNNING) {
 		r = pm_error_set(err, EINVAL, "container %s is not running", c->id);
 		goto done;
 	}
-	if (!argv) {
+	if (pm_probe_parse(cfg.health.test, &probe) < 0) {
+		r = pm_error_set(err, EINVAL, "container %s has an invalid health check", c->id);
+		goto done;
+	}
+	if (!argv && probe.kind == PM_PROBE_NONE) {
 		r = pm_error_set(err, EINVAL, "container %s has no defined healthcheck", c->id);
 		goto done;
 	}
-	out = memfd_create("healthcheck", MFD_CLOEXEC);
-	if (out < 0) {
-		r = pm_error_set_errno(err, errno, "memfd_create");
-		goto done;
-	}
-	struct pm_exec_config x = {
-		.args = argv, .output_fd = out, .timeout_ns = cfg.health.timeout};
 	struct pm_health_log l = {.start_ns = pm_time_now_ns()};
 	int status = 0;
-	r = pm_engine_exec(e, c->id, &x, &status, &xerr);
-	x.args = NULL;
-	l.end_ns = pm_time_now_ns();
-	if (r < 0 && xerr && (xerr->status == 126 || xerr->status == 127)) {
-		/* podman: a command not found or not executable is a failed check */
-		status = 1;
-		r = 0;
-	} else if (r < 0) {
-		if (err)
-			*err = TAKE_PTR(xerr);
-		goto done;
+	if (probe.kind != PM_PROBE_NONE) {
+		/* pm's own HTTP GET or TCP connect from the container's network namespace */
+		r = pm_probe_run(c->state.pid, &probe, cfg.health.timeout, &status, &l.output);
+		if (r < 0) {
+			r = pm_error_set_errno(err, -r, "running the health check of %s", c->id);
+			goto done;
+		}
+	} else {
+		out = memfd_create("healthcheck", MFD_CLOEXEC);
+		if (out < 0) {
+			r = pm_error_set_errno(err, errno, "memfd_create");
+			goto done;
+		}
+		struct pm_exec_config x = {
+			.args = argv, .output_fd = out, .timeout_ns = cfg.health.timeout};
+		r = pm_engine_exec(e, c->id, &x, &status, &xerr);
+		x.args = NULL;
+		if (r < 0 && xerr && (xerr->status == 126 || xerr->status == 127)) {
+			/* podman: a command not found or not executable is a failed check */
+			status = 1;
+			r = 0;
+		} else if (r < 0) {
+			if (err)
+				*err = TAKE_PTR(xerr);
+			goto done;
+		}
+		l.output = xerr && xerr->msg ? pm_xstrdup(xerr->msg) : read_output(out);
 	}
+	l.end_ns = pm_time_now_ns();
 	/* podman records 0 (passed), 1 (failed) or -1 (timed out), not the command's status */
 	l.exit_code = status == 0 ? 0 : status == -1 ? -1 : 1;
-	l.output = xerr && xerr->msg ? pm_xstrdup(xerr->msg) : read_output(out);
 	if (strlen(l.output) > PM_HEALTH_MAX_OUTPUT)
 		l.output[PM_HEALTH_MAX_OUTPUT] = 0;
 	char hs[16];
@@ -147,6 +162,7 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 		r = pm_error_set(err, ETIMEDOUT, "healthcheck command exceeded timeout of %s", d);
 	}
 done:
+	pm_probe_clear(&probe);
 	pm_spec_config_clear(&cfg);
 	return r;
 }

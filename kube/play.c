@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "engine/container.h"
+#include "engine/health-probe.h"
 #include "engine/ctr-volumes.h"
 #include "engine/run.h"
 #include "engine/spec.h"
@@ -469,9 +470,12 @@ static int mounts_of(struct play *p, const struct pm_kube_pod *kp, char *const *
 	return 0;
 }
 
-/* The container's exec probe as its health check, run by its monitor: a livenessProbe
- * restarts it when it fails (Kubernetes' kubelet does), a readinessProbe only marks it
- * unhealthy. One check per container: a liveness probe wins over a readiness probe. */
+/* The container's probe as its health check, run by its monitor: a livenessProbe restarts
+ * it when it fails (Kubernetes' kubelet does), a readinessProbe only marks it unhealthy. One
+ * check per container: a liveness probe wins over a readiness probe. An exec probe runs its
+ * command in the container; httpGet and tcpSocket become pm's own HTTP-GET and TCP-SOCKET
+ * checks (engine/health-probe.h), done by pm from the pod's network namespace, so the image
+ * needs no curl or nc. */
 static int health_of(struct play *p, const struct pm_kube_container *c, const char *path,
 		     struct pm_container_config *cfg)
 {
@@ -488,13 +492,31 @@ static int health_of(struct play *p, const struct pm_kube_container *c, const ch
 						path));
 	if (r < 0 || !pr->set)
 		return r;
-	if (strcmp(pr->kind, "exec") != 0)
-		return not_applied(p, pm_xasprintf("%s.%s.%s: only exec probes run yet, ignored",
-						   path, which, pr->kind));
+	char **test = NULL;
+	const char *host = pr->host && *pr->host ? pr->host : "localhost";
+	if (strcmp(pr->kind, "exec") == 0) {
+		pm_strv_push(&test, "CMD");
+		for (char **a = pr->exec; a && *a; a++)
+			pm_strv_push(&test, *a);
+	} else if (strcmp(pr->kind, "httpGet") == 0) {
+		if (pr->scheme && strcmp(pr->scheme, "HTTPS") == 0)
+			return not_applied(p, pm_xasprintf("%s.%s.httpGet.scheme: HTTPS not "
+							   "supported, ignored",
+							   path, which));
+		pm_strv_push(&test, PM_PROBE_HTTP_TEST);
+		pm_strv_consume(&test, pm_probe_url(false, host, (unsigned)pr->port,
+						    pr->path ? pr->path : "/"));
+		for (char **h = pr->headers; h && *h; h++)
+			pm_strv_push(&test, *h);
+	} else if (strcmp(pr->kind, "tcpSocket") == 0) {
+		pm_strv_push(&test, PM_PROBE_TCP_TEST);
+		pm_strv_consume(&test, pm_probe_hostport(host, (unsigned)pr->port));
+	} else {
+		return not_applied(
+			p, pm_xasprintf("%s.%s.%s: not supported, ignored", path, which, pr->kind));
+	}
 	const int64_t s = 1000000000LL;
-	pm_strv_push(&cfg->health.test, "CMD");
-	for (char **a = pr->exec; a && *a; a++)
-		pm_strv_push(&cfg->health.test, *a);
+	cfg->health.test = test;
 	cfg->health.interval = pr->period * s;
 	cfg->health.timeout = pr->timeout * s;
 	cfg->health.start_period = pr->initial_delay * s;
