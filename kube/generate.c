@@ -5,7 +5,8 @@
  * (the pod's own data directory, where play keeps emptyDir, configMap and secret files),
  * --tmpfs an emptyDir of medium Memory, --user runAsUser/runAsGroup, --read-only,
  * --privileged, --cap-add/--cap-drop, no-new-privileges, --restart the restartPolicy, the
- * health check a livenessProbe (with --health-on-failure restart) or a readinessProbe.
+ * health check a livenessProbe (with --health-on-failure restart) or a readinessProbe, the
+ * startup check a startupProbe.
  * Containers of a pod are named without the "POD-" prefix play gives them, so a round
  * trip keeps their names. */
 #include <dirent.h>
@@ -350,9 +351,9 @@ static void security_context(struct out *o, const struct pm_container_config *c)
 	map_end(o);
 }
 
-/* The container's health check as a probe (play kube's mapping backwards): CMD and
- * CMD-SHELL as exec, HTTP-GET as httpGet, TCP-SOCKET as tcpSocket. */
-static void probe(struct out *o, const struct pm_healthcheck *hc)
+/* The container's health check (or startup check) as a probe (play kube's mapping
+ * backwards): CMD and CMD-SHELL as exec, HTTP-GET as httpGet, TCP-SOCKET as tcpSocket. */
+static void probe(struct out *o, const struct pm_healthcheck *hc, bool startup)
 {
 	const int64_t s = 1000000000LL;
 	struct pm_probe p;
@@ -366,7 +367,8 @@ static void probe(struct out *o, const struct pm_healthcheck *hc)
 		strv(o, "command", argv);
 		map_end(o);
 	}
-	kv_int(o, "failureThreshold", hc->retries > 0 ? hc->retries : 3);
+	if (hc->retries > 0 || !startup)
+		kv_int(o, "failureThreshold", hc->retries > 0 ? hc->retries : 3);
 	if (p.kind == PM_PROBE_HTTP) {
 		key(o, "httpGet");
 		map_start(o);
@@ -447,7 +449,7 @@ static void container(struct out *o, struct gpod *g, size_t i)
 	bool live = check && c->health.on_failure && !strcmp(c->health.on_failure, "restart");
 	if (live) {
 		key(o, "livenessProbe");
-		probe(o, &c->health);
+		probe(o, &c->health, false);
 	}
 	kv(o, "name", g->ctr_names[i]);
 	if (i == 0 && g->publish) {
@@ -474,7 +476,7 @@ static void container(struct out *o, struct gpod *g, size_t i)
 	}
 	if (check && !live) {
 		key(o, "readinessProbe");
-		probe(o, &c->health);
+		probe(o, &c->health, false);
 	}
 	if (c->memory || c->cpus > 0) {
 		key(o, "resources");
@@ -495,6 +497,10 @@ static void container(struct out *o, struct gpod *g, size_t i)
 		map_end(o);
 	}
 	security_context(o, c);
+	if (check && pm_health_enabled(&c->startup_health)) {
+		key(o, "startupProbe");
+		probe(o, &c->startup_health, true);
+	}
 	if (c->interactive)
 		kv_bool(o, "stdin", true);
 	if (c->tty)

@@ -656,7 +656,7 @@ EOF
 	nothing_left
 }
 
-@test "play kube: an exec livenessProbe is the container's health check and restarts it; a readinessProbe only marks it" {
+@test "play kube: an exec livenessProbe is the container's health check and restarts it; a readinessProbe only marks it; a startupProbe runs first" {
 	skip_if_podman "pm's own: podman 4.3 runs probes with systemd timers, absent here"
 	cat >"$Y/probe.yaml" <<EOF
 apiVersion: v1
@@ -679,10 +679,15 @@ spec:
       periodSeconds: 1
       timeoutSeconds: 5
     startupProbe:
-      tcpSocket: {port: 80}
+      exec: {command: ["true"]}
+      periodSeconds: 1
+      failureThreshold: 30
 EOF
 	run_pm_split 0 play kube "$Y/probe.yaml"
-	assert_contains "$stderr" "startupProbe"
+	[[ "$stderr" != *Probe* ]] || die "a probe was reported as not applied: $stderr"
+	# the startupProbe is the startup check run before the readiness probe
+	run_pm 0 inspect --format '{{.Config.StartupHealthCheck.Test}} {{.Config.StartupHealthCheck.Interval}} {{.Config.StartupHealthCheck.Retries}}' pr-ready
+	is "$output" "\[CMD true\] 1000000000 30"
 	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}} {{.Config.HealthcheckOnFailureAction}}' pr-live
 	is "$output" "\[CMD test -f /tmp/ok\] restart"
 	run_pm 0 inspect --format '{{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.Retries}}' pr-ready
@@ -826,6 +831,63 @@ EOF
 	[ "$(q inspect --format '{{.State.StartedAt}}' hl-web)" != "$started" ] ||
 		die "the failing liveness probe did not restart the container"
 	run_pm 0 pod rm -f -t 0 hl
+	nothing_left
+}
+
+@test "play kube: a tcpSocket startupProbe that keeps failing restarts the container; generate kube writes it back (pm only)" {
+	skip_if_podman "pm's own: podman 4.3 has no startup checks"
+	cat >"$Y/startup.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: sp}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+    readinessProbe:
+      exec: {command: ["true"]}
+      periodSeconds: 3600
+    startupProbe:
+      tcpSocket: {port: 9}
+      periodSeconds: 3600
+      failureThreshold: 2
+EOF
+	run_pm_split 0 play kube "$Y/startup.yaml"
+	run_pm 0 inspect --format '{{.Config.StartupHealthCheck.Test}} {{.Config.StartupHealthCheck.Retries}}' sp-c
+	is "$output" "\[TCP-SOCKET localhost:9\] 2"
+	local started
+	started=$(q inspect --format '{{.State.StartedAt}}' sp-c)
+	# nothing listens on port 9: the startup check fails, the second time restarts it
+	run_pm 1 healthcheck run sp-c
+	run_pm 0 inspect --format '{{(index .State.Health.Log 0).Output}}' sp-c
+	is "$output" "connect 127.0.0.1:9: Connection refused"
+	run_pm_split 0 generate kube sp
+	assert_contains "$output" "startupProbe:"
+	assert_contains "$output" "failureThreshold: 2"
+	run_pm 1 healthcheck run sp-c
+	[ "$(q inspect --format '{{.State.StartedAt}}' sp-c)" != "$started" ] ||
+		die "the failing startupProbe did not restart the container"
+	run_pm 0 pod rm -f -t 0 sp
+	nothing_left
+	# a startupProbe alone has no health check to gate: named, not run
+	cat >"$Y/alone.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: sa}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+    startupProbe:
+      tcpSocket: {port: 9}
+EOF
+	run_pm_split 0 play kube --start=false "$Y/alone.yaml"
+	assert_contains "$stderr" "spec.containers[0].startupProbe: runs only before a livenessProbe or readinessProbe, ignored"
+	run_pm 0 inspect --format '{{json .Config}}' sa-c
+	assert_not_contains "$output" "StartupHealthCheck"
+	run_pm 0 pod rm -f -t 0 sa
 	nothing_left
 }
 

@@ -394,6 +394,89 @@ static void test_probe_status(void **state)
 	}
 }
 
+/* --health-startup-*: the flags, the fold (successes end it, retries restart) */
+static void test_startup(void **state)
+{
+	(void)state;
+	struct pm_healthcheck s = {0}, h = {0};
+	struct pm_health_flags f = {
+		.startup_cmd = "test -f /up", .startup_retries = "2", .startup_success = "3"};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, NULL), 0);
+	assert_string_equal(s.test[0], "CMD-SHELL");
+	assert_int_equal(s.interval, 30000000000LL);
+	assert_int_equal(s.timeout, 30000000000LL);
+	assert_int_equal(s.retries, 2);
+	assert_int_equal(s.successes, 3);
+	pm_error *err = NULL;
+	/* a startup check needs a health check */
+	assert_int_equal(pm_health_startup_validate(&s, &h, &err), -EINVAL);
+	assert_non_null(strstr(err->msg, "needs a regular healthcheck"));
+	err = pm_error_free(err);
+	struct pm_health_flags hf = {.cmd = "true"};
+	assert_int_equal(pm_health_from_flags(&hf, &h, NULL), 0);
+	assert_int_equal(pm_health_startup_validate(&s, &h, NULL), 0);
+	hc_clear(&h);
+	hc_clear(&s);
+	/* the counts are checked even without the command, as podman's flag parser does */
+	f = (struct pm_health_flags){.startup_retries = "abc"};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, &err), -EINVAL);
+	assert_string_equal(err->msg, "invalid argument \"abc\" for \"--health-startup-retries\" "
+				      "flag: strconv.ParseUint: parsing \"abc\": invalid syntax");
+	err = pm_error_free(err);
+	assert_null(s.test);
+	f = (struct pm_health_flags){.startup_cmd = "true", .startup_interval = "1x"};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, &err), -EINVAL);
+	assert_string_equal(err->msg, "invalid healthcheck-interval: time: unknown unit \"x\" in "
+				      "duration \"1x\"");
+	err = pm_error_free(err);
+	f = (struct pm_health_flags){.startup_cmd = "true", .disable = true};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, &err), -EINVAL);
+	assert_string_equal(err->msg,
+			    "cannot specify both --no-healthcheck and --health-startup-cmd");
+	err = pm_error_free(err);
+
+	/* the fold: two passes in a row end it; a failure resets them; retries restart */
+	struct pm_health_state st = {0};
+	snprintf(st.status, sizeof(st.status), "starting");
+	struct pm_health_log pass = {.exit_code = 0}, fail = {.exit_code = 1};
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 2, 3, &pass));
+	assert_false(st.startup_passed);
+	fail.output = pm_xstrdup("f");
+	assert_false(pm_health_startup_add(&st, 2, 3, &fail));
+	assert_int_equal(st.startup_successes, 0);
+	fail.output = pm_xstrdup("f");
+	assert_false(pm_health_startup_add(&st, 2, 3, &fail));
+	fail.output = pm_xstrdup("f");
+	assert_true(pm_health_startup_add(&st, 2, 3, &fail)); /* the third in a row */
+	assert_string_equal(st.status, "starting");
+	assert_int_equal(st.nlog, 4);
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 2, 3, &pass));
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 2, 3, &pass));
+	assert_true(st.startup_passed);
+	/* kept in the state file, across a load */
+	char *text = pm_health_state_to_json(&st);
+	struct pm_health_state back;
+	assert_int_equal(pm_health_state_from_json(text, &back), 0);
+	assert_true(back.startup_passed);
+	free(text);
+	pm_health_state_clear(&back);
+	pm_health_state_clear(&st);
+	/* retries 0: never a restart; successes 0: the first pass ends it */
+	fail.output = pm_xstrdup("f");
+	for (int i = 0; i < 10; i++) {
+		if (!fail.output)
+			fail.output = pm_xstrdup("f");
+		assert_false(pm_health_startup_add(&st, 0, 0, &fail));
+	}
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 0, 0, &pass));
+	assert_true(st.startup_passed);
+	pm_health_state_clear(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,7 +484,7 @@ int main(void)
 		cmocka_unit_test(test_validate),     cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_state),	     cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_duration),     cmocka_unit_test(test_probe_parse),
-		cmocka_unit_test(test_probe_status),
+		cmocka_unit_test(test_probe_status), cmocka_unit_test(test_startup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
