@@ -58,6 +58,16 @@ static const char run_usage[] =
 	"considered to be unhealthy (default 3)\n"
 	"      --health-start-period string the initialization time needed for a container to "
 	"bootstrap (default \"0s\")\n"
+	"      --health-startup-cmd string Set a startup healthcheck command for the container\n"
+	"      --health-startup-interval string Set an interval for the startup healthcheck "
+	"(default \"30s\")\n"
+	"      --health-startup-retries uint Set the maximum number of retries before the "
+	"startup healthcheck will restart the container\n"
+	"      --health-startup-success uint Set the number of consecutive successes before the "
+	"startup healthcheck is marked as successful and the normal healthcheck begins (0 "
+	"indicates any success will start the regular healthcheck)\n"
+	"      --health-startup-timeout string Set the maximum amount of time that the startup "
+	"healthcheck may take before it is considered failed (default \"30s\")\n"
 	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
 	"before an interval is considered failed (default \"30s\")\n"
 	"      --hostname string          Set container hostname\n"
@@ -329,6 +339,11 @@ static const struct run_flag run_flags[] = {
 	{"health-timeout", 0, required_argument, FLAG_ARG, OPTS(health.timeout)},
 	{"health-start-period", 0, required_argument, FLAG_ARG, OPTS(health.start_period)},
 	{"health-on-failure", 0, required_argument, FLAG_ARG, OPTS(health.on_failure)},
+	{"health-startup-cmd", 0, required_argument, FLAG_ARG, OPTS(health.startup_cmd)},
+	{"health-startup-interval", 0, required_argument, FLAG_ARG, OPTS(health.startup_interval)},
+	{"health-startup-retries", 0, required_argument, FLAG_ARG, OPTS(health.startup_retries)},
+	{"health-startup-success", 0, required_argument, FLAG_ARG, OPTS(health.startup_success)},
+	{"health-startup-timeout", 0, required_argument, FLAG_ARG, OPTS(health.startup_timeout)},
 	{"no-healthcheck", 0, optional_argument, FLAG_BOOL, OPTS(health.disable)},
 	{"help", 0, no_argument, FLAG_HELP, IN_CFG, 0, NULL},
 };
@@ -450,7 +465,8 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		}
 	}
 	_cleanup_error_ pm_error *herr = NULL;
-	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0) {
+	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
+	    pm_health_startup_from_flags(&o->health, &c->startup_health, &herr) < 0) {
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}

@@ -78,6 +78,11 @@ static const struct field {
 	F("HealthStartPeriod", K_I64, health.start_period),
 	F("HealthRetries", K_I64, health.retries),
 	F("HealthOnFailure", K_STR, health.on_failure),
+	F("StartupHealthTest", K_STRV, startup_health.test),
+	F("StartupHealthInterval", K_I64, startup_health.interval),
+	F("StartupHealthTimeout", K_I64, startup_health.timeout),
+	F("StartupHealthRetries", K_I64, startup_health.retries),
+	F("StartupHealthSuccesses", K_I64, startup_health.successes),
 #undef F
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/health-parse.h"
+#include "engine/health-probe.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -159,6 +160,12 @@ int pm_health_validate(const struct pm_healthcheck *c, pm_error **err)
 	if (c->start_period < 0)
 		return pm_error_set(err, EINVAL,
 				    "healthcheck-start-period must be 0 seconds or greater");
+	struct pm_probe p;
+	if (pm_probe_parse(c->test, &p) < 0) {
+		_cleanup_free_ char *t = pm_strv_join(c->test, " ");
+		return pm_error_set(err, EINVAL, "invalid health check test '%s'", t);
+	}
+	pm_probe_clear(&p);
 	return 0;
 }
 
@@ -228,8 +235,92 @@ int pm_health_from_flags(const struct pm_health_flags *f, struct pm_healthcheck 
 	return r;
 }
 
+/* A --health-startup-* count: podman's uint flag. */
+static int parse_count(const char *flag, const char *v, int64_t *ret, pm_error **err)
+{
+	uint64_t n;
+	if (!v)
+		return 0;
+	if (pm_parse_uint64(v, &n) < 0 || n > INT64_MAX)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--%s\" flag: strconv.ParseUint: "
+				    "parsing \"%s\": invalid syntax",
+				    v, flag, v);
+	*ret = (int64_t)n;
+	return 0;
+}
+
+static int startup_from_flags(const struct pm_health_flags *f, struct pm_healthcheck *c,
+			      pm_error **err)
+{
+	int64_t retries = 0, successes = 0;
+	int r;
+	if ((r = parse_count("health-startup-retries", f->startup_retries, &retries, err)) < 0 ||
+	    (r = parse_count("health-startup-success", f->startup_success, &successes, err)) < 0)
+		return r;
+	if (!f->startup_cmd || !*f->startup_cmd)
+		return 0;
+	if (f->disable)
+		return pm_error_set(
+			err, EINVAL,
+			"cannot specify both --no-healthcheck and --health-startup-cmd");
+	if ((r = parse_test(f->startup_cmd, &c->test, err)) < 0)
+		return r;
+	const char *iv = f->startup_interval ? f->startup_interval : "30s";
+	if ((r = parse_dur("interval", strcmp(iv, "disable") == 0 ? "0" : iv, &c->interval, err)) <
+	    0)
+		return r;
+	if ((r = parse_dur("timeout", f->startup_timeout ? f->startup_timeout : "30s", &c->timeout,
+			   err)) < 0)
+		return r;
+	if (c->timeout < 1)
+		return pm_error_set(err, EINVAL, "healthcheck-timeout must be at least 1 second");
+	c->retries = retries;
+	c->successes = successes;
+	return 0;
+}
+
+int pm_health_startup_from_flags(const struct pm_health_flags *f, struct pm_healthcheck *c,
+				 pm_error **err)
+{
+	pm_strv_free(c->test);
+	free(c->on_failure);
+	*c = (struct pm_healthcheck){0};
+	int r = startup_from_flags(f, c, err);
+	if (r < 0) {
+		pm_strv_free(c->test);
+		*c = (struct pm_healthcheck){0};
+	}
+	return r;
+}
+
+int pm_health_startup_validate(const struct pm_healthcheck *s, const struct pm_healthcheck *h,
+			       pm_error **err)
+{
+	if (!pm_health_enabled(s))
+		return 0;
+	if (!pm_health_enabled(h))
+		return pm_error_set(err, EINVAL,
+				    "a startup healthcheck needs a regular healthcheck: set "
+				    "--health-cmd");
+	if (s->timeout < 1)
+		return pm_error_set(err, EINVAL, "healthcheck-timeout must be at least 1 second");
+	if (s->retries < 0 || s->successes < 0)
+		return pm_error_set(err, EINVAL,
+				    "startup healthcheck retries and successes must be 0 or more");
+	struct pm_probe p;
+	if (pm_probe_parse(s->test, &p) < 0) {
+		_cleanup_free_ char *t = pm_strv_join(s->test, " ");
+		return pm_error_set(err, EINVAL, "invalid health check test '%s'", t);
+	}
+	pm_probe_clear(&p);
+	return 0;
+}
+
 bool pm_health_enabled(const struct pm_healthcheck *c)
 {
+	if (pm_probe_kind_of(c->test) != PM_PROBE_NONE)
+		return true;
 	_cleanup_strv_ char **argv = pm_health_argv(c);
 	return argv != NULL;
 }
@@ -237,7 +328,8 @@ bool pm_health_enabled(const struct pm_healthcheck *c)
 char **pm_health_argv(const struct pm_healthcheck *c)
 {
 	char **t = c->test;
-	if (!t || !t[0] || !t[0][0] || strcmp(t[0], "NONE") == 0 || strcmp(t[0], "none") == 0)
+	if (!t || !t[0] || !t[0][0] || strcmp(t[0], "NONE") == 0 || strcmp(t[0], "none") == 0 ||
+	    pm_probe_kind_of(t) != PM_PROBE_NONE)
 		return NULL;
 	char **argv = NULL;
 	if (strcmp(t[0], "CMD") == 0) {
@@ -336,6 +428,34 @@ static void set_status(struct pm_health_state *s, const char *v)
 	snprintf(s->status, sizeof(s->status), "%s", v);
 }
 
+static void log_add(struct pm_health_state *s, struct pm_health_log *l)
+{
+	if (s->nlog == PM_HEALTH_MAX_LOG) {
+		free(s->log[0].output);
+		memmove(&s->log[0], &s->log[1], sizeof(s->log[0]) * (PM_HEALTH_MAX_LOG - 1));
+		s->nlog--;
+	}
+	s->log[s->nlog++] = *l;
+	l->output = NULL;
+}
+
+bool pm_health_startup_add(struct pm_health_state *s, int64_t successes, int64_t retries,
+			   struct pm_health_log *l)
+{
+	bool restart = false;
+	if (l->exit_code == 0) {
+		s->startup_failures = 0;
+		if (++s->startup_successes >= (successes > 0 ? successes : 1))
+			s->startup_passed = true;
+	} else {
+		s->startup_successes = 0;
+		s->startup_failures++;
+		restart = retries > 0 && s->startup_failures >= retries;
+	}
+	log_add(s, l);
+	return restart;
+}
+
 void pm_health_state_add(struct pm_health_state *s, int64_t retries, bool in_start_period,
 			 struct pm_health_log *l)
 {
@@ -351,13 +471,7 @@ void pm_health_state_add(struct pm_health_state *s, int64_t retries, bool in_sta
 				set_status(s, "unhealthy");
 		}
 	}
-	if (s->nlog == PM_HEALTH_MAX_LOG) {
-		free(s->log[0].output);
-		memmove(&s->log[0], &s->log[1], sizeof(s->log[0]) * (PM_HEALTH_MAX_LOG - 1));
-		s->nlog--;
-	}
-	s->log[s->nlog++] = *l;
-	l->output = NULL;
+	log_add(s, l);
 }
 
 static json_t *time_json(int64_t ns)
@@ -393,6 +507,12 @@ char *pm_health_state_to_json(const struct pm_health_state *s)
 	json_object_set_new(o, "Log", log);
 	if (s->started_ns)
 		json_object_set_new(o, "StartedAt", json_integer(s->started_ns));
+	if (s->startup_passed)
+		json_object_set_new(o, "StartupPassed", json_true());
+	if (s->startup_successes)
+		json_object_set_new(o, "StartupSuccesses", json_integer(s->startup_successes));
+	if (s->startup_failures)
+		json_object_set_new(o, "StartupFailures", json_integer(s->startup_failures));
 	return json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
@@ -406,6 +526,9 @@ int pm_health_state_from_json(const char *text, struct pm_health_state *ret)
 	set_status(ret, st ? st : "");
 	ret->failing_streak = (int)pm_json_int(o, "FailingStreak", 0);
 	ret->started_ns = (int64_t)pm_json_int(o, "StartedAt", 0);
+	ret->startup_passed = json_is_true(json_object_get(o, "StartupPassed"));
+	ret->startup_successes = (int)pm_json_int(o, "StartupSuccesses", 0);
+	ret->startup_failures = (int)pm_json_int(o, "StartupFailures", 0);
 	json_t *log = json_object_get(o, "Log");
 	size_t i;
 	json_t *e;

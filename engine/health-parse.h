@@ -19,11 +19,18 @@
 #define PM_HEALTH_DEFAULT_RETRIES     3
 #define PM_HEALTH_MAX_LOG	      5	  /* log entries kept (podman's MaxHealthCheckNumberLogs) */
 #define PM_HEALTH_MAX_OUTPUT	      500 /* bytes of output kept per entry */
+/* In the container's directory once its startup check passed (engine/health.c makes it,
+ * for its monitor, which then runs the health check at its own interval); removed by
+ * engine/monitor.c before a start's checks. */
+#define PM_HEALTH_STARTUP_PASSED "healthcheck-startup-passed"
 
 /* The --health-* and --no-healthcheck flags as given (borrowed strings, NULL: not given). */
 struct pm_health_flags {
 	const char *cmd, *interval, *retries, *timeout, *start_period, *on_failure;
 	bool disable; /* --no-healthcheck */
+	/* --health-startup-cmd, -interval, -retries, -success, -timeout */
+	const char *startup_cmd, *startup_interval, *startup_retries, *startup_success,
+		*startup_timeout;
 };
 
 /* Build c from the flags, as podman: no --health-cmd (or an empty one) is no health check
@@ -35,15 +42,30 @@ struct pm_health_flags {
  * first and left empty on failure. */
 int pm_health_from_flags(const struct pm_health_flags *f, struct pm_healthcheck *c, pm_error **err);
 
+/* The startup check from the --health-startup-* flags, as podman 5: none without
+ * --health-startup-cmd; its command as --health-cmd's; interval and timeout default 30s,
+ * retries 0 (never restart), success 0 (one pass ends it). The numbers are checked even
+ * without the command (as podman's flag parser does). -EINVAL naming the bad value; c is
+ * cleared first and left empty on failure. */
+int pm_health_startup_from_flags(const struct pm_health_flags *f, struct pm_healthcheck *c,
+				 pm_error **err);
+
+/* Check a startup check s beside the health check h: it needs h enabled, a timeout of at
+ * least 1ns, retries and successes >= 0, a well-formed HTTP-GET or TCP-SOCKET test. */
+int pm_health_startup_validate(const struct pm_healthcheck *s, const struct pm_healthcheck *h,
+			       pm_error **err);
+
 /* Check c (for every creator: pm_container_config_validate calls it): retries >= 1,
- * timeout >= 1ns, start period >= 0, the on-failure action known. */
+ * timeout >= 1ns, start period >= 0, the on-failure action known, an HTTP-GET or
+ * TCP-SOCKET test well formed. */
 int pm_health_validate(const struct pm_healthcheck *c, pm_error **err);
 
-/* Does c define a check that runs (a Test other than none/NONE/empty)? */
+/* Does c define a check that runs (a Test other than none/NONE/empty; an HTTP-GET or
+ * TCP-SOCKET test, engine/health-probe.h, is one pm runs itself)? */
 bool pm_health_enabled(const struct pm_healthcheck *c);
 
 /* The command a check runs: CMD args as they are, CMD-SHELL as /bin/sh -c "words joined";
- * NULL when there is none. */
+ * NULL when there is none or the test is an HTTP-GET or TCP-SOCKET probe. */
 char **pm_health_argv(const struct pm_healthcheck *c);
 
 enum pm_health_action {
@@ -73,6 +95,10 @@ struct pm_health_state {
 	struct pm_health_log log[PM_HEALTH_MAX_LOG];
 	size_t nlog;
 	int64_t started_ns; /* the container start these results belong to */
+	/* the startup check (--health-startup-*) of this start: passed (the health check runs
+	 * now), its passes and failures in a row so far */
+	bool startup_passed;
+	int startup_successes, startup_failures;
 };
 
 void pm_health_state_clear(struct pm_health_state *s);
@@ -85,5 +111,12 @@ void pm_health_state_add(struct pm_health_state *s, int64_t retries, bool in_sta
 			 struct pm_health_log *l);
 
 /* JSON text <-> state (podman's .State.Health shape plus StartedAt). Pure. */
+/* Fold a startup check's result into s (podman's startup healthcheck): a pass counts toward
+ * successes and ends the startup check at max(successes, 1) in a row; a failure counts
+ * toward retries. The status stays as it is ("starting"), the log keeps the entry. Returns
+ * true when the container is due a restart: retries > 0 failures in a row. */
+bool pm_health_startup_add(struct pm_health_state *s, int64_t successes, int64_t retries,
+			   struct pm_health_log *l);
+
 char *pm_health_state_to_json(const struct pm_health_state *s);
 int pm_health_state_from_json(const char *text, struct pm_health_state *ret);

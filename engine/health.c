@@ -1,6 +1,6 @@
 /* health.c: `healthcheck run` (the check through engine/exec.c with its output captured
- * and its timeout) and the state file (see health.h). Never prints; called by inspect.c,
- * ps.c and cli/cmd-healthcheck.c. */
+ * and its timeout, or an HTTP-GET/TCP-SOCKET probe pm runs itself: engine/health-probe.c) and the
+ * state file (see health.h). Never prints; called by inspect.c, ps.c and cli/cmd-healthcheck.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include "engine/ctr-state.h"
 #include "engine/exec.h"
 #include "engine/health.h"
+#include "engine/health-probe.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -58,10 +59,14 @@ static char *read_output(int fd)
 	return pm_xstrndup(buf, (size_t)n);
 }
 
-/* Record l for c under the state file's lock. */
-static int record(const struct pm_container *c, const struct pm_healthcheck *hc,
-		  struct pm_health_log *l, char *ret_status, size_t size, pm_error **err)
+/* Record l for c under the state file's lock: a result of the health check hc, or with
+ * startup of the startup check (*ret_restart: its retries ran out; when it passed, the
+ * marker file tells the monitor to go on with the health check's interval). */
+static int record(const struct pm_container *c, const struct pm_healthcheck *hc, bool startup,
+		  struct pm_health_log *l, char *ret_status, size_t size, bool *ret_restart,
+		  pm_error **err)
 {
+	*ret_restart = false;
 	_cleanup_free_ char *lockp = pm_path_join(c->dir, LOCK_FILE);
 	_cleanup_close_ int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0)
@@ -71,9 +76,19 @@ static int record(const struct pm_container *c, const struct pm_healthcheck *hc,
 			return pm_error_set_errno(err, errno, "locking '%s'", lockp);
 	struct pm_health_state s;
 	state_load(c, &s);
-	bool in_start =
-		hc->start_period > 0 && l->start_ns < c->state.started_ns + hc->start_period;
-	pm_health_state_add(&s, hc->retries, in_start, l);
+	if (startup) {
+		*ret_restart = pm_health_startup_add(&s, hc->successes, hc->retries, l);
+		if (s.startup_passed) {
+			_cleanup_free_ char *mark = pm_path_join(c->dir, PM_HEALTH_STARTUP_PASSED);
+			_cleanup_close_ int fd =
+				open(mark, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+			(void)fd; /* a missing marker only keeps the startup interval */
+		}
+	} else {
+		bool in_start = hc->start_period > 0 &&
+				l->start_ns < c->state.started_ns + hc->start_period;
+		pm_health_state_add(&s, hc->retries, in_start, l);
+	}
 	snprintf(ret_status, size, "%s", s.status);
 	_cleanup_free_ char *text = pm_health_state_to_json(&s);
 	pm_health_state_clear(&s);
@@ -97,56 +112,82 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 		return r;
 	_cleanup_close_ int out = -1;
 	_cleanup_error_ pm_error *xerr = NULL;
-	_cleanup_strv_ char **argv = pm_health_argv(&cfg.health);
+	_cleanup_strv_ char **argv = NULL;
+	struct pm_probe probe = {0};
 	/* podman's order: the state first */
 	if (c->state.status != PM_CTR_RUNNING) {
 		r = pm_error_set(err, EINVAL, "container %s is not running", c->id);
 		goto done;
 	}
-	if (!argv) {
+	/* the startup check runs until it passes, then the health check */
+	struct pm_health_state st;
+	state_load(c, &st);
+	bool startup = pm_health_enabled(&cfg.startup_health) && pm_health_enabled(&cfg.health) &&
+		       !st.startup_passed;
+	pm_health_state_clear(&st);
+	const struct pm_healthcheck *hc = startup ? &cfg.startup_health : &cfg.health;
+	argv = pm_health_argv(hc);
+	if (pm_probe_parse(hc->test, &probe) < 0) {
+		r = pm_error_set(err, EINVAL, "container %s has an invalid health check", c->id);
+		goto done;
+	}
+	if (!argv && probe.kind == PM_PROBE_NONE) {
 		r = pm_error_set(err, EINVAL, "container %s has no defined healthcheck", c->id);
 		goto done;
 	}
-	out = memfd_create("healthcheck", MFD_CLOEXEC);
-	if (out < 0) {
-		r = pm_error_set_errno(err, errno, "memfd_create");
-		goto done;
-	}
-	struct pm_exec_config x = {
-		.args = argv, .output_fd = out, .timeout_ns = cfg.health.timeout};
 	struct pm_health_log l = {.start_ns = pm_time_now_ns()};
 	int status = 0;
-	r = pm_engine_exec(e, c->id, &x, &status, &xerr);
-	x.args = NULL;
-	l.end_ns = pm_time_now_ns();
-	if (r < 0 && xerr && (xerr->status == 126 || xerr->status == 127)) {
-		/* podman: a command not found or not executable is a failed check */
-		status = 1;
-		r = 0;
-	} else if (r < 0) {
-		if (err)
-			*err = TAKE_PTR(xerr);
-		goto done;
+	if (probe.kind != PM_PROBE_NONE) {
+		/* pm's own HTTP GET or TCP connect from the container's network namespace */
+		r = pm_probe_run(c->state.pid, &probe, hc->timeout, &status, &l.output);
+		if (r < 0) {
+			r = pm_error_set_errno(err, -r, "running the health check of %s", c->id);
+			goto done;
+		}
+	} else {
+		out = memfd_create("healthcheck", MFD_CLOEXEC);
+		if (out < 0) {
+			r = pm_error_set_errno(err, errno, "memfd_create");
+			goto done;
+		}
+		struct pm_exec_config x = {
+			.args = argv, .output_fd = out, .timeout_ns = hc->timeout};
+		r = pm_engine_exec(e, c->id, &x, &status, &xerr);
+		x.args = NULL;
+		if (r < 0 && xerr && (xerr->status == 126 || xerr->status == 127)) {
+			/* podman: a command not found or not executable is a failed check */
+			status = 1;
+			r = 0;
+		} else if (r < 0) {
+			if (err)
+				*err = TAKE_PTR(xerr);
+			goto done;
+		}
+		l.output = xerr && xerr->msg ? pm_xstrdup(xerr->msg) : read_output(out);
 	}
+	l.end_ns = pm_time_now_ns();
 	/* podman records 0 (passed), 1 (failed) or -1 (timed out), not the command's status */
 	l.exit_code = status == 0 ? 0 : status == -1 ? -1 : 1;
-	l.output = xerr && xerr->msg ? pm_xstrdup(xerr->msg) : read_output(out);
 	if (strlen(l.output) > PM_HEALTH_MAX_OUTPUT)
 		l.output[PM_HEALTH_MAX_OUTPUT] = 0;
 	char hs[16];
-	r = record(c, &cfg.health, &l, hs, sizeof(hs), err);
+	bool restart;
+	r = record(c, hc, startup, &l, hs, sizeof(hs), &restart, err);
 	free(l.output);
 	if (r < 0)
 		goto done;
 	*ret_healthy = status == 0;
-	if (status != 0 && strcmp(hs, "unhealthy") == 0)
+	if (restart)
+		*ret_action = PM_HEALTH_ACTION_RESTART; /* podman: the startup check's retries */
+	else if (!startup && status != 0 && strcmp(hs, "unhealthy") == 0)
 		pm_health_parse_action(cfg.health.on_failure, ret_action, NULL);
 	if (status == -1) {
 		char d[32];
-		pm_health_duration_string(cfg.health.timeout, d);
+		pm_health_duration_string(hc->timeout, d);
 		r = pm_error_set(err, ETIMEDOUT, "healthcheck command exceeded timeout of %s", d);
 	}
 done:
+	pm_probe_clear(&probe);
 	pm_spec_config_clear(&cfg);
 	return r;
 }

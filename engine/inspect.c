@@ -361,7 +361,9 @@ static json_t *health_json(const struct pm_container *c, const struct pm_contain
 {
 	struct pm_health_state hs;
 	pm_health_state_get(c, &cfg->health, &hs);
-	hs.started_ns = 0;
+	hs.started_ns = 0; /* pm's own bookkeeping, not podman's */
+	hs.startup_passed = false;
+	hs.startup_successes = hs.startup_failures = 0;
 	_cleanup_free_ char *text = pm_health_state_to_json(&hs);
 	pm_health_state_clear(&hs);
 	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
@@ -521,6 +523,14 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 			    cfg->health.test ? healthcheck_json(&cfg->health) : json_null());
 	json_object_set_new(cf, "HealthcheckOnFailureAction",
 			    json_string(cfg->health.on_failure ? cfg->health.on_failure : "none"));
+	/* podman 5's StartupHealthCheck: the health check's fields and Successes */
+	if (cfg->startup_health.test) {
+		json_t *sh = healthcheck_json(&cfg->startup_health);
+		if (cfg->startup_health.successes)
+			json_object_set_new(sh, "Successes",
+					    json_integer(cfg->startup_health.successes));
+		json_object_set_new(cf, "StartupHealthCheck", sh);
+	}
 	json_object_set_new(o, "Config", cf);
 
 	json_t *hc = json_object();

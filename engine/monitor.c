@@ -263,11 +263,34 @@ static void mon_clear(struct mon *m)
 	free(m->rundir);
 }
 
+/* The startup check's interval when one runs first (--health-startup-*), else 0. */
+static int64_t startup_interval(const struct pm_container_config *c)
+{
+	return pm_health_enabled(&c->startup_health) && pm_health_enabled(&c->health)
+		       ? c->startup_health.interval
+		       : 0;
+}
+
+/* Periodic checks: the health check's interval, or a startup check's first. */
+static bool periodic_checks(const struct pm_container_config *c)
+{
+	return pm_health_enabled(&c->health) && (c->health.interval > 0 || startup_interval(c) > 0);
+}
+
+/* The marker of a passed startup check (engine/health.h), gone before a start's checks. */
+static char *startup_done_path(const struct pm_monitor_setup *s)
+{
+	_cleanup_free_ char *p = pm_path_join(s->c->dir, PM_HEALTH_STARTUP_PASSED);
+	if (unlink(p) < 0 && errno != ENOENT)
+		return NULL;
+	return TAKE_PTR(p);
+}
+
 /* `pm [global options] healthcheck run ID`: the periodic check's command (monitor/health.h),
  * NULL without periodic checks. pm-monitor derives the same from its exit command. */
 static char **health_argv(const struct pm_monitor_setup *s)
 {
-	if (!pm_health_enabled(&s->cfg->health) || s->cfg->health.interval <= 0)
+	if (!periodic_checks(s->cfg))
 		return NULL;
 	char **argv = NULL;
 	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
@@ -290,6 +313,7 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 {
 	struct mon m;
 	_cleanup_strv_ char **hargv = NULL;
+	_cleanup_free_ char *startup_done = NULL;
 	mon_init(&m, s, true);
 	sigset_t set, old;
 	pm_mon_io_block_signals(&set, &old);
@@ -312,11 +336,15 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 	pm_mon_health_init(&health);
 	health.interval_ns = s->cfg->health.interval;
 	health.start_ns = s->cfg->health.start_period;
+	health.startup_ns = startup_interval(s->cfg);
 	health.argv = hargv;
 	health.sigmask = &set;
 	do {
 		m.io.user_in = m.io.master >= 0 && s->spec->stdin_open;
-		/* the checks of this start: the timer anew for each */
+		/* the checks of this start: the timer anew for each, the startup check first */
+		free(startup_done);
+		startup_done = health.startup_ns > 0 ? startup_done_path(s) : NULL;
+		health.startup_done = startup_done;
 		m.io.health = hargv && pm_mon_health_start(&health) == 0 ? &health : NULL;
 		status = pm_mon_io_relay(&m.io);
 		pm_mon_health_stop(&health);
@@ -383,7 +411,15 @@ static void exec_monitor(struct mon *m, const char *program)
 	push_fd_arg(&argv, "--net-relay-pidfd", nh.relay_pidfd);
 	if (nh.pidfd >= 0 && nh.wait)
 		pm_strv_push(&argv, "--net-wait");
-	if (pm_health_enabled(&s->cfg->health) && s->cfg->health.interval > 0) {
+	_cleanup_free_ char *startup_done =
+		startup_interval(s->cfg) > 0 ? startup_done_path(s) : NULL;
+	if (periodic_checks(s->cfg) && startup_done) {
+		pm_strv_push(&argv, "--health-startup");
+		pm_strv_consume(&argv, pm_xasprintf("%lld", (long long)startup_interval(s->cfg)));
+		pm_strv_push(&argv, "--health-startup-done");
+		pm_strv_push(&argv, startup_done);
+	}
+	if (periodic_checks(s->cfg)) {
 		pm_strv_push(&argv, "--health-interval");
 		pm_strv_consume(&argv, pm_xasprintf("%lld", (long long)s->cfg->health.interval));
 		pm_strv_push(&argv, "--health-start");

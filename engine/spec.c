@@ -35,6 +35,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->stop_signal);
 	pm_strv_free(c->health.test);
 	free(c->health.on_failure);
+	pm_strv_free(c->startup_health.test);
 	pm_strv_free(c->env);
 	pm_strv_free(c->env_files);
 	free(c->entrypoint);

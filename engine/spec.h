@@ -33,6 +33,7 @@ struct pm_healthcheck {
 	int64_t start_period; /* failures after the start within this do not count */
 	int64_t retries;      /* consecutive failures that make it unhealthy */
 	char *on_failure;     /* none (NULL), kill, restart, stop */
+	int64_t successes;    /* a startup check: passes in a row that end it (0: one) */
 };
 
 /* What the user asked. Strings are owned (freed by pm_spec_config_clear). */
@@ -92,6 +93,10 @@ struct pm_container_config {
 	char *cgroup_parent;
 	/* --health-*: engine/health.h */
 	struct pm_healthcheck health;
+	/* --health-startup-*: the startup check run instead of health until it passes
+	 * (retries: failures in a row that restart the container, 0 never; start_period and
+	 * on_failure unused) */
+	struct pm_healthcheck startup_health;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

@@ -256,7 +256,8 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 				    "invalid argument \"%lld\" for \"--stop-timeout\" flag: "
 				    "strconv.ParseUint: parsing \"%lld\": invalid syntax",
 				    (long long)c->stop_timeout, (long long)c->stop_timeout);
-	if ((r = pm_health_validate(&c->health, err)) < 0)
+	if ((r = pm_health_validate(&c->health, err)) < 0 ||
+	    (r = pm_health_startup_validate(&c->startup_health, &c->health, err)) < 0)
 		return r;
 	return pm_spec_validate(c, err);
 }

@@ -4,7 +4,9 @@
  * hostPath (an absolute source), a persistentVolumeClaim (a named volume) or an emptyDir
  * (the pod's own data directory, where play keeps emptyDir, configMap and secret files),
  * --tmpfs an emptyDir of medium Memory, --user runAsUser/runAsGroup, --read-only,
- * --privileged, --cap-add/--cap-drop, no-new-privileges, --restart the restartPolicy.
+ * --privileged, --cap-add/--cap-drop, no-new-privileges, --restart the restartPolicy, the
+ * health check a livenessProbe (with --health-on-failure restart) or a readinessProbe, the
+ * startup check a startupProbe.
  * Containers of a pod are named without the "POD-" prefix play gives them, so a round
  * trip keeps their names. */
 #include <dirent.h>
@@ -21,6 +23,8 @@
 
 #include "engine/config-json.h"
 #include "engine/container.h"
+#include "engine/health-parse.h"
+#include "engine/health-probe.h"
 #include "engine/spec.h"
 #include "kube/generate.h"
 #include "lib/cleanup.h"
@@ -368,6 +372,63 @@ static void security_context(struct out *o, const struct pm_container_config *c)
 	map_end(o);
 }
 
+/* The container's health check (or startup check) as a probe (play kube's mapping
+ * backwards): CMD and CMD-SHELL as exec, HTTP-GET as httpGet, TCP-SOCKET as tcpSocket. */
+static void probe(struct out *o, const struct pm_healthcheck *hc, bool startup)
+{
+	const int64_t s = 1000000000LL;
+	struct pm_probe p;
+	if (pm_probe_parse(hc->test, &p) < 0)
+		return;
+	map_start(o);
+	if (p.kind == PM_PROBE_NONE) {
+		_cleanup_strv_ char **argv = pm_health_argv(hc);
+		key(o, "exec");
+		map_start(o);
+		strv(o, "command", argv);
+		map_end(o);
+	}
+	if (hc->retries > 0 || !startup)
+		kv_int(o, "failureThreshold", hc->retries > 0 ? hc->retries : 3);
+	if (p.kind == PM_PROBE_HTTP) {
+		key(o, "httpGet");
+		map_start(o);
+		if (strcmp(p.host, "localhost") != 0)
+			kv(o, "host", p.host);
+		if (p.headers) {
+			key(o, "httpHeaders");
+			seq_start(o);
+			for (char **h = p.headers; *h; h++) {
+				const char *colon = strchr(*h, ':');
+				_cleanup_free_ char *name = pm_xstrndup(*h, (size_t)(colon - *h));
+				map_start(o);
+				kv(o, "name", name);
+				kv(o, "value", colon[1] == ' ' ? colon + 2 : colon + 1);
+				map_end(o);
+			}
+			seq_end(o);
+		}
+		kv(o, "path", p.path);
+		kv_int(o, "port", p.port);
+		kv(o, "scheme", p.https ? "HTTPS" : "HTTP");
+		map_end(o);
+	}
+	if (hc->start_period >= s)
+		kv_int(o, "initialDelaySeconds", hc->start_period / s);
+	kv_int(o, "periodSeconds", hc->interval >= s ? hc->interval / s : 1);
+	if (p.kind == PM_PROBE_TCP) {
+		key(o, "tcpSocket");
+		map_start(o);
+		if (strcmp(p.host, "localhost") != 0)
+			kv(o, "host", p.host);
+		kv_int(o, "port", p.port);
+		map_end(o);
+	}
+	kv_int(o, "timeoutSeconds", hc->timeout >= s ? hc->timeout / s : 1);
+	map_end(o);
+	pm_probe_clear(&p);
+}
+
 static void container(struct out *o, struct gpod *g, size_t i)
 {
 	const struct pm_container_config *c = &g->cfgs[i];
@@ -404,6 +465,13 @@ static void container(struct out *o, struct gpod *g, size_t i)
 		seq_end(o);
 	}
 	kv(o, "image", c->image ? c->image : "");
+	/* a check that restarts the container is a liveness probe, else a readiness one */
+	bool check = pm_health_enabled(&c->health);
+	bool live = check && c->health.on_failure && !strcmp(c->health.on_failure, "restart");
+	if (live) {
+		key(o, "livenessProbe");
+		probe(o, &c->health, false);
+	}
 	kv(o, "name", g->ctr_names[i]);
 	if (i == 0 && g->publish) {
 		key(o, "ports");
@@ -427,6 +495,10 @@ static void container(struct out *o, struct gpod *g, size_t i)
 		free(ports);
 		seq_end(o);
 	}
+	if (check && !live) {
+		key(o, "readinessProbe");
+		probe(o, &c->health, false);
+	}
 	if (c->memory || c->cpus > 0) {
 		key(o, "resources");
 		map_start(o);
@@ -446,6 +518,10 @@ static void container(struct out *o, struct gpod *g, size_t i)
 		map_end(o);
 	}
 	security_context(o, c);
+	if (check && pm_health_enabled(&c->startup_health)) {
+		key(o, "startupProbe");
+		probe(o, &c->startup_health, true);
+	}
 	if (c->interactive)
 		kv_bool(o, "stdin", true);
 	if (c->tty)

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "engine/container.h"
+#include "engine/health-probe.h"
 #include "engine/ctr-volumes.h"
 #include "engine/inspect.h"
 #include "engine/run.h"
@@ -491,38 +492,84 @@ static int mounts_of(struct play *p, const struct pm_kube_pod *kp, char *const *
 	return 0;
 }
 
-/* The container's exec probe as its health check, run by its monitor: a livenessProbe
- * restarts it when it fails (Kubernetes' kubelet does), a readinessProbe only marks it
- * unhealthy. One check per container: a liveness probe wins over a readiness probe. */
+/* The test of probe pr (at PATH.WHICH) into *ret: exec runs its command in the container;
+ * httpGet and tcpSocket become pm's own HTTP-GET and TCP-SOCKET checks
+ * (engine/health-probe.h), done by pm from the pod's network namespace, so the image needs
+ * no curl or nc. *ret stays NULL for a handler pm cannot run (named as not applied). */
+static int probe_test(struct play *p, const struct pm_kube_probe *pr, const char *path,
+		      const char *which, char ***ret)
+{
+	*ret = NULL;
+	const char *host = pr->host && *pr->host ? pr->host : "localhost";
+	if (strcmp(pr->kind, "exec") == 0) {
+		pm_strv_push(ret, "CMD");
+		for (char **a = pr->exec; a && *a; a++)
+			pm_strv_push(ret, *a);
+	} else if (strcmp(pr->kind, "httpGet") == 0) {
+		if (pr->scheme && strcmp(pr->scheme, "HTTPS") == 0)
+			return not_applied(p, pm_xasprintf("%s.%s.httpGet.scheme: HTTPS not "
+							   "supported, ignored",
+							   path, which));
+		pm_strv_push(ret, PM_PROBE_HTTP_TEST);
+		pm_strv_consume(ret, pm_probe_url(false, host, (unsigned)pr->port,
+						  pr->path ? pr->path : "/"));
+		for (char **h = pr->headers; h && *h; h++)
+			pm_strv_push(ret, *h);
+	} else if (strcmp(pr->kind, "tcpSocket") == 0) {
+		pm_strv_push(ret, PM_PROBE_TCP_TEST);
+		pm_strv_consume(ret, pm_probe_hostport(host, (unsigned)pr->port));
+	} else {
+		return not_applied(
+			p, pm_xasprintf("%s.%s.%s: not supported, ignored", path, which, pr->kind));
+	}
+	return 0;
+}
+
+/* The container's probes as its health checks, run by its monitor: a livenessProbe restarts
+ * it when it fails (Kubernetes' kubelet does), a readinessProbe only marks it unhealthy. One
+ * check per container: a liveness probe wins over a readiness probe. A startupProbe is the
+ * startup check (--health-startup-*) run before it: its failureThreshold failures in a row
+ * restart the container. */
 static int health_of(struct play *p, const struct pm_kube_container *c, const char *path,
 		     struct pm_container_config *cfg)
 {
 	const struct pm_kube_probe *pr = c->liveness.set ? &c->liveness : &c->readiness;
 	const char *which = c->liveness.set ? "livenessProbe" : "readinessProbe";
+	const int64_t s = 1000000000LL;
 	int r = 0;
 	if (c->liveness.set && c->readiness.set)
 		r = not_applied(p, pm_xasprintf("%s.readinessProbe: one health check per "
 						"container: the livenessProbe runs, not this",
 						path));
-	if (r >= 0 && c->startup.set)
-		r = not_applied(p, pm_xasprintf("%s.startupProbe: not run (use "
-						"initialDelaySeconds of the other probe)",
-						path));
-	if (r < 0 || !pr->set)
+	if (r >= 0 && pr->set)
+		r = probe_test(p, pr, path, which, &cfg->health.test);
+	if (r < 0)
 		return r;
-	if (strcmp(pr->kind, "exec") != 0)
-		return not_applied(p, pm_xasprintf("%s.%s.%s: only exec probes run yet, ignored",
-						   path, which, pr->kind));
-	const int64_t s = 1000000000LL;
-	pm_strv_push(&cfg->health.test, "CMD");
-	for (char **a = pr->exec; a && *a; a++)
-		pm_strv_push(&cfg->health.test, *a);
-	cfg->health.interval = pr->period * s;
-	cfg->health.timeout = pr->timeout * s;
-	cfg->health.start_period = pr->initial_delay * s;
-	cfg->health.retries = pr->failure_threshold;
-	if (c->liveness.set)
-		cfg->health.on_failure = pm_xstrdup("restart");
+	if (cfg->health.test) {
+		cfg->health.interval = pr->period * s;
+		cfg->health.timeout = pr->timeout * s;
+		cfg->health.start_period = pr->initial_delay * s;
+		cfg->health.retries = pr->failure_threshold;
+		if (c->liveness.set)
+			cfg->health.on_failure = pm_xstrdup("restart");
+	}
+	if (!c->startup.set)
+		return 0;
+	if (!cfg->health.test)
+		return not_applied(p, pm_xasprintf("%s.startupProbe: runs only before a "
+						   "livenessProbe or readinessProbe, ignored",
+						   path));
+	if (c->startup.initial_delay > 0 &&
+	    (r = not_applied(p, pm_xasprintf("%s.startupProbe.initialDelaySeconds: not "
+					     "supported, ignored",
+					     path))) < 0)
+		return r;
+	if ((r = probe_test(p, &c->startup, path, "startupProbe", &cfg->startup_health.test)) < 0)
+		return r;
+	cfg->startup_health.interval = c->startup.period * s;
+	cfg->startup_health.timeout = c->startup.timeout * s;
+	cfg->startup_health.retries = c->startup.failure_threshold;
+	cfg->startup_health.successes = c->startup.success_threshold;
 	return 0;
 }
 

@@ -341,8 +341,7 @@ static int port_item(struct rd *r, struct pm_ynode *it, const char *path, void *
 	    (k = rd_str(r, it, "hostIP", path, &p->host_ip)) < 0 ||
 	    (k = rd_str(r, it, "protocol", path, &p->protocol)) < 0)
 		return k;
-	_cleanup_free_ char *name = NULL;
-	if ((k = rd_str(r, it, "name", path, &name)) < 0)
+	if ((k = rd_str(r, it, "name", path, &p->name)) < 0)
 		return k;
 	_cleanup_free_ char *cp = at(path, "containerPort");
 	if (p->container_port < 1 || p->container_port > 65535)
@@ -443,52 +442,135 @@ static int resources(struct rd *r, struct pm_ynode *it, const char *path,
 	return 0;
 }
 
+/* A probe's port: a number, or the name of one of the container's ports. */
+static int probe_port(struct rd *r, struct pm_ynode *h, const char *hp,
+		      const struct pm_kube_container *c, struct pm_kube_probe *pr)
+{
+	struct pm_ynode *n = get(h, "port");
+	_cleanup_free_ char *pp = at(hp, "port");
+	if (!n)
+		return pm_error_set(r->err, EINVAL, "%s: required", pp);
+	if (n->kind != PM_Y_SCALAR)
+		return type_error(r, pp, n, "a port number or name");
+	if (n->plain && plain_int(n->value, &pr->port)) {
+		if (pr->port < 1 || pr->port > 65535)
+			return pm_error_set(r->err, EINVAL, "%s: %lld is not a port (1-65535)", pp,
+					    (long long)pr->port);
+		return 0;
+	}
+	for (size_t i = 0; i < c->n_ports; i++)
+		if (c->ports[i].name && !strcmp(c->ports[i].name, n->value)) {
+			pr->port = c->ports[i].container_port;
+			return 0;
+		}
+	return pm_error_set(r->err, EINVAL, "%s: the container has no port named \"%s\"", pp,
+			    n->value);
+}
+
+static int http_get(struct rd *r, struct pm_ynode *h, const char *hp,
+		    const struct pm_kube_container *c, struct pm_kube_probe *pr)
+{
+	int k;
+	if ((k = probe_port(r, h, hp, c, pr)) < 0 ||
+	    (k = rd_str(r, h, "path", hp, &pr->path)) < 0 ||
+	    (k = rd_str(r, h, "host", hp, &pr->host)) < 0 ||
+	    (k = rd_str(r, h, "scheme", hp, &pr->scheme)) < 0)
+		return k;
+	if (pr->path && pr->path[0] != '/') {
+		/* Kubernetes' prober puts the slash in front */
+		char *p = pm_xasprintf("/%s", pr->path);
+		free(pr->path);
+		pr->path = p;
+	}
+	if (pr->path && strpbrk(pr->path, " \r\n")) {
+		_cleanup_free_ char *pp = at(hp, "path");
+		return pm_error_set(r->err, EINVAL, "%s: \"%s\" is not a URL path", pp, pr->path);
+	}
+	if (pr->scheme && strcmp(pr->scheme, "HTTP") && strcmp(pr->scheme, "HTTPS")) {
+		_cleanup_free_ char *sp = at(hp, "scheme");
+		return pm_error_set(r->err, EINVAL, "%s: \"%s\" is not HTTP or HTTPS", sp,
+				    pr->scheme);
+	}
+	struct pm_ynode *hs = get(h, "httpHeaders");
+	_cleanup_free_ char *hsp = at(hp, "httpHeaders");
+	if (hs && hs->kind != PM_Y_SEQ)
+		return type_error(r, hsp, hs, "a list of name and value");
+	for (size_t i = 0; hs && i < hs->n; i++) {
+		_cleanup_free_ char *ip = idx(hsp, i);
+		_cleanup_free_ char *name = NULL, *value = NULL;
+		if ((k = want_map(r, hs->items[i], ip)) < 0 ||
+		    (k = rd_str(r, hs->items[i], "name", ip, &name)) < 0 ||
+		    (k = required(r, name, ip, "name")) < 0 ||
+		    (k = rd_str(r, hs->items[i], "value", ip, &value)) < 0)
+			return k;
+		if (!*name || strpbrk(name, ": \t\r\n") || (value && strpbrk(value, "\r\n")))
+			return pm_error_set(r->err, EINVAL, "%s: \"%s\" is not an HTTP header", ip,
+					    name);
+		pm_strv_consume(&pr->headers, pm_xasprintf("%s: %s", name, value ? value : ""));
+		unused(r, hs->items[i], ip);
+	}
+	unused(r, h, hp);
+	return 0;
+}
+
 static int probe(struct rd *r, struct pm_ynode *it, const char *key, const char *path,
-		 struct pm_kube_probe *pr)
+		 const struct pm_kube_container *c, struct pm_kube_probe *pr)
 {
 	struct pm_ynode *n;
 	_cleanup_free_ char *pp = NULL;
 	int k = sub(r, it, key, path, &n, &pp);
 	if (k < 0 || !n)
 		return k;
-	*pr = (struct pm_kube_probe){
-		.set = true, .period = 10, .timeout = 1, .failure_threshold = 3};
+	*pr = (struct pm_kube_probe){.set = true,
+				     .period = 10,
+				     .timeout = 1,
+				     .failure_threshold = 3,
+				     .success_threshold = 1};
 	if ((k = rd_int(r, n, "initialDelaySeconds", pp, &pr->initial_delay)) < 0 ||
 	    (k = rd_int(r, n, "periodSeconds", pp, &pr->period)) < 0 ||
 	    (k = rd_int(r, n, "timeoutSeconds", pp, &pr->timeout)) < 0 ||
-	    (k = rd_int(r, n, "failureThreshold", pp, &pr->failure_threshold)) < 0)
+	    (k = rd_int(r, n, "failureThreshold", pp, &pr->failure_threshold)) < 0 ||
+	    (k = rd_int(r, n, "successThreshold", pp, &pr->success_threshold)) < 0)
 		return k;
-	int64_t success = 1;
-	if ((k = rd_int(r, n, "successThreshold", pp, &success)) < 0)
-		return k;
-	if (pr->period < 1 || pr->timeout < 1 || pr->failure_threshold < 1 || pr->initial_delay < 0)
+	if (pr->period < 1 || pr->timeout < 1 || pr->failure_threshold < 1 ||
+	    pr->initial_delay < 0 || pr->success_threshold < 1)
 		return pm_error_set(
 			r->err, EINVAL,
-			"%s: periodSeconds, timeoutSeconds and failureThreshold must be "
-			"at least 1, initialDelaySeconds at least 0",
+			"%s: periodSeconds, timeoutSeconds, successThreshold and failureThreshold "
+			"must be at least 1, initialDelaySeconds at least 0",
 			pp);
-	struct pm_ynode *ex;
-	_cleanup_free_ char *ep = NULL;
-	if ((k = sub(r, n, "exec", pp, &ex, &ep)) < 0)
-		return k;
-	if (ex) {
-		pr->kind = "exec";
-		if ((k = rd_strv(r, ex, "command", ep, &pr->exec, NULL)) < 0)
+	static const char *const kinds[] = {"exec", "httpGet", "tcpSocket", "grpc"};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct pm_ynode *h;
+		_cleanup_free_ char *hp = NULL;
+		if ((k = sub(r, n, kinds[i], pp, &h, &hp)) < 0)
 			return k;
-		if (!pr->exec || !pr->exec[0])
-			return pm_error_set(r->err, EINVAL, "%s.command: required", ep);
-		unused(r, ex, ep);
+		if (!h)
+			continue;
+		if (pr->kind)
+			return pm_error_set(r->err, EINVAL, "%s: one handler per probe (%s or %s)",
+					    pp, pr->kind, kinds[i]);
+		pr->kind = kinds[i];
+		if (i == 0) {
+			if ((k = rd_strv(r, h, "command", hp, &pr->exec, NULL)) < 0)
+				return k;
+			if (!pr->exec || !pr->exec[0])
+				return pm_error_set(r->err, EINVAL, "%s.command: required", hp);
+			unused(r, h, hp);
+		} else if (i == 1) {
+			if ((k = http_get(r, h, hp, c, pr)) < 0)
+				return k;
+		} else if (i == 2) {
+			if ((k = probe_port(r, h, hp, c, pr)) < 0 ||
+			    (k = rd_str(r, h, "host", hp, &pr->host)) < 0)
+				return k;
+			unused(r, h, hp);
+		}
+		/* grpc: kube/play.c names it as not run */
 	}
-	static const char *const others[] = {"httpGet", "tcpSocket", "grpc"};
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		for (size_t j = 0; j < n->n; j++)
-			if (!strcmp(n->keys[j], others[i]) && !n->used[j]) {
-				/* named by unused(): pm does not run these handlers yet */
-				if (!pr->kind)
-					pr->kind = others[i];
-			}
 	if (!pr->kind)
-		return pm_error_set(r->err, EINVAL, "%s: a probe needs a handler (exec)", pp);
+		return pm_error_set(r->err, EINVAL,
+				    "%s: a probe needs a handler (exec, httpGet or tcpSocket)", pp);
 	unused(r, n, pp);
 	return 0;
 }
@@ -517,9 +599,9 @@ static int container_item(struct rd *r, struct pm_ynode *it, const char *path, v
 	    (k = READ_LIST(r, it, "volumeMounts", path, c->mounts, c->n_mounts, mount_item)) < 0)
 		return k;
 	if ((k = security(r, it, path, c)) < 0 || (k = resources(r, it, path, c)) < 0 ||
-	    (k = probe(r, it, "livenessProbe", path, &c->liveness)) < 0 ||
-	    (k = probe(r, it, "readinessProbe", path, &c->readiness)) < 0 ||
-	    (k = probe(r, it, "startupProbe", path, &c->startup)) < 0)
+	    (k = probe(r, it, "livenessProbe", path, c, &c->liveness)) < 0 ||
+	    (k = probe(r, it, "readinessProbe", path, c, &c->readiness)) < 0 ||
+	    (k = probe(r, it, "startupProbe", path, c, &c->startup)) < 0)
 		return k;
 	if (c->pull_policy && strcmp(c->pull_policy, "Always") &&
 	    strcmp(c->pull_policy, "IfNotPresent") && strcmp(c->pull_policy, "Never")) {
@@ -1063,6 +1145,16 @@ int pm_kube_read(struct pm_ynode *const *docs, size_t ndocs, struct pm_kube_obje
 
 /* ---- freeing -------------------------------------------------------------------------- */
 
+static void probe_clear(struct pm_kube_probe *p)
+{
+	pm_strv_free(p->exec);
+	free(p->host);
+	free(p->path);
+	free(p->scheme);
+	pm_strv_free(p->headers);
+	*p = (struct pm_kube_probe){0};
+}
+
 static void container_clear(struct pm_kube_container *c)
 {
 	free(c->name);
@@ -1087,6 +1179,7 @@ static void container_clear(struct pm_kube_container *c)
 	}
 	free(c->env_from);
 	for (size_t i = 0; i < c->n_ports; i++) {
+		free(c->ports[i].name);
 		free(c->ports[i].host_ip);
 		free(c->ports[i].protocol);
 	}
@@ -1102,9 +1195,9 @@ static void container_clear(struct pm_kube_container *c)
 	free(c->pull_policy);
 	free(c->limit_memory);
 	free(c->limit_cpu);
-	pm_strv_free(c->liveness.exec);
-	pm_strv_free(c->readiness.exec);
-	pm_strv_free(c->startup.exec);
+	probe_clear(&c->liveness);
+	probe_clear(&c->readiness);
+	probe_clear(&c->startup);
 }
 
 static void pod_clear(struct pm_kube_pod *p)

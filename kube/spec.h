@@ -31,6 +31,7 @@ struct pm_kube_env_from {
 };
 
 struct pm_kube_port {
+	char *name; /* NULL: none (a probe's named port resolves against it) */
 	int64_t container_port;
 	int64_t host_port; /* 0: none */
 	char *host_ip;
@@ -47,9 +48,15 @@ struct pm_kube_mount {
 /* A livenessProbe, readinessProbe or startupProbe (Kubernetes' defaults filled in). */
 struct pm_kube_probe {
 	bool set;
-	char **exec;	  /* exec.command */
 	const char *kind; /* "exec", "httpGet", "tcpSocket", "grpc" */
-	int64_t initial_delay, period, timeout, failure_threshold; /* seconds, count */
+	char **exec;	  /* exec.command */
+	/* httpGet and tcpSocket; a named port is resolved against the container's ports */
+	int64_t port;	/* 1-65535 */
+	char *host;	/* NULL: the pod (localhost) */
+	char *path;	/* httpGet; NULL: "/" */
+	char *scheme;	/* httpGet: NULL (HTTP) or "HTTPS" */
+	char **headers; /* httpGet.httpHeaders as "Name: value" */
+	int64_t initial_delay, period, timeout, failure_threshold, success_threshold;
 };
 
 struct pm_kube_container {

@@ -106,9 +106,11 @@ int pm_mon_detached_run(struct pm_mon_detached *d)
 		pm_ctr_log_open(d->log, d->log_max, &io->log, NULL);
 	struct pm_mon_health health;
 	pm_mon_health_init(&health);
-	if (d->health_interval > 0) {
+	if (d->health_interval > 0 || d->health_startup > 0) {
 		health.interval_ns = d->health_interval;
 		health.start_ns = d->health_start;
+		health.startup_ns = d->health_startup;
+		health.startup_done = d->health_startup_done;
 		health.argv = health_argv(d);
 		health.sigmask = &set;
 		if (pm_mon_health_start(&health) == 0)

@@ -32,6 +32,9 @@ struct pm_mon_detached {
 	 * command's program and global options (all of it but its last PM_MON_EXIT_TAIL words,
 	 * `container cleanup --exited ID`) with `healthcheck run ID` (monitor/health.h) */
 	long long health_interval, health_start;
+	/* --health-startup NS --health-startup-done PATH: the startup check first */
+	long long health_startup;
+	const char *health_startup_done;
 	struct pm_mon_io io; /* pid, pidfd, pty or pipes, attach socket */
 };
 

@@ -27,7 +27,8 @@ static struct timespec ts_of(int64_t ns)
 
 int pm_mon_health_start(struct pm_mon_health *h)
 {
-	if (h->interval_ns <= 0 || !h->argv || !h->argv[0])
+	h->in_startup = h->startup_ns > 0 && h->startup_done;
+	if ((h->interval_ns <= 0 && !h->in_startup) || !h->argv || !h->argv[0])
 		return 0;
 	h->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (h->timerfd < 0)
@@ -36,6 +37,8 @@ int pm_mon_health_start(struct pm_mon_health *h)
 		.it_value = ts_of(h->start_ns > 0 ? h->start_ns : h->interval_ns),
 		.it_interval = ts_of(h->interval_ns),
 	};
+	if (h->in_startup)
+		its = (struct itimerspec){ts_of(h->startup_ns), ts_of(h->startup_ns)};
 	if (timerfd_settime(h->timerfd, 0, &its, NULL) < 0) {
 		int e = errno;
 		pm_mon_health_stop(h);
@@ -73,6 +76,15 @@ void pm_mon_health_event(struct pm_mon_health *h, int fd)
 		close(h->pidfd);
 		h->pidfd = -1;
 		h->pid = 0;
+		if (h->in_startup && h->timerfd >= 0 && access(h->startup_done, F_OK) == 0) {
+			/* the startup check passed: the health check at its own interval */
+			h->in_startup = false;
+			struct itimerspec its = {0};
+			if (h->interval_ns > 0)
+				its = (struct itimerspec){ts_of(h->interval_ns),
+							  ts_of(h->interval_ns)};
+			timerfd_settime(h->timerfd, 0, &its, NULL);
+		}
 		return;
 	}
 	if (fd != h->timerfd)

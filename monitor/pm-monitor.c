@@ -11,6 +11,7 @@
  *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD] [--client FD]
  *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
  *              [--health-interval NS [--health-start NS]]
+ *              [--health-startup NS --health-startup-done PATH]
  *              -- EXIT-COMMAND... */
 #include <errno.h>
 #include <getopt.h>
@@ -51,7 +52,9 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		NETRELAY,
 		NETWAIT,
 		HINTERVAL,
-		HSTART
+		HSTART,
+		HSTARTUP,
+		HSTARTUPDONE
 	};
 	static const struct option opts[] = {
 		{"id", required_argument, NULL, ID},
@@ -72,6 +75,8 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		{"net-wait", no_argument, NULL, NETWAIT},
 		{"health-interval", required_argument, NULL, HINTERVAL},
 		{"health-start", required_argument, NULL, HSTART},
+		{"health-startup", required_argument, NULL, HSTARTUP},
+		{"health-startup-done", required_argument, NULL, HSTARTUPDONE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -133,6 +138,12 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 			break;
 		case HSTART:
 			a->health_start = strtoll(optarg, NULL, 10);
+			break;
+		case HSTARTUP:
+			a->health_startup = strtoll(optarg, NULL, 10);
+			break;
+		case HSTARTUPDONE:
+			a->health_startup_done = optarg;
 			break;
 		default:
 			return -EINVAL;

@@ -310,3 +310,103 @@ poll_until() {
 	is "$(fmt fg '{{.State.Health.Status}}')" "healthy"
 	run_pm 0 rm fg
 }
+
+@test "run --health-startup-*: .Config.StartupHealthCheck; bad values refused naming the value, nothing created (pm only)" {
+	skip_if_podman "podman 4.3 has no --health-startup-* (podman 5 does)"
+	run_pm_split 0 create --name st --health-cmd true --health-startup-cmd 'test -f /tmp/up' \
+		--health-startup-interval 2s --health-startup-retries 4 --health-startup-success 2 \
+		--health-startup-timeout 3s "$IMG" true
+	is "$(fmt st '{{json .Config.StartupHealthCheck}}')" \
+		'\{"Test":\["CMD-SHELL","test -f /tmp/up"\],"Interval":2000000000,"Timeout":3000000000,"Retries":4,"Successes":2\}'
+	# the defaults: interval and timeout 30s, retries and successes 0 (left out)
+	run_pm_split 0 create --name st2 --health-cmd true --health-startup-cmd true "$IMG" true
+	is "$(fmt st2 '{{json .Config.StartupHealthCheck}}')" \
+		'\{"Test":\["CMD-SHELL","true"\],"Interval":30000000000,"Timeout":30000000000\}'
+	run_pm 0 rm st st2
+
+	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-retries abc "$IMG" true
+	is "$stderr" 'Error: invalid argument "abc" for "--health-startup-retries" flag: strconv.ParseUint: parsing "abc": invalid syntax'
+	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-success -1 "$IMG" true
+	is "$stderr" 'Error: invalid argument "-1" for "--health-startup-success" flag: strconv.ParseUint: parsing "-1": invalid syntax'
+	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-interval 1x "$IMG" true
+	is "$stderr" 'Error: invalid healthcheck-interval: time: unknown unit "x" in duration "1x"'
+	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-timeout 0s "$IMG" true
+	is "$stderr" "Error: healthcheck-timeout must be at least 1 second"
+	run_pm_split 125 create --health-startup-cmd true "$IMG" true
+	is "$stderr" "Error: a startup healthcheck needs a regular healthcheck: set --health-cmd"
+	run_pm_split 125 create --no-healthcheck --health-startup-cmd true "$IMG" true
+	is "$stderr" "Error: cannot specify both --no-healthcheck and --health-startup-cmd"
+	run_pm 0 ps -a -q
+	is "$output" "" "no container left by a refused create"
+}
+
+@test "healthcheck run: the startup check runs first, the health check once it passed its successes (pm only)" {
+	skip_if_podman "podman 4.3 has no --health-startup-*"
+	run_pm_split 0 run -d --name su --health-cmd 'echo regular' --health-interval 1h \
+		--health-startup-cmd 'test -f /tmp/up && echo up' --health-startup-interval 1h \
+		--health-startup-success 2 "$IMG" sleep 1000
+	# the startup check fails: unhealthy exit, the status stays starting
+	run_pm_split 1 healthcheck run su
+	is "$output" "unhealthy"
+	is "$(fmt su '{{.State.Health.Status}} {{len .State.Health.Log}} {{(index .State.Health.Log 0).ExitCode}}')" \
+		"starting 1 1"
+	run_pm 0 exec su touch /tmp/up
+	# two passes in a row end it; the status stays starting until the health check runs
+	run_pm_split 0 healthcheck run su
+	run_pm_split 0 healthcheck run su
+	is "$(fmt su '{{.State.Health.Status}} {{(index .State.Health.Log 2).Output}}')" "starting up"
+	run_pm_split 0 healthcheck run su
+	is "$(fmt su '{{.State.Health.Status}} {{(index .State.Health.Log 3).Output}}')" "healthy regular"
+	# inspect shows podman's .State.Health, not pm's startup bookkeeping
+	assert_not_contains "$(fmt su '{{json .State.Health}}')" "Startup"
+	run_pm 0 rm -f -t0 su
+}
+
+@test "healthcheck run: a startup check failing --health-startup-retries times restarts the container (pm only)" {
+	skip_if_podman "podman 4.3 has no --health-startup-*"
+	run_pm_split 0 run -d --name sr --health-cmd true --health-interval 1h \
+		--health-startup-cmd false --health-startup-interval 1h --health-startup-retries 2 \
+		"$IMG" sleep 1000
+	local pid1 started1
+	pid1=$(fmt sr '{{.State.Pid}}')
+	started1=$(fmt sr '{{.State.StartedAt}}')
+	run_pm_split 1 healthcheck run sr
+	is "$(fmt sr '{{.State.Pid}}')" "$pid1" "one failure: not restarted yet"
+	run_pm_split 1 healthcheck run sr
+	is "$(fmt sr '{{.State.Status}}')" "running" "running again after the restart"
+	[ "$(fmt sr '{{.State.Pid}}')" != "$pid1" ] || die "the container was not restarted"
+	[ "$(fmt sr '{{.State.StartedAt}}')" != "$started1" ] || die "StartedAt unchanged"
+	is "$(fmt sr '{{json .State.Health}}')" '\{"Status":"starting","FailingStreak":0,"Log":null\}' \
+		"a new start starts the startup check anew"
+	# retries 0 (the default): never restarted
+	run_pm_split 0 run -d --name sn --health-cmd true --health-interval 1h \
+		--health-startup-cmd false --health-startup-interval 1h "$IMG" sleep 1000
+	pid1=$(fmt sn '{{.State.Pid}}')
+	for _ in 1 2 3; do run_pm_split 1 healthcheck run sn; done
+	is "$(fmt sn '{{.State.Pid}}')" "$pid1" "not restarted"
+	run_pm 0 rm -f -t0 sr sn
+}
+
+@test "periodic checks: the monitor runs the startup check at its interval, then the health check at its own (pm only)" {
+	skip_if_podman "podman runs periodic checks from systemd timers"
+	run_pm_split 0 run -d --name sp --health-cmd 'echo regular' --health-interval 1s \
+		--health-startup-cmd 'echo startup' --health-startup-interval 1s "$IMG" sleep 1000
+	local id mon
+	id=$(fmt sp '{{.Id}}')
+	mon=$(cut -d' ' -f1 "$XDG_RUNTIME_DIR/pm/containers/$id/pids")
+	assert_contains "$(tr '\0' ' ' <"/proc/$mon/cmdline")" "--health-startup 1000000000"
+	poll_until 300 eval '[ "$(fmt sp "{{.State.Health.Status}}")" = healthy ]' ||
+		die "the health check never ran after the startup check: $(fmt sp '{{json .State.Health}}')"
+	is "$(fmt sp '{{(index .State.Health.Log 0).Output}}')" "startup"
+	is "$(fmt sp '{{range .State.Health.Log}}{{.Output}} {{end}}')" "startup (regular )+"
+	run_pm 0 rm -f -t0 sp
+
+	# a startup check that never passes: the health check never runs, the status stays starting
+	run_pm_split 0 run -d --name sf --health-cmd 'echo regular' --health-interval 1s \
+		--health-startup-cmd false --health-startup-interval 1s "$IMG" sleep 1000
+	poll_until 300 eval '[ "$(fmt sf "{{len .State.Health.Log}}")" -ge 2 ]' ||
+		die "fewer than two startup checks: $(fmt sf '{{json .State.Health}}')"
+	is "$(fmt sf '{{.State.Health.Status}}')" "starting"
+	assert_not_contains "$(fmt sf '{{range .State.Health.Log}}{{.Output}}{{end}}')" "regular"
+	run_pm 0 rm -f -t0 sf
+}

@@ -874,7 +874,7 @@ EOF
 	nothing_left
 }
 
-@test "play kube: an exec livenessProbe is the container's health check and restarts it; a readinessProbe only marks it" {
+@test "play kube: an exec livenessProbe is the container's health check and restarts it; a readinessProbe only marks it; a startupProbe runs first" {
 	skip_if_podman "pm's own: podman 4.3 runs probes with systemd timers, absent here"
 	cat >"$Y/probe.yaml" <<EOF
 apiVersion: v1
@@ -897,10 +897,15 @@ spec:
       periodSeconds: 1
       timeoutSeconds: 5
     startupProbe:
-      tcpSocket: {port: 80}
+      exec: {command: ["true"]}
+      periodSeconds: 1
+      failureThreshold: 30
 EOF
 	run_pm_split 0 play kube "$Y/probe.yaml"
-	assert_contains "$stderr" "startupProbe"
+	[[ "$stderr" != *Probe* ]] || die "a probe was reported as not applied: $stderr"
+	# the startupProbe is the startup check run before the readiness probe
+	run_pm 0 inspect --format '{{.Config.StartupHealthCheck.Test}} {{.Config.StartupHealthCheck.Interval}} {{.Config.StartupHealthCheck.Retries}}' pr-ready
+	is "$output" "\[CMD true\] 1000000000 30"
 	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}} {{.Config.HealthcheckOnFailureAction}}' pr-live
 	is "$output" "\[CMD test -f /tmp/ok\] restart"
 	run_pm 0 inspect --format '{{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.Retries}}' pr-ready
@@ -922,5 +927,229 @@ EOF
 	[ "$(q inspect --format '{{.State.StartedAt}}' pr-live)" != "$started" ] ||
 		die "the failing liveness probe did not restart the container"
 	run_pm 0 pod rm -f -t 0 pr
+	nothing_left
+}
+
+# hc_until TRIES CTR: `healthcheck run CTR` until it passes, at most TRIES times, 0.1 s apart
+hc_until() {
+	local _
+	for _ in $(seq "$1"); do
+		"${PM_CMD[@]}" healthcheck run "$2" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "play kube: httpGet and tcpSocket probes are done by pm from the pod's network, the image needs no wget or nc (pm only)" {
+	skip_if_podman "pm's own: podman 4.3 runs probes with systemd timers and curl/nc in the image"
+	# an interval no test outlives: only the `healthcheck run`s below check
+	cat >"$Y/http.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: hp}
+spec:
+  containers:
+  - name: web
+    image: $IMG
+    command: ["sh", "-c", "rm -f /bin/wget /usr/bin/wget /bin/nc /usr/bin/nc; mkdir /www; echo ok >/www/healthz; exec httpd -f -p 8080 -h /www"]
+    ports: [{containerPort: 8080, name: http}]
+    livenessProbe:
+      httpGet:
+        path: /healthz
+        port: http
+        httpHeaders: [{name: X-Probe, value: pm}]
+      periodSeconds: 3600
+      failureThreshold: 2
+  - name: miss
+    image: $IMG
+    command: ["sleep", "1000"]
+    readinessProbe:
+      httpGet: {path: nope, port: 8080}
+      periodSeconds: 3600
+  - name: tcp
+    image: $IMG
+    command: ["sleep", "1000"]
+    readinessProbe:
+      tcpSocket: {port: 8080}
+      periodSeconds: 3600
+  - name: closed
+    image: $IMG
+    command: ["sleep", "1000"]
+    readinessProbe:
+      tcpSocket: {port: 9, host: 127.0.0.1}
+      periodSeconds: 3600
+EOF
+	run_pm_split 0 play kube "$Y/http.yaml"
+	[[ "$stderr" != *Probe* ]] || die "a probe was reported as not applied: $stderr"
+	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}} {{.Config.HealthcheckOnFailureAction}}' hp-web
+	is "$output" "\[HTTP-GET http://localhost:8080/healthz X-Probe: pm\] restart"
+	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}}' hp-tcp
+	is "$output" "\[TCP-SOCKET localhost:8080\]"
+	hc_until 100 hp-web || die "the httpGet probe never passed"
+	# the image has no wget any more: pm itself asked httpd
+	run_pm 127 exec hp-web wget -q -O - http://localhost:8080/healthz
+	run_pm 0 inspect --format '{{.State.Health.Status}} {{(index .State.Health.Log 0).Output}}' hp-web
+	is "$output" "healthy HTTP 200"
+	# a path that 404s fails (readinessProbe: marked, no restart)
+	run_pm 1 healthcheck run hp-miss
+	is "$output" "unhealthy"
+	run_pm 0 inspect --format '{{(index .State.Health.Log 0).ExitCode}} {{(index .State.Health.Log 0).Output}}' hp-miss
+	is "$output" "1 HTTP 404"
+	# tcpSocket: a listening port passes, a closed one fails naming the address
+	run_pm 0 healthcheck run hp-tcp
+	run_pm 0 inspect --format '{{.State.Health.Status}} {{(index .State.Health.Log 0).Output}}' hp-tcp
+	is "$output" "healthy connected to 127.0.0.1:8080"
+	run_pm 1 healthcheck run hp-closed
+	run_pm 0 inspect --format '{{(index .State.Health.Log 0).Output}}' hp-closed
+	is "$output" "connect 127.0.0.1:9: Connection refused"
+
+	# generate kube writes the probes back; playing that gives the same checks
+	run_pm_split 0 generate kube hp
+	echo "$output" >"$Y/gen.yaml"
+	assert_contains "$output" "livenessProbe:"
+	assert_contains "$output" "path: /healthz"
+	assert_contains "$output" "name: X-Probe"
+	assert_contains "$output" "tcpSocket:"
+	assert_contains "$output" 'host: "127.0.0.1"'
+	run_pm 0 pod rm -f -t 0 hp
+	run_pm_split 0 play kube --start=false "$Y/gen.yaml"
+	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}} {{.Config.HealthcheckOnFailureAction}} {{.Config.Healthcheck.Retries}}' hp-web
+	is "$output" "\[HTTP-GET http://localhost:8080/healthz X-Probe: pm\] restart 2"
+	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}} {{.Config.HealthcheckOnFailureAction}}' hp-miss
+	is "$output" "\[HTTP-GET http://localhost:8080/nope\] none"
+	run_pm 0 inspect --format '{{.Config.Healthcheck.Test}}' hp-closed
+	is "$output" "\[TCP-SOCKET 127.0.0.1:9\]"
+	run_pm 0 pod rm -f -t 0 hp
+	nothing_left
+}
+
+@test "play kube: a failing httpGet livenessProbe restarts the container (pm only)" {
+	skip_if_podman "pm's own: podman 4.3 runs probes with systemd timers"
+	cat >"$Y/live.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: hl}
+spec:
+  containers:
+  - name: web
+    image: $IMG
+    command: ["sh", "-c", "mkdir -p /www; echo ok >/www/healthz; exec httpd -f -p 8080 -h /www"]
+    livenessProbe:
+      httpGet: {path: /healthz, port: 8080}
+      periodSeconds: 3600
+      failureThreshold: 1
+EOF
+	run_pm_split 0 play kube "$Y/live.yaml"
+	hc_until 100 hl-web || die "the httpGet probe never passed"
+	local started
+	started=$(q inspect --format '{{.State.StartedAt}}' hl-web)
+	run_pm 0 exec hl-web rm /www/healthz
+	# failureThreshold 1: this failure makes it unhealthy and `healthcheck run` restarts it
+	run_pm 1 healthcheck run hl-web
+	[ "$(q inspect --format '{{.State.StartedAt}}' hl-web)" != "$started" ] ||
+		die "the failing liveness probe did not restart the container"
+	run_pm 0 pod rm -f -t 0 hl
+	nothing_left
+}
+
+@test "play kube: a tcpSocket startupProbe that keeps failing restarts the container; generate kube writes it back (pm only)" {
+	skip_if_podman "pm's own: podman 4.3 has no startup checks"
+	cat >"$Y/startup.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: sp}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+    readinessProbe:
+      exec: {command: ["true"]}
+      periodSeconds: 3600
+    startupProbe:
+      tcpSocket: {port: 9}
+      periodSeconds: 3600
+      failureThreshold: 2
+EOF
+	run_pm_split 0 play kube "$Y/startup.yaml"
+	run_pm 0 inspect --format '{{.Config.StartupHealthCheck.Test}} {{.Config.StartupHealthCheck.Retries}}' sp-c
+	is "$output" "\[TCP-SOCKET localhost:9\] 2"
+	local started
+	started=$(q inspect --format '{{.State.StartedAt}}' sp-c)
+	# nothing listens on port 9: the startup check fails, the second time restarts it
+	run_pm 1 healthcheck run sp-c
+	run_pm 0 inspect --format '{{(index .State.Health.Log 0).Output}}' sp-c
+	is "$output" "connect 127.0.0.1:9: Connection refused"
+	run_pm_split 0 generate kube sp
+	assert_contains "$output" "startupProbe:"
+	assert_contains "$output" "failureThreshold: 2"
+	run_pm 1 healthcheck run sp-c
+	[ "$(q inspect --format '{{.State.StartedAt}}' sp-c)" != "$started" ] ||
+		die "the failing startupProbe did not restart the container"
+	run_pm 0 pod rm -f -t 0 sp
+	nothing_left
+	# a startupProbe alone has no health check to gate: named, not run
+	cat >"$Y/alone.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: sa}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+    startupProbe:
+      tcpSocket: {port: 9}
+EOF
+	run_pm_split 0 play kube --start=false "$Y/alone.yaml"
+	assert_contains "$stderr" "spec.containers[0].startupProbe: runs only before a livenessProbe or readinessProbe, ignored"
+	run_pm 0 inspect --format '{{json .Config}}' sa-c
+	assert_not_contains "$output" "StartupHealthCheck"
+	run_pm 0 pod rm -f -t 0 sa
+	nothing_left
+}
+
+@test "play kube: bad probes are refused naming the value, nothing made; HTTPS is named as not run (pm only)" {
+	skip_if_podman "pm's own messages"
+	local bad
+	for bad in "tcpSocket: {port: 70000}|livenessProbe.tcpSocket.port: 70000 is not a port (1-65535)" \
+		"httpGet: {port: web}|livenessProbe.httpGet.port: the container has no port named \"web\"" \
+		"httpGet: {path: /}|livenessProbe.httpGet.port: required"; do
+		cat >"$Y/bad.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: bp}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+    ports: [{containerPort: 80, name: http}]
+    livenessProbe: {${bad%%|*}}
+EOF
+		run_pm_split 125 play kube "$Y/bad.yaml"
+		assert_contains "$stderr" "${bad#*|}"
+		is "$(echo "$stderr" | wc -l)" "1" "one line"
+		nothing_left
+	done
+	cat >"$Y/https.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: hs}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+    livenessProbe: {httpGet: {port: 443, scheme: HTTPS}}
+EOF
+	run_pm_split 125 play kube --strict "$Y/https.yaml"
+	assert_contains "$stderr" "spec.containers[0].livenessProbe.httpGet.scheme: HTTPS not supported, ignored (--strict)"
+	nothing_left
+	run_pm_split 0 play kube --start=false "$Y/https.yaml"
+	assert_contains "$stderr" "livenessProbe.httpGet.scheme: HTTPS not supported, ignored"
+	run_pm 0 inspect --format '{{json .Config.Healthcheck}}' hs-c
+	is "$output" "null"
+	run_pm 0 pod rm -f -t 0 hs
 	nothing_left
 }

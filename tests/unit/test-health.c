@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine/health-parse.h"
+#include "engine/health-probe.h"
 #include "lib/strutil.h"
 
 static void hc_clear(struct pm_healthcheck *h)
@@ -291,13 +292,199 @@ static void test_duration(void **state)
 	}
 }
 
+/* pm's own HTTP-GET and TCP-SOCKET tests: parsed, not run as commands, the request and the
+ * status line */
+static void test_probe_parse(void **state)
+{
+	(void)state;
+	struct pm_probe p;
+	char *http[] = {"HTTP-GET", "http://localhost:8080/healthz?x=1", "X-A: b", NULL};
+	assert_int_equal(pm_probe_parse(http, &p), 1);
+	assert_int_equal(p.kind, PM_PROBE_HTTP);
+	assert_false(p.https);
+	assert_string_equal(p.host, "localhost");
+	assert_int_equal(p.port, 8080);
+	assert_string_equal(p.path, "/healthz?x=1");
+	assert_string_equal(p.headers[0], "X-A: b");
+	char *req = pm_probe_http_request(&p);
+	assert_string_equal(req, "GET /healthz?x=1 HTTP/1.1\r\nHost: localhost:8080\r\n"
+				 "User-Agent: pm-probe\r\nAccept: */*\r\nConnection: close\r\n"
+				 "X-A: b\r\n\r\n");
+	free(req);
+	pm_probe_clear(&p);
+	/* a Host header of the probe's own replaces pm's */
+	char *host[] = {"HTTP-GET", "http://[::1]:80", "host: example.com", NULL};
+	assert_int_equal(pm_probe_parse(host, &p), 1);
+	assert_string_equal(p.host, "::1");
+	assert_string_equal(p.path, "/");
+	req = pm_probe_http_request(&p);
+	assert_non_null(strstr(req, "GET / HTTP/1.1\r\nUser-Agent"));
+	assert_non_null(strstr(req, "host: example.com\r\n\r\n"));
+	free(req);
+	pm_probe_clear(&p);
+	char *tcp[] = {"TCP-SOCKET", "10.0.0.1:5432", NULL};
+	assert_int_equal(pm_probe_parse(tcp, &p), 1);
+	assert_int_equal(p.kind, PM_PROBE_TCP);
+	assert_string_equal(p.host, "10.0.0.1");
+	assert_int_equal(p.port, 5432);
+	pm_probe_clear(&p);
+	char *cmd[] = {"CMD", "true", NULL};
+	assert_int_equal(pm_probe_parse(cmd, &p), 0);
+	assert_int_equal(p.kind, PM_PROBE_NONE);
+	static const char *const bad[][3] = {
+		{"HTTP-GET", NULL},
+		{"HTTP-GET", "ftp://h:1/"},
+		{"HTTP-GET", "http://h/"},
+		{"HTTP-GET", "http://h:0/"},
+		{"HTTP-GET", "http://h:65536/"},
+		{"HTTP-GET", "http://h:80x"},
+		{"HTTP-GET", "http://:80/"},
+		{"HTTP-GET", "http://h:80/a b"},
+		{"TCP-SOCKET", "h"},
+		{"TCP-SOCKET", "h:1/x"},
+		{"TCP-SOCKET", "[::1:1"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(pm_probe_parse((char *const *)bad[i], &p), -EINVAL);
+	char *badhdr[] = {"HTTP-GET", "http://h:1/", "no colon", NULL};
+	assert_int_equal(pm_probe_parse(badhdr, &p), -EINVAL);
+	/* health-parse: a probe is a check, not a command; a malformed one is refused */
+	struct pm_healthcheck hc = {.test = http, .retries = 3, .timeout = 1};
+	assert_true(pm_health_enabled(&hc));
+	assert_null(pm_health_argv(&hc));
+	assert_int_equal(pm_health_validate(&hc, NULL), 0);
+	char *worse[] = {"TCP-SOCKET", "nope", NULL};
+	hc.test = worse;
+	pm_error *err = NULL;
+	assert_int_equal(pm_health_validate(&hc, &err), -EINVAL);
+	assert_string_equal(err->msg, "invalid health check test 'TCP-SOCKET nope'");
+	pm_error_free(err);
+	char *url = pm_probe_url(false, "::1", 80, "/x");
+	assert_string_equal(url, "http://[::1]:80/x");
+	free(url);
+	url = pm_probe_url(true, "localhost", 8443, "");
+	assert_string_equal(url, "https://localhost:8443/");
+	free(url);
+}
+
+static void test_probe_status(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		int r, code;
+	} cases[] = {
+		{"HTTP/1.1 200 OK\r\n", 0, 200},
+		{"HTTP/1.0 404 Not Found\r\nServer: x\r\n", 0, 404},
+		{"HTTP/1.1 302\r\n", 0, 302},
+		{"HTTP/1.1 503 Service Unavailable\n", 0, 503},
+		{"HTTP/1.1 200 OK", -EAGAIN, 0},
+		{"HTT", -EAGAIN, 0},
+		{"HTTP/1.1 20 OK\r\n", -EBADMSG, 0},
+		{"HTTP/1.1 2000 OK\r\n", -EBADMSG, 0},
+		{"HTTP/x.1 200 OK\r\n", -EBADMSG, 0},
+		{"SSH-2.0-OpenSSH\r\n", -EBADMSG, 0},
+		{"HTTP/1.1 099 x\r\n", -EBADMSG, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int code = 0;
+		int r = pm_probe_http_status(cases[i].in, strlen(cases[i].in), &code);
+		if (r != cases[i].r || code != cases[i].code)
+			fail_msg("'%s': %d %d", cases[i].in, r, code);
+	}
+}
+
+/* --health-startup-*: the flags, the fold (successes end it, retries restart) */
+static void test_startup(void **state)
+{
+	(void)state;
+	struct pm_healthcheck s = {0}, h = {0};
+	struct pm_health_flags f = {
+		.startup_cmd = "test -f /up", .startup_retries = "2", .startup_success = "3"};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, NULL), 0);
+	assert_string_equal(s.test[0], "CMD-SHELL");
+	assert_int_equal(s.interval, 30000000000LL);
+	assert_int_equal(s.timeout, 30000000000LL);
+	assert_int_equal(s.retries, 2);
+	assert_int_equal(s.successes, 3);
+	pm_error *err = NULL;
+	/* a startup check needs a health check */
+	assert_int_equal(pm_health_startup_validate(&s, &h, &err), -EINVAL);
+	assert_non_null(strstr(err->msg, "needs a regular healthcheck"));
+	err = pm_error_free(err);
+	struct pm_health_flags hf = {.cmd = "true"};
+	assert_int_equal(pm_health_from_flags(&hf, &h, NULL), 0);
+	assert_int_equal(pm_health_startup_validate(&s, &h, NULL), 0);
+	hc_clear(&h);
+	hc_clear(&s);
+	/* the counts are checked even without the command, as podman's flag parser does */
+	f = (struct pm_health_flags){.startup_retries = "abc"};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, &err), -EINVAL);
+	assert_string_equal(err->msg, "invalid argument \"abc\" for \"--health-startup-retries\" "
+				      "flag: strconv.ParseUint: parsing \"abc\": invalid syntax");
+	err = pm_error_free(err);
+	assert_null(s.test);
+	f = (struct pm_health_flags){.startup_cmd = "true", .startup_interval = "1x"};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, &err), -EINVAL);
+	assert_string_equal(err->msg, "invalid healthcheck-interval: time: unknown unit \"x\" in "
+				      "duration \"1x\"");
+	err = pm_error_free(err);
+	f = (struct pm_health_flags){.startup_cmd = "true", .disable = true};
+	assert_int_equal(pm_health_startup_from_flags(&f, &s, &err), -EINVAL);
+	assert_string_equal(err->msg,
+			    "cannot specify both --no-healthcheck and --health-startup-cmd");
+	err = pm_error_free(err);
+
+	/* the fold: two passes in a row end it; a failure resets them; retries restart */
+	struct pm_health_state st = {0};
+	snprintf(st.status, sizeof(st.status), "starting");
+	struct pm_health_log pass = {.exit_code = 0}, fail = {.exit_code = 1};
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 2, 3, &pass));
+	assert_false(st.startup_passed);
+	fail.output = pm_xstrdup("f");
+	assert_false(pm_health_startup_add(&st, 2, 3, &fail));
+	assert_int_equal(st.startup_successes, 0);
+	fail.output = pm_xstrdup("f");
+	assert_false(pm_health_startup_add(&st, 2, 3, &fail));
+	fail.output = pm_xstrdup("f");
+	assert_true(pm_health_startup_add(&st, 2, 3, &fail)); /* the third in a row */
+	assert_string_equal(st.status, "starting");
+	assert_int_equal(st.nlog, 4);
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 2, 3, &pass));
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 2, 3, &pass));
+	assert_true(st.startup_passed);
+	/* kept in the state file, across a load */
+	char *text = pm_health_state_to_json(&st);
+	struct pm_health_state back;
+	assert_int_equal(pm_health_state_from_json(text, &back), 0);
+	assert_true(back.startup_passed);
+	free(text);
+	pm_health_state_clear(&back);
+	pm_health_state_clear(&st);
+	/* retries 0: never a restart; successes 0: the first pass ends it */
+	fail.output = pm_xstrdup("f");
+	for (int i = 0; i < 10; i++) {
+		if (!fail.output)
+			fail.output = pm_xstrdup("f");
+		assert_false(pm_health_startup_add(&st, 0, 0, &fail));
+	}
+	pass.output = pm_xstrdup("p");
+	assert_false(pm_health_startup_add(&st, 0, 0, &pass));
+	assert_true(st.startup_passed);
+	pm_health_state_clear(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flags_forms), cmocka_unit_test(test_flags_bad),
-		cmocka_unit_test(test_validate),    cmocka_unit_test(test_argv),
-		cmocka_unit_test(test_state),	    cmocka_unit_test(test_actions),
-		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_flags_forms),  cmocka_unit_test(test_flags_bad),
+		cmocka_unit_test(test_validate),     cmocka_unit_test(test_argv),
+		cmocka_unit_test(test_state),	     cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_duration),     cmocka_unit_test(test_probe_parse),
+		cmocka_unit_test(test_probe_status), cmocka_unit_test(test_startup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -321,8 +321,11 @@ static void test_probes(void **state)
 	static const char y[] =
 		"kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
 		"  - name: c\n    image: i\n"
+		"    ports: [{containerPort: 8080, name: web}]\n"
 		"    livenessProbe: {exec: {command: [test, -f, /x]}, periodSeconds: 2}\n"
-		"    readinessProbe: {httpGet: {path: /, port: 80}}\n";
+		"    readinessProbe:\n"
+		"      httpGet: {path: healthz, port: web, httpHeaders: [{name: X-A, value: b}]}\n"
+		"    startupProbe: {tcpSocket: {port: 81, host: 10.0.0.1}, successThreshold: 2}\n";
 	struct pm_kube_object *o = NULL;
 	size_t n = 0;
 	char **warn = NULL;
@@ -334,15 +337,36 @@ static void test_probes(void **state)
 	assert_int_equal(c->liveness.period, 2);
 	assert_int_equal(c->liveness.timeout, 1); /* Kubernetes' defaults */
 	assert_int_equal(c->liveness.failure_threshold, 3);
+	assert_int_equal(c->liveness.success_threshold, 1);
 	assert_string_equal(c->readiness.kind, "httpGet");
-	/* the handler pm does not run is named */
-	assert_true(pm_strv_contains(warn, "spec.containers[0].readinessProbe.httpGet: not "
-					   "supported, ignored"));
+	assert_int_equal(c->readiness.port, 8080); /* the named port */
+	assert_string_equal(c->readiness.path, "/healthz");
+	assert_null(c->readiness.host);
+	assert_string_equal(c->readiness.headers[0], "X-A: b");
+	assert_string_equal(c->startup.kind, "tcpSocket");
+	assert_int_equal(c->startup.port, 81);
+	assert_string_equal(c->startup.host, "10.0.0.1");
+	assert_int_equal(c->startup.success_threshold, 2);
+	assert_null(warn);
 	pm_strv_free(warn);
 	pm_kube_objects_free(o, n);
-	expect_read_error("kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n"
-			  "    image: i\n    livenessProbe: {periodSeconds: 1}\n",
+#define PROBE_POD                                                                                  \
+	"kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: i\n"
+	expect_read_error(PROBE_POD "    livenessProbe: {periodSeconds: 1}\n",
 			  "a probe needs a handler");
+	expect_read_error(PROBE_POD "    livenessProbe: {tcpSocket: {port: 70000}}\n",
+			  "spec.containers[0].livenessProbe.tcpSocket.port: 70000 is not a port");
+	expect_read_error(PROBE_POD "    livenessProbe: {httpGet: {port: http}}\n",
+			  "spec.containers[0].livenessProbe.httpGet.port: the container has no "
+			  "port named \"http\"");
+	expect_read_error(PROBE_POD "    livenessProbe: {httpGet: {path: /}}\n",
+			  "spec.containers[0].livenessProbe.httpGet.port: required");
+	expect_read_error(PROBE_POD "    livenessProbe: {httpGet: {port: 1, scheme: FTP}}\n",
+			  "\"FTP\" is not HTTP or HTTPS");
+	expect_read_error(PROBE_POD
+			  "    livenessProbe: {tcpSocket: {port: 1}, exec: {command: [x]}}\n",
+			  "one handler per probe");
+#undef PROBE_POD
 }
 
 static void test_base64(void **state)
