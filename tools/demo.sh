@@ -73,6 +73,7 @@ until "$pm" logs web-fetcher | grep -q hello; do
 	sleep 0.1
 done
 "$pm" logs web-fetcher
+"$pm" healthcheck run web-httpd && echo "web-httpd is healthy"
 "$pm" generate kube web
 "$pm" kube down "$examples/web.yaml"
 '

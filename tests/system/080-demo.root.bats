@@ -69,6 +69,7 @@ native_overlay() {
 	# fetch over the pod's 127.0.0.1, the YAML written back, the pod brought down
 	assert_contains "$output" "<h1>hello from a rootless pm pod</h1>"
 	assert_contains "$output" "pm logs web-fetcher"
+	assert_contains "$output" "web-httpd is healthy"
 	assert_contains "$output" "kind: ConfigMap"
 	assert_contains "$output" "Pods removed:"
 	assert_contains "$output" "demo: ok"
