@@ -12,6 +12,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "kube/generate.h"
+#include "engine/spec.h"
+#include "engine/validate.h"
 #include "kube/play.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
@@ -31,7 +33,7 @@ static const char play_usage[] =
 	"      --down                Stop pods defined in the YAML file\n"
 	"      --force               With --down: remove the volumes of the\n"
 	"                            PersistentVolumeClaims too\n"
-	"      --log-driver string   Logging driver for the container (default \"k8s-file\")\n"
+	"      --log-driver string   Logging driver for the containers: k8s-file (default) or none\n"
 	"      --network string      Connect pod to network(s) (none, host, slirp4netns, pasta)\n"
 	"      --publish strings     Define or override a port definition in the YAML file\n"
 	"  -q, --quiet               Suppress output information when pulling images\n"
@@ -123,23 +125,6 @@ static int down(struct pm_cli *cli, const char *path, bool force)
 	return r < 0 ? pm_cli_error(err) : 0;
 }
 
-/* --log-driver: pm's containers log in k8s-file only (what podman defaults to); the other
- * drivers podman knows are refused by name, anything else as podman does. */
-static int check_log_driver(const char *v)
-{
-	if (!strcmp(v, "k8s-file"))
-		return 0;
-	static const char *const other[] = {"none", "journald", "passthrough", "passthrough-tty",
-					    "json-file"};
-	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (!strcmp(v, other[i]))
-			return pm_cli_errorf(
-				"--log-driver '%s': not supported: pm's containers log "
-				"in k8s-file only",
-				v);
-	return pm_cli_errorf("--log-driver '%s': invalid log driver: invalid argument", v);
-}
-
 int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -178,10 +163,17 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		case 'F':
 			force = true;
 			break;
-		case 'L':
-			if (check_log_driver(optarg) != 0)
-				return PM_EXIT_ERROR;
+		case 'L': {
+			/* checked as run's, before anything is read */
+			struct pm_container_config lc = {0};
+			_cleanup_error_ pm_error *lerr = NULL;
+			int r = pm_config_set_log_driver(&lc, optarg, &lerr);
+			o.log_none = lc.log_driver != NULL;
+			pm_spec_config_clear(&lc);
+			if (r < 0)
+				return pm_cli_error(lerr);
 			break;
+		}
 		case 'p': {
 			/* podman's strings flag: comma-separated too */
 			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");

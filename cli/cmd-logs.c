@@ -189,6 +189,13 @@ int cmd_logs(struct pm_cli *cli, int argc, char **argv)
 			got++;
 		}
 	}
+	for (size_t i = 0; i < got; i++)
+		if (pm_engine_logs_none(srcs[i].c)) {
+			status = pm_cli_errorf("this container is using the 'none' log driver, "
+					       "cannot read logs: this container is not logging "
+					       "output");
+			goto out;
+		}
 	for (size_t i = 0; i < got; i++) {
 		struct src *s = &srcs[i];
 		s->paths = &cli->paths;

@@ -76,6 +76,7 @@ static const char run_usage[] =
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
 	"      --ipc string               IPC namespace to use (host, private)\n"
 	"  -l, --label stringArray        Set metadata on container\n"
+	"      --log-driver string        Logging driver for the container: k8s-file (default) or none\n"
 	"      --log-opt stringArray      Logging driver options (max-size=SIZE)\n"
 	"  -m, --memory string            Memory limit (format: <number>[<unit>], where unit = b, "
 	"k, m or g)\n"
@@ -219,6 +220,12 @@ static int set_log_opt(struct pm_container_config *c, struct cmd_run_opts *o, co
 	return pm_config_set_log_opt(c, arg, err);
 }
 
+static int set_log_driver(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err)
+{
+	return pm_config_set_log_driver(c, arg, err);
+}
+
 static int set_security_opt(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 			    pm_error **err)
 {
@@ -331,6 +338,7 @@ static const struct run_flag run_flags[] = {
 	{"stop-timeout", 0, required_argument, FLAG_FUNC, FUNC(set_stop_timeout)},
 	{"stop-signal", 0, required_argument, FLAG_FUNC, FUNC(set_stop_signal)},
 	{"log-opt", 0, required_argument, FLAG_FUNC, FUNC(set_log_opt)},
+	{"log-driver", 0, required_argument, FLAG_FUNC, FUNC(set_log_driver)},
 	{"detach-keys", 0, required_argument, FLAG_FUNC, FUNC(set_detach_keys)},
 	/* health checks: assembled after the loop (pm_health_from_flags) */
 	{"health-cmd", 0, required_argument, FLAG_ARG, OPTS(health.cmd)},

@@ -62,6 +62,7 @@ static const struct field {
 	F("StopTimeout", K_I64, stop_timeout),
 	F("StopTimeoutSet", K_BOOL, stop_timeout_set),
 	F("LogMaxSize", K_U64, log_max_size),
+	F("LogDriver", K_STR, log_driver),
 	F("Publish", K_STRV, publish),
 	F("PublishAll", K_BOOL, publish_all),
 	F("Dns", K_STRV, dns),

@@ -7,15 +7,32 @@
 #include <unistd.h>
 
 #include "engine/ctr-paths.h"
+#include "lib/cleanup.h"
 #include "lib/fileutil.h"
+#include "lib/jscan.h"
 #include "lib/paths.h"
 #include "lib/strutil.h"
+
+bool pm_engine_logs_none(const struct pm_container *c)
+{
+	struct pm_jscan s;
+	struct pm_jscan_val k, v;
+	const char *text = c->config_json ? c->config_json : "{}";
+	int r = pm_jscan_object(&s, text, strlen(text));
+	while (r >= 0 && (r = pm_jscan_member(&s, &k, &v)) > 0)
+		if (pm_jscan_key_is(&k, "LogDriver")) {
+			_cleanup_free_ char *d = NULL;
+			return pm_jscan_string(&v, &d) == 0 && !strcmp(d, "none");
+		}
+	return false;
+}
 
 char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c)
 {
 	(void)e;
-	/* a pod's infra (pm-pause) never writes: no log file is made for it */
-	if (c->infra)
+	/* a pod's infra (pm-pause) never writes, and --log-driver none keeps nothing: no log
+	 * file is made for them */
+	if (c->infra || pm_engine_logs_none(c))
 		return pm_xstrdup("/dev/null");
 	return pm_path_join(c->dir, "ctr.log");
 }

@@ -19,8 +19,11 @@
 #include "lib/error.h"
 
 /* The k8s-file log of c. The file may not exist yet (container never started); a pod's infra
- * logs to /dev/null. */
+ * and a container of --log-driver none log to /dev/null. */
 char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c);
+
+/* Was c created with --log-driver none? (Its config read for that key alone.) */
+bool pm_engine_logs_none(const struct pm_container *c);
 
 /* <runroot>/containers/<id>, and <runroot>/containers/<id>/<name>. */
 char *pm_ctr_run_dir(const struct pm_engine *e, const char *id);

@@ -33,6 +33,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->name);
 	free(c->restart);
 	free(c->stop_signal);
+	free(c->log_driver);
 	pm_strv_free(c->health.test);
 	free(c->health.on_failure);
 	pm_strv_free(c->startup_health.test);

@@ -79,6 +79,7 @@ struct pm_container_config {
 	int64_t stop_timeout; /* --stop-timeout seconds; used when stop_timeout_set */
 	bool stop_timeout_set;
 	uint64_t log_max_size; /* --log-opt max-size, bytes (0: unlimited) */
+	char *log_driver;      /* --log-driver: NULL (k8s-file, the default) or "none" */
 	/* networking (engine/net.h, netslirp/net.h); network above is the --network value */
 	char **publish;	  /* -p specs as given */
 	bool publish_all; /* -P */

@@ -209,6 +209,29 @@ int pm_config_set_log_opt(struct pm_container_config *c, const char *v, pm_error
 	return 0;
 }
 
+int pm_config_set_log_driver(struct pm_container_config *c, const char *v, pm_error **err)
+{
+	if (!strcmp(v, "k8s-file") || !strcmp(v, "json-file")) {
+		free(c->log_driver);
+		c->log_driver = NULL;
+		return 0;
+	}
+	if (!strcmp(v, "none")) {
+		free(c->log_driver);
+		c->log_driver = pm_xstrdup(v);
+		return 0;
+	}
+	static const char *const other[] = {"journald", "passthrough", "passthrough-tty"};
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (!strcmp(v, other[i]))
+			return pm_error_set(err, EINVAL,
+					    "--log-driver '%s': not supported: pm's containers log "
+					    "to a k8s-file or not at all (none)",
+					    v);
+	return pm_error_set(err, EINVAL, "--log-driver '%s': invalid log driver: invalid argument",
+			    v);
+}
+
 int pm_config_set_security_opt(struct pm_container_config *c, const char *v, pm_error **err)
 {
 	if (pm_str_startswith(v, "seccomp=") || pm_str_startswith(v, "seccomp:")) {

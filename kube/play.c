@@ -599,6 +599,8 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 		cfg->command = pm_strv_copy(c->args);
 	cfg->workdir = c->working_dir ? pm_xstrdup(c->working_dir) : NULL;
 	cfg->tty = c->tty;
+	if (p->o->log_none)
+		cfg->log_driver = pm_xstrdup("none");
 	cfg->interactive = c->stdin_open;
 	cfg->privileged = c->privileged;
 	cfg->read_only = c->read_only_root;

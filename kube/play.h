@@ -18,6 +18,7 @@ struct pm_kube_play_opts {
 	char *network;	   /* --network for every pod (NULL: the default) */
 	char **configmaps; /* --configmap files: more ConfigMaps to look values up in */
 	char **publish;	   /* --publish specs: override or add to the pods' hostPorts */
+	bool log_none;	   /* --log-driver none: the containers keep no log */
 };
 
 /* What was made (play) or removed (down), in order. */

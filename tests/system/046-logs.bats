@@ -109,3 +109,18 @@ third" "every line, followed to the end"
 	run_pm 0 logs -f --since 60s follow
 	is "${#lines[@]}" 3
 }
+
+@test "logs: --log-driver none keeps no log (logs says so, 125); a bad driver is 125, nothing made" {
+	run_pm 0 run --name nolog --log-driver none "$IMG" echo said
+	is "$output" "said" "the attached output still comes"
+	run_pm 0 inspect --format '{{.HostConfig.LogConfig.Type}} [{{.HostConfig.LogConfig.Path}}]' nolog
+	is "$output" "none \[\]"
+	run_pm 125 logs nolog
+	is "$output" "Error: this container is using the 'none' log driver, cannot read logs: this container is not logging output"
+	run_pm 0 rm nolog
+	run_pm 0 run --rm --log-driver json-file "$IMG" true
+	run_pm 125 run --rm --log-driver bogus "$IMG" true
+	assert_contains "$output" "invalid log driver: invalid argument"
+	run_pm 0 ps -aq
+	is "$output" "" "nothing made"
+}

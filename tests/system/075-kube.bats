@@ -657,6 +657,27 @@ run
 	nothing_left
 }
 
+@test "play kube: --log-driver none: the containers keep no log, logs says so as podman's" {
+	skip_if_podman "podman 4.3's kube play ignores --log-driver none (its containers log)"
+	cat >"$Y/pod.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: quiet}
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sh", "-c", "echo said; sleep 1000"]
+EOF
+	run_pm 0 play kube --log-driver none "$Y/pod.yaml"
+	run_pm 0 inspect --format '{{.HostConfig.LogConfig.Type}} [{{.HostConfig.LogConfig.Path}}]' quiet-c
+	is "$output" "none \[\]"
+	run_pm 125 logs quiet-c
+	is "$output" "Error: this container is using the 'none' log driver, cannot read logs: this container is not logging output"
+	run_pm 0 pod rm -f -t 0 quiet
+	nothing_left
+}
+
 @test "play kube: --publish overrides a hostPort (reached from the host) or adds one; --log-driver k8s-file; bad values are 125" {
 	skip_if_podman "pm's own: podman 4.3 has no --publish for kube play and leaves the pod of a bad --log-driver"
 	skip_if_missing curl python3
@@ -692,8 +713,8 @@ EOF
 	nothing_left
 	run_pm 125 play kube --log-driver bogus "$Y/web.yaml"
 	is "$output" "Error: --log-driver 'bogus': invalid log driver: invalid argument"
-	run_pm 125 play kube --log-driver none "$Y/web.yaml"
-	is "$output" "Error: --log-driver 'none': not supported: pm's containers log in k8s-file only"
+	run_pm 125 play kube --log-driver journald "$Y/web.yaml"
+	is "$output" "Error: --log-driver 'journald': not supported: pm's containers log to a k8s-file or not at all \(none\)"
 	run_pm 125 play kube --force "$Y/web.yaml"
 	is "$output" "Error: --force needs --down"
 	nothing_left
