@@ -540,9 +540,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "ContainerIDFile", json_string(""));
 	json_object_set_new(hc, "LogConfig",
 			    json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type",
-				      cfg->log_driver ? cfg->log_driver : "k8s-file", "Config", "Path",
-				      log_path && !cfg->log_driver ? log_path : "", "Tag", "",
-				      "Size", "0B"));
+				      cfg->log_driver ? cfg->log_driver : "k8s-file", "Config",
+				      "Path", log_path && !cfg->log_driver ? log_path : "", "Tag",
+				      "", "Size", "0B"));
 	json_object_set_new(hc, "NetworkMode", json_string(ns_mode(cfg->network, "slirp4netns")));
 	json_object_set_new(hc, "PortBindings", port_bindings);
 	/* --restart NAME[:N], as podman shows it ("" for none given) */
