@@ -559,6 +559,21 @@ static void timestamp(struct out *o, int64_t created_ns)
 	kv(o, "creationTimestamp", ts);
 }
 
+/* A document of kind: "apiVersion: v1", "kind: KIND" and "metadata:" opened (NULL kind:
+ * only the document's map and its apiVersion). */
+static void doc_start(struct out *o, const char *kind)
+{
+	yaml_event_t ev;
+	emit(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
+	map_start(o);
+	kv(o, "apiVersion", "v1");
+	if (!kind)
+		return;
+	kv(o, "kind", kind);
+	key(o, "metadata");
+	map_start(o);
+}
+
 /* A configMap volume's files (as play wrote them) back into a ConfigMap of their own. */
 static void emit_configmaps(struct out *o, const struct gpod *g, int64_t created_ns)
 {
@@ -567,10 +582,7 @@ static void emit_configmaps(struct out *o, const struct gpod *g, int64_t created
 		if (strcmp(v->kind, "configMap"))
 			continue;
 		yaml_event_t ev;
-		emit(o, &ev,
-		     yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
-		map_start(o);
-		kv(o, "apiVersion", "v1");
+		doc_start(o, NULL);
 		key(o, "data");
 		map_start(o);
 		DIR *d = opendir(v->source);
@@ -604,12 +616,7 @@ static void emit_configmaps(struct out *o, const struct gpod *g, int64_t created
 static void emit_pod(struct out *o, struct gpod *g, int64_t created_ns)
 {
 	yaml_event_t ev;
-	emit(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
-	map_start(o);
-	kv(o, "apiVersion", "v1");
-	kv(o, "kind", "Pod");
-	key(o, "metadata");
-	map_start(o);
+	doc_start(o, "Pod");
 	timestamp(o, created_ns);
 	key(o, "labels");
 	map_start(o);
@@ -728,12 +735,7 @@ static void emit_service(struct out *o, const struct gpod *g, int64_t created_ns
 	if (!np)
 		return;
 	yaml_event_t ev;
-	emit(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
-	map_start(o);
-	kv(o, "apiVersion", "v1");
-	kv(o, "kind", "Service");
-	key(o, "metadata");
-	map_start(o);
+	doc_start(o, "Service");
 	timestamp(o, created_ns);
 	key(o, "labels");
 	map_start(o);
@@ -781,12 +783,7 @@ static void emit_service(struct out *o, const struct gpod *g, int64_t created_ns
 static void emit_pvc(struct out *o, const struct pm_volume *v)
 {
 	yaml_event_t ev;
-	emit(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
-	map_start(o);
-	kv(o, "apiVersion", "v1");
-	kv(o, "kind", "PersistentVolumeClaim");
-	key(o, "metadata");
-	map_start(o);
+	doc_start(o, "PersistentVolumeClaim");
 	key(o, "annotations");
 	map_start(o);
 	/* sorted by key, as podman (a Go map) writes them */
