@@ -17,12 +17,16 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/dl-ssl.h"
 #include "engine/health-probe.h"
 #include "lib/cleanup.h"
+#include "lib/error.h"
 #include "lib/strutil.h"
 
 #define OUTPUT_MAX   512
@@ -263,6 +267,65 @@ static int resolve(const char *host, unsigned port, struct sockaddr_storage *ss,
 	return 0;
 }
 
+/* HTTPS: a TLS session over the connected fd, the certificate not checked (as the kubelet
+ * does not), the server's name sent when it has one. The socket is made blocking with send
+ * and receive timeouts of what is left of the deadline, so io_send/io_recv time out as the
+ * plain socket's poll does. */
+static SSL *tls_start(int fd, const struct pm_probe *p, const char *to, int64_t deadline, int out)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_dl_ssl(&err) < 0)
+		report(out, 1, "%s", err->msg);
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		report(out, 1, "fcntl: %s", strerror(errno));
+	int left = remaining(deadline);
+	struct timeval tv = {.tv_sec = left / 1000, .tv_usec = (left % 1000) * 1000 + 1};
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+		report(out, 1, "setsockopt: %s", strerror(errno));
+	SSL_CTX *ctx = sym_SSL_CTX_new(sym_TLS_client_method());
+	SSL *ssl = ctx ? sym_SSL_new(ctx) : NULL;
+	if (!ssl || sym_SSL_set_fd(ssl, fd) != 1)
+		report(out, 1, "%s: cannot set up TLS", to);
+	struct in6_addr a;
+	if (inet_pton(AF_INET, p->host, &a) != 1 && inet_pton(AF_INET6, p->host, &a) != 1 &&
+	    strcmp(p->host, "localhost") != 0)
+		sym_SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, p->host);
+	errno = 0;
+	if (sym_SSL_connect(ssl) != 1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			report(out, EXIT_TIMEOUT, "TLS handshake with %s: timed out", to);
+		report(out, 1, "TLS handshake with %s failed", to);
+	}
+	return ssl;
+}
+
+/* send/recv on the plain socket or through TLS (-1 with errno set; EAGAIN on a timeout) */
+static ssize_t io_send(int fd, SSL *ssl, const char *b, size_t n)
+{
+	if (!ssl)
+		return send(fd, b, n, MSG_NOSIGNAL);
+	errno = 0;
+	int k = sym_SSL_write(ssl, b, n > INT32_MAX ? INT32_MAX : (int)n);
+	if (k <= 0 && errno == 0)
+		errno = EIO;
+	return k > 0 ? k : -1;
+}
+
+static ssize_t io_recv(int fd, SSL *ssl, char *b, size_t n)
+{
+	if (!ssl)
+		return recv(fd, b, n, 0);
+	errno = 0;
+	int k = sym_SSL_read(ssl, b, n > INT32_MAX ? INT32_MAX : (int)n);
+	if (k > 0)
+		return k;
+	if (errno == 0)
+		return 0; /* closed (a TLS close_notify or EOF) */
+	return -1;
+}
+
 __attribute__((noreturn)) static void child(pid_t pid, const struct pm_probe *p, int64_t deadline,
 					    int out)
 {
@@ -270,7 +333,12 @@ __attribute__((noreturn)) static void child(pid_t pid, const struct pm_probe *p,
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	int ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0 || setns(ns, CLONE_NEWNET) < 0)
+	struct stat theirs, ours;
+	/* a container on the host's network (hostNetwork, --network host) shares ours: no
+	 * setns, which a rootless pm may not do into the host's namespace */
+	bool same = ns >= 0 && fstat(ns, &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
+		    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev;
+	if (ns < 0 || (!same && setns(ns, CLONE_NEWNET) < 0))
 		report(out, 1, "joining the network namespace of process %d: %s", (int)pid,
 		       strerror(errno));
 	close(ns);
@@ -305,11 +373,12 @@ __attribute__((noreturn)) static void child(pid_t pid, const struct pm_probe *p,
 	}
 	if (p->kind == PM_PROBE_TCP)
 		report(out, 0, "connected to %s", to);
+	SSL *ssl = p->https ? tls_start(fd, p, to, deadline, out) : NULL;
 
 	_cleanup_free_ char *req = pm_probe_http_request(p);
 	size_t off = 0, len = strlen(req);
 	while (off < len) {
-		ssize_t n = send(fd, req + off, len - off, MSG_NOSIGNAL);
+		ssize_t n = io_send(fd, ssl, req + off, len - off);
 		if (n > 0) {
 			off += (size_t)n;
 			continue;
@@ -329,7 +398,7 @@ __attribute__((noreturn)) static void child(pid_t pid, const struct pm_probe *p,
 			report(out, code >= 200 && code < 400 ? 0 : 1, "HTTP %d", code);
 		if (r == -EBADMSG || got == RESPONSE_MAX)
 			report(out, 1, "%s: not an HTTP response", to);
-		ssize_t n = recv(fd, buf + got, RESPONSE_MAX - got, 0);
+		ssize_t n = io_recv(fd, ssl, buf + got, RESPONSE_MAX - got);
 		if (n > 0) {
 			got += (size_t)n;
 			continue;

@@ -506,12 +506,9 @@ static int probe_test(struct play *p, const struct pm_kube_probe *pr, const char
 		for (char **a = pr->exec; a && *a; a++)
 			pm_strv_push(ret, *a);
 	} else if (strcmp(pr->kind, "httpGet") == 0) {
-		if (pr->scheme && strcmp(pr->scheme, "HTTPS") == 0)
-			return not_applied(p, pm_xasprintf("%s.%s.httpGet.scheme: HTTPS not "
-							   "supported, ignored",
-							   path, which));
+		bool https = pr->scheme && strcmp(pr->scheme, "HTTPS") == 0;
 		pm_strv_push(ret, PM_PROBE_HTTP_TEST);
-		pm_strv_consume(ret, pm_probe_url(false, host, (unsigned)pr->port,
+		pm_strv_consume(ret, pm_probe_url(https, host, (unsigned)pr->port,
 						  pr->path ? pr->path : "/"));
 		for (char **h = pr->headers; h && *h; h++)
 			pm_strv_push(ret, *h);

@@ -1130,7 +1130,7 @@ EOF
 	nothing_left
 }
 
-@test "play kube: bad probes are refused naming the value, nothing made; HTTPS is named as not run (pm only)" {
+@test "play kube: bad probes are refused naming the value, nothing made (pm only)" {
 	skip_if_podman "pm's own messages"
 	local bad
 	for bad in "tcpSocket: {port: 70000}|livenessProbe.tcpSocket.port: 70000 is not a port (1-65535)" \
@@ -1153,24 +1153,57 @@ EOF
 		is "$(echo "$stderr" | wc -l)" "1" "one line"
 		nothing_left
 	done
+}
+
+@test "play kube: an HTTPS httpGet probe speaks TLS itself (the certificate not checked), on a hostNetwork pod too (pm only)" {
+	skip_if_podman "pm's own: podman 4.3 runs probes with systemd timers, absent here"
+	skip_if_missing openssl python3
+	local port plain
+	port=$(free_port)
+	plain=$(free_port)
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
+		-keyout "$Y/key.pem" -out "$Y/cert.pem" 2>/dev/null
+	# a TLS server on the host's 127.0.0.1 that answers every GET with 200 (-www)
+	openssl s_server -quiet -accept "127.0.0.1:$port" -www -cert "$Y/cert.pem" \
+		-key "$Y/key.pem" </dev/null >/dev/null 2>&1 3>&- &
+	local server=$!
+	python3 -m http.server --bind 127.0.0.1 "$plain" --directory "$Y" >/dev/null 2>&1 3>&- &
+	local server2=$!
 	cat >"$Y/https.yaml" <<EOF
 apiVersion: v1
 kind: Pod
 metadata: {name: hs}
 spec:
+  hostNetwork: true
   containers:
   - name: c
     image: $IMG
     command: ["sleep", "1000"]
-    livenessProbe: {httpGet: {port: 443, scheme: HTTPS}}
+    livenessProbe: {httpGet: {port: $port, scheme: HTTPS}, periodSeconds: 600}
+  - name: p
+    image: $IMG
+    command: ["sleep", "1000"]
+    readinessProbe: {httpGet: {port: $plain, scheme: HTTPS}, periodSeconds: 600}
 EOF
-	run_pm_split 125 play kube --strict "$Y/https.yaml"
-	assert_contains "$stderr" "spec.containers[0].livenessProbe.httpGet.scheme: HTTPS not supported, ignored (--strict)"
-	nothing_left
-	run_pm_split 0 play kube --start=false "$Y/https.yaml"
-	assert_contains "$stderr" "livenessProbe.httpGet.scheme: HTTPS not supported, ignored"
-	run_pm 0 inspect --format '{{json .Config.Healthcheck}}' hs-c
-	is "$output" "null"
+	run_pm 0 play kube "$Y/https.yaml"
+	run_pm 0 inspect --format '{{index .Config.Healthcheck.Test 1}}' hs-c
+	is "$output" "https://localhost:$port/"
+	local i
+	for i in $(seq 50); do
+		"${PM_CMD[@]}" healthcheck run hs-c >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	run_pm 0 healthcheck run hs-c
+	run_pm 0 inspect --format '{{range .State.Health.Log}}{{.Output}}
+{{end}}' hs-c
+	is "$(echo "$output" | grep . | tail -n 1)" "HTTP 200" "the last check's output"
+	# HTTPS to a plain HTTP server: the handshake fails, named
+	run_pm 1 healthcheck run hs-p
+	run_pm 0 inspect --format '{{range .State.Health.Log}}{{.Output}}{{end}}' hs-p
+	assert_contains "$output" "TLS handshake with 127.0.0.1:$plain failed"
+	run_pm 0 generate kube hs
+	assert_contains "$output" "scheme: HTTPS"
+	kill "$server" "$server2"
 	run_pm 0 pod rm -f -t 0 hs
 	nothing_left
 }
