@@ -176,6 +176,8 @@ struct gpod {
 	const char *hostname;
 	char *const *add_hosts;
 	char *const *publish;
+	bool host_network; /* the pod's network is the host's */
+	bool share_pid;	   /* the pod shares its pid namespace */
 	struct pm_container_config *cfgs;
 	const char **ctr_names;
 	size_t n;
@@ -473,7 +475,7 @@ static void container(struct out *o, struct gpod *g, size_t i)
 		probe(o, &c->health, false);
 	}
 	kv(o, "name", g->ctr_names[i]);
-	if (i == 0 && g->publish) {
+	if (i == 0 && g->publish && g->publish[0]) {
 		key(o, "ports");
 		seq_start(o);
 		struct pm_net_port *ports = NULL;
@@ -660,7 +662,13 @@ static void emit_pod(struct out *o, struct gpod *g, int64_t created_ns)
 	}
 	if (g->hostname)
 		kv(o, "hostname", g->hostname);
+	/* a lone container on the host's network is a pod on it */
+	if (g->host_network || (!g->data_dir && g->n == 1 && g->cfgs[0].network &&
+				!strcmp(g->cfgs[0].network, "host")))
+		kv_bool(o, "hostNetwork", true);
 	kv(o, "restartPolicy", restart_policy(g));
+	if (g->share_pid)
+		kv_bool(o, "shareProcessNamespace", true);
 	if (g->nvols) {
 		key(o, "volumes");
 		seq_start(o);
@@ -912,6 +920,8 @@ int pm_kube_generate(const struct pm_engine *e, char *const *refs, bool service,
 			g.hostname = pod->cfg.hostname ? pod->cfg.hostname : pod->name;
 			g.add_hosts = pod->cfg.add_hosts;
 			g.publish = pod->cfg.publish;
+			g.host_network = pod->cfg.network && !strcmp(pod->cfg.network, "host");
+			g.share_pid = pm_strv_contains(pod->cfg.share, "pid");
 			data = pm_pod_data_dir(pod);
 			g.data_dir = data;
 			created = pod->created_ns;

@@ -106,6 +106,11 @@ EOF
 		is "$output" "7 false false
 7 true true"
 	fi
+	if ! is_podman; then
+		# generate kube writes it back (podman 4.3 drops it)
+		run_pm 0 generate kube share
+		assert_contains "$output" "shareProcessNamespace: true"
+	fi
 	run_pm 0 pod rm -f -t 0 share
 	nothing_left
 }
@@ -266,6 +271,9 @@ EOF
 	run_pm 0 play kube "$Y/pod.yaml"
 	run fetch "$port"
 	is "$output" "host net" "served on the host's 127.0.0.1 without publishing"
+	run_pm 0 generate kube hnet
+	assert_contains "$output" "hostNetwork: true"
+	assert_not_contains "$output" "ports: []"
 	run_pm 0 ps --filter name=pub-c --format '{{.Ports}}'
 	assert_contains "$output" "127.0.0.1:$hport->80/tcp"
 	assert_contains "$output" "$hport->53/udp"
