@@ -423,7 +423,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	struct pm_ps_row *rows = pm_xcalloc(n ? n : 1, sizeof(*rows));
 	char **net_from = pm_xcalloc(n ? n : 1, sizeof(char *)); /* by row, may have holes */
 	_cleanup_free_ struct pm_container **every = pm_xcalloc(n ? n : 1, sizeof(*every));
-	memcpy(every, list, n * sizeof(*every));
+	if (n)
+		memcpy(every, list, n * sizeof(*every));
 	size_t nr = 0;
 	/* the list is newest first: -l / -n take from its head, before filters, as podman */
 	for (size_t i = 0; i < n && i < limit; i++) {
