@@ -837,8 +837,10 @@ static int play_pod(struct play *p, const struct pm_kube_pod *kp, size_t index)
 			r = non_root_check(p, ctr, cp);
 		tmp_secrets_drop(p);
 		pm_spec_config_clear(&cfg);
-		if (r < 0)
+		if (r < 0) {
+			pm_container_free(ctr); /* (its record goes with the pod) */
 			break;
+		}
 		if (init)
 			inits[i] = ctr;
 		else {
