@@ -277,8 +277,9 @@ static bool periodic_checks(const struct pm_container_config *c)
 	return pm_health_enabled(&c->health) && (c->health.interval > 0 || startup_interval(c) > 0);
 }
 
-/* The marker of a passed startup check (engine/health.h), gone before a start's checks. */
-static char *startup_done_path(const struct pm_monitor_setup *s)
+/* The path of the marker of a passed startup check (engine/health.h), removed first: a new
+ * start's checks begin with the startup check. NULL when it cannot be removed. */
+static char *startup_marker_reset(const struct pm_monitor_setup *s)
 {
 	_cleanup_free_ char *p = pm_path_join(s->c->dir, PM_HEALTH_STARTUP_PASSED);
 	if (unlink(p) < 0 && errno != ENOENT)
@@ -343,7 +344,7 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 		m.io.user_in = m.io.master >= 0 && s->spec->stdin_open;
 		/* the checks of this start: the timer anew for each, the startup check first */
 		free(startup_done);
-		startup_done = health.startup_ns > 0 ? startup_done_path(s) : NULL;
+		startup_done = health.startup_ns > 0 ? startup_marker_reset(s) : NULL;
 		health.startup_done = startup_done;
 		m.io.health = hargv && pm_mon_health_start(&health) == 0 ? &health : NULL;
 		status = pm_mon_io_relay(&m.io);
@@ -412,7 +413,7 @@ static void exec_monitor(struct mon *m, const char *program)
 	if (nh.pidfd >= 0 && nh.wait)
 		pm_strv_push(&argv, "--net-wait");
 	_cleanup_free_ char *startup_done =
-		startup_interval(s->cfg) > 0 ? startup_done_path(s) : NULL;
+		startup_interval(s->cfg) > 0 ? startup_marker_reset(s) : NULL;
 	if (periodic_checks(s->cfg) && startup_done) {
 		pm_strv_push(&argv, "--health-startup");
 		pm_strv_consume(&argv, pm_xasprintf("%lld", (long long)startup_interval(s->cfg)));
