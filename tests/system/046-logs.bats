@@ -117,7 +117,15 @@ third" "every line, followed to the end"
 	is "$output" "none \[\]"
 	run_pm 125 logs nolog
 	is "$output" "Error: this container is using the 'none' log driver, cannot read logs: this container is not logging output"
-	run_pm 0 rm nolog
+	# no log file either: where a logging container keeps its log, with nolog's id
+	run_pm 0 run --name logref "$IMG" echo said
+	local ref_path ref_id id
+	ref_path=$("${PM_CMD[@]}" inspect --format '{{.HostConfig.LogConfig.Path}}' logref)
+	ref_id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' logref)
+	id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' nolog)
+	[ -f "$ref_path" ] || die "the logging container's log '$ref_path' is not a file"
+	[ ! -e "${ref_path//$ref_id/$id}" ] || die "a log file was written for --log-driver none"
+	run_pm 0 rm nolog logref
 	run_pm 0 run --rm --log-driver json-file "$IMG" true
 	run_pm 125 run --rm --log-driver bogus "$IMG" true
 	assert_contains "$output" "invalid log driver: invalid argument"
