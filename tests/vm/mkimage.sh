@@ -31,7 +31,8 @@ TEST_UID=1000
 IMAGE_SIZE=3G
 
 # the guest's packages: boot, session, pm's run-time needs (ldd of pm and the SONAMEs pm
-# dlopens: libarchive13 libssl3 libsubid4 libsystemd0 ...), test tools
+# dlopens: libarchive13 libssl3 libsubid4 libsystemd0 ...), test tools, and podman with crun
+# for the side-by-side benchmarks of the VM tier (tests/bench, make vm-bench)
 PACKAGES=(
 	systemd systemd-sysv udev dbus dbus-user-session libpam-systemd systemd-container
 	linux-image-amd64 initramfs-tools kmod
@@ -39,7 +40,8 @@ PACKAGES=(
 	uidmap slirp4netns fuse-overlayfs fuse3 passt
 	libarchive13 libssl3 libsubid4 libjansson4 libseccomp2 libcap2 libyaml-0-2 libsystemd0
 	libcurl4
-	bats jq busybox-static tar gzip
+	bats jq busybox-static tar gzip bc
+	podman crun conmon catatonit containers-common netavark
 )
 
 die() {
