@@ -77,6 +77,7 @@ struct collect {
 	struct pm_gobuf b;
 	int calls;
 	bool with_time;
+	int seen_fd; /* > 0: a byte is written there for each line */
 };
 
 /* "<stream>[ first][ eol] <msg>\n" per call. */
@@ -92,6 +93,8 @@ static int collect_fn(const struct pm_log_line *l, void *userdata)
 	pm_gobuf_addf(&c->b, "%s%s%s %s\n", l->stream == PM_LOG_STDOUT ? "out" : "err",
 		      l->first ? "" : " cont", l->eol ? "" : " noeol", l->msg);
 	assert_int_equal(strlen(l->msg), l->len);
+	if (c->seen_fd > 0)
+		assert_int_equal(write(c->seen_fd, "l", 1), 1);
 	return 0;
 }
 
@@ -466,7 +469,7 @@ static int stop_after_fn(const struct pm_log_line *l, void *userdata)
 static void child_writer(const char *logp, const char *statep, int lines)
 {
 	pm_ctr_log *log = NULL;
-	if (pm_ctr_log_open(logp, 400, &log, NULL) < 0) /* small: rotates while followed */
+	if (pm_ctr_log_open(logp, 2000, &log, NULL) < 0) /* rotates once while followed */
 		_exit(2);
 	for (int i = 0; i < lines; i++) {
 		char buf[64];
@@ -508,14 +511,19 @@ static void test_follow_exit(void **state)
 	assert_int_equal(pm_write_file_atomic(statep, "{}", 2, 0600, NULL), 0);
 
 	const int lines = 60;
+	/* The reader holds the first log file before the writer starts, and the log rotates
+	 * once (60 lines of ~50 bytes over 2000): a reader that comes late, or is slower than
+	 * two rotations, misses the files replaced in between, as conmon's do, which would make
+	 * this test depend on the machine's load. */
+	assert_int_equal(pm_write_file_atomic(logp, "", 0, 0600, NULL), 0);
+	pm_log_reader *r = NULL;
+	assert_int_equal(pm_ctr_log_reader_open(logp, NULL, &r, NULL), 0);
 	alarm(20); /* a hang fails the test instead of the whole run */
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
 		child_writer(logp, statep, lines);
 
-	pm_log_reader *r = NULL;
-	assert_int_equal(pm_ctr_log_reader_open(logp, NULL, &r, NULL), 0);
 	struct collect c = {0};
 	struct pm_log_follow src = {.reader = r,
 				    .fn = stop_after_fn,
@@ -560,29 +568,33 @@ static void test_follow_stop_fd(void **state)
 	assert_int_equal(pm_mkdir_p(dir, 0700, NULL), 0);
 	_cleanup_free_ char *logp = pm_path_join(dir, "ctr.log");
 	_cleanup_free_ char *statep = pm_path_join(dir, "exit");
-	int pfd[2];
+	int pfd[2], seen[2];
 	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(seen, O_CLOEXEC), 0);
 
 	alarm(20);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(pfd[0]);
+		close(seen[1]);
 		pm_ctr_log *log = NULL;
 		if (pm_ctr_log_open(logp, 0, &log, NULL) < 0 ||
 		    pm_ctr_log_write(log, PM_LOG_STDOUT, "hello\n", 6, NULL) < 0)
 			_exit(2);
 		pm_ctr_log_close(log, NULL);
-		struct timespec d = {0, 50 * 1000 * 1000};
-		nanosleep(&d, NULL);
+		char b;
+		if (read(seen[0], &b, 1) != 1) /* the follower has the line: stop it */
+			_exit(3);
 		if (write(pfd[1], "x", 1) != 1) /* like ^C through a signalfd */
 			_exit(3);
 		_exit(0);
 	}
 	close(pfd[1]);
+	close(seen[0]);
 	pm_log_reader *r = NULL;
 	assert_int_equal(pm_ctr_log_reader_open(logp, NULL, &r, NULL), 0);
-	struct collect c = {0};
+	struct collect c = {.seen_fd = seen[1]};
 	/* no exit file ever appears: only the stop fd ends this */
 	struct pm_log_follow src = {
 		.reader = r, .fn = collect_fn, .userdata = &c, .exit_path = statep};
@@ -592,6 +604,7 @@ static void test_follow_stop_fd(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	alarm(0);
 	close(pfd[0]);
+	close(seen[1]);
 	pm_ctr_log_reader_free(r);
 	_cleanup_free_ char *got = pm_gobuf_take(&c.b);
 	assert_string_equal(got, "out hello\n");
