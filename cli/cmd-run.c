@@ -375,6 +375,15 @@ static const struct run_flag run_flags[] = {
 #define N_FLAGS	      (sizeof(run_flags) / sizeof(run_flags[0]))
 #define FLAG_VAL_BASE 1000 /* getopt's value for row i without a short letter: base + i */
 
+int cmd_run_flag_arg(const char *name, char short_name)
+{
+	for (size_t i = 0; i < N_FLAGS; i++)
+		if ((name && !strcmp(run_flags[i].name, name)) ||
+		    (!name && short_name && run_flags[i].short_name == short_name))
+			return run_flags[i].has_arg;
+	return -1;
+}
+
 /* A boolean flag: "--x", "--x=true", "--x=false". */
 static int bool_arg(const char *flag, const char *arg, bool *ret, pm_error **err)
 {
