@@ -28,11 +28,11 @@ setup() {
 teardown() {
 	local u
 	for u in "${UNITS[@]}"; do
-		systemctl --user stop "$u" 2>/dev/null || true
+		sc stop "$u" 2>/dev/null || true
 		rm -f "$UNITDIR/$u"
 	done
-	systemctl --user daemon-reload || true
-	systemctl --user reset-failed 2>/dev/null || true
+	sc daemon-reload || true
+	sc reset-failed 2>/dev/null || true
 	basic_teardown
 }
 
@@ -57,7 +57,13 @@ gen() {
 			sed -i 's/ --cgroups=split / /' "$f"
 		fi
 	done
-	systemctl --user daemon-reload
+	sc daemon-reload
+}
+
+# sc ARGS...: systemctl --user, reaching the manager at its runtime dir (the tests' own
+# XDG_RUNTIME_DIR is a fresh one)
+sc() {
+	XDG_RUNTIME_DIR=/run/user/$(id -u) systemctl --user "$@"
 }
 
 # ms_since START_NS
@@ -87,14 +93,14 @@ ctr_state() {
 	grep -q '^Type=notify$' "$UNITDIR/container-web.service" || die "not Type=notify"
 	local t0
 	t0=$(date +%s%N)
-	systemctl --user start container-web.service
-	echo "# systemctl --user start (until READY): $(ms_since "$t0") ms" >&3
+	sc start container-web.service
+	echo "# sc start (until READY): $(ms_since "$t0") ms" >&3
 	# start returned: the container runs already (no waiting here)
-	run systemctl --user is-active container-web.service
+	run sc is-active container-web.service
 	is "$output" "active"
 	is "$(ctr_state web '{{.State.Status}}')" "running" "the container once start returned"
 	local mainpid mon pid
-	mainpid=$(systemctl --user show -p MainPID --value container-web.service)
+	mainpid=$(sc show -p MainPID --value container-web.service)
 	mon=$(ctr_state web '{{.State.ConmonPid}}')
 	is "$mainpid" "$mon" "the unit's MainPID is the container's monitor"
 	is "$(sed -n 's/^0:://p' "/proc/$mon/cgroup")" ".*/container-web.service(/supervisor)?" \
@@ -104,7 +110,7 @@ ctr_state() {
 	cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
 	if [ "$SPLIT" = yes ]; then
 		is "$cg" ".*/container-web.service/container" "the container's cgroup (--cgroups=split)"
-		run systemctl --user status container-web.service
+		run sc status container-web.service
 		assert_contains "$output" "sleep 1000"
 	else
 		echo "# pm has no --cgroups=split yet: the container is in its own scope ($cg)" >&3
@@ -112,9 +118,9 @@ ctr_state() {
 	fi
 	[ -s "/run/user/$(id -u)/container-web.service.ctr-id" ] || die "no cidfile in %t"
 	t0=$(date +%s%N)
-	systemctl --user stop container-web.service
-	echo "# systemctl --user stop: $(ms_since "$t0") ms" >&3
-	run systemctl --user is-active container-web.service
+	sc stop container-web.service
+	echo "# sc stop: $(ms_since "$t0") ms" >&3
+	run sc is-active container-web.service
 	is "$output" "inactive" "stopped cleanly (not failed)"
 	run_pm 0 ps -a --format '{{.Names}}'
 	is "$output" "" "no container left"
@@ -125,7 +131,7 @@ ctr_state() {
 	run_pm 0 create --name crash "$IMG" sleep 1000
 	gen crash
 	run_pm 0 rm crash
-	systemctl --user start container-crash.service
+	sc start container-crash.service
 	local id1 pid
 	id1=$(ctr_state crash '{{.Id}}')
 	pid=$(ctr_state crash '{{.State.Pid}}')
@@ -135,13 +141,13 @@ ctr_state() {
 		local id
 		id=$(ctr_state crash '{{.Id}}') && [ -n "$id" ] && [ "$id" != "$id1" ] &&
 			[ "$(ctr_state crash '{{.State.Status}}')" = running ] &&
-			systemctl --user -q is-active container-crash.service
+			sc -q is-active container-crash.service
 	}
 	wait_for "a restarted container" new_ctr
-	run systemctl --user show -p NRestarts --value container-crash.service
+	run sc show -p NRestarts --value container-crash.service
 	is "$output" "[1-9][0-9]*" "systemd restarted it"
-	systemctl --user stop container-crash.service
-	run systemctl --user is-active container-crash.service
+	sc stop container-crash.service
+	run sc is-active container-crash.service
 	is "$output" "inactive"
 }
 
@@ -151,16 +157,16 @@ ctr_state() {
 	run_pm 0 create --name linger "$IMG" sleep 1000
 	gen linger
 	run_pm 0 rm linger
-	systemctl --user enable container-linger.service
-	systemctl --user start container-linger.service
+	sc enable container-linger.service
+	sc start container-linger.service
 	# this test has no login session (runuser + systemd-run --user): what keeps the unit
 	# is the lingering user manager, as after a logout
 	run loginctl list-sessions --no-legend
 	assert_not_contains "$output" " $(id -un) " "a login session of the test user"
 	is "$(ctr_state linger '{{.State.Status}}')" "running"
 	[ -e "$UNITDIR/default.target.wants/container-linger.service" ] || die "not enabled"
-	systemctl --user disable container-linger.service
-	systemctl --user stop container-linger.service
+	sc disable container-linger.service
+	sc stop container-linger.service
 }
 
 @test "a pod unit brings its members up and down" {
@@ -171,16 +177,18 @@ ctr_state() {
 	run_pm 0 pod rm -f p1
 	local t0
 	t0=$(date +%s%N)
-	systemctl --user start pod-p1.service
-	wait_for "the members" sh -c "systemctl --user -q is-active container-m1.service &&
-		systemctl --user -q is-active container-m2.service"
+	sc start pod-p1.service
+	members_up() {
+		sc -q is-active container-m1.service && sc -q is-active container-m2.service
+	}
+	wait_for "the members" members_up
 	echo "# pod unit with 2 members: start until both ready: $(ms_since "$t0") ms" >&3
 	is "$(ctr_state m1 '{{.State.Status}}')" "running"
 	is "$(ctr_state m2 '{{.State.Status}}')" "running"
 	run_pm 0 pod inspect --format '{{.Name}} {{.State}}' p1
 	is "$output" "p1 Running"
-	systemctl --user stop pod-p1.service
-	run systemctl --user is-active container-m1.service container-m2.service pod-p1.service
+	sc stop pod-p1.service
+	run sc is-active container-m1.service container-m2.service pod-p1.service
 	is "$output" "inactive
 inactive
 inactive" "all down"
