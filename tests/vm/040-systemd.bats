@@ -241,4 +241,5 @@ inactive" "all down"
 	[ $ok = 1 ] || echo "# podman's side was not measured" >&3
 	timeout 60 "${p[@]}" rm -af >/dev/null 2>&1 || true
 	timeout 60 "${p[@]}" rmi -af >/dev/null 2>&1 || true
+	timeout 60 "${p[@]}" system migrate >/dev/null 2>&1 || true # its pause process
 }
