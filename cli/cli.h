@@ -15,6 +15,7 @@ struct pm_cli {
 	const char *storage_driver; /* --storage-driver */
 	struct pm_paths paths;	    /* resolved before the command runs */
 	const char *cmdpath;	    /* "pm image ls": for help and error hints */
+	char **argv;		    /* the process's command line (podman's CreateCommand) */
 	FILE *flag_list; /* set by `pm __complete`: pm_cli_getopt lists the flags here, runs nothing
 			  */
 };

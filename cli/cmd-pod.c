@@ -34,13 +34,16 @@ static struct pm_engine engine_of(struct pm_cli *cli)
 	return (struct pm_engine){.paths = &cli->paths, .storage_driver = cli->storage_driver};
 }
 
-/* Read a --pod-id-file: the id on its first line. */
-static int read_pod_id_file(const char *path, char ***refs)
+/* Read a --pod-id-file: the id on its first line. A missing file with ignore: nothing. */
+static int read_pod_id_file(const char *path, bool ignore, char ***refs)
 {
 	_cleanup_free_ char *id = NULL;
 	_cleanup_error_ pm_error *err = NULL;
-	if (pm_read_line_file(path, &id, &err) < 0)
+	if (pm_read_line_file(path, &id, &err) < 0) {
+		if (ignore && err->code == ENOENT)
+			return 0;
 		return pm_cli_error(err);
+	}
 	pm_strv_push(refs, id);
 	return 0;
 }
@@ -478,6 +481,7 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 	};
 	struct pm_opt_state st = {0};
 	struct action_opts o = {.timeout = -1, .sig = SIGKILL};
+	char **id_files = NULL;
 	int opt, status = PM_EXIT_ERROR;
 	while ((opt = pm_cli_getopt(cli, &st, argc, argv, shorts[act], opts, usages[act])) != -1) {
 		if (opt != PM_OPT_EXIT && opt != 'F' && !strchr(shorts[act], opt)) {
@@ -509,10 +513,8 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 				goto out;
 			}
 			break;
-		case 'F':
-			if ((status = read_pod_id_file(optarg, &o.refs)) != 0)
-				goto out;
-			status = PM_EXIT_ERROR;
+		case 'F': /* read once -i is known */
+			pm_strv_push(&id_files, optarg);
 			break;
 		default:
 			goto out;
@@ -522,8 +524,19 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 		status = pm_cli_errorf("--force option must be specified to use the --time option");
 		goto out;
 	}
+	for (char **f = id_files; f && *f; f++)
+		if ((status = read_pod_id_file(*f, o.ignore, &o.refs)) != 0)
+			goto out;
+	if (id_files && !o.refs && o.ignore && optind >= argc && !o.all) {
+		status = 0; /* only missing id files, and --ignore: nothing to do */
+		goto out;
+	}
 	status = run_action(cli, act, &o, argc, argv);
+	/* the pods are gone: so are the files that named them (podman's pod rm) */
+	for (char **f = id_files; act == ACT_RM && status == 0 && f && *f; f++)
+		unlink(*f);
 out:
+	pm_strv_free(id_files);
 	pm_strv_free(o.refs);
 	return status;
 }

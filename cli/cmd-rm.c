@@ -3,6 +3,7 @@
  * Exit codes as podman's: 1 when a container does not exist, 2 when one is running. */
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -42,7 +43,7 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 	struct pm_opt_state st = {0};
 	bool all = false, force = false, ignore = false;
 	int timeout = -1, opt;
-	_cleanup_strv_ char **refs = NULL;
+	_cleanup_strv_ char **refs = NULL, **cidfiles = NULL, **ref_files = NULL;
 	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "afit:v", opts, rm_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
@@ -63,36 +64,42 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 		case 'v':
 			break; /* named volumes are unreferenced always; pm makes no anonymous ones
 				*/
-		case 'C': {
-			_cleanup_free_ char *id = NULL;
-			_cleanup_error_ pm_error *err = NULL;
-			if (pm_read_line_file(optarg, &id, &err) < 0)
-				return pm_cli_error(err);
-			pm_strv_push(&refs, id);
+		case 'C':      /* read once -i is known */
+			pm_strv_push(&cidfiles, optarg);
 			break;
-		}
 		default:
 			return PM_EXIT_ERROR;
 		}
 	}
 	if (all && optind < argc)
 		return pm_cli_errorf("--all and containers cannot be used together");
-	if (!all && !refs && !pm_cli_nargs(cli, argc - optind, 1, -1))
+	int r = pm_cli_read_cidfiles(cidfiles, ignore, &refs, &ref_files);
+	if (r != 0)
+		return r;
+	if (!all && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	if (all) {
+		pm_strv_free(refs);
 		refs = pm_cli_ctr_all_ids(&e);
 	} else {
 		for (int i = optind; i < argc; i++)
 			pm_strv_push(&refs, argv[i]);
 	}
 	int status = 0;
+	size_t nfiles = pm_strv_length(ref_files);
 	for (char **ref = refs; ref && *ref; ref++) {
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
+		/* the id file a removed container came from goes with it (podman's rm) */
+		const char *idfile =
+			!all && (size_t)(ref - refs) < nfiles ? ref_files[ref - refs] : NULL;
 		if (ignore || force) { /* podman: rm -f of a missing container is silent */
-			if (pm_container_lookup(e.paths, *ref, &c, NULL) < 0)
+			if (pm_container_lookup(e.paths, *ref, &c, NULL) < 0) {
+				if (idfile)
+					unlink(idfile);
 				continue;
+			}
 			pm_engine_refresh(&e, c);
 		} else if (pm_cli_ctr_lookup(&e, *ref, &c) < 0) {
 			if (!status)
@@ -142,7 +149,9 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 			auto_rm = cfg.rm;
 			pm_spec_config_clear(&cfg);
 		}
-		int r = pm_engine_remove(&e, c, &err);
+		r = pm_engine_remove(&e, c, &err);
+		if (idfile && (r == 0 || r == -ENOENT))
+			unlink(idfile);
 		if (r == -ENOENT && !auto_rm) {
 			/* another rm removed it meanwhile: it said so, this one does not */
 			if (!ignore && !force) {

@@ -25,6 +25,7 @@
 #include "pods/lifecycle.h"
 #include "runtime/runtime.h"
 #include "storage/secret.h"
+#include "systemd/notify.h"
 
 static const char run_usage[] =
 	"Run a command in a new container\n"
@@ -108,6 +109,8 @@ static const char run_usage[] =
 	"      --rm                       Remove container (and pod if created) after exit\n"
 	"      --rootfs                   The first argument is not an image but the rootfs to "
 	"the exploded container\n"
+	"      --sdnotify string          control sd-notify behavior (conmon, container, ignore) "
+	"(default \"conmon\")\n"
 	"      --secret stringArray       Add secret to container\n"
 	"      --security-opt stringArray Security Options (seccomp=PROFILE|unconfined, "
 	"no-new-privileges, label=disable)\n"
@@ -278,6 +281,17 @@ static int set_detach_keys(struct pm_container_config *c, struct cmd_run_opts *o
 	return 0;
 }
 
+static int set_sdnotify(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			pm_error **err)
+{
+	int r = pm_sdnotify_check(arg, err);
+	if (r < 0)
+		return r;
+	free(c->sdnotify);
+	c->sdnotify = pm_xstrdup(arg);
+	return 0;
+}
+
 static int bool_arg(const char *flag, const char *arg, bool *ret, pm_error **err);
 
 static int set_detach(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
@@ -341,6 +355,7 @@ static const struct run_flag run_flags[] = {
 	{"log-opt", 0, required_argument, FLAG_FUNC, FUNC(set_log_opt)},
 	{"log-driver", 0, required_argument, FLAG_FUNC, FUNC(set_log_driver)},
 	{"detach-keys", 0, required_argument, FLAG_FUNC, FUNC(set_detach_keys)},
+	{"sdnotify", 0, required_argument, FLAG_FUNC, FUNC(set_sdnotify)},
 	/* health checks: assembled after the loop (pm_health_from_flags) */
 	{"health-cmd", 0, required_argument, FLAG_ARG, OPTS(health.cmd)},
 	{"health-interval", 0, required_argument, FLAG_ARG, OPTS(health.interval)},
@@ -359,6 +374,15 @@ static const struct run_flag run_flags[] = {
 
 #define N_FLAGS	      (sizeof(run_flags) / sizeof(run_flags[0]))
 #define FLAG_VAL_BASE 1000 /* getopt's value for row i without a short letter: base + i */
+
+int cmd_run_flag_arg(const char *name, char short_name)
+{
+	for (size_t i = 0; i < N_FLAGS; i++)
+		if ((name && !strcmp(run_flags[i].name, name)) ||
+		    (!name && short_name && run_flags[i].short_name == short_name))
+			return run_flags[i].has_arg;
+	return -1;
+}
 
 /* A boolean flag: "--x", "--x=true", "--x=false". */
 static int bool_arg(const char *flag, const char *arg, bool *ret, pm_error **err)
@@ -484,6 +508,8 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		*ret_status = PM_EXIT_ERROR;
 		return -1;
 	}
+	for (char **a = cli->argv; a && *a; a++)
+		pm_strv_push(&c->create_command, *a);
 	char **dst = o->rootfs ? &c->rootfs : &c->image;
 	free(*dst);
 	*dst = pm_xstrdup(argv[optind]);

@@ -37,3 +37,8 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_cont
 /* After the container was started (or created, or failed): release the pod's lock; when
  * failed, remove the pod --pod new:NAME made. */
 void cmd_run_pod_done(const struct pm_engine *e, struct cmd_run_opts *o, bool failed);
+
+/* The run/create flag name (long, without "--") or short_name (name NULL): its getopt
+ * has_arg (no_argument, required_argument, optional_argument), or -1 when there is none
+ * (generate systemd --new rewrites a stored command line with this). */
+int cmd_run_flag_arg(const char *name, char short_name);

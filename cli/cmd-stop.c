@@ -22,6 +22,7 @@ static const char stop_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all          Stop all running containers\n"
+	"      --cidfile stringArray   Read the container ID from the file\n"
 	"  -i, --ignore       Ignore errors when a specified container is missing\n"
 	"  -t, --time int     Seconds to wait for stop before killing the container (default "
 	"10)\n";
@@ -29,10 +30,15 @@ static const char stop_usage[] =
 int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},	{"ignore", no_argument, NULL, 'i'},
-		{"time", required_argument, NULL, 't'}, {"timeout", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0},
+		{"all", no_argument, NULL, 'a'},
+		{"ignore", no_argument, NULL, 'i'},
+		{"time", required_argument, NULL, 't'},
+		{"timeout", required_argument, NULL, 't'},
+		{"cidfile", required_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
+	_cleanup_strv_ char **cidfiles = NULL, **refs = NULL;
 	struct pm_opt_state st = {0};
 	bool all = false, ignore = false;
 	int timeout = -1, opt;
@@ -50,20 +56,30 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 			if (!pm_cli_parse_seconds("--time", optarg, &timeout))
 				return PM_EXIT_ERROR;
 			break;
+		case 'C': /* read once -i is known */
+			pm_strv_push(&cidfiles, optarg);
+			break;
 		default:
 			return PM_EXIT_ERROR;
 		}
 	}
 	if (all && optind < argc)
 		return pm_cli_errorf("--all and containers cannot be used together");
-	if (!all && !pm_cli_nargs(cli, argc - optind, 1, -1))
+	if (all && cidfiles)
+		return pm_cli_errorf("--all, --latest, and --cidfile cannot be used together");
+	if (!all && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
-	_cleanup_strv_ char **refs = all ? pm_cli_ctr_all_ids(&e) : NULL;
-	int status = 0;
-	int n = all ? (int)pm_strv_length(refs) : argc - optind;
+	int status = pm_cli_read_cidfiles(cidfiles, ignore, &refs, NULL);
+	if (status != 0)
+		return status;
+	if (all)
+		refs = pm_cli_ctr_all_ids(&e);
+	for (int i = optind; !all && i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	int n = (int)pm_strv_length(refs);
 	for (int i = 0; i < n; i++) {
-		const char *ref = all ? refs[i] : argv[optind + i];
+		const char *ref = refs[i];
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
 		if (ignore) {

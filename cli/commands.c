@@ -12,6 +12,7 @@ static const struct pm_command system_commands[] = {
 
 static const struct pm_command generate_commands[] = {
 	{"kube", cmd_generate_kube, 0, "Generate Kubernetes YAML from containers or pods", NULL},
+	{"systemd", cmd_generate_systemd, 0, "Generate systemd units", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 

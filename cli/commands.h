@@ -47,6 +47,7 @@ int cmd_pod_stats(struct pm_cli *cli, int argc, char **argv);
 int cmd_play_kube(struct pm_cli *cli, int argc, char **argv);
 int cmd_kube_down(struct pm_cli *cli, int argc, char **argv);
 int cmd_generate_kube(struct pm_cli *cli, int argc, char **argv);
+int cmd_generate_systemd(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_top(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_kill(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_pause(struct pm_cli *cli, int argc, char **argv);

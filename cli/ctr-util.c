@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/ctr-util.h"
+#include "lib/fileutil.h"
 #include "lib/strutil.h"
 
 int pm_cli_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_container **ret)
@@ -67,4 +68,21 @@ bool pm_cli_parse_seconds(const char *flag, const char *arg, int *ret)
 	}
 	*ret = v;
 	return true;
+}
+
+int pm_cli_read_cidfiles(char **files, bool ignore, char ***refs, char ***ret_files)
+{
+	for (char **f = files; f && *f; f++) {
+		_cleanup_free_ char *id = NULL;
+		_cleanup_error_ pm_error *err = NULL;
+		if (pm_read_line_file(*f, &id, &err) < 0) {
+			if (ignore && err->code == ENOENT)
+				continue;
+			return pm_cli_errorf("reading CIDFile: %s", err->msg);
+		}
+		pm_strv_push(refs, id);
+		if (ret_files)
+			pm_strv_push(ret_files, *f);
+	}
+	return 0;
 }

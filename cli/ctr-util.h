@@ -23,3 +23,8 @@ int pm_cli_ctr_list(struct pm_cli *cli, bool all, char **refs, int n, struct pm_
 
 /* Parse a seconds flag value (-t/--time). */
 bool pm_cli_parse_seconds(const char *flag, const char *arg, int *ret);
+
+/* --cidfile FILE...: the id on each file's first line pushed to *refs, and the file that
+ * named it to *ret_files (same order). A missing file with ignore is skipped. Returns 0, or
+ * the exit status of a printed error (podman's "reading CIDFile: ..."). */
+int pm_cli_read_cidfiles(char **files, bool ignore, char ***refs, char ***ret_files);

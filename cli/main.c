@@ -104,7 +104,7 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 
 int main(int argc, char **argv)
 {
-	struct pm_cli cli = {.cmdpath = "pm"};
+	struct pm_cli cli = {.cmdpath = "pm", .argv = argv};
 	pm_crash_point_init();
 	const char *env_level = getenv("PM_LOG_LEVEL");
 	if (env_level && pm_log_parse_level(env_level) >= 0)

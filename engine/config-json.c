@@ -84,6 +84,8 @@ static const struct field {
 	F("StartupHealthTimeout", K_I64, startup_health.timeout),
 	F("StartupHealthRetries", K_I64, startup_health.retries),
 	F("StartupHealthSuccesses", K_I64, startup_health.successes),
+	F("SdNotifyMode", K_STR, sdnotify),
+	F("CreateCommand", K_STRV, create_command),
 #undef F
 };
 

@@ -21,6 +21,7 @@
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "runtime/runtime.h"
+#include "systemd/notify.h"
 #include "storage/container.h"
 #include "storage/secret.h"
 
@@ -531,6 +532,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 					    json_integer(cfg->startup_health.successes));
 		json_object_set_new(cf, "StartupHealthCheck", sh);
 	}
+	json_object_set_new(cf, "CreateCommand", strv_or_empty(cfg->create_command));
+	json_object_set_new(cf, "SdNotifyMode",
+			    json_string(cfg->sdnotify ? cfg->sdnotify : PM_SDNOTIFY_CONMON));
 	json_object_set_new(o, "Config", cf);
 
 	json_t *hc = json_object();

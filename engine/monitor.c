@@ -36,6 +36,7 @@
 #include "monitor/log-writer.h"
 #include "monitor/rundir.h"
 #include "runtime/tty.h"
+#include "systemd/notify.h"
 #include "systemd/scope.h"
 
 #define BUF_SIZE 8192
@@ -198,6 +199,20 @@ static void set_running(struct mon *m)
 	net_ports_to_state(m, c);
 }
 
+/* Tell systemd (a unit's $NOTIFY_SOCKET, --sdnotify) that the container runs and that this
+ * process, its monitor, is the service's main process; then forget the socket: nothing this
+ * monitor starts later (exit command, health checks) speaks for the unit. */
+static void notify_ready(const struct pm_monitor_setup *s)
+{
+	const char *sock = getenv("NOTIFY_SOCKET");
+	if (!sock)
+		return;
+	_cleanup_free_ char *msg = pm_sdnotify_ready_message(s->cfg->sdnotify, (int)getpid());
+	if (msg)
+		pm_sdnotify_send(sock, msg);
+	unsetenv("NOTIFY_SOCKET");
+}
+
 /* Close the log, then record the exit (a follower that sees the state has the whole log). */
 static void record_exit(struct mon *m, int status)
 {
@@ -258,6 +273,7 @@ static void mon_clear(struct mon *m)
 		close_fd(&m->io.lfd);
 	}
 	pm_mon_unlink(m->rundir, PM_MON_PIDS);
+	pm_mon_unlink(m->rundir, PM_MON_PIDFILE);
 	close_fd(&m->io.sigfd);
 	free(m->log_path);
 	free(m->rundir);
@@ -328,6 +344,7 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 		goto out;
 	set_running(&m);
 	pm_container_save_state(s->e->paths, s->c, NULL);
+	notify_ready(s);
 	close(s->lock_fd);
 	if (m.io.master >= 0)
 		m.raw = pm_tty_make_raw(STDIN_FILENO, &m.saved);
@@ -483,6 +500,7 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	 * runs. */
 	set_running(&m);
 	pm_container_save_state(s->e->paths, s->c, NULL);
+	notify_ready(s);
 	_cleanup_free_ char *pid = pm_xasprintf("%d %d", (int)m.io.pid, (int)getpid());
 	pm_sync_send(syncfd, PM_SYNC_PID, pid, strlen(pid), NULL, 0);
 	close(syncfd);

@@ -20,6 +20,7 @@
 #include "runtime/caps.h"
 #include "runtime/limits.h"
 #include "runtime/mounts.h"
+#include "systemd/notify.h"
 #include "storage/volume.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -60,6 +61,8 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->network);
 	free(c->pod);
 	free(c->cgroup_parent);
+	free(c->sdnotify);
+	pm_strv_free(c->create_command);
 	free(c->rootfs);
 	free(c->image);
 	pm_strv_free(c->command);
@@ -961,6 +964,19 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		    (r = add_mount(&s, &m, NULL, volume_root, err)) < 0) {
 			goto fail;
 		}
+	}
+	/* --sdnotify=container: the unit's notify socket (a path; an abstract one cannot cross
+	 * the network namespace) is the container's, at podman's place */
+	const char *notify = getenv("NOTIFY_SOCKET");
+	if (c->sdnotify && !strcmp(c->sdnotify, PM_SDNOTIFY_CONTAINER) && notify &&
+	    notify[0] == '/') {
+		_cleanup_free_ char *v = pm_xasprintf("%s:%s", notify, PM_SDNOTIFY_CTR_SOCKET);
+		struct pm_runtime_mount m;
+		char *vol = NULL;
+		if ((r = pm_spec_parse_volume(v, &m, &vol, err)) < 0 ||
+		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0)
+			goto fail;
+		pm_spec_env_set(&s.env, "NOTIFY_SOCKET=" PM_SDNOTIFY_CTR_SOCKET);
 	}
 	for (size_t i = 0; i < s.nmounts; i++)
 		if (s.mounts[i].source && access(s.mounts[i].source, F_OK) < 0) {

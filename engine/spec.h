@@ -98,6 +98,11 @@ struct pm_container_config {
 	 * (retries: failures in a row that restart the container, 0 never; start_period and
 	 * on_failure unused) */
 	struct pm_healthcheck startup_health;
+	/* --sdnotify (systemd/notify.h): conmon (NULL), container, ignore */
+	char *sdnotify;
+	/* the command line that made it (podman's .Config.CreateCommand): generate systemd
+	 * --new rebuilds its unit's ExecStart from it */
+	char **create_command;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

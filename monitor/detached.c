@@ -136,7 +136,8 @@ int pm_mon_detached_run(struct pm_mon_detached *d)
 	reap_all();
 	pm_mon_write_exit(d->rundir, status);
 	/* a `pm stop` (or rm -f) waits for us and cleans up itself: no second pm process */
-	if (!pm_mon_stopped(d->rundir))
+	d->stopped = pm_mon_stopped(d->rundir);
+	if (!d->stopped)
 		run_exit_command(d->exit_command, &set);
 	pm_mon_io_notify_exit(io, status);
 	return status;

@@ -36,6 +36,7 @@ struct pm_mon_detached {
 	long long health_startup;
 	const char *health_startup_done;
 	struct pm_mon_io io; /* pid, pidfd, pty or pipes, attach socket */
+	bool stopped;	     /* set by run: a `pm stop` (or rm -f) ended the container */
 };
 
 /* Every fd -1, the io initialised (pm_mon_io_init). */

@@ -163,6 +163,9 @@ int main(int argc, char **argv)
 	pm_mon_detached_init(&d);
 	if (parse_args(argc, argv, &d) < 0)
 		return 125;
-	pm_mon_detached_run(&d);
-	return 0;
+	/* the container's status is ours: a systemd unit whose main process we are
+	 * (--sdnotify) sees the container's failure (Restart=on-failure); an end asked by
+	 * `pm stop` (the unit's ExecStop) is a clean one */
+	int status = pm_mon_detached_run(&d);
+	return d.stopped ? 0 : status & 0xff;
 }

@@ -39,6 +39,9 @@ void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init)
 			 (int)init, start_of(init));
 	/* (the run dir is volatile: written again at every start, never synced) */
 	pm_write_file_atomic_flags(path, data, (size_t)n, 0600, PM_WRITE_NOSYNC, NULL);
+	_cleanup_free_ char *pidfile = pm_path_join(rundir, PM_MON_PIDFILE);
+	n = snprintf(data, sizeof(data), "%d\n", (int)mon);
+	pm_write_file_atomic_flags(pidfile, data, (size_t)n, 0644, PM_WRITE_NOSYNC, NULL);
 }
 
 int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret)

@@ -6,6 +6,8 @@
  *   pids      "MONPID MONSTART PID PIDSTART": the monitor and the container init with their
  *             start times (field 22 of /proc/PID/stat, lib/proc.h), so that a recycled pid
  *             or a reboot (runroot wiped) is never taken for a live container
+ *   conmon.pid the monitor's pid alone, written with pids: a systemd unit's PIDFile=
+ *             (generate systemd) and podman's ConmonPidFile
  *   exit      "STATUS FINISHED_NS", written by pm-monitor before it runs the exit command
  *             (a killed cleanup still leaves the real exit code)
  *   stopped   made by `pm stop`/`rm -f`: the restart policy does not apply to that exit,
@@ -22,6 +24,7 @@
 
 #define PM_MON_ATTACH  "attach"
 #define PM_MON_PIDS    "pids"
+#define PM_MON_PIDFILE "conmon.pid"
 #define PM_MON_EXIT    "exit"
 #define PM_MON_STOPPED "stopped"
 #define PM_MON_KILLED  "killed"
@@ -33,7 +36,7 @@ struct pm_mon_pids {
 
 /* mon and init with their start times looked up now (a zombie's too). */
 void pm_mon_pids_of(pid_t mon, pid_t init, struct pm_mon_pids *ret);
-/* Write <rundir>/pids (the start times are looked up here). */
+/* Write <rundir>/pids (the start times are looked up here) and <rundir>/conmon.pid. */
 void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init);
 /* Read it: 0, -ENOENT (none), -EINVAL (garbled). */
 int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret);

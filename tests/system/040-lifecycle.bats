@@ -329,8 +329,10 @@ up"
 	run_pm 0 rm -f x1
 	rm -f "$cid"
 	run_pm 0 create --cidfile "$cid" $IMG true
+	local made=$output
 	run_pm 0 rm --cidfile "$cid"
-	is "$output" "$(cat "$cid")"
+	is "$output" "$made"
+	rm -f "$cid" # pm deletes it (as podman 5), podman 4.3 leaves it
 	run_pm 0 run -d --rm --name x2 $IMG sh -c 'exit 0'
 	local id=$output
 	run_pm '?' wait x2
