@@ -40,22 +40,24 @@ static void log_line(void *data, bool error, const char *line)
 		dprintf(l->kmsg, "<3>pm-quadlet[%d]: %s\n", (int)getpid(), line);
 }
 
-/* The pm beside this program: <prefix>/lib/systemd/user-generators/.. -> <prefix>/bin/pm */
+/* The pm beside this program: <prefix>/lib/systemd/user-generators/pm-user-generator ->
+ * <prefix>/bin/pm (the path as it is: a /usr/local/bin/pm that is a link stays that). */
 static char *find_pm(void)
 {
 	const char *env = getenv("PM_QUADLET_PM");
 	if (env && *env)
 		return pm_xstrdup(env);
-	char self[PATH_MAX], real[PATH_MAX];
+	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
+		int up = 0;
+		for (char *slash; up < 4 && (slash = strrchr(self, '/')); up++)
 			*slash = '\0';
-			_cleanup_free_ char *cand = pm_xasprintf("%s/../../../bin/pm", self);
-			if (realpath(cand, real) && access(real, X_OK) == 0)
-				return pm_xstrdup(real);
+		if (up == 4) {
+			_cleanup_free_ char *cand = pm_xasprintf("%s/bin/pm", self);
+			if (access(cand, X_OK) == 0)
+				return TAKE_PTR(cand);
 		}
 	}
 	return pm_xstrdup(PM_QUADLET_BINDIR "/pm");
