@@ -188,7 +188,7 @@ fuzz-replay: $(UNIT_BINS)
 # FUZZ_SECONDS on a scratch copy of tests/fuzz/corpus-NAME/; a crash, leak or abort fails.
 # Inputs it finds are in $(BUILDDIR)/fuzz/NAME/crash-*: add them to the corpus once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= template reference jscan kube-yaml
+FUZZ_TARGETS ?= template reference jscan kube-yaml quadlet
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer -I. -D_GNU_SOURCE
@@ -197,8 +197,9 @@ FUZZ_SRCS_template  := $(wildcard lib/template*.c) lib/gofmt.c
 FUZZ_SRCS_reference := storage/reference.c
 FUZZ_SRCS_jscan     := lib/jscan.c
 FUZZ_SRCS_kube-yaml := kube/yaml.c kube/spec.c
+FUZZ_SRCS_quadlet   := quadlet/unitfile.c quadlet/convert.c
 
-$(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h kube/*.h)
+$(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h kube/*.h quadlet/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*) \
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS) -lm
