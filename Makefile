@@ -1,6 +1,6 @@
 # pm: one non-recursive GNU Makefile.
 #
-#   make                 build ./pm, ./pm-monitor and ./pm-pause
+#   make                 build ./pm, ./pm-monitor, ./pm-pause and ./pm-user-generator
 #   make check           lint-test, unit tests, system tests (as a test user when run as root), VM tests
 #   make unit            unit tests only
 #   make system          system tests only
@@ -28,10 +28,12 @@ SANITIZE     ?=
 PM_BIN       ?= pm
 PM_MONITOR   ?= $(dir $(PM_BIN))pm-monitor
 PM_PAUSE     ?= $(dir $(PM_BIN))pm-pause
+PM_GENERATOR ?= $(dir $(PM_BIN))pm-user-generator
+USERGENDIR   ?= $(PREFIX)/lib/systemd/user-generators
 
 # Modules: one folder and one archive each. Which may include which is the ALLOWED table
 # of tools/check-layering.py (make lint); this list is only the link order.
-MODULES      := cli kube pods engine monitor runtime storage netslirp systemd rootless lib
+MODULES      := cli kube pods engine monitor runtime storage netslirp systemd rootless quadlet lib
 PKGS         := libcap libseccomp yaml-0.1 jansson libarchive libcurl libcrypto libsystemd
 
 WARNINGS     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
@@ -71,11 +73,12 @@ LIB_MODULES  := $(filter-out cli,$(MODULES))
 CLI_OBJS     := $(filter-out $(BUILDDIR)/cli/main.o,$(call mod_objs,cli))
 MONITOR_MAIN := $(BUILDDIR)/monitor/pm-monitor.o
 PAUSE_OBJ    := $(BUILDDIR)/monitor/pm-pause.o
+GENERATOR_MAIN := $(BUILDDIR)/quadlet/pm-user-generator.o
 ARCHIVES     := $(foreach m,$(MODULES),$(call mod_lib,$(m)))
 ALL_OBJS     := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
 
 .PHONY: all
-all: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
+all: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(PM_GENERATOR)
 
 $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
 	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group -Wl,--as-needed $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
@@ -106,9 +109,19 @@ $(PAUSE_OBJ): monitor/pm-pause.c
 $(PM_PAUSE): $(PAUSE_OBJ)
 	$(CC) $(PAUSE_LDFLAGS) -o $@ $<
 
+# pm-user-generator: the systemd user generator for Quadlet files (quadlet/), linked with
+# the quadlet module and lib only. The pm its units run is the one installed beside it
+# (found at run time), else $(BINDIR)/pm compiled in.
+GENERATOR_LIBS := $(foreach m,quadlet lib,$(call mod_lib,$(m)))
+$(GENERATOR_MAIN): CPPFLAGS += -DPM_QUADLET_BINDIR='"$(BINDIR)"'
+
+$(PM_GENERATOR): $(GENERATOR_MAIN) $(GENERATOR_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(GENERATOR_MAIN) -Wl,--start-group $(GENERATOR_LIBS) -Wl,--end-group -Wl,--as-needed $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
+
 $(BUILDDIR)/libcli.a: $(CLI_OBJS)
 $(BUILDDIR)/libmonitor.a: $(filter-out $(MONITOR_MAIN) $(PAUSE_OBJ),$(call mod_objs,monitor))
-$(foreach m,$(filter-out monitor,$(LIB_MODULES)),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))
+$(BUILDDIR)/libquadlet.a: $(filter-out $(GENERATOR_MAIN),$(call mod_objs,quadlet))
+$(foreach m,$(filter-out monitor quadlet,$(LIB_MODULES)),$(eval $(call mod_lib,$(m)): $(call mod_objs,$(m))))
 
 $(BUILDDIR)/lib%.a:
 	@mkdir -p $(dir $@)
@@ -146,7 +159,7 @@ unit: $(UNIT_BINS) $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 
 # ---- system tests (bats) ------------------------------------------------------
 .PHONY: system
-system: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
+system: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(PM_GENERATOR)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/run-system.sh $(SYSTEM_TESTS)
 
 # ---- the random-kill drill (tests/crash/drill.sh), as the test user like the system tests ----
@@ -158,7 +171,7 @@ check-crash: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 
 # ---- VM tests: a Debian 12 guest with systemd and cgroup v2, under qemu (tests/vm/run.sh) ----
 .PHONY: vm
-vm: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
+vm: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(PM_GENERATOR)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/vm/run.sh $(VM_TESTS)
 
 # the VM tier last: it needs the host tiers' binaries and takes the longest (~2.5 min)
@@ -175,7 +188,7 @@ fuzz-replay: $(UNIT_BINS)
 # FUZZ_SECONDS on a scratch copy of tests/fuzz/corpus-NAME/; a crash, leak or abort fails.
 # Inputs it finds are in $(BUILDDIR)/fuzz/NAME/crash-*: add them to the corpus once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= template reference jscan kube-yaml
+FUZZ_TARGETS ?= template reference jscan kube-yaml quadlet
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer -I. -D_GNU_SOURCE
@@ -184,8 +197,9 @@ FUZZ_SRCS_template  := $(wildcard lib/template*.c) lib/gofmt.c
 FUZZ_SRCS_reference := storage/reference.c
 FUZZ_SRCS_jscan     := lib/jscan.c
 FUZZ_SRCS_kube-yaml := kube/yaml.c kube/spec.c
+FUZZ_SRCS_quadlet   := quadlet/unitfile.c quadlet/convert.c
 
-$(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h kube/*.h)
+$(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h kube/*.h quadlet/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*) \
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS) -lm
@@ -242,10 +256,11 @@ $(BUILDDIR)/completions/pm.fish: $(PM_BIN)
 completions: $(COMPLETIONS)
 
 .PHONY: install
-install: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(COMPLETIONS)
+install: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(PM_GENERATOR) $(COMPLETIONS)
 	install -D -m 0755 $(PM_BIN) $(DESTDIR)$(BINDIR)/pm
 	install -D -m 0755 $(PM_MONITOR) $(DESTDIR)$(LIBEXECDIR)/pm-monitor
 	install -D -m 0755 $(PM_PAUSE) $(DESTDIR)$(LIBEXECDIR)/pm-pause
+	install -D -m 0755 $(PM_GENERATOR) $(DESTDIR)$(USERGENDIR)/pm-user-generator
 	install -D -m 0644 $(BUILDDIR)/completions/pm.bash $(DESTDIR)$(BASHCOMPDIR)/pm
 	install -D -m 0644 $(BUILDDIR)/completions/_pm $(DESTDIR)$(ZSHCOMPDIR)/_pm
 	install -D -m 0644 $(BUILDDIR)/completions/pm.fish $(DESTDIR)$(FISHCOMPDIR)/pm.fish
@@ -256,6 +271,7 @@ install: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(COMPLETIONS)
 .PHONY: uninstall
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pm $(DESTDIR)$(LIBEXECDIR)/pm-monitor $(DESTDIR)$(LIBEXECDIR)/pm-pause
+	rm -f $(DESTDIR)$(USERGENDIR)/pm-user-generator
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/pm $(DESTDIR)$(ZSHCOMPDIR)/_pm $(DESTDIR)$(FISHCOMPDIR)/pm.fish
 	rm -f $(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
@@ -299,6 +315,6 @@ demo: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 
 .PHONY: clean
 clean:
-	rm -rf $(BUILDDIR) $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
+	rm -rf $(BUILDDIR) $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(PM_GENERATOR)
 
 -include $(ALL_OBJS:.o=.d) $(UNIT_BINS:=.d)

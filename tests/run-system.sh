@@ -152,8 +152,8 @@ if [ "$(id -u)" -eq 0 ]; then
 	mkdir -p "$work/bin" "$work/tests"
 	install -m 0755 "$PM_BINARY" "$work/bin/pm"
 	# pm's helper programs, beside pm as make builds them: the monitor detached containers
-	# exec, the pause program of a pod's infra container
-	for helper in pm-monitor pm-pause; do
+	# exec, the pause program of a pod's infra container; the Quadlet generator (079)
+	for helper in pm-monitor pm-pause pm-user-generator; do
 		h=$(dirname "$PM_BINARY")/$helper
 		[ ! -x "$h" ] || install -m 0755 "$h" "$work/bin/$helper"
 	done

@@ -49,6 +49,9 @@ ALLOWED = {
     "netslirp": ["lib"],
     "rootless": ["lib"],
     "systemd": ["lib"],
+    # Quadlet files -> unit text, and the pm-user-generator program: a peer of the cli
+    # that runs pm by its command line, so it needs lib only.
+    "quadlet": ["lib"],
     "lib": [],
 }
 

@@ -5,7 +5,8 @@
 # beside it); every command `pm --help` lists has an installed man page, and so has every
 # `pm pod` subcommand (listed in pm-pod(1)); pm(1) lists exactly those commands, and
 # `man -l` renders every page without a warning; the three completion scripts are
-# installed; `make uninstall` removes the programs. Runs as the test user.
+# installed; the Quadlet generator is installed in lib/systemd/user-generators and its units
+# run the installed pm; `make uninstall` removes the programs. Runs as the test user.
 
 load helpers
 
@@ -26,13 +27,16 @@ teardown() {
 # not have); the man pages and completions are built into a build dir of our own.
 pm_install() {
 	PREFIX_DIR=$BATS_TEST_TMPDIR/opt
-	local mon pause
+	local mon pause gen
 	mon=$(dirname "$PM_BINARY")/pm-monitor
 	pause=$(dirname "$PM_BINARY")/pm-pause
+	gen=$(dirname "$PM_BINARY")/pm-user-generator
 	[ -x "$mon" ] || skip "no pm-monitor beside $PM_BINARY"
 	[ -x "$pause" ] || skip "no pm-pause beside $PM_BINARY"
-	run make -s -C "$PM_SRCDIR" -o "$PM_BINARY" -o "$mon" -o "$pause" PM_BIN="$PM_BINARY" \
-		PM_MONITOR="$mon" PM_PAUSE="$pause" BUILDDIR="$BATS_TEST_TMPDIR/build" \
+	[ -x "$gen" ] || skip "no pm-user-generator beside $PM_BINARY"
+	run make -s -C "$PM_SRCDIR" -o "$PM_BINARY" -o "$mon" -o "$pause" -o "$gen" \
+		PM_BIN="$PM_BINARY" PM_MONITOR="$mon" PM_PAUSE="$pause" PM_GENERATOR="$gen" \
+		BUILDDIR="$BATS_TEST_TMPDIR/build" \
 		PREFIX="$PREFIX_DIR" DESTDIR= install
 	echo "$output"
 	[ "$status" -eq 0 ] || die "make install failed ($status)"
@@ -132,6 +136,25 @@ run_installed() {
 	bash -n "$share/bash-completion/completions/pm" || die "bash completion does not parse"
 }
 
+@test "install: the Quadlet generator in lib/systemd/user-generators runs the installed pm" {
+	pm_install
+	local g=$PREFIX_DIR/lib/systemd/user-generators/pm-user-generator
+	[ -x "$g" ] || die "no $g"
+	mkdir -p "$XDG_CONFIG_HOME/containers/systemd"
+	printf '[Container]\nImage=localhost/busybox:latest\nExec=true\n' \
+		>"$XDG_CONFIG_HOME/containers/systemd/q.container"
+	local out
+	out=$(env -u PM_QUADLET_PM -u QUADLET_UNIT_DIRS "$g" -dryrun) || die "the generator failed"
+	echo "$out"
+	assert_contains "$out" "ExecStart=$PREFIX_DIR/bin/pm run --cidfile=%t/%N.cid "
+	assert_contains "$out" "ExecStop=$PREFIX_DIR/bin/pm rm -v -f --ignore -t 10 --cidfile=%t/%N.cid"
+	# systemd calls it with three directories and reads the first
+	env -u PM_QUADLET_PM -u QUADLET_UNIT_DIRS "$g" "$BATS_TEST_TMPDIR/n" "$BATS_TEST_TMPDIR/e" \
+		"$BATS_TEST_TMPDIR/l" || die "the generator failed"
+	grep -q "^ExecStart=$PREFIX_DIR/bin/pm run " "$BATS_TEST_TMPDIR/n/q.service" ||
+		die "no unit in the normal directory"
+}
+
 @test "uninstall: pm, pm-monitor and pm-pause removed, and the libexec dir" {
 	pm_install
 	[ -x "$PREFIX_DIR/libexec/pm/pm-pause" ] || die "pm-pause not installed"
@@ -140,7 +163,8 @@ run_installed() {
 	echo "$output"
 	[ "$status" -eq 0 ] || die "make uninstall failed ($status)"
 	local f
-	for f in bin/pm libexec/pm/pm-monitor libexec/pm/pm-pause libexec/pm; do
+	for f in bin/pm libexec/pm/pm-monitor libexec/pm/pm-pause libexec/pm \
+		lib/systemd/user-generators/pm-user-generator; do
 		[ ! -e "$PREFIX_DIR/$f" ] || die "left after uninstall: $PREFIX_DIR/$f"
 	done
 }

@@ -29,6 +29,13 @@ mv "$work/images" "$PM_VM_IMAGES"
 chmod -R a+rX "$work" "$PM_VM_IMAGES"
 chown -R "$user:" "$work"
 echo "copied the share after $(cut -d' ' -f1 /proc/uptime) s" >>"$res/boot"
+# pm as `make install` puts it: the Quadlet generator in the user generator directory, its
+# units run the pm beside it (/usr/local/bin/pm, a link to the one under test)
+if [ -x "$work/bin/pm-user-generator" ]; then
+	install -D -m 0755 "$work/bin/pm-user-generator" \
+		/usr/local/lib/systemd/user-generators/pm-user-generator
+	ln -sfn "$work/bin/pm" /usr/local/bin/pm
+fi
 
 for _ in $(seq 120); do
 	systemctl is-active -q "user@$uid.service" && [ -S "/run/user/$uid/bus" ] && break

@@ -84,8 +84,9 @@ share=$work/share
 payload=$work/payload
 mkdir -p "$share/results" "$payload/bin" "$payload/tests/vm" "$payload/tests/system"
 install -m 0755 "$PM_BINARY" "$payload/bin/pm"
-# pm's helpers, found beside pm: the detached containers' monitor, a pod infra's pause
-for helper in pm-monitor pm-pause; do
+# pm's helpers, found beside pm: the detached containers' monitor, a pod infra's pause; the
+# Quadlet generator (guest.sh installs it as the user generator)
+for helper in pm-monitor pm-pause pm-user-generator; do
 	h=$(dirname "$PM_BINARY")/$helper
 	[ ! -x "$h" ] || install -m 0755 "$h" "$payload/bin/$helper"
 done
