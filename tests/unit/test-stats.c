@@ -84,7 +84,7 @@ static void test_not_running(void **state)
 	c.state.status = PM_CTR_STOPPED;
 	struct pm_ctr_stats s;
 	pm_error *err = NULL;
-	int r = pm_engine_stats(&c, NULL, &s, &err);
+	int r = pm_engine_stats(NULL, &c, NULL, &s, &err);
 	assert_true(r == -EINVAL || r == -EOPNOTSUPP);
 	assert_non_null(err);
 	if (r == -EINVAL)
