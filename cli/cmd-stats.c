@@ -172,8 +172,7 @@ static int stats_containers(struct pm_cli *cli, const struct stats_opts *o, char
 		return pm_cli_errorf("unable to get list of containers: %s", err->msg);
 	if (o->latest) {
 		if (!len)
-			return pm_cli_errorf("unable to get list of containers: no containers to "
-					     "get stats: no such container");
+			return pm_cli_errorf("unable to get list of containers: no such container");
 		for (size_t i = 1; i < len; i++)
 			list[i] = pm_container_free(list[i]);
 		len = 1;
