@@ -55,7 +55,8 @@ else
 	pmq=$(printf '%q ' "${PM[@]}")
 	cmdq="sh -c 'trap exit TERM; while :; do sleep 0.1; done'"
 	ref=pmbench run_flags="-d --rm --name pmbench" stop_flags="" rm_flags=""
-	if pm_takes --cidfile; then
+	# the id file only with the rest of the contract: `pm rm --cidfile` deletes it there
+	if pm_takes --sdnotify && pm_takes --cidfile; then
 		run_flags="--cidfile=%t/%n.ctr-id $run_flags"
 		ref="--cidfile=%t/%n.ctr-id"
 	fi
