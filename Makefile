@@ -174,6 +174,13 @@ check-crash: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
 vm: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(PM_GENERATOR)
 	PM_BINARY=$(abspath $(PM_BIN)) tests/vm/run.sh $(VM_TESTS)
 
+# side-by-side benchmarks in the same guest (tests/bench/NAME.sh against the guest's podman
+# with crun), not part of check: make vm-bench VM_BENCH="stats systemd"
+VM_BENCH ?= stats systemd
+.PHONY: vm-bench
+vm-bench: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE)
+	PM_BINARY=$(abspath $(PM_BIN)) tests/vm/run.sh --bench $(VM_BENCH)
+
 # the VM tier last: it needs the host tiers' binaries and takes the longest (~2.5 min)
 .PHONY: check
 check: lint-test unit system vm

@@ -243,6 +243,7 @@ const struct pm_command pm_container_commands[] = {
 	{ "rm", cmd_rm, PM_CMD_USERNS, "Remove one or more containers", NULL },
 	{ "run", cmd_run, PM_CMD_USERNS, "Run a command in a new container", NULL },
 	{ "start", cmd_start, PM_CMD_USERNS, "Start one or more containers", NULL },
+	{ "stats", cmd_stats, 0, "Display a live stream of container resource usage statistics", NULL },
 	{ "stop", cmd_stop, PM_CMD_USERNS, "Stop one or more containers", NULL },
 	{ "top", cmd_top, 0, "Display the running processes of a container", NULL },
 	{ "umount", cmd_unmount, PM_CMD_USERNS | PM_CMD_HIDDEN, "Unmount working container's root filesystem", NULL },

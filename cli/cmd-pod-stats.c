@@ -1,6 +1,7 @@
 /* cmd-pod-stats.c: `pm pod stats`: the running containers of pods with podman's columns,
  * template fields and JSON (PodStatsReport), once (--no-stream) or every second; the
- * figures are the engine's (engine/stats.h), from each container's own cgroup v2. */
+ * figures are the engine's (engine/stats.h), from each container's own cgroup v2, read and
+ * worded by cli/stats-util.h as `pm stats` does. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/stats-util.h"
 #include "engine/stats.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -34,19 +36,12 @@ static const char stats_usage[] =
 	"      --no-stream       Disable streaming stats and only pull the first result\n";
 
 /* "A / B" of two sizes as podman's pod stats prints them, "-- / --" when both are 0. */
-static json_t *pair_of(uint64_t a, uint64_t b, char *(*fmt)(uint64_t))
+static json_t *pair_of(uint64_t a, uint64_t b, bool iec)
 {
 	if (!a && !b)
 		return json_string("-- / --");
-	_cleanup_free_ char *x = fmt(a);
-	_cleanup_free_ char *y = fmt(b);
-	_cleanup_free_ char *s = pm_xasprintf("%s / %s", x, y);
+	_cleanup_free_ char *s = pm_stats_pair(a, b, iec);
 	return json_string(s);
-}
-
-static char *human_size(uint64_t n)
-{
-	return pm_format_size_prec(n, 4);
 }
 
 /* One row of pod stats, with podman's PodStatsReport fields (its JSON keys too). */
@@ -55,12 +50,11 @@ static json_t *stats_row(const struct pm_pod *pod, const struct pm_container *c,
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "CPU", json_sprintf("%.2f%%", s->cpu_percent));
-	json_object_set_new(o, "MemUsage", pair_of(s->mem_usage, s->mem_limit, human_size));
-	json_object_set_new(o, "MemUsageBytes",
-			    pair_of(s->mem_usage, s->mem_limit, pm_format_bytes_iec));
+	json_object_set_new(o, "MemUsage", pair_of(s->mem_usage, s->mem_limit, false));
+	json_object_set_new(o, "MemUsageBytes", pair_of(s->mem_usage, s->mem_limit, true));
 	json_object_set_new(o, "Mem", json_sprintf("%.2f%%", s->mem_percent));
-	json_object_set_new(o, "NetIO", pair_of(s->net_in, s->net_out, human_size));
-	json_object_set_new(o, "BlockIO", pair_of(s->block_in, s->block_out, human_size));
+	json_object_set_new(o, "NetIO", pair_of(s->net_in, s->net_out, false));
+	json_object_set_new(o, "BlockIO", pair_of(s->block_in, s->block_out, false));
 	json_object_set_new(o, "PIDS",
 			    s->pids ? json_sprintf("%" PRIu64, s->pids) : json_string("--"));
 	json_object_set_new(o, "Pod", json_stringn(pod->id, 12));
@@ -69,34 +63,13 @@ static json_t *stats_row(const struct pm_pod *pod, const struct pm_container *c,
 	return o;
 }
 
-/* The previous reading of each container (by id), for the CPU % of the next. */
-struct prev_stats {
-	char **ids;
-	struct pm_ctr_stats *v;
-	size_t n;
-};
-
-static const struct pm_ctr_stats *prev_find(const struct prev_stats *p, const char *id)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->ids[i], id))
-			return &p->v[i];
-	return NULL;
-}
-
-static void prev_clear(struct prev_stats *p)
-{
-	pm_strv_free(p->ids);
-	free(p->v);
-	*p = (struct prev_stats){0};
-}
-
 /* One reading of every running container of the pods: rows into *ret. */
-static int stats_read(const struct pm_engine *e, char *const *pod_ids, struct prev_stats *prev,
-		      json_t **ret, pm_error **err)
+static int stats_read(const struct pm_engine *e, const struct pm_stats_host *h,
+		      char *const *pod_ids, struct pm_stats_prev *prev, json_t **ret,
+		      pm_error **err)
 {
 	_cleanup_json_ json_t *rows = json_array();
-	struct prev_stats next = {0};
+	struct pm_stats_prev next = {0};
 	int r = 0;
 	for (char *const *id = pod_ids; *id && r >= 0; id++) {
 		_cleanup_pod_ struct pm_pod *pod = NULL;
@@ -107,27 +80,14 @@ static int stats_read(const struct pm_engine *e, char *const *pod_ids, struct pr
 		if (pm_pod_containers(e, pod, &ctrs, &n, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < n && r >= 0; i++) {
-			if (!pm_ctr_is_running(ctrs[i]))
-				continue;
 			struct pm_ctr_stats s;
-			_cleanup_error_ pm_error *e1 = NULL;
-			r = pm_engine_stats(ctrs[i], prev_find(prev, ctrs[i]->id), &s, &e1);
-			if (r == -EINVAL || r == -ESRCH) {
-				r = 0; /* it exited meanwhile */
-				continue;
-			}
-			if (r < 0) {
-				pm_error_propagate(err, TAKE_PTR(e1));
-				break;
-			}
-			json_array_append_new(rows, stats_row(pod, ctrs[i], &s));
-			pm_strv_push(&next.ids, ctrs[i]->id);
-			next.v = pm_xrealloc(next.v, (next.n + 1) * sizeof(*next.v));
-			next.v[next.n++] = s;
+			r = pm_stats_read_ctr(e, h, ctrs[i], prev, &next, &s, err);
+			if (r > 0) /* a stopped member has no row */
+				json_array_append_new(rows, stats_row(pod, ctrs[i], &s));
 		}
 		pm_container_list_free(ctrs, n);
 	}
-	prev_clear(prev);
+	pm_stats_prev_clear(prev);
 	*prev = next;
 	if (r >= 0)
 		*ret = TAKE_PTR(rows);
@@ -240,24 +200,29 @@ int cmd_pod_stats(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (!ids)
 		ids = pm_xcalloc(1, sizeof(*ids));
-	struct prev_stats prev = {0};
+	struct pm_stats_host host = {0};
+	_cleanup_error_ pm_error *herr = NULL;
+	if (pm_engine_stats_host(&host, &herr) < 0)
+		return pm_cli_error(herr);
+	struct pm_stats_prev prev = {0};
 	int status = 0;
 	for (;;) {
 		_cleanup_error_ pm_error *err = NULL;
 		_cleanup_json_ json_t *rows = NULL;
-		if (stats_read(&e, ids, &prev, &rows, &err) < 0) {
+		if (stats_read(&e, &host, ids, &prev, &rows, &err) < 0) {
 			status = pm_cli_error(err);
 			break;
 		}
 		bool json = format && !strcmp(format, "json");
 		if (!no_stream && !no_reset && !json)
-			fputs("\033[2J\033[1;1H", stdout); /* as podman's goterm.Clear() */
+			pm_stats_reset_screen();
 		status = stats_print(format, rows);
 		fflush(stdout);
 		if (status || no_stream)
 			break;
 		sleep(1);
 	}
-	prev_clear(&prev);
+	pm_stats_prev_clear(&prev);
+	pm_engine_stats_host_clear(&host);
 	return status;
 }

@@ -140,6 +140,8 @@ const struct pm_command pm_commands[] = {
 	{"save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL},
 	{"secret", NULL, 0, "Manage secrets", secret_commands},
 	{"start", cmd_start, PM_CMD_USERNS, "Start one or more containers", NULL},
+	{"stats", cmd_stats, 0, "Display a live stream of container resource usage statistics",
+	 NULL},
 	{"stop", cmd_stop, PM_CMD_USERNS, "Stop one or more containers", NULL},
 	{"system", NULL, 0, "Manage pm", system_commands},
 	{"tag", cmd_tag, PM_CMD_USERNS, "Add an additional name to a local image", NULL},

@@ -44,6 +44,7 @@ int cmd_pod_exists(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_logs(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_stats(struct pm_cli *cli, int argc, char **argv);
+int cmd_stats(struct pm_cli *cli, int argc, char **argv);
 int cmd_play_kube(struct pm_cli *cli, int argc, char **argv);
 int cmd_kube_down(struct pm_cli *cli, int argc, char **argv);
 int cmd_generate_kube(struct pm_cli *cli, int argc, char **argv);

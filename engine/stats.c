@@ -76,6 +76,7 @@ void pm_engine_stats_parse(const struct pm_ctr_stats_files *f, uint64_t host_mem
 {
 	*ret = (struct pm_ctr_stats){0};
 	ret->cpu_nano = keyed(f->cpu_stat, "usage_usec") * 1000;
+	ret->cpu_system_nano = keyed(f->cpu_stat, "system_usec") * 1000;
 	uint64_t current = f->memory_current ? strtoull(f->memory_current, NULL, 10) : 0;
 	uint64_t inactive = keyed(f->memory_stat, "inactive_file");
 	ret->mem_usage = current > inactive ? current - inactive : 0;
@@ -102,9 +103,9 @@ static char *read_opt(const char *dir, const char *name)
 	return text;
 }
 
-int pm_engine_stats(const struct pm_container *c, const struct pm_ctr_stats *prev,
-		    struct pm_ctr_stats *ret, pm_error **err)
+int pm_engine_stats_host(struct pm_stats_host *ret, pm_error **err)
 {
+	*ret = (struct pm_stats_host){0};
 	_cleanup_(pm_cgroup_info_freep) struct pm_cgroup_info info = {0};
 	int r = pm_cgroup_detect(&info, err);
 	if (r < 0)
@@ -114,12 +115,36 @@ int pm_engine_stats(const struct pm_container *c, const struct pm_ctr_stats *pre
 				    "stats need cgroups v2: this host has %s cgroups v1, where a "
 				    "rootless container has no cgroup of its own to read",
 				    info.hybrid ? "hybrid" : "legacy");
+	struct sysinfo si;
+	ret->mem_total = sysinfo(&si) == 0 ? (uint64_t)si.totalram * si.mem_unit : 0;
+	ret->own_cgroup = TAKE_PTR(info.own_path);
+	return 0;
+}
+
+void pm_engine_stats_host_clear(struct pm_stats_host *h)
+{
+	free(h->own_cgroup);
+	*h = (struct pm_stats_host){0};
+}
+
+PM_DEFINE_CLEANUP_VALUE(struct pm_stats_host, pm_engine_stats_host_clear);
+
+int pm_engine_stats(const struct pm_stats_host *h, const struct pm_container *c,
+		    const struct pm_ctr_stats *prev, struct pm_ctr_stats *ret, pm_error **err)
+{
+	_cleanup_(pm_engine_stats_host_clearp) struct pm_stats_host own = {0};
+	if (!h) {
+		int r = pm_engine_stats_host(&own, err);
+		if (r < 0)
+			return r;
+		h = &own;
+	}
 	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
 		return pm_error_set(err, EINVAL, "container %s is not running", c->name);
 	_cleanup_free_ char *cg = pm_proc_cgroup_read(c->state.pid);
 	if (!cg)
 		return pm_error_set(err, ESRCH, "container %s: cannot find its cgroup", c->name);
-	if (info.own_path && strcmp(cg, info.own_path) == 0)
+	if (h->own_cgroup && strcmp(cg, h->own_cgroup) == 0)
 		return pm_error_set(err, EOPNOTSUPP,
 				    "container %s has no cgroup of its own to read (stats need a "
 				    "delegated cgroup v2 subtree and a systemd user session)",
@@ -134,11 +159,10 @@ int pm_engine_stats(const struct pm_container *c, const struct pm_ctr_stats *pre
 	_cleanup_free_ char *mmax = read_opt(dir, "memory.max");
 	_cleanup_free_ char *io = read_opt(dir, "io.stat");
 	_cleanup_free_ char *pids = read_opt(dir, "pids.current");
-	_cleanup_free_ char *netpath = pm_xasprintf("/proc/%d/net/dev", (int)c->state.pid);
+	char netpath[64];
+	snprintf(netpath, sizeof(netpath), "/proc/%d/net/dev", (int)c->state.pid);
 	_cleanup_free_ char *net = NULL;
 	(void)pm_read_file(netpath, 1 << 20, &net, NULL, NULL);
-	struct sysinfo si;
-	uint64_t host_mem = sysinfo(&si) == 0 ? (uint64_t)si.totalram * si.mem_unit : 0;
 	const struct pm_ctr_stats_files f = {
 		.cpu_stat = cpu,
 		.memory_current = cur,
@@ -148,13 +172,20 @@ int pm_engine_stats(const struct pm_container *c, const struct pm_ctr_stats *pre
 		.pids_current = pids,
 		.net_dev = net,
 	};
-	pm_engine_stats_parse(&f, host_mem, ret);
+	pm_engine_stats_parse(&f, h->mem_total, ret);
 	ret->system_nano = pm_time_now_ns();
+	/* a counter that went back is a new cgroup (a restart): start over, as podman */
+	if (prev && prev->cpu_nano > ret->cpu_nano)
+		prev = NULL;
 	/* the first reading: over the whole run, from the start */
 	uint64_t prev_cpu = prev ? prev->cpu_nano : 0;
 	int64_t prev_sys = prev ? prev->system_nano : c->state.started_ns;
 	if (prev_sys > 0 && ret->system_nano > prev_sys && ret->cpu_nano >= prev_cpu)
 		ret->cpu_percent = (double)(ret->cpu_nano - prev_cpu) /
 				   (double)(ret->system_nano - prev_sys) * 100.0;
+	uint64_t n = prev ? prev->data_points : 0;
+	double avg = prev ? prev->avg_cpu : 0.0;
+	ret->avg_cpu = (avg * (double)n + ret->cpu_percent) / (double)(n + 1);
+	ret->data_points = n + 1;
 	return 0;
 }

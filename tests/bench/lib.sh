@@ -6,12 +6,13 @@
 # ~/.local/share sees) and $run (the run state where both tools keep it by default: on a
 # tmpfs, as rootless podman and pm default to $XDG_RUNTIME_DIR/containers, a tmpfs on a
 # systemd host; without an XDG_RUNTIME_DIR on tmpfs (a runuser session) a directory on
-# /dev/shm), sets PM and POD (the two tools' command lines), loads the busybox test image
-# into both and removes everything at exit.
+# /dev/shm), sets PM and POD (the two tools' command lines; podman's OCI runtime is
+# $PM_BENCH_RUNTIME, default runc: crun in the VM guest), loads the busybox test image
+# (from $PM_TEST_IMAGES when it holds one, else built) into both and removes everything
+# at exit.
 
 : "${srcdir:?lib.sh needs srcdir}" "${pm:?lib.sh needs pm}"
 command -v podman >/dev/null || { echo "bench: podman not installed" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "bench: python3 not installed" >&2; exit 1; }
 
 bench_setup() {
 	local name=$1
@@ -28,11 +29,16 @@ bench_setup() {
 		run=$(mktemp -d "/dev/shm/pm-bench-$name.XXXXXX")
 	fi
 	PM=("$pm" --root "$work/pm-root" --runroot "$run/pm-run")
-	POD=(podman --root "$work/pod-root" --runroot "$run/pod-run" --runtime runc)
+	POD=(podman --root "$work/pod-root" --runroot "$run/pod-run"
+		--runtime "${PM_BENCH_RUNTIME:-runc}")
 	trap bench_cleanup EXIT
-	"$srcdir/tests/lib/mkimage.sh" "$work/img" >/dev/null
-	"${PM[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
-	"${POD[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
+	local img=${PM_TEST_IMAGES:-}
+	if [ -z "$img" ] || [ ! -f "$img/busybox-docker.tar" ]; then
+		img=$work/img
+		"$srcdir/tests/lib/mkimage.sh" "$img" >/dev/null
+	fi
+	"${PM[@]}" load -q -i "$img/busybox-docker.tar" >/dev/null
+	"${POD[@]}" load -q -i "$img/busybox-docker.tar" >/dev/null
 	# the loads' writes reach the disk before the clocks start (both tools fsync records)
 	sync
 }
@@ -59,6 +65,7 @@ bench_cleanup() {
 }
 
 free_port() {
+	command -v python3 >/dev/null || { echo "bench: python3 not installed" >&2; exit 1; }
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 

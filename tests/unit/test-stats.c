@@ -1,6 +1,8 @@
-/* test-stats.c: unit tests for engine/stats: the figures of `pod stats` from the texts of a
- * cgroup v2 directory and /proc/PID/net/dev (memory less the inactive page cache, the limit
- * or the host's memory, io.stat sums, lo left out), and the refusals of pm_engine_stats. */
+/* test-stats.c: unit tests for engine/stats: the figures of `stats` and `pod stats` from the
+ * texts of a cgroup v2 directory and /proc/PID/net/dev (memory less the inactive page cache,
+ * the limit or the host's memory, io.stat sums, lo left out), and the refusals of
+ * pm_engine_stats; and cli/stats-util's wording (podman's sizes, percents, JSON formats)
+ * and the readings it keeps for the next CPU %. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cli/stats-util.h"
 #include "engine/stats.h"
 
 static const char net_dev[] =
@@ -39,6 +42,7 @@ static void test_parse_all(void **state)
 	struct pm_ctr_stats s;
 	pm_engine_stats_parse(&f, 1ULL << 34, &s);
 	assert_int_equal(s.cpu_nano, 2500000);
+	assert_int_equal(s.cpu_system_nano, 500000);
 	assert_int_equal(s.mem_usage, 2097152); /* current less inactive_file */
 	assert_int_equal(s.mem_limit, 67108864);
 	assert_true(s.mem_percent > 3.12 && s.mem_percent < 3.13);
@@ -84,12 +88,53 @@ static void test_not_running(void **state)
 	c.state.status = PM_CTR_STOPPED;
 	struct pm_ctr_stats s;
 	pm_error *err = NULL;
-	int r = pm_engine_stats(&c, NULL, &s, &err);
+	int r = pm_engine_stats(NULL, &c, NULL, &s, &err);
 	assert_true(r == -EINVAL || r == -EOPNOTSUPP);
 	assert_non_null(err);
 	if (r == -EINVAL)
 		assert_non_null(strstr(err->msg, "c1"));
 	pm_error_free(err);
+}
+
+static void test_words(void **state)
+{
+	(void)state;
+	/* podman's: go-units HumanSize / BytesSize, "%.2f%%", report.IsJSON */
+	char *p = pm_stats_pair(3092000, 16700000000ULL, false);
+	assert_string_equal(p, "3.092MB / 16.7GB");
+	free(p);
+	p = pm_stats_pair(0, 0, false);
+	assert_string_equal(p, "0B / 0B");
+	free(p);
+	p = pm_stats_pair(1536, 67108864, true);
+	assert_string_equal(p, "1.5KiB / 64MiB");
+	free(p);
+	p = pm_stats_percent(12.345);
+	assert_string_equal(p, "12.35%");
+	free(p);
+	assert_true(pm_stats_format_is_json("json"));
+	assert_true(pm_stats_format_is_json(" JSON "));
+	assert_true(pm_stats_format_is_json("{{json .}}"));
+	assert_true(pm_stats_format_is_json("{{ json . }}"));
+	assert_false(pm_stats_format_is_json("{{json .Name}}"));
+	assert_false(pm_stats_format_is_json("table {{.ID}}"));
+	assert_false(pm_stats_format_is_json(NULL));
+}
+
+static void test_prev(void **state)
+{
+	(void)state;
+	/* the readings are kept by id for the next CPU % */
+	struct pm_stats_prev p = {0};
+	struct pm_ctr_stats a = {.cpu_nano = 5}, b = {.cpu_nano = 7};
+	pm_stats_prev_add(&p, "aaa", &a);
+	pm_stats_prev_add(&p, "bbb", &b);
+	assert_int_equal(pm_stats_prev_find(&p, "bbb")->cpu_nano, 7);
+	assert_int_equal(pm_stats_prev_find(&p, "aaa")->cpu_nano, 5);
+	assert_null(pm_stats_prev_find(&p, "ccc"));
+	assert_null(pm_stats_prev_find(NULL, "aaa"));
+	pm_stats_prev_clear(&p);
+	assert_int_equal(p.n, 0);
 }
 
 int main(void)
@@ -98,6 +143,8 @@ int main(void)
 		cmocka_unit_test(test_parse_all),
 		cmocka_unit_test(test_parse_no_limit_and_missing),
 		cmocka_unit_test(test_not_running),
+		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_prev),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

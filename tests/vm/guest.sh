@@ -6,6 +6,8 @@
 # are in the user's delegated cgroup tree, as in a real login), with the user's bus in
 # DBUS_SESSION_BUS_ADDRESS. Writes results/tap, results/rc, results/boot and results/facts
 # to the share; its stdout is the guest's console. The caller powers the guest off.
+# PM_VM_MODE=bench (run.sh --bench): runs tests/bench/NAME.sh for each name of
+# PM_VM_BENCHES instead of bats, the same way (podman's runtime crun), into results/bench.
 set -u
 share=/mnt/pm
 res=$share/results
@@ -59,18 +61,35 @@ for f in $PM_VM_FILES; do
 	files+=("$work/tests/vm/$f")
 done
 echo "ready to test after $(cut -d' ' -f1 /proc/uptime) s" >>"$res/boot"
+# as_user CMD...: CMD as pmtest inside its systemd user manager, with the tests' environment
+as_user() {
+	runuser -u "$user" -- env XDG_RUNTIME_DIR="/run/user/$uid" \
+		DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
+		systemd-run --user --wait --pipe --quiet --collect \
+		--working-directory="$work" \
+		--setenv=HOME="/home/$user" --setenv=USER="$user" --setenv=LANG=C.UTF-8 \
+		--setenv=PATH=/usr/local/bin:/usr/bin:/bin \
+		--setenv=XDG_RUNTIME_DIR="/run/user/$uid" \
+		--setenv=DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
+		--setenv=PM_BINARY="$work/bin/pm" --setenv=PM_SRCDIR="$work" \
+		--setenv=PM_TEST_IMAGES="$PM_VM_IMAGES" --setenv=PM_TIMEOUT=120 \
+		--setenv=PM_BENCH_RUNTIME=crun \
+		"$@" </dev/null
+}
+if [ "${PM_VM_MODE:-test}" = bench ]; then
+	rc=0
+	for b in ${PM_VM_BENCHES:-}; do
+		echo "# bench: tests/bench/$b.sh" >>"$work/bench"
+		as_user bash "$work/tests/bench/$b.sh" "$work/bin/pm" >>"$work/bench" 2>&1 ||
+			{ rc=$?; echo "# bench: $b.sh exit $rc" >>"$work/bench"; }
+	done
+	cp "$work/bench" "$res/bench"
+	cat "$work/bench"
+	echo "benchmarks done after $(cut -d' ' -f1 /proc/uptime) s" >>"$res/boot"
+	exit
+fi
 # shellcheck disable=SC2016 # expanded by the inner shell
-runuser -u "$user" -- env XDG_RUNTIME_DIR="/run/user/$uid" \
-	DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
-	systemd-run --user --wait --pipe --quiet --collect \
-	--working-directory="$work" \
-	--setenv=HOME="/home/$user" --setenv=USER="$user" --setenv=LANG=C.UTF-8 \
-	--setenv=PATH=/usr/local/bin:/usr/bin:/bin \
-	--setenv=XDG_RUNTIME_DIR="/run/user/$uid" \
-	--setenv=DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" \
-	--setenv=PM_BINARY="$work/bin/pm" --setenv=PM_SRCDIR="$work" \
-	--setenv=PM_TEST_IMAGES="$PM_VM_IMAGES" --setenv=PM_TIMEOUT=120 \
-	bash -c 'exec bats --tap "$@" 2>&1' bats "${files[@]}" </dev/null >"$work/tap" 2>&1
+as_user bash -c 'exec bats --tap "$@" 2>&1' bats "${files[@]}" >"$work/tap" 2>&1
 rc=$?
 cp "$work/tap" "$res/tap"
 cat "$work/tap"

@@ -1,6 +1,9 @@
 #!/bin/bash
 # run.sh [FILE|NAME...]: run pm's VM tests (tests/vm/*.bats) in a Debian 12 guest with
 # systemd as PID 1, cgroup v2 and a systemd user session, booted by qemu under TCG.
+# run.sh --bench NAME...: instead of bats, run the benchmarks tests/bench/NAME.sh one after
+# the other in the guest, as pmtest in its user session (pm against the guest's podman
+# with crun, PM_BENCH_RUNTIME=crun), and print what they wrote (`make vm-bench`).
 #
 # Arguments: .bats files of tests/vm or their name prefixes ("010"); default: all of them.
 # Environment: PM_BINARY (default ./pm of the tree), PM_VM_TIMEOUT (whole run, default 900 s),
@@ -41,7 +44,20 @@ if [ ${#need[@]} -gt 0 ]; then
 		die "apt-get install ${need[*]} failed"
 fi
 
-# ---- the tests to run -----------------------------------------------------------------------
+# ---- the tests (or benchmarks) to run --------------------------------------------------------
+mode="test"
+benches=()
+if [ "${1:-}" = --bench ]; then
+	mode=bench
+	shift
+	[ $# -gt 0 ] || die "--bench needs the name of a tests/bench script"
+	for a in "$@"; do
+		a=$(basename "${a%.sh}")
+		[ -f "$srcdir/tests/bench/$a.sh" ] || die "no benchmark 'tests/bench/$a.sh'"
+		benches+=("$a")
+	done
+	set --
+fi
 files=()
 for a in "$@"; do
 	if [ -f "$a" ]; then
@@ -52,12 +68,12 @@ for a in "$@"; do
 		die "no test file '$a' in tests/vm"
 	fi
 done
-if [ ${#files[@]} -eq 0 ]; then
+if [ ${#files[@]} -eq 0 ] && [ "$mode" = test ]; then
 	for f in "$srcdir"/tests/vm/*.bats; do
 		[ -e "$f" ] && files+=("$(basename "$f")")
 	done
 fi
-[ ${#files[@]} -gt 0 ] || die "no test files in $srcdir/tests/vm"
+[ ${#files[@]} -gt 0 ] || [ "$mode" = bench ] || die "no test files in $srcdir/tests/vm"
 
 t0=$SECONDS
 imgdir=$("$srcdir/tests/vm/mkimage.sh" "$cache") || die "building the guest image failed"
@@ -82,7 +98,8 @@ trap cleanup EXIT
 # one tarball: many small files over 9p are slow under TCG
 share=$work/share
 payload=$work/payload
-mkdir -p "$share/results" "$payload/bin" "$payload/tests/vm" "$payload/tests/system"
+mkdir -p "$share/results" "$payload/bin" "$payload/tests/vm" "$payload/tests/system" \
+	"$payload/tests/bench"
 install -m 0755 "$PM_BINARY" "$payload/bin/pm"
 # pm's helpers, found beside pm: the detached containers' monitor, a pod infra's pause; the
 # Quadlet generator (guest.sh installs it as the user generator)
@@ -91,6 +108,7 @@ for helper in pm-monitor pm-pause pm-user-generator; do
 	[ ! -x "$h" ] || install -m 0755 "$h" "$payload/bin/$helper"
 done
 cp "$srcdir"/tests/vm/*.bats "$payload/tests/vm/"
+cp "$srcdir"/tests/bench/*.sh "$payload/tests/bench/"
 cp "$srcdir/tests/system/helpers.bash" "$payload/tests/system/"
 cp -r "$srcdir/tests/lib" "$payload/tests/"
 cp -r "$images" "$payload/images"
@@ -99,6 +117,8 @@ rm -rf "$payload"
 install -m 0755 "$srcdir/tests/vm/guest.sh" "$share/guest.sh"
 {
 	printf 'PM_VM_FILES=%q\n' "${files[*]}"
+	printf 'PM_VM_MODE=%q\n' "$mode"
+	printf 'PM_VM_BENCHES=%q\n' "${benches[*]}"
 	printf 'PM_VM_IMAGES=%q\n' "$images"
 	printf 'PM_VM_HOST_UID=%q\n' "$(id -u)"
 } >"$share/env"
@@ -107,7 +127,7 @@ chmod -R a+rwX "$share"
 qemu-img create -q -f qcow2 -F raw -b "$imgdir/root.img" "$work/root.qcow2" ||
 	die "qemu-img create failed"
 
-echo "# vm: guest $imgdir (ready in ${t_image}s), booting (TCG), tests: ${files[*]}"
+echo "# vm: guest $imgdir (ready in ${t_image}s), booting (TCG), tests: ${files[*]}${benches[*]}"
 t1=$SECONDS
 qrc=0
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
@@ -126,6 +146,9 @@ t_vm=$((SECONDS - t1))
 if [ -f "$share/results/tap" ]; then
 	cat "$share/results/tap"
 fi
+if [ -f "$share/results/bench" ]; then
+	cat "$share/results/bench"
+fi
 for f in boot facts; do
 	[ -f "$share/results/$f" ] && sed 's/^/# vm: /' "$share/results/$f"
 done
@@ -142,6 +165,6 @@ if [ ! -f "$share/results/rc" ]; then
 	exit 1
 fi
 rc=$(cat "$share/results/rc")
-echo "# vm: image ${t_image}s, boot + tests + poweroff ${t_vm}s, bats exit $rc"
+echo "# vm: image ${t_image}s, boot + tests + poweroff ${t_vm}s, $([ "$mode" = bench ] && echo benchmarks || echo bats) exit $rc"
 [[ "$rc" =~ ^[0-9]+$ ]] || rc=1
 exit "$rc"
