@@ -85,6 +85,7 @@ static const struct pm_command volume_commands[] = {
 };
 
 const struct option pm_global_options[] = {
+	{"cgroup-manager", required_argument, NULL, 'C'},
 	{"help", no_argument, NULL, 'h'},
 	{"log-level", required_argument, NULL, 'L'},
 	{"root", required_argument, NULL, 'R'},

@@ -49,6 +49,7 @@ struct pm_ctr_state {
 	char *mountpoint;	/* rootfs while mounted */
 	char **ports;		/* published ports of the last start (pm_net_port_format specs) */
 	unsigned restart_count; /* restarts by the restart policy since the last start */
+	char *cgroup_path; /* the container's cgroup ("/..."), set at start (engine/limits.h) */
 };
 
 struct pm_container {
