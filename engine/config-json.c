@@ -64,6 +64,8 @@ static const struct field {
 	F("BlkioWeight", K_U64, blkio_weight),
 	F("Cgroups", K_STR, cgroups),
 	F("CgroupManager", K_STR, cgroup_manager),
+	F("PodMemory", K_U64, pod_memory),
+	F("PodCpus", K_DBL, pod_cpus),
 	F("Rootfs", K_STR, rootfs),
 	F("Image", K_STR, image),
 	F("Command", K_STRV, command),

@@ -254,6 +254,11 @@ static int write_config(const struct pm_container *c, pm_error **err)
 	return pm_write_file_atomic(path, data, strlen(data), 0600, err);
 }
 
+int pm_container_save_config(const struct pm_container *c, pm_error **err)
+{
+	return write_config(c, err);
+}
+
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
 			const char *image_id, const char *config_json, struct pm_container **ret,
 			pm_error **err)

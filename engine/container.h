@@ -98,6 +98,10 @@ int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_err
 /* Write c->state atomically. Callers hold the lock (pm_container_lock). */
 int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c, pm_error **err);
 
+/* Write c->config_json (the spec) back to config.json (pm update). Callers hold the
+ * lock. */
+int pm_container_save_config(const struct pm_container *c, pm_error **err);
+
 /* Take the container's flock (LOCK_EX); returns the fd to close to release. */
 int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err);
 /* The same without waiting: the fd, or < 0 when another process holds it (or on error). */

@@ -3,6 +3,7 @@
  * prints. Called by engine/spec.c (validation), engine/monitor.c (after_clone), pods/,
  * kube/, cli/ (update). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/limits.h"
@@ -107,6 +108,19 @@ void pm_engine_limits_of(const struct pm_container_config *c, struct pm_cg_limit
 	*ret = l;
 }
 
+/* A pod's --memory/--cpus on its slice (which systemd made with the infra's scope). */
+static int pod_slice_limits(const struct pm_container_config *c, pm_error **err)
+{
+	struct pm_cg_limits l = {0};
+	l.memory_max = c->pod_memory;
+	if (c->pod_cpus > 0) {
+		l.cpu_period = PM_CG_DEFAULT_PERIOD;
+		l.cpu_quota = (uint64_t)(c->pod_cpus * (double)PM_CG_DEFAULT_PERIOD + 0.5);
+	}
+	int r = pm_unit_set_limits(c->cgroup_parent, &l, err);
+	return r < 0 ? r : PM_SCOPE_ENTERED;
+}
+
 int pm_engine_cgroup_enter(pid_t pid, const char *id, const struct pm_container_config *c,
 			   char **ret_path, pm_error **err)
 {
@@ -129,6 +143,8 @@ int pm_engine_cgroup_enter(pid_t pid, const char *id, const struct pm_container_
 		l.pids_soft = false;
 	if (mode != PM_CG_SPLIT && !strcmp(mgr, "systemd")) {
 		r = pm_cgroup_enter_scope_limits(pid, id, c->cgroup_parent, &l, ret_path, err);
+		if (r == PM_SCOPE_ENTERED && c->cgroup_parent && (c->pod_memory || c->pod_cpus > 0))
+			return pod_slice_limits(c, err);
 		if (r != PM_SCOPE_NONE)
 			return r;
 		if (!pm_cg_limits_any(&l))

@@ -84,6 +84,10 @@ struct pm_container_config {
 	 * the container was made with ("systemd" or "cgroupfs", NULL: decided at start) */
 	char *cgroups;
 	char *cgroup_manager;
+	/* a pod's infra container: the pod's --memory and --cpus, set on the pod's slice
+	 * (cgroup_parent) when the infra starts */
+	uint64_t pod_memory;
+	double pod_cpus;
 	char *rootfs;	/* --rootfs DIR */
 	char *image;	/* image reference when not --rootfs */
 	char **command; /* the args after the image */

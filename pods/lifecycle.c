@@ -92,6 +92,8 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 	ic->pod = pm_xstrdup(pod->id);
 	ic->infra = true;
 	ic->cgroup_parent = pm_pod_slice(pod);
+	ic->pod_memory = c->memory;
+	ic->pod_cpus = c->cpus;
 	return 0;
 }
 

@@ -283,6 +283,12 @@ int pm_cgroup_enter_scope_limits(pid_t pid, const char *ctr_id, const char *slic
 
 int pm_scope_set_limits(const char *ctr_id, const struct pm_cg_limits *lim, pm_error **err)
 {
+	_cleanup_free_ char *unit = pm_scope_unit_name(ctr_id);
+	return pm_unit_set_limits(unit, lim, err);
+}
+
+int pm_unit_set_limits(const char *unit, const struct pm_cg_limits *lim, pm_error **err)
+{
 	bool system;
 	if (!have_bus(&system))
 		return pm_error_set(err, ENOTCONN, "no %s bus to ask systemd",
@@ -295,7 +301,6 @@ int pm_scope_set_limits(const char *ctr_id, const struct pm_cg_limits *lim, pm_e
 	if (r < 0)
 		return pm_error_set_errno(err, -r, "connecting to the %s bus",
 					  system ? "system" : "user");
-	_cleanup_free_ char *unit = pm_scope_unit_name(ctr_id);
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
 	_cleanup_(sym_sd_bus_error_freep) sd_bus_error berr = SD_BUS_ERROR_NULL;
@@ -306,12 +311,12 @@ int pm_scope_set_limits(const char *ctr_id, const struct pm_cg_limits *lim, pm_e
 	    (r = sym_sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
 	    (r = append_limits(m, lim, false)) < 0 ||
 	    (r = sym_sd_bus_message_close_container(m)) < 0)
-		return pm_error_set_errno(err, -r, "updating the scope '%s'", unit);
+		return pm_error_set_errno(err, -r, "updating the unit '%s'", unit);
 	r = sym_sd_bus_call(bus, m, JOB_TIMEOUT_USEC, &berr, &reply);
 	if (r < 0)
-		return berr.message ? pm_error_set(err, -r, "updating the scope '%s': %s", unit,
+		return berr.message ? pm_error_set(err, -r, "updating the unit '%s': %s", unit,
 						   berr.message)
-				    : pm_error_set_errno(err, -r, "updating the scope '%s'", unit);
+				    : pm_error_set_errno(err, -r, "updating the unit '%s'", unit);
 	return 0;
 }
 

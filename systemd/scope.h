@@ -42,6 +42,8 @@ int pm_cgroup_enter_scope_limits(pid_t pid, const char *ctr_id, const char *slic
 /* Change the limits of a running container's scope unit (SetUnitProperties, runtime).
  * -ENOTCONN when there is no bus to ask. */
 int pm_scope_set_limits(const char *ctr_id, const struct pm_cg_limits *lim, pm_error **err);
+/* The same for any unit by its name (a pod's slice). */
+int pm_unit_set_limits(const char *unit, const struct pm_cg_limits *lim, pm_error **err);
 
 /* Move the calling process into the cgroup v2 cgroup of pid (a container init in its scope),
  * so that what it starts (pm exec) is counted, limited and frozen with the container. Call it

@@ -177,3 +177,23 @@ hybrid_only() {
 	is "$output" "0 0 0 0 0 0 0 \[\] \[\] 2048 0 false"
 	run_pm 0 rm -f "$cid"
 }
+
+@test "update: a limit this host cannot enforce is refused, a bad value is named (pm's own)" {
+	skip_if_podman "podman 4.3 on cgroup v1 differs"
+	hybrid_only
+	run_pm 0 create --name u1 "$IMG" true
+	cid=$output
+	run_pm 125 update --memory 64m u1
+	assert_contains "$output" "--memory: cannot enforce"
+	run_pm 125 update --memory 12q u1
+	assert_contains "$output" "12q"
+	run_pm 125 update --cpuset-cpus a u1
+	is "$output" "Error: invalid value a for cpuset cpus"
+	run_pm 125 update --memory 64m nosuch
+	assert_contains "$output" "nosuch"
+	run_pm 0 inspect --format '{{.HostConfig.Memory}}' "$cid"
+	is "$output" 0 "the record is unchanged"
+	run_pm 0 container update u1
+	is "$output" "$cid" "nothing to change: the ID, as podman prints"
+	run_pm 0 rm -f u1
+}
