@@ -173,6 +173,8 @@ static json_t *state_to_json(const struct pm_ctr_state *s)
 		json_object_set_new(j, "Error", json_string(s->error));
 	if (j && s->cgroup_path)
 		json_object_set_new(j, "CgroupPath", json_string(s->cgroup_path));
+	if (j && s->oom_base)
+		json_object_set_new(j, "OomBase", json_integer((json_int_t)s->oom_base));
 	return j;
 }
 
@@ -199,6 +201,7 @@ static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 		.boot_id = boot ? pm_xstrdup(boot) : NULL,
 		.error = error ? pm_xstrdup(error) : NULL,
 		.cgroup_path = cg ? pm_xstrdup(cg) : NULL,
+		.oom_base = (uint64_t)pm_json_int(j, "OomBase", 0),
 	};
 }
 
@@ -589,6 +592,9 @@ static int state_scan(const char *text, size_t len, struct pm_ctr_state *s)
 			free(s->cgroup_path);
 			s->cgroup_path = NULL;
 			r = pm_jscan_string(&v, &s->cgroup_path);
+		} else if (pm_jscan_key_is(&k, "OomBase")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->oom_base = (uint64_t)i;
 		} else {
 			r = -EBADMSG; /* a field this reader does not know yet: jansson's turn */
 		}

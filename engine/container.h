@@ -50,6 +50,7 @@ struct pm_ctr_state {
 	char **ports;		/* published ports of the last start (pm_net_port_format specs) */
 	unsigned restart_count; /* restarts by the restart policy since the last start */
 	char *cgroup_path; /* the container's cgroup ("/..."), set at start (engine/limits.h) */
+	uint64_t oom_base; /* oom kills below its parent cgroup at the start */
 };
 
 struct pm_container {

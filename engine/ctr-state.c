@@ -145,7 +145,8 @@ static int mark_exited_locked(const struct pm_engine *e, struct pm_container *c,
 	if (running) {
 		c->state.status = PM_CTR_STOPPED;
 		c->state.finished_ns = pm_time_now_ns();
-		c->state.oom_killed = pm_engine_cgroup_exited(c->state.cgroup_path);
+		c->state.oom_killed =
+			pm_engine_cgroup_exited(c->state.cgroup_path, c->state.oom_base);
 		free(c->state.error);
 		c->state.error = NULL;
 		if (pm_mon_read_exit(rundir, &c->state.exit_code, &c->state.finished_ns) < 0) {

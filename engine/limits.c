@@ -154,11 +154,29 @@ int pm_engine_cgroup_enter(pid_t pid, const char *id, const struct pm_container_
 	return pm_cg_enter_cgroupfs(pid, id, mode, &l, ret_path, err);
 }
 
-bool pm_engine_cgroup_exited(const char *path)
+static char *parent_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash != path ? pm_xstrndup(path, (size_t)(slash - path)) : NULL;
+}
+
+uint64_t pm_engine_oom_base(const char *path)
+{
+	_cleanup_free_ char *parent = path ? parent_path(path) : NULL;
+	return parent ? pm_cg_oom_kills(parent) : 0;
+}
+
+bool pm_engine_cgroup_exited(const char *path, uint64_t oom_base)
 {
 	if (!path || !*path)
 		return false;
-	bool oom = pm_cg_oom_kills(path) > 0;
+	bool oom;
+	if (pm_cg_exists(path)) {
+		oom = pm_cg_oom_kills(path) > 0;
+	} else {
+		_cleanup_free_ char *parent = parent_path(path);
+		oom = parent && pm_cg_oom_kills(parent) > oom_base;
+	}
 	if (!pm_str_endswith(path, ".scope"))
 		pm_cg_remove(path);
 	return oom;

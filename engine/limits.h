@@ -33,6 +33,12 @@ void pm_engine_limits_of(const struct pm_container_config *c, struct pm_cg_limit
 int pm_engine_cgroup_enter(pid_t pid, const char *id, const struct pm_container_config *c,
 			   char **ret_path, pm_error **err);
 
-/* After the container's exit: was it OOM-killed (memory.events of its cgroup)? Removes a
- * cgroup pm made by cgroupfs. path: the one pm_engine_cgroup_enter returned. */
-bool pm_engine_cgroup_exited(const char *path);
+/* The oom_kill count of memory.events of path's parent, taken at the start: systemd removes
+ * an empty scope at once, often before the exit is recorded, and then the parent's
+ * (hierarchical) count is what is left to tell an OOM kill by. */
+uint64_t pm_engine_oom_base(const char *path);
+
+/* After the container's exit: was it OOM-killed (memory.events of its cgroup, or when that
+ * is gone already, its parent's oom_kill count above oom_base)? Removes a cgroup pm made
+ * by cgroupfs. path: the one pm_engine_cgroup_enter returned. */
+bool pm_engine_cgroup_exited(const char *path, uint64_t oom_base);

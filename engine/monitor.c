@@ -98,6 +98,7 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	free(c->state.cgroup_path);
 	c->state.cgroup_path = NULL;
 	int r = pm_engine_cgroup_enter(pid, c->id, m->s->cfg, &c->state.cgroup_path, err);
+	c->state.oom_base = pm_engine_oom_base(c->state.cgroup_path);
 	return r < 0 ? r : 0;
 }
 
@@ -218,7 +219,7 @@ static void record_exit(struct mon *m, int status)
 	c->state.exit_code = status;
 	c->state.finished_ns = pm_time_now_ns();
 	c->state.pid = 0;
-	c->state.oom_killed = pm_engine_cgroup_exited(c->state.cgroup_path);
+	c->state.oom_killed = pm_engine_cgroup_exited(c->state.cgroup_path, c->state.oom_base);
 	free(c->state.cgroup_path);
 	c->state.cgroup_path = NULL;
 	pm_container_save_state(e->paths, c, NULL);

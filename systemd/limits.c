@@ -454,6 +454,12 @@ void pm_cg_remove(const char *path)
 		pm_log_debug("removing the cgroup %s: %s", dir, strerror(errno));
 }
 
+bool pm_cg_exists(const char *path)
+{
+	_cleanup_free_ char *dir = pm_xasprintf(CG_ROOT "%s", path);
+	return access(dir, F_OK) == 0;
+}
+
 uint64_t pm_cg_oom_kills(const char *path)
 {
 	if (!path || !*path)

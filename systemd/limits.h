@@ -95,5 +95,8 @@ int pm_cg_enter_cgroupfs(pid_t pid, const char *ctr_id, enum pm_cg_mode mode,
 /* Remove a cgroup pm made (pm-<id>, or <X>/container), quietly; path as recorded. */
 void pm_cg_remove(const char *path);
 
+/* Does cgroup path ("/...") exist? */
+bool pm_cg_exists(const char *path);
+
 /* The oom_kill count of memory.events in cgroup path ("/..."); 0 when unreadable. */
 uint64_t pm_cg_oom_kills(const char *path);
