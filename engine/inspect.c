@@ -637,10 +637,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 			    json_integer((json_int_t)cfg->memory_reservation));
 	json_object_set_new(hc, "MemorySwap", json_integer((json_int_t)swap));
 	json_object_set_new(hc, "OomKillDisable", json_false());
-	/* podman's default 2048 when not given */
-	json_object_set_new(hc, "PidsLimit",
-			    json_integer(cfg->pids_limit_set ? (json_int_t)cfg->pids_limit
-							     : PM_CG_DEFAULT_PIDS));
+	/* podman's default 2048 when not given, where the pids controller is delegated */
+	json_object_set_new(hc, "PidsLimit", json_integer((json_int_t)pm_engine_pids_limit(cfg)));
 	json_object_set_new(hc, "Ulimits", json_array());
 	json_object_set_new(o, "HostConfig", hc);
 	return o;

@@ -70,6 +70,18 @@ int pm_engine_limits_check(const struct pm_container_config *c, pm_error **err)
 	return 0;
 }
 
+int64_t pm_engine_pids_limit(const struct pm_container_config *c)
+{
+	if (c->pids_limit_set)
+		return c->pids_limit;
+	enum pm_cg_mode mode;
+	const char *mgr;
+	if (pm_cg_mode_parse(c->cgroups, &mode, NULL) < 0 ||
+	    pm_engine_cgroup_manager(c, &mgr, NULL) < 0)
+		return 0;
+	return pm_cg_available("pids", mode, mgr) ? PM_CG_DEFAULT_PIDS : 0;
+}
+
 void pm_engine_limits_of(const struct pm_container_config *c, struct pm_cg_limits *ret)
 {
 	struct pm_cg_limits l = {0};

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lib/error.h"
@@ -24,6 +25,10 @@ int pm_engine_limits_check(const struct pm_container_config *c, pm_error **err);
 
 /* The same check for one limit given elsewhere (a pod's --memory, a kube limit). */
 int pm_engine_limit_require(const char *flag, const char *controller, pm_error **err);
+
+/* The pids limit c gets: its --pids-limit, else podman's 2048 where the pids controller
+ * can be used for it, else 0 (none). */
+int64_t pm_engine_pids_limit(const struct pm_container_config *c);
 
 /* c's limits as cgroup v2 numbers (strings borrowed from c). */
 void pm_engine_limits_of(const struct pm_container_config *c, struct pm_cg_limits *ret);

@@ -98,6 +98,7 @@ int pm_engine_update(const struct pm_engine *e, struct pm_container *c,
 	if (r < 0)
 		return r;
 	struct pm_container_config cfg;
+	_cleanup_free_ char *json = NULL; /* before the first goto: its cleanup runs at out */
 	if ((r = pm_config_from_json(c->config_json, &cfg, err)) < 0)
 		return r;
 	merge(&cfg, u, given);
@@ -119,7 +120,7 @@ int pm_engine_update(const struct pm_engine *e, struct pm_container *c,
 			goto out;
 		}
 	}
-	_cleanup_free_ char *json = pm_config_to_json(&cfg);
+	json = pm_config_to_json(&cfg);
 	free(c->config_json);
 	c->config_json = TAKE_PTR(json);
 	r = pm_container_save_config(c, err);

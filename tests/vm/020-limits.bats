@@ -64,6 +64,8 @@ cg_file() {
 	run_pm 0 run -d "$IMG" sleep 1000
 	cid=$output
 	is "$(cg_file "$cid" pids.max)" 2048 "the default pids limit"
+	run_pm 0 inspect --format '{{.HostConfig.PidsLimit}}' "$cid"
+	is "$output" 2048 "inspect's default where pids is delegated"
 	run_pm 0 run -d --pids-limit -1 "$IMG" sleep 1000
 	c2=$output
 	is "$(cg_file "$c2" pids.max)" max "unlimited"

@@ -41,7 +41,7 @@ PACKAGES=(
 	libarchive13 libssl3 libsubid4 libjansson4 libseccomp2 libcap2 libyaml-0-2 libsystemd0
 	libcurl4
 	bats jq busybox-static tar gzip bc
-	podman crun conmon catatonit containers-common netavark
+	podman crun conmon catatonit golang-github-containers-common netavark
 )
 
 die() {
