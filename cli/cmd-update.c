@@ -81,6 +81,7 @@ int cmd_update(struct pm_cli *cli, int argc, char **argv)
 	unsigned given = 0;
 	int c, status = 0;
 	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_container_ struct pm_container *ctr = NULL; /* before the first goto */
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "m:c:", opts, usage)) != -1) {
 		if (c == PM_OPT_EXIT) {
 			status = st.status;
@@ -102,7 +103,6 @@ int cmd_update(struct pm_cli *cli, int argc, char **argv)
 		status = PM_EXIT_ERROR;
 		goto out;
 	}
-	_cleanup_container_ struct pm_container *ctr = NULL;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0 ||
 	    pm_engine_update(&e, ctr, &u, given, &err) < 0) {
