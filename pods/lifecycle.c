@@ -92,8 +92,6 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 	ic->pod = pm_xstrdup(pod->id);
 	ic->infra = true;
 	ic->cgroup_parent = pm_pod_slice(pod);
-	ic->pod_memory = c->memory;
-	ic->pod_cpus = c->cpus;
 	return 0;
 }
 
@@ -190,6 +188,9 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 		struct pm_container_config ic;
 		r = infra_config(e, pod, &ic, err);
 		if (r >= 0) {
+			/* the pod's limits, for its slice (the record keeps no copy) */
+			ic.pod_memory = cfg->memory;
+			ic.pod_cpus = cfg->cpus;
 			r = pm_engine_create(e, &ic, &infra, err);
 			pm_spec_config_clear(&ic);
 		}
