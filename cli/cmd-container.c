@@ -249,6 +249,7 @@ const struct pm_command pm_container_commands[] = {
 	{ "umount", cmd_unmount, PM_CMD_USERNS | PM_CMD_HIDDEN, "Unmount working container's root filesystem", NULL },
 	{ "unmount", cmd_unmount, PM_CMD_USERNS, "Unmount working container's root filesystem", NULL },
 	{ "unpause", cmd_unpause, 0, "Unpause the processes in one or more containers", NULL },
+	{ "update", cmd_update, 0, "Update an existing container", NULL },
 	{ "wait", cmd_wait, PM_CMD_USERNS, "Block on one or more containers", NULL },
 	{ NULL, NULL, 0, NULL, NULL },
 };

@@ -19,6 +19,7 @@
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
+#include "lib/containers-conf.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -39,10 +40,20 @@ static const char run_usage[] =
 	"  pm run [options] --rootfs DIR [COMMAND [ARG...]]\n"
 	"\n"
 	"Options:\n"
+	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
+	"between 10 and 1000\n"
 	"      --cap-add strings          Add capabilities to the container\n"
 	"      --cap-drop strings         Drop capabilities from the container\n"
+	"      --cgroups string           control container cgroup configuration (\"enabled\"|"
+	"\"disabled\"|\"no-conmon\"|\"split\") (default \"enabled\")\n"
 	"      --cidfile string           Write the container ID to the file\n"
+	"      --cpu-period uint          Limit the CPU CFS (Completely Fair Scheduler) period\n"
+	"      --cpu-quota int            Limit the CPU CFS (Completely Fair Scheduler) quota\n"
+	"  -c, --cpu-shares uint          CPU shares (relative weight)\n"
 	"      --cpus float               Number of CPUs (needs cgroup v2 delegation)\n"
+	"      --cpuset-cpus string       CPUs in which to allow execution (0-3, 0,1)\n"
+	"      --cpuset-mems string       Memory nodes (MEMs) in which to allow execution (0-3, "
+	"0,1)\n"
 	"  -d, --detach                   Run container in background and print container ID\n"
 	"      --detach-keys string       Override the key sequence for detaching a container\n"
 	"      --entrypoint string        Overwrite the default ENTRYPOINT of the image\n"
@@ -82,6 +93,9 @@ static const char run_usage[] =
 	"      --log-opt stringArray      Logging driver options (max-size=SIZE)\n"
 	"  -m, --memory string            Memory limit (format: <number>[<unit>], where unit = b, "
 	"k, m or g)\n"
+	"      --memory-reservation string Memory soft limit (format: <number>[<unit>])\n"
+	"      --memory-swap string       Swap limit equal to memory plus swap: '-1' to enable "
+	"unlimited swap\n"
 	"      --mount stringArray        Attach a filesystem mount to the container\n"
 	"      --name string              Assign a name to the container\n"
 	"      --add-host strings         Add a custom host-to-IP mapping (host:ip)\n"
@@ -271,6 +285,24 @@ static int set_pids_limit(struct pm_container_config *c, struct cmd_run_opts *o,
 	return 0;
 }
 
+/* the other resource flags and --cgroups: engine/validate.h */
+#define RESOURCE_SETTER(fn, flag)                                                                  \
+	static int fn(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,      \
+		      pm_error **err)                                                              \
+	{                                                                                          \
+		return pm_config_set_resource(c, flag, arg, err);                                  \
+	}
+RESOURCE_SETTER(set_memory_swap, "memory-swap")
+RESOURCE_SETTER(set_memory_reservation, "memory-reservation")
+RESOURCE_SETTER(set_cpu_quota, "cpu-quota")
+RESOURCE_SETTER(set_cpu_period, "cpu-period")
+RESOURCE_SETTER(set_cpu_shares, "cpu-shares")
+RESOURCE_SETTER(set_cpuset_cpus, "cpuset-cpus")
+RESOURCE_SETTER(set_cpuset_mems, "cpuset-mems")
+RESOURCE_SETTER(set_blkio_weight, "blkio-weight")
+RESOURCE_SETTER(set_cgroups, "cgroups")
+#undef RESOURCE_SETTER
+
 static int set_detach_keys(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 			   pm_error **err)
 {
@@ -345,6 +377,15 @@ static const struct run_flag run_flags[] = {
 	{"memory", 'm', required_argument, FLAG_FUNC, FUNC(set_memory)},
 	{"cpus", 0, required_argument, FLAG_FUNC, FUNC(set_cpus)},
 	{"pids-limit", 0, required_argument, FLAG_FUNC, FUNC(set_pids_limit)},
+	{"memory-swap", 0, required_argument, FLAG_FUNC, FUNC(set_memory_swap)},
+	{"memory-reservation", 0, required_argument, FLAG_FUNC, FUNC(set_memory_reservation)},
+	{"cpu-quota", 0, required_argument, FLAG_FUNC, FUNC(set_cpu_quota)},
+	{"cpu-period", 0, required_argument, FLAG_FUNC, FUNC(set_cpu_period)},
+	{"cpu-shares", 'c', required_argument, FLAG_FUNC, FUNC(set_cpu_shares)},
+	{"cpuset-cpus", 0, required_argument, FLAG_FUNC, FUNC(set_cpuset_cpus)},
+	{"cpuset-mems", 0, required_argument, FLAG_FUNC, FUNC(set_cpuset_mems)},
+	{"blkio-weight", 0, required_argument, FLAG_FUNC, FUNC(set_blkio_weight)},
+	{"cgroups", 0, required_argument, FLAG_FUNC, FUNC(set_cgroups)},
 	{"rootfs", 0, optional_argument, FLAG_BOOL, OPTS(rootfs)},
 	{"detach", 'd', optional_argument, FLAG_FUNC, FUNC(set_detach)},
 	{"cidfile", 0, required_argument, FLAG_ARG, OPTS(cidfile)},
@@ -498,11 +539,16 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		}
 	}
 	_cleanup_error_ pm_error *herr = NULL;
+	const char *mgr;
 	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
-	    pm_health_startup_from_flags(&o->health, &c->startup_health, &herr) < 0) {
+	    pm_health_startup_from_flags(&o->health, &c->startup_health, &herr) < 0 ||
+	    pm_conf_cgroup_manager(&mgr, &herr) < 0) {
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}
+	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */
+	free(c->cgroup_manager);
+	c->cgroup_manager = pm_xstrdup(mgr);
 	if (optind >= argc) {
 		fprintf(stderr, "Error: %s requires at least 1 argument\n", cli->cmdpath);
 		*ret_status = PM_EXIT_ERROR;

@@ -86,6 +86,7 @@ static const struct pm_command volume_commands[] = {
 };
 
 const struct option pm_global_options[] = {
+	{"cgroup-manager", required_argument, NULL, 'C'},
 	{"help", no_argument, NULL, 'h'},
 	{"log-level", required_argument, NULL, 'L'},
 	{"root", required_argument, NULL, 'R'},
@@ -153,6 +154,7 @@ const struct pm_command pm_commands[] = {
 	{"unpause", cmd_unpause, 0, "Unpause the processes in one or more containers", NULL},
 	{"unshare", cmd_unshare, 0, "Run a command in a modified user namespace", NULL},
 	{"untag", cmd_untag, PM_CMD_USERNS, "Remove a name from a local image", NULL},
+	{"update", cmd_update, 0, "Update an existing container", NULL},
 	{"version", cmd_version, 0, "Display the pm version information", NULL},
 	{"volume", NULL, 0, "Manage volumes", volume_commands},
 	{"wait", cmd_wait, PM_CMD_USERNS, "Block on one or more containers", NULL},

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/containers-conf.h"
 #include "lib/crashpoint.h"
 #include "lib/log.h"
 
@@ -29,6 +30,8 @@ static void print_main_help(FILE *f)
 		   "\n");
 	print_commands(f, "pm", pm_commands);
 	fprintf(f, "\nOptions:\n"
+		   "      --cgroup-manager string    Cgroup manager to use "
+		   "(\"cgroupfs\"|\"systemd\")\n"
 		   "  -h, --help                     help for pm\n"
 		   "      --log-level string         Log messages above specified level (trace, "
 		   "debug, info, warn, error) (default \"warn\")\n"
@@ -134,6 +137,13 @@ int main(int argc, char **argv)
 				return pm_cli_errorf(
 					"unknown storage driver '%s' (use overlay or vfs)", optarg);
 			cli.storage_driver = optarg;
+			break;
+		case 'C':
+			if (!pm_conf_cgroup_manager_valid(optarg))
+				return pm_cli_errorf("cgroup manager must be one of cgroupfs and "
+						     "systemd: '%s': invalid argument",
+						     optarg);
+			pm_conf_set_cgroup_manager(optarg);
 			break;
 		case 'h':
 			print_main_help(stdout);

@@ -68,6 +68,7 @@ static void state_clear(struct pm_ctr_state *s)
 	pm_strv_free(s->ports);
 	free(s->boot_id);
 	free(s->error);
+	free(s->cgroup_path);
 	*s = (struct pm_ctr_state){0};
 }
 
@@ -170,6 +171,10 @@ static json_t *state_to_json(const struct pm_ctr_state *s)
 		json_object_set_new(j, "BootID", json_string(s->boot_id));
 	if (j && s->error)
 		json_object_set_new(j, "Error", json_string(s->error));
+	if (j && s->cgroup_path)
+		json_object_set_new(j, "CgroupPath", json_string(s->cgroup_path));
+	if (j && s->oom_base)
+		json_object_set_new(j, "OomBase", json_integer((json_int_t)s->oom_base));
 	return j;
 }
 
@@ -178,6 +183,7 @@ static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 	state_clear(s);
 	const char *mp = pm_json_string(j, "Mountpoint");
 	const char *boot = pm_json_string(j, "BootID"), *error = pm_json_string(j, "Error");
+	const char *cg = pm_json_string(j, "CgroupPath");
 	*s = (struct pm_ctr_state){
 		.status = status_parse(pm_json_string(j, "Status")),
 		.pid = (pid_t)pm_json_int(j, "Pid", 0),
@@ -194,6 +200,8 @@ static void state_from_json(const json_t *j, struct pm_ctr_state *s)
 		.monitor_start = (unsigned long long)pm_json_int(j, "MonitorStart", 0),
 		.boot_id = boot ? pm_xstrdup(boot) : NULL,
 		.error = error ? pm_xstrdup(error) : NULL,
+		.cgroup_path = cg ? pm_xstrdup(cg) : NULL,
+		.oom_base = (uint64_t)pm_json_int(j, "OomBase", 0),
 	};
 }
 
@@ -247,6 +255,11 @@ static int write_config(const struct pm_container *c, pm_error **err)
 	_cleanup_free_ char *data = pm_xasprintf("%s\n%s\n", head, c->config_json);
 	_cleanup_free_ char *path = pm_path_join(c->dir, "config.json");
 	return pm_write_file_atomic(path, data, strlen(data), 0600, err);
+}
+
+int pm_container_save_config(const struct pm_container *c, pm_error **err)
+{
+	return write_config(c, err);
 }
 
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
@@ -575,6 +588,13 @@ static int state_scan(const char *text, size_t len, struct pm_ctr_state *s)
 			free(s->error);
 			s->error = NULL;
 			r = pm_jscan_string(&v, &s->error);
+		} else if (pm_jscan_key_is(&k, "CgroupPath")) {
+			free(s->cgroup_path);
+			s->cgroup_path = NULL;
+			r = pm_jscan_string(&v, &s->cgroup_path);
+		} else if (pm_jscan_key_is(&k, "OomBase")) {
+			if ((r = pm_jscan_int(&v, &i)) >= 0)
+				s->oom_base = (uint64_t)i;
 		} else {
 			r = -EBADMSG; /* a field this reader does not know yet: jansson's turn */
 		}

@@ -49,6 +49,8 @@ struct pm_ctr_state {
 	char *mountpoint;	/* rootfs while mounted */
 	char **ports;		/* published ports of the last start (pm_net_port_format specs) */
 	unsigned restart_count; /* restarts by the restart policy since the last start */
+	char *cgroup_path; /* the container's cgroup ("/..."), set at start (engine/limits.h) */
+	uint64_t oom_base; /* oom kills below its parent cgroup at the start */
 };
 
 struct pm_container {
@@ -96,6 +98,10 @@ int pm_container_reload(const struct pm_paths *p, struct pm_container *c, pm_err
 
 /* Write c->state atomically. Callers hold the lock (pm_container_lock). */
 int pm_container_save_state(const struct pm_paths *p, const struct pm_container *c, pm_error **err);
+
+/* Write c->config_json (the spec) back to config.json (pm update). Callers hold the
+ * lock. */
+int pm_container_save_config(const struct pm_container *c, pm_error **err);
 
 /* Take the container's flock (LOCK_EX); returns the fd to close to release. */
 int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err);

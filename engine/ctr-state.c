@@ -12,6 +12,7 @@
 #include "engine/config-json.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
+#include "engine/limits.h"
 #include "engine/ctr-volumes.h"
 #include "lib/fileutil.h"
 #include "lib/proc.h"
@@ -144,6 +145,8 @@ static int mark_exited_locked(const struct pm_engine *e, struct pm_container *c,
 	if (running) {
 		c->state.status = PM_CTR_STOPPED;
 		c->state.finished_ns = pm_time_now_ns();
+		c->state.oom_killed =
+			pm_engine_cgroup_exited(c->state.cgroup_path, c->state.oom_base);
 		free(c->state.error);
 		c->state.error = NULL;
 		if (pm_mon_read_exit(rundir, &c->state.exit_code, &c->state.finished_ns) < 0) {
@@ -159,6 +162,8 @@ static int mark_exited_locked(const struct pm_engine *e, struct pm_container *c,
 	 * exited), nothing of the start is left */
 	c->state.starting = false;
 	c->state.damaged = false;
+	free(c->state.cgroup_path);
+	c->state.cgroup_path = NULL;
 	forget_pids(c);
 	unmount_rootfs(e, c);
 	free(c->state.mountpoint);

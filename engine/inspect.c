@@ -13,6 +13,7 @@
 #include "engine/config-json.h"
 #include "engine/health.h"
 #include "engine/inspect.h"
+#include "engine/limits.h"
 #include "engine/net.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
@@ -539,7 +540,10 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 
 	json_t *hc = json_object();
 	json_object_set_new(hc, "Binds", binds);
-	json_object_set_new(hc, "CgroupManager", json_string("cgroupfs"));
+	const char *mgr = NULL;
+	if (pm_engine_cgroup_manager(cfg, &mgr, NULL) < 0)
+		mgr = "cgroupfs";
+	json_object_set_new(hc, "CgroupManager", json_string(mgr));
 	json_object_set_new(hc, "CgroupMode", json_string("host"));
 	json_object_set_new(hc, "ContainerIDFile", json_string(""));
 	json_object_set_new(hc, "LogConfig",
@@ -578,7 +582,10 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "GroupAdd", strv_or_empty(cfg->group_add));
 	json_object_set_new(hc, "IpcMode", json_string(ns_mode(cfg->ipc, "private")));
 	json_object_set_new(hc, "Cgroup", json_string(""));
-	json_object_set_new(hc, "Cgroups", json_string("default"));
+	json_object_set_new(hc, "Cgroups",
+			    json_string(cfg->cgroups && !strcmp(cfg->cgroups, "disabled")
+						? "disabled"
+						: "default"));
 	json_object_set_new(hc, "Links", json_null());
 	json_object_set_new(hc, "OomScoreAdj", json_integer(0));
 	json_object_set_new(hc, "PidMode", json_string(ns_mode(cfg->pid, "private")));
@@ -607,21 +614,35 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "Runtime", json_string("oci"));
 	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
 	json_object_set_new(hc, "Isolation", json_string(""));
-	json_object_set_new(hc, "CpuShares", json_integer(0));
+	/* the limits as podman shows them: --cpus as NanoCpus and a 100 ms period's quota,
+	 * --memory-swap twice --memory when only --memory was given */
+	int64_t period = (int64_t)cfg->cpu_period, quota = cfg->cpu_quota;
+	if (cfg->cpus > 0) {
+		period = 100000;
+		quota = (int64_t)(cfg->cpus * 100000 + 0.5);
+	}
+	int64_t swap = cfg->memory_swap ? cfg->memory_swap
+		       : cfg->memory	? (int64_t)(2 * cfg->memory)
+					: 0;
+	json_object_set_new(hc, "CpuShares", json_integer((json_int_t)cfg->cpu_shares));
 	json_object_set_new(hc, "Memory", json_integer((json_int_t)cfg->memory));
-	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(cfg->cpus * 1e9)));
+	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(cfg->cpus * 1e9 + 0.5)));
 	json_object_set_new(hc, "CgroupParent",
 			    json_string(cfg->cgroup_parent ? cfg->cgroup_parent : ""));
-	json_object_set_new(hc, "CpuPeriod", json_integer(0));
-	json_object_set_new(hc, "CpuQuota", json_integer(0));
-	json_object_set_new(hc, "CpusetCpus", json_string(""));
-	json_object_set_new(hc, "CpusetMems", json_string(""));
+	json_object_set_new(hc, "BlkioWeight", json_integer((json_int_t)cfg->blkio_weight));
+	json_object_set_new(hc, "CpuPeriod", json_integer((json_int_t)period));
+	json_object_set_new(hc, "CpuQuota", json_integer((json_int_t)quota));
+	json_object_set_new(hc, "CpusetCpus",
+			    json_string(cfg->cpuset_cpus ? cfg->cpuset_cpus : ""));
+	json_object_set_new(hc, "CpusetMems",
+			    json_string(cfg->cpuset_mems ? cfg->cpuset_mems : ""));
 	json_object_set_new(hc, "Devices", json_array());
-	json_object_set_new(hc, "MemoryReservation", json_integer(0));
-	json_object_set_new(hc, "MemorySwap", json_integer(0));
+	json_object_set_new(hc, "MemoryReservation",
+			    json_integer((json_int_t)cfg->memory_reservation));
+	json_object_set_new(hc, "MemorySwap", json_integer((json_int_t)swap));
 	json_object_set_new(hc, "OomKillDisable", json_false());
-	json_object_set_new(hc, "PidsLimit",
-			    json_integer(cfg->pids_limit_set ? (json_int_t)cfg->pids_limit : 0));
+	/* podman's default 2048 when not given, where the pids controller is delegated */
+	json_object_set_new(hc, "PidsLimit", json_integer((json_int_t)pm_engine_pids_limit(cfg)));
 	json_object_set_new(hc, "Ulimits", json_array());
 	json_object_set_new(o, "HostConfig", hc);
 	return o;

@@ -25,6 +25,7 @@
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/health-parse.h"
+#include "engine/limits.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "lib/crashpoint.h"
@@ -94,7 +95,12 @@ static void close_fd(int *fd)
 static int after_clone(pid_t pid, void *data, pm_error **err)
 {
 	struct mon *m = data;
-	return pm_cgroup_enter_scope(pid, m->s->c->id, m->s->cfg->cgroup_parent, NULL, err);
+	struct pm_container *c = m->s->c;
+	free(c->state.cgroup_path);
+	c->state.cgroup_path = NULL;
+	int r = pm_engine_cgroup_enter(pid, c->id, m->s->cfg, &c->state.cgroup_path, err);
+	c->state.oom_base = pm_engine_oom_base(c->state.cgroup_path);
+	return r < 0 ? r : 0;
 }
 
 /* The runtime's before_exec hook, run while the init sets up its mounts: start
@@ -228,6 +234,9 @@ static void record_exit(struct mon *m, int status)
 	c->state.exit_code = status;
 	c->state.finished_ns = pm_time_now_ns();
 	c->state.pid = 0;
+	c->state.oom_killed = pm_engine_cgroup_exited(c->state.cgroup_path, c->state.oom_base);
+	free(c->state.cgroup_path);
+	c->state.cgroup_path = NULL;
 	pm_container_save_state(e->paths, c, NULL);
 }
 

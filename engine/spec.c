@@ -18,7 +18,6 @@
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "runtime/caps.h"
-#include "runtime/limits.h"
 #include "runtime/mounts.h"
 #include "systemd/notify.h"
 #include "storage/volume.h"
@@ -63,6 +62,10 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->cgroup_parent);
 	free(c->sdnotify);
 	pm_strv_free(c->create_command);
+	free(c->cpuset_cpus);
+	free(c->cpuset_mems);
+	free(c->cgroups);
+	free(c->cgroup_manager);
 	free(c->rootfs);
 	free(c->image);
 	pm_strv_free(c->command);
@@ -733,13 +736,6 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
 		if (r < 0)
 			return r;
 	}
-	if (c->memory && (r = pm_runtime_limits_check("--memory", "a memory limit", err)) < 0)
-		return r;
-	if (c->cpus > 0 && (r = pm_runtime_limits_check("--cpus", "a CPU limit", err)) < 0)
-		return r;
-	if (c->pids_limit_set && c->pids_limit > 0 &&
-	    (r = pm_runtime_limits_check("--pids-limit", "a pids limit", err)) < 0)
-		return r;
 	return 0;
 }
 

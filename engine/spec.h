@@ -70,6 +70,24 @@ struct pm_container_config {
 	double cpus;			 /* 0 = unset */
 	int64_t pids_limit;		 /* 0 = unset, -1 unlimited */
 	bool pids_limit_set;
+	/* the other limits (systemd/limits.h): --memory-swap (memory + swap bytes, -1
+	 * unlimited, 0 unset: twice --memory), --memory-reservation, --cpu-quota and
+	 * --cpu-period (us), --cpu-shares, --cpuset-cpus/--cpuset-mems, --blkio-weight */
+	int64_t memory_swap;
+	uint64_t memory_reservation;
+	int64_t cpu_quota;
+	uint64_t cpu_period;
+	uint64_t cpu_shares;
+	char *cpuset_cpus, *cpuset_mems;
+	uint64_t blkio_weight;
+	/* --cgroups: NULL ("enabled"), "disabled", "no-conmon", "split"; the cgroup manager
+	 * the container was made with ("systemd" or "cgroupfs", NULL: decided at start) */
+	char *cgroups;
+	char *cgroup_manager;
+	/* a pod's infra container: the pod's --memory and --cpus, set on the pod's slice
+	 * (cgroup_parent) when the infra starts */
+	uint64_t pod_memory;
+	double pod_cpus;
 	char *rootfs;	/* --rootfs DIR */
 	char *image;	/* image reference when not --rootfs */
 	char **command; /* the args after the image */

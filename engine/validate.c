@@ -8,10 +8,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/health-parse.h"
+#include "engine/limits.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
+#include "systemd/limits.h"
 #include "lib/strutil.h"
 
 /* ---- restart policy, signal names, detach keys ---------------------------------------- */
@@ -132,6 +135,10 @@ int pm_config_parse_memory(const char *v, uint64_t *ret, pm_error **err)
 				    "invalid --memory '%s': use <number>[<unit>], where unit = b, "
 				    "k, m or g",
 				    v ? v : "");
+	if (n < PM_MIN_MEMORY)
+		return pm_error_set(err, EINVAL,
+				    "invalid --memory '%s': minimum memory limit allowed is 6MB",
+				    v);
 	*ret = n;
 	return 0;
 }
@@ -145,6 +152,157 @@ int pm_config_parse_cpus(const char *v, double *ret, pm_error **err)
 		return pm_error_set(err, EINVAL, "invalid --cpus '%s': must be a positive number",
 				    v ? v : "");
 	*ret = d;
+	return 0;
+}
+
+static int size_flag(const char *flag, const char *v, uint64_t *ret, pm_error **err)
+{
+	uint64_t n;
+	if (pm_parse_size(v, &n) < 0)
+		return pm_error_set(err, EINVAL,
+				    "invalid --%s '%s': use <number>[<unit>], where unit = b, k, m "
+				    "or g",
+				    flag, v);
+	*ret = n;
+	return 0;
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = pm_xstrdup(v);
+}
+
+int pm_config_set_resource(struct pm_container_config *c, const char *flag, const char *v,
+			   pm_error **err)
+{
+	uint64_t n;
+	int r;
+	if (!v)
+		v = "";
+	if (!strcmp(flag, "memory-swap")) {
+		if (!strcmp(v, "-1")) {
+			c->memory_swap = -1;
+			return 0;
+		}
+		if ((r = size_flag(flag, v, &n, err)) < 0)
+			return r;
+		if (n > INT64_MAX)
+			return pm_error_set(err, ERANGE, "invalid --memory-swap '%s': too large",
+					    v);
+		c->memory_swap = (int64_t)n;
+		return 0;
+	}
+	if (!strcmp(flag, "memory-reservation"))
+		return size_flag(flag, v, &c->memory_reservation, err);
+	if (!strcmp(flag, "cpu-shares")) {
+		if (pm_parse_uint64(v, &n) < 0)
+			return pm_error_set(
+				err, EINVAL,
+				"invalid argument \"%s\" for \"-c, --cpu-shares\" flag: "
+				"strconv.ParseUint: parsing \"%s\": invalid syntax",
+				v, v);
+		if (n > 262144)
+			return pm_error_set(
+				err, EINVAL,
+				"invalid --cpu-shares '%s': must be between 2 and 262144", v);
+		c->cpu_shares = n;
+		return 0;
+	}
+	if (!strcmp(flag, "cpu-quota")) {
+		int q;
+		if (pm_parse_int(v, &q) < 0)
+			return pm_error_set(err, EINVAL,
+					    "invalid argument \"%s\" for \"--cpu-quota\" flag: "
+					    "strconv.ParseInt: parsing \"%s\": invalid syntax",
+					    v, v);
+		if (q != 0 && q != -1 && q < 1000)
+			return pm_error_set(
+				err, EINVAL,
+				"invalid --cpu-quota '%s': CPU cfs quota cannot be less "
+				"than 1ms (i.e. 1000)",
+				v);
+		c->cpu_quota = q;
+		return 0;
+	}
+	if (!strcmp(flag, "cpu-period")) {
+		if (pm_parse_uint64(v, &n) < 0)
+			return pm_error_set(err, EINVAL,
+					    "invalid argument \"%s\" for \"--cpu-period\" flag: "
+					    "strconv.ParseUint: parsing \"%s\": invalid syntax",
+					    v, v);
+		if (n != 0 && (n < 1000 || n > 1000000))
+			return pm_error_set(
+				err, EINVAL,
+				"invalid --cpu-period '%s': CPU cfs period cannot be less "
+				"than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)",
+				v);
+		c->cpu_period = n;
+		return 0;
+	}
+	if (!strcmp(flag, "cpuset-cpus") || !strcmp(flag, "cpuset-mems")) {
+		bool cpus = !strcmp(flag, "cpuset-cpus");
+		if (*v && pm_cg_parse_cpuset(v, NULL, NULL) < 0)
+			return pm_error_set(err, EINVAL, "invalid value %s for cpuset %s", v,
+					    cpus ? "cpus" : "mems");
+		set_str(cpus ? &c->cpuset_cpus : &c->cpuset_mems, v);
+		return 0;
+	}
+	if (!strcmp(flag, "blkio-weight")) {
+		if (pm_parse_uint64(v, &n) < 0 || (n != 0 && (n < 10 || n > 1000)))
+			return pm_error_set(
+				err, EINVAL,
+				"invalid --blkio-weight '%s': must be between 10 and 1000", v);
+		c->blkio_weight = n;
+		return 0;
+	}
+	if (!strcmp(flag, "cgroups")) {
+		enum pm_cg_mode mode;
+		if ((r = pm_cg_mode_parse(v, &mode, err)) < 0)
+			return r;
+		set_str(&c->cgroups, v);
+		return 0;
+	}
+	return pm_error_set(err, EINVAL, "unknown resource flag --%s", flag);
+}
+
+int pm_config_check_resources(const struct pm_container_config *c, pm_error **err)
+{
+	if (c->memory && c->memory < PM_MIN_MEMORY)
+		return pm_error_set(err, EINVAL,
+				    "invalid --memory '%llu': minimum memory limit allowed is 6MB",
+				    (unsigned long long)c->memory);
+	if (c->memory_swap && !c->memory)
+		return pm_error_set(
+			err, EINVAL,
+			"--memory-swap '%lld': you should always set a memory limit when "
+			"using a memoryswap limit, see usage",
+			(long long)c->memory_swap);
+	if (c->memory_swap > 0 && (uint64_t)c->memory_swap < c->memory)
+		return pm_error_set(
+			err, EINVAL,
+			"--memory-swap '%lld': minimum memoryswap limit should be larger "
+			"than memory limit, see usage",
+			(long long)c->memory_swap);
+	if (c->memory && c->memory_reservation > c->memory)
+		return pm_error_set(err, EINVAL,
+				    "--memory-reservation '%llu': minimum memory limit can not be "
+				    "less than memory reservation limit, see usage",
+				    (unsigned long long)c->memory_reservation);
+	if (c->cpus > 0 && c->cpu_quota)
+		return pm_error_set(err, EINVAL, "--cpu-quota and --cpus cannot be set together");
+	if (c->cpus > 0 && c->cpu_period)
+		return pm_error_set(err, EINVAL, "--cpu-period and --cpus cannot be set together");
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (c->cpus > 0 && ncpu > 0 && c->cpus > (double)ncpu)
+		return pm_error_set(err, EINVAL,
+				    "invalid --cpus '%g': range of CPUs is from 0.01 to %ld.00, as "
+				    "there are only %ld CPUs available",
+				    c->cpus, ncpu, ncpu);
+	if (c->cpus > 0 && c->cpus < 0.01)
+		return pm_error_set(err, EINVAL,
+				    "invalid --cpus '%g': range of CPUs is from 0.01 to %ld.00",
+				    c->cpus, ncpu > 0 ? ncpu : 1);
 	return 0;
 }
 
@@ -269,6 +427,8 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 	if (c->cpus != 0 && !(c->cpus > 0 && isfinite(c->cpus)))
 		return pm_error_set(err, EINVAL, "invalid --cpus '%g': must be a positive number",
 				    c->cpus);
+	if ((r = pm_config_check_resources(c, err)) < 0)
+		return r;
 	if (c->pids_limit_set && c->pids_limit < -1)
 		return pm_error_set(err, EINVAL,
 				    "invalid --pids-limit '%lld': must be a number (-1 for "
@@ -282,5 +442,7 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 	if ((r = pm_health_validate(&c->health, err)) < 0 ||
 	    (r = pm_health_startup_validate(&c->startup_health, &c->health, err)) < 0)
 		return r;
-	return pm_spec_validate(c, err);
+	if ((r = pm_spec_validate(c, err)) < 0)
+		return r;
+	return pm_engine_limits_check(c, err);
 }

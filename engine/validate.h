@@ -37,9 +37,12 @@ int pm_engine_parse_signal(const char *s, int *ret);
 /* Parse --detach-keys into a byte sequence (at most 8): "ctrl-p,ctrl-q" -> {0x10, 0x11}. */
 int pm_attach_parse_keys(const char *s, unsigned char *ret, size_t *ret_n, pm_error **err);
 
+#define PM_MIN_MEMORY (6ULL * 1024 * 1024) /* podman's minimum --memory */
+
 /* ---- values given as strings (all: -EINVAL with podman's message) ------------------------- */
 
-/* --memory: "<number>[<unit>]", unit b, k, m or g; not 0. */
+/* --memory: "<number>[<unit>]", unit b, k, m or g; not 0, at least 6 MB (podman's
+ * minimum). */
 int pm_config_parse_memory(const char *v, uint64_t *ret, pm_error **err);
 
 /* --cpus: a positive finite number. */
@@ -47,6 +50,17 @@ int pm_config_parse_cpus(const char *v, double *ret, pm_error **err);
 
 /* --pids-limit: an integer >= -1 (-1: unlimited). */
 int pm_config_parse_pids_limit(const char *v, int64_t *ret, pm_error **err);
+
+/* The other resource flags and --cgroups, by their long name without dashes
+ * ("memory-swap", "memory-reservation", "cpu-quota", "cpu-period", "cpu-shares",
+ * "cpuset-cpus", "cpuset-mems", "blkio-weight", "cgroups") into c; -EINVAL naming the
+ * value (podman's words where podman has them). Shared by run/create and update. */
+int pm_config_set_resource(struct pm_container_config *c, const char *flag, const char *v,
+			   pm_error **err);
+
+/* The checks between the resource values (memory-swap against memory, --cpus against
+ * --cpu-quota, the 6 MB minimum, more CPUs than the host has). */
+int pm_config_check_resources(const struct pm_container_config *c, pm_error **err);
 
 /* --stop-timeout: seconds, an unsigned integer up to INT32_MAX. */
 int pm_config_parse_stop_timeout(const char *v, int64_t *ret, pm_error **err);

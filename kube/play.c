@@ -35,7 +35,7 @@
 #include "netslirp/net.h"
 #include "pods/lifecycle.h"
 #include "pods/pod.h"
-#include "runtime/limits.h"
+#include "engine/limits.h"
 #include "storage/container.h"
 #include "storage/secret.h"
 #include "storage/volume.h"
@@ -644,7 +644,7 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 			return pm_error_set(p->err, EINVAL, "%s: \"%s\" is not a quantity", lp,
 					    lim[i]);
 		_cleanup_error_ pm_error *why = NULL;
-		if (pm_runtime_limits_check(lp, lname[i], &why) < 0) {
+		if (pm_engine_limit_require(lp, lname[i], &why) < 0) {
 			if (i == 0)
 				cfg->memory = 0;
 			else

@@ -19,7 +19,7 @@
 #include "lib/paths.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
-#include "runtime/limits.h"
+#include "engine/limits.h"
 
 /* ---- configuration ----------------------------------------------------------------------- */
 
@@ -103,9 +103,9 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 				    "[a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument (pod name '%s')",
 				    cfg->name);
 	int r;
-	if (cfg->memory && (r = pm_runtime_limits_check("--memory", "a memory limit", err)) < 0)
+	if (cfg->memory && (r = pm_engine_limit_require("--memory", "memory", err)) < 0)
 		return r;
-	if (cfg->cpus > 0 && (r = pm_runtime_limits_check("--cpus", "a CPU limit", err)) < 0)
+	if (cfg->cpus > 0 && (r = pm_engine_limit_require("--cpus", "cpu", err)) < 0)
 		return r;
 	if (cfg->exit_policy && strcmp(cfg->exit_policy, "continue") &&
 	    strcmp(cfg->exit_policy, "stop"))
@@ -188,6 +188,9 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 		struct pm_container_config ic;
 		r = infra_config(e, pod, &ic, err);
 		if (r >= 0) {
+			/* the pod's limits, for its slice (the record keeps no copy) */
+			ic.pod_memory = cfg->memory;
+			ic.pod_cpus = cfg->cpus;
 			r = pm_engine_create(e, &ic, &infra, err);
 			pm_spec_config_clear(&ic);
 		}

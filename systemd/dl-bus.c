@@ -7,6 +7,7 @@ PM_DLSYM_PROTOTYPE(sd_bus_error_free) = NULL;
 PM_DLSYM_PROTOTYPE(sd_bus_flush_close_unref) = NULL;
 PM_DLSYM_PROTOTYPE(sd_bus_match_signal) = NULL;
 PM_DLSYM_PROTOTYPE(sd_bus_message_append) = NULL;
+PM_DLSYM_PROTOTYPE(sd_bus_message_append_array) = NULL;
 PM_DLSYM_PROTOTYPE(sd_bus_message_close_container) = NULL;
 PM_DLSYM_PROTOTYPE(sd_bus_message_new_method_call) = NULL;
 PM_DLSYM_PROTOTYPE(sd_bus_message_open_container) = NULL;
@@ -25,6 +26,7 @@ int pm_dl_bus(pm_error **err)
 		&dl, "libsystemd.so.0", "libsystemd0", err, PM_DLSYM_ARG(sd_bus_call),
 		PM_DLSYM_ARG(sd_bus_error_free), PM_DLSYM_ARG(sd_bus_flush_close_unref),
 		PM_DLSYM_ARG(sd_bus_match_signal), PM_DLSYM_ARG(sd_bus_message_append),
+		PM_DLSYM_ARG(sd_bus_message_append_array),
 		PM_DLSYM_ARG(sd_bus_message_close_container),
 		PM_DLSYM_ARG(sd_bus_message_new_method_call),
 		PM_DLSYM_ARG(sd_bus_message_open_container), PM_DLSYM_ARG(sd_bus_message_read),

@@ -13,6 +13,7 @@ extern PM_DLSYM_PROTOTYPE(sd_bus_error_free);
 extern PM_DLSYM_PROTOTYPE(sd_bus_flush_close_unref);
 extern PM_DLSYM_PROTOTYPE(sd_bus_match_signal);
 extern PM_DLSYM_PROTOTYPE(sd_bus_message_append);
+extern PM_DLSYM_PROTOTYPE(sd_bus_message_append_array);
 extern PM_DLSYM_PROTOTYPE(sd_bus_message_close_container);
 extern PM_DLSYM_PROTOTYPE(sd_bus_message_new_method_call);
 extern PM_DLSYM_PROTOTYPE(sd_bus_message_open_container);

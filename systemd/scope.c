@@ -19,6 +19,7 @@
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
 #include "systemd/dl-bus.h"
+#include "systemd/limits.h"
 #include "systemd/scope.h"
 
 #define JOB_TIMEOUT_USEC (30ULL * 1000000ULL) /* systemd under emulation can be slow */
@@ -91,9 +92,70 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
 	return 0;
 }
 
+static int append_cpuset(sd_bus_message *m, const char *prop, const char *list)
+{
+	_cleanup_free_ uint8_t *mask = NULL;
+	size_t n = 0;
+	int r = pm_cg_parse_cpuset(list, &mask, &n);
+	if (r < 0)
+		return r;
+	if ((r = sym_sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "s", prop)) < 0 ||
+	    (r = sym_sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
+	    (r = sym_sd_bus_message_append_array(m, 'y', mask, n)) < 0 ||
+	    (r = sym_sd_bus_message_close_container(m)) < 0)
+		return r;
+	return sym_sd_bus_message_close_container(m);
+}
+
+/* The limits as unit properties (inside an open "a(sv)"), for StartTransientUnit and
+ * SetUnitProperties. */
+static int append_limits(sd_bus_message *m, const struct pm_cg_limits *l, bool tasks_soft_ok)
+{
+	int r = 0;
+	if (!l)
+		return 0;
+	if (l->memory_max &&
+	    (r = sym_sd_bus_message_append(m, "(sv)", "MemoryMax", "t", l->memory_max)) < 0)
+		return r;
+	if (l->swap_set &&
+	    (r = sym_sd_bus_message_append(m, "(sv)", "MemorySwapMax", "t", l->swap_max)) < 0)
+		return r;
+	if (l->memory_low &&
+	    (r = sym_sd_bus_message_append(m, "(sv)", "MemoryLow", "t", l->memory_low)) < 0)
+		return r;
+	if (l->cpu_quota || l->cpu_period) {
+		uint64_t period = l->cpu_period ? l->cpu_period : PM_CG_DEFAULT_PERIOD;
+		uint64_t per_sec = !l->cpu_quota || l->cpu_quota == PM_CG_UNLIMITED
+					   ? UINT64_MAX
+					   : l->cpu_quota * 1000000ULL / period;
+		if ((r = sym_sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t", per_sec)) <
+			    0 ||
+		    (r = sym_sd_bus_message_append(m, "(sv)", "CPUQuotaPeriodUSec", "t", period)) <
+			    0)
+			return r;
+	}
+	if (l->cpu_weight &&
+	    (r = sym_sd_bus_message_append(m, "(sv)", "CPUWeight", "t", l->cpu_weight)) < 0)
+		return r;
+	if (l->cpuset_cpus && *l->cpuset_cpus &&
+	    (r = append_cpuset(m, "AllowedCPUs", l->cpuset_cpus)) < 0)
+		return r;
+	if (l->cpuset_mems && *l->cpuset_mems &&
+	    (r = append_cpuset(m, "AllowedMemoryNodes", l->cpuset_mems)) < 0)
+		return r;
+	if (l->pids_max && (!l->pids_soft || tasks_soft_ok) &&
+	    (r = sym_sd_bus_message_append(m, "(sv)", "TasksMax", "t", l->pids_max)) < 0)
+		return r;
+	if (l->io_weight &&
+	    (r = sym_sd_bus_message_append(m, "(sv)", "IOWeight", "t", l->io_weight)) < 0)
+		return r;
+	return 0;
+}
+
 /* The StartTransientUnit call: podman's properties for a container scope. */
 static int start_scope(sd_bus *bus, const char *unit, const char *slice, pid_t pid,
-		       sd_bus_error *berr)
+		       const struct pm_cg_limits *lim, sd_bus_error *berr)
 {
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
 	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -114,6 +176,7 @@ static int start_scope(sd_bus *bus, const char *unit, const char *slice, pid_t p
 	    (r = sym_sd_bus_message_append(m, "(sv)", "CPUAccounting", "b", 1)) < 0 ||
 	    (r = sym_sd_bus_message_append(m, "(sv)", "MemoryAccounting", "b", 1)) < 0 ||
 	    (r = sym_sd_bus_message_append(m, "(sv)", "TasksAccounting", "b", 1)) < 0 ||
+	    (r = append_limits(m, lim, true)) < 0 ||
 	    (r = sym_sd_bus_message_close_container(m)) < 0 ||
 	    (r = sym_sd_bus_message_append(m, "a(sa(sv))", 0)) < 0)
 		return r;
@@ -122,6 +185,13 @@ static int start_scope(sd_bus *bus, const char *unit, const char *slice, pid_t p
 
 int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, const char *slice, char **ret_cgroup_path,
 			  pm_error **err)
+{
+	return pm_cgroup_enter_scope_limits(pid, ctr_id, slice, NULL, ret_cgroup_path, err);
+}
+
+int pm_cgroup_enter_scope_limits(pid_t pid, const char *ctr_id, const char *slice,
+				 const struct pm_cg_limits *lim, char **ret_cgroup_path,
+				 pm_error **err)
 {
 	if (ret_cgroup_path)
 		*ret_cgroup_path = NULL;
@@ -165,7 +235,7 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, const char *slice, char
 			slice	 ? slice
 			: system ? "machine.slice"
 				 : "user.slice",
-			pid, &berr);
+			pid, lim, &berr);
 	if (r < 0) {
 		if (berr.name &&
 		    (!strcmp(berr.name, "org.freedesktop.DBus.Error.ServiceUnknown") ||
@@ -209,6 +279,45 @@ int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, const char *slice, char
 	if (ret_cgroup_path)
 		*ret_cgroup_path = pm_proc_cgroup_read(pid);
 	return PM_SCOPE_ENTERED;
+}
+
+int pm_scope_set_limits(const char *ctr_id, const struct pm_cg_limits *lim, pm_error **err)
+{
+	_cleanup_free_ char *unit = pm_scope_unit_name(ctr_id);
+	return pm_unit_set_limits(unit, lim, err);
+}
+
+int pm_unit_set_limits(const char *unit, const struct pm_cg_limits *lim, pm_error **err)
+{
+	bool system;
+	if (!have_bus(&system))
+		return pm_error_set(err, ENOTCONN, "no %s bus to ask systemd",
+				    system ? "system" : "user");
+	int r = pm_dl_bus(err);
+	if (r < 0)
+		return r;
+	_cleanup_(sym_sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	r = system ? sym_sd_bus_open_system(&bus) : sym_sd_bus_open_user(&bus);
+	if (r < 0)
+		return pm_error_set_errno(err, -r, "connecting to the %s bus",
+					  system ? "system" : "user");
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *m = NULL;
+	_cleanup_(sym_sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	_cleanup_(sym_sd_bus_error_freep) sd_bus_error berr = SD_BUS_ERROR_NULL;
+	if ((r = sym_sd_bus_message_new_method_call(
+		     bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+		     "org.freedesktop.systemd1.Manager", "SetUnitProperties")) < 0 ||
+	    (r = sym_sd_bus_message_append(m, "sb", unit, 1)) < 0 ||
+	    (r = sym_sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+	    (r = append_limits(m, lim, false)) < 0 ||
+	    (r = sym_sd_bus_message_close_container(m)) < 0)
+		return pm_error_set_errno(err, -r, "updating the unit '%s'", unit);
+	r = sym_sd_bus_call(bus, m, JOB_TIMEOUT_USEC, &berr, &reply);
+	if (r < 0)
+		return berr.message ? pm_error_set(err, -r, "updating the unit '%s': %s", unit,
+						   berr.message)
+				    : pm_error_set_errno(err, -r, "updating the unit '%s'", unit);
+	return 0;
 }
 
 int pm_cgroup_join_pid(pid_t pid)

@@ -31,6 +31,20 @@ char *pm_scope_unit_name(const char *ctr_id);
 int pm_cgroup_enter_scope(pid_t pid, const char *ctr_id, const char *slice, char **ret_cgroup_path,
 			  pm_error **err);
 
+/* The same with limits (systemd/limits.h) as the scope's properties (MemoryMax,
+ * MemorySwapMax, MemoryLow, CPUQuotaPerSecUSec, CPUQuotaPeriodUSec, CPUWeight, AllowedCPUs,
+ * AllowedMemoryNodes, TasksMax, IOWeight); lim may be NULL. */
+struct pm_cg_limits;
+int pm_cgroup_enter_scope_limits(pid_t pid, const char *ctr_id, const char *slice,
+				 const struct pm_cg_limits *lim, char **ret_cgroup_path,
+				 pm_error **err);
+
+/* Change the limits of a running container's scope unit (SetUnitProperties, runtime).
+ * -ENOTCONN when there is no bus to ask. */
+int pm_scope_set_limits(const char *ctr_id, const struct pm_cg_limits *lim, pm_error **err);
+/* The same for any unit by its name (a pod's slice). */
+int pm_unit_set_limits(const char *unit, const struct pm_cg_limits *lim, pm_error **err);
+
 /* Move the calling process into the cgroup v2 cgroup of pid (a container init in its scope),
  * so that what it starts (pm exec) is counted, limited and frozen with the container. Call it
  * before joining the container's cgroup namespace (both cgroups must be visible).

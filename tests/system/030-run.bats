@@ -232,7 +232,7 @@ myhost"
 	run_ctr 125 --network bridge -- true
 	assert_contains "$stderr" "Error: network mode 'bridge' is not supported by pm"
 	run_ctr 125 --memory 1g -- true
-	assert_contains "$stderr" "Error: --memory: cannot enforce a memory limit"
+	assert_contains "$stderr" "Error: --memory: cannot enforce the limit"
 	run_ctr 125 --memory lots -- true
 	assert_contains "$stderr" "invalid --memory 'lots'"
 	run_ctr 125 --cpus -1 -- true

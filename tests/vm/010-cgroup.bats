@@ -188,9 +188,6 @@ log_lines() {
 	is "$output" active "the pod's slice"
 	run_pm 0 pod inspect --format '{{.CgroupParent}}' pc
 	is "$output" "$slice"
-	# pod-level limits are refused as a container's are, naming the flag
-	run_pm 125 pod create --memory 64m pm2
-	assert_contains "$output" "--memory"
 	run_pm 0 pod rm -f -t 0 pc
 	wait_gone "$cg"
 }
