@@ -115,7 +115,7 @@ expect "three units in a circle" 1 "include cycle between 3 files: runtime/init 
 put frobs/x.c lib/error.h
 put lib/error.h
 expect "unknown module" 1 \
-	"frobs/: not a module of the table in tools/check-layering.py (known: cli, api, kube, builder, pods, engine, monitor, runtime, storage, registry, netslirp, rootless, systemd, lib); add it where it belongs"
+	"frobs/: not a module of the table in tools/check-layering.py (known: cli, api, kube, builder, pods, engine, monitor, runtime, storage, registry, netslirp, rootless, systemd, quadlet, lib); add it where it belongs"
 
 echo "test-layering: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
