@@ -119,8 +119,8 @@ print(sys.argv[1] + ":" + crypt.crypt(sys.argv[2], crypt.mksalt(crypt.METHOD_BLO
 
 # _reg_wait_http URL PID WHAT LOG: wait (10 s) until URL answers with any HTTP status
 _reg_wait_http() {
-	local url=$1 pid=$2 what=$3 log=$4 i code
-	for i in $(seq 200); do
+	local url=$1 pid=$2 what=$3 log=$4 code
+	for _ in $(seq 200); do
 		_reg_alive "$pid" || {
 			cat "$log" >&2
 			return 1
@@ -135,8 +135,8 @@ _reg_wait_http() {
 
 # _reg_wait_portfile FILE PID WHAT LOG: wait (10 s) for a server to write its port to FILE
 _reg_wait_portfile() {
-	local f=$1 pid=$2 what=$3 log=$4 i
-	for i in $(seq 200); do
+	local f=$1 pid=$2 what=$3 log=$4
+	for _ in $(seq 200); do
 		[ -s "$f" ] && return 0
 		_reg_alive "$pid" || break
 		sleep 0.05
@@ -146,7 +146,7 @@ _reg_wait_portfile() {
 }
 
 registry_start() {
-	local tls= htpasswd= token=
+	local tls='' htpasswd='' token=''
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--tls) tls=1 ;;
@@ -224,8 +224,8 @@ registry_start() {
 	fi
 
 	# a free port can be taken between the probe and the bind: try a few
-	local attempt port
-	for attempt in 1 2 3 4 5; do
+	local port
+	for _ in 1 2 3 4 5; do
 		port=$(_reg_free_port)
 		cat >"$dir/config.yml" <<EOF
 version: 0.1
@@ -276,14 +276,15 @@ fake_registry_start() {
 }
 
 registry_stop() {
-	local state=${REG_DIR:-${BATS_TEST_TMPDIR:-}/registry} pid pids i
+	local state=${REG_DIR:-${BATS_TEST_TMPDIR:-}/registry} pid pids
 	[ -f "$state/pids" ] || return 0
 	pids=$(cat "$state/pids")
 	for pid in $pids; do
 		kill "$pid" 2>/dev/null || true
 	done
-	for i in $(seq 100); do
-		local left=
+	local left
+	for _ in $(seq 100); do
+		left=
 		for pid in $pids; do
 			_reg_alive "$pid" && left=1
 		done
