@@ -40,7 +40,7 @@ bench_setup registry
 # the registry helpers of the system tests, outside bats
 skip() { die "$*"; }
 PM_SRCDIR=$srcdir
-REG_DIR=$work/registry
+REG_DIR=$work/registry-0
 # registry_seed's busybox files (as helpers.bash names them)
 pm_test_image() {
 	local d=${PM_TEST_IMAGES:-$work/img}
@@ -54,8 +54,18 @@ pm_test_image() {
 # shellcheck source=tests/system/registry.bash
 . "$srcdir/tests/system/registry.bash"
 trap 'registry_stop; bench_cleanup' EXIT
-# shellcheck disable=SC2119 # no options: plain HTTP
-registry_start
+# fresh_registry: a new registry with empty storage on a new port, so that no push finds
+# blobs already there and no client's blob cache knows a place to mount them from
+nreg=0
+fresh_registry() {
+	registry_stop
+	rm -rf "$REG_DIR"
+	nreg=$((nreg + 1))
+	REG_DIR=$work/registry-$nreg
+	# shellcheck disable=SC2119 # no options: plain HTTP
+	registry_start
+}
+fresh_registry
 echo "registry: $REG (docker-registry $(docker-registry --version 2>/dev/null | awk '{print $NF}'))"
 
 # ---- a docker-archive: $mb MiB in $nlayers layers of random data --------------------------
@@ -115,18 +125,25 @@ timed_ns() {
 # ---- 1. push --------------------------------------------------------------------------------
 push_pm=()
 push_pod=()
-for r in $(seq 1 "$runs"); do
+for _ in $(seq 1 "$runs"); do
+	fresh_registry
 	push_pod+=("$(timed_ns "${POD[@]}" push -q --tls-verify=false localhost/bench:latest \
-		"$REG/pod-$r/bench:latest")")
+		"$REG/bench:latest")")
+	fresh_registry
 	push_pm+=("$(timed_ns "${PM[@]}" push -q --tls-verify=false localhost/bench:latest \
-		"$REG/pm-$r/bench:latest")")
+		"$REG/bench:latest")")
 done
 pod_push=$(printf '%s\n' "${push_pod[@]}" | median)
 pm_push=$(printf '%s\n' "${push_pm[@]}" | median)
 
 # ---- 2. pull (of podman's push) and 3. peak RSS ----------------------------------------------
-src=$REG/pod-1/bench:latest
+fresh_registry
+src=$REG/bench:latest
+timed_ns "${POD[@]}" push -q --tls-verify=false localhost/bench:latest "$src" >/dev/null
 "${PM[@]}" rmi -af >/dev/null
+"${POD[@]}" rmi -af >/dev/null 2>&1
+# a warm-up pull: the registry's files in the page cache for both
+timed_ns "${POD[@]}" pull -q --tls-verify=false "$src" >/dev/null
 "${POD[@]}" rmi -af >/dev/null 2>&1
 pull_pm=()
 pull_pod=()
