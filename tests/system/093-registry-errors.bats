@@ -8,6 +8,8 @@
 # also take pm's one-line wording. Controls first: the fake registry's good image and the
 # seeded fixtures pull, so the failures below fail for the reason they name.
 
+# shellcheck disable=SC2154 # $stderr and $output are set by run_pm_split (helpers.bash)
+
 load helpers
 load registry
 
@@ -24,13 +26,18 @@ teardown() {
 # pull_fails ARGS...: `pull ARGS` exits 125 with exactly one "Error:" line on stderr, in
 # $err; nothing is stored
 pull_fails() {
-	run_pm_split 125 pull "$@"
+	fails_with_one_line pull "$@"
+	nothing_stored
+}
+
+# fails_with_one_line CMD ARGS...: exit 125 and exactly one "Error:" line on stderr, in $err
+fails_with_one_line() {
+	run_pm_split 125 "$@"
 	local n
 	n=$(grep -c '^Error: ' <<<"$stderr" || true)
 	[ "$n" -eq 1 ] || die "expected one 'Error:' line on stderr, got $n: $stderr"
 	err=$(grep '^Error: ' <<<"$stderr")
 	[ "$(wc -l <<<"$err")" -eq 1 ] || die "the error is not one line: $err"
-	nothing_stored
 }
 
 # nothing_stored: no image, no layer, no blob, no temp entry left
@@ -207,4 +214,34 @@ host_arch() {
 	# podman: Error: initializing source docker://R/busybox:latest: pinging container
 	# registry R: Get "https://R/v2/": http: server gave HTTP response to HTTPS client
 	is "$err" "Error: .*$REG.*"
+}
+
+@test "push: wrong credentials, an unreachable registry, a registry refusing uploads" {
+	_pm_has_command push || skip "$PM has no push command"
+	registry_start --htpasswd alice:secret
+	pm_load_test_image docker
+	local img
+	img=$(pm_test_image name)
+	fails_with_one_line push --tls-verify=false --creds alice:wrong "$img" "$REG/pushed:latest"
+	# podman: Error: trying to reuse blob sha256:L at destination: checking whether a
+	# blob sha256:L exists in R/pushed: unauthorized: authentication required
+	is "$err" "Error: .*$REG.*(unauthorized|authentication required).*"
+	! registry_has pushed:latest || die "the registry has the image"
+
+	local port
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	local t0=$SECONDS
+	fails_with_one_line push --tls-verify=false "$img" "127.0.0.1:$port/pushed:latest"
+	[ $((SECONDS - t0)) -le 10 ] || die "took $((SECONDS - t0)) s"
+	is "$err" "Error: .*127\.0\.0\.1:$port.*([Cc]onnection refused|[Cc]ould ?n.t connect).*"
+
+	fake_registry_start
+	fails_with_one_line push --tls-verify=false "$img" "$FAKE_REG/good:pushed"
+	# podman (after 3 retries): Error: writing blob: initiating layer upload to
+	# /v2/good/blobs/uploads/ in F: unsupported: the fake registry takes no uploads
+	is "$err" "Error: .*$FAKE_REG.*"
+
+	# the right credentials work, and the image is still there after the failures
+	run_pm 0 push -q --tls-verify=false --creds alice:secret "$img" "$REG/pushed:latest"
+	registry_has pushed:latest || die "the registry lacks the pushed image"
 }
