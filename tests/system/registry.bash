@@ -20,6 +20,9 @@
 #   registry_stop
 #       stops every server registry_start and fake_registry_start started (call it from
 #       teardown, before basic_teardown: the leak check fails on servers left running).
+#   One registry for a whole file: in setup_file `export REG_DIR=$BATS_FILE_TMPDIR/registry`,
+#   then registry_start (and registry_seed); registry_stop in teardown_file. The exported
+#   variables reach every test.
 #   registry_seed KIND REPO[:TAG]
 #       puts an image into $REG/REPO:TAG (default tag latest) with tests/lib/registry-seed.py
 #       (the distribution API directly, with the registry's auth and CA) and prints the
