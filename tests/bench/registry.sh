@@ -45,6 +45,7 @@ bench_setup registry
 skip() { die "$*"; }
 PM_SRCDIR=$srcdir
 REG_DIR=$work/registry-0
+BATS_RUN_TMPDIR=$work # the certificates registry.bash makes: removed with $work
 # registry_seed's busybox files (as helpers.bash names them)
 pm_test_image() {
 	local d=${PM_TEST_IMAGES:-$work/img}
