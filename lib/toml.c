@@ -353,7 +353,9 @@ static int parse_array(struct toml *t, json_t **ret)
 			t->p++;
 			continue;
 		}
-		if (at_eof(t) || *t->p != ']')
+		if (at_eof(t))
+			return fail(t, "unterminated array (a missing ']')");
+		if (*t->p != ']')
 			return fail(t, "',' or ']' expected in an array");
 	}
 	t->p++;
