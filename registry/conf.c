@@ -562,11 +562,10 @@ int pm_registries_conf_load_from(struct pm_registries_conf **ret, const char *fi
 
 int pm_registries_conf_load(struct pm_registries_conf **ret, pm_error **err)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
+	/* podman 4.3 (c/image 5.23) takes the user's files from $HOME/.config, whatever
+	 * $XDG_CONFIG_HOME says */
 	const char *home = getenv("HOME");
-	_cleanup_free_ char *confhome = xdg && *xdg	? pm_xstrdup(xdg)
-					: home && *home ? pm_xasprintf("%s/.config", home)
-							: NULL;
+	_cleanup_free_ char *confhome = home && *home ? pm_xasprintf("%s/.config", home) : NULL;
 	return pm_registries_conf_load_from(ret, getenv("CONTAINERS_REGISTRIES_CONF"), SYSTEM_DIR,
 					    confhome, err);
 }

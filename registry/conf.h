@@ -1,7 +1,7 @@
 /* conf.h: containers-registries.conf(5) version 2, as podman reads it: the system file
  * (/etc/containers/registries.conf) and the *.conf drop-ins of /etc/containers/registries.conf.d
- * then of $XDG_CONFIG_HOME/containers/registries.conf.d, each directory in name order, a later
- * file winning; when the user's $XDG_CONFIG_HOME/containers/registries.conf exists it is read
+ * then of the user's ~/.config/containers/registries.conf.d, each directory in name order, a
+ * later file winning; when the user's ~/.config/containers/registries.conf exists it is read
  * instead of the system file, and then only the user's drop-ins (c/image's rule).
  * $CONTAINERS_REGISTRIES_CONF names the file read in place of the main one
  * (it must exist; the drop-ins are still read, as podman 4.3 does: verified).
@@ -23,8 +23,9 @@ struct pm_registries_conf;
 /* Load the files above. -EINVAL naming the file and line for one that does not parse. */
 int pm_registries_conf_load(struct pm_registries_conf **ret, pm_error **err);
 /* The same with the places given (unit tests): file stands for $CONTAINERS_REGISTRIES_CONF
- * (NULL: unset), sysdir for /etc/containers, confhome for $XDG_CONFIG_HOME (NULL: no user
- * files). */
+ * (NULL: unset), sysdir for /etc/containers, confhome for $HOME/.config (NULL: no user
+ * files). podman 4.3 reads $HOME/.config/containers even when $XDG_CONFIG_HOME is set: so
+ * does pm. */
 int pm_registries_conf_load_from(struct pm_registries_conf **ret, const char *file,
 				 const char *sysdir, const char *confhome, pm_error **err);
 /* Parse one text (unit tests and drop-in layering): merged into c. */
