@@ -268,10 +268,12 @@ static int parse_string(struct toml *t, bool allow_multi, char **ret)
 					s++;
 				if (s < t->end && (*s == '\n' || *s == '\r')) {
 					t->p = s;
-					while (!at_eof(t) &&
-					       (*t->p == ' ' || *t->p == '\t' || eat_newline(t)))
+					while (!at_eof(t)) {
 						if (*t->p == ' ' || *t->p == '\t')
 							t->p++;
+						else if (!eat_newline(t))
+							break;
+					}
 					continue;
 				}
 			}

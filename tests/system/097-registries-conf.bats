@@ -82,6 +82,30 @@ insecure = true"
 		die "the mirror was not asked for the manifest: $(cat "$REG_LOG")"
 }
 
+@test "the mirror is asked first even when the location would answer" {
+	registry_start
+	registry_seed busybox pmloc/pmbox:latest >/dev/null
+	registry_seed busybox pmmirror/pmbox:latest >/dev/null
+	user_conf "[[registry]]
+location = \"$REG/pmloc\"
+insecure = true
+[[registry.mirror]]
+location = \"$REG/pmmirror\"
+insecure = true"
+	local before
+	before=$(wc -l <"$REG_LOG")
+	run_pm 0 pull "$REG/pmloc/pmbox"
+	image_names
+	is "$output" "$REG/pmloc/pmbox:latest" "stored under the name pulled"
+	local log
+	log=$(tail -n +"$((before + 1))" "$REG_LOG")
+	grep -q 'GET /v2/pmmirror/pmbox/manifests/latest' <<<"$log" ||
+		die "the mirror was not asked: $log"
+	if grep -q 'GET /v2/pmloc/pmbox/manifests' <<<"$log"; then
+		die "the location was asked though the mirror had the image: $log"
+	fi
+}
+
 @test "a blocked registry is refused, naming it" {
 	registry_start
 	registry_seed busybox pmblocked/pmbox:latest >/dev/null

@@ -175,6 +175,8 @@ static void test_errors(void **state)
 	parse_fails("x = \"a\x01\"\n", "t.conf:1: control character 0x01 in a string");
 	parse_fails("x = \"\xff\"\n", "t.conf:1: a string that is not valid UTF-8");
 	parse_fails("a = 1\n\nb = \"\"\"x\n\ny", "t.conf:5: unterminated string");
+	/* a line-ending backslash at the end of the text (found by fuzz-toml) */
+	parse_fails("m = \"\"\"\nx\\\n\n", "t.conf:4: unterminated string");
 }
 
 static void test_nul_and_depth(void **state)
