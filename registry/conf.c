@@ -122,8 +122,7 @@ static int parse_location(const char *path, const char *what, const char *in, ch
 {
 	if (pm_str_startswith(in, "http://") || pm_str_startswith(in, "https://"))
 		return pm_error_set(err, EINVAL,
-				    "%s: %s: invalid location '%s': URI schemes are not supported",
-				    path, what, in);
+				    "invalid location '%s': URI schemes are not supported", in);
 	size_t n = strlen(in);
 	while (n > 0 && in[n - 1] == '/')
 		n--;
@@ -139,7 +138,7 @@ static int get_string(const char *path, const char *what, json_t *o, const char 
 	if (!v)
 		return 0;
 	if (!json_is_string(v))
-		return pm_error_set(err, EINVAL, "%s: %s: '%s' must be a string", path, what, key);
+		return pm_error_set(err, EINVAL, "%s: '%s' must be a string", what, key);
 	*ret = json_string_value(v);
 	return 0;
 }
@@ -152,8 +151,7 @@ static int get_bool(const char *path, const char *what, json_t *o, const char *k
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return pm_error_set(err, EINVAL, "%s: %s: '%s' must be true or false", path, what,
-				    key);
+		return pm_error_set(err, EINVAL, "%s: '%s' must be true or false", what, key);
 	*ret = json_is_true(v);
 	return 0;
 }
@@ -164,8 +162,7 @@ static int parse_mirrors(const char *path, const char *what, json_t *arr, struct
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr))
-		return pm_error_set(err, EINVAL,
-				    "%s: %s: 'mirror' must be [[registry.mirror]] tables", path,
+		return pm_error_set(err, EINVAL, "%s: 'mirror' must be [[registry.mirror]] tables",
 				    what);
 	size_t i;
 	json_t *m;
@@ -176,13 +173,13 @@ static int parse_mirrors(const char *path, const char *what, json_t *arr, struct
 		_cleanup_free_ char *mwhat = pm_xasprintf("%s mirror #%zu", what, i + 1);
 		const char *loc = NULL;
 		if (!json_is_object(m))
-			return pm_error_set(err, EINVAL, "%s: %s is not a table", path, mwhat);
+			return pm_error_set(err, EINVAL, "%s is not a table", mwhat);
 		int rr = get_string(path, mwhat, m, "location", &loc, err);
 		if (rr < 0)
 			return rr;
 		if (!loc || !*loc)
-			return pm_error_set(err, EINVAL, "%s: %s: the mirror's location is unset",
-					    path, mwhat);
+			return pm_error_set(err, EINVAL,
+					    "invalid condition: mirror location is unset");
 		struct mirror *mm = &r->mirrors[r->n_mirrors];
 		rr = parse_location(path, mwhat, loc, &mm->location, err);
 		if (rr < 0)
@@ -201,7 +198,7 @@ static int parse_registry(const char *path, size_t idx, json_t *o, struct reg *r
 	_cleanup_free_ char *what = pm_xasprintf("[[registry]] #%zu", idx + 1);
 	const char *prefix = NULL, *loc = NULL;
 	if (!json_is_object(o))
-		return pm_error_set(err, EINVAL, "%s: %s is not a table", path, what);
+		return pm_error_set(err, EINVAL, "%s is not a table", what);
 	int rr = get_string(path, what, o, "prefix", &prefix, err);
 	if (rr >= 0)
 		rr = get_string(path, what, o, "location", &loc, err);
@@ -216,10 +213,9 @@ static int parse_registry(const char *path, size_t idx, json_t *o, struct reg *r
 		return rr;
 	if (!prefix || !*prefix) {
 		if (!*r->location)
-			return pm_error_set(err, EINVAL,
-					    "%s: %s: invalid condition: both location and prefix "
-					    "are unset",
-					    path, what);
+			return pm_error_set(
+				err, EINVAL,
+				"invalid condition: both location and prefix are unset");
 		r->prefix = pm_xstrdup(r->location);
 	} else {
 		rr = parse_location(path, what, prefix, &r->prefix, err);
@@ -228,20 +224,14 @@ static int parse_registry(const char *path, size_t idx, json_t *o, struct reg *r
 		bool wild = pm_str_startswith(r->prefix, "*.");
 		if (wild && strpbrk(r->prefix, "/@:"))
 			return pm_error_set(err, EINVAL,
-					    "%s: %s: wildcarded prefix should be in the format: "
-					    "*.example.com. Current prefix '%s' is incorrectly "
+					    "Wildcarded prefix should be in the format: "
+					    "*.example.com. Current prefix \"%s\" is incorrectly "
 					    "formatted",
-					    path, what, r->prefix);
-		if (!wild && strchr(r->prefix, '*'))
-			return pm_error_set(err, EINVAL,
-					    "%s: %s: prefix '%s': a wildcard is only allowed as "
-					    "'*.' at its start",
-					    path, what, r->prefix);
+					    r->prefix);
 		if (!wild && !*r->location)
 			return pm_error_set(err, EINVAL,
-					    "%s: %s: invalid condition: location is unset and "
-					    "prefix is not in the format: *.example.com",
-					    path, what);
+					    "invalid condition: location is unset and prefix is "
+					    "not in the format: *.example.com");
 	}
 	return parse_mirrors(path, what, json_object_get(o, "mirror"), r, err);
 }
@@ -258,9 +248,7 @@ static int parse_registries(struct pm_registries_conf *c, json_t *arr, const cha
 		return 0;
 	if (!json_is_array(arr))
 		return pm_error_set(err, EINVAL,
-				    "%s: 'registry' must be [[registry]] tables (an array of "
-				    "tables)",
-				    path);
+				    "'registry' must be [[registry]] tables (an array of tables)");
 	size_t n = json_array_size(arr);
 	struct reg *regs = calloc(n + 1, sizeof(*regs));
 	if (!regs)
@@ -273,13 +261,6 @@ static int parse_registries(struct pm_registries_conf *c, json_t *arr, const cha
 		if (r < 0)
 			goto out;
 		for (j = 0; j < i; j++) {
-			if (strcmp(regs[j].prefix, regs[i].prefix) == 0) {
-				r = pm_error_set(err, EINVAL,
-						 "%s: registry with prefix '%s' defined more than "
-						 "once",
-						 path, regs[i].prefix);
-				goto out;
-			}
 			if (!*regs[i].location || strcmp(regs[j].location, regs[i].location))
 				continue;
 			const char *what = regs[j].insecure != regs[i].insecure ? "insecure"
@@ -287,14 +268,15 @@ static int parse_registries(struct pm_registries_conf *c, json_t *arr, const cha
 										: NULL;
 			if (what) {
 				r = pm_error_set(err, EINVAL,
-						 "%s: registry '%s' is defined multiple times with "
+						 "registry '%s' is defined multiple times with "
 						 "conflicting '%s' setting",
-						 path, regs[i].location, what);
+						 regs[i].location, what);
 				goto out;
 			}
 		}
 	}
-	/* merge: a prefix of this file replaces an earlier file's whole */
+	/* merge: a prefix replaces an earlier one's whole (of an earlier file, or of this
+	 * one: podman takes the last too) */
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < c->n_regs; j++)
 			if (strcmp(c->regs[j].prefix, regs[i].prefix) == 0)
@@ -324,44 +306,38 @@ static int parse_aliases(struct pm_registries_conf *c, json_t *obj, const char *
 	if (!obj)
 		return 0;
 	if (!json_is_object(obj))
-		return pm_error_set(err, EINVAL, "%s: 'aliases' must be a table", path);
+		return pm_error_set(err, EINVAL, "'aliases' must be a table");
 	const char *k;
 	json_t *v;
 	json_object_foreach(obj, k, v) {
 		if (!json_is_string(v))
 			return pm_error_set(err, EINVAL,
-					    "%s: [aliases] \"%s\": the value must be "
-					    "a string",
-					    path, k);
+					    "[aliases] \"%s\": the value must be a string", k);
 		const char *val = json_string_value(v);
+		/* c/image's validateShortName and parseShortNameValue, their words */
 		if (!*k || !pm_registries_is_short_name(k))
 			return pm_error_set(err, EINVAL,
-					    "%s: [aliases] \"%s\" is not a short name (it must not "
-					    "name a registry or localhost)",
-					    path, k);
+					    "validating short-name aliases: invalid short name "
+					    "\"%s\": must not contain registry",
+					    k);
 		if (name_repo_len(k) != strlen(k))
 			return pm_error_set(err, EINVAL,
-					    "%s: [aliases] \"%s\": a short name cannot carry a tag "
-					    "or digest",
-					    path, k);
+					    "validating short-name aliases: invalid short name "
+					    "\"%s\": must not contain %s",
+					    k, strchr(k, '@') ? "digest" : "tag");
 		_cleanup_free_ char *value = NULL;
 		if (*val) {
-			if (pm_registries_is_short_name(val))
-				return pm_error_set(err, EINVAL,
-						    "%s: [aliases] \"%s\" = \"%s\": the value must "
-						    "be a fully-qualified name (with a registry)",
-						    path, k, val);
-			if (name_repo_len(val) != strlen(val))
-				return pm_error_set(
-					err, EINVAL,
-					"%s: [aliases] \"%s\" = \"%s\": tags and digests "
-					"are not supported",
-					path, k, val);
 			const char *slash = strchr(val, '/');
-			if (!slash[1])
+			if (pm_registries_is_short_name(val) || !slash[1])
 				return pm_error_set(err, EINVAL,
-						    "%s: [aliases] \"%s\" = \"%s\": no repository",
-						    path, k, val);
+						    "validating short-name aliases: invalid alias "
+						    "\"%s\": must contain registry and repository",
+						    val);
+			if (name_repo_len(val) != strlen(val))
+				return pm_error_set(err, EINVAL,
+						    "validating short-name aliases: invalid alias "
+						    "\"%s\": must not contain %s",
+						    val, strchr(val, '@') ? "digest" : "tag");
 			/* docker.io/NAME is docker.io/library/NAME */
 			if (strncmp(val, "docker.io/", 10) == 0 && !strchr(slash + 1, '/'))
 				value = pm_xasprintf("docker.io/library/%s", slash + 1);
@@ -395,52 +371,95 @@ static int parse_aliases(struct pm_registries_conf *c, json_t *obj, const char *
 	return 0;
 }
 
+/* The version 1 tables ([registries.search], [registries.insecure], [registries.block]), as
+ * c/image converts them: search registries, and a [[registry]] per location. */
+static int convert_v1(json_t *root, pm_error **err)
+{
+	json_t *v1 = json_object_get(root, "registries");
+	if (!v1)
+		return 0;
+	static const char *const kinds[] = {"search", "insecure", "block"};
+	json_t *lists[3] = {NULL};
+	size_t n = 0;
+	for (size_t i = 0; i < 3; i++) {
+		json_t *t = json_object_get(v1, kinds[i]);
+		lists[i] = t ? json_object_get(t, "registries") : NULL;
+		if (lists[i] && !json_is_array(lists[i]))
+			return pm_error_set(
+				err, EINVAL,
+				"[registries.%s] registries must be an array of strings", kinds[i]);
+		n += lists[i] ? json_array_size(lists[i]) : 0;
+	}
+	if (!n)
+		return 0;
+	if (json_array_size(json_object_get(root, "registry")) ||
+	    json_array_size(json_object_get(root, "unqualified-search-registries")))
+		return pm_error_set(err, EINVAL, "mixing sysregistry v1/v2 is not supported");
+	if (lists[0])
+		json_object_set(root, "unqualified-search-registries", lists[0]);
+	json_t *regs = json_array();
+	json_object_set_new(root, "registry", regs);
+	for (size_t i = 1; i < 3; i++) {
+		size_t j;
+		json_t *e;
+		json_array_foreach(lists[i], j, e) {
+			if (!json_is_string(e))
+				return pm_error_set(
+					err, EINVAL,
+					"[registries.%s] registries must be an array of "
+					"strings",
+					kinds[i]);
+			json_t *reg = NULL;
+			size_t k;
+			json_t *o;
+			json_array_foreach(regs, k, o)
+				if (json_equal(json_object_get(o, "location"), e))
+					reg = o;
+			if (!reg) {
+				reg = json_object();
+				json_object_set(reg, "location", e);
+				json_array_append_new(regs, reg);
+			}
+			json_object_set_new(reg, i == 1 ? "insecure" : "blocked", json_true());
+		}
+	}
+	return 0;
+}
+
 static int parse_tree(struct pm_registries_conf *c, json_t *root, const char *path, pm_error **err)
 {
-	if (json_object_get(root, "registries"))
-		return pm_error_set(
-			err, EINVAL,
-			"%s: registries.conf version 1 ([registries.search] ...) is not "
-			"supported: use version 2 (containers-registries.conf(5))",
-			path);
+	int r = convert_v1(root, err);
+	if (r < 0)
+		return r;
 	json_t *s = json_object_get(root, "unqualified-search-registries");
 	_cleanup_strv_ char **search = NULL;
 	if (s) {
 		if (!json_is_array(s))
-			return pm_error_set(
-				err, EINVAL,
-				"%s: 'unqualified-search-registries' must be an array of "
-				"strings",
-				path);
+			return pm_error_set(err, EINVAL,
+					    "'unqualified-search-registries' must be an array of "
+					    "strings");
 		search = calloc(json_array_size(s) + 1, sizeof(*search));
 		if (!search)
 			abort();
 		size_t i;
 		json_t *e;
 		json_array_foreach(s, i, e) {
-			if (!json_is_string(e) || !*json_string_value(e) ||
-			    strchr(json_string_value(e), '/'))
-				return pm_error_set(
-					err, EINVAL,
-					"%s: unqualified-search-registries: '%s' is not "
-					"a registry (host[:port])",
-					path, json_is_string(e) ? json_string_value(e) : "?");
-			int r = parse_location(path, "unqualified-search-registries",
-					       json_string_value(e), &search[i], err);
-			if (r < 0)
-				return r;
+			const char *v = json_is_string(e) ? json_string_value(e) : NULL;
+			if (!v || !*v || strchr(v, '/') || strpbrk(v, " \t\"'"))
+				return pm_error_set(err, EINVAL,
+						    "Invalid unqualified-search-registries entry "
+						    "\"%s\"",
+						    v ? v : "(not a string)");
+			search[i] = pm_xstrdup(v);
 		}
 	}
 	const char *mode = NULL;
-	int r = get_string(path, "short-name-mode", root, "short-name-mode", &mode, err);
+	r = get_string(path, "short-name-mode", root, "short-name-mode", &mode, err);
 	if (r < 0)
 		return r;
 	if (mode && *mode && strcmp(mode, "enforcing") && strcmp(mode, "permissive") &&
 	    strcmp(mode, "disabled"))
-		return pm_error_set(err, EINVAL,
-				    "%s: invalid short-name-mode '%s' (enforcing, permissive or "
-				    "disabled)",
-				    path, mode);
+		return pm_error_set(err, EINVAL, "invalid short-name mode: \"%s\"", mode);
 	r = parse_registries(c, json_object_get(root, "registry"), path, err);
 	if (r < 0)
 		return r;
@@ -460,6 +479,17 @@ static int parse_tree(struct pm_registries_conf *c, json_t *root, const char *pa
 	return 0;
 }
 
+/* What the keys say is wrong, in podman's words: 'loading registries configuration "FILE":
+ * ...' (a syntax error is lib/toml's "FILE:LINE: ...") */
+static int parse_checked(struct pm_registries_conf *c, json_t *root, const char *path,
+			 pm_error **err)
+{
+	int r = parse_tree(c, root, path, err);
+	if (r < 0 && err && *err)
+		pm_error_prefix(err, "loading registries configuration \"%s\"", path);
+	return r;
+}
+
 int pm_registries_conf_parse(struct pm_registries_conf *c, const char *text, const char *path,
 			     pm_error **err)
 {
@@ -467,7 +497,7 @@ int pm_registries_conf_parse(struct pm_registries_conf *c, const char *text, con
 	int r = pm_toml_parse(text, strlen(text), path, &root, err);
 	if (r < 0)
 		return r;
-	return parse_tree(c, root, path, err);
+	return parse_checked(c, root, path, err);
 }
 
 static int load_file(struct pm_registries_conf *c, const char *path, bool must_exist,
@@ -487,7 +517,7 @@ static int load_file(struct pm_registries_conf *c, const char *path, bool must_e
 					       path);
 		return r;
 	}
-	return parse_tree(c, root, path, err);
+	return parse_checked(c, root, path, err);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -8,8 +8,11 @@
  * Honoured: unqualified-search-registries, short-name-mode, [aliases] (a "" value erases an
  * alias of an earlier file), and [[registry]] tables with prefix, location, insecure, blocked
  * and [[registry.mirror]] (location, insecure); a drop-in's [[registry]] replaces an earlier
- * one of the same prefix whole. Parsed but not honoured: mirror-by-digest-only,
- * pull-from-mirror, credential-helpers; the short-name-aliases.conf cache is not read.
+ * one of the same prefix whole. Version 1 tables ([registries.search], .insecure, .block) are
+ * converted as c/image does. Errors in what the keys say read 'loading registries
+ * configuration "FILE": ...' in podman's words; syntax errors "FILE:LINE: ...". Parsed but not
+ * honoured: mirror-by-digest-only, pull-from-mirror, credential-helpers; the
+ * short-name-aliases.conf cache is not read.
  * TOML through lib/toml.h. Never prints. */
 #pragma once
 

@@ -196,71 +196,114 @@ static void test_blocked(void **state)
 	rmdir(dir);
 }
 
+static void assert_candidates(const struct pm_registries_conf *c, const char *name,
+			      const char *want, bool want_alias);
+
+#define L "loading registries configuration \"r.conf\": "
+
+/* The messages are podman 4.3's (checked by hand against it), after the same prefix. */
 static void test_bad_registries(void **state)
 {
 	conf_fails("[[registry]]\nlocation = \"\"\n",
-		   "r.conf: [[registry]] #1: invalid condition: both location and prefix are "
-		   "unset");
+		   L "invalid condition: both location and prefix are unset");
 	conf_fails("[[registry]]\ninsecure = true\n",
-		   "r.conf: [[registry]] #1: invalid condition: both location and prefix are "
-		   "unset");
+		   L "invalid condition: both location and prefix are unset");
 	conf_fails("[[registry]]\nlocation = \"a.io\"\n[[registry]]\nprefix = \"b.io\"\n",
-		   "r.conf: [[registry]] #2: invalid condition: location is unset and prefix is "
-		   "not in the format: *.example.com");
+		   L "invalid condition: location is unset and prefix is not in the format: "
+		     "*.example.com");
 	conf_fails("[[registry]]\nlocation = \"https://a.io\"\n",
-		   "r.conf: [[registry]] #1: invalid location 'https://a.io': URI schemes are not "
-		   "supported");
+		   L "invalid location 'https://a.io': URI schemes are not supported");
 	conf_fails("[[registry]]\nprefix = \"*.a.io/x\"\n",
-		   "r.conf: [[registry]] #1: wildcarded prefix should be in the format: "
-		   "*.example.com. Current prefix '*.a.io/x' is incorrectly formatted");
-	conf_fails("[[registry]]\nprefix = \"a.*.io\"\nlocation = \"x.io\"\n",
-		   "r.conf: [[registry]] #1: prefix 'a.*.io': a wildcard is only allowed as '*.' "
-		   "at its start");
-	conf_fails("[[registry]]\nlocation = \"a.io\"\ninsecure = \"yes\"\n",
-		   "r.conf: [[registry]] #1: 'insecure' must be true or false");
-	conf_fails("[[registry]]\nlocation = 5\n",
-		   "r.conf: [[registry]] #1: 'location' must be a string");
-	conf_fails("[registry]\nlocation = \"a.io\"\n",
-		   "r.conf: 'registry' must be [[registry]] tables (an array of tables)");
-	conf_fails("[[registry]]\nlocation = \"a.io\"\n[[registry]]\nlocation = \"a.io\"\n",
-		   "r.conf: registry with prefix 'a.io' defined more than once");
+		   L "Wildcarded prefix should be in the format: *.example.com. Current prefix "
+		     "\"*.a.io/x\" is incorrectly formatted");
 	conf_fails("[[registry]]\nlocation = \"a.io\"\n[[registry]]\nprefix = \"b.io\"\n"
 		   "location = \"a.io\"\ninsecure = true\n",
-		   "r.conf: registry 'a.io' is defined multiple times with conflicting 'insecure' "
-		   "setting");
+		   L "registry 'a.io' is defined multiple times with conflicting 'insecure' "
+		     "setting");
 	conf_fails("[[registry]]\nlocation = \"a.io\"\n[[registry.mirror]]\ninsecure = true\n",
-		   "r.conf: [[registry]] #1 mirror #1: the mirror's location is unset");
-	conf_fails("short-name-mode = \"strict\"\n",
-		   "r.conf: invalid short-name-mode 'strict' (enforcing, permissive or disabled)");
-	conf_fails("unqualified-search-registries = \"docker.io\"\n",
-		   "r.conf: 'unqualified-search-registries' must be an array of strings");
+		   L "invalid condition: mirror location is unset");
+	conf_fails("short-name-mode = \"strict\"\n", L "invalid short-name mode: \"strict\"");
 	conf_fails("unqualified-search-registries = [\"a.io/ns\"]\n",
-		   "r.conf: unqualified-search-registries: 'a.io/ns' is not a registry "
-		   "(host[:port])");
-	conf_fails("[registries.search]\nregistries = [\"a.io\"]\n",
-		   "r.conf: registries.conf version 1 ([registries.search] ...) is not supported: "
-		   "use version 2 (containers-registries.conf(5))");
+		   L "Invalid unqualified-search-registries entry \"a.io/ns\"");
+	conf_fails("unqualified-search-registries = [\"\"]\n",
+		   L "Invalid unqualified-search-registries entry \"\"");
+	/* podman names the TOML line of a type error; pm names the table */
+	conf_fails("[[registry]]\nlocation = \"a.io\"\ninsecure = \"yes\"\n",
+		   L "[[registry]] #1: 'insecure' must be true or false");
+	conf_fails("[[registry]]\nlocation = 5\n",
+		   L "[[registry]] #1: 'location' must be a string");
+	conf_fails("[registry]\nlocation = \"a.io\"\n",
+		   L "'registry' must be [[registry]] tables (an array of tables)");
+	conf_fails("unqualified-search-registries = \"docker.io\"\n",
+		   L "'unqualified-search-registries' must be an array of strings");
+	conf_fails("[registries.search]\nregistries = [\"a.io\"]\n[[registry]]\nlocation = "
+		   "\"b.io\"\n",
+		   L "mixing sysregistry v1/v2 is not supported");
 	/* a syntax error names the line */
 	conf_fails("a = 1\n[[registry]]\nlocation = \"x\n",
 		   "r.conf:3: newline in a string (a missing closing quote?)");
 }
 
+static void test_same_prefix_twice(void **state)
+{
+	/* podman accepts it; the last one counts */
+	_cleanup_registries_conf_ struct pm_registries_conf *c =
+		conf("[[registry]]\nlocation = \"a.io\"\n[[registry]]\nlocation = \"a.io\"\n"
+		     "[[registry.mirror]]\nlocation = \"m.io\"\n");
+	assert_sources(c, "a.io", "x", "m.io/x mirror, a.io/x");
+	/* a '*' elsewhere than a leading "*." is no wildcard: it matches literally */
+	_cleanup_registries_conf_ struct pm_registries_conf *w =
+		conf("[[registry]]\nprefix = \"a.*.io\"\nlocation = \"x.io\"\n");
+	assert_sources(w, "a.b.io", "r", "a.b.io/r");
+	assert_sources(w, "a.*.io", "r", "x.io/r");
+}
+
+static void test_v1(void **state)
+{
+	_cleanup_registries_conf_ struct pm_registries_conf *c =
+		conf("[registries.search]\nregistries = [\"s1.io\", \"docker.io\"]\n"
+		     "[registries.insecure]\nregistries = [\"ins.io\", \"both.io\"]\n"
+		     "[registries.block]\nregistries = [\"blk.io\", \"both.io\"]\n");
+	assert_candidates(c, "x", "s1.io/x docker.io/library/x", false);
+	assert_sources(c, "ins.io", "r", "ins.io/r insecure");
+	assert_true(pm_registries_insecure(c, "ins.io"));
+	assert_sources(c, "blk.io", "r",
+		       "error -1: registry blk.io is blocked in registries.conf or "
+		       "registries.conf.d");
+	assert_sources(c, "both.io", "r",
+		       "error -1: registry both.io is blocked in registries.conf or "
+		       "registries.conf.d");
+	/* empty v1 tables beside v2 keys are no mix */
+	_cleanup_registries_conf_ struct pm_registries_conf *e =
+		conf("unqualified-search-registries = [\"a.io\"]\n[registries.search]\n"
+		     "registries = []\n");
+	assert_candidates(e, "x", "a.io/x", false);
+}
+
 static void test_bad_aliases(void **state)
 {
 	conf_fails("[aliases]\n\"quay.io/x\" = \"quay.io/x\"\n",
-		   "r.conf: [aliases] \"quay.io/x\" is not a short name (it must not name a "
-		   "registry or localhost)");
+		   L "validating short-name aliases: invalid short name \"quay.io/x\": must not "
+		     "contain registry");
 	conf_fails("[aliases]\n\"localhost/x\" = \"quay.io/x\"\n",
-		   "r.conf: [aliases] \"localhost/x\" is not a short name (it must not name a "
-		   "registry or localhost)");
+		   L "validating short-name aliases: invalid short name \"localhost/x\": must not "
+		     "contain registry");
 	conf_fails("[aliases]\n\"x:1\" = \"quay.io/x\"\n",
-		   "r.conf: [aliases] \"x:1\": a short name cannot carry a tag or digest");
-	conf_fails("[aliases]\n\"x\" = \"y/x\"\n",
-		   "r.conf: [aliases] \"x\" = \"y/x\": the value must be a fully-qualified name "
-		   "(with a registry)");
+		   L "validating short-name aliases: invalid short name \"x:1\": must not contain "
+		     "tag");
+	conf_fails("[aliases]\n\"x@sha256:00\" = \"quay.io/x\"\n",
+		   L "validating short-name aliases: invalid short name \"x@sha256:00\": must not "
+		     "contain digest");
+	conf_fails("[aliases]\n\"x\" = \"y/z\"\n",
+		   L "validating short-name aliases: invalid alias \"y/z\": must contain registry "
+		     "and repository");
+	conf_fails("[aliases]\n\"x\" = \"quay.io/\"\n",
+		   L "validating short-name aliases: invalid alias \"quay.io/\": must contain "
+		     "registry and repository");
 	conf_fails("[aliases]\n\"x\" = \"quay.io/x:1\"\n",
-		   "r.conf: [aliases] \"x\" = \"quay.io/x:1\": tags and digests are not supported");
-	conf_fails("[aliases]\n\"x\" = 1\n", "r.conf: [aliases] \"x\": the value must be a string");
+		   L "validating short-name aliases: invalid alias \"quay.io/x:1\": must not "
+		     "contain tag");
+	conf_fails("[aliases]\n\"x\" = 1\n", L "[aliases] \"x\": the value must be a string");
 }
 
 static void assert_candidates(const struct pm_registries_conf *c, const char *name,
@@ -516,6 +559,8 @@ int main(void)
 		cmocka_unit_test(test_blocked),
 		cmocka_unit_test(test_bad_registries),
 		cmocka_unit_test(test_bad_aliases),
+		cmocka_unit_test(test_same_prefix_twice),
+		cmocka_unit_test(test_v1),
 		cmocka_unit_test(test_short_names),
 		cmocka_unit_test(test_short_name_no_search),
 		cmocka_unit_test(test_is_short_name),
