@@ -292,7 +292,8 @@ static int parse_registries(struct pm_registries_conf *c, json_t *arr, const cha
 		c->regs[j] = regs[i];
 		memset(&regs[i], 0, sizeof(regs[i]));
 	}
-	qsort(c->regs, c->n_regs, sizeof(*c->regs), cmp_reg);
+	if (c->n_regs > 1)
+		qsort(c->regs, c->n_regs, sizeof(*c->regs), cmp_reg);
 out:
 	for (i = 0; i < n; i++)
 		reg_done(&regs[i]);
