@@ -642,7 +642,7 @@ static int add_source(struct pm_registry_source *v, size_t *n, const char *ref, 
 	_cleanup_free_ char *name =
 		*location ? pm_xasprintf("%s%s", location, ref + matched) : pm_xstrdup(ref);
 	char *slash = strchr(name, '/');
-	if (!slash || !slash[1])
+	if (!slash || slash == name || !slash[1])
 		return pm_error_set(err, EINVAL,
 				    "registries.conf rewrites '%s' to '%s', which names no "
 				    "repository",

@@ -167,6 +167,11 @@ static void test_rewrite_without_repo(void **state)
 		       "error -22: registries.conf rewrites 'a.io/x' to 'b.io', which names no "
 		       "repository");
 	assert_sources(c, "a.io", "x/y", "b.io/y");
+	_cleanup_registries_conf_ struct pm_registries_conf *e =
+		conf("[[registry]]\nprefix = \"e.io\"\nlocation = \"/x\"\n");
+	assert_sources(e, "e.io", "r",
+		       "error -22: registries.conf rewrites 'e.io/r' to '/x/r', which names no "
+		       "repository");
 	/* docker.io's one-part names get library/ */
 	assert_sources(c, "c.io", "alpine", "docker.io/library/alpine");
 }
