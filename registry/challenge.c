@@ -94,7 +94,9 @@ int pm_auth_challenge_parse(const char *value, struct pm_auth_challenge *ret)
 				v++;
 				val = b;
 			} else {
-				size_t vn = token_len(v);
+				/* a token by the RFC; taken up to the next ',' or blank so that
+				 * an unquoted URL survives */
+				size_t vn = strcspn(v, ", \t");
 				val = pm_xstrndup(v, vn);
 				v += vn;
 			}
