@@ -30,6 +30,8 @@ struct pm_registry {
 
 	pthread_mutex_t lock; /* everything below */
 	bool pinged;
+	int ping_code; /* a failed ping: its errno and message, given again (0: none) */
+	char *ping_msg;
 	struct pm_auth_challenge challenge; /* from the ping's 401 (scheme NONE: open) */
 	struct pm_token *tokens;
 	size_t n_tokens;
