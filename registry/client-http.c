@@ -454,6 +454,8 @@ static const char *status_text(long s)
 		return "Internal Server Error";
 	case 502:
 		return "Bad Gateway";
+	case 501:
+		return "Not Implemented";
 	case 503:
 		return "Service Unavailable";
 	default:
@@ -505,8 +507,9 @@ char *pm_registry_error_text(const struct pm_http_resp *h)
 				    d ? d : "requested access to the resource is denied");
 	if (d)
 		return pm_xstrdup(d);
-	return pm_xasprintf("invalid status code from registry %ld (%s)", h->status,
-			    status_text(h->status));
+	const char *st = status_text(h->status);
+	return *st ? pm_xasprintf("invalid status code from registry %ld (%s)", h->status, st)
+		   : pm_xasprintf("invalid status code from registry %ld", h->status);
 }
 
 /* ---- auth -------------------------------------------------------------------------- */
@@ -723,6 +726,22 @@ static int perform(struct pm_registry *r, const struct pm_http_req *req, const c
 	return k;
 }
 
+bool pm_registry_learn_challenge(struct pm_registry *r, const char *www_auth)
+{
+	struct pm_auth_challenge c;
+	bool learnt = false;
+	if (!www_auth || pm_auth_challenge_parse(www_auth, &c) < 0)
+		return false;
+	pthread_mutex_lock(&r->lock);
+	if (r->challenge.scheme == PM_AUTH_NONE) {
+		r->challenge = c;
+		learnt = true;
+	} else
+		pm_auth_challenge_done(&c);
+	pthread_mutex_unlock(&r->lock);
+	return learnt;
+}
+
 int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,
 			struct pm_http_resp *ret, pm_error **err)
 {
@@ -736,9 +755,11 @@ int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,
 			return k;
 		if ((k = perform(r, req, auth, ret, err)) < 0)
 			return k;
-		/* a 401 with a token we had: it may have expired; a streamed body cannot be sent
-		 * twice */
-		if (ret->status != 401 || attempt > 0 || !auth || req->rd)
+		/* a 401 with a token we had (it may have expired), or the first challenge of a
+		 * registry whose /v2/ was open: once more; a streamed body cannot be sent twice */
+		if (ret->status != 401 || attempt > 0 || req->rd)
+			return 0;
+		if (!auth && !pm_registry_learn_challenge(r, ret->www_auth))
 			return 0;
 		pm_http_resp_done(ret);
 	}

@@ -396,7 +396,7 @@ struct pm_registry_blob {
 	struct curl_slist *headers;
 	char errbuf[CURL_ERROR_SIZE];
 	struct pm_http_resp h; /* headers; body: a non-2xx answer's */
-	bool headers_done, done, paused, overflow;
+	bool headers_done, done, paused, overflow, had_auth;
 	CURLcode result;
 	uint64_t size, received;
 	char *buf;
@@ -518,6 +518,7 @@ static int blob_start(struct pm_registry_blob *b, bool force_auth, pm_error **er
 	sym_curl_easy_setopt(b->easy, CURLOPT_HEADERDATA, b);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEFUNCTION, blob_write_cb);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEDATA, b);
+	b->had_auth = auth != NULL;
 	if (auth)
 		b->headers = sym_curl_slist_append(b->headers, auth);
 	sym_curl_easy_setopt(b->easy, CURLOPT_HTTPHEADER, b->headers);
@@ -593,7 +594,8 @@ int pm_registry_blob_open(struct pm_registry *r, const char *repo, const char *d
 			pm_error_prefix(err, "reading blob %s in %s/%s", digest, r->host, repo);
 			goto fail;
 		}
-		if (b->h.status == 401 && attempt == 0) {
+		if (b->h.status == 401 && attempt == 0 &&
+		    (b->had_auth || pm_registry_learn_challenge(r, b->h.www_auth))) {
 			blob_cleanup_transfer(b);
 			continue;
 		}
