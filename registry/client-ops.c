@@ -518,6 +518,9 @@ static int blob_start(struct pm_registry_blob *b, bool force_auth, pm_error **er
 	sym_curl_easy_setopt(b->easy, CURLOPT_HEADERDATA, b);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEFUNCTION, blob_write_cb);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEDATA, b);
+	/* a stalled transfer fails (curl does not count the time it is paused by us) */
+	sym_curl_easy_setopt(b->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	sym_curl_easy_setopt(b->easy, CURLOPT_LOW_SPEED_TIME, 120L);
 	b->had_auth = auth != NULL;
 	if (auth)
 		b->headers = sym_curl_slist_append(b->headers, auth);
@@ -558,11 +561,11 @@ static int blob_fail(struct pm_registry_blob *b, pm_error **err)
 			k = http_error(&b->h, &e, "reading blob %s in %s/%s", b->digest, b->r->host,
 				       b->repo);
 	} else
-		k = pm_error_set(
-			&e, EPIPE,
-			"reading blob %s in %s/%s: the connection closed after %llu of %llu bytes",
-			b->digest, b->r->host, b->repo, (unsigned long long)b->received,
-			(unsigned long long)b->size);
+		k = pm_error_set(&e, EPIPE,
+				 "reading blob %s in %s/%s: unexpected EOF: the connection closed "
+				 "after %llu of %llu bytes",
+				 b->digest, b->r->host, b->repo, (unsigned long long)b->received,
+				 (unsigned long long)b->size);
 	if (e)
 		pm_error_set(err, e->code, "%s", e->msg);
 	if (!b->error)
