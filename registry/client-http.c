@@ -347,7 +347,7 @@ int pm_registry_curl_error(struct pm_registry *r, CURL *e, CURLcode c, const cha
 	long os_errno = 0;
 	const char *hp = r->endpoint;
 	_cleanup_free_ char *dial =
-		strchr(hp, ':') && hp[0] != '['
+		(hp[0] == '[' ? strstr(hp, "]:") != NULL : strchr(hp, ':') != NULL)
 			? pm_xstrdup(hp)
 			: pm_xasprintf("%s:%s", hp, !strcmp(r->scheme, "https") ? "443" : "80");
 	const char *msg = errbuf && *errbuf ? errbuf : sym_curl_easy_strerror(c);
