@@ -30,5 +30,10 @@ int pm_auth_remove(const char *authfile, const char *key, pm_error **err);
 /* logout --all: remove every entry (the file's other keys stay). */
 int pm_auth_remove_all(const char *authfile, pm_error **err);
 
-/* --creds "USER[:PASSWORD]": -EINVAL naming the flag for an empty user. */
+/* A key as login/logout and the files use it: no scheme, no trailing "/", "/v1/" or "/v2/",
+ * docker's index names (index.docker.io, registry-1.docker.io) as docker.io. malloc'd. */
+char *pm_auth_key_normalize(const char *key);
+
+/* --creds "USER[:PASSWORD]": -EINVAL naming the flag for an empty user. *ret_pass is NULL
+ * when no ':' is given (the caller may prompt). */
 int pm_creds_parse(const char *s, char **ret_user, char **ret_pass, pm_error **err);
