@@ -1,0 +1,230 @@
+/* push.c: pm push (push.h). Owns the order of a push (layers, config, manifest), the choice
+ * of what each layer goes out as, and the manifest built for the registry; the HTTP is
+ * registry/client.c's, the re-encoding registry/compress.c's. Reads the store, never
+ * writes it (the re-encoded copies are unnamed files in tmp/). Called by cli/cmd-push.c.
+ * Never prints. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/strutil.h"
+#include "registry/push.h"
+#include "storage/digest.h"
+#include "storage/image.h"
+#include "storage/layerstore.h"
+
+struct mem_reader {
+	const char *p;
+	size_t left;
+};
+
+static ssize_t mem_read(void *ctx, void *buf, size_t n)
+{
+	struct mem_reader *m = ctx;
+	if (n > m->left)
+		n = m->left;
+	memcpy(buf, m->p, n);
+	m->p += n;
+	m->left -= n;
+	return (ssize_t)n;
+}
+
+static void emit(const struct pm_push_opts *o, enum pm_push_event ev, const char *arg)
+{
+	if (o->event)
+		o->event(o->event_ctx, ev, arg);
+}
+
+/* One layer as it goes out. */
+struct out_layer {
+	char *src_digest; /* the stored blob's */
+	char *blob_path;
+	enum pm_compress_algo stored, algo;
+	struct pm_descriptor d; /* what the manifest names */
+};
+
+static void out_layers_free(struct out_layer *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].src_digest);
+		free(v[i].blob_path);
+		pm_descriptor_free(&v[i].d);
+	}
+	free(v);
+}
+
+/* HEAD the blob; upload it from fd (size bytes) unless the registry has it. */
+static int send_blob(struct pm_registry *reg, const char *repo, const char *digest, uint64_t size,
+		     int fd, const struct pm_push_opts *o, bool is_config, pm_error **err)
+{
+	int r = pm_registry_blob_exists(reg, repo, digest, err);
+	if (r < 0)
+		return pm_error_prefix(err, "trying to reuse blob %s at destination", digest);
+	if (r > 0) {
+		if (!is_config)
+			emit(o, PM_PUSH_BLOB_SKIP, digest);
+		return 0;
+	}
+	r = pm_registry_put_blob(reg, repo, digest, size, pm_layer_read_fd, &fd, err);
+	if (r < 0)
+		return pm_error_prefix(err, "writing blob %s", digest);
+	if (!is_config)
+		emit(o, PM_PUSH_BLOB_DONE, digest);
+	return 0;
+}
+
+static int push_layer(const struct pm_store *s, struct pm_registry *reg, const char *repo,
+		      struct out_layer *l, const struct pm_push_opts *o, pm_error **err)
+{
+	emit(o, PM_PUSH_BLOB, l->src_digest);
+	_cleanup_close_ int fd = -EBADF;
+	uint64_t size;
+	if (l->algo == l->stored) {
+		fd = open(l->blob_path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return pm_error_set_errno(err, errno, "reading layer blob '%s'",
+						  l->blob_path);
+		size = (uint64_t)st.st_size;
+		l->d.digest = pm_xstrdup(l->src_digest);
+	} else {
+		_cleanup_free_ char *tmp = pm_store_path(s, "tmp");
+		int r = pm_compress_file(l->blob_path, l->algo, tmp, &fd, &l->d.digest, &size, err);
+		if (r < 0)
+			return r;
+	}
+	l->d.size = (int64_t)size;
+	return send_blob(reg, repo, l->d.digest, size, fd, o, false, err);
+}
+
+/* The config: from memory through a pipe-less reader. */
+static int push_config(struct pm_registry *reg, const char *repo, const char *digest,
+		       const char *data, size_t len, pm_error **err)
+{
+	int r = pm_registry_blob_exists(reg, repo, digest, err);
+	if (r < 0)
+		return pm_error_prefix(err, "trying to reuse blob %s at destination", digest);
+	if (r > 0)
+		return 0;
+	struct mem_reader m = {.p = data, .left = len};
+	r = pm_registry_put_blob(reg, repo, digest, len, mem_read, &m, err);
+	if (r < 0)
+		return pm_error_prefix(err, "writing blob %s", digest);
+	return 0;
+}
+
+/* The stored layers with the compression each goes out with. */
+static int plan_layers(const struct pm_store *s, const struct pm_image_record *rec,
+		       const struct pm_push_opts *o, enum pm_push_format f, struct out_layer **ret,
+		       bool *ret_any_zstd, pm_error **err)
+{
+	struct out_layer *v = pm_xcalloc(rec->n_layers + 1, sizeof(*v));
+	bool any_zstd = false;
+	int r = 0;
+	for (size_t i = 0; i < rec->n_layers; i++) {
+		struct out_layer *l = &v[i];
+		struct pm_layer_info info = {0};
+		r = pm_layer_get(s, rec->layers[i], &info, err);
+		if (r < 0)
+			goto fail;
+		l->src_digest = TAKE_PTR(info.digest);
+		pm_layer_info_free(&info);
+		l->blob_path = pm_layer_blob_path(s, rec->layers[i]);
+		r = pm_compress_algo_of_file(l->blob_path, &l->stored);
+		if (r < 0) {
+			r = pm_error_set_errno(err, -r, "layer %s: reading its blob '%s'",
+					       rec->layers[i], l->blob_path);
+			goto fail;
+		}
+		/* A DEFAULT format may still become v2s2: plan as OCI, fixed below. */
+		r = pm_push_layer_algo(f, o->compression, l->stored, &l->algo, err);
+		if (r < 0)
+			goto fail;
+		any_zstd |= l->algo == PM_COMPRESS_ZSTD;
+	}
+	*ret = v;
+	*ret_any_zstd = any_zstd;
+	return 0;
+fail:
+	out_layers_free(v, rec->n_layers);
+	return r;
+}
+
+int pm_push(const struct pm_store *s, const char *src, const char *dest,
+	    const struct pm_push_opts *o, char **ret_digest, pm_error **err)
+{
+	_cleanup_(pm_reference_freep) struct pm_reference ref = {0};
+	int r = pm_push_parse_dest(dest ? dest : src, &ref, err);
+	if (r < 0)
+		return r;
+
+	_cleanup_close_ int lock = pm_store_lock(s, "layers", LOCK_SH, err);
+	if (lock < 0)
+		return lock;
+	struct pm_image_record rec = {0};
+	r = pm_image_resolve(s, src, &rec, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *config = NULL;
+	_cleanup_free_ char *manifest_json = NULL;
+	struct out_layer *layers = NULL;
+	struct pm_descriptor *descs = NULL;
+	_cleanup_registry_ struct pm_registry *reg = NULL;
+	_cleanup_free_ char *config_digest = pm_xasprintf("sha256:%s", rec.id);
+	size_t config_len = 0;
+	r = pm_blob_get(s, config_digest, PM_MANIFEST_MAX, &config, &config_len, err);
+	if (r < 0)
+		goto out;
+
+	bool any_zstd = false;
+	enum pm_push_format f = o->format;
+	r = plan_layers(s, &rec, o, f, &layers, &any_zstd, err);
+	if (r < 0)
+		goto out;
+	f = pm_push_format_resolve(f, rec.manifest_type, any_zstd);
+	descs = pm_xcalloc(rec.n_layers + 1, sizeof(*descs));
+	for (size_t i = 0; i < rec.n_layers; i++)
+		layers[i].d.media_type = pm_xstrdup(pm_push_layer_media_type(f, layers[i].algo));
+
+	r = pm_registry_open(ref.domain, &o->reg, &reg, err);
+	if (r < 0)
+		goto out;
+	emit(o, PM_PUSH_SIGNATURES, NULL);
+	for (size_t i = 0; i < rec.n_layers; i++) {
+		r = push_layer(s, reg, ref.path, &layers[i], o, err);
+		if (r < 0)
+			goto out;
+		descs[i] = layers[i].d;
+	}
+
+	emit(o, PM_PUSH_CONFIG, config_digest);
+	r = push_config(reg, ref.path, config_digest, config, config_len, err);
+	if (r < 0)
+		goto out;
+
+	const char *mt = NULL;
+	manifest_json = pm_push_manifest_json(f, config_digest, (int64_t)config_len, descs,
+					      rec.n_layers, &mt);
+	emit(o, PM_PUSH_MANIFEST, NULL);
+	r = pm_registry_put_manifest(reg, ref.path, ref.tag, mt, manifest_json,
+				     strlen(manifest_json), err);
+	if (r < 0) {
+		pm_error_prefix(err, "writing manifest");
+		goto out;
+	}
+	emit(o, PM_PUSH_DONE, NULL);
+	if (ret_digest) {
+		char hex[PM_DIGEST_HEX_LEN + 1];
+		pm_digest_buffer(manifest_json, strlen(manifest_json), hex);
+		*ret_digest = pm_xasprintf("sha256:%s", hex);
+	}
+	r = 0;
+out:
+	free(descs); /* the descriptors' strings are the out_layers' */
+	out_layers_free(layers, rec.n_layers);
+	pm_image_record_free(&rec);
+	return r;
+}
