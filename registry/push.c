@@ -57,22 +57,22 @@ static void out_layers_free(struct out_layer *v, size_t n)
 }
 
 /* HEAD the blob; upload it from fd (size bytes) unless the registry has it. */
-static int send_blob(struct pm_registry *reg, const char *repo, const char *digest, uint64_t size,
-		     int fd, const struct pm_push_opts *o, bool is_config, pm_error **err)
+static int send_blob(struct pm_registry *reg, const char *repo, const struct out_layer *l,
+		     uint64_t size, int fd, const struct pm_push_opts *o, pm_error **err)
 {
+	const char *digest = l->d.digest;
 	int r = pm_registry_blob_exists(reg, repo, digest, err);
-	if (r < 0)
-		return pm_error_prefix(err, "trying to reuse blob %s at destination", digest);
+	if (r < 0) /* podman names the stored blob */
+		return pm_error_prefix(err, "trying to reuse blob %s at destination",
+				       l->src_digest);
 	if (r > 0) {
-		if (!is_config)
-			emit(o, PM_PUSH_BLOB_SKIP, digest);
+		emit(o, PM_PUSH_BLOB_SKIP, digest);
 		return 0;
 	}
 	r = pm_registry_put_blob(reg, repo, digest, size, pm_layer_read_fd, &fd, err);
 	if (r < 0)
 		return pm_error_prefix(err, "writing blob %s", digest);
-	if (!is_config)
-		emit(o, PM_PUSH_BLOB_DONE, digest);
+	emit(o, PM_PUSH_BLOB_DONE, digest);
 	return 0;
 }
 
@@ -97,7 +97,7 @@ static int push_layer(const struct pm_store *s, struct pm_registry *reg, const c
 			return r;
 	}
 	l->d.size = (int64_t)size;
-	return send_blob(reg, repo, l->d.digest, size, fd, o, false, err);
+	return send_blob(reg, repo, l, size, fd, o, err);
 }
 
 /* The config: from memory through a pipe-less reader. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # 095-push: pm push to Debian's docker-registry on loopback (tests/system/registry.bash):
-# podman 4.3's progress lines, the manifest the registry then serves (v2s2 by default for a
-# docker-archive image, --format oci, --compression-format zstd), --digestfile, blobs the
+# podman 4.3's progress lines, the manifest the registry then serves (--format v2s2 and oci,
+# an OCI image's own format by default, --compression-format zstd), --digestfile, blobs the
 # registry has not sent again, htpasswd auth with --creds, HTTPS with --cert-dir, a
 # push -> rmi -> pull -> run round trip, and the bad inputs (unknown image, bad flag
 # values, unreachable registry, wrong credentials, unknown CA): each 125 with one line,
@@ -60,10 +60,10 @@ uploads() {
 	grep -c '"POST /v2/[^ ]*/blobs/uploads/' "$REG_LOG" || true
 }
 
-@test "push: podman's lines, a v2s2 manifest for a docker-archive image, --digestfile" {
+@test "push: podman's lines, a v2s2 manifest, --digestfile" {
 	registry_start
 	load_busybox
-	run_pm_split 0 push --tls-verify=false --digestfile "$BATS_TEST_TMPDIR/digest" \
+	run_pm_split 0 push --tls-verify=false --format v2s2 --digestfile "$BATS_TEST_TMPDIR/digest" \
 		localhost/busybox "$REG/bb:1"
 	is "$output" "" "nothing on stdout"
 	is "$stderr" "Getting image source signatures
@@ -89,7 +89,7 @@ Storing signatures" "progress lines"
 	is "$(stat -c %s "$BATS_TEST_TMPDIR/digest")" 71 "digest file size (no newline)"
 
 	# docker:// is the same destination; -q prints nothing
-	run_pm_split 0 push -q --tls-verify=false localhost/busybox "docker://$REG/bb:2"
+	run_pm_split 0 push -q --tls-verify=false --format v2s2 localhost/busybox "docker://$REG/bb:2"
 	is "$output$stderr" "" "-q prints nothing"
 	manifest bb:2
 	is "$mdigest" "$(cat "$BATS_TEST_TMPDIR/digest")" "the same image, the same manifest"
