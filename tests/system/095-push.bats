@@ -7,6 +7,8 @@
 # values, unreachable registry, wrong credentials, unknown CA): each 125 with one line,
 # the digest file not written.
 
+# shellcheck disable=SC2154 # $stderr is set by run_pm_split
+
 load helpers
 load registry
 
