@@ -1,15 +1,17 @@
 /* push.c: pm push (push.h). Owns the order of a push (layers, config, manifest), the choice
  * of what each layer goes out as, and the manifest built for the registry; the HTTP is
- * registry/client.c's, the re-encoding registry/compress.c's. Reads the store, never
- * writes it (the re-encoded copies are unnamed files in tmp/). Called by cli/cmd-push.c.
+ * registry/client.c's, the re-encoding registry/compress.c's. Reads the store; writes only
+ * the blob-info cache (the re-encoded copies are unnamed files in tmp/). Called by cli/cmd-push.c.
  * Never prints. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "registry/push.h"
 #include "storage/digest.h"
@@ -76,6 +78,67 @@ static int send_blob(struct pm_registry *reg, const char *repo, const struct out
 	return 0;
 }
 
+/* The blob-info cache: what a stored blob became when it was last re-encoded with an
+ * algorithm, so that a push to a registry that already has the result neither compresses
+ * nor sends it (podman's blob-info-cache). One small file per blob and algorithm,
+ * <root>/blob-info-cache/<stored hex>.<gzip|zstd> = "sha256:<hex> <size>". A hint only:
+ * the registry is asked (HEAD) before the entry is believed; a bad entry is ignored. */
+static char *cache_path(const struct pm_store *s, const struct out_layer *l)
+{
+	const char *hex = pm_digest_hex(l->src_digest);
+	if (!hex)
+		return NULL;
+	return pm_store_path(s, "blob-info-cache/%s.%s", hex,
+			     l->algo == PM_COMPRESS_ZSTD ? "zstd" : "gzip");
+}
+
+static bool cache_get(const struct pm_store *s, const struct out_layer *l, char **ret_digest,
+		      uint64_t *ret_size)
+{
+	_cleanup_free_ char *p = cache_path(s, l);
+	_cleanup_free_ char *data = NULL;
+	if (!p || pm_read_file(p, 256, &data, NULL, NULL) < 0)
+		return false;
+	char d[80];
+	unsigned long long size;
+	if (sscanf(data, "%79s %llu", d, &size) != 2 || !pm_digest_valid(d))
+		return false;
+	*ret_digest = pm_xstrdup(d);
+	*ret_size = size;
+	return true;
+}
+
+static void cache_put(const struct pm_store *s, const struct out_layer *l, uint64_t size)
+{
+	_cleanup_free_ char *p = cache_path(s, l);
+	_cleanup_free_ char *dir = pm_store_path(s, "blob-info-cache");
+	if (!p || (mkdir(dir, 0700) < 0 && errno != EEXIST))
+		return;
+	_cleanup_free_ char *line =
+		pm_xasprintf("%s %llu\n", l->d.digest, (unsigned long long)size);
+	(void)pm_write_file_atomic_flags(p, line, strlen(line), 0600, PM_WRITE_NOSYNC, NULL);
+}
+
+/* A layer that must be re-encoded and whose last re-encoding the registry already has. */
+static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const char *repo,
+			struct out_layer *l, const struct pm_push_opts *o, pm_error **err)
+{
+	_cleanup_free_ char *digest = NULL;
+	uint64_t size = 0;
+	if (!cache_get(s, l, &digest, &size))
+		return 0;
+	int r = pm_registry_blob_exists(reg, repo, digest, err);
+	if (r < 0)
+		return pm_error_prefix(err, "trying to reuse blob %s at destination",
+				       l->src_digest);
+	if (r == 0)
+		return 0;
+	l->d.digest = TAKE_PTR(digest);
+	l->d.size = (int64_t)size;
+	emit(o, PM_PUSH_BLOB_SKIP, l->d.digest);
+	return 1;
+}
+
 static int push_layer(const struct pm_store *s, struct pm_registry *reg, const char *repo,
 		      struct out_layer *l, const struct pm_push_opts *o, pm_error **err)
 {
@@ -91,10 +154,14 @@ static int push_layer(const struct pm_store *s, struct pm_registry *reg, const c
 		size = (uint64_t)st.st_size;
 		l->d.digest = pm_xstrdup(l->src_digest);
 	} else {
+		int r = reuse_cached(s, reg, repo, l, o, err);
+		if (r != 0)
+			return r < 0 ? r : 0;
 		_cleanup_free_ char *tmp = pm_store_path(s, "tmp");
-		int r = pm_compress_file(l->blob_path, l->algo, tmp, &fd, &l->d.digest, &size, err);
+		r = pm_compress_file(l->blob_path, l->algo, tmp, &fd, &l->d.digest, &size, err);
 		if (r < 0)
 			return r;
+		cache_put(s, l, size);
 	}
 	l->d.size = (int64_t)size;
 	return send_blob(reg, repo, l, size, fd, o, err);
