@@ -107,6 +107,16 @@ Storing signatures" "progress lines"
 	run_pm 0 push -q --tls-verify=false localhost/busybox "$REG/bb:again"
 	is "$(uploads)" "$before" "no blob uploaded by the second push"
 	manifest bb:again
+
+	# what the registry had is gone: the layer is sent again (a cache is only a hint)
+	local layer
+	layer=$(jq_m 'm["layers"][0]["digest"]')
+	curl -sf -X DELETE "$REG_URL/v2/bb/blobs/$layer" || die "could not delete $layer"
+	run_pm 0 push -q --tls-verify=false localhost/busybox "$REG/bb:third"
+	is "$(uploads)" "$((before + 1))" "the layer uploaded again"
+	manifest bb:third
+	curl -sf -o /dev/null "$REG_URL/v2/bb/blobs/$(jq_m 'm["layers"][0]["digest"]')" ||
+		die "the registry does not serve the layer"
 }
 
 @test "push --format oci: OCI media types" {
