@@ -40,6 +40,12 @@ static int dl_compress(pm_error **err)
 				  PM_DLSYM_ARG(archive_write_open), (void **)NULL);
 }
 
+int pm_compress_load(pm_error **err)
+{
+	int r = dl_compress(err);
+	return r < 0 ? r : 0;
+}
+
 enum pm_compress_algo pm_compress_algo_of_media_type(const char *media_type)
 {
 	if (!media_type)

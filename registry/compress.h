@@ -21,6 +21,9 @@ enum pm_compress_algo pm_compress_algo_of_media_type(const char *media_type);
  * cannot be read. */
 int pm_compress_algo_of_file(const char *path, enum pm_compress_algo *ret);
 
+/* Open libarchive and its write filters now (before threads call pm_compress_file). */
+int pm_compress_load(pm_error **err);
+
 /* Re-encode the file src with algo (GZIP or ZSTD) into a new unnamed file under tmpdir.
  * ret_fd: open for reading at offset 0; ret_digest "sha256:..." (malloc'd); ret_size its
  * length. Errors name src. */

@@ -5,6 +5,7 @@
  * Never prints. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -46,11 +47,21 @@ struct out_layer {
 	char *blob_path;
 	enum pm_compress_algo stored, algo;
 	struct pm_descriptor d; /* what the manifest names */
+	bool reused;		/* the registry has the cached re-encoding: nothing to do */
+	bool compress;		/* to be re-encoded by the pool */
+	/* set by the pool under its mutex, for a layer to re-encode */
+	bool done;
+	int fd, r;
+	uint64_t size;
+	pm_error *err;
 };
 
 static void out_layers_free(struct out_layer *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++) {
+		if (v[i].done && v[i].fd >= 0)
+			close(v[i].fd);
+		pm_error_free(v[i].err);
 		free(v[i].src_digest);
 		free(v[i].blob_path);
 		pm_descriptor_free(&v[i].d);
@@ -121,7 +132,7 @@ static void cache_put(const struct pm_store *s, const struct out_layer *l, uint6
 
 /* A layer that must be re-encoded and whose last re-encoding the registry already has. */
 static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const char *repo,
-			struct out_layer *l, const struct pm_push_opts *o, pm_error **err)
+			struct out_layer *l, pm_error **err)
 {
 	_cleanup_free_ char *digest = NULL;
 	uint64_t size = 0;
@@ -135,17 +146,120 @@ static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const
 		return 0;
 	l->d.digest = TAKE_PTR(digest);
 	l->d.size = (int64_t)size;
-	emit(o, PM_PUSH_BLOB_SKIP, l->d.digest);
+	l->reused = true;
 	return 1;
 }
 
+/* ---- the re-encoding pool: layers compressed on every CPU (up to 4) while the main
+ * thread uploads them in order as each is ready. Threads only run pm_compress_file (its
+ * own archive objects and digester each, nothing shared but the pool's slots). ---- */
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct out_layer *layers;
+	size_t n, next;
+	bool cancel;
+	char *tmpdir;
+	pthread_t threads[4];
+	size_t n_threads;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->next < p->n && !p->layers[p->next].compress)
+			p->next++;
+		if (p->cancel || p->next >= p->n) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		struct out_layer *l = &p->layers[p->next++];
+		pthread_mutex_unlock(&p->mu);
+
+		int fd = -EBADF;
+		char *digest = NULL;
+		uint64_t size = 0;
+		pm_error *e = NULL;
+		int r = pm_compress_file(l->blob_path, l->algo, p->tmpdir, &fd, &digest, &size, &e);
+
+		pthread_mutex_lock(&p->mu);
+		l->fd = fd;
+		l->d.digest = digest;
+		l->size = size;
+		l->r = r;
+		l->err = e;
+		l->done = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+static void pool_start(struct pool *p, const struct pm_store *s, struct out_layer *layers, size_t n)
+{
+	size_t todo = 0;
+	for (size_t i = 0; i < n; i++)
+		todo += layers[i].compress;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cpus < 1 ? 1 : (size_t)cpus;
+	if (want > todo)
+		want = todo;
+	if (want > 4)
+		want = 4;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->layers = layers;
+	p->n = n;
+	p->tmpdir = pm_store_path(s, "tmp");
+	for (size_t i = 0; i < want; i++)
+		if (pthread_create(&p->threads[p->n_threads], NULL, pool_worker, p) == 0)
+			p->n_threads++;
+}
+
+/* Wait for layer l; with no thread running (none could be started), do it here. */
+static void pool_wait(struct pool *p, struct out_layer *l)
+{
+	if (p->n_threads == 0) {
+		l->r = pm_compress_file(l->blob_path, l->algo, p->tmpdir, &l->fd, &l->d.digest,
+					&l->size, &l->err);
+		l->done = true;
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (!l->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_stop(struct pool *p)
+{
+	if (!p->tmpdir)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->cancel = true;
+	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < p->n_threads; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p->tmpdir);
+	p->tmpdir = NULL;
+}
+
 static int push_layer(const struct pm_store *s, struct pm_registry *reg, const char *repo,
-		      struct out_layer *l, const struct pm_push_opts *o, pm_error **err)
+		      struct pool *pool, struct out_layer *l, const struct pm_push_opts *o,
+		      pm_error **err)
 {
 	emit(o, PM_PUSH_BLOB, l->src_digest);
+	if (l->reused) {
+		emit(o, PM_PUSH_BLOB_SKIP, l->d.digest);
+		return 0;
+	}
 	_cleanup_close_ int fd = -EBADF;
 	uint64_t size;
-	if (l->algo == l->stored) {
+	if (!l->compress) {
 		fd = open(l->blob_path, O_RDONLY | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) < 0)
@@ -154,13 +268,14 @@ static int push_layer(const struct pm_store *s, struct pm_registry *reg, const c
 		size = (uint64_t)st.st_size;
 		l->d.digest = pm_xstrdup(l->src_digest);
 	} else {
-		int r = reuse_cached(s, reg, repo, l, o, err);
-		if (r != 0)
-			return r < 0 ? r : 0;
-		_cleanup_free_ char *tmp = pm_store_path(s, "tmp");
-		r = pm_compress_file(l->blob_path, l->algo, tmp, &fd, &l->d.digest, &size, err);
-		if (r < 0)
-			return r;
+		pool_wait(pool, l);
+		if (l->r < 0) {
+			pm_error_propagate(err, TAKE_PTR(l->err));
+			return l->r;
+		}
+		fd = l->fd;
+		l->fd = -EBADF;
+		size = l->size;
 		cache_put(s, l, size);
 	}
 	l->d.size = (int64_t)size;
@@ -239,6 +354,7 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	_cleanup_free_ char *manifest_json = NULL;
 	struct out_layer *layers = NULL;
 	struct pm_descriptor *descs = NULL;
+	struct pool pool = {0};
 	_cleanup_registry_ struct pm_registry *reg = NULL;
 	_cleanup_free_ char *config_digest = pm_xasprintf("sha256:%s", rec.id);
 	size_t config_len = 0;
@@ -260,12 +376,28 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	if (r < 0)
 		goto out;
 	emit(o, PM_PUSH_SIGNATURES, NULL);
+	/* layers to re-encode: those whose last re-encoding the registry has are not */
 	for (size_t i = 0; i < rec.n_layers; i++) {
-		r = push_layer(s, reg, ref.path, &layers[i], o, err);
+		struct out_layer *l = &layers[i];
+		l->fd = -EBADF;
+		if (l->algo == l->stored)
+			continue;
+		r = reuse_cached(s, reg, ref.path, l, err);
+		if (r < 0)
+			goto out;
+		l->compress = r == 0;
+	}
+	for (size_t i = 0; i < rec.n_layers; i++)
+		if (layers[i].compress && (r = pm_compress_load(err)) < 0)
+			goto out;
+	pool_start(&pool, s, layers, rec.n_layers);
+	for (size_t i = 0; i < rec.n_layers; i++) {
+		r = push_layer(s, reg, ref.path, &pool, &layers[i], o, err);
 		if (r < 0)
 			goto out;
 		descs[i] = layers[i].d;
 	}
+	pool_stop(&pool);
 
 	emit(o, PM_PUSH_CONFIG, config_digest);
 	r = push_config(reg, ref.path, config_digest, config, config_len, err);
@@ -290,7 +422,8 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	}
 	r = 0;
 out:
-	free(descs); /* the descriptors' strings are the out_layers' */
+	pool_stop(&pool); /* before the layers it writes to are freed */
+	free(descs);	  /* the descriptors' strings are the out_layers' */
 	out_layers_free(layers, rec.n_layers);
 	pm_image_record_free(&rec);
 	return r;
