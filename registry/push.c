@@ -372,6 +372,9 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	for (size_t i = 0; i < rec.n_layers; i++)
 		layers[i].d.media_type = pm_xstrdup(pm_push_layer_media_type(f, layers[i].algo));
 
+	/* TODO(lead): a [[registry]] location in registries.conf rewrites where a push goes
+	 * (conf.h: the last of pm_registries_sources(), never a mirror); the client decides
+	 * insecure. Until then the destination's own host is used. */
 	r = pm_registry_open(ref.domain, &o->reg, &reg, err);
 	if (r < 0)
 		goto out;
