@@ -97,6 +97,15 @@ Storing signatures" "progress lines"
 	is "$mdigest" "$(cat "$BATS_TEST_TMPDIR/digest")" "the same image, the same manifest"
 }
 
+@test "push IMAGE alone: pushed to the image's own name" {
+	registry_start
+	load_busybox
+	run_pm 0 tag localhost/busybox "$REG/own:1"
+	run_pm 0 push -q --tls-verify=false "$REG/own:1"
+	manifest own:1
+	is "$(jq_m 'm["config"]["digest"]')" "sha256:$IMAGE_ID"
+}
+
 @test "push: blobs the registry has are not sent again" {
 	registry_start
 	load_busybox
