@@ -43,7 +43,11 @@ static int dl_compress(pm_error **err)
 int pm_compress_load(pm_error **err)
 {
 	int r = dl_compress(err);
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	/* the digester opens libcrypto on first use: do that here, not in the threads */
+	pm_digester_free(pm_digester_new());
+	return 0;
 }
 
 enum pm_compress_algo pm_compress_algo_of_media_type(const char *media_type)
