@@ -378,6 +378,11 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	r = pm_registry_open(ref.domain, &o->reg, &reg, err);
 	if (r < 0)
 		goto out;
+	/* first, as podman does: an unreachable registry fails before any work, and the session
+	 * knows https or http (--tls-verify=false) before the first URL is made */
+	r = pm_registry_ping(reg, err);
+	if (r < 0)
+		goto out;
 	emit(o, PM_PUSH_SIGNATURES, NULL);
 	/* layers to re-encode: those whose last re-encoding the registry has are not */
 	for (size_t i = 0; i < rec.n_layers; i++) {
