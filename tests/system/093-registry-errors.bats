@@ -63,7 +63,7 @@ host_arch() {
 		d=$(registry_seed "$k" "fixtures/$k:v1")
 		run_pm 0 pull -q --tls-verify=false "$REG/fixtures/$k:v1"
 		run_pm 0 pull -q --tls-verify=false "$REG/fixtures/$k@$d"
-		run_pm 0 run --rm "$REG/fixtures/$k:v1" sh -c 'echo ran; cat /etc/passwd | head -1'
+		run_pm_split 0 run --rm "$REG/fixtures/$k:v1" sh -c 'echo ran; cat /etc/passwd | head -1'
 		is "$output" "ran.root:x:0:0:root:/root:/bin/sh" "a container of fixture $k runs"
 	done
 	run_pm 0 rmi -af
