@@ -14,6 +14,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "registry/conf.h"
 #include "registry/push.h"
 #include "storage/digest.h"
 #include "storage/image.h"
@@ -335,6 +336,25 @@ fail:
 	return r;
 }
 
+/* registries.conf for host/repo: insecure = true of its [[registry]] entry (the longest
+ * prefix); a blocked entry refuses the push. As podman, a push goes to the destination as
+ * named: a location rewrite is not applied and mirrors are never pushed to. */
+static int conf_insecure(const char *host, const char *repo, bool *ret, pm_error **err)
+{
+	_cleanup_registries_conf_ struct pm_registries_conf *c = NULL;
+	int r = pm_registries_conf_load(&c, err);
+	if (r < 0)
+		return r;
+	struct pm_registry_source *v = NULL;
+	size_t n = 0;
+	r = pm_registries_sources(c, host, repo, &v, &n, err);
+	if (r < 0)
+		return r;
+	*ret = n > 0 && v[n - 1].insecure;
+	pm_registry_sources_free(v, n);
+	return 0;
+}
+
 int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	    const struct pm_push_opts *o, char **ret_digest, pm_error **err)
 {
@@ -372,10 +392,15 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	for (size_t i = 0; i < rec.n_layers; i++)
 		layers[i].d.media_type = pm_xstrdup(pm_push_layer_media_type(f, layers[i].algo));
 
-	/* TODO(lead): a [[registry]] location in registries.conf rewrites where a push goes
-	 * (conf.h: the last of pm_registries_sources(), never a mirror); the client decides
-	 * insecure. Until then the destination's own host is used. */
-	r = pm_registry_open(ref.domain, &o->reg, &reg, err);
+	struct pm_registry_opts ro = o->reg;
+	if (ro.tls_verify < 0) {
+		bool insecure = false;
+		r = conf_insecure(ref.domain, ref.path, &insecure, err);
+		if (r < 0)
+			goto out;
+		ro.tls_verify = insecure ? 0 : 1;
+	}
+	r = pm_registry_open(ref.domain, &ro, &reg, err);
 	if (r < 0)
 		goto out;
 	/* first, as podman does: an unreachable registry fails before any work, and the session

@@ -106,6 +106,23 @@ Storing signatures" "progress lines"
 	is "$(jq_m 'm["config"]["digest"]')" "sha256:$IMAGE_ID"
 }
 
+@test "push: registries.conf insecure = true allows plain HTTP; a location is not a rewrite" {
+	registry_start
+	load_busybox
+	run_pm_split 125 push -q localhost/busybox "$REG/alias:1"
+	assert_contains "$stderr" "HTTP response to HTTPS client"
+	cat >"$BATS_TEST_TMPDIR/registries.conf" <<EOF
+[[registry]]
+prefix = "$REG/alias"
+location = "$REG/real"
+insecure = true
+EOF
+	CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf \
+		run_pm 0 push -q localhost/busybox "$REG/alias:1"
+	manifest alias:1
+	! registry_has real:1 || die "the push went to the location"
+}
+
 @test "push: blobs the registry has are not sent again" {
 	registry_start
 	load_busybox
