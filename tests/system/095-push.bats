@@ -204,6 +204,18 @@ EOF
 	is "$(jq_m 'm["config"]["digest"]')" "sha256:$IMAGE_ID"
 }
 
+@test "push: bearer tokens with push scope; anonymous (pull only) is unauthorized" {
+	registry_start --token pmuser:pmpass
+	load_busybox
+	run_pm_split 125 push --tls-verify=false localhost/busybox "$REG/tok:1"
+	assert_contains "$stderr" "unauthorized"
+	is "$(grep -c '^Error: ' <<<"$stderr")" 1 "one error line"
+	run_pm 0 push -q --tls-verify=false --creds pmuser:pmpass localhost/busybox "$REG/tok:1"
+	grep -q 'user=pmuser scope=repository:tok:.*push.* granted=.*push' "$REG_TOKEN_LOG" ||
+		die "no push token was asked for: $(cat "$REG_TOKEN_LOG")"
+	registry_has tok:1 || die "the registry has no tok:1"
+}
+
 @test "push: HTTPS with the CA in --cert-dir; an unknown CA is refused" {
 	registry_start --tls
 	load_busybox
