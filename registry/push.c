@@ -90,11 +90,15 @@ static int send_blob(struct pm_registry *reg, const char *repo, const struct out
 	return 0;
 }
 
-/* The blob-info cache: what a stored blob became when it was last re-encoded with an
- * algorithm, so that a push to a registry that already has the result neither compresses
- * nor sends it (podman's blob-info-cache). One small file per blob and algorithm,
- * <root>/blob-info-cache/<stored hex>.<gzip|zstd> = "sha256:<hex> <size>". A hint only:
- * the registry is asked (HEAD) before the entry is believed; a bad entry is ignored. */
+/* The blob-info cache (podman's, in small files): what a stored blob became when it went
+ * out with an algorithm, and where it was pushed, so that a registry that has it is neither
+ * sent it nor, for a re-encoded layer, made to wait for a compression: HEAD finds it in the
+ * repository, or a cross-repository mount from one it was pushed to before brings it in.
+ * <root>/blob-info-cache/<stored hex>.<gzip|zstd>: "sha256:<hex> <size>" then up to
+ * CACHE_LOCS lines "HOST/REPO", the latest first. A hint only: the registry is asked before
+ * the entry is believed; a bad entry is ignored, a failed write is not an error. */
+#define CACHE_LOCS 8
+
 static char *cache_path(const struct pm_store *s, const struct out_layer *l)
 {
 	const char *hex = pm_digest_hex(l->src_digest);
@@ -105,44 +109,73 @@ static char *cache_path(const struct pm_store *s, const struct out_layer *l)
 }
 
 static bool cache_get(const struct pm_store *s, const struct out_layer *l, char **ret_digest,
-		      uint64_t *ret_size)
+		      uint64_t *ret_size, char ***ret_locs)
 {
 	_cleanup_free_ char *p = cache_path(s, l);
 	_cleanup_free_ char *data = NULL;
-	if (!p || pm_read_file(p, 256, &data, NULL, NULL) < 0)
+	if (!p || pm_read_file(p, 4096, &data, NULL, NULL) < 0)
 		return false;
+	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
 	char d[80];
 	unsigned long long size;
-	if (sscanf(data, "%79s %llu", d, &size) != 2 || !pm_digest_valid(d))
+	if (!lines || !lines[0] || sscanf(lines[0], "%79s %llu", d, &size) != 2 ||
+	    !pm_digest_valid(d))
 		return false;
 	*ret_digest = pm_xstrdup(d);
 	*ret_size = size;
+	*ret_locs = NULL;
+	for (char **x = lines + 1; *x; x++)
+		if (**x && strchr(*x, '/'))
+			pm_strv_push(ret_locs, *x);
 	return true;
 }
 
-static void cache_put(const struct pm_store *s, const struct out_layer *l, uint64_t size)
+/* Record that l (as l->d) is in host/repo. */
+static void cache_put(const struct pm_store *s, const struct out_layer *l, const char *host,
+		      const char *repo)
 {
 	_cleanup_free_ char *p = cache_path(s, l);
 	_cleanup_free_ char *dir = pm_store_path(s, "blob-info-cache");
 	if (!p || (mkdir(dir, 0700) < 0 && errno != EEXIST))
 		return;
-	_cleanup_free_ char *line =
-		pm_xasprintf("%s %llu\n", l->d.digest, (unsigned long long)size);
-	(void)pm_write_file_atomic_flags(p, line, strlen(line), 0600, PM_WRITE_NOSYNC, NULL);
+	_cleanup_free_ char *old_digest = NULL;
+	_cleanup_strv_ char **old = NULL;
+	uint64_t old_size = 0;
+	if (!cache_get(s, l, &old_digest, &old_size, &old) || strcmp(old_digest, l->d.digest) != 0)
+		pm_strv_free(TAKE_PTR(old));
+	_cleanup_strv_ char **locs = NULL;
+	pm_strv_consume(&locs, pm_xasprintf("%s/%s", host, repo));
+	for (char **x = old; x && *x && pm_strv_length(locs) < CACHE_LOCS; x++)
+		if (!pm_strv_contains(locs, *x))
+			pm_strv_push(&locs, *x);
+	_cleanup_free_ char *body = pm_strv_join(locs, "\n");
+	_cleanup_free_ char *text =
+		pm_xasprintf("%s %llu\n%s\n", l->d.digest, (unsigned long long)l->d.size, body);
+	(void)pm_write_file_atomic_flags(p, text, strlen(text), 0600, PM_WRITE_NOSYNC, NULL);
 }
 
-/* A layer that must be re-encoded and whose last re-encoding the registry already has. */
-static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const char *repo,
-			struct out_layer *l, pm_error **err)
+/* A layer the registry has as the cache says: in repo already (HEAD), or mounted from a
+ * repository of the same registry it was pushed to before. 1 reused (l->d set), 0 not. */
+static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const char *host,
+			const char *repo, struct out_layer *l, pm_error **err)
 {
 	_cleanup_free_ char *digest = NULL;
+	_cleanup_strv_ char **locs = NULL;
 	uint64_t size = 0;
-	if (!cache_get(s, l, &digest, &size))
+	if (!cache_get(s, l, &digest, &size, &locs))
 		return 0;
 	int r = pm_registry_blob_exists(reg, repo, digest, err);
 	if (r < 0)
 		return pm_error_prefix(err, "trying to reuse blob %s at destination",
 				       l->src_digest);
+	size_t hl = strlen(host);
+	for (char **x = locs; r == 0 && x && *x; x++) {
+		const char *from = *x + hl + 1;
+		if (strncmp(*x, host, hl) != 0 || (*x)[hl] != '/' || strcmp(from, repo) == 0)
+			continue;
+		_cleanup_error_ pm_error *e = NULL; /* a refused mount: upload as usual */
+		r = pm_registry_mount_blob(reg, repo, digest, from, &e) > 0;
+	}
 	if (r == 0)
 		return 0;
 	l->d.digest = TAKE_PTR(digest);
@@ -249,13 +282,14 @@ static void pool_stop(struct pool *p)
 	p->tmpdir = NULL;
 }
 
-static int push_layer(const struct pm_store *s, struct pm_registry *reg, const char *repo,
-		      struct pool *pool, struct out_layer *l, const struct pm_push_opts *o,
-		      pm_error **err)
+static int push_layer(const struct pm_store *s, struct pm_registry *reg, const char *host,
+		      const char *repo, struct pool *pool, struct out_layer *l,
+		      const struct pm_push_opts *o, pm_error **err)
 {
 	emit(o, PM_PUSH_BLOB, l->src_digest);
 	if (l->reused) {
 		emit(o, PM_PUSH_BLOB_SKIP, l->d.digest);
+		cache_put(s, l, host, repo);
 		return 0;
 	}
 	_cleanup_close_ int fd = -EBADF;
@@ -277,10 +311,12 @@ static int push_layer(const struct pm_store *s, struct pm_registry *reg, const c
 		fd = l->fd;
 		l->fd = -EBADF;
 		size = l->size;
-		cache_put(s, l, size);
 	}
 	l->d.size = (int64_t)size;
-	return send_blob(reg, repo, l, size, fd, o, err);
+	int r = send_blob(reg, repo, l, size, fd, o, err);
+	if (r >= 0)
+		cache_put(s, l, host, repo);
+	return r;
 }
 
 /* The config: from memory through a pipe-less reader. */
@@ -413,19 +449,17 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	for (size_t i = 0; i < rec.n_layers; i++) {
 		struct out_layer *l = &layers[i];
 		l->fd = -EBADF;
-		if (l->algo == l->stored)
-			continue;
-		r = reuse_cached(s, reg, ref.path, l, err);
+		r = reuse_cached(s, reg, ref.domain, ref.path, l, err);
 		if (r < 0)
 			goto out;
-		l->compress = r == 0;
+		l->compress = r == 0 && l->algo != l->stored;
 	}
 	for (size_t i = 0; i < rec.n_layers; i++)
 		if (layers[i].compress && (r = pm_compress_load(err)) < 0)
 			goto out;
 	pool_start(&pool, s, layers, rec.n_layers);
 	for (size_t i = 0; i < rec.n_layers; i++) {
-		r = push_layer(s, reg, ref.path, &pool, &layers[i], o, err);
+		r = push_layer(s, reg, ref.domain, ref.path, &pool, &layers[i], o, err);
 		if (r < 0)
 			goto out;
 		descs[i] = layers[i].d;

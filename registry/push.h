@@ -4,8 +4,9 @@
  * (registry/compress.h, into an unnamed temp file: its digest is only known at the end);
  * the config; the manifest last (OCI or Docker schema 2). Layers.lock is held LOCK_SH
  * throughout, so a concurrent rmi cannot collect a layer being sent. The only thing written
- * locally is the blob-info cache (<root>/blob-info-cache/: what a re-encoded layer became,
- * so a registry that has it gets a HEAD and nothing else). Never prints: events go to the
+ * locally is the blob-info cache (<root>/blob-info-cache/: what a layer went out as and to
+ * which repositories, so a registry that has it gets a HEAD or a cross-repository mount and
+ * nothing else). Never prints: events go to the
  * caller's callback. */
 #pragma once
 

@@ -57,9 +57,16 @@ same() {
 	die "${3:-value} differs"
 }
 
-# uploads: how many blob uploads the registry started so far
+# uploads: how many blob uploads the registry completed so far (a cross-repository mount is
+# a POST alone)
 uploads() {
-	grep -c '"POST /v2/[^ ]*/blobs/uploads/' "$REG_LOG" || true
+	grep -c '"PUT /v2/[^ ]*/blobs/uploads/' "$REG_LOG" || true
+}
+
+# uploads_of DIGEST: how many of them were of that blob
+uploads_of() {
+	grep -cE "\"PUT /v2/[^ ]*/blobs/uploads/[^ ]*digest=sha256(:|%3A)${1#sha256:}" "$REG_LOG" ||
+		true
 }
 
 @test "push: podman's lines, a v2s2 manifest, --digestfile" {
@@ -134,12 +141,24 @@ EOF
 	is "$(uploads)" "$before" "no blob uploaded by the second push"
 	manifest bb:again
 
-	# what the registry had is gone: the layer is sent again (a cache is only a hint)
+	# another repository of the registry: the layer is mounted from the first, not uploaded
+	local layer_digest
+	layer_digest=$(jq_m 'm["layers"][0]["digest"]')
+	is "$(uploads_of "$layer_digest")" 1 "the layer uploaded once"
+	run_pm 0 push -q --tls-verify=false localhost/busybox "$REG/other/bb:1"
+	is "$(uploads_of "$layer_digest")" 1 "the layer not uploaded to another repository"
+	manifest other/bb:1
+	curl -sf -o /dev/null "$REG_URL/v2/other/bb/blobs/$(jq_m 'm["layers"][0]["digest"]')" ||
+		die "the registry does not serve the layer in other/bb"
+	manifest bb:again
+
+	# what the registry had is gone: the layer is uploaded again (a cache is only a hint)
 	local layer
 	layer=$(jq_m 'm["layers"][0]["digest"]')
 	curl -sf -X DELETE "$REG_URL/v2/bb/blobs/$layer" || die "could not delete $layer"
+	curl -sf -X DELETE "$REG_URL/v2/other/bb/blobs/$layer" || die "could not delete $layer"
 	run_pm 0 push -q --tls-verify=false localhost/busybox "$REG/bb:third"
-	is "$(uploads)" "$((before + 1))" "the layer uploaded again"
+	is "$(uploads_of "$layer")" 2 "the layer uploaded again"
 	manifest bb:third
 	curl -sf -o /dev/null "$REG_URL/v2/bb/blobs/$(jq_m 'm["layers"][0]["digest"]')" ||
 		die "the registry does not serve the layer"
