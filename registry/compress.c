@@ -1,0 +1,234 @@
+/* compress.c: re-encode a stored layer blob for push (compress.h). Owns the libarchive write
+ * filters it needs (its own few dlopen'd symbols, beside storage/dl-archive.h's); reads the
+ * blob with libarchive's read filters, so any stored compression is undone first. Called by
+ * registry/push.c only. Never prints. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/dlopen.h"
+#include "lib/strutil.h"
+#include "registry/compress.h"
+#include "storage/digest.h"
+#include "storage/dl-archive.h"
+
+static PM_DLSYM_PROTOTYPE(archive_write_add_filter_gzip) = NULL;
+static PM_DLSYM_PROTOTYPE(archive_write_add_filter_zstd) = NULL;
+static PM_DLSYM_PROTOTYPE(archive_write_set_format_raw) = NULL;
+static PM_DLSYM_PROTOTYPE(archive_write_set_bytes_in_last_block) = NULL;
+static PM_DLSYM_PROTOTYPE(archive_write_set_bytes_per_block) = NULL;
+static PM_DLSYM_PROTOTYPE(archive_write_set_filter_option) = NULL;
+static PM_DLSYM_PROTOTYPE(archive_write_open) = NULL;
+
+static int dl_compress(pm_error **err)
+{
+	static void *dl;
+	int r = pm_dl_archive(err);
+	if (r < 0)
+		return r;
+	return pm_dlopen_many_sym(&dl, "libarchive.so.13", "libarchive13", err,
+				  PM_DLSYM_ARG(archive_write_add_filter_gzip),
+				  PM_DLSYM_ARG(archive_write_add_filter_zstd),
+				  PM_DLSYM_ARG(archive_write_set_format_raw),
+				  PM_DLSYM_ARG(archive_write_set_bytes_in_last_block),
+				  PM_DLSYM_ARG(archive_write_set_bytes_per_block),
+				  PM_DLSYM_ARG(archive_write_set_filter_option),
+				  PM_DLSYM_ARG(archive_write_open), (void **)NULL);
+}
+
+int pm_compress_load(pm_error **err)
+{
+	int r = dl_compress(err);
+	if (r < 0)
+		return r;
+	/* the digester opens libcrypto on first use: do that here, not in the threads */
+	pm_digester_free(pm_digester_new());
+	return 0;
+}
+
+enum pm_compress_algo pm_compress_algo_of_media_type(const char *media_type)
+{
+	if (!media_type)
+		return PM_COMPRESS_NONE;
+	size_t n = strlen(media_type);
+	if (n >= 5 &&
+	    (strcmp(media_type + n - 5, "+gzip") == 0 || strcmp(media_type + n - 5, ".gzip") == 0))
+		return PM_COMPRESS_GZIP;
+	if (n >= 5 && strcmp(media_type + n - 5, "+zstd") == 0)
+		return PM_COMPRESS_ZSTD;
+	return PM_COMPRESS_NONE;
+}
+
+int pm_compress_algo_of_file(const char *path, enum pm_compress_algo *ret)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	unsigned char m[4] = {0};
+	ssize_t n = read(fd, m, sizeof(m));
+	if (n < 0)
+		return -errno;
+	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
+		*ret = PM_COMPRESS_GZIP;
+	else if (n == 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		*ret = PM_COMPRESS_ZSTD;
+	else
+		*ret = PM_COMPRESS_NONE;
+	return 0;
+}
+
+struct sink {
+	int fd;
+	pm_digester *dg;
+	uint64_t size;
+	int error; /* errno of a failed write */
+};
+
+static la_ssize_t sink_write(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+	struct sink *k = ctx;
+	const char *p = buf;
+	size_t left = n;
+	while (left > 0) {
+		ssize_t w = write(k->fd, p, left);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			k->error = errno;
+			sym_archive_set_error(a, errno, "writing the compressed layer: %s",
+					      strerror(errno));
+			return -1;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	pm_digester_update(k->dg, buf, n);
+	k->size += n;
+	return (la_ssize_t)n;
+}
+
+/* An unnamed file in dir (O_TMPFILE), or a named one removed at once where the file system
+ * has no O_TMPFILE. */
+static int open_tmpfile(const char *dir, pm_error **err)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return pm_error_set_errno(err, errno, "creating a temporary file in '%s'", dir);
+	_cleanup_free_ char *tmpl = pm_xasprintf("%s/push-XXXXXX", dir);
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "creating a temporary file in '%s'", dir);
+	(void)unlink(tmpl);
+	return fd;
+}
+
+static void archive_read_freep(struct archive **a)
+{
+	if (*a)
+		sym_archive_read_free(*a);
+}
+
+static void archive_write_freep(struct archive **a)
+{
+	if (*a)
+		sym_archive_write_free(*a);
+}
+
+static void archive_entry_freep(struct archive_entry **e)
+{
+	if (*e)
+		sym_archive_entry_free(*e);
+}
+
+static int archive_fail(struct archive *a, int fallback, pm_error **err, const char *what,
+			const char *src)
+{
+	const char *msg = sym_archive_error_string(a);
+	return pm_error_set(err, fallback, "%s '%s': %s", what, src,
+			    msg ? msg : strerror(fallback));
+}
+
+int pm_compress_file(const char *src, enum pm_compress_algo algo, const char *tmpdir, int *ret_fd,
+		     char **ret_digest, uint64_t *ret_size, pm_error **err)
+{
+	if (algo != PM_COMPRESS_GZIP && algo != PM_COMPRESS_ZSTD)
+		return pm_error_set(err, EINVAL, "compressing '%s': no compression algorithm", src);
+	int r = dl_compress(err);
+	if (r < 0)
+		return r;
+
+	__attribute__((cleanup(archive_read_freep))) struct archive *in = sym_archive_read_new();
+	if (!in)
+		return pm_error_set(err, ENOMEM, "reading '%s': out of memory", src);
+	sym_archive_read_support_filter_all(in);
+	sym_archive_read_support_format_empty(in);
+	sym_archive_read_support_format_raw(in);
+	if (sym_archive_read_open_filename(in, src, 1 << 16) != ARCHIVE_OK)
+		return archive_fail(in, EIO, err, "reading layer blob", src);
+	struct archive_entry *ie = NULL;
+	r = sym_archive_read_next_header(in, &ie);
+	bool empty = r == ARCHIVE_EOF;
+	if (r != ARCHIVE_OK && !empty)
+		return archive_fail(in, EIO, err, "reading layer blob", src);
+
+	_cleanup_close_ int fd = open_tmpfile(tmpdir, err);
+	if (fd < 0)
+		return fd;
+	_cleanup_digester_ pm_digester *dg = pm_digester_new();
+	struct sink k = {.fd = fd, .dg = dg};
+
+	__attribute__((cleanup(archive_write_freep))) struct archive *out = sym_archive_write_new();
+	if (!out)
+		return pm_error_set(err, ENOMEM, "compressing '%s': out of memory", src);
+	if (algo == PM_COMPRESS_GZIP) {
+		r = sym_archive_write_add_filter_gzip(out);
+		/* no time stamp: the same layer compresses to the same digest every time */
+		if (r == ARCHIVE_OK)
+			r = sym_archive_write_set_filter_option(out, "gzip", "timestamp", NULL);
+	} else {
+		r = sym_archive_write_add_filter_zstd(out);
+	}
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		return archive_fail(out, EOPNOTSUPP, err, "setting up compression for", src);
+	if (sym_archive_write_set_format_raw(out) != ARCHIVE_OK ||
+	    sym_archive_write_set_bytes_per_block(out, 1 << 16) != ARCHIVE_OK ||
+	    sym_archive_write_set_bytes_in_last_block(out, 1) != ARCHIVE_OK ||
+	    sym_archive_write_open(out, &k, NULL, sink_write, NULL) != ARCHIVE_OK)
+		return archive_fail(out, EIO, err, "setting up compression for", src);
+
+	__attribute__((cleanup(archive_entry_freep))) struct archive_entry *oe =
+		sym_archive_entry_new();
+	sym_archive_entry_set_pathname(oe, "layer.tar");
+	sym_archive_entry_set_filetype(oe, AE_IFREG);
+	sym_archive_entry_set_perm(oe, 0644);
+	if (sym_archive_write_header(out, oe) != ARCHIVE_OK)
+		return archive_fail(out, EIO, err, "compressing", src);
+
+	_cleanup_free_ char *buf = pm_xmalloc(1 << 16);
+	while (!empty) {
+		la_ssize_t n = sym_archive_read_data(in, buf, 1 << 16);
+		if (n < 0)
+			return archive_fail(in, EIO, err, "reading layer blob", src);
+		if (n == 0)
+			break;
+		if (sym_archive_write_data(out, buf, (size_t)n) != n)
+			return archive_fail(out, k.error ? k.error : EIO, err, "compressing", src);
+	}
+	if (sym_archive_write_close(out) != ARCHIVE_OK)
+		return archive_fail(out, k.error ? k.error : EIO, err, "compressing", src);
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return pm_error_set_errno(err, errno, "compressing '%s'", src);
+
+	char hex[PM_DIGEST_HEX_LEN + 1];
+	pm_digester_final(dg, hex);
+	*ret_digest = pm_xasprintf("sha256:%s", hex);
+	*ret_size = k.size;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}

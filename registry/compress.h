@@ -1,0 +1,31 @@
+/* compress.h: a stored layer blob re-encoded for a push: decompressed when it is compressed
+ * (gzip, zstd, ...; libarchive's read filters) and compressed again with the wanted
+ * algorithm (libarchive's gzip/zstd write filters on the raw format), into an unnamed file
+ * of the store's tmp/ (O_TMPFILE: nothing is left behind, even by a kill). The digest of
+ * the compressed stream is computed while it is written. Deterministic: the same input
+ * gives the same bytes (no time stamp in the gzip header), so a layer pushed twice has one
+ * digest and the registry's copy is found by HEAD. Never prints. */
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/error.h"
+
+enum pm_compress_algo { PM_COMPRESS_NONE = 0, PM_COMPRESS_GZIP, PM_COMPRESS_ZSTD };
+
+/* The algorithm a layer media type names (suffix "+gzip"/".gzip", "+zstd"; else NONE). */
+enum pm_compress_algo pm_compress_algo_of_media_type(const char *media_type);
+
+/* The algorithm of a blob by its first bytes (gzip 1f 8b, zstd 28 b5 2f fd); NONE for a
+ * plain tar or any other compression (which pm_compress_file undoes). -errno when the file
+ * cannot be read. */
+int pm_compress_algo_of_file(const char *path, enum pm_compress_algo *ret);
+
+/* Open libarchive and its write filters now (before threads call pm_compress_file). */
+int pm_compress_load(pm_error **err);
+
+/* Re-encode the file src with algo (GZIP or ZSTD) into a new unnamed file under tmpdir.
+ * ret_fd: open for reading at offset 0; ret_digest "sha256:..." (malloc'd); ret_size its
+ * length. Errors name src. */
+int pm_compress_file(const char *src, enum pm_compress_algo algo, const char *tmpdir, int *ret_fd,
+		     char **ret_digest, uint64_t *ret_size, pm_error **err);
