@@ -1,6 +1,6 @@
 /* cmd-image.c: the `pm image` subcommand table and the subcommands that have no top-level
  * twin: inspect, exists, prune. The others reuse the top-level commands (images, rmi, tag,
- * untag, save, load, import, history). */
+ * untag, save, load, import, history, push). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -193,6 +193,7 @@ const struct pm_command pm_image_commands[] = {
 	{"load", cmd_load, PM_CMD_USERNS, "Load image(s) from a tar archive", NULL},
 	{"ls", cmd_images, PM_CMD_USERNS, "List images in local storage", NULL},
 	{"prune", cmd_image_prune, PM_CMD_USERNS, "Remove unused images", NULL},
+	{"push", cmd_push, PM_CMD_USERNS, "Push an image to a specified destination", NULL},
 	{"rm", cmd_rmi, PM_CMD_USERNS, "Remove one or more images from local storage", NULL},
 	{"save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL},
 	{"tag", cmd_tag, PM_CMD_USERNS, "Add an additional name to a local image", NULL},
