@@ -1,7 +1,7 @@
 /* conf.h: containers-registries.conf(5) version 2, as podman reads it: the system file
  * (/etc/containers/registries.conf) or, when it exists, the user's
  * ($XDG_CONFIG_HOME/containers/registries.conf) in its place; then the drop-ins
- * registries.conf.d/*.conf of /etc/containers and of the user's directory, in name order, a
+ * registries.conf.d/NAME.conf of /etc/containers and of the user's directory, in name order, a
  * later key winning; $CONTAINERS_REGISTRIES_CONF names the only file read (no drop-ins).
  * Honoured: unqualified-search-registries, short-name-mode, [aliases], and [[registry]]
  * tables with prefix, location, insecure, blocked and [[registry.mirror]] (location,
