@@ -325,11 +325,13 @@ static int pull_from(const struct pm_store *s, struct pm_registry *reg, const st
 		goto out;
 	emit(o, PM_PULL_CONFIG, m.config.digest);
 	emit(o, PM_PULL_MANIFEST, NULL);
+	/* podman's names: NAME:TAG, or REPO@DIGEST for a pull by digest; and REPO@INDEX for
+	 * the index it came through (image inspect's RepoDigests lists both digests) */
 	if (t->by_digest)
-		pm_strv_consume(&names, pm_xasprintf("%s/%s@%s", t->domain, t->path, doc.digest));
+		pm_strv_consume(&names, pm_xasprintf("%s/%s@%s", t->domain, t->path, t->ref));
 	else
 		pm_strv_push(&names, t->name);
-	if (index_digest)
+	if (index_digest && !(t->by_digest && strcmp(index_digest, t->ref) == 0))
 		pm_strv_consume(&names, pm_xasprintf("%s/%s@%s", t->domain, t->path, index_digest));
 	r = pm_image_create(s, config, clen, doc.data, doc.len, names, &id, err);
 	if (r < 0)
