@@ -235,3 +235,22 @@ blob_gets() {
 	CONTAINERS_REGISTRIES_CONF=$conf run_pm_split 125 pull other:v1 </dev/null
 	assert_contains "$stderr" "short-name resolution enforced but cannot prompt without a TTY"
 }
+
+@test "pull on a terminal: a line per layer with a bar, then done; stored layers skipped" {
+	skip_if_podman "pm's bars"
+	skip_if_missing script
+	registry_start
+	registry_seed busybox "pm/tty:base" >/dev/null
+	registry_seed busybox2 "pm/tty:v1" >/dev/null
+	run_pm 0 pull -q --tls-verify=false "$REG/pm/tty:base"
+	# script(1) gives pm a terminal: the layers' lines are redrawn in place
+	local out
+	out=$(script -qec "$(printf '%q ' "${PM_CMD[@]}") pull --tls-verify=false $REG/pm/tty:v1" /dev/null) ||
+		die "pull on a terminal failed: $out"
+	echo "$out" | od -c | head -30
+	[[ "$out" =~ Copying\ blob\ [0-9a-f]{12}\ skipped:\ already\ exists ]] ||
+		die "no 'skipped: already exists' line for the stored layer"
+	[[ "$out" =~ Copying\ blob\ [0-9a-f]{12}\ done ]] || die "no 'done' line"
+	[[ "$out" =~ Copying\ config\ [0-9a-f]{10}\ done ]] || die "no config line"
+	assert_contains "$out" "Writing manifest to image destination"
+}
