@@ -10,6 +10,8 @@
  * supported for that registry. Never prints. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "lib/error.h"
 
 /* The file login writes and logout edits: authfile, else $REGISTRY_AUTH_FILE, else
@@ -30,5 +32,10 @@ int pm_auth_remove(const char *authfile, const char *key, pm_error **err);
 /* logout --all: remove every entry (the file's other keys stay). */
 int pm_auth_remove_all(const char *authfile, pm_error **err);
 
-/* --creds "USER[:PASSWORD]": -EINVAL naming the flag for an empty user. */
+/* Has docker's config.json ($DOCKER_CONFIG or ~/.docker) credentials for key? (logout's
+ * "established via docker login" message.) */
+bool pm_auth_docker_has(const char *key);
+
+/* --creds "USER[:PASSWORD]": -EINVAL naming the flag for an empty user. *ret_pass is NULL
+ * when no ':' is given (the caller may prompt). */
 int pm_creds_parse(const char *s, char **ret_user, char **ret_pass, pm_error **err);

@@ -10,12 +10,18 @@
  * at once (pull's parallel layers). Never prints.
  *
  * Errors name the registry (host[:port]) and the cause in one line, as podman does:
- *   -ECONNREFUSED / -EHOSTUNREACH / -ETIMEDOUT  "pinging container registry HOST: ...: connection refused"
- *   -EACCES   "HOST: unauthorized: ..." (401 after the credentials were tried, or no credentials)
- *   -ENOENT   "HOST/REPO:TAG: manifest unknown" / "... blob unknown"
- *   -EBADMSG  "... digest mismatch: expected X, got Y" (a manifest fetched by digest, a blob)
- *   -EPROTO   an https registry whose certificate is not trusted ("x509: certificate signed by
- *             unknown authority"-like wording naming the host and --cert-dir/--tls-verify) */
+ *   -ECONNREFUSED / -EHOSTUNREACH / -ETIMEDOUT
+ *     'pinging container registry HOST: Get "https://HOST/v2/": dial tcp HOST: connect:
+ *     connection refused'
+ *   -EACCES   'reading manifest TAG in HOST/REPO: unauthorized: authentication required' (401
+ *             after the credentials were tried, or no credentials)
+ *   -ENOENT   'reading manifest TAG in HOST/REPO: manifest unknown: manifest unknown' (the
+ *             registry's JSON error, worded as docker's errcode does) / '... blob unknown'
+ *   -EBADMSG  '... digest mismatch: expected X, got Y' (a manifest fetched by digest, a blob)
+ *   -EPROTO   https trouble: 'x509: certificate signed by unknown authority (trust its CA with
+ *             --cert-dir or certs.d/HOST, or use --tls-verify=false)', 'http: server gave HTTP
+ *             response to HTTPS client'
+ * tls_verify -1 is taken as 1: the caller (pull, push) resolves registries.conf's insecure. */
 #pragma once
 
 #include <stdbool.h>
@@ -38,8 +44,8 @@ struct pm_registry_opts {
 struct pm_registry;
 
 /* A session with host ("docker.io" is spoken to at registry-1.docker.io). Does no I/O. */
-int pm_registry_open(const char *host, const struct pm_registry_opts *o,
-		     struct pm_registry **ret, pm_error **err);
+int pm_registry_open(const char *host, const struct pm_registry_opts *o, struct pm_registry **ret,
+		     pm_error **err);
 struct pm_registry *pm_registry_free(struct pm_registry *r);
 PM_DEFINE_CLEANUP_FUNC(struct pm_registry *, pm_registry_free)
 #define _cleanup_registry_ _cleanup_(pm_registry_freep)
@@ -69,8 +75,7 @@ int pm_registry_head_manifest(struct pm_registry *r, const char *repo, const cha
 			      char **ret_digest, pm_error **err);
 /* PUT /v2/REPO/manifests/REF with media_type as Content-Type. */
 int pm_registry_put_manifest(struct pm_registry *r, const char *repo, const char *ref,
-			     const char *media_type, const void *data, size_t len,
-			     pm_error **err);
+			     const char *media_type, const void *data, size_t len, pm_error **err);
 
 /* A small blob (a config) into memory, digest checked; max bounds its size. */
 int pm_registry_get_blob_mem(struct pm_registry *r, const char *repo, const char *digest,
@@ -94,9 +99,14 @@ int pm_registry_blob_exists(struct pm_registry *r, const char *repo, const char 
 /* Upload a blob (POST /v2/REPO/blobs/uploads/, then one PUT ...&digest=DIGEST, or
  * a PATCH stream then the PUT when size is 0/unknown) from a pm_read_fn; when mount_from
  * names another repository of the same registry, a cross-repository mount is tried first. */
-int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *digest,
-			 uint64_t size, ssize_t (*rd)(void *ctx, void *buf, size_t n), void *rd_ctx,
+int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *digest, uint64_t size,
+			 ssize_t (*rd)(void *ctx, void *buf, size_t n), void *rd_ctx,
 			 pm_error **err);
+
+/* Try a cross-repository mount of digest from repository from (same registry): 1 mounted,
+ * 0 not (upload it with pm_registry_put_blob). */
+int pm_registry_mount_blob(struct pm_registry *r, const char *repo, const char *digest,
+			   const char *from, pm_error **err);
 
 /* GET /v2/REPO/tags/list (pull --all-tags): NULL-terminated strv. */
 int pm_registry_list_tags(struct pm_registry *r, const char *repo, char ***ret, pm_error **err);
