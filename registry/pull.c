@@ -17,6 +17,7 @@
 
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "registry/client-internal.h"
 #include "registry/conf.h"
 #include "registry/platform.h"
 #include "registry/pull.h"
@@ -346,6 +347,21 @@ out:
 	return r;
 }
 
+/* A session with host, pinged first as podman does (the ping picks https, or http under
+ * --tls-verify=false, before any URL is built). */
+static int session_open(const char *host, const struct pm_registry_opts *ro,
+			struct pm_registry **ret, pm_error **err)
+{
+	_cleanup_registry_ struct pm_registry *reg = NULL;
+	int r = pm_registry_open(host, ro, &reg, err);
+	if (r >= 0)
+		r = pm_registry_ensure_ping(reg, err);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(reg);
+	return 0;
+}
+
 /* The session options for a source: --tls-verify when given, else registries.conf's. */
 static struct pm_registry_opts source_opts(const struct pm_pull_opts *o,
 					   const struct pm_registry_source *src)
@@ -380,8 +396,10 @@ static int pull_name(const struct pm_store *s, const struct pm_registries_conf *
 				   .domain = ref->domain,
 				   .path = ref->path,
 				   .want = want};
-		r = pm_registry_open(srcs[i].host, &ro, &reg, &e);
-		if (r >= 0)
+		r = session_open(srcs[i].host, &ro, &reg, &e);
+		if (r < 0)
+			pm_error_prefix(&e, "initializing source docker://%s", name);
+		else
 			r = pull_from(s, reg, &t, o, ret_id, &e);
 		if (r >= 0)
 			break;
@@ -525,7 +543,7 @@ static int pull_all_tags(const struct pm_store *s, const struct pm_registries_co
 		struct pm_registry_source *src = &srcs[ns - 1];
 		struct pm_registry_opts ro = source_opts(o, src);
 		_cleanup_registry_ struct pm_registry *reg = NULL;
-		r = pm_registry_open(src->host, &ro, &reg, err);
+		r = session_open(src->host, &ro, &reg, err);
 		if (r >= 0)
 			r = pm_registry_list_tags(reg, src->repo, &tags, err);
 		pm_registry_sources_free(srcs, ns);
@@ -587,7 +605,7 @@ static bool newer_exists(const struct pm_registries_conf *conf, const char *ref,
 		_cleanup_registry_ struct pm_registry *reg = NULL;
 		_cleanup_free_ char *digest = NULL;
 		const char *tag = cands[0].digest ? cands[0].digest : cands[0].tag;
-		if (pm_registry_open(src->host, &ro, &reg, NULL) >= 0 &&
+		if (session_open(src->host, &ro, &reg, NULL) >= 0 &&
 		    pm_registry_head_manifest(reg, src->repo, tag, &digest, NULL) >= 0) {
 			_cleanup_free_ char *repo = pm_reference_repo(&cands[0]);
 			_cleanup_free_ char *dname = pm_xasprintf("%s@%s", repo, digest);
