@@ -1,11 +1,19 @@
 /* conf.h: containers-registries.conf(5) version 2, as podman reads it: the system file
- * (/etc/containers/registries.conf) or, when it exists, the user's
- * ($XDG_CONFIG_HOME/containers/registries.conf) in its place; then the drop-ins
- * registries.conf.d/NAME.conf of /etc/containers and of the user's directory, in name order, a
- * later key winning; $CONTAINERS_REGISTRIES_CONF names the only file read (no drop-ins).
- * Honoured: unqualified-search-registries, short-name-mode, [aliases], and [[registry]]
- * tables with prefix, location, insecure, blocked and [[registry.mirror]] (location,
- * insecure). TOML through lib/toml.h. Never prints. */
+ * (/etc/containers/registries.conf) and the *.conf drop-ins of /etc/containers/registries.conf.d
+ * then of the user's ~/.config/containers/registries.conf.d, each directory in name order, a
+ * later file winning; when the user's ~/.config/containers/registries.conf exists it is read
+ * instead of the system file, and then only the user's drop-ins (c/image's rule).
+ * $CONTAINERS_REGISTRIES_CONF names the file read in place of the main one
+ * (it must exist; the drop-ins are still read, as podman 4.3 does: verified).
+ * Honoured: unqualified-search-registries, short-name-mode, [aliases] (a "" value erases an
+ * alias of an earlier file), and [[registry]] tables with prefix, location, insecure, blocked
+ * and [[registry.mirror]] (location, insecure); a drop-in's [[registry]] replaces an earlier
+ * one of the same prefix whole. Version 1 tables ([registries.search], .insecure, .block) are
+ * converted as c/image does. Errors in what the keys say read 'loading registries
+ * configuration "FILE": ...' in podman's words; syntax errors "FILE:LINE: ...". Parsed but not
+ * honoured: mirror-by-digest-only, pull-from-mirror, credential-helpers; the
+ * short-name-aliases.conf cache is not read.
+ * TOML through lib/toml.h. Never prints. */
 #pragma once
 
 #include <stdbool.h>
@@ -17,6 +25,12 @@ struct pm_registries_conf;
 
 /* Load the files above. -EINVAL naming the file and line for one that does not parse. */
 int pm_registries_conf_load(struct pm_registries_conf **ret, pm_error **err);
+/* The same with the places given (unit tests): file stands for $CONTAINERS_REGISTRIES_CONF
+ * (NULL: unset), sysdir for /etc/containers, confhome for $HOME/.config (NULL: no user
+ * files). podman 4.3 reads $HOME/.config/containers even when $XDG_CONFIG_HOME is set: so
+ * does pm. */
+int pm_registries_conf_load_from(struct pm_registries_conf **ret, const char *file,
+				 const char *sysdir, const char *confhome, pm_error **err);
 /* Parse one text (unit tests and drop-in layering): merged into c. */
 int pm_registries_conf_parse(struct pm_registries_conf *c, const char *text, const char *path,
 			     pm_error **err);
@@ -27,16 +41,17 @@ PM_DEFINE_CLEANUP_FUNC(struct pm_registries_conf *, pm_registries_conf_free)
 
 /* One place to fetch a repository from. */
 struct pm_registry_source {
-	char *host;	/* "host[:port]" to open a session with */
-	char *repo;	/* the repository's path on that host */
-	bool insecure;	/* registries.conf says insecure = true */
+	char *host;    /* "host[:port]" to open a session with */
+	char *repo;    /* the repository's path on that host */
+	bool insecure; /* registries.conf says insecure = true */
 	bool is_mirror;
 };
 void pm_registry_sources_free(struct pm_registry_source *v, size_t n);
 
 /* Where to pull host/repo from, in order: each mirror of the longest-prefix [[registry]]
  * entry, then its location (prefix rewritten to location), else host/repo itself.
- * -EPERM "registry HOST/REPO is blocked in registries.conf" for a blocked entry.
+ * -EPERM "registry PREFIX is blocked in MAINFILE or USERDROPINDIR" (podman's text) for a
+ * blocked entry; -EINVAL when a rewrite leaves no repository.
  * push uses only the last (the location, never a mirror). */
 int pm_registries_sources(const struct pm_registries_conf *c, const char *host, const char *repo,
 			  struct pm_registry_source **ret, size_t *ret_n, pm_error **err);
@@ -52,5 +67,21 @@ bool pm_registries_insecure(const struct pm_registries_conf *c, const char *host
 int pm_registries_short_name(const struct pm_registries_conf *c, const char *name,
 			     char ***ret_candidates, bool *ret_alias, pm_error **err);
 
-/* "enforcing" (the default), "permissive" or "disabled". */
+/* "enforcing", "permissive" (the default, as the man page says) or "disabled". */
 const char *pm_registries_short_name_mode(const struct pm_registries_conf *c);
+
+/* Is name short (c/image's rule): no '/', or a first component without '.' or ':' that is
+ * not "localhost". "busybox", "library/busybox:1", "foo/bar" are; "localhost/x",
+ * "quay.io/x", "h:5000/x" are not. */
+bool pm_registries_is_short_name(const char *name);
+
+/* The file whose [aliases] gave the alias of name (tag or digest ignored), NULL without one:
+ * podman prints 'Resolved "NAME" as an alias (FILE)'. */
+const char *pm_registries_alias_origin(const struct pm_registries_conf *c, const char *name);
+
+/* May a pull try n candidates of a short name (not an alias) without asking? 0 when n <= 1,
+ * the mode is disabled, or permissive without a terminal; -EINVAL "short-name resolution
+ * enforced but cannot prompt without a TTY" (podman 4.3's text) in enforcing mode without
+ * one. With a terminal podman prompts; pm has no prompt: 0 (tries them in order). */
+int pm_registries_short_name_check(const struct pm_registries_conf *c, size_t n, bool terminal,
+				   pm_error **err);
