@@ -176,6 +176,9 @@ void pm_cli_progress_pull_event(void *ctx, enum pm_pull_event ev, const char *ar
 		return;
 	bool bars = cp->tty && cp->s;
 	switch (ev) {
+	case PM_PULL_RESOLVED:
+		fprintf(stderr, "%s\n", arg);
+		break;
 	case PM_PULL_TRYING:
 		blobs_free(cp);
 		fprintf(stderr, "Trying to pull %s...\n", arg);

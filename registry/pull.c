@@ -426,8 +426,9 @@ static bool typed_tag(const char *s)
 }
 
 /* The full references to try for s, in order (a short name through registries.conf). */
-static int resolve(const struct pm_registries_conf *conf, const char *s, struct pm_reference **ret,
-		   size_t *ret_n, pm_error **err)
+static int resolve(const struct pm_registries_conf *conf, const char *s,
+		   const struct pm_pull_opts *o, struct pm_reference **ret, size_t *ret_n,
+		   pm_error **err)
 {
 	struct pm_reference pr = {0};
 	int r = pm_reference_parse(s, PM_REF_DOCKER, &pr, err);
@@ -450,6 +451,13 @@ static int resolve(const struct pm_registries_conf *conf, const char *s, struct 
 	if (r < 0) {
 		pm_reference_free(&pr);
 		return r;
+	}
+	const char *origin = alias ? pm_registries_alias_origin(conf, s) : NULL;
+	if (origin) {
+		size_t nl = strcspn(s, ":@");
+		_cleanup_free_ char *line =
+			pm_xasprintf("Resolved \"%.*s\" as an alias (%s)", (int)nl, s, origin);
+		emit(o, PM_PULL_RESOLVED, line);
 	}
 	size_t n = pm_strv_length(cands), k = 0;
 	struct pm_reference *v = pm_xcalloc(n + 1, sizeof(*v));
@@ -493,7 +501,7 @@ static int pull_candidates(const struct pm_store *s, const struct pm_registries_
 {
 	struct pm_reference *cands = NULL;
 	size_t n = 0;
-	int r = resolve(conf, ref, &cands, &n, err);
+	int r = resolve(conf, ref, o, &cands, &n, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *msgs = NULL;
@@ -531,7 +539,7 @@ static int pull_all_tags(const struct pm_store *s, const struct pm_registries_co
 		return pm_error_set(err, EINVAL, "tag or digest can't be used with all-tags flag");
 	struct pm_reference *cands = NULL;
 	size_t n = 0;
-	int r = resolve(conf, ref, &cands, &n, err);
+	int r = resolve(conf, ref, o, &cands, &n, err);
 	if (r < 0)
 		return r;
 	struct pm_reference *c = &cands[0];
@@ -594,7 +602,7 @@ static bool newer_exists(const struct pm_registries_conf *conf, const char *ref,
 {
 	struct pm_reference *cands = NULL;
 	size_t n = 0;
-	if (resolve(conf, ref, &cands, &n, NULL) < 0)
+	if (resolve(conf, ref, NULL, &cands, &n, NULL) < 0)
 		return false;
 	bool newer = false;
 	struct pm_registry_source *srcs = NULL;
