@@ -469,16 +469,13 @@ static void blob_drive(struct pm_registry_blob *b, bool wait)
 	int running = 0;
 	CURLMsg *m;
 	int left;
-	uint64_t before = b->received;
 	sym_curl_multi_perform(b->multi, &running);
 	while ((m = sym_curl_multi_info_read(b->multi, &left)))
 		if (m->msg == CURLMSG_DONE) {
 			b->done = true;
 			b->result = m->data.result;
 		}
-	/* wait only when this round moved nothing: after an unpause libcurl may hold data
-	 * its poll does not announce (a 1 s stall per pause otherwise) */
-	if (!b->done && wait && b->received == before)
+	if (!b->done && wait)
 		sym_curl_multi_poll(b->multi, NULL, 0, 1000, NULL);
 }
 
