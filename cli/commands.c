@@ -126,6 +126,8 @@ const struct pm_command pm_commands[] = {
 	 "Kill one or more running containers with a specific signal", NULL},
 	{"kube", NULL, 0, "Play containers, pods or volumes from a structured file", kube_commands},
 	{"load", cmd_load, PM_CMD_USERNS, "Load image(s) from a tar archive", NULL},
+	{"login", cmd_login, 0, "Log in to a container registry", NULL},
+	{"logout", cmd_logout, 0, "Log out of a container registry", NULL},
 	{"logs", cmd_logs, 0, "Fetch the logs of one or more containers", NULL},
 	{"mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL},
 	{"pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL},

@@ -11,6 +11,8 @@ int cmd_completion(struct pm_cli *cli, int argc, char **argv); /* cmd-completion
 int cmd___complete(struct pm_cli *cli, int argc, char **argv);
 int cmd_help(struct pm_cli *cli, int argc, char **argv);
 int cmd_info(struct pm_cli *cli, int argc, char **argv);
+int cmd_login(struct pm_cli *cli, int argc, char **argv);  /* cmd-login.c (registry client) */
+int cmd_logout(struct pm_cli *cli, int argc, char **argv); /* cmd-logout.c */
 /* images (storage helper): cli/cmd-image*.c, cmd-tag.c, cmd-rmi.c, cmd-save.c, cmd-load.c */
 int cmd_history(struct pm_cli *cli, int argc, char **argv);
 int cmd_image_exists(struct pm_cli *cli, int argc, char **argv);

@@ -33,9 +33,7 @@ char *pm_auth_file_path(const char *authfile)
 	return default_runtime_auth();
 }
 
-/* A file's key as podman compares it: no scheme, no trailing "/" or "/v1/", docker's
- * index names as docker.io. malloc'd. */
-static char *normalize_key(const char *k)
+char *pm_auth_key_normalize(const char *k)
 {
 	if (pm_str_startswith(k, "https://"))
 		k += 8;
@@ -59,7 +57,7 @@ static char *normalize_key(const char *k)
 /* Does file key fk cover key (equal, or a path prefix of it)? Its length when it does. */
 static size_t key_match(const char *fk, const char *key)
 {
-	_cleanup_free_ char *n = normalize_key(fk);
+	_cleanup_free_ char *n = pm_auth_key_normalize(fk);
 	size_t l = strlen(n);
 	if (!l || strncmp(n, key, l) || (key[l] && key[l] != '/'))
 		return 0;
@@ -142,7 +140,7 @@ int pm_auth_lookup(const char *authfile, const char *key, char **ret_user, char 
 		   pm_error **err)
 {
 	*ret_user = *ret_pass = NULL;
-	_cleanup_free_ char *nkey = normalize_key(key);
+	_cleanup_free_ char *nkey = pm_auth_key_normalize(key);
 	const char *env = getenv("REGISTRY_AUTH_FILE");
 	if ((authfile && *authfile) || (env && *env)) {
 		struct auth_file f = {.path = authfile && *authfile ? authfile : env};
@@ -175,18 +173,6 @@ int pm_auth_lookup(const char *authfile, const char *key, char **ret_user, char 
 	return 0;
 }
 
-bool pm_auth_docker_has(const char *key)
-{
-	const char *home = getenv("HOME"), *dc = getenv("DOCKER_CONFIG");
-	_cleanup_free_ char *nkey = normalize_key(key);
-	_cleanup_free_ char *docker = dc && *dc ? pm_xasprintf("%s/config.json", dc)
-				      : home	? pm_xasprintf("%s/.docker/config.json", home)
-						: NULL;
-	_cleanup_free_ char *u = NULL, *p = NULL;
-	struct auth_file f = {.path = docker};
-	return docker && lookup_file(&f, nkey, &u, &p, NULL) > 0;
-}
-
 static int write_back(const char *path, json_t *j, pm_error **err)
 {
 	_cleanup_free_ char *dir = pm_xstrdup(path);
@@ -200,6 +186,17 @@ static int write_back(const char *path, json_t *j, pm_error **err)
 	_cleanup_free_ char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	if (!s)
 		return pm_error_set(err, EINVAL, "writing '%s': cannot encode JSON", path);
+	/* indented with tabs, as podman writes it (JSON_INDENT(1): one space a level; a string
+	 * holds no raw newline, so leading blanks are indentation) */
+	bool bol = true;
+	for (char *p = s; *p; p++) {
+		if (*p == '\n')
+			bol = true;
+		else if (bol && *p == ' ')
+			*p = '\t';
+		else
+			bol = false;
+	}
 	size_t n = strlen(s);
 	s = pm_xrealloc(s, n + 2);
 	s[n] = '\n';
@@ -222,7 +219,7 @@ int pm_auth_store(const char *authfile, const char *key, const char *user, const
 		auths = json_object();
 		json_object_set_new(j, "auths", auths);
 	}
-	_cleanup_free_ char *nkey = normalize_key(key);
+	_cleanup_free_ char *nkey = pm_auth_key_normalize(key);
 	_cleanup_free_ char *b64 = pm_auth_basic_encode(user, pass);
 	json_t *entry = json_object_get(auths, nkey);
 	if (json_is_object(entry))
@@ -236,7 +233,7 @@ int pm_auth_remove(const char *authfile, const char *key, pm_error **err)
 {
 	_cleanup_free_ char *path = pm_auth_file_path(authfile);
 	_cleanup_json_ json_t *j = NULL;
-	_cleanup_free_ char *nkey = normalize_key(key);
+	_cleanup_free_ char *nkey = pm_auth_key_normalize(key);
 	int k = load(path, &j, err);
 	if (k < 0)
 		return k;

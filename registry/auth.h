@@ -10,8 +10,6 @@
  * supported for that registry. Never prints. */
 #pragma once
 
-#include <stdbool.h>
-
 #include "lib/error.h"
 
 /* The file login writes and logout edits: authfile, else $REGISTRY_AUTH_FILE, else
@@ -32,9 +30,9 @@ int pm_auth_remove(const char *authfile, const char *key, pm_error **err);
 /* logout --all: remove every entry (the file's other keys stay). */
 int pm_auth_remove_all(const char *authfile, pm_error **err);
 
-/* Has docker's config.json ($DOCKER_CONFIG or ~/.docker) credentials for key? (logout's
- * "established via docker login" message.) */
-bool pm_auth_docker_has(const char *key);
+/* A key as login/logout and the files use it: no scheme, no trailing "/", "/v1/" or "/v2/",
+ * docker's index names (index.docker.io, registry-1.docker.io) as docker.io. malloc'd. */
+char *pm_auth_key_normalize(const char *key);
 
 /* --creds "USER[:PASSWORD]": -EINVAL naming the flag for an empty user. *ret_pass is NULL
  * when no ':' is given (the caller may prompt). */

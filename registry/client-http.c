@@ -171,6 +171,7 @@ struct pm_registry *pm_registry_free(struct pm_registry *r)
 	}
 	free(r->tokens);
 	pm_auth_challenge_done(&r->challenge);
+	free(r->ping_msg);
 	free(r->host);
 	free(r->endpoint);
 	free((char *)r->o.cert_dir);
@@ -196,6 +197,9 @@ const char *pm_registry_host(const struct pm_registry *r)
 
 char *pm_registry_url(struct pm_registry *r, const char *fmt, ...)
 {
+	/* the scheme is the ping's choice: ping first (a failure is kept and reported by the
+	 * request that follows) */
+	pm_registry_ensure_ping(r, NULL);
 	va_list ap;
 	_cleanup_free_ char *path = NULL;
 	va_start(ap, fmt);
@@ -450,6 +454,8 @@ static const char *status_text(long s)
 		return "Internal Server Error";
 	case 502:
 		return "Bad Gateway";
+	case 501:
+		return "Not Implemented";
 	case 503:
 		return "Service Unavailable";
 	default:
@@ -501,8 +507,9 @@ char *pm_registry_error_text(const struct pm_http_resp *h)
 				    d ? d : "requested access to the resource is denied");
 	if (d)
 		return pm_xstrdup(d);
-	return pm_xasprintf("invalid status code from registry %ld (%s)", h->status,
-			    status_text(h->status));
+	const char *st = status_text(h->status);
+	return *st ? pm_xasprintf("invalid status code from registry %ld (%s)", h->status, st)
+		   : pm_xasprintf("invalid status code from registry %ld", h->status);
 }
 
 /* ---- auth -------------------------------------------------------------------------- */
@@ -719,6 +726,22 @@ static int perform(struct pm_registry *r, const struct pm_http_req *req, const c
 	return k;
 }
 
+bool pm_registry_learn_challenge(struct pm_registry *r, const char *www_auth)
+{
+	struct pm_auth_challenge c;
+	bool learnt = false;
+	if (!www_auth || pm_auth_challenge_parse(www_auth, &c) < 0)
+		return false;
+	pthread_mutex_lock(&r->lock);
+	if (r->challenge.scheme == PM_AUTH_NONE) {
+		r->challenge = c;
+		learnt = true;
+	} else
+		pm_auth_challenge_done(&c);
+	pthread_mutex_unlock(&r->lock);
+	return learnt;
+}
+
 int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,
 			struct pm_http_resp *ret, pm_error **err)
 {
@@ -732,9 +755,11 @@ int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,
 			return k;
 		if ((k = perform(r, req, auth, ret, err)) < 0)
 			return k;
-		/* a 401 with a token we had: it may have expired; a streamed body cannot be sent
-		 * twice */
-		if (ret->status != 401 || attempt > 0 || !auth || req->rd)
+		/* a 401 with a token we had (it may have expired), or the first challenge of a
+		 * registry whose /v2/ was open: once more; a streamed body cannot be sent twice */
+		if (ret->status != 401 || attempt > 0 || req->rd)
+			return 0;
+		if (!auth && !pm_registry_learn_challenge(r, ret->www_auth))
 			return 0;
 		pm_http_resp_done(ret);
 	}
@@ -744,7 +769,7 @@ int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,
 
 static int ping_once(struct pm_registry *r, struct pm_http_resp *h, pm_error **err)
 {
-	_cleanup_free_ char *url = pm_registry_url(r, "%s", "");
+	_cleanup_free_ char *url = pm_xasprintf("%s://%s/v2/", r->scheme, r->endpoint);
 	struct pm_http_req req = {.method = "GET", .url = url};
 	return perform(r, &req, NULL, h, err);
 }
@@ -758,6 +783,11 @@ int pm_registry_ensure_ping(struct pm_registry *r, pm_error **err)
 	pthread_mutex_lock(&r->lock);
 	if (r->pinged)
 		goto out;
+	if (r->ping_code) {
+		/* a registry that could not be reached is not tried again by the same session */
+		k = pm_error_set(err, r->ping_code, "%s", r->ping_msg);
+		goto out;
+	}
 	k = ping_once(r, &h, &first);
 	if (k < 0 && !r->tls_verify) {
 		/* --tls-verify=false: a registry that does not speak TLS gets plain http */
@@ -779,12 +809,18 @@ int pm_registry_ensure_ping(struct pm_registry *r, pm_error **err)
 		_cleanup_free_ char *t = pm_registry_error_text(&h);
 		k = pm_error_set(err, pm_registry_status_errno(h.status),
 				 "pinging container registry %s: %s", r->host, t);
+		r->ping_code = -k;
+		r->ping_msg = pm_xasprintf("pinging container registry %s: %s", r->host, t);
 		goto out;
 	}
 	r->pinged = true;
 	goto out;
 fail:
 	pm_error_prefix(err, "pinging container registry %s", r->host);
+	r->ping_code = -k;
+	r->ping_msg = err && *err ? pm_xstrdup((*err)->msg)
+				  : pm_xasprintf("pinging container registry %s: %s", r->host,
+						 strerror(-k));
 out:
 	pthread_mutex_unlock(&r->lock);
 	pm_http_resp_done(&h);

@@ -30,6 +30,8 @@ struct pm_registry {
 
 	pthread_mutex_t lock; /* everything below */
 	bool pinged;
+	int ping_code; /* a failed ping: its errno and message, given again (0: none) */
+	char *ping_msg;
 	struct pm_auth_challenge challenge; /* from the ping's 401 (scheme NONE: open) */
 	struct pm_token *tokens;
 	size_t n_tokens;
@@ -65,6 +67,9 @@ struct pm_http_req {
 
 /* Ping once per session (decides http/https, learns the challenge). */
 int pm_registry_ensure_ping(struct pm_registry *r, pm_error **err);
+/* Take a 401's challenge when the ping met none (an open /v2/, a closed repository): true
+ * when it is new and a retry may succeed. */
+bool pm_registry_learn_challenge(struct pm_registry *r, const char *www_auth);
 /* Perform req with the session's auth, answering one 401 with a fresh token. Transport
  * errors are set in err as 'METHOD "URL": cause'; an HTTP status is not an error. */
 int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,

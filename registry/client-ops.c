@@ -396,12 +396,13 @@ struct pm_registry_blob {
 	struct curl_slist *headers;
 	char errbuf[CURL_ERROR_SIZE];
 	struct pm_http_resp h; /* headers; body: a non-2xx answer's */
-	bool headers_done, done, paused, overflow;
+	bool headers_done, done, paused, overflow, had_auth;
 	CURLcode result;
 	uint64_t size, received;
 	char *buf;
 	size_t cap, start, end; /* buffered bytes: buf[start..end) */
 	pm_error *error;	/* the transfer's failure, given at close */
+	uint64_t events;	/* callbacks run: blob_drive's progress check */
 	int error_code;
 };
 
@@ -409,6 +410,7 @@ static size_t blob_header_cb(char *buf, size_t size, size_t n, void *userdata)
 {
 	struct pm_registry_blob *b = userdata;
 	size_t len = size * n;
+	b->events++;
 	if (len >= 5 && !strncmp(buf, "HTTP/", 5))
 		b->headers_done = false;
 	else if ((len == 2 && buf[0] == '\r') || (len == 1 && buf[0] == '\n')) {
@@ -425,6 +427,7 @@ static size_t blob_write_cb(char *data, size_t size, size_t n, void *userdata)
 {
 	struct pm_registry_blob *b = userdata;
 	size_t len = size * n;
+	b->events++;
 	b->headers_done = true;
 	if (b->h.status < 200 || b->h.status >= 300) {
 		size_t keep = b->h.len + len > BLOB_ERROR_MAX ? BLOB_ERROR_MAX - b->h.len : len;
@@ -469,13 +472,16 @@ static void blob_drive(struct pm_registry_blob *b, bool wait)
 	int running = 0;
 	CURLMsg *m;
 	int left;
+	uint64_t before = b->events;
 	sym_curl_multi_perform(b->multi, &running);
 	while ((m = sym_curl_multi_info_read(b->multi, &left)))
 		if (m->msg == CURLMSG_DONE) {
 			b->done = true;
 			b->result = m->data.result;
 		}
-	if (!b->done && wait)
+	/* wait for the socket only when this round brought nothing: after an unpause the
+	 * data is in curl's buffers, not on the socket */
+	if (!b->done && wait && b->events == before)
 		sym_curl_multi_poll(b->multi, NULL, 0, 1000, NULL);
 }
 
@@ -512,6 +518,7 @@ static int blob_start(struct pm_registry_blob *b, bool force_auth, pm_error **er
 	sym_curl_easy_setopt(b->easy, CURLOPT_HEADERDATA, b);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEFUNCTION, blob_write_cb);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEDATA, b);
+	b->had_auth = auth != NULL;
 	if (auth)
 		b->headers = sym_curl_slist_append(b->headers, auth);
 	sym_curl_easy_setopt(b->easy, CURLOPT_HTTPHEADER, b->headers);
@@ -587,7 +594,8 @@ int pm_registry_blob_open(struct pm_registry *r, const char *repo, const char *d
 			pm_error_prefix(err, "reading blob %s in %s/%s", digest, r->host, repo);
 			goto fail;
 		}
-		if (b->h.status == 401 && attempt == 0) {
+		if (b->h.status == 401 && attempt == 0 &&
+		    (b->had_auth || pm_registry_learn_challenge(r, b->h.www_auth))) {
 			blob_cleanup_transfer(b);
 			continue;
 		}

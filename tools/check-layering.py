@@ -43,8 +43,8 @@ ALLOWED = {
     "runtime": ["storage", "systemd", "lib"],
     # intended: the storage driver probe asks rootless/ about the user namespace.
     "storage": ["rootless", "lib"],
-    # intended (registry/ does not exist yet): a pull feeds storage's layer ingestion, as
-    # an archive does.
+    # a pull feeds storage's layer ingestion (manifest parsing, digests), as an archive
+    # does; libcurl through its own dlopen table (registry/dl-curl.h).
     "registry": ["storage", "lib"],
     "netslirp": ["lib"],
     "rootless": ["lib"],

@@ -27,11 +27,15 @@ die() {
 }
 [ -x /usr/bin/time ] || die "GNU time is not installed (package time; make deps)"
 command -v docker-registry >/dev/null || die "docker-registry is not installed (make deps)"
-# pm pull and push come with issue #17: without them nothing here can be measured
-for c in pull push; do
-	"$pm" "$c" --help >/dev/null 2>&1 ||
-		die "'$pm $c --help' fails: this pm has no '$c' command; nothing measured"
-done
+# pm pull and push come with issue #17: without pull nothing here can be measured; without
+# push, the push is not
+"$pm" pull --help >/dev/null 2>&1 ||
+	die "'$pm pull --help' fails: this pm has no 'pull' command; nothing measured"
+has_push=1
+if ! "$pm" push --help >/dev/null 2>&1; then
+	has_push=
+	echo "bench: '$pm push --help' fails: this pm has no 'push' command; push not measured" >&2
+fi
 
 # shellcheck source=tests/bench/lib.sh
 . "$srcdir/tests/bench/lib.sh"
@@ -41,6 +45,7 @@ bench_setup registry
 skip() { die "$*"; }
 PM_SRCDIR=$srcdir
 REG_DIR=$work/registry-0
+BATS_RUN_TMPDIR=$work # the certificates registry.bash makes: removed with $work
 # registry_seed's busybox files (as helpers.bash names them)
 pm_test_image() {
 	local d=${PM_TEST_IMAGES:-$work/img}
@@ -126,6 +131,7 @@ timed_ns() {
 push_pm=()
 push_pod=()
 for _ in $(seq 1 "$runs"); do
+	[ -n "$has_push" ] || break
 	fresh_registry
 	push_pod+=("$(timed_ns "${POD[@]}" push -q --tls-verify=false localhost/bench:latest \
 		"$REG/bench:latest")")
@@ -133,8 +139,10 @@ for _ in $(seq 1 "$runs"); do
 	push_pm+=("$(timed_ns "${PM[@]}" push -q --tls-verify=false localhost/bench:latest \
 		"$REG/bench:latest")")
 done
-pod_push=$(printf '%s\n' "${push_pod[@]}" | median)
-pm_push=$(printf '%s\n' "${push_pm[@]}" | median)
+if [ -n "$has_push" ]; then
+	pod_push=$(printf '%s\n' "${push_pod[@]}" | median)
+	pm_push=$(printf '%s\n' "${push_pm[@]}" | median)
+fi
 
 # ---- 2. pull (of podman's push) and 3. peak RSS ----------------------------------------------
 fresh_registry
@@ -174,8 +182,12 @@ rss_pod=$(peak_kib "$src" "${POD[@]}")
 rss_pm_small=$(peak_kib "$REG/small/busybox:latest" "${PM[@]}")
 rss_pod_small=$(peak_kib "$REG/small/busybox:latest" "${POD[@]}")
 
-printf 'push %s MiB, %d layers:  pm %.0f ms  podman %.0f ms  ratio %.2f (target <= 0.5)\n' \
-	"$size" "$nlayers" "$pm_push" "$pod_push" "$(ratio "$pm_push" "$pod_push")"
+if [ -n "$has_push" ]; then
+	printf 'push %s MiB, %d layers:  pm %.0f ms  podman %.0f ms  ratio %.2f (target <= 0.5)\n' \
+		"$size" "$nlayers" "$pm_push" "$pod_push" "$(ratio "$pm_push" "$pod_push")"
+else
+	echo "push: not measured (pm has no push command)"
+fi
 printf 'pull %s MiB, %d layers:  pm %.0f ms  podman %.0f ms  ratio %.2f (target <= 0.5)\n' \
 	"$size" "$nlayers" "$pm_pull" "$pod_pull" "$(ratio "$pm_pull" "$pod_pull")"
 printf 'peak RSS of the pull, %s MiB image:  pm %d KiB  podman %d KiB  ratio %.2f (target: pm <= 16384 KiB)\n' \

@@ -20,6 +20,9 @@
 #   registry_stop
 #       stops every server registry_start and fake_registry_start started (call it from
 #       teardown, before basic_teardown: the leak check fails on servers left running).
+#   One registry for a whole file: in setup_file `export REG_DIR=$BATS_FILE_TMPDIR/registry`,
+#   then registry_start (and registry_seed); registry_stop in teardown_file. The exported
+#   variables reach every test.
 #   registry_seed KIND REPO[:TAG]
 #       puts an image into $REG/REPO:TAG (default tag latest) with tests/lib/registry-seed.py
 #       (the distribution API directly, with the registry's auth and CA) and prints the
@@ -40,7 +43,12 @@
 #       answers selected by the repository name (see that file). Exports FAKE_REG
 #       (127.0.0.1:PORT), FAKE_DIGEST (digest of the good manifest every repository serves
 #       unless broken), FAKE_LOG (one line per request).
-#   registry_has REPO:TAG     true when the registry serves that manifest (curl, no pm)
+#   registry_has REPO:TAG     true when the registry serves that manifest (no pm; with the
+#                             registry's auth and CA)
+#   registry_requests METHOD REGEX
+#       how many requests of $REG's access log (REG_LOG) had METHOD and a path matching the
+#       extended REGEX, e.g. `registry_requests GET '^/v2/busybox/blobs/sha256:'` (blob
+#       downloads; HEAD is counted apart from GET)
 
 REG_LIB=${PM_SRCDIR:?registry.bash needs helpers.bash}/tests/lib
 
@@ -326,4 +334,11 @@ registry_has() {
 	local args
 	mapfile -t args < <(_reg_seed_args)
 	python3 "$REG_LIB/registry-seed.py" "${args[@]}" has "$1"
+}
+
+registry_requests() {
+	local method=$1 re=$2
+	# access log lines: 127.0.0.1 - - [date] "GET /v2/x/blobs/sha256:... HTTP/1.1" 200 ...
+	grep -oE '"[A-Z]+ [^ ]+ HTTP/[0-9.]+"' "${REG_LOG:?registry_start first}" |
+		awk -v m="$method" -v re="$re" '{ p = $2; if (substr($1, 2) == m && p ~ re) n++ } END { print n + 0 }'
 }
