@@ -651,6 +651,12 @@ static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct 
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
+	struct pm_image_record rec = {0};
+	if ((policy == PM_PULL_MISSING || policy == PM_PULL_NEVER) &&
+	    pm_image_resolve(s, cfg->image, &rec, NULL) == 0) {
+		pm_image_record_free(&rec); /* stored: the common case, no registry asked */
+		return 0;
+	}
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, s, o->quiet, false);
 	po.event = pm_cli_progress_pull_event;
@@ -660,7 +666,6 @@ static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct 
 	pm_cli_progress_end(&progress);
 	if (r < 0)
 		return pm_cli_error(err);
-	struct pm_image_record rec = {0};
 	bool same = pm_image_resolve(s, cfg->image, &rec, NULL) == 0 && strcmp(rec.id, id) == 0;
 	pm_image_record_free(&rec);
 	if (!same) {
