@@ -59,12 +59,16 @@ static int parse_bool_flag(const char *flag, const char *arg, int *ret)
 			     arg, flag, arg);
 }
 
-/* "Username: " read as one line from stdin. */
-static int read_username(char **ret, pm_error **err)
+/* "Username: " read as one line from stdin; "Username (OLD): " offers the stored user name,
+ * taken on an empty line. */
+static int read_username(const char *old, char **ret, pm_error **err)
 {
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
-	printf("Username: ");
+	if (old && *old)
+		printf("Username (%s): ", old);
+	else
+		printf("Username: ");
 	fflush(stdout);
 	ssize_t n = getline(&line, &cap, stdin);
 	if (n < 0)
@@ -72,6 +76,10 @@ static int read_username(char **ret, pm_error **err)
 				    "getting username and password: reading username: EOF");
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = 0;
+	if (!*line && old && *old) {
+		*ret = pm_xstrdup(old);
+		return 0;
+	}
 	*ret = TAKE_PTR(line);
 	return 0;
 }
@@ -267,7 +275,7 @@ int cmd_login(struct pm_cli *cli, int argc, char **argv)
 		}
 	}
 	if (!user || !*user) {
-		if (read_username(&in_user, &err) < 0)
+		if (read_username(old_user, &in_user, &err) < 0)
 			return pm_cli_error(err);
 		user = in_user;
 	}

@@ -347,7 +347,7 @@ int pm_registry_curl_error(struct pm_registry *r, CURL *e, CURLcode c, const cha
 	long os_errno = 0;
 	const char *hp = r->endpoint;
 	_cleanup_free_ char *dial =
-		strchr(hp, ':') && hp[0] != '['
+		(hp[0] == '[' ? strstr(hp, "]:") != NULL : strchr(hp, ':') != NULL)
 			? pm_xstrdup(hp)
 			: pm_xasprintf("%s:%s", hp, !strcmp(r->scheme, "https") ? "443" : "80");
 	const char *msg = errbuf && *errbuf ? errbuf : sym_curl_easy_strerror(c);
@@ -551,12 +551,26 @@ static int fetch_token(struct pm_registry *r, const char *scope, const char *use
 		       char **ret, pm_error **err)
 {
 	const struct pm_auth_challenge *c = &r->challenge;
-	_cleanup_free_ char *svc = c->service ? url_escape(c->service) : NULL;
-	_cleanup_free_ char *sc = *scope ? url_escape(scope) : NULL;
-	bool q = strchr(c->realm, '?');
-	_cleanup_free_ char *url = pm_xasprintf(
-		"%s%s%s%s%s%s", c->realm, svc || sc ? (q ? "&" : "?") : "", svc ? "service=" : "",
-		svc ? svc : "", sc ? (svc ? "&scope=" : "scope=") : "", sc ? sc : "");
+	/* realm?service=S&scope=A&scope=B (scope holds the scopes blank-separated) */
+	_cleanup_free_ char *url = pm_xstrdup(c->realm);
+	char sep = strchr(c->realm, '?') ? '&' : '?';
+	if (c->service) {
+		_cleanup_free_ char *svc = url_escape(c->service);
+		char *u = pm_xasprintf("%s%cservice=%s", url, sep, svc);
+		free(url);
+		url = u;
+		sep = '&';
+	}
+	_cleanup_strv_ char **scopes = pm_strv_split(scope, " ");
+	for (char **sc = scopes; sc && *sc; sc++) {
+		if (!**sc)
+			continue;
+		_cleanup_free_ char *esc = url_escape(*sc);
+		char *u = pm_xasprintf("%s%cscope=%s", url, sep, esc);
+		free(url);
+		url = u;
+		sep = '&';
+	}
 	char errbuf[CURL_ERROR_SIZE];
 	struct pm_http_resp h = {0};
 	struct body_ctx bc = {.h = &h, .max = TOKEN_MAX};
@@ -610,12 +624,14 @@ out:
 	return k;
 }
 
-int pm_registry_auth_header(struct pm_registry *r, const char *repo, bool push, bool force,
-			    char **ret, pm_error **err)
+int pm_registry_auth_header(struct pm_registry *r, const char *repo, bool push,
+			    const char *also_pull, bool force, char **ret, pm_error **err)
 {
 	_cleanup_free_ char *scope =
-		repo ? pm_xasprintf("repository:%s:%s", repo, push ? "pull,push" : "pull")
-		     : pm_xstrdup("");
+		!repo	    ? pm_xstrdup("")
+		: also_pull ? pm_xasprintf("repository:%s:%s repository:%s:pull", repo,
+					   push ? "pull,push" : "pull", also_pull)
+			    : pm_xasprintf("repository:%s:%s", repo, push ? "pull,push" : "pull");
 	_cleanup_free_ char *user = NULL, *pass = NULL;
 	_cleanup_free_ char *hdr = NULL;
 	int k = 0;
@@ -750,8 +766,8 @@ int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,
 		return k;
 	for (int attempt = 0;; attempt++) {
 		_cleanup_free_ char *auth = NULL;
-		if ((k = pm_registry_auth_header(r, req->repo, req->push, attempt > 0, &auth,
-						 err)) < 0)
+		if ((k = pm_registry_auth_header(r, req->repo, req->push, req->also_pull,
+						 attempt > 0, &auth, err)) < 0)
 			return k;
 		if ((k = perform(r, req, auth, ret, err)) < 0)
 			return k;
@@ -839,7 +855,7 @@ int pm_registry_ping(struct pm_registry *r, pm_error **err)
 	/* answer the challenge with the credentials: login's check */
 	_cleanup_free_ char *url = pm_registry_url(r, "%s", "");
 	struct pm_http_req req = {.method = "GET", .url = url};
-	if ((k = pm_registry_auth_header(r, NULL, false, true, &auth, err)) < 0)
+	if ((k = pm_registry_auth_header(r, NULL, false, NULL, true, &auth, err)) < 0)
 		return pm_error_prefix(err, "authenticating with %s", r->host);
 	if ((k = perform(r, &req, auth, &h, err)) < 0)
 		return k;

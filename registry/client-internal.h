@@ -51,10 +51,11 @@ struct pm_http_resp {
 void pm_http_resp_done(struct pm_http_resp *h);
 
 struct pm_http_req {
-	const char *method; /* GET HEAD PUT POST PATCH DELETE */
-	const char *url;    /* absolute URL */
-	const char *repo;   /* the scope's repository (NULL: the ping's) */
-	bool push;	    /* scope pull,push */
+	const char *method;    /* GET HEAD PUT POST PATCH DELETE */
+	const char *url;       /* absolute URL */
+	const char *repo;      /* the scope's repository (NULL: the ping's) */
+	bool push;	       /* scope pull,push */
+	const char *also_pull; /* a second repository the token must allow pulling (a mount) */
 	const char *content_type;
 	const char *accept;
 	const void *body; /* in memory ... */
@@ -75,8 +76,8 @@ bool pm_registry_learn_challenge(struct pm_registry *r, const char *www_auth);
 int pm_registry_request(struct pm_registry *r, const struct pm_http_req *req,
 			struct pm_http_resp *ret, pm_error **err);
 /* The Authorization header for the scope (NULL: none needed/possible); force: fetch anew. */
-int pm_registry_auth_header(struct pm_registry *r, const char *repo, bool push, bool force,
-			    char **ret, pm_error **err);
+int pm_registry_auth_header(struct pm_registry *r, const char *repo, bool push,
+			    const char *also_pull, bool force, char **ret, pm_error **err);
 /* Set the session's common options on a new easy handle (TLS, timeouts, redirects). */
 void pm_registry_setup_easy(struct pm_registry *r, CURL *e, const char *url, char *errbuf);
 /* A transport error as podman words it: -errno, err = 'Get "URL": cause'. */

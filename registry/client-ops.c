@@ -249,10 +249,11 @@ static char *location_url(struct pm_registry *r, const char *loc)
 }
 
 static int start_upload(struct pm_registry *r, const char *repo, const char *query,
-			struct pm_http_resp *h, pm_error **err)
+			const char *from, struct pm_http_resp *h, pm_error **err)
 {
 	_cleanup_free_ char *url = pm_registry_url(r, "%s/blobs/uploads/%s", repo, query);
-	struct pm_http_req req = {.method = "POST", .url = url, .repo = repo, .push = true};
+	struct pm_http_req req = {
+		.method = "POST", .url = url, .repo = repo, .push = true, .also_pull = from};
 	return pm_registry_request(r, &req, h, err);
 }
 
@@ -262,7 +263,7 @@ int pm_registry_mount_blob(struct pm_registry *r, const char *repo, const char *
 	_cleanup_free_ char *q = pm_xasprintf("?mount=%s&from=%s", digest, from);
 	struct pm_http_resp h = {0};
 	int k;
-	if ((k = start_upload(r, repo, q, &h, err)) < 0)
+	if ((k = start_upload(r, repo, q, from, &h, err)) < 0)
 		return pm_error_prefix(err, "mounting blob %s from %s/%s into %s/%s", digest,
 				       r->host, from, r->host, repo);
 	if (h.status == 201)
@@ -284,7 +285,7 @@ int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *di
 	_cleanup_free_ char *loc = NULL, *url = NULL;
 	int k;
 
-	if ((k = start_upload(r, repo, "", &h, err)) < 0)
+	if ((k = start_upload(r, repo, "", NULL, &h, err)) < 0)
 		goto fail;
 	if (h.status != 202 || !h.location) {
 		k = http_error(&h, err, "uploading blob %s to %s/%s", digest, r->host, repo);
@@ -507,7 +508,7 @@ static int blob_start(struct pm_registry_blob *b, bool force_auth, pm_error **er
 {
 	_cleanup_free_ char *auth = NULL;
 	int k;
-	if ((k = pm_registry_auth_header(b->r, b->repo, false, force_auth, &auth, err)) < 0)
+	if ((k = pm_registry_auth_header(b->r, b->repo, false, NULL, force_auth, &auth, err)) < 0)
 		return k;
 	b->multi = sym_curl_multi_init();
 	b->easy = sym_curl_easy_init();
@@ -518,6 +519,9 @@ static int blob_start(struct pm_registry_blob *b, bool force_auth, pm_error **er
 	sym_curl_easy_setopt(b->easy, CURLOPT_HEADERDATA, b);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEFUNCTION, blob_write_cb);
 	sym_curl_easy_setopt(b->easy, CURLOPT_WRITEDATA, b);
+	/* a stalled transfer fails (curl does not count the time it is paused by us) */
+	sym_curl_easy_setopt(b->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	sym_curl_easy_setopt(b->easy, CURLOPT_LOW_SPEED_TIME, 120L);
 	b->had_auth = auth != NULL;
 	if (auth)
 		b->headers = sym_curl_slist_append(b->headers, auth);
@@ -558,11 +562,11 @@ static int blob_fail(struct pm_registry_blob *b, pm_error **err)
 			k = http_error(&b->h, &e, "reading blob %s in %s/%s", b->digest, b->r->host,
 				       b->repo);
 	} else
-		k = pm_error_set(
-			&e, EPIPE,
-			"reading blob %s in %s/%s: the connection closed after %llu of %llu bytes",
-			b->digest, b->r->host, b->repo, (unsigned long long)b->received,
-			(unsigned long long)b->size);
+		k = pm_error_set(&e, EPIPE,
+				 "reading blob %s in %s/%s: unexpected EOF: the connection closed "
+				 "after %llu of %llu bytes",
+				 b->digest, b->r->host, b->repo, (unsigned long long)b->received,
+				 (unsigned long long)b->size);
 	if (e)
 		pm_error_set(err, e->code, "%s", e->msg);
 	if (!b->error)

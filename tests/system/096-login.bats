@@ -204,6 +204,16 @@ EOF
 	is "$output" "Authenticating with existing credentials for $REG
 Existing credentials are valid. Already logged in to $REG"
 
+	# stored credentials the registry refuses: said, then the prompts (the stored user name
+	# offered)
+	run_pm_split 0 login --tls-verify=false -u alice -p s3cret "$REG"
+	printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$REG" "$(printf alice:old | base64)" >"$AUTH"
+	fails_with_one_line login --tls-verify=false "$REG" <<<""
+	is "$output" "Authenticating with existing credentials for $REG
+Existing credentials are invalid, please enter valid username and password
+Username \\(alice\\): Password: "
+	is "$err" "Error: getting username and password: reading password: inappropriate ioctl for device"
+
 	run_pm_split 0 login --tls-verify=false -v -u alice -p s3cret "$REG"
 	is "$output" "Used:  $AUTH
 Login Succeeded!"
