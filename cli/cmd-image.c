@@ -191,6 +191,7 @@ const struct pm_command pm_image_commands[] = {
 	 NULL},
 	{"list", cmd_images, PM_CMD_USERNS | PM_CMD_HIDDEN, "List images in local storage", NULL},
 	{"load", cmd_load, PM_CMD_USERNS, "Load image(s) from a tar archive", NULL},
+	{"pull", cmd_pull, PM_CMD_USERNS, "Pull an image from a registry", NULL},
 	{"ls", cmd_images, PM_CMD_USERNS, "List images in local storage", NULL},
 	{"prune", cmd_image_prune, PM_CMD_USERNS, "Remove unused images", NULL},
 	{"push", cmd_push, PM_CMD_USERNS, "Push an image to a specified destination", NULL},

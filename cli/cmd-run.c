@@ -13,6 +13,8 @@
 #include "cli/cli.h"
 #include "cli/cmd-run.h"
 #include "cli/commands.h"
+#include "cli/image-util.h"
+#include "cli/progress.h"
 #include "engine/ctr-volumes.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
@@ -24,7 +26,10 @@
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
+#include "registry/pull.h"
 #include "runtime/runtime.h"
+#include "storage/image.h"
+#include "storage/reference.h"
 #include "storage/secret.h"
 #include "systemd/notify.h"
 
@@ -40,6 +45,9 @@ static const char run_usage[] =
 	"  pm run [options] --rootfs DIR [COMMAND [ARG...]]\n"
 	"\n"
 	"Options:\n"
+	"      --arch string              use ARCH instead of the architecture of the machine for "
+	"choosing images\n"
+	"      --authfile string          Path of the authentication file\n"
 	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
 	"between 10 and 1000\n"
 	"      --cap-add strings          Add capabilities to the container\n"
@@ -110,10 +118,16 @@ static const char run_usage[] =
 	"host\n"
 	"  -P, --publish-all              Publish all exposed ports to random ports on the host "
 	"interfaces\n"
+	"      --os string                use OS instead of the running OS for choosing images\n"
+	"      --platform string          Specify the platform for selecting the image. "
+	"(Conflicts with --arch and --os)\n"
 	"      --pid string               PID namespace to use (host, private)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n"
 	"      --pod string               Run container in an existing pod\n"
 	"      --privileged               Give extended privileges to container\n"
+	"      --pull string              Pull image policy (always, missing, never, newer) "
+	"(default \"missing\")\n"
+	"  -q, --quiet                    Suppress output information when pulling images\n"
 	"      --read-only                Make containers root filesystem read-only\n"
 	"      --read-only-tmpfs          When running containers in read-only mode mount a "
 	"read-write tmpfs on /run, /tmp and /var/tmp (default true)\n"
@@ -131,7 +145,11 @@ static const char run_usage[] =
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
 	"      --stop-timeout uint        Timeout (in seconds) to stop a container. Default is 10\n"
 	"      --tmpfs stringArray        Mount a temporary filesystem (tmpfs) into a container\n"
+	"      --tls-verify               Require HTTPS and verify certificates when contacting "
+	"registries for pulling images\n"
 	"  -t, --tty                      Allocate a pseudo-TTY for container\n"
+	"      --variant string           Use VARIANT instead of the running architecture variant "
+	"for choosing images\n"
 	"  -u, --user string              Username or UID (format: <name|uid>[:<group|gid>])\n"
 	"      --userns string            User namespace to use (host, keep-id)\n"
 	"      --uts string               UTS namespace to use (host, private)\n"
@@ -334,6 +352,31 @@ static int set_detach(struct pm_container_config *c, struct cmd_run_opts *o, con
 	return bool_arg("detach", arg, &o->detach, err);
 }
 
+/* the registry flags of a pull (cli/pull-flags.h) */
+#define PULL_SETTER(fn, flag)                                                                      \
+	static int fn(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,      \
+		      pm_error **err)                                                              \
+	{                                                                                          \
+		return pm_cli_pull_flag_named(&o->pullf, flag, arg, err);                          \
+	}
+PULL_SETTER(set_tls_verify, "tls-verify")
+PULL_SETTER(set_authfile, "authfile")
+PULL_SETTER(set_arch, "arch")
+PULL_SETTER(set_os, "os")
+PULL_SETTER(set_variant, "variant")
+PULL_SETTER(set_platform, "platform")
+#undef PULL_SETTER
+
+static int set_pull(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		    pm_error **err)
+{
+	enum pm_pull_policy p;
+	int r = pm_pull_policy_parse(arg, &p, err);
+	if (r >= 0)
+		o->pull = arg;
+	return r;
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -410,6 +453,15 @@ static const struct run_flag run_flags[] = {
 	{"health-startup-success", 0, required_argument, FLAG_ARG, OPTS(health.startup_success)},
 	{"health-startup-timeout", 0, required_argument, FLAG_ARG, OPTS(health.startup_timeout)},
 	{"no-healthcheck", 0, optional_argument, FLAG_BOOL, OPTS(health.disable)},
+	/* pulling the image (cli/pull-flags.h) */
+	{"pull", 0, required_argument, FLAG_FUNC, FUNC(set_pull)},
+	{"quiet", 'q', optional_argument, FLAG_BOOL, OPTS(quiet)},
+	{"tls-verify", 0, optional_argument, FLAG_FUNC, FUNC(set_tls_verify)},
+	{"authfile", 0, required_argument, FLAG_FUNC, FUNC(set_authfile)},
+	{"arch", 0, required_argument, FLAG_FUNC, FUNC(set_arch)},
+	{"os", 0, required_argument, FLAG_FUNC, FUNC(set_os)},
+	{"variant", 0, required_argument, FLAG_FUNC, FUNC(set_variant)},
+	{"platform", 0, required_argument, FLAG_FUNC, FUNC(set_platform)},
 	{"help", 0, no_argument, FLAG_HELP, IN_CFG, 0, NULL},
 };
 
@@ -517,6 +569,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	int opt;
 	o->detach = false;
 	o->rootfs = false;
+	pm_cli_pull_flags_init(&o->pullf);
 	c->read_only_tmpfs = true;
 	flag_tables(o->create, longopts, shortopts, sizeof(shortopts));
 	while ((opt = pm_cli_getopt(cli, &st, argc, argv, shortopts, longopts, usage)) != -1) {
@@ -583,12 +636,57 @@ void cmd_run_pod_done(const struct pm_engine *e, struct cmd_run_opts *o, bool fa
 	o->made_pod = NULL;
 }
 
+/* --pull: make sure the image is there (pulled as the policy says, progress on stderr). When
+ * the name as typed would not find the pulled image (an index pulled by its digest),
+ * cfg->image becomes its id. Prints errors; returns 0 or the exit status. */
+static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct cmd_run_opts *o)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	enum pm_pull_policy policy = PM_PULL_MISSING;
+	struct pm_pull_opts po;
+	if ((o->pull && pm_pull_policy_parse(o->pull, &policy, &err) < 0) ||
+	    pm_reference_check_case(cfg->image, &err) < 0 ||
+	    pm_cli_pull_flags_finish(&o->pullf, &po, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_store_ struct pm_store *s = NULL;
+	if (pm_cli_open_store(cli, &s, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_image_record rec = {0};
+	if ((policy == PM_PULL_MISSING || policy == PM_PULL_NEVER) &&
+	    pm_image_resolve(s, cfg->image, &rec, NULL) == 0) {
+		pm_image_record_free(&rec); /* stored: the common case, no registry asked */
+		return 0;
+	}
+	struct pm_cli_progress progress;
+	pm_cli_progress_start(&progress, s, o->quiet, false);
+	po.event = pm_cli_progress_pull_event;
+	po.event_ctx = &progress;
+	_cleanup_free_ char *id = NULL;
+	int r = pm_pull_for_container(s, cfg->image, policy, &po, &id, &err);
+	pm_cli_progress_end(&progress);
+	if (r < 0)
+		return pm_cli_error(err);
+	bool same = pm_image_resolve(s, cfg->image, &rec, NULL) == 0 && strcmp(rec.id, id) == 0;
+	pm_image_record_free(&rec);
+	if (!same) {
+		free(cfg->image);
+		cfg->image = TAKE_PTR(id);
+	}
+	return 0;
+}
+
 int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_container_config *cfg,
 		   struct cmd_run_opts *o, struct pm_container **ret)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	if (o->replace && !cfg->name)
 		return pm_cli_errorf("cannot replace container without --name being set");
+	if (!o->rootfs && cfg->image) {
+		int st = run_pull(cli, cfg, o);
+		pm_cli_pull_flags_free(&o->pullf);
+		if (st)
+			return st;
+	}
 	/* a member joins its pod's namespaces: what is checked next is what will run */
 	if (cfg->pod && pm_pod_member_prepare(e, cfg, &o->pod_lock, &o->made_pod, &err) < 0)
 		return pm_cli_error(err);

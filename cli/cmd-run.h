@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "cli/cli.h"
+#include "cli/pull-flags.h"
 #include "engine/health-parse.h"
 #include "engine/spec.h"
 
@@ -19,7 +20,10 @@ struct cmd_run_opts {
 	 * the id of a pod --pod new:NAME made (removed again when the run fails) */
 	int pod_lock;
 	char *made_pod;
-	struct pm_health_flags health; /* --health-*, --no-healthcheck: into c->health */
+	struct pm_health_flags health;	/* --health-*, --no-healthcheck: into c->health */
+	const char *pull;		/* --pull POLICY (NULL: missing) */
+	bool quiet;			/* -q: no pull progress */
+	struct pm_cli_pull_flags pullf; /* --tls-verify, --arch, ... for the pull */
 };
 
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status

@@ -135,6 +135,7 @@ const struct pm_command pm_commands[] = {
 	{"pod", NULL, 0, "Manage pods", pod_commands},
 	{"port", cmd_port, 0, "List port mappings or a specific mapping for the container", NULL},
 	{"ps", cmd_ps, 0, "List containers", NULL},
+	{"pull", cmd_pull, PM_CMD_USERNS, "Pull an image from a registry", NULL},
 	{"push", cmd_push, PM_CMD_USERNS, "Push an image to a specified destination", NULL},
 	{"rename", cmd_rename, 0, "Rename an existing container", NULL},
 	{"restart", cmd_restart, PM_CMD_USERNS, "Restart one or more containers", NULL},

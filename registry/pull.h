@@ -23,9 +23,10 @@ int pm_pull_policy_parse(const char *s, enum pm_pull_policy *ret, pm_error **err
 
 /* What podman prints on stderr while it pulls; the CLI prints (cli/progress.c). */
 enum pm_pull_event {
-	PM_PULL_TRYING,	     /* arg: "Trying to pull HOST/REPO:TAG..." target */
-	PM_PULL_SIGNATURES,  /* "Getting image source signatures" */
-	PM_PULL_BLOB,	     /* arg: layer digest ("Copying blob X" / "... skipped: already exists") */
+	PM_PULL_RESOLVED,   /* arg: the whole line 'Resolved "NAME" as an alias (FILE)' */
+	PM_PULL_TRYING,	    /* arg: "Trying to pull HOST/REPO:TAG..." target */
+	PM_PULL_SIGNATURES, /* "Getting image source signatures" */
+	PM_PULL_BLOB, /* arg: layer digest ("Copying blob X" / "... skipped: already exists") */
 	PM_PULL_BLOB_EXISTS, /* arg: layer digest already stored */
 	PM_PULL_CONFIG,	     /* arg: config digest */
 	PM_PULL_MANIFEST,    /* "Writing manifest to image destination" */

@@ -255,6 +255,34 @@ void pm_image_rows_sort(struct pm_image_row *rows, size_t n, enum pm_image_sort 
 	}
 }
 
+/* A REPO@DIGEST name (a pull by digest) is a row of its own only when no tag of the image
+ * is in REPO (podman lists tags; a repository known by digest only shows as <none>). */
+static bool digest_name_shadowed(const struct pm_image_record *r, const char *name)
+{
+	const char *at = strchr(name, '@');
+	if (!at)
+		return false;
+	bool before = true; /* an earlier digest name of the same repository has the row */
+	for (char **n = r->names; n && *n; n++) {
+		if (*n == name) {
+			before = false;
+			continue;
+		}
+		if (strchr(*n, '@')) {
+			const char *a = strchr(*n, '@');
+			if (before && a - *n == at - name &&
+			    strncmp(*n, name, (size_t)(at - name)) == 0)
+				return true;
+			continue;
+		}
+		_cleanup_free_ char *repo = NULL, *tag = NULL;
+		pm_reference_split_name(*n, &repo, &tag);
+		if (strlen(repo) == (size_t)(at - name) && strncmp(repo, name, strlen(repo)) == 0)
+			return true;
+	}
+	return false;
+}
+
 int pm_image_rows(const struct pm_store *s, const struct pm_image_record *v, size_t n,
 		  const struct pm_image_filters *f, bool all, struct pm_image_row **ret,
 		  size_t *ret_n)
@@ -274,7 +302,8 @@ int pm_image_rows(const struct pm_store *s, const struct pm_image_record *v, siz
 		for (size_t k = 0; k < (nn ? nn : 1); k++) {
 			_cleanup_free_ char *repo = NULL, *tag = NULL;
 			if (nn) {
-				if (!pm_image_filters_name(f, r->names[k]))
+				if (!pm_image_filters_name(f, r->names[k]) ||
+				    digest_name_shadowed(r, r->names[k]))
 					continue;
 				pm_reference_split_name(r->names[k], &repo, &tag);
 			} else {
@@ -317,6 +346,32 @@ static char *dump(json_t *j)
 	return text;
 }
 
+/* RepoDigests: REPO@DIGEST for each repository the names hold, once; a name that is
+ * itself REPO@DIGEST (a pull by digest, an index's digest) as it is. */
+static json_t *repo_digests(const struct pm_image_record *r)
+{
+	json_t *rd = json_array();
+	for (char **n = r->names; n && *n; n++) {
+		_cleanup_free_ char *repo = NULL, *tag = NULL, *d = NULL;
+		if (strchr(*n, '@')) {
+			d = pm_xstrdup(*n);
+		} else if (r->digest) {
+			pm_reference_split_name(*n, &repo, &tag);
+			d = pm_xasprintf("%s@%s", repo, r->digest);
+		} else {
+			continue;
+		}
+		bool dup = false;
+		size_t i;
+		json_t *e;
+		json_array_foreach(rd, i, e)
+			dup = dup || strcmp(json_string_value(e), d) == 0;
+		if (!dup)
+			json_array_append_new(rd, json_string(d));
+	}
+	return rd;
+}
+
 static json_t *summary_object(const struct pm_store *s, const struct pm_image_record *r)
 {
 	struct pm_image_config cfg = {0};
@@ -325,17 +380,10 @@ static json_t *summary_object(const struct pm_store *s, const struct pm_image_re
 	json_object_set_new(o, "Id", json_string(r->id));
 	json_object_set_new(o, "ParentId", json_string(""));
 	json_object_set_new(o, "RepoTags", json_null());
-	json_t *rd = json_array(), *names = json_array();
-	for (char **nm = r->names; nm && *nm; nm++) {
-		_cleanup_free_ char *repo = NULL, *tag = NULL;
-		pm_reference_split_name(*nm, &repo, &tag);
-		if (r->digest) {
-			_cleanup_free_ char *d = pm_xasprintf("%s@%s", repo, r->digest);
-			json_array_append_new(rd, json_string(d));
-		}
+	json_t *names = json_array();
+	for (char **nm = r->names; nm && *nm; nm++)
 		json_array_append_new(names, json_string(*nm));
-	}
-	json_object_set_new(o, "RepoDigests", rd);
+	json_object_set_new(o, "RepoDigests", repo_digests(r));
 	json_object_set_new(o, "Size", json_integer((json_int_t)r->size));
 	json_object_set_new(o, "SharedSize", json_integer(0));
 	json_object_set_new(o, "VirtualSize", json_integer((json_int_t)r->size));
@@ -382,22 +430,12 @@ static json_t *inspect_object(const struct pm_store *s, const struct pm_image_re
 	json_t *o = json_object();
 	json_object_set_new(o, "Id", json_string(r->id));
 	json_object_set_new(o, "Digest", json_string(r->digest ? r->digest : ""));
-	json_object_set_new(o, "RepoTags", pm_json_from_strv(r->names));
-	json_t *rd = json_array();
-	for (char **n = r->names; r->digest && n && *n; n++) {
-		_cleanup_free_ char *repo = NULL, *tag = NULL;
-		pm_reference_split_name(*n, &repo, &tag);
-		_cleanup_free_ char *d = pm_xasprintf("%s@%s", repo, r->digest);
-		bool dup = false;
-		size_t i;
-		json_t *e;
-		json_array_foreach(rd, i, e)
-			if (strcmp(json_string_value(e), d) == 0)
-				dup = true;
-		if (!dup)
-			json_array_append_new(rd, json_string(d));
-	}
-	json_object_set_new(o, "RepoDigests", rd);
+	json_t *tags = json_array();
+	for (char **n = r->names; n && *n; n++)
+		if (!strchr(*n, '@')) /* a pull by digest names the image REPO@DIGEST */
+			json_array_append_new(tags, json_string(*n));
+	json_object_set_new(o, "RepoTags", tags);
+	json_object_set_new(o, "RepoDigests", repo_digests(r));
 	json_object_set_new(o, "Parent", json_string(""));
 	const char *comment = c.n_history ? c.history[c.n_history - 1].comment : NULL;
 	json_object_set_new(o, "Comment", json_string(comment ? comment : ""));

@@ -210,7 +210,13 @@ int pm_image_resolve(const struct pm_store *s, const char *ref, struct pm_image_
 		/* NAME@sha256:... : the image whose manifest digest matches, in that repo */
 		_cleanup_free_ char *want = pm_reference_repo(&pr);
 		_cleanup_free_ char *suffix = pm_xasprintf("/%s", pr.path);
+		_cleanup_free_ char *full = pm_reference_string(&pr);
 		for (size_t i = 0; i < n && r < 0; i++) {
+			/* a name REPO@DIGEST: pulled by that digest (an index's, say) */
+			if (pm_strv_contains(v[i].names, full)) {
+				r = take(v, i, ret);
+				break;
+			}
 			if (!v[i].digest || strcmp(v[i].digest, pr.digest) != 0)
 				continue;
 			for (char **nm = v[i].names; nm && *nm && r < 0; nm++) {

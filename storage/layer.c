@@ -21,7 +21,7 @@
 #include "storage/dl-archive.h"
 #include "storage/layer.h"
 
-#define READ_BUF  (1u << 20)
+#define READ_BUF  (1u << 18)
 #define WH_PREFIX ".wh."
 #define WH_OPAQUE ".wh..wh..opq"
 

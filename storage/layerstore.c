@@ -115,16 +115,16 @@ static int uncompressed_digest(const char *path, char hex[PM_DIGEST_HEX_LEN + 1]
 	int res = 0;
 	struct archive_entry *e;
 	_cleanup_digester_ pm_digester *d = pm_digester_new();
-	_cleanup_free_ char *buf = pm_xmalloc(1 << 20);
+	_cleanup_free_ char *buf = pm_xmalloc(1 << 18);
 	uint64_t total = 0;
-	if (sym_archive_read_open_filename(a, path, 1 << 20) != ARCHIVE_OK ||
+	if (sym_archive_read_open_filename(a, path, 1 << 18) != ARCHIVE_OK ||
 	    sym_archive_read_next_header(a, &e) != ARCHIVE_OK) {
 		res = pm_error_set(err, EINVAL, "decompressing layer: %s",
 				   sym_archive_error_string(a));
 		goto out;
 	}
 	for (;;) {
-		la_ssize_t n = sym_archive_read_data(a, buf, 1 << 20);
+		la_ssize_t n = sym_archive_read_data(a, buf, 1 << 18);
 		if (n < 0) {
 			res = pm_error_set(err, EINVAL, "decompressing layer: %s",
 					   sym_archive_error_string(a));

@@ -139,6 +139,7 @@ void pm_descriptor_free(struct pm_descriptor *d)
 	free(d->ref_name);
 	free(d->arch);
 	free(d->os);
+	free(d->variant);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -163,6 +164,7 @@ static int parse_descriptor(const json_t *o, struct pm_descriptor *d, const char
 	const json_t *plat = json_object_get(o, "platform");
 	d->arch = jstr(plat, "architecture");
 	d->os = jstr(plat, "os");
+	d->variant = jstr(plat, "variant");
 	return 0;
 }
 
@@ -183,6 +185,8 @@ static json_t *descriptor_json(const struct pm_descriptor *d)
 		json_t *p = json_object();
 		json_object_set_new(p, "architecture", json_string(d->arch ? d->arch : "amd64"));
 		json_object_set_new(p, "os", json_string(d->os ? d->os : "linux"));
+		if (d->variant)
+			json_object_set_new(p, "variant", json_string(d->variant));
 		json_object_set_new(o, "platform", p);
 	}
 	return o;

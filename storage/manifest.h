@@ -34,8 +34,8 @@ struct pm_descriptor {
 	char *media_type;
 	char *digest; /* sha256:... */
 	int64_t size;
-	char *ref_name;	 /* index entries: org.opencontainers.image.ref.name annotation */
-	char *arch, *os; /* index entries: platform, may be NULL */
+	char *ref_name;		   /* index entries: org.opencontainers.image.ref.name annotation */
+	char *arch, *os, *variant; /* index entries: platform, may be NULL */
 };
 
 struct pm_manifest {
