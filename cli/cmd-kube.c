@@ -11,6 +11,8 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/pull-flags.h"
 #include "kube/generate.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
@@ -29,7 +31,10 @@ static const char play_usage[] =
 	"  kube play\n"
 	"\n"
 	"Options:\n"
+	"      --authfile string     Path of the authentication file\n"
+	"      --cert-dir string     Certificates (*.crt, *.cert, *.key) to reach the registry\n"
 	"      --configmap strings   Pathname of a YAML file containing a kubernetes configmap\n"
+	"      --creds string        [username[:password]] for accessing the registry\n"
 	"      --down                Stop pods defined in the YAML file\n"
 	"      --force               With --down: remove the volumes of the\n"
 	"                            PersistentVolumeClaims too\n"
@@ -40,7 +45,9 @@ static const char play_usage[] =
 	"  -q, --quiet               Suppress output information when pulling images\n"
 	"      --replace             Delete and recreate pods defined in the YAML file\n"
 	"      --start               Start the pod after creating it (default true)\n"
-	"      --strict              Fail on any field pm does not apply (pm only)\n";
+	"      --strict              Fail on any field pm does not apply (pm only)\n"
+	"      --tls-verify          Require HTTPS and verify certificates when contacting "
+	"registries (default true)\n";
 
 static const char down_usage[] = "Remove pods based on Kubernetes YAML\n"
 				 "\n"
@@ -139,11 +146,18 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		{"replace", no_argument, NULL, 'R'},
 		{"start", optional_argument, NULL, 's'},
 		{"strict", no_argument, NULL, 'S'},
+		{"tls-verify", optional_argument, NULL, PM_PULL_OPT_TLS_VERIFY},
+		{"cert-dir", required_argument, NULL, PM_PULL_OPT_CERT_DIR},
+		{"creds", required_argument, NULL, PM_PULL_OPT_CREDS},
+		{"authfile", required_argument, NULL, PM_PULL_OPT_AUTHFILE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	struct pm_kube_play_opts o = {.start = true};
+	struct pm_cli_pull_flags pf;
+	pm_cli_pull_flags_init(&pf);
+	bool quiet = false;
 	_cleanup_strv_ char **configmaps = NULL, **publish = NULL;
 	bool do_down = false, force = false;
 	int c;
@@ -186,8 +200,8 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 			o.network = optarg;
 			break;
 		case 'q':
-			/* podman's -q quiets image pulls; pm plays local images only, nothing to
-			 * quiet: the report is printed either way, as podman's */
+			/* quiets the pulls; the report is printed either way, as podman's */
+			quiet = true;
 			break;
 		case 'R':
 			o.replace = true;
@@ -207,6 +221,17 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		case 'S':
 			o.strict = true;
 			break;
+		case PM_PULL_OPT_TLS_VERIFY:
+		case PM_PULL_OPT_CERT_DIR:
+		case PM_PULL_OPT_CREDS:
+		case PM_PULL_OPT_AUTHFILE: {
+			_cleanup_error_ pm_error *ferr = NULL;
+			if (pm_cli_pull_flag(&pf, c, optarg, &ferr) < 0) {
+				pm_cli_pull_flags_free(&pf);
+				return pm_cli_error(ferr);
+			}
+			break;
+		}
 		default:
 			return PM_EXIT_ERROR;
 		}
@@ -225,9 +250,21 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 	if (status)
 		return status;
 	_cleanup_error_ pm_error *err = NULL;
+	struct pm_pull_opts po;
+	if (pm_cli_pull_flags_finish(&pf, &po, &err) < 0) {
+		pm_cli_pull_flags_free(&pf);
+		return pm_cli_error(err);
+	}
+	struct pm_cli_progress progress;
+	pm_cli_progress_start(&progress, NULL, quiet, false);
+	po.event = pm_cli_progress_pull_event;
+	po.event_ctx = &progress;
+	o.pull = &po;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_kube_report rep;
 	int r = pm_kube_play(&e, data, len, &o, &rep, &err);
+	pm_cli_progress_end(&progress);
+	pm_cli_pull_flags_free(&pf);
 	print_warnings(rep.warnings);
 	if (r < 0) {
 		pm_kube_report_clear(&rep);

@@ -37,7 +37,9 @@
 #include "pods/pod.h"
 #include "engine/limits.h"
 #include "storage/container.h"
+#include "storage/image.h"
 #include "storage/secret.h"
+#include "storage/store.h"
 #include "storage/volume.h"
 
 void pm_kube_report_clear(struct pm_kube_report *r)
@@ -578,6 +580,41 @@ static char *json_argv(char *const *v)
 	return json_dumps(a, JSON_COMPACT);
 }
 
+/* The container's image, pulled as imagePullPolicy says (Always: pulled, Never: the local one
+ * only, else pulled when missing) when the caller can reach registries; cfg->image becomes the
+ * pulled image's id when its name would not find it (an index pulled by digest). */
+static int pull_image(struct play *p, const struct pm_kube_container *c,
+		      struct pm_container_config *cfg)
+{
+	if (!p->o->pull)
+		return 0;
+	enum pm_pull_policy policy = PM_PULL_MISSING;
+	if (c->pull_policy && !strcmp(c->pull_policy, "Always"))
+		policy = PM_PULL_ALWAYS;
+	else if (c->pull_policy && !strcmp(c->pull_policy, "Never"))
+		policy = PM_PULL_NEVER;
+	_cleanup_store_ struct pm_store *s = NULL;
+	int r = pm_store_open(p->e->paths, p->e->storage_driver, &s, p->err);
+	if (r < 0)
+		return r;
+	struct pm_image_record rec = {0};
+	if (policy != PM_PULL_ALWAYS && pm_image_resolve(s, cfg->image, &rec, NULL) == 0) {
+		pm_image_record_free(&rec); /* stored: no registry asked */
+		return 0;
+	}
+	_cleanup_free_ char *id = NULL;
+	r = pm_pull_for_container(s, cfg->image, policy, p->o->pull, &id, p->err);
+	if (r < 0)
+		return r;
+	bool same = pm_image_resolve(s, cfg->image, &rec, NULL) == 0 && !strcmp(rec.id, id);
+	pm_image_record_free(&rec);
+	if (!same) {
+		free(cfg->image);
+		cfg->image = TAKE_PTR(id);
+	}
+	return 0;
+}
+
 static int container_config(struct play *p, const struct pm_kube_pod *kp, char *const *srcs,
 			    const struct pm_pod *pod, const struct pm_kube_container *c,
 			    const char *path, bool init, struct pm_container_config *cfg)
@@ -625,14 +662,9 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 		cfg->stop_timeout = kp->grace_period;
 		cfg->stop_timeout_set = true;
 	}
-	if (c->pull_policy && !strcmp(c->pull_policy, "Always")) {
-		int r = not_applied(p,
-				    pm_xasprintf("%s.imagePullPolicy: Always, but pm cannot pull "
-						 "yet: the local image is used",
-						 path));
-		if (r < 0)
-			return r;
-	}
+	int pr = pull_image(p, c, cfg);
+	if (pr < 0)
+		return pr;
 	const char *lim[] = {c->limit_memory, c->limit_cpu};
 	const char *lname[] = {"memory", "cpu"};
 	for (size_t i = 0; i < 2; i++) {

@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "lib/error.h"
+#include "registry/pull.h"
 
 struct pm_kube_play_opts {
 	bool start;	   /* start the pods (--start, default true) */
@@ -19,6 +20,9 @@ struct pm_kube_play_opts {
 	char **configmaps; /* --configmap files: more ConfigMaps to look values up in */
 	char **publish;	   /* --publish specs: override or add to the pods' hostPorts */
 	bool log_none;	   /* --log-driver none: the containers keep no log */
+	/* how to reach registries for an image that is not stored (imagePullPolicy: Always
+	 * pulls, Never never does, else a missing image is pulled); NULL: local images only */
+	const struct pm_pull_opts *pull;
 };
 
 /* What was made (play) or removed (down), in order. */

@@ -213,7 +213,7 @@ int pm_reference_missing_hint(int r, pm_error **err)
 		return r;
 	_cleanup_error_ pm_error *old = TAKE_PTR(*err);
 	pm_error_set(err, ENOENT,
-		     "%s: pm found no such local image (pm cannot pull yet): get one with "
+		     "%s: pm found no such local image: get one with 'pm pull IMAGE', "
 		     "'pm load -i ARCHIVE' (a docker or OCI archive, e.g. from 'podman save') or "
 		     "'pm import TARBALL NAME' (a root filesystem tarball)",
 		     old->msg);

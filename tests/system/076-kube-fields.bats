@@ -281,23 +281,3 @@ EOF
 	nothing_left
 }
 
-@test "play kube: imagePullPolicy Always is named (pm cannot pull yet), --strict refuses it" {
-	skip_if_podman "pm's own: podman pulls, and has no --strict"
-	cat >"$Y/pod.yaml" <<EOF
-apiVersion: v1
-kind: Pod
-metadata: {name: pull}
-spec:
-  containers:
-  - name: c
-    image: $IMG
-    imagePullPolicy: Always
-    command: ["sleep", "1000"]
-EOF
-	run_pm 0 play kube "$Y/pod.yaml"
-	assert_contains "$output" "spec.containers[0].imagePullPolicy: Always, but pm cannot pull yet: the local image is used"
-	run_pm 0 pod rm -f -t 0 pull
-	run_pm 125 play kube --strict "$Y/pod.yaml"
-	assert_contains "$output" "imagePullPolicy"
-	nothing_left
-}
