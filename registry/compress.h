@@ -1,6 +1,7 @@
 /* compress.h: a stored layer blob re-encoded for a push: decompressed when it is compressed
  * (gzip, zstd, ...; libarchive's read filters) and compressed again with the wanted
- * algorithm (libarchive's gzip/zstd write filters on the raw format), into an unnamed file
+ * algorithm (gzip: libdeflate, in independent members of 1 MiB as BGZF does, a member whose
+ * data does not shrink stored; zstd: libarchive's write filter), into an unnamed file
  * of the store's tmp/ (O_TMPFILE: nothing is left behind, even by a kill). The digest of
  * the compressed stream is computed while it is written. Deterministic: the same input
  * gives the same bytes (no time stamp in the gzip header), so a layer pushed twice has one

@@ -157,7 +157,8 @@ if [ "$(id -u)" -eq 0 ]; then
 		h=$(dirname "$PM_BINARY")/$helper
 		[ ! -x "$h" ] || install -m 0755 "$h" "$work/bin/$helper"
 	done
-	cp -r "$srcdir/tests/system" "$srcdir/tests/lib" "$srcdir/tests/crash" "$work/tests/"
+	cp -r "$srcdir/tests/system" "$srcdir/tests/lib" "$srcdir/tests/crash" "$srcdir/tests/bench" \
+		"$work/tests/"
 	# for the demo and install tests (080, 081): the demo, the install rule and its inputs
 	mkdir -p "$work/tools"
 	cp "$srcdir/tools/demo.sh" "$work/tools/"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -238,12 +239,63 @@ static void test_compress(void **state)
 	assert_int_equal(rmdir(tmpdir), 0);
 }
 
+/* gzip in members of 1 MiB: a random (incompressible) chunk is stored, the others
+ * compressed; gzip -d reads the members as one stream, back to the same bytes */
+static void test_compress_members(void **state)
+{
+	strcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX"); /* test_compress used the template */
+	assert_non_null(mkdtemp(tmpdir));
+	size_t n = (5u << 20) / 2;
+	unsigned char *data = malloc(n);
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < n; i++) {
+		if (i < (1u << 20)) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			data[i] = (unsigned char)x;
+		} else {
+			data[i] = (unsigned char)('a' + i % 13);
+		}
+	}
+	char *src = write_file("mixed", data, n);
+	char *d1 = NULL;
+	char *gz = reencode(src, PM_COMPRESS_GZIP, "m.gz", &d1);
+	struct stat st;
+	assert_int_equal(stat(gz, &st), 0);
+	/* the random MiB is stored (a little over 1 MiB), the rest shrinks to almost nothing */
+	assert_true(st.st_size > (1 << 20) && st.st_size < (1 << 20) + (64 << 10));
+	char *cmd = NULL;
+	assert_true(asprintf(&cmd, "gzip -dc '%s' | cmp -s - '%s'", gz, src) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	/* an empty layer is one empty member */
+	char *e = write_file("empty", "", 0);
+	char *d2 = NULL;
+	char *egz = reencode(e, PM_COMPRESS_GZIP, "e.gz", &d2);
+	assert_true(asprintf(&cmd, "test -z \"$(gzip -dc '%s')\"", egz) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	for (char **p = (char *[]){src, gz, e, egz, NULL}; *p; p++) {
+		unlink(*p);
+		free(*p);
+	}
+	free(d1);
+	free(d2);
+	free(data);
+	assert_int_equal(rmdir(tmpdir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flags),	   cmocka_unit_test(test_dest),
-		cmocka_unit_test(test_layer_algo), cmocka_unit_test(test_format_and_media_types),
-		cmocka_unit_test(test_manifest),   cmocka_unit_test(test_compress),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_dest),
+		cmocka_unit_test(test_layer_algo),
+		cmocka_unit_test(test_format_and_media_types),
+		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_compress),
+		cmocka_unit_test(test_compress_members),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
