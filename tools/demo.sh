@@ -39,7 +39,9 @@ set -eu
 pm=$1 images=$2 examples=$3
 export XDG_RUNTIME_DIR=$(mktemp -d /tmp/pm-demo-run.XXXXXX)
 export XDG_DATA_HOME=$XDG_RUNTIME_DIR/data XDG_CONFIG_HOME=$XDG_RUNTIME_DIR/config
+reg_pid=
 cleanup() {
+	[ -z "$reg_pid" ] || kill "$reg_pid" 2>/dev/null || true
 	# image files belong to subordinate ids: remove them from inside the namespace
 	"$pm" unshare rm -rf "$XDG_DATA_HOME" >/dev/null 2>&1 || true
 	"$pm" system migrate >/dev/null 2>&1 || true
@@ -53,6 +55,25 @@ set -x
 "$pm" run --rm localhost/busybox:latest sh -c "echo hello from a rootless busybox container; id; hostname"
 "$pm" run --name demo busybox sh -c "echo kept; exit 3" || echo "exit code: $?"
 "$pm" rm demo 2>/dev/null || true
+# a registry: Debian'"'"'s docker-registry on loopback (plain HTTP, so --tls-verify=false):
+# push the image, remove it, and run it again: run pulls what it lacks
+reg=127.0.0.1:15055
+mkdir -p "$XDG_RUNTIME_DIR/registry"
+printf "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n" \
+	"$XDG_RUNTIME_DIR/registry" "$reg" >"$XDG_RUNTIME_DIR/registry.yml"
+docker-registry serve "$XDG_RUNTIME_DIR/registry.yml" >"$XDG_RUNTIME_DIR/registry.log" 2>&1 &
+reg_pid=$!
+i=0
+until busybox wget -qO- "http://$reg/v2/" >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { echo "the registry never answered" >&2; exit 1; }
+	sleep 0.1
+done
+"$pm" push --tls-verify=false localhost/busybox:latest "$reg/demo/busybox:1"
+"$pm" rmi localhost/busybox:latest
+"$pm" run --rm --tls-verify=false "$reg/demo/busybox:1" echo "pulled from $reg and run"
+"$pm" images --digests
+"$pm" tag "$reg/demo/busybox:1" localhost/busybox:latest
 # Kubernetes YAML: a web pod from a ConfigMap-provided page and a sidecar that fetches it
 # over the shared 127.0.0.1 of the pod; the page reached from the host through the published
 # port; the YAML pm writes back for the running pod; then everything brought down
