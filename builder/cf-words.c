@@ -1,0 +1,435 @@
+/* cf-words.c: the word handling of Containerfiles: splitting a shell-form argument into
+ * words (BuildKit's parseWords) and expanding one word (BuildKit's shell lexer,
+ * frontend/dockerfile/shell/lex.go). */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builder/cf-internal.h"
+#include "builder/containerfile.h"
+#include "lib/strutil.h"
+
+/* An expansion larger than this is refused (ENV A=$A$A... doubles at each step). */
+#define CF_EXPAND_MAX (1024 * 1024)
+/* ${A:-${B:-${C...}}} deeper than this is refused (the lexer recurses). */
+#define CF_EXPAND_DEPTH 32
+
+void pm_cf_buf_add(struct pm_cf_buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 32;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		b->p = pm_xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+void pm_cf_buf_addc(struct pm_cf_buf *b, char c)
+{
+	pm_cf_buf_add(b, &c, 1);
+}
+
+char *pm_cf_buf_take(struct pm_cf_buf *b)
+{
+	if (!b->p)
+		pm_cf_buf_add(b, "", 0);
+	char *p = b->p;
+	*b = (struct pm_cf_buf){0};
+	return p;
+}
+
+bool pm_cf_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n, pm_error **err)
+{
+	enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
+	char **words = pm_xcalloc(1, sizeof(char *));
+	size_t n = 0;
+	struct pm_cf_buf w = {0};
+	bool blank_ok = false;
+	char quote = 0;
+	size_t len = strlen(text);
+
+	for (size_t pos = 0; pos <= len; pos++) {
+		char ch = pos < len ? text[pos] : 0;
+		if (phase == IN_SPACES) {
+			if (pos == len)
+				break;
+			if (pm_cf_is_space(ch))
+				continue;
+			phase = IN_WORD;
+		}
+		if (pos == len) {
+			if (blank_ok || w.n > 0) {
+				words = pm_xrealloc(words, (n + 2) * sizeof(char *));
+				words[n++] = pm_cf_buf_take(&w);
+				words[n] = NULL;
+			}
+			break;
+		}
+		if (phase == IN_WORD) {
+			if (pm_cf_is_space(ch)) {
+				phase = IN_SPACES;
+				if (blank_ok || w.n > 0) {
+					words = pm_xrealloc(words, (n + 2) * sizeof(char *));
+					words[n++] = pm_cf_buf_take(&w);
+					words[n] = NULL;
+				}
+				free(w.p);
+				w = (struct pm_cf_buf){0};
+				blank_ok = false;
+				continue;
+			}
+			if (ch == '\'' || ch == '"') {
+				quote = ch;
+				blank_ok = true;
+				phase = IN_QUOTE;
+			}
+			if (ch == escape) {
+				if (pos + 1 == len)
+					continue; /* an escape at the end is dropped */
+				/* unquoted: keep the escape and the character, even a quote */
+				pm_cf_buf_addc(&w, ch);
+				ch = text[++pos];
+			}
+			pm_cf_buf_addc(&w, ch);
+			continue;
+		}
+		/* IN_QUOTE */
+		if (ch == quote)
+			phase = IN_WORD;
+		if (ch == escape && quote != '\'') {
+			if (pos + 1 == len) {
+				phase = IN_WORD;
+				continue;
+			}
+			pm_cf_buf_addc(&w, ch);
+			ch = text[++pos];
+		}
+		pm_cf_buf_addc(&w, ch);
+	}
+	free(w.p);
+	*ret = words;
+	if (ret_n)
+		*ret_n = n;
+	(void)err;
+	return 0;
+}
+
+/* ---- the shell lexer ---- */
+
+struct lex {
+	const char *s;
+	size_t i, len;
+	char esc;
+	pm_cf_lookup_fn lookup;
+	void *userdata;
+	const char *word;
+	int depth;
+	pm_error **err;
+};
+
+static int peek(const struct lex *l)
+{
+	return l->i < l->len ? (unsigned char)l->s[l->i] : -1;
+}
+
+static int next(struct lex *l)
+{
+	return l->i < l->len ? (unsigned char)l->s[l->i++] : -1;
+}
+
+static int lex_fail(struct lex *l, const char *what)
+{
+	return pm_error_set(l->err, EINVAL, "'%s': %s", l->word, what);
+}
+
+static int lex_add(struct lex *l, struct pm_cf_buf *b, const char *s, size_t n)
+{
+	if (b->n + n > CF_EXPAND_MAX)
+		return pm_error_set(l->err, EINVAL, "'%s': expands to more than 1 MiB", l->word);
+	pm_cf_buf_add(b, s, n);
+	return 0;
+}
+
+static int lex_dollar(struct lex *l, struct pm_cf_buf *out);
+
+static bool is_name_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+static bool is_special_param(int c)
+{
+	return c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!' ||
+	       c == '0';
+}
+
+/* Up to stop ('}' or -1 for the end), quotes removed, $ expanded. */
+static int lex_until(struct lex *l, int stop, struct pm_cf_buf *out)
+{
+	int r;
+	if (++l->depth > CF_EXPAND_DEPTH)
+		return lex_fail(l, "substitutions nested too deep");
+	while (peek(l) != -1) {
+		int ch = peek(l);
+		if (stop != -1 && ch == stop) {
+			next(l);
+			l->depth--;
+			return 0;
+		}
+		if (ch == '\'') {
+			next(l);
+			for (;;) {
+				ch = next(l);
+				if (ch == -1)
+					return lex_fail(l,
+							"unexpected end of statement while looking "
+							"for matching single-quote");
+				if (ch == '\'')
+					break;
+				char c = (char)ch;
+				if ((r = lex_add(l, out, &c, 1)) < 0)
+					return r;
+			}
+			continue;
+		}
+		if (ch == '"') {
+			next(l);
+			for (;;) {
+				ch = peek(l);
+				if (ch == -1)
+					return lex_fail(l,
+							"unexpected end of statement while looking "
+							"for matching double-quote");
+				if (ch == '"') {
+					next(l);
+					break;
+				}
+				if (ch == '$') {
+					if ((r = lex_dollar(l, out)) < 0)
+						return r;
+					continue;
+				}
+				ch = next(l);
+				if (ch == (unsigned char)l->esc) {
+					int p = peek(l);
+					if (p == -1)
+						continue;
+					if (p == '"' || p == '$' || p == (unsigned char)l->esc)
+						ch = next(l);
+				}
+				char c = (char)ch;
+				if ((r = lex_add(l, out, &c, 1)) < 0)
+					return r;
+			}
+			continue;
+		}
+		if (ch == '$') {
+			if ((r = lex_dollar(l, out)) < 0)
+				return r;
+			continue;
+		}
+		ch = next(l);
+		if (ch == (unsigned char)l->esc) {
+			ch = next(l);
+			if (ch == -1)
+				break;
+		}
+		char c = (char)ch;
+		if ((r = lex_add(l, out, &c, 1)) < 0)
+			return r;
+	}
+	if (stop != -1)
+		return lex_fail(l, "syntax error: missing '}'");
+	l->depth--;
+	return 0;
+}
+
+static void lex_name(struct lex *l, struct pm_cf_buf *name)
+{
+	if (peek(l) >= '0' && peek(l) <= '9') {
+		while (peek(l) >= '0' && peek(l) <= '9')
+			pm_cf_buf_addc(name, (char)next(l));
+		return;
+	}
+	if (peek(l) != -1 && is_special_param(peek(l))) {
+		pm_cf_buf_addc(name, (char)next(l));
+		return;
+	}
+	while (peek(l) != -1 && is_name_char(peek(l)))
+		pm_cf_buf_addc(name, (char)next(l));
+	if (!name->p)
+		pm_cf_buf_add(name, "", 0);
+}
+
+/* ${name%pattern} and friends: remove the shortest/longest matching suffix/prefix. */
+static char *trim_pattern(const char *value, const char *pattern, bool suffix, bool longest)
+{
+	size_t n = strlen(value);
+	char *tmp = pm_xstrdup(value);
+	for (size_t k = 0; k <= n; k++) {
+		/* shortest first: k characters removed; longest first: n - k */
+		size_t cut = longest ? n - k : k;
+		bool match;
+		if (suffix) {
+			match = fnmatch(pattern, value + n - cut, 0) == 0;
+		} else {
+			memcpy(tmp, value, cut);
+			tmp[cut] = 0;
+			match = fnmatch(pattern, tmp, 0) == 0;
+		}
+		if (match) {
+			char *res = suffix ? pm_xstrndup(value, n - cut) : pm_xstrdup(value + cut);
+			free(tmp);
+			return res;
+		}
+	}
+	free(tmp);
+	return pm_xstrdup(value);
+}
+
+static int lex_dollar(struct lex *l, struct pm_cf_buf *out)
+{
+	int r;
+	next(l); /* '$' */
+	if (peek(l) != '{') {
+		_cleanup_free_ char *name = NULL;
+		struct pm_cf_buf nb = {0};
+		lex_name(l, &nb);
+		name = pm_cf_buf_take(&nb);
+		if (!*name)
+			return lex_add(l, out, "$", 1);
+		const char *v = l->lookup ? l->lookup(name, l->userdata) : NULL;
+		return v ? lex_add(l, out, v, strlen(v)) : 0;
+	}
+	next(l); /* '{' */
+	int ch = peek(l);
+	if (ch == -1)
+		return lex_fail(l, "syntax error: missing '}'");
+	if (ch == '{' || ch == '}' || ch == ':')
+		return lex_fail(l, "syntax error: bad substitution");
+
+	struct pm_cf_buf nb = {0};
+	lex_name(l, &nb);
+	_cleanup_free_ char *name = pm_cf_buf_take(&nb);
+	const char *v = l->lookup ? l->lookup(name, l->userdata) : NULL;
+	bool found = v != NULL;
+	if (!v)
+		v = "";
+
+	ch = next(l);
+	if (ch == '}')
+		return lex_add(l, out, v, strlen(v));
+	if (ch == -1)
+		return lex_fail(l, "syntax error: missing '}'");
+
+	bool colon = ch == ':';
+	int mod = colon ? next(l) : ch;
+	bool longest = false;
+	if (mod == '%' || mod == '#') {
+		if (colon)
+			return lex_fail(l, "unsupported modifier in substitution");
+		if (peek(l) == mod) {
+			next(l);
+			longest = true;
+		}
+	}
+	struct pm_cf_buf wb = {0};
+	r = lex_until(l, '}', &wb);
+	_cleanup_free_ char *word = pm_cf_buf_take(&wb);
+	if (r < 0)
+		return r;
+	switch (mod) {
+	case '+':
+		if (colon ? *v != 0 : found)
+			return lex_add(l, out, word, strlen(word));
+		return 0;
+	case '-':
+		if (colon ? *v == 0 : !found)
+			return lex_add(l, out, word, strlen(word));
+		return lex_add(l, out, v, strlen(v));
+	case '?':
+		if (!found)
+			return pm_error_set(l->err, EINVAL, "'%s': %s: %s", l->word, name,
+					    *word ? word : "is not allowed to be unset");
+		if (colon && !*v)
+			return pm_error_set(l->err, EINVAL, "'%s': %s: %s", l->word, name,
+					    *word ? word : "is not allowed to be empty");
+		return lex_add(l, out, v, strlen(v));
+	case '%':
+	case '#': {
+		_cleanup_free_ char *res = trim_pattern(v, word, mod == '%', longest);
+		return lex_add(l, out, res, strlen(res));
+	}
+	default:
+		if (mod == -1)
+			return lex_fail(l, "syntax error: missing '}'");
+		return pm_error_set(l->err, EINVAL,
+				    "'%s': unsupported modifier (%c) in substitution", l->word,
+				    mod);
+	}
+}
+
+int pm_cf_expand(const char *word, char escape, pm_cf_lookup_fn lookup, void *userdata, char **ret,
+		 pm_error **err)
+{
+	struct lex l = {
+		.s = word,
+		.len = strlen(word),
+		.esc = escape,
+		.lookup = lookup,
+		.userdata = userdata,
+		.word = word,
+		.err = err,
+	};
+	struct pm_cf_buf out = {0};
+	int r = lex_until(&l, -1, &out);
+	if (r < 0) {
+		free(out.p);
+		return r;
+	}
+	*ret = pm_cf_buf_take(&out);
+	return 0;
+}
+
+char *pm_cf_unquote(const char *word, char escape, bool *ret_quoted)
+{
+	struct pm_cf_buf out = {0};
+	bool quoted = false;
+	size_t len = strlen(word);
+	for (size_t i = 0; i < len; i++) {
+		char ch = word[i];
+		if (ch == '\'' || ch == '"') {
+			char q = ch;
+			quoted = true;
+			for (i++; i < len && word[i] != q; i++) {
+				if (q == '"' && word[i] == escape && i + 1 < len &&
+				    (word[i + 1] == '"' || word[i + 1] == '$' ||
+				     word[i + 1] == escape))
+					i++;
+				pm_cf_buf_addc(&out, word[i]);
+			}
+			continue;
+		}
+		if (ch == escape) {
+			if (i + 1 == len)
+				break;
+			ch = word[++i];
+		}
+		pm_cf_buf_addc(&out, ch);
+	}
+	if (ret_quoted)
+		*ret_quoted = quoted;
+	return pm_cf_buf_take(&out);
+}
