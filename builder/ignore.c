@@ -208,7 +208,9 @@ static void closure(const struct pattern *pt, bool *st)
 	}
 }
 
-static bool nfa_match(const struct pattern *pt, const char *s, size_t len)
+/* Whether s matches; with parents, also whether one of its parents (s up to a '/') does:
+ * one pass for both (patternmatcher's MatchesOrParentMatches matches each parent again). */
+static bool nfa_match(const struct pattern *pt, const char *s, size_t len, bool parents)
 {
 	size_t ns = pt->n + 1;
 	bool stack_a[64], stack_b[64];
@@ -217,9 +219,13 @@ static bool nfa_match(const struct pattern *pt, const char *s, size_t len)
 	memset(cur, 0, ns);
 	cur[0] = true;
 	closure(pt, cur);
-	bool any = true;
+	bool any = true, ok = false;
 	for (size_t p = 0; p < len && any; p++) {
 		unsigned char c = (unsigned char)s[p];
+		if (parents && c == '/' && p > 0 && cur[pt->n]) {
+			ok = true;
+			break;
+		}
 		memset(nxt, 0, ns);
 		any = false;
 		for (size_t i = 0; i < pt->n; i++) {
@@ -260,7 +266,7 @@ static bool nfa_match(const struct pattern *pt, const char *s, size_t len)
 		cur = nxt;
 		nxt = tmp;
 	}
-	bool ok = any && cur[pt->n];
+	ok = ok || (any && cur[pt->n]);
 	if (ns > 64) {
 		free(cur);
 		free(nxt);
@@ -268,16 +274,26 @@ static bool nfa_match(const struct pattern *pt, const char *s, size_t len)
 	return ok;
 }
 
+static bool suffix_match(const struct pattern *pt, const char *s, size_t len)
+{
+	const char *suf = pt->text + 2;
+	size_t sl = strlen(suf);
+	if (len >= sl && memcmp(s + len - sl, suf, sl) == 0)
+		return true;
+	return sl > 0 && suf[0] == '/' && len == sl - 1 && memcmp(s, suf + 1, len) == 0;
+}
+
+/* The path or one of its parents matches. */
 static bool pattern_match(const struct pattern *pt, const char *s, size_t len)
 {
-	if (pt->suffix) {
-		const char *suf = pt->text + 2;
-		size_t sl = strlen(suf);
-		if (len >= sl && memcmp(s + len - sl, suf, sl) == 0)
+	if (!pt->suffix)
+		return nfa_match(pt, s, len, true);
+	if (suffix_match(pt, s, len))
+		return true;
+	for (size_t k = 1; k < len; k++)
+		if (s[k] == '/' && suffix_match(pt, s, k))
 			return true;
-		return sl > 0 && suf[0] == '/' && len == sl - 1 && memcmp(s, suf + 1, len) == 0;
-	}
-	return nfa_match(pt, s, len);
+	return false;
 }
 
 struct pm_ignore *pm_ignore_free(struct pm_ignore *ig)
@@ -396,11 +412,7 @@ bool pm_ignore_match(const struct pm_ignore *ig, const char *path, bool is_dir)
 		const struct pattern *pt = &ig->pats[i];
 		if (pt->exclusion != matched)
 			continue;
-		bool m = pattern_match(pt, p, len);
-		for (size_t k = 0; !m && k < len; k++)
-			if (p[k] == '/')
-				m = pattern_match(pt, p, k);
-		if (m)
+		if (pattern_match(pt, p, len))
 			matched = !pt->exclusion;
 	}
 	return matched;
@@ -413,7 +425,7 @@ static bool component_match(const char *pat, size_t pl, const char *s, size_t sl
 	struct pattern pt = {.text = text};
 	bool ok = true; /* a piece that does not compile alone: assume it may match */
 	if (compile(&pt, text) == 0)
-		ok = pt.suffix ? true : nfa_match(&pt, s, sl);
+		ok = pt.suffix ? true : nfa_match(&pt, s, sl, false);
 	free(pt.toks);
 	return ok;
 }
