@@ -310,6 +310,14 @@ static void test_continuations(void **state)
 	assert_string_equal(in->args[0], "echo   indented");
 	pm_containerfile_free(cf);
 
+	/* an escaped escape at the end does not continue; a lone escape does */
+	cf = parse_ok("FROM x\nRUN echo \\\\\nRUN a\n\\\nRUN b\n");
+	assert_int_equal(cf->n_instrs, 4);
+	assert_string_equal(instr(cf, 1)->args[0], "echo \\\\");
+	assert_string_equal(instr(cf, 3)->args[0], "b");
+	assert_int_equal(instr(cf, 3)->line, 4);
+	pm_containerfile_free(cf);
+
 	/* CRLF line ends, a BOM, a continuation at the end of the file */
 	cf = parse_ok("\xef\xbb\xbf"
 		      "FROM x\r\nRUN a \\\r\n b\r\nRUN c \\");
@@ -343,7 +351,14 @@ static void test_escape_directive(void **state)
 	assert_int_equal(cf->escape, '\\');
 	pm_containerfile_free(cf);
 	/* unknown directives are comments */
-	cf = parse_ok("# foo=bar\n#ESCAPE = `\nFROM x\n");
+	cf = parse_ok("#ESCAPE = `\nFROM x\n");
+	assert_int_equal(cf->escape, '`');
+	pm_containerfile_free(cf);
+	/* an unknown directive ends them, as a comment does */
+	cf = parse_ok("# foo=bar\n# escape=`\nFROM x\n");
+	assert_int_equal(cf->escape, '\\');
+	pm_containerfile_free(cf);
+	cf = parse_ok("# syntax=x\n# check=skip=all\n#\tescape\t=\t`\t\nFROM x\n");
 	assert_int_equal(cf->escape, '`');
 	pm_containerfile_free(cf);
 
@@ -411,6 +426,11 @@ static void test_heredocs(void **state)
 	assert_int_equal(in->n_heredocs, 0);
 	/* CMD takes none */
 	assert_int_equal(instr(cf, 6)->n_heredocs, 0);
+	pm_containerfile_free(cf);
+
+	/* CRLF: the body keeps its line ends, the delimiter matches without them */
+	cf = parse_ok("FROM x\r\nRUN <<-EOF\r\n\ta\r\n\tEOF\r\n");
+	assert_string_equal(instr(cf, 1)->heredocs[0].body, "a\r\n");
 	pm_containerfile_free(cf);
 
 	/* ONBUILD's trigger takes its heredoc */
