@@ -2,7 +2,6 @@
  * words (BuildKit's parseWords) and expanding one word (BuildKit's shell lexer,
  * frontend/dockerfile/shell/lex.go). */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +13,9 @@
 #define CF_EXPAND_MAX (1024 * 1024)
 /* ${A:-${B:-${C...}}} deeper than this is refused (the lexer recurses). */
 #define CF_EXPAND_DEPTH 32
+/* ${A%pattern}, ${A#pattern} try every cut: bounded sizes keep that quick. */
+#define CF_PATTERN_VALUE_MAX 4096
+#define CF_PATTERN_MAX	     256
 
 void pm_cf_buf_add(struct pm_cf_buf *b, const char *s, size_t n)
 {
@@ -44,6 +46,15 @@ char *pm_cf_buf_take(struct pm_cf_buf *b)
 	return p;
 }
 
+void pm_cf_strv_add(char ***v, size_t *n, char *s)
+{
+	/* room for n + 2 pointers; grown when n + 1 is a power of two */
+	if (!*v || ((*n + 1) & *n) == 0)
+		*v = pm_xrealloc(*v, 2 * (*n + 2) * sizeof(char *));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
 bool pm_cf_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -52,7 +63,7 @@ bool pm_cf_is_space(char c)
 int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n, pm_error **err)
 {
 	enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-	char **words = pm_xcalloc(1, sizeof(char *));
+	char **words = NULL;
 	size_t n = 0;
 	struct pm_cf_buf w = {0};
 	bool blank_ok = false;
@@ -69,21 +80,15 @@ int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n,
 			phase = IN_WORD;
 		}
 		if (pos == len) {
-			if (blank_ok || w.n > 0) {
-				words = pm_xrealloc(words, (n + 2) * sizeof(char *));
-				words[n++] = pm_cf_buf_take(&w);
-				words[n] = NULL;
-			}
+			if (blank_ok || w.n > 0)
+				pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 			break;
 		}
 		if (phase == IN_WORD) {
 			if (pm_cf_is_space(ch)) {
 				phase = IN_SPACES;
-				if (blank_ok || w.n > 0) {
-					words = pm_xrealloc(words, (n + 2) * sizeof(char *));
-					words[n++] = pm_cf_buf_take(&w);
-					words[n] = NULL;
-				}
+				if (blank_ok || w.n > 0)
+					pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 				free(w.p);
 				w = (struct pm_cf_buf){0};
 				blank_ok = false;
@@ -118,6 +123,8 @@ int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n,
 		pm_cf_buf_addc(&w, ch);
 	}
 	free(w.p);
+	if (!words)
+		words = pm_xcalloc(1, sizeof(char *));
 	*ret = words;
 	if (ret_n)
 		*ret_n = n;
@@ -273,29 +280,91 @@ static void lex_name(struct lex *l, struct pm_cf_buf *name)
 		pm_cf_buf_add(name, "", 0);
 }
 
-/* ${name%pattern} and friends: remove the shortest/longest matching suffix/prefix. */
+/* One character against the pattern item at p ('?', a [class], an escaped or plain
+ * character); *ret_next: the item after it. */
+static bool glob_one(const char *p, unsigned char c, const char **ret_next)
+{
+	if (*p == '?') {
+		*ret_next = p + 1;
+		return true;
+	}
+	if (*p == '[') {
+		const char *q = p + 1;
+		bool neg = *q == '!' || *q == '^';
+		if (neg)
+			q++;
+		bool hit = false, first = true;
+		while (*q && (*q != ']' || first)) {
+			first = false;
+			unsigned char lo = (unsigned char)*q, hi;
+			if (lo == '\\' && q[1])
+				lo = (unsigned char)*++q;
+			q++;
+			hi = lo;
+			if (q[0] == '-' && q[1] && q[1] != ']') {
+				q++;
+				if (*q == '\\' && q[1])
+					q++;
+				hi = (unsigned char)*q++;
+			}
+			if (c >= lo && c <= hi)
+				hit = true;
+		}
+		if (*q == ']') {
+			*ret_next = q + 1;
+			return hit != neg;
+		}
+		/* no closing ']': a plain '[' */
+	}
+	if (*p == '\\' && p[1])
+		p++;
+	*ret_next = p + 1;
+	return (unsigned char)*p == c;
+}
+
+/* The shell's pattern matching of the whole s: '*', '?', [...], '\\'. Linear backtracking
+ * to the last '*' only: O(len(s) * len(pattern)). */
+static bool glob_match(const char *pat, const char *s, size_t n)
+{
+	const char *p = pat, *star = NULL;
+	size_t i = 0, star_i = 0;
+	while (i < n) {
+		const char *next;
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			star = p;
+			star_i = i;
+			continue;
+		}
+		if (*p && glob_one(p, (unsigned char)s[i], &next)) {
+			p = next;
+			i++;
+			continue;
+		}
+		if (!star)
+			return false;
+		p = star;
+		i = ++star_i;
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+/* ${name%pattern} and friends: remove the shortest/longest matching suffix/prefix. The
+ * caller bounds the sizes (this is O(len(value)^2 * len(pattern))). */
 static char *trim_pattern(const char *value, const char *pattern, bool suffix, bool longest)
 {
 	size_t n = strlen(value);
-	char *tmp = pm_xstrdup(value);
 	for (size_t k = 0; k <= n; k++) {
 		/* shortest first: k characters removed; longest first: n - k */
 		size_t cut = longest ? n - k : k;
-		bool match;
-		if (suffix) {
-			match = fnmatch(pattern, value + n - cut, 0) == 0;
-		} else {
-			memcpy(tmp, value, cut);
-			tmp[cut] = 0;
-			match = fnmatch(pattern, tmp, 0) == 0;
-		}
-		if (match) {
-			char *res = suffix ? pm_xstrndup(value, n - cut) : pm_xstrdup(value + cut);
-			free(tmp);
-			return res;
-		}
+		bool match = suffix ? glob_match(pattern, value + n - cut, cut)
+				    : glob_match(pattern, value, cut);
+		if (match)
+			return suffix ? pm_xstrndup(value, n - cut) : pm_xstrdup(value + cut);
 	}
-	free(tmp);
 	return pm_xstrdup(value);
 }
 
@@ -369,6 +438,12 @@ static int lex_dollar(struct lex *l, struct pm_cf_buf *out)
 		return lex_add(l, out, v, strlen(v));
 	case '%':
 	case '#': {
+		if (strlen(v) > CF_PATTERN_VALUE_MAX || strlen(word) > CF_PATTERN_MAX)
+			return pm_error_set(
+				l->err, EINVAL,
+				"'%s': %s is too long for ${%s%c...} (a value of at most "
+				"%d bytes, a pattern of at most %d)",
+				l->word, name, name, mod, CF_PATTERN_VALUE_MAX, CF_PATTERN_MAX);
 		_cleanup_free_ char *res = trim_pattern(v, word, mod == '%', longest);
 		return lex_add(l, out, res, strlen(res));
 	}

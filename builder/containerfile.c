@@ -248,9 +248,7 @@ static void *grow(void *v, size_t n, size_t size)
 
 static void push_arg(struct pm_cf_instr *in, char *s)
 {
-	in->args = pm_xrealloc(in->args, (in->n_args + 2) * sizeof(char *));
-	in->args[in->n_args++] = s;
-	in->args[in->n_args] = NULL;
+	pm_cf_strv_add(&in->args, &in->n_args, s);
 }
 
 static void push_kv(struct pm_cf_instr *in, char *key, char *value)
@@ -314,7 +312,8 @@ struct pm_containerfile *pm_containerfile_free(struct pm_containerfile *cf)
 static void extract_flags(const char *line, char ***ret_words, const char **ret_rest)
 {
 	enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-	char **words = pm_xcalloc(1, sizeof(char *));
+	char **words = NULL;
+	size_t n = 0;
 	struct pm_cf_buf w = {0};
 	bool blank_ok = false;
 	char quote = 0;
@@ -335,7 +334,7 @@ static void extract_flags(const char *line, char ***ret_words, const char **ret_
 		}
 		if (pos == len) {
 			if ((blank_ok || w.n > 0) && !(w.n == 2 && strcmp(w.p, "--") == 0))
-				pm_strv_consume(&words, pm_cf_buf_take(&w));
+				pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 			break;
 		}
 		if (phase == IN_WORD) {
@@ -346,7 +345,7 @@ static void extract_flags(const char *line, char ***ret_words, const char **ret_
 					break;
 				}
 				if (blank_ok || w.n > 0)
-					pm_strv_consume(&words, pm_cf_buf_take(&w));
+					pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 				free(w.p);
 				w = (struct pm_cf_buf){0};
 				blank_ok = false;
@@ -380,6 +379,8 @@ static void extract_flags(const char *line, char ***ret_words, const char **ret_
 		pm_cf_buf_addc(&w, ch);
 	}
 	free(w.p);
+	if (!words)
+		words = pm_xcalloc(1, sizeof(char *));
 	*ret_words = words;
 }
 

@@ -713,6 +713,13 @@ static void test_expand(void **state)
 	expands("${F%%.*}", '\\', "file");
 	expands("${F#*.}", '\\', "tar.gz");
 	expands("${F##*.}", '\\', "gz");
+	expands("${F%.[a-z]z}", '\\', "file.tar");
+	expands("${F#[!f]}", '\\', "file.tar.gz");
+	expands("${F#?}", '\\', "ile.tar.gz");
+	expands("${F%\\.gz}", '\\', "file.tar");
+	expands("${F%x}", '\\', "file.tar.gz");
+	expands("${F##*}", '\\', "");
+	expands("${UNSET%x}", '\\', "");
 	expands("'$A'", '\\', "$A");
 	expands("\"$A\"", '\\', "aval");
 	expands("\"$SP\"", '\\', "a b");
@@ -773,6 +780,11 @@ static void test_expand_limit(void **state)
 	free(got);
 	assert_int_equal(pm_cf_expand("$A$A", '\\', lookup_big, v, &got, &err), -EINVAL);
 	assert_string_equal(err->msg, "'$A$A': expands to more than 1 MiB");
+	pm_error *e2 = NULL;
+	assert_int_equal(pm_cf_expand("${A%v}", '\\', lookup_big, v, &got, &e2), -EINVAL);
+	assert_string_equal(e2->msg, "'${A%v}': A is too long for ${A%...} (a value of at most "
+				     "4096 bytes, a pattern of at most 256)");
+	pm_error_free(e2);
 	free(v);
 }
 
