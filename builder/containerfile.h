@@ -69,7 +69,8 @@ struct pm_cf_kv {
 
 struct pm_cf_heredoc {
 	char *name;	 /* the delimiter word, "EOF" */
-	char *body;	 /* the lines between, each ending in '\n'; tabs stripped for <<- */
+	char *body;	 /* the lines between, each ending in '\n' (a "\r\n" kept as it is);
+			  * leading tabs stripped for <<- */
 	bool expand;	 /* false when the delimiter was quoted */
 	bool strip_tabs; /* <<- */
 };

@@ -407,6 +407,8 @@ bool pm_ignore_match(const struct pm_ignore *ig, const char *path, bool is_dir)
 	while (*p == '/')
 		p++;
 	size_t len = strlen(p);
+	if (strcmp(p, ".") == 0)
+		return false; /* the context itself is never left out */
 	bool matched = false;
 	for (size_t i = 0; i < ig->n; i++) {
 		const struct pattern *pt = &ig->pats[i];

@@ -56,6 +56,7 @@ static void test_star_and_question(void **state)
 	check("a?c", V("abc", "a.c"), V("a/c", "ac", "abbc"));
 	check("dir/*.txt", V("dir/a.txt", "dir/b.txt/x"), V("dir/sub/a.txt", "a.txt"));
 	check("*", V("a", "a/b", ".hidden"), NULL);
+	check("*\n.\n", V("a"), V(".", "./", ""));
 }
 
 static void test_double_star(void **state)
