@@ -136,12 +136,14 @@ typedef const char *(*pm_cf_lookup_fn)(const char *name, void *userdata);
 /* Expand one raw word as BuildKit's shell lexer does for ENV, LABEL, ARG, COPY, ADD,
  * WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL, FROM, ONBUILD: $NAME, ${NAME},
  * ${NAME:-word}, ${NAME-word}, ${NAME:+word}, ${NAME+word}, ${NAME:?msg} (an error naming
- * NAME), ${NAME%pat}, ${NAME%%pat}, ${NAME#pat}, ${NAME##pat}, the escape character
- * (outside quotes it makes any next character literal; inside double quotes only before
- * $, " and itself), single quotes (literal) and double quotes (expanded), quotes removed.
+ * NAME), ${NAME%pat}, ${NAME%%pat}, ${NAME#pat}, ${NAME##pat}, ${NAME/pat/s},
+ * ${NAME//pat/s} (patterns of '*', '?', "\\*": no [classes], as BuildKit), the escape
+ * character (outside quotes it makes any next character literal; inside double quotes only
+ * before $, " and itself), single quotes (literal) and double quotes (expanded), quotes removed.
  * An unset name expands to "". -EINVAL with an error naming the word ("'${A': syntax
- * error: missing '}'") for a bad ${...}, an unterminated quote, a result over 1 MiB or
- * substitutions nested over 32 deep. */
+ * error: missing '}'") for a bad ${...}, an unterminated quote, a result over 1 MiB,
+ * substitutions nested over 32 deep, or a pattern on a value over 4 KiB (a pattern over
+ * 64 bytes). */
 int pm_cf_expand(const char *word, char escape, pm_cf_lookup_fn lookup, void *userdata, char **ret,
 		 pm_error **err);
 

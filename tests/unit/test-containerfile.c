@@ -713,10 +713,17 @@ static void test_expand(void **state)
 	expands("${F%%.*}", '\\', "file");
 	expands("${F#*.}", '\\', "tar.gz");
 	expands("${F##*.}", '\\', "gz");
-	expands("${F%.[a-z]z}", '\\', "file.tar");
+	expands("${F%.[a-z]z}", '\\', "file.tar.gz"); /* no [classes], as BuildKit */
+	expands("${F%.??}", '\\', "file.tar");
+	expands("${F/tar/zip}", '\\', "file.zip.gz");
+	expands("${F//./-}", '\\', "file-tar-gz");
+	expands("${F/*./X}", '\\', "Xgz");
+	expands("${F/\\*/x}", '\\', "file.tar.gz");
+	expands("${F/nothing/x}", '\\', "file.tar.gz");
+	expands("${UNSET/a/b}", '\\', "");
+	expands("${F%\\}}", '\\', "file.tar.gz");
 	expands("${F#[!f]}", '\\', "file.tar.gz");
 	expands("${F#?}", '\\', "ile.tar.gz");
-	expands("${F%\\.gz}", '\\', "file.tar");
 	expands("${F%x}", '\\', "file.tar.gz");
 	expands("${F##*}", '\\', "");
 	expands("${UNSET%x}", '\\', "");
@@ -743,7 +750,11 @@ static void test_expand_errors(void **state)
 	expand_fails("${}", "'${}': syntax error: bad substitution");
 	expand_fails("${:x}", "'${:x}': syntax error: bad substitution");
 	expand_fails("${A:-x", "'${A:-x': syntax error: missing '}'");
-	expand_fails("${A:x}", "'${A:x}': unsupported modifier (x) in substitution");
+	expand_fails("${A:x}", "'${A:x}': unsupported modifier (:x) in substitution");
+	expand_fails("${A:%x}", "'${A:%x}': unsupported modifier (:%) in substitution");
+	expand_fails("${F%\\.gz}", "'${F%\\.gz}': invalid pattern (\\.gz) in substitution");
+	expand_fails("${F/x}", "'${F/x}': syntax error: missing '/' in ${}");
+	expand_fails("${F/x/y", "'${F/x/y': syntax error: missing '}'");
 	expand_fails("${A^}", "'${A^}': unsupported modifier (^) in substitution");
 	expand_fails("${UNSET:?}", "'${UNSET:?}': UNSET: is not allowed to be unset");
 	expand_fails("${UNSET?set it}", "'${UNSET?set it}': UNSET: set it");
@@ -782,8 +793,8 @@ static void test_expand_limit(void **state)
 	assert_string_equal(err->msg, "'$A$A': expands to more than 1 MiB");
 	pm_error *e2 = NULL;
 	assert_int_equal(pm_cf_expand("${A%v}", '\\', lookup_big, v, &got, &e2), -EINVAL);
-	assert_string_equal(e2->msg, "'${A%v}': A is too long for ${A%...} (a value of at most "
-				     "4096 bytes, a pattern of at most 256)");
+	assert_string_equal(e2->msg, "'${A%v}': A is too long for a pattern substitution (a value "
+				     "of at most 4096 bytes, a pattern of at most 64)");
 	pm_error_free(e2);
 	free(v);
 }
