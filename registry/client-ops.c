@@ -18,7 +18,7 @@
 	"application/vnd.docker.distribution.manifest.v2+json, "                                   \
 	"application/vnd.docker.distribution.manifest.list.v2+json"
 #define TAGS_MAX       (8u << 20)
-#define BLOB_BUF_SIZE  (256u << 10)
+#define BLOB_BUF_SIZE  (64u << 10)
 #define BLOB_ERROR_MAX (64u << 10)
 
 void pm_registry_doc_free(struct pm_registry_doc *d)
