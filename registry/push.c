@@ -180,12 +180,12 @@ static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const
 	return 1;
 }
 
-/* ---- the upload pool: layers re-encoded and sent on every CPU (at least 2, up to 4
- * threads), each thread one layer at a time from re-encoding to the registry's 201, while
- * the main thread reports them in order as each is done. Threads run pm_compress_file (its
- * own archive objects and digester each) and the session's requests (thread-safe: an easy
- * handle each, the session's lock and share); nothing else is shared but the pool's slots.
- * ---- */
+/* ---- the upload pool: up to POOL_MAX threads, each one layer at a time from its
+ * re-encoding to the registry's 201 (gzip streamed into the upload as it is compressed),
+ * while the main thread reports the layers in order as each is done. Threads run
+ * registry/compress.c (their own archive objects, compressors and digesters) and the
+ * session's requests (thread-safe: an easy handle each, the session's lock and share);
+ * nothing else is shared but the pool's slots. ---- */
 
 #define POOL_MAX 6
 
@@ -286,9 +286,9 @@ static void pool_start(struct pool *p, const struct pm_store *s, struct pm_regis
 	size_t todo = 0;
 	for (size_t i = 0; i < n; i++)
 		todo += !layers[i].reused;
-	/* at least 2: while one thread compresses, another's upload waits on the registry */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = cpus < 2 ? 2 : (size_t)cpus;
+	/* a thread per layer, up to POOL_MAX: most of a layer's time is the registry's (its
+	 * write and fsync), not this process's CPU (as podman, up to 6 at once) */
+	size_t want = POOL_MAX;
 	const char *env = getenv("PM_PUSH_THREADS"); /* for measurements */
 	int n_env;
 	if (env && pm_parse_int(env, &n_env) == 0 && n_env > 0)
