@@ -655,7 +655,7 @@ static int run_pull_prepare(struct pm_container_config *cfg, struct cmd_run_opts
  * index pulled by its digest), cfg->image becomes its id. Prints errors; returns 0 or the
  * exit status. */
 static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct cmd_run_opts *o,
-		    enum pm_pull_policy policy, struct pm_pull_opts *po, bool *ret_pulled)
+		    enum pm_pull_policy policy, const struct pm_pull_opts *po, bool *ret_pulled)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	*ret_pulled = false;
@@ -670,10 +670,11 @@ static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct 
 	}
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, s, o->quiet, false);
-	po->event = pm_cli_progress_pull_event;
-	po->event_ctx = &progress;
+	struct pm_pull_opts with_progress = *po;
+	with_progress.event = pm_cli_progress_pull_event;
+	with_progress.event_ctx = &progress;
 	_cleanup_free_ char *id = NULL;
-	int r = pm_pull_for_container(s, cfg->image, policy, po, &id, &err);
+	int r = pm_pull_for_container(s, cfg->image, policy, &with_progress, &id, &err);
 	pm_cli_progress_end(&progress);
 	if (r < 0)
 		return pm_cli_error(err);
