@@ -1,7 +1,7 @@
 /* push.c: pm push (push.h). Owns the order of a push (layers, config, manifest), the choice
  * of what each layer goes out as, and the manifest built for the registry; the HTTP is
  * registry/client.c's, the re-encoding registry/compress.c's. Reads the store; writes only
- * the blob-info cache (the re-encoded copies are unnamed files in tmp/). Called by cli/cmd-push.c.
+ * the blob-info cache (zstd re-encodings are unnamed files in tmp/). Called by cli/cmd-push.c.
  * Never prints. */
 #include <errno.h>
 #include <fcntl.h>
