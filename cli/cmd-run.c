@@ -636,36 +636,49 @@ void cmd_run_pod_done(const struct pm_engine *e, struct cmd_run_opts *o, bool fa
 	o->made_pod = NULL;
 }
 
-/* --pull: make sure the image is there (pulled as the policy says, progress on stderr). When
- * the name as typed would not find the pulled image (an index pulled by its digest),
- * cfg->image becomes its id. Prints errors; returns 0 or the exit status. */
-static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct cmd_run_opts *o)
+/* --pull's policy and the pull flags (po), checked before anything is made. Prints errors;
+ * returns 0 or the exit status. */
+static int run_pull_prepare(struct pm_container_config *cfg, struct cmd_run_opts *o,
+			    enum pm_pull_policy *policy, struct pm_pull_opts *po)
 {
 	_cleanup_error_ pm_error *err = NULL;
-	enum pm_pull_policy policy = PM_PULL_MISSING;
-	struct pm_pull_opts po;
-	if ((o->pull && pm_pull_policy_parse(o->pull, &policy, &err) < 0) ||
+	*policy = PM_PULL_MISSING;
+	if ((o->pull && pm_pull_policy_parse(o->pull, policy, &err) < 0) ||
 	    pm_reference_check_case(cfg->image, &err) < 0 ||
-	    pm_cli_pull_flags_finish(&o->pullf, &po, &err) < 0)
+	    pm_cli_pull_flags_finish(&o->pullf, po, &err) < 0)
 		return pm_cli_error(err);
+	return 0;
+}
+
+/* --pull: make sure the image is there (pulled as the policy says, progress on stderr);
+ * *ret_pulled when it was pulled. When the name as typed would not find the pulled image (an
+ * index pulled by its digest), cfg->image becomes its id. Prints errors; returns 0 or the
+ * exit status. */
+static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct cmd_run_opts *o,
+		    enum pm_pull_policy policy, const struct pm_pull_opts *po, bool *ret_pulled)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	*ret_pulled = false;
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_image_record rec = {0};
 	if ((policy == PM_PULL_MISSING || policy == PM_PULL_NEVER) &&
 	    pm_image_resolve(s, cfg->image, &rec, NULL) == 0) {
-		pm_image_record_free(&rec); /* stored: the common case, no registry asked */
+		pm_image_record_free(&rec); /* stored: no registry asked */
 		return 0;
 	}
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, s, o->quiet, false);
-	po.event = pm_cli_progress_pull_event;
-	po.event_ctx = &progress;
+	struct pm_pull_opts with_progress = *po;
+	with_progress.event = pm_cli_progress_pull_event;
+	with_progress.event_ctx = &progress;
 	_cleanup_free_ char *id = NULL;
-	int r = pm_pull_for_container(s, cfg->image, policy, &po, &id, &err);
+	int r = pm_pull_for_container(s, cfg->image, policy, &with_progress, &id, &err);
 	pm_cli_progress_end(&progress);
 	if (r < 0)
 		return pm_cli_error(err);
+	*ret_pulled = true;
 	bool same = pm_image_resolve(s, cfg->image, &rec, NULL) == 0 && strcmp(rec.id, id) == 0;
 	pm_image_record_free(&rec);
 	if (!same) {
@@ -675,16 +688,26 @@ static int run_pull(struct pm_cli *cli, struct pm_container_config *cfg, struct 
 	return 0;
 }
 
-int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_container_config *cfg,
-		   struct cmd_run_opts *o, struct pm_container **ret)
+static int run_create(struct pm_cli *cli, const struct pm_engine *e,
+		      struct pm_container_config *cfg, struct cmd_run_opts *o,
+		      struct pm_container **ret)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	if (o->replace && !cfg->name)
 		return pm_cli_errorf("cannot replace container without --name being set");
+	/* --pull=missing (the default) without --replace: the engine's create looks the image
+	 * up (the common case: it is stored, and the store is opened once); only when that
+	 * finds nothing is it pulled, and the create made again. Otherwise the pull comes
+	 * first, as podman's (a --replace keeps the old container when the pull fails). */
+	enum pm_pull_policy policy = PM_PULL_MISSING;
+	struct pm_pull_opts po;
+	bool lazy = false, pulled = false;
 	if (!o->rootfs && cfg->image) {
-		int st = run_pull(cli, cfg, o);
-		pm_cli_pull_flags_free(&o->pullf);
+		int st = run_pull_prepare(cfg, o, &policy, &po);
 		if (st)
+			return st;
+		lazy = policy == PM_PULL_MISSING && !o->replace;
+		if (!lazy && (st = run_pull(cli, cfg, o, policy, &po, &pulled)))
 			return st;
 	}
 	/* a member joins its pod's namespaces: what is checked next is what will run */
@@ -723,6 +746,20 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_cont
 		}
 	}
 	int r = pm_engine_create(e, cfg, ret, &err);
+	if (r == -ENOENT && lazy) {
+		/* pulled when the image is missing; when it is stored, something else was not
+		 * found and the engine's error stands */
+		int st = run_pull(cli, cfg, o, policy, &po, &pulled);
+		if (st) {
+			if (o->cidfile)
+				unlink(o->cidfile);
+			return st;
+		}
+		if (pulled) {
+			pm_error_free(TAKE_PTR(err));
+			r = pm_engine_create(e, cfg, ret, &err);
+		}
+	}
 	if (r < 0) {
 		if (o->cidfile)
 			unlink(o->cidfile);
@@ -740,6 +777,14 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_cont
 		}
 	}
 	return 0;
+}
+
+int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_container_config *cfg,
+		   struct cmd_run_opts *o, struct pm_container **ret)
+{
+	int st = run_create(cli, e, cfg, o, ret);
+	pm_cli_pull_flags_free(&o->pullf);
+	return st;
 }
 
 int cmd_run(struct pm_cli *cli, int argc, char **argv)

@@ -18,7 +18,7 @@
 	"application/vnd.docker.distribution.manifest.v2+json, "                                   \
 	"application/vnd.docker.distribution.manifest.list.v2+json"
 #define TAGS_MAX       (8u << 20)
-#define BLOB_BUF_SIZE  (256u << 10)
+#define BLOB_BUF_SIZE  (64u << 10)
 #define BLOB_ERROR_MAX (64u << 10)
 
 void pm_registry_doc_free(struct pm_registry_doc *d)
@@ -277,9 +277,11 @@ int pm_registry_mount_blob(struct pm_registry *r, const char *repo, const char *
 	return k;
 }
 
-int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *digest, uint64_t size,
-			 ssize_t (*rd)(void *ctx, void *buf, size_t n), void *rd_ctx,
-			 pm_error **err)
+/* The upload of put_blob or put_blob_stream: digest, or (NULL) digest_of(rd_ctx) once the
+ * body was read; name: what the messages call the blob. */
+static int put_blob(struct pm_registry *r, const char *repo, const char *digest,
+		    const char *(*digest_of)(void *ctx), const char *name, uint64_t size,
+		    ssize_t (*rd)(void *ctx, void *buf, size_t n), void *rd_ctx, pm_error **err)
 {
 	struct pm_http_resp h = {0};
 	_cleanup_free_ char *loc = NULL, *url = NULL;
@@ -288,7 +290,7 @@ int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *di
 	if ((k = start_upload(r, repo, "", NULL, &h, err)) < 0)
 		goto fail;
 	if (h.status != 202 || !h.location) {
-		k = http_error(&h, err, "uploading blob %s to %s/%s", digest, r->host, repo);
+		k = http_error(&h, err, "uploading blob %s to %s/%s", name, r->host, repo);
 		goto out;
 	}
 	loc = location_url(r, h.location);
@@ -308,8 +310,7 @@ int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *di
 		if ((k = pm_registry_request(r, &patch, &h, err)) < 0)
 			goto fail;
 		if (h.status != 202) {
-			k = http_error(&h, err, "uploading blob %s to %s/%s", digest, r->host,
-				       repo);
+			k = http_error(&h, err, "uploading blob %s to %s/%s", name, r->host, repo);
 			goto out;
 		}
 		if (h.location) {
@@ -317,6 +318,15 @@ int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *di
 			loc = location_url(r, h.location);
 		}
 		pm_http_resp_done(&h);
+		if (!digest)
+			digest = digest_of(rd_ctx);
+		if (!digest) {
+			k = pm_error_set(err, EIO,
+					 "uploading blob %s to %s/%s: no digest at the end", name,
+					 r->host, repo);
+			goto out;
+		}
+		name = digest;
 		url = pm_xasprintf("%s%sdigest=%s", loc, strchr(loc, '?') ? "&" : "?", digest);
 		struct pm_http_req put = {
 			.method = "PUT",
@@ -343,13 +353,27 @@ int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *di
 			goto fail;
 	}
 	if (h.status != 201)
-		k = http_error(&h, err, "uploading blob %s to %s/%s", digest, r->host, repo);
+		k = http_error(&h, err, "uploading blob %s to %s/%s", name, r->host, repo);
 	goto out;
 fail:
-	pm_error_prefix(err, "uploading blob %s to %s/%s", digest, r->host, repo);
+	pm_error_prefix(err, "uploading blob %s to %s/%s", name, r->host, repo);
 out:
 	pm_http_resp_done(&h);
 	return k;
+}
+
+int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *digest, uint64_t size,
+			 ssize_t (*rd)(void *ctx, void *buf, size_t n), void *rd_ctx,
+			 pm_error **err)
+{
+	return put_blob(r, repo, digest, NULL, digest, size, rd, rd_ctx, err);
+}
+
+int pm_registry_put_blob_stream(struct pm_registry *r, const char *repo, const char *name,
+				ssize_t (*rd)(void *ctx, void *buf, size_t n),
+				const char *(*digest_of)(void *ctx), void *ctx, pm_error **err)
+{
+	return put_blob(r, repo, NULL, digest_of, name, 0, rd, ctx, err);
 }
 
 int pm_registry_list_tags(struct pm_registry *r, const char *repo, char ***ret, pm_error **err)

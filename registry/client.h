@@ -103,6 +103,12 @@ int pm_registry_put_blob(struct pm_registry *r, const char *repo, const char *di
 			 ssize_t (*rd)(void *ctx, void *buf, size_t n), void *rd_ctx,
 			 pm_error **err);
 
+/* Upload a blob whose digest is known only at its end: a PATCH stream from rd, then the
+ * PUT ...&digest= with digest_of(ctx) (NULL: an error). name: the blob in messages. */
+int pm_registry_put_blob_stream(struct pm_registry *r, const char *repo, const char *name,
+				ssize_t (*rd)(void *ctx, void *buf, size_t n),
+				const char *(*digest_of)(void *ctx), void *ctx, pm_error **err);
+
 /* Try a cross-repository mount of digest from repository from (same registry): 1 mounted,
  * 0 not (upload it with pm_registry_put_blob). */
 int pm_registry_mount_blob(struct pm_registry *r, const char *repo, const char *digest,

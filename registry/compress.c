@@ -18,12 +18,10 @@
 #include "storage/digest.h"
 #include "storage/dl-archive.h"
 
-static PM_DLSYM_PROTOTYPE(archive_write_add_filter_gzip) = NULL;
 static PM_DLSYM_PROTOTYPE(archive_write_add_filter_zstd) = NULL;
 static PM_DLSYM_PROTOTYPE(archive_write_set_format_raw) = NULL;
 static PM_DLSYM_PROTOTYPE(archive_write_set_bytes_in_last_block) = NULL;
 static PM_DLSYM_PROTOTYPE(archive_write_set_bytes_per_block) = NULL;
-static PM_DLSYM_PROTOTYPE(archive_write_set_filter_option) = NULL;
 static PM_DLSYM_PROTOTYPE(archive_write_open) = NULL;
 
 static int dl_compress(pm_error **err)
@@ -33,12 +31,10 @@ static int dl_compress(pm_error **err)
 	if (r < 0)
 		return r;
 	return pm_dlopen_many_sym(&dl, "libarchive.so.13", "libarchive13", err,
-				  PM_DLSYM_ARG(archive_write_add_filter_gzip),
 				  PM_DLSYM_ARG(archive_write_add_filter_zstd),
 				  PM_DLSYM_ARG(archive_write_set_format_raw),
 				  PM_DLSYM_ARG(archive_write_set_bytes_in_last_block),
 				  PM_DLSYM_ARG(archive_write_set_bytes_per_block),
-				  PM_DLSYM_ARG(archive_write_set_filter_option),
 				  PM_DLSYM_ARG(archive_write_open), (void **)NULL);
 }
 
@@ -120,7 +116,8 @@ static int sink_put(struct sink *k, const void *buf, size_t n)
 		p += w;
 		left -= (size_t)w;
 	}
-	pm_digester_update(k->dg, buf, n);
+	if (k->dg)
+		pm_digester_update(k->dg, buf, n);
 	k->size += n;
 	return 0;
 }
@@ -203,8 +200,9 @@ static void gz_clear(struct gz *g)
 	free(g->out);
 }
 
-/* One member of in[0..n). */
-static int gz_member(struct gz *g, struct sink *k, const char *in, size_t n)
+/* One member of in[0..n) into g->out: its length, 0 on a failure (cannot happen: out_cap
+ * is the bound). */
+static size_t gz_member(struct gz *g, const char *in, size_t n)
 {
 	struct libdeflate_compressor *c = g->dflt;
 	if (n >= GZIP_PROBE) {
@@ -213,60 +211,182 @@ static int gz_member(struct gz *g, struct sink *k, const char *in, size_t n)
 		if (probe == 0)
 			c = g->store; /* did not shrink by 1/32: store the chunk */
 	}
-	size_t m = sym_libdeflate_gzip_compress(c, in, n, g->out, g->out_cap);
-	if (m == 0)
-		return -EOVERFLOW; /* cannot happen: out_cap is the bound */
-	return sink_put(k, g->out, m);
+	return sym_libdeflate_gzip_compress(c, in, n, g->out, g->out_cap);
 }
 
-static int gzip_file(struct archive *in, bool empty, struct sink *k, const char *src,
-		     pm_error **err)
+/* A layer re-encoded as gzip while it is read: one member at a time into g.out. */
+struct pm_compress_stream {
+	struct archive *in;
+	char *src;
+	struct gz g;
+	char *buf;		 /* GZIP_CHUNK bytes of input */
+	size_t out_pos, out_len; /* g.out[out_pos..out_len): not read yet */
+	bool in_done, any, eof;
+	pm_digester *dg;
+	uint64_t size;
+	char *digest; /* at the end */
+	int r;	      /* a failure a read met (its error in err) */
+	pm_error *err;
+};
+
+void pm_compress_stream_free(struct pm_compress_stream *z)
 {
-	struct gz g = {
+	if (!z)
+		return;
+	if (z->in)
+		sym_archive_read_free(z->in);
+	gz_clear(&z->g);
+	free(z->buf);
+	free(z->src);
+	free(z->digest);
+	pm_digester_free(z->dg);
+	pm_error_free(z->err);
+	free(z);
+}
+
+/* The next member into g.out: 1, 0 at the end, -errno (z->err set). The same members as
+ * ever: chunks of GZIP_CHUNK input bytes, and one empty member for an empty layer. */
+static int stream_next(struct pm_compress_stream *z)
+{
+	size_t len = 0;
+	if (!z->in_done) {
+		for (;;) {
+			la_ssize_t n = sym_archive_read_data(z->in, z->buf + len, GZIP_CHUNK - len);
+			if (n < 0)
+				return z->r = archive_fail(z->in, EIO, &z->err,
+							   "reading layer blob", z->src);
+			len += (size_t)n;
+			if (n == 0)
+				z->in_done = true;
+			if (n == 0 || len == GZIP_CHUNK)
+				break;
+		}
+	}
+	if (len == 0 && z->any) {
+		z->eof = true;
+		char hex[PM_DIGEST_HEX_LEN + 1];
+		pm_digester_final(z->dg, hex);
+		z->digest = pm_xasprintf("sha256:%s", hex);
+		return 0;
+	}
+	size_t m = gz_member(&z->g, z->buf, len);
+	if (m == 0)
+		return z->r = pm_error_set(&z->err, EOVERFLOW, "compressing '%s': %s", z->src,
+					   strerror(EOVERFLOW));
+	z->any = true;
+	pm_digester_update(z->dg, z->g.out, m);
+	z->size += m;
+	z->out_pos = 0;
+	z->out_len = m;
+	return 1;
+}
+
+ssize_t pm_compress_stream_read(void *ctx, void *buf, size_t n)
+{
+	struct pm_compress_stream *z = ctx;
+	if (z->r < 0)
+		return z->r;
+	while (z->out_pos == z->out_len) {
+		if (z->eof)
+			return 0;
+		int r = stream_next(z);
+		if (r < 0)
+			return r;
+	}
+	size_t k = z->out_len - z->out_pos;
+	if (k > n)
+		k = n;
+	memcpy(buf, z->g.out + z->out_pos, k);
+	z->out_pos += k;
+	return (ssize_t)k;
+}
+
+const char *pm_compress_stream_digest(const struct pm_compress_stream *z)
+{
+	return z->digest;
+}
+
+int pm_compress_stream_error(struct pm_compress_stream *z, pm_error **err)
+{
+	if (z->r < 0 && z->err)
+		pm_error_propagate(err, TAKE_PTR(z->err));
+	return z->r;
+}
+
+int pm_compress_stream_finish(struct pm_compress_stream *z, char **ret_digest, uint64_t *ret_size,
+			      pm_error **err)
+{
+	if (z->r < 0)
+		return pm_compress_stream_error(z, err);
+	if (!z->eof)
+		return pm_error_set(err, EIO,
+				    "compressing '%s': the stream was not read to its end", z->src);
+	if (ret_digest)
+		*ret_digest = pm_xstrdup(z->digest);
+	if (ret_size)
+		*ret_size = z->size;
+	return 0;
+}
+
+/* src opened for reading with libarchive's read filters (any stored compression undone):
+ * its one raw entry is next; *ret_empty when there is none. */
+static int open_input(const char *src, struct archive **ret, bool *ret_empty, pm_error **err)
+{
+	struct archive *in = sym_archive_read_new();
+	if (!in)
+		return pm_error_set(err, ENOMEM, "reading '%s': out of memory", src);
+	sym_archive_read_support_filter_all(in);
+	sym_archive_read_support_format_empty(in);
+	sym_archive_read_support_format_raw(in);
+	struct archive_entry *ie = NULL;
+	int r = ARCHIVE_FATAL;
+	if (sym_archive_read_open_filename(in, src, 1 << 16) == ARCHIVE_OK)
+		r = sym_archive_read_next_header(in, &ie);
+	if (r != ARCHIVE_OK && r != ARCHIVE_EOF) {
+		r = archive_fail(in, EIO, err, "reading layer blob", src);
+		sym_archive_read_free(in);
+		return r;
+	}
+	*ret_empty = r == ARCHIVE_EOF;
+	*ret = in;
+	return 0;
+}
+
+int pm_compress_stream_open(const char *src, enum pm_compress_algo algo,
+			    struct pm_compress_stream **ret, pm_error **err)
+{
+	if (algo != PM_COMPRESS_GZIP)
+		return -EOPNOTSUPP;
+	int r = dl_compress(err);
+	if (r >= 0)
+		r = dl_deflate(err);
+	if (r < 0)
+		return r;
+	struct pm_compress_stream *z = pm_xcalloc(1, sizeof(*z));
+	z->src = pm_xstrdup(src);
+	z->g = (struct gz){
 		.fast = sym_libdeflate_alloc_compressor(1),
 		.dflt = sym_libdeflate_alloc_compressor(6),
 		.store = sym_libdeflate_alloc_compressor(0),
 	};
-	_cleanup_free_ char *buf = NULL;
-	int r = 0;
-	if (!g.fast || !g.dflt || !g.store) {
-		r = pm_error_set(err, ENOMEM, "compressing '%s': out of memory", src);
-		goto out;
+	if (!z->g.fast || !z->g.dflt || !z->g.store) {
+		pm_compress_stream_free(z);
+		return pm_error_set(err, ENOMEM, "compressing '%s': out of memory", src);
 	}
-	g.out_cap = sym_libdeflate_gzip_compress_bound(g.store, GZIP_CHUNK);
-	size_t b = sym_libdeflate_gzip_compress_bound(g.dflt, GZIP_CHUNK);
-	if (b > g.out_cap)
-		g.out_cap = b;
-	g.out = pm_xmalloc(g.out_cap);
-	buf = pm_xmalloc(GZIP_CHUNK);
-	size_t len = 0;
-	bool any = false;
-	while (!empty) {
-		la_ssize_t n = sym_archive_read_data(in, buf + len, GZIP_CHUNK - len);
-		if (n < 0) {
-			r = archive_fail(in, EIO, err, "reading layer blob", src);
-			goto out;
-		}
-		len += (size_t)n;
-		if (len < GZIP_CHUNK && n > 0)
-			continue;
-		if (len > 0 || !any) {
-			r = gz_member(&g, k, buf, len);
-			if (r < 0) {
-				r = pm_error_set_errno(err, -r, "compressing '%s'", src);
-				goto out;
-			}
-			any = true;
-		}
-		len = 0;
-		if (n == 0)
-			break;
+	z->g.out_cap = sym_libdeflate_gzip_compress_bound(z->g.store, GZIP_CHUNK);
+	size_t b = sym_libdeflate_gzip_compress_bound(z->g.dflt, GZIP_CHUNK);
+	if (b > z->g.out_cap)
+		z->g.out_cap = b;
+	z->g.out = pm_xmalloc(z->g.out_cap);
+	z->buf = pm_xmalloc(GZIP_CHUNK);
+	z->dg = pm_digester_new();
+	r = open_input(src, &z->in, &z->in_done, err);
+	if (r < 0) {
+		pm_compress_stream_free(z);
+		return r;
 	}
-	if (empty && (r = gz_member(&g, k, buf, 0)) < 0)
-		r = pm_error_set_errno(err, -r, "compressing '%s'", src);
-out:
-	gz_clear(&g);
-	return r;
+	*ret = z;
+	return 0;
 }
 
 /* The compressed file is complete: rewind it, hand it and its digest out. */
@@ -283,6 +403,22 @@ static int finish(int *fdp, pm_digester *dg, const struct sink *k, const char *s
 	return 0;
 }
 
+/* The gzip stream of src into the file k->fd, member by member. */
+static int gzip_file(const char *src, struct sink *k, char **ret_digest, pm_error **err)
+{
+	_cleanup_(pm_compress_stream_freep) struct pm_compress_stream *z = NULL;
+	int r = pm_compress_stream_open(src, PM_COMPRESS_GZIP, &z, err);
+	if (r < 0)
+		return r;
+	while ((r = stream_next(z)) > 0) {
+		r = sink_put(k, z->g.out, z->out_len);
+		if (r < 0)
+			return pm_error_set_errno(err, -r, "compressing '%s'", src);
+	}
+	uint64_t size;
+	return pm_compress_stream_finish(z, ret_digest, &size, err);
+}
+
 int pm_compress_file(const char *src, enum pm_compress_algo algo, const char *tmpdir, int *ret_fd,
 		     char **ret_digest, uint64_t *ret_size, pm_error **err)
 {
@@ -291,46 +427,40 @@ int pm_compress_file(const char *src, enum pm_compress_algo algo, const char *tm
 	int r = dl_compress(err);
 	if (r < 0)
 		return r;
+	if (algo == PM_COMPRESS_GZIP) {
+		_cleanup_close_ int fd = open_tmpfile(tmpdir, err);
+		if (fd < 0)
+			return fd;
+		struct sink k = {.fd = fd};
+		r = gzip_file(src, &k, ret_digest, err);
+		if (r < 0)
+			return r;
+		if (lseek(fd, 0, SEEK_SET) < 0) {
+			free(*ret_digest);
+			*ret_digest = NULL;
+			return pm_error_set_errno(err, errno, "compressing '%s'", src);
+		}
+		*ret_size = k.size;
+		*ret_fd = TAKE_FD(fd);
+		return 0;
+	}
 
-	__attribute__((cleanup(archive_read_freep))) struct archive *in = sym_archive_read_new();
-	if (!in)
-		return pm_error_set(err, ENOMEM, "reading '%s': out of memory", src);
-	sym_archive_read_support_filter_all(in);
-	sym_archive_read_support_format_empty(in);
-	sym_archive_read_support_format_raw(in);
-	if (sym_archive_read_open_filename(in, src, 1 << 16) != ARCHIVE_OK)
-		return archive_fail(in, EIO, err, "reading layer blob", src);
-	struct archive_entry *ie = NULL;
-	r = sym_archive_read_next_header(in, &ie);
-	bool empty = r == ARCHIVE_EOF;
-	if (r != ARCHIVE_OK && !empty)
-		return archive_fail(in, EIO, err, "reading layer blob", src);
+	__attribute__((cleanup(archive_read_freep))) struct archive *in = NULL;
+	bool empty = false;
+	r = open_input(src, &in, &empty, err);
+	if (r < 0)
+		return r;
 
 	_cleanup_close_ int fd = open_tmpfile(tmpdir, err);
 	if (fd < 0)
 		return fd;
 	_cleanup_digester_ pm_digester *dg = pm_digester_new();
 	struct sink k = {.fd = fd, .dg = dg};
-	if (algo == PM_COMPRESS_GZIP) {
-		r = dl_deflate(err);
-		if (r >= 0)
-			r = gzip_file(in, empty, &k, src, err);
-		if (r < 0)
-			return r;
-		return finish(&fd, dg, &k, src, ret_fd, ret_digest, ret_size, err);
-	}
 
 	__attribute__((cleanup(archive_write_freep))) struct archive *out = sym_archive_write_new();
 	if (!out)
 		return pm_error_set(err, ENOMEM, "compressing '%s': out of memory", src);
-	if (algo == PM_COMPRESS_GZIP) {
-		r = sym_archive_write_add_filter_gzip(out);
-		/* no time stamp: the same layer compresses to the same digest every time */
-		if (r == ARCHIVE_OK)
-			r = sym_archive_write_set_filter_option(out, "gzip", "timestamp", NULL);
-	} else {
-		r = sym_archive_write_add_filter_zstd(out);
-	}
+	r = sym_archive_write_add_filter_zstd(out);
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 		return archive_fail(out, EOPNOTSUPP, err, "setting up compression for", src);
 	if (sym_archive_write_set_format_raw(out) != ARCHIVE_OK ||

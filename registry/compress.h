@@ -9,6 +9,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/error.h"
 
@@ -24,6 +25,24 @@ int pm_compress_algo_of_file(const char *path, enum pm_compress_algo *ret);
 
 /* Open libarchive and its write filters now (before threads call pm_compress_file). */
 int pm_compress_load(pm_error **err);
+
+/* A stored layer re-encoded as gzip while it is read (the bytes pm_compress_file writes),
+ * for an upload that starts before the digest is known. */
+struct pm_compress_stream;
+/* -EOPNOTSUPP (no error set) for an algo other than GZIP: use pm_compress_file. */
+int pm_compress_stream_open(const char *src, enum pm_compress_algo algo,
+			    struct pm_compress_stream **ret, pm_error **err);
+/* A pm_read_fn: the next bytes, 0 at the end, -errno on a failure (kept for _finish). */
+ssize_t pm_compress_stream_read(void *ctx, void *buf, size_t n);
+/* "sha256:..." once a read gave 0, else NULL. */
+const char *pm_compress_stream_digest(const struct pm_compress_stream *z);
+/* The failure a read met (its error moved to err), else 0. */
+int pm_compress_stream_error(struct pm_compress_stream *z, pm_error **err);
+/* After the last read: the digest (malloc'd) and size; or the failure a read met. */
+int pm_compress_stream_finish(struct pm_compress_stream *z, char **ret_digest, uint64_t *ret_size,
+			      pm_error **err);
+void pm_compress_stream_free(struct pm_compress_stream *z);
+PM_DEFINE_CLEANUP_FUNC(struct pm_compress_stream *, pm_compress_stream_free)
 
 /* Re-encode the file src with algo (GZIP or ZSTD) into a new unnamed file under tmpdir.
  * ret_fd: open for reading at offset 0; ret_digest "sha256:..." (malloc'd); ret_size its

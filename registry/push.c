@@ -1,7 +1,7 @@
 /* push.c: pm push (push.h). Owns the order of a push (layers, config, manifest), the choice
  * of what each layer goes out as, and the manifest built for the registry; the HTTP is
  * registry/client.c's, the re-encoding registry/compress.c's. Reads the store; writes only
- * the blob-info cache (the re-encoded copies are unnamed files in tmp/). Called by cli/cmd-push.c.
+ * the blob-info cache (zstd re-encodings are unnamed files in tmp/). Called by cli/cmd-push.c.
  * Never prints. */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,19 +49,17 @@ struct out_layer {
 	enum pm_compress_algo stored, algo;
 	struct pm_descriptor d; /* what the manifest names */
 	bool reused;		/* the registry has the cached re-encoding: nothing to do */
-	bool compress;		/* to be re-encoded by the pool */
-	/* set by the pool under its mutex, for a layer to re-encode */
+	bool compress;		/* to be re-encoded before it is sent */
+	/* set by the pool under its mutex once the layer is in the registry (or failed) */
 	bool done;
-	int fd, r;
-	uint64_t size;
+	bool skipped; /* HEAD found it there */
+	int r;
 	pm_error *err;
 };
 
 static void out_layers_free(struct out_layer *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++) {
-		if (v[i].done && v[i].fd >= 0)
-			close(v[i].fd);
 		pm_error_free(v[i].err);
 		free(v[i].src_digest);
 		free(v[i].blob_path);
@@ -70,23 +68,21 @@ static void out_layers_free(struct out_layer *v, size_t n)
 	free(v);
 }
 
-/* HEAD the blob; upload it from fd (size bytes) unless the registry has it. */
+/* HEAD the blob; upload it from fd (size bytes) unless the registry has it (*skipped). */
 static int send_blob(struct pm_registry *reg, const char *repo, const struct out_layer *l,
-		     uint64_t size, int fd, const struct pm_push_opts *o, pm_error **err)
+		     uint64_t size, int fd, bool *skipped, pm_error **err)
 {
 	const char *digest = l->d.digest;
 	int r = pm_registry_blob_exists(reg, repo, digest, err);
 	if (r < 0) /* podman names the stored blob */
 		return pm_error_prefix(err, "trying to reuse blob %s at destination",
 				       l->src_digest);
-	if (r > 0) {
-		emit(o, PM_PUSH_BLOB_SKIP, digest);
+	*skipped = r > 0;
+	if (r > 0)
 		return 0;
-	}
 	r = pm_registry_put_blob(reg, repo, digest, size, pm_layer_read_fd, &fd, err);
 	if (r < 0)
 		return pm_error_prefix(err, "writing blob %s", digest);
-	emit(o, PM_PUSH_BLOB_DONE, digest);
 	return 0;
 }
 
@@ -184,9 +180,14 @@ static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const
 	return 1;
 }
 
-/* ---- the re-encoding pool: layers compressed on every CPU (up to 4) while the main
- * thread uploads them in order as each is ready. Threads only run pm_compress_file (its
- * own archive objects and digester each, nothing shared but the pool's slots). ---- */
+/* ---- the upload pool: up to POOL_MAX threads, each one layer at a time from its
+ * re-encoding to the registry's 201 (gzip streamed into the upload as it is compressed),
+ * while the main thread reports the layers in order as each is done. Threads run
+ * registry/compress.c (their own archive objects, compressors and digesters) and the
+ * session's requests (thread-safe: an easy handle each, the session's lock and share);
+ * nothing else is shared but the pool's slots. ---- */
+
+#define POOL_MAX 6
 
 struct pool {
 	pthread_mutex_t mu;
@@ -195,16 +196,70 @@ struct pool {
 	size_t n, next;
 	bool cancel;
 	char *tmpdir;
-	pthread_t threads[4];
+	struct pm_registry *reg;
+	const char *repo;
+	pthread_t threads[POOL_MAX];
 	size_t n_threads;
 };
+
+static const char *stream_digest(void *ctx)
+{
+	return pm_compress_stream_digest(ctx);
+}
+
+/* Re-encode l when it must be, then HEAD and upload it: l->d.digest, d.size, skipped. */
+static int layer_send(struct pool *p, struct out_layer *l, pm_error **err)
+{
+	_cleanup_close_ int fd = -EBADF;
+	uint64_t size;
+	_cleanup_(pm_compress_stream_freep) struct pm_compress_stream *z = NULL;
+	int r = l->compress ? pm_compress_stream_open(l->blob_path, l->algo, &z, err) : 0;
+	if (r < 0 && r != -EOPNOTSUPP)
+		return r;
+	if (z) {
+		/* gzip: sent while it is compressed, its digest known at the end (so no HEAD:
+		 * the blob-info cache finds it next time) */
+		r = pm_registry_put_blob_stream(p->reg, p->repo, l->src_digest,
+						pm_compress_stream_read, stream_digest, z, err);
+		if (r < 0) {
+			/* the compression's failure explains best */
+			_cleanup_error_ pm_error *ze = NULL;
+			if (pm_compress_stream_error(z, &ze) < 0 && ze && err) {
+				pm_error_free(TAKE_PTR(*err));
+				r = pm_error_set(err, ze->code, "%s", ze->msg);
+			}
+			return pm_error_prefix(err, "writing blob %s", l->src_digest);
+		}
+		r = pm_compress_stream_finish(z, &l->d.digest, &size, err);
+		if (r < 0)
+			return pm_error_prefix(err, "writing blob %s", l->src_digest);
+		l->d.size = (int64_t)size;
+		return 0;
+	}
+	if (l->compress) {
+		r = pm_compress_file(l->blob_path, l->algo, p->tmpdir, &fd, &l->d.digest, &size,
+				     err);
+		if (r < 0)
+			return r;
+	} else {
+		fd = open(l->blob_path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return pm_error_set_errno(err, errno, "reading layer blob '%s'",
+						  l->blob_path);
+		size = (uint64_t)st.st_size;
+		l->d.digest = pm_xstrdup(l->src_digest);
+	}
+	l->d.size = (int64_t)size;
+	return send_blob(p->reg, p->repo, l, size, fd, &l->skipped, err);
+}
 
 static void *pool_worker(void *arg)
 {
 	struct pool *p = arg;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		while (p->next < p->n && !p->layers[p->next].compress)
+		while (p->next < p->n && p->layers[p->next].reused)
 			p->next++;
 		if (p->cancel || p->next >= p->n) {
 			pthread_mutex_unlock(&p->mu);
@@ -213,16 +268,10 @@ static void *pool_worker(void *arg)
 		struct out_layer *l = &p->layers[p->next++];
 		pthread_mutex_unlock(&p->mu);
 
-		int fd = -EBADF;
-		char *digest = NULL;
-		uint64_t size = 0;
 		pm_error *e = NULL;
-		int r = pm_compress_file(l->blob_path, l->algo, p->tmpdir, &fd, &digest, &size, &e);
+		int r = layer_send(p, l, &e);
 
 		pthread_mutex_lock(&p->mu);
-		l->fd = fd;
-		l->d.digest = digest;
-		l->size = size;
 		l->r = r;
 		l->err = e;
 		l->done = true;
@@ -231,22 +280,30 @@ static void *pool_worker(void *arg)
 	}
 }
 
-static void pool_start(struct pool *p, const struct pm_store *s, struct out_layer *layers, size_t n)
+static void pool_start(struct pool *p, const struct pm_store *s, struct pm_registry *reg,
+		       const char *repo, struct out_layer *layers, size_t n)
 {
 	size_t todo = 0;
 	for (size_t i = 0; i < n; i++)
-		todo += layers[i].compress;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = cpus < 1 ? 1 : (size_t)cpus;
+		todo += !layers[i].reused;
+	/* a thread per layer, up to POOL_MAX: most of a layer's time is the registry's (its
+	 * write and fsync), not this process's CPU (as podman, up to 6 at once) */
+	size_t want = POOL_MAX;
+	const char *env = getenv("PM_PUSH_THREADS"); /* for measurements */
+	int n_env;
+	if (env && pm_parse_int(env, &n_env) == 0 && n_env > 0)
+		want = (size_t)n_env;
 	if (want > todo)
 		want = todo;
-	if (want > 4)
-		want = 4;
+	if (want > POOL_MAX)
+		want = POOL_MAX;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	p->layers = layers;
 	p->n = n;
 	p->tmpdir = pm_store_path(s, "tmp");
+	p->reg = reg;
+	p->repo = repo;
 	for (size_t i = 0; i < want; i++)
 		if (pthread_create(&p->threads[p->n_threads], NULL, pool_worker, p) == 0)
 			p->n_threads++;
@@ -256,8 +313,7 @@ static void pool_start(struct pool *p, const struct pm_store *s, struct out_laye
 static void pool_wait(struct pool *p, struct out_layer *l)
 {
 	if (p->n_threads == 0) {
-		l->r = pm_compress_file(l->blob_path, l->algo, p->tmpdir, &l->fd, &l->d.digest,
-					&l->size, &l->err);
+		l->r = layer_send(p, l, &l->err);
 		l->done = true;
 		return;
 	}
@@ -267,6 +323,7 @@ static void pool_wait(struct pool *p, struct out_layer *l)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* Stop taking layers; the ones being sent are finished (their threads joined). */
 static void pool_stop(struct pool *p)
 {
 	if (!p->tmpdir)
@@ -282,9 +339,9 @@ static void pool_stop(struct pool *p)
 	p->tmpdir = NULL;
 }
 
-static int push_layer(const struct pm_store *s, struct pm_registry *reg, const char *host,
-		      const char *repo, struct pool *pool, struct out_layer *l,
-		      const struct pm_push_opts *o, pm_error **err)
+static int push_layer(const struct pm_store *s, const char *host, const char *repo,
+		      struct pool *pool, struct out_layer *l, const struct pm_push_opts *o,
+		      pm_error **err)
 {
 	emit(o, PM_PUSH_BLOB, l->src_digest);
 	if (l->reused) {
@@ -292,31 +349,14 @@ static int push_layer(const struct pm_store *s, struct pm_registry *reg, const c
 		cache_put(s, l, host, repo);
 		return 0;
 	}
-	_cleanup_close_ int fd = -EBADF;
-	uint64_t size;
-	if (!l->compress) {
-		fd = open(l->blob_path, O_RDONLY | O_CLOEXEC);
-		struct stat st;
-		if (fd < 0 || fstat(fd, &st) < 0)
-			return pm_error_set_errno(err, errno, "reading layer blob '%s'",
-						  l->blob_path);
-		size = (uint64_t)st.st_size;
-		l->d.digest = pm_xstrdup(l->src_digest);
-	} else {
-		pool_wait(pool, l);
-		if (l->r < 0) {
-			pm_error_propagate(err, TAKE_PTR(l->err));
-			return l->r;
-		}
-		fd = l->fd;
-		l->fd = -EBADF;
-		size = l->size;
+	pool_wait(pool, l);
+	if (l->r < 0) {
+		pm_error_propagate(err, TAKE_PTR(l->err));
+		return l->r;
 	}
-	l->d.size = (int64_t)size;
-	int r = send_blob(reg, repo, l, size, fd, o, err);
-	if (r >= 0)
-		cache_put(s, l, host, repo);
-	return r;
+	emit(o, l->skipped ? PM_PUSH_BLOB_SKIP : PM_PUSH_BLOB_DONE, l->d.digest);
+	cache_put(s, l, host, repo);
+	return 0;
 }
 
 /* The config: from memory through a pipe-less reader. */
@@ -448,7 +488,6 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	/* layers to re-encode: those whose last re-encoding the registry has are not */
 	for (size_t i = 0; i < rec.n_layers; i++) {
 		struct out_layer *l = &layers[i];
-		l->fd = -EBADF;
 		r = reuse_cached(s, reg, ref.domain, ref.path, l, err);
 		if (r < 0)
 			goto out;
@@ -457,9 +496,9 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	for (size_t i = 0; i < rec.n_layers; i++)
 		if (layers[i].compress && (r = pm_compress_load(err)) < 0)
 			goto out;
-	pool_start(&pool, s, layers, rec.n_layers);
+	pool_start(&pool, s, reg, ref.path, layers, rec.n_layers);
 	for (size_t i = 0; i < rec.n_layers; i++) {
-		r = push_layer(s, reg, ref.domain, ref.path, &pool, &layers[i], o, err);
+		r = push_layer(s, ref.domain, ref.path, &pool, &layers[i], o, err);
 		if (r < 0)
 			goto out;
 		descs[i] = layers[i].d;

@@ -241,6 +241,40 @@ static void test_compress(void **state)
 
 /* gzip in members of 1 MiB: a random (incompressible) chunk is stored, the others
  * compressed; gzip -d reads the members as one stream, back to the same bytes */
+/* The stream of src, read in odd pieces, is the file gz byte for byte, with its digest. */
+static void assert_stream_is(const char *src, const char *gz, const char *digest)
+{
+	struct pm_compress_stream *z = NULL;
+	pm_error *err = NULL;
+	assert_int_equal(pm_compress_stream_open(src, PM_COMPRESS_GZIP, &z, &err), 0);
+	FILE *f = fopen(gz, "rb");
+	assert_non_null(f);
+	char a[1000], b[1000];
+	uint64_t total = 0;
+	for (;;) {
+		ssize_t n = pm_compress_stream_read(z, a, sizeof(a) - (total % 7));
+		assert_true(n >= 0);
+		size_t m = fread(b, 1, (size_t)n, f);
+		assert_int_equal(m, (size_t)n);
+		assert_memory_equal(a, b, (size_t)n);
+		total += (uint64_t)n;
+		if (n == 0)
+			break;
+	}
+	assert_int_equal(fread(b, 1, 1, f), 0); /* nothing more in the file */
+	fclose(f);
+	char *d = NULL;
+	uint64_t size = 0;
+	assert_int_equal(pm_compress_stream_finish(z, &d, &size, &err), 0);
+	assert_string_equal(d, digest);
+	assert_int_equal(size, total);
+	free(d);
+	pm_compress_stream_free(z);
+	/* zstd has no stream: the file it is */
+	assert_int_equal(pm_compress_stream_open(src, PM_COMPRESS_ZSTD, &z, &err), -EOPNOTSUPP);
+	assert_null(err);
+}
+
 static void test_compress_members(void **state)
 {
 	strcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX"); /* test_compress used the template */
@@ -276,6 +310,9 @@ static void test_compress_members(void **state)
 	assert_true(asprintf(&cmd, "test -z \"$(gzip -dc '%s')\"", egz) > 0);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
+	/* the streamed upload sends the same bytes */
+	assert_stream_is(src, gz, d1);
+	assert_stream_is(e, egz, d2);
 	for (char **p = (char *[]){src, gz, e, egz, NULL}; *p; p++) {
 		unlink(*p);
 		free(*p);
