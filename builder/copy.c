@@ -258,8 +258,10 @@ int pm_build_copy_plan(const struct pm_build_copy *c, struct pm_copy_plan **ret,
 			return r;
 	}
 	size_t n = pm_strv_length(srcs);
-	p->dest_dir = pm_str_endswith(c->dest, "/") || n > 1 ||
-		      strcmp(c->srcs[0], srcs[0]) != 0; /* a glob: inside dest */
+	p->dest_dir = pm_str_endswith(c->dest, "/") || n > 1;
+	for (char **s = c->srcs; s && *s; s++)
+		if (strpbrk(*s, "*?["))
+			p->dest_dir = true; /* a glob: inside dest */
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		int fd = open_in(p->src_root, srcs[i], O_PATH | O_NOFOLLOW, RESOLVE_IN_ROOT);
@@ -267,7 +269,9 @@ int pm_build_copy_plan(const struct pm_build_copy *c, struct pm_copy_plan **ret,
 			return pm_error_set(err, -fd,
 					    "checking on sources under \"%s\": copier: "
 					    "stat: \"/%s\": %s",
-					    c->src_name, srcs[i], strerror(-fd));
+					    c->src_name, srcs[i],
+					    fd == -ENOENT ? "no such file or directory"
+							  : strerror(-fd));
 		int sr = fstat(fd, &st);
 		close(fd);
 		if (sr < 0)
