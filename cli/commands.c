@@ -107,7 +107,7 @@ const struct pm_command pm_commands[] = {
 	{"attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL},
 	{"build", cmd_build, PM_CMD_USERNS, "Build an image using instructions from Containerfiles",
 	 NULL},
-	{"buildx", NULL, 0, "Build images (an alias of build)", buildx_commands},
+	{"buildx", NULL, PM_CMD_HIDDEN, "Build images (an alias of build)", buildx_commands},
 	{"commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container",
 	 NULL},
 	{"completion", cmd_completion, 0, "Generate shell autocompletions", NULL},
