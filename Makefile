@@ -195,7 +195,7 @@ fuzz-replay: $(UNIT_BINS)
 # FUZZ_SECONDS on a scratch copy of tests/fuzz/corpus-NAME/; a crash, leak or abort fails.
 # Inputs it finds are in $(BUILDDIR)/fuzz/NAME/crash-*: add them to the corpus once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= template reference jscan kube-yaml quadlet toml
+FUZZ_TARGETS ?= template reference jscan kube-yaml quadlet toml containerfile
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer -I. -D_GNU_SOURCE
@@ -206,8 +206,9 @@ FUZZ_SRCS_jscan     := lib/jscan.c
 FUZZ_SRCS_kube-yaml := kube/yaml.c kube/spec.c
 FUZZ_SRCS_quadlet   := quadlet/unitfile.c quadlet/convert.c
 FUZZ_SRCS_toml      := lib/toml.c registry/conf.c
+FUZZ_SRCS_containerfile := builder/containerfile.c builder/cf-words.c builder/ignore.c
 
-$(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h kube/*.h quadlet/*.h)
+$(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h kube/*.h quadlet/*.h builder/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*) \
 		-Wl,--start-group $(ARCHIVES) -Wl,--end-group $(LDLIBS) -lm

@@ -2,7 +2,6 @@
  * words (BuildKit's parseWords) and expanding one word (BuildKit's shell lexer,
  * frontend/dockerfile/shell/lex.go). */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +13,9 @@
 #define CF_EXPAND_MAX (1024 * 1024)
 /* ${A:-${B:-${C...}}} deeper than this is refused (the lexer recurses). */
 #define CF_EXPAND_DEPTH 32
+/* ${A%pattern}, ${A#pattern} try every cut: bounded sizes keep that quick. */
+#define CF_PATTERN_VALUE_MAX 4096
+#define CF_PATTERN_MAX	     64
 
 void pm_cf_buf_add(struct pm_cf_buf *b, const char *s, size_t n)
 {
@@ -44,6 +46,15 @@ char *pm_cf_buf_take(struct pm_cf_buf *b)
 	return p;
 }
 
+void pm_cf_strv_add(char ***v, size_t *n, char *s)
+{
+	/* room for n + 2 pointers; grown when n + 1 is a power of two */
+	if (!*v || ((*n + 1) & *n) == 0)
+		*v = pm_xrealloc(*v, 2 * (*n + 2) * sizeof(char *));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
 bool pm_cf_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -52,7 +63,7 @@ bool pm_cf_is_space(char c)
 int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n, pm_error **err)
 {
 	enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-	char **words = pm_xcalloc(1, sizeof(char *));
+	char **words = NULL;
 	size_t n = 0;
 	struct pm_cf_buf w = {0};
 	bool blank_ok = false;
@@ -69,21 +80,15 @@ int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n,
 			phase = IN_WORD;
 		}
 		if (pos == len) {
-			if (blank_ok || w.n > 0) {
-				words = pm_xrealloc(words, (n + 2) * sizeof(char *));
-				words[n++] = pm_cf_buf_take(&w);
-				words[n] = NULL;
-			}
+			if (blank_ok || w.n > 0)
+				pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 			break;
 		}
 		if (phase == IN_WORD) {
 			if (pm_cf_is_space(ch)) {
 				phase = IN_SPACES;
-				if (blank_ok || w.n > 0) {
-					words = pm_xrealloc(words, (n + 2) * sizeof(char *));
-					words[n++] = pm_cf_buf_take(&w);
-					words[n] = NULL;
-				}
+				if (blank_ok || w.n > 0)
+					pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 				free(w.p);
 				w = (struct pm_cf_buf){0};
 				blank_ok = false;
@@ -118,6 +123,8 @@ int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n,
 		pm_cf_buf_addc(&w, ch);
 	}
 	free(w.p);
+	if (!words)
+		words = pm_xcalloc(1, sizeof(char *));
 	*ret = words;
 	if (ret_n)
 		*ret_n = n;
@@ -175,8 +182,9 @@ static bool is_special_param(int c)
 	       c == '0';
 }
 
-/* Up to stop ('}' or -1 for the end), quotes removed, $ expanded. */
-static int lex_until(struct lex *l, int stop, struct pm_cf_buf *out)
+/* Up to stop ('}', '/' or -1 for the end), quotes removed, $ expanded; raw_escapes keeps an
+ * unquoted escape and what follows it (a pattern's "\\*"). */
+static int lex_until(struct lex *l, int stop, bool raw_escapes, struct pm_cf_buf *out)
 {
 	int r;
 	if (++l->depth > CF_EXPAND_DEPTH)
@@ -242,6 +250,8 @@ static int lex_until(struct lex *l, int stop, struct pm_cf_buf *out)
 		}
 		ch = next(l);
 		if (ch == (unsigned char)l->esc) {
+			if (raw_escapes && (r = lex_add(l, out, &l->esc, 1)) < 0)
+				return r;
 			ch = next(l);
 			if (ch == -1)
 				break;
@@ -250,6 +260,8 @@ static int lex_until(struct lex *l, int stop, struct pm_cf_buf *out)
 		if ((r = lex_add(l, out, &c, 1)) < 0)
 			return r;
 	}
+	if (stop == '/')
+		return lex_fail(l, "syntax error: missing '/' in ${}");
 	if (stop != -1)
 		return lex_fail(l, "syntax error: missing '}'");
 	l->depth--;
@@ -273,30 +285,139 @@ static void lex_name(struct lex *l, struct pm_cf_buf *name)
 		pm_cf_buf_add(name, "", 0);
 }
 
-/* ${name%pattern} and friends: remove the shortest/longest matching suffix/prefix. */
+/* A pattern of ${A%pat}, ${A#pat}, ${A/pat/s} as BuildKit's convertShellPatternToRegex reads
+ * it: '*', '?', '\\' before '*', '?', '\\' (literal) or before '}', '/' (dropped), every
+ * other character literal ('[' too). -EINVAL for another escape. */
+static int glob_check(const char *p)
+{
+	for (; *p; p++)
+		if (*p == '\\') {
+			if (p[1] == '}' || p[1] == '/')
+				continue;
+			if (p[1] != '*' && p[1] != '?' && p[1] != '\\')
+				return -EINVAL;
+			p++;
+		}
+	return 0;
+}
+
+/* A pattern as items: -1 '*', -2 '?', else the literal byte. */
+static size_t glob_items(const char *p, int *items)
+{
+	size_t n = 0;
+	for (; *p; p++) {
+		if (*p == '*')
+			items[n++] = -1;
+		else if (*p == '?')
+			items[n++] = -2;
+		else if (*p == '\\' && p[1])
+			items[n++] = (unsigned char)*++p;
+		else
+			items[n++] = (unsigned char)*p;
+	}
+	return n;
+}
+
+/* The lengths L for which items match s[0..L) exactly: the shortest and the longest, -1
+ * for none. An NFA run once over s: O(len(s) * items). With rev, items and s are read from
+ * their ends (a suffix match, as BuildKit reverses both). */
+static void glob_prefix(const int *items, size_t ni, const char *s, size_t n, bool rev,
+			ssize_t *ret_short, ssize_t *ret_long)
+{
+	bool *cur = pm_xcalloc(ni + 1, 1), *nxt = pm_xcalloc(ni + 1, 1);
+#define ITEM(k) (items[rev ? ni - 1 - (k) : (k)])
+	*ret_short = *ret_long = -1;
+	cur[0] = true;
+	for (size_t k = 0; k < ni; k++)
+		if (cur[k] && ITEM(k) == -1)
+			cur[k + 1] = true;
+	if (cur[ni])
+		*ret_short = *ret_long = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[rev ? n - 1 - i : i];
+		bool any = false;
+		memset(nxt, 0, ni + 1);
+		for (size_t k = 0; k < ni; k++) {
+			if (!cur[k])
+				continue;
+			int it = ITEM(k);
+			if (it == -1)
+				nxt[k] = any = true;
+			else if (it == -2 || it == c)
+				nxt[k + 1] = any = true;
+		}
+		for (size_t k = 0; k < ni; k++)
+			if (nxt[k] && ITEM(k) == -1)
+				nxt[k + 1] = true;
+		bool *t = cur;
+		cur = nxt;
+		nxt = t;
+		if (cur[ni]) {
+			if (*ret_short < 0)
+				*ret_short = (ssize_t)i + 1;
+			*ret_long = (ssize_t)i + 1;
+		}
+		if (!any)
+			break;
+	}
+#undef ITEM
+	free(cur);
+	free(nxt);
+}
+
+/* ${A%pat}, ${A%%pat}, ${A#pat}, ${A##pat}: the shortest/longest matching suffix/prefix
+ * removed. */
 static char *trim_pattern(const char *value, const char *pattern, bool suffix, bool longest)
 {
 	size_t n = strlen(value);
-	char *tmp = pm_xstrdup(value);
-	for (size_t k = 0; k <= n; k++) {
-		/* shortest first: k characters removed; longest first: n - k */
-		size_t cut = longest ? n - k : k;
-		bool match;
-		if (suffix) {
-			match = fnmatch(pattern, value + n - cut, 0) == 0;
-		} else {
-			memcpy(tmp, value, cut);
-			tmp[cut] = 0;
-			match = fnmatch(pattern, tmp, 0) == 0;
+	int *items = pm_xcalloc(strlen(pattern) + 1, sizeof(int));
+	size_t ni = glob_items(pattern, items);
+	ssize_t sh, lo;
+	glob_prefix(items, ni, value, n, suffix, &sh, &lo);
+	free(items);
+	ssize_t cut = longest ? lo : sh;
+	if (cut < 0)
+		return pm_xstrdup(value);
+	return suffix ? pm_xstrndup(value, n - (size_t)cut) : pm_xstrdup(value + cut);
+}
+
+/* ${A/pat/s}, ${A//pat/s}: the leftmost, longest match replaced (every one with //). An
+ * empty match replaces nothing. */
+static char *replace_pattern(const char *value, const char *pat, const char *repl, bool all)
+{
+	struct pm_cf_buf out = {0};
+	size_t n = strlen(value), i = 0;
+	int *items = pm_xcalloc(strlen(pat) + 1, sizeof(int));
+	size_t ni = glob_items(pat, items);
+	bool done = false;
+	while (i < n) {
+		ssize_t sh = -1, lo = -1;
+		if (!done)
+			glob_prefix(items, ni, value + i, n - i, false, &sh, &lo);
+		if (lo <= 0) {
+			pm_cf_buf_addc(&out, value[i++]);
+			continue;
 		}
-		if (match) {
-			char *res = suffix ? pm_xstrndup(value, n - cut) : pm_xstrdup(value + cut);
-			free(tmp);
-			return res;
-		}
+		pm_cf_buf_add(&out, repl, strlen(repl));
+		i += (size_t)lo;
+		done = !all;
 	}
-	free(tmp);
-	return pm_xstrdup(value);
+	free(items);
+	return pm_cf_buf_take(&out);
+}
+
+static int check_pattern(struct lex *l, const char *name, const char *v, const char *pat)
+{
+	if (glob_check(pat) < 0)
+		return pm_error_set(l->err, EINVAL, "'%s': invalid pattern (%s) in substitution",
+				    l->word, pat);
+	if (strlen(v) > CF_PATTERN_VALUE_MAX || strlen(pat) > CF_PATTERN_MAX)
+		return pm_error_set(
+			l->err, EINVAL,
+			"'%s': %s is too long for a pattern substitution (a value of at "
+			"most %d bytes, a pattern of at most %d)",
+			l->word, name, CF_PATTERN_VALUE_MAX, CF_PATTERN_MAX);
+	return 0;
 }
 
 static int lex_dollar(struct lex *l, struct pm_cf_buf *out)
@@ -336,17 +457,40 @@ static int lex_dollar(struct lex *l, struct pm_cf_buf *out)
 
 	bool colon = ch == ':';
 	int mod = colon ? next(l) : ch;
-	bool longest = false;
-	if (mod == '%' || mod == '#') {
-		if (colon)
-			return lex_fail(l, "unsupported modifier in substitution");
-		if (peek(l) == mod) {
+	char chs[3] = {(char)ch, colon && mod > 0 ? (char)mod : 0, 0};
+	if (ch == '/') {
+		bool all = peek(l) == '/';
+		if (all)
 			next(l);
-			longest = true;
-		}
+		struct pm_cf_buf pb = {0}, rb = {0};
+		r = lex_until(l, '/', true, &pb);
+		_cleanup_free_ char *pat = pm_cf_buf_take(&pb);
+		if (r < 0)
+			return r;
+		r = lex_until(l, '}', true, &rb);
+		_cleanup_free_ char *repl = pm_cf_buf_take(&rb);
+		if (r < 0)
+			return r;
+		if ((r = check_pattern(l, name, v, pat)) < 0)
+			return r;
+		_cleanup_free_ char *res = replace_pattern(v, pat, repl, all);
+		return lex_add(l, out, res, strlen(res));
 	}
+	if (mod != '+' && mod != '-' && mod != '?' && mod != '%' && mod != '#') {
+		if (mod == -1)
+			return lex_fail(l, "syntax error: missing '}'");
+		if (!colon)
+			return pm_error_set(l->err, EINVAL,
+					    "'%s': unsupported modifier (%s) in substitution",
+					    l->word, chs);
+	}
+	bool pattern = mod == '%' || mod == '#';
+	if (colon && pattern)
+		return pm_error_set(l->err, EINVAL,
+				    "'%s': unsupported modifier (%s) in substitution", l->word,
+				    chs);
 	struct pm_cf_buf wb = {0};
-	r = lex_until(l, '}', &wb);
+	r = lex_until(l, '}', pattern, &wb);
 	_cleanup_free_ char *word = pm_cf_buf_take(&wb);
 	if (r < 0)
 		return r;
@@ -369,15 +513,18 @@ static int lex_dollar(struct lex *l, struct pm_cf_buf *out)
 		return lex_add(l, out, v, strlen(v));
 	case '%':
 	case '#': {
-		_cleanup_free_ char *res = trim_pattern(v, word, mod == '%', longest);
+		/* %% and ## (the word starts with the modifier again): the longest */
+		bool longest = word[0] == (char)mod;
+		const char *pat = word + (longest ? 1 : 0);
+		if ((r = check_pattern(l, name, v, pat)) < 0)
+			return r;
+		_cleanup_free_ char *res = trim_pattern(v, pat, mod == '%', longest);
 		return lex_add(l, out, res, strlen(res));
 	}
 	default:
-		if (mod == -1)
-			return lex_fail(l, "syntax error: missing '}'");
 		return pm_error_set(l->err, EINVAL,
-				    "'%s': unsupported modifier (%c) in substitution", l->word,
-				    mod);
+				    "'%s': unsupported modifier (%s) in substitution", l->word,
+				    chs);
 	}
 }
 
@@ -394,7 +541,7 @@ int pm_cf_expand(const char *word, char escape, pm_cf_lookup_fn lookup, void *us
 		.err = err,
 	};
 	struct pm_cf_buf out = {0};
-	int r = lex_until(&l, -1, &out);
+	int r = lex_until(&l, -1, false, &out);
 	if (r < 0) {
 		free(out.p);
 		return r;

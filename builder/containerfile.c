@@ -90,6 +90,7 @@ struct parser {
 	const char *buf;
 	size_t len, pos;
 	unsigned lineno; /* lines read so far */
+	size_t raw_n;	 /* the last line's length with its '\r's */
 	const char *filename;
 	char escape;
 	bool directives_done;
@@ -114,7 +115,8 @@ static int perr(struct parser *p, unsigned line, const char *fmt, ...)
 	return r;
 }
 
-/* The next physical line, without its '\n' and a '\r' before it. 1, 0 at the end, or < 0. */
+/* The next physical line, without its '\n' and the '\r's before it (p->raw_n counts them).
+ * 1, 0 at the end, or < 0. */
 static int next_line(struct parser *p, const char **ret, size_t *ret_n)
 {
 	if (p->pos >= p->len)
@@ -132,7 +134,8 @@ static int next_line(struct parser *p, const char **ret, size_t *ret_n)
 		s += 3;
 		n -= 3;
 	}
-	if (n > 0 && s[n - 1] == '\r')
+	p->raw_n = n;
+	while (n > 0 && s[n - 1] == '\r')
 		n--;
 	*ret = s;
 	*ret_n = n;
@@ -158,7 +161,8 @@ static bool is_hspace(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* `# name=value` before anything else: ^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$ */
+/* `# name=value` before anything else: ^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$; the first
+ * line that is no known directive ends them (BuildKit's DirectiveParser). */
 static int directive(struct parser *p, const char *s, size_t n)
 {
 	if (p->directives_done)
@@ -166,7 +170,7 @@ static int directive(struct parser *p, const char *s, size_t n)
 	size_t i = 1, name_at, name_end, val_at, val_end = n;
 	if (n == 0 || s[0] != '#')
 		goto done;
-	while (i < n && is_hspace(s[i]))
+	while (i < n && pm_cf_is_space(s[i]))
 		i++;
 	name_at = i;
 	if (i >= n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
@@ -175,15 +179,15 @@ static int directive(struct parser *p, const char *s, size_t n)
 			 (s[i] >= '0' && s[i] <= '9')))
 		i++;
 	name_end = i;
-	while (i < n && is_hspace(s[i]))
+	while (i < n && pm_cf_is_space(s[i]))
 		i++;
 	if (i >= n || s[i] != '=')
 		goto done;
 	i++;
-	while (i < n && is_hspace(s[i]))
+	while (i < n && pm_cf_is_space(s[i]))
 		i++;
 	val_at = i;
-	while (val_end > val_at && is_hspace(s[val_end - 1]))
+	while (val_end > val_at && pm_cf_is_space(s[val_end - 1]))
 		val_end--;
 	if (val_end == val_at)
 		goto done;
@@ -198,7 +202,7 @@ static int directive(struct parser *p, const char *s, size_t n)
 	else if (nl == 5 && strncasecmp(name, "check", 5) == 0)
 		seen = &p->seen_check;
 	else
-		return 0; /* an unknown directive is a comment */
+		goto done; /* an unknown directive is a comment, and ends the directives */
 	if (*seen)
 		return perr(p, p->lineno, "only one '%.*s' parser directive can be used", (int)nl,
 			    name);
@@ -216,13 +220,15 @@ done:
 	return 0;
 }
 
-/* Drop a trailing escape (and blanks after it): true when the line continues. */
+/* Drop a trailing escape (and blanks after it) from the segment b[from..]: true when the
+ * line continues. BuildKit's ([^\\])\\[ \t]*$|^\\[ \t]*$: an escaped escape at the end
+ * ("echo \\\\") does not continue. */
 static bool trim_continuation(const struct parser *p, struct pm_cf_buf *b, size_t from)
 {
 	size_t n = b->n;
 	while (n > from && is_hspace(b->p[n - 1]))
 		n--;
-	if (n > from && b->p[n - 1] == p->escape) {
+	if (n > from && b->p[n - 1] == p->escape && (n - 1 == from || b->p[n - 2] != p->escape)) {
 		b->n = n - 1;
 		b->p[b->n] = 0;
 		return true;
@@ -242,9 +248,7 @@ static void *grow(void *v, size_t n, size_t size)
 
 static void push_arg(struct pm_cf_instr *in, char *s)
 {
-	in->args = pm_xrealloc(in->args, (in->n_args + 2) * sizeof(char *));
-	in->args[in->n_args++] = s;
-	in->args[in->n_args] = NULL;
+	pm_cf_strv_add(&in->args, &in->n_args, s);
 }
 
 static void push_kv(struct pm_cf_instr *in, char *key, char *value)
@@ -308,7 +312,8 @@ struct pm_containerfile *pm_containerfile_free(struct pm_containerfile *cf)
 static void extract_flags(const char *line, char ***ret_words, const char **ret_rest)
 {
 	enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-	char **words = pm_xcalloc(1, sizeof(char *));
+	char **words = NULL;
+	size_t n = 0;
 	struct pm_cf_buf w = {0};
 	bool blank_ok = false;
 	char quote = 0;
@@ -329,7 +334,7 @@ static void extract_flags(const char *line, char ***ret_words, const char **ret_
 		}
 		if (pos == len) {
 			if ((blank_ok || w.n > 0) && !(w.n == 2 && strcmp(w.p, "--") == 0))
-				pm_strv_consume(&words, pm_cf_buf_take(&w));
+				pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 			break;
 		}
 		if (phase == IN_WORD) {
@@ -340,7 +345,7 @@ static void extract_flags(const char *line, char ***ret_words, const char **ret_
 					break;
 				}
 				if (blank_ok || w.n > 0)
-					pm_strv_consume(&words, pm_cf_buf_take(&w));
+					pm_cf_strv_add(&words, &n, pm_cf_buf_take(&w));
 				free(w.p);
 				w = (struct pm_cf_buf){0};
 				blank_ok = false;
@@ -374,6 +379,8 @@ static void extract_flags(const char *line, char ***ret_words, const char **ret_
 		pm_cf_buf_addc(&w, ch);
 	}
 	free(w.p);
+	if (!words)
+		words = pm_xcalloc(1, sizeof(char *));
 	*ret_words = words;
 }
 
@@ -781,16 +788,19 @@ static int read_heredocs(struct parser *p, struct pm_cf_instr *in, unsigned star
 		size_t n;
 		int r;
 		while ((r = next_line(p, &s, &n)) > 0) {
+			size_t raw = p->raw_n;
 			if (h->strip_tabs)
 				while (n > 0 && *s == '\t') {
 					s++;
 					n--;
+					raw--;
 				}
 			if (n == nl && memcmp(s, h->name, n) == 0) {
 				done = true;
 				break;
 			}
-			pm_cf_buf_add(&body, s, n);
+			/* the line as it is, a '\r' before its '\n' kept (BuildKit's scanLines) */
+			pm_cf_buf_add(&body, s, raw);
 			pm_cf_buf_addc(&body, '\n');
 		}
 		if (r < 0) {

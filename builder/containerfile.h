@@ -15,10 +15,13 @@
  * line continuations (a comment line inside a continuation is dropped), heredocs
  * (`RUN <<EOF`, `<<-EOF` strips leading tabs, a quoted name `<<"EOF"` disables expansion;
  * several per line), instruction flags (`--from=x`, `--chown=u:g`, `--mount=...`, repeated
- * flags kept in order), the JSON (exec) form, and `FROM image [AS name]`. Instruction
+ * --mount/--exclude kept in order; a flag the instruction does not take, a duplicate or a
+ * missing value is an error, as BuildKit's), the JSON (exec) form (a text that is no JSON
+ * array is the shell form, as Docker reads it), and `FROM image [AS name]`. Instruction
  * names are case-insensitive. Errors name the file, the line ("Containerfile:7: unknown
- * instruction: FORM") and return -EINVAL; nothing is partly returned. A file over 1 MiB, a
- * line over 64 KiB or more than 10000 instructions is refused. Never prints. */
+ * instruction: FORM"; a file without any: "Containerfile: file with no instructions") and
+ * return -EINVAL; nothing is partly returned. A file over 1 MiB, a line over 64 KiB, a NUL
+ * byte or more than 10000 instructions is refused. Never prints. */
 #pragma once
 
 #include <stdbool.h>
@@ -52,7 +55,8 @@ const char *pm_cf_kind_name(enum pm_cf_kind kind);
 
 struct pm_cf_flag {
 	char *name;  /* "from", "chown", "chmod", "mount", "platform", "link", "interval", ... */
-	char *value; /* raw text after '=', NULL for a flag without one (`--link`) */
+	char *value; /* the text after '=' (quotes and '\\' removed as BuildKit's flag words are),
+		      * NULL for a flag without one (`--link`) */
 };
 
 /* key=value pairs of ENV, LABEL, ARG; raw: quotes and $ references kept for pm_cf_expand
@@ -65,7 +69,8 @@ struct pm_cf_kv {
 
 struct pm_cf_heredoc {
 	char *name;	 /* the delimiter word, "EOF" */
-	char *body;	 /* the lines between, each ending in '\n'; tabs stripped for <<- */
+	char *body;	 /* the lines between, each ending in '\n' (a "\r\n" kept as it is);
+			  * leading tabs stripped for <<- */
 	bool expand;	 /* false when the delimiter was quoted */
 	bool strip_tabs; /* <<- */
 };
@@ -73,23 +78,28 @@ struct pm_cf_heredoc {
 struct pm_cf_instr {
 	enum pm_cf_kind kind;
 	unsigned line;	/* 1-based line where the instruction starts */
-	char *original; /* the instruction as written, continuations joined with one space,
-			 * heredoc bodies left out: "RUN apk add x && make" (for STEP lines and
-			 * the image history's created_by) */
+	char *original; /* the instruction as written, leading blanks dropped, continuation
+			 * lines joined as BuildKit joins them (the escape removed, the blanks
+			 * around it kept), heredoc bodies left out: "RUN apk add x && make"
+			 * (for STEP lines and the image history's created_by) */
 	struct pm_cf_flag *flags;
 	size_t n_flags;
 	bool json; /* exec form: args are the JSON array's strings */
 	/* The arguments after the flags, raw (unexpanded, quotes kept):
 	 *  - RUN, CMD, ENTRYPOINT in shell form: one arg, the rest of the line (heredoc
-	 *    markers kept as written: "<<EOF" or "cat <<EOF > /x");
+	 *    markers kept as written: "<<EOF" or "cat <<EOF > /x"); an empty CMD or
+	 *    ENTRYPOINT is json with no args (as `CMD []`);
 	 *  - FROM: the image (args[0]); the stage name is stage_name;
 	 *  - COPY, ADD: sources then destination (>= 2 args; a heredoc source is "<<EOF");
+	 *    in shell form FROM, COPY, ADD, EXPOSE, VOLUME are split on blanks only, quotes
+	 *    not considered (BuildKit's parseStringsWhitespaceDelimited);
 	 *  - WORKDIR, USER, STOPSIGNAL, MAINTAINER: one arg, the rest of the line;
 	 *  - EXPOSE, VOLUME (shell form): the words; VOLUME and SHELL may be JSON;
-	 *  - HEALTHCHECK: args[0] "NONE", or "CMD" followed by the command (json says which
-	 *    form), its flags (--interval, ...) in flags;
+	 *  - HEALTHCHECK: args[0] "NONE", or "CMD" (uppercased) followed by the command (json
+	 *    says which form), its flags (--interval, ...) in flags, values unchecked;
 	 *  - ENV, LABEL, ARG: no args, see kvs;
-	 *  - ONBUILD: no args, the trigger in onbuild. */
+	 *  - ONBUILD: no args, the trigger in onbuild (a heredoc of `ONBUILD RUN <<EOF` is
+	 *    the trigger's). */
 	char **args;
 	size_t n_args;
 	struct pm_cf_kv *kvs;
@@ -126,13 +136,19 @@ typedef const char *(*pm_cf_lookup_fn)(const char *name, void *userdata);
 /* Expand one raw word as BuildKit's shell lexer does for ENV, LABEL, ARG, COPY, ADD,
  * WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL, FROM, ONBUILD: $NAME, ${NAME},
  * ${NAME:-word}, ${NAME-word}, ${NAME:+word}, ${NAME+word}, ${NAME:?msg} (an error naming
- * NAME), the escape character before $ or a quote, single quotes (literal) and double
- * quotes (expanded), quotes removed. An unset name expands to "". -EINVAL with an error
- * naming the word for a bad ${...}. */
+ * NAME), ${NAME%pat}, ${NAME%%pat}, ${NAME#pat}, ${NAME##pat}, ${NAME/pat/s},
+ * ${NAME//pat/s} (patterns of '*', '?', "\\*": no [classes], as BuildKit), the escape
+ * character (outside quotes it makes any next character literal; inside double quotes only
+ * before $, " and itself), single quotes (literal) and double quotes (expanded), quotes removed.
+ * An unset name expands to "". -EINVAL with an error naming the word ("'${A': syntax
+ * error: missing '}'") for a bad ${...}, an unterminated quote, a result over 1 MiB,
+ * substitutions nested over 32 deep, or a pattern on a value over 4 KiB (a pattern over
+ * 64 bytes). */
 int pm_cf_expand(const char *word, char escape, pm_cf_lookup_fn lookup, void *userdata, char **ret,
 		 pm_error **err);
 
 /* Split a raw shell-form argument into words as pm_cf_expand would see them (for COPY's
  * sources after expansion of each word, EXPOSE, VOLUME): unquoted whitespace separates,
- * quotes and escapes kept. NULL-terminated; *ret_n words. */
+ * quotes and escapes kept (BuildKit's parseWords). NULL-terminated; *ret_n words (ret_n may
+ * be NULL). Never fails (err unused, kept for the interface). */
 int pm_cf_split_words(const char *text, char escape, char ***ret, size_t *ret_n, pm_error **err);

@@ -20,7 +20,9 @@ struct pm_ignore;
 
 int pm_ignore_parse(const char *buf, size_t len, const char *filename, struct pm_ignore **ret,
 		    pm_error **err);
-/* path: relative to the context root, '/'-separated, no leading "./". */
+/* path: relative to the context root, '/'-separated (cleaned again: a leading "./" or '/'
+ * is dropped; "." is never ignored). Excluded when path or one of its parents matches, the
+ * last matching line winning. is_dir changes nothing (patternmatcher's rules ignore it). */
 bool pm_ignore_match(const struct pm_ignore *ig, const char *path, bool is_dir);
 /* True when some '!' pattern could match below dir (so an excluded dir must be walked). */
 bool pm_ignore_may_reinclude(const struct pm_ignore *ig, const char *dir);
