@@ -15,6 +15,7 @@
 #include "builder/cache.h"
 #include "builder/containerfile.h"
 #include "builder/copy.h"
+#include "builder/ignore.h"
 #include "engine/container.h"
 #include "engine/run.h"
 #include "engine/spec.h"
@@ -378,6 +379,7 @@ static char *abs_path(const struct stage *st, const char *p)
 
 struct copy_step {
 	struct pm_build_copy c;
+	struct pm_ignore *ignore;
 	struct pm_copy_plan *plan;
 	struct mounted src;
 	int ctxfd;
@@ -389,11 +391,34 @@ struct copy_step {
 static void copy_step_clear(const struct build *b, struct copy_step *cs)
 {
 	pm_copy_plan_free(cs->plan);
+	pm_ignore_free(cs->ignore);
 	mounted_release(b, &cs->src);
 	if (cs->ctxfd >= 0)
 		close(cs->ctxfd);
 	pm_strv_free(cs->srcs);
 	free(cs->dest);
+}
+
+/* The context's .containerignore (else .dockerignore), or NULL. */
+static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error **err)
+{
+	static const char *const names[] = {".containerignore", ".dockerignore"};
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_free_ char *path = pm_path_join(b->o->context, names[i]);
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		_cleanup_error_ pm_error *rerr = NULL;
+		int r = pm_read_file(path, 1u << 20, &data, &len, &rerr);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			pm_error_propagate(err, TAKE_PTR(rerr));
+			return r;
+		}
+		return pm_ignore_parse(data, len, names[i], ret, err);
+	}
+	*ret = NULL;
+	return 0;
 }
 
 static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct copy_step *cs,
@@ -464,6 +489,10 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 						  b->o->context);
 		cs->c.src_root = cs->ctxfd;
 		cs->c.src_name = b->o->context;
+		r = read_ignore(b, &cs->ignore, err);
+		if (r < 0)
+			return r;
+		cs->c.ignore = cs->ignore;
 	}
 	return pm_build_copy_plan(&cs->c, &cs->plan, cs->digest, err);
 }

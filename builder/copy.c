@@ -92,17 +92,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* .containerignore: wired once builder/ignore.c exists */
-static bool ignored(const struct pm_ignore *ig, const char *path, bool dir)
-{
-	return false;
-}
-
-static bool may_reinclude(const struct pm_ignore *ig, const char *path)
-{
-	return false;
-}
-
 /* Add the children of directory src (its entries named under name). */
 static int walk(struct pm_copy_plan *p, const struct pm_ignore *ig, const char *src,
 		const char *name, pm_error **err)
@@ -137,8 +126,8 @@ static int walk(struct pm_copy_plan *p, const struct pm_ignore *ig, const char *
 		if (S_ISSOCK(st.st_mode))
 			continue;
 		bool dir = S_ISDIR(st.st_mode);
-		if (ig && ignored(ig, csrc, dir)) {
-			if (dir && may_reinclude(ig, csrc))
+		if (ig && pm_ignore_match(ig, csrc, dir)) {
+			if (dir && pm_ignore_may_reinclude(ig, csrc))
 				r = walk(p, ig, csrc, cname, err);
 			continue;
 		}

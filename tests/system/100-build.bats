@@ -243,3 +243,14 @@ localhost/ms:latest"
 	is "$stderr" "Error: creating build container: .*nosuch.*"
 	assert_clean_after_build
 }
+
+@test "build: .containerignore leaves files out of COPY" {
+	echo secret >"$CTX/dir/secret.key"
+	printf 'dir/*.key\ndir/sub\n' >"$CTX/.containerignore"
+	printf 'FROM localhost/busybox\nCOPY dir /d\nRUN ls -R /d | sort | tr "\\n" " "\n' \
+		>"$CTX/Containerfile"
+	run_pm_split 0 build -t ign "$CTX"
+	run_pm 0 run --rm ign sh -c 'ls /d | sort | tr "\n" " "'
+	is "$output" "a " "secret.key and sub/ are ignored"
+	assert_clean_after_build "localhost/ign:latest"
+}
