@@ -254,3 +254,46 @@ localhost/ms:latest"
 	is "$output" "a " "secret.key and sub/ are ignored"
 	assert_clean_after_build "localhost/ign:latest"
 }
+
+@test "build: RUN exec form, SHELL, USER for RUN, COPY --chown/--chmod and globs" {
+	echo x >"$CTX/g1.txt"
+	echo y >"$CTX/g2.txt"
+	cat >"$CTX/Containerfile" <<'EOF2'
+FROM localhost/busybox
+RUN ["/bin/sh", "-c", "echo exec-form >/exec"]
+SHELL ["/bin/sh", "-ec"]
+RUN echo "shell $0" >/shell
+COPY --chown=7:8 --chmod=640 f /owned
+COPY g*.txt /globbed/
+USER 5
+RUN id -u >/tmp/uid
+EOF2
+	run_pm_split 0 build -t forms "$CTX"
+	run_pm 0 run --rm forms sh -c 'cat /exec /shell /tmp/uid; stat -c "%u:%g %a" /owned; ls /globbed | tr "\n" " "'
+	is "$output" "exec-form
+shell /bin/sh
+5
+7:8 640
+g1.txt g2.txt " "exec form, SHELL, USER, --chown/--chmod, a glob into a directory"
+	assert_clean_after_build "localhost/forms:latest"
+}
+
+@test "build: RUN with a heredoc" {
+	skip_if_podman "podman 4.3's buildah has no heredocs"
+	cat >"$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+RUN <<EOF
+echo first >/h1
+echo second >>/h1
+EOF
+RUN cat <<EOF >/h2
+inline $HOME
+EOF
+CF
+	run_pm_split 0 build -t here "$CTX"
+	run_pm 0 run --rm here cat /h1 /h2
+	is "$output" "first
+second
+inline /root"
+	assert_clean_after_build "localhost/here:latest"
+}
