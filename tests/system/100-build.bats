@@ -297,3 +297,16 @@ second
 inline /root"
 	assert_clean_after_build "localhost/here:latest"
 }
+
+@test "build: --layers=false keeps no step images and uses no cache" {
+	printf 'FROM localhost/busybox\nRUN echo a >/a\nENV X=1\nRUN cat /a >/b\n' >"$CTX/Containerfile"
+	run_pm_split 0 build --layers=false -t nl "$CTX"
+	run_pm 0 images -a --format '{{.ID}}'
+	is "$(sort -u <<<"$output" | wc -l)" "2" "busybox and the result only"
+	run_pm 0 run --rm nl sh -c 'cat /b; echo $X'
+	is "$output" "a
+1"
+	run_pm_split 0 build --layers=false -t nl "$CTX"
+	assert_not_contains "$output" "Using cache"
+	assert_clean_after_build "localhost/nl:latest"
+}
