@@ -3,6 +3,12 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 
+static const struct pm_command buildx_commands[] = {
+	{"build", cmd_build, PM_CMD_USERNS, "Build an image using instructions from Containerfiles",
+	 NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command system_commands[] = {
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
 	{"migrate", cmd_system_migrate, 0,
@@ -99,6 +105,9 @@ const struct option pm_global_options[] = {
 const struct pm_command pm_commands[] = {
 	{"__complete", cmd___complete, PM_CMD_HIDDEN, "Shell completion candidates", NULL},
 	{"attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL},
+	{"build", cmd_build, PM_CMD_USERNS, "Build an image using instructions from Containerfiles",
+	 NULL},
+	{"buildx", NULL, PM_CMD_HIDDEN, "Build images (an alias of build)", buildx_commands},
 	{"commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container",
 	 NULL},
 	{"completion", cmd_completion, 0, "Generate shell autocompletions", NULL},

@@ -76,6 +76,7 @@ int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv);
 /* container views (views helper): cli/cmd-ps.c, cmd-inspect.c, cmd-logs.c, cmd-rename.c,
  * cmd-container.c (the `container` table), cmd-top.c, cmd-cp.c, cmd-pause.c, cmd-mount.c,
  * cmd-commit.c, cmd-diff.c, cmd-export.c */
+int cmd_build(struct pm_cli *cli, int argc, char **argv);
 int cmd_commit(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_exists(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv);

@@ -868,3 +868,35 @@ out:
 	ctr_free(&c);
 	return r;
 }
+
+int pm_storage_ctr_commit_layer(const struct pm_store *s, const char *ctr_id,
+				struct pm_layer_info *ret, pm_error **err)
+{
+	struct ctr c = {0};
+	int r = ctr_read(s, ctr_id, &c, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *tmp = NULL, *tarp = NULL;
+	_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
+	_cleanup_close_ int fd = -1;
+	r = pm_store_mkdtemp(s, "commit", &tmp, err);
+	if (r < 0)
+		goto out;
+	tarp = pm_path_join(tmp, "layer.tar");
+	fd = open(tarp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = pm_error_set_errno(err, errno, "creating '%s'", tarp);
+		goto out;
+	}
+	r = strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, err)
+					 : write_tree(upper, fd, true, err);
+	if (r < 0)
+		goto out;
+	lseek(fd, 0, SEEK_SET);
+	r = pm_layer_ingest(s, pm_layer_read_fd, &fd, NULL, NULL, ret, err);
+out:
+	if (tmp)
+		pm_rm_rf(tmp, NULL);
+	ctr_free(&c);
+	return r;
+}

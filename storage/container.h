@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "storage/image.h"
+#include "storage/layerstore.h"
 #include "storage/store.h"
 
 struct pm_image {
@@ -70,5 +71,10 @@ int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_
 int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const char *name,
 			  char *const *changes, const char *message, const char *author,
 			  char **ret_id, pm_error **err);
+/* The container's changes as a new layer in the store (deletions as whiteouts), for a
+ * build step (builder/): *ret describes it (pm_layer_info_free). The caller holds
+ * layers.lock LOCK_SH until an image record uses the layer (pm_image_create_from_config). */
+int pm_storage_ctr_commit_layer(const struct pm_store *s, const char *ctr_id,
+				struct pm_layer_info *ret, pm_error **err);
 /* the container must be mounted (pm_storage_ctr_mount) */
 int pm_storage_ctr_export(const struct pm_store *s, const char *ctr_id, int fd, pm_error **err);

@@ -688,3 +688,37 @@ out:
 	pm_image_config_free(&cfg);
 	return r;
 }
+
+int pm_image_create_from_config(const struct pm_store *s, const struct pm_image_config *cfg,
+				char *const *names, char **ret_id, pm_error **err)
+{
+	_cleanup_free_ char *config = pm_image_config_to_json(cfg);
+	char hex[PM_DIGEST_HEX_LEN + 1];
+	pm_digest_buffer(config, strlen(config), hex);
+	struct pm_manifest m = {
+		.media_type = pm_xstrdup(PM_MT_OCI_MANIFEST),
+		.config = {.media_type = pm_xstrdup(PM_MT_OCI_CONFIG),
+			   .digest = pm_xasprintf("sha256:%s", hex),
+			   .size = (int64_t)strlen(config)},
+		.layers = pm_xcalloc(cfg->n_diff_ids + 1, sizeof(struct pm_descriptor)),
+	};
+	int r = 0;
+	_cleanup_free_ char *manifest = NULL;
+	for (size_t i = 0; i < cfg->n_diff_ids; i++) {
+		struct pm_layer_info l = {0};
+		r = pm_layer_get(s, cfg->diff_ids[i], &l, err);
+		if (r < 0)
+			goto out;
+		m.layers[i].media_type = TAKE_PTR(l.media_type);
+		m.layers[i].digest = TAKE_PTR(l.digest);
+		m.layers[i].size = (int64_t)l.blob_size;
+		m.n_layers++;
+		pm_layer_info_free(&l);
+	}
+	manifest = pm_manifest_to_json(&m);
+	r = pm_image_create(s, config, strlen(config), manifest, strlen(manifest), names, ret_id,
+			    err);
+out:
+	pm_manifest_free(&m);
+	return r;
+}

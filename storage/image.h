@@ -63,6 +63,12 @@ int pm_image_create(const struct pm_store *s, const char *config, size_t config_
 		    const char *manifest, size_t manifest_len, char *const *names, char **ret_id,
 		    pm_error **err);
 
+/* Create the image for config, whose diff_ids are layers in the store: the config blob and
+ * an OCI manifest listing those layers (builder/: a build step's image). The caller holds
+ * layers.lock LOCK_SH. names may be NULL. ret_id (may be NULL) gets the id. */
+int pm_image_create_from_config(const struct pm_store *s, const struct pm_image_config *cfg,
+				char *const *names, char **ret_id, pm_error **err);
+
 /* Add a full name; remove one (NULL: all names). */
 int pm_image_tag(const struct pm_store *s, const char *id, const char *name, pm_error **err);
 int pm_image_untag(const struct pm_store *s, const char *id, const char *name, pm_error **err);

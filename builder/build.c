@@ -1,0 +1,992 @@
+/* build.c: the build loop (builder/build.h): stages in order up to --target, each
+ * instruction one step: its cache key, a cache hit or the work (a RUN container, a COPY into
+ * a mounted root, a config change), a new image with one more history entry. Never prints
+ * (progress through opts->say); called by cli/cmd-build.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "builder/build.h"
+#include "builder/cache.h"
+#include "builder/containerfile.h"
+#include "builder/copy.h"
+#include "builder/ignore.h"
+#include "engine/container.h"
+#include "engine/run.h"
+#include "engine/spec.h"
+#include "lib/fileutil.h"
+#include "lib/sha256.h"
+#include "lib/strutil.h"
+#include "storage/container.h"
+#include "storage/image.h"
+#include "storage/store.h"
+
+struct stage {
+	char *name;	  /* AS name, or NULL */
+	char *image_id;	  /* the image so far; NULL: scratch, nothing yet */
+	char *parent_ref; /* the history comment's "FROM x" */
+	struct pm_image_config cfg;
+	char **args;  /* declared ARGs with a value: KEY=VALUE */
+	char **shell; /* SHELL, default /bin/sh -c */
+	bool cmd_set; /* CMD given in this stage (ENTRYPOINT then keeps it) */
+};
+
+struct build {
+	const struct pm_engine *e;
+	struct pm_store *s;
+	const struct pm_build_opts *o;
+	struct pm_containerfile *cf;
+	char **meta;	  /* meta ARGs with a value: KEY=VALUE */
+	char **names;	  /* stage names ("" for none), of the stages built so far */
+	char **stage_ids; /* each built stage's final image id ("" for an empty scratch) */
+	char **made;	  /* images made by this build */
+	size_t n_build;	  /* stages to build */
+	size_t cur;	  /* stage being built (0-based) */
+	struct stage *st;
+	size_t step, n_steps; /* 1-based step in the stage */
+};
+
+static void say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct build *b, const char *fmt, ...)
+{
+	if (!b->o->say)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = NULL;
+	if (vasprintf(&line, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (b->n_build > 1) {
+		char *l2 = pm_xasprintf("[%zu/%zu] %s", b->cur + 1, b->n_build, line);
+		free(line);
+		line = l2;
+	}
+	b->o->say(b->o->userdata, line);
+	free(line);
+}
+
+static void say_plain(const struct build *b, const char *line)
+{
+	if (b->o->say)
+		b->o->say(b->o->userdata, line);
+}
+
+static const char *kv_get(char *const *v, const char *key)
+{
+	size_t kl = strlen(key);
+	for (; v && *v; v++)
+		if (!strncmp(*v, key, kl) && (*v)[kl] == '=')
+			return *v + kl + 1;
+	return NULL;
+}
+
+static const char *meta_lookup(const char *name, void *userdata)
+{
+	const struct build *b = userdata;
+	return kv_get(b->meta, name);
+}
+
+static const char *stage_lookup(const char *name, void *userdata)
+{
+	const struct stage *st = userdata;
+	const char *v = kv_get(st->cfg.config.env, name);
+	return v ? v : kv_get(st->args, name);
+}
+
+static void stage_clear(struct stage *st)
+{
+	free(st->name);
+	free(st->image_id);
+	free(st->parent_ref);
+	pm_image_config_free(&st->cfg);
+	pm_strv_free(st->args);
+	pm_strv_free(st->shell);
+	*st = (struct stage){0};
+}
+
+static int step_error(const struct build *b, const struct pm_cf_instr *in, pm_error **err)
+{
+	return pm_error_prefix(err, "building at STEP \"%s\"", in->original);
+}
+
+/* Load image id's config into the stage. */
+static int load_image(struct build *b, const char *id, pm_error **err)
+{
+	struct pm_image_record rec = {0};
+	int r = pm_image_resolve(b->s, id, &rec, err);
+	if (r < 0)
+		return r;
+	struct pm_image_config cfg = {0};
+	r = pm_image_read_config(b->s, &rec, &cfg, NULL, err);
+	if (r >= 0) {
+		pm_image_config_free(&b->st->cfg);
+		b->st->cfg = cfg;
+		free(b->st->image_id);
+		b->st->image_id = pm_xstrdup(rec.id);
+	}
+	pm_image_record_free(&rec);
+	return r;
+}
+
+/* Append a history entry to the stage's config and make the image (with a new layer when
+ * diff_id). */
+static int commit_image(struct build *b, const char *created_by, const char *diff_id, char **ret_id,
+			pm_error **err)
+{
+	struct pm_image_config *c = &b->st->cfg;
+	free(c->created);
+	c->created = pm_image_now_rfc3339();
+	if (diff_id) {
+		c->diff_ids = pm_xrealloc(c->diff_ids, (c->n_diff_ids + 2) * sizeof(char *));
+		c->diff_ids[c->n_diff_ids++] = pm_xstrdup(diff_id);
+		c->diff_ids[c->n_diff_ids] = NULL;
+	}
+	c->history = pm_xrealloc(c->history, (c->n_history + 1) * sizeof(*c->history));
+	c->history[c->n_history++] = (struct pm_history){
+		.created = pm_xstrdup(c->created),
+		.created_by = pm_xstrdup(created_by),
+		.comment = pm_xasprintf("FROM %s", b->st->parent_ref),
+		.empty_layer = !diff_id,
+	};
+	if (!c->os)
+		c->os = pm_xstrdup("linux");
+	if (!c->architecture)
+		c->architecture = pm_xstrdup("amd64");
+	int r = pm_image_create_from_config(b->s, c, NULL, ret_id, err);
+	if (r < 0)
+		return r;
+	pm_strv_push(&b->made, *ret_id);
+	return 0;
+}
+
+/* The container's changes as a layer and the image on it. */
+static int commit_ctr(struct build *b, const char *ctr_id, const char *created_by, char **ret_id,
+		      pm_error **err)
+{
+	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
+	if (lock < 0)
+		return lock;
+	struct pm_layer_info li = {0};
+	int r = pm_storage_ctr_commit_layer(b->s, ctr_id, &li, err);
+	if (r >= 0)
+		r = commit_image(b, created_by, li.diff_id, ret_id, err);
+	pm_layer_info_free(&li);
+	return r;
+}
+
+static int commit_meta(struct build *b, const char *created_by, char **ret_id, pm_error **err)
+{
+	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
+	if (lock < 0)
+		return lock;
+	return commit_image(b, created_by, NULL, ret_id, err);
+}
+
+/* ---- RUN ---------------------------------------------------------------------------------- */
+
+/* RUN's args and the history's created_by. */
+static void run_argv(const struct build *b, const struct pm_cf_instr *in, char ***ret_argv)
+{
+	char **argv = NULL;
+	if (in->json) {
+		for (size_t i = 0; i < in->n_args; i++)
+			pm_strv_push(&argv, in->args[i]);
+		*ret_argv = argv;
+		return;
+	}
+	const char *cmd = in->n_args ? in->args[0] : "";
+	_cleanup_free_ char *script = NULL;
+	if (in->n_heredocs) {
+		const char *t = cmd;
+		while (*t == ' ' || *t == '\t')
+			t++;
+		const struct pm_cf_heredoc *h = &in->heredocs[0];
+		if (!strncmp(t, "<<", 2) && !strchr(t, ' ') && in->n_heredocs == 1) {
+			script = pm_xstrdup(h->body); /* RUN <<EOF: the body is the script */
+		} else {
+			/* the shell reads the here-documents itself */
+			script = pm_xstrdup(cmd);
+			for (size_t i = 0; i < in->n_heredocs; i++) {
+				char *s2 = pm_xasprintf("%s\n%s%s", script, in->heredocs[i].body,
+							in->heredocs[i].name);
+				free(script);
+				script = s2;
+			}
+		}
+	}
+	for (char **s = b->st->shell; s && *s; s++)
+		pm_strv_push(&argv, *s);
+	pm_strv_push(&argv, script ? script : cmd);
+	*ret_argv = argv;
+}
+
+/* The ARGs a RUN sees as its environment (ENV wins): KEY=VALUE. */
+static char **run_args_env(const struct build *b)
+{
+	char **v = NULL;
+	for (char **a = b->st->args; a && *a; a++) {
+		_cleanup_free_ char *k = pm_xstrndup(*a, strcspn(*a, "="));
+		if (!kv_get(b->st->cfg.config.env, k))
+			pm_strv_push(&v, *a);
+	}
+	return v;
+}
+
+static int do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
+		  char **ret_id, pm_error **err)
+{
+	struct pm_container_config cfg = {
+		.image = pm_xstrdup(b->st->image_id),
+		.entrypoint_set = true,
+		.read_only_tmpfs = true,
+		.network = pm_xstrdup(b->o->network ? b->o->network : "host"),
+	};
+	run_argv(b, in, &cfg.command);
+	cfg.env = run_args_env(b);
+	_cleanup_container_ struct pm_container *c = NULL;
+	int r = pm_engine_create(b->e, &cfg, &c, err);
+	pm_spec_config_clear(&cfg);
+	if (r < 0)
+		return r;
+	int status = 0;
+	r = pm_engine_start_foreground(b->e, c, &status, err);
+	if (r >= 0 && status != 0)
+		r = pm_error_set_status(err, status, EIO, "while running runtime: exit status %d",
+					status);
+	if (r >= 0)
+		r = commit_ctr(b, c->id, created_by, ret_id, err);
+	pm_engine_remove(b->e, c, NULL);
+	return r;
+}
+
+/* ---- COPY / ADD ------------------------------------------------------------------------- */
+
+struct mounted {
+	char *ctr_id;
+	int rootfd;
+};
+
+static void mounted_release(const struct build *b, struct mounted *m)
+{
+	if (m->rootfd >= 0)
+		close(m->rootfd);
+	m->rootfd = -1;
+	if (m->ctr_id) {
+		pm_storage_ctr_delete(b->s, m->ctr_id, NULL);
+		free(m->ctr_id);
+		m->ctr_id = NULL;
+	}
+}
+
+/* A storage-only container of image_id, mounted: its root as an fd. */
+static int mount_image(const struct build *b, const char *image_id, struct mounted *m,
+		       pm_error **err)
+{
+	*m = (struct mounted){.ctr_id = pm_random_id(), .rootfd = -1};
+	int r = pm_storage_ctr_create(b->s, m->ctr_id, image_id, err);
+	if (r < 0) {
+		free(m->ctr_id);
+		m->ctr_id = NULL;
+		return r;
+	}
+	_cleanup_free_ char *mp = NULL;
+	r = pm_storage_ctr_mount(b->s, m->ctr_id, &mp, err);
+	if (r >= 0) {
+		m->rootfd = open(mp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (m->rootfd < 0)
+			r = pm_error_set_errno(err, errno, "opening '%s'", mp);
+	}
+	if (r < 0)
+		mounted_release(b, m);
+	return r;
+}
+
+static const char *flag_value(const struct pm_cf_instr *in, const char *name)
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < in->n_flags; i++)
+		if (!strcmp(in->flags[i].name, name))
+			v = in->flags[i].value ? in->flags[i].value : "";
+	return v;
+}
+
+/* The stage (by name or number) or image a --from names: its image id. */
+static int from_image(struct build *b, const char *from, char **ret_id, pm_error **err)
+{
+	for (size_t i = 0; i < b->cur; i++) {
+		char num[24];
+		snprintf(num, sizeof(num), "%zu", i);
+		if (!strcasecmp(b->names[i], from) || !strcmp(num, from)) {
+			if (!b->stage_ids[i][0])
+				return pm_error_set(err, EINVAL, "stage '%s' has no content", from);
+			*ret_id = pm_xstrdup(b->stage_ids[i]);
+			return 0;
+		}
+	}
+	struct pm_image_record rec = {0};
+	int r = pm_image_resolve(b->s, from, &rec, err);
+	if (r < 0)
+		return r;
+	*ret_id = TAKE_PTR(rec.id);
+	pm_image_record_free(&rec);
+	return 0;
+}
+
+static int parse_chown(const char *v, uid_t *uid, gid_t *gid, pm_error **err)
+{
+	_cleanup_free_ char *u = pm_xstrndup(v, strcspn(v, ":"));
+	const char *g = strchr(v, ':');
+	uint32_t n;
+	if (!strcmp(u, "root"))
+		*uid = 0;
+	else if (pm_parse_uint32(u, &n) == 0)
+		*uid = n;
+	else
+		return pm_error_set(err, EINVAL,
+				    "--chown: '%s': only numeric ids and root are "
+				    "supported",
+				    v);
+	*gid = *uid;
+	if (g) {
+		g++;
+		if (!strcmp(g, "root"))
+			*gid = 0;
+		else if (pm_parse_uint32(g, &n) == 0)
+			*gid = n;
+		else
+			return pm_error_set(
+				err, EINVAL,
+				"--chown: '%s': only numeric ids and root are supported", v);
+	}
+	return 0;
+}
+
+static char *abs_path(const struct stage *st, const char *p)
+{
+	if (p[0] == '/')
+		return pm_xstrdup(p);
+	const char *wd = st->cfg.config.working_dir && st->cfg.config.working_dir[0]
+				 ? st->cfg.config.working_dir
+				 : "/";
+	return pm_path_join(wd, p);
+}
+
+struct copy_step {
+	struct pm_build_copy c;
+	struct pm_ignore *ignore;
+	struct pm_copy_plan *plan;
+	struct mounted src;
+	int ctxfd;
+	char **srcs;
+	char *dest;
+	char digest[65];
+};
+
+static void copy_step_clear(const struct build *b, struct copy_step *cs)
+{
+	pm_copy_plan_free(cs->plan);
+	pm_ignore_free(cs->ignore);
+	mounted_release(b, &cs->src);
+	if (cs->ctxfd >= 0)
+		close(cs->ctxfd);
+	pm_strv_free(cs->srcs);
+	free(cs->dest);
+}
+
+/* The context's .containerignore (else .dockerignore), or NULL. */
+static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error **err)
+{
+	static const char *const names[] = {".containerignore", ".dockerignore"};
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_free_ char *path = pm_path_join(b->o->context, names[i]);
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		_cleanup_error_ pm_error *rerr = NULL;
+		int r = pm_read_file(path, 1u << 20, &data, &len, &rerr);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			pm_error_propagate(err, TAKE_PTR(rerr));
+			return r;
+		}
+		return pm_ignore_parse(data, len, names[i], ret, err);
+	}
+	*ret = NULL;
+	return 0;
+}
+
+static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct copy_step *cs,
+			pm_error **err)
+{
+	*cs = (struct copy_step){.ctxfd = -1, .src = {.rootfd = -1}};
+	if (in->n_args < 2)
+		return pm_error_set(err, EINVAL, "%s requires at least two arguments",
+				    pm_cf_kind_name(in->kind));
+	for (size_t i = 0; i < in->n_args; i++) {
+		char *w = NULL;
+		if (!strncmp(in->args[i], "<<", 2))
+			return pm_error_set(err, EOPNOTSUPP, "heredoc sources are not supported");
+		int r = pm_cf_expand(in->args[i], b->cf->escape, stage_lookup, b->st, &w, err);
+		if (r < 0)
+			return r;
+		if (i + 1 < in->n_args) {
+			if (in->kind == PM_CF_ADD && strstr(w, "://")) {
+				free(w);
+				return pm_error_set(err, EOPNOTSUPP,
+						    "ADD of a URL ('%s') is not supported",
+						    in->args[i]);
+			}
+			pm_strv_consume(&cs->srcs, w);
+		} else {
+			cs->dest = abs_path(b->st, w);
+			if (pm_str_endswith(w, "/") && !pm_str_endswith(cs->dest, "/")) {
+				char *d2 = pm_xasprintf("%s/", cs->dest);
+				free(cs->dest);
+				cs->dest = d2;
+			}
+			free(w);
+		}
+	}
+	const char *from = flag_value(in, "from");
+	const char *chown = flag_value(in, "chown");
+	const char *chmod = flag_value(in, "chmod");
+	cs->c = (struct pm_build_copy){.srcs = cs->srcs, .dest = cs->dest};
+	if (chown) {
+		int r = parse_chown(chown, &cs->c.uid, &cs->c.gid, err);
+		if (r < 0)
+			return r;
+		cs->c.chown = true;
+	}
+	if (chmod) {
+		char *end = NULL;
+		unsigned long m = strtoul(chmod, &end, 8);
+		if (!chmod[0] || *end || m > 07777)
+			return pm_error_set(err, EINVAL, "--chmod: invalid mode '%s'", chmod);
+		cs->c.chmod = true;
+		cs->c.mode = (mode_t)m;
+	}
+	int r;
+	if (from) {
+		_cleanup_free_ char *id = NULL;
+		r = from_image(b, from, &id, err);
+		if (r < 0)
+			return r;
+		r = mount_image(b, id, &cs->src, err);
+		if (r < 0)
+			return r;
+		cs->c.src_root = cs->src.rootfd;
+		cs->c.src_name = from;
+	} else {
+		cs->ctxfd = open(b->o->context, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cs->ctxfd < 0)
+			return pm_error_set_errno(err, errno, "opening context '%s'",
+						  b->o->context);
+		cs->c.src_root = cs->ctxfd;
+		cs->c.src_name = b->o->context;
+		r = read_ignore(b, &cs->ignore, err);
+		if (r < 0)
+			return r;
+		cs->c.ignore = cs->ignore;
+	}
+	return pm_build_copy_plan(&cs->c, &cs->plan, cs->digest, err);
+}
+
+static int do_copy(struct build *b, struct copy_step *cs, const char *created_by, char **ret_id,
+		   pm_error **err)
+{
+	if (!b->st->image_id)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "COPY onto an empty scratch image is not "
+				    "supported yet");
+	struct mounted m;
+	int r = mount_image(b, b->st->image_id, &m, err);
+	if (r < 0)
+		return r;
+	r = pm_build_copy_apply(cs->plan, m.rootfd, err);
+	if (r >= 0) {
+		close(m.rootfd);
+		m.rootfd = -1;
+		pm_storage_ctr_unmount(b->s, m.ctr_id, NULL);
+		r = commit_ctr(b, m.ctr_id, created_by, ret_id, err);
+	}
+	mounted_release(b, &m);
+	return r;
+}
+
+/* ---- config instructions ------------------------------------------------------------------ */
+
+/* CMD/ENTRYPOINT's args: the exec form's words, or the shell + the line. */
+static char **command_of(const struct build *b, const struct pm_cf_instr *in)
+{
+	char **v = pm_xcalloc(1, sizeof(char *));
+	if (in->json) {
+		for (size_t i = 0; i < in->n_args; i++)
+			pm_strv_push(&v, in->args[i]);
+		return v;
+	}
+	for (char **s = b->st->shell; s && *s; s++)
+		pm_strv_push(&v, *s);
+	pm_strv_push(&v, in->n_args ? in->args[0] : "");
+	return v;
+}
+
+/* Expand the instruction's words (args, or KEY=VALUE pairs) for config instructions. */
+static int expand_words(const struct build *b, const struct pm_cf_instr *in, char ***ret,
+			pm_error **err)
+{
+	char **v = NULL;
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < in->n_kvs; i++) {
+		char *k = NULL, *val = NULL;
+		r = pm_cf_expand(in->kvs[i].key, b->cf->escape, stage_lookup, b->st, &k, err);
+		if (r >= 0 && in->kvs[i].value)
+			r = pm_cf_expand(in->kvs[i].value, b->cf->escape, stage_lookup, b->st, &val,
+					 err);
+		if (r >= 0)
+			pm_strv_consume(&v, in->kvs[i].value ? pm_xasprintf("%s=%s", k, val)
+							     : pm_xstrdup(k));
+		free(k);
+		free(val);
+	}
+	for (size_t i = 0; r >= 0 && i < in->n_args; i++) {
+		char *w = NULL;
+		r = pm_cf_expand(in->args[i], b->cf->escape, stage_lookup, b->st, &w, err);
+		if (r >= 0)
+			pm_strv_consume(&v, w);
+	}
+	if (r < 0) {
+		pm_strv_free(v);
+		return r;
+	}
+	*ret = v;
+	return 0;
+}
+
+static void strv_add_unique(char ***v, const char *s)
+{
+	if (!pm_strv_contains(*v, s))
+		pm_strv_push(v, s);
+}
+
+/* Apply a config instruction (words expanded) to the stage's config. */
+static int apply_config(struct build *b, const struct pm_cf_instr *in, char **words, pm_error **err)
+{
+	struct pm_image_runconfig *rc = &b->st->cfg.config;
+	switch (in->kind) {
+	case PM_CF_ENV:
+		for (char **w = words; w && *w; w++)
+			pm_strv_set_kv(&rc->env, *w);
+		break;
+	case PM_CF_LABEL:
+		for (char **w = words; w && *w; w++)
+			pm_strv_set_kv(&rc->labels, *w);
+		break;
+	case PM_CF_WORKDIR: {
+		char *wd = abs_path(b->st, words && words[0] ? words[0] : "/");
+		free(rc->working_dir);
+		rc->working_dir = wd;
+		break;
+	}
+	case PM_CF_USER:
+		free(rc->user);
+		rc->user = pm_xstrdup(words && words[0] ? words[0] : "");
+		break;
+	case PM_CF_STOPSIGNAL:
+		free(rc->stop_signal);
+		rc->stop_signal = pm_xstrdup(words && words[0] ? words[0] : "");
+		break;
+	case PM_CF_MAINTAINER:
+		free(b->st->cfg.author);
+		b->st->cfg.author = pm_xstrdup(words && words[0] ? words[0] : "");
+		break;
+	case PM_CF_EXPOSE:
+		for (char **w = words; w && *w; w++) {
+			_cleanup_free_ char *p =
+				strchr(*w, '/') ? pm_xstrdup(*w) : pm_xasprintf("%s/tcp", *w);
+			strv_add_unique(&rc->exposed_ports, p);
+		}
+		break;
+	case PM_CF_VOLUME:
+		for (char **w = words; w && *w; w++)
+			strv_add_unique(&rc->volumes, *w);
+		break;
+	case PM_CF_CMD:
+		pm_strv_free(rc->cmd);
+		rc->cmd = command_of(b, in);
+		rc->has_cmd = true;
+		b->st->cmd_set = true;
+		break;
+	case PM_CF_ENTRYPOINT:
+		pm_strv_free(rc->entrypoint);
+		rc->entrypoint = command_of(b, in);
+		rc->has_entrypoint = true;
+		if (!b->st->cmd_set) {
+			pm_strv_free(rc->cmd);
+			rc->cmd = NULL;
+		}
+		break;
+	default:
+		break; /* ARG, SHELL, HEALTHCHECK, ONBUILD: history only */
+	}
+	return 0;
+}
+
+/* Stage-local effects, applied on a cache hit too: ARG declares, SHELL sets the shell. */
+static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***ret_arg_names,
+		       pm_error **err)
+{
+	if (in->kind == PM_CF_SHELL) {
+		char **sh = in->json ? NULL : NULL;
+		if (in->json)
+			for (size_t i = 0; i < in->n_args; i++)
+				pm_strv_push(&sh, in->args[i]);
+		if (!sh || !sh[0]) {
+			pm_strv_free(sh);
+			return pm_error_set(err, EINVAL, "SHELL requires a JSON array of strings");
+		}
+		pm_strv_free(b->st->shell);
+		b->st->shell = sh;
+		return 0;
+	}
+	if (in->kind != PM_CF_ARG)
+		return 0;
+	for (size_t i = 0; i < in->n_kvs; i++) {
+		const char *key = in->kvs[i].key;
+		pm_strv_push(ret_arg_names, key);
+		const char *given = kv_get(b->o->build_args, key);
+		_cleanup_free_ char *val = NULL;
+		if (given) {
+			val = pm_xstrdup(given);
+		} else if (in->kvs[i].value) {
+			int r = pm_cf_expand(in->kvs[i].value, b->cf->escape, stage_lookup, b->st,
+					     &val, err);
+			if (r < 0)
+				return r;
+		} else if (kv_get(b->meta, key)) {
+			val = pm_xstrdup(kv_get(b->meta, key));
+		}
+		if (val) {
+			_cleanup_free_ char *kv = pm_xasprintf("%s=%s", key, val);
+			pm_strv_set_kv(&b->st->args, kv);
+		}
+	}
+	return 0;
+}
+
+/* ---- one step ------------------------------------------------------------------------------ */
+
+static char *hex_key(const char *parent, const char *text, const char *detail)
+{
+	_cleanup_free_ char *all = pm_xasprintf("pm-build-1\n%s\n%s\n%s", parent, text, detail);
+	char *hex = pm_xmalloc(2 * PM_SHA256_SIZE + 1);
+	pm_sha256_hex(all, strlen(all), hex);
+	return hex;
+}
+
+static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm_error **err)
+{
+	_cleanup_strv_ char **arg_names = NULL, **words = NULL, **argv = NULL, **env = NULL;
+	_cleanup_free_ char *created_by = NULL, *detail = NULL, *key = NULL, *id = NULL;
+	_cleanup_free_ char *done_line = NULL;
+	struct copy_step cs = {.ctxfd = -1, .src = {.rootfd = -1}};
+	int r = apply_local(b, in, &arg_names, err);
+	if (r < 0)
+		goto out;
+	switch (in->kind) {
+	case PM_CF_RUN: {
+		run_argv(b, in, &argv);
+		env = run_args_env(b);
+		_cleanup_free_ char *cmd = pm_strv_join(argv, " ");
+		_cleanup_free_ char *envs = env ? pm_strv_join(env, " ") : NULL;
+		created_by = env ? pm_xasprintf("|%zu %s %s", pm_strv_length(env), envs, cmd)
+				 : pm_xstrdup(cmd);
+		detail = pm_xstrdup(created_by);
+		break;
+	}
+	case PM_CF_COPY:
+	case PM_CF_ADD:
+		r = copy_prepare(b, in, &cs, err);
+		if (r < 0)
+			goto out;
+		created_by =
+			pm_xasprintf("/bin/sh -c #(nop) %s %s:%s in %s ", pm_cf_kind_name(in->kind),
+				     pm_build_copy_kind(cs.plan), cs.digest, cs.dest);
+		detail = pm_xasprintf("%s\n%s\n%s\n%s", created_by,
+				      flag_value(in, "chown") ? flag_value(in, "chown") : "",
+				      flag_value(in, "chmod") ? flag_value(in, "chmod") : "",
+				      flag_value(in, "from") ? flag_value(in, "from") : "");
+		break;
+	case PM_CF_ARG: {
+		_cleanup_free_ char *names = pm_strv_join(arg_names, " ");
+		created_by = pm_xasprintf("/bin/sh -c #(nop) ARG %s", names);
+		_cleanup_free_ char *vals = b->st->args ? pm_strv_join(b->st->args, "\n") : NULL;
+		detail = pm_xasprintf("%s\n%s", created_by, vals ? vals : "");
+		break;
+	}
+	default:
+		if (in->kind != PM_CF_CMD && in->kind != PM_CF_ENTRYPOINT &&
+		    in->kind != PM_CF_SHELL && in->kind != PM_CF_HEALTHCHECK &&
+		    in->kind != PM_CF_ONBUILD) {
+			r = expand_words(b, in, &words, err);
+			if (r < 0)
+				goto out;
+		}
+		created_by = pm_xasprintf("/bin/sh -c #(nop) %s", in->original);
+		_cleanup_free_ char *w = words ? pm_strv_join(words, "\n") : NULL;
+		_cleanup_free_ char *sh = b->st->shell ? pm_strv_join(b->st->shell, " ") : NULL;
+		detail = pm_xasprintf("%s\n%s\n%s", created_by, w ? w : "", sh ? sh : "");
+		break;
+	}
+	key = hex_key(b->st->image_id ? b->st->image_id : "scratch", in->original, detail);
+	bool use_cache = !b->o->no_cache && b->o->layers;
+	if (use_cache && pm_build_cache_get(b->s, key, &id) == 1) {
+		_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", id);
+		say_plain(b, l);
+		r = load_image(b, id, err);
+	} else {
+		switch (in->kind) {
+		case PM_CF_RUN:
+			if (!b->st->image_id)
+				r = pm_error_set(err, EINVAL, "RUN on an empty scratch image");
+			else
+				r = do_run(b, in, created_by, &id, err);
+			break;
+		case PM_CF_COPY:
+		case PM_CF_ADD:
+			r = do_copy(b, &cs, created_by, &id, err);
+			break;
+		default:
+			r = apply_config(b, in, words, err);
+			if (r >= 0)
+				r = commit_meta(b, created_by, &id, err);
+			break;
+		}
+		if (r >= 0) {
+			free(b->st->image_id);
+			b->st->image_id = pm_xstrdup(id);
+			if (b->o->layers)
+				pm_build_cache_put(b->s, key, id, NULL);
+		}
+	}
+	if (r < 0)
+		goto out;
+	free(b->st->parent_ref);
+	b->st->parent_ref = pm_xstrndup(id, 12);
+	if (last)
+		say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
+		    b->o->tags_shown ? b->o->tags_shown[0] : "");
+	done_line = pm_xasprintf("--> %.11s", id);
+	say_plain(b, done_line);
+out:
+	copy_step_clear(b, &cs);
+	if (r < 0)
+		step_error(b, in, err);
+	return r;
+}
+
+/* ---- stages -------------------------------------------------------------------------------- */
+
+/* The synthetic last step of --label: LABEL "k"="v" ... */
+static int label_step(struct build *b, pm_error **err)
+{
+	char **parts = NULL;
+	for (char **l = b->o->labels; l && *l; l++) {
+		size_t kl = strcspn(*l, "=");
+		const char *v = (*l)[kl] ? *l + kl + 1 : "";
+		pm_strv_consume(&parts, pm_xasprintf("\"%.*s\"=\"%s\"", (int)kl, *l, v));
+	}
+	_cleanup_free_ char *joined = pm_strv_join(parts, " ");
+	pm_strv_free(parts);
+	_cleanup_free_ char *text = pm_xasprintf("LABEL %s", joined);
+	struct pm_cf_instr in = {.kind = PM_CF_LABEL, .original = text};
+	say(b, "STEP %zu/%zu: %s", b->step, b->n_steps, text);
+	_cleanup_free_ char *created_by = pm_xasprintf("/bin/sh -c #(nop) %s", text);
+	_cleanup_free_ char *key = hex_key(b->st->image_id ? b->st->image_id : "scratch", text, "");
+	_cleanup_free_ char *id = NULL;
+	int r;
+	if (b->o->layers && !b->o->no_cache && pm_build_cache_get(b->s, key, &id) == 1) {
+		_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", id);
+		say_plain(b, l);
+		r = load_image(b, id, err);
+	} else {
+		for (char **l = b->o->labels; l && *l; l++)
+			pm_strv_set_kv(&b->st->cfg.config.labels, *l);
+		r = commit_meta(b, created_by, &id, err);
+		if (r >= 0) {
+			free(b->st->image_id);
+			b->st->image_id = pm_xstrdup(id);
+			if (b->o->layers)
+				pm_build_cache_put(b->s, key, id, NULL);
+		}
+	}
+	if (r < 0)
+		return step_error(b, &in, err);
+	say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
+	    b->o->tags_shown ? b->o->tags_shown[0] : "");
+	_cleanup_free_ char *l = pm_xasprintf("--> %.11s", id);
+	say_plain(b, l);
+	return 0;
+}
+
+static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **err)
+{
+	_cleanup_free_ char *ref = NULL;
+	int r = pm_cf_expand(in->n_args ? in->args[0] : "", b->cf->escape, meta_lookup, b, &ref,
+			     err);
+	if (r < 0)
+		return step_error(b, in, err);
+	b->st->shell = pm_strv_split("/bin/sh -c", " ");
+	b->st->name = in->stage_name ? pm_xstrdup(in->stage_name) : NULL;
+	_cleanup_free_ char *id = NULL;
+	for (size_t i = 0; i < b->cur; i++)
+		if (b->names[i][0] && !strcasecmp(b->names[i], ref))
+			id = pm_xstrdup(b->stage_ids[i]);
+	const char *as = in->stage_name ? " AS " : "";
+	const char *asn = in->stage_name ? in->stage_name : "";
+	if (id) {
+		say(b, "STEP %zu/%zu: FROM %s%s%s", b->step, b->n_steps, id, as, asn);
+		b->st->parent_ref = pm_xstrdup(id[0] ? id : "scratch");
+		if (!id[0])
+			return 0;
+		r = load_image(b, id, err);
+	} else if (!strcasecmp(ref, "scratch")) {
+		say(b, "STEP %zu/%zu: FROM %s%s%s", b->step, b->n_steps, ref, as, asn);
+		b->st->parent_ref = pm_xstrdup("scratch");
+		return 0;
+	} else {
+		say(b, "STEP %zu/%zu: FROM %s%s%s", b->step, b->n_steps, ref, as, asn);
+		struct pm_image_record rec = {0};
+		r = pm_image_resolve(b->s, ref, &rec, err);
+		if (r >= 0) {
+			b->st->parent_ref =
+				pm_xstrdup(rec.names && rec.names[0] ? rec.names[0] : ref);
+			r = load_image(b, rec.id, err);
+		}
+		pm_image_record_free(&rec);
+		if (r < 0)
+			return pm_error_prefix(err, "creating build container");
+	}
+	return r < 0 ? step_error(b, in, err) : 0;
+}
+
+static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final, pm_error **err)
+{
+	bool labels = final && b->o->labels && b->o->labels[0];
+	b->n_steps = sg->n + (labels ? 1 : 0);
+	b->step = 1;
+	int r = from_step(b, &b->cf->instrs[sg->first], err);
+	for (size_t i = 1; r >= 0 && i < sg->n; i++) {
+		const struct pm_cf_instr *in = &b->cf->instrs[sg->first + i];
+		b->step = i + 1;
+		say(b, "STEP %zu/%zu: %s", b->step, b->n_steps, in->original);
+		r = run_step(b, in, final && !labels && i + 1 == sg->n, err);
+	}
+	if (r >= 0 && labels) {
+		b->step = b->n_steps;
+		r = label_step(b, err);
+	}
+	if (r >= 0 && final && b->n_steps == 1) {
+		/* FROM alone: the base is the result */
+		if (!b->st->image_id)
+			return pm_error_set(err, EINVAL, "no image to commit: the stage is empty");
+		say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
+		    b->o->tags_shown ? b->o->tags_shown[0] : "");
+		_cleanup_free_ char *l = pm_xasprintf("--> %.11s", b->st->image_id);
+		say_plain(b, l);
+	}
+	return r;
+}
+
+static int resolve_meta(struct build *b, pm_error **err)
+{
+	for (size_t i = 0; i < b->cf->n_meta_args; i++) {
+		const struct pm_cf_kv *kv = &b->cf->meta_args[i];
+		const char *given = kv_get(b->o->build_args, kv->key);
+		_cleanup_free_ char *val = NULL;
+		if (given) {
+			val = pm_xstrdup(given);
+		} else if (kv->value) {
+			int r = pm_cf_expand(kv->value, b->cf->escape, meta_lookup, b, &val, err);
+			if (r < 0)
+				return r;
+		}
+		if (val) {
+			_cleanup_free_ char *s = pm_xasprintf("%s=%s", kv->key, val);
+			pm_strv_set_kv(&b->meta, s);
+		}
+	}
+	return 0;
+}
+
+int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **ret_id,
+	     pm_error **err)
+{
+	struct build b = {.e = e, .o = o};
+	int r = pm_containerfile_parse(o->file_data, o->file_len, o->file_name, &b.cf, err);
+	if (r < 0)
+		return r;
+	b.n_build = b.cf->n_stages;
+	if (o->target) {
+		size_t t = b.cf->n_stages;
+		for (size_t i = 0; i < b.cf->n_stages; i++) {
+			const char *n = b.cf->instrs[b.cf->stages[i].first].stage_name;
+			if (n && !strcasecmp(n, o->target))
+				t = i;
+		}
+		if (t == b.cf->n_stages) {
+			r = pm_error_set(err, EINVAL,
+					 "The target \"%s\" was not found in the provided "
+					 "Dockerfile",
+					 o->target);
+			goto out;
+		}
+		b.n_build = t + 1;
+	}
+	r = pm_store_open(e->paths, e->storage_driver, &b.s, err);
+	if (r < 0)
+		goto out;
+	r = resolve_meta(&b, err);
+	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {
+		struct stage st = {0};
+		b.cur = i;
+		b.st = &st;
+		r = build_stage(&b, &b.cf->stages[i], i + 1 == b.n_build, err);
+		pm_strv_push(&b.names, st.name ? st.name : "");
+		pm_strv_push(&b.stage_ids, st.image_id ? st.image_id : "");
+		stage_clear(&st);
+		b.st = NULL;
+	}
+	if (r < 0)
+		goto out;
+	const char *final = b.stage_ids[b.n_build - 1];
+	for (char **t = o->tags; t && *t; t++) {
+		r = pm_image_tag(b.s, final, *t, err);
+		if (r < 0)
+			goto out;
+	}
+	for (char **t = o->tags; t && *t; t++) {
+		_cleanup_free_ char *l = pm_xasprintf("Successfully tagged %s", *t);
+		say_plain(&b, l);
+	}
+	if (!o->layers) {
+		/* --layers=false: the steps' images are not kept */
+		for (char **m = b.made; m && *m; m++)
+			if (strcmp(*m, final) && !pm_strv_contains(b.stage_ids, *m))
+				pm_image_remove(b.s, *m, false, NULL);
+	}
+	*ret_id = pm_xstrdup(final);
+out:
+	pm_strv_free(b.meta);
+	pm_strv_free(b.names);
+	pm_strv_free(b.stage_ids);
+	pm_strv_free(b.made);
+	pm_store_close(b.s);
+	pm_containerfile_free(b.cf);
+	return r;
+}

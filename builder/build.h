@@ -1,0 +1,41 @@
+/* build.h: `pm build`: a Containerfile's stages run step by step on pm's own engine and
+ * storage. FROM resolves the base (a local image, an earlier stage, or scratch); each RUN is
+ * a container of the image so far, run in the foreground with our stdio (its output
+ * streams), its changes committed as a new layer; COPY/ADD write into a container's mounted
+ * root and commit; the other instructions change the config only (a new image with the same
+ * layers, empty_layer history). Every step's image is kept (podman's intermediate images:
+ * `images -a` shows them) and recorded in the layer cache (builder/cache.h). A failing
+ * step leaves no container and tags nothing.
+ *
+ * Called by cli/cmd-build.c inside the rootless namespace. Never prints: the progress lines
+ * podman prints go through say(). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/engine.h"
+#include "lib/error.h"
+
+struct pm_build_opts {
+	const char *context;   /* the context directory */
+	const char *file_name; /* the Containerfile's name, for messages */
+	const char *file_data; /* its content */
+	size_t file_len;
+	char **tags;	   /* full names ("localhost/x:latest"), the first one is COMMIT's */
+	char **tags_shown; /* as the user typed them, for "COMMIT x" */
+	char **build_args; /* KEY=VALUE (--build-arg) */
+	char **labels;	   /* KEY=VALUE (--label) */
+	const char *target;
+	const char *network; /* RUN's network mode; NULL: "host" */
+	bool no_cache;
+	bool layers; /* false: no cache used or recorded */
+	/* one progress line (no newline): "STEP 1/3: FROM x", "--> 0123456789a", ... */
+	void (*say)(void *userdata, const char *line);
+	void *userdata;
+};
+
+/* Build; *ret_id gets the final image's id. A failing RUN fails with its exit code as
+ * err->status ("building at STEP \"RUN false\": while running runtime: exit status 1"). */
+int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **ret_id,
+	     pm_error **err);

@@ -1,0 +1,230 @@
+/* cmd-build.c: `pm build [options] [CONTEXT]` (also `pm image build`, `pm buildx build`):
+ * reads the Containerfile (-f FILE, -f - for stdin, else CONTEXT/Containerfile or
+ * CONTEXT/Dockerfile), hands it to builder/build.h and prints podman's progress lines, the
+ * tags and the final id. Runs inside the rootless namespace (PM_CMD_USERNS). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "builder/build.h"
+#include "cli/commands.h"
+#include "cli/image-util.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+
+#define BUILD_FILE_MAX (1u << 20)
+
+static const char usage[] =
+	"Build an image using instructions from Containerfiles\n"
+	"\n"
+	"Description:\n"
+	"  Builds an OCI image using instructions in one or more Containerfiles and a build "
+	"context directory.\n"
+	"\n"
+	"Usage:\n"
+	"  pm build [options] [CONTEXT]\n"
+	"\n"
+	"Options:\n"
+	"      --build-arg stringArray  argument=value to supply to the builder\n"
+	"  -f, --file pathname          pathname or URL of a Dockerfile (- reads stdin)\n"
+	"      --iidfile file           file to write the image ID to\n"
+	"      --label stringArray      set metadata for an image (default [])\n"
+	"      --layers                 use intermediate layers during build (default true)\n"
+	"      --network string         network mode of RUN steps: host (default), none, "
+	"private\n"
+	"      --no-cache               do not use existing cached images for the container "
+	"build\n"
+	"  -q, --quiet                  refrain from announcing build instructions and image "
+	"read/write progress\n"
+	"  -t, --tag name               tagged name to apply to the built image\n"
+	"      --target string          set the target build stage to build\n";
+
+static void say(void *userdata, const char *line)
+{
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static int parse_bool(const char *flag, const char *v, bool *ret)
+{
+	if (!v || !strcmp(v, "true"))
+		*ret = true;
+	else if (!strcmp(v, "false"))
+		*ret = false;
+	else
+		return pm_cli_errorf(
+			"invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
+			"parsing \"%s\": invalid syntax",
+			v, flag, v);
+	return 0;
+}
+
+/* The Containerfile's bytes and its name. */
+static int read_file(const char *file, const char *context, char **ret, size_t *ret_len,
+		     char **ret_name)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	if (file && !strcmp(file, "-")) {
+		char *buf = pm_xmalloc(BUILD_FILE_MAX + 1);
+		size_t n = 0;
+		ssize_t k;
+		while ((k = read(STDIN_FILENO, buf + n, BUILD_FILE_MAX + 1 - n)) > 0)
+			n += (size_t)k;
+		if (k < 0 || n > BUILD_FILE_MAX) {
+			free(buf);
+			return pm_cli_errorf("reading the Containerfile from stdin: %s",
+					     k < 0 ? strerror(errno) : "larger than 1 MiB");
+		}
+		buf[n] = '\0';
+		*ret = buf;
+		*ret_len = n;
+		*ret_name = pm_xstrdup("Containerfile");
+		return 0;
+	}
+	_cleanup_free_ char *path = NULL;
+	struct stat st;
+	if (file) {
+		path = pm_xstrdup(file);
+		if (stat(path, &st) < 0 && file[0] != '/') {
+			free(path);
+			path = pm_path_join(context, file);
+		}
+	} else {
+		path = pm_path_join(context, "Containerfile");
+		if (stat(path, &st) < 0) {
+			free(path);
+			path = pm_path_join(context, "Dockerfile");
+			if (stat(path, &st) < 0)
+				return pm_cli_errorf("no Containerfile or Dockerfile specified or "
+						     "found in context directory, %s: no such file "
+						     "or directory",
+						     context);
+		}
+	}
+	if (stat(path, &st) < 0)
+		return pm_cli_errorf("stat %s: %s", path, "no such file or directory");
+	if (pm_read_file(path, BUILD_FILE_MAX, ret, ret_len, &err) < 0)
+		return pm_cli_error(err);
+	const char *base = strrchr(path, '/');
+	*ret_name = pm_xstrdup(base ? base + 1 : path);
+	return 0;
+}
+
+int cmd_build(struct pm_cli *cli, int argc, char **argv)
+{
+	enum { O_BUILD_ARG = 1000, O_IIDFILE, O_LABEL, O_LAYERS, O_NETWORK, O_NO_CACHE, O_TARGET };
+	static const struct option opts[] = {
+		{"build-arg", required_argument, NULL, O_BUILD_ARG},
+		{"file", required_argument, NULL, 'f'},
+		{"iidfile", required_argument, NULL, O_IIDFILE},
+		{"label", required_argument, NULL, O_LABEL},
+		{"layers", optional_argument, NULL, O_LAYERS},
+		{"network", required_argument, NULL, O_NETWORK},
+		{"no-cache", no_argument, NULL, O_NO_CACHE},
+		{"quiet", no_argument, NULL, 'q'},
+		{"tag", required_argument, NULL, 't'},
+		{"target", required_argument, NULL, O_TARGET},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	struct pm_build_opts o = {.layers = true};
+	_cleanup_strv_ char **build_args = NULL, **labels = NULL, **tags = NULL, **shown = NULL;
+	const char *file = NULL, *iidfile = NULL;
+	bool quiet = false;
+	_cleanup_error_ pm_error *err = NULL;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:qt:", opts, usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case O_BUILD_ARG:
+			if (strchr(optarg, '='))
+				pm_strv_set_kv(&build_args, optarg);
+			else if (getenv(optarg)) {
+				_cleanup_free_ char *kv =
+					pm_xasprintf("%s=%s", optarg, getenv(optarg));
+				pm_strv_set_kv(&build_args, kv);
+			}
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case O_IIDFILE:
+			iidfile = optarg;
+			break;
+		case O_LABEL:
+			pm_strv_push(&labels, optarg);
+			break;
+		case O_LAYERS:
+			if (parse_bool("layers", optarg, &o.layers) < 0)
+				return PM_EXIT_ERROR;
+			break;
+		case O_NETWORK:
+			if (strcmp(optarg, "host") && strcmp(optarg, "none") &&
+			    strcmp(optarg, "private"))
+				return pm_cli_errorf("--network: '%s': host, none or private",
+						     optarg);
+			o.network = optarg;
+			break;
+		case O_NO_CACHE:
+			o.no_cache = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 't': {
+			char *name = NULL;
+			if (pm_cli_image_name(optarg, &name, &err) < 0)
+				return pm_cli_error(err);
+			pm_strv_consume(&tags, name);
+			pm_strv_push(&shown, optarg);
+			break;
+		}
+		case O_TARGET:
+			o.target = optarg;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 1))
+		return PM_EXIT_ERROR;
+	const char *context = optind < argc ? argv[optind] : ".";
+	struct stat cst;
+	if (stat(context, &cst) < 0 || !S_ISDIR(cst.st_mode))
+		return pm_cli_errorf("context directory '%s': %s", context,
+				     stat(context, &cst) < 0 ? "no such file or directory"
+							     : "not a directory");
+	_cleanup_free_ char *data = NULL, *fname = NULL;
+	size_t len = 0;
+	int r = read_file(file, context, &data, &len, &fname);
+	if (r)
+		return r;
+	o.context = context;
+	o.file_name = fname;
+	o.file_data = data;
+	o.file_len = len;
+	o.tags = tags;
+	o.tags_shown = shown;
+	o.build_args = build_args;
+	o.labels = labels;
+	o.say = quiet ? NULL : say;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	_cleanup_free_ char *id = NULL;
+	fflush(stdout);
+	if (pm_build(&e, &o, &id, &err) < 0) {
+		fflush(stdout);
+		return pm_cli_error(err);
+	}
+	if (iidfile) {
+		_cleanup_free_ char *text = pm_xasprintf("sha256:%s", id);
+		if (pm_write_file_atomic(iidfile, text, strlen(text), 0644, &err) < 0)
+			return pm_cli_error(err);
+	}
+	printf("%s\n", id);
+	return 0;
+}
