@@ -59,10 +59,69 @@ static int conf_check(struct pm_store *s, const char *conf, pm_error **err)
 		return pm_error_set(err, EINVAL,
 				    "%s: unknown storage driver '%s' (use overlay or vfs)", conf,
 				    s->driver);
-	s->mount_program = pm_store_conf_value(conf, "mount_program");
 	if (s->mount_program && access(s->mount_program, X_OK) < 0)
 		return pm_error_set_errno(err, errno, "%s: mount_program '%s'", conf,
 					  s->mount_program);
+	return 0;
+}
+
+/* The storage.conf values, read once per process: a command opens its store several times
+ * (issue #20). Keyed by the path and the file's identity, so a rewritten file is read again. */
+static struct {
+	char *path;
+	bool present;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	char *driver;
+	char *mount_program;
+} conf_cache;
+
+static void conf_values(const char *conf, char **ret_driver, char **ret_mount_program)
+{
+	struct stat st;
+	bool present = stat(conf, &st) == 0;
+	if (!conf_cache.path || strcmp(conf_cache.path, conf) != 0 ||
+	    conf_cache.present != present ||
+	    (present &&
+	     (conf_cache.dev != st.st_dev || conf_cache.ino != st.st_ino ||
+	      conf_cache.size != st.st_size || conf_cache.mtime.tv_sec != st.st_mtim.tv_sec ||
+	      conf_cache.mtime.tv_nsec != st.st_mtim.tv_nsec))) {
+		free(conf_cache.path);
+		free(conf_cache.driver);
+		free(conf_cache.mount_program);
+		conf_cache.path = pm_xstrdup(conf);
+		conf_cache.present = present;
+		conf_cache.driver = present ? pm_store_conf_driver(conf) : NULL;
+		conf_cache.mount_program =
+			present ? pm_store_conf_value(conf, "mount_program") : NULL;
+		if (present) {
+			conf_cache.dev = st.st_dev;
+			conf_cache.ino = st.st_ino;
+			conf_cache.size = st.st_size;
+			conf_cache.mtime = st.st_mtim;
+		}
+	}
+	*ret_driver = conf_cache.driver ? pm_xstrdup(conf_cache.driver) : NULL;
+	*ret_mount_program = conf_cache.mount_program ? pm_xstrdup(conf_cache.mount_program) : NULL;
+}
+
+/* The layout exists when its last directory does (they are made in order): one stat for an
+ * existing store instead of a mkdir_p per directory. */
+static int ensure_layout(const char *root, pm_error **err)
+{
+	const size_t n = sizeof(layout) / sizeof(layout[0]);
+	_cleanup_free_ char *last = pm_path_join(root, layout[n - 1]);
+	struct stat st;
+	if (stat(last, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = pm_path_join(root, layout[i]);
+		int r = pm_mkdir_p(p, 0700, err);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -79,21 +138,20 @@ int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct p
 		s->driver = pm_xstrdup(driver_opt);
 	if (s->config_dir) {
 		_cleanup_free_ char *conf = pm_path_join(s->config_dir, "storage.conf");
+		_cleanup_free_ char *driver = NULL;
+		conf_values(conf, &driver, &s->mount_program);
 		if (!s->driver)
-			s->driver = pm_store_conf_driver(conf);
+			s->driver = TAKE_PTR(driver);
 		int r = conf_check(s, conf, err);
 		if (r < 0) {
 			pm_store_close(s);
 			return r;
 		}
 	}
-	for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
-		_cleanup_free_ char *p = pm_path_join(s->root, layout[i]);
-		int r = pm_mkdir_p(p, 0700, err);
-		if (r < 0) {
-			pm_store_close(s);
-			return r;
-		}
+	int r = ensure_layout(s->root, err);
+	if (r < 0) {
+		pm_store_close(s);
+		return r;
 	}
 	*ret = s;
 	return 0;
