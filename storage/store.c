@@ -20,15 +20,17 @@
 static const char *const layout[] = {"blobs/sha256", "layers", "images",
 				     "containers",   "tmp",    "locks"};
 
-char *pm_store_conf_value(const char *path, const char *key)
+/* The value of key in storage.conf's text: the first "key = value" line (quotes, a trailing
+ * comment and blanks dropped). */
+static char *conf_value_in(const char *text, const char *key)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
 	size_t klen = strlen(key);
-	char line[512];
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line);
+		_cleanup_free_ char *l = pm_xstrndup(line, n < 511 ? n : 511);
+		line = eol ? eol + 1 : NULL;
+		char *p = l;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (strncmp(p, key, klen) != 0)
@@ -41,11 +43,21 @@ char *pm_store_conf_value(const char *path, const char *key)
 		p++;
 		while (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'')
 			p++;
-		size_t n = strcspn(p, "\"' \t\r\n#");
-		if (n)
-			return pm_xstrndup(p, n);
+		size_t vlen = strcspn(p, "\"' \t\r\n#");
+		if (vlen)
+			return pm_xstrndup(p, vlen);
 	}
 	return NULL;
+}
+
+#define CONF_MAX (1 << 20)
+
+char *pm_store_conf_value(const char *path, const char *key)
+{
+	_cleanup_free_ char *text = NULL;
+	if (pm_read_file(path, CONF_MAX, &text, NULL, NULL) < 0)
+		return NULL;
+	return conf_value_in(text, key);
 }
 
 char *pm_store_conf_driver(const char *path)
@@ -93,9 +105,11 @@ static void conf_values(const char *conf, char **ret_driver, char **ret_mount_pr
 		free(conf_cache.mount_program);
 		conf_cache.path = pm_xstrdup(conf);
 		conf_cache.present = present;
-		conf_cache.driver = present ? pm_store_conf_driver(conf) : NULL;
-		conf_cache.mount_program =
-			present ? pm_store_conf_value(conf, "mount_program") : NULL;
+		_cleanup_free_ char *text = NULL;
+		if (present && pm_read_file(conf, CONF_MAX, &text, NULL, NULL) < 0)
+			text = NULL;
+		conf_cache.driver = text ? conf_value_in(text, "driver") : NULL;
+		conf_cache.mount_program = text ? conf_value_in(text, "mount_program") : NULL;
 		if (present) {
 			conf_cache.dev = st.st_dev;
 			conf_cache.ino = st.st_ino;
