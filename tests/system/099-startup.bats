@@ -27,8 +27,8 @@ trace() {
 @test "run --rm: no failing mkdir, no fsync, storage.conf looked up once per store open" {
 	local t=$BATS_TEST_TMPDIR/trace
 	# the first run of a boot compiles and caches the seccomp filter (synced: it is kept)
-	run_pm 0 run --rm --network none $IMG true
-	trace "$t" run --rm --network none $IMG true
+	run_pm 0 run --rm --network none "$IMG" true
+	trace "$t" run --rm --network none "$IMG" true
 	local eexist
 	eexist=$(grep -E 'mkdir(at)?\(' "$t" | grep -c EEXIST || true)
 	[ "$eexist" -le 1 ] || die "$eexist mkdir calls failed with EEXIST: $(grep EEXIST "$t" | head -5)"
@@ -36,18 +36,18 @@ trace() {
 	syncs=$(grep -cE '^[0-9]+ +(fsync|fdatasync|syncfs)\(' "$t" || true)
 	is "$syncs" "0" "a --rm run syncs nothing: $(grep -E 'sync\(' "$t" | head -5)"
 	local opens
-	opens=$(grep -E 'open(at)?\(.*storage\.conf' "$t" | wc -l)
+	opens=$(grep -cE 'open(at)?\(.*storage\.conf' "$t" || true)
 	is "$opens" "0" "storage.conf (absent) is never opened, one stat per store open"
 	echo '[storage]' >"$XDG_CONFIG_HOME/pm/storage.conf" 2>/dev/null ||
 		{ mkdir -p "$XDG_CONFIG_HOME/pm" && echo '[storage]' >"$XDG_CONFIG_HOME/pm/storage.conf"; }
-	trace "$t" run --rm --network none $IMG true
-	opens=$(grep -E 'open(at)?\(.*storage\.conf' "$t" | grep -v ENOENT | wc -l)
+	trace "$t" run --rm --network none "$IMG" true
+	opens=$(grep -E 'open(at)?\(.*storage\.conf' "$t" | grep -cv ENOENT || true)
 	is "$opens" "1" "storage.conf read once per process"
 }
 
 @test "run (kept): config.json and storage.json are still fsynced" {
 	local t=$BATS_TEST_TMPDIR/trace
-	trace "$t" run --network none --name keep $IMG true
+	trace "$t" run --network none --name keep "$IMG" true
 	local syncs
 	syncs=$(grep -cE '^[0-9]+ +fsync\(' "$t" || true)
 	[ "$syncs" -ge 2 ] || die "a kept container's record is not synced ($syncs fsync calls)"
@@ -55,12 +55,12 @@ trace() {
 }
 
 @test "run --rm: the overlay is volatile, a kept container's is not, and nothing stays" {
-	run_pm 0 run --rm --network none $IMG cat /proc/self/mountinfo
+	run_pm 0 run --rm --network none "$IMG" cat /proc/self/mountinfo
 	local root
 	root=$(awk '$5 == "/" { print }' <<<"$output" | head -1)
 	[[ "$root" == *" - overlay "* ]] || skip "the root is not a native overlay: $root"
 	assert_contains "$root" "volatile" "--rm: root mounted volatile"
-	run_pm 0 run --network none --name keep $IMG cat /proc/self/mountinfo
+	run_pm 0 run --network none --name keep "$IMG" cat /proc/self/mountinfo
 	root=$(awk '$5 == "/" { print }' <<<"$output" | head -1)
 	assert_not_contains "$root" "volatile" "a kept container's root is not volatile"
 	run_pm 0 rm keep
@@ -69,7 +69,7 @@ trace() {
 }
 
 @test "create --rm: its volatile root mounts a second time (mount, unmount, start)" {
-	run_pm 0 create --rm --name twice $IMG cat /proc/self/mountinfo
+	run_pm 0 create --rm --name twice "$IMG" cat /proc/self/mountinfo
 	run_pm 0 unshare sh -c "'${PM_CMD[0]}' mount twice >/dev/null && '${PM_CMD[0]}' umount twice"
 	run_pm 0 start -a twice
 	assert_contains "$output" " / / " "the container ran"
