@@ -239,8 +239,10 @@ static void release_name(const struct pm_paths *p, const char *name, const char 
 /* config.json holds two JSON documents, one per line: the identity (Id, Name, Image,
  * ImageID, Created), then the spec as the engine serialised it. The spec is kept as text,
  * so listing many containers reads one file and parses one small document each for it
- * (`jq . config.json` shows both). Written with fsync: it is what a record is. */
-static int write_config(const struct pm_container *c, pm_error **err)
+ * (`jq . config.json` shows both). Written with fsync: it is what a record is; but not for
+ * a --rm container (flags PM_WRITE_NOSYNC): a crash leaves it for removal, a torn record is
+ * listed as broken and removed by rm -f, and the sync cost a run (issue #20). */
+static int write_config_flags(const struct pm_container *c, unsigned flags, pm_error **err)
 {
 	_cleanup_json_ json_t *id = json_pack("{s:s, s:s, s:s, s:s, s:I}", "Id", c->id, "Name",
 					      c->name, "Image", c->image_name, "ImageID",
@@ -254,7 +256,12 @@ static int write_config(const struct pm_container *c, pm_error **err)
 		return pm_error_set(err, ENOMEM, "container %s: cannot encode its record", c->id);
 	_cleanup_free_ char *data = pm_xasprintf("%s\n%s\n", head, c->config_json);
 	_cleanup_free_ char *path = pm_path_join(c->dir, "config.json");
-	return pm_write_file_atomic(path, data, strlen(data), 0600, err);
+	return pm_write_file_atomic_flags(path, data, strlen(data), 0600, flags, err);
+}
+
+static int write_config(const struct pm_container *c, pm_error **err)
+{
+	return write_config_flags(c, 0, err);
 }
 
 int pm_container_save_config(const struct pm_container *c, pm_error **err)
@@ -330,7 +337,8 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	r = pm_container_save_state(p, c, err);
 	if (r < 0)
 		goto undo_dir;
-	r = write_config(c, err);
+	r = write_config_flags(c, json_is_true(json_object_get(spec, "Rm")) ? PM_WRITE_NOSYNC : 0,
+			       err);
 	if (r < 0)
 		goto undo_dir;
 	*ret = TAKE_PTR(c);

@@ -223,7 +223,10 @@ static void notify_ready(const struct pm_monitor_setup *s)
 static void record_exit(struct mon *m, int status)
 {
 	net_stop(m);
-	pm_ctr_log_close(m->io.log, NULL);
+	if (m->s->cfg->rm) /* the log goes with the container: no fsync (issue #20) */
+		pm_ctr_log_close_nosync(m->io.log, NULL);
+	else
+		pm_ctr_log_close(m->io.log, NULL);
 	m->io.log = NULL;
 	const struct pm_engine *e = m->s->e;
 	struct pm_container *c = m->s->c;

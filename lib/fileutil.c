@@ -155,6 +155,39 @@ int pm_read_line_file(const char *path, char **ret, pm_error **err)
 	return 0;
 }
 
+/* mkdir_in: create p (a writable copy, no trailing '/') and its missing parents. The common
+ * case, p already a directory, costs one stat; a missing p walks up only as far as the first
+ * existing ancestor, so no mkdir ever fails with EEXIST on the way (issue #20). */
+static int mkdir_in(char *p, mode_t mode, pm_error **err)
+{
+	struct stat st;
+	if (stat(p, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return pm_error_set_errno(err, ENOTDIR, "creating directory '%s'", p);
+		return 0;
+	}
+	/* ENOTDIR: walk up to name the component that is not a directory */
+	if (errno != ENOENT && errno != ENOTDIR)
+		return pm_error_set_errno(err, errno, "creating directory '%s'", p);
+	char *slash = strrchr(p, '/');
+	while (slash && slash > p && slash[-1] == '/') /* "a//b" */
+		slash--;
+	if (slash && slash != p) {
+		*slash = '\0';
+		int r = mkdir_in(p, mode, err);
+		*slash = '/';
+		if (r < 0)
+			return r;
+	}
+	if (mkdir(p, mode) == 0)
+		return 0;
+	int e = errno;
+	/* a concurrent creator won the race: fine if it made a directory */
+	if (e == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	return pm_error_set_errno(err, e == EEXIST ? ENOTDIR : e, "creating directory '%s'", p);
+}
+
 int pm_mkdir_p(const char *path, mode_t mode, pm_error **err)
 {
 	if (!path || !*path)
@@ -163,32 +196,7 @@ int pm_mkdir_p(const char *path, mode_t mode, pm_error **err)
 	size_t n = strlen(p);
 	while (n > 1 && p[n - 1] == '/')
 		p[--n] = '\0';
-	for (char *s = p + 1;; s++) {
-		bool last = *s == '\0';
-		if (*s != '/' && !last)
-			continue;
-		if (s[-1] == '/') { /* "a//b" */
-			if (last)
-				break;
-			continue;
-		}
-		*s = '\0';
-		if (mkdir(p, mode) < 0) {
-			int e = errno;
-			struct stat st;
-			if (e != EEXIST)
-				return pm_error_set_errno(err, e, "creating directory '%s'", p);
-			if (stat(p, &st) < 0)
-				return pm_error_set_errno(err, errno, "creating directory '%s'", p);
-			if (!S_ISDIR(st.st_mode))
-				return pm_error_set_errno(err, ENOTDIR, "creating directory '%s'",
-							  p);
-		}
-		if (last)
-			break;
-		*s = '/';
-	}
-	return 0;
+	return mkdir_in(p, mode, err);
 }
 
 /* Is the entry name in dirfd the root of a mount? statx knows bind mounts of the same file

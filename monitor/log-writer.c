@@ -177,16 +177,26 @@ int pm_ctr_log_write(pm_ctr_log *log, enum pm_log_stream stream, const void *buf
 	return pm_ctr_log_write_at(log, stream, buf, len, &ts, err);
 }
 
-int pm_ctr_log_close(pm_ctr_log *log, pm_error **err)
+static int log_close(pm_ctr_log *log, bool sync, pm_error **err)
 {
 	int r = 0;
 	if (!log)
 		return 0;
-	if (fsync(log->fd) < 0 && errno != EINVAL && errno != EROFS)
+	if (sync && fsync(log->fd) < 0 && errno != EINVAL && errno != EROFS)
 		r = pm_error_set_errno(err, errno, "syncing container log '%s'", log->path);
 	if (close(log->fd) < 0 && r == 0 && errno != EINTR)
 		r = pm_error_set_errno(err, errno, "closing container log '%s'", log->path);
 	free(log->path);
 	free(log);
 	return r;
+}
+
+int pm_ctr_log_close(pm_ctr_log *log, pm_error **err)
+{
+	return log_close(log, true, err);
+}
+
+int pm_ctr_log_close_nosync(pm_ctr_log *log, pm_error **err)
+{
+	return log_close(log, false, err);
 }

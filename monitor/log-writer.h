@@ -3,6 +3,7 @@
  * statically. Never prints. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -46,6 +47,9 @@ int pm_ctr_log_write_at(pm_ctr_log *log, enum pm_log_stream stream, const void *
  * as the container's last, unterminated line. The monitor calls this before it records
  * the exit state, so a follower that sees the state sees the whole log. */
 int pm_ctr_log_close(pm_ctr_log *log, pm_error **err);
+/* The same without the fsync, for a log removed with its container (run --rm): readers see
+ * the same bytes, only a power loss could lose them, and the record goes too. */
+int pm_ctr_log_close_nosync(pm_ctr_log *log, pm_error **err);
 
 /* Bytes in the current file (after rotation: since the rotation). */
 uint64_t pm_ctr_log_size(const pm_ctr_log *log);

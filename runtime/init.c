@@ -130,6 +130,9 @@ static int stdin_null(const struct pm_runtime_spec *s, struct pm_child_err *e)
 
 static int mkdir_p_here(const char *path, struct pm_child_err *e)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0; /* the usual case: one stat, not a failing mkdir per component */
 	_cleanup_free_ char *p = pm_xstrdup(path);
 	for (char *c = p + 1;; c++) {
 		if (*c != '/' && *c != '\0')

@@ -49,10 +49,41 @@ enum { MK_NONE, MK_DIR, MK_FILE };
 
 /* Open path inside the root (O_PATH), creating it (and missing parents) as a directory or
  * an empty file when asked. */
+/* The usual missing mount point: its parent exists. Create the last component in the parent
+ * (resolved in the root) and return it: what O_EXCL | O_NOFOLLOW or mkdirat just made is
+ * the new file or directory itself, no second resolution of the path (issue #20: each /dev
+ * node cost six). -ENOENT when the parent is missing too. */
+static int create_in_parent(int rootfd, const char *path, int mk)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -ENOENT;
+	_cleanup_free_ char *dir = slash ? pm_xstrndup(path, (size_t)(slash - path)) : NULL;
+	_cleanup_close_ int parent = openat2_in_root(rootfd, dir ? dir : ".", O_PATH | O_DIRECTORY);
+	if (parent < 0)
+		return parent;
+	if (mk == MK_FILE) {
+		int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+			       0644);
+		if (f >= 0 || errno != EEXIST)
+			return f >= 0 ? f : -errno;
+	} else if (mkdirat(parent, name, 0755) == 0) {
+		int d = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		return d >= 0 ? d : -errno;
+	} else if (errno != EEXIST) {
+		return -errno;
+	}
+	return openat2_in_root(rootfd, path, O_PATH); /* made meanwhile: resolve it */
+}
+
 static int open_in_root(int rootfd, const char *path, int mk)
 {
 	int fd = openat2_in_root(rootfd, path, O_PATH);
 	if (fd != -ENOENT || mk == MK_NONE)
+		return fd;
+	fd = create_in_parent(rootfd, path, mk);
+	if (fd != -ENOENT)
 		return fd;
 	_cleanup_free_ char *copy = pm_xstrdup(path);
 	size_t len = strlen(copy);

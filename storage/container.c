@@ -85,6 +85,7 @@ struct ctr {
 	char *driver;
 	char *mount_program; /* fuse-overlayfs: the binary chosen at create time, or NULL */
 	char **layers;	     /* diff_ids bottom first */
+	bool ephemeral;	     /* a --rm container's: overlay mounted volatile */
 };
 
 static void ctr_free(struct ctr *c)
@@ -127,6 +128,7 @@ static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, p
 	const char *mp = json_string_value(json_object_get(j, "mount_program"));
 	c.mount_program = mp ? pm_xstrdup(mp) : NULL;
 	c.layers = pm_json_to_strv(json_object_get(j, "layers"));
+	c.ephemeral = json_is_true(json_object_get(j, "ephemeral"));
 	json_decref(j);
 	*ret = c;
 	return 0;
@@ -151,6 +153,13 @@ static int apply_layers_vfs(const struct pm_store *s, char *const *layers, const
 int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const char *image_id,
 			  pm_error **err)
 {
+	return pm_storage_ctr_create_flags(s, ctr_id, image_id, 0, err);
+}
+
+int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
+				unsigned flags, pm_error **err)
+{
+	bool ephemeral = flags & PM_STORAGE_CTR_EPHEMERAL;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
 	struct pm_image_record rec = {0};
@@ -197,8 +206,11 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
 	if (strcmp(driver, "fuse-overlayfs") == 0 && s->mount_program)
 		json_object_set_new(j, "mount_program", json_string(s->mount_program));
 	json_object_set_new(j, "layers", pm_json_from_strv(rec.layers));
+	if (ephemeral)
+		json_object_set_new(j, "ephemeral", json_true());
 	sj = pm_path_join(tmp, "storage.json");
-	r = pm_json_write_file_atomic(sj, j, 0600, err);
+	/* an ephemeral root is gone after a crash anyway: no fsync for it (issue #20) */
+	r = pm_json_write_file_atomic_flags(sj, j, 0600, ephemeral ? PM_WRITE_NOSYNC : 0, err);
 	if (r < 0)
 		goto out;
 	if (rename(tmp, dest) < 0) {
@@ -237,7 +249,8 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
 	_cleanup_free_ char *work = pm_path_join(c.dir, "work");
 	char *merged = pm_path_join(c.dir, "merged");
-	r = pm_overlay_mount(c.driver, c.mount_program, lowers, upper, work, merged, err);
+	r = pm_overlay_mount(c.driver, c.mount_program, lowers, upper, work, merged,
+			     c.ephemeral ? PM_OVERLAY_VOLATILE : 0, err);
 	if (r < 0) {
 		pm_error_prefix(err, "container '%s'", ctr_id);
 		free(merged);

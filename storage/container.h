@@ -51,6 +51,12 @@ void pm_image_free(struct pm_image *img);
 
 int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const char *image_id,
 			  pm_error **err);
+/* PM_STORAGE_CTR_EPHEMERAL: the root of a container removed when it exits (run --rm): its
+ * storage.json is not fsynced and its overlay is mounted "volatile" (no sync of the upper
+ * fs at unmount) where the kernel has it; a crash leaves it for removal, never for reuse. */
+#define PM_STORAGE_CTR_EPHEMERAL (1u << 0)
+int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
+				unsigned flags, pm_error **err);
 int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
 			 pm_error **err);
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err);

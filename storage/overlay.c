@@ -87,8 +87,12 @@ static int fuse_mount(const char *mount_program, const char *opts, const char *t
 	return 0;
 }
 
+/* Has this kernel refused "volatile" once? Then no later mount of this process tries it. */
+static bool volatile_refused;
+
 int pm_overlay_mount(const char *driver, const char *mount_program, char *const *lowers,
-		     const char *upper, const char *work, const char *target, pm_error **err)
+		     const char *upper, const char *work, const char *target, unsigned flags,
+		     pm_error **err)
 {
 	if (pm_overlay_is_mounted(target)) {
 		struct stat st;
@@ -108,6 +112,22 @@ int pm_overlay_mount(const char *driver, const char *mount_program, char *const 
 		return pm_error_set(err, E2BIG,
 				    "overlay mount options for '%s' are too long (%zu layers)",
 				    target, pm_strv_length(lowers));
+	if ((flags & PM_OVERLAY_VOLATILE) && !volatile_refused && strlen(opts) + 9 < 4096) {
+		/* a volatile mount leaves work/incompat/volatile behind, and overlay refuses to
+		 * mount that work dir again: an ephemeral root mounted a second time (a restart)
+		 * drops the marker, its upper dir is all it keeps either way */
+		_cleanup_free_ char *marker = pm_xasprintf("%s/work/incompat/volatile", work);
+		if (rmdir(marker) < 0 && errno == ENOTEMPTY)
+			pm_rm_rf(marker, NULL);
+		_cleanup_free_ char *vopts = pm_xasprintf("%s,volatile", opts);
+		if (mount("overlay", target, "overlay", 0, vopts) == 0)
+			return 0;
+		if (errno != EINVAL)
+			return pm_error_set_errno(
+				err, errno, "mounting overlay on '%s' (try --storage-driver vfs)",
+				target);
+		volatile_refused = true; /* before 5.10: mounted without it */
+	}
 	if (mount("overlay", target, "overlay", 0, opts) < 0)
 		return pm_error_set_errno(
 			err, errno, "mounting overlay on '%s' (try --storage-driver vfs)", target);

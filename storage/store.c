@@ -20,15 +20,17 @@
 static const char *const layout[] = {"blobs/sha256", "layers", "images",
 				     "containers",   "tmp",    "locks"};
 
-char *pm_store_conf_value(const char *path, const char *key)
+/* The value of key in storage.conf's text: the first "key = value" line (quotes, a trailing
+ * comment and blanks dropped). */
+static char *conf_value_in(const char *text, const char *key)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
 	size_t klen = strlen(key);
-	char line[512];
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line);
+		_cleanup_free_ char *l = pm_xstrndup(line, n < 511 ? n : 511);
+		line = eol ? eol + 1 : NULL;
+		char *p = l;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (strncmp(p, key, klen) != 0)
@@ -41,11 +43,21 @@ char *pm_store_conf_value(const char *path, const char *key)
 		p++;
 		while (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'')
 			p++;
-		size_t n = strcspn(p, "\"' \t\r\n#");
-		if (n)
-			return pm_xstrndup(p, n);
+		size_t vlen = strcspn(p, "\"' \t\r\n#");
+		if (vlen)
+			return pm_xstrndup(p, vlen);
 	}
 	return NULL;
+}
+
+#define CONF_MAX (1 << 20)
+
+char *pm_store_conf_value(const char *path, const char *key)
+{
+	_cleanup_free_ char *text = NULL;
+	if (pm_read_file(path, CONF_MAX, &text, NULL, NULL) < 0)
+		return NULL;
+	return conf_value_in(text, key);
 }
 
 char *pm_store_conf_driver(const char *path)
@@ -59,10 +71,71 @@ static int conf_check(struct pm_store *s, const char *conf, pm_error **err)
 		return pm_error_set(err, EINVAL,
 				    "%s: unknown storage driver '%s' (use overlay or vfs)", conf,
 				    s->driver);
-	s->mount_program = pm_store_conf_value(conf, "mount_program");
 	if (s->mount_program && access(s->mount_program, X_OK) < 0)
 		return pm_error_set_errno(err, errno, "%s: mount_program '%s'", conf,
 					  s->mount_program);
+	return 0;
+}
+
+/* The storage.conf values, read once per process: a command opens its store several times
+ * (issue #20). Keyed by the path and the file's identity, so a rewritten file is read again. */
+static struct {
+	char *path;
+	bool present;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	char *driver;
+	char *mount_program;
+} conf_cache;
+
+static void conf_values(const char *conf, char **ret_driver, char **ret_mount_program)
+{
+	struct stat st;
+	bool present = stat(conf, &st) == 0;
+	if (!conf_cache.path || strcmp(conf_cache.path, conf) != 0 ||
+	    conf_cache.present != present ||
+	    (present &&
+	     (conf_cache.dev != st.st_dev || conf_cache.ino != st.st_ino ||
+	      conf_cache.size != st.st_size || conf_cache.mtime.tv_sec != st.st_mtim.tv_sec ||
+	      conf_cache.mtime.tv_nsec != st.st_mtim.tv_nsec))) {
+		free(conf_cache.path);
+		free(conf_cache.driver);
+		free(conf_cache.mount_program);
+		conf_cache.path = pm_xstrdup(conf);
+		conf_cache.present = present;
+		_cleanup_free_ char *text = NULL;
+		if (present && pm_read_file(conf, CONF_MAX, &text, NULL, NULL) < 0)
+			text = NULL;
+		conf_cache.driver = text ? conf_value_in(text, "driver") : NULL;
+		conf_cache.mount_program = text ? conf_value_in(text, "mount_program") : NULL;
+		if (present) {
+			conf_cache.dev = st.st_dev;
+			conf_cache.ino = st.st_ino;
+			conf_cache.size = st.st_size;
+			conf_cache.mtime = st.st_mtim;
+		}
+	}
+	*ret_driver = conf_cache.driver ? pm_xstrdup(conf_cache.driver) : NULL;
+	*ret_mount_program = conf_cache.mount_program ? pm_xstrdup(conf_cache.mount_program) : NULL;
+}
+
+/* The layout exists when its last directory does (they are made in order): one stat for an
+ * existing store instead of a mkdir_p per directory. */
+static int ensure_layout(const char *root, pm_error **err)
+{
+	const size_t n = sizeof(layout) / sizeof(layout[0]);
+	_cleanup_free_ char *last = pm_path_join(root, layout[n - 1]);
+	struct stat st;
+	if (stat(last, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = pm_path_join(root, layout[i]);
+		int r = pm_mkdir_p(p, 0700, err);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -79,21 +152,20 @@ int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct p
 		s->driver = pm_xstrdup(driver_opt);
 	if (s->config_dir) {
 		_cleanup_free_ char *conf = pm_path_join(s->config_dir, "storage.conf");
+		_cleanup_free_ char *driver = NULL;
+		conf_values(conf, &driver, &s->mount_program);
 		if (!s->driver)
-			s->driver = pm_store_conf_driver(conf);
+			s->driver = TAKE_PTR(driver);
 		int r = conf_check(s, conf, err);
 		if (r < 0) {
 			pm_store_close(s);
 			return r;
 		}
 	}
-	for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
-		_cleanup_free_ char *p = pm_path_join(s->root, layout[i]);
-		int r = pm_mkdir_p(p, 0700, err);
-		if (r < 0) {
-			pm_store_close(s);
-			return r;
-		}
+	int r = ensure_layout(s->root, err);
+	if (r < 0) {
+		pm_store_close(s);
+		return r;
 	}
 	*ret = s;
 	return 0;

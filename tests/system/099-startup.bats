@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# 099-startup: a `run --rm` does no repeated work and stays off the disk (issue #20):
+# directories are made once (no mkdir fails with EEXIST), storage.conf is looked up once
+# per open of the store, nothing of a --rm container is fsynced, its overlay is mounted
+# "volatile", and it leaves nothing in the store when it is gone. Counts of system calls
+# (strace), never timings. pm's own: podman's start-up has none of these properties.
+
+load helpers
+
+setup() {
+	basic_setup
+	skip_if_podman "pm's start-up system calls"
+	command -v strace >/dev/null || skip "strace not installed (make deps)"
+	run_pm 0 load -i "$(pm_test_image)"
+	IMG=localhost/busybox
+	STORE=$XDG_DATA_HOME/pm/storage
+}
+
+# trace OUT ARGS...: pm ARGS under strace -f (file calls and syncs), the trace in OUT
+trace() {
+	local out=$1
+	shift
+	# a sanitized build: LeakSanitizer cannot work under ptrace, and a log_path makes the
+	# sanitizers mkdir its parents: reports go to stderr (the output) for these runs
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run timeout 60 strace -f -qq -o "$out" -e trace=%file,fsync,fdatasync,syncfs \
+		"${PM_CMD[@]}" "$@"
+	is "$status" "0" "pm $* under strace (output: $output)"
+}
+
+@test "run --rm: no failing mkdir, no fsync, storage.conf looked up once per store open" {
+	local t=$BATS_TEST_TMPDIR/trace
+	# the first run of a boot compiles and caches the seccomp filter (synced: it is kept)
+	run_pm 0 run --rm --network none "$IMG" true
+	trace "$t" run --rm --network none "$IMG" true
+	local eexist
+	eexist=$(grep -E 'mkdir(at)?\(' "$t" | grep -c EEXIST || true)
+	is "$eexist" "0" "no mkdir fails with EEXIST: $(grep EEXIST "$t" | head -5)"
+	local syncs
+	syncs=$(grep -cE '^[0-9]+ +(fsync|fdatasync|syncfs)\(' "$t" || true)
+	is "$syncs" "0" "a --rm run syncs nothing: $(grep -E 'sync\(' "$t" | head -5)"
+	local opens
+	opens=$(grep -cE 'open(at)?\(.*storage\.conf' "$t" || true)
+	is "$opens" "0" "storage.conf (absent) is never opened, one stat per store open"
+	echo '[storage]' >"$XDG_CONFIG_HOME/pm/storage.conf" 2>/dev/null ||
+		{ mkdir -p "$XDG_CONFIG_HOME/pm" && echo '[storage]' >"$XDG_CONFIG_HOME/pm/storage.conf"; }
+	trace "$t" run --rm --network none "$IMG" true
+	opens=$(grep -E 'open(at)?\(.*storage\.conf' "$t" | grep -cv ENOENT || true)
+	is "$opens" "1" "storage.conf read once per process"
+}
+
+@test "run (kept): config.json and storage.json are still fsynced" {
+	local t=$BATS_TEST_TMPDIR/trace
+	trace "$t" run --network none --name keep "$IMG" true
+	local syncs
+	syncs=$(grep -cE '^[0-9]+ +fsync\(' "$t" || true)
+	[ "$syncs" -ge 2 ] || die "a kept container's record is not synced ($syncs fsync calls)"
+	run_pm 0 rm keep
+}
+
+@test "run --rm: the overlay is volatile, a kept container's is not, and nothing stays" {
+	run_pm 0 run --rm --network none "$IMG" cat /proc/self/mountinfo
+	local root
+	root=$(awk '$5 == "/" { print }' <<<"$output" | head -1)
+	[[ "$root" == *" - overlay "* ]] || skip "the root is not a native overlay: $root"
+	assert_contains "$root" "volatile" "--rm: root mounted volatile"
+	run_pm 0 run --network none --name keep "$IMG" cat /proc/self/mountinfo
+	root=$(awk '$5 == "/" { print }' <<<"$output" | head -1)
+	assert_not_contains "$root" "volatile" "a kept container's root is not volatile"
+	run_pm 0 rm keep
+	is "$(find "$STORE/containers" "$STORE/db/containers" "$STORE/tmp" -mindepth 1 | wc -l)" "0" \
+		"no container dir, record or temp dir is left"
+}
+
+@test "create --rm: its volatile root mounts a second time (mount, unmount, start)" {
+	run_pm 0 create --rm --name twice "$IMG" cat /proc/self/mountinfo
+	run_pm 0 unshare sh -c "'${PM_CMD[0]}' mount twice >/dev/null && '${PM_CMD[0]}' umount twice"
+	run_pm 0 start -a twice
+	assert_contains "$output" " / / " "the container ran"
+}
