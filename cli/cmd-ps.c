@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cli/commands.h"
+#include "cli/ctr-util.h"
 #include "cli/output.h"
 #include "engine/inspect.h"
 #include "engine/net.h"
@@ -238,15 +239,7 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_error_ pm_error *err = NULL;
 	if (pm_ps_filters_check(filters, &err) < 0)
 		return pm_cli_error(err);
-	/* --filter pod=NAME|ID: the engine matches ids */
-	for (char **f = filters; f && *f; f++) {
-		_cleanup_pod_ struct pm_pod *p = NULL;
-		if (pm_str_startswith(*f, "pod=") &&
-		    pm_pod_lookup(&cli->paths, *f + 4, &p, NULL) == 0) {
-			free(*f);
-			*f = pm_xasprintf("pod=%s", p->id);
-		}
-	}
+	pm_cli_ctr_filters_resolve(cli, filters); /* --filter pod=NAME|ID */
 	/* the upper dirs may hold files of container uids: --size looks from inside */
 	if (o.size && !quiet && pm_cli_enter_userns(cli, &err) < 0)
 		return pm_cli_error(err);

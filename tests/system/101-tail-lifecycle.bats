@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# 101-tail-lifecycle: the lifecycle flags podman users' scripts use (issue #18): stop, rm,
+# kill and start of the containers --filter / --latest / --cidfile select (ps's filter
+# evaluator), start --all, rm --depend and the refusal to remove a container another joins
+# (container:X), and podman's messages for the error paths. Runs against podman too.
+
+load helpers
+
+setup() {
+	basic_setup
+	run_pm 0 load -i "$(pm_test_image)"
+	IMG=localhost/busybox
+}
+
+# status_of NAME: the container's state
+status_of() {
+	"${PM_CMD[@]}" inspect --format '{{.State.Status}}' "$1"
+}
+
+id_of() {
+	"${PM_CMD[@]}" inspect --format '{{.Id}}' "$1"
+}
+
+@test "start --filter / --all / --latest start the containers they select, printed by id" {
+	run_pm 0 create --name f1 --label grp=a $IMG sleep 1000
+	local id1=$output
+	run_pm 0 create --name f2 $IMG sleep 1000
+	local id2=$output
+	run_pm 0 start --filter label=grp=a
+	is "$output" "$id1" "start --filter prints the ids it started"
+	is "$(status_of f1)" "running"
+	is "$(status_of f2)" "created" "the other one is not started"
+	run_pm 0 start --all
+	is "$output" "$id2" "start --all: the ones not running"
+	is "$(status_of f2)" "running"
+	run_pm 0 stop -t 0 f2
+	run_pm 0 start --latest
+	is "$output" "$id2" "start --latest: the last created"
+	is "$(status_of f2)" "running"
+	run_pm 0 rm -af -t 0
+}
+
+@test "stop --filter / --latest stop what they select; --filter name= is a regex" {
+	run_pm 0 run -d --name s1 $IMG sleep 1000
+	local id1=$output
+	run_pm 0 run -d --name s2 --label k=v $IMG sleep 1000
+	local id2=$output
+	run_pm 0 stop -t 0 --filter label=k=v
+	is "$output" "$id2"
+	is "$(status_of s2)" "exited"
+	is "$(status_of s1)" "running" "the other one still runs"
+	run_pm 0 start s2
+	run_pm 0 stop -t 0 --latest
+	is "$output" "$id2" "--latest: the last created"
+	is "$(status_of s1)" "running"
+	run_pm 0 stop -t 0 --filter name=^s1$
+	is "$output" "$id1"
+	is "$(status_of s1)" "exited"
+	run_pm 0 stop -t 0 --filter name=nomatch
+	is "$output" "" "no match: nothing stopped, exit 0"
+	run_pm 0 rm -a
+}
+
+@test "rm --filter / --latest remove what they select" {
+	run_pm 0 create --name r1 $IMG true
+	local id1=$output
+	run_pm 0 create --name r2 --label del=1 $IMG true
+	local id2=$output
+	run_pm 0 create --name r3 $IMG true
+	local id3=$output
+	run_pm 0 rm --filter label=del=1
+	is "$output" "$id2"
+	run_pm 1 container exists r2
+	run_pm 0 rm --latest
+	is "$output" "$id3"
+	run_pm 1 container exists r3
+	run_pm 0 container exists r1
+	run_pm 0 rm --filter id=${id1:0:12}
+	is "$output" "$id1"
+	run_pm 0 ps -aq
+	is "$output" ""
+	# nothing to act on: podman's message; rm's exit code is 1, stop's 125
+	run_pm 1 rm --latest
+	is "$output" "Error: no such container"
+	run_pm 125 stop --latest
+	is "$output" "Error: no such container"
+}
+
+@test "kill --latest / --cidfile signal what they name" {
+	run_pm 0 run -d --name k1 $IMG sleep 1000
+	local id1=$output
+	run_pm 0 run -d --name k2 $IMG sleep 1000
+	local id2=$output
+	run_pm 0 kill --latest
+	is "$output" "$id2"
+	run_pm 0 wait k2
+	is "$(status_of k2)" "exited"
+	is "$(status_of k1)" "running"
+	echo "$id1" >"$BATS_TEST_TMPDIR/cid"
+	run_pm 0 kill --cidfile "$BATS_TEST_TMPDIR/cid"
+	is "$output" "$id1"
+	run_pm 0 wait k1
+	is "$(status_of k1)" "exited"
+	run_pm 125 kill --cidfile "$BATS_TEST_TMPDIR/nosuch"
+	assert_contains "$output" "Error: reading CIDFile: open $BATS_TEST_TMPDIR/nosuch: no such file or directory"
+	: >"$BATS_TEST_TMPDIR/empty"
+	run_pm 125 kill --cidfile "$BATS_TEST_TMPDIR/empty"
+	is "$output" "Error: name or ID cannot be empty"
+	run_pm 0 rm -a
+}
+
+@test "kill --filter signals the running containers it selects" {
+	skip_if_podman "podman 4.3 kill has no --filter"
+	run_pm 0 run -d --name k1 --label sig=yes $IMG sleep 1000
+	local id1=$output
+	run_pm 0 run -d --name k2 $IMG sleep 1000
+	run_pm 0 kill --filter label=sig=yes
+	is "$output" "$id1"
+	run_pm 0 wait k1
+	is "$(status_of k2)" "running"
+	run_pm 125 kill --filter bogus=1
+	is "$output" "Error: bogus is an invalid filter"
+	run_pm 0 rm -af -t 0
+}
+
+@test "--filter and --latest: bad keys, bad states and arguments give podman's errors (125)" {
+	run_pm 0 create --name e1 $IMG true
+	local cmd
+	for cmd in stop rm start; do
+		run_pm 125 $cmd --filter bogus=1
+		is "$output" "Error: bogus is an invalid filter" "$cmd --filter bogus=1"
+		run_pm 125 $cmd --filter status=sleeping
+		is "$output" "Error: unknown container state: sleeping: invalid argument" "$cmd status"
+		run_pm 125 $cmd --filter name=e1 e1
+		is "$output" "Error: --filter takes no arguments" "$cmd --filter with an argument"
+	done
+	for cmd in stop rm kill; do
+		run_pm 125 $cmd --latest e1
+		is "$output" "Error: --latest and containers cannot be used together" "$cmd --latest"
+	done
+	run_pm 125 start --all e1
+	is "$output" "Error: either start all containers or the container(s) provided in the arguments"
+	is "$(status_of e1)" "created" "nothing was done"
+	run_pm 0 rm e1
+}
+
+@test "rm: a container another joins (--network container:X) is refused, even with -f; --depend removes both" {
+	run_pm 0 run -d --name base $IMG sleep 1000
+	local bid=$output
+	run_pm 0 run -d --name joiner --network container:base $IMG sleep 1000
+	local jid=$output
+	run_pm 125 rm -f -t 0 base
+	is "$output" "Error: container $bid has dependent containers which must be removed before it: $jid: container already exists"
+	is "$(status_of base)" "running" "a refused rm changes nothing"
+	is "$(status_of joiner)" "running"
+	# stopped, without -f: still refused
+	run_pm 0 stop -t 0 joiner base
+	run_pm 125 rm base
+	assert_contains "$output" "has dependent containers which must be removed before it: $jid"
+	run_pm 0 container exists base
+	run_pm 0 start base joiner
+	run_pm 0 rm --depend -f -t 0 base
+	is "$output" "$jid
+$bid" "the dependent first, then the container, by id"
+	run_pm 1 container exists joiner
+	run_pm 1 container exists base
+}
+
+@test "rm -a removes containers in the order their dependencies need; rm -f of a missing one exits 0" {
+	run_pm 0 create --name a1 $IMG true
+	run_pm 0 create --name a2 --network container:a1 $IMG true
+	run_pm 0 rm -a
+	run_pm 0 ps -aq
+	is "$output" "" "both removed"
+	run_pm 0 rm -f nosuch
+	is "$output" ""
+	run_pm 1 rm nosuch
+	is "$output" 'Error: no container with name or ID "nosuch" found: no such container'
+}
