@@ -196,7 +196,7 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 	bool select = latest || filters;
 	if (!x.all && !select && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
-	x.by_id = x.all || select; /* printed by id, as podman */
+	x.by_id = x.all || select || x.depend; /* printed by id, as podman */
 	x.depend |= x.all;	   /* everything goes: in the order it must */
 	if (select) {
 		pm_strv_free(refs);

@@ -80,6 +80,10 @@ int pm_cli_read_cidfiles(char **files, bool ignore, char ***refs, char ***ret_fi
 		if (pm_read_line_file(*f, &id, &err) < 0) {
 			if (ignore && err->code == ENOENT)
 				continue;
+			if (err->code == ENOENT) /* Go's words, as podman's */
+				return pm_cli_errorf("reading CIDFile: open %s: no such file or "
+						     "directory",
+						     *f);
 			return pm_cli_errorf("reading CIDFile: %s", err->msg);
 		}
 		if (!id[0])

@@ -139,7 +139,7 @@ id_of() {
 		is "$output" "Error: --latest and containers cannot be used together" "$cmd --latest"
 	done
 	run_pm 125 start --all e1
-	is "$output" "Error: either start all containers or the container(s) provided in the arguments"
+	is "$output" "Error: either start all containers or the container\(s\) provided in the arguments"
 	is "$(status_of e1)" "created" "nothing was done"
 	run_pm 0 rm e1
 }
