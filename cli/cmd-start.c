@@ -76,8 +76,6 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 				     "the arguments");
 	if (latest && optind < argc)
 		return pm_cli_errorf("--latest and containers cannot be used together");
-	if (filters && optind < argc)
-		return pm_cli_errorf("--filter takes no arguments");
 	if (!select && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
 	if (attach && select)
@@ -88,6 +86,8 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 	int status = select ? pm_cli_ctr_select(cli, filters, latest, PM_EXIT_ERROR, &refs) : 0;
 	if (status != 0)
 		return status;
+	/* --filter with names: the named ones that pass (podman's) */
+	_cleanup_strv_ char **passed = filters && optind < argc ? TAKE_PTR(refs) : NULL;
 	for (int i = optind; i < argc; i++)
 		pm_strv_push(&refs, argv[i]);
 	for (char **ref = refs; ref && *ref; ref++) {
@@ -97,6 +97,8 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 			status = PM_EXIT_ERROR;
 			continue;
 		}
+		if (passed && !pm_strv_contains(passed, c->id))
+			continue;
 		if (select && pm_ctr_is_running(c))
 			continue; /* podman's --all: the others */
 		if (pm_pod_ctr_prepare_start(&e, c, &err) < 0) {

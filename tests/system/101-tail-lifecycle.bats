@@ -37,6 +37,11 @@ id_of() {
 	run_pm 0 start --latest
 	is "$output" "$id2" "start --latest: the last created"
 	is "$(status_of f2)" "running"
+	# --filter with names: those of the names that pass
+	run_pm 0 stop -t 0 f1 f2
+	run_pm 0 start --filter label=grp=a f1 f2
+	is "$output" "$id1" "start --filter NAME...: the named ones that pass"
+	is "$(status_of f2)" "exited"
 	run_pm 0 rm -af -t 0
 }
 
@@ -131,6 +136,8 @@ id_of() {
 		is "$output" "Error: bogus is an invalid filter" "$cmd --filter bogus=1"
 		run_pm 125 $cmd --filter status=sleeping
 		is "$output" "Error: unknown container state: sleeping: invalid argument" "$cmd status"
+	done
+	for cmd in stop rm; do
 		run_pm 125 $cmd --filter name=e1 e1
 		is "$output" "Error: --filter takes no arguments" "$cmd --filter with an argument"
 	done
@@ -166,14 +173,15 @@ $bid" "the dependent first, then the container, by id"
 	run_pm 1 container exists base
 }
 
-@test "rm -a removes containers in the order their dependencies need; rm -f of a missing one exits 0" {
+@test "rm -f of a missing container exits 0; rm -a removes containers in the order their dependencies need" {
+	run_pm 0 rm -f nosuch
+	is "$output" ""
+	run_pm 1 rm nosuch
+	is "$output" 'Error: no container with name or ID "nosuch" found: no such container'
+	skip_if_podman "podman 4.3's rm -a refuses the container before its dependent is gone"
 	run_pm 0 create --name a1 $IMG true
 	run_pm 0 create --name a2 --network container:a1 $IMG true
 	run_pm 0 rm -a
 	run_pm 0 ps -aq
 	is "$output" "" "both removed"
-	run_pm 0 rm -f nosuch
-	is "$output" ""
-	run_pm 1 rm nosuch
-	is "$output" 'Error: no container with name or ID "nosuch" found: no such container'
 }
