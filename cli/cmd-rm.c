@@ -197,7 +197,7 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 	if (!x.all && !select && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
 	x.by_id = x.all || select || x.depend; /* printed by id, as podman */
-	x.depend |= x.all;	   /* everything goes: in the order it must */
+	x.depend |= x.all;		       /* everything goes: in the order it must */
 	if (select) {
 		pm_strv_free(refs);
 		refs = NULL;

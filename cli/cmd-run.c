@@ -753,6 +753,9 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 
 	if (cmd_run_parse(cli, argc, argv, &cfg, &o, &status) < 0)
 		goto out;
+	if (cfg.tty && cfg.interactive && !isatty(STDIN_FILENO)) /* podman's warning */
+		pm_log_warn("The input device is not a TTY. The --tty and --interactive flags "
+			    "might not work properly");
 	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	/* the volumes this run makes: a failed run leaves none of them behind */
 	made = pm_engine_volumes_missing(&engine, &cfg);

@@ -59,7 +59,8 @@ char *pm_init_resolve_command(const char *cmd, const char *path, struct pm_child
 		}
 		if (S_ISDIR(st.st_mode) || access(cmd, X_OK) < 0) {
 			e->status = PM_EXIT_CANNOT_INVOKE;
-			pm_child_fail(e, S_ISDIR(st.st_mode) ? EISDIR : errno,
+			/* a directory: permission denied, as execve says (and podman) */
+			pm_child_fail(e, S_ISDIR(st.st_mode) ? EACCES : errno,
 				      "executable file '%s' cannot be invoked", cmd);
 			return NULL;
 		}

@@ -185,3 +185,85 @@ $bid" "the dependent first, then the container, by id"
 	run_pm 0 ps -aq
 	is "$output" "" "both removed"
 }
+
+@test "stop: a stop signal the container handles but outlives: podman's warning on stderr, then SIGKILL" {
+	run_pm 0 run -d --name h1 $IMG sh -c 'trap "echo got-term" TERM; while :; do sleep 0.1; done'
+	run_pm 0 wait --condition running h1
+	run_pm_split 0 stop -t 1 h1
+	is "$output" "h1" "stdout: the name only"
+	assert_contains "$stderr" "StopSignal SIGTERM failed to stop container h1 in 1 seconds, resorting to SIGKILL"
+	is "$(status_of h1)" "exited"
+	run_pm 0 rm h1
+}
+
+@test "kill -s with an invalid signal: podman's message, 125, nothing signalled" {
+	run_pm 0 run -d --name k1 $IMG sleep 1000
+	run_pm 125 kill -s 0 k1
+	is "$output" "Error: invalid signal: 0"
+	run_pm 125 kill -s BOGUS k1
+	is "$output" "Error: invalid signal: BOGUS"
+	is "$(status_of k1)" "running"
+	run_pm 0 rm -f -t 0 k1
+}
+
+@test "exec or run of a directory: permission denied, 126" {
+	run_pm 0 run -d --name x1 $IMG sleep 1000
+	run_pm 126 exec x1 /etc
+	assert_contains "${output,,}" "permission denied"
+	run_pm 126 run --rm $IMG /etc
+	assert_contains "${output,,}" "permission denied"
+	run_pm 0 rm -f -t 0 x1
+}
+
+@test "run -it without a terminal warns as podman does" {
+	run_pm_split 0 run -it --rm $IMG true </dev/null
+	assert_contains "$stderr" "The input device is not a TTY. The --tty and --interactive flags might not work properly"
+	run_pm_split 0 run -t --rm $IMG true </dev/null
+	assert_not_contains "$stderr" "The input device is not a TTY"
+}
+
+@test "cp FILE CTR:. and CTR:FILE resolve against the container's working directory" {
+	run_pm 0 run -d --name w1 --workdir /tmp $IMG sleep 1000
+	echo hello-cp >"$BATS_TEST_TMPDIR/f.txt"
+	run_pm 0 cp "$BATS_TEST_TMPDIR/f.txt" w1:.
+	run_pm 0 exec w1 cat /tmp/f.txt
+	is "$output" "hello-cp" "copied into the working directory"
+	run_pm 0 exec w1 sh -c 'echo from-ctr >/tmp/g.txt'
+	run_pm 0 cp w1:g.txt "$BATS_TEST_TMPDIR/g.txt"
+	is "$(cat "$BATS_TEST_TMPDIR/g.txt")" "from-ctr" "copied out of the working directory"
+	run_pm 0 rm -f -t 0 w1
+}
+
+@test "wait --condition on a created container; volume create of an existing name" {
+	run_pm 0 create --name c1 $IMG true
+	run_pm 0 wait --condition=created c1
+	is "$output" "0" "created: returns at once"
+	run_pm 125 wait --condition=bogus c1
+	is "$output" "Error: unknown container state: bogus: invalid argument"
+	run_pm 0 rm c1
+	run_pm 0 volume create v1
+	run_pm 125 volume create v1
+	is "$output" "Error: volume with name v1 already exists: volume already exists"
+	run_pm 0 volume rm v1
+}
+
+@test "ps --ns shows the namespaces of PID 1; -q with --ns is refused; --external is accepted" {
+	run_pm 0 run -d --name n1 $IMG sleep 1000
+	run_pm 0 create --name n2 $IMG true
+	local pid
+	pid=$("${PM_CMD[@]}" inspect --format '{{.State.Pid}}' n1)
+	local net pidns
+	net=$(stat -L -c %i /proc/$pid/ns/net)
+	pidns=$(stat -L -c %i /proc/$pid/ns/pid)
+	run_pm 0 ps --ns --format '{{.Names}} {{.Pid}} {{.Namespaces.NET}} {{.Namespaces.PIDNS}}'
+	is "$output" "n1 $pid $net $pidns"
+	run_pm 0 ps -a --ns --no-trunc
+	is "${lines[0]}" "CONTAINER ID +NAMES +PID +CGROUPNS +IPC +MNT +NET +PIDNS +USERNS +UTS"
+	assert_contains "$output" " $net "
+	is "$(echo "$output" | grep n2 | awk '{print $3}')" "0" "a created container: pid 0, no namespaces"
+	run_pm 125 ps -q --ns
+	is "$output" "Error: quiet conflicts with size and namespace"
+	run_pm 0 ps --external --format '{{.Names}}'
+	is "$output" "n1"
+	run_pm 0 rm -af -t 0
+}
