@@ -237,7 +237,11 @@ $bid" "the dependent first, then the container, by id"
 @test "wait --condition on a created container; volume create of an existing name" {
 	run_pm 0 create --name c1 $IMG true
 	run_pm 0 wait --condition=created c1
-	is "$output" "0" "created: returns at once"
+	is "$output" "-1" "a state condition: met at once, -1"
+	run_pm 0 wait c1
+	is "$output" "0" "a created container is not running: wait returns its exit code"
+	run_pm 0 wait --condition=exited c1
+	is "$output" "0"
 	run_pm 125 wait --condition=bogus c1
 	is "$output" "Error: unknown container state: bogus: invalid argument"
 	run_pm 0 rm c1
