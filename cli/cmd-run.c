@@ -91,6 +91,8 @@ static const char run_usage[] =
 	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
 	"before an interval is considered failed (default \"30s\")\n"
 	"      --hostname string          Set container hostname\n"
+	"      --http-proxy               Set proxy environment variables in the container based "
+	"on the host proxy vars (default true)\n"
 	"      --init                     Run an init inside the container that forwards signals "
 	"and reaps processes\n"
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
@@ -387,6 +389,7 @@ static const struct run_flag run_flags[] = {
 	{"user", 'u', required_argument, FLAG_STR, CFG(user)},
 	{"group-add", 0, required_argument, FLAG_LIST, CFG(group_add)},
 	{"hostname", 0, required_argument, FLAG_STR, CFG(hostname)},
+	{"http-proxy", 0, optional_argument, FLAG_BOOL, OPTS(http_proxy)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
@@ -559,6 +562,26 @@ static const struct run_flag *flag_of(int opt)
 	return NULL;
 }
 
+/* --http-proxy (podman's default true): the host's proxy variables, before the user's -e
+ * (which win) */
+static void add_proxy_env(struct pm_container_config *c, bool on)
+{
+	static const char *const vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+					   "ftp_proxy",	 "FTP_PROXY",  "no_proxy",    "NO_PROXY"};
+	char **env = NULL;
+	for (size_t i = 0; on && i < ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+		if (v)
+			pm_strv_consume(&env, pm_xasprintf("%s=%s", vars[i], v));
+	}
+	if (!env)
+		return;
+	for (char **e = c->env; e && *e; e++)
+		pm_strv_push(&env, *e);
+	pm_strv_free(c->env);
+	c->env = env;
+}
+
 int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container_config *c,
 		  struct cmd_run_opts *o, int *ret_status)
 {
@@ -569,6 +592,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	int opt;
 	o->detach = false;
 	o->rootfs = false;
+	o->http_proxy = true;
 	pm_cli_pull_flags_init(&o->pullf);
 	c->read_only_tmpfs = true;
 	flag_tables(o->create, longopts, shortopts, sizeof(shortopts));
@@ -599,6 +623,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}
+	add_proxy_env(c, o->http_proxy);
 	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */
 	free(c->cgroup_manager);
 	c->cgroup_manager = pm_xstrdup(mgr);

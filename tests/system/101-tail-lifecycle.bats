@@ -271,3 +271,13 @@ $bid" "the dependent first, then the container, by id"
 	is "$output" "n1"
 	run_pm 0 rm -af -t 0
 }
+
+@test "run --http-proxy: the host's proxy variables go in by default; -e wins; =false: none" {
+	local show='echo "${HTTP_PROXY-unset}"'
+	HTTP_PROXY=http://proxy.example:3128 run_pm 0 run --rm $IMG sh -c "$show"
+	is "$output" "http://proxy.example:3128"
+	HTTP_PROXY=http://proxy.example:3128 run_pm 0 run --rm -e HTTP_PROXY=mine $IMG sh -c "$show"
+	is "$output" "mine" "-e wins"
+	HTTP_PROXY=http://proxy.example:3128 run_pm 0 run --rm --http-proxy=false $IMG sh -c "$show"
+	is "$output" "unset" "--http-proxy=false: not passed"
+}
