@@ -142,6 +142,9 @@ static const char run_usage[] =
 	"      --sdnotify string          control sd-notify behavior (conmon, container, ignore) "
 	"(default \"conmon\")\n"
 	"      --secret stringArray       Add secret to container\n"
+	"      --shm-size string          Size of /dev/shm (format: <number>[<unit>], where unit = "
+	"b, "
+	"k, m or g) (default \"65536k\")\n"
 	"      --security-opt stringArray Security Options (seccomp=PROFILE|unconfined, "
 	"no-new-privileges, label=disable)\n"
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
@@ -153,6 +156,7 @@ static const char run_usage[] =
 	"      --variant string           Use VARIANT instead of the running architecture variant "
 	"for choosing images\n"
 	"  -u, --user string              Username or UID (format: <name|uid>[:<group|gid>])\n"
+	"      --umask string             Set umask in container (default \"0022\")\n"
 	"      --userns string            User namespace to use (host, keep-id)\n"
 	"      --uts string               UTS namespace to use (host, private)\n"
 	"  -v, --volume stringArray       Bind mount a volume into the container\n"
@@ -289,6 +293,26 @@ static int set_memory(struct pm_container_config *c, struct cmd_run_opts *o, con
 	return pm_config_parse_memory(arg, &c->memory, err);
 }
 
+static int set_shm_size(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			pm_error **err)
+{
+	if (pm_parse_size(arg, &c->shm_size) < 0)
+		return pm_error_set(err, EINVAL,
+				    "unable to translate --shm-size: invalid size: '%s'", arg);
+	return 0;
+}
+
+static int set_umask(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		     pm_error **err)
+{
+	size_t n = strlen(arg);
+	if (n == 0 || n > 4 || strspn(arg, "01234567") != n)
+		return pm_error_set(err, EINVAL, "invalid umask string %s: invalid argument", arg);
+	free(c->umask);
+	c->umask = pm_xstrdup(arg);
+	return 0;
+}
+
 static int set_cpus(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 		    pm_error **err)
 {
@@ -422,6 +446,8 @@ static const struct run_flag run_flags[] = {
 	{"no-hosts", 0, optional_argument, FLAG_BOOL, CFG(no_hosts)},
 	{"memory", 'm', required_argument, FLAG_FUNC, FUNC(set_memory)},
 	{"cpus", 0, required_argument, FLAG_FUNC, FUNC(set_cpus)},
+	{"shm-size", 0, required_argument, FLAG_FUNC, FUNC(set_shm_size)},
+	{"umask", 0, required_argument, FLAG_FUNC, FUNC(set_umask)},
 	{"pids-limit", 0, required_argument, FLAG_FUNC, FUNC(set_pids_limit)},
 	{"memory-swap", 0, required_argument, FLAG_FUNC, FUNC(set_memory_swap)},
 	{"memory-reservation", 0, required_argument, FLAG_FUNC, FUNC(set_memory_reservation)},

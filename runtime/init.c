@@ -272,6 +272,7 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		die(syncfd, pm_child_fail(&e, errno, "switching to uid %u", (unsigned)s->uid), &e);
 	if ((r = pm_caps_apply(&s->caps)) < 0)
 		die(syncfd, pm_child_fail(&e, -r, "setting capabilities"), &e);
+	umask(s->umask >= 0 ? (mode_t)s->umask : 0022); /* --umask; podman's default */
 	if (chdir(cwd) < 0)
 		die(syncfd, pm_child_fail(&e, errno, "entering working directory '%s'", cwd), &e);
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

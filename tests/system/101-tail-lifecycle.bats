@@ -281,3 +281,21 @@ $bid" "the dependent first, then the container, by id"
 	HTTP_PROXY=http://proxy.example:3128 run_pm 0 run --rm --http-proxy=false $IMG sh -c "$show"
 	is "$output" "unset" "--http-proxy=false: not passed"
 }
+
+@test "run --shm-size sizes /dev/shm; --umask sets the process's umask; bad values: podman's errors" {
+	run_pm 0 run --rm --shm-size 32m $IMG sh -c 'df -k /dev/shm | tail -n 1'
+	is "$(echo "$output" | awk '{print $2}')" "32768" "/dev/shm is 32 MB"
+	run_pm 0 run --rm $IMG sh -c 'df -k /dev/shm | tail -n 1'
+	is "$(echo "$output" | awk '{print $2}')" "64000" "the default: 64 MB"
+	run_pm 0 run --rm --umask 0077 $IMG sh -c 'umask; touch /tmp/x; stat -c %a /tmp/x'
+	is "$output" "0077
+600"
+	run_pm 0 run --rm $IMG sh -c umask
+	is "$output" "0022" "the default"
+	run_pm 125 run --rm --shm-size bogus $IMG true
+	is "$output" "Error: unable to translate --shm-size: invalid size: 'bogus'"
+	run_pm 125 run --rm --umask 999 $IMG true
+	assert_contains "$output" "invalid umask string 999: invalid argument"
+	run_pm 0 ps -aq
+	is "$output" "" "nothing left"
+}
