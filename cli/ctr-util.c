@@ -122,6 +122,7 @@ int pm_cli_ctr_select(struct pm_cli *cli, char **filters, bool latest, int none_
 	if (pm_engine_ps_rows(&e, &o, &rows, &n, &err) < 0)
 		return pm_cli_error(err);
 	if (latest && n == 0) {
+		pm_ps_rows_free(rows, n);
 		pm_cli_errorf("no such container");
 		return none_status;
 	}
