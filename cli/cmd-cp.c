@@ -31,7 +31,8 @@ static const char usage[] =
 	"      --overwrite   Allow to overwrite directories with non-directories and vice "
 	"versa\n";
 
-/* "[CTR:]PATH" or "-": a container path is made absolute; *ret_path NULL for "-". */
+/* "[CTR:]PATH" or "-": a relative container path is the engine's to resolve (against the
+ * container's working directory), an empty one is "/"; *ret_path NULL for "-". */
 static void parse_arg(const char *arg, char **ret_ctr, char **ret_path)
 {
 	const char *colon = strchr(arg, ':');
@@ -39,7 +40,7 @@ static void parse_arg(const char *arg, char **ret_ctr, char **ret_path)
 	if (strcmp(arg, "-") && colon && arg[0] != '/' && arg[0] != '.' && colon != arg) {
 		*ret_ctr = pm_xstrndup(arg, (size_t)(colon - arg));
 		const char *p = colon + 1;
-		*ret_path = p[0] == '/' ? pm_xstrdup(p) : pm_xasprintf("/%s", p);
+		*ret_path = pm_xstrdup(p[0] ? p : "/");
 	} else {
 		*ret_path = strcmp(arg, "-") ? pm_xstrdup(arg) : NULL;
 	}

@@ -1,6 +1,6 @@
 /* cmd-history.c: `pm history IMAGE` / `pm image history` (podman history): ID CREATED
- * CREATED BY SIZE COMMENT, newest first; --no-trunc, -q, --format. Parses and prints: the
- * entries (with their layer sizes) come from storage/image-view.c. */
+ * CREATED BY SIZE COMMENT, newest first; --no-trunc, -q, --format, -H/--human[=false]. Parses and
+ * prints: the entries (with their layer sizes) come from storage/image-view.c. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "storage/image-view.h"
 
 static const char usage[] =
@@ -29,15 +30,15 @@ static const char usage[] =
 int cmd_history(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'F'}, {"human", no_argument, NULL, 'H'},
+		{"format", required_argument, NULL, 'F'}, {"human", optional_argument, NULL, 'H'},
 		{"no-trunc", no_argument, NULL, 'T'},	  {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 0},		  {NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	const char *format = NULL;
-	bool notrunc = false, quiet = false;
+	bool notrunc = false, quiet = false, human = true;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "Hq", opts, usage)) != -1) {
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "H::q", opts, usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -47,6 +48,19 @@ int cmd_history(struct pm_cli *cli, int argc, char **argv)
 		case 'T':
 			notrunc = true;
 			break;
+		case 'H': { /* a Go bool flag: -H, --human=false, -H=false */
+			const char *v = optarg && optarg[0] == '=' ? optarg + 1 : optarg;
+			if (!v || !strcmp(v, "true"))
+				human = true;
+			else if (!strcmp(v, "false"))
+				human = false;
+			else
+				return pm_cli_errorf("invalid argument \"%s\" for \"-H, --human\" "
+						     "flag: strconv.ParseBool: parsing \"%s\": "
+						     "invalid syntax",
+						     v, v);
+			break;
+		}
 		case 'q':
 			quiet = true;
 			break;
@@ -77,7 +91,11 @@ int cmd_history(struct pm_cli *cli, int argc, char **argv)
 		_cleanup_free_ char *id = !h->id    ? pm_xstrdup("<missing>")
 					  : notrunc ? pm_xstrdup(h->id)
 						    : pm_xstrndup(h->id, 12);
-		_cleanup_free_ char *ago = pm_format_ago((int64_t)now - h->created);
+		char at[PM_TIME_BUF_LEN]; /* --human=false: the time itself (the size stays
+					   * human, as podman 4.3's) */
+		pm_time_format_rfc3339_utc((int64_t)h->created * PM_NSEC_PER_SEC, false, at);
+		_cleanup_free_ char *ago =
+			human ? pm_format_ago((int64_t)now - h->created) : pm_xstrdup(at);
 		_cleanup_free_ char *hs = pm_cli_image_size(h->size);
 		const char *by = h->created_by;
 		_cleanup_free_ char *byt =

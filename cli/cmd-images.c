@@ -1,8 +1,8 @@
 /* cmd-images.c: `pm images` / `pm image ls|list` (podman images): REPOSITORY TAG IMAGE ID
  * CREATED SIZE, -a -q --no-trunc --noheading --format --sort --filter (reference=,
- * dangling=, label=, id=). Parses and prints: filters, sort orders, rows and the JSON
- * summaries come from storage/image-view.c. The default table reads image records, and the
- * configs of untagged images only (to tell intermediate images from dangling ones). */
+ * dangling=, label=, id=, before=, since=, after=). Parses and prints: filters, sort orders, rows
+ * and the JSON summaries come from storage/image-view.c. The default table reads image records, and
+ * the configs of untagged images only (to tell intermediate images from dangling ones). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +31,7 @@ static const char usage[] =
 	"      --digests             Show digests\n"
 	"  -f, --filter stringArray  Filter output based on conditions provided (default [])\n"
 	"      --format string       Change the output format to JSON or a Go template\n"
+	"      --history             Display the image name history\n"
 	"  -n, --noheading           Do not print column headings\n"
 	"      --no-trunc            Do not truncate output\n"
 	"  -q, --quiet               Display only image IDs\n"
@@ -47,17 +48,24 @@ static char *created_at(int64_t t)
 int cmd_images(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},	  {"digests", no_argument, NULL, 'D'},
-		{"filter", required_argument, NULL, 'f'}, {"format", required_argument, NULL, 'F'},
-		{"noheading", no_argument, NULL, 'n'},	  {"no-trunc", no_argument, NULL, 'T'},
-		{"quiet", no_argument, NULL, 'q'},	  {"sort", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 0},		  {NULL, 0, NULL, 0},
+		{"all", no_argument, NULL, 'a'},
+		{"digests", no_argument, NULL, 'D'},
+		{"filter", required_argument, NULL, 'f'},
+		{"format", required_argument, NULL, 'F'},
+		{"noheading", no_argument, NULL, 'n'},
+		{"no-trunc", no_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"sort", required_argument, NULL, 'S'},
+		{"history", no_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	_cleanup_image_filters_ struct pm_image_filters *f = pm_image_filters_new();
 	_cleanup_error_ pm_error *err = NULL;
 	const char *format = NULL, *sort = "created";
-	bool quiet = false, notrunc = false, noheading = false, digests = false, all = false;
+	bool quiet = false, notrunc = false, noheading = false, digests = false, all = false,
+	     history = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:nq", opts, usage)) != -1) {
 		switch (c) {
@@ -88,6 +96,9 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		case 'D':
 			digests = true;
 			break;
+		case 'H':
+			history = true;
+			break;
 		default:
 			break;
 		}
@@ -103,7 +114,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 	}
 
 	_cleanup_store_ struct pm_store *s = NULL;
-	if (pm_cli_open_store(cli, &s, &err) < 0)
+	if (pm_cli_open_store(cli, &s, &err) < 0 || pm_image_filters_resolve(s, f, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_image_record *v = NULL;
 	size_t n = 0;
@@ -160,18 +171,23 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "VirtualSize", json_string(size));
 		json_object_set_new(o, "Dangling", json_boolean(row->dangling));
 		json_object_set_new(o, "Containers", json_integer(0));
+		/* the names it has (pm keeps no record of former ones) */
+		_cleanup_free_ char *names = pm_strv_join(r->names, ", ");
+		json_object_set_new(o, "History", json_string(names ? names : ""));
 		json_array_append_new(table, o);
 	}
 	if (!format || !*format) {
 		/* the default table, printed directly: podman's tabwriter (minwidth 12,
 		 * padding 2) */
-		const char *keys[6] = {"Repository", "Tag", "Digest", "ID", "Created", "Size"};
-		const char *heads[6] = {"REPOSITORY", "TAG",	 "DIGEST",
-					"IMAGE ID",   "CREATED", "SIZE"};
-		int w[6];
+		const char *keys[7] = {"Repository", "Tag",  "Digest", "ID",
+				       "Created",    "Size", "History"};
+		const char *heads[7] = {"REPOSITORY", "TAG",  "DIGEST", "IMAGE ID",
+					"CREATED",    "SIZE", "HISTORY"};
+		int ncols = history ? 7 : 6;
+		int w[7];
 		size_t i;
 		json_t *o;
-		for (int k = 0; k < 6; k++) {
+		for (int k = 0; k < ncols; k++) {
 			size_t l = strlen(heads[k]);
 			json_array_foreach(table, i, o) {
 				size_t cl = strlen(json_string_value(json_object_get(o, keys[k])));
@@ -184,13 +200,13 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 			if (row == 0 && noheading)
 				continue;
 			o = row ? json_array_get(table, row - 1) : NULL;
-			for (int k = 0; k < 6; k++) {
+			for (int k = 0; k < ncols; k++) {
 				if (k == 2 && !digests)
 					continue;
 				const char *cell =
 					o ? json_string_value(json_object_get(o, keys[k]))
 					  : heads[k];
-				if (k == 5)
+				if (k == ncols - 1)
 					printf("%s\n", cell);
 				else
 					printf("%-*s", w[k], cell);

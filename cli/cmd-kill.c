@@ -1,5 +1,5 @@
-/* cmd-kill.c: `pm kill [-s SIG] [-a] CONTAINER...`: send a signal to containers' PID 1.
- * Prints each name. */
+/* cmd-kill.c: `pm kill [-s SIG] [-a] CONTAINER...` (or --cidfile, --latest, --filter):
+ * send a signal to containers' PID 1. Prints each name (the id for -a, -l, --filter). */
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -20,6 +20,9 @@ static const char kill_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all             Signal all running containers\n"
+	"      --cidfile stringArray   Read the container ID from the file\n"
+	"  -f, --filter stringArray   Filter what containers are signalled (pm's own)\n"
+	"  -l, --latest          Act on the latest container pm is aware of\n"
 	"  -s, --signal string   Signal to send to the container (default \"KILL\")\n";
 
 int cmd_kill(struct pm_cli *cli, int argc, char **argv)
@@ -27,18 +30,31 @@ int cmd_kill(struct pm_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"signal", required_argument, NULL, 's'},
+		{"cidfile", required_argument, NULL, 'C'},
+		{"filter", required_argument, NULL, 'f'},
+		{"latest", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	bool all = false;
+	_cleanup_strv_ char **cidfiles = NULL, **filters = NULL, **refs = NULL;
+	bool all = false, latest = false;
 	int sig = 9, opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "as:", opts, kill_usage)) != -1) {
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "af:ls:", opts, kill_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
 			return st.status;
 		case 'a':
 			all = true;
+			break;
+		case 'C':
+			pm_strv_push(&cidfiles, optarg);
+			break;
+		case 'f':
+			pm_strv_push(&filters, optarg);
+			break;
+		case 'l':
+			latest = true;
 			break;
 		case 's':
 			if (pm_engine_parse_signal(optarg, &sig) < 0)
@@ -50,27 +66,42 @@ int cmd_kill(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (all && optind < argc)
 		return pm_cli_errorf("--all and containers cannot be used together");
-	if (!all && !pm_cli_nargs(cli, argc - optind, 1, -1))
+	if (latest && optind < argc)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (filters && optind < argc)
+		return pm_cli_errorf("--filter takes no arguments");
+	if ((all + latest + !!cidfiles) > 1)
+		return pm_cli_errorf("--all, --latest, and --cidfile cannot be used together");
+	bool select = latest || filters;
+	if (!all && !select && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
-	_cleanup_strv_ char **refs = all ? pm_cli_ctr_all_ids(&e) : NULL;
-	int status = 0;
-	int n = all ? (int)pm_strv_length(refs) : argc - optind;
+	int status = pm_cli_read_cidfiles(cidfiles, false, &refs, NULL);
+	if (status == 0 && select)
+		status = pm_cli_ctr_select(cli, filters, latest, PM_EXIT_ERROR, &refs);
+	if (status != 0)
+		return status;
+	if (all)
+		refs = pm_cli_ctr_all_ids(&e);
+	bool by_id = all || select; /* printed by id, as podman */
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	int n = (int)pm_strv_length(refs);
 	for (int i = 0; i < n; i++) {
-		const char *ref = all ? refs[i] : argv[optind + i];
+		const char *ref = refs[i];
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
 		if (pm_cli_ctr_lookup(&e, ref, &c) < 0) {
 			status = PM_EXIT_ERROR;
 			continue;
 		}
-		if (all && c->state.status != PM_CTR_RUNNING)
+		if ((all || filters) && c->state.status != PM_CTR_RUNNING)
 			continue;
 		if (pm_engine_kill(&e, c, sig, &err) < 0) {
 			status = pm_cli_error(err);
 			continue;
 		}
-		printf("%s\n", all ? c->id : ref);
+		printf("%s\n", by_id ? c->id : ref);
 		fflush(stdout);
 	}
 	return status;

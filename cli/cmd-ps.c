@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cli/commands.h"
+#include "cli/ctr-util.h"
 #include "cli/output.h"
 #include "engine/inspect.h"
 #include "engine/net.h"
@@ -32,10 +33,13 @@ static const char usage[] =
 	"  -a, --all             Show all the containers, default is only running containers\n"
 	"  -f, --filter strings  Filter output based on conditions given (name, id, status, "
 	"label, ancestor, exited, pod, health)\n"
+	"      --external        Show containers in storage not controlled by pm (there are "
+	"none: accepted)\n"
 	"      --format string   Pretty-print containers to JSON or using a Go template\n"
 	"  -n, --last int        Print the n last created containers (all states) (default -1)\n"
 	"  -l, --latest          Act on the latest container pm is aware of\n"
 	"      --noheading       Do not print headers\n"
+	"      --ns              Display namespace information\n"
 	"      --no-trunc        Display the extended information\n"
 	"  -p, --pod             Print the ID and name of the pod the containers are associated "
 	"with\n"
@@ -81,6 +85,14 @@ static json_t *template_row(json_t *row, bool notrunc)
 	_cleanup_free_ char *ports = pm_engine_ports_ps_from_json(ports_text);
 	json_object_set_new(o, "Ports", json_string(ports ? ports : ""));
 	json_object_set_new(o, "Networks", json_string(""));
+	/* Namespaces: by podman's Go field names (MNT, NET, PIDNS, ...) */
+	json_t *ns = json_object_get(row, "Namespaces"), *view_ns = json_object();
+	for (size_t k = 0; k < ARRAY_SIZE(pm_ps_ns_keys); k++) {
+		json_t *v = json_object_get(ns, pm_ps_ns_keys[k]);
+		json_object_set_new(view_ns, pm_ps_ns_fields[k],
+				    v ? json_incref(v) : json_string(""));
+	}
+	json_object_set_new(o, "Namespaces", view_ns);
 	if (json_is_null(json_object_get(row, "Labels")))
 		json_object_set_new(o, "Labels", json_object());
 	json_t *sz = json_object_get(row, "Size");
@@ -153,7 +165,7 @@ static int sort_key_cmp(json_t *a, json_t *b, const char *key)
 
 int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 {
-	enum { OPT_FORMAT = 1000, OPT_NOHEAD, OPT_NOTRUNC, OPT_SORT, OPT_IGNORED };
+	enum { OPT_FORMAT = 1000, OPT_NOHEAD, OPT_NOTRUNC, OPT_SORT, OPT_IGNORED, OPT_NS };
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"filter", required_argument, NULL, 'f'},
@@ -168,6 +180,7 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 		{"sort", required_argument, NULL, OPT_SORT},
 		{"external", no_argument, NULL, OPT_IGNORED},
 		{"sync", no_argument, NULL, OPT_IGNORED},
+		{"ns", no_argument, NULL, OPT_NS},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
@@ -209,6 +222,9 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case OPT_NS:
+			o.ns = true;
+			break;
 		case 'p':
 			pod = true;
 			break;
@@ -234,19 +250,13 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	if (o.latest && o.last >= 0)
 		return pm_cli_errorf("--last and --latest are mutually exclusive");
+	if (quiet && o.ns)
+		return pm_cli_errorf("quiet conflicts with size and namespace");
 	o.filters = filters;
 	_cleanup_error_ pm_error *err = NULL;
 	if (pm_ps_filters_check(filters, &err) < 0)
 		return pm_cli_error(err);
-	/* --filter pod=NAME|ID: the engine matches ids */
-	for (char **f = filters; f && *f; f++) {
-		_cleanup_pod_ struct pm_pod *p = NULL;
-		if (pm_str_startswith(*f, "pod=") &&
-		    pm_pod_lookup(&cli->paths, *f + 4, &p, NULL) == 0) {
-			free(*f);
-			*f = pm_xasprintf("pod=%s", p->id);
-		}
-	}
+	pm_cli_ctr_filters_resolve(cli, filters); /* --filter pod=NAME|ID */
 	/* the upper dirs may hold files of container uids: --size looks from inside */
 	if (o.size && !quiet && pm_cli_enter_userns(cli, &err) < 0)
 		return pm_cli_error(err);
@@ -272,6 +282,33 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 	if (quiet) {
 		for (size_t k = 0; k < nrows; k++)
 			printf("%.*s\n", notrunc ? 64 : 12, prow[k].c->id);
+		goto out;
+	}
+	if ((!format || !format[0] || !strcmp(format, "table")) && !strcmp(sort, "created") &&
+	    o.ns) {
+		/* podman's --ns table */
+		_cleanup_table_ pm_table *t = pm_table_new();
+		if (!noheading)
+			pm_table_add_row(t, "CONTAINER ID\tNAMES\tPID\tCGROUPNS\tIPC\tMNT\tNET\t"
+					    "PIDNS\tUSERNS\tUTS");
+		for (size_t k = 0; k < nrows; k++) {
+			const struct pm_ps_row *r = &prow[k];
+			/* the columns' order: cgroup ipc mnt net pid user uts */
+			static const int col[7] = {1, 2, 0, 3, 4, 6, 5};
+			char cells[7][24];
+			for (int j = 0; j < 7; j++)
+				snprintf(cells[j], sizeof(cells[j]), "%llu", r->ns[col[j]]);
+			for (int j = 0; j < 7; j++)
+				if (!r->has_ns || !r->ns[col[j]])
+					cells[j][0] = '\0';
+			_cleanup_free_ char *line = pm_xasprintf(
+				"%.*s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", notrunc ? 64 : 12,
+				r->c->id, r->c->name, r->has_ns ? (int)r->c->state.pid : 0,
+				cells[0], cells[1], cells[2], cells[3], cells[4], cells[5],
+				cells[6]);
+			pm_table_add_row(t, line);
+		}
+		pm_table_print(t, stdout);
 		goto out;
 	}
 	if ((!format || !format[0] || !strcmp(format, "table")) && !strcmp(sort, "created")) {

@@ -1,12 +1,15 @@
 /* cmd-rmi.c: `pm rmi [-f] [-a] IMAGE...` / `pm image rm` (podman rmi): by name (untags
- * when the image has other names), id, id prefix or digest. Exit 1 when an image is not
- * known, 2 when one is in use (podman's codes), 125 for other errors. */
+ * when the image has other names), id, id prefix or digest; -f first removes the containers
+ * that use the image (stopped first), as podman's. Exit 1 when an image is not known, 2 when
+ * one is in use (podman's codes), 125 for other errors. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "engine/container.h"
+#include "engine/run.h"
 #include "lib/strutil.h"
 #include "storage/reference.h"
 
@@ -20,8 +23,29 @@ static const char usage[] = "Remove one or more images from local storage\n"
 			    "  -f, --force     Force Removal of the image\n"
 			    "  -i, --ignore    Ignore errors if a specified image does not exist\n";
 
-static int remove_one(const struct pm_store *s, const char *ref, bool force, bool by_all,
-		      pm_error **err)
+/* rmi -f: the containers using image id go first (stopped with their stop timeout). */
+static int remove_users(const struct pm_engine *e, const struct pm_store *s, const char *id,
+			pm_error **err)
+{
+	_cleanup_strv_ char **users = pm_image_users(s, id);
+	for (char **u = users; u && *u; u++) {
+		_cleanup_container_ struct pm_container *c = NULL;
+		if (pm_container_lookup(e->paths, *u, &c, NULL) < 0)
+			continue; /* not pm's (a build's) or gone meanwhile */
+		if (c->infra)
+			continue; /* goes with its pod */
+		pm_engine_refresh(e, c);
+		int r = pm_ctr_is_running(c) ? pm_engine_stop(e, c, -1, err) : 0;
+		if (r >= 0)
+			r = pm_engine_remove(e, c, err);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	return 0;
+}
+
+static int remove_one(const struct pm_engine *e, const struct pm_store *s, const char *ref,
+		      bool force, bool by_all, pm_error **err)
 {
 	struct pm_image_record r = {0};
 	int rc = pm_image_resolve(s, ref, &r, err);
@@ -56,7 +80,9 @@ static int remove_one(const struct pm_store *s, const char *ref, bool force, boo
 		pm_image_record_free(&r);
 		return rc;
 	}
-	rc = pm_image_remove(s, r.id, force, err);
+	rc = force ? remove_users(e, s, r.id, err) : 0;
+	if (rc >= 0)
+		rc = pm_image_remove(s, r.id, force, err);
 	if (rc >= 0) {
 		for (char **n = r.names; n && *n; n++)
 			printf("Untagged: %s\n", *n);
@@ -118,12 +144,13 @@ int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 		for (int i = optind; i < argc; i++)
 			pm_strv_push(&refs, argv[i]);
 	}
+	struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	int status = 0;
 	for (char **r = refs; r && *r; r++) {
 		_cleanup_error_ pm_error *e = NULL;
-		if (remove_one(s, *r, force, all, &e) < 0) {
-			if (e->code == ENOENT && ignore)
-				continue;
+		if (remove_one(&eng, s, *r, force, all, &e) < 0) {
+			if (e->code == ENOENT && (ignore || force))
+				continue; /* podman: rmi -f of a missing image is silent */
 			int st2 = e->code == ENOENT ? 1 : e->code == EBUSY ? 2 : PM_EXIT_ERROR;
 			pm_cli_error(e);
 			if (!status || st2 == PM_EXIT_ERROR)

@@ -91,6 +91,8 @@ static const char run_usage[] =
 	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
 	"before an interval is considered failed (default \"30s\")\n"
 	"      --hostname string          Set container hostname\n"
+	"      --http-proxy               Set proxy environment variables in the container based "
+	"on the host proxy vars (default true)\n"
 	"      --init                     Run an init inside the container that forwards signals "
 	"and reaps processes\n"
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
@@ -140,6 +142,9 @@ static const char run_usage[] =
 	"      --sdnotify string          control sd-notify behavior (conmon, container, ignore) "
 	"(default \"conmon\")\n"
 	"      --secret stringArray       Add secret to container\n"
+	"      --shm-size string          Size of /dev/shm (format: <number>[<unit>], where unit = "
+	"b, "
+	"k, m or g) (default \"65536k\")\n"
 	"      --security-opt stringArray Security Options (seccomp=PROFILE|unconfined, "
 	"no-new-privileges, label=disable)\n"
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
@@ -151,6 +156,7 @@ static const char run_usage[] =
 	"      --variant string           Use VARIANT instead of the running architecture variant "
 	"for choosing images\n"
 	"  -u, --user string              Username or UID (format: <name|uid>[:<group|gid>])\n"
+	"      --umask string             Set umask in container (default \"0022\")\n"
 	"      --userns string            User namespace to use (host, keep-id)\n"
 	"      --uts string               UTS namespace to use (host, private)\n"
 	"  -v, --volume stringArray       Bind mount a volume into the container\n"
@@ -287,6 +293,26 @@ static int set_memory(struct pm_container_config *c, struct cmd_run_opts *o, con
 	return pm_config_parse_memory(arg, &c->memory, err);
 }
 
+static int set_shm_size(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			pm_error **err)
+{
+	if (pm_parse_size(arg, &c->shm_size) < 0)
+		return pm_error_set(err, EINVAL,
+				    "unable to translate --shm-size: invalid size: '%s'", arg);
+	return 0;
+}
+
+static int set_umask(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		     pm_error **err)
+{
+	size_t n = strlen(arg);
+	if (n == 0 || n > 4 || strspn(arg, "01234567") != n)
+		return pm_error_set(err, EINVAL, "invalid umask string %s: invalid argument", arg);
+	free(c->umask);
+	c->umask = pm_xstrdup(arg);
+	return 0;
+}
+
 static int set_cpus(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 		    pm_error **err)
 {
@@ -387,6 +413,7 @@ static const struct run_flag run_flags[] = {
 	{"user", 'u', required_argument, FLAG_STR, CFG(user)},
 	{"group-add", 0, required_argument, FLAG_LIST, CFG(group_add)},
 	{"hostname", 0, required_argument, FLAG_STR, CFG(hostname)},
+	{"http-proxy", 0, optional_argument, FLAG_BOOL, OPTS(http_proxy)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
@@ -419,6 +446,8 @@ static const struct run_flag run_flags[] = {
 	{"no-hosts", 0, optional_argument, FLAG_BOOL, CFG(no_hosts)},
 	{"memory", 'm', required_argument, FLAG_FUNC, FUNC(set_memory)},
 	{"cpus", 0, required_argument, FLAG_FUNC, FUNC(set_cpus)},
+	{"shm-size", 0, required_argument, FLAG_FUNC, FUNC(set_shm_size)},
+	{"umask", 0, required_argument, FLAG_FUNC, FUNC(set_umask)},
 	{"pids-limit", 0, required_argument, FLAG_FUNC, FUNC(set_pids_limit)},
 	{"memory-swap", 0, required_argument, FLAG_FUNC, FUNC(set_memory_swap)},
 	{"memory-reservation", 0, required_argument, FLAG_FUNC, FUNC(set_memory_reservation)},
@@ -559,6 +588,26 @@ static const struct run_flag *flag_of(int opt)
 	return NULL;
 }
 
+/* --http-proxy (podman's default true): the host's proxy variables, before the user's -e
+ * (which win) */
+static void add_proxy_env(struct pm_container_config *c, bool on)
+{
+	static const char *const vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+					   "ftp_proxy",	 "FTP_PROXY",  "no_proxy",    "NO_PROXY"};
+	char **env = NULL;
+	for (size_t i = 0; on && i < ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+		if (v)
+			pm_strv_consume(&env, pm_xasprintf("%s=%s", vars[i], v));
+	}
+	if (!env)
+		return;
+	for (char **e = c->env; e && *e; e++)
+		pm_strv_push(&env, *e);
+	pm_strv_free(c->env);
+	c->env = env;
+}
+
 int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container_config *c,
 		  struct cmd_run_opts *o, int *ret_status)
 {
@@ -569,6 +618,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	int opt;
 	o->detach = false;
 	o->rootfs = false;
+	o->http_proxy = true;
 	pm_cli_pull_flags_init(&o->pullf);
 	c->read_only_tmpfs = true;
 	flag_tables(o->create, longopts, shortopts, sizeof(shortopts));
@@ -599,6 +649,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}
+	add_proxy_env(c, o->http_proxy);
 	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */
 	free(c->cgroup_manager);
 	c->cgroup_manager = pm_xstrdup(mgr);
@@ -798,6 +849,9 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 
 	if (cmd_run_parse(cli, argc, argv, &cfg, &o, &status) < 0)
 		goto out;
+	if (cfg.tty && cfg.interactive && !isatty(STDIN_FILENO)) /* podman's warning */
+		pm_log_warn("The input device is not a TTY. The --tty and --interactive flags "
+			    "might not work properly");
 	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	/* the volumes this run makes: a failed run leaves none of them behind */
 	made = pm_engine_volumes_missing(&engine, &cfg);

@@ -23,6 +23,7 @@ struct cmd_run_opts {
 	struct pm_health_flags health;	/* --health-*, --no-healthcheck: into c->health */
 	const char *pull;		/* --pull POLICY (NULL: missing) */
 	bool quiet;			/* -q: no pull progress */
+	bool http_proxy;		/* --http-proxy (default true): the host's proxy env */
 	struct pm_cli_pull_flags pullf; /* --tls-verify, --arch, ... for the pull */
 };
 

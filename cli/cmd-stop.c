@@ -23,7 +23,9 @@ static const char stop_usage[] =
 	"Options:\n"
 	"  -a, --all          Stop all running containers\n"
 	"      --cidfile stringArray   Read the container ID from the file\n"
+	"  -f, --filter stringArray   Filter what containers are going to be stopped\n"
 	"  -i, --ignore       Ignore errors when a specified container is missing\n"
+	"  -l, --latest       Act on the latest container pm is aware of\n"
 	"  -t, --time int     Seconds to wait for stop before killing the container (default "
 	"10)\n";
 
@@ -35,14 +37,16 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 		{"time", required_argument, NULL, 't'},
 		{"timeout", required_argument, NULL, 't'},
 		{"cidfile", required_argument, NULL, 'C'},
+		{"filter", required_argument, NULL, 'f'},
+		{"latest", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	_cleanup_strv_ char **cidfiles = NULL, **refs = NULL;
+	_cleanup_strv_ char **cidfiles = NULL, **refs = NULL, **filters = NULL;
 	struct pm_opt_state st = {0};
-	bool all = false, ignore = false;
+	bool all = false, ignore = false, latest = false;
 	int timeout = -1, opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "ait:", opts, stop_usage)) != -1) {
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "af:ilt:", opts, stop_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -51,6 +55,12 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'i':
 			ignore = true;
+			break;
+		case 'f':
+			pm_strv_push(&filters, optarg);
+			break;
+		case 'l':
+			latest = true;
 			break;
 		case 't':
 			if (!pm_cli_parse_seconds("--time", optarg, &timeout))
@@ -65,17 +75,27 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (all && optind < argc)
 		return pm_cli_errorf("--all and containers cannot be used together");
-	if (all && cidfiles)
+	if (latest && optind < argc)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (filters && optind < argc)
+		return pm_cli_errorf("--filter takes no arguments");
+	if ((all + latest + !!cidfiles) > 1)
 		return pm_cli_errorf("--all, --latest, and --cidfile cannot be used together");
-	if (!all && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
+	bool select = latest || filters;
+	if (!all && !select && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	int status = pm_cli_read_cidfiles(cidfiles, ignore, &refs, NULL);
 	if (status != 0)
 		return status;
-	if (all)
+	if (select)
+		status = pm_cli_ctr_select(cli, filters, latest, PM_EXIT_ERROR, &refs);
+	else if (all)
 		refs = pm_cli_ctr_all_ids(&e);
-	for (int i = optind; !all && i < argc; i++)
+	if (status != 0)
+		return status;
+	bool by_id = all || select; /* printed by id, as podman */
+	for (int i = optind; !by_id && i < argc; i++)
 		pm_strv_push(&refs, argv[i]);
 	int n = (int)pm_strv_length(refs);
 	for (int i = 0; i < n; i++) {
@@ -97,7 +117,7 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 			continue;
 		}
 		pm_pod_ctr_exited(&e, c); /* a pod's --exit-policy stop */
-		printf("%s\n", all ? c->id : ref);
+		printf("%s\n", by_id ? c->id : ref);
 		fflush(stdout);
 	}
 	return status;

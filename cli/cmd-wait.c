@@ -1,5 +1,6 @@
 /* cmd-wait.c: `pm wait [--condition C]... CONTAINER...`: block until each container reaches
- * one of the conditions (default: stopped/exited) and print its exit code. */
+ * one of the conditions (default: stopped/exited, which a created container meets too, as
+ * podman's) and print its exit code (-1 for a state condition: created, running, ...). */
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,11 @@ int cmd_wait(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	if (!mask)
 		mask = 1u << PM_CTR_STOPPED;
+	/* podman's: an exit condition (stopped, exited) is met by a container that is not
+	 * running, a created one too, and prints its exit code; a state condition prints -1 */
+	bool want_exit = mask & (1u << PM_CTR_STOPPED);
+	if (want_exit)
+		mask |= 1u << PM_CTR_CONFIGURED;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
@@ -92,7 +98,9 @@ int cmd_wait(struct pm_cli *cli, int argc, char **argv)
 			status = pm_cli_error(err);
 			continue;
 		}
-		printf("%d\n", code);
+		bool exited =
+			c->state.status == PM_CTR_STOPPED || c->state.status == PM_CTR_CONFIGURED;
+		printf("%d\n", want_exit && exited ? code : -1);
 		fflush(stdout);
 	}
 	return status;

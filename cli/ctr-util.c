@@ -1,12 +1,14 @@
 /* ctr-util.c: helpers shared by the lifecycle commands (see ctr-util.h). Prints errors the
- * podman way. Called by cli/cmd-{start,stop,kill,restart,wait,rm,attach}.c. */
+ * podman way. Called by cli/cmd-{start,stop,kill,restart,wait,rm,attach,ps}.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/ctr-util.h"
 #include "lib/fileutil.h"
+#include "engine/ps.h"
 #include "lib/strutil.h"
+#include "pods/pod.h"
 
 int pm_cli_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_container **ret)
 {
@@ -78,11 +80,54 @@ int pm_cli_read_cidfiles(char **files, bool ignore, char ***refs, char ***ret_fi
 		if (pm_read_line_file(*f, &id, &err) < 0) {
 			if (ignore && err->code == ENOENT)
 				continue;
+			if (err->code == ENOENT) /* Go's words, as podman's */
+				return pm_cli_errorf("reading CIDFile: open %s: no such file or "
+						     "directory",
+						     *f);
 			return pm_cli_errorf("reading CIDFile: %s", err->msg);
 		}
+		if (!id[0])
+			return pm_cli_errorf("name or ID cannot be empty");
 		pm_strv_push(refs, id);
 		if (ret_files)
 			pm_strv_push(ret_files, *f);
 	}
+	return 0;
+}
+
+void pm_cli_ctr_filters_resolve(struct pm_cli *cli, char **filters)
+{
+	for (char **f = filters; f && *f; f++) {
+		_cleanup_pod_ struct pm_pod *p = NULL;
+		if (pm_str_startswith(*f, "pod=") &&
+		    pm_pod_lookup(&cli->paths, *f + 4, &p, NULL) == 0) {
+			free(*f);
+			*f = pm_xasprintf("pod=%s", p->id);
+		}
+	}
+}
+
+int pm_cli_ctr_select(struct pm_cli *cli, char **filters, bool latest, int none_status,
+		      char ***refs)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_ps_filters_check(filters, &err) < 0)
+		return pm_cli_error(err);
+	pm_cli_ctr_filters_resolve(cli, filters);
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_ps_opts o = {
+		.all = true, .latest = latest, .last = -1, .filters = filters, .ids_only = true};
+	struct pm_ps_row *rows = NULL;
+	size_t n = 0;
+	if (pm_engine_ps_rows(&e, &o, &rows, &n, &err) < 0)
+		return pm_cli_error(err);
+	if (latest && n == 0) {
+		pm_ps_rows_free(rows, n);
+		pm_cli_errorf("no such container");
+		return none_status;
+	}
+	for (size_t i = n; i-- > 0;) /* the rows are oldest first */
+		pm_strv_push(refs, rows[i].c->id);
+	pm_ps_rows_free(rows, n);
 	return 0;
 }

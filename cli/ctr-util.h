@@ -28,3 +28,15 @@ bool pm_cli_parse_seconds(const char *flag, const char *arg, int *ret);
  * named it to *ret_files (same order). A missing file with ignore is skipped. Returns 0, or
  * the exit status of a printed error (podman's "reading CIDFile: ..."). */
 int pm_cli_read_cidfiles(char **files, bool ignore, char ***refs, char ***ret_files);
+
+/* --filter pod=NAME: ps's evaluator matches pod ids; each such filter naming a pod is
+ * rewritten to its id (an unknown pod stays as given and matches nothing). */
+void pm_cli_ctr_filters_resolve(struct pm_cli *cli, char **filters);
+
+/* --filter / --latest of stop, rm, kill and start: the full ids of the containers ps's
+ * evaluator (engine/ps.h) selects among all of them, newest first, pushed to *refs. A bad
+ * filter prints podman's message ("KEY is an invalid filter"). --latest with no container:
+ * podman's "no such container", then none_status is returned (rm: 1, others: 125).
+ * Returns 0 or the exit status of the printed error. */
+int pm_cli_ctr_select(struct pm_cli *cli, char **filters, bool latest, int none_status,
+		      char ***refs);

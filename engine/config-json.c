@@ -37,6 +37,8 @@ static const struct field {
 	F("SecretIds", K_STRV, secret_ids),
 	F("ReadOnly", K_BOOL, read_only),
 	F("ReadOnlyTmpfs", K_BOOL, read_only_tmpfs),
+	F("ShmSize", K_U64, shm_size),
+	F("Umask", K_STR, umask),
 	F("Interactive", K_BOOL, interactive),
 	F("Tty", K_BOOL, tty),
 	F("Init", K_BOOL, init),

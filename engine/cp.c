@@ -17,6 +17,7 @@
 #include "engine/container.h"
 #include "engine/cp.h"
 #include "engine/ctr-state.h"
+#include "engine/inspect.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
@@ -34,6 +35,7 @@ struct side {
 	uint64_t resolve;
 	struct pm_container *ctr;
 	bool was_mounted;
+	char *abs_path; /* a relative container path made absolute: path points here */
 };
 
 static int open_in(const struct side *s, const char *path, int flags)
@@ -95,6 +97,15 @@ static int side_open(const struct pm_engine *e, struct pm_store *st, const struc
 	int r = pm_container_lookup(e->paths, s->ctr_name, &s->ctr, err);
 	if (r < 0)
 		return r;
+	if (s->path && s->path[0] != '/') { /* relative: to its working directory (podman) */
+		_cleanup_image_cache_ pm_image_cache *ic = pm_image_cache_new(e);
+		struct pm_ctr_view v = {0};
+		bool have = pm_ctr_view_get(ic, s->ctr, &v, NULL) == 0 && v.workdir;
+		const char *wd = have && strcmp(v.workdir, "/") ? v.workdir : "";
+		s->abs_path = pm_xasprintf("%s/%s", wd, s->path);
+		s->path = s->abs_path;
+		pm_ctr_view_clear(&v);
+	}
 	if (!s->ctr->image_id || !s->ctr->image_id[0])
 		return pm_error_set(err, EOPNOTSUPP,
 				    "container %s runs from --rootfs: copy into its directory "
@@ -121,6 +132,7 @@ static void side_close(const struct pm_engine *e, struct pm_store *st, struct si
 			pm_storage_ctr_unmount(st, s->ctr->id, NULL);
 	}
 	pm_container_free(s->ctr);
+	free(s->abs_path);
 }
 
 /* Extract the tar on fd into base (a directory) on dst. */

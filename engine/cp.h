@@ -12,7 +12,8 @@
 /* One end of a copy. */
 struct pm_cp_end {
 	const char *ctr;  /* container name or id as the user typed it; NULL: the host */
-	const char *path; /* absolute in a container; NULL: a tar stream (in_fd / out_fd) */
+	const char *path; /* in a container: relative ones from its working directory;
+			   * NULL: a tar stream (in_fd / out_fd) */
 };
 
 struct pm_cp_opts {

@@ -253,3 +253,35 @@ char *pm_engine_ports_ps_from_json(const char *json_text)
 	}
 	return pm_net_ports_ps(p, n);
 }
+
+char **pm_engine_ctr_dependents(const struct pm_engine *e, const struct pm_container *c)
+{
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	char **ids = NULL;
+	if (pm_container_list(e->paths, &list, &n, NULL) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(list[i]->id, c->id) || list[i]->broken || !list[i]->config_json)
+			continue;
+		struct pm_container_config cfg = {0};
+		if (pm_config_from_json(list[i]->config_json, &cfg, NULL) < 0)
+			continue;
+		const char *modes[] = {cfg.network, cfg.pid, cfg.ipc, cfg.uts};
+		bool joins = false;
+		for (size_t k = 0; k < ARRAY_SIZE(modes) && !joins; k++) {
+			if (!modes[k] || !pm_str_startswith(modes[k], "container:"))
+				continue;
+			const char *ref = modes[k] + 10;
+			_cleanup_container_ struct pm_container *o = NULL;
+			joins = !strcmp(ref, c->id) || !strcmp(ref, c->name) ||
+				(pm_container_lookup(e->paths, ref, &o, NULL) == 0 &&
+				 !strcmp(o->id, c->id));
+		}
+		pm_spec_config_clear(&cfg);
+		if (joins)
+			pm_strv_push(&ids, list[i]->id);
+	}
+	pm_container_list_free(list, n);
+	return ids;
+}

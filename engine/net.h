@@ -49,3 +49,9 @@ char **pm_engine_ports_strv(const struct pm_net_port *ports, size_t n);
 
 /* ps: the PORTS column from podman's JSON "Ports" array (text, "null" for none). */
 char *pm_engine_ports_ps_from_json(const char *json_text);
+
+/* The containers that join a namespace of c (--network/--pid/--ipc/--uts container:X naming
+ * c by name or id), whatever their state: their ids (NULL-terminated; NULL for none). rm
+ * refuses c while there are any (podman's "has dependent containers"); rm --depend removes
+ * them first. */
+char **pm_engine_ctr_dependents(const struct pm_engine *e, const struct pm_container *c);

@@ -20,6 +20,7 @@
 #include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/jscan.h"
+#include "lib/proc.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "storage/container.h"
@@ -30,6 +31,10 @@ static const char *const filter_keys[] = {"name",   "id",  "status", "label", "a
 					  "exited", "pod", "health", NULL};
 static const char *const states[] = {"created",	 "running",    "paused",  "exited", "removing",
 				     "stopping", "configured", "unknown", NULL};
+
+const char *const pm_ps_ns_keys[7] = {"Mnt", "Cgroup", "Ipc", "Net", "Pidns", "Uts", "User"};
+const char *const pm_ps_ns_names[7] = {"mnt", "cgroup", "ipc", "net", "pid", "uts", "user"};
+const char *const pm_ps_ns_fields[7] = {"MNT", "Cgroup", "IPC", "NET", "PIDNS", "UTS", "User"};
 
 int pm_ps_filters_check(char *const *filters, pm_error **err)
 {
@@ -251,7 +256,13 @@ static json_t *row_json(const struct pm_ps_row *row, int64_t now)
 	json_object_set_new(o, "Labels", pm_json_object_from_kv(row->labels, true));
 	json_object_set_new(o, "Mounts", json_array());
 	json_object_set_new(o, "Names", json_pack("[s]", c->name));
-	json_object_set_new(o, "Namespaces", json_object());
+	json_t *ns = json_object();
+	for (size_t k = 0; row->has_ns && k < ARRAY_SIZE(row->ns); k++) {
+		char ino[32];
+		snprintf(ino, sizeof(ino), "%llu", row->ns[k]);
+		json_object_set_new(ns, pm_ps_ns_keys[k], json_string(row->ns[k] ? ino : ""));
+	}
+	json_object_set_new(o, "Namespaces", ns);
 	json_object_set_new(o, "Networks", json_array());
 	json_object_set_new(o, "Pid", json_integer(running ? s->pid : 0));
 	json_object_set_new(o, "Pod", json_string(c->pod_id ? c->pod_id : ""));
@@ -446,6 +457,11 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		}
 		list[i] = NULL;
 		nr++;
+		if (o->ns && pm_ctr_is_running(c) && c->state.pid > 0) {
+			row->has_ns = true;
+			for (size_t k = 0; k < ARRAY_SIZE(row->ns); k++)
+				row->ns[k] = pm_proc_ns_inode(c->state.pid, pm_ps_ns_names[k]);
+		}
 		if (o->size) {
 			_cleanup_free_ char *upper =
 				pm_xasprintf("%s/containers/%s/diff", e->paths->root, row->c->id);

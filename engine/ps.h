@@ -22,6 +22,7 @@ struct pm_ps_opts {
 			 * prefix: the caller resolves pod names), health */
 	bool size;	/* --size: compute Size {rootFsSize, rwSize} */
 	bool ids_only;	/* -q: rows need only the record (no command, labels, ports) */
+	bool ns;	/* --ns: the namespaces of running containers (pm_ps_row.ns) */
 	int64_t now_ns; /* the clock for the human times; 0: now */
 };
 
@@ -46,7 +47,15 @@ struct pm_ps_row {
 	uint64_t rw_size, rootfs_size;
 	char *pod_name;	 /* its pod's name: set by the caller (the engine knows no pods), or NULL */
 	char health[16]; /* "starting", "healthy", "unhealthy"; "" without a health check */
+	/* --ns, a running container: the inodes of its PID 1's namespaces, in the order of
+	 * pm_ps_ns_names (0: not known) */
+	bool has_ns;
+	unsigned long long ns[7];
 };
+
+/* podman's namespace keys of ps's JSON (Mnt, Cgroup, Ipc, Net, Pidns, Uts, User), the
+ * /proc/PID/ns names they come from, and the --ns table's columns (MNT, CGROUPNS, ...). */
+extern const char *const pm_ps_ns_keys[7], *const pm_ps_ns_names[7], *const pm_ps_ns_fields[7];
 
 /* The --filter health=V values: does a row of that health pass ("none": no health check)?
  * Other filter keys are pm_ps_filter_match's. Pure. */

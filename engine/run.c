@@ -488,15 +488,17 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
 		 * a process waiting there as neither catching nor blocking it */
 		if (sig != SIGKILL && !c->infra && !signal_handled(p.init, sig, own_pidns)) {
-			pm_log_debug("container %s: PID 1 does not handle signal %d: SIGKILL",
-				     c->id, sig);
+			/* info, not warning: stop's output stays the names (--log-level=info) */
+			pm_log_info("StopSignal SIG%s is not handled by PID 1 of container %s, "
+				    "resorting to SIGKILL at once",
+				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name);
 			sig = SIGKILL;
 		}
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
 		if (sig != SIGKILL && pm_pidfd_wait(initfd, timeout * 1000) <= 0) {
-			pm_log_warn("StopSignal %s failed to stop container %s in %d seconds, "
+			pm_log_warn("StopSignal SIG%s failed to stop container %s in %d seconds, "
 				    "resorting to SIGKILL",
 				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name, timeout);
 			pidfd_send_signal(initfd, SIGKILL, NULL, 0);

@@ -41,6 +41,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->env_files);
 	free(c->entrypoint);
 	free(c->workdir);
+	free(c->umask);
 	free(c->user);
 	pm_strv_free(c->group_add);
 	free(c->hostname);
@@ -991,6 +992,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	s.host_net = c->network && !strcmp(c->network, "host");
 	s.readonly_rootfs = c->read_only;
 	s.readonly_tmpfs = c->read_only_tmpfs;
+	s.shm_size = c->shm_size;
+	s.umask = c->umask ? (int)strtol(c->umask, NULL, 8) : -1;
 	s.privileged = c->privileged;
 	s.bare = c->infra; /* a pod's pause: no /proc, /dev, /sys or /etc of its own */
 	s.no_new_privs = c->no_new_privs;

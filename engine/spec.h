@@ -56,6 +56,8 @@ struct pm_container_config {
 	char **secret_ids; /* the ids of those secrets, in order (set by pm_engine_create) */
 	bool read_only;
 	bool read_only_tmpfs; /* default true */
+	uint64_t shm_size;    /* --shm-size in bytes; 0: 64 MB */
+	char *umask;	      /* --umask (octal, checked); NULL: 0022 */
 	bool interactive;
 	bool tty;
 	bool init;

@@ -328,3 +328,20 @@ char *pm_proc_fd_link(pid_t pid, int fd)
 	buf[n] = '\0';
 	return buf;
 }
+
+unsigned long long pm_proc_ns_inode(pid_t pid, const char *ns)
+{
+	if (pid <= 0 || !ns || strlen(ns) > 32)
+		return 0;
+	char path[96], buf[128];
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *open = strchr(buf, '[');
+	unsigned long long ino = 0;
+	if (!open || sscanf(open, "[%llu]", &ino) != 1)
+		return 0;
+	return ino;
+}

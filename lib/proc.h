@@ -110,3 +110,7 @@ char *pm_proc_cmdline_read(pid_t pid, size_t *ret_len);
  * "socket:[1234]"), malloc'd; NULL when pid is gone, fd is not open or the link may not be
  * read (another user's process). */
 char *pm_proc_fd_link(pid_t pid, int fd);
+
+/* The inode of namespace ns ("net", "pid", "mnt", ...) of PID, from the link
+ * /proc/PID/ns/NS ("net:[4026532244]"); 0 when it cannot be read (gone, another user's). */
+unsigned long long pm_proc_ns_inode(pid_t pid, const char *ns);

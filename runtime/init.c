@@ -59,7 +59,8 @@ char *pm_init_resolve_command(const char *cmd, const char *path, struct pm_child
 		}
 		if (S_ISDIR(st.st_mode) || access(cmd, X_OK) < 0) {
 			e->status = PM_EXIT_CANNOT_INVOKE;
-			pm_child_fail(e, S_ISDIR(st.st_mode) ? EISDIR : errno,
+			/* a directory: permission denied, as execve says (and podman) */
+			pm_child_fail(e, S_ISDIR(st.st_mode) ? EACCES : errno,
 				      "executable file '%s' cannot be invoked", cmd);
 			return NULL;
 		}
@@ -274,6 +275,7 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		die(syncfd, pm_child_fail(&e, errno, "switching to uid %u", (unsigned)s->uid), &e);
 	if ((r = pm_caps_apply(&s->caps)) < 0)
 		die(syncfd, pm_child_fail(&e, -r, "setting capabilities"), &e);
+	umask(s->umask >= 0 ? (mode_t)s->umask : 0022); /* --umask; podman's default */
 	if (chdir(cwd) < 0)
 		die(syncfd, pm_child_fail(&e, errno, "entering working directory '%s'", cwd), &e);
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

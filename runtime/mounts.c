@@ -221,8 +221,11 @@ static int setup_dev(struct mctx *m)
 		if (r < 0)
 			return r;
 	}
-	r = mount_in(m, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=1777,size=65536000", false);
+	char shm_opts[64];
+	snprintf(shm_opts, sizeof(shm_opts), "mode=1777,size=%llu",
+		 (unsigned long long)(s->shm_size ? s->shm_size : 65536000));
+	r = mount_in(m, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_opts,
+		     false);
 	if (r < 0)
 		return r;
 	if (s->host_ipc && access("/dev/mqueue", F_OK) < 0)

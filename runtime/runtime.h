@@ -88,6 +88,8 @@ struct pm_runtime_spec {
 	bool no_hosts; /* --no-hosts: no /etc/hosts is generated (the image's stays) */
 	bool readonly_rootfs;
 	bool readonly_tmpfs; /* with readonly_rootfs: tmpfs on /tmp, /run, /var/tmp */
+	uint64_t shm_size;   /* bytes of /dev/shm; 0: 65536000 (64 MB, podman's) */
+	int umask;	     /* the process's umask; < 0: 0022 */
 	struct pm_runtime_mount *mounts;
 	size_t nmounts;
 

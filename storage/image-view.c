@@ -24,7 +24,34 @@ struct pm_image_filters {
 	int dangling; /* -1 unset */
 	char **label;
 	char **id;
+	/* before=IMAGE, since=|after=IMAGE: the image as given and the key that named it,
+	 * then its created time (pm_image_filters_resolve) */
+	char *before, *since, *since_key;
+	int64_t before_ns, since_ns;
+	bool resolved;
 };
+
+/* Go's strconv.ParseBool */
+static int parse_go_bool(const char *v, bool *ret)
+{
+	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
+	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		if (!strcmp(v, t[i]) || !strcmp(v, f[i])) {
+			*ret = !strcmp(v, t[i]);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int64_t record_created_ns(const struct pm_image_record *r)
+{
+	int64_t ns;
+	if (pm_time_parse_rfc3339_utc_default(r->created, &ns) < 0)
+		ns = r->created_unix * PM_NSEC_PER_SEC;
+	return ns;
+}
 
 struct pm_image_filters *pm_image_filters_new(void)
 {
@@ -40,6 +67,9 @@ struct pm_image_filters *pm_image_filters_free(struct pm_image_filters *f)
 	pm_strv_free(f->reference);
 	pm_strv_free(f->label);
 	pm_strv_free(f->id);
+	free(f->before);
+	free(f->since);
+	free(f->since_key);
 	free(f);
 	return NULL;
 }
@@ -48,27 +78,64 @@ int pm_image_filters_add(struct pm_image_filters *f, const char *arg, pm_error *
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq)
-		return pm_error_set(err, EINVAL, "invalid image filter '%s': use key=value", arg);
+		return pm_error_set(err, EINVAL, "invalid image filter %s: need key=value", arg);
 	size_t kl = (size_t)(eq - arg);
 	const char *v = eq + 1;
 	if (kl == 9 && strncmp(arg, "reference", 9) == 0) {
 		pm_strv_push(&f->reference, v);
 	} else if (kl == 8 && strncmp(arg, "dangling", 8) == 0) {
-		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+		bool b;
+		if (parse_go_bool(v, &b) < 0) /* podman's words, swapped as there */
 			return pm_error_set(err, EINVAL,
-					    "invalid filter 'dangling=%s': use true or false", v);
-		f->dangling = strcmp(v, "true") == 0;
+					    "non-boolean value \"dangling\" for %s filter: "
+					    "strconv.ParseBool: parsing \"%s\": invalid syntax",
+					    v, v);
+		f->dangling = b;
 	} else if (kl == 5 && strncmp(arg, "label", 5) == 0) {
 		pm_strv_push(&f->label, v);
 	} else if (kl == 2 && strncmp(arg, "id", 2) == 0) {
 		pm_strv_push(&f->id, v);
+	} else if (kl == 6 && strncmp(arg, "before", 6) == 0) {
+		free(f->before);
+		f->before = pm_xstrdup(v);
+		f->resolved = false;
+	} else if ((kl == 5 && strncmp(arg, "since", 5) == 0) ||
+		   (kl == 5 && strncmp(arg, "after", 5) == 0)) {
+		free(f->since);
+		free(f->since_key);
+		f->since = pm_xstrdup(v);
+		f->since_key = pm_xstrndup(arg, kl);
+		f->resolved = false;
 	} else {
-		return pm_error_set(err, EINVAL,
-				    "unsupported image filter '%.*s' (use reference, dangling, "
-				    "label or id)",
-				    (int)kl, arg);
+		return pm_error_set(err, EINVAL, "unsupported image filter \"%.*s\"", (int)kl, arg);
 	}
 	return 0;
+}
+
+static int resolve_time(const struct pm_store *s, const char *key, const char *ref, int64_t *ret,
+			pm_error **err)
+{
+	struct pm_image_record r = {0};
+	_cleanup_error_ pm_error *e = NULL;
+	if (pm_image_resolve(s, ref, &r, &e) < 0)
+		return pm_error_set(err, e->code,
+				    "could not find local image for filter filter \"%s\"=\"%s\": "
+				    "%s: image not known",
+				    key, ref, ref);
+	*ret = record_created_ns(&r);
+	pm_image_record_free(&r);
+	return 0;
+}
+
+int pm_image_filters_resolve(const struct pm_store *s, struct pm_image_filters *f, pm_error **err)
+{
+	if (!f || f->resolved)
+		return 0;
+	int r = f->before ? resolve_time(s, "before", f->before, &f->before_ns, err) : 0;
+	if (r >= 0 && f->since)
+		r = resolve_time(s, f->since_key, f->since, &f->since_ns, err);
+	f->resolved = r >= 0;
+	return r < 0 ? r : 0;
 }
 
 /* Match a reference= pattern against one full name (podman: the full name, the familiar
@@ -112,6 +179,9 @@ static bool filters_match(const struct pm_store *s, const struct pm_image_filter
 	if (!f)
 		return true;
 	if (f->dangling >= 0 && dangling != (bool)f->dangling)
+		return false;
+	if ((f->before && (!f->resolved || record_created_ns(r) >= f->before_ns)) ||
+	    (f->since && (!f->resolved || record_created_ns(r) <= f->since_ns)))
 		return false;
 	for (char **l = f->label; l && *l; l++)
 		if (!has_label(s, r, *l))
@@ -295,9 +365,7 @@ int pm_image_rows(const struct pm_store *s, const struct pm_image_record *v, siz
 		bool dangling = (!r->names || !*r->names) && !child;
 		if ((child && !all) || !filters_match(s, f, r, dangling))
 			continue;
-		int64_t created_ns;
-		if (pm_time_parse_rfc3339_utc_default(r->created, &created_ns) < 0)
-			created_ns = r->created_unix * PM_NSEC_PER_SEC;
+		int64_t created_ns = record_created_ns(r);
 		size_t nn = pm_strv_length(r->names);
 		for (size_t k = 0; k < (nn ? nn : 1); k++) {
 			_cleanup_free_ char *repo = NULL, *tag = NULL;

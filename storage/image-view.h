@@ -13,8 +13,10 @@
 #include "storage/store.h"
 
 /* `images --filter`: reference= (glob on the full name, the familiar name and the
- * repository), dangling=true|false, label=KEY[=VALUE], id=PREFIX. Same key ORed (reference,
- * id), label ANDed, different keys ANDed. NULL filters: everything passes. */
+ * repository), dangling=true|false, label=KEY[=VALUE], id=PREFIX, before=IMAGE,
+ * since=IMAGE (after=: the same): created before / after that image. Same key ORed
+ * (reference, id), label ANDed, different keys ANDed. NULL filters: everything passes.
+ * Messages are podman's. */
 struct pm_image_filters;
 struct pm_image_filters *pm_image_filters_new(void);
 struct pm_image_filters *pm_image_filters_free(struct pm_image_filters *f);
@@ -22,6 +24,9 @@ PM_DEFINE_CLEANUP_FUNC(struct pm_image_filters *, pm_image_filters_free)
 #define _cleanup_image_filters_ _cleanup_(pm_image_filters_freep)
 /* Add one "key=value"; -EINVAL naming the bad filter. */
 int pm_image_filters_add(struct pm_image_filters *f, const char *arg, pm_error **err);
+/* Find the images before= and since= name: -ENOENT "could not find local image for filter
+ * ...". Until then (and after a failure) those filters pass nothing. */
+int pm_image_filters_resolve(const struct pm_store *s, struct pm_image_filters *f, pm_error **err);
 /* The image passes dangling/label/id (reads its config for label=). */
 bool pm_image_filters_match(const struct pm_store *s, const struct pm_image_filters *f,
 			    const struct pm_image_record *r);

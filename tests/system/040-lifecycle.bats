@@ -173,7 +173,7 @@ e" "the log holds both runs"
 5"
 	run_pm 0 create --name w3 $IMG true
 	run_pm 0 wait --condition created w3
-	is "$output" "0"
+	is "$output" "-1" "a state condition prints -1, as podman's"
 	run_pm 125 wait --condition bogus w3
 	is "$output" "Error: unknown container state: bogus: invalid argument"
 	run_pm 125 wait nosuch
