@@ -108,6 +108,7 @@ const struct pm_command pm_commands[] = {
 	{"cp", cmd_cp, PM_CMD_USERNS,
 	 "Copy files/folders between a container and the local filesystem", NULL},
 	{"doctor", cmd_doctor, 0, "Check the host for what rootless pm needs", NULL},
+	{"events", cmd_events, 0, "Show pm events", NULL},
 	{"exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL},
 	{"export", cmd_export, PM_CMD_USERNS,
 	 "Export container's filesystem contents as a tar archive", NULL},
