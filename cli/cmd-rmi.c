@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "lib/events.h"
 #include "lib/strutil.h"
 #include "storage/reference.h"
 
@@ -20,8 +21,8 @@ static const char usage[] = "Remove one or more images from local storage\n"
 			    "  -f, --force     Force Removal of the image\n"
 			    "  -i, --ignore    Ignore errors if a specified image does not exist\n";
 
-static int remove_one(const struct pm_store *s, const char *ref, bool force, bool by_all,
-		      pm_error **err)
+static int remove_one(const struct pm_store *s, const char *runroot, const char *ref, bool force,
+		      bool by_all, pm_error **err)
 {
 	struct pm_image_record r = {0};
 	int rc = pm_image_resolve(s, ref, &r, err);
@@ -42,8 +43,10 @@ static int remove_one(const struct pm_store *s, const char *ref, bool force, boo
 	if (named && pm_strv_length(r.names) > 1) {
 		_cleanup_free_ char *nm = pm_xstrdup(named);
 		rc = pm_image_untag(s, r.id, nm, err);
-		if (rc >= 0)
+		if (rc >= 0) {
+			pm_event_emit(runroot, "image", "untag", r.id, nm, NULL);
 			printf("Untagged: %s\n", nm);
+		}
 		pm_image_record_free(&r);
 		return rc;
 	}
@@ -58,6 +61,9 @@ static int remove_one(const struct pm_store *s, const char *ref, bool force, boo
 	}
 	rc = pm_image_remove(s, r.id, force, err);
 	if (rc >= 0) {
+		for (char **n = r.names; n && *n; n++)
+			pm_event_emit(runroot, "image", "untag", r.id, *n, NULL);
+		pm_event_emit(runroot, "image", "remove", r.id, NULL, NULL);
 		for (char **n = r.names; n && *n; n++)
 			printf("Untagged: %s\n", *n);
 		printf("Deleted: %s\n", r.id);
@@ -121,7 +127,7 @@ int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 	int status = 0;
 	for (char **r = refs; r && *r; r++) {
 		_cleanup_error_ pm_error *e = NULL;
-		if (remove_one(s, *r, force, all, &e) < 0) {
+		if (remove_one(s, cli->paths.runroot, *r, force, all, &e) < 0) {
 			if (e->code == ENOENT && ignore)
 				continue;
 			int st2 = e->code == ENOENT ? 1 : e->code == EBUSY ? 2 : PM_EXIT_ERROR;
