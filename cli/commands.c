@@ -4,9 +4,12 @@
 #include "cli/commands.h"
 
 static const struct pm_command system_commands[] = {
+	{"events", cmd_events, 0, "Show pm events", NULL},
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
 	{"migrate", cmd_system_migrate, 0,
 	 "Migrate containers (ends the pause process so changed subordinate ids apply)", NULL},
+	{"prune", cmd_system_prune, PM_CMD_USERNS, "Remove unused data", NULL},
+	{"reset", cmd_system_reset, PM_CMD_USERNS, "Reset pm storage", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 
