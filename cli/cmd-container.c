@@ -122,6 +122,8 @@ int cmd_container_prune(struct pm_cli *cli, int argc, char **argv)
 		pm_engine_refresh(&e, ctr);
 		if (ctr->state.status == PM_CTR_RUNNING || ctr->state.status == PM_CTR_PAUSED)
 			continue;
+		if (ctr->infra)
+			continue; /* a pod's infra goes with its pod (pod prune), as podman */
 		if (has_until && ctr->created_ns >= until)
 			continue;
 		if (labels) {

@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# 104-system: `pm system prune` (-a, --volumes, -f, the prompt) and `pm system reset` (-f,
+# the prompt), each by its effect on containers, pods, images and volumes, with podman's
+# output sections. Runs as the unprivileged test user. Also runs against podman
+# (PM="podman --runtime runc").
+
+# shellcheck disable=SC2154 # $stderr is set by run_pm_split
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+}
+
+teardown() {
+	basic_teardown
+}
+
+IMG=localhost/busybox:latest
+
+@test "system prune -f: stopped containers go, running ones and tagged images stay" {
+	pm_load_test_image
+	run_pm 0 create --name sp-stopped "$IMG" true
+	local stopped=$output
+	run_pm 0 run -d --name sp-running "$IMG" sleep 100
+	local running=$output
+	run_pm_split 0 system prune -f
+	is "$output" "Deleted Containers
+$stopped
+Total reclaimed space: [0-9.]+[kMG]?B" "prune's report"
+	run_pm_split 0 ps -a --format '{{.Names}}'
+	is "$output" "sp-running"
+	run_pm_split 0 images --format '{{.Repository}}'
+	is "$output" "localhost/busybox" "a tagged image is not dangling"
+	run_pm 0 rm -f -t 0 "$running"
+}
+
+@test "system prune -a --volumes: unused images and volumes go, used ones stay" {
+	pm_load_test_image
+	pm_load_test_image docker2
+	run_pm 0 volume create sp-unused
+	run_pm 0 volume create sp-used
+	run_pm 0 run -d --name sp-user -v sp-used:/data "$IMG" sleep 100
+	run_pm_split 0 system prune -a -f --volumes
+	assert_contains "$output" "Deleted Volumes
+sp-unused
+" "volumes section"
+	assert_contains "$output" "Deleted Images
+" "images section"
+	is "${lines[-1]}" "Total reclaimed space: [0-9.]+[kMG]?B"
+	run_pm_split 0 volume ls --format '{{.Name}}'
+	is "$output" "sp-used"
+	run_pm_split 0 images --format '{{.Repository}}'
+	is "$output" "localhost/busybox" "the image in use stays"
+	run_pm 0 rm -f -t 0 sp-user
+	run_pm 0 volume rm sp-used
+}
+
+@test "system prune: without -f it asks; no answer removes nothing" {
+	pm_load_test_image
+	run_pm 0 create --name sp-ask "$IMG" true
+	run_pm_split 0 system prune <<<"n"
+	assert_contains "$output" "Are you sure you want to continue? [y/N]"
+	run_pm_split 0 ps -a --format '{{.Names}}'
+	is "$output" "sp-ask" "still there after answering n"
+	run_pm_split 0 system prune <<<"y"
+	assert_contains "$output" "Deleted Containers"
+	run_pm_split 0 ps -a --format '{{.Names}}'
+	is "$output" "" "gone after answering y"
+}
+
+@test "system prune: a bad flag is an error" {
+	run_pm 125 system prune --bogus
+	assert_contains "$output" "unknown flag: --bogus"
+	run_pm 125 system prune -f extra
+}
+
+@test "system reset -f: every container, pod, image and volume goes; pm works after" {
+	pm_load_test_image
+	run_pm 0 run -d --name sr-run "$IMG" sleep 100
+	run_pm 0 create --name sr-created "$IMG" true
+	run_pm 0 pod create --name sr-pod
+	run_pm 0 volume create sr-vol
+	run_pm_split 0 system reset -f
+	run_pm_split 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container"
+	run_pm_split 0 pod ps --format '{{.Name}}'
+	is "$output" "" "no pod"
+	run_pm_split 0 images --format '{{.ID}}'
+	is "$output" "" "no image"
+	run_pm_split 0 volume ls --format '{{.Name}}'
+	is "$output" "" "no volume"
+	# a fresh start works
+	pm_load_test_image
+	run_pm_split 0 run --rm "$IMG" echo again
+	is "$output" "again"
+}
+
+@test "system reset: without -f it asks; n keeps everything" {
+	run_pm 0 volume create sr-keep
+	run_pm_split 0 system reset <<<"n"
+	assert_contains "$output" "Are you sure you want to continue? [y/N]"
+	run_pm_split 0 volume ls --format '{{.Name}}'
+	is "$output" "sr-keep"
+	run_pm 0 volume rm sr-keep
+}
