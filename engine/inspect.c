@@ -651,6 +651,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(hc, "TimeOffsets",
 				    json_pack("{s:I, s:I}", "boottime", (json_int_t)to.boottime,
 					      "monotonic", (json_int_t)to.monotonic));
+	else
+		json_object_set_new(hc, "TimeOffsets", json_null());
 	json_object_set_new(o, "HostConfig", hc);
 	return o;
 }
