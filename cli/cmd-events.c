@@ -194,6 +194,9 @@ static int run_events(struct pm_cli *cli, struct ev_opts *o, bool stream)
 	int wd = -1;
 	if (fd >= 0 && stream)
 		wd = inotify_add_watch(ifd, path, IN_MODIFY);
+	/* following without --since: only what happens from now on (podman's rule) */
+	if (fd >= 0 && stream && !o->since)
+		lseek(fd, 0, SEEK_END);
 	int r = fd >= 0 ? read_available(o, fd, buf, &len) : 0;
 	while (stream && r == 0) {
 		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = ifd, .events = POLLIN}};

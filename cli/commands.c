@@ -125,6 +125,7 @@ const struct pm_command pm_commands[] = {
 	{"import", cmd_import, PM_CMD_USERNS, "Import a tarball to create a filesystem image",
 	 NULL},
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
+	{"init", cmd_init, PM_CMD_USERNS, "Initialize one or more containers", NULL},
 	{"inspect", cmd_inspect, 0, "Display the configuration of object denoted by ID", NULL},
 	{"kill", cmd_kill, PM_CMD_USERNS,
 	 "Kill one or more running containers with a specific signal", NULL},

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 int cmd_events(struct pm_cli *cli, int argc, char **argv); /* cmd-events.c */
+int cmd_init(struct pm_cli *cli, int argc, char **argv);   /* cmd-init.c */
 int cmd_exec(struct pm_cli *cli, int argc, char **argv);
 int cmd_healthcheck_run(struct pm_cli *cli, int argc, char **argv);
 int cmd_doctor(struct pm_cli *cli, int argc, char **argv);

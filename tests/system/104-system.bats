@@ -105,3 +105,38 @@ sp-unused
 	is "$output" "sr-keep"
 	run_pm 0 volume rm sr-keep
 }
+
+@test "init: a created container is checked and printed; running ones are refused" {
+	pm_load_test_image
+	run_pm 0 create --name in1 "$IMG" sleep 100
+	local id=$output
+	run_pm_split 0 init in1
+	is "$output" "in1"
+	run_pm_split 0 container init "${id:0:12}"
+	is "$output" "${id:0:12}" "container init by a short id"
+	run_pm 0 start in1
+	run_pm_split 125 init in1
+	is "$stderr" "Error: container $id has already been created in runtime: container state improper"
+	run_pm_split 0 init --all
+	is "$output" "$id" "-a lists every container"
+	run_pm_split 125 init nosuch
+	is "$stderr" 'Error: no container with name or ID "nosuch" found: no such container'
+	run_pm_split 125 init
+	is "$stderr" "Error: you must provide at least one name or id"
+	run_pm 0 rm -f -t 0 in1
+}
+
+@test "init: pm has no initialized state; the container stays created (pm's own)" {
+	skip_if_podman "podman 4.3 moves the container to its initialized state"
+	pm_load_test_image
+	run_pm 0 create --name in2 "$IMG" true
+	run_pm 0 init in2
+	run_pm 0 inspect --format '{{.State.Status}}' in2
+	is "$output" "created"
+	run_pm 0 init in2
+	run_pm_split 0 events --stream=false --filter event=init --format '{{.Name}}'
+	is "$output" "in2
+in2" "an init event for each"
+	run_pm 0 start -a in2
+	run_pm 0 rm in2
+}
