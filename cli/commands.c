@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 
 static const struct pm_command system_commands[] = {
+	{"df", cmd_system_df, PM_CMD_USERNS, "Show pm disk usage", NULL},
 	{"events", cmd_events, 0, "Show pm events", NULL},
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
 	{"migrate", cmd_system_migrate, 0,

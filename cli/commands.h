@@ -45,6 +45,7 @@ int cmd_port(struct pm_cli *cli, int argc, char **argv); /* cmd-port.c (networki
 int cmd_system_migrate(struct pm_cli *cli, int argc, char **argv);
 int cmd_system_prune(struct pm_cli *cli, int argc, char **argv); /* cmd-system-prune.c */
 int cmd_system_reset(struct pm_cli *cli, int argc, char **argv);
+int cmd_system_df(struct pm_cli *cli, int argc, char **argv); /* cmd-system-df.c */
 int cmd_unshare(struct pm_cli *cli, int argc, char **argv);
 int cmd_version(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_create(struct pm_cli *cli, int argc, char **argv);

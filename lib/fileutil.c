@@ -357,7 +357,8 @@ static int du_visit(const char *fpath, const struct stat *sb, int type, struct F
 			du_cur->n++;
 		}
 	}
-	du_cur->bytes += (uint64_t)sb->st_blocks * 512;
+	if (S_ISREG(sb->st_mode) || S_ISLNK(sb->st_mode))
+		du_cur->bytes += (uint64_t)sb->st_size;
 	return 0;
 }
 

@@ -44,8 +44,9 @@ int pm_mkdir_p(const char *path, mode_t mode, pm_error **err);
 /* rm -rf without crossing mount points or following symlinks; a missing path is fine. */
 int pm_rm_rf(const char *path, pm_error **err);
 
-/* Bytes the tree at path takes on disk (st_blocks * 512; hard links counted once, no mount
- * point crossed, no symlink followed); 0 for a missing path. For `system df`/`prune`. */
+/* Bytes of the files in the tree at path (apparent sizes of regular files and symlinks, as
+ * podman counts; hard links counted once, no mount point crossed, no symlink followed); 0
+ * for a missing path. For `system df` and `system prune`. */
 uint64_t pm_disk_usage(const char *path);
 
 /* Is path (not following a final symlink) the root of a mount in this mount namespace?

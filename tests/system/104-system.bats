@@ -140,3 +140,29 @@ in2" "an init event for each"
 	run_pm 0 start -a in2
 	run_pm 0 rm in2
 }
+
+@test "system df: podman's table and fields, volume data counted" {
+	pm_load_test_image
+	run_pm 0 create --name df1 "$IMG" true
+	run_pm 0 run --name df2 -v dfvol:/data "$IMG" sh -c 'head -c 100000 /dev/zero >/data/f'
+	run_pm 0 volume create dfempty
+	run_pm_split 0 system df
+	is "${lines[0]}" "TYPE +TOTAL +ACTIVE +SIZE +RECLAIMABLE" "header"
+	is "${lines[1]}" "Images +1 +1 +[0-9.]+[kM]?B +0B \(0%\)" "images row"
+	is "${lines[2]}" "Containers +2 +0 +[0-9.]+[kM]?B +[0-9.]+[kM]?B \([0-9]+%\)" "containers row"
+	is "${lines[3]}" "Local Volumes +2 +1 +100kB +0B \(0%\)" "volumes row"
+	run_pm_split 0 system df --format '{{.Type}}|{{.Total}}|{{.Active}}|{{.RawSize}}|{{.RawReclaimable}}'
+	is "${lines[2]}" "Local Volumes\|2\|1\|100000\|0"
+	is "${lines[0]}" "Images\|1\|1\|[0-9]+\|0"
+	run_pm 0 rm df1 df2
+	run_pm 0 volume rm dfvol dfempty
+}
+
+@test "system df --format json: an array of the three rows (pm's own)" {
+	skip_if_podman "podman 4.3 prints the word json"
+	skip_if_missing jq
+	run_pm_split 0 system df --format json
+	is "$(jq -r '[.[].Type] | join(",")' <<<"$output")" "Images,Containers,Local Volumes"
+	is "$(jq -r '.[0] | keys | join(",")' <<<"$output")" "Active,RawReclaimable,RawSize,Reclaimable,Size,Total,Type"
+	run_pm 125 system df --bogus
+}
