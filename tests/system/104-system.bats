@@ -112,8 +112,11 @@ sp-unused
 	local id=$output
 	run_pm_split 0 init in1
 	is "$output" "in1"
-	run_pm_split 0 container init "${id:0:12}"
-	is "$output" "${id:0:12}" "container init by a short id"
+	run_pm 0 create --name in0 "$IMG" true
+	local id0=$output
+	run_pm_split 0 container init "${id0:0:12}"
+	is "$output" "${id0:0:12}" "container init by a short id"
+	run_pm 0 rm in0
 	run_pm 0 start in1
 	run_pm_split 125 init in1
 	is "$stderr" "Error: container $id has already been created in runtime: container state improper"
