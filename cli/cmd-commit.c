@@ -10,6 +10,7 @@
 #include "cli/image-util.h"
 #include "cli/progress.h"
 #include "engine/container.h"
+#include "engine/events.h"
 #include "lib/strutil.h"
 #include "storage/container.h"
 
@@ -100,6 +101,8 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 	pm_cli_progress_end(&progress);
 	if (r < 0)
 		return pm_cli_error(err);
+	struct pm_engine e = {.paths = &cli->paths};
+	pm_engine_event(&e, ctr, "commit");
 	printf("%s\n", id);
 	return 0;
 }

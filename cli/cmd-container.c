@@ -122,6 +122,8 @@ int cmd_container_prune(struct pm_cli *cli, int argc, char **argv)
 		pm_engine_refresh(&e, ctr);
 		if (ctr->state.status == PM_CTR_RUNNING || ctr->state.status == PM_CTR_PAUSED)
 			continue;
+		if (ctr->infra)
+			continue; /* a pod's infra goes with its pod (pod prune), as podman */
 		if (has_until && ctr->created_ns >= until)
 			continue;
 		if (labels) {
@@ -228,6 +230,7 @@ const struct pm_command pm_container_commands[] = {
 	{ "exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL },
 	{ "exists", cmd_container_exists, 0, "Check if a container exists in local storage", NULL },
 	{ "export", cmd_export, PM_CMD_USERNS, "Export a container's filesystem contents as a tar archive", NULL },
+	{ "init", cmd_init, PM_CMD_USERNS, "Initialize one or more containers", NULL },
 	{ "inspect", cmd_container_inspect, 0, "Display the configuration of a container", NULL },
 	{ "kill", cmd_kill, PM_CMD_USERNS, "Kill one or more running containers with a specific signal", NULL },
 	{ "list", cmd_ps, PM_CMD_HIDDEN, "List containers", NULL },

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/image-util.h"
 #include "cli/progress.h"
+#include "lib/events.h"
 #include "lib/strutil.h"
 
 static const char usage[] =
@@ -95,6 +96,7 @@ int cmd_import(struct pm_cli *cli, int argc, char **argv)
 		pm_error_prefix(&err, "importing '%s'", path);
 		return pm_cli_error(err);
 	}
+	pm_event_emit(cli->paths.runroot, "image", "import", id, path, NULL);
 	printf("sha256:%s\n", id);
 	return 0;
 }

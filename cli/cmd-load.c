@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/image-util.h"
 #include "cli/progress.h"
+#include "lib/events.h"
 #include "lib/strutil.h"
 #include "storage/archive.h"
 #include "storage/image.h"
@@ -74,6 +75,7 @@ int cmd_load(struct pm_cli *cli, int argc, char **argv)
 			strcmp(input, "-") == 0 ? "stdin" : input);
 		return pm_cli_error(err);
 	}
+	pm_event_emit(cli->paths.runroot, "image", "loadfromarchive", NULL, input, NULL);
 	for (char **l = loaded; l && *l; l++)
 		printf("Loaded image: %s\n", *l);
 	return 0;

@@ -8,6 +8,7 @@
 #include "cli/image-util.h"
 #include "cli/progress.h"
 #include "cli/pull-flags.h"
+#include "lib/events.h"
 #include "lib/strutil.h"
 #include "registry/pull.h"
 
@@ -92,6 +93,8 @@ int cmd_pull(struct pm_cli *cli, int argc, char **argv)
 	pm_cli_pull_flags_free(&pf);
 	if (r < 0)
 		return pm_cli_error(err);
+	for (char **id = ids; id && *id; id++)
+		pm_event_emit(cli->paths.runroot, "image", "pull", *id, argv[optind], NULL);
 	for (char **id = ids; id && *id; id++)
 		printf("%s\n", *id);
 	return 0;

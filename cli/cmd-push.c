@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "lib/events.h"
 #include "lib/fileutil.h"
 #include "registry/push.h"
 #include "storage/image.h"
@@ -173,6 +174,7 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_free_ char *digest = NULL;
 	if (pm_push(s, src, dest, &o, &digest, &err) < 0)
 		return pm_cli_error(err);
+	pm_event_emit(cli->paths.runroot, "image", "push", NULL, dest ? dest : src, NULL);
 	/* podman writes the digest alone, no newline; only once the push succeeded */
 	if (digestfile && pm_write_file_atomic(digestfile, digest, strlen(digest), 0644, &err) < 0)
 		return pm_cli_error(err);

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "engine/container.h"
+#include "engine/events.h"
 
 static const char usage[] = "Rename an existing container\n"
 			    "\n"
@@ -42,5 +43,7 @@ int cmd_rename(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	if (pm_container_rename(&cli->paths, ctr, newname, &err) < 0)
 		return pm_cli_error(err);
+	struct pm_engine e = {.paths = &cli->paths};
+	pm_engine_event(&e, ctr, "rename");
 	return 0;
 }

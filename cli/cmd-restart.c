@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "engine/events.h"
 #include "pods/lifecycle.h"
 #include "lib/strutil.h"
 
@@ -77,6 +78,7 @@ int cmd_restart(struct pm_cli *cli, int argc, char **argv)
 			status = pm_cli_error(err);
 			continue;
 		}
+		pm_engine_event(&e, c, "restart");
 		printf("%s\n", c->id);
 		fflush(stdout);
 	}

@@ -10,6 +10,7 @@
 #include "cli/image-util.h"
 #include "engine/container.h"
 #include "engine/run.h"
+#include "lib/events.h"
 #include "lib/strutil.h"
 #include "storage/reference.h"
 
@@ -44,8 +45,8 @@ static int remove_users(const struct pm_engine *e, const struct pm_store *s, con
 	return 0;
 }
 
-static int remove_one(const struct pm_engine *e, const struct pm_store *s, const char *ref,
-		      bool force, bool by_all, pm_error **err)
+static int remove_one(const struct pm_engine *e, const struct pm_store *s, const char *runroot,
+		      const char *ref, bool force, bool by_all, pm_error **err)
 {
 	struct pm_image_record r = {0};
 	int rc = pm_image_resolve(s, ref, &r, err);
@@ -66,8 +67,10 @@ static int remove_one(const struct pm_engine *e, const struct pm_store *s, const
 	if (named && pm_strv_length(r.names) > 1) {
 		_cleanup_free_ char *nm = pm_xstrdup(named);
 		rc = pm_image_untag(s, r.id, nm, err);
-		if (rc >= 0)
+		if (rc >= 0) {
+			pm_event_emit(runroot, "image", "untag", r.id, nm, NULL);
 			printf("Untagged: %s\n", nm);
+		}
 		pm_image_record_free(&r);
 		return rc;
 	}
@@ -84,6 +87,9 @@ static int remove_one(const struct pm_engine *e, const struct pm_store *s, const
 	if (rc >= 0)
 		rc = pm_image_remove(s, r.id, force, err);
 	if (rc >= 0) {
+		for (char **n = r.names; n && *n; n++)
+			pm_event_emit(runroot, "image", "untag", r.id, *n, NULL);
+		pm_event_emit(runroot, "image", "remove", r.id, NULL, NULL);
 		for (char **n = r.names; n && *n; n++)
 			printf("Untagged: %s\n", *n);
 		printf("Deleted: %s\n", r.id);
@@ -148,7 +154,7 @@ int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 	int status = 0;
 	for (char **r = refs; r && *r; r++) {
 		_cleanup_error_ pm_error *e = NULL;
-		if (remove_one(&eng, s, *r, force, all, &e) < 0) {
+		if (remove_one(&eng, s, cli->paths.runroot, *r, force, all, &e) < 0) {
 			if (e->code == ENOENT && (ignore || force))
 				continue; /* podman: rmi -f of a missing image is silent */
 			int st2 = e->code == ENOENT ? 1 : e->code == EBUSY ? 2 : PM_EXIT_ERROR;

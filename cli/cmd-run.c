@@ -149,6 +149,8 @@ static const char run_usage[] =
 	"no-new-privileges, label=disable)\n"
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
 	"      --stop-timeout uint        Timeout (in seconds) to stop a container. Default is 10\n"
+	"      --time-offset string       Own time namespace: monotonic=SECONDS,boottime=SECONDS "
+	"(pm's own)\n"
 	"      --tmpfs stringArray        Mount a temporary filesystem (tmpfs) into a container\n"
 	"      --tls-verify               Require HTTPS and verify certificates when contacting "
 	"registries for pulling images\n"
@@ -414,6 +416,7 @@ static const struct run_flag run_flags[] = {
 	{"group-add", 0, required_argument, FLAG_LIST, CFG(group_add)},
 	{"hostname", 0, required_argument, FLAG_STR, CFG(hostname)},
 	{"http-proxy", 0, optional_argument, FLAG_BOOL, OPTS(http_proxy)},
+	{"time-offset", 0, required_argument, FLAG_STR, CFG(time_offset)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/image-util.h"
 #include "cli/progress.h"
+#include "lib/events.h"
 #include "lib/strutil.h"
 #include "storage/archive.h"
 #include "storage/image.h"
@@ -87,5 +88,7 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 	pm_cli_progress_end(&progress);
 	if (r < 0)
 		return pm_cli_error(err);
+	for (char **ref = refs; ref && *ref; ref++)
+		pm_event_emit(cli->paths.runroot, "image", "save", NULL, *ref, NULL);
 	return 0;
 }

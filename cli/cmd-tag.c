@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "lib/events.h"
 #include "lib/strutil.h"
 
 static const char tag_usage[] = "Add an additional name to a local image\n"
@@ -51,10 +52,17 @@ static int tag_or_untag(struct pm_cli *cli, int argc, char **argv, bool untag)
 	if (pm_image_resolve(s, argv[optind], &r, &err) < 0)
 		return pm_cli_error(err);
 	int rc = 0;
-	if (untag && !namesv)
+	if (untag && !namesv) {
 		rc = pm_image_untag(s, r.id, NULL, &err);
-	for (char **n = namesv; n && *n && rc >= 0; n++)
+		for (char **n = r.names; n && *n && rc >= 0; n++)
+			pm_event_emit(cli->paths.runroot, "image", "untag", r.id, *n, NULL);
+	}
+	for (char **n = namesv; n && *n && rc >= 0; n++) {
 		rc = untag ? pm_image_untag(s, r.id, *n, &err) : pm_image_tag(s, r.id, *n, &err);
+		if (rc >= 0)
+			pm_event_emit(cli->paths.runroot, "image", untag ? "untag" : "tag", r.id,
+				      *n, NULL);
+	}
 	pm_image_record_free(&r);
 	if (rc < 0)
 		return pm_cli_error(err);

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "lib/events.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "storage/volume.h"
@@ -102,6 +103,7 @@ int cmd_volume_create(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_volume_ struct pm_volume *v = NULL;
 	if (pm_volume_create(cli->paths.root, &o, &v, &err) < 0)
 		return pm_cli_error(err);
+	pm_event_emit(cli->paths.runroot, "volume", "create", NULL, v->name, NULL);
 	printf("%s\n", v->name);
 	return 0;
 }
@@ -388,6 +390,7 @@ int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv)
 			status = rm_status(r);
 			continue;
 		}
+		pm_event_emit(cli->paths.runroot, "volume", "remove", NULL, names[i], NULL);
 		printf("%s\n", names[i]);
 	}
 	fflush(stdout);
@@ -467,10 +470,13 @@ int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv)
 	for (size_t i = 0; names[i]; i++) {
 		_cleanup_error_ pm_error *e = NULL;
 		int r = pm_volume_prune_one(cli->paths.root, names[i], &e);
-		if (r < 0)
+		if (r < 0) {
 			status = pm_cli_error(e);
-		else if (r > 0)
+		} else if (r > 0) {
+			pm_event_emit(cli->paths.runroot, "volume", "remove", NULL, names[i], NULL);
+			pm_event_emit(cli->paths.runroot, "volume", "prune", NULL, names[i], NULL);
 			printf("%s\n", names[i]);
+		}
 	}
 	return status;
 }

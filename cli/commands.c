@@ -10,9 +10,13 @@ static const struct pm_command buildx_commands[] = {
 };
 
 static const struct pm_command system_commands[] = {
+	{"df", cmd_system_df, PM_CMD_USERNS, "Show pm disk usage", NULL},
+	{"events", cmd_events, 0, "Show pm events", NULL},
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
 	{"migrate", cmd_system_migrate, 0,
 	 "Migrate containers (ends the pause process so changed subordinate ids apply)", NULL},
+	{"prune", cmd_system_prune, PM_CMD_USERNS, "Remove unused data", NULL},
+	{"reset", cmd_system_reset, PM_CMD_USERNS, "Reset pm storage", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 
@@ -117,6 +121,7 @@ const struct pm_command pm_commands[] = {
 	{"cp", cmd_cp, PM_CMD_USERNS,
 	 "Copy files/folders between a container and the local filesystem", NULL},
 	{"doctor", cmd_doctor, 0, "Check the host for what rootless pm needs", NULL},
+	{"events", cmd_events, 0, "Show pm events", NULL},
 	{"exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL},
 	{"export", cmd_export, PM_CMD_USERNS,
 	 "Export container's filesystem contents as a tar archive", NULL},
@@ -130,6 +135,7 @@ const struct pm_command pm_commands[] = {
 	{"import", cmd_import, PM_CMD_USERNS, "Import a tarball to create a filesystem image",
 	 NULL},
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
+	{"init", cmd_init, PM_CMD_USERNS, "Initialize one or more containers", NULL},
 	{"inspect", cmd_inspect, 0, "Display the configuration of object denoted by ID", NULL},
 	{"kill", cmd_kill, PM_CMD_USERNS,
 	 "Kill one or more running containers with a specific signal", NULL},

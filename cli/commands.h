@@ -4,6 +4,8 @@
 
 #include "cli/cli.h"
 
+int cmd_events(struct pm_cli *cli, int argc, char **argv); /* cmd-events.c */
+int cmd_init(struct pm_cli *cli, int argc, char **argv);   /* cmd-init.c */
 int cmd_exec(struct pm_cli *cli, int argc, char **argv);
 int cmd_healthcheck_run(struct pm_cli *cli, int argc, char **argv);
 int cmd_doctor(struct pm_cli *cli, int argc, char **argv);
@@ -41,6 +43,9 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv);
 int cmd_wait(struct pm_cli *cli, int argc, char **argv);
 int cmd_port(struct pm_cli *cli, int argc, char **argv); /* cmd-port.c (networking) */
 int cmd_system_migrate(struct pm_cli *cli, int argc, char **argv);
+int cmd_system_prune(struct pm_cli *cli, int argc, char **argv); /* cmd-system-prune.c */
+int cmd_system_reset(struct pm_cli *cli, int argc, char **argv);
+int cmd_system_df(struct pm_cli *cli, int argc, char **argv); /* cmd-system-df.c */
 int cmd_unshare(struct pm_cli *cli, int argc, char **argv);
 int cmd_version(struct pm_cli *cli, int argc, char **argv);
 int cmd_pod_create(struct pm_cli *cli, int argc, char **argv);

@@ -100,6 +100,7 @@ static const struct field {
 	F("StartupHealthSuccesses", K_I64, startup_health.successes),
 	F("SdNotifyMode", K_STR, sdnotify),
 	F("CreateCommand", K_STRV, create_command),
+	F("TimeOffset", K_STR, time_offset),
 #undef F
 };
 

@@ -14,6 +14,7 @@
 #include "engine/ctr-state.h"
 #include "engine/limits.h"
 #include "engine/ctr-volumes.h"
+#include "engine/events.h"
 #include "lib/fileutil.h"
 #include "lib/proc.h"
 #include "lib/strutil.h"
@@ -169,6 +170,8 @@ static int mark_exited_locked(const struct pm_engine *e, struct pm_container *c,
 	free(c->state.mountpoint);
 	c->state.mountpoint = NULL;
 	int r = pm_container_save_state(e->paths, c, err);
+	if (running && r >= 0)
+		pm_engine_event_died(e, c);
 	if (ret_stopped_by_user)
 		*ret_stopped_by_user = pm_mon_no_restart(rundir);
 	/* the run dir goes under the lock: a start that follows makes a new one */
@@ -229,5 +232,6 @@ int pm_engine_kill(const struct pm_engine *e, struct pm_container *c, int sig, p
 	if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0)
 		return pm_error_set_errno(err, fd < 0 ? ESRCH : errno,
 					  "sending signal %d to container %s", sig, c->id);
+	pm_engine_event(e, c, "kill");
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "engine/config-json.h"
 #include "engine/ctr-secrets.h"
+#include "engine/events.h"
 #include "engine/exec.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
@@ -136,6 +137,7 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	if ((r = pm_exec_apply(&spec, x, environ, err)) < 0)
 		goto out;
 	spec.seccomp_cache = pm_path_join(e->paths->runroot, "seccomp");
+	pm_engine_event(e, c, "exec");
 
 	r = pm_runtime_exec(&spec, &opts, ret_status, err);
 	if (r == -ESRCH && err) {

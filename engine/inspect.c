@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "engine/time-offset.h"
 #include "engine/config-json.h"
 #include "engine/health.h"
 #include "engine/inspect.h"
@@ -644,6 +645,14 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	/* podman's default 2048 when not given, where the pids controller is delegated */
 	json_object_set_new(hc, "PidsLimit", json_integer((json_int_t)pm_engine_pids_limit(cfg)));
 	json_object_set_new(hc, "Ulimits", json_array());
+	/* pm's own (--time-offset): the container's time namespace offsets, in seconds */
+	struct pm_time_offsets to;
+	if (pm_time_offset_parse(cfg->time_offset, &to, NULL) == 0 && to.set)
+		json_object_set_new(hc, "TimeOffsets",
+				    json_pack("{s:I, s:I}", "boottime", (json_int_t)to.boottime,
+					      "monotonic", (json_int_t)to.monotonic));
+	else
+		json_object_set_new(hc, "TimeOffsets", json_null());
 	json_object_set_new(o, "HostConfig", hc);
 	return o;
 }

@@ -24,6 +24,7 @@
 
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
+#include "engine/events.h"
 #include "engine/health-parse.h"
 #include "engine/limits.h"
 #include "engine/monitor.h"
@@ -203,6 +204,8 @@ static void set_running(struct mon *m)
 	if (!c->state.mountpoint && m->s->spec->rootfs)
 		c->state.mountpoint = pm_xstrdup(m->s->spec->rootfs);
 	net_ports_to_state(m, c);
+	pm_engine_event(m->s->e, c, "init");
+	pm_engine_event(m->s->e, c, "start");
 }
 
 /* Tell systemd (a unit's $NOTIFY_SOCKET, --sdnotify) that the container runs and that this
@@ -241,6 +244,7 @@ static void record_exit(struct mon *m, int status)
 	free(c->state.cgroup_path);
 	c->state.cgroup_path = NULL;
 	pm_container_save_state(e->paths, c, NULL);
+	pm_engine_event_died(e, c);
 }
 
 /* Restart the container after an exit, per its policy. Returns true when it runs again. */

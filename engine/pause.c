@@ -14,6 +14,7 @@
 #include "engine/container.h"
 #include "engine/pause.h"
 #include "engine/ctr-state.h"
+#include "engine/events.h"
 #include "lib/log.h"
 #include "lib/fileutil.h"
 #include "lib/proc.h"
@@ -129,5 +130,8 @@ int pm_engine_pause(const struct pm_engine *e, struct pm_container *c, bool paus
 		return r;
 	}
 	c->state.status = pause ? PM_CTR_PAUSED : PM_CTR_RUNNING;
-	return pm_container_save_state(e->paths, c, err);
+	r = pm_container_save_state(e->paths, c, err);
+	if (r >= 0)
+		pm_engine_event(e, c, pause ? "pause" : "unpause");
+	return r;
 }

@@ -22,6 +22,7 @@
 #include "engine/ctr-secrets.h"
 #include "engine/ctr-state.h"
 #include "engine/ctr-volumes.h"
+#include "engine/events.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
@@ -122,6 +123,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		}
 	}
 	pm_crash_point("after-record");
+	pm_engine_event(e, c, "create");
 	*ret = TAKE_PTR(c);
 	r = 0;
 out:
@@ -157,6 +159,8 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 		return 0; /* removed meanwhile: nothing to clean */
 	if (r < 0)
 		return r;
+	if (r > 0)
+		pm_engine_event(e, c, "cleanup");
 	struct pm_container_config cfg = {0};
 	r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)
@@ -212,7 +216,10 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
 	pm_ctr_net_dir_remove(e, c->id);
-	return pm_container_remove_record(e->paths, c, err);
+	r = pm_container_remove_record(e->paths, c, err);
+	if (r >= 0)
+		pm_engine_event(e, c, "remove");
+	return r;
 }
 
 /* ---- start ------------------------------------------------------------------------------- */
@@ -426,6 +433,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 			c->state.mountpoint = NULL;
 			c->state.monitor_pid = 0;
 			pm_container_save_state(e->paths, c, NULL);
+			pm_engine_event(e, c, "cleanup");
 		}
 		x.mounted = false;
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
@@ -514,6 +522,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		return 0;
 	if (pm_ctr_is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)
 		pm_engine_refresh(e, c);
+	pm_engine_event(e, c, "stop");
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "engine/spec.h"
+#include "engine/time-offset.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "runtime/caps.h"
@@ -45,6 +46,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->user);
 	pm_strv_free(c->group_add);
 	free(c->hostname);
+	free(c->time_offset);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
@@ -1001,6 +1003,12 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	s.tty = c->tty;
 	s.stdin_open = c->interactive;
 	s.init = c->init;
+	struct pm_time_offsets to;
+	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
+		goto fail;
+	s.timens = to.set;
+	s.time_monotonic = to.monotonic;
+	s.time_boottime = to.boottime;
 	*ret = s;
 	return 0;
 

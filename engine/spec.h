@@ -123,6 +123,8 @@ struct pm_container_config {
 	/* the command line that made it (podman's .Config.CreateCommand): generate systemd
 	 * --new rebuilds its unit's ExecStart from it */
 	char **create_command;
+	/* --time-offset (engine/time-offset.h): a time namespace with these offsets */
+	char *time_offset;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

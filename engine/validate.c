@@ -13,6 +13,7 @@
 #include "engine/health-parse.h"
 #include "engine/limits.h"
 #include "engine/spec.h"
+#include "engine/time-offset.h"
 #include "engine/validate.h"
 #include "systemd/limits.h"
 #include "lib/strutil.h"
@@ -443,6 +444,9 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 	    (r = pm_health_startup_validate(&c->startup_health, &c->health, err)) < 0)
 		return r;
 	if ((r = pm_spec_validate(c, err)) < 0)
+		return r;
+	struct pm_time_offsets to;
+	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
 		return r;
 	return pm_engine_limits_check(c, err);
 }

@@ -3,6 +3,7 @@
  * $PATH lookup. Every fd is O_CLOEXEC. Must not print. Called from every module. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
@@ -332,6 +333,54 @@ static void rm_dir_contents(struct rm_ctx *c, int dfd, dev_t dev, const char *na
 			rm_fail(c, errno, "removing", de->d_name);
 		}
 	}
+}
+
+/* ---- disk usage ---- */
+
+#define DU_MAX_INODES 4096 /* hard links remembered (more: counted again) */
+
+struct du_state {
+	uint64_t bytes;
+	size_t n;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} seen[DU_MAX_INODES];
+};
+static struct du_state *du_cur;
+
+static int du_visit(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)fpath;
+	(void)ftw;
+	if (type == FTW_NS)
+		return 0;
+	if (sb->st_nlink > 1 && !S_ISDIR(sb->st_mode)) {
+		for (size_t i = 0; i < du_cur->n; i++)
+			if (du_cur->seen[i].dev == sb->st_dev && du_cur->seen[i].ino == sb->st_ino)
+				return 0;
+		if (du_cur->n < DU_MAX_INODES) {
+			du_cur->seen[du_cur->n].dev = sb->st_dev;
+			du_cur->seen[du_cur->n].ino = sb->st_ino;
+			du_cur->n++;
+		}
+	}
+	if (S_ISREG(sb->st_mode) || S_ISLNK(sb->st_mode))
+		du_cur->bytes += (uint64_t)sb->st_size;
+	return 0;
+}
+
+uint64_t pm_disk_usage(const char *path)
+{
+	struct du_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return 0;
+	du_cur = st;
+	nftw(path, du_visit, 16, FTW_PHYS | FTW_MOUNT);
+	du_cur = NULL;
+	uint64_t r = st->bytes;
+	free(st);
+	return r;
 }
 
 int pm_rm_rf(const char *path, pm_error **err)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -42,6 +43,11 @@ int pm_mkdir_p(const char *path, mode_t mode, pm_error **err);
 
 /* rm -rf without crossing mount points or following symlinks; a missing path is fine. */
 int pm_rm_rf(const char *path, pm_error **err);
+
+/* Bytes of the files in the tree at path (apparent sizes of regular files and symlinks, as
+ * podman counts; hard links counted once, no mount point crossed, no symlink followed); 0
+ * for a missing path. For `system df` and `system prune`. */
+uint64_t pm_disk_usage(const char *path);
 
 /* Is path (not following a final symlink) the root of a mount in this mount namespace?
  * statx's STATX_ATTR_MOUNT_ROOT (bind mounts of the same file system too); kernels without

@@ -14,6 +14,7 @@
 #include "engine/pause.h"
 #include "engine/run.h"
 #include "engine/spec.h"
+#include "lib/events.h"
 #include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/paths.h"
@@ -170,6 +171,12 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	return 0;
 }
 
+/* The pod's event (lib/events.h): podman's "pod STATUS ID (image=, name=NAME)". */
+static void pod_event(const struct pm_engine *e, const struct pm_pod *pod, const char *status)
+{
+	pm_event_emit(e->paths->runroot, "pod", status, pod->id, pod->name, NULL);
+}
+
 /* ---- create ------------------------------------------------------------------------------ */
 
 int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct pm_pod **ret,
@@ -210,6 +217,7 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 		pm_pod_remove_record(e->paths, pod, NULL);
 		return r;
 	}
+	pod_event(e, pod, "create");
 	*ret = TAKE_PTR(pod);
 	return 0;
 }
@@ -373,6 +381,8 @@ int pm_pod_start(const struct pm_engine *e, const struct pm_pod *pod, pm_error *
 	if (r >= 0)
 		r = start_members(e, ctrs, n, err);
 	pm_container_list_free(ctrs, n);
+	if (r >= 0)
+		pod_event(e, pod, "start");
 	return r;
 }
 
@@ -397,6 +407,8 @@ int pm_pod_stop(const struct pm_engine *e, const struct pm_pod *pod, int timeout
 			}
 		}
 	pm_container_list_free(ctrs, n);
+	if (first >= 0)
+		pod_event(e, pod, "stop");
 	return first;
 }
 
@@ -423,6 +435,8 @@ int pm_pod_kill(const struct pm_engine *e, const struct pm_pod *pod, int sig, pm
 	}
 	pm_container_list_free(ctrs, n);
 	(void)sent; /* a pod with nothing running: nothing to do, as podman */
+	if (first >= 0)
+		pod_event(e, pod, "kill");
 	return first;
 }
 
@@ -448,6 +462,8 @@ int pm_pod_pause(const struct pm_engine *e, const struct pm_pod *pod, bool pause
 		}
 	}
 	pm_container_list_free(ctrs, n);
+	if (first >= 0)
+		pod_event(e, pod, pause ? "pause" : "unpause");
 	return first < 0 ? first : changed;
 }
 
@@ -509,6 +525,8 @@ int pm_pod_remove(const struct pm_engine *e, const struct pm_pod *pod, bool forc
 				goto out;
 		}
 	r = pm_pod_remove_record(e->paths, pod, err);
+	if (r >= 0)
+		pod_event(e, pod, "remove");
 out:
 	pm_container_list_free(ctrs, n);
 	return r;

@@ -54,9 +54,9 @@ static const struct {
 	const char *name;
 	unsigned flag;
 } namespaces[] = {
-	{"user", CLONE_NEWUSER},     {"mnt", CLONE_NEWNS},  {"pid", CLONE_NEWPID},
-	{"uts", CLONE_NEWUTS},	     {"ipc", CLONE_NEWIPC}, {"net", CLONE_NEWNET},
-	{"cgroup", CLONE_NEWCGROUP},
+	{"user", CLONE_NEWUSER},     {"mnt", CLONE_NEWNS},    {"pid", CLONE_NEWPID},
+	{"uts", CLONE_NEWUTS},	     {"ipc", CLONE_NEWIPC},   {"net", CLONE_NEWNET},
+	{"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 };
 
 int pm_exec_ns_flags(pid_t pid, unsigned *ret_flags)

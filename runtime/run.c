@@ -352,6 +352,51 @@ static long clone_in_pidns(struct clone_args *ca, const char *path, pm_error **e
 	return strtol(msg.payload, NULL, 10);
 }
 
+/* --time-offset: a new time namespace for our next children, its offsets written before any
+ * process is in it. *ret_old is our own time namespace, to go back to (leave_timens) once
+ * the container init was cloned, so that later children (health checks, helpers) keep the
+ * host's clocks. */
+static int enter_timens(const struct pm_runtime_spec *spec, int *ret_old, pm_error **err)
+{
+	*ret_old = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+	if (*ret_old < 0)
+		return pm_error_set_errno(err, errno,
+					  "--time-offset: this kernel has no time namespaces "
+					  "(Linux 5.6 or later)");
+	if (unshare(CLONE_NEWTIME) < 0) {
+		int e = errno;
+		close(*ret_old);
+		*ret_old = -1;
+		return pm_error_set_errno(err, e, "--time-offset: creating a time namespace");
+	}
+	char buf[128];
+	int n = snprintf(buf, sizeof(buf), "monotonic %lld 0\nboottime %lld 0\n",
+			 (long long)spec->time_monotonic, (long long)spec->time_boottime);
+	_cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n) {
+		int e = errno;
+		setns(*ret_old, CLONE_NEWTIME);
+		close(*ret_old);
+		*ret_old = -1;
+		return pm_error_set(err, e,
+				    "--time-offset monotonic=%lld,boottime=%lld: writing the time "
+				    "namespace's offsets: %s",
+				    (long long)spec->time_monotonic, (long long)spec->time_boottime,
+				    strerror(e));
+	}
+	return 0;
+}
+
+static void leave_timens(int *old)
+{
+	if (*old < 0)
+		return;
+	if (setns(*old, CLONE_NEWTIME) < 0)
+		pm_log_debug("going back to our time namespace: %m");
+	close(*old);
+	*old = -1;
+}
+
 int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *opts,
 		     struct pm_runtime_proc *ret, pm_error **err)
 {
@@ -398,8 +443,16 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 	};
 	fflush(stdout);
 	fflush(stderr);
+	int oldtime = -1;
+	if (spec->timens && (r = enter_timens(spec, &oldtime, err)) < 0)
+		return r;
 	long pid = spec->pidns_path ? clone_in_pidns(&ca, spec->pidns_path, err)
 				    : syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid != 0) {
+		int e = errno;
+		leave_timens(&oldtime);
+		errno = e;
+	}
 	if (pid == -EIO)
 		return -EIO; /* (*err set) */
 	if (pid < 0) {

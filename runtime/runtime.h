@@ -111,6 +111,11 @@ struct pm_runtime_spec {
 	 * none. */
 	struct pm_runtime_idmap *uidmap, *gidmap;
 	size_t nuidmap, ngidmap;
+
+	/* A time namespace of its own with these offsets in seconds (--time-offset; the OCI
+	 * spec's linux.timeOffsets) */
+	bool timens;
+	int64_t time_monotonic, time_boottime;
 };
 
 /* How pm_runtime_start() wires the container process. */
