@@ -75,10 +75,10 @@ static void test_filters_add(void **state)
 	struct {
 		const char *arg, *msg;
 	} bad[] = {
-		{"nokey", "invalid image filter 'nokey': use key=value"},
-		{"dangling=maybe", "invalid filter 'dangling=maybe': use true or false"},
-		{"bogus=1",
-		 "unsupported image filter 'bogus' (use reference, dangling, label or id)"},
+		{"nokey", "invalid image filter nokey: need key=value"},
+		{"dangling=maybe", "non-boolean value \"dangling\" for maybe filter: "
+				   "strconv.ParseBool: parsing \"maybe\": invalid syntax"},
+		{"bogus=1", "unsupported image filter \"bogus\""},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		_cleanup_error_ pm_error *err = NULL;
