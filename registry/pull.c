@@ -22,7 +22,7 @@
 #include "registry/platform.h"
 #include "registry/pull.h"
 #include "storage/digest.h"
-#include "storage/dl-archive.h"
+#include "storage/dl-z.h"
 #include "storage/image.h"
 #include "storage/layerstore.h"
 #include "storage/manifest.h"
@@ -141,10 +141,10 @@ static int fetch_layers(const struct pm_store *s, struct pm_registry *reg, const
 {
 	if (n == 0)
 		return 0;
-	/* dlopen'd libraries are loaded once, before any thread needs them */
-	int r = pm_dl_archive(err);
-	if (r < 0)
-		return r;
+	/* dlopen'd libraries are loaded once, before any thread needs them (the tar reader
+	 * opens them itself when a layer needs them; libcurl maps both already) */
+	pm_dl_zlib(NULL);
+	pm_dl_zstd(NULL);
 	pm_digester_free(pm_digester_new());
 
 	struct fetch f = {.store = *s,
@@ -174,7 +174,7 @@ static int fetch_layers(const struct pm_store *s, struct pm_registry *reg, const
 	pthread_mutex_destroy(&f.progress_mu);
 
 	/* a cancelled job's -ECANCELED is not the cause: report the real failure */
-	r = 0;
+	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++)
 		if (jobs[i].r < 0 && jobs[i].r != -ECANCELED) {
 			r = jobs[i].r;

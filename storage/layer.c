@@ -1,6 +1,6 @@
 /* layer.c: the safe tar extractor: extract a layer tar into a directory (overlay diff dir or
- * vfs rootfs) with libarchive, converting whiteouts and refusing entries that escape, and
- * the same code with pm cp's rules (pm_layer_extract_to). Every entry is created relative
+ * vfs rootfs) with storage/tar-read.c's reader, converting whiteouts and refusing entries
+ * that escape, and the same code with pm cp's rules (pm_layer_extract_to). Every entry is created relative
  * to its parent directory's fd with O_NOFOLLOW. Owns nothing on disk beyond the
  * destination. Must not print above debug. Called by layerstore.c (image import/load),
  * container.c (vfs driver) and engine/cp.c (pm cp). */
@@ -18,8 +18,8 @@
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
-#include "storage/dl-archive.h"
 #include "storage/layer.h"
+#include "storage/tar-read.h"
 
 #define READ_BUF  (1u << 18)
 #define WH_PREFIX ".wh."
@@ -72,38 +72,6 @@ ssize_t pm_layer_read_fd(void *ctx, void *buf, size_t n)
 			continue;
 		return r < 0 ? -errno : r;
 	}
-}
-
-struct reader {
-	pm_read_fn rd;
-	void *rd_ctx;
-	pm_tee_fn tee;
-	void *tee_ctx;
-	char *buf;
-	uint64_t total;
-	int error; /* -errno from rd or tee */
-};
-
-static la_ssize_t reader_read(struct archive *a, void *ctx, const void **ret)
-{
-	struct reader *r = ctx;
-	ssize_t n = r->rd(r->rd_ctx, r->buf, READ_BUF);
-	if (n < 0) {
-		r->error = (int)n;
-		sym_archive_set_error(a, (int)-n, "reading input: %s", strerror((int)-n));
-		return -1;
-	}
-	if (n > 0 && r->tee) {
-		int t = r->tee(r->tee_ctx, r->buf, (size_t)n);
-		if (t < 0) {
-			r->error = t;
-			sym_archive_set_error(a, -t, "writing blob: %s", strerror(-t));
-			return -1;
-		}
-	}
-	r->total += (uint64_t)n;
-	*ret = r->buf;
-	return n;
 }
 
 struct dirmeta {
@@ -261,27 +229,22 @@ static int set_opaque(int pfd, const char *entry, pm_error **err)
 	return 0;
 }
 
-static void apply_xattrs(int fd, struct archive_entry *e, const char *entry)
+static void apply_xattrs(int fd, const struct pm_tar_entry *e, const char *entry)
 {
-	const char *name;
-	const void *value;
-	size_t size;
-	sym_archive_entry_xattr_reset(e);
-	while (sym_archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
-		if (fsetxattr(fd, name, value, size, 0) < 0)
-			pm_log_debug("layer entry '%s': xattr '%s' not kept: %s", entry, name,
-				     strerror(errno));
-	}
+	for (size_t i = 0; i < e->n_xattrs; i++)
+		if (fsetxattr(fd, e->xattrs[i].name, e->xattrs[i].value, e->xattrs[i].size, 0) < 0)
+			pm_log_debug("layer entry '%s': xattr '%s' not kept: %s", entry,
+				     e->xattrs[i].name, strerror(errno));
 }
 
-static int set_owner(struct unpack *u, int pfd, const char *name, int fd, struct archive_entry *e,
+static int set_owner(struct unpack *u, int pfd, const char *name, int fd, const struct pm_tar_entry *e,
 		     const char *entry, pm_error **err)
 {
 	if (u->copy ? !u->copy->chown : !u->can_chown)
 		return 0;
 	bool root = u->copy && u->copy->owner_root;
-	uid_t uid = root ? 0 : (uid_t)sym_archive_entry_uid(e);
-	gid_t gid = root ? 0 : (gid_t)sym_archive_entry_gid(e);
+	uid_t uid = root ? 0 : (uid_t)e->uid;
+	gid_t gid = root ? 0 : (gid_t)e->gid;
 	int r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
 	if (r < 0) {
 		if (errno == EINVAL)
@@ -296,25 +259,18 @@ static int set_owner(struct unpack *u, int pfd, const char *name, int fd, struct
 	return 0;
 }
 
-static int write_data(struct archive *a, int fd, const char *entry, pm_error **err)
+static int write_data(pm_tar *t, char *buf, int fd, const char *entry, pm_error **err)
 {
-	const void *buf;
-	size_t size;
-	la_int64_t off;
-	la_int64_t pos = 0;
 	for (;;) {
-		int r = sym_archive_read_data_block(a, &buf, &size, &off);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-			return pm_error_set(err, EIO, "reading entry '%s': %s", entry,
-					    sym_archive_error_string(a)
-						    ? sym_archive_error_string(a)
-						    : "read error");
-		if (off != pos && lseek(fd, off, SEEK_SET) < 0)
-			return pm_error_set_errno(err, errno, "writing '%s'", entry);
+		ssize_t n = pm_tar_read_data(t, buf, READ_BUF, err);
+		if (n < 0) {
+			pm_error_prefix(err, "reading entry '%s'", entry);
+			return (int)n;
+		}
+		if (n == 0)
+			return 0;
 		const char *p = buf;
-		size_t left = size;
+		size_t left = (size_t)n;
 		while (left) {
 			ssize_t w = write(fd, p, left);
 			if (w < 0 && errno == EINTR)
@@ -324,22 +280,16 @@ static int write_data(struct archive *a, int fd, const char *entry, pm_error **e
 			p += w;
 			left -= (size_t)w;
 		}
-		pos = off + (la_int64_t)size;
 	}
-	/* sparse tail */
-	struct stat st;
-	if (fstat(fd, &st) == 0 && st.st_size < pos && ftruncate(fd, pos) < 0)
-		return pm_error_set_errno(err, errno, "writing '%s'", entry);
-	return 0;
 }
 
-static void remember_dir(struct unpack *u, const char *path, struct archive_entry *e)
+static void remember_dir(struct unpack *u, const char *path, const struct pm_tar_entry *e)
 {
 	for (size_t i = 0; i < u->n_dirs; i++)
 		if (strcmp(u->dirs[i].path, path) == 0) {
-			u->dirs[i].mode = sym_archive_entry_perm(e);
-			u->dirs[i].mtime.tv_sec = sym_archive_entry_mtime(e);
-			u->dirs[i].mtime.tv_nsec = sym_archive_entry_mtime_nsec(e);
+			u->dirs[i].mode = e->perm;
+			u->dirs[i].mtime.tv_sec = e->mtime;
+			u->dirs[i].mtime.tv_nsec = e->mtime_nsec;
 			return;
 		}
 	if (u->n_dirs == u->cap_dirs) {
@@ -348,8 +298,8 @@ static void remember_dir(struct unpack *u, const char *path, struct archive_entr
 	}
 	u->dirs[u->n_dirs++] = (struct dirmeta){
 		.path = pm_xstrdup(path),
-		.mode = sym_archive_entry_perm(e),
-		.mtime = {sym_archive_entry_mtime(e), sym_archive_entry_mtime_nsec(e)},
+		.mode = e->perm,
+		.mtime = {e->mtime, e->mtime_nsec},
 	};
 }
 
@@ -366,17 +316,17 @@ static int copy_may_replace(const struct unpack *u, int dfd, const char *base, b
 			    new_is_dir ? "a directory" : "a non-directory");
 }
 
-static int extract_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
+static int extract_entry(struct unpack *u, pm_tar *t, char *buf, const struct pm_tar_entry *e,
 			 struct pm_unpack_stats *st, pm_error **err)
 {
-	const char *raw = sym_archive_entry_pathname(e);
+	const char *raw = e->path;
 	_cleanup_free_ char *path = pm_layer_clean_path(raw);
 	if (!path)
 		return pm_error_set(err, EPERM, "refusing %s '%s': path escapes the %s", u->what,
 				    raw ? raw : "", u->copy ? "destination" : "layer");
-	mode_t type = sym_archive_entry_filetype(e);
+	mode_t type = e->type;
 	if (strcmp(path, ".") == 0) {
-		if (type == AE_IFDIR && !u->copy) /* pm cp leaves the destination as it is */
+		if (type == S_IFDIR && !u->copy) /* pm cp leaves the destination as it is */
 			remember_dir(u, ".", e);
 		return 0;
 	}
@@ -409,8 +359,8 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		return make_whiteout(dfd, wh_name, raw, err);
 	}
 
-	const char *hardlink = sym_archive_entry_hardlink(e);
-	int r = copy_may_replace(u, dfd, base, type == AE_IFDIR && !hardlink, path, err);
+	const char *hardlink = e->hardlink ? e->linkname : NULL;
+	int r = copy_may_replace(u, dfd, base, type == S_IFDIR && !hardlink, path, err);
 	if (r < 0)
 		return r;
 	if (hardlink) {
@@ -440,11 +390,11 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		return 0;
 	}
 
-	struct timespec ts[2] = {{sym_archive_entry_mtime(e), sym_archive_entry_mtime_nsec(e)},
-				 {sym_archive_entry_mtime(e), sym_archive_entry_mtime_nsec(e)}};
-	mode_t perm = sym_archive_entry_perm(e);
+	struct timespec ts[2] = {{e->mtime, e->mtime_nsec},
+				 {e->mtime, e->mtime_nsec}};
+	mode_t perm = e->perm;
 	switch (type) {
-	case AE_IFDIR: {
+	case S_IFDIR: {
 		struct stat old;
 		if (fstatat(dfd, base, &old, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(old.st_mode))
 			remove_at(dfd, base);
@@ -461,7 +411,7 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		remember_dir(u, path, e);
 		return 0;
 	}
-	case AE_IFREG: {
+	case S_IFREG: {
 		r = remove_at(dfd, base);
 		if (r < 0)
 			return pm_error_set_errno(err, -r, "replacing '%s'", raw);
@@ -469,7 +419,7 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 			dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			return pm_error_set_errno(err, errno, "creating '%s'", raw);
-		r = write_data(a, fd, raw, err);
+		r = write_data(t, buf, fd, raw, err);
 		if (r < 0)
 			return r;
 		r = set_owner(u, dfd, base, fd, e, raw, err);
@@ -480,11 +430,11 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		if (fchmod(fd, perm) < 0)
 			return pm_error_set_errno(err, errno, "setting mode of '%s'", raw);
 		futimens(fd, ts);
-		st->file_bytes += (uint64_t)sym_archive_entry_size(e);
+		st->file_bytes += e->size;
 		return 0;
 	}
-	case AE_IFLNK: {
-		const char *target = sym_archive_entry_symlink(e);
+	case S_IFLNK: {
+		const char *target = e->linkname;
 		r = remove_at(dfd, base);
 		if (r < 0)
 			return pm_error_set_errno(err, -r, "replacing '%s'", raw);
@@ -496,7 +446,7 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		utimensat(dfd, base, ts, AT_SYMLINK_NOFOLLOW);
 		return 0;
 	}
-	case AE_IFIFO: {
+	case S_IFIFO: {
 		r = remove_at(dfd, base);
 		if (r < 0 || mkfifoat(dfd, base, perm) < 0)
 			return pm_error_set_errno(err, r < 0 ? -r : errno, "creating fifo '%s'",
@@ -507,8 +457,8 @@ static int extract_entry(struct unpack *u, struct archive *a, struct archive_ent
 		utimensat(dfd, base, ts, AT_SYMLINK_NOFOLLOW);
 		return 0;
 	}
-	case AE_IFCHR:
-	case AE_IFBLK:
+	case S_IFCHR:
+	case S_IFBLK:
 		if (u->copy) {
 			pm_strv_push(&u->skipped, path);
 			return 0;
@@ -552,60 +502,40 @@ static void unpack_free(struct unpack *u)
 		close(u->rootfd);
 }
 
-PM_DEFINE_CLEANUP_FUNC(struct archive *, sym_archive_read_free)
+PM_DEFINE_CLEANUP_FUNC(pm_tar *, pm_tar_free)
 
 /* Extract the stream into u->rootfd (opened by the caller; closed by unpack_free). */
 static int unpack_stream(struct unpack *u, pm_read_fn rd, void *rd_ctx, pm_tee_fn tee,
 			 void *tee_ctx, struct pm_unpack_stats *ret, pm_error **err)
 {
 	struct pm_unpack_stats st = {0};
-	struct reader r = {.rd = rd, .rd_ctx = rd_ctx, .tee = tee, .tee_ctx = tee_ctx};
 	_cleanup_free_ char *buf = pm_xmalloc(READ_BUF);
-	r.buf = buf;
-	int res = 0;
-	_cleanup_(sym_archive_read_freep) struct archive *a = sym_archive_read_new();
-	if (!a)
-		abort();
-	sym_archive_read_support_filter_gzip(a);
-	sym_archive_read_support_filter_zstd(a);
-	sym_archive_read_support_filter_xz(a);
-	sym_archive_read_support_filter_bzip2(a);
-	sym_archive_read_support_format_tar(a);
-	sym_archive_read_support_format_empty(a);
+	_cleanup_(pm_tar_freep) pm_tar *t = pm_tar_new(rd, rd_ctx, tee, tee_ctx);
 	const char *what = u->copy ? "tar" : "layer";
-	if (sym_archive_read_open(a, &r, NULL, reader_read, NULL) != ARCHIVE_OK)
-		return pm_error_set(err, r.error ? -r.error : EINVAL, "reading %s: %s", what,
-				    sym_archive_error_string(a) ? sym_archive_error_string(a)
-								: "invalid archive");
 	for (;;) {
-		struct archive_entry *e;
-		int ar = sym_archive_read_next_header(a, &e);
-		if (ar == ARCHIVE_EOF)
+		const struct pm_tar_entry *e;
+		int r = pm_tar_next(t, &e, err);
+		if (r < 0) {
+			pm_error_prefix(err, "reading %s", what);
+			return r;
+		}
+		if (r == 0)
 			break;
-		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN)
-			return pm_error_set(
-				err, r.error ? -r.error : EINVAL, "reading %s: %s", what,
-				sym_archive_error_string(a) ? sym_archive_error_string(a)
-							    : "invalid tar archive");
-		res = extract_entry(u, a, e, &st, err);
-		if (res < 0)
-			return res;
+		r = extract_entry(u, t, buf, e, &st, err);
+		if (r < 0)
+			return r;
 		st.entries++;
 	}
-	st.compressed = sym_archive_filter_count(a) > 1;
-	/* read what libarchive left (tar padding after the end marker) */
-	for (;;) {
-		ssize_t n = rd(rd_ctx, buf, READ_BUF);
-		if (n < 0)
-			return pm_error_set_errno(err, (int)-n, "reading %s", what);
-		if (n == 0)
-			break;
-		if (tee && (res = tee(tee_ctx, buf, (size_t)n)) < 0)
-			return pm_error_set_errno(err, -res, "writing layer blob");
-		r.total += (uint64_t)n;
+	/* read what is left (tar padding after the end marker): the tee sees every byte */
+	int r = pm_tar_drain(t, err);
+	if (r < 0) {
+		pm_error_prefix(err, "reading %s", what);
+		return r;
 	}
 	finish_dirs(u);
-	st.raw_bytes = r.total;
+	st.compressed = pm_tar_compressed(t);
+	st.raw_bytes = pm_tar_raw_bytes(t);
+	pm_tar_diff_digest(t, st.diff_hex, &st.diff_size);
 	if (ret)
 		*ret = st;
 	return 0;
@@ -614,9 +544,6 @@ static int unpack_stream(struct unpack *u, pm_read_fn rd, void *rd_ctx, pm_tee_f
 int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, const char *dest_dir,
 		    enum pm_unpack_mode mode, struct pm_unpack_stats *ret, pm_error **err)
 {
-	int dl = pm_dl_archive(err);
-	if (dl < 0)
-		return dl;
 	struct unpack u = {.rootfd = -1,
 			   .mode = mode,
 			   .can_chown = geteuid() == 0,
@@ -633,9 +560,6 @@ int pm_layer_unpack(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx, c
 int pm_layer_extract_to(int dirfd, const char *dest, int fd, const struct pm_extract_opts *o,
 			char ***ret_skipped, pm_error **err)
 {
-	int dl = pm_dl_archive(err);
-	if (dl < 0)
-		return dl;
 	struct unpack u = {.rootfd = -1,
 			   .mode = PM_UNPACK_APPLY,
 			   .dest = dest,

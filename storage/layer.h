@@ -1,5 +1,5 @@
 /* layer.h: extract one layer tar stream (plain, gzip, zstd, xz, bzip2) into a directory
- * with libarchive, as the OCI image spec describes.
+ * with pm's own tar reader (storage/tar-read.h), as the OCI image spec describes.
  *
  * Two modes:
  *  - PM_UNPACK_OVERLAY: the directory is the layer's own diff dir. Whiteouts become overlay
@@ -21,24 +21,21 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
+#include "storage/tar-read.h"
 
 enum pm_unpack_mode {
 	PM_UNPACK_OVERLAY = 0,
 	PM_UNPACK_APPLY = 1,
 };
 
-/* Pull-style input: returns bytes read (0 at end) or -errno. */
-typedef ssize_t (*pm_read_fn)(void *ctx, void *buf, size_t n);
-
-/* Observes every raw (possibly compressed) input chunk: used to tee the blob to a file and
- * hash it while extracting. Returns 0 or -errno. May be NULL. */
-typedef int (*pm_tee_fn)(void *ctx, const void *buf, size_t n);
-
 struct pm_unpack_stats {
 	uint64_t raw_bytes;  /* bytes read from the input (compressed size) */
 	uint64_t file_bytes; /* sum of regular file sizes */
 	uint64_t entries;
 	bool compressed; /* a decompression filter was used */
+	/* when compressed: sha256 (hex) and size of the decompressed stream (the diff_id) */
+	char diff_hex[65];
+	uint64_t diff_size;
 };
 
 /* Extract the stream into dest_dir (must exist). On error the directory holds a partial

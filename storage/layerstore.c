@@ -100,48 +100,6 @@ static int tee_write(void *ctx, const void *buf, size_t n)
 	return 0;
 }
 
-/* sha256 and size of the decompressed stream of a compressed blob */
-static int uncompressed_digest(const char *path, char hex[PM_DIGEST_HEX_LEN + 1],
-			       uint64_t *ret_size, pm_error **err)
-{
-	int dl = pm_dl_archive(err);
-	if (dl < 0)
-		return dl;
-	struct archive *a = sym_archive_read_new();
-	if (!a)
-		abort();
-	sym_archive_read_support_filter_all(a);
-	sym_archive_read_support_format_raw(a);
-	int res = 0;
-	struct archive_entry *e;
-	_cleanup_digester_ pm_digester *d = pm_digester_new();
-	_cleanup_free_ char *buf = pm_xmalloc(1 << 18);
-	uint64_t total = 0;
-	if (sym_archive_read_open_filename(a, path, 1 << 18) != ARCHIVE_OK ||
-	    sym_archive_read_next_header(a, &e) != ARCHIVE_OK) {
-		res = pm_error_set(err, EINVAL, "decompressing layer: %s",
-				   sym_archive_error_string(a));
-		goto out;
-	}
-	for (;;) {
-		la_ssize_t n = sym_archive_read_data(a, buf, 1 << 18);
-		if (n < 0) {
-			res = pm_error_set(err, EINVAL, "decompressing layer: %s",
-					   sym_archive_error_string(a));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		pm_digester_update(d, buf, (size_t)n);
-		total += (uint64_t)n;
-	}
-	pm_digester_final(d, hex);
-	*ret_size = total;
-out:
-	sym_archive_read_free(a);
-	return res;
-}
-
 static const char *media_type_of(const char *blob_path, bool compressed)
 {
 	if (!compressed)
@@ -226,10 +184,9 @@ int pm_layer_ingest_sized(const struct pm_store *s, pm_read_fn rd, void *rd_ctx,
 	l.blob_size = st.raw_bytes;
 	pm_progress_report(t.progress, l.digest, t.bytes, t.bytes, true);
 	if (st.compressed) {
-		r = uncompressed_digest(blob, hex, &l.size, err);
-		if (r < 0)
-			goto fail;
-		l.diff_id = pm_xasprintf("sha256:%s", hex);
+		/* hashed by the reader as it decompressed */
+		l.diff_id = pm_xasprintf("sha256:%s", st.diff_hex);
+		l.size = st.diff_size;
 	} else {
 		l.diff_id = pm_xstrdup(l.digest);
 		l.size = l.blob_size;
