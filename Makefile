@@ -195,7 +195,7 @@ fuzz-replay: $(UNIT_BINS)
 # FUZZ_SECONDS on a scratch copy of tests/fuzz/corpus-NAME/; a crash, leak or abort fails.
 # Inputs it finds are in $(BUILDDIR)/fuzz/NAME/crash-*: add them to the corpus once fixed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= template reference jscan kube-yaml quadlet toml containerfile
+FUZZ_TARGETS ?= template reference jscan kube-yaml quadlet toml containerfile tar
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer -I. -D_GNU_SOURCE
@@ -207,6 +207,7 @@ FUZZ_SRCS_kube-yaml := kube/yaml.c kube/spec.c
 FUZZ_SRCS_quadlet   := quadlet/unitfile.c quadlet/convert.c
 FUZZ_SRCS_toml      := lib/toml.c registry/conf.c
 FUZZ_SRCS_containerfile := builder/containerfile.c builder/cf-words.c builder/ignore.c
+FUZZ_SRCS_tar       := storage/tar-read.c storage/layer.c
 
 $(BUILDDIR)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(ARCHIVES) $(wildcard lib/*.h storage/*.h kube/*.h quadlet/*.h builder/*.h)
 	@mkdir -p $(dir $@)
