@@ -1,7 +1,7 @@
 /* layer.c: the safe tar extractor: extract a layer tar into a directory (overlay diff dir or
  * vfs rootfs) with storage/tar-read.c's reader, converting whiteouts and refusing entries
- * that escape, and the same code with pm cp's rules (pm_layer_extract_to). Every entry is created relative
- * to its parent directory's fd with O_NOFOLLOW. Owns nothing on disk beyond the
+ * that escape, and the same code with pm cp's rules (pm_layer_extract_to). Every entry is created
+ * relative to its parent directory's fd with O_NOFOLLOW. Owns nothing on disk beyond the
  * destination. Must not print above debug. Called by layerstore.c (image import/load),
  * container.c (vfs driver) and engine/cp.c (pm cp). */
 #include <errno.h>
@@ -237,8 +237,8 @@ static void apply_xattrs(int fd, const struct pm_tar_entry *e, const char *entry
 				     e->xattrs[i].name, strerror(errno));
 }
 
-static int set_owner(struct unpack *u, int pfd, const char *name, int fd, const struct pm_tar_entry *e,
-		     const char *entry, pm_error **err)
+static int set_owner(struct unpack *u, int pfd, const char *name, int fd,
+		     const struct pm_tar_entry *e, const char *entry, pm_error **err)
 {
 	if (u->copy ? !u->copy->chown : !u->can_chown)
 		return 0;
@@ -390,8 +390,7 @@ static int extract_entry(struct unpack *u, pm_tar *t, char *buf, const struct pm
 		return 0;
 	}
 
-	struct timespec ts[2] = {{e->mtime, e->mtime_nsec},
-				 {e->mtime, e->mtime_nsec}};
+	struct timespec ts[2] = {{e->mtime, e->mtime_nsec}, {e->mtime, e->mtime_nsec}};
 	mode_t perm = e->perm;
 	switch (type) {
 	case S_IFDIR: {

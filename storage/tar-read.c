@@ -122,7 +122,10 @@ static int sniff(pm_tar *t, pm_error **err)
 		if (!t->zs || sym_ZSTD_isError(sym_ZSTD_initDStream(t->zs)))
 			return pm_error_set(err, ENOMEM, "starting zstd decompression");
 		t->codec = C_ZSTD;
-	} else if ((n >= 6 && memcmp(m, "\xfd" "7zXZ\0", 6) == 0) ||
+	} else if ((n >= 6 && memcmp(m,
+				     "\xfd"
+				     "7zXZ\0",
+				     6) == 0) ||
 		   (n >= 3 && memcmp(m, "BZh", 3) == 0)) {
 		if ((r = pm_dl_archive(err)) < 0)
 			return r;
@@ -135,11 +138,10 @@ static int sniff(pm_tar *t, pm_error **err)
 		struct archive_entry *ae;
 		if (sym_archive_read_open(t->a, t, NULL, archive_cb, NULL) != ARCHIVE_OK ||
 		    sym_archive_read_next_header(t->a, &ae) != ARCHIVE_OK)
-			return pm_error_set(err, t->a_error ? -t->a_error : EINVAL,
-					    "decompressing: %s",
-					    sym_archive_error_string(t->a)
-						    ? sym_archive_error_string(t->a)
-						    : "invalid data");
+			return pm_error_set(
+				err, t->a_error ? -t->a_error : EINVAL, "decompressing: %s",
+				sym_archive_error_string(t->a) ? sym_archive_error_string(t->a)
+							       : "invalid data");
 		t->codec = C_ARCHIVE;
 	}
 	if (t->codec != C_NONE)
@@ -226,11 +228,10 @@ static ssize_t src_read(pm_tar *t, void *buf, size_t n, pm_error **err)
 	case C_ARCHIVE: {
 		la_ssize_t r = sym_archive_read_data(t->a, buf, n);
 		if (r < 0)
-			return pm_error_set(err, t->a_error ? -t->a_error : EINVAL,
-					    "decompressing: %s",
-					    sym_archive_error_string(t->a)
-						    ? sym_archive_error_string(t->a)
-						    : "invalid data");
+			return pm_error_set(
+				err, t->a_error ? -t->a_error : EINVAL, "decompressing: %s",
+				sym_archive_error_string(t->a) ? sym_archive_error_string(t->a)
+							       : "invalid data");
 		got = r;
 		break;
 	}
@@ -481,7 +482,8 @@ static int parse_pax(struct pax *p, const char *buf, size_t size, pm_error **err
 				p->mtime = neg ? -(int64_t)s : (int64_t)s;
 				long ns = 0;
 				size_t digits = 0;
-				for (size_t k = in + 1; dot && k < vn && digits < 9; k++, digits++) {
+				for (size_t k = in + 1; dot && k < vn && digits < 9;
+				     k++, digits++) {
 					if (v[k] < '0' || v[k] > '9')
 						break;
 					ns = ns * 10 + (v[k] - '0');
@@ -556,7 +558,8 @@ int pm_tar_next(pm_tar *t, const struct pm_tar_entry **ret, pm_error **err)
 			} else if (type == 'K') {
 				free(longlink);
 				longlink = TAKE_PTR(data);
-			} else if (type == 'x' && (r = parse_pax(&p, data, (size_t)size, err)) < 0) {
+			} else if (type == 'x' &&
+				   (r = parse_pax(&p, data, (size_t)size, err)) < 0) {
 				goto out;
 			}
 			continue;

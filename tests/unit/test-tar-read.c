@@ -56,7 +56,10 @@ static void tb_header(struct tarbuf *t, const char *name, char type, uint64_t si
 	h[156] = (unsigned char)type;
 	if (link)
 		snprintf((char *)h + 157, 100, "%s", link);
-	memcpy(h + 257, "ustar\0" "00", 8);
+	memcpy(h + 257,
+	       "ustar\0"
+	       "00",
+	       8);
 	memset(h + 148, ' ', 8);
 	unsigned sum = 0;
 	for (size_t i = 0; i < 512; i++)
