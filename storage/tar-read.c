@@ -38,7 +38,7 @@ struct pm_tar {
 	/* tar state */
 	struct pm_tar_entry e;
 	uint64_t left, pad; /* of the current entry's data */
-	bool ended;
+	bool ended, any;    /* any: a header block was read */
 };
 
 /* ---- raw input --------------------------------------------------------------------------- */
@@ -524,8 +524,17 @@ int pm_tar_next(pm_tar *t, const struct pm_tar_entry **ret, pm_error **err)
 	unsigned char b[BLOCK];
 	for (;;) {
 		r = src_full(t, b, BLOCK, err);
+		if (!t->any && t->codec == C_NONE &&
+		    (r == -EINVAL || (r == 1 && !zero_block(b) && !checksum_ok(b)))) {
+			/* the first header is not one: not a tar archive at all (libarchive's
+			 * words, which the messages kept) */
+			pm_error_free(err ? TAKE_PTR(*err) : NULL);
+			r = pm_error_set(err, EINVAL, "Unrecognized archive format");
+			goto out;
+		}
 		if (r < 0)
 			goto out;
+		t->any = true;
 		if (r == 0 || zero_block(b)) {
 			/* end of input at a header boundary, or the end marker */
 			if (p.path || p.linkpath || longname || longlink || p.has_size) {

@@ -391,14 +391,24 @@ static void test_truncated_checksum_huge(void **state)
 	t.n = 1200; /* inside the data */
 	expect_refused(dir, &t, EINVAL, "truncated");
 
+	tb_file(&t, "a", '0', "1", 1, NULL);
 	tb_file(&t, "big", '0', data, sizeof(data), NULL);
-	t.n = 300; /* inside the header */
+	t.n = 1024 + 300; /* inside the second header */
 	expect_refused(dir, &t, EINVAL, "truncated");
 
+	tb_file(&t, "a", '0', "1", 1, NULL);
+	tb_file(&t, "x", '0', "1", 1, NULL);
+	tb_end(&t);
+	t.p[1024] ^= 1;
+	expect_refused(dir, &t, EINVAL, "checksum");
+
+	/* a first header that is not one: not a tar archive */
 	tb_file(&t, "x", '0', "1", 1, NULL);
 	tb_end(&t);
 	t.p[0] ^= 1;
-	expect_refused(dir, &t, EINVAL, "checksum");
+	expect_refused(dir, &t, EINVAL, "Unrecognized archive format");
+	tb_put(&t, "short", 5);
+	expect_refused(dir, &t, EINVAL, "Unrecognized archive format");
 
 	/* 64 GiB announced, 1 byte there */
 	tb_header(&t, "huge", '0', 077777777777ull, NULL);
@@ -416,7 +426,8 @@ static void test_truncated_checksum_huge(void **state)
 	tb_end(&t);
 	expect_refused(dir, &t, EINVAL, "pax");
 
-	/* garbage */
+	/* garbage after a valid entry */
+	tb_file(&t, "a", '0', "1", 1, NULL);
 	tb_put(&t, "this is not a tar archive at all", 32);
 	expect_refused(dir, &t, EINVAL, "truncated");
 }
