@@ -713,8 +713,6 @@ static int perform(struct pm_registry *r, const struct pm_http_req *req, const c
 		;
 	else if (req->rd) {
 		sym_curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-		/* blobs: fewer, larger writes (and HTTP chunks) than curl's 64 KiB default */
-		sym_curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 1L << 20);
 		sym_curl_easy_setopt(e, CURLOPT_READFUNCTION, upload_cb);
 		sym_curl_easy_setopt(e, CURLOPT_READDATA, &uc);
 		if (req->rd_size)
