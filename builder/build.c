@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "builder/build.h"
@@ -31,9 +32,11 @@ struct stage {
 	char *image_id;	  /* the image so far; NULL: scratch, nothing yet */
 	char *parent_ref; /* the history comment's "FROM x" */
 	struct pm_image_config cfg;
-	char **args;  /* declared ARGs with a value: KEY=VALUE */
-	char **shell; /* SHELL, default /bin/sh -c */
-	bool cmd_set; /* CMD given in this stage (ENTRYPOINT then keeps it) */
+	char **args;	  /* declared ARGs with a value: KEY=VALUE */
+	char **shell;	  /* SHELL, default /bin/sh -c */
+	bool cmd_set;	  /* CMD given in this stage (ENTRYPOINT then keeps it) */
+	bool healthcheck; /* HEALTHCHECK given: OCI images cannot carry it (a warning) */
+	char **onbuild;	  /* ONBUILD triggers given: likewise */
 };
 
 struct build {
@@ -68,6 +71,21 @@ static void say(const struct build *b, const char *fmt, ...)
 		line = l2;
 	}
 	b->o->say(b->o->userdata, line);
+	free(line);
+}
+
+static void warn(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(const struct build *b, const char *fmt, ...)
+{
+	if (!b->o->warn)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = NULL;
+	if (vasprintf(&line, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	b->o->warn(b->o->userdata, line);
 	free(line);
 }
 
@@ -107,6 +125,7 @@ static void stage_clear(struct stage *st)
 	pm_image_config_free(&st->cfg);
 	pm_strv_free(st->args);
 	pm_strv_free(st->shell);
+	pm_strv_free(st->onbuild);
 	*st = (struct stage){0};
 }
 
@@ -162,6 +181,15 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 	if (r < 0)
 		return r;
 	pm_strv_push(&b->made, *ret_id);
+	/* as buildah's commit in OCI format (podman's default), warned at every commit */
+	for (char **t = b->st->onbuild; t && *t; t++)
+		warn(b,
+		     "ONBUILD is not supported for OCI image format, %s will be ignored. Must use "
+		     "`docker` format",
+		     *t);
+	if (b->st->healthcheck)
+		warn(b, "HEALTHCHECK is not supported for OCI image format and will be ignored. "
+			"Must use `docker` format");
 	return 0;
 }
 
@@ -269,6 +297,7 @@ static int do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 
 struct mounted {
 	char *ctr_id;
+	char *path; /* the mount point */
 	int rootfd;
 };
 
@@ -282,6 +311,8 @@ static void mounted_release(const struct build *b, struct mounted *m)
 		free(m->ctr_id);
 		m->ctr_id = NULL;
 	}
+	free(m->path);
+	m->path = NULL;
 }
 
 /* A storage-only container of image_id, mounted: its root as an fd. */
@@ -295,12 +326,11 @@ static int mount_image(const struct build *b, const char *image_id, struct mount
 		m->ctr_id = NULL;
 		return r;
 	}
-	_cleanup_free_ char *mp = NULL;
-	r = pm_storage_ctr_mount(b->s, m->ctr_id, &mp, err);
+	r = pm_storage_ctr_mount(b->s, m->ctr_id, &m->path, err);
 	if (r >= 0) {
-		m->rootfd = open(mp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		m->rootfd = open(m->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (m->rootfd < 0)
-			r = pm_error_set_errno(err, errno, "opening '%s'", mp);
+			r = pm_error_set_errno(err, errno, "opening '%s'", m->path);
 	}
 	if (r < 0)
 		mounted_release(b, m);
@@ -338,32 +368,49 @@ static int from_image(struct build *b, const char *from, char **ret_id, pm_error
 	return 0;
 }
 
+static bool id_word(const char *w, uint32_t *ret)
+{
+	if (!strcmp(w, "root")) {
+		*ret = 0;
+		return true;
+	}
+	return pm_parse_uint32(w, ret) == 0;
+}
+
+/* --chown=USER[:GROUP] in numbers (or root): 1, or 0 when a name must be looked up in the
+ * image's /etc/passwd and /etc/group (resolve_chown). A user alone: the group is the same
+ * number, as Docker's. */
 static int parse_chown(const char *v, uid_t *uid, gid_t *gid, pm_error **err)
 {
+	if (!v[0] || v[0] == ':')
+		return pm_error_set(err, EINVAL, "--chown: invalid user '%s'", v);
 	_cleanup_free_ char *u = pm_xstrndup(v, strcspn(v, ":"));
 	const char *g = strchr(v, ':');
-	uint32_t n;
-	if (!strcmp(u, "root"))
-		*uid = 0;
-	else if (pm_parse_uint32(u, &n) == 0)
-		*uid = n;
-	else
-		return pm_error_set(err, EINVAL,
-				    "--chown: '%s': only numeric ids and root are "
-				    "supported",
-				    v);
-	*gid = *uid;
-	if (g) {
-		g++;
-		if (!strcmp(g, "root"))
-			*gid = 0;
-		else if (pm_parse_uint32(g, &n) == 0)
-			*gid = n;
-		else
-			return pm_error_set(
-				err, EINVAL,
-				"--chown: '%s': only numeric ids and root are supported", v);
-	}
+	uint32_t nu, ng;
+	if (!id_word(u, &nu))
+		return 0;
+	if (g && !id_word(g + 1, &ng))
+		return 0;
+	*uid = nu;
+	*gid = g ? ng : nu;
+	return 1;
+}
+
+/* A --chown with names, resolved in the image mounted at root. */
+static int resolve_chown(const char *root, const char *v, uid_t *uid, gid_t *gid, pm_error **err)
+{
+	_cleanup_free_ char *passwd = NULL, *group = NULL, *home = NULL;
+	_cleanup_free_ gid_t *groups = NULL;
+	size_t ngroups = 0;
+	int r = pm_read_file_in_root(root, "/etc/passwd", 1u << 20, &passwd, err);
+	if (r >= 0)
+		r = pm_read_file_in_root(root, "/etc/group", 1u << 20, &group, err);
+	if (r < 0)
+		return r;
+	_cleanup_error_ pm_error *rerr = NULL;
+	r = pm_spec_resolve_user(passwd, group, v, NULL, uid, gid, &groups, &ngroups, &home, &rerr);
+	if (r < 0)
+		return pm_error_set(err, -r, "looking up UID/GID for \"%s\": %s", v, rerr->msg);
 	return 0;
 }
 
@@ -385,6 +432,8 @@ struct copy_step {
 	int ctxfd;
 	char **srcs;
 	char *dest;
+	const char *chown_names; /* --chown with names, looked up in the image so far */
+	char *heredoc_dir;	 /* COPY <<EOF: the bodies as files, the sources' root */
 	char digest[65];
 };
 
@@ -397,6 +446,52 @@ static void copy_step_clear(const struct build *b, struct copy_step *cs)
 		close(cs->ctxfd);
 	pm_strv_free(cs->srcs);
 	free(cs->dest);
+	if (cs->heredoc_dir)
+		pm_rm_rf(cs->heredoc_dir, NULL);
+	free(cs->heredoc_dir);
+}
+
+/* COPY/ADD <<EOF: each heredoc source a file named as its delimiter, mode 0644, in a
+ * temporary directory that becomes the sources' root (the bodies are copied as written:
+ * no expansion). Heredoc and file sources in one instruction are not supported. */
+static int heredoc_sources(struct build *b, const struct pm_cf_instr *in, struct copy_step *cs,
+			   pm_error **err)
+{
+	size_t nh = 0;
+	for (size_t i = 0; i + 1 < in->n_args; i++)
+		if (!strncmp(in->args[i], "<<", 2))
+			nh++;
+	if (nh != in->n_args - 1 || nh > in->n_heredocs)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "heredoc and file sources in one %s are not supported",
+				    pm_cf_kind_name(in->kind));
+	if (flag_value(in, "from"))
+		return pm_error_set(err, EINVAL, "--from with a heredoc source");
+	cs->heredoc_dir = pm_path_join(b->e->paths->runroot, "build-heredoc-XXXXXX");
+	if (!mkdtemp(cs->heredoc_dir)) {
+		int r = pm_error_set_errno(err, errno, "creating '%s'", cs->heredoc_dir);
+		free(cs->heredoc_dir);
+		cs->heredoc_dir = NULL;
+		return r;
+	}
+	for (size_t i = 0; i < nh; i++) {
+		const struct pm_cf_heredoc *h = &in->heredocs[i];
+		if (!h->name[0] || strchr(h->name, '/') || !strcmp(h->name, ".") ||
+		    !strcmp(h->name, ".."))
+			return pm_error_set(err, EINVAL, "heredoc name '%s' is not a file name",
+					    h->name);
+		_cleanup_free_ char *path = pm_path_join(cs->heredoc_dir, h->name);
+		_cleanup_close_ int fd =
+			open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0)
+			return pm_error_set_errno(err, errno, "creating '%s'", path);
+		fchmod(fd, 0644);
+		size_t len = strlen(h->body);
+		if (write(fd, h->body, len) != (ssize_t)len)
+			return pm_error_set_errno(err, errno ? errno : EIO, "writing '%s'", path);
+		pm_strv_push(&cs->srcs, h->name);
+	}
+	return 0;
 }
 
 /* The context's .containerignore (else .dockerignore), or NULL. */
@@ -428,10 +523,15 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 	if (in->n_args < 2)
 		return pm_error_set(err, EINVAL, "%s requires at least two arguments",
 				    pm_cf_kind_name(in->kind));
+	if (in->n_heredocs) {
+		int r = heredoc_sources(b, in, cs, err);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < in->n_args; i++) {
 		char *w = NULL;
-		if (!strncmp(in->args[i], "<<", 2))
-			return pm_error_set(err, EOPNOTSUPP, "heredoc sources are not supported");
+		if (!strncmp(in->args[i], "<<", 2) && i + 1 < in->n_args)
+			continue;
 		int r = pm_cf_expand(in->args[i], b->cf->escape, stage_lookup, b->st, &w, err);
 		if (r < 0)
 			return r;
@@ -456,12 +556,15 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 	const char *from = flag_value(in, "from");
 	const char *chown = flag_value(in, "chown");
 	const char *chmod = flag_value(in, "chmod");
-	cs->c = (struct pm_build_copy){.srcs = cs->srcs, .dest = cs->dest};
+	cs->c = (struct pm_build_copy){
+		.srcs = cs->srcs, .dest = cs->dest, .extract = in->kind == PM_CF_ADD};
 	if (chown) {
 		int r = parse_chown(chown, &cs->c.uid, &cs->c.gid, err);
 		if (r < 0)
 			return r;
 		cs->c.chown = true;
+		if (r == 0)
+			cs->chown_names = chown;
 	}
 	if (chmod) {
 		char *end = NULL;
@@ -472,7 +575,22 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 		cs->c.mode = (mode_t)m;
 	}
 	int r;
-	if (from) {
+	if (cs->heredoc_dir) {
+		cs->ctxfd = open(cs->heredoc_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cs->ctxfd < 0)
+			return pm_error_set_errno(err, errno, "opening '%s'", cs->heredoc_dir);
+		cs->c.src_root = cs->ctxfd;
+		cs->c.src_name = cs->heredoc_dir;
+		cs->c.extract = false;
+	} else if (from && kv_get(b->o->contexts, from)) {
+		/* --build-context name=path: a directory read as the context is */
+		const char *dir = kv_get(b->o->contexts, from);
+		cs->ctxfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cs->ctxfd < 0)
+			return pm_error_set_errno(err, errno, "opening build context '%s'", dir);
+		cs->c.src_root = cs->ctxfd;
+		cs->c.src_name = dir;
+	} else if (from) {
 		_cleanup_free_ char *id = NULL;
 		r = from_image(b, from, &id, err);
 		if (r < 0)
@@ -508,7 +626,15 @@ static int do_copy(struct build *b, struct copy_step *cs, const char *created_by
 	int r = mount_image(b, b->st->image_id, &m, err);
 	if (r < 0)
 		return r;
-	r = pm_build_copy_apply(cs->plan, m.rootfd, err);
+	if (cs->chown_names) {
+		uid_t uid;
+		gid_t gid;
+		r = resolve_chown(m.path, cs->chown_names, &uid, &gid, err);
+		if (r >= 0)
+			pm_build_copy_set_owner(cs->plan, uid, gid);
+	}
+	if (r >= 0)
+		r = pm_build_copy_apply(cs->plan, m.rootfd, err);
 	if (r >= 0) {
 		close(m.rootfd);
 		m.rootfd = -1;
@@ -641,6 +767,15 @@ static int apply_config(struct build *b, const struct pm_cf_instr *in, char **wo
 static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***ret_arg_names,
 		       pm_error **err)
 {
+	if (in->kind == PM_CF_HEALTHCHECK) {
+		b->st->healthcheck = in->n_args && strcasecmp(in->args[0], "NONE");
+		return 0;
+	}
+	if (in->kind == PM_CF_ONBUILD) {
+		const char *t = in->original + strcspn(in->original, " \t");
+		pm_strv_push(&b->st->onbuild, t + strspn(t, " \t"));
+		return 0;
+	}
 	if (in->kind == PM_CF_SHELL) {
 		char **sh = in->json ? NULL : NULL;
 		if (in->json)
@@ -862,7 +997,16 @@ static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **e
 	} else {
 		say(b, "STEP %zu/%zu: FROM %s%s%s", b->step, b->n_steps, ref, as, asn);
 		struct pm_image_record rec = {0};
-		r = pm_image_resolve(b->s, ref, &rec, err);
+		_cleanup_free_ char *pulled = NULL;
+		if (b->o->pull_opts && b->o->pull != PM_PULL_NEVER) {
+			/* --pull: the registry's code decides (missing: local first) */
+			r = pm_pull_for_container(b->s, ref, b->o->pull, b->o->pull_opts, &pulled,
+						  err);
+			if (r >= 0)
+				r = pm_image_resolve(b->s, pulled, &rec, err);
+		} else {
+			r = pm_image_resolve(b->s, ref, &rec, err);
+		}
 		if (r >= 0) {
 			b->st->parent_ref =
 				pm_xstrdup(rec.names && rec.names[0] ? rec.names[0] : ref);
