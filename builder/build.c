@@ -768,7 +768,7 @@ static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***re
 		       pm_error **err)
 {
 	if (in->kind == PM_CF_HEALTHCHECK) {
-		b->st->healthcheck = in->n_args && strcasecmp(in->args[0], "NONE");
+		b->st->healthcheck = true; /* NONE too, as buildah */
 		return 0;
 	}
 	if (in->kind == PM_CF_ONBUILD) {
