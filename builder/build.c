@@ -18,6 +18,7 @@
 #include "builder/copy.h"
 #include "builder/ignore.h"
 #include "engine/container.h"
+#include "engine/ctr-state.h"
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
@@ -266,10 +267,77 @@ static char **run_args_env(const struct build *b)
 	return v;
 }
 
+/* RUN containers are named BUILD_CTR_PREFIX + 12 hex and hidden from ps (as podman hides
+ * buildah's); the build holds <runroot>/build-locks/<name> locked while one exists, so a
+ * later build removes those whose build died (SIGKILL) and no one else's. */
+#define BUILD_CTR_PREFIX "pm-build-"
+
+static char *build_lock_path(const struct build *b, const char *name)
+{
+	return pm_xasprintf("%s/build-locks/%s", b->e->paths->runroot, name);
+}
+
+/* Take the lock of a new build container's name: the fd, or -errno. */
+static int build_lock(const struct build *b, const char *name, pm_error **err)
+{
+	_cleanup_free_ char *dir = pm_xasprintf("%s/build-locks", b->e->paths->runroot);
+	int r = pm_mkdir_p(dir, 0700, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *path = build_lock_path(b, name);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", path);
+	if (flock(fd, LOCK_EX) < 0) {
+		r = pm_error_set_errno(err, errno, "locking '%s'", path);
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static void build_unlock(const struct build *b, const char *name, int fd)
+{
+	_cleanup_free_ char *path = build_lock_path(b, name);
+	unlink(path);
+	close(fd);
+}
+
+/* Remove the RUN containers of builds that died: their lock is free. */
+static void clean_stale(const struct build *b)
+{
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	if (pm_container_list(b->e->paths, &list, &n, NULL) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct pm_container *c = list[i];
+		if (!c->name || !pm_str_startswith(c->name, BUILD_CTR_PREFIX))
+			continue;
+		_cleanup_free_ char *path = build_lock_path(b, c->name);
+		_cleanup_close_ int fd =
+			open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue; /* its build runs */
+		pm_engine_refresh(b->e, c);
+		if (pm_ctr_is_running(c))
+			pm_engine_stop(b->e, c, 0, NULL);
+		pm_engine_remove(b->e, c, NULL);
+		unlink(path); /* no build holds it */
+	}
+	pm_container_list_free(list, n);
+}
+
 static int do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
 		  char **ret_id, pm_error **err)
 {
+	_cleanup_free_ char *rnd = pm_random_id();
+	_cleanup_free_ char *name = pm_xasprintf(BUILD_CTR_PREFIX "%.12s", rnd);
+	int lock = build_lock(b, name, err);
+	if (lock < 0)
+		return lock;
 	struct pm_container_config cfg = {
+		.name = pm_xstrdup(name),
 		.image = pm_xstrdup(b->st->image_id),
 		.entrypoint_set = true,
 		.read_only_tmpfs = true,
@@ -280,8 +348,10 @@ static int do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	_cleanup_container_ struct pm_container *c = NULL;
 	int r = pm_engine_create(b->e, &cfg, &c, err);
 	pm_spec_config_clear(&cfg);
-	if (r < 0)
+	if (r < 0) {
+		build_unlock(b, name, lock);
 		return r;
+	}
 	int status = 0;
 	r = pm_engine_start_foreground(b->e, c, &status, err);
 	if (r >= 0 && status != 0)
@@ -290,6 +360,7 @@ static int do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	if (r >= 0)
 		r = commit_ctr(b, c->id, created_by, ret_id, err);
 	pm_engine_remove(b->e, c, NULL);
+	build_unlock(b, name, lock);
 	return r;
 }
 
@@ -1095,6 +1166,7 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	r = pm_store_open(e->paths, e->storage_driver, &b.s, err);
 	if (r < 0)
 		goto out;
+	clean_stale(&b);
 	r = resolve_meta(&b, err);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {
 		struct stage st = {0};
