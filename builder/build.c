@@ -17,6 +17,7 @@
 #include "builder/containerfile.h"
 #include "builder/copy.h"
 #include "builder/ignore.h"
+#include "builder/run-mount.h"
 #include "engine/container.h"
 #include "engine/ctr-state.h"
 #include "engine/run.h"
@@ -328,6 +329,147 @@ static void clean_stale(const struct build *b)
 	pm_container_list_free(list, n);
 }
 
+struct mounted {
+	char *ctr_id;
+	char *path; /* the mount point */
+	int rootfd;
+};
+
+/* ---- RUN --mount ----------------------------------------------------------------------- */
+
+static int from_image(struct build *b, const char *from, char **ret_id, pm_error **err);
+static int mount_image(const struct build *b, const char *image_id, struct mounted *m,
+		       pm_error **err);
+static void mounted_release(const struct build *b, struct mounted *m);
+static char *abs_path(const struct stage *st, const char *p);
+static const char *kv_get(char *const *v, const char *key);
+
+/* A path under root without ".." components: the joined path, or NULL. */
+static char *join_inside(const char *root, const char *rel)
+{
+	_cleanup_strv_ char **parts = pm_strv_split(rel, "/");
+	for (char **p = parts; p && *p; p++)
+		if (!strcmp(*p, ".."))
+			return NULL;
+	return pm_path_join(root, rel);
+}
+
+/* The --mount flags of a RUN as --mount specs of its container (and the images mounted
+ * for bind mounts with from=, released by the caller). */
+static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret_specs,
+		      struct mounted **ret_mounted, size_t *ret_nm, pm_error **err)
+{
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < in->n_flags; i++) {
+		if (strcmp(in->flags[i].name, "mount"))
+			continue;
+		_cleanup_free_ char *val = NULL;
+		r = pm_cf_expand(in->flags[i].value ? in->flags[i].value : "", b->cf->escape,
+				 stage_lookup, b->st, &val, err);
+		if (r < 0)
+			break;
+		struct pm_run_mount m;
+		r = pm_run_mount_parse(val, &m, err);
+		if (r < 0)
+			break;
+		_cleanup_free_ char *target = abs_path(b->st, m.target);
+		_cleanup_free_ char *src = NULL;
+		const char *ro = m.ro ? ",ro" : "";
+		switch (m.type) {
+		case PM_RUN_MOUNT_TMPFS:
+			pm_strv_consume(
+				ret_specs,
+				m.size ? pm_xasprintf("type=tmpfs,target=%s,tmpfs-size=%llu",
+						      target, m.size)
+				       : pm_xasprintf("type=tmpfs,target=%s", target));
+			break;
+		case PM_RUN_MOUNT_CACHE: {
+			if (m.from) {
+				r = pm_error_set(err, EOPNOTSUPP,
+						 "--mount=%s: from= on a cache "
+						 "mount is not supported",
+						 val);
+				break;
+			}
+			char hex[2 * PM_SHA256_SIZE + 1];
+			pm_sha256_hex(m.id, strlen(m.id), hex);
+			src = pm_xasprintf("%s/build-cache-mounts/%.32s", b->e->paths->root, hex);
+			r = pm_mkdir_p(src, 0700, err);
+			if (r < 0)
+				break;
+			/* made once, shared by every build that names this id */
+			struct stat st;
+			if (stat(src, &st) == 0 && st.st_nlink == 2 &&
+			    (st.st_mode & 07777) == 0700) {
+				if (chmod(src, m.mode) < 0 || lchown(src, m.uid, m.gid) < 0) {
+					r = pm_error_set_errno(err, errno, "preparing '%s'", src);
+					break;
+				}
+			}
+			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s%s",
+								src, target, ro));
+			break;
+		}
+		case PM_RUN_MOUNT_SECRET: {
+			const char *path = kv_get(b->o->secrets, m.id);
+			if (!path) {
+				if (m.required)
+					r = pm_error_set(err, ENOENT,
+							 "secret '%s' is required: pass --secret "
+							 "id=%s,src=FILE",
+							 m.id, m.id);
+				break;
+			}
+			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s,ro",
+								path, target));
+			break;
+		}
+		case PM_RUN_MOUNT_BIND: {
+			if (!m.ro) {
+				r = pm_error_set(
+					err, EOPNOTSUPP,
+					"--mount=%s: a writable bind mount is not supported", val);
+				break;
+			}
+			const char *root = b->o->context;
+			if (m.from && kv_get(b->o->contexts, m.from)) {
+				root = kv_get(b->o->contexts, m.from);
+			} else if (m.from) {
+				_cleanup_free_ char *id = NULL;
+				r = from_image(b, m.from, &id, err);
+				if (r < 0)
+					break;
+				*ret_mounted = pm_xrealloc(*ret_mounted,
+							   (*ret_nm + 1) * sizeof(**ret_mounted));
+				r = mount_image(b, id, &(*ret_mounted)[*ret_nm], err);
+				if (r < 0)
+					break;
+				root = (*ret_mounted)[(*ret_nm)++].path;
+			}
+			src = join_inside(root, m.source ? m.source : ".");
+			_cleanup_free_ char *real = src ? realpath(src, NULL) : NULL;
+			_cleanup_free_ char *rroot = realpath(root, NULL);
+			size_t rl = rroot ? strlen(rroot) : 0;
+			if (!real || !rroot || strncmp(real, rroot, rl) ||
+			    (real[rl] && real[rl] != '/' && strcmp(rroot, "/"))) {
+				r = pm_error_set(
+					err, ENOENT, "--mount=%s: source '%s' not found in %s", val,
+					m.source ? m.source : ".", m.from ? m.from : "the context");
+				break;
+			}
+			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s,ro",
+								real, target));
+			break;
+		}
+		}
+		if (r >= 0 && src && strchr(src, ','))
+			r = pm_error_set(err, EINVAL, "--mount=%s: a ',' in the path '%s'", val,
+					 src);
+		pm_run_mount_clear(&m);
+	}
+	return r;
+}
+
 static int do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
 		  char **ret_id, pm_error **err)
 {
@@ -345,10 +487,17 @@ static int do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	};
 	run_argv(b, in, &cfg.command);
 	cfg.env = run_args_env(b);
+	struct mounted *mounted = NULL;
+	size_t nm = 0;
 	_cleanup_container_ struct pm_container *c = NULL;
-	int r = pm_engine_create(b->e, &cfg, &c, err);
+	int r = run_mounts(b, in, &cfg.mounts, &mounted, &nm, err);
+	if (r >= 0)
+		r = pm_engine_create(b->e, &cfg, &c, err);
 	pm_spec_config_clear(&cfg);
 	if (r < 0) {
+		for (size_t i = 0; i < nm; i++)
+			mounted_release(b, &mounted[i]);
+		free(mounted);
 		build_unlock(b, name, lock);
 		return r;
 	}
@@ -360,17 +509,14 @@ static int do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	if (r >= 0)
 		r = commit_ctr(b, c->id, created_by, ret_id, err);
 	pm_engine_remove(b->e, c, NULL);
+	for (size_t i = 0; i < nm; i++)
+		mounted_release(b, &mounted[i]);
+	free(mounted);
 	build_unlock(b, name, lock);
 	return r;
 }
 
 /* ---- COPY / ADD ------------------------------------------------------------------------- */
-
-struct mounted {
-	char *ctr_id;
-	char *path; /* the mount point */
-	int rootfd;
-};
 
 static void mounted_release(const struct build *b, struct mounted *m)
 {
@@ -913,6 +1059,14 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		created_by = env ? pm_xasprintf("|%zu %s %s", pm_strv_length(env), envs, cmd)
 				 : pm_xstrdup(cmd);
 		detail = pm_xstrdup(created_by);
+		for (size_t i = 0; i < in->n_flags; i++)
+			if (!strcmp(in->flags[i].name, "mount")) {
+				char *d2 =
+					pm_xasprintf("%s\n--mount=%s", detail,
+						     in->flags[i].value ? in->flags[i].value : "");
+				free(detail);
+				detail = d2;
+			}
 		break;
 	}
 	case PM_CF_COPY:

@@ -34,6 +34,7 @@ struct pm_build_opts {
 	enum pm_pull_policy pull;	      /* FROM's images (default missing) */
 	const struct pm_pull_opts *pull_opts; /* registry options and events; NULL: none */
 	char **contexts; /* --build-context name=path: COPY --from=name reads path */
+	char **secrets;	 /* --secret id=path: RUN --mount=type=secret,id=id */
 	/* one progress line (no newline): "STEP 1/3: FROM x", "--> 0123456789a", ... */
 	void (*say)(void *userdata, const char *line);
 	/* a warning ("HEALTHCHECK is not supported for OCI image format ..."); may be NULL */

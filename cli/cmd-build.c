@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,6 +55,8 @@ static const char usage[] =
 	"  -q, --quiet                  refrain from announcing build instructions and image "
 	"read/write progress\n"
 	"  -t, --tag name               tagged name to apply to the built image\n"
+	"      --secret stringArray     id=ID,src=FILE: a secret for RUN "
+	"--mount=type=secret\n"
 	"      --target string          set the target build stage to build\n"
 	"      --tls-verify             require HTTPS and verify certificates when contacting "
 	"registries (default true)\n"
@@ -169,12 +172,14 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_NETWORK,
 		O_NO_CACHE,
 		O_PULL,
+		O_SECRET,
 		O_TARGET
 	};
 	static const struct option opts[] = {
 		{"build-arg", required_argument, NULL, O_BUILD_ARG},
 		{"build-context", required_argument, NULL, O_BUILD_CONTEXT},
 		{"pull", optional_argument, NULL, O_PULL},
+		{"secret", required_argument, NULL, O_SECRET},
 		PM_PULL_LONG_OPTIONS,
 		{"file", required_argument, NULL, 'f'},
 		{"iidfile", required_argument, NULL, O_IIDFILE},
@@ -191,7 +196,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	struct pm_opt_state st = {0};
 	struct pm_build_opts o = {.layers = true};
 	_cleanup_strv_ char **build_args = NULL, **labels = NULL, **tags = NULL, **shown = NULL;
-	_cleanup_strv_ char **contexts = NULL;
+	_cleanup_strv_ char **contexts = NULL, **secrets = NULL;
 	struct pm_cli_pull_flags pullf;
 	pm_cli_pull_flags_init(&pullf);
 	const char *file = NULL, *iidfile = NULL;
@@ -211,6 +216,29 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 						     optarg);
 			}
 			pm_strv_push(&contexts, optarg);
+			break;
+		}
+		case O_SECRET: {
+			/* id=ID,src=PATH (or source=): the file RUN --mount=type=secret reads */
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			const char *id = NULL, *src = NULL;
+			for (char **p = parts; p && *p; p++) {
+				if (pm_str_startswith(*p, "id="))
+					id = *p + 3;
+				else if (pm_str_startswith(*p, "src="))
+					src = *p + 4;
+				else if (pm_str_startswith(*p, "source="))
+					src = *p + 7;
+			}
+			_cleanup_free_ char *abs = src ? realpath(src, NULL) : NULL;
+			if (!id || !id[0] || !src || !abs || strchr(abs, ',')) {
+				pm_cli_pull_flags_free(&pullf);
+				return pm_cli_errorf("--secret: '%s': expected id=ID,src=FILE (an "
+						     "existing file)",
+						     optarg);
+			}
+			_cleanup_free_ char *kv = pm_xasprintf("%s=%s", id, abs);
+			pm_strv_set_kv(&secrets, kv);
 			break;
 		}
 		case O_PULL:
@@ -305,6 +333,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.say = quiet ? NULL : say;
 	o.warn = warn;
 	o.contexts = contexts;
+	o.secrets = secrets;
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, NULL, quiet, false);
 	po.event = pm_cli_progress_pull_event;

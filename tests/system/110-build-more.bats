@@ -277,3 +277,53 @@ localhost/c3:latest"
 	assert_contains "$output" "again"
 	assert_clean_after_build "localhost/after:latest"
 }
+
+@test "build: RUN --mount=type=cache|bind|tmpfs|secret; --secret" {
+	echo -n s3cret >"$BATS_TEST_TMPDIR/secret.txt"
+	mkdir -p "$CTX/src"
+	echo ctx-file >"$CTX/src/in"
+	# a cache id of this test only (podman keeps its cache mounts outside the storage root)
+	local cid=c$$-$RANDOM
+	cat >"$CTX/Containerfile" <<CF
+FROM localhost/busybox:latest
+RUN --mount=type=cache,target=/cache,id=$cid echo x >>/cache/log; wc -l </cache/log >/count1
+RUN --mount=type=bind,source=src,target=/mnt cat /mnt/in >/copied; (touch /mnt/new 2>/dev/null && echo rw || echo ro) >/bind-mode
+RUN --mount=type=tmpfs,target=/scratch grep -c ' /scratch tmpfs ' /proc/mounts >/was-tmpfs
+RUN --mount=type=secret,id=tok wc -c </run/secrets/tok >/secret-len
+CF
+	run_pm 0 build --secret "id=tok,src=$BATS_TEST_TMPDIR/secret.txt" -t mnt "$CTX"
+	run_pm 0 run --rm mnt sh -c 'cat /count1 /copied /bind-mode /was-tmpfs /secret-len
+		test -e /cache/log || echo no-cache-in-image
+		grep -rs s3cret /run /etc || echo no-secret-in-image'
+	is "$output" "1
+ctx-file
+ro
+1
+6
+no-cache-in-image
+no-secret-in-image"
+	test ! -e "$CTX/src/new" || die "the bind mount wrote into the context"
+	# another build with the same cache id sees what the first left
+	printf 'FROM localhost/busybox:latest\nRUN --mount=type=cache,target=/c,id=%s echo y >>/c/log; wc -l </c/log >/count2\n' "$cid" >"$CTX/C2"
+	run_pm 0 build -f "$CTX/C2" -t mnt2 "$CTX"
+	run_pm 0 run --rm mnt2 cat /count2
+	is "$output" "2" "the cache mount is shared across builds"
+	assert_clean_after_build "localhost/mnt2:latest
+localhost/mnt:latest"
+}
+
+@test "build: RUN --mount bad input" {
+	skip_if_podman "podman's messages differ"
+	printf 'FROM localhost/busybox:latest\nRUN --mount=type=secret,id=nosuch,required cat /run/secrets/nosuch\n' >"$CTX/Containerfile"
+	run_pm_split 125 build -t bad "$CTX"
+	is "$stderr" "Error: building at STEP \"RUN --mount=type=secret,id=nosuch,required cat /run/secrets/nosuch\": secret 'nosuch' is required: pass --secret id=nosuch,src=FILE"
+	printf 'FROM localhost/busybox:latest\nRUN --mount=type=nfs,target=/x true\n' >"$CTX/Containerfile"
+	run_pm_split 125 build -t bad "$CTX"
+	is "$stderr" "Error: building at STEP \"RUN --mount=type=nfs,target=/x true\": --mount=type=nfs,target=/x: unsupported mount type 'nfs'"
+	printf 'FROM localhost/busybox:latest\nRUN --mount=type=bind,source=../..,target=/x true\n' >"$CTX/Containerfile"
+	run_pm_split 125 build -t bad "$CTX"
+	assert_contains "$stderr" "source '../..' not found in the context"
+	run_pm_split 125 build --secret id=x -t bad "$CTX"
+	is "$stderr" "Error: --secret: 'id=x': expected id=ID,src=FILE \\(an existing file\\)"
+	assert_clean_after_build
+}
