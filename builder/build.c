@@ -18,6 +18,7 @@
 #include "builder/copy.h"
 #include "builder/ignore.h"
 #include "builder/run-mount.h"
+#include "builder/squash.h"
 #include "engine/container.h"
 #include "engine/ctr-state.h"
 #include "engine/run.h"
@@ -28,6 +29,7 @@
 #include "storage/container.h"
 #include "storage/image.h"
 #include "storage/store.h"
+#include "storage/tar-tree.h"
 
 struct stage {
 	char *name;	  /* AS name, or NULL */
@@ -54,6 +56,10 @@ struct build {
 	size_t cur;	  /* stage being built (0-based) */
 	struct stage *st;
 	size_t step, n_steps; /* 1-based step in the stage */
+	/* the final stage's base, for --squash: its image (NULL: scratch) and how many of the
+	 * config's layers and history entries are its own */
+	char *base_id;
+	size_t base_n_diff, base_n_hist;
 };
 
 static void say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1031,6 +1037,11 @@ static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***re
 	return 0;
 }
 
+static bool squashing(const struct build *b)
+{
+	return b->o->squash || b->o->squash_all;
+}
+
 /* ---- one step ------------------------------------------------------------------------------ */
 
 static char *hex_key(const char *parent, const char *text, const char *detail)
@@ -1141,8 +1152,10 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 	if (last)
 		say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
 		    b->o->tags_shown ? b->o->tags_shown[0] : "");
-	done_line = pm_xasprintf("--> %.11s", id);
-	say_plain(b, done_line);
+	if (!last || !squashing(b)) {
+		done_line = pm_xasprintf("--> %.11s", id);
+		say_plain(b, done_line);
+	}
 out:
 	copy_step_clear(b, &cs);
 	if (r < 0)
@@ -1189,8 +1202,10 @@ static int label_step(struct build *b, pm_error **err)
 		return step_error(b, &in, err);
 	say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
 	    b->o->tags_shown ? b->o->tags_shown[0] : "");
-	_cleanup_free_ char *l = pm_xasprintf("--> %.11s", id);
-	say_plain(b, l);
+	if (!squashing(b)) {
+		_cleanup_free_ char *l = pm_xasprintf("--> %.11s", id);
+		say_plain(b, l);
+	}
 	return 0;
 }
 
@@ -1244,12 +1259,125 @@ static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **e
 	return r < 0 ? step_error(b, in, err) : 0;
 }
 
+/* --squash-all: the built image's whole tree as a tar in tmp (the mount released after). */
+static int squash_all_tar(struct build *b, const char *tmp, int *ret_fd, pm_error **err)
+{
+	struct mounted m;
+	int r = mount_image(b, b->st->image_id, &m, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *tarp = pm_path_join(tmp, "layer.tar");
+	_cleanup_close_ int fd = open(tarp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0)
+		r = pm_error_set_errno(err, errno, "creating '%s'", tarp);
+	else if (fstat(m.rootfd, &st) < 0)
+		r = pm_error_set_errno(err, errno, "stat '%s'", m.path);
+	else
+		r = pm_tar_write_tree(m.rootfd, &st, "", fd, err);
+	mounted_release(b, &m);
+	if (r >= 0) {
+		lseek(fd, 0, SEEK_SET);
+		*ret_fd = TAKE_FD(fd);
+	}
+	return r;
+}
+
+/* --squash: a container of the base made equal to the built tree (its diff is what the
+ * steps changed), left unmounted in *mb for the commit. */
+static int squash_sync(struct build *b, struct mounted *mb, pm_error **err)
+{
+	struct mounted mf;
+	int r = mount_image(b, b->base_id, mb, err);
+	if (r < 0)
+		return r;
+	r = mount_image(b, b->st->image_id, &mf, err);
+	if (r >= 0) {
+		r = pm_squash_sync(mb->path, mf.path, err);
+		mounted_release(b, &mf);
+	}
+	close(mb->rootfd);
+	mb->rootfd = -1;
+	pm_storage_ctr_unmount(b->s, mb->ctr_id, NULL);
+	if (r < 0)
+		mounted_release(b, mb);
+	return r;
+}
+
+/* The final config with one layer for the steps (and, with all, the base); as buildah, the
+ * steps' history entries stay, empty but the last. The caller holds layers.lock. */
+static int squash_commit(struct build *b, bool all, char *diff_id, char **ret_id, pm_error **err)
+{
+	struct pm_image_config *c = &b->st->cfg;
+	size_t keep_diff = all ? 0 : b->base_n_diff, drop_hist = all ? b->base_n_hist : 0;
+	for (size_t i = keep_diff; i < c->n_diff_ids; i++)
+		free(c->diff_ids[i]);
+	c->diff_ids = pm_xrealloc(c->diff_ids, (keep_diff + 2) * sizeof(char *));
+	c->diff_ids[keep_diff] = diff_id;
+	c->diff_ids[keep_diff + 1] = NULL;
+	c->n_diff_ids = keep_diff + 1;
+	if (drop_hist > c->n_history)
+		drop_hist = c->n_history;
+	for (size_t i = 0; i < drop_hist; i++) {
+		free(c->history[i].created);
+		free(c->history[i].created_by);
+		free(c->history[i].author);
+		free(c->history[i].comment);
+	}
+	if (drop_hist) {
+		memmove(c->history, c->history + drop_hist,
+			(c->n_history - drop_hist) * sizeof(*c->history));
+		c->n_history -= drop_hist;
+	}
+	for (size_t i = all ? 0 : b->base_n_hist; i < c->n_history; i++)
+		c->history[i].empty_layer = i + 1 < c->n_history;
+	return pm_image_create_from_config(b->s, c, NULL, ret_id, err);
+}
+
+/* --squash/--squash-all: the final image again with one new layer. */
+static int squash(struct build *b, pm_error **err)
+{
+	bool all = b->o->squash_all || !b->base_id;
+	_cleanup_free_ char *tmp = NULL, *id = NULL;
+	_cleanup_close_ int fd = -1;
+	struct mounted mb = {.rootfd = -1};
+	int r = all ? pm_store_mkdtemp(b->s, "squash", &tmp, err) : 0;
+	if (r >= 0)
+		r = all ? squash_all_tar(b, tmp, &fd, err) : squash_sync(b, &mb, err);
+	if (r >= 0) {
+		_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
+		struct pm_layer_info li = {0};
+		r = lock;
+		if (r >= 0)
+			r = all ? pm_layer_ingest(b->s, pm_layer_read_fd, &fd, NULL, NULL, &li, err)
+				: pm_storage_ctr_commit_layer(b->s, mb.ctr_id, &li, err);
+		if (r >= 0)
+			r = squash_commit(b, all, TAKE_PTR(li.diff_id), &id, err);
+		pm_layer_info_free(&li);
+	}
+	if (!all)
+		mounted_release(b, &mb);
+	if (tmp)
+		pm_rm_rf(tmp, NULL);
+	if (r < 0)
+		return pm_error_prefix(err, "squashing");
+	pm_strv_push(&b->made, id);
+	free(b->st->image_id);
+	b->st->image_id = TAKE_PTR(id);
+	return 0;
+}
+
 static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final, pm_error **err)
 {
 	bool labels = final && b->o->labels && b->o->labels[0];
 	b->n_steps = sg->n + (labels ? 1 : 0);
 	b->step = 1;
 	int r = from_step(b, &b->cf->instrs[sg->first], err);
+	if (r >= 0 && final) {
+		b->base_id = b->st->image_id ? pm_xstrdup(b->st->image_id) : NULL;
+		b->base_n_diff = b->st->cfg.n_diff_ids;
+		b->base_n_hist = b->st->cfg.n_history;
+	}
 	for (size_t i = 1; r >= 0 && i < sg->n; i++) {
 		const struct pm_cf_instr *in = &b->cf->instrs[sg->first + i];
 		b->step = i + 1;
@@ -1266,8 +1394,17 @@ static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final
 			return pm_error_set(err, EINVAL, "no image to commit: the stage is empty");
 		say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
 		    b->o->tags_shown ? b->o->tags_shown[0] : "");
-		_cleanup_free_ char *l = pm_xasprintf("--> %.11s", b->st->image_id);
-		say_plain(b, l);
+		if (!squashing(b)) {
+			_cleanup_free_ char *l = pm_xasprintf("--> %.11s", b->st->image_id);
+			say_plain(b, l);
+		}
+	}
+	if (r >= 0 && final && squashing(b)) {
+		r = squash(b, err);
+		if (r >= 0) {
+			_cleanup_free_ char *l = pm_xasprintf("--> %.11s", b->st->image_id);
+			say_plain(b, l);
+		}
 	}
 	return r;
 }
@@ -1356,6 +1493,7 @@ out:
 	pm_strv_free(b.names);
 	pm_strv_free(b.stage_ids);
 	pm_strv_free(b.made);
+	free(b.base_id);
 	pm_store_close(b.s);
 	pm_containerfile_free(b.cf);
 	return r;

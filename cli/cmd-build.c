@@ -55,6 +55,8 @@ static const char usage[] =
 	"  -q, --quiet                  refrain from announcing build instructions and image "
 	"read/write progress\n"
 	"  -t, --tag name               tagged name to apply to the built image\n"
+	"      --squash                 squash the new layers into one\n"
+	"      --squash-all             squash all the layers into one\n"
 	"      --secret stringArray     id=ID,src=FILE: a secret for RUN "
 	"--mount=type=secret\n"
 	"      --target string          set the target build stage to build\n"
@@ -173,6 +175,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_NO_CACHE,
 		O_PULL,
 		O_SECRET,
+		O_SQUASH,
+		O_SQUASH_ALL,
 		O_TARGET
 	};
 	static const struct option opts[] = {
@@ -180,6 +184,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"build-context", required_argument, NULL, O_BUILD_CONTEXT},
 		{"pull", optional_argument, NULL, O_PULL},
 		{"secret", required_argument, NULL, O_SECRET},
+		{"squash", no_argument, NULL, O_SQUASH},
+		{"squash-all", no_argument, NULL, O_SQUASH_ALL},
 		PM_PULL_LONG_OPTIONS,
 		{"file", required_argument, NULL, 'f'},
 		{"iidfile", required_argument, NULL, O_IIDFILE},
@@ -241,6 +247,12 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_set_kv(&secrets, kv);
 			break;
 		}
+		case O_SQUASH:
+			o.squash = true;
+			break;
+		case O_SQUASH_ALL:
+			o.squash_all = true;
+			break;
 		case O_PULL:
 			if (pm_pull_policy_parse(optarg ? optarg : "always", &o.pull, &err) < 0) {
 				pm_cli_pull_flags_free(&pullf);
@@ -333,6 +345,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.say = quiet ? NULL : say;
 	o.warn = warn;
 	o.contexts = contexts;
+	if (o.squash || o.squash_all)
+		o.layers = false; /* as podman: no intermediate images */
 	o.secrets = secrets;
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, NULL, quiet, false);

@@ -327,3 +327,34 @@ localhost/mnt:latest"
 	is "$stderr" "Error: --secret: 'id=x': expected id=ID,src=FILE \\(an existing file\\)"
 	assert_clean_after_build
 }
+
+@test "build: --squash and --squash-all: one new layer, the files as built, deletions kept" {
+	printf 'FROM localhost/busybox:latest\nRUN echo a >/a\nRUN rm /bin/ls; echo b >/b\nENV X=1\n' >"$CTX/Containerfile"
+	run_pm 0 image inspect --format '{{len .RootFS.Layers}} {{len .History}}' localhost/busybox:latest
+	local base_layers=${output% *} base_hist=${output#* }
+	run_pm_split 0 build --squash-all -t sqa "$CTX"
+	is "${lines[-1]}" "[0-9a-f]{64}"
+	is "${lines[-3]}" "--> ${lines[-1]:0:11}" "the last --> is the squashed image"
+	run_pm 0 image inspect --format '{{len .RootFS.Layers}} {{len .History}}' sqa
+	is "$output" "1 3" "one layer; the steps' history only"
+	run_pm 0 history --format '{{.CreatedBy}}' sqa
+	assert_contains "$output" "rm /bin/ls"
+	run_pm 0 run --rm sqa sh -c 'cat /a /b; test -e /bin/ls || echo no-ls; echo $X'
+	is "$output" "a
+b
+no-ls
+1"
+	run_pm_split 0 build --squash -t sq "$CTX"
+	run_pm 0 image inspect --format '{{len .RootFS.Layers}} {{len .History}}' sq
+	is "$output" "$((base_layers + 1)) $((base_hist + 3))" "the base's layers and one more"
+	run_pm 0 run --rm sq sh -c 'cat /a /b; test -e /bin/ls || echo no-ls; echo $X'
+	is "$output" "a
+b
+no-ls
+1"
+	# no intermediate image is kept, as podman's
+	run_pm 0 images -a --format '{{.Repository}}'
+	is "$(grep -c '<none>' <<<"$output")" 0 "no intermediate images"
+	assert_clean_after_build "localhost/sq:latest
+localhost/sqa:latest"
+}
