@@ -67,7 +67,7 @@ int pm_run_mount_parse(const char *value, struct pm_run_mount *ret, pm_error **e
 		char *eq = strchr(*o, '=');
 		_cleanup_free_ char *k = eq ? pm_xstrndup(*o, (size_t)(eq - *o)) : pm_xstrdup(*o);
 		const char *v = eq ? eq + 1 : NULL;
-		uint32_t n;
+		uint32_t n = 0;
 		if (!strcmp(k, "type")) {
 			continue;
 		} else if (!strcmp(k, "target") || !strcmp(k, "dst") || !strcmp(k, "destination")) {
