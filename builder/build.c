@@ -26,6 +26,7 @@
 #include "lib/fileutil.h"
 #include "lib/sha256.h"
 #include "lib/strutil.h"
+#include "registry/fetch.h"
 #include "storage/container.h"
 #include "storage/image.h"
 #include "storage/store.h"
@@ -739,10 +740,59 @@ static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error *
 	return 0;
 }
 
+#define ADD_URL_MAX (1ull << 32)
+
+static bool is_url(const char *w)
+{
+	return pm_str_startswith(w, "http://") || pm_str_startswith(w, "https://");
+}
+
+/* ADD <url>...: each fetched (registry/fetch.h) into a temporary directory under the
+ * runroot, as a file named for the URL path's last part, mode 0600 as Docker's; that
+ * directory is the step's source root. Never unpacked. URL and file sources are not
+ * mixed. */
+static int url_sources(struct build *b, const struct pm_cf_instr *in, char **words,
+		       struct copy_step *cs, pm_error **err)
+{
+	for (char **w = words; w && *w; w++)
+		if (!is_url(*w))
+			return pm_error_set(err, EOPNOTSUPP,
+					    "URL and file sources in one ADD are not supported");
+	cs->heredoc_dir = pm_path_join(b->e->paths->runroot, "build-url-XXXXXX");
+	if (!mkdtemp(cs->heredoc_dir)) {
+		int r = pm_error_set_errno(err, errno, "creating '%s'", cs->heredoc_dir);
+		free(cs->heredoc_dir);
+		cs->heredoc_dir = NULL;
+		return r;
+	}
+	bool verify = !b->o->pull_opts || b->o->pull_opts->reg.tls_verify != 0;
+	for (char **w = words; w && *w; w++) {
+		const char *path = strchr(strstr(*w, "://") + 3, '/');
+		_cleanup_free_ char *p =
+			pm_xstrndup(path ? path : "", path ? strcspn(path, "?#") : 0);
+		const char *base = strrchr(p, '/');
+		base = base ? base + 1 : p;
+		if (!base[0] || !strcmp(base, ".") || !strcmp(base, ".."))
+			base = "index.html";
+		_cleanup_free_ char *file = pm_path_join(cs->heredoc_dir, base);
+		_cleanup_close_ int fd =
+			open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return pm_error_set_errno(err, errno, "creating '%s'", file);
+		int r = pm_http_fetch(*w, fd, ADD_URL_MAX, verify, err);
+		if (r < 0)
+			return r;
+		fchmod(fd, 0600);
+		pm_strv_push(&cs->srcs, base);
+	}
+	return 0;
+}
+
 static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct copy_step *cs,
 			pm_error **err)
 {
 	*cs = (struct copy_step){.ctxfd = -1, .src = {.rootfd = -1}};
+	_cleanup_strv_ char **urls = NULL;
 	if (in->n_args < 2)
 		return pm_error_set(err, EINVAL, "%s requires at least two arguments",
 				    pm_cf_kind_name(in->kind));
@@ -759,13 +809,16 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 		if (r < 0)
 			return r;
 		if (i + 1 < in->n_args) {
-			if (in->kind == PM_CF_ADD && strstr(w, "://")) {
+			if (in->kind == PM_CF_ADD && is_url(w))
+				pm_strv_consume(&urls, w);
+			else if (strstr(w, "://")) {
 				free(w);
 				return pm_error_set(err, EOPNOTSUPP,
-						    "ADD of a URL ('%s') is not supported",
-						    in->args[i]);
-			}
-			pm_strv_consume(&cs->srcs, w);
+						    "%s of '%s': only http and https URLs are "
+						    "supported, by ADD",
+						    pm_cf_kind_name(in->kind), in->args[i]);
+			} else
+				pm_strv_consume(&cs->srcs, w);
 		} else {
 			cs->dest = abs_path(b->st, w);
 			if (pm_str_endswith(w, "/") && !pm_str_endswith(cs->dest, "/")) {
@@ -775,6 +828,14 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 			}
 			free(w);
 		}
+	}
+	if (urls) {
+		if (cs->srcs || cs->heredoc_dir)
+			return pm_error_set(err, EOPNOTSUPP,
+					    "URL and file sources in one ADD are not supported");
+		int r = url_sources(b, in, urls, cs, err);
+		if (r < 0)
+			return r;
 	}
 	const char *from = flag_value(in, "from");
 	const char *chown = flag_value(in, "chown");

@@ -83,12 +83,42 @@ in-tar"
 	assert_clean_after_build "localhost/addtar:latest"
 }
 
-@test "build: ADD of a URL is a clear error" {
-	skip_if_podman "podman fetches URLs; pm does not yet"
-	printf 'FROM localhost/busybox:latest\nADD http://127.0.0.1:1/x.tar /x\n' >"$CTX/Containerfile"
-	run_pm_split 125 build -t url "$CTX"
-	is "$stderr" "Error: building at STEP \"ADD http://127.0.0.1:1/x.tar /x\": ADD of a URL \\('http://127.0.0.1:1/x.tar'\\) is not supported"
-	assert_clean_after_build
+@test "build: ADD of a URL: fetched, kept as a file (not unpacked); a failing fetch is an error" {
+	local www=$BATS_TEST_TMPDIR/www port
+	mkdir -p "$www/d"
+	tar -C "$CTX/t" -czf "$www/d/a.tar.gz" .
+	echo served >"$www/d/plain.txt"
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 -m http.server --bind 127.0.0.1 --directory "$www" "$port" >"$BATS_TEST_TMPDIR/http.log" 2>&1 &
+	local srv=$! i
+	for ((i = 0; i < 100; i++)); do
+		python3 -c "import socket; socket.create_connection(('127.0.0.1', $port))" 2>/dev/null && break
+		sleep 0.1
+	done
+	cat >"$CTX/Containerfile" <<CF
+FROM localhost/busybox:latest
+ADD http://127.0.0.1:$port/d/a.tar.gz /x.tar.gz
+ADD http://127.0.0.1:$port/d/plain.txt?v=1 /dst/
+CF
+	run_pm 0 build -t url "$CTX"
+	run_pm 0 run --rm url sh -c 'tar -tzf /x.tar.gz | sort | head -3; cat /dst/plain.txt; stat -c %a /dst/plain.txt'
+	is "$output" "./
+./link
+./sub/
+served
+600"
+	# the same content is a cache hit
+	run_pm 0 build -t url "$CTX"
+	assert_contains "$output" "STEP 2/3: ADD http://127.0.0.1:$port/d/a.tar.gz /x.tar.gz
+--> Using cache"
+	printf 'FROM localhost/busybox:latest\nADD http://127.0.0.1:%s/nosuch /x\n' "$port" >"$CTX/C2"
+	run_pm_split 125 build -f "$CTX/C2" -t bad "$CTX"
+	if ! is_podman; then
+		is "$stderr" "Error: building at STEP \"ADD http://127.0.0.1:$port/nosuch /x\": fetching 'http://127.0.0.1:$port/nosuch': HTTP status 404"
+	fi
+	kill "$srv"
+	wait "$srv" || true
+	assert_clean_after_build "localhost/url:latest"
 }
 
 @test "build: HEALTHCHECK and ONBUILD in OCI format: podman's warnings, history only" {
