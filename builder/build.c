@@ -12,15 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "builder/build-internal.h"
 #include "builder/build.h"
 #include "builder/cache.h"
 #include "builder/containerfile.h"
 #include "builder/copy.h"
 #include "builder/ignore.h"
-#include "builder/run-mount.h"
 #include "builder/squash.h"
 #include "engine/container.h"
-#include "engine/ctr-state.h"
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
@@ -31,38 +30,6 @@
 #include "storage/image.h"
 #include "storage/store.h"
 #include "storage/tar-tree.h"
-
-struct stage {
-	char *name;	  /* AS name, or NULL */
-	char *image_id;	  /* the image so far; NULL: scratch, nothing yet */
-	char *parent_ref; /* the history comment's "FROM x" */
-	struct pm_image_config cfg;
-	char **args;	  /* declared ARGs with a value: KEY=VALUE */
-	char **shell;	  /* SHELL, default /bin/sh -c */
-	bool cmd_set;	  /* CMD given in this stage (ENTRYPOINT then keeps it) */
-	bool healthcheck; /* HEALTHCHECK given: OCI images cannot carry it (a warning) */
-	char **onbuild;	  /* ONBUILD triggers given: likewise */
-};
-
-struct build {
-	const struct pm_engine *e;
-	struct pm_store *s;
-	const struct pm_build_opts *o;
-	struct pm_containerfile *cf;
-	char **meta;	  /* meta ARGs with a value: KEY=VALUE */
-	char **names;	  /* stage names ("" for none), of the stages built so far */
-	char **stage_ids; /* each built stage's final image id ("" for an empty scratch) */
-	char **made;	  /* images made by this build */
-	size_t n_build;	  /* stages to build */
-	size_t cur;	  /* stage being built (0-based) */
-	struct stage *st;
-	size_t step, n_steps; /* 1-based step in the stage */
-	/* the final stage's base, for --squash: its image (NULL: scratch) and how many of the
-	 * config's layers and history entries are its own */
-	char *base_id;
-	size_t base_n_diff, base_n_hist;
-};
-
 static void say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(const struct build *b, const char *fmt, ...)
 {
@@ -104,7 +71,7 @@ static void say_plain(const struct build *b, const char *line)
 		b->o->say(b->o->userdata, line);
 }
 
-static const char *kv_get(char *const *v, const char *key)
+const char *pm_bld_kv_get(char *const *v, const char *key)
 {
 	size_t kl = strlen(key);
 	for (; v && *v; v++)
@@ -116,14 +83,14 @@ static const char *kv_get(char *const *v, const char *key)
 static const char *meta_lookup(const char *name, void *userdata)
 {
 	const struct build *b = userdata;
-	return kv_get(b->meta, name);
+	return pm_bld_kv_get(b->meta, name);
 }
 
-static const char *stage_lookup(const char *name, void *userdata)
+const char *pm_bld_stage_lookup(const char *name, void *userdata)
 {
 	const struct stage *st = userdata;
-	const char *v = kv_get(st->cfg.config.env, name);
-	return v ? v : kv_get(st->args, name);
+	const char *v = pm_bld_kv_get(st->cfg.config.env, name);
+	return v ? v : pm_bld_kv_get(st->args, name);
 }
 
 static void stage_clear(struct stage *st)
@@ -203,7 +170,7 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 }
 
 /* The container's changes as a layer and the image on it. */
-static int commit_ctr(struct build *b, const char *ctr_id, const char *created_by, char **ret_id,
+int pm_bld_commit_ctr(struct build *b, const char *ctr_id, const char *created_by, char **ret_id,
 		      pm_error **err)
 {
 	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
@@ -225,307 +192,9 @@ static int commit_meta(struct build *b, const char *created_by, char **ret_id, p
 	return commit_image(b, created_by, NULL, ret_id, err);
 }
 
-/* ---- RUN ---------------------------------------------------------------------------------- */
-
-/* RUN's args and the history's created_by. */
-static void run_argv(const struct build *b, const struct pm_cf_instr *in, char ***ret_argv)
-{
-	char **argv = NULL;
-	if (in->json) {
-		for (size_t i = 0; i < in->n_args; i++)
-			pm_strv_push(&argv, in->args[i]);
-		*ret_argv = argv;
-		return;
-	}
-	const char *cmd = in->n_args ? in->args[0] : "";
-	_cleanup_free_ char *script = NULL;
-	if (in->n_heredocs) {
-		const char *t = cmd;
-		while (*t == ' ' || *t == '\t')
-			t++;
-		const struct pm_cf_heredoc *h = &in->heredocs[0];
-		if (!strncmp(t, "<<", 2) && !strchr(t, ' ') && in->n_heredocs == 1) {
-			script = pm_xstrdup(h->body); /* RUN <<EOF: the body is the script */
-		} else {
-			/* the shell reads the here-documents itself */
-			script = pm_xstrdup(cmd);
-			for (size_t i = 0; i < in->n_heredocs; i++) {
-				char *s2 = pm_xasprintf("%s\n%s%s", script, in->heredocs[i].body,
-							in->heredocs[i].name);
-				free(script);
-				script = s2;
-			}
-		}
-	}
-	for (char **s = b->st->shell; s && *s; s++)
-		pm_strv_push(&argv, *s);
-	pm_strv_push(&argv, script ? script : cmd);
-	*ret_argv = argv;
-}
-
-/* The ARGs a RUN sees as its environment (ENV wins): KEY=VALUE. */
-static char **run_args_env(const struct build *b)
-{
-	char **v = NULL;
-	for (char **a = b->st->args; a && *a; a++) {
-		_cleanup_free_ char *k = pm_xstrndup(*a, strcspn(*a, "="));
-		if (!kv_get(b->st->cfg.config.env, k))
-			pm_strv_push(&v, *a);
-	}
-	return v;
-}
-
-/* RUN containers are named BUILD_CTR_PREFIX + 12 hex and hidden from ps (as podman hides
- * buildah's); the build holds <runroot>/build-locks/<name> locked while one exists, so a
- * later build removes those whose build died (SIGKILL) and no one else's. */
-#define BUILD_CTR_PREFIX "pm-build-"
-
-static char *build_lock_path(const struct build *b, const char *name)
-{
-	return pm_xasprintf("%s/build-locks/%s", b->e->paths->runroot, name);
-}
-
-/* Take the lock of a new build container's name: the fd, or -errno. */
-static int build_lock(const struct build *b, const char *name, pm_error **err)
-{
-	_cleanup_free_ char *dir = pm_xasprintf("%s/build-locks", b->e->paths->runroot);
-	int r = pm_mkdir_p(dir, 0700, err);
-	if (r < 0)
-		return r;
-	_cleanup_free_ char *path = build_lock_path(b, name);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return pm_error_set_errno(err, errno, "opening '%s'", path);
-	if (flock(fd, LOCK_EX) < 0) {
-		r = pm_error_set_errno(err, errno, "locking '%s'", path);
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-static void build_unlock(const struct build *b, const char *name, int fd)
-{
-	_cleanup_free_ char *path = build_lock_path(b, name);
-	unlink(path);
-	close(fd);
-}
-
-/* Remove the RUN containers of builds that died: their lock is free. */
-static void clean_stale(const struct build *b)
-{
-	struct pm_container **list = NULL;
-	size_t n = 0;
-	if (pm_container_list(b->e->paths, &list, &n, NULL) < 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		struct pm_container *c = list[i];
-		if (!c->name || !pm_str_startswith(c->name, BUILD_CTR_PREFIX))
-			continue;
-		_cleanup_free_ char *path = build_lock_path(b, c->name);
-		_cleanup_close_ int fd =
-			open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-			continue; /* its build runs */
-		pm_engine_refresh(b->e, c);
-		if (pm_ctr_is_running(c))
-			pm_engine_stop(b->e, c, 0, NULL);
-		pm_engine_remove(b->e, c, NULL);
-		unlink(path); /* no build holds it */
-	}
-	pm_container_list_free(list, n);
-}
-
-struct mounted {
-	char *ctr_id;
-	char *path; /* the mount point */
-	int rootfd;
-};
-
-/* ---- RUN --mount ----------------------------------------------------------------------- */
-
-static int from_image(struct build *b, const char *from, char **ret_id, pm_error **err);
-static int mount_image(const struct build *b, const char *image_id, struct mounted *m,
-		       pm_error **err);
-static void mounted_release(const struct build *b, struct mounted *m);
-static char *abs_path(const struct stage *st, const char *p);
-static const char *kv_get(char *const *v, const char *key);
-
-/* A path under root without ".." components: the joined path, or NULL. */
-static char *join_inside(const char *root, const char *rel)
-{
-	_cleanup_strv_ char **parts = pm_strv_split(rel, "/");
-	for (char **p = parts; p && *p; p++)
-		if (!strcmp(*p, ".."))
-			return NULL;
-	return pm_path_join(root, rel);
-}
-
-/* The --mount flags of a RUN as --mount specs of its container (and the images mounted
- * for bind mounts with from=, released by the caller). */
-static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret_specs,
-		      struct mounted **ret_mounted, size_t *ret_nm, pm_error **err)
-{
-	int r = 0;
-	for (size_t i = 0; r >= 0 && i < in->n_flags; i++) {
-		if (strcmp(in->flags[i].name, "mount"))
-			continue;
-		_cleanup_free_ char *val = NULL;
-		r = pm_cf_expand(in->flags[i].value ? in->flags[i].value : "", b->cf->escape,
-				 stage_lookup, b->st, &val, err);
-		if (r < 0)
-			break;
-		struct pm_run_mount m;
-		r = pm_run_mount_parse(val, &m, err);
-		if (r < 0)
-			break;
-		_cleanup_free_ char *target = abs_path(b->st, m.target);
-		_cleanup_free_ char *src = NULL;
-		const char *ro = m.ro ? ",ro" : "";
-		switch (m.type) {
-		case PM_RUN_MOUNT_TMPFS:
-			pm_strv_consume(
-				ret_specs,
-				m.size ? pm_xasprintf("type=tmpfs,target=%s,tmpfs-size=%llu",
-						      target, m.size)
-				       : pm_xasprintf("type=tmpfs,target=%s", target));
-			break;
-		case PM_RUN_MOUNT_CACHE: {
-			if (m.from) {
-				r = pm_error_set(err, EOPNOTSUPP,
-						 "--mount=%s: from= on a cache "
-						 "mount is not supported",
-						 val);
-				break;
-			}
-			char hex[2 * PM_SHA256_SIZE + 1];
-			pm_sha256_hex(m.id, strlen(m.id), hex);
-			src = pm_xasprintf("%s/build-cache-mounts/%.32s", b->e->paths->root, hex);
-			r = pm_mkdir_p(src, 0700, err);
-			if (r < 0)
-				break;
-			/* made once, shared by every build that names this id */
-			struct stat st;
-			if (stat(src, &st) == 0 && st.st_nlink == 2 &&
-			    (st.st_mode & 07777) == 0700) {
-				if (chmod(src, m.mode) < 0 || lchown(src, m.uid, m.gid) < 0) {
-					r = pm_error_set_errno(err, errno, "preparing '%s'", src);
-					break;
-				}
-			}
-			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s%s",
-								src, target, ro));
-			break;
-		}
-		case PM_RUN_MOUNT_SECRET: {
-			const char *path = kv_get(b->o->secrets, m.id);
-			if (!path) {
-				if (m.required)
-					r = pm_error_set(err, ENOENT,
-							 "secret '%s' is required: pass --secret "
-							 "id=%s,src=FILE",
-							 m.id, m.id);
-				break;
-			}
-			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s,ro",
-								path, target));
-			break;
-		}
-		case PM_RUN_MOUNT_BIND: {
-			if (!m.ro) {
-				r = pm_error_set(
-					err, EOPNOTSUPP,
-					"--mount=%s: a writable bind mount is not supported", val);
-				break;
-			}
-			const char *root = b->o->context;
-			if (m.from && kv_get(b->o->contexts, m.from)) {
-				root = kv_get(b->o->contexts, m.from);
-			} else if (m.from) {
-				_cleanup_free_ char *id = NULL;
-				r = from_image(b, m.from, &id, err);
-				if (r < 0)
-					break;
-				*ret_mounted = pm_xrealloc(*ret_mounted,
-							   (*ret_nm + 1) * sizeof(**ret_mounted));
-				r = mount_image(b, id, &(*ret_mounted)[*ret_nm], err);
-				if (r < 0)
-					break;
-				root = (*ret_mounted)[(*ret_nm)++].path;
-			}
-			src = join_inside(root, m.source ? m.source : ".");
-			_cleanup_free_ char *real = src ? realpath(src, NULL) : NULL;
-			_cleanup_free_ char *rroot = realpath(root, NULL);
-			size_t rl = rroot ? strlen(rroot) : 0;
-			if (!real || !rroot || strncmp(real, rroot, rl) ||
-			    (real[rl] && real[rl] != '/' && strcmp(rroot, "/"))) {
-				r = pm_error_set(
-					err, ENOENT, "--mount=%s: source '%s' not found in %s", val,
-					m.source ? m.source : ".", m.from ? m.from : "the context");
-				break;
-			}
-			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s,ro",
-								real, target));
-			break;
-		}
-		}
-		if (r >= 0 && src && strchr(src, ','))
-			r = pm_error_set(err, EINVAL, "--mount=%s: a ',' in the path '%s'", val,
-					 src);
-		pm_run_mount_clear(&m);
-	}
-	return r;
-}
-
-static int do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
-		  char **ret_id, pm_error **err)
-{
-	_cleanup_free_ char *rnd = pm_random_id();
-	_cleanup_free_ char *name = pm_xasprintf(BUILD_CTR_PREFIX "%.12s", rnd);
-	int lock = build_lock(b, name, err);
-	if (lock < 0)
-		return lock;
-	struct pm_container_config cfg = {
-		.name = pm_xstrdup(name),
-		.image = pm_xstrdup(b->st->image_id),
-		.entrypoint_set = true,
-		.read_only_tmpfs = true,
-		.network = pm_xstrdup(b->o->network ? b->o->network : "host"),
-	};
-	run_argv(b, in, &cfg.command);
-	cfg.env = run_args_env(b);
-	struct mounted *mounted = NULL;
-	size_t nm = 0;
-	_cleanup_container_ struct pm_container *c = NULL;
-	int r = run_mounts(b, in, &cfg.mounts, &mounted, &nm, err);
-	if (r >= 0)
-		r = pm_engine_create(b->e, &cfg, &c, err);
-	pm_spec_config_clear(&cfg);
-	if (r < 0) {
-		for (size_t i = 0; i < nm; i++)
-			mounted_release(b, &mounted[i]);
-		free(mounted);
-		build_unlock(b, name, lock);
-		return r;
-	}
-	int status = 0;
-	r = pm_engine_start_foreground(b->e, c, &status, err);
-	if (r >= 0 && status != 0)
-		r = pm_error_set_status(err, status, EIO, "while running runtime: exit status %d",
-					status);
-	if (r >= 0)
-		r = commit_ctr(b, c->id, created_by, ret_id, err);
-	pm_engine_remove(b->e, c, NULL);
-	for (size_t i = 0; i < nm; i++)
-		mounted_release(b, &mounted[i]);
-	free(mounted);
-	build_unlock(b, name, lock);
-	return r;
-}
-
 /* ---- COPY / ADD ------------------------------------------------------------------------- */
 
-static void mounted_release(const struct build *b, struct mounted *m)
+void pm_bld_mounted_release(const struct build *b, struct mounted *m)
 {
 	if (m->rootfd >= 0)
 		close(m->rootfd);
@@ -540,7 +209,7 @@ static void mounted_release(const struct build *b, struct mounted *m)
 }
 
 /* A storage-only container of image_id, mounted: its root as an fd. */
-static int mount_image(const struct build *b, const char *image_id, struct mounted *m,
+int pm_bld_mount_image(const struct build *b, const char *image_id, struct mounted *m,
 		       pm_error **err)
 {
 	*m = (struct mounted){.ctr_id = pm_random_id(), .rootfd = -1};
@@ -557,7 +226,7 @@ static int mount_image(const struct build *b, const char *image_id, struct mount
 			r = pm_error_set_errno(err, errno, "opening '%s'", m->path);
 	}
 	if (r < 0)
-		mounted_release(b, m);
+		pm_bld_mounted_release(b, m);
 	return r;
 }
 
@@ -571,7 +240,7 @@ static const char *flag_value(const struct pm_cf_instr *in, const char *name)
 }
 
 /* The stage (by name or number) or image a --from names: its image id. */
-static int from_image(struct build *b, const char *from, char **ret_id, pm_error **err)
+int pm_bld_from_image(struct build *b, const char *from, char **ret_id, pm_error **err)
 {
 	for (size_t i = 0; i < b->cur; i++) {
 		char num[24];
@@ -638,7 +307,7 @@ static int resolve_chown(const char *root, const char *v, uid_t *uid, gid_t *gid
 	return 0;
 }
 
-static char *abs_path(const struct stage *st, const char *p)
+char *pm_bld_abs_path(const struct stage *st, const char *p)
 {
 	if (p[0] == '/')
 		return pm_xstrdup(p);
@@ -665,7 +334,7 @@ static void copy_step_clear(const struct build *b, struct copy_step *cs)
 {
 	pm_copy_plan_free(cs->plan);
 	pm_ignore_free(cs->ignore);
-	mounted_release(b, &cs->src);
+	pm_bld_mounted_release(b, &cs->src);
 	if (cs->ctxfd >= 0)
 		close(cs->ctxfd);
 	pm_strv_free(cs->srcs);
@@ -805,7 +474,8 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 		char *w = NULL;
 		if (!strncmp(in->args[i], "<<", 2) && i + 1 < in->n_args)
 			continue;
-		int r = pm_cf_expand(in->args[i], b->cf->escape, stage_lookup, b->st, &w, err);
+		int r = pm_cf_expand(in->args[i], b->cf->escape, pm_bld_stage_lookup, b->st, &w,
+				     err);
 		if (r < 0)
 			return r;
 		if (i + 1 < in->n_args) {
@@ -820,7 +490,7 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 			} else
 				pm_strv_consume(&cs->srcs, w);
 		} else {
-			cs->dest = abs_path(b->st, w);
+			cs->dest = pm_bld_abs_path(b->st, w);
 			if (pm_str_endswith(w, "/") && !pm_str_endswith(cs->dest, "/")) {
 				char *d2 = pm_xasprintf("%s/", cs->dest);
 				free(cs->dest);
@@ -866,9 +536,9 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 		cs->c.src_root = cs->ctxfd;
 		cs->c.src_name = cs->heredoc_dir;
 		cs->c.extract = false;
-	} else if (from && kv_get(b->o->contexts, from)) {
+	} else if (from && pm_bld_kv_get(b->o->contexts, from)) {
 		/* --build-context name=path: a directory read as the context is */
-		const char *dir = kv_get(b->o->contexts, from);
+		const char *dir = pm_bld_kv_get(b->o->contexts, from);
 		cs->ctxfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (cs->ctxfd < 0)
 			return pm_error_set_errno(err, errno, "opening build context '%s'", dir);
@@ -876,10 +546,10 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 		cs->c.src_name = dir;
 	} else if (from) {
 		_cleanup_free_ char *id = NULL;
-		r = from_image(b, from, &id, err);
+		r = pm_bld_from_image(b, from, &id, err);
 		if (r < 0)
 			return r;
-		r = mount_image(b, id, &cs->src, err);
+		r = pm_bld_mount_image(b, id, &cs->src, err);
 		if (r < 0)
 			return r;
 		cs->c.src_root = cs->src.rootfd;
@@ -907,7 +577,7 @@ static int do_copy(struct build *b, struct copy_step *cs, const char *created_by
 				    "COPY onto an empty scratch image is not "
 				    "supported yet");
 	struct mounted m;
-	int r = mount_image(b, b->st->image_id, &m, err);
+	int r = pm_bld_mount_image(b, b->st->image_id, &m, err);
 	if (r < 0)
 		return r;
 	if (cs->chown_names) {
@@ -923,9 +593,9 @@ static int do_copy(struct build *b, struct copy_step *cs, const char *created_by
 		close(m.rootfd);
 		m.rootfd = -1;
 		pm_storage_ctr_unmount(b->s, m.ctr_id, NULL);
-		r = commit_ctr(b, m.ctr_id, created_by, ret_id, err);
+		r = pm_bld_commit_ctr(b, m.ctr_id, created_by, ret_id, err);
 	}
-	mounted_release(b, &m);
+	pm_bld_mounted_release(b, &m);
 	return r;
 }
 
@@ -954,10 +624,11 @@ static int expand_words(const struct build *b, const struct pm_cf_instr *in, cha
 	int r = 0;
 	for (size_t i = 0; r >= 0 && i < in->n_kvs; i++) {
 		char *k = NULL, *val = NULL;
-		r = pm_cf_expand(in->kvs[i].key, b->cf->escape, stage_lookup, b->st, &k, err);
+		r = pm_cf_expand(in->kvs[i].key, b->cf->escape, pm_bld_stage_lookup, b->st, &k,
+				 err);
 		if (r >= 0 && in->kvs[i].value)
-			r = pm_cf_expand(in->kvs[i].value, b->cf->escape, stage_lookup, b->st, &val,
-					 err);
+			r = pm_cf_expand(in->kvs[i].value, b->cf->escape, pm_bld_stage_lookup,
+					 b->st, &val, err);
 		if (r >= 0)
 			pm_strv_consume(&v, in->kvs[i].value ? pm_xasprintf("%s=%s", k, val)
 							     : pm_xstrdup(k));
@@ -966,7 +637,7 @@ static int expand_words(const struct build *b, const struct pm_cf_instr *in, cha
 	}
 	for (size_t i = 0; r >= 0 && i < in->n_args; i++) {
 		char *w = NULL;
-		r = pm_cf_expand(in->args[i], b->cf->escape, stage_lookup, b->st, &w, err);
+		r = pm_cf_expand(in->args[i], b->cf->escape, pm_bld_stage_lookup, b->st, &w, err);
 		if (r >= 0)
 			pm_strv_consume(&v, w);
 	}
@@ -998,7 +669,7 @@ static int apply_config(struct build *b, const struct pm_cf_instr *in, char **wo
 			pm_strv_set_kv(&rc->labels, *w);
 		break;
 	case PM_CF_WORKDIR: {
-		char *wd = abs_path(b->st, words && words[0] ? words[0] : "/");
+		char *wd = pm_bld_abs_path(b->st, words && words[0] ? words[0] : "/");
 		free(rc->working_dir);
 		rc->working_dir = wd;
 		break;
@@ -1078,17 +749,17 @@ static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***re
 	for (size_t i = 0; i < in->n_kvs; i++) {
 		const char *key = in->kvs[i].key;
 		pm_strv_push(ret_arg_names, key);
-		const char *given = kv_get(b->o->build_args, key);
+		const char *given = pm_bld_kv_get(b->o->build_args, key);
 		_cleanup_free_ char *val = NULL;
 		if (given) {
 			val = pm_xstrdup(given);
 		} else if (in->kvs[i].value) {
-			int r = pm_cf_expand(in->kvs[i].value, b->cf->escape, stage_lookup, b->st,
-					     &val, err);
+			int r = pm_cf_expand(in->kvs[i].value, b->cf->escape, pm_bld_stage_lookup,
+					     b->st, &val, err);
 			if (r < 0)
 				return r;
-		} else if (kv_get(b->meta, key)) {
-			val = pm_xstrdup(kv_get(b->meta, key));
+		} else if (pm_bld_kv_get(b->meta, key)) {
+			val = pm_xstrdup(pm_bld_kv_get(b->meta, key));
 		}
 		if (val) {
 			_cleanup_free_ char *kv = pm_xasprintf("%s=%s", key, val);
@@ -1124,8 +795,8 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		goto out;
 	switch (in->kind) {
 	case PM_CF_RUN: {
-		run_argv(b, in, &argv);
-		env = run_args_env(b);
+		pm_bld_run_argv(b, in, &argv);
+		env = pm_bld_run_args_env(b);
 		_cleanup_free_ char *cmd = pm_strv_join(argv, " ");
 		_cleanup_free_ char *envs = env ? pm_strv_join(env, " ") : NULL;
 		created_by = env ? pm_xasprintf("|%zu %s %s", pm_strv_length(env), envs, cmd)
@@ -1187,7 +858,7 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 			if (!b->st->image_id)
 				r = pm_error_set(err, EINVAL, "RUN on an empty scratch image");
 			else
-				r = do_run(b, in, created_by, &id, err);
+				r = pm_bld_do_run(b, in, created_by, &id, err);
 			break;
 		case PM_CF_COPY:
 		case PM_CF_ADD:
@@ -1324,7 +995,7 @@ static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **e
 static int squash_all_tar(struct build *b, const char *tmp, int *ret_fd, pm_error **err)
 {
 	struct mounted m;
-	int r = mount_image(b, b->st->image_id, &m, err);
+	int r = pm_bld_mount_image(b, b->st->image_id, &m, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *tarp = pm_path_join(tmp, "layer.tar");
@@ -1336,7 +1007,7 @@ static int squash_all_tar(struct build *b, const char *tmp, int *ret_fd, pm_erro
 		r = pm_error_set_errno(err, errno, "stat '%s'", m.path);
 	else
 		r = pm_tar_write_tree(m.rootfd, &st, "", fd, err);
-	mounted_release(b, &m);
+	pm_bld_mounted_release(b, &m);
 	if (r >= 0) {
 		lseek(fd, 0, SEEK_SET);
 		*ret_fd = TAKE_FD(fd);
@@ -1349,19 +1020,19 @@ static int squash_all_tar(struct build *b, const char *tmp, int *ret_fd, pm_erro
 static int squash_sync(struct build *b, struct mounted *mb, pm_error **err)
 {
 	struct mounted mf;
-	int r = mount_image(b, b->base_id, mb, err);
+	int r = pm_bld_mount_image(b, b->base_id, mb, err);
 	if (r < 0)
 		return r;
-	r = mount_image(b, b->st->image_id, &mf, err);
+	r = pm_bld_mount_image(b, b->st->image_id, &mf, err);
 	if (r >= 0) {
 		r = pm_squash_sync(mb->path, mf.path, err);
-		mounted_release(b, &mf);
+		pm_bld_mounted_release(b, &mf);
 	}
 	close(mb->rootfd);
 	mb->rootfd = -1;
 	pm_storage_ctr_unmount(b->s, mb->ctr_id, NULL);
 	if (r < 0)
-		mounted_release(b, mb);
+		pm_bld_mounted_release(b, mb);
 	return r;
 }
 
@@ -1417,7 +1088,7 @@ static int squash(struct build *b, pm_error **err)
 		pm_layer_info_free(&li);
 	}
 	if (!all)
-		mounted_release(b, &mb);
+		pm_bld_mounted_release(b, &mb);
 	if (tmp)
 		pm_rm_rf(tmp, NULL);
 	if (r < 0)
@@ -1474,7 +1145,7 @@ static int resolve_meta(struct build *b, pm_error **err)
 {
 	for (size_t i = 0; i < b->cf->n_meta_args; i++) {
 		const struct pm_cf_kv *kv = &b->cf->meta_args[i];
-		const char *given = kv_get(b->o->build_args, kv->key);
+		const char *given = pm_bld_kv_get(b->o->build_args, kv->key);
 		_cleanup_free_ char *val = NULL;
 		if (given) {
 			val = pm_xstrdup(given);
@@ -1518,7 +1189,7 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	r = pm_store_open(e->paths, e->storage_driver, &b.s, err);
 	if (r < 0)
 		goto out;
-	clean_stale(&b);
+	pm_bld_clean_stale(&b);
 	r = resolve_meta(&b, err);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {
 		struct stage st = {0};
