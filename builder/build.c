@@ -9,48 +9,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "builder/build-internal.h"
 #include "builder/build.h"
 #include "builder/cache.h"
 #include "builder/containerfile.h"
 #include "builder/copy.h"
 #include "builder/ignore.h"
+#include "builder/squash.h"
 #include "engine/container.h"
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
 #include "lib/sha256.h"
 #include "lib/strutil.h"
+#include "registry/fetch.h"
 #include "storage/container.h"
 #include "storage/image.h"
 #include "storage/store.h"
-
-struct stage {
-	char *name;	  /* AS name, or NULL */
-	char *image_id;	  /* the image so far; NULL: scratch, nothing yet */
-	char *parent_ref; /* the history comment's "FROM x" */
-	struct pm_image_config cfg;
-	char **args;  /* declared ARGs with a value: KEY=VALUE */
-	char **shell; /* SHELL, default /bin/sh -c */
-	bool cmd_set; /* CMD given in this stage (ENTRYPOINT then keeps it) */
-};
-
-struct build {
-	const struct pm_engine *e;
-	struct pm_store *s;
-	const struct pm_build_opts *o;
-	struct pm_containerfile *cf;
-	char **meta;	  /* meta ARGs with a value: KEY=VALUE */
-	char **names;	  /* stage names ("" for none), of the stages built so far */
-	char **stage_ids; /* each built stage's final image id ("" for an empty scratch) */
-	char **made;	  /* images made by this build */
-	size_t n_build;	  /* stages to build */
-	size_t cur;	  /* stage being built (0-based) */
-	struct stage *st;
-	size_t step, n_steps; /* 1-based step in the stage */
-};
-
+#include "storage/tar-tree.h"
 static void say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(const struct build *b, const char *fmt, ...)
 {
@@ -71,13 +50,28 @@ static void say(const struct build *b, const char *fmt, ...)
 	free(line);
 }
 
+static void warn(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(const struct build *b, const char *fmt, ...)
+{
+	if (!b->o->warn)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = NULL;
+	if (vasprintf(&line, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	b->o->warn(b->o->userdata, line);
+	free(line);
+}
+
 static void say_plain(const struct build *b, const char *line)
 {
 	if (b->o->say)
 		b->o->say(b->o->userdata, line);
 }
 
-static const char *kv_get(char *const *v, const char *key)
+const char *pm_bld_kv_get(char *const *v, const char *key)
 {
 	size_t kl = strlen(key);
 	for (; v && *v; v++)
@@ -89,14 +83,14 @@ static const char *kv_get(char *const *v, const char *key)
 static const char *meta_lookup(const char *name, void *userdata)
 {
 	const struct build *b = userdata;
-	return kv_get(b->meta, name);
+	return pm_bld_kv_get(b->meta, name);
 }
 
-static const char *stage_lookup(const char *name, void *userdata)
+const char *pm_bld_stage_lookup(const char *name, void *userdata)
 {
 	const struct stage *st = userdata;
-	const char *v = kv_get(st->cfg.config.env, name);
-	return v ? v : kv_get(st->args, name);
+	const char *v = pm_bld_kv_get(st->cfg.config.env, name);
+	return v ? v : pm_bld_kv_get(st->args, name);
 }
 
 static void stage_clear(struct stage *st)
@@ -107,6 +101,7 @@ static void stage_clear(struct stage *st)
 	pm_image_config_free(&st->cfg);
 	pm_strv_free(st->args);
 	pm_strv_free(st->shell);
+	pm_strv_free(st->onbuild);
 	*st = (struct stage){0};
 }
 
@@ -162,11 +157,20 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 	if (r < 0)
 		return r;
 	pm_strv_push(&b->made, *ret_id);
+	/* as buildah's commit in OCI format (podman's default), warned at every commit */
+	for (char **t = b->st->onbuild; t && *t; t++)
+		warn(b,
+		     "ONBUILD is not supported for OCI image format, %s will be ignored. Must use "
+		     "`docker` format",
+		     *t);
+	if (b->st->healthcheck)
+		warn(b, "HEALTHCHECK is not supported for OCI image format and will be ignored. "
+			"Must use `docker` format");
 	return 0;
 }
 
 /* The container's changes as a layer and the image on it. */
-static int commit_ctr(struct build *b, const char *ctr_id, const char *created_by, char **ret_id,
+int pm_bld_commit_ctr(struct build *b, const char *ctr_id, const char *created_by, char **ret_id,
 		      pm_error **err)
 {
 	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
@@ -188,91 +192,9 @@ static int commit_meta(struct build *b, const char *created_by, char **ret_id, p
 	return commit_image(b, created_by, NULL, ret_id, err);
 }
 
-/* ---- RUN ---------------------------------------------------------------------------------- */
-
-/* RUN's args and the history's created_by. */
-static void run_argv(const struct build *b, const struct pm_cf_instr *in, char ***ret_argv)
-{
-	char **argv = NULL;
-	if (in->json) {
-		for (size_t i = 0; i < in->n_args; i++)
-			pm_strv_push(&argv, in->args[i]);
-		*ret_argv = argv;
-		return;
-	}
-	const char *cmd = in->n_args ? in->args[0] : "";
-	_cleanup_free_ char *script = NULL;
-	if (in->n_heredocs) {
-		const char *t = cmd;
-		while (*t == ' ' || *t == '\t')
-			t++;
-		const struct pm_cf_heredoc *h = &in->heredocs[0];
-		if (!strncmp(t, "<<", 2) && !strchr(t, ' ') && in->n_heredocs == 1) {
-			script = pm_xstrdup(h->body); /* RUN <<EOF: the body is the script */
-		} else {
-			/* the shell reads the here-documents itself */
-			script = pm_xstrdup(cmd);
-			for (size_t i = 0; i < in->n_heredocs; i++) {
-				char *s2 = pm_xasprintf("%s\n%s%s", script, in->heredocs[i].body,
-							in->heredocs[i].name);
-				free(script);
-				script = s2;
-			}
-		}
-	}
-	for (char **s = b->st->shell; s && *s; s++)
-		pm_strv_push(&argv, *s);
-	pm_strv_push(&argv, script ? script : cmd);
-	*ret_argv = argv;
-}
-
-/* The ARGs a RUN sees as its environment (ENV wins): KEY=VALUE. */
-static char **run_args_env(const struct build *b)
-{
-	char **v = NULL;
-	for (char **a = b->st->args; a && *a; a++) {
-		_cleanup_free_ char *k = pm_xstrndup(*a, strcspn(*a, "="));
-		if (!kv_get(b->st->cfg.config.env, k))
-			pm_strv_push(&v, *a);
-	}
-	return v;
-}
-
-static int do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
-		  char **ret_id, pm_error **err)
-{
-	struct pm_container_config cfg = {
-		.image = pm_xstrdup(b->st->image_id),
-		.entrypoint_set = true,
-		.read_only_tmpfs = true,
-		.network = pm_xstrdup(b->o->network ? b->o->network : "host"),
-	};
-	run_argv(b, in, &cfg.command);
-	cfg.env = run_args_env(b);
-	_cleanup_container_ struct pm_container *c = NULL;
-	int r = pm_engine_create(b->e, &cfg, &c, err);
-	pm_spec_config_clear(&cfg);
-	if (r < 0)
-		return r;
-	int status = 0;
-	r = pm_engine_start_foreground(b->e, c, &status, err);
-	if (r >= 0 && status != 0)
-		r = pm_error_set_status(err, status, EIO, "while running runtime: exit status %d",
-					status);
-	if (r >= 0)
-		r = commit_ctr(b, c->id, created_by, ret_id, err);
-	pm_engine_remove(b->e, c, NULL);
-	return r;
-}
-
 /* ---- COPY / ADD ------------------------------------------------------------------------- */
 
-struct mounted {
-	char *ctr_id;
-	int rootfd;
-};
-
-static void mounted_release(const struct build *b, struct mounted *m)
+void pm_bld_mounted_release(const struct build *b, struct mounted *m)
 {
 	if (m->rootfd >= 0)
 		close(m->rootfd);
@@ -282,10 +204,12 @@ static void mounted_release(const struct build *b, struct mounted *m)
 		free(m->ctr_id);
 		m->ctr_id = NULL;
 	}
+	free(m->path);
+	m->path = NULL;
 }
 
 /* A storage-only container of image_id, mounted: its root as an fd. */
-static int mount_image(const struct build *b, const char *image_id, struct mounted *m,
+int pm_bld_mount_image(const struct build *b, const char *image_id, struct mounted *m,
 		       pm_error **err)
 {
 	*m = (struct mounted){.ctr_id = pm_random_id(), .rootfd = -1};
@@ -295,15 +219,14 @@ static int mount_image(const struct build *b, const char *image_id, struct mount
 		m->ctr_id = NULL;
 		return r;
 	}
-	_cleanup_free_ char *mp = NULL;
-	r = pm_storage_ctr_mount(b->s, m->ctr_id, &mp, err);
+	r = pm_storage_ctr_mount(b->s, m->ctr_id, &m->path, err);
 	if (r >= 0) {
-		m->rootfd = open(mp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		m->rootfd = open(m->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (m->rootfd < 0)
-			r = pm_error_set_errno(err, errno, "opening '%s'", mp);
+			r = pm_error_set_errno(err, errno, "opening '%s'", m->path);
 	}
 	if (r < 0)
-		mounted_release(b, m);
+		pm_bld_mounted_release(b, m);
 	return r;
 }
 
@@ -317,7 +240,7 @@ static const char *flag_value(const struct pm_cf_instr *in, const char *name)
 }
 
 /* The stage (by name or number) or image a --from names: its image id. */
-static int from_image(struct build *b, const char *from, char **ret_id, pm_error **err)
+int pm_bld_from_image(struct build *b, const char *from, char **ret_id, pm_error **err)
 {
 	for (size_t i = 0; i < b->cur; i++) {
 		char num[24];
@@ -338,36 +261,53 @@ static int from_image(struct build *b, const char *from, char **ret_id, pm_error
 	return 0;
 }
 
+static bool id_word(const char *w, uint32_t *ret)
+{
+	if (!strcmp(w, "root")) {
+		*ret = 0;
+		return true;
+	}
+	return pm_parse_uint32(w, ret) == 0;
+}
+
+/* --chown=USER[:GROUP] in numbers (or root): 1, or 0 when a name must be looked up in the
+ * image's /etc/passwd and /etc/group (resolve_chown). A user alone: the group is the same
+ * number, as Docker's. */
 static int parse_chown(const char *v, uid_t *uid, gid_t *gid, pm_error **err)
 {
+	if (!v[0] || v[0] == ':')
+		return pm_error_set(err, EINVAL, "--chown: invalid user '%s'", v);
 	_cleanup_free_ char *u = pm_xstrndup(v, strcspn(v, ":"));
 	const char *g = strchr(v, ':');
-	uint32_t n;
-	if (!strcmp(u, "root"))
-		*uid = 0;
-	else if (pm_parse_uint32(u, &n) == 0)
-		*uid = n;
-	else
-		return pm_error_set(err, EINVAL,
-				    "--chown: '%s': only numeric ids and root are "
-				    "supported",
-				    v);
-	*gid = *uid;
-	if (g) {
-		g++;
-		if (!strcmp(g, "root"))
-			*gid = 0;
-		else if (pm_parse_uint32(g, &n) == 0)
-			*gid = n;
-		else
-			return pm_error_set(
-				err, EINVAL,
-				"--chown: '%s': only numeric ids and root are supported", v);
-	}
+	uint32_t nu, ng;
+	if (!id_word(u, &nu))
+		return 0;
+	if (g && !id_word(g + 1, &ng))
+		return 0;
+	*uid = nu;
+	*gid = g ? ng : nu;
+	return 1;
+}
+
+/* A --chown with names, resolved in the image mounted at root. */
+static int resolve_chown(const char *root, const char *v, uid_t *uid, gid_t *gid, pm_error **err)
+{
+	_cleanup_free_ char *passwd = NULL, *group = NULL, *home = NULL;
+	_cleanup_free_ gid_t *groups = NULL;
+	size_t ngroups = 0;
+	int r = pm_read_file_in_root(root, "/etc/passwd", 1u << 20, &passwd, err);
+	if (r >= 0)
+		r = pm_read_file_in_root(root, "/etc/group", 1u << 20, &group, err);
+	if (r < 0)
+		return r;
+	_cleanup_error_ pm_error *rerr = NULL;
+	r = pm_spec_resolve_user(passwd, group, v, NULL, uid, gid, &groups, &ngroups, &home, &rerr);
+	if (r < 0)
+		return pm_error_set(err, -r, "looking up UID/GID for \"%s\": %s", v, rerr->msg);
 	return 0;
 }
 
-static char *abs_path(const struct stage *st, const char *p)
+char *pm_bld_abs_path(const struct stage *st, const char *p)
 {
 	if (p[0] == '/')
 		return pm_xstrdup(p);
@@ -385,6 +325,8 @@ struct copy_step {
 	int ctxfd;
 	char **srcs;
 	char *dest;
+	const char *chown_names; /* --chown with names, looked up in the image so far */
+	char *heredoc_dir;	 /* COPY <<EOF: the bodies as files, the sources' root */
 	char digest[65];
 };
 
@@ -392,11 +334,57 @@ static void copy_step_clear(const struct build *b, struct copy_step *cs)
 {
 	pm_copy_plan_free(cs->plan);
 	pm_ignore_free(cs->ignore);
-	mounted_release(b, &cs->src);
+	pm_bld_mounted_release(b, &cs->src);
 	if (cs->ctxfd >= 0)
 		close(cs->ctxfd);
 	pm_strv_free(cs->srcs);
 	free(cs->dest);
+	if (cs->heredoc_dir)
+		pm_rm_rf(cs->heredoc_dir, NULL);
+	free(cs->heredoc_dir);
+}
+
+/* COPY/ADD <<EOF: each heredoc source a file named as its delimiter, mode 0644, in a
+ * temporary directory that becomes the sources' root (the bodies are copied as written:
+ * no expansion). Heredoc and file sources in one instruction are not supported. */
+static int heredoc_sources(struct build *b, const struct pm_cf_instr *in, struct copy_step *cs,
+			   pm_error **err)
+{
+	size_t nh = 0;
+	for (size_t i = 0; i + 1 < in->n_args; i++)
+		if (!strncmp(in->args[i], "<<", 2))
+			nh++;
+	if (nh != in->n_args - 1 || nh > in->n_heredocs)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "heredoc and file sources in one %s are not supported",
+				    pm_cf_kind_name(in->kind));
+	if (flag_value(in, "from"))
+		return pm_error_set(err, EINVAL, "--from with a heredoc source");
+	cs->heredoc_dir = pm_path_join(b->e->paths->runroot, "build-heredoc-XXXXXX");
+	if (!mkdtemp(cs->heredoc_dir)) {
+		int r = pm_error_set_errno(err, errno, "creating '%s'", cs->heredoc_dir);
+		free(cs->heredoc_dir);
+		cs->heredoc_dir = NULL;
+		return r;
+	}
+	for (size_t i = 0; i < nh; i++) {
+		const struct pm_cf_heredoc *h = &in->heredocs[i];
+		if (!h->name[0] || strchr(h->name, '/') || !strcmp(h->name, ".") ||
+		    !strcmp(h->name, ".."))
+			return pm_error_set(err, EINVAL, "heredoc name '%s' is not a file name",
+					    h->name);
+		_cleanup_free_ char *path = pm_path_join(cs->heredoc_dir, h->name);
+		_cleanup_close_ int fd =
+			open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0)
+			return pm_error_set_errno(err, errno, "creating '%s'", path);
+		fchmod(fd, 0644);
+		size_t len = strlen(h->body);
+		if (write(fd, h->body, len) != (ssize_t)len)
+			return pm_error_set_errno(err, errno ? errno : EIO, "writing '%s'", path);
+		pm_strv_push(&cs->srcs, h->name);
+	}
+	return 0;
 }
 
 /* The context's .containerignore (else .dockerignore), or NULL. */
@@ -421,30 +409,88 @@ static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error *
 	return 0;
 }
 
+#define ADD_URL_MAX (1ull << 32)
+
+static bool is_url(const char *w)
+{
+	return pm_str_startswith(w, "http://") || pm_str_startswith(w, "https://");
+}
+
+/* ADD <url>...: each fetched (registry/fetch.h) into a temporary directory under the
+ * runroot, as a file named for the URL path's last part, mode 0600 as Docker's; that
+ * directory is the step's source root. Never unpacked. URL and file sources are not
+ * mixed. */
+static int url_sources(struct build *b, const struct pm_cf_instr *in, char **words,
+		       struct copy_step *cs, pm_error **err)
+{
+	for (char **w = words; w && *w; w++)
+		if (!is_url(*w))
+			return pm_error_set(err, EOPNOTSUPP,
+					    "URL and file sources in one ADD are not supported");
+	cs->heredoc_dir = pm_path_join(b->e->paths->runroot, "build-url-XXXXXX");
+	if (!mkdtemp(cs->heredoc_dir)) {
+		int r = pm_error_set_errno(err, errno, "creating '%s'", cs->heredoc_dir);
+		free(cs->heredoc_dir);
+		cs->heredoc_dir = NULL;
+		return r;
+	}
+	bool verify = !b->o->pull_opts || b->o->pull_opts->reg.tls_verify != 0;
+	for (char **w = words; w && *w; w++) {
+		const char *path = strchr(strstr(*w, "://") + 3, '/');
+		_cleanup_free_ char *p =
+			pm_xstrndup(path ? path : "", path ? strcspn(path, "?#") : 0);
+		const char *base = strrchr(p, '/');
+		base = base ? base + 1 : p;
+		if (!base[0] || !strcmp(base, ".") || !strcmp(base, ".."))
+			base = "index.html";
+		_cleanup_free_ char *file = pm_path_join(cs->heredoc_dir, base);
+		_cleanup_close_ int fd =
+			open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return pm_error_set_errno(err, errno, "creating '%s'", file);
+		int r = pm_http_fetch(*w, fd, ADD_URL_MAX, verify, err);
+		if (r < 0)
+			return r;
+		fchmod(fd, 0600);
+		pm_strv_push(&cs->srcs, base);
+	}
+	return 0;
+}
+
 static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct copy_step *cs,
 			pm_error **err)
 {
 	*cs = (struct copy_step){.ctxfd = -1, .src = {.rootfd = -1}};
+	_cleanup_strv_ char **urls = NULL;
 	if (in->n_args < 2)
 		return pm_error_set(err, EINVAL, "%s requires at least two arguments",
 				    pm_cf_kind_name(in->kind));
+	if (in->n_heredocs) {
+		int r = heredoc_sources(b, in, cs, err);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < in->n_args; i++) {
 		char *w = NULL;
-		if (!strncmp(in->args[i], "<<", 2))
-			return pm_error_set(err, EOPNOTSUPP, "heredoc sources are not supported");
-		int r = pm_cf_expand(in->args[i], b->cf->escape, stage_lookup, b->st, &w, err);
+		if (!strncmp(in->args[i], "<<", 2) && i + 1 < in->n_args)
+			continue;
+		int r = pm_cf_expand(in->args[i], b->cf->escape, pm_bld_stage_lookup, b->st, &w,
+				     err);
 		if (r < 0)
 			return r;
 		if (i + 1 < in->n_args) {
-			if (in->kind == PM_CF_ADD && strstr(w, "://")) {
+			if (in->kind == PM_CF_ADD && is_url(w))
+				pm_strv_consume(&urls, w);
+			else if (strstr(w, "://")) {
 				free(w);
 				return pm_error_set(err, EOPNOTSUPP,
-						    "ADD of a URL ('%s') is not supported",
-						    in->args[i]);
-			}
-			pm_strv_consume(&cs->srcs, w);
+						    "%s of '%s': only http and https URLs are "
+						    "supported, by ADD",
+						    pm_cf_kind_name(in->kind), in->args[i]);
+			} else
+				pm_strv_consume(&cs->srcs, w);
 		} else {
-			cs->dest = abs_path(b->st, w);
+			cs->dest = pm_bld_abs_path(b->st, w);
 			if (pm_str_endswith(w, "/") && !pm_str_endswith(cs->dest, "/")) {
 				char *d2 = pm_xasprintf("%s/", cs->dest);
 				free(cs->dest);
@@ -453,15 +499,26 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 			free(w);
 		}
 	}
+	if (urls) {
+		if (cs->srcs || cs->heredoc_dir)
+			return pm_error_set(err, EOPNOTSUPP,
+					    "URL and file sources in one ADD are not supported");
+		int r = url_sources(b, in, urls, cs, err);
+		if (r < 0)
+			return r;
+	}
 	const char *from = flag_value(in, "from");
 	const char *chown = flag_value(in, "chown");
 	const char *chmod = flag_value(in, "chmod");
-	cs->c = (struct pm_build_copy){.srcs = cs->srcs, .dest = cs->dest};
+	cs->c = (struct pm_build_copy){
+		.srcs = cs->srcs, .dest = cs->dest, .extract = in->kind == PM_CF_ADD};
 	if (chown) {
 		int r = parse_chown(chown, &cs->c.uid, &cs->c.gid, err);
 		if (r < 0)
 			return r;
 		cs->c.chown = true;
+		if (r == 0)
+			cs->chown_names = chown;
 	}
 	if (chmod) {
 		char *end = NULL;
@@ -472,12 +529,27 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 		cs->c.mode = (mode_t)m;
 	}
 	int r;
-	if (from) {
+	if (cs->heredoc_dir) {
+		cs->ctxfd = open(cs->heredoc_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cs->ctxfd < 0)
+			return pm_error_set_errno(err, errno, "opening '%s'", cs->heredoc_dir);
+		cs->c.src_root = cs->ctxfd;
+		cs->c.src_name = cs->heredoc_dir;
+		cs->c.extract = false;
+	} else if (from && pm_bld_kv_get(b->o->contexts, from)) {
+		/* --build-context name=path: a directory read as the context is */
+		const char *dir = pm_bld_kv_get(b->o->contexts, from);
+		cs->ctxfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cs->ctxfd < 0)
+			return pm_error_set_errno(err, errno, "opening build context '%s'", dir);
+		cs->c.src_root = cs->ctxfd;
+		cs->c.src_name = dir;
+	} else if (from) {
 		_cleanup_free_ char *id = NULL;
-		r = from_image(b, from, &id, err);
+		r = pm_bld_from_image(b, from, &id, err);
 		if (r < 0)
 			return r;
-		r = mount_image(b, id, &cs->src, err);
+		r = pm_bld_mount_image(b, id, &cs->src, err);
 		if (r < 0)
 			return r;
 		cs->c.src_root = cs->src.rootfd;
@@ -505,17 +577,25 @@ static int do_copy(struct build *b, struct copy_step *cs, const char *created_by
 				    "COPY onto an empty scratch image is not "
 				    "supported yet");
 	struct mounted m;
-	int r = mount_image(b, b->st->image_id, &m, err);
+	int r = pm_bld_mount_image(b, b->st->image_id, &m, err);
 	if (r < 0)
 		return r;
-	r = pm_build_copy_apply(cs->plan, m.rootfd, err);
+	if (cs->chown_names) {
+		uid_t uid;
+		gid_t gid;
+		r = resolve_chown(m.path, cs->chown_names, &uid, &gid, err);
+		if (r >= 0)
+			pm_build_copy_set_owner(cs->plan, uid, gid);
+	}
+	if (r >= 0)
+		r = pm_build_copy_apply(cs->plan, m.rootfd, err);
 	if (r >= 0) {
 		close(m.rootfd);
 		m.rootfd = -1;
 		pm_storage_ctr_unmount(b->s, m.ctr_id, NULL);
-		r = commit_ctr(b, m.ctr_id, created_by, ret_id, err);
+		r = pm_bld_commit_ctr(b, m.ctr_id, created_by, ret_id, err);
 	}
-	mounted_release(b, &m);
+	pm_bld_mounted_release(b, &m);
 	return r;
 }
 
@@ -544,10 +624,11 @@ static int expand_words(const struct build *b, const struct pm_cf_instr *in, cha
 	int r = 0;
 	for (size_t i = 0; r >= 0 && i < in->n_kvs; i++) {
 		char *k = NULL, *val = NULL;
-		r = pm_cf_expand(in->kvs[i].key, b->cf->escape, stage_lookup, b->st, &k, err);
+		r = pm_cf_expand(in->kvs[i].key, b->cf->escape, pm_bld_stage_lookup, b->st, &k,
+				 err);
 		if (r >= 0 && in->kvs[i].value)
-			r = pm_cf_expand(in->kvs[i].value, b->cf->escape, stage_lookup, b->st, &val,
-					 err);
+			r = pm_cf_expand(in->kvs[i].value, b->cf->escape, pm_bld_stage_lookup,
+					 b->st, &val, err);
 		if (r >= 0)
 			pm_strv_consume(&v, in->kvs[i].value ? pm_xasprintf("%s=%s", k, val)
 							     : pm_xstrdup(k));
@@ -556,7 +637,7 @@ static int expand_words(const struct build *b, const struct pm_cf_instr *in, cha
 	}
 	for (size_t i = 0; r >= 0 && i < in->n_args; i++) {
 		char *w = NULL;
-		r = pm_cf_expand(in->args[i], b->cf->escape, stage_lookup, b->st, &w, err);
+		r = pm_cf_expand(in->args[i], b->cf->escape, pm_bld_stage_lookup, b->st, &w, err);
 		if (r >= 0)
 			pm_strv_consume(&v, w);
 	}
@@ -588,7 +669,7 @@ static int apply_config(struct build *b, const struct pm_cf_instr *in, char **wo
 			pm_strv_set_kv(&rc->labels, *w);
 		break;
 	case PM_CF_WORKDIR: {
-		char *wd = abs_path(b->st, words && words[0] ? words[0] : "/");
+		char *wd = pm_bld_abs_path(b->st, words && words[0] ? words[0] : "/");
 		free(rc->working_dir);
 		rc->working_dir = wd;
 		break;
@@ -641,6 +722,15 @@ static int apply_config(struct build *b, const struct pm_cf_instr *in, char **wo
 static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***ret_arg_names,
 		       pm_error **err)
 {
+	if (in->kind == PM_CF_HEALTHCHECK) {
+		b->st->healthcheck = true; /* NONE too, as buildah */
+		return 0;
+	}
+	if (in->kind == PM_CF_ONBUILD) {
+		const char *t = in->original + strcspn(in->original, " \t");
+		pm_strv_push(&b->st->onbuild, t + strspn(t, " \t"));
+		return 0;
+	}
 	if (in->kind == PM_CF_SHELL) {
 		char **sh = in->json ? NULL : NULL;
 		if (in->json)
@@ -659,17 +749,17 @@ static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***re
 	for (size_t i = 0; i < in->n_kvs; i++) {
 		const char *key = in->kvs[i].key;
 		pm_strv_push(ret_arg_names, key);
-		const char *given = kv_get(b->o->build_args, key);
+		const char *given = pm_bld_kv_get(b->o->build_args, key);
 		_cleanup_free_ char *val = NULL;
 		if (given) {
 			val = pm_xstrdup(given);
 		} else if (in->kvs[i].value) {
-			int r = pm_cf_expand(in->kvs[i].value, b->cf->escape, stage_lookup, b->st,
-					     &val, err);
+			int r = pm_cf_expand(in->kvs[i].value, b->cf->escape, pm_bld_stage_lookup,
+					     b->st, &val, err);
 			if (r < 0)
 				return r;
-		} else if (kv_get(b->meta, key)) {
-			val = pm_xstrdup(kv_get(b->meta, key));
+		} else if (pm_bld_kv_get(b->meta, key)) {
+			val = pm_xstrdup(pm_bld_kv_get(b->meta, key));
 		}
 		if (val) {
 			_cleanup_free_ char *kv = pm_xasprintf("%s=%s", key, val);
@@ -677,6 +767,11 @@ static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***re
 		}
 	}
 	return 0;
+}
+
+static bool squashing(const struct build *b)
+{
+	return b->o->squash || b->o->squash_all;
 }
 
 /* ---- one step ------------------------------------------------------------------------------ */
@@ -700,13 +795,21 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		goto out;
 	switch (in->kind) {
 	case PM_CF_RUN: {
-		run_argv(b, in, &argv);
-		env = run_args_env(b);
+		pm_bld_run_argv(b, in, &argv);
+		env = pm_bld_run_args_env(b);
 		_cleanup_free_ char *cmd = pm_strv_join(argv, " ");
 		_cleanup_free_ char *envs = env ? pm_strv_join(env, " ") : NULL;
 		created_by = env ? pm_xasprintf("|%zu %s %s", pm_strv_length(env), envs, cmd)
 				 : pm_xstrdup(cmd);
 		detail = pm_xstrdup(created_by);
+		for (size_t i = 0; i < in->n_flags; i++)
+			if (!strcmp(in->flags[i].name, "mount")) {
+				char *d2 =
+					pm_xasprintf("%s\n--mount=%s", detail,
+						     in->flags[i].value ? in->flags[i].value : "");
+				free(detail);
+				detail = d2;
+			}
 		break;
 	}
 	case PM_CF_COPY:
@@ -755,7 +858,7 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 			if (!b->st->image_id)
 				r = pm_error_set(err, EINVAL, "RUN on an empty scratch image");
 			else
-				r = do_run(b, in, created_by, &id, err);
+				r = pm_bld_do_run(b, in, created_by, &id, err);
 			break;
 		case PM_CF_COPY:
 		case PM_CF_ADD:
@@ -781,8 +884,10 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 	if (last)
 		say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
 		    b->o->tags_shown ? b->o->tags_shown[0] : "");
-	done_line = pm_xasprintf("--> %.11s", id);
-	say_plain(b, done_line);
+	if (!last || !squashing(b)) {
+		done_line = pm_xasprintf("--> %.11s", id);
+		say_plain(b, done_line);
+	}
 out:
 	copy_step_clear(b, &cs);
 	if (r < 0)
@@ -829,8 +934,10 @@ static int label_step(struct build *b, pm_error **err)
 		return step_error(b, &in, err);
 	say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
 	    b->o->tags_shown ? b->o->tags_shown[0] : "");
-	_cleanup_free_ char *l = pm_xasprintf("--> %.11s", id);
-	say_plain(b, l);
+	if (!squashing(b)) {
+		_cleanup_free_ char *l = pm_xasprintf("--> %.11s", id);
+		say_plain(b, l);
+	}
 	return 0;
 }
 
@@ -862,7 +969,16 @@ static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **e
 	} else {
 		say(b, "STEP %zu/%zu: FROM %s%s%s", b->step, b->n_steps, ref, as, asn);
 		struct pm_image_record rec = {0};
-		r = pm_image_resolve(b->s, ref, &rec, err);
+		_cleanup_free_ char *pulled = NULL;
+		if (b->o->pull_opts && b->o->pull != PM_PULL_NEVER) {
+			/* --pull: the registry's code decides (missing: local first) */
+			r = pm_pull_for_container(b->s, ref, b->o->pull, b->o->pull_opts, &pulled,
+						  err);
+			if (r >= 0)
+				r = pm_image_resolve(b->s, pulled, &rec, err);
+		} else {
+			r = pm_image_resolve(b->s, ref, &rec, err);
+		}
 		if (r >= 0) {
 			b->st->parent_ref =
 				pm_xstrdup(rec.names && rec.names[0] ? rec.names[0] : ref);
@@ -875,12 +991,125 @@ static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **e
 	return r < 0 ? step_error(b, in, err) : 0;
 }
 
+/* --squash-all: the built image's whole tree as a tar in tmp (the mount released after). */
+static int squash_all_tar(struct build *b, const char *tmp, int *ret_fd, pm_error **err)
+{
+	struct mounted m;
+	int r = pm_bld_mount_image(b, b->st->image_id, &m, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *tarp = pm_path_join(tmp, "layer.tar");
+	_cleanup_close_ int fd = open(tarp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0)
+		r = pm_error_set_errno(err, errno, "creating '%s'", tarp);
+	else if (fstat(m.rootfd, &st) < 0)
+		r = pm_error_set_errno(err, errno, "stat '%s'", m.path);
+	else
+		r = pm_tar_write_tree(m.rootfd, &st, "", fd, err);
+	pm_bld_mounted_release(b, &m);
+	if (r >= 0) {
+		lseek(fd, 0, SEEK_SET);
+		*ret_fd = TAKE_FD(fd);
+	}
+	return r;
+}
+
+/* --squash: a container of the base made equal to the built tree (its diff is what the
+ * steps changed), left unmounted in *mb for the commit. */
+static int squash_sync(struct build *b, struct mounted *mb, pm_error **err)
+{
+	struct mounted mf;
+	int r = pm_bld_mount_image(b, b->base_id, mb, err);
+	if (r < 0)
+		return r;
+	r = pm_bld_mount_image(b, b->st->image_id, &mf, err);
+	if (r >= 0) {
+		r = pm_squash_sync(mb->path, mf.path, err);
+		pm_bld_mounted_release(b, &mf);
+	}
+	close(mb->rootfd);
+	mb->rootfd = -1;
+	pm_storage_ctr_unmount(b->s, mb->ctr_id, NULL);
+	if (r < 0)
+		pm_bld_mounted_release(b, mb);
+	return r;
+}
+
+/* The final config with one layer for the steps (and, with all, the base); as buildah, the
+ * steps' history entries stay, empty but the last. The caller holds layers.lock. */
+static int squash_commit(struct build *b, bool all, char *diff_id, char **ret_id, pm_error **err)
+{
+	struct pm_image_config *c = &b->st->cfg;
+	size_t keep_diff = all ? 0 : b->base_n_diff, drop_hist = all ? b->base_n_hist : 0;
+	for (size_t i = keep_diff; i < c->n_diff_ids; i++)
+		free(c->diff_ids[i]);
+	c->diff_ids = pm_xrealloc(c->diff_ids, (keep_diff + 2) * sizeof(char *));
+	c->diff_ids[keep_diff] = diff_id;
+	c->diff_ids[keep_diff + 1] = NULL;
+	c->n_diff_ids = keep_diff + 1;
+	if (drop_hist > c->n_history)
+		drop_hist = c->n_history;
+	for (size_t i = 0; i < drop_hist; i++) {
+		free(c->history[i].created);
+		free(c->history[i].created_by);
+		free(c->history[i].author);
+		free(c->history[i].comment);
+	}
+	if (drop_hist) {
+		memmove(c->history, c->history + drop_hist,
+			(c->n_history - drop_hist) * sizeof(*c->history));
+		c->n_history -= drop_hist;
+	}
+	for (size_t i = all ? 0 : b->base_n_hist; i < c->n_history; i++)
+		c->history[i].empty_layer = i + 1 < c->n_history;
+	return pm_image_create_from_config(b->s, c, NULL, ret_id, err);
+}
+
+/* --squash/--squash-all: the final image again with one new layer. */
+static int squash(struct build *b, pm_error **err)
+{
+	bool all = b->o->squash_all || !b->base_id;
+	_cleanup_free_ char *tmp = NULL, *id = NULL;
+	_cleanup_close_ int fd = -1;
+	struct mounted mb = {.rootfd = -1};
+	int r = all ? pm_store_mkdtemp(b->s, "squash", &tmp, err) : 0;
+	if (r >= 0)
+		r = all ? squash_all_tar(b, tmp, &fd, err) : squash_sync(b, &mb, err);
+	if (r >= 0) {
+		_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
+		struct pm_layer_info li = {0};
+		r = lock;
+		if (r >= 0)
+			r = all ? pm_layer_ingest(b->s, pm_layer_read_fd, &fd, NULL, NULL, &li, err)
+				: pm_storage_ctr_commit_layer(b->s, mb.ctr_id, &li, err);
+		if (r >= 0)
+			r = squash_commit(b, all, TAKE_PTR(li.diff_id), &id, err);
+		pm_layer_info_free(&li);
+	}
+	if (!all)
+		pm_bld_mounted_release(b, &mb);
+	if (tmp)
+		pm_rm_rf(tmp, NULL);
+	if (r < 0)
+		return pm_error_prefix(err, "squashing");
+	pm_strv_push(&b->made, id);
+	free(b->st->image_id);
+	b->st->image_id = TAKE_PTR(id);
+	return 0;
+}
+
 static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final, pm_error **err)
 {
 	bool labels = final && b->o->labels && b->o->labels[0];
 	b->n_steps = sg->n + (labels ? 1 : 0);
 	b->step = 1;
 	int r = from_step(b, &b->cf->instrs[sg->first], err);
+	if (r >= 0 && final) {
+		b->base_id = b->st->image_id ? pm_xstrdup(b->st->image_id) : NULL;
+		b->base_n_diff = b->st->cfg.n_diff_ids;
+		b->base_n_hist = b->st->cfg.n_history;
+	}
 	for (size_t i = 1; r >= 0 && i < sg->n; i++) {
 		const struct pm_cf_instr *in = &b->cf->instrs[sg->first + i];
 		b->step = i + 1;
@@ -897,8 +1126,17 @@ static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final
 			return pm_error_set(err, EINVAL, "no image to commit: the stage is empty");
 		say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",
 		    b->o->tags_shown ? b->o->tags_shown[0] : "");
-		_cleanup_free_ char *l = pm_xasprintf("--> %.11s", b->st->image_id);
-		say_plain(b, l);
+		if (!squashing(b)) {
+			_cleanup_free_ char *l = pm_xasprintf("--> %.11s", b->st->image_id);
+			say_plain(b, l);
+		}
+	}
+	if (r >= 0 && final && squashing(b)) {
+		r = squash(b, err);
+		if (r >= 0) {
+			_cleanup_free_ char *l = pm_xasprintf("--> %.11s", b->st->image_id);
+			say_plain(b, l);
+		}
 	}
 	return r;
 }
@@ -907,7 +1145,7 @@ static int resolve_meta(struct build *b, pm_error **err)
 {
 	for (size_t i = 0; i < b->cf->n_meta_args; i++) {
 		const struct pm_cf_kv *kv = &b->cf->meta_args[i];
-		const char *given = kv_get(b->o->build_args, kv->key);
+		const char *given = pm_bld_kv_get(b->o->build_args, kv->key);
 		_cleanup_free_ char *val = NULL;
 		if (given) {
 			val = pm_xstrdup(given);
@@ -951,6 +1189,7 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	r = pm_store_open(e->paths, e->storage_driver, &b.s, err);
 	if (r < 0)
 		goto out;
+	pm_bld_clean_stale(&b);
 	r = resolve_meta(&b, err);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {
 		struct stage st = {0};
@@ -986,6 +1225,7 @@ out:
 	pm_strv_free(b.names);
 	pm_strv_free(b.stage_ids);
 	pm_strv_free(b.made);
+	free(b.base_id);
 	pm_store_close(b.s);
 	pm_containerfile_free(b.cf);
 	return r;

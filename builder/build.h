@@ -16,6 +16,7 @@
 
 #include "engine/engine.h"
 #include "lib/error.h"
+#include "registry/pull.h"
 
 struct pm_build_opts {
 	const char *context;   /* the context directory */
@@ -29,9 +30,17 @@ struct pm_build_opts {
 	const char *target;
 	const char *network; /* RUN's network mode; NULL: "host" */
 	bool no_cache;
-	bool layers; /* false: no cache used or recorded */
+	bool squash;		  /* the final stage's steps as one layer over its base */
+	bool squash_all;	  /* the final image as one layer */
+	bool layers;		  /* false: no cache used or recorded */
+	enum pm_pull_policy pull; /* FROM's images (default missing) */
+	const struct pm_pull_opts *pull_opts; /* registry options and events; NULL: none */
+	char **contexts; /* --build-context name=path: COPY --from=name reads path */
+	char **secrets;	 /* --secret id=path: RUN --mount=type=secret,id=id */
 	/* one progress line (no newline): "STEP 1/3: FROM x", "--> 0123456789a", ... */
 	void (*say)(void *userdata, const char *line);
+	/* a warning ("HEALTHCHECK is not supported for OCI image format ..."); may be NULL */
+	void (*warn)(void *userdata, const char *line);
 	void *userdata;
 };
 

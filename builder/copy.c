@@ -31,6 +31,7 @@ struct entry {
 	char *src;  /* relative to the source root */
 	char *name; /* relative to the destination ("" the destination itself) */
 	struct stat st;
+	bool archive; /* ADD: unpacked into the destination, not copied */
 };
 
 struct pm_copy_plan {
@@ -44,7 +45,7 @@ struct pm_copy_plan {
 	uid_t uid;
 	gid_t gid;
 	mode_t mode;
-	unsigned n_files, n_dirs;
+	unsigned n_files, n_dirs, n_archives;
 };
 
 struct pm_copy_plan *pm_copy_plan_free(struct pm_copy_plan *p)
@@ -79,7 +80,7 @@ static int add(struct pm_copy_plan *p, const char *src, const char *name, const 
 		return pm_error_set(err, E2BIG, "more than %d files to copy", COPY_MAX_ENTRIES);
 	if (!(p->n & (p->n + 1)))
 		p->v = pm_xrealloc(p->v, (2 * p->n + 2) * sizeof(*p->v));
-	p->v[p->n++] = (struct entry){pm_xstrdup(src), pm_xstrdup(name), *st};
+	p->v[p->n++] = (struct entry){pm_xstrdup(src), pm_xstrdup(name), *st, false};
 	if (S_ISDIR(st->st_mode))
 		p->n_dirs++;
 	else
@@ -205,6 +206,8 @@ static void hash_entry(pm_digester *d, const struct pm_copy_plan *p, const struc
 			   S_ISDIR(e->st.st_mode) ? "d" : "");
 	pm_digester_update(d, e->name, strlen(e->name) + 1);
 	pm_digester_update(d, hdr, (size_t)len + 1);
+	if (e->archive)
+		pm_digester_update(d, "x", 2);
 	if (S_ISLNK(e->st.st_mode)) {
 		int fd = open_in(p->src_root, e->src, O_PATH | O_NOFOLLOW, RESOLVE_IN_ROOT);
 		char target[4096];
@@ -227,6 +230,31 @@ static void hash_entry(pm_digester *d, const struct pm_copy_plan *p, const struc
 			*r = pm_error_set_errno(err, errno, "reading '%s'", e->src);
 		close(fd);
 	}
+}
+
+PM_DEFINE_CLEANUP_FUNC(struct archive *, sym_archive_read_free)
+
+/* Is the regular file src (under the plan's root) a tar, plain or compressed? As Docker's
+ * IsArchivePath: the first header reads. */
+static int is_archive(const struct pm_copy_plan *p, const char *src, bool *ret, pm_error **err)
+{
+	int r = pm_dl_archive(err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int fd = open_in(p->src_root, src, O_RDONLY | O_NOFOLLOW, RESOLVE_IN_ROOT);
+	if (fd < 0)
+		return pm_error_set_errno(err, -fd, "reading '%s'", src);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	_cleanup_(sym_archive_read_freep) struct archive *a = sym_archive_read_new();
+	if (!a)
+		abort();
+	sym_archive_read_support_filter_all(a);
+	sym_archive_read_support_format_tar(a);
+	struct archive_entry *e = NULL;
+	*ret = sym_archive_read_open_filename(a, path, 65536) == ARCHIVE_OK &&
+	       sym_archive_read_next_header(a, &e) == ARCHIVE_OK;
+	return 0;
 }
 
 int pm_build_copy_plan(const struct pm_build_copy *c, struct pm_copy_plan **ret,
@@ -273,6 +301,23 @@ int pm_build_copy_plan(const struct pm_build_copy *c, struct pm_copy_plan **ret,
 		} else {
 			const char *base = strrchr(srcs[i], '/');
 			base = base ? base + 1 : srcs[i];
+			bool archive = false;
+			if (c->extract && S_ISREG(st.st_mode)) {
+				r = is_archive(p, srcs[i], &archive, err);
+				if (r < 0)
+					return r;
+			}
+			if (archive) {
+				p->dest_dir = true;
+				r = add(p, srcs[i], base, &st, err);
+				if (r >= 0) {
+					p->v[p->n - 1].archive = true;
+					p->n_archives++;
+				}
+				if (r < 0)
+					return r;
+				continue;
+			}
 			if (!p->dest_dir)
 				p->file_src = pm_xstrdup(base);
 			r = add(p, srcs[i], p->dest_dir ? base : "", &st, err);
@@ -291,6 +336,13 @@ int pm_build_copy_plan(const struct pm_build_copy *c, struct pm_copy_plan **ret,
 	return 0;
 }
 
+void pm_build_copy_set_owner(struct pm_copy_plan *p, uid_t uid, gid_t gid)
+{
+	p->chown = true;
+	p->uid = uid;
+	p->gid = gid;
+}
+
 const char *pm_build_copy_kind(const struct pm_copy_plan *p)
 {
 	if (p->n_files == 1 && p->n_dirs == 0)
@@ -301,8 +353,10 @@ const char *pm_build_copy_kind(const struct pm_copy_plan *p)
 PM_DEFINE_CLEANUP_FUNC(struct archive *, sym_archive_write_free)
 PM_DEFINE_CLEANUP_FUNC(struct archive_entry *, sym_archive_entry_free)
 
-/* The tar of the plan, entries named under dest (relative to "/"), on out. */
-static int write_tar(const struct pm_copy_plan *p, const char *dest, int out, pm_error **err)
+/* The tar of the plan, entries named under dest (relative to "/"), on out; mkdest: first
+ * the directory dest itself (the archives are unpacked into it). */
+static int write_tar(const struct pm_copy_plan *p, const char *dest, bool mkdest, int out,
+		     pm_error **err)
 {
 	int r = pm_dl_archive(err);
 	if (r < 0)
@@ -313,8 +367,23 @@ static int write_tar(const struct pm_copy_plan *p, const char *dest, int out, pm
 	sym_archive_write_set_format_pax_restricted(a);
 	if (sym_archive_write_open_fd(a, out) < 0)
 		return pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(a));
+	if (mkdest) {
+		_cleanup_(sym_archive_entry_freep) struct archive_entry *e =
+			sym_archive_entry_new();
+		struct stat st = {.st_mode = S_IFDIR | 0755,
+				  .st_uid = p->chown ? p->uid : 0,
+				  .st_gid = p->chown ? p->gid : 0};
+		_cleanup_free_ char *name = pm_xasprintf("%s/", dest);
+		sym_archive_entry_copy_stat(e, &st);
+		sym_archive_entry_set_pathname(e, name);
+		if (sym_archive_write_header(a, e) < 0)
+			r = pm_error_set(err, EIO, "writing tar header for '%s': %s", name,
+					 sym_archive_error_string(a));
+	}
 	for (size_t i = 0; r >= 0 && i < p->n; i++) {
 		const struct entry *en = &p->v[i];
+		if (en->archive)
+			continue;
 		struct stat st = en->st;
 		st.st_uid = p->chown ? p->uid : 0;
 		st.st_gid = p->chown ? p->gid : 0;
@@ -377,6 +446,26 @@ static int write_tar(const struct pm_copy_plan *p, const char *dest, int out, pm
 	return r;
 }
 
+/* ADD's archives, each unpacked into dest (which exists by now) with its own owners. */
+static int unpack_archives(const struct pm_copy_plan *p, int rootfd, const char *dest,
+			   pm_error **err)
+{
+	_cleanup_free_ char *at = pm_xasprintf("/%s", dest);
+	struct pm_extract_opts xo = {.in_root = true, .overwrite = true, .chown = true};
+	for (size_t i = 0; i < p->n; i++) {
+		if (!p->v[i].archive)
+			continue;
+		_cleanup_close_ int fd =
+			open_in(p->src_root, p->v[i].src, O_RDONLY | O_NOFOLLOW, RESOLVE_IN_ROOT);
+		if (fd < 0)
+			return pm_error_set_errno(err, -fd, "reading '%s'", p->v[i].src);
+		int r = pm_layer_extract_to(rootfd, at, fd, &xo, NULL, err);
+		if (r < 0)
+			return pm_error_prefix(err, "extracting '%s'", p->v[i].src);
+	}
+	return 0;
+}
+
 int pm_build_copy_apply(const struct pm_copy_plan *p, int rootfd, pm_error **err)
 {
 	_cleanup_free_ char *dest = clean_rel(p->dest);
@@ -395,6 +484,13 @@ int pm_build_copy_apply(const struct pm_copy_plan *p, int rootfd, pm_error **err
 	}
 	if (!p->dest_dir && !dest[0])
 		return pm_error_set(err, EINVAL, "cannot copy a file to '/'");
+	bool mkdest = false;
+	if (p->n_archives && dest[0]) {
+		int fd = open_in(rootfd, dest, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
+		mkdest = fd < 0;
+		if (fd >= 0)
+			close(fd);
+	}
 	int sp[2], pipefd[2];
 	int r = pm_sync_pair(sp, err);
 	if (r < 0)
@@ -412,7 +508,7 @@ int pm_build_copy_apply(const struct pm_copy_plan *p, int rootfd, pm_error **err
 		close(pipefd[0]);
 		close(sp[0]);
 		pm_error *cerr = NULL;
-		if (write_tar(p, dest, pipefd[1], &cerr) < 0)
+		if (write_tar(p, dest, mkdest, pipefd[1], &cerr) < 0)
 			pm_sync_send_error(sp[1], cerr->code, 0, "%s", cerr->msg);
 		else
 			pm_sync_send(sp[1], PM_SYNC_READY, NULL, 0, NULL, 0);
@@ -441,5 +537,5 @@ int pm_build_copy_apply(const struct pm_copy_plan *p, int rootfd, pm_error **err
 		pm_error_propagate(err, TAKE_PTR(xerr));
 		return xr;
 	}
-	return 0;
+	return unpack_archives(p, rootfd, dest, err);
 }

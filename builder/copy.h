@@ -21,14 +21,20 @@ struct pm_build_copy {
 	gid_t gid;
 	bool chmod;
 	mode_t mode;
+	bool extract; /* ADD: a local tar (plain, gzip, bzip2, xz, zstd) source is unpacked
+		       * into the destination, as Docker's and buildah's ADD do */
 };
 
 struct pm_copy_plan;
 
 /* Walk the sources (globs expanded; a missing source is -ENOENT naming it); ret_digest gets
- * the sha256 of the entries' names, modes, sizes, link targets and contents. */
+ * the sha256 of the entries' names, modes, sizes, link targets and contents. With extract, a
+ * source file libarchive reads as a tar is marked to be unpacked (its content is hashed as
+ * any file's). */
 int pm_build_copy_plan(const struct pm_build_copy *c, struct pm_copy_plan **ret,
 		       char ret_digest[65], pm_error **err);
+/* Set the owner every entry gets (a --chown with names, resolved in the image). */
+void pm_build_copy_set_owner(struct pm_copy_plan *p, uid_t uid, gid_t gid);
 /* Write the plan into the directory tree at rootfd (a container's mounted root). */
 int pm_build_copy_apply(const struct pm_copy_plan *p, int rootfd, pm_error **err);
 /* "file" (one regular file), "dir" or "multi", for the history's created_by. */

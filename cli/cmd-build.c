@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,10 @@
 #include "builder/build.h"
 #include "cli/commands.h"
 #include "cli/image-util.h"
+#include "cli/progress.h"
+#include "cli/pull-flags.h"
+#include "lib/log.h"
+#include "registry/platform.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 
@@ -28,7 +33,13 @@ static const char usage[] =
 	"  pm build [options] [CONTEXT]\n"
 	"\n"
 	"Options:\n"
+	"      --arch string            the architecture: only the host's can be built\n"
+	"      --authfile string        path of the authentication file\n"
 	"      --build-arg stringArray  argument=value to supply to the builder\n"
+	"      --build-context stringArray  name=path: an additional build context for "
+	"COPY --from\n"
+	"      --cert-dir string        path to certificates for the registry\n"
+	"      --creds string           credentials (USERNAME:PASSWORD) for the registry\n"
 	"  -f, --file pathname          pathname or URL of a Dockerfile (- reads stdin)\n"
 	"      --iidfile file           file to write the image ID to\n"
 	"      --label stringArray      set metadata for an image (default [])\n"
@@ -37,10 +48,49 @@ static const char usage[] =
 	"private\n"
 	"      --no-cache               do not use existing cached images for the container "
 	"build\n"
+	"      --os string              the operating system: only the host's can be built\n"
+	"      --platform string        os/arch[/variant]: only the host's can be built\n"
+	"      --pull string            pull policy of FROM images: missing (default), always, "
+	"never, newer\n"
 	"  -q, --quiet                  refrain from announcing build instructions and image "
 	"read/write progress\n"
 	"  -t, --tag name               tagged name to apply to the built image\n"
-	"      --target string          set the target build stage to build\n";
+	"      --squash                 squash the new layers into one\n"
+	"      --squash-all             squash all the layers into one\n"
+	"      --secret stringArray     id=ID,src=FILE: a secret for RUN "
+	"--mount=type=secret\n"
+	"      --target string          set the target build stage to build\n"
+	"      --tls-verify             require HTTPS and verify certificates when contacting "
+	"registries (default true)\n"
+	"      --variant string         the architecture variant: only the host's can be built\n";
+
+static void warn(void *userdata, const char *line)
+{
+	fflush(stdout);
+	pm_log_warn("%s", line);
+}
+
+/* --platform/--os/--arch/--variant: only the host's platform is built. */
+static int check_platform(const struct pm_pull_opts *po, const struct pm_cli_pull_flags *f)
+{
+	struct pm_platform host = {0};
+	pm_platform_wanted(NULL, NULL, NULL, &host);
+	bool ok = (!po->os || !strcmp(po->os, host.os)) &&
+		  (!po->arch || !strcmp(po->arch, host.arch)) &&
+		  (!po->variant || (host.variant && !strcmp(po->variant, host.variant)));
+	int r = 0;
+	if (!ok) {
+		const char *what = f->platform ? f->platform
+				   : f->arch   ? f->arch
+				   : f->os     ? f->os
+					       : f->variant;
+		r = pm_cli_errorf("'%s': only the host platform (%s/%s%s%s) can be built", what,
+				  host.os, host.arch, host.variant ? "/" : "",
+				  host.variant ? host.variant : "");
+	}
+	pm_platform_free(&host);
+	return r;
+}
 
 static void say(void *userdata, const char *line)
 {
@@ -115,9 +165,28 @@ static int read_file(const char *file, const char *context, char **ret, size_t *
 
 int cmd_build(struct pm_cli *cli, int argc, char **argv)
 {
-	enum { O_BUILD_ARG = 1000, O_IIDFILE, O_LABEL, O_LAYERS, O_NETWORK, O_NO_CACHE, O_TARGET };
+	enum {
+		O_BUILD_ARG = 1000,
+		O_BUILD_CONTEXT,
+		O_IIDFILE,
+		O_LABEL,
+		O_LAYERS,
+		O_NETWORK,
+		O_NO_CACHE,
+		O_PULL,
+		O_SECRET,
+		O_SQUASH,
+		O_SQUASH_ALL,
+		O_TARGET
+	};
 	static const struct option opts[] = {
 		{"build-arg", required_argument, NULL, O_BUILD_ARG},
+		{"build-context", required_argument, NULL, O_BUILD_CONTEXT},
+		{"pull", optional_argument, NULL, O_PULL},
+		{"secret", required_argument, NULL, O_SECRET},
+		{"squash", no_argument, NULL, O_SQUASH},
+		{"squash-all", no_argument, NULL, O_SQUASH_ALL},
+		PM_PULL_LONG_OPTIONS,
 		{"file", required_argument, NULL, 'f'},
 		{"iidfile", required_argument, NULL, O_IIDFILE},
 		{"label", required_argument, NULL, O_LABEL},
@@ -133,6 +202,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	struct pm_opt_state st = {0};
 	struct pm_build_opts o = {.layers = true};
 	_cleanup_strv_ char **build_args = NULL, **labels = NULL, **tags = NULL, **shown = NULL;
+	_cleanup_strv_ char **contexts = NULL, **secrets = NULL;
+	struct pm_cli_pull_flags pullf;
+	pm_cli_pull_flags_init(&pullf);
 	const char *file = NULL, *iidfile = NULL;
 	bool quiet = false;
 	_cleanup_error_ pm_error *err = NULL;
@@ -140,7 +212,53 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:qt:", opts, usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
+			pm_cli_pull_flags_free(&pullf);
 			return st.status;
+		case O_BUILD_CONTEXT: {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1]) {
+				pm_cli_pull_flags_free(&pullf);
+				return pm_cli_errorf("--build-context: '%s': expected name=path",
+						     optarg);
+			}
+			pm_strv_push(&contexts, optarg);
+			break;
+		}
+		case O_SECRET: {
+			/* id=ID,src=PATH (or source=): the file RUN --mount=type=secret reads */
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			const char *id = NULL, *src = NULL;
+			for (char **p = parts; p && *p; p++) {
+				if (pm_str_startswith(*p, "id="))
+					id = *p + 3;
+				else if (pm_str_startswith(*p, "src="))
+					src = *p + 4;
+				else if (pm_str_startswith(*p, "source="))
+					src = *p + 7;
+			}
+			_cleanup_free_ char *abs = src ? realpath(src, NULL) : NULL;
+			if (!id || !id[0] || !src || !abs || strchr(abs, ',')) {
+				pm_cli_pull_flags_free(&pullf);
+				return pm_cli_errorf("--secret: '%s': expected id=ID,src=FILE (an "
+						     "existing file)",
+						     optarg);
+			}
+			_cleanup_free_ char *kv = pm_xasprintf("%s=%s", id, abs);
+			pm_strv_set_kv(&secrets, kv);
+			break;
+		}
+		case O_SQUASH:
+			o.squash = true;
+			break;
+		case O_SQUASH_ALL:
+			o.squash_all = true;
+			break;
+		case O_PULL:
+			if (pm_pull_policy_parse(optarg ? optarg : "always", &o.pull, &err) < 0) {
+				pm_cli_pull_flags_free(&pullf);
+				return pm_cli_error(err);
+			}
+			break;
 		case O_BUILD_ARG:
 			if (strchr(optarg, '='))
 				pm_strv_set_kv(&build_args, optarg);
@@ -188,11 +306,23 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			o.target = optarg;
 			break;
 		default:
+			if (pm_cli_pull_flag(&pullf, c, optarg, &err) == -EINVAL) {
+				pm_cli_pull_flags_free(&pullf);
+				return pm_cli_error(err);
+			}
 			break;
 		}
 	}
-	if (!pm_cli_nargs(cli, argc - optind, 0, 1))
-		return PM_EXIT_ERROR;
+	struct pm_pull_opts po = {0};
+	int pr = pm_cli_pull_flags_finish(&pullf, &po, &err) < 0 ? pm_cli_error(err) : 0;
+	if (!pr)
+		pr = check_platform(&po, &pullf);
+	if (!pr && !pm_cli_nargs(cli, argc - optind, 0, 1))
+		pr = PM_EXIT_ERROR;
+	if (pr) {
+		pm_cli_pull_flags_free(&pullf);
+		return pr;
+	}
 	const char *context = optind < argc ? argv[optind] : ".";
 	struct stat cst;
 	if (stat(context, &cst) < 0 || !S_ISDIR(cst.st_mode))
@@ -213,10 +343,23 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.build_args = build_args;
 	o.labels = labels;
 	o.say = quiet ? NULL : say;
+	o.warn = warn;
+	o.contexts = contexts;
+	if (o.squash || o.squash_all)
+		o.layers = false; /* as podman: no intermediate images */
+	o.secrets = secrets;
+	struct pm_cli_progress progress;
+	pm_cli_progress_start(&progress, NULL, quiet, false);
+	po.event = pm_cli_progress_pull_event;
+	po.event_ctx = &progress;
+	o.pull_opts = &po;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	_cleanup_free_ char *id = NULL;
 	fflush(stdout);
-	if (pm_build(&e, &o, &id, &err) < 0) {
+	r = pm_build(&e, &o, &id, &err);
+	pm_cli_progress_end(&progress);
+	pm_cli_pull_flags_free(&pullf);
+	if (r < 0) {
 		fflush(stdout);
 		return pm_cli_error(err);
 	}

@@ -440,6 +440,9 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	/* the list is newest first: -l / -n take from its head, before filters, as podman */
 	for (size_t i = 0; i < n && i < limit; i++) {
 		struct pm_container *c = list[i];
+		if (c->name && pm_str_startswith(c->name, "pm-build-"))
+			continue; /* a build's RUN container (builder/build.c), hidden as podman's
+				   */
 		pm_engine_refresh(e, c);
 		if (!all && c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
 			continue;

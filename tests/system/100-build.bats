@@ -237,9 +237,13 @@ localhost/ms:latest"
 }
 
 @test "build: a missing base image" {
-	skip_if_podman "podman tries to pull the image from a registry for seconds"
+	skip_if_podman "podman retries the pull for seconds"
 	printf 'FROM localhost/nosuch\nRUN true\n' >"$CTX/Containerfile"
 	run_pm_split 125 build -t bad "$CTX"
+	# --pull=missing (the default): not stored, so the registry is asked, as podman's
+	is "$stderr" "Trying to pull localhost/nosuch:latest...
+Error: creating build container: .*nosuch.*"
+	run_pm_split 125 build --pull=never -t bad "$CTX"
 	is "$stderr" "Error: creating build container: .*nosuch.*"
 	assert_clean_after_build
 }
