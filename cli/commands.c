@@ -97,8 +97,10 @@ static const struct pm_command volume_commands[] = {
 
 const struct option pm_global_options[] = {
 	{"cgroup-manager", required_argument, NULL, 'C'},
+	{"events-backend", required_argument, NULL, 'E'},
 	{"help", no_argument, NULL, 'h'},
 	{"log-level", required_argument, NULL, 'L'},
+	{"noout", no_argument, NULL, 'N'},
 	{"root", required_argument, NULL, 'R'},
 	{"runroot", required_argument, NULL, 'r'},
 	{"storage-driver", required_argument, NULL, 's'},
