@@ -192,3 +192,34 @@ volumes() {
 	run_pm 125 --events-backend bogus ps
 	is "$output" 'Error: configuring runtime: "bogus" is not a valid events backend: invalid argument'
 }
+
+@test "volume export and import: the contents round-trip, owners kept; missing volumes refused" {
+	pm_load_test_image
+	run_pm 0 volume create src
+	run_pm 0 run --rm -v src:/v "$IMG" sh -c 'mkdir /v/d && echo hi >/v/d/f && chown 123:456 /v/d/f && ln -s d/f /v/l'
+	run_pm 0 volume export -o "$BATS_TEST_TMPDIR/src.tar" src
+	tar -tf "$BATS_TEST_TMPDIR/src.tar" | grep -q 'd/f$' || die "the tar lacks d/f: $(tar -tf "$BATS_TEST_TMPDIR/src.tar")"
+	run_pm 0 volume create dst
+	run_pm 0 volume import dst "$BATS_TEST_TMPDIR/src.tar"
+	run_pm 0 run --rm -v dst:/v "$IMG" sh -c 'cat /v/d/f; stat -c %u:%g /v/d/f; readlink /v/l'
+	is "$output" "hi
+123:456
+d/f" "import gives back content, owners and links"
+
+	# stdout and stdin: export | import -
+	run_pm 0 volume create dst2
+	timeout "$PM_TIMEOUT" "${PM_CMD[@]}" volume export src | timeout "$PM_TIMEOUT" "${PM_CMD[@]}" volume import dst2 - ||
+		die "export | import - failed"
+	run_pm 0 run --rm -v dst2:/v "$IMG" cat /v/d/f
+	is "$output" "hi" "piped"
+
+	run_pm 125 volume export missing
+	is "$output" "Error: no such volume missing"
+	run_pm 125 volume import missing "$BATS_TEST_TMPDIR/src.tar"
+	is "$output" "Error: no such volume missing"
+	run volumes
+	is "$output" "dst
+dst2
+src" "import did not create the missing volume"
+	run_pm 0 volume rm dst dst2 src
+}
