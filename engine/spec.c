@@ -343,7 +343,7 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	*ret_volume = NULL;
 	_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
 	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
-	_cleanup_strv_ char **data = NULL;
+	_cleanup_strv_ char **data = NULL, **devpts = NULL;
 	unsigned long flags = 0;
 	bool recursive = true;
 	bool seen[sizeof(mount_opt_groups) / sizeof(mount_opt_groups[0])] = {false};
@@ -381,6 +381,11 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 			pm_strv_consume(&data, pm_xasprintf("size=%s", v));
 		} else if (!strcmp(k, "tmpfs-mode") && v) {
 			pm_strv_consume(&data, pm_xasprintf("mode=%s", v));
+		} else if ((!strcmp(k, "uid") || !strcmp(k, "gid") || !strcmp(k, "mode") ||
+			    !strcmp(k, "max")) &&
+			   v && v[0] && strspn(v, "0123456789") == strlen(v)) {
+			/* devpts's options (checked against the type below) */
+			pm_strv_consume(&devpts, pm_xasprintf("%s=%s", k, v));
 		} else if (!strcmp(k, "bind-propagation") || !strcmp(k, "relabel") ||
 			   !strcmp(k, "consistency") || !strcmp(k, "volume-nocopy") ||
 			   !strcmp(k, "z") || !strcmp(k, "Z")) {
@@ -404,6 +409,9 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	}
 	if (!type)
 		return pm_error_set(err, EINVAL, "--mount '%s': type must be specified", spec);
+	if (devpts && strcmp(type, "devpts"))
+		return pm_error_set(err, EINVAL, "--mount '%s': unknown option '%s'", spec,
+				    devpts[0]);
 	int r = check_dest("--mount", dst, err);
 	if (r < 0)
 		return r;
@@ -422,9 +430,17 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 		ret->type = PM_RUNTIME_MOUNT_TMPFS;
 		flags |= MS_NOSUID | MS_NODEV;
 		ret->data = data ? pm_strv_join(data, ",") : NULL;
+	} else if (!strcmp(type, "devpts")) {
+		/* a new instance of its own with the options given, as podman's */
+		ret->type = PM_RUNTIME_MOUNT_DEVPTS;
+		ret->data = devpts ? pm_strv_join(devpts, ",") : NULL;
+	} else if (!strcmp(type, "image")) {
+		return pm_error_set(err, ENOTSUP,
+				    "--mount '%s': type 'image' is not supported by pm yet", spec);
 	} else {
 		return pm_error_set(err, EINVAL,
-				    "--mount '%s': invalid type '%s' (use bind, volume or tmpfs)",
+				    "--mount '%s': invalid type '%s' (use bind, volume, tmpfs or "
+				    "devpts)",
 				    spec, type);
 	}
 	ret->destination = TAKE_PTR(dst);

@@ -223,3 +223,30 @@ dst2
 src" "import did not create the missing volume"
 	run_pm 0 volume rm dst dst2 src
 }
+
+@test "--mount type=devpts: a new devpts instance with its options" {
+	pm_load_test_image
+	run_pm 0 run --rm --mount type=devpts,destination=/dev/pts2,mode=0620,max=50 "$IMG" sh -c 'grep " /dev/pts2 " /proc/mounts'
+	assert_contains "$output" "devpts /dev/pts2 devpts " "a devpts is mounted"
+	assert_contains "$output" "mode=620" "mode="
+	assert_contains "$output" "max=50" "max="
+
+	# --rm removes an anonymous --mount volume too
+	run_pm 0 run --rm --mount type=volume,dst=/m "$IMG" true
+	run volumes
+	is "$output" "" "no volume left"
+}
+
+@test "--mount: devpts options elsewhere and type=image are one-line errors, nothing made" {
+	skip_if_podman "podman 4.3 mounts images (type=image); pm cannot yet"
+	pm_load_test_image
+	run_pm 125 create --name bad --mount type=tmpfs,dst=/t,uid=5 "$IMG" true
+	is "$output" "Error: --mount 'type=tmpfs,dst=/t,uid=5': unknown option 'uid=5'"
+	run_pm 125 create --name bad --mount type=devpts,dst=/p,mode=rw "$IMG" true
+	[ "${#lines[@]}" -eq 1 ] || die "one line expected: $output"
+	assert_contains "$output" "mode=rw"
+	run_pm 125 create --name bad --mount type=image,src=$IMG,dst=/i "$IMG" true
+	is "$output" "Error: --mount 'type=image,src=$IMG,dst=/i': type 'image' is not supported by pm yet"
+	run_pm 0 ps -a -q
+	is "$output" "" "no container made"
+}

@@ -115,6 +115,16 @@ static void test_volume(void **state)
 			    "-v '/a:/b:idmap': idmapped mounts ('idmap') are not supported by pm");
 	assert_int_equal(pm_spec_parse_mount("type=bind,src=/a,dst=/b,idmap", &m, &vol, &e5),
 			 -ENOTSUP);
+
+	/* devpts: its own options, only there */
+	assert_int_equal(pm_spec_parse_mount("type=devpts,dst=/p,mode=620,max=5", &m, &vol, NULL),
+			 0);
+	assert_int_equal(m.type, PM_RUNTIME_MOUNT_DEVPTS);
+	assert_string_equal(m.data, "mode=620,max=5");
+	mclear(&m);
+	_cleanup_error_ pm_error *e6 = NULL;
+	assert_int_equal(pm_spec_parse_mount("type=tmpfs,dst=/t,uid=5", &m, &vol, &e6), -EINVAL);
+	assert_string_equal(e6->msg, "--mount 'type=tmpfs,dst=/t,uid=5': unknown option 'uid=5'");
 }
 
 /* --userns: modes and keep-id's uid=/gid=, podman's words for the bad ones */
