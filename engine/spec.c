@@ -190,7 +190,7 @@ static const struct {
 	{{"nodev", "dev"}, "1 'nodev' or 'dev' option"},
 	{{"noexec", "exec"}, "1 'noexec' or 'exec' option"},
 	{{"bind", "rbind"}, "1 '[r]bind' option"},
-	{{"z", "Z"}, "1 'z', 'Z', or 'O' option"},
+	{{"z", "Z", "O"}, "1 'z', 'Z', or 'O' option"},
 	{{"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable",
 	  "runbindable"},
 	 "1 '[r]shared', '[r]private', '[r]slave' or '[r]unbindable' option"},
@@ -276,8 +276,8 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 			} else if (!strcmp(*o, "z") || !strcmp(*o, "Z") || !strcmp(*o, "private") ||
 				   !strcmp(*o, "rprivate") || !strcmp(*o, "shared") ||
 				   !strcmp(*o, "rshared") || !strcmp(*o, "slave") ||
-				   !strcmp(*o, "rslave") || !strcmp(*o, "U")) {
-				continue; /* U: chowned at start (pm_spec_wants_chown) */
+				   !strcmp(*o, "rslave") || !strcmp(*o, "U") || !strcmp(*o, "O")) {
+				continue; /* U, O: at start (pm_spec_wants_chown, _overlay) */
 			} else if (!strcmp(*o, "idmap") || pm_str_startswith(*o, "idmap=")) {
 				return pm_error_set(err, ENOTSUP,
 						    "-v '%s': idmapped mounts ('%s') are not "
@@ -469,6 +469,16 @@ bool pm_spec_wants_chown(const char *spec, bool is_mount)
 		return false;
 	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
 	return pm_strv_contains(opts, "U");
+}
+
+bool pm_spec_wants_overlay(const char *spec)
+{
+	const char *c = strchr(spec, ':');
+	c = c ? strchr(c + 1, ':') : NULL;
+	if (!c)
+		return false;
+	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
+	return pm_strv_contains(opts, "O");
 }
 
 char *pm_spec_name_anonymous(const char *spec, bool is_mount, const char *name)
@@ -1069,6 +1079,30 @@ static int keepid_entries(struct pm_runtime_spec *s, const char *userdata, uint3
 	return r;
 }
 
+/* -v's O: the mount becomes an overlay with the source as its lower layer and a fresh
+ * upper layer in userdata (the last run's changes go at each start; rm removes userdata). */
+static int overlay_volume(struct pm_runtime_mount *m, const char *userdata, ptrdiff_t i,
+			  pm_error **err)
+{
+	if (strpbrk(m->source, ",:"))
+		return pm_error_set(err, EINVAL,
+				    "-v '%s': O: the source may not contain ',' or ':'", m->source);
+	_cleanup_free_ char *dir = pm_xasprintf("%s/overlay-volumes/%td", userdata, i);
+	_cleanup_free_ char *upper = pm_path_join(dir, "upper");
+	_cleanup_free_ char *work = pm_path_join(dir, "work");
+	int r = pm_rm_rf(dir, err);
+	if (r >= 0)
+		r = pm_mkdir_p(upper, 0755, err);
+	if (r >= 0)
+		r = pm_mkdir_p(work, 0700, err);
+	if (r < 0)
+		return pm_error_prefix(err, "-v '%s': O", m->source);
+	m->type = PM_RUNTIME_MOUNT_OVERLAY;
+	free(m->data);
+	m->data = pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", m->source, upper, work);
+	return 0;
+}
+
 int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec_image *img,
 		       const char *rootfs, const char *userdata, const char *id,
 		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
@@ -1197,6 +1231,10 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		}
 		if (userdata && pm_spec_wants_chown(*v, false) &&
 		    (r = chown_source(&s, s.mounts[s.nmounts - 1].source, err)) < 0)
+			goto fail;
+		if (userdata && pm_spec_wants_overlay(*v) &&
+		    (r = overlay_volume(&s.mounts[s.nmounts - 1], userdata, v - c->volumes, err)) <
+			    0)
 			goto fail;
 	}
 	for (char **v = c->mounts; v && *v; v++) {

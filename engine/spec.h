@@ -165,6 +165,9 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 /* Whether a -v spec (is_mount false) or a --mount spec asks for its source to be chowned to
  * the container's user (-v's U option, --mount's U=true/chown=true). */
 bool pm_spec_wants_chown(const char *spec, bool is_mount);
+/* Whether a -v spec asks for an overlay (the O option): the source is the lower layer of an
+ * overlay whose changes are discarded when the container stops. */
+bool pm_spec_wants_overlay(const char *spec);
 /* An anonymous volume's spec (-v /dst[...], --mount type=volume without source; the parsers
  * give "" for its name) with the volume's name filled in. malloc'd. */
 char *pm_spec_name_anonymous(const char *spec, bool is_mount, const char *name);

@@ -30,7 +30,8 @@
 enum pm_runtime_mount_type {
 	PM_RUNTIME_MOUNT_BIND = 1,
 	PM_RUNTIME_MOUNT_TMPFS,
-	PM_RUNTIME_MOUNT_DEVPTS, /* a new devpts instance (--mount type=devpts) */
+	PM_RUNTIME_MOUNT_DEVPTS,  /* a new devpts instance (--mount type=devpts) */
+	PM_RUNTIME_MOUNT_OVERLAY, /* -v's O: data is "lowerdir=...,upperdir=...,workdir=..." */
 };
 
 struct pm_runtime_mount {

@@ -250,3 +250,22 @@ src" "import did not create the missing volume"
 	run_pm 0 ps -a -q
 	is "$output" "" "no container made"
 }
+
+@test "volumes: O overlays the source, the container's changes are discarded" {
+	pm_load_test_image
+	local dir=$BATS_TEST_TMPDIR/o
+	mkdir -p "$dir"
+	echo orig >"$dir/f"
+	run_pm 0 run --name ov -v "$dir:/d:O" "$IMG" sh -c 'cat /d/f; echo changed >/d/f; echo new >/d/n; cat /d/f /d/n'
+	is "$output" "orig
+changed
+new" "the container sees the source and its own changes"
+	is "$(cat "$dir/f")" "orig" "the source is untouched"
+	[ ! -e "$dir/n" ] || die "a file the container made reached the source"
+	# a second start begins from the source again
+	run_pm 0 start -a ov
+	is "${lines[0]}" "orig" "the changes of the last run are gone"
+	run_pm 0 rm ov
+	run_pm 125 create -v "$dir:/d:O,z" "$IMG" true
+	assert_contains "$output" "can only specify 1 'z', 'Z', or 'O' option"
+}

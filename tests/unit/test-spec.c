@@ -106,6 +106,8 @@ static void test_volume(void **state)
 	assert_true(pm_spec_wants_chown("/a:/b:U,ro", false));
 	assert_false(pm_spec_wants_chown("/a:/b:ro", false));
 	assert_false(pm_spec_wants_chown("/a:/U", false));
+	assert_true(pm_spec_wants_overlay("/a:/b:ro,O"));
+	assert_false(pm_spec_wants_overlay("/a:/O"));
 	assert_true(pm_spec_wants_chown("type=bind,src=/a,dst=/b,U=true", true));
 	assert_true(pm_spec_wants_chown("type=bind,src=/a,dst=/b,chown", true));
 	assert_false(pm_spec_wants_chown("type=bind,src=/a,dst=/b,U=false", true));
