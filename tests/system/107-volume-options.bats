@@ -269,3 +269,15 @@ new" "the container sees the source and its own changes"
 	run_pm 125 create -v "$dir:/d:O,z" "$IMG" true
 	assert_contains "$output" "can only specify 1 'z', 'Z', or 'O' option"
 }
+
+@test "inspect --size: SizeRw and SizeRootFs count the container's writes" {
+	pm_load_test_image
+	run_pm 0 run --name sz "$IMG" dd if=/dev/zero of=/big bs=1024 count=2048
+	run_pm 0 inspect --size --format '{{.SizeRw}} {{.SizeRootFs}}' sz
+	local rw=${output% *} rootfs=${output#* }
+	[ "$rw" -ge 2097152 ] || die "SizeRw $rw: less than the 2 MiB written"
+	[ "$rootfs" -gt 0 ] || die "SizeRootFs $rootfs: the image counts nothing"
+	run_pm 0 container inspect -s --format '{{.SizeRw}}' sz
+	is "$output" "$rw" "container inspect -s"
+	run_pm 0 rm sz
+}
