@@ -14,6 +14,7 @@
 #include "lib/crashpoint.h"
 #include "lib/events.h"
 #include "lib/log.h"
+#include "lib/strutil.h"
 
 static void print_commands(FILE *f, const char *cmdpath, const struct pm_command *table)
 {
@@ -127,11 +128,12 @@ int main(int argc, char **argv)
 		case 'L': {
 			int l = pm_log_parse_level(optarg);
 			if (l < 0) {
-				/* podman's words and exit code (logrus, before its error path) */
+				/* podman's words (Go's %q) and exit code, before its error path */
+				_cleanup_free_ char *safe = pm_str_escape_controls(optarg);
 				fprintf(stderr,
 					"Log Level \"%s\" is not supported, choose from: trace, "
 					"debug, info, warn, warning, error, fatal, panic\n",
-					optarg);
+					safe);
 				return 1;
 			}
 			pm_log_level = l;
