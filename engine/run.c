@@ -86,6 +86,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		return r;
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_strv_ char **args = NULL, **vols = NULL, **secret_ids = NULL;
+	_cleanup_strv_ char **vspecs = NULL, **mspecs = NULL, **anon = NULL; /* anonymous vols */
 	/* the volumes this create makes: a failure leaves none of them behind */
 	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
@@ -116,7 +117,6 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 
 	/* anonymous volumes (-v /dst, --mount type=volume without source): made now, named in
 	 * the specs kept, and listed so that rm -v and --rm remove them */
-	_cleanup_strv_ char **vspecs = NULL, **mspecs = NULL, **anon = NULL;
 	r = make_anonymous(e, cfg->volumes, false, &vspecs, &anon, &made, err);
 	if (r >= 0)
 		r = make_anonymous(e, cfg->mounts, true, &mspecs, &anon, &made, err);

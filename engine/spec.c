@@ -1108,7 +1108,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
 {
 	struct pm_runtime_spec s = {0};
-	_cleanup_free_ char *home = NULL;
+	/* (declared before the first goto: the cleanup runs at fail too) */
+	_cleanup_free_ char *home = NULL, *passwd = NULL, *group = NULL;
 	int r;
 
 	if ((r = pm_spec_validate(c, err)) < 0)
@@ -1131,7 +1132,6 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		goto fail;
 	bool keep_id = un.mode == PM_USERNS_KEEP_ID;
 	const char *user = c->user ? c->user : img && img->user && img->user[0] ? img->user : NULL;
-	_cleanup_free_ char *passwd = NULL, *group = NULL;
 	if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &passwd, err)) < 0 ||
 	    (r = pm_read_file_in_root(s.rootfs, "/etc/group", ETC_FILE_MAX, &group, err)) < 0)
 		goto fail;
