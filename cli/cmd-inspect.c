@@ -11,6 +11,7 @@
 #include "cli/image-util.h"
 #include "cli/output.h"
 #include "engine/inspect.h"
+#include "engine/ps.h"
 #include "engine/ctr-paths.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -29,6 +30,7 @@ static const char inspect_usage[] =
 	"Options:\n"
 	"  -f, --format string   Format the output to a Go template or json (default \"json\")\n"
 	"  -l, --latest          Act on the latest container pm is aware of\n"
+	"  -s, --size            Display total file size\n"
 	"  -t, --type string     Specify inspect-object type (\"image\", \"container\", "
 	"\"volume\" or \"all\") (default \"all\")\n";
 
@@ -43,7 +45,8 @@ static const char ctr_inspect_usage[] =
 	"\n"
 	"Options:\n"
 	"  -f, --format string   Format the output to a Go template or json (default \"json\")\n"
-	"  -l, --latest          Act on the latest container pm is aware of\n";
+	"  -l, --latest          Act on the latest container pm is aware of\n"
+	"  -s, --size            Display total file size\n";
 
 enum kind { K_ALL, K_CONTAINER, K_IMAGE, K_VOLUME };
 
@@ -83,18 +86,16 @@ static void template_aliases(json_t *arr);
 static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool container_only)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"latest", no_argument, NULL, 'l'},
-		{"type", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 0},
-		{NULL, 0, NULL, 0},
+		{"format", required_argument, NULL, 'f'}, {"latest", no_argument, NULL, 'l'},
+		{"size", no_argument, NULL, 's'},	  {"type", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 0},		  {NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	const char *format = NULL;
-	bool latest = false;
+	bool latest = false, size = false;
 	enum kind kind = container_only ? K_CONTAINER : K_ALL;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, container_only ? "f:l" : "f:lt:", opts,
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, container_only ? "f:ls" : "f:lst:", opts,
 				  container_only ? ctr_inspect_usage : inspect_usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
@@ -104,6 +105,9 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 			break;
 		case 'l':
 			latest = true;
+			break;
+		case 's':
+			size = true;
 			break;
 		case 't':
 			if (container_only)
@@ -134,6 +138,12 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 	if (latest && kind != K_ALL && kind != K_CONTAINER)
 		return pm_cli_errorf("--latest only works with containers");
 
+	/* --size reads the container's layer: files of the container's ids */
+	if (size) {
+		_cleanup_error_ pm_error *uerr = NULL;
+		if (pm_cli_enter_userns(cli, &uerr) < 0)
+			return pm_cli_error(uerr);
+	}
 	_cleanup_image_cache_ pm_image_cache *ic = NULL;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	ic = pm_image_cache_new(&e);
@@ -154,6 +164,18 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 			if (r == 0) {
 				found = true;
 				o = container_json(cli, ctr, ic, &err);
+				if (o && size) {
+					uint64_t rw, rootfs;
+					if (!store)
+						pm_cli_open_store(cli, &store, NULL);
+					pm_engine_ctr_size(&e, store, ctr, &rw, &rootfs);
+					json_object_set_new(o, "SizeRw",
+							    json_integer((json_int_t)rw));
+					/* podman's SizeRootFs: the image's part */
+					json_object_set_new(
+						o, "SizeRootFs",
+						json_integer((json_int_t)(rootfs - rw)));
+				}
 			} else if (latest) {
 				found = true;
 			}

@@ -40,7 +40,7 @@ static const char rm_usage[] =
 
 struct rm_ctx {
 	struct pm_engine e;
-	bool all, force, ignore, depend, by_id;
+	bool all, force, ignore, depend, by_id, volumes;
 	int timeout;
 	int depth; /* of --depend's recursion */
 };
@@ -107,7 +107,7 @@ static int rm_one(struct rm_ctx *x, struct pm_container *c, const char *ref, con
 		auto_rm = cfg.rm;
 		pm_spec_config_clear(&cfg);
 	}
-	int r = pm_engine_remove(e, c, &err);
+	int r = pm_engine_remove_volumes(e, c, x->volumes, &err);
 	if (idfile && (r == 0 || r == -ENOENT))
 		unlink(idfile);
 	if (r == -ENOENT && !auto_rm) {
@@ -169,9 +169,9 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 				return PM_EXIT_ERROR;
 			break;
 		case 'v':
-			break; /* named volumes are unreferenced always; pm makes no anonymous ones
-				*/
-		case 'C':      /* read once -i is known */
+			x.volumes = true; /* named volumes are unreferenced always */
+			break;
+		case 'C': /* read once -i is known */
 			pm_strv_push(&cidfiles, optarg);
 			break;
 		case OPT_DEPEND:

@@ -889,7 +889,7 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 		status = code;
 		if (r >= 0 && cfg.rm) {
 			_cleanup_error_ pm_error *rmerr = NULL;
-			if (pm_engine_remove(&engine, c, &rmerr) < 0)
+			if (pm_engine_remove_volumes(&engine, c, true, &rmerr) < 0)
 				pm_log_warn("%s", rmerr->msg);
 		}
 	}
@@ -897,7 +897,7 @@ failed:
 	if (r < 0) {
 		/* a failed run leaves no container */
 		status = pm_cli_error(err);
-		pm_engine_remove(&engine, c, NULL);
+		pm_engine_remove_volumes(&engine, c, true, NULL);
 		pm_engine_volumes_drop_unused(&engine, made);
 		if (o.cidfile)
 			unlink(o.cidfile);

@@ -1,11 +1,15 @@
-/* cmd-volume.c: `pm volume create|ls|inspect|rm|prune|exists`, podman's flags, output and
- * exit codes (podman 4.3, with the later fixes: --ignore on create, volume filters with
+/* cmd-volume.c: `pm volume create|ls|inspect|rm|prune|exists|export|import`, podman's flags, output
+ * and exit codes (podman 4.3, with the later fixes: --ignore on create, volume filters with
  * different keys ANDed). Parses flags, validates before touching state, renders output;
  * the volumes themselves live in storage/volume.c. Must not touch volume files directly.
  * Called from the command table (cli/commands.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -511,4 +515,103 @@ int cmd_volume_exists(struct pm_cli *cli, int argc, char **argv)
 	if (nargs != 1)
 		return pm_cli_errorf("accepts 1 arg(s), received %d", nargs);
 	return pm_volume_exists(cli->paths.root, argv[optind]) ? 0 : 1;
+}
+
+/* ---- export / import ------------------------------------------------------------------- */
+
+static const char export_usage[] =
+	"Export volumes\n"
+	"\n"
+	"Description:\n"
+	"  Allow content of volume to be exported into external tar.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume export [options] VOLUME\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output string   Write to a specified file (default: stdout, which must be "
+	"redirected) (default \"/dev/stdout\")\n";
+
+int cmd_volume_export(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	const char *output = NULL;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "o:", opts, export_usage)) != -1) {
+		if (c == PM_OPT_EXIT)
+			return st.status;
+		if (c == 'o')
+			output = optarg;
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+		return PM_EXIT_ERROR;
+	const char *name = argv[optind];
+	_cleanup_error_ pm_error *err = NULL;
+	if (!pm_volume_exists(cli->paths.root, name))
+		return pm_cli_errorf("no such volume %s", name);
+	/* a file appears whole or not at all */
+	_cleanup_free_ char *tmp = output ? pm_xasprintf("%s.tmp-XXXXXX", output) : NULL;
+	_cleanup_close_ int fd = -1;
+	if (output) {
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0)
+			return pm_cli_errorf("creating '%s': %m", output);
+		fchmod(fd, 0644);
+	}
+	if (pm_volume_export(cli->paths.root, name, output ? fd : STDOUT_FILENO, &err) < 0) {
+		if (output)
+			unlink(tmp);
+		return pm_cli_error(err);
+	}
+	if (output && (fsync(fd) < 0 || rename(tmp, output) < 0)) {
+		int status = pm_cli_errorf("writing '%s': %m", output);
+		unlink(tmp);
+		return status;
+	}
+	return 0;
+}
+
+static const char import_usage[] =
+	"Import a tarball contents into a pm volume\n"
+	"\n"
+	"Description:\n"
+	"  Imports contents into a pm volume from specified tarball (.tar, .tar.gz, .tgz, "
+	".bzip, .tar.xz, .txz).\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume import VOLUME [SOURCE]\n"
+	"\n"
+	"Examples:\n"
+	"  pm volume import my_vol /home/user/import.tar\n"
+	"  cat ctr.tar | pm volume import my_vol -\n";
+
+int cmd_volume_import(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, import_usage)) != -1)
+		if (c == PM_OPT_EXIT)
+			return st.status;
+	int nargs = argc - optind;
+	if (nargs != 2)
+		return pm_cli_errorf("accepts 2 arg(s), received %d", nargs);
+	const char *name = argv[optind], *src = argv[optind + 1];
+	if (!pm_volume_exists(cli->paths.root, name))
+		return pm_cli_errorf("no such volume %s", name);
+	_cleanup_close_ int fd = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC) : -1;
+	if (strcmp(src, "-") && fd < 0)
+		return pm_cli_errorf("open %s: %m", src);
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_volume_import(cli->paths.root, name, fd >= 0 ? fd : STDIN_FILENO, &err) < 0)
+		return pm_cli_error(err);
+	return 0;
 }

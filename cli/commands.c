@@ -84,6 +84,9 @@ static const struct pm_command secret_commands[] = {
 static const struct pm_command volume_commands[] = {
 	{"create", cmd_volume_create, PM_CMD_USERNS, "Create a new volume", NULL},
 	{"exists", cmd_volume_exists, 0, "Volume exists", NULL},
+	{"export", cmd_volume_export, PM_CMD_USERNS, "Export volumes", NULL},
+	{"import", cmd_volume_import, PM_CMD_USERNS, "Import a tarball contents into a pm volume",
+	 NULL},
 	{"inspect", cmd_volume_inspect, 0, "Display detailed information on one or more volumes",
 	 NULL},
 	{"list", cmd_volume_ls, PM_CMD_HIDDEN, "List volumes", NULL},
@@ -97,8 +100,10 @@ static const struct pm_command volume_commands[] = {
 
 const struct option pm_global_options[] = {
 	{"cgroup-manager", required_argument, NULL, 'C'},
+	{"events-backend", required_argument, NULL, 'E'},
 	{"help", no_argument, NULL, 'h'},
 	{"log-level", required_argument, NULL, 'L'},
+	{"noout", no_argument, NULL, 'N'},
 	{"root", required_argument, NULL, 'R'},
 	{"runroot", required_argument, NULL, 'r'},
 	{"storage-driver", required_argument, NULL, 's'},

@@ -74,6 +74,8 @@ int cmd_secret_ls(struct pm_cli *cli, int argc, char **argv);
 int cmd_secret_rm(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_create(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_exists(struct pm_cli *cli, int argc, char **argv);
+int cmd_volume_export(struct pm_cli *cli, int argc, char **argv);
+int cmd_volume_import(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv);

@@ -1,16 +1,20 @@
 /* main.c: pm's entry point. Owns global options (--log-level, --root, --runroot,
- * --storage-driver, --help, --version) and dispatch to the command table. Each command
- * lives in its own cli/cmd-*.c file. */
+ * --storage-driver, --events-backend, --noout, --help, --version) and dispatch to the command
+ * table. Each command lives in its own cli/cmd-*.c file. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "lib/containers-conf.h"
 #include "lib/crashpoint.h"
+#include "lib/events.h"
 #include "lib/log.h"
+#include "lib/strutil.h"
 
 static void print_commands(FILE *f, const char *cmdpath, const struct pm_command *table)
 {
@@ -32,9 +36,12 @@ static void print_main_help(FILE *f)
 	fprintf(f, "\nOptions:\n"
 		   "      --cgroup-manager string    Cgroup manager to use "
 		   "(\"cgroupfs\"|\"systemd\")\n"
+		   "      --events-backend string    Events backend to use (\"file\"|\"none\") "
+		   "(default \"file\")\n"
 		   "  -h, --help                     help for pm\n"
 		   "      --log-level string         Log messages above specified level (trace, "
-		   "debug, info, warn, error) (default \"warn\")\n"
+		   "debug, info, warn, warning, error, fatal, panic) (default \"warn\")\n"
+		   "      --noout                    do not output to stdout\n"
 		   "      --root string              Path to the root directory in which data, "
 		   "including images, is stored\n"
 		   "      --runroot string           Path to the 'run directory' where all state "
@@ -114,15 +121,21 @@ int main(int argc, char **argv)
 		pm_log_level = pm_log_parse_level(env_level);
 
 	opterr = 0;
+	bool noout = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "+hv", pm_global_options, NULL)) != -1) {
 		switch (c) {
 		case 'L': {
 			int l = pm_log_parse_level(optarg);
-			if (l < 0)
-				return pm_cli_errorf("log-level \"%s\" is not supported (use "
-						     "trace, debug, info, warn or error)",
-						     optarg);
+			if (l < 0) {
+				/* podman's words (Go's %q) and exit code, before its error path */
+				_cleanup_free_ char *safe = pm_str_escape_controls(optarg);
+				fprintf(stderr,
+					"Log Level \"%s\" is not supported, choose from: trace, "
+					"debug, info, warn, warning, error, fatal, panic\n",
+					safe);
+				return 1;
+			}
 			pm_log_level = l;
 			break;
 		}
@@ -145,6 +158,21 @@ int main(int argc, char **argv)
 						     optarg);
 			pm_conf_set_cgroup_manager(optarg);
 			break;
+		case 'E':
+			if (strcmp(optarg, "file") && strcmp(optarg, "none") &&
+			    strcmp(optarg, "journald"))
+				return pm_cli_errorf("configuring runtime: \"%s\" is not a valid "
+						     "events backend: invalid argument",
+						     optarg);
+			if (!strcmp(optarg, "journald"))
+				return pm_cli_errorf("--events-backend 'journald': pm writes its "
+						     "events to a file only (use file or none)");
+			/* the environment carries it to the monitor and the rootless re-exec */
+			setenv(PM_EVENTS_BACKEND_ENV, optarg, 1);
+			break;
+		case 'N':
+			noout = true;
+			break;
 		case 'h':
 			print_main_help(stdout);
 			return 0;
@@ -158,6 +186,13 @@ int main(int argc, char **argv)
 			fputs("See 'pm --help'\n", stderr);
 			return PM_EXIT_ERROR;
 		}
+	}
+	if (noout) {
+		/* --noout: stdout goes nowhere (the containers' too, as podman's) */
+		int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			return pm_cli_errorf("--noout: /dev/null: %s", strerror(errno));
+		close(fd);
 	}
 	if (optind >= argc) {
 		print_main_help(stderr);

@@ -33,6 +33,7 @@ static const struct field {
 	F("Volumes", K_STRV, volumes),
 	F("Mounts", K_STRV, mounts),
 	F("Tmpfs", K_STRV, tmpfs),
+	F("AnonVolumes", K_STRV, anon_volumes),
 	F("Secrets", K_STRV, secrets),
 	F("SecretIds", K_STRV, secret_ids),
 	F("ReadOnly", K_BOOL, read_only),

@@ -17,15 +17,19 @@ char **pm_engine_named_volumes(const struct pm_container_config *cfg)
 	for (char **v = cfg->volumes; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
 		char *name = NULL;
-		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0 && name)
+		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0 && name && name[0])
 			pm_strv_consume(&names, name);
+		else
+			free(name);
 		pm_runtime_mount_clear(&m);
 	}
 	for (char **v = cfg->mounts; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
 		char *name = NULL;
-		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && name)
+		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && name && name[0])
 			pm_strv_consume(&names, name);
+		else
+			free(name);
 		pm_runtime_mount_clear(&m);
 	}
 	return names;

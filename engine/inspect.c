@@ -347,7 +347,7 @@ static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_
 	for (char **v = cfg->mounts; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
 		_cleanup_free_ char *name = NULL;
-		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && m.source)
+		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && (m.source || name))
 			json_array_append_new(a, mount_json(e, &m, name));
 		pm_runtime_mount_clear(&m);
 	}

@@ -209,6 +209,19 @@ static uint64_t path_size(const char *path)
 	return fd < 0 ? 0 : dir_size(fd);
 }
 
+void pm_engine_ctr_size(const struct pm_engine *e, struct pm_store *store,
+			const struct pm_container *c, uint64_t *ret_rw, uint64_t *ret_rootfs)
+{
+	_cleanup_free_ char *upper = pm_xasprintf("%s/containers/%s/diff", e->paths->root, c->id);
+	*ret_rw = path_size(upper);
+	*ret_rootfs = *ret_rw;
+	struct pm_image_record ir = {0};
+	if (store && c->image_id[0] && pm_image_resolve(store, c->image_id, &ir, NULL) == 0) {
+		*ret_rootfs += ir.size;
+		pm_image_record_free(&ir);
+	}
+}
+
 /* podman's ps "Ports": [{host_ip, container_port, host_port, range, protocol}] or null */
 static json_t *ports_json(const struct pm_net_port *p, size_t n)
 {
@@ -466,17 +479,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 				row->ns[k] = pm_proc_ns_inode(c->state.pid, pm_ps_ns_names[k]);
 		}
 		if (o->size) {
-			_cleanup_free_ char *upper =
-				pm_xasprintf("%s/containers/%s/diff", e->paths->root, row->c->id);
 			row->has_size = true;
-			row->rw_size = path_size(upper);
-			struct pm_image_record ir = {0};
-			if (store && row->c->image_id[0] &&
-			    pm_image_resolve(store, row->c->image_id, &ir, NULL) == 0) {
-				row->rootfs_size = ir.size;
-				pm_image_record_free(&ir);
-			}
-			row->rootfs_size += row->rw_size;
+			pm_engine_ctr_size(e, store, row->c, &row->rw_size, &row->rootfs_size);
 		}
 	}
 	for (size_t i = 0; i < nr; i++)

@@ -69,6 +69,13 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		      size_t *ret_n, pm_error **err);
 void pm_ps_rows_free(struct pm_ps_row *rows, size_t n);
 
+/* A container's sizes (ps --size, inspect --size): its writable layer, and that plus its
+ * image (store may be NULL: the image counts 0). Unreadable parts count 0; call inside the
+ * rootless namespace to see everything. */
+struct pm_store;
+void pm_engine_ctr_size(const struct pm_engine *e, struct pm_store *store,
+			const struct pm_container *c, uint64_t *ret_rw, uint64_t *ret_rootfs);
+
 /* Rows as podman's `ps --format json` array (JSON text, malloc'd): compact, or indented by
  * two spaces as `ps --format json` prints it (pretty). now_ns: the clock for the human
  * times. */

@@ -49,6 +49,35 @@ static void image_to_spec(const struct pm_image *img, struct pm_spec_image *ret)
 	};
 }
 
+/* The specs with each anonymous volume made and named (*anon and *made get the names). */
+static int make_anonymous(const struct pm_engine *e, char *const *specs, bool is_mount,
+			  char ***ret_specs, char ***anon, char ***made, pm_error **err)
+{
+	for (char *const *v = specs; v && *v; v++) {
+		struct pm_runtime_mount m;
+		_cleanup_free_ char *name = NULL;
+		int r = is_mount ? pm_spec_parse_mount(*v, &m, &name, err)
+				 : pm_spec_parse_volume(*v, &m, &name, err);
+		pm_runtime_mount_clear(&m);
+		if (r < 0)
+			return r;
+		if (!name || name[0]) {
+			pm_strv_push(ret_specs, *v);
+			continue;
+		}
+		struct pm_volume_create_opts o = {0};
+		struct pm_volume *vol = NULL;
+		r = pm_volume_create(e->paths->root, &o, &vol, err);
+		if (r < 0)
+			return r;
+		pm_strv_push(made, vol->name);
+		pm_strv_push(anon, vol->name);
+		pm_strv_consume(ret_specs, pm_spec_name_anonymous(*v, is_mount, vol->name));
+		pm_volume_free(vol);
+	}
+	return 0;
+}
+
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err)
 {
@@ -57,6 +86,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		return r;
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_strv_ char **args = NULL, **vols = NULL, **secret_ids = NULL;
+	_cleanup_strv_ char **vspecs = NULL, **mspecs = NULL, **anon = NULL; /* anonymous vols */
 	/* the volumes this create makes: a failure leaves none of them behind */
 	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
@@ -85,9 +115,20 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (r < 0)
 		goto out;
 
+	/* anonymous volumes (-v /dst, --mount type=volume without source): made now, named in
+	 * the specs kept, and listed so that rm -v and --rm remove them */
+	r = make_anonymous(e, cfg->volumes, false, &vspecs, &anon, &made, err);
+	if (r >= 0)
+		r = make_anonymous(e, cfg->mounts, true, &mspecs, &anon, &made, err);
+	if (r < 0)
+		goto out;
+
 	/* the image's StopSignal is kept with the container (stop must not need the image) */
 	struct pm_container_config withsig = *cfg;
 	withsig.secret_ids = secret_ids;
+	withsig.volumes = vspecs;
+	withsig.mounts = mspecs;
+	withsig.anon_volumes = anon;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
 	json = pm_config_to_json(&withsig);
@@ -111,7 +152,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		pm_engine_remove(e, c, NULL);
 		goto out;
 	}
-	vols = pm_engine_named_volumes(cfg);
+	vols = pm_engine_named_volumes(&withsig);
 	for (char **v = vols; v && *v; v++) {
 		_cleanup_free_ char *mp = NULL;
 		r = pm_volume_lookup_or_create(e->paths->root, *v, &mp, err);
@@ -167,7 +208,7 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 		return r;
 	struct pm_restart_policy policy;
 	if (cfg.rm) {
-		r = pm_engine_remove(e, c, err);
+		r = pm_engine_remove_volumes(e, c, true, err);
 	} else if (apply_restart && pm_monitor_parse_restart(cfg.restart, &policy, NULL) == 0 &&
 		   pm_monitor_should_restart(&policy, c->state.exit_code, c->state.restart_count,
 					     stopped_by_user)) {
@@ -182,7 +223,14 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err)
 {
+	return pm_engine_remove_volumes(e, c, false, err);
+}
+
+int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, bool anonymous,
+			     pm_error **err)
+{
 	int r = 0;
+	_cleanup_strv_ char **anon = NULL;
 	/* an exited container's monitor may still be cleaning up: let it finish */
 	wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
@@ -208,6 +256,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 			if (r >= 0)
 				r = pm_storage_ctr_delete(store, c->id, err);
 		}
+		anon = TAKE_PTR(cfg.anon_volumes);
 		pm_spec_config_clear(&cfg);
 	}
 	if (r < 0)
@@ -219,6 +268,9 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 	r = pm_container_remove_record(e->paths, c, err);
 	if (r >= 0)
 		pm_engine_event(e, c, "remove");
+	/* its anonymous volumes, unless another container uses one (--volumes-from) */
+	for (char **v = anon; r >= 0 && anonymous && v && *v; v++)
+		pm_volume_remove(e->paths->root, *v, false, NULL);
 	return r;
 }
 

@@ -53,6 +53,10 @@ int pm_engine_wait(const struct pm_engine *e, struct pm_container *c, unsigned c
 /* Remove a container that is not running (waiting for its monitor to finish): unmount and delete
  * its root filesystem, release its volumes and its name, delete the record. */
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err);
+/* The same; with anonymous, its anonymous volumes go too (rm -v, --rm), each unless another
+ * container uses it. */
+int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, bool anonymous,
+			     pm_error **err);
 
 /* Record the exit of a detached container whose pm-monitor ended it, and clean up after it
  * (`pm container cleanup`, and the stopping pm's own cleanup): the "mark exited" step

@@ -5,11 +5,14 @@
  * unit tested (tests/unit/test-spec.c). Never prints. Called by cli/cmd-run.c (and create). */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <fnmatch.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -51,6 +54,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
 	pm_strv_free(c->tmpfs);
+	pm_strv_free(c->anon_volumes);
 	pm_strv_free(c->secrets);
 	pm_strv_free(c->secret_ids);
 	free(c->userns);
@@ -186,7 +190,7 @@ static const struct {
 	{{"nodev", "dev"}, "1 'nodev' or 'dev' option"},
 	{{"noexec", "exec"}, "1 'noexec' or 'exec' option"},
 	{{"bind", "rbind"}, "1 '[r]bind' option"},
-	{{"z", "Z"}, "1 'z', 'Z', or 'O' option"},
+	{{"z", "Z", "O"}, "1 'z', 'Z', or 'O' option"},
 	{{"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable",
 	  "runbindable"},
 	 "1 '[r]shared', '[r]private', '[r]slave' or '[r]unbindable' option"},
@@ -218,6 +222,19 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 		p = c + 1;
 	}
 	size_t n = pm_strv_length(parts);
+	if (n == 1 && parts[0][0] == '/') {
+		/* -v /data: an anonymous volume (pm_engine_create gives it a name) */
+		if (dest_is_root(parts[0]))
+			return pm_error_set(err, EINVAL,
+					    "-v '%s': invalid container path '%s': cannot mount "
+					    "over the container's root directory",
+					    spec, parts[0]);
+		ret->type = PM_RUNTIME_MOUNT_BIND;
+		ret->destination = pm_xstrdup(parts[0]);
+		ret->recursive = true;
+		*ret_volume = pm_xstrdup("");
+		return 0;
+	}
 	if (n < 2 || n > 3 || !parts[0][0])
 		return pm_error_set(err, EINVAL,
 				    "-v: incorrect volume format '%s', should be "
@@ -259,8 +276,13 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 			} else if (!strcmp(*o, "z") || !strcmp(*o, "Z") || !strcmp(*o, "private") ||
 				   !strcmp(*o, "rprivate") || !strcmp(*o, "shared") ||
 				   !strcmp(*o, "rshared") || !strcmp(*o, "slave") ||
-				   !strcmp(*o, "rslave")) {
-				continue;
+				   !strcmp(*o, "rslave") || !strcmp(*o, "U") || !strcmp(*o, "O")) {
+				continue; /* U, O: at start (pm_spec_wants_chown, _overlay) */
+			} else if (!strcmp(*o, "idmap") || pm_str_startswith(*o, "idmap=")) {
+				return pm_error_set(err, ENOTSUP,
+						    "-v '%s': idmapped mounts ('%s') are not "
+						    "supported by pm",
+						    spec, *o);
 			} else {
 				return pm_error_set(err, EINVAL, "-v '%s': invalid option '%s'",
 						    spec, *o);
@@ -321,7 +343,7 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	*ret_volume = NULL;
 	_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
 	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
-	_cleanup_strv_ char **data = NULL;
+	_cleanup_strv_ char **data = NULL, **devpts = NULL;
 	unsigned long flags = 0;
 	bool recursive = true;
 	bool seen[sizeof(mount_opt_groups) / sizeof(mount_opt_groups[0])] = {false};
@@ -359,10 +381,23 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 			pm_strv_consume(&data, pm_xasprintf("size=%s", v));
 		} else if (!strcmp(k, "tmpfs-mode") && v) {
 			pm_strv_consume(&data, pm_xasprintf("mode=%s", v));
+		} else if ((!strcmp(k, "uid") || !strcmp(k, "gid") || !strcmp(k, "mode") ||
+			    !strcmp(k, "max")) &&
+			   v && v[0] && strspn(v, "0123456789") == strlen(v)) {
+			/* devpts's options (checked against the type below) */
+			pm_strv_consume(&devpts, pm_xasprintf("%s=%s", k, v));
 		} else if (!strcmp(k, "bind-propagation") || !strcmp(k, "relabel") ||
 			   !strcmp(k, "consistency") || !strcmp(k, "volume-nocopy") ||
 			   !strcmp(k, "z") || !strcmp(k, "Z")) {
 			continue;
+		} else if ((!strcmp(k, "U") || !strcmp(k, "chown")) && parse_bool_opt(v, &b)) {
+			continue; /* chowned at start (pm_spec_wants_chown) */
+		} else if (!strcmp(k, "idmap")) {
+			return pm_error_set(
+				err, ENOTSUP,
+				"--mount '%s': idmapped mounts ('%s') are not supported "
+				"by pm",
+				spec, *kv);
 		} else if (!strcmp(k, "nosuid") || !strcmp(k, "suid") || !strcmp(k, "nodev") ||
 			   !strcmp(k, "dev") || !strcmp(k, "noexec") || !strcmp(k, "exec")) {
 			_cleanup_free_ char *d = NULL;
@@ -374,6 +409,9 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	}
 	if (!type)
 		return pm_error_set(err, EINVAL, "--mount '%s': type must be specified", spec);
+	if (devpts && strcmp(type, "devpts"))
+		return pm_error_set(err, EINVAL, "--mount '%s': unknown option '%s'", spec,
+				    devpts[0]);
 	int r = check_dest("--mount", dst, err);
 	if (r < 0)
 		return r;
@@ -385,25 +423,67 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 		ret->type = PM_RUNTIME_MOUNT_BIND;
 		ret->source = TAKE_PTR(src);
 	} else if (!strcmp(type, "volume")) {
-		if (!src || !src[0])
-			return pm_error_set(err, EINVAL,
-					    "--mount '%s': anonymous volumes are not supported yet",
-					    spec);
+		/* no source: an anonymous volume (pm_engine_create gives it a name) */
 		ret->type = PM_RUNTIME_MOUNT_BIND;
-		*ret_volume = TAKE_PTR(src);
+		*ret_volume = src ? TAKE_PTR(src) : pm_xstrdup("");
 	} else if (!strcmp(type, "tmpfs")) {
 		ret->type = PM_RUNTIME_MOUNT_TMPFS;
 		flags |= MS_NOSUID | MS_NODEV;
 		ret->data = data ? pm_strv_join(data, ",") : NULL;
+	} else if (!strcmp(type, "devpts")) {
+		/* a new instance of its own with the options given, as podman's */
+		ret->type = PM_RUNTIME_MOUNT_DEVPTS;
+		ret->data = devpts ? pm_strv_join(devpts, ",") : NULL;
+	} else if (!strcmp(type, "image")) {
+		return pm_error_set(err, ENOTSUP,
+				    "--mount '%s': type 'image' is not supported by pm yet", spec);
 	} else {
 		return pm_error_set(err, EINVAL,
-				    "--mount '%s': invalid type '%s' (use bind, volume or tmpfs)",
+				    "--mount '%s': invalid type '%s' (use bind, volume, tmpfs or "
+				    "devpts)",
 				    spec, type);
 	}
 	ret->destination = TAKE_PTR(dst);
 	ret->flags = flags;
 	ret->recursive = recursive;
 	return 0;
+}
+
+bool pm_spec_wants_chown(const char *spec, bool is_mount)
+{
+	if (is_mount) {
+		_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+		bool on = false;
+		for (char **kv = kvs; kv && *kv; kv++) {
+			const char *eq = strchr(*kv, '=');
+			size_t kl = eq ? (size_t)(eq - *kv) : strlen(*kv);
+			if ((kl == 1 && !strncmp(*kv, "U", 1)) ||
+			    (kl == 5 && !strncmp(*kv, "chown", 5)))
+				parse_bool_opt(eq ? eq + 1 : NULL, &on);
+		}
+		return on;
+	}
+	const char *c = strchr(spec, ':');
+	c = c ? strchr(c + 1, ':') : NULL;
+	if (!c)
+		return false;
+	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
+	return pm_strv_contains(opts, "U");
+}
+
+bool pm_spec_wants_overlay(const char *spec)
+{
+	const char *c = strchr(spec, ':');
+	c = c ? strchr(c + 1, ':') : NULL;
+	if (!c)
+		return false;
+	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
+	return pm_strv_contains(opts, "O");
+}
+
+char *pm_spec_name_anonymous(const char *spec, bool is_mount, const char *name)
+{
+	return is_mount ? pm_xasprintf("%s,src=%s", spec, name) : pm_xasprintf("%s:%s", name, spec);
 }
 
 int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error **err)
@@ -697,10 +777,9 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
 	if ((r = pm_engine_net_config(c, NULL, &net, err)) < 0)
 		return r;
 	pm_net_config_clear(&net);
-	if (c->userns && c->userns[0] && strcmp(c->userns, "host") && strcmp(c->userns, "keep-id"))
-		return pm_error_set(err, EINVAL,
-				    "--userns '%s': not supported (use host or keep-id)",
-				    c->userns);
+	struct pm_spec_userns un;
+	if ((r = pm_spec_parse_userns(c->userns, &un, err)) < 0)
+		return r;
 	if (c->cgroup_parent && (!pm_str_endswith(c->cgroup_parent, ".slice") ||
 				 strchr(c->cgroup_parent, '/') || strlen(c->cgroup_parent) > 255))
 		return pm_error_set(
@@ -744,6 +823,42 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err)
 
 /* ---- keep-id ---------------------------------------------------------------------------- */
 
+int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **err)
+{
+	*ret = (struct pm_spec_userns){.mode = PM_USERNS_DEFAULT};
+	if (!v || !v[0])
+		return 0;
+	if (!strcmp(v, "host")) {
+		ret->mode = PM_USERNS_HOST;
+		return 0;
+	}
+	if (!strcmp(v, "nomap") || !strcmp(v, "auto") || pm_str_startswith(v, "auto:"))
+		return pm_error_set(err, ENOTSUP,
+				    "--userns '%s': not supported by pm yet (the image's files "
+				    "belong to the caller's id, which the container would not map)",
+				    v);
+	if (strcmp(v, "keep-id") && !pm_str_startswith(v, "keep-id:"))
+		return pm_error_set(err, EINVAL, "unrecognized namespace mode %s passed", v);
+	ret->mode = PM_USERNS_KEEP_ID;
+	_cleanup_strv_ char **opts = v[7] ? pm_strv_split(v + 8, ",") : NULL;
+	for (char **o = opts; o && *o; o++) {
+		uint32_t n;
+		if (pm_str_startswith(*o, "uid=") && pm_parse_uint32(*o + 4, &n) == 0) {
+			ret->uid = n;
+			ret->uid_set = true;
+		} else if (pm_str_startswith(*o, "gid=") && pm_parse_uint32(*o + 4, &n) == 0) {
+			ret->gid = n;
+			ret->gid_set = true;
+		} else {
+			/* podman's words: the key alone */
+			size_t kl = strcspn(*o, "=");
+			return pm_error_set(err, EINVAL, "unknown option specified: \"%.*s\"",
+					    (int)kl, *o);
+		}
+	}
+	return 0;
+}
+
 int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idmap **ret,
 		       size_t *ret_n, pm_error **err)
 {
@@ -770,14 +885,18 @@ int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idma
 			"--userns=keep-id: needs subordinate ids (the user namespace maps "
 			"only %llu ids)",
 			(unsigned long long)total);
-	/* Logical layout: container [0, below) -> ns [1, 1+below); id -> 0; the rest 1:1. */
+	/* Logical layout: container [0, below) -> ns [1, 1+below); id -> 0; the rest 1:1.
+	 * nomap (id UINT32_MAX): container [0, total-1) -> ns [1, total), the caller unmapped. */
 	struct pm_runtime_idmap logical[3];
 	size_t nl = 0;
 	uint32_t below = id < total - 1 ? id : (uint32_t)(total - 1);
-	if (below)
+	if (id == UINT32_MAX)
 		logical[nl++] = (struct pm_runtime_idmap){.ctr = 0, .host = 1, .size = below};
-	logical[nl++] = (struct pm_runtime_idmap){.ctr = id, .host = 0, .size = 1};
-	if ((uint64_t)id + 1 < total)
+	else if (below)
+		logical[nl++] = (struct pm_runtime_idmap){.ctr = 0, .host = 1, .size = below};
+	if (id != UINT32_MAX)
+		logical[nl++] = (struct pm_runtime_idmap){.ctr = id, .host = 0, .size = 1};
+	if (id != UINT32_MAX && (uint64_t)id + 1 < total)
 		logical[nl++] = (struct pm_runtime_idmap){
 			.ctr = id + 1, .host = id + 1, .size = (uint32_t)(total - id - 1)};
 	struct pm_runtime_idmap *m = NULL;
@@ -837,12 +956,160 @@ static int add_mount(struct pm_runtime_spec *s, struct pm_runtime_mount *m, char
 	return 0;
 }
 
+/* The namespace id a container id maps to (identity without a map; -1 when unmapped). */
+static int64_t map_to_ns(const struct pm_runtime_idmap *m, size_t n, uint32_t id)
+{
+	if (!n)
+		return id;
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].ctr && id - m[i].ctr < m[i].size)
+			return (int64_t)m[i].host + (id - m[i].ctr);
+	return -1;
+}
+
+/* chown the tree under dfd (not following symlinks), the U option. */
+static int chown_tree(int dfd, uid_t uid, gid_t gid)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -errno;
+	}
+	int r = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = -errno;
+			break;
+		}
+		if (de->d_type == DT_DIR) {
+			int fd = openat(dirfd(d), de->d_name,
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0 || (r = chown_tree(fd, uid, gid)) < 0) {
+				r = fd < 0 ? -errno : r;
+				break;
+			}
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+static int chown_source(const struct pm_runtime_spec *s, const char *path, pm_error **err)
+{
+	int64_t u = map_to_ns(s->uidmap, s->nuidmap, s->uid);
+	int64_t g = map_to_ns(s->gidmap, s->ngidmap, s->gid);
+	if (u < 0 || g < 0)
+		return pm_error_set(err, EINVAL, "U: the container's user %u is not mapped",
+				    (unsigned)s->uid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "U: '%s'", path);
+	int r = fchown(fd, (uid_t)u, (gid_t)g) < 0 ? -errno : 0;
+	struct stat st;
+	if (r >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		r = chown_tree(fd, (uid_t)u, (gid_t)g);
+		fd = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		return pm_error_set_errno(err, -r, "U: changing the owner of '%s'", path);
+	return 0;
+}
+
+/* keep-id: the caller's passwd entry (and a group for its gid) in the container's
+ * /etc/passwd and /etc/group when the image has none for those ids, in podman 4.3's form:
+ * "NAME:*:UID:GID::WORKDIR:/bin/sh" and "NAME:x:GID:NAME" for the caller's own ids,
+ * "UID:*:UID:GID:container user:WORKDIR:/bin/sh" and "GID:x:GID:UID" for uid=/gid= ones; HOME
+ * is the home of the entry. Copies in userdata bind-mounted over the image's (exec, userdata
+ * NULL, only learns the home). */
+static int keepid_entries(struct pm_runtime_spec *s, const char *userdata, uint32_t host_uid,
+			  uint32_t host_gid, const char *workdir, const char *passwd,
+			  const char *group, char **ret_home, pm_error **err)
+{
+	struct passwd *pw = getpwuid(host_uid);
+	const char *env_user = getenv("USER");
+	bool own_uid = s->uid == host_uid, own_gid = s->gid == host_gid;
+	_cleanup_free_ char *name = !own_uid ? pm_xasprintf("%u", (unsigned)s->uid)
+				    : pw     ? pm_xstrdup(pw->pw_name)
+					 : pm_xstrdup(env_user && *env_user ? env_user : "user");
+	_cleanup_free_ char *gname = own_gid && own_uid ? pm_xstrdup(name)
+				     : own_gid		? pm_xstrdup(pw ? pw->pw_name : name)
+							: pm_xasprintf("%u", (unsigned)s->gid);
+	struct ent e;
+	_cleanup_free_ char *pline = find_entry(passwd, NULL, s->uid, &e);
+	*ret_home = pm_xstrdup(pline && e.n >= 6 && e.f[5][0] ? e.f[5] : workdir);
+	_cleanup_free_ char *gline = find_entry(group, NULL, s->gid, &e);
+	if (!userdata)
+		return 0;
+	const struct {
+		const char *file, *dest, *old;
+		char *add;
+	} files[] = {
+		{"passwd", "/etc/passwd", passwd,
+		 pline ? NULL
+		       : pm_xasprintf("%s:*:%u:%u:%s:%s:/bin/sh\n", name, (unsigned)s->uid,
+				      (unsigned)s->gid, own_uid ? "" : "container user", workdir)},
+		{"group", "/etc/group", group,
+		 gline ? NULL : pm_xasprintf("%s:x:%u:%s\n", gname, (unsigned)s->gid, name)},
+	};
+	int r = files[0].add || files[1].add ? pm_mkdir_p(userdata, 0700, err) : 0;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *add = files[i].add;
+		if (!add || r < 0)
+			continue;
+		const char *old = files[i].old ? files[i].old : "";
+		size_t len = strlen(old);
+		_cleanup_free_ char *text =
+			pm_xasprintf("%s%s%s", old, len && old[len - 1] != '\n' ? "\n" : "", add);
+		_cleanup_free_ char *path = pm_path_join(userdata, files[i].file);
+		r = pm_write_file_atomic(path, text, strlen(text), 0644, err);
+		if (r < 0)
+			continue;
+		s->mounts = pm_xrealloc(s->mounts, sizeof(*s->mounts) * (s->nmounts + 1));
+		s->mounts[s->nmounts++] = (struct pm_runtime_mount){
+			.type = PM_RUNTIME_MOUNT_BIND,
+			.source = TAKE_PTR(path),
+			.destination = pm_xstrdup(files[i].dest),
+		};
+	}
+	return r;
+}
+
+/* -v's O: the mount becomes an overlay with the source as its lower layer and a fresh
+ * upper layer in userdata (the last run's changes go at each start; rm removes userdata). */
+static int overlay_volume(struct pm_runtime_mount *m, const char *userdata, ptrdiff_t i,
+			  pm_error **err)
+{
+	if (strpbrk(m->source, ",:"))
+		return pm_error_set(err, EINVAL,
+				    "-v '%s': O: the source may not contain ',' or ':'", m->source);
+	_cleanup_free_ char *dir = pm_xasprintf("%s/overlay-volumes/%td", userdata, i);
+	_cleanup_free_ char *upper = pm_path_join(dir, "upper");
+	_cleanup_free_ char *work = pm_path_join(dir, "work");
+	int r = pm_rm_rf(dir, err);
+	if (r >= 0)
+		r = pm_mkdir_p(upper, 0755, err);
+	if (r >= 0)
+		r = pm_mkdir_p(work, 0700, err);
+	if (r < 0)
+		return pm_error_prefix(err, "-v '%s': O", m->source);
+	m->type = PM_RUNTIME_MOUNT_OVERLAY;
+	free(m->data);
+	m->data = pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", m->source, upper, work);
+	return 0;
+}
+
 int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec_image *img,
 		       const char *rootfs, const char *userdata, const char *id,
 		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
 {
 	struct pm_runtime_spec s = {0};
-	_cleanup_free_ char *home = NULL;
+	/* (declared before the first goto: the cleanup runs at fail too) */
+	_cleanup_free_ char *home = NULL, *passwd = NULL, *group = NULL;
 	int r;
 
 	if ((r = pm_spec_validate(c, err)) < 0)
@@ -860,11 +1127,18 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	}
 
 	/* User. */
-	bool keep_id = c->userns && !strcmp(c->userns, "keep-id");
+	struct pm_spec_userns un;
+	if ((r = pm_spec_parse_userns(c->userns, &un, err)) < 0)
+		goto fail;
+	bool keep_id = un.mode == PM_USERNS_KEEP_ID;
 	const char *user = c->user ? c->user : img && img->user && img->user[0] ? img->user : NULL;
-	if (keep_id) {
+	if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &passwd, err)) < 0 ||
+	    (r = pm_read_file_in_root(s.rootfs, "/etc/group", ETC_FILE_MAX, &group, err)) < 0)
+		goto fail;
+	if (keep_id || un.mode == PM_USERNS_NOMAP) {
 		_cleanup_free_ char *um = NULL, *gm = NULL;
 		uint32_t ou, og;
+		const char *mode = keep_id ? "keep-id" : "nomap";
 		if (pm_read_file("/proc/self/uid_map", 65536, &um, NULL, err) < 0 ||
 		    pm_read_file("/proc/self/gid_map", 65536, &gm, NULL, err) < 0) {
 			r = -EIO;
@@ -872,24 +1146,31 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		}
 		if (outer_id(um, &ou) < 0 || outer_id(gm, &og) < 0) {
 			r = pm_error_set(err, EINVAL,
-					 "--userns=keep-id is only supported in rootless mode");
+					 "--userns=%s is only supported in rootless mode", mode);
 			goto fail;
 		}
-		if ((r = pm_spec_keepid_map(um, ou, &s.uidmap, &s.nuidmap, err)) < 0 ||
-		    (r = pm_spec_keepid_map(gm, og, &s.gidmap, &s.ngidmap, err)) < 0) {
+		uint32_t cu = !keep_id ? UINT32_MAX : un.uid_set ? un.uid : ou;
+		uint32_t cg = !keep_id ? UINT32_MAX : un.gid_set ? un.gid : og;
+		if ((r = pm_spec_keepid_map(um, cu, &s.uidmap, &s.nuidmap, err)) < 0 ||
+		    (r = pm_spec_keepid_map(gm, cg, &s.gidmap, &s.ngidmap, err)) < 0) {
+			r = pm_error_prefix(err, "--userns=%s", mode);
 			goto fail;
 		}
-		s.uid = ou;
-		s.gid = og;
+		if (keep_id) {
+			s.uid = cu;
+			s.gid = cg;
+			const char *wd = c->workdir ? c->workdir
+					 : img && img->workdir && img->workdir[0] == '/'
+						 ? img->workdir
+						 : "/";
+			if ((r = keepid_entries(&s, userdata, ou, og, wd, passwd, group, &home,
+						err)) < 0)
+				goto fail;
+		}
 	}
 	if (!keep_id || user) {
-		_cleanup_free_ char *passwd = NULL, *group = NULL;
-		if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &passwd,
-					      err)) < 0 ||
-		    (r = pm_read_file_in_root(s.rootfs, "/etc/group", ETC_FILE_MAX, &group, err)) <
-			    0) {
-			goto fail;
-		}
+		free(home);
+		home = NULL;
 		if ((r = pm_spec_resolve_user(passwd, group, user, c->group_add, &s.uid, &s.gid,
 					      &s.groups, &s.ngroups, &home, err)) < 0) {
 			goto fail;
@@ -948,6 +1229,13 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0) {
 			goto fail;
 		}
+		if (userdata && pm_spec_wants_chown(*v, false) &&
+		    (r = chown_source(&s, s.mounts[s.nmounts - 1].source, err)) < 0)
+			goto fail;
+		if (userdata && pm_spec_wants_overlay(*v) &&
+		    (r = overlay_volume(&s.mounts[s.nmounts - 1], userdata, v - c->volumes, err)) <
+			    0)
+			goto fail;
 	}
 	for (char **v = c->mounts; v && *v; v++) {
 		struct pm_runtime_mount m;
@@ -956,6 +1244,10 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0) {
 			goto fail;
 		}
+		const char *src = s.mounts[s.nmounts - 1].source;
+		if (userdata && src && pm_spec_wants_chown(*v, true) &&
+		    (r = chown_source(&s, src, err)) < 0)
+			goto fail;
 	}
 	for (char **v = c->tmpfs; v && *v; v++) {
 		struct pm_runtime_mount m;

@@ -48,10 +48,11 @@ struct pm_container_config {
 	char *user;
 	char **group_add;
 	char *hostname;
-	char **labels;	   /* KEY=VAL */
-	char **volumes;	   /* -v specs */
-	char **mounts;	   /* --mount specs */
-	char **tmpfs;	   /* --tmpfs specs */
+	char **labels;	     /* KEY=VAL */
+	char **volumes;	     /* -v specs */
+	char **mounts;	     /* --mount specs */
+	char **tmpfs;	     /* --tmpfs specs */
+	char **anon_volumes; /* the anonymous volumes made for -v /dst (rm -v, --rm remove them) */
 	char **secrets;	   /* --secret specs as given (engine/ctr-secrets.h): names, never values */
 	char **secret_ids; /* the ids of those secrets, in order (set by pm_engine_create) */
 	bool read_only;
@@ -161,6 +162,15 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 /* --mount type=bind|tmpfs|volume,source=..,target=..,ro,... */
 int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			pm_error **err);
+/* Whether a -v spec (is_mount false) or a --mount spec asks for its source to be chowned to
+ * the container's user (-v's U option, --mount's U=true/chown=true). */
+bool pm_spec_wants_chown(const char *spec, bool is_mount);
+/* Whether a -v spec asks for an overlay (the O option): the source is the lower layer of an
+ * overlay whose changes are discarded when the container stops. */
+bool pm_spec_wants_overlay(const char *spec);
+/* An anonymous volume's spec (-v /dst[...], --mount type=volume without source; the parsers
+ * give "" for its name) with the volume's name filled in. malloc'd. */
+char *pm_spec_name_anonymous(const char *spec, bool is_mount, const char *name);
 /* --tmpfs /dst[:opts] */
 int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error **err);
 
@@ -180,9 +190,24 @@ int pm_spec_resolve_user(const char *passwd, const char *group, const char *user
 int pm_spec_args(const struct pm_container_config *c, const struct pm_spec_image *img, char ***ret,
 		 pm_error **err);
 
+/* --userns: NULL/"" (the rootless default), host, nomap, keep-id[:uid=N,gid=N]. */
+enum pm_spec_userns_mode {
+	PM_USERNS_DEFAULT,
+	PM_USERNS_HOST,
+	PM_USERNS_KEEP_ID,
+	PM_USERNS_NOMAP,
+};
+struct pm_spec_userns {
+	enum pm_spec_userns_mode mode;
+	uint32_t uid, gid; /* keep-id's uid=/gid= (else the caller's ids) */
+	bool uid_set, gid_set;
+};
+int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **err);
+
 /* The keep-id mapping for a container user namespace nested in the rootless one, from this
  * process's /proc/self/uid_map (or gid_map) text: container id `id` -> namespace id 0 (the
- * user's own id), the rest around it. */
+ * user's own id), the rest around it. id UINT32_MAX: nomap's, the subordinate ids from container
+ * id 0 and the user's own id not mapped. */
 int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idmap **ret,
 		       size_t *ret_n, pm_error **err);
 

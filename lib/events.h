@@ -53,6 +53,9 @@ int pm_event_decode(const char *line, size_t len, struct pm_event *ret);
 /* Append ev to <runroot>/events/events.log (directories made as needed), time now when
  * ev->time_ns is 0. Best effort: failures are logged at debug level only. */
 void pm_event_write(const char *runroot, const struct pm_event *ev);
+/* The global --events-backend, carried in the environment to every pm process of the command
+ * (the monitor, the rootless re-exec): "none" writes no events. */
+#define PM_EVENTS_BACKEND_ENV "_PM_EVENTS_BACKEND"
 
 /* The same for the common case: type, status, id, name, image (each may be NULL). */
 void pm_event_emit(const char *runroot, const char *type, const char *status, const char *id,

@@ -325,6 +325,12 @@ static int setup_user_mounts(struct mctx *m)
 			if (mt->type == PM_RUNTIME_MOUNT_TMPFS) {
 				r = mount_in(m, "tmpfs", mt->destination, "tmpfs", mt->flags,
 					     mt->data, false);
+			} else if (mt->type == PM_RUNTIME_MOUNT_DEVPTS) {
+				r = mount_in(m, "devpts", mt->destination, "devpts", mt->flags,
+					     mt->data, false);
+			} else if (mt->type == PM_RUNTIME_MOUNT_OVERLAY) {
+				r = mount_in(m, "overlay", mt->destination, "overlay", mt->flags,
+					     mt->data, false);
 			} else {
 				struct stat st;
 				if (stat(mt->source, &st) < 0)

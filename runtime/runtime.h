@@ -30,6 +30,8 @@
 enum pm_runtime_mount_type {
 	PM_RUNTIME_MOUNT_BIND = 1,
 	PM_RUNTIME_MOUNT_TMPFS,
+	PM_RUNTIME_MOUNT_DEVPTS,  /* a new devpts instance (--mount type=devpts) */
+	PM_RUNTIME_MOUNT_OVERLAY, /* -v's O: data is "lowerdir=...,upperdir=...,workdir=..." */
 };
 
 struct pm_runtime_mount {
@@ -38,7 +40,7 @@ struct pm_runtime_mount {
 	char *destination;   /* absolute path inside the container */
 	unsigned long flags; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
 	bool recursive;	     /* rbind (podman's default for -v) */
-	char *data;	     /* tmpfs options: "size=...,mode=..." (may be NULL) */
+	char *data;	     /* tmpfs/devpts options: "size=...,mode=..." (may be NULL) */
 };
 
 /* Free a mount's strings and zero it (NULL-safe; runtime/mounts.c). */

@@ -131,6 +131,12 @@ int pm_volume_mount(const char *root, const char *name, const char *ctr_id, char
 		    pm_error **err);
 int pm_volume_unmount(const char *root, const char *name, const char *ctr_id, pm_error **err);
 
+/* volume-archive.c: write the volume's data as a tar stream to out (its contents, not the
+ * _data directory itself); extract the tar stream on in (plain or compressed) into it,
+ * merged over what is there, the tar's owners kept. -ENOENT for a missing volume. */
+int pm_volume_export(const char *root, const char *name, int out, pm_error **err);
+int pm_volume_import(const char *root, const char *name, int in, pm_error **err);
+
 /* Record that the first-use copy-up / chown happened (clears NeedsCopyUp / NeedsChown). */
 int pm_volume_clear_needs(const char *root, const char *name, bool copy_up, bool chown,
 			  pm_error **err);

@@ -81,9 +81,76 @@ static void test_volume(void **state)
 	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
 	assert_int_equal(pm_spec_parse_volume("/a:rel", &m, &vol, &e1), -EINVAL);
 	assert_string_equal(e1->msg, "-v: invalid container path 'rel', must be an absolute path");
-	assert_int_equal(pm_spec_parse_volume("/a", &m, &vol, &e2), -EINVAL);
+	assert_int_equal(pm_spec_parse_volume("/", &m, &vol, &e2), -EINVAL);
 	assert_int_equal(pm_spec_parse_volume("/a:/b:bogus", &m, &vol, &e3), -EINVAL);
 	assert_string_equal(e3->msg, "-v '/a:/b:bogus': invalid option 'bogus'");
+
+	/* -v /dst: an anonymous volume, named "" until pm_engine_create names it */
+	assert_int_equal(pm_spec_parse_volume("/a", &m, &vol, NULL), 0);
+	assert_string_equal(vol, "");
+	assert_string_equal(m.destination, "/a");
+	free(vol);
+	mclear(&m);
+	_cleanup_free_ char *named = pm_spec_name_anonymous("/a", false, "abc");
+	assert_string_equal(named, "abc:/a");
+	assert_int_equal(pm_spec_parse_mount("type=volume,dst=/m", &m, &vol, NULL), 0);
+	assert_string_equal(vol, "");
+	free(vol);
+	mclear(&m);
+	_cleanup_free_ char *mnamed = pm_spec_name_anonymous("type=volume,dst=/m", true, "abc");
+	assert_string_equal(mnamed, "type=volume,dst=/m,src=abc");
+
+	/* U and chown=: the source is chowned at start; idmap is refused */
+	assert_int_equal(pm_spec_parse_volume("/a:/b:U,ro", &m, &vol, NULL), 0);
+	mclear(&m);
+	assert_true(pm_spec_wants_chown("/a:/b:U,ro", false));
+	assert_false(pm_spec_wants_chown("/a:/b:ro", false));
+	assert_false(pm_spec_wants_chown("/a:/U", false));
+	assert_true(pm_spec_wants_overlay("/a:/b:ro,O"));
+	assert_false(pm_spec_wants_overlay("/a:/O"));
+	assert_true(pm_spec_wants_chown("type=bind,src=/a,dst=/b,U=true", true));
+	assert_true(pm_spec_wants_chown("type=bind,src=/a,dst=/b,chown", true));
+	assert_false(pm_spec_wants_chown("type=bind,src=/a,dst=/b,U=false", true));
+	_cleanup_error_ pm_error *e4 = NULL, *e5 = NULL;
+	assert_int_equal(pm_spec_parse_volume("/a:/b:idmap", &m, &vol, &e4), -ENOTSUP);
+	assert_string_equal(e4->msg,
+			    "-v '/a:/b:idmap': idmapped mounts ('idmap') are not supported by pm");
+	assert_int_equal(pm_spec_parse_mount("type=bind,src=/a,dst=/b,idmap", &m, &vol, &e5),
+			 -ENOTSUP);
+
+	/* devpts: its own options, only there */
+	assert_int_equal(pm_spec_parse_mount("type=devpts,dst=/p,mode=620,max=5", &m, &vol, NULL),
+			 0);
+	assert_int_equal(m.type, PM_RUNTIME_MOUNT_DEVPTS);
+	assert_string_equal(m.data, "mode=620,max=5");
+	mclear(&m);
+	_cleanup_error_ pm_error *e6 = NULL;
+	assert_int_equal(pm_spec_parse_mount("type=tmpfs,dst=/t,uid=5", &m, &vol, &e6), -EINVAL);
+	assert_string_equal(e6->msg, "--mount 'type=tmpfs,dst=/t,uid=5': unknown option 'uid=5'");
+}
+
+/* --userns: modes and keep-id's uid=/gid=, podman's words for the bad ones */
+static void test_userns(void **state)
+{
+	(void)state;
+	struct pm_spec_userns u;
+	assert_int_equal(pm_spec_parse_userns(NULL, &u, NULL), 0);
+	assert_int_equal(u.mode, PM_USERNS_DEFAULT);
+	assert_int_equal(pm_spec_parse_userns("host", &u, NULL), 0);
+	assert_int_equal(u.mode, PM_USERNS_HOST);
+	assert_int_equal(pm_spec_parse_userns("keep-id", &u, NULL), 0);
+	assert_int_equal(u.mode, PM_USERNS_KEEP_ID);
+	assert_false(u.uid_set);
+	assert_int_equal(pm_spec_parse_userns("keep-id:uid=200,gid=210", &u, NULL), 0);
+	assert_true(u.uid_set && u.gid_set);
+	assert_int_equal(u.uid, 200);
+	assert_int_equal(u.gid, 210);
+	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
+	assert_int_equal(pm_spec_parse_userns("bogus", &u, &e1), -EINVAL);
+	assert_string_equal(e1->msg, "unrecognized namespace mode bogus passed");
+	assert_int_equal(pm_spec_parse_userns("keep-id:size=5", &u, &e2), -EINVAL);
+	assert_string_equal(e2->msg, "unknown option specified: \"size\"");
+	assert_int_equal(pm_spec_parse_userns("nomap", &u, &e3), -ENOTSUP);
 }
 
 /* podman's words for conflicting or repeated -v options; "/" is no destination */
@@ -363,10 +430,15 @@ static void test_validate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_env),	    cmocka_unit_test(test_env_file),
-		cmocka_unit_test(test_volume),	    cmocka_unit_test(test_volume_conflicts),
-		cmocka_unit_test(test_mount_tmpfs), cmocka_unit_test(test_user),
-		cmocka_unit_test(test_args),	    cmocka_unit_test(test_keepid),
+		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_env_file),
+		cmocka_unit_test(test_volume),
+		cmocka_unit_test(test_userns),
+		cmocka_unit_test(test_volume_conflicts),
+		cmocka_unit_test(test_mount_tmpfs),
+		cmocka_unit_test(test_user),
+		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_keepid),
 		cmocka_unit_test(test_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -205,9 +205,9 @@ static void test_config_validate(void **state)
 	c.workdir = "/tmp";
 	assert_int_equal(pm_container_config_validate(&c, NULL), 0);
 	c.workdir = NULL;
-	c.userns = "auto";
+	c.userns = "bogus";
 	assert_einval(pm_container_config_validate(&c, errp),
-		      "--userns 'auto': not supported (use host or keep-id)");
+		      "unrecognized namespace mode bogus passed");
 	c.userns = "keep-id";
 	assert_int_equal(pm_container_config_validate(&c, NULL), 0);
 	c.userns = NULL;
