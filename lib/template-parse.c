@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "lib/strutil.h"
 #include "lib/template-internal.h"
 
 /* ---- freeing the syntax tree ------------------------------------------------------------- */
@@ -991,4 +993,64 @@ int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_er
 		*ret_table = table;
 	*ret = t;
 	return 0;
+}
+
+/* ---- the fields a template names on its data --------------------------------------------- */
+
+struct fields {
+	char ***ret;
+	bool all;
+};
+
+static void fields_list(struct fields *f, const struct list *l, bool at_root);
+
+static void fields_add(struct fields *f, const char *name)
+{
+	for (char **s = *f->ret; s && *s; s++)
+		if (!strcasecmp(*s, name))
+			return;
+	pm_strv_push(f->ret, name);
+}
+
+static void fields_pipe(struct fields *f, const struct pipe *pp, bool at_root)
+{
+	if (!pp)
+		return;
+	if (pp->ndecl) /* a variable may hold the data: every field */
+		f->all = true;
+	for (size_t i = 0; i < pp->ncmds; i++)
+		for (size_t j = 0; j < pp->cmds[i]->nargs; j++) {
+			const struct arg *a = pp->cmds[i]->args[j];
+			bool root = (a->type == A_FIELD || a->type == A_DOT) ? at_root
+				    : a->type == A_VAR ? strcmp(a->name, "$") == 0
+						       : false;
+			if (a->type == A_PIPE)
+				fields_pipe(f, a->pipe, at_root);
+			else if (root && a->nchain)
+				fields_add(f, a->chain[0]);
+			else if (root)
+				f->all = true;
+		}
+}
+
+static void fields_list(struct fields *f, const struct list *l, bool at_root)
+{
+	for (size_t i = 0; i < l->n && !f->all; i++) {
+		const struct node *nd = l->v[i];
+		fields_pipe(f, nd->pipe, at_root);
+		/* range and with move the dot in their body, not in their else */
+		fields_list(f, &nd->body, at_root && nd->type == N_IF);
+		fields_list(f, &nd->else_body, at_root);
+	}
+}
+
+bool pm_template_root_fields(const pm_template *t, char ***ret)
+{
+	*ret = NULL;
+	struct fields f = {.ret = ret};
+	if (t)
+		fields_list(&f, &t->root, true);
+	if (f.all)
+		*ret = pm_strv_free(*ret);
+	return f.all;
 }

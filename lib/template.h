@@ -38,6 +38,11 @@ int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_er
 /* True for the template of a bare "table" (the caller should use its default format). */
 bool pm_template_is_empty(const pm_template *t);
 
+/* The fields the template names on its data ({{.Names}}, {{$.Labels}}, {{if .ID}}: "Names",
+ * "Labels", "ID"), so a caller can build only those. Returns true when it may use any field
+ * ({{.}}, {{json .}}, variables), *ret NULL; else false with *ret the names (NULL: none). */
+bool pm_template_root_fields(const pm_template *t, char ***ret);
+
 /* Render to a malloc'd string. */
 int pm_template_render(const pm_template *t, const json_t *data, char **ret, pm_error **err);
 

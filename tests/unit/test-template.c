@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lib/strutil.h"
 #include "lib/template.h"
 
 #include "../fuzz/fuzz-template.c"
@@ -590,6 +591,49 @@ static void test_fuzz_corpus(void **state)
 	assert_true(count >= 30);
 }
 
+/* The fields a template names on its data; NULL: any (the dot or a variable is used). */
+static char *root_fields(const char *fmt)
+{
+	pm_template *t = NULL;
+	assert_int_equal(pm_template_parse(fmt, &t, NULL, NULL), 0);
+	char **f = NULL;
+	bool all = pm_template_root_fields(t, &f);
+	pm_template_free(t);
+	if (all) {
+		assert_null(f);
+		return strdup("ALL");
+	}
+	char *s = f ? pm_strv_join(f, ",") : strdup("");
+	pm_strv_free(f);
+	return s;
+}
+
+static void test_root_fields(void **state)
+{
+	static const struct tcase c[] = {
+		{"{{.Names}}", "Names"},
+		{"table {{.ID}}\\t{{.Names}} {{.names}}", "ID,Names"},
+		{"{{if .State}}{{.Status}}{{else}}{{.ExitCode}}{{end}}", "State,Status,ExitCode"},
+		{"{{range .Mounts}}{{.Source}}{{else}}{{.Pod}}{{end}}", "Mounts,Pod"},
+		{"{{with .Labels}}{{.a}}{{$.Image}}{{end}}", "Labels,Image"},
+		{"{{index .Labels \"k\"}} {{json .Ports | upper}} {{(.Size)}}",
+		 "Labels,Ports,Size"},
+		{"{{.Host.Kernel}}", "Host"},
+		{"plain", ""},
+		{"{{json .}}", "ALL"},
+		{"{{.}}", "ALL"},
+		{"{{$}}", "ALL"},
+		{"{{$x := .Names}}{{$x}}", "ALL"},
+		{"{{range .Mounts}}{{$.ID}}{{$}}{{end}}", "ALL"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		char *got = root_fields(c[i].fmt);
+		if (strcmp(got, c[i].want) != 0)
+			fail_msg("format '%s'\n  want '%s'\n  got  '%s'", c[i].fmt, c[i].want, got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,7 +643,7 @@ int main(void)
 		cmocka_unit_test(test_range_non_list), cmocka_unit_test(test_table_prefix),
 		cmocka_unit_test(test_header),	       cmocka_unit_test(test_table),
 		cmocka_unit_test(test_limits),	       cmocka_unit_test(test_gofmt_json_floats),
-		cmocka_unit_test(test_fuzz_corpus),
+		cmocka_unit_test(test_fuzz_corpus),    cmocka_unit_test(test_root_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
