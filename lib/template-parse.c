@@ -87,6 +87,8 @@ pm_template *pm_template_free(pm_template *t)
 {
 	if (t) {
 		list_free(&t->root);
+		free(t->name);
+		free(t->text);
 		free(t);
 	}
 	return NULL;
@@ -124,6 +126,7 @@ struct token {
 };
 
 struct parser {
+	const pm_template *t; /* its name and col0 for messages */
 	const char *s;
 	size_t n, pos;
 	bool table;
@@ -154,7 +157,16 @@ static int perr(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *m = one_line_vmsg(fmt, ap);
 	va_end(ap);
-	int r = pm_error_set(p->err, EINVAL, "template: %s", m ? m : "parse error");
+	int r;
+	if (p->t->name) {
+		/* Go's "template: NAME:LINE: msg", LINE that of the token at hand */
+		struct token *t = p->tpos < p->ntoks ? &p->toks[p->tpos] : NULL;
+		size_t at = t ? t->start : p->pos;
+		_cleanup_free_ char *loc = pm_template_location(p->t, at, false);
+		r = pm_error_set(p->err, EINVAL, "template: %s: %s", loc, m ? m : "parse error");
+	} else {
+		r = pm_error_set(p->err, EINVAL, "template: %s", m ? m : "parse error");
+	}
 	free(m);
 	return r;
 }
@@ -626,6 +638,9 @@ static int parse_operand(struct parser *p, struct arg **ret)
 		return perr(p, "unexpected %s after term", tok_desc(p, n));
 	}
 	a->src = tok_src(p, first, p->tpos - 1);
+	a->pos = p->toks[first].start;
+	if (a->type == A_FIELD && a->nchain > 1)
+		a->pos = p->toks[first + 1].start;
 	*ret = a;
 	return 0;
 }
@@ -656,6 +671,7 @@ static int parse_command(struct parser *p, struct cmd **ret)
 		return perr(p, "missing value for command");
 	}
 	c->src = tok_src(p, first, p->tpos - 1);
+	c->pos = p->toks[first].start;
 	*ret = c;
 	return 0;
 }
@@ -947,7 +963,29 @@ static int parse_list(struct parser *p, struct list *l, enum term *ret)
 	}
 }
 
+char *pm_template_location(const pm_template *t, size_t pos, bool with_col)
+{
+	size_t line = 1, col = pos;
+	const char *text = t->text ? t->text : "";
+	size_t n = strlen(text);
+	for (size_t i = 0; i < pos && i < n; i++)
+		if (text[i] == '\n') {
+			line++;
+			col = pos - i - 1;
+		}
+	if (line == 1)
+		col += t->col0;
+	return with_col ? pm_xasprintf("%s:%zu:%zu", t->name ? t->name : "", line, col)
+			: pm_xasprintf("%s:%zu", t->name ? t->name : "", line);
+}
+
 int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_error **err)
+{
+	return pm_template_parse_named(fmt, NULL, 0, ret, ret_table, err);
+}
+
+int pm_template_parse_named(const char *fmt, const char *name, size_t col0, pm_template **ret,
+			    bool *ret_table, pm_error **err)
 {
 	if (!fmt)
 		fmt = "";
@@ -973,7 +1011,12 @@ int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_er
 			return 0;
 		}
 	}
-	struct parser p = {.s = fmt, .n = len, .table = table, .err = err};
+	if (name) {
+		t->name = pm_xstrdup(name);
+		t->text = xstrndup(fmt, len);
+		t->col0 = col0;
+	}
+	struct parser p = {.t = t, .s = fmt, .n = len, .table = table, .err = err};
 	var_push(&p, "$");
 	enum term term;
 	int r = parse_list(&p, &t->root, &term);

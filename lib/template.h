@@ -35,6 +35,13 @@ typedef struct pm_template pm_template;
 /* Parse fmt. A leading "table" is stripped and reported with *ret_table (may be NULL). */
 int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_error **err);
 
+/* As pm_template_parse, with Go's error text: "template: NAME:LINE: msg" for a bad
+ * template, "template: NAME:LINE:COL: executing "NAME" at <.Foo>: msg" when executing; col0
+ * is the column the format starts at on its first line (podman's lists and inspect run the
+ * format inside "{{range .}}": 11). */
+int pm_template_parse_named(const char *fmt, const char *name, size_t col0, pm_template **ret,
+			    bool *ret_table, pm_error **err);
+
 /* True for the template of a bare "table" (the caller should use its default format). */
 bool pm_template_is_empty(const pm_template *t);
 

@@ -634,6 +634,65 @@ static void test_root_fields(void **state)
 	}
 }
 
+/* Render fmt as podman's named template ("ps" run inside "{{range .}}": col0 11). */
+static char *render_named(const char *fmt, const char *name, size_t col0)
+{
+	json_t *d = load_doc();
+	pm_template *t = NULL;
+	pm_error *err = NULL;
+	char *out = NULL;
+	int r = pm_template_parse_named(fmt, name, col0, &t, NULL, &err);
+	if (r == 0)
+		r = pm_template_render(t, d, &out, &err);
+	if (r < 0 && asprintf(&out, "ERR %s", err->msg) < 0)
+		fail();
+	pm_error_free(err);
+	pm_template_free(t);
+	json_decref(d);
+	return out;
+}
+
+/* Go's error text, checked against podman 4.3 (`podman info|ps --format ...`). */
+static void test_named_errors(void **state)
+{
+	static const struct {
+		const char *fmt, *name;
+		size_t col0;
+		const char *want;
+	} c[] = {
+		{"{{.Foo}}", "info", 0,
+		 "ERR template: info:1:2: executing \"info\" at <.Foo>: can't evaluate field Foo"},
+		{"{{.Host.Foo}}", "info", 0,
+		 "ERR template: info:1:7: executing \"info\" at <.Host.Foo>: can't evaluate field "
+		 "Foo"},
+		{"{{.Foo}}", "ps", 11,
+		 "ERR template: ps:1:13: executing \"ps\" at <.Foo>: can't evaluate field Foo"},
+		{"{{.Labels.a}}|{{.Label \"a\"}}", "ps", 11,
+		 "ERR template: ps:1:27: executing \"ps\" at <.Label \"a\">: can't give argument "
+		 "to "
+		 "non-function .Label"},
+		{"{{index .Host 1}}", "info", 0,
+		 "ERR template: info:1:2: executing \"info\" at <index .Host 1>: error calling "
+		 "index: value has type int; should be string"},
+		{"a\n{{.ID}}\n  {{.Nope}}", "x", 11,
+		 "ERR template: x:3:4: executing \"x\" at <.Nope>: can't evaluate field Nope"},
+		{"{{.Foo", "info", 0, "ERR template: info:1: unclosed action"},
+		{"{{if}}", "info", 0, "ERR template: info:1: missing value for if"},
+		{"x{{end}}", "info", 0, "ERR template: info:1: unexpected {{end}}"},
+		{"{{.ID | foo}}", "info", 0, "ERR template: info:1: function \"foo\" not defined"},
+		/* maps: exact keys, a missing one is <no value> */
+		{"{{.Labels.a}} {{.Labels.A}} {{.Labels.nope}}", "ps", 11,
+		 "2 <no value> <no value>"},
+		{"{{.Host.arch}} {{.Host.Arch}}", "info", 0, "amd64 amd64"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		char *got = render_named(c[i].fmt, c[i].name, c[i].col0);
+		if (strcmp(got, c[i].want) != 0)
+			fail_msg("format '%s'\n  want '%s'\n  got  '%s'", c[i].fmt, c[i].want, got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_header),	       cmocka_unit_test(test_table),
 		cmocka_unit_test(test_limits),	       cmocka_unit_test(test_gofmt_json_floats),
 		cmocka_unit_test(test_fuzz_corpus),    cmocka_unit_test(test_root_fields),
+		cmocka_unit_test(test_named_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
