@@ -158,6 +158,18 @@ static int eval_field(struct exec *x, json_t *recv, const char *name, const char
 				}
 			}
 		}
+		if (!v) {
+			/* podman's Go field names whose json names differ by more than case */
+			static const char *const go_json[][2] = {
+				{"CgroupsVersion", "cgroupVersion"},	 /* info .Host */
+				{"DefaultCapabilities", "capabilities"}, /* info .Host.Security */
+				{"ContainerID", "container_id"},	 /* info idMappings */
+				{"HostID", "host_id"},
+			};
+			for (size_t i = 0; !v && i < ARRAY_SIZE(go_json); i++)
+				if (!strcmp(name, go_json[i][0]))
+					v = json_object_get(recv, go_json[i][1]);
+		}
 		if (!v)
 			return xerr(x, at, pos, "can't evaluate field %s", name);
 		*ret = json_incref(v);
