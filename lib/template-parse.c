@@ -475,6 +475,21 @@ static int lex_action(struct parser *p)
 				json_decref(t->num);
 			return r;
 		}
+		/* Go's lexer: a word must end at a blank, '.', ',', '|', ':', '(', ')' or "}}" */
+		if (t->type == T_DOT || t->type == T_FIELD || t->type == T_VAR ||
+		    t->type == T_IDENT) {
+			char e = p->pos < p->n ? p->s[p->pos] : ' ';
+			if (!is_space(e) && !strchr(".,|:()", e) &&
+			    !(e == '}' && p->pos + 1 < p->n && p->s[p->pos + 1] == '}')) {
+				free(t->text);
+				int rune;
+				pm_utf8_decode(p->s + p->pos, p->n - p->pos, &rune);
+				if (rune < 0x20 || rune == 0x7f)
+					return perr(p, "bad character U+%04X", (unsigned)rune);
+				return perr(p, "bad character U+%04X '%.*s'", (unsigned)rune,
+					    rune < 0x80 ? 1 : 0, p->s + p->pos);
+			}
+		}
 		t->end = p->pos;
 		p->ntoks++;
 	}
