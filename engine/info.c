@@ -200,7 +200,7 @@ static void store_counts(const struct pm_info_opts *o, json_t *store)
 			enum pm_ctr_status st = rows[i].c->state.status;
 			running += st == PM_CTR_RUNNING;
 			paused += st == PM_CTR_PAUSED;
-			stopped += st == PM_CTR_STOPPED;
+			stopped += st != PM_CTR_RUNNING && st != PM_CTR_PAUSED; /* podman's */
 		}
 		pm_ps_rows_free(rows, n);
 	} else {
