@@ -134,3 +134,36 @@ IMG=localhost/busybox:latest
 	run_pm 0 image inspect --format '{{.ID}}|{{.Os}}|{{.RootFS.Type}}|{{index .Config.Labels "org.pm.test"}}|{{.Config.Labels.nope}}' "$IMG"
 	is "$output" "[0-9a-f]{64}\|linux\|layers\|busybox\|<no value>"
 }
+
+@test "cp: into and out of a running container's volume, bind and tmpfs mounts" {
+	pm_load_test_image
+	local bind=$BATS_TEST_TMPDIR/bind
+	mkdir -p "$bind"
+	echo host-data >"$BATS_TEST_TMPDIR/in.txt"
+	run_pm 0 volume create cpvol
+	run_pm 0 run -d --name cp1 -v cpvol:/vol -v "$bind":/bind --tmpfs /tmpfs "$IMG" sleep 100
+	local d
+	for d in /vol /bind /tmpfs; do
+		run_pm 0 cp "$BATS_TEST_TMPDIR/in.txt" "cp1:$d/in.txt"
+		run_pm 0 exec cp1 cat "$d/in.txt"
+		is "$output" "host-data" "the copy in $d, seen from inside"
+		run_pm 0 exec cp1 sh -c "echo from-$d > $d/out.txt"
+		run_pm 0 cp "cp1:$d/out.txt" "$BATS_TEST_TMPDIR/out.txt"
+		is "$(cat "$BATS_TEST_TMPDIR/out.txt")" "from-$d" "the copy out of $d"
+	done
+	# the bind mount is the host's directory
+	is "$(cat "$bind/in.txt")" "host-data"
+	# a directory copied out of the tmpfs keeps its contents
+	run_pm 0 exec cp1 sh -c 'mkdir /tmpfs/dir && echo x > /tmpfs/dir/f'
+	run_pm 0 cp cp1:/tmpfs/dir "$BATS_TEST_TMPDIR/dir"
+	is "$(cat "$BATS_TEST_TMPDIR/dir/f")" "x"
+	# a symlink inside cannot lead out of the container's root
+	run_pm 0 exec cp1 ln -s /../../../../../../etc /vol/esc
+	run_pm 0 cp "$BATS_TEST_TMPDIR/in.txt" cp1:/vol/esc/pm-escape.txt
+	[ ! -e /etc/pm-escape.txt ] || die "cp wrote through a symlink to the host"
+	run_pm 0 rm -f -t 0 cp1
+	# stopped: the volume's data stays (the rootfs path is the storage mount)
+	run_pm 0 run --rm -v cpvol:/vol "$IMG" cat /vol/in.txt
+	is "$output" "host-data"
+	run_pm 0 volume rm cpvol
+}
