@@ -2,8 +2,9 @@
  * podman's file/directory rules, and copy with a tar stream: storage's tree writer
  * (storage/tar-tree.h) in a child writes into a pipe, storage's safe extractor
  * (pm_layer_extract_to) reads it; the child's error comes back over a sync socket
- * (lib/sync.h). Every container-side path is resolved with openat2(RESOLVE_IN_ROOT) against
- * its root: a running one's /proc/PID/root (its mounts included), else its storage mount. Never prints; runs inside the rootless namespace; called by cli/cmd-cp.c. */
+ * (lib/sync.h). Every container-side path is resolved with openat2(RESOLVE_IN_ROOT)
+ * against its root: a running one's /proc/PID/root (its mounts included), else its
+ * storage mount. Never prints; runs inside the rootless namespace; called by cli/cmd-cp.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
