@@ -167,3 +167,30 @@ IMG=localhost/busybox:latest
 	is "$output" "host-data"
 	run_pm 0 volume rm cpvol
 }
+
+@test "noexec volume: running a program from it is permission denied, 126 (run and exec)" {
+	pm_load_test_image
+	run_pm 0 volume create nx
+	run_pm 0 run --rm -v nx:/data "$IMG" sh -c 'printf "#!/bin/sh\necho hi\n" >/data/x; chmod +x /data/x'
+	run_pm 0 run --rm -v nx:/data "$IMG" /data/x
+	is "$output" "hi" "exec is allowed without noexec"
+	run_pm_split 126 run --rm -v nx:/data:noexec "$IMG" /data/x
+	# podman (runc): "...exec /data/x: permission denied: OCI permission denied"
+	is "$stderr" "Error: .*/data/x.*ermission denied.*"
+	is "$(grep -c . <<<"$stderr")" "1" "one error line"
+	run_pm_split 126 run --rm -v nx:/data:noexec "$IMG" sh -c /data/x
+	is "$stderr" "sh: /data/x: Permission denied"
+	run_pm 0 run -d --name nx1 -v nx:/data:noexec "$IMG" sleep 100
+	run_pm_split 126 exec nx1 /data/x
+	is "$stderr" "Error: .*/data/x.*ermission denied.*"
+	run_pm 0 rm -f -t 0 nx1
+	# a bind mount and --mount alike
+	mkdir -p "$BATS_TEST_TMPDIR/b"
+	printf '#!/bin/sh\necho hi\n' >"$BATS_TEST_TMPDIR/b/x"
+	chmod +x "$BATS_TEST_TMPDIR/b/x"
+	run_pm_split 126 run --rm -v "$BATS_TEST_TMPDIR/b:/b:noexec" "$IMG" /b/x
+	is "$stderr" "Error: .*/b/x.*ermission denied.*"
+	run_pm_split 126 run --rm --mount type=volume,src=nx,dst=/data,noexec "$IMG" /data/x
+	is "$stderr" "Error: .*/data/x.*ermission denied.*"
+	run_pm 0 volume rm nx
+}
