@@ -61,6 +61,8 @@ IMG=localhost/busybox:latest
 	is "$stderr" "Error: inspecting object: printing inspect output: template: inspect:1:20: executing \"inspect\" at <.Config.Foo>: can't evaluate field Foo( in type .*)?"
 	run_pm_split 125 info --format '{{index .Host 1}}'
 	is "$stderr" "Error: template: info:1:2: executing \"info\" at <index .Host 1>: error calling index: .*"
+	run_pm_split 125 events --stream=false --format '{{.Foo}}'
+	is "$stderr" "Error: template: events:1:2: executing \"events\" at <.Foo>: can't evaluate field Foo( in type .*)?"
 	# parse errors: NAME:LINE
 	run_pm_split 125 info --format '{{.Foo'
 	is "$stderr" "Error: template: info:1: unclosed action"
