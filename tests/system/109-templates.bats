@@ -4,6 +4,8 @@
 # even where the JSON's differ), map keys ({{.Labels.key}}: exact, "<no value>" when
 # missing), and Go's error text with NAME:LINE:COL for a bad template. Runs as the
 # unprivileged test user; the same file runs against podman 4.3 (PM="podman --runtime runc").
+# Also cp into and out of a running container's mounts, and a noexec volume's refusal.
+# shellcheck disable=SC2154 # $stderr is set by run_pm_split
 
 load helpers
 
@@ -103,6 +105,7 @@ IMG=localhost/busybox:latest
 	run_pm 0 inspect --format '{{index .Config.CreateCommand 0}} {{len .Config.CreateCommand}}' c1
 	is "$output" ".*(pm|podman) [0-9]+"
 	assert_contains "$(${PM} inspect --format '{{.Config.CreateCommand}}' c1)" "run -d --name c1"
+	# shellcheck disable=SC2016 # a template's variables
 	run_pm 0 inspect --format '{{range $k, $v := .HostConfig.PortBindings}}{{$k}}{{end}}' c1
 	is "$output" "80/tcp"
 	run_pm 0 inspect --format '{{(index (index .HostConfig.PortBindings "80/tcp") 0).HostPort}}' c1
