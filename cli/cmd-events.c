@@ -306,7 +306,7 @@ int cmd_events(struct pm_cli *cli, int argc, char **argv)
 	if (format && !strcmp(format, "json")) {
 		o.json = true;
 	} else if (format && *format) {
-		if (pm_template_parse(format, &o.tmpl, NULL, &err) < 0) {
+		if (pm_template_parse_named(format, "events", 0, &o.tmpl, NULL, &err) < 0) {
 			status = pm_cli_error(err);
 			goto out;
 		}

@@ -137,6 +137,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 	pm_image_rows(s, v, n, f, all, &rows, &nr);
 	pm_image_rows_sort(rows, nr, sort_key);
 	_cleanup_json_ json_t *table = json_array();
+	_cleanup_json_ json_t *sums = NULL;
 	if (quiet) {
 		_cleanup_strv_ char **seen = NULL;
 		for (size_t i = 0; i < nr; i++) {
@@ -150,6 +151,11 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	time_t now = time(NULL);
+	/* podman's summary fields a template can name too (Labels, Names, Containers, ...) */
+	if (format && *format) {
+		_cleanup_free_ char *text = pm_image_summaries_json(s, v, n, f, all);
+		sums = text ? json_loads(text, 0, NULL) : NULL;
+	}
 	for (size_t i = 0; i < nr; i++) {
 		const struct pm_image_row *row = &rows[i];
 		const struct pm_image_record *r = row->record;
@@ -174,6 +180,24 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		/* the names it has (pm keeps no record of former ones) */
 		_cleanup_free_ char *names = pm_strv_join(r->names, ", ");
 		json_object_set_new(o, "History", json_string(names ? names : ""));
+		json_object_set_new(o, "ReadOnly", json_false());
+		size_t k;
+		json_t *sum;
+		json_array_foreach(sums, k, sum) {
+			if (strcmp(json_string_value(json_object_get(sum, "Id")) ?: "", r->id))
+				continue;
+			static const char *const keys[] = {"ParentId",	 "RepoTags", "RepoDigests",
+							   "SharedSize", "Labels",   "Containers",
+							   "Names",	 "Arch",     "Os"};
+			for (size_t j = 0; j < ARRAY_SIZE(keys); j++) {
+				json_t *x = json_object_get(sum, keys[j]);
+				if (x)
+					json_object_set(o, keys[j], x);
+			}
+			if (json_is_null(json_object_get(o, "Labels")))
+				json_object_set_new(o, "Labels", json_object());
+			break;
+		}
 		json_array_append_new(table, o);
 	}
 	if (!format || !*format) {

@@ -54,61 +54,6 @@ static const char default_format_size[] =
 	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t"
 	"{{.Names}}\t{{.Size}}";
 
-/* The template view of one row (podman's psReporter): strings where podman has methods. */
-static json_t *template_row(json_t *row, bool notrunc)
-{
-	json_t *o = json_deep_copy(row);
-	const char *id = json_string_value(json_object_get(row, "Id"));
-	_cleanup_free_ char *sid =
-		notrunc ? pm_xstrdup(id ? id : "") : pm_xstrndup(id ? id : "", 12);
-	json_object_set_new(o, "ID", json_string(sid));
-	const char *pod = json_string_value(json_object_get(row, "Pod"));
-	if (pod && !notrunc)
-		json_object_set_new(o, "Pod", json_stringn(pod, strnlen(pod, 12)));
-	json_t *names = json_object_get(row, "Names");
-	json_object_set_new(o, "Names", json_string(json_string_value(json_array_get(names, 0))));
-	_cleanup_strv_ char **cmd = pm_json_to_strv(json_object_get(row, "Command"));
-	_cleanup_free_ char *cmdline = cmd ? pm_strv_join(cmd, " ") : pm_xstrdup("");
-	if (!notrunc && strlen(cmdline) > 20)
-		strcpy(cmdline + 17, "...");
-	json_object_set_new(o, "Command", json_string(cmdline));
-	char t[PM_TIME_BUF_LEN];
-	pm_time_format_go_string(
-		json_integer_value(json_object_get(row, "Created")) * PM_NSEC_PER_SEC, t);
-	json_object_set_new(o, "Created", json_string(t));
-	json_object_set_new(o, "CreatedAt", json_string(t));
-	json_object_set(o, "CreatedHuman", json_object_get(row, "CreatedAt"));
-	json_object_set(o, "RunningFor", json_object_get(row, "CreatedAt"));
-	json_object_set(o, "State", json_object_get(row, "Status"));
-	_cleanup_free_ char *ports_text =
-		json_dumps(json_object_get(row, "Ports"), JSON_COMPACT | JSON_ENCODE_ANY);
-	_cleanup_free_ char *ports = pm_engine_ports_ps_from_json(ports_text);
-	json_object_set_new(o, "Ports", json_string(ports ? ports : ""));
-	json_object_set_new(o, "Networks", json_string(""));
-	/* Namespaces: by podman's Go field names (MNT, NET, PIDNS, ...) */
-	json_t *ns = json_object_get(row, "Namespaces"), *view_ns = json_object();
-	for (size_t k = 0; k < ARRAY_SIZE(pm_ps_ns_keys); k++) {
-		json_t *v = json_object_get(ns, pm_ps_ns_keys[k]);
-		json_object_set_new(view_ns, pm_ps_ns_fields[k],
-				    v ? json_incref(v) : json_string(""));
-	}
-	json_object_set_new(o, "Namespaces", view_ns);
-	if (json_is_null(json_object_get(row, "Labels")))
-		json_object_set_new(o, "Labels", json_object());
-	json_t *sz = json_object_get(row, "Size");
-	if (json_is_object(sz)) {
-		_cleanup_free_ char *rw =
-			pm_format_size((uint64_t)json_integer_value(json_object_get(sz, "rwSize")));
-		_cleanup_free_ char *all = pm_format_size(
-			(uint64_t)json_integer_value(json_object_get(sz, "rootFsSize")));
-		_cleanup_free_ char *s = pm_xasprintf("%s (virtual %s)", rw, all);
-		json_object_set_new(o, "Size", json_string(s));
-	} else {
-		json_object_set_new(o, "Size", json_string(""));
-	}
-	return o;
-}
-
 /* COMMAND: the args joined, cut to 17 characters + "..." past 20 (podman). */
 static char *command_cell(char *const *args, bool notrunc)
 {
@@ -127,10 +72,119 @@ static char *size_cell(const struct pm_ps_row *r)
 	return pm_xasprintf("%s (virtual %s)", rw, all);
 }
 
-static int render(json_t *rows, const char *format, const char *sort, bool notrunc, bool noheading,
-		  bool size);
+/* Does the template name field? fields NULL: it may name any. */
+static bool wants(char *const *fields, bool all, const char *field)
+{
+	if (all)
+		return true;
+	for (; fields && *fields; fields++)
+		if (!strcasecmp(*fields, field))
+			return true;
+	return false;
+}
 
-/* --format json or a template: podman's JSON rows, then the template view of them. */
+static void set_str(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, json_string(v ? v : ""));
+}
+
+static void set_take(json_t *o, const char *k, char *v)
+{
+	json_object_set_new(o, k, json_string(v ? v : ""));
+	free(v);
+}
+
+/* The template view of one row (podman's psReporter: strings where podman has methods),
+ * made from the row itself with only the fields the template names (all when any). */
+static json_t *template_row(const struct pm_ps_row *row, int64_t now, bool notrunc,
+			    char *const *fields, bool all)
+{
+	const struct pm_container *c = row->c;
+	const struct pm_ctr_state *s = &c->state;
+	bool running = s->status == PM_CTR_RUNNING || s->status == PM_CTR_PAUSED;
+	json_t *o = json_object();
+#define WANT(f) wants(fields, all, f)
+	if (WANT("AutoRemove"))
+		json_object_set_new(o, "AutoRemove", json_boolean(row->rm));
+	if (WANT("Command"))
+		set_take(o, "Command", command_cell(row->args, notrunc));
+	if (WANT("Created") || WANT("CreatedAt")) {
+		char t[PM_TIME_BUF_LEN];
+		pm_time_format_go_string(c->created_ns, t);
+		set_str(o, "Created", t);
+		set_str(o, "CreatedAt", t);
+	}
+	if (WANT("CreatedHuman") || WANT("RunningFor")) {
+		_cleanup_free_ char *ago = pm_format_ago((now - c->created_ns) / PM_NSEC_PER_SEC);
+		set_str(o, "CreatedHuman", ago);
+		set_str(o, "RunningFor", ago);
+	}
+	if (WANT("Exited"))
+		json_object_set_new(o, "Exited", json_boolean(s->status == PM_CTR_STOPPED));
+	if (WANT("ExitedAt"))
+		json_object_set_new(o, "ExitedAt", json_integer(pm_gotime_unix(s->finished_ns)));
+	if (WANT("ExitCode"))
+		json_object_set_new(o, "ExitCode", json_integer(s->exit_code));
+	if (WANT("Id"))
+		set_str(o, "Id", c->id);
+	if (WANT("ID"))
+		json_object_set_new(o, "ID",
+				    json_stringn(c->id, strnlen(c->id, notrunc ? 64 : 12)));
+	if (WANT("Image"))
+		set_str(o, "Image", c->image_name);
+	if (WANT("ImageID"))
+		set_str(o, "ImageID", c->image_id);
+	if (WANT("IsInfra"))
+		json_object_set_new(o, "IsInfra", json_boolean(c->infra));
+	if (WANT("Labels")) {
+		json_t *l = pm_json_object_from_kv(row->labels, false);
+		json_object_set_new(o, "Labels", l ? l : json_object());
+	}
+	if (WANT("Mounts"))
+		json_object_set_new(o, "Mounts", json_array());
+	if (WANT("Names"))
+		set_str(o, "Names", c->name);
+	if (WANT("Namespaces")) {
+		/* by podman's Go field names (MNT, NET, PIDNS, ...) */
+		json_t *ns = json_object();
+		for (size_t k = 0; k < ARRAY_SIZE(pm_ps_ns_keys); k++) {
+			char ino[32] = "";
+			if (row->has_ns && row->ns[k])
+				snprintf(ino, sizeof(ino), "%llu", row->ns[k]);
+			set_str(ns, pm_ps_ns_fields[k], ino);
+		}
+		json_object_set_new(o, "Namespaces", ns);
+	}
+	if (WANT("Networks"))
+		set_str(o, "Networks", "");
+	if (WANT("Pid"))
+		json_object_set_new(o, "Pid", json_integer(running ? s->pid : 0));
+	if (WANT("Pod")) {
+		const char *pod = c->pod_id ? c->pod_id : "";
+		json_object_set_new(o, "Pod",
+				    json_stringn(pod, notrunc ? strlen(pod) : strnlen(pod, 12)));
+	}
+	if (WANT("PodName"))
+		set_str(o, "PodName", row->pod_name);
+	if (WANT("Ports"))
+		set_take(o, "Ports", row->nports ? pm_net_ports_ps(row->ports, row->nports) : NULL);
+	if (WANT("Size"))
+		set_take(o, "Size", size_cell(row));
+	if (WANT("StartedAt"))
+		json_object_set_new(o, "StartedAt", json_integer(pm_gotime_unix(s->started_ns)));
+	if (WANT("State") || WANT("Status")) {
+		_cleanup_free_ char *status = pm_ps_status(row, now);
+		set_str(o, "State", status);
+		set_str(o, "Status", status);
+	}
+#undef WANT
+	return o;
+}
+
+static int render(const struct pm_ps_row *prow, size_t nrows, int64_t now, const char *format,
+		  const char *sort, bool notrunc, bool noheading, bool size);
+
+/* --format json: podman's JSON rows; a template: the template view of each row. */
 static int formatted(const struct pm_ps_row *prow, size_t nrows, int64_t now, const char *format,
 		     const char *sort, bool notrunc, bool noheading, bool size)
 {
@@ -139,11 +193,7 @@ static int formatted(const struct pm_ps_row *prow, size_t nrows, int64_t now, co
 		puts(js);
 		return 0;
 	}
-	_cleanup_free_ char *text = pm_ps_rows_json(prow, nrows, now, false);
-	_cleanup_json_ json_t *rows = json_loads(text, 0, NULL);
-	if (!rows)
-		return pm_cli_errorf("internal error: container listing is not JSON");
-	return render(rows, format, sort, notrunc, noheading, size);
+	return render(prow, nrows, now, format, sort, notrunc, noheading, size);
 }
 
 static int sort_key_cmp(json_t *a, json_t *b, const char *key)
@@ -352,14 +402,22 @@ out:
 	return rc;
 }
 
-static int render(json_t *rows, const char *format, const char *sort, bool notrunc, bool noheading,
-		  bool size)
+static int render(const struct pm_ps_row *prow, size_t nrows, int64_t now, const char *format,
+		  const char *sort, bool notrunc, bool noheading, bool size)
 {
+	if (format && !strcmp(format, "table"))
+		format = NULL;
+	const char *def = size ? default_format_size : default_format;
+	/* build only the fields the template names (a bad template: all, the output says why) */
+	_cleanup_template_ pm_template *t = NULL;
+	_cleanup_strv_ char **fields = NULL;
+	bool all = true;
+	if (pm_template_parse(format ? format : def, &t, NULL, NULL) == 0 &&
+	    !pm_template_is_empty(t) && strcmp(sort, "created") == 0)
+		all = pm_template_root_fields(t, &fields);
 	_cleanup_json_ json_t *view = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-		json_array_append_new(view, template_row(r, notrunc));
+	for (size_t k = 0; k < nrows; k++)
+		json_array_append_new(view, template_row(&prow[k], now, notrunc, fields, all));
 	/* --sort (stable insertion sort on the view) */
 	size_t n = json_array_size(view);
 	if (strcmp(sort, "created") != 0)
@@ -373,8 +431,5 @@ static int render(json_t *rows, const char *format, const char *sort, bool notru
 			}
 	static const char *const headers[] = {"ID=CONTAINER ID", "CreatedHuman=CREATED",
 					      "RunningFor=CREATED", NULL};
-	if (format && !strcmp(format, "table"))
-		format = NULL;
-	return pm_output_format_list(format, size ? default_format_size : default_format, view,
-				     noheading, headers);
+	return pm_output_format_list(format, def, view, noheading, headers);
 }

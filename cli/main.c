@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "lib/containers-conf.h"
 #include "lib/crashpoint.h"
 #include "lib/events.h"
@@ -96,6 +97,7 @@ static int dispatch(struct pm_cli *cli, const struct pm_command *table, const ch
 	    find_command(c->subcommands, argv[1]))
 		return dispatch(cli, c->subcommands, path, argc - 1, argv + 1);
 
+	pm_output_set_command(c->name);
 	if (c->flags & PM_CMD_USERNS) {
 		/* --help must work without subordinate ids, but "-h" may just as well be an
 		 * argument of the container's command (pm run IMG httpd -h /www): enter the

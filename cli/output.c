@@ -7,6 +7,24 @@
 #include "lib/json.h"
 #include "lib/template.h"
 
+/* Go's name of the template (podman's cobra command name) for the error text. */
+static const char *template_name = "pm";
+
+void pm_output_set_command(const char *name)
+{
+	template_name = name;
+}
+
+/* podman runs the format of a listing or inspect inside "{{range .}}" (EnforceRange): its
+ * columns in the error text start there */
+#define RANGE_COL 11
+
+static int parse(const char *format, const char *name, size_t col0, pm_template **t, bool *table,
+		 pm_error **err)
+{
+	return pm_template_parse_named(format, name, col0, t, table, err);
+}
+
 static const char *skip_space(const char *p)
 {
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\f' || *p == '\r')
@@ -47,21 +65,24 @@ static bool ranges_over_list(const char *format)
 	return false;
 }
 
-int pm_output_format_each(const char *format, const json_t *array)
+/* Render obj with a parsed template; inspect: podman's words before an execution error. */
+static int render_one(const pm_template *t, const json_t *obj, bool inspect)
 {
-	if (ranges_over_list(format))
-		return pm_output_format_one(format, array);
-	size_t i;
-	json_t *o;
-	json_array_foreach(array, i, o) {
-		int rc = pm_output_format_one(format, o);
-		if (rc)
-			return rc;
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_free_ char *out = NULL;
+	if (pm_template_render(t, obj, &out, &err) < 0) {
+		if (inspect)
+			pm_error_prefix(&err, "inspecting object: printing inspect output");
+		return pm_cli_error(err);
 	}
+	fputs(out, stdout);
+	if (!out[0] || out[strlen(out) - 1] != '\n')
+		fputc('\n', stdout);
 	return 0;
 }
 
-int pm_output_format_one(const char *format, const json_t *obj)
+static int format_one(const char *format, const json_t *obj, const char *name, size_t col0,
+		      bool inspect)
 {
 	if (strcmp(format, "json") == 0) {
 		pm_json_print(stdout, obj);
@@ -70,15 +91,37 @@ int pm_output_format_one(const char *format, const json_t *obj)
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_template_ pm_template *t = NULL;
 	bool table = false;
-	if (pm_template_parse(format, &t, &table, &err) < 0)
+	if (parse(format, name, col0, &t, &table, &err) < 0)
 		return pm_cli_error(err);
-	_cleanup_free_ char *out = NULL;
-	if (pm_template_render(t, obj, &out, &err) < 0)
+	return render_one(t, obj, inspect);
+}
+
+int pm_output_format_each(const char *format, const json_t *array)
+{
+	if (ranges_over_list(format))
+		return format_one(format, array, "inspect", 0, true);
+	size_t i;
+	json_t *o;
+	if (strcmp(format, "json") == 0) {
+		json_array_foreach(array, i, o)
+			pm_json_print(stdout, o);
+		return 0;
+	}
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_template_ pm_template *t = NULL;
+	if (parse(format, "inspect", RANGE_COL, &t, NULL, &err) < 0)
 		return pm_cli_error(err);
-	fputs(out, stdout);
-	if (!out[0] || out[strlen(out) - 1] != '\n')
-		fputc('\n', stdout);
+	json_array_foreach(array, i, o) {
+		int rc = render_one(t, o, true);
+		if (rc)
+			return rc;
+	}
 	return 0;
+}
+
+int pm_output_format_one(const char *format, const json_t *obj)
+{
+	return format_one(format, obj, template_name, 0, false);
 }
 
 int pm_output_format_list(const char *format, const char *default_format, const json_t *array,
@@ -94,17 +137,18 @@ int pm_output_format_list(const char *format, const char *default_format, const 
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_template_ pm_template *t = NULL;
 	bool table = false;
-	if (pm_template_parse(format, &t, &table, &err) < 0)
+	bool whole = ranges_over_list(format);
+	if (parse(format, template_name, whole ? 0 : RANGE_COL, &t, &table, &err) < 0)
 		return pm_cli_error(err);
 	/* a bare "table" means the command's default table */
 	if (pm_template_is_empty(t) && default_format && format != default_format) {
 		t = pm_template_free(t);
-		if (pm_template_parse(default_format, &t, &table, &err) < 0)
+		if (parse(default_format, template_name, RANGE_COL, &t, &table, &err) < 0)
 			return pm_cli_error(err);
 		table = true;
 	}
-	if (!table && ranges_over_list(format))
-		return pm_output_format_one(format, array);
+	if (!table && whole)
+		return render_one(t, array, false);
 	_cleanup_table_ pm_table *tab = table ? pm_table_new() : NULL;
 	if (table && !noheading) {
 		_cleanup_free_ char *h = NULL;

@@ -6,6 +6,10 @@
 
 #include <jansson.h>
 
+/* The command's name in the template error text (podman's: "ps", "images", "info"; the
+ * inspect commands say "inspect"): set by the dispatcher. */
+void pm_output_set_command(const char *name);
+
 /* Render one object with format ("json" prints it indented). Returns the exit status. */
 int pm_output_format_one(const char *format, const json_t *obj);
 

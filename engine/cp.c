@@ -2,8 +2,9 @@
  * podman's file/directory rules, and copy with a tar stream: storage's tree writer
  * (storage/tar-tree.h) in a child writes into a pipe, storage's safe extractor
  * (pm_layer_extract_to) reads it; the child's error comes back over a sync socket
- * (lib/sync.h). Every container-side path is resolved with openat2(RESOLVE_IN_ROOT) against
- * its rootfs. Never prints; runs inside the rootless namespace; called by cli/cmd-cp.c. */
+ * (lib/sync.h). Every container-side path is resolved with openat2(RESOLVE_IN_ROOT)
+ * against its root: a running one's /proc/PID/root (its mounts included), else its
+ * storage mount. Never prints; runs inside the rootless namespace; called by cli/cmd-cp.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -111,6 +112,19 @@ static int side_open(const struct pm_engine *e, struct pm_store *st, const struc
 				    "container %s runs from --rootfs: copy into its directory "
 				    "directly",
 				    s->ctr->id);
+	/* running: its root as its processes see it (/proc/PID/root, in its mount namespace),
+	 * so volumes, bind and tmpfs mounts are reached too */
+	pm_engine_refresh(e, s->ctr);
+	if (pm_ctr_is_running(s->ctr) && s->ctr->state.pid > 0) {
+		char proc_root[64];
+		snprintf(proc_root, sizeof(proc_root), "/proc/%d/root", (int)s->ctr->state.pid);
+		s->rootfd = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (s->rootfd >= 0) {
+			s->was_mounted = true; /* nothing of ours to release */
+			s->resolve = RESOLVE_IN_ROOT;
+			return 0;
+		}
+	}
 	s->was_mounted = pm_storage_ctr_mounted(st, s->ctr->id, NULL) > 0;
 	_cleanup_free_ char *mp = NULL;
 	if ((r = pm_storage_ctr_mount(st, s->ctr->id, &mp, err)) < 0)

@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "engine/info.h"
+#include "engine/engine.h"
+#include "engine/ps.h"
+#include "storage/image.h"
 #include "lib/fileutil.h"
 #include "lib/helper-output.h"
 #include "lib/json.h"
@@ -146,13 +149,78 @@ char *pm_tool_version(const char *path)
 	return pkg ? pkg : pm_xstrdup("");
 }
 
-static json_t *tool_json(const char *name)
+/* with_package: podman's "package" too (slirp4netns's: one more package query) */
+static json_t *tool_json(const char *name, bool with_package)
 {
 	_cleanup_free_ char *path = pm_find_executable(name);
-	if (!path)
-		return json_pack("{s:s, s:s, s:b}", "executable", "", "version", "", "present", 0);
-	_cleanup_free_ char *v = pm_tool_version(path);
-	return json_pack("{s:s, s:s, s:b}", "executable", path, "version", v, "present", 1);
+	json_t *o;
+	if (!path) {
+		o = json_pack("{s:s, s:s, s:b}", "executable", "", "version", "", "present", 0);
+	} else {
+		_cleanup_free_ char *v = pm_tool_version(path);
+		o = json_pack("{s:s, s:s, s:b}", "executable", path, "version", v, "present", 1);
+	}
+	if (with_package) {
+		_cleanup_free_ char *pkg = path ? package_version(path) : NULL;
+		json_object_set_new(o, "package", json_string(pkg ? pkg : ""));
+	}
+	return o;
+}
+
+/* podman's host.cpuUtilization: the shares of user, system and idle time since boot (the
+ * "cpu" line of /proc/stat), in percent with two decimals. */
+static json_t *cpu_utilization_json(void)
+{
+	_cleanup_free_ char *text = NULL;
+	unsigned long long v[8] = {0};
+	if (pm_read_file("/proc/stat", 64 * 1024, &text, NULL, NULL) < 0 ||
+	    sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]) < 4)
+		return json_pack("{s:f, s:f, s:f}", "userPercent", 0.0, "systemPercent", 0.0,
+				 "idlePercent", 0.0);
+	double user = (double)(v[0] + v[1]), sys = (double)(v[2] + v[5] + v[6] + v[7]),
+	       idle = (double)(v[3] + v[4]), all = user + sys + idle;
+	if (all <= 0)
+		all = 1;
+#define PCT(x) ((double)(long long)((x)*10000 / all + 0.5) / 100)
+	return json_pack("{s:f, s:f, s:f}", "userPercent", PCT(user), "systemPercent", PCT(sys),
+			 "idlePercent", PCT(idle));
+#undef PCT
+}
+
+/* podman's store.containerStore (the containers by state) and imageStore (their count). */
+static void store_counts(const struct pm_info_opts *o, json_t *store)
+{
+	size_t n = 0, running = 0, paused = 0, stopped = 0;
+	struct pm_engine e = {.paths = o->paths, .storage_driver = o->storage_driver};
+	struct pm_ps_opts po = {.all = true, .last = -1, .ids_only = true};
+	struct pm_ps_row *rows = NULL;
+	if (pm_engine_ps_rows(&e, &po, &rows, &n, NULL) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			enum pm_ctr_status st = rows[i].c->state.status;
+			running += st == PM_CTR_RUNNING;
+			paused += st == PM_CTR_PAUSED;
+			stopped += st != PM_CTR_RUNNING && st != PM_CTR_PAUSED; /* podman's */
+		}
+		pm_ps_rows_free(rows, n);
+	} else {
+		n = 0;
+	}
+	json_object_set_new(store, "containerStore",
+			    json_pack("{s:I, s:I, s:I, s:I}", "number", (json_int_t)n, "paused",
+				      (json_int_t)paused, "running", (json_int_t)running, "stopped",
+				      (json_int_t)stopped));
+	size_t nimages = 0;
+	_cleanup_store_ struct pm_store *st = NULL;
+	struct pm_image_record *imgs = NULL;
+	/* opening the store makes its layout: only where there is one already */
+	if (access(o->paths->root, F_OK) == 0 &&
+	    pm_store_open(o->paths, o->storage_driver, &st, NULL) == 0 &&
+	    pm_image_list(st, &imgs, &nimages, NULL) == 0)
+		pm_image_records_free(imgs, nimages);
+	else
+		nimages = 0;
+	json_object_set_new(store, "imageStore", json_pack("{s:I}", "number", (json_int_t)nimages));
 }
 
 static json_t *idmap_json(bool gid, json_t **ret_error)
@@ -240,8 +308,19 @@ static json_t *build_info(const struct pm_info_opts *o)
 		u.release, "logDriver", "k8s-file", "memFree", (json_int_t)si.freeram * si.mem_unit,
 		"memTotal", (json_int_t)si.totalram * si.mem_unit);
 	json_object_set_new(host, "ociRuntime",
-			    json_pack("{s:s, s:s, s:s}", "name", "pm", "path", "/proc/self/exe",
-				      "version", "pm version " PM_VERSION));
+			    json_pack("{s:s, s:s, s:s, s:s}", "name", "pm", "package", "", "path",
+				      "/proc/self/exe", "version", "pm version " PM_VERSION));
+	/* podman's fields for its helpers: pm's monitor stands for conmon; no buildah, no
+	 * remote API socket, rootless networking only */
+	json_object_set_new(host, "buildahVersion", json_string(""));
+	_cleanup_free_ char *monitor = pm_helper_path("pm-monitor", NULL);
+	json_object_set_new(host, "conmon",
+			    json_pack("{s:s, s:s, s:s}", "package", "", "path",
+				      monitor ? monitor : "", "version",
+				      "pm-monitor version " PM_VERSION));
+	json_object_set_new(host, "cpuUtilization", cpu_utilization_json());
+	json_object_set_new(host, "networkBackend", json_string("slirp4netns"));
+	json_object_set_new(host, "remoteSocket", json_pack("{s:s}", "path", ""));
 	json_object_set_new(host, "os", json_string("linux"));
 	json_object_set_new(host, "security",
 			    json_pack("{s:b, s:s, s:b, s:b, s:s, s:b}", "apparmorEnabled", 0,
@@ -251,11 +330,11 @@ static json_t *build_info(const struct pm_info_opts *o)
 				      "CAP_SETUID,CAP_SYS_CHROOT",
 				      "rootless", pm_rootless_is_rootless(), "seccompEnabled", 1,
 				      "seccompProfilePath", "builtin", "selinuxEnabled", 0));
-	json_object_set_new(host, "slirp4netns", tool_json("slirp4netns"));
-	json_object_set_new(host, "pasta", tool_json("pasta"));
-	json_object_set_new(host, "fuseOverlayfs", tool_json("fuse-overlayfs"));
-	json_object_set_new(host, "newuidmap", tool_json("newuidmap"));
-	json_object_set_new(host, "newgidmap", tool_json("newgidmap"));
+	json_object_set_new(host, "slirp4netns", tool_json("slirp4netns", true));
+	json_object_set_new(host, "pasta", tool_json("pasta", false));
+	json_object_set_new(host, "fuseOverlayfs", tool_json("fuse-overlayfs", false));
+	json_object_set_new(host, "newuidmap", tool_json("newuidmap", false));
+	json_object_set_new(host, "newgidmap", tool_json("newgidmap", false));
 	json_object_set_new(host, "swapFree", json_integer((json_int_t)si.freeswap * si.mem_unit));
 	json_object_set_new(host, "swapTotal",
 			    json_integer((json_int_t)si.totalswap * si.mem_unit));
@@ -280,6 +359,11 @@ static json_t *build_info(const struct pm_info_opts *o)
 		json_object_set_new(store, "graphOptions",
 				    json_pack("{s:{s:s}}", "overlay.mount_program", "Executable",
 					      mount_program));
+	if (!json_object_get(store, "graphOptions"))
+		json_object_set_new(store, "graphOptions", json_object());
+	const char *tmp = getenv("TMPDIR");
+	json_object_set_new(store, "imageCopyTmpDir", json_string(tmp && *tmp ? tmp : "/var/tmp"));
+	store_counts(o, store);
 	json_object_set_new(store, "overlayInUserNamespace",
 			    json_pack("{s:b, s:b, s:s}", "probed", ov.probed, "native", ov.native,
 				      "detail", ov.detail ? ov.detail : ""));
@@ -287,7 +371,11 @@ static json_t *build_info(const struct pm_info_opts *o)
 	json_t *version = version_json(arch);
 	pm_overlay_support_free(&ov);
 	pm_cgroup_info_free(&cg);
-	return json_pack("{s:o, s:o, s:o}", "host", host, "store", store, "version", version);
+	json_t *plugins =
+		json_pack("{s:[s], s:[], s:[s, s, s, s], s:n}", "volume", "local", "network", "log",
+			  "k8s-file", "none", "passthrough", "journald", "authorization");
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "host", host, "store", store, "registries",
+			 json_object(), "plugins", plugins, "version", version);
 }
 
 char *pm_engine_info_json(const struct pm_info_opts *opts)

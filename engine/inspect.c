@@ -18,6 +18,9 @@
 #include "engine/net.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
+#include "engine/ctr-paths.h"
+#include "lib/proc.h"
+#include "monitor/rundir.h"
 #include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
@@ -389,6 +392,31 @@ static json_t *healthcheck_json(const struct pm_healthcheck *h)
 	return o;
 }
 
+static int stop_sig_of(const struct pm_container_config *cfg)
+{
+	int sig = SIGTERM;
+	if (cfg->stop_signal && pm_engine_parse_signal(cfg->stop_signal, &sig) < 0)
+		sig = SIGTERM;
+	return sig;
+}
+
+/* The annotations podman puts on every container (Config.Annotations). */
+static json_t *annotations_json(const struct pm_container *c, const struct pm_container_config *cfg,
+				int stop_sig)
+{
+	char created[PM_TIME_BUF_LEN], sig[16];
+	pm_time_format_rfc3339_utc(c->created_ns, true, created);
+	snprintf(sig, sizeof(sig), "%d", stop_sig);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "io.container.manager",
+			 "libpod", "io.kubernetes.cri-o.Created", created,
+			 "io.kubernetes.cri-o.TTY", cfg->tty ? "true" : "false",
+			 "io.podman.annotations.autoremove", cfg->rm ? "TRUE" : "FALSE",
+			 "io.podman.annotations.init", cfg->init ? "TRUE" : "FALSE",
+			 "io.podman.annotations.privileged", cfg->privileged ? "TRUE" : "FALSE",
+			 "io.podman.annotations.publish-all", "FALSE",
+			 "org.opencontainers.image.stopSignal", sig);
+}
+
 static json_t *build_inspect(const struct pm_engine *e, const struct pm_container *c,
 			     const struct pm_container_config *cfg, const struct pm_ctr_view *v,
 			     const char *log_path)
@@ -416,6 +444,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(st, "StartedAt", time_json(s->started_ns));
 	json_object_set_new(st, "FinishedAt", time_json(s->finished_ns));
 	json_object_set_new(st, "Health", health_json(c, cfg));
+	/* the cgroup its init is in (podman's, from the runtime); "" when not running */
+	_cleanup_free_ char *cgpath = running && s->pid > 0 ? pm_proc_cgroup_read(s->pid) : NULL;
+	json_object_set_new(st, "CgroupPath", json_string(cgpath ? cgpath : ""));
 	json_object_set_new(st, "CheckpointedAt", time_json(0));
 	json_object_set_new(st, "RestoredAt", time_json(0));
 	json_object_set_new(o, "State", st);
@@ -434,6 +465,12 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(o, "HostnamePath", json_string(hn));
 	json_object_set_new(o, "HostsPath", json_string(hs));
 	json_object_set_new(o, "StaticDir", json_string(c->dir));
+	/* pm's record stands for podman's OCI config.json; the monitor's pid file for conmon's */
+	_cleanup_free_ char *ocicfg = pm_path_join(c->dir, "config.json");
+	_cleanup_free_ char *monpid = pm_ctr_run_file(e, c->id, PM_MON_PIDFILE);
+	json_object_set_new(o, "OCIConfigPath", json_string(ocicfg));
+	json_object_set_new(o, "ConmonPidFile", json_string(monpid ? monpid : ""));
+	json_object_set_new(o, "PidFile", json_string(""));
 	json_object_set_new(o, "OCIRuntime", json_string("pm"));
 	json_object_set_new(o, "Name", json_string(c->name));
 	json_object_set_new(o, "RestartCount", json_integer(c->state.restart_count));
@@ -509,11 +546,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(cf, "Entrypoint", json_string(ep));
 	json_object_set_new(cf, "OnBuild", json_null());
 	json_object_set_new(cf, "Labels", labels_object(v->labels));
-	json_object_set_new(cf, "Annotations", json_object());
-	int stop_sig = SIGTERM;
-	if (cfg->stop_signal && pm_engine_parse_signal(cfg->stop_signal, &stop_sig) < 0)
-		stop_sig = SIGTERM;
-	json_object_set_new(cf, "StopSignal", json_integer(stop_sig));
+	json_object_set_new(cf, "Annotations", annotations_json(c, cfg, stop_sig_of(cfg)));
+	json_object_set_new(cf, "StopSignal", json_integer(stop_sig_of(cfg)));
 	json_object_set_new(cf, "Umask", json_string("0022"));
 	json_t *secrets = secrets_json(cfg);
 	if (secrets)
@@ -535,7 +569,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(cf, "StartupHealthCheck", sh);
 	}
 	json_object_set_new(cf, "CreateCommand", strv_or_empty(cfg->create_command));
-	json_object_set_new(cf, "SdNotifyMode",
+	/* podman's json names: sdNotifyMode; Passwd (an /etc/passwd entry for the user) */
+	json_object_set_new(cf, "Passwd", json_true());
+	json_object_set_new(cf, "sdNotifyMode",
 			    json_string(cfg->sdnotify ? cfg->sdnotify : PM_SDNOTIFY_CONMON));
 	json_object_set_new(o, "Config", cf);
 
@@ -645,6 +681,13 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	/* podman's default 2048 when not given, where the pids controller is delegated */
 	json_object_set_new(hc, "PidsLimit", json_integer((json_int_t)pm_engine_pids_limit(cfg)));
 	json_object_set_new(hc, "Ulimits", json_array());
+	/* podman's fields for what it does not support rootless: always 0 */
+	static const char *const zero[] = {
+		"CpuCount",	      "CpuPercent",   "CpuRealtimePeriod",
+		"CpuRealtimeRuntime", "DiskQuota",    "IOMaximumBandwidth",
+		"IOMaximumIOps",      "KernelMemory", "MemorySwappiness"};
+	for (size_t i = 0; i < ARRAY_SIZE(zero); i++)
+		json_object_set_new(hc, zero[i], json_integer(0));
 	/* pm's own (--time-offset): the container's time namespace offsets, in seconds */
 	struct pm_time_offsets to;
 	if (pm_time_offset_parse(cfg->time_offset, &to, NULL) == 0 && to.set)

@@ -12,9 +12,9 @@
 
 /* ---- executor ---------------------------------------------------------------------------- */
 
-static int xerr(struct exec *x, const char *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int xerr(struct exec *x, const char *at, const char *fmt, ...)
+static int xerr(struct exec *x, const char *at, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int xerr(struct exec *x, const char *at, size_t pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -24,8 +24,17 @@ static int xerr(struct exec *x, const char *at, const char *fmt, ...)
 	size_t al = strlen(at);
 	char *a = xstrndup(at, al > 80 ? 77 : al);
 	one_line(a);
-	int r = pm_error_set(x->err, EINVAL, "template: executing at <%s%s>: %s", a,
-			     al > 80 ? "..." : "", m ? m : "error");
+	int r;
+	if (x->t && x->t->name) {
+		/* Go's "template: NAME:LINE:COL: executing "NAME" at <...>: ..." */
+		char *loc = pm_template_location(x->t, pos, true);
+		r = pm_error_set(x->err, EINVAL, "template: %s: executing \"%s\" at <%s%s>: %s",
+				 loc, x->t->name, a, al > 80 ? "..." : "", m ? m : "error");
+		free(loc);
+	} else {
+		r = pm_error_set(x->err, EINVAL, "template: executing at <%s%s>: %s", a,
+				 al > 80 ? "..." : "", m ? m : "error");
+	}
 	free(a);
 	free(m);
 	return r;
@@ -107,11 +116,38 @@ static char *header_name(const char *field, const char *const *headers)
 	return b.s ? pm_gobuf_take(&b) : xstrndup("", 0);
 }
 
-/* Field lookup: exact key first, then case-insensitive. */
-static int eval_field(struct exec *x, json_t *recv, const char *name, const char *at, json_t **ret)
+/* Is the object under field (reached through parent, may be NULL) one of podman's Go maps
+ * rather than a struct? Its keys are then data (labels, ports, options): looked up exactly,
+ * and a missing one is Go's "<no value>", not an error. */
+static bool is_map_field(const char *parent, const char *field)
+{
+	static const char *const maps[] = {
+		"Labels",      "Annotations",  "PortBindings", "Ports",	      "Networks",
+		"Sysctls",     "Tmpfs",	       "StorageOpt",   "TimeOffsets", "registries",
+		"graphStatus", "graphOptions", "Options",      "Status",      "DriverOpts",
+	};
+	if (!field)
+		return false;
+	if (parent && !strcasecmp(parent, "LogConfig") && !strcasecmp(field, "Config"))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(maps); i++)
+		if (!strcasecmp(field, maps[i]))
+			return true;
+	return false;
+}
+
+/* Field lookup: exact key first, then case-insensitive (Go matches a struct's field names
+ * exactly: pm's JSON keys are podman's json tags, which differ in case); on a map (is_map)
+ * exactly only, a missing key being null ("<no value>"). */
+static int eval_field(struct exec *x, json_t *recv, const char *name, const char *at, size_t pos,
+		      bool is_map, json_t **ret)
 {
 	if (json_is_object(recv)) {
 		json_t *v = json_object_get(recv, name);
+		if (!v && is_map) {
+			*ret = json_null();
+			return 0;
+		}
 		if (!v) {
 			const char *k;
 			json_t *e;
@@ -122,14 +158,27 @@ static int eval_field(struct exec *x, json_t *recv, const char *name, const char
 				}
 			}
 		}
+		if (!v) {
+			/* podman's Go field names whose json names differ by more than case */
+			static const char *const go_json[][2] = {
+				{"CgroupsVersion", "cgroupVersion"},	 /* info .Host */
+				{"DefaultCapabilities", "capabilities"}, /* info .Host.Security */
+				{"ContainerID", "container_id"},	 /* info idMappings */
+				{"HostID", "host_id"},
+			};
+			for (size_t i = 0; !v && i < ARRAY_SIZE(go_json); i++)
+				if (!strcmp(name, go_json[i][0]))
+					v = json_object_get(recv, go_json[i][1]);
+		}
 		if (!v)
-			return xerr(x, at, "can't evaluate field %s", name);
+			return xerr(x, at, pos, "can't evaluate field %s", name);
 		*ret = json_incref(v);
 		return 0;
 	}
 	if (!recv || json_is_null(recv))
-		return xerr(x, at, "nil pointer evaluating interface {}.%s", name);
-	return xerr(x, at, "can't evaluate field %s in type %s", name, pm_gofmt_typename(recv));
+		return xerr(x, at, pos, "nil pointer evaluating interface {}.%s", name);
+	return xerr(x, at, pos, "can't evaluate field %s in type %s", name,
+		    pm_gofmt_typename(recv));
 }
 
 /* Apply a's field chain to base (borrowed). base NULL is the header-mode dot: the result
@@ -149,7 +198,9 @@ static int eval_chain(struct exec *x, json_t *base, const struct arg *a, json_t 
 	json_t *cur = base ? json_incref(base) : json_null();
 	for (size_t i = 0; i < a->nchain; i++) {
 		json_t *next = NULL;
-		int r = eval_field(x, cur, a->chain[i], a->src, &next);
+		bool is_map =
+			i > 0 && is_map_field(i > 1 ? a->chain[i - 2] : NULL, a->chain[i - 1]);
+		int r = eval_field(x, cur, a->chain[i], a->src, a->pos, is_map, &next);
 		json_decref(cur);
 		if (r < 0)
 			return r;
@@ -174,7 +225,7 @@ static int eval_arg(struct exec *x, const struct arg *a, json_t *dot, json_t **r
 	case A_VAR: {
 		struct var *v = xvar_find(x, a->name);
 		if (!v)
-			return xerr(x, a->src, "undefined variable \"%s\"", a->name);
+			return xerr(x, a->src, a->pos, "undefined variable \"%s\"", a->name);
 		if (!v->val && a->nchain == 0) {
 			*ret = jstr("", 0);
 			return 0;
@@ -215,9 +266,9 @@ static int eval_cmd(struct exec *x, const struct cmd *c, json_t *dot, json_t *fi
 	if (a0->type == A_FUNC)
 		return call_func(x, c, dot, final, ret);
 	if (a0->type == A_NIL)
-		return xerr(x, c->src, "nil is not a command");
+		return xerr(x, c->src, c->pos, "nil is not a command");
 	if (c->nargs > 1 || final)
-		return xerr(x, c->src, "can't give argument to non-function %s", a0->src);
+		return xerr(x, c->src, c->pos, "can't give argument to non-function %s", a0->src);
 	return eval_arg(x, a0, dot, ret);
 }
 
@@ -238,7 +289,7 @@ static int eval_pipe(struct exec *x, const struct pipe *pp, json_t *dot, bool de
 			struct var *v = xvar_find(x, pp->decl[0]);
 			if (!v) {
 				json_decref(final);
-				return xerr(x, pp->decl[0], "undefined variable");
+				return xerr(x, pp->decl[0], 0, "undefined variable");
 			}
 			if (v->val)
 				json_decref(v->val);
@@ -257,11 +308,11 @@ static int call_func(struct exec *x, const struct cmd *c, json_t *dot, json_t *f
 	size_t n = c->nargs - 1 + (final ? 1 : 0);
 	if ((int)n < fn->min || (fn->max >= 0 && (int)n > fn->max)) {
 		if (fn->max < 0)
-			return xerr(x, c->args[0]->src,
+			return xerr(x, c->args[0]->src, c->args[0]->pos,
 				    "wrong number of args for %s: want at least %d got %zu",
 				    fn->name, fn->min, n);
-		return xerr(x, c->args[0]->src, "wrong number of args for %s: want %d got %zu",
-			    fn->name, fn->min, n);
+		return xerr(x, c->args[0]->src, c->args[0]->pos,
+			    "wrong number of args for %s: want %d got %zu", fn->name, fn->min, n);
 	}
 	/* and/or evaluate lazily and return the deciding argument. */
 	if (!fn->fn) {
@@ -296,7 +347,7 @@ static int call_func(struct exec *x, const struct cmd *c, json_t *dot, json_t *f
 	char *msg = NULL;
 	r = fn->fn(x, args, n, ret, &msg);
 	if (r < 0) {
-		r = xerr(x, c->src, "%s", msg ? msg : "error");
+		r = xerr(x, c->src, c->args[0]->pos, "%s", msg ? msg : "error");
 		free(msg);
 	}
 out:
@@ -391,7 +442,8 @@ static int walk_range(struct exec *x, const struct node *nd, json_t *dot)
 		}
 		/* Go names the pipeline's last command (<.>, <.Version>, <upper>) */
 		const char *at = pp->ncmds ? pp->cmds[pp->ncmds - 1]->src : "range";
-		r = xerr(x, at ? at : "range", "range can't iterate over %s", b.s ? b.s : "");
+		size_t pos = pp->ncmds ? pp->cmds[pp->ncmds - 1]->pos : 0;
+		r = xerr(x, at ? at : "range", pos, "range can't iterate over %s", b.s ? b.s : "");
 		pm_gobuf_done(&b);
 	}
 	if (r >= 0 && count == 0)
@@ -462,7 +514,7 @@ static int walk(struct exec *x, const struct list *l, json_t *dot)
 static int execute(const pm_template *t, json_t *data, bool header, const char *const *headers,
 		   char **ret, pm_error **err)
 {
-	struct exec x = {.err = err, .header = header, .headers = headers, .root = data};
+	struct exec x = {.err = err, .header = header, .headers = headers, .root = data, .t = t};
 	xvar_push(&x, "$", data);
 	int r = t ? walk(&x, &t->root, data) : 0;
 	xvars_pop(&x, 0);

@@ -77,12 +77,14 @@ struct arg {
 	const struct func *fn;
 	char **chain; /* field names applied after the base */
 	size_t nchain;
+	size_t pos; /* Go's position of the node: its first token, a field chain's second */
 };
 
 struct cmd {
 	struct arg **args;
 	size_t nargs;
 	char *src;
+	size_t pos;
 };
 
 struct pipe {
@@ -113,7 +115,15 @@ struct node {
 struct pm_template {
 	struct list root;
 	bool empty;
+	/* pm_template_parse_named: Go's name, the text parsed (for line:column) and the column
+	 * its first line starts at */
+	char *name;
+	char *text;
+	size_t col0;
 };
+
+/* "NAME:LINE:COL" of byte pos of t's text, as Go's ErrorContext (malloc'd). */
+char *pm_template_location(const pm_template *t, size_t pos, bool with_col);
 
 /* ---- functions (template-funcs.c) -------------------------------------------------------- */
 
@@ -178,6 +188,7 @@ struct exec {
 	bool header;
 	const char *const *headers;
 	const json_t *root; /* the data: podman's is a struct (or a list of them) */
+	const pm_template *t;
 	struct var *vars;
 	size_t nvars, vcap;
 	enum { FLOW_NONE, FLOW_BREAK, FLOW_CONTINUE } flow;

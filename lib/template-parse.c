@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "lib/strutil.h"
 #include "lib/template-internal.h"
 
 /* ---- freeing the syntax tree ------------------------------------------------------------- */
@@ -85,6 +87,8 @@ pm_template *pm_template_free(pm_template *t)
 {
 	if (t) {
 		list_free(&t->root);
+		free(t->name);
+		free(t->text);
 		free(t);
 	}
 	return NULL;
@@ -122,6 +126,7 @@ struct token {
 };
 
 struct parser {
+	const pm_template *t; /* its name and col0 for messages */
 	const char *s;
 	size_t n, pos;
 	bool table;
@@ -152,7 +157,16 @@ static int perr(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *m = one_line_vmsg(fmt, ap);
 	va_end(ap);
-	int r = pm_error_set(p->err, EINVAL, "template: %s", m ? m : "parse error");
+	int r;
+	if (p->t->name) {
+		/* Go's "template: NAME:LINE: msg", LINE that of the token at hand */
+		struct token *t = p->tpos < p->ntoks ? &p->toks[p->tpos] : NULL;
+		size_t at = t ? t->start : p->pos;
+		_cleanup_free_ char *loc = pm_template_location(p->t, at, false);
+		r = pm_error_set(p->err, EINVAL, "template: %s: %s", loc, m ? m : "parse error");
+	} else {
+		r = pm_error_set(p->err, EINVAL, "template: %s", m ? m : "parse error");
+	}
 	free(m);
 	return r;
 }
@@ -461,6 +475,21 @@ static int lex_action(struct parser *p)
 				json_decref(t->num);
 			return r;
 		}
+		/* Go's lexer: a word must end at a blank, '.', ',', '|', ':', '(', ')' or "}}" */
+		if (t->type == T_DOT || t->type == T_FIELD || t->type == T_VAR ||
+		    t->type == T_IDENT) {
+			char e = p->pos < p->n ? p->s[p->pos] : ' ';
+			if (!is_space(e) && !strchr(".,|:()", e) &&
+			    !(e == '}' && p->pos + 1 < p->n && p->s[p->pos + 1] == '}')) {
+				free(t->text);
+				int rune;
+				pm_utf8_decode(p->s + p->pos, p->n - p->pos, &rune);
+				if (rune < 0x20 || rune == 0x7f)
+					return perr(p, "bad character U+%04X", (unsigned)rune);
+				return perr(p, "bad character U+%04X '%.*s'", (unsigned)rune,
+					    rune < 0x80 ? 1 : 0, p->s + p->pos);
+			}
+		}
 		t->end = p->pos;
 		p->ntoks++;
 	}
@@ -624,6 +653,9 @@ static int parse_operand(struct parser *p, struct arg **ret)
 		return perr(p, "unexpected %s after term", tok_desc(p, n));
 	}
 	a->src = tok_src(p, first, p->tpos - 1);
+	a->pos = p->toks[first].start;
+	if (a->type == A_FIELD && a->nchain > 1)
+		a->pos = p->toks[first + 1].start;
 	*ret = a;
 	return 0;
 }
@@ -654,6 +686,7 @@ static int parse_command(struct parser *p, struct cmd **ret)
 		return perr(p, "missing value for command");
 	}
 	c->src = tok_src(p, first, p->tpos - 1);
+	c->pos = p->toks[first].start;
 	*ret = c;
 	return 0;
 }
@@ -945,7 +978,29 @@ static int parse_list(struct parser *p, struct list *l, enum term *ret)
 	}
 }
 
+char *pm_template_location(const pm_template *t, size_t pos, bool with_col)
+{
+	size_t line = 1, col = pos;
+	const char *text = t->text ? t->text : "";
+	size_t n = strlen(text);
+	for (size_t i = 0; i < pos && i < n; i++)
+		if (text[i] == '\n') {
+			line++;
+			col = pos - i - 1;
+		}
+	if (line == 1)
+		col += t->col0;
+	return with_col ? pm_xasprintf("%s:%zu:%zu", t->name ? t->name : "", line, col)
+			: pm_xasprintf("%s:%zu", t->name ? t->name : "", line);
+}
+
 int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_error **err)
+{
+	return pm_template_parse_named(fmt, NULL, 0, ret, ret_table, err);
+}
+
+int pm_template_parse_named(const char *fmt, const char *name, size_t col0, pm_template **ret,
+			    bool *ret_table, pm_error **err)
 {
 	if (!fmt)
 		fmt = "";
@@ -971,7 +1026,12 @@ int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_er
 			return 0;
 		}
 	}
-	struct parser p = {.s = fmt, .n = len, .table = table, .err = err};
+	if (name) {
+		t->name = pm_xstrdup(name);
+		t->text = xstrndup(fmt, len);
+		t->col0 = col0;
+	}
+	struct parser p = {.t = t, .s = fmt, .n = len, .table = table, .err = err};
 	var_push(&p, "$");
 	enum term term;
 	int r = parse_list(&p, &t->root, &term);
@@ -991,4 +1051,64 @@ int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_er
 		*ret_table = table;
 	*ret = t;
 	return 0;
+}
+
+/* ---- the fields a template names on its data --------------------------------------------- */
+
+struct fields {
+	char ***ret;
+	bool all;
+};
+
+static void fields_list(struct fields *f, const struct list *l, bool at_root);
+
+static void fields_add(struct fields *f, const char *name)
+{
+	for (char **s = *f->ret; s && *s; s++)
+		if (!strcasecmp(*s, name))
+			return;
+	pm_strv_push(f->ret, name);
+}
+
+static void fields_pipe(struct fields *f, const struct pipe *pp, bool at_root)
+{
+	if (!pp)
+		return;
+	if (pp->ndecl) /* a variable may hold the data: every field */
+		f->all = true;
+	for (size_t i = 0; i < pp->ncmds; i++)
+		for (size_t j = 0; j < pp->cmds[i]->nargs; j++) {
+			const struct arg *a = pp->cmds[i]->args[j];
+			bool root = (a->type == A_FIELD || a->type == A_DOT) ? at_root
+				    : a->type == A_VAR ? strcmp(a->name, "$") == 0
+						       : false;
+			if (a->type == A_PIPE)
+				fields_pipe(f, a->pipe, at_root);
+			else if (root && a->nchain)
+				fields_add(f, a->chain[0]);
+			else if (root)
+				f->all = true;
+		}
+}
+
+static void fields_list(struct fields *f, const struct list *l, bool at_root)
+{
+	for (size_t i = 0; i < l->n && !f->all; i++) {
+		const struct node *nd = l->v[i];
+		fields_pipe(f, nd->pipe, at_root);
+		/* range and with move the dot in their body, not in their else */
+		fields_list(f, &nd->body, at_root && nd->type == N_IF);
+		fields_list(f, &nd->else_body, at_root);
+	}
+}
+
+bool pm_template_root_fields(const pm_template *t, char ***ret)
+{
+	*ret = NULL;
+	struct fields f = {.ret = ret};
+	if (t)
+		fields_list(&f, &t->root, true);
+	if (f.all)
+		*ret = pm_strv_free(*ret);
+	return f.all;
 }

@@ -35,8 +35,20 @@ typedef struct pm_template pm_template;
 /* Parse fmt. A leading "table" is stripped and reported with *ret_table (may be NULL). */
 int pm_template_parse(const char *fmt, pm_template **ret, bool *ret_table, pm_error **err);
 
+/* As pm_template_parse, with Go's error text: "template: NAME:LINE: msg" for a bad
+ * template, "template: NAME:LINE:COL: executing "NAME" at <.Foo>: msg" when executing; col0
+ * is the column the format starts at on its first line (podman's lists and inspect run the
+ * format inside "{{range .}}": 11). */
+int pm_template_parse_named(const char *fmt, const char *name, size_t col0, pm_template **ret,
+			    bool *ret_table, pm_error **err);
+
 /* True for the template of a bare "table" (the caller should use its default format). */
 bool pm_template_is_empty(const pm_template *t);
+
+/* The fields the template names on its data ({{.Names}}, {{$.Labels}}, {{if .ID}}: "Names",
+ * "Labels", "ID"), so a caller can build only those. Returns true when it may use any field
+ * ({{.}}, {{json .}}, variables), *ret NULL; else false with *ret the names (NULL: none). */
+bool pm_template_root_fields(const pm_template *t, char ***ret);
 
 /* Render to a malloc'd string. */
 int pm_template_render(const pm_template *t, const json_t *data, char **ret, pm_error **err);

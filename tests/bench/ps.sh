@@ -68,3 +68,24 @@ printf 'ps -a per container: pm %s s, podman %s s, ratio pm/podman %s (target <=
 	"$pm_per" "$pod_per" "$(echo "scale=3; $pm_per / $pod_per" | bc)"
 pm_q=$(best "${PM[@]}" ps -a -q)
 printf 'ps -a -q: pm %s s with %d containers\n' "$pm_q" "$n"
+
+# ---- the template path: --format templates, each as a ratio per container (target <= 0.05) ----
+ratio() { # label, pm args..., -- , podman args...
+	local label=$1 a=() b=()
+	shift
+	while [ "$1" != -- ]; do a+=("$1"); shift; done
+	shift
+	b=("$@")
+	local t1 t2 p1 p2
+	t1=$(best "${PM[@]}" "${a[@]}")
+	t2=$(best "${POD[@]}" "${b[@]}")
+	p1=$(echo "scale=6; $t1 / $n" | bc)
+	p2=$(echo "scale=6; $t2 / $pn" | bc)
+	printf '%s: pm %s s, podman %s s, ratio per container %s (target <= 0.05)\n' "$label" \
+		"$t1" "$t2" "$(echo "scale=3; $p1 / $p2" | bc)"
+}
+for f in '{{.Names}}' '{{.ID}} {{.Image}} {{.Status}} {{.Names}}' \
+	'table {{.ID}}\t{{.Names}}\t{{.Labels}}\t{{.Command}}' \
+	'{{.Names}} {{index .Labels "k"}} {{json .Mounts}} {{.Created}}' json; do
+	ratio "ps -a --format '$f'" ps -a --format "$f" -- ps -a --format "$f"
+done

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lib/strutil.h"
 #include "lib/template.h"
 
 #include "../fuzz/fuzz-template.c"
@@ -236,7 +237,8 @@ static void test_errors(void **state)
 		{"{{.N.x}}",
 		 "ERR template: executing at <.N.x>: nil pointer evaluating interface {}.x"},
 		{"{{.ID", "ERR template: unclosed action"},
-		{"{{.ID}", "ERR template: unrecognized character in action: U+007D '}'"},
+		{"{{.ID}", "ERR template: bad character U+007D '}'"},
+		{"{{.ID\\}}", "ERR template: bad character U+005C '\\'"},
 		{"{{\"abc}}", "ERR template: unterminated quoted string"},
 		{"{{`abc}}", "ERR template: unterminated raw quoted string"},
 		{"{{\"x\\q\"}}", "ERR template: invalid syntax in quoted string '\"x\\q'"},
@@ -590,6 +592,108 @@ static void test_fuzz_corpus(void **state)
 	assert_true(count >= 30);
 }
 
+/* The fields a template names on its data; NULL: any (the dot or a variable is used). */
+static char *root_fields(const char *fmt)
+{
+	pm_template *t = NULL;
+	assert_int_equal(pm_template_parse(fmt, &t, NULL, NULL), 0);
+	char **f = NULL;
+	bool all = pm_template_root_fields(t, &f);
+	pm_template_free(t);
+	if (all) {
+		assert_null(f);
+		return strdup("ALL");
+	}
+	char *s = f ? pm_strv_join(f, ",") : strdup("");
+	pm_strv_free(f);
+	return s;
+}
+
+static void test_root_fields(void **state)
+{
+	static const struct tcase c[] = {
+		{"{{.Names}}", "Names"},
+		{"table {{.ID}}\\t{{.Names}} {{.names}}", "ID,Names"},
+		{"{{if .State}}{{.Status}}{{else}}{{.ExitCode}}{{end}}", "State,Status,ExitCode"},
+		{"{{range .Mounts}}{{.Source}}{{else}}{{.Pod}}{{end}}", "Mounts,Pod"},
+		{"{{with .Labels}}{{.a}}{{$.Image}}{{end}}", "Labels,Image"},
+		{"{{index .Labels \"k\"}} {{json .Ports | upper}} {{(.Size)}}",
+		 "Labels,Ports,Size"},
+		{"{{.Host.Kernel}}", "Host"},
+		{"plain", ""},
+		{"{{json .}}", "ALL"},
+		{"{{.}}", "ALL"},
+		{"{{$}}", "ALL"},
+		{"{{$x := .Names}}{{$x}}", "ALL"},
+		{"{{range .Mounts}}{{$.ID}}{{$}}{{end}}", "ALL"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		char *got = root_fields(c[i].fmt);
+		if (strcmp(got, c[i].want) != 0)
+			fail_msg("format '%s'\n  want '%s'\n  got  '%s'", c[i].fmt, c[i].want, got);
+		free(got);
+	}
+}
+
+/* Render fmt as podman's named template ("ps" run inside "{{range .}}": col0 11). */
+static char *render_named(const char *fmt, const char *name, size_t col0)
+{
+	json_t *d = load_doc();
+	pm_template *t = NULL;
+	pm_error *err = NULL;
+	char *out = NULL;
+	int r = pm_template_parse_named(fmt, name, col0, &t, NULL, &err);
+	if (r == 0)
+		r = pm_template_render(t, d, &out, &err);
+	if (r < 0 && asprintf(&out, "ERR %s", err->msg) < 0)
+		fail();
+	pm_error_free(err);
+	pm_template_free(t);
+	json_decref(d);
+	return out;
+}
+
+/* Go's error text, checked against podman 4.3 (`podman info|ps --format ...`). */
+static void test_named_errors(void **state)
+{
+	static const struct {
+		const char *fmt, *name;
+		size_t col0;
+		const char *want;
+	} c[] = {
+		{"{{.Foo}}", "info", 0,
+		 "ERR template: info:1:2: executing \"info\" at <.Foo>: can't evaluate field Foo"},
+		{"{{.Host.Foo}}", "info", 0,
+		 "ERR template: info:1:7: executing \"info\" at <.Host.Foo>: can't evaluate field "
+		 "Foo"},
+		{"{{.Foo}}", "ps", 11,
+		 "ERR template: ps:1:13: executing \"ps\" at <.Foo>: can't evaluate field Foo"},
+		{"{{.Labels.a}}|{{.Label \"a\"}}", "ps", 11,
+		 "ERR template: ps:1:27: executing \"ps\" at <.Label \"a\">: can't give argument "
+		 "to "
+		 "non-function .Label"},
+		{"{{index .Host 1}}", "info", 0,
+		 "ERR template: info:1:2: executing \"info\" at <index .Host 1>: error calling "
+		 "index: value has type int; should be string"},
+		{"a\n{{.ID}}\n  {{.Nope}}", "x", 11,
+		 "ERR template: x:3:4: executing \"x\" at <.Nope>: can't evaluate field Nope"},
+		{"{{.Foo", "info", 0, "ERR template: info:1: unclosed action"},
+		{"{{if}}", "info", 0, "ERR template: info:1: missing value for if"},
+		{"x{{end}}", "info", 0, "ERR template: info:1: unexpected {{end}}"},
+		{"{{.ID | foo}}", "info", 0, "ERR template: info:1: function \"foo\" not defined"},
+		/* maps: exact keys, a missing one is <no value> */
+		{"{{.Labels.a}} {{.Labels.A}} {{.Labels.nope}}", "ps", 11,
+		 "2 <no value> <no value>"},
+		{"{{.Host.arch}} {{.Host.Arch}}", "info", 0, "amd64 amd64"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		char *got = render_named(c[i].fmt, c[i].name, c[i].col0);
+		if (strcmp(got, c[i].want) != 0)
+			fail_msg("format '%s'\n  want '%s'\n  got  '%s'", c[i].fmt, c[i].want, got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,7 +703,8 @@ int main(void)
 		cmocka_unit_test(test_range_non_list), cmocka_unit_test(test_table_prefix),
 		cmocka_unit_test(test_header),	       cmocka_unit_test(test_table),
 		cmocka_unit_test(test_limits),	       cmocka_unit_test(test_gofmt_json_floats),
-		cmocka_unit_test(test_fuzz_corpus),
+		cmocka_unit_test(test_fuzz_corpus),    cmocka_unit_test(test_root_fields),
+		cmocka_unit_test(test_named_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
