@@ -64,7 +64,9 @@ static const char run_usage[] =
 	"0,1)\n"
 	"  -d, --detach                   Run container in background and print container ID\n"
 	"      --detach-keys string       Override the key sequence for detaching a container\n"
+	"      --device stringArray       Add a host device to the container\n"
 	"      --entrypoint string        Overwrite the default ENTRYPOINT of the image\n"
+	"      --expose strings           Expose a port or a range of ports\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
@@ -149,19 +151,25 @@ static const char run_usage[] =
 	"no-new-privileges, label=disable)\n"
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
 	"      --stop-timeout uint        Timeout (in seconds) to stop a container. Default is 10\n"
+	"      --sysctl strings           Sysctl options\n"
 	"      --time-offset string       Own time namespace: monotonic=SECONDS,boottime=SECONDS "
 	"(pm's own)\n"
 	"      --tmpfs stringArray        Mount a temporary filesystem (tmpfs) into a container\n"
 	"      --tls-verify               Require HTTPS and verify certificates when contacting "
 	"registries for pulling images\n"
+	"      --timeout uint             Maximum length of time a container is allowed to run. The "
+	"container will be killed automatically after the time expires.\n"
 	"  -t, --tty                      Allocate a pseudo-TTY for container\n"
+	"      --tz string                Set timezone in container\n"
 	"      --variant string           Use VARIANT instead of the running architecture variant "
 	"for choosing images\n"
 	"  -u, --user string              Username or UID (format: <name|uid>[:<group|gid>])\n"
+	"      --ulimit strings           Ulimit options\n"
 	"      --umask string             Set umask in container (default \"0022\")\n"
 	"      --userns string            User namespace to use (host, keep-id)\n"
 	"      --uts string               UTS namespace to use (host, private)\n"
 	"  -v, --volume stringArray       Bind mount a volume into the container\n"
+	"      --volumes-from strings     Mount volumes from the specified container(s)\n"
 	"  -w, --workdir string           Working directory inside the container\n";
 
 static const char create_usage[] =
@@ -405,6 +413,21 @@ static int set_pull(struct pm_container_config *c, struct cmd_run_opts *o, const
 	return r;
 }
 
+static int set_timeout(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		       pm_error **err)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+	if (!(arg[0] >= '0' && arg[0] <= '9') || *end || errno || v > UINT32_MAX)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--timeout\" flag: "
+				    "strconv.ParseUint: parsing \"%s\": invalid syntax",
+				    arg, arg);
+	c->timeout = v;
+	return 0;
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -417,6 +440,14 @@ static const struct run_flag run_flags[] = {
 	{"hostname", 0, required_argument, FLAG_STR, CFG(hostname)},
 	{"http-proxy", 0, optional_argument, FLAG_BOOL, OPTS(http_proxy)},
 	{"time-offset", 0, required_argument, FLAG_STR, CFG(time_offset)},
+	/* engine/run-flags.h; checked by pm_container_config_validate */
+	{"ulimit", 0, required_argument, FLAG_LIST, CFG(ulimits)},
+	{"sysctl", 0, required_argument, FLAG_LIST, CFG(sysctls)},
+	{"device", 0, required_argument, FLAG_STRV, CFG(devices)},
+	{"expose", 0, required_argument, FLAG_LIST, CFG(expose)},
+	{"volumes-from", 0, required_argument, FLAG_LIST, CFG(volumes_from)},
+	{"tz", 0, required_argument, FLAG_STR, CFG(tz)},
+	{"timeout", 0, required_argument, FLAG_FUNC, FUNC(set_timeout)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},

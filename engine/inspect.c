@@ -14,6 +14,7 @@
 #include "engine/config-json.h"
 #include "engine/health.h"
 #include "engine/inspect.h"
+#include "engine/run-flags.h"
 #include "engine/limits.h"
 #include "engine/net.h"
 #include "engine/spec.h"
@@ -518,7 +519,18 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_t *secrets = secrets_json(cfg);
 	if (secrets)
 		json_object_set_new(cf, "Secrets", secrets);
-	json_object_set_new(cf, "Timeout", json_integer(0));
+	json_object_set_new(cf, "Timeout", json_integer((json_int_t)cfg->timeout));
+	if (cfg->tz)
+		json_object_set_new(cf, "Timezone", json_string(cfg->tz));
+	if (cfg->expose) {
+		json_t *exposed = json_object();
+		for (char **p = cfg->expose; *p; p++) {
+			_cleanup_free_ char *k = strchr(*p, '/') ? pm_xstrdup(*p)
+								 : pm_xasprintf("%s/tcp", *p);
+			json_object_set_new(exposed, k, json_object());
+		}
+		json_object_set_new(cf, "ExposedPorts", exposed);
+	}
 	json_object_set_new(cf, "StopTimeout",
 			    json_integer(cfg->stop_timeout_set ? cfg->stop_timeout : 10));
 	/* podman omits a nil one; null here, so that {{.Config.Healthcheck}} works */
@@ -564,7 +576,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 			    json_pack("{s:s, s:i}", "Name", rname, "MaximumRetryCount", retries));
 	json_object_set_new(hc, "AutoRemove", json_boolean(cfg->rm));
 	json_object_set_new(hc, "VolumeDriver", json_string(""));
-	json_object_set_new(hc, "VolumesFrom", json_null());
+	json_object_set_new(hc, "VolumesFrom",
+			    cfg->volumes_from ? pm_json_from_strv(cfg->volumes_from) : json_null());
 	json_t *capadd = json_array(), *capdrop = json_array();
 	for (char **x = cfg->cap_add; x && *x; x++) {
 		_cleanup_free_ char *n = cap_name(*x);
@@ -644,7 +657,15 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "OomKillDisable", json_false());
 	/* podman's default 2048 when not given, where the pids controller is delegated */
 	json_object_set_new(hc, "PidsLimit", json_integer((json_int_t)pm_engine_pids_limit(cfg)));
-	json_object_set_new(hc, "Ulimits", json_array());
+	json_t *ul = json_array();
+	for (char **p = cfg->ulimits; p && *p; p++) {
+		struct pm_ulimit u;
+		if (pm_config_parse_ulimit(*p, &u, NULL) == 0)
+			json_array_append_new(ul, json_pack("{s:s, s:I, s:I}", "Name", u.name, "Soft",
+							    (json_int_t)u.soft, "Hard",
+							    (json_int_t)u.hard));
+	}
+	json_object_set_new(hc, "Ulimits", ul);
 	/* pm's own (--time-offset): the container's time namespace offsets, in seconds */
 	struct pm_time_offsets to;
 	if (pm_time_offset_parse(cfg->time_offset, &to, NULL) == 0 && to.set)

@@ -362,6 +362,7 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 	pm_container_save_state(s->e->paths, s->c, NULL);
 	notify_ready(s);
 	close(s->lock_fd);
+	pm_mon_io_set_timeout(&m.io, s->cfg->timeout); /* --timeout */
 	if (m.io.master >= 0)
 		m.raw = pm_tty_make_raw(STDIN_FILENO, &m.saved);
 	int status;
@@ -459,6 +460,10 @@ static void exec_monitor(struct mon *m, const char *program)
 		pm_strv_push(&argv, "--health-start");
 		pm_strv_consume(&argv,
 				pm_xasprintf("%lld", (long long)s->cfg->health.start_period));
+	}
+	if (s->cfg->timeout) {
+		pm_strv_push(&argv, "--timeout");
+		pm_strv_consume(&argv, pm_xasprintf("%llu", (unsigned long long)s->cfg->timeout));
 	}
 	pm_strv_push(&argv, "--");
 	pm_strv_push(&argv, self ? self : "/proc/self/exe");

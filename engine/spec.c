@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
 #include "lib/fileutil.h"
@@ -47,6 +48,12 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->group_add);
 	free(c->hostname);
 	free(c->time_offset);
+	pm_strv_free(c->ulimits);
+	pm_strv_free(c->sysctls);
+	pm_strv_free(c->devices);
+	pm_strv_free(c->expose);
+	pm_strv_free(c->volumes_from);
+	free(c->tz);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
@@ -668,6 +675,8 @@ int pm_engine_net_config(const struct pm_container_config *c, char *const *expos
 	int r = pm_net_parse_mode(ret, c->network, err);
 	for (char **p = c->publish; r >= 0 && p && *p; p++)
 		r = pm_net_parse_publish(*p, &ret->ports, &ret->nports, err);
+	if (r >= 0 && c->publish_all && c->expose)
+		r = pm_net_publish_expose(c->expose, &ret->ports, &ret->nports, err);
 	if (r >= 0 && c->publish_all && expose)
 		r = pm_net_publish_expose(expose, &ret->ports, &ret->nports, err);
 	if (r >= 0)
@@ -837,6 +846,29 @@ static int add_mount(struct pm_runtime_spec *s, struct pm_runtime_mount *m, char
 	return 0;
 }
 
+/* --device (rootless: the host's node bind-mounted, as podman does) and --tz (the zone file
+ * read-only at /etc/localtime) */
+static int add_run_flag_mounts(const struct pm_container_config *c, struct pm_runtime_spec *s,
+			       pm_error **err)
+{
+	int r;
+	for (char **v = c->devices; v && *v; v++) {
+		struct pm_runtime_mount m = {.type = PM_RUNTIME_MOUNT_BIND};
+		if ((r = pm_config_parse_device(*v, &m.source, &m.destination, NULL, err)) < 0 ||
+		    (r = add_mount(s, &m, NULL, NULL, err)) < 0)
+			return r;
+	}
+	if (c->tz) {
+		struct pm_runtime_mount m = {.type = PM_RUNTIME_MOUNT_BIND, .flags = MS_RDONLY};
+		if ((r = pm_config_tz_file(c->tz, &m.source, err)) < 0)
+			return r;
+		m.destination = pm_xstrdup("/etc/localtime");
+		if ((r = add_mount(s, &m, NULL, NULL, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec_image *img,
 		       const char *rootfs, const char *userdata, const char *id,
 		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
@@ -977,6 +1009,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 			goto fail;
 		pm_spec_env_set(&s.env, "NOTIFY_SOCKET=" PM_SDNOTIFY_CTR_SOCKET);
 	}
+	if ((r = add_run_flag_mounts(c, &s, err)) < 0)
+		goto fail;
 	for (size_t i = 0; i < s.nmounts; i++)
 		if (s.mounts[i].source && access(s.mounts[i].source, F_OK) < 0) {
 			r = pm_error_set_errno(err, errno, "bind mount source '%s'",
@@ -1007,6 +1041,19 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
 		goto fail;
 	s.timens = to.set;
+	for (char **v = c->ulimits; v && *v; v++) {
+		struct pm_ulimit ul;
+		if ((r = pm_config_parse_ulimit(*v, &ul, err)) < 0)
+			goto fail;
+		s.rlimits = pm_xrealloc(s.rlimits, sizeof(*s.rlimits) * (s.nrlimits + 1));
+		s.rlimits[s.nrlimits++] =
+			(struct pm_runtime_rlimit){.resource = ul.resource, .soft = ul.soft, .hard = ul.hard};
+	}
+	for (char **v = c->sysctls; v && *v; v++) {
+		if ((r = pm_config_check_sysctl(c, *v, err)) < 0)
+			goto fail;
+		pm_strv_push(&s.sysctls, *v);
+	}
 	s.time_monotonic = to.monotonic;
 	s.time_boottime = to.boottime;
 	*ret = s;

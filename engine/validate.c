@@ -12,6 +12,7 @@
 
 #include "engine/health-parse.h"
 #include "engine/limits.h"
+#include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
 #include "engine/validate.h"
@@ -414,6 +415,29 @@ int pm_config_set_security_opt(struct pm_container_config *c, const char *v, pm_
 	return pm_error_set(err, EINVAL, "invalid --security-opt '%s'", v);
 }
 
+/* --ulimit, --sysctl (against the namespaces the container has), --device, --tz, --expose
+ * (engine/run-flags.h) */
+static int run_flags_check(const struct pm_container_config *c, pm_error **err)
+{
+	int r = 0;
+	struct pm_ulimit ul;
+	for (char **v = c->ulimits; r >= 0 && v && *v; v++)
+		r = pm_config_parse_ulimit(*v, &ul, err);
+	for (char **v = c->sysctls; r >= 0 && v && *v; v++)
+		r = pm_config_check_sysctl(c, *v, err);
+	for (char **v = c->devices; r >= 0 && v && *v; v++) {
+		_cleanup_free_ char *src = NULL, *dst = NULL;
+		r = pm_config_parse_device(*v, &src, &dst, NULL, err);
+	}
+	for (char **v = c->expose; r >= 0 && v && *v; v++)
+		r = pm_config_check_expose(*v, err);
+	if (r >= 0 && c->tz) {
+		_cleanup_free_ char *tzf = NULL;
+		r = pm_config_tz_file(c->tz, &tzf, err);
+	}
+	return r;
+}
+
 int pm_container_config_validate(const struct pm_container_config *c, pm_error **err)
 {
 	int r;
@@ -447,6 +471,8 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 		return r;
 	struct pm_time_offsets to;
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
+		return r;
+	if ((r = run_flags_check(c, err)) < 0)
 		return r;
 	return pm_engine_limits_check(c, err);
 }

@@ -60,6 +60,8 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->seccomp_cache);
 	free(s->uidmap);
 	free(s->gidmap);
+	free(s->rlimits);
+	pm_strv_free(s->sysctls);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -1,0 +1,266 @@
+/* run-flags.c: podman's --ulimit, --sysctl, --device, --tz and --expose (run-flags.h).
+ * Messages are podman 4.3's. Never prints. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "engine/run-flags.h"
+#include "lib/strutil.h"
+
+static const struct {
+	const char *name;
+	int resource;
+	const char *rname;
+} ulimit_names[] = {
+	{"core", RLIMIT_CORE, "RLIMIT_CORE"},
+	{"cpu", RLIMIT_CPU, "RLIMIT_CPU"},
+	{"data", RLIMIT_DATA, "RLIMIT_DATA"},
+	{"fsize", RLIMIT_FSIZE, "RLIMIT_FSIZE"},
+	{"locks", RLIMIT_LOCKS, "RLIMIT_LOCKS"},
+	{"memlock", RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK"},
+	{"msgqueue", RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE"},
+	{"nice", RLIMIT_NICE, "RLIMIT_NICE"},
+	{"nofile", RLIMIT_NOFILE, "RLIMIT_NOFILE"},
+	{"nproc", RLIMIT_NPROC, "RLIMIT_NPROC"},
+	{"rss", RLIMIT_RSS, "RLIMIT_RSS"},
+	{"rtprio", RLIMIT_RTPRIO, "RLIMIT_RTPRIO"},
+	{"rttime", RLIMIT_RTTIME, "RLIMIT_RTTIME"},
+	{"sigpending", RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING"},
+	{"stack", RLIMIT_STACK, "RLIMIT_STACK"},
+};
+
+/* strerror as Go spells it ("no such file or directory") */
+static int set_errno_go(pm_error **err, int code, const char *what)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%s", strerror(code));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return pm_error_set(err, code, "%s: %s", what, buf);
+}
+
+/* Go's strconv.ParseInt(s, 10, 64) */
+static int parse_i64(const char *s, int64_t *ret)
+{
+	if (!*s || (s[0] == '+' && !s[1]) || (s[0] == '-' && !s[1]))
+		return -EINVAL;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (*end || s[0] == ' ' || errno)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err)
+{
+#define ULIMIT_ERR(fmt, ...)                                                                       \
+	pm_error_set(err, EINVAL,                                                                  \
+		     "ulimit option \"%s\" requires name=SOFT:HARD, failed to be parsed: " fmt, v, \
+		     __VA_ARGS__)
+	const char *eq = strchr(v, '=');
+	if (!eq)
+		return ULIMIT_ERR("invalid ulimit argument: %s", v);
+	_cleanup_free_ char *name = pm_xstrndup(v, (size_t)(eq - v));
+	size_t i;
+	for (i = 0; i < ARRAY_SIZE(ulimit_names); i++)
+		if (!strcmp(ulimit_names[i].name, name))
+			break;
+	if (i == ARRAY_SIZE(ulimit_names))
+		return ULIMIT_ERR("invalid ulimit type: %s", name);
+	_cleanup_free_ char *vals = pm_xstrdup(eq + 1);
+	char *colon = strchr(vals, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (colon && strchr(colon, ':'))
+		return ULIMIT_ERR("too many limit value arguments - %s, can only have up to two, "
+				  "`soft[:hard]`",
+				  eq + 1);
+	int64_t soft, hard;
+	if (parse_i64(vals, &soft) < 0)
+		return ULIMIT_ERR("strconv.ParseInt: parsing \"%s\": invalid syntax", vals);
+	hard = soft;
+	if (colon && parse_i64(colon, &hard) < 0)
+		return ULIMIT_ERR("strconv.ParseInt: parsing \"%s\": invalid syntax", colon);
+	if (soft > hard && hard != -1)
+		return ULIMIT_ERR("ulimit soft limit must be less than or equal to hard limit: "
+				  "%lld > %lld",
+				  (long long)soft, (long long)hard);
+#undef ULIMIT_ERR
+	*ret = (struct pm_ulimit){.resource = ulimit_names[i].resource,
+				  .name = ulimit_names[i].rname,
+				  .soft = soft,
+				  .hard = hard};
+	return 0;
+}
+
+static const char *const ipc_sysctls[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall", "kernel.shmmax",
+					  "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+int pm_config_check_sysctl(const struct pm_container_config *c, const char *v, pm_error **err)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq)
+		return pm_error_set(err, EINVAL,
+				    "%s is invalid, sysctl values must be in the form of KEY=VALUE",
+				    v);
+	_cleanup_free_ char *key = pm_xstrndup(v, (size_t)(eq - v));
+	const char *val = eq + 1;
+	size_t kl = strlen(key), vl = strlen(val);
+	if (!kl || key[0] == ' ' || key[kl - 1] == ' ' || (vl && (val[0] == ' ' || val[vl - 1] == ' ')))
+		return pm_error_set(err, EINVAL, "'%s' is invalid, extra spaces found", v);
+	bool ipc = false, net = false;
+	for (size_t i = 0; i < ARRAY_SIZE(ipc_sysctls); i++)
+		ipc |= !strcmp(key, ipc_sysctls[i]);
+	ipc |= pm_str_startswith(key, "fs.mqueue.");
+	net = pm_str_startswith(key, "net.");
+	if (!ipc && !net)
+		return pm_error_set(err, EINVAL, "sysctl '%s' is not allowed", key);
+	if (strstr(key, "..") || strchr(key, '/'))
+		return pm_error_set(err, EINVAL, "sysctl '%s' is not allowed", key);
+	if (c && net && c->network && !strcmp(c->network, "host"))
+		return pm_error_set(err, EINVAL,
+				    "sysctl %s can't be set since Network Namespace set to host: "
+				    "invalid argument",
+				    v);
+	if (c && ipc && c->ipc && !strcmp(c->ipc, "host"))
+		return pm_error_set(err, EINVAL,
+				    "sysctl %s can't be set since IPC Namespace set to host: "
+				    "invalid argument",
+				    v);
+	return 0;
+}
+
+static bool device_mode(const char *s)
+{
+	if (!*s || strlen(s) > 3)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!strchr("rwm", *p) || strchr(p + 1, *p))
+			return false;
+	return true;
+}
+
+int pm_config_parse_device(const char *v, char **ret_src, char **ret_dst, char **ret_perms,
+			   pm_error **err)
+{
+	_cleanup_strv_ char **parts = pm_strv_split(v, ":");
+	size_t n = pm_strv_length(parts);
+	const char *src = NULL, *dst = NULL, *perms = "rwm";
+	if (n == 0 || n > 3)
+		return pm_error_set(err, EINVAL, "invalid device specification: %s", v);
+	if (n == 3) {
+		if (!device_mode(parts[2]))
+			return pm_error_set(err, EINVAL, "invalid device mode: %s", parts[2]);
+		perms = parts[2];
+	}
+	if (n >= 2) {
+		if (device_mode(parts[1]))
+			perms = parts[1];
+		else if (parts[1][0] && parts[1][0] != '/')
+			return pm_error_set(err, EINVAL, "invalid device mode: %s", parts[1]);
+		else if (parts[1][0])
+			dst = parts[1];
+	}
+	src = parts[0];
+	if (!dst)
+		dst = src;
+	struct stat st;
+	if (stat(src, &st) < 0) {
+		_cleanup_free_ char *what = pm_xasprintf("stat %s", src);
+		return set_errno_go(err, errno, what);
+	}
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return pm_error_set(err, EINVAL, "%s is not a valid device", src);
+	if (dst[0] != '/')
+		return pm_error_set(err, EINVAL, "invalid device mode: %s", dst);
+	*ret_src = pm_xstrdup(src);
+	*ret_dst = pm_xstrdup(dst);
+	if (ret_perms)
+		*ret_perms = pm_xstrdup(perms);
+	return 0;
+}
+
+int pm_config_tz_file(const char *v, char **ret_path, pm_error **err)
+{
+	if (!strcmp(v, "local")) {
+		char *p = realpath("/etc/localtime", NULL);
+		if (!p)
+			return pm_error_set_errno(err, errno, "finding local timezone for container");
+		*ret_path = p;
+		return 0;
+	}
+	_cleanup_free_ char *path = pm_xasprintf("/usr/share/zoneinfo/%s", v);
+	struct stat st;
+	if (!*v || v[0] == '/' || strstr(v, ".."))
+		return pm_error_set(err, EINVAL, "running container create option: stat %s: no "
+						 "such file or directory",
+				    path);
+	if (stat(path, &st) < 0) {
+		_cleanup_free_ char *what =
+			pm_xasprintf("running container create option: stat %s", path);
+		return set_errno_go(err, errno, what);
+	}
+	if (!S_ISREG(st.st_mode))
+		return pm_error_set(err, EINVAL,
+				    "running container create option: %s is not a time zone file",
+				    path);
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+/* Go's strconv.ParseUint(s, 10, 16) for a port */
+static int parse_port(const char *s, unsigned *ret)
+{
+	if (!*s)
+		return -EINVAL;
+	unsigned long v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > 65535)
+			return -ERANGE;
+	}
+	*ret = (unsigned)v;
+	return 0;
+}
+
+int pm_config_check_expose(const char *v, pm_error **err)
+{
+	_cleanup_free_ char *s = pm_xstrdup(v);
+	char *slash = strchr(s, '/');
+	if (slash) {
+		*slash++ = '\0';
+		if (strcmp(slash, "tcp") && strcmp(slash, "udp") && strcmp(slash, "sctp"))
+			return pm_error_set(err, EINVAL,
+					    "validating protocols for exposed port %s: "
+					    "unrecognized protocol \"%s\" in port mapping",
+					    s, slash);
+	}
+	char *dash = strchr(s, '-');
+	if (dash)
+		*dash++ = '\0';
+	unsigned a, b;
+	const char *bad = NULL;
+	if (parse_port(s, &a) < 0)
+		bad = s;
+	else if (dash && parse_port(dash, &b) < 0)
+		bad = dash;
+	if (bad)
+		return pm_error_set(err, EINVAL,
+				    "invalid range format for --expose: %s: strconv.ParseUint: "
+				    "parsing \"%s\": invalid syntax",
+				    v, bad);
+	if (dash && b < a)
+		return pm_error_set(err, EINVAL,
+				    "invalid range format for --expose: %s: end port must be "
+				    "greater than start port",
+				    v);
+	return 0;
+}

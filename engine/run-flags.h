@@ -1,0 +1,35 @@
+/* run-flags.h: the parsers of run/create's --ulimit, --sysctl, --device, --tz and --expose
+ * (podman's syntax and messages), shared by the flag setters (cli/cmd-run.c), the one
+ * validation (engine/validate.c), the spec builder (engine/spec.c) and inspect. Pure apart
+ * from the stat of a device or zone file. Never prints. Unit tested in
+ * tests/unit/test-run-flags.c. */
+#pragma once
+
+#include <stdint.h>
+
+#include "engine/spec.h"
+#include "lib/error.h"
+
+/* --ulimit NAME=SOFT[:HARD] (-1: unlimited) -> the RLIMIT_ resource and its values. */
+struct pm_ulimit {
+	int resource;	  /* RLIMIT_NOFILE, ... */
+	const char *name; /* "RLIMIT_NOFILE" (static) */
+	int64_t soft, hard;
+};
+int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err);
+
+/* --sysctl KEY=VALUE: only the namespaced ones podman allows (kernel.msg*, kernel.sem,
+ * kernel.shm*, fs.mqueue.*, net.*); net.* is refused with --network host, the IPC ones with
+ * --ipc host (c may be NULL: the syntax only). */
+int pm_config_check_sysctl(const struct pm_container_config *c, const char *v, pm_error **err);
+
+/* --device HOST[:CTR][:PERMS] (PERMS of r, w, m). HOST must exist (stat). *ret_src and
+ * *ret_dst are allocated; ret_perms may be NULL. */
+int pm_config_parse_device(const char *v, char **ret_src, char **ret_dst, char **ret_perms,
+			   pm_error **err);
+
+/* --tz ZONE|local -> the file that becomes the container's /etc/localtime (allocated). */
+int pm_config_tz_file(const char *v, char **ret_path, pm_error **err);
+
+/* --expose PORT[-PORT][/PROTO] (tcp, udp, sctp). */
+int pm_config_check_expose(const char *v, pm_error **err);
