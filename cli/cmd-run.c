@@ -169,7 +169,7 @@ static const char run_usage[] =
 	"      --userns string            User namespace to use (host, keep-id)\n"
 	"      --uts string               UTS namespace to use (host, private)\n"
 	"  -v, --volume stringArray       Bind mount a volume into the container\n"
-	"      --volumes-from strings     Mount volumes from the specified container(s)\n"
+	"      --volumes-from stringArray Mount volumes from the specified container(s)\n"
 	"  -w, --workdir string           Working directory inside the container\n";
 
 static const char create_usage[] =
@@ -445,7 +445,7 @@ static const struct run_flag run_flags[] = {
 	{"sysctl", 0, required_argument, FLAG_LIST, CFG(sysctls)},
 	{"device", 0, required_argument, FLAG_STRV, CFG(devices)},
 	{"expose", 0, required_argument, FLAG_LIST, CFG(expose)},
-	{"volumes-from", 0, required_argument, FLAG_LIST, CFG(volumes_from)},
+	{"volumes-from", 0, required_argument, FLAG_STRV, CFG(volumes_from)},
 	{"tz", 0, required_argument, FLAG_STR, CFG(tz)},
 	{"timeout", 0, required_argument, FLAG_FUNC, FUNC(set_timeout)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},

@@ -480,6 +480,12 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		pj = json_object();
 	/* podman shows the same map as HostConfig.PortBindings */
 	json_t *port_bindings = json_deep_copy(pj);
+	/* --expose without a binding: podman's "PORT/PROTO": null */
+	for (char **p = cfg->expose; p && *p; p++) {
+		_cleanup_free_ char *k = strchr(*p, '/') ? pm_xstrdup(*p) : pm_xasprintf("%s/tcp", *p);
+		if (!json_object_get(pj, k))
+			json_object_set_new(pj, k, json_null());
+	}
 	json_object_set_new(ns, "Ports", pj);
 	json_object_set_new(ns, "SandboxKey", json_string(""));
 	json_object_set_new(o, "NetworkSettings", ns);

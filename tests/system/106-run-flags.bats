@@ -112,12 +112,12 @@ bad_value() {
 	bad_value --tz Bogus/Zone "running container create option: stat /usr/share/zoneinfo/Bogus/Zone: no such file or directory"
 }
 
-@test "run --expose: recorded in Config.ExposedPorts, published by -P" {
+@test "run --expose: in NetworkSettings.Ports, published by -P" {
 	pm_load_test_image
 	run_pm 0 create --name ex --expose 8080 --expose 53/udp "$IMG" true
-	run_pm 0 inspect --format '{{json .Config.ExposedPorts}}' ex
-	assert_contains "$output" '"8080/tcp":{}'
-	assert_contains "$output" '"53/udp":{}'
+	run_pm 0 inspect --format '{{json .NetworkSettings.Ports}}' ex
+	assert_contains "$output" '"8080/tcp":null'
+	assert_contains "$output" '"53/udp":null'
 	run_pm 0 rm ex
 	run_pm 0 run -d --name exp -P --expose 8080 "$IMG" sleep 100
 	run_pm 0 port exp
@@ -141,6 +141,34 @@ bad_value() {
 	is "$output" "in-time" "a command done before the timeout keeps its status"
 	run_pm 125 run --rm --timeout x "$IMG" true
 	is "${lines[0]}" 'Error: invalid argument "x" for "--timeout" flag: strconv.ParseUint: parsing "x": invalid syntax'
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container left"
+}
+
+@test "run --volumes-from: the other container's volumes and binds, as they are or ro" {
+	pm_load_test_image
+	local dir=$BATS_TEST_TMPDIR/shared
+	mkdir -p "$dir"
+	echo hello >"$dir/f"
+	run_pm 0 run --name src -v "$dir:/mnt/shared" -v vfvol:/vol "$IMG" sh -c 'echo data >/vol/d'
+	run_pm 0 run --rm --volumes-from src "$IMG" sh -c 'cat /mnt/shared/f /vol/d; echo w >/vol/w && echo writable'
+	is "$output" "hello
+data
+writable" "both mounts, read-write as in src"
+	run_pm 1 run --rm --volumes-from src:ro "$IMG" sh -c 'cat /vol/d; touch /vol/x'
+	is "${lines[0]}" "data"
+	assert_contains "$output" "Read-only file system"
+	run_pm 0 create --name vf --volumes-from src:ro "$IMG" true
+	run_pm 0 inspect --format '{{json .HostConfig.VolumesFrom}}' vf
+	is "$output" '\["src:ro"\]'
+	run_pm 0 rm vf src
+	run_pm 0 volume rm vfvol
+	run_pm 125 run --rm --volumes-from nosuch "$IMG" true
+	is "$output" 'Error: looking up container "nosuch" for volumes-from: no container with name or ID "nosuch" found: no such container'
+	run_pm 125 run --rm --volumes-from src:xyz "$IMG" true
+	is "$output" 'Error: invalid option "xyz" specified - volumes from another container can only use z,ro,rw options'
+	run_pm 125 run --rm --volumes-from src:ro,rw "$IMG" true
+	is "$output" 'Error: cannot set ro or rw options more than once'
 	run_pm 0 ps -a --format '{{.Names}}'
 	is "$output" "" "no container left"
 }
