@@ -482,7 +482,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_t *port_bindings = json_deep_copy(pj);
 	/* --expose without a binding: podman's "PORT/PROTO": null */
 	for (char **p = cfg->expose; p && *p; p++) {
-		_cleanup_free_ char *k = strchr(*p, '/') ? pm_xstrdup(*p) : pm_xasprintf("%s/tcp", *p);
+		_cleanup_free_ char *k =
+			strchr(*p, '/') ? pm_xstrdup(*p) : pm_xasprintf("%s/tcp", *p);
 		if (!json_object_get(pj, k))
 			json_object_set_new(pj, k, json_null());
 	}
@@ -531,8 +532,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	if (cfg->expose) {
 		json_t *exposed = json_object();
 		for (char **p = cfg->expose; *p; p++) {
-			_cleanup_free_ char *k = strchr(*p, '/') ? pm_xstrdup(*p)
-								 : pm_xasprintf("%s/tcp", *p);
+			_cleanup_free_ char *k =
+				strchr(*p, '/') ? pm_xstrdup(*p) : pm_xasprintf("%s/tcp", *p);
 			json_object_set_new(exposed, k, json_object());
 		}
 		json_object_set_new(cf, "ExposedPorts", exposed);
@@ -667,8 +668,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	for (char **p = cfg->ulimits; p && *p; p++) {
 		struct pm_ulimit u;
 		if (pm_config_parse_ulimit(*p, &u, NULL) == 0)
-			json_array_append_new(ul, json_pack("{s:s, s:I, s:I}", "Name", u.name, "Soft",
-							    (json_int_t)u.soft, "Hard",
+			json_array_append_new(ul, json_pack("{s:s, s:I, s:I}", "Name", u.name,
+							    "Soft", (json_int_t)u.soft, "Hard",
 							    (json_int_t)u.hard));
 	}
 	json_object_set_new(hc, "Ulimits", ul);

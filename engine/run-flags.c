@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 
 #include "engine/run-flags.h"
@@ -98,11 +99,11 @@ int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err)
 	return 0;
 }
 
-static const char *const ipc_sysctls[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-					  "kernel.sem",	   "kernel.shmall", "kernel.shmmax",
+static const char *const ipc_sysctls[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
 					  "kernel.shmmni", "kernel.shm_rmid_forced"};
 
-int pm_config_check_sysctl(const struct pm_container_config *c, const char *v, pm_error **err)
+int pm_config_check_sysctl(const char *network, const char *ipc_mode, const char *v, pm_error **err)
 {
 	const char *eq = strchr(v, '=');
 	if (!eq)
@@ -112,7 +113,8 @@ int pm_config_check_sysctl(const struct pm_container_config *c, const char *v, p
 	_cleanup_free_ char *key = pm_xstrndup(v, (size_t)(eq - v));
 	const char *val = eq + 1;
 	size_t kl = strlen(key), vl = strlen(val);
-	if (!kl || key[0] == ' ' || key[kl - 1] == ' ' || (vl && (val[0] == ' ' || val[vl - 1] == ' ')))
+	if (!kl || key[0] == ' ' || key[kl - 1] == ' ' ||
+	    (vl && (val[0] == ' ' || val[vl - 1] == ' ')))
 		return pm_error_set(err, EINVAL, "'%s' is invalid, extra spaces found", v);
 	bool ipc = false, net = false;
 	for (size_t i = 0; i < ARRAY_SIZE(ipc_sysctls); i++)
@@ -123,12 +125,12 @@ int pm_config_check_sysctl(const struct pm_container_config *c, const char *v, p
 		return pm_error_set(err, EINVAL, "sysctl '%s' is not allowed", key);
 	if (strstr(key, "..") || strchr(key, '/'))
 		return pm_error_set(err, EINVAL, "sysctl '%s' is not allowed", key);
-	if (c && net && c->network && !strcmp(c->network, "host"))
+	if (net && network && !strcmp(network, "host"))
 		return pm_error_set(err, EINVAL,
 				    "sysctl %s can't be set since Network Namespace set to host: "
 				    "invalid argument",
 				    v);
-	if (c && ipc && c->ipc && !strcmp(c->ipc, "host"))
+	if (ipc && ipc_mode && !strcmp(ipc_mode, "host"))
 		return pm_error_set(err, EINVAL,
 				    "sysctl %s can't be set since IPC Namespace set to host: "
 				    "invalid argument",
@@ -191,15 +193,17 @@ int pm_config_tz_file(const char *v, char **ret_path, pm_error **err)
 	if (!strcmp(v, "local")) {
 		char *p = realpath("/etc/localtime", NULL);
 		if (!p)
-			return pm_error_set_errno(err, errno, "finding local timezone for container");
+			return pm_error_set_errno(err, errno,
+						  "finding local timezone for container");
 		*ret_path = p;
 		return 0;
 	}
 	_cleanup_free_ char *path = pm_xasprintf("/usr/share/zoneinfo/%s", v);
 	struct stat st;
 	if (!*v || v[0] == '/' || strstr(v, ".."))
-		return pm_error_set(err, EINVAL, "running container create option: stat %s: no "
-						 "such file or directory",
+		return pm_error_set(err, EINVAL,
+				    "running container create option: stat %s: no "
+				    "such file or directory",
 				    path);
 	if (stat(path, &st) < 0) {
 		_cleanup_free_ char *what =

@@ -7,7 +7,6 @@
 
 #include <stdint.h>
 
-#include "engine/spec.h"
 #include "lib/error.h"
 
 /* --ulimit NAME=SOFT[:HARD] (-1: unlimited) -> the RLIMIT_ resource and its values. */
@@ -19,9 +18,9 @@ struct pm_ulimit {
 int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err);
 
 /* --sysctl KEY=VALUE: only the namespaced ones podman allows (kernel.msg*, kernel.sem,
- * kernel.shm*, fs.mqueue.*, net.*); net.* is refused with --network host, the IPC ones with
- * --ipc host (c may be NULL: the syntax only). */
-int pm_config_check_sysctl(const struct pm_container_config *c, const char *v, pm_error **err);
+ * kernel.shm*, fs.mqueue.*, net.*); net.* is refused with network "host", the IPC ones with
+ * ipc "host" (the container's --network and --ipc; NULL: private). */
+int pm_config_check_sysctl(const char *network, const char *ipc, const char *v, pm_error **err);
 
 /* --device HOST[:CTR][:PERMS] (PERMS of r, w, m). HOST must exist (stat). *ret_src and
  * *ret_dst are allocated; ret_perms may be NULL. */

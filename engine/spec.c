@@ -1046,11 +1046,11 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		if ((r = pm_config_parse_ulimit(*v, &ul, err)) < 0)
 			goto fail;
 		s.rlimits = pm_xrealloc(s.rlimits, sizeof(*s.rlimits) * (s.nrlimits + 1));
-		s.rlimits[s.nrlimits++] =
-			(struct pm_runtime_rlimit){.resource = ul.resource, .soft = ul.soft, .hard = ul.hard};
+		s.rlimits[s.nrlimits++] = (struct pm_runtime_rlimit){
+			.resource = ul.resource, .soft = ul.soft, .hard = ul.hard};
 	}
 	for (char **v = c->sysctls; v && *v; v++) {
-		if ((r = pm_config_check_sysctl(c, *v, err)) < 0)
+		if ((r = pm_config_check_sysctl(c->network, c->ipc, *v, err)) < 0)
 			goto fail;
 		pm_strv_push(&s.sysctls, *v);
 	}

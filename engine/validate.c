@@ -425,7 +425,7 @@ static int run_flags_check(const struct pm_container_config *c, pm_error **err)
 	for (char **v = c->ulimits; r >= 0 && v && *v; v++)
 		r = pm_config_parse_ulimit(*v, &ul, err);
 	for (char **v = c->sysctls; r >= 0 && v && *v; v++)
-		r = pm_config_check_sysctl(c, *v, err);
+		r = pm_config_check_sysctl(c->network, c->ipc, *v, err);
 	for (char **v = c->devices; r >= 0 && v && *v; v++) {
 		_cleanup_free_ char *src = NULL, *dst = NULL;
 		r = pm_config_parse_device(*v, &src, &dst, NULL, err);

@@ -55,8 +55,8 @@ char *pm_volumes_from_apply_mode(const char *spec, bool volume, const char *mode
 		return pm_xstrdup(spec); /* an anonymous volume: no options to set */
 	char **keep = NULL;
 	/* the options of a -v spec are its third part; a --mount spec is all options */
-	_cleanup_strv_ char **opts = volume ? (n > 2 ? pm_strv_split(parts[2], ",") : NULL)
-					    : pm_strv_copy(parts);
+	_cleanup_strv_ char **opts =
+		volume ? (n > 2 ? pm_strv_split(parts[2], ",") : NULL) : pm_strv_copy(parts);
 	for (char **o = opts; o && *o; o++)
 		if (strcmp(*o, "ro") && strcmp(*o, "rw") && !pm_str_startswith(*o, "ro=") &&
 		    strcmp(*o, "readonly") && !pm_str_startswith(*o, "readonly="))

@@ -269,9 +269,10 @@ static int set_rlimits(const struct pm_runtime_spec *s, struct pm_child_err *e)
 		};
 		if (setrlimit(l->resource, &rl) < 0) {
 			e->status = PM_EXIT_CANNOT_INVOKE;
-			const char *name = l->resource >= 0 && (size_t)l->resource < ARRAY_SIZE(names)
-						   ? names[l->resource]
-						   : "?";
+			const char *name =
+				l->resource >= 0 && (size_t)l->resource < ARRAY_SIZE(names)
+					? names[l->resource]
+					: "?";
 			return pm_child_fail(e, errno, "setting rlimit %s=%lld:%lld", name,
 					     (long long)l->soft, (long long)l->hard);
 		}
