@@ -47,6 +47,7 @@ static const char run_usage[] =
 	"Options:\n"
 	"      --arch string              use ARCH instead of the architecture of the machine for "
 	"choosing images\n"
+	"  -a, --attach strings           Attach to STDIN, STDOUT or STDERR\n"
 	"      --authfile string          Path of the authentication file\n"
 	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
 	"between 10 and 1000\n"
@@ -128,6 +129,8 @@ static const char run_usage[] =
 	"      --pid string               PID namespace to use (host, private)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n"
 	"      --pod string               Run container in an existing pod\n"
+	"      --preserve-fds uint        Pass a number of additional file descriptors into the "
+	"container\n"
 	"      --privileged               Give extended privileges to container\n"
 	"      --pull string              Pull image policy (always, missing, never, newer) "
 	"(default \"missing\")\n"
@@ -429,6 +432,23 @@ static int set_timeout(struct pm_container_config *c, struct cmd_run_opts *o, co
 	return 0;
 }
 
+static int set_preserve_fds(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			    pm_error **err)
+{
+	if (o->create)
+		return pm_error_set(err, EINVAL, "unknown flag: --preserve-fds");
+	char *end;
+	errno = 0;
+	unsigned long v = arg[0] >= '0' && arg[0] <= '9' ? strtoul(arg, &end, 10) : 0;
+	if (!(arg[0] >= '0' && arg[0] <= '9') || *end || errno || v > 1024)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--preserve-fds\" flag: "
+				    "strconv.ParseUint: parsing \"%s\": invalid syntax",
+				    arg, arg);
+	o->preserve_fds = (unsigned)v;
+	return 0;
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -449,6 +469,8 @@ static const struct run_flag run_flags[] = {
 	{"volumes-from", 0, required_argument, FLAG_STRV, CFG(volumes_from)},
 	{"tz", 0, required_argument, FLAG_STR, CFG(tz)},
 	{"timeout", 0, required_argument, FLAG_FUNC, FUNC(set_timeout)},
+	{"attach", 'a', required_argument, FLAG_LIST, CFG(attach)},
+	{"preserve-fds", 0, required_argument, FLAG_FUNC, FUNC(set_preserve_fds)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
@@ -887,7 +909,9 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	if (cfg.tty && cfg.interactive && !isatty(STDIN_FILENO)) /* podman's warning */
 		pm_log_warn("The input device is not a TTY. The --tty and --interactive flags "
 			    "might not work properly");
-	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_engine engine = {.paths = &cli->paths,
+				   .storage_driver = cli->storage_driver,
+				   .preserve_fds = o.preserve_fds};
 	/* the volumes this run makes: a failed run leaves none of them behind */
 	made = pm_engine_volumes_missing(&engine, &cfg);
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);

@@ -108,6 +108,7 @@ static const struct field {
 	F("VolumesFrom", K_STRV, volumes_from),
 	F("Timezone", K_STR, tz),
 	F("Timeout", K_U64, timeout),
+	F("Attach", K_STRV, attach),
 #undef F
 };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -267,4 +268,14 @@ int pm_config_check_expose(const char *v, pm_error **err)
 				    "greater than start port",
 				    v);
 	return 0;
+}
+
+int pm_config_check_attach(const char *v, pm_error **err)
+{
+	if (!strcasecmp(v, "stdin") || !strcasecmp(v, "stdout") || !strcasecmp(v, "stderr"))
+		return 0;
+	return pm_error_set(err, EINVAL,
+			    "invalid stream \"%s\" for --attach - must be one of stdin, stdout, "
+			    "or stderr: invalid argument",
+			    v);
 }

@@ -32,3 +32,6 @@ int pm_config_tz_file(const char *v, char **ret_path, pm_error **err);
 
 /* --expose PORT[-PORT][/PROTO] (tcp, udp, sctp). */
 int pm_config_check_expose(const char *v, pm_error **err);
+
+/* --attach STREAM: stdin, stdout or stderr (any case, as podman). */
+int pm_config_check_attach(const char *v, pm_error **err);

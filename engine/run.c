@@ -340,6 +340,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 	r = pm_spec_to_runtime(&x->cfg, x->cfg.rootfs ? NULL : &simg, rootfs, userdata, c->id,
 			       e->paths->root, &x->spec, err);
+	x->spec.preserve_fds = e->preserve_fds;
 	if (r >= 0)
 		r = pm_engine_secrets_apply(&x->cfg, c->dir, &x->spec, err);
 	if (r < 0)

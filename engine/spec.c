@@ -54,6 +54,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->expose);
 	pm_strv_free(c->volumes_from);
 	free(c->tz);
+	pm_strv_free(c->attach);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);

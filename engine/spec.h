@@ -131,6 +131,8 @@ struct pm_container_config {
 	char **ulimits, **sysctls, **devices, **expose, **volumes_from;
 	char *tz;
 	uint64_t timeout;
+	/* --attach: the streams a foreground run relays (stdin, stdout, stderr; NULL: all) */
+	char **attach;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

@@ -154,7 +154,7 @@ static void emit(struct pm_mon_io *io, int stream, char *buf, size_t n)
 	if (io->log)
 		pm_ctr_log_write(io->log, stream == 2 ? PM_LOG_STDERR : PM_LOG_STDOUT, buf + 1, n,
 				 NULL);
-	if (io->attached)
+	if (io->attached && !(io->unattached & (1u << stream)))
 		pm_mon_io_write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf + 1, n);
 	if (io->nclients) {
 		buf[0] = (char)(stream == 2 ? PM_ATTACH_STDERR : PM_ATTACH_STDOUT);

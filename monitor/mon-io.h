@@ -48,6 +48,8 @@ struct pm_mon_io {
 	pm_ctr_log *log; /* NULL: no log */
 	bool attached;	 /* also relay to our stdout/stderr, resize from our stdin's tty */
 	bool user_in;	 /* relay our stdin to the container (attached, tty and -i) */
+	/* attached, but not these streams (bit 1 stdout, bit 2 stderr: run --attach) */
+	unsigned unattached;
 	struct pm_mon_health *health; /* periodic health checks (monitor/health.h), or NULL */
 	int timeout_fd; /* --timeout: a timerfd that kills PID 1 when it fires, or -1 */
 	bool timed_out; /* it fired: the status is 255 (podman's) */

@@ -128,6 +128,8 @@ struct pm_runtime_spec {
 	/* --sysctl: "key.name=value", written to /proc/sys/key/name in the container's
 	 * namespaces before /proc/sys is made read-only */
 	char **sysctls;
+	/* --preserve-fds: the caller's fds 3..3+N-1 are the container process's too */
+	unsigned preserve_fds;
 };
 
 /* How pm_runtime_start() wires the container process. */

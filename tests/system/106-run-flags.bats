@@ -172,3 +172,30 @@ writable" "both mounts, read-write as in src"
 	run_pm 0 ps -a --format '{{.Names}}'
 	is "$output" "" "no container left"
 }
+
+@test "run --attach: only the streams named reach the terminal" {
+	pm_load_test_image
+	run_pm_split 0 run --rm -a stdout "$IMG" sh -c 'echo out; echo err >&2'
+	is "$output" "out" "stdout attached"
+	is "$stderr" "" "stderr not attached"
+	run_pm_split 0 run --rm --attach stderr "$IMG" sh -c 'echo out; echo err >&2'
+	is "$output" "" "stdout not attached"
+	is "$stderr" "err" "stderr attached"
+	run_pm_split 0 run --rm -a stdout -a stderr "$IMG" sh -c 'echo out; echo err >&2'
+	is "$output" "out"
+	is "$stderr" "err"
+	bad_value --attach bogus 'invalid stream "bogus" for --attach - must be one of stdin, stdout, or stderr: invalid argument'
+}
+
+@test "run --preserve-fds: the caller's fds 3.. go to the container" {
+	pm_load_test_image
+	echo preserved >"$BATS_TEST_TMPDIR/in"
+	run_pm 0 run --rm --preserve-fds 1 "$IMG" cat /proc/self/fd/3 3<"$BATS_TEST_TMPDIR/in"
+	is "$output" "preserved" "fd 3 read inside"
+	# without the flag the fd stays outside
+	run_pm 1 run --rm "$IMG" cat /proc/self/fd/3 3<"$BATS_TEST_TMPDIR/in"
+	run_pm 125 run --rm --preserve-fds x "$IMG" true
+	is "${lines[0]}" 'Error: invalid argument "x" for "--preserve-fds" flag: strconv.ParseUint: parsing "x": invalid syntax'
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container left"
+}
