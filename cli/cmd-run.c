@@ -94,6 +94,8 @@ static const char run_usage[] =
 	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
 	"before an interval is considered failed (default \"30s\")\n"
 	"      --hostname string          Set container hostname\n"
+	"      --hostuser strings         Host user account to add to /etc/passwd within "
+	"container\n"
 	"      --http-proxy               Set proxy environment variables in the container based "
 	"on the host proxy vars (default true)\n"
 	"      --init                     Run an init inside the container that forwards signals "
@@ -471,6 +473,7 @@ static const struct run_flag run_flags[] = {
 	{"timeout", 0, required_argument, FLAG_FUNC, FUNC(set_timeout)},
 	{"attach", 'a', required_argument, FLAG_LIST, CFG(attach)},
 	{"preserve-fds", 0, required_argument, FLAG_FUNC, FUNC(set_preserve_fds)},
+	{"hostuser", 0, required_argument, FLAG_LIST, CFG(hostusers)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},

@@ -109,6 +109,7 @@ static const struct field {
 	F("Timezone", K_STR, tz),
 	F("Timeout", K_U64, timeout),
 	F("Attach", K_STRV, attach),
+	F("HostUsers", K_STRV, hostusers),
 #undef F
 };
 

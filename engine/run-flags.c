@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <stdbool.h>
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include "engine/run-flags.h"
@@ -278,4 +279,67 @@ int pm_config_check_attach(const char *v, pm_error **err)
 			    "invalid stream \"%s\" for --attach - must be one of stdin, stdout, "
 			    "or stderr: invalid argument",
 			    v);
+}
+
+static struct passwd *host_user(const char *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long id = strtoul(v, &end, 10);
+	if (*v && !*end && !errno)
+		return getpwuid((uid_t)id);
+	return getpwnam(v);
+}
+
+int pm_config_check_hostuser(const char *v, pm_error **err)
+{
+	if (!*v || !host_user(v))
+		return pm_error_set(err, ENOENT, "--hostuser: user: unknown user %s", v);
+	return 0;
+}
+
+/* passwd has a line for name */
+static bool has_user(const char *passwd, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *l = passwd; l && *l;) {
+		if (!strncmp(l, name, n) && l[n] == ':')
+			return true;
+		const char *nl = strchr(l, '\n');
+		l = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+int pm_config_hostuser_passwd(const char *passwd, char *const *names, const char *rootfs,
+			      char **ret, pm_error **err)
+{
+	_cleanup_free_ char *out = pm_xstrdup(passwd ? passwd : "");
+	bool added = false;
+	*ret = NULL;
+	for (char *const *v = names; v && *v; v++) {
+		struct passwd *pw = host_user(*v);
+		if (!pw)
+			return pm_config_check_hostuser(*v, err);
+		if (has_user(out, pw->pw_name))
+			continue;
+		_cleanup_free_ char *home_in =
+			pm_xasprintf("%s/%s", rootfs ? rootfs : "", pw->pw_dir);
+		struct stat st;
+		const char *home =
+			rootfs && stat(home_in, &st) == 0 && S_ISDIR(st.st_mode) ? pw->pw_dir : "/";
+		size_t len = strlen(out);
+		char *line = pm_xasprintf("%s%s:*:%u:%u:%s:%s:/bin/sh\n",
+					  len && out[len - 1] != '\n' ? "\n" : "", pw->pw_name,
+					  (unsigned)pw->pw_uid, (unsigned)pw->pw_gid,
+					  pw->pw_gecos ? pw->pw_gecos : "", home);
+		char *joined = pm_xasprintf("%s%s", out, line);
+		free(line);
+		free(out);
+		out = joined;
+		added = true;
+	}
+	if (added)
+		*ret = TAKE_PTR(out);
+	return 0;
 }

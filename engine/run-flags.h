@@ -35,3 +35,12 @@ int pm_config_check_expose(const char *v, pm_error **err);
 
 /* --attach STREAM: stdin, stdout or stderr (any case, as podman). */
 int pm_config_check_attach(const char *v, pm_error **err);
+
+/* --hostuser NAME|UID: a user of the host (getpwnam/getpwuid); -ENOENT naming it. */
+int pm_config_check_hostuser(const char *v, pm_error **err);
+
+/* The container's /etc/passwd content (may be NULL: none) with a line for each host user
+ * of names it does not have yet ("name:*:uid:gid:gecos:home:/bin/sh", home "/" when the
+ * host's is not a directory of the container: rootfs). *ret NULL when nothing was added. */
+int pm_config_hostuser_passwd(const char *passwd, char *const *names, const char *rootfs,
+			      char **ret, pm_error **err);

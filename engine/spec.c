@@ -55,6 +55,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->volumes_from);
 	free(c->tz);
 	pm_strv_free(c->attach);
+	pm_strv_free(c->hostusers);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
@@ -875,7 +876,7 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
 {
 	struct pm_runtime_spec s = {0};
-	_cleanup_free_ char *home = NULL;
+	_cleanup_free_ char *home = NULL, *hostpw = NULL;
 	int r;
 
 	if ((r = pm_spec_validate(c, err)) < 0)
@@ -915,12 +916,24 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		s.uid = ou;
 		s.gid = og;
 	}
+	/* --hostuser: the container's passwd with the host's users, for -u and mounted at
+	 * /etc/passwd below */
+	if (c->hostusers) {
+		_cleanup_free_ char *pw = NULL;
+		if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &pw, err)) <
+			    0 ||
+		    (r = pm_config_hostuser_passwd(pw, c->hostusers, s.rootfs, &hostpw, err)) < 0)
+			goto fail;
+	}
 	if (!keep_id || user) {
 		_cleanup_free_ char *passwd = NULL, *group = NULL;
-		if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &passwd,
-					      err)) < 0 ||
-		    (r = pm_read_file_in_root(s.rootfs, "/etc/group", ETC_FILE_MAX, &group, err)) <
-			    0) {
+		if (hostpw)
+			passwd = pm_xstrdup(hostpw);
+		else if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &passwd,
+						   err)) < 0)
+			goto fail;
+		if ((r = pm_read_file_in_root(s.rootfs, "/etc/group", ETC_FILE_MAX, &group, err)) <
+		    0) {
 			goto fail;
 		}
 		if ((r = pm_spec_resolve_user(passwd, group, user, c->group_add, &s.uid, &s.gid,
@@ -1012,6 +1025,19 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	}
 	if ((r = add_run_flag_mounts(c, &s, err)) < 0)
 		goto fail;
+	if (hostpw && userdata) {
+		_cleanup_free_ char *pwpath = pm_xasprintf("%s/passwd", userdata);
+		if ((r = pm_mkdir_p(userdata, 0700, err)) < 0 ||
+		    (r = pm_write_file_atomic_flags(pwpath, hostpw, strlen(hostpw), 0644,
+						    PM_WRITE_NOSYNC, err)) < 0)
+			goto fail;
+		_cleanup_free_ char *v = pm_xasprintf("%s:/etc/passwd", pwpath);
+		struct pm_runtime_mount m;
+		char *vol = NULL;
+		if ((r = pm_spec_parse_volume(v, &m, &vol, err)) < 0 ||
+		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < s.nmounts; i++)
 		if (s.mounts[i].source && access(s.mounts[i].source, F_OK) < 0) {
 			r = pm_error_set_errno(err, errno, "bind mount source '%s'",

@@ -133,6 +133,8 @@ struct pm_container_config {
 	uint64_t timeout;
 	/* --attach: the streams a foreground run relays (stdin, stdout, stderr; NULL: all) */
 	char **attach;
+	/* --hostuser: host users added to the container's /etc/passwd */
+	char **hostusers;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

@@ -436,6 +436,8 @@ static int run_flags_check(const struct pm_container_config *c, pm_error **err)
 		r = pm_volumes_from_check(*v, err);
 	for (char **v = c->attach; r >= 0 && v && *v; v++)
 		r = pm_config_check_attach(*v, err);
+	for (char **v = c->hostusers; r >= 0 && v && *v; v++)
+		r = pm_config_check_hostuser(*v, err);
 	if (r >= 0 && c->tz) {
 		_cleanup_free_ char *tzf = NULL;
 		r = pm_config_tz_file(c->tz, &tzf, err);
