@@ -70,6 +70,7 @@ static const char run_usage[] =
 	"      --expose strings           Expose a port or a range of ports\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
+	"      --gidmap stringArray       GID map to use for the user namespace\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
 	"      --health-cmd string        set a healthcheck command for the container ('none' "
 	"disables the existing healthcheck)\n"
@@ -170,6 +171,7 @@ static const char run_usage[] =
 	"      --variant string           Use VARIANT instead of the running architecture variant "
 	"for choosing images\n"
 	"  -u, --user string              Username or UID (format: <name|uid>[:<group|gid>])\n"
+	"      --uidmap stringArray       UID map to use for the user namespace\n"
 	"      --ulimit strings           Ulimit options\n"
 	"      --umask string             Set umask in container (default \"0022\")\n"
 	"      --userns string            User namespace to use (host, keep-id)\n"
@@ -474,6 +476,8 @@ static const struct run_flag run_flags[] = {
 	{"attach", 'a', required_argument, FLAG_LIST, CFG(attach)},
 	{"preserve-fds", 0, required_argument, FLAG_FUNC, FUNC(set_preserve_fds)},
 	{"hostuser", 0, required_argument, FLAG_LIST, CFG(hostusers)},
+	{"uidmap", 0, required_argument, FLAG_STRV, CFG(uidmap)},
+	{"gidmap", 0, required_argument, FLAG_STRV, CFG(gidmap)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},

@@ -110,6 +110,8 @@ static const struct field {
 	F("Timeout", K_U64, timeout),
 	F("Attach", K_STRV, attach),
 	F("HostUsers", K_STRV, hostusers),
+	F("UidMap", K_STRV, uidmap),
+	F("GidMap", K_STRV, gidmap),
 #undef F
 };
 

@@ -673,6 +673,14 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 							    (json_int_t)u.hard));
 	}
 	json_object_set_new(hc, "Ulimits", ul);
+	/* --uidmap/--gidmap (a missing one is the other's, as the container has it) */
+	if (cfg->uidmap || cfg->gidmap) {
+		char **um = cfg->uidmap ? cfg->uidmap : cfg->gidmap;
+		char **gm = cfg->gidmap ? cfg->gidmap : cfg->uidmap;
+		json_object_set_new(hc, "IDMappings",
+				    json_pack("{s:o, s:o}", "UidMap", pm_json_from_strv(um),
+					      "GidMap", pm_json_from_strv(gm)));
+	}
 	/* pm's own (--time-offset): the container's time namespace offsets, in seconds */
 	struct pm_time_offsets to;
 	if (pm_time_offset_parse(cfg->time_offset, &to, NULL) == 0 && to.set)

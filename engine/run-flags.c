@@ -343,3 +343,82 @@ int pm_config_hostuser_passwd(const char *passwd, char *const *names, const char
 		*ret = TAKE_PTR(out);
 	return 0;
 }
+
+/* Go's strconv.ParseUint(s, 10, 32) */
+static int parse_u32(const char *s, uint32_t *ret)
+{
+	if (!*s)
+		return -EINVAL;
+	uint64_t v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > UINT32_MAX)
+			return -ERANGE;
+	}
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+int pm_config_parse_idmap(const char *v, const char *kind, struct pm_runtime_idmap *ret,
+			  pm_error **err)
+{
+	_cleanup_strv_ char **parts = pm_strv_split(v, ":");
+	uint32_t n[3];
+	if (pm_strv_length(parts) != 3 || parse_u32(parts[0], &n[0]) < 0 ||
+	    parse_u32(parts[1], &n[1]) < 0 || parse_u32(parts[2], &n[2]) < 0 || n[2] == 0)
+		return pm_error_set(err, EINVAL,
+				    "initializing ID mappings: %s setting is malformed expected "
+				    "[\"uint32:uint32:uint32\"]: [\"%s\"]",
+				    kind, v);
+	*ret = (struct pm_runtime_idmap){.ctr = n[0], .host = n[1], .size = n[2]};
+	return 0;
+}
+
+int pm_config_idmap_split(const char *map_text, const struct pm_runtime_idmap *m, size_t n,
+			  const char *spec, struct pm_runtime_idmap **ret, size_t *ret_n,
+			  pm_error **err)
+{
+	struct {
+		uint64_t first, count;
+	} pe[64];
+	size_t npe = 0;
+	_cleanup_strv_ char **lines = pm_strv_split(map_text ? map_text : "", "\n");
+	for (char **l = lines; l && *l && npe < ARRAY_SIZE(pe); l++) {
+		unsigned long a, b, c;
+		if (sscanf(*l, "%lu %lu %lu", &a, &b, &c) == 3 && c > 0) {
+			pe[npe].first = a;
+			pe[npe].count = c;
+			npe++;
+		}
+	}
+	struct pm_runtime_idmap *out = NULL;
+	size_t nout = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lo = m[i].host, hi = lo + m[i].size, covered = 0;
+		for (size_t j = 0; j < npe; j++) {
+			uint64_t a = lo > pe[j].first ? lo : pe[j].first;
+			uint64_t b =
+				hi < pe[j].first + pe[j].count ? hi : pe[j].first + pe[j].count;
+			if (a >= b)
+				continue;
+			out = pm_xrealloc(out, sizeof(*out) * (nout + 1));
+			out[nout++] =
+				(struct pm_runtime_idmap){.ctr = (uint32_t)(m[i].ctr + (a - lo)),
+							  .host = (uint32_t)a,
+							  .size = (uint32_t)(b - a)};
+			covered += b - a;
+		}
+		if (covered < m[i].size) {
+			free(out);
+			return pm_error_set(
+				err, EINVAL,
+				"%s: ids %u-%llu are beyond the rootless user namespace", spec,
+				m[i].host, (unsigned long long)hi - 1);
+		}
+	}
+	*ret = out;
+	*ret_n = nout;
+	return 0;
+}

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "lib/error.h"
+#include "runtime/runtime.h"
 
 /* --ulimit NAME=SOFT[:HARD] (-1: unlimited) -> the RLIMIT_ resource and its values. */
 struct pm_ulimit {
@@ -44,3 +45,16 @@ int pm_config_check_hostuser(const char *v, pm_error **err);
  * host's is not a directory of the container: rootfs). *ret NULL when nothing was added. */
 int pm_config_hostuser_passwd(const char *passwd, char *const *names, const char *rootfs,
 			      char **ret, pm_error **err);
+
+/* --uidmap/--gidmap CTR:HOST:LEN (kind "UID" or "GID" for the message): container ids ->
+ * ids of the rootless user namespace (podman's plain form). */
+int pm_config_parse_idmap(const char *v, const char *kind, struct pm_runtime_idmap *ret,
+			  pm_error **err);
+
+/* Split the container extents m[0..n) at the edges of the extents of this process's own
+ * namespace map (map_text: /proc/self/uid_map or gid_map), as the kernel wants every
+ * extent inside one of the parent's. -EINVAL naming spec (for the message) when ids fall
+ * outside the namespace. */
+int pm_config_idmap_split(const char *map_text, const struct pm_runtime_idmap *m, size_t n,
+			  const char *spec, struct pm_runtime_idmap **ret, size_t *ret_n,
+			  pm_error **err);

@@ -56,6 +56,8 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->tz);
 	pm_strv_free(c->attach);
 	pm_strv_free(c->hostusers);
+	pm_strv_free(c->uidmap);
+	pm_strv_free(c->gidmap);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
@@ -848,6 +850,29 @@ static int add_mount(struct pm_runtime_spec *s, struct pm_runtime_mount *m, char
 	return 0;
 }
 
+/* --uidmap/--gidmap: the extents, split at the edges of this namespace's own map */
+static int idmaps_from(char *const *specs, const char *kind, struct pm_runtime_idmap **ret,
+		       size_t *ret_n, pm_error **err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = pm_read_file(strcmp(kind, "UID") ? "/proc/self/gid_map" : "/proc/self/uid_map",
+			     65536, &text, NULL, err);
+	if (r < 0)
+		return r;
+	for (char *const *v = specs; v && *v; v++) {
+		struct pm_runtime_idmap m, *split = NULL;
+		size_t nsplit = 0;
+		if ((r = pm_config_parse_idmap(*v, kind, &m, err)) < 0 ||
+		    (r = pm_config_idmap_split(text, &m, 1, *v, &split, &nsplit, err)) < 0)
+			return r;
+		*ret = pm_xrealloc(*ret, sizeof(**ret) * (*ret_n + nsplit));
+		memcpy(*ret + *ret_n, split, sizeof(*split) * nsplit);
+		*ret_n += nsplit;
+		free(split);
+	}
+	return 0;
+}
+
 /* --device (rootless: the host's node bind-mounted, as podman does) and --tz (the zone file
  * read-only at /etc/localtime) */
 static int add_run_flag_mounts(const struct pm_container_config *c, struct pm_runtime_spec *s,
@@ -923,6 +948,14 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		if ((r = pm_read_file_in_root(s.rootfs, "/etc/passwd", ETC_FILE_MAX, &pw, err)) <
 			    0 ||
 		    (r = pm_config_hostuser_passwd(pw, c->hostusers, s.rootfs, &hostpw, err)) < 0)
+			goto fail;
+	}
+	if (c->uidmap || c->gidmap) {
+		/* --uidmap/--gidmap: the container's own user namespace */
+		if ((r = idmaps_from(c->uidmap ? c->uidmap : c->gidmap, "UID", &s.uidmap,
+				     &s.nuidmap, err)) < 0 ||
+		    (r = idmaps_from(c->gidmap ? c->gidmap : c->uidmap, "GID", &s.gidmap,
+				     &s.ngidmap, err)) < 0)
 			goto fail;
 	}
 	if (!keep_id || user) {

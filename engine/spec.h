@@ -135,6 +135,9 @@ struct pm_container_config {
 	char **attach;
 	/* --hostuser: host users added to the container's /etc/passwd */
 	char **hostusers;
+	/* --uidmap/--gidmap CTR:HOST:LEN: a user namespace of the container's own (gidmap
+	 * NULL: the uidmap's) */
+	char **uidmap, **gidmap;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

@@ -242,3 +242,34 @@ writable" "both mounts, read-write as in src"
 	assert_contains "$output" "ctrl-%"
 	run_pm 0 rm -f -t 0 ex
 }
+
+@test "run --uidmap/--gidmap: the container's own user namespace" {
+	pm_load_test_image
+	run_pm 0 run --rm --uidmap 0:0:1000 "$IMG" cat /proc/self/uid_map /proc/self/gid_map
+	# (the rootless namespace's own map has the caller apart: extents split at its edge)
+	is "$(echo "$output" | tr -s ' ')" " 0 0 1
+ 1 1 999
+ 0 0 1
+ 1 1 999" "the gid map follows the uid map"
+	run_pm 0 run --rm --uidmap 0:0:1 --uidmap 1:2:999 --gidmap 0:0:500 "$IMG" sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
+	is "$(echo "$output" | tr -s ' ')" " 0 0 1
+ 1 2 999
+ 0 0 1
+ 1 1 499
+0"
+	run_pm 0 create --name um --uidmap 0:0:1000 "$IMG" true
+	run_pm 0 inspect --format '{{json .HostConfig.IDMappings}}' um
+	is "$output" '\{"UidMap":\["0:0:1000"\],"GidMap":\["0:0:1000"\]\}'
+	run_pm 0 rm um
+	bad_value --uidmap 0:1:x 'initializing ID mappings: UID setting is malformed expected \["uint32:uint32:uint32"\]: \["0:1:x"\]'
+	run_pm 125 run --rm --uidmap 0:0:1000 --userns keep-id "$IMG" true
+	is "$output" "Error: --userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive"
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container left"
+}
+
+@test "run --uidmap: a map without the caller is refused (pm only)" {
+	skip_if_podman "podman chowns a copy of the image for such a map; pm refuses it at create"
+	pm_load_test_image
+	bad_value --uidmap 0:1:1000 "--uidmap '0:1:1000': a container user namespace must map the caller .*"
+}

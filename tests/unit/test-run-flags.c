@@ -169,12 +169,49 @@ static void test_volumes_from_mode(void **state)
 	assert_int_equal(pm_volumes_from_check("c:z,ro", NULL), 0);
 }
 
+static void test_idmap(void **state)
+{
+	struct pm_runtime_idmap m;
+	assert_int_equal(pm_config_parse_idmap("0:1:1000", "UID", &m, NULL), 0);
+	assert_int_equal(m.ctr, 0);
+	assert_int_equal(m.host, 1);
+	assert_int_equal(m.size, 1000);
+	pm_error *e = NULL;
+	assert_int_equal(pm_config_parse_idmap("0:1:x", "UID", &m, &e), -EINVAL);
+	expect_msg(e, "initializing ID mappings: UID setting is malformed expected "
+		      "[\"uint32:uint32:uint32\"]: [\"0:1:x\"]");
+	e = NULL;
+	assert_int_equal(pm_config_parse_idmap("0:1", "GID", &m, &e), -EINVAL);
+	pm_error_free(e);
+	/* the rootless namespace: the caller at 0, 65536 subordinate ids from 1 */
+	const char *ns = "         0       1001          1\n         1     100000      65536\n";
+	struct pm_runtime_idmap in = {.ctr = 0, .host = 0, .size = 1000}, *out = NULL;
+	size_t n = 0;
+	assert_int_equal(pm_config_idmap_split(ns, &in, 1, "0:0:1000", &out, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].ctr, 0);
+	assert_int_equal(out[0].host, 0);
+	assert_int_equal(out[0].size, 1);
+	assert_int_equal(out[1].ctr, 1);
+	assert_int_equal(out[1].host, 1);
+	assert_int_equal(out[1].size, 999);
+	free(out);
+	in = (struct pm_runtime_idmap){.ctr = 0, .host = 65000, .size = 1000};
+	e = NULL;
+	assert_int_equal(pm_config_idmap_split(ns, &in, 1, "0:65000:1000", &out, &n, &e), -EINVAL);
+	expect_msg(e, "0:65000:1000: ids 65000-65999 are beyond the rootless user namespace");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ulimit), cmocka_unit_test(test_sysctl),
-		cmocka_unit_test(test_device), cmocka_unit_test(test_expose),
-		cmocka_unit_test(test_tz),     cmocka_unit_test(test_volumes_from_mode),
+		cmocka_unit_test(test_ulimit),
+		cmocka_unit_test(test_sysctl),
+		cmocka_unit_test(test_device),
+		cmocka_unit_test(test_expose),
+		cmocka_unit_test(test_tz),
+		cmocka_unit_test(test_idmap),
+		cmocka_unit_test(test_volumes_from_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
