@@ -238,8 +238,11 @@ writable" "both mounts, read-write as in src"
 	is "$output" "ok"
 	run_pm 125 exec --preserve-fds x ex true
 	is "${lines[0]}" 'Error: invalid argument "x" for "--preserve-fds" flag: strconv.ParseUint: parsing "x": invalid syntax'
-	run_pm 125 exec --detach-keys ctrl-% ex true
-	assert_contains "$output" "ctrl-%"
+	if ! is_podman; then
+		# pm only: podman 4.3 fails later with a conmon error (255) for bad keys
+		run_pm 125 exec --detach-keys ctrl-% ex true
+		assert_contains "$output" "ctrl-%"
+	fi
 	run_pm 0 rm -f -t 0 ex
 }
 
