@@ -667,7 +667,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_t *ul = json_array();
 	for (char **p = cfg->ulimits; p && *p; p++) {
 		struct pm_ulimit u;
-		if (pm_config_parse_ulimit(*p, &u, NULL) == 0)
+		if (pm_config_parse_ulimit(*p, &u, NULL) == 0 && u.resource >= 0)
 			json_array_append_new(ul, json_pack("{s:s, s:I, s:I}", "Name", u.name,
 							    "Soft", (json_int_t)u.soft, "Hard",
 							    (json_int_t)u.hard));

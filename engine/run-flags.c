@@ -65,6 +65,10 @@ int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err)
 	pm_error_set(err, EINVAL,                                                                  \
 		     "ulimit option \"%s\" requires name=SOFT:HARD, failed to be parsed: " fmt, v, \
 		     __VA_ARGS__)
+	if (!strcmp(v, "host")) { /* podman's: the caller's own limits */
+		*ret = (struct pm_ulimit){.resource = -1, .name = "host"};
+		return 0;
+	}
 	const char *eq = strchr(v, '=');
 	if (!eq)
 		return ULIMIT_ERR("invalid ulimit argument: %s", v);
@@ -99,6 +103,20 @@ int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err)
 				  .soft = soft,
 				  .hard = hard};
 	return 0;
+}
+
+void pm_config_ulimit_host(struct pm_runtime_rlimit **ret, size_t *ret_n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ulimit_names); i++) {
+		struct rlimit rl;
+		if (getrlimit(ulimit_names[i].resource, &rl) < 0)
+			continue;
+		*ret = pm_xrealloc(*ret, sizeof(**ret) * (*ret_n + 1));
+		(*ret)[(*ret_n)++] = (struct pm_runtime_rlimit){
+			.resource = ulimit_names[i].resource,
+			.soft = rl.rlim_cur == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_cur,
+			.hard = rl.rlim_max == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_max};
+	}
 }
 
 static const char *const ipc_sysctls[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",

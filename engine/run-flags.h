@@ -17,6 +17,9 @@ struct pm_ulimit {
 	int64_t soft, hard;
 };
 int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err);
+/* --ulimit host (resource -1 from the parser): the caller's own limits, each resource
+ * appended to *ret. */
+void pm_config_ulimit_host(struct pm_runtime_rlimit **ret, size_t *ret_n);
 
 /* --sysctl KEY=VALUE: only the namespaced ones podman allows (kernel.msg*, kernel.sem,
  * kernel.shm*, fs.mqueue.*, net.*); net.* is refused with network "host", the IPC ones with

@@ -1105,6 +1105,10 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		struct pm_ulimit ul;
 		if ((r = pm_config_parse_ulimit(*v, &ul, err)) < 0)
 			goto fail;
+		if (ul.resource < 0) {
+			pm_config_ulimit_host(&s.rlimits, &s.nrlimits);
+			continue;
+		}
 		s.rlimits = pm_xrealloc(s.rlimits, sizeof(*s.rlimits) * (s.nrlimits + 1));
 		s.rlimits[s.nrlimits++] = (struct pm_runtime_rlimit){
 			.resource = ul.resource, .soft = ul.soft, .hard = ul.hard};

@@ -38,6 +38,9 @@ bad_value() {
 	is "$output" "150
 150
 0" "one value sets both; several flags"
+	# host: the caller's own limits
+	run_pm 0 run --rm --ulimit host "$IMG" sh -c 'ulimit -Hn'
+	is "$output" "$(ulimit -Hn)" "--ulimit host keeps the caller's hard nofile"
 	run_pm 0 create --name ul --ulimit nofile=100:200 "$IMG" true
 	run_pm 0 inspect --format '{{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}} {{end}}' ul
 	assert_contains "$output" "RLIMIT_NOFILE=100:200"
