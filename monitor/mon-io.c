@@ -288,6 +288,7 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 	set_nonblock(io->err_r);
 	set_nonblock(io->master);
 	int outfd = tty ? io->master : io->out_r;
+	io->timed_out = false; /* a restart's run: the timeout was the first one's */
 	for (;;) {
 		struct pollfd p[9 + PM_MON_MAX_CLIENTS];
 		p[0] = (struct pollfd){.fd = io->pidfd, .events = POLLIN};

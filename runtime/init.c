@@ -249,7 +249,7 @@ static int write_sysctls(const struct pm_runtime_spec *s, struct pm_child_err *e
 
 /* --ulimit: before the privileges go (raising a hard limit needs CAP_SYS_RESOURCE, which a
  * rootless container never has in the host's namespace: podman's 126) */
-static int set_rlimits(const struct pm_runtime_spec *s, struct pm_child_err *e)
+int pm_init_set_rlimits(const struct pm_runtime_spec *s, struct pm_child_err *e)
 {
 	static const char *const names[] = {
 		[RLIMIT_CPU] = "cpu",		[RLIMIT_FSIZE] = "fsize",
@@ -309,7 +309,7 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		die(syncfd, pm_child_fail(&e, errno, "setting hostname '%s'", s->hostname), &e);
 	if (!s->host_net && !s->netns_path && (r = lo_up(&e)) < 0)
 		die(syncfd, r, &e);
-	if ((r = write_sysctls(s, &e)) < 0 || (r = set_rlimits(s, &e)) < 0)
+	if ((r = write_sysctls(s, &e)) < 0 || (r = pm_init_set_rlimits(s, &e)) < 0)
 		die(syncfd, r, &e);
 	if ((r = pm_mounts_finish(s, &e)) < 0)
 		die(syncfd, r, &e);

@@ -41,6 +41,12 @@ bad_value() {
 	# host: the caller's own limits
 	run_pm 0 run --rm --ulimit host "$IMG" sh -c 'ulimit -Hn'
 	is "$output" "$(ulimit -Hn)" "--ulimit host keeps the caller's hard nofile"
+	# exec'd processes have the container's limits too
+	run_pm 0 run -d --name ule --ulimit nofile=123:456 "$IMG" sleep 100
+	run_pm 0 exec ule sh -c 'ulimit -Sn; ulimit -Hn'
+	is "$output" "123
+456" "exec's limits"
+	run_pm 0 rm -f -t 0 ule
 	run_pm 0 create --name ul --ulimit nofile=100:200 "$IMG" true
 	run_pm 0 inspect --format '{{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}} {{end}}' ul
 	assert_contains "$output" "RLIMIT_NOFILE=100:200"
