@@ -481,12 +481,10 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	/* podman shows the same map as HostConfig.PortBindings */
 	json_t *port_bindings = json_deep_copy(pj);
 	/* --expose without a binding: podman's "PORT/PROTO": null */
-	for (char **p = cfg->expose; p && *p; p++) {
-		_cleanup_free_ char *k =
-			strchr(*p, '/') ? pm_xstrdup(*p) : pm_xasprintf("%s/tcp", *p);
-		if (!json_object_get(pj, k))
-			json_object_set_new(pj, k, json_null());
-	}
+	_cleanup_strv_ char **exposed_keys = pm_config_expose_keys(cfg->expose);
+	for (char **k = exposed_keys; k && *k; k++)
+		if (!json_object_get(pj, *k))
+			json_object_set_new(pj, *k, json_null());
 	json_object_set_new(ns, "Ports", pj);
 	json_object_set_new(ns, "SandboxKey", json_string(""));
 	json_object_set_new(o, "NetworkSettings", ns);
@@ -531,11 +529,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(cf, "Timezone", json_string(cfg->tz));
 	if (cfg->expose) {
 		json_t *exposed = json_object();
-		for (char **p = cfg->expose; *p; p++) {
-			_cleanup_free_ char *k =
-				strchr(*p, '/') ? pm_xstrdup(*p) : pm_xasprintf("%s/tcp", *p);
-			json_object_set_new(exposed, k, json_object());
-		}
+		_cleanup_strv_ char **keys = pm_config_expose_keys(cfg->expose);
+		for (char **k = keys; k && *k; k++)
+			json_object_set_new(exposed, *k, json_object());
 		json_object_set_new(cf, "ExposedPorts", exposed);
 	}
 	json_object_set_new(cf, "StopTimeout",

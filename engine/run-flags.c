@@ -440,3 +440,27 @@ int pm_config_idmap_split(const char *map_text, const struct pm_runtime_idmap *m
 	*ret_n = nout;
 	return 0;
 }
+
+char **pm_config_expose_keys(char *const *expose)
+{
+	char **keys = NULL;
+	for (char *const *v = expose; v && *v; v++) {
+		if (pm_config_check_expose(*v, NULL) < 0)
+			continue;
+		_cleanup_free_ char *s = pm_xstrdup(*v);
+		char *slash = strchr(s, '/');
+		if (slash)
+			*slash++ = '\0';
+		char *dash = strchr(s, '-');
+		if (dash)
+			*dash++ = '\0';
+		unsigned a = 0, b = 0;
+		parse_port(s, &a);
+		b = a;
+		if (dash)
+			parse_port(dash, &b);
+		for (unsigned p = a; p <= b; p++)
+			pm_strv_consume(&keys, pm_xasprintf("%u/%s", p, slash ? slash : "tcp"));
+	}
+	return keys;
+}

@@ -36,6 +36,9 @@ int pm_config_tz_file(const char *v, char **ret_path, pm_error **err);
 
 /* --expose PORT[-PORT][/PROTO] (tcp, udp, sctp). */
 int pm_config_check_expose(const char *v, pm_error **err);
+/* The --expose values as podman's port keys, ranges expanded: {"8080/tcp", "53/udp"}
+ * (malformed values skipped; NULL when none). */
+char **pm_config_expose_keys(char *const *expose);
 
 /* --attach STREAM: stdin, stdout or stderr (any case, as podman). */
 int pm_config_check_attach(const char *v, pm_error **err);

@@ -123,10 +123,12 @@ bad_value() {
 
 @test "run --expose: in NetworkSettings.Ports, published by -P" {
 	pm_load_test_image
-	run_pm 0 create --name ex --expose 8080 --expose 53/udp "$IMG" true
+	run_pm 0 create --name ex --expose 8080 --expose 53/udp --expose 9000-9001 "$IMG" true
 	run_pm 0 inspect --format '{{json .NetworkSettings.Ports}}' ex
 	assert_contains "$output" '"8080/tcp":null'
 	assert_contains "$output" '"53/udp":null'
+	assert_contains "$output" '"9000/tcp":null'
+	assert_contains "$output" '"9001/tcp":null'
 	run_pm 0 rm ex
 	run_pm 0 run -d --name exp -P --expose 8080 "$IMG" sleep 100
 	run_pm 0 port exp

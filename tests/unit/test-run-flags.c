@@ -122,6 +122,16 @@ static void test_expose(void **state)
 	assert_int_equal(pm_config_check_expose("80x", &e), -EINVAL);
 	expect_msg(e, "invalid range format for --expose: 80x: strconv.ParseUint: parsing \"80x\": "
 		      "invalid syntax");
+	char *in[] = {"8000-8002/udp", "80", "bad", NULL};
+	char **keys = pm_config_expose_keys(in);
+	assert_non_null(keys);
+	assert_string_equal(keys[0], "8000/udp");
+	assert_string_equal(keys[2], "8002/udp");
+	assert_string_equal(keys[3], "80/tcp");
+	assert_null(keys[4]);
+	for (char **k = keys; *k; k++)
+		free(*k);
+	free(keys);
 	e = NULL;
 	assert_int_equal(pm_config_check_expose("80/xyz", &e), -EINVAL);
 	expect_msg(e, "validating protocols for exposed port 80: unrecognized protocol \"xyz\" in "
