@@ -1,6 +1,7 @@
 /* cmd-exec.c: `pm exec [options] CONTAINER COMMAND [ARG...]`: flag parsing (podman's
  * spellings) into a struct pm_exec_config and the exit status. The work is in
  * engine/exec.c (settings) and runtime/exec.c (namespaces, privileges, exec). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "cli/commands.h"
 #include "engine/container.h"
 #include "engine/exec.h"
+#include "engine/validate.h"
 #include "lib/strutil.h"
 
 static const char exec_usage[] =
@@ -29,10 +31,13 @@ static const char exec_usage[] =
 	"\n"
 	"Options:\n"
 	"  -d, --detach               Run the exec session in detached mode (backgrounded)\n"
+	"      --detach-keys string   Select the key sequence for detaching a container. Format is "
+	"a single character [a-Z] or ctrl-<value> where <value> is one of: a-z, @, ^, [, , or _\n"
 	"  -e, --env stringArray      Set environment variables\n"
 	"      --env-file strings     Read in a file of environment variables\n"
 	"  -i, --interactive          Keep STDIN open even if not attached\n"
 	"  -l, --latest               Act on the latest container pm is aware of\n"
+	"      --preserve-fds uint    Pass N additional file descriptors to the container\n"
 	"      --privileged           Give the process extended Linux capabilities inside the "
 	"container.  The default is false\n"
 	"  -t, --tty                  Allocate a pseudo-TTY. The default is false\n"
@@ -44,6 +49,8 @@ enum {
 	OPT_ENV_FILE = 1000,
 	OPT_PRIVILEGED,
 	OPT_HELP,
+	OPT_DETACH_KEYS,
+	OPT_PRESERVE_FDS,
 };
 
 static const struct option exec_options[] = {
@@ -57,6 +64,8 @@ static const struct option exec_options[] = {
 	{"user", required_argument, NULL, 'u'},
 	{"workdir", required_argument, NULL, 'w'},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"detach-keys", required_argument, NULL, OPT_DETACH_KEYS},
+	{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -105,6 +114,7 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_free_ char *ref = NULL;
 	struct pm_opt_state st = {0};
 	bool use_latest = false;
+	unsigned preserve_fds = 0;
 	int status = PM_EXIT_ERROR;
 	int opt;
 
@@ -150,6 +160,31 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 		case 'u':
 			set_str(&x.user, optarg);
 			break;
+		case OPT_DETACH_KEYS: {
+			/* checked as podman does; pm's exec relay has no detaching yet */
+			_cleanup_error_ pm_error *kerr = NULL;
+			if (pm_config_check_detach_keys(optarg, &kerr) < 0) {
+				status = pm_cli_error(kerr);
+				goto out;
+			}
+			break;
+		}
+		case OPT_PRESERVE_FDS: {
+			char *end;
+			errno = 0;
+			unsigned long v = optarg[0] >= '0' && optarg[0] <= '9'
+						  ? strtoul(optarg, &end, 10)
+						  : 0;
+			if (!(optarg[0] >= '0' && optarg[0] <= '9') || *end || errno || v > 1024) {
+				pm_cli_errorf(
+					"invalid argument \"%s\" for \"--preserve-fds\" flag: "
+					"strconv.ParseUint: parsing \"%s\": invalid syntax",
+					optarg, optarg);
+				goto out;
+			}
+			preserve_fds = (unsigned)v;
+			break;
+		}
 		case 'w':
 			set_str(&x.workdir, optarg);
 			break;
@@ -179,7 +214,9 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		pm_strv_push(&x.args, argv[i]);
 
-	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_engine engine = {.paths = &cli->paths,
+				   .storage_driver = cli->storage_driver,
+				   .preserve_fds = preserve_fds};
 	int code = 0;
 	if (pm_engine_exec(&engine, ref, &x, &code, &err) < 0) {
 		status = pm_cli_error(err);

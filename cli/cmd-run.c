@@ -47,6 +47,7 @@ static const char run_usage[] =
 	"Options:\n"
 	"      --arch string              use ARCH instead of the architecture of the machine for "
 	"choosing images\n"
+	"  -a, --attach strings           Attach to STDIN, STDOUT or STDERR\n"
 	"      --authfile string          Path of the authentication file\n"
 	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
 	"between 10 and 1000\n"
@@ -64,9 +65,12 @@ static const char run_usage[] =
 	"0,1)\n"
 	"  -d, --detach                   Run container in background and print container ID\n"
 	"      --detach-keys string       Override the key sequence for detaching a container\n"
+	"      --device stringArray       Add a host device to the container\n"
 	"      --entrypoint string        Overwrite the default ENTRYPOINT of the image\n"
+	"      --expose strings           Expose a port or a range of ports\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
+	"      --gidmap stringArray       GID map to use for the user namespace\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
 	"      --health-cmd string        set a healthcheck command for the container ('none' "
 	"disables the existing healthcheck)\n"
@@ -91,6 +95,8 @@ static const char run_usage[] =
 	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
 	"before an interval is considered failed (default \"30s\")\n"
 	"      --hostname string          Set container hostname\n"
+	"      --hostuser strings         Host user account to add to /etc/passwd within "
+	"container\n"
 	"      --http-proxy               Set proxy environment variables in the container based "
 	"on the host proxy vars (default true)\n"
 	"      --init                     Run an init inside the container that forwards signals "
@@ -126,6 +132,8 @@ static const char run_usage[] =
 	"      --pid string               PID namespace to use (host, private)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n"
 	"      --pod string               Run container in an existing pod\n"
+	"      --preserve-fds uint        Pass a number of additional file descriptors into the "
+	"container\n"
 	"      --privileged               Give extended privileges to container\n"
 	"      --pull string              Pull image policy (always, missing, never, newer) "
 	"(default \"missing\")\n"
@@ -149,19 +157,27 @@ static const char run_usage[] =
 	"no-new-privileges, label=disable)\n"
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
 	"      --stop-timeout uint        Timeout (in seconds) to stop a container. Default is 10\n"
+	"      --sysctl strings           Sysctl options\n"
 	"      --time-offset string       Own time namespace: monotonic=SECONDS,boottime=SECONDS "
 	"(pm's own)\n"
 	"      --tmpfs stringArray        Mount a temporary filesystem (tmpfs) into a container\n"
 	"      --tls-verify               Require HTTPS and verify certificates when contacting "
 	"registries for pulling images\n"
+	"      --timeout uint             Maximum length of time a container is allowed to run. "
+	"The "
+	"container will be killed automatically after the time expires.\n"
 	"  -t, --tty                      Allocate a pseudo-TTY for container\n"
+	"      --tz string                Set timezone in container\n"
 	"      --variant string           Use VARIANT instead of the running architecture variant "
 	"for choosing images\n"
 	"  -u, --user string              Username or UID (format: <name|uid>[:<group|gid>])\n"
+	"      --uidmap stringArray       UID map to use for the user namespace\n"
+	"      --ulimit strings           Ulimit options\n"
 	"      --umask string             Set umask in container (default \"0022\")\n"
 	"      --userns string            User namespace to use (host, keep-id)\n"
 	"      --uts string               UTS namespace to use (host, private)\n"
 	"  -v, --volume stringArray       Bind mount a volume into the container\n"
+	"      --volumes-from stringArray Mount volumes from the specified container(s)\n"
 	"  -w, --workdir string           Working directory inside the container\n";
 
 static const char create_usage[] =
@@ -405,6 +421,38 @@ static int set_pull(struct pm_container_config *c, struct cmd_run_opts *o, const
 	return r;
 }
 
+static int set_timeout(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		       pm_error **err)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+	if (!(arg[0] >= '0' && arg[0] <= '9') || *end || errno || v > UINT32_MAX)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--timeout\" flag: "
+				    "strconv.ParseUint: parsing \"%s\": invalid syntax",
+				    arg, arg);
+	c->timeout = v;
+	return 0;
+}
+
+static int set_preserve_fds(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			    pm_error **err)
+{
+	if (o->create)
+		return pm_error_set(err, EINVAL, "unknown flag: --preserve-fds");
+	char *end;
+	errno = 0;
+	unsigned long v = arg[0] >= '0' && arg[0] <= '9' ? strtoul(arg, &end, 10) : 0;
+	if (!(arg[0] >= '0' && arg[0] <= '9') || *end || errno || v > 1024)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--preserve-fds\" flag: "
+				    "strconv.ParseUint: parsing \"%s\": invalid syntax",
+				    arg, arg);
+	o->preserve_fds = (unsigned)v;
+	return 0;
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -417,6 +465,19 @@ static const struct run_flag run_flags[] = {
 	{"hostname", 0, required_argument, FLAG_STR, CFG(hostname)},
 	{"http-proxy", 0, optional_argument, FLAG_BOOL, OPTS(http_proxy)},
 	{"time-offset", 0, required_argument, FLAG_STR, CFG(time_offset)},
+	/* engine/run-flags.h; checked by pm_container_config_validate */
+	{"ulimit", 0, required_argument, FLAG_LIST, CFG(ulimits)},
+	{"sysctl", 0, required_argument, FLAG_LIST, CFG(sysctls)},
+	{"device", 0, required_argument, FLAG_STRV, CFG(devices)},
+	{"expose", 0, required_argument, FLAG_LIST, CFG(expose)},
+	{"volumes-from", 0, required_argument, FLAG_STRV, CFG(volumes_from)},
+	{"tz", 0, required_argument, FLAG_STR, CFG(tz)},
+	{"timeout", 0, required_argument, FLAG_FUNC, FUNC(set_timeout)},
+	{"attach", 'a', required_argument, FLAG_LIST, CFG(attach)},
+	{"preserve-fds", 0, required_argument, FLAG_FUNC, FUNC(set_preserve_fds)},
+	{"hostuser", 0, required_argument, FLAG_LIST, CFG(hostusers)},
+	{"uidmap", 0, required_argument, FLAG_STRV, CFG(uidmap)},
+	{"gidmap", 0, required_argument, FLAG_STRV, CFG(gidmap)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
@@ -855,7 +916,9 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	if (cfg.tty && cfg.interactive && !isatty(STDIN_FILENO)) /* podman's warning */
 		pm_log_warn("The input device is not a TTY. The --tty and --interactive flags "
 			    "might not work properly");
-	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	struct pm_engine engine = {.paths = &cli->paths,
+				   .storage_driver = cli->storage_driver,
+				   .preserve_fds = o.preserve_fds};
 	/* the volumes this run makes: a failed run leaves none of them behind */
 	made = pm_engine_volumes_missing(&engine, &cfg);
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);

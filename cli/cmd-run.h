@@ -24,6 +24,7 @@ struct cmd_run_opts {
 	const char *pull;		/* --pull POLICY (NULL: missing) */
 	bool quiet;			/* -q: no pull progress */
 	bool http_proxy;		/* --http-proxy (default true): the host's proxy env */
+	unsigned preserve_fds;		/* --preserve-fds N (run only) */
 	struct pm_cli_pull_flags pullf; /* --tls-verify, --arch, ... for the pull */
 };
 

@@ -102,6 +102,17 @@ static const struct field {
 	F("SdNotifyMode", K_STR, sdnotify),
 	F("CreateCommand", K_STRV, create_command),
 	F("TimeOffset", K_STR, time_offset),
+	F("Ulimits", K_STRV, ulimits),
+	F("Sysctls", K_STRV, sysctls),
+	F("Devices", K_STRV, devices),
+	F("Expose", K_STRV, expose),
+	F("VolumesFrom", K_STRV, volumes_from),
+	F("Timezone", K_STR, tz),
+	F("Timeout", K_U64, timeout),
+	F("Attach", K_STRV, attach),
+	F("HostUsers", K_STRV, hostusers),
+	F("UidMap", K_STRV, uidmap),
+	F("GidMap", K_STRV, gidmap),
 #undef F
 };
 

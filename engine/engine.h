@@ -8,4 +8,7 @@
 struct pm_engine {
 	const struct pm_paths *paths;
 	const char *storage_driver; /* --storage-driver, or NULL */
+	/* run/exec --preserve-fds N: this process's fds 3..3+N-1 go to the container's
+	 * process too (a property of the invocation, not recorded) */
+	unsigned preserve_fds;
 };

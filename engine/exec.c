@@ -120,6 +120,7 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	};
 	r = pm_spec_to_runtime(&cfg, cfg.rootfs ? NULL : &simg, rootfs, NULL, c->id, e->paths->root,
 			       &spec, err);
+	spec.preserve_fds = e->preserve_fds; /* exec --preserve-fds */
 	/* env secrets, as the container's own process has them; exec's -e may override */
 	if (r >= 0)
 		r = pm_engine_secrets_env(&cfg, c->dir, &spec.env, err);

@@ -14,6 +14,7 @@
 #include "engine/config-json.h"
 #include "engine/health.h"
 #include "engine/inspect.h"
+#include "engine/run-flags.h"
 #include "engine/limits.h"
 #include "engine/net.h"
 #include "engine/spec.h"
@@ -516,6 +517,11 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		pj = json_object();
 	/* podman shows the same map as HostConfig.PortBindings */
 	json_t *port_bindings = json_deep_copy(pj);
+	/* --expose without a binding: podman's "PORT/PROTO": null */
+	_cleanup_strv_ char **exposed_keys = pm_config_expose_keys(cfg->expose);
+	for (char **k = exposed_keys; k && *k; k++)
+		if (!json_object_get(pj, *k))
+			json_object_set_new(pj, *k, json_null());
 	json_object_set_new(ns, "Ports", pj);
 	json_object_set_new(ns, "SandboxKey", json_string(""));
 	json_object_set_new(o, "NetworkSettings", ns);
@@ -552,7 +558,16 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_t *secrets = secrets_json(cfg);
 	if (secrets)
 		json_object_set_new(cf, "Secrets", secrets);
-	json_object_set_new(cf, "Timeout", json_integer(0));
+	json_object_set_new(cf, "Timeout", json_integer((json_int_t)cfg->timeout));
+	if (cfg->tz)
+		json_object_set_new(cf, "Timezone", json_string(cfg->tz));
+	if (cfg->expose) {
+		json_t *exposed = json_object();
+		_cleanup_strv_ char **keys = pm_config_expose_keys(cfg->expose);
+		for (char **k = keys; k && *k; k++)
+			json_object_set_new(exposed, *k, json_object());
+		json_object_set_new(cf, "ExposedPorts", exposed);
+	}
 	json_object_set_new(cf, "StopTimeout",
 			    json_integer(cfg->stop_timeout_set ? cfg->stop_timeout : 10));
 	/* podman omits a nil one; null here, so that {{.Config.Healthcheck}} works */
@@ -600,7 +615,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 			    json_pack("{s:s, s:i}", "Name", rname, "MaximumRetryCount", retries));
 	json_object_set_new(hc, "AutoRemove", json_boolean(cfg->rm));
 	json_object_set_new(hc, "VolumeDriver", json_string(""));
-	json_object_set_new(hc, "VolumesFrom", json_null());
+	json_object_set_new(hc, "VolumesFrom",
+			    cfg->volumes_from ? pm_json_from_strv(cfg->volumes_from) : json_null());
 	json_t *capadd = json_array(), *capdrop = json_array();
 	for (char **x = cfg->cap_add; x && *x; x++) {
 		_cleanup_free_ char *n = cap_name(*x);
@@ -680,7 +696,23 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "OomKillDisable", json_false());
 	/* podman's default 2048 when not given, where the pids controller is delegated */
 	json_object_set_new(hc, "PidsLimit", json_integer((json_int_t)pm_engine_pids_limit(cfg)));
-	json_object_set_new(hc, "Ulimits", json_array());
+	json_t *ul = json_array();
+	for (char **p = cfg->ulimits; p && *p; p++) {
+		struct pm_ulimit u;
+		if (pm_config_parse_ulimit(*p, &u, NULL) == 0 && u.resource >= 0)
+			json_array_append_new(ul, json_pack("{s:s, s:I, s:I}", "Name", u.name,
+							    "Soft", (json_int_t)u.soft, "Hard",
+							    (json_int_t)u.hard));
+	}
+	json_object_set_new(hc, "Ulimits", ul);
+	/* --uidmap/--gidmap (a missing one is the other's, as the container has it) */
+	if (cfg->uidmap || cfg->gidmap) {
+		char **um = cfg->uidmap ? cfg->uidmap : cfg->gidmap;
+		char **gm = cfg->gidmap ? cfg->gidmap : cfg->uidmap;
+		json_object_set_new(hc, "IDMappings",
+				    json_pack("{s:o, s:o}", "UidMap", pm_json_from_strv(um),
+					      "GidMap", pm_json_from_strv(gm)));
+	}
 	/* podman's fields for what it does not support rootless: always 0 */
 	static const char *const zero[] = {
 		"CpuCount",	      "CpuPercent",   "CpuRealtimePeriod",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -277,6 +278,14 @@ static void mon_init(struct mon *m, const struct pm_monitor_setup *s, bool attac
 	*m = (struct mon){.s = s, .attached = attached};
 	pm_mon_io_init(&m->io);
 	m->io.attached = attached;
+	/* --attach: only the streams named (podman's -a stdout, -a stderr) */
+	if (s->cfg->attach) {
+		m->io.unattached = (1u << 1) | (1u << 2);
+		for (char **a = s->cfg->attach; *a; a++)
+			m->io.unattached &= ~(!strcasecmp(*a, "stdout")	  ? 1u << 1
+					      : !strcasecmp(*a, "stderr") ? 1u << 2
+									  : 0u);
+	}
 	pm_monitor_parse_restart(s->cfg->restart, &m->policy, NULL);
 	m->log_path = pm_engine_log_path(s->e, s->c);
 	m->rundir = pm_ctr_run_dir(s->e, s->c->id);
@@ -362,6 +371,7 @@ int pm_monitor_run_attached(const struct pm_monitor_setup *s, int *ret_status, p
 	pm_container_save_state(s->e->paths, s->c, NULL);
 	notify_ready(s);
 	close(s->lock_fd);
+	pm_mon_io_set_timeout(&m.io, s->cfg->timeout); /* --timeout */
 	if (m.io.master >= 0)
 		m.raw = pm_tty_make_raw(STDIN_FILENO, &m.saved);
 	int status;
@@ -459,6 +469,10 @@ static void exec_monitor(struct mon *m, const char *program)
 		pm_strv_push(&argv, "--health-start");
 		pm_strv_consume(&argv,
 				pm_xasprintf("%lld", (long long)s->cfg->health.start_period));
+	}
+	if (s->cfg->timeout) {
+		pm_strv_push(&argv, "--timeout");
+		pm_strv_consume(&argv, pm_xasprintf("%llu", (unsigned long long)s->cfg->timeout));
 	}
 	pm_strv_push(&argv, "--");
 	pm_strv_push(&argv, self ? self : "/proc/self/exe");

@@ -26,6 +26,7 @@
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
+#include "engine/volumes-from.h"
 #include "engine/validate.h"
 #include "lib/crashpoint.h"
 #include "lib/fileutil.h"
@@ -84,6 +85,19 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	int r = pm_container_config_validate(cfg, err); /* what every creator must pass */
 	if (r < 0)
 		return r;
+	/* --volumes-from: the other containers' mounts become this one's, checked again */
+	_cleanup_strv_ char **vf_volumes = NULL, **vf_mounts = NULL;
+	struct pm_container_config with_from;
+	if (cfg->volumes_from) {
+		if ((r = pm_engine_volumes_from(e, cfg, &vf_volumes, &vf_mounts, err)) < 0)
+			return r;
+		with_from = *cfg;
+		with_from.volumes = vf_volumes;
+		with_from.mounts = vf_mounts;
+		cfg = &with_from;
+		if ((r = pm_container_config_validate(cfg, err)) < 0)
+			return r;
+	}
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_strv_ char **args = NULL, **vols = NULL, **secret_ids = NULL;
 	_cleanup_strv_ char **vspecs = NULL, **mspecs = NULL, **anon = NULL; /* anonymous vols */
@@ -378,6 +392,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 	r = pm_spec_to_runtime(&x->cfg, x->cfg.rootfs ? NULL : &simg, rootfs, userdata, c->id,
 			       e->paths->root, &x->spec, err);
+	x->spec.preserve_fds = e->preserve_fds;
 	if (r >= 0)
 		r = pm_engine_secrets_apply(&x->cfg, c->dir, &x->spec, err);
 	if (r < 0)

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
 #include "lib/fileutil.h"
@@ -50,6 +51,16 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->group_add);
 	free(c->hostname);
 	free(c->time_offset);
+	pm_strv_free(c->ulimits);
+	pm_strv_free(c->sysctls);
+	pm_strv_free(c->devices);
+	pm_strv_free(c->expose);
+	pm_strv_free(c->volumes_from);
+	free(c->tz);
+	pm_strv_free(c->attach);
+	pm_strv_free(c->hostusers);
+	pm_strv_free(c->uidmap);
+	pm_strv_free(c->gidmap);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
@@ -748,6 +759,8 @@ int pm_engine_net_config(const struct pm_container_config *c, char *const *expos
 	int r = pm_net_parse_mode(ret, c->network, err);
 	for (char **p = c->publish; r >= 0 && p && *p; p++)
 		r = pm_net_parse_publish(*p, &ret->ports, &ret->nports, err);
+	if (r >= 0 && c->publish_all && c->expose)
+		r = pm_net_publish_expose(c->expose, &ret->ports, &ret->nports, err);
 	if (r >= 0 && c->publish_all && expose)
 		r = pm_net_publish_expose(expose, &ret->ports, &ret->nports, err);
 	if (r >= 0)
@@ -1103,13 +1116,59 @@ static int overlay_volume(struct pm_runtime_mount *m, const char *userdata, ptrd
 	return 0;
 }
 
+/* --uidmap/--gidmap: the extents, split at the edges of this namespace's own map */
+static int idmaps_from(char *const *specs, const char *kind, struct pm_runtime_idmap **ret,
+		       size_t *ret_n, pm_error **err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = pm_read_file(strcmp(kind, "UID") ? "/proc/self/gid_map" : "/proc/self/uid_map",
+			     65536, &text, NULL, err);
+	if (r < 0)
+		return r;
+	for (char *const *v = specs; v && *v; v++) {
+		struct pm_runtime_idmap m, *split = NULL;
+		size_t nsplit = 0;
+		if ((r = pm_config_parse_idmap(*v, kind, &m, err)) < 0 ||
+		    (r = pm_config_idmap_split(text, &m, 1, *v, &split, &nsplit, err)) < 0)
+			return r;
+		*ret = pm_xrealloc(*ret, sizeof(**ret) * (*ret_n + nsplit));
+		memcpy(*ret + *ret_n, split, sizeof(*split) * nsplit);
+		*ret_n += nsplit;
+		free(split);
+	}
+	return 0;
+}
+
+/* --device (rootless: the host's node bind-mounted, as podman does) and --tz (the zone file
+ * read-only at /etc/localtime) */
+static int add_run_flag_mounts(const struct pm_container_config *c, struct pm_runtime_spec *s,
+			       pm_error **err)
+{
+	int r;
+	for (char **v = c->devices; v && *v; v++) {
+		struct pm_runtime_mount m = {.type = PM_RUNTIME_MOUNT_BIND};
+		if ((r = pm_config_parse_device(*v, &m.source, &m.destination, NULL, err)) < 0 ||
+		    (r = add_mount(s, &m, NULL, NULL, err)) < 0)
+			return r;
+	}
+	if (c->tz) {
+		struct pm_runtime_mount m = {.type = PM_RUNTIME_MOUNT_BIND, .flags = MS_RDONLY};
+		if ((r = pm_config_tz_file(c->tz, &m.source, err)) < 0)
+			return r;
+		m.destination = pm_xstrdup("/etc/localtime");
+		if ((r = add_mount(s, &m, NULL, NULL, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec_image *img,
 		       const char *rootfs, const char *userdata, const char *id,
 		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
 {
 	struct pm_runtime_spec s = {0};
 	/* (declared before the first goto: the cleanup runs at fail too) */
-	_cleanup_free_ char *home = NULL, *passwd = NULL, *group = NULL;
+	_cleanup_free_ char *home = NULL, *passwd = NULL, *group = NULL, *hostpw = NULL;
 	int r;
 
 	if ((r = pm_spec_validate(c, err)) < 0)
@@ -1168,9 +1227,28 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 				goto fail;
 		}
 	}
+	/* --hostuser: the container's passwd with the host's users, for -u and mounted at
+	 * /etc/passwd below */
+	if (c->hostusers) {
+		if ((r = pm_config_hostuser_passwd(passwd, c->hostusers, s.rootfs, &hostpw, err)) <
+		    0)
+			goto fail;
+	}
+	if (c->uidmap || c->gidmap) {
+		/* --uidmap/--gidmap: the container's own user namespace */
+		if ((r = idmaps_from(c->uidmap ? c->uidmap : c->gidmap, "UID", &s.uidmap,
+				     &s.nuidmap, err)) < 0 ||
+		    (r = idmaps_from(c->gidmap ? c->gidmap : c->uidmap, "GID", &s.gidmap,
+				     &s.ngidmap, err)) < 0)
+			goto fail;
+	}
 	if (!keep_id || user) {
 		free(home);
 		home = NULL;
+		if (hostpw) {
+			free(passwd);
+			passwd = pm_xstrdup(hostpw);
+		}
 		if ((r = pm_spec_resolve_user(passwd, group, user, c->group_add, &s.uid, &s.gid,
 					      &s.groups, &s.ngroups, &home, err)) < 0) {
 			goto fail;
@@ -1269,6 +1347,21 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 			goto fail;
 		pm_spec_env_set(&s.env, "NOTIFY_SOCKET=" PM_SDNOTIFY_CTR_SOCKET);
 	}
+	if ((r = add_run_flag_mounts(c, &s, err)) < 0)
+		goto fail;
+	if (hostpw && userdata) {
+		_cleanup_free_ char *pwpath = pm_xasprintf("%s/passwd", userdata);
+		if ((r = pm_mkdir_p(userdata, 0700, err)) < 0 ||
+		    (r = pm_write_file_atomic_flags(pwpath, hostpw, strlen(hostpw), 0644,
+						    PM_WRITE_NOSYNC, err)) < 0)
+			goto fail;
+		_cleanup_free_ char *v = pm_xasprintf("%s:/etc/passwd", pwpath);
+		struct pm_runtime_mount m;
+		char *vol = NULL;
+		if ((r = pm_spec_parse_volume(v, &m, &vol, err)) < 0 ||
+		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < s.nmounts; i++)
 		if (s.mounts[i].source && access(s.mounts[i].source, F_OK) < 0) {
 			r = pm_error_set_errno(err, errno, "bind mount source '%s'",
@@ -1299,6 +1392,23 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
 		goto fail;
 	s.timens = to.set;
+	for (char **v = c->ulimits; v && *v; v++) {
+		struct pm_ulimit ul;
+		if ((r = pm_config_parse_ulimit(*v, &ul, err)) < 0)
+			goto fail;
+		if (ul.resource < 0) {
+			pm_config_ulimit_host(&s.rlimits, &s.nrlimits);
+			continue;
+		}
+		s.rlimits = pm_xrealloc(s.rlimits, sizeof(*s.rlimits) * (s.nrlimits + 1));
+		s.rlimits[s.nrlimits++] = (struct pm_runtime_rlimit){
+			.resource = ul.resource, .soft = ul.soft, .hard = ul.hard};
+	}
+	for (char **v = c->sysctls; v && *v; v++) {
+		if ((r = pm_config_check_sysctl(c->network, c->ipc, *v, err)) < 0)
+			goto fail;
+		pm_strv_push(&s.sysctls, *v);
+	}
 	s.time_monotonic = to.monotonic;
 	s.time_boottime = to.boottime;
 	*ret = s;

@@ -126,6 +126,19 @@ struct pm_container_config {
 	char **create_command;
 	/* --time-offset (engine/time-offset.h): a time namespace with these offsets */
 	char *time_offset;
+	/* engine/run-flags.h: --ulimit NAME=SOFT[:HARD], --sysctl KEY=VALUE, --device
+	 * HOST[:CTR][:PERMS], --expose PORT[/PROTO], --volumes-from CTR[:ro|rw] as given;
+	 * --tz ZONE|local; --timeout seconds (0: none) */
+	char **ulimits, **sysctls, **devices, **expose, **volumes_from;
+	char *tz;
+	uint64_t timeout;
+	/* --attach: the streams a foreground run relays (stdin, stdout, stderr; NULL: all) */
+	char **attach;
+	/* --hostuser: host users added to the container's /etc/passwd */
+	char **hostusers;
+	/* --uidmap/--gidmap CTR:HOST:LEN: a user namespace of the container's own (gidmap
+	 * NULL: the uidmap's) */
+	char **uidmap, **gidmap;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

@@ -12,9 +12,11 @@
 
 #include "engine/health-parse.h"
 #include "engine/limits.h"
+#include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
 #include "engine/validate.h"
+#include "engine/volumes-from.h"
 #include "systemd/limits.h"
 #include "lib/strutil.h"
 
@@ -414,6 +416,62 @@ int pm_config_set_security_opt(struct pm_container_config *c, const char *v, pm_
 	return pm_error_set(err, EINVAL, "invalid --security-opt '%s'", v);
 }
 
+/* --ulimit, --sysctl (against the namespaces the container has), --device, --tz, --expose
+ * (engine/run-flags.h) */
+static int run_flags_check(const struct pm_container_config *c, pm_error **err)
+{
+	int r = 0;
+	struct pm_ulimit ul;
+	for (char **v = c->ulimits; r >= 0 && v && *v; v++)
+		r = pm_config_parse_ulimit(*v, &ul, err);
+	for (char **v = c->sysctls; r >= 0 && v && *v; v++)
+		r = pm_config_check_sysctl(c->network, c->ipc, *v, err);
+	for (char **v = c->devices; r >= 0 && v && *v; v++) {
+		_cleanup_free_ char *src = NULL, *dst = NULL;
+		r = pm_config_parse_device(*v, &src, &dst, NULL, err);
+	}
+	for (char **v = c->expose; r >= 0 && v && *v; v++)
+		r = pm_config_check_expose(*v, err);
+	for (char **v = c->volumes_from; r >= 0 && v && *v; v++)
+		r = pm_volumes_from_check(*v, err);
+	for (char **v = c->attach; r >= 0 && v && *v; v++)
+		r = pm_config_check_attach(*v, err);
+	for (char **v = c->hostusers; r >= 0 && v && *v; v++)
+		r = pm_config_check_hostuser(*v, err);
+	struct pm_runtime_idmap m;
+	for (char **v = c->uidmap; r >= 0 && v && *v; v++)
+		r = pm_config_parse_idmap(*v, "UID", &m, err);
+	for (char **v = c->gidmap; r >= 0 && v && *v; v++)
+		r = pm_config_parse_idmap(*v, "GID", &m, err);
+	if (r >= 0 && (c->uidmap || c->gidmap) && c->userns && c->userns[0])
+		r = pm_error_set(err, EINVAL,
+				 "--userns and --uidmap/--gidmap/--subuidname/--subgidname are "
+				 "mutually exclusive");
+	/* pm's storage and run files are the caller's (id 0 of the rootless namespace), mode
+	 * 0700: a container user namespace that does not map it cannot reach its own root
+	 * filesystem (podman chowns a copy of the image instead; pm does not yet) */
+	bool maps_caller = !c->uidmap && !c->gidmap;
+	char **um = c->uidmap ? c->uidmap : c->gidmap;
+	for (char **v = um; r >= 0 && v && *v; v++)
+		if (pm_config_parse_idmap(*v, "UID", &m, NULL) == 0 && m.host == 0)
+			maps_caller = true;
+	if (r >= 0 && !maps_caller)
+		r = pm_error_set(
+			err, ENOTSUP,
+			"--uidmap '%s': a container user namespace must map the caller "
+			"(id 0 of the rootless namespace, e.g. --uidmap 0:0:1): pm does not "
+			"yet chown a copy of the image for other maps",
+			um[0]);
+	if (r >= 0 && (c->uidmap || c->gidmap) && c->pod && !c->infra)
+		r = pm_error_set(err, EINVAL,
+				 "--uidmap/--gidmap cannot be set on a container in a pod");
+	if (r >= 0 && c->tz) {
+		_cleanup_free_ char *tzf = NULL;
+		r = pm_config_tz_file(c->tz, &tzf, err);
+	}
+	return r;
+}
+
 int pm_container_config_validate(const struct pm_container_config *c, pm_error **err)
 {
 	int r;
@@ -447,6 +505,8 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 		return r;
 	struct pm_time_offsets to;
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
+		return r;
+	if ((r = run_flags_check(c, err)) < 0)
 		return r;
 	return pm_engine_limits_check(c, err);
 }

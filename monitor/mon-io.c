@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -34,7 +35,25 @@ void pm_mon_io_init(struct pm_mon_io *io)
 				 .in_w = -1,
 				 .sigfd = -1,
 				 .lfd = -1,
-				 .primary = -1};
+				 .primary = -1,
+				 .timeout_fd = -1};
+}
+
+int pm_mon_io_set_timeout(struct pm_mon_io *io, unsigned long long seconds)
+{
+	if (!seconds)
+		return 0;
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	struct itimerspec its = {.it_value = {.tv_sec = (time_t)seconds}};
+	if (timerfd_settime(fd, 0, &its, NULL) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	io->timeout_fd = fd;
+	return 0;
 }
 
 void pm_mon_io_block_signals(sigset_t *set, sigset_t *old)
@@ -135,7 +154,7 @@ static void emit(struct pm_mon_io *io, int stream, char *buf, size_t n)
 	if (io->log)
 		pm_ctr_log_write(io->log, stream == 2 ? PM_LOG_STDERR : PM_LOG_STDOUT, buf + 1, n,
 				 NULL);
-	if (io->attached)
+	if (io->attached && !(io->unattached & (1u << stream)))
 		pm_mon_io_write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, buf + 1, n);
 	if (io->nclients) {
 		buf[0] = (char)(stream == 2 ? PM_ATTACH_STDERR : PM_ATTACH_STDOUT);
@@ -269,8 +288,9 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 	set_nonblock(io->err_r);
 	set_nonblock(io->master);
 	int outfd = tty ? io->master : io->out_r;
+	io->timed_out = false; /* a restart's run: the timeout was the first one's */
 	for (;;) {
-		struct pollfd p[8 + PM_MON_MAX_CLIENTS];
+		struct pollfd p[9 + PM_MON_MAX_CLIENTS];
 		p[0] = (struct pollfd){.fd = io->pidfd, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = io->sigfd, .events = POLLIN};
 		p[2] = (struct pollfd){.fd = outfd, .events = POLLIN};
@@ -280,10 +300,11 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 		struct pm_mon_health *h = io->health;
 		p[6] = (struct pollfd){.fd = h ? h->timerfd : -1, .events = POLLIN};
 		p[7] = (struct pollfd){.fd = h ? h->pidfd : -1, .events = POLLIN};
+		p[8] = (struct pollfd){.fd = io->timeout_fd, .events = POLLIN};
 		size_t nc = io->nclients;
 		for (size_t i = 0; i < nc; i++)
-			p[8 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
-		if (poll(p, 8 + nc, -1) < 0) {
+			p[9 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
+		if (poll(p, 9 + nc, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -309,10 +330,10 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 		}
 		/* by fd: output above may have dropped clients and reordered the array */
 		for (size_t i = 0; i < nc; i++) {
-			if (!p[8 + i].revents)
+			if (!p[9 + i].revents)
 				continue;
 			for (size_t k = 0; k < io->nclients; k++)
-				if (io->clients[k] == p[8 + i].fd) {
+				if (io->clients[k] == p[9 + i].fd) {
 					client_msg(io, k);
 					break;
 				}
@@ -323,6 +344,12 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 			pm_mon_health_event(h, p[7].fd);
 		if (p[6].revents)
 			pm_mon_health_event(h, p[6].fd);
+		if (p[8].revents) {
+			/* --timeout: the container's time is up */
+			close_fd(&io->timeout_fd);
+			io->timed_out = true;
+			syscall(SYS_pidfd_send_signal, io->pidfd, SIGKILL, NULL, 0);
+		}
 		if (p[0].revents & POLLIN)
 			break;
 	}
@@ -336,7 +363,9 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 	close_fd(&io->out_r);
 	close_fd(&io->err_r);
 	close_fd(&io->in_w);
-	return reap_init(io);
+	close_fd(&io->timeout_fd);
+	int status = reap_init(io);
+	return io->timed_out ? 255 : status;
 }
 
 void pm_mon_io_notify_exit(struct pm_mon_io *io, int status)

@@ -48,7 +48,11 @@ struct pm_mon_io {
 	pm_ctr_log *log; /* NULL: no log */
 	bool attached;	 /* also relay to our stdout/stderr, resize from our stdin's tty */
 	bool user_in;	 /* relay our stdin to the container (attached, tty and -i) */
+	/* attached, but not these streams (bit 1 stdout, bit 2 stderr: run --attach) */
+	unsigned unattached;
 	struct pm_mon_health *health; /* periodic health checks (monitor/health.h), or NULL */
+	int timeout_fd; /* --timeout: a timerfd that kills PID 1 when it fires, or -1 */
+	bool timed_out; /* it fired: the status is 255 (podman's) */
 };
 
 /* Every fd -1, no clients. */
@@ -61,6 +65,10 @@ void pm_mon_io_block_signals(sigset_t *set, sigset_t *old);
 /* Listen on "<rundir>/attach" (SOCK_SEQPACKET, non-blocking, close-on-exec; bound through
  * /proc/self/fd so a long rundir works). Returns the fd or a negative errno. */
 int pm_mon_io_listen(const char *rundir);
+
+/* --timeout: kill the container's PID 1 (SIGKILL) seconds from now (0: never). Returns 0
+ * or a negative errno. */
+int pm_mon_io_set_timeout(struct pm_mon_io *io, unsigned long long seconds);
 
 /* Relay until the container's PID 1 exits, drain what it wrote, close its pipes and the
  * pty, reap it (closing the pidfd). Returns its exit status (128+N for signal N). */

@@ -11,7 +11,7 @@
  *              [--pty FD | --stdout FD --stderr FD [--stdin FD]] [--attach FD] [--client FD]
  *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
  *              [--health-interval NS [--health-start NS]]
- *              [--health-startup NS --health-startup-done PATH]
+ *              [--health-startup NS --health-startup-done PATH] [--timeout SECONDS]
  *              -- EXIT-COMMAND... */
 #include <errno.h>
 #include <getopt.h>
@@ -54,7 +54,8 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		HINTERVAL,
 		HSTART,
 		HSTARTUP,
-		HSTARTUPDONE
+		HSTARTUPDONE,
+		TIMEOUT
 	};
 	static const struct option opts[] = {
 		{"id", required_argument, NULL, ID},
@@ -77,6 +78,7 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		{"health-start", required_argument, NULL, HSTART},
 		{"health-startup", required_argument, NULL, HSTARTUP},
 		{"health-startup-done", required_argument, NULL, HSTARTUPDONE},
+		{"timeout", required_argument, NULL, TIMEOUT},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -144,6 +146,10 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 			break;
 		case HSTARTUPDONE:
 			a->health_startup_done = optarg;
+			break;
+		case TIMEOUT:
+			if (pm_mon_io_set_timeout(io, strtoull(optarg, NULL, 10)) < 0)
+				return -EINVAL;
 			break;
 		default:
 			return -EINVAL;

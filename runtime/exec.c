@@ -158,7 +158,7 @@ __attribute__((noreturn)) static void exec_process(const struct pm_runtime_spec 
 	struct pm_child_err e = {0};
 	int r;
 
-	if ((r = setup_stdio(s, o, syncfd, &e)) < 0)
+	if ((r = setup_stdio(s, o, syncfd, &e)) < 0 || (r = pm_init_set_rlimits(s, &e)) < 0)
 		die(syncfd, r, &e);
 	/* Without no_new_privs the filter needs CAP_SYS_ADMIN: load it before the drop. */
 	if (!s->no_new_privs && (r = apply_seccomp(sc, &e)) < 0)
@@ -197,7 +197,9 @@ __attribute__((noreturn)) static void exec_process(const struct pm_runtime_spec 
 		die(syncfd, -ENOENT, &e);
 
 	/* Everything but stdio and the sync socket (already close-on-exec) closes at exec. */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_close_range, 3 + s->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	for (unsigned i = 0; i < s->preserve_fds; i++) /* --preserve-fds */
+		fcntl(3 + (int)i, F_SETFD, 0);
 	if (s->no_new_privs && (r = apply_seccomp(sc, &e)) < 0)
 		die(syncfd, r, &e);
 	reset_signals();

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <limits.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -217,6 +219,67 @@ __attribute__((noreturn)) static void reaper(const char *path, char *const *args
 	}
 }
 
+/* --sysctl: in the container's namespaces, after the pivot (/proc is the container's) and
+ * before /proc/sys is made read-only */
+static int write_sysctls(const struct pm_runtime_spec *s, struct pm_child_err *e)
+{
+	for (char **kv = s->sysctls; kv && *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
+		if (!eq)
+			continue;
+		char path[PATH_MAX];
+		int n = snprintf(path, sizeof(path), "/proc/sys/%.*s", (int)(eq - *kv), *kv);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return pm_child_fail(e, ENAMETOOLONG, "sysctl '%s'", *kv);
+		for (char *p = path + strlen("/proc/sys/"); *p; p++)
+			if (*p == '.')
+				*p = '/';
+		int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0)
+			return pm_child_fail(e, errno, "open %s", path);
+		size_t len = strlen(eq + 1);
+		ssize_t w = write(fd, eq + 1, len);
+		int saved = errno;
+		close(fd);
+		if (w != (ssize_t)len)
+			return pm_child_fail(e, w < 0 ? saved : EIO, "write %s", path);
+	}
+	return 0;
+}
+
+/* --ulimit: before the privileges go (raising a hard limit needs CAP_SYS_RESOURCE, which a
+ * rootless container never has in the host's namespace: podman's 126) */
+int pm_init_set_rlimits(const struct pm_runtime_spec *s, struct pm_child_err *e)
+{
+	static const char *const names[] = {
+		[RLIMIT_CPU] = "cpu",		[RLIMIT_FSIZE] = "fsize",
+		[RLIMIT_DATA] = "data",		[RLIMIT_STACK] = "stack",
+		[RLIMIT_CORE] = "core",		[RLIMIT_RSS] = "rss",
+		[RLIMIT_NPROC] = "nproc",	[RLIMIT_NOFILE] = "nofile",
+		[RLIMIT_MEMLOCK] = "memlock",	[RLIMIT_AS] = "as",
+		[RLIMIT_LOCKS] = "locks",	[RLIMIT_SIGPENDING] = "sigpending",
+		[RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",
+		[RLIMIT_RTPRIO] = "rtprio",	[RLIMIT_RTTIME] = "rttime",
+	};
+	for (size_t i = 0; i < s->nrlimits; i++) {
+		const struct pm_runtime_rlimit *l = &s->rlimits[i];
+		struct rlimit rl = {
+			.rlim_cur = l->soft < 0 ? RLIM_INFINITY : (rlim_t)l->soft,
+			.rlim_max = l->hard < 0 ? RLIM_INFINITY : (rlim_t)l->hard,
+		};
+		if (setrlimit(l->resource, &rl) < 0) {
+			e->status = PM_EXIT_CANNOT_INVOKE;
+			const char *name =
+				l->resource >= 0 && (size_t)l->resource < ARRAY_SIZE(names)
+					? names[l->resource]
+					: "?";
+			return pm_child_fail(e, errno, "setting rlimit %s=%lld:%lld", name,
+					     (long long)l->soft, (long long)l->hard);
+		}
+	}
+	return 0;
+}
+
 void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc, int syncfd,
 		   bool wait_exec)
 {
@@ -245,6 +308,8 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 	    sethostname(s->hostname, strlen(s->hostname)) < 0)
 		die(syncfd, pm_child_fail(&e, errno, "setting hostname '%s'", s->hostname), &e);
 	if (!s->host_net && !s->netns_path && (r = lo_up(&e)) < 0)
+		die(syncfd, r, &e);
+	if ((r = write_sysctls(s, &e)) < 0 || (r = pm_init_set_rlimits(s, &e)) < 0)
 		die(syncfd, r, &e);
 	if ((r = pm_mounts_finish(s, &e)) < 0)
 		die(syncfd, r, &e);
@@ -286,8 +351,11 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 	if (!path)
 		die(syncfd, -ENOENT, &e);
 
-	/* Everything but stdio and the sync socket (already close-on-exec) closes at exec. */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* Everything but stdio, --preserve-fds and the sync socket (already close-on-exec)
+	 * closes at exec. */
+	syscall(SYS_close_range, 3 + s->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	for (unsigned i = 0; i < s->preserve_fds; i++)
+		fcntl(3 + (int)i, F_SETFD, 0);
 
 	if (s->no_new_privs && (r = apply_seccomp(sc, &e)) < 0)
 		die(syncfd, r, &e);

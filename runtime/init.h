@@ -20,3 +20,7 @@ __attribute__((noreturn)) void pm_init_child(const struct pm_runtime_spec *spec,
  * malloc'd path, or NULL with e filled: status 127 when not found, 126 when found but not
  * executable. */
 char *pm_init_resolve_command(const char *cmd, const char *path, struct pm_child_err *e);
+
+/* --ulimit: setrlimit each of s->rlimits (before the privileges go); a refused one is
+ * recorded in e with status 126 (podman's). Used by the init and by exec. */
+int pm_init_set_rlimits(const struct pm_runtime_spec *s, struct pm_child_err *e);

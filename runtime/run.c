@@ -60,6 +60,8 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->seccomp_cache);
 	free(s->uidmap);
 	free(s->gidmap);
+	free(s->rlimits);
+	pm_strv_free(s->sysctls);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -213,12 +215,16 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 	}
 	/* Only stdio and the sync socket go on: nothing of the monitor leaks into the
 	 * container (an --init reaper never execs, so close-on-exec alone is not enough). */
-	if (childfd != 3) {
-		if (dup3(childfd, 3, O_CLOEXEC) < 0)
+	/* --preserve-fds N: the caller's fds 3..3+N-1 go on too, the sync socket after them */
+	int syncto = 3 + (int)spec->preserve_fds;
+	if (childfd != syncto) {
+		if (dup3(childfd, syncto, O_CLOEXEC) < 0)
 			_exit(PM_EXIT_ERROR);
-		childfd = 3;
+		if (childfd < syncto)
+			close(childfd);
+		childfd = syncto;
 	}
-	syscall(SYS_close_range, 4, ~0U, 0);
+	syscall(SYS_close_range, syncto + 1, ~0U, 0);
 	/* Join another container's namespaces (we own them: same user namespace). */
 	static const struct {
 		size_t off;

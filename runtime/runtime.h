@@ -54,6 +54,11 @@ struct pm_runtime_idmap {
 	uint32_t size;
 };
 
+struct pm_runtime_rlimit {
+	int resource; /* RLIMIT_* */
+	int64_t soft, hard;
+};
+
 struct pm_runtime_caps {
 	uint64_t bounding;
 	uint64_t effective;
@@ -118,6 +123,15 @@ struct pm_runtime_spec {
 	 * spec's linux.timeOffsets) */
 	bool timens;
 	int64_t time_monotonic, time_boottime;
+
+	/* --ulimit: setrlimit in the child before it drops privileges (-1: unlimited) */
+	struct pm_runtime_rlimit *rlimits;
+	size_t nrlimits;
+	/* --sysctl: "key.name=value", written to /proc/sys/key/name in the container's
+	 * namespaces before /proc/sys is made read-only */
+	char **sysctls;
+	/* --preserve-fds: the caller's fds 3..3+N-1 are the container process's too */
+	unsigned preserve_fds;
 };
 
 /* How pm_runtime_start() wires the container process. */
