@@ -143,7 +143,10 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	struct rm_ctx x = {.e = {.paths = &cli->paths, .storage_driver = cli->storage_driver},
+	/* what rm stops it removes next: its root is not synced at the unmount */
+	struct rm_ctx x = {.e = {.paths = &cli->paths,
+				 .storage_driver = cli->storage_driver,
+				 .removing = true},
 			   .timeout = -1};
 	bool latest = false;
 	int opt;

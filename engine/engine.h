@@ -3,9 +3,14 @@
  * it without including each other (run.h, monitor.h, net.h, ctr-paths.h all use it). */
 #pragma once
 
+#include <stdbool.h>
+
 #include "lib/paths.h"
 
 struct pm_engine {
 	const struct pm_paths *paths;
 	const char *storage_driver; /* --storage-driver, or NULL */
+	/* the caller removes what it stops (rm -f): a root unmounted at the exit is not
+	 * synced first (storage/container.h PM_STORAGE_CTR_DISCARD) */
+	bool removing;
 };

@@ -21,7 +21,8 @@ runs=${PM_BENCH_RUNS:-20}
 command -v podman >/dev/null || { echo "bench: podman not installed" >&2; exit 1; }
 command -v bwrap >/dev/null || { echo "bench: bwrap not installed (apt-get install bubblewrap)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not installed (apt-get install time)" >&2; exit 1; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/pm-bench-startup.XXXXXX")
+# a short name: podman refuses a runroot longer than 50 characters
+work=$(mktemp -d "${TMPDIR:-/tmp}/pmb.XXXXXX")
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$work/xdg}
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 0700 "$XDG_RUNTIME_DIR"
 PM=("$pm" --root "$work/pm-root" --runroot "$work/pm-run")

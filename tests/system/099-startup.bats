@@ -78,3 +78,24 @@ trace() {
 	run_pm 0 start -a twice
 	assert_contains "$output" " / / " "the container ran"
 }
+
+@test "rm -f: a running container's root is unmounted without waiting for a sync" {
+	local t=$BATS_TEST_TMPDIR/trace
+	run_pm 0 run -d --network none --name gone "$IMG" sleep 600
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$t" -e trace=umount2 \
+		"${PM_CMD[@]}" rm -f -t0 gone
+	is "$status" "0" "rm -f under strace (output: $output)"
+	# the kernel syncs an overlay's upper fs when its last reference goes: rm detaches the
+	# mount and a process it leaves behind drops that reference
+	local plain
+	plain=$(grep -E 'umount2\(".*/merged", 0\)' "$t" || true)
+	is "$plain" "" "no plain (syncing) unmount of the root"
+	grep -qE 'umount2\(".*/merged", MNT_DETACH\) = 0' "$t" ||
+		die "the root is not detached: $(cat "$t")"
+	run_pm 0 unshare cat /proc/self/mountinfo
+	assert_not_contains "$output" "/merged" "no container root is left mounted"
+	is "$(find "$STORE/containers" "$STORE/db/containers" -mindepth 1 | wc -l)" "0" \
+		"no container dir or record is left"
+	run_pm 0 ps -aq
+	is "$output" "" "nothing listed"
+}
