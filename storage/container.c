@@ -284,8 +284,10 @@ int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_erro
 	return pm_storage_ctr_unmount_flags(s, ctr_id, 0, err);
 }
 
-int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)
+int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			  pm_error **err)
 {
+	*ret_gone = NULL;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
 	_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", ctr_id);
@@ -305,6 +307,16 @@ int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error
 	if (rename(dir, gone) < 0)
 		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
 					  ctr_id);
+	*ret_gone = TAKE_PTR(gone);
+	return 0;
+}
+
+int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)
+{
+	_cleanup_free_ char *gone = NULL;
+	int r = pm_storage_ctr_detach(s, ctr_id, &gone, err);
+	if (r < 0 || !gone)
+		return r;
 	r = pm_rm_rf(gone, err);
 	if (r < 0)
 		return r;

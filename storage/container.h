@@ -69,6 +69,12 @@ int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, u
  * 1 and *ret_mountpoint (malloc'd; ret_mountpoint may be NULL), or 0. */
 int pm_storage_ctr_mounted(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint);
 int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err);
+/* The first half of a delete: unmounted (no sync) and moved under tmp/ (*ret_gone, NULL
+ * when there was no root): no longer the container's. The caller removes *ret_gone and
+ * collects the layers (pm_image_collect_layers) when it likes; a crash leaves a tmp/ entry
+ * pm_store_clean_tmp removes. */
+int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			  pm_error **err);
 
 struct pm_change {
 	char kind;  /* 'A', 'C' or 'D' */
