@@ -107,7 +107,8 @@ static int rm_one(struct rm_ctx *x, struct pm_container *c, const char *ref, con
 		auto_rm = cfg.rm;
 		pm_spec_config_clear(&cfg);
 	}
-	int r = pm_engine_remove(e, c, &err);
+	/* gone for every later command when this returns; the deletes go on detached */
+	int r = pm_engine_remove_detached(e, c, &err);
 	if (idfile && (r == 0 || r == -ENOENT))
 		unlink(idfile);
 	if (r == -ENOENT && !auto_rm) {

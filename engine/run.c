@@ -249,6 +249,8 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 
 int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, pm_error **err)
 {
+	/* an exited container's monitor may still be cleaning up: let it finish */
+	wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	struct pm_container_config cfg = {0};
 	if (lock < 0 || pm_container_reload(e->paths, c, NULL) < 0 || pm_ctr_is_running(c) ||
@@ -257,6 +259,7 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 		close(TAKE_FD(lock));
 		return pm_engine_remove(e, c, err);
 	}
+	pm_engine_end_processes(e, c); /* what provably belongs to it (a stray exec) */
 	/* what a later command can see goes now: volumes, the root, the name, the record */
 	pm_engine_volumes_release(e, &cfg, c->id);
 	_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
@@ -273,6 +276,7 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	pm_spec_config_clear(&cfg);
 	if (r < 0)
 		return pm_error_prefix(err, "removing container %s", c->id);
+	pm_crash_point("mid-rm");
 	_cleanup_free_ char *aside = pm_container_hide_record(e->paths, c);
 	pm_engine_event(e, c, "remove");
 	/* the deletes in a detached grandchild: our exit status does not wait for them */
@@ -563,7 +567,10 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	}
 	{
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
-		pm_mon_mark_stopped(rundir);
+		if (e->removing)
+			pm_mon_mark_removing(rundir);
+		else
+			pm_mon_mark_stopped(rundir);
 	}
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
 	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
