@@ -57,8 +57,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
  * caller not waiting for the deletes: its volumes, root, name and record are gone for any
  * later command when this returns (root moved under the store's tmp/, record moved aside),
  * the files are deleted by a detached process. A running or damaged one: pm_engine_remove. */
-int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
-			      pm_error **err);
+int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, pm_error **err);
 
 /* Record the exit of a detached container whose pm-monitor ended it, and clean up after it
  * (`pm container cleanup`, and the stopping pm's own cleanup): the "mark exited" step

@@ -152,8 +152,9 @@ static int discard_detached(const char *target, pm_error **err)
 		int e = errno;
 		close(p[0]);
 		close(p[1]);
-		return e == EINVAL || e == ENOENT ? 0
-						  : pm_error_set_errno(err, e, "unmounting '%s'", target);
+		return e == EINVAL || e == ENOENT
+			       ? 0
+			       : pm_error_set_errno(err, e, "unmounting '%s'", target);
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
