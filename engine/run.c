@@ -253,8 +253,10 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	struct pm_container_config cfg = {0};
-	if (lock < 0 || pm_container_reload(e->paths, c, NULL) < 0 || pm_ctr_is_running(c) ||
-	    c->state.starting || pm_config_from_json(c->config_json, &cfg, NULL) < 0) {
+	/* of concurrent removers only the first finds the record (pm_engine_remove says so) */
+	if (lock < 0 || !pm_path_exists(c->dir) || pm_container_reload(e->paths, c, NULL) < 0 ||
+	    pm_ctr_is_running(c) || c->state.starting ||
+	    pm_config_from_json(c->config_json, &cfg, NULL) < 0) {
 		/* not the plain case this is for: the whole removal, here */
 		close(TAKE_FD(lock));
 		return pm_engine_remove(e, c, err);
