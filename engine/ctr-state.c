@@ -175,12 +175,9 @@ static int mark_exited_locked(const struct pm_engine *e, struct pm_container *c,
 		pm_engine_event_died(e, c);
 	if (ret_stopped_by_user)
 		*ret_stopped_by_user = pm_mon_no_restart(rundir);
-	/* the run dir goes under the lock: a start that follows makes a new one; of a
-	 * container removed next, with the rest of it (pm_engine_remove_detached) */
-	if (!e->removing) {
-		pm_rm_rf(rundir, NULL);
-		pm_ctr_net_dir_remove(e, c->id);
-	}
+	/* the run dir goes under the lock: a start that follows makes a new one */
+	pm_rm_rf(rundir, NULL);
+	pm_ctr_net_dir_remove(e, c->id);
 	return r < 0 ? r : running || starting;
 }
 
