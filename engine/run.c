@@ -224,7 +224,7 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
 }
 
 /* The rest of a detached removal, in a process of its own: the root, the layers no image
- * holds any more, the run dir and the moved record. stdio are /dev/null, every other fd
+ * holds any more and the moved record. stdio are /dev/null, every other fd
  * but the container's lock is closed (held until the end). Never returns. */
 static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int lock,
 				  struct pm_store *store, const char *root, const char *aside)
@@ -240,9 +240,6 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 		pm_rm_rf(root, NULL);
 		pm_image_collect_layers(store, NULL);
 	}
-	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, id);
-	pm_rm_rf(rundir, NULL);
-	pm_ctr_net_dir_remove(e, id);
 	pm_container_drop_record(e->paths, id, aside, NULL);
 	_exit(0);
 }
@@ -280,6 +277,10 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 		return pm_error_prefix(err, "removing container %s", c->id);
 	pm_crash_point("mid-rm");
 	_cleanup_free_ char *aside = pm_container_hide_record(e->paths, c);
+	/* the run dir (tmpfs, where the runroot usually is) goes now, as with rm */
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+	pm_rm_rf(rundir, NULL);
+	pm_ctr_net_dir_remove(e, c->id);
 	pm_engine_event(e, c, "remove");
 	/* the deletes in a detached grandchild: our exit status does not wait for them */
 	pid_t pid = fork();
@@ -293,9 +294,6 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 			pm_rm_rf(root, NULL);
 			pm_image_collect_layers(store, NULL);
 		}
-		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
-		pm_rm_rf(rundir, NULL);
-		pm_ctr_net_dir_remove(e, c->id);
 		return pm_container_drop_record(e->paths, c->id, aside, err);
 	}
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
