@@ -107,7 +107,8 @@ static int rm_one(struct rm_ctx *x, struct pm_container *c, const char *ref, con
 		auto_rm = cfg.rm;
 		pm_spec_config_clear(&cfg);
 	}
-	int r = pm_engine_remove_volumes(e, c, x->volumes, &err);
+	/* gone for every later command when this returns; the deletes go on detached */
+	int r = pm_engine_remove_detached(e, c, x->volumes, &err);
 	if (idfile && (r == 0 || r == -ENOENT))
 		unlink(idfile);
 	if (r == -ENOENT && !auto_rm) {
@@ -143,7 +144,10 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	struct rm_ctx x = {.e = {.paths = &cli->paths, .storage_driver = cli->storage_driver},
+	/* what rm stops it removes next: its root is not synced at the unmount */
+	struct rm_ctx x = {.e = {.paths = &cli->paths,
+				 .storage_driver = cli->storage_driver,
+				 .removing = true},
 			   .timeout = -1};
 	bool latest = false;
 	int opt;

@@ -952,7 +952,8 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 		status = code;
 		if (r >= 0 && cfg.rm) {
 			_cleanup_error_ pm_error *rmerr = NULL;
-			if (pm_engine_remove_volumes(&engine, c, true, &rmerr) < 0)
+			/* the exit code first: the deletes go on in a detached process */
+			if (pm_engine_remove_detached(&engine, c, true, &rmerr) < 0)
 				pm_log_warn("%s", rmerr->msg);
 		}
 	}

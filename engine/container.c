@@ -719,19 +719,34 @@ int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_con
 			    ref ? ref : "");
 }
 
-int pm_container_remove_record(const struct pm_paths *p, const struct pm_container *c,
-			       pm_error **err)
+char *pm_container_hide_record(const struct pm_paths *p, const struct pm_container *c)
 {
 	release_name(p, c->name, c->id);
 	/* moved aside first: a record is there whole or not at all (a half-deleted one would
 	 * read as damaged); the list skips the ".rm" name, a later remove finishes it */
-	_cleanup_free_ char *aside = pm_xasprintf("%s.rm", c->dir);
-	int r = rename(c->dir, aside) == 0 ? pm_rm_rf(aside, err) : pm_rm_rf(c->dir, err);
+	char *aside = pm_xasprintf("%s.rm", c->dir);
+	if (rename(c->dir, aside) == 0)
+		return aside;
+	free(aside);
+	return pm_xstrdup(c->dir);
+}
+
+int pm_container_drop_record(const struct pm_paths *p, const char *id, const char *aside,
+			     pm_error **err)
+{
+	int r = pm_rm_rf(aside, err);
 	_cleanup_free_ char *ldir = pm_path_join(p->runroot, "locks");
-	_cleanup_free_ char *lname = pm_xasprintf("%s.lock", c->id);
+	_cleanup_free_ char *lname = pm_xasprintf("%s.lock", id);
 	_cleanup_free_ char *lpath = pm_path_join(ldir, lname);
 	unlink(lpath);
 	return r;
+}
+
+int pm_container_remove_record(const struct pm_paths *p, const struct pm_container *c,
+			       pm_error **err)
+{
+	_cleanup_free_ char *aside = pm_container_hide_record(p, c);
+	return pm_container_drop_record(p, c->id, aside, err);
 }
 
 static int cmp_created(const void *a, const void *b)

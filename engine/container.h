@@ -108,6 +108,13 @@ int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err);
 /* The same without waiting: the fd, or < 0 when another process holds it (or on error). */
 int pm_container_trylock(const struct pm_paths *p, const char *id);
 
+/* The two halves of pm_container_remove_record: hide (the name released, the record moved
+ * aside to "<dir>.rm": no lookup or list finds it; returns that path, malloc'd), then drop
+ * (the moved record and the lock file deleted). A crash between them leaves a ".rm"
+ * record the next list removes. */
+char *pm_container_hide_record(const struct pm_paths *p, const struct pm_container *c);
+int pm_container_drop_record(const struct pm_paths *p, const char *id, const char *aside,
+			     pm_error **err);
 /* Remove the record and release the name (the caller has stopped it and released
  * storage). */
 int pm_container_remove_record(const struct pm_paths *p, const struct pm_container *c,

@@ -31,7 +31,8 @@ static void unmount_rootfs(const struct pm_engine *e, const struct pm_container 
 	if (ok && !cfg.rootfs) {
 		_cleanup_store_ struct pm_store *store = NULL;
 		if (pm_store_open(e->paths, e->storage_driver, &store, NULL) >= 0)
-			pm_storage_ctr_unmount(store, c->id, NULL);
+			pm_storage_ctr_unmount_flags(
+				store, c->id, e->removing ? PM_STORAGE_CTR_DISCARD : 0, NULL);
 	}
 	pm_spec_config_clear(&cfg);
 }

@@ -3,6 +3,8 @@
  * it without including each other (run.h, monitor.h, net.h, ctr-paths.h all use it). */
 #pragma once
 
+#include <stdbool.h>
+
 #include "lib/paths.h"
 
 struct pm_engine {
@@ -11,4 +13,7 @@ struct pm_engine {
 	/* run/exec --preserve-fds N: this process's fds 3..3+N-1 go to the container's
 	 * process too (a property of the invocation, not recorded) */
 	unsigned preserve_fds;
+	/* the caller removes what it stops (rm -f): a root unmounted at the exit is not
+	 * synced first (storage/container.h PM_STORAGE_CTR_DISCARD) */
+	bool removing;
 };

@@ -14,6 +14,7 @@
 #include <sys/inotify.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -288,6 +289,90 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 	return r;
 }
 
+/* The rest of a detached removal, in a process of its own: the root, the layers no image
+ * holds any more and the moved record. stdio are /dev/null, every other fd
+ * but the container's lock is closed (held until the end). Never returns. */
+static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int lock,
+				  struct pm_store *store, const char *root, const char *aside)
+{
+	setsid();
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd < 3 && null >= 0; fd++)
+		dup2(null, fd);
+	if (lock > 3)
+		close_range(3, lock - 1, 0);
+	close_range(lock >= 3 ? lock + 1 : 3, ~0U, 0);
+	if (root) {
+		pm_rm_rf(root, NULL);
+		pm_image_collect_layers(store, NULL);
+	}
+	pm_container_drop_record(e->paths, id, aside, NULL);
+	_exit(0);
+}
+
+int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
+			      pm_error **err)
+{
+	/* an exited container's monitor may still be cleaning up: let it finish */
+	wait_monitor(e, c, 30000);
+	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
+	struct pm_container_config cfg = {0};
+	/* of concurrent removers only the first finds the record (pm_engine_remove says so) */
+	if (lock < 0 || !pm_path_exists(c->dir) || pm_container_reload(e->paths, c, NULL) < 0 ||
+	    pm_ctr_is_running(c) || c->state.starting ||
+	    pm_config_from_json(c->config_json, &cfg, NULL) < 0) {
+		/* not the plain case this is for: the whole removal, here */
+		close(TAKE_FD(lock));
+		pm_spec_config_clear(&cfg);
+		return pm_engine_remove_volumes(e, c, anonymous, err);
+	}
+	pm_engine_end_processes(e, c); /* what provably belongs to it (a stray exec) */
+	/* what a later command can see goes now: volumes, the root, the name, the record */
+	pm_engine_volumes_release(e, &cfg, c->id);
+	_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
+	for (char **v = vols; v && *v; v++)
+		pm_volume_unref(e->paths->root, *v, c->id, NULL);
+	_cleanup_store_ struct pm_store *store = NULL;
+	_cleanup_free_ char *root = NULL;
+	int r = 0;
+	if (!cfg.rootfs) {
+		r = pm_store_open(e->paths, e->storage_driver, &store, err);
+		if (r >= 0)
+			r = pm_storage_ctr_detach(store, c->id, &root, err);
+	}
+	_cleanup_strv_ char **anon = TAKE_PTR(cfg.anon_volumes);
+	pm_spec_config_clear(&cfg);
+	if (r < 0)
+		return pm_error_prefix(err, "removing container %s", c->id);
+	pm_crash_point("mid-rm");
+	_cleanup_free_ char *aside = pm_container_hide_record(e->paths, c);
+	/* the run dir (tmpfs, where the runroot usually is) goes now, as with rm */
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+	pm_rm_rf(rundir, NULL);
+	pm_ctr_net_dir_remove(e, c->id);
+	pm_engine_event(e, c, "remove");
+	/* its anonymous volumes, unless another container uses one (--volumes-from) */
+	for (char **v = anon; anonymous && v && *v; v++)
+		pm_volume_remove(e->paths->root, *v, false, NULL);
+	/* the deletes in a detached grandchild: our exit status does not wait for them */
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (fork() == 0)
+			remove_rest(e, c->id, lock, store, root, aside);
+		_exit(0);
+	}
+	if (pid < 0) {
+		if (root) {
+			pm_rm_rf(root, NULL);
+			pm_image_collect_layers(store, NULL);
+		}
+		return pm_container_drop_record(e->paths, c->id, aside, err);
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 /* ---- start ------------------------------------------------------------------------------- */
 
 struct start_ctx {
@@ -555,7 +640,10 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	}
 	{
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
-		pm_mon_mark_stopped(rundir);
+		if (e->removing)
+			pm_mon_mark_removing(rundir);
+		else
+			pm_mon_mark_stopped(rundir);
 	}
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
 	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);

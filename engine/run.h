@@ -57,6 +57,12 @@ int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error
  * container uses it. */
 int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, bool anonymous,
 			     pm_error **err);
+/* The removal of an exited container whose exit is recorded (a foreground run --rm), the
+ * caller not waiting for the deletes: its volumes, root, name and record are gone for any
+ * later command when this returns (root moved under the store's tmp/, record moved aside),
+ * the files are deleted by a detached process; anonymous as in pm_engine_remove_volumes. A running or damaged one: pm_engine_remove. */
+int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
+			      pm_error **err);
 
 /* Record the exit of a detached container whose pm-monitor ended it, and clean up after it
  * (`pm container cleanup`, and the stopping pm's own cleanup): the "mark exited" step

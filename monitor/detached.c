@@ -29,8 +29,9 @@ static void cloexec(int fd)
 }
 
 /* As pm_net_stop: slirp4netns and the port relay leave when their exit fd hangs up, pasta
- * on SIGTERM. Without published ports slirp4netns is not waited for (its tap teardown is
- * slow and nothing depends on it). Our children: reaped with the rest below. */
+ * on SIGTERM. Without published ports neither is waited for (slirp4netns' tap teardown is
+ * slow, pasta's exit too, and nothing depends on it). Our children: reaped with the rest
+ * below. */
 static void net_stop(struct pm_mon_detached *a)
 {
 	if (a->net_pidfd < 0)
@@ -40,8 +41,10 @@ static void net_stop(struct pm_mon_detached *a)
 	/* SIGTERM only for a helper without an exit fd; SIGKILL after the timeout. Not our
 	 * children (pid 0): only their pidfds are waited on. */
 	pm_net_kill_wait(0, &a->net_relay_pidfd, false, true, NET_STOP_TIMEOUT_MS);
-	if (a->net_wait || a->net_exit_fd < 0)
+	if (a->net_wait)
 		pm_net_kill_wait(0, &a->net_pidfd, false, a->net_exit_fd >= 0, NET_STOP_TIMEOUT_MS);
+	else if (a->net_exit_fd < 0)
+		pm_net_kill_nowait(&a->net_pidfd);
 	if (a->net_pidfd >= 0)
 		close(a->net_pidfd);
 }
@@ -124,7 +127,11 @@ int pm_mon_detached_run(struct pm_mon_detached *d)
 		close(health.pidfd);
 	free(health.argv);
 
-	pm_ctr_log_close(io->log, NULL);
+	/* the log of a container rm -f removes next is not synced (issue #20) */
+	if (pm_mon_removing(d->rundir))
+		pm_ctr_log_close_nosync(io->log, NULL);
+	else
+		pm_ctr_log_close(io->log, NULL);
 	io->log = NULL;
 	if (io->lfd >= 0) {
 		/* no new client for a container that is gone */

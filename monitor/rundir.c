@@ -2,6 +2,7 @@
  * only: pm-monitor links it statically. Never prints. Called by the monitors and by the
  * engine (engine/ctr-state.c, engine/run.c, engine/monitor.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,21 @@ void pm_mon_mark_stopped(const char *rundir)
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_STOPPED);
 	pm_mkdir_p(rundir, 0700, NULL);
 	pm_write_file_atomic_flags(path, "", 0, 0600, PM_WRITE_NOSYNC, NULL);
+}
+
+void pm_mon_mark_removing(const char *rundir)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_STOPPED);
+	pm_mkdir_p(rundir, 0700, NULL);
+	pm_write_file_atomic_flags(path, "rm\n", 3, 0600, PM_WRITE_NOSYNC, NULL);
+}
+
+bool pm_mon_removing(const char *rundir)
+{
+	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_STOPPED);
+	char buf[4] = "";
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	return fd >= 0 && read(fd, buf, sizeof(buf) - 1) >= 2 && memcmp(buf, "rm", 2) == 0;
 }
 
 bool pm_mon_stopped(const char *rundir)

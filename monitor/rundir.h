@@ -11,7 +11,8 @@
  *   exit      "STATUS FINISHED_NS", written by pm-monitor before it runs the exit command
  *             (a killed cleanup still leaves the real exit code)
  *   stopped   made by `pm stop`/`rm -f`: the restart policy does not apply to that exit,
- *             and pm-monitor leaves the cleanup to the stopping pm
+ *             and pm-monitor leaves the cleanup to the stopping pm; "rm" in it (rm -f):
+ *             the container is removed next, pm-monitor does not sync its log
  *   killed    made by `pm kill`: the restart policy does not apply to that exit (podman
  *             4.7 and later), pm-monitor's exit command cleans up as usual
  *
@@ -49,6 +50,10 @@ int pm_mon_read_exit(const char *rundir, int *ret_status, int64_t *ret_finished_
 /* The stop marker: set (by the stopping pm), test, remove (before a start). */
 void pm_mon_mark_stopped(const char *rundir);
 bool pm_mon_stopped(const char *rundir);
+/* The stop marker of `rm -f` (it says "rm"): also a stop; the monitor does not sync the
+ * log of a container removed next. */
+void pm_mon_mark_removing(const char *rundir);
+bool pm_mon_removing(const char *rundir);
 void pm_mon_clear_stopped(const char *rundir); /* "stopped" and "killed": a new start */
 void pm_mon_mark_killed(const char *rundir);
 /* Did a user end this run (stop, rm -f, kill)? Then the restart policy does not apply. */

@@ -130,6 +130,15 @@ int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int t
 	return r;
 }
 
+void pm_net_kill_nowait(int *pidfd)
+{
+	if (*pidfd < 0)
+		return;
+	sys_pidfd_send_signal(*pidfd, SIGTERM);
+	close(*pidfd);
+	*pidfd = -1;
+}
+
 char *pm_net_log_reason(const char *path)
 {
 	_cleanup_free_ char *data = NULL;

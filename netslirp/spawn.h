@@ -38,6 +38,8 @@ int pm_net_wait_exit(pid_t pid, int pidfd, bool is_child, int timeout_ms, int *r
 /* SIGTERM (unless skip_term), wait up to timeout_ms, then SIGKILL and wait. Closes pidfd.
  * pid is only used (waitpid) when is_child; a helper that is not ours may pass 0. */
 int pm_net_kill_wait(pid_t pid, int *pidfd, bool is_child, bool skip_term, int timeout_ms);
+/* SIGTERM through *pidfd, not waited for; *pidfd closed and set to -1. */
+void pm_net_kill_nowait(int *pidfd);
 
 /* The line of a helper's log that says why it failed (lib/helper-output.h: the cause, not
  * a harmless warning), for error messages; NULL when the log is empty or unreadable. */

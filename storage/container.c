@@ -262,7 +262,8 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	return r;
 }
 
-int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err)
+int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, unsigned flags,
+				 pm_error **err)
 {
 	struct ctr c = {0};
 	int r = ctr_read(s, ctr_id, &c, err);
@@ -270,21 +271,34 @@ int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_erro
 		return r;
 	if (strcmp(c.driver, "vfs") != 0) {
 		_cleanup_free_ char *merged = pm_path_join(c.dir, "merged");
-		r = pm_overlay_unmount(merged, err);
+		r = (flags & PM_STORAGE_CTR_DISCARD)
+			    ? pm_overlay_discard(merged, c.ephemeral ? PM_OVERLAY_VOLATILE : 0, err)
+			    : pm_overlay_unmount(merged, err);
 	}
 	ctr_free(&c);
 	return r;
 }
 
-int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)
+int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err)
 {
+	return pm_storage_ctr_unmount_flags(s, ctr_id, 0, err);
+}
+
+int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			  pm_error **err)
+{
+	*ret_gone = NULL;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
 	_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", ctr_id);
 	if (!pm_path_exists(dir))
 		return 0;
-	_cleanup_free_ char *merged = pm_path_join(dir, "merged");
-	int r = pm_overlay_unmount(merged, err);
+	/* its record says how it was mounted; a torn or missing one: as if not volatile */
+	int r = pm_storage_ctr_unmount_flags(s, ctr_id, PM_STORAGE_CTR_DISCARD, NULL);
+	if (r < 0) {
+		_cleanup_free_ char *merged = pm_path_join(dir, "merged");
+		r = pm_overlay_discard(merged, 0, err);
+	}
 	if (r < 0)
 		return r;
 	/* move aside first: a half-removed container never looks complete */
@@ -293,6 +307,16 @@ int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error
 	if (rename(dir, gone) < 0)
 		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
 					  ctr_id);
+	*ret_gone = TAKE_PTR(gone);
+	return 0;
+}
+
+int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)
+{
+	_cleanup_free_ char *gone = NULL;
+	int r = pm_storage_ctr_detach(s, ctr_id, &gone, err);
+	if (r < 0 || !gone)
+		return r;
 	r = pm_rm_rf(gone, err);
 	if (r < 0)
 		return r;

@@ -10,7 +10,7 @@
  *   char *root;  pm_storage_ctr_mount(s, ctr_id, &root, &err);   // idempotent; rootfs path
  *   ... run the container with root as its rootfs ...
  *   pm_storage_ctr_unmount(s, ctr_id, &err);           // idempotent
- *   pm_storage_ctr_delete(s, ctr_id, &err);            // unmounts, removes its dirs
+ *   pm_storage_ctr_delete(s, ctr_id, &err);            // unmounts (no sync), removes its dirs
  *   pm_image_free(&img); pm_store_close(s);
  *
  *   pm commit:  pm_storage_ctr_commit(s, ctr_id, "localhost/x:latest" or NULL, changes,
@@ -60,10 +60,21 @@ int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, co
 int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
 			 pm_error **err);
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err);
+/* PM_STORAGE_CTR_DISCARD: the root is deleted next (a container being removed): the
+ * unmount does not wait for the kernel's sync of the upper file system. */
+#define PM_STORAGE_CTR_DISCARD (1u << 1)
+int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, unsigned flags,
+				 pm_error **err);
 /* Is the container's overlay root mounted in this mount namespace (vfs mounts nothing: 0)?
  * 1 and *ret_mountpoint (malloc'd; ret_mountpoint may be NULL), or 0. */
 int pm_storage_ctr_mounted(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint);
 int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err);
+/* The first half of a delete: unmounted (no sync) and moved under tmp/ (*ret_gone, NULL
+ * when there was no root): no longer the container's. The caller removes *ret_gone and
+ * collects the layers (pm_image_collect_layers) when it likes; a crash leaves a tmp/ entry
+ * pm_store_clean_tmp removes. */
+int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			  pm_error **err);
 
 struct pm_change {
 	char kind;  /* 'A', 'C' or 'D' */

@@ -24,4 +24,8 @@ int pm_overlay_mount(const char *driver, const char *mount_program, char *const 
 /* Native and fuse mounts alike (umount works on a fuse mount we own in our namespace; the
  * fuse-overlayfs daemon exits when its mount goes away). */
 int pm_overlay_unmount(const char *target, pm_error **err);
+/* Unmount a root whose upper dir is deleted next: as pm_overlay_unmount, but a native
+ * overlay's unmount does not wait for the sync of the upper file system (a detached process
+ * pays it). flags: PM_OVERLAY_VOLATILE when it was mounted so (a plain unmount). */
+int pm_overlay_discard(const char *target, unsigned flags, pm_error **err);
 bool pm_overlay_is_mounted(const char *target);

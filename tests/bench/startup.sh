@@ -6,7 +6,7 @@
 #   floor: bwrap --unshare-all --bind ROOTFS / ... /bin/true  (what a minimal sandbox costs)
 #   pm/podman run --rm --network none IMG true
 #   pm run --rm IMG true                                      (default network: slirp4netns)
-#   pm/podman run -d IMG sleep 60 + rm -f -t0
+#   pm/podman run -d --network none IMG sleep 60 + rm -f -t0 (and pm's with slirp4netns)
 # then the version start-up and peak RSS (/usr/bin/time %M) of pm and podman. ROOTFS is the
 # busybox rootfs the test image is made of, so the floor rows run the same binary. Targets
 # (issue #20): run --rm --network none <= 1.5x the bwrap floor and <= 0.05 of podman;
@@ -21,7 +21,8 @@ runs=${PM_BENCH_RUNS:-20}
 command -v podman >/dev/null || { echo "bench: podman not installed" >&2; exit 1; }
 command -v bwrap >/dev/null || { echo "bench: bwrap not installed (apt-get install bubblewrap)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time not installed (apt-get install time)" >&2; exit 1; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/pm-bench-startup.XXXXXX")
+# a short name: podman refuses a runroot longer than 50 characters
+work=$(mktemp -d "${TMPDIR:-/tmp}/pmb.XXXXXX")
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$work/xdg}
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 0700 "$XDG_RUNTIME_DIR"
 PM=("$pm" --root "$work/pm-root" --runroot "$work/pm-run")
@@ -47,9 +48,10 @@ rootfs=$images/rootfs
 "${POD[@]}" load -q -i "$images/busybox-docker.tar" >/dev/null
 img=localhost/busybox:latest
 
-pm_d_rm() { "${PM[@]}" rm -f -t0 "$("${PM[@]}" run -d "$img" sleep 60)"; }
+pm_d_rm() { "${PM[@]}" rm -f -t0 "$("${PM[@]}" run -d --network none "$img" sleep 60)"; }
+pm_d_slirp_rm() { "${PM[@]}" rm -f -t0 "$("${PM[@]}" run -d "$img" sleep 60)"; }
 pod_d_rm() { "${POD[@]}" rm -f -t0 "$("${POD[@]}" run -d --network none "$img" sleep 60)"; }
-rows=(unshare bwrap pm_none pod_none pm_slirp pm_d pod_d)
+rows=(unshare bwrap pm_none pod_none pm_slirp pm_d pm_d_slirp pod_d)
 declare -A label cmd
 label[unshare]='floor: unshare -Urpmnui, chroot'
 cmd[unshare]="unshare -Urpmnui --fork --root=$rootfs /bin/true"
@@ -61,8 +63,10 @@ label[pod_none]='podman run --rm --network none'
 cmd[pod_none]="${POD[*]} run --rm --network none $img true"
 label[pm_slirp]='pm run --rm (slirp4netns)'
 cmd[pm_slirp]="${PM[*]} run --rm $img true"
-label[pm_d]='pm run -d + rm -f'
+label[pm_d]='pm run -d + rm -f (none)'
 cmd[pm_d]=pm_d_rm
+label[pm_d_slirp]='pm run -d + rm -f (slirp4netns)'
+cmd[pm_d_slirp]=pm_d_slirp_rm
 label[pod_d]='podman run -d + rm -f (none)'
 cmd[pod_d]=pod_d_rm
 

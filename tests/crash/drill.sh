@@ -287,6 +287,13 @@ timed "final rmi -af" pm rmi -af >>"$log" 2>&1 || echo "drill: final rmi -af fai
 sleep 1
 
 procs=$(drill_pids)
+# a leak stays: up to 2 s for what is finishing (a removal's detached deletes and overlay
+# sync on a busy disk)
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[ -n "$procs" ] || break
+	sleep 0.2
+	procs=$(drill_pids)
+done
 n_procs=$(grep -c . <<<"$procs")
 for p in $procs; do
 	echo "drill: process left: $p [$(cat "/proc/$p/comm" 2>/dev/null)," \

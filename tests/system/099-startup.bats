@@ -28,6 +28,17 @@ trace() {
 	is "$status" "0" "pm $* under strace (output: $output)"
 }
 
+# store_settled: wait (up to 10 s) for the deletes a foreground run --rm leaves to a detached
+# process: its root moved under tmp/, its record moved aside to <id>.rm
+store_settled() {
+	local _i
+	for _i in $(seq 1 50); do
+		[ -z "$(find "$STORE/tmp" "$STORE/db/containers" -mindepth 1 -maxdepth 1 2>/dev/null)" ] &&
+			return 0
+		sleep 0.2
+	done
+}
+
 @test "run --rm: no failing mkdir, no fsync, storage.conf looked up once per store open" {
 	local t=$BATS_TEST_TMPDIR/trace
 	# the first run of a boot compiles and caches the seccomp filter (synced: it is kept)
@@ -68,6 +79,7 @@ trace() {
 	root=$(awk '$5 == "/" { print }' <<<"$output" | head -1)
 	assert_not_contains "$root" "volatile" "a kept container's root is not volatile"
 	run_pm 0 rm keep
+	store_settled
 	is "$(find "$STORE/containers" "$STORE/db/containers" "$STORE/tmp" -mindepth 1 | wc -l)" "0" \
 		"no container dir, record or temp dir is left"
 }
@@ -77,4 +89,46 @@ trace() {
 	run_pm 0 unshare sh -c "'${PM_CMD[0]}' mount twice >/dev/null && '${PM_CMD[0]}' umount twice"
 	run_pm 0 start -a twice
 	assert_contains "$output" " / / " "the container ran"
+}
+
+@test "rm -f: a running container's root is unmounted without waiting for a sync" {
+	local t=$BATS_TEST_TMPDIR/trace
+	run_pm 0 run -d --network none --name gone "$IMG" sleep 600
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$t" -e trace=umount2 \
+		"${PM_CMD[@]}" rm -f -t0 gone
+	is "$status" "0" "rm -f under strace (output: $output)"
+	# the kernel syncs an overlay's upper fs when its last reference goes: rm detaches the
+	# mount and a process it leaves behind drops that reference
+	local plain
+	plain=$(grep -E 'umount2\(".*/merged", 0\)' "$t" || true)
+	is "$plain" "" "no plain (syncing) unmount of the root"
+	grep -qE 'umount2\(".*/merged", MNT_DETACH\) = 0' "$t" ||
+		die "the root is not detached: $(cat "$t")"
+	run_pm 0 unshare cat /proc/self/mountinfo
+	assert_not_contains "$output" "/merged" "no container root is left mounted"
+	is "$(find "$STORE/containers" "$STORE/db/containers" -mindepth 1 | wc -l)" "0" \
+		"no container dir or record is left"
+	run_pm 0 ps -aq
+	is "$output" "" "nothing listed"
+}
+
+@test "run --rm: the exit code at once, and the next command never sees the container" {
+	local i
+	for i in 1 2 3; do
+		run_pm 3 run --rm --network none --name same "$IMG" sh -c 'exit 3'
+		# hidden before run returns: not listed, its name free, no root in the store
+		run_pm 0 ps -a --format '{{.Names}}'
+		is "$output" "" "run $i: nothing listed right after"
+		run_pm 125 inspect same
+		is "$(find "$STORE/containers" -mindepth 1 | wc -l)" "0" "run $i: no root in the store"
+		is "$(find "$STORE/db/containers" -mindepth 1 -maxdepth 1 ! -name '*.rm' | wc -l)" "0" \
+			"run $i: no record but one being deleted"
+	done
+	# the deletes finish in a process of their own; nothing is left, nothing stays mounted
+	store_settled
+	is "$(find "$STORE/tmp" "$STORE/db/containers" -mindepth 1 | wc -l)" "0" "all deleted"
+	run_pm 0 unshare cat /proc/self/mountinfo
+	assert_not_contains "$output" "/merged" "no container root is left mounted"
+	run_pm 0 events --stream=false --filter event=remove --format '{{.Name}}'
+	is "$(grep -c same <<<"$output")" "3" "a remove event each"
 }

@@ -305,13 +305,17 @@ _pm_leaked_pids() {
 		fi
 		echo "$pid"
 	done <"$pat.pids" >"$pat.found"
-	# a leak stays: drop what was only passing by
-	if [ -s "$pat.found" ]; then
+	# a leak stays: drop what was only passing by (up to 2 s: a detached process of a
+	# removal may be finishing its overlay's sync on a busy disk)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -s "$pat.found" ] || break
 		sleep 0.2
 		while read -r pid; do
 			[ -d "/proc/$pid" ] && echo "$pid"
-		done <"$pat.found"
-	fi
+		done <"$pat.found" >"$pat.left"
+		mv "$pat.left" "$pat.found"
+	done
+	cat "$pat.found"
 	rm -f "$pat" "$pat.pids" "$pat.found"
 }
 

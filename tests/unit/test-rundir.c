@@ -61,8 +61,14 @@ static void test_exit_and_marker(void **state)
 	assert_false(pm_mon_stopped(dir));
 	pm_mon_mark_stopped(dir);
 	assert_true(pm_mon_stopped(dir));
+	assert_false(pm_mon_removing(dir));
 	pm_mon_clear_stopped(dir);
 	assert_false(pm_mon_stopped(dir));
+	pm_mon_mark_removing(dir); /* rm -f: a stop, and the log goes unsynced */
+	assert_true(pm_mon_stopped(dir));
+	assert_true(pm_mon_removing(dir));
+	pm_mon_clear_stopped(dir);
+	assert_false(pm_mon_removing(dir));
 	pm_rm_rf(dir, NULL);
 }
 
