@@ -60,7 +60,8 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 /* The removal of an exited container whose exit is recorded (a foreground run --rm), the
  * caller not waiting for the deletes: its volumes, root, name and record are gone for any
  * later command when this returns (root moved under the store's tmp/, record moved aside),
- * the files are deleted by a detached process; anonymous as in pm_engine_remove_volumes. A running or damaged one: pm_engine_remove. */
+ * the files are deleted by a detached process; anonymous as in pm_engine_remove_volumes. A
+ * running or damaged one: pm_engine_remove_volumes. */
 int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
 			      pm_error **err);
 
