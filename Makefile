@@ -34,7 +34,7 @@ USERGENDIR   ?= $(PREFIX)/lib/systemd/user-generators
 # Modules: one folder and one archive each. Which may include which is the ALLOWED table
 # of tools/check-layering.py (make lint); this list is only the link order.
 MODULES      := cli kube builder pods engine monitor runtime registry storage netslirp systemd rootless quadlet lib
-PKGS         := libcap libseccomp yaml-0.1 jansson libarchive libcurl libcrypto libsystemd
+PKGS         := libseccomp yaml-0.1 jansson libarchive libcurl libcrypto libsystemd
 
 WARNINGS     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
                 -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wvla \

@@ -172,20 +172,34 @@ int pm_engine_stats(const struct pm_stats_host *h, const struct pm_container *c,
 	}
 	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
 		return pm_error_set(err, EINVAL, "container %s is not running", c->name);
+	/* the cgroup the start put it in (the record's, as podman reads its own record), else
+	 * (none recorded, or gone) the one its init is in now */
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)c->state.pid);
-	_cleanup_free_ char *cgtext = read_seq_at(AT_FDCWD, path);
-	_cleanup_free_ char *cg = pm_proc_cgroup_parse(cgtext);
-	if (!cg)
-		return pm_error_set(err, ESRCH, "container %s: cannot find its cgroup", c->name);
-	if (h->own_cgroup && strcmp(cg, h->own_cgroup) == 0)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "container %s has no cgroup of its own to read (stats need a "
-				    "delegated cgroup v2 subtree and a systemd user session)",
-				    c->name);
-	/* the files by name in the cgroup's directory: one walk of its deep path, not six */
-	_cleanup_free_ char *dir = pm_xasprintf("/sys/fs/cgroup%s", cg);
-	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int dfd = -1;
+	const char *cg = c->state.cgroup_path;
+	if (cg && cg[0] == '/' && (!h->own_cgroup || strcmp(cg, h->own_cgroup) != 0)) {
+		dir = pm_xasprintf("/sys/fs/cgroup%s", cg);
+		dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (dfd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)c->state.pid);
+		_cleanup_free_ char *text = read_seq_at(AT_FDCWD, path);
+		_cleanup_free_ char *now = pm_proc_cgroup_parse(text);
+		if (!now)
+			return pm_error_set(err, ESRCH, "container %s: cannot find its cgroup",
+					    c->name);
+		if (h->own_cgroup && strcmp(now, h->own_cgroup) == 0)
+			return pm_error_set(err, EOPNOTSUPP,
+					    "container %s has no cgroup of its own to read (stats "
+					    "need a delegated cgroup v2 subtree and a systemd user "
+					    "session)",
+					    c->name);
+		free(dir);
+		dir = pm_xasprintf("/sys/fs/cgroup%s", now);
+		/* the files by name in the cgroup's directory: one walk of its deep path */
+		dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
 	_cleanup_free_ char *cpu = dfd < 0 ? NULL : read_seq_at(dfd, "cpu.stat");
 	if (!cpu)
 		return pm_error_set_errno(err, errno, "container %s: reading '%s/cpu.stat'",
