@@ -1,7 +1,7 @@
 /* caps.c: capability names, podman's default set and its --cap-add/--cap-drop rules, and
  * applying a set in the container init (capset(2) itself: no libcap for every pm command
- * to map and initialise). Pure parts are unit tested (tests/unit/test-caps.c). Must not print. Called by engine/spec.c (compute) and
- * runtime/init.c (prepare/apply). */
+ * to map and initialise). Pure parts are unit tested (tests/unit/test-caps.c). Must not print.
+ * Called by engine/spec.c (compute) and runtime/init.c (prepare/apply). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
