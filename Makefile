@@ -50,7 +50,7 @@ PKG_LIBS     := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 SUBID_LIBS   := -lsubid
 # Opened with dlopen() on first use (lib/dlopen.h), so commands that do not need them do not
 # map them: compiled against (PKG_CFLAGS), never linked into pm; unit tests still link them.
-DLOPEN_LIBS  := -larchive -lcrypto -lsubid -lcurl -lseccomp
+DLOPEN_LIBS  := -larchive -lcrypto -lsubid -lcurl -lseccomp -lyaml
 
 ifneq ($(SANITIZE),)
   SAN_FLAGS  := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
