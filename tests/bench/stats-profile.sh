@@ -57,7 +57,8 @@ for p in "${pids[@]}"; do
 done
 echo "/proc/PID/net/dev:    $(ms cat "${netdev[@]}")"
 echo "/proc/PID/cgroup:     $(ms cat "${pidcg[@]}")"
-echo "# sizes: memory.stat $(wc -c <"${cgs[0]}/memory.stat") B, io.stat $(wc -c <"${cgs[0]}/io.stat") B"
+io=$( (wc -c <"${cgs[0]}/io.stat") 2>/dev/null || echo "no file (no io controller)")
+echo "# memory.stat: $(wc -c <"${cgs[0]}/memory.stat") B; io.stat: $io"
 
 if command -v strace >/dev/null; then
 	echo "# strace -c -w -f pm stats --no-stream"
@@ -68,8 +69,8 @@ if command -v strace >/dev/null; then
 	sed 's/^/#   /' "$work/sv"
 	echo "# strace -T pm stats: the slowest 25 calls"
 	strace -T -o "$work/st" "${PM[@]}" stats --no-stream >/dev/null
-	sed -n 's/^\(.*\) <\([0-9.]*\)>$/\2 \1/p' "$work/st" | sort -rn | head -n 25 | cut -c1-150 |
-		sed 's/^/#   /'
+	sed -n 's/^\(.*\) <\([0-9.]*\)>$/\2 \1/p' "$work/st" | sort -rn | awk 'NR <= 25' |
+		cut -c1-150 | sed 's/^/#   /'
 	echo "# strace -T pm stats: the time by path kind (s, calls)"
 	awk '{ t = $NF; gsub(/[<>]/, "", t); k = "other";
 		if ($0 ~ /config.json|state.json/) k = "record";

@@ -43,10 +43,12 @@ pod_ms=$(stats_ms "${POD[@]}")
 # the fixed cost of starting each tool, for scale
 pm_v=$(for _ in $(seq 1 "$runs"); do t0=$(now); "$pm" --version >/dev/null; echo $(($(now) - t0)); done | median)
 pod_v=$(for _ in $(seq 1 "$runs"); do t0=$(now); podman --version >/dev/null; echo $(($(now) - t0)); done | median)
+true_ms=$(for _ in $(seq 1 "$runs"); do t0=$(now); /bin/true; echo $(($(now) - t0)); done | median)
 echo "# one report of each (the first rows):"
 "${PM[@]}" stats --no-stream | head -n 3 | sed 's/^/#   pm:     /'
 "${POD[@]}" stats --no-stream | head -n 3 | sed 's/^/#   podman: /'
 printf 'stats --no-stream over %d containers: pm %s ms, podman %s ms (median of %d)\n' \
 	"$n" "$pm_ms" "$pod_ms" "$runs"
 printf 'ratio pm/podman %s (target <= 0.10)\n' "$(ratio "$pm_ms" "$pod_ms")"
-printf '(for scale: --version takes pm %s ms, podman %s ms)\n' "$pm_v" "$pod_v"
+printf '(for scale: --version takes pm %s ms, podman %s ms; /bin/true %s ms)\n' "$pm_v" "$pod_v" \
+	"$true_ms"
