@@ -54,8 +54,9 @@ pm_v=$(for _ in $(seq 1 "$runs"); do t0=$(now); "$pm" --version >/dev/null; echo
 pod_v=$(for _ in $(seq 1 "$runs"); do t0=$(now); podman --version >/dev/null; echo $(($(now) - t0)); done | median)
 true_ms=$(for _ in $(seq 1 "$runs"); do t0=$(now); /bin/true; echo $(($(now) - t0)); done | median)
 echo "# one report of each (the first rows):"
-"${PM[@]}" stats --no-stream | head -n 3 | sed 's/^/#   pm:     /'
-"${POD[@]}" stats --no-stream | head -n 3 | sed 's/^/#   podman: /'
+# (sed reads it all: head's early exit would kill the writer with SIGPIPE, and pipefail this)
+"${PM[@]}" stats --no-stream | sed -n '1,3s/^/#   pm:     /p'
+"${POD[@]}" stats --no-stream | sed -n '1,3s/^/#   podman: /p'
 printf 'stats --no-stream over %d containers: pm %s ms, podman %s ms (median of %d)\n' \
 	"$n" "$pm_ms" "$pod_ms" "$runs"
 printf 'ratio pm/podman %s (target <= 0.10)\n' "$(ratio "$pm_ms" "$pod_ms")"
