@@ -7,15 +7,14 @@
 # a second sample (the first CPU % is over each container's run so far).
 # Needs a cgroup v2 host with a systemd user session (as the VM tier's guest: run it with
 # `make vm-bench VM_BENCH=stats`, where podman's runtime is crun, PM_BENCH_RUNTIME=crun).
-# Measured (VM tier, qemu TCG on a 2-core host shared with other jobs, load 3-10: every
-# figure swings 2x between runs; read ratios from one run only, and /bin/true's time as the
-# floor): before the issue-16 work pm 884.79 ms, podman 4618.02 ms (0.19), pm --version
-# 439.73 ms; after it (pm without libcap/libseccomp/libyaml at start-up, 751 syscalls
-# for the 20 containers instead of 1088, --version 45 instead of 78) pm 726.45 ms, podman
-# 2678.30 ms (0.27: the load fell during podman's turn), pm --version 265.16 ms, /bin/true
-# 157.89 ms. In tests/bench/stats-profile.sh's quieter minutes of that run: /bin/true 170.82,
-# pm --version 260.29, pm stats 287.82 ms: the 20 containers cost pm ~30 ms, its start ~90 ms
-# over the exec floor, which alone is ~0.06 of podman's stats.
+# Measured (VM tier, qemu TCG on a 2-core host shared with other jobs: figures swing 2-4x
+# with the host's load; compare within one run, with /bin/true as the exec floor). Issue 16,
+# quiet host, the same guest image, one run each: before (pm linking libcap, libseccomp,
+# libyaml; 1088 syscalls for 20 containers, 78 for --version) pm 158.37 ms, podman
+# 696.33 ms, ratio 0.227, /bin/true 72.88 ms; after (libc and jansson only; 751 and 45
+# syscalls) pm 200.53 ms, podman 1135.88 ms, ratio 0.177, /bin/true 100.47 ms. Loaded host
+# (load 3-10): before 884.79 / 4618.02 (0.19), after 726.45 / 2678.30 (0.27). /bin/true alone
+# is 0.09-0.10 of podman's stats here: the 0.10 target is the exec floor under TCG.
 # Usage: tests/bench/stats.sh [PM_BINARY]
 set -euo pipefail
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
