@@ -34,7 +34,7 @@ USERGENDIR   ?= $(PREFIX)/lib/systemd/user-generators
 # Modules: one folder and one archive each. Which may include which is the ALLOWED table
 # of tools/check-layering.py (make lint); this list is only the link order.
 MODULES      := cli kube builder pods engine monitor runtime registry storage netslirp systemd rootless quadlet lib
-PKGS         := libcap libseccomp yaml-0.1 jansson libarchive libcurl libcrypto libsystemd zlib libzstd
+PKGS         := libseccomp yaml-0.1 jansson libarchive libcurl libcrypto libsystemd zlib libzstd
 
 WARNINGS     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
                 -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wvla \
@@ -50,7 +50,7 @@ PKG_LIBS     := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 SUBID_LIBS   := -lsubid
 # Opened with dlopen() on first use (lib/dlopen.h), so commands that do not need them do not
 # map them: compiled against (PKG_CFLAGS), never linked into pm; unit tests still link them.
-DLOPEN_LIBS  := -larchive -lcrypto -lsubid -lcurl -lz -lzstd
+DLOPEN_LIBS  := -larchive -lcrypto -lsubid -lcurl -lz -lzstd -lseccomp -lyaml
 
 ifneq ($(SANITIZE),)
   SAN_FLAGS  := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer

@@ -4,11 +4,15 @@
  * cache against memory.max (or the host's memory), block IO the sums of io.stat. Never
  * prints. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
+#include <unistd.h>
 
 #include "engine/stats.h"
 #include "lib/fileutil.h"
@@ -94,30 +98,57 @@ void pm_engine_stats_parse(const struct pm_ctr_stats_files *f, uint64_t host_mem
 	net_dev(f->net_dev, &ret->net_in, &ret->net_out);
 }
 
-static char *read_opt(const char *dir, const char *name)
+/* The text of a cgroup or /proc file, openat dfd; NULL (errno set) when it cannot be read or
+ * is over 1 MiB. These are seq_files: one read() gives all that fits in the buffer, so a
+ * short read is the end (no second read, no fstat: three syscalls a file, seven files a
+ * container, and a syscall is dear in a VM without hardware virtualisation). */
+static char *read_seq_at(int dfd, const char *name)
 {
-	_cleanup_free_ char *path = pm_path_join(dir, name);
-	char *text = NULL;
-	if (pm_read_file(path, 1 << 20, &text, NULL, NULL) < 0)
+	_cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return NULL;
-	return text;
+	size_t cap = 4096, len = 0;
+	_cleanup_free_ char *buf = pm_xmalloc(cap);
+	for (;;) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return NULL;
+		len += (size_t)n;
+		if (len < cap - 1)
+			break; /* short (or nothing): the end */
+		if (cap >= (size_t)1 << 20) {
+			errno = EFBIG;
+			return NULL;
+		}
+		cap *= 2;
+		buf = pm_xrealloc(buf, cap);
+	}
+	buf[len] = '\0';
+	return TAKE_PTR(buf);
 }
 
 int pm_engine_stats_host(struct pm_stats_host *ret, pm_error **err)
 {
 	*ret = (struct pm_stats_host){0};
-	_cleanup_(pm_cgroup_info_freep) struct pm_cgroup_info info = {0};
-	int r = pm_cgroup_detect(&info, err);
-	if (r < 0)
-		return r;
-	if (info.version != 2)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "stats need cgroups v2: this host has %s cgroups v1, where a "
-				    "rootless container has no cgroup of its own to read",
-				    info.hybrid ? "hybrid" : "legacy");
+	struct statfs sf;
+	if (statfs("/sys/fs/cgroup", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		/* the rare case: the whole detection, for the words of the error */
+		_cleanup_(pm_cgroup_info_freep) struct pm_cgroup_info info = {0};
+		int r = pm_cgroup_detect(&info, err);
+		if (r < 0)
+			return r;
+		if (info.version != 2)
+			return pm_error_set(
+				err, EOPNOTSUPP,
+				"stats need cgroups v2: this host has %s cgroups v1, where a "
+				"rootless container has no cgroup of its own to read",
+				info.hybrid ? "hybrid" : "legacy");
+	}
 	struct sysinfo si;
 	ret->mem_total = sysinfo(&si) == 0 ? (uint64_t)si.totalram * si.mem_unit : 0;
-	ret->own_cgroup = TAKE_PTR(info.own_path);
+	ret->own_cgroup = pm_proc_cgroup_read(0);
 	return 0;
 }
 
@@ -141,28 +172,45 @@ int pm_engine_stats(const struct pm_stats_host *h, const struct pm_container *c,
 	}
 	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
 		return pm_error_set(err, EINVAL, "container %s is not running", c->name);
-	_cleanup_free_ char *cg = pm_proc_cgroup_read(c->state.pid);
-	if (!cg)
-		return pm_error_set(err, ESRCH, "container %s: cannot find its cgroup", c->name);
-	if (h->own_cgroup && strcmp(cg, h->own_cgroup) == 0)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "container %s has no cgroup of its own to read (stats need a "
-				    "delegated cgroup v2 subtree and a systemd user session)",
-				    c->name);
-	_cleanup_free_ char *dir = pm_xasprintf("/sys/fs/cgroup%s", cg);
-	_cleanup_free_ char *cpu = read_opt(dir, "cpu.stat");
+	/* the cgroup the start put it in (the record's, as podman reads its own record), else
+	 * (none recorded, or gone) the one its init is in now */
+	char path[64];
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int dfd = -1;
+	const char *cg = c->state.cgroup_path;
+	if (cg && cg[0] == '/' && (!h->own_cgroup || strcmp(cg, h->own_cgroup) != 0)) {
+		dir = pm_xasprintf("/sys/fs/cgroup%s", cg);
+		dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (dfd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)c->state.pid);
+		_cleanup_free_ char *text = read_seq_at(AT_FDCWD, path);
+		_cleanup_free_ char *now = pm_proc_cgroup_parse(text);
+		if (!now)
+			return pm_error_set(err, ESRCH, "container %s: cannot find its cgroup",
+					    c->name);
+		if (h->own_cgroup && strcmp(now, h->own_cgroup) == 0)
+			return pm_error_set(err, EOPNOTSUPP,
+					    "container %s has no cgroup of its own to read (stats "
+					    "need a delegated cgroup v2 subtree and a systemd user "
+					    "session)",
+					    c->name);
+		free(dir);
+		dir = pm_xasprintf("/sys/fs/cgroup%s", now);
+		/* the files by name in the cgroup's directory: one walk of its deep path */
+		dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	_cleanup_free_ char *cpu = dfd < 0 ? NULL : read_seq_at(dfd, "cpu.stat");
 	if (!cpu)
 		return pm_error_set_errno(err, errno, "container %s: reading '%s/cpu.stat'",
 					  c->name, dir);
-	_cleanup_free_ char *cur = read_opt(dir, "memory.current");
-	_cleanup_free_ char *mstat = read_opt(dir, "memory.stat");
-	_cleanup_free_ char *mmax = read_opt(dir, "memory.max");
-	_cleanup_free_ char *io = read_opt(dir, "io.stat");
-	_cleanup_free_ char *pids = read_opt(dir, "pids.current");
-	char netpath[64];
-	snprintf(netpath, sizeof(netpath), "/proc/%d/net/dev", (int)c->state.pid);
-	_cleanup_free_ char *net = NULL;
-	(void)pm_read_file(netpath, 1 << 20, &net, NULL, NULL);
+	_cleanup_free_ char *cur = read_seq_at(dfd, "memory.current");
+	_cleanup_free_ char *mstat = read_seq_at(dfd, "memory.stat");
+	_cleanup_free_ char *mmax = read_seq_at(dfd, "memory.max");
+	_cleanup_free_ char *io = read_seq_at(dfd, "io.stat");
+	_cleanup_free_ char *pids = read_seq_at(dfd, "pids.current");
+	snprintf(path, sizeof(path), "/proc/%d/net/dev", (int)c->state.pid);
+	_cleanup_free_ char *net = read_seq_at(AT_FDCWD, path);
 	const struct pm_ctr_stats_files f = {
 		.cpu_stat = cpu,
 		.memory_current = cur,

@@ -1,9 +1,10 @@
 /* stats.h: a running container's resource usage as `stats` and `pod stats` show it: read
- * from its own cgroup v2, wherever the manager put it (found through /proc/PID/cgroup of its
- * init: cpu.stat, memory.current, memory.stat, memory.max, io.stat, pids.current) and from
- * the counters of its network namespace (/proc/PID/net/dev), as podman's libpod does. A few
- * small reads per container: no D-Bus, no process, no sleep. Never prints; called by
- * cli/cmd-stats.c and cli/cmd-pod-stats.c (through cli/stats-util.c). */
+ * from its own cgroup v2, wherever the manager put it (the record's cgroup path, else
+ * /proc/PID/cgroup of its init: cpu.stat, memory.current, memory.stat, memory.max, io.stat,
+ * pids.current) and from the counters of its network namespace (/proc/PID/net/dev), as
+ * podman's libpod does. A few small reads per container: no D-Bus, no process, no sleep.
+ * Never prints; called by cli/cmd-stats.c and cli/cmd-pod-stats.c (through
+ * cli/stats-util.c). */
 #pragma once
 
 #include <stdint.h>

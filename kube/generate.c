@@ -19,13 +19,12 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <yaml.h>
-
 #include "engine/config-json.h"
 #include "engine/container.h"
 #include "engine/health-parse.h"
 #include "engine/health-probe.h"
 #include "engine/spec.h"
+#include "kube/dl-yaml.h"
 #include "kube/generate.h"
 #include "lib/cleanup.h"
 #include "lib/fileutil.h"
@@ -63,7 +62,7 @@ static void emit(struct out *o, yaml_event_t *ev, int ok)
 {
 	if (o->failed)
 		return;
-	if (!ok || !yaml_emitter_emit(&o->em, ev))
+	if (!ok || !sym_yaml_emitter_emit(&o->em, ev))
 		o->failed = true;
 }
 
@@ -71,26 +70,27 @@ static void map_start(struct out *o)
 {
 	yaml_event_t ev;
 	emit(o, &ev,
-	     yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+	     sym_yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
 }
 
 static void map_end(struct out *o)
 {
 	yaml_event_t ev;
-	emit(o, &ev, yaml_mapping_end_event_initialize(&ev));
+	emit(o, &ev, sym_yaml_mapping_end_event_initialize(&ev));
 }
 
 static void seq_start(struct out *o)
 {
 	yaml_event_t ev;
 	emit(o, &ev,
-	     yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+	     sym_yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+						      YAML_BLOCK_SEQUENCE_STYLE));
 }
 
 static void seq_end(struct out *o)
 {
 	yaml_event_t ev;
-	emit(o, &ev, yaml_sequence_end_event_initialize(&ev));
+	emit(o, &ev, sym_yaml_sequence_end_event_initialize(&ev));
 }
 
 /* Would a plain scalar be read back as something else than this string (a number, a
@@ -119,8 +119,8 @@ static void scalar(struct out *o, const char *s, bool plain)
 		style = YAML_LITERAL_SCALAR_STYLE; /* a file's text as a block (libyaml quotes it
 						    * where a block cannot hold it) */
 	emit(o, &ev,
-	     yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1,
-					  style));
+	     sym_yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1,
+					      1, style));
 }
 
 static void str(struct out *o, const char *s)
@@ -566,7 +566,8 @@ static void timestamp(struct out *o, int64_t created_ns)
 static void doc_start(struct out *o, const char *kind)
 {
 	yaml_event_t ev;
-	emit(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
+	emit(o, &ev,
+	     sym_yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, o->docs++ == 0));
 	map_start(o);
 	kv(o, "apiVersion", "v1");
 	if (!kind)
@@ -611,7 +612,7 @@ static void emit_configmaps(struct out *o, const struct gpod *g, int64_t created
 		kv(o, "name", name);
 		map_end(o);
 		map_end(o);
-		emit(o, &ev, yaml_document_end_event_initialize(&ev, 1));
+		emit(o, &ev, sym_yaml_document_end_event_initialize(&ev, 1));
 	}
 }
 
@@ -731,7 +732,7 @@ static void emit_pod(struct out *o, struct gpod *g, int64_t created_ns)
 	}
 	map_end(o);
 	map_end(o);
-	emit(o, &ev, yaml_document_end_event_initialize(&ev, 1));
+	emit(o, &ev, sym_yaml_document_end_event_initialize(&ev, 1));
 }
 
 static void emit_service(struct out *o, const struct gpod *g, int64_t created_ns)
@@ -781,7 +782,7 @@ static void emit_service(struct out *o, const struct gpod *g, int64_t created_ns
 	kv(o, "type", "NodePort");
 	map_end(o);
 	map_end(o);
-	emit(o, &ev, yaml_document_end_event_initialize(&ev, 1));
+	emit(o, &ev, sym_yaml_document_end_event_initialize(&ev, 1));
 	free(ports);
 }
 
@@ -843,7 +844,7 @@ static void emit_pvc(struct out *o, const struct pm_volume *v)
 	map_end(o);
 	map_end(o);
 	map_end(o);
-	emit(o, &ev, yaml_document_end_event_initialize(&ev, 1));
+	emit(o, &ev, sym_yaml_document_end_event_initialize(&ev, 1));
 }
 
 static void gpod_clear(struct gpod *g)
@@ -884,14 +885,17 @@ static int add_ctrs(struct gpod *g, struct pm_container **ctrs, size_t n, pm_err
 int pm_kube_generate(const struct pm_engine *e, char *const *refs, bool service, char **ret,
 		     pm_error **err)
 {
+	int r = pm_dl_yaml(err);
+	if (r < 0)
+		return r;
+	r = 0;
 	struct out o = {0};
-	yaml_emitter_initialize(&o.em);
-	yaml_emitter_set_output(&o.em, write_cb, &o);
-	yaml_emitter_set_unicode(&o.em, 1);
-	yaml_emitter_set_width(&o.em, 4096);
+	sym_yaml_emitter_initialize(&o.em);
+	sym_yaml_emitter_set_output(&o.em, write_cb, &o);
+	sym_yaml_emitter_set_unicode(&o.em, 1);
+	sym_yaml_emitter_set_width(&o.em, 4096);
 	yaml_event_t ev;
-	emit(&o, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
-	int r = 0;
+	emit(&o, &ev, sym_yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
 	/* the volumes first, as podman: a cluster makes the claims before the pods use them */
 	for (char *const *ref = refs; *ref && r >= 0 && !o.failed; ref++) {
 		_cleanup_pod_ struct pm_pod *pod = NULL;
@@ -963,11 +967,11 @@ int pm_kube_generate(const struct pm_engine *e, char *const *refs, bool service,
 		pm_container_list_free(ctrs, n);
 		gpod_clear(&g);
 	}
-	emit(&o, &ev, yaml_stream_end_event_initialize(&ev));
+	emit(&o, &ev, sym_yaml_stream_end_event_initialize(&ev));
 	if (r >= 0 && o.failed)
 		r = pm_error_set(err, EIO, "generating YAML: %s",
 				 o.em.problem ? o.em.problem : "emitter error");
-	yaml_emitter_delete(&o.em);
+	sym_yaml_emitter_delete(&o.em);
 	if (r < 0) {
 		free(o.buf);
 		return r;

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
+#include "kube/dl-yaml.h"
 #include "kube/yaml.h"
 #include "lib/cleanup.h"
 #include "lib/strutil.h"
@@ -283,17 +282,20 @@ int pm_yaml_parse(const char *data, size_t len, struct pm_ynode ***ret_docs, siz
 {
 	*ret_docs = NULL;
 	*ret_n = 0;
+	int r = pm_dl_yaml(err);
+	if (r < 0)
+		return r;
+	r = 0;
 	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser))
+	if (!sym_yaml_parser_initialize(&parser))
 		return pm_error_set(err, ENOMEM, "yaml: cannot initialize the parser");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	sym_yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
 	struct builder b = {0};
 	struct pm_ynode **docs = NULL;
 	size_t ndocs = 0;
-	int r = 0;
 	for (bool end = false; !end && r >= 0;) {
 		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev)) {
+		if (!sym_yaml_parser_parse(&parser, &ev)) {
 			r = pm_error_set(
 				err, EINVAL, "yaml: line %zu, column %zu: %s%s%s",
 				parser.problem_mark.line + 1, parser.problem_mark.column + 1,
@@ -303,7 +305,7 @@ int pm_yaml_parse(const char *data, size_t len, struct pm_ynode ***ret_docs, siz
 		}
 		end = ev.type == YAML_STREAM_END_EVENT;
 		r = on_event(&b, &ev, err);
-		yaml_event_delete(&ev);
+		sym_yaml_event_delete(&ev);
 		if (r == 1) {
 			if (b.root && !pm_ynode_is_null(b.root)) {
 				docs = pm_xrealloc(docs, (ndocs + 1) * sizeof(*docs));
@@ -314,7 +316,7 @@ int pm_yaml_parse(const char *data, size_t len, struct pm_ynode ***ret_docs, siz
 			r = 0;
 		}
 	}
-	yaml_parser_delete(&parser);
+	sym_yaml_parser_delete(&parser);
 	builder_clear(&b);
 	if (r < 0) {
 		pm_ynode_list_free(docs, ndocs);

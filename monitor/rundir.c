@@ -47,10 +47,23 @@ void pm_mon_write_pids(const char *rundir, pid_t mon, pid_t init)
 
 int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret)
 {
+	/* written whole by pm_mon_write_pids (under 128 bytes), read in one read(): a regular
+	 * file's short read is its end (no fstat, no second read: every ps and stats reads one
+	 * per running container) */
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_PIDS);
-	_cleanup_free_ char *data = NULL;
-	if (pm_read_file(path, 4096, &data, NULL, NULL) < 0)
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return -ENOENT;
+	char data[128];
+	ssize_t len;
+	do
+		len = read(fd, data, sizeof(data) - 1);
+	while (len < 0 && errno == EINTR);
+	if (len < 0)
+		return -ENOENT;
+	if ((size_t)len == sizeof(data) - 1)
+		return -EINVAL; /* not what pm_mon_write_pids writes */
+	data[len] = '\0';
 	int mon, init;
 	unsigned long long ms, is;
 	if (sscanf(data, "%d %llu %d %llu", &mon, &ms, &init, &is) != 4)

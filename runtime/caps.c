@@ -1,16 +1,19 @@
 /* caps.c: capability names, podman's default set and its --cap-add/--cap-drop rules, and
- * applying a set in the container init (libcap). Pure parts are unit tested
- * (tests/unit/test-caps.c). Must not print. Called by engine/spec.c (compute) and
- * runtime/init.c (prepare/apply). */
+ * applying a set in the container init (capset(2) itself: no libcap for every pm command
+ * to map and initialise). Pure parts are unit tested (tests/unit/test-caps.c). Must not print.
+ * Called by engine/spec.c (compute) and runtime/init.c (prepare/apply). */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
-#include <sys/capability.h>
+#include <linux/capability.h>
 
 #include "lib/strutil.h"
 #include "runtime/caps.h"
@@ -187,28 +190,20 @@ int pm_caps_prepare(const struct pm_runtime_caps *caps)
 	return 0;
 }
 
-static void capp(cap_t *c)
-{
-	if (*c)
-		cap_free(*c);
-}
-
 int pm_caps_apply(const struct pm_runtime_caps *caps)
 {
-	__attribute__((cleanup(capp))) cap_t c = cap_init();
-	if (!c)
-		return -errno;
+	/* capset(2) itself, as libcap's cap_set_proc makes it (version 3: two 32-bit words
+	 * per set), the bits above the kernel's last capability cleared */
 	int last = pm_caps_last_cap();
-	for (int i = 0; i <= last; i++) {
-		cap_value_t v = i;
-		if (caps->effective & (1ULL << i))
-			cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET);
-		if (caps->permitted & (1ULL << i))
-			cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET);
-		if (caps->inheritable & (1ULL << i))
-			cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET);
+	uint64_t valid = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+	for (int w = 0; w < _LINUX_CAPABILITY_U32S_3; w++) {
+		data[w].effective = (uint32_t)((caps->effective & valid) >> (32 * w));
+		data[w].permitted = (uint32_t)((caps->permitted & valid) >> (32 * w));
+		data[w].inheritable = (uint32_t)((caps->inheritable & valid) >> (32 * w));
 	}
-	if (cap_set_proc(c) < 0)
+	if (syscall(SYS_capset, &hdr, data) < 0)
 		return -errno;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return -errno;

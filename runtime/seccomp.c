@@ -26,6 +26,7 @@
 #include "lib/log.h"
 #include "lib/sha256.h"
 #include "lib/strutil.h"
+#include "runtime/dl-seccomp.h"
 #include "runtime/seccomp-default.h"
 #include "runtime/seccomp.h"
 
@@ -125,7 +126,7 @@ static const struct name_value *lookup(const struct name_value *t, size_t n, con
 /* The architecture name profiles use in includes/excludes "arches": Go's GOARCH. */
 static const char *native_goarch(void)
 {
-	switch (seccomp_arch_native()) {
+	switch (sym_seccomp_arch_native()) {
 	case SCMP_ARCH_X86_64:
 		return "amd64";
 	case SCMP_ARCH_X86:
@@ -312,7 +313,7 @@ static int parse_arch(struct parse *ps, const char *s, const char *where, uint32
 		for (const char *c = s + 10; *c; c++)
 			lower[n++] = (char)tolower((unsigned char)*c);
 		lower[n] = '\0';
-		uint32_t a = n ? seccomp_arch_resolve_name(lower) : 0;
+		uint32_t a = n ? sym_seccomp_arch_resolve_name(lower) : 0;
 		if (a) {
 			*ret = a;
 			return 0;
@@ -590,12 +591,12 @@ static bool rule_applies(const struct pm_seccomp_rule *rule, uint64_t caps, uint
 static void release_ctx(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
-		seccomp_release(*ctx);
+		sym_seccomp_release(*ctx);
 }
 
 static int add_arch(scmp_filter_ctx ctx, const char *name, uint32_t arch, pm_error **err)
 {
-	int r = seccomp_arch_add(ctx, arch);
+	int r = sym_seccomp_arch_add(ctx, arch);
 	if (r < 0 && r != -EEXIST)
 		return fail(err, -r, name, "adding architecture %#x: %s", arch, strerror(-r));
 	return 0;
@@ -650,13 +651,13 @@ static int add_one(scmp_filter_ctx ctx, struct added_rules *added, uint32_t acti
 {
 	if (!record_rule(added, nr, n, conds))
 		return 0;
-	return seccomp_rule_add_array(ctx, action, nr, n, conds);
+	return sym_seccomp_rule_add_array(ctx, action, nr, n, conds);
 }
 
 static int add_rule(scmp_filter_ctx ctx, struct added_rules *added, const char *name,
 		    const struct pm_seccomp_rule *rule, const char *syscall_name, pm_error **err)
 {
-	int nr = seccomp_syscall_resolve_name(syscall_name);
+	int nr = sym_seccomp_syscall_resolve_name(syscall_name);
 	if (nr == __NR_SCMP_ERROR) {
 		/* As runc and crun: a syscall libseccomp does not know is skipped. */
 		pm_log_debug("seccomp profile '%s': unknown syscall '%s' skipped", name,
@@ -698,7 +699,7 @@ static int export_bpf(scmp_filter_ctx ctx, const char *name, struct pm_seccomp *
 	_cleanup_close_ int fd = memfd_create("pm-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
 		return fail(err, errno, name, "memfd_create: %s", strerror(errno));
-	int r = seccomp_export_bpf(ctx, fd);
+	int r = sym_seccomp_export_bpf(ctx, fd);
 	if (r < 0)
 		return fail(err, -r, name, "exporting BPF: %s", strerror(-r));
 	struct stat st;
@@ -728,7 +729,7 @@ static int export_bpf(scmp_filter_ctx ctx, const char *name, struct pm_seccomp *
 static int build(const struct pm_seccomp_profile *p, const char *name, uint64_t caps,
 		 struct pm_seccomp **ret, pm_error **err)
 {
-	_cleanup_(release_ctx) scmp_filter_ctx ctx = seccomp_init(p->default_action);
+	_cleanup_(release_ctx) scmp_filter_ctx ctx = sym_seccomp_init(p->default_action);
 	if (!ctx)
 		return fail(err, EINVAL, name, "cannot create a filter with default action %#x",
 			    p->default_action);
@@ -736,9 +737,9 @@ static int build(const struct pm_seccomp_profile *p, const char *name, uint64_t 
 	/* a binary tree of the syscall numbers instead of a linear list (libseccomp >= 2.5):
 	 * the default profile has 1426 instructions instead of 1144, and the kernel loads
 	 * it in 0.3 ms instead of 0.75 (measured); each syscall takes O(log n) checks */
-	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	(void)sym_seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 
-	uint32_t native = seccomp_arch_native();
+	uint32_t native = sym_seccomp_arch_native();
 	int r;
 	for (size_t i = 0; i < p->n_arches; i++) {
 		r = add_arch(ctx, name, p->arches[i], err);
@@ -834,7 +835,7 @@ static char *cache_key(const char *data, size_t len, uint64_t caps)
 	struct utsname u;
 	if (uname(&u) < 0)
 		snprintf(u.release, sizeof(u.release), "?");
-	const struct scmp_version *v = seccomp_version();
+	const struct scmp_version *v = sym_seccomp_version();
 	char h[65];
 	if (data)
 		sha256_hex(data, len, h);
@@ -843,7 +844,7 @@ static char *cache_key(const char *data, size_t len, uint64_t caps)
 	return pm_xasprintf("pm-seccomp 2 %s\nlibseccomp %u.%u.%u\narch %#x\nkernel %s\n"
 			    "caps %#" PRIx64 "\nprofile %s\n",
 			    PM_VERSION, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
-			    seccomp_arch_native(), u.release, caps, h);
+			    sym_seccomp_arch_native(), u.release, caps, h);
 }
 
 static char *cache_path(const char *dir, const char *key)
@@ -896,8 +897,11 @@ int pm_seccomp_compile_data(const char *name, const char *data, size_t len, uint
 			    struct pm_seccomp **ret, pm_error **err)
 {
 	*ret = NULL;
+	int r = pm_dl_seccomp(err);
+	if (r < 0)
+		return r;
 	struct parse ps = {.name = name};
-	int r = parse_profile(&ps, data, len, err);
+	r = parse_profile(&ps, data, len, err);
 	if (r >= 0)
 		r = build(&ps.profile, name, cap_mask, ret, err);
 	parse_done(&ps);
@@ -910,12 +914,15 @@ int pm_seccomp_compile_cached(const char *profile, uint64_t cap_mask, bool privi
 	*ret = NULL;
 	if ((!profile && privileged) || (profile && strcmp(profile, PM_SECCOMP_UNCONFINED) == 0))
 		return 0;
+	int r = pm_dl_seccomp(err);
+	if (r < 0)
+		return r;
 
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	if (profile) {
 		_cleanup_error_ pm_error *rerr = NULL;
-		int r = pm_read_file(profile, PM_SECCOMP_PROFILE_MAX, &data, &len, &rerr);
+		r = pm_read_file(profile, PM_SECCOMP_PROFILE_MAX, &data, &len, &rerr);
 		if (r == -EFBIG)
 			return fail(err, EFBIG, profile, "larger than %u bytes",
 				    PM_SECCOMP_PROFILE_MAX);
@@ -926,8 +933,8 @@ int pm_seccomp_compile_cached(const char *profile, uint64_t cap_mask, bool privi
 	_cleanup_free_ char *key = cache_dir ? cache_key(data, len, cap_mask) : NULL;
 	if (key && (*ret = cache_load(cache_dir, key)))
 		return 0;
-	int r = profile ? pm_seccomp_compile_data(profile, data, len, cap_mask, ret, err)
-			: build(&pm_seccomp_default_profile, "default", cap_mask, ret, err);
+	r = profile ? pm_seccomp_compile_data(profile, data, len, cap_mask, ret, err)
+		    : build(&pm_seccomp_default_profile, "default", cap_mask, ret, err);
 	if (r >= 0 && key)
 		cache_store(cache_dir, key, *ret);
 	return r;

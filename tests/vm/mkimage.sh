@@ -31,8 +31,9 @@ TEST_UID=1000
 IMAGE_SIZE=3G
 
 # the guest's packages: boot, session, pm's run-time needs (ldd of pm and the SONAMEs pm
-# dlopens: libarchive13 libssl3 libsubid4 libsystemd0 ...), test tools, and podman with crun
-# for the side-by-side benchmarks of the VM tier (tests/bench, make vm-bench)
+# dlopens: libarchive13 libssl3 libsubid4 libsystemd0 ...), test tools, profiling tools
+# (strace, /usr/bin/time: tests/bench/stats-profile.sh), and podman with crun for the
+# side-by-side benchmarks of the VM tier (tests/bench, make vm-bench)
 PACKAGES=(
 	systemd systemd-sysv udev dbus dbus-user-session libpam-systemd systemd-container
 	linux-image-amd64 initramfs-tools kmod
@@ -40,7 +41,7 @@ PACKAGES=(
 	uidmap slirp4netns fuse-overlayfs fuse3 passt
 	libarchive13 libssl3 libsubid4 libjansson4 libseccomp2 libcap2 libyaml-0-2 libsystemd0
 	libcurl4
-	bats jq busybox-static tar gzip bc
+	bats jq busybox-static tar gzip bc strace time
 	podman crun conmon catatonit golang-github-containers-common netavark
 )
 
