@@ -208,7 +208,7 @@ void pm_bld_mounted_release(const struct build *b, struct mounted *m)
 	m->path = NULL;
 }
 
-/* A storage-only container of image_id, mounted: its root as an fd. */
+/* A storage-only container of image_id (NULL: empty), mounted: its root as an fd. */
 int pm_bld_mount_image(const struct build *b, const char *image_id, struct mounted *m,
 		       pm_error **err)
 {
@@ -572,11 +572,7 @@ static int copy_prepare(struct build *b, const struct pm_cf_instr *in, struct co
 static int do_copy(struct build *b, struct copy_step *cs, const char *created_by, char **ret_id,
 		   pm_error **err)
 {
-	if (!b->st->image_id)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "COPY onto an empty scratch image is not "
-				    "supported yet");
-	struct mounted m;
+	struct mounted m; /* on FROM scratch (no image yet): an empty root */
 	int r = pm_bld_mount_image(b, b->st->image_id, &m, err);
 	if (r < 0)
 		return r;

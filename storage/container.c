@@ -163,7 +163,8 @@ int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, co
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
 	struct pm_image_record rec = {0};
-	int r = pm_image_resolve(s, image_id, &rec, err);
+	/* no image: an empty root (a build step on FROM scratch) */
+	int r = image_id ? pm_image_resolve(s, image_id, &rec, err) : 0;
 	if (r < 0)
 		return r;
 	const char *driver = pm_overlay_pick_driver(s);
@@ -201,7 +202,7 @@ int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, co
 	}
 	j = json_object();
 	json_object_set_new(j, "id", json_string(ctr_id));
-	json_object_set_new(j, "image", json_string(rec.id));
+	json_object_set_new(j, "image", json_string(rec.id ? rec.id : ""));
 	json_object_set_new(j, "driver", json_string(driver));
 	if (strcmp(driver, "fuse-overlayfs") == 0 && s->mount_program)
 		json_object_set_new(j, "mount_program", json_string(s->mount_program));

@@ -49,6 +49,7 @@ int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm
 			    pm_error **err);
 void pm_image_free(struct pm_image *img);
 
+/* image_id NULL: a root with no layers (a build step on FROM scratch) */
 int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const char *image_id,
 			  pm_error **err);
 /* PM_STORAGE_CTR_EPHEMERAL: the root of a container removed when it exits (run --rm): its

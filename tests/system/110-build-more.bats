@@ -2,8 +2,8 @@
 # 110-build-more: the rest of pm build, each proven by the image it makes: ADD unpacking
 # local tars (plain, gzip, bzip2, xz, zstd), HEALTHCHECK and ONBUILD in OCI format (a warning
 # as podman's, not in the config), COPY --chown with names from the image's /etc/passwd and
-# /etc/group, COPY heredocs, --build-context, --pull, --platform, two builds of one file at
-# once sharing the cache; the bad inputs: 125, one line, nothing tagged, no container left.
+# /etc/group, COPY heredocs, COPY onto FROM scratch, --build-context, --pull, --platform, two
+# builds of one file at once sharing the cache; the bad inputs: 125, one line, nothing tagged, no container left.
 
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
 # shellcheck disable=SC2016 # Containerfile and container commands are single-quoted on purpose
@@ -81,6 +81,21 @@ copied-as-file"
 	is "$output" "changed
 in-tar"
 	assert_clean_after_build "localhost/addtar:latest"
+}
+
+@test "build: FROM scratch with COPY makes a one-layer image that runs" {
+	cp /bin/busybox "$CTX/busybox"
+	cat >"$CTX/Containerfile" <<'EOF'
+FROM scratch
+COPY busybox /bin/busybox
+CMD ["/bin/busybox", "echo", "from-scratch"]
+EOF
+	run_pm 0 build -t fromscratch "$CTX"
+	run_pm 0 run --rm fromscratch
+	is "$output" "from-scratch"
+	run_pm 0 image inspect fromscratch --format '{{len .RootFS.Layers}}'
+	is "$output" "1" "one layer: the COPY's"
+	assert_clean_after_build localhost/fromscratch:latest
 }
 
 @test "build: ADD of a URL: fetched, kept as a file (not unpacked); a failing fetch is an error" {
