@@ -174,7 +174,7 @@ static const char run_usage[] =
 	"      --uidmap stringArray       UID map to use for the user namespace\n"
 	"      --ulimit strings           Ulimit options\n"
 	"      --umask string             Set umask in container (default \"0022\")\n"
-	"      --userns string            User namespace to use (host, keep-id)\n"
+	"      --userns string            User namespace to use (host, keep-id[:uid=,gid=])\n"
 	"      --uts string               UTS namespace to use (host, private)\n"
 	"  -v, --volume stringArray       Bind mount a volume into the container\n"
 	"      --volumes-from stringArray Mount volumes from the specified container(s)\n"
