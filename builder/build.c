@@ -105,9 +105,14 @@ static void stage_clear(struct stage *st)
 	*st = (struct stage){0};
 }
 
+/* podman's words after the file and line, as a parse error has them ("Containerfile:3: ");
+ * the synthetic --label step has no line */
 static int step_error(const struct build *b, const struct pm_cf_instr *in, pm_error **err)
 {
-	return pm_error_prefix(err, "building at STEP \"%s\"", in->original);
+	if (!in->line)
+		return pm_error_prefix(err, "building at STEP \"%s\"", in->original);
+	return pm_error_prefix(err, "%s:%u: building at STEP \"%s\"", b->o->file_name, in->line,
+			       in->original);
 }
 
 /* Load image id's config into the stage. */

@@ -204,11 +204,11 @@ given"
 localhost/ms:latest"
 }
 
-@test "build: a failing RUN exits with its code, names the step, tags nothing" {
+@test "build: a failing RUN exits with its code, names the step and its line, tags nothing" {
 	printf 'FROM localhost/busybox\nRUN echo before\nRUN exit 3\nRUN echo never\n' \
 		>"$CTX/Containerfile"
 	run_pm_split 3 build -t bad "$CTX"
-	is "$stderr" 'Error: building at STEP "RUN exit 3": while running runtime: exit status 3'
+	is "$stderr" "Error: $(build_step_at Containerfile:3)building at STEP \"RUN exit 3\": while running runtime: exit status 3"
 	assert_contains "$output" "before"
 	assert_not_contains "$output" "never"
 	assert_clean_after_build
@@ -225,7 +225,7 @@ localhost/ms:latest"
 
 	printf 'FROM localhost/busybox\nCOPY nosuch /x\n' >"$CTX/Containerfile"
 	run_pm_split 125 build -t bad "$CTX"
-	is "$stderr" "Error: building at STEP \"COPY nosuch /x\": checking on sources under \"$CTX\": copier: stat: \"/nosuch\": no such file or directory"
+	is "$stderr" "Error: $(build_step_at Containerfile:2)building at STEP \"COPY nosuch /x\": checking on sources under \"$CTX\": copier: stat: \"/nosuch\": no such file or directory"
 
 	printf 'FROM localhost/busybox\nRUN true\n' >"$CTX/Containerfile"
 	run_pm_split 125 build --target nosuch "$CTX"

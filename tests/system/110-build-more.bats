@@ -129,7 +129,7 @@ served
 	printf 'FROM localhost/busybox:latest\nADD http://127.0.0.1:%s/nosuch /x\n' "$port" >"$CTX/C2"
 	run_pm_split 125 build -f "$CTX/C2" -t bad "$CTX"
 	if ! is_podman; then
-		is "$stderr" "Error: building at STEP \"ADD http://127.0.0.1:$port/nosuch /x\": fetching 'http://127.0.0.1:$port/nosuch': HTTP status 404"
+		is "$stderr" "Error: C2:2: building at STEP \"ADD http://127.0.0.1:$port/nosuch /x\": fetching 'http://127.0.0.1:$port/nosuch': HTTP status 404"
 	fi
 	kill "$srv"
 	wait "$srv" || true
@@ -224,7 +224,7 @@ a note
 	# a heredoc mixed with a file source is refused
 	printf 'FROM localhost/busybox:latest\nCOPY b.txt <<EOF /x/\nbody\nEOF\n' >"$CTX/C2"
 	run_pm_split 125 build -f "$CTX/C2" -t bad "$CTX"
-	is "$stderr" 'Error: building at STEP "COPY b.txt <<EOF /x/": heredoc and file sources in one COPY are not supported'
+	is "$stderr" "Error: $(build_step_at C2:2)building at STEP \"COPY b.txt <<EOF /x/\": heredoc and file sources in one COPY are not supported"
 	assert_clean_after_build "localhost/hd:latest"
 }
 
@@ -361,10 +361,10 @@ localhost/mnt:latest"
 	skip_if_podman "podman's messages differ"
 	printf 'FROM localhost/busybox:latest\nRUN --mount=type=secret,id=nosuch,required cat /run/secrets/nosuch\n' >"$CTX/Containerfile"
 	run_pm_split 125 build -t bad "$CTX"
-	is "$stderr" "Error: building at STEP \"RUN --mount=type=secret,id=nosuch,required cat /run/secrets/nosuch\": secret 'nosuch' is required: pass --secret id=nosuch,src=FILE"
+	is "$stderr" "Error: Containerfile:2: building at STEP \"RUN --mount=type=secret,id=nosuch,required cat /run/secrets/nosuch\": secret 'nosuch' is required: pass --secret id=nosuch,src=FILE"
 	printf 'FROM localhost/busybox:latest\nRUN --mount=type=nfs,target=/x true\n' >"$CTX/Containerfile"
 	run_pm_split 125 build -t bad "$CTX"
-	is "$stderr" "Error: building at STEP \"RUN --mount=type=nfs,target=/x true\": --mount=type=nfs,target=/x: unsupported mount type 'nfs'"
+	is "$stderr" "Error: Containerfile:2: building at STEP \"RUN --mount=type=nfs,target=/x true\": --mount=type=nfs,target=/x: unsupported mount type 'nfs'"
 	printf 'FROM localhost/busybox:latest\nRUN --mount=type=bind,source=../..,target=/x true\n' >"$CTX/Containerfile"
 	run_pm_split 125 build -t bad "$CTX"
 	assert_contains "$stderr" "source '../..' not found in the context"

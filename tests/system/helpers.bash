@@ -159,6 +159,12 @@ is_podman() {
 	[[ "$(basename "${PM_CMD[0]}")" == podman* ]]
 }
 
+# build_step_at FILE:LINE: what pm puts before a build step's error ("Containerfile:3: ", as
+# before a parse error); podman names no line.
+build_step_at() {
+	is_podman || printf '%s: ' "$1"
+}
+
 skip_if_podman() {
 	! is_podman || skip "${1:-pm only}"
 }
