@@ -21,6 +21,7 @@ teardown() {
 # nothing half-made: no temp dirs, and (optionally) no layers or images at all
 assert_store_clean() {
 	local n
+	pm_store_settled # what rm and run --rm leave to a detached process
 	n=$(find "$STORE/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
 	[ "$n" -eq 0 ] || die "temp entries left in $STORE/tmp: $(ls "$STORE/tmp")"
 	if [ "${1:-}" = empty ]; then

@@ -14,7 +14,11 @@ setup() {
 }
 
 # pm's own bookkeeping: how many container records and root filesystems exist.
-records() { find "$XDG_DATA_HOME/pm/storage/db/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+# (records: once the deletes rm and run --rm leave to a detached process are done)
+records() {
+	pm_store_settled
+	find "$XDG_DATA_HOME/pm/storage/db/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
+}
 rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 @test "run IMAGE: the layers are merged, whiteouts hide deleted files" {
@@ -46,8 +50,8 @@ rootfses() { find "$XDG_DATA_HOME/pm/storage/containers" -mindepth 1 -maxdepth 1
 @test "run --rm leaves no container and no root filesystem" {
 	skip_if_podman "looks at pm's store"
 	run_pm 0 run --rm "$IMG" true
+	is "$(rootfses)" "0" "root filesystems (moved aside before run returns)"
 	is "$(records)" "0" "container records"
-	is "$(rootfses)" "0" "root filesystems"
 }
 
 @test "run without --rm keeps an exited container with its exit code, unmounted" {

@@ -28,17 +28,6 @@ trace() {
 	is "$status" "0" "pm $* under strace (output: $output)"
 }
 
-# store_settled: wait (up to 10 s) for the deletes a foreground run --rm leaves to a detached
-# process: its root moved under tmp/, its record moved aside to <id>.rm
-store_settled() {
-	local _i
-	for _i in $(seq 1 50); do
-		[ -z "$(find "$STORE/tmp" "$STORE/db/containers" -mindepth 1 -maxdepth 1 2>/dev/null)" ] &&
-			return 0
-		sleep 0.2
-	done
-}
-
 @test "run --rm: no failing mkdir, no fsync, storage.conf looked up once per store open" {
 	local t=$BATS_TEST_TMPDIR/trace
 	# the first run of a boot compiles and caches the seccomp filter (synced: it is kept)
@@ -79,7 +68,7 @@ store_settled() {
 	root=$(awk '$5 == "/" { print }' <<<"$output" | head -1)
 	assert_not_contains "$root" "volatile" "a kept container's root is not volatile"
 	run_pm 0 rm keep
-	store_settled
+	pm_store_settled
 	is "$(find "$STORE/containers" "$STORE/db/containers" "$STORE/tmp" -mindepth 1 | wc -l)" "0" \
 		"no container dir, record or temp dir is left"
 }
@@ -125,7 +114,7 @@ store_settled() {
 			"run $i: no record but one being deleted"
 	done
 	# the deletes finish in a process of their own; nothing is left, nothing stays mounted
-	store_settled
+	pm_store_settled
 	is "$(find "$STORE/tmp" "$STORE/db/containers" -mindepth 1 | wc -l)" "0" "all deleted"
 	run_pm 0 unshare cat /proc/self/mountinfo
 	assert_not_contains "$output" "/merged" "no container root is left mounted"

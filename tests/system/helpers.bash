@@ -218,6 +218,19 @@ pm_load_test_image() {
 
 # ---- storage -------------------------------------------------------------------------------
 
+# pm_store_settled: wait (up to 30 s, returning as soon as it holds) for the deletes that rm
+# and run --rm leave to a detached process: no record moved aside (<id>.rm) and nothing
+# under the store's tmp/. Commands never see those; tests that look at the disk wait.
+pm_store_settled() {
+	local root=$XDG_DATA_HOME/pm/storage _i
+	for _i in $(seq 1 150); do
+		[ -z "$(find "$root/tmp" -mindepth 1 -maxdepth 1 2>/dev/null)" ] &&
+			[ -z "$(find "$root/db/containers" -mindepth 1 -maxdepth 1 -name '*.rm' 2>/dev/null)" ] &&
+			return 0
+		sleep 0.2
+	done
+}
+
 # pm_storage_leftovers: after everything was removed, what the storage root still holds
 # (one "what: path" per line): records, names, container root filesystems, images, layers,
 # blobs, temp entries, volumes, and mounts under the data dir seen from pm's namespace.
@@ -241,6 +254,7 @@ assert_storage_clean() {
 	run_pm 0 rm -af
 	run_pm 0 rmi -af
 	run_pm 0 volume prune -f
+	pm_store_settled
 	local left
 	left=$(pm_storage_leftovers)
 	[ -z "$left" ] || die "storage not clean after rm -af, rmi -af, volume prune -f:
@@ -311,9 +325,10 @@ _pm_leaked_pids() {
 		fi
 		echo "$pid"
 	done <"$pat.pids" >"$pat.found"
-	# a leak stays: drop what was only passing by (up to 2 s: a detached process of a
-	# removal may be finishing its overlay's sync on a busy disk)
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
+	# a leak stays: drop what was only passing by (up to 10 s: a detached process of a
+	# removal may be finishing its deletes or its overlay's sync on a busy disk, slower
+	# under the sanitizers)
+	for _ in $(seq 1 50); do
 		[ -s "$pat.found" ] || break
 		sleep 0.2
 		while read -r pid; do
