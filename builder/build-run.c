@@ -261,6 +261,26 @@ static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret
 	return r;
 }
 
+/* The mount points the runtime made for the RUN's --mount targets stay out of its layer, as
+ * buildah's (an empty /run/secrets/id, a cache dir the image did not have). */
+static void drop_mount_stubs(const struct build *b, const struct pm_cf_instr *in,
+			     const char *ctr_id)
+{
+	for (size_t i = 0; i < in->n_flags; i++) {
+		_cleanup_free_ char *val = NULL;
+		struct pm_run_mount m;
+		/* as run_mounts made them (it succeeded on the same words) */
+		if (strcmp(in->flags[i].name, "mount") ||
+		    pm_cf_expand(in->flags[i].value ? in->flags[i].value : "", b->cf->escape,
+				 pm_bld_stage_lookup, b->st, &val, NULL) < 0 ||
+		    pm_run_mount_parse(val, &m, NULL) < 0)
+			continue;
+		_cleanup_free_ char *target = pm_bld_abs_path(b->st, m.target);
+		pm_storage_ctr_drop_stub(b->s, ctr_id, target);
+		pm_run_mount_clear(&m);
+	}
+}
+
 int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
 		  char **ret_id, pm_error **err)
 {
@@ -297,8 +317,10 @@ int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	if (r >= 0 && status != 0)
 		r = pm_error_set_status(err, status, EIO, "while running runtime: exit status %d",
 					status);
-	if (r >= 0)
+	if (r >= 0) {
+		drop_mount_stubs(b, in, c->id);
 		r = pm_bld_commit_ctr(b, c->id, created_by, ret_id, err);
+	}
 	pm_engine_remove(b->e, c, NULL);
 	for (size_t i = 0; i < nm; i++)
 		pm_bld_mounted_release(b, &mounted[i]);

@@ -239,9 +239,17 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 		ctr_free(&c);
 		return 0;
 	}
+	/* top first; a layer that comes again lower down (two steps that changed nothing, an
+	 * image's repeated empty layer) only once, at its topmost place: overlayfs refuses a
+	 * lower dir twice (ELOOP), and the lower copy changes nothing the upper one does not */
 	char **lowers = NULL;
-	for (size_t i = pm_strv_length(c.layers); i-- > 0;)
+	_cleanup_strv_ char **seen = NULL;
+	for (size_t i = pm_strv_length(c.layers); i-- > 0;) {
+		if (pm_strv_contains(seen, c.layers[i]))
+			continue;
+		pm_strv_push(&seen, c.layers[i]);
 		pm_strv_consume(&lowers, pm_layer_diff_path(s, c.layers[i]));
+	}
 	if (!lowers) {
 		_cleanup_free_ char *empty = pm_path_join(c.dir, "empty");
 		mkdir(empty, 0755);
@@ -905,6 +913,80 @@ out:
 	pm_image_record_free(&base);
 	ctr_free(&c);
 	return r;
+}
+
+/* Open the directory of comps[0..n) under rootfd without following a symlink: the fd, or -1
+ * (missing, not a directory, a symlink on the way). */
+static int open_dir_nofollow(int rootfd, char *const *comps, size_t n)
+{
+	int fd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	for (size_t i = 0; fd >= 0 && i < n; i++) {
+		int next = openat(fd, comps[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+/* Is comps[0..n) in some layer of c, or is that unclear (a symlink or file on the way)? */
+static bool in_image(const struct pm_store *s, const struct ctr *c, char *const *comps, size_t n)
+{
+	for (char **l = c->layers; l && *l; l++) {
+		_cleanup_free_ char *diff = pm_layer_diff_path(s, *l);
+		int cur = open(diff, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		for (size_t i = 0; cur >= 0 && i < n; i++) {
+			struct stat st;
+			if (fstatat(cur, comps[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+				break; /* not in this layer */
+			if (i + 1 == n || !S_ISDIR(st.st_mode)) {
+				close(cur);
+				return true;
+			}
+			int next = openat(cur, comps[i],
+					  O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			close(cur);
+			cur = next;
+		}
+		if (cur >= 0)
+			close(cur);
+	}
+	return false;
+}
+
+void pm_storage_ctr_drop_stub(const struct pm_store *s, const char *ctr_id, const char *path)
+{
+	struct ctr c = {0};
+	if (ctr_read(s, ctr_id, &c, NULL) < 0)
+		return;
+	_cleanup_strv_ char **parts = pm_strv_split(path, "/");
+	char **comps = NULL;
+	size_t n = 0;
+	bool ok = true;
+	for (char **p = parts; p && *p; p++) {
+		if (!**p || !strcmp(*p, "."))
+			continue;
+		ok = ok && strcmp(*p, "..") != 0;
+		comps = pm_xrealloc(comps, (n + 1) * sizeof(*comps));
+		comps[n++] = *p;
+	}
+	_cleanup_free_ char *top = pm_path_join(c.dir, strcmp(c.driver, "vfs") ? "diff" : "rootfs");
+	_cleanup_close_ int rootfd = open(top, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (; ok && rootfd >= 0 && n > 0 && !in_image(s, &c, comps, n); n--) {
+		_cleanup_close_ int dir = open_dir_nofollow(rootfd, comps, n - 1);
+		struct stat st;
+		if (dir < 0 || fstatat(dir, comps[n - 1], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			break;
+		_cleanup_close_ int wdir = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (wdir < 0)
+			break;
+		/* a directory goes only when empty (rmdir fails otherwise) */
+		bool stub = S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
+		if (!stub ||
+		    unlinkat(wdir, comps[n - 1], S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+			break;
+	}
+	free(comps);
+	ctr_free(&c);
 }
 
 int pm_storage_ctr_commit_layer(const struct pm_store *s, const char *ctr_id,

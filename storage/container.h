@@ -94,5 +94,11 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
  * layers.lock LOCK_SH until an image record uses the layer (pm_image_create_from_config). */
 int pm_storage_ctr_commit_layer(const struct pm_store *s, const char *ctr_id,
 				struct pm_layer_info *ret, pm_error **err);
+/* A build's RUN --mount target (path, absolute in the container) out of the container's
+ * changes, with the parents made for it: each, from the target up, goes when no layer of the
+ * image has it and it is an empty directory or an empty regular file (the mount point the
+ * runtime made); the first that stays ends the walk. Symlinks are never followed; a ".."
+ * component or a missing root does nothing. The container is not mounted. */
+void pm_storage_ctr_drop_stub(const struct pm_store *s, const char *ctr_id, const char *path);
 /* the container must be mounted (pm_storage_ctr_mount) */
 int pm_storage_ctr_export(const struct pm_store *s, const char *ctr_id, int fd, pm_error **err);

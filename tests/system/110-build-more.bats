@@ -357,6 +357,25 @@ no-secret-in-image"
 localhost/mnt:latest"
 }
 
+@test "build: steps that change nothing stack (one layer twice), RUN --mount points stay out" {
+	cat >"$CTX/Containerfile" <<'EOF'
+FROM localhost/busybox:latest
+RUN true
+RUN true
+RUN --mount=type=tmpfs,target=/newdir/tmp true
+RUN --mount=type=cache,target=/var/cache/pmx touch /var/cache/pmx/f
+RUN echo built >/built
+EOF
+	run_pm 0 build -t nochange "$CTX"
+	run_pm 0 run --rm nochange sh -c 'cat /built; ls -d /newdir /var/cache/pmx 2>&1 || true'
+	assert_contains "$output" "built"
+	assert_contains "$output" "/var/cache/pmx: No such file or directory"
+	if ! is_podman; then # buildah 1.28 keeps a tmpfs mount's point (/newdir); pm, none
+		assert_contains "$output" "/newdir: No such file or directory"
+	fi
+	assert_clean_after_build localhost/nochange:latest
+}
+
 @test "build: RUN --mount bad input" {
 	skip_if_podman "podman's messages differ"
 	printf 'FROM localhost/busybox:latest\nRUN --mount=type=secret,id=nosuch,required cat /run/secrets/nosuch\n' >"$CTX/Containerfile"
