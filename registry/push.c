@@ -451,6 +451,8 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	struct out_layer *layers = NULL;
 	struct pm_descriptor *descs = NULL;
 	struct pool pool = {0};
+	_cleanup_error_ pm_error *config_err = NULL;
+	int config_r;
 	_cleanup_registry_ struct pm_registry *reg = NULL;
 	_cleanup_free_ char *config_digest = pm_xasprintf("sha256:%s", rec.id);
 	size_t config_len = 0;
@@ -497,6 +499,11 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 		if (layers[i].compress && (r = pm_compress_load(err)) < 0)
 			goto out;
 	pool_start(&pool, s, reg, ref.path, layers, rec.n_layers);
+	/* the config goes while the pool's threads send the layers (its round trips off the
+	 * critical path); its result is reported where podman reports it, after the layers */
+	config_r = pool.n_threads > 0 ? push_config(reg, ref.path, config_digest, config,
+						    config_len, &config_err)
+				      : 1;
 	for (size_t i = 0; i < rec.n_layers; i++) {
 		r = push_layer(s, ref.domain, ref.path, &pool, &layers[i], o, err);
 		if (r < 0)
@@ -506,9 +513,14 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	pool_stop(&pool);
 
 	emit(o, PM_PUSH_CONFIG, config_digest);
-	r = push_config(reg, ref.path, config_digest, config, config_len, err);
-	if (r < 0)
+	if (config_r > 0) /* no thread: not sent yet */
+		config_r =
+			push_config(reg, ref.path, config_digest, config, config_len, &config_err);
+	if (config_r < 0) {
+		pm_error_propagate(err, TAKE_PTR(config_err));
+		r = config_r;
 		goto out;
+	}
 
 	const char *mt = NULL;
 	manifest_json = pm_push_manifest_json(f, config_digest, (int64_t)config_len, descs,
