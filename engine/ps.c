@@ -243,30 +243,21 @@ static void row_json(struct pm_jw *w, const struct pm_ps_row *row, int64_t now)
 	const struct pm_ctr_state *s = &c->state;
 	bool running = s->status == PM_CTR_RUNNING || s->status == PM_CTR_PAUSED;
 	pm_jw_begin_object(w);
-	pm_jw_key(w, "AutoRemove");
-	pm_jw_bool(w, row->rm);
+	pm_jw_kbool(w, "AutoRemove", row->rm);
 	pm_jw_key(w, "Command");
 	if (row->args)
 		pm_jw_strv(w, row->args);
 	else
 		pm_jw_null(w);
 	_cleanup_free_ char *created = pm_format_ago((now - c->created_ns) / PM_NSEC_PER_SEC);
-	pm_jw_key(w, "CreatedAt");
-	pm_jw_string(w, created);
-	pm_jw_key(w, "Exited");
-	pm_jw_bool(w, s->status == PM_CTR_STOPPED);
-	pm_jw_key(w, "ExitedAt");
-	pm_jw_int(w, pm_gotime_unix(s->finished_ns));
-	pm_jw_key(w, "ExitCode");
-	pm_jw_int(w, s->exit_code);
-	pm_jw_key(w, "Id");
-	pm_jw_string(w, c->id);
-	pm_jw_key(w, "Image");
-	pm_jw_string(w, c->image_name);
-	pm_jw_key(w, "ImageID");
-	pm_jw_string(w, c->image_id);
-	pm_jw_key(w, "IsInfra");
-	pm_jw_bool(w, c->infra);
+	pm_jw_kstr(w, "CreatedAt", created);
+	pm_jw_kbool(w, "Exited", s->status == PM_CTR_STOPPED);
+	pm_jw_kint(w, "ExitedAt", pm_gotime_unix(s->finished_ns));
+	pm_jw_kint(w, "ExitCode", s->exit_code);
+	pm_jw_kstr(w, "Id", c->id);
+	pm_jw_kstr(w, "Image", c->image_name);
+	pm_jw_kstr(w, "ImageID", c->image_id);
+	pm_jw_kbool(w, "IsInfra", c->infra);
 	pm_jw_key(w, "Labels");
 	pm_jw_kv_object(w, row->labels, true);
 	pm_jw_key(w, "Mounts");
@@ -288,28 +279,21 @@ static void row_json(struct pm_jw *w, const struct pm_ps_row *row, int64_t now)
 	pm_jw_key(w, "Networks");
 	pm_jw_begin_array(w);
 	pm_jw_end_array(w);
-	pm_jw_key(w, "Pid");
-	pm_jw_int(w, running ? s->pid : 0);
-	pm_jw_key(w, "Pod");
-	pm_jw_string(w, c->pod_id);
-	pm_jw_key(w, "PodName");
-	pm_jw_string(w, row->pod_name);
+	pm_jw_kint(w, "Pid", running ? s->pid : 0);
+	pm_jw_kstr(w, "Pod", c->pod_id);
+	pm_jw_kstr(w, "PodName", row->pod_name);
 	pm_jw_key(w, "Ports");
 	if (row->nports) {
 		pm_jw_begin_array(w);
 		for (size_t i = 0; i < row->nports; i++) {
 			const struct pm_net_port *p = &row->ports[i];
 			pm_jw_begin_object(w);
-			pm_jw_key(w, "host_ip");
-			pm_jw_string(w, p->host_ip);
-			pm_jw_key(w, "container_port");
-			pm_jw_int(w, p->ctr_port);
-			pm_jw_key(w, "host_port");
-			pm_jw_int(w, p->host_port);
-			pm_jw_key(w, "range");
-			pm_jw_int(w, p->range);
-			pm_jw_key(w, "protocol");
-			pm_jw_string(w, protos[p->proto >= 0 && p->proto <= 2 ? p->proto : 0]);
+			pm_jw_kstr(w, "host_ip", p->host_ip);
+			pm_jw_kint(w, "container_port", p->ctr_port);
+			pm_jw_kint(w, "host_port", p->host_port);
+			pm_jw_kint(w, "range", p->range);
+			pm_jw_kstr(w, "protocol",
+				   protos[p->proto >= 0 && p->proto <= 2 ? p->proto : 0]);
 			pm_jw_end_object(w);
 		}
 		pm_jw_end_array(w);
@@ -319,23 +303,17 @@ static void row_json(struct pm_jw *w, const struct pm_ps_row *row, int64_t now)
 	pm_jw_key(w, "Size");
 	if (row->has_size) {
 		pm_jw_begin_object(w);
-		pm_jw_key(w, "rwSize");
-		pm_jw_int(w, row->rw_size);
-		pm_jw_key(w, "rootFsSize");
-		pm_jw_int(w, row->rootfs_size);
+		pm_jw_kint(w, "rwSize", row->rw_size);
+		pm_jw_kint(w, "rootFsSize", row->rootfs_size);
 		pm_jw_end_object(w);
 	} else {
 		pm_jw_null(w);
 	}
-	pm_jw_key(w, "StartedAt");
-	pm_jw_int(w, pm_gotime_unix(s->started_ns));
-	pm_jw_key(w, "State");
-	pm_jw_string(w, pm_ctr_status_string(s->status));
+	pm_jw_kint(w, "StartedAt", pm_gotime_unix(s->started_ns));
+	pm_jw_kstr(w, "State", pm_ctr_status_string(s->status));
 	_cleanup_free_ char *status = pm_ps_status(row, now);
-	pm_jw_key(w, "Status");
-	pm_jw_string(w, status);
-	pm_jw_key(w, "Created");
-	pm_jw_int(w, c->created_ns / PM_NSEC_PER_SEC);
+	pm_jw_kstr(w, "Status", status);
+	pm_jw_kint(w, "Created", c->created_ns / PM_NSEC_PER_SEC);
 	pm_jw_end_object(w);
 }
 

@@ -303,7 +303,7 @@ void pm_jw_kv_object(struct pm_jw *w, char *const *kv, bool null_if_empty)
 		pm_jw_null(w);
 		return;
 	}
-	struct kv_ref one, *refs = n > 1 ? pm_xcalloc(n, sizeof(*refs)) : &one;
+	struct kv_ref one = {0}, *refs = n > 1 ? pm_xcalloc(n, sizeof(*refs)) : &one;
 	for (size_t i = 0; i < n; i++)
 		refs[i] = (struct kv_ref){.s = kv[i], .klen = strcspn(kv[i], "="), .pos = i};
 	if (n > 1)
@@ -320,4 +320,22 @@ void pm_jw_kv_object(struct pm_jw *w, char *const *kv, bool null_if_empty)
 	pm_jw_end_object(w);
 	if (refs != &one)
 		free(refs);
+}
+
+void pm_jw_kstr(struct pm_jw *w, const char *key, const char *s)
+{
+	pm_jw_key(w, key);
+	pm_jw_string(w, s);
+}
+
+void pm_jw_kint(struct pm_jw *w, const char *key, int64_t v)
+{
+	pm_jw_key(w, key);
+	pm_jw_int(w, v);
+}
+
+void pm_jw_kbool(struct pm_jw *w, const char *key, bool v)
+{
+	pm_jw_key(w, key);
+	pm_jw_bool(w, v);
 }

@@ -30,6 +30,10 @@ void pm_jw_stringn(struct pm_jw *w, const char *s, size_t n);
 void pm_jw_int(struct pm_jw *w, int64_t v);
 void pm_jw_bool(struct pm_jw *w, bool v);
 void pm_jw_null(struct pm_jw *w);
+/* A member: the key, then its value. */
+void pm_jw_kstr(struct pm_jw *w, const char *key, const char *s);
+void pm_jw_kint(struct pm_jw *w, const char *key, int64_t v);
+void pm_jw_kbool(struct pm_jw *w, const char *key, bool v);
 /* An array of strings (NULL v: []). */
 void pm_jw_strv(struct pm_jw *w, char *const *v);
 /* "KEY=VALUE" entries as an object, keys sorted, a repeated key's last value; no entries:

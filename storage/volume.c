@@ -353,12 +353,9 @@ static char **object_to_kv(const json_t *o)
 static void volume_write(struct pm_jw *w, const struct pm_volume *v, enum pm_volume_json_kind kind)
 {
 	pm_jw_begin_object(w);
-	pm_jw_key(w, "Name");
-	pm_jw_string(w, v->name);
-	pm_jw_key(w, "Driver");
-	pm_jw_string(w, v->driver);
-	pm_jw_key(w, "Mountpoint");
-	pm_jw_string(w, v->mountpoint);
+	pm_jw_kstr(w, "Name", v->name);
+	pm_jw_kstr(w, "Driver", v->driver);
+	pm_jw_kstr(w, "Mountpoint", v->mountpoint);
 	pm_jw_key(w, "CreatedAt");
 	if (kind == PM_VOLUME_JSON_TEMPLATE) {
 		_cleanup_free_ char *s = pm_volume_created_go_string(v);
@@ -368,26 +365,17 @@ static void volume_write(struct pm_jw *w, const struct pm_volume *v, enum pm_vol
 	}
 	pm_jw_key(w, "Labels");
 	pm_jw_kv_object(w, v->labels, false);
-	pm_jw_key(w, "Scope");
-	pm_jw_string(w, v->scope);
+	pm_jw_kstr(w, "Scope", v->scope);
 	pm_jw_key(w, "Options");
 	pm_jw_kv_object(w, v->options, false);
-	if (v->uid >= 0) {
-		pm_jw_key(w, "UID");
-		pm_jw_int(w, v->uid);
-	}
-	if (v->gid >= 0) {
-		pm_jw_key(w, "GID");
-		pm_jw_int(w, v->gid);
-	}
-	pm_jw_key(w, "MountCount");
-	pm_jw_int(w, v->mount_count);
-	pm_jw_key(w, "NeedsCopyUp");
-	pm_jw_bool(w, v->needs_copy_up);
-	if (kind == PM_VOLUME_JSON_DOC || v->needs_chown) {
-		pm_jw_key(w, "NeedsChown");
-		pm_jw_bool(w, v->needs_chown);
-	}
+	if (v->uid >= 0)
+		pm_jw_kint(w, "UID", v->uid);
+	if (v->gid >= 0)
+		pm_jw_kint(w, "GID", v->gid);
+	pm_jw_kint(w, "MountCount", v->mount_count);
+	pm_jw_kbool(w, "NeedsCopyUp", v->needs_copy_up);
+	if (kind == PM_VOLUME_JSON_DOC || v->needs_chown)
+		pm_jw_kbool(w, "NeedsChown", v->needs_chown);
 	pm_jw_end_object(w);
 }
 
