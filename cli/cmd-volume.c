@@ -30,7 +30,7 @@ static void push_split(char ***v, const char *arg)
 /* The volumes as a json_t array in the given shape (storage/volume.c builds the JSON). */
 static json_t *volumes_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind)
 {
-	_cleanup_free_ char *text = pm_volume_list_json(vols, kind);
+	_cleanup_free_ char *text = pm_volume_list_json(vols, kind, 0);
 	json_t *arr = text ? json_loads(text, 0, NULL) : NULL;
 	return arr ? arr : json_array();
 }
@@ -190,13 +190,17 @@ int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv)
 			printf("%s\n", vols[i]->name);
 		return 0;
 	}
-	bool json = format_is_json(format);
-	_cleanup_json_ json_t *arr =
-		volumes_json(vols, json ? PM_VOLUME_JSON_INSPECT : PM_VOLUME_JSON_TEMPLATE);
-	if (json_array_size(arr) == 0 && !json)
+	if (format_is_json(format)) {
+		/* printed as written, podman's indent (no jansson tree parsed back) */
+		_cleanup_free_ char *text = pm_volume_list_json(vols, PM_VOLUME_JSON_INSPECT, 4);
+		puts(text);
+		return 0;
+	}
+	_cleanup_json_ json_t *arr = volumes_json(vols, PM_VOLUME_JSON_TEMPLATE);
+	if (json_array_size(arr) == 0)
 		return 0; /* podman prints not even the header */
-	return pm_output_format_list(json ? "json" : format, "table {{.Driver}}\t{{.Name}}", arr,
-				     noheading, volume_headers);
+	return pm_output_format_list(format, "table {{.Driver}}\t{{.Name}}", arr, noheading,
+				     volume_headers);
 }
 
 /* ---- inspect ----------------------------------------------------------------------------- */

@@ -387,10 +387,11 @@ char *pm_volume_json(const struct pm_volume *v, enum pm_volume_json_kind kind)
 	return pm_jw_take(&w);
 }
 
-char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind)
+char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind,
+			  unsigned indent)
 {
 	struct pm_jw w;
-	pm_jw_init(&w, 0);
+	pm_jw_init(&w, indent);
 	pm_jw_begin_array(&w);
 	for (size_t i = 0; vols && vols[i]; i++)
 		volume_write(&w, vols[i], kind);
