@@ -134,6 +134,26 @@ static int load_image(struct build *b, const char *id, pm_error **err)
 	return r;
 }
 
+/* A step's cached image (--layers without --no-cache): true with *ret_id, said as podman
+ * does ("--> Using cache ID"); the caller loads it. */
+static bool cache_hit(struct build *b, const char *key, char **ret_id)
+{
+	if (b->o->no_cache || !b->o->layers || pm_build_cache_get(b->s, key, ret_id) != 1)
+		return false;
+	_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", *ret_id);
+	say_plain(b, l);
+	return true;
+}
+
+/* The stage moves on to a step's new image id, cached under key with --layers. */
+static void step_image(struct build *b, const char *key, const char *id)
+{
+	free(b->st->image_id);
+	b->st->image_id = pm_xstrdup(id);
+	if (b->o->layers)
+		pm_build_cache_put(b->s, key, id, NULL);
+}
+
 /* Append a history entry to the stage's config and make the image (with a new layer when
  * diff_id). */
 static int commit_image(struct build *b, const char *created_by, const char *diff_id, char **ret_id,
@@ -848,10 +868,7 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		break;
 	}
 	key = hex_key(b->st->image_id ? b->st->image_id : "scratch", in->original, detail);
-	bool use_cache = !b->o->no_cache && b->o->layers;
-	if (use_cache && pm_build_cache_get(b->s, key, &id) == 1) {
-		_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", id);
-		say_plain(b, l);
+	if (cache_hit(b, key, &id)) {
 		r = load_image(b, id, err);
 	} else {
 		switch (in->kind) {
@@ -871,12 +888,8 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 				r = commit_meta(b, created_by, &id, err);
 			break;
 		}
-		if (r >= 0) {
-			free(b->st->image_id);
-			b->st->image_id = pm_xstrdup(id);
-			if (b->o->layers)
-				pm_build_cache_put(b->s, key, id, NULL);
-		}
+		if (r >= 0)
+			step_image(b, key, id);
 	}
 	if (r < 0)
 		goto out;
@@ -916,20 +929,14 @@ static int label_step(struct build *b, pm_error **err)
 	_cleanup_free_ char *key = hex_key(b->st->image_id ? b->st->image_id : "scratch", text, "");
 	_cleanup_free_ char *id = NULL;
 	int r;
-	if (b->o->layers && !b->o->no_cache && pm_build_cache_get(b->s, key, &id) == 1) {
-		_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", id);
-		say_plain(b, l);
+	if (cache_hit(b, key, &id)) {
 		r = load_image(b, id, err);
 	} else {
 		for (char **l = b->o->labels; l && *l; l++)
 			pm_strv_set_kv(&b->st->cfg.config.labels, *l);
 		r = commit_meta(b, created_by, &id, err);
-		if (r >= 0) {
-			free(b->st->image_id);
-			b->st->image_id = pm_xstrdup(id);
-			if (b->o->layers)
-				pm_build_cache_put(b->s, key, id, NULL);
-		}
+		if (r >= 0)
+			step_image(b, key, id);
 	}
 	if (r < 0)
 		return step_error(b, &in, err);

@@ -65,6 +65,21 @@ struct pm_opt_state {
 int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **argv,
 		  const char *shortopts, const struct option *longopts, const char *usage);
 
+/* Where an export writes: -o FILE (made as FILE.tmp-XXXXXX and renamed at
+ * pm_cli_output_done, so it appears whole or not at all) or stdout, which must not be a
+ * terminal (tty_msg: the command's podman words). pm_cli_output_open returns 0 or the exit
+ * status it printed; an output not done is removed by pm_cli_output_abort
+ * (_cleanup_cli_output_). */
+struct pm_cli_output {
+	const char *path; /* NULL: stdout */
+	char *tmp;
+	int fd;
+};
+int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg);
+int pm_cli_output_done(struct pm_cli_output *o);
+void pm_cli_output_abort(struct pm_cli_output *o);
+#define _cleanup_cli_output_ _cleanup_(pm_cli_output_abort)
+
 /* Print a command's usage (for --help). */
 void pm_cli_usage(struct pm_cli *cli, const char *usage);
 

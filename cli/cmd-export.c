@@ -48,8 +48,11 @@ int cmd_export(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 		return PM_EXIT_ERROR;
-	if (!output && isatty(STDOUT_FILENO))
-		return pm_cli_errorf("refusing to export to terminal. Use -o flag or redirect");
+	_cleanup_cli_output_ struct pm_cli_output out = {.fd = -1};
+	int status = pm_cli_output_open(&out, output,
+					"refusing to export to terminal. Use -o flag or redirect");
+	if (status)
+		return status;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *ctr = NULL;
 	if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0)
@@ -65,28 +68,10 @@ int cmd_export(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_free_ char *mp = NULL;
 	if (pm_storage_ctr_mount(s, ctr->id, &mp, &err) < 0)
 		return pm_cli_error(err);
-	_cleanup_free_ char *tmp = output ? pm_xasprintf("%s.tmp-XXXXXX", output) : NULL;
-	_cleanup_close_ int fd = -1;
-	int status = 0;
-	if (output) {
-		fd = mkostemp(tmp, O_CLOEXEC);
-		if (fd < 0) {
-			status = pm_cli_errorf("creating '%s': %m", output);
-			goto out;
-		}
-		fchmod(fd, 0644);
-	}
-	if (pm_storage_ctr_export(s, ctr->id, output ? fd : STDOUT_FILENO, &err) < 0) {
+	if (pm_storage_ctr_export(s, ctr->id, out.fd, &err) < 0)
 		status = pm_cli_error(err);
-		if (output)
-			unlink(tmp);
-		goto out;
-	}
-	if (output && (fsync(fd) < 0 || rename(tmp, output) < 0)) {
-		status = pm_cli_errorf("writing '%s': %m", output);
-		unlink(tmp);
-	}
-out:
+	else
+		status = pm_cli_output_done(&out);
 	if (!was_mounted) {
 		struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 		pm_engine_refresh(&e, ctr);

@@ -30,7 +30,7 @@ static void push_split(char ***v, const char *arg)
 /* The volumes as a json_t array in the given shape (storage/volume.c builds the JSON). */
 static json_t *volumes_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind)
 {
-	_cleanup_free_ char *text = pm_volume_list_json(vols, kind);
+	_cleanup_free_ char *text = pm_volume_list_json(vols, kind, 0);
 	json_t *arr = text ? json_loads(text, 0, NULL) : NULL;
 	return arr ? arr : json_array();
 }
@@ -190,13 +190,17 @@ int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv)
 			printf("%s\n", vols[i]->name);
 		return 0;
 	}
-	bool json = format_is_json(format);
-	_cleanup_json_ json_t *arr =
-		volumes_json(vols, json ? PM_VOLUME_JSON_INSPECT : PM_VOLUME_JSON_TEMPLATE);
-	if (json_array_size(arr) == 0 && !json)
+	if (format_is_json(format)) {
+		/* printed as written, podman's indent (no jansson tree parsed back) */
+		_cleanup_free_ char *text = pm_volume_list_json(vols, PM_VOLUME_JSON_INSPECT, 4);
+		puts(text);
+		return 0;
+	}
+	_cleanup_json_ json_t *arr = volumes_json(vols, PM_VOLUME_JSON_TEMPLATE);
+	if (json_array_size(arr) == 0)
 		return 0; /* podman prints not even the header */
-	return pm_output_format_list(json ? "json" : format, "table {{.Driver}}\t{{.Name}}", arr,
-				     noheading, volume_headers);
+	return pm_output_format_list(format, "table {{.Driver}}\t{{.Name}}", arr, noheading,
+				     volume_headers);
 }
 
 /* ---- inspect ----------------------------------------------------------------------------- */
@@ -551,29 +555,19 @@ int cmd_volume_export(struct pm_cli *cli, int argc, char **argv)
 	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 		return PM_EXIT_ERROR;
 	const char *name = argv[optind];
+	/* podman 5's words (4.3 wrote the tar to the terminal) */
+	_cleanup_cli_output_ struct pm_cli_output out = {.fd = -1};
+	int status = pm_cli_output_open(&out, output,
+					"cannot write to terminal, use command-line redirection "
+					"or the --output flag");
+	if (status)
+		return status;
 	_cleanup_error_ pm_error *err = NULL;
 	if (!pm_volume_exists(cli->paths.root, name))
 		return pm_cli_errorf("no such volume %s", name);
-	/* a file appears whole or not at all */
-	_cleanup_free_ char *tmp = output ? pm_xasprintf("%s.tmp-XXXXXX", output) : NULL;
-	_cleanup_close_ int fd = -1;
-	if (output) {
-		fd = mkostemp(tmp, O_CLOEXEC);
-		if (fd < 0)
-			return pm_cli_errorf("creating '%s': %m", output);
-		fchmod(fd, 0644);
-	}
-	if (pm_volume_export(cli->paths.root, name, output ? fd : STDOUT_FILENO, &err) < 0) {
-		if (output)
-			unlink(tmp);
+	if (pm_volume_export(cli->paths.root, name, out.fd, &err) < 0)
 		return pm_cli_error(err);
-	}
-	if (output && (fsync(fd) < 0 || rename(tmp, output) < 0)) {
-		int status = pm_cli_errorf("writing '%s': %m", output);
-		unlink(tmp);
-		return status;
-	}
-	return 0;
+	return pm_cli_output_done(&out);
 }
 
 static const char import_usage[] =

@@ -1,8 +1,12 @@
 /* common.c: helpers shared by the command files: error printing, flag parsing the podman
  * way, argument count checks. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "lib/strutil.h"
@@ -146,4 +150,51 @@ bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max)
 int pm_cli_enter_userns(struct pm_cli *cli, pm_error **err)
 {
 	return pm_rootless_enter(&cli->paths, err);
+}
+
+int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg)
+{
+	*o = (struct pm_cli_output){.path = path, .fd = STDOUT_FILENO};
+	if (!path) {
+		if (isatty(STDOUT_FILENO))
+			return pm_cli_errorf("%s", tty_msg);
+		return 0;
+	}
+	o->tmp = pm_xasprintf("%s.tmp-XXXXXX", path);
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0) {
+		int status = pm_cli_errorf("creating '%s': %m", path);
+		free(o->tmp);
+		o->tmp = NULL;
+		return status;
+	}
+	fchmod(o->fd, 0644);
+	return 0;
+}
+
+int pm_cli_output_done(struct pm_cli_output *o)
+{
+	if (!o->tmp)
+		return 0;
+	if (fsync(o->fd) < 0 || rename(o->tmp, o->path) < 0) {
+		int status = pm_cli_errorf("writing '%s': %m", o->path);
+		pm_cli_output_abort(o);
+		return status;
+	}
+	close(o->fd);
+	o->fd = -1;
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
+}
+
+void pm_cli_output_abort(struct pm_cli_output *o)
+{
+	if (!o->tmp)
+		return;
+	unlink(o->tmp);
+	close(o->fd);
+	o->fd = -1;
+	free(o->tmp);
+	o->tmp = NULL;
 }

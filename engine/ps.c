@@ -20,6 +20,7 @@
 #include "lib/timeutil.h"
 #include "lib/fileutil.h"
 #include "lib/jscan.h"
+#include "lib/jwrite.h"
 #include "lib/proc.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -223,22 +224,6 @@ void pm_engine_ctr_size(const struct pm_engine *e, struct pm_store *store,
 }
 
 /* podman's ps "Ports": [{host_ip, container_port, host_port, range, protocol}] or null */
-static json_t *ports_json(const struct pm_net_port *p, size_t n)
-{
-	if (!n)
-		return json_null();
-	static const char *const protos[] = {"tcp", "udp", "sctp"};
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:i, s:i, s:i, s:s}", "host_ip", p[i].host_ip,
-				  "container_port", (int)p[i].ctr_port, "host_port",
-				  (int)p[i].host_port, "range", (int)p[i].range, "protocol",
-				  protos[p[i].proto >= 0 && p[i].proto <= 2 ? p[i].proto : 0]));
-	return arr;
-}
-
 char *pm_ps_status(const struct pm_ps_row *row, int64_t now_ns)
 {
 	char *s = pm_inspect_status_human(row->c, now_ns);
@@ -249,49 +234,87 @@ char *pm_ps_status(const struct pm_ps_row *row, int64_t now_ns)
 	return r;
 }
 
-static json_t *row_json(const struct pm_ps_row *row, int64_t now)
+/* One row as podman's ps --format json has it, written straight out (no jansson tree: a
+ * thousand rows' trees cost more than reading the records). */
+static void row_json(struct pm_jw *w, const struct pm_ps_row *row, int64_t now)
 {
+	static const char *const protos[] = {"tcp", "udp", "sctp"};
 	const struct pm_container *c = row->c;
 	const struct pm_ctr_state *s = &c->state;
 	bool running = s->status == PM_CTR_RUNNING || s->status == PM_CTR_PAUSED;
-	json_t *o = json_object();
-	json_object_set_new(o, "AutoRemove", json_boolean(row->rm));
-	json_object_set_new(o, "Command", row->args ? pm_json_from_strv(row->args) : json_null());
+	pm_jw_begin_object(w);
+	pm_jw_kbool(w, "AutoRemove", row->rm);
+	pm_jw_key(w, "Command");
+	if (row->args)
+		pm_jw_strv(w, row->args);
+	else
+		pm_jw_null(w);
 	_cleanup_free_ char *created = pm_format_ago((now - c->created_ns) / PM_NSEC_PER_SEC);
-	json_object_set_new(o, "CreatedAt", json_string(created));
-	json_object_set_new(o, "Exited", json_boolean(s->status == PM_CTR_STOPPED));
-	json_object_set_new(o, "ExitedAt", json_integer(pm_gotime_unix(s->finished_ns)));
-	json_object_set_new(o, "ExitCode", json_integer(s->exit_code));
-	json_object_set_new(o, "Id", json_string(c->id));
-	json_object_set_new(o, "Image", json_string(c->image_name));
-	json_object_set_new(o, "ImageID", json_string(c->image_id));
-	json_object_set_new(o, "IsInfra", json_boolean(c->infra));
-	json_object_set_new(o, "Labels", pm_json_object_from_kv(row->labels, true));
-	json_object_set_new(o, "Mounts", json_array());
-	json_object_set_new(o, "Names", json_pack("[s]", c->name));
-	json_t *ns = json_object();
+	pm_jw_kstr(w, "CreatedAt", created);
+	pm_jw_kbool(w, "Exited", s->status == PM_CTR_STOPPED);
+	pm_jw_kint(w, "ExitedAt", pm_gotime_unix(s->finished_ns));
+	pm_jw_kint(w, "ExitCode", s->exit_code);
+	pm_jw_kstr(w, "Id", c->id);
+	pm_jw_kstr(w, "Image", c->image_name);
+	pm_jw_kstr(w, "ImageID", c->image_id);
+	pm_jw_kbool(w, "IsInfra", c->infra);
+	pm_jw_key(w, "Labels");
+	pm_jw_kv_object(w, row->labels, true);
+	pm_jw_key(w, "Mounts");
+	pm_jw_begin_array(w);
+	pm_jw_end_array(w);
+	pm_jw_key(w, "Names");
+	pm_jw_begin_array(w);
+	pm_jw_string(w, c->name);
+	pm_jw_end_array(w);
+	pm_jw_key(w, "Namespaces");
+	pm_jw_begin_object(w);
 	for (size_t k = 0; row->has_ns && k < ARRAY_SIZE(row->ns); k++) {
 		char ino[32];
 		snprintf(ino, sizeof(ino), "%llu", row->ns[k]);
-		json_object_set_new(ns, pm_ps_ns_keys[k], json_string(row->ns[k] ? ino : ""));
+		pm_jw_key(w, pm_ps_ns_keys[k]);
+		pm_jw_string(w, row->ns[k] ? ino : "");
 	}
-	json_object_set_new(o, "Namespaces", ns);
-	json_object_set_new(o, "Networks", json_array());
-	json_object_set_new(o, "Pid", json_integer(running ? s->pid : 0));
-	json_object_set_new(o, "Pod", json_string(c->pod_id ? c->pod_id : ""));
-	json_object_set_new(o, "PodName", json_string(row->pod_name ? row->pod_name : ""));
-	json_object_set_new(o, "Ports", ports_json(row->ports, row->nports));
-	json_object_set_new(o, "Size",
-			    row->has_size
-				    ? json_pack("{s:I, s:I}", "rwSize", (json_int_t)row->rw_size,
-						"rootFsSize", (json_int_t)row->rootfs_size)
-				    : json_null());
-	json_object_set_new(o, "StartedAt", json_integer(pm_gotime_unix(s->started_ns)));
-	json_object_set_new(o, "State", json_string(pm_ctr_status_string(s->status)));
+	pm_jw_end_object(w);
+	pm_jw_key(w, "Networks");
+	pm_jw_begin_array(w);
+	pm_jw_end_array(w);
+	pm_jw_kint(w, "Pid", running ? s->pid : 0);
+	pm_jw_kstr(w, "Pod", c->pod_id);
+	pm_jw_kstr(w, "PodName", row->pod_name);
+	pm_jw_key(w, "Ports");
+	if (row->nports) {
+		pm_jw_begin_array(w);
+		for (size_t i = 0; i < row->nports; i++) {
+			const struct pm_net_port *p = &row->ports[i];
+			pm_jw_begin_object(w);
+			pm_jw_kstr(w, "host_ip", p->host_ip);
+			pm_jw_kint(w, "container_port", p->ctr_port);
+			pm_jw_kint(w, "host_port", p->host_port);
+			pm_jw_kint(w, "range", p->range);
+			pm_jw_kstr(w, "protocol",
+				   protos[p->proto >= 0 && p->proto <= 2 ? p->proto : 0]);
+			pm_jw_end_object(w);
+		}
+		pm_jw_end_array(w);
+	} else {
+		pm_jw_null(w);
+	}
+	pm_jw_key(w, "Size");
+	if (row->has_size) {
+		pm_jw_begin_object(w);
+		pm_jw_kint(w, "rwSize", row->rw_size);
+		pm_jw_kint(w, "rootFsSize", row->rootfs_size);
+		pm_jw_end_object(w);
+	} else {
+		pm_jw_null(w);
+	}
+	pm_jw_kint(w, "StartedAt", pm_gotime_unix(s->started_ns));
+	pm_jw_kstr(w, "State", pm_ctr_status_string(s->status));
 	_cleanup_free_ char *status = pm_ps_status(row, now);
-	json_object_set_new(o, "Status", json_string(status));
-	json_object_set_new(o, "Created", json_integer(c->created_ns / PM_NSEC_PER_SEC));
-	return o;
+	pm_jw_kstr(w, "Status", status);
+	pm_jw_kint(w, "Created", c->created_ns / PM_NSEC_PER_SEC);
+	pm_jw_end_object(w);
 }
 
 /* ---- what a row needs of a spec ------------------------------------------------------- */
@@ -505,11 +528,13 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 
 char *pm_ps_rows_json(const struct pm_ps_row *rows, size_t n, int64_t now_ns, bool pretty)
 {
-	_cleanup_json_ json_t *arr = json_array();
+	struct pm_jw w;
+	pm_jw_init(&w, pretty ? 2 : 0);
+	pm_jw_begin_array(&w);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, row_json(&rows[i], now_ns));
-	char *s = json_dumps(arr, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
-	return s ? s : pm_xstrdup("[]");
+		row_json(&w, &rows[i], now_ns);
+	pm_jw_end_array(&w);
+	return pm_jw_take(&w);
 }
 
 int pm_engine_ps(const struct pm_engine *e, const struct pm_ps_opts *o, char **ret_json,

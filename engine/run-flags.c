@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include "engine/idmap.h"
 #include "engine/run-flags.h"
 #include "lib/strutil.h"
 
@@ -398,43 +399,16 @@ int pm_config_idmap_split(const char *map_text, const struct pm_runtime_idmap *m
 			  const char *spec, struct pm_runtime_idmap **ret, size_t *ret_n,
 			  pm_error **err)
 {
-	struct {
-		uint64_t first, count;
-	} pe[64];
-	size_t npe = 0;
-	_cleanup_strv_ char **lines = pm_strv_split(map_text ? map_text : "", "\n");
-	for (char **l = lines; l && *l && npe < ARRAY_SIZE(pe); l++) {
-		unsigned long a, b, c;
-		if (sscanf(*l, "%lu %lu %lu", &a, &b, &c) == 3 && c > 0) {
-			pe[npe].first = a;
-			pe[npe].count = c;
-			npe++;
-		}
-	}
+	struct pm_idmap_extent pe[64];
+	size_t npe = pm_idmap_extents_parse(map_text, pe, ARRAY_SIZE(pe));
 	struct pm_runtime_idmap *out = NULL;
 	size_t nout = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t lo = m[i].host, hi = lo + m[i].size, covered = 0;
-		for (size_t j = 0; j < npe; j++) {
-			uint64_t a = lo > pe[j].first ? lo : pe[j].first;
-			uint64_t b =
-				hi < pe[j].first + pe[j].count ? hi : pe[j].first + pe[j].count;
-			if (a >= b)
-				continue;
-			out = pm_xrealloc(out, sizeof(*out) * (nout + 1));
-			out[nout++] =
-				(struct pm_runtime_idmap){.ctr = (uint32_t)(m[i].ctr + (a - lo)),
-							  .host = (uint32_t)a,
-							  .size = (uint32_t)(b - a)};
-			covered += b - a;
-		}
-		if (covered < m[i].size) {
-			free(out);
-			return pm_error_set(
-				err, EINVAL,
-				"%s: ids %u-%llu are beyond the rootless user namespace", spec,
-				m[i].host, (unsigned long long)hi - 1);
-		}
+	size_t gap = pm_idmap_split(m, n, pe, npe, &out, &nout);
+	if (gap < n) {
+		free(out);
+		return pm_error_set(err, EINVAL,
+				    "%s: ids %u-%llu are beyond the rootless user namespace", spec,
+				    m[gap].host, (unsigned long long)m[gap].host + m[gap].size - 1);
 	}
 	*ret = out;
 	*ret_n = nout;

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "engine/idmap.h"
 #include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
@@ -877,21 +878,11 @@ int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idma
 {
 	/* The extents of this namespace's own map (namespace ids [first, first+count)). A
 	 * container extent must map into ONE of them, so the result is split at their edges. */
-	struct {
-		uint64_t first, count;
-	} pe[64];
-	size_t npe = 0;
+	struct pm_idmap_extent pe[64];
+	size_t npe = pm_idmap_extents_parse(map_text, pe, ARRAY_SIZE(pe));
 	uint64_t total = 0;
-	_cleanup_strv_ char **lines = pm_strv_split(map_text ? map_text : "", "\n");
-	for (char **l = lines; l && *l && npe < ARRAY_SIZE(pe); l++) {
-		unsigned long a, b, n;
-		if (sscanf(*l, "%lu %lu %lu", &a, &b, &n) == 3 && n > 0) {
-			pe[npe].first = a;
-			pe[npe].count = n;
-			npe++;
-			total += n;
-		}
-	}
+	for (size_t j = 0; j < npe; j++)
+		total += pe[j].count;
 	if (total < 2 || total > UINT32_MAX)
 		return pm_error_set(
 			err, EINVAL,
@@ -912,25 +903,7 @@ int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idma
 	if (id != UINT32_MAX && (uint64_t)id + 1 < total)
 		logical[nl++] = (struct pm_runtime_idmap){
 			.ctr = id + 1, .host = id + 1, .size = (uint32_t)(total - id - 1)};
-	struct pm_runtime_idmap *m = NULL;
-	size_t n = 0;
-	for (size_t i = 0; i < nl; i++) {
-		uint64_t lo = logical[i].host, hi = lo + logical[i].size;
-		for (size_t j = 0; j < npe; j++) {
-			uint64_t a = lo > pe[j].first ? lo : pe[j].first;
-			uint64_t b =
-				hi < pe[j].first + pe[j].count ? hi : pe[j].first + pe[j].count;
-			if (a >= b)
-				continue;
-			m = pm_xrealloc(m, sizeof(*m) * (n + 1));
-			m[n++] = (struct pm_runtime_idmap){
-				.ctr = (uint32_t)(logical[i].ctr + (a - lo)),
-				.host = (uint32_t)a,
-				.size = (uint32_t)(b - a)};
-		}
-	}
-	*ret = m;
-	*ret_n = n;
+	pm_idmap_split(logical, nl, pe, npe, ret, ret_n);
 	return 0;
 }
 

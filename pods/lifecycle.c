@@ -224,25 +224,32 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 
 /* ---- the pod's containers ------------------------------------------------------------------ */
 
-int pm_pod_containers(const struct pm_engine *e, const struct pm_pod *pod,
-		      struct pm_container ***ret, size_t *ret_n, pm_error **err)
+struct pm_container **pm_pod_containers_take(const struct pm_engine *e, const struct pm_pod *pod,
+					     struct pm_container **all, size_t n, size_t *ret_n)
 {
-	struct pm_container **all = NULL;
-	size_t n = 0, k = 0;
-	int r = pm_container_list(e->paths, &all, &n, err);
-	if (r < 0)
-		return r;
 	struct pm_container **mine = pm_xcalloc(n + 1, sizeof(*mine));
+	size_t k = 0;
 	/* the list is newest first: walk it backwards for the start order */
 	for (size_t i = n; i-- > 0;) {
-		if (all[i]->pod_id && !strcmp(all[i]->pod_id, pod->id)) {
+		if (all[i] && all[i]->pod_id && !strcmp(all[i]->pod_id, pod->id)) {
 			pm_engine_refresh(e, all[i]);
 			mine[k++] = TAKE_PTR(all[i]);
 		}
 	}
-	pm_container_list_free(all, n);
-	*ret = mine;
 	*ret_n = k;
+	return mine;
+}
+
+int pm_pod_containers(const struct pm_engine *e, const struct pm_pod *pod,
+		      struct pm_container ***ret, size_t *ret_n, pm_error **err)
+{
+	struct pm_container **all = NULL;
+	size_t n = 0;
+	int r = pm_container_list(e->paths, &all, &n, err);
+	if (r < 0)
+		return r;
+	*ret = pm_pod_containers_take(e, pod, all, n, ret_n);
+	pm_container_list_free(all, n);
 	return 0;
 }
 

@@ -38,6 +38,10 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 /* The pod's containers, infra included, oldest first (the order they start in). */
 int pm_pod_containers(const struct pm_engine *e, const struct pm_pod *pod,
 		      struct pm_container ***ret, size_t *ret_n, pm_error **err);
+/* The same taken out of all, a pm_container_list already read (newest first; the entries
+ * taken become NULL): one listing serves every pod of a pod ps. */
+struct pm_container **pm_pod_containers_take(const struct pm_engine *e, const struct pm_pod *pod,
+					     struct pm_container **all, size_t n, size_t *ret_n);
 
 /* podman's pod status from its containers' (refreshed) states: Created, Running, Degraded
  * (some running), Paused, Exited (all exited), Stopped, Error. */

@@ -287,15 +287,21 @@ pm_tar *pm_tar_new(pm_read_fn rd, void *rd_ctx, pm_tee_fn tee, void *tee_ctx)
 	return t;
 }
 
+/* an entry's or a pax header's xattrs: each name and value, then the array */
+static void xattrs_free(struct pm_tar_xattr *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(x[i].name);
+		free(x[i].value);
+	}
+	free(x);
+}
+
 static void entry_clear(struct pm_tar_entry *e)
 {
 	free(e->path);
 	free(e->linkname);
-	for (size_t i = 0; i < e->n_xattrs; i++) {
-		free(e->xattrs[i].name);
-		free(e->xattrs[i].value);
-	}
-	free(e->xattrs);
+	xattrs_free(e->xattrs, e->n_xattrs);
 	*e = (struct pm_tar_entry){0};
 }
 
@@ -411,11 +417,7 @@ static void pax_clear(struct pax *p)
 {
 	free(p->path);
 	free(p->linkpath);
-	for (size_t i = 0; i < p->n_xattrs; i++) {
-		free(p->xattrs[i].name);
-		free(p->xattrs[i].value);
-	}
-	free(p->xattrs);
+	xattrs_free(p->xattrs, p->n_xattrs);
 	*p = (struct pax){0};
 }
 

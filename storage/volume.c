@@ -20,6 +20,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/json.h"
+#include "lib/jwrite.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -348,49 +349,54 @@ static char **object_to_kv(const json_t *o)
 
 /* The document (doc) or the inspect object (NeedsChown only when true; go_time: CreatedAt
  * as Go prints a time.Time in a template). podman's field order. */
-static json_t *volume_object(const struct pm_volume *v, enum pm_volume_json_kind kind)
+/* A volume's JSON, written straight out (no jansson tree: volume ls of many volumes). */
+static void volume_write(struct pm_jw *w, const struct pm_volume *v, enum pm_volume_json_kind kind)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "Name", json_string(v->name));
-	json_object_set_new(j, "Driver", json_string(v->driver));
-	json_object_set_new(j, "Mountpoint", json_string(v->mountpoint));
+	pm_jw_begin_object(w);
+	pm_jw_kstr(w, "Name", v->name);
+	pm_jw_kstr(w, "Driver", v->driver);
+	pm_jw_kstr(w, "Mountpoint", v->mountpoint);
+	pm_jw_key(w, "CreatedAt");
 	if (kind == PM_VOLUME_JSON_TEMPLATE) {
 		_cleanup_free_ char *s = pm_volume_created_go_string(v);
-		json_object_set_new(j, "CreatedAt", json_string(s));
+		pm_jw_string(w, s);
 	} else {
-		json_object_set_new(j, "CreatedAt", json_string(v->created_at));
+		pm_jw_string(w, v->created_at);
 	}
-	json_object_set_new(j, "Labels", pm_json_object_from_kv(v->labels, false));
-	json_object_set_new(j, "Scope", json_string(v->scope));
-	json_object_set_new(j, "Options", pm_json_object_from_kv(v->options, false));
+	pm_jw_key(w, "Labels");
+	pm_jw_kv_object(w, v->labels, false);
+	pm_jw_kstr(w, "Scope", v->scope);
+	pm_jw_key(w, "Options");
+	pm_jw_kv_object(w, v->options, false);
 	if (v->uid >= 0)
-		json_object_set_new(j, "UID", json_integer(v->uid));
+		pm_jw_kint(w, "UID", v->uid);
 	if (v->gid >= 0)
-		json_object_set_new(j, "GID", json_integer(v->gid));
-	json_object_set_new(j, "MountCount", json_integer(v->mount_count));
-	json_object_set_new(j, "NeedsCopyUp", json_boolean(v->needs_copy_up));
+		pm_jw_kint(w, "GID", v->gid);
+	pm_jw_kint(w, "MountCount", v->mount_count);
+	pm_jw_kbool(w, "NeedsCopyUp", v->needs_copy_up);
 	if (kind == PM_VOLUME_JSON_DOC || v->needs_chown)
-		json_object_set_new(j, "NeedsChown", json_boolean(v->needs_chown));
-	return j;
-}
-
-static json_t *volume_to_json(const struct pm_volume *v)
-{
-	return volume_object(v, PM_VOLUME_JSON_DOC);
+		pm_jw_kbool(w, "NeedsChown", v->needs_chown);
+	pm_jw_end_object(w);
 }
 
 char *pm_volume_json(const struct pm_volume *v, enum pm_volume_json_kind kind)
 {
-	_cleanup_json_ json_t *j = volume_object(v, kind);
-	return json_dumps(j, JSON_COMPACT);
+	struct pm_jw w;
+	pm_jw_init(&w, 0);
+	volume_write(&w, v, kind);
+	return pm_jw_take(&w);
 }
 
-char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind)
+char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind,
+			  unsigned indent)
 {
-	_cleanup_json_ json_t *arr = json_array();
+	struct pm_jw w;
+	pm_jw_init(&w, indent);
+	pm_jw_begin_array(&w);
 	for (size_t i = 0; vols && vols[i]; i++)
-		json_array_append_new(arr, volume_object(vols[i], kind));
-	return json_dumps(arr, JSON_COMPACT);
+		volume_write(&w, vols[i], kind);
+	pm_jw_end_array(&w);
+	return pm_jw_take(&w);
 }
 
 /* Fill the fs_* fields from the options. */
@@ -473,8 +479,12 @@ static int load_doc(const char *root, const char *name, struct pm_volume **ret, 
 static int write_doc(const char *dir, const struct pm_volume *v, pm_error **err)
 {
 	_cleanup_free_ char *path = pm_path_join(dir, "volume.json");
-	_cleanup_json_ json_t *j = volume_to_json(v);
-	return pm_json_write_file_atomic(path, j, 0600, err);
+	struct pm_jw w;
+	pm_jw_init(&w, 0);
+	volume_write(&w, v, PM_VOLUME_JSON_DOC);
+	_cleanup_free_ char *doc = pm_jw_take(&w);
+	_cleanup_free_ char *text = pm_xasprintf("%s\n", doc); /* as pm_json_write_file_atomic */
+	return pm_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
 /* Lock a volume: flock <dir>/lock, then make sure the file locked is still the one at that

@@ -160,8 +160,10 @@ enum pm_volume_json_kind {
 	PM_VOLUME_JSON_DOC,
 };
 char *pm_volume_json(const struct pm_volume *v, enum pm_volume_json_kind kind);
-/* A JSON array of the NULL-terminated vols. */
-char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind);
+/* A JSON array of the NULL-terminated vols: compact (indent 0) or as json_dumps'
+ * JSON_INDENT(indent) has it (4: podman's ls --format json, printed as it is). */
+char *pm_volume_list_json(struct pm_volume *const *vols, enum pm_volume_json_kind kind,
+			  unsigned indent);
 
 /* ---- filters (storage/volume-filter.c) ----
  * podman's --filter values of `volume ls` (name= regex, label=, label!=, driver=, scope=,

@@ -5,6 +5,7 @@
 # when it exists, else by copying the first record under new ids and names (ps reads only
 # records); podman's with `podman create` (slow: about 0.1 s each). PM_BENCH_PODMAN_N sets
 # podman's count separately (default N): with a smaller count the ratio is per container.
+# Then images, volume ls and pod ps --format over PM_BENCH_OBJ_N (100) tags, volumes, pods.
 # Usage: tests/bench/ps.sh [PM_BINARY]   (run as a user with subordinate ids)
 set -euo pipefail
 pm=${1:-${PM_BINARY:-$(cd "$(dirname "$0")/../.." && pwd)/pm}}
@@ -89,3 +90,29 @@ for f in '{{.Names}}' '{{.ID}} {{.Image}} {{.Status}} {{.Names}}' \
 	'{{.Names}} {{index .Labels "k"}} {{json .Mounts}} {{.Created}}' json; do
 	ratio "ps -a --format '$f'" ps -a --format "$f" -- ps -a --format "$f"
 done
+
+# ---- other lists' --format paths: M tags, volumes and pods on each side (PM_BENCH_OBJ_N,
+# default 100: podman makes a volume or a pod in ~0.1-0.3 s), a ratio per object ----------
+m=${PM_BENCH_OBJ_N:-100}
+tags=()
+for i in $(seq 1 "$m"); do tags+=("localhost/t$i:latest"); done
+"${PM[@]}" tag localhost/busybox:latest "${tags[@]}"
+"${POD[@]}" tag localhost/busybox:latest "${tags[@]}"
+for i in $(seq 1 "$m"); do
+	"${PM[@]}" volume create "v$i" >/dev/null
+	"${POD[@]}" volume create "v$i" >/dev/null
+	"${PM[@]}" pod create --infra=false --name "p$i" >/dev/null
+	"${POD[@]}" pod create --infra=false --name "p$i" >/dev/null
+done
+n=$m pn=$m
+for f in '{{.Repository}}:{{.Tag}} {{.ID}}' json; do
+	ratio "images --format '$f'" images --format "$f" -- images --format "$f"
+done
+for f in '{{.Name}} {{.Driver}}' json; do
+	ratio "volume ls --format '$f'" volume ls --format "$f" -- volume ls --format "$f"
+done
+for f in '{{.Name}} {{.Status}}' json; do
+	ratio "pod ps --format '$f'" pod ps --format "$f" -- pod ps --format "$f"
+done
+"${PM[@]}" pod rm -a -f >/dev/null 2>&1 || true
+"${POD[@]}" pod rm -a -f >/dev/null 2>&1 || true

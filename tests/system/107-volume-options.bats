@@ -215,6 +215,17 @@ d/f" "import gives back content, owners and links"
 
 	run_pm 125 volume export missing
 	is "$output" "Error: no such volume missing"
+	if ! is_podman && command -v script >/dev/null; then
+		# a terminal is refused, as export does (podman 5's words; 4.3 wrote the tar to it)
+		local out
+		out=$(script -qec "$(printf '%q ' "${PM_CMD[@]}") volume export src; echo rc=\$?" /dev/null)
+		assert_contains "$out" "Error: cannot write to terminal, use command-line redirection or the --output flag"
+		assert_contains "$out" "rc=125"
+		out=$(script -qec "$(printf '%q ' "${PM_CMD[@]}") volume export -o $BATS_TEST_TMPDIR/t.tar src; echo rc=\$?" /dev/null)
+		assert_contains "$out" "rc=0"
+		[ -s "$BATS_TEST_TMPDIR/t.tar" ] || die "-o on a terminal wrote nothing"
+		ls "$BATS_TEST_TMPDIR" | grep -q tmp- && die "a temp file left: $(ls "$BATS_TEST_TMPDIR")"
+	fi
 	run_pm 125 volume import missing "$BATS_TEST_TMPDIR/src.tar"
 	is "$output" "Error: no such volume missing"
 	run volumes

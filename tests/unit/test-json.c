@@ -1,5 +1,6 @@
 /* test-json.c: unit tests for lib/json: capped loading with path/line/column errors, atomic
- * writes, typed getters, strv conversion, podman-style printing. */
+ * writes, typed getters, strv conversion, podman-style printing; lib/jwrite against
+ * json_dumps byte for byte. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 
 #include "lib/fileutil.h"
 #include "lib/json.h"
+#include "lib/jwrite.h"
 #include "lib/strutil.h"
 
 static int setup(void **state)
@@ -227,6 +229,89 @@ static void test_print_error(void **state)
 	fclose(f);
 }
 
+/* the same document through the writer and through jansson, compact and indented */
+static void jw_doc(struct pm_jw *w, char *const *kv)
+{
+	static char *const strv[] = {"sh", "-c", "echo \"hi\"\\ \t\x01\x7f/é€😀", NULL};
+	pm_jw_begin_array(w);
+	pm_jw_begin_object(w);
+	pm_jw_key(w, "b");
+	pm_jw_bool(w, true);
+	pm_jw_key(w, "f");
+	pm_jw_bool(w, false);
+	pm_jw_key(w, "n");
+	pm_jw_null(w);
+	pm_jw_key(w, "i");
+	pm_jw_int(w, -9223372036854775807LL - 1);
+	pm_jw_key(w, "z");
+	pm_jw_int(w, 0);
+	pm_jw_key(w, "s");
+	pm_jw_strv(w, strv);
+	pm_jw_key(w, "bad");
+	pm_jw_string(w, "a\xc3(\xed\xa0\x80z");
+	pm_jw_key(w, "e");
+	pm_jw_begin_array(w);
+	pm_jw_end_array(w);
+	pm_jw_key(w, "o");
+	pm_jw_begin_object(w);
+	pm_jw_end_object(w);
+	pm_jw_key(w, "kv");
+	pm_jw_kv_object(w, kv, true);
+	pm_jw_end_object(w);
+	pm_jw_string(w, NULL);
+	pm_jw_int(w, 1796578638);
+	pm_jw_end_array(w);
+}
+
+static json_t *jansson_doc(char *const *kv)
+{
+	static char *const strv[] = {"sh", "-c", "echo \"hi\"\\ \t\x01\x7f/é€😀", NULL};
+	json_t *o = json_object();
+	json_object_set_new(o, "b", json_true());
+	json_object_set_new(o, "f", json_false());
+	json_object_set_new(o, "n", json_null());
+	json_object_set_new(o, "i", json_integer(-9223372036854775807LL - 1));
+	json_object_set_new(o, "z", json_integer(0));
+	json_object_set_new(o, "s", pm_json_from_strv(strv));
+	json_object_set_new(o, "bad", json_string("a?(???z"));
+	json_object_set_new(o, "e", json_array());
+	json_object_set_new(o, "o", json_object());
+	json_object_set_new(o, "kv", pm_json_object_from_kv(kv, true));
+	return json_pack("[o, s, I]", o, "", (json_int_t)1796578638);
+}
+
+static void test_jwrite(void **state)
+{
+	(void)state;
+	static char *const kvs[][5] = {
+		{NULL},
+		{"k=v", NULL},
+		{"zeta=1", "a.b=2", "a=x=y", "bare", NULL},
+		{"k=first", "j=", "k=last", NULL},
+	};
+	for (size_t i = 0; i < sizeof(kvs) / sizeof(kvs[0]); i++) {
+		for (unsigned indent = 0; indent <= 4; indent += 2) {
+			struct pm_jw w;
+			pm_jw_init(&w, indent);
+			jw_doc(&w, kvs[i]);
+			_cleanup_free_ char *got = pm_jw_take(&w);
+			_cleanup_json_ json_t *j = jansson_doc(kvs[i]);
+			_cleanup_free_ char *want =
+				json_dumps(j, (indent ? JSON_INDENT(indent) : JSON_COMPACT) |
+						      JSON_PRESERVE_ORDER);
+			assert_string_equal(got, want);
+		}
+	}
+	struct pm_jw w;
+	pm_jw_init(&w, 2);
+	_cleanup_free_ char *empty = pm_jw_take(&w);
+	assert_string_equal(empty, "");
+	pm_jw_begin_array(&w);
+	pm_jw_end_array(&w);
+	_cleanup_free_ char *arr = pm_jw_take(&w);
+	assert_string_equal(arr, "[]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_object_from_kv),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_print_error),
+		cmocka_unit_test(test_jwrite),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -211,6 +211,50 @@ static void test_basic_entries(void **state)
 	free(t.p);
 }
 
+/* xattrs of a pax header: freed with the entry that took them, and with the header when no
+ * entry takes them (the end marker after it, a bad record after it). ASan's leak check
+ * (make SANITIZE=address unit) is what fails here when one is not. */
+static void test_pax_xattrs_freed(void **state)
+{
+	(void)state;
+	const char *x = "25 SCHILY.xattr.user.k=v\n26 SCHILY.xattr.user.j=vw\n";
+	for (int kind = 0; kind < 3; kind++) {
+		struct tarbuf t = {0};
+		tb_file(&t, "x1", 'x', x, strlen(x), NULL);
+		if (kind == 0) { /* two entries with xattrs: the first's freed by the next */
+			tb_file(&t, "a", '0', "1", 1, NULL);
+			tb_file(&t, "x2", 'x', x, strlen(x), NULL);
+			tb_file(&t, "b", '0', "2", 1, NULL);
+		} else if (kind == 2) {
+			tb_file(&t, "x2", 'x', "9 bad\n", 6, NULL);
+		}
+		tb_end(&t);
+		struct mem m = {t.p, t.n, 0};
+		pm_tar *tr = pm_tar_new(mem_read, &m, NULL, NULL);
+		const struct pm_tar_entry *e;
+		pm_error *err = NULL;
+		if (kind == 0) {
+			assert_int_equal(pm_tar_next(tr, &e, &err), 1);
+			assert_int_equal(e->n_xattrs, 2);
+			assert_string_equal(e->xattrs[1].name, "user.j");
+			assert_int_equal(pm_tar_next(tr, &e, &err), 1);
+			assert_int_equal(e->n_xattrs, 2);
+			assert_string_equal(e->path, "b");
+			assert_int_equal(pm_tar_next(tr, &e, &err), 0);
+		} else if (kind == 1) {
+			assert_int_equal(pm_tar_next(tr, &e, &err), 0);
+		} else {
+			assert_int_equal(pm_tar_next(tr, &e, &err), -EINVAL);
+			assert_string_equal(err->msg, "invalid pax header record");
+			pm_error_free(err);
+			err = NULL;
+		}
+		assert_null(err);
+		pm_tar_free(tr);
+		free(t.p);
+	}
+}
+
 /* A pax header (long path, xattr, size, mtime) and GNU long names. */
 static void test_pax_and_gnu(void **state)
 {
@@ -567,6 +611,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_basic_entries, setup, teardown),
+		cmocka_unit_test(test_pax_xattrs_freed),
 		cmocka_unit_test_setup_teardown(test_pax_and_gnu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_traversal_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_absolute_inside, setup, teardown),

@@ -558,9 +558,16 @@ static void test_json(void **state)
 	assert_non_null(strstr(ins, v->created_at));
 	assert_null(strstr(tpl, v->created_at)); /* Go's time.Time form instead */
 	_cleanup_free_ char *list =
-		pm_volume_list_json((struct pm_volume *[]){v, v, NULL}, PM_VOLUME_JSON_INSPECT);
+		pm_volume_list_json((struct pm_volume *[]){v, v, NULL}, PM_VOLUME_JSON_INSPECT, 0);
 	_cleanup_free_ char *want = pm_xasprintf("[%s,%s]", ins, ins);
 	assert_string_equal(list, want);
+	/* indented: what ls --format json prints, json_dumps' JSON_INDENT(4) of the same */
+	_cleanup_free_ char *pretty =
+		pm_volume_list_json((struct pm_volume *[]){v, NULL}, PM_VOLUME_JSON_INSPECT, 4);
+	_cleanup_json_ json_t *j = json_loads(list, 0, NULL);
+	json_array_remove(j, 1);
+	_cleanup_free_ char *dumped = json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	assert_string_equal(pretty, dumped);
 }
 
 static void test_clear_needs(void **state)
