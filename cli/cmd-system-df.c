@@ -104,8 +104,8 @@ int cmd_system_df(struct pm_cli *cli, int argc, char **argv)
 	if (pm_volume_list(cli->paths.root, &vols, NULL, &err) < 0)
 		return pm_cli_error(err);
 	for (struct pm_volume **p = vols; p && *p; p++) {
-		_cleanup_free_ char *data =
-			pm_xasprintf("%s/volumes/%s/_data", cli->paths.root, (*p)->name);
+		_cleanup_free_ char *vdir = pm_volumes_dir(cli->paths.root);
+		_cleanup_free_ char *data = pm_xasprintf("%s/%s/_data", vdir, (*p)->name);
 		uint64_t sz = pm_disk_usage(data);
 		vol.total++;
 		vol.size += sz;
