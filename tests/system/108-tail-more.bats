@@ -147,3 +147,23 @@ w1"
 	run_pm 0 rm -f -t 0 nxc
 	run_pm 0 volume rm nxv
 }
+
+@test "templates: structs, maps and slices print as Go prints them" {
+	pm_load_test_image
+	run_pm 0 run -d --name st1 -p 127.0.0.1:18124:80 -l a=b -l c=d "$IMG" sleep 100
+	run_pm_split 0 inspect --format '{{.HostConfig.PortBindings}}' st1
+	is "$output" "map\[80/tcp:\[\{127.0.0.1 18124\}\]\]"
+	run_pm_split 0 inspect --format '{{.NetworkSettings.Ports}}' st1
+	is "$output" "map\[80/tcp:\[\{127.0.0.1 18124\}\]\]"
+	run_pm_split 0 inspect --format '{{.Config.Labels}}' st1
+	is "$output" "map\[a:b c:d org.pm.test:busybox\]"
+	run_pm_split 0 inspect --format '{{.Config.Cmd}}' st1
+	is "$output" "\[sleep 100\]"
+	run_pm_split 0 inspect --format '{{.HostConfig.RestartPolicy}}' st1
+	is "$output" "\{ 0\}" "a struct: its fields' values"
+	run_pm_split 0 inspect --format '{{.State}}' st1
+	is "$output" "\{.* running true .*\}" "the state struct"
+	run_pm_split 0 inspect --format '{{.Mounts}}' st1
+	is "$output" "\[\]"
+	run_pm 0 rm -f -t 0 st1
+}
