@@ -89,9 +89,9 @@ static void test_fields(void **state)
 		/* objects with Go's exported names are structs ("{v1 v2}", in order); Labels
 		 * and the like are maps, and so is an object with another key (Host's "arch") */
 		{"{{.Mounts}}", "[{/a true} {/b false}]"},
-		{"{{$}}",
-		 "{2f66832c2691 latest [a b c] map[a:2 z:1] map[] [] 1987655 1.5 true false <nil> 0  "
-		 "map[Kernel:6.1 arch:amd64] lower-id [{/a true} {/b false}]}"},
+		{"{{$}}", "{2f66832c2691 latest [a b c] map[a:2 z:1] map[] [] 1987655 1.5 true "
+			  "false <nil> 0  "
+			  "map[Kernel:6.1 arch:amd64] lower-id [{/a true} {/b false}]}"},
 		{"{{printf \"%v\" .Mounts}}", "[{/a true} {/b false}]"},
 		{"{{(index .Mounts 1).Source}}", "/b"},
 		{"{{1.5}} {{1e6}} {{123456.0}} {{1e-5}} {{0.0001}} {{1e21}} {{3}} {{0x10}} {{'a'}}",
