@@ -196,6 +196,10 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 			}
 			if (json_is_null(json_object_get(o, "Labels")))
 				json_object_set_new(o, "Labels", json_object());
+			/* the containers made from it (podman's count) */
+			_cleanup_strv_ char **users = pm_image_users(s, r->id);
+			json_object_set_new(o, "Containers",
+					    json_integer((json_int_t)pm_strv_length(users)));
 			break;
 		}
 		json_array_append_new(table, o);

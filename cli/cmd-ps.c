@@ -2,8 +2,10 @@
  * COMMAND, CREATED, STATUS, PORTS, NAMES (+ SIZE), -a -q -l -n --no-trunc --size --format
  * --filter --noheading. Runs outside the rootless namespace unless --size is given (the
  * records are the user's files), so it stays fast with many containers. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -46,7 +48,8 @@ static const char usage[] =
 	"  -q, --quiet           Print the numeric IDs of the containers only\n"
 	"  -s, --size            Display the total file sizes\n"
 	"      --sort string     Sort output by: command, created, id, image, names, runningfor, "
-	"size, status (default \"created\")\n";
+	"size, status (default \"created\")\n"
+	"  -w, --watch uint      Watch the ps output on an interval in seconds\n";
 
 static const char default_format[] = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"
 				     "{{.Status}}\t{{.Ports}}\t{{.Names}}";
@@ -213,107 +216,12 @@ static int sort_key_cmp(json_t *a, json_t *b, const char *key)
 	return strcmp(x ? x : "", y ? y : "");
 }
 
-int cmd_ps(struct pm_cli *cli, int argc, char **argv)
+/* One listing (the table, --ns, --quiet or --format). */
+static int ps_once(struct pm_cli *cli, const struct pm_ps_opts *opts, const char *format,
+		   const char *sort, bool quiet, bool noheading, bool notrunc, bool pod)
 {
-	enum { OPT_FORMAT = 1000, OPT_NOHEAD, OPT_NOTRUNC, OPT_SORT, OPT_IGNORED, OPT_NS };
-	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"filter", required_argument, NULL, 'f'},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"last", required_argument, NULL, 'n'},
-		{"latest", no_argument, NULL, 'l'},
-		{"noheading", no_argument, NULL, OPT_NOHEAD},
-		{"no-trunc", no_argument, NULL, OPT_NOTRUNC},
-		{"pod", no_argument, NULL, 'p'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"size", no_argument, NULL, 's'},
-		{"sort", required_argument, NULL, OPT_SORT},
-		{"external", no_argument, NULL, OPT_IGNORED},
-		{"sync", no_argument, NULL, OPT_IGNORED},
-		{"ns", no_argument, NULL, OPT_NS},
-		{"help", no_argument, NULL, 0},
-		{NULL, 0, NULL, 0},
-	};
-	struct pm_opt_state st = {0};
-	struct pm_ps_opts o = {.last = -1};
-	_cleanup_strv_ char **filters = NULL;
-	const char *format = NULL, *sort = "created";
-	bool quiet = false, noheading = false, notrunc = false, pod = false;
-	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:n:lpqs", opts, usage)) != -1) {
-		switch (c) {
-		case PM_OPT_EXIT:
-			return st.status;
-		case 'a':
-			o.all = true;
-			break;
-		case 'f':
-			pm_strv_push(&filters, optarg);
-			break;
-		case OPT_FORMAT:
-			format = optarg;
-			break;
-		case 'n':
-			if (pm_parse_int(optarg, &o.last) < 0)
-				return pm_cli_errorf(
-					"invalid argument \"%s\" for \"-n, --last\" flag: "
-					"strconv.ParseInt: parsing \"%s\": invalid syntax",
-					optarg, optarg);
-			break;
-		case 'l':
-			o.latest = true;
-			break;
-		case OPT_NOHEAD:
-			noheading = true;
-			break;
-		case OPT_NOTRUNC:
-			notrunc = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case OPT_NS:
-			o.ns = true;
-			break;
-		case 'p':
-			pod = true;
-			break;
-		case 's':
-			o.size = true;
-			break;
-		case OPT_SORT:
-			sort = optarg;
-			if (strcmp(sort, "command") && strcmp(sort, "created") &&
-			    strcmp(sort, "id") && strcmp(sort, "image") && strcmp(sort, "names") &&
-			    strcmp(sort, "runningfor") && strcmp(sort, "size") &&
-			    strcmp(sort, "status"))
-				return pm_cli_errorf(
-					"invalid option for --sort, options are: command, "
-					"created, id, image, names, runningfor, size, or "
-					"status");
-			break;
-		default:
-			break;
-		}
-	}
-	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
-		return PM_EXIT_ERROR;
-	if (o.latest && o.last >= 0)
-		return pm_cli_errorf("--last and --latest are mutually exclusive");
-	if (quiet && o.ns)
-		return pm_cli_errorf("quiet conflicts with size and namespace");
-	o.filters = filters;
+	struct pm_ps_opts o = *opts;
 	_cleanup_error_ pm_error *err = NULL;
-	if (pm_ps_filters_check(filters, &err) < 0)
-		return pm_cli_error(err);
-	pm_cli_ctr_filters_resolve(cli, filters); /* --filter pod=NAME|ID */
-	/* the upper dirs may hold files of container uids: --size looks from inside */
-	if (o.size && !quiet && pm_cli_enter_userns(cli, &err) < 0)
-		return pm_cli_error(err);
-	if (quiet)
-		o.size = false;
-	o.ids_only = quiet;
-
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_ps_row *prow = NULL;
 	size_t nrows = 0;
@@ -400,6 +308,134 @@ int cmd_ps(struct pm_cli *cli, int argc, char **argv)
 out:
 	pm_ps_rows_free(prow, nrows);
 	return rc;
+}
+
+int cmd_ps(struct pm_cli *cli, int argc, char **argv)
+{
+	enum { OPT_FORMAT = 1000, OPT_NOHEAD, OPT_NOTRUNC, OPT_SORT, OPT_IGNORED, OPT_NS };
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"filter", required_argument, NULL, 'f'},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"last", required_argument, NULL, 'n'},
+		{"latest", no_argument, NULL, 'l'},
+		{"noheading", no_argument, NULL, OPT_NOHEAD},
+		{"no-trunc", no_argument, NULL, OPT_NOTRUNC},
+		{"pod", no_argument, NULL, 'p'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"size", no_argument, NULL, 's'},
+		{"sort", required_argument, NULL, OPT_SORT},
+		{"external", no_argument, NULL, OPT_IGNORED},
+		{"sync", no_argument, NULL, OPT_IGNORED},
+		{"ns", no_argument, NULL, OPT_NS},
+		{"watch", required_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
+	};
+	struct pm_opt_state st = {0};
+	struct pm_ps_opts o = {.last = -1};
+	_cleanup_strv_ char **filters = NULL;
+	const char *format = NULL, *sort = "created";
+	bool quiet = false, noheading = false, notrunc = false, pod = false;
+	unsigned watch = 0;
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:n:lpqsw:", opts, usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
+			return st.status;
+		case 'a':
+			o.all = true;
+			break;
+		case 'f':
+			pm_strv_push(&filters, optarg);
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'n':
+			if (pm_parse_int(optarg, &o.last) < 0)
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"-n, --last\" flag: "
+					"strconv.ParseInt: parsing \"%s\": invalid syntax",
+					optarg, optarg);
+			break;
+		case 'w': {
+			uint64_t w;
+			if (pm_parse_uint64(optarg, &w) < 0)
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"-w, --watch\" flag: "
+					"strconv.ParseUint: parsing \"%s\": invalid syntax",
+					optarg, optarg);
+			watch = w > UINT_MAX ? UINT_MAX : (unsigned)w;
+			break;
+		}
+		case 'l':
+			o.latest = true;
+			break;
+		case OPT_NOHEAD:
+			noheading = true;
+			break;
+		case OPT_NOTRUNC:
+			notrunc = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case OPT_NS:
+			o.ns = true;
+			break;
+		case 'p':
+			pod = true;
+			break;
+		case 's':
+			o.size = true;
+			break;
+		case OPT_SORT:
+			sort = optarg;
+			if (strcmp(sort, "command") && strcmp(sort, "created") &&
+			    strcmp(sort, "id") && strcmp(sort, "image") && strcmp(sort, "names") &&
+			    strcmp(sort, "runningfor") && strcmp(sort, "size") &&
+			    strcmp(sort, "status"))
+				return pm_cli_errorf(
+					"invalid option for --sort, options are: command, "
+					"created, id, image, names, runningfor, size, or "
+					"status");
+			break;
+		default:
+			break;
+		}
+	}
+	if (!pm_cli_nargs(cli, argc - optind, 0, 0))
+		return PM_EXIT_ERROR;
+	if (o.latest && o.last >= 0)
+		return pm_cli_errorf("--last and --latest are mutually exclusive");
+	if (quiet && o.ns)
+		return pm_cli_errorf("quiet conflicts with size and namespace");
+	o.filters = filters;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_ps_filters_check(filters, &err) < 0)
+		return pm_cli_error(err);
+	pm_cli_ctr_filters_resolve(cli, filters); /* --filter pod=NAME|ID */
+	/* the upper dirs may hold files of container uids: --size looks from inside */
+	if (o.size && !quiet && pm_cli_enter_userns(cli, &err) < 0)
+		return pm_cli_error(err);
+	if (quiet)
+		o.size = false;
+	o.ids_only = quiet;
+
+	if (watch && o.latest)
+		return pm_cli_errorf("the watch and latest flags cannot be used together");
+	/* --watch N: the listing again every N seconds, the screen cleared first on a
+	 * terminal (podman's); --quiet lists once */
+	for (;;) {
+		if (watch && !quiet && isatty(STDOUT_FILENO))
+			fputs("\033[2J\033[1;1H", stdout);
+		int rc = ps_once(cli, &o, format, sort, quiet, noheading, notrunc, pod);
+		if (rc != 0 || !watch || quiet)
+			return rc;
+		fflush(stdout);
+		sleep(watch);
+	}
 }
 
 static int render(const struct pm_ps_row *prow, size_t nrows, int64_t now, const char *format,

@@ -107,7 +107,9 @@ const struct option pm_global_options[] = {
 	{"root", required_argument, NULL, 'R'},
 	{"runroot", required_argument, NULL, 'r'},
 	{"storage-driver", required_argument, NULL, 's'},
+	{"tmpdir", required_argument, NULL, 'T'},
 	{"version", no_argument, NULL, 'v'},
+	{"volumepath", required_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
 

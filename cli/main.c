@@ -16,6 +16,7 @@
 #include "lib/events.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "storage/volume.h"
 
 static void print_commands(FILE *f, const char *cmdpath, const struct pm_command *table)
 {
@@ -49,7 +50,11 @@ static void print_main_help(FILE *f)
 		   "information is stored\n"
 		   "      --storage-driver string    Select which storage driver is used to manage "
 		   "storage of images and containers (overlay, vfs)\n"
-		   "  -v, --version                  Version of pm\n");
+		   "      --tmpdir string            Path to the tmp directory for pm's runtime "
+		   "content (its events log)\n"
+		   "  -v, --version                  Version of pm\n"
+		   "      --volumepath string        Path to the volume directory in which volume "
+		   "data is stored\n");
 }
 
 static const struct pm_command *find_command(const struct pm_command *table, const char *name)
@@ -175,6 +180,19 @@ int main(int argc, char **argv)
 		case 'N':
 			noout = true;
 			break;
+		case 'T':
+		case 'V': {
+			/* --tmpdir (the events log's directory) and --volumepath (the named
+			 * volumes' one): the environment carries them to the rootless re-exec and
+			 * the monitor, as --events-backend */
+			_cleanup_free_ char *abs = NULL;
+			_cleanup_error_ pm_error *perr = NULL;
+			if (pm_paths_absolute(optarg, c == 'T' ? "--tmpdir" : "--volumepath", &abs,
+					      &perr) < 0)
+				return pm_cli_error(perr);
+			setenv(c == 'T' ? PM_TMPDIR_ENV : PM_VOLUME_PATH_ENV, abs, 1);
+			break;
+		}
 		case 'h':
 			print_main_help(stdout);
 			return 0;

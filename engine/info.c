@@ -26,6 +26,7 @@
 #include "rootless/userns.h"
 #include "storage/overlay-probe.h"
 #include "storage/store.h"
+#include "storage/volume.h"
 #include "systemd/cgroup.h"
 
 /* Go's GOARCH for a uname machine (what podman prints in OsArch). */
@@ -353,7 +354,7 @@ static json_t *build_info(const struct pm_info_opts *o)
 		(json_int_t)vfs.f_blocks * (json_int_t)vfs.f_frsize, "graphRootUsed",
 		(json_int_t)(vfs.f_blocks - vfs.f_bfree) * (json_int_t)vfs.f_frsize, "runRoot",
 		o->paths->runroot, "volumePath", "");
-	_cleanup_free_ char *volpath = pm_path_join(o->paths->root, "volumes");
+	_cleanup_free_ char *volpath = pm_volumes_dir(o->paths->root); /* --volumepath */
 	json_object_set_new(store, "volumePath", json_string(volpath));
 	if (mount_program && strcmp(driver, "overlay") == 0)
 		json_object_set_new(store, "graphOptions",

@@ -30,6 +30,7 @@
 #include "systemd/notify.h"
 #include "storage/container.h"
 #include "storage/secret.h"
+#include "storage/volume.h"
 
 #define GO_ZERO_UNIX (-62135596800LL)
 
@@ -318,8 +319,8 @@ static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mou
 	json_object_set_new(o, "Type", json_string(volume ? "volume" : "bind"));
 	if (volume)
 		json_object_set_new(o, "Name", json_string(volume));
-	_cleanup_free_ char *vsrc =
-		volume ? pm_xasprintf("%s/volumes/%s/_data", e->paths->root, volume) : NULL;
+	_cleanup_free_ char *vdir = volume ? pm_volumes_dir(e->paths->root) : NULL;
+	_cleanup_free_ char *vsrc = volume ? pm_xasprintf("%s/%s/_data", vdir, volume) : NULL;
 	json_object_set_new(o, "Source", json_string(volume ? vsrc : m->source ? m->source : ""));
 	json_object_set_new(o, "Destination", json_string(m->destination ? m->destination : ""));
 	json_object_set_new(o, "Driver", json_string(volume ? "local" : ""));

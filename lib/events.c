@@ -1,5 +1,5 @@
 /* events.c: the event log's line format, its human form, --filter matching, and the one
- * append (see events.h). Owns <runroot>/events/events.log; never prints, and a failed
+ * append (see events.h). Owns <runroot or --tmpdir>/events/events.log; never prints, and a failed
  * write is only logged at debug level: an event never fails the action it records.
  * Called by engine/, pods/, cli/ (writers) and cli/cmd-events.c (the reader). */
 #include <errno.h>
@@ -32,7 +32,8 @@ void pm_event_clear(struct pm_event *ev)
 
 char *pm_event_log_path(const char *runroot)
 {
-	return pm_xasprintf("%s/events/events.log", runroot);
+	const char *tmpdir = getenv(PM_TMPDIR_ENV); /* pm --tmpdir DIR */
+	return pm_xasprintf("%s/events/events.log", tmpdir && *tmpdir ? tmpdir : runroot);
 }
 
 static void set_str(json_t *o, const char *key, const char *v)
@@ -149,7 +150,8 @@ void pm_event_write(const char *runroot, const struct pm_event *ev)
 		pm_log_debug("event %s %s: too long, not logged", ev->type, ev->status);
 		return;
 	}
-	_cleanup_free_ char *dir = pm_path_join(runroot, "events");
+	_cleanup_free_ char *dir = pm_xstrdup(path);
+	*strrchr(dir, '/') = '\0'; /* <runroot or --tmpdir>/events */
 	pm_mkdir_p(dir, 0700, NULL);
 	_cleanup_close_ int fd =
 		open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

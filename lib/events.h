@@ -56,6 +56,8 @@ void pm_event_write(const char *runroot, const struct pm_event *ev);
 /* The global --events-backend, carried in the environment to every pm process of the command
  * (the monitor, the rootless re-exec): "none" writes no events. */
 #define PM_EVENTS_BACKEND_ENV "_PM_EVENTS_BACKEND"
+/* Set by `pm --tmpdir DIR` (podman's libpod tmp dir): the log is DIR/events/events.log. */
+#define PM_TMPDIR_ENV "_PM_TMPDIR"
 
 /* The same for the common case: type, status, id, name, image (each may be NULL). */
 void pm_event_emit(const char *runroot, const char *type, const char *status, const char *id,

@@ -272,7 +272,8 @@ struct spec {
 	int width, prec;
 };
 
-static void fmt_arg(struct pm_gobuf *b, const json_t *v, int verb, const struct spec *sp);
+static void fmt_arg(struct pm_gobuf *b, const json_t *v, int verb, const struct spec *sp,
+		    const char *field);
 
 static int cmp_keys(const void *a, const void *b)
 {
@@ -297,12 +298,17 @@ static const char **sorted_keys(const json_t *obj, size_t *ret_n)
 
 void pm_gofmt_value(struct pm_gobuf *b, const json_t *v, bool top)
 {
+	pm_gofmt_value_field(b, v, top, NULL);
+}
+
+void pm_gofmt_value_field(struct pm_gobuf *b, const json_t *v, bool top, const char *field)
+{
 	if (top && (!v || json_is_null(v))) {
 		pm_gobuf_adds(b, "<no value>");
 		return;
 	}
 	static const struct spec none;
-	fmt_arg(b, v, 'v', &none);
+	fmt_arg(b, v, 'v', &none, field);
 }
 
 /* ---- padding ----------------------------------------------------------------------------- */
@@ -622,7 +628,38 @@ static bool verb_ok(const json_t *v, int verb)
 	}
 }
 
-static void fmt_arg(struct pm_gobuf *b, const json_t *v, int verb, const struct spec *sp)
+/* Does a JSON object stand for a Go struct (printed "{v1 v2}") rather than a map ("map[k:v]")?
+ * podman's inspect and list data are structs whose maps sit in fields of known names
+ * (Labels, Annotations, PortBindings, ...); any other object whose keys are all exported Go
+ * names (an upper-case letter, then letters and digits) is taken as a struct. */
+static bool is_struct(const json_t *v, const char *field)
+{
+	static const char *const maps[] = {
+		"Labels",	"Annotations", "PortBindings", "Ports",	   "Tmpfs",
+		"Sysctls",	"Options",     "Data",	       "Networks", "DriverOpts",
+		"ExposedPorts", "Volumes",     "StorageOpt",   "Sysctl",   "Opts",
+	};
+	if (field)
+		for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+			if (!strcmp(field, maps[i]))
+				return false;
+	if (json_object_size(v) == 0)
+		return false;
+	const char *k;
+	json_t *e;
+	json_object_foreach((json_t *)v, k, e) {
+		if (!(k[0] >= 'A' && k[0] <= 'Z'))
+			return false;
+		for (const char *c = k; *c; c++)
+			if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+			      (*c >= '0' && *c <= '9')))
+				return false;
+	}
+	return true;
+}
+
+static void fmt_arg(struct pm_gobuf *b, const json_t *v, int verb, const struct spec *sp,
+		    const char *field)
 {
 	if (!v || json_is_null(v)) {
 		if (verb == 'v')
@@ -674,12 +711,27 @@ static void fmt_arg(struct pm_gobuf *b, const json_t *v, int verb, const struct 
 		json_array_foreach((json_t *)v, i, e) {
 			if (i > 0)
 				pm_gobuf_addc(b, ' ');
-			fmt_arg(b, e, verb, sp);
+			fmt_arg(b, e, verb, sp, NULL);
 		}
 		pm_gobuf_addc(b, ']');
 		return;
 	}
 	case JSON_OBJECT: {
+		if (is_struct(v, field)) {
+			/* a Go struct: its fields' values in order, "{a b}" */
+			const char *k;
+			json_t *e;
+			bool first = true;
+			pm_gobuf_addc(b, '{');
+			json_object_foreach((json_t *)v, k, e) {
+				if (!first)
+					pm_gobuf_addc(b, ' ');
+				first = false;
+				fmt_arg(b, e, verb, sp, k);
+			}
+			pm_gobuf_addc(b, '}');
+			return;
+		}
 		size_t n;
 		const char **keys = sorted_keys(v, &n);
 		pm_gobuf_adds(b, "map[");
@@ -687,10 +739,10 @@ static void fmt_arg(struct pm_gobuf *b, const json_t *v, int verb, const struct 
 			if (i > 0)
 				pm_gobuf_addc(b, ' ');
 			json_t *k = json_string_nocheck(keys[i]);
-			fmt_arg(b, k, verb, sp);
+			fmt_arg(b, k, verb, sp, NULL);
 			json_decref(k);
 			pm_gobuf_addc(b, ':');
-			fmt_arg(b, json_object_get(v, keys[i]), verb, sp);
+			fmt_arg(b, json_object_get(v, keys[i]), verb, sp, NULL);
 		}
 		pm_gobuf_addc(b, ']');
 		free(keys);
@@ -796,7 +848,7 @@ void pm_gofmt_printf(struct pm_gobuf *b, const char *fmt, size_t end, json_t *co
 			pm_gobuf_adds(b, "(MISSING)");
 			continue;
 		}
-		fmt_arg(b, args[argi++], verb, &sp);
+		fmt_arg(b, args[argi++], verb, &sp, NULL);
 	}
 	if (argi < nargs) {
 		pm_gobuf_adds(b, "%!(EXTRA ");

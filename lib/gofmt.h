@@ -29,6 +29,10 @@ const char *pm_gofmt_typename(const json_t *v);
 
 /* %v. top: a null prints as "<no value>" (a template action), else "<nil>". */
 void pm_gofmt_value(struct pm_gobuf *b, const json_t *v, bool top);
+/* The same for the value of a field named field (may be NULL): an object prints as a Go
+ * struct ("{a b}") unless field names one of podman's maps (Labels, PortBindings, ...) or a
+ * key is not an exported Go name. */
+void pm_gofmt_value_field(struct pm_gobuf *b, const json_t *v, bool top, const char *field);
 
 /* fmt.Sprintf(fmt, args...) with Go's verbs, flags, width and precision, including
  * Go's error notes (%!d(string=x), %!s(MISSING), %!(EXTRA ...)). */

@@ -134,7 +134,7 @@ static int claim_fallback(const char *dir, uid_t uid, pm_error **err)
 	return 0;
 }
 
-static int absolute(const char *opt, const char *flag, char **ret, pm_error **err)
+int pm_paths_absolute(const char *opt, const char *flag, char **ret, pm_error **err)
 {
 	if (!opt[0])
 		return pm_error_set(err, EINVAL, "invalid %s '': must be a directory path", flag);
@@ -189,14 +189,14 @@ static int paths_init(struct pm_paths *p, const char *root_opt, const char *runr
 	}
 
 	if (root_opt) {
-		r = absolute(root_opt, "--root", &p->root, err);
+		r = pm_paths_absolute(root_opt, "--root", &p->root, err);
 		if (r < 0)
 			return r;
 	} else {
 		p->root = pm_path_join(p->data_home, "pm/storage");
 	}
 	if (runroot_opt) {
-		r = absolute(runroot_opt, "--runroot", &p->runroot, err);
+		r = pm_paths_absolute(runroot_opt, "--runroot", &p->runroot, err);
 		if (r < 0)
 			return r;
 		if (!p->runtime_dir) {

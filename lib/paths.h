@@ -35,6 +35,10 @@ struct pm_paths {
 int pm_paths_init(struct pm_paths *p, const char *root_opt, const char *runroot_opt,
 		  pm_error **err);
 
+/* opt made absolute against the working directory (*ret malloc'd); an empty one is an
+ * error naming flag ("--root"). */
+int pm_paths_absolute(const char *opt, const char *flag, char **ret, pm_error **err);
+
 /* Create root and runroot (0700) if missing. */
 int pm_paths_ensure(const struct pm_paths *p, pm_error **err);
 

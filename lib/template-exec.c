@@ -453,6 +453,18 @@ static int walk_range(struct exec *x, const struct node *nd, json_t *dot)
 	return r;
 }
 
+/* The last field name of a pipeline that ends in a field chain ({{.HostConfig.PortBindings}}:
+ * "PortBindings"), else NULL: how its value prints (a struct or a map) depends on it. */
+static const char *last_field(const struct pipe *pp)
+{
+	if (!pp->ncmds)
+		return NULL;
+	const struct cmd *c = pp->cmds[pp->ncmds - 1];
+	if (c->nargs != 1 || !c->args[0]->nchain)
+		return NULL;
+	return c->args[0]->chain[c->args[0]->nchain - 1];
+}
+
 static int walk(struct exec *x, const struct list *l, json_t *dot)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -470,7 +482,7 @@ static int walk(struct exec *x, const struct list *l, json_t *dot)
 			if (r < 0)
 				return r;
 			if (nd->pipe->ndecl == 0)
-				pm_gofmt_value(&x->out, v, true);
+				pm_gofmt_value_field(&x->out, v, true, last_field(nd->pipe));
 			json_decref(v);
 			break;
 		}

@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +62,16 @@ char *pm_init_resolve_command(const char *cmd, const char *path, struct pm_child
 		}
 		if (S_ISDIR(st.st_mode) || access(cmd, X_OK) < 0) {
 			e->status = PM_EXIT_CANNOT_INVOKE;
+			struct statvfs vfs;
+			if (errno == EACCES && !S_ISDIR(st.st_mode) && (st.st_mode & 0111) &&
+			    statvfs(cmd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC)) {
+				/* executable, on a noexec mount: podman's words (runc's) */
+				snprintf(e->msg, sizeof(e->msg),
+					 "unable to start container process: exec %s: permission "
+					 "denied: OCI permission denied",
+					 cmd);
+				return NULL;
+			}
 			/* a directory: permission denied, as execve says (and podman) */
 			pm_child_fail(e, S_ISDIR(st.st_mode) ? EACCES : errno,
 				      "executable file '%s' cannot be invoked", cmd);

@@ -1,8 +1,9 @@
-/* volume.c: named volumes on disk: <root>/volumes/<name>/{volume.json,_data,users/,mounts/,lock}.
- * Owns the volume document, atomic name reservation (build in a temp dir, rename with
- * RENAME_NOREPLACE), removal, the container reference list and the tmpfs/bind mount of a
- * volume with a filesystem. Must not print, must not know about containers beyond their
- * ids, uses lib/ only. Called by cli/cmd-volume.c and by the engine/runtime for
+/* volume.c: named volumes on disk: <root>/volumes (or
+ * --volumepath)/<name>/{volume.json,_data,users/,mounts/,lock}. Owns the volume document, atomic
+ * name reservation (build in a temp dir, rename with RENAME_NOREPLACE), removal, the container
+ * reference list and the tmpfs/bind mount of a volume with a filesystem. Must not print, must not
+ * know about containers beyond their ids, uses lib/ only. Called by cli/cmd-volume.c and by the
+ * engine/runtime for
  * `-v NAME:/path` (see volume.h). */
 #include <ctype.h>
 #include <dirent.h>
@@ -291,14 +292,36 @@ int pm_volume_check_opts(const struct pm_volume_create_opts *opts, pm_error **er
 
 /* ---- paths, documents ------------------------------------------------------------------- */
 
+char *pm_volumes_dir(const char *root)
+{
+	const char *env = getenv(PM_VOLUME_PATH_ENV);
+	if (env && *env)
+		return pm_xstrdup(env);
+	return pm_path_join(root, "volumes");
+}
+
+/* <volumes>/<name>/<file> */
+static char *vol_file(const char *root, const char *name, const char *file)
+{
+	_cleanup_free_ char *d = pm_volumes_dir(root);
+	return pm_xasprintf("%s/%s/%s", d, name, file);
+}
+
+static char *vol_file2(const char *root, const char *name, const char *sub, const char *file)
+{
+	_cleanup_free_ char *d = pm_volumes_dir(root);
+	return pm_xasprintf("%s/%s/%s/%s", d, name, sub, file);
+}
+
 static char *volumes_dir(const char *root)
 {
-	return pm_path_join(root, "volumes");
+	return pm_volumes_dir(root);
 }
 
 static char *volume_dir(const char *root, const char *name)
 {
-	return pm_xasprintf("%s/volumes/%s", root, name);
+	_cleanup_free_ char *d = pm_volumes_dir(root);
+	return pm_xasprintf("%s/%s", d, name);
 }
 
 static int no_such_volume(pm_error **err, const char *name)
@@ -642,7 +665,7 @@ bool pm_volume_exists(const char *root, const char *name)
 {
 	if (!pm_volume_name_valid(name))
 		return false;
-	_cleanup_free_ char *path = pm_xasprintf("%s/volumes/%s/volume.json", root, name);
+	_cleanup_free_ char *path = vol_file(root, name, "volume.json");
 	return pm_path_exists(path);
 }
 
@@ -710,7 +733,7 @@ int pm_volume_list(const char *root, struct pm_volume ***ret, size_t *ret_n, pm_
 
 static int read_users(const char *root, const char *name, char ***ret, pm_error **err)
 {
-	_cleanup_free_ char *udir = pm_xasprintf("%s/volumes/%s/users", root, name);
+	_cleanup_free_ char *udir = vol_file(root, name, "users");
 	_cleanup_strv_ char **ids = pm_xcalloc(1, sizeof(char *));
 	_cleanup_closedir_ DIR *d = opendir(udir);
 	if (!d) {
@@ -756,7 +779,7 @@ int pm_volume_ref(const char *root, const char *name, const char *ctr_id, pm_err
 	_cleanup_close_ int lfd = lock_volume(root, name, err);
 	if (lfd < 0)
 		return lfd;
-	_cleanup_free_ char *udir = pm_xasprintf("%s/volumes/%s/users", root, name);
+	_cleanup_free_ char *udir = vol_file(root, name, "users");
 	if (mkdir(udir, 0700) < 0 && errno != EEXIST)
 		return pm_error_set_errno(err, errno, "volume %s: creating '%s'", name, udir);
 	_cleanup_free_ char *path = pm_path_join(udir, ctr_id);
@@ -774,7 +797,7 @@ int pm_volume_unref(const char *root, const char *name, const char *ctr_id, pm_e
 	_cleanup_close_ int lfd = lock_volume(root, name, err);
 	if (lfd < 0)
 		return lfd;
-	_cleanup_free_ char *path = pm_xasprintf("%s/volumes/%s/users/%s", root, name, ctr_id);
+	_cleanup_free_ char *path = vol_file2(root, name, "users", ctr_id);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return pm_error_set_errno(err, errno, "volume %s: releasing user '%s'", name,
 					  ctr_id);
@@ -817,7 +840,8 @@ int pm_volume_remove(const char *root, const char *name, bool force, pm_error **
 		return pm_error_set_errno(err, errno, "removing volume %s: unmounting '%s'", name,
 					  data);
 	_cleanup_free_ char *rnd = pm_random_id();
-	_cleanup_free_ char *gone = pm_xasprintf("%s/volumes/.rm-%.16s", root, rnd);
+	_cleanup_free_ char *vdir = pm_volumes_dir(root);
+	_cleanup_free_ char *gone = pm_xasprintf("%s/.rm-%.16s", vdir, rnd);
 	if (rename(dir, gone) < 0)
 		return pm_error_set_errno(err, errno, "removing volume %s: renaming '%s'", name,
 					  dir);
@@ -915,7 +939,7 @@ static int update_doc(const char *root, const char *name,
  * volume's filesystem mounted (MountCount is their number). */
 static char *mounts_dir(const char *root, const char *name)
 {
-	return pm_xasprintf("%s/volumes/%s/mounts", root, name);
+	return vol_file(root, name, "mounts");
 }
 
 static int count_mounts(const char *root, const char *name)
@@ -986,8 +1010,7 @@ static int unmount_fn(struct pm_volume *v, void *arg, pm_error **err)
 	struct mount_arg *a = arg;
 	if (!v->fs_type && !v->fs_bind)
 		return 1;
-	_cleanup_free_ char *path =
-		pm_xasprintf("%s/volumes/%s/mounts/%s", a->root, v->name, a->ctr_id);
+	_cleanup_free_ char *path = vol_file2(a->root, v->name, "mounts", a->ctr_id);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return pm_error_set_errno(err, errno, "volume %s: releasing mount by '%s'", v->name,
 					  a->ctr_id);

@@ -145,6 +145,13 @@ int pm_volume_clear_needs(const char *root, const char *name, bool copy_up, bool
  * "2006-01-02 15:04:05.999999999 -0700 MST" (local zone). malloc'd. */
 char *pm_volume_created_go_string(const struct pm_volume *v);
 
+/* Set by `pm --volumepath DIR` for this process and the ones it starts (the rootless
+ * re-exec, the monitor): where named volumes live instead of <root>/volumes. */
+#define PM_VOLUME_PATH_ENV "_PM_VOLUME_PATH"
+
+/* The directory of named volumes: $PM_VOLUME_PATH_ENV, else <root>/volumes (malloc'd). */
+char *pm_volumes_dir(const char *root);
+
 /* Parse an RFC 3339 time ("2024-01-02T03:04:05.123456789+01:00" or "...Z").
  * 0 or -EINVAL. */
 int pm_volume_parse_rfc3339(const char *s, int64_t *ret_sec, long *ret_nsec);
