@@ -155,3 +155,19 @@ trace() {
 	run_pm 0 run --rm --network none "$IMG" wc -c /etc/resolv.conf
 	assert_contains "$output" "0 /etc/resolv.conf"
 }
+
+@test "run: /dev is made relative to one fd of the new tmpfs, its nodes as before" {
+	local t=$BATS_TEST_TMPDIR/trace
+	trace "$t" run --rm --network none "$IMG" true
+	local n
+	n=$(grep -cE 'openat2\([0-9]+, "dev' "$t" || true)
+	[ "$n" -le 2 ] || die "/dev resolved $n times in the root: $(grep -E 'openat2\([0-9]+, "dev' "$t")"
+	run_pm 0 run --rm --network none "$IMG" sh -c \
+		'ls /dev; for l in ptmx fd stdin; do readlink /dev/$l; done; echo x >/dev/null && head -c 1 /dev/zero | wc -c'
+	local node
+	for node in full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero; do
+		assert_contains "$output" "$node" "/dev/$node"
+	done
+	assert_contains "$output" "pts/ptmx"
+	assert_contains "$output" "/proc/self/fd"
+}
