@@ -407,24 +407,45 @@ int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 	return do_pivot(&m);
 }
 
+/* The masked paths that are directories on a usual kernel. */
+static bool masked_is_dir(const char *p)
+{
+	static const char *const dirs[] = {"/proc/acpi", "/proc/scsi", "/sys/firmware",
+					   "/sys/fs/selinux", "/sys/dev/block"};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (strcmp(p, dirs[i]) == 0)
+			return true;
+	return false;
+}
+
+static int mask_path(const char *p, bool dir)
+{
+	int r = dir ? mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k,mode=0755")
+		    : mount("/dev/null", p, NULL, MS_BIND, NULL);
+	return r < 0 ? -errno : 0;
+}
+
 int pm_mounts_finish(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 {
 	if (!spec->privileged && !spec->bare) {
+		/* One pass, one mount per path: no stat or access first. A directory gets an
+		 * empty read-only tmpfs, a file /dev/null: each path is tried as the kind it
+		 * usually is (the other when the kernel says it is not), a missing one
+		 * (ENOENT) is skipped. */
 		for (const char *const *p = pm_runtime_masked_paths; *p; p++) {
-			struct stat st;
-			if (stat(*p, &st) < 0)
-				continue;
-			int r = S_ISDIR(st.st_mode) ? mount("tmpfs", *p, "tmpfs", MS_RDONLY,
-							    "size=0k,mode=0755")
-						    : mount("/dev/null", *p, NULL, MS_BIND, NULL);
-			if (r < 0)
-				return pm_child_fail(e, errno, "masking '%s'", *p);
+			bool dir = masked_is_dir(*p);
+			int r = mask_path(*p, dir);
+			if (r == -ENOTDIR)
+				r = mask_path(*p, !dir);
+			if (r < 0 && r != -ENOENT)
+				return pm_child_fail(e, -r, "masking '%s'", *p);
 		}
 		for (const char *const *p = pm_runtime_readonly_paths; *p; p++) {
-			if (access(*p, F_OK) < 0)
-				continue;
-			if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0)
+			if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+				if (errno == ENOENT)
+					continue;
 				return pm_child_fail(e, errno, "binding read-only path '%s'", *p);
+			}
 			int r = set_readonly(*p, true);
 			if (r < 0)
 				return pm_child_fail(e, -r, "making '%s' read-only", *p);

@@ -171,3 +171,16 @@ trace() {
 	assert_contains "$output" "pts/ptmx"
 	assert_contains "$output" "/proc/self/fd"
 }
+
+@test "run: masked and read-only paths in one pass (no stat or access first), all still masked" {
+	local t=$BATS_TEST_TMPDIR/trace
+	trace "$t" run --rm --network none "$IMG" true
+	is "$(grep -cE '(stat|access)\(.*"/(proc|sys)/' "$t" || true)" "0" \
+		"no stat or access of /proc or /sys paths: $(grep -E '(stat|access)\(.*"/(proc|sys)/' "$t" | head -3)"
+	run_pm 0 run --rm --network none "$IMG" sh -c 'mount; echo; ls /proc/acpi | wc -l; wc -c </proc/keys'
+	assert_contains "$output" "tmpfs on /proc/acpi type tmpfs (ro"
+	assert_contains "$output" " on /proc/keys "
+	assert_contains "$output" "tmpfs on /sys/firmware type tmpfs (ro"
+	assert_contains "$output" "proc on /proc/sys type proc (ro"
+	is "$(tail -2 <<<"$output" | tr -d ' ' | tr '\n' ' ')" "0 0 " "/proc/acpi empty, /proc/keys empty"
+}
