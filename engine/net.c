@@ -136,8 +136,9 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 	if (net->mode == PM_NET_CONTAINER)
 		return join_container(e, c, net->container, spec, err);
 
+	/* --network none: an empty resolv.conf, the host's is not read (issue #20) */
 	_cleanup_free_ char *host_resolv = NULL;
-	int r = pm_net_read_host_resolv(&host_resolv, err);
+	int r = net->mode == PM_NET_NONE ? 0 : pm_net_read_host_resolv(&host_resolv, err);
 	if (r < 0)
 		return r;
 	free(spec->resolv_data);

@@ -173,17 +173,25 @@ static int mount_in(struct mctx *m, const char *src, const char *dest, const cha
 	return 0;
 }
 
-static int symlink_in(struct mctx *m, const char *target, const char *dir, const char *name)
+/* Mount onto the entry name of dir (an fd of the container's new /dev), made first as an
+ * empty file or a directory: the tmpfs is ours and fresh, so nothing in it is resolved
+ * twice or through the image (issue #20: one openat per node, not a walk from the root). */
+static int mount_at(struct mctx *m, int dir, const char *name, bool file, const char *src,
+		    const char *fstype, unsigned long flags, const char *data)
 {
-	_cleanup_close_ int d = open_in_root(m->rootfd, dir, MK_DIR);
-	if (d < 0)
-		return pm_child_fail(m->e, -d, "opening '%s'", dir);
-	/* O_PATH fds are not enough for symlinkat: reopen as a directory. */
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", d);
-	_cleanup_close_ int dd = open(p, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (dd < 0 || (symlinkat(target, dd, name) < 0 && errno != EEXIST))
-		return pm_child_fail(m->e, errno, "creating symlink '%s/%s'", dir, name);
+	_cleanup_close_ int fd = -1;
+	if (file) {
+		fd = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+	} else if (mkdirat(dir, name, 0755) == 0 || errno == EEXIST) {
+		fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return pm_child_fail(m->e, errno, "creating mount point '/dev/%s'", name);
+	char target[64];
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (mount(src, target, fstype, flags, data) < 0)
+		return pm_child_fail(m->e, errno, "mounting %s '%s' on '/dev/%s'",
+				     fstype ? fstype : "bind", src ? src : "", name);
 	return 0;
 }
 
@@ -194,11 +202,14 @@ static int setup_dev(struct mctx *m)
 			 "mode=755,size=65536k", false);
 	if (r < 0)
 		return r;
+	/* the tmpfs just mounted: one resolution in the root, then every entry relative to it */
+	_cleanup_close_ int dev = openat2_in_root(m->rootfd, "dev", O_RDONLY | O_DIRECTORY);
+	if (dev < 0)
+		return pm_child_fail(m->e, -dev, "opening '/dev'");
 	for (size_t i = 0; i < ARRAY_SIZE(host_devices); i++) {
-		char src[32], dst[32];
+		char src[32];
 		snprintf(src, sizeof(src), "/dev/%s", host_devices[i]);
-		snprintf(dst, sizeof(dst), "/dev/%s", host_devices[i]);
-		r = mount_in(m, src, dst, NULL, MS_BIND, NULL, true);
+		r = mount_at(m, dev, host_devices[i], true, src, NULL, MS_BIND, NULL);
 		if (r < 0)
 			return r;
 	}
@@ -207,34 +218,33 @@ static int setup_dev(struct mctx *m)
 		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
 		{"pts/ptmx", "ptmx"},
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
-		r = symlink_in(m, links[i][0], "/dev", links[i][1]);
-		if (r < 0)
-			return r;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST)
+			return pm_child_fail(m->e, errno, "creating symlink '/dev/%s'",
+					     links[i][1]);
 	/* gid 5 is "tty" in most images; fall back when it is not mapped. */
-	if (mount_in(m, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620,gid=5", false) < 0) {
+	if (mount_at(m, dev, "pts", false, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+		     "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0) {
 		m->e->msg[0] = '\0';
-		r = mount_in(m, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-			     "newinstance,ptmxmode=0666,mode=0620", false);
+		r = mount_at(m, dev, "pts", false, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+			     "newinstance,ptmxmode=0666,mode=0620");
 		if (r < 0)
 			return r;
 	}
 	char shm_opts[64];
 	snprintf(shm_opts, sizeof(shm_opts), "mode=1777,size=%llu",
 		 (unsigned long long)(s->shm_size ? s->shm_size : 65536000));
-	r = mount_in(m, "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_opts,
-		     false);
+	r = mount_at(m, dev, "shm", false, "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     shm_opts);
 	if (r < 0)
 		return r;
 	if (s->host_ipc && access("/dev/mqueue", F_OK) < 0)
 		return 0; /* the host has none to share */
 	if (s->host_ipc)
-		return mount_in(m, "/dev/mqueue", "/dev/mqueue", NULL, MS_BIND | MS_REC, NULL,
-				false);
-	return mount_in(m, "mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			NULL, false);
+		return mount_at(m, dev, "mqueue", false, "/dev/mqueue", NULL, MS_BIND | MS_REC,
+				NULL);
+	return mount_at(m, dev, "mqueue", false, "mqueue", "mqueue",
+			MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
 static int setup_sys(struct mctx *m)
@@ -397,24 +407,45 @@ int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 	return do_pivot(&m);
 }
 
+/* The masked paths that are directories on a usual kernel. */
+static bool masked_is_dir(const char *p)
+{
+	static const char *const dirs[] = {"/proc/acpi", "/proc/scsi", "/sys/firmware",
+					   "/sys/fs/selinux", "/sys/dev/block"};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (strcmp(p, dirs[i]) == 0)
+			return true;
+	return false;
+}
+
+static int mask_path(const char *p, bool dir)
+{
+	int r = dir ? mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k,mode=0755")
+		    : mount("/dev/null", p, NULL, MS_BIND, NULL);
+	return r < 0 ? -errno : 0;
+}
+
 int pm_mounts_finish(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 {
 	if (!spec->privileged && !spec->bare) {
+		/* One pass, one mount per path: no stat or access first. A directory gets an
+		 * empty read-only tmpfs, a file /dev/null: each path is tried as the kind it
+		 * usually is (the other when the kernel says it is not), a missing one
+		 * (ENOENT) is skipped. */
 		for (const char *const *p = pm_runtime_masked_paths; *p; p++) {
-			struct stat st;
-			if (stat(*p, &st) < 0)
-				continue;
-			int r = S_ISDIR(st.st_mode) ? mount("tmpfs", *p, "tmpfs", MS_RDONLY,
-							    "size=0k,mode=0755")
-						    : mount("/dev/null", *p, NULL, MS_BIND, NULL);
-			if (r < 0)
-				return pm_child_fail(e, errno, "masking '%s'", *p);
+			bool dir = masked_is_dir(*p);
+			int r = mask_path(*p, dir);
+			if (r == -ENOTDIR)
+				r = mask_path(*p, !dir);
+			if (r < 0 && r != -ENOENT)
+				return pm_child_fail(e, -r, "masking '%s'", *p);
 		}
 		for (const char *const *p = pm_runtime_readonly_paths; *p; p++) {
-			if (access(*p, F_OK) < 0)
-				continue;
-			if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0)
+			if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+				if (errno == ENOENT)
+					continue;
 				return pm_child_fail(e, errno, "binding read-only path '%s'", *p);
+			}
 			int r = set_readonly(*p, true);
 			if (r < 0)
 				return pm_child_fail(e, -r, "making '%s' read-only", *p);

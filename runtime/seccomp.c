@@ -5,6 +5,9 @@
  * Must not print, and must not be called by anything above engine/: the engine and the
  * runtime call pm_seccomp_compile before clone and pm_seccomp_apply in the child. */
 #include <ctype.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -830,21 +833,43 @@ static uint64_t default_profile_hash(void)
 	return h;
 }
 
+/* The key names everything the program depends on that pm knows without libseccomp: pm's
+ * version, the architecture pm was built for, the kernel, the capabilities and the profile.
+ * What libseccomp adds (its version, its syscall tables) is checked by the library file's
+ * identity, recorded in the cache file (lib_identity), so a cache hit opens no library. */
 static char *cache_key(const char *data, size_t len, uint64_t caps)
 {
 	struct utsname u;
 	if (uname(&u) < 0)
 		snprintf(u.release, sizeof(u.release), "?");
-	const struct scmp_version *v = sym_seccomp_version();
 	char h[65];
 	if (data)
 		sha256_hex(data, len, h);
 	else
 		snprintf(h, sizeof(h), "builtin-%016" PRIx64, default_profile_hash());
-	return pm_xasprintf("pm-seccomp 2 %s\nlibseccomp %u.%u.%u\narch %#x\nkernel %s\n"
-			    "caps %#" PRIx64 "\nprofile %s\n",
-			    PM_VERSION, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
-			    sym_seccomp_arch_native(), u.release, caps, h);
+	return pm_xasprintf("pm-seccomp 3 %s\nmachine %s\nkernel %s\ncaps %#" PRIx64
+			    "\nprofile %s\n",
+			    PM_VERSION, u.machine, u.release, caps, h);
+}
+
+/* "lib PATH DEV INO SIZE MTIME_NS\n" of the libseccomp pm has loaded, or NULL. */
+static char *lib_identity(const char *path)
+{
+	struct stat st;
+	if (!path || stat(path, &st) < 0)
+		return NULL;
+	return pm_xasprintf("lib %s %llu %llu %lld %lld\n", path, (unsigned long long)st.st_dev,
+			    (unsigned long long)st.st_ino, (long long)st.st_size,
+			    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+}
+
+static char *loaded_lib_path(void)
+{
+	Dl_info info;
+	if (!sym_seccomp_init || dladdr((void *)sym_seccomp_init, &info) == 0 || !info.dli_fname)
+		return NULL;
+	char real[PATH_MAX];
+	return realpath(info.dli_fname, real) ? pm_xstrdup(real) : NULL;
 }
 
 static char *cache_path(const char *dir, const char *key)
@@ -854,24 +879,48 @@ static char *cache_path(const char *dir, const char *key)
 	return pm_xasprintf("%s/%s.bpf", dir, h);
 }
 
+/* A cache file: the key, the lib line, a NUL, the flags (uint32), the program, and the
+ * sha256 (hex, 64 bytes) of everything before it. Used only when the key matches, the
+ * library file is the one recorded and the checksum holds: anything else (torn, damaged,
+ * another libseccomp) is a miss and the filter is built and stored again. */
 static struct pm_seccomp *cache_load(const char *dir, const char *key)
 {
 	_cleanup_free_ char *path = cache_path(dir, key), *data = NULL;
-	size_t len = 0, klen = strlen(key) + 1;
+	size_t len = 0, klen = strlen(key);
 	uint32_t flags;
-	if (pm_read_file(path, CACHE_MAX, &data, &len, NULL) < 0 || len < klen + sizeof(flags) ||
+	if (pm_read_file(path, CACHE_MAX, &data, &len, NULL) < 0 || len < klen + 64 + 1 ||
 	    memcmp(data, key, klen) != 0)
 		return NULL;
-	size_t size = len - klen - sizeof(flags);
+	char sum[65];
+	sha256_hex(data, len - 64, sum);
+	if (memcmp(sum, data + len - 64, 64) != 0) {
+		pm_log_debug("seccomp: cache '%s' is damaged, rebuilt", path);
+		return NULL;
+	}
+	len -= 64;
+	char *lib = data + klen, *nul = memchr(lib, 0, len - klen);
+	if (!nul || strncmp(lib, "lib ", 4) != 0)
+		return NULL;
+	char *sp = strchr(lib + 4, ' ');
+	if (!sp || sp > nul)
+		return NULL;
+	_cleanup_free_ char *lpath = pm_xstrndup(lib + 4, (size_t)(sp - lib - 4));
+	_cleanup_free_ char *now = lib_identity(lpath);
+	if (!now || strcmp(now, lib) != 0)
+		return NULL;
+	size_t off = (size_t)(nul - data) + 1;
+	if (len < off + sizeof(flags))
+		return NULL;
+	size_t size = len - off - sizeof(flags);
 	if (size == 0 || size % sizeof(struct sock_filter) != 0 ||
 	    size / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return NULL;
-	memcpy(&flags, data + klen, sizeof(flags));
+	memcpy(&flags, data + off, sizeof(flags));
 	struct pm_seccomp *s = pm_xcalloc(1, sizeof(*s));
 	s->flags = flags;
 	s->n_insns = size / sizeof(struct sock_filter);
 	s->insns = pm_xmalloc(size);
-	memcpy(s->insns, data + klen + sizeof(flags), size);
+	memcpy(s->insns, data + off + sizeof(flags), size);
 	pm_log_debug("seccomp: filter from cache '%s'", path);
 	return s;
 }
@@ -879,15 +928,25 @@ static struct pm_seccomp *cache_load(const char *dir, const char *key)
 static void cache_store(const char *dir, const char *key, const struct pm_seccomp *s)
 {
 	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_free_ char *lpath = loaded_lib_path();
+	_cleanup_free_ char *lib = lib_identity(lpath);
+	if (!lib) {
+		pm_log_debug("seccomp: not cached: libseccomp's file not found");
+		return;
+	}
 	_cleanup_free_ char *path = cache_path(dir, key);
-	size_t klen = strlen(key) + 1, size = s->n_insns * sizeof(struct sock_filter);
+	size_t klen = strlen(key), llen = strlen(lib) + 1,
+	       size = s->n_insns * sizeof(struct sock_filter);
 	uint32_t flags = s->flags;
-	_cleanup_free_ char *buf = pm_xmalloc(klen + sizeof(flags) + size);
+	size_t total = klen + llen + sizeof(flags) + size;
+	_cleanup_free_ char *buf = pm_xmalloc(total + 64 + 1);
 	memcpy(buf, key, klen);
-	memcpy(buf + klen, &flags, sizeof(flags));
-	memcpy(buf + klen + sizeof(flags), s->insns, size);
+	memcpy(buf + klen, lib, llen);
+	memcpy(buf + klen + llen, &flags, sizeof(flags));
+	memcpy(buf + klen + llen + sizeof(flags), s->insns, size);
+	sha256_hex(buf, total, buf + total);
 	if (pm_mkdir_p(dir, 0700, &err) < 0 ||
-	    pm_write_file_atomic(path, buf, klen + sizeof(flags) + size, 0600, &err) < 0)
+	    pm_write_file_atomic_flags(path, buf, total + 64, 0600, PM_WRITE_NOSYNC, &err) < 0)
 		pm_log_debug("seccomp: not cached: %s", err ? err->msg : "?");
 }
 
@@ -914,10 +973,7 @@ int pm_seccomp_compile_cached(const char *profile, uint64_t cap_mask, bool privi
 	*ret = NULL;
 	if ((!profile && privileged) || (profile && strcmp(profile, PM_SECCOMP_UNCONFINED) == 0))
 		return 0;
-	int r = pm_dl_seccomp(err);
-	if (r < 0)
-		return r;
-
+	int r;
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	if (profile) {
@@ -932,7 +988,10 @@ int pm_seccomp_compile_cached(const char *profile, uint64_t cap_mask, bool privi
 
 	_cleanup_free_ char *key = cache_dir ? cache_key(data, len, cap_mask) : NULL;
 	if (key && (*ret = cache_load(cache_dir, key)))
-		return 0;
+		return 0; /* libseccomp is not even opened */
+	r = pm_dl_seccomp(err);
+	if (r < 0)
+		return r;
 	r = profile ? pm_seccomp_compile_data(profile, data, len, cap_mask, ret, err)
 		    : build(&pm_seccomp_default_profile, "default", cap_mask, ret, err);
 	if (r >= 0 && key)

@@ -30,7 +30,7 @@ trace() {
 
 @test "run --rm: no failing mkdir, no fsync, storage.conf looked up once per store open" {
 	local t=$BATS_TEST_TMPDIR/trace
-	# the first run of a boot compiles and caches the seccomp filter (synced: it is kept)
+	# the first run of a boot compiles and caches the seccomp filter
 	run_pm 0 run --rm --network none "$IMG" true
 	trace "$t" run --rm --network none "$IMG" true
 	local eexist
@@ -120,4 +120,67 @@ trace() {
 	assert_not_contains "$output" "/merged" "no container root is left mounted"
 	run_pm 0 events --stream=false --filter event=remove --format '{{.Name}}'
 	is "$(grep -c same <<<"$output")" "3" "a remove event each"
+}
+
+@test "seccomp: a cached filter is loaded without libseccomp; a damaged cache file is rebuilt" {
+	local t=$BATS_TEST_TMPDIR/trace cache=$XDG_RUNTIME_DIR/pm/seccomp
+	run_pm 0 run --rm --network none "$IMG" true
+	local f
+	f=$(find "$cache" -name '*.bpf' | head -1)
+	[ -n "$f" ] || die "no cached filter in $cache"
+	local good
+	good=$(sha256sum <"$f")
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$t" -e trace=%file \
+		"${PM_CMD[@]}" run --rm --network none "$IMG" true
+	is "$status" "0" "run under strace (output: $output)"
+	is "$(grep -cE 'open(at)?\(.*libseccomp\.so' "$t" || true)" "0" "a cache hit opens no libseccomp"
+	grep -qF "$f" "$t" || die "the cache file was not read: $(grep seccomp "$t")"
+	# flip one byte of the program (the key and the library line stay): not trusted
+	local size
+	size=$(stat -c %s "$f")
+	printf '\377' | dd of="$f" bs=1 seek=$((size - 100)) conv=notrunc status=none
+	[ "$(sha256sum <"$f")" != "$good" ] || die "the test did not damage the file"
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$t" -e trace=%file \
+		"${PM_CMD[@]}" run --rm --network none "$IMG" true
+	is "$status" "0" "run with a damaged cache (output: $output)"
+	grep -qE 'open(at)?\(.*libseccomp\.so' "$t" || die "a damaged cache file was trusted"
+	is "$(sha256sum <"$f")" "$good" "the damaged cache file was rebuilt"
+}
+
+@test "run --network none: the host's resolv.conf is not read, the container's is empty" {
+	local t=$BATS_TEST_TMPDIR/trace
+	trace "$t" run --rm --network none "$IMG" true
+	is "$(grep -cE 'open(at)?\(.*"/etc/resolv\.conf"' "$t" || true)" "0" \
+		"no open of the host's /etc/resolv.conf"
+	run_pm 0 run --rm --network none "$IMG" wc -c /etc/resolv.conf
+	assert_contains "$output" "0 /etc/resolv.conf"
+}
+
+@test "run: /dev is made relative to one fd of the new tmpfs, its nodes as before" {
+	local t=$BATS_TEST_TMPDIR/trace
+	trace "$t" run --rm --network none "$IMG" true
+	local n
+	n=$(grep -cE 'openat2\([0-9]+, "dev' "$t" || true)
+	[ "$n" -le 2 ] || die "/dev resolved $n times in the root: $(grep -E 'openat2\([0-9]+, "dev' "$t")"
+	run_pm 0 run --rm --network none "$IMG" sh -c \
+		'ls /dev; for l in ptmx fd stdin; do readlink /dev/$l; done; echo x >/dev/null && head -c 1 /dev/zero | wc -c'
+	local node
+	for node in full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero; do
+		assert_contains "$output" "$node" "/dev/$node"
+	done
+	assert_contains "$output" "pts/ptmx"
+	assert_contains "$output" "/proc/self/fd"
+}
+
+@test "run: masked and read-only paths in one pass (no stat or access first), all still masked" {
+	local t=$BATS_TEST_TMPDIR/trace
+	trace "$t" run --rm --network none "$IMG" true
+	is "$(grep -cE '(stat|access)\(.*"/(proc|sys)/' "$t" || true)" "0" \
+		"no stat or access of /proc or /sys paths: $(grep -E '(stat|access)\(.*"/(proc|sys)/' "$t" | head -3)"
+	run_pm 0 run --rm --network none "$IMG" sh -c 'mount; echo; ls /proc/acpi | wc -l; wc -c </proc/keys'
+	assert_contains "$output" "tmpfs on /proc/acpi type tmpfs (ro"
+	assert_contains "$output" " on /proc/keys "
+	assert_contains "$output" "tmpfs on /sys/firmware type tmpfs (ro"
+	assert_contains "$output" "proc on /proc/sys type proc (ro"
+	is "$(tail -2 <<<"$output" | tr -d ' ' | tr '\n' ' ')" "0 0 " "/proc/acpi empty, /proc/keys empty"
 }
