@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "engine/image-mount.h"
 #include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
@@ -353,6 +354,8 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	memset(ret, 0, sizeof(*ret));
 	*ret_volume = NULL;
 	_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+	if (pm_image_mount_is(kvs))
+		return pm_image_mount_parse(kvs, ret, err);
 	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
 	_cleanup_strv_ char **data = NULL, **devpts = NULL;
 	unsigned long flags = 0;
@@ -445,13 +448,10 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 		/* a new instance of its own with the options given, as podman's */
 		ret->type = PM_RUNTIME_MOUNT_DEVPTS;
 		ret->data = devpts ? pm_strv_join(devpts, ",") : NULL;
-	} else if (!strcmp(type, "image")) {
-		return pm_error_set(err, ENOTSUP,
-				    "--mount '%s': type 'image' is not supported by pm yet", spec);
 	} else {
 		return pm_error_set(err, EINVAL,
-				    "--mount '%s': invalid type '%s' (use bind, volume, tmpfs or "
-				    "devpts)",
+				    "--mount '%s': invalid type '%s' (use bind, volume, tmpfs, "
+				    "devpts or image)",
 				    spec, type);
 	}
 	ret->destination = TAKE_PTR(dst);

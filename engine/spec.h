@@ -172,7 +172,7 @@ void pm_spec_env_set(char ***env, const char *kv);
  * name (the caller resolves it), else NULL. */
 int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			 pm_error **err);
-/* --mount type=bind|tmpfs|volume,source=..,target=..,ro,... */
+/* --mount type=bind|tmpfs|volume|devpts|image,source=..,target=..,ro,... */
 int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			pm_error **err);
 /* Whether a -v spec (is_mount false) or a --mount spec asks for its source to be chowned to

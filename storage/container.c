@@ -227,6 +227,37 @@ out:
 	return r;
 }
 
+/* The diff dirs of layers (bottom first), top first; a layer that comes again lower down (two
+ * steps that changed nothing, an image's repeated empty layer) only once, at its topmost
+ * place: overlayfs refuses a lower dir twice (ELOOP), and the lower copy changes nothing the
+ * upper one does not. NULL for no layers. */
+static char **lower_dirs(const struct pm_store *s, char *const *layers)
+{
+	char **lowers = NULL;
+	_cleanup_strv_ char **seen = NULL;
+	for (size_t i = pm_strv_length(layers); i-- > 0;) {
+		if (pm_strv_contains(seen, layers[i]))
+			continue;
+		pm_strv_push(&seen, layers[i]);
+		pm_strv_consume(&lowers, pm_layer_diff_path(s, layers[i]));
+	}
+	return lowers;
+}
+
+int pm_storage_image_lowers(const struct pm_store *s, const char *ref, char **ret_id,
+			    char ***ret_lowers, pm_error **err)
+{
+	struct pm_image_record rec = {0};
+	int r = pm_image_resolve(s, ref, &rec, err);
+	if (r < 0)
+		return r;
+	*ret_lowers = lower_dirs(s, rec.layers);
+	if (ret_id)
+		*ret_id = TAKE_PTR(rec.id);
+	pm_image_record_free(&rec);
+	return 0;
+}
+
 int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
 			 pm_error **err)
 {
@@ -239,17 +270,7 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 		ctr_free(&c);
 		return 0;
 	}
-	/* top first; a layer that comes again lower down (two steps that changed nothing, an
-	 * image's repeated empty layer) only once, at its topmost place: overlayfs refuses a
-	 * lower dir twice (ELOOP), and the lower copy changes nothing the upper one does not */
-	char **lowers = NULL;
-	_cleanup_strv_ char **seen = NULL;
-	for (size_t i = pm_strv_length(c.layers); i-- > 0;) {
-		if (pm_strv_contains(seen, c.layers[i]))
-			continue;
-		pm_strv_push(&seen, c.layers[i]);
-		pm_strv_consume(&lowers, pm_layer_diff_path(s, c.layers[i]));
-	}
+	char **lowers = lower_dirs(s, c.layers);
 	if (!lowers) {
 		_cleanup_free_ char *empty = pm_path_join(c.dir, "empty");
 		mkdir(empty, 0755);

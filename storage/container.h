@@ -49,6 +49,11 @@ int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm
 			    pm_error **err);
 void pm_image_free(struct pm_image *img);
 
+/* --mount type=image: the diff dirs of the image ref names (top first, each layer once; NULL
+ * when it has none) and its id (ret_id may be NULL). -ENOENT "REF: image not known". */
+int pm_storage_image_lowers(const struct pm_store *s, const char *ref, char **ret_id,
+			    char ***ret_lowers, pm_error **err);
+
 /* image_id NULL: a root with no layers (a build step on FROM scratch) */
 int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const char *image_id,
 			  pm_error **err);
