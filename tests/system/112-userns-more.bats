@@ -34,6 +34,13 @@ IMG2=localhost/busybox2:latest
 	run_pm 0 run --rm --mount "type=image,src=$IMG,destination=/img,consistency=x" "$IMG" \
 		sh -c 'test -x /img/bin/sh && echo ok; stat -c %u:%g /img/bin/busybox'
 	is "$output" "$(printf 'ok\n0:0')" "owned by root in the container, as in the image"
+
+	run_pm 0 create --name withimg --mount "type=image,src=$IMG2,dst=/img" \
+		--mount "type=image,src=$IMG,dst=/rw,rw=true" "$IMG" true
+	# (stdout alone: podman 4.3 warns on stderr that it finds no mount at those places)
+	run_pm_split 0 inspect --format '{{range .Mounts}}{{.Type}} {{.Source}} {{.Destination}} {{.RW}};{{end}}' withimg
+	is "$output" "image $IMG2 /img false;image $IMG /rw true;" "inspect lists the image mounts"
+	run_pm 0 rm withimg
 }
 
 @test "mount type=image,rw=true: writable, the changes thrown away at the next start" {
