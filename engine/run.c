@@ -176,8 +176,12 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (r < 0)
 		goto out;
 	if (store) {
-		r = pm_storage_ctr_create_flags(store, c->id, img.id,
-						cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, err);
+		_cleanup_free_ char *um = NULL, *gm = NULL;
+		r = pm_spec_shifted_maps(cfg, &um, &gm, err);
+		if (r >= 0)
+			r = pm_storage_ctr_create_mapped(store, c->id, img.id,
+							 cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um,
+							 gm, err);
 		if (r < 0) {
 			pm_container_remove_record(e->paths, c, NULL);
 			goto out;

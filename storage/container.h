@@ -63,6 +63,14 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
 #define PM_STORAGE_CTR_EPHEMERAL (1u << 0)
 int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
 				unsigned flags, pm_error **err);
+/* A root whose files show with shifted owners (--userns=nomap, --uidmap without the
+ * caller): fuse-overlayfs with uidmapping/gidmapping ("CTR:NS:LEN" triples joined by ':',
+ * the container's own maps: a file the image gives to CTR shows as NS in pm's namespace,
+ * so as CTR in the container) and allow_other, no copy; refused when fuse-overlayfs cannot
+ * run. NULL maps: pm_storage_ctr_create_flags. */
+int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, const char *image_id,
+				 unsigned flags, const char *uidmapping, const char *gidmapping,
+				 pm_error **err);
 int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
 			 pm_error **err);
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err);

@@ -83,3 +83,37 @@ IMG2=localhost/busybox2:latest
 	run_pm 0 ps -a -q
 	is "$output" "" "nothing made"
 }
+
+@test "userns nomap: root is the first subordinate id, the image's files are root's, the caller is nobody" {
+	pm_load_test_image
+	local dir=$BATS_TEST_TMPDIR/mine
+	mkdir -p "$dir"
+	run_pm 0 run --rm --userns=nomap -v "$dir:/d" "$IMG" \
+		sh -c 'id -u; id -g; stat -c %u:%g /bin/busybox /etc/passwd; stat -c %u /d; cat /proc/self/uid_map | tr -s " " | sed "s/^ //"'
+	is "${lines[0]}" "0" "root in the container"
+	is "${lines[1]}" "0" "gid 0"
+	is "${lines[2]}" "0:0" "the image's files belong to root in the container"
+	is "${lines[3]}" "0:0"
+	is "${lines[4]}" "65534" "the caller's own directory shows as the overflow id"
+	# seen from the container, its parent is the rootless namespace, whose 0 is the caller
+	# and whose 1 the first subordinate id
+	is "${lines[5]}" "0 1 65536" "uid_map: container root -> the first subordinate id"
+	# a file the container writes into its root is root's in the container (stored as the image's)
+	run_pm 0 run --name nm --userns=nomap "$IMG" sh -c 'echo x >/new; stat -c %u /new'
+	is "$output" "0"
+	run_pm 0 start -a nm
+	is "$output" "0" "started again"
+	run_pm 0 rm nm
+	assert_storage_clean
+}
+
+@test "--uidmap without the caller's id: the image's files shifted with the map" {
+	pm_load_test_image
+	run_pm 0 run --rm --uidmap 0:1:1000 --gidmap 0:1:1000 "$IMG" \
+		sh -c 'id -u; stat -c %u:%g /bin/busybox; echo x >/tmp/f; stat -c %u /tmp/f; tr -s " " </proc/self/uid_map | sed "s/^ //"'
+	is "$output" "$(printf '0\n0:0\n0\n0 1 1000')" "root, its files, its writes"
+	run_pm 0 run --rm -d --name um --uidmap 0:1:1000 "$IMG" sleep 100
+	run_pm 0 exec um sh -c 'id -u; stat -c %u /bin/busybox'
+	is "$output" "$(printf '0\n0')" "exec joins it"
+	run_pm 0 rm -f -t0 um
+}

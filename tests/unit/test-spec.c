@@ -186,7 +186,9 @@ static void test_userns(void **state)
 	assert_string_equal(e1->msg, "unrecognized namespace mode bogus passed");
 	assert_int_equal(pm_spec_parse_userns("keep-id:size=5", &u, &e2), -EINVAL);
 	assert_string_equal(e2->msg, "unknown option specified: \"size\"");
-	assert_int_equal(pm_spec_parse_userns("nomap", &u, &e3), -ENOTSUP);
+	assert_int_equal(pm_spec_parse_userns("auto:size=10", &u, &e3), -ENOTSUP);
+	assert_int_equal(pm_spec_parse_userns("nomap", &u, NULL), 0);
+	assert_int_equal(u.mode, PM_USERNS_NOMAP);
 }
 
 /* podman's words for conflicting or repeated -v options; "/" is no destination */
