@@ -13,6 +13,7 @@
 #include "engine/time-offset.h"
 #include "engine/config-json.h"
 #include "engine/health.h"
+#include "engine/image-mount.h"
 #include "engine/inspect.h"
 #include "engine/run-flags.h"
 #include "engine/limits.h"
@@ -351,8 +352,15 @@ static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_
 	}
 	for (char **v = cfg->mounts; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
-		_cleanup_free_ char *name = NULL;
-		if (pm_spec_parse_mount(*v, &m, &name, NULL) == 0 && (m.source || name))
+		_cleanup_free_ char *name = NULL, *image = pm_image_mount_source(*v);
+		int r = pm_spec_parse_mount(*v, &m, &name, NULL);
+		if (r == 0 && image) /* podman's image volume entry */
+			json_array_append_new(
+				a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:b, s:s}", "Type",
+					     "image", "Source", image, "Destination", m.destination,
+					     "Driver", "", "Mode", "", "Options", "RW",
+					     !(m.flags & 1 /* MS_RDONLY */), "Propagation", ""));
+		else if (r == 0 && (m.source || name))
 			json_array_append_new(a, mount_json(e, &m, name));
 		pm_runtime_mount_clear(&m);
 	}

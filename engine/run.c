@@ -24,6 +24,7 @@
 #include "engine/ctr-state.h"
 #include "engine/ctr-volumes.h"
 #include "engine/events.h"
+#include "engine/image-mount.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
@@ -80,6 +81,25 @@ static int make_anonymous(const struct pm_engine *e, char *const *specs, bool is
 	return 0;
 }
 
+/* --mount type=image: the images named exist (opening the store when *store is NULL);
+ * with spec, its image mounts get their layers (pm_image_mounts_fill). No image mount: 0. */
+static int image_mounts(const struct pm_engine *e, const struct pm_container_config *cfg,
+			struct pm_store **store, const char *userdata, struct pm_runtime_spec *spec,
+			pm_error **err)
+{
+	bool any = false;
+	for (char **v = cfg->mounts; v && *v && !any; v++) {
+		_cleanup_free_ char *ref = pm_image_mount_source(*v);
+		any = ref != NULL;
+	}
+	if (!any)
+		return 0;
+	int r = *store ? 0 : pm_store_open(e->paths, e->storage_driver, store, err);
+	if (r < 0)
+		return r;
+	return pm_image_mounts_fill(cfg->mounts, *store, userdata, spec, err);
+}
+
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err)
 {
@@ -122,6 +142,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	struct pm_spec_image simg;
 	image_to_spec(&img, &simg);
 	r = pm_spec_args(cfg, cfg->rootfs ? NULL : &simg, &args, err);
+	if (r >= 0)
+		r = image_mounts(e, cfg, &store, NULL, NULL, err);
 	if (r < 0)
 		goto out;
 
@@ -154,8 +176,12 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (r < 0)
 		goto out;
 	if (store) {
-		r = pm_storage_ctr_create_flags(store, c->id, img.id,
-						cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, err);
+		_cleanup_free_ char *um = NULL, *gm = NULL;
+		r = pm_spec_shifted_maps(cfg, &um, &gm, err);
+		if (r >= 0)
+			r = pm_storage_ctr_create_mapped(store, c->id, img.id,
+							 cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um,
+							 gm, err);
 		if (r < 0) {
 			pm_container_remove_record(e->paths, c, NULL);
 			goto out;
@@ -478,6 +504,8 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	r = pm_spec_to_runtime(&x->cfg, x->cfg.rootfs ? NULL : &simg, rootfs, userdata, c->id,
 			       e->paths->root, &x->spec, err);
 	x->spec.preserve_fds = e->preserve_fds;
+	if (r >= 0)
+		r = image_mounts(e, &x->cfg, &x->store, userdata, &x->spec, err);
 	if (r >= 0)
 		r = pm_engine_secrets_apply(&x->cfg, c->dir, &x->spec, err);
 	if (r < 0)

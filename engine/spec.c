@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "engine/idmap.h"
+#include "engine/image-mount.h"
 #include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
@@ -354,6 +355,8 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	memset(ret, 0, sizeof(*ret));
 	*ret_volume = NULL;
 	_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+	if (pm_image_mount_is(kvs))
+		return pm_image_mount_parse(kvs, ret, err);
 	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
 	_cleanup_strv_ char **data = NULL, **devpts = NULL;
 	unsigned long flags = 0;
@@ -446,13 +449,10 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 		/* a new instance of its own with the options given, as podman's */
 		ret->type = PM_RUNTIME_MOUNT_DEVPTS;
 		ret->data = devpts ? pm_strv_join(devpts, ",") : NULL;
-	} else if (!strcmp(type, "image")) {
-		return pm_error_set(err, ENOTSUP,
-				    "--mount '%s': type 'image' is not supported by pm yet", spec);
 	} else {
 		return pm_error_set(err, EINVAL,
-				    "--mount '%s': invalid type '%s' (use bind, volume, tmpfs or "
-				    "devpts)",
+				    "--mount '%s': invalid type '%s' (use bind, volume, tmpfs, "
+				    "devpts or image)",
 				    spec, type);
 	}
 	ret->destination = TAKE_PTR(dst);
@@ -846,10 +846,14 @@ int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **e
 		ret->mode = PM_USERNS_HOST;
 		return 0;
 	}
-	if (!strcmp(v, "nomap") || !strcmp(v, "auto") || pm_str_startswith(v, "auto:"))
+	if (!strcmp(v, "nomap")) {
+		ret->mode = PM_USERNS_NOMAP;
+		return 0;
+	}
+	if (!strcmp(v, "auto") || pm_str_startswith(v, "auto:"))
 		return pm_error_set(err, ENOTSUP,
-				    "--userns '%s': not supported by pm yet (the image's files "
-				    "belong to the caller's id, which the container would not map)",
+				    "--userns '%s': not supported by pm yet (no allocation of "
+				    "ranges that other auto containers do not use)",
 				    v);
 	if (strcmp(v, "keep-id") && !pm_str_startswith(v, "keep-id:"))
 		return pm_error_set(err, EINVAL, "unrecognized namespace mode %s passed", v);
@@ -1135,6 +1139,54 @@ static int add_run_flag_mounts(const struct pm_container_config *c, struct pm_ru
 	return 0;
 }
 
+/* Does the map leave out the caller (namespace id 0)? */
+static bool leaves_out_caller(const struct pm_runtime_idmap *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].host == 0)
+			return false;
+	return n > 0;
+}
+
+static char *fuse_mapping(const struct pm_runtime_idmap *m, size_t n)
+{
+	_cleanup_strv_ char **v = NULL;
+	for (size_t i = 0; i < n; i++)
+		pm_strv_consume(&v, pm_xasprintf("%u:%u:%u", m[i].ctr, m[i].host, m[i].size));
+	return pm_strv_join(v, ":");
+}
+
+int pm_spec_shifted_maps(const struct pm_container_config *c, char **ret_uidmapping,
+			 char **ret_gidmapping, pm_error **err)
+{
+	*ret_uidmapping = *ret_gidmapping = NULL;
+	struct pm_spec_userns un;
+	int r = pm_spec_parse_userns(c->userns, &un, err);
+	if (r < 0)
+		return r;
+	struct pm_runtime_idmap *um = NULL, *gm = NULL;
+	size_t nu = 0, ng = 0;
+	if (un.mode == PM_USERNS_NOMAP) {
+		_cleanup_free_ char *ut = NULL, *gt = NULL;
+		if ((r = pm_read_file("/proc/self/uid_map", 65536, &ut, NULL, err)) >= 0 &&
+		    (r = pm_read_file("/proc/self/gid_map", 65536, &gt, NULL, err)) >= 0 &&
+		    (r = pm_spec_keepid_map(ut, UINT32_MAX, &um, &nu, err)) >= 0)
+			r = pm_spec_keepid_map(gt, UINT32_MAX, &gm, &ng, err);
+	} else if (c->uidmap || c->gidmap) {
+		if ((r = idmaps_from(c->uidmap ? c->uidmap : c->gidmap, "UID", &um, &nu, err)) >= 0)
+			r = idmaps_from(c->gidmap ? c->gidmap : c->uidmap, "GID", &gm, &ng, err);
+		if (r >= 0 && !leaves_out_caller(um, nu))
+			nu = ng = 0; /* maps the caller: the image's owners as they are */
+	}
+	if (r >= 0 && nu && ng) {
+		*ret_uidmapping = fuse_mapping(um, nu);
+		*ret_gidmapping = fuse_mapping(gm, ng);
+	}
+	free(um);
+	free(gm);
+	return r < 0 ? r : 0;
+}
+
 int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec_image *img,
 		       const char *rootfs, const char *userdata, const char *id,
 		       const char *volume_root, struct pm_runtime_spec *ret, pm_error **err)
@@ -1215,6 +1267,9 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 				     &s.ngidmap, err)) < 0)
 			goto fail;
 	}
+	/* maps that leave out the caller: its root (pm_spec_shifted_maps) shows the image's
+	 * files shifted, and the user namespace comes after the mounts */
+	s.late_userns = un.mode == PM_USERNS_NOMAP || leaves_out_caller(s.uidmap, s.nuidmap);
 	if (!keep_id || user) {
 		free(home);
 		home = NULL;

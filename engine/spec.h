@@ -172,7 +172,7 @@ void pm_spec_env_set(char ***env, const char *kv);
  * name (the caller resolves it), else NULL. */
 int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			 pm_error **err);
-/* --mount type=bind|tmpfs|volume,source=..,target=..,ro,... */
+/* --mount type=bind|tmpfs|volume|devpts|image,source=..,target=..,ro,... */
 int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			pm_error **err);
 /* Whether a -v spec (is_mount false) or a --mount spec asks for its source to be chowned to
@@ -216,6 +216,12 @@ struct pm_spec_userns {
 	bool uid_set, gid_set;
 };
 int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **err);
+/* The container's maps as fuse-overlayfs's uidmapping/gidmapping ("CTR:NS:LEN" joined by ':')
+ * when they leave out the caller (--userns=nomap, --uidmap without namespace id 0): its root
+ * filesystem must show the image's files shifted. Both NULL otherwise. Reads this
+ * namespace's /proc/self/{uid,gid}_map. */
+int pm_spec_shifted_maps(const struct pm_container_config *c, char **ret_uidmapping,
+			 char **ret_gidmapping, pm_error **err);
 
 /* The keep-id mapping for a container user namespace nested in the rootless one, from this
  * process's /proc/self/uid_map (or gid_map) text: container id `id` -> namespace id 0 (the

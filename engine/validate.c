@@ -447,21 +447,6 @@ static int run_flags_check(const struct pm_container_config *c, pm_error **err)
 		r = pm_error_set(err, EINVAL,
 				 "--userns and --uidmap/--gidmap/--subuidname/--subgidname are "
 				 "mutually exclusive");
-	/* pm's storage and run files are the caller's (id 0 of the rootless namespace), mode
-	 * 0700: a container user namespace that does not map it cannot reach its own root
-	 * filesystem (podman chowns a copy of the image instead; pm does not yet) */
-	bool maps_caller = !c->uidmap && !c->gidmap;
-	char **um = c->uidmap ? c->uidmap : c->gidmap;
-	for (char **v = um; r >= 0 && v && *v; v++)
-		if (pm_config_parse_idmap(*v, "UID", &m, NULL) == 0 && m.host == 0)
-			maps_caller = true;
-	if (r >= 0 && !maps_caller)
-		r = pm_error_set(
-			err, ENOTSUP,
-			"--uidmap '%s': a container user namespace must map the caller "
-			"(id 0 of the rootless namespace, e.g. --uidmap 0:0:1): pm does not "
-			"yet chown a copy of the image for other maps",
-			um[0]);
 	if (r >= 0 && (c->uidmap || c->gidmap) && c->pod && !c->infra)
 		r = pm_error_set(err, EINVAL,
 				 "--uidmap/--gidmap cannot be set on a container in a pod");

@@ -19,6 +19,9 @@ enum {
 	/* child -> parent, when before_exec is set: its mounts done, it waits for
 	 * PM_RT_SYNC_EXEC (so a parent whose before_exec failed knows the child did not) */
 	PM_RT_SYNC_MOUNTED,
+	/* child -> parent, late_userns: the user namespace unshared; the parent writes the
+	 * maps and answers PM_RT_SYNC_MAPPED */
+	PM_RT_SYNC_UNSHARED,
 };
 
 /* What failed in the child: a one-line message and the exit status hint (0 = 125). */

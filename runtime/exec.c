@@ -231,7 +231,11 @@ __attribute__((noreturn)) static void helper(const struct pm_runtime_spec *s,
 
 	/* into the container's own cgroup (its scope) while we still see both cgroups */
 	pm_cgroup_join_pid(o->pid);
-	if (nsflags && setns(f->ctr_pidfd, (int)nsflags) < 0)
+	/* the user namespace last: a container's other namespaces may be owned by pm's (its
+	 * late_userns), which we are no longer root of once in the container's */
+	unsigned others = nsflags & ~(unsigned)CLONE_NEWUSER;
+	if ((others && setns(f->ctr_pidfd, (int)others) < 0) ||
+	    ((nsflags & CLONE_NEWUSER) && setns(f->ctr_pidfd, CLONE_NEWUSER) < 0))
 		die(f->syncfd,
 		    pm_child_fail(&e, errno, "joining the namespaces of the container process %d",
 				  (int)o->pid),

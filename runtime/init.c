@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <linux/close_range.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,23 @@ int pm_init_set_rlimits(const struct pm_runtime_spec *s, struct pm_child_err *e)
 	return 0;
 }
 
+/* late_userns: the mounts done in pm's namespace, into the container's own user namespace:
+ * unshare it, the parent writes the maps, become its root. */
+static int late_userns(int syncfd, struct pm_child_err *e)
+{
+	struct pm_sync_msg msg;
+	if (unshare(CLONE_NEWUSER) < 0)
+		return pm_child_fail(e, errno, "creating the container's user namespace");
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* the parent writes our uid_map */
+	if (pm_sync_send(syncfd, PM_RT_SYNC_UNSHARED, NULL, 0, NULL, 0) < 0 ||
+	    pm_sync_recv(syncfd, &msg) < 0 || msg.type != PM_RT_SYNC_MAPPED)
+		_exit(PM_EXIT_ERROR);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return pm_child_fail(e, errno, "becoming root in the user namespace");
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	return 0;
+}
+
 void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc, int syncfd,
 		   bool wait_exec)
 {
@@ -298,7 +316,7 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 	int r;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (s->nuidmap) {
+	if (s->nuidmap && !s->late_userns) {
 		/* Wait until the parent has written our uid/gid maps. */
 		struct pm_sync_msg msg;
 		r = pm_sync_recv(syncfd, &msg);
@@ -331,6 +349,8 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		    pm_sync_recv(syncfd, &msg) < 0 || msg.type != PM_RT_SYNC_EXEC)
 			_exit(PM_EXIT_ERROR);
 	}
+	if (s->nuidmap && s->late_userns && (r = late_userns(syncfd, &e)) < 0)
+		die(syncfd, r, &e);
 	if ((r = setup_stdio(s, syncfd, &e)) < 0)
 		die(syncfd, r, &e);
 	const char *cwd = s->cwd ? s->cwd : "/";

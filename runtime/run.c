@@ -145,6 +145,12 @@ static int write_map(pid_t pid, const char *file, const struct pm_runtime_idmap 
 	return 0;
 }
 
+static int write_maps(const struct pm_runtime_spec *spec, pid_t pid, pm_error **err)
+{
+	int r = write_map(pid, "uid_map", spec->uidmap, spec->nuidmap, err);
+	return r < 0 ? r : write_map(pid, "gid_map", spec->gidmap, spec->ngidmap, err);
+}
+
 static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 {
 	siginfo_t info = {0};
@@ -163,7 +169,16 @@ static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 
 /* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed; with
  * until_mounted, until it says its mounts are done (returns 1). */
-static int handshake(int syncfd, int winsize_from, int *master, bool until_mounted, pm_error **err)
+/* late_userns: the child whose maps the parent writes when it says it unshared */
+struct late_map {
+	const struct pm_runtime_spec *spec;
+	pid_t pid;
+};
+
+static int write_maps(const struct pm_runtime_spec *spec, pid_t pid, pm_error **err);
+
+static int handshake(int syncfd, int winsize_from, int *master, bool until_mounted,
+		     const struct late_map *lm, pm_error **err)
 {
 	for (;;) {
 		struct pm_sync_msg msg;
@@ -179,6 +194,15 @@ static int handshake(int syncfd, int winsize_from, int *master, bool until_mount
 			if (*err && msg.status)
 				(*err)->status = msg.status;
 			return -(msg.err > 0 ? msg.err : EIO);
+		}
+		if (msg.type == PM_RT_SYNC_UNSHARED && msg.nfds == 0 && lm) {
+			r = write_maps(lm->spec, lm->pid, err);
+			if (r < 0)
+				return r;
+			r = pm_sync_send(syncfd, PM_RT_SYNC_MAPPED, NULL, 0, NULL, 0);
+			if (r < 0)
+				return pm_error_set_errno(err, -r, "talking to the container init");
+			continue;
 		}
 		if (msg.type == PM_RT_SYNC_MOUNTED && msg.nfds == 0) {
 			if (until_mounted)
@@ -270,7 +294,7 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 static int child_word(int syncfd, int *master, int r, pm_error **err)
 {
 	_cleanup_error_ pm_error *child_err = NULL;
-	int h = handshake(syncfd, -1, master, true, &child_err);
+	int h = handshake(syncfd, -1, master, true, NULL, &child_err);
 	if (h < 0 && child_err && err) {
 		pm_error_free(*err);
 		*err = TAKE_PTR(child_err);
@@ -436,7 +460,8 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 	if (!spec->host_net && !spec->netns_path)
 		flags |= CLONE_NEWNET;
 	if (spec->nuidmap) {
-		flags |= CLONE_NEWUSER;
+		if (!spec->late_userns)
+			flags |= CLONE_NEWUSER;
 		/* setns() into the rootless namespace made us non-dumpable, which makes the
 		 * child's /proc/PID/uid_map owned by the host's root: we could not write it. */
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -477,10 +502,8 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 	close(TAKE_FD(childfd));
 	int master = -1;
 
-	if (spec->nuidmap) {
-		r = write_map((pid_t)pid, "uid_map", spec->uidmap, spec->nuidmap, err);
-		if (r >= 0)
-			r = write_map((pid_t)pid, "gid_map", spec->gidmap, spec->ngidmap, err);
+	if (spec->nuidmap && !spec->late_userns) {
+		r = write_maps(spec, (pid_t)pid, err);
 		if (r < 0)
 			goto fail;
 	}
@@ -494,7 +517,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 			goto fail;
 		}
 	}
-	if (spec->nuidmap) {
+	if (spec->nuidmap && !spec->late_userns) {
 		r = pm_sync_send(syncfd, PM_RT_SYNC_MAPPED, NULL, 0, NULL, 0);
 		if (r < 0) {
 			r = pm_error_set_errno(err, -r, "talking to the container init");
@@ -510,7 +533,9 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 			goto fail;
 		}
 	}
-	r = handshake(syncfd, opts ? opts->winsize_from : -1, &master, false, err);
+	struct late_map lm = {.spec = spec, .pid = (pid_t)pid};
+	r = handshake(syncfd, opts ? opts->winsize_from : -1, &master, false,
+		      spec->nuidmap && spec->late_userns ? &lm : NULL, err);
 	if (r < 0)
 		goto fail;
 	*ret = (struct pm_runtime_proc){.pid = (pid_t)pid, .pidfd = pidfd, .master = master};

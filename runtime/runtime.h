@@ -118,6 +118,11 @@ struct pm_runtime_spec {
 	 * none. */
 	struct pm_runtime_idmap *uidmap, *gidmap;
 	size_t nuidmap, ngidmap;
+	/* The user namespace comes last (maps that leave out the caller, who owns pm's 0700
+	 * storage and run directories: --userns=nomap, --uidmap without id 0): the init does
+	 * its mounts, hostname, loopback and sysctls in pm's namespace as its root, then
+	 * unshares the user namespace (its mount, net, ... namespaces stay owned by pm's). */
+	bool late_userns;
 
 	/* A time namespace of its own with these offsets in seconds (--time-offset; the OCI
 	 * spec's linux.timeOffsets) */

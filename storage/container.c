@@ -86,6 +86,7 @@ struct ctr {
 	char *mount_program; /* fuse-overlayfs: the binary chosen at create time, or NULL */
 	char **layers;	     /* diff_ids bottom first */
 	bool ephemeral;	     /* a --rm container's: overlay mounted volatile */
+	char *idmapping;     /* fuse-overlayfs "uidmapping=..,gidmapping=..,allow_other" or NULL */
 };
 
 static void ctr_free(struct ctr *c)
@@ -94,6 +95,7 @@ static void ctr_free(struct ctr *c)
 	free(c->image);
 	free(c->driver);
 	free(c->mount_program);
+	free(c->idmapping);
 	pm_strv_free(c->layers);
 }
 
@@ -129,6 +131,11 @@ static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, p
 	c.mount_program = mp ? pm_xstrdup(mp) : NULL;
 	c.layers = pm_json_to_strv(json_object_get(j, "layers"));
 	c.ephemeral = json_is_true(json_object_get(j, "ephemeral"));
+	const char *um = json_string_value(json_object_get(j, "uidmapping"));
+	const char *gm = json_string_value(json_object_get(j, "gidmapping"));
+	/* allow_other: the container's ids are not the mounter's */
+	if (um && gm)
+		c.idmapping = pm_xasprintf("uidmapping=%s,gidmapping=%s,allow_other", um, gm);
 	json_decref(j);
 	*ret = c;
 	return 0;
@@ -159,7 +166,36 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
 int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
 				unsigned flags, pm_error **err)
 {
+	return pm_storage_ctr_create_mapped(s, ctr_id, image_id, flags, NULL, NULL, err);
+}
+
+/* A mapped root needs fuse-overlayfs (its uidmapping/gidmapping shift the owners). */
+static int mapped_driver(const struct pm_store *s, pm_error **err)
+{
+	_cleanup_free_ char *fuse = s->mount_program ? pm_xstrdup(s->mount_program)
+						     : pm_find_executable("fuse-overlayfs");
+	if (!fuse || access(fuse, X_OK) < 0)
+		return pm_error_set(err, ENOENT,
+				    "the image's files must show with shifted owners, which needs "
+				    "fuse-overlayfs: install it (apt-get install fuse-overlayfs)");
+	if (access("/dev/fuse", R_OK | W_OK) < 0)
+		return pm_error_set_errno(err, errno,
+					  "the image's files must show with shifted owners, which "
+					  "needs fuse-overlayfs and /dev/fuse");
+	return 0;
+}
+
+int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, const char *image_id,
+				 unsigned flags, const char *uidmapping, const char *gidmapping,
+				 pm_error **err)
+{
 	bool ephemeral = flags & PM_STORAGE_CTR_EPHEMERAL;
+	bool mapped = uidmapping && gidmapping;
+	if (mapped) {
+		int r = mapped_driver(s, err);
+		if (r < 0)
+			return r;
+	}
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
 	struct pm_image_record rec = {0};
@@ -167,7 +203,7 @@ int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, co
 	int r = image_id ? pm_image_resolve(s, image_id, &rec, err) : 0;
 	if (r < 0)
 		return r;
-	const char *driver = pm_overlay_pick_driver(s);
+	const char *driver = mapped ? "fuse-overlayfs" : pm_overlay_pick_driver(s);
 	_cleanup_free_ char *tmp = NULL, *sj = NULL;
 	_cleanup_json_ json_t *j = NULL;
 	_cleanup_free_ char *dest = pm_store_path(s, "containers/%s", ctr_id);
@@ -209,6 +245,10 @@ int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, co
 	json_object_set_new(j, "layers", pm_json_from_strv(rec.layers));
 	if (ephemeral)
 		json_object_set_new(j, "ephemeral", json_true());
+	if (mapped) {
+		json_object_set_new(j, "uidmapping", json_string(uidmapping));
+		json_object_set_new(j, "gidmapping", json_string(gidmapping));
+	}
 	sj = pm_path_join(tmp, "storage.json");
 	/* an ephemeral root is gone after a crash anyway: no fsync for it (issue #20) */
 	r = pm_json_write_file_atomic_flags(sj, j, 0600, ephemeral ? PM_WRITE_NOSYNC : 0, err);
@@ -227,6 +267,37 @@ out:
 	return r;
 }
 
+/* The diff dirs of layers (bottom first), top first; a layer that comes again lower down (two
+ * steps that changed nothing, an image's repeated empty layer) only once, at its topmost
+ * place: overlayfs refuses a lower dir twice (ELOOP), and the lower copy changes nothing the
+ * upper one does not. NULL for no layers. */
+static char **lower_dirs(const struct pm_store *s, char *const *layers)
+{
+	char **lowers = NULL;
+	_cleanup_strv_ char **seen = NULL;
+	for (size_t i = pm_strv_length(layers); i-- > 0;) {
+		if (pm_strv_contains(seen, layers[i]))
+			continue;
+		pm_strv_push(&seen, layers[i]);
+		pm_strv_consume(&lowers, pm_layer_diff_path(s, layers[i]));
+	}
+	return lowers;
+}
+
+int pm_storage_image_lowers(const struct pm_store *s, const char *ref, char **ret_id,
+			    char ***ret_lowers, pm_error **err)
+{
+	struct pm_image_record rec = {0};
+	int r = pm_image_resolve(s, ref, &rec, err);
+	if (r < 0)
+		return r;
+	*ret_lowers = lower_dirs(s, rec.layers);
+	if (ret_id)
+		*ret_id = TAKE_PTR(rec.id);
+	pm_image_record_free(&rec);
+	return 0;
+}
+
 int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
 			 pm_error **err)
 {
@@ -239,17 +310,7 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 		ctr_free(&c);
 		return 0;
 	}
-	/* top first; a layer that comes again lower down (two steps that changed nothing, an
-	 * image's repeated empty layer) only once, at its topmost place: overlayfs refuses a
-	 * lower dir twice (ELOOP), and the lower copy changes nothing the upper one does not */
-	char **lowers = NULL;
-	_cleanup_strv_ char **seen = NULL;
-	for (size_t i = pm_strv_length(c.layers); i-- > 0;) {
-		if (pm_strv_contains(seen, c.layers[i]))
-			continue;
-		pm_strv_push(&seen, c.layers[i]);
-		pm_strv_consume(&lowers, pm_layer_diff_path(s, c.layers[i]));
-	}
+	char **lowers = lower_dirs(s, c.layers);
 	if (!lowers) {
 		_cleanup_free_ char *empty = pm_path_join(c.dir, "empty");
 		mkdir(empty, 0755);
@@ -258,7 +319,7 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
 	_cleanup_free_ char *work = pm_path_join(c.dir, "work");
 	char *merged = pm_path_join(c.dir, "merged");
-	r = pm_overlay_mount(c.driver, c.mount_program, lowers, upper, work, merged,
+	r = pm_overlay_mount(c.driver, c.mount_program, c.idmapping, lowers, upper, work, merged,
 			     c.ephemeral ? PM_OVERLAY_VOLATILE : 0, err);
 	if (r < 0) {
 		pm_error_prefix(err, "container '%s'", ctr_id);

@@ -49,6 +49,11 @@ int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm
 			    pm_error **err);
 void pm_image_free(struct pm_image *img);
 
+/* --mount type=image: the diff dirs of the image ref names (top first, each layer once; NULL
+ * when it has none) and its id (ret_id may be NULL). -ENOENT "REF: image not known". */
+int pm_storage_image_lowers(const struct pm_store *s, const char *ref, char **ret_id,
+			    char ***ret_lowers, pm_error **err);
+
 /* image_id NULL: a root with no layers (a build step on FROM scratch) */
 int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const char *image_id,
 			  pm_error **err);
@@ -58,6 +63,14 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
 #define PM_STORAGE_CTR_EPHEMERAL (1u << 0)
 int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
 				unsigned flags, pm_error **err);
+/* A root whose files show with shifted owners (--userns=nomap, --uidmap without the
+ * caller): fuse-overlayfs with uidmapping/gidmapping ("CTR:NS:LEN" triples joined by ':',
+ * the container's own maps: a file the image gives to CTR shows as NS in pm's namespace,
+ * so as CTR in the container) and allow_other, no copy; refused when fuse-overlayfs cannot
+ * run. NULL maps: pm_storage_ctr_create_flags. */
+int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, const char *image_id,
+				 unsigned flags, const char *uidmapping, const char *gidmapping,
+				 pm_error **err);
 int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint,
 			 pm_error **err);
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err);

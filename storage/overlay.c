@@ -92,9 +92,9 @@ static int fuse_mount(const char *mount_program, const char *opts, const char *t
 /* Has this kernel refused "volatile" once? Then no later mount of this process tries it. */
 static bool volatile_refused;
 
-int pm_overlay_mount(const char *driver, const char *mount_program, char *const *lowers,
-		     const char *upper, const char *work, const char *target, unsigned flags,
-		     pm_error **err)
+int pm_overlay_mount(const char *driver, const char *mount_program, const char *fuse_opts,
+		     char *const *lowers, const char *upper, const char *work, const char *target,
+		     unsigned flags, pm_error **err)
 {
 	if (pm_overlay_is_mounted(target)) {
 		struct stat st;
@@ -105,7 +105,8 @@ int pm_overlay_mount(const char *driver, const char *mount_program, char *const 
 	_cleanup_free_ char *lower = pm_strv_join(lowers, ":");
 	if (strcmp(driver, "fuse-overlayfs") == 0) {
 		_cleanup_free_ char *opts =
-			pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+			pm_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s%s", lower, upper, work,
+				     fuse_opts ? "," : "", fuse_opts ? fuse_opts : "");
 		return fuse_mount(mount_program, opts, target, err);
 	}
 	_cleanup_free_ char *opts =

@@ -14,13 +14,14 @@
 const char *pm_overlay_pick_driver(const struct pm_store *s);
 
 /* lowers: layer diff dirs, top first (NULL-terminated, at least one). mount_program: the
- * fuse-overlayfs binary (NULL: found in PATH); ignored for native overlay. flags:
+ * fuse-overlayfs binary (NULL: found in PATH); ignored for native overlay. fuse_opts: more
+ * fuse-overlayfs options ("uidmapping=..,gidmapping=..") or NULL. flags:
  * PM_OVERLAY_VOLATILE mounts native overlay "volatile" (no sync of the upper fs at unmount;
  * kernel 5.10+, else mounted without it) for a root nobody keeps after its container exits. */
 #define PM_OVERLAY_VOLATILE (1u << 0)
-int pm_overlay_mount(const char *driver, const char *mount_program, char *const *lowers,
-		     const char *upper, const char *work, const char *target, unsigned flags,
-		     pm_error **err);
+int pm_overlay_mount(const char *driver, const char *mount_program, const char *fuse_opts,
+		     char *const *lowers, const char *upper, const char *work, const char *target,
+		     unsigned flags, pm_error **err);
 /* Native and fuse mounts alike (umount works on a fuse mount we own in our namespace; the
  * fuse-overlayfs daemon exits when its mount goes away). */
 int pm_overlay_unmount(const char *target, pm_error **err);

@@ -288,9 +288,3 @@ writable" "both mounts, read-write as in src"
 	run_pm 0 ps -a --format '{{.Names}}'
 	is "$output" "" "no container left"
 }
-
-@test "run --uidmap: a map without the caller is refused (pm only)" {
-	skip_if_podman "podman chowns a copy of the image for such a map; pm refuses it at create"
-	pm_load_test_image
-	bad_value --uidmap 0:1:1000 "--uidmap '0:1:1000': a container user namespace must map the caller .*"
-}

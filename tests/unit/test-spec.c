@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "engine/image-mount.h"
 #include "engine/spec.h"
 #include "lib/strutil.h"
 #include "runtime/mounts.h"
@@ -127,6 +128,41 @@ static void test_volume(void **state)
 	_cleanup_error_ pm_error *e6 = NULL;
 	assert_int_equal(pm_spec_parse_mount("type=tmpfs,dst=/t,uid=5", &m, &vol, &e6), -EINVAL);
 	assert_string_equal(e6->msg, "--mount 'type=tmpfs,dst=/t,uid=5': unknown option 'uid=5'");
+
+	/* type=image: an overlay filled in at start, read-only unless rw=true; podman's words */
+	assert_int_equal(pm_spec_parse_mount("type=image,src=busybox,dst=/i", &m, &vol, NULL), 0);
+	assert_int_equal(m.type, PM_RUNTIME_MOUNT_OVERLAY);
+	assert_null(m.data);
+	assert_null(m.source);
+	assert_null(vol);
+	assert_string_equal(m.destination, "/i");
+	assert_true(m.flags & MS_RDONLY);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_mount("dst=/i,source=b,rw=true,type=image", &m, &vol, NULL),
+			 0);
+	assert_false(m.flags & MS_RDONLY);
+	mclear(&m);
+	_cleanup_free_ char *ref = pm_image_mount_source("type=image,source=a,src=b:1,dst=/i");
+	assert_string_equal(ref, "b:1");
+	assert_null(pm_image_mount_source("type=bind,src=/a,dst=/i"));
+	static const struct {
+		const char *spec, *msg;
+	} bad[] = {
+		{"type=image,src=b", "must set source and destination for image volume"},
+		{"type=image,dst=/i", "must set source and destination for image volume"},
+		{"type=image,src=b,dst=/i,rw", "invalid rw value \"\": invalid mount option"},
+		{"type=image,src=b,dst=/i,readwrite=1",
+		 "invalid rw value \"1\": invalid mount option"},
+		{"type=image,src=b,dst=/i,ro=true", "ro: invalid mount option"},
+		{"type=image,src,dst=/i", "src: must provide an argument for option"},
+		{"type=image,src=b,dst=i",
+		 "--mount: invalid container path 'i', must be an absolute path"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		_cleanup_error_ pm_error *eb = NULL;
+		assert_int_equal(pm_spec_parse_mount(bad[i].spec, &m, &vol, &eb), -EINVAL);
+		assert_string_equal(eb->msg, bad[i].msg);
+	}
 }
 
 /* --userns: modes and keep-id's uid=/gid=, podman's words for the bad ones */
@@ -150,7 +186,9 @@ static void test_userns(void **state)
 	assert_string_equal(e1->msg, "unrecognized namespace mode bogus passed");
 	assert_int_equal(pm_spec_parse_userns("keep-id:size=5", &u, &e2), -EINVAL);
 	assert_string_equal(e2->msg, "unknown option specified: \"size\"");
-	assert_int_equal(pm_spec_parse_userns("nomap", &u, &e3), -ENOTSUP);
+	assert_int_equal(pm_spec_parse_userns("auto:size=10", &u, &e3), -ENOTSUP);
+	assert_int_equal(pm_spec_parse_userns("nomap", &u, NULL), 0);
+	assert_int_equal(u.mode, PM_USERNS_NOMAP);
 }
 
 /* podman's words for conflicting or repeated -v options; "/" is no destination */
