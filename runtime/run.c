@@ -167,16 +167,15 @@ static int wait_exit(int pidfd, int *ret_status, pm_error **err)
 	return 0;
 }
 
-/* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed; with
- * until_mounted, until it says its mounts are done (returns 1). */
 /* late_userns: the child whose maps the parent writes when it says it unshared */
 struct late_map {
 	const struct pm_runtime_spec *spec;
 	pid_t pid;
 };
 
-static int write_maps(const struct pm_runtime_spec *spec, pid_t pid, pm_error **err);
-
+/* Receive until the child has exec'd (EOF on the close-on-exec socket) or failed; with
+ * until_mounted, until it says its mounts are done (returns 1); with lm, answers the
+ * child's PM_RT_SYNC_UNSHARED by writing its maps. */
 static int handshake(int syncfd, int winsize_from, int *master, bool until_mounted,
 		     const struct late_map *lm, pm_error **err)
 {
