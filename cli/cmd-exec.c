@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -112,6 +113,7 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 	struct pm_exec_config x = {0};
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_free_ char *ref = NULL;
+	_cleanup_free_ char *session = NULL;
 	struct pm_opt_state st = {0};
 	bool use_latest = false;
 	unsigned preserve_fds = 0;
@@ -161,12 +163,12 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 			set_str(&x.user, optarg);
 			break;
 		case OPT_DETACH_KEYS: {
-			/* checked as podman does; pm's exec relay has no detaching yet */
 			_cleanup_error_ pm_error *kerr = NULL;
 			if (pm_config_check_detach_keys(optarg, &kerr) < 0) {
 				status = pm_cli_error(kerr);
 				goto out;
 			}
+			x.detach_keys = optarg;
 			break;
 		}
 		case OPT_PRESERVE_FDS: {
@@ -217,17 +219,16 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 	struct pm_engine engine = {.paths = &cli->paths,
 				   .storage_driver = cli->storage_driver,
 				   .preserve_fds = preserve_fds};
+	/* -it on a terminal: a session that the detach keys ("": none) leave running */
+	x.detachable = !x.detach && x.tty && x.interactive && !(x.detach_keys && !*x.detach_keys) &&
+		       isatty(STDIN_FILENO);
 	int code = 0;
-	if (pm_engine_exec(&engine, ref, &x, &code, &err) < 0) {
+	if (pm_engine_exec(&engine, ref, &x, &code, &session, &err) < 0) {
 		status = pm_cli_error(err);
 		goto out;
 	}
-	if (x.detach) {
-		/* podman prints the id of its exec session; pm keeps no sessions, but scripts
-		 * read one line. */
-		_cleanup_free_ char *id = pm_random_id();
-		printf("%s\n", id);
-	}
+	if (x.detach && session)
+		printf("%s\n", session); /* podman prints the exec session's id */
 	status = code;
 out:
 	pm_exec_config_clear(&x);

@@ -11,6 +11,7 @@
 #include "engine/config-json.h"
 #include "engine/ctr-secrets.h"
 #include "engine/events.h"
+#include "engine/exec-session.h"
 #include "engine/exec.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
@@ -79,8 +80,10 @@ static int not_running(pm_error **err)
 }
 
 int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_exec_config *x,
-		   int *ret_status, pm_error **err)
+		   int *ret_status, char **ret_session, pm_error **err)
 {
+	if (ret_session)
+		*ret_session = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
 	int r = pm_container_lookup(e->paths, ref, &c, err);
 	if (r < 0)
@@ -140,7 +143,13 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	spec.seccomp_cache = pm_path_join(e->paths->runroot, "seccomp");
 	pm_engine_event(e, c, "exec");
 
-	r = pm_runtime_exec(&spec, &opts, ret_status, err);
+	if (x->detach || x->detachable)
+		r = pm_exec_session_run(e, c, &spec, &opts, !x->detach, x->detach_keys, ret_status,
+					ret_session, err);
+	else
+		r = pm_runtime_exec(&spec, &opts, ret_status, err);
+	if (r > 0)
+		r = 0; /* detached */
 	if (r == -ESRCH && err) {
 		/* the container stopped meanwhile */
 		*err = pm_error_free(*err);

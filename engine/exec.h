@@ -21,6 +21,10 @@ struct pm_exec_config {
 	bool tty;
 	bool detach;
 	bool privileged;
+	/* -it on a terminal: an exec session (engine/exec-session.h) this process is attached
+	 * to, which detach_keys leave running (NULL: ctrl-p,ctrl-q; not owned) */
+	bool detachable;
+	const char *detach_keys;
 	/* a health check (engine/health.c): > 0, the process's stdout and stderr (stdin
 	 * /dev/null); timeout_ns > 0: killed after it, status -1 */
 	int output_fd;
@@ -37,8 +41,10 @@ int pm_exec_apply(struct pm_runtime_spec *spec, const struct pm_exec_config *x,
 		  char *const *host_env, pm_error **err);
 
 /* Run x in the container ref (name, id or id prefix). *ret_status: the process's exit
- * status (0 with detach). Errors: no such container (125), "can only create exec sessions
- * on running containers: container state improper" (125), a setup step (125), the command
+ * status (0 with detach, or when the user detached). x->detach and x->detachable run it as
+ * an exec session under a monitor of its own (engine/exec-session.h), whose id is
+ * *ret_session (may be NULL; else NULL). Errors: no such container (125), "can only create exec
+ * sessions on running containers: container state improper" (125), a setup step (125), the command
  * cannot be invoked (126) or was not found (127). */
 int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_exec_config *x,
-		   int *ret_status, pm_error **err);
+		   int *ret_status, char **ret_session, pm_error **err);

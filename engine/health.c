@@ -152,7 +152,7 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 		}
 		struct pm_exec_config x = {
 			.args = argv, .output_fd = out, .timeout_ns = hc->timeout};
-		r = pm_engine_exec(e, c->id, &x, &status, &xerr);
+		r = pm_engine_exec(e, c->id, &x, &status, NULL, &xerr);
 		x.args = NULL;
 		if (r < 0 && xerr && (xerr->status == 126 || xerr->status == 127)) {
 			/* podman: a command not found or not executable is a failed check */

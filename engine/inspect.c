@@ -12,6 +12,7 @@
 
 #include "engine/time-offset.h"
 #include "engine/config-json.h"
+#include "engine/exec-session.h"
 #include "engine/health.h"
 #include "engine/image-mount.h"
 #include "engine/inspect.h"
@@ -492,7 +493,11 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_t *caps = caps_json(cfg);
 	json_object_set_new(o, "EffectiveCaps", json_deep_copy(caps));
 	json_object_set_new(o, "BoundingCaps", caps);
-	json_object_set_new(o, "ExecIDs", json_array());
+	json_t *execs = json_array();
+	_cleanup_strv_ char **exec_ids = pm_exec_session_ids(e, c);
+	for (char **i = exec_ids; i && *i; i++)
+		json_array_append_new(execs, json_string(*i));
+	json_object_set_new(o, "ExecIDs", execs);
 	json_t *gd = json_object();
 	json_object_set_new(gd, "Name", json_string(driver));
 	json_t *gdd = json_null();

@@ -661,11 +661,17 @@ int pm_engine_attach_fd(const struct pm_engine *e, const struct pm_container *c,
 			struct signalfd_siginfo si = {0};
 			if (read(sigfd, &si, sizeof(si)) != sizeof(si))
 				si.ssi_signo = 0;
-			if (si.ssi_signo == SIGWINCH)
+			if (si.ssi_signo == SIGWINCH) {
 				send_resize(fd);
-			else if (si.ssi_signo) /* sig_proxy */
+			} else if (si.ssi_signo && o->exec_session) {
+				char m[5] = {PM_ATTACH_SIGNAL};
+				int32_t v = (int32_t)si.ssi_signo;
+				memcpy(m + 1, &v, 4);
+				send(fd, m, sizeof(m), MSG_NOSIGNAL);
+			} else if (si.ssi_signo) { /* sig_proxy */
 				pm_engine_kill(e, (struct pm_container *)c, (int)si.ssi_signo,
 					       NULL);
+			}
 		}
 		if (p[0].revents) {
 			char buf[BUF_SIZE + 1];
@@ -737,6 +743,11 @@ int pm_engine_attach_fd(const struct pm_engine *e, const struct pm_container *c,
 	if (raw)
 		pm_tty_restore(STDIN_FILENO, &saved);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r == -EPIPE && o->exec_session)
+		return pm_error_set(err, EPIPE,
+				    "container %s: the exec session's monitor went away without an "
+				    "exit status",
+				    c->id);
 	if (r == -EPIPE) {
 		/* the monitor went away without an exit message: the recorded state says */
 		struct pm_container *cc = (struct pm_container *)c;

@@ -101,6 +101,10 @@ struct pm_attach_opts {
 	bool tty;		 /* the container has a tty: raw mode, resize */
 	const char *detach_keys; /* "ctrl-p,ctrl-q" (NULL: that; "": none) */
 	bool sig_proxy; /* forward INT TERM HUP QUIT USR1 USR2 to its PID 1 (pm_engine_kill) */
+	/* the client of an exec session (engine/exec-session.h): signals go to the session's
+	 * process through its monitor (PM_ATTACH_SIGNAL); no container state to read when the
+	 * monitor goes away */
+	bool exec_session;
 };
 
 /* Connect to c's attach socket and relay until the container exits (*ret_status = its exit

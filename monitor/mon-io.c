@@ -36,7 +36,8 @@ void pm_mon_io_init(struct pm_mon_io *io)
 				 .sigfd = -1,
 				 .lfd = -1,
 				 .primary = -1,
-				 .timeout_fd = -1};
+				 .timeout_fd = -1,
+				 .ctr_pidfd = -1};
 }
 
 int pm_mon_io_set_timeout(struct pm_mon_io *io, unsigned long long seconds)
@@ -212,6 +213,14 @@ static void client_msg(struct pm_mon_io *io, size_t i)
 			ioctl(io->master, TIOCSWINSZ, &ws);
 		}
 		break;
+	case PM_ATTACH_SIGNAL:
+		if (n >= 5) {
+			int32_t sig;
+			memcpy(&sig, buf + 1, 4);
+			if (sig > 0 && sig < NSIG)
+				syscall(SYS_pidfd_send_signal, io->pidfd, (int)sig, NULL, 0);
+		}
+		break;
 	default:
 		break;
 	}
@@ -290,7 +299,7 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 	int outfd = tty ? io->master : io->out_r;
 	io->timed_out = false; /* a restart's run: the timeout was the first one's */
 	for (;;) {
-		struct pollfd p[9 + PM_MON_MAX_CLIENTS];
+		struct pollfd p[10 + PM_MON_MAX_CLIENTS];
 		p[0] = (struct pollfd){.fd = io->pidfd, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = io->sigfd, .events = POLLIN};
 		p[2] = (struct pollfd){.fd = outfd, .events = POLLIN};
@@ -301,10 +310,11 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 		p[6] = (struct pollfd){.fd = h ? h->timerfd : -1, .events = POLLIN};
 		p[7] = (struct pollfd){.fd = h ? h->pidfd : -1, .events = POLLIN};
 		p[8] = (struct pollfd){.fd = io->timeout_fd, .events = POLLIN};
+		p[9] = (struct pollfd){.fd = io->ctr_pidfd, .events = POLLIN};
 		size_t nc = io->nclients;
 		for (size_t i = 0; i < nc; i++)
-			p[9 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
-		if (poll(p, 9 + nc, -1) < 0) {
+			p[10 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
+		if (poll(p, 10 + nc, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -330,10 +340,10 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 		}
 		/* by fd: output above may have dropped clients and reordered the array */
 		for (size_t i = 0; i < nc; i++) {
-			if (!p[9 + i].revents)
+			if (!p[10 + i].revents)
 				continue;
 			for (size_t k = 0; k < io->nclients; k++)
-				if (io->clients[k] == p[9 + i].fd) {
+				if (io->clients[k] == p[10 + i].fd) {
 					client_msg(io, k);
 					break;
 				}
@@ -350,6 +360,12 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 			io->timed_out = true;
 			syscall(SYS_pidfd_send_signal, io->pidfd, SIGKILL, NULL, 0);
 		}
+		if (p[9].revents) {
+			/* an exec session's container ended: the process goes with it, also when
+			 * it is not in the container's pid namespace (--pid=host) */
+			close_fd(&io->ctr_pidfd);
+			syscall(SYS_pidfd_send_signal, io->pidfd, SIGKILL, NULL, 0);
+		}
 		if (p[0].revents & POLLIN)
 			break;
 	}
@@ -364,6 +380,7 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 	close_fd(&io->err_r);
 	close_fd(&io->in_w);
 	close_fd(&io->timeout_fd);
+	close_fd(&io->ctr_pidfd);
 	int status = reap_init(io);
 	return io->timed_out ? 255 : status;
 }

@@ -23,7 +23,9 @@
 /* The attach protocol (SOCK_SEQPACKET, one message = one type byte + payload):
  *   monitor -> client: PM_ATTACH_STDOUT/STDERR + bytes, PM_ATTACH_EXIT + int32 status
  *   client -> monitor: PM_ATTACH_STDIN + bytes, PM_ATTACH_STDIN_CLOSE,
- *                      PM_ATTACH_RESIZE + uint16 rows, uint16 cols */
+ *                      PM_ATTACH_RESIZE + uint16 rows, uint16 cols,
+ *                      PM_ATTACH_SIGNAL + int32 signo (to the process; an exec session's
+ *                      client forwards its signals so) */
 enum {
 	PM_ATTACH_STDIN = 0,
 	PM_ATTACH_STDOUT = 1,
@@ -31,6 +33,7 @@ enum {
 	PM_ATTACH_EXIT = 3,
 	PM_ATTACH_STDIN_CLOSE = 4,
 	PM_ATTACH_RESIZE = 5,
+	PM_ATTACH_SIGNAL = 6,
 };
 
 struct pm_mon_io {
@@ -53,6 +56,9 @@ struct pm_mon_io {
 	struct pm_mon_health *health; /* periodic health checks (monitor/health.h), or NULL */
 	int timeout_fd; /* --timeout: a timerfd that kills PID 1 when it fires, or -1 */
 	bool timed_out; /* it fired: the status is 255 (podman's) */
+	/* an exec session's (monitor/exec-session.h): the container init's pidfd; when it
+	 * exits, the exec process is killed (SIGKILL), or -1 */
+	int ctr_pidfd;
 };
 
 /* Every fd -1, no clients. */

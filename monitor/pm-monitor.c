@@ -12,7 +12,9 @@
  *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
  *              [--health-interval NS [--health-start NS]]
  *              [--health-startup NS --health-startup-done PATH] [--timeout SECONDS]
- *              -- EXIT-COMMAND... */
+ *              -- EXIT-COMMAND...
+ *
+ * or, as `pm-monitor exec ...`, an exec session's monitor (monitor/exec-session.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "monitor/detached.h"
+#include "monitor/exec-session.h"
 #include "monitor/port-relay.h"
 
 /* A non-negative int (an fd or a pid), -1 when s is not one. */
@@ -165,6 +168,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "port-relay") == 0)
 		return pm_monitor_port_relay(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "exec") == 0)
+		return pm_mon_exec_session_main(argc - 1, argv + 1);
 	struct pm_mon_detached d;
 	pm_mon_detached_init(&d);
 	if (parse_args(argc, argv, &d) < 0)

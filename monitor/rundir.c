@@ -72,7 +72,7 @@ int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret)
 	return 0;
 }
 
-void pm_mon_write_exit(const char *rundir, int status)
+static void write_exit(const char *rundir, int status, bool create)
 {
 	/* the clock read by hand: lib/timeutil.o would pull its formatters (and jansson) into
 	 * the static pm-monitor */
@@ -82,8 +82,19 @@ void pm_mon_write_exit(const char *rundir, int status)
 	int n = snprintf(data, sizeof(data), "%d %" PRId64 "\n", status,
 			 (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 	_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_EXIT);
-	pm_mkdir_p(rundir, 0700, NULL); /* a logout may have wiped the runroot */
+	if (create)
+		pm_mkdir_p(rundir, 0700, NULL); /* a logout may have wiped the runroot */
 	pm_write_file_atomic_flags(path, data, (size_t)n, 0600, PM_WRITE_NOSYNC, NULL);
+}
+
+void pm_mon_write_exit(const char *rundir, int status)
+{
+	write_exit(rundir, status, true);
+}
+
+void pm_mon_write_session_exit(const char *dir, int status)
+{
+	write_exit(dir, status, false);
 }
 
 int pm_mon_read_exit(const char *rundir, int *ret_status, int64_t *ret_finished_ns)

@@ -13,6 +13,7 @@
  *   stopped   made by `pm stop`/`rm -f`: the restart policy does not apply to that exit,
  *             and pm-monitor leaves the cleanup to the stopping pm; "rm" in it (rm -f):
  *             the container is removed next, pm-monitor does not sync its log
+ *   exec/ID/  an exec session's (monitor/exec-session.h): its "exit", as above
  *   killed    made by `pm kill`: the restart policy does not apply to that exit (podman
  *             4.7 and later), pm-monitor's exit command cleans up as usual
  *
@@ -44,6 +45,9 @@ int pm_mon_read_pids(const char *rundir, struct pm_mon_pids *ret);
 
 /* Write <rundir>/exit with the time now. */
 void pm_mon_write_exit(const char *rundir, int status);
+/* The same in an exec session's dir (<rundir>/exec/<session id>, monitor/exec-session.h),
+ * which is not made again when it is gone (the container's cleanup removed it). */
+void pm_mon_write_session_exit(const char *dir, int status);
 /* Read it: 0 and the outputs set, else -ENOENT and the outputs as they were. */
 int pm_mon_read_exit(const char *rundir, int *ret_status, int64_t *ret_finished_ns);
 

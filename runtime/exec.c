@@ -13,6 +13,9 @@
  *                 bounding set, groups, gid, uid, capabilities, cwd, no_new_privs, execve:
  *                 the order of runtime/init.c.
  *
+ * With pm_exec_opts.handover the caller (an exec session's monitor, engine/exec-session.c)
+ * gets the process, its pidfd and pty master once it has exec'd, and relays it itself.
+ *
  * Must not print. Called by engine/exec.c. */
 #include <errno.h>
 #include <fcntl.h>
@@ -184,7 +187,7 @@ __attribute__((noreturn)) static void exec_process(const struct pm_runtime_spec 
 		die(syncfd, pm_child_fail(&e, errno, "setting no_new_privs"), &e);
 	if (!o->detach) {
 		/* A credential change clears the parent-death signal: set it now, then make
-		 * sure pm did not die before. */
+		 * sure pm (or the exec session's monitor) did not die before. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		struct pollfd p = {.fd = parentfd, .events = POLLIN};
 		if (poll(&p, 1, 0) > 0)
@@ -244,11 +247,12 @@ __attribute__((noreturn)) static void helper(const struct pm_runtime_spec *s,
 		die(f->syncfd, pm_child_fail(&e, errno, "entering the container's root directory"),
 		    &e);
 
-	/* Without detach the process is pm's child (pm waits for it); with detach it is
-	 * ours and outlives us. */
+	/* Without detach (or with a handover) the process is the caller's child (it waits for
+	 * it); a bare detach makes it ours, and it outlives us. */
+	bool orphan = o->detach && !o->handover;
 	struct clone_args ca = {
-		.flags = o->detach ? 0 : CLONE_PARENT,
-		.exit_signal = o->detach ? SIGCHLD : 0,
+		.flags = orphan ? 0 : CLONE_PARENT,
+		.exit_signal = orphan ? SIGCHLD : 0,
 	};
 	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0)
@@ -312,7 +316,7 @@ static int on_pid(struct exec_state *st, const struct pm_exec_opts *o,
 	if (st->pid || pm_parse_int(msg->payload, &pid) < 0 || pid <= 0)
 		return pm_error_set(err, EBADMSG, "bad pid message from the exec helper");
 	st->pid = pid;
-	if (o->detach)
+	if (o->detach && !o->handover)
 		return 0;
 	st->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (st->pidfd < 0)
@@ -347,8 +351,9 @@ static int handshake(struct exec_state *st, const struct pm_exec_opts *o, int sy
 		}
 		if (msg.type == PM_RT_SYNC_TTY && msg.nfds == 1 && st->master < 0) {
 			st->master = msg.fds[0];
-			st->raw = pm_tty_make_raw(STDIN_FILENO, &st->saved);
-			pm_tty_copy_winsize(STDIN_FILENO, st->master);
+			if (!o->handover)
+				st->raw = pm_tty_make_raw(STDIN_FILENO, &st->saved);
+			pm_tty_copy_winsize(o->winsize_from, st->master);
 			r = pm_sync_send(syncfd, PM_SYNC_READY, NULL, 0, NULL, 0);
 			if (r < 0)
 				return pm_error_set_errno(err, -r, "talking to the exec process");
@@ -447,6 +452,12 @@ int pm_runtime_exec(const struct pm_runtime_spec *spec, const struct pm_exec_opt
 			int ignored;
 			wait_exit(st.pidfd, &ignored, NULL);
 		}
+		goto out;
+	}
+	if (o->handover) {
+		*o->handover = (struct pm_exec_proc){
+			.pid = st.pid, .pidfd = st.pidfd, .master = st.master};
+		st.pidfd = st.master = -1;
 		goto out;
 	}
 	if (o->detach)

@@ -19,12 +19,26 @@
 #include "lib/error.h"
 #include "runtime/runtime.h"
 
+/* The exec process handed to the caller (pm_exec_opts.handover): it is the caller's child;
+ * the caller relays (the pty master, -1 without -t) and reaps it (pidfd). */
+struct pm_exec_proc {
+	pid_t pid;
+	int pidfd;
+	int master;
+};
+
 struct pm_exec_opts {
 	pid_t pid;	       /* the container init, in pm's pid view */
-	bool detach;	       /* -d: do not wait; stdio is /dev/null */
+	bool detach;	       /* -d: stdio is /dev/null, a session of its own; without handover
+				* not waited for (not the caller's child) */
 	uint64_t seccomp_caps; /* the capability mask the container's filter was built with */
 	int output_fd;	       /* >= 0 (not detached): its stdout and stderr, stdin /dev/null */
 	int64_t timeout_ms;    /* > 0 (not detached): SIGKILL after this long, status -1 */
+	/* non-NULL: return once the process has exec'd, handing it over here (an exec
+	 * session's monitor, engine/exec-session.c, relays and reaps it); the caller's
+	 * terminal is not touched */
+	struct pm_exec_proc *handover;
+	int winsize_from; /* -t: the terminal whose size the pty gets (0: stdin) */
 };
 
 /* Run spec->args in the container of opts->pid. Only the process fields of spec are used
@@ -32,8 +46,8 @@ struct pm_exec_opts {
  * default), seccomp, seccomp_cache, tty, stdin_open). Without detach: returns 0 with the
  * process's exit status in *ret_status (128+N for a signal), forwarding SIGINT, SIGTERM,
  * SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it and relaying the pty for tty (status -1 when
- * opts->timeout_ms passed and it was killed). With detach:
- * returns 0 once the process has exec'd (*ret_status 0). */
+ * opts->timeout_ms passed and it was killed). With detach or handover: returns 0 once the
+ * process has exec'd (*ret_status 0). */
 int pm_runtime_exec(const struct pm_runtime_spec *spec, const struct pm_exec_opts *opts,
 		    int *ret_status, pm_error **err);
 
