@@ -81,6 +81,7 @@ __attribute__((noreturn)) static void session_main(const struct pm_runtime_spec 
 	_cleanup_free_ char *pid = pm_xasprintf("%d", (int)proc.pid);
 	pm_sync_send(syncfd, PM_SYNC_PID, pid, strlen(pid), NULL, 0);
 	close(syncfd);
+	(void)!chdir("/"); /* keep no directory of the caller's busy */
 	execv(program, argv);
 	/* no monitor: the process does not run unwatched */
 	pidfd_send_signal(proc.pidfd, SIGKILL, NULL, 0);

@@ -1,7 +1,9 @@
 /* test-mon-io.c: the monitor's relay (monitor/mon-io.c) with a real child: its stdout and
  * stderr reach the k8s-file log and an attach client, stdin from the client reaches the
  * child, the exit status comes back (exit code and 128+signal), the client gets the exit
- * message, a signal given to the monitor is forwarded to the child. */
+ * message, a signal given to the monitor is forwarded to the child; an exec session's:
+ * a client's PM_ATTACH_SIGNAL reaches the child, the end of the container's init kills
+ * it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,12 +198,66 @@ static void test_signal_forwarded(void **state)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* An exec session's client sends its signals as PM_ATTACH_SIGNAL. */
+static void test_client_signal(void **state)
+{
+	struct pm_mon_io io;
+	pm_mon_io_init(&io);
+	sigset_t set, old;
+	pm_mon_io_block_signals(&set, &old);
+	io.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	int sv[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	spawn(&io, "exec sleep 100");
+	io.clients[io.nclients++] = sv[0];
+	char msg[5] = {PM_ATTACH_SIGNAL};
+	int32_t sig = SIGUSR1;
+	memcpy(msg + 1, &sig, 4);
+	assert_int_equal(send(sv[1], msg, sizeof(msg), 0), (ssize_t)sizeof(msg));
+	int status = pm_mon_io_relay(&io);
+	assert_int_equal(status, 128 + SIGUSR1);
+	pm_mon_io_notify_exit(&io, status);
+	char buf[16];
+	assert_int_equal(recv(sv[1], buf, sizeof(buf), 0), 5);
+	assert_int_equal(buf[0], PM_ATTACH_EXIT);
+	close(sv[1]);
+	close(io.sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* An exec session's process is killed when the container's init (ctr_pidfd) exits. */
+static void test_ctr_exit_kills(void **state)
+{
+	struct pm_mon_io io;
+	pm_mon_io_init(&io);
+	sigset_t set, old;
+	pm_mon_io_block_signals(&set, &old);
+	io.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	pid_t init = fork();
+	assert_true(init >= 0);
+	if (init == 0) {
+		usleep(100 * 1000);
+		_exit(0);
+	}
+	io.ctr_pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+	assert_true(io.ctr_pidfd >= 0);
+	spawn(&io, "exec sleep 100");
+	int status = pm_mon_io_relay(&io);
+	assert_int_equal(status, 128 + SIGKILL);
+	assert_int_equal(io.ctr_pidfd, -1);
+	waitpid(init, NULL, WNOHANG); /* the relay reaps it (SIGCHLD) */
+	close(io.sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay),
 		cmocka_unit_test(test_primary_client_loses_nothing),
 		cmocka_unit_test(test_signal_forwarded),
+		cmocka_unit_test(test_client_signal),
+		cmocka_unit_test(test_ctr_exit_kills),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
