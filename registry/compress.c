@@ -324,9 +324,11 @@ static int stream_next(struct pm_compress_stream *z)
 	}
 	if (len == 0 && z->any) {
 		z->eof = true;
-		char hex[PM_DIGEST_HEX_LEN + 1];
-		pm_digester_final(z->dg, hex);
-		z->digest = pm_xasprintf("sha256:%s", hex);
+		if (z->dg) {
+			char hex[PM_DIGEST_HEX_LEN + 1];
+			pm_digester_final(z->dg, hex);
+			z->digest = pm_xasprintf("sha256:%s", hex);
+		}
 		return 0;
 	}
 	size_t m = gz_members(&z->g, z->buf, len);
@@ -334,7 +336,8 @@ static int stream_next(struct pm_compress_stream *z)
 		return z->r = pm_error_set(&z->err, EOVERFLOW, "compressing '%s': %s", z->src,
 					   strerror(EOVERFLOW));
 	z->any = true;
-	pm_digester_update(z->dg, z->g.out, m);
+	if (z->dg)
+		pm_digester_update(z->dg, z->g.out, m);
 	z->size += m;
 	z->out_pos = 0;
 	z->out_len = m;
@@ -361,6 +364,18 @@ ssize_t pm_compress_stream_read(void *ctx, void *buf, size_t n)
 	return (ssize_t)k;
 }
 
+const char *pm_compress_gzip_encoder(void)
+{
+	/* bump the number when the members change (chunk, block, rule, level) */
+	return "pm-gzip-2/libdeflate-" LIBDEFLATE_VERSION_STRING;
+}
+
+void pm_compress_stream_skip_digest(struct pm_compress_stream *z)
+{
+	pm_digester_free(z->dg);
+	z->dg = NULL;
+}
+
 const char *pm_compress_stream_digest(const struct pm_compress_stream *z)
 {
 	return z->digest;
@@ -382,7 +397,7 @@ int pm_compress_stream_finish(struct pm_compress_stream *z, char **ret_digest, u
 		return pm_error_set(err, EIO,
 				    "compressing '%s': the stream was not read to its end", z->src);
 	if (ret_digest)
-		*ret_digest = pm_xstrdup(z->digest);
+		*ret_digest = z->digest ? pm_xstrdup(z->digest) : NULL;
 	if (ret_size)
 		*ret_size = z->size;
 	return 0;

@@ -41,6 +41,12 @@ int pm_compress_stream_open(const char *src, enum pm_compress_algo algo,
 			    struct pm_compress_stream **ret, pm_error **err);
 /* A pm_read_fn: the next bytes, 0 at the end, -errno on a failure (kept for _finish). */
 ssize_t pm_compress_stream_read(void *ctx, void *buf, size_t n);
+/* The name of the gzip stream's encoding ("pm-gzip-N/libdeflate-V"): two pm whose names are
+ * equal make the same bytes of a layer. */
+const char *pm_compress_gzip_encoder(void);
+/* Before the first read: no sha256 of the stream (the caller knows what it is and the
+ * registry checks it); _digest and _finish then give NULL. */
+void pm_compress_stream_skip_digest(struct pm_compress_stream *z);
 /* "sha256:..." once a read gave 0, else NULL. */
 const char *pm_compress_stream_digest(const struct pm_compress_stream *z);
 /* The failure a read met (its error moved to err), else 0. */
