@@ -260,7 +260,7 @@ static size_t gz_members(struct gz *g, const char *in, size_t n)
 	return used;
 }
 
-/* A layer re-encoded as gzip while it is read: one member at a time into g.out. */
+/* A layer re-encoded as gzip while it is read: a chunk's members at a time into g.out. */
 struct pm_compress_stream {
 	struct archive *in;
 	int fd; /* the blob itself when it is not compressed (read() is a copy less), or -1 */
