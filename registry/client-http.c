@@ -673,6 +673,8 @@ out:
 
 /* ---- one request ------------------------------------------------------------------- */
 
+#define UPLOAD_BUFFER (512L << 10)
+
 static int perform(struct pm_registry *r, const struct pm_http_req *req, const char *auth,
 		   struct pm_http_resp *h, pm_error **err)
 {
@@ -715,6 +717,9 @@ static int perform(struct pm_registry *r, const struct pm_http_req *req, const c
 		sym_curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
 		sym_curl_easy_setopt(e, CURLOPT_READFUNCTION, upload_cb);
 		sym_curl_easy_setopt(e, CURLOPT_READDATA, &uc);
+		/* a layer in pieces of UPLOAD_BUFFER, not libcurl's 64 KiB: an eighth of the
+		 * callbacks, sends and chunk headers */
+		sym_curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, (long)UPLOAD_BUFFER);
 		if (req->rd_size)
 			sym_curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->rd_size);
 		sym_curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);

@@ -49,6 +49,7 @@ struct out_layer {
 	enum pm_compress_algo stored, algo;
 	struct pm_descriptor d; /* what the manifest names */
 	bool reused;		/* the registry has the cached re-encoding: nothing to do */
+	bool ours;		/* d is what this pm's gzip encoder makes of the layer */
 	bool compress;		/* to be re-encoded before it is sent */
 	/* set by the pool under its mutex once the layer is in the registry (or failed) */
 	bool done;
@@ -90,9 +91,14 @@ static int send_blob(struct pm_registry *reg, const char *repo, const struct out
  * out with an algorithm, and where it was pushed, so that a registry that has it is neither
  * sent it nor, for a re-encoded layer, made to wait for a compression: HEAD finds it in the
  * repository, or a cross-repository mount from one it was pushed to before brings it in.
- * <root>/blob-info-cache/<stored hex>.<gzip|zstd>: "sha256:<hex> <size>" then up to
- * CACHE_LOCS lines "HOST/REPO", the latest first. A hint only: the registry is asked before
- * the entry is believed; a bad entry is ignored, a failed write is not an error. */
+ * <root>/blob-info-cache/<stored hex>.<gzip|zstd>: "sha256:<hex> <size>[ <encoder>]" then up
+ * to CACHE_LOCS lines "HOST/REPO", the latest first. <encoder>: pm_compress_gzip_encoder()
+ * when this digest is what that encoder makes of the layer (deterministic), so that a push
+ * to a registry that has neither it nor a repository to mount it from knows the digest and
+ * size before it compresses: one PUT with a length, no sha256 here (the registry checks the
+ * digest). A hint only: the registry is asked before the entry is believed, an upload it
+ * refuses is made again the usual way; a bad entry is ignored, a failed write is not an
+ * error. */
 #define CACHE_LOCS 8
 
 static char *cache_path(const struct pm_store *s, const struct out_layer *l)
@@ -105,20 +111,21 @@ static char *cache_path(const struct pm_store *s, const struct out_layer *l)
 }
 
 static bool cache_get(const struct pm_store *s, const struct out_layer *l, char **ret_digest,
-		      uint64_t *ret_size, char ***ret_locs)
+		      uint64_t *ret_size, bool *ret_ours, char ***ret_locs)
 {
 	_cleanup_free_ char *p = cache_path(s, l);
 	_cleanup_free_ char *data = NULL;
 	if (!p || pm_read_file(p, 4096, &data, NULL, NULL) < 0)
 		return false;
 	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
-	char d[80];
+	char d[80], enc[128] = "";
 	unsigned long long size;
-	if (!lines || !lines[0] || sscanf(lines[0], "%79s %llu", d, &size) != 2 ||
+	if (!lines || !lines[0] || sscanf(lines[0], "%79s %llu %127s", d, &size, enc) < 2 ||
 	    !pm_digest_valid(d))
 		return false;
 	*ret_digest = pm_xstrdup(d);
 	*ret_size = size;
+	*ret_ours = l->algo == PM_COMPRESS_GZIP && strcmp(enc, pm_compress_gzip_encoder()) == 0;
 	*ret_locs = NULL;
 	for (char **x = lines + 1; *x; x++)
 		if (**x && strchr(*x, '/'))
@@ -137,8 +144,12 @@ static void cache_put(const struct pm_store *s, const struct out_layer *l, const
 	_cleanup_free_ char *old_digest = NULL;
 	_cleanup_strv_ char **old = NULL;
 	uint64_t old_size = 0;
-	if (!cache_get(s, l, &old_digest, &old_size, &old) || strcmp(old_digest, l->d.digest) != 0)
+	bool ours = l->ours, old_ours = false;
+	if (!cache_get(s, l, &old_digest, &old_size, &old_ours, &old) ||
+	    strcmp(old_digest, l->d.digest) != 0)
 		pm_strv_free(TAKE_PTR(old));
+	else
+		ours |= old_ours;
 	_cleanup_strv_ char **locs = NULL;
 	pm_strv_consume(&locs, pm_xasprintf("%s/%s", host, repo));
 	for (char **x = old; x && *x && pm_strv_length(locs) < CACHE_LOCS; x++)
@@ -146,19 +157,25 @@ static void cache_put(const struct pm_store *s, const struct out_layer *l, const
 			pm_strv_push(&locs, *x);
 	_cleanup_free_ char *body = pm_strv_join(locs, "\n");
 	_cleanup_free_ char *text =
-		pm_xasprintf("%s %llu\n%s\n", l->d.digest, (unsigned long long)l->d.size, body);
+		pm_xasprintf("%s %llu%s%s\n%s\n", l->d.digest, (unsigned long long)l->d.size,
+			     ours ? " " : "", ours ? pm_compress_gzip_encoder() : "", body);
 	(void)pm_write_file_atomic_flags(p, text, strlen(text), 0600, PM_WRITE_NOSYNC, NULL);
 }
 
 /* A layer the registry has as the cache says: in repo already (HEAD), or mounted from a
- * repository of the same registry it was pushed to before. 1 reused (l->d set), 0 not. */
+ * repository of the same registry it was pushed to before. 1 reused (l->d set), 0 not;
+ * then *ret_digest and *ret_size are what the cache says this pm's gzip encoder makes of
+ * it (NULL: no entry, or one another encoder wrote). */
 static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const char *host,
-			const char *repo, struct out_layer *l, pm_error **err)
+			const char *repo, struct out_layer *l, char **ret_digest,
+			uint64_t *ret_size, pm_error **err)
 {
 	_cleanup_free_ char *digest = NULL;
 	_cleanup_strv_ char **locs = NULL;
 	uint64_t size = 0;
-	if (!cache_get(s, l, &digest, &size, &locs))
+	bool ours = false;
+	*ret_digest = NULL;
+	if (!cache_get(s, l, &digest, &size, &ours, &locs))
 		return 0;
 	int r = pm_registry_blob_exists(reg, repo, digest, err);
 	if (r < 0)
@@ -172,8 +189,13 @@ static int reuse_cached(const struct pm_store *s, struct pm_registry *reg, const
 		_cleanup_error_ pm_error *e = NULL; /* a refused mount: upload as usual */
 		r = pm_registry_mount_blob(reg, repo, digest, from, &e) > 0;
 	}
-	if (r == 0)
+	if (r == 0) {
+		if (ours) {
+			*ret_digest = TAKE_PTR(digest);
+			*ret_size = size;
+		}
 		return 0;
+	}
 	l->d.digest = TAKE_PTR(digest);
 	l->d.size = (int64_t)size;
 	l->reused = true;
@@ -196,8 +218,9 @@ struct pool {
 	size_t n, next;
 	bool cancel;
 	char *tmpdir;
+	const struct pm_store *s;
 	struct pm_registry *reg;
-	const char *repo;
+	const char *host, *repo;
 	pthread_t threads[POOL_MAX];
 	size_t n_threads;
 };
@@ -207,15 +230,74 @@ static const char *stream_digest(void *ctx)
 	return pm_compress_stream_digest(ctx);
 }
 
-/* Re-encode l when it must be, then HEAD and upload it: l->d.digest, d.size, skipped. */
+struct known_reader {
+	struct pm_compress_stream *z;
+	uint64_t left;
+};
+
+/* The stream, which must be exactly left bytes long: -EBADMSG when it is not. */
+static ssize_t known_read(void *ctx, void *buf, size_t n)
+{
+	struct known_reader *k = ctx;
+	ssize_t m = pm_compress_stream_read(k->z, buf, n);
+	if (m < 0)
+		return m;
+	if ((uint64_t)m > k->left || (m == 0 && k->left > 0))
+		return -EBADMSG;
+	k->left -= (uint64_t)m;
+	return m;
+}
+
+/* Upload z as the blob digest of size bytes (the blob-info cache's word for what it
+ * gives): 0 sent (l->d set), -errno not (any failure: a registry that refuses the digest, a
+ * stream of another length, or the network; the caller sends it the usual way, which
+ * reports a failure that lasts). */
+static int send_known(struct pool *p, struct out_layer *l, struct pm_compress_stream *z,
+		      const char *digest, uint64_t size)
+{
+	pm_compress_stream_skip_digest(z);
+	struct known_reader k = {.z = z, .left = size};
+	_cleanup_error_ pm_error *e = NULL;
+	int r = pm_registry_put_blob(p->reg, p->repo, digest, size, known_read, &k, &e);
+	if (r < 0)
+		return r;
+	if (k.left > 0 || pm_compress_stream_read(z, &(char){0}, 1) != 0)
+		return -EBADMSG; /* cannot be: the registry checked the digest */
+	l->d.digest = pm_xstrdup(digest);
+	l->d.size = (int64_t)size;
+	l->ours = true;
+	return 0;
+}
+
+/* The layer into the registry: reused as the blob-info cache says (l->reused), else
+ * re-encoded when it must be, HEADed and uploaded: l->d.digest, d.size, skipped. */
 static int layer_send(struct pool *p, struct out_layer *l, pm_error **err)
 {
 	_cleanup_close_ int fd = -EBADF;
 	uint64_t size;
 	_cleanup_(pm_compress_stream_freep) struct pm_compress_stream *z = NULL;
-	int r = l->compress ? pm_compress_stream_open(l->blob_path, l->algo, &z, err) : 0;
+	/* layers to re-encode: those whose last re-encoding the registry has are not */
+	_cleanup_free_ char *known = NULL;
+	uint64_t known_size = 0;
+	int r = reuse_cached(p->s, p->reg, p->host, p->repo, l, &known, &known_size, err);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	l->compress = l->algo != l->stored;
+	r = l->compress ? pm_compress_stream_open(l->blob_path, l->algo, &z, err) : 0;
 	if (r < 0 && r != -EOPNOTSUPP)
 		return r;
+	if (z && known) {
+		/* the re-encoding is deterministic and the cache knows its digest and size:
+		 * one PUT with a length, no sha256 here (the registry checks the digest) */
+		r = send_known(p, l, z, known, known_size);
+		if (r == 0)
+			return 0;
+		/* another re-encoding than the cache's (another libdeflate): as if unknown */
+		pm_compress_stream_free(TAKE_PTR(z));
+		r = pm_compress_stream_open(l->blob_path, l->algo, &z, err);
+		if (r < 0)
+			return r;
+	}
 	if (z) {
 		/* gzip: sent while it is compressed, its digest known at the end (so no HEAD:
 		 * the blob-info cache finds it next time) */
@@ -234,6 +316,7 @@ static int layer_send(struct pool *p, struct out_layer *l, pm_error **err)
 		if (r < 0)
 			return pm_error_prefix(err, "writing blob %s", l->src_digest);
 		l->d.size = (int64_t)size;
+		l->ours = true;
 		return 0;
 	}
 	if (l->compress) {
@@ -259,8 +342,6 @@ static void *pool_worker(void *arg)
 	struct pool *p = arg;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		while (p->next < p->n && p->layers[p->next].reused)
-			p->next++;
 		if (p->cancel || p->next >= p->n) {
 			pthread_mutex_unlock(&p->mu);
 			return NULL;
@@ -281,13 +362,12 @@ static void *pool_worker(void *arg)
 }
 
 static void pool_start(struct pool *p, const struct pm_store *s, struct pm_registry *reg,
-		       const char *repo, struct out_layer *layers, size_t n)
+		       const char *host, const char *repo, struct out_layer *layers, size_t n)
 {
-	size_t todo = 0;
-	for (size_t i = 0; i < n; i++)
-		todo += !layers[i].reused;
-	/* a thread per layer, up to POOL_MAX: most of a layer's time is the registry's (its
-	 * write and fsync), not this process's CPU (as podman, up to 6 at once) */
+	size_t todo = n;
+	/* a thread per layer, up to POOL_MAX, from its HEAD on (the checks' round trips at
+	 * once): most of a layer's time is the registry's (its hashing and writing), not this
+	 * process's CPU (as podman, up to 6 at once) */
 	size_t want = POOL_MAX;
 	const char *env = getenv("PM_PUSH_THREADS"); /* for measurements */
 	int n_env;
@@ -302,7 +382,9 @@ static void pool_start(struct pool *p, const struct pm_store *s, struct pm_regis
 	p->layers = layers;
 	p->n = n;
 	p->tmpdir = pm_store_path(s, "tmp");
+	p->s = s;
 	p->reg = reg;
+	p->host = host;
 	p->repo = repo;
 	for (size_t i = 0; i < want; i++)
 		if (pthread_create(&p->threads[p->n_threads], NULL, pool_worker, p) == 0)
@@ -344,17 +426,12 @@ static int push_layer(const struct pm_store *s, const char *host, const char *re
 		      pm_error **err)
 {
 	emit(o, PM_PUSH_BLOB, l->src_digest);
-	if (l->reused) {
-		emit(o, PM_PUSH_BLOB_SKIP, l->d.digest);
-		cache_put(s, l, host, repo);
-		return 0;
-	}
 	pool_wait(pool, l);
 	if (l->r < 0) {
 		pm_error_propagate(err, TAKE_PTR(l->err));
 		return l->r;
 	}
-	emit(o, l->skipped ? PM_PUSH_BLOB_SKIP : PM_PUSH_BLOB_DONE, l->d.digest);
+	emit(o, l->reused || l->skipped ? PM_PUSH_BLOB_SKIP : PM_PUSH_BLOB_DONE, l->d.digest);
 	cache_put(s, l, host, repo);
 	return 0;
 }
@@ -487,18 +564,11 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	if (r < 0)
 		goto out;
 	emit(o, PM_PUSH_SIGNATURES, NULL);
-	/* layers to re-encode: those whose last re-encoding the registry has are not */
-	for (size_t i = 0; i < rec.n_layers; i++) {
-		struct out_layer *l = &layers[i];
-		r = reuse_cached(s, reg, ref.domain, ref.path, l, err);
-		if (r < 0)
-			goto out;
-		l->compress = r == 0 && l->algo != l->stored;
-	}
+	/* the threads' libraries opened here, once */
 	for (size_t i = 0; i < rec.n_layers; i++)
-		if (layers[i].compress && (r = pm_compress_load(err)) < 0)
+		if (layers[i].algo != layers[i].stored && (r = pm_compress_load(err)) < 0)
 			goto out;
-	pool_start(&pool, s, reg, ref.path, layers, rec.n_layers);
+	pool_start(&pool, s, reg, ref.domain, ref.path, layers, rec.n_layers);
 	/* the config goes while the pool's threads send the layers (its round trips off the
 	 * critical path); its result is reported where podman reports it, after the layers */
 	config_r = pool.n_threads > 0 ? push_config(reg, ref.path, config_digest, config,

@@ -6,7 +6,8 @@
  * throughout, so a concurrent rmi cannot collect a layer being sent. The only thing written
  * locally is the blob-info cache (<root>/blob-info-cache/: what a layer went out as and to
  * which repositories, so a registry that has it gets a HEAD or a cross-repository mount and
- * nothing else). Never prints: events go to the
+ * nothing else, and one that has not gets a gzip layer in one PUT of known digest and
+ * length). Never prints: events go to the
  * caller's callback. */
 #pragma once
 

@@ -323,6 +323,84 @@ static void test_compress_members(void **state)
 	assert_int_equal(rmdir(tmpdir), 0);
 }
 
+static void xorshift_fill(unsigned char *p, size_t n, uint32_t *x)
+{
+	for (size_t i = 0; i < n; i++) {
+		*x ^= *x << 13;
+		*x ^= *x >> 17;
+		*x ^= *x << 5;
+		p[i] = (unsigned char)*x;
+	}
+}
+
+/* the classifier: random data is stored; zeros, text, code-like bytes, a random block
+ * holding a tar header, and too few bytes to tell are compressed */
+static void test_incompressible(void **state)
+{
+	size_t n = 16 << 10;
+	unsigned char *b = malloc(n);
+	uint32_t x = 88172645u;
+	xorshift_fill(b, n, &x);
+	assert_true(pm_compress_incompressible(b, n));
+	assert_true(pm_compress_incompressible(b, 1000)); /* sampled whole */
+	assert_false(pm_compress_incompressible(b, 200)); /* too few to tell */
+	memset(b + 4096, 0, 512);			  /* a tar header in a sample */
+	assert_false(pm_compress_incompressible(b, n));
+	memset(b, 0, n);
+	assert_false(pm_compress_incompressible(b, n));
+	for (size_t i = 0; i < n; i++)
+		b[i] = (unsigned char)"the quick brown fox jumps over the lazy dog\n"[i % 44];
+	assert_false(pm_compress_incompressible(b, n));
+	/* machine code's shape: a third zero bytes, the rest spread */
+	xorshift_fill(b, n, &x);
+	for (size_t i = 0; i < n; i += 3)
+		b[i] = 0;
+	assert_false(pm_compress_incompressible(b, n));
+	free(b);
+}
+
+/* a chunk that starts compressible and goes on random (a layer's small files, then a large
+ * random one): the random part is stored, the rest compressed, gzip -d gives it back */
+static void test_compress_mixed(void **state)
+{
+	strcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	size_t head = 26 << 10, rnd = (3u << 20) + 123, zeros = 7 << 10, tail = 5000;
+	size_t n = head + rnd + zeros + tail;
+	unsigned char *data = calloc(1, n);
+	for (size_t i = 0; i < head; i++)
+		data[i] = i % 512 < 100 ? (unsigned char)('a' + i % 26) : 0;
+	uint32_t x = 2463534242u;
+	xorshift_fill(data + head, rnd, &x);
+	xorshift_fill(data + head + rnd + zeros, tail, &x);
+	char *src = write_file("mixed2", data, n);
+	char *d1 = NULL;
+	char *gz = reencode(src, PM_COMPRESS_GZIP, "m2.gz", &d1);
+	struct stat st;
+	assert_int_equal(stat(gz, &st), 0);
+	/* the random bytes stored (a few bytes of framing per 64 KiB, a member per run), the
+	 * head and the zeros compressed to little */
+	assert_true((size_t)st.st_size > rnd + tail);
+	assert_true((size_t)st.st_size < rnd + tail + (24 << 10));
+	char *cmd = NULL;
+	assert_true(asprintf(&cmd, "gzip -dc '%s' | cmp -s - '%s'", gz, src) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	assert_stream_is(src, gz, d1);
+	/* deterministic */
+	char *d2 = NULL;
+	char *gz2 = reencode(src, PM_COMPRESS_GZIP, "m3.gz", &d2);
+	assert_string_equal(d1, d2);
+	for (char **p = (char *[]){src, gz, gz2, NULL}; *p; p++) {
+		unlink(*p);
+		free(*p);
+	}
+	free(d1);
+	free(d2);
+	free(data);
+	assert_int_equal(rmdir(tmpdir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +411,8 @@ int main(void)
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_compress),
 		cmocka_unit_test(test_compress_members),
+		cmocka_unit_test(test_incompressible),
+		cmocka_unit_test(test_compress_mixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
