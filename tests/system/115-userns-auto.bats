@@ -147,3 +147,14 @@ uid_map_cmd='tr -s " " </proc/self/uid_map | sed "s/^ //"'
 	is "$output" "$(printf '1777\nok')" "/tmp's mode"
 	run_pm 0 volume rm vnomap vauto vtmp
 }
+
+@test "userns auto: the default size covers the highest owner id of the image's files" {
+	pm_load_test_image
+	local ctx=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$ctx"
+	printf 'FROM %s\nRUN touch /big && chown 3000:3500 /big\n' "$IMG" >"$ctx/Containerfile"
+	run_pm 0 build -q -t localhost/bigid:latest "$ctx"
+	run_pm 0 run --rm --userns=auto localhost/bigid:latest sh -c "stat -c %u:%g /big; $uid_map_cmd"
+	is "$output" "$(printf '3000:3500\n0 1 3501')" "gid 3500 is the highest: 3501 ids"
+	run_pm 0 rmi localhost/bigid:latest
+}
