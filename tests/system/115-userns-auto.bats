@@ -145,7 +145,12 @@ uid_map_cmd='tr -s " " </proc/self/uid_map | sed "s/^ //"'
 	run_pm 0 run --rm --userns=auto --mount type=volume,src=vtmp,dst=/tmp "$IMG" \
 		sh -c 'stat -c %a /tmp; touch /tmp/f && echo ok'
 	is "$output" "$(printf '1777\nok')" "/tmp's mode"
-	run_pm 0 volume rm vnomap vauto vtmp
+	# any container: a fresh volume goes to its user (-u), once; the next user finds it so
+	run_pm 0 run --rm -u 1000:1001 -v vuser:/vol "$IMG" sh -c 'stat -c %u:%g /vol; touch /vol/u && echo ok'
+	is "$output" "$(printf '1000:1001\nok')" "-u 1000:1001 owns the fresh volume"
+	run_pm 0 run --rm -u 2000 -v vuser:/vol "$IMG" stat -c %u:%g /vol
+	is "$output" "1000:1001" "chowned at the first mount only"
+	run_pm 0 volume rm vnomap vauto vtmp vuser
 }
 
 @test "userns auto: the default size covers the highest owner id of the image's files" {
