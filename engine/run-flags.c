@@ -438,3 +438,36 @@ char **pm_config_expose_keys(char *const *expose)
 	}
 	return keys;
 }
+
+/* podman's words for its errors */
+int pm_config_parse_userns_auto(const char *v, struct pm_userns_auto_opts *ret, pm_error **err)
+{
+	*ret = (struct pm_userns_auto_opts){0};
+	_cleanup_strv_ char **opts = v[4] ? pm_strv_split(v + 5, ",") : NULL;
+	for (char **o = opts; o && *o; o++) {
+		int r;
+		bool is_uid = pm_str_startswith(*o, "uidmapping=");
+		if (pm_str_startswith(*o, "size=")) {
+			if (pm_parse_uint32(*o + 5, &ret->size) < 0)
+				return pm_error_set(
+					err, EINVAL,
+					"strconv.ParseUint: parsing \"%s\": invalid syntax",
+					*o + 5);
+		} else if (is_uid || pm_str_startswith(*o, "gidmapping=")) {
+			size_t *n = is_uid ? &ret->n_extra_uid : &ret->n_extra_gid;
+			struct pm_runtime_idmap *m = is_uid ? ret->extra_uid : ret->extra_gid;
+			if (*n == PM_USERNS_AUTO_MAX_EXTRA)
+				return pm_error_set(err, EINVAL, "--userns '%s': at most %d %.10s",
+						    v, PM_USERNS_AUTO_MAX_EXTRA, *o);
+			if ((r = pm_config_parse_idmap(*o + 11, is_uid ? "UID" : "GID", &m[*n],
+						       err)) < 0)
+				return r;
+			(*n)++;
+		} else {
+			size_t kl = strcspn(*o, "=");
+			return pm_error_set(err, EINVAL, "unknown option specified: \"%.*s\"",
+					    (int)kl, *o);
+		}
+	}
+	return 0;
+}

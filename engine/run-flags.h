@@ -64,3 +64,14 @@ int pm_config_parse_idmap(const char *v, const char *kind, struct pm_runtime_idm
 int pm_config_idmap_split(const char *map_text, const struct pm_runtime_idmap *m, size_t n,
 			  const char *spec, struct pm_runtime_idmap **ret, size_t *ret_n,
 			  pm_error **err);
+
+/* --userns=auto[:size=N,uidmapping=C:H:L,gidmapping=C:H:L]'s options (v: the whole value) */
+#define PM_USERNS_AUTO_MAX_EXTRA 8
+struct pm_userns_auto_opts {
+	uint32_t size; /* size= (0: from the image) */
+	/* uidmapping=/gidmapping=: extents forced into the map as given */
+	struct pm_runtime_idmap extra_uid[PM_USERNS_AUTO_MAX_EXTRA],
+		extra_gid[PM_USERNS_AUTO_MAX_EXTRA];
+	size_t n_extra_uid, n_extra_gid;
+};
+int pm_config_parse_userns_auto(const char *v, struct pm_userns_auto_opts *ret, pm_error **err);

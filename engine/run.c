@@ -28,6 +28,7 @@
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
+#include "engine/userns-auto.h"
 #include "engine/volumes-from.h"
 #include "engine/validate.h"
 #include "lib/crashpoint.h"
@@ -126,6 +127,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
+	_cleanup_close_ int auto_lock = -1; /* --userns=auto's, until the record is written */
+	_cleanup_strv_ char **auto_um = NULL, **auto_gm = NULL;
 	struct pm_image img = {0};
 	if (!cfg->rootfs) {
 		r = pm_reference_check_case(cfg->image, err);
@@ -168,6 +171,22 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	withsig.anon_volumes = anon;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
+	/* --userns=auto: a range no other auto container uses, kept as the container's
+	 * --uidmap/--gidmap; the lock is held until the record that holds it is written */
+	struct pm_spec_userns un;
+	if ((r = pm_spec_parse_userns(cfg->userns, &un, err)) < 0)
+		goto out;
+	if (un.mode == PM_USERNS_AUTO) {
+		_cleanup_strv_ char **lowers = NULL;
+		if (!un.a.size && store &&
+		    (r = pm_storage_image_lowers(store, img.id, NULL, &lowers, err)) < 0)
+			goto out;
+		if ((r = pm_userns_auto_alloc(e, &un, lowers, &auto_lock, &auto_um, &auto_gm,
+					      err)) < 0)
+			goto out;
+		withsig.uidmap = auto_um;
+		withsig.gidmap = auto_gm;
+	}
 	json = pm_config_to_json(&withsig);
 	const char *image_name =
 		cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
@@ -175,9 +194,11 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 				       json, cfg->pod, cfg->infra, &c, err);
 	if (r < 0)
 		goto out;
+	if (auto_lock >= 0) /* the record holds the ranges now */
+		close(TAKE_FD(auto_lock));
 	if (store) {
 		_cleanup_free_ char *um = NULL, *gm = NULL;
-		r = pm_spec_shifted_maps(cfg, &um, &gm, err);
+		r = pm_spec_shifted_maps(&withsig, &um, &gm, err);
 		if (r >= 0)
 			r = pm_storage_ctr_create_mapped(store, c->id, img.id,
 							 cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um,

@@ -7,12 +7,14 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <fnmatch.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -850,11 +852,10 @@ int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **e
 		ret->mode = PM_USERNS_NOMAP;
 		return 0;
 	}
-	if (!strcmp(v, "auto") || pm_str_startswith(v, "auto:"))
-		return pm_error_set(err, ENOTSUP,
-				    "--userns '%s': not supported by pm yet (no allocation of "
-				    "ranges that other auto containers do not use)",
-				    v);
+	if (!strcmp(v, "auto") || pm_str_startswith(v, "auto:")) {
+		ret->mode = PM_USERNS_AUTO;
+		return pm_config_parse_userns_auto(v, &ret->a, err);
+	}
 	if (strcmp(v, "keep-id") && !pm_str_startswith(v, "keep-id:"))
 		return pm_error_set(err, EINVAL, "unrecognized namespace mode %s passed", v);
 	ret->mode = PM_USERNS_KEEP_ID;
@@ -985,6 +986,39 @@ static int chown_tree(int dfd, uid_t uid, gid_t gid)
 	}
 	closedir(d);
 	return r;
+}
+
+/* A named volume's first mount (podman's NeedsChown): its _data goes to the container's
+ * user, or to the owner of the directory the image has at its target (and that one's mode),
+ * so that a root that is not the caller (--userns=nomap, auto, --uidmap) can write it. */
+static int volume_first_chown(const struct pm_runtime_spec *s, const char *volume_root,
+			      const char *name, const char *dest, pm_error **err)
+{
+	_cleanup_volume_ struct pm_volume *v = NULL;
+	if (!volume_root || !name || pm_volume_load(volume_root, name, &v, NULL) < 0 ||
+	    !v->needs_chown || v->fs_type || !v->mountpoint)
+		return 0;
+	int64_t u = map_to_ns(s->uidmap, s->nuidmap, s->uid);
+	int64_t g = map_to_ns(s->gidmap, s->ngidmap, s->gid);
+	if (u < 0 || g < 0)
+		return 0;
+	mode_t mode = 0;
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	_cleanup_close_ int rfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd =
+		rfd >= 0 ? (int)syscall(SYS_openat2, rfd, dest, &how, sizeof(how)) : -1;
+	struct stat st;
+	if (dfd >= 0 && fstat(dfd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		u = st.st_uid;
+		g = st.st_gid;
+		mode = st.st_mode & 07777;
+	}
+	if (lchown(v->mountpoint, (uid_t)u, (gid_t)g) < 0)
+		return pm_error_set_errno(err, errno, "volume '%s': changing its owner", name);
+	if (mode && chmod(v->mountpoint, mode) < 0)
+		return pm_error_set_errno(err, errno, "volume '%s': changing its mode", name);
+	return pm_volume_clear_needs(volume_root, name, false, true, err);
 }
 
 static int chown_source(const struct pm_runtime_spec *s, const char *path, pm_error **err)
@@ -1331,10 +1365,15 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	for (char **v = c->volumes; v && *v; v++) {
 		struct pm_runtime_mount m;
 		char *vol = NULL;
-		if ((r = pm_spec_parse_volume(*v, &m, &vol, err)) < 0 ||
-		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0) {
+		if ((r = pm_spec_parse_volume(*v, &m, &vol, err)) < 0)
 			goto fail;
-		}
+		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
+		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
+			goto fail;
+		if (userdata && vname &&
+		    (r = volume_first_chown(&s, volume_root, vname,
+					    s.mounts[s.nmounts - 1].destination, err)) < 0)
+			goto fail;
 		if (userdata && pm_spec_wants_chown(*v, false) &&
 		    (r = chown_source(&s, s.mounts[s.nmounts - 1].source, err)) < 0)
 			goto fail;
@@ -1346,10 +1385,15 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	for (char **v = c->mounts; v && *v; v++) {
 		struct pm_runtime_mount m;
 		char *vol = NULL;
-		if ((r = pm_spec_parse_mount(*v, &m, &vol, err)) < 0 ||
-		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0) {
+		if ((r = pm_spec_parse_mount(*v, &m, &vol, err)) < 0)
 			goto fail;
-		}
+		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
+		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
+			goto fail;
+		if (userdata && vname &&
+		    (r = volume_first_chown(&s, volume_root, vname,
+					    s.mounts[s.nmounts - 1].destination, err)) < 0)
+			goto fail;
 		const char *src = s.mounts[s.nmounts - 1].source;
 		if (userdata && src && pm_spec_wants_chown(*v, true) &&
 		    (r = chown_source(&s, src, err)) < 0)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "engine/run-flags.h"
 #include "lib/error.h"
 #include "netslirp/net.h"
 #include "runtime/runtime.h"
@@ -203,17 +204,20 @@ int pm_spec_resolve_user(const char *passwd, const char *group, const char *user
 int pm_spec_args(const struct pm_container_config *c, const struct pm_spec_image *img, char ***ret,
 		 pm_error **err);
 
-/* --userns: NULL/"" (the rootless default), host, nomap, keep-id[:uid=N,gid=N]. */
+/* --userns: NULL/"" (the rootless default), host, nomap, keep-id[:uid=N,gid=N],
+ * auto[:size=N,uidmapping=C:H:L,gidmapping=C:H:L]. */
 enum pm_spec_userns_mode {
 	PM_USERNS_DEFAULT,
 	PM_USERNS_HOST,
 	PM_USERNS_KEEP_ID,
 	PM_USERNS_NOMAP,
+	PM_USERNS_AUTO,
 };
 struct pm_spec_userns {
 	enum pm_spec_userns_mode mode;
 	uint32_t uid, gid; /* keep-id's uid=/gid= (else the caller's ids) */
 	bool uid_set, gid_set;
+	struct pm_userns_auto_opts a; /* auto's size=, uidmapping=, gidmapping= */
 };
 int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **err);
 /* The container's maps as fuse-overlayfs's uidmapping/gidmapping ("CTR:NS:LEN" joined by ':')

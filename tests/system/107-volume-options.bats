@@ -136,19 +136,6 @@ volumes() {
 	is "$(stat -c %u "$dir/f")" "$myid" "keep-id:uid=200 writes as the caller"
 }
 
-@test "userns auto: refused in one line naming the mode, nothing made (nomap: 112)" {
-	skip_if_podman "podman allocates auto ranges; pm cannot yet"
-	pm_load_test_image
-	local m
-	for m in auto auto:size=1000; do
-		run_pm 125 create --name bad --userns="$m" "$IMG" true
-		is "$output" "Error: --userns '$m': not supported by pm yet .*" "--userns=$m"
-		[ "${#lines[@]}" -eq 1 ] || die "one line expected: $output"
-	done
-	run_pm 0 ps -a -q
-	is "$output" "" "no container made"
-}
-
 @test "userns: bad modes and keep-id options are one-line errors, nothing made" {
 	pm_load_test_image
 	run_pm 125 create --name bad --userns=bogus "$IMG" true

@@ -186,7 +186,17 @@ static void test_userns(void **state)
 	assert_string_equal(e1->msg, "unrecognized namespace mode bogus passed");
 	assert_int_equal(pm_spec_parse_userns("keep-id:size=5", &u, &e2), -EINVAL);
 	assert_string_equal(e2->msg, "unknown option specified: \"size\"");
-	assert_int_equal(pm_spec_parse_userns("auto:size=10", &u, &e3), -ENOTSUP);
+	assert_int_equal(
+		pm_spec_parse_userns("auto:size=10,uidmapping=0:1:5,gidmapping=0:2:6", &u, NULL),
+		0);
+	assert_int_equal(u.mode, PM_USERNS_AUTO);
+	assert_int_equal(u.a.size, 10);
+	assert_int_equal(u.a.n_extra_uid, 1);
+	assert_int_equal(u.a.extra_uid[0].host, 1);
+	assert_int_equal(u.a.n_extra_gid, 1);
+	assert_int_equal(u.a.extra_gid[0].size, 6);
+	assert_int_equal(pm_spec_parse_userns("auto:size=x", &u, &e3), -EINVAL);
+	assert_string_equal(e3->msg, "strconv.ParseUint: parsing \"x\": invalid syntax");
 	assert_int_equal(pm_spec_parse_userns("nomap", &u, NULL), 0);
 	assert_int_equal(u.mode, PM_USERNS_NOMAP);
 }
