@@ -109,20 +109,14 @@ static int wait_ready(int fd)
 	}
 }
 
-int pm_net_pasta_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net *net,
-		       pm_error **err)
+int pm_net_pasta_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net *net,
+			pm_error **err)
 {
 	_cleanup_free_ char *exe = pm_find_executable("pasta");
 	if (!exe)
 		return pm_error_set(err, ENOENT,
 				    "'pasta' not found in $PATH: install the passt package, or "
 				    "use --network slirp4netns");
-	char ns[64];
-	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)netns_pid);
-	_cleanup_close_ int ns_fd = open(ns, O_RDONLY | O_CLOEXEC);
-	if (ns_fd < 0)
-		return pm_error_set_errno(err, errno, "opening '%s'", ns);
-
 	_cleanup_free_ char *log_path = NULL;
 	_cleanup_close_ int log_fd = -1;
 	if (cfg->run_dir) {
@@ -141,50 +135,52 @@ int pm_net_pasta_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 		pm_net_pasta_argv(exe, cfg, net->ports, net->nports, 0, "/proc/self/fd/4");
 	pid_t pid;
 	int pidfd;
-	const int pass[2] = {ns_fd, ready_wr};
+	const int pass[2] = {netns_fd, ready_wr};
 	int r = pm_net_spawn(argv, pass, 2, log_fd, true, &pid, &pidfd, err);
 	if (r < 0)
 		return r;
-	pm_log_debug("pasta started (pid %d) for %s", (int)pid, ns);
-	closep(&ready_wr);
-	ready_wr = -1;
-
-	r = wait_ready(ready_rd);
-	if (r < 0) {
-		int status = 0;
-		if (r == -EPIPE)
-			pm_net_wait_exit(pid, pidfd, true, 2000, &status);
-		pm_net_kill_wait(pid, &pidfd, true, false, 2000);
-		_cleanup_free_ char *tail = pm_net_log_reason(log_path);
-		if (log_path)
-			unlink(log_path);
-		/* pasta only says "Failed to bind any port": find the busy one ourselves */
-		for (size_t i = 0; i < net->nports; i++)
-			for (uint16_t k = 0; k < net->ports[i].range; k++) {
-				const struct pm_net_port *p = &net->ports[i];
-				int e = pm_net_probe_port(p->host_ip, (uint16_t)(p->host_port + k),
-							  p->proto, false);
-				if (e > 0)
-					return pm_error_set(
-						err, e, "cannot publish port %u/%s on '%s:%u': %s",
-						p->ctr_port + k,
-						p->proto == PM_NET_UDP ? "udp" : "tcp",
-						p->host_ip[0] ? p->host_ip : "0.0.0.0",
-						p->host_port + k, strerror(e));
-			}
-		int code = r == -ETIMEDOUT ? ETIMEDOUT : EIO;
-		if (r == -ETIMEDOUT)
-			return pm_error_set(err, code,
-					    "pasta did not configure the network in %d s%s%s; %s",
-					    READY_TIMEOUT_MS / 1000, tail ? ": " : "",
-					    tail ? tail : "", pm_helper_advice(tail));
-		return pm_error_set(err, code, "pasta failed (exit status %d)%s%s; %s",
-				    WIFEXITED(status) ? WEXITSTATUS(status)
-						      : 128 + WTERMSIG(status),
-				    tail ? ": " : "", tail ? tail : "", pm_helper_advice(tail));
-	}
+	pm_log_debug("pasta started (pid %d)", (int)pid);
 	net->pid = pid;
 	net->pidfd = pidfd;
 	net->is_child = true;
+	net->ready_fd = TAKE_FD(ready_rd);
+	net->log_path = TAKE_PTR(log_path);
 	return 0;
+}
+
+int pm_net_pasta_ready(struct pm_net *net, pm_error **err)
+{
+	int r = wait_ready(net->ready_fd);
+	if (r >= 0)
+		return 0;
+	int status = 0;
+	if (r == -EPIPE)
+		pm_net_wait_exit(net->pid, net->pidfd, true, 2000, &status);
+	pm_net_kill_wait(net->pid, &net->pidfd, true, false, 2000);
+	net->pid = 0;
+	_cleanup_free_ char *tail = pm_net_log_reason(net->log_path);
+	if (net->log_path)
+		unlink(net->log_path);
+	/* pasta only says "Failed to bind any port": find the busy one ourselves */
+	for (size_t i = 0; i < net->nports; i++)
+		for (uint16_t k = 0; k < net->ports[i].range; k++) {
+			const struct pm_net_port *p = &net->ports[i];
+			int e = pm_net_probe_port(p->host_ip, (uint16_t)(p->host_port + k),
+						  p->proto, false);
+			if (e > 0)
+				return pm_error_set(
+					err, e, "cannot publish port %u/%s on '%s:%u': %s",
+					p->ctr_port + k, p->proto == PM_NET_UDP ? "udp" : "tcp",
+					p->host_ip[0] ? p->host_ip : "0.0.0.0", p->host_port + k,
+					strerror(e));
+		}
+	int code = r == -ETIMEDOUT ? ETIMEDOUT : EIO;
+	if (r == -ETIMEDOUT)
+		return pm_error_set(err, code,
+				    "pasta did not configure the network in %d s%s%s; %s",
+				    READY_TIMEOUT_MS / 1000, tail ? ": " : "", tail ? tail : "",
+				    pm_helper_advice(tail));
+	return pm_error_set(err, code, "pasta failed (exit status %d)%s%s; %s",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+			    tail ? ": " : "", tail ? tail : "", pm_helper_advice(tail));
 }
