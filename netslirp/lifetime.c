@@ -32,6 +32,8 @@ static void net_free(struct pm_net *net)
 		close(net->relay_pidfd);
 	if (net->ready_fd >= 0)
 		close(net->ready_fd);
+	if (net->route_fd >= 0)
+		close(net->route_fd);
 	if (net->netns_fd >= 0)
 		close(net->netns_fd);
 	pm_net_relay_plan_free(net->relay);
@@ -50,6 +52,9 @@ static void net_started(struct pm_net *net)
 	if (net->ready_fd >= 0)
 		close(net->ready_fd);
 	net->ready_fd = -1;
+	if (net->route_fd >= 0)
+		close(net->route_fd);
+	net->route_fd = -1;
 	if (net->netns_fd >= 0)
 		close(net->netns_fd);
 	net->netns_fd = -1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@ struct pm_net *pm_net_new(int mode)
 	n->exit_fd = -1;
 	n->relay_pidfd = -1;
 	n->ready_fd = -1;
+	n->route_fd = -1;
 	n->netns_fd = -1;
 	return n;
 }
@@ -126,6 +128,38 @@ static int netns_child(void *arg)
 	if (*fd < 0)
 		*fd = -errno;
 	return 0;
+}
+
+struct socket_in {
+	int nsfd, domain, type, protocol;
+	int fd; /* the socket, or -errno */
+};
+
+/* The socket maker's child: our memory and fd table, its own network namespace. */
+static int socket_in_child(void *arg)
+{
+	struct socket_in *a = arg;
+	if (setns(a->nsfd, CLONE_NEWNET) < 0) {
+		a->fd = -errno;
+		return 0;
+	}
+	a->fd = socket(a->domain, a->type, a->protocol);
+	if (a->fd < 0)
+		a->fd = -errno;
+	return 0;
+}
+
+int pm_net_socket_in(int netns_fd, int domain, int type, int protocol)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+	struct socket_in a = {netns_fd, domain, type, protocol, -EIO};
+	pid_t pid = clone(socket_in_child, stack + sizeof(stack),
+			  CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &a);
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return a.fd;
 }
 
 int pm_net_netns_new(int *ret_fd, pm_error **err)
