@@ -27,6 +27,8 @@
  *      namespace and before the command runs, the process that is the container's parent
  *      (the monitor for detached containers, the cli for foreground ones) calls
  *        pm_net_start(cfg, child_pid, &net, &err)
+ *      (or, to have the helper come up while the container is prepared, pm_net_netns_new +
+ *      pm_net_launch early and pm_net_ready before the command runs: see below)
  *      which runs slirp4netns (or pasta) for /proc/<child_pid>/ns/net, waits until the
  *      interface is configured (ready fd; no sleeping), and publishes every port; random
  *      host ports (-p CTRPORT, -P) are chosen then: read them back with pm_net_ports().
