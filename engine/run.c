@@ -632,8 +632,9 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 					     .net = &x.net,
 					     .attach_fd = -1,
 					     .winsize_from = -1,
-					     .net_launched = TAKE_PTR(x.launched),
 					     .netns_fd = x.netns_fd};
+		s.net_launched = x.launched; /* the monitor's from here on */
+		x.launched = NULL;
 		r = pm_monitor_run_attached(&s, ret_status, err);
 		if (r >= 0)
 			x.lock = -1; /* closed by the monitor once "running" was written */

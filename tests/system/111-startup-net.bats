@@ -141,10 +141,15 @@ nothing_left() {
 
 @test "a failing slirp4netns: one clean error (125), nothing left" {
 	failing_helper slirp4netns 'open(\"/dev/net/tun\"): No such device'
-	PATH="$WRAP:$PATH" run_pm 125 run --rm "$IMG" true
+	# (podman 4.3 runs the helper with --help first and fails 126 there: the status and
+	# message are pm's; nothing left holds for both)
+	local rc=125
+	is_podman && rc='?'
+	PATH="$WRAP:$PATH" run_pm "$rc" run --rm "$IMG" true
 	is_podman || assert_contains "$output" \
 		'Error: slirp4netns exited before it was ready: open("/dev/net/tun"): No such device'
-	PATH="$WRAP:$PATH" run_pm 125 run --name kept "$IMG" true
+	[ "$status" -ne 0 ] || die "a failing slirp4netns did not fail the run"
+	PATH="$WRAP:$PATH" run_pm "$rc" run --name kept "$IMG" true
 	run_pm 0 rm -f -i kept
 	nothing_left
 }
@@ -204,8 +209,8 @@ nothing_left() {
 	printf '#!/bin/sh\necho $$ >%s/pid\ntrap "" TERM\n%s "$@"\n' "$WRAP" \
 		"$(command -v pasta)" >"$WRAP/pasta"
 	chmod 755 "$WRAP/pasta"
-	PATH="$WRAP:$PATH" run_pm 0 run --rm --network pasta "$IMG" echo done
-	is "$output" "done"
+	PATH="$WRAP:$PATH" run_pm 0 run --rm --network pasta "$IMG" echo finished
+	is "$output" "finished"
 	local wpid
 	wpid=$(cat "$WRAP/pid")
 	# pm is back while the helper still runs: it did not wait for its exit
