@@ -208,6 +208,18 @@ int pm_net_pasta_launch(const struct pm_net_config *cfg, int netns_fd, struct pm
 		return pm_error_set(err, ENOENT,
 				    "'pasta' not found in $PATH: install the passt package, or "
 				    "use --network slirp4netns");
+	/* pasta re-executes itself as its AVX2 build where the CPU has AVX2 (passt's
+	 * arch_avx2_exec): that build at once, one exec and dynamic link fewer. Its name
+	 * (pasta.avx2, beside pasta) still says pasta's mode. */
+	if (__builtin_cpu_supports("avx2")) {
+		char *avx2 = pm_xasprintf("%s.avx2", exe);
+		if (access(avx2, X_OK) == 0) {
+			free(exe);
+			exe = avx2;
+		} else {
+			free(avx2);
+		}
+	}
 	_cleanup_free_ char *log_path = NULL;
 	_cleanup_close_ int log_fd = -1;
 	if (cfg->run_dir) {
