@@ -1,6 +1,8 @@
 /* slirp.c: slirp4netns for a container's network namespace, started as podman 4.3 does
  * (--mtu=65520 --enable-sandbox --enable-seccomp -c -e EXIT_FD -r READY_FD -a SOCKET
- * --netns-type=path /proc/PID/ns/net tap0), its JSON API socket for port forwards
+ * --netns-type=path /proc/self/fd/5 tap0: the namespace handed over as an fd, it may have no
+ * process yet), started by pm_net_slirp_launch and waited for by pm_net_slirp_ready, its
+ * JSON API socket for port forwards
  * (add_hostfwd), and the loopback port relay beside it (net.h, enum pm_net_port_handler):
  * its listeners bound here, then `pm-monitor port-relay` started on the same exit pipe.
  * Must not leave a process, listener or socket behind on failure. Called by lifetime.c. */

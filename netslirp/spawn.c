@@ -1,5 +1,7 @@
 /* spawn.c: start, wait for and end the network helper process (slirp4netns, pasta):
- * fd plumbing before exec, pidfd waits with deadlines (no sleep polling), kill escalation.
+ * vfork and fd plumbing before exec, pidfd waits with deadlines (no sleep polling), kill
+ * escalation; a new network namespace as an fd, and a socket made in one (short-lived
+ * children sharing our memory and fd table).
  * Must not know about a particular helper's arguments. Called by slirp.c, pasta.c, lifetime.c. */
 #include <errno.h>
 #include <fcntl.h>
