@@ -81,7 +81,8 @@ struct mon {
 	struct pm_mon_io io;
 	bool raw;
 	struct termios saved;
-	struct pm_net *net; /* the running network helper (slirp4netns/pasta), or NULL */
+	struct pm_net *net;	 /* the running network helper (slirp4netns/pasta), or NULL */
+	struct pm_net *launched; /* setup's net_launched, until the first start takes it */
 };
 
 static void close_fd(int *fd)
@@ -106,12 +107,13 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 }
 
 /* The runtime's before_exec hook, run while the init sets up its mounts: start
- * slirp4netns/pasta for its network namespace and publish the ports. */
+ * slirp4netns/pasta for its network namespace and publish the ports; or, launched
+ * already (setup's net_launched), wait until it is ready. */
 static bool net_needs_helper(const struct mon *m);
 static int before_exec(pid_t pid, void *data, pm_error **err)
 {
 	struct mon *m = data;
-	int r = pm_net_start(m->s->net, pid, &m->net, err);
+	int r = m->net ? pm_net_ready(m->net, err) : pm_net_start(m->s->net, pid, &m->net, err);
 	if (r >= 0)
 		pm_crash_point("after-net");
 	return r;
@@ -168,6 +170,10 @@ static int start_container(struct mon *m, pm_error **err)
 	o.after_clone_data = m;
 	if (net_needs_helper(m))
 		o.before_exec = before_exec;
+	if (m->launched) { /* the first start: its namespace and helper are there */
+		m->net = TAKE_PTR(m->launched);
+		o.netns_fd = m->s->netns_fd;
+	}
 	r = pm_runtime_start(spec, &o, &proc, err);
 	if (r < 0)
 		net_stop(m); /* started by the hook before a later setup step failed */
@@ -289,10 +295,12 @@ static void mon_init(struct mon *m, const struct pm_monitor_setup *s, bool attac
 	pm_monitor_parse_restart(s->cfg->restart, &m->policy, NULL);
 	m->log_path = pm_engine_log_path(s->e, s->c);
 	m->rundir = pm_ctr_run_dir(s->e, s->c->id);
+	m->launched = s->net_launched;
 }
 
 static void mon_clear(struct mon *m)
 {
+	pm_net_stop(TAKE_PTR(m->launched)); /* never started */
 	if (m->io.lfd >= 0) {
 		pm_mon_unlink(m->rundir, PM_MON_ATTACH);
 		close_fd(&m->io.lfd);

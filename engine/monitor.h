@@ -71,6 +71,12 @@ struct pm_monitor_setup {
 	/* its network (engine/net.h): the monitor runs the helper for slirp4netns/pasta; NULL
 	 * for none */
 	const struct pm_net_config *net;
+	/* Attached only: its helper launched already (pm_net_launch, issue #20) for the network
+	 * namespace netns_fd, which the init joins; the monitor makes it ready before the
+	 * command runs, and owns it from the call on, whatever the outcome. NULL: the helper
+	 * starts in the runtime's before_exec hook, for the namespace the clone made. */
+	struct pm_net *net_launched;
+	int netns_fd;
 	/* Detached: an attach client connected before the container starts (one end of a
 	 * socketpair; the caller keeps the other, e.g. `pm run -it`), so it misses no output.
 	 * -1: none. */

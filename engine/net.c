@@ -157,19 +157,24 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 		if (r < 0)
 			return r;
 	}
-	if (net->mode == PM_NET_SLIRP4NETNS || net->mode == PM_NET_PASTA) {
-		bool is_short;
-		_cleanup_free_ char *dir = pm_ctr_net_dir(e, c->id, &is_short);
-		r = pm_mkdir_p(dir, 0700, err);
-		if (r < 0)
-			return r;
-		free(net->run_dir);
-		net->run_dir = TAKE_PTR(dir);
-		/* the loopback port relay is a mode of pm-monitor; without it every port goes
-		 * through slirp4netns' add_hostfwd (looked up only when there are ports) */
-		free(net->relay_program);
-		net->relay_program = net->nports ? pm_monitor_program(NULL) : NULL;
-	}
+	return pm_engine_net_dir(e, c, net, err);
+}
+
+int pm_engine_net_dir(const struct pm_engine *e, const struct pm_container *c,
+		      struct pm_net_config *net, pm_error **err)
+{
+	if ((net->mode != PM_NET_SLIRP4NETNS && net->mode != PM_NET_PASTA) || net->run_dir)
+		return 0;
+	bool is_short;
+	_cleanup_free_ char *dir = pm_ctr_net_dir(e, c->id, &is_short);
+	int r = pm_mkdir_p(dir, 0700, err);
+	if (r < 0)
+		return r;
+	net->run_dir = TAKE_PTR(dir);
+	/* the loopback port relay is a mode of pm-monitor; without it every port goes
+	 * through slirp4netns' add_hostfwd (looked up only when there are ports) */
+	free(net->relay_program);
+	net->relay_program = net->nports ? pm_monitor_program(NULL) : NULL;
 	return 0;
 }
 

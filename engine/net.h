@@ -4,8 +4,9 @@
  * published ports (recorded in the state at each start) for ps, inspect and `pm port`.
  *
  * The helper process itself (slirp4netns / pasta) is started by the monitor
- * (engine/monitor.c) in the runtime's after_clone hook and stopped when the container
- * exits. Never prints. */
+ * (engine/monitor.c) in the runtime's before_exec hook, or for a foreground start launched
+ * by engine/run.c before the rootfs is mounted and made ready in that hook; stopped when
+ * the container exits. Never prints. */
 #pragma once
 
 #include <stddef.h>
@@ -26,6 +27,12 @@
 int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *c,
 			  const struct pm_container_config *cfg, struct pm_net_config *net,
 			  struct pm_runtime_spec *spec, pm_error **err);
+
+/* For slirp4netns/pasta: net->run_dir (made) and net->relay_program, unless set already
+ * (pm_engine_net_prepare calls it; a start that launches the helper early, before the
+ * spec, first). Other modes: nothing. */
+int pm_engine_net_dir(const struct pm_engine *e, const struct pm_container *c,
+		      struct pm_net_config *net, pm_error **err);
 
 /* The pid, ipc and uts namespaces of --pid/--ipc/--uts container:X (X must be running) for
  * the runtime spec (a pod's members join its infra this way). */

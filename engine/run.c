@@ -432,6 +432,9 @@ struct start_ctx {
 	bool volumes_mounted;
 	bool starting_saved; /* the record says "starting": a failure must say it no more */
 	int lock;
+	/* a foreground start's network helper, launched early for netns_fd (-1: none) */
+	struct pm_net *launched;
+	int netns_fd;
 };
 
 static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, struct start_ctx *x,
@@ -450,6 +453,9 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 		pm_rm_rf(userdata, NULL);
 		pm_ctr_net_dir_remove(e, c->id);
 	}
+	pm_net_stop(TAKE_PTR(x->launched)); /* not handed to the monitor */
+	if (x->netns_fd >= 0)
+		close(x->netns_fd);
 	pm_net_config_clear(&x->net);
 	if (x->lock >= 0)
 		close(x->lock);
@@ -459,12 +465,34 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 	pm_spec_config_clear(&x->cfg);
 }
 
-/* Lock c, check it can start, mount its rootfs and build its runtime spec. Returns 1 when
- * it is already running (nothing to do). */
-static int start_prepare(const struct pm_engine *e, struct pm_container *c, struct start_ctx *x,
-			 bool by_policy, pm_error **err)
+/* The network helper launched now, before the rootfs is mounted and the spec is built
+ * (issue #20: slirp4netns is ready ~4 ms after it starts, the init's mounts take <1 ms, so
+ * only pm's own preparation can hide it), for a network namespace made here that the init
+ * joins; the monitor waits for it to be ready before the command runs. Not when the
+ * container's own user namespace is to own its network namespace (--userns, --uidmap). */
+static int net_launch_early(const struct pm_engine *e, const struct pm_container *c,
+			    struct start_ctx *x, pm_error **err)
 {
-	*x = (struct start_ctx){.lock = -1};
+	const struct pm_container_config *cfg = &x->cfg;
+	if ((x->net.mode != PM_NET_SLIRP4NETNS && x->net.mode != PM_NET_PASTA) ||
+	    (cfg->userns && cfg->userns[0] && strcmp(cfg->userns, "host") != 0) || cfg->uidmap ||
+	    cfg->gidmap)
+		return 0;
+	int r = pm_engine_net_dir(e, c, &x->net, err);
+	if (r >= 0)
+		r = pm_net_netns_new(&x->netns_fd, err);
+	if (r >= 0)
+		r = pm_net_launch(&x->net, x->netns_fd, &x->launched, err);
+	return r;
+}
+
+/* Lock c, check it can start, mount its rootfs and build its runtime spec (early_net: with
+ * its network helper launched first, net_launch_early). Returns 1 when it is already
+ * running (nothing to do). */
+static int start_prepare(const struct pm_engine *e, struct pm_container *c, struct start_ctx *x,
+			 bool by_policy, bool early_net, pm_error **err)
+{
+	*x = (struct start_ctx){.lock = -1, .netns_fd = -1};
 	pm_net_config_init(&x->net);
 	pm_engine_refresh(e, c);
 	x->lock = pm_container_lock(e->paths, c->id, err);
@@ -509,8 +537,17 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		r = pm_store_open(e->paths, e->storage_driver, &x->store, err);
 		if (r >= 0)
 			r = pm_storage_image_lookup(x->store, c->image_id, &x->img, err);
-		if (r >= 0)
-			r = pm_storage_ctr_mount(x->store, c->id, &rootfs, err);
+		if (r < 0)
+			return r;
+	}
+	/* the network first (the image's EXPOSE for -P): its helper comes up meanwhile */
+	r = pm_engine_net_config(&x->cfg, x->img.exposed_ports, &x->net, err);
+	if (r >= 0 && early_net)
+		r = net_launch_early(e, c, x, err);
+	if (r < 0)
+		return r;
+	if (!x->cfg.rootfs) {
+		r = pm_storage_ctr_mount(x->store, c->id, &rootfs, err);
 		if (r < 0)
 			return r;
 		x->mounted = true;
@@ -533,9 +570,7 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		return r;
 	if (!x->spec.name)
 		x->spec.name = pm_xstrdup(c->name);
-	r = pm_engine_net_config(&x->cfg, x->img.exposed_ports, &x->net, err);
-	if (r >= 0)
-		r = pm_engine_ns_prepare(e, c, &x->cfg, &x->spec, err);
+	r = pm_engine_ns_prepare(e, c, &x->cfg, &x->spec, err);
 	if (r >= 0)
 		r = pm_engine_net_prepare(e, c, &x->cfg, &x->net, &x->spec, err);
 	if (r < 0)
@@ -550,7 +585,7 @@ static int start_detached(const struct pm_engine *e, struct pm_container *c, boo
 			  int attach_fd, int winsize_from, pm_error **err)
 {
 	struct start_ctx x;
-	int r = start_prepare(e, c, &x, by_policy, err);
+	int r = start_prepare(e, c, &x, by_policy, false, err);
 	if (r == 0) {
 		struct pm_monitor_setup s = {.e = e,
 					     .c = c,
@@ -604,7 +639,7 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 			       pm_error **err)
 {
 	struct start_ctx x;
-	int r = start_prepare(e, c, &x, false, err);
+	int r = start_prepare(e, c, &x, false, true, err);
 	if (r == 1) {
 		start_ctx_clear(e, c, &x, true);
 		return pm_error_set(err, EBUSY, "container %s is already running", c->id);
@@ -617,7 +652,10 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 					     .lock_fd = x.lock,
 					     .net = &x.net,
 					     .attach_fd = -1,
-					     .winsize_from = -1};
+					     .winsize_from = -1,
+					     .netns_fd = x.netns_fd};
+		s.net_launched = x.launched; /* the monitor's from here on */
+		x.launched = NULL;
 		r = pm_monitor_run_attached(&s, ret_status, err);
 		if (r >= 0)
 			x.lock = -1; /* closed by the monitor once "running" was written */

@@ -3,11 +3,15 @@
  * container state; never prints. Called by the engine (monitor / foreground cli). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "netslirp/net.h"
 #include "netslirp/pasta.h"
 #include "netslirp/probe.h"
@@ -26,10 +30,89 @@ static void net_free(struct pm_net *net)
 		close(net->pidfd);
 	if (net->relay_pidfd >= 0)
 		close(net->relay_pidfd);
+	if (net->ready_fd >= 0)
+		close(net->ready_fd);
+	if (net->route_fd >= 0)
+		close(net->route_fd);
+	if (net->netns_fd >= 0)
+		close(net->netns_fd);
+	pm_net_relay_plan_free(net->relay);
 	free(net->sock_path);
 	free(net->pid_path);
+	free(net->log_path);
 	free(net->ports);
 	free(net);
+}
+
+/* What only the start needed: gone once the helper is ready. */
+static void net_started(struct pm_net *net)
+{
+	net->ready = true;
+	net->cfg = NULL;
+	if (net->ready_fd >= 0)
+		close(net->ready_fd);
+	net->ready_fd = -1;
+	if (net->route_fd >= 0)
+		close(net->route_fd);
+	net->route_fd = -1;
+	if (net->netns_fd >= 0)
+		close(net->netns_fd);
+	net->netns_fd = -1;
+	pm_net_relay_plan_free(net->relay);
+	net->relay = NULL;
+}
+
+int pm_net_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net **ret,
+		  pm_error **err)
+{
+	*ret = NULL;
+	struct pm_net *net = pm_net_new(cfg->mode);
+	net->cfg = cfg;
+	if (cfg->mode != PM_NET_SLIRP4NETNS && cfg->mode != PM_NET_PASTA) {
+		*ret = net;
+		return 0;
+	}
+	if (cfg->nports) {
+		net->ports = pm_xcalloc(cfg->nports, sizeof(*net->ports));
+		memcpy(net->ports, cfg->ports, cfg->nports * sizeof(*net->ports));
+		net->nports = cfg->nports;
+	}
+	for (size_t i = 0; i < net->nports; i++)
+		if (net->ports[i].proto == PM_NET_SCTP) {
+			net_free(net);
+			return pm_error_set(err, EOPNOTSUPP,
+					    "publishing port %u/sctp: not supported by %s",
+					    cfg->ports[i].ctr_port, pm_net_mode_name(cfg));
+		}
+	int r = pm_net_pick_ports(net->ports, net->nports, err);
+	net->launched_ns = pm_time_clock_ns(CLOCK_MONOTONIC);
+	if (r >= 0)
+		r = cfg->mode == PM_NET_PASTA ? pm_net_pasta_launch(cfg, netns_fd, net, err)
+					      : pm_net_slirp_launch(cfg, netns_fd, net, err);
+	if (r < 0) {
+		net_free(net);
+		return r;
+	}
+	*ret = net;
+	return 0;
+}
+
+int pm_net_ready(struct pm_net *net, pm_error **err)
+{
+	if (!net || net->ready)
+		return 0;
+	int r = 0;
+	int64_t t0 = pm_time_clock_ns(CLOCK_MONOTONIC);
+	if (net->pid > 0)
+		r = net->mode == PM_NET_PASTA ? pm_net_pasta_ready(net, err)
+					      : pm_net_slirp_ready(net, err);
+	if (r < 0)
+		return r;
+	int64_t t1 = pm_time_clock_ns(CLOCK_MONOTONIC);
+	pm_log_debug("network helper (pid %d) ready %.2f ms after its start, waited %.2f ms",
+		     (int)net->pid, (double)(t1 - net->launched_ns) / 1e6, (double)(t1 - t0) / 1e6);
+	net_started(net);
+	return 0;
 }
 
 int pm_net_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net **ret,
@@ -39,29 +122,23 @@ int pm_net_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net
 	if (netns_pid <= 0)
 		return pm_error_set(err, EINVAL, "starting the network: bad pid %d",
 				    (int)netns_pid);
-	struct pm_net *net = pm_net_new(cfg->mode);
-	if (cfg->mode == PM_NET_SLIRP4NETNS || cfg->mode == PM_NET_PASTA) {
-		if (cfg->nports) {
-			net->ports = pm_xcalloc(cfg->nports, sizeof(*net->ports));
-			memcpy(net->ports, cfg->ports, cfg->nports * sizeof(*net->ports));
-			net->nports = cfg->nports;
-		}
-		for (size_t i = 0; i < net->nports; i++)
-			if (net->ports[i].proto == PM_NET_SCTP) {
-				net_free(net);
-				return pm_error_set(err, EOPNOTSUPP,
-						    "publishing port %u/sctp: not supported by %s",
-						    cfg->ports[i].ctr_port, pm_net_mode_name(cfg));
-			}
-		int r = pm_net_pick_ports(net->ports, net->nports, err);
-		if (r >= 0)
-			r = cfg->mode == PM_NET_PASTA
-				    ? pm_net_pasta_start(cfg, netns_pid, net, err)
-				    : pm_net_slirp_start(cfg, netns_pid, net, err);
-		if (r < 0) {
-			net_free(net);
-			return r;
-		}
+	if (cfg->mode != PM_NET_SLIRP4NETNS && cfg->mode != PM_NET_PASTA) {
+		*ret = pm_net_new(cfg->mode);
+		return 0;
+	}
+	char ns[64];
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)netns_pid);
+	_cleanup_close_ int nsfd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", ns);
+	struct pm_net *net;
+	int r = pm_net_launch(cfg, nsfd, &net, err);
+	if (r < 0)
+		return r;
+	r = pm_net_ready(net, err);
+	if (r < 0) {
+		pm_net_stop(net);
+		return r;
 	}
 	*ret = net;
 	return 0;
@@ -83,7 +160,7 @@ pid_t pm_net_helper_pid(const struct pm_net *net)
  * to exit). */
 static bool must_wait(const struct pm_net *net)
 {
-	return net->nports > 0;
+	return net->nports > 0 || !net->ready;
 }
 
 static int take_inheritable(int *fd)

@@ -27,6 +27,8 @@
  *      namespace and before the command runs, the process that is the container's parent
  *      (the monitor for detached containers, the cli for foreground ones) calls
  *        pm_net_start(cfg, child_pid, &net, &err)
+ *      (or, to have the helper come up while the container is prepared, pm_net_netns_new +
+ *      pm_net_launch early and pm_net_ready before the command runs: see below)
  *      which runs slirp4netns (or pasta) for /proc/<child_pid>/ns/net, waits until the
  *      interface is configured (ready fd; no sleeping), and publishes every port; random
  *      host ports (-p CTRPORT, -P) are chosen then: read them back with pm_net_ports().
@@ -221,6 +223,23 @@ int pm_net_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net
 
 /* The published ports with random host ports resolved (valid until pm_net_stop). */
 const struct pm_net_port *pm_net_ports(const struct pm_net *net, size_t *ret_n);
+
+/* The same in two halves (issue #20), so that the helper comes up while pm prepares the
+ * container instead of before or after it:
+ *   pm_net_netns_new()   a new network namespace (owned by the caller's user namespace), as
+ *                        an fd; the runtime's init joins it (pm_runtime_start_opts.netns_fd)
+ *   pm_net_launch()      picks random host ports, binds the relay's listeners and starts the
+ *                        helper for that namespace; does not wait for it. cfg must stay
+ *                        valid until pm_net_ready.
+ *   pm_net_ready()       waits until the helper has configured the interface, publishes the
+ *                        ports: call it before the container's command runs. On failure the
+ *                        helper is ended and its files removed (the error says why, as
+ *                        pm_net_start's); net is still the caller's to pm_net_stop.
+ * pm_net_stop() also ends a helper that was launched and never made ready. */
+int pm_net_netns_new(int *ret_fd, pm_error **err);
+int pm_net_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net **ret,
+		  pm_error **err);
+int pm_net_ready(struct pm_net *net, pm_error **err);
 
 /* pid of the helper process (0 when none). */
 pid_t pm_net_helper_pid(const struct pm_net *net);

@@ -1,6 +1,8 @@
 /* slirp.c: slirp4netns for a container's network namespace, started as podman 4.3 does
  * (--mtu=65520 --enable-sandbox --enable-seccomp -c -e EXIT_FD -r READY_FD -a SOCKET
- * --netns-type=path /proc/PID/ns/net tap0), its JSON API socket for port forwards
+ * --netns-type=path /proc/self/fd/5 tap0: the namespace handed over as an fd, it may have no
+ * process yet), started by pm_net_slirp_launch and waited for by pm_net_slirp_ready, its
+ * JSON API socket for port forwards
  * (add_hostfwd), and the loopback port relay beside it (net.h, enum pm_net_port_handler):
  * its listeners bound here, then `pm-monitor port-relay` started on the same exit pipe.
  * Must not leave a process, listener or socket behind on failure. Called by lifetime.c. */
@@ -146,22 +148,29 @@ static int wait_ready(int ready_fd, const char *what, pm_error **err)
 /* The loopback port relay's part of a start: its listeners (bound here, in the host's
  * network namespace, before anything runs), the host addresses slirp4netns forwards the
  * same ports on, and the arguments naming them. */
-struct relay_plan {
+struct pm_net_relay_plan {
 	int *lfds;
 	size_t nl;
 	char **args;  /* --listen/--track/--known pairs (fd numbers filled at spawn) */
 	char **addrs; /* non-loopback IPv4 host addresses, for ports on all addresses */
 	bool all;     /* some port is published on all addresses */
+	/* kept from the launch for the relay's spawn at ready: the read end of slirp4netns'
+	 * exit pipe (the relay leaves with it) and the log (0 = none: closed by launch) */
+	int exit_rd, log_fd;
 };
 
-static void relay_plan_clear(struct relay_plan *rp)
+static void relay_plan_clear(struct pm_net_relay_plan *rp)
 {
 	for (size_t i = 0; i < rp->nl; i++)
 		close(rp->lfds[i]);
 	free(rp->lfds);
 	pm_strv_free(rp->args);
 	pm_strv_free(rp->addrs);
-	*rp = (struct relay_plan){0};
+	if (rp->exit_rd > 0)
+		close(rp->exit_rd);
+	if (rp->log_fd > 0)
+		close(rp->log_fd);
+	*rp = (struct pm_net_relay_plan){0};
 }
 
 static bool relayed(const struct pm_net_config *cfg, const struct pm_net_port *p)
@@ -193,7 +202,7 @@ static char **host_addrs(void)
 	return v;
 }
 
-static void add_listener(struct relay_plan *rp, int fd, unsigned ctr)
+static void add_listener(struct pm_net_relay_plan *rp, int fd, unsigned ctr)
 {
 	rp->lfds = pm_xrealloc(rp->lfds, (rp->nl + 1) * sizeof(*rp->lfds));
 	rp->lfds[rp->nl++] = fd;
@@ -204,7 +213,7 @@ static void add_listener(struct relay_plan *rp, int fd, unsigned ctr)
 /* Bind the relay's listeners for every relayed mapping: 127.0.0.1 (and [::1] where it can)
  * for ports on all addresses, after checking that the port is free on all of them. */
 static int relay_bind(const struct pm_net_config *cfg, const struct pm_net *net,
-		      struct relay_plan *rp, pm_error **err)
+		      struct pm_net_relay_plan *rp, pm_error **err)
 {
 	for (size_t i = 0; i < net->nports; i++) {
 		const struct pm_net_port *p = &net->ports[i];
@@ -243,16 +252,11 @@ static int relay_bind(const struct pm_net_config *cfg, const struct pm_net *net,
 }
 
 /* Start the relay (pm-monitor port-relay) for the listeners in rp: it enters the network
- * namespace of netns_pid and leaves when exit_rd hangs up, like slirp4netns. */
-static int relay_spawn(const struct pm_net_config *cfg, pid_t netns_pid, const char *sock,
-		       struct relay_plan *rp, int exit_rd, int log_fd, pid_t *ret_pid,
+ * namespace nsfd and leaves when exit_rd hangs up, like slirp4netns. */
+static int relay_spawn(const struct pm_net_config *cfg, int nsfd, const char *sock,
+		       struct pm_net_relay_plan *rp, int exit_rd, int log_fd, pid_t *ret_pid,
 		       int *ret_pidfd, pm_error **err)
 {
-	char netns[64];
-	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)netns_pid);
-	_cleanup_close_ int nsfd = open(netns, O_RDONLY | O_CLOEXEC);
-	if (nsfd < 0)
-		return pm_error_set_errno(err, errno, "opening '%s'", netns);
 	int readyp[2];
 	if (pipe2(readyp, O_CLOEXEC) < 0)
 		return pm_error_set_errno(err, errno, "pipe");
@@ -299,8 +303,16 @@ static int relay_spawn(const struct pm_net_config *cfg, pid_t netns_pid, const c
 	return r;
 }
 
-int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net *net,
-		       pm_error **err)
+void pm_net_relay_plan_free(struct pm_net_relay_plan *rp)
+{
+	if (!rp)
+		return;
+	relay_plan_clear(rp);
+	free(rp);
+}
+
+int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net *net,
+			pm_error **err)
 {
 	_cleanup_free_ char *exe = pm_find_executable("slirp4netns");
 	if (!exe)
@@ -311,8 +323,9 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 		return pm_error_set(err, EINVAL, "publishing ports needs a run directory");
 
 	/* the relay's ports first: a busy one fails before anything runs */
-	_cleanup_(relay_plan_clear) struct relay_plan rp = {0};
-	int r = relay_bind(cfg, net, &rp, err);
+	struct pm_net_relay_plan *rp = pm_xcalloc(1, sizeof(*rp));
+	net->relay = rp;
+	int r = relay_bind(cfg, net, rp, err);
 	if (r < 0)
 		return r;
 
@@ -341,9 +354,11 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 	}
 	_cleanup_close_ int exit_rd = exitp[0], exit_wr = exitp[1];
 	_cleanup_close_ int ready_rd = readyp[0], ready_wr = readyp[1];
+	_cleanup_close_ int nsfd = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
+	if (nsfd < 0)
+		return pm_error_set_errno(err, errno, "network namespace fd");
 
-	char netns[64], mtu[32];
-	snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)netns_pid);
+	char mtu[32];
 	snprintf(mtu, sizeof(mtu), "--mtu=%u", cfg->mtu);
 	_cleanup_strv_ char **argv = NULL;
 	pm_strv_push(&argv, exe);
@@ -369,21 +384,39 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 		pm_strv_push(&argv, "-a");
 		pm_strv_push(&argv, sock);
 	}
+	/* the namespace as an fd of its own (fd 5): it may have no process in it yet */
 	pm_strv_push(&argv, "--netns-type=path");
-	pm_strv_push(&argv, netns);
+	pm_strv_push(&argv, "/proc/self/fd/5");
 	pm_strv_push(&argv, "tap0");
 
-	pid_t pid, relay_pid = 0;
-	int pidfd, relay_pidfd = -1;
-	const int pass[2] = {exit_rd, ready_wr};
-	r = pm_net_spawn(argv, pass, 2, log_fd, false, &pid, &pidfd, err);
+	pid_t pid;
+	int pidfd;
+	const int pass[3] = {exit_rd, ready_wr, nsfd};
+	r = pm_net_spawn(argv, pass, 3, log_fd, false, &pid, &pidfd, err);
 	if (r < 0)
 		return r;
-	pm_log_debug("slirp4netns started (pid %d) for %s", (int)pid, netns);
-	closep(&ready_wr);
-	ready_wr = -1;
+	pm_log_debug("slirp4netns started (pid %d)", (int)pid);
+	net->pid = pid;
+	net->pidfd = pidfd;
+	net->is_child = true;
+	net->exit_fd = TAKE_FD(exit_wr);
+	net->ready_fd = TAKE_FD(ready_rd);
+	net->netns_fd = TAKE_FD(nsfd);
+	net->sock_path = TAKE_PTR(sock);
+	net->log_path = TAKE_PTR(log_path);
+	if (rp->nl) {
+		rp->exit_rd = TAKE_FD(exit_rd);
+		rp->log_fd = log_fd >= 0 ? TAKE_FD(log_fd) : -1;
+	}
+	return 0;
+}
 
-	r = wait_ready(ready_rd, "slirp4netns", err);
+int pm_net_slirp_ready(struct pm_net *net, pm_error **err)
+{
+	const struct pm_net_config *cfg = net->cfg;
+	struct pm_net_relay_plan *rp = net->relay;
+	const char *sock = net->sock_path;
+	int r = wait_ready(net->ready_fd, "slirp4netns", err);
 	for (size_t i = 0; r >= 0 && i < net->nports; i++) {
 		const struct pm_net_port *p = &net->ports[i];
 		bool rel = relayed(cfg, p);
@@ -395,36 +428,30 @@ int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct 
 				continue;
 			}
 			/* all addresses: the relay has loopback, slirp4netns the others */
-			for (size_t a = 0; r >= 0 && rp.addrs && rp.addrs[a]; a++)
-				r = add_hostfwd(sock, p, k, rp.addrs[a], false, err);
+			for (size_t a = 0; r >= 0 && rp->addrs && rp->addrs[a]; a++)
+				r = add_hostfwd(sock, p, k, rp->addrs[a], false, err);
 		}
 	}
-	if (r >= 0 && rp.nl)
-		r = relay_spawn(cfg, netns_pid, sock, &rp, exit_rd, log_fd, &relay_pid,
-				&relay_pidfd, err);
+	if (r >= 0 && rp->nl)
+		r = relay_spawn(cfg, net->netns_fd, sock, rp, rp->exit_rd, rp->log_fd,
+				&net->relay_pid, &net->relay_pidfd, err);
 	if (r < 0) {
 		/* closing the exit fd ends it; SIGKILL if it does not go */
-		closep(&exit_wr);
-		exit_wr = -1;
-		pm_net_kill_wait(pid, &pidfd, true, true, 2000);
-		_cleanup_free_ char *why = pm_net_log_reason(log_path);
+		closep(&net->exit_fd);
+		net->exit_fd = -1;
+		pm_net_kill_wait(net->pid, &net->pidfd, true, true, 2000);
+		net->pid = 0;
+		_cleanup_free_ char *why = pm_net_log_reason(net->log_path);
 		if ((r == -EPIPE || r == -ETIMEDOUT) && err && *err) {
 			_cleanup_error_ pm_error *old = TAKE_PTR(*err);
 			pm_error_set(err, -r, "%s%s%s; %s", old->msg, why ? ": " : "",
 				     why ? why : "", pm_helper_advice(why));
 		}
-		if (sock)
-			unlink(sock);
-		if (log_path)
-			unlink(log_path);
+		if (net->sock_path)
+			unlink(net->sock_path);
+		if (net->log_path)
+			unlink(net->log_path);
 		return r;
 	}
-	net->pid = pid;
-	net->pidfd = pidfd;
-	net->is_child = true;
-	net->relay_pid = relay_pid;
-	net->relay_pidfd = relay_pidfd;
-	net->exit_fd = TAKE_FD(exit_wr);
-	net->sock_path = TAKE_PTR(sock);
 	return 0;
 }

@@ -7,8 +7,13 @@
 #include "netslirp/net.h"
 #include "netslirp/spawn.h"
 
-/* Start slirp4netns for /proc/<netns_pid>/ns/net, wait for the ready fd, add net->ports
- * (host ports already resolved) through the API socket. Fills net->pid, pidfd, exit_fd,
- * sock_path. On failure nothing is left running and no socket remains. */
-int pm_net_slirp_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net *net,
-		       pm_error **err);
+/* Start slirp4netns for the network namespace netns_fd (passed to it as an fd: the
+ * namespace may have no process yet), the relay's listeners bound first; no wait. Fills
+ * net->pid, pidfd, exit_fd, ready_fd, netns_fd, sock_path, log_path, relay. On failure
+ * nothing is running (what it made is in net, for pm_net_stop). */
+int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net *net,
+			pm_error **err);
+/* Wait for its ready fd, add net->ports (host ports already resolved) through the API
+ * socket, start the loopback port relay. On failure nothing is left running and no
+ * socket remains. */
+int pm_net_slirp_ready(struct pm_net *net, pm_error **err);

@@ -1,13 +1,17 @@
 /* spawn.c: start, wait for and end the network helper process (slirp4netns, pasta):
- * fd plumbing before exec, pidfd waits with deadlines (no sleep polling), kill escalation.
+ * vfork and fd plumbing before exec, pidfd waits with deadlines (no sleep polling), kill
+ * escalation; a new network namespace as an fd, and a socket made in one (short-lived
+ * children sharing our memory and fd table).
  * Must not know about a particular helper's arguments. Called by slirp.c, pasta.c, lifetime.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,19 +43,29 @@ struct pm_net *pm_net_new(int mode)
 	n->pidfd = -1;
 	n->exit_fd = -1;
 	n->relay_pidfd = -1;
+	n->ready_fd = -1;
+	n->route_fd = -1;
+	n->netns_fd = -1;
 	return n;
 }
 
-/* In the child after fork: never returns. */
-static void child_exec(char *const argv[], const int *pass, size_t npass, int log_fd, int devnull,
-		       bool pdeathsig, pid_t parent)
+/* In the vfork child: never returns. It shares our memory until it execs: no allocation,
+ * nothing written but its own stack; tmp has room for npass fds. */
+__attribute__((noreturn, noinline)) static void child_exec(char *const argv[], const int *pass,
+							   size_t npass, int *tmp, int log_fd,
+							   int devnull, bool pdeathsig,
+							   pid_t parent)
 {
 	if (pdeathsig && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
 		_exit(127);
+	/* our handlers would run on the parent's memory: none from here to the exec */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)
+			signal(sig, SIG_DFL);
+	}
 	/* move the fds out of the way of 0..3+npass, then into place */
-	int *tmp = calloc(npass ? npass : 1, sizeof(int));
-	if (!tmp)
-		_exit(127);
 	for (size_t i = 0; i < npass; i++)
 		if ((tmp[i] = fcntl(pass[i], F_DUPFD_CLOEXEC, (int)(64 + npass))) < 0)
 			_exit(127);
@@ -66,11 +80,11 @@ static void child_exec(char *const argv[], const int *pass, size_t npass, int lo
 	if (syscall(SYS_close_range, 3 + npass, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		for (int fd = (int)(3 + npass); fd < 1024; fd++)
 			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	sigset_t all;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	setsid();
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execv(argv[0], argv);
 	_exit(127);
 }
@@ -82,20 +96,87 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
 	_cleanup_close_ int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
 		return pm_error_set_errno(err, errno, "opening /dev/null");
-	pid_t pid = fork();
-	if (pid < 0)
-		return pm_error_set_errno(err, errno, "starting '%s'", argv[0]);
+	_cleanup_free_ int *tmp = pm_xcalloc(npass ? npass : 1, sizeof(int));
+	/* vfork (issue #20): no copy of our page tables, and we go on once it has exec'd;
+	 * every signal blocked meanwhile, so that none runs a handler in the child */
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid_t pid = vfork();
 	if (pid == 0)
-		child_exec(argv, pass, npass, log_fd, devnull, pdeathsig, parent);
+		child_exec(argv, pass, npass, tmp, log_fd, devnull, pdeathsig, parent);
+	int e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		return pm_error_set_errno(err, e, "starting '%s'", argv[0]);
 	int pidfd = sys_pidfd_open(pid);
 	if (pidfd < 0) {
-		int e = errno;
+		e = errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return pm_error_set_errno(err, e, "pidfd_open for '%s'", argv[0]);
 	}
 	*ret_pid = pid;
 	*ret_pidfd = pidfd;
+	return 0;
+}
+
+/* The netns maker's child: shares our memory and fd table, lives in the new namespace just
+ * long enough to open it. */
+static int netns_child(void *arg)
+{
+	int *fd = arg;
+	*fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		*fd = -errno;
+	return 0;
+}
+
+struct socket_in {
+	int nsfd, domain, type, protocol;
+	int fd; /* the socket, or -errno */
+};
+
+/* The socket maker's child: our memory and fd table, its own network namespace. */
+static int socket_in_child(void *arg)
+{
+	struct socket_in *a = arg;
+	if (setns(a->nsfd, CLONE_NEWNET) < 0) {
+		a->fd = -errno;
+		return 0;
+	}
+	a->fd = socket(a->domain, a->type, a->protocol);
+	if (a->fd < 0)
+		a->fd = -errno;
+	return 0;
+}
+
+int pm_net_socket_in(int netns_fd, int domain, int type, int protocol)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+	struct socket_in a = {netns_fd, domain, type, protocol, -EIO};
+	pid_t pid = clone(socket_in_child, stack + sizeof(stack),
+			  CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &a);
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return a.fd;
+}
+
+int pm_net_netns_new(int *ret_fd, pm_error **err)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+	int fd = -EIO;
+	pid_t pid = clone(netns_child, stack + sizeof(stack),
+			  CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWNET | SIGCHLD, &fd);
+	if (pid < 0)
+		return pm_error_set_errno(err, errno, "creating a network namespace");
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (fd < 0)
+		return pm_error_set_errno(err, -fd, "opening the new network namespace");
+	*ret_fd = fd;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lib/error.h"
@@ -22,7 +23,20 @@ struct pm_net {
 	int relay_pidfd;
 	struct pm_net_port *ports;
 	size_t nports;
+	/* between pm_net_launch and pm_net_ready (net.h): */
+	bool ready;			 /* the helper said so, its ports are published */
+	const struct pm_net_config *cfg; /* the caller's, valid until ready */
+	int ready_fd;			 /* read end of its ready pipe, -1 = none */
+	int route_fd;	  /* pasta: netlink socket in the namespace for its routes, -1 = none */
+	int route_family; /* the family whose default route says "configured" */
+	int netns_fd;	  /* the namespace (for the port relay), -1 = none */
+	char *log_path;	  /* its log, for the cause of a failure */
+	struct pm_net_relay_plan *relay; /* slirp4netns: the relay's bound listeners */
+	int64_t launched_ns;		 /* CLOCK_MONOTONIC at the launch (debug log) */
 };
+
+/* slirp.c: the relay plan's end (NULL-safe), for a handle freed before it was ready. */
+void pm_net_relay_plan_free(struct pm_net_relay_plan *rp);
 
 /* Run argv[0] (an absolute path) as a new session leader with stdin on /dev/null, stdout
  * and stderr on log_fd (or /dev/null when < 0), and pass[i] as fd 3+i (every other fd
@@ -30,6 +44,10 @@ struct pm_net {
  * Returns the pid; *ret_pidfd gets a pidfd for it (O_CLOEXEC). */
 int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, bool pdeathsig,
 		 pid_t *ret_pid, int *ret_pidfd, pm_error **err);
+
+/* socket(domain, type, protocol) in the network namespace netns_fd (made by a short-lived
+ * child sharing our fd table): the fd, or -errno. */
+int pm_net_socket_in(int netns_fd, int domain, int type, int protocol);
 
 /* Wait up to timeout_ms for the process behind pidfd to exit (child: also reap it and
  * store its wait status in *ret_status when not NULL). 0 when it exited, -ETIMEDOUT. */

@@ -229,6 +229,14 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 						 const struct pm_runtime_start_opts *o,
 						 const struct pm_seccomp *sc, int childfd)
 {
+	/* the network namespace made beforehand, first: its fd may be one the dups below
+	 * replace */
+	if (o && o->netns_fd > 0 && setns(o->netns_fd, CLONE_NEWNET) < 0) {
+		pm_sync_send_error(childfd, errno, PM_EXIT_ERROR,
+				   "joining the container's network namespace: %s",
+				   strerror(errno));
+		_exit(PM_EXIT_ERROR);
+	}
 	for (int i = 0; i < 3; i++) {
 		int fd = o ? o->stdio[i] : -1;
 		if (fd < 0 || (i == 0 && !spec->stdin_open) || spec->tty)
@@ -456,7 +464,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 		flags |= CLONE_NEWIPC;
 	if (!spec->host_uts && !spec->utsns_path)
 		flags |= CLONE_NEWUTS;
-	if (!spec->host_net && !spec->netns_path)
+	if (!spec->host_net && !spec->netns_path && !(opts && opts->netns_fd > 0))
 		flags |= CLONE_NEWNET;
 	if (spec->nuidmap) {
 		if (!spec->late_userns)

@@ -159,6 +159,12 @@ struct pm_runtime_start_opts {
 	 * failure kills the child and fails the start with the callback's error, unless the
 	 * child failed first: then the child's error is the start's. data: after_clone_data. */
 	int (*before_exec)(pid_t pid, void *data, pm_error **err);
+	/* > 0: a network namespace made beforehand (netslirp's pm_net_netns_new, its helper
+	 * already coming up), which the init joins instead of a new one (no CLONE_NEWNET).
+	 * Only without spec->host_net and spec->netns_path, and without a user namespace of
+	 * the container's own that the clone makes (spec->nuidmap without late_userns): the
+	 * namespace is owned by the caller's. 0 or -1: none. */
+	int netns_fd;
 };
 
 /* A started container process. */

@@ -6,11 +6,12 @@
 #   floor: bwrap --unshare-all --bind ROOTFS / ... /bin/true  (what a minimal sandbox costs)
 #   pm/podman run --rm --network none IMG true
 #   pm run --rm IMG true                                      (default network: slirp4netns)
+#   pm run --rm --network pasta IMG true                      (when pasta is installed)
 #   pm/podman run -d --network none IMG sleep 60 + rm -f -t0 (and pm's with slirp4netns)
 # then the version start-up and peak RSS (/usr/bin/time %M) of pm and podman. ROOTFS is the
 # busybox rootfs the test image is made of, so the floor rows run the same binary. Targets
 # (issue #20): run --rm --network none <= 1.5x the bwrap floor and <= 0.05 of podman;
-# default network <= 2x the bwrap floor; run -d + rm -f <= 0.03 of podman; (issue #4) pm run
+# default network <= 2x the bwrap floor; pasta <= 30 ms; run -d + rm -f <= 0.03 of podman; (issue #4) pm run
 # peak RSS <= 4096 KiB. podman runs with --runtime runc.
 # Run it as an unprivileged user with subordinate ids (the rootless case).
 # Usage: tests/bench/startup.sh [PM_BINARY]   (PM_BENCH_RUNS=20 by default, at least 20)
@@ -51,7 +52,9 @@ img=localhost/busybox:latest
 pm_d_rm() { "${PM[@]}" rm -f -t0 "$("${PM[@]}" run -d --network none "$img" sleep 60)"; }
 pm_d_slirp_rm() { "${PM[@]}" rm -f -t0 "$("${PM[@]}" run -d "$img" sleep 60)"; }
 pod_d_rm() { "${POD[@]}" rm -f -t0 "$("${POD[@]}" run -d --network none "$img" sleep 60)"; }
-rows=(unshare bwrap pm_none pod_none pm_slirp pm_d pm_d_slirp pod_d)
+rows=(unshare bwrap pm_none pod_none pm_slirp)
+command -v pasta >/dev/null && rows+=(pm_pasta)
+rows+=(pm_d pm_d_slirp pod_d)
 declare -A label cmd
 label[unshare]='floor: unshare -Urpmnui, chroot'
 cmd[unshare]="unshare -Urpmnui --fork --root=$rootfs /bin/true"
@@ -63,6 +66,8 @@ label[pod_none]='podman run --rm --network none'
 cmd[pod_none]="${POD[*]} run --rm --network none $img true"
 label[pm_slirp]='pm run --rm (slirp4netns)'
 cmd[pm_slirp]="${PM[*]} run --rm $img true"
+label[pm_pasta]='pm run --rm --network pasta'
+cmd[pm_pasta]="${PM[*]} run --rm --network pasta $img true"
 label[pm_d]='pm run -d + rm -f (none)'
 cmd[pm_d]=pm_d_rm
 label[pm_d_slirp]='pm run -d + rm -f (slirp4netns)'
@@ -108,6 +113,8 @@ printf '  targets: --network none <= 1.5x bwrap (%s), <= 0.05 podman (%s); slirp
 	"$(met "${med[pm_none]} <= 0.05 * ${med[pod_none]}")" \
 	"$(met "${med[pm_slirp]} <= 2 * ${med[bwrap]}")" \
 	"$(met "${med[pm_d]} <= 0.03 * ${med[pod_d]}")"
+[ -z "${med[pm_pasta]:-}" ] ||
+	printf '  target: pasta <= 30 ms (%s)\n' "$(met "${med[pm_pasta]} <= 30")"
 
 # rss_kb CMD...: the largest peak RSS of 5 runs, in KiB
 rss_kb() {

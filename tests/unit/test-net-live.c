@@ -490,9 +490,80 @@ static void test_pasta(void **state)
 	 * lost with -U none; see docs/pm-network.7.md */
 	assert_int_equal(pm_net_stop(net), 0);
 	assert_int_equal(kill(helper, 0), -1);
-	assert_int_equal(count_procs("pasta", false) + count_procs("passt.avx2", false), 0);
+	assert_int_equal(count_procs("pasta", false) + count_procs("passt.avx2", false) +
+				 count_procs("pasta.avx2", false),
+			 0);
 	ctr_stop(&c);
 	pm_net_config_clear(&cfg);
+}
+
+/* A default route in /proc/PID/net/route (the interface is configured). */
+static bool has_default_route(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/net/route", (int)pid);
+	_cleanup_free_ char *data = NULL;
+	if (pm_read_file(path, 1 << 20, &data, NULL, NULL) < 0)
+		return false;
+	for (char *l = strchr(data, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+		char dev[32], dst[16];
+		if (sscanf(l + 1, "%31s %15s", dev, dst) == 2 && strcmp(dst, "00000000") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The early start (issue #20): a network namespace made beforehand with no process in it,
+ * the helper launched for it, a process joining it afterwards (as the container's init
+ * does), ready later: the interface is configured by then (pasta without ports: its
+ * default route, the netlink fast path). A helper launched and never made ready is ended
+ * by pm_net_stop. */
+static void test_launch_early(void **state)
+{
+	if (!have_ns || !have_slirp)
+		skip();
+	const char *modes[] = {"slirp4netns", have_pasta && have_ip ? "pasta" : NULL};
+	for (size_t m = 0; m < 2 && modes[m]; m++) {
+		bool pasta = strcmp(modes[m], "pasta") == 0;
+		struct pm_net_config cfg;
+		config(&cfg, modes[m], NULL);
+		int nsfd = -1;
+		_cleanup_error_ pm_error *err = NULL;
+		assert_int_equal(pm_net_netns_new(&nsfd, &err), 0);
+		struct pm_net *net = NULL;
+		if (pm_net_launch(&cfg, nsfd, &net, &err) < 0)
+			fail_msg("pm_net_launch: %s", err->msg);
+		pid_t p = fork();
+		assert_true(p >= 0);
+		if (p == 0) {
+			if (setns(nsfd, CLONE_NEWNET) < 0)
+				_exit(1);
+			/* none of our fds (the helper's exit pipe): the init closes them too */
+			syscall(SYS_close_range, 3, ~0U, 0);
+			pause();
+			_exit(0);
+		}
+		if (pm_net_ready(net, &err) < 0)
+			fail_msg("pm_net_ready: %s", err->msg);
+		assert_true(has_addr(p, pasta ? "10.99.0.1" : "10.0.2.100"));
+		assert_true(has_default_route(p));
+		pid_t helper = pm_net_helper_pid(net);
+		assert_true(helper > 0);
+		assert_int_equal(pm_net_stop(net), 0);
+		/* without ports not waited for: it goes by itself (slirp4netns: the exit fd
+		 * hung up; pasta: SIGTERM) */
+		assert_int_equal(waitpid(helper, NULL, 0), helper);
+		kill(p, SIGKILL);
+		waitpid(p, NULL, 0);
+
+		/* launched, never made ready: pm_net_stop ends it */
+		assert_int_equal(pm_net_launch(&cfg, nsfd, &net, &err), 0);
+		helper = pm_net_helper_pid(net);
+		assert_int_equal(pm_net_stop(net), 0);
+		assert_int_equal(kill(helper, 0), -1);
+		close(nsfd);
+		pm_net_config_clear(&cfg);
+	}
 }
 
 static void test_pasta_conflict(void **state)
@@ -557,7 +628,7 @@ int main(void)
 		cmocka_unit_test(test_slirp_ports),    cmocka_unit_test(test_slirp_host_loopback),
 		cmocka_unit_test(test_slirp_conflict), cmocka_unit_test(test_slirp_exit_fd),
 		cmocka_unit_test(test_pasta),	       cmocka_unit_test(test_pasta_conflict),
-		cmocka_unit_test(test_none_host),
+		cmocka_unit_test(test_none_host),      cmocka_unit_test(test_launch_early),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	pm_rm_rf(run_dir, NULL);
