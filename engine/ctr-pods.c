@@ -53,7 +53,8 @@ size_t pm_ctr_pods_parse(char *text, size_t len, struct pm_ctr_pod_entry **ret)
 		if (sscanf(s, "end %llu%c", &count, &tail) == 1) {
 			if (count != n || nl + 1 != end)
 				break;
-			qsort(e, n, sizeof(*e), cmp_entry);
+			if (n)
+				qsort(e, n, sizeof(*e), cmp_entry);
 			*ret = e;
 			return n;
 		}
@@ -88,7 +89,8 @@ size_t pm_ctr_pods_parse(char *text, size_t len, struct pm_ctr_pod_entry **ret)
 
 char *pm_ctr_pods_format(struct pm_ctr_pod_entry *e, size_t n, size_t *ret_len)
 {
-	qsort(e, n, sizeof(*e), cmp_entry);
+	if (n)
+		qsort(e, n, sizeof(*e), cmp_entry);
 	size_t cap = strlen(CACHE_MAGIC) + n * (64 + 1 + 20 + 1 + 64 + 1) + 32, len = 0;
 	char *buf = pm_xmalloc(cap);
 	len += (size_t)snprintf(buf, cap, "%s", CACHE_MAGIC);
@@ -160,7 +162,7 @@ int pm_container_list_pod_members(const struct pm_paths *p, struct pm_container 
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || strlen(de->d_name) != 64)
 			continue; /* "<id>.rm": pm_container_list finishes those */
-		struct pm_ctr_pod_entry key;
+		struct pm_ctr_pod_entry key = {0};
 		memcpy(key.id, de->d_name, 65);
 		struct pm_ctr_pod_entry *hit =
 			nold ? bsearch(&key, old, nold, sizeof(*old), cmp_entry) : NULL;
