@@ -50,7 +50,7 @@ size_t pm_ctr_pods_parse(char *text, size_t len, struct pm_ctr_pod_entry **ret)
 		*nl = 0;
 		unsigned long long count;
 		char tail;
-		if (sscanf(s, "end %llu%c", &count, &tail) == 1) {
+		if (s[0] == 'e' && sscanf(s, "end %llu%c", &count, &tail) == 1) {
 			if (count != n || nl + 1 != end)
 				break;
 			if (n)
