@@ -51,6 +51,13 @@ SUBID_LIBS   := -lsubid
 # Opened with dlopen() on first use (lib/dlopen.h), so commands that do not need them do not
 # map them: compiled against (PKG_CFLAGS), never linked into pm; unit tests still link them.
 DLOPEN_LIBS  := -larchive -lcrypto -lsubid -lcurl -lz -lzstd -lseccomp -lyaml
+# Linked statically into pm when the archive is installed (libjansson-dev ships it): every
+# command uses it, and the loader then maps and relocates one library less at each start
+# (~0.1 ms of pm's ~0.7 ms CPU for `pm version`). STATIC_LIBS= links them dynamically.
+STATIC_LIBS  ?= $(if $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/libjansson.a),-ljansson)
+comma        := ,
+PM_LINK_LIBS  = $(if $(STATIC_LIBS),-Wl$(comma)-Bstatic $(STATIC_LIBS) -Wl$(comma)-Bdynamic) \
+                $(filter-out $(DLOPEN_LIBS) $(STATIC_LIBS),$(LDLIBS))
 
 ifneq ($(SANITIZE),)
   SAN_FLAGS  := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
@@ -81,7 +88,7 @@ ALL_OBJS     := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
 all: $(PM_BIN) $(PM_MONITOR) $(PM_PAUSE) $(PM_GENERATOR)
 
 $(PM_BIN): $(BUILDDIR)/cli/main.o $(ARCHIVES)
-	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group -Wl,--as-needed $(filter-out $(DLOPEN_LIBS),$(LDLIBS))
+	$(CC) $(LDFLAGS) -o $@ $(BUILDDIR)/cli/main.o -Wl,--start-group $(ARCHIVES) -Wl,--end-group -Wl,--as-needed $(PM_LINK_LIBS)
 
 # pm-monitor: what a detached container keeps running (monitor/detached.h). Static, so
 # that it maps no shared library: its memory is paid once per running container. Only the

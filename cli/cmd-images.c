@@ -5,6 +5,7 @@
  * the configs of untagged images only (to tell intermediate images from dangling ones). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -14,6 +15,7 @@
 #include "cli/output.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "lib/template.h"
 #include "lib/timeutil.h"
 #include "storage/image-view.h"
 
@@ -138,6 +140,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 	pm_image_rows_sort(rows, nr, sort_key);
 	_cleanup_json_ json_t *table = json_array();
 	_cleanup_json_ json_t *sums = NULL;
+	_cleanup_free_ ssize_t *users_of = NULL;
 	if (quiet) {
 		_cleanup_strv_ char **seen = NULL;
 		for (size_t i = 0; i < nr; i++) {
@@ -151,11 +154,30 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	time_t now = time(NULL);
-	/* podman's summary fields a template can name too (Labels, Names, Containers, ...) */
-	if (format && *format) {
+	/* podman's summary fields a template can name too (Labels, Names, Containers, ...):
+	 * built only when the template names one (they cost a walk of every container) */
+	static const char *const sum_keys[] = {"ParentId",   "RepoTags", "RepoDigests",
+					       "SharedSize", "Labels",	 "Containers",
+					       "Names",	     "Arch",	 "Os"};
+	bool need_sums = format && *format;
+	if (need_sums) {
+		_cleanup_template_ pm_template *t = NULL;
+		_cleanup_strv_ char **fields = NULL;
+		if (pm_template_parse(format, &t, NULL, NULL) == 0 && !pm_template_is_empty(t) &&
+		    !pm_template_root_fields(t, &fields)) {
+			need_sums = false;
+			for (size_t j = 0; j < ARRAY_SIZE(sum_keys); j++)
+				need_sums |= pm_strv_contains(fields, sum_keys[j]);
+		}
+	}
+	if (need_sums) {
 		_cleanup_free_ char *text = pm_image_summaries_json(s, v, n, f, all);
 		sums = text ? json_loads(text, 0, NULL) : NULL;
 	}
+	/* the containers made from each image, counted once per image (not once per name) */
+	users_of = pm_xcalloc(n + 1, sizeof(*users_of));
+	for (size_t i = 0; i < n; i++)
+		users_of[i] = -1;
 	for (size_t i = 0; i < nr; i++) {
 		const struct pm_image_row *row = &rows[i];
 		const struct pm_image_record *r = row->record;
@@ -186,20 +208,21 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		json_array_foreach(sums, k, sum) {
 			if (strcmp(json_string_value(json_object_get(sum, "Id")) ?: "", r->id))
 				continue;
-			static const char *const keys[] = {"ParentId",	 "RepoTags", "RepoDigests",
-							   "SharedSize", "Labels",   "Containers",
-							   "Names",	 "Arch",     "Os"};
-			for (size_t j = 0; j < ARRAY_SIZE(keys); j++) {
-				json_t *x = json_object_get(sum, keys[j]);
+			for (size_t j = 0; j < ARRAY_SIZE(sum_keys); j++) {
+				json_t *x = json_object_get(sum, sum_keys[j]);
 				if (x)
-					json_object_set(o, keys[j], x);
+					json_object_set(o, sum_keys[j], x);
 			}
 			if (json_is_null(json_object_get(o, "Labels")))
 				json_object_set_new(o, "Labels", json_object());
 			/* the containers made from it (podman's count) */
-			_cleanup_strv_ char **users = pm_image_users(s, r->id);
+			size_t ri = (size_t)(r - v);
+			if (users_of[ri] < 0) {
+				_cleanup_strv_ char **users = pm_image_users(s, r->id);
+				users_of[ri] = (ssize_t)pm_strv_length(users);
+			}
 			json_object_set_new(o, "Containers",
-					    json_integer((json_int_t)pm_strv_length(users)));
+					    json_integer((json_int_t)users_of[ri]));
 			break;
 		}
 		json_array_append_new(table, o);

@@ -794,6 +794,17 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 	return 0;
 }
 
+char *pm_containers_dir(const struct pm_paths *p)
+{
+	return containers_dir(p);
+}
+
+int pm_container_load_at(const struct pm_paths *p, const char *cdir, int dfd, const char *id,
+			 struct pm_container **ret)
+{
+	return load_record(p, cdir, dfd, id, ret, NULL);
+}
+
 int pm_container_rename(const struct pm_paths *p, struct pm_container *c, const char *newname,
 			pm_error **err)
 {

@@ -125,6 +125,14 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 		      pm_error **err);
 void pm_container_list_free(struct pm_container **list, size_t n);
 
+/* <root>/db/containers, malloc'd. */
+char *pm_containers_dir(const struct pm_paths *p);
+/* Load the record of id from the open containers directory dfd (path cdir), as
+ * pm_container_list does (a damaged record: c->broken set). < 0 when it is being created or
+ * removed. For listings that choose which records to read (engine/ctr-pods.h). */
+int pm_container_load_at(const struct pm_paths *p, const char *cdir, int dfd, const char *id,
+			 struct pm_container **ret);
+
 /* Rename: reserve the new name atomically, then release the old one. */
 int pm_container_rename(const struct pm_paths *p, struct pm_container *c, const char *newname,
 			pm_error **err);

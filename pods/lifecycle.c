@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/ctr-paths.h"
+#include "engine/ctr-pods.h"
 #include "engine/ctr-state.h"
 #include "engine/pause.h"
 #include "engine/run.h"
@@ -245,7 +246,7 @@ int pm_pod_containers(const struct pm_engine *e, const struct pm_pod *pod,
 {
 	struct pm_container **all = NULL;
 	size_t n = 0;
-	int r = pm_container_list(e->paths, &all, &n, err);
+	int r = pm_container_list_pod_members(e->paths, &all, &n, err);
 	if (r < 0)
 		return r;
 	*ret = pm_pod_containers_take(e, pod, all, n, ret_n);
