@@ -51,10 +51,11 @@ SUBID_LIBS   := -lsubid
 # Opened with dlopen() on first use (lib/dlopen.h), so commands that do not need them do not
 # map them: compiled against (PKG_CFLAGS), never linked into pm; unit tests still link them.
 DLOPEN_LIBS  := -larchive -lcrypto -lsubid -lcurl -lz -lzstd -lseccomp -lyaml
-# Linked statically into pm when the archive is installed (libjansson-dev ships it): every
-# command uses it, and the loader then maps and relocates one library less at each start
-# (~0.1 ms of pm's ~0.7 ms CPU for `pm version`). STATIC_LIBS= links them dynamically.
-STATIC_LIBS  ?= $(if $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/libjansson.a),-ljansson)
+# Libraries to link statically into pm (e.g. STATIC_LIBS=-ljansson): the loader then maps
+# one library less at each start, ~0.1 ms of pm's ~0.7 ms CPU for `pm version`, which is
+# within noise. Off by default, so a distribution's security fix to the library reaches pm
+# without a rebuild.
+STATIC_LIBS  ?=
 comma        := ,
 PM_LINK_LIBS  = $(if $(STATIC_LIBS),-Wl$(comma)-Bstatic $(STATIC_LIBS) -Wl$(comma)-Bdynamic) \
                 $(filter-out $(DLOPEN_LIBS) $(STATIC_LIBS),$(LDLIBS))
