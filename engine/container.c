@@ -130,24 +130,30 @@ char *pm_container_generate_name(int tries)
 	return pm_xasprintf("%s_%s%u", a, n, r[2] % (tries < 10 ? 10 : 100000));
 }
 
-int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
+/* <runroot>/locks/<id>.lock, the directory made only when the open says it is missing (a
+ * run takes the lock five times: no stat each time, issue #20) */
+static int lock_ctr(const struct pm_paths *p, const char *id, int op, pm_error **err)
 {
 	_cleanup_free_ char *dir = pm_path_join(p->runroot, "locks");
-	if (pm_mkdir_p(dir, 0700, err) < 0)
-		return -errno;
 	_cleanup_free_ char *name = pm_xasprintf("%s.lock", id);
 	_cleanup_free_ char *path = pm_path_join(dir, name);
-	return pm_lock_path(path, LOCK_EX, err);
+	int r = pm_lock_path(path, op, NULL);
+	if (r != -ENOENT)
+		return r >= 0 || !err ? r
+				      : pm_lock_path(path, op, err); /* again, for the message */
+	if (pm_mkdir_p(dir, 0700, err) < 0)
+		return -errno;
+	return pm_lock_path(path, op, err);
+}
+
+int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
+{
+	return lock_ctr(p, id, LOCK_EX, err);
 }
 
 int pm_container_trylock(const struct pm_paths *p, const char *id)
 {
-	_cleanup_free_ char *dir = pm_path_join(p->runroot, "locks");
-	if (pm_mkdir_p(dir, 0700, NULL) < 0)
-		return -errno;
-	_cleanup_free_ char *name = pm_xasprintf("%s.lock", id);
-	_cleanup_free_ char *path = pm_path_join(dir, name);
-	return pm_lock_path(path, LOCK_EX | LOCK_NB, NULL);
+	return lock_ctr(p, id, LOCK_EX | LOCK_NB, NULL);
 }
 
 static json_t *state_to_json(const struct pm_ctr_state *s)

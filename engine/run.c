@@ -579,8 +579,8 @@ int pm_engine_start_detachable(const struct pm_engine *e, struct pm_container *c
 	return pm_engine_attach_fd(e, c, TAKE_FD(fd), &o, ret_status, err);
 }
 
-int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
-			       pm_error **err)
+static int start_foreground(const struct pm_engine *e, struct pm_container *c, bool then_remove,
+			    int *ret_status, pm_error **err)
 {
 	struct start_ctx x;
 	int r = start_prepare(e, c, &x, false, err);
@@ -601,7 +601,11 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		if (r >= 0)
 			x.lock = -1; /* closed by the monitor once "running" was written */
 	}
-	if (r >= 0) {
+	if (r >= 0 && then_remove) {
+		/* pm_engine_remove_detached, next, unmounts (without a sync) and removes all */
+		x.mounted = false;
+		pm_engine_event(e, c, "cleanup");
+	} else if (r >= 0) {
 		/* done: the monitor recorded the exit; now unmount and forget runtime files */
 		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 		if (pm_container_reload(e->paths, c, NULL) == 0 &&
@@ -625,6 +629,18 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 	}
 	start_ctx_clear(e, c, &x, r >= 0);
 	return r;
+}
+
+int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
+			       pm_error **err)
+{
+	return start_foreground(e, c, false, ret_status, err);
+}
+
+int pm_engine_start_foreground_then_remove(const struct pm_engine *e, struct pm_container *c,
+					   int *ret_status, pm_error **err)
+{
+	return start_foreground(e, c, true, ret_status, err);
 }
 
 /* ---- stop, wait ------------------------------------------------------------------------- */

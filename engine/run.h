@@ -27,6 +27,11 @@ int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error 
  * leaves the container as it was before start. */
 int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
 			       pm_error **err);
+/* run --rm: as pm_engine_start_foreground, but the exit is only recorded (by the monitor):
+ * the unmount, the run files and the state are left to pm_engine_remove_detached, which the
+ * caller calls next (issue #20: no state written and no root unmounted twice). */
+int pm_engine_start_foreground_then_remove(const struct pm_engine *e, struct pm_container *c,
+					   int *ret_status, pm_error **err);
 
 /* Start c detached (its own monitor, as pm_engine_start) with this process attached from
  * the start, as a foreground `pm run -it` on a terminal that can detach: relay the
