@@ -16,6 +16,7 @@
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/ps.h"
+#include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/timeutil.h"
 #include "lib/fileutil.h"
@@ -479,7 +480,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		if (c->name && pm_str_startswith(c->name, "pm-build-"))
 			continue; /* a build's RUN container (builder/build.c), hidden as podman's
 				   */
-		pm_engine_refresh(e, c);
+		if (pm_engine_refresh_autoremove(e, c) == PM_REFRESH_REMOVED)
+			continue; /* a --rm container whose pm died: gone now */
 		if (!all && c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
 			continue;
 		struct pm_ps_row *row = &rows[nr];

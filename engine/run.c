@@ -32,6 +32,7 @@
 #include "engine/validate.h"
 #include "lib/crashpoint.h"
 #include "lib/fileutil.h"
+#include "lib/jscan.h"
 #include "lib/log.h"
 #include "lib/proc.h"
 #include "lib/strutil.h"
@@ -397,6 +398,29 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	return 0;
+}
+
+/* c was made by run --rm / create --rm (its spec's "Rm", read without parsing the spec) */
+static bool autoremove(const struct pm_container *c)
+{
+	struct pm_jscan s;
+	struct pm_jscan_val k, v;
+	const char *text = c->config_json ? c->config_json : "{}";
+	bool rm = false;
+	int r = pm_jscan_object(&s, text, strlen(text));
+	while (r >= 0 && (r = pm_jscan_member(&s, &k, &v)) > 0)
+		if (pm_jscan_key_is(&k, "Rm"))
+			return pm_jscan_bool(&v, &rm) == 0 && rm;
+	return false;
+}
+
+int pm_engine_refresh_autoremove(const struct pm_engine *e, struct pm_container *c)
+{
+	int r = pm_engine_refresh(e, c);
+	if (r == 1 && !pm_ctr_is_running(c) && autoremove(c) &&
+	    pm_engine_remove_detached(e, c, true, NULL) == 0)
+		return PM_REFRESH_REMOVED;
+	return r;
 }
 
 /* ---- start ------------------------------------------------------------------------------- */
