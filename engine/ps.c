@@ -214,7 +214,13 @@ static uint64_t path_size(const char *path)
 void pm_engine_ctr_size(const struct pm_engine *e, struct pm_store *store,
 			const struct pm_container *c, uint64_t *ret_rw, uint64_t *ret_rootfs)
 {
-	_cleanup_free_ char *upper = pm_xasprintf("%s/containers/%s/diff", e->paths->root, c->id);
+	/* an ephemeral root is under the runroot (storage/store.h) */
+	_cleanup_free_ char *upper =
+		pm_xasprintf("%s/ephemeral/containers/%s/diff", e->paths->runroot, c->id);
+	if (!pm_path_exists(upper)) {
+		free(upper);
+		upper = pm_xasprintf("%s/containers/%s/diff", e->paths->root, c->id);
+	}
 	*ret_rw = path_size(upper);
 	*ret_rootfs = *ret_rw;
 	struct pm_image_record ir = {0};

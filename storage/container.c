@@ -165,7 +165,7 @@ static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, p
 	if (!id_ok(id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", id ? id : "");
 	struct ctr c = {0};
-	c.dir = pm_store_path(s, "containers/%s", id);
+	c.dir = pm_store_ctr_dir(s, id);
 	_cleanup_free_ char *p = pm_path_join(c.dir, "storage.json");
 	json_t *j = NULL;
 	int r = pm_json_load_file(p, 1 << 20, &j, NULL);
@@ -220,6 +220,21 @@ int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, co
 	return pm_storage_ctr_create_mapped(s, ctr_id, image_id, flags, NULL, NULL, err);
 }
 
+/* Can an ephemeral root live under the runroot? Its containers dir is there (made once) and
+ * takes user xattrs (overlay's whiteouts and opaque dirs with "userxattr", fuse-overlayfs's
+ * too; tmpfs has them since Linux 6.6): else the root goes under the storage root, as any. */
+static bool eph_usable(const struct pm_store *s)
+{
+	_cleanup_free_ char *dir = pm_store_eph_path(s, "containers");
+	if (!dir || pm_mkdir_p(dir, 0700, NULL) < 0)
+		return false;
+	if (setxattr(dir, "user.pm.ephemeral", "1", 1, 0) == 0)
+		return true;
+	pm_log_debug("%s takes no user xattrs (%s): ephemeral roots under the storage root", dir,
+		     strerror(errno));
+	return false;
+}
+
 /* A mapped root needs fuse-overlayfs (its uidmapping/gidmapping shift the owners). */
 static int mapped_driver(const struct pm_store *s, pm_error **err)
 {
@@ -257,18 +272,23 @@ int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, c
 	const char *driver = mapped ? "fuse-overlayfs" : pm_overlay_pick_driver(s);
 	_cleanup_free_ char *tmp = NULL, *sj = NULL;
 	_cleanup_json_ json_t *j = NULL;
-	_cleanup_free_ char *dest = pm_store_path(s, "containers/%s", ctr_id);
+	_cleanup_free_ char *dest = pm_store_ctr_dir(s, ctr_id);
 	if (pm_path_exists(dest)) {
 		pm_image_record_free(&rec);
 		return pm_error_set(err, EEXIST, "container '%s' already has a root filesystem",
 				    ctr_id);
+	}
+	if (ephemeral && strcmp(driver, "vfs") != 0 && eph_usable(s)) {
+		free(dest);
+		_cleanup_free_ char *edir = pm_store_eph_path(s, "containers");
+		dest = pm_path_join(edir, ctr_id);
 	}
 	_cleanup_close_ int lock = pm_store_lock(s, "layers", LOCK_SH, err);
 	if (lock < 0) {
 		r = lock;
 		goto out;
 	}
-	r = pm_store_mkdtemp(s, "ctr", &tmp, err);
+	r = pm_store_mkdtemp_beside(s, dest, "ctr", &tmp, err);
 	if (r < 0)
 		goto out;
 	static const char *const sub_overlay[] = {"diff", "work", "merged"};
@@ -411,7 +431,7 @@ int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **r
 	*ret_gone = NULL;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
-	_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", ctr_id);
+	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
 	if (!pm_path_exists(dir))
 		return 0;
 	/* its record says how it was mounted; a torn or missing one: as if not volatile */
@@ -424,7 +444,7 @@ int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **r
 		return r;
 	/* move aside first: a half-removed container never looks complete */
 	_cleanup_free_ char *name = pm_xasprintf("ctr-rm-%s", ctr_id);
-	_cleanup_free_ char *gone = pm_store_tmp_path(s, name);
+	_cleanup_free_ char *gone = pm_store_tmp_path_beside(s, dir, name);
 	if (rename(dir, gone) < 0)
 		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
 					  ctr_id);
@@ -901,7 +921,8 @@ int pm_storage_ctr_mounted(const struct pm_store *s, const char *ctr_id, char **
 {
 	if (!id_ok(ctr_id))
 		return 0;
-	_cleanup_free_ char *merged = pm_store_path(s, "containers/%s/merged", ctr_id);
+	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
+	_cleanup_free_ char *merged = pm_path_join(dir, "merged");
 	if (!pm_overlay_is_mounted(merged))
 		return 0;
 	if (ret_mountpoint)

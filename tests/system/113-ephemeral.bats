@@ -47,6 +47,28 @@ start_bg() {
 	is "$output" "" "nothing listed"
 }
 
+@test "run --rm: its root (upper, work) is under the runroot, a kept container's under the root" {
+	skip_if_podman "pm's layout: podman keeps every root under its graphroot"
+	local eph=$XDG_RUNTIME_DIR/pm/ephemeral/containers
+	start_bg eph --network none "$IMG" sleep 100
+	local id
+	id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' eph)
+	[ -d "$eph/$id/diff" ] && [ -d "$eph/$id/work" ] || die "no upper/work dir in $eph/$id"
+	is "$(find "$STORE/containers" -mindepth 1 -maxdepth 1 | wc -l)" "0" "nothing under the root"
+	run_pm 0 unshare cat /proc/self/mountinfo
+	assert_contains "$output" "upperdir=$eph/$id/diff" "the overlay's upper is the runroot's"
+	run_pm 0 run --network none --name keep "$IMG" true
+	local kid
+	kid=$("${PM_CMD[@]}" inspect --format '{{.Id}}' keep)
+	[ -d "$STORE/containers/$kid" ] || die "a kept container's root is not under the root"
+	[ ! -e "$eph/$kid" ] || die "a kept container's root is under the runroot"
+	run_pm 0 rm -f -t0 eph keep
+	wait "$BG" || true
+	pm_store_settled
+	is "$(find "$eph" "$XDG_RUNTIME_DIR/pm/ephemeral/tmp" -mindepth 1 | wc -l)" "0" \
+		"nothing left under the runroot"
+}
+
 @test "run --rm: a SIGKILLed pm leaves nothing after the next command" {
 	skip_if_podman "podman's conmon outlives a killed podman run: the container keeps running"
 	start_bg eph --network none "$IMG" sleep 100
@@ -60,7 +82,9 @@ start_bg() {
 	run_pm 1 container exists eph
 	pm_store_settled
 	is "$(find "$STORE/containers" "$STORE/db/containers" "$STORE/tmp" -mindepth 1 | wc -l)" \
-		"0" "no root, record or temp dir of it is left"
+		"0" "no root, record or temp dir of it is left under the root"
+	is "$(find "$XDG_RUNTIME_DIR/pm/ephemeral" -mindepth 2 | wc -l)" "0" \
+		"nothing of it is left under the runroot"
 	[ ! -e "$XDG_RUNTIME_DIR/pm/containers/$id" ] || die "its run dir is left"
 	run_pm 0 unshare cat /proc/self/mountinfo
 	assert_not_contains "$output" "/merged" "its root is not left mounted"
