@@ -101,6 +101,31 @@ static char *containers_dir(const struct pm_paths *p)
 	return pm_path_join(p->root, "db/containers");
 }
 
+/* The records of ephemeral (--rm) containers: under the runroot (tmpfs), where their roots
+ * are too (storage/store.h): nothing of them reaches the disk, a reboot wipes them, and the
+ * name in db/names that points at one is stale then. */
+static char *eph_containers_dir(const struct pm_paths *p)
+{
+	return pm_path_join(p->runroot, "ephemeral/records");
+}
+
+/* The records directory that holds id: the root's, else the runroot's when id is there */
+static char *record_parent(const struct pm_paths *p, const char *id)
+{
+	char *cdir = containers_dir(p);
+	_cleanup_free_ char *dir = pm_path_join(cdir, id);
+	if (pm_path_exists(dir))
+		return cdir;
+	char *edir = eph_containers_dir(p);
+	_cleanup_free_ char *edir_id = pm_path_join(edir, id);
+	if (pm_path_exists(edir_id)) {
+		free(cdir);
+		return edir;
+	}
+	free(edir);
+	return cdir;
+}
+
 static char *names_dir(const struct pm_paths *p)
 {
 	return pm_path_join(p->root, "db/names");
@@ -225,8 +250,10 @@ static int reserve_name(const struct pm_paths *p, const char *name, const char *
 {
 	_cleanup_free_ char *dir = names_dir(p);
 	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *edir = eph_containers_dir(p);
+	const char *const rdirs[] = {cdir, edir, NULL};
 	char other[PATH_MAX];
-	int r = pm_name_reserve(dir, cdir, name, id, "container", other, err);
+	int r = pm_name_reserve_in(dir, rdirs, name, id, "container", other, err);
 	if (r != -EEXIST)
 		return r;
 	return pm_error_set(
@@ -300,13 +327,14 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	c->config_json = pm_xstrdup(config_json ? config_json : "{}");
 	c->pod_id = pm_xstrdup(pod_id ? pod_id : "");
 	c->infra = infra;
-	_cleanup_free_ char *cdir = containers_dir(p);
-	c->dir = pm_path_join(cdir, c->id);
-
 	int r;
 	_cleanup_json_ json_t *spec = json_loads(c->config_json, 0, NULL);
 	if (!spec)
 		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
+	/* a --rm container's record is under the runroot, with its root (issue #20) */
+	bool ephemeral = json_is_true(json_object_get(spec, "Rm"));
+	_cleanup_free_ char *cdir = ephemeral ? eph_containers_dir(p) : containers_dir(p);
+	c->dir = pm_path_join(cdir, c->id);
 	/* The record dir first, then the name: a name always points at an existing dir while
 	 * its container lives, which is what tells a stale name from a fresh one. All under
 	 * the container's lock: a record without a readable config.json whose lock is free
@@ -343,8 +371,7 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	r = pm_container_save_state(p, c, err);
 	if (r < 0)
 		goto undo_dir;
-	r = write_config_flags(c, json_is_true(json_object_get(spec, "Rm")) ? PM_WRITE_NOSYNC : 0,
-			       err);
+	r = write_config_flags(c, ephemeral ? PM_WRITE_NOSYNC : 0, err);
 	if (r < 0)
 		goto undo_dir;
 	*ret = TAKE_PTR(c);
@@ -496,7 +523,7 @@ static void identity_clear(struct pm_container *c)
 static int load_record(const struct pm_paths *p, const char *cdir, int dfd, const char *id,
 		       struct pm_container **ret, pm_error **err)
 {
-	_cleanup_free_ char *own_cdir = cdir ? NULL : containers_dir(p);
+	_cleanup_free_ char *own_cdir = cdir ? NULL : record_parent(p, id);
 	_cleanup_free_ char *dir = pm_path_join(cdir ? cdir : own_cdir, id);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
@@ -665,27 +692,20 @@ static bool is_hex(const char *s)
 	return true;
 }
 
+static bool prefix_scan(DIR *d, const char *ref, size_t len, char **match, int *matches);
+
 static int lookup_prefix(const struct pm_paths *p, const char *ref, char **ret, pm_error **err)
 {
 	_cleanup_free_ char *cdir = containers_dir(p);
-	_cleanup_closedir_ DIR *d = opendir(cdir);
-	if (!d)
-		return -ENOENT;
+	_cleanup_free_ char *edir = eph_containers_dir(p);
 	_cleanup_free_ char *match = NULL;
 	size_t len = strlen(ref);
 	int matches = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strncmp(de->d_name, ref, len) != 0)
-			continue;
-		if (strlen(de->d_name) == len) { /* a full id wins */
-			free(match);
-			match = pm_xstrdup(de->d_name);
-			matches = 1;
-			break;
-		}
-		if (matches++ == 0)
-			match = pm_xstrdup(de->d_name);
+	bool full = false;
+	for (int i = 0; i < 2 && !full; i++) {
+		_cleanup_closedir_ DIR *d = opendir(i == 0 ? cdir : edir);
+		if (d)
+			full = prefix_scan(d, ref, len, &match, &matches);
 	}
 	if (matches > 1)
 		return pm_error_set(
@@ -695,6 +715,25 @@ static int lookup_prefix(const struct pm_paths *p, const char *ref, char **ret, 
 		return -ENOENT;
 	*ret = TAKE_PTR(match);
 	return 0;
+}
+
+/* One records directory's part of lookup_prefix: true when a full id matched. */
+static bool prefix_scan(DIR *d, const char *ref, size_t len, char **match, int *matches)
+{
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strncmp(de->d_name, ref, len) != 0)
+			continue;
+		if (strlen(de->d_name) == len) { /* a full id wins */
+			free(*match);
+			*match = pm_xstrdup(de->d_name);
+			*matches = 1;
+			return true;
+		}
+		if ((*matches)++ == 0)
+			*match = pm_xstrdup(de->d_name);
+	}
+	return false;
 }
 
 int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_container **ret,
@@ -762,17 +801,13 @@ static int cmp_created(const void *a, const void *b)
 	return x->created_ns < y->created_ns ? 1 : x->created_ns > y->created_ns ? -1 : 0;
 }
 
-int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size_t *ret_n,
-		      pm_error **err)
+/* The records in cdir appended to *list (ENOENT: none). */
+static int list_dir(const struct pm_paths *p, const char *cdir, struct pm_container ***list,
+		    size_t *n, size_t *cap, pm_error **err)
 {
-	*ret = NULL;
-	*ret_n = 0;
-	_cleanup_free_ char *cdir = containers_dir(p);
 	_cleanup_closedir_ DIR *d = opendir(cdir);
 	if (!d)
 		return errno == ENOENT ? 0 : pm_error_set_errno(err, errno, "reading '%s'", cdir);
-	struct pm_container **list = NULL;
-	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
@@ -787,11 +822,30 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 		struct pm_container *c = NULL;
 		if (load_record(p, cdir, dirfd(d), de->d_name, &c, NULL) < 0)
 			continue; /* being created or removed right now */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			list = pm_xrealloc(list, cap * sizeof(*list));
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*list = pm_xrealloc(*list, *cap * sizeof(**list));
 		}
-		list[n++] = c;
+		(*list)[(*n)++] = c;
+	}
+	return 0;
+}
+
+int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size_t *ret_n,
+		      pm_error **err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *edir = eph_containers_dir(p);
+	struct pm_container **list = NULL;
+	size_t n = 0, cap = 0;
+	int r = list_dir(p, cdir, &list, &n, &cap, err);
+	if (r >= 0)
+		r = list_dir(p, edir, &list, &n, &cap, err);
+	if (r < 0) {
+		pm_container_list_free(list, n);
+		return r;
 	}
 	if (n)
 		qsort(list, n, sizeof(*list), cmp_created);

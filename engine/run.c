@@ -400,8 +400,7 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	return 0;
 }
 
-/* c was made by run --rm / create --rm (its spec's "Rm", read without parsing the spec) */
-static bool autoremove(const struct pm_container *c)
+bool pm_engine_ctr_autoremove(const struct pm_container *c)
 {
 	struct pm_jscan s;
 	struct pm_jscan_val k, v;
@@ -417,7 +416,7 @@ static bool autoremove(const struct pm_container *c)
 int pm_engine_refresh_autoremove(const struct pm_engine *e, struct pm_container *c)
 {
 	int r = pm_engine_refresh(e, c);
-	if (r == 1 && !pm_ctr_is_running(c) && autoremove(c) &&
+	if (r == 1 && !pm_ctr_is_running(c) && pm_engine_ctr_autoremove(c) &&
 	    pm_engine_remove_detached(e, c, true, NULL) == 0)
 		return PM_REFRESH_REMOVED;
 	return r;

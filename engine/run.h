@@ -67,6 +67,9 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
  * later command when this returns (root moved under the store's tmp/, record moved aside),
  * the files are deleted by a detached process; anonymous as in pm_engine_remove_volumes. A
  * running or damaged one: pm_engine_remove_volumes. */
+/* c was made by run --rm / create --rm (its spec's "Rm", read without parsing the spec) */
+bool pm_engine_ctr_autoremove(const struct pm_container *c);
+
 /* pm_engine_refresh, and a --rm container found exited that way (its pm or monitor was
  * killed: nobody else will remove it) is removed (pm_engine_remove_detached): returns
  * PM_REFRESH_REMOVED then, c is not to be shown; else as pm_engine_refresh. */

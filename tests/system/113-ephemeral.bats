@@ -47,25 +47,31 @@ start_bg() {
 	is "$output" "" "nothing listed"
 }
 
-@test "run --rm: its root (upper, work) is under the runroot, a kept container's under the root" {
+@test "run --rm: its record and root (upper, work) are under the runroot, a kept one's under the root" {
 	skip_if_podman "pm's layout: podman keeps every root under its graphroot"
-	local eph=$XDG_RUNTIME_DIR/pm/ephemeral/containers
+	local eph=$XDG_RUNTIME_DIR/pm/ephemeral/containers rec=$XDG_RUNTIME_DIR/pm/ephemeral/records
 	start_bg eph --network none "$IMG" sleep 100
 	local id
 	id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' eph)
 	[ -d "$eph/$id/diff" ] && [ -d "$eph/$id/work" ] || die "no upper/work dir in $eph/$id"
-	is "$(find "$STORE/containers" -mindepth 1 -maxdepth 1 | wc -l)" "0" "nothing under the root"
+	[ -f "$rec/$id/config.json" ] && [ -f "$rec/$id/state.json" ] || die "no record in $rec/$id"
+	is "$(find "$STORE/containers" "$STORE/db/containers" -mindepth 1 -maxdepth 1 | wc -l)" "0" \
+		"nothing of it under the root"
+	# found by an id prefix as by its name
+	run_pm 0 inspect --format '{{.Name}}' "${id:0:12}"
+	is "$output" "eph" "inspect by id prefix"
 	run_pm 0 unshare cat /proc/self/mountinfo
 	assert_contains "$output" "upperdir=$eph/$id/diff" "the overlay's upper is the runroot's"
 	run_pm 0 run --network none --name keep "$IMG" true
 	local kid
 	kid=$("${PM_CMD[@]}" inspect --format '{{.Id}}' keep)
-	[ -d "$STORE/containers/$kid" ] || die "a kept container's root is not under the root"
-	[ ! -e "$eph/$kid" ] || die "a kept container's root is under the runroot"
+	[ -d "$STORE/containers/$kid" ] && [ -d "$STORE/db/containers/$kid" ] ||
+		die "a kept container's root or record is not under the root"
+	[ ! -e "$eph/$kid" ] && [ ! -e "$rec/$kid" ] || die "a kept container is under the runroot"
 	run_pm 0 rm -f -t0 eph keep
 	wait "$BG" || true
 	pm_store_settled
-	is "$(find "$eph" "$XDG_RUNTIME_DIR/pm/ephemeral/tmp" -mindepth 1 | wc -l)" "0" \
+	is "$(find "$eph" "$rec" "$XDG_RUNTIME_DIR/pm/ephemeral/tmp" -mindepth 1 | wc -l)" "0" \
 		"nothing left under the runroot"
 }
 
@@ -113,4 +119,22 @@ start_bg() {
 	local mk
 	mk=$(grep -E '(mkdir|stat)' "$t" | grep -cE "\"$XDG_RUNTIME_DIR/pm/(locks|events)\"" || true)
 	is "$mk" "0" "the runroot's lock and event dirs are neither made nor stat'ed again"
+}
+
+@test "create --rm, then the runroot wiped (a reboot): gone, its name free, nothing left" {
+	skip_if_podman "pm's layout: a --rm container wholly under the runroot"
+	run_pm 0 create --rm --network none --name eph "$IMG" true
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "eph" "listed before"
+	rm -rf "$XDG_RUNTIME_DIR/pm/ephemeral"
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "gone with the runroot"
+	run_pm 1 container exists eph
+	run_pm 0 create --rm --network none --name eph "$IMG" true
+	run_pm 0 start -a eph
+	run_pm 0 ps -aq
+	is "$output" "" "start -a of a --rm container removes it after its run"
+	pm_store_settled
+	is "$(find "$STORE/containers" "$STORE/db/containers" "$STORE/tmp" -mindepth 1 2>/dev/null |
+		wc -l)" "0" "nothing under the root"
 }
