@@ -156,7 +156,7 @@ char *pm_container_generate_name(int tries)
 }
 
 /* <runroot>/locks/<id>.lock, the directory made only when the open says it is missing (a
- * run takes the lock five times: no stat each time, issue #20) */
+ * run takes the lock several times: no stat each time, issue #20) */
 static int lock_ctr(const struct pm_paths *p, const char *id, int op, pm_error **err)
 {
 	_cleanup_free_ char *dir = pm_path_join(p->runroot, "locks");
