@@ -16,11 +16,11 @@ setup() {
 # start_bg NAME ARGS...: `run --rm --name NAME` in the background, $BG its pid (pm itself),
 # returning once ps lists it running
 start_bg() {
-	local name=$1 i
+	local name=$1 _i
 	shift
 	"${PM_CMD[@]}" run --rm --name "$name" "$@" >/dev/null 2>&1 3>&- &
 	BG=$!
-	for i in $(seq 1 150); do
+	for _i in $(seq 1 150); do
 		run_pm 0 ps --format '{{.Names}}'
 		[[ "$output" == *"$name"* ]] && return 0
 		kill -0 "$BG" 2>/dev/null || die "run --rm --name $name ended before it was listed"
