@@ -307,12 +307,13 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			pm_error **err)
 {
 	return pm_container_create_in_pod(p, name, image_name, image_id, config_json, NULL, false,
-					  ret, err);
+					  false, ret, err);
 }
 
 int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
 			       const char *image_id, const char *config_json, const char *pod_id,
-			       bool infra, struct pm_container **ret, pm_error **err)
+			       bool infra, bool in_runroot, struct pm_container **ret,
+			       pm_error **err)
 {
 	if (name && !pm_container_name_valid(name))
 		return pm_error_set(err, EINVAL,
@@ -333,7 +334,8 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
 	/* a --rm container's record is under the runroot, with its root (issue #20) */
 	bool ephemeral = json_is_true(json_object_get(spec, "Rm"));
-	_cleanup_free_ char *cdir = ephemeral ? eph_containers_dir(p) : containers_dir(p);
+	_cleanup_free_ char *cdir =
+		ephemeral && in_runroot ? eph_containers_dir(p) : containers_dir(p);
 	c->dir = pm_path_join(cdir, c->id);
 	/* The record dir first, then the name: a name always points at an existing dir while
 	 * its container lives, which is what tells a stale name from a fresh one. All under

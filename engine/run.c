@@ -126,6 +126,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	/* the volumes this create makes: a failure leaves none of them behind */
 	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
+	_cleanup_free_ char *um = NULL, *gm = NULL; /* --userns=nomap etc.: shifted owners */
 	_cleanup_container_ struct pm_container *c = NULL;
 	struct pm_image img = {0};
 	if (!cfg->rootfs) {
@@ -172,17 +173,17 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	json = pm_config_to_json(&withsig);
 	const char *image_name =
 		cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
+	if (store && (r = pm_spec_shifted_maps(cfg, &um, &gm, err)) < 0)
+		goto out;
+	/* a --rm container's record goes where its root does (--rootfs: no root of ours) */
+	bool in_runroot = cfg->rm && (!store || pm_storage_ctr_eph_here(store, um && gm));
 	r = pm_container_create_in_pod(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id,
-				       json, cfg->pod, cfg->infra, &c, err);
+				       json, cfg->pod, cfg->infra, in_runroot, &c, err);
 	if (r < 0)
 		goto out;
 	if (store) {
-		_cleanup_free_ char *um = NULL, *gm = NULL;
-		r = pm_spec_shifted_maps(cfg, &um, &gm, err);
-		if (r >= 0)
-			r = pm_storage_ctr_create_mapped(store, c->id, img.id,
-							 cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um,
-							 gm, err);
+		r = pm_storage_ctr_create_mapped(
+			store, c->id, img.id, cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um, gm, err);
 		if (r < 0) {
 			pm_container_remove_record(e->paths, c, NULL);
 			goto out;

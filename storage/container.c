@@ -235,6 +235,12 @@ static bool eph_usable(const struct pm_store *s)
 	return false;
 }
 
+bool pm_storage_ctr_eph_here(const struct pm_store *s, bool mapped)
+{
+	const char *driver = mapped ? "fuse-overlayfs" : pm_overlay_pick_driver(s);
+	return strcmp(driver, "vfs") != 0 && eph_usable(s);
+}
+
 /* A mapped root needs fuse-overlayfs (its uidmapping/gidmapping shift the owners). */
 static int mapped_driver(const struct pm_store *s, pm_error **err)
 {
@@ -278,7 +284,7 @@ int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, c
 		return pm_error_set(err, EEXIST, "container '%s' already has a root filesystem",
 				    ctr_id);
 	}
-	if (ephemeral && strcmp(driver, "vfs") != 0 && eph_usable(s)) {
+	if (ephemeral && pm_storage_ctr_eph_here(s, mapped)) {
 		free(dest);
 		_cleanup_free_ char *edir = pm_store_eph_path(s, "containers");
 		dest = pm_path_join(edir, ctr_id);

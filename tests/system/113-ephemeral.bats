@@ -138,3 +138,16 @@ start_bg() {
 	is "$(find "$STORE/containers" "$STORE/db/containers" "$STORE/tmp" -mindepth 1 2>/dev/null |
 		wc -l)" "0" "nothing under the root"
 }
+
+@test "create --rm with vfs: its record stays with its root under the root" {
+	skip_if_podman "pm's layout: a --rm container wholly under the runroot"
+	# vfs copies the image: such a root is not kept in memory, and its record goes with it
+	run_pm 0 --storage-driver vfs create --rm --network none --name v "$IMG" true
+	local id=$output
+	[ -d "$STORE/containers/$id/rootfs" ] || die "no vfs root under the root"
+	[ -f "$STORE/db/containers/$id/config.json" ] || die "the record is not beside its root"
+	[ ! -e "$XDG_RUNTIME_DIR/pm/ephemeral/records/$id" ] || die "the record is under the runroot"
+	run_pm 0 --storage-driver vfs start -a v
+	run_pm 0 ps -aq
+	is "$output" "" "removed after its run"
+}
