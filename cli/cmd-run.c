@@ -950,7 +950,8 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	} else {
 		int code = 0;
 		close_pod_lock(&o); /* not held while it runs */
-		r = pm_engine_start_foreground(&engine, c, &code, &err);
+		r = cfg.rm ? pm_engine_start_foreground_then_remove(&engine, c, &code, &err)
+			   : pm_engine_start_foreground(&engine, c, &code, &err);
 		status = code;
 		if (r >= 0 && cfg.rm) {
 			_cleanup_error_ pm_error *rmerr = NULL;

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "lib/log.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
 
@@ -107,10 +108,15 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 		}
 		if (attach) {
 			int code = 0;
-			if (pm_engine_start_foreground(&e, c, &code, &err) < 0) {
+			bool rm = pm_engine_ctr_autoremove(c); /* create --rm: gone after its run */
+			if ((rm ? pm_engine_start_foreground_then_remove(&e, c, &code, &err)
+				: pm_engine_start_foreground(&e, c, &code, &err)) < 0) {
 				pm_cli_error(err);
 				return PM_EXIT_ERROR;
 			}
+			_cleanup_error_ pm_error *rmerr = NULL;
+			if (rm && pm_engine_remove_detached(&e, c, true, &rmerr) < 0)
+				pm_log_warn("%s", rmerr->msg);
 			return code;
 		}
 		if (pm_engine_start(&e, c, &err) < 0) {

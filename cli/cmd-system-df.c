@@ -218,7 +218,7 @@ int cmd_system_df(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	for (size_t i = 0; i < nc; i++) {
 		pm_engine_refresh(&e, list[i]);
-		_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", list[i]->id);
+		_cleanup_free_ char *dir = pm_store_ctr_dir(s, list[i]->id);
 		uint64_t sz = pm_disk_usage(dir);
 		ctr.total++;
 		ctr.size += sz;

@@ -101,6 +101,31 @@ static char *containers_dir(const struct pm_paths *p)
 	return pm_path_join(p->root, "db/containers");
 }
 
+/* The records of ephemeral (--rm) containers: under the runroot (tmpfs), where their roots
+ * are too (storage/store.h): nothing of them reaches the disk, a reboot wipes them, and the
+ * name in db/names that points at one is stale then. */
+static char *eph_containers_dir(const struct pm_paths *p)
+{
+	return pm_path_join(p->runroot, "ephemeral/records");
+}
+
+/* The records directory that holds id: the root's, else the runroot's when id is there */
+static char *record_parent(const struct pm_paths *p, const char *id)
+{
+	char *cdir = containers_dir(p);
+	_cleanup_free_ char *dir = pm_path_join(cdir, id);
+	if (pm_path_exists(dir))
+		return cdir;
+	char *edir = eph_containers_dir(p);
+	_cleanup_free_ char *edir_id = pm_path_join(edir, id);
+	if (pm_path_exists(edir_id)) {
+		free(cdir);
+		return edir;
+	}
+	free(edir);
+	return cdir;
+}
+
 static char *names_dir(const struct pm_paths *p)
 {
 	return pm_path_join(p->root, "db/names");
@@ -130,24 +155,30 @@ char *pm_container_generate_name(int tries)
 	return pm_xasprintf("%s_%s%u", a, n, r[2] % (tries < 10 ? 10 : 100000));
 }
 
-int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
+/* <runroot>/locks/<id>.lock, the directory made only when the open says it is missing (a
+ * run takes the lock several times: no stat each time, issue #20) */
+static int lock_ctr(const struct pm_paths *p, const char *id, int op, pm_error **err)
 {
 	_cleanup_free_ char *dir = pm_path_join(p->runroot, "locks");
-	if (pm_mkdir_p(dir, 0700, err) < 0)
-		return -errno;
 	_cleanup_free_ char *name = pm_xasprintf("%s.lock", id);
 	_cleanup_free_ char *path = pm_path_join(dir, name);
-	return pm_lock_path(path, LOCK_EX, err);
+	int r = pm_lock_path(path, op, NULL);
+	if (r != -ENOENT)
+		return r >= 0 || !err ? r
+				      : pm_lock_path(path, op, err); /* again, for the message */
+	if (pm_mkdir_p(dir, 0700, err) < 0)
+		return -errno;
+	return pm_lock_path(path, op, err);
+}
+
+int pm_container_lock(const struct pm_paths *p, const char *id, pm_error **err)
+{
+	return lock_ctr(p, id, LOCK_EX, err);
 }
 
 int pm_container_trylock(const struct pm_paths *p, const char *id)
 {
-	_cleanup_free_ char *dir = pm_path_join(p->runroot, "locks");
-	if (pm_mkdir_p(dir, 0700, NULL) < 0)
-		return -errno;
-	_cleanup_free_ char *name = pm_xasprintf("%s.lock", id);
-	_cleanup_free_ char *path = pm_path_join(dir, name);
-	return pm_lock_path(path, LOCK_EX | LOCK_NB, NULL);
+	return lock_ctr(p, id, LOCK_EX | LOCK_NB, NULL);
 }
 
 static json_t *state_to_json(const struct pm_ctr_state *s)
@@ -219,8 +250,10 @@ static int reserve_name(const struct pm_paths *p, const char *name, const char *
 {
 	_cleanup_free_ char *dir = names_dir(p);
 	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *edir = eph_containers_dir(p);
+	const char *const rdirs[] = {cdir, edir, NULL};
 	char other[PATH_MAX];
-	int r = pm_name_reserve(dir, cdir, name, id, "container", other, err);
+	int r = pm_name_reserve_in(dir, rdirs, name, id, "container", other, err);
 	if (r != -EEXIST)
 		return r;
 	return pm_error_set(
@@ -274,12 +307,13 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			pm_error **err)
 {
 	return pm_container_create_in_pod(p, name, image_name, image_id, config_json, NULL, false,
-					  ret, err);
+					  false, ret, err);
 }
 
 int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
 			       const char *image_id, const char *config_json, const char *pod_id,
-			       bool infra, struct pm_container **ret, pm_error **err)
+			       bool infra, bool in_runroot, struct pm_container **ret,
+			       pm_error **err)
 {
 	if (name && !pm_container_name_valid(name))
 		return pm_error_set(err, EINVAL,
@@ -294,13 +328,15 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	c->config_json = pm_xstrdup(config_json ? config_json : "{}");
 	c->pod_id = pm_xstrdup(pod_id ? pod_id : "");
 	c->infra = infra;
-	_cleanup_free_ char *cdir = containers_dir(p);
-	c->dir = pm_path_join(cdir, c->id);
-
 	int r;
 	_cleanup_json_ json_t *spec = json_loads(c->config_json, 0, NULL);
 	if (!spec)
 		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
+	/* a --rm container's record is under the runroot, with its root (issue #20) */
+	bool ephemeral = json_is_true(json_object_get(spec, "Rm"));
+	_cleanup_free_ char *cdir =
+		ephemeral && in_runroot ? eph_containers_dir(p) : containers_dir(p);
+	c->dir = pm_path_join(cdir, c->id);
 	/* The record dir first, then the name: a name always points at an existing dir while
 	 * its container lives, which is what tells a stale name from a fresh one. All under
 	 * the container's lock: a record without a readable config.json whose lock is free
@@ -337,8 +373,7 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	r = pm_container_save_state(p, c, err);
 	if (r < 0)
 		goto undo_dir;
-	r = write_config_flags(c, json_is_true(json_object_get(spec, "Rm")) ? PM_WRITE_NOSYNC : 0,
-			       err);
+	r = write_config_flags(c, ephemeral ? PM_WRITE_NOSYNC : 0, err);
 	if (r < 0)
 		goto undo_dir;
 	*ret = TAKE_PTR(c);
@@ -490,7 +525,7 @@ static void identity_clear(struct pm_container *c)
 static int load_record(const struct pm_paths *p, const char *cdir, int dfd, const char *id,
 		       struct pm_container **ret, pm_error **err)
 {
-	_cleanup_free_ char *own_cdir = cdir ? NULL : containers_dir(p);
+	_cleanup_free_ char *own_cdir = cdir ? NULL : record_parent(p, id);
 	_cleanup_free_ char *dir = pm_path_join(cdir ? cdir : own_cdir, id);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
@@ -659,27 +694,20 @@ static bool is_hex(const char *s)
 	return true;
 }
 
+static bool prefix_scan(DIR *d, const char *ref, size_t len, char **match, int *matches);
+
 static int lookup_prefix(const struct pm_paths *p, const char *ref, char **ret, pm_error **err)
 {
 	_cleanup_free_ char *cdir = containers_dir(p);
-	_cleanup_closedir_ DIR *d = opendir(cdir);
-	if (!d)
-		return -ENOENT;
+	_cleanup_free_ char *edir = eph_containers_dir(p);
 	_cleanup_free_ char *match = NULL;
 	size_t len = strlen(ref);
 	int matches = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strncmp(de->d_name, ref, len) != 0)
-			continue;
-		if (strlen(de->d_name) == len) { /* a full id wins */
-			free(match);
-			match = pm_xstrdup(de->d_name);
-			matches = 1;
-			break;
-		}
-		if (matches++ == 0)
-			match = pm_xstrdup(de->d_name);
+	bool full = false;
+	for (int i = 0; i < 2 && !full; i++) {
+		_cleanup_closedir_ DIR *d = opendir(i == 0 ? cdir : edir);
+		if (d)
+			full = prefix_scan(d, ref, len, &match, &matches);
 	}
 	if (matches > 1)
 		return pm_error_set(
@@ -689,6 +717,25 @@ static int lookup_prefix(const struct pm_paths *p, const char *ref, char **ret, 
 		return -ENOENT;
 	*ret = TAKE_PTR(match);
 	return 0;
+}
+
+/* One records directory's part of lookup_prefix: true when a full id matched. */
+static bool prefix_scan(DIR *d, const char *ref, size_t len, char **match, int *matches)
+{
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strncmp(de->d_name, ref, len) != 0)
+			continue;
+		if (strlen(de->d_name) == len) { /* a full id wins */
+			free(*match);
+			*match = pm_xstrdup(de->d_name);
+			*matches = 1;
+			return true;
+		}
+		if ((*matches)++ == 0)
+			*match = pm_xstrdup(de->d_name);
+	}
+	return false;
 }
 
 int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_container **ret,
@@ -756,17 +803,13 @@ static int cmp_created(const void *a, const void *b)
 	return x->created_ns < y->created_ns ? 1 : x->created_ns > y->created_ns ? -1 : 0;
 }
 
-int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size_t *ret_n,
-		      pm_error **err)
+/* The records in cdir appended to *list (ENOENT: none). */
+static int list_dir(const struct pm_paths *p, const char *cdir, struct pm_container ***list,
+		    size_t *n, size_t *cap, pm_error **err)
 {
-	*ret = NULL;
-	*ret_n = 0;
-	_cleanup_free_ char *cdir = containers_dir(p);
 	_cleanup_closedir_ DIR *d = opendir(cdir);
 	if (!d)
 		return errno == ENOENT ? 0 : pm_error_set_errno(err, errno, "reading '%s'", cdir);
-	struct pm_container **list = NULL;
-	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
@@ -781,11 +824,30 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 		struct pm_container *c = NULL;
 		if (load_record(p, cdir, dirfd(d), de->d_name, &c, NULL) < 0)
 			continue; /* being created or removed right now */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			list = pm_xrealloc(list, cap * sizeof(*list));
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*list = pm_xrealloc(*list, *cap * sizeof(**list));
 		}
-		list[n++] = c;
+		(*list)[(*n)++] = c;
+	}
+	return 0;
+}
+
+int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size_t *ret_n,
+		      pm_error **err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *edir = eph_containers_dir(p);
+	struct pm_container **list = NULL;
+	size_t n = 0, cap = 0;
+	int r = list_dir(p, cdir, &list, &n, &cap, err);
+	if (r >= 0)
+		r = list_dir(p, edir, &list, &n, &cap, err);
+	if (r < 0) {
+		pm_container_list_free(list, n);
+		return r;
 	}
 	if (n)
 		qsort(list, n, sizeof(*list), cmp_created);

@@ -83,10 +83,13 @@ bool pm_ctr_is_running(const struct pm_container *c);
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
 			const char *image_id, const char *config_json, struct pm_container **ret,
 			pm_error **err);
-/* The same for a member of a pod (pod_id) or its infra container (infra). */
+/* The same for a member of a pod (pod_id) or its infra container (infra); in_runroot: the
+ * record of a --rm container whose root is under the runroot too (pm_storage_ctr_eph_here)
+ * goes in <runroot>/ephemeral/records, so that a reboot wipes both together. */
 int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
 			       const char *image_id, const char *config_json, const char *pod_id,
-			       bool infra, struct pm_container **ret, pm_error **err);
+			       bool infra, bool in_runroot, struct pm_container **ret,
+			       pm_error **err);
 
 /* Find by full id, unique id prefix, or name. -ENOENT: "no container with name or ID
  * 'x' found: no such container". */

@@ -16,6 +16,7 @@
 #include "engine/inspect.h"
 #include "engine/net.h"
 #include "engine/ps.h"
+#include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/timeutil.h"
 #include "lib/fileutil.h"
@@ -213,7 +214,13 @@ static uint64_t path_size(const char *path)
 void pm_engine_ctr_size(const struct pm_engine *e, struct pm_store *store,
 			const struct pm_container *c, uint64_t *ret_rw, uint64_t *ret_rootfs)
 {
-	_cleanup_free_ char *upper = pm_xasprintf("%s/containers/%s/diff", e->paths->root, c->id);
+	/* an ephemeral root is under the runroot (storage/store.h) */
+	_cleanup_free_ char *upper =
+		pm_xasprintf("%s/ephemeral/containers/%s/diff", e->paths->runroot, c->id);
+	if (!pm_path_exists(upper)) {
+		free(upper);
+		upper = pm_xasprintf("%s/containers/%s/diff", e->paths->root, c->id);
+	}
 	*ret_rw = path_size(upper);
 	*ret_rootfs = *ret_rw;
 	struct pm_image_record ir = {0};
@@ -479,7 +486,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		if (c->name && pm_str_startswith(c->name, "pm-build-"))
 			continue; /* a build's RUN container (builder/build.c), hidden as podman's
 				   */
-		pm_engine_refresh(e, c);
+		if (pm_engine_refresh_autoremove(e, c) == PM_REFRESH_REMOVED)
+			continue; /* a --rm container whose pm died: gone now */
 		if (!all && c->state.status != PM_CTR_RUNNING && c->state.status != PM_CTR_PAUSED)
 			continue;
 		struct pm_ps_row *row = &rows[nr];

@@ -33,6 +33,7 @@
 #include "engine/validate.h"
 #include "lib/crashpoint.h"
 #include "lib/fileutil.h"
+#include "lib/jscan.h"
 #include "lib/log.h"
 #include "lib/proc.h"
 #include "lib/strutil.h"
@@ -126,6 +127,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	/* the volumes this create makes: a failure leaves none of them behind */
 	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
+	_cleanup_free_ char *um = NULL, *gm = NULL; /* --userns=nomap etc.: shifted owners */
 	_cleanup_container_ struct pm_container *c = NULL;
 	_cleanup_close_ int auto_lock = -1; /* --userns=auto's, until the record is written */
 	_cleanup_strv_ char **auto_um = NULL, **auto_gm = NULL;
@@ -190,19 +192,19 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	json = pm_config_to_json(&withsig);
 	const char *image_name =
 		cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
+	if (store && (r = pm_spec_shifted_maps(&withsig, &um, &gm, err)) < 0)
+		goto out;
+	/* a --rm container's record goes where its root does (--rootfs: no root of ours) */
+	bool in_runroot = cfg->rm && (!store || pm_storage_ctr_eph_here(store, um && gm));
 	r = pm_container_create_in_pod(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id,
-				       json, cfg->pod, cfg->infra, &c, err);
+				       json, cfg->pod, cfg->infra, in_runroot, &c, err);
 	if (r < 0)
 		goto out;
 	if (auto_lock >= 0) /* the record holds the ranges now */
 		close(TAKE_FD(auto_lock));
 	if (store) {
-		_cleanup_free_ char *um = NULL, *gm = NULL;
-		r = pm_spec_shifted_maps(&withsig, &um, &gm, err);
-		if (r >= 0)
-			r = pm_storage_ctr_create_mapped(store, c->id, img.id,
-							 cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um,
-							 gm, err);
+		r = pm_storage_ctr_create_mapped(
+			store, c->id, img.id, cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um, gm, err);
 		if (r < 0) {
 			pm_container_remove_record(e->paths, c, NULL);
 			goto out;
@@ -420,6 +422,28 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	return 0;
 }
 
+bool pm_engine_ctr_autoremove(const struct pm_container *c)
+{
+	struct pm_jscan s;
+	struct pm_jscan_val k, v;
+	const char *text = c->config_json ? c->config_json : "{}";
+	bool rm = false;
+	int r = pm_jscan_object(&s, text, strlen(text));
+	while (r >= 0 && (r = pm_jscan_member(&s, &k, &v)) > 0)
+		if (pm_jscan_key_is(&k, "Rm"))
+			return pm_jscan_bool(&v, &rm) == 0 && rm;
+	return false;
+}
+
+int pm_engine_refresh_autoremove(const struct pm_engine *e, struct pm_container *c)
+{
+	int r = pm_engine_refresh(e, c);
+	if (r == 1 && !pm_ctr_is_running(c) && pm_engine_ctr_autoremove(c) &&
+	    pm_engine_remove_detached(e, c, true, NULL) == 0)
+		return PM_REFRESH_REMOVED;
+	return r;
+}
+
 /* ---- start ------------------------------------------------------------------------------- */
 
 struct start_ctx {
@@ -635,8 +659,8 @@ int pm_engine_start_detachable(const struct pm_engine *e, struct pm_container *c
 	return pm_engine_attach_fd(e, c, TAKE_FD(fd), &o, ret_status, err);
 }
 
-int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
-			       pm_error **err)
+static int start_foreground(const struct pm_engine *e, struct pm_container *c, bool then_remove,
+			    int *ret_status, pm_error **err)
 {
 	struct start_ctx x;
 	int r = start_prepare(e, c, &x, false, true, err);
@@ -660,7 +684,11 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 		if (r >= 0)
 			x.lock = -1; /* closed by the monitor once "running" was written */
 	}
-	if (r >= 0) {
+	if (r >= 0 && then_remove) {
+		/* pm_engine_remove_detached, next, unmounts (without a sync) and removes all */
+		x.mounted = false;
+		pm_engine_event(e, c, "cleanup");
+	} else if (r >= 0) {
 		/* done: the monitor recorded the exit; now unmount and forget runtime files */
 		_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 		if (pm_container_reload(e->paths, c, NULL) == 0 &&
@@ -684,6 +712,18 @@ int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c
 	}
 	start_ctx_clear(e, c, &x, r >= 0);
 	return r;
+}
+
+int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
+			       pm_error **err)
+{
+	return start_foreground(e, c, false, ret_status, err);
+}
+
+int pm_engine_start_foreground_then_remove(const struct pm_engine *e, struct pm_container *c,
+					   int *ret_status, pm_error **err)
+{
+	return start_foreground(e, c, true, ret_status, err);
 }
 
 /* ---- stop, wait ------------------------------------------------------------------------- */

@@ -27,6 +27,11 @@ int pm_engine_start(const struct pm_engine *e, struct pm_container *c, pm_error 
  * leaves the container as it was before start. */
 int pm_engine_start_foreground(const struct pm_engine *e, struct pm_container *c, int *ret_status,
 			       pm_error **err);
+/* run --rm: as pm_engine_start_foreground, but the exit is only recorded (by the monitor):
+ * the unmount, the run files and the state are left to pm_engine_remove_detached, which the
+ * caller calls next (issue #20: no state written and no root unmounted twice). */
+int pm_engine_start_foreground_then_remove(const struct pm_engine *e, struct pm_container *c,
+					   int *ret_status, pm_error **err);
 
 /* Start c detached (its own monitor, as pm_engine_start) with this process attached from
  * the start, as a foreground `pm run -it` on a terminal that can detach: relay the
@@ -62,6 +67,15 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
  * later command when this returns (root moved under the store's tmp/, record moved aside),
  * the files are deleted by a detached process; anonymous as in pm_engine_remove_volumes. A
  * running or damaged one: pm_engine_remove_volumes. */
+/* c was made by run --rm / create --rm (its spec's "Rm", read without parsing the spec) */
+bool pm_engine_ctr_autoremove(const struct pm_container *c);
+
+/* pm_engine_refresh, and a --rm container found exited that way (its pm or monitor was
+ * killed: nobody else will remove it) is removed (pm_engine_remove_detached): returns
+ * PM_REFRESH_REMOVED then, c is not to be shown; else as pm_engine_refresh. */
+#define PM_REFRESH_REMOVED 2
+int pm_engine_refresh_autoremove(const struct pm_engine *e, struct pm_container *c);
+
 int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
 			      pm_error **err);
 

@@ -150,11 +150,15 @@ void pm_event_write(const char *runroot, const struct pm_event *ev)
 		pm_log_debug("event %s %s: too long, not logged", ev->type, ev->status);
 		return;
 	}
-	_cleanup_free_ char *dir = pm_xstrdup(path);
-	*strrchr(dir, '/') = '\0'; /* <runroot or --tmpdir>/events */
-	pm_mkdir_p(dir, 0700, NULL);
-	_cleanup_close_ int fd =
-		open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* <runroot or --tmpdir>/events made when the open says it is missing (issue #20) */
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
+	_cleanup_close_ int fd = open(path, flags, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		_cleanup_free_ char *dir = pm_xstrdup(path);
+		*strrchr(dir, '/') = '\0';
+		pm_mkdir_p(dir, 0700, NULL);
+		fd = open(path, flags, 0600);
+	}
 	size_t n = strlen(line);
 	if (fd < 0 || write(fd, line, n) != (ssize_t)n)
 		pm_log_debug("writing event to %s: %s", path, strerror(errno));

@@ -512,8 +512,25 @@ int pm_read_file_in_root(const char *rootfs, const char *path, size_t max, char 
 	return pm_read_file(proc, max, ret, NULL, err);
 }
 
+static bool record_exists(const char *const *dirs, const char *id)
+{
+	for (; *dirs; dirs++) {
+		_cleanup_free_ char *rec = pm_path_join(*dirs, id);
+		if (pm_path_exists(rec))
+			return true;
+	}
+	return false;
+}
+
 int pm_name_reserve(const char *names_dir, const char *records_dir, const char *name,
 		    const char *id, const char *what, char *other, pm_error **err)
+{
+	const char *const dirs[] = {records_dir, NULL};
+	return pm_name_reserve_in(names_dir, dirs, name, id, what, other, err);
+}
+
+int pm_name_reserve_in(const char *names_dir, const char *const *records_dirs, const char *name,
+		       const char *id, const char *what, char *other, pm_error **err)
 {
 	char held[PATH_MAX] = "";
 	if (!other)
@@ -529,15 +546,13 @@ int pm_name_reserve(const char *names_dir, const char *records_dir, const char *
 	ssize_t n = readlink(link, other, PATH_MAX - 1);
 	if (n > 0)
 		other[n] = 0;
-	_cleanup_free_ char *rec = pm_path_join(records_dir, other);
-	if (n > 0 && !pm_path_exists(rec)) {
+	if (n > 0 && !record_exists(records_dirs, other)) {
 		_cleanup_free_ char *lockpath = pm_path_join(names_dir, ".lock");
 		_cleanup_close_ int lock = pm_lock_path(lockpath, LOCK_EX, NULL);
 		n = readlink(link, other, PATH_MAX - 1);
 		if (n > 0)
 			other[n] = 0;
-		_cleanup_free_ char *rec2 = pm_path_join(records_dir, other);
-		if (lock >= 0 && n > 0 && !pm_path_exists(rec2)) {
+		if (lock >= 0 && n > 0 && !record_exists(records_dirs, other)) {
 			_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmp", link, id);
 			if (symlink(id, tmp) == 0 && rename(tmp, link) == 0)
 				return 0;

@@ -78,6 +78,9 @@ bool pm_path_exists(const char *path);
  * two takers cannot both win; the record dir of a live reservation exists first. Returns
  * 0, -EEXIST with the holder's id in other (when other is not NULL; size PATH_MAX), or
  * another -errno with *err set ("reserving <what> name 'x'"). */
+/* As pm_name_reserve with the records in any of records_dirs (NULL-terminated). */
+int pm_name_reserve_in(const char *names_dir, const char *const *records_dirs, const char *name,
+		       const char *id, const char *what, char *other, pm_error **err);
 int pm_name_reserve(const char *names_dir, const char *records_dir, const char *name,
 		    const char *id, const char *what, char *other, pm_error **err);
 /* Drop names_dir/name if it still names id. */

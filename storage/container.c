@@ -45,9 +45,54 @@ void pm_image_free(struct pm_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+static void image_copy(const struct pm_image *a, struct pm_image *ret)
+{
+	*ret = (struct pm_image){
+		.id = pm_xstrdup(a->id),
+		.names = pm_strv_copy(a->names),
+		.digest = a->digest ? pm_xstrdup(a->digest) : NULL,
+		.architecture = a->architecture ? pm_xstrdup(a->architecture) : NULL,
+		.os = a->os ? pm_xstrdup(a->os) : NULL,
+		.env = pm_strv_copy(a->env),
+		.cmd = pm_strv_copy(a->cmd),
+		.entrypoint = pm_strv_copy(a->entrypoint),
+		.working_dir = a->working_dir ? pm_xstrdup(a->working_dir) : NULL,
+		.user = a->user ? pm_xstrdup(a->user) : NULL,
+		.stop_signal = a->stop_signal ? pm_xstrdup(a->stop_signal) : NULL,
+		.exposed_ports = pm_strv_copy(a->exposed_ports),
+		.labels = pm_strv_copy(a->labels),
+		.volumes = pm_strv_copy(a->volumes),
+	};
+}
+
+/* The last image looked up, per process (issue #20: `run` reads it at create and again at
+ * start, by its id). An image's config is immutable (its id is the config's digest); only
+ * a lookup by the full id is answered from here, so a name that moved is always resolved
+ * again. */
+static struct {
+	char *root;
+	struct pm_image img;
+} last_image;
+
+static void last_image_clear(void)
+{
+	free(last_image.root);
+	last_image.root = NULL;
+	pm_image_free(&last_image.img);
+}
+
 int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm_image *ret,
 			    pm_error **err)
 {
+	if (last_image.root && !strcmp(last_image.root, s->root) &&
+	    !strcmp(ref, last_image.img.id)) {
+		/* still in the store (an rmi in between): one stat */
+		_cleanup_free_ char *rec = pm_store_path(s, "images/%s.json", ref);
+		if (pm_path_exists(rec)) {
+			image_copy(&last_image.img, ret);
+			return 0;
+		}
+	}
 	struct pm_image_record r = {0};
 	int rc = pm_image_resolve(s, ref, &r, err);
 	if (rc < 0)
@@ -75,6 +120,12 @@ int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm
 	img.volumes = TAKE_PTR(c.config.volumes);
 	pm_image_config_free(&c);
 	pm_image_record_free(&r);
+	static bool registered;
+	if (!registered) /* sanitizers: nothing of it left at exit */
+		registered = atexit(last_image_clear) == 0;
+	last_image_clear();
+	last_image.root = pm_xstrdup(s->root);
+	image_copy(&img, &last_image.img);
 	*ret = img;
 	return 0;
 }
@@ -114,7 +165,7 @@ static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, p
 	if (!id_ok(id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", id ? id : "");
 	struct ctr c = {0};
-	c.dir = pm_store_path(s, "containers/%s", id);
+	c.dir = pm_store_ctr_dir(s, id);
 	_cleanup_free_ char *p = pm_path_join(c.dir, "storage.json");
 	json_t *j = NULL;
 	int r = pm_json_load_file(p, 1 << 20, &j, NULL);
@@ -169,6 +220,27 @@ int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, co
 	return pm_storage_ctr_create_mapped(s, ctr_id, image_id, flags, NULL, NULL, err);
 }
 
+/* Can an ephemeral root live under the runroot? Its containers dir is there (made once) and
+ * takes user xattrs (overlay's whiteouts and opaque dirs with "userxattr", fuse-overlayfs's
+ * too; tmpfs has them since Linux 6.6): else the root goes under the storage root, as any. */
+static bool eph_usable(const struct pm_store *s)
+{
+	_cleanup_free_ char *dir = pm_store_eph_path(s, "containers");
+	if (!dir || pm_mkdir_p(dir, 0700, NULL) < 0)
+		return false;
+	if (setxattr(dir, "user.pm.ephemeral", "1", 1, 0) == 0)
+		return true;
+	pm_log_debug("%s takes no user xattrs (%s): ephemeral roots under the storage root", dir,
+		     strerror(errno));
+	return false;
+}
+
+bool pm_storage_ctr_eph_here(const struct pm_store *s, bool mapped)
+{
+	const char *driver = mapped ? "fuse-overlayfs" : pm_overlay_pick_driver(s);
+	return strcmp(driver, "vfs") != 0 && eph_usable(s);
+}
+
 /* A mapped root needs fuse-overlayfs (its uidmapping/gidmapping shift the owners). */
 static int mapped_driver(const struct pm_store *s, pm_error **err)
 {
@@ -206,18 +278,23 @@ int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, c
 	const char *driver = mapped ? "fuse-overlayfs" : pm_overlay_pick_driver(s);
 	_cleanup_free_ char *tmp = NULL, *sj = NULL;
 	_cleanup_json_ json_t *j = NULL;
-	_cleanup_free_ char *dest = pm_store_path(s, "containers/%s", ctr_id);
+	_cleanup_free_ char *dest = pm_store_ctr_dir(s, ctr_id);
 	if (pm_path_exists(dest)) {
 		pm_image_record_free(&rec);
 		return pm_error_set(err, EEXIST, "container '%s' already has a root filesystem",
 				    ctr_id);
+	}
+	if (ephemeral && pm_storage_ctr_eph_here(s, mapped)) {
+		free(dest);
+		_cleanup_free_ char *edir = pm_store_eph_path(s, "containers");
+		dest = pm_path_join(edir, ctr_id);
 	}
 	_cleanup_close_ int lock = pm_store_lock(s, "layers", LOCK_SH, err);
 	if (lock < 0) {
 		r = lock;
 		goto out;
 	}
-	r = pm_store_mkdtemp(s, "ctr", &tmp, err);
+	r = pm_store_mkdtemp_beside(s, dest, "ctr", &tmp, err);
 	if (r < 0)
 		goto out;
 	static const char *const sub_overlay[] = {"diff", "work", "merged"};
@@ -360,7 +437,7 @@ int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **r
 	*ret_gone = NULL;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
-	_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", ctr_id);
+	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
 	if (!pm_path_exists(dir))
 		return 0;
 	/* its record says how it was mounted; a torn or missing one: as if not volatile */
@@ -373,7 +450,7 @@ int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **r
 		return r;
 	/* move aside first: a half-removed container never looks complete */
 	_cleanup_free_ char *name = pm_xasprintf("ctr-rm-%s", ctr_id);
-	_cleanup_free_ char *gone = pm_store_tmp_path(s, name);
+	_cleanup_free_ char *gone = pm_store_tmp_path_beside(s, dir, name);
 	if (rename(dir, gone) < 0)
 		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
 					  ctr_id);
@@ -850,7 +927,8 @@ int pm_storage_ctr_mounted(const struct pm_store *s, const char *ctr_id, char **
 {
 	if (!id_ok(ctr_id))
 		return 0;
-	_cleanup_free_ char *merged = pm_store_path(s, "containers/%s/merged", ctr_id);
+	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
+	_cleanup_free_ char *merged = pm_path_join(dir, "merged");
 	if (!pm_overlay_is_mounted(merged))
 		return 0;
 	if (ret_mountpoint)

@@ -61,6 +61,10 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
  * storage.json is not fsynced and its overlay is mounted "volatile" (no sync of the upper
  * fs at unmount) where the kernel has it; a crash leaves it for removal, never for reuse. */
 #define PM_STORAGE_CTR_EPHEMERAL (1u << 0)
+/* Would an ephemeral root (mapped: with uid/gid mappings) be made under the runroot
+ * (storage/store.h)? Not for vfs (a copy of the image), nor where the runroot takes no
+ * user xattrs. */
+bool pm_storage_ctr_eph_here(const struct pm_store *s, bool mapped);
 int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
 				unsigned flags, pm_error **err);
 /* A root whose files show with shifted owners (--userns=nomap, --uidmap without the

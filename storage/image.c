@@ -471,9 +471,10 @@ int pm_image_untag(const struct pm_store *s, const char *id, const char *name, p
 	return r;
 }
 
-static char *container_image(const struct pm_store *s, const char *ctr, char ***ret_layers)
+/* The image of the root in cdir/ctr (storage.json), and its layers when ret_layers. */
+static char *container_image(const char *cdir, const char *ctr, char ***ret_layers)
 {
-	_cleanup_free_ char *p = pm_store_path(s, "containers/%s/storage.json", ctr);
+	_cleanup_free_ char *p = pm_xasprintf("%s/%s/storage.json", cdir, ctr);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	if (pm_read_file(p, RECORD_MAX, &data, &len, NULL) < 0)
@@ -485,18 +486,32 @@ static char *container_image(const struct pm_store *s, const char *ctr, char ***
 	return img ? pm_xstrdup(img) : NULL;
 }
 
+/* The directories container roots are in: <root>/containers, and the ephemeral one under
+ * the runroot (store.h) */
+static char **container_dirs(const struct pm_store *s)
+{
+	char **v = NULL;
+	pm_strv_consume(&v, pm_store_path(s, "containers"));
+	char *eph = pm_store_eph_path(s, "containers");
+	if (eph)
+		pm_strv_consume(&v, eph);
+	return v;
+}
+
 char **pm_image_users(const struct pm_store *s, const char *id)
 {
-	_cleanup_free_ char *dir = pm_store_path(s, "containers");
-	_cleanup_closedir_ DIR *d = opendir(dir);
+	_cleanup_strv_ char **dirs = container_dirs(s);
 	char **v = NULL;
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		_cleanup_free_ char *img = container_image(s, de->d_name, NULL);
-		if (img && strcmp(img, id) == 0)
-			pm_strv_push(&v, de->d_name);
+	for (char **dir = dirs; *dir; dir++) {
+		_cleanup_closedir_ DIR *d = opendir(*dir);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			_cleanup_free_ char *img = container_image(*dir, de->d_name, NULL);
+			if (img && strcmp(img, id) == 0)
+				pm_strv_push(&v, de->d_name);
+		}
 	}
 	return v;
 }
@@ -552,18 +567,20 @@ int pm_image_collect_layers(const struct pm_store *s, pm_error **err)
 	_cleanup_free_ char *bdir = pm_store_path(s, "blobs/sha256");
 	collect_dir(bdir, blobs ? blobs : (char *[]){NULL});
 	pm_strv_free(blobs);
-	_cleanup_free_ char *dir = pm_store_path(s, "containers");
-	_cleanup_closedir_ DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char **layers = NULL;
-		free(container_image(s, de->d_name, &layers));
-		for (char **l = layers; l && *l; l++)
-			if (!pm_strv_contains(keep, *l))
-				pm_strv_push(&keep, *l);
-		pm_strv_free(layers);
+	_cleanup_strv_ char **dirs = container_dirs(s);
+	for (char **dir = dirs; *dir; dir++) {
+		_cleanup_closedir_ DIR *d = opendir(*dir);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char **layers = NULL;
+			free(container_image(*dir, de->d_name, &layers));
+			for (char **l = layers; l && *l; l++)
+				if (!pm_strv_contains(keep, *l))
+					pm_strv_push(&keep, *l);
+			pm_strv_free(layers);
+		}
 	}
 	r = pm_layer_collect(s, keep, err);
 	pm_strv_free(keep);

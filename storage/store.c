@@ -240,9 +240,68 @@ static int owner_gone(const char *name)
 	return !pm_proc_alive(pid, start);
 }
 
+char *pm_store_eph_path(const struct pm_store *s, const char *sub)
+{
+	return s->runroot ? pm_xasprintf("%s/ephemeral/%s", s->runroot, sub) : NULL;
+}
+
+char *pm_store_ctr_dir(const struct pm_store *s, const char *id)
+{
+	if (s->runroot) {
+		char *eph = pm_xasprintf("%s/ephemeral/containers/%s", s->runroot, id);
+		if (pm_path_exists(eph))
+			return eph;
+		free(eph);
+	}
+	return pm_store_path(s, "containers/%s", id);
+}
+
+/* the tmp/ on the file system of dir: the ephemeral one for a dir under the runroot */
+static char *tmp_beside(const struct pm_store *s, const char *dir)
+{
+	_cleanup_free_ char *eph = pm_store_eph_path(s, "");
+	if (eph && pm_str_startswith(dir, eph))
+		return pm_store_eph_path(s, "tmp");
+	return pm_store_path(s, "tmp");
+}
+
+int pm_store_mkdtemp_beside(const struct pm_store *s, const char *dir, const char *prefix,
+			    char **ret, pm_error **err)
+{
+	_cleanup_free_ char *tag = owner_tag();
+	_cleanup_free_ char *tmp = tmp_beside(s, dir);
+	if (pm_mkdir_p(tmp, 0700, err) < 0)
+		return -errno;
+	char *p = pm_xasprintf("%s/%s-%s-XXXXXX", tmp, tag, prefix);
+	if (!mkdtemp(p)) {
+		int r = pm_error_set_errno(err, errno, "creating temporary directory '%s'", p);
+		free(p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
+char *pm_store_tmp_path_beside(const struct pm_store *s, const char *dir, const char *name)
+{
+	_cleanup_free_ char *tag = owner_tag();
+	_cleanup_free_ char *tmp = tmp_beside(s, dir);
+	return pm_xasprintf("%s/%s-%s", tmp, tag, name);
+}
+
+static void clean_tmp_dir(const char *tmp);
+
 void pm_store_clean_tmp(const struct pm_store *s)
 {
 	_cleanup_free_ char *tmp = pm_store_path(s, "tmp");
+	clean_tmp_dir(tmp);
+	_cleanup_free_ char *eph = pm_store_eph_path(s, "tmp");
+	if (eph)
+		clean_tmp_dir(eph);
+}
+
+static void clean_tmp_dir(const char *tmp)
+{
 	_cleanup_closedir_ DIR *d = opendir(tmp);
 	if (!d)
 		return;

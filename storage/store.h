@@ -12,6 +12,12 @@
  *   locks/layers.lock             LOCK_SH while adding layers/images, LOCK_EX to collect
  *   overlay-probe.json            {"native": bool, "detail"}: the overlay probe's answer
  *
+ * and under the runroot (tmpfs, wiped by a reboot), the roots of ephemeral (run --rm)
+ * containers, so that nothing of them reaches the disk:
+ *
+ *   <runroot>/ephemeral/containers/<id>/  as containers/<id>/ above
+ *   <runroot>/ephemeral/tmp/              as tmp/ above (renames stay on one file system)
+ *
  * Callers run inside the rootless user namespace (PM_CMD_USERNS). Never prints. */
 #pragma once
 
@@ -54,8 +60,19 @@ int pm_store_lock(const struct pm_store *s, const char *name, int op, pm_error *
 char *pm_store_tmp_path(const struct pm_store *s, const char *name);
 
 /* Remove tmp/ entries whose owner process is gone (left by a crash or a kill -9), and
- * entries without an owner in their name older than a day. */
+ * entries without an owner in their name older than a day; the same in the ephemeral tmp/. */
 void pm_store_clean_tmp(const struct pm_store *s);
+
+/* <runroot>/ephemeral/<sub> (malloc'd), or NULL when the store has no runroot. */
+char *pm_store_eph_path(const struct pm_store *s, const char *sub);
+/* The directory of container id's root: <runroot>/ephemeral/containers/<id> when that
+ * exists (one stat), else <root>/containers/<id>. */
+char *pm_store_ctr_dir(const struct pm_store *s, const char *id);
+/* As pm_store_mkdtemp and pm_store_tmp_path in the tmp/ beside dir (a container dir from
+ * pm_store_ctr_dir, or <root>/containers or the ephemeral containers dir). */
+int pm_store_mkdtemp_beside(const struct pm_store *s, const char *dir, const char *prefix,
+			    char **ret, pm_error **err);
+char *pm_store_tmp_path_beside(const struct pm_store *s, const char *dir, const char *name);
 
 /* Parse a storage.conf: returns the value of 'driver' (malloc'd) or NULL. */
 char *pm_store_conf_driver(const char *path);

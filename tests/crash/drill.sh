@@ -309,7 +309,8 @@ mounts=$({
 } | awk '{ print $5 }' | grep -F -e "$base" -e "$XDG_RUNTIME_DIR" | sort -u)
 n_mounts=$(grep -c . <<<"$mounts")
 [ -z "$mounts" ] || echo "drill: mounts left: $(echo "$mounts" | tr '\n' ' ')" >&2
-records=$(for f in "$root"/db/containers/* "$root"/db/names/*; do
+eph=$XDG_RUNTIME_DIR/pm/ephemeral # run --rm containers: record and root under the runroot
+records=$(for f in "$root"/db/containers/* "$root"/db/names/* "$eph"/records/*; do
 	[ -e "$f" ] || [ -L "$f" ] && echo "${f#"$root"/}"
 done)
 n_records=$(grep -c . <<<"$records")
@@ -319,6 +320,9 @@ blobs=$(for d in blobs/sha256 layers images containers tmp; do
 		[ -e "$f" ] || [ -L "$f" ] || continue
 		echo "${f#"$root"/}"
 	done
+done
+for f in "$eph"/containers/* "$eph"/tmp/*; do
+	[ -e "$f" ] && echo "$f"
 done)
 n_blobs=$(grep -c . <<<"$blobs")
 [ -z "$blobs" ] || echo "drill: storage left: $(echo "$blobs" | tr '\n' ' ')" >&2

@@ -224,8 +224,8 @@ pm_load_test_image() {
 pm_store_settled() {
 	local root=$XDG_DATA_HOME/pm/storage _i
 	for _i in $(seq 1 150); do
-		[ -z "$(find "$root/tmp" -mindepth 1 -maxdepth 1 2>/dev/null)" ] &&
-			[ -z "$(find "$root/db/containers" -mindepth 1 -maxdepth 1 -name '*.rm' 2>/dev/null)" ] &&
+		[ -z "$(find "$root/tmp" "$XDG_RUNTIME_DIR/pm/ephemeral/tmp" -mindepth 1 -maxdepth 1 2>/dev/null)" ] &&
+			[ -z "$(find "$root/db/containers" "$XDG_RUNTIME_DIR/pm/ephemeral/records" -mindepth 1 -maxdepth 1 -name '*.rm' 2>/dev/null)" ] &&
 			return 0
 		sleep 0.2
 	done
