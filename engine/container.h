@@ -84,9 +84,16 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			const char *image_id, const char *config_json, struct pm_container **ret,
 			pm_error **err);
 /* The same for a member of a pod (pod_id) or its infra container (infra). */
+/* PM_CTR_CREATE_NOSYNC: config.json is not fsynced now; the caller makes the record
+ * durable later, off its path, with pm_container_sync (run -d: the detached monitor). */
+#define PM_CTR_CREATE_NOSYNC (1u << 0)
 int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
 			       const char *image_id, const char *config_json, const char *pod_id,
-			       bool infra, struct pm_container **ret, pm_error **err);
+			       bool infra, unsigned flags, struct pm_container **ret,
+			       pm_error **err);
+/* fsync c's config.json, its record dir, the containers dir and its name entry's dir: what
+ * a create wrote, made durable. Best effort. */
+void pm_container_sync(const struct pm_paths *p, const struct pm_container *c);
 
 /* Find by full id, unique id prefix, or name. -ENOENT: "no container with name or ID
  * 'x' found: no such container". */

@@ -172,16 +172,17 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	const char *image_name =
 		cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
 	r = pm_container_create_in_pod(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id,
-				       json, cfg->pod, cfg->infra, &c, err);
+				       json, cfg->pod, cfg->infra,
+				       e->sync_later ? PM_CTR_CREATE_NOSYNC : 0, &c, err);
 	if (r < 0)
 		goto out;
 	if (store) {
 		_cleanup_free_ char *um = NULL, *gm = NULL;
 		r = pm_spec_shifted_maps(cfg, &um, &gm, err);
+		unsigned sflags = (cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0) |
+				  (e->sync_later ? PM_STORAGE_CTR_NOSYNC : 0);
 		if (r >= 0)
-			r = pm_storage_ctr_create_mapped(store, c->id, img.id,
-							 cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um,
-							 gm, err);
+			r = pm_storage_ctr_create_mapped(store, c->id, img.id, sflags, um, gm, err);
 		if (r < 0) {
 			pm_container_remove_record(e->paths, c, NULL);
 			goto out;
@@ -380,13 +381,11 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	/* its anonymous volumes, unless another container uses one (--volumes-from) */
 	for (char **v = anon; anonymous && v && *v; v++)
 		pm_volume_remove(e->paths->root, *v, false, NULL);
-	/* the deletes in a detached grandchild: our exit status does not wait for them */
+	/* the deletes in a detached child, not waited for: our exit status does not wait for
+	 * them (reaped when we exit, or by the subreaper it is handed to) */
 	pid_t pid = fork();
-	if (pid == 0) {
-		if (fork() == 0)
-			remove_rest(e, c->id, lock, store, root, aside);
-		_exit(0);
-	}
+	if (pid == 0)
+		remove_rest(e, c->id, lock, store, root, aside);
 	if (pid < 0) {
 		if (root) {
 			pm_rm_rf(root, NULL);
@@ -394,8 +393,6 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 		}
 		return pm_container_drop_record(e->paths, c->id, aside, err);
 	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
 	return 0;
 }
 
