@@ -58,7 +58,7 @@ procs_of() {
 	local i
 	for i in 1 2 3; do run_pm 0 run -d --network none --name "dr$i" "$IMG" sleep 1000; done
 	run_pm 0 rm -f -t0 dr1 dr2 dr3
-	is "$(echo $output)" "dr1 dr2 dr3"
+	is "${lines[*]}" "dr1 dr2 dr3"
 	run_pm 0 ps -aq
 	is "$output" ""
 }
