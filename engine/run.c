@@ -656,6 +656,8 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		sig = SIGKILL; /* podman's: no stop signal to wait for, SIGKILL at once */
 	bool own_pidns =
 		!cfg.pid || (strcmp(cfg.pid, "host") && strncmp(cfg.pid, "container:", 10));
+	/* published ports: the monitor frees them (waits for its helpers) before it exits */
+	bool ports = (cfg.publish && cfg.publish[0]) || cfg.publish_all;
 	pm_spec_config_clear(&cfg);
 
 	struct pm_mon_pids p;
@@ -672,6 +674,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	}
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
 	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
+	bool kill_monitor = false;
 	if (initfd >= 0) {
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
 		 * a process waiting there as neither catching nor blocking it */
@@ -682,6 +685,14 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name);
 			sig = SIGKILL;
 		}
+		/* rm -f with SIGKILL: the exit status is known (137) and the monitor has
+		 * nothing left to do for a container removed next, so it is killed with the
+		 * init instead of being waited for (a wake-up less); we write the exit file it
+		 * would. Not with published ports (the monitor's exit is what frees them), nor
+		 * in the host's pid namespace (the init's death does not end the rest). */
+		kill_monitor = e->removing && sig == SIGKILL && !ports && own_pidns && monfd >= 0 &&
+			       p.mon != getpid() && !c->infra &&
+			       pidfd_send_signal(monfd, SIGKILL, NULL, 0) == 0;
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
@@ -696,8 +707,12 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	/* pm-monitor ends; seeing the stop marker it leaves the cleanup to us, who wait for
 	 * it anyway (one pm process fewer per stop). A foreground monitor records the exit
 	 * itself. */
-	if (monfd >= 0 && p.mon != getpid())
+	if (kill_monitor) {
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+		pm_mon_write_exit(rundir, 128 + SIGKILL);
+	} else if (monfd >= 0 && p.mon != getpid()) {
 		pm_pidfd_wait(monfd, 30000);
+	}
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return 0;
 	if (pm_ctr_is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)

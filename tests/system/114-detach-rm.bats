@@ -39,6 +39,18 @@ procs_of() {
 	is "$output" ""
 }
 
+@test "rm -f -t0: the died event says 137, then the container is removed" {
+	run_pm 0 run -d --network none --name dr "$IMG" sleep 1000
+	run_pm 0 rm -f -t0 dr
+	run timeout "$PM_TIMEOUT" "${PM_CMD[@]}" events --stream=false --filter container=dr \
+		--filter event=died --format '{{.ContainerExitCode}}'
+	is "$status" "0" "events (output: $output)"
+	is "${lines[-1]}" "137" "killed by rm -f: 137"
+	run timeout "$PM_TIMEOUT" "${PM_CMD[@]}" events --stream=false --filter container=dr \
+		--filter event=remove --format '{{.Status}}'
+	is "${lines[-1]}" "remove"
+}
+
 @test "rm -f leaves no process, no mount and nothing in the store" {
 	skip_if_podman "pm's processes and store layout"
 	run_pm 0 run -d --network none --name dr "$IMG" sleep 1000
