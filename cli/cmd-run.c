@@ -920,7 +920,8 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 			    "might not work properly");
 	struct pm_engine engine = {.paths = &cli->paths,
 				   .storage_driver = cli->storage_driver,
-				   .preserve_fds = o.preserve_fds};
+				   .preserve_fds = o.preserve_fds,
+				   .sync_later = o.detach};
 	/* the volumes this run makes: a failed run leaves none of them behind */
 	made = pm_engine_volumes_missing(&engine, &cfg);
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);

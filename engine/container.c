@@ -307,12 +307,12 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			pm_error **err)
 {
 	return pm_container_create_in_pod(p, name, image_name, image_id, config_json, NULL, false,
-					  false, ret, err);
+					  0, ret, err);
 }
 
 int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
 			       const char *image_id, const char *config_json, const char *pod_id,
-			       bool infra, bool in_runroot, struct pm_container **ret,
+			       bool infra, unsigned flags, struct pm_container **ret,
 			       pm_error **err)
 {
 	if (name && !pm_container_name_valid(name))
@@ -334,8 +334,9 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 		return pm_error_set(err, EINVAL, "internal error: container spec is not JSON");
 	/* a --rm container's record is under the runroot, with its root (issue #20) */
 	bool ephemeral = json_is_true(json_object_get(spec, "Rm"));
-	_cleanup_free_ char *cdir =
-		ephemeral && in_runroot ? eph_containers_dir(p) : containers_dir(p);
+	_cleanup_free_ char *cdir = ephemeral && (flags & PM_CTR_CREATE_RUNROOT)
+					    ? eph_containers_dir(p)
+					    : containers_dir(p);
 	c->dir = pm_path_join(cdir, c->id);
 	/* The record dir first, then the name: a name always points at an existing dir while
 	 * its container lives, which is what tells a stale name from a fresh one. All under
@@ -373,7 +374,8 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	r = pm_container_save_state(p, c, err);
 	if (r < 0)
 		goto undo_dir;
-	r = write_config_flags(c, ephemeral ? PM_WRITE_NOSYNC : 0, err);
+	r = write_config_flags(c, ephemeral || (flags & PM_CTR_CREATE_NOSYNC) ? PM_WRITE_NOSYNC : 0,
+			       err);
 	if (r < 0)
 		goto undo_dir;
 	*ret = TAKE_PTR(c);
@@ -384,6 +386,17 @@ undo_dir:
 undo_dir_only:
 	pm_rm_rf(c->dir, NULL);
 	return r;
+}
+
+void pm_container_sync(const struct pm_paths *p, const struct pm_container *c)
+{
+	_cleanup_free_ char *config = pm_path_join(c->dir, "config.json");
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *ndir = names_dir(p);
+	pm_fsync_path(config);
+	pm_fsync_path(c->dir);
+	pm_fsync_path(cdir);
+	pm_fsync_path(ndir);
 }
 
 static int reload_at(int dfd, const char *path, struct pm_container *c);

@@ -83,13 +83,21 @@ bool pm_ctr_is_running(const struct pm_container *c);
 int pm_container_create(const struct pm_paths *p, const char *name, const char *image_name,
 			const char *image_id, const char *config_json, struct pm_container **ret,
 			pm_error **err);
-/* The same for a member of a pod (pod_id) or its infra container (infra); in_runroot: the
- * record of a --rm container whose root is under the runroot too (pm_storage_ctr_eph_here)
- * goes in <runroot>/ephemeral/records, so that a reboot wipes both together. */
+/* The same for a member of a pod (pod_id) or its infra container (infra). Flags:
+ * PM_CTR_CREATE_NOSYNC: config.json is not fsynced now; the caller makes the record durable
+ * later, off its path, with pm_container_sync (run -d: the detached monitor).
+ * PM_CTR_CREATE_RUNROOT: the record of a --rm container whose root is under the runroot too
+ * (pm_storage_ctr_eph_here) goes in <runroot>/ephemeral/records, so that a reboot wipes both
+ * together. */
+#define PM_CTR_CREATE_NOSYNC  (1u << 0)
+#define PM_CTR_CREATE_RUNROOT (1u << 1)
 int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const char *image_name,
 			       const char *image_id, const char *config_json, const char *pod_id,
-			       bool infra, bool in_runroot, struct pm_container **ret,
+			       bool infra, unsigned flags, struct pm_container **ret,
 			       pm_error **err);
+/* fsync c's config.json, its record dir, the containers dir and its name entry's dir: what
+ * a create wrote, made durable. Best effort. */
+void pm_container_sync(const struct pm_paths *p, const struct pm_container *c);
 
 /* Find by full id, unique id prefix, or name. -ENOENT: "no container with name or ID
  * 'x' found: no such container". */

@@ -16,4 +16,8 @@ struct pm_engine {
 	/* the caller removes what it stops (rm -f): a root unmounted at the exit is not
 	 * synced first (storage/container.h PM_STORAGE_CTR_DISCARD) */
 	bool removing;
+	/* run -d: a create writes its record and root without fsync, and the detached
+	 * monitor makes them durable once it has reported the start (off the command's
+	 * path; a crash before that leaves a record the next command lists as broken) */
+	bool sync_later;
 };

@@ -39,6 +39,7 @@
 #include "monitor/log-writer.h"
 #include "monitor/rundir.h"
 #include "runtime/tty.h"
+#include "storage/container.h"
 #include "systemd/notify.h"
 #include "systemd/scope.h"
 
@@ -500,6 +501,25 @@ static void exec_monitor(struct mon *m, const char *program)
 	pm_strv_free(argv);
 }
 
+/* run -d: what the create wrote without fsync (engine.h sync_later), made durable in a child
+ * of ours, now that the cli has its answer: nobody waits for it, and a rm -f that kills us
+ * at once does not wait for a sync either. pm-monitor, the subreaper it is handed to,
+ * reaps it. */
+static void sync_record(const struct pm_monitor_setup *s)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return;
+	close_range(3, ~0U, 0);
+	pm_container_sync(s->e->paths, s->c);
+	if (!s->cfg->rootfs) {
+		_cleanup_store_ struct pm_store *store = NULL;
+		if (pm_store_open(s->e->paths, s->e->storage_driver, &store, NULL) >= 0)
+			pm_storage_ctr_sync(store, s->c->id);
+	}
+	_exit(0);
+}
+
 __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setup *s,
 						    const char *program, int syncfd)
 {
@@ -543,6 +563,8 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	pm_sync_send(syncfd, PM_SYNC_PID, pid, strlen(pid), NULL, 0);
 	close(syncfd);
 	close(s->lock_fd);
+	if (s->e->sync_later)
+		sync_record(s);
 	exec_monitor(&m, program);
 	/* could not exec: end the container; the next command finds the monitor gone and
 	 * records the exit (pm_engine_refresh) */
@@ -583,13 +605,13 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 		detached_main(s, program, sp[1]);
 	}
 	close(sp[1]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
 	pm_crash_point("after-monitor-spawn");
-	/* "PID MONPID", sent once the monitor has written the record */
+	/* "PID MONPID", sent once the monitor has written the record; the intermediate child
+	 * (gone long since) is reaped after it, not waited for before: one wake-up less */
 	struct pm_sync_msg msg;
 	r = pm_sync_expect(syncfd, PM_SYNC_PID, &msg, "the container monitor", err);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 	if (r < 0)
 		return r;
 	return pm_container_reload(s->e->paths, s->c, err);

@@ -197,14 +197,18 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	/* a --rm container's record goes where its root does (--rootfs: no root of ours) */
 	bool in_runroot = cfg->rm && (!store || pm_storage_ctr_eph_here(store, um && gm));
 	r = pm_container_create_in_pod(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id,
-				       json, cfg->pod, cfg->infra, in_runroot, &c, err);
+				       json, cfg->pod, cfg->infra,
+				       (e->sync_later ? PM_CTR_CREATE_NOSYNC : 0) |
+					       (in_runroot ? PM_CTR_CREATE_RUNROOT : 0),
+				       &c, err);
 	if (r < 0)
 		goto out;
 	if (auto_lock >= 0) /* the record holds the ranges now */
 		close(TAKE_FD(auto_lock));
 	if (store) {
-		r = pm_storage_ctr_create_mapped(
-			store, c->id, img.id, cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0, um, gm, err);
+		unsigned sflags = (cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0) |
+				  (e->sync_later ? PM_STORAGE_CTR_NOSYNC : 0);
+		r = pm_storage_ctr_create_mapped(store, c->id, img.id, sflags, um, gm, err);
 		if (r < 0) {
 			pm_container_remove_record(e->paths, c, NULL);
 			goto out;
@@ -403,13 +407,11 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	/* its anonymous volumes, unless another container uses one (--volumes-from) */
 	for (char **v = anon; anonymous && v && *v; v++)
 		pm_volume_remove(e->paths->root, *v, false, NULL);
-	/* the deletes in a detached grandchild: our exit status does not wait for them */
+	/* the deletes in a detached child, not waited for: our exit status does not wait for
+	 * them (reaped when we exit, or by the subreaper it is handed to) */
 	pid_t pid = fork();
-	if (pid == 0) {
-		if (fork() == 0)
-			remove_rest(e, c->id, lock, store, root, aside);
-		_exit(0);
-	}
+	if (pid == 0)
+		remove_rest(e, c->id, lock, store, root, aside);
 	if (pid < 0) {
 		if (root) {
 			pm_rm_rf(root, NULL);
@@ -417,8 +419,6 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 		}
 		return pm_container_drop_record(e->paths, c->id, aside, err);
 	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
 	return 0;
 }
 
@@ -758,6 +758,8 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		sig = SIGKILL; /* podman's: no stop signal to wait for, SIGKILL at once */
 	bool own_pidns =
 		!cfg.pid || (strcmp(cfg.pid, "host") && strncmp(cfg.pid, "container:", 10));
+	/* published ports: the monitor frees them (waits for its helpers) before it exits */
+	bool ports = (cfg.publish && cfg.publish[0]) || cfg.publish_all;
 	pm_spec_config_clear(&cfg);
 
 	struct pm_mon_pids p;
@@ -774,6 +776,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	}
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
 	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
+	bool kill_monitor = false;
 	if (initfd >= 0) {
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
 		 * a process waiting there as neither catching nor blocking it */
@@ -784,6 +787,14 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name);
 			sig = SIGKILL;
 		}
+		/* rm -f with SIGKILL: the exit status is known (137) and the monitor has
+		 * nothing left to do for a container removed next, so it is killed with the
+		 * init instead of being waited for (a wake-up less); we write the exit file it
+		 * would. Not with published ports (the monitor's exit is what frees them), nor
+		 * in the host's pid namespace (the init's death does not end the rest). */
+		kill_monitor = e->removing && sig == SIGKILL && !ports && own_pidns && monfd >= 0 &&
+			       p.mon != getpid() && !c->infra &&
+			       pidfd_send_signal(monfd, SIGKILL, NULL, 0) == 0;
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
@@ -798,8 +809,12 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	/* pm-monitor ends; seeing the stop marker it leaves the cleanup to us, who wait for
 	 * it anyway (one pm process fewer per stop). A foreground monitor records the exit
 	 * itself. */
-	if (monfd >= 0 && p.mon != getpid())
+	if (kill_monitor) {
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+		pm_mon_write_exit(rundir, 128 + SIGKILL);
+	} else if (monfd >= 0 && p.mon != getpid()) {
 		pm_pidfd_wait(monfd, 30000);
+	}
 	if (pm_container_reload(e->paths, c, NULL) < 0)
 		return 0;
 	if (pm_ctr_is_running(c) && pm_engine_cleanup(e, c, false, NULL) < 0)

@@ -84,6 +84,14 @@ int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, m
 	return 0;
 }
 
+int pm_fsync_path(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0 || fsync(fd) < 0)
+		return -errno;
+	return 0;
+}
+
 int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, pm_error **err)
 {
 	return pm_read_file_at(AT_FDCWD, path, max, ret_data, ret_len, err);

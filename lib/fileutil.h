@@ -20,6 +20,9 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 #define PM_WRITE_NOSYNC (1u << 0)
 int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
 			       unsigned flags, pm_error **err);
+/* fsync a file or directory by path (a write made with PM_WRITE_NOSYNC, made durable
+ * later). Best effort: 0 or a negative errno. */
+int pm_fsync_path(const char *path);
 
 /* Read a whole file; fails with -EFBIG when it is larger than max bytes. The buffer is
  * NUL-terminated (not counted in *ret_len). ret_len may be NULL. */

@@ -328,7 +328,9 @@ int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, c
 	}
 	sj = pm_path_join(tmp, "storage.json");
 	/* an ephemeral root is gone after a crash anyway: no fsync for it (issue #20) */
-	r = pm_json_write_file_atomic_flags(sj, j, 0600, ephemeral ? PM_WRITE_NOSYNC : 0, err);
+	r = pm_json_write_file_atomic_flags(
+		sj, j, 0600, ephemeral || (flags & PM_STORAGE_CTR_NOSYNC) ? PM_WRITE_NOSYNC : 0,
+		err);
 	if (r < 0)
 		goto out;
 	if (rename(tmp, dest) < 0) {
@@ -342,6 +344,18 @@ out:
 		pm_rm_rf(tmp, NULL);
 	pm_image_record_free(&rec);
 	return r;
+}
+
+void pm_storage_ctr_sync(const struct pm_store *s, const char *ctr_id)
+{
+	if (!id_ok(ctr_id))
+		return;
+	_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", ctr_id);
+	_cleanup_free_ char *sj = pm_path_join(dir, "storage.json");
+	_cleanup_free_ char *parent = pm_store_path(s, "containers");
+	pm_fsync_path(sj);
+	pm_fsync_path(dir);
+	pm_fsync_path(parent);
 }
 
 /* The diff dirs of layers (bottom first), top first; a layer that comes again lower down (two

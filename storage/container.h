@@ -65,8 +65,14 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
  * (storage/store.h)? Not for vfs (a copy of the image), nor where the runroot takes no
  * user xattrs. */
 bool pm_storage_ctr_eph_here(const struct pm_store *s, bool mapped);
+/* PM_STORAGE_CTR_NOSYNC: storage.json is not fsynced now: the caller makes the root
+ * durable later, off its path, with pm_storage_ctr_sync (run -d: the detached monitor). */
+#define PM_STORAGE_CTR_NOSYNC (1u << 2)
 int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
 				unsigned flags, pm_error **err);
+/* fsync the root's storage.json, its directory and the containers/ directory its rename
+ * went into. Best effort. */
+void pm_storage_ctr_sync(const struct pm_store *s, const char *ctr_id);
 /* A root whose files show with shifted owners (--userns=nomap, --uidmap without the
  * caller): fuse-overlayfs with uidmapping/gidmapping ("CTR:NS:LEN" triples joined by ':',
  * the container's own maps: a file the image gives to CTR shows as NS in pm's namespace,

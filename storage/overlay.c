@@ -140,8 +140,8 @@ int pm_overlay_mount(const char *driver, const char *mount_program, const char *
 /* The kernel syncs an overlay's upper file system (all of it: ext4, not just the upper dir)
  * when the mount's last reference goes, unless it is volatile: 35-400 ms on a busy disk,
  * wasted on an upper that is deleted next. The mount is detached with an O_PATH fd still
- * open on it, and that fd is handed to a detached grandchild that closes it last: the
- * sync runs there, nobody waits for it. The pipe orders the closes: the grandchild closes
+ * open on it, and that fd is handed to a detached child that closes it last: the
+ * sync runs there, nobody waits for it. The pipe orders the closes: the child closes
  * its copy only after ours is closed (EOF on the pipe). */
 static int discard_detached(const char *target, pm_error **err)
 {
@@ -157,35 +157,32 @@ static int discard_detached(const char *target, pm_error **err)
 			       ? 0
 			       : pm_error_set_errno(err, e, "unmounting '%s'", target);
 	}
+	/* One fork, not waited for: the caller goes on at once (a wait costs a round trip
+	 * through the scheduler, ms on a loaded machine); the child is reaped when the
+	 * caller exits, or by the subreaper it is handed to. */
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (fork() == 0) {
-			/* nothing of the caller's but the mount (a lock fd would stay held) */
-			int keep = fd, rd = p[0];
-			for (int i = 0; i < 3; i++)
-				if (i != keep && i != rd)
-					close(i);
-			int lo = keep < rd ? keep : rd, hi = keep < rd ? rd : keep;
-			if (lo > 3)
-				close_range(3, lo - 1, 0);
-			if (hi > lo + 1)
-				close_range(lo + 1, hi - 1, 0);
-			close_range(hi + 1, ~0U, 0);
-			setsid();
-			char c;
-			while (read(rd, &c, 1) < 0 && errno == EINTR)
-				;
-			close(keep); /* the sync runs here, on the way out */
-			_exit(0);
-		}
+		/* nothing of the caller's but the mount (a lock fd would stay held) */
+		int keep = fd, rd = p[0];
+		for (int i = 0; i < 3; i++)
+			if (i != keep && i != rd)
+				close(i);
+		int lo = keep < rd ? keep : rd, hi = keep < rd ? rd : keep;
+		if (lo > 3)
+			close_range(3, lo - 1, 0);
+		if (hi > lo + 1)
+			close_range(lo + 1, hi - 1, 0);
+		close_range(hi + 1, ~0U, 0);
+		setsid();
+		char c;
+		while (read(rd, &c, 1) < 0 && errno == EINTR)
+			;
+		close(keep); /* the sync runs here, on the way out */
 		_exit(0);
 	}
-	close(TAKE_FD(fd)); /* before the pipe's write end: the grandchild's close is the last */
+	close(TAKE_FD(fd)); /* before the pipe's write end: the child's close is the last */
 	close(p[1]);
 	close(p[0]);
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
 	return 0;
 }
 

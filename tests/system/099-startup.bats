@@ -95,6 +95,7 @@ trace() {
 		die "the root is not detached: $(cat "$t")"
 	run_pm 0 unshare cat /proc/self/mountinfo
 	assert_not_contains "$output" "/merged" "no container root is left mounted"
+	pm_store_settled # the deletes go on in a detached process
 	is "$(find "$STORE/containers" "$STORE/db/containers" -mindepth 1 | wc -l)" "0" \
 		"no container dir or record is left"
 	run_pm 0 ps -aq
