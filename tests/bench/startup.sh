@@ -26,14 +26,21 @@ command -v bwrap >/dev/null || { echo "bench: bwrap not installed (apt-get insta
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmb.XXXXXX")
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$work/xdg}
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 0700 "$XDG_RUNTIME_DIR"
-PM=("$pm" --root "$work/pm-root" --runroot "$work/pm-run")
-POD=(podman --root "$work/pod-root" --runroot "$work/pod-run" --runtime runc)
+# the run state on a tmpfs, where both tools keep it by default ($XDG_RUNTIME_DIR/containers on
+# a systemd host); without an XDG_RUNTIME_DIR on tmpfs, a directory on /dev/shm (as lib.sh)
+run=$work
+if [ "$(stat -f -c %T "$XDG_RUNTIME_DIR")" != tmpfs ] &&
+	[ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	run=$(mktemp -d /dev/shm/pmb.XXXXXX)
+fi
+PM=("$pm" --root "$work/pm-root" --runroot "$run/pm-run")
+POD=(podman --root "$work/pod-root" --runroot "$run/pod-run" --runtime runc)
 cleanup() {
 	"${PM[@]}" rm -a -f -t0 >/dev/null 2>&1 || true
 	"${POD[@]}" rm -a -f -t0 >/dev/null 2>&1 || true
 	"${POD[@]}" rmi -a -f >/dev/null 2>&1 || true
 	"${PM[@]}" system migrate >/dev/null 2>&1 || true
-	podman unshare rm -rf "$work" 2>/dev/null || rm -rf "$work"
+	podman unshare rm -rf "$work" "$run" 2>/dev/null || rm -rf "$work" "$run"
 }
 trap cleanup EXIT
 
