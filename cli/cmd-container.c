@@ -38,7 +38,9 @@ int cmd_container_exists(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *ctr = NULL;
-	int r = pm_container_lookup(&cli->paths, argv[optind], &ctr, &err);
+	/* a --rm container whose pm was killed is removed now: it does not exist */
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	int r = pm_engine_ctr_lookup(&e, argv[optind], &ctr, &err);
 	if (r == -ENOENT)
 		return 1;
 	if (r < 0)

@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "engine/inspect.h"
 #include "engine/ps.h"
+#include "engine/run.h"
 #include "engine/ctr-paths.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -160,7 +161,7 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 		if (kind == K_ALL || kind == K_CONTAINER) {
 			_cleanup_container_ struct pm_container *ctr = NULL;
 			int r = latest ? latest_container(cli, &ctr, &err)
-				       : pm_container_lookup(&cli->paths, name, &ctr, NULL);
+				       : pm_engine_ctr_lookup(&e, name, &ctr, NULL);
 			if (r == 0) {
 				found = true;
 				o = container_json(cli, ctr, ic, &err);

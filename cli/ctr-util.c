@@ -7,13 +7,14 @@
 #include "cli/ctr-util.h"
 #include "lib/fileutil.h"
 #include "engine/ps.h"
+#include "engine/run.h"
 #include "lib/strutil.h"
 #include "pods/pod.h"
 
 int pm_cli_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_container **ret)
 {
 	_cleanup_error_ pm_error *err = NULL;
-	int r = pm_container_lookup(e->paths, ref, ret, &err);
+	int r = pm_engine_ctr_lookup(e, ref, ret, &err); /* refreshed */
 	if (r == -ENOENT) {
 		pm_cli_errorf("no container with name or ID \"%s\" found: no such container", ref);
 		return r;
@@ -22,7 +23,6 @@ int pm_cli_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_cont
 		pm_cli_error(err);
 		return r;
 	}
-	pm_engine_refresh(e, *ret);
 	return 0;
 }
 

@@ -102,6 +102,19 @@ static int image_mounts(const struct pm_engine *e, const struct pm_container_con
 	return pm_image_mounts_fill(cfg->mounts, *store, userdata, spec, err);
 }
 
+/* name is taken (pm_container_create: -EEXIST): by a --rm container whose run is gone?
+ * Then it is removed (pm_engine_ctr_lookup) and the name may be taken again. A container
+ * being created or started by a live pm is never one (pm_engine_refresh). */
+static bool name_freed(const struct pm_engine *e, const char *name)
+{
+	_cleanup_container_ struct pm_container *o = NULL;
+	if (pm_container_lookup(e->paths, name, &o, NULL) < 0)
+		return true; /* removed meanwhile */
+	if (!o->name || strcmp(o->name, name) != 0)
+		return false; /* an id prefix, not the name's holder */
+	return pm_engine_refresh_autoremove(e, o) == PM_REFRESH_REMOVED;
+}
+
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err)
 {
@@ -196,11 +209,17 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		goto out;
 	/* a --rm container's record goes where its root does (--rootfs: no root of ours) */
 	bool in_runroot = cfg->rm && (!store || pm_storage_ctr_eph_here(store, um && gm));
-	r = pm_container_create_in_pod(e->paths, cfg->name, image_name, cfg->rootfs ? "" : img.id,
-				       json, cfg->pod, cfg->infra,
-				       (e->sync_later ? PM_CTR_CREATE_NOSYNC : 0) |
-					       (in_runroot ? PM_CTR_CREATE_RUNROOT : 0),
-				       &c, err);
+	unsigned cflags = (e->sync_later ? PM_CTR_CREATE_NOSYNC : 0) |
+			  (in_runroot ? PM_CTR_CREATE_RUNROOT : 0);
+	const char *image_id = cfg->rootfs ? "" : img.id;
+	r = pm_container_create_in_pod(e->paths, cfg->name, image_name, image_id, json, cfg->pod,
+				       cfg->infra, cflags, &c, err);
+	if (r == -EEXIST && cfg->name && name_freed(e, cfg->name)) {
+		if (err)
+			*err = pm_error_free(*err);
+		r = pm_container_create_in_pod(e->paths, cfg->name, image_name, image_id, json,
+					       cfg->pod, cfg->infra, cflags, &c, err);
+	}
 	if (r < 0)
 		goto out;
 	if (auto_lock >= 0) /* the record holds the ranges now */
@@ -442,6 +461,17 @@ int pm_engine_refresh_autoremove(const struct pm_engine *e, struct pm_container 
 	    pm_engine_remove_detached(e, c, true, NULL) == 0)
 		return PM_REFRESH_REMOVED;
 	return r;
+}
+
+int pm_engine_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_container **ret,
+			 pm_error **err)
+{
+	int r = pm_container_lookup(e->paths, ref, ret, err);
+	if (r < 0 || pm_engine_refresh_autoremove(e, *ret) != PM_REFRESH_REMOVED)
+		return r;
+	*ret = pm_container_free(*ret);
+	return pm_error_set(err, ENOENT,
+			    "no container with name or ID \"%s\" found: no such container", ref);
 }
 
 /* ---- start ------------------------------------------------------------------------------- */

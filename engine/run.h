@@ -75,6 +75,12 @@ bool pm_engine_ctr_autoremove(const struct pm_container *c);
  * PM_REFRESH_REMOVED then, c is not to be shown; else as pm_engine_refresh. */
 #define PM_REFRESH_REMOVED 2
 int pm_engine_refresh_autoremove(const struct pm_engine *e, struct pm_container *c);
+/* pm_container_lookup, then pm_engine_refresh_autoremove: a --rm container whose run is gone
+ * (its pm and monitor killed) is removed now and not found, as after its removal: -ENOENT
+ * with the lookup's "no such container" message. Else as pm_container_lookup, c
+ * refreshed. */
+int pm_engine_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_container **ret,
+			 pm_error **err);
 
 int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
 			      pm_error **err);

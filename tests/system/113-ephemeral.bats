@@ -98,6 +98,61 @@ start_bg() {
 	run_pm 0 run --rm --network none --name eph "$IMG" true
 }
 
+# kill_bg NAME: start_bg NAME sleeping, then SIGKILL its pm (as the test above)
+kill_bg() {
+	start_bg "$1" --network none "$IMG" sleep 100
+	kill -9 "$BG"
+	wait "$BG" || true
+}
+
+@test "run --rm: a SIGKILLed pm's name is taken again by the next run, without a ps" {
+	skip_if_podman "podman's conmon outlives a killed podman run: the container keeps running"
+	kill_bg eph
+	# the name's holder is a --rm container whose run is gone: removed, the name taken
+	run_pm 0 run --rm --network none --name eph "$IMG" echo again
+	is "$output" "again" "the new run ran"
+	run_pm 0 ps -aq
+	is "$output" "" "neither is left"
+	pm_store_settled
+	is "$(find "$XDG_RUNTIME_DIR/pm/ephemeral" -mindepth 2 | wc -l)" "0" \
+		"nothing of either is left under the runroot"
+	run_pm 0 unshare cat /proc/self/mountinfo
+	assert_not_contains "$output" "/merged" "no root is left mounted"
+}
+
+@test "run --rm: a SIGKILLed pm's container is gone for inspect, exists and start" {
+	skip_if_podman "podman's conmon outlives a killed podman run: the container keeps running"
+	kill_bg eph
+	run_pm_split 125 inspect eph
+	is "$stderr" 'Error: inspecting object: no such object: "eph"'
+	run_pm_split 125 container inspect eph
+	is "$stderr" "Error: inspecting object: no such container eph"
+	run_pm 1 container exists eph
+	# exists the first command after the kill, then start
+	kill_bg eph2
+	run_pm 1 container exists eph2
+	kill_bg eph3
+	run_pm_split 125 start eph3
+	is "$stderr" 'Error: no container with name or ID "eph3" found: no such container'
+	run_pm 0 ps -aq
+	is "$output" "" "nothing is listed"
+}
+
+@test "run --rm: a live run keeps its name against a concurrent run --name" {
+	start_bg y --network none "$IMG" sleep 100
+	run_pm_split 125 run --rm --network none --name y "$IMG" true
+	assert_contains "$stderr" "already in use" "the name is the live run's"
+	run_pm_split 125 run --network none --name y "$IMG" true
+	assert_contains "$stderr" "already in use" "for a kept container too"
+	run_pm 0 inspect --format '{{.State.Running}}' y
+	is "$output" "true" "the live run's container is untouched"
+	kill -0 "$BG" || die "the live run's pm ended"
+	run_pm 0 rm -f -t0 y
+	wait "$BG" || true
+	run_pm 0 ps -aq
+	is "$output" "" "nothing listed"
+}
+
 @test "run --rm: state written once per transition, the image config read once, no sync" {
 	skip_if_podman "pm's system calls"
 	command -v strace >/dev/null || skip "strace not installed (make deps)"
