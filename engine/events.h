@@ -12,3 +12,12 @@ void pm_engine_event(const struct pm_engine *e, const struct pm_container *c, co
 
 /* "died", with the exit code the record holds. */
 void pm_engine_event_died(const struct pm_engine *e, const struct pm_container *c);
+
+/* "exec_died" of an exec session that ended with exit_code (podman's: no pod, the exit code
+ * in ContainerExitCode). */
+void pm_engine_event_exec_died(const struct pm_engine *e, const struct pm_container *c,
+			       int exit_code);
+
+/* The same as a template (lib/events.h pm_event_template) for the session's monitor to
+ * write when the process ends; NULL when events are off. */
+char *pm_engine_event_exec_died_template(const struct pm_engine *e, const struct pm_container *c);

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "engine/ctr-paths.h"
+#include "engine/events.h"
 #include "engine/exec-session.h"
 #include "engine/monitor.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
 #include "monitor/mon-io.h"
+#include "monitor/rundir.h"
 
 static void push_fd(char ***argv, const char *opt, int fd)
 {
@@ -111,6 +113,12 @@ int pm_exec_session_run(const struct pm_engine *e, const struct pm_container *c,
 	int sp[2];
 	if ((r = pm_mkdir_p(dir, 0700, err)) < 0)
 		return r;
+	/* the monitor writes exec_died when the process ends */
+	_cleanup_free_ char *event = pm_engine_event_exec_died_template(e, c);
+	if (event) {
+		_cleanup_free_ char *path = pm_path_join(dir, PM_MON_EXEC_EVENT);
+		pm_write_file_atomic_flags(path, event, strlen(event), 0600, PM_WRITE_NOSYNC, NULL);
+	}
 	if (attach && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		r = pm_error_set_errno(err, errno, "creating the exec session's socket");
 		goto fail_dir;

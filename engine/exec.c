@@ -146,8 +146,8 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	if (x->detach || x->detachable)
 		r = pm_exec_session_run(e, c, &spec, &opts, !x->detach, x->detach_keys, ret_status,
 					ret_session, err);
-	else
-		r = pm_runtime_exec(&spec, &opts, ret_status, err);
+	else if ((r = pm_runtime_exec(&spec, &opts, ret_status, err)) == 0)
+		pm_engine_event_exec_died(e, c, *ret_status);
 	if (r > 0)
 		r = 0; /* detached */
 	if (r == -ESRCH && err) {

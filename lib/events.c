@@ -52,17 +52,7 @@ static char *encode(const struct pm_event *ev, bool with_attrs)
 	set_str(o, "Name", ev->name);
 	json_object_set_new(o, "Status", json_string(ev->status ? ev->status : ""));
 	char t[PM_TIME_BUF_LEN];
-	pm_time_format_rfc3339_utc(ev->time_ns, true, t);
-	/* RFC3339Nano drops the fraction's trailing zeros */
-	char *dot = strchr(t, '.'), *z = strchr(t, 'Z');
-	if (dot && z) {
-		char *e = z;
-		while (e > dot + 1 && e[-1] == '0')
-			e--;
-		if (e == dot + 1)
-			e = dot;
-		memmove(e, z, strlen(z) + 1);
-	}
+	pm_time_format_rfc3339nano_utc(ev->time_ns, t);
 	json_object_set_new(o, "Time", json_string(t));
 	json_object_set_new(o, "Type", json_string(ev->type ? ev->type : ""));
 	set_str(o, "PodID", ev->pod_id);
@@ -173,6 +163,26 @@ void pm_event_emit(const char *runroot, const char *type, const char *status, co
 			      .name = (char *)name,
 			      .image = (char *)image};
 	pm_event_write(runroot, &ev);
+}
+
+char *pm_event_template(const char *runroot, const struct pm_event *ev)
+{
+	const char *backend = getenv(PM_EVENTS_BACKEND_ENV);
+	if (backend && !strcmp(backend, "none"))
+		return NULL;
+	struct pm_event copy = *ev;
+	copy.time_ns = 0;
+	copy.has_exit_code = false;
+	/* room for the exit code and the time's fraction */
+	_cleanup_free_ char *line = encode(&copy, true);
+	if (line && strlen(line) + 64 >= PM_EVENT_LINE_MAX) {
+		free(line);
+		line = NULL;
+	}
+	if (!line && !(line = encode(&copy, false)))
+		return NULL;
+	_cleanup_free_ char *path = pm_event_log_path(runroot);
+	return pm_xasprintf("%s\n%s", path, line);
 }
 
 static int cmp_str(const void *a, const void *b)

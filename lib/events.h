@@ -63,6 +63,13 @@ void pm_event_write(const char *runroot, const struct pm_event *ev);
 void pm_event_emit(const char *runroot, const char *type, const char *status, const char *id,
 		   const char *name, const char *image);
 
+/* An event another process writes later, with its exit code and time (exec_died, written by
+ * the exec session's monitor, which has no JSON library): "LOG PATH\nJSON LINE\n", the line
+ * that of ev (no exit code) with "Time":"1970-01-01T00:00:00Z". The writer puts the time in
+ * place, "ContainerExitCode":N, after the '{' when N is not 0, and appends it as
+ * pm_event_write does (monitor/exec-session.c). NULL when events are off or ev too long. */
+char *pm_event_template(const char *runroot, const struct pm_event *ev);
+
 /* podman's human form (no newline, malloc'd):
  *   container/pod: "TIME TYPE STATUS ID (image=I, name=N[, pod_id=P][, k=v...])"
  *   image:         "TIME image STATUS ID NAME"

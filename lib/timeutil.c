@@ -553,6 +553,20 @@ void pm_time_format_rfc3339_utc(int64_t ns, bool nano, char buf[PM_TIME_BUF_LEN]
 		snprintf(buf, PM_TIME_BUF_LEN, "%.19sZ", log);
 }
 
+void pm_time_format_rfc3339nano_utc(int64_t ns, char buf[PM_TIME_BUF_LEN])
+{
+	pm_time_format_rfc3339_utc(ns, true, buf);
+	char *dot = strchr(buf, '.'), *z = strchr(buf, 'Z');
+	if (dot && z) {
+		char *e = z;
+		while (e > dot + 1 && e[-1] == '0')
+			e--;
+		if (e == dot + 1)
+			e = dot;
+		memmove(e, z, strlen(z) + 1);
+	}
+}
+
 int pm_time_parse_rfc3339_utc_default(const char *s, int64_t *ret_ns)
 {
 	if (!s)

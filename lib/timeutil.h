@@ -82,6 +82,10 @@ void pm_time_format_go_string(int64_t ns, char buf[PM_TIME_BUF_LEN]);
  * digits "2026-11-23T02:38:07.263557704Z" (image Created). */
 void pm_time_format_rfc3339_utc(int64_t ns, bool nano, char buf[PM_TIME_BUF_LEN]);
 
+/* Go's time.RFC3339Nano in UTC, trailing fraction zeros dropped: "2026-11-23T02:38:07.2635Z"
+ * (the event log's Time). */
+void pm_time_format_rfc3339nano_utc(int64_t ns, char buf[PM_TIME_BUF_LEN]);
+
 /* RFC 3339 with the zone optional (none: UTC), as image configs carry it. 0 or -EINVAL. */
 int pm_time_parse_rfc3339_utc_default(const char *s, int64_t *ret_ns);
 

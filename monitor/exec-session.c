@@ -6,10 +6,17 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
+#include "lib/events.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
 #include "monitor/exec-session.h"
 #include "monitor/mon-io.h"
 #include "monitor/rundir.h"
@@ -20,6 +27,55 @@ static int parse_num(const char *s)
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	return errno || !end || end == s || *end || v < 0 || v > INT_MAX ? -1 : (int)v;
+}
+
+/* Append the exec_died event of template (lib/events.h pm_event_template: "PATH\nLINE")
+ * with the exit code and the time now, in one write as pm_event_write does. */
+static void write_event(char *template, int code)
+{
+	char *line = template ? strchr(template, '\n') : NULL;
+	char *t = line ? strstr(line, ",\"Time\":\"") : NULL;
+	char *tend = t ? strchr(t + 9, '"') : NULL;
+	if (!tend || line[1] != '{')
+		return;
+	*line++ = '\0';
+	*t = '\0';
+	/* Go's RFC3339Nano in UTC (lib/timeutil.h pm_time_format_rfc3339nano_utc, which links
+	 * what the monitor does not) */
+	char now[64], c[32] = "";
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S", &tm);
+	long ns = ts.tv_nsec;
+	int digits = 9;
+	while (ns && ns % 10 == 0) {
+		ns /= 10;
+		digits--;
+	}
+	if (ns)
+		snprintf(now + n, sizeof(now) - n, ".%0*ldZ", digits, ns);
+	else
+		snprintf(now + n, sizeof(now) - n, "Z");
+	if (code)
+		snprintf(c, sizeof(c), "\"ContainerExitCode\":%d,", code);
+	_cleanup_free_ char *ev = pm_xasprintf("{%s%s,\"Time\":\"%s%s\n", c, line + 1, now, tend);
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
+	int fd = open(template, flags, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		char *slash = strrchr(template, '/');
+		if (slash) {
+			*slash = '\0';
+			pm_mkdir_p(template, 0700, NULL);
+			*slash = '/';
+		}
+		fd = open(template, flags, 0600);
+	}
+	if (fd >= 0) {
+		(void)!write(fd, ev, strlen(ev));
+		close(fd);
+	}
 }
 
 static void cloexec(int fd)
@@ -77,6 +133,12 @@ int pm_mon_exec_session_main(int argc, char **argv)
 	int fds[] = {io.pidfd, io.master, io.ctr_pidfd, io.primary};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		cloexec(fds[i]);
+	/* read now: a container that ends takes the session's dir with it */
+	_cleanup_free_ char *event = NULL;
+	{
+		_cleanup_free_ char *path = pm_path_join(rundir, PM_MON_EXEC_EVENT);
+		pm_read_file(path, PM_EVENT_LINE_MAX + PATH_MAX, &event, NULL, NULL);
+	}
 	sigset_t set;
 	pm_mon_io_block_signals(&set, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -90,6 +152,7 @@ int pm_mon_exec_session_main(int argc, char **argv)
 		pm_mon_write_session_exit(rundir, status);
 	if (ctr >= 0)
 		close(ctr);
+	write_event(event, status);
 	pm_mon_io_notify_exit(&io, status);
 	if (io.sigfd >= 0)
 		close(io.sigfd);

@@ -24,12 +24,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PM_MON_ATTACH  "attach"
-#define PM_MON_PIDS    "pids"
-#define PM_MON_PIDFILE "conmon.pid"
-#define PM_MON_EXIT    "exit"
-#define PM_MON_STOPPED "stopped"
-#define PM_MON_KILLED  "killed"
+#define PM_MON_ATTACH	  "attach"
+#define PM_MON_PIDS	  "pids"
+#define PM_MON_PIDFILE	  "conmon.pid"
+#define PM_MON_EXIT	  "exit"
+#define PM_MON_EXEC_EVENT "exec_died" /* an exec session's event template (lib/events.h) */
+#define PM_MON_STOPPED	  "stopped"
+#define PM_MON_KILLED	  "killed"
 
 struct pm_mon_pids {
 	pid_t mon, init;

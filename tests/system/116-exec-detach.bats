@@ -142,6 +142,26 @@ LOOP='echo ready; i=0; while :; do i=$((i+1)); echo $i >/tmp/c; mv /tmp/c /tmp/c
 	run_pm 0 rm -f -t 0 c1
 }
 
+@test "exec -it detached: exec, then exec_died with the exit code when the process ends" {
+	if is_podman; then
+		mkdir -p "$XDG_CONFIG_HOME/containers"
+		printf '[engine]\nevents_logger = "file"\n' >"$XDG_CONFIG_HOME/containers/containers.conf"
+	fi
+	start c1
+	pty_drive 'expect:ready' 'send:\x10\x11' -- \
+		"${PM_CMD[@]}" exec -it c1 sh -c 'echo ready; sleep 1; exit 6'
+	local out=""
+	for _ in $(seq 100); do
+		out=$(timeout "$PM_TIMEOUT" "${PM_CMD[@]}" events --stream=false --filter container=c1 \
+			--filter event=exec --filter event=exec_died \
+			--format '{{.Status}}:{{.ContainerExitCode}}' 2>/dev/null | tr '\n' ' ')
+		[[ "$out" == *exec_died* ]] && break
+		sleep 0.1
+	done
+	is "$out" "exec:0 exec_died:6 " "the session's events"
+	run_pm 0 rm -f -t 0 c1
+}
+
 @test "exec -it --detach-keys '': the keys reach the process, no detaching" {
 	start c1
 	pty_drive 'expect:ready' 'send:\x10\x11abc\r' -- \

@@ -225,12 +225,39 @@ static void test_write(void **state)
 	pm_rm_rf(dir, NULL);
 }
 
+/* The template another process completes: the log's path, then the line with the zero time
+ * and no exit code. */
+static void test_template(void **state)
+{
+	(void)state;
+	char *attrs[] = {"a=\"Time\":\"x", NULL};
+	struct pm_event ev = {.type = "container",
+			      .status = "exec_died",
+			      .id = ID,
+			      .name = "c1",
+			      .has_exit_code = true,
+			      .exit_code = 3,
+			      .time_ns = T0,
+			      .attrs = attrs};
+	unsetenv(PM_EVENTS_BACKEND_ENV);
+	unsetenv(PM_TMPDIR_ENV);
+	_cleanup_free_ char *t = pm_event_template("/run/x", &ev);
+	assert_string_equal(
+		t, "/run/x/events/events.log\n{\"ID\":\"" ID "\",\"Name\":\"c1\","
+		   "\"Status\":\"exec_died\",\"Time\":\"1970-01-01T00:00:00Z\","
+		   "\"Type\":\"container\",\"Attributes\":{\"a\":\"\\\"Time\\\":\\\"x\"}}\n");
+	setenv(PM_EVENTS_BACKEND_ENV, "none", 1);
+	assert_null(pm_event_template("/run/x", &ev));
+	unsetenv(PM_EVENTS_BACKEND_ENV);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_order),	 cmocka_unit_test(test_encode_cap),
 		cmocka_unit_test(test_decode_roundtrip), cmocka_unit_test(test_human),
 		cmocka_unit_test(test_filters),		 cmocka_unit_test(test_write),
+		cmocka_unit_test(test_template),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
