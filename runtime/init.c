@@ -196,6 +196,9 @@ __attribute__((noreturn)) static void reaper(const char *path, char *const *args
 				   strerror(errno));
 		_exit(PM_EXIT_ERROR);
 	}
+	/* named before the fork: the command may read /proc/1/comm at once (its execve gives it
+	 * its own name) */
+	prctl(PR_SET_NAME, "pm-init", 0, 0, 0);
 	pid_t child = fork();
 	if (child < 0) {
 		pm_sync_send_error(syncfd, errno, PM_EXIT_ERROR, "init: fork: %s", strerror(errno));
@@ -211,7 +214,6 @@ __attribute__((noreturn)) static void reaper(const char *path, char *const *args
 		_exit(err == ENOENT ? PM_EXIT_NOT_FOUND : PM_EXIT_CANNOT_INVOKE);
 	}
 	close(syncfd); /* the parent sees EOF once the command has exec'd */
-	prctl(PR_SET_NAME, "pm-init", 0, 0, 0);
 	for (;;) {
 		struct signalfd_siginfo si;
 		ssize_t n = read(sfd, &si, sizeof(si));
