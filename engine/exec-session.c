@@ -42,14 +42,7 @@ __attribute__((noreturn)) static void session_main(const struct pm_runtime_spec 
 	/* the terminal's size for the pty, then our stdio is /dev/null: we hold nobody's
 	 * terminal or pipes (a caller waiting for EOF on them is not kept waiting) */
 	int tty = client >= 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : -1;
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (null > 2)
-			close(null);
-	}
+	pm_stdio_to_null();
 	/* blocked, and SIGPIPE ignored, from now on and across the exec */
 	sigset_t set;
 	pm_mon_io_block_signals(&set, NULL);

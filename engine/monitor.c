@@ -528,14 +528,7 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	if (s->attach_fd >= 0)
 		m.io.clients[m.io.nclients++] = s->attach_fd;
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (null > 2)
-			close(null);
-	}
+	pm_stdio_to_null();
 	/* blocked, and SIGPIPE ignored: both stay so across the exec */
 	sigset_t set;
 	pm_mon_io_block_signals(&set, NULL);

@@ -368,9 +368,7 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 				  struct pm_store *store, const char *root, const char *aside)
 {
 	setsid();
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	for (int fd = 0; fd < 3 && null >= 0; fd++)
-		dup2(null, fd);
+	pm_stdio_to_null();
 	if (lock > 3)
 		close_range(3, lock - 1, 0);
 	close_range(lock >= 3 ? lock + 1 : 3, ~0U, 0);

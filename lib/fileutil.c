@@ -581,3 +581,14 @@ void pm_name_release(const char *names_dir, const char *name, const char *id)
 			unlink(link);
 	}
 }
+
+void pm_stdio_to_null(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return;
+	for (int fd = 0; fd < 3; fd++)
+		dup2(null, fd);
+	if (null > 2)
+		close(null);
+}

@@ -97,3 +97,7 @@ char *pm_read_link(const char *path);
 
 /* Find an executable in $PATH (or a default path when unset); NULL if not found. */
 char *pm_find_executable(const char *name);
+
+/* Point stdin, stdout and stderr at /dev/null (a detached process holds nobody's terminal
+ * or pipes). Best effort: left as they are if /dev/null cannot be opened. */
+void pm_stdio_to_null(void);

@@ -13,64 +13,6 @@ setup() {
 	IMG=localhost/busybox
 }
 
-# pty_drive STEP... -- COMMAND...: run COMMAND on a new pty; each STEP is "expect:TEXT"
-# (wait up to 20 s for TEXT in the output so far), "send:TEXT" (type TEXT; \r, \x10 ...
-# escapes), "sleep:SECONDS" or "kill:SIGNAL" (to COMMAND, e.g. kill:TERM). Detach keys are typed one by one, as a user does (podman
-# 4.3 misses a sequence that arrives in one read; pm takes both). Then wait up to 20 s for COMMAND to end. Sets $output (all
-# it printed, then a TIMEOUT line on failure) and $status (its exit code; 98/99: timeout).
-pty_drive() {
-	run python3 -c '
-import os, pty, select, signal, sys, time
-args = sys.argv[1:]
-sep = args.index("--")
-steps, cmd = args[:sep], args[sep + 1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-buf = b""
-def pump(t):
-    global buf
-    if select.select([fd], [], [], t)[0]:
-        try:
-            d = os.read(fd, 4096)
-        except OSError:
-            d = b""
-        buf += d
-        return d
-    return None
-def fail(msg, rc):
-    sys.stdout.write(buf.decode(errors="replace") + "\nTIMEOUT: " + msg + "\n")
-    os.kill(pid, 9)
-    sys.exit(rc)
-for s in steps:
-    kind, _, arg = s.partition(":")
-    if kind == "expect":
-        end = time.time() + 20
-        while arg.encode() not in buf:
-            if time.time() > end or pump(0.2) == b"":
-                fail("no %r" % arg, 99)
-    elif kind == "send":
-        os.write(fd, arg.encode().decode("unicode_escape").encode("latin1"))
-    elif kind == "sleep":
-        time.sleep(float(arg))
-    elif kind == "kill":
-        os.kill(pid, getattr(signal, "SIG" + arg))
-end = time.time() + 20
-while True:
-    p, st = os.waitpid(pid, os.WNOHANG)
-    if p:
-        break
-    if time.time() > end:
-        fail("still running", 98)
-    pump(0.1)
-while pump(0.05):
-    pass
-sys.stdout.write(buf.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(st))
-' "$@"
-	echo "$output"
-}
-
 @test "run -it: ctrl-p,ctrl-q detaches, the container keeps running, attach reattaches" {
 	pty_drive 'expect:# ' 'send:echo hel""lo\r' 'expect:hello' 'sleep:0.3' 'send:\x10' 'sleep:0.3' 'send:\x11' -- \
 		"${PM_CMD[@]}" run -it --name d1 $IMG sh
