@@ -11,6 +11,7 @@
 #include "cli/progress.h"
 #include "engine/container.h"
 #include "engine/events.h"
+#include "engine/run.h"
 #include "lib/strutil.h"
 #include "storage/container.h"
 
@@ -83,7 +84,8 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 	if (nargs == 2 && pm_cli_image_name(argv[optind + 1], &name, &err) < 0)
 		return pm_cli_error(err);
 	_cleanup_container_ struct pm_container *ctr = NULL;
-	if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0)
+	struct pm_engine ce = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	if (pm_engine_ctr_lookup(&ce, argv[optind], &ctr, &err) < 0) /* refreshed */
 		return pm_cli_error(err);
 	if (!ctr->image_id[0])
 		return pm_cli_errorf("container %s runs from --rootfs: it has no image to commit "

@@ -115,13 +115,12 @@ int cmd_container_prune(struct pm_cli *cli, int argc, char **argv)
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+	if (pm_engine_ctr_list(&e, &list, &n, &err) < 0) /* refreshed */
 		return pm_cli_error(err);
 	_cleanup_image_cache_ pm_image_cache *ic = pm_image_cache_new(&e);
 	int status = 0;
 	for (size_t i = n; i-- > 0;) {
 		struct pm_container *ctr = list[i];
-		pm_engine_refresh(&e, ctr);
 		if (ctr->state.status == PM_CTR_RUNNING || ctr->state.status == PM_CTR_PAUSED)
 			continue;
 		if (ctr->infra)
@@ -200,8 +199,7 @@ int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		struct pm_container *ctr = list[i];
 		_cleanup_error_ pm_error *ce = NULL;
-		if (all && !exited) {
-			pm_engine_refresh(&e, ctr);
+		if (all && !exited) { /* refreshed by pm_cli_ctr_list */
 			if (ctr->state.status == PM_CTR_RUNNING ||
 			    ctr->state.status == PM_CTR_PAUSED)
 				continue;

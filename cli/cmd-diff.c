@@ -11,6 +11,7 @@
 #include "cli/image-util.h"
 #include "cli/output.h"
 #include "engine/container.h"
+#include "engine/run.h"
 #include "lib/json.h"
 #include "storage/container.h"
 
@@ -53,10 +54,11 @@ int cmd_diff(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *ctr = NULL;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	if (latest) {
 		struct pm_container **list = NULL;
 		size_t n = 0;
-		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+		if (pm_engine_ctr_list(&e, &list, &n, &err) < 0) /* refreshed */
 			return pm_cli_error(err);
 		if (n) {
 			ctr = list[0];
@@ -65,7 +67,7 @@ int cmd_diff(struct pm_cli *cli, int argc, char **argv)
 		pm_container_list_free(list, n);
 		if (!ctr)
 			return pm_cli_errorf("no containers: no such container");
-	} else if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0) {
+	} else if (pm_engine_ctr_lookup(&e, argv[optind], &ctr, &err) < 0) {
 		return pm_cli_error(err);
 	}
 	if (!ctr->image_id[0])

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/container.h"
+#include "engine/run.h"
 #include "engine/exec.h"
 #include "engine/validate.h"
 #include "lib/strutil.h"
@@ -97,7 +98,8 @@ static int latest(struct pm_cli *cli, char **ret, pm_error **err)
 {
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	int r = pm_container_list(&cli->paths, &list, &n, err);
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	int r = pm_engine_ctr_list(&e, &list, &n, err); /* refreshed */
 	if (r < 0)
 		return r;
 	if (n == 0)

@@ -55,7 +55,8 @@ int cmd_export(struct pm_cli *cli, int argc, char **argv)
 		return status;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *ctr = NULL;
-	if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0)
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	if (pm_engine_ctr_lookup(&e, argv[optind], &ctr, &err) < 0) /* refreshed */
 		return pm_cli_error(err);
 	if (!ctr->image_id[0])
 		return pm_cli_errorf("container %s runs from --rootfs: export its directory with "
@@ -73,7 +74,6 @@ int cmd_export(struct pm_cli *cli, int argc, char **argv)
 	else
 		status = pm_cli_output_done(&out);
 	if (!was_mounted) {
-		struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 		pm_engine_refresh(&e, ctr);
 		if (ctr->state.status != PM_CTR_RUNNING && ctr->state.status != PM_CTR_PAUSED)
 			pm_storage_ctr_unmount(s, ctr->id, NULL);

@@ -56,7 +56,8 @@ static int latest_container(struct pm_cli *cli, struct pm_container **ret, pm_er
 {
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	int r = pm_container_list(&cli->paths, &list, &n, err);
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	int r = pm_engine_ctr_list(&e, &list, &n, err); /* refreshed */
 	if (r < 0)
 		return r;
 	if (!n) {

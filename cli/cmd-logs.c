@@ -169,7 +169,7 @@ int cmd_logs(struct pm_cli *cli, int argc, char **argv)
 	if (latest) {
 		struct pm_container **list = NULL;
 		size_t ln = 0;
-		if (pm_container_list(&cli->paths, &list, &ln, &err) < 0 || !ln) {
+		if (pm_engine_ctr_list(&e, &list, &ln, &err) < 0 || !ln) { /* refreshed */
 			pm_container_list_free(list, ln);
 			free(srcs);
 			if (!err)
@@ -182,7 +182,7 @@ int cmd_logs(struct pm_cli *cli, int argc, char **argv)
 		pm_container_list_free(list, ln);
 	} else {
 		for (int i = optind; i < argc; i++) {
-			if (pm_container_lookup(&cli->paths, argv[i], &srcs[got].c, &err) < 0) {
+			if (pm_engine_ctr_lookup(&e, argv[i], &srcs[got].c, &err) < 0) {
 				status = pm_cli_error(err);
 				goto out;
 			}

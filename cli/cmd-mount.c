@@ -77,7 +77,8 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 	size_t n = 0;
 	int status = 0;
 	if (argc - optind == 0) {
-		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+		struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+		if (pm_engine_ctr_list(&eng, &list, &n, &err) < 0) /* refreshed */
 			return pm_cli_error(err);
 		for (size_t i = n; i-- > 0;) {
 			if (!storage_backed(list[i]))
@@ -102,7 +103,8 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 		_cleanup_container_ struct pm_container *ctr = NULL;
 		_cleanup_error_ pm_error *e = NULL;
 		_cleanup_free_ char *mp = NULL;
-		if (pm_container_lookup(&cli->paths, argv[i], &ctr, &e) < 0) {
+		struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+		if (pm_engine_ctr_lookup(&eng, argv[i], &ctr, &e) < 0) { /* refreshed */
 			status = pm_cli_error(e);
 			continue;
 		}

@@ -12,6 +12,7 @@
 #include "cli/ctr-util.h"
 #include "engine/config-json.h"
 #include "engine/net.h"
+#include "engine/run.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
@@ -86,9 +87,8 @@ static int rm_one(struct rm_ctx *x, struct pm_container *c, const char *ref, con
 		return pm_cli_errorf("container %s: dependency chain too deep", c->id);
 	for (char **d = deps; d && *d; d++) {
 		_cleanup_container_ struct pm_container *dc = NULL;
-		if (pm_container_lookup(e->paths, *d, &dc, NULL) < 0)
+		if (pm_engine_ctr_lookup(e, *d, &dc, NULL) < 0) /* refreshed */
 			continue; /* removed meanwhile */
-		pm_engine_refresh(e, dc);
 		x->depth++;
 		bool by_id = x->by_id;
 		x->by_id = true;
@@ -225,12 +225,11 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 		if (x.ignore || x.force || x.by_id) {
 			/* podman: rm -f of a missing container is silent; one of the list may
 			 * have gone with another's --depend */
-			if (pm_container_lookup(x.e.paths, *ref, &c, NULL) < 0) {
+			if (pm_engine_ctr_lookup(&x.e, *ref, &c, NULL) < 0) { /* refreshed */
 				if (idfile)
 					unlink(idfile);
 				continue;
 			}
-			pm_engine_refresh(&x.e, c);
 		} else if (pm_cli_ctr_lookup(&x.e, *ref, &c) < 0) {
 			if (!status)
 				status = 1;

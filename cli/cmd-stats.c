@@ -144,12 +144,13 @@ static int stats_containers(struct pm_cli *cli, const struct stats_opts *o, char
 			    struct pm_container ***ret, size_t *ret_n)
 {
 	_cleanup_error_ pm_error *err = NULL;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	*ret = NULL;
 	*ret_n = 0;
 	if (n > 0) {
 		struct pm_container **list = pm_xcalloc((size_t)n, sizeof(*list));
 		for (int i = 0; i < n; i++) {
-			int r = pm_container_lookup(&cli->paths, refs[i], &list[i], &err);
+			int r = pm_engine_ctr_lookup(&e, refs[i], &list[i], &err);
 			if (r < 0) {
 				pm_container_list_free(list, (size_t)i);
 				if (r == -ENOENT)
@@ -168,7 +169,7 @@ static int stats_containers(struct pm_cli *cli, const struct stats_opts *o, char
 	}
 	struct pm_container **list = NULL;
 	size_t len = 0;
-	if (pm_container_list(&cli->paths, &list, &len, &err) < 0)
+	if (pm_engine_ctr_list(&e, &list, &len, &err) < 0) /* refreshed */
 		return pm_cli_errorf("unable to get list of containers: %s", err->msg);
 	if (o->latest) {
 		if (!len)

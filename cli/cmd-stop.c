@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "engine/run.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
 
@@ -103,9 +104,8 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
 		if (ignore) {
-			if (pm_container_lookup(e.paths, ref, &c, NULL) < 0)
+			if (pm_engine_ctr_lookup(&e, ref, &c, NULL) < 0) /* refreshed */
 				continue;
-			pm_engine_refresh(&e, c);
 		} else if (pm_cli_ctr_lookup(&e, ref, &c) < 0) {
 			status = PM_EXIT_ERROR;
 			continue;

@@ -44,11 +44,12 @@ int cmd_top(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_errorf("you must provide the name or ID of a running container");
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *ctr = NULL;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	int first_desc = optind;
 	if (latest) {
 		struct pm_container **list = NULL;
 		size_t n = 0;
-		if (pm_container_list(&cli->paths, &list, &n, &err) < 0)
+		if (pm_engine_ctr_list(&e, &list, &n, &err) < 0) /* refreshed */
 			return pm_cli_error(err);
 		if (n) {
 			ctr = list[0];
@@ -58,14 +59,13 @@ int cmd_top(struct pm_cli *cli, int argc, char **argv)
 		if (!ctr)
 			return pm_cli_errorf("no containers: no such container");
 	} else {
-		if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0)
+		if (pm_engine_ctr_lookup(&e, argv[optind], &ctr, &err) < 0)
 			return pm_cli_error(err);
 		first_desc = optind + 1;
 	}
 	_cleanup_strv_ char **ds = NULL;
 	if (pm_top_descs_parse(argv + first_desc, argc - first_desc, &ds, &err) < 0)
 		return pm_cli_error(err);
-	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	_cleanup_top_table_ struct pm_top_table top = {0};
 	if (pm_engine_top(&e, ctr, ds, &top, &err) < 0)
 		return pm_cli_error(err);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "engine/run.h"
 
 static const char wait_usage[] =
 	"Block on one or more containers\n"
@@ -85,7 +86,7 @@ int cmd_wait(struct pm_cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
-		if (ignore && pm_container_lookup(e.paths, argv[i], &c, NULL) < 0) {
+		if (ignore && pm_engine_ctr_lookup(&e, argv[i], &c, NULL) < 0) { /* refreshed */
 			printf("-1\n");
 			continue;
 		}

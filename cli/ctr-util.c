@@ -31,7 +31,7 @@ char **pm_cli_ctr_all_ids(const struct pm_engine *e)
 	struct pm_container **list = NULL;
 	size_t n = 0;
 	char **ids = NULL;
-	if (pm_container_list(e->paths, &list, &n, NULL) < 0)
+	if (pm_engine_ctr_list(e, &list, &n, NULL) < 0) /* refreshed */
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		pm_strv_push(&ids, list[i]->id);
@@ -45,11 +45,12 @@ int pm_cli_ctr_list(struct pm_cli *cli, bool all, char **refs, int n, struct pm_
 	*ret = NULL;
 	*ret_n = 0;
 	_cleanup_error_ pm_error *err = NULL;
-	if (all)
-		return pm_container_list(&cli->paths, ret, ret_n, &err) < 0 ? pm_cli_error(err) : 0;
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	if (all) /* refreshed: a --rm container whose run is gone is removed, not listed */
+		return pm_engine_ctr_list(&e, ret, ret_n, &err) < 0 ? pm_cli_error(err) : 0;
 	struct pm_container **list = pm_xcalloc(n > 0 ? (size_t)n : 1, sizeof(*list));
 	for (int i = 0; i < n; i++) {
-		if (pm_container_lookup(&cli->paths, refs[i], &list[i], &err) < 0) {
+		if (pm_engine_ctr_lookup(&e, refs[i], &list[i], &err) < 0) {
 			pm_container_list_free(list, (size_t)i);
 			return pm_cli_error(err);
 		}

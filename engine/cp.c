@@ -19,6 +19,7 @@
 #include "engine/cp.h"
 #include "engine/ctr-state.h"
 #include "engine/inspect.h"
+#include "engine/run.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/sync.h"
@@ -95,7 +96,7 @@ static int side_open(const struct pm_engine *e, struct pm_store *st, const struc
 	*s = (struct side){.ctr_name = end->ctr, .path = end->path, .rootfd = AT_FDCWD};
 	if (!s->ctr_name)
 		return 0;
-	int r = pm_container_lookup(e->paths, s->ctr_name, &s->ctr, err);
+	int r = pm_engine_ctr_lookup(e, s->ctr_name, &s->ctr, err); /* refreshed */
 	if (r < 0)
 		return r;
 	if (s->path && s->path[0] != '/') { /* relative: to its working directory (podman) */

@@ -13,6 +13,7 @@
 #include "engine/events.h"
 #include "engine/exec-session.h"
 #include "engine/exec.h"
+#include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
@@ -85,10 +86,9 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	if (ret_session)
 		*ret_session = NULL;
 	_cleanup_container_ struct pm_container *c = NULL;
-	int r = pm_container_lookup(e->paths, ref, &c, err);
+	int r = pm_engine_ctr_lookup(e, ref, &c, err); /* refreshed */
 	if (r < 0)
 		return r;
-	pm_engine_refresh(e, c);
 	if (c->state.status != PM_CTR_RUNNING || c->state.pid <= 0)
 		return not_running(err);
 

@@ -16,6 +16,7 @@
 #include "engine/exec.h"
 #include "engine/health.h"
 #include "engine/health-probe.h"
+#include "engine/run.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -102,11 +103,10 @@ int pm_engine_healthcheck_run(const struct pm_engine *e, const char *ref, bool *
 	*ret_healthy = false;
 	*ret_action = PM_HEALTH_ACTION_NONE;
 	_cleanup_container_ struct pm_container *c = NULL;
-	int r = pm_container_lookup(e->paths, ref, &c, err);
+	int r = pm_engine_ctr_lookup(e, ref, &c, err); /* refreshed */
 	if (r < 0)
 		return pm_error_prefix(err, "unable to look up %s to perform a health check", ref);
 	*ret_id = pm_xstrdup(c->id);
-	pm_engine_refresh(e, c);
 	struct pm_container_config cfg = {0};
 	if ((r = pm_config_from_json(c->config_json, &cfg, err)) < 0)
 		return r;

@@ -472,6 +472,24 @@ int pm_engine_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_c
 			    "no container with name or ID \"%s\" found: no such container", ref);
 }
 
+int pm_engine_ctr_list(const struct pm_engine *e, struct pm_container ***ret, size_t *ret_n,
+		       pm_error **err)
+{
+	int r = pm_container_list(e->paths, ret, ret_n, err);
+	if (r < 0)
+		return r;
+	size_t kept = 0;
+	for (size_t i = 0; i < *ret_n; i++) {
+		struct pm_container *c = (*ret)[i];
+		if (pm_engine_refresh_autoremove(e, c) == PM_REFRESH_REMOVED)
+			pm_container_free(c);
+		else
+			(*ret)[kept++] = c;
+	}
+	*ret_n = kept;
+	return r;
+}
+
 /* ---- start ------------------------------------------------------------------------------- */
 
 struct start_ctx {

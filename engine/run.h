@@ -81,6 +81,10 @@ int pm_engine_refresh_autoremove(const struct pm_engine *e, struct pm_container 
  * refreshed. */
 int pm_engine_ctr_lookup(const struct pm_engine *e, const char *ref, struct pm_container **ret,
 			 pm_error **err);
+/* pm_container_list, each refreshed by pm_engine_refresh_autoremove: the --rm containers
+ * it removes are left out, as ps leaves them out. */
+int pm_engine_ctr_list(const struct pm_engine *e, struct pm_container ***ret, size_t *ret_n,
+		       pm_error **err);
 
 int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
 			      pm_error **err);

@@ -138,6 +138,39 @@ kill_bg() {
 	is "$output" "" "nothing is listed"
 }
 
+@test "run --rm: a SIGKILLed pm's container is gone for logs, exec and cp, without a ps" {
+	skip_if_podman "podman's conmon outlives a killed podman run: the container keeps running"
+	kill_bg eph
+	run_pm_split 125 logs eph
+	is "$stderr" 'Error: no container with name or ID "eph" found: no such container'
+	kill_bg eph2
+	run_pm 125 exec eph2 true
+	assert_contains "$output" "no such container" "exec of it"
+	kill_bg eph3
+	run_pm 125 cp eph3:/etc/hostname "$BATS_TEST_TMPDIR/hostname"
+	assert_contains "$output" "no such container" "cp from it"
+	[ ! -e "$BATS_TEST_TMPDIR/hostname" ] || die "cp copied from it"
+	run_pm 0 ps -aq
+	is "$output" "" "nothing is listed"
+}
+
+@test "run --rm: a SIGKILLed pm's container is removed by rm -a and container prune" {
+	skip_if_podman "podman's conmon outlives a killed podman run: the container keeps running"
+	kill_bg eph
+	run_pm 0 rm -a
+	run_pm 1 container exists eph
+	run_pm 0 ps -aq
+	is "$output" "" "rm -a leaves nothing"
+	kill_bg eph2
+	run_pm 0 container prune -f
+	run_pm 1 container exists eph2
+	run_pm 0 ps -aq
+	is "$output" "" "container prune leaves nothing"
+	pm_store_settled
+	is "$(find "$XDG_RUNTIME_DIR/pm/ephemeral" -mindepth 2 | wc -l)" "0" \
+		"nothing of either is left under the runroot"
+}
+
 @test "run --rm: a live run keeps its name against a concurrent run --name" {
 	start_bg y --network none "$IMG" sleep 100
 	run_pm_split 125 run --rm --network none --name y "$IMG" true
