@@ -76,8 +76,8 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 	struct pm_container **list = NULL;
 	size_t n = 0;
 	int status = 0;
+	struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	if (argc - optind == 0) {
-		struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 		if (pm_engine_ctr_list(&eng, &list, &n, &err) < 0) /* refreshed */
 			return pm_cli_error(err);
 		for (size_t i = n; i-- > 0;) {
@@ -103,7 +103,6 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 		_cleanup_container_ struct pm_container *ctr = NULL;
 		_cleanup_error_ pm_error *e = NULL;
 		_cleanup_free_ char *mp = NULL;
-		struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 		if (pm_engine_ctr_lookup(&eng, argv[i], &ctr, &e) < 0) { /* refreshed */
 			status = pm_cli_error(e);
 			continue;

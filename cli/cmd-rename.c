@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "engine/container.h"
 #include "engine/events.h"
+#include "engine/run.h"
 
 static const char usage[] = "Rename an existing container\n"
 			    "\n"
@@ -30,7 +31,8 @@ int cmd_rename(struct pm_cli *cli, int argc, char **argv)
 	}
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *ctr = NULL;
-	if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0)
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	if (pm_engine_ctr_lookup(&e, argv[optind], &ctr, &err) < 0) /* refreshed */
 		return pm_cli_error(err);
 	const char *newname = argv[optind + 1];
 	if (!pm_container_name_valid(newname))
@@ -43,7 +45,6 @@ int cmd_rename(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	if (pm_container_rename(&cli->paths, ctr, newname, &err) < 0)
 		return pm_cli_error(err);
-	struct pm_engine e = {.paths = &cli->paths};
 	pm_engine_event(&e, ctr, "rename");
 	return 0;
 }

@@ -88,7 +88,7 @@ static int rm_one(struct rm_ctx *x, struct pm_container *c, const char *ref, con
 	for (char **d = deps; d && *d; d++) {
 		_cleanup_container_ struct pm_container *dc = NULL;
 		if (pm_engine_ctr_lookup(e, *d, &dc, NULL) < 0) /* refreshed */
-			continue; /* removed meanwhile */
+			continue;				/* removed meanwhile */
 		x->depth++;
 		bool by_id = x->by_id;
 		x->by_id = true;

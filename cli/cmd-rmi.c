@@ -31,11 +31,10 @@ static int remove_users(const struct pm_engine *e, const struct pm_store *s, con
 	_cleanup_strv_ char **users = pm_image_users(s, id);
 	for (char **u = users; u && *u; u++) {
 		_cleanup_container_ struct pm_container *c = NULL;
-		if (pm_container_lookup(e->paths, *u, &c, NULL) < 0)
-			continue; /* not pm's (a build's) or gone meanwhile */
+		if (pm_engine_ctr_lookup(e, *u, &c, NULL) < 0) /* refreshed */
+			continue; /* not pm's (a build's), gone meanwhile, or a dead run's --rm */
 		if (c->infra)
 			continue; /* goes with its pod */
-		pm_engine_refresh(e, c);
 		int r = pm_ctr_is_running(c) ? pm_engine_stop(e, c, -1, err) : 0;
 		if (r >= 0)
 			r = pm_engine_remove(e, c, err);

@@ -214,10 +214,9 @@ int cmd_system_df(struct pm_cli *cli, int argc, char **argv)
 
 	struct pm_container **list = NULL;
 	size_t nc = 0;
-	if (pm_container_list(&cli->paths, &list, &nc, &err) < 0)
+	if (pm_engine_ctr_list(&e, &list, &nc, &err) < 0) /* refreshed */
 		return pm_cli_error(err);
 	for (size_t i = 0; i < nc; i++) {
-		pm_engine_refresh(&e, list[i]);
 		_cleanup_free_ char *dir = pm_store_ctr_dir(s, list[i]->id);
 		uint64_t sz = pm_disk_usage(dir);
 		ctr.total++;

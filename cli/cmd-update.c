@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "engine/container.h"
 #include "engine/engine.h"
+#include "engine/run.h"
 #include "engine/update.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
@@ -104,7 +105,7 @@ int cmd_update(struct pm_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
-	if (pm_container_lookup(&cli->paths, argv[optind], &ctr, &err) < 0 ||
+	if (pm_engine_ctr_lookup(&e, argv[optind], &ctr, &err) < 0 ||
 	    pm_engine_update(&e, ctr, &u, given, &err) < 0) {
 		status = pm_cli_error(err);
 		goto out;

@@ -16,7 +16,6 @@
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/net.h"
-#include "engine/run.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -33,7 +32,7 @@ static int join_container(const struct pm_engine *e, const struct pm_container *
 			  const char *ref, struct pm_runtime_spec *spec, pm_error **err)
 {
 	_cleanup_container_ struct pm_container *o = NULL;
-	int r = pm_engine_ctr_lookup(e, ref, &o, err); /* refreshed */
+	int r = pm_container_lookup(e->paths, ref, &o, err);
 	if (r < 0)
 		return r;
 	if (!strcmp(o->id, self->id))
@@ -41,6 +40,7 @@ static int join_container(const struct pm_engine *e, const struct pm_container *
 				    "--network 'container:%s': a container cannot "
 				    "join its own network namespace",
 				    ref);
+	pm_engine_refresh(e, o);
 	if ((o->state.status != PM_CTR_RUNNING && o->state.status != PM_CTR_PAUSED) ||
 	    o->state.pid <= 0)
 		return pm_error_set(err, EINVAL,
@@ -84,13 +84,14 @@ static int ns_of_container(const struct pm_engine *e, const struct pm_container 
 			   pm_error **err)
 {
 	_cleanup_container_ struct pm_container *o = NULL;
-	int r = pm_engine_ctr_lookup(e, ref, &o, err); /* refreshed */
+	int r = pm_container_lookup(e->paths, ref, &o, err);
 	if (r < 0)
 		return r;
 	if (!strcmp(o->id, self->id))
 		return pm_error_set(err, EINVAL,
 				    "%s 'container:%s': a container cannot join its own namespace",
 				    flag, ref);
+	pm_engine_refresh(e, o);
 	if ((o->state.status != PM_CTR_RUNNING && o->state.status != PM_CTR_PAUSED) ||
 	    o->state.pid <= 0)
 		return pm_error_set(err, EINVAL,

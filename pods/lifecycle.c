@@ -233,8 +233,11 @@ struct pm_container **pm_pod_containers_take(const struct pm_engine *e, const st
 	/* the list is newest first: walk it backwards for the start order */
 	for (size_t i = n; i-- > 0;) {
 		if (all[i] && all[i]->pod_id && !strcmp(all[i]->pod_id, pod->id)) {
-			pm_engine_refresh(e, all[i]);
-			mine[k++] = TAKE_PTR(all[i]);
+			/* a --rm member whose run is gone is removed, not the pod's */
+			if (pm_engine_refresh_autoremove(e, all[i]) == PM_REFRESH_REMOVED)
+				all[i] = pm_container_free(all[i]);
+			else
+				mine[k++] = TAKE_PTR(all[i]);
 		}
 	}
 	*ret_n = k;
