@@ -594,15 +594,6 @@ static int load_doc(const char *root, const char *name, struct pm_volume **ret, 
 		return no_such_volume(err, name);
 	_cleanup_free_ char *dir = volume_dir(root, name);
 	_cleanup_free_ char *path = pm_path_join(dir, "volume.json");
-	{
-		/* the fast path; any doubt (or error) goes on to jansson's, which words errors */
-		_cleanup_free_ char *text = NULL;
-		size_t len = 0;
-		if (pm_read_file(path, VOLUME_JSON_MAX, &text, &len, NULL) == 0) {
-			if (volume_from_text(text, len, ret) == 0)
-				return 0;
-		}
-	}
 	_cleanup_json_ json_t *j = NULL;
 	_cleanup_error_ pm_error *e = NULL;
 	int r = pm_json_load_file(path, VOLUME_JSON_MAX, &j, &e);
@@ -614,6 +605,22 @@ static int load_doc(const char *root, const char *name, struct pm_volume **ret, 
 		return r;
 	}
 	return volume_from_json(j, path, ret, err);
+}
+
+/* load_doc for a name read from the volumes directory (open as vdfd): volume.json read with
+ * one openat + read and lib/jscan; load_doc when that does not read it (too big, an error,
+ * anything jscan leaves to jansson). */
+static int load_doc_at(int vdfd, const char *root, const char *name, struct pm_volume **ret,
+		       pm_error **err)
+{
+	char buf[16384];
+	char rel[NAME_MAX_LEN + sizeof("/volume.json")];
+	if (snprintf(rel, sizeof(rel), "%s/volume.json", name) < (int)sizeof(rel)) {
+		ssize_t n = pm_read_small_at(vdfd, rel, buf, sizeof(buf));
+		if (n >= 0 && volume_from_text(buf, (size_t)n, ret) == 0)
+			return 0;
+	}
+	return load_doc(root, name, ret, err);
 }
 
 static int write_doc(const char *dir, const struct pm_volume *v, pm_error **err)
@@ -830,7 +837,7 @@ int pm_volume_list(const char *root, struct pm_volume ***ret, size_t *ret_n, pm_
 			continue; /* ".", ".." and foreign files */
 		struct pm_volume *v = NULL;
 		_cleanup_error_ pm_error *e = NULL;
-		int r = load_doc(root, de->d_name, &v, &e);
+		int r = load_doc_at(dirfd(d), root, de->d_name, &v, &e);
 		if (r < 0) {
 			pm_log_debug("skipping volume %s: %s", de->d_name, e ? e->msg : "");
 			continue;
