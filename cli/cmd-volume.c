@@ -35,6 +35,73 @@ static json_t *volumes_json(struct pm_volume *const *vols, enum pm_volume_json_k
 	return arr ? arr : json_array();
 }
 
+/* A key=value list as volume_write's object (sorted unique keys already, as loaded). NULL
+ * when jansson refuses a string. */
+static json_t *kv_json(char *const *kv)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; kv && kv[i]; i++) {
+		size_t kl = strcspn(kv[i], "=");
+		_cleanup_free_ char *k = pm_xstrndup(kv[i], kl);
+		json_t *val = json_string(kv[i][kl] ? kv[i] + kl + 1 : "");
+		if (!val || json_object_set_new(o, k, val) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* The template view of volume ls built as a tree at once, the same tree volumes_json(...,
+ * PM_VOLUME_JSON_TEMPLATE) parses back from text (no text made and parsed again: volume ls
+ * of many volumes). NULL when a string is not UTF-8 (the text path writes it lossy). */
+static json_t *volumes_template_json(struct pm_volume *const *vols)
+{
+	_cleanup_json_ json_t *arr = json_array();
+	for (size_t i = 0; vols && vols[i]; i++) {
+		const struct pm_volume *v = vols[i];
+		_cleanup_free_ char *created = pm_volume_created_go_string(v);
+		json_t *labels = kv_json(v->labels), *options = kv_json(v->options);
+		json_t *o = json_object();
+		json_array_append_new(arr, o);
+		if (!labels || !options) {
+			json_decref(labels);
+			json_decref(options);
+			return NULL;
+		}
+		const char *strs[][2] = {{"Name", v->name},
+					 {"Driver", v->driver},
+					 {"Mountpoint", v->mountpoint},
+					 {"CreatedAt", created}};
+		for (size_t k = 0; k < 4; k++) {
+			json_t *x = json_string(strs[k][1] ? strs[k][1] : "");
+			if (!x) {
+				json_decref(labels);
+				json_decref(options);
+				return NULL;
+			}
+			json_object_set_new(o, strs[k][0], x);
+		}
+		json_object_set_new(o, "Labels", labels);
+		json_t *scope = json_string(v->scope ? v->scope : "");
+		if (!scope) {
+			json_decref(options);
+			return NULL;
+		}
+		json_object_set_new(o, "Scope", scope);
+		json_object_set_new(o, "Options", options);
+		if (v->uid >= 0)
+			json_object_set_new(o, "UID", json_integer(v->uid));
+		if (v->gid >= 0)
+			json_object_set_new(o, "GID", json_integer(v->gid));
+		json_object_set_new(o, "MountCount", json_integer(v->mount_count));
+		json_object_set_new(o, "NeedsCopyUp", json_boolean(v->needs_copy_up));
+		if (v->needs_chown)
+			json_object_set_new(o, "NeedsChown", json_true());
+	}
+	return TAKE_PTR(arr);
+}
+
 static bool format_is_json(const char *format)
 {
 	return format && (strcmp(format, "json") == 0 || strcmp(format, "{{json .}}") == 0);
@@ -196,7 +263,9 @@ int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv)
 		puts(text);
 		return 0;
 	}
-	_cleanup_json_ json_t *arr = volumes_json(vols, PM_VOLUME_JSON_TEMPLATE);
+	_cleanup_json_ json_t *arr = volumes_template_json(vols);
+	if (!arr)
+		arr = volumes_json(vols, PM_VOLUME_JSON_TEMPLATE);
 	if (json_array_size(arr) == 0)
 		return 0; /* podman prints not even the header */
 	return pm_output_format_list(format, "table {{.Driver}}\t{{.Name}}", arr, noheading,

@@ -21,10 +21,13 @@
 
 static bool is_hex64(const char *s)
 {
-	for (size_t i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
+	unsigned bad = 0; /* no early exit: the common case is all hex, checked without branches */
+	for (size_t i = 0; i < 64; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bad |= (unsigned)((unsigned char)(c - '0') > 9) &
+		       (unsigned)((unsigned char)(c - 'a') > 5);
+	}
+	return !bad;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -53,7 +56,11 @@ size_t pm_ctr_pods_parse(char *text, size_t len, struct pm_ctr_pod_entry **ret)
 		if (s[0] == 'e' && sscanf(s, "end %llu%c", &count, &tail) == 1) {
 			if (count != n || nl + 1 != end)
 				break;
-			if (n)
+			/* written sorted (pm_ctr_pods_format): sort only when it is not */
+			size_t i = 1;
+			while (i < n && memcmp(e[i - 1].id, e[i].id, 64) < 0)
+				i++;
+			if (i < n)
 				qsort(e, n, sizeof(*e), cmp_entry);
 			*ret = e;
 			return n;

@@ -97,6 +97,25 @@ int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len,
 	return pm_read_file_at(AT_FDCWD, path, max, ret_data, ret_len, err);
 }
 
+ssize_t pm_read_small_at(int dfd, const char *path, char *buf, size_t size)
+{
+	if (size < 2)
+		return -EFBIG;
+	_cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	ssize_t n;
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -EFBIG;
+	buf[n] = '\0';
+	return n;
+}
+
 int pm_read_file_at(int dfd, const char *path, size_t max, char **ret_data, size_t *ret_len,
 		    pm_error **err)
 {

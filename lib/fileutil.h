@@ -32,6 +32,12 @@ int pm_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len,
 int pm_read_file_at(int dfd, const char *path, size_t max, char **ret_data, size_t *ret_len,
 		    pm_error **err);
 
+/* A small file (a record of a listing) into buf[0..size) with one openat and one read, no
+ * fstat: its length (buf NUL-terminated after it), -EFBIG when it does not fit in size - 1
+ * bytes, or -errno. A short read is taken as the end (so a FIFO never blocks: O_NONBLOCK);
+ * the caller parses the text strictly and reads it again the full way when that fails. */
+ssize_t pm_read_small_at(int dfd, const char *path, char *buf, size_t size);
+
 /* Read path (absolute) as a file of the tree at root: resolved inside it (openat2
  * RESOLVE_IN_ROOT, no magic links), so a symlink in a container's tree never reaches the
  * host's files. 0 with *ret_data NULL when it does not exist; else as pm_read_file. */

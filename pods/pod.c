@@ -13,6 +13,7 @@
 
 #include "engine/container.h"
 #include "lib/fileutil.h"
+#include "lib/jscan.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -145,6 +146,61 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	return 0;
 }
 
+/* pod.json read with lib/jscan into what pod_from_json makes from jansson's tree (pod ps of
+ * many pods). -EBADMSG for anything it does not read as jansson does (an escaped or repeated
+ * key, a member of another type): the caller takes the jansson path. */
+static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
+{
+	static const char *const keys[] = {
+		"Id",	      "Name",	    "Created",	"Hostname", "Infra",   "InfraID",
+		"ExitPolicy", "Labels",	    "Share",	"Network",  "Publish", "DNS",
+		"DNSSearch",  "DNSOptions", "AddHosts", "NoHosts",
+	};
+	struct pm_pod_config *c = &pod->cfg;
+	char **strs[] = {&pod->id,	 &pod->name,	  NULL, &c->hostname, NULL,
+			 &pod->infra_id, &c->exit_policy, NULL, NULL,	      &c->network};
+	char ***strvs[] = {&c->labels,	   &c->share,	    NULL,	  &c->publish, &c->dns,
+			   &c->dns_search, &c->dns_options, &c->add_hosts};
+	unsigned seen = 0;
+	c->infra = true;
+	struct pm_jscan sc;
+	struct pm_jscan_val k, v;
+	int r = pm_jscan_object(&sc, text, len);
+	while (r >= 0 && (r = pm_jscan_member(&sc, &k, &v)) > 0) {
+		if (k.escaped)
+			return -EBADMSG;
+		size_t i = 0;
+		while (i < sizeof(keys) / sizeof(keys[0]) && !pm_jscan_key_is(&k, keys[i]))
+			i++;
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			continue;
+		if (seen & (1u << i))
+			return -EBADMSG; /* twice: jansson keeps the last */
+		seen |= 1u << i;
+		if (i == 2)
+			r = pm_jscan_int(&v, &pod->created_ns);
+		else if (i == 4 || i == 15)
+			r = pm_jscan_bool(&v, i == 4 ? &c->infra : &c->no_hosts);
+		else if (i < 10 && strs[i])
+			r = pm_jscan_string(&v, strs[i]);
+		else if (i >= 7 && strvs[i - 7])
+			r = pm_jscan_strv(&v, strvs[i - 7]);
+	}
+	if (r < 0 || !pod->id || !pod->name)
+		return -EBADMSG;
+	c->name = pm_xstrdup(pod->name);
+	if (c->hostname && !c->hostname[0]) { /* none given: the containers get the name */
+		free(c->hostname);
+		c->hostname = NULL;
+	}
+	if (!pod->infra_id)
+		pod->infra_id = pm_xstrdup("");
+	for (size_t i = 0; i < sizeof(strvs) / sizeof(strvs[0]); i++)
+		if (strvs[i] && !*strvs[i])
+			*strvs[i] = pm_xcalloc(1, sizeof(char *));
+	return 0;
+}
+
 int pm_pod_save(const struct pm_paths *p, const struct pm_pod *pod, pm_error **err)
 {
 	(void)p;
@@ -170,6 +226,27 @@ static int load_pod(const struct pm_paths *p, const char *id, struct pm_pod **re
 	pod->dir = TAKE_PTR(dir);
 	*ret = TAKE_PTR(pod);
 	return 0;
+}
+
+/* load_pod for an id read from the pods directory (open as pdfd): pod.json read with one
+ * openat + read and lib/jscan; load_pod when that does not read it (too big, an error,
+ * anything jscan leaves to jansson). */
+static int load_pod_at(const struct pm_paths *p, const char *pdir, int pdfd, const char *id,
+		       struct pm_pod **ret, pm_error **err)
+{
+	char buf[16384];
+	char rel[64 + sizeof("/pod.json")];
+	if (strlen(id) == 64) {
+		snprintf(rel, sizeof(rel), "%s/pod.json", id);
+		ssize_t n = pm_read_small_at(pdfd, rel, buf, sizeof(buf));
+		_cleanup_pod_ struct pm_pod *pod = pm_xcalloc(1, sizeof(*pod));
+		if (n >= 0 && pod_from_text(buf, (size_t)n, pod) == 0) {
+			pod->dir = pm_path_join(pdir, id); /* as load_pod */
+			*ret = TAKE_PTR(pod);
+			return 0;
+		}
+	}
+	return load_pod(p, id, ret, err);
 }
 
 bool pm_pod_exists(const struct pm_paths *p, const struct pm_pod *pod)
@@ -345,7 +422,7 @@ int pm_pod_list(const struct pm_paths *p, struct pm_pod ***ret, size_t *ret_n, p
 		if (len != 64 || !is_hex(de->d_name))
 			continue;
 		struct pm_pod *pod = NULL;
-		if (load_pod(p, de->d_name, &pod, NULL) < 0) {
+		if (load_pod_at(p, pdir, dirfd(d), de->d_name, &pod, NULL) < 0) {
 			/* no pod.json: a create under way, or one that died (its lock is free) */
 			_cleanup_close_ int lock =
 				pm_pod_lock(p, de->d_name, LOCK_EX | LOCK_NB, NULL);

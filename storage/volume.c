@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/fileutil.h"
+#include "lib/jscan.h"
 #include "lib/json.h"
 #include "lib/jwrite.h"
 #include "lib/log.h"
@@ -480,6 +481,113 @@ static int volume_from_json(const json_t *j, const char *path, struct pm_volume 
 	return 0;
 }
 
+/* Labels / Options read with lib/jscan as object_to_kv reads them from jansson's tree
+ * (string members only, sorted). -EBADMSG (the caller falls back to jansson) for a key
+ * jansson would see differently: escaped, or twice. */
+static int scan_kv(const struct pm_jscan_val *v, char ***ret)
+{
+	_cleanup_strv_ char **kv = pm_xcalloc(1, sizeof(char *));
+	if (v->type == PM_JSCAN_OBJECT) {
+		struct pm_jscan s;
+		struct pm_jscan_val k, x;
+		int r = pm_jscan_object(&s, v->p, v->len);
+		while (r >= 0 && (r = pm_jscan_member(&s, &k, &x)) > 0) {
+			if (k.escaped)
+				return -EBADMSG;
+			if (x.type != PM_JSCAN_STRING)
+				continue;
+			_cleanup_free_ char *val = NULL;
+			if (pm_jscan_string(&x, &val) < 0 || memchr(k.p, '\0', k.len))
+				return -EBADMSG;
+			pm_strv_consume(&kv, pm_xasprintf("%.*s=%s", (int)k.len, k.p, val));
+		}
+		if (r < 0)
+			return r;
+	}
+	kv_sort(kv);
+	for (size_t i = 0; kv[i] && kv[i + 1]; i++)
+		if (kv_cmp(&kv[i], &kv[i + 1]) == 0)
+			return -EBADMSG;
+	*ret = TAKE_PTR(kv);
+	return 0;
+}
+
+/* A member of the document: a string, an int or a bool of the right type, else -EBADMSG. */
+static int scan_doc_str(const struct pm_jscan_val *v, char **dst)
+{
+	if (*dst)
+		return -EBADMSG; /* twice: jansson keeps the last */
+	return pm_jscan_string(v, dst);
+}
+
+/* The document read with lib/jscan into the same volume volume_from_json makes (volume ls of
+ * many volumes). -EBADMSG for anything it does not read as jansson does (an escaped or
+ * repeated key, a member of an unexpected type): the caller takes the jansson path. */
+static int volume_from_text(const char *text, size_t len, struct pm_volume **ret)
+{
+	struct pm_volume *v = pm_xcalloc(1, sizeof(*v));
+	_cleanup_volume_ struct pm_volume *owned = v;
+	v->uid = v->gid = -1;
+	bool seen_int[5] = {false};
+	struct pm_jscan s;
+	struct pm_jscan_val k, x;
+	int r = pm_jscan_object(&s, text, len);
+	while (r >= 0 && (r = pm_jscan_member(&s, &k, &x)) > 0) {
+		int64_t n;
+		if (k.escaped)
+			return -EBADMSG;
+		if (pm_jscan_key_is(&k, "Name"))
+			r = scan_doc_str(&x, &v->name);
+		else if (pm_jscan_key_is(&k, "Driver"))
+			r = scan_doc_str(&x, &v->driver);
+		else if (pm_jscan_key_is(&k, "Mountpoint"))
+			r = scan_doc_str(&x, &v->mountpoint);
+		else if (pm_jscan_key_is(&k, "CreatedAt"))
+			r = scan_doc_str(&x, &v->created_at);
+		else if (pm_jscan_key_is(&k, "Scope"))
+			r = scan_doc_str(&x, &v->scope);
+		else if (pm_jscan_key_is(&k, "Labels"))
+			r = v->labels ? -EBADMSG : scan_kv(&x, &v->labels);
+		else if (pm_jscan_key_is(&k, "Options"))
+			r = v->options ? -EBADMSG : scan_kv(&x, &v->options);
+		else if (pm_jscan_key_is(&k, "UID") || pm_jscan_key_is(&k, "GID") ||
+			 pm_jscan_key_is(&k, "MountCount")) {
+			size_t i = k.p[0] == 'U' ? 0 : k.p[0] == 'G' ? 1 : 2;
+			if (seen_int[i] || (r = pm_jscan_int(&x, &n)) < 0)
+				return -EBADMSG;
+			seen_int[i] = true;
+			if (i == 0)
+				v->uid = n;
+			else if (i == 1)
+				v->gid = n;
+			else
+				v->mount_count = (int)n;
+		} else if (pm_jscan_key_is(&k, "NeedsCopyUp") ||
+			   pm_jscan_key_is(&k, "NeedsChown")) {
+			size_t i = k.len == 11 ? 3 : 4;
+			if (seen_int[i])
+				return -EBADMSG;
+			seen_int[i] = true;
+			r = pm_jscan_bool(&x, i == 3 ? &v->needs_copy_up : &v->needs_chown);
+		}
+	}
+	if (r < 0 || !v->name || !v->mountpoint || !v->created_at ||
+	    pm_volume_parse_rfc3339(v->created_at, &v->created_sec, &v->created_nsec) < 0)
+		return -EBADMSG; /* jansson's path words the error */
+	if (!v->driver)
+		v->driver = pm_xstrdup("local");
+	if (!v->scope)
+		v->scope = pm_xstrdup("local");
+	if (!v->labels)
+		v->labels = pm_xcalloc(1, sizeof(char *));
+	if (!v->options)
+		v->options = pm_xcalloc(1, sizeof(char *));
+	if (derive_fs(v, NULL) < 0)
+		return -EBADMSG; /* jansson's path words the error */
+	*ret = TAKE_PTR(owned);
+	return 0;
+}
+
 static int load_doc(const char *root, const char *name, struct pm_volume **ret, pm_error **err)
 {
 	if (!pm_volume_name_valid(name))
@@ -497,6 +605,22 @@ static int load_doc(const char *root, const char *name, struct pm_volume **ret, 
 		return r;
 	}
 	return volume_from_json(j, path, ret, err);
+}
+
+/* load_doc for a name read from the volumes directory (open as vdfd): volume.json read with
+ * one openat + read and lib/jscan; load_doc when that does not read it (too big, an error,
+ * anything jscan leaves to jansson). */
+static int load_doc_at(int vdfd, const char *root, const char *name, struct pm_volume **ret,
+		       pm_error **err)
+{
+	char buf[16384];
+	char rel[NAME_MAX_LEN + sizeof("/volume.json")];
+	if (snprintf(rel, sizeof(rel), "%s/volume.json", name) < (int)sizeof(rel)) {
+		ssize_t n = pm_read_small_at(vdfd, rel, buf, sizeof(buf));
+		if (n >= 0 && volume_from_text(buf, (size_t)n, ret) == 0)
+			return 0;
+	}
+	return load_doc(root, name, ret, err);
 }
 
 static int write_doc(const char *dir, const struct pm_volume *v, pm_error **err)
@@ -713,7 +837,7 @@ int pm_volume_list(const char *root, struct pm_volume ***ret, size_t *ret_n, pm_
 			continue; /* ".", ".." and foreign files */
 		struct pm_volume *v = NULL;
 		_cleanup_error_ pm_error *e = NULL;
-		int r = load_doc(root, de->d_name, &v, &e);
+		int r = load_doc_at(dirfd(d), root, de->d_name, &v, &e);
 		if (r < 0) {
 			pm_log_debug("skipping volume %s: %s", de->d_name, e ? e->msg : "");
 			continue;

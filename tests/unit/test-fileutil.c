@@ -165,6 +165,29 @@ static void test_read_file(void **state)
 	assert_string_equal(d3, "");
 }
 
+/* One openat + read into the caller's buffer: fits with room for the NUL, or -EFBIG. */
+static void test_read_small_at(void **state)
+{
+	_cleanup_free_ char *p = tpath(state, "small");
+	write_plain(p, "0123456789");
+	char buf[16];
+	assert_int_equal(pm_read_small_at(AT_FDCWD, p, buf, sizeof(buf)), 10);
+	assert_string_equal(buf, "0123456789");
+	assert_int_equal(pm_read_small_at(AT_FDCWD, p, buf, 11), 10); /* 10 bytes + NUL */
+	assert_int_equal(pm_read_small_at(AT_FDCWD, p, buf, 10), -EFBIG);
+	assert_int_equal(pm_read_small_at(AT_FDCWD, p, buf, 1), -EFBIG);
+	_cleanup_free_ char *dir = pm_xstrndup(p, strrchr(p, '/') - p);
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+	assert_int_equal(pm_read_small_at(dfd, "small", buf, sizeof(buf)), 10);
+	assert_int_equal(pm_read_small_at(dfd, "missing", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(pm_read_small_at(AT_FDCWD, dir, buf, sizeof(buf)), -EISDIR);
+	/* a FIFO without a writer never blocks: it reads as empty */
+	_cleanup_free_ char *fifo = tpath(state, "fifo");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(pm_read_small_at(AT_FDCWD, fifo, buf, sizeof(buf)), 0);
+}
+
 /* A file of a tree read as the tree sees it: an absolute symlink stays inside the root. */
 static void test_read_file_in_root(void **state)
 {
@@ -633,6 +656,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_atomic_relative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_atomic_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_small_at, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_file_proc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_file_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_file_errors, setup, teardown),
