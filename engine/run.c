@@ -186,21 +186,32 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	withsig.anon_volumes = anon;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
-	/* --userns=auto: a range no other auto container uses, kept as the container's
-	 * --uidmap/--gidmap; the lock is held until the record that holds it is written */
+	/* --userns=auto: a range no other container's maps use, kept as the container's
+	 * --uidmap/--gidmap; the lock is held until the record that holds it is written (and
+	 * by a create whose record holds fixed maps, so that the two are in order) */
 	struct pm_spec_userns un;
 	if ((r = pm_spec_parse_userns(cfg->userns, &un, err)) < 0)
 		goto out;
 	if (un.mode == PM_USERNS_AUTO) {
 		_cleanup_strv_ char **lowers = NULL;
+		_cleanup_store_ struct pm_store *conf = NULL; /* --rootfs: storage.conf's sizes */
+		if (!store && (r = pm_store_open(e->paths, e->storage_driver, &conf, err)) < 0)
+			goto out;
+		const struct pm_store *s = store ? store : conf;
 		if (!un.a.size && store &&
 		    (r = pm_storage_image_lowers(store, img.id, NULL, &lowers, err)) < 0)
 			goto out;
-		if ((r = pm_userns_auto_alloc(e, &un, lowers, &auto_lock, &auto_um, &auto_gm,
+		if ((r = pm_userns_auto_alloc(e, &un, lowers, s->auto_userns_min,
+					      s->auto_userns_max, &auto_lock, &auto_um, &auto_gm,
 					      err)) < 0)
 			goto out;
 		withsig.uidmap = auto_um;
 		withsig.gidmap = auto_gm;
+	} else if (cfg->uidmap || cfg->gidmap || un.mode == PM_USERNS_KEEP_ID ||
+		   un.mode == PM_USERNS_NOMAP) {
+		if ((r = pm_userns_auto_lock(e, err)) < 0)
+			goto out;
+		auto_lock = r;
 	}
 	json = pm_config_to_json(&withsig);
 	const char *image_name =

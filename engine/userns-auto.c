@@ -1,7 +1,7 @@
 /* userns-auto.c: --userns=auto's ranges (engine/userns-auto.h). The free ids are this
  * namespace's own (/proc/self/uid_map, gid_map: 1..N are the user's subordinate ids) minus
- * the maps of the other auto containers, read from their records under one lock file so
- * that racing creates cannot pick the same ids. Never prints. Called by engine/run.c. */
+ * the maps of every other container (auto or not), read from their records under one lock
+ * file so that racing creates cannot pick the same ids. Never prints. Called by engine/run.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -157,9 +157,42 @@ static void max_ids(int dfd, uint32_t *mu, uint32_t *mg, int depth)
 	closedir(d);
 }
 
-/* The namespace ids of the other auto containers' maps (uid: their --uidmap, else gid) */
-static int used_ranges(const struct pm_engine *e, bool uid, struct pm_idmap_extent **ret,
-		       size_t *ret_n, pm_error **err)
+/* The highest id of an /etc/passwd (uid, gid) or /etc/group (gid) text, the entries named
+ * nobody or nogroup and id 65534 left out (else most images would need 65535 ids), as
+ * containers-storage sizes an auto namespace from the image's user files. */
+static uint32_t max_user_file_id(const char *text, bool passwd)
+{
+	uint32_t max = 0;
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line);
+		_cleanup_free_ char *l = pm_xstrndup(line, n < 1023 ? n : 1023);
+		line = eol ? eol + 1 : NULL;
+		/* name:x:uid:gid:... or name:x:gid:members */
+		char *f[4] = {0};
+		char *p = l;
+		for (int i = 0; i < 4 && p; i++) {
+			f[i] = p;
+			p = strchr(p, ':');
+			if (p)
+				*p++ = '\0';
+		}
+		if (!f[2] || !strcmp(f[0], "nobody") || !strcmp(f[0], "nogroup"))
+			continue;
+		uint32_t id;
+		for (int i = 2; i <= (passwd ? 3 : 2); i++)
+			if (f[i] && pm_parse_uint32(f[i], &id) == 0 && id != 65534 && id > max)
+				max = id;
+	}
+	return max;
+}
+
+/* The namespace ids every other container's maps hold (uid: its --uidmap, else its
+ * --gidmap; gid the other way): auto or explicit alike, as containers-storage looks at
+ * every container's UIDMap/GIDMap. keep-id and nomap map all of the subordinate ids:
+ * they hold all of avail, so no auto container fits while one exists (podman's too). */
+static int used_ranges(const struct pm_engine *e, bool uid, const struct pm_idmap_extent *avail,
+		       size_t navail, struct pm_idmap_extent **ret, size_t *ret_n, pm_error **err)
 {
 	struct pm_container **list = NULL;
 	size_t n = 0;
@@ -173,17 +206,22 @@ static int used_ranges(const struct pm_engine *e, bool uid, struct pm_idmap_exte
 		if (list[i]->broken || pm_config_from_json(list[i]->config_json, &c, NULL) < 0)
 			continue;
 		struct pm_spec_userns un;
-		if (pm_spec_parse_userns(c.userns, &un, NULL) == 0 && un.mode == PM_USERNS_AUTO) {
-			char **maps = uid ? (c.uidmap ? c.uidmap : c.gidmap)
-					  : (c.gidmap ? c.gidmap : c.uidmap);
-			for (char **m = maps; m && *m; m++) {
-				struct pm_runtime_idmap x;
-				if (pm_config_parse_idmap(*m, uid ? "UID" : "GID", &x, NULL) < 0)
-					continue;
-				out = pm_xrealloc(out, sizeof(*out) * (nout + 1));
-				out[nout++] =
-					(struct pm_idmap_extent){.first = x.host, .count = x.size};
-			}
+		bool all = pm_spec_parse_userns(c.userns, &un, NULL) == 0 &&
+			   (un.mode == PM_USERNS_KEEP_ID || un.mode == PM_USERNS_NOMAP);
+		if (all) {
+			out = pm_xrealloc(out, sizeof(*out) * (nout + navail + 1));
+			for (size_t j = 0; j < navail; j++)
+				out[nout++] = avail[j];
+		}
+		char **maps = all   ? NULL
+			      : uid ? (c.uidmap ? c.uidmap : c.gidmap)
+				    : (c.gidmap ? c.gidmap : c.uidmap);
+		for (char **m = maps; m && *m; m++) {
+			struct pm_runtime_idmap x;
+			if (pm_config_parse_idmap(*m, uid ? "UID" : "GID", &x, NULL) < 0)
+				continue;
+			out = pm_xrealloc(out, sizeof(*out) * (nout + 1));
+			out[nout++] = (struct pm_idmap_extent){.first = x.host, .count = x.size};
 		}
 		pm_spec_config_clear(&c);
 	}
@@ -206,7 +244,7 @@ static int pick_strings(const struct pm_engine *e, bool uid, uint32_t size,
 	size_t navail = pm_idmap_extents_parse(text, avail, 64);
 	_cleanup_free_ struct pm_idmap_extent *used = NULL;
 	size_t nused = 0;
-	if ((r = used_ranges(e, uid, &used, &nused, err)) < 0)
+	if ((r = used_ranges(e, uid, avail, navail, &used, &nused, err)) < 0)
 		return r;
 	_cleanup_free_ struct pm_runtime_idmap *m = NULL;
 	size_t n = 0;
@@ -214,36 +252,57 @@ static int pick_strings(const struct pm_engine *e, bool uid, uint32_t size,
 	if (r < 0)
 		return pm_error_set(err, -r,
 				    "could not find enough available IDs: --userns=auto needs %u "
-				    "%s for its size",
+				    "%s that no other container's map holds",
 				    size, uid ? "uids" : "gids");
 	for (size_t i = 0; i < n; i++)
 		pm_strv_consume(ret, pm_xasprintf("%u:%u:%u", m[i].ctr, m[i].host, m[i].size));
 	return 0;
 }
 
+int pm_userns_auto_lock(const struct pm_engine *e, pm_error **err)
+{
+	_cleanup_free_ char *lp = pm_path_join(e->paths->root, "userns-auto.lock");
+	return pm_lock_path(lp, LOCK_EX, err);
+}
+
 int pm_userns_auto_alloc(const struct pm_engine *e, const struct pm_spec_userns *un,
-			 char *const *lowers, int *ret_lock, char ***ret_uidmap, char ***ret_gidmap,
-			 pm_error **err)
+			 char *const *lowers, uint32_t min_size, uint32_t max_size, int *ret_lock,
+			 char ***ret_uidmap, char ***ret_gidmap, pm_error **err)
 {
 	*ret_lock = -1;
 	*ret_uidmap = *ret_gidmap = NULL;
 	uint64_t size = un->a.size;
 	if (!size) {
+		/* containers-storage: at least the minimum, else the image's highest owner id
+		 * + 1 or its user files' highest id + 1; above the maximum is refused */
 		uint32_t mu = 0, mg = 0;
+		bool got[2] = {false, false}; /* passwd, group: read from the top layer having it */
 		for (char *const *l = lowers; l && *l; l++) {
 			int fd = open(*l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (fd >= 0)
 				max_ids(fd, &mu, &mg, 0);
+			for (int i = 0; i < 2; i++) {
+				_cleanup_free_ char *text = NULL;
+				if (got[i] ||
+				    pm_read_file_in_root(*l, i ? "/etc/group" : "/etc/passwd",
+							 1 << 22, &text, NULL) < 0 ||
+				    !text)
+					continue;
+				got[i] = true;
+				uint32_t id = max_user_file_id(text, i == 0);
+				if (id > mu)
+					mu = id;
+			}
 		}
-		size = (uint64_t)(mu > mg ? mu : mg) + 1;
-		if (size < PM_USERNS_AUTO_MIN_SIZE)
-			size = PM_USERNS_AUTO_MIN_SIZE;
-		if (size > PM_USERNS_AUTO_MAX_SIZE)
+		size = min_size ? min_size : 1;
+		if ((uint64_t)(mu > mg ? mu : mg) + 1 > size)
+			size = (uint64_t)(mu > mg ? mu : mg) + 1;
+		if (max_size && size > max_size)
 			return pm_error_set(err, EINVAL,
 					    "the container needs a user namespace with size %llu "
 					    "that is bigger than the maximum value allowed with "
 					    "userns=auto %u",
-					    (unsigned long long)size, PM_USERNS_AUTO_MAX_SIZE);
+					    (unsigned long long)size, max_size);
 	}
 	/* the forced extents lie inside the namespace too */
 	for (size_t i = 0; i < un->a.n_extra_uid; i++)
@@ -255,8 +314,7 @@ int pm_userns_auto_alloc(const struct pm_engine *e, const struct pm_spec_userns 
 	if (size > UINT32_MAX)
 		return pm_error_set(err, EINVAL, "--userns=auto: size %llu is too large",
 				    (unsigned long long)size);
-	_cleanup_free_ char *lp = pm_path_join(e->paths->root, "userns-auto.lock");
-	_cleanup_close_ int lock = pm_lock_path(lp, LOCK_EX, err);
+	_cleanup_close_ int lock = pm_userns_auto_lock(e, err);
 	if (lock < 0)
 		return lock;
 	_cleanup_strv_ char **um = NULL, **gm = NULL;

@@ -65,8 +65,32 @@ char *pm_store_conf_driver(const char *path)
 	return pm_store_conf_value(path, "driver");
 }
 
-static int conf_check(struct pm_store *s, const char *conf, pm_error **err)
+/* auto-userns-min-size / auto-userns-max-size ([storage.options]): an integer 0..2^32-1 as
+ * containers-storage's uint32 takes it; 0 or absent is the default. */
+static int conf_userns_size(const char *conf, const char *key, const char *v, uint32_t dflt,
+			    uint32_t *ret, pm_error **err)
 {
+	*ret = dflt;
+	if (!v)
+		return 0;
+	uint32_t n;
+	if (pm_parse_uint32(v, &n) < 0)
+		return pm_error_set(err, EINVAL, "%s: %s '%s' is not a number from 0 to 4294967295",
+				    conf, key, v);
+	if (n)
+		*ret = n;
+	return 0;
+}
+
+static int conf_check(struct pm_store *s, const char *conf, const char *min, const char *max,
+		      pm_error **err)
+{
+	int r;
+	if ((r = conf_userns_size(conf, "auto-userns-min-size", min, PM_STORE_AUTO_USERNS_MIN,
+				  &s->auto_userns_min, err)) < 0 ||
+	    (r = conf_userns_size(conf, "auto-userns-max-size", max, PM_STORE_AUTO_USERNS_MAX,
+				  &s->auto_userns_max, err)) < 0)
+		return r;
 	if (s->driver && strcmp(s->driver, "overlay") != 0 && strcmp(s->driver, "vfs") != 0)
 		return pm_error_set(err, EINVAL,
 				    "%s: unknown storage driver '%s' (use overlay or vfs)", conf,
@@ -88,9 +112,11 @@ static struct {
 	struct timespec mtime;
 	char *driver;
 	char *mount_program;
+	char *auto_min, *auto_max; /* auto-userns-min-size, auto-userns-max-size */
 } conf_cache;
 
-static void conf_values(const char *conf, char **ret_driver, char **ret_mount_program)
+static void conf_values(const char *conf, char **ret_driver, char **ret_mount_program,
+			const char **ret_auto_min, const char **ret_auto_max)
 {
 	struct stat st;
 	bool present = stat(conf, &st) == 0;
@@ -103,6 +129,8 @@ static void conf_values(const char *conf, char **ret_driver, char **ret_mount_pr
 		free(conf_cache.path);
 		free(conf_cache.driver);
 		free(conf_cache.mount_program);
+		free(conf_cache.auto_min);
+		free(conf_cache.auto_max);
 		conf_cache.path = pm_xstrdup(conf);
 		conf_cache.present = present;
 		_cleanup_free_ char *text = NULL;
@@ -110,6 +138,8 @@ static void conf_values(const char *conf, char **ret_driver, char **ret_mount_pr
 			text = NULL;
 		conf_cache.driver = text ? conf_value_in(text, "driver") : NULL;
 		conf_cache.mount_program = text ? conf_value_in(text, "mount_program") : NULL;
+		conf_cache.auto_min = text ? conf_value_in(text, "auto-userns-min-size") : NULL;
+		conf_cache.auto_max = text ? conf_value_in(text, "auto-userns-max-size") : NULL;
 		if (present) {
 			conf_cache.dev = st.st_dev;
 			conf_cache.ino = st.st_ino;
@@ -119,6 +149,8 @@ static void conf_values(const char *conf, char **ret_driver, char **ret_mount_pr
 	}
 	*ret_driver = conf_cache.driver ? pm_xstrdup(conf_cache.driver) : NULL;
 	*ret_mount_program = conf_cache.mount_program ? pm_xstrdup(conf_cache.mount_program) : NULL;
+	*ret_auto_min = conf_cache.auto_min;
+	*ret_auto_max = conf_cache.auto_max;
 }
 
 /* The layout exists when its last directory does (they are made in order): one stat for an
@@ -150,13 +182,16 @@ int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct p
 	s->config_dir = paths->config ? pm_xstrdup(paths->config) : NULL;
 	if (driver_opt)
 		s->driver = pm_xstrdup(driver_opt);
+	s->auto_userns_min = PM_STORE_AUTO_USERNS_MIN;
+	s->auto_userns_max = PM_STORE_AUTO_USERNS_MAX;
 	if (s->config_dir) {
 		_cleanup_free_ char *conf = pm_path_join(s->config_dir, "storage.conf");
 		_cleanup_free_ char *driver = NULL;
-		conf_values(conf, &driver, &s->mount_program);
+		const char *amin, *amax;
+		conf_values(conf, &driver, &s->mount_program, &amin, &amax);
 		if (!s->driver)
 			s->driver = TAKE_PTR(driver);
-		int r = conf_check(s, conf, err);
+		int r = conf_check(s, conf, amin, amax, err);
 		if (r < 0) {
 			pm_store_close(s);
 			return r;

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/error.h"
 #include "lib/paths.h"
@@ -33,12 +34,21 @@ struct pm_store {
 	char *config_dir;
 	char *driver;	     /* requested driver: "overlay", "vfs" or NULL (config file / probe) */
 	char *mount_program; /* storage.conf mount_program (fuse-overlayfs), or NULL */
+	/* storage.conf auto-userns-min-size, auto-userns-max-size ([storage.options]; absent
+	 * or 0: the defaults below), for --userns=auto's size */
+	uint32_t auto_userns_min, auto_userns_max;
 	const struct pm_progress *progress; /* set by the cli: byte progress of copies, or NULL */
 };
 
+/* containers-storage's defaults of auto-userns-min-size and auto-userns-max-size */
+#define PM_STORE_AUTO_USERNS_MIN 1024u
+#define PM_STORE_AUTO_USERNS_MAX 65536u
+
 /* Open (creating the layout) the store at paths->root. driver_opt: --storage-driver (may
  * be NULL; then <config>/storage.conf 'driver = "..."' is read). 'mount_program = "..."'
- * (podman: [storage.options.overlay]) is always read and must name an executable. */
+ * (podman: [storage.options.overlay]) is always read and must name an executable;
+ * 'auto-userns-min-size' and 'auto-userns-max-size' too, each a number 0..2^32-1 (-EINVAL
+ * naming the file and the value otherwise). */
 int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,
 		  pm_error **err);
 struct pm_store *pm_store_close(struct pm_store *s);
