@@ -87,5 +87,6 @@ char *pm_store_tmp_path_beside(const struct pm_store *s, const char *dir, const 
 /* Parse a storage.conf: returns the value of 'driver' (malloc'd) or NULL. */
 char *pm_store_conf_driver(const char *path);
 /* Parse a storage.conf: the value of key (malloc'd, quotes removed) or NULL. Section headers
- * are ignored: keys are unique in the subset pm reads (driver, mount_program). */
+ * are ignored: keys are unique in the subset pm reads (driver, mount_program,
+ * auto-userns-min-size, auto-userns-max-size). */
 char *pm_store_conf_value(const char *path, const char *key);
