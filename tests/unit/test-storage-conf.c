@@ -1,6 +1,7 @@
 /* test-storage-conf.c: storage.conf parsing (storage/store.c): driver and mount_program in
  * podman's tables, comments and quoting; pm_store_open refuses an unknown driver and a
- * mount_program that is not executable, naming the value. */
+ * mount_program that is not executable, naming the value; auto-userns-min-size and
+ * auto-userns-max-size: defaults, 0, bad values. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,11 +85,51 @@ static void test_open(void **state)
 	pm_store_close(s);
 }
 
+static void test_auto_userns(void **state)
+{
+	_cleanup_free_ char *root = pm_path_join(dir, "root");
+	struct pm_paths paths = {.root = root, .config = dir};
+	struct pm_store *s = NULL;
+	pm_error *err = NULL;
+
+	write_conf("[storage]\n");
+	assert_int_equal(pm_store_open(&paths, NULL, &s, &err), 0);
+	assert_int_equal(s->auto_userns_min, 1024); /* containers-storage's defaults */
+	assert_int_equal(s->auto_userns_max, 65536);
+	s = pm_store_close(s);
+
+	write_conf("[storage.options]\nauto-userns-min-size=256\n# auto-userns-max-size=1\n"
+		   "auto-userns-max-size = 8192 # a comment\n");
+	assert_int_equal(pm_store_open(&paths, NULL, &s, &err), 0);
+	assert_int_equal(s->auto_userns_min, 256);
+	assert_int_equal(s->auto_userns_max, 8192);
+	s = pm_store_close(s);
+
+	write_conf("[storage.options]\nauto-userns-min-size = 0\nauto-userns-max-size = 0\n");
+	assert_int_equal(pm_store_open(&paths, NULL, &s, &err), 0);
+	assert_int_equal(s->auto_userns_min, 1024); /* 0: the default */
+	assert_int_equal(s->auto_userns_max, 65536);
+	s = pm_store_close(s);
+
+	const char *bad[] = {"-1", "abc", "4294967296", "1.5", "0x10"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		_cleanup_free_ char *text =
+			pm_xasprintf("[storage.options]\n%sauto-userns-max-size = %s\n",
+				     i % 2 ? "" : "#\n", bad[i]);
+		write_conf(text);
+		assert_int_equal(pm_store_open(&paths, NULL, &s, &err), -EINVAL);
+		_cleanup_free_ char *want = pm_xasprintf("auto-userns-max-size '%s'", bad[i]);
+		assert_non_null(strstr(err->msg, want));
+		err = pm_error_free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_open),
+		cmocka_unit_test(test_auto_userns),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
