@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # 115-userns-auto: --userns=auto[:size=N,uidmapping=..,gidmapping=..] gives each container a
-# range of the user's subordinate ids (ids 1.. of the rootless namespace) that no other auto
-# container uses, its root filesystem owned by its root; a fresh named or anonymous volume
-# is chowned to the container's user at its first mount, so nomap/auto roots can write it.
+# range of the user's subordinate ids (ids 1.. of the rootless namespace) that no other
+# container's maps use (more in 122), its root filesystem owned by its root; a fresh named
+# or anonymous volume is chowned to the container's user at its first mount, so nomap/auto
+# roots can write it.
 # Runs as the unprivileged test user; also against podman (PM="podman --runtime runc").
 
 load helpers

@@ -109,6 +109,13 @@ nothing_made() {
 	is "$output" "$(printf '0 1 1024\n0 1 1024')" "0: the default 1024"
 }
 
+@test "storage.conf: --rootfs containers get auto-userns-min-size too" {
+	skip_if_podman "podman 4.3 makes /etc/mtab in the --rootfs directory, which the auto root (not its owner) cannot write: exit 126"
+	storage_conf "auto-userns-min-size=300"
+	run_pm 0 run --rm --userns=auto --rootfs "$(pm_test_image rootfs)" sh -c "$maps_cmd"
+	is "$output" "$(printf '0 1 300\n0 1 300')"
+}
+
 @test "storage.conf: a default size above auto-userns-max-size is refused, size= is not" {
 	pm_load_test_image
 	storage_conf "auto-userns-max-size=500"
