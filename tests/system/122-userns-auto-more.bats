@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # 122-userns-auto-more: --userns=auto as containers-storage allocates it. The range keeps
-# clear of every container's maps (--uidmap/--gidmap ones too; keep-id and nomap hold all
-# the subordinate ids, so no auto container fits beside one); the default size comes from
+# clear of every container's maps (--uidmap/--gidmap ones too, running --rm ones; keep-id
+# and nomap hold all the subordinate ids, so no auto container fits beside one); the default size comes from
 # storage.conf auto-userns-min-size (or the image's highest id: files, /etc/passwd,
 # /etc/group) and is refused above auto-userns-max-size; size=0 is the default size;
 # --pod with --userns is refused. Every refusal: exit 125, one line, nothing made.
@@ -64,6 +64,19 @@ nothing_made() {
 	run_pm 0 run --rm --userns=auto "$IMG" sh -c "$maps_cmd"
 	is "$output" "$(printf '0 1 1024\n0 1 1024')" "x's ids are free again"
 	run_pm 0 rm a plain
+}
+
+@test "userns auto: a running --rm container holds its range until it is gone" {
+	pm_load_test_image
+	run_pm 0 run -d --rm --name r --userns=auto "$IMG" sleep 100
+	run_pm 0 run --rm --userns=auto "$IMG" sh -c "$maps_cmd"
+	is "$output" "$(printf '0 1025 1024\n0 1025 1024')" "past r's range"
+	run_pm 0 stop -t 0 r
+	# --rm: the record goes once the cleanup has run (wait then finds none: any status)
+	"${PM_CMD[@]}" wait r >/dev/null 2>&1 || true
+	pm_store_settled
+	run_pm 0 run --rm --userns=auto "$IMG" sh -c "$maps_cmd"
+	is "$output" "$(printf '0 1 1024\n0 1 1024')" "r's range is free again"
 }
 
 @test "userns auto: no room beside a keep-id or nomap container, exit 125, nothing made" {
