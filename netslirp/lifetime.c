@@ -36,6 +36,8 @@ static void net_free(struct pm_net *net)
 		close(net->route_fd);
 	if (net->netns_fd >= 0)
 		close(net->netns_fd);
+	if (net->log_fd >= 0)
+		close(net->log_fd);
 	pm_net_relay_plan_free(net->relay);
 	free(net->sock_path);
 	free(net->pid_path);
@@ -58,6 +60,9 @@ static void net_started(struct pm_net *net)
 	if (net->netns_fd >= 0)
 		close(net->netns_fd);
 	net->netns_fd = -1;
+	if (net->log_fd >= 0)
+		close(net->log_fd);
+	net->log_fd = -1;
 	pm_net_relay_plan_free(net->relay);
 	net->relay = NULL;
 }

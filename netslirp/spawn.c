@@ -46,6 +46,7 @@ struct pm_net *pm_net_new(int mode)
 	n->ready_fd = -1;
 	n->route_fd = -1;
 	n->netns_fd = -1;
+	n->log_fd = -1;
 	return n;
 }
 

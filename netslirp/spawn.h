@@ -31,6 +31,7 @@ struct pm_net {
 	int route_family; /* the family whose default route says "configured" */
 	int netns_fd;	  /* the namespace (for the port relay), -1 = none */
 	char *log_path;	  /* its log, for the cause of a failure */
+	int log_fd;	  /* or that log as a memfd (no run dir: an early launch), -1 = none */
 	struct pm_net_relay_plan *relay; /* slirp4netns: the relay's bound listeners */
 	int64_t launched_ns;		 /* CLOCK_MONOTONIC at the launch (debug log) */
 };
