@@ -223,3 +223,45 @@ nothing_left() {
 	done
 	nothing_left
 }
+
+# trace_run OUT ARGS...: pm ARGS under strace -f (execve, symlink), the trace in OUT
+trace_run() {
+	local out=$1
+	shift
+	# a sanitized build: LeakSanitizer cannot work under ptrace
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$out" \
+		-e trace=execve,symlink "${PM_CMD[@]}" "$@"
+	is "$status" "0" "pm $* under strace (output: $output)"
+}
+
+@test "slirp4netns: a foreground run starts it before the container is even created" {
+	skip_if_podman "pm's start order"
+	skip_if_missing slirp4netns strace
+	local t=$BATS_TEST_TMPDIR/trace
+	trace_run "$t" run --rm --name early "$IMG" true
+	# the order in the trace: slirp4netns' exec, then the name's link (the create), then
+	# the command
+	local order
+	order=$(grep -nE 'execve\("[^"]*/slirp4netns"|symlink\(.*names/early"|execve\("/bin/true"' \
+		"$t" | grep -v ENOENT | sed -E 's/:.*(slirp4netns|names|true).*/ \1/' | awk '{ print $2 }' |
+		tr '\n' ' ')
+	is "$order" "slirp4netns names true " "slirp4netns first, then the create, then the command"
+	# no published port: no API socket (podman's arguments)
+	local args
+	args=$(grep -E 'execve\("[^"]*/slirp4netns"' "$t" | grep -v ENOENT)
+	assert_not_contains "$args" "--api-socket" "no API socket without ports"
+	assert_not_contains "$args" '"-a"' "no API socket without ports"
+	nothing_left
+}
+
+@test "slirp4netns launched early: a run whose create fails leaves no helper behind" {
+	skip_if_missing slirp4netns
+	run_pm 0 create --name dup "$IMG" true
+	# the name is taken: the create fails after the helper was launched
+	run_pm 125 run --rm --name dup "$IMG" true
+	assert_contains "$output" "dup"
+	is "$(helpers_of_test)" "" "no network helper left"
+	run_pm 0 rm dup
+	run_pm 125 run --rm --pull never localhost/no-such-image true
+	nothing_left
+}
