@@ -265,3 +265,24 @@ trace_run() {
 	run_pm 125 run --rm --pull never localhost/no-such-image true
 	nothing_left
 }
+
+@test "slirp4netns: pm does not wait for its network namespace's maker before the launch" {
+	skip_if_podman "pm's start order"
+	skip_if_missing slirp4netns strace
+	local t=$BATS_TEST_TMPDIR/trace
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$t" \
+		-e trace=execve,clone,wait4 "${PM_CMD[@]}" run --rm "$IMG" true
+	is "$status" "0" "pm run under strace (output: $output)"
+	# the child made in the new namespace (clone ... CLONE_NEWNET) is reaped only after
+	# slirp4netns was started: pm went on as soon as its clone call returned
+	local maker
+	maker=$(grep -E '^[0-9]+ +clone\(.*CLONE_NEWNET' "$t" | sed -E 's/.*= ([0-9]+)$/\1/')
+	[ -n "$maker" ] || die "no namespace maker in the trace: $(cat "$t")"
+	local exec_line wait_line
+	exec_line=$(grep -nE 'execve\("[^"]*/slirp4netns"' "$t" | grep -v ENOENT | head -1 | cut -d: -f1)
+	wait_line=$(grep -nE "wait4\($maker," "$t" | head -1 | cut -d: -f1)
+	[ -n "$exec_line" ] && [ -n "$wait_line" ] || die "no exec or reap: $(cat "$t")"
+	[ "$wait_line" -gt "$exec_line" ] ||
+		die "the maker ($maker) was waited for before slirp4netns started: $(cat "$t")"
+	nothing_left
+}
