@@ -117,7 +117,7 @@ int pm_net_ready(struct pm_net *net, pm_error **err)
 	pm_log_debug("network helper (pid %d) ready %.2f ms after its start, waited %.2f ms",
 		     (int)net->pid, (double)(t1 - net->launched_ns) / 1e6, (double)(t1 - t0) / 1e6);
 	net_started(net);
-	pm_net_netns_reap();
+	pm_net_netns_reap(false);
 	return 0;
 }
 
@@ -190,7 +190,7 @@ void pm_net_handover(struct pm_net *net, struct pm_net_handover *ret)
 
 int pm_net_stop(struct pm_net *net)
 {
-	pm_net_netns_reap();
+	pm_net_netns_reap(true);
 	if (!net)
 		return 0;
 	int r = 0;

@@ -142,12 +142,16 @@ static int netns_holder(void *arg)
 static pid_t holder_pid;
 static void *holder_stack;
 
-void pm_net_netns_reap(void)
+void pm_net_netns_reap(bool block)
 {
 	if (holder_pid <= 0)
 		return;
-	while (waitpid(holder_pid, NULL, __WALL) < 0 && errno == EINTR)
+	pid_t r;
+	while ((r = waitpid(holder_pid, NULL, __WALL | (block ? 0 : WNOHANG))) < 0 &&
+	       errno == EINTR)
 		;
+	if (r == 0)
+		return; /* still there: next time */
 	munmap(holder_stack, HOLDER_STACK);
 	holder_pid = 0;
 	holder_stack = NULL;
@@ -187,7 +191,7 @@ int pm_net_socket_in(int netns_fd, int domain, int type, int protocol)
 
 int pm_net_netns_new(int *ret_fd, pm_error **err)
 {
-	pm_net_netns_reap();
+	pm_net_netns_reap(true);
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return pm_error_set_errno(err, errno, "pipe");

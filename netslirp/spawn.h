@@ -51,8 +51,9 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
 int pm_net_socket_in(int netns_fd, int domain, int type, int protocol);
 
 /* Reap the child pm_net_netns_new left holding its namespace until it was opened (it is
- * not waited for there); called once the helper is ready or stopped. */
-void pm_net_netns_reap(void);
+ * not waited for there): once the helper is ready (not block: it is gone by then, else
+ * later), when it is stopped and before the next namespace (block). */
+void pm_net_netns_reap(bool block);
 
 /* Wait up to timeout_ms for the process behind pidfd to exit (child: also reap it and
  * store its wait status in *ret_status when not NULL). 0 when it exited, -ETIMEDOUT. */
