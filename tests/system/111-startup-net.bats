@@ -6,7 +6,10 @@
 # to come up: it never runs before the helper is ready), loopback is up, published ports
 # serve a foreground container, a user namespace of the container's own (keep-id) still
 # gets its network, a helper that fails gives one clean error and leaves nothing, and
-# `run --rm --network pasta` without published ports does not wait for pasta's exit.
+# `run --rm --network pasta` without published ports does not wait for pasta's exit. A
+# foreground run's slirp4netns (no ports) starts before the container is created, without
+# an API socket, and pm does not wait for its namespace's maker to run (strace order, pm's
+# own); a run whose create fails then leaves no helper.
 # Traffic only to 127.0.0.1 (through slirp4netns' 10.0.2.2 or pasta's mapped gateway) and
 # inside the container. podman 4.3 has no pasta: those tests are pm's only.
 
