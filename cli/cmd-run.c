@@ -924,6 +924,11 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 				   .sync_later = o.detach};
 	/* the volumes this run makes: a failed run leaves none of them behind */
 	made = pm_engine_volumes_missing(&engine, &cfg);
+	bool detachable = cfg.tty && cfg.interactive && !(o.detach_keys && !*o.detach_keys) &&
+			  isatty(STDIN_FILENO);
+	/* a foreground run's slirp4netns comes up while the container is created (issue #20) */
+	if (!o.detach && !detachable)
+		engine.early_net = pm_engine_net_launch_first(&engine, &cfg);
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);
 	if (status != 0) {
 		pm_engine_volumes_drop_unused(&engine, made);
@@ -940,8 +945,7 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 			printf("%s\n", c->id);
 			status = 0;
 		}
-	} else if (cfg.tty && cfg.interactive && !(o.detach_keys && !*o.detach_keys) &&
-		   isatty(STDIN_FILENO)) {
+	} else if (detachable) {
 		/* the keys were checked by the flag's setter; "" means none: no detaching */
 		/* detachable: a monitor of its own, this process attached (engine/run.h) */
 		int code = 0;
@@ -972,6 +976,7 @@ failed:
 	}
 	cmd_run_pod_done(&engine, &o, r < 0);
 out:
+	pm_engine_net_first_free(engine.early_net);
 	pm_spec_config_clear(&cfg);
 	fflush(stdout);
 	return status;

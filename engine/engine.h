@@ -7,6 +7,8 @@
 
 #include "lib/paths.h"
 
+struct pm_engine_early_net;
+
 struct pm_engine {
 	const struct pm_paths *paths;
 	const char *storage_driver; /* --storage-driver, or NULL */
@@ -20,4 +22,7 @@ struct pm_engine {
 	 * monitor makes them durable once it has reported the start (off the command's
 	 * path; a crash before that leaves a record the next command lists as broken) */
 	bool sync_later;
+	/* a foreground run's slirp4netns, launched before its container was created
+	 * (engine/net.h pm_engine_net_launch_first); its start takes it, NULL = none */
+	struct pm_engine_early_net *early_net;
 };

@@ -178,6 +178,74 @@ int pm_engine_net_dir(const struct pm_engine *e, const struct pm_container *c,
 	return 0;
 }
 
+/* ---- the helper launched before the create (pm_engine_net_launch_first) ---------------- */
+
+/* the user namespace is pm's own (net_launch_early's rule in engine/run.c) */
+static bool own_userns(const struct pm_container_config *cfg)
+{
+	return !((cfg->userns && cfg->userns[0] && strcmp(cfg->userns, "host") != 0) ||
+		 cfg->uidmap || cfg->gidmap);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* what the helper was started with: the same in both */
+static bool same_helper(const struct pm_net_config *a, const struct pm_net_config *b)
+{
+	return a->mode == b->mode && a->allow_host_loopback == b->allow_host_loopback &&
+	       a->enable_ipv6 == b->enable_ipv6 && a->mtu == b->mtu &&
+	       a->port_handler == b->port_handler && str_eq(a->cidr, b->cidr) &&
+	       str_eq(a->outbound_addr, b->outbound_addr) &&
+	       str_eq(a->outbound_addr6, b->outbound_addr6) && !a->nports && !b->nports;
+}
+
+struct pm_engine_early_net *pm_engine_net_launch_first(const struct pm_engine *e,
+						       const struct pm_container_config *cfg)
+{
+	(void)e;
+	if (cfg->pod || cfg->publish_all || !own_userns(cfg))
+		return NULL;
+	struct pm_engine_early_net *f = pm_xcalloc(1, sizeof(*f));
+	f->netns_fd = -1;
+	int r = pm_engine_net_config(cfg, NULL, &f->net, NULL);
+	if (r >= 0 && (f->net.mode != PM_NET_SLIRP4NETNS || f->net.nports))
+		r = -1;
+	if (r >= 0)
+		r = pm_net_netns_new(&f->netns_fd, NULL);
+	if (r >= 0)
+		r = pm_net_launch(&f->net, f->netns_fd, &f->launched, NULL);
+	if (r < 0) {
+		pm_engine_net_first_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+bool pm_engine_net_take_first(const struct pm_engine *e, const struct pm_net_config *net,
+			      struct pm_net **ret_launched, int *ret_netns_fd)
+{
+	struct pm_engine_early_net *f = e->early_net;
+	if (!f || !f->launched || !same_helper(&f->net, net))
+		return false;
+	*ret_launched = TAKE_PTR(f->launched);
+	*ret_netns_fd = TAKE_FD(f->netns_fd);
+	return true;
+}
+
+void pm_engine_net_first_free(struct pm_engine_early_net *f)
+{
+	if (!f)
+		return;
+	pm_net_stop(TAKE_PTR(f->launched));
+	if (f->netns_fd >= 0)
+		close(f->netns_fd);
+	pm_net_config_clear(&f->net);
+	free(f);
+}
+
 /* ---- published ports ------------------------------------------------------------------- */
 
 char **pm_engine_ports_strv(const struct pm_net_port *ports, size_t n)

@@ -34,6 +34,28 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 int pm_engine_net_dir(const struct pm_engine *e, const struct pm_container *c,
 		      struct pm_net_config *net, pm_error **err);
 
+/* A foreground `run`'s slirp4netns launched first thing, before the container is created
+ * (issue #20: the helper needs ~4 ms to be ready; launched after the create, pm had
+ * nothing left to do but wait for it). Only for slirp4netns without published ports, a
+ * user namespace of pm's own and no pod: it needs no run dir then (no API socket, its log
+ * in memory). The start adopts it when the created container's network is the same
+ * (pm_engine_net_take_first, from the start's own launch point); else it is stopped and
+ * the start launches its own as before. Failures here are silent: the start's own launch
+ * reports them. */
+struct pm_engine_early_net {
+	struct pm_net_config net; /* the helper's configuration (it points to it) */
+	struct pm_net *launched;  /* NULL once taken */
+	int netns_fd;		  /* the namespace it serves, -1 once taken */
+};
+struct pm_engine_early_net *pm_engine_net_launch_first(const struct pm_engine *e,
+						       const struct pm_container_config *cfg);
+/* Does e hold an early helper for a network configured as net? Then it moves to
+ * *ret_launched / *ret_netns_fd (true). */
+bool pm_engine_net_take_first(const struct pm_engine *e, const struct pm_net_config *net,
+			      struct pm_net **ret_launched, int *ret_netns_fd);
+/* Stop the helper unless it was taken, free f. NULL-safe. Call after the start returned. */
+void pm_engine_net_first_free(struct pm_engine_early_net *f);
+
 /* The pid, ipc and uts namespaces of --pid/--ipc/--uts container:X (X must be running) for
  * the runtime spec (a pod's members join its infra this way). */
 int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c,

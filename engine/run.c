@@ -559,6 +559,9 @@ static int net_launch_early(const struct pm_engine *e, const struct pm_container
 	    (cfg->userns && cfg->userns[0] && strcmp(cfg->userns, "host") != 0) || cfg->uidmap ||
 	    cfg->gidmap)
 		return 0;
+	/* launched before the create already (a foreground run, engine/net.h) */
+	if (pm_engine_net_take_first(e, &x->net, &x->launched, &x->netns_fd))
+		return 0;
 	int r = pm_engine_net_dir(e, c, &x->net, err);
 	if (r >= 0)
 		r = pm_net_netns_new(&x->netns_fd, err);

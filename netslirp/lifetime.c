@@ -36,6 +36,8 @@ static void net_free(struct pm_net *net)
 		close(net->route_fd);
 	if (net->netns_fd >= 0)
 		close(net->netns_fd);
+	if (net->log_fd >= 0)
+		close(net->log_fd);
 	pm_net_relay_plan_free(net->relay);
 	free(net->sock_path);
 	free(net->pid_path);
@@ -58,6 +60,9 @@ static void net_started(struct pm_net *net)
 	if (net->netns_fd >= 0)
 		close(net->netns_fd);
 	net->netns_fd = -1;
+	if (net->log_fd >= 0)
+		close(net->log_fd);
+	net->log_fd = -1;
 	pm_net_relay_plan_free(net->relay);
 	net->relay = NULL;
 }
@@ -112,6 +117,7 @@ int pm_net_ready(struct pm_net *net, pm_error **err)
 	pm_log_debug("network helper (pid %d) ready %.2f ms after its start, waited %.2f ms",
 		     (int)net->pid, (double)(t1 - net->launched_ns) / 1e6, (double)(t1 - t0) / 1e6);
 	net_started(net);
+	pm_net_netns_reap(false);
 	return 0;
 }
 
@@ -184,6 +190,7 @@ void pm_net_handover(struct pm_net *net, struct pm_net_handover *ret)
 
 int pm_net_stop(struct pm_net *net)
 {
+	pm_net_netns_reap(true);
 	if (!net)
 		return 0;
 	int r = 0;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -311,6 +312,31 @@ void pm_net_relay_plan_free(struct pm_net_relay_plan *rp)
 	free(rp);
 }
 
+/* The cause of a failure in the helper's log (a file or a memfd), or NULL. */
+static char *log_reason(const struct pm_net *net)
+{
+	if (net->log_path || net->log_fd < 0)
+		return pm_net_log_reason(net->log_path);
+	size_t cap = 4096, len = 0;
+	_cleanup_free_ char *data = pm_xcalloc(1, cap + 1);
+	for (;;) {
+		ssize_t n = pread(net->log_fd, data + len, cap - len, (off_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == cap) {
+			if (cap >= (1 << 20))
+				break;
+			cap *= 2;
+			data = pm_xrealloc(data, cap + 1);
+		}
+	}
+	data[len] = '\0';
+	return len ? pm_helper_reason(data) : NULL;
+}
+
 int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net *net,
 			pm_error **err)
 {
@@ -329,18 +355,30 @@ int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm
 	if (r < 0)
 		return r;
 
+	/* the API socket only for published ports (as podman: it is for add_hostfwd) */
 	_cleanup_free_ char *sock = NULL, *log_path = NULL;
-	_cleanup_close_ int log_fd = -1;
-	if (cfg->run_dir) {
+	_cleanup_close_ int log_fd = -1, log_mem = -1;
+	if (cfg->run_dir && net->nports) {
 		sock = pm_path_join(cfg->run_dir, "slirp.sock");
 		if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 			return pm_error_set(err, ENAMETOOLONG,
 					    "slirp4netns API socket path '%s' is too long", sock);
+	}
+	if (cfg->run_dir) {
 		log_path = pm_path_join(cfg->run_dir, "slirp4netns.log");
 		log_fd =
 			open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (log_fd < 0)
 			return pm_error_set_errno(err, errno, "creating '%s'", log_path);
+	} else {
+		/* no run dir yet (launched before the container exists, engine/net.h): the
+		 * log in memory, read back only when the helper fails */
+		log_fd = memfd_create("slirp4netns.log", MFD_CLOEXEC);
+		if (log_fd < 0)
+			return pm_error_set_errno(err, errno, "slirp4netns log");
+		log_mem = fcntl(log_fd, F_DUPFD_CLOEXEC, 3);
+		if (log_mem < 0)
+			return pm_error_set_errno(err, errno, "slirp4netns log");
 	}
 
 	int exitp[2], readyp[2];
@@ -404,6 +442,7 @@ int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm
 	net->netns_fd = TAKE_FD(nsfd);
 	net->sock_path = TAKE_PTR(sock);
 	net->log_path = TAKE_PTR(log_path);
+	net->log_fd = TAKE_FD(log_mem);
 	if (rp->nl) {
 		rp->exit_rd = TAKE_FD(exit_rd);
 		rp->log_fd = log_fd >= 0 ? TAKE_FD(log_fd) : -1;
@@ -441,7 +480,7 @@ int pm_net_slirp_ready(struct pm_net *net, pm_error **err)
 		net->exit_fd = -1;
 		pm_net_kill_wait(net->pid, &net->pidfd, true, true, 2000);
 		net->pid = 0;
-		_cleanup_free_ char *why = pm_net_log_reason(net->log_path);
+		_cleanup_free_ char *why = log_reason(net);
 		if ((r == -EPIPE || r == -ETIMEDOUT) && err && *err) {
 			_cleanup_error_ pm_error *old = TAKE_PTR(*err);
 			pm_error_set(err, -r, "%s%s%s; %s", old->msg, why ? ": " : "",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -46,6 +47,7 @@ struct pm_net *pm_net_new(int mode)
 	n->ready_fd = -1;
 	n->route_fd = -1;
 	n->netns_fd = -1;
+	n->log_fd = -1;
 	return n;
 }
 
@@ -121,15 +123,38 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
 	return 0;
 }
 
-/* The netns maker's child: shares our memory and fd table, lives in the new namespace just
- * long enough to open it. */
-static int netns_child(void *arg)
+/* The netns holder: a child in a new network namespace, sharing our memory (on a stack of
+ * its own) but not our fd table. It only keeps its namespace alive until we have opened it
+ * (EOF on the pipe), then exits; we do not wait for it to run (issue #20: under load a new
+ * task waits milliseconds for a CPU, and the namespace is made in our clone call anyway).
+ * No errno is written (it would be ours): every signal is blocked, close and read succeed. */
+#define HOLDER_STACK (64 * 1024)
+static int netns_holder(void *arg)
 {
-	int *fd = arg;
-	*fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		*fd = -errno;
+	const int *p = arg;
+	char c;
+	close(p[1]);
+	(void)!read(p[0], &c, 1);
 	return 0;
+}
+
+/* the last holder, reaped by the next pm_net_netns_new or pm_net_netns_reap */
+static pid_t holder_pid;
+static void *holder_stack;
+
+void pm_net_netns_reap(bool block)
+{
+	if (holder_pid <= 0)
+		return;
+	pid_t r;
+	while ((r = waitpid(holder_pid, NULL, __WALL | (block ? 0 : WNOHANG))) < 0 &&
+	       errno == EINTR)
+		;
+	if (r == 0)
+		return; /* still there: next time */
+	munmap(holder_stack, HOLDER_STACK);
+	holder_pid = 0;
+	holder_stack = NULL;
 }
 
 struct socket_in {
@@ -166,16 +191,46 @@ int pm_net_socket_in(int netns_fd, int domain, int type, int protocol)
 
 int pm_net_netns_new(int *ret_fd, pm_error **err)
 {
-	static char stack[16384] __attribute__((aligned(16)));
-	int fd = -EIO;
-	pid_t pid = clone(netns_child, stack + sizeof(stack),
-			  CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWNET | SIGCHLD, &fd);
-	if (pid < 0)
-		return pm_error_set_errno(err, errno, "creating a network namespace");
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	pm_net_netns_reap(true);
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return pm_error_set_errno(err, errno, "pipe");
+	void *stack = mmap(NULL, HOLDER_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED) {
+		int e = errno;
+		close(p[0]);
+		close(p[1]);
+		return pm_error_set_errno(err, e, "creating a network namespace");
+	}
+	/* the fd numbers where the holder reads them when it runs, maybe after we returned:
+	 * at the bottom of its own stack, not in our frame */
+	int *fds = stack;
+	fds[0] = p[0];
+	fds[1] = p[1];
+	/* no exit signal: only a __WALL wait sees it (nobody else reaps it by mistake) */
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid_t pid = clone(netns_holder, (char *)stack + HOLDER_STACK, CLONE_VM | CLONE_NEWNET, fds);
+	int e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		munmap(stack, HOLDER_STACK);
+		return pm_error_set_errno(err, e, "creating a network namespace");
+	}
+	holder_pid = pid;
+	holder_stack = stack;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	e = errno;
+	close(p[1]); /* the holder may go now */
+	close(p[0]);
 	if (fd < 0)
-		return pm_error_set_errno(err, -fd, "opening the new network namespace");
+		return pm_error_set_errno(err, e, "opening the new network namespace");
 	*ret_fd = fd;
 	return 0;
 }

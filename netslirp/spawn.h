@@ -31,6 +31,7 @@ struct pm_net {
 	int route_family; /* the family whose default route says "configured" */
 	int netns_fd;	  /* the namespace (for the port relay), -1 = none */
 	char *log_path;	  /* its log, for the cause of a failure */
+	int log_fd;	  /* or that log as a memfd (no run dir: an early launch), -1 = none */
 	struct pm_net_relay_plan *relay; /* slirp4netns: the relay's bound listeners */
 	int64_t launched_ns;		 /* CLOCK_MONOTONIC at the launch (debug log) */
 };
@@ -48,6 +49,11 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
 /* socket(domain, type, protocol) in the network namespace netns_fd (made by a short-lived
  * child sharing our fd table): the fd, or -errno. */
 int pm_net_socket_in(int netns_fd, int domain, int type, int protocol);
+
+/* Reap the child pm_net_netns_new left holding its namespace until it was opened (it is
+ * not waited for there): once the helper is ready (not block: it is gone by then, else
+ * later), when it is stopped and before the next namespace (block). */
+void pm_net_netns_reap(bool block);
 
 /* Wait up to timeout_ms for the process behind pidfd to exit (child: also reap it and
  * store its wait status in *ret_status when not NULL). 0 when it exited, -ETIMEDOUT. */

@@ -6,7 +6,10 @@
 # to come up: it never runs before the helper is ready), loopback is up, published ports
 # serve a foreground container, a user namespace of the container's own (keep-id) still
 # gets its network, a helper that fails gives one clean error and leaves nothing, and
-# `run --rm --network pasta` without published ports does not wait for pasta's exit.
+# `run --rm --network pasta` without published ports does not wait for pasta's exit. A
+# foreground run's slirp4netns (no ports) starts before the container is created, without
+# an API socket, and pm does not wait for its namespace's maker to run (strace order, pm's
+# own); a run whose create fails then leaves no helper.
 # Traffic only to 127.0.0.1 (through slirp4netns' 10.0.2.2 or pasta's mapped gateway) and
 # inside the container. podman 4.3 has no pasta: those tests are pm's only.
 
@@ -221,5 +224,68 @@ nothing_left() {
 		[ -n "$(helpers_of_test)" ] || break
 		sleep 0.1
 	done
+	nothing_left
+}
+
+# trace_run OUT ARGS...: pm ARGS under strace -f (execve, symlink), the trace in OUT
+trace_run() {
+	local out=$1
+	shift
+	# a sanitized build: LeakSanitizer cannot work under ptrace
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$out" \
+		-e trace=execve,symlink "${PM_CMD[@]}" "$@"
+	is "$status" "0" "pm $* under strace (output: $output)"
+}
+
+@test "slirp4netns: a foreground run starts it before the container is even created" {
+	skip_if_podman "pm's start order"
+	skip_if_missing slirp4netns strace
+	local t=$BATS_TEST_TMPDIR/trace
+	trace_run "$t" run --rm --name early "$IMG" true
+	# the order in the trace: slirp4netns' exec, then the name's link (the create), then
+	# the command
+	local order
+	order=$(grep -nE 'execve\("[^"]*/slirp4netns"|symlink\(.*names/early"|execve\("/bin/true"' \
+		"$t" | grep -v ENOENT | sed -E 's/:.*(slirp4netns|names|true).*/ \1/' | awk '{ print $2 }' |
+		tr '\n' ' ')
+	is "$order" "slirp4netns names true " "slirp4netns first, then the create, then the command"
+	# no published port: no API socket (podman's arguments)
+	local args
+	args=$(grep -E 'execve\("[^"]*/slirp4netns"' "$t" | grep -v ENOENT)
+	assert_not_contains "$args" "--api-socket" "no API socket without ports"
+	assert_not_contains "$args" '"-a"' "no API socket without ports"
+	nothing_left
+}
+
+@test "slirp4netns launched early: a run whose create fails leaves no helper behind" {
+	skip_if_missing slirp4netns
+	run_pm 0 create --name dup "$IMG" true
+	# the name is taken: the create fails after the helper was launched
+	run_pm 125 run --rm --name dup "$IMG" true
+	assert_contains "$output" "dup"
+	is "$(helpers_of_test)" "" "no network helper left"
+	run_pm 0 rm dup
+	run_pm 125 run --rm --pull never localhost/no-such-image true
+	nothing_left
+}
+
+@test "slirp4netns: pm does not wait for its network namespace's maker before the launch" {
+	skip_if_podman "pm's start order"
+	skip_if_missing slirp4netns strace
+	local t=$BATS_TEST_TMPDIR/trace
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$t" \
+		-e trace=execve,clone,wait4 "${PM_CMD[@]}" run --rm "$IMG" true
+	is "$status" "0" "pm run under strace (output: $output)"
+	# the child made in the new namespace (clone ... CLONE_NEWNET) is reaped only after
+	# slirp4netns was started: pm went on as soon as its clone call returned
+	local maker
+	maker=$(grep -E '^[0-9]+ +clone\(.*CLONE_NEWNET' "$t" | sed -E 's/.*= ([0-9]+)$/\1/')
+	[ -n "$maker" ] || die "no namespace maker in the trace: $(cat "$t")"
+	local exec_line wait_line
+	exec_line=$(grep -nE 'execve\("[^"]*/slirp4netns"' "$t" | grep -v ENOENT | head -1 | cut -d: -f1)
+	wait_line=$(grep -nE "wait4\($maker," "$t" | head -1 | cut -d: -f1)
+	[ -n "$exec_line" ] && [ -n "$wait_line" ] || die "no exec or reap: $(cat "$t")"
+	[ "$wait_line" -gt "$exec_line" ] ||
+		die "the maker ($maker) was waited for before slirp4netns started: $(cat "$t")"
 	nothing_left
 }

@@ -533,18 +533,26 @@ static void test_launch_early(void **state)
 		struct pm_net *net = NULL;
 		if (pm_net_launch(&cfg, nsfd, &net, &err) < 0)
 			fail_msg("pm_net_launch: %s", err->msg);
+		/* p says when it is in the namespace (has_addr looks at p's: under load it may
+		 * not have run before the helper is ready) */
+		int joined[2];
+		assert_int_equal(pipe2(joined, O_CLOEXEC), 0);
 		pid_t p = fork();
 		assert_true(p >= 0);
 		if (p == 0) {
-			if (setns(nsfd, CLONE_NEWNET) < 0)
+			if (setns(nsfd, CLONE_NEWNET) < 0 || write(joined[1], "j", 1) != 1)
 				_exit(1);
 			/* none of our fds (the helper's exit pipe): the init closes them too */
 			syscall(SYS_close_range, 3, ~0U, 0);
 			pause();
 			_exit(0);
 		}
+		close(joined[1]);
 		if (pm_net_ready(net, &err) < 0)
 			fail_msg("pm_net_ready: %s", err->msg);
+		char j;
+		assert_int_equal(read(joined[0], &j, 1), 1);
+		close(joined[0]);
 		assert_true(has_addr(p, pasta ? "10.99.0.1" : "10.0.2.100"));
 		assert_true(has_default_route(p));
 		pid_t helper = pm_net_helper_pid(net);
