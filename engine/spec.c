@@ -1044,6 +1044,18 @@ static int chown_source(const struct pm_runtime_spec *s, const char *path, pm_er
 	return 0;
 }
 
+/* The mount just added (the last of s->mounts), at a start: a named volume's first-mount
+ * chown (vname), then the U option's (wants_chown). */
+static int chown_added_mount(const struct pm_runtime_spec *s, const char *volume_root,
+			     const char *vname, bool wants_chown, pm_error **err)
+{
+	const struct pm_runtime_mount *m = &s->mounts[s->nmounts - 1];
+	int r = vname ? volume_first_chown(s, volume_root, vname, m->destination, err) : 0;
+	if (r >= 0 && wants_chown && m->source)
+		r = chown_source(s, m->source, err);
+	return r;
+}
+
 /* keep-id: the caller's passwd entry (and a group for its gid) in the container's
  * /etc/passwd and /etc/group when the image has none for those ids, in podman 4.3's form:
  * "NAME:*:UID:GID::WORKDIR:/bin/sh" and "NAME:x:GID:NAME" for the caller's own ids,
@@ -1370,12 +1382,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata && vname &&
-		    (r = volume_first_chown(&s, volume_root, vname,
-					    s.mounts[s.nmounts - 1].destination, err)) < 0)
-			goto fail;
-		if (userdata && pm_spec_wants_chown(*v, false) &&
-		    (r = chown_source(&s, s.mounts[s.nmounts - 1].source, err)) < 0)
+		if (userdata && (r = chown_added_mount(&s, volume_root, vname,
+						       pm_spec_wants_chown(*v, false), err)) < 0)
 			goto fail;
 		if (userdata && pm_spec_wants_overlay(*v) &&
 		    (r = overlay_volume(&s.mounts[s.nmounts - 1], userdata, v - c->volumes, err)) <
@@ -1390,13 +1398,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata && vname &&
-		    (r = volume_first_chown(&s, volume_root, vname,
-					    s.mounts[s.nmounts - 1].destination, err)) < 0)
-			goto fail;
-		const char *src = s.mounts[s.nmounts - 1].source;
-		if (userdata && src && pm_spec_wants_chown(*v, true) &&
-		    (r = chown_source(&s, src, err)) < 0)
+		if (userdata && (r = chown_added_mount(&s, volume_root, vname,
+						       pm_spec_wants_chown(*v, true), err)) < 0)
 			goto fail;
 	}
 	for (char **v = c->tmpfs; v && *v; v++) {
