@@ -990,13 +990,16 @@ static int chown_tree(int dfd, uid_t uid, gid_t gid)
 
 /* A named volume's first mount (podman's NeedsChown): its _data goes to the container's
  * user, or to the owner of the directory the image has at its target (and that one's mode),
- * so that a root that is not the caller (--userns=nomap, auto, --uidmap) can write it. */
+ * so that a root that is not the caller (--userns=nomap, auto, --uidmap) can write it. A
+ * volume with a filesystem is mounted on _data by then (pm_volume_mount): the root of its
+ * tmpfs, or the bound host directory, is what changes, as in podman 4.3; its later mounts
+ * (a fresh tmpfs each) keep the filesystem's own owner and mode. */
 static int volume_first_chown(const struct pm_runtime_spec *s, const char *volume_root,
 			      const char *name, const char *dest, pm_error **err)
 {
 	_cleanup_volume_ struct pm_volume *v = NULL;
 	if (!volume_root || !name || pm_volume_load(volume_root, name, &v, NULL) < 0 ||
-	    !v->needs_chown || v->fs_type || !v->mountpoint)
+	    !v->needs_chown || !v->mountpoint)
 		return 0;
 	int64_t u = map_to_ns(s->uidmap, s->nuidmap, s->uid);
 	int64_t g = map_to_ns(s->gidmap, s->ngidmap, s->gid);
