@@ -162,21 +162,21 @@ kill_bg() {
 	skip_if_podman "podman's conmon outlives a killed podman run: the container keeps running"
 	kill_bg eph
 	local eph=$KID
-	run_pm 0 run --network none --name done "$IMG" true
-	local done_id
-	done_id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' done)
+	run_pm 0 run --network none --name exited "$IMG" true
+	local exited_id
+	exited_id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' exited)
 	run_pm 0 rm -a
-	is "$output" "$done_id" "rm -a removes and prints the exited container, not the --rm one"
+	is "$output" "$exited_id" "rm -a removes and prints the exited container, not the --rm one"
 	assert_not_contains "$output" "$eph"
 	run_pm 1 container exists eph
 	run_pm 0 ps -aq
 	is "$output" "" "rm -a leaves nothing"
 	kill_bg eph2
 	local eph2=$KID
-	run_pm 0 run --network none --name done2 "$IMG" true
-	done_id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' done2)
+	run_pm 0 run --network none --name exited2 "$IMG" true
+	exited_id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' exited2)
 	run_pm 0 container prune -f
-	is "$output" "$done_id" "prune removes and prints the exited container, not the --rm one"
+	is "$output" "$exited_id" "prune removes and prints the exited container, not the --rm one"
 	assert_not_contains "$output" "$eph2"
 	run_pm 1 container exists eph2
 	run_pm 0 ps -aq
