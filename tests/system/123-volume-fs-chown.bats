@@ -49,7 +49,11 @@ build_owned() {
 	run_pm 0 run --rm -u 1000:1002 --mount type=volume,src=tm,dst=/new localhost/owned:latest \
 		sh -c "stat -c '%a %u:%g' /new; touch /new/f && echo ok"
 	is "$output" "$(printf '700 1000:1002\nok')" "--mount: mode=0700 kept, -u owns it and writes"
-	run_pm 0 volume rm tv tu tm
+	# o=uid=,gid=: the tmpfs is that owner's, never chowned (podman: no NeedsChown)
+	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=uid=1000,gid=1002 to
+	run_pm 0 run --rm -v to:/d localhost/owned:latest stat -c '%a %u:%g' /d
+	is "$output" "1777 1000:1002" "o=uid=,gid=: not the image's /d"
+	run_pm 0 volume rm tv tu tm to
 	run_pm 0 rmi localhost/owned:latest
 }
 
