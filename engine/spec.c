@@ -990,13 +990,16 @@ static int chown_tree(int dfd, uid_t uid, gid_t gid)
 
 /* A named volume's first mount (podman's NeedsChown): its _data goes to the container's
  * user, or to the owner of the directory the image has at its target (and that one's mode),
- * so that a root that is not the caller (--userns=nomap, auto, --uidmap) can write it. */
+ * so that a root that is not the caller (--userns=nomap, auto, --uidmap) can write it. A
+ * volume with a filesystem is mounted on _data by then (pm_volume_mount): the root of its
+ * tmpfs, or the bound host directory, is what changes, as in podman 4.3; its later mounts
+ * (a fresh tmpfs each) keep the filesystem's own owner and mode. */
 static int volume_first_chown(const struct pm_runtime_spec *s, const char *volume_root,
 			      const char *name, const char *dest, pm_error **err)
 {
 	_cleanup_volume_ struct pm_volume *v = NULL;
 	if (!volume_root || !name || pm_volume_load(volume_root, name, &v, NULL) < 0 ||
-	    !v->needs_chown || v->fs_type || !v->mountpoint)
+	    !v->needs_chown || !v->mountpoint)
 		return 0;
 	int64_t u = map_to_ns(s->uidmap, s->nuidmap, s->uid);
 	int64_t g = map_to_ns(s->gidmap, s->ngidmap, s->gid);
@@ -1042,6 +1045,18 @@ static int chown_source(const struct pm_runtime_spec *s, const char *path, pm_er
 	if (r < 0)
 		return pm_error_set_errno(err, -r, "U: changing the owner of '%s'", path);
 	return 0;
+}
+
+/* The mount just added (the last of s->mounts), at a start: a named volume's first-mount
+ * chown (vname), then the U option's (wants_chown). */
+static int chown_added_mount(const struct pm_runtime_spec *s, const char *volume_root,
+			     const char *vname, bool wants_chown, pm_error **err)
+{
+	const struct pm_runtime_mount *m = &s->mounts[s->nmounts - 1];
+	int r = vname ? volume_first_chown(s, volume_root, vname, m->destination, err) : 0;
+	if (r >= 0 && wants_chown && m->source)
+		r = chown_source(s, m->source, err);
+	return r;
 }
 
 /* keep-id: the caller's passwd entry (and a group for its gid) in the container's
@@ -1370,12 +1385,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata && vname &&
-		    (r = volume_first_chown(&s, volume_root, vname,
-					    s.mounts[s.nmounts - 1].destination, err)) < 0)
-			goto fail;
-		if (userdata && pm_spec_wants_chown(*v, false) &&
-		    (r = chown_source(&s, s.mounts[s.nmounts - 1].source, err)) < 0)
+		if (userdata && (r = chown_added_mount(&s, volume_root, vname,
+						       pm_spec_wants_chown(*v, false), err)) < 0)
 			goto fail;
 		if (userdata && pm_spec_wants_overlay(*v) &&
 		    (r = overlay_volume(&s.mounts[s.nmounts - 1], userdata, v - c->volumes, err)) <
@@ -1390,13 +1401,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata && vname &&
-		    (r = volume_first_chown(&s, volume_root, vname,
-					    s.mounts[s.nmounts - 1].destination, err)) < 0)
-			goto fail;
-		const char *src = s.mounts[s.nmounts - 1].source;
-		if (userdata && src && pm_spec_wants_chown(*v, true) &&
-		    (r = chown_source(&s, src, err)) < 0)
+		if (userdata && (r = chown_added_mount(&s, volume_root, vname,
+						       pm_spec_wants_chown(*v, true), err)) < 0)
 			goto fail;
 	}
 	for (char **v = c->tmpfs; v && *v; v++) {

@@ -104,6 +104,13 @@ ssize_t pm_read_small_at(int dfd, const char *path, char *buf, size_t size)
 	_cleanup_close_ int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	return pm_read_small_fd(fd, buf, size);
+}
+
+ssize_t pm_read_small_fd(int fd, char *buf, size_t size)
+{
+	if (size < 2)
+		return -EFBIG;
 	ssize_t n;
 	do
 		n = read(fd, buf, size);

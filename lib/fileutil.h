@@ -38,6 +38,10 @@ int pm_read_file_at(int dfd, const char *path, size_t max, char **ret_data, size
  * the caller parses the text strictly and reads it again the full way when that fails. */
 ssize_t pm_read_small_at(int dfd, const char *path, char *buf, size_t size);
 
+/* Its read, of an fd the caller opened (and checked, e.g. fstat for a regular file): the
+ * same returns; fd stays open. */
+ssize_t pm_read_small_fd(int fd, char *buf, size_t size);
+
 /* Read path (absolute) as a file of the tree at root: resolved inside it (openat2
  * RESOLVE_IN_ROOT, no magic links), so a symlink in a container's tree never reaches the
  * host's files. 0 with *ret_data NULL when it does not exist; else as pm_read_file. */

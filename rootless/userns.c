@@ -114,16 +114,8 @@ static int read_pid_file(const char *pidfile, char *buf, size_t size)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EBADF;
-	ssize_t n;
-	do
-		n = read(fd, buf, size);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= size)
-		return -EFBIG;
-	buf[n] = '\0';
-	return 0;
+	ssize_t n = pm_read_small_fd(fd, buf, size);
+	return n < 0 ? (int)n : 0;
 }
 
 /* 1: the pid file names a live pause process of ours (pid and start set); 0: no pid file;

@@ -98,9 +98,11 @@ start_bg() {
 	run_pm 0 run --rm --network none --name eph "$IMG" true
 }
 
-# kill_bg NAME: start_bg NAME sleeping, then SIGKILL its pm (as the test above)
+# kill_bg NAME: start_bg NAME sleeping, then SIGKILL its pm (as the test above); $KID is the
+# id of its container
 kill_bg() {
 	start_bg "$1" --network none "$IMG" sleep 100
+	KID=$("${PM_CMD[@]}" inspect --format '{{.Id}}' "$1")
 	kill -9 "$BG"
 	wait "$BG" || true
 }
@@ -154,15 +156,28 @@ kill_bg() {
 	is "$output" "" "nothing is listed"
 }
 
-@test "run --rm: a SIGKILLed pm's container is removed by rm -a and container prune" {
+# (before the lookups removed it, rm -a and prune removed it too, as an exited container:
+# printing its id, which names a container the user never kept)
+@test "run --rm: a SIGKILLed pm's container is gone before rm -a and container prune, not one they remove" {
 	skip_if_podman "podman's conmon outlives a killed podman run: the container keeps running"
 	kill_bg eph
+	local eph=$KID
+	run_pm 0 run --network none --name exited "$IMG" true
+	local exited_id
+	exited_id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' exited)
 	run_pm 0 rm -a
+	is "$output" "$exited_id" "rm -a removes and prints the exited container, not the --rm one"
+	assert_not_contains "$output" "$eph"
 	run_pm 1 container exists eph
 	run_pm 0 ps -aq
 	is "$output" "" "rm -a leaves nothing"
 	kill_bg eph2
+	local eph2=$KID
+	run_pm 0 run --network none --name exited2 "$IMG" true
+	exited_id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' exited2)
 	run_pm 0 container prune -f
+	is "$output" "$exited_id" "prune removes and prints the exited container, not the --rm one"
+	assert_not_contains "$output" "$eph2"
 	run_pm 1 container exists eph2
 	run_pm 0 ps -aq
 	is "$output" "" "container prune leaves nothing"

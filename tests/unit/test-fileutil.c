@@ -186,6 +186,14 @@ static void test_read_small_at(void **state)
 	_cleanup_free_ char *fifo = tpath(state, "fifo");
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	assert_int_equal(pm_read_small_at(AT_FDCWD, fifo, buf, sizeof(buf)), 0);
+	/* the read alone, of the caller's fd, which stays open */
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(pm_read_small_fd(fd, buf, 6), -EFBIG);
+	assert_int_equal(pm_read_small_fd(fd, buf, sizeof(buf)), 4); /* the rest: "6789" */
+	assert_string_equal(buf, "6789");
+	assert_int_equal(pm_read_small_fd(fd, buf, 1), -EFBIG);
+	assert_true(fcntl(fd, F_GETFD) >= 0);
 }
 
 /* A file of a tree read as the tree sees it: an absolute symlink stays inside the root. */
