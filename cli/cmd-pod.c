@@ -836,30 +836,58 @@ static char *ctr_join(const struct pm_pod_ps_row *row, enum ctr_col col, bool no
 	return s;
 }
 
-/* Does the template name field? fields NULL: it may name any (all). */
-static bool wants(char *const *fields, bool all, const char *field)
+/* The template view's fields (podman's pod ps reporter), in the order {{json .}} shows them. */
+enum {
+	F_CGROUP,
+	F_CONTAINERS,
+	F_CREATED,
+	F_ID,
+	F_INFRAID,
+	F_INFRAID2,
+	F_NUMBER,
+	F_NAMES,
+	F_IDS,
+	F_STATUSES,
+	F_NAME,
+	F_NAMESPACE,
+	F_NETWORKS,
+	F_STATUS,
+	F_LABELS,
+	F_COUNT
+};
+static const char *const view_fields[F_COUNT] = {
+	"Cgroup",  "Containers",	 "Created",	   "Id",	   "InfraId",
+	"InfraID", "NumberOfContainers", "ContainerNames", "ContainerIds", "ContainerStatuses",
+	"Name",	   "Namespace",		 "Networks",	   "Status",	   "Labels",
+};
+
+/* Which view fields the template names (fields NULL and all: it may name any), as bits of
+ * 1 << F_*: found once, not once a row. Names match without regard to case, as the
+ * template's lookup does. */
+static unsigned wanted_fields(char *const *fields, bool all)
 {
 	if (all)
-		return true;
+		return (1u << F_COUNT) - 1;
+	unsigned m = 0;
 	for (; fields && *fields; fields++)
-		if (!strcasecmp(*fields, field))
-			return true;
-	return false;
+		for (unsigned k = 0; k < F_COUNT; k++)
+			if (!strcasecmp(*fields, view_fields[k]))
+				m |= 1u << k;
+	return m;
 }
 
 /* The template view of one row (podman's pod ps reporter: Id and InfraId cut to 12 unless
  * no_trunc, Created as "5 minutes ago", NumberOfContainers, ContainerNames, ContainerIds,
- * ContainerStatuses joined by ","), with only the fields the template names (all: every
- * one, in podman's order). */
+ * ContainerStatuses joined by ","), with only the fields in want (wanted_fields). */
 static json_t *template_row(const struct pm_pod_ps_row *row, int64_t now, bool no_trunc,
-			    char *const *fields, bool all)
+			    unsigned want)
 {
 	const struct pm_pod *pod = row->pod;
 	json_t *o = json_object();
-#define WANT(f) wants(fields, all, f)
-	if (WANT("Cgroup"))
+#define WANT(f) (want & (1u << (f)))
+	if (WANT(F_CGROUP))
 		json_object_set_new(o, "Cgroup", json_string(""));
-	if (WANT("Containers")) {
+	if (WANT(F_CONTAINERS)) {
 		json_t *cs = json_array();
 		for (size_t i = 0; i < row->n; i++) {
 			const struct pm_container *c = row->ctrs[i];
@@ -874,33 +902,33 @@ static json_t *template_row(const struct pm_pod_ps_row *row, int64_t now, bool n
 		}
 		json_object_set_new(o, "Containers", cs);
 	}
-	if (WANT("Created")) {
+	if (WANT(F_CREATED)) {
 		_cleanup_free_ char *ago = pm_format_ago((now - pod->created_ns) / PM_NSEC_PER_SEC);
 		json_object_set_new(o, "Created", json_string(ago));
 	}
-	if (WANT("Id"))
+	if (WANT(F_ID))
 		json_object_set_new(o, "Id", id_json(pod->id, no_trunc));
-	if (WANT("InfraId"))
+	if (WANT(F_INFRAID))
 		json_object_set_new(o, "InfraId", id_json(pod->infra_id, no_trunc));
-	if (WANT("InfraID"))
+	if (WANT(F_INFRAID2))
 		json_object_set_new(o, "InfraID", id_json(pod->infra_id, no_trunc));
-	if (WANT("NumberOfContainers"))
+	if (WANT(F_NUMBER))
 		json_object_set_new(o, "NumberOfContainers", json_integer((json_int_t)row->n));
-	static const char *const cols[] = {"ContainerNames", "ContainerIds", "ContainerStatuses"};
-	for (size_t k = 0; k < ARRAY_SIZE(cols); k++)
-		if (WANT(cols[k])) {
-			_cleanup_free_ char *j = ctr_join(row, (enum ctr_col)k, no_trunc);
-			json_object_set_new(o, cols[k], json_string(j));
+	for (unsigned k = F_NAMES; k <= F_STATUSES; k++)
+		if (WANT(k)) {
+			_cleanup_free_ char *j =
+				ctr_join(row, (enum ctr_col)(k - F_NAMES), no_trunc);
+			json_object_set_new(o, view_fields[k], json_string(j));
 		}
-	if (WANT("Name"))
+	if (WANT(F_NAME))
 		json_object_set_new(o, "Name", json_string(pod->name));
-	if (WANT("Namespace"))
+	if (WANT(F_NAMESPACE))
 		json_object_set_new(o, "Namespace", json_string(""));
-	if (WANT("Networks"))
+	if (WANT(F_NETWORKS))
 		json_object_set_new(o, "Networks", json_array());
-	if (WANT("Status"))
+	if (WANT(F_STATUS))
 		json_object_set_new(o, "Status", json_string(row->status));
-	if (WANT("Labels"))
+	if (WANT(F_LABELS))
 		json_object_set_new(o, "Labels", pm_json_object_from_kv(pod->cfg.labels, false));
 #undef WANT
 	return o;
@@ -952,9 +980,10 @@ static int template_rows(struct pm_pod_ps_row *const *rows, size_t n, int64_t no
 	if (pm_template_parse(format && format[0] ? format : def, &t, NULL, NULL) == 0 &&
 	    !pm_template_is_empty(t))
 		all = pm_template_root_fields(t, &fields);
+	unsigned want = wanted_fields(fields, all);
 	_cleanup_json_ json_t *view = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(view, template_row(rows[i], now, no_trunc, fields, all));
+		json_array_append_new(view, template_row(rows[i], now, no_trunc, want));
 	static const char *const headers[] = {"Id=POD ID",
 					      "InfraId=INFRA ID",
 					      "NumberOfContainers=# OF CONTAINERS",
