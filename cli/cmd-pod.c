@@ -19,6 +19,7 @@
 #include "lib/json.h"
 #include "lib/strutil.h"
 #include "lib/template.h"
+#include "lib/timeutil.h"
 #include "pods/lifecycle.h"
 #include "pods/view.h"
 
@@ -784,26 +785,220 @@ static const char ps_usage[] =
 
 static const char *sort_key;
 
+/* --sort: created (the listing's own order, newest first), id, name, number, status;
+ * stable (equal keys keep the listing's order: rows point into one array) */
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct pm_pod_ps_row *x = *(const struct pm_pod_ps_row *const *)a;
+	const struct pm_pod_ps_row *y = *(const struct pm_pod_ps_row *const *)b;
+	int c = 0;
+	if (!strcmp(sort_key, "number"))
+		c = x->n < y->n ? -1 : x->n > y->n;
+	else if (!strcmp(sort_key, "id"))
+		c = strcmp(x->pod->id, y->pod->id);
+	else if (!strcmp(sort_key, "status"))
+		c = strcmp(x->status, y->status);
+	else
+		c = strcmp(x->pod->name, y->pod->name);
+	return c ? c : x < y ? -1 : x > y;
+}
+
+/* An id as the columns show it: cut to 12 unless no_trunc. */
+static json_t *id_json(const char *id, bool no_trunc)
+{
+	return json_stringn(id, no_trunc ? strlen(id) : strnlen(id, 12));
+}
+
+/* The containers' names, ids or statuses joined by "," (podman's reporter methods). */
+enum ctr_col { COL_NAMES, COL_IDS, COL_STATUSES };
+static char *ctr_join(const struct pm_pod_ps_row *row, enum ctr_col col, bool no_trunc)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < row->n; i++) {
+		const struct pm_container *c = row->ctrs[i];
+		len += 1 + (col == COL_NAMES ? strlen(c->name)
+			    : col == COL_IDS ? (no_trunc ? strlen(c->id) : strnlen(c->id, 12))
+					     : strlen(pm_ctr_status_string(c->state.status)));
+	}
+	char *s = pm_xcalloc(len + 1, 1), *p = s;
+	for (size_t i = 0; i < row->n; i++) {
+		const struct pm_container *c = row->ctrs[i];
+		if (i)
+			*p++ = ',';
+		const char *v = col == COL_NAMES ? c->name
+				: col == COL_IDS ? c->id
+						 : pm_ctr_status_string(c->state.status);
+		size_t vl = col == COL_IDS && !no_trunc ? strnlen(v, 12) : strlen(v);
+		memcpy(p, v, vl);
+		p += vl;
+	}
+	*p = '\0';
+	return s;
+}
+
+/* The template view's fields (podman's pod ps reporter), in the order {{json .}} shows them. */
+enum {
+	F_CGROUP,
+	F_CONTAINERS,
+	F_CREATED,
+	F_ID,
+	F_INFRAID,
+	F_INFRAID2,
+	F_NUMBER,
+	F_NAMES,
+	F_IDS,
+	F_STATUSES,
+	F_NAME,
+	F_NAMESPACE,
+	F_NETWORKS,
+	F_STATUS,
+	F_LABELS,
+	F_COUNT
+};
+static const char *const view_fields[F_COUNT] = {
+	"Cgroup",  "Containers",	 "Created",	   "Id",	   "InfraId",
+	"InfraID", "NumberOfContainers", "ContainerNames", "ContainerIds", "ContainerStatuses",
+	"Name",	   "Namespace",		 "Networks",	   "Status",	   "Labels",
+};
+
+/* Which view fields the template names (fields NULL and all: it may name any), as bits of
+ * 1 << F_*: found once, not once a row. Names match without regard to case, as the
+ * template's lookup does. */
+static unsigned wanted_fields(char *const *fields, bool all)
+{
+	if (all)
+		return (1u << F_COUNT) - 1;
+	unsigned m = 0;
+	for (; fields && *fields; fields++)
+		for (unsigned k = 0; k < F_COUNT; k++)
+			if (!strcasecmp(*fields, view_fields[k]))
+				m |= 1u << k;
+	return m;
+}
+
+/* The template view of one row (podman's pod ps reporter: Id and InfraId cut to 12 unless
+ * no_trunc, Created as "5 minutes ago", NumberOfContainers, ContainerNames, ContainerIds,
+ * ContainerStatuses joined by ","), with only the fields in want (wanted_fields). */
+static json_t *template_row(const struct pm_pod_ps_row *row, int64_t now, bool no_trunc,
+			    unsigned want)
+{
+	const struct pm_pod *pod = row->pod;
+	json_t *o = json_object();
+#define WANT(f) (want & (1u << (f)))
+	if (WANT(F_CGROUP))
+		json_object_set_new(o, "Cgroup", json_string(""));
+	if (WANT(F_CONTAINERS)) {
+		json_t *cs = json_array();
+		for (size_t i = 0; i < row->n; i++) {
+			const struct pm_container *c = row->ctrs[i];
+			json_t *e = json_object();
+			json_object_set_new(e, "Id", json_string(c->id));
+			json_object_set_new(e, "Names", json_string(c->name));
+			json_object_set_new(e, "Status",
+					    json_string(pm_ctr_status_string(c->state.status)));
+			json_object_set_new(e, "RestartCount",
+					    json_integer((int)c->state.restart_count));
+			json_array_append_new(cs, e);
+		}
+		json_object_set_new(o, "Containers", cs);
+	}
+	if (WANT(F_CREATED)) {
+		_cleanup_free_ char *ago = pm_format_ago((now - pod->created_ns) / PM_NSEC_PER_SEC);
+		json_object_set_new(o, "Created", json_string(ago));
+	}
+	if (WANT(F_ID))
+		json_object_set_new(o, "Id", id_json(pod->id, no_trunc));
+	if (WANT(F_INFRAID))
+		json_object_set_new(o, "InfraId", id_json(pod->infra_id, no_trunc));
+	if (WANT(F_INFRAID2))
+		json_object_set_new(o, "InfraID", id_json(pod->infra_id, no_trunc));
+	if (WANT(F_NUMBER))
+		json_object_set_new(o, "NumberOfContainers", json_integer((json_int_t)row->n));
+	for (unsigned k = F_NAMES; k <= F_STATUSES; k++)
+		if (WANT(k)) {
+			_cleanup_free_ char *j =
+				ctr_join(row, (enum ctr_col)(k - F_NAMES), no_trunc);
+			json_object_set_new(o, view_fields[k], json_string(j));
+		}
+	if (WANT(F_NAME))
+		json_object_set_new(o, "Name", json_string(pod->name));
+	if (WANT(F_NAMESPACE))
+		json_object_set_new(o, "Namespace", json_string(""));
+	if (WANT(F_NETWORKS))
+		json_object_set_new(o, "Networks", json_array());
+	if (WANT(F_STATUS))
+		json_object_set_new(o, "Status", json_string(row->status));
+	if (WANT(F_LABELS))
+		json_object_set_new(o, "Labels", pm_json_object_from_kv(pod->cfg.labels, false));
+#undef WANT
+	return o;
+}
+
+/* The default table (and "table"), without the template engine: what its template
+ * "table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraId}}" and the --ctr-*
+ * columns (else {{.NumberOfContainers}}) print. */
+static void default_table(struct pm_pod_ps_row *const *rows, size_t n, int64_t now, bool no_trunc,
+			  bool noheading, bool ids, bool names, bool statuses)
+{
+	_cleanup_table_ pm_table *t = pm_table_new();
+	if (!noheading) {
+		_cleanup_free_ char *h = pm_xasprintf(
+			"POD ID\tNAME\tSTATUS\tCREATED\tINFRA ID%s%s%s%s", ids ? "\tIDS" : "",
+			names ? "\tNAMES" : "", statuses ? "\tSTATUS" : "",
+			ids || names || statuses ? "" : "\t# OF CONTAINERS");
+		pm_table_add_row(t, h);
+	}
+	int w = no_trunc ? 64 : 12;
+	for (size_t i = 0; i < n; i++) {
+		const struct pm_pod_ps_row *r = rows[i];
+		_cleanup_free_ char *ago =
+			pm_format_ago((now - r->pod->created_ns) / PM_NSEC_PER_SEC);
+		_cleanup_free_ char *ci = ids ? ctr_join(r, COL_IDS, no_trunc) : NULL;
+		_cleanup_free_ char *cn = names ? ctr_join(r, COL_NAMES, no_trunc) : NULL;
+		_cleanup_free_ char *cs = statuses ? ctr_join(r, COL_STATUSES, no_trunc) : NULL;
+		char num[24] = "";
+		if (!ids && !names && !statuses)
+			snprintf(num, sizeof(num), "\t%zu", r->n);
+		_cleanup_free_ char *line = pm_xasprintf(
+			"%.*s\t%s\t%s\t%s\t%.*s%s%s%s%s%s%s%s", w, r->pod->id, r->pod->name,
+			r->status, ago, w, r->pod->infra_id, ids ? "\t" : "", ci ? ci : "",
+			names ? "\t" : "", cn ? cn : "", statuses ? "\t" : "", cs ? cs : "", num);
+		pm_table_add_row(t, line);
+	}
+	pm_table_print(t, stdout);
+}
+
+/* A --format template: compiled once for the fields it names, then each row's view of
+ * only those. */
+static int template_rows(struct pm_pod_ps_row *const *rows, size_t n, int64_t now,
+			 const char *format, const char *def, bool no_trunc, bool noheading)
+{
+	_cleanup_template_ pm_template *t = NULL;
+	_cleanup_strv_ char **fields = NULL;
+	bool all = true;
+	/* a bad template: all (pm_output_format_list says why) */
+	if (pm_template_parse(format && format[0] ? format : def, &t, NULL, NULL) == 0 &&
+	    !pm_template_is_empty(t))
+		all = pm_template_root_fields(t, &fields);
+	unsigned want = wanted_fields(fields, all);
+	_cleanup_json_ json_t *view = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(view, template_row(rows[i], now, no_trunc, want));
+	static const char *const headers[] = {"Id=POD ID",
+					      "InfraId=INFRA ID",
+					      "NumberOfContainers=# OF CONTAINERS",
+					      "ContainerIds=IDS",
+					      "ContainerNames=NAMES",
+					      "ContainerStatuses=STATUS",
+					      NULL};
+	return pm_output_format_list(format, def, view, noheading, headers);
+}
+
 static char *append(char *s, const char *more)
 {
 	char *r = pm_xasprintf("%s%s", s, more);
 	free(s);
 	return r;
-}
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	if (!strcmp(sort_key, "number")) {
-		json_int_t nx = json_integer_value(json_object_get(x, "NumberOfContainers"));
-		json_int_t ny = json_integer_value(json_object_get(y, "NumberOfContainers"));
-		return nx < ny ? -1 : nx > ny;
-	}
-	const char *k = !strcmp(sort_key, "id")	      ? "Id"
-			: !strcmp(sort_key, "status") ? "Status"
-						      : "Name";
-	const char *sx = pm_json_string(x, k), *sy = pm_json_string(y, k);
-	return strcmp(sx ? sx : "", sy ? sy : "");
 }
 
 int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
@@ -873,58 +1068,45 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	struct pm_engine e = engine_of(cli);
 	bool json = format && (!strcmp(format, "json") || !strcmp(format, "{{json .}}"));
-	_cleanup_free_ char *text = NULL;
 	_cleanup_error_ pm_error *err = NULL;
-	bool ids_only = quiet && !format;
-	if (pm_pod_ps_json(&e, filters, !json && !ids_only, no_trunc || json || ids_only, 0, &text,
-			   &err) < 0)
+	struct pm_pod_ps_row *rows = NULL;
+	size_t nrows = 0;
+	if (pm_pod_ps_rows(&e, filters, &rows, &nrows, &err) < 0)
 		return pm_cli_error(err);
-	_cleanup_json_ json_t *arr = json_loads(text, 0, NULL);
-	if (!arr)
-		return pm_cli_errorf("internal error: pod list");
-	if (latest && json_array_size(arr) > 1) {
-		json_t *first = json_incref(json_array_get(arr, 0));
-		json_array_clear(arr);
-		json_array_append_new(arr, first);
-	}
-	if (strcmp(sort_key, "created") && json_array_size(arr) > 1) {
-		size_t n = json_array_size(arr);
-		json_t **rows = pm_xcalloc(n, sizeof(*rows));
-		for (size_t i = 0; i < n; i++)
-			rows[i] = json_incref(json_array_get(arr, i));
-		qsort(rows, n, sizeof(*rows), cmp_rows);
-		json_array_clear(arr);
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, rows[i]);
-		free(rows);
-	}
+	size_t n = latest && nrows > 1 ? 1 : nrows; /* --latest: the newest */
+	struct pm_pod_ps_row **view = pm_xcalloc(n ? n : 1, sizeof(*view));
+	for (size_t i = 0; i < n; i++)
+		view[i] = &rows[i];
+	if (strcmp(sort_key, "created") && n > 1)
+		qsort(view, n, sizeof(*view), cmp_rows);
+	int rc = 0;
+	int64_t now = pm_time_now_ns();
+	bool table = !format || !format[0] || !strcmp(format, "table");
 	if (quiet && !format) {
-		size_t i;
-		json_t *row;
-		json_array_foreach(arr, i, row)
-			printf("%s\n", pm_json_string(row, "Id"));
-		return 0;
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", view[i]->pod->id);
+	} else if (json) {
+		_cleanup_free_ char *text =
+			pm_pod_ps_rows_json((const struct pm_pod_ps_row *const *)view, n, 4);
+		puts(text);
+	} else if (table) {
+		default_table(view, n, now, no_trunc, noheading, ids, names, statuses);
+	} else {
+		_cleanup_free_ char *def = pm_xstrdup(
+			"table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraId}}");
+		if (ids)
+			def = append(def, "\t{{.ContainerIds}}");
+		if (names)
+			def = append(def, "\t{{.ContainerNames}}");
+		if (statuses)
+			def = append(def, "\t{{.ContainerStatuses}}");
+		if (!ids && !names && !statuses)
+			def = append(def, "\t{{.NumberOfContainers}}");
+		rc = template_rows(view, n, now, format, def, no_trunc, noheading);
 	}
-	if (json)
-		return pm_output_format_list("json", NULL, arr, false, NULL);
-	_cleanup_free_ char *def = pm_xstrdup("table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}"
-					      "\t{{.InfraId}}");
-	if (ids)
-		def = append(def, "\t{{.ContainerIds}}");
-	if (names)
-		def = append(def, "\t{{.ContainerNames}}");
-	if (statuses)
-		def = append(def, "\t{{.ContainerStatuses}}");
-	if (!ids && !names && !statuses)
-		def = append(def, "\t{{.NumberOfContainers}}");
-	static const char *const headers[] = {"Id=POD ID",
-					      "InfraId=INFRA ID",
-					      "NumberOfContainers=# OF CONTAINERS",
-					      "ContainerIds=IDS",
-					      "ContainerNames=NAMES",
-					      "ContainerStatuses=STATUS",
-					      NULL};
-	return pm_output_format_list(format, def, arr, noheading, headers);
+	free(view);
+	pm_pod_ps_rows_free(rows, nrows);
+	return rc;
 }
 
 /* ---- top, logs ----------------------------------------------------------------------------- */

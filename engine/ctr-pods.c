@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,10 +68,17 @@ size_t pm_ctr_pods_parse(char *text, size_t len, struct pm_ctr_pod_entry **ret)
 		}
 		if (nl - s < 64 + 1 + 1 + 1 + 1 || !is_hex64(s) || s[64] != ' ')
 			break;
-		char *p = s + 65, *q = NULL;
-		errno = 0;
-		unsigned long long ino = strtoull(p, &q, 10);
-		if (errno || q == p || *q != ' ')
+		char *p = s + 65, *q = p;
+		/* the inode: decimal digits as written, without overflow (a loop, not
+		 * strtoull: a fifth of the parse of a thousand lines) */
+		unsigned long long ino = 0;
+		bool over = false;
+		for (; *q >= '0' && *q <= '9'; q++) {
+			unsigned d = (unsigned)(*q - '0');
+			over |= ino > (ULLONG_MAX - d) / 10;
+			ino = ino * 10 + d;
+		}
+		if (over || q == p || *q != ' ')
 			break;
 		q++;
 		bool none = !strcmp(q, "-");

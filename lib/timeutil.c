@@ -492,16 +492,28 @@ static void local_tm(int64_t ns, struct tm *tm, long *frac)
 	localtime_r(&t, tm);
 }
 
+/* v in width decimal digits, zero-padded (v < 10^width): a listing formats a time a row,
+ * and snprintf costs most of one. Returns the end. */
+static char *put_digits(char *p, unsigned long v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
 /* ".123456789" without trailing zeros, "" for 0 (Go's .999999999). */
 static void frac_trimmed(long frac, char out[12])
 {
 	out[0] = 0;
-	if (!frac)
+	if (frac <= 0 || frac >= PM_NSEC_PER_SEC)
 		return;
-	snprintf(out, 12, ".%09ld", frac);
-	size_t n = strlen(out);
+	out[0] = '.';
+	size_t n = (size_t)(put_digits(out + 1, (unsigned long)frac, 9) - out);
 	while (n > 1 && out[n - 1] == '0')
-		out[--n] = 0;
+		n--;
+	out[n] = 0;
 }
 
 void pm_time_format_rfc3339nano_local(int64_t ns, char buf[PM_TIME_BUF_LEN])
@@ -513,16 +525,43 @@ void pm_time_format_rfc3339nano_local(int64_t ns, char buf[PM_TIME_BUF_LEN])
 	struct tm tm;
 	long frac;
 	local_tm(ns, &tm, &frac);
-	char f[12], zone[24];
+	char f[12];
 	frac_trimmed(frac, f);
 	long off = tm.tm_gmtoff;
-	if (off == 0)
-		snprintf(zone, sizeof(zone), "Z");
-	else
-		snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 3600,
-			 labs(off) % 3600 / 60);
-	snprintf(buf, PM_TIME_BUF_LEN, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f, zone);
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999 || labs(off) / 3600 > 99) { /* not in a record: snprintf's */
+		char zone[24] = "Z";
+		if (off)
+			snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+',
+				 labs(off) / 3600, labs(off) % 3600 / 60);
+		snprintf(buf, PM_TIME_BUF_LEN, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", year,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, f, zone);
+		return;
+	}
+	/* "%04d-%02d-%02dT%02d:%02d:%02d" FRAC ("Z" | "%c%02ld:%02ld") */
+	char *p = put_digits(buf, (unsigned long)year, 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned long)tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned long)tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned long)tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)tm.tm_sec, 2);
+	size_t fl = strlen(f);
+	memcpy(p, f, fl);
+	p += fl;
+	if (off == 0) {
+		*p++ = 'Z';
+	} else {
+		*p++ = off < 0 ? '-' : '+';
+		p = put_digits(p, (unsigned long)(labs(off) / 3600), 2);
+		*p++ = ':';
+		p = put_digits(p, (unsigned long)(labs(off) % 3600 / 60), 2);
+	}
+	*p = '\0';
 }
 
 void pm_time_format_go_string(int64_t ns, char buf[PM_TIME_BUF_LEN])

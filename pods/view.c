@@ -1,4 +1,4 @@
-/* view.c: `pod inspect` and `pod ps` as podman 4's JSON (see view.h). Never prints. */
+/* view.c: `pod inspect` as podman 4's JSON, `pod ps` as rows (see view.h). Never prints. */
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "engine/ctr-state.h"
 #include "engine/net.h"
 #include "lib/json.h"
+#include "lib/jwrite.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
 #include "netslirp/net.h"
@@ -226,63 +227,14 @@ static bool filters_match(char *const *filters, const struct pm_pod *pod,
 	return true;
 }
 
-static json_t *row_json(const struct pm_pod *pod, struct pm_container *const *ctrs, size_t n,
-			const char *status, bool tmpl, bool no_trunc, int64_t now)
+int pm_pod_ps_rows(const struct pm_engine *e, char *const *filters, struct pm_pod_ps_row **ret,
+		   size_t *ret_n, pm_error **err)
 {
-	json_t *o = json_object();
-	json_t *cs = json_array();
-	_cleanup_strv_ char **names = NULL, **ids = NULL, **states = NULL;
-	for (size_t i = 0; i < n; i++) {
-		const char *st = pm_ctr_status_string(ctrs[i]->state.status);
-		json_array_append_new(cs,
-				      json_pack("{s:s, s:s, s:s, s:i}", "Id", ctrs[i]->id, "Names",
-						ctrs[i]->name, "Status", st, "RestartCount",
-						(int)ctrs[i]->state.restart_count));
-		pm_strv_push(&names, ctrs[i]->name);
-		pm_strv_consume(&ids,
-				no_trunc ? pm_xstrdup(ctrs[i]->id) : pm_xstrndup(ctrs[i]->id, 12));
-		pm_strv_push(&states, st);
-	}
-	json_object_set_new(o, "Cgroup", json_string(""));
-	json_object_set_new(o, "Containers", cs);
-	if (tmpl) {
-		_cleanup_free_ char *ago = pm_format_ago((now - pod->created_ns) / PM_NSEC_PER_SEC);
-		json_object_set_new(o, "Created", json_string(ago));
-		json_object_set_new(o, "Id",
-				    no_trunc ? json_string(pod->id) : json_stringn(pod->id, 12));
-		json_object_set_new(o, "InfraId",
-				    no_trunc || !pod->infra_id[0]
-					    ? json_string(pod->infra_id)
-					    : json_stringn(pod->infra_id, 12));
-		json_object_set_new(o, "InfraID", json_incref(json_object_get(o, "InfraId")));
-		json_object_set_new(o, "NumberOfContainers", json_integer((json_int_t)n));
-		_cleanup_free_ char *jn = pm_strv_join(names, ",");
-		_cleanup_free_ char *ji = pm_strv_join(ids, ",");
-		_cleanup_free_ char *js = pm_strv_join(states, ",");
-		json_object_set_new(o, "ContainerNames", json_string(jn ? jn : ""));
-		json_object_set_new(o, "ContainerIds", json_string(ji ? ji : ""));
-		json_object_set_new(o, "ContainerStatuses", json_string(js ? js : ""));
-	} else {
-		json_object_set_new(o, "Created", time_json(pod->created_ns));
-		json_object_set_new(o, "Id", json_string(pod->id));
-		json_object_set_new(o, "InfraId", json_string(pod->infra_id));
-	}
-	json_object_set_new(o, "Name", json_string(pod->name));
-	json_object_set_new(o, "Namespace", json_string(""));
-	json_object_set_new(o, "Networks", json_array());
-	json_object_set_new(o, "Status", json_string(status));
-	json_object_set_new(o, "Labels", pm_json_object_from_kv(pod->cfg.labels, false));
-	return o;
-}
-
-int pm_pod_ps_json(const struct pm_engine *e, char *const *filters, bool for_template,
-		   bool no_trunc, int64_t now_ns, char **ret, pm_error **err)
-{
+	*ret = NULL;
+	*ret_n = 0;
 	int r = pm_pod_ps_filters_check(filters, err);
 	if (r < 0)
 		return r;
-	if (!now_ns)
-		now_ns = pm_time_now_ns();
 	struct pm_pod **pods = NULL;
 	size_t npods = 0;
 	r = pm_pod_list(e->paths, &pods, &npods, err);
@@ -297,18 +249,81 @@ int pm_pod_ps_json(const struct pm_engine *e, char *const *filters, bool for_tem
 		pm_pod_list_free(pods, npods);
 		return r;
 	}
-	_cleanup_json_ json_t *arr = json_array();
+	struct pm_pod_ps_row *rows = pm_xcalloc(npods ? npods : 1, sizeof(*rows));
+	size_t n = 0;
 	for (size_t i = 0; i < npods; i++) {
-		size_t n = 0;
-		struct pm_container **ctrs = pm_pod_containers_take(e, pods[i], all, nall, &n);
-		const char *status = pm_pod_status(ctrs, n);
-		if (filters_match(filters, pods[i], ctrs, n, status))
-			json_array_append_new(arr, row_json(pods[i], ctrs, n, status, for_template,
-							    no_trunc, now_ns));
-		pm_container_list_free(ctrs, n);
+		struct pm_pod_ps_row *row = &rows[n];
+		row->ctrs = pm_pod_containers_take(e, pods[i], all, nall, &row->n);
+		row->status = pm_pod_status(row->ctrs, row->n);
+		if (filters_match(filters, pods[i], row->ctrs, row->n, row->status)) {
+			row->pod = pods[i];
+			pods[i] = NULL;
+			n++;
+		} else {
+			pm_container_list_free(row->ctrs, row->n);
+			row->ctrs = NULL;
+			row->n = 0;
+		}
 	}
 	pm_container_list_free(all, nall);
-	pm_pod_list_free(pods, npods);
-	*ret = json_dumps(arr, JSON_PRESERVE_ORDER | JSON_COMPACT);
-	return *ret ? 0 : pm_error_set(err, ENOMEM, "encoding the pod list");
+	for (size_t i = 0; i < npods; i++)
+		pm_pod_free(pods[i]);
+	free(pods);
+	*ret = rows;
+	*ret_n = n;
+	return 0;
+}
+
+void pm_pod_ps_rows_free(struct pm_pod_ps_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pm_pod_free(rows[i].pod);
+		pm_container_list_free(rows[i].ctrs, rows[i].n);
+	}
+	free(rows);
+}
+
+/* podman's ListPodsReport: Cgroup, Containers (Id, Names, Status, RestartCount), Created,
+ * Id, InfraId, Name, Namespace, Networks, Status, Labels */
+static void row_json(struct pm_jw *w, const struct pm_pod_ps_row *row)
+{
+	const struct pm_pod *pod = row->pod;
+	pm_jw_begin_object(w);
+	pm_jw_kstr(w, "Cgroup", "");
+	pm_jw_key(w, "Containers");
+	pm_jw_begin_array(w);
+	for (size_t i = 0; i < row->n; i++) {
+		const struct pm_container *c = row->ctrs[i];
+		pm_jw_begin_object(w);
+		pm_jw_kstr(w, "Id", c->id);
+		pm_jw_kstr(w, "Names", c->name);
+		pm_jw_kstr(w, "Status", pm_ctr_status_string(c->state.status));
+		pm_jw_kint(w, "RestartCount", (int)c->state.restart_count);
+		pm_jw_end_object(w);
+	}
+	pm_jw_end_array(w);
+	char t[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339nano_local(pod->created_ns, t);
+	pm_jw_kstr(w, "Created", t);
+	pm_jw_kstr(w, "Id", pod->id);
+	pm_jw_kstr(w, "InfraId", pod->infra_id);
+	pm_jw_kstr(w, "Name", pod->name);
+	pm_jw_kstr(w, "Namespace", "");
+	pm_jw_key(w, "Networks");
+	pm_jw_strv(w, NULL);
+	pm_jw_kstr(w, "Status", row->status);
+	pm_jw_key(w, "Labels");
+	pm_jw_kv_object(w, pod->cfg.labels, false);
+	pm_jw_end_object(w);
+}
+
+char *pm_pod_ps_rows_json(const struct pm_pod_ps_row *const *rows, size_t n, unsigned indent)
+{
+	struct pm_jw w;
+	pm_jw_init(&w, indent);
+	pm_jw_begin_array(&w);
+	for (size_t i = 0; i < n; i++)
+		row_json(&w, rows[i]);
+	pm_jw_end_array(&w);
+	return pm_jw_take(&w);
 }

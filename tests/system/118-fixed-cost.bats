@@ -3,7 +3,9 @@
 # reads only the records of pods' members (engine/ctr-pods.h: a cache of container -> pod,
 # checked against the containers directory on every listing): the counts stay exact after
 # creates, removals, a create killed after its record, a kill inside the cache's own write
-# and a damaged cache. images --format builds podman's summary fields only when the
+# and a damaged cache. pod ps takes rows from pods/ and renders them in the cli (json with
+# the streaming writer, templates over a view of the fields they name): --sort orders every
+# output, a template sees every reporter field. images --format builds podman's summary fields only when the
 # template names one: they are still there when it does. `pm version` maps no library
 # only some commands need. Runs as the unprivileged test user; the tests that do not look
 # at pm's own files or crash points run against podman 4.3 too.
@@ -122,6 +124,75 @@ out2" "the containers outside pods are untouched"
 	run_pm 0 pod ps -q
 	is "$output" ""
 	assert_storage_clean
+}
+
+@test "pod ps: rows rendered in the cli: --sort orders -q and json too, templates see the fields" {
+	skip_if_missing jq
+	pm_load_test_image
+	run_pm_split 0 pod create --infra=false --name p1 --label app=web --label tier=1
+	local p1=$output
+	run_pm 0 create --pod p1 --name a1 "$IMG" true
+	run_pm 0 create --pod p1 --name a2 "$IMG" true
+	run_pm_split 0 pod create --infra=false --name p2
+	local p2=$output
+	run_pm 0 create --pod p2 --name b1 "$IMG" true
+	run_pm_split 0 pod create --infra=false --name p3
+	local p3=$output
+
+	run_pm 0 pod ps --sort number -q
+	is "$output" "$p3
+$p2
+$p1" "--sort number orders -q"
+	run_pm_split 0 pod ps --sort number --format json
+	is "$(jq -r '.[].Name' <<<"$output" | paste -sd' ' -)" "p3 p2 p1" "--sort number: json"
+	run_pm_split 0 pod ps --sort name --format json
+	is "$(jq -r '.[].Name' <<<"$output" | paste -sd' ' -)" "p1 p2 p3" "--sort name: json"
+	is "$(jq -r '.[0].Containers | length' <<<"$output")" "2"
+	is "$(jq -r '.[0].Labels.tier' <<<"$output")" "1"
+	run_pm_split 0 pod ps -l --format json
+	is "$(jq -r '[length, .[0].Id] | join(" ")' <<<"$output")" "1 $p3" "--latest: the newest"
+	run_pm 0 pod ps --filter name=nomatch --format json
+	is "$output" "\[\]"
+
+	run_pm 0 pod ps --sort name --format '{{.Name}}:{{.NumberOfContainers}}:{{len .Containers}}'
+	is "$output" "p1:2:2
+p2:1:1
+p3:0:0"
+	run_pm 0 pod ps --no-trunc --sort name --format '{{.ID}}'
+	is "$output" "$p1
+$p2
+$p3"
+	run_pm 0 pod ps --filter name=p1 --format '{{.ID}} {{.Labels.app}} {{.ContainerStatuses}}'
+	is "$output" "${p1:0:12} web created,created"
+	run_pm 0 pod ps --filter name=p2 --format '{{range .Containers}}{{.Names}}/{{.Status}}{{end}}'
+	is "$output" "b1/created"
+	run_pm 0 pod ps --filter name=p2 --format 'table {{.Name}} {{.ContainerNames}}'
+	is "${lines[0]}" "NAME +NAMES"
+	is "${lines[1]}" "p2 +b1"
+	run_pm 0 pod ps --filter name=p3
+	is "${#lines[@]}" "2"
+	is "${lines[0]}" "POD ID +NAME +STATUS +CREATED +INFRA ID +# OF CONTAINERS"
+	is "${lines[1]}" "${p3:0:12} +p3 +Created +.* ago +0"
+	run_pm 0 pod ps --filter name=p3 --ctr-names --ctr-status --noheading
+	is "$output" "${p3:0:12} +p3 +Created +.* ago +"
+	run_pm 125 pod ps --format '{{.Name}} {{.Nope}}'
+	assert_contains "$output" "can't evaluate field Nope"
+	run_pm 0 pod rm -f p1 p2 p3
+}
+
+@test "pod ps: a template's {{json .}} holds every field of pm's reporter, in order" {
+	skip_if_podman "pm's own reporter (podman's has more fields)"
+	skip_if_missing jq
+	run_pm_split 0 pod create --infra=false --name p1 --label app=web
+	local p1=$output
+	run_pm 0 pod ps --format '{{json .}}|'
+	is "$(jq -r 'keys_unsorted | join(",")' <<<"${output%|}")" \
+		"Cgroup,Containers,Created,Id,InfraId,InfraID,NumberOfContainers,ContainerNames,ContainerIds,ContainerStatuses,Name,Namespace,Networks,Status,Labels"
+	is "$(jq -r '[.Id, .Created, .NumberOfContainers, .Labels.app] | join(" ")' <<<"${output%|}")" \
+		"${p1:0:12} .* ago 0 web"
+	run_pm 0 pod ps --format '{{.name}} {{.numberofcontainers}}'
+	is "$output" "p1 0" "fields found without regard to case"
+	run_pm 0 pod rm p1
 }
 
 @test "images --format: summary fields still there when the template names them" {

@@ -335,6 +335,12 @@ static void test_go_formats(void **state)
 	tzset();
 	pm_time_format_go_string(t + 1000, buf);
 	assert_string_equal(buf, "2026-11-22 21:38:07.000001 -0500 EST");
+	pm_time_format_rfc3339nano_local(t + 1000, buf);
+	assert_string_equal(buf, "2026-11-22T21:38:07.000001-05:00");
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	pm_time_format_rfc3339nano_local(utc(1999, 1, 2, 23, 59, 59) + 10, buf);
+	assert_string_equal(buf, "1999-01-03T05:29:59.00000001+05:30");
 
 	/* UTC whatever the local zone */
 	pm_time_format_rfc3339_utc(t + 263557704, false, buf);
