@@ -241,8 +241,9 @@ int pm_container_save_state(const struct pm_paths *p, const struct pm_container 
 	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
 	_cleanup_json_ json_t *j = state_to_json(&c->state);
 	/* No fsync: the state is rewritten at every start and exit, and a state.json left
-	 * empty by a power loss reads as "exited" (pm_container_reload). */
-	return pm_json_write_file_atomic_flags(path, j, 0600, PM_WRITE_NOSYNC, err);
+	 * empty by a power loss reads as "exited" (pm_container_reload). Swapped with its
+	 * spare, not renamed over: no new inode per transition (lib/fileutil.h). */
+	return pm_json_write_file_atomic_flags(path, j, 0600, PM_WRITE_NOSYNC | PM_WRITE_SWAP, err);
 }
 
 /* Reserve the name (lib/fileutil.h pm_name_reserve), with podman's message when taken. */

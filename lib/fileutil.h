@@ -18,6 +18,17 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
  * atomic (a reader sees the old or the new content), but after a power loss the file may be
  * empty; for state that is rewritten often and that readers repair (container state). */
 #define PM_WRITE_NOSYNC (1u << 0)
+/* PM_WRITE_SWAP: for a file rewritten in place of itself many times (container state):
+ * the new content goes into a spare file beside it, `.<name>.spare`, made once and then
+ * rewritten where it is, and the two are swapped with renameat2(RENAME_EXCHANGE): still
+ * atomic for a reader (the name always holds a whole version) and after a crash, but no new
+ * inode per write (on ext4 without a journal, allocating one skips every inode freed in the
+ * last minutes: ms on a busy disk, issue #20). A reader that opened the old version just
+ * before a swap and reads it only after the next write may see that write torn; container
+ * state is read without a lock only for display and parsed strictly (a torn document is
+ * "damaged", refresh then reads it again under the lock). Without RENAME_EXCHANGE (EINVAL)
+ * or without the old file, a plain rename. */
+#define PM_WRITE_SWAP (1u << 1)
 int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
 			       unsigned flags, pm_error **err);
 /* fsync a file or directory by path (a write made with PM_WRITE_NOSYNC, made durable
