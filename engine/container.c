@@ -346,7 +346,8 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	_cleanup_close_ int lock = pm_container_lock(p, c->id, err);
 	if (lock < 0)
 		return lock;
-	if (pm_mkdir_p(cdir, 0700, err) < 0)
+	/* each record dir in a block group of its own (lib/fileutil.h pm_dir_spread) */
+	if (pm_mkdir_p_spread(cdir, 0700, err) < 0)
 		return -EIO;
 	if (mkdir(c->dir, 0700) < 0)
 		return pm_error_set_errno(err, errno, "creating '%s'", c->dir);

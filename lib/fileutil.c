@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -270,6 +272,28 @@ int pm_mkdir_p(const char *path, mode_t mode, pm_error **err)
 	while (n > 1 && p[n - 1] == '/')
 		p[--n] = '\0';
 	return mkdir_in(p, mode, err);
+}
+
+void pm_dir_spread(const char *dir)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int flags = 0;
+	if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0 || (flags & FS_TOPDIR_FL))
+		return;
+	flags |= FS_TOPDIR_FL;
+	if (ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0)
+		pm_log_debug("'%s': cannot set FS_TOPDIR_FL: %s", dir, strerror(errno));
+}
+
+int pm_mkdir_p_spread(const char *path, mode_t mode, pm_error **err)
+{
+	struct stat st;
+	if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	int r = pm_mkdir_p(path, mode, err);
+	if (r >= 0)
+		pm_dir_spread(path);
+	return r;
 }
 
 /* Is the entry name in dirfd the root of a mount? statx knows bind mounts of the same file

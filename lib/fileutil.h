@@ -61,6 +61,17 @@ int pm_read_line_file(const char *path, char **ret, pm_error **err);
 /* mkdir -p; existing directories are fine. */
 int pm_mkdir_p(const char *path, mode_t mode, pm_error **err);
 
+/* Mark dir as the top of unrelated trees for ext4's Orlov allocator (FS_TOPDIR_FL, what
+ * `chattr +T` sets): each directory made in it goes to a block group chosen for it (few
+ * directories, free inodes) instead of its parent's, and the files made in that directory
+ * follow it. The store's directories of containers are such trees, and it matters: on an
+ * ext4 without a journal, allocating an inode skips every inode of the group freed in the
+ * last minutes (one buffer lookup each), so a busy group (a shared /tmp) made each file of a
+ * `run -d` cost up to ms (issue #20). Best effort: nothing on other file systems. */
+void pm_dir_spread(const char *dir);
+/* pm_mkdir_p, and pm_dir_spread on path when this call made it. One stat when it exists. */
+int pm_mkdir_p_spread(const char *path, mode_t mode, pm_error **err);
+
 /* rm -rf without crossing mount points or following symlinks; a missing path is fine. */
 int pm_rm_rf(const char *path, pm_error **err);
 
