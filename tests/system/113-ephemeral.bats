@@ -203,6 +203,9 @@ kill_bg() {
 	made=$(grep -E 'open(at)?\(.*/\.state\.json\.[a-z]+[A-Za-z0-9]*", [^)]*O_CREAT' "$t" |
 		grep -vc ENOENT || true)
 	is "$made" "2" "state.json's new files: $(grep 'state\.json' "$t")"
+	# the runroot's fitness for a root (a user xattr) is probed once, by the engine
+	is "$(grep -c 'setxattr(.*user\.pm\.ephemeral' "$t" || true)" "1" \
+		"the runroot probed once: $(grep xattr "$t")"
 	local reads
 	reads=$(grep -E 'open(at)?\(.*/blobs/sha256/[0-9a-f]{64}"' "$t" | grep -vc ENOENT || true)
 	is "$reads" "1" "the image config is read once: $(grep blobs/sha256/ "$t")"
