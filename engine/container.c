@@ -241,8 +241,9 @@ int pm_container_save_state(const struct pm_paths *p, const struct pm_container 
 	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
 	_cleanup_json_ json_t *j = state_to_json(&c->state);
 	/* No fsync: the state is rewritten at every start and exit, and a state.json left
-	 * empty by a power loss reads as "exited" (pm_container_reload). */
-	return pm_json_write_file_atomic_flags(path, j, 0600, PM_WRITE_NOSYNC, err);
+	 * empty by a power loss reads as "exited" (pm_container_reload). Swapped with its
+	 * spare, not renamed over: no new inode per transition (lib/fileutil.h). */
+	return pm_json_write_file_atomic_flags(path, j, 0600, PM_WRITE_NOSYNC | PM_WRITE_SWAP, err);
 }
 
 /* Reserve the name (lib/fileutil.h pm_name_reserve), with podman's message when taken. */
@@ -345,7 +346,8 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 	_cleanup_close_ int lock = pm_container_lock(p, c->id, err);
 	if (lock < 0)
 		return lock;
-	if (pm_mkdir_p(cdir, 0700, err) < 0)
+	/* each record dir in a block group of its own (lib/fileutil.h pm_dir_spread) */
+	if (pm_mkdir_p_spread(cdir, 0700, err) < 0)
 		return -EIO;
 	if (mkdir(c->dir, 0700) < 0)
 		return pm_error_set_errno(err, errno, "creating '%s'", c->dir);

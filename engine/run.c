@@ -236,7 +236,9 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (auto_lock >= 0) /* the record holds the ranges now */
 		close(TAKE_FD(auto_lock));
 	if (store) {
+		/* placed once, above: storage does not probe the runroot again */
 		unsigned sflags = (cfg->rm ? PM_STORAGE_CTR_EPHEMERAL : 0) |
+				  (in_runroot ? PM_STORAGE_CTR_RUNROOT : 0) |
 				  (e->sync_later ? PM_STORAGE_CTR_NOSYNC : 0);
 		r = pm_storage_ctr_create_mapped(store, c->id, img.id, sflags, um, gm, err);
 		if (r < 0) {

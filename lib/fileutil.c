@@ -4,11 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/fs.h>
+#include <stdio.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -43,6 +46,48 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 	return pm_write_file_atomic_flags(path, data, len, mode, 0, err);
 }
 
+/* PM_WRITE_SWAP (fileutil.h): write data into the spare (dir + "." + base + ".spare", made
+ * when missing) and swap it with path. */
+static int write_swap(const char *path, const char *dir, const char *base, const void *data,
+		      size_t len, mode_t mode, bool sync, pm_error **err)
+{
+	_cleanup_free_ char *spare = pm_xasprintf("%s.%s.spare", dir ? dir : "", base);
+	_cleanup_close_ int fd =
+		open(spare, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(spare, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0 && fchmod(fd, mode) < 0)
+			return pm_error_set_errno(err, errno, "writing '%s'", path);
+	}
+	if (fd < 0)
+		return pm_error_set_errno(err, errno, "writing '%s'", path);
+	/* over the old content, then cut to length: the file keeps its block */
+	int r = write_all(fd, data, len);
+	if (r == 0 && ftruncate(fd, (off_t)len) < 0)
+		r = -errno;
+	if (r == 0 && sync && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0) {
+		int cfd = TAKE_FD(fd);
+		if (close(cfd) < 0 && errno != EINTR)
+			r = -errno;
+	}
+	if (r == 0 && renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) < 0) {
+		/* the first write (no old file), or a file system without the exchange */
+		if ((errno != ENOENT && errno != EINVAL && errno != ENOSYS) ||
+		    rename(spare, path) < 0)
+			r = -errno;
+	}
+	if (r < 0)
+		return pm_error_set_errno(err, -r, "writing '%s'", path);
+	if (!sync)
+		return 0;
+	_cleanup_close_ int dfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		(void)fsync(dfd);
+	return 0;
+}
+
 int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
 			       unsigned flags, pm_error **err)
 {
@@ -54,6 +99,8 @@ int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, m
 		return pm_error_set_errno(err, EISDIR, "writing '%s'", path);
 	if (slash)
 		dir = pm_xstrndup(path, (size_t)(slash - path) + 1);
+	if (flags & PM_WRITE_SWAP)
+		return write_swap(path, dir, base, data, len, mode, sync, err);
 	_cleanup_free_ char *tmp = pm_xasprintf("%s.%s.tmpXXXXXX", dir ? dir : "", base);
 
 	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
@@ -232,6 +279,28 @@ int pm_mkdir_p(const char *path, mode_t mode, pm_error **err)
 	while (n > 1 && p[n - 1] == '/')
 		p[--n] = '\0';
 	return mkdir_in(p, mode, err);
+}
+
+void pm_dir_spread(const char *dir)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int flags = 0;
+	if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0 || (flags & FS_TOPDIR_FL))
+		return;
+	flags |= FS_TOPDIR_FL;
+	if (ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0)
+		pm_log_debug("'%s': cannot set FS_TOPDIR_FL: %s", dir, strerror(errno));
+}
+
+int pm_mkdir_p_spread(const char *path, mode_t mode, pm_error **err)
+{
+	struct stat st;
+	if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	int r = pm_mkdir_p(path, mode, err);
+	if (r >= 0)
+		pm_dir_spread(path);
+	return r;
 }
 
 /* Is the entry name in dirfd the root of a mount? statx knows bind mounts of the same file

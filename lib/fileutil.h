@@ -18,6 +18,17 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
  * atomic (a reader sees the old or the new content), but after a power loss the file may be
  * empty; for state that is rewritten often and that readers repair (container state). */
 #define PM_WRITE_NOSYNC (1u << 0)
+/* PM_WRITE_SWAP: for a file rewritten in place of itself many times (container state):
+ * the new content goes into a spare file beside it, `.<name>.spare`, made once and then
+ * rewritten where it is, and the two are swapped with renameat2(RENAME_EXCHANGE): still
+ * atomic for a reader (the name always holds a whole version) and after a crash, but no new
+ * inode per write (on ext4 without a journal, allocating one skips every inode freed in the
+ * last minutes: ms on a busy disk, issue #20). A reader that opened the old version just
+ * before a swap and reads it only after the next write may see that write torn; container
+ * state is read without a lock only for display and parsed strictly (a torn document is
+ * "damaged", refresh then reads it again under the lock). Without RENAME_EXCHANGE (EINVAL)
+ * or without the old file, a plain rename. */
+#define PM_WRITE_SWAP (1u << 1)
 int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
 			       unsigned flags, pm_error **err);
 /* fsync a file or directory by path (a write made with PM_WRITE_NOSYNC, made durable
@@ -53,6 +64,17 @@ int pm_read_line_file(const char *path, char **ret, pm_error **err);
 
 /* mkdir -p; existing directories are fine. */
 int pm_mkdir_p(const char *path, mode_t mode, pm_error **err);
+
+/* Mark dir as the top of unrelated trees for ext4's Orlov allocator (FS_TOPDIR_FL, what
+ * `chattr +T` sets): each directory made in it goes to a block group chosen for it (few
+ * directories, free inodes) instead of its parent's, and the files made in that directory
+ * follow it. The store's directories of containers are such trees, and it matters: on an
+ * ext4 without a journal, allocating an inode skips every inode of the group freed in the
+ * last minutes (one buffer lookup each), so a busy group (a shared /tmp) made each file of a
+ * `run -d` cost up to ms (issue #20). Best effort: nothing on other file systems. */
+void pm_dir_spread(const char *dir);
+/* pm_mkdir_p, and pm_dir_spread on path when this call made it. One stat when it exists. */
+int pm_mkdir_p_spread(const char *path, mode_t mode, pm_error **err);
 
 /* rm -rf without crossing mount points or following symlinks; a missing path is fine. */
 int pm_rm_rf(const char *path, pm_error **err);

@@ -284,7 +284,7 @@ int pm_storage_ctr_create_mapped(const struct pm_store *s, const char *ctr_id, c
 		return pm_error_set(err, EEXIST, "container '%s' already has a root filesystem",
 				    ctr_id);
 	}
-	if (ephemeral && pm_storage_ctr_eph_here(s, mapped)) {
+	if (ephemeral && (flags & PM_STORAGE_CTR_RUNROOT)) {
 		free(dest);
 		_cleanup_free_ char *edir = pm_store_eph_path(s, "containers");
 		dest = pm_path_join(edir, ctr_id);

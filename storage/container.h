@@ -68,6 +68,9 @@ bool pm_storage_ctr_eph_here(const struct pm_store *s, bool mapped);
 /* PM_STORAGE_CTR_NOSYNC: storage.json is not fsynced now: the caller makes the root
  * durable later, off its path, with pm_storage_ctr_sync (run -d: the detached monitor). */
 #define PM_STORAGE_CTR_NOSYNC (1u << 2)
+/* PM_STORAGE_CTR_RUNROOT (with EPHEMERAL): the root goes under the runroot; the caller asked
+ * pm_storage_ctr_eph_here once (it probes the runroot) to place the record beside it. */
+#define PM_STORAGE_CTR_RUNROOT (1u << 3)
 int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
 				unsigned flags, pm_error **err);
 /* fsync the root's storage.json, its directory and the containers/ directory its rename

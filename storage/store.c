@@ -162,13 +162,16 @@ static int ensure_layout(const char *root, pm_error **err)
 	struct stat st;
 	if (stat(last, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
-	for (size_t i = 0; i < n; i++) {
+	/* the root's directories each in a block group of their own choosing, and each
+	 * container's root (made in tmp/, renamed into containers/) too: away from a busy
+	 * group's freed inodes (lib/fileutil.h pm_dir_spread) */
+	int r = pm_mkdir_p_spread(root, 0700, err);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
 		_cleanup_free_ char *p = pm_path_join(root, layout[i]);
-		int r = pm_mkdir_p(p, 0700, err);
-		if (r < 0)
-			return r;
+		bool spread = !strcmp(layout[i], "containers") || !strcmp(layout[i], "tmp");
+		r = spread ? pm_mkdir_p_spread(p, 0700, err) : pm_mkdir_p(p, 0700, err);
 	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,

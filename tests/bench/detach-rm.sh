@@ -1,7 +1,8 @@
 #!/bin/bash
 # detach-rm.sh: where `pm run -d` + `pm rm -f` spend their time, split in the two commands,
 # against podman's. Wall-time medians of $runs alternated rounds (one round runs each once),
-# then, given STRACE_OUT_DIR, strace -f -c and strace -f -tt -T of each pm command there.
+# then, given STRACE_OUT_DIR, strace -f -c and strace -f -tt -T of each pm command there (run -d
+# with -b execve: the trace ends where the monitor becomes pm-monitor, which lives on).
 # Usage: tests/run-system.sh --script tests/bench/detach-rm.sh [PM_BINARY [STRACE_OUT_DIR]]
 #   (PM_BENCH_RUNS=20 by default)
 set -euo pipefail
@@ -71,9 +72,9 @@ if [ -n "$have_podman" ]; then
 	echo "  pm run+rm / podman run+rm: $(echo "scale=3; ($(median_ms pm_run) + $(median_ms pm_rm)) / ($(median_ms pod_run) + $(median_ms pod_rm))" | bc)"
 fi
 if [ -n "${2:-}" ]; then
-	id=$(strace -f -c -o "$work/run.strace" "${PM[@]}" run -d --network none "$img" sleep 1000)
+	id=$(strace -f -b execve -c -o "$work/run.strace" "${PM[@]}" run -d --network none "$img" sleep 1000)
 	strace -f -c -o "$work/rm.strace" "${PM[@]}" rm -f -t0 "$id" >/dev/null
-	id=$(strace -f -tt -T -o "$work/run.trace" "${PM[@]}" run -d --network none "$img" sleep 1000)
+	id=$(strace -f -b execve -tt -T -o "$work/run.trace" "${PM[@]}" run -d --network none "$img" sleep 1000)
 	strace -f -tt -T -o "$work/rm.trace" "${PM[@]}" rm -f -t0 "$id" >/dev/null
 	out=$2
 	cp "$work"/run.strace "$work"/rm.strace "$work"/run.trace "$work"/rm.trace "$out/"

@@ -211,8 +211,16 @@ kill_bg() {
 	is "$status" "0" "run --rm under strace (output: $output)"
 	# created, starting, running, exited: then the record goes
 	local writes
-	writes=$(grep -cE 'rename\(.*/state\.json"' "$t" || true)
+	writes=$(grep -E 'rename(at2)?\(.*/state\.json"' "$t" | grep -vc ENOENT || true)
 	is "$writes" "4" "state.json written once per transition: $(grep 'state\.json' "$t")"
+	# two files made for the four: the record's first state and its spare, swapped after
+	local made
+	made=$(grep -E 'open(at)?\(.*/\.state\.json\.[a-z]+[A-Za-z0-9]*", [^)]*O_CREAT' "$t" |
+		grep -vc ENOENT || true)
+	is "$made" "2" "state.json's new files: $(grep 'state\.json' "$t")"
+	# the runroot's fitness for a root (a user xattr) is probed once, by the engine
+	is "$(grep -c 'setxattr(.*user\.pm\.ephemeral' "$t" || true)" "1" \
+		"the runroot probed once: $(grep xattr "$t")"
 	local reads
 	reads=$(grep -E 'open(at)?\(.*/blobs/sha256/[0-9a-f]{64}"' "$t" | grep -vc ENOENT || true)
 	is "$reads" "1" "the image config is read once: $(grep blobs/sha256/ "$t")"

@@ -148,3 +148,52 @@ procs_of() {
 	is "$(find "$STORE/containers" "$STORE/db/containers" -mindepth 1 | wc -l)" "0" \
 		"the detached deletes finished"
 }
+
+@test "run -d + rm -f: state.json is swapped with its spare, two files made for four writes" {
+	skip_if_podman "pm's system calls"
+	command -v strace >/dev/null || skip "strace not installed (make deps)"
+	local t=$BATS_TEST_TMPDIR/trace
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -b execve -o "$t" \
+		-e trace=%file "${PM_CMD[@]}" run -d --network none --name dr "$IMG" sleep 1000
+	is "$status" "0" "run -d under strace (output: $output)"
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -o "$t.rm" -e trace=%file \
+		"${PM_CMD[@]}" rm -f -t0 dr
+	is "$status" "0" "rm -f under strace (output: $output)"
+	cat "$t.rm" >>"$t"
+	# created, starting, running (the monitor), exited (rm -f): each a whole document
+	local writes
+	writes=$(grep -E 'rename(at2)?\(.*/state\.json"' "$t" | grep -vc ENOENT || true)
+	is "$writes" "4" "state.json written once per transition: $(grep 'state\.json' "$t")"
+	# an ext4 inode each costs a scan of every inode freed lately: the first state and its
+	# spare, then the two swap places (renameat2 RENAME_EXCHANGE)
+	local made
+	made=$(grep -E 'open(at)?\(.*/\.state\.json\.[a-z]+[A-Za-z0-9]*", [^)]*O_CREAT' "$t" |
+		grep -vc ENOENT || true)
+	is "$made" "2" "state.json's new files: $(grep 'state\.json' "$t")"
+	run_pm 0 ps -aq
+	is "$output" "" "nothing listed"
+}
+
+@test "ext4: the store's trees of containers are spread over block groups (chattr +T)" {
+	skip_if_podman "pm's store layout"
+	command -v lsattr >/dev/null || skip "lsattr not installed (e2fsprogs)"
+	command -v strace >/dev/null || skip "strace not installed (make deps)"
+	[ "$(stat -f -c %T "$XDG_DATA_HOME")" = ext2/ext3 ] || skip "not ext4 here"
+	run_pm 0 run -d --network none --name dr "$IMG" sleep 1000
+	run_pm 0 rm -f -t0 dr
+	# a new inode goes to its parent's block group and skips every inode freed there in the
+	# last minutes (no journal): each container's dirs and files are away from a busy one
+	local d
+	for d in "$STORE" "$STORE/containers" "$STORE/tmp" "$STORE/db/containers"; do
+		run lsattr -d "$d"
+		is "$status" "0" "lsattr $d ($output)"
+		assert_contains "${output%% *}" "T" "$d is an Orlov top dir"
+	done
+	# an existing store is left as it is: nothing set again on the next command
+	local t=$BATS_TEST_TMPDIR/trace
+	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -b execve -o "$t" -e trace=ioctl \
+		"${PM_CMD[@]}" run -d --network none --name dr "$IMG" sleep 1000
+	is "$status" "0" "run -d under strace (output: $output)"
+	is "$(grep -c 'FS_IOC_SETFLAGS' "$t" || true)" "0" "no flags set: $(cat "$t")"
+	run_pm 0 rm -f -t0 dr
+}

@@ -98,6 +98,35 @@ static void test_write_atomic(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* PM_WRITE_SWAP: each write a whole version, no new inode after the second (the name and
+ * its spare swap places), shorter content cut to length. */
+static void test_write_swap(void **state)
+{
+	_cleanup_free_ char *p = tpath(state, "s.json");
+	_cleanup_free_ char *spare = tpath(state, ".s.json.spare");
+	_cleanup_error_ pm_error *err = NULL;
+	const unsigned f = PM_WRITE_NOSYNC | PM_WRITE_SWAP;
+	assert_int_equal(pm_write_file_atomic_flags(p, "first version", 13, 0600, f, &err), 0);
+	assert_false(pm_path_exists(spare)); /* the first write renames it into place */
+	assert_int_equal(pm_write_file_atomic_flags(p, "second", 6, 0600, f, &err), 0);
+	struct stat a, b, st;
+	assert_int_equal(stat(p, &a), 0);
+	assert_int_equal(stat(spare, &b), 0);
+	assert_int_equal(b.st_size, 13); /* the old version, swapped out */
+	assert_int_equal(pm_write_file_atomic_flags(p, "third", 5, 0600, f, &err), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_ino, b.st_ino); /* the spare's inode, rewritten and swapped in */
+	assert_int_equal(st.st_mode & 07777, 0600);
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(pm_read_file(p, 100, &data, &len, &err), 0);
+	assert_string_equal(data, "third"); /* cut to length: nothing of "first version" */
+	assert_int_equal(stat(spare, &st), 0);
+	assert_int_equal(st.st_ino, a.st_ino);
+	assert_int_equal(count_entries(*state), 2);
+	assert_null(err);
+}
+
 static void test_write_atomic_relative(void **state)
 {
 	_cleanup_free_ char *cwd = getcwd(NULL, 0);
@@ -660,6 +689,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_file_in_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_atomic_relative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_atomic_errors, setup, teardown),
