@@ -31,8 +31,8 @@
 
 static const char *const filter_keys[] = {"name",   "id",  "status", "label", "ancestor",
 					  "exited", "pod", "health", NULL};
-static const char *const states[] = {"created",	 "running",    "paused",  "exited", "removing",
-				     "stopping", "configured", "unknown", NULL};
+static const char *const states[] = {"created",	 "running",    "paused",  "exited",  "removing",
+				     "stopping", "configured", "unknown", "stopped", NULL};
 
 const char *const pm_ps_ns_keys[7] = {"Mnt", "Cgroup", "Ipc", "Net", "Pidns", "Uts", "User"};
 const char *const pm_ps_ns_names[7] = {"mnt", "cgroup", "ipc", "net", "pid", "uts", "user"};
@@ -138,8 +138,10 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 				m = pm_str_startswith(c->id, v) || regex_match(v, c->id);
 			else if (strcmp(*k, "status") == 0) {
 				const char *st = pm_ctr_status_string(c->state.status);
+				/* podman: configured is created, stopped is exited */
 				m = strcmp(st, v) == 0 ||
-				    (strcmp(v, "configured") == 0 && strcmp(st, "created") == 0);
+				    (strcmp(v, "configured") == 0 && strcmp(st, "created") == 0) ||
+				    (strcmp(v, "stopped") == 0 && strcmp(st, "exited") == 0);
 			} else if (strcmp(*k, "label") == 0)
 				m = pm_strv_kv_match(labels, v);
 			else if (strcmp(*k, "ancestor") == 0)

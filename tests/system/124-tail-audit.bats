@@ -1,0 +1,200 @@
+#!/usr/bin/env bats
+# 124-tail-audit: the gaps an audit of issue #18 against podman 4.3.1 found: flags podman's
+# lifecycle commands share (restart/pause/unpause --filter/--latest/--cidfile, init/wait
+# --latest, wait -i as --interval), ps --filter status=stopped, kill's message for a number
+# past the last signal, images --filter until=/readonly=/intermediate=/containers=, the
+# template fields of images, history and version podman has ({{.VirtualSize}}, {{.RepoTags}},
+# {{.Tags}}, {{.Server.Version}}, ...), a field of a missing map key, info's
+# ServiceIsRemote. Runs against podman too.
+
+load helpers
+
+setup() {
+	basic_setup
+	run_pm 0 load -i "$(pm_test_image)"
+	IMG=localhost/busybox
+}
+
+status_of() {
+	"${PM_CMD[@]}" inspect --format '{{.State.Status}}' "$1"
+}
+
+@test "restart --latest / --filter / --cidfile restart what they select, printed by id" {
+	run_pm 0 create --name r1 $IMG sleep 1000
+	local id1=$output
+	run_pm 0 create --name r2 --cidfile "$BATS_TEST_TMPDIR/cid" $IMG sleep 1000
+	local id2=$output
+	run_pm 0 restart -t 0 --latest
+	is "$output" "$id2"
+	is "$(status_of r2)" "running"
+	is "$(status_of r1)" "created"
+	run_pm 0 restart -t 0 --filter name=r1
+	is "$output" "$id1"
+	is "$(status_of r1)" "running"
+	run_pm 0 restart -t 0 --cidfile "$BATS_TEST_TMPDIR/cid"
+	is "$output" "$id2"
+	run_pm 125 restart --latest r1
+	is "$output" "Error: --latest and containers cannot be used together"
+	run_pm 125 restart --filter bogus=1
+	is "$output" "Error: bogus is an invalid filter"
+	run_pm 0 rm -f -t 0 r1 r2
+}
+
+@test "pause / unpause --latest / --filter / --cidfile: the selection is made before pausing" {
+	run_pm 0 create --name p1 --cidfile "$BATS_TEST_TMPDIR/cid" $IMG sleep 1000
+	local id=$output
+	run_pm 125 pause --latest p1
+	is "$output" "Error: --latest and containers cannot be used together"
+	run_pm 125 pause --filter bogus=1
+	is "$output" "Error: bogus is an invalid filter"
+	# a created container cannot be paused (pm: nor anything on a cgroup v1 host): a
+	# selection that names it fails, one that names nothing succeeds
+	run_pm 0 pause --filter name=nomatch
+	is "$output" ""
+	run_pm 125 pause --filter name=p1
+	run_pm 125 pause --latest
+	run_pm 125 pause --cidfile "$BATS_TEST_TMPDIR/cid"
+	is_podman || assert_contains "$output" "$id"
+	# podman 4.3 refuses any unpause on a cgroup v1 rootless host before it selects
+	if ! is_podman; then
+		run_pm 0 unpause --filter name=nomatch
+		run_pm 125 unpause --cidfile "$BATS_TEST_TMPDIR/cid"
+		assert_contains "$output" "$id"
+	fi
+	run_pm 0 rm p1
+	run_pm 125 pause --latest
+	is "$output" "Error: no such container"
+}
+
+@test "init --latest, wait --latest; wait -i is --interval" {
+	run_pm 0 create --name i1 $IMG true
+	local id=$output
+	run_pm 0 init --latest
+	is "$output" "$id"
+	run_pm 0 start i1
+	run_pm 0 wait --latest
+	is "$output" "0"
+	run_pm 0 wait -i 100ms i1
+	is "$output" "0" "-i takes the interval, not the container"
+	run_pm 0 wait --interval=50ms i1
+	is "$output" "0"
+	run_pm 125 wait --latest i1
+	is "$output" "Error: --latest and containers cannot be used together"
+	run_pm 0 rm i1
+	run_pm 125 wait --latest
+	is "$output" "Error: no such container"
+	run_pm 125 init --latest
+	is "$output" "Error: no such container"
+}
+
+@test "ps --filter status=stopped lists the exited containers, as podman" {
+	run_pm 0 run --name e1 $IMG true
+	run_pm 0 create --name c1 $IMG true
+	run_pm 0 ps -a --filter status=stopped --format '{{.Names}}'
+	is "$output" "e1"
+	run_pm 0 ps -a --filter status=exited --format '{{.Names}}'
+	is "$output" "e1"
+	run_pm 0 rm e1 c1
+}
+
+@test "kill -s with a number past the last signal: podman's message, 125" {
+	run_pm 0 run -d --name k1 $IMG sleep 1000
+	run_pm 125 kill -s 65 k1
+	is "$output" "Error: valid signals are 1 through 64"
+	run_pm 125 kill -s 99 k1
+	is "$output" "Error: valid signals are 1 through 64"
+	is "$(status_of k1)" "running"
+	run_pm 0 rm -f -t 0 k1
+}
+
+@test "images --filter until= / readonly= / intermediate= / containers=" {
+	run_pm 0 images --format '{{.Repository}}' --filter until=1h
+	is "$output" "$IMG" "created at the epoch: before an hour ago"
+	run_pm 0 import "$(pm_test_image rootfs-tar)" localhost/newer
+	run_pm 0 images --format '{{.Repository}}' --filter until=1000
+	is "$output" "$IMG" "the imported image is not before 1970-01-01T00:16:40Z"
+	run_pm 0 images --format '{{.Repository}}' --filter until=2000-01-01
+	is "$output" "$IMG"
+	run_pm 0 rmi localhost/newer
+	run_pm 0 images --format '{{.Repository}}' --filter readonly=false
+	is "$output" "$IMG"
+	run_pm 0 images --format '{{.Repository}}' --filter readonly=true
+	is "$output" ""
+	run_pm 0 images --format '{{.Repository}}' --filter intermediate=false
+	is "$output" "$IMG"
+	run_pm 125 images --filter readonly=maybe
+	is "$output" 'Error: non-boolean value "readonly" for maybe filter: strconv.ParseBool: parsing "maybe": invalid syntax'
+	run_pm 125 images --filter containers=maybe
+	is "$output" 'Error: unsupported value "maybe" for containers filter'
+	run_pm 125 images --filter until=maybe
+	is "$output" 'Error: failed to parse value as time or duration: "maybe"'
+	run_pm 0 images --format '{{.Repository}}' --filter containers=true
+	is "$output" ""
+	run_pm 0 images --format '{{.Repository}}' --filter containers=false
+	is "$output" "$IMG"
+	run_pm 0 create --name u1 $IMG true
+	run_pm 0 images --format '{{.Repository}}' --filter containers=true
+	is "$output" "$IMG"
+	run_pm 0 images --format '{{.Repository}}' --filter containers=false
+	is "$output" ""
+	run_pm 0 rm u1
+}
+
+@test "images template fields: VirtualSize in bytes, CreatedAt as Go prints a time, RepoTags" {
+	run_pm 0 images --format '{{.VirtualSize}}'
+	is "$output" "[0-9]+"
+	run_pm 0 image inspect --format '{{.VirtualSize}}' $IMG
+	local vsize=$output
+	run_pm 0 images --format '{{.VirtualSize}}'
+	is "$output" "$vsize"
+	run_pm 0 images --format '{{.CreatedAt}}'
+	is "$output" "1970-01-01 00:00:00 \+0000 UTC"
+	run_pm 0 images --format '{{.RepoTags}}'
+	is "$output" "\[localhost/busybox:latest\]"
+}
+
+@test "templates: a field of a missing map key is <no value>, as Go's" {
+	run_pm 0 images --format '{{.Labels.org.pm.test}}'
+	is "$output" "<no value>"
+	run_pm 0 image inspect --format '{{.Labels.no.such}}' $IMG
+	is "$output" "<no value>"
+	run_pm 0 create --name m1 -l a=b $IMG true
+	run_pm 0 inspect --format '{{.Config.Labels.x.y}}|{{.Config.Labels.a}}' m1
+	is "$output" "<no value>\|b"
+	run_pm 0 rm m1
+}
+
+@test "history: {{.Tags}}, {{.CreatedAt}}; --format json is podman's raw layers" {
+	run_pm 0 history --format '{{.Tags}}|{{.CreatedAt}}|{{.Created}}' $IMG
+	is "$output" "\[\]\|1970-01-01 00:00:00 \+0000 UTC\|.* ago"
+	run_pm 0 history --format json $IMG
+	run_pm 0 image inspect --format '{{.Id}}' $IMG
+	local id=$output
+	run_pm 0 history --format json $IMG
+	local keys
+	keys=$(echo "$output" | jq -r '.[0] | keys_unsorted | join(",")')
+	is "$keys" "id,created,CreatedBy,size,Created"
+	is "$(echo "$output" | jq -r '.[0].id')" "$id"
+	is "$(echo "$output" | jq -r '.[0].created')" "1970-01-01T00:00:00Z"
+	is "$(echo "$output" | jq -r '.[0].size | type')" "number"
+}
+
+@test "version: templates name .Server too, and fall back to the client ({{.Version}})" {
+	run_pm 0 version --format '{{.Client.Version}}'
+	local v=$output
+	run_pm 0 version --format '{{.Server.Version}}'
+	is "$output" "$v"
+	run_pm 0 version --format '{{.Version}}/{{.OsArch}}'
+	is "$output" "$v/linux/amd64"
+	run_pm 125 version --format '{{.Nope}}'
+	assert_contains "$output" "can't evaluate field Nope"
+	run_pm 0 version --format json
+	is "$(echo "$output" | jq -r 'keys | join(",")')" "Client"
+}
+
+@test "info: Host.ServiceIsRemote is false" {
+	run_pm 0 info --format '{{.Host.ServiceIsRemote}}'
+	is "$output" "false"
+	run_pm 0 info --format json
+	is "$(echo "$output" | jq -r '.host.serviceIsRemote')" "false"
+}
