@@ -703,6 +703,13 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "CgroupParent",
 			    json_string(cfg->cgroup_parent ? cfg->cgroup_parent : ""));
 	json_object_set_new(hc, "BlkioWeight", json_integer((json_int_t)cfg->blkio_weight));
+	/* podman's per-device limits and --cgroup-conf, which pm does not take: nil */
+	static const char *const nil_keys[] = {
+		"BlkioWeightDevice",   "BlkioDeviceReadBps",   "BlkioDeviceWriteBps",
+		"BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "CgroupConf",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(nil_keys); i++)
+		json_object_set_new(hc, nil_keys[i], json_null());
 	json_object_set_new(hc, "CpuPeriod", json_integer((json_int_t)period));
 	json_object_set_new(hc, "CpuQuota", json_integer((json_int_t)quota));
 	json_object_set_new(hc, "CpusetCpus",

@@ -271,6 +271,8 @@ static void row_json(struct pm_jw *w, const struct pm_ps_row *row, int64_t now)
 	pm_jw_kv_object(w, row->labels, true);
 	pm_jw_key(w, "Mounts");
 	pm_jw_begin_array(w);
+	for (char **m = row->mounts; m && *m; m++)
+		pm_jw_string(w, *m);
 	pm_jw_end_array(w);
 	pm_jw_key(w, "Names");
 	pm_jw_begin_array(w);
@@ -379,6 +381,12 @@ static int row_config(const char *text, struct pm_container_config *cfg)
 			r = scan_strv(&v, &cfg->add_hosts);
 		else if (pm_jscan_key_is(&k, "NoHosts"))
 			r = pm_jscan_bool(&v, &cfg->no_hosts);
+		else if (pm_jscan_key_is(&k, "Volumes"))
+			r = scan_strv(&v, &cfg->volumes);
+		else if (pm_jscan_key_is(&k, "Mounts"))
+			r = scan_strv(&v, &cfg->mounts);
+		else if (pm_jscan_key_is(&k, "Tmpfs"))
+			r = scan_strv(&v, &cfg->tmpfs);
 		else if (pm_jscan_key_is(&k, "HealthTest"))
 			r = scan_strv(&v, &cfg->health.test);
 		else if (k.escaped)
@@ -388,6 +396,36 @@ static int row_config(const char *text, struct pm_container_config *cfg)
 		return 0;
 	pm_spec_config_clear(cfg);
 	return pm_config_from_json(text, cfg, NULL);
+}
+
+/* podman's ps Mounts (its UserVolumes): the destinations of --mount, --tmpfs, then -v, as
+ * given (-v SRC:DST[:OPTS] or -v DST; --mount's destination=, dst= or target=). */
+static char **user_mount_dests(const struct pm_container_config *cfg)
+{
+	char **dests = NULL;
+	for (char **m = cfg->mounts; m && *m; m++) {
+		_cleanup_strv_ char **kv = pm_strv_split(*m, ",");
+		for (char **f = kv; f && *f; f++) {
+			const char *eq = strchr(*f, '=');
+			if (eq && (!strncmp(*f, "destination=", 12) || !strncmp(*f, "dst=", 4) ||
+				   !strncmp(*f, "target=", 7)))
+				pm_strv_push(&dests, eq + 1);
+		}
+	}
+	for (char **t = cfg->tmpfs; t && *t; t++) {
+		const char *colon = strchr(*t, ':');
+		_cleanup_free_ char *d = colon ? pm_xstrndup(*t, (size_t)(colon - *t)) : NULL;
+		pm_strv_push(&dests, d ? d : *t);
+	}
+	for (char **vol = cfg->volumes; vol && *vol; vol++) {
+		_cleanup_strv_ char **parts = pm_strv_split(*vol, ":");
+		size_t np = pm_strv_length(parts);
+		if (np == 1)
+			pm_strv_push(&dests, parts[0]);
+		else if (np > 1)
+			pm_strv_push(&dests, parts[1]);
+	}
+	return dests;
 }
 
 /* Command, labels, --rm and ports of a row: what engine/inspect.c's pm_ctr_view_get and
@@ -415,6 +453,7 @@ static void row_fill(pm_image_cache *ic, struct pm_ps_row *row, char **ret_net_f
 	for (char **l = cfg.labels; l && *l; l++)
 		pm_strv_set_kv(&row->labels, *l);
 	row->rm = cfg.rm;
+	row->mounts = c->infra ? NULL : user_mount_dests(&cfg); /* pm-pause's bind is pm's */
 	if (cfg.network && pm_str_startswith(cfg.network, "container:"))
 		*ret_net_from = pm_xstrdup(cfg.network + strlen("container:"));
 	struct pm_health_state hs;
@@ -443,6 +482,7 @@ static void row_clear(struct pm_ps_row *row)
 	pm_container_free(row->c);
 	pm_strv_free(row->args);
 	pm_strv_free(row->labels);
+	pm_strv_free(row->mounts);
 	free(row->ports);
 	free(row->pod_name);
 	*row = (struct pm_ps_row){0};

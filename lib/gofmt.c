@@ -304,7 +304,9 @@ void pm_gofmt_value(struct pm_gobuf *b, const json_t *v, bool top)
 void pm_gofmt_value_field(struct pm_gobuf *b, const json_t *v, bool top, const char *field)
 {
 	if (top && (!v || json_is_null(v))) {
-		pm_gobuf_adds(b, "<no value>");
+		/* podman's nil pointers its templates name (inspect's sizes without --size) */
+		bool ptr = field && !strcmp(field, "SizeRw");
+		pm_gobuf_adds(b, ptr ? "<nil>" : "<no value>");
 		return;
 	}
 	static const struct spec none;

@@ -198,3 +198,41 @@ status_of() {
 	run_pm 0 info --format json
 	is "$(echo "$output" | jq -r '.host.serviceIsRemote')" "false"
 }
+
+@test "ps: Mounts are the destinations the user asked for (--mount, --tmpfs, -v)" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	run_pm 0 create --name v1 -v "$BATS_TEST_TMPDIR/src:/bind" --tmpfs /tmp2 \
+		--mount type=tmpfs,destination=/tmp3 $IMG true
+	run_pm 0 create --name v0 $IMG true
+	run_pm 0 ps -a --filter name=v1 --format '{{.Mounts}}'
+	# podman lists them in an order of its own: compare sorted
+	is "$(echo "$output" | tr -d '[]' | tr ' ' '\n' | sort | tr '\n' ' ')" "/bind /tmp2 /tmp3 "
+	run_pm 0 ps -a --filter name=v1 --format json
+	is "$(echo "$output" | jq -r '.[0].Mounts | sort | join(",")')" "/bind,/tmp2,/tmp3"
+	run_pm 0 ps -a --filter name=v0 --format '{{.Mounts}}'
+	is "$output" "\[\]"
+	run_pm 0 rm v0 v1
+}
+
+@test "inspect: --type pod and network; a pod by name; {{.SizeRw}} without --size" {
+	run_pm 0 pod create --name pp
+	run_pm 0 inspect --type pod --format '{{.Name}}' pp
+	is "$output" "pp"
+	run_pm 0 inspect --format '{{.Name}}' pp
+	is "$output" "pp" "all: a pod after containers, images and volumes"
+	run_pm_split 125 inspect --type network pp
+	is "$stderr" "Error: inspecting object: network pp: unable to find network with name or ID pp: network not found"
+	run_pm_split 125 inspect --type pod nosuch
+	is "$stderr" "Error: inspecting object: no such pod nosuch"
+	run_pm 125 inspect --type bogus pp
+	is "$output" 'Error: invalid type "bogus": must be "image", "container", "pod", "network", "volume", or "all"'
+	run_pm 0 pod rm pp
+	run_pm 0 create --name s1 $IMG true
+	run_pm 0 inspect --format '{{.SizeRw}} {{.SizeRootFs}}' s1
+	is "$output" "<nil> 0"
+	run_pm 0 inspect s1
+	is "$(echo "$output" | jq -c '.[0].HostConfig | [.CgroupConf, .BlkioWeightDevice, .BlkioDeviceReadBps, .BlkioDeviceWriteBps, .BlkioDeviceReadIOps, .BlkioDeviceWriteIOps]')" \
+		"\[null,null,null,null,null,null\]"
+	is "$(echo "$output" | jq -r '.[0].HostConfig | has("CgroupConf")')" "true"
+	run_pm 0 rm s1
+}
