@@ -47,6 +47,7 @@ static const char run_usage[] =
 	"Options:\n"
 	"      --arch string              use ARCH instead of the architecture of the machine for "
 	"choosing images\n"
+	"      --annotation stringArray   Add annotations to container (key=value)\n"
 	"  -a, --attach strings           Attach to STDIN, STDOUT or STDERR\n"
 	"      --authfile string          Path of the authentication file\n"
 	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
@@ -104,6 +105,7 @@ static const char run_usage[] =
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
 	"      --ipc string               IPC namespace to use (host, private)\n"
 	"  -l, --label stringArray        Set metadata on container\n"
+	"      --label-file stringArray   Read in a line delimited file of labels\n"
 	"      --log-driver string        Logging driver for the container: k8s-file (default) or "
 	"none\n"
 	"      --log-opt stringArray      Logging driver options (max-size=SIZE)\n"
@@ -455,6 +457,44 @@ static int set_preserve_fds(struct pm_container_config *c, struct cmd_run_opts *
 	return 0;
 }
 
+/* --annotation KEY=VALUE (podman's check: a key, then '=') */
+static int set_annotation(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return pm_error_set(err, EINVAL, "annotation '%s': must be formatted KEY=VALUE",
+				    arg);
+	pm_strv_push(&c->annotations, arg);
+	return 0;
+}
+
+/* --label-file FILE: KEY=VALUE lines, '#' comments, blank lines and bare KEYs skipped, as
+ * podman 4.3 reads it; the labels go before --label's, which win. */
+static int set_label_file(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	if (pm_read_file(arg, 1 << 20, &data, &len, NULL) < 0)
+		return pm_error_set(err, ENOENT, "open %s: no such file or directory", arg);
+	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
+	_cleanup_strv_ char **labels = NULL;
+	for (char **l = lines; l && *l; l++) {
+		/* podman's: leading blanks trimmed, the rest kept; a line without '=' (or
+		 * only blanks) names no label */
+		const char *t = *l + strspn(*l, " \t");
+		if (!*t || t[0] == '#' || !strchr(t, '='))
+			continue;
+		pm_strv_push(&labels, t);
+	}
+	for (char **l = c->labels; l && *l; l++)
+		pm_strv_push(&labels, *l);
+	pm_strv_free(c->labels);
+	c->labels = TAKE_PTR(labels);
+	return 0;
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -481,6 +521,8 @@ static const struct run_flag run_flags[] = {
 	{"uidmap", 0, required_argument, FLAG_STRV, CFG(uidmap)},
 	{"gidmap", 0, required_argument, FLAG_STRV, CFG(gidmap)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
+	{"label-file", 0, required_argument, FLAG_FUNC, FUNC(set_label_file)},
+	{"annotation", 0, required_argument, FLAG_FUNC, FUNC(set_annotation)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
 	{"tmpfs", 0, required_argument, FLAG_STRV, CFG(tmpfs)},

@@ -30,6 +30,7 @@ static const struct field {
 	F("GroupAdd", K_STRV, group_add),
 	F("Hostname", K_STR, hostname),
 	F("Labels", K_STRV, labels),
+	F("Annotations", K_STRV, annotations),
 	F("Volumes", K_STRV, volumes),
 	F("Mounts", K_STRV, mounts),
 	F("Tmpfs", K_STRV, tmpfs),

@@ -418,14 +418,21 @@ static json_t *annotations_json(const struct pm_container *c, const struct pm_co
 	char created[PM_TIME_BUF_LEN], sig[16];
 	pm_time_format_rfc3339_utc(c->created_ns, true, created);
 	snprintf(sig, sizeof(sig), "%d", stop_sig);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "io.container.manager",
-			 "libpod", "io.kubernetes.cri-o.Created", created,
-			 "io.kubernetes.cri-o.TTY", cfg->tty ? "true" : "false",
-			 "io.podman.annotations.autoremove", cfg->rm ? "TRUE" : "FALSE",
-			 "io.podman.annotations.init", cfg->init ? "TRUE" : "FALSE",
-			 "io.podman.annotations.privileged", cfg->privileged ? "TRUE" : "FALSE",
-			 "io.podman.annotations.publish-all", "FALSE",
-			 "org.opencontainers.image.stopSignal", sig);
+	json_t *o = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "io.container.manager", "libpod",
+		"io.kubernetes.cri-o.Created", created, "io.kubernetes.cri-o.TTY",
+		cfg->tty ? "true" : "false", "io.podman.annotations.autoremove",
+		cfg->rm ? "TRUE" : "FALSE", "io.podman.annotations.init",
+		cfg->init ? "TRUE" : "FALSE", "io.podman.annotations.privileged",
+		cfg->privileged ? "TRUE" : "FALSE", "io.podman.annotations.publish-all", "FALSE",
+		"org.opencontainers.image.stopSignal", sig);
+	/* --annotation KEY=VALUE, over podman's own as there */
+	for (char **a = cfg->annotations; o && a && *a; a++) {
+		const char *eq = strchr(*a, '=');
+		_cleanup_free_ char *k = pm_xstrndup(*a, eq ? (size_t)(eq - *a) : strlen(*a));
+		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
+	}
+	return o;
 }
 
 static json_t *build_inspect(const struct pm_engine *e, const struct pm_container *c,

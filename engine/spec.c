@@ -66,6 +66,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->uidmap);
 	pm_strv_free(c->gidmap);
 	pm_strv_free(c->labels);
+	pm_strv_free(c->annotations);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
 	pm_strv_free(c->tmpfs);

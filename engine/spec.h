@@ -50,6 +50,7 @@ struct pm_container_config {
 	char **group_add;
 	char *hostname;
 	char **labels;	     /* KEY=VAL */
+	char **annotations;  /* --annotation KEY=VAL (inspect's Config.Annotations) */
 	char **volumes;	     /* -v specs */
 	char **mounts;	     /* --mount specs */
 	char **tmpfs;	     /* --tmpfs specs */

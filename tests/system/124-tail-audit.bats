@@ -236,3 +236,18 @@ status_of() {
 	is "$(echo "$output" | jq -r '.[0].HostConfig | has("CgroupConf")')" "true"
 	run_pm 0 rm s1
 }
+
+@test "run --annotation and --label-file: inspect shows them; bad values are refused" {
+	printf 'a=1\n# a comment\n\n  b=two words  \nc\n' >"$BATS_TEST_TMPDIR/labels"
+	run_pm 0 create --name a1 --annotation io.x=y --annotation z=1=2 \
+		--label-file "$BATS_TEST_TMPDIR/labels" -l a=over $IMG true
+	run_pm 0 inspect --format '{{index .Config.Annotations "io.x"}} {{index .Config.Annotations "z"}}' a1
+	is "$output" "y 1=2"
+	run_pm 0 inspect --format '{{.Config.Labels.a}}|{{.Config.Labels.b}}|{{.Config.Labels.c}}|' a1
+	is "$output" "over\|two words  \|<no value>\|" "leading blanks go, trailing ones stay; c= is no label"
+	run_pm 0 rm a1
+	run_pm 125 create --label-file "$BATS_TEST_TMPDIR/nosuch" $IMG true
+	assert_contains "$output" "nosuch: no such file or directory"
+	run_pm 0 ps -a -q
+	is "$output" "" "nothing made"
+}
