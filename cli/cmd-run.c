@@ -71,6 +71,7 @@ static const char run_usage[] =
 	"      --expose strings           Expose a port or a range of ports\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
+	"      --env-host                 Use all current host environment variables in container\n"
 	"      --gidmap stringArray       GID map to use for the user namespace\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
 	"      --health-cmd string        set a healthcheck command for the container ('none' "
@@ -152,6 +153,8 @@ static const char run_usage[] =
 	"      --sdnotify string          control sd-notify behavior (conmon, container, ignore) "
 	"(default \"conmon\")\n"
 	"      --secret stringArray       Add secret to container\n"
+	"      --sig-proxy                Proxy received signals to the process (default true; "
+	"false is refused)\n"
 	"      --shm-size string          Size of /dev/shm (format: <number>[<unit>], where unit = "
 	"b, "
 	"k, m or g) (default \"65536k\")\n"
@@ -495,6 +498,43 @@ static int set_label_file(struct pm_container_config *c, struct cmd_run_opts *o,
 	return 0;
 }
 
+/* --env-host[=BOOL]: the caller's whole environment, before -e and --env-file (which win),
+ * taken now as podman takes it at create */
+static int set_env_host(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			pm_error **err)
+{
+	bool on = true;
+	int r = bool_arg("env-host", arg, &on, err);
+	if (r < 0 || !on)
+		return r;
+	extern char **environ;
+	_cleanup_strv_ char **env = NULL;
+	for (char **e = environ; e && *e; e++)
+		if (strchr(*e, '=') && (*e)[0] != '=')
+			pm_strv_push(&env, *e);
+	for (char **e = c->env; e && *e; e++)
+		pm_strv_push(&env, *e);
+	pm_strv_free(c->env);
+	c->env = TAKE_PTR(env);
+	return 0;
+}
+
+/* --sig-proxy[=BOOL]: a foreground run always forwards the signals it gets to the container
+ * (podman's default); pm cannot turn that off */
+static int set_sig_proxy(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			 pm_error **err)
+{
+	bool on = true;
+	int r = bool_arg("sig-proxy", arg, &on, err);
+	if (r >= 0 && !on)
+		return pm_error_set(
+			err, ENOTSUP,
+			"--sig-proxy=false: not supported: a foreground pm run forwards "
+			"the signals it gets to the container (use -d and pm attach "
+			"--sig-proxy=false)");
+	return r;
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -523,6 +563,8 @@ static const struct run_flag run_flags[] = {
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
 	{"label-file", 0, required_argument, FLAG_FUNC, FUNC(set_label_file)},
 	{"annotation", 0, required_argument, FLAG_FUNC, FUNC(set_annotation)},
+	{"env-host", 0, optional_argument, FLAG_FUNC, FUNC(set_env_host)},
+	{"sig-proxy", 0, optional_argument, FLAG_FUNC, FUNC(set_sig_proxy)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
 	{"tmpfs", 0, required_argument, FLAG_STRV, CFG(tmpfs)},

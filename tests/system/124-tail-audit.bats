@@ -251,3 +251,15 @@ status_of() {
 	run_pm 0 ps -a -q
 	is "$output" "" "nothing made"
 }
+
+@test "run --env-host: the caller's environment, -e wins; --sig-proxy is accepted" {
+	PM_AUDIT_A=from-host PM_AUDIT_B=host run_pm 0 run --rm --env-host -e PM_AUDIT_B=flag $IMG \
+		sh -c 'echo "$PM_AUDIT_A $PM_AUDIT_B"'
+	is "$output" "from-host flag"
+	PM_AUDIT_A=from-host run_pm 0 run --rm --env-host=false $IMG sh -c 'echo "[$PM_AUDIT_A]"'
+	is "$output" "\[\]"
+	run_pm 0 run --rm --sig-proxy $IMG echo ok
+	is "$output" "ok"
+	run_pm 0 run --rm --sig-proxy=true $IMG echo ok
+	is "$output" "ok"
+}
