@@ -29,8 +29,9 @@
 #include "storage/image.h"
 #include "storage/store.h"
 
-static const char *const filter_keys[] = {"name",   "id",  "status", "label", "ancestor",
-					  "exited", "pod", "health", NULL};
+static const char *const filter_keys[] = {"name",     "id",	"status", "label",
+					  "ancestor", "exited", "pod",	  "health",
+					  "since",    "before", NULL};
 static const char *const states[] = {"created",	 "running",    "paused",  "exited",  "removing",
 				     "stopping", "configured", "unknown", "stopped", NULL};
 
@@ -151,7 +152,13 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 				m = c->pod_id && c->pod_id[0] && pm_str_startswith(c->pod_id, v);
 			else if (strcmp(*k, "health") == 0)
 				m = true; /* the row's: pm_ps_health_match */
-			else if (strcmp(*k, "exited") == 0) {
+			else if (strcmp(*k, "since") == 0 || strcmp(*k, "before") == 0) {
+				/* resolved to "@CREATED_NS" by pm_engine_ps_rows */
+				uint64_t ns;
+				m = v[0] == '@' && pm_parse_uint64(v + 1, &ns) == 0 &&
+				    (**k == 's' ? c->created_ns > (int64_t)ns
+						: c->created_ns < (int64_t)ns);
+			} else if (strcmp(*k, "exited") == 0) {
 				int code = 0;
 				m = c->state.status == PM_CTR_STOPPED &&
 				    pm_parse_int(v, &code) == 0 && code == c->state.exit_code;
@@ -495,6 +502,38 @@ void pm_ps_rows_free(struct pm_ps_row *rows, size_t n)
 	free(rows);
 }
 
+/* since=CTR / before=CTR: the container named (name, id or id prefix) found in list, the
+ * filter rewritten as "since=@CREATED_NS"; podman's error for an unknown one. */
+static int resolve_time_filters(char **filters, struct pm_container *const *list, size_t n,
+				pm_error **err)
+{
+	for (char **f = filters; f && *f; f++) {
+		bool since = pm_str_startswith(*f, "since=");
+		if (!since && !pm_str_startswith(*f, "before="))
+			continue;
+		const char *ref = *f + (since ? 6 : 7);
+		const struct pm_container *hit = NULL;
+		for (size_t i = 0; i < n && !hit; i++)
+			if (list[i] && ((list[i]->name && !strcmp(list[i]->name, ref)) ||
+					!strcmp(list[i]->id, ref)))
+				hit = list[i];
+		for (size_t i = 0; i < n && !hit && strlen(ref) >= 1; i++)
+			if (list[i] && pm_str_startswith(list[i]->id, ref))
+				hit = list[i];
+		if (!hit)
+			return pm_error_set(err, ENOENT,
+					    "no container with name or ID \"%s\" found: no such "
+					    "container",
+					    ref);
+		char *nf = pm_xasprintf(
+			"%s=@%llu", since ? "since" : "before",
+			(unsigned long long)(hit->created_ns > 0 ? hit->created_ns : 0));
+		free(*f);
+		*f = nf;
+	}
+	return 0;
+}
+
 int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, struct pm_ps_row **ret,
 		      size_t *ret_n, pm_error **err)
 {
@@ -506,6 +545,11 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	r = pm_container_list(e->paths, &list, &n, err);
 	if (r < 0)
 		return r;
+	_cleanup_strv_ char **filters = pm_strv_copy(o->filters);
+	if ((r = resolve_time_filters(filters, list, n, err)) < 0) {
+		pm_container_list_free(list, n);
+		return r;
+	}
 	bool all = o->all || o->latest || o->last >= 0;
 	size_t limit = o->latest ? 1 : o->last >= 0 ? (size_t)o->last : n;
 	bool label_filter = false;
@@ -536,8 +580,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		*row = (struct pm_ps_row){.c = c};
 		if (fill)
 			row_fill(ic, row, &net_from[nr]);
-		if (o->filters && (!pm_ps_filter_match(o->filters, c, row->labels, NULL) ||
-				   !pm_ps_health_match(o->filters, row->health))) {
+		if (filters && (!pm_ps_filter_match(filters, c, row->labels, NULL) ||
+				!pm_ps_health_match(filters, row->health))) {
 			row->c = NULL; /* still the list's */
 			row_clear(row);
 			free(net_from[nr]);

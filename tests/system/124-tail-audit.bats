@@ -263,3 +263,25 @@ status_of() {
 	run_pm 0 run --rm --sig-proxy=true $IMG echo ok
 	is "$output" "ok"
 }
+
+@test "ps --filter since= / before=: created after / before the container named" {
+	run_pm 0 create --name t1 $IMG true
+	sleep 0.05
+	run_pm 0 create --name t2 $IMG true
+	local id2=$output
+	sleep 0.05
+	run_pm 0 create --name t3 $IMG true
+	run_pm 0 ps -a --filter since=t1 --format '{{.Names}}' --sort names
+	is "$output" "t2
+t3"
+	run_pm 0 ps -a --filter before=t3 --format '{{.Names}}' --sort names
+	is "$output" "t1
+t2"
+	run_pm 0 ps -a --filter since=t1 --filter before=${id2:0:12} --format '{{.Names}}'
+	is "$output" ""
+	run_pm 0 ps -a --filter since=t1 --filter before=t3 --format '{{.Names}}'
+	is "$output" "t2"
+	run_pm 125 ps -a --filter since=nosuch
+	is "$output" 'Error: no container with name or ID "nosuch" found: no such container'
+	run_pm 0 rm t1 t2 t3
+}
