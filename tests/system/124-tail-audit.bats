@@ -285,3 +285,21 @@ t2"
 	is "$output" 'Error: no container with name or ID "nosuch" found: no such container'
 	run_pm 0 rm t1 t2 t3
 }
+
+@test "mount / unmount --latest; commit --iidfile; rmi --no-prune" {
+	run_pm 0 create --name m1 $IMG true
+	local id=$output
+	run_pm 0 commit -q --iidfile "$BATS_TEST_TMPDIR/iid" m1 localhost/committed
+	local iid=$output
+	is "$(cat "$BATS_TEST_TMPDIR/iid")" "$iid"
+	run_pm 0 rmi --no-prune localhost/committed
+	assert_contains "$output" "Deleted: $iid"
+	run_pm 0 unshare "${PM_CMD[@]}" mount --latest
+	[ -n "$output" ] || die "mount --latest printed no mount point"
+	run_pm 0 unshare "${PM_CMD[@]}" unmount --latest
+	is "$output" "$id"
+	run_pm 125 unmount --latest m1
+	run_pm 0 rm m1
+	run_pm 125 unshare "${PM_CMD[@]}" mount --latest
+	assert_contains "$output" "Error: no such container"
+}
