@@ -20,4 +20,7 @@ struct pm_engine {
 	 * monitor makes them durable once it has reported the start (off the command's
 	 * path; a crash before that leaves a record the next command lists as broken) */
 	bool sync_later;
+	/* pm stop: the note that a PID 1 which does not handle the stop signal gets SIGKILL at
+	 * once is a warning on stderr (podman warns when it resorts to SIGKILL) */
+	bool stop_warns;
 };
