@@ -34,7 +34,7 @@ static const char usage[] =
 	"Options:\n"
 	"  -a, --all             Show all the containers, default is only running containers\n"
 	"  -f, --filter strings  Filter output based on conditions given (name, id, status, "
-	"label, ancestor, exited, pod, health, since, before)\n"
+	"label, ancestor, exited, pod, health, since, before, volume, network)\n"
 	"      --external        Show containers in storage not controlled by pm (there are "
 	"none: accepted)\n"
 	"      --format string   Pretty-print containers to JSON or using a Go template\n"

@@ -29,9 +29,9 @@
 #include "storage/image.h"
 #include "storage/store.h"
 
-static const char *const filter_keys[] = {"name",     "id",	"status", "label",
-					  "ancestor", "exited", "pod",	  "health",
-					  "since",    "before", NULL};
+static const char *const filter_keys[] = {"name",   "id",      "status", "label", "ancestor",
+					  "exited", "pod",     "health", "since", "before",
+					  "volume", "network", NULL};
 static const char *const states[] = {"created",	 "running",    "paused",  "exited",  "removing",
 				     "stopping", "configured", "unknown", "stopped", NULL};
 
@@ -150,8 +150,10 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 			else if (strcmp(*k, "pod") == 0)
 				/* the cli resolved pod names to ids (engine knows no pods) */
 				m = c->pod_id && c->pod_id[0] && pm_str_startswith(c->pod_id, v);
-			else if (strcmp(*k, "health") == 0)
-				m = true; /* the row's: pm_ps_health_match */
+			else if (strcmp(*k, "health") == 0 || strcmp(*k, "volume") == 0)
+				m = true; /* the row's: pm_ps_health_match, volume_match */
+			else if (strcmp(*k, "network") == 0)
+				m = false; /* pm has no named networks: none is joined */
 			else if (strcmp(*k, "since") == 0 || strcmp(*k, "before") == 0) {
 				/* resolved to "@CREATED_NS" by pm_engine_ps_rows */
 				uint64_t ns;
@@ -435,6 +437,59 @@ static char **user_mount_dests(const struct pm_container_config *cfg)
 	return dests;
 }
 
+/* podman's volume= filter's pairs: "SOURCE\nDEST" of each -v (a named volume's name, an
+ * anonymous one's generated name, or a host path) and --mount with a source. */
+static char **volume_pairs(const struct pm_container_config *cfg)
+{
+	char **pairs = NULL;
+	for (char **vol = cfg->volumes; vol && *vol; vol++) {
+		_cleanup_strv_ char **parts = pm_strv_split(*vol, ":");
+		if (pm_strv_length(parts) >= 2) {
+			_cleanup_free_ char *p = pm_xasprintf("%s\n%s", parts[0], parts[1]);
+			pm_strv_push(&pairs, p);
+		}
+	}
+	for (char **m = cfg->mounts; m && *m; m++) {
+		_cleanup_strv_ char **kv = pm_strv_split(*m, ",");
+		const char *src = NULL, *dst = NULL;
+		for (char **f = kv; f && *f; f++) {
+			const char *eq = strchr(*f, '=');
+			if (!eq)
+				continue;
+			if (!strncmp(*f, "source=", 7) || !strncmp(*f, "src=", 4))
+				src = eq + 1;
+			else if (!strncmp(*f, "destination=", 12) || !strncmp(*f, "dst=", 4) ||
+				 !strncmp(*f, "target=", 7))
+				dst = eq + 1;
+		}
+		if (src && dst) {
+			_cleanup_free_ char *p = pm_xasprintf("%s\n%s", src, dst);
+			pm_strv_push(&pairs, p);
+		}
+	}
+	return pairs;
+}
+
+/* volume=SOURCE[:DEST] (podman's): any value names one of the row's pairs. */
+static bool volume_match(char *const *filters, char *const *pairs)
+{
+	bool any = false;
+	for (char *const *f = filters; f && *f; f++) {
+		if (!pm_str_startswith(*f, "volume="))
+			continue;
+		any = true;
+		const char *v = *f + 7, *colon = strchr(v, ':');
+		size_t sl = colon ? (size_t)(colon - v) : strlen(v);
+		for (char *const *p = pairs; p && *p; p++) {
+			const char *nl = strchr(*p, '\n');
+			if ((size_t)(nl - *p) == sl && !strncmp(*p, v, sl) &&
+			    (!colon || !strcmp(nl + 1, colon + 1)))
+				return true;
+		}
+	}
+	return !any;
+}
+
 /* Command, labels, --rm and ports of a row: what engine/inspect.c's pm_ctr_view_get and
  * engine/net.c's pm_engine_ports give, from the few spec fields they depend on. A container
  * in another's network namespace ("container:ID", a pod's members) gets that one's ports,
@@ -461,6 +516,7 @@ static void row_fill(pm_image_cache *ic, struct pm_ps_row *row, char **ret_net_f
 		pm_strv_set_kv(&row->labels, *l);
 	row->rm = cfg.rm;
 	row->mounts = c->infra ? NULL : user_mount_dests(&cfg); /* pm-pause's bind is pm's */
+	row->volumes = volume_pairs(&cfg);
 	if (cfg.network && pm_str_startswith(cfg.network, "container:"))
 		*ret_net_from = pm_xstrdup(cfg.network + strlen("container:"));
 	struct pm_health_state hs;
@@ -490,6 +546,7 @@ static void row_clear(struct pm_ps_row *row)
 	pm_strv_free(row->args);
 	pm_strv_free(row->labels);
 	pm_strv_free(row->mounts);
+	pm_strv_free(row->volumes);
 	free(row->ports);
 	free(row->pod_name);
 	*row = (struct pm_ps_row){0};
@@ -554,7 +611,9 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	size_t limit = o->latest ? 1 : o->last >= 0 ? (size_t)o->last : n;
 	bool label_filter = false;
 	for (char *const *f = o->filters; f && *f; f++)
-		label_filter |= pm_str_startswith(*f, "label=") || pm_str_startswith(*f, "health=");
+		label_filter |= pm_str_startswith(*f, "label=") ||
+				pm_str_startswith(*f, "health=") ||
+				pm_str_startswith(*f, "volume=");
 	bool fill = !o->ids_only || label_filter;
 	pm_image_cache *ic = pm_image_cache_new(e);
 	_cleanup_store_ struct pm_store *store = NULL;
@@ -581,7 +640,8 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		if (fill)
 			row_fill(ic, row, &net_from[nr]);
 		if (filters && (!pm_ps_filter_match(filters, c, row->labels, NULL) ||
-				!pm_ps_health_match(filters, row->health))) {
+				!pm_ps_health_match(filters, row->health) ||
+				!volume_match(filters, row->volumes))) {
 			row->c = NULL; /* still the list's */
 			row_clear(row);
 			free(net_from[nr]);

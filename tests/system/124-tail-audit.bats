@@ -303,3 +303,38 @@ t2"
 	run_pm 125 unshare "${PM_CMD[@]}" mount --latest
 	assert_contains "$output" "Error: no such container"
 }
+
+@test "stop: SIGKILL at once for a PID 1 without a handler says so on stderr (pm's own)" {
+	# podman waits the timeout, then warns "... failed to stop container ... resorting to
+	# SIGKILL" (101); pm sees the signal is not handled and says that instead
+	skip_if_podman "pm's own: podman waits for the timeout first"
+	run_pm 0 run -d --name s1 $IMG sleep 1000
+	run_pm_split 0 stop s1
+	is "$output" "s1"
+	is "$stderr" ".*StopSignal SIGTERM is not handled by PID 1 of container s1, resorting to SIGKILL at once"
+	run_pm_split 0 stop s1
+	is "$stderr" "" "a stopped container: nothing to say"
+	run_pm 0 rm s1
+}
+
+@test "ps --filter volume=NAME[:DEST] / a bind's source; network= matches no slirp4netns container" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	run_pm 0 create --name f1 -v vv:/data $IMG true
+	run_pm 0 create --name f2 -v "$BATS_TEST_TMPDIR/src:/bind" $IMG true
+	run_pm 0 create --name f3 $IMG true
+	run_pm 0 ps -a --filter volume=vv --format '{{.Names}}'
+	is "$output" "f1"
+	run_pm 0 ps -a --filter volume=vv:/data --format '{{.Names}}'
+	is "$output" "f1"
+	run_pm 0 ps -a --filter volume=vv:/other --format '{{.Names}}'
+	is "$output" ""
+	run_pm 0 ps -a --filter volume="$BATS_TEST_TMPDIR/src" --format '{{.Names}}'
+	is "$output" "f2"
+	run_pm 0 ps -a --filter volume=vv --filter volume="$BATS_TEST_TMPDIR/src" --format '{{.Names}}' --sort names
+	is "$output" "f1
+f2"
+	run_pm 0 ps -a --filter network=nosuch --format '{{.Names}}'
+	is "$output" ""
+	run_pm 0 rm f1 f2 f3
+	run_pm 0 volume rm vv
+}
