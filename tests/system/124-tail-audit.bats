@@ -338,3 +338,20 @@ f2"
 	run_pm 0 rm f1 f2 f3
 	run_pm 0 volume rm vv
 }
+
+@test "inspect: HostConfig.CapAdd / CapDrop against the OCI default set, sorted, as podman" {
+	run_pm 0 create --name c0 $IMG true
+	run_pm 0 create --name c1 --cap-drop chown --cap-add net_raw,sys_admin $IMG true
+	run_pm 0 create --name c2 --privileged $IMG true
+	run_pm 0 create --name c3 --cap-drop all $IMG true
+	local fmt='{{json .HostConfig.CapAdd}} {{json .HostConfig.CapDrop}}'
+	run_pm 0 inspect --format "$fmt" c0
+	is "$output" '\[\] \["CAP_AUDIT_WRITE","CAP_MKNOD","CAP_NET_RAW"\]'
+	run_pm 0 inspect --format "$fmt" c1
+	is "$output" '\["CAP_SYS_ADMIN"\] \["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_MKNOD"\]'
+	run_pm 0 inspect --format "$fmt" c2
+	is "$output" '\[\] \[\]'
+	run_pm 0 inspect --format "$fmt" c3
+	is "$output" '\[\] \["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_MKNOD","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SETFCAP","CAP_SETGID","CAP_SETPCAP","CAP_SETUID","CAP_SYS_CHROOT"\]'
+	run_pm 0 rm c0 c1 c2 c3
+}
