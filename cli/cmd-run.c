@@ -179,6 +179,8 @@ static const char run_usage[] =
 	"      --uidmap stringArray       UID map to use for the user namespace\n"
 	"      --ulimit strings           Ulimit options\n"
 	"      --umask string             Set umask in container (default \"0022\")\n"
+	"      --unsetenv stringArray     Unset environment default variables in container\n"
+	"      --unsetenv-all             Unset all default environment variables in container\n"
 	"      --userns string            User namespace to use (host, keep-id[:uid=,gid=], "
 	"nomap,\n"
 	"                                 auto[:size=,uidmapping=,gidmapping=])\n"
@@ -564,6 +566,8 @@ static const struct run_flag run_flags[] = {
 	{"label-file", 0, required_argument, FLAG_FUNC, FUNC(set_label_file)},
 	{"annotation", 0, required_argument, FLAG_FUNC, FUNC(set_annotation)},
 	{"env-host", 0, optional_argument, FLAG_FUNC, FUNC(set_env_host)},
+	{"unsetenv", 0, required_argument, FLAG_STRV, CFG(unsetenv)},
+	{"unsetenv-all", 0, optional_argument, FLAG_BOOL, CFG(unsetenv_all)},
 	{"sig-proxy", 0, optional_argument, FLAG_FUNC, FUNC(set_sig_proxy)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},

@@ -23,6 +23,8 @@ static const struct field {
 	F("Rm", K_BOOL, rm),
 	F("Env", K_STRV, env),
 	F("EnvFiles", K_STRV, env_files),
+	F("Unsetenv", K_STRV, unsetenv),
+	F("UnsetenvAll", K_BOOL, unsetenv_all),
 	F("Entrypoint", K_STR, entrypoint),
 	F("EntrypointSet", K_BOOL, entrypoint_set),
 	F("WorkingDir", K_STR, workdir),

@@ -41,9 +41,11 @@ struct pm_healthcheck {
 struct pm_container_config {
 	char *name;
 	bool rm;
-	char **env;	  /* -e/--env as given: KEY=VAL, KEY, or a glob like 'FOO*' */
-	char **env_files; /* --env-file paths */
-	char *entrypoint; /* --entrypoint: a string or a JSON array */
+	char **env;	   /* -e/--env as given: KEY=VAL, KEY, or a glob like 'FOO*' */
+	char **env_files;  /* --env-file paths */
+	char **unsetenv;   /* --unsetenv KEY: not from pm's defaults nor the image */
+	bool unsetenv_all; /* --unsetenv-all: none of pm's defaults nor the image's */
+	char *entrypoint;  /* --entrypoint: a string or a JSON array */
 	bool entrypoint_set;
 	char *workdir;
 	char *user;

@@ -355,3 +355,22 @@ f2"
 	is "$output" '\[\] \["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_MKNOD","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SETFCAP","CAP_SETGID","CAP_SETPCAP","CAP_SETUID","CAP_SYS_CHROOT"\]'
 	run_pm 0 rm c0 c1 c2 c3
 }
+
+@test "global --runtime and --syslog are accepted (pm runs containers itself)" {
+	run_pm 0 --runtime runc run --rm $IMG echo ran
+	is "$output" "ran"
+	run_pm 0 --runtime=runc ps -a -q
+	is "$output" ""
+	# podman 4.3 fails (exit 1) on a host without a syslog socket; pm's is a no-op
+	is_podman || run_pm 0 --syslog ps -a -q
+}
+
+@test "run --unsetenv / --unsetenv-all: the defaults and the image's go, -e stays" {
+	run_pm 0 run --rm --unsetenv TERM $IMG env
+	assert_not_contains "$output" "TERM="
+	assert_contains "$output" "PATH="
+	run_pm 0 run --rm --unsetenv TERM -e TERM=mine $IMG sh -c 'echo $TERM'
+	is "$output" "mine"
+	run_pm 0 run --rm --unsetenv-all -e A=1 $IMG /usr/bin/env
+	is "$(echo "$output" | sort | tr '\n' ' ')" "A=1 HOME=/root HOSTNAME=[0-9a-f]{12} "
+}
