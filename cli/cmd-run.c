@@ -70,6 +70,7 @@ static const char run_usage[] =
 	"      --entrypoint string        Overwrite the default ENTRYPOINT of the image\n"
 	"      --expose strings           Expose a port or a range of ports\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
+	"      --disable-content-trust    This is a Docker specific option and is a NOOP\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
 	"      --env-host                 Use all current host environment variables in container\n"
 	"      --gidmap stringArray       GID map to use for the user namespace\n"
@@ -135,6 +136,8 @@ static const char run_usage[] =
 	"      --pid string               PID namespace to use (host, private)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n"
 	"      --pod string               Run container in an existing pod\n"
+	"      --pod-id-file string       Run container in an existing pod and read the pod's "
+	"ID from the specified file\n"
 	"      --preserve-fds uint        Pass a number of additional file descriptors into the "
 	"container\n"
 	"      --privileged               Give extended privileges to container\n"
@@ -537,6 +540,33 @@ static int set_sig_proxy(struct pm_container_config *c, struct cmd_run_opts *o, 
 	return r;
 }
 
+/* --pod-id-file FILE: the pod whose id is on FILE's first line (podman's; with --pod:
+ * its error) */
+static int set_pod_id_file(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			   pm_error **err)
+{
+	if (c->pod)
+		return pm_error_set(err, EINVAL, "cannot specify both --pod and --pod-id-file");
+	char *id = NULL;
+	if (pm_read_line_file(arg, &id, NULL) < 0 || !id || !*id) {
+		free(id);
+		return pm_error_set(err, ENOENT,
+				    "reading pod ID file: open %s: no such file or "
+				    "directory",
+				    arg);
+	}
+	c->pod = id;
+	return 0;
+}
+
+/* --disable-content-trust: docker's, a no-op in podman too */
+static int set_noop_bool(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			 pm_error **err)
+{
+	bool b;
+	return bool_arg("disable-content-trust", arg, &b, err);
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -588,6 +618,8 @@ static const struct run_flag run_flags[] = {
 	{"uts", 0, required_argument, FLAG_STR, CFG(uts)},
 	{"network", 0, required_argument, FLAG_STR, CFG(network)},
 	{"pod", 0, required_argument, FLAG_STR, CFG(pod)},
+	{"pod-id-file", 0, required_argument, FLAG_FUNC, FUNC(set_pod_id_file)},
+	{"disable-content-trust", 0, optional_argument, FLAG_FUNC, FUNC(set_noop_bool)},
 	{"cgroup-parent", 0, required_argument, FLAG_STR, CFG(cgroup_parent)},
 	{"net", 0, required_argument, FLAG_STR, CFG(network)},
 	{"publish", 'p', required_argument, FLAG_LIST, CFG(publish)},

@@ -374,3 +374,17 @@ f2"
 	run_pm 0 run --rm --unsetenv-all -e A=1 $IMG /usr/bin/env
 	is "$(echo "$output" | sort | tr '\n' ' ')" "A=1 HOME=/root HOSTNAME=[0-9a-f]{12} "
 }
+
+@test "run --pod-id-file: the pod whose id the file holds; --disable-content-trust is a no-op" {
+	run_pm 0 pod create --pod-id-file "$BATS_TEST_TMPDIR/pod.id" --name pp
+	local pod=$output
+	run_pm 0 create --pod-id-file "$BATS_TEST_TMPDIR/pod.id" --name m1 $IMG true
+	run_pm 0 inspect --format '{{.Pod}}' m1
+	is "$output" "$pod"
+	run_pm 125 create --pod pp --pod-id-file "$BATS_TEST_TMPDIR/pod.id" $IMG true
+	is "$output" "Error: cannot specify both --pod and --pod-id-file"
+	run_pm 0 rm m1
+	run_pm 0 pod rm pp
+	run_pm 0 run --rm --disable-content-trust $IMG echo ok
+	is "$output" "ok"
+}
