@@ -388,3 +388,14 @@ f2"
 	run_pm 0 run --rm --disable-content-trust $IMG echo ok
 	is "$output" "ok"
 }
+
+@test "events: an exec that cannot start (126, 127) records no exec event, as podman" {
+	run_pm 0 run -d --name x1 $IMG sleep 1000
+	run_pm 126 exec x1 /etc
+	run_pm 127 exec x1 /nonexist
+	run_pm 0 exec x1 true
+	run_pm 0 events --stream=false --filter container=x1 --filter event=exec --filter event=exec_died --format '{{.Status}}'
+	is "$output" "exec
+exec_died"
+	run_pm 0 rm -f -t 0 x1
+}
