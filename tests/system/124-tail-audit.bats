@@ -234,6 +234,8 @@ status_of() {
 	is "$(echo "$output" | jq -c '.[0].HostConfig | [.CgroupConf, .BlkioWeightDevice, .BlkioDeviceReadBps, .BlkioDeviceWriteBps, .BlkioDeviceReadIOps, .BlkioDeviceWriteIOps]')" \
 		"\[null,null,null,null,null,null\]"
 	is "$(echo "$output" | jq -r '.[0].HostConfig | has("CgroupConf")')" "true"
+	run_pm 0 inspect --format '{{.HostConfig.CgroupConf}} {{.HostConfig.BlkioWeightDevice}} {{.HostConfig.BlkioDeviceReadBps}}' s1
+	is "$output" "map\[\] \[\] \[\]" "Go's nil map and slices"
 	run_pm 0 rm s1
 }
 
