@@ -401,3 +401,15 @@ f2"
 exec_died"
 	run_pm 0 rm -f -t 0 x1
 }
+
+@test "import: a file's mtime is the image's created time, as podman" {
+	local f=$BATS_TEST_TMPDIR/rootfs.tar
+	cp "$(pm_test_image rootfs-tar)" "$f"
+	touch -d '2021-03-04 05:06:07' "$f"
+	run_pm 0 import -q "$f" localhost/imported
+	run_pm 0 images --format '{{.CreatedAt}}' localhost/imported
+	local want
+	want=$(date -r "$f" '+%Y-%m-%d %H:%M:%S %z %Z')
+	[ "$output" = "$want" ] || die "created '$output', the file's mtime '$want'"
+	run_pm 0 rmi localhost/imported
+}
