@@ -349,7 +349,7 @@ static void cap_add_drop_json(const struct pm_container_config *cfg, json_t **re
 		}
 		return;
 	}
-	const char *added[64], *dropped[64];
+	const char *added[64] = {0}, *dropped[64] = {0};
 	size_t na = 0, nd = 0;
 	int last = pm_caps_last_cap();
 	for (int cap = 0; cap <= last && cap < 64; cap++) {

@@ -103,20 +103,6 @@ void pm_spec_config_clear(struct pm_container_config *c)
 
 /* ---- environment ------------------------------------------------------------------------ */
 
-/* Remove KEY's entry (KEY=...) from env, in place. */
-static void env_unset(char **env, const char *key)
-{
-	size_t kl = strlen(key), j = 0;
-	for (size_t i = 0; env && env[i]; i++) {
-		if (!strncmp(env[i], key, kl) && env[i][kl] == '=')
-			free(env[i]);
-		else
-			env[j++] = env[i];
-	}
-	if (env)
-		env[j] = NULL;
-}
-
 void pm_spec_env_set(char ***env, const char *kv)
 {
 	size_t klen = strcspn(kv, "=");
@@ -1339,12 +1325,11 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	pm_strv_push(&s.env, "TERM=xterm");
 	for (char **e = img ? img->env : NULL; e && *e; e++)
 		pm_spec_env_set(&s.env, *e);
-	/* --unsetenv / --unsetenv-all (podman's): the defaults and the image's go, what
-	 * --env-file and -e set stays */
+	/* --unsetenv(-all): the defaults and the image's go, --env-file's and -e's stay */
 	if (c->unsetenv_all)
 		s.env = pm_strv_free(s.env);
 	for (char **u = c->unsetenv; u && *u; u++)
-		env_unset(s.env, *u);
+		pm_strv_unset_env(s.env, *u);
 	extern char **environ;
 	for (char **f = c->env_files; f && *f; f++) {
 		_cleanup_free_ char *data = NULL;
