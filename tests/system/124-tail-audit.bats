@@ -396,7 +396,14 @@ f2"
 	run_pm 126 exec x1 /etc
 	run_pm 127 exec x1 /nonexist
 	run_pm 0 exec x1 true
-	run_pm 0 events --stream=false --filter container=x1 --filter event=exec --filter event=exec_died --format '{{.Status}}'
+	# podman may record exec_died a moment after exec returns: wait for it
+	local i
+	for i in $(seq 1 50); do
+		run_pm 0 events --stream=false --filter container=x1 --filter event=exec \
+			--filter event=exec_died --format '{{.Status}}'
+		[[ "$output" == *exec_died* ]] && break
+		sleep 0.1
+	done
 	is "$output" "exec
 exec_died"
 	run_pm 0 rm -f -t 0 x1
