@@ -12,6 +12,7 @@
 #include "engine/container.h"
 #include "engine/events.h"
 #include "engine/run.h"
+#include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "storage/container.h"
 
@@ -32,6 +33,7 @@ static const char usage[] =
 	"image (default []): CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | "
 	"USER | VOLUME | WORKDIR\n"
 	"  -f, --format string       Format of the image manifest and metadata (default \"oci\")\n"
+	"      --iidfile string      Write the image ID to the file\n"
 	"  -m, --message string      Set commit message for imported image\n"
 	"  -p, --pause               Pause container during commit\n"
 	"  -q, --quiet               Suppress output\n";
@@ -39,13 +41,18 @@ static const char usage[] =
 int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"author", required_argument, NULL, 'a'}, {"change", required_argument, NULL, 'c'},
-		{"format", required_argument, NULL, 'f'}, {"message", required_argument, NULL, 'm'},
-		{"pause", optional_argument, NULL, 'p'},  {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 0},		  {NULL, 0, NULL, 0},
+		{"author", required_argument, NULL, 'a'},
+		{"change", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{"message", required_argument, NULL, 'm'},
+		{"pause", optional_argument, NULL, 'p'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"iidfile", required_argument, NULL, 'I'},
+		{"help", no_argument, NULL, 0},
+		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	const char *author = NULL, *message = NULL;
+	const char *author = NULL, *message = NULL, *iidfile = NULL;
 	bool quiet = false;
 	_cleanup_strv_ char **changes = NULL;
 	int c;
@@ -68,6 +75,9 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'I':
+			iidfile = optarg;
 			break;
 		default:
 			break;
@@ -105,6 +115,10 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	struct pm_engine e = {.paths = &cli->paths};
 	pm_engine_event(&e, ctr, "commit");
+	if (iidfile) { /* podman's: the bare id (build's has the sha256: prefix) */
+		if (pm_write_file_atomic(iidfile, id, strlen(id), 0644, &err) < 0)
+			return pm_cli_error(err);
+	}
 	printf("%s\n", id);
 	return 0;
 }

@@ -84,6 +84,10 @@ int cmd_history(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	}
 	_cleanup_json_ json_t *rows = json_array();
+	/* --format json: podman's raw layers (id, created, CreatedBy, size, comment when set,
+	 * and Created again as RFC 3339), whatever --no-trunc and --human say */
+	bool json = format && (!strcmp(format, "json") || !strcmp(format, "{{json .}}"));
+	_cleanup_json_ json_t *raw = json_array();
 	time_t now = time(NULL);
 	for (size_t i = 0; i < nh; i++) {
 		const struct pm_image_history_entry *h = &hist[i];
@@ -105,8 +109,26 @@ int cmd_history(struct pm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "CreatedBy", json_string(byt));
 		json_object_set_new(o, "Size", json_string(hs));
 		json_object_set_new(o, "Comment", json_string(h->comment));
-		json_object_set_new(o, "Tags", json_null());
+		json_object_set_new(o, "Tags", json_array()); /* Go prints its nil slice "[]" */
+		struct tm tm;
+		time_t ct = (time_t)h->created;
+		char goat[64] = "";
+		if (gmtime_r(&ct, &tm))
+			strftime(goat, sizeof(goat), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+		json_object_set_new(o, "CreatedAt", json_string(goat));
 		json_array_append_new(rows, o);
+		char rfc[PM_TIME_BUF_LEN];
+		pm_time_format_rfc3339_utc((int64_t)h->created * PM_NSEC_PER_SEC, false, rfc);
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_string(h->id ? h->id : "<missing>"));
+		json_object_set_new(j, "created", json_string(rfc));
+		if (h->created_by[0])
+			json_object_set_new(j, "CreatedBy", json_string(h->created_by));
+		json_object_set_new(j, "size", json_integer((json_int_t)h->size));
+		if (h->comment[0])
+			json_object_set_new(j, "comment", json_string(h->comment));
+		json_object_set_new(j, "Created", json_string(rfc));
+		json_array_append_new(raw, j);
 	}
 	pm_image_history_free(hist, nh);
 	int rc = 0;
@@ -142,6 +164,8 @@ int cmd_history(struct pm_cli *cli, int argc, char **argv)
 					printf("%-*s", w[k], cell);
 			}
 		}
+	} else if (json) {
+		rc = pm_output_format_list("json", NULL, raw, false, NULL);
 	} else {
 		rc = pm_output_format_list(format, NULL, rows, false, NULL);
 	}

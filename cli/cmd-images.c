@@ -4,6 +4,7 @@
  * and the JSON summaries come from storage/image-view.c. The default table reads image records, and
  * the configs of untagged images only (to tell intermediate images from dangling ones). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <time.h>
@@ -42,9 +43,16 @@ static const char usage[] =
 
 static char *created_at(int64_t t)
 {
-	char buf[PM_TIME_BUF_LEN];
-	pm_time_format_rfc3339_utc(t * PM_NSEC_PER_SEC, false, buf);
-	return pm_xstrdup(buf);
+	/* podman's: Go's time.Time of the Unix time, local ("1970-01-01 00:00:00 +0000 UTC") */
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!localtime_r(&tt, &tm))
+		return pm_xstrdup("");
+	long off = tm.tm_gmtoff;
+	return pm_xasprintf("%04d-%02d-%02d %02d:%02d:%02d %c%02ld%02ld %s", tm.tm_year + 1900,
+			    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			    off < 0 ? '-' : '+', labs(off) / 3600, labs(off) % 3600 / 60,
+			    tm.tm_zone ? tm.tm_zone : "UTC");
 }
 
 int cmd_images(struct pm_cli *cli, int argc, char **argv)
@@ -196,7 +204,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "CreatedSince", json_string(created));
 		json_object_set_new(o, "CreatedAt", json_string(ca));
 		json_object_set_new(o, "Size", json_string(size));
-		json_object_set_new(o, "VirtualSize", json_string(size));
+		json_object_set_new(o, "VirtualSize", json_integer((json_int_t)r->size));
 		json_object_set_new(o, "Dangling", json_boolean(row->dangling));
 		json_object_set_new(o, "Containers", json_integer(0));
 		/* the names it has (pm keeps no record of former ones) */
@@ -225,6 +233,8 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 					    json_integer((json_int_t)users_of[ri]));
 			break;
 		}
+		/* podman's row: the image's names as RepoTags (its JSON summary has none) */
+		json_object_set_new(o, "RepoTags", pm_json_from_strv(r->names));
 		json_array_append_new(table, o);
 	}
 	if (!format || !*format) {

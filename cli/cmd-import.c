@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -88,7 +89,13 @@ int cmd_import(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_free_ char *id = NULL;
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, s, quiet, true);
-	int r = pm_image_import(s, pm_cli_read_fd, &fd, names, changes, message, &id, &err);
+	/* podman's: a file's mtime is the image's created time (stdin's: now) */
+	int64_t created_ns = 0;
+	struct stat sb;
+	if (strcmp(path, "-") != 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		created_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+	int r = pm_image_import_at(s, pm_cli_read_fd, &fd, names, changes, message, created_ns, &id,
+				   &err);
 	if (r == 0)
 		pm_cli_progress_image(&progress, id);
 	pm_cli_progress_end(&progress);

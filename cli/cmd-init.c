@@ -11,6 +11,7 @@
 #include "engine/config-json.h"
 #include "engine/events.h"
 #include "engine/spec.h"
+#include "lib/strutil.h"
 
 static const char usage[] =
 	"Initialize one or more containers\n"
@@ -23,24 +24,29 @@ static const char usage[] =
 	"  pm init [options] CONTAINER [CONTAINER...]\n"
 	"\n"
 	"Options:\n"
-	"  -a, --all      Initialize all containers\n";
+	"  -a, --all      Initialize all containers\n"
+	"  -l, --latest   Act on the latest container pm is aware of\n";
 
 int cmd_init(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
+		{"latest", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	bool all = false;
+	bool all = false, latest = false;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a", opts, usage)) != -1) {
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "al", opts, usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
 			return st.status;
 		case 'a':
 			all = true;
+			break;
+		case 'l':
+			latest = true;
 			break;
 		default:
 			return PM_EXIT_ERROR;
@@ -49,12 +55,22 @@ int cmd_init(struct pm_cli *cli, int argc, char **argv)
 	int n = argc - optind;
 	if (all && n > 0)
 		return pm_cli_errorf("--all and containers cannot be used together");
-	if (!all && n < 1)
+	if (latest && (all || n > 0))
+		return pm_cli_errorf("--all, --latest and containers cannot be used together");
+	if (!all && !latest && n < 1)
 		return pm_cli_errorf("you must provide at least one name or id");
+	_cleanup_strv_ char **refs = NULL;
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	if (latest) {
+		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
+		if (r != 0)
+			return r;
+	}
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t nl = 0;
-	int status = pm_cli_ctr_list(cli, all, argv + optind, n, &list, &nl);
+	int status = pm_cli_ctr_list(cli, all, refs, (int)pm_strv_length(refs), &list, &nl);
 	if (status != 0)
 		return status;
 	for (size_t i = 0; i < nl; i++) {
@@ -78,7 +94,7 @@ int cmd_init(struct pm_cli *cli, int argc, char **argv)
 		}
 		pm_spec_config_clear(&cfg);
 		pm_engine_event(&e, ctr, "init");
-		printf("%s\n", all ? ctr->id : argv[optind + i]);
+		printf("%s\n", all || latest ? ctr->id : refs[i]); /* podman: ids for -a, -l */
 	}
 	pm_container_list_free(list, nl);
 	return status;

@@ -1,4 +1,4 @@
-/* cmd-inspect.c: `pm inspect` (containers first, then images, then volumes, as podman
+/* cmd-inspect.c: `pm inspect` (containers first, then images, volumes, pods, as podman
  * looks names up; --type narrows) and `pm container inspect`: podman-shaped JSON
  * (engine/inspect.h), --format templates, -l. Reads records and image configs only: no
  * rootless namespace, no lock. */
@@ -16,6 +16,8 @@
 #include "engine/ctr-paths.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "pods/pod.h"
+#include "pods/view.h"
 #include "storage/volume.h"
 
 static const char inspect_usage[] =
@@ -33,7 +35,7 @@ static const char inspect_usage[] =
 	"  -l, --latest          Act on the latest container pm is aware of\n"
 	"  -s, --size            Display total file size\n"
 	"  -t, --type string     Specify inspect-object type (\"image\", \"container\", "
-	"\"volume\" or \"all\") (default \"all\")\n";
+	"\"volume\", \"pod\", \"network\" or \"all\") (default \"all\")\n";
 
 static const char ctr_inspect_usage[] =
 	"Display the configuration of a container\n"
@@ -49,7 +51,7 @@ static const char ctr_inspect_usage[] =
 	"  -l, --latest          Act on the latest container pm is aware of\n"
 	"  -s, --size            Display total file size\n";
 
-enum kind { K_ALL, K_CONTAINER, K_IMAGE, K_VOLUME };
+enum kind { K_ALL, K_CONTAINER, K_IMAGE, K_VOLUME, K_POD, K_NETWORK };
 
 /* The newest container (-l). */
 static int latest_container(struct pm_cli *cli, struct pm_container **ret, pm_error **err)
@@ -122,9 +124,14 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 				kind = K_IMAGE;
 			else if (!strcmp(optarg, "volume"))
 				kind = K_VOLUME;
+			else if (!strcmp(optarg, "pod"))
+				kind = K_POD;
+			else if (!strcmp(optarg, "network"))
+				kind = K_NETWORK; /* pm has no network objects: none is found */
 			else
 				return pm_cli_errorf("invalid type \"%s\": must be \"image\", "
-						     "\"container\", \"volume\", or \"all\"",
+						     "\"container\", \"pod\", \"network\", "
+						     "\"volume\", or \"all\"",
 						     optarg);
 			break;
 		default:
@@ -200,6 +207,15 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 				continue;
 			}
 		}
+		if (!found && (kind == K_ALL || kind == K_POD)) {
+			_cleanup_pod_ struct pm_pod *pod = NULL;
+			_cleanup_free_ char *text = NULL;
+			if (pm_pod_lookup(&cli->paths, name, &pod, NULL) == 0) {
+				found = true;
+				if (pm_pod_inspect_json(&e, pod, &text, &err) == 0)
+					o = json_loads(text, 0, NULL);
+			}
+		}
 		if (!o) {
 			if (!err) {
 				if (kind == K_CONTAINER)
@@ -208,6 +224,13 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 					pm_error_set(&err, ENOENT, "%s: image not known", name);
 				else if (kind == K_VOLUME)
 					pm_error_set(&err, ENOENT, "no such volume %s", name);
+				else if (kind == K_POD)
+					pm_error_set(&err, ENOENT, "no such pod %s", name);
+				else if (kind == K_NETWORK)
+					pm_error_set(&err, ENOENT,
+						     "network %s: unable to find network with name "
+						     "or ID %s: network not found",
+						     name, name);
 				else
 					pm_error_set(&err, ENOENT, "no such object: \"%s\"", name);
 			}
@@ -234,7 +257,8 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 }
 
 /* What podman's templates reach through a method, not a JSON field: {{.State.Healthcheck}}
- * (podman 4.3's alias of .State.Health). Only for templates: the JSON stays podman's. */
+ * (podman 4.3's alias of .State.Health), {{.SizeRw}} without --size. Only for templates: the JSON
+ * stays podman's. */
 static void template_aliases(json_t *arr)
 {
 	size_t i;
@@ -244,6 +268,11 @@ static void template_aliases(json_t *arr)
 		json_t *h = json_object_get(st, "Health");
 		if (h && !json_object_get(st, "Healthcheck"))
 			json_object_set(st, "Healthcheck", h);
+		/* a container's sizes without --size: podman's nil pointer ("<nil>") and 0 */
+		if (st && json_object_get(o, "HostConfig") && !json_object_get(o, "SizeRw")) {
+			json_object_set_new(o, "SizeRw", json_null());
+			json_object_set_new(o, "SizeRootFs", json_integer(0));
+		}
 	}
 }
 

@@ -57,8 +57,13 @@ int cmd_kill(struct pm_cli *cli, int argc, char **argv)
 			latest = true;
 			break;
 		case 's':
-			if (pm_engine_parse_signal(optarg, &sig) < 0)
+			if (pm_engine_parse_signal(optarg, &sig) < 0) {
+				int n;
+				/* podman's words for a number past the last signal */
+				if (pm_parse_int(optarg, &n) == 0 && n > 64)
+					return pm_cli_errorf("valid signals are 1 through 64");
 				return pm_cli_errorf("invalid signal: %s", optarg);
+			}
 			break;
 		default:
 			return PM_EXIT_ERROR;

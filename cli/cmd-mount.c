@@ -31,6 +31,7 @@ static const char mount_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all            Mount all containers\n"
+	"  -l, --latest         Act on the latest container pm is aware of\n"
 	"      --no-trunc       Do not truncate output\n";
 
 static const char unmount_usage[] =
@@ -41,6 +42,7 @@ static const char unmount_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all     Unmount all of the currently mounted containers\n"
+	"  -l, --latest  Act on the latest container pm is aware of\n"
 	"  -f, --force   Force the complete unmount of the specified mounted "
 	"containers\n";
 
@@ -52,22 +54,32 @@ static bool storage_backed(const struct pm_container *c)
 int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"no-trunc", no_argument, NULL, 'T'},
-		{"format", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 0},
-		{NULL, 0, NULL, 0},
+		{"all", no_argument, NULL, 'a'},      {"latest", no_argument, NULL, 'l'},
+		{"no-trunc", no_argument, NULL, 'T'}, {"format", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 0},	      {NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	bool all = false, notrunc = false;
+	bool all = false, notrunc = false, latest = false;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a", opts, mount_usage)) != -1) {
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "al", opts, mount_usage)) != -1) {
 		if (c == PM_OPT_EXIT)
 			return st.status;
 		if (c == 'a')
 			all = true;
+		if (c == 'l')
+			latest = true;
 		if (c == 'T')
 			notrunc = true;
+	}
+	_cleanup_strv_ char **refs = NULL;
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	if (latest && (refs || all))
+		return pm_cli_errorf("--all, --latest and containers cannot be used together");
+	if (latest) {
+		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
+		if (r != 0)
+			return r;
 	}
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
@@ -77,7 +89,7 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 	size_t n = 0;
 	int status = 0;
 	struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
-	if (argc - optind == 0) {
+	if (!refs) {
 		if (pm_engine_ctr_list(&eng, &list, &n, &err) < 0) /* refreshed */
 			return pm_cli_error(err);
 		for (size_t i = n; i-- > 0;) {
@@ -99,11 +111,11 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 		pm_container_list_free(list, n);
 		return status;
 	}
-	for (int i = optind; i < argc; i++) {
+	for (char **ref = refs; *ref; ref++) {
 		_cleanup_container_ struct pm_container *ctr = NULL;
 		_cleanup_error_ pm_error *e = NULL;
 		_cleanup_free_ char *mp = NULL;
-		if (pm_engine_ctr_lookup(&eng, argv[i], &ctr, &e) < 0) { /* refreshed */
+		if (pm_engine_ctr_lookup(&eng, *ref, &ctr, &e) < 0) { /* refreshed */
 			status = pm_cli_error(e);
 			continue;
 		}
@@ -126,22 +138,35 @@ int cmd_unmount(struct pm_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"force", no_argument, NULL, 'f'},
+		{"latest", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	bool all = false;
+	bool all = false, latest = false;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af", opts, unmount_usage)) != -1) {
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "afl", opts, unmount_usage)) != -1) {
 		if (c == PM_OPT_EXIT)
 			return st.status;
 		if (c == 'a')
 			all = true;
+		if (c == 'l')
+			latest = true;
 	}
-	if (!all && argc - optind < 1)
+	_cleanup_strv_ char **refs = NULL;
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	if (latest && (refs || all))
+		return pm_cli_errorf("--all, --latest and containers cannot be used together");
+	if (latest) {
+		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
+		if (r != 0)
+			return r;
+	}
+	if (!all && !refs)
 		return pm_cli_errorf("container-id or container-name must be specified unless "
 				     "--all");
-	if (all && argc - optind > 0)
+	if (all && refs)
 		return pm_cli_errorf("--all and containers cannot be used together");
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
@@ -150,7 +175,7 @@ int cmd_unmount(struct pm_cli *cli, int argc, char **argv)
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	int lst = pm_cli_ctr_list(cli, all, argv + optind, argc - optind, &list, &n);
+	int lst = pm_cli_ctr_list(cli, all, refs, (int)pm_strv_length(refs), &list, &n);
 	if (lst)
 		return lst;
 	int status = 0;

@@ -9,44 +9,74 @@
 #include "engine/container.h"
 #include "engine/pause.h"
 #include "engine/run.h"
+#include "lib/strutil.h"
 
-static const char pause_usage[] = "Pause all the processes in one or more containers\n"
-				  "\n"
-				  "Usage:\n"
-				  "  pm pause [options] CONTAINER [CONTAINER...]\n"
-				  "\n"
-				  "Options:\n"
-				  "  -a, --all   Pause all running containers\n";
+static const char pause_usage[] =
+	"Pause all the processes in one or more containers\n"
+	"\n"
+	"Usage:\n"
+	"  pm pause [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all                    Pause all running containers\n"
+	"      --cidfile stringArray    Read the container ID from the file\n"
+	"  -f, --filter stringArray     Filter output based on conditions given\n"
+	"  -l, --latest                 Act on the latest container pm is aware of\n";
 
-static const char unpause_usage[] = "Unpause the processes in one or more containers\n"
-				    "\n"
-				    "Usage:\n"
-				    "  pm unpause [options] CONTAINER [CONTAINER...]\n"
-				    "\n"
-				    "Options:\n"
-				    "  -a, --all   Unpause all paused containers\n";
+static const char unpause_usage[] =
+	"Unpause the processes in one or more containers\n"
+	"\n"
+	"Usage:\n"
+	"  pm unpause [options] CONTAINER [CONTAINER...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all                    Unpause all paused containers\n"
+	"      --cidfile stringArray    Read the container ID from the file\n"
+	"  -f, --filter stringArray     Filter output based on conditions given\n"
+	"  -l, --latest                 Act on the latest container pm is aware of\n";
 
 static int pause_main(struct pm_cli *cli, int argc, char **argv, bool pause)
 {
-	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
-					     {"help", no_argument, NULL, 0},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},	  {"cidfile", required_argument, NULL, 'C'},
+		{"filter", required_argument, NULL, 'f'}, {"latest", no_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 0},		  {NULL, 0, NULL, 0}};
 	struct pm_opt_state st = {0};
-	bool all = false;
+	bool all = false, latest = false;
+	_cleanup_strv_ char **cidfiles = NULL, **filters = NULL, **refs = NULL;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a", opts,
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af:l", opts,
 				  pause ? pause_usage : unpause_usage)) != -1) {
 		if (c == PM_OPT_EXIT)
 			return st.status;
 		if (c == 'a')
 			all = true;
+		else if (c == 'C')
+			pm_strv_push(&cidfiles, optarg);
+		else if (c == 'f')
+			pm_strv_push(&filters, optarg);
+		else if (c == 'l')
+			latest = true;
+		else
+			return PM_EXIT_ERROR;
 	}
-	if (!all && argc - optind < 1)
+	bool select = latest || filters || cidfiles;
+	if (!all && !select && argc - optind < 1)
 		return pm_cli_errorf("you must provide at least one container name or id");
+	int status = pm_cli_ctr_select_args(cli, argc - optind, all, latest, cidfiles, filters);
+	if (status != 0)
+		return status;
+	status = pm_cli_read_cidfiles(cidfiles, false, &refs, NULL);
+	if (status == 0 && (latest || filters))
+		status = pm_cli_ctr_select(cli, filters, latest, PM_EXIT_ERROR, &refs);
+	if (status != 0)
+		return status;
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	int status = pm_cli_ctr_list(cli, all, argv + optind, argc - optind, &list, &n);
+	status = pm_cli_ctr_list(cli, all, refs, (int)pm_strv_length(refs), &list, &n);
 	if (status)
 		goto out;
 	for (size_t i = 0; i < n; i++) {

@@ -34,7 +34,7 @@ static const char usage[] =
 	"Options:\n"
 	"  -a, --all             Show all the containers, default is only running containers\n"
 	"  -f, --filter strings  Filter output based on conditions given (name, id, status, "
-	"label, ancestor, exited, pod, health)\n"
+	"label, ancestor, exited, pod, health, since, before, volume, network)\n"
 	"      --external        Show containers in storage not controlled by pm (there are "
 	"none: accepted)\n"
 	"      --format string   Pretty-print containers to JSON or using a Go template\n"
@@ -143,8 +143,10 @@ static json_t *template_row(const struct pm_ps_row *row, int64_t now, bool notru
 		json_t *l = pm_json_object_from_kv(row->labels, false);
 		json_object_set_new(o, "Labels", l ? l : json_object());
 	}
-	if (WANT("Mounts"))
-		json_object_set_new(o, "Mounts", json_array());
+	if (WANT("Mounts")) {
+		json_t *m = pm_json_from_strv(row->mounts);
+		json_object_set_new(o, "Mounts", m ? m : json_array());
+	}
 	if (WANT("Names"))
 		set_str(o, "Names", c->name);
 	if (WANT("Namespaces")) {

@@ -22,6 +22,9 @@ static const char restart_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all          Restart all non-running containers\n"
+	"      --cidfile stringArray   Read the container ID from the file\n"
+	"  -f, --filter stringArray   Filter output based on conditions given\n"
+	"  -l, --latest       Act on the latest container pm is aware of\n"
 	"      --running      Restart only running containers when --all is used\n"
 	"  -t, --time int     Seconds to wait for stop before killing the container (default "
 	"10)\n";
@@ -29,14 +32,21 @@ static const char restart_usage[] =
 int cmd_restart(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},	{"running", no_argument, NULL, 'R'},
-		{"time", required_argument, NULL, 't'}, {"timeout", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0},
+		{"all", no_argument, NULL, 'a'},
+		{"running", no_argument, NULL, 'R'},
+		{"time", required_argument, NULL, 't'},
+		{"timeout", required_argument, NULL, 't'},
+		{"cidfile", required_argument, NULL, 'C'},
+		{"filter", required_argument, NULL, 'f'},
+		{"latest", no_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	bool all = false, running = false;
+	bool all = false, running = false, latest = false;
+	_cleanup_strv_ char **cidfiles = NULL, **filters = NULL, **refs = NULL;
 	int timeout = -1, opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "at:", opts, restart_usage)) != -1) {
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "af:lt:", opts, restart_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -46,6 +56,15 @@ int cmd_restart(struct pm_cli *cli, int argc, char **argv)
 		case 'R':
 			running = true;
 			break;
+		case 'C':
+			pm_strv_push(&cidfiles, optarg);
+			break;
+		case 'f':
+			pm_strv_push(&filters, optarg);
+			break;
+		case 'l':
+			latest = true;
+			break;
 		case 't':
 			if (!pm_cli_parse_seconds("--time", optarg, &timeout))
 				return PM_EXIT_ERROR;
@@ -54,16 +73,22 @@ int cmd_restart(struct pm_cli *cli, int argc, char **argv)
 			return PM_EXIT_ERROR;
 		}
 	}
-	if (all && optind < argc)
-		return pm_cli_errorf("--all and containers cannot be used together");
-	if (!all && !pm_cli_nargs(cli, argc - optind, 1, -1))
-		return PM_EXIT_ERROR;
+	int status = pm_cli_ctr_select_args(cli, argc - optind, all, latest, cidfiles, filters);
+	if (status != 0)
+		return status;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
-	_cleanup_strv_ char **refs = all ? pm_cli_ctr_all_ids(&e) : NULL;
-	int status = 0;
-	int n = all ? (int)pm_strv_length(refs) : argc - optind;
+	status = pm_cli_read_cidfiles(cidfiles, false, &refs, NULL);
+	if (status == 0 && (latest || filters))
+		status = pm_cli_ctr_select(cli, filters, latest, PM_EXIT_ERROR, &refs);
+	if (status != 0)
+		return status;
+	if (all)
+		refs = pm_cli_ctr_all_ids(&e);
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	int n = (int)pm_strv_length(refs);
 	for (int i = 0; i < n; i++) {
-		const char *ref = all ? refs[i] : argv[optind + i];
+		const char *ref = refs[i];
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
 		if (pm_cli_ctr_lookup(&e, ref, &c) < 0) {

@@ -14,15 +14,17 @@
 #include "lib/strutil.h"
 #include "storage/reference.h"
 
-static const char usage[] = "Remove one or more images from local storage\n"
-			    "\n"
-			    "Usage:\n"
-			    "  pm rmi [options] IMAGE [IMAGE...]\n"
-			    "\n"
-			    "Options:\n"
-			    "  -a, --all       Remove all images\n"
-			    "  -f, --force     Force Removal of the image\n"
-			    "  -i, --ignore    Ignore errors if a specified image does not exist\n";
+static const char usage[] =
+	"Remove one or more images from local storage\n"
+	"\n"
+	"Usage:\n"
+	"  pm rmi [options] IMAGE [IMAGE...]\n"
+	"\n"
+	"Options:\n"
+	"  -a, --all       Remove all images\n"
+	"  -f, --force     Force Removal of the image\n"
+	"  -i, --ignore    Ignore errors if a specified image does not exist\n"
+	"      --no-prune  Do not remove dangling parent images (pm never does)\n";
 
 /* rmi -f: the containers using image id go first (stopped with their stop timeout). */
 static int remove_users(const struct pm_engine *e, const struct pm_store *s, const char *id,
@@ -100,11 +102,9 @@ static int remove_one(const struct pm_engine *e, const struct pm_store *s, const
 int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"force", no_argument, NULL, 'f'},
-		{"ignore", no_argument, NULL, 'i'},
-		{"help", no_argument, NULL, 0},
-		{NULL, 0, NULL, 0},
+		{"all", no_argument, NULL, 'a'},    {"force", no_argument, NULL, 'f'},
+		{"ignore", no_argument, NULL, 'i'}, {"no-prune", no_argument, NULL, 'N'},
+		{"help", no_argument, NULL, 0},	    {NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	bool all = false, force = false, ignore = false;
@@ -122,6 +122,8 @@ int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 		case 'i':
 			ignore = true;
 			break;
+		case 'N':
+			break; /* podman's: keep untagged parents; pm's rmi never removes parents */
 		default:
 			break;
 		}

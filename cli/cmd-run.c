@@ -47,6 +47,7 @@ static const char run_usage[] =
 	"Options:\n"
 	"      --arch string              use ARCH instead of the architecture of the machine for "
 	"choosing images\n"
+	"      --annotation stringArray   Add annotations to container (key=value)\n"
 	"  -a, --attach strings           Attach to STDIN, STDOUT or STDERR\n"
 	"      --authfile string          Path of the authentication file\n"
 	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
@@ -69,7 +70,9 @@ static const char run_usage[] =
 	"      --entrypoint string        Overwrite the default ENTRYPOINT of the image\n"
 	"      --expose strings           Expose a port or a range of ports\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
+	"      --disable-content-trust    This is a Docker specific option and is a NOOP\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
+	"      --env-host                 Use all current host environment variables in container\n"
 	"      --gidmap stringArray       GID map to use for the user namespace\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
 	"      --health-cmd string        set a healthcheck command for the container ('none' "
@@ -104,6 +107,7 @@ static const char run_usage[] =
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
 	"      --ipc string               IPC namespace to use (host, private)\n"
 	"  -l, --label stringArray        Set metadata on container\n"
+	"      --label-file stringArray   Read in a line delimited file of labels\n"
 	"      --log-driver string        Logging driver for the container: k8s-file (default) or "
 	"none\n"
 	"      --log-opt stringArray      Logging driver options (max-size=SIZE)\n"
@@ -132,6 +136,8 @@ static const char run_usage[] =
 	"      --pid string               PID namespace to use (host, private)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n"
 	"      --pod string               Run container in an existing pod\n"
+	"      --pod-id-file string       Run container in an existing pod and read the pod's "
+	"ID from the specified file\n"
 	"      --preserve-fds uint        Pass a number of additional file descriptors into the "
 	"container\n"
 	"      --privileged               Give extended privileges to container\n"
@@ -150,6 +156,8 @@ static const char run_usage[] =
 	"      --sdnotify string          control sd-notify behavior (conmon, container, ignore) "
 	"(default \"conmon\")\n"
 	"      --secret stringArray       Add secret to container\n"
+	"      --sig-proxy                Proxy received signals to the process (default true; "
+	"false is refused)\n"
 	"      --shm-size string          Size of /dev/shm (format: <number>[<unit>], where unit = "
 	"b, "
 	"k, m or g) (default \"65536k\")\n"
@@ -174,6 +182,8 @@ static const char run_usage[] =
 	"      --uidmap stringArray       UID map to use for the user namespace\n"
 	"      --ulimit strings           Ulimit options\n"
 	"      --umask string             Set umask in container (default \"0022\")\n"
+	"      --unsetenv stringArray     Unset environment default variables in container\n"
+	"      --unsetenv-all             Unset all default environment variables in container\n"
 	"      --userns string            User namespace to use (host, keep-id[:uid=,gid=], "
 	"nomap,\n"
 	"                                 auto[:size=,uidmapping=,gidmapping=])\n"
@@ -455,6 +465,108 @@ static int set_preserve_fds(struct pm_container_config *c, struct cmd_run_opts *
 	return 0;
 }
 
+/* --annotation KEY=VALUE (podman's check: a key, then '=') */
+static int set_annotation(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return pm_error_set(err, EINVAL, "annotation '%s': must be formatted KEY=VALUE",
+				    arg);
+	pm_strv_push(&c->annotations, arg);
+	return 0;
+}
+
+/* --label-file FILE: KEY=VALUE lines, '#' comments, blank lines and bare KEYs skipped, as
+ * podman 4.3 reads it; the labels go before --label's, which win. */
+static int set_label_file(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	if (pm_read_file(arg, 1 << 20, &data, &len, NULL) < 0)
+		return pm_error_set(err, ENOENT, "open %s: no such file or directory", arg);
+	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
+	_cleanup_strv_ char **labels = NULL;
+	for (char **l = lines; l && *l; l++) {
+		/* podman's: leading blanks trimmed, the rest kept; a line without '=' (or
+		 * only blanks) names no label */
+		const char *t = *l + strspn(*l, " \t");
+		if (!*t || t[0] == '#' || !strchr(t, '='))
+			continue;
+		pm_strv_push(&labels, t);
+	}
+	for (char **l = c->labels; l && *l; l++)
+		pm_strv_push(&labels, *l);
+	pm_strv_free(c->labels);
+	c->labels = TAKE_PTR(labels);
+	return 0;
+}
+
+/* --env-host[=BOOL]: the caller's whole environment, before -e and --env-file (which win),
+ * taken now as podman takes it at create */
+static int set_env_host(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			pm_error **err)
+{
+	bool on = true;
+	int r = bool_arg("env-host", arg, &on, err);
+	if (r < 0 || !on)
+		return r;
+	extern char **environ;
+	_cleanup_strv_ char **env = NULL;
+	for (char **e = environ; e && *e; e++)
+		if (strchr(*e, '=') && (*e)[0] != '=')
+			pm_strv_push(&env, *e);
+	for (char **e = c->env; e && *e; e++)
+		pm_strv_push(&env, *e);
+	pm_strv_free(c->env);
+	c->env = TAKE_PTR(env);
+	return 0;
+}
+
+/* --sig-proxy[=BOOL]: a foreground run always forwards the signals it gets to the container
+ * (podman's default); pm cannot turn that off */
+static int set_sig_proxy(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			 pm_error **err)
+{
+	bool on = true;
+	int r = bool_arg("sig-proxy", arg, &on, err);
+	if (r >= 0 && !on)
+		return pm_error_set(
+			err, ENOTSUP,
+			"--sig-proxy=false: not supported: a foreground pm run forwards "
+			"the signals it gets to the container (use -d and pm attach "
+			"--sig-proxy=false)");
+	return r;
+}
+
+/* --pod-id-file FILE: the pod whose id is on FILE's first line (podman's; with --pod:
+ * its error) */
+static int set_pod_id_file(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			   pm_error **err)
+{
+	if (c->pod)
+		return pm_error_set(err, EINVAL, "cannot specify both --pod and --pod-id-file");
+	char *id = NULL;
+	if (pm_read_line_file(arg, &id, NULL) < 0 || !id || !*id) {
+		free(id);
+		return pm_error_set(err, ENOENT,
+				    "reading pod ID file: open %s: no such file or "
+				    "directory",
+				    arg);
+	}
+	c->pod = id;
+	return 0;
+}
+
+/* --disable-content-trust: docker's, a no-op in podman too */
+static int set_noop_bool(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			 pm_error **err)
+{
+	bool b;
+	return bool_arg("disable-content-trust", arg, &b, err);
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -481,6 +593,12 @@ static const struct run_flag run_flags[] = {
 	{"uidmap", 0, required_argument, FLAG_STRV, CFG(uidmap)},
 	{"gidmap", 0, required_argument, FLAG_STRV, CFG(gidmap)},
 	{"label", 'l', required_argument, FLAG_STRV, CFG(labels)},
+	{"label-file", 0, required_argument, FLAG_FUNC, FUNC(set_label_file)},
+	{"annotation", 0, required_argument, FLAG_FUNC, FUNC(set_annotation)},
+	{"env-host", 0, optional_argument, FLAG_FUNC, FUNC(set_env_host)},
+	{"unsetenv", 0, required_argument, FLAG_STRV, CFG(unsetenv)},
+	{"unsetenv-all", 0, optional_argument, FLAG_BOOL, CFG(unsetenv_all)},
+	{"sig-proxy", 0, optional_argument, FLAG_FUNC, FUNC(set_sig_proxy)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
 	{"mount", 0, required_argument, FLAG_STRV, CFG(mounts)},
 	{"tmpfs", 0, required_argument, FLAG_STRV, CFG(tmpfs)},
@@ -500,6 +618,8 @@ static const struct run_flag run_flags[] = {
 	{"uts", 0, required_argument, FLAG_STR, CFG(uts)},
 	{"network", 0, required_argument, FLAG_STR, CFG(network)},
 	{"pod", 0, required_argument, FLAG_STR, CFG(pod)},
+	{"pod-id-file", 0, required_argument, FLAG_FUNC, FUNC(set_pod_id_file)},
+	{"disable-content-trust", 0, optional_argument, FLAG_FUNC, FUNC(set_noop_bool)},
 	{"cgroup-parent", 0, required_argument, FLAG_STR, CFG(cgroup_parent)},
 	{"net", 0, required_argument, FLAG_STR, CFG(network)},
 	{"publish", 'p', required_argument, FLAG_LIST, CFG(publish)},

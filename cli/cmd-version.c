@@ -1,4 +1,5 @@
-/* cmd-version.c: `pm version [--format]`, podman's shape (Client section). */
+/* cmd-version.c: `pm version [--format]`, podman's shape (Client section; templates may
+ * name .Server too, and fall back to the client alone as podman's do). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +8,8 @@
 #include "cli/output.h"
 #include "engine/info.h"
 #include "lib/json.h"
+#include "lib/strutil.h"
+#include "lib/template.h"
 
 static const char usage[] =
 	"Display the pm version information\n"
@@ -30,6 +33,16 @@ int cmd_version(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_errorf("cannot build the version information");
 	_cleanup_json_ json_t *doc = json_pack("{s:O}", "Client", client);
 
+	if (format && strcmp(format, "json") && strcmp(format, "{{json .}}")) {
+		/* podman's: a template names .Client or .Server (the same, locally); when it
+		 * fails on that, it runs again on the client alone ({{.Version}}) */
+		json_object_set(doc, "Server", client);
+		_cleanup_template_ pm_template *t = NULL;
+		_cleanup_free_ char *out = NULL;
+		bool on_doc = pm_template_parse(format, &t, NULL, NULL) < 0 ||
+			      pm_template_render(t, doc, &out, NULL) == 0;
+		return pm_output_format_one(format, on_doc ? doc : client);
+	}
 	if (format)
 		return pm_output_format_one(format, doc);
 

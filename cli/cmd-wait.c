@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
+#include "lib/strutil.h"
 #include "engine/run.h"
 
 static const char wait_usage[] =
@@ -20,7 +21,10 @@ static const char wait_usage[] =
 	"\n"
 	"Options:\n"
 	"      --condition stringArray   Condition to wait on (default [stopped])\n"
-	"  -i, --ignore                  Ignore if a container does not exist\n";
+	"      --ignore                  Ignore if a container does not exist\n"
+	"  -i, --interval string         Time interval to wait before polling for completion "
+	"(accepted: pm does not poll)\n"
+	"  -l, --latest                  Act on the latest container pm is aware of\n";
 
 static int condition_bit(const char *s, unsigned *mask)
 {
@@ -45,16 +49,18 @@ int cmd_wait(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"condition", required_argument, NULL, 'c'},
-		{"ignore", no_argument, NULL, 'i'},
-		{"interval", required_argument, NULL, 'I'},
+		{"ignore", no_argument, NULL, 'g'},
+		{"interval", required_argument, NULL, 'i'},
+		{"latest", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	unsigned mask = 0;
-	bool ignore = false;
+	bool ignore = false, latest = false;
 	int opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "i", opts, wait_usage)) != -1) {
+	/* -i is podman's --interval (4.3 and later); --ignore has no short form */
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "i:l", opts, wait_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -63,17 +69,30 @@ int cmd_wait(struct pm_cli *cli, int argc, char **argv)
 				return pm_cli_errorf(
 					"unknown container state: %s: invalid argument", optarg);
 			break;
-		case 'i':
+		case 'g':
 			ignore = true;
 			break;
-		case 'I':
+		case 'l':
+			latest = true;
+			break;
+		case 'i':
 			break; /* podman's polling interval: pm does not poll */
 		default:
 			return PM_EXIT_ERROR;
 		}
 	}
-	if (!pm_cli_nargs(cli, argc - optind, 1, -1))
+	_cleanup_strv_ char **refs = NULL;
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
+	if (latest && refs)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (latest) {
+		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
+		if (r != 0)
+			return r;
+	} else if (!pm_cli_nargs(cli, argc - optind, 1, -1)) {
 		return PM_EXIT_ERROR;
+	}
 	if (!mask)
 		mask = 1u << PM_CTR_STOPPED;
 	/* podman's: an exit condition (stopped, exited) is met by a container that is not
@@ -83,14 +102,14 @@ int cmd_wait(struct pm_cli *cli, int argc, char **argv)
 		mask |= 1u << PM_CTR_CONFIGURED;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	int status = 0;
-	for (int i = optind; i < argc; i++) {
+	for (char **ref = refs; ref && *ref; ref++) {
 		_cleanup_container_ struct pm_container *c = NULL;
 		_cleanup_error_ pm_error *err = NULL;
-		if (ignore && pm_engine_ctr_lookup(&e, argv[i], &c, NULL) < 0) { /* refreshed */
+		if (ignore && pm_engine_ctr_lookup(&e, *ref, &c, NULL) < 0) { /* refreshed */
 			printf("-1\n");
 			continue;
 		}
-		if (!c && pm_cli_ctr_lookup(&e, argv[i], &c) < 0) {
+		if (!c && pm_cli_ctr_lookup(&e, *ref, &c) < 0) {
 			status = PM_EXIT_ERROR;
 			continue;
 		}

@@ -132,3 +132,19 @@ int pm_cli_ctr_select(struct pm_cli *cli, char **filters, bool latest, int none_
 	pm_ps_rows_free(rows, n);
 	return 0;
 }
+
+int pm_cli_ctr_select_args(struct pm_cli *cli, int nargs, bool all, bool latest, char **cidfiles,
+			   char **filters)
+{
+	if (all && nargs > 0)
+		return pm_cli_errorf("--all and containers cannot be used together");
+	if (latest && nargs > 0)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (filters && nargs > 0)
+		return pm_cli_errorf("--filter takes no arguments");
+	if ((all + latest + !!cidfiles) > 1)
+		return pm_cli_errorf("--all, --latest, and --cidfile cannot be used together");
+	if (!all && !latest && !filters && !cidfiles && !pm_cli_nargs(cli, nargs, 1, -1))
+		return PM_EXIT_ERROR;
+	return 0;
+}

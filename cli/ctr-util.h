@@ -40,3 +40,7 @@ void pm_cli_ctr_filters_resolve(struct pm_cli *cli, char **filters);
  * Returns 0 or the exit status of the printed error. */
 int pm_cli_ctr_select(struct pm_cli *cli, char **filters, bool latest, int none_status,
 		      char ***refs);
+/* The checks podman makes on --all, --latest, --cidfile, --filter and the containers named
+ * (nargs of them) before it selects: one printed error and its exit status, or 0. */
+int pm_cli_ctr_select_args(struct pm_cli *cli, int nargs, bool all, bool latest, char **cidfiles,
+			   char **filters);

@@ -35,26 +35,31 @@ static void print_main_help(FILE *f)
 		   "  pm [options] [command]\n"
 		   "\n");
 	print_commands(f, "pm", pm_commands);
-	fprintf(f, "\nOptions:\n"
-		   "      --cgroup-manager string    Cgroup manager to use "
-		   "(\"cgroupfs\"|\"systemd\")\n"
-		   "      --events-backend string    Events backend to use (\"file\"|\"none\") "
-		   "(default \"file\")\n"
-		   "  -h, --help                     help for pm\n"
-		   "      --log-level string         Log messages above specified level (trace, "
-		   "debug, info, warn, warning, error, fatal, panic) (default \"warn\")\n"
-		   "      --noout                    do not output to stdout\n"
-		   "      --root string              Path to the root directory in which data, "
-		   "including images, is stored\n"
-		   "      --runroot string           Path to the 'run directory' where all state "
-		   "information is stored\n"
-		   "      --storage-driver string    Select which storage driver is used to manage "
-		   "storage of images and containers (overlay, vfs)\n"
-		   "      --tmpdir string            Path to the tmp directory for pm's runtime "
-		   "content (its events log)\n"
-		   "  -v, --version                  Version of pm\n"
-		   "      --volumepath string        Path to the volume directory in which volume "
-		   "data is stored\n");
+	fprintf(f,
+		"\nOptions:\n"
+		"      --cgroup-manager string    Cgroup manager to use "
+		"(\"cgroupfs\"|\"systemd\")\n"
+		"      --events-backend string    Events backend to use (\"file\"|\"none\") "
+		"(default \"file\")\n"
+		"  -h, --help                     help for pm\n"
+		"      --log-level string         Log messages above specified level (trace, "
+		"debug, info, warn, warning, error, fatal, panic) (default \"warn\")\n"
+		"      --noout                    do not output to stdout\n"
+		"      --root string              Path to the root directory in which data, "
+		"including images, is stored\n"
+		"      --runroot string           Path to the 'run directory' where all state "
+		"information is stored\n"
+		"      --runtime string           Path to the OCI runtime (accepted: pm runs "
+		"containers itself)\n"
+		"      --storage-driver string    Select which storage driver is used to manage "
+		"storage of images and containers (overlay, vfs)\n"
+		"      --syslog                   Output logging information to syslog as well as "
+		"the console (accepted, no syslog)\n"
+		"      --tmpdir string            Path to the tmp directory for pm's runtime "
+		"content (its events log)\n"
+		"  -v, --version                  Version of pm\n"
+		"      --volumepath string        Path to the volume directory in which volume "
+		"data is stored\n");
 }
 
 static const struct pm_command *find_command(const struct pm_command *table, const char *name)
@@ -179,6 +184,11 @@ int main(int argc, char **argv)
 			break;
 		case 'N':
 			noout = true;
+			break;
+		case 'U': /* podman's --runtime crun|runc|PATH: pm is its own runtime */
+			pm_log_debug("--runtime %s: pm runs containers itself; ignored", optarg);
+			break;
+		case 'Y': /* podman's --syslog: pm logs to stderr only */
 			break;
 		case 'T':
 		case 'V': {

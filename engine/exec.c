@@ -73,6 +73,18 @@ int pm_exec_apply(struct pm_runtime_spec *spec, const struct pm_exec_config *x,
 	return 0;
 }
 
+struct exec_started {
+	const struct pm_engine *e;
+	const struct pm_container *c;
+};
+
+/* podman's "exec" event: once the process runs (a failed exec, 126/127, logs none) */
+static void exec_started(void *ctx)
+{
+	const struct exec_started *s = ctx;
+	pm_engine_event(s->e, s->c, "exec");
+}
+
 static int not_running(pm_error **err)
 {
 	return pm_error_set(err, EINVAL,
@@ -141,13 +153,19 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	if ((r = pm_exec_apply(&spec, x, environ, err)) < 0)
 		goto out;
 	spec.seccomp_cache = pm_path_join(e->paths->runroot, "seccomp");
-	pm_engine_event(e, c, "exec");
+	struct exec_started started = {.e = e, .c = c};
 
-	if (x->detach || x->detachable)
+	if (x->detach || x->detachable) {
+		/* a session's monitor may record exec_died at once: exec goes first */
+		pm_engine_event(e, c, "exec");
 		r = pm_exec_session_run(e, c, &spec, &opts, !x->detach, x->detach_keys, ret_status,
 					ret_session, err);
-	else if ((r = pm_runtime_exec(&spec, &opts, ret_status, err)) == 0)
-		pm_engine_event_exec_died(e, c, *ret_status);
+	} else {
+		opts.started = exec_started;
+		opts.started_ctx = &started;
+		if ((r = pm_runtime_exec(&spec, &opts, ret_status, err)) == 0)
+			pm_engine_event_exec_died(e, c, *ret_status);
+	}
 	if (r > 0)
 		r = 0; /* detached */
 	if (r == -ESRCH && err) {

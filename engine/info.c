@@ -322,6 +322,7 @@ static json_t *build_info(const struct pm_info_opts *o)
 	json_object_set_new(host, "cpuUtilization", cpu_utilization_json());
 	json_object_set_new(host, "networkBackend", json_string("slirp4netns"));
 	json_object_set_new(host, "remoteSocket", json_pack("{s:s}", "path", ""));
+	json_object_set_new(host, "serviceIsRemote", json_false()); /* no API service: local */
 	json_object_set_new(host, "os", json_string("linux"));
 	json_object_set_new(host, "security",
 			    json_pack("{s:b, s:s, s:b, s:b, s:s, s:b}", "apparmorEnabled", 0,

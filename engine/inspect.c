@@ -28,6 +28,7 @@
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "runtime/caps.h"
 #include "runtime/runtime.h"
 #include "systemd/notify.h"
 #include "storage/container.h"
@@ -313,6 +314,65 @@ static json_t *caps_json(const struct pm_container_config *cfg)
 	return a;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* HostConfig.CapAdd / CapDrop as podman 4.3 shows them: the container's bounding set against
+ * the OCI runtime's default set (the 11 of containers.conf and AUDIT_WRITE, MKNOD, NET_RAW),
+ * sorted; both empty for --privileged. Falls back to the flags as given when they do not
+ * parse (the create refused those). */
+static void cap_add_drop_json(const struct pm_container_config *cfg, json_t **ret_add,
+			      json_t **ret_drop)
+{
+	static const char *const oci_default[] = {
+		"CAP_AUDIT_WRITE", "CAP_CHOWN",	     "CAP_DAC_OVERRIDE", "CAP_FOWNER",
+		"CAP_FSETID",	   "CAP_KILL",	     "CAP_MKNOD",	 "CAP_NET_BIND_SERVICE",
+		"CAP_NET_RAW",	   "CAP_SETFCAP",    "CAP_SETGID",	 "CAP_SETPCAP",
+		"CAP_SETUID",	   "CAP_SYS_CHROOT",
+	};
+	json_t *add = json_array(), *drop = json_array();
+	*ret_add = add;
+	*ret_drop = drop;
+	if (cfg->privileged)
+		return;
+	struct pm_runtime_caps caps = {0};
+	if (pm_caps_compute(cfg->cap_add, cfg->cap_drop, false, true, &caps, NULL) < 0) {
+		for (char **x = cfg->cap_add; x && *x; x++) {
+			_cleanup_free_ char *n = cap_name(*x);
+			json_array_append_new(add, json_string(n));
+		}
+		for (char **x = cfg->cap_drop; x && *x; x++) {
+			_cleanup_free_ char *n = cap_name(*x);
+			json_array_append_new(drop, json_string(n));
+		}
+		return;
+	}
+	const char *added[64] = {0}, *dropped[64] = {0};
+	size_t na = 0, nd = 0;
+	int last = pm_caps_last_cap();
+	for (int cap = 0; cap <= last && cap < 64; cap++) {
+		const char *name = pm_caps_to_name(cap);
+		if (!name)
+			continue;
+		bool base = false;
+		for (size_t i = 0; i < ARRAY_SIZE(oci_default) && !base; i++)
+			base = !strcmp(oci_default[i], name);
+		bool has = caps.bounding & (1ULL << cap);
+		if (has && !base)
+			added[na++] = name;
+		else if (!has && base)
+			dropped[nd++] = name;
+	}
+	qsort(added, na, sizeof(*added), cmp_str);
+	qsort(dropped, nd, sizeof(*dropped), cmp_str);
+	for (size_t i = 0; i < na; i++)
+		json_array_append_new(add, json_string(added[i]));
+	for (size_t i = 0; i < nd; i++)
+		json_array_append_new(drop, json_string(dropped[i]));
+}
+
 static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mount *m,
 			  const char *volume)
 {
@@ -418,14 +478,21 @@ static json_t *annotations_json(const struct pm_container *c, const struct pm_co
 	char created[PM_TIME_BUF_LEN], sig[16];
 	pm_time_format_rfc3339_utc(c->created_ns, true, created);
 	snprintf(sig, sizeof(sig), "%d", stop_sig);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "io.container.manager",
-			 "libpod", "io.kubernetes.cri-o.Created", created,
-			 "io.kubernetes.cri-o.TTY", cfg->tty ? "true" : "false",
-			 "io.podman.annotations.autoremove", cfg->rm ? "TRUE" : "FALSE",
-			 "io.podman.annotations.init", cfg->init ? "TRUE" : "FALSE",
-			 "io.podman.annotations.privileged", cfg->privileged ? "TRUE" : "FALSE",
-			 "io.podman.annotations.publish-all", "FALSE",
-			 "org.opencontainers.image.stopSignal", sig);
+	json_t *o = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "io.container.manager", "libpod",
+		"io.kubernetes.cri-o.Created", created, "io.kubernetes.cri-o.TTY",
+		cfg->tty ? "true" : "false", "io.podman.annotations.autoremove",
+		cfg->rm ? "TRUE" : "FALSE", "io.podman.annotations.init",
+		cfg->init ? "TRUE" : "FALSE", "io.podman.annotations.privileged",
+		cfg->privileged ? "TRUE" : "FALSE", "io.podman.annotations.publish-all", "FALSE",
+		"org.opencontainers.image.stopSignal", sig);
+	/* --annotation KEY=VALUE, over podman's own as there */
+	for (char **a = cfg->annotations; o && a && *a; a++) {
+		const char *eq = strchr(*a, '=');
+		_cleanup_free_ char *k = pm_xstrndup(*a, eq ? (size_t)(eq - *a) : strlen(*a));
+		json_object_set_new(o, k, json_string(eq ? eq + 1 : ""));
+	}
+	return o;
 }
 
 static json_t *build_inspect(const struct pm_engine *e, const struct pm_container *c,
@@ -631,15 +698,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "VolumeDriver", json_string(""));
 	json_object_set_new(hc, "VolumesFrom",
 			    cfg->volumes_from ? pm_json_from_strv(cfg->volumes_from) : json_null());
-	json_t *capadd = json_array(), *capdrop = json_array();
-	for (char **x = cfg->cap_add; x && *x; x++) {
-		_cleanup_free_ char *n = cap_name(*x);
-		json_array_append_new(capadd, json_string(n));
-	}
-	for (char **x = cfg->cap_drop; x && *x; x++) {
-		_cleanup_free_ char *n = cap_name(*x);
-		json_array_append_new(capdrop, json_string(n));
-	}
+	json_t *capadd, *capdrop;
+	cap_add_drop_json(cfg, &capadd, &capdrop);
 	json_object_set_new(hc, "CapAdd", capadd);
 	json_object_set_new(hc, "CapDrop", capdrop);
 	json_object_set_new(hc, "Dns", json_array());
@@ -703,6 +763,13 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "CgroupParent",
 			    json_string(cfg->cgroup_parent ? cfg->cgroup_parent : ""));
 	json_object_set_new(hc, "BlkioWeight", json_integer((json_int_t)cfg->blkio_weight));
+	/* podman's per-device limits and --cgroup-conf, which pm does not take: nil */
+	static const char *const nil_keys[] = {
+		"BlkioWeightDevice",   "BlkioDeviceReadBps",   "BlkioDeviceWriteBps",
+		"BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "CgroupConf",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(nil_keys); i++)
+		json_object_set_new(hc, nil_keys[i], json_null());
 	json_object_set_new(hc, "CpuPeriod", json_integer((json_int_t)period));
 	json_object_set_new(hc, "CpuQuota", json_integer((json_int_t)quota));
 	json_object_set_new(hc, "CpusetCpus",

@@ -29,10 +29,11 @@
 #include "storage/image.h"
 #include "storage/store.h"
 
-static const char *const filter_keys[] = {"name",   "id",  "status", "label", "ancestor",
-					  "exited", "pod", "health", NULL};
-static const char *const states[] = {"created",	 "running",    "paused",  "exited", "removing",
-				     "stopping", "configured", "unknown", NULL};
+static const char *const filter_keys[] = {"name",   "id",      "status", "label", "ancestor",
+					  "exited", "pod",     "health", "since", "before",
+					  "volume", "network", NULL};
+static const char *const states[] = {"created",	 "running",    "paused",  "exited",  "removing",
+				     "stopping", "configured", "unknown", "stopped", NULL};
 
 const char *const pm_ps_ns_keys[7] = {"Mnt", "Cgroup", "Ipc", "Net", "Pidns", "Uts", "User"};
 const char *const pm_ps_ns_names[7] = {"mnt", "cgroup", "ipc", "net", "pid", "uts", "user"};
@@ -138,8 +139,10 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 				m = pm_str_startswith(c->id, v) || regex_match(v, c->id);
 			else if (strcmp(*k, "status") == 0) {
 				const char *st = pm_ctr_status_string(c->state.status);
+				/* podman: configured is created, stopped is exited */
 				m = strcmp(st, v) == 0 ||
-				    (strcmp(v, "configured") == 0 && strcmp(st, "created") == 0);
+				    (strcmp(v, "configured") == 0 && strcmp(st, "created") == 0) ||
+				    (strcmp(v, "stopped") == 0 && strcmp(st, "exited") == 0);
 			} else if (strcmp(*k, "label") == 0)
 				m = pm_strv_kv_match(labels, v);
 			else if (strcmp(*k, "ancestor") == 0)
@@ -147,9 +150,17 @@ bool pm_ps_filter_match(char *const *filters, const struct pm_container *c, char
 			else if (strcmp(*k, "pod") == 0)
 				/* the cli resolved pod names to ids (engine knows no pods) */
 				m = c->pod_id && c->pod_id[0] && pm_str_startswith(c->pod_id, v);
-			else if (strcmp(*k, "health") == 0)
-				m = true; /* the row's: pm_ps_health_match */
-			else if (strcmp(*k, "exited") == 0) {
+			else if (strcmp(*k, "health") == 0 || strcmp(*k, "volume") == 0)
+				m = true; /* the row's: pm_ps_health_match, volume_match */
+			else if (strcmp(*k, "network") == 0)
+				m = false; /* pm has no named networks: none is joined */
+			else if (strcmp(*k, "since") == 0 || strcmp(*k, "before") == 0) {
+				/* resolved to "@CREATED_NS" by pm_engine_ps_rows */
+				uint64_t ns;
+				m = v[0] == '@' && pm_parse_uint64(v + 1, &ns) == 0 &&
+				    (**k == 's' ? c->created_ns > (int64_t)ns
+						: c->created_ns < (int64_t)ns);
+			} else if (strcmp(*k, "exited") == 0) {
 				int code = 0;
 				m = c->state.status == PM_CTR_STOPPED &&
 				    pm_parse_int(v, &code) == 0 && code == c->state.exit_code;
@@ -269,6 +280,8 @@ static void row_json(struct pm_jw *w, const struct pm_ps_row *row, int64_t now)
 	pm_jw_kv_object(w, row->labels, true);
 	pm_jw_key(w, "Mounts");
 	pm_jw_begin_array(w);
+	for (char **m = row->mounts; m && *m; m++)
+		pm_jw_string(w, *m);
 	pm_jw_end_array(w);
 	pm_jw_key(w, "Names");
 	pm_jw_begin_array(w);
@@ -377,6 +390,12 @@ static int row_config(const char *text, struct pm_container_config *cfg)
 			r = scan_strv(&v, &cfg->add_hosts);
 		else if (pm_jscan_key_is(&k, "NoHosts"))
 			r = pm_jscan_bool(&v, &cfg->no_hosts);
+		else if (pm_jscan_key_is(&k, "Volumes"))
+			r = scan_strv(&v, &cfg->volumes);
+		else if (pm_jscan_key_is(&k, "Mounts"))
+			r = scan_strv(&v, &cfg->mounts);
+		else if (pm_jscan_key_is(&k, "Tmpfs"))
+			r = scan_strv(&v, &cfg->tmpfs);
 		else if (pm_jscan_key_is(&k, "HealthTest"))
 			r = scan_strv(&v, &cfg->health.test);
 		else if (k.escaped)
@@ -386,6 +405,89 @@ static int row_config(const char *text, struct pm_container_config *cfg)
 		return 0;
 	pm_spec_config_clear(cfg);
 	return pm_config_from_json(text, cfg, NULL);
+}
+
+/* podman's ps Mounts (its UserVolumes): the destinations of --mount, --tmpfs, then -v, as
+ * given (-v SRC:DST[:OPTS] or -v DST; --mount's destination=, dst= or target=). */
+static char **user_mount_dests(const struct pm_container_config *cfg)
+{
+	char **dests = NULL;
+	for (char **m = cfg->mounts; m && *m; m++) {
+		_cleanup_strv_ char **kv = pm_strv_split(*m, ",");
+		for (char **f = kv; f && *f; f++) {
+			const char *eq = strchr(*f, '=');
+			if (eq && (!strncmp(*f, "destination=", 12) || !strncmp(*f, "dst=", 4) ||
+				   !strncmp(*f, "target=", 7)))
+				pm_strv_push(&dests, eq + 1);
+		}
+	}
+	for (char **t = cfg->tmpfs; t && *t; t++) {
+		const char *colon = strchr(*t, ':');
+		_cleanup_free_ char *d = colon ? pm_xstrndup(*t, (size_t)(colon - *t)) : NULL;
+		pm_strv_push(&dests, d ? d : *t);
+	}
+	for (char **vol = cfg->volumes; vol && *vol; vol++) {
+		_cleanup_strv_ char **parts = pm_strv_split(*vol, ":");
+		size_t np = pm_strv_length(parts);
+		if (np == 1)
+			pm_strv_push(&dests, parts[0]);
+		else if (np > 1)
+			pm_strv_push(&dests, parts[1]);
+	}
+	return dests;
+}
+
+/* podman's volume= filter's pairs: "SOURCE\nDEST" of each -v (a named volume's name, an
+ * anonymous one's generated name, or a host path) and --mount with a source. */
+static char **volume_pairs(const struct pm_container_config *cfg)
+{
+	char **pairs = NULL;
+	for (char **vol = cfg->volumes; vol && *vol; vol++) {
+		_cleanup_strv_ char **parts = pm_strv_split(*vol, ":");
+		if (pm_strv_length(parts) >= 2) {
+			_cleanup_free_ char *p = pm_xasprintf("%s\n%s", parts[0], parts[1]);
+			pm_strv_push(&pairs, p);
+		}
+	}
+	for (char **m = cfg->mounts; m && *m; m++) {
+		_cleanup_strv_ char **kv = pm_strv_split(*m, ",");
+		const char *src = NULL, *dst = NULL;
+		for (char **f = kv; f && *f; f++) {
+			const char *eq = strchr(*f, '=');
+			if (!eq)
+				continue;
+			if (!strncmp(*f, "source=", 7) || !strncmp(*f, "src=", 4))
+				src = eq + 1;
+			else if (!strncmp(*f, "destination=", 12) || !strncmp(*f, "dst=", 4) ||
+				 !strncmp(*f, "target=", 7))
+				dst = eq + 1;
+		}
+		if (src && dst) {
+			_cleanup_free_ char *p = pm_xasprintf("%s\n%s", src, dst);
+			pm_strv_push(&pairs, p);
+		}
+	}
+	return pairs;
+}
+
+/* volume=SOURCE[:DEST] (podman's): any value names one of the row's pairs. */
+static bool volume_match(char *const *filters, char *const *pairs)
+{
+	bool any = false;
+	for (char *const *f = filters; f && *f; f++) {
+		if (!pm_str_startswith(*f, "volume="))
+			continue;
+		any = true;
+		const char *v = *f + 7, *colon = strchr(v, ':');
+		size_t sl = colon ? (size_t)(colon - v) : strlen(v);
+		for (char *const *p = pairs; p && *p; p++) {
+			const char *nl = strchr(*p, '\n');
+			if ((size_t)(nl - *p) == sl && !strncmp(*p, v, sl) &&
+			    (!colon || !strcmp(nl + 1, colon + 1)))
+				return true;
+		}
+	}
+	return !any;
 }
 
 /* Command, labels, --rm and ports of a row: what engine/inspect.c's pm_ctr_view_get and
@@ -413,6 +515,8 @@ static void row_fill(pm_image_cache *ic, struct pm_ps_row *row, char **ret_net_f
 	for (char **l = cfg.labels; l && *l; l++)
 		pm_strv_set_kv(&row->labels, *l);
 	row->rm = cfg.rm;
+	row->mounts = c->infra ? NULL : user_mount_dests(&cfg); /* pm-pause's bind is pm's */
+	row->volumes = volume_pairs(&cfg);
 	if (cfg.network && pm_str_startswith(cfg.network, "container:"))
 		*ret_net_from = pm_xstrdup(cfg.network + strlen("container:"));
 	struct pm_health_state hs;
@@ -441,6 +545,8 @@ static void row_clear(struct pm_ps_row *row)
 	pm_container_free(row->c);
 	pm_strv_free(row->args);
 	pm_strv_free(row->labels);
+	pm_strv_free(row->mounts);
+	pm_strv_free(row->volumes);
 	free(row->ports);
 	free(row->pod_name);
 	*row = (struct pm_ps_row){0};
@@ -451,6 +557,38 @@ void pm_ps_rows_free(struct pm_ps_row *rows, size_t n)
 	for (size_t i = 0; rows && i < n; i++)
 		row_clear(&rows[i]);
 	free(rows);
+}
+
+/* since=CTR / before=CTR: the container named (name, id or id prefix) found in list, the
+ * filter rewritten as "since=@CREATED_NS"; podman's error for an unknown one. */
+static int resolve_time_filters(char **filters, struct pm_container *const *list, size_t n,
+				pm_error **err)
+{
+	for (char **f = filters; f && *f; f++) {
+		bool since = pm_str_startswith(*f, "since=");
+		if (!since && !pm_str_startswith(*f, "before="))
+			continue;
+		const char *ref = *f + (since ? 6 : 7);
+		const struct pm_container *hit = NULL;
+		for (size_t i = 0; i < n && !hit; i++)
+			if (list[i] && ((list[i]->name && !strcmp(list[i]->name, ref)) ||
+					!strcmp(list[i]->id, ref)))
+				hit = list[i];
+		for (size_t i = 0; i < n && !hit && strlen(ref) >= 1; i++)
+			if (list[i] && pm_str_startswith(list[i]->id, ref))
+				hit = list[i];
+		if (!hit)
+			return pm_error_set(err, ENOENT,
+					    "no container with name or ID \"%s\" found: no such "
+					    "container",
+					    ref);
+		char *nf = pm_xasprintf(
+			"%s=@%llu", since ? "since" : "before",
+			(unsigned long long)(hit->created_ns > 0 ? hit->created_ns : 0));
+		free(*f);
+		*f = nf;
+	}
+	return 0;
 }
 
 int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, struct pm_ps_row **ret,
@@ -464,11 +602,18 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 	r = pm_container_list(e->paths, &list, &n, err);
 	if (r < 0)
 		return r;
+	_cleanup_strv_ char **filters = pm_strv_copy(o->filters);
+	if ((r = resolve_time_filters(filters, list, n, err)) < 0) {
+		pm_container_list_free(list, n);
+		return r;
+	}
 	bool all = o->all || o->latest || o->last >= 0;
 	size_t limit = o->latest ? 1 : o->last >= 0 ? (size_t)o->last : n;
 	bool label_filter = false;
 	for (char *const *f = o->filters; f && *f; f++)
-		label_filter |= pm_str_startswith(*f, "label=") || pm_str_startswith(*f, "health=");
+		label_filter |= pm_str_startswith(*f, "label=") ||
+				pm_str_startswith(*f, "health=") ||
+				pm_str_startswith(*f, "volume=");
 	bool fill = !o->ids_only || label_filter;
 	pm_image_cache *ic = pm_image_cache_new(e);
 	_cleanup_store_ struct pm_store *store = NULL;
@@ -494,8 +639,9 @@ int pm_engine_ps_rows(const struct pm_engine *e, const struct pm_ps_opts *o, str
 		*row = (struct pm_ps_row){.c = c};
 		if (fill)
 			row_fill(ic, row, &net_from[nr]);
-		if (o->filters && (!pm_ps_filter_match(o->filters, c, row->labels, NULL) ||
-				   !pm_ps_health_match(o->filters, row->health))) {
+		if (filters && (!pm_ps_filter_match(filters, c, row->labels, NULL) ||
+				!pm_ps_health_match(filters, row->health) ||
+				!volume_match(filters, row->volumes))) {
 			row->c = NULL; /* still the list's */
 			row_clear(row);
 			free(net_from[nr]);

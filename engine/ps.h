@@ -40,6 +40,8 @@ struct pm_ps_row {
 	struct pm_container *c;
 	char **args;		   /* entrypoint + command */
 	char **labels;		   /* image labels, then the container's */
+	char **mounts;		   /* podman's Mounts: the destinations the user asked for */
+	char **volumes;		   /* "SOURCE\nDEST" of its -v and --mount (filter volume=) */
 	bool rm;		   /* --rm */
 	struct pm_net_port *ports; /* published ports (pm_engine_ports) */
 	size_t nports;

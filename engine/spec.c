@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
-#include <fnmatch.h>
 #include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -48,6 +47,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->startup_health.test);
 	pm_strv_free(c->env);
 	pm_strv_free(c->env_files);
+	pm_strv_free(c->unsetenv);
 	free(c->entrypoint);
 	free(c->workdir);
 	free(c->umask);
@@ -66,6 +66,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->uidmap);
 	pm_strv_free(c->gidmap);
 	pm_strv_free(c->labels);
+	pm_strv_free(c->annotations);
 	pm_strv_free(c->volumes);
 	pm_strv_free(c->mounts);
 	pm_strv_free(c->tmpfs);
@@ -97,73 +98,6 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->dns_options);
 	pm_strv_free(c->add_hosts);
 	memset(c, 0, sizeof(*c));
-}
-
-/* ---- environment ------------------------------------------------------------------------ */
-
-void pm_spec_env_set(char ***env, const char *kv)
-{
-	size_t klen = strcspn(kv, "=");
-	for (char **i = *env; i && *i; i++) {
-		if (strncmp(*i, kv, klen) == 0 && ((*i)[klen] == '=' || (*i)[klen] == '\0')) {
-			free(*i);
-			*i = pm_xstrdup(kv);
-			return;
-		}
-	}
-	pm_strv_push(env, kv);
-}
-
-static bool valid_key(const char *k, size_t len)
-{
-	if (len == 0)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (k[i] == ' ' || k[i] == '\t' || k[i] == '\n')
-			return false;
-	return true;
-}
-
-int pm_spec_env_add(char ***env, const char *spec, char *const *host_env, pm_error **err)
-{
-	const char *eq = strchr(spec, '=');
-	size_t klen = eq ? (size_t)(eq - spec) : strlen(spec);
-	if (!valid_key(spec, klen))
-		return pm_error_set(err, EINVAL, "invalid environment variable '%s'", spec);
-	if (eq) {
-		pm_spec_env_set(env, spec);
-		return 0;
-	}
-	bool glob = strpbrk(spec, "*?[") != NULL;
-	for (char *const *h = host_env; h && *h; h++) {
-		const char *heq = strchr(*h, '=');
-		if (!heq)
-			continue;
-		_cleanup_free_ char *name = pm_xstrndup(*h, (size_t)(heq - *h));
-		if (glob ? fnmatch(spec, name, 0) == 0 : strcmp(spec, name) == 0)
-			pm_spec_env_set(env, *h);
-	}
-	return 0;
-}
-
-int pm_spec_env_file_parse(const char *name, const char *data, char *const *host_env, char ***env,
-			   pm_error **err)
-{
-	_cleanup_strv_ char **lines = pm_strv_split(data ? data : "", "\n");
-	for (char **l = lines; l && *l; l++) {
-		char *s = *l;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		size_t n = strlen(s);
-		if (n && s[n - 1] == '\r')
-			s[--n] = '\0';
-		if (!*s || *s == '#')
-			continue;
-		_cleanup_error_ pm_error *e = NULL;
-		if (pm_spec_env_add(env, s, host_env, &e) < 0)
-			return pm_error_set(err, EINVAL, "env file '%s': %s", name, e->msg);
-	}
-	return 0;
 }
 
 /* ---- mounts --------------------------------------------------------------------------- */
@@ -1338,6 +1272,11 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	pm_strv_push(&s.env, "TERM=xterm");
 	for (char **e = img ? img->env : NULL; e && *e; e++)
 		pm_spec_env_set(&s.env, *e);
+	/* --unsetenv(-all): the defaults and the image's go, --env-file's and -e's stay */
+	if (c->unsetenv_all)
+		s.env = pm_strv_free(s.env);
+	for (char **u = c->unsetenv; u && *u; u++)
+		pm_strv_unset_env(s.env, *u);
 	extern char **environ;
 	for (char **f = c->env_files; f && *f; f++) {
 		_cleanup_free_ char *data = NULL;

@@ -41,15 +41,18 @@ struct pm_healthcheck {
 struct pm_container_config {
 	char *name;
 	bool rm;
-	char **env;	  /* -e/--env as given: KEY=VAL, KEY, or a glob like 'FOO*' */
-	char **env_files; /* --env-file paths */
-	char *entrypoint; /* --entrypoint: a string or a JSON array */
+	char **env;	   /* -e/--env as given: KEY=VAL, KEY, or a glob like 'FOO*' */
+	char **env_files;  /* --env-file paths */
+	char **unsetenv;   /* --unsetenv KEY: not from pm's defaults nor the image */
+	bool unsetenv_all; /* --unsetenv-all: none of pm's defaults nor the image's */
+	char *entrypoint;  /* --entrypoint: a string or a JSON array */
 	bool entrypoint_set;
 	char *workdir;
 	char *user;
 	char **group_add;
 	char *hostname;
 	char **labels;	     /* KEY=VAL */
+	char **annotations;  /* --annotation KEY=VAL (inspect's Config.Annotations) */
 	char **volumes;	     /* -v specs */
 	char **mounts;	     /* --mount specs */
 	char **tmpfs;	     /* --tmpfs specs */

@@ -304,7 +304,17 @@ void pm_gofmt_value(struct pm_gobuf *b, const json_t *v, bool top)
 void pm_gofmt_value_field(struct pm_gobuf *b, const json_t *v, bool top, const char *field)
 {
 	if (top && (!v || json_is_null(v))) {
-		pm_gobuf_adds(b, "<no value>");
+		/* podman's nil pointer, map and slices its templates name (inspect's SizeRw
+		 * without --size, HostConfig's CgroupConf and Blkio* lists) */
+		const char *s = "<no value>";
+		if (field && !strcmp(field, "SizeRw"))
+			s = "<nil>";
+		else if (field && !strcmp(field, "CgroupConf"))
+			s = "map[]";
+		else if (field && (!strcmp(field, "BlkioWeightDevice") ||
+				   !strncmp(field, "BlkioDevice", 11)))
+			s = "[]";
+		pm_gobuf_adds(b, s);
 		return;
 	}
 	static const struct spec none;

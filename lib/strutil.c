@@ -515,3 +515,16 @@ char *pm_str_escape_controls(const char *s)
 	*o = 0;
 	return out;
 }
+
+void pm_strv_unset_env(char **v, const char *key)
+{
+	size_t kl = strlen(key), j = 0;
+	for (size_t i = 0; v && v[i]; i++) {
+		if (!strncmp(v[i], key, kl) && v[i][kl] == '=')
+			free(v[i]);
+		else
+			v[j++] = v[i];
+	}
+	if (v)
+		v[j] = NULL;
+}

@@ -27,6 +27,8 @@ bool pm_strv_contains(char *const *v, const char *s);
 /* Split on any of sep characters, dropping empty pieces. */
 char **pm_strv_split(const char *s, const char *sep);
 char *pm_strv_join(char *const *v, const char *sep);
+/* Remove KEY's "KEY=..." entries from an environment list, in place (v may be NULL). */
+void pm_strv_unset_env(char **v, const char *key);
 
 bool pm_str_startswith(const char *s, const char *prefix);
 bool pm_str_endswith(const char *s, const char *suffix);

@@ -142,6 +142,10 @@ static bool is_map_field(const char *parent, const char *field)
 static int eval_field(struct exec *x, json_t *recv, const char *name, const char *at, size_t pos,
 		      bool is_map, json_t **ret)
 {
+	if (is_map && (!recv || json_is_null(recv))) { /* a nil map: any key is missing */
+		*ret = json_null();
+		return 0;
+	}
 	if (json_is_object(recv)) {
 		json_t *v = json_object_get(recv, name);
 		if (!v && is_map) {
@@ -196,10 +200,15 @@ static int eval_chain(struct exec *x, json_t *base, const struct arg *a, json_t 
 		return 0;
 	}
 	json_t *cur = base ? json_incref(base) : json_null();
-	for (size_t i = 0; i < a->nchain; i++) {
+	bool missing = false; /* Go's invalid value: a map's missing key, or a key of a nil map */
+	for (size_t i = 0; i < a->nchain && !missing; i++) {
 		json_t *next = NULL;
 		bool is_map =
 			i > 0 && is_map_field(i > 1 ? a->chain[i - 2] : NULL, a->chain[i - 1]);
+		/* Go: indexing a nil map, or a field of the invalid value a missing key gives,
+		 * is the zero value ("<no value>"), not an error */
+		missing = is_map && (json_is_null(cur) ||
+				     (json_is_object(cur) && !json_object_get(cur, a->chain[i])));
 		int r = eval_field(x, cur, a->chain[i], a->src, a->pos, is_map, &next);
 		json_decref(cur);
 		if (r < 0)

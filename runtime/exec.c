@@ -454,6 +454,8 @@ int pm_runtime_exec(const struct pm_runtime_spec *spec, const struct pm_exec_opt
 		}
 		goto out;
 	}
+	if (o->started)
+		o->started(o->started_ctx);
 	if (o->handover) {
 		*o->handover = (struct pm_exec_proc){
 			.pid = st.pid, .pidfd = st.pidfd, .master = st.master};

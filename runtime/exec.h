@@ -39,6 +39,10 @@ struct pm_exec_opts {
 	 * terminal is not touched */
 	struct pm_exec_proc *handover;
 	int winsize_from; /* -t: the terminal whose size the pty gets (0: stdin) */
+	/* non-NULL: called once the process has exec'd (not when the exec failed), before it
+	 * is waited for (engine/exec.c records podman's "exec" event there) */
+	void (*started)(void *ctx);
+	void *started_ctx;
 };
 
 /* Run spec->args in the container of opts->pid. Only the process fields of spec are used

@@ -1,8 +1,9 @@
 /* image-view.c: images as podman shows them: the `images` filters (reference=, dangling=,
- * label=, id=) and sort orders (--sort created|id|repository|size|tag), the `images --format
- * json` summaries, the `image inspect` object and the `history` entries. JSON leaves as text
- * (json_t stays here). Reads records, configs and layer sizes; takes no lock, never prints.
- * Called by cli/ (images, image inspect, inspect, history) and later by the API. */
+ * label=, id=, before=, since=, readonly=, intermediate=, containers=, until=) and sort orders
+ * (--sort created|id|repository|size|tag), the `images --format json` summaries, the `image
+ * inspect` object and the `history` entries. JSON leaves as text (json_t stays here). Reads
+ * records, configs and layer sizes; takes no lock, never prints. Called by cli/ (images, image
+ * inspect, inspect, history) and later by the API. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
 #include "storage/image-view.h"
+#include "storage/image.h"
 #include "storage/layerstore.h"
 #include "storage/reference.h"
 
@@ -29,6 +31,11 @@ struct pm_image_filters {
 	char *before, *since, *since_key;
 	int64_t before_ns, since_ns;
 	bool resolved;
+	/* podman 4.3's others: readonly= (pm's images never are), intermediate= (no name, a
+	 * child), containers=true|false (used by a container or not), until=TIMESTAMP */
+	int readonly, intermediate, containers; /* -1 unset */
+	bool has_until;
+	int64_t until_ns;
 };
 
 /* Go's strconv.ParseBool */
@@ -57,6 +64,7 @@ struct pm_image_filters *pm_image_filters_new(void)
 {
 	struct pm_image_filters *f = pm_xcalloc(1, sizeof(*f));
 	f->dangling = -1;
+	f->readonly = f->intermediate = f->containers = -1;
 	return f;
 }
 
@@ -91,6 +99,29 @@ int pm_image_filters_add(struct pm_image_filters *f, const char *arg, pm_error *
 					    "strconv.ParseBool: parsing \"%s\": invalid syntax",
 					    v, v);
 		f->dangling = b;
+	} else if ((kl == 8 && strncmp(arg, "readonly", 8) == 0) ||
+		   (kl == 12 && strncmp(arg, "intermediate", 12) == 0) ||
+		   (kl == 10 && strncmp(arg, "containers", 10) == 0)) {
+		bool b;
+		if (parse_go_bool(v, &b) < 0 && arg[0] == 'c') /* podman's words, each */
+			return pm_error_set(err, EINVAL,
+					    "unsupported value \"%s\" for containers filter", v);
+		if (parse_go_bool(v, &b) < 0)
+			return pm_error_set(err, EINVAL,
+					    "non-boolean value \"%.*s\" for %s filter: "
+					    "strconv.ParseBool: parsing \"%s\": invalid syntax",
+					    (int)kl, arg, v, v);
+		if (arg[0] == 'r')
+			f->readonly = b;
+		else if (arg[0] == 'i')
+			f->intermediate = b;
+		else
+			f->containers = b;
+	} else if (kl == 5 && strncmp(arg, "until", 5) == 0) {
+		if (pm_time_parse_timestamp(v, pm_time_now_ns(), &f->until_ns) < 0)
+			return pm_error_set(err, EINVAL,
+					    "failed to parse value as time or duration: \"%s\"", v);
+		f->has_until = true;
 	} else if (kl == 5 && strncmp(arg, "label", 5) == 0) {
 		pm_strv_push(&f->label, v);
 	} else if (kl == 2 && strncmp(arg, "id", 2) == 0) {
@@ -174,12 +205,23 @@ static bool has_label(const struct pm_store *s, const struct pm_image_record *r,
 /* The image passes dangling/label/id (reads its config for label=). dangling: podman's,
  * no names and no child image. */
 static bool filters_match(const struct pm_store *s, const struct pm_image_filters *f,
-			  const struct pm_image_record *r, bool dangling)
+			  const struct pm_image_record *r, bool dangling, bool child)
 {
 	if (!f)
 		return true;
 	if (f->dangling >= 0 && dangling != (bool)f->dangling)
 		return false;
+	if (f->readonly == 1)
+		return false;
+	if (f->intermediate >= 0 && ((!r->names || !*r->names) && child) != (bool)f->intermediate)
+		return false;
+	if (f->has_until && record_created_ns(r) >= f->until_ns)
+		return false;
+	if (f->containers >= 0) {
+		_cleanup_strv_ char **users = pm_image_users(s, r->id);
+		if ((users && *users) != (bool)f->containers)
+			return false;
+	}
 	if ((f->before && (!f->resolved || record_created_ns(r) >= f->before_ns)) ||
 	    (f->since && (!f->resolved || record_created_ns(r) <= f->since_ns)))
 		return false;
@@ -363,7 +405,7 @@ int pm_image_rows(const struct pm_store *s, const struct pm_image_record *v, siz
 		const struct pm_image_record *r = &v[i];
 		bool child = untagged_with_child(s, v, n, r);
 		bool dangling = (!r->names || !*r->names) && !child;
-		if ((child && !all) || !filters_match(s, f, r, dangling))
+		if ((child && !all) || !filters_match(s, f, r, dangling, child))
 			continue;
 		int64_t created_ns = record_created_ns(r);
 		size_t nn = pm_strv_length(r->names);
@@ -482,7 +524,7 @@ char *pm_image_summaries_json(const struct pm_store *s, const struct pm_image_re
 		const struct pm_image_record *r = &v[i];
 		bool child = untagged_with_child(s, v, n, r);
 		bool dangling = (!r->names || !*r->names) && !child;
-		if ((child && !all) || !filters_match(s, f, r, dangling) || !any_name(f, r))
+		if ((child && !all) || !filters_match(s, f, r, dangling, child) || !any_name(f, r))
 			continue;
 		json_array_append_new(arr, summary_object(s, &v[i]));
 	}

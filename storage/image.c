@@ -651,6 +651,13 @@ static char *host_arch(void)
 int pm_image_import(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char *const *names,
 		    char *const *changes, const char *message, char **ret_id, pm_error **err)
 {
+	return pm_image_import_at(s, rd, rd_ctx, names, changes, message, 0, ret_id, err);
+}
+
+int pm_image_import_at(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char *const *names,
+		       char *const *changes, const char *message, int64_t created_ns, char **ret_id,
+		       pm_error **err)
+{
 	struct pm_image_config cfg = {0};
 	struct pm_layer_info li = {0};
 	struct pm_manifest m = {0};
@@ -671,7 +678,13 @@ int pm_image_import(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char 
 	if (r < 0)
 		goto out;
 	pm_crash_point("mid-import");
-	cfg.created = pm_image_now_rfc3339();
+	if (created_ns > 0) {
+		char buf[PM_TIME_BUF_LEN];
+		pm_time_format_rfc3339_utc(created_ns, true, buf);
+		cfg.created = pm_xstrdup(buf);
+	} else {
+		cfg.created = pm_image_now_rfc3339();
+	}
 	cfg.architecture = host_arch();
 	cfg.os = pm_xstrdup("linux");
 	cfg.diff_ids = pm_xcalloc(2, sizeof(char *));

@@ -88,6 +88,11 @@ int pm_image_collect_layers(const struct pm_store *s, pm_error **err);
  * names may be NULL (dangling image). */
 int pm_image_import(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char *const *names,
 		    char *const *changes, const char *message, char **ret_id, pm_error **err);
+/* The same with the image's created time (ns since the epoch; podman's import of a file
+ * takes the file's mtime); 0 is now. */
+int pm_image_import_at(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char *const *names,
+		       char *const *changes, const char *message, int64_t created_ns, char **ret_id,
+		       pm_error **err);
 
 /* "2006-01-02T15:04:05.999999999Z" for now; and parse RFC 3339 to unix seconds. */
 char *pm_image_now_rfc3339(void);

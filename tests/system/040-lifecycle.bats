@@ -69,8 +69,9 @@ wait_for_state() {
 	run_pm 0 run -d --name s1 $IMG sleep 1000
 	run_pm 0 inspect --format '{{.State.Pid}}' s1
 	local init=$output
-	run_pm 0 stop s1
+	run_pm_split 0 stop s1
 	is "$output" "s1" "stop prints the name"
+	assert_contains "$stderr" "StopSignal SIGTERM is not handled by PID 1 of container s1, resorting to SIGKILL at once"
 	# the process is gone and the state is recorded when stop returns
 	if [ -d "/proc/$init" ] && [ "$(awk '{print $3}' "/proc/$init/stat")" != Z ]; then
 		die "sleep still alive after stop"

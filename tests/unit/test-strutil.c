@@ -325,6 +325,26 @@ static void test_escape_controls(void **state)
 	(void)state;
 }
 
+static void test_strv_unset_env(void **state)
+{
+	char **v = NULL;
+	pm_strv_push(&v, "A=1");
+	pm_strv_push(&v, "AB=2");
+	pm_strv_push(&v, "A");
+	pm_strv_push(&v, "B=3");
+	pm_strv_unset_env(v, "A");
+	char *j = pm_strv_join(v, " ");
+	assert_string_equal(j, "AB=2 A B=3"); /* only KEY=...: not AB, not a bare A */
+	free(j);
+	pm_strv_unset_env(v, "B");
+	pm_strv_unset_env(v, "AB");
+	j = pm_strv_join(v, " ");
+	assert_string_equal(j, "A");
+	free(j);
+	pm_strv_unset_env(NULL, "A");
+	pm_strv_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_format_ago),
 		cmocka_unit_test(test_random_id),
 		cmocka_unit_test(test_strv_kv_match),
+		cmocka_unit_test(test_strv_unset_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

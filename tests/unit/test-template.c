@@ -685,6 +685,11 @@ static void test_named_errors(void **state)
 		/* maps: exact keys, a missing one is <no value> */
 		{"{{.Labels.a}} {{.Labels.A}} {{.Labels.nope}}", "ps", 11,
 		 "2 <no value> <no value>"},
+		/* Go: a field of a missing key's invalid value is the zero value, no error */
+		{"{{.Labels.org.pm.test}}", "ps", 11, "<no value>"},
+		{"{{.Labels.a.b}}", "ps", 11,
+		 "ERR template: ps:1:20: executing \"ps\" at <.Labels.a.b>: can't evaluate field b "
+		 "in type string"},
 		{"{{.Host.arch}} {{.Host.Arch}}", "info", 0, "amd64 amd64"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
