@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/ctr-util.h"
 #include "engine/config-json.h"
+#include "engine/ctr-paths.h"
 #include "engine/monitor.h"
 
 static const char attach_usage[] =
@@ -65,6 +66,13 @@ int cmd_attach(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	if (c->state.status != PM_CTR_RUNNING)
 		return pm_cli_errorf("you can only attach to running containers");
+	/* its streams are those of the pm that started it: nothing to attach to */
+	const char *driver = pm_engine_log_driver(c);
+	if (driver && pm_log_driver_is_passthrough(driver))
+		return pm_cli_errorf("attaching to container %s: this container is using the '%s' "
+				     "log driver, cannot attach: this container is not logging "
+				     "output",
+				     c->id, driver);
 	/* the container's own -t and -i decide what is relayed */
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {

@@ -1,11 +1,13 @@
 /* cmd-create.c: `pm create`: the flags of `pm run` (cmd_run_parse, without -d), create the
- * container (record, name, rootfs) and print its id; `pm start` runs it later. */
+ * container (record, name, rootfs) and print its id (not with --log-driver passthrough);
+ * `pm start` runs it later. */
 #include <stdio.h>
 
 #include "cli/cli.h"
 #include "cli/cmd-run.h"
 #include "cli/commands.h"
 #include "engine/run.h"
+#include "engine/validate.h"
 
 int cmd_create(struct pm_cli *cli, int argc, char **argv)
 {
@@ -18,7 +20,8 @@ int cmd_create(struct pm_cli *cli, int argc, char **argv)
 	struct pm_engine engine = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	status = cmd_run_create(cli, &engine, &cfg, &o, &c);
 	cmd_run_pod_done(&engine, &o, status != 0);
-	if (status == 0)
+	/* passthrough: stdout is the container's, no id mixed into it (as podman) */
+	if (status == 0 && !pm_log_driver_is_passthrough(cfg.log_driver))
 		printf("%s\n", c->id);
 out:
 	pm_spec_config_clear(&cfg);

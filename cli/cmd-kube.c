@@ -184,6 +184,12 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 			_cleanup_error_ pm_error *lerr = NULL;
 			int r = pm_config_set_log_driver(&lc, optarg, &lerr);
 			o.log_none = lc.log_driver != NULL;
+			if (r >= 0 && pm_log_driver_is_passthrough(lc.log_driver))
+				r = pm_error_set(
+					&lerr, EINVAL,
+					"--log-driver '%s': not supported by play kube: its "
+					"containers log to a k8s-file or not at all (none)",
+					optarg);
 			pm_spec_config_clear(&lc);
 			if (r < 0)
 				return pm_cli_error(lerr);

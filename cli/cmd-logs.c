@@ -191,9 +191,10 @@ int cmd_logs(struct pm_cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < got; i++)
 		if (pm_engine_logs_none(srcs[i].c)) {
-			status = pm_cli_errorf("this container is using the 'none' log driver, "
+			status = pm_cli_errorf("this container is using the '%s' log driver, "
 					       "cannot read logs: this container is not logging "
-					       "output");
+					       "output",
+					       pm_engine_log_driver(srcs[i].c));
 			goto out;
 		}
 	for (size_t i = 0; i < got; i++) {

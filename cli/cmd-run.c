@@ -108,8 +108,8 @@ static const char run_usage[] =
 	"      --ipc string               IPC namespace to use (host, private)\n"
 	"  -l, --label stringArray        Set metadata on container\n"
 	"      --label-file stringArray   Read in a line delimited file of labels\n"
-	"      --log-driver string        Logging driver for the container: k8s-file (default) or "
-	"none\n"
+	"      --log-driver string        Logging driver for the container: k8s-file (default), "
+	"none, passthrough or passthrough-tty\n"
 	"      --log-opt stringArray      Logging driver options (max-size=SIZE)\n"
 	"  -m, --memory string            Memory limit (format: <number>[<unit>], where unit = b, "
 	"k, m or g)\n"
@@ -835,6 +835,15 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}
+	/* podman's check, before anything is made: a container process could push input into
+	 * the caller's terminal (TIOCSTI); passthrough-tty takes that risk */
+	if (c->log_driver && !strcmp(c->log_driver, "passthrough") &&
+	    (isatty(STDIN_FILENO) || isatty(STDOUT_FILENO) || isatty(STDERR_FILENO))) {
+		*ret_status = pm_cli_errorf("the '--log-driver passthrough' option cannot be used "
+					    "on a TTY.  If you really want it, use '--log-driver "
+					    "passthrough-tty'");
+		return -1;
+	}
 	add_proxy_env(c, o->http_proxy);
 	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */
 	free(c->cgroup_manager);
@@ -1062,7 +1071,9 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	if (o.detach) {
 		r = pm_engine_start(&engine, c, &err);
 		if (r >= 0) {
-			printf("%s\n", c->id);
+			/* passthrough: stdout is the container's, no id mixed into it (podman) */
+			if (!pm_log_driver_is_passthrough(cfg.log_driver))
+				printf("%s\n", c->id);
 			status = 0;
 		}
 	} else if (detachable) {

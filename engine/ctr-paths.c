@@ -13,8 +13,9 @@
 #include "lib/paths.h"
 #include "lib/strutil.h"
 
-bool pm_engine_logs_none(const struct pm_container *c)
+const char *pm_engine_log_driver(const struct pm_container *c)
 {
+	static const char *const kept[] = {"none", "passthrough", "passthrough-tty"};
 	struct pm_jscan s;
 	struct pm_jscan_val k, v;
 	const char *text = c->config_json ? c->config_json : "{}";
@@ -22,16 +23,26 @@ bool pm_engine_logs_none(const struct pm_container *c)
 	while (r >= 0 && (r = pm_jscan_member(&s, &k, &v)) > 0)
 		if (pm_jscan_key_is(&k, "LogDriver")) {
 			_cleanup_free_ char *d = NULL;
-			return pm_jscan_string(&v, &d) == 0 && !strcmp(d, "none");
+			if (pm_jscan_string(&v, &d) < 0 || !d)
+				return NULL;
+			for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+				if (!strcmp(d, kept[i]))
+					return kept[i];
+			return NULL;
 		}
-	return false;
+	return NULL;
+}
+
+bool pm_engine_logs_none(const struct pm_container *c)
+{
+	return pm_engine_log_driver(c) != NULL;
 }
 
 char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c)
 {
 	(void)e;
-	/* a pod's infra (pm-pause) never writes, and --log-driver none keeps nothing: no log
-	 * file is made for them */
+	/* a pod's infra (pm-pause) never writes, and --log-driver none or passthrough keeps
+	 * nothing: no log file is made for them */
 	if (c->infra || pm_engine_logs_none(c))
 		return pm_xstrdup("/dev/null");
 	return pm_path_join(c->dir, "ctr.log");

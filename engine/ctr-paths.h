@@ -19,10 +19,14 @@
 #include "lib/error.h"
 
 /* The k8s-file log of c. The file may not exist yet (container never started); a pod's infra
- * and a container of --log-driver none log to /dev/null. */
+ * and a container of --log-driver none or passthrough log to /dev/null. */
 char *pm_engine_log_path(const struct pm_engine *e, const struct pm_container *c);
 
-/* Was c created with --log-driver none? (Its config read for that key alone.) */
+/* The log driver of c when it keeps no log: "none", "passthrough" or "passthrough-tty" (a
+ * static string); NULL for a k8s-file log. (Its config read for that key alone.) */
+const char *pm_engine_log_driver(const struct pm_container *c);
+
+/* Does c keep no log (pm_engine_log_driver() not NULL)? */
 bool pm_engine_logs_none(const struct pm_container *c);
 
 /* <runroot>/containers/<id>, and <runroot>/containers/<id>/<name>. */

@@ -84,6 +84,9 @@ struct mon {
 	struct termios saved;
 	struct pm_net *net;	 /* the running network helper (slirp4netns/pasta), or NULL */
 	struct pm_net *launched; /* setup's net_launched, until the first start takes it */
+	/* --log-driver passthrough(-tty): the container gets our own stdin, stdout, stderr;
+	 * no pipes, no log, nothing relayed */
+	bool passthrough;
 };
 
 static void close_fd(int *fd)
@@ -143,6 +146,19 @@ static void net_ports_to_state(struct mon *m, struct pm_container *c)
 	c->state.ports = pm_engine_ports_strv(p, n);
 }
 
+/* passthrough on a terminal: refused as conmon does (a process in the container could push
+ * input into the caller's terminal with TIOCSTI); passthrough-tty takes that risk. */
+static int passthrough_check(const struct pm_container_config *cfg, pm_error **err)
+{
+	if (strcmp(cfg->log_driver, "passthrough") != 0)
+		return 0;
+	if (isatty(STDIN_FILENO) || isatty(STDOUT_FILENO) || isatty(STDERR_FILENO))
+		return pm_error_set(err, EINVAL,
+				    "cannot use a tty with passthrough logging mode to prevent "
+				    "attacks via TIOCSTI");
+	return 0;
+}
+
 static int start_container(struct mon *m, pm_error **err)
 {
 	const struct pm_runtime_spec *spec = m->s->spec;
@@ -151,12 +167,19 @@ static int start_container(struct mon *m, pm_error **err)
 					  .winsize_from =
 						  m->attached ? STDIN_FILENO : m->s->winsize_from};
 	struct pm_runtime_proc proc = {.pidfd = -1, .master = -1};
-	/* opened here also for a detached container, whose pm-monitor opens it again: an
-	 * unwritable log fails the start, not the monitor */
-	int r = pm_ctr_log_open(m->log_path, m->s->cfg->log_max_size, &m->io.log, err);
-	if (r < 0)
-		return r;
-	if (!spec->tty) {
+	int r;
+	if (m->passthrough) {
+		r = passthrough_check(m->s->cfg, err);
+		if (r < 0)
+			return r;
+	} else {
+		/* opened here also for a detached container, whose pm-monitor opens it again: an
+		 * unwritable log fails the start, not the monitor */
+		r = pm_ctr_log_open(m->log_path, m->s->cfg->log_max_size, &m->io.log, err);
+		if (r < 0)
+			return r;
+	}
+	if (!spec->tty && !m->passthrough) {
 		if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
 		    (spec->stdin_open && !m->attached && pipe2(in, O_CLOEXEC) < 0)) {
 			r = pm_error_set_errno(err, errno, "creating the container's stdio pipes");
@@ -295,6 +318,7 @@ static void mon_init(struct mon *m, const struct pm_monitor_setup *s, bool attac
 	}
 	pm_monitor_parse_restart(s->cfg->restart, &m->policy, NULL);
 	m->log_path = pm_engine_log_path(s->e, s->c);
+	m->passthrough = pm_log_driver_is_passthrough(s->cfg->log_driver);
 	m->rundir = pm_ctr_run_dir(s->e, s->c->id);
 	m->launched = s->net_launched;
 }
@@ -528,7 +552,8 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	if (s->attach_fd >= 0)
 		m.io.clients[m.io.nclients++] = s->attach_fd;
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	pm_stdio_to_null();
+	if (!m.passthrough) /* passthrough: once the container has them */
+		pm_stdio_to_null();
 	/* blocked, and SIGPIPE ignored: both stay so across the exec */
 	sigset_t set;
 	pm_mon_io_block_signals(&set, NULL);
@@ -539,6 +564,8 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 		m.io.lfd = pm_mon_io_listen(m.rundir);
 		r = start_container(&m, &err);
 	}
+	if (m.passthrough)
+		pm_stdio_to_null();
 	if (r < 0) {
 		pm_sync_send_error(syncfd, err ? err->code : EIO, pm_error_exit_status(err), "%s",
 				   err && err->msg ? err->msg : "starting the container");

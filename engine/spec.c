@@ -34,6 +34,11 @@
 #define ENV_FILE_MAX (1u << 20)
 #define ETC_FILE_MAX (4u << 20)
 
+bool pm_log_driver_is_passthrough(const char *driver)
+{
+	return driver && (!strcmp(driver, "passthrough") || !strcmp(driver, "passthrough-tty"));
+}
+
 void pm_spec_config_clear(struct pm_container_config *c)
 {
 	if (!c)
@@ -1403,7 +1408,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	s.no_new_privs = c->no_new_privs;
 	s.seccomp = c->seccomp ? pm_xstrdup(c->seccomp) : NULL;
 	s.tty = c->tty;
-	s.stdin_open = c->interactive;
+	/* passthrough: the caller's stdin with or without -i, as podman (conmon leaves it) */
+	s.stdin_open = c->interactive || pm_log_driver_is_passthrough(c->log_driver);
 	s.init = c->init;
 	struct pm_time_offsets to;
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)

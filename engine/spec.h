@@ -104,7 +104,8 @@ struct pm_container_config {
 	int64_t stop_timeout; /* --stop-timeout seconds; used when stop_timeout_set */
 	bool stop_timeout_set;
 	uint64_t log_max_size; /* --log-opt max-size, bytes (0: unlimited) */
-	char *log_driver;      /* --log-driver: NULL (k8s-file, the default) or "none" */
+	char *log_driver;      /* --log-driver: NULL (k8s-file, the default), "none", "passthrough",
+				* "passthrough-tty" */
 	/* networking (engine/net.h, netslirp/net.h); network above is the --network value */
 	char **publish;	  /* -p specs as given */
 	bool publish_all; /* -P */
@@ -146,6 +147,10 @@ struct pm_container_config {
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);
+
+/* Is driver (a config's log_driver, may be NULL) passthrough or passthrough-tty: the
+ * container's stdin, stdout and stderr are those of the pm that starts it, no log kept? */
+bool pm_log_driver_is_passthrough(const char *driver);
 
 /* Parse and check every network flag of c into *ret (cleared with pm_net_config_clear, also
  * on failure). expose: the image's EXPOSE list for -P (NULL: none known yet). Returns 0, 1

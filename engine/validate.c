@@ -377,18 +377,17 @@ int pm_config_set_log_driver(struct pm_container_config *c, const char *v, pm_er
 		c->log_driver = NULL;
 		return 0;
 	}
-	if (!strcmp(v, "none")) {
+	if (!strcmp(v, "none") || pm_log_driver_is_passthrough(v)) {
 		free(c->log_driver);
 		c->log_driver = pm_xstrdup(v);
 		return 0;
 	}
-	static const char *const other[] = {"journald", "passthrough", "passthrough-tty"};
-	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (!strcmp(v, other[i]))
-			return pm_error_set(err, EINVAL,
-					    "--log-driver '%s': not supported: pm's containers log "
-					    "to a k8s-file or not at all (none)",
-					    v);
+	if (!strcmp(v, "journald"))
+		return pm_error_set(err, EINVAL,
+				    "--log-driver '%s': not supported: pm's containers log to a "
+				    "k8s-file, not at all (none) or to the caller's streams "
+				    "(passthrough)",
+				    v);
 	return pm_error_set(err, EINVAL, "--log-driver '%s': invalid log driver: invalid argument",
 			    v);
 }
@@ -436,6 +435,16 @@ static int run_flags_check(const struct pm_container_config *c, pm_error **err)
 		r = pm_volumes_from_check(*v, err);
 	for (char **v = c->attach; r >= 0 && v && *v; v++)
 		r = pm_config_check_attach(*v, err);
+	/* passthrough: the container's streams are the caller's own, nothing to attach to */
+	if (r >= 0 && c->attach && pm_log_driver_is_passthrough(c->log_driver))
+		r = pm_error_set(err, EINVAL,
+				 "cannot specify --attach with --log-driver=passthrough: invalid "
+				 "argument");
+	if (r >= 0 && c->tty && pm_log_driver_is_passthrough(c->log_driver))
+		r = pm_error_set(err, EINVAL,
+				 "--log-driver '%s' cannot be used with --tty: the container's "
+				 "streams are the caller's own, a pseudo-TTY would reach nobody",
+				 c->log_driver);
 	for (char **v = c->hostusers; r >= 0 && v && *v; v++)
 		r = pm_config_check_hostuser(*v, err);
 	struct pm_runtime_idmap m;

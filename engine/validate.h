@@ -77,9 +77,10 @@ int pm_config_check_detach_keys(const char *v, pm_error **err);
 /* --log-opt KEY=VALUE: max-size=SIZE sets c->log_max_size; other keys are accepted and
  * ignored as podman does for k8s-file. */
 int pm_config_set_log_opt(struct pm_container_config *c, const char *v, pm_error **err);
-/* --log-driver: k8s-file (json-file is podman's other name for it) or none; the drivers pm
- * does not have (journald, passthrough, passthrough-tty) are refused by name, anything else
- * with podman's message. */
+/* --log-driver: k8s-file (json-file is podman's other name for it), none, passthrough or
+ * passthrough-tty (the container's stdin, stdout and stderr are those of the pm that starts
+ * it, no log kept; -tty: also when they are terminals); journald, which pm does not have, is
+ * refused by name, anything else with podman's message. */
 int pm_config_set_log_driver(struct pm_container_config *c, const char *v, pm_error **err);
 
 /* --security-opt: seccomp=PROFILE|unconfined, no-new-privileges[=BOOL]; label=,

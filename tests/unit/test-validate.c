@@ -1,7 +1,8 @@
 /* test-validate.c: unit tests for engine/validate: each parser of a user's string (memory,
- * cpus, pids-limit, stop-timeout, stop-signal, restart, detach keys, log-opt, security-opt)
- * with a good and a bad value and podman's exact message, and the one validation step of a
- * whole configuration (what play kube, build and the API call as run/create do). */
+ * cpus, pids-limit, stop-timeout, stop-signal, restart, detach keys, log-opt, log-driver,
+ * security-opt) with a good and a bad value and podman's exact message, and the one
+ * validation step of a whole configuration (what play kube, build and the API call as
+ * run/create do). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -125,6 +126,42 @@ static void test_log_opt(void **state)
 	assert_int_equal(c.log_max_size, 1024);
 }
 
+/* --log-driver: the names kept, passthrough's pairings refused by the whole step */
+static void test_log_driver(void **state)
+{
+	struct pm_container_config c = {0};
+	assert_int_equal(pm_config_set_log_driver(&c, "passthrough", NULL), 0);
+	assert_string_equal(c.log_driver, "passthrough");
+	assert_true(pm_log_driver_is_passthrough(c.log_driver));
+	assert_int_equal(pm_config_set_log_driver(&c, "passthrough-tty", NULL), 0);
+	assert_true(pm_log_driver_is_passthrough(c.log_driver));
+	assert_int_equal(pm_config_set_log_driver(&c, "none", NULL), 0);
+	assert_false(pm_log_driver_is_passthrough(c.log_driver));
+	assert_int_equal(pm_config_set_log_driver(&c, "json-file", NULL), 0);
+	assert_null(c.log_driver);
+	assert_false(pm_log_driver_is_passthrough(NULL));
+	assert_einval(pm_config_set_log_driver(&c, "passthroughx", errp),
+		      "--log-driver 'passthroughx': invalid log driver: invalid argument");
+	assert_einval(pm_config_set_log_driver(&c, "journald", errp),
+		      "--log-driver 'journald': not supported: pm's containers log to a "
+		      "k8s-file, not at all (none) or to the caller's streams (passthrough)");
+	assert_null(c.log_driver);
+
+	assert_int_equal(pm_config_set_log_driver(&c, "passthrough", NULL), 0);
+	assert_int_equal(pm_container_config_validate(&c, NULL), 0);
+	c.tty = true;
+	assert_einval(pm_container_config_validate(&c, errp),
+		      "--log-driver 'passthrough' cannot be used with --tty: the container's "
+		      "streams are the caller's own, a pseudo-TTY would reach nobody");
+	c.tty = false;
+	char *attach[] = {"stdout", NULL};
+	c.attach = attach;
+	assert_einval(pm_container_config_validate(&c, errp),
+		      "cannot specify --attach with --log-driver=passthrough: invalid argument");
+	c.attach = NULL;
+	pm_spec_config_clear(&c);
+}
+
 static void test_security_opt(void **state)
 {
 	struct pm_container_config c = {0};
@@ -246,11 +283,12 @@ static void test_config_validate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_memory),	     cmocka_unit_test(test_cpus),
-		cmocka_unit_test(test_pids_limit),   cmocka_unit_test(test_stop_timeout),
-		cmocka_unit_test(test_stop_signal),  cmocka_unit_test(test_restart),
-		cmocka_unit_test(test_detach_keys),  cmocka_unit_test(test_log_opt),
-		cmocka_unit_test(test_security_opt), cmocka_unit_test(test_config_validate),
+		cmocka_unit_test(test_memory),		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_pids_limit),	cmocka_unit_test(test_stop_timeout),
+		cmocka_unit_test(test_stop_signal),	cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_detach_keys),	cmocka_unit_test(test_log_opt),
+		cmocka_unit_test(test_log_driver),	cmocka_unit_test(test_security_opt),
+		cmocka_unit_test(test_config_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
