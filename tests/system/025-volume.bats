@@ -92,7 +92,7 @@ mountpoint() {
 	same "$(jq -c '.[0].Labels' <"$PM_STDOUT")" '{"a":"b","c":"","d":"e","f":"g"}' ".Labels"
 	same "$(jq -c '.[0].Options' <"$PM_STDOUT")" '{"o":"nodev,noexec"}' ".Options"
 
-	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=size=2m tmp
+	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=nr_inodes=100 tmp
 	run_pm_split 0 volume inspect tmp
 	is "$(jq -r '.[0].Options.type' <"$PM_STDOUT")" "tmpfs" ".Options.type"
 }
