@@ -3,8 +3,8 @@
 # nosuid,nodev (not noexec) unless -v's or --mount's options say suid / dev, whatever the
 # volume's kind (plain, -o type=tmpfs, -o o=bind, anonymous); a host directory's bind keeps its
 # own flags. At a volume's first mount its root also takes the image directory's mtime (with
-# the owner and mode, 123). Runs as the unprivileged test user; also against podman
-# (PM="podman --runtime runc").
+# the owner and mode, 123); inspect's .Mounts shows the options as podman does. Runs as the
+# unprivileged test user; also against podman (PM="podman --runtime runc").
 
 load helpers
 
@@ -117,4 +117,25 @@ flags_at() {
 	[ "$output" -gt "$(date -d '2020-01-01 UTC' +%s)" ] || die "a new target: mtime $output"
 	run_pm 0 volume rm pd td bd pe te be fresh
 	run_pm 0 rmi localhost/dated:latest
+}
+
+@test "inspect .Mounts: a named volume's Options and Propagation, as podman's" {
+	pm_load_test_image
+	run_pm 0 create --name ci -v v:/a -v v:/b:ro -v v:/c:z,U -v v:/d:noexec,bind,nodev \
+		-v v:/g:rslave,exec --mount type=volume,src=v,dst=/e,ro,suid -v /f "$IMG"
+	run_pm 0 inspect --format \
+		'{{range .Mounts}}{{.Destination}} {{.Options}} {{.RW}} {{.Propagation}}{{println}}{{end}}' ci
+	local want got
+	got=$(sort <<<"$output" | grep .)
+	want=$(printf '%s\n' \
+		'/a [nosuid nodev rbind] true rprivate' \
+		'/b [nosuid nodev rbind] false rprivate' \
+		'/c [U nosuid nodev rbind] true rprivate' \
+		'/d [noexec bind nodev nosuid] true rprivate' \
+		'/e [suid nodev rbind] false rprivate' \
+		'/f [nosuid nodev rbind] true rprivate' \
+		'/g [exec nosuid nodev rbind] true rslave')
+	[ "$got" = "$want" ] || die "Options: given, then the defaults: $(printf '\n%s\n' "$got")"
+	run_pm 0 rm -v ci
+	run_pm 0 volume rm -a
 }
