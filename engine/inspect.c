@@ -373,8 +373,53 @@ static void cap_add_drop_json(const struct pm_container_config *cfg, json_t **re
 		json_array_append_new(drop, json_string(dropped[i]));
 }
 
+/* A named volume's .Mounts Options as podman 4.3 shows them: the options given (-v's, or
+ * --mount's suid/dev/exec keys) less ro/rw, z/Z and the propagation (its own field, *ret_prop,
+ * default rprivate), then nosuid, nodev and rbind unless given. */
+static json_t *volume_options_json(const char *spec, bool is_mount, char **ret_prop)
+{
+	static const char *const props[] = {"private", "rprivate", "shared",	 "rshared",
+					    "slave",   "rslave",   "unbindable", "runbindable"};
+	const char *c = is_mount ? NULL : strchr(spec, ':');
+	c = c ? strchr(c + 1, ':') : NULL;
+	_cleanup_strv_ char **given = pm_strv_split(is_mount ? spec : c ? c + 1 : "", ",");
+	json_t *a = json_array();
+	bool suid = false, dev = false, bind = false;
+	*ret_prop = NULL;
+	for (char **o = given; o && *o; o++) {
+		if (is_mount)
+			(*o)[strcspn(*o, "=")] = '\0'; /* a key's value (suid=true) */
+		const char *k = *o;
+		bool flag = !strcmp(k, "nosuid") || !strcmp(k, "suid") || !strcmp(k, "nodev") ||
+			    !strcmp(k, "dev") || !strcmp(k, "noexec") || !strcmp(k, "exec");
+		if (is_mount && !flag)
+			continue;
+		bool prop = false;
+		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+			prop |= !strcmp(k, props[i]);
+		if (prop && !*ret_prop)
+			*ret_prop = pm_xstrdup(k);
+		if (prop || !strcmp(k, "ro") || !strcmp(k, "rw") || !strcmp(k, "z") ||
+		    !strcmp(k, "Z"))
+			continue;
+		suid |= !strcmp(k, "nosuid") || !strcmp(k, "suid");
+		dev |= !strcmp(k, "nodev") || !strcmp(k, "dev");
+		bind |= !strcmp(k, "bind") || !strcmp(k, "rbind");
+		json_array_append_new(a, json_string(k));
+	}
+	if (!suid)
+		json_array_append_new(a, json_string("nosuid"));
+	if (!dev)
+		json_array_append_new(a, json_string("nodev"));
+	if (!bind)
+		json_array_append_new(a, json_string("rbind"));
+	if (!*ret_prop)
+		*ret_prop = pm_xstrdup("rprivate");
+	return a;
+}
+
 static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mount *m,
-			  const char *volume)
+			  const char *volume, const char *spec, bool is_mount)
 {
 	json_t *o = json_object();
 	bool ro = m->flags & 1 /* MS_RDONLY */;
@@ -387,14 +432,13 @@ static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mou
 	json_object_set_new(o, "Destination", json_string(m->destination ? m->destination : ""));
 	json_object_set_new(o, "Driver", json_string(volume ? "local" : ""));
 	json_object_set_new(o, "Mode", json_string(""));
-	json_t *opts = json_array();
+	_cleanup_free_ char *prop = NULL;
+	json_t *opts = volume ? volume_options_json(spec, is_mount, &prop) : json_array();
 	if (!volume)
 		json_array_append_new(opts, json_string(m->recursive ? "rbind" : "bind"));
-	else
-		json_array_append_new(opts, json_string("nosuid"));
 	json_object_set_new(o, "Options", opts);
 	json_object_set_new(o, "RW", json_boolean(!ro));
-	json_object_set_new(o, "Propagation", json_string(volume ? "" : "rprivate"));
+	json_object_set_new(o, "Propagation", json_string(prop ? prop : "rprivate"));
 	return o;
 }
 
@@ -406,7 +450,7 @@ static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_
 		struct pm_runtime_mount m = {0};
 		_cleanup_free_ char *name = NULL;
 		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0) {
-			json_array_append_new(a, mount_json(e, &m, name));
+			json_array_append_new(a, mount_json(e, &m, name, *v, false));
 			json_array_append_new(binds, json_string(*v));
 		}
 		pm_runtime_mount_clear(&m);
@@ -422,7 +466,7 @@ static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_
 					     "Driver", "", "Mode", "", "Options", "RW",
 					     !(m.flags & 1 /* MS_RDONLY */), "Propagation", ""));
 		else if (r == 0 && (m.source || name))
-			json_array_append_new(a, mount_json(e, &m, name));
+			json_array_append_new(a, mount_json(e, &m, name, *v, true));
 		pm_runtime_mount_clear(&m);
 	}
 	return a;

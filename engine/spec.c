@@ -5,15 +5,12 @@
  * unit tested (tests/unit/test-spec.c). Never prints. Called by cli/cmd-run.c (and create). */
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
-#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -23,6 +20,7 @@
 #include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
+#include "engine/volume-chown.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "runtime/caps.h"
@@ -160,6 +158,15 @@ static int volume_opt_group(const char *opt)
 	return -1;
 }
 
+/* A named volume's mount in the container is nosuid,nodev unless the options say suid/dev
+ * (or name nosuid/nodev themselves), as podman 4.3's (ProcessOptions with no bind source:
+ * nosuid and nodev on, noexec off), whatever the volume's kind (plain, tmpfs, o=bind). A
+ * host directory's bind (-v /dir:/dst) keeps its plain flags. */
+static unsigned long volume_default_flags(bool suid_given, bool dev_given)
+{
+	return (suid_given ? 0 : MS_NOSUID) | (dev_given ? 0 : MS_NODEV);
+}
+
 int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **ret_volume,
 			 pm_error **err)
 {
@@ -186,6 +193,7 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 		ret->type = PM_RUNTIME_MOUNT_BIND;
 		ret->destination = pm_xstrdup(parts[0]);
 		ret->recursive = true;
+		ret->flags = volume_default_flags(false, false);
 		*ret_volume = pm_xstrdup("");
 		return 0;
 	}
@@ -204,9 +212,9 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 				    spec, parts[1]);
 	unsigned long flags = 0;
 	bool recursive = true;
+	bool seen[sizeof(volume_opt_groups) / sizeof(volume_opt_groups[0])] = {false};
 	if (n == 3) {
 		_cleanup_strv_ char **opts = pm_strv_split(parts[2], ",");
-		bool seen[sizeof(volume_opt_groups) / sizeof(volume_opt_groups[0])] = {false};
 		for (char **o = opts; o && *o; o++) {
 			int g = volume_opt_group(*o);
 			if (g >= 0 && seen[g]) {
@@ -247,10 +255,13 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 	ret->destination = pm_xstrdup(parts[1]);
 	ret->flags = flags;
 	ret->recursive = recursive;
-	if (parts[0][0] == '/')
+	if (parts[0][0] == '/') {
 		ret->source = pm_xstrdup(parts[0]);
-	else
+	} else {
 		*ret_volume = pm_xstrdup(parts[0]);
+		ret->flags |= volume_default_flags(seen[volume_opt_group("suid")],
+						   seen[volume_opt_group("dev")]);
+	}
 	return 0;
 }
 
@@ -382,6 +393,8 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 		/* no source: an anonymous volume (pm_engine_create gives it a name) */
 		ret->type = PM_RUNTIME_MOUNT_BIND;
 		*ret_volume = src ? TAKE_PTR(src) : pm_xstrdup("");
+		flags |= volume_default_flags(seen[mount_opt_group("suid")],
+					      seen[mount_opt_group("dev")]);
 	} else if (!strcmp(type, "tmpfs")) {
 		ret->type = PM_RUNTIME_MOUNT_TMPFS;
 		flags |= MS_NOSUID | MS_NODEV;
@@ -886,118 +899,6 @@ static int add_mount(struct pm_runtime_spec *s, struct pm_runtime_mount *m, char
 	return 0;
 }
 
-/* The namespace id a container id maps to (identity without a map; -1 when unmapped). */
-static int64_t map_to_ns(const struct pm_runtime_idmap *m, size_t n, uint32_t id)
-{
-	if (!n)
-		return id;
-	for (size_t i = 0; i < n; i++)
-		if (id >= m[i].ctr && id - m[i].ctr < m[i].size)
-			return (int64_t)m[i].host + (id - m[i].ctr);
-	return -1;
-}
-
-/* chown the tree under dfd (not following symlinks), the U option. */
-static int chown_tree(int dfd, uid_t uid, gid_t gid)
-{
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return -errno;
-	}
-	int r = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = -errno;
-			break;
-		}
-		if (de->d_type == DT_DIR) {
-			int fd = openat(dirfd(d), de->d_name,
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0 || (r = chown_tree(fd, uid, gid)) < 0) {
-				r = fd < 0 ? -errno : r;
-				break;
-			}
-		}
-	}
-	closedir(d);
-	return r;
-}
-
-/* A named volume's first mount (podman's NeedsChown): its _data goes to the container's
- * user, or to the owner of the directory the image has at its target (and that one's mode),
- * so that a root that is not the caller (--userns=nomap, auto, --uidmap) can write it. A
- * volume with a filesystem is mounted on _data by then (pm_volume_mount): the root of its
- * tmpfs, or the bound host directory, is what changes, as in podman 4.3; its later mounts
- * (a fresh tmpfs each) keep the filesystem's own owner and mode. */
-static int volume_first_chown(const struct pm_runtime_spec *s, const char *volume_root,
-			      const char *name, const char *dest, pm_error **err)
-{
-	_cleanup_volume_ struct pm_volume *v = NULL;
-	if (!volume_root || !name || pm_volume_load(volume_root, name, &v, NULL) < 0 ||
-	    !v->needs_chown || !v->mountpoint)
-		return 0;
-	int64_t u = map_to_ns(s->uidmap, s->nuidmap, s->uid);
-	int64_t g = map_to_ns(s->gidmap, s->ngidmap, s->gid);
-	if (u < 0 || g < 0)
-		return 0;
-	mode_t mode = 0;
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	_cleanup_close_ int rfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int dfd =
-		rfd >= 0 ? (int)syscall(SYS_openat2, rfd, dest, &how, sizeof(how)) : -1;
-	struct stat st;
-	if (dfd >= 0 && fstat(dfd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		u = st.st_uid;
-		g = st.st_gid;
-		mode = st.st_mode & 07777;
-	}
-	if (lchown(v->mountpoint, (uid_t)u, (gid_t)g) < 0)
-		return pm_error_set_errno(err, errno, "volume '%s': changing its owner", name);
-	if (mode && chmod(v->mountpoint, mode) < 0)
-		return pm_error_set_errno(err, errno, "volume '%s': changing its mode", name);
-	return pm_volume_clear_needs(volume_root, name, false, true, err);
-}
-
-static int chown_source(const struct pm_runtime_spec *s, const char *path, pm_error **err)
-{
-	int64_t u = map_to_ns(s->uidmap, s->nuidmap, s->uid);
-	int64_t g = map_to_ns(s->gidmap, s->ngidmap, s->gid);
-	if (u < 0 || g < 0)
-		return pm_error_set(err, EINVAL, "U: the container's user %u is not mapped",
-				    (unsigned)s->uid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pm_error_set_errno(err, errno, "U: '%s'", path);
-	int r = fchown(fd, (uid_t)u, (gid_t)g) < 0 ? -errno : 0;
-	struct stat st;
-	if (r >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		r = chown_tree(fd, (uid_t)u, (gid_t)g);
-		fd = -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (r < 0)
-		return pm_error_set_errno(err, -r, "U: changing the owner of '%s'", path);
-	return 0;
-}
-
-/* The mount just added (the last of s->mounts), at a start: a named volume's first-mount
- * chown (vname), then the U option's (wants_chown). */
-static int chown_added_mount(const struct pm_runtime_spec *s, const char *volume_root,
-			     const char *vname, bool wants_chown, pm_error **err)
-{
-	const struct pm_runtime_mount *m = &s->mounts[s->nmounts - 1];
-	int r = vname ? volume_first_chown(s, volume_root, vname, m->destination, err) : 0;
-	if (r >= 0 && wants_chown && m->source)
-		r = chown_source(s, m->source, err);
-	return r;
-}
-
 /* keep-id: the caller's passwd entry (and a group for its gid) in the container's
  * /etc/passwd and /etc/group when the image has none for those ids, in podman 4.3's form:
  * "NAME:*:UID:GID::WORKDIR:/bin/sh" and "NAME:x:GID:NAME" for the caller's own ids,
@@ -1329,8 +1230,9 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata && (r = chown_added_mount(&s, volume_root, vname,
-						       pm_spec_wants_chown(*v, false), err)) < 0)
+		if (userdata &&
+		    (r = pm_spec_chown_added_mount(&s, volume_root, vname,
+						   pm_spec_wants_chown(*v, false), err)) < 0)
 			goto fail;
 		if (userdata && pm_spec_wants_overlay(*v) &&
 		    (r = overlay_volume(&s.mounts[s.nmounts - 1], userdata, v - c->volumes, err)) <
@@ -1345,8 +1247,9 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata && (r = chown_added_mount(&s, volume_root, vname,
-						       pm_spec_wants_chown(*v, true), err)) < 0)
+		if (userdata &&
+		    (r = pm_spec_chown_added_mount(&s, volume_root, vname,
+						   pm_spec_wants_chown(*v, true), err)) < 0)
 			goto fail;
 	}
 	for (char **v = c->tmpfs; v && *v; v++) {

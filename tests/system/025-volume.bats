@@ -3,7 +3,8 @@
 # effect, podman's output and exit codes, error paths (bad name, duplicate, missing volume),
 # ownership of the data in the rootless user namespace, and racing creates of one name.
 # Runs as the unprivileged test user. Also runs against podman (PM="podman --runtime runc");
-# tests of pm-only behaviour (--ignore on podman 4.3, AND of filter keys) skip there.
+# tests of pm-only behaviour (--ignore on podman 4.3, AND of filter keys, o=size= rootless)
+# skip there.
 
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
 
@@ -91,7 +92,7 @@ mountpoint() {
 	same "$(jq -c '.[0].Labels' <"$PM_STDOUT")" '{"a":"b","c":"","d":"e","f":"g"}' ".Labels"
 	same "$(jq -c '.[0].Options' <"$PM_STDOUT")" '{"o":"nodev,noexec"}' ".Options"
 
-	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=size=2m tmp
+	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=nr_inodes=100 tmp
 	run_pm_split 0 volume inspect tmp
 	is "$(jq -r '.[0].Options.type' <"$PM_STDOUT")" "tmpfs" ".Options.type"
 }
@@ -363,12 +364,11 @@ mounts_of() {
 		'index($5, n) == length($5) - length(n) + 1 { print $5 }' /proc/self/mountinfo
 }
 
-@test "volume -o type=tmpfs: containers see a tmpfs of that size, shared while they run, unmounted after" {
-	skip_if_podman "podman 4.3 refuses to mount local volumes rootless"
+@test "volume -o type=tmpfs: containers see one tmpfs, shared while they run, unmounted after" {
 	skip_if_missing jq
 	pm_load_test_image >/dev/null
 	IMG=$(pm_test_image name)
-	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=size=2m,nodev tv
+	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=nr_inodes=1000 tv
 	is "$(mounts_of tv)" "" "nothing mounted before a container uses it"
 
 	run_pm 0 run -d --name c1 -v tv:/data "$IMG" sh -c 'echo from-c1 >/data/f; sleep 100'
@@ -377,16 +377,11 @@ mounts_of() {
 	run_pm 0 run --rm -v tv:/data "$IMG" sh -c \
 		'for i in $(seq 100); do [ -f /data/f ] && break; sleep 0.1; done
 		 awk '\''$2=="/data" { print $1, $3, $4 }'\'' /proc/mounts; cat /data/f'
-	is "${lines[0]}" "tmpfs tmpfs .*size=2048k.*" "a tmpfs with size=2m at /data"
-	assert_contains "${lines[0]}" "nodev"
+	is "${lines[0]}" "tmpfs tmpfs .*nr_inodes=1000.*" "a tmpfs with nr_inodes=1000 at /data"
 	is "${lines[1]}" "from-c1" "data of the first container"
 	run_pm_split 0 volume inspect tv
 	is "$(jq -r '.[0].MountCount' <"$PM_STDOUT")" "1" "MountCount while c1 runs"
 	[ -n "$(mounts_of tv)" ] || die "tmpfs not mounted while c1 runs"
-
-	# size= is enforced
-	run_pm 1 run --rm -v tv:/data "$IMG" sh -c 'dd if=/dev/zero of=/data/big bs=1k count=4096 2>&1'
-	assert_contains "$output" "No space left on device"
 
 	run_pm 0 rm -f -t 0 c1
 	is "$(mounts_of tv)" "" "unmounted after the last user"
@@ -397,6 +392,7 @@ mounts_of() {
 	is "$output" "0" "tmpfs content is gone with the mount"
 
 	# volume rm of a mounted volume (-f: in use) leaves nothing mounted
+	skip_if_podman "podman 4.3's volume rm -f of a volume a running container uses hangs"
 	run_pm 0 run -d --name c2 -v tv:/data "$IMG" sleep 100
 	[ -n "$(mounts_of tv)" ] || die "tmpfs not mounted while c2 runs"
 	run_pm 0 volume rm -f tv
@@ -404,8 +400,24 @@ mounts_of() {
 	run_pm 0 rm -f -t 0 c2
 }
 
+@test "volume -o type=tmpfs -o o=size=,noexec: the tmpfs has that size and flag" {
+	# podman 4.3 rootless takes size= as a project quota on the volume directory and
+	# refuses the volume: "Filesystem does not support Project Quota"; and its runc's bind
+	# remount of the volume into the container (rw,nosuid,nodev) drops the volume's noexec
+	skip_if_podman "podman 4.3 refuses o=size= rootless (no project quota here)"
+	pm_load_test_image >/dev/null
+	IMG=$(pm_test_image name)
+	run_pm 0 volume create -o type=tmpfs -o device=tmpfs -o o=size=2m,noexec tv
+	run_pm 0 run --rm -v tv:/data "$IMG" awk '$2=="/data" { print $1, $3, $4 }' /proc/mounts
+	is "$output" "tmpfs tmpfs .*size=2048k.*" "a tmpfs with size=2m at /data"
+	assert_contains "$output" "noexec"
+	# size= is enforced
+	run_pm 1 run --rm -v tv:/data "$IMG" sh -c 'dd if=/dev/zero of=/data/big bs=1k count=4096 2>&1'
+	assert_contains "$output" "No space left on device"
+	run_pm 0 volume rm tv
+}
+
 @test "volume -o o=bind -o device=DIR: containers see the host directory" {
-	skip_if_podman "podman 4.3 refuses to mount local volumes rootless"
 	pm_load_test_image >/dev/null
 	IMG=$(pm_test_image name)
 	src=$BATS_TEST_TMPDIR/bindsrc
@@ -416,10 +428,11 @@ mounts_of() {
 	is "$output" "from-host" "the host file through the volume"
 	is "$(cat "$src/g")" "from-ctr" "the container's file on the host"
 	is "$(mounts_of bv)" "" "unmounted after the container"
-	run_pm 125 volume create -o o=bind -o device=relative bv2
-	assert_contains "$output" "'relative'"
 	run_pm 0 volume rm bv
 	[ -f "$src/f" ] || die "volume rm removed the bound host directory's content"
+	skip_if_podman "podman 4.3 takes a relative device= at create"
+	run_pm 125 volume create -o o=bind -o device=relative bv2
+	assert_contains "$output" "'relative'"
 }
 
 @test "a failed run leaves no named volume it would have created; an existing one stays" {

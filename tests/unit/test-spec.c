@@ -77,6 +77,15 @@ static void test_volume(void **state)
 	assert_int_equal(pm_spec_parse_volume("data:/d", &m, &vol, NULL), 0);
 	assert_string_equal(vol, "data");
 	assert_null(m.source);
+	assert_int_equal(m.flags, MS_NOSUID | MS_NODEV); /* a named volume: podman's defaults */
+	free(vol);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_volume("data:/d:suid,ro", &m, &vol, NULL), 0);
+	assert_int_equal(m.flags, MS_RDONLY | MS_NODEV);
+	free(vol);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_volume("data:/d:nosuid,dev,noexec", &m, &vol, NULL), 0);
+	assert_int_equal(m.flags, MS_NOSUID | MS_NOEXEC);
 	free(vol);
 	mclear(&m);
 	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
@@ -90,6 +99,7 @@ static void test_volume(void **state)
 	assert_int_equal(pm_spec_parse_volume("/a", &m, &vol, NULL), 0);
 	assert_string_equal(vol, "");
 	assert_string_equal(m.destination, "/a");
+	assert_int_equal(m.flags, MS_NOSUID | MS_NODEV);
 	free(vol);
 	mclear(&m);
 	_cleanup_free_ char *named = pm_spec_name_anonymous("/a", false, "abc");
@@ -264,6 +274,11 @@ static void test_mount_tmpfs(void **state)
 	mclear(&m);
 	assert_int_equal(pm_spec_parse_mount("type=volume,source=v,target=/v", &m, &vol, NULL), 0);
 	assert_string_equal(vol, "v");
+	assert_int_equal(m.flags, MS_NOSUID | MS_NODEV);
+	free(vol);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_mount("type=volume,src=v,dst=/v,dev,ro", &m, &vol, NULL), 0);
+	assert_int_equal(m.flags, MS_RDONLY | MS_NOSUID);
 	free(vol);
 	mclear(&m);
 	_cleanup_error_ pm_error *e1 = NULL, *e2 = NULL;
