@@ -1041,16 +1041,18 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_container_ struct pm_container *c = NULL;
 	_cleanup_strv_ char **made = NULL;
 	int status = PM_EXIT_ERROR;
+	/* zeroed before the first goto out: out frees its early network helper */
+	struct pm_engine engine = {0};
 
 	if (cmd_run_parse(cli, argc, argv, &cfg, &o, &status) < 0)
 		goto out;
 	if (cfg.tty && cfg.interactive && !isatty(STDIN_FILENO)) /* podman's warning */
 		pm_log_warn("The input device is not a TTY. The --tty and --interactive flags "
 			    "might not work properly");
-	struct pm_engine engine = {.paths = &cli->paths,
-				   .storage_driver = cli->storage_driver,
-				   .preserve_fds = o.preserve_fds,
-				   .sync_later = o.detach};
+	engine.paths = &cli->paths;
+	engine.storage_driver = cli->storage_driver;
+	engine.preserve_fds = o.preserve_fds;
+	engine.sync_later = o.detach;
 	/* the volumes this run makes: a failed run leaves none of them behind */
 	made = pm_engine_volumes_missing(&engine, &cfg);
 	bool detachable = cfg.tty && cfg.interactive && !(o.detach_keys && !*o.detach_keys) &&

@@ -262,6 +262,11 @@ static int pick_strings(const struct pm_engine *e, bool uid, uint32_t size,
 int pm_userns_auto_lock(const struct pm_engine *e, pm_error **err)
 {
 	_cleanup_free_ char *lp = pm_path_join(e->paths->root, "userns-auto.lock");
+	/* a --rootfs create on a store not made yet: the root is made as the store makes it */
+	int r;
+	if (!pm_path_exists(e->paths->root) &&
+	    (r = pm_mkdir_p_spread(e->paths->root, 0700, err)) < 0)
+		return r;
 	return pm_lock_path(lp, LOCK_EX, err);
 }
 
