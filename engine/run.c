@@ -188,13 +188,11 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	withsig.anon_volumes = anon;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
-	/* podman's default rlimits (nofile, nproc) are fixed now and shown by inspect; a
-	 * pod's infra container has none, as podman's */
-	if (!cfg->infra) {
-		struct pm_ulimit_base ub;
-		pm_config_ulimit_base(&ub);
-		withsig.ulimits = ulimits = pm_config_ulimits_resolve(cfg->ulimits, &ub);
-	}
+	/* podman's default rlimits (nofile, nproc) are fixed now and shown by inspect (a
+	 * pod's infra container's too, as podman's) */
+	struct pm_ulimit_base ub;
+	pm_config_ulimit_base(&ub);
+	withsig.ulimits = ulimits = pm_config_ulimits_resolve(cfg->ulimits, &ub);
 	/* --userns=auto: a range no other container's maps use, kept as the container's
 	 * --uidmap/--gidmap; the lock is held until the record that holds it is written (and
 	 * by a create whose record holds fixed maps, so that the two are in order) */

@@ -167,3 +167,36 @@ $hn" "$flags: the caller's hard nofile"
 		run_pm 0 rm h
 	done
 }
+
+@test "pod infra containers get the defaults; kube play's containers none (inspect [])" {
+	pm_load_test_image
+	ulimit_defaults
+	[ -n "$DEF_NPROC" ] || skip "no default nproc here: podman sets no limits"
+	run_pm 0 pod create --name p1
+	run_pm 0 pod inspect --format '{{.InfraContainerID}}' p1
+	run_pm 0 inspect --format '{{range .HostConfig.Ulimits}}{{.Name}}={{.Soft}}:{{.Hard}} {{end}}' "$output"
+	is "$output" "RLIMIT_NOFILE=$NOFILE:$NOFILE RLIMIT_NPROC=$DEF_NPROC:$DEF_NPROC " "the infra container's"
+	run_pm 0 pod rm -f -t 0 p1
+	cat >"$BATS_TEST_TMPDIR/k.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kp
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sh", "-c", "ulimit -Sn; ulimit -Hn"]
+YAML
+	run_pm 0 kube play "$BATS_TEST_TMPDIR/k.yaml"
+	run_pm 0 wait kp-c
+	run_pm 0 inspect --format '{{.HostConfig.Ulimits}}' kp-c
+	is "$output" "\[\]" "kube play: no limits set"
+	run_pm 0 logs kp-c
+	local hn
+	hn=$(as_ulimit "$(ulimit -Hn)")
+	is "$output" "$hn
+$hn" "kube play: the soft nofile raised to the hard one"
+	run_pm 0 kube down "$BATS_TEST_TMPDIR/k.yaml"
+}
