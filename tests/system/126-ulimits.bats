@@ -200,3 +200,15 @@ YAML
 $hn" "kube play: the soft nofile raised to the hard one"
 	run_pm 0 kube down "$BATS_TEST_TMPDIR/k.yaml"
 }
+
+@test "build: a RUN step gets the OCI default nofile 1024:1024 and the default nproc (buildah's)" {
+	pm_load_test_image
+	ulimit_defaults
+	[ -n "$DEF_NPROC" ] || skip "no default nproc here"
+	mkdir -p "$BATS_TEST_TMPDIR/ctx"
+	printf 'FROM %s\nRUN echo "limits: $(ulimit -Sn) $(ulimit -Hn) $(ulimit -Su) $(ulimit -Hu)"\n' \
+		"$IMG" >"$BATS_TEST_TMPDIR/ctx/Containerfile"
+	run_pm 0 build -t ulx "$BATS_TEST_TMPDIR/ctx"
+	assert_contains "$output" "limits: 1024 1024 $DEF_NPROC $DEF_NPROC"
+	run_pm 0 rmi ulx
+}
