@@ -206,6 +206,7 @@ $hn" "kube play: the soft nofile raised to the hard one"
 	ulimit_defaults
 	[ -n "$DEF_NPROC" ] || skip "no default nproc here"
 	mkdir -p "$BATS_TEST_TMPDIR/ctx"
+	# shellcheck disable=SC2016 # expanded by the RUN step's shell
 	printf 'FROM %s\nRUN echo "limits: $(ulimit -Sn) $(ulimit -Hn) $(ulimit -Su) $(ulimit -Hu)"\n' \
 		"$IMG" >"$BATS_TEST_TMPDIR/ctx/Containerfile"
 	run_pm 0 build -t ulx "$BATS_TEST_TMPDIR/ctx"
