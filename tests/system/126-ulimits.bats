@@ -213,3 +213,29 @@ $hn" "kube play: the soft nofile raised to the hard one"
 	assert_contains "$output" "limits: 1024 1024 $DEF_NPROC $DEF_NPROC"
 	run_pm 0 rmi ulx
 }
+
+@test "containers.conf default_ulimits: stands for --ulimit when none is given" {
+	pm_load_test_image
+	ulimit_defaults
+	mkdir -p "$XDG_CONFIG_HOME/containers"
+	local conf=$XDG_CONFIG_HOME/containers/containers.conf
+	printf '[containers]\ndefault_ulimits = [\n  # over lines\n  "nofile=300:400",\n]\n' >"$conf"
+	run_pm 0 run --rm "$IMG" sh -c "$LIMITS"
+	is "$output" "300
+400
+$(as_ulimit "$NPROC_S")
+$(as_ulimit "$NPROC_H")" "the file's nofile, the default nproc"
+	run_pm 0 create --name c1 "$IMG" true
+	run_pm 0 inspect --format '{{.HostConfig.Ulimits}}' c1
+	is "$output" "\[\{RLIMIT_NOFILE 300 400\} \{RLIMIT_NPROC $NPROC_S $NPROC_H\}\]"
+	# a --ulimit replaces the file's list
+	run_pm 0 run --rm --ulimit core=0 "$IMG" sh -c 'ulimit -Sn; ulimit -Hn'
+	is "$output" "$NOFILE
+$NOFILE" "--ulimit given: the file's nofile is not used"
+	# an empty list: no limits set at all
+	printf '[containers]\ndefault_ulimits = []\n' >"$conf"
+	run_pm 0 create --name c2 "$IMG" true
+	run_pm 0 inspect --format '{{.HostConfig.Ulimits}}' c2
+	is "$output" "\[\]" "an empty default_ulimits"
+	run_pm 0 rm c1 c2
+}
