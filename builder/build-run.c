@@ -298,6 +298,9 @@ int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	};
 	pm_bld_run_argv(b, in, &cfg.command);
 	cfg.env = pm_bld_run_args_env(b);
+	/* buildah's RUN: the OCI default spec's nofile 1024:1024 (pm_engine_create adds the
+	 * default nproc, as containers.conf's) */
+	pm_strv_push(&cfg.ulimits, "nofile=1024:1024");
 	struct mounted *mounted = NULL;
 	size_t nm = 0;
 	_cleanup_container_ struct pm_container *c = NULL;

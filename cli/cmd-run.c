@@ -829,9 +829,11 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	}
 	_cleanup_error_ pm_error *herr = NULL;
 	const char *mgr;
+	_cleanup_strv_ char **conf_ulimits = NULL;
+	bool conf_ulimits_set;
 	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
 	    pm_health_startup_from_flags(&o->health, &c->startup_health, &herr) < 0 ||
-	    pm_conf_cgroup_manager(&mgr, &herr) < 0) {
+	    pm_conf_run_defaults(&mgr, &conf_ulimits, &conf_ulimits_set, &herr) < 0) {
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}
@@ -843,6 +845,13 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 					    "on a TTY.  If you really want it, use '--log-driver "
 					    "passthrough-tty'");
 		return -1;
+	}
+	/* containers.conf's default_ulimits stand for --ulimit when none is given (an empty
+	 * list: podman then sets no limits at all, as with host) */
+	if (!c->ulimits && conf_ulimits_set) {
+		c->ulimits = conf_ulimits ? TAKE_PTR(conf_ulimits) : NULL;
+		if (!c->ulimits)
+			pm_strv_push(&c->ulimits, "host");
 	}
 	add_proxy_env(c, o->http_proxy);
 	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */

@@ -10,10 +10,14 @@
 #include <stdbool.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <unistd.h>
 
 #include "engine/idmap.h"
 #include "engine/run-flags.h"
 #include "lib/strutil.h"
+#include "rootless/userns.h"
 
 static const struct {
 	const char *name;
@@ -106,18 +110,130 @@ int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err)
 	return 0;
 }
 
-void pm_config_ulimit_host(struct pm_runtime_rlimit **ret, size_t *ret_n)
+/* podman's define.RLimitDefaultValue: the most a default gives */
+#define ULIMIT_DEFAULT_MAX UINT64_C(1048576)
+
+void pm_config_ulimit_base(struct pm_ulimit_base *ret)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(ulimit_names); i++) {
-		struct rlimit rl;
-		if (getrlimit(ulimit_names[i].resource, &rl) < 0)
+	struct rlimit nofile = {RLIM_INFINITY, RLIM_INFINITY}, nproc = nofile;
+	(void)getrlimit(RLIMIT_NOFILE, &nofile);
+	(void)getrlimit(RLIMIT_NPROC, &nproc);
+	/* podman's rootless.IsRootless(): not uid 0, or inside its own user namespace */
+	*ret = (struct pm_ulimit_base){.root = geteuid() == 0 &&
+					       !getenv(PM_ROOTLESS_ENV_CONFIGURED),
+				       .nofile_hard = nofile.rlim_max,
+				       .nproc_soft = nproc.rlim_cur,
+				       .nproc_hard = nproc.rlim_max};
+	char buf[32];
+	int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *end;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (end != buf && (*end == '\n' || !*end))
+		ret->pid_max = v;
+}
+
+static uint64_t cap_default(uint64_t v)
+{
+	return v < ULIMIT_DEFAULT_MAX ? v : ULIMIT_DEFAULT_MAX;
+}
+
+char **pm_config_ulimits_resolve(char *const *given, const struct pm_ulimit_base *b)
+{
+	struct pm_ulimit u;
+	for (char *const *v = given; v && *v; v++)
+		if (pm_config_parse_ulimit(*v, &u, NULL) == 0 && u.resource < 0) {
+			char **host = NULL;
+			pm_strv_push(&host, "host");
+			return host;
+		}
+	/* podman's process: its nofile raised as far as it goes; its nproc lowered (or
+	 * raised) to containers.conf's default, pid_max, when the hard limit allows */
+	uint64_t nofile = b->root || b->nofile_hard >= ULIMIT_DEFAULT_MAX ? ULIMIT_DEFAULT_MAX
+									  : b->nofile_hard;
+	uint64_t want = b->pid_max ? b->pid_max : ULIMIT_DEFAULT_MAX, def_nproc = 0;
+	uint64_t nproc_soft = b->nproc_soft, nproc_hard = b->nproc_hard;
+	if (b->root || want <= b->nproc_hard)
+		def_nproc = want;
+	else if (ULIMIT_DEFAULT_MAX <= b->nproc_hard)
+		def_nproc = ULIMIT_DEFAULT_MAX;
+	if (def_nproc)
+		nproc_soft = nproc_hard = def_nproc;
+	if (b->root)
+		nofile = nproc_soft = nproc_hard = ULIMIT_DEFAULT_MAX;
+
+	char **list = NULL;
+	if (!given || !*given) {
+		if (!def_nproc)
+			return NULL; /* podman: no rlimits in the spec at all */
+		pm_strv_consume(&list, pm_xasprintf("nofile=%" PRIu64 ":%" PRIu64, nofile, nofile));
+		pm_strv_consume(&list,
+				pm_xasprintf("nproc=%" PRIu64 ":%" PRIu64, def_nproc, def_nproc));
+		return list;
+	}
+	/* the OCI default spec's nofile comes first; a given value replaces the entry of its
+	 * name in place (podman's AddProcessRlimits) */
+	pm_strv_consume(&list, pm_xasprintf("nofile=%" PRIu64 ":%" PRIu64, nofile, nofile));
+	int res[ARRAY_SIZE(ulimit_names)] = {RLIMIT_NOFILE};
+	size_t n = 1;
+	bool nproc_set = false;
+	for (char *const *v = given; *v; v++) {
+		if (pm_config_parse_ulimit(*v, &u, NULL) < 0)
 			continue;
+		nproc_set |= u.resource == RLIMIT_NPROC;
+		size_t i = 0;
+		while (i < n && res[i] != u.resource)
+			i++;
+		if (i < n) {
+			free(list[i]);
+			list[i] = pm_xstrdup(*v);
+		} else if (n < ARRAY_SIZE(res)) {
+			res[n++] = u.resource;
+			pm_strv_push(&list, *v);
+		}
+	}
+	if (!nproc_set)
+		pm_strv_consume(&list,
+				pm_xasprintf("nproc=%" PRIu64 ":%" PRIu64, cap_default(nproc_soft),
+					     cap_default(nproc_hard)));
+	return list;
+}
+
+int pm_config_rlimits(char *const *ulimits, struct pm_runtime_rlimit **ret, size_t *ret_n,
+		      pm_error **err)
+{
+	bool nofile = false;
+	for (char *const *v = ulimits; v && *v; v++) {
+		struct pm_ulimit ul;
+		int r = pm_config_parse_ulimit(*v, &ul, err);
+		if (r < 0)
+			return r;
+		if (ul.resource < 0) { /* host: none */
+			*ret_n = 0;
+			nofile = false;
+			break;
+		}
+		nofile |= ul.resource == RLIMIT_NOFILE;
 		*ret = pm_xrealloc(*ret, sizeof(**ret) * (*ret_n + 1));
 		(*ret)[(*ret_n)++] = (struct pm_runtime_rlimit){
-			.resource = ulimit_names[i].resource,
-			.soft = rl.rlim_cur == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_cur,
-			.hard = rl.rlim_max == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_max};
+			.resource = ul.resource, .soft = ul.soft, .hard = ul.hard};
 	}
+	/* none: pm's own, but for the soft nofile raised to the hard one, as podman's process
+	 * raises its own, which its containers then inherit */
+	struct rlimit rl;
+	if (!nofile && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != rl.rlim_max) {
+		int64_t hard = rl.rlim_max == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_max;
+		*ret = pm_xrealloc(*ret, sizeof(**ret) * (*ret_n + 1));
+		(*ret)[(*ret_n)++] = (struct pm_runtime_rlimit){
+			.resource = RLIMIT_NOFILE, .soft = hard, .hard = hard};
+	}
+	return 0;
 }
 
 static const char *const ipc_sysctls[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",

@@ -5,6 +5,7 @@
  * tests/unit/test-run-flags.c. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/error.h"
@@ -17,9 +18,31 @@ struct pm_ulimit {
 	int64_t soft, hard;
 };
 int pm_config_parse_ulimit(const char *v, struct pm_ulimit *ret, pm_error **err);
-/* --ulimit host (resource -1 from the parser): the caller's own limits, each resource
- * appended to *ret. */
-void pm_config_ulimit_host(struct pm_runtime_rlimit **ret, size_t *ret_n);
+
+/* What podman 4.3's default limits are made of, read once at create (getrlimit and
+ * /proc/sys/kernel/pid_max). Values as rlim_t: RLIM_INFINITY is unlimited. */
+struct pm_ulimit_base {
+	bool root; /* podman as root: 1048576 each, whatever its own limits */
+	uint64_t nofile_hard, nproc_soft, nproc_hard;
+	uint64_t pid_max; /* 0: not known */
+};
+void pm_config_ulimit_base(struct pm_ulimit_base *ret);
+
+/* The --ulimit values (checked by pm_config_parse_ulimit) -> the list a container keeps and
+ * inspect shows, podman 4.3's rule: "host" anywhere -> {"host"} (no limits set: the
+ * container keeps pm's, with the soft nofile raised to the hard one, as podman's own
+ * process does). Else containers.conf's default nproc=PID_MAX:PID_MAX (when PID_MAX is
+ * within the hard nproc, else 1048576 when that is, else none) when no --ulimit is given;
+ * nothing at all when that leaves the list empty. Otherwise nofile first, then the given
+ * ones in order (a repeated name replaces the earlier in place), nofile and nproc added
+ * when not given: the hard nofile, and the nproc the defaults left podman's process with,
+ * both capped at 1048576, soft = hard. */
+char **pm_config_ulimits_resolve(char *const *given, const struct pm_ulimit_base *b);
+
+/* A container's kept list -> the limits its init sets (appended to *ret): "host" or a list
+ * without nofile (an older pm's record) also gets the soft nofile raised to the hard one. */
+int pm_config_rlimits(char *const *ulimits, struct pm_runtime_rlimit **ret, size_t *ret_n,
+		      pm_error **err);
 
 /* --sysctl KEY=VALUE: only the namespaced ones podman allows (kernel.msg*, kernel.sem,
  * kernel.shm*, fs.mqueue.*, net.*); net.* is refused with network "host", the IPC ones with

@@ -27,6 +27,7 @@
 #include "engine/image-mount.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
+#include "engine/run-flags.h"
 #include "engine/run.h"
 #include "engine/userns-auto.h"
 #include "engine/volumes-from.h"
@@ -144,6 +145,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	_cleanup_container_ struct pm_container *c = NULL;
 	_cleanup_close_ int auto_lock = -1; /* --userns=auto's, until the record is written */
 	_cleanup_strv_ char **auto_um = NULL, **auto_gm = NULL;
+	_cleanup_strv_ char **ulimits = NULL; /* the --ulimit list kept */
 	struct pm_image img = {0};
 	if (!cfg->rootfs) {
 		r = pm_reference_check_case(cfg->image, err);
@@ -186,6 +188,11 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	withsig.anon_volumes = anon;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
+	/* podman's default rlimits (nofile, nproc) are fixed now and shown by inspect (a
+	 * pod's infra container's too, as podman's) */
+	struct pm_ulimit_base ub;
+	pm_config_ulimit_base(&ub);
+	withsig.ulimits = ulimits = pm_config_ulimits_resolve(cfg->ulimits, &ub);
 	/* --userns=auto: a range no other container's maps use, kept as the container's
 	 * --uidmap/--gidmap; the lock is held until the record that holds it is written (and
 	 * by a create whose record holds fixed maps, so that the two are in order) */

@@ -1318,18 +1318,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
 		goto fail;
 	s.timens = to.set;
-	for (char **v = c->ulimits; v && *v; v++) {
-		struct pm_ulimit ul;
-		if ((r = pm_config_parse_ulimit(*v, &ul, err)) < 0)
-			goto fail;
-		if (ul.resource < 0) {
-			pm_config_ulimit_host(&s.rlimits, &s.nrlimits);
-			continue;
-		}
-		s.rlimits = pm_xrealloc(s.rlimits, sizeof(*s.rlimits) * (s.nrlimits + 1));
-		s.rlimits[s.nrlimits++] = (struct pm_runtime_rlimit){
-			.resource = ul.resource, .soft = ul.soft, .hard = ul.hard};
-	}
+	if ((r = pm_config_rlimits(c->ulimits, &s.rlimits, &s.nrlimits, err)) < 0)
+		goto fail;
 	for (char **v = c->sysctls; v && *v; v++) {
 		if ((r = pm_config_check_sysctl(c->network, c->ipc, *v, err)) < 0)
 			goto fail;

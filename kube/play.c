@@ -720,6 +720,9 @@ static int container_create(struct play *p, struct pm_container_config *cfg,
 	pm_strv_free(missing);
 	int lock = -1;
 	char *made_pod = NULL;
+	/* podman 4.3's kube play sets no rlimits (inspect's Ulimits []): as --ulimit host */
+	if (!cfg->ulimits)
+		pm_strv_push(&cfg->ulimits, "host");
 	int r = pm_pod_member_prepare(p->e, cfg, &lock, &made_pod, p->err);
 	if (r >= 0)
 		r = pm_container_config_validate(cfg, p->err);

@@ -1,4 +1,5 @@
-/* containers-conf.c: [engine] cgroup_manager from containers.conf(5) (see
+/* containers-conf.c: [engine] cgroup_manager and [containers] default_ulimits from
+ * containers.conf(5) (see
  * containers-conf.h). Reads files only; never prints. Called by cli/ (the global flag) and
  * engine/ (the manager a container is made with). */
 #include <ctype.h>
@@ -70,6 +71,83 @@ char *pm_conf_parse_cgroup_manager(const char *text)
 	return found;
 }
 
+/* the name of a [table] line (s at '['), trimmed, malloc'd; NULL when unclosed */
+static char *table_name(const char *s, const char *eol)
+{
+	const char *e = memchr(s, ']', (size_t)(eol - s));
+	if (!e)
+		return NULL;
+	_cleanup_free_ char *t = pm_xstrndup(s + 1, (size_t)(e - s - 1));
+	return pm_xstrdup(trim(t));
+}
+
+/* A TOML array of strings at v ('['), which may span lines and hold comments: the strings,
+ * v moved past the ']'; -EINVAL (and no list) for anything else. */
+static int parse_string_array(const char **pv, char ***ret)
+{
+	const char *v = *pv + 1;
+	char **list = NULL;
+	for (;;) {
+		while (isspace((unsigned char)*v) || *v == ',')
+			v++;
+		if (*v == '#') {
+			v = strchrnul(v, '\n');
+			continue;
+		}
+		if (*v == ']')
+			break;
+		const char *close = (*v == '"' || *v == '\'') ? strchr(v + 1, *v) : NULL;
+		if (!close || memchr(v, '\n', (size_t)(close - v))) {
+			pm_strv_free(list);
+			return -EINVAL;
+		}
+		pm_strv_consume(&list, pm_xstrndup(v + 1, (size_t)(close - v - 1)));
+		v = close + 1;
+	}
+	*pv = v + 1;
+	*ret = list;
+	return 0;
+}
+
+char **pm_conf_parse_default_ulimits(const char *text, bool *ret_set)
+{
+	*ret_set = false;
+	char **found = NULL;
+	bool containers = false;
+	for (const char *p = text ? text : ""; *p;) {
+		const char *eol = strchrnul(p, '\n'), *s = p;
+		p = *eol ? eol + 1 : eol;
+		while (s < eol && isspace((unsigned char)*s))
+			s++;
+		if (s == eol || *s == '#')
+			continue;
+		if (*s == '[') {
+			_cleanup_free_ char *t = table_name(s, eol);
+			if (t)
+				containers = !strcmp(t, "containers");
+			continue;
+		}
+		const char *eq = memchr(s, '=', (size_t)(eol - s));
+		if (!containers || !eq)
+			continue;
+		_cleanup_free_ char *key = pm_xstrndup(s, (size_t)(eq - s));
+		if (strcmp(trim(key), "default_ulimits") != 0)
+			continue;
+		const char *v = eq + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		char **list = NULL;
+		if (*v != '[' || parse_string_array(&v, &list) < 0)
+			continue;
+		pm_strv_free(found);
+		found = list;
+		*ret_set = true;
+		eol = strchrnul(v, '\n'); /* the rest of the array's last line */
+		p = *eol ? eol + 1 : eol;
+	}
+	return found;
+}
+
 static bool is_socket(const char *path)
 {
 	struct stat st;
@@ -91,13 +169,35 @@ static const char *default_manager(void)
 	return is_socket(p) ? "systemd" : "cgroupfs";
 }
 
-/* Fold one file's value into *cur (freeing the old); missing files are skipped. */
-static int read_one(const char *path, char **cur, char **cur_path, pm_error **err)
+/* What the files say, a later file's key winning. */
+struct conf_vals {
+	bool skip_mgr; /* the --cgroup-manager flag: the files' value does not matter */
+	char *mgr, *mgr_path;
+	bool ulimits_set;
+	char **ulimits;
+};
+
+static void conf_vals_clear(struct conf_vals *v)
+{
+	free(v->mgr);
+	free(v->mgr_path);
+	pm_strv_free(v->ulimits);
+}
+
+/* Fold one file's values into *v; missing files are skipped. */
+static int read_one(const char *path, struct conf_vals *cv, pm_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	if (pm_read_file(path, 1 << 20, &data, NULL, NULL) < 0)
 		return 0;
-	char *v = pm_conf_parse_cgroup_manager(data);
+	bool set;
+	char **ul = pm_conf_parse_default_ulimits(data, &set);
+	if (set) {
+		pm_strv_free(cv->ulimits);
+		cv->ulimits = ul;
+		cv->ulimits_set = true;
+	}
+	char *v = cv->skip_mgr ? NULL : pm_conf_parse_cgroup_manager(data);
 	if (!v)
 		return 0;
 	if (!pm_conf_cgroup_manager_valid(v)) {
@@ -108,11 +208,49 @@ static int read_one(const char *path, char **cur, char **cur_path, pm_error **er
 		free(v);
 		return r;
 	}
-	free(*cur);
-	*cur = v;
-	free(*cur_path);
-	*cur_path = pm_xstrdup(path);
+	free(cv->mgr);
+	cv->mgr = v;
+	free(cv->mgr_path);
+	cv->mgr_path = pm_xstrdup(path);
 	return 0;
+}
+
+static int read_all(struct conf_vals *v, pm_error **err)
+{
+	int r;
+	const char *env = getenv("CONTAINERS_CONF");
+	if (env && *env)
+		return read_one(env, v, err);
+	if ((r = read_one("/usr/share/containers/containers.conf", v, err)) < 0 ||
+	    (r = read_one("/etc/containers/containers.conf", v, err)) < 0)
+		return r;
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *user =
+		xdg && *xdg == '/'     ? pm_xasprintf("%s/containers/containers.conf", xdg)
+		: home && *home == '/' ? pm_xasprintf("%s/.config/containers/containers.conf", home)
+				       : NULL;
+	return user ? read_one(user, v, err) : 0;
+}
+
+/* a static string for the caller: no lifetime to manage */
+static const char *manager_of(const char *v)
+{
+	return !v ? default_manager() : !strcmp(v, "systemd") ? "systemd" : "cgroupfs";
+}
+
+int pm_conf_run_defaults(const char **ret_mgr, char ***ret_ulimits, bool *ret_ulimits_set,
+			 pm_error **err)
+{
+	struct conf_vals v = {.skip_mgr = flag_value != NULL};
+	int r = read_all(&v, err);
+	if (r >= 0) {
+		*ret_mgr = flag_value ? flag_value : manager_of(v.mgr);
+		*ret_ulimits = TAKE_PTR(v.ulimits);
+		*ret_ulimits_set = v.ulimits_set;
+	}
+	conf_vals_clear(&v);
+	return r;
 }
 
 int pm_conf_cgroup_manager(const char **ret, pm_error **err)
@@ -121,27 +259,10 @@ int pm_conf_cgroup_manager(const char **ret, pm_error **err)
 		*ret = flag_value;
 		return 0;
 	}
-	_cleanup_free_ char *v = NULL, *from = NULL;
-	int r;
-	const char *env = getenv("CONTAINERS_CONF");
-	if (env && *env) {
-		if ((r = read_one(env, &v, &from, err)) < 0)
-			return r;
-	} else {
-		if ((r = read_one("/usr/share/containers/containers.conf", &v, &from, err)) < 0 ||
-		    (r = read_one("/etc/containers/containers.conf", &v, &from, err)) < 0)
-			return r;
-		const char *xdg = getenv("XDG_CONFIG_HOME");
-		const char *home = getenv("HOME");
-		_cleanup_free_ char *user =
-			xdg && *xdg == '/' ? pm_xasprintf("%s/containers/containers.conf", xdg)
-			: home && *home == '/'
-				? pm_xasprintf("%s/.config/containers/containers.conf", home)
-				: NULL;
-		if (user && (r = read_one(user, &v, &from, err)) < 0)
-			return r;
-	}
-	/* a static string for the caller: no lifetime to manage */
-	*ret = !v ? default_manager() : !strcmp(v, "systemd") ? "systemd" : "cgroupfs";
-	return 0;
+	struct conf_vals v = {0};
+	int r = read_all(&v, err);
+	if (r >= 0)
+		*ret = manager_of(v.mgr);
+	conf_vals_clear(&v);
+	return r;
 }

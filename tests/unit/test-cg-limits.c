@@ -15,6 +15,7 @@
 #include "engine/spec.h"
 #include "engine/validate.h"
 #include "lib/containers-conf.h"
+#include "lib/strutil.h"
 #include "systemd/limits.h"
 
 static void test_cpuset(void **state)
@@ -164,12 +165,49 @@ static void test_resource_checks(void **state)
 	assert_int_equal(pm_config_check_resources(&c, NULL), 0);
 }
 
+/* containers.conf's [containers] default_ulimits, as podman reads it */
+static void test_conf_ulimits(void **state)
+{
+	bool set;
+	char **v = pm_conf_parse_default_ulimits(
+		"[containers]\ndefault_ulimits = [\"nofile=300:400\", 'core=0']\n", &set);
+	assert_true(set);
+	assert_int_equal(pm_strv_length(v), 2);
+	assert_string_equal(v[0], "nofile=300:400");
+	assert_string_equal(v[1], "core=0");
+	pm_strv_free(v);
+	/* over lines, with comments; the last one wins; other tables' keys are not it */
+	v = pm_conf_parse_default_ulimits("[containers]\ndefault_ulimits = [\"a=1\"]\n"
+					  "default_ulimits = [\n  # one\n  \"nproc=5:6\",\n"
+					  "  \"nofile=7\", # two\n]\nx = 1\n"
+					  "[engine]\ndefault_ulimits = [\"no=1\"]\n",
+					  &set);
+	assert_true(set);
+	assert_int_equal(pm_strv_length(v), 2);
+	assert_string_equal(v[0], "nproc=5:6");
+	assert_string_equal(v[1], "nofile=7");
+	pm_strv_free(v);
+	/* empty: set, no values; commented out or malformed: not set */
+	assert_null(pm_conf_parse_default_ulimits("[containers]\ndefault_ulimits = []\n", &set));
+	assert_true(set);
+	assert_null(pm_conf_parse_default_ulimits(
+		"[containers]\n#default_ulimits = [\"nofile=1\"]\n", &set));
+	assert_false(set);
+	assert_null(pm_conf_parse_default_ulimits("[containers]\ndefault_ulimits = [\"a\n", &set));
+	assert_false(set);
+	assert_null(pm_conf_parse_default_ulimits("[containers]\ndefault_ulimits = \"x\"\n", &set));
+	assert_false(set);
+	assert_null(pm_conf_parse_default_ulimits(NULL, &set));
+	assert_false(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpuset),	       cmocka_unit_test(test_weights),
 		cmocka_unit_test(test_mode),	       cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_resource_flags), cmocka_unit_test(test_resource_checks),
+		cmocka_unit_test(test_conf_ulimits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include "engine/run-flags.h"
 #include "engine/volumes-from.h"
+#include "lib/strutil.h"
 
 static void expect_msg(pm_error *e, const char *msg)
 {
@@ -212,16 +213,69 @@ static void test_idmap(void **state)
 	expect_msg(e, "0:65000:1000: ids 65000-65999 are beyond the rootless user namespace");
 }
 
+/* resolve(given, base) joined with spaces ("-" for none) */
+static char *resolved(const char *given, const struct pm_ulimit_base *b)
+{
+	char **g = given ? pm_strv_split(given, " ") : NULL;
+	char **l = pm_config_ulimits_resolve(g, b);
+	char *s = l ? pm_strv_join(l, " ") : pm_xstrdup("-");
+	pm_strv_free(g);
+	pm_strv_free(l);
+	return s;
+}
+
+#define ASSERT_RESOLVED(given, base, want)                                                         \
+	do {                                                                                       \
+		char *got_ = resolved(given, base);                                                \
+		assert_string_equal(got_, want);                                                   \
+		free(got_);                                                                        \
+	} while (0)
+
+/* podman 4.3's default rlimits (pkg/specgen/generate/oci.go addRlimits and containers.conf's
+ * default nproc), the figures of the machine the system tests ran on */
+static void test_ulimits_resolve(void **state)
+{
+	const uint64_t inf = RLIM_INFINITY;
+	struct pm_ulimit_base b = {
+		.nofile_hard = 20000, .nproc_soft = 96367, .nproc_hard = 96367, .pid_max = 32768};
+	ASSERT_RESOLVED(NULL, &b, "nofile=20000:20000 nproc=32768:32768");
+	ASSERT_RESOLVED("nofile=100:200", &b, "nofile=100:200 nproc=32768:32768");
+	ASSERT_RESOLVED("nproc=500:600 core=0", &b, "nofile=20000:20000 nproc=500:600 core=0");
+	/* a repeated name replaces the earlier in place */
+	ASSERT_RESOLVED("core=0 nofile=5 core=1:2 nofile=7", &b,
+			"nofile=7 core=1:2 nproc=32768:32768");
+	/* host anywhere: nothing set */
+	ASSERT_RESOLVED("nofile=100:200 host", &b, "host");
+	ASSERT_RESOLVED("host nofile=100:200", &b, "host");
+	/* the default nproc needs pid_max within the hard limit, else 1048576 within it */
+	b.pid_max = 4194304;
+	ASSERT_RESOLVED(NULL, &b, "-");
+	ASSERT_RESOLVED("core=0", &b, "nofile=20000:20000 core=0 nproc=96367:96367");
+	b.nproc_soft = 1000;
+	ASSERT_RESOLVED("core=0", &b, "nofile=20000:20000 core=0 nproc=1000:96367");
+	b.nproc_hard = inf;
+	ASSERT_RESOLVED(NULL, &b, "nofile=20000:20000 nproc=4194304:4194304");
+	ASSERT_RESOLVED("core=0", &b, "nofile=20000:20000 core=0 nproc=1048576:1048576");
+	b = (struct pm_ulimit_base){
+		.nofile_hard = inf, .nproc_soft = 2000000, .nproc_hard = 2000000, .pid_max = 0};
+	ASSERT_RESOLVED(NULL, &b, "nofile=1048576:1048576 nproc=1048576:1048576");
+	/* root: 1048576 each, its own limits not asked */
+	b = (struct pm_ulimit_base){.root = true,
+				    .nofile_hard = 1024,
+				    .nproc_soft = 10,
+				    .nproc_hard = 10,
+				    .pid_max = 32768};
+	ASSERT_RESOLVED(NULL, &b, "nofile=1048576:1048576 nproc=32768:32768");
+	ASSERT_RESOLVED("core=0", &b, "nofile=1048576:1048576 core=0 nproc=1048576:1048576");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ulimit),
-		cmocka_unit_test(test_sysctl),
-		cmocka_unit_test(test_device),
-		cmocka_unit_test(test_expose),
-		cmocka_unit_test(test_tz),
-		cmocka_unit_test(test_idmap),
-		cmocka_unit_test(test_volumes_from_mode),
+		cmocka_unit_test(test_ulimit), cmocka_unit_test(test_ulimits_resolve),
+		cmocka_unit_test(test_sysctl), cmocka_unit_test(test_device),
+		cmocka_unit_test(test_expose), cmocka_unit_test(test_tz),
+		cmocka_unit_test(test_idmap),  cmocka_unit_test(test_volumes_from_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
