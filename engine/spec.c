@@ -146,6 +146,7 @@ static const struct {
 	{{"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable",
 	  "runbindable"},
 	 "1 '[r]shared', '[r]private', '[r]slave' or '[r]unbindable' option"},
+	{{"copy", "nocopy"}, "1 'copy' or 'nocopy' option"},
 };
 
 /* The index of opt's group in volume_opt_groups, or -1 when it has none. */
@@ -238,8 +239,9 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 			} else if (!strcmp(*o, "z") || !strcmp(*o, "Z") || !strcmp(*o, "private") ||
 				   !strcmp(*o, "rprivate") || !strcmp(*o, "shared") ||
 				   !strcmp(*o, "rshared") || !strcmp(*o, "slave") ||
-				   !strcmp(*o, "rslave") || !strcmp(*o, "U") || !strcmp(*o, "O")) {
-				continue; /* U, O: at start (pm_spec_wants_chown, _overlay) */
+				   !strcmp(*o, "rslave") || !strcmp(*o, "U") || !strcmp(*o, "O") ||
+				   !strcmp(*o, "copy") || !strcmp(*o, "nocopy")) {
+				continue; /* U, O, nocopy: at start (pm_spec_wants_chown, ...) */
 			} else if (!strcmp(*o, "idmap") || pm_str_startswith(*o, "idmap=")) {
 				return pm_error_set(err, ENOTSUP,
 						    "-v '%s': idmapped mounts ('%s') are not "
@@ -435,6 +437,25 @@ bool pm_spec_wants_chown(const char *spec, bool is_mount)
 		return false;
 	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
 	return pm_strv_contains(opts, "U");
+}
+
+bool pm_spec_wants_nocopy(const char *spec, bool is_mount)
+{
+	if (is_mount) {
+		_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+		bool on = false;
+		for (char **kv = kvs; kv && *kv; kv++)
+			if (pm_str_startswith(*kv, "volume-nocopy") &&
+			    ((*kv)[13] == '\0' || (*kv)[13] == '='))
+				parse_bool_opt((*kv)[13] ? *kv + 14 : NULL, &on);
+		return on;
+	}
+	const char *c = strchr(spec, ':');
+	c = c ? strchr(c + 1, ':') : NULL;
+	if (!c)
+		return false;
+	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
+	return pm_strv_contains(opts, "nocopy");
 }
 
 bool pm_spec_wants_overlay(const char *spec)
@@ -1230,9 +1251,9 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata &&
-		    (r = pm_spec_chown_added_mount(&s, volume_root, vname,
-						   pm_spec_wants_chown(*v, false), err)) < 0)
+		if (userdata && (r = pm_spec_chown_added_mount(
+					 &s, volume_root, vname, pm_spec_wants_chown(*v, false),
+					 pm_spec_wants_nocopy(*v, false), err)) < 0)
 			goto fail;
 		if (userdata && pm_spec_wants_overlay(*v) &&
 		    (r = overlay_volume(&s.mounts[s.nmounts - 1], userdata, v - c->volumes, err)) <
@@ -1247,9 +1268,9 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata &&
-		    (r = pm_spec_chown_added_mount(&s, volume_root, vname,
-						   pm_spec_wants_chown(*v, true), err)) < 0)
+		if (userdata && (r = pm_spec_chown_added_mount(
+					 &s, volume_root, vname, pm_spec_wants_chown(*v, true),
+					 pm_spec_wants_nocopy(*v, true), err)) < 0)
 			goto fail;
 	}
 	for (char **v = c->tmpfs; v && *v; v++) {
