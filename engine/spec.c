@@ -87,6 +87,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->pod);
 	free(c->cgroup_parent);
 	free(c->sdnotify);
+	free(c->image_volume);
 	pm_strv_free(c->create_command);
 	free(c->cpuset_cpus);
 	free(c->cpuset_mems);

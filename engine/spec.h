@@ -126,6 +126,9 @@ struct pm_container_config {
 	struct pm_healthcheck startup_health;
 	/* --sdnotify (systemd/notify.h): conmon (NULL), container, ignore */
 	char *sdnotify;
+	/* --image-volume: what the image's VOLUME paths get at create (not kept): bind (NULL:
+	 * an anonymous volume each, with the image's content copied up), tmpfs, ignore */
+	char *image_volume;
 	/* the command line that made it (podman's .Config.CreateCommand): generate systemd
 	 * --new rebuilds its unit's ExecStart from it */
 	char **create_command;

@@ -104,3 +104,61 @@ needs_copy_up() {
 	is "$output" "hi" "its content"
 	run_pm 0 volume rm tv bv
 }
+
+# build_vol: localhost/withvol, /data holding f, then VOLUME /data (and /empty, not in
+# the image until its volume makes it)
+build_vol() {
+	pm_load_test_image
+	local ctx=$BATS_TEST_TMPDIR/vctx
+	mkdir -p "$ctx"
+	printf 'FROM %s\nRUN mkdir -p /data && echo x > /data/f && chown 1000:1001 /data/f\nVOLUME /data /vempty\n' \
+		"$IMG" >"$ctx/Containerfile"
+	run_pm 0 build -q -t localhost/withvol:latest "$ctx"
+}
+
+@test "image VOLUME: an anonymous volume per path, with the image's content; rm -v removes it" {
+	skip_if_missing jq
+	build_vol
+	run_pm 0 run --name c1 localhost/withvol:latest \
+		sh -c "cat /data/f; stat -c '%u:%g' /data/f; awk '\$2 == \"/data\" || \$2 == \"/vempty\" { print \$2 }' /proc/mounts"
+	is "$output" "$(printf 'x\n1000:1001\n/data\n/vempty')" "copied up, mounted"
+	run_pm_split 0 inspect c1
+	is "$(jq -r '[.[0].Mounts[] | select(.Type == "volume") | .Destination] | sort | join(" ")' <"$PM_STDOUT")" \
+		"/data /vempty" "two volumes in .Mounts"
+	local names
+	names=$(jq -r '[.[0].Mounts[] | .Name] | join(" ")' <"$PM_STDOUT")
+	run_pm 0 volume ls -q
+	is "$(echo "$output" | wc -l)" "2" "two anonymous volumes"
+	for n in $names; do
+		[[ $n =~ ^[0-9a-f]{64}$ ]] || die "not an anonymous volume's name: $n"
+	done
+	run_pm 0 rm -v c1
+	pm_store_settled
+	run_pm 0 volume ls -q
+	is "$output" "" "rm -v removed them"
+	run_pm 0 run --rm localhost/withvol:latest true
+	pm_store_settled
+	run_pm 0 volume ls -q
+	is "$output" "" "--rm removed them"
+}
+
+@test "image VOLUME: an explicit -v/--mount/--tmpfs at the path wins; --image-volume tmpfs, ignore" {
+	build_vol
+	run_pm 0 run --rm -v mine:/data localhost/withvol:latest cat /data/f
+	is "$output" "x" "-v NAME:/data: the named volume (copied up)"
+	run_pm 0 volume ls -q
+	is "$(echo "$output" | sort | tr '\n' ' ')" "mine " "only it (and /vempty's, gone with --rm)"
+	run_pm 0 run --rm --tmpfs /data --image-volume ignore localhost/withvol:latest ls -A /data
+	is "$output" "" "--tmpfs /data: an empty tmpfs"
+	run_pm 0 run --rm --image-volume tmpfs localhost/withvol:latest \
+		sh -c "ls -A /data; awk '\$2 == \"/data\" { print \$3 }' /proc/mounts"
+	is "$output" "tmpfs" "tmpfs: an empty tmpfs at /data"
+	run_pm 0 run --rm --image-volume ignore localhost/withvol:latest \
+		sh -c "cat /data/f; awk '\$2 == \"/data\"' /proc/mounts"
+	is "$output" "x" "ignore: the image's own /data, no mount"
+	run_pm 0 volume ls -q
+	is "$output" "mine" "no anonymous volume left"
+	run_pm 125 run --rm --image-volume bogus localhost/withvol:latest true
+	assert_contains "$output" "bogus"
+	run_pm 0 volume rm mine
+}
