@@ -120,7 +120,7 @@ build_vol() {
 	skip_if_missing jq
 	build_vol
 	run_pm 0 run --name c1 localhost/withvol:latest \
-		sh -c "cat /data/f; stat -c '%u:%g' /data/f; awk '\$2 == \"/data\" || \$2 == \"/vempty\" { print \$2 }' /proc/mounts"
+		sh -c "cat /data/f; stat -c '%u:%g' /data/f; awk '\$2 == \"/data\" || \$2 == \"/vempty\" { print \$2 }' /proc/mounts | sort"
 	is "$output" "$(printf 'x\n1000:1001\n/data\n/vempty')" "copied up, mounted"
 	run_pm_split 0 inspect c1
 	is "$(jq -r '[.[0].Mounts[] | select(.Type == "volume") | .Destination] | sort | join(" ")' <"$PM_STDOUT")" \
@@ -143,16 +143,27 @@ build_vol() {
 }
 
 @test "image VOLUME: an explicit -v/--mount/--tmpfs at the path wins; --image-volume tmpfs, ignore" {
+	skip_if_missing jq
 	build_vol
 	run_pm 0 run --rm -v mine:/data localhost/withvol:latest cat /data/f
 	is "$output" "x" "-v NAME:/data: the named volume (copied up)"
 	run_pm 0 volume ls -q
 	is "$(echo "$output" | sort | tr '\n' ' ')" "mine " "only it (and /vempty's, gone with --rm)"
-	run_pm 0 run --rm --tmpfs /data --image-volume ignore localhost/withvol:latest ls -A /data
-	is "$output" "" "--tmpfs /data: an empty tmpfs"
+	# --tmpfs /data: no volume for it (podman's tmpfs copies the image's /data up:
+	# tmpcopyup, which pm's --tmpfs does not do; not looked at here)
+	run_pm 0 create --name t --tmpfs /data localhost/withvol:latest
+	run_pm_split 0 inspect t
+	is "$(jq -r '[.[0].Mounts[] | select(.Type == "volume") | .Destination] | join(" ")' <"$PM_STDOUT")" \
+		"/vempty" "--tmpfs /data: only /vempty gets a volume"
+	run_pm 0 rm -v t
+	pm_store_settled
 	run_pm 0 run --rm --image-volume tmpfs localhost/withvol:latest \
 		sh -c "ls -A /data; awk '\$2 == \"/data\" { print \$3 }' /proc/mounts"
-	is "$output" "tmpfs" "tmpfs: an empty tmpfs at /data"
+	if is_podman; then
+		is "$output" "$(printf 'f\ntmpfs')" "tmpfs: podman copies the image's /data in (tmpcopyup)"
+	else
+		is "$output" "tmpfs" "tmpfs: pm's is empty (no tmpcopyup)"
+	fi
 	run_pm 0 run --rm --image-volume ignore localhost/withvol:latest \
 		sh -c "cat /data/f; awk '\$2 == \"/data\"' /proc/mounts"
 	is "$output" "x" "ignore: the image's own /data, no mount"
