@@ -119,7 +119,8 @@ static bool dest_taken(char *const *specs, int kind, const char *dst)
 
 /* The image's VOLUME paths (podman's --image-volume): with bind (the default), an anonymous
  * volume each, added to *vspecs as NAME:PATH (its first mount copies the image's content
- * up), with tmpfs a tmpfs each (*tmpfs), with ignore nothing; a path an explicit -v,
+ * up), with tmpfs a tmpfs each (*tmpfs) that gets the image's content (tmpcopyup), with
+ * ignore nothing; a path an explicit -v,
  * --mount or --tmpfs has is left to it. */
 static int image_volumes(const struct pm_engine *e, const struct pm_container_config *cfg,
 			 char *const *paths, char ***vspecs, char ***tmpfs, char ***anon,
@@ -135,7 +136,8 @@ static int image_volumes(const struct pm_engine *e, const struct pm_container_co
 		    dest_taken(cfg->tmpfs, 2, *p) || dest_taken(*tmpfs, 2, *p))
 			continue;
 		if (!strcmp(mode, "tmpfs")) {
-			pm_strv_consume(tmpfs, pm_xasprintf("%s:rw,nosuid,nodev,exec", *p));
+			pm_strv_consume(tmpfs,
+					pm_xasprintf("%s:rw,nosuid,nodev,exec,tmpcopyup", *p));
 			continue;
 		}
 		struct pm_volume_create_opts o = {0};

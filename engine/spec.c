@@ -491,6 +491,10 @@ int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error
 	ret->destination = TAKE_PTR(dst);
 	ret->flags = flags;
 	ret->data = data;
+	_cleanup_strv_ char **opts = colon ? pm_strv_split(colon + 1, ",") : NULL;
+	for (char **o = opts; o && *o; o++)
+		if (!strcmp(*o, "tmpcopyup") || !strcmp(*o, "notmpcopyup"))
+			ret->copy_up = !strcmp(*o, "tmpcopyup");
 	return 0;
 }
 

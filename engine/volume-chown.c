@@ -3,7 +3,6 @@
  * NeedsChown: owner, mode and times of the image's directory) and the U option's recursive
  * chown. Called by engine/spec.c as it adds each -v / --mount; never prints. */
 #include <dirent.h>
-#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -12,11 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "engine/volume-chown.h"
 #include "lib/cleanup.h"
+#include "lib/fileutil.h"
 #include "storage/volume.h"
 
 /* The namespace id a container id maps to (identity without a map; -1 when unmapped). */
@@ -54,134 +53,6 @@ static int chown_tree(int dfd, uid_t uid, gid_t gid)
 				r = fd < 0 ? -errno : r;
 				break;
 			}
-		}
-	}
-	closedir(d);
-	return r;
-}
-
-/* The source's extended attributes on the copy (fd: a file or directory; best effort: a
- * filesystem without them, or a security.* name the namespace may not set, is no error). */
-static void copy_xattrs(int sfd, int dfd)
-{
-	char names[4096], val[4096];
-	ssize_t n = flistxattr(sfd, names, sizeof(names));
-	for (ssize_t i = 0; n > 0 && i < n; i += (ssize_t)strlen(names + i) + 1) {
-		ssize_t l = fgetxattr(sfd, names + i, val, sizeof(val));
-		if (l >= 0)
-			(void)fsetxattr(dfd, names + i, val, (size_t)l, 0);
-	}
-}
-
-/* owner (then mode: chown clears set-id bits) and times of st on fd */
-static int copy_attrs(int fd, const struct stat *st)
-{
-	struct timespec t[2] = {st->st_atim, st->st_mtim};
-	if (fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0)
-		return -errno;
-
-	return futimens(fd, t) < 0 ? -errno : 0;
-}
-
-static int copy_file(int sdir, int ddir, const char *name, const struct stat *st)
-{
-	_cleanup_close_ int s = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (s < 0)
-		return -errno;
-	_cleanup_close_ int d =
-		openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (d < 0)
-		return -errno;
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(s, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		for (ssize_t w = 0; w < n;) {
-			ssize_t k = write(d, buf + w, (size_t)(n - w));
-			if (k < 0 && errno != EINTR)
-				return -errno;
-			w += k > 0 ? k : 0;
-		}
-	}
-	copy_xattrs(s, d);
-	struct timespec t[2] = {st->st_atim, st->st_mtim};
-	if (fchown(d, st->st_uid, st->st_gid) < 0 || fchmod(d, st->st_mode & 07777) < 0 ||
-	    futimens(d, t) < 0)
-		return -errno;
-	return 0;
-}
-
-/* Copy the tree under sfd into ddir (both directories; sfd is consumed): regular files,
- * directories, symlinks, fifos and sockets' nodes (a device node where the namespace may
- * make one), with owner, mode, times and extended attributes. Hard links become copies. */
-static int copy_tree(int sfd, int ddir)
-{
-	DIR *d = fdopendir(sfd);
-	if (!d) {
-		close(sfd);
-		return -errno;
-	}
-	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		const char *n = de->d_name;
-		struct stat st;
-		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = -errno;
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (mkdirat(ddir, n, 0700) < 0) {
-				r = -errno;
-				break;
-			}
-			int s = openat(dirfd(d), n,
-				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			_cleanup_close_ int t =
-				openat(ddir, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (s < 0 || t < 0) {
-				r = -errno;
-				if (s >= 0)
-					close(s);
-				break;
-			}
-			copy_xattrs(s, t);
-			r = copy_tree(s, t);
-			if (r >= 0)
-				r = copy_attrs(t, &st);
-		} else if (S_ISREG(st.st_mode)) {
-			r = copy_file(dirfd(d), ddir, n, &st);
-		} else if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX];
-			ssize_t l = readlinkat(dirfd(d), n, target, sizeof(target) - 1);
-			if (l < 0) {
-				r = -errno;
-				break;
-			}
-			target[l] = '\0';
-			struct timespec t[2] = {st.st_atim, st.st_mtim};
-			if (symlinkat(target, ddir, n) < 0 ||
-			    fchownat(ddir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
-				r = -errno;
-		} else {
-			struct timespec t[2] = {st.st_atim, st.st_mtim};
-			if (mknodat(ddir, n, st.st_mode, st.st_rdev) < 0) {
-				if (errno != EPERM) /* a device node, unprivileged: left out */
-					r = -errno;
-				continue;
-			}
-			if (fchownat(ddir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    fchmodat(ddir, n, st.st_mode & 07777, 0) < 0 ||
-			    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
-				r = -errno;
 		}
 	}
 	closedir(d);
@@ -235,7 +106,7 @@ static int volume_copy_up(const struct pm_runtime_spec *s, const char *volume_ro
 		close(sfd);
 		return r < 0 ? r : 0;
 	}
-	r = copy_tree(sfd, dfd);
+	r = pm_copy_tree(sfd, dfd);
 	if (r < 0)
 		return pm_error_set_errno(err, -r, "volume '%s': copying the image's '%s' into it",
 					  v->name, dest);
