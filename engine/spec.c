@@ -315,7 +315,7 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
 	_cleanup_strv_ char **data = NULL, **devpts = NULL;
 	unsigned long flags = 0;
-	bool recursive = true;
+	bool recursive = true, copy_up = true; /* tmpfs: tmpcopyup, podman's default */
 	bool seen[sizeof(mount_opt_groups) / sizeof(mount_opt_groups[0])] = {false};
 	for (char **kv = kvs; kv && *kv; kv++) {
 		char *eq = strchr(*kv, '=');
@@ -347,6 +347,8 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 			flags = b ? flags & ~(unsigned long)MS_RDONLY : flags | MS_RDONLY;
 		} else if (!strcmp(k, "bind-nonrecursive") && parse_bool_opt(v, &b)) {
 			recursive = !b;
+		} else if ((!strcmp(k, "tmpcopyup") || !strcmp(k, "notmpcopyup")) && !v) {
+			copy_up = !strcmp(k, "tmpcopyup");
 		} else if (!strcmp(k, "tmpfs-size") && v) {
 			pm_strv_consume(&data, pm_xasprintf("size=%s", v));
 		} else if (!strcmp(k, "tmpfs-mode") && v) {
@@ -402,6 +404,7 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 		ret->type = PM_RUNTIME_MOUNT_TMPFS;
 		flags |= MS_NOSUID | MS_NODEV;
 		ret->data = data ? pm_strv_join(data, ",") : NULL;
+		ret->copy_up = copy_up;
 	} else if (!strcmp(type, "devpts")) {
 		/* a new instance of its own with the options given, as podman's */
 		ret->type = PM_RUNTIME_MOUNT_DEVPTS;
@@ -491,6 +494,7 @@ int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error
 	ret->destination = TAKE_PTR(dst);
 	ret->flags = flags;
 	ret->data = data;
+	ret->copy_up = true; /* podman's default; notmpcopyup turns it off */
 	_cleanup_strv_ char **opts = colon ? pm_strv_split(colon + 1, ",") : NULL;
 	for (char **o = opts; o && *o; o++)
 		if (!strcmp(*o, "tmpcopyup") || !strcmp(*o, "notmpcopyup"))

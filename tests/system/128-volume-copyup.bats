@@ -149,8 +149,7 @@ build_vol() {
 	is "$output" "x" "-v NAME:/data: the named volume (copied up)"
 	run_pm 0 volume ls -q
 	is "$(echo "$output" | sort | tr '\n' ' ')" "mine " "only it (and /vempty's, gone with --rm)"
-	# --tmpfs /data: no volume for it (what is in the tmpfs: podman's --tmpfs default is
-	# tmpcopyup, pm's is not; not looked at here)
+	# --tmpfs /data: no volume for it
 	run_pm 0 create --name t --tmpfs /data localhost/withvol:latest
 	run_pm_split 0 inspect t
 	is "$(jq -r '[.[0].Mounts[] | select(.Type == "volume") | .Destination] | join(" ")' <"$PM_STDOUT")" \
@@ -168,4 +167,18 @@ build_vol() {
 	run_pm 125 run --rm --image-volume bogus localhost/withvol:latest true
 	assert_contains "$output" "bogus"
 	run_pm 0 volume rm mine
+}
+
+@test "tmpcopyup: --tmpfs and --mount type=tmpfs get the image's content, unless notmpcopyup" {
+	build_cu
+	run_pm 0 run --rm --tmpfs /e $CU sh -c "ls /e; stat -c '%u:%g' /e/f; awk '\$2 == \"/e\" { print \$3 }' /proc/mounts"
+	is "$output" "$(printf 'f\nl\nsub\n1000:1001\ntmpfs')" "--tmpfs: copied in, owners kept"
+	run_pm 0 run --rm --tmpfs /e:notmpcopyup $CU ls -A /e
+	is "$output" "" "--tmpfs ...:notmpcopyup"
+	run_pm 0 run --rm --mount type=tmpfs,dst=/e $CU ls /e
+	is "$output" "$(printf 'f\nl\nsub')" "--mount type=tmpfs"
+	run_pm 0 run --rm --mount type=tmpfs,dst=/e,notmpcopyup $CU ls -A /e
+	is "$output" "" "--mount ...,notmpcopyup"
+	run_pm 0 run --rm --tmpfs /nonexist $CU ls -A /nonexist
+	is "$output" "" "a path the image lacks"
 }
