@@ -295,6 +295,7 @@ int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 		.entrypoint_set = true,
 		.read_only_tmpfs = true,
 		.network = pm_xstrdup(b->o->network ? b->o->network : "host"),
+		.image_volume = pm_xstrdup("ignore"), /* a step writes the image's VOLUME paths */
 	};
 	pm_bld_run_argv(b, in, &cfg.command);
 	cfg.env = pm_bld_run_args_env(b);

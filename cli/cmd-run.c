@@ -98,6 +98,8 @@ static const char run_usage[] =
 	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
 	"before an interval is considered failed (default \"30s\")\n"
 	"      --hostname string          Set container hostname\n"
+	"      --image-volume string      Tells podman how to handle the builtin image volumes "
+	"(\"bind\"|\"tmpfs\"|\"ignore\") (default \"bind\")\n"
 	"      --hostuser strings         Host user account to add to /etc/passwd within "
 	"container\n"
 	"      --http-proxy               Set proxy environment variables in the container based "
@@ -387,6 +389,19 @@ static int set_detach_keys(struct pm_container_config *c, struct cmd_run_opts *o
 	return 0;
 }
 
+static int set_image_volume(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			    pm_error **err)
+{
+	if (strcmp(arg, "bind") != 0 && strcmp(arg, "tmpfs") != 0 && strcmp(arg, "ignore") != 0)
+		return pm_error_set(err, EINVAL,
+				    "invalid image volume type '%s': "
+				    "must be bind, tmpfs or ignore",
+				    arg);
+	free(c->image_volume);
+	c->image_volume = pm_xstrdup(arg);
+	return 0;
+}
+
 static int set_sdnotify(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 			pm_error **err)
 {
@@ -577,6 +592,7 @@ static const struct run_flag run_flags[] = {
 	{"user", 'u', required_argument, FLAG_STR, CFG(user)},
 	{"group-add", 0, required_argument, FLAG_LIST, CFG(group_add)},
 	{"hostname", 0, required_argument, FLAG_STR, CFG(hostname)},
+	{"image-volume", 0, required_argument, FLAG_FUNC, FUNC(set_image_volume)},
 	{"http-proxy", 0, optional_argument, FLAG_BOOL, OPTS(http_proxy)},
 	{"time-offset", 0, required_argument, FLAG_STR, CFG(time_offset)},
 	/* engine/run-flags.h; checked by pm_container_config_validate */

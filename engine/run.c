@@ -84,6 +84,76 @@ static int make_anonymous(const struct pm_engine *e, char *const *specs, bool is
 	return 0;
 }
 
+/* Do a and b name one path (repeated and trailing slashes aside)? */
+static bool path_eq(const char *a, const char *b)
+{
+	for (;;) {
+		while (a[0] == '/' && (a[1] == '/' || a[1] == '\0'))
+			a++;
+		while (b[0] == '/' && (b[1] == '/' || b[1] == '\0'))
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+}
+
+/* Is dst (an absolute path) the destination of one of specs (-v, --mount, --tmpfs)? */
+static bool dest_taken(char *const *specs, int kind, const char *dst)
+{
+	for (char *const *v = specs; v && *v; v++) {
+		struct pm_runtime_mount m;
+		_cleanup_free_ char *name = NULL;
+		int r = kind == 0   ? pm_spec_parse_volume(*v, &m, &name, NULL)
+			: kind == 1 ? pm_spec_parse_mount(*v, &m, &name, NULL)
+				    : pm_spec_parse_tmpfs(*v, &m, NULL);
+		bool same = r >= 0 && m.destination && path_eq(m.destination, dst);
+		pm_runtime_mount_clear(&m);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/* The image's VOLUME paths (podman's --image-volume): with bind (the default), an anonymous
+ * volume each, added to *vspecs as NAME:PATH (its first mount copies the image's content
+ * up), with tmpfs a tmpfs each (*tmpfs) that gets the image's content (tmpcopyup), with
+ * ignore nothing; a path an explicit -v,
+ * --mount or --tmpfs has is left to it. */
+static int image_volumes(const struct pm_engine *e, const struct pm_container_config *cfg,
+			 char *const *paths, char ***vspecs, char ***tmpfs, char ***anon,
+			 char ***made, pm_error **err)
+{
+	const char *mode = cfg->image_volume ? cfg->image_volume : "bind";
+	if (!strcmp(mode, "ignore"))
+		return 0;
+	for (char *const *p = paths; p && *p; p++) {
+		if ((*p)[0] != '/' || path_eq(*p, "/"))
+			continue;
+		if (dest_taken(*vspecs, 0, *p) || dest_taken(cfg->mounts, 1, *p) ||
+		    dest_taken(cfg->tmpfs, 2, *p) || dest_taken(*tmpfs, 2, *p))
+			continue;
+		if (!strcmp(mode, "tmpfs")) {
+			pm_strv_consume(tmpfs,
+					pm_xasprintf("%s:rw,nosuid,nodev,exec,tmpcopyup", *p));
+			continue;
+		}
+		struct pm_volume_create_opts o = {0};
+		struct pm_volume *vol = NULL;
+		int r = pm_volume_create(e->paths->root, &o, &vol, err);
+		if (r < 0)
+			return r;
+		pm_strv_push(made, vol->name);
+		pm_strv_push(anon, vol->name);
+		pm_strv_consume(vspecs, pm_xasprintf("%s:%s", vol->name, *p));
+		pm_volume_free(vol);
+	}
+	return 0;
+}
+
 /* --mount type=image: the images named exist (opening the store when *store is NULL);
  * with spec, its image mounts get their layers (pm_image_mounts_fill). No image mount: 0. */
 static int image_mounts(const struct pm_engine *e, const struct pm_container_config *cfg,
@@ -138,6 +208,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_strv_ char **args = NULL, **vols = NULL, **secret_ids = NULL;
 	_cleanup_strv_ char **vspecs = NULL, **mspecs = NULL, **anon = NULL; /* anonymous vols */
+	_cleanup_strv_ char **tmpfs = NULL; /* --tmpfs and the image's VOLUMEs with tmpfs */
 	/* the volumes this create makes: a failure leaves none of them behind */
 	_cleanup_strv_ char **made = pm_engine_volumes_missing(e, cfg);
 	_cleanup_free_ char *json = NULL;
@@ -177,6 +248,11 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	r = make_anonymous(e, cfg->volumes, false, &vspecs, &anon, &made, err);
 	if (r >= 0)
 		r = make_anonymous(e, cfg->mounts, true, &mspecs, &anon, &made, err);
+	/* the image's VOLUME paths (--image-volume): anonymous volumes or tmpfs mounts */
+	if (r >= 0 && img.volumes) {
+		tmpfs = pm_strv_copy(cfg->tmpfs);
+		r = image_volumes(e, cfg, img.volumes, &vspecs, &tmpfs, &anon, &made, err);
+	}
 	if (r < 0)
 		goto out;
 
@@ -186,6 +262,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	withsig.volumes = vspecs;
 	withsig.mounts = mspecs;
 	withsig.anon_volumes = anon;
+	if (tmpfs)
+		withsig.tmpfs = tmpfs;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
 	/* podman's default rlimits (nofile, nproc) are fixed now and shown by inspect (a

@@ -87,6 +87,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->pod);
 	free(c->cgroup_parent);
 	free(c->sdnotify);
+	free(c->image_volume);
 	pm_strv_free(c->create_command);
 	free(c->cpuset_cpus);
 	free(c->cpuset_mems);
@@ -146,6 +147,7 @@ static const struct {
 	{{"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable",
 	  "runbindable"},
 	 "1 '[r]shared', '[r]private', '[r]slave' or '[r]unbindable' option"},
+	{{"copy", "nocopy"}, "1 'copy' or 'nocopy' option"},
 };
 
 /* The index of opt's group in volume_opt_groups, or -1 when it has none. */
@@ -238,8 +240,9 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 			} else if (!strcmp(*o, "z") || !strcmp(*o, "Z") || !strcmp(*o, "private") ||
 				   !strcmp(*o, "rprivate") || !strcmp(*o, "shared") ||
 				   !strcmp(*o, "rshared") || !strcmp(*o, "slave") ||
-				   !strcmp(*o, "rslave") || !strcmp(*o, "U") || !strcmp(*o, "O")) {
-				continue; /* U, O: at start (pm_spec_wants_chown, _overlay) */
+				   !strcmp(*o, "rslave") || !strcmp(*o, "U") || !strcmp(*o, "O") ||
+				   !strcmp(*o, "copy") || !strcmp(*o, "nocopy")) {
+				continue; /* U, O, nocopy: at start (pm_spec_wants_chown, ...) */
 			} else if (!strcmp(*o, "idmap") || pm_str_startswith(*o, "idmap=")) {
 				return pm_error_set(err, ENOTSUP,
 						    "-v '%s': idmapped mounts ('%s') are not "
@@ -312,7 +315,7 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
 	_cleanup_strv_ char **data = NULL, **devpts = NULL;
 	unsigned long flags = 0;
-	bool recursive = true;
+	bool recursive = true, copy_up = true; /* tmpfs: tmpcopyup, podman's default */
 	bool seen[sizeof(mount_opt_groups) / sizeof(mount_opt_groups[0])] = {false};
 	for (char **kv = kvs; kv && *kv; kv++) {
 		char *eq = strchr(*kv, '=');
@@ -344,6 +347,8 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 			flags = b ? flags & ~(unsigned long)MS_RDONLY : flags | MS_RDONLY;
 		} else if (!strcmp(k, "bind-nonrecursive") && parse_bool_opt(v, &b)) {
 			recursive = !b;
+		} else if ((!strcmp(k, "tmpcopyup") || !strcmp(k, "notmpcopyup")) && !v) {
+			copy_up = !strcmp(k, "tmpcopyup");
 		} else if (!strcmp(k, "tmpfs-size") && v) {
 			pm_strv_consume(&data, pm_xasprintf("size=%s", v));
 		} else if (!strcmp(k, "tmpfs-mode") && v) {
@@ -399,6 +404,7 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 		ret->type = PM_RUNTIME_MOUNT_TMPFS;
 		flags |= MS_NOSUID | MS_NODEV;
 		ret->data = data ? pm_strv_join(data, ",") : NULL;
+		ret->copy_up = copy_up;
 	} else if (!strcmp(type, "devpts")) {
 		/* a new instance of its own with the options given, as podman's */
 		ret->type = PM_RUNTIME_MOUNT_DEVPTS;
@@ -437,6 +443,25 @@ bool pm_spec_wants_chown(const char *spec, bool is_mount)
 	return pm_strv_contains(opts, "U");
 }
 
+bool pm_spec_wants_nocopy(const char *spec, bool is_mount)
+{
+	if (is_mount) {
+		_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+		bool on = false;
+		for (char **kv = kvs; kv && *kv; kv++)
+			if (pm_str_startswith(*kv, "volume-nocopy") &&
+			    ((*kv)[13] == '\0' || (*kv)[13] == '='))
+				parse_bool_opt((*kv)[13] ? *kv + 14 : NULL, &on);
+		return on;
+	}
+	const char *c = strchr(spec, ':');
+	c = c ? strchr(c + 1, ':') : NULL;
+	if (!c)
+		return false;
+	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
+	return pm_strv_contains(opts, "nocopy");
+}
+
 bool pm_spec_wants_overlay(const char *spec)
 {
 	const char *c = strchr(spec, ':');
@@ -469,6 +494,11 @@ int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error
 	ret->destination = TAKE_PTR(dst);
 	ret->flags = flags;
 	ret->data = data;
+	ret->copy_up = true; /* podman's default; notmpcopyup turns it off */
+	_cleanup_strv_ char **opts = colon ? pm_strv_split(colon + 1, ",") : NULL;
+	for (char **o = opts; o && *o; o++)
+		if (!strcmp(*o, "tmpcopyup") || !strcmp(*o, "notmpcopyup"))
+			ret->copy_up = !strcmp(*o, "tmpcopyup");
 	return 0;
 }
 
@@ -1230,9 +1260,9 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata &&
-		    (r = pm_spec_chown_added_mount(&s, volume_root, vname,
-						   pm_spec_wants_chown(*v, false), err)) < 0)
+		if (userdata && (r = pm_spec_chown_added_mount(
+					 &s, volume_root, vname, pm_spec_wants_chown(*v, false),
+					 pm_spec_wants_nocopy(*v, false), err)) < 0)
 			goto fail;
 		if (userdata && pm_spec_wants_overlay(*v) &&
 		    (r = overlay_volume(&s.mounts[s.nmounts - 1], userdata, v - c->volumes, err)) <
@@ -1247,9 +1277,9 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		_cleanup_free_ char *vname = vol ? pm_xstrdup(vol) : NULL;
 		if ((r = add_mount(&s, &m, vol, volume_root, err)) < 0)
 			goto fail;
-		if (userdata &&
-		    (r = pm_spec_chown_added_mount(&s, volume_root, vname,
-						   pm_spec_wants_chown(*v, true), err)) < 0)
+		if (userdata && (r = pm_spec_chown_added_mount(
+					 &s, volume_root, vname, pm_spec_wants_chown(*v, true),
+					 pm_spec_wants_nocopy(*v, true), err)) < 0)
 			goto fail;
 	}
 	for (char **v = c->tmpfs; v && *v; v++) {

@@ -126,6 +126,9 @@ struct pm_container_config {
 	struct pm_healthcheck startup_health;
 	/* --sdnotify (systemd/notify.h): conmon (NULL), container, ignore */
 	char *sdnotify;
+	/* --image-volume: what the image's VOLUME paths get at create (not kept): bind (NULL:
+	 * an anonymous volume each, with the image's content copied up), tmpfs, ignore */
+	char *image_volume;
 	/* the command line that made it (podman's .Config.CreateCommand): generate systemd
 	 * --new rebuilds its unit's ExecStart from it */
 	char **create_command;
@@ -190,6 +193,8 @@ bool pm_spec_wants_chown(const char *spec, bool is_mount);
 /* Whether a -v spec asks for an overlay (the O option): the source is the lower layer of an
  * overlay whose changes are discarded when the container stops. */
 bool pm_spec_wants_overlay(const char *spec);
+/* -v's nocopy option, --mount's volume-nocopy: no copy-up at a volume's first mount. */
+bool pm_spec_wants_nocopy(const char *spec, bool is_mount);
 /* An anonymous volume's spec (-v /dst[...], --mount type=volume without source; the parsers
  * give "" for its name) with the volume's name filled in. malloc'd. */
 char *pm_spec_name_anonymous(const char *spec, bool is_mount, const char *name);

@@ -8,7 +8,8 @@
 #include "runtime/runtime.h"
 
 /* The mount just added (the last of s->mounts), at a start: a named volume's first-mount
- * chown (vname: owner, mode and times of the image's directory at the target, or the
+ * copy-up (vname: the image's content at the target, podman's NeedsCopyUp; not with
+ * nocopy) and chown (owner, mode and times of the image's directory at the target, or the
  * container's user), then the U option's (wants_chown). */
 int pm_spec_chown_added_mount(const struct pm_runtime_spec *s, const char *volume_root,
-			      const char *vname, bool wants_chown, pm_error **err);
+			      const char *vname, bool wants_chown, bool nocopy, pm_error **err);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <dirent.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -686,4 +688,130 @@ void pm_stdio_to_null(void)
 		dup2(null, fd);
 	if (null > 2)
 		close(null);
+}
+
+/* The source's extended attributes on the copy (fd: a file or directory; best effort: a
+ * filesystem without them, or a security.* name the namespace may not set, is no error). */
+static void copy_xattrs(int sfd, int dfd)
+{
+	char names[4096], val[4096];
+	ssize_t n = flistxattr(sfd, names, sizeof(names));
+	for (ssize_t i = 0; n > 0 && i < n; i += (ssize_t)strlen(names + i) + 1) {
+		ssize_t l = fgetxattr(sfd, names + i, val, sizeof(val));
+		if (l >= 0)
+			(void)fsetxattr(dfd, names + i, val, (size_t)l, 0);
+	}
+}
+
+/* owner (then mode: chown clears set-id bits) and times of st on fd */
+static int copy_attrs(int fd, const struct stat *st)
+{
+	struct timespec t[2] = {st->st_atim, st->st_mtim};
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0)
+		return -errno;
+
+	return futimens(fd, t) < 0 ? -errno : 0;
+}
+
+static int copy_file(int sdir, int ddir, const char *name, const struct stat *st)
+{
+	_cleanup_close_ int s = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (s < 0)
+		return -errno;
+	_cleanup_close_ int d =
+		openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (d < 0)
+		return -errno;
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(s, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		for (ssize_t w = 0; w < n;) {
+			ssize_t k = write(d, buf + w, (size_t)(n - w));
+			if (k < 0 && errno != EINTR)
+				return -errno;
+			w += k > 0 ? k : 0;
+		}
+	}
+	copy_xattrs(s, d);
+	struct timespec t[2] = {st->st_atim, st->st_mtim};
+	if (fchown(d, st->st_uid, st->st_gid) < 0 || fchmod(d, st->st_mode & 07777) < 0 ||
+	    futimens(d, t) < 0)
+		return -errno;
+	return 0;
+}
+
+/* pm_copy_tree: see fileutil.h */
+int pm_copy_tree(int sfd, int ddir)
+{
+	DIR *d = fdopendir(sfd);
+	if (!d) {
+		close(sfd);
+		return -errno;
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		const char *n = de->d_name;
+		struct stat st;
+		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = -errno;
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (mkdirat(ddir, n, 0700) < 0) {
+				r = -errno;
+				break;
+			}
+			int s = openat(dirfd(d), n,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int t =
+				openat(ddir, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (s < 0 || t < 0) {
+				r = -errno;
+				if (s >= 0)
+					close(s);
+				break;
+			}
+			copy_xattrs(s, t);
+			r = pm_copy_tree(s, t);
+			if (r >= 0)
+				r = copy_attrs(t, &st);
+		} else if (S_ISREG(st.st_mode)) {
+			r = copy_file(dirfd(d), ddir, n, &st);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t l = readlinkat(dirfd(d), n, target, sizeof(target) - 1);
+			if (l < 0) {
+				r = -errno;
+				break;
+			}
+			target[l] = '\0';
+			struct timespec t[2] = {st.st_atim, st.st_mtim};
+			if (symlinkat(target, ddir, n) < 0 ||
+			    fchownat(ddir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
+				r = -errno;
+		} else {
+			struct timespec t[2] = {st.st_atim, st.st_mtim};
+			if (mknodat(ddir, n, st.st_mode, st.st_rdev) < 0) {
+				if (errno != EPERM) /* a device node, unprivileged: left out */
+					r = -errno;
+				continue;
+			}
+			if (fchownat(ddir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    fchmodat(ddir, n, st.st_mode & 07777, 0) < 0 ||
+			    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
+				r = -errno;
+		}
+	}
+	closedir(d);
+	return r;
 }

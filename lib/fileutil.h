@@ -133,3 +133,9 @@ char *pm_find_executable(const char *name);
 /* Point stdin, stdout and stderr at /dev/null (a detached process holds nobody's terminal
  * or pipes). Best effort: left as they are if /dev/null cannot be opened. */
 void pm_stdio_to_null(void);
+
+/* Copy the tree under the directory sfd into the directory ddir (sfd is consumed, ddir
+ * kept): regular files, directories, symlinks, fifos and sockets' nodes (a device node only
+ * where the caller may make one), with owner, mode, times and extended attributes (best
+ * effort); hard links become copies. Volume copy-up, tmpcopyup. -errno. */
+int pm_copy_tree(int sfd, int ddir);

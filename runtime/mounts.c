@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "runtime/mounts.h"
 
@@ -311,6 +312,38 @@ static bool user_mount_at(const struct pm_runtime_spec *s, const char *dst)
 	return false;
 }
 
+/* A tmpfs with tmpcopyup: the directory it covers is opened first, then its content is
+ * copied onto the new tmpfs (owners as on disk: the container's namespace maps them). */
+static int tmpfs_copy_up(struct mctx *m, const struct pm_runtime_mount *mt)
+{
+	int under = -1;
+	_cleanup_close_ int p = open_in_root(m->rootfd, mt->destination, MK_NONE);
+	if (p >= 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", p);
+		under = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	int r = mount_in(m, "tmpfs", mt->destination, "tmpfs", mt->flags, mt->data, false);
+	_cleanup_close_ int top =
+		r >= 0 && under >= 0 ? open_in_root(m->rootfd, mt->destination, MK_NONE) : -1;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", top);
+	_cleanup_close_ int dfd = top >= 0 ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (r < 0 || under < 0) {
+		if (under >= 0)
+			close(under);
+		return r;
+	}
+	if (dfd < 0) {
+		close(under);
+		return pm_child_fail(m->e, errno, "opening tmpfs '%s'", mt->destination);
+	}
+	r = pm_copy_tree(under, dfd);
+	if (r < 0)
+		return pm_child_fail(m->e, -r, "tmpcopyup into '%s'", mt->destination);
+	return 0;
+}
+
 static int setup_user_mounts(struct mctx *m)
 {
 	const struct pm_runtime_spec *s = m->spec;
@@ -332,7 +365,9 @@ static int setup_user_mounts(struct mctx *m)
 			if (depth(mt->destination) != d)
 				continue;
 			int r;
-			if (mt->type == PM_RUNTIME_MOUNT_TMPFS) {
+			if (mt->type == PM_RUNTIME_MOUNT_TMPFS && mt->copy_up) {
+				r = tmpfs_copy_up(m, mt);
+			} else if (mt->type == PM_RUNTIME_MOUNT_TMPFS) {
 				r = mount_in(m, "tmpfs", mt->destination, "tmpfs", mt->flags,
 					     mt->data, false);
 			} else if (mt->type == PM_RUNTIME_MOUNT_DEVPTS) {

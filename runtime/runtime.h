@@ -41,6 +41,7 @@ struct pm_runtime_mount {
 	unsigned long flags; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
 	bool recursive;	     /* rbind (podman's default for -v) */
 	char *data;	     /* tmpfs/devpts options: "size=...,mode=..." (may be NULL) */
+	bool copy_up;	     /* tmpfs: tmpcopyup, the covered directory's content copied in */
 };
 
 /* Free a mount's strings and zero it (NULL-safe; runtime/mounts.c). */

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "tests/unit/unshare-helper.h"
@@ -358,6 +359,43 @@ static void test_mkdir_p_errors(void **state)
 	_cleanup_error_ pm_error *err3 = NULL;
 	assert_int_equal(pm_mkdir_p("", 0700, &err3), -EINVAL);
 	assert_int_equal(pm_mkdir_p(NULL, 0700, NULL), -EINVAL);
+}
+
+/* pm_copy_tree: files (content, mode, mtime), directories, symlinks, a fifo */
+static void test_copy_tree(void **state)
+{
+	_cleanup_free_ char *src = tpath(state, "src"), *dst = tpath(state, "dst");
+	assert_int_equal(mkdir(src, 0755), 0);
+	assert_int_equal(mkdir(dst, 0755), 0);
+	_cleanup_free_ char *sub = pm_path_join(src, "sub"), *f = pm_path_join(src, "sub/f");
+	_cleanup_free_ char *l = pm_path_join(src, "l"), *p = pm_path_join(src, "p");
+	assert_int_equal(mkdir(sub, 0710), 0);
+	write_plain(f, "hello");
+	assert_int_equal(chmod(f, 0640), 0);
+	struct timespec t[2] = {{.tv_sec = 978307200}, {.tv_sec = 978307200}};
+	assert_int_equal(utimensat(AT_FDCWD, f, t, 0), 0);
+	assert_int_equal(symlink("sub/f", l), 0);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	int sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(pm_copy_tree(sfd, dfd), 0);
+	struct stat st;
+	_cleanup_free_ char *df = pm_path_join(dst, "sub/f"), *dsub = pm_path_join(dst, "sub");
+	_cleanup_free_ char *dl = pm_path_join(dst, "l"), *dp = pm_path_join(dst, "p");
+	assert_int_equal(stat(df, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_mtim.tv_sec, 978307200);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(stat(dsub, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0710);
+	char buf[32] = {0};
+	assert_int_equal(readlink(dl, buf, sizeof(buf) - 1), 5);
+	assert_string_equal(buf, "sub/f");
+	assert_int_equal(lstat(dp, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	/* a second copy onto the first: EEXIST, not an overwrite */
+	sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(pm_copy_tree(sfd, dfd), -EEXIST);
 }
 
 static void test_rm_rf(void **state)
@@ -701,6 +739,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_line_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdir_p_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_mount_point, setup, teardown),

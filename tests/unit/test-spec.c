@@ -122,6 +122,31 @@ static void test_volume(void **state)
 	assert_true(pm_spec_wants_chown("type=bind,src=/a,dst=/b,U=true", true));
 	assert_true(pm_spec_wants_chown("type=bind,src=/a,dst=/b,chown", true));
 	assert_false(pm_spec_wants_chown("type=bind,src=/a,dst=/b,U=false", true));
+	/* copy-up: -v's nocopy (one of copy/nocopy), --mount's volume-nocopy; tmpcopyup */
+	assert_int_equal(pm_spec_parse_volume("v:/b:nocopy,ro", &m, &vol, NULL), 0);
+	mclear(&m);
+	free(vol);
+	vol = NULL;
+	assert_true(pm_spec_wants_nocopy("v:/b:nocopy,ro", false));
+	assert_false(pm_spec_wants_nocopy("v:/b:copy", false));
+	assert_false(pm_spec_wants_nocopy("v:/nocopy", false));
+	assert_int_equal(pm_spec_parse_volume("v:/b:copy,nocopy", &m, &vol, NULL), -EINVAL);
+	assert_true(pm_spec_wants_nocopy("type=volume,src=v,dst=/b,volume-nocopy", true));
+	assert_true(pm_spec_wants_nocopy("type=volume,src=v,dst=/b,volume-nocopy=true", true));
+	assert_false(pm_spec_wants_nocopy("type=volume,src=v,dst=/b,volume-nocopy=false", true));
+	assert_false(pm_spec_wants_nocopy("type=volume,src=v,dst=/b", true));
+	assert_int_equal(pm_spec_parse_tmpfs("/t", &m, NULL), 0);
+	assert_true(m.copy_up);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_tmpfs("/t:size=1m,notmpcopyup", &m, NULL), 0);
+	assert_false(m.copy_up);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_mount("type=tmpfs,dst=/t", &m, &vol, NULL), 0);
+	assert_true(m.copy_up);
+	mclear(&m);
+	assert_int_equal(pm_spec_parse_mount("type=tmpfs,dst=/t,notmpcopyup", &m, &vol, NULL), 0);
+	assert_false(m.copy_up);
+	mclear(&m);
 	_cleanup_error_ pm_error *e4 = NULL, *e5 = NULL;
 	assert_int_equal(pm_spec_parse_volume("/a:/b:idmap", &m, &vol, &e4), -ENOTSUP);
 	assert_string_equal(e4->msg,
