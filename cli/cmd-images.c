@@ -149,6 +149,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_json_ json_t *table = json_array();
 	_cleanup_json_ json_t *sums = NULL;
 	_cleanup_free_ ssize_t *users_of = NULL;
+	_cleanup_free_ json_t **tags_of = NULL; /* RepoTags, one per image record */
 	if (quiet) {
 		_cleanup_strv_ char **seen = NULL;
 		for (size_t i = 0; i < nr; i++) {
@@ -168,6 +169,9 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 					       "SharedSize", "Labels",	 "Containers",
 					       "Names",	     "Arch",	 "Os"};
 	bool need_sums = format && *format;
+	/* RepoTags (one array per image, shared by its rows) and CreatedAt (a localtime) only
+	 * for a template that can name them: not for the default table */
+	bool need_tags = need_sums, need_created_at = need_sums;
 	if (need_sums) {
 		_cleanup_template_ pm_template *t = NULL;
 		_cleanup_strv_ char **fields = NULL;
@@ -176,8 +180,12 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 			need_sums = false;
 			for (size_t j = 0; j < ARRAY_SIZE(sum_keys); j++)
 				need_sums |= pm_strv_contains(fields, sum_keys[j]);
+			need_tags = pm_strv_contains(fields, "RepoTags");
+			need_created_at = pm_strv_contains(fields, "CreatedAt");
 		}
 	}
+	if (need_tags)
+		tags_of = pm_xcalloc(n + 1, sizeof(*tags_of));
 	if (need_sums) {
 		_cleanup_free_ char *text = pm_image_summaries_json(s, v, n, f, all);
 		sums = text ? json_loads(text, 0, NULL) : NULL;
@@ -193,7 +201,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 			notrunc ? pm_xasprintf("sha256:%s", r->id) : pm_xstrndup(r->id, 12);
 		_cleanup_free_ char *created = pm_format_ago((int64_t)now - r->created_unix);
 		_cleanup_free_ char *size = pm_cli_image_size(r->size);
-		_cleanup_free_ char *ca = created_at(r->created_unix);
+		_cleanup_free_ char *ca = need_created_at ? created_at(r->created_unix) : NULL;
 		json_t *o = json_object();
 		json_object_set_new(o, "Repository", json_string(row->repository));
 		json_object_set_new(o, "Tag", json_string(row->tag));
@@ -202,7 +210,8 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "Digest", json_string(r->digest ? r->digest : ""));
 		json_object_set_new(o, "Created", json_string(created));
 		json_object_set_new(o, "CreatedSince", json_string(created));
-		json_object_set_new(o, "CreatedAt", json_string(ca));
+		if (ca)
+			json_object_set_new(o, "CreatedAt", json_string(ca));
 		json_object_set_new(o, "Size", json_string(size));
 		json_object_set_new(o, "VirtualSize", json_integer((json_int_t)r->size));
 		json_object_set_new(o, "Dangling", json_boolean(row->dangling));
@@ -234,7 +243,12 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 			break;
 		}
 		/* podman's row: the image's names as RepoTags (its JSON summary has none) */
-		json_object_set_new(o, "RepoTags", pm_json_from_strv(r->names));
+		if (tags_of) {
+			size_t ri = (size_t)(r - v);
+			if (!tags_of[ri])
+				tags_of[ri] = pm_json_from_strv(r->names);
+			json_object_set(o, "RepoTags", tags_of[ri]);
+		}
 		json_array_append_new(table, o);
 	}
 	if (!format || !*format) {
@@ -278,6 +292,8 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 	static const char *const headers[] = {"ID=IMAGE ID", NULL};
 	rc = pm_output_format_list(format, NULL, table, noheading, headers);
 out:
+	for (size_t i = 0; tags_of && i < n; i++)
+		json_decref(tags_of[i]);
 	pm_image_rows_free(rows, nr);
 	pm_image_records_free(v, n);
 	return rc;
