@@ -421,7 +421,10 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 	return 0;
 }
 
-bool pm_spec_wants_chown(const char *spec, bool is_mount)
+/* A boolean option of a -v spec (in the options after the second ':') or of a --mount spec
+ * (one of keys, bare or KEY=BOOL; the last one counts) */
+static bool spec_option_on(const char *spec, bool is_mount, const char *const *keys,
+			   const char *v_opt)
 {
 	if (is_mount) {
 		_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
@@ -429,9 +432,9 @@ bool pm_spec_wants_chown(const char *spec, bool is_mount)
 		for (char **kv = kvs; kv && *kv; kv++) {
 			const char *eq = strchr(*kv, '=');
 			size_t kl = eq ? (size_t)(eq - *kv) : strlen(*kv);
-			if ((kl == 1 && !strncmp(*kv, "U", 1)) ||
-			    (kl == 5 && !strncmp(*kv, "chown", 5)))
-				parse_bool_opt(eq ? eq + 1 : NULL, &on);
+			for (const char *const *k = keys; *k; k++)
+				if (strlen(*k) == kl && !strncmp(*kv, *k, kl))
+					parse_bool_opt(eq ? eq + 1 : NULL, &on);
 		}
 		return on;
 	}
@@ -440,26 +443,19 @@ bool pm_spec_wants_chown(const char *spec, bool is_mount)
 	if (!c)
 		return false;
 	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
-	return pm_strv_contains(opts, "U");
+	return pm_strv_contains(opts, v_opt);
+}
+
+bool pm_spec_wants_chown(const char *spec, bool is_mount)
+{
+	static const char *const keys[] = {"U", "chown", NULL};
+	return spec_option_on(spec, is_mount, keys, "U");
 }
 
 bool pm_spec_wants_nocopy(const char *spec, bool is_mount)
 {
-	if (is_mount) {
-		_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
-		bool on = false;
-		for (char **kv = kvs; kv && *kv; kv++)
-			if (pm_str_startswith(*kv, "volume-nocopy") &&
-			    ((*kv)[13] == '\0' || (*kv)[13] == '='))
-				parse_bool_opt((*kv)[13] ? *kv + 14 : NULL, &on);
-		return on;
-	}
-	const char *c = strchr(spec, ':');
-	c = c ? strchr(c + 1, ':') : NULL;
-	if (!c)
-		return false;
-	_cleanup_strv_ char **opts = pm_strv_split(c + 1, ",");
-	return pm_strv_contains(opts, "nocopy");
+	static const char *const keys[] = {"volume-nocopy", NULL};
+	return spec_option_on(spec, is_mount, keys, "nocopy");
 }
 
 bool pm_spec_wants_overlay(const char *spec)
