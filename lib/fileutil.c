@@ -738,12 +738,10 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 			w += k > 0 ? k : 0;
 		}
 	}
+	int r = copy_attrs(d, st);
+	/* after the chown, which drops security.capability (file capabilities) */
 	copy_xattrs(s, d);
-	struct timespec t[2] = {st->st_atim, st->st_mtim};
-	if (fchown(d, st->st_uid, st->st_gid) < 0 || fchmod(d, st->st_mode & 07777) < 0 ||
-	    futimens(d, t) < 0)
-		return -errno;
-	return 0;
+	return r;
 }
 
 /* pm_copy_tree: see fileutil.h */
@@ -807,7 +805,7 @@ int pm_copy_tree(int sfd, int ddir)
 				continue;
 			}
 			if (fchownat(ddir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    fchmodat(ddir, n, st.st_mode & 07777, 0) < 0 ||
+			    fchmodat(ddir, n, st.st_mode & 07777, AT_SYMLINK_NOFOLLOW) < 0 ||
 			    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
 				r = -errno;
 		}
