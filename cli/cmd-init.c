@@ -55,18 +55,12 @@ int cmd_init(struct pm_cli *cli, int argc, char **argv)
 	int n = argc - optind;
 	if (all && n > 0)
 		return pm_cli_errorf("--all and containers cannot be used together");
-	if (latest && (all || n > 0))
-		return pm_cli_errorf("--all, --latest and containers cannot be used together");
 	if (!all && !latest && n < 1)
 		return pm_cli_errorf("you must provide at least one name or id");
 	_cleanup_strv_ char **refs = NULL;
-	for (int i = optind; i < argc; i++)
-		pm_strv_push(&refs, argv[i]);
-	if (latest) {
-		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
-		if (r != 0)
-			return r;
-	}
+	int r = pm_cli_ctr_refs_latest(cli, argv + optind, n, all, latest, &refs);
+	if (r != 0)
+		return r;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t nl = 0;

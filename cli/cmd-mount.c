@@ -72,15 +72,9 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 			notrunc = true;
 	}
 	_cleanup_strv_ char **refs = NULL;
-	for (int i = optind; i < argc; i++)
-		pm_strv_push(&refs, argv[i]);
-	if (latest && (refs || all))
-		return pm_cli_errorf("--all, --latest and containers cannot be used together");
-	if (latest) {
-		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
-		if (r != 0)
-			return r;
-	}
+	int r = pm_cli_ctr_refs_latest(cli, argv + optind, argc - optind, all, latest, &refs);
+	if (r != 0)
+		return r;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
@@ -154,15 +148,9 @@ int cmd_unmount(struct pm_cli *cli, int argc, char **argv)
 			latest = true;
 	}
 	_cleanup_strv_ char **refs = NULL;
-	for (int i = optind; i < argc; i++)
-		pm_strv_push(&refs, argv[i]);
-	if (latest && (refs || all))
-		return pm_cli_errorf("--all, --latest and containers cannot be used together");
-	if (latest) {
-		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
-		if (r != 0)
-			return r;
-	}
+	int r = pm_cli_ctr_refs_latest(cli, argv + optind, argc - optind, all, latest, &refs);
+	if (r != 0)
+		return r;
 	if (!all && !refs)
 		return pm_cli_errorf("container-id or container-name must be specified unless "
 				     "--all");

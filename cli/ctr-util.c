@@ -133,6 +133,16 @@ int pm_cli_ctr_select(struct pm_cli *cli, char **filters, bool latest, int none_
 	return 0;
 }
 
+int pm_cli_ctr_refs_latest(struct pm_cli *cli, char *const *args, int nargs, bool all, bool latest,
+			   char ***refs)
+{
+	if (latest && (nargs > 0 || all))
+		return pm_cli_errorf("--all, --latest and containers cannot be used together");
+	for (int i = 0; i < nargs; i++)
+		pm_strv_push(refs, args[i]);
+	return latest ? pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, refs) : 0;
+}
+
 int pm_cli_ctr_select_args(struct pm_cli *cli, int nargs, bool all, bool latest, char **cidfiles,
 			   char **filters)
 {

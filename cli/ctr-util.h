@@ -42,5 +42,10 @@ int pm_cli_ctr_select(struct pm_cli *cli, char **filters, bool latest, int none_
 		      char ***refs);
 /* The checks podman makes on --all, --latest, --cidfile, --filter and the containers named
  * (nargs of them) before it selects: one printed error and its exit status, or 0. */
+/* The containers named on the command line, or with --latest the newest one (podman's
+ * "--all, --latest and containers cannot be used together" when mixed): 0, or the exit
+ * status to return */
+int pm_cli_ctr_refs_latest(struct pm_cli *cli, char *const *args, int nargs, bool all, bool latest,
+			   char ***refs);
 int pm_cli_ctr_select_args(struct pm_cli *cli, int nargs, bool all, bool latest, char **cidfiles,
 			   char **filters);

@@ -48,6 +48,15 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 	return pm_write_file_atomic_flags(path, data, len, mode, 0, err);
 }
 
+/* Make a rename in dir (NULL: the current directory) durable; best effort (the data itself
+ * is already synced). */
+static void sync_dir(const char *dir)
+{
+	_cleanup_close_ int dfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		(void)fsync(dfd);
+}
+
 /* PM_WRITE_SWAP (fileutil.h): write data into the spare (dir + "." + base + ".spare", made
  * when missing) and swap it with path. */
 static int write_swap(const char *path, const char *dir, const char *base, const void *data,
@@ -82,11 +91,8 @@ static int write_swap(const char *path, const char *dir, const char *base, const
 	}
 	if (r < 0)
 		return pm_error_set_errno(err, -r, "writing '%s'", path);
-	if (!sync)
-		return 0;
-	_cleanup_close_ int dfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		(void)fsync(dfd);
+	if (sync)
+		sync_dir(dir);
 	return 0;
 }
 
@@ -124,12 +130,8 @@ int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, m
 		unlink(tmp);
 		return pm_error_set_errno(err, -r, "writing '%s'", path);
 	}
-	if (!sync)
-		return 0;
-	/* Make the rename durable too; best effort (the data itself is already synced). */
-	_cleanup_close_ int dfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		(void)fsync(dfd);
+	if (sync)
+		sync_dir(dir);
 	return 0;
 }
 
