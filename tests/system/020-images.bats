@@ -89,12 +89,13 @@ rows() {
 	# aimp (small, imported first), zimp (middle size, imported last: the newest)
 	pm_load_test_image docker2
 	run_pm 0 tag busybox2 localhost/busybox2:aaa
-	# (podman's import takes the file's mtime as the creation time, pm the time of import)
+	# (import takes the file's mtime as the creation time, as podman's does; fixed dates
+	# keep CREATED's "... ago" from changing between two listings)
 	cp "$(pm_test_image layer2-tar)" "$BATS_TEST_TMPDIR/aimp.tar"
 	touch -d '2020-01-01 00:00:00' "$BATS_TEST_TMPDIR/aimp.tar"
 	run_pm 0 import "$BATS_TEST_TMPDIR/aimp.tar" aimp
 	cp "$(pm_test_image rootfs-tar)" "$BATS_TEST_TMPDIR/zimp.tar"
-	touch "$BATS_TEST_TMPDIR/zimp.tar"
+	touch -d '2021-01-01 00:00:00' "$BATS_TEST_TMPDIR/zimp.tar"
 	run_pm 0 import "$BATS_TEST_TMPDIR/zimp.tar" zimp
 	# busybox2's two rows tie on every key but tag: they keep the store's order of its names
 	run_pm 0 image inspect busybox2 --format '{{range .RepoTags}}{{.}} {{end}}'
