@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/image-util.h"
 #include "cli/progress.h"
+#include "engine/cgroup-flags.h"
 #include "engine/ctr-volumes.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
@@ -52,8 +53,13 @@ static const char run_usage[] =
 	"      --authfile string          Path of the authentication file\n"
 	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
 	"between 10 and 1000\n"
+	"      --blkio-weight-device strings Block IO weight (relative device weight, format: "
+	"DEVICE_NAME:WEIGHT)\n"
 	"      --cap-add strings          Add capabilities to the container\n"
 	"      --cap-drop strings         Drop capabilities from the container\n"
+	"      --cgroup-conf strings      Configure cgroup v2 (key=value)\n"
+	"      --cgroupns string          cgroup namespace to use (host, private, container:ID, "
+	"ns:PATH)\n"
 	"      --cgroups string           control container cgroup configuration (\"enabled\"|"
 	"\"disabled\"|\"no-conmon\"|\"split\") (default \"enabled\")\n"
 	"      --cidfile string           Write the container ID to the file\n"
@@ -67,6 +73,15 @@ static const char run_usage[] =
 	"  -d, --detach                   Run container in background and print container ID\n"
 	"      --detach-keys string       Override the key sequence for detaching a container\n"
 	"      --device stringArray       Add a host device to the container\n"
+	"      --device-cgroup-rule strings Add a rule to the cgroup allowed devices list\n"
+	"      --device-read-bps strings  Limit read rate (bytes per second) from a device (e.g. "
+	"--device-read-bps=/dev/sda:1mb)\n"
+	"      --device-read-iops strings Limit read rate (IO per second) from a device (e.g. "
+	"--device-read-iops=/dev/sda:1000)\n"
+	"      --device-write-bps strings Limit write rate (bytes per second) to a device (e.g. "
+	"--device-write-bps=/dev/sda:1mb)\n"
+	"      --device-write-iops strings Limit write rate (IO per second) to a device (e.g. "
+	"--device-write-iops=/dev/sda:1000)\n"
 	"      --entrypoint string        Overwrite the default ENTRYPOINT of the image\n"
 	"      --expose strings           Expose a port or a range of ports\n"
 	"  -e, --env stringArray          Set environment variables in container\n"
@@ -107,6 +122,10 @@ static const char run_usage[] =
 	"      --init                     Run an init inside the container that forwards signals "
 	"and reaps processes\n"
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
+	"      --ip string                Specify a static IPv4 address for the container "
+	"(bridge networks only)\n"
+	"      --ip6 string               Specify a static IPv6 address for the container "
+	"(bridge networks only)\n"
 	"      --ipc string               IPC namespace to use (host, private)\n"
 	"  -l, --label stringArray        Set metadata on container\n"
 	"      --label-file stringArray   Read in a line delimited file of labels\n"
@@ -116,6 +135,10 @@ static const char run_usage[] =
 	"  -m, --memory string            Memory limit (format: <number>[<unit>], where unit = b, "
 	"k, m or g)\n"
 	"      --memory-reservation string Memory soft limit (format: <number>[<unit>])\n"
+	"      --mac-address string       Container MAC address (e.g. 92:d0:c6:0a:29:33; bridge "
+	"networks only)\n"
+	"      --memory-swappiness int    Tune container memory swappiness (0 to 100, or -1 for "
+	"system default) (default -1)\n"
 	"      --memory-swap string       Swap limit equal to memory plus swap: '-1' to enable "
 	"unlimited swap\n"
 	"      --mount stringArray        Attach a filesystem mount to the container\n"
@@ -126,6 +149,8 @@ static const char run_usage[] =
 	"      --dns-search strings       Set custom DNS search domains\n"
 	"      --network string           Connect a container to a network (slirp4netns[:opts], "
 	"pasta[:opts], none, host, container:NAME|ID)\n"
+	"      --network-alias strings    Add network-scoped alias for the container (bridge "
+	"networks only)\n"
 	"      --no-healthcheck           Disable healthchecks on container\n"
 	"      --no-hosts                 Do not create /etc/hosts within the container\n"
 	"  -p, --publish strings          Publish a container's port, or a range of ports, to the "
@@ -378,6 +403,40 @@ RESOURCE_SETTER(set_cpuset_mems, "cpuset-mems")
 RESOURCE_SETTER(set_blkio_weight, "blkio-weight")
 RESOURCE_SETTER(set_cgroups, "cgroups")
 #undef RESOURCE_SETTER
+
+/* cgroup, block-device and static-network flags: engine/cgroup-flags.h */
+#define CGROUP_SETTER(fn, flag)                                                                    \
+	static int fn(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,      \
+		      pm_error **err)                                                              \
+	{                                                                                          \
+		return pm_config_set_cgroup_flag(c, flag, arg, err);                               \
+	}
+CGROUP_SETTER(set_memory_swappiness, "memory-swappiness")
+CGROUP_SETTER(set_cgroupns, "cgroupns")
+CGROUP_SETTER(set_cgroup_conf, "cgroup-conf")
+CGROUP_SETTER(set_device_read_bps, "device-read-bps")
+CGROUP_SETTER(set_device_write_bps, "device-write-bps")
+CGROUP_SETTER(set_device_read_iops, "device-read-iops")
+CGROUP_SETTER(set_device_write_iops, "device-write-iops")
+CGROUP_SETTER(set_blkio_weight_device, "blkio-weight-device")
+CGROUP_SETTER(set_ip, "ip")
+CGROUP_SETTER(set_ip6, "ip6")
+CGROUP_SETTER(set_mac_address, "mac-address")
+CGROUP_SETTER(set_network_alias, "network-alias")
+#undef CGROUP_SETTER
+
+/* --device-cgroup-rule: a string slice (comma-separated, as podman's) */
+static int set_device_cgroup_rule(struct pm_container_config *c, struct cmd_run_opts *o,
+				  const char *arg, pm_error **err)
+{
+	_cleanup_strv_ char **parts = pm_strv_split(arg, ",");
+	for (char **p = parts; p && *p; p++) {
+		int r = pm_config_set_cgroup_flag(c, "device-cgroup-rule", *p, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
 
 static int set_detach_keys(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 			   pm_error **err)
@@ -660,6 +719,20 @@ static const struct run_flag run_flags[] = {
 	{"cpuset-mems", 0, required_argument, FLAG_FUNC, FUNC(set_cpuset_mems)},
 	{"blkio-weight", 0, required_argument, FLAG_FUNC, FUNC(set_blkio_weight)},
 	{"cgroups", 0, required_argument, FLAG_FUNC, FUNC(set_cgroups)},
+	/* engine/cgroup-flags.h */
+	{"memory-swappiness", 0, required_argument, FLAG_FUNC, FUNC(set_memory_swappiness)},
+	{"cgroupns", 0, required_argument, FLAG_FUNC, FUNC(set_cgroupns)},
+	{"cgroup-conf", 0, required_argument, FLAG_FUNC, FUNC(set_cgroup_conf)},
+	{"device-read-bps", 0, required_argument, FLAG_FUNC, FUNC(set_device_read_bps)},
+	{"device-write-bps", 0, required_argument, FLAG_FUNC, FUNC(set_device_write_bps)},
+	{"device-read-iops", 0, required_argument, FLAG_FUNC, FUNC(set_device_read_iops)},
+	{"device-write-iops", 0, required_argument, FLAG_FUNC, FUNC(set_device_write_iops)},
+	{"blkio-weight-device", 0, required_argument, FLAG_FUNC, FUNC(set_blkio_weight_device)},
+	{"device-cgroup-rule", 0, required_argument, FLAG_FUNC, FUNC(set_device_cgroup_rule)},
+	{"ip", 0, required_argument, FLAG_FUNC, FUNC(set_ip)},
+	{"ip6", 0, required_argument, FLAG_FUNC, FUNC(set_ip6)},
+	{"mac-address", 0, required_argument, FLAG_FUNC, FUNC(set_mac_address)},
+	{"network-alias", 0, required_argument, FLAG_FUNC, FUNC(set_network_alias)},
 	{"rootfs", 0, optional_argument, FLAG_BOOL, OPTS(rootfs)},
 	{"detach", 'd', optional_argument, FLAG_FUNC, FUNC(set_detach)},
 	{"cidfile", 0, required_argument, FLAG_ARG, OPTS(cidfile)},

@@ -116,6 +116,20 @@ static const struct field {
 	F("HostUsers", K_STRV, hostusers),
 	F("UidMap", K_STRV, uidmap),
 	F("GidMap", K_STRV, gidmap),
+	F("MemorySwappiness", K_I64, memory_swappiness),
+	F("MemorySwappinessSet", K_BOOL, memory_swappiness_set),
+	F("CgroupnsMode", K_STR, cgroupns),
+	F("CgroupConf", K_STRV, cgroup_conf),
+	F("DeviceReadBps", K_STRV, device_read_bps),
+	F("DeviceWriteBps", K_STRV, device_write_bps),
+	F("DeviceReadIOps", K_STRV, device_read_iops),
+	F("DeviceWriteIOps", K_STRV, device_write_iops),
+	F("BlkioWeightDevice", K_STRV, blkio_weight_device),
+	F("DeviceCgroupRules", K_STRV, device_cgroup_rules),
+	F("StaticIP", K_STR, ip),
+	F("StaticIP6", K_STR, ip6),
+	F("StaticMAC", K_STR, mac_address),
+	F("NetworkAliases", K_STRV, network_aliases),
 #undef F
 };
 

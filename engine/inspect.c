@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "engine/time-offset.h"
+#include "engine/cgroup-flags.h"
 #include "engine/config-json.h"
 #include "engine/exec-session.h"
 #include "engine/health.h"
@@ -539,6 +540,23 @@ static json_t *annotations_json(const struct pm_container *c, const struct pm_co
 	return o;
 }
 
+/* A per-device flag's values as podman's inspect shows them: [{"Path": P, KEY: N}], null
+ * when none. */
+static json_t *device_limits(char *const *values, char kind, const char *key)
+{
+	if (!values || !values[0])
+		return json_null();
+	json_t *a = json_array();
+	for (char *const *v = values; *v; v++) {
+		_cleanup_free_ char *path = NULL;
+		uint64_t n;
+		if (pm_config_device_limit(kind, *v, &path, &n) == 0)
+			json_array_append_new(
+				a, json_pack("{s:s, s:I}", "Path", path, key, (json_int_t)n));
+	}
+	return a;
+}
+
 static json_t *build_inspect(const struct pm_engine *e, const struct pm_container *c,
 			     const struct pm_container_config *cfg, const struct pm_ctr_view *v,
 			     const char *log_path)
@@ -721,7 +739,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	if (pm_engine_cgroup_manager(cfg, &mgr, NULL) < 0)
 		mgr = "cgroupfs";
 	json_object_set_new(hc, "CgroupManager", json_string(mgr));
-	json_object_set_new(hc, "CgroupMode", json_string("host"));
+	json_object_set_new(hc, "CgroupMode", json_string(pm_config_cgroupns_mode(cfg)));
 	json_object_set_new(hc, "ContainerIDFile", json_string(""));
 	json_object_set_new(hc, "LogConfig",
 			    json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type",
@@ -807,13 +825,25 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "CgroupParent",
 			    json_string(cfg->cgroup_parent ? cfg->cgroup_parent : ""));
 	json_object_set_new(hc, "BlkioWeight", json_integer((json_int_t)cfg->blkio_weight));
-	/* podman's per-device limits and --cgroup-conf, which pm does not take: nil */
-	static const char *const nil_keys[] = {
-		"BlkioWeightDevice",   "BlkioDeviceReadBps",   "BlkioDeviceWriteBps",
-		"BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "CgroupConf",
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(nil_keys); i++)
-		json_object_set_new(hc, nil_keys[i], json_null());
+	/* the per-device limits (podman's [{Path, Weight|Rate}], nil when none) and
+	 * --cgroup-conf ({FILE: VALUE}) */
+	json_object_set_new(hc, "BlkioWeightDevice",
+			    device_limits(cfg->blkio_weight_device, 'w', "Weight"));
+	json_object_set_new(hc, "BlkioDeviceReadBps",
+			    device_limits(cfg->device_read_bps, 'b', "Rate"));
+	json_object_set_new(hc, "BlkioDeviceWriteBps",
+			    device_limits(cfg->device_write_bps, 'b', "Rate"));
+	json_object_set_new(hc, "BlkioDeviceReadIOps",
+			    device_limits(cfg->device_read_iops, 'i', "Rate"));
+	json_object_set_new(hc, "BlkioDeviceWriteIOps",
+			    device_limits(cfg->device_write_iops, 'i', "Rate"));
+	json_t *conf = cfg->cgroup_conf ? json_object() : json_null();
+	for (char **kv = cfg->cgroup_conf; kv && *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
+		_cleanup_free_ char *k = pm_xstrndup(*kv, eq ? (size_t)(eq - *kv) : strlen(*kv));
+		json_object_set_new(conf, k, json_string(eq ? eq + 1 : ""));
+	}
+	json_object_set_new(hc, "CgroupConf", conf);
 	json_object_set_new(hc, "CpuPeriod", json_integer((json_int_t)period));
 	json_object_set_new(hc, "CpuQuota", json_integer((json_int_t)quota));
 	json_object_set_new(hc, "CpusetCpus",
@@ -846,11 +876,13 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	}
 	/* podman's fields for what it does not support rootless: always 0 */
 	static const char *const zero[] = {
-		"CpuCount",	      "CpuPercent",   "CpuRealtimePeriod",
-		"CpuRealtimeRuntime", "DiskQuota",    "IOMaximumBandwidth",
-		"IOMaximumIOps",      "KernelMemory", "MemorySwappiness"};
+		"CpuCount",  "CpuPercent",	   "CpuRealtimePeriod", "CpuRealtimeRuntime",
+		"DiskQuota", "IOMaximumBandwidth", "IOMaximumIOps",	"KernelMemory"};
 	for (size_t i = 0; i < ARRAY_SIZE(zero); i++)
 		json_object_set_new(hc, zero[i], json_integer(0));
+	json_object_set_new(
+		hc, "MemorySwappiness",
+		json_integer(cfg->memory_swappiness_set ? (json_int_t)cfg->memory_swappiness : 0));
 	/* pm's own (--time-offset): the container's time namespace offsets, in seconds */
 	struct pm_time_offsets to;
 	if (pm_time_offset_parse(cfg->time_offset, &to, NULL) == 0 && to.set)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/cgroup-flags.h"
 #include "engine/limits.h"
 #include "engine/spec.h"
 #include "lib/containers-conf.h"
@@ -55,6 +56,13 @@ int pm_engine_limits_check(const struct pm_container_config *c, pm_error **err)
 		{c->cpuset_mems && *c->cpuset_mems, "--cpuset-mems", "cpuset"},
 		{c->pids_limit_set && c->pids_limit > 0, "--pids-limit", "pids"},
 		{c->blkio_weight != 0, "--blkio-weight", "io"},
+		{c->memory_swappiness_set, "--memory-swappiness", "memory"},
+		{c->device_read_bps != NULL, "--device-read-bps", "io"},
+		{c->device_write_bps != NULL, "--device-write-bps", "io"},
+		{c->device_read_iops != NULL, "--device-read-iops", "io"},
+		{c->device_write_iops != NULL, "--device-write-iops", "io"},
+		{c->blkio_weight_device != NULL, "--blkio-weight-device", "io"},
+		{c->cgroup_conf != NULL, "--cgroup-conf", NULL},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		if (!want[i].set)
@@ -64,9 +72,23 @@ int pm_engine_limits_check(const struct pm_container_config *c, pm_error **err)
 					    "%s: cannot enforce a limit with --cgroups=disabled: "
 					    "drop one of them",
 					    want[i].flag);
+		if (!want[i].controller)
+			continue;
 		if ((r = pm_cg_require(want[i].flag, want[i].controller, mode, mgr, err)) < 0)
 			return r;
 	}
+	/* --cgroup-conf: the controller of each file; the cgroup.* files need cgroup v2 */
+	for (char **kv = c->cgroup_conf; kv && *kv; kv++) {
+		_cleanup_free_ char *ctl = pm_config_cgroup_conf_controller(*kv);
+		if ((r = pm_cg_require("--cgroup-conf", ctl ? ctl : "pids", mode, mgr, err)) < 0)
+			return r;
+	}
+	/* crun's rule: cgroup v2 has no per-cgroup swappiness */
+	if (c->memory_swappiness_set)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "--memory-swappiness: cannot enforce the limit: cgroup v2 has "
+				    "no per-cgroup swappiness (memory.swappiness is cgroup v1's): "
+				    "drop --memory-swappiness");
 	return 0;
 }
 
@@ -148,6 +170,13 @@ int pm_engine_cgroup_enter(pid_t pid, const char *id, const struct pm_container_
 		return r;
 	struct pm_cg_limits l;
 	pm_engine_limits_of(c, &l);
+	/* the per-device limits and --cgroup-conf: files, also written into a scope */
+	_cleanup_strv_ char **io_max = NULL, **io_weight = NULL;
+	if ((r = pm_config_io_lines(c, &io_max, &io_weight, err)) < 0)
+		return r;
+	l.io_max = io_max;
+	l.io_weight_dev = io_weight;
+	l.unified = c->cgroup_conf;
 	/* the default pids limit only where pids is delegated */
 	if (l.pids_soft && l.pids_max != PM_CG_UNLIMITED && !pm_cg_available("pids", mode, mgr))
 		l.pids_max = 0;
@@ -155,6 +184,10 @@ int pm_engine_cgroup_enter(pid_t pid, const char *id, const struct pm_container_
 		l.pids_soft = false;
 	if (mode != PM_CG_SPLIT && !strcmp(mgr, "systemd")) {
 		r = pm_cgroup_enter_scope_limits(pid, id, c->cgroup_parent, &l, ret_path, err);
+		int w;
+		if (r == PM_SCOPE_ENTERED && *ret_path &&
+		    (w = pm_cg_write_files(*ret_path, &l, err)) < 0)
+			return w;
 		if (r == PM_SCOPE_ENTERED && c->cgroup_parent && (c->pod_memory || c->pod_cpus > 0))
 			return pod_slice_limits(c, err);
 		if (r != PM_SCOPE_NONE)

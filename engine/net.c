@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "engine/cgroup-flags.h"
 #include "engine/config-json.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
@@ -113,6 +114,7 @@ int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c
 		{"--pid", cfg->pid, "pid", &spec->pidns_path},
 		{"--ipc", cfg->ipc, "ipc", &spec->ipcns_path},
 		{"--uts", cfg->uts, "uts", &spec->utsns_path},
+		{"--cgroupns", pm_config_cgroupns_mode(cfg), "cgroup", &spec->cgroupns_path},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(joins); i++) {
 		if (!joins[i].mode || strncmp(joins[i].mode, "container:", 10) != 0)
@@ -123,6 +125,13 @@ int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c
 					joins[i].path, err);
 		if (r < 0)
 			return r;
+	}
+	/* --cgroupns host, ns:PATH (container: above; private: a new one) */
+	const char *cg = pm_config_cgroupns_mode(cfg);
+	spec->host_cgroupns = !strcmp(cg, "host");
+	if (pm_str_startswith(cg, "ns:")) {
+		free(spec->cgroupns_path);
+		spec->cgroupns_path = pm_xstrdup(cg + 3);
 	}
 	return 0;
 }

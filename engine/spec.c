@@ -18,6 +18,7 @@
 #include "engine/idmap.h"
 #include "engine/image-mount.h"
 #include "engine/run-flags.h"
+#include "engine/cgroup-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
 #include "engine/volume-chown.h"
@@ -68,6 +69,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->hostusers);
 	pm_strv_free(c->uidmap);
 	pm_strv_free(c->gidmap);
+	pm_config_cgroup_flags_clear(c);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->annotations);
 	pm_strv_free(c->volumes);

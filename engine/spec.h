@@ -147,6 +147,17 @@ struct pm_container_config {
 	/* --uidmap/--gidmap CTR:HOST:LEN: a user namespace of the container's own (gidmap
 	 * NULL: the uidmap's) */
 	char **uidmap, **gidmap;
+	/* engine/cgroup-flags.h: --memory-swappiness (when _set), --cgroupns (NULL: podman's
+	 * default), --cgroup-conf KEY=VALUE, the per-device limits PATH:VALUE and
+	 * --device-cgroup-rule as given; --ip, --ip6, --mac-address, --network-alias (refused:
+	 * no bridge network) */
+	int64_t memory_swappiness;
+	bool memory_swappiness_set;
+	char *cgroupns;
+	char **cgroup_conf, **device_read_bps, **device_write_bps, **device_read_iops,
+		**device_write_iops, **blkio_weight_device, **device_cgroup_rules;
+	char *ip, *ip6, *mac_address;
+	char **network_aliases;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/cgroup-flags.h"
 #include "engine/health-parse.h"
 #include "engine/limits.h"
 #include "engine/run-flags.h"
@@ -504,6 +505,8 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
 		return r;
 	if ((r = run_flags_check(c, err)) < 0)
+		return r;
+	if ((r = pm_config_cgroup_flags_check(c, err)) < 0)
 		return r;
 	return pm_engine_limits_check(c, err);
 }

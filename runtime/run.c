@@ -51,6 +51,7 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->pidns_path);
 	free(s->ipcns_path);
 	free(s->utsns_path);
+	free(s->cgroupns_path);
 	free(s->hosts_data);
 	free(s->resolv_data);
 	for (size_t i = 0; i < s->nmounts; i++)
@@ -285,8 +286,18 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 			_exit(PM_EXIT_ERROR);
 	}
 	/* The cgroup namespace starts at the cgroup the after_clone hook put us in (the
-	 * container's systemd scope), so it is made now, not at clone (crun's order). */
-	if (unshare(CLONE_NEWCGROUP) < 0) {
+	 * container's systemd scope), so it is made now, not at clone (crun's order); or
+	 * another one is joined, or the caller's kept (--cgroupns). */
+	if (spec->cgroupns_path) {
+		int cfd = open(spec->cgroupns_path, O_RDONLY | O_CLOEXEC);
+		if (cfd < 0 || setns(cfd, CLONE_NEWCGROUP) < 0) {
+			pm_sync_send_error(childfd, errno, PM_EXIT_ERROR,
+					   "joining cgroup namespace '%s': %s", spec->cgroupns_path,
+					   strerror(errno));
+			_exit(PM_EXIT_ERROR);
+		}
+		close(cfd);
+	} else if (!spec->host_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
 		pm_sync_send_error(childfd, errno, PM_EXIT_ERROR,
 				   "creating the cgroup namespace: %s", strerror(errno));
 		_exit(PM_EXIT_ERROR);

@@ -90,6 +90,11 @@ struct pm_runtime_spec {
 	 * "/proc/PID/ns/pid|ipc|uts" (NULL: a new one unless host_*). The pid namespace is
 	 * joined for the clone only (the caller's later children stay in its own). */
 	char *pidns_path, *ipcns_path, *utsns_path;
+	/* The cgroup namespace (--cgroupns): host_cgroupns keeps the caller's; cgroupns_path
+	 * joins that one ("/proc/PID/ns/cgroup" of another container, ns:PATH); else a new
+	 * one, made once the init is in its own cgroup. */
+	bool host_cgroupns;
+	char *cgroupns_path;
 	/* Content of the generated /etc/hosts and /etc/resolv.conf (NULL: the runtime's
 	 * defaults: a localhost hosts file, the host's resolv.conf with host_net only). */
 	char *hosts_data, *resolv_data;

@@ -49,7 +49,8 @@ bool pm_cg_limits_any(const struct pm_cg_limits *l)
 	return l->memory_max || l->swap_set || l->memory_low || l->cpu_quota || l->cpu_period ||
 	       l->cpu_weight || (l->cpuset_cpus && *l->cpuset_cpus) ||
 	       (l->cpuset_mems && *l->cpuset_mems) || (l->pids_max && !l->pids_soft) ||
-	       l->io_weight;
+	       l->io_weight || (l->io_max && l->io_max[0]) ||
+	       (l->io_weight_dev && l->io_weight_dev[0]) || (l->unified && l->unified[0]);
 }
 
 uint64_t pm_cg_shares_to_weight(uint64_t shares)
@@ -289,6 +290,40 @@ static int enable_in_parent(const char *dir, const char *controller, pm_error **
 	return write_str(parent, "cgroup.subtree_control", val, err);
 }
 
+/* The file lists of l (io.max and io.weight lines, --cgroup-conf's FILE=VALUE: a value of
+ * several lines is written a line at a time, an empty one not at all, as crun does). */
+static int write_files(const char *dir, const struct pm_cg_limits *l, pm_error **err)
+{
+	int r;
+	if ((l->io_max && l->io_max[0]) || (l->io_weight_dev && l->io_weight_dev[0])) {
+		if ((r = enable_in_parent(dir, "io", err)) < 0)
+			return r;
+		for (char *const *v = l->io_max; v && *v; v++)
+			if ((r = write_str(dir, "io.max", *v, err)) < 0)
+				return r;
+		for (char *const *v = l->io_weight_dev; v && *v; v++)
+			if ((r = write_str(dir, "io.weight", *v, err)) < 0)
+				return r;
+	}
+	for (char *const *kv = l->unified; kv && *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
+		if (!eq || !eq[1])
+			continue;
+		_cleanup_free_ char *file = pm_xstrndup(*kv, (size_t)(eq - *kv));
+		const char *dot = strchr(file, '.');
+		if (dot && strncmp(file, "cgroup.", 7) != 0) {
+			_cleanup_free_ char *ctl = pm_xstrndup(file, (size_t)(dot - file));
+			if ((r = enable_in_parent(dir, ctl, err)) < 0)
+				return r;
+		}
+		_cleanup_strv_ char **lines = pm_strv_split(eq + 1, "\n");
+		for (char **v = lines; v && *v; v++)
+			if ((r = write_str(dir, file, *v, err)) < 0)
+				return r;
+	}
+	return 0;
+}
+
 int pm_cg_write_limits(const char *dir, const struct pm_cg_limits *l, pm_error **err)
 {
 	char buf[64];
@@ -360,7 +395,13 @@ int pm_cg_write_limits(const char *dir, const struct pm_cg_limits *l, pm_error *
 		if ((r = write_str(dir, "io.weight", buf, err)) < 0)
 			return r;
 	}
-	return 0;
+	return write_files(dir, l, err);
+}
+
+int pm_cg_write_files(const char *path, const struct pm_cg_limits *l, pm_error **err)
+{
+	_cleanup_free_ char *dir = pm_xasprintf(CG_ROOT "%s", strcmp(path, "/") ? path : "");
+	return write_files(dir, l, err);
 }
 
 static int mkdir_cg(const char *dir, pm_error **err)

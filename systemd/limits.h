@@ -46,6 +46,12 @@ struct pm_cg_limits {
 	uint64_t pids_max;  /* pids.max / TasksMax (PM_CG_UNLIMITED: max) */
 	bool pids_soft;	    /* the default: applied only where pids is delegated */
 	uint64_t io_weight; /* io.weight / IOWeight, 1..10000 */
+	/* written as files, also into a systemd scope (borrowed, NULL-terminated or NULL):
+	 * io.max lines "MAJ:MIN rbps=N", io.weight lines "MAJ:MIN W" (--device-read-bps ...,
+	 * --blkio-weight-device), --cgroup-conf's "FILE=VALUE" */
+	char *const *io_max;
+	char *const *io_weight_dev;
+	char *const *unified;
 };
 
 /* Any limit set (besides a soft pids default)? */
@@ -82,6 +88,10 @@ bool pm_cg_available(const char *controller, enum pm_cg_mode mode, const char *m
 /* Write the limits into the cgroup directory dir ("/sys/fs/cgroup/..."), enabling what
  * they need in its parent's cgroup.subtree_control first. */
 int pm_cg_write_limits(const char *dir, const struct pm_cg_limits *l, pm_error **err);
+
+/* Write only the file lists of l (io_max, io_weight_dev, unified) into the cgroup path
+ * ("/...", e.g. a systemd scope's), enabling their controllers in its parent first. */
+int pm_cg_write_files(const char *path, const struct pm_cg_limits *l, pm_error **err);
 
 /* Put pid into a cgroup by cgroupfs: mode split: <own>/container (the caller, the monitor,
  * and the other processes of <own> move to <own>/supervisor); else <parent of

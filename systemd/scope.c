@@ -150,6 +150,11 @@ static int append_limits(sd_bus_message *m, const struct pm_cg_limits *l, bool t
 	if (l->io_weight &&
 	    (r = sym_sd_bus_message_append(m, "(sv)", "IOWeight", "t", l->io_weight)) < 0)
 		return r;
+	/* io.max and per-device io.weight lines are written into the scope (limits.h): io
+	 * must be enabled for it */
+	if (((l->io_max && l->io_max[0]) || (l->io_weight_dev && l->io_weight_dev[0])) &&
+	    (r = sym_sd_bus_message_append(m, "(sv)", "IOAccounting", "b", 1)) < 0)
+		return r;
 	return 0;
 }
 
