@@ -460,19 +460,3 @@ char *pm_config_cgroup_conf_controller(const char *kv)
 		return NULL;
 	return pm_xstrndup(kv, (size_t)(dot - kv));
 }
-
-void pm_config_cgroup_flags_clear(struct pm_container_config *c)
-{
-	free(c->cgroupns);
-	pm_strv_free(c->cgroup_conf);
-	pm_strv_free(c->device_read_bps);
-	pm_strv_free(c->device_write_bps);
-	pm_strv_free(c->device_read_iops);
-	pm_strv_free(c->device_write_iops);
-	pm_strv_free(c->blkio_weight_device);
-	pm_strv_free(c->device_cgroup_rules);
-	free(c->ip);
-	free(c->ip6);
-	free(c->mac_address);
-	pm_strv_free(c->network_aliases);
-}

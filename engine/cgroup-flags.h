@@ -53,6 +53,3 @@ int pm_config_io_lines(const struct pm_container_config *c, char ***ret_io_max,
 /* The cgroup v2 controller a --cgroup-conf KEY=VALUE needs ("memory" for memory.high; NULL
  * for the cgroup.* core files). malloc'd. */
 char *pm_config_cgroup_conf_controller(const char *kv);
-
-/* Free the fields above of c (called by pm_spec_config_clear). */
-void pm_config_cgroup_flags_clear(struct pm_container_config *c);

@@ -18,7 +18,6 @@
 #include "engine/idmap.h"
 #include "engine/image-mount.h"
 #include "engine/run-flags.h"
-#include "engine/cgroup-flags.h"
 #include "engine/spec.h"
 #include "engine/time-offset.h"
 #include "engine/volume-chown.h"
@@ -69,7 +68,18 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->hostusers);
 	pm_strv_free(c->uidmap);
 	pm_strv_free(c->gidmap);
-	pm_config_cgroup_flags_clear(c);
+	free(c->cgroupns);
+	pm_strv_free(c->cgroup_conf);
+	pm_strv_free(c->device_read_bps);
+	pm_strv_free(c->device_write_bps);
+	pm_strv_free(c->device_read_iops);
+	pm_strv_free(c->device_write_iops);
+	pm_strv_free(c->blkio_weight_device);
+	pm_strv_free(c->device_cgroup_rules);
+	free(c->ip);
+	free(c->ip6);
+	free(c->mac_address);
+	pm_strv_free(c->network_aliases);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->annotations);
 	pm_strv_free(c->volumes);
