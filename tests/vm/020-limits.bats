@@ -4,7 +4,8 @@
 # container that allocates 64 MiB is OOM-killed (State.OOMKilled), --pids-limit 16 stops
 # the 16th task, --cpus 0.5 holds a busy loop near half a CPU, pm update changes
 # memory.max, --cgroups=split in a Delegate=yes unit, the cgroupfs manager, a pod's slice,
-# and the drop-in named for a controller that is not delegated (io, cpuset).
+# the drop-in named for a controller that is not delegated (io, cpuset), and the
+# --cgroup-conf, per-device io, --memory-swappiness and --cgroupns flags on cgroup v2.
 
 load ../system/helpers
 
@@ -186,4 +187,40 @@ cg_file() {
 	[ "$tried" = 1 ] || skip "io and cpuset are delegated here"
 	run_pm 0 ps -a -q
 	is "$output" "" "nothing created"
+}
+
+@test "--cgroup-conf in the scope, per-device io limits in io.max, --memory-swappiness refused on v2, --cgroupns" {
+	run_pm 0 run -d --cgroup-conf memory.high=52428800 "$IMG" sleep 1000
+	cid=$output
+	is "$(cg_file "$cid" memory.high)" 52428800 "--cgroup-conf memory.high"
+	run_pm 0 inspect --format '{{json .HostConfig.CgroupConf}} {{.HostConfig.CgroupMode}}' "$cid"
+	is "$output" '{"memory.high":"52428800"} private'
+	run_pm 0 rm -f -t 0 "$cid"
+
+	run_pm 125 run --rm --memory-swappiness 10 "$IMG" true
+	is "$output" "Error: --memory-swappiness: cannot enforce the limit: cgroup v2 has no per-cgroup swappiness (memory.swappiness is cgroup v1's): drop --memory-swappiness"
+
+	# the default cgroup namespace on v2 is private (its root is the container's cgroup);
+	# host shows the whole path
+	run_pm 0 run --rm "$IMG" cat /proc/self/cgroup
+	is "$output" "0::/"
+	run_pm 0 run --rm --cgroupns host "$IMG" cat /proc/self/cgroup
+	assert_contains "$output" "0::$USER_CG/"
+
+	local blk dev
+	blk=$(find /dev -maxdepth 1 -type b | sort | head -1)
+	[ -n "$blk" ] || skip "no block device"
+	dev=$(printf '%d:%d' "0x$(stat -c %t "$blk")" "0x$(stat -c %T "$blk")")
+	ctl=$(cat "/sys/fs/cgroup$USER_CG/cgroup.controllers")
+	if [[ " $ctl " != *" io "* ]]; then
+		run_pm 125 run --rm --device-read-bps "$blk:1mb" "$IMG" true
+		assert_contains "$output" "--device-read-bps: cannot enforce the limit: the 'io' cgroup controller is not delegated"
+		return
+	fi
+	run_pm 0 run -d --device-read-bps "$blk:1mb" --device-write-iops "$blk:100" --blkio-weight-device "$blk:500" "$IMG" sleep 1000
+	cid=$output
+	assert_contains "$(cg_file "$cid" io.max)" "$dev rbps=1048576 wbps=max riops=max wiops=100"
+	run_pm 0 inspect --format '{{json .HostConfig.BlkioDeviceReadBps}} {{json .HostConfig.BlkioWeightDevice}}' "$cid"
+	is "$output" "\[\{\"Path\":\"$blk\",\"Rate\":1048576\}\] \[\{\"Path\":\"$blk\",\"Weight\":500\}\]"
+	run_pm 0 rm -f -t 0 "$cid"
 }
