@@ -395,11 +395,12 @@ int pm_config_cgroup_flags_check(const struct pm_container_config *c, pm_error *
 		struct stat st;
 		char buf[128];
 		const char *path = c->cgroupns + 3;
-		if (stat(path, &st) < 0)
+		if (stat(path, &st) < 0) {
+			int e = errno;
 			return pm_error_set(
-				err, errno,
-				"cannot find specified cgroup namespace path: stat %s: %s", path,
-				go_strerror(errno, buf, sizeof(buf)));
+				err, e, "cannot find specified cgroup namespace path: stat %s: %s",
+				path, go_strerror(e, buf, sizeof(buf)));
+		}
 	}
 	return check_static_net(c, err);
 }
