@@ -442,8 +442,7 @@ int pm_config_io_lines(const struct pm_container_config *c, char ***ret_io_max,
 				if (n) /* 0: no weight of its own */
 					pm_strv_consume(&weight,
 							pm_xasprintf("%u:%u %" PRIu64, major(rdev),
-								     minor(rdev),
-								     pm_cg_blkio_to_io_weight(n)));
+								     minor(rdev), n));
 				continue;
 			}
 			pm_strv_consume(&max, pm_xasprintf("%u:%u %s=%" PRIu64, major(rdev),

@@ -45,8 +45,8 @@ int pm_config_device_limit(char kind, const char *v, char **ret_path, uint64_t *
 bool pm_config_has_io_limits(const struct pm_container_config *c);
 
 /* The per-device limits as cgroup v2 lines: *ret_io_max "MAJ:MIN rbps=N" (one line per
- * device and kind, io.max's form), *ret_io_weight "MAJ:MIN W" (io.weight's scale,
- * 1..10000, from --blkio-weight-device's 10..1000), both NULL when none. */
+ * device and kind, io.max's form), *ret_io_weight "MAJ:MIN W" (--blkio-weight-device's
+ * 10..1000, as io.bfq.weight takes it), both NULL when none. */
 int pm_config_io_lines(const struct pm_container_config *c, char ***ret_io_max,
 		       char ***ret_io_weight, pm_error **err);
 

@@ -301,9 +301,20 @@ static int write_files(const char *dir, const struct pm_cg_limits *l, pm_error *
 		for (char *const *v = l->io_max; v && *v; v++)
 			if ((r = write_str(dir, "io.max", *v, err)) < 0)
 				return r;
-		for (char *const *v = l->io_weight_dev; v && *v; v++)
-			if ((r = write_str(dir, "io.weight", *v, err)) < 0)
+		_cleanup_free_ char *bfq = pm_xasprintf("%s/io.bfq.weight", dir);
+		bool have_bfq = access(bfq, F_OK) == 0;
+		for (char *const *v = l->io_weight_dev; v && *v; v++) {
+			char buf[64];
+			unsigned maj, min;
+			uint64_t w;
+			if (sscanf(*v, "%u:%u %" SCNu64, &maj, &min, &w) != 3)
+				continue;
+			snprintf(buf, sizeof(buf), "%u:%u %" PRIu64, maj, min,
+				 have_bfq ? w : pm_cg_blkio_to_io_weight(w));
+			if ((r = write_str(dir, have_bfq ? "io.bfq.weight" : "io.weight", buf,
+					   err)) < 0)
 				return r;
+		}
 	}
 	for (char *const *kv = l->unified; kv && *kv; kv++) {
 		const char *eq = strchr(*kv, '=');

@@ -47,8 +47,9 @@ struct pm_cg_limits {
 	bool pids_soft;	    /* the default: applied only where pids is delegated */
 	uint64_t io_weight; /* io.weight / IOWeight, 1..10000 */
 	/* written as files, also into a systemd scope (borrowed, NULL-terminated or NULL):
-	 * io.max lines "MAJ:MIN rbps=N", io.weight lines "MAJ:MIN W" (--device-read-bps ...,
-	 * --blkio-weight-device), --cgroup-conf's "FILE=VALUE" */
+	 * io.max lines "MAJ:MIN rbps=N", per-device weights "MAJ:MIN W" (W 10..1000: to
+	 * io.bfq.weight as they are, as crun writes them, or where the device has no BFQ to
+	 * io.weight scaled to 1..10000), --cgroup-conf's "FILE=VALUE" */
 	char *const *io_max;
 	char *const *io_weight_dev;
 	char *const *unified;
