@@ -760,6 +760,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 						? "disabled"
 						: "default"));
 	json_object_set_new(hc, "Links", json_null());
+	json_object_set_new(hc, "Init", json_boolean(cfg->init));
 	json_object_set_new(hc, "OomScoreAdj",
 			    json_integer(cfg->oom_score_adj_set ? cfg->oom_score_adj : 0));
 	json_object_set_new(hc, "PidMode", json_string(ns_mode(cfg->pid, "private")));

@@ -195,6 +195,15 @@ int pm_spec_etc_override(struct pm_runtime_spec *s, const char *userdata, const 
 	return 0;
 }
 
+char *pm_spec_image_seccomp_path(const struct pm_container_config *c, const char *userdata)
+{
+	/* unconfined and --privileged still win (podman's) */
+	bool unconfined = c->seccomp && !strcmp(c->seccomp, "unconfined");
+	if (!c->seccomp_image_profile || c->privileged || unconfined)
+		return NULL;
+	return pm_path_join(userdata, "seccomp-image.json");
+}
+
 int pm_spec_process_apply(const struct pm_container_config *c, const char *userdata,
 			  struct pm_runtime_spec *s, pm_error **err)
 {
@@ -232,11 +241,9 @@ int pm_spec_process_apply(const struct pm_container_config *c, const char *userd
 			.flags = MS_RDONLY,
 		};
 	}
-	/* --seccomp-policy=image: the profile taken from the image at create; unconfined and
-	 * --privileged still win (podman's) */
-	bool unconfined = c->seccomp && !strcmp(c->seccomp, "unconfined");
-	if (c->seccomp_image_profile && !c->privileged && !unconfined && userdata) {
-		_cleanup_free_ char *path = pm_path_join(userdata, "seccomp-image.json");
+	/* --seccomp-policy=image: the profile taken from the image at create */
+	_cleanup_free_ char *path = userdata ? pm_spec_image_seccomp_path(c, userdata) : NULL;
+	if (path) {
 		const char *p = c->seccomp_image_profile;
 		if ((r = pm_mkdir_p(userdata, 0700, err)) < 0 ||
 		    (r = pm_write_file_atomic_flags(path, p, strlen(p), 0600, PM_WRITE_NOSYNC,

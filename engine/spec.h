@@ -184,6 +184,9 @@ int pm_spec_passwd_entries(const char *user, const char *workdir, const char *en
 /* Write text to userdata/name and bind-mount it at /etc/name. */
 int pm_spec_etc_override(struct pm_runtime_spec *s, const char *userdata, const char *name,
 			 const char *text, pm_error **err);
+/* --seccomp-policy=image: where the start writes the image's profile, in userdata (NULL: not
+ * used: none, unconfined, --privileged); exec's processes get it from there too. */
+char *pm_spec_image_seccomp_path(const struct pm_container_config *c, const char *userdata);
 /* --personality, --oom-score-adj, --chrootdirs, --init-path (with --init: s->args and a
  * mount), --seccomp-policy=image's profile (written to userdata) into s. */
 int pm_spec_process_apply(const struct pm_container_config *c, const char *userdata,

@@ -52,6 +52,15 @@ assert_no_containers() {
 	run_pm 0 inspect --format '{{.State.Pid}}' p2
 	is "$(cat "$pf")" "$output" "written by start"
 	run_pm 0 rm -f -t 0 p2
+	rm -f "$pf"
+
+	# run --rm: the pid while it runs
+	run_pm 0 run --rm --pidfile "$pf" "$IMG" sh -c 'cat /proc/self/stat >/dev/null; echo started'
+	is "$output" "started"
+	if ! is_podman; then
+		pm_store_settled
+		[ ! -e "$pf" ] || die "pidfile left after run --rm"
+	fi
 }
 
 @test "run --pidfile: a directory that is not there fails the create (pm), nothing left" {
@@ -176,6 +185,8 @@ nogroup:x:65534:" "--passwd=false"
 	run_pm 0 create --name c1 --init --init-path /usr/bin/catatonit "$IMG" cat /proc/1/cmdline
 	run_pm 0 start -a c1
 	assert_contains "$output" "/run/podman-init"
+	run_pm 0 inspect --format '{{.HostConfig.Init}}' c1
+	is "$output" "true"
 	run_pm 0 rm c1
 	# without --init: ignored
 	run_pm 0 run --rm --init-path /nonexistent "$IMG" echo hi
@@ -299,6 +310,11 @@ resolv.conf" "kept by create"
 	run_pm 1 start -a c1
 	assert_contains "$output" "Operation not permitted"
 	run_pm 0 rm c1
+	# exec'd processes get it too
+	run_pm 0 run -d --name e1 --seccomp-policy image localhost/secimg sleep 100
+	run_pm 1 exec e1 mkdir /y
+	assert_contains "$output" "Operation not permitted"
+	run_pm 0 rm -f -t 0 e1
 
 	run_pm 125 run --rm --seccomp-policy image "$IMG" true
 	is "$output" "Error: no seccomp policy defined by image"
