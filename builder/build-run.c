@@ -296,6 +296,9 @@ int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 		.read_only_tmpfs = true,
 		.network = pm_xstrdup(b->o->network ? b->o->network : "host"),
 		.image_volume = pm_xstrdup("ignore"), /* a step writes the image's VOLUME paths */
+		/* buildah adds no /etc/passwd line for a numeric USER: the step's own writes to
+		 * /etc/passwd must reach its layer, not a copy mounted over it */
+		.no_passwd = true,
 	};
 	pm_bld_run_argv(b, in, &cfg.command);
 	cfg.env = pm_bld_run_args_env(b);

@@ -20,9 +20,11 @@
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run.h"
+#include "engine/run-process.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
 #include "lib/containers-conf.h"
+#include "lib/events.h"
 #include "lib/fileutil.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
@@ -62,6 +64,7 @@ static const char run_usage[] =
 	"ns:PATH)\n"
 	"      --cgroups string           control container cgroup configuration (\"enabled\"|"
 	"\"disabled\"|\"no-conmon\"|\"split\") (default \"enabled\")\n"
+	"      --chrootdirs strings       Chroot directories inside the container\n"
 	"      --cidfile string           Write the container ID to the file\n"
 	"      --cpu-period uint          Limit the CPU CFS (Completely Fair Scheduler) period\n"
 	"      --cpu-quota int            Limit the CPU CFS (Completely Fair Scheduler) quota\n"
@@ -121,6 +124,7 @@ static const char run_usage[] =
 	"on the host proxy vars (default true)\n"
 	"      --init                     Run an init inside the container that forwards signals "
 	"and reaps processes\n"
+	"      --init-path string         Path to the container-init binary\n"
 	"  -i, --interactive              Keep STDIN open even if not attached\n"
 	"      --ip string                Specify a static IPv4 address for the container "
 	"(bridge networks only)\n"
@@ -157,7 +161,14 @@ static const char run_usage[] =
 	"host\n"
 	"  -P, --publish-all              Publish all exposed ports to random ports on the host "
 	"interfaces\n"
+	"      --oom-score-adj int        Tune the host's OOM preferences (-1000 to 1000)\n"
 	"      --os string                use OS instead of the running OS for choosing images\n"
+	"      --passwd                   add entries to /etc/passwd and /etc/group (default "
+	"true)\n"
+	"      --passwd-entry string      Entry to write to /etc/passwd\n"
+	"      --personality string       Configure execution domain using personality (e.g., "
+	"LINUX/LINUX32)\n"
+	"      --pidfile string           Write the container process ID to the file\n"
 	"      --platform string          Specify the platform for selecting the image. "
 	"(Conflicts with --arch and --os)\n"
 	"      --pid string               PID namespace to use (host, private)\n"
@@ -177,11 +188,17 @@ static const char run_usage[] =
 	"      --replace                  If a container with the same name exists, replace it\n"
 	"      --restart string           Restart policy to apply when a container exits "
 	"(no, on-failure[:max_retries], always, unless-stopped)\n"
+	"      --requires strings         Add one or more requirement containers that must be "
+	"started before this container will start\n"
 	"      --rm                       Remove container (and pod if created) after exit\n"
+	"      --rmi                      Remove container image unless used by other "
+	"containers\n"
 	"      --rootfs                   The first argument is not an image but the rootfs to "
 	"the exploded container\n"
 	"      --sdnotify string          control sd-notify behavior (conmon, container, ignore) "
 	"(default \"conmon\")\n"
+	"      --seccomp-policy string    Policy for selecting a seccomp profile (experimental) "
+	"(default \"default\")\n"
 	"      --secret stringArray       Add secret to container\n"
 	"      --sig-proxy                Proxy received signals to the process (default true; "
 	"false is refused)\n"
@@ -191,6 +208,10 @@ static const char run_usage[] =
 	"      --security-opt stringArray Security Options (seccomp=PROFILE|unconfined, "
 	"no-new-privileges, label=disable)\n"
 	"      --stop-signal string       Signal to stop a container. Default is SIGTERM\n"
+	"      --subgidname string        Name of range listed in /etc/subgid for use in user "
+	"namespace\n"
+	"      --subuidname string        Name of range listed in /etc/subuid for use in user "
+	"namespace\n"
 	"      --stop-timeout uint        Timeout (in seconds) to stop a container. Default is 10\n"
 	"      --sysctl strings           Sysctl options\n"
 	"      --time-offset string       Own time namespace: monotonic=SECONDS,boottime=SECONDS "
@@ -641,6 +662,72 @@ static int set_noop_bool(struct pm_container_config *c, struct cmd_run_opts *o, 
 	return bool_arg("disable-content-trust", arg, &b, err);
 }
 
+/* ---- the process flags (engine/run-process.h) ---- */
+
+static int set_pidfile(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		       pm_error **err)
+{
+	char *p = NULL;
+	int r = pm_config_pidfile_path(arg, &p, err);
+	if (r >= 0) {
+		free(c->pidfile);
+		c->pidfile = p;
+	}
+	return r;
+}
+
+static int set_personality(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			   pm_error **err)
+{
+	unsigned long p;
+	int r = pm_config_parse_personality(arg, &p, err);
+	if (r >= 0) {
+		free(c->personality);
+		c->personality = pm_xstrdup(arg);
+	}
+	return r;
+}
+
+static int set_oom_score_adj(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			     pm_error **err)
+{
+	int r = pm_config_parse_oom_score_adj(arg, &c->oom_score_adj, err);
+	if (r >= 0)
+		c->oom_score_adj_set = true;
+	return r;
+}
+
+static int set_seccomp_policy(struct pm_container_config *c, struct cmd_run_opts *o,
+			      const char *arg, pm_error **err)
+{
+	int r = pm_config_check_seccomp_policy(arg, err);
+	if (r >= 0) {
+		free(c->seccomp_policy);
+		c->seccomp_policy = !strcmp(arg, "default") ? NULL : pm_xstrdup(arg);
+	}
+	return r;
+}
+
+/* --passwd[=BOOL] and --rmi[=BOOL]: run's only, as podman's */
+static int set_passwd(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		      pm_error **err)
+{
+	if (o->create)
+		return pm_error_set(err, EINVAL, "unknown flag: --passwd");
+	bool on = true;
+	int r = bool_arg("passwd", arg, &on, err);
+	c->no_passwd = !on;
+	return r;
+}
+
+static int set_rmi(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		   pm_error **err)
+{
+	if (o->create)
+		return pm_error_set(err, EINVAL, "unknown flag: --rmi");
+	return bool_arg("rmi", arg, &o->rmi, err);
+}
+
 static const struct run_flag run_flags[] = {
 	{"name", 0, required_argument, FLAG_STR, CFG(name)},
 	{"rm", 0, optional_argument, FLAG_BOOL, CFG(rm)},
@@ -766,6 +853,19 @@ static const struct run_flag run_flags[] = {
 	{"os", 0, required_argument, FLAG_FUNC, FUNC(set_os)},
 	{"variant", 0, required_argument, FLAG_FUNC, FUNC(set_variant)},
 	{"platform", 0, required_argument, FLAG_FUNC, FUNC(set_platform)},
+	/* the process flags (engine/run-process.h) */
+	{"pidfile", 0, required_argument, FLAG_FUNC, FUNC(set_pidfile)},
+	{"rmi", 0, optional_argument, FLAG_FUNC, FUNC(set_rmi)},
+	{"requires", 0, required_argument, FLAG_LIST, CFG(requires)},
+	{"passwd", 0, optional_argument, FLAG_FUNC, FUNC(set_passwd)},
+	{"passwd-entry", 0, required_argument, FLAG_STR, CFG(passwd_entry)},
+	{"init-path", 0, required_argument, FLAG_STR, CFG(init_path)},
+	{"personality", 0, required_argument, FLAG_FUNC, FUNC(set_personality)},
+	{"oom-score-adj", 0, required_argument, FLAG_FUNC, FUNC(set_oom_score_adj)},
+	{"chrootdirs", 0, required_argument, FLAG_LIST, CFG(chrootdirs)},
+	{"subuidname", 0, required_argument, FLAG_STR, CFG(subuidname)},
+	{"subgidname", 0, required_argument, FLAG_STR, CFG(subgidname)},
+	{"seccomp-policy", 0, required_argument, FLAG_FUNC, FUNC(set_seccomp_policy)},
 	{"help", 0, no_argument, FLAG_HELP, IN_CFG, 0, NULL},
 };
 
@@ -922,6 +1022,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	bool conf_ulimits_set;
 	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
 	    pm_health_startup_from_flags(&o->health, &c->startup_health, &herr) < 0 ||
+	    pm_spec_subid_expand(c, &herr) < 0 ||
 	    pm_conf_run_defaults(&mgr, &conf_ulimits, &conf_ulimits_set, &herr) < 0) {
 		*ret_status = pm_cli_error(herr);
 		return -1;
@@ -1131,6 +1232,34 @@ int cmd_run_create(struct pm_cli *cli, const struct pm_engine *e, struct pm_cont
 	return st;
 }
 
+/* --rmi, after a foreground run: the image goes unless a container still uses it (podman
+ * 4.3: by the name given, which untags it when it has others; a failure is logged, the exit
+ * status stays the container's) */
+static void run_rmi(struct pm_cli *cli, const char *ref)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_store_ struct pm_store *s = NULL;
+	struct pm_image_record rec = {0};
+	if (pm_cli_open_store(cli, &s, &err) < 0 || pm_image_resolve(s, ref, &rec, &err) < 0) {
+		pm_log(PM_LOG_ERROR, "%s", err->msg);
+		return;
+	}
+	_cleanup_strv_ char **cands = pm_reference_candidates(ref);
+	const char *named = NULL;
+	for (char **c = cands; c && *c && !named && pm_strv_length(rec.names) > 1; c++)
+		if (pm_strv_contains(rec.names, *c))
+			named = *c;
+	int r = named ? pm_image_untag(s, rec.id, named, &err)
+		      : pm_image_remove(s, rec.id, false, &err);
+	if (r < 0)
+		pm_log(PM_LOG_ERROR, "%s", err->msg);
+	else if (named)
+		pm_event_emit(cli->paths.runroot, "image", "untag", rec.id, named, NULL);
+	else
+		pm_event_emit(cli->paths.runroot, "image", "remove", rec.id, NULL, NULL);
+	pm_image_record_free(&rec);
+}
+
 int cmd_run(struct pm_cli *cli, int argc, char **argv)
 {
 	struct pm_container_config cfg = {0};
@@ -1196,6 +1325,8 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv)
 				pm_log_warn("%s", rmerr->msg);
 		}
 	}
+	if (r >= 0 && o.rmi && !o.detach && !o.rootfs)
+		run_rmi(cli, cfg.image);
 failed:
 	if (r < 0) {
 		/* a failed run leaves no container */

@@ -26,6 +26,7 @@ struct cmd_run_opts {
 	bool http_proxy;		/* --http-proxy (default true): the host's proxy env */
 	unsigned preserve_fds;		/* --preserve-fds N (run only) */
 	struct pm_cli_pull_flags pullf; /* --tls-verify, --arch, ... for the pull */
+	bool rmi;			/* --rmi (run only): the image removed after the run */
 };
 
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status

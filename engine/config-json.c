@@ -130,6 +130,19 @@ static const struct field {
 	F("StaticIP6", K_STR, ip6),
 	F("StaticMAC", K_STR, mac_address),
 	F("NetworkAliases", K_STRV, network_aliases),
+	F("PidFile", K_STR, pidfile),
+	F("Requires", K_STRV, requires),
+	F("NoPasswd", K_BOOL, no_passwd),
+	F("PasswdEntry", K_STR, passwd_entry),
+	F("InitPath", K_STR, init_path),
+	F("Personality", K_STR, personality),
+	F("OomScoreAdj", K_I64, oom_score_adj),
+	F("OomScoreAdjSet", K_BOOL, oom_score_adj_set),
+	F("ChrootDirs", K_STRV, chrootdirs),
+	F("SubUidName", K_STR, subuidname),
+	F("SubGidName", K_STR, subgidname),
+	F("SeccompPolicy", K_STR, seccomp_policy),
+	F("SeccompImageProfile", K_STR, seccomp_image_profile),
 #undef F
 };
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/config-json.h"
+#include "engine/ctr-paths.h"
 #include "engine/ctr-secrets.h"
 #include "engine/events.h"
 #include "engine/exec-session.h"
@@ -108,6 +109,7 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	struct pm_runtime_spec spec = {0};
 	struct pm_image img = {0};
 	_cleanup_store_ struct pm_store *store = NULL;
+	_cleanup_free_ char *ud = NULL; /* the container's userdata dir */
 	if ((r = pm_config_from_json(c->config_json, &cfg, err)) < 0)
 		return r;
 	const char *rootfs = cfg.rootfs ? cfg.rootfs : c->state.mountpoint;
@@ -136,6 +138,13 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 	r = pm_spec_to_runtime(&cfg, cfg.rootfs ? NULL : &simg, rootfs, NULL, c->id, e->paths->root,
 			       &spec, err);
 	spec.preserve_fds = e->preserve_fds; /* exec --preserve-fds */
+	/* --seccomp-policy=image: the profile the container's start wrote */
+	ud = r >= 0 ? pm_ctr_userdata_dir(e, c->id) : NULL;
+	char *isc = ud ? pm_spec_image_seccomp_path(&cfg, ud) : NULL;
+	if (isc) {
+		free(spec.seccomp);
+		spec.seccomp = isc;
+	}
 	/* env secrets, as the container's own process has them; exec's -e may override */
 	if (r >= 0)
 		r = pm_engine_secrets_env(&cfg, c->dir, &spec.env, err);

@@ -610,7 +610,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	_cleanup_free_ char *monpid = pm_ctr_run_file(e, c->id, PM_MON_PIDFILE);
 	json_object_set_new(o, "OCIConfigPath", json_string(ocicfg));
 	json_object_set_new(o, "ConmonPidFile", json_string(monpid ? monpid : ""));
-	json_object_set_new(o, "PidFile", json_string(""));
+	json_object_set_new(o, "PidFile", json_string(cfg->pidfile ? cfg->pidfile : ""));
 	json_object_set_new(o, "OCIRuntime", json_string("pm"));
 	json_object_set_new(o, "Name", json_string(c->name));
 	json_object_set_new(o, "RestartCount", json_integer(c->state.restart_count));
@@ -638,7 +638,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(o, "GraphDriver", gd);
 	json_t *binds = json_array();
 	json_object_set_new(o, "Mounts", mounts_json(e, cfg, binds));
-	json_object_set_new(o, "Dependencies", json_array());
+	json_object_set_new(o, "Dependencies", strv_or_empty(cfg->requires)); /* --requires */
 
 	json_t *ns = json_object();
 	json_object_set_new(ns, "EndpointID", json_string(""));
@@ -728,7 +728,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	}
 	json_object_set_new(cf, "CreateCommand", strv_or_empty(cfg->create_command));
 	/* podman's json names: sdNotifyMode; Passwd (an /etc/passwd entry for the user) */
-	json_object_set_new(cf, "Passwd", json_true());
+	json_object_set_new(cf, "Passwd", json_boolean(!cfg->no_passwd));
+	if (cfg->chrootdirs)
+		json_object_set_new(cf, "ChrootDirs", pm_json_from_strv(cfg->chrootdirs));
 	json_object_set_new(cf, "sdNotifyMode",
 			    json_string(cfg->sdnotify ? cfg->sdnotify : PM_SDNOTIFY_CONMON));
 	json_object_set_new(o, "Config", cf);
@@ -776,7 +778,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 						? "disabled"
 						: "default"));
 	json_object_set_new(hc, "Links", json_null());
-	json_object_set_new(hc, "OomScoreAdj", json_integer(0));
+	json_object_set_new(hc, "Init", json_boolean(cfg->init));
+	json_object_set_new(hc, "OomScoreAdj",
+			    json_integer(cfg->oom_score_adj_set ? cfg->oom_score_adj : 0));
 	json_object_set_new(hc, "PidMode", json_string(ns_mode(cfg->pid, "private")));
 	json_object_set_new(hc, "Privileged", json_boolean(cfg->privileged));
 	json_object_set_new(hc, "PublishAllPorts", json_false());

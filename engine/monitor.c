@@ -30,6 +30,7 @@
 #include "engine/limits.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
+#include "engine/run-process.h"
 #include "lib/crashpoint.h"
 #include "lib/fileutil.h"
 #include "lib/paths.h"
@@ -107,6 +108,9 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	c->state.cgroup_path = NULL;
 	int r = pm_engine_cgroup_enter(pid, c->id, m->s->cfg, &c->state.cgroup_path, err);
 	c->state.oom_base = pm_engine_oom_base(c->state.cgroup_path);
+	/* --pidfile: the init's pid, before its command runs */
+	if (r >= 0 && m->s->cfg->pidfile)
+		r = pm_config_pidfile_write(m->s->cfg->pidfile, (int)pid, err);
 	return r < 0 ? r : 0;
 }
 

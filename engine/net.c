@@ -361,6 +361,8 @@ char **pm_engine_ctr_dependents(const struct pm_engine *e, const struct pm_conta
 				(pm_container_lookup(e->paths, ref, &o, NULL) == 0 &&
 				 !strcmp(o->id, c->id));
 		}
+		/* --requires: kept as ids */
+		joins = joins || pm_strv_contains(cfg.requires, c->id);
 		pm_spec_config_clear(&cfg);
 		if (joins)
 			pm_strv_push(&ids, list[i]->id);

@@ -29,6 +29,7 @@
 #include "engine/net.h"
 #include "engine/run-flags.h"
 #include "engine/run.h"
+#include "engine/run-process.h"
 #include "engine/userns-auto.h"
 #include "engine/volumes-from.h"
 #include "engine/validate.h"
@@ -186,6 +187,41 @@ static bool name_freed(const struct pm_engine *e, const char *name)
 	return pm_engine_refresh_autoremove(e, o) == PM_REFRESH_REMOVED;
 }
 
+/* --requires: each container named, as its id (podman's message for one not found) */
+static int requires_ids(const struct pm_engine *e, char *const *refs, char ***ret, pm_error **err)
+{
+	for (char *const *v = refs; v && *v; v++) {
+		_cleanup_container_ struct pm_container *o = NULL;
+		_cleanup_error_ pm_error *lerr = NULL;
+		if (pm_container_lookup(e->paths, *v, &o, &lerr) < 0)
+			return pm_error_set(err, ENOENT,
+					    "\"%s\" is not a valid container, cannot be used as a "
+					    "dependency: %s",
+					    *v, lerr ? lerr->msg : "no such container");
+		if (!pm_strv_contains(*ret, o->id))
+			pm_strv_push(ret, o->id);
+	}
+	return 0;
+}
+
+/* --seccomp-policy=image: the profile of the image's io.containers.seccomp.profile label */
+static int image_seccomp(const struct pm_container_config *cfg, const struct pm_image *img,
+			 char **ret, pm_error **err)
+{
+	if (!cfg->seccomp_policy || strcmp(cfg->seccomp_policy, "image") != 0 || cfg->privileged)
+		return 0;
+	if (cfg->rootfs)
+		return pm_error_set(err, EINVAL,
+				    "cannot read seccomp profile without a valid image");
+	size_t kl = strlen(PM_SECCOMP_IMAGE_LABEL);
+	for (char **l = img->labels; l && *l; l++)
+		if (!strncmp(*l, PM_SECCOMP_IMAGE_LABEL, kl) && (*l)[kl] == '=' && (*l)[kl + 1]) {
+			*ret = pm_xstrdup(*l + kl + 1);
+			return 0;
+		}
+	return pm_error_set(err, EINVAL, "no seccomp policy defined by image");
+}
+
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err)
 {
@@ -216,7 +252,9 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	_cleanup_container_ struct pm_container *c = NULL;
 	_cleanup_close_ int auto_lock = -1; /* --userns=auto's, until the record is written */
 	_cleanup_strv_ char **auto_um = NULL, **auto_gm = NULL;
-	_cleanup_strv_ char **ulimits = NULL; /* the --ulimit list kept */
+	_cleanup_strv_ char **ulimits = NULL;	 /* the --ulimit list kept */
+	_cleanup_strv_ char **req_ids = NULL;	 /* --requires, as ids */
+	_cleanup_free_ char *img_seccomp = NULL; /* --seccomp-policy=image's profile */
 	struct pm_image img = {0};
 	if (!cfg->rootfs) {
 		r = pm_reference_check_case(cfg->image, err);
@@ -238,6 +276,12 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	if (r < 0)
 		goto out;
 
+	/* an unknown dependency or an image without a profile fails before anything is made */
+	r = requires_ids(e, cfg->requires, &req_ids, err);
+	if (r >= 0)
+		r = image_seccomp(cfg, &img, &img_seccomp, err);
+	if (r < 0)
+		goto out;
 	/* an unknown secret or a bad --secret fails before anything is made */
 	r = pm_engine_secrets_resolve(e, cfg, &secret_ids, err);
 	if (r < 0)
@@ -262,6 +306,8 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	withsig.volumes = vspecs;
 	withsig.mounts = mspecs;
 	withsig.anon_volumes = anon;
+	withsig.requires = req_ids;
+	withsig.seccomp_image_profile = img_seccomp;
 	if (tmpfs)
 		withsig.tmpfs = tmpfs;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
@@ -431,6 +477,8 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 	pm_engine_end_processes(e, c);
 	struct pm_container_config cfg = {0};
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
+		if (cfg.pidfile) /* --pidfile: goes with the container */
+			unlink(cfg.pidfile);
 		pm_engine_volumes_release(e, &cfg, c->id);
 		_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
 		for (char **v = vols; v && *v; v++)
@@ -496,6 +544,8 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	}
 	pm_engine_end_processes(e, c); /* what provably belongs to it (a stray exec) */
 	/* what a later command can see goes now: volumes, the root, the name, the record */
+	if (cfg.pidfile) /* --pidfile: goes with the container */
+		unlink(cfg.pidfile);
 	pm_engine_volumes_release(e, &cfg, c->id);
 	_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
 	for (char **v = vols; v && *v; v++)
@@ -657,6 +707,27 @@ static int net_launch_early(const struct pm_engine *e, const struct pm_container
 	return r;
 }
 
+/* --requires: the containers ids names started first (detached; theirs before them), those
+ * running left alone */
+static int start_required(const struct pm_engine *e, char *const *ids, pm_error **err)
+{
+	static int depth;
+	if (depth >= 32)
+		return pm_error_set(err, ELOOP, "--requires: dependency chain too deep");
+	int r = 0;
+	depth++;
+	for (char *const *v = ids; r >= 0 && v && *v; v++) {
+		_cleanup_container_ struct pm_container *d = NULL;
+		r = pm_engine_ctr_lookup(e, *v, &d, err);
+		if (r >= 0 && !pm_ctr_is_running(d))
+			r = pm_engine_start(e, d, err);
+		if (r < 0)
+			r = pm_error_prefix(err, "starting dependency container %s", *v);
+	}
+	depth--;
+	return r;
+}
+
 /* Lock c, check it can start, mount its rootfs and build its runtime spec (early_net: with
  * its network helper launched first, net_launch_early). Returns 1 when it is already
  * running (nothing to do). */
@@ -690,6 +761,8 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 		c->state.restart_count = 0;
 	}
 	r = pm_config_from_json(c->config_json, &x->cfg, err);
+	if (r >= 0 && !by_policy && x->cfg.requires)
+		r = start_required(e, x->cfg.requires, err);
 	if (r < 0)
 		return r;
 	/* Before anything is mounted or spawned, the record says a start is under way: if

@@ -80,6 +80,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->ip6);
 	free(c->mac_address);
 	pm_strv_free(c->network_aliases);
+	pm_spec_process_clear(c);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->annotations);
 	pm_strv_free(c->volumes);
@@ -1121,6 +1122,7 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	struct pm_runtime_spec s = {0};
 	/* (declared before the first goto: the cleanup runs at fail too) */
 	_cleanup_free_ char *home = NULL, *passwd = NULL, *group = NULL, *hostpw = NULL;
+	_cleanup_free_ char *grpover = NULL; /* --passwd's /etc/group */
 	int r;
 
 	if ((r = pm_spec_validate(c, err)) < 0)
@@ -1185,6 +1187,20 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 		if ((r = pm_config_hostuser_passwd(passwd, c->hostusers, s.rootfs, &hostpw, err)) <
 		    0)
 			goto fail;
+	}
+	/* --passwd (podman's default), --passwd-entry: entries for a numeric -u the image lacks */
+	if (!keep_id && !c->no_passwd && userdata) {
+		const char *wd = c->workdir					 ? c->workdir
+				 : img && img->workdir && img->workdir[0] == '/' ? img->workdir
+										 : "/";
+		char *pw = NULL;
+		if ((r = pm_spec_passwd_entries(user, wd, c->passwd_entry, hostpw ? hostpw : passwd,
+						group, &pw, &grpover, err)) < 0)
+			goto fail;
+		if (pw) {
+			free(hostpw);
+			hostpw = pw;
+		}
 	}
 	if (c->uidmap || c->gidmap) {
 		/* --uidmap/--gidmap: the container's own user namespace */
@@ -1312,19 +1328,10 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	}
 	if ((r = add_run_flag_mounts(c, &s, err)) < 0)
 		goto fail;
-	if (hostpw && userdata) {
-		_cleanup_free_ char *pwpath = pm_xasprintf("%s/passwd", userdata);
-		if ((r = pm_mkdir_p(userdata, 0700, err)) < 0 ||
-		    (r = pm_write_file_atomic_flags(pwpath, hostpw, strlen(hostpw), 0644,
-						    PM_WRITE_NOSYNC, err)) < 0)
-			goto fail;
-		_cleanup_free_ char *v = pm_xasprintf("%s:/etc/passwd", pwpath);
-		struct pm_runtime_mount m;
-		char *vol = NULL;
-		if ((r = pm_spec_parse_volume(v, &m, &vol, err)) < 0 ||
-		    (r = add_mount(&s, &m, vol, volume_root, err)) < 0)
-			goto fail;
-	}
+	if ((hostpw && userdata &&
+	     (r = pm_spec_etc_override(&s, userdata, "passwd", hostpw, err)) < 0) ||
+	    (grpover && (r = pm_spec_etc_override(&s, userdata, "group", grpover, err)) < 0))
+		goto fail;
 	for (size_t i = 0; i < s.nmounts; i++)
 		if (s.mounts[i].source && access(s.mounts[i].source, F_OK) < 0) {
 			r = pm_error_set_errno(err, errno, "bind mount source '%s'",
@@ -1365,6 +1372,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	}
 	s.time_monotonic = to.monotonic;
 	s.time_boottime = to.boottime;
+	if ((r = pm_spec_process_apply(c, userdata, &s, err)) < 0)
+		goto fail;
 	*ret = s;
 	return 0;
 

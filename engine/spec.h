@@ -158,9 +158,50 @@ struct pm_container_config {
 		**device_write_iops, **blkio_weight_device, **device_cgroup_rules;
 	char *ip, *ip6, *mac_address;
 	char **network_aliases;
+	/* engine/run-process.h: --pidfile PATH (absolute), --requires (the containers' ids
+	 * once created), --passwd=false (no_passwd), --passwd-entry TEMPLATE, --init-path,
+	 * --personality LINUX|LINUX32, --oom-score-adj, --chrootdirs, --subuidname and
+	 * --subgidname (expanded into uidmap/gidmap at parse), --seccomp-policy and the image's
+	 * profile taken at create with policy image */
+	char *pidfile;
+	char **requires;
+	bool no_passwd;
+	char *passwd_entry, *init_path, *personality;
+	int64_t oom_score_adj;
+	bool oom_score_adj_set;
+	char **chrootdirs;
+	char *subuidname, *subgidname;
+	char *seccomp_policy, *seccomp_image_profile;
 };
 
 void pm_spec_config_clear(struct pm_container_config *c);
+
+/* ---- the process flags (engine/spec-process.c; parsers: engine/run-process.h) ---- */
+/* Free the process flags' fields of c (pm_spec_config_clear calls it). */
+void pm_spec_process_clear(struct pm_container_config *c);
+/* Check them (pm_container_config_validate calls it). */
+int pm_spec_process_check(const struct pm_container_config *c, pm_error **err);
+/* --subuidname/--subgidname: their ranges prepended to c's uidmap/gidmap (one name stands
+ * for both); refused when the ids lie beyond the namespace pm runs in. */
+int pm_spec_subid_expand(struct pm_container_config *c, pm_error **err);
+/* podman 4.3's /etc/passwd and /etc/group entries for -u user (UID[:GROUP]) when the image
+ * lacks them (a numeric user, a numeric group): *ret_passwd / *ret_group the whole new
+ * content (passwd/group plus the line; NULL: nothing to add; a missing file gets none).
+ * entry: --passwd-entry's template ($USERNAME $UID $GID $NAME $HOME), NULL: podman's
+ * "UID:*:UID:GID:container user:WORKDIR:/bin/sh". Pure. */
+int pm_spec_passwd_entries(const char *user, const char *workdir, const char *entry,
+			   const char *passwd, const char *group, char **ret_passwd,
+			   char **ret_group, pm_error **err);
+/* Write text to userdata/name and bind-mount it at /etc/name. */
+int pm_spec_etc_override(struct pm_runtime_spec *s, const char *userdata, const char *name,
+			 const char *text, pm_error **err);
+/* --seccomp-policy=image: where the start writes the image's profile, in userdata (NULL: not
+ * used: none, unconfined, --privileged); exec's processes get it from there too. */
+char *pm_spec_image_seccomp_path(const struct pm_container_config *c, const char *userdata);
+/* --personality, --oom-score-adj, --chrootdirs, --init-path (with --init: s->args and a
+ * mount), --seccomp-policy=image's profile (written to userdata) into s. */
+int pm_spec_process_apply(const struct pm_container_config *c, const char *userdata,
+			  struct pm_runtime_spec *s, pm_error **err);
 
 /* Is driver (a config's log_driver, may be NULL) passthrough or passthrough-tty: the
  * container's stdin, stdout and stderr are those of the pm that starts it, no log kept? */

@@ -504,7 +504,7 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 	struct pm_time_offsets to;
 	if ((r = pm_time_offset_parse(c->time_offset, &to, err)) < 0)
 		return r;
-	if ((r = run_flags_check(c, err)) < 0)
+	if ((r = run_flags_check(c, err)) < 0 || (r = pm_spec_process_check(c, err)) < 0)
 		return r;
 	if ((r = pm_config_cgroup_flags_check(c, err)) < 0)
 		return r;

@@ -145,6 +145,26 @@ int pm_subid_ranges(const char *user, uid_t uid, bool gid, struct pm_idmap **ret
 		kind, name, file, name, gid ? "gid" : "uid", name);
 }
 
+int pm_subid_ranges_named(const char *name, bool gid, struct pm_idmap **ret, size_t *ret_n,
+			  pm_error **err)
+{
+	int dl = pm_dl_subid(err);
+	if (dl < 0)
+		return dl;
+	subid_quiet();
+	struct pm_idmap *r = NULL;
+	size_t n = 0;
+	if (lookup(name, gid, &r, &n) < 0 || n == 0) {
+		free(r);
+		return pm_error_set(err, ENOENT, "no %s ranges found for %s \"%s\" in %s",
+				    gid ? "subgid" : "subuid", gid ? "group" : "user", name,
+				    gid ? "/etc/subgid" : "/etc/subuid");
+	}
+	*ret = r;
+	*ret_n = n;
+	return 0;
+}
+
 int pm_subid_mapping(bool gid, struct pm_idmap **ret, size_t *ret_n, pm_error **err)
 {
 	uid_t uid = getuid();

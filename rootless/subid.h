@@ -22,6 +22,12 @@ struct pm_idmap {
 int pm_subid_ranges(const char *user, uid_t uid, bool gid, struct pm_idmap **ret, size_t *ret_n,
 		    pm_error **err);
 
+/* The ranges listed for name itself (no fallback to a uid), for --subuidname/--subgidname.
+ * None -> -ENOENT with podman's message ("no subuid ranges found for user \"x\" in
+ * /etc/subuid"). */
+int pm_subid_ranges_named(const char *name, bool gid, struct pm_idmap **ret, size_t *ret_n,
+			  pm_error **err);
+
 /* The mapping pm uses: {0, getuid(), 1} then the ranges at container ids 1, 1+size0, ...
  * ret_n counts entries. */
 int pm_subid_mapping(bool gid, struct pm_idmap **ret, size_t *ret_n, pm_error **err);

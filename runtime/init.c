@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <limits.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -294,6 +295,37 @@ int pm_init_set_rlimits(const struct pm_runtime_spec *s, struct pm_child_err *e)
 	return 0;
 }
 
+/* --oom-score-adj and --personality, before the privileges go. Lowering oom_score_adj
+ * below the value the process started with needs CAP_SYS_RESOURCE in the host's namespace,
+ * which a rootless container never has: 126, as podman's runtime fails it. */
+static int set_oom_personality(const struct pm_runtime_spec *s, struct pm_child_err *e)
+{
+	if (s->oom_score_adj_set) {
+		char v[16];
+		int n = snprintf(v, sizeof(v), "%d", s->oom_score_adj);
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		ssize_t w = fd >= 0 ? write(fd, v, (size_t)n) : -1;
+		int saved = errno;
+		if (fd >= 0)
+			close(fd);
+		if (w != n) {
+			e->status = PM_EXIT_CANNOT_INVOKE;
+			if (saved == EACCES || saved == EPERM)
+				return pm_child_fail(e, saved,
+						     "setting oom_score_adj to %d (a rootless "
+						     "container can only raise it)",
+						     s->oom_score_adj);
+			return pm_child_fail(e, saved, "setting oom_score_adj to %d",
+					     s->oom_score_adj);
+		}
+	}
+	if (s->personality_set && personality(s->personality) < 0) {
+		e->status = PM_EXIT_CANNOT_INVOKE;
+		return pm_child_fail(e, errno, "setting personality 0x%lx", s->personality);
+	}
+	return 0;
+}
+
 /* late_userns: the mounts done in pm's namespace, into the container's own user namespace:
  * unshare it, the parent writes the maps, become its root. */
 static int late_userns(int syncfd, struct pm_child_err *e)
@@ -340,7 +372,8 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		die(syncfd, pm_child_fail(&e, errno, "setting hostname '%s'", s->hostname), &e);
 	if (!s->host_net && !s->netns_path && (r = lo_up(&e)) < 0)
 		die(syncfd, r, &e);
-	if ((r = write_sysctls(s, &e)) < 0 || (r = pm_init_set_rlimits(s, &e)) < 0)
+	if ((r = write_sysctls(s, &e)) < 0 || (r = pm_init_set_rlimits(s, &e)) < 0 ||
+	    (r = set_oom_personality(s, &e)) < 0)
 		die(syncfd, r, &e);
 	if ((r = pm_mounts_finish(s, &e)) < 0)
 		die(syncfd, r, &e);

@@ -287,6 +287,12 @@ static int setup_etc(struct mctx *m)
 		int r = mount_in(m, src, dst, NULL, MS_BIND, NULL, true);
 		if (r < 0)
 			return r;
+		/* --chrootdirs: hosts and resolv.conf in each, as podman's */
+		for (char **d = m->spec->chrootdirs; i > 0 && d && *d; d++) {
+			_cleanup_free_ char *in = pm_xasprintf("%s/etc/%s", *d, files[i]);
+			if ((r = mount_in(m, src, in, NULL, MS_BIND, NULL, true)) < 0)
+				return r;
+		}
 	}
 	return 0;
 }

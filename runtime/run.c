@@ -63,6 +63,7 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->gidmap);
 	free(s->rlimits);
 	pm_strv_free(s->sysctls);
+	pm_strv_free(s->chrootdirs);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -143,6 +143,14 @@ struct pm_runtime_spec {
 	char **sysctls;
 	/* --preserve-fds: the caller's fds 3..3+N-1 are the container process's too */
 	unsigned preserve_fds;
+	/* --personality: the execution domain set with personality(2) before exec (the OCI
+	 * linux.personality); --oom-score-adj: written to /proc/self/oom_score_adj (a rootless
+	 * container can only raise it) */
+	bool personality_set, oom_score_adj_set;
+	unsigned long personality;
+	int oom_score_adj;
+	/* --chrootdirs: the generated /etc/hosts and /etc/resolv.conf also at DIR/etc/ */
+	char **chrootdirs;
 };
 
 /* How pm_runtime_start() wires the container process. */
