@@ -928,11 +928,11 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
 		 * a process waiting there as neither catching nor blocking it */
 		if (sig != SIGKILL && !c->infra && !signal_handled(p.init, sig, own_pidns)) {
-			/* a warning for pm stop (e->stop_warns), info for the rest */
-			pm_log(e->stop_warns ? PM_LOG_WARN : PM_LOG_INFO,
-			       "StopSignal SIG%s is not handled by PID 1 of container %s, "
-			       "resorting to SIGKILL at once",
-			       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name);
+			/* a warning for every stopper (stop, restart, rm -f, pod stop...), as
+			 * podman's when it resorts to SIGKILL */
+			pm_log_warn("StopSignal SIG%s is not handled by PID 1 of container %s, "
+				    "resorting to SIGKILL at once",
+				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name);
 			sig = SIGKILL;
 		}
 		/* rm -f with SIGKILL: the exit status is known (137) and the monitor has

@@ -156,7 +156,7 @@ e" "the log holds both runs"
 	run_pm 0 inspect --format '{{.State.Pid}}' r1
 	local pid1=$output
 	run_pm 0 restart r1
-	is "$output" "[0-9a-f]{64}"
+	is "$output" "r1" "the name as given (podman 4.3)"
 	run_pm 0 inspect --format '{{.State.Status}} {{.State.Pid}}' r1
 	[[ "$output" == running* ]] || die "not running after restart: $output"
 	[ "${output#running }" != "$pid1" ] || die "same pid after restart"
