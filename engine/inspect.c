@@ -442,15 +442,18 @@ static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mou
 	return o;
 }
 
+/* podman 4.3's order (getInspectMounts): named volumes, then image mounts, then binds, each
+ * -v before --mount here (podman's order within a kind comes from a Go map: random). */
 static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_config *cfg,
 			   json_t *binds)
 {
-	json_t *a = json_array();
+	json_t *vols = json_array(), *images = json_array(), *hostdirs = json_array();
 	for (char **v = cfg->volumes; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
 		_cleanup_free_ char *name = NULL;
 		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0) {
-			json_array_append_new(a, mount_json(e, &m, name, *v, false));
+			json_array_append_new(name ? vols : hostdirs,
+					      mount_json(e, &m, name, *v, false));
 			json_array_append_new(binds, json_string(*v));
 		}
 		pm_runtime_mount_clear(&m);
@@ -461,15 +464,21 @@ static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_
 		int r = pm_spec_parse_mount(*v, &m, &name, NULL);
 		if (r == 0 && image) /* podman's image volume entry */
 			json_array_append_new(
-				a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:b, s:s}", "Type",
-					     "image", "Source", image, "Destination", m.destination,
-					     "Driver", "", "Mode", "", "Options", "RW",
-					     !(m.flags & 1 /* MS_RDONLY */), "Propagation", ""));
+				images,
+				json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:b, s:s}", "Type",
+					  "image", "Source", image, "Destination", m.destination,
+					  "Driver", "", "Mode", "", "Options", "RW",
+					  !(m.flags & 1 /* MS_RDONLY */), "Propagation", ""));
 		else if (r == 0 && (m.source || name))
-			json_array_append_new(a, mount_json(e, &m, name, *v, true));
+			json_array_append_new(name ? vols : hostdirs,
+					      mount_json(e, &m, name, *v, true));
 		pm_runtime_mount_clear(&m);
 	}
-	return a;
+	json_array_extend(vols, images);
+	json_array_extend(vols, hostdirs);
+	json_decref(images);
+	json_decref(hostdirs);
+	return vols;
 }
 
 static const char *ns_mode(const char *v, const char *def)
