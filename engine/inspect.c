@@ -789,13 +789,13 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	}
 	json_object_set_new(hc, "Tmpfs", tmpfs);
 	json_object_set_new(hc, "UTSMode", json_string(ns_mode(cfg->uts, "private")));
-	/* auto: podman says "private" (the ranges are in IDMappings) */
+	/* auto: podman says "private" (the ranges are in IDMappings), "" for a pod's infra */
+	bool is_auto = cfg->userns &&
+		       (!strcmp(cfg->userns, "auto") || pm_str_startswith(cfg->userns, "auto:"));
 	json_object_set_new(hc, "UsernsMode",
-			    json_string(!cfg->userns ? ""
-					: !strcmp(cfg->userns, "auto") ||
-							pm_str_startswith(cfg->userns, "auto:")
-						? "private"
-						: cfg->userns));
+			    json_string(!cfg->userns || (is_auto && cfg->infra) ? ""
+					: is_auto				? "private"
+										: cfg->userns));
 	json_object_set_new(hc, "ShmSize", json_integer(65536000));
 	json_object_set_new(hc, "Runtime", json_string("oci"));
 	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
@@ -845,14 +845,19 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 							    (json_int_t)u.hard));
 	}
 	json_object_set_new(hc, "Ulimits", ul);
-	/* --uidmap/--gidmap (a missing one is the other's, as the container has it) */
-	if (cfg->uidmap || cfg->gidmap) {
-		char **um = cfg->uidmap ? cfg->uidmap : cfg->gidmap;
-		char **gm = cfg->gidmap ? cfg->gidmap : cfg->uidmap;
+	/* --uidmap/--gidmap (a missing one is the other's, as the container has it); a pod's
+	 * member (--userns=container:INFRA) shows the infra's, as podman's */
+	struct pm_container_config owner = {0}, eff = *cfg;
+	if (pm_engine_userns_owner(e, cfg, &owner, &eff, NULL) < 0)
+		eff = *cfg;
+	if (eff.uidmap || eff.gidmap) {
+		char **um = eff.uidmap ? eff.uidmap : eff.gidmap;
+		char **gm = eff.gidmap ? eff.gidmap : eff.uidmap;
 		json_object_set_new(hc, "IDMappings",
 				    json_pack("{s:o, s:o}", "UidMap", pm_json_from_strv(um),
 					      "GidMap", pm_json_from_strv(gm)));
 	}
+	pm_spec_config_clear(&owner);
 	/* podman's fields for what it does not support rootless: always 0 */
 	static const char *const zero[] = {
 		"CpuCount",	      "CpuPercent",   "CpuRealtimePeriod",

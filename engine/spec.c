@@ -843,6 +843,13 @@ int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **e
 		ret->mode = PM_USERNS_NOMAP;
 		return 0;
 	}
+	if (pm_str_startswith(v, "ns:") || pm_str_startswith(v, "container:")) {
+		ret->mode = v[0] == 'n' ? PM_USERNS_NS : PM_USERNS_CONTAINER;
+		ret->ref = strchr(v, ':') + 1;
+		if (!ret->ref[0] || (ret->mode == PM_USERNS_NS && ret->ref[0] != '/'))
+			return pm_error_set(err, EINVAL, "invalid user namespace '%s'", v);
+		return 0;
+	}
 	if (!strcmp(v, "auto") || pm_str_startswith(v, "auto:")) {
 		ret->mode = PM_USERNS_AUTO;
 		return pm_config_parse_userns_auto(v, &ret->a, err);
