@@ -789,13 +789,14 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	}
 	json_object_set_new(hc, "Tmpfs", tmpfs);
 	json_object_set_new(hc, "UTSMode", json_string(ns_mode(cfg->uts, "private")));
-	/* auto: podman says "private" (the ranges are in IDMappings), "" for a pod's infra */
-	bool is_auto = cfg->userns &&
-		       (!strcmp(cfg->userns, "auto") || pm_str_startswith(cfg->userns, "auto:"));
+	/* auto: podman says "private" (the ranges are in IDMappings; podman 4.3 says "" for a
+	 * pod's infra until it first started) */
 	json_object_set_new(hc, "UsernsMode",
-			    json_string(!cfg->userns || (is_auto && cfg->infra) ? ""
-					: is_auto				? "private"
-										: cfg->userns));
+			    json_string(!cfg->userns ? ""
+					: !strcmp(cfg->userns, "auto") ||
+							pm_str_startswith(cfg->userns, "auto:")
+						? "private"
+						: cfg->userns));
 	json_object_set_new(hc, "ShmSize", json_integer(65536000));
 	json_object_set_new(hc, "Runtime", json_string("oci"));
 	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));

@@ -69,6 +69,14 @@ IMG=localhost/busybox:latest
 	assert_contains "$output" "user"
 	run_pm 0 run --rm --pod pa $IMG sh -c 'cat /proc/self/uid_map | tr -s " " | sed "s/^ //"'
 	is "$output" "0 1 1024" "the pod's range"
+	run_pm 0 pod inspect --format '{{.InfraContainerID}}' pa
+	local infra=$output
+	# (podman 4.3 says <> before the infra first started)
+	run_pm 0 inspect --format '<{{.HostConfig.UsernsMode}}> {{.HostConfig.IDMappings}}' "$infra"
+	is "$output" "<private> \{\[0:1:1024\] \[0:1:1024\]\}" "the started infra's"
+	run_pm 0 create --pod pa --name m $IMG true
+	run_pm 0 inspect --format '<{{.HostConfig.UsernsMode}}> {{.HostConfig.IDMappings}}' m
+	is "$output" "<container:$infra> \{\[0:1:1024\] \[0:1:1024\]\}" "a member's"
 	run_pm 0 run --rm --userns=auto $IMG sh -c 'cat /proc/self/uid_map | tr -s " " | sed "s/^ //"'
 	local start=${output#0 }
 	start=${start%% *}
