@@ -89,7 +89,8 @@ static const char create_usage[] =
 	"the host (default [])\n"
 	"      --replace                  If a pod with the same name exists, replace it\n"
 	"      --share string             A comma delimited list of kernel namespaces the pod "
-	"will share (default \"ipc,net,uts\")\n";
+	"will share (default \"ipc,net,uts\")\n"
+	"      --userns string            User namespace to use\n";
 
 static int parse_bool(const char *flag, const char *arg, bool *ret)
 {
@@ -128,6 +129,7 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		{"publish", required_argument, NULL, 'p'},
 		{"replace", optional_argument, NULL, 'R'},
 		{"share", required_argument, NULL, 's'},
+		{"userns", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -197,6 +199,10 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'X':
 			cfg.no_hosts = true;
+			break;
+		case 'U':
+			free(cfg.userns);
+			cfg.userns = pm_xstrdup(optarg);
 			break;
 		case 'F':
 			id_file = optarg;

@@ -1,5 +1,5 @@
 /* cmd-restart.c: `pm restart [-t N] [-a] CONTAINER...`: stop (as pm stop), then start
- * detached. Prints each container's id. */
+ * detached. Prints each container as given (an id with --all, --latest, --filter). */
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -104,7 +104,7 @@ int cmd_restart(struct pm_cli *cli, int argc, char **argv)
 			continue;
 		}
 		pm_engine_event(&e, c, "restart");
-		printf("%s\n", c->id);
+		printf("%s\n", ref); /* podman 4.3: the name or id as given */
 		fflush(stdout);
 	}
 	return status;

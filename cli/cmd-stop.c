@@ -85,8 +85,7 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 	bool select = latest || filters;
 	if (!all && !select && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
 		return PM_EXIT_ERROR;
-	struct pm_engine e = {
-		.paths = &cli->paths, .storage_driver = cli->storage_driver, .stop_warns = true};
+	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	int status = pm_cli_read_cidfiles(cidfiles, ignore, &refs, NULL);
 	if (status != 0)
 		return status;

@@ -96,9 +96,16 @@ static int side_open(const struct pm_engine *e, struct pm_store *st, const struc
 	*s = (struct side){.ctr_name = end->ctr, .path = end->path, .rootfd = AT_FDCWD};
 	if (!s->ctr_name)
 		return 0;
-	int r = pm_engine_ctr_lookup(e, s->ctr_name, &s->ctr, err); /* refreshed */
-	if (r < 0)
+	pm_error *lerr = NULL;
+	int r = pm_engine_ctr_lookup(e, s->ctr_name, &s->ctr, &lerr); /* refreshed */
+	if (r == -ENOENT) {					      /* podman's words for cp */
+		pm_error_free(lerr);
+		return pm_error_set(err, ENOENT, "container \"%s\" does not exist", s->ctr_name);
+	}
+	if (r < 0) {
+		pm_error_propagate(err, lerr);
 		return r;
+	}
 	if (s->path && s->path[0] != '/') { /* relative: to its working directory (podman) */
 		_cleanup_image_cache_ pm_image_cache *ic = pm_image_cache_new(e);
 		struct pm_ctr_view v = {0};

@@ -25,7 +25,4 @@ struct pm_engine {
 	/* a foreground run's slirp4netns, launched before its container was created
 	 * (engine/net.h pm_engine_net_launch_first); its start takes it, NULL = none */
 	struct pm_engine_early_net *early_net;
-	/* pm stop: the note that a PID 1 which does not handle the stop signal gets SIGKILL at
-	 * once is a warning on stderr (podman warns when it resorts to SIGKILL) */
-	bool stop_warns;
 };

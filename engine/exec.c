@@ -14,6 +14,7 @@
 #include "engine/events.h"
 #include "engine/exec-session.h"
 #include "engine/exec.h"
+#include "engine/net.h"
 #include "engine/run.h"
 #include "engine/spec.h"
 #include "lib/fileutil.h"
@@ -135,8 +136,13 @@ int pm_engine_exec(const struct pm_engine *e, const char *ref, const struct pm_e
 		.workdir = img.working_dir,
 		.user = img.user,
 	};
-	r = pm_spec_to_runtime(&cfg, cfg.rootfs ? NULL : &simg, rootfs, NULL, c->id, e->paths->root,
-			       &spec, err);
+	/* --userns=container:X (a pod's member): its user as X's namespace maps it */
+	struct pm_container_config owner = {0}, eff = cfg;
+	r = pm_engine_userns_owner(e, &cfg, &owner, &eff, err);
+	if (r >= 0)
+		r = pm_spec_to_runtime(&eff, cfg.rootfs ? NULL : &simg, rootfs, NULL, c->id,
+				       e->paths->root, &spec, err);
+	pm_spec_config_clear(&owner);
 	spec.preserve_fds = e->preserve_fds; /* exec --preserve-fds */
 	/* --seccomp-policy=image: the profile the container's start wrote */
 	ud = r >= 0 ? pm_ctr_userdata_dir(e, c->id) : NULL;

@@ -443,15 +443,18 @@ static json_t *mount_json(const struct pm_engine *e, const struct pm_runtime_mou
 	return o;
 }
 
+/* podman 4.3's order (getInspectMounts): named volumes, then image mounts, then binds, each
+ * -v before --mount here (podman's order within a kind comes from a Go map: random). */
 static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_config *cfg,
 			   json_t *binds)
 {
-	json_t *a = json_array();
+	json_t *vols = json_array(), *images = json_array(), *hostdirs = json_array();
 	for (char **v = cfg->volumes; v && *v; v++) {
 		struct pm_runtime_mount m = {0};
 		_cleanup_free_ char *name = NULL;
 		if (pm_spec_parse_volume(*v, &m, &name, NULL) == 0) {
-			json_array_append_new(a, mount_json(e, &m, name, *v, false));
+			json_array_append_new(name ? vols : hostdirs,
+					      mount_json(e, &m, name, *v, false));
 			json_array_append_new(binds, json_string(*v));
 		}
 		pm_runtime_mount_clear(&m);
@@ -462,15 +465,21 @@ static json_t *mounts_json(const struct pm_engine *e, const struct pm_container_
 		int r = pm_spec_parse_mount(*v, &m, &name, NULL);
 		if (r == 0 && image) /* podman's image volume entry */
 			json_array_append_new(
-				a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:b, s:s}", "Type",
-					     "image", "Source", image, "Destination", m.destination,
-					     "Driver", "", "Mode", "", "Options", "RW",
-					     !(m.flags & 1 /* MS_RDONLY */), "Propagation", ""));
+				images,
+				json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:b, s:s}", "Type",
+					  "image", "Source", image, "Destination", m.destination,
+					  "Driver", "", "Mode", "", "Options", "RW",
+					  !(m.flags & 1 /* MS_RDONLY */), "Propagation", ""));
 		else if (r == 0 && (m.source || name))
-			json_array_append_new(a, mount_json(e, &m, name, *v, true));
+			json_array_append_new(name ? vols : hostdirs,
+					      mount_json(e, &m, name, *v, true));
 		pm_runtime_mount_clear(&m);
 	}
-	return a;
+	json_array_extend(vols, images);
+	json_array_extend(vols, hostdirs);
+	json_decref(images);
+	json_decref(hostdirs);
+	return vols;
 }
 
 static const char *ns_mode(const char *v, const char *def)
@@ -802,7 +811,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	}
 	json_object_set_new(hc, "Tmpfs", tmpfs);
 	json_object_set_new(hc, "UTSMode", json_string(ns_mode(cfg->uts, "private")));
-	/* auto: podman says "private" (the ranges are in IDMappings) */
+	/* auto: podman says "private" (the ranges are in IDMappings; podman 4.3 says "" for a
+	 * pod's infra until it first started) */
 	json_object_set_new(hc, "UsernsMode",
 			    json_string(!cfg->userns ? ""
 					: !strcmp(cfg->userns, "auto") ||
@@ -870,14 +880,19 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 							    (json_int_t)u.hard));
 	}
 	json_object_set_new(hc, "Ulimits", ul);
-	/* --uidmap/--gidmap (a missing one is the other's, as the container has it) */
-	if (cfg->uidmap || cfg->gidmap) {
-		char **um = cfg->uidmap ? cfg->uidmap : cfg->gidmap;
-		char **gm = cfg->gidmap ? cfg->gidmap : cfg->uidmap;
+	/* --uidmap/--gidmap (a missing one is the other's, as the container has it); a pod's
+	 * member (--userns=container:INFRA) shows the infra's, as podman's */
+	struct pm_container_config owner = {0}, eff = *cfg;
+	if (pm_engine_userns_owner(e, cfg, &owner, &eff, NULL) < 0)
+		eff = *cfg;
+	if (eff.uidmap || eff.gidmap) {
+		char **um = eff.uidmap ? eff.uidmap : eff.gidmap;
+		char **gm = eff.gidmap ? eff.gidmap : eff.uidmap;
 		json_object_set_new(hc, "IDMappings",
 				    json_pack("{s:o, s:o}", "UidMap", pm_json_from_strv(um),
 					      "GidMap", pm_json_from_strv(gm)));
 	}
+	pm_spec_config_clear(&owner);
 	/* podman's fields for what it does not support rootless: always 0 */
 	static const char *const zero[] = {
 		"CpuCount",  "CpuPercent",	   "CpuRealtimePeriod", "CpuRealtimeRuntime",

@@ -103,10 +103,60 @@ static int ns_of_container(const struct pm_engine *e, const struct pm_container 
 	return 0;
 }
 
+int pm_engine_userns_owner(const struct pm_engine *e, const struct pm_container_config *cfg,
+			   struct pm_container_config *ret_owner, struct pm_container_config *eff,
+			   pm_error **err)
+{
+	struct pm_spec_userns un;
+	int r = pm_spec_parse_userns(cfg->userns, &un, err);
+	if (r < 0 || un.mode != PM_USERNS_CONTAINER)
+		return r < 0 ? r : 0;
+	_cleanup_container_ struct pm_container *o = NULL;
+	if ((r = pm_container_lookup(e->paths, un.ref, &o, err)) < 0)
+		return pm_error_prefix(err, "--userns '%s'", cfg->userns);
+	struct pm_container_config oc = {0};
+	if ((r = pm_config_from_json(o->config_json, &oc, err)) < 0)
+		return r;
+	struct pm_spec_userns ou;
+	if (pm_spec_parse_userns(oc.userns, &ou, NULL) == 0 && ou.mode == PM_USERNS_CONTAINER) {
+		pm_spec_config_clear(&oc); /* a chain: not followed */
+		return pm_error_set(err, EINVAL,
+				    "--userns '%s': that container joins another's user namespace",
+				    cfg->userns);
+	}
+	*ret_owner = oc;
+	eff->userns = ou.mode == PM_USERNS_KEEP_ID && !cfg->pod ? NULL : ret_owner->userns;
+	eff->uidmap = ret_owner->uidmap;
+	eff->gidmap = ret_owner->gidmap;
+	return 1;
+}
+
+static int userns_prepare(const struct pm_engine *e, const struct pm_container *c,
+			  const struct pm_container_config *cfg, struct pm_runtime_spec *spec,
+			  pm_error **err)
+{
+	struct pm_spec_userns un;
+	int r = pm_spec_parse_userns(cfg->userns, &un, err);
+	if (r < 0 || (un.mode != PM_USERNS_CONTAINER && un.mode != PM_USERNS_NS))
+		return r < 0 ? r : 0;
+	free(spec->userns_path);
+	spec->userns_path = NULL;
+	if (un.mode == PM_USERNS_NS)
+		spec->userns_path = pm_xstrdup(un.ref);
+	else if ((r = ns_of_container(e, c, "--userns", un.ref, "user", &spec->userns_path, err)) <
+		 0)
+		return r;
+	spec->late_userns = true; /* the mounts as pm's root, then into it */
+	return 0;
+}
+
 int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c,
 			 const struct pm_container_config *cfg, struct pm_runtime_spec *spec,
 			 pm_error **err)
 {
+	int ur = userns_prepare(e, c, cfg, spec, err);
+	if (ur < 0)
+		return ur;
 	const struct {
 		const char *flag, *mode, *ns;
 		char **path;

@@ -56,8 +56,19 @@ bool pm_engine_net_take_first(const struct pm_engine *e, const struct pm_net_con
 /* Stop the helper unless it was taken, free f. NULL-safe. Call after the start returned. */
 void pm_engine_net_first_free(struct pm_engine_early_net *f);
 
+/* --userns=container:X (a pod's members: the infra's): X's config in *ret_owner (the caller
+ * clears it), whose userns, uidmap and gidmap describe the namespace the container joins:
+ * *eff (a shallow copy of cfg) gets them, so that its spec and its root's shifted owners are
+ * built with them (keep-id's user too for a pod's member, as podman's; a container of no pod
+ * runs as root there, as podman's). 1 then; any other --userns: 0, nothing changed. X may
+ * not join another's itself. */
+int pm_engine_userns_owner(const struct pm_engine *e, const struct pm_container_config *cfg,
+			   struct pm_container_config *ret_owner, struct pm_container_config *eff,
+			   pm_error **err);
+
 /* The pid, ipc and uts namespaces of --pid/--ipc/--uts container:X (X must be running) for
- * the runtime spec (a pod's members join its infra this way). */
+ * the runtime spec (a pod's members join its infra this way); the user namespace of
+ * --userns=container:X or ns:PATH, joined after the mounts (spec->late_userns). */
 int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c,
 			 const struct pm_container_config *cfg, struct pm_runtime_spec *spec,
 			 pm_error **err);

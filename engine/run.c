@@ -347,8 +347,15 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	json = pm_config_to_json(&withsig);
 	const char *image_name =
 		cfg->rootfs ? "" : (img.names && img.names[0] ? img.names[0] : cfg->image);
-	if (store && (r = pm_spec_shifted_maps(&withsig, &um, &gm, err)) < 0)
-		goto out;
+	if (store) { /* --userns=container:X: the owners as X's namespace shows them */
+		struct pm_container_config owner = {0}, eff = withsig;
+		r = pm_engine_userns_owner(e, cfg, &owner, &eff, err);
+		if (r >= 0)
+			r = pm_spec_shifted_maps(&eff, &um, &gm, err);
+		pm_spec_config_clear(&owner);
+		if (r < 0)
+			goto out;
+	}
 	/* a --rm container's record goes where its root does (--rootfs: no root of ours) */
 	bool in_runroot = cfg->rm && (!store || pm_storage_ctr_eph_here(store, um && gm));
 	unsigned cflags = (e->sync_later ? PM_CTR_CREATE_NOSYNC : 0) |
@@ -803,8 +810,14 @@ static int start_prepare(const struct pm_engine *e, struct pm_container *c, stru
 	struct pm_spec_image simg;
 	image_to_spec(&x->img, &simg);
 	_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
-	r = pm_spec_to_runtime(&x->cfg, x->cfg.rootfs ? NULL : &simg, rootfs, userdata, c->id,
+	/* --userns=container:X (a pod's member): the spec as X's user namespace has it */
+	struct pm_container_config owner = {0}, eff = x->cfg;
+	r = pm_engine_userns_owner(e, &x->cfg, &owner, &eff, err);
+	if (r < 0)
+		return r;
+	r = pm_spec_to_runtime(&eff, x->cfg.rootfs ? NULL : &simg, rootfs, userdata, c->id,
 			       e->paths->root, &x->spec, err);
+	pm_spec_config_clear(&owner);
 	x->spec.preserve_fds = e->preserve_fds;
 	if (r >= 0)
 		r = image_mounts(e, &x->cfg, &x->store, userdata, &x->spec, err);
@@ -1001,11 +1014,11 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
 		 * a process waiting there as neither catching nor blocking it */
 		if (sig != SIGKILL && !c->infra && !signal_handled(p.init, sig, own_pidns)) {
-			/* a warning for pm stop (e->stop_warns), info for the rest */
-			pm_log(e->stop_warns ? PM_LOG_WARN : PM_LOG_INFO,
-			       "StopSignal SIG%s is not handled by PID 1 of container %s, "
-			       "resorting to SIGKILL at once",
-			       sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name);
+			/* a warning for every stopper (stop, restart, rm -f, pod stop...), as
+			 * podman's when it resorts to SIGKILL */
+			pm_log_warn("StopSignal SIG%s is not handled by PID 1 of container %s, "
+				    "resorting to SIGKILL at once",
+				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name);
 			sig = SIGKILL;
 		}
 		/* rm -f with SIGKILL: the exit status is known (137) and the monitor has

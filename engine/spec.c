@@ -262,8 +262,8 @@ int pm_spec_parse_volume(const char *spec, struct pm_runtime_mount *ret, char **
 						    "supported by pm",
 						    spec, *o);
 			} else {
-				return pm_error_set(err, EINVAL, "-v '%s': invalid option '%s'",
-						    spec, *o);
+				return pm_error_set(err, EINVAL, "invalid option type \"%s\"",
+						    *o); /* podman's words */
 			}
 		}
 	}
@@ -387,16 +387,16 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 			   !strcmp(k, "dev") || !strcmp(k, "noexec") || !strcmp(k, "exec")) {
 			_cleanup_free_ char *d = NULL;
 			pm_mounts_parse_options(k, &flags, &d);
-		} else {
-			return pm_error_set(err, EINVAL, "--mount '%s': unknown option '%s'", spec,
-					    *kv);
+		} else { /* podman's words: the key alone */
+			return pm_error_set(err, EINVAL, "%s: invalid mount option", k);
 		}
 	}
 	if (!type)
 		return pm_error_set(err, EINVAL, "--mount '%s': type must be specified", spec);
-	if (devpts && strcmp(type, "devpts"))
-		return pm_error_set(err, EINVAL, "--mount '%s': unknown option '%s'", spec,
-				    devpts[0]);
+	if (devpts && strcmp(type, "devpts")) {
+		size_t kl = strcspn(devpts[0], "=");
+		return pm_error_set(err, EINVAL, "%.*s: invalid mount option", (int)kl, devpts[0]);
+	}
 	int r = check_dest("--mount", dst, err);
 	if (r < 0)
 		return r;
@@ -497,8 +497,21 @@ int pm_spec_parse_tmpfs(const char *spec, struct pm_runtime_mount *ret, pm_error
 		return r;
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	char *data = NULL;
-	if (pm_mounts_parse_options(colon ? colon + 1 : "", &flags, &data) < 0)
-		return pm_error_set(err, EINVAL, "--tmpfs '%s': invalid options", spec);
+	if (pm_mounts_parse_options(colon ? colon + 1 : "", &flags, &data) < 0) {
+		/* podman's words, naming the first option refused */
+		_cleanup_strv_ char **bad = colon ? pm_strv_split(colon + 1, ",") : NULL;
+		const char *name = bad && bad[0] ? bad[0] : "";
+		for (char **o = bad; o && *o; o++) {
+			unsigned long f = 0;
+			_cleanup_free_ char *d = NULL;
+			if (pm_mounts_parse_options(*o, &f, &d) < 0) {
+				name = *o;
+				break;
+			}
+		}
+		return pm_error_set(err, EINVAL,
+				    "unknown mount option \"%s\": invalid mount option", name);
+	}
 	ret->type = PM_RUNTIME_MOUNT_TMPFS;
 	ret->destination = TAKE_PTR(dst);
 	ret->flags = flags;
@@ -841,6 +854,13 @@ int pm_spec_parse_userns(const char *v, struct pm_spec_userns *ret, pm_error **e
 	}
 	if (!strcmp(v, "nomap")) {
 		ret->mode = PM_USERNS_NOMAP;
+		return 0;
+	}
+	if (pm_str_startswith(v, "ns:") || pm_str_startswith(v, "container:")) {
+		ret->mode = v[0] == 'n' ? PM_USERNS_NS : PM_USERNS_CONTAINER;
+		ret->ref = strchr(v, ':') + 1;
+		if (!ret->ref[0] || (ret->mode == PM_USERNS_NS && ret->ref[0] != '/'))
+			return pm_error_set(err, EINVAL, "invalid user namespace '%s'", v);
 		return 0;
 	}
 	if (!strcmp(v, "auto") || pm_str_startswith(v, "auto:")) {

@@ -270,16 +270,20 @@ int pm_spec_args(const struct pm_container_config *c, const struct pm_spec_image
 		 pm_error **err);
 
 /* --userns: NULL/"" (the rootless default), host, nomap, keep-id[:uid=N,gid=N],
- * auto[:size=N,uidmapping=C:H:L,gidmapping=C:H:L]. */
+ * auto[:size=N,uidmapping=C:H:L,gidmapping=C:H:L], ns:PATH (join that user namespace),
+ * container:ID (join that container's: a pod's members, the infra's). */
 enum pm_spec_userns_mode {
 	PM_USERNS_DEFAULT,
 	PM_USERNS_HOST,
 	PM_USERNS_KEEP_ID,
 	PM_USERNS_NOMAP,
 	PM_USERNS_AUTO,
+	PM_USERNS_NS,
+	PM_USERNS_CONTAINER,
 };
 struct pm_spec_userns {
 	enum pm_spec_userns_mode mode;
+	const char *ref;   /* ns:'s path, container:'s name or id (in the string parsed) */
 	uint32_t uid, gid; /* keep-id's uid=/gid= (else the caller's ids) */
 	bool uid_set, gid_set;
 	struct pm_userns_auto_opts a; /* auto's size=, uidmapping=, gidmapping= */

@@ -458,7 +458,8 @@ static int run_flags_check(const struct pm_container_config *c, pm_error **err)
 				 "--userns and --uidmap/--gidmap/--subuidname/--subgidname are "
 				 "mutually exclusive");
 	/* podman: a pod's members share its user namespace (pod create --userns) */
-	if (r >= 0 && c->userns && c->pod && !c->infra && !pm_str_startswith(c->pod, "new:"))
+	if (r >= 0 && c->userns && c->pod && !c->infra && !pm_str_startswith(c->pod, "new:") &&
+	    !pm_str_startswith(c->userns, "container:")) /* (the infra's: pm_pod_member_prepare) */
 		r = pm_error_set(err, EINVAL, "--userns and --pod cannot be set together");
 	if (r >= 0 && (c->uidmap || c->gidmap) && c->pod && !c->infra)
 		r = pm_error_set(err, EINVAL,

@@ -34,7 +34,7 @@ static const char *const share_names[] = {"cgroup", "ipc", "net", "pid", "uts", 
 
 /* podman's --share: a comma list of namespaces, "none", or "+ns,..." added to the
  * default ipc,net,uts */
-static int parse_share(char **in, char ***ret, pm_error **err)
+static int parse_share(char **in, bool user, char ***ret, pm_error **err)
 {
 	_cleanup_strv_ char **out = NULL;
 	bool add = in && in[0] && in[0][0] == '+';
@@ -49,7 +49,7 @@ static int parse_share(char **in, char ***ret, pm_error **err)
 			ns++;
 		if ((!strcmp(ns, "none") || !ns[0]) && !add && !in[1])
 			continue;
-		bool known = false;
+		bool known = user && !strcmp(ns, "user"); /* --userns's, validated again */
 		for (const char *const *k = share_names; *k; k++)
 			known |= !strcmp(*k, ns);
 		if (!known)
@@ -91,6 +91,8 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 	ic->dns_options = pm_strv_copy(c->dns_options);
 	ic->add_hosts = pm_strv_copy(c->add_hosts);
 	ic->no_hosts = c->no_hosts;
+	if (pm_strv_contains(c->share, "user"))
+		ic->userns = pm_xstrdup(c->userns);
 	ic->pod = pm_xstrdup(pod->id);
 	ic->infra = true;
 	ic->cgroup_parent = pm_pod_slice(pod);
@@ -114,10 +116,24 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 		return pm_error_set(err, EINVAL,
 				    "running pod create option: invalid pod exit policy: \"%s\"",
 				    cfg->exit_policy);
+	/* --userns: the infra's, which the members join ("user" shared, as podman's) */
+	struct pm_spec_userns un;
+	if ((r = pm_spec_parse_userns(cfg->userns, &un, err)) < 0)
+		return r;
+	bool own_userns = un.mode != PM_USERNS_DEFAULT && un.mode != PM_USERNS_HOST;
 	_cleanup_strv_ char **share = NULL;
-	r = parse_share(cfg->share, &share, err);
+	r = parse_share(cfg->share, own_userns, &share, err);
 	if (r < 0)
 		return r;
+	if (un.mode == PM_USERNS_CONTAINER)
+		return pm_error_set(err, EINVAL,
+				    "--userns '%s': a pod cannot join a container's user namespace",
+				    cfg->userns);
+	if (own_userns && (!cfg->infra || (cfg->share && !share)))
+		return pm_error_set(err, EINVAL,
+				    "--userns '%s': the pod's user namespace needs an infra "
+				    "container",
+				    cfg->userns);
 	/* --share none (or ''): nothing to hold, no infra, as podman's */
 	if (cfg->share && !share)
 		cfg->infra = false;
@@ -144,6 +160,8 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	}
 	pm_strv_free(cfg->share);
 	cfg->share = TAKE_PTR(share);
+	if (own_userns && !pm_strv_contains(cfg->share, "user"))
+		pm_strv_push(&cfg->share, "user");
 	/* the network flags as the infra container will be given them */
 	struct pm_container_config ic = {
 		.network = cfg->network,
@@ -603,8 +621,16 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 				    "invalid config provided: networks must be defined when the "
 				    "pod is created: network cannot be configured when it is "
 				    "shared with a pod");
+	bool share_user =
+		pm_strv_contains(pod->cfg.share, "user") && pod->infra_id && pod->infra_id[0];
+	if (share_user && ((cfg->userns && cfg->userns[0]) || cfg->uidmap || cfg->gidmap))
+		return pm_error_set(err, EINVAL, "--userns and --pod cannot be set together");
 	free(cfg->pod);
 	cfg->pod = pm_xstrdup(pod->id);
+	if (share_user) { /* the infra's user namespace, podman's container:ID */
+		free(cfg->userns);
+		cfg->userns = pm_xasprintf("container:%s", pod->infra_id);
+	}
 	if (!cfg->cgroup_parent)
 		cfg->cgroup_parent = pm_pod_slice(pod);
 	if (pod->infra_id && pod->infra_id[0]) {

@@ -28,6 +28,7 @@ void pm_pod_config_clear(struct pm_pod_config *c)
 	pm_strv_free(c->labels);
 	pm_strv_free(c->share);
 	free(c->exit_policy);
+	free(c->userns);
 	free(c->network);
 	pm_strv_free(c->publish);
 	pm_strv_free(c->dns);
@@ -106,6 +107,8 @@ static json_t *pod_to_json(const struct pm_pod *pod)
 	set_strv(o, "AddHosts", c->add_hosts);
 	if (c->no_hosts)
 		json_object_set_new(o, "NoHosts", json_true());
+	if (c->userns && c->userns[0])
+		json_object_set_new(o, "Userns", json_string(c->userns));
 	return o;
 }
 
@@ -143,6 +146,7 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	c->dns_options = pm_json_to_strv(json_object_get(o, "DNSOptions"));
 	c->add_hosts = pm_json_to_strv(json_object_get(o, "AddHosts"));
 	c->no_hosts = pm_json_bool(o, "NoHosts", false);
+	c->userns = dup_or_null(o, "Userns");
 	return 0;
 }
 
@@ -154,7 +158,7 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 	static const char *const keys[] = {
 		"Id",	      "Name",	    "Created",	"Hostname", "Infra",   "InfraID",
 		"ExitPolicy", "Labels",	    "Share",	"Network",  "Publish", "DNS",
-		"DNSSearch",  "DNSOptions", "AddHosts", "NoHosts",
+		"DNSSearch",  "DNSOptions", "AddHosts", "NoHosts",  "Userns",
 	};
 	struct pm_pod_config *c = &pod->cfg;
 	char **strs[] = {&pod->id,	 &pod->name,	  NULL, &c->hostname, NULL,
@@ -179,6 +183,8 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 		seen |= 1u << i;
 		if (i == 2)
 			r = pm_jscan_int(&v, &pod->created_ns);
+		else if (i == 16)
+			r = pm_jscan_string(&v, &c->userns);
 		else if (i == 4 || i == 15)
 			r = pm_jscan_bool(&v, i == 4 ? &c->infra : &c->no_hosts);
 		else if (i < 10 && strs[i])
@@ -337,6 +343,7 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	c->dns_options = pm_strv_copy(cfg->dns_options);
 	c->add_hosts = pm_strv_copy(cfg->add_hosts);
 	c->no_hosts = cfg->no_hosts;
+	c->userns = cfg->userns && cfg->userns[0] ? pm_xstrdup(cfg->userns) : NULL;
 	*ret_lock = TAKE_FD(lock);
 	*ret = TAKE_PTR(pod);
 	return 0;

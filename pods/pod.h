@@ -23,6 +23,9 @@ struct pm_pod_config {
 	char **share;	   /* namespaces the members share: a subset of ipc, net, pid, uts */
 	bool infra;	   /* an infra container holds the shared namespaces (default) */
 	char *exit_policy; /* "continue" (default) or "stop" */
+	/* --userns: the infra's user namespace (auto, keep-id, nomap, ns:PATH), which every
+	 * member joins; NULL/"" or host: pm's own, as a container's default */
+	char *userns;
 	/* the pod's network: the infra's (members join it) */
 	char *network;
 	char **publish;

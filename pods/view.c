@@ -10,6 +10,7 @@
 #include "engine/ctr-pods.h"
 #include "engine/ctr-state.h"
 #include "engine/net.h"
+#include "engine/spec.h"
 #include "lib/json.h"
 #include "lib/jwrite.h"
 #include "lib/strutil.h"
@@ -106,7 +107,16 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 		json_object_set_new(
 			ic, "pid_ns",
 			json_string(pm_strv_contains(c->share, "pid") ? "pod" : "private"));
-		json_object_set_new(ic, "userns", json_string("host"));
+		/* podman 4.3's: private for keep-id and nomap, ns:PATH as given, host for auto
+		 * (sic) and the rest */
+		struct pm_spec_userns un;
+		bool ok = pm_spec_parse_userns(c->userns, &un, NULL) == 0;
+		json_object_set_new(ic, "userns",
+				    json_string(ok && un.mode == PM_USERNS_NS ? c->userns
+						: ok && (un.mode == PM_USERNS_KEEP_ID ||
+							 un.mode == PM_USERNS_NOMAP)
+							? "private"
+							: "host"));
 		json_object_set_new(
 			ic, "uts_ns",
 			json_string(pm_strv_contains(c->share, "uts") ? "private" : "host"));

@@ -328,9 +328,18 @@ static int set_oom_personality(const struct pm_runtime_spec *s, struct pm_child_
 
 /* late_userns: the mounts done in pm's namespace, into the container's own user namespace:
  * unshare it, the parent writes the maps, become its root. */
-static int late_userns(int syncfd, struct pm_child_err *e)
+static int late_userns(int syncfd, int userns_fd, struct pm_child_err *e)
 {
 	struct pm_sync_msg msg;
+	if (userns_fd >= 0) { /* another's (a pod's infra, ns:PATH): nothing to map */
+		if (setns(userns_fd, CLONE_NEWUSER) < 0)
+			return pm_child_fail(e, errno, "joining the user namespace");
+		close(userns_fd);
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return pm_child_fail(e, errno, "becoming root in the user namespace");
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		return 0;
+	}
 	if (unshare(CLONE_NEWUSER) < 0)
 		return pm_child_fail(e, errno, "creating the container's user namespace");
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* the parent writes our uid_map */
@@ -350,6 +359,11 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 	int r;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* opened while pm's /proc is still the one mounted (before the mounts and pivot) */
+	int userns_fd = -1;
+	if (s->userns_path && (userns_fd = open(s->userns_path, O_RDONLY | O_CLOEXEC)) < 0)
+		die(syncfd, pm_child_fail(&e, errno, "opening user namespace '%s'", s->userns_path),
+		    &e);
 	if (s->nuidmap && !s->late_userns) {
 		/* Wait until the parent has written our uid/gid maps. */
 		struct pm_sync_msg msg;
@@ -384,7 +398,8 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		    pm_sync_recv(syncfd, &msg) < 0 || msg.type != PM_RT_SYNC_EXEC)
 			_exit(PM_EXIT_ERROR);
 	}
-	if (s->nuidmap && s->late_userns && (r = late_userns(syncfd, &e)) < 0)
+	if ((userns_fd >= 0 || (s->nuidmap && s->late_userns)) &&
+	    (r = late_userns(syncfd, userns_fd, &e)) < 0)
 		die(syncfd, r, &e);
 	if ((r = setup_stdio(s, syncfd, &e)) < 0)
 		die(syncfd, r, &e);

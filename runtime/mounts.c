@@ -318,6 +318,37 @@ static bool user_mount_at(const struct pm_runtime_spec *s, const char *dst)
 	return false;
 }
 
+/* runc's rule for every tmpfs (podman 4.3 with runc): the root of a tmpfs mounted on a
+ * directory the rootfs has takes that directory's mode, mode= or not; on a path made for it,
+ * mode= or tmpfs's 1777. covered_mode before the mount (0: nothing there), keep_mode after. */
+static mode_t covered_mode(struct mctx *m, const char *dst)
+{
+	_cleanup_close_ int fd = open_in_root(m->rootfd, dst, MK_NONE);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	return st.st_mode & 07777;
+}
+
+static int keep_mode(struct mctx *m, const char *dst, mode_t mode)
+{
+	if (!mode)
+		return 0;
+	_cleanup_close_ int fd = open_in_root(m->rootfd, dst, MK_NONE);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (fd < 0 || chmod(path, mode) < 0)
+		return pm_child_fail(m->e, errno, "setting the mode of tmpfs '%s'", dst);
+	return 0;
+}
+
+static int mount_tmpfs(struct mctx *m, const char *dst, unsigned long flags, const char *data)
+{
+	mode_t mode = covered_mode(m, dst);
+	int r = mount_in(m, "tmpfs", dst, "tmpfs", flags, data, false);
+	return r < 0 ? r : keep_mode(m, dst, mode);
+}
+
 /* A tmpfs with tmpcopyup: the directory it covers is opened first, then its content is
  * copied onto the new tmpfs (owners as on disk: the container's namespace maps them). */
 static int tmpfs_copy_up(struct mctx *m, const struct pm_runtime_mount *mt)
@@ -329,7 +360,7 @@ static int tmpfs_copy_up(struct mctx *m, const struct pm_runtime_mount *mt)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", p);
 		under = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
-	int r = mount_in(m, "tmpfs", mt->destination, "tmpfs", mt->flags, mt->data, false);
+	int r = mount_tmpfs(m, mt->destination, mt->flags, mt->data);
 	_cleanup_close_ int top =
 		r >= 0 && under >= 0 ? open_in_root(m->rootfd, mt->destination, MK_NONE) : -1;
 	char path[64];
@@ -361,8 +392,7 @@ static int setup_user_mounts(struct mctx *m)
 		for (size_t i = 0; ro_tmpfs && i < ARRAY_SIZE(ro_tmpfs_dirs); i++) {
 			if (depth(ro_tmpfs_dirs[i]) != d || user_mount_at(s, ro_tmpfs_dirs[i]))
 				continue;
-			int r = mount_in(m, "tmpfs", ro_tmpfs_dirs[i], "tmpfs",
-					 MS_NOSUID | MS_NODEV, "mode=1777", false);
+			int r = mount_tmpfs(m, ro_tmpfs_dirs[i], MS_NOSUID | MS_NODEV, "mode=1777");
 			if (r < 0)
 				return r;
 		}
@@ -374,8 +404,7 @@ static int setup_user_mounts(struct mctx *m)
 			if (mt->type == PM_RUNTIME_MOUNT_TMPFS && mt->copy_up) {
 				r = tmpfs_copy_up(m, mt);
 			} else if (mt->type == PM_RUNTIME_MOUNT_TMPFS) {
-				r = mount_in(m, "tmpfs", mt->destination, "tmpfs", mt->flags,
-					     mt->data, false);
+				r = mount_tmpfs(m, mt->destination, mt->flags, mt->data);
 			} else if (mt->type == PM_RUNTIME_MOUNT_DEVPTS) {
 				r = mount_in(m, "devpts", mt->destination, "devpts", mt->flags,
 					     mt->data, false);

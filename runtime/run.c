@@ -50,6 +50,7 @@ void pm_runtime_spec_clear(struct pm_runtime_spec *s)
 	free(s->netns_path);
 	free(s->pidns_path);
 	free(s->ipcns_path);
+	free(s->userns_path);
 	free(s->utsns_path);
 	free(s->cgroupns_path);
 	free(s->hosts_data);
@@ -554,7 +555,7 @@ int pm_runtime_start(const struct pm_runtime_spec *spec, const struct pm_runtime
 	}
 	struct late_map lm = {.spec = spec, .pid = (pid_t)pid};
 	r = handshake(syncfd, opts ? opts->winsize_from : -1, &master, false,
-		      spec->nuidmap && spec->late_userns ? &lm : NULL, err);
+		      spec->nuidmap && spec->late_userns && !spec->userns_path ? &lm : NULL, err);
 	if (r < 0)
 		goto fail;
 	*ret = (struct pm_runtime_proc){.pid = (pid_t)pid, .pidfd = pidfd, .master = master};

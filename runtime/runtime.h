@@ -129,6 +129,9 @@ struct pm_runtime_spec {
 	 * its mounts, hostname, loopback and sysctls in pm's namespace as its root, then
 	 * unshares the user namespace (its mount, net, ... namespaces stay owned by pm's). */
 	bool late_userns;
+	/* With late_userns: join this user namespace ("/proc/PID/ns/user" of a pod's infra,
+	 * --userns=ns:PATH) instead of making one (its maps, if given, only describe it) */
+	char *userns_path;
 
 	/* A time namespace of its own with these offsets in seconds (--time-offset; the OCI
 	 * spec's linux.timeOffsets) */

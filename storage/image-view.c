@@ -230,9 +230,9 @@ static bool filters_match(const struct pm_store *s, const struct pm_image_filter
 			return false;
 	if (f->id) {
 		bool ok = false;
+		/* podman 4.3's (libimage filterID): the whole id, no prefix, no "sha256:" */
 		for (char **i = f->id; *i && !ok; i++)
-			ok = pm_str_startswith(r->id,
-					       pm_str_startswith(*i, "sha256:") ? *i + 7 : *i);
+			ok = !strcmp(r->id, *i);
 		if (!ok)
 			return false;
 	}

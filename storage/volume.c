@@ -371,7 +371,8 @@ static char **object_to_kv(const json_t *o)
 	return v;
 }
 
-/* The document (doc) or the inspect object (NeedsChown only when true; go_time: CreatedAt
+/* The document (doc) or the inspect object (NeedsChown only when true, NeedsCopyUp too in
+ * inspect's JSON; go_time: CreatedAt
  * as Go prints a time.Time in a template). podman's field order. */
 /* A volume's JSON, written straight out (no jansson tree: volume ls of many volumes). */
 static void volume_write(struct pm_jw *w, const struct pm_volume *v, enum pm_volume_json_kind kind)
@@ -397,7 +398,10 @@ static void volume_write(struct pm_jw *w, const struct pm_volume *v, enum pm_vol
 	if (v->gid >= 0)
 		pm_jw_kint(w, "GID", v->gid);
 	pm_jw_kint(w, "MountCount", v->mount_count);
-	pm_jw_kbool(w, "NeedsCopyUp", v->needs_copy_up);
+	/* podman's omitempty: inspect leaves out a false NeedsCopyUp (a template's
+	 * {{.NeedsCopyUp}} still prints false, as Go's field does) */
+	if (kind != PM_VOLUME_JSON_INSPECT || v->needs_copy_up)
+		pm_jw_kbool(w, "NeedsCopyUp", v->needs_copy_up);
 	if (kind == PM_VOLUME_JSON_DOC || v->needs_chown)
 		pm_jw_kbool(w, "NeedsChown", v->needs_chown);
 	pm_jw_end_object(w);

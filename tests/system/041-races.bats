@@ -121,7 +121,7 @@ before"
 	done
 	local pause
 	pause=$(cut -d' ' -f1 "$XDG_RUNTIME_DIR/pm/pause.pid")
-	run_pm 0 rm -af
+	run_pm_split 0 rm -af # (stderr: the SIGKILL warnings, as podman's)
 	is "${#lines[@]}" "5" "five removed"
 	local p
 	for p in "${procs[@]}"; do

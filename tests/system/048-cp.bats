@@ -174,7 +174,7 @@ PY
 
 @test "cp: errors name the bad container or path" {
 	run_pm_split 125 cp "$H/file" nosuch:/tmp
-	is "$stderr" 'Error: no container with name or ID "nosuch" found: no such container'
+	is "$stderr" 'Error: container "nosuch" does not exist'
 	run_pm 0 create --name c5 "$IMG" true
 	run_pm_split 125 cp c5:/no/such/file "$H/x"
 	is "$stderr" 'Error: "/no/such/file" could not be found on container c5: No such file or directory'

@@ -150,7 +150,7 @@ kill_bg() {
 	assert_contains "$output" "no such container" "exec of it"
 	kill_bg eph3
 	run_pm 125 cp eph3:/etc/hostname "$BATS_TEST_TMPDIR/hostname"
-	assert_contains "$output" "no such container" "cp from it"
+	is "$output" 'Error: container "eph3" does not exist' "cp from it (podman's words)"
 	[ ! -e "$BATS_TEST_TMPDIR/hostname" ] || die "cp copied from it"
 	run_pm 0 ps -aq
 	is "$output" "" "nothing is listed"

@@ -93,7 +93,7 @@ static void test_volume(void **state)
 	assert_string_equal(e1->msg, "-v: invalid container path 'rel', must be an absolute path");
 	assert_int_equal(pm_spec_parse_volume("/", &m, &vol, &e2), -EINVAL);
 	assert_int_equal(pm_spec_parse_volume("/a:/b:bogus", &m, &vol, &e3), -EINVAL);
-	assert_string_equal(e3->msg, "-v '/a:/b:bogus': invalid option 'bogus'");
+	assert_string_equal(e3->msg, "invalid option type \"bogus\"");
 
 	/* -v /dst: an anonymous volume, named "" until pm_engine_create names it */
 	assert_int_equal(pm_spec_parse_volume("/a", &m, &vol, NULL), 0);
@@ -162,7 +162,7 @@ static void test_volume(void **state)
 	mclear(&m);
 	_cleanup_error_ pm_error *e6 = NULL;
 	assert_int_equal(pm_spec_parse_mount("type=tmpfs,dst=/t,uid=5", &m, &vol, &e6), -EINVAL);
-	assert_string_equal(e6->msg, "--mount 'type=tmpfs,dst=/t,uid=5': unknown option 'uid=5'");
+	assert_string_equal(e6->msg, "uid: invalid mount option");
 
 	/* type=image: an overlay filled in at start, read-only unless rw=true; podman's words */
 	assert_int_equal(pm_spec_parse_mount("type=image,src=busybox,dst=/i", &m, &vol, NULL), 0);
