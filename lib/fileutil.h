@@ -135,7 +135,12 @@ char *pm_find_executable(const char *name);
 void pm_stdio_to_null(void);
 
 /* Copy the tree under the directory sfd into the directory ddir (sfd is consumed, ddir
- * kept): regular files, directories, symlinks, fifos and sockets' nodes (a device node only
- * where the caller may make one), with owner, mode, times and extended attributes (best
- * effort); hard links become copies. Volume copy-up, tmpcopyup. -errno. */
-int pm_copy_tree(int sfd, int ddir);
+ * kept): regular files (their holes kept), directories, symlinks, fifos and sockets' nodes
+ * (a device node only where the caller may make one), with owner, mode, times and extended
+ * attributes (best effort); names of one inode stay hard links to one file in the copy. The
+ * walk holds a few fds whatever the depth (each level is reopened by its path, beneath the
+ * roots, no symlink followed); a tree deeper than PM_COPY_TREE_MAX_DEPTH directories is
+ * refused. Volume copy-up, tmpcopyup. -errno, *err naming the path (relative to sfd) that
+ * failed: "'a/b': <cause>". */
+#define PM_COPY_TREE_MAX_DEPTH 1024
+int pm_copy_tree(int sfd, int ddir, pm_error **err);

@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# 134-harden: risks mended after a review. Copy-up (a volume's first mount, --tmpfs
+# tmpcopyup) keeps hard links as links; tmpcopyup fails, naming the path, when the path
+# it copies from cannot be read (runc and crun do; pm skipped it silently).
+# Runs as the unprivileged test user; also against podman (PM="podman --runtime runc").
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+}
+
+teardown() {
+	basic_teardown
+}
+
+IMG=localhost/busybox:latest
+HL=localhost/harden:latest
+
+# build_hl: localhost/harden, imported from a tarball of the test rootfs plus /e/a and
+# /e/sub/b one file (hard links), /e/c another, /locked a directory of uid 5000, mode 0700
+# (import, not build: build's layer writer does not record hard links yet)
+build_hl() {
+	local root=$BATS_TEST_TMPDIR/root
+	cp -a "$(pm_test_image rootfs)" "$root"
+	mkdir -p "$root/e/sub" "$root/locked"
+	echo x >"$root/e/a"
+	ln "$root/e/a" "$root/e/sub/b"
+	echo y >"$root/e/c"
+	echo s >"$root/locked/f"
+	chmod 0700 "$root/locked"
+	tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$BATS_TEST_TMPDIR/root.tar" .
+	tar -C "$root" --numeric-owner --owner=5000 --group=5000 -rf "$BATS_TEST_TMPDIR/root.tar" ./locked ./locked/f
+	run_pm 0 import "$BATS_TEST_TMPDIR/root.tar" $HL
+}
+
+@test "copy-up: hard links stay links in a volume's copy and in a tmpcopyup tmpfs" {
+	build_hl
+	local show='stat -c "%h %i" /e/a /e/sub/b /e/c | { read -r n1 i1; read -r n2 i2; read -r n3 i3; echo "$n1 $n2 $n3 $([ "$i1" = "$i2" ] && echo same) $([ "$i1" != "$i3" ] && echo other)"; }'
+	run_pm 0 run --rm $HL sh -c "$show"
+	is "$output" "2 2 1 same other" "the image: a and sub/b one inode"
+	run_pm 0 run --rm -v v1:/e $HL sh -c "$show"
+	is "$output" "2 2 1 same other" "a volume's copy-up"
+	# pm-only: runc's (and crun's) tmpcopyup copies each name apart (podman: "1 1 1  other")
+	if ! is_podman; then
+		run_pm 0 run --rm --tmpfs /e $HL sh -c "$show; stat -f -c %T /e"
+		is "$output" "$(printf '2 2 1 same other\ntmpfs')" "tmpcopyup"
+	fi
+	run_pm 0 volume rm v1
+}
+
+@test "tmpcopyup: a directory the container's root cannot read fails the run, named" {
+	build_hl
+	# uid 5000 unmapped in the container: its 0700 directory is closed to the container's root
+	run_pm 0 run --rm --uidmap 0:0:1000 --gidmap 0:0:1000 $HL sh -c 'ls /locked 2>&1; true'
+	assert_contains "$output" "Permission denied" "the directory is closed to the container's root"
+	run_pm 126 run --rm --uidmap 0:0:1000 --gidmap 0:0:1000 --tmpfs /locked $HL true
+	assert_contains "$output" "/locked" "the error names the path"
+	assert_contains "$output" "ermission denied" "and the cause"
+}
