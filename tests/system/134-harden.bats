@@ -30,8 +30,8 @@ build_hl() {
 	echo y >"$root/e/c"
 	echo s >"$root/locked/f"
 	chmod 0700 "$root/locked"
-	tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$BATS_TEST_TMPDIR/root.tar" .
-	tar -C "$root" --numeric-owner --owner=5000 --group=5000 -rf "$BATS_TEST_TMPDIR/root.tar" ./locked ./locked/f
+	tar -C "$root" --numeric-owner --owner=0 --group=0 --exclude=./locked -cf "$BATS_TEST_TMPDIR/root.tar" .
+	tar -C "$root" --numeric-owner --owner=5000 --group=5000 -rf "$BATS_TEST_TMPDIR/root.tar" ./locked
 	run_pm 0 import "$BATS_TEST_TMPDIR/root.tar" $HL
 }
 
@@ -58,4 +58,17 @@ build_hl() {
 	run_pm 126 run --rm --uidmap 0:0:1000 --gidmap 0:0:1000 --tmpfs /locked $HL true
 	assert_contains "$output" "/locked" "the error names the path"
 	assert_contains "$output" "ermission denied" "and the cause"
+}
+
+@test "image VOLUME: a path with ':' or ',' is a volume there (bind and tmpfs)" {
+	run_pm 0 import --change 'VOLUME ["/v:a", "/v,b"]' "$(pm_test_image rootfs-tar)" localhost/vcolon
+	run_pm 0 run --rm localhost/vcolon sh -c 'echo in > "/v:a/f"; echo in > "/v,b/f"; awk "\$5 ~ /^\/v/ {print \$5}" /proc/self/mountinfo | sort; cat "/v:a/f" "/v,b/f"'
+	is "$output" "$(printf '/v,b\n/v:a\nin\nin')" "an anonymous volume at each path"
+	run_pm 0 volume ls -q
+	is "$output" "" "removed with --rm"
+	run_pm 0 run --rm --image-volume tmpfs localhost/vcolon sh -c 'awk "\$5 ~ /^\/v/ {print \$5, \$9}" /proc/self/mountinfo | sort'
+	is "$output" "$(printf '/v,b tmpfs\n/v:a tmpfs')" "--image-volume tmpfs"
+	# --mount reads a quoted field as one (CSV, as podman's)
+	run_pm 0 run --rm --mount 'type=tmpfs,"dst=/x,y"' localhost/vcolon sh -c 'awk "\$5 ~ /^\/x/ {print \$5, \$9}" /proc/self/mountinfo'
+	is "$output" "/x,y tmpfs" "--mount type=tmpfs,\"dst=/x,y\""
 }
