@@ -101,3 +101,23 @@ build_hl() {
 	run_pm 0 stop -t0 h1
 	run_pm 0 rm -f -t0 h1 h2
 }
+
+# podman 4.3 (conmon) too: the caller's streams are the first start's; a restart by the
+# policy (conmon's exit command, pm's monitor) gives the container /dev/null
+@test "log-driver passthrough: a container restarted by its policy gets /dev/null, as podman's" {
+	pm_load_test_image
+	local d=$BATS_TEST_TMPDIR/fds i
+	mkdir -p "$d"
+	$PM run -d --name pr --restart on-failure:2 --log-driver passthrough -v "$d:/fds" \
+		localhost/busybox:latest sh -c 'n=$(ls /fds | wc -l); for f in 1 2; do readlink /proc/self/fd/$f; done > /fds/run$n; echo "run $n"; exit 1' \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	for i in $(seq 1 150); do
+		[ -s "$d/run2" ] && break
+		sleep 0.1
+	done
+	is "$(tr '\n' ' ' <"$d/run0")" "/fds/run0 $BATS_TEST_TMPDIR/err " "the first start: the caller's stderr"
+	is "$(tr '\n' ' ' <"$d/run1")" "/fds/run1 /dev/null " "a restart: /dev/null"
+	is "$(tr '\n' ' ' <"$d/run2")" "/fds/run2 /dev/null " "the next one too"
+	is "$(cat "$BATS_TEST_TMPDIR/out")" "run 0" "only the first start wrote to the caller's stdout"
+	run_pm 0 rm -f -t0 pr
+}
