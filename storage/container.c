@@ -707,8 +707,8 @@ static int cmp_change(const void *a, const void *b)
 
 /* ---- vfs: the container's rootfs compared with the image's layers ------------------------ */
 
-/* Is rel visible in the merged lowers (top first)? Fills *st and *ret_path (malloc'd). */
-static bool lower_find(char *const *lowers, const char *rel, struct stat *st, char **ret_path)
+/* pm_storage_lowers_find: see container.h */
+bool pm_storage_lowers_find(char *const *lowers, const char *rel, struct stat *st, char **ret_path)
 {
 	for (char *const *l = lowers; l && *l; l++) {
 		_cleanup_free_ char *p = pm_path_join(*l, rel);
@@ -779,7 +779,7 @@ static int vfs_walk(struct walk *w, const char *rootfs, const char *rel)
 		struct stat st, lst;
 		if (lstat(p, &st) < 0)
 			return pm_error_set_errno(w->err, errno, "reading '/%s'", r);
-		bool in_lower = lower_find(w->lowers, r, &lst, &lp);
+		bool in_lower = pm_storage_lowers_find(w->lowers, r, &lst, &lp);
 		bool same = in_lower && same_entry(&st, p, &lst, lp);
 		int sub = 0;
 		if (S_ISDIR(st.st_mode)) {
@@ -806,7 +806,7 @@ static int vfs_walk(struct walk *w, const char *rootfs, const char *rel)
 			_cleanup_free_ char *r = *rel ? pm_xasprintf("%s/%s", rel, de->d_name)
 						      : pm_xstrdup(de->d_name);
 			struct stat lst;
-			if (lower_find(w->lowers, r, &lst, NULL)) {
+			if (pm_storage_lowers_find(w->lowers, r, &lst, NULL)) {
 				add_change(w, 'D', r);
 				changed = 1;
 			}

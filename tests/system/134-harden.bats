@@ -121,3 +121,36 @@ build_hl() {
 	is "$(cat "$BATS_TEST_TMPDIR/out")" "run 0" "only the first start wrote to the caller's stdout"
 	run_pm 0 rm -f -t0 pr
 }
+
+# userns_storage_conf LINE...: [storage.options] holding LINE... for pm and for podman
+# (whose file replaces its whole configuration: vfs, as podman picks here)
+userns_storage_conf() {
+	mkdir -p "$XDG_CONFIG_HOME/pm" "$XDG_CONFIG_HOME/containers"
+	printf '[storage.options]\n%s\n' "$@" >"$XDG_CONFIG_HOME/pm/storage.conf"
+	printf '[storage]\ndriver = "vfs"\n\n[storage.options]\n%s\n' "$@" \
+		>"$XDG_CONFIG_HOME/containers/storage.conf"
+}
+
+@test "userns auto: the size reads /etc/passwd and /etc/group as the merged image has them" {
+	userns_storage_conf "auto-userns-min-size=100"
+	pm_load_test_image
+	local ctx=$BATS_TEST_TMPDIR/ctx maps='cat /proc/self/uid_map | tr -s " " | sed "s/^ //"'
+	mkdir -p "$ctx"
+	# the base's /etc/passwd has pmuser 1000 (and a file of 1000's): 1001 ids
+	run_pm 0 run --rm --userns=auto localhost/busybox:latest sh -c "$maps"
+	is "$output" "0 1 1001" "the base image"
+	# a layer adds user 5000 to /etc/passwd and group 6000 to /etc/group: 6001 ids
+	printf 'FROM localhost/busybox:latest\nRUN echo big:x:5000:5000::/:/bin/sh >> /etc/passwd && echo big:x:6000: >> /etc/group\n' >"$ctx/Containerfile"
+	run_pm 0 build -q -t localhost/bigpasswd "$ctx"
+	# pm-only: podman 4.3 makes it 5000 (the passwd's highest uid itself, not + 1, and not
+	# /etc/group's: its uid 5000 is then left unmapped); pm's count, not changed here
+	if ! is_podman; then
+		run_pm 0 run --rm --userns=auto localhost/bigpasswd sh -c "$maps"
+		is "$output" "0 1 6001" "a user and a group added"
+	fi
+	# a layer above deletes both (whiteouts): that layer's copies do not count any more
+	printf 'FROM localhost/bigpasswd\nRUN rm /etc/passwd /etc/group\n' >"$ctx/Containerfile"
+	run_pm 0 build -q -t localhost/nopasswd "$ctx"
+	run_pm 0 run --rm --userns=auto localhost/nopasswd cat /proc/self/uid_map
+	is "$(echo "$output" | tr -s ' ' | sed 's/^ //')" "0 1 1001" "deleted above: the files' ids only"
+}
