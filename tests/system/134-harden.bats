@@ -49,6 +49,20 @@ build_hl() {
 	run_pm 0 volume rm v1
 }
 
+@test "build: a layer keeps hard links (its tar names the other names as links), and copy-up then keeps them" {
+	pm_load_test_image
+	local ctx=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$ctx"
+	printf 'FROM localhost/busybox:latest\nRUN mkdir -p /e/sub && echo x > /e/a && ln /e/a /e/sub/b\n' >"$ctx/Containerfile"
+	run_pm 0 build -q -t localhost/hlbuild "$ctx"
+	local show='stat -c "%h %i" /e/a /e/sub/b | { read -r n1 i1; read -r n2 i2; echo "$n1 $n2 $([ "$i1" = "$i2" ] && echo same)"; }'
+	run_pm 0 run --rm localhost/hlbuild sh -c "$show"
+	is "$output" "2 2 same" "the built image"
+	run_pm 0 run --rm -v v1:/e localhost/hlbuild sh -c "$show"
+	is "$output" "2 2 same" "a volume's copy-up of it"
+	run_pm 0 volume rm v1
+}
+
 @test "tmpcopyup: a directory the container's root cannot read fails the run, named" {
 	build_hl
 	# uid 5000 unmapped in the container: its 0700 directory is closed to the container's root
