@@ -1,7 +1,13 @@
 #!/usr/bin/env bats
 # 134-harden: risks mended after a review. Copy-up (a volume's first mount, --tmpfs
-# tmpcopyup) keeps hard links as links; tmpcopyup fails, naming the path, when the path
-# it copies from cannot be read (runc and crun do; pm skipped it silently).
+# tmpcopyup) keeps hard links as links, and a built layer keeps them too; tmpcopyup fails,
+# naming the path, when the path it copies from cannot be read (runc and crun do; pm
+# skipped it silently). An image VOLUME path with ':' or ',' is a volume at that path (it
+# went through the -v parser and failed). The netns holder leaves no zombie or lock. A
+# passthrough container restarted by its policy gets /dev/null, as podman's. --userns=auto
+# sizes by the merged image's /etc/passwd and /etc/group (a whiteout hides lower copies).
+# (pm_copy_tree's holes and depth: tests/unit/test-fileutil.c; state.json's torn reads:
+# tests/unit/test-container.c.)
 # Runs as the unprivileged test user; also against podman (PM="podman --runtime runc").
 
 load helpers
@@ -19,7 +25,7 @@ HL=localhost/harden:latest
 
 # build_hl: localhost/harden, imported from a tarball of the test rootfs plus /e/a and
 # /e/sub/b one file (hard links), /e/c another, /locked a directory of uid 5000, mode 0700
-# (import, not build: build's layer writer does not record hard links yet)
+# (import: the owner 5000 and the mode come from the tarball as they are)
 build_hl() {
 	local root=$BATS_TEST_TMPDIR/root
 	cp -a "$(pm_test_image rootfs)" "$root"
