@@ -181,13 +181,21 @@ int pm_container_trylock(const struct pm_paths *p, const char *id)
 	return lock_ctr(p, id, LOCK_EX | LOCK_NB, NULL);
 }
 
+/* state.json opens with "Gen" and closes with "GenEnd", the same number (the write's
+ * CLOCK_REALTIME ns: a vDSO read, no syscall): a read that got the head of one version
+ * and the tail of another (a lock-free reader's file rewritten under it, the spare's
+ * in-place write: lib/fileutil.h PM_WRITE_SWAP) has two numbers and is refused as
+ * damaged (state_scan), even when the two versions have one length. A file without
+ * either (older pm, a hand edit that dropped them) is read as it is. */
 static json_t *state_to_json(const struct pm_ctr_state *s)
 {
-	json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:I, s:I, s:b, s:s?}", "Status",
-			      pm_ctr_status_string(s->status), "Pid", (int)s->pid, "MonitorPid",
-			      (int)s->monitor_pid, "ExitCode", s->exit_code, "StartedAt",
-			      (json_int_t)s->started_ns, "FinishedAt", (json_int_t)s->finished_ns,
-			      "OOMKilled", s->oom_killed, "Mountpoint", s->mountpoint);
+	json_int_t gen = (json_int_t)pm_time_clock_ns(CLOCK_REALTIME);
+	json_t *j =
+		json_pack("{s:I, s:s, s:i, s:i, s:i, s:I, s:I, s:b, s:s?}", "Gen", gen, "Status",
+			  pm_ctr_status_string(s->status), "Pid", (int)s->pid, "MonitorPid",
+			  (int)s->monitor_pid, "ExitCode", s->exit_code, "StartedAt",
+			  (json_int_t)s->started_ns, "FinishedAt", (json_int_t)s->finished_ns,
+			  "OOMKilled", s->oom_killed, "Mountpoint", s->mountpoint);
 	if (j && s->ports && s->ports[0])
 		json_object_set_new(j, "Ports", pm_json_from_strv(s->ports));
 	if (j && s->restart_count)
@@ -206,6 +214,8 @@ static json_t *state_to_json(const struct pm_ctr_state *s)
 		json_object_set_new(j, "CgroupPath", json_string(s->cgroup_path));
 	if (j && s->oom_base)
 		json_object_set_new(j, "OomBase", json_integer((json_int_t)s->oom_base));
+	if (j)
+		json_object_set_new(j, "GenEnd", json_integer(gen));
 	return j;
 }
 
@@ -588,14 +598,16 @@ static int load_record(const struct pm_paths *p, const char *cdir, int dfd, cons
 	return 0;
 }
 
-/* state.json without a tree (lib/jscan), into s (zeroed by the caller): 0, or < 0 when it
- * holds anything this reader does not know (then jansson reads it: state_from_json). */
+/* state.json without a tree (lib/jscan), into s (zeroed by the caller): 0, -ESTALE when its
+ * Gen and GenEnd differ (or one is missing: a torn read, state_to_json), or another < 0
+ * when it holds anything this reader does not know (then jansson reads it:
+ * state_from_json). */
 static int state_scan(const char *text, size_t len, struct pm_ctr_state *s)
 {
 	struct pm_jscan sc;
 	struct pm_jscan_val k, v;
-	int64_t i = 0;
-	bool seen_status = false;
+	int64_t i = 0, gen = 0, gen_end = 0;
+	bool seen_status = false, seen_gen = false, seen_end = false;
 	int r = pm_jscan_object(&sc, text, len);
 	while (r >= 0 && (r = pm_jscan_member(&sc, &k, &v)) > 0) {
 		if (pm_jscan_key_is(&k, "Status")) {
@@ -653,10 +665,18 @@ static int state_scan(const char *text, size_t len, struct pm_ctr_state *s)
 		} else if (pm_jscan_key_is(&k, "OomBase")) {
 			if ((r = pm_jscan_int(&v, &i)) >= 0)
 				s->oom_base = (uint64_t)i;
+		} else if (pm_jscan_key_is(&k, "Gen")) {
+			r = pm_jscan_int(&v, &gen);
+			seen_gen = true;
+		} else if (pm_jscan_key_is(&k, "GenEnd")) {
+			r = pm_jscan_int(&v, &gen_end);
+			seen_end = true;
 		} else {
 			r = -EBADMSG; /* a field this reader does not know yet: jansson's turn */
 		}
 	}
+	if (r >= 0 && (seen_gen || seen_end) && !(seen_gen && seen_end && gen == gen_end))
+		return -ESTALE;
 	if (r >= 0 && !seen_status)
 		s->status = PM_CTR_STOPPED;
 	if (r >= 0 && !s->ports)
@@ -673,20 +693,25 @@ static int reload_at(int dfd, const char *path, struct pm_container *c)
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	_cleanup_error_ pm_error *e = NULL;
+	bool torn = false;
 	if (read_record_file(dfd, path, &data, &len, &e) >= 0) {
 		struct pm_ctr_state s = {0};
-		if (state_scan(data, len, &s) >= 0) {
+		int r = state_scan(data, len, &s);
+		if (r >= 0) {
 			state_clear(&c->state);
 			c->state = s;
 			return 0;
 		}
 		state_clear(&s);
+		torn = r == -ESTALE;
 	}
-	_cleanup_json_ json_t *st = data ? json_loadb(data, len, 0, NULL) : NULL;
+	_cleanup_json_ json_t *st = data && !torn ? json_loadb(data, len, 0, NULL) : NULL;
 	bool damaged = !json_is_object(st);
 	if (damaged) {
 		pm_log_debug("container %s: %s: damaged, the processes will tell", c->id,
-			     e ? e->msg : "state.json is not a JSON object");
+			     e	    ? e->msg
+			     : torn ? "state.json is torn (its Gen and GenEnd differ)"
+				    : "state.json is not a JSON object");
 		json_decref(st);
 		st = json_pack("{s:s}", "Status", "exited");
 	}

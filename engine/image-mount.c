@@ -84,7 +84,7 @@ bool pm_image_mount_is(char *const *kvs)
 
 char *pm_image_mount_source(const char *spec)
 {
-	_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+	_cleanup_strv_ char **kvs = pm_strv_split_csv(spec);
 	_cleanup_free_ char *type = mount_type(kvs);
 	if (!type || strcmp(type, "image"))
 		return NULL;
@@ -107,7 +107,7 @@ int pm_image_mounts_fill(char *const *mounts, const struct pm_store *st, const c
 			continue;
 		_cleanup_strv_ char **lowers = NULL;
 		struct pm_runtime_mount m = {0};
-		_cleanup_strv_ char **kvs = pm_strv_split(*v, ",");
+		_cleanup_strv_ char **kvs = pm_strv_split_csv(*v);
 		int r = pm_image_mount_parse(kvs, &m, NULL);
 		const char *dst = r >= 0 ? m.destination : "";
 		if (r >= 0)

@@ -413,7 +413,7 @@ static char **user_mount_dests(const struct pm_container_config *cfg)
 {
 	char **dests = NULL;
 	for (char **m = cfg->mounts; m && *m; m++) {
-		_cleanup_strv_ char **kv = pm_strv_split(*m, ",");
+		_cleanup_strv_ char **kv = pm_strv_split_csv(*m);
 		for (char **f = kv; f && *f; f++) {
 			const char *eq = strchr(*f, '=');
 			if (eq && (!strncmp(*f, "destination=", 12) || !strncmp(*f, "dst=", 4) ||
@@ -450,7 +450,7 @@ static char **volume_pairs(const struct pm_container_config *cfg)
 		}
 	}
 	for (char **m = cfg->mounts; m && *m; m++) {
-		_cleanup_strv_ char **kv = pm_strv_split(*m, ",");
+		_cleanup_strv_ char **kv = pm_strv_split_csv(*m);
 		const char *src = NULL, *dst = NULL;
 		for (char **f = kv; f && *f; f++) {
 			const char *eq = strchr(*f, '=');

@@ -122,11 +122,13 @@ static bool dest_taken(char *const *specs, int kind, const char *dst)
 /* The image's VOLUME paths (podman's --image-volume): with bind (the default), an anonymous
  * volume each, added to *vspecs as NAME:PATH (its first mount copies the image's content
  * up), with tmpfs a tmpfs each (*tmpfs) that gets the image's content (tmpcopyup), with
- * ignore nothing; a path an explicit -v,
- * --mount or --tmpfs has is left to it. */
+ * ignore nothing; a path an explicit -v, --mount or --tmpfs has is left to it. A path
+ * with ':' or ',' (which a -v or --tmpfs spec cannot carry) goes to *mspecs as a --mount
+ * spec with its destination quoted (CSV, as podman's --mount parser reads it), so it is a
+ * volume or tmpfs at that very path, as podman's (which keeps them as structs). */
 static int image_volumes(const struct pm_engine *e, const struct pm_container_config *cfg,
-			 char *const *paths, char ***vspecs, char ***tmpfs, char ***anon,
-			 char ***made, pm_error **err)
+			 char *const *paths, char ***vspecs, char ***mspecs, char ***tmpfs,
+			 char ***anon, char ***made, pm_error **err)
 {
 	const char *mode = cfg->image_volume ? cfg->image_volume : "bind";
 	if (!strcmp(mode, "ignore"))
@@ -134,11 +136,22 @@ static int image_volumes(const struct pm_engine *e, const struct pm_container_co
 	for (char *const *p = paths; p && *p; p++) {
 		if ((*p)[0] != '/' || path_eq(*p, "/"))
 			continue;
-		if (dest_taken(*vspecs, 0, *p) || dest_taken(cfg->mounts, 1, *p) ||
+		if (dest_taken(*vspecs, 0, *p) || dest_taken(*mspecs, 1, *p) ||
 		    dest_taken(cfg->tmpfs, 2, *p) || dest_taken(*tmpfs, 2, *p))
 			continue;
+		bool as_mount = strpbrk(*p, ":,") != NULL;
+		_cleanup_free_ char *dst = NULL;
+		if (as_mount) {
+			_cleanup_free_ char *f = pm_xasprintf("dst=%s", *p);
+			dst = pm_csv_quote(f);
+		}
 		if (!strcmp(mode, "tmpfs")) {
-			pm_strv_consume(tmpfs,
+			if (as_mount)
+				pm_strv_consume(mspecs,
+						pm_xasprintf("type=tmpfs,%s,exec,tmpcopyup", dst));
+			else
+				pm_strv_consume(
+					tmpfs,
 					pm_xasprintf("%s:rw,nosuid,nodev,exec,tmpcopyup", *p));
 			continue;
 		}
@@ -149,7 +162,11 @@ static int image_volumes(const struct pm_engine *e, const struct pm_container_co
 			return r;
 		pm_strv_push(made, vol->name);
 		pm_strv_push(anon, vol->name);
-		pm_strv_consume(vspecs, pm_xasprintf("%s:%s", vol->name, *p));
+		if (as_mount)
+			pm_strv_consume(mspecs,
+					pm_xasprintf("type=volume,src=%s,%s", vol->name, dst));
+		else
+			pm_strv_consume(vspecs, pm_xasprintf("%s:%s", vol->name, *p));
 		pm_volume_free(vol);
 	}
 	return 0;
@@ -295,7 +312,7 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 	/* the image's VOLUME paths (--image-volume): anonymous volumes or tmpfs mounts */
 	if (r >= 0 && img.volumes) {
 		tmpfs = pm_strv_copy(cfg->tmpfs);
-		r = image_volumes(e, cfg, img.volumes, &vspecs, &tmpfs, &anon, &made, err);
+		r = image_volumes(e, cfg, img.volumes, &vspecs, &mspecs, &tmpfs, &anon, &made, err);
 	}
 	if (r < 0)
 		goto out;

@@ -322,7 +322,7 @@ int pm_spec_parse_mount(const char *spec, struct pm_runtime_mount *ret, char **r
 {
 	memset(ret, 0, sizeof(*ret));
 	*ret_volume = NULL;
-	_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+	_cleanup_strv_ char **kvs = pm_strv_split_csv(spec);
 	if (pm_image_mount_is(kvs))
 		return pm_image_mount_parse(kvs, ret, err);
 	_cleanup_free_ char *type = NULL, *src = NULL, *dst = NULL;
@@ -440,7 +440,7 @@ static bool spec_option_on(const char *spec, bool is_mount, const char *const *k
 			   const char *v_opt)
 {
 	if (is_mount) {
-		_cleanup_strv_ char **kvs = pm_strv_split(spec, ",");
+		_cleanup_strv_ char **kvs = pm_strv_split_csv(spec);
 		bool on = false;
 		for (char **kv = kvs; kv && *kv; kv++) {
 			const char *eq = strchr(*kv, '=');

@@ -18,6 +18,7 @@
 #include "engine/userns-auto.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "storage/container.h"
 
 static int cmp_extent(const void *a, const void *b)
 {
@@ -281,23 +282,27 @@ int pm_userns_auto_alloc(const struct pm_engine *e, const struct pm_spec_userns 
 		/* containers-storage: at least the minimum, else the image's highest owner id
 		 * + 1 or its user files' highest id + 1; above the maximum is refused */
 		uint32_t mu = 0, mg = 0;
-		bool got[2] = {false, false}; /* passwd, group: read from the top layer having it */
 		for (char *const *l = lowers; l && *l; l++) {
 			int fd = open(*l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (fd >= 0)
 				max_ids(fd, &mu, &mg, 0);
-			for (int i = 0; i < 2; i++) {
-				_cleanup_free_ char *text = NULL;
-				if (got[i] ||
-				    pm_read_file_in_root(*l, i ? "/etc/group" : "/etc/passwd",
-							 1 << 22, &text, NULL) < 0 ||
-				    !text)
-					continue;
-				got[i] = true;
-				uint32_t id = max_user_file_id(text, i == 0);
-				if (id > mu)
-					mu = id;
-			}
+		}
+		/* passwd, group: as the merged image shows them (containers-storage reads them
+		 * from the mounted image): the top layer having one, none when a layer above
+		 * deleted it (a whiteout, an opaque /etc) */
+		for (int i = 0; i < 2; i++) {
+			const char *rel = i ? "etc/group" : "etc/passwd";
+			struct stat st;
+			_cleanup_free_ char *path = NULL, *text = NULL;
+			if (!pm_storage_lowers_find(lowers, rel, &st, &path))
+				continue;
+			/* its layer's root: a symlink resolves inside it, as before */
+			path[strlen(path) - strlen(rel) - 1] = '\0';
+			if (pm_read_file_in_root(path, rel, 1 << 22, &text, NULL) < 0 || !text)
+				continue;
+			uint32_t id = max_user_file_id(text, i == 0);
+			if (id > mu)
+				mu = id;
 		}
 		size = min_size ? min_size : 1;
 		if ((uint64_t)(mu > mg ? mu : mg) + 1 > size)

@@ -106,11 +106,11 @@ static int volume_copy_up(const struct pm_runtime_spec *s, const char *volume_ro
 		close(sfd);
 		return r < 0 ? r : 0;
 	}
-	r = pm_copy_tree(sfd, dfd);
+	r = pm_copy_tree(sfd, dfd, err);
 	if (r < 0)
-		return pm_error_set_errno(err, -r, "volume '%s': copying the image's '%s' into it",
-					  v->name, dest);
-	return 0;
+		pm_error_prefix(err, "volume '%s': copying the image's '%s' into it", v->name,
+				dest);
+	return r < 0 ? r : 0;
 }
 
 /* A named volume's first mount (podman's NeedsChown): its _data goes to the container's

@@ -715,6 +715,77 @@ static int copy_attrs(int fd, const struct stat *st)
 	return futimens(fd, t) < 0 ? -errno : 0;
 }
 
+/* len bytes from s at off to d at the same offset: copy_file_range (a reflink or an
+ * in-kernel copy where the file system can), read/write where it cannot (across file
+ * systems on older kernels, or file systems without it) */
+static int copy_range(int s, int d, off_t off, off_t len, bool *no_cfr)
+{
+	while (len > 0 && !*no_cfr) {
+		loff_t in = off, out = off;
+		ssize_t n = copy_file_range(s, &in, d, &out, (size_t)len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+			      errno == EOPNOTSUPP || errno == EBADF || errno == EPERM)) {
+			*no_cfr = true;
+			break;
+		}
+		if (n < 0)
+			return -errno;
+		if (n == 0) /* the source shrank under us */
+			return 0;
+		off += n;
+		len -= n;
+	}
+	char buf[65536];
+	while (len > 0) {
+		ssize_t n = pread(
+			s, buf, (size_t)(len < (off_t)sizeof(buf) ? len : (off_t)sizeof(buf)), off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		for (ssize_t w = 0; w < n;) {
+			ssize_t k = pwrite(d, buf + w, (size_t)(n - w), off + w);
+			if (k < 0 && errno != EINTR)
+				return -errno;
+			w += k > 0 ? k : 0;
+		}
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* The content of s into d. A file with fewer blocks than its size has holes: only its data
+ * extents are copied (SEEK_DATA/SEEK_HOLE) and the copy is cut to the size, so the holes
+ * stay holes; a dense file (most) is copied in one go, with no extra seeks. */
+static int copy_content(int s, int d, const struct stat *st)
+{
+	bool no_cfr = false;
+	if ((off_t)st->st_blocks * 512 >= st->st_size)
+		return copy_range(s, d, 0, st->st_size, &no_cfr);
+	for (off_t off = 0; off < st->st_size;) {
+		off_t data = lseek(s, off, SEEK_DATA);
+		if (data < 0 && errno == ENXIO) /* a hole to the end */
+			break;
+		if (data < 0)
+			return -errno;
+		off_t hole = lseek(s, data, SEEK_HOLE);
+		if (hole < 0)
+			return -errno;
+		if (hole > st->st_size)
+			hole = st->st_size;
+		int r = copy_range(s, d, data, hole - data, &no_cfr);
+		if (r < 0)
+			return r;
+		off = hole;
+	}
+	return ftruncate(d, st->st_size) < 0 ? -errno : 0;
+}
+
 static int copy_file(int sdir, int ddir, const char *name, const struct stat *st)
 {
 	_cleanup_close_ int s = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -724,94 +795,231 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 		openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (d < 0)
 		return -errno;
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(s, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		for (ssize_t w = 0; w < n;) {
-			ssize_t k = write(d, buf + w, (size_t)(n - w));
-			if (k < 0 && errno != EINTR)
-				return -errno;
-			w += k > 0 ? k : 0;
-		}
-	}
-	int r = copy_attrs(d, st);
+	int r = copy_content(s, d, st);
+	if (r < 0)
+		return r;
+	r = copy_attrs(d, st);
 	/* after the chown, which drops security.capability (file capabilities) */
 	copy_xattrs(s, d);
 	return r;
 }
 
-/* pm_copy_tree: see fileutil.h */
-int pm_copy_tree(int sfd, int ddir)
+/* A walk of pm_copy_tree. path: the directory being copied, relative to both roots ("" at
+ * the top), grown and cut as the walk goes; links: the source inodes with more than one
+ * name seen so far (an open-addressing table keyed by device and inode) with the copy's
+ * path, so that their other names become hard links to it, as cp -a and a tar round trip
+ * make them. */
+struct copy_link {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+struct copy_walk {
+	int sroot, droot;
+	char *path;
+	size_t len, cap;
+	struct copy_link *links;
+	size_t nlinks, linkcap;
+	pm_error **err;
+};
+
+static void walk_push(struct copy_walk *w, const char *name)
 {
-	DIR *d = fdopendir(sfd);
-	if (!d) {
-		close(sfd);
-		return -errno;
+	size_t n = strlen(name);
+	if (w->len + n + 2 > w->cap) {
+		w->cap = (w->len + n + 2) * 2;
+		w->path = pm_xrealloc(w->path, w->cap);
 	}
+	if (w->len)
+		w->path[w->len++] = '/';
+	memcpy(w->path + w->len, name, n + 1);
+	w->len += n;
+}
+
+static void walk_pop(struct copy_walk *w, size_t len)
+{
+	w->len = len;
+	w->path[len] = '\0';
+}
+
+static size_t link_slot(const struct copy_walk *w, dev_t dev, ino_t ino)
+{
+	size_t h = ((size_t)ino * 0x9E3779B97F4A7C15ULL) ^ (size_t)dev;
+	for (size_t i = h & (w->linkcap - 1);; i = (i + 1) & (w->linkcap - 1))
+		if (!w->links[i].path || (w->links[i].dev == dev && w->links[i].ino == ino))
+			return i;
+}
+
+/* The copy's path of the source inode st (NULL: its first name, now remembered under the
+ * path w has when called) */
+static const char *link_seen(struct copy_walk *w, const struct stat *st)
+{
+	if (w->nlinks * 2 >= w->linkcap) {
+		struct copy_link *old = w->links;
+		size_t oldcap = w->linkcap;
+		w->linkcap = oldcap ? oldcap * 2 : 64;
+		w->links = pm_xcalloc(w->linkcap, sizeof(*w->links));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].path)
+				w->links[link_slot(w, old[i].dev, old[i].ino)] = old[i];
+		free(old);
+	}
+	struct copy_link *l = &w->links[link_slot(w, st->st_dev, st->st_ino)];
+	if (l->path)
+		return l->path;
+	*l = (struct copy_link){st->st_dev, st->st_ino, pm_xstrdup(w->path)};
+	w->nlinks++;
+	return NULL;
+}
+
+/* path (relative to root), opened as a directory with no symlink on the way and no step
+ * out of root: a walk that keeps no fd per level reopens each level by its path */
+static int open_walk_dir(int root, const char *path)
+{
+	struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					  RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+static int copy_entry(struct copy_walk *w, int sdir, int ddir, const char *n, const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1) {
+		const char *first = link_seen(w, st);
+		if (first && linkat(w->droot, first, ddir, n, 0) == 0)
+			return 0;
+		/* a first name; or a link the copy's file system refuses (EMLINK): a copy */
+	}
+	if (S_ISREG(st->st_mode))
+		return copy_file(sdir, ddir, n, st);
+	struct timespec t[2] = {st->st_atim, st->st_mtim};
+	if (S_ISLNK(st->st_mode)) {
+		char target[PATH_MAX];
+		ssize_t l = readlinkat(sdir, n, target, sizeof(target) - 1);
+		if (l < 0)
+			return -errno;
+		target[l] = '\0';
+		if (symlinkat(target, ddir, n) < 0 ||
+		    fchownat(ddir, n, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		return 0;
+	}
+	if (mknodat(ddir, n, st->st_mode, st->st_rdev) < 0)
+		return errno == EPERM ? 0 : -errno; /* a device node, unprivileged: left out */
+	if (fchownat(ddir, n, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(ddir, n, st->st_mode & 07777, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+static int walk_fail(struct copy_walk *w, int r, const char *name)
+{
+	if (name)
+		walk_push(w, name);
+	return pm_error_set_errno(w->err, -r, "'%s'", w->path);
+}
+
+/* Copy the directory at w->path (made in the copy, its own attributes set by the caller
+ * after). The non-directories are copied while the directory is read; its subdirectories
+ * are made and their names kept, and walked once both of this level's fds are closed, so
+ * the walk holds at most four fds whatever the depth. */
+static int copy_dir(struct copy_walk *w, unsigned depth)
+{
+	if (depth > PM_COPY_TREE_MAX_DEPTH)
+		return pm_error_set(w->err, ELOOP, "'%s': more than %d directories deep", w->path,
+				    PM_COPY_TREE_MAX_DEPTH);
+	int s = open_walk_dir(w->sroot, w->path);
+	if (s < 0)
+		return walk_fail(w, s, NULL);
+	DIR *d = fdopendir(s);
+	if (!d) {
+		int r = -errno;
+		close(s);
+		return walk_fail(w, r, NULL);
+	}
+	_cleanup_close_ int t = open_walk_dir(w->droot, w->path);
+	if (t < 0) {
+		closedir(d);
+		return walk_fail(w, t, NULL);
+	}
+	char **dirs = NULL;
+	struct stat *dst = NULL;
+	size_t ndirs = 0, cap = 0;
 	int r = 0;
 	struct dirent *de;
-	while (r >= 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
+	while (r >= 0 && (errno = 0, de = readdir(d))) {
 		const char *n = de->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
 		struct stat st;
 		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			r = -errno;
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (mkdirat(ddir, n, 0700) < 0) {
+		} else if (S_ISDIR(st.st_mode)) {
+			if (mkdirat(t, n, 0700) < 0) {
 				r = -errno;
-				break;
+			} else {
+				_cleanup_close_ int sc =
+					openat(dirfd(d), n,
+					       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				_cleanup_close_ int tc = openat(
+					t, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sc >= 0 && tc >= 0)
+					copy_xattrs(sc, tc);
+				if (ndirs == cap) {
+					cap = cap ? cap * 2 : 16;
+					dirs = pm_xrealloc(dirs, cap * sizeof(*dirs));
+					dst = pm_xrealloc(dst, cap * sizeof(*dst));
+				}
+				dst[ndirs] = st;
+				dirs[ndirs++] = pm_xstrdup(n);
 			}
-			int s = openat(dirfd(d), n,
-				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			_cleanup_close_ int t =
-				openat(ddir, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (s < 0 || t < 0) {
-				r = -errno;
-				if (s >= 0)
-					close(s);
-				break;
-			}
-			copy_xattrs(s, t);
-			r = pm_copy_tree(s, t);
-			if (r >= 0)
-				r = copy_attrs(t, &st);
-		} else if (S_ISREG(st.st_mode)) {
-			r = copy_file(dirfd(d), ddir, n, &st);
-		} else if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX];
-			ssize_t l = readlinkat(dirfd(d), n, target, sizeof(target) - 1);
-			if (l < 0) {
-				r = -errno;
-				break;
-			}
-			target[l] = '\0';
-			struct timespec t[2] = {st.st_atim, st.st_mtim};
-			if (symlinkat(target, ddir, n) < 0 ||
-			    fchownat(ddir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
-				r = -errno;
 		} else {
-			struct timespec t[2] = {st.st_atim, st.st_mtim};
-			if (mknodat(ddir, n, st.st_mode, st.st_rdev) < 0) {
-				if (errno != EPERM) /* a device node, unprivileged: left out */
-					r = -errno;
-				continue;
-			}
-			if (fchownat(ddir, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    fchmodat(ddir, n, st.st_mode & 07777, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    utimensat(ddir, n, t, AT_SYMLINK_NOFOLLOW) < 0)
-				r = -errno;
+			size_t len = w->len;
+			walk_push(w, n); /* a first name of a hard-linked inode keeps this path */
+			r = copy_entry(w, dirfd(d), t, n, &st);
+			walk_pop(w, len);
 		}
+		if (r < 0)
+			r = walk_fail(w, r, n);
 	}
+	if (r >= 0 && errno != 0)
+		r = walk_fail(w, -errno, NULL);
 	closedir(d);
+	close(TAKE_FD(t));
+	for (size_t i = 0; i < ndirs; i++) {
+		size_t len = w->len;
+		walk_push(w, dirs[i]);
+		if (r >= 0)
+			r = copy_dir(w, depth + 1);
+		if (r >= 0) {
+			_cleanup_close_ int c = open_walk_dir(w->droot, w->path);
+			r = c < 0 ? c : copy_attrs(c, &dst[i]);
+			if (r < 0)
+				r = walk_fail(w, r, NULL);
+		}
+		walk_pop(w, len);
+		free(dirs[i]);
+	}
+	free(dirs);
+	free(dst);
+	return r;
+}
+
+/* pm_copy_tree: see fileutil.h */
+int pm_copy_tree(int sfd, int ddir, pm_error **err)
+{
+	struct copy_walk w = {.sroot = sfd, .droot = ddir, .err = err, .cap = 256};
+	w.path = pm_xmalloc(w.cap);
+	w.path[0] = '\0';
+	int r = copy_dir(&w, 0);
+	for (size_t i = 0; i < w.linkcap; i++)
+		free(w.links[i].path);
+	free(w.links);
+	free(w.path);
+	close(sfd);
 	return r;
 }

@@ -15,19 +15,31 @@ int pm_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 			 pm_error **err);
 
 /* The same with flags. PM_WRITE_NOSYNC: no fsync of the file or its directory - still
- * atomic (a reader sees the old or the new content), but after a power loss the file may be
- * empty; for state that is rewritten often and that readers repair (container state). */
+ * atomic for a reader while the machine stays up (a reader sees the old or the new
+ * content), but after a power loss or a kernel crash the file may be empty, or hold an
+ * older content; for state that is rewritten often and that readers repair (container
+ * state). */
 #define PM_WRITE_NOSYNC (1u << 0)
 /* PM_WRITE_SWAP: for a file rewritten in place of itself many times (container state):
  * the new content goes into a spare file beside it, `.<name>.spare`, made once and then
- * rewritten where it is, and the two are swapped with renameat2(RENAME_EXCHANGE): still
- * atomic for a reader (the name always holds a whole version) and after a crash, but no new
+ * rewritten where it is, and the two are swapped with renameat2(RENAME_EXCHANGE), so no new
  * inode per write (on ext4 without a journal, allocating one skips every inode freed in the
- * last minutes: ms on a busy disk, issue #20). A reader that opened the old version just
- * before a swap and reads it only after the next write may see that write torn; container
- * state is read without a lock only for display and parsed strictly (a torn document is
- * "damaged", refresh then reads it again under the lock). Without RENAME_EXCHANGE (EINVAL)
- * or without the old file, a plain rename. */
+ * last minutes: ms on a busy disk, issue #20). What holds:
+ * - for a reader, and after the writer is killed at any step: the name holds a whole
+ *   version, the last one swapped in (the exchange is atomic; a torn spare is never read by
+ *   name). A reader that opened the old version just before a swap and reads it only after
+ *   the next write may see that write torn (it goes into the inode the reader holds);
+ * - after a power loss or a kernel crash, with PM_WRITE_NOSYNC: nothing is ordered. The
+ *   exchange may be lost (the name holds the version before: one write old), or be on disk
+ *   while the spare's new bytes are not (an in-place overwrite is not ordered before a
+ *   rename, even on ext4 data=ordered): the name then holds what the spare held, the
+ *   version two writes old, possibly cut to or padded out to the new length. Only a reader
+ *   that checks and repairs may use it: container state carries a generation at both ends
+ *   (a torn read is refused) and is held against the live processes (after a reboot none
+ *   runs), so a stale version costs at most an older exit code or restart count;
+ * - without PM_WRITE_NOSYNC: the spare is synced before the exchange and the directory
+ *   after, so after a power loss the name holds the new version or the one before, whole.
+ * Without RENAME_EXCHANGE (EINVAL) or without the old file, a plain rename. */
 #define PM_WRITE_SWAP (1u << 1)
 int pm_write_file_atomic_flags(const char *path, const void *data, size_t len, mode_t mode,
 			       unsigned flags, pm_error **err);
@@ -135,7 +147,12 @@ char *pm_find_executable(const char *name);
 void pm_stdio_to_null(void);
 
 /* Copy the tree under the directory sfd into the directory ddir (sfd is consumed, ddir
- * kept): regular files, directories, symlinks, fifos and sockets' nodes (a device node only
- * where the caller may make one), with owner, mode, times and extended attributes (best
- * effort); hard links become copies. Volume copy-up, tmpcopyup. -errno. */
-int pm_copy_tree(int sfd, int ddir);
+ * kept): regular files (their holes kept), directories, symlinks, fifos and sockets' nodes
+ * (a device node only where the caller may make one), with owner, mode, times and extended
+ * attributes (best effort); names of one inode stay hard links to one file in the copy. The
+ * walk holds a few fds whatever the depth (each level is reopened by its path, beneath the
+ * roots, no symlink followed); a tree deeper than PM_COPY_TREE_MAX_DEPTH directories is
+ * refused. Volume copy-up, tmpcopyup. -errno, *err naming the path (relative to sfd) that
+ * failed: "'a/b': <cause>". */
+#define PM_COPY_TREE_MAX_DEPTH 1024
+int pm_copy_tree(int sfd, int ddir, pm_error **err);

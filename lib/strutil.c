@@ -132,6 +132,50 @@ char **pm_strv_split(const char *s, const char *sep)
 	return v;
 }
 
+char **pm_strv_split_csv(const char *s)
+{
+	char **v = pm_xcalloc(1, sizeof(char *));
+	while (s && *s) {
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		char *f = pm_xmalloc(strlen(s) + 1), *o = f;
+		if (*s == '"') {
+			for (s++; *s; s++) {
+				if (*s == '"' && s[1] == '"')
+					s++;
+				else if (*s == '"')
+					break;
+				*o++ = *s;
+			}
+			if (*s == '"')
+				s++;
+		}
+		while (*s && *s != ',')
+			*o++ = *s++;
+		*o = '\0';
+		pm_strv_consume(&v, f);
+	}
+	return v;
+}
+
+char *pm_csv_quote(const char *field)
+{
+	if (!strpbrk(field, ",\""))
+		return pm_xstrdup(field);
+	char *q = pm_xmalloc(2 * strlen(field) + 3), *o = q;
+	*o++ = '"';
+	for (const char *c = field; *c; c++) {
+		if (*c == '"')
+			*o++ = '"';
+		*o++ = *c;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return q;
+}
+
 char *pm_strv_join(char *const *v, const char *sep)
 {
 	size_t seplen = strlen(sep), total = 1;

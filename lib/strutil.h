@@ -26,6 +26,12 @@ char **pm_strv_copy(char *const *v);
 bool pm_strv_contains(char *const *v, const char *s);
 /* Split on any of sep characters, dropping empty pieces. */
 char **pm_strv_split(const char *s, const char *sep);
+/* Split s at ',' as a CSV record (Go's encoding/csv, what podman's --mount parser uses): a
+ * field that starts with '"' runs to the next lone '"' ("" in it is one '"'), so it may hold
+ * ','. Empty fields are dropped, as pm_strv_split's. Never NULL. */
+char **pm_strv_split_csv(const char *s);
+/* field as one CSV field: as it is, or in quotes ('"' doubled) when it holds ',' or '"'. */
+char *pm_csv_quote(const char *field);
 char *pm_strv_join(char *const *v, const char *sep);
 /* Remove KEY's "KEY=..." entries from an environment list, in place (v may be NULL). */
 void pm_strv_unset_env(char **v, const char *key);

@@ -94,6 +94,9 @@ int pm_net_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net *
 	if (r >= 0)
 		r = cfg->mode == PM_NET_PASTA ? pm_net_pasta_launch(cfg, netns_fd, net, err)
 					      : pm_net_slirp_launch(cfg, netns_fd, net, err);
+	/* the holder of netns_fd's namespace (pm_net_netns_new) is gone by now (the helper's
+	 * start took a vfork and an exec): reaped here, so no command leaves it a zombie */
+	pm_net_netns_reap(true);
 	if (r < 0) {
 		net_free(net);
 		return r;

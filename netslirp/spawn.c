@@ -127,18 +127,25 @@ int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, 
  * its own) but not our fd table. It only keeps its namespace alive until we have opened it
  * (EOF on the pipe), then exits; we do not wait for it to run (issue #20: under load a new
  * task waits milliseconds for a CPU, and the namespace is made in our clone call anyway).
- * No errno is written (it would be ours): every signal is blocked, close and read succeed. */
+ * Its first act closes its copies of our fds but the pipe's read end (close_range, 5.9), so
+ * it holds no lock of ours, nor the pipe's write end; pm_net_launch reaps it before it
+ * returns, so it never holds one past our own (a lock of ours is held by us meanwhile) nor
+ * outlives us as a zombie.
+ * No errno is written (it would be ours): every signal is blocked, close_range and read
+ * succeed. */
 #define HOLDER_STACK (64 * 1024)
 static int netns_holder(void *arg)
 {
 	const int *p = arg;
 	char c;
-	close(p[1]);
+	if (p[0] > 0)
+		syscall(SYS_close_range, 0U, (unsigned)p[0] - 1, 0U);
+	syscall(SYS_close_range, (unsigned)p[0] + 1, ~0U, 0U);
 	(void)!read(p[0], &c, 1);
 	return 0;
 }
 
-/* the last holder, reaped by the next pm_net_netns_new or pm_net_netns_reap */
+/* the last holder, reaped by pm_net_launch, the next pm_net_netns_new or pm_net_netns_reap */
 static pid_t holder_pid;
 static void *holder_stack;
 

@@ -350,7 +350,10 @@ static int mount_tmpfs(struct mctx *m, const char *dst, unsigned long flags, con
 }
 
 /* A tmpfs with tmpcopyup: the directory it covers is opened first, then its content is
- * copied onto the new tmpfs (owners as on disk: the container's namespace maps them). */
+ * copied onto the new tmpfs (owners as on disk: the container's namespace maps them). A
+ * path the image lacks has nothing to copy (the mount makes it); any other failure to open
+ * it (a file there, a directory the container's root may not read, a symlink loop) fails
+ * the mount, as runc's and crun's copy-up do (podman: exit 126). */
 static int tmpfs_copy_up(struct mctx *m, const struct pm_runtime_mount *mt)
 {
 	int under = -1;
@@ -359,6 +362,12 @@ static int tmpfs_copy_up(struct mctx *m, const struct pm_runtime_mount *mt)
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", p);
 		under = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (under < 0)
+			p = -errno;
+	}
+	if (p < 0 && p != -ENOENT) {
+		m->e->status = PM_EXIT_CANNOT_INVOKE; /* podman: 126, an OCI runtime error */
+		return pm_child_fail(m->e, -p, "tmpcopyup from '%s'", mt->destination);
 	}
 	int r = mount_tmpfs(m, mt->destination, mt->flags, mt->data);
 	_cleanup_close_ int top =
@@ -375,9 +384,14 @@ static int tmpfs_copy_up(struct mctx *m, const struct pm_runtime_mount *mt)
 		close(under);
 		return pm_child_fail(m->e, errno, "opening tmpfs '%s'", mt->destination);
 	}
-	r = pm_copy_tree(under, dfd);
-	if (r < 0)
-		return pm_child_fail(m->e, -r, "tmpcopyup into '%s'", mt->destination);
+	_cleanup_error_ pm_error *err = NULL;
+	r = pm_copy_tree(under, dfd, &err);
+	if (r < 0) {
+		snprintf(m->e->msg, sizeof(m->e->msg), "tmpcopyup into '%s': %s", mt->destination,
+			 err ? err->msg : strerror(-r));
+		m->e->status = PM_EXIT_CANNOT_INVOKE;
+		return r;
+	}
 	return 0;
 }
 

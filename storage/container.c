@@ -536,7 +536,35 @@ struct walk {
 	struct archive *out; /* commit/export */
 	bool whiteouts;	     /* commit: convert overlay whiteouts to .wh. entries */
 	pm_error **err;
+	/* commit/export: the files with more than one name written so far, so that their
+	 * other names go out as hard links to the first (as podman's tar does) */
+	struct walk_link {
+		dev_t dev;
+		ino_t ino;
+		char *rel;
+	} * links;
+	size_t nlinks;
 };
+
+static void walk_links_free(struct walk *w)
+{
+	for (size_t i = 0; i < w->nlinks; i++)
+		free(w->links[i].rel);
+	free(w->links);
+	w->links = NULL;
+	w->nlinks = 0;
+}
+
+/* The name an earlier entry gave st's inode, or NULL (then rel is remembered as its name) */
+static const char *walk_link_seen(struct walk *w, const struct stat *st, const char *rel)
+{
+	for (size_t i = 0; i < w->nlinks; i++)
+		if (w->links[i].dev == st->st_dev && w->links[i].ino == st->st_ino)
+			return w->links[i].rel;
+	w->links = pm_xrealloc(w->links, (w->nlinks + 1) * sizeof(*w->links));
+	w->links[w->nlinks++] = (struct walk_link){st->st_dev, st->st_ino, pm_xstrdup(rel)};
+	return NULL;
+}
 
 static void add_change(struct walk *w, char kind, const char *rel)
 {
@@ -554,6 +582,7 @@ static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
 	sym_archive_entry_copy_stat(e, st);
 	sym_archive_entry_set_pathname(e, rel);
 	int r = 0;
+	const char *link = NULL;
 	_cleanup_close_ int fd = -1;
 	if (S_ISLNK(st->st_mode)) {
 		char target[4096];
@@ -564,6 +593,10 @@ static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
 		}
 		target[n] = 0;
 		sym_archive_entry_set_symlink(e, target);
+	} else if (S_ISREG(st->st_mode) && st->st_nlink > 1 &&
+		   (link = walk_link_seen(w, st, rel))) {
+		sym_archive_entry_set_hardlink(e, link);
+		sym_archive_entry_set_size(e, 0);
 	} else if (S_ISREG(st->st_mode)) {
 		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
@@ -707,8 +740,8 @@ static int cmp_change(const void *a, const void *b)
 
 /* ---- vfs: the container's rootfs compared with the image's layers ------------------------ */
 
-/* Is rel visible in the merged lowers (top first)? Fills *st and *ret_path (malloc'd). */
-static bool lower_find(char *const *lowers, const char *rel, struct stat *st, char **ret_path)
+/* pm_storage_lowers_find: see container.h */
+bool pm_storage_lowers_find(char *const *lowers, const char *rel, struct stat *st, char **ret_path)
 {
 	for (char *const *l = lowers; l && *l; l++) {
 		_cleanup_free_ char *p = pm_path_join(*l, rel);
@@ -779,7 +812,7 @@ static int vfs_walk(struct walk *w, const char *rootfs, const char *rel)
 		struct stat st, lst;
 		if (lstat(p, &st) < 0)
 			return pm_error_set_errno(w->err, errno, "reading '/%s'", r);
-		bool in_lower = lower_find(w->lowers, r, &lst, &lp);
+		bool in_lower = pm_storage_lowers_find(w->lowers, r, &lst, &lp);
 		bool same = in_lower && same_entry(&st, p, &lst, lp);
 		int sub = 0;
 		if (S_ISDIR(st.st_mode)) {
@@ -806,7 +839,7 @@ static int vfs_walk(struct walk *w, const char *rootfs, const char *rel)
 			_cleanup_free_ char *r = *rel ? pm_xasprintf("%s/%s", rel, de->d_name)
 						      : pm_xstrdup(de->d_name);
 			struct stat lst;
-			if (lower_find(w->lowers, r, &lst, NULL)) {
+			if (pm_storage_lowers_find(w->lowers, r, &lst, NULL)) {
 				add_change(w, 'D', r);
 				changed = 1;
 			}
@@ -873,6 +906,7 @@ static int vfs_write_layer(const struct pm_store *s, const struct ctr *c, int fd
 		r = pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(w.out));
 	sym_archive_write_free(w.out);
 	pm_changes_free(w.changes, w.n);
+	walk_links_free(&w);
 	return r;
 }
 
@@ -934,6 +968,7 @@ static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
 	if (sym_archive_write_close(a) != ARCHIVE_OK && r >= 0)
 		r = pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(a));
 	sym_archive_write_free(a);
+	walk_links_free(&w);
 	return r;
 }
 

@@ -27,7 +27,9 @@
  * container created here uses. Errors name the container id. Never prints. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "storage/image.h"
 #include "storage/layerstore.h"
@@ -48,6 +50,12 @@ struct pm_image {
 int pm_storage_image_lookup(const struct pm_store *s, const char *ref, struct pm_image *ret,
 			    pm_error **err);
 void pm_image_free(struct pm_image *img);
+
+/* Is rel (relative, no leading '/') visible in the merged view of lowers (diff dirs, top
+ * first), as overlay shows it: the topmost layer having it wins, unless a layer above has
+ * it (or an ancestor) whited out, an ancestor that is not a directory or an opaque one.
+ * Fills *st (its lstat) and *ret_path (malloc'd, in the layer that has it; may be NULL). */
+bool pm_storage_lowers_find(char *const *lowers, const char *rel, struct stat *st, char **ret_path);
 
 /* --mount type=image: the diff dirs of the image ref names (top first, each layer once; NULL
  * when it has none) and its id (ret_id may be NULL). -ENOENT "REF: image not known". */

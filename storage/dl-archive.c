@@ -19,6 +19,7 @@ PM_DLSYM_PROTOTYPE(archive_entry_set_pathname) = NULL;
 PM_DLSYM_PROTOTYPE(archive_entry_set_perm) = NULL;
 PM_DLSYM_PROTOTYPE(archive_entry_set_size) = NULL;
 PM_DLSYM_PROTOTYPE(archive_entry_set_symlink) = NULL;
+PM_DLSYM_PROTOTYPE(archive_entry_set_hardlink) = NULL;
 PM_DLSYM_PROTOTYPE(archive_entry_size) = NULL;
 PM_DLSYM_PROTOTYPE(archive_entry_symlink) = NULL;
 PM_DLSYM_PROTOTYPE(archive_entry_uid) = NULL;
@@ -64,14 +65,15 @@ int pm_dl_archive(pm_error **err)
 		PM_DLSYM_ARG(archive_entry_perm), PM_DLSYM_ARG(archive_entry_set_filetype),
 		PM_DLSYM_ARG(archive_entry_set_mtime), PM_DLSYM_ARG(archive_entry_set_pathname),
 		PM_DLSYM_ARG(archive_entry_set_perm), PM_DLSYM_ARG(archive_entry_set_size),
-		PM_DLSYM_ARG(archive_entry_set_symlink), PM_DLSYM_ARG(archive_entry_size),
-		PM_DLSYM_ARG(archive_entry_symlink), PM_DLSYM_ARG(archive_entry_uid),
-		PM_DLSYM_ARG(archive_entry_xattr_next), PM_DLSYM_ARG(archive_entry_xattr_reset),
-		PM_DLSYM_ARG(archive_error_string), PM_DLSYM_ARG(archive_filter_count),
-		PM_DLSYM_ARG(archive_read_data), PM_DLSYM_ARG(archive_read_data_block),
-		PM_DLSYM_ARG(archive_read_data_skip), PM_DLSYM_ARG(archive_read_free),
-		PM_DLSYM_ARG(archive_read_new), PM_DLSYM_ARG(archive_read_next_header),
-		PM_DLSYM_ARG(archive_read_open), PM_DLSYM_ARG(archive_read_open_filename),
+		PM_DLSYM_ARG(archive_entry_set_symlink), PM_DLSYM_ARG(archive_entry_set_hardlink),
+		PM_DLSYM_ARG(archive_entry_size), PM_DLSYM_ARG(archive_entry_symlink),
+		PM_DLSYM_ARG(archive_entry_uid), PM_DLSYM_ARG(archive_entry_xattr_next),
+		PM_DLSYM_ARG(archive_entry_xattr_reset), PM_DLSYM_ARG(archive_error_string),
+		PM_DLSYM_ARG(archive_filter_count), PM_DLSYM_ARG(archive_read_data),
+		PM_DLSYM_ARG(archive_read_data_block), PM_DLSYM_ARG(archive_read_data_skip),
+		PM_DLSYM_ARG(archive_read_free), PM_DLSYM_ARG(archive_read_new),
+		PM_DLSYM_ARG(archive_read_next_header), PM_DLSYM_ARG(archive_read_open),
+		PM_DLSYM_ARG(archive_read_open_filename),
 		PM_DLSYM_ARG(archive_read_support_filter_all),
 		PM_DLSYM_ARG(archive_read_support_filter_bzip2),
 		PM_DLSYM_ARG(archive_read_support_filter_gzip),

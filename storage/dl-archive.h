@@ -21,6 +21,7 @@ extern PM_DLSYM_PROTOTYPE(archive_entry_new);
 extern PM_DLSYM_PROTOTYPE(archive_entry_pathname);
 extern PM_DLSYM_PROTOTYPE(archive_entry_perm);
 extern PM_DLSYM_PROTOTYPE(archive_entry_set_filetype);
+extern PM_DLSYM_PROTOTYPE(archive_entry_set_hardlink);
 extern PM_DLSYM_PROTOTYPE(archive_entry_set_mtime);
 extern PM_DLSYM_PROTOTYPE(archive_entry_set_pathname);
 extern PM_DLSYM_PROTOTYPE(archive_entry_set_perm);

@@ -192,6 +192,53 @@ static void test_torn_state(void **state)
 	assert_int_equal(pm_container_remove_record(&f->paths, again, NULL), 0);
 }
 
+/* A read that got the head of one version and the tail of another of the same length (a
+ * lock-free reader's file rewritten under it) is refused as damaged, not taken as a state:
+ * here "created" at pid 1111 torn with "running" at pid 2222. A version read whole, and a
+ * file without Gen/GenEnd (older pm, a hand edit), are read as they are. */
+static void test_torn_same_length_state(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_container_ struct pm_container *c = NULL, *again = NULL;
+	assert_int_equal(pm_container_create(&f->paths, "tear", "img", "id", "{}", &c, NULL), 0);
+	_cleanup_free_ char *path = pm_path_join(c->dir, "state.json");
+	c->state.status = PM_CTR_CONFIGURED;
+	c->state.pid = 1111;
+	assert_int_equal(pm_container_save_state(&f->paths, c, NULL), 0);
+	_cleanup_free_ char *a = NULL, *b = NULL;
+	size_t la = 0, lb = 0;
+	assert_int_equal(pm_read_file(path, 4096, &a, &la, NULL), 0);
+	c->state.status = PM_CTR_RUNNING;
+	c->state.pid = 2222;
+	assert_int_equal(pm_container_save_state(&f->paths, c, NULL), 0);
+	assert_int_equal(pm_read_file(path, 4096, &b, &lb, NULL), 0);
+	assert_int_equal(la, lb);
+	assert_non_null(strstr(a, "\"Gen\":"));
+	assert_non_null(strstr(a, "\"GenEnd\":"));
+	/* whole: read as written */
+	assert_int_equal(pm_container_lookup(&f->paths, "tear", &again, NULL), 0);
+	assert_int_equal(again->state.status, PM_CTR_RUNNING);
+	assert_int_equal(again->state.pid, 2222);
+	assert_false(again->state.damaged);
+	pm_container_free(again);
+	again = NULL;
+	/* torn: b's head (its Gen, "running", pid 2222), a's tail (its GenEnd) */
+	memcpy(b + lb / 2, a + la / 2, la - la / 2);
+	assert_int_equal(pm_write_file_atomic(path, b, lb, 0600, NULL), 0);
+	assert_int_equal(pm_container_lookup(&f->paths, "tear", &again, NULL), 0);
+	assert_true(again->state.damaged);
+	assert_int_equal(again->state.status, PM_CTR_STOPPED); /* "exited" */
+	pm_container_free(again);
+	again = NULL;
+	/* no Gen/GenEnd at all: as it is */
+	const char *old = "{\"Status\":\"running\",\"Pid\":3333}\n";
+	assert_int_equal(pm_write_file_atomic(path, old, strlen(old), 0600, NULL), 0);
+	assert_int_equal(pm_container_lookup(&f->paths, "tear", &again, NULL), 0);
+	assert_false(again->state.damaged);
+	assert_int_equal(again->state.pid, 3333);
+	assert_int_equal(pm_container_remove_record(&f->paths, again, NULL), 0);
+}
+
 static void assert_same_record(const struct pm_container *a, const struct pm_container *b)
 {
 	assert_string_equal(a->id, b->id);
@@ -316,6 +363,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_found_and_ambiguous, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_roundtrip_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_same_length_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_fast_and_fallback_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_generated_names, setup, teardown),

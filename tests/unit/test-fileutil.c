@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -385,7 +386,7 @@ static void test_copy_tree(void **state)
 	bool caps = setxattr(f, "security.capability", &cap, sizeof(cap), 0) == 0;
 	int sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	assert_int_equal(pm_copy_tree(sfd, dfd), 0);
+	assert_int_equal(pm_copy_tree(sfd, dfd, NULL), 0);
 	struct stat st;
 	_cleanup_free_ char *df = pm_path_join(dst, "sub/f"), *dsub = pm_path_join(dst, "sub");
 	_cleanup_free_ char *dl = pm_path_join(dst, "l"), *dp = pm_path_join(dst, "p");
@@ -408,7 +409,130 @@ static void test_copy_tree(void **state)
 	assert_true(S_ISFIFO(st.st_mode));
 	/* a second copy onto the first: EEXIST, not an overwrite */
 	sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	assert_int_equal(pm_copy_tree(sfd, dfd), -EEXIST);
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_copy_tree(sfd, dfd, &err), -EEXIST);
+	assert_non_null(err);
+	assert_non_null(strstr(err->msg, "': File exists")); /* the path that failed, named */
+}
+
+static int copy_src_dst(void **state, const char *src, const char *dst)
+{
+	_cleanup_free_ char *s = tpath(state, src), *d = tpath(state, dst);
+	assert_int_equal(mkdir(d, 0755), 0);
+	int sfd = open(s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(sfd >= 0 && dfd >= 0);
+	return pm_copy_tree(sfd, dfd, NULL);
+}
+
+/* pm_copy_tree keeps hard links (within the tree) as links, as cp -a and a tar round trip */
+static void test_copy_tree_hardlinks(void **state)
+{
+	_cleanup_free_ char *src = tpath(state, "src"), *a = tpath(state, "src/a");
+	_cleanup_free_ char *b = tpath(state, "src/sub/b"), *sub = tpath(state, "src/sub");
+	_cleanup_free_ char *c = tpath(state, "src/c"), *p1 = tpath(state, "src/p1");
+	_cleanup_free_ char *p2 = tpath(state, "src/sub/p2");
+	assert_int_equal(mkdir(src, 0755), 0);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	write_plain(a, "linked");
+	assert_int_equal(link(a, b), 0);
+	assert_int_equal(link(a, c), 0);
+	assert_int_equal(mkfifo(p1, 0600), 0);
+	assert_int_equal(link(p1, p2), 0);
+	assert_int_equal(copy_src_dst(state, "src", "dst"), 0);
+	struct stat sa, sb, sc, s1, s2;
+	_cleanup_free_ char *da = tpath(state, "dst/a"), *db = tpath(state, "dst/sub/b");
+	_cleanup_free_ char *dc = tpath(state, "dst/c"), *d1 = tpath(state, "dst/p1");
+	_cleanup_free_ char *d2 = tpath(state, "dst/sub/p2");
+	assert_int_equal(lstat(da, &sa), 0);
+	assert_int_equal(lstat(db, &sb), 0);
+	assert_int_equal(lstat(dc, &sc), 0);
+	assert_int_equal(sa.st_nlink, 3);
+	assert_true(sa.st_ino == sb.st_ino && sa.st_ino == sc.st_ino);
+	assert_int_equal(lstat(d1, &s1), 0);
+	assert_int_equal(lstat(d2, &s2), 0);
+	assert_true(S_ISFIFO(s1.st_mode) && s1.st_ino == s2.st_ino);
+}
+
+/* pm_copy_tree keeps a sparse file's holes */
+static void test_copy_tree_sparse(void **state)
+{
+	_cleanup_free_ char *src = tpath(state, "src"), *f = tpath(state, "src/sparse");
+	assert_int_equal(mkdir(src, 0755), 0);
+	int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "head", 4, 0), 4);
+	assert_int_equal(pwrite(fd, "tail", 4, 64 << 20), 4);
+	assert_int_equal(close(fd), 0);
+	struct stat st;
+	assert_int_equal(stat(f, &st), 0);
+	if ((off_t)st.st_blocks * 512 >= st.st_size)
+		skip(); /* a file system with no holes */
+	assert_int_equal(copy_src_dst(state, "src", "dst"), 0);
+	_cleanup_free_ char *d = tpath(state, "dst/sparse");
+	assert_int_equal(stat(d, &st), 0);
+	assert_int_equal(st.st_size, (64 << 20) + 4);
+	assert_true(st.st_blocks * 512 < 1 << 20);
+	char buf[5] = {0};
+	fd = open(d, O_RDONLY | O_CLOEXEC);
+	assert_int_equal(pread(fd, buf, 4, 0), 4);
+	assert_string_equal(buf, "head");
+	assert_int_equal(pread(fd, buf, 4, 64 << 20), 4);
+	assert_string_equal(buf, "tail");
+	assert_int_equal(pread(fd, buf, 4, 1 << 20), 4);
+	assert_memory_equal(buf, "\0\0\0\0", 4);
+	close(fd);
+}
+
+/* a chain of n directories "d" under dir */
+static void make_chain(const char *dir, int n)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(mkdirat(fd, "d", 0755), 0);
+		int c = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		assert_true(c >= 0);
+		close(fd);
+		fd = c;
+	}
+	int f = openat(fd, "leaf", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	assert_true(f >= 0);
+	close(f);
+	close(fd);
+}
+
+/* A deep tree: the walk holds a few fds whatever the depth (it copies under an fd limit
+ * of 32, which one fd per level exhausted), and a tree deeper than the limit is refused
+ * with the path named */
+static void test_copy_tree_deep(void **state)
+{
+	_cleanup_free_ char *src = tpath(state, "src"), *deep = tpath(state, "deep");
+	assert_int_equal(mkdir(src, 0755), 0);
+	make_chain(src, 200);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = {32, 32};
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(2);
+		_exit(copy_src_dst(state, "src", "dst") == 0 ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(mkdir(deep, 0755), 0);
+	make_chain(deep, PM_COPY_TREE_MAX_DEPTH + 2);
+	_cleanup_free_ char *s = tpath(state, "deep"), *d = tpath(state, "deepcopy");
+	assert_int_equal(mkdir(d, 0755), 0);
+	int sfd = open(s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_error_ pm_error *err = NULL;
+	assert_int_equal(pm_copy_tree(sfd, dfd, &err), -ELOOP);
+	assert_non_null(err);
+	assert_non_null(strstr(err->msg, "more than 1024 directories deep"));
+	assert_true(strncmp(err->msg, "'d/d/d/", 7) == 0);
+	/* cleanup of a tree this deep: pm_rm_rf in teardown */
 }
 
 static void test_rm_rf(void **state)
@@ -753,6 +877,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdir_p_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_tree_hardlinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_tree_sparse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_tree_deep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_rf_mount_point, setup, teardown),

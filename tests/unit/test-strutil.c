@@ -345,6 +345,29 @@ static void test_strv_unset_env(void **state)
 	pm_strv_free(v);
 }
 
+/* pm_strv_split_csv: podman's --mount fields (Go's encoding/csv); pm_csv_quote its inverse */
+static void test_strv_split_csv(void **state)
+{
+	_cleanup_strv_ char **v =
+		pm_strv_split_csv("type=tmpfs,\"dst=/a,b\",,\"x=\"\"q\"\"\",tmpcopyup");
+	assert_int_equal(pm_strv_length(v), 4);
+	assert_string_equal(v[0], "type=tmpfs");
+	assert_string_equal(v[1], "dst=/a,b");
+	assert_string_equal(v[2], "x=\"q\"");
+	assert_string_equal(v[3], "tmpcopyup");
+	_cleanup_strv_ char **e = pm_strv_split_csv(NULL);
+	assert_int_equal(pm_strv_length(e), 0);
+	const char *fields[] = {"dst=/plain", "dst=/a,b", "dst=/a\"b", "dst=/a:b"};
+	for (size_t i = 0; i < 4; i++) {
+		_cleanup_free_ char *q = pm_csv_quote(fields[i]);
+		_cleanup_strv_ char **back = pm_strv_split_csv(q);
+		assert_int_equal(pm_strv_length(back), 1);
+		assert_string_equal(back[0], fields[i]);
+	}
+	_cleanup_free_ char *plain = pm_csv_quote("dst=/plain");
+	assert_string_equal(plain, "dst=/plain");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_random_id),
 		cmocka_unit_test(test_strv_kv_match),
 		cmocka_unit_test(test_strv_unset_env),
+		cmocka_unit_test(test_strv_split_csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
