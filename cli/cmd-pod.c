@@ -319,11 +319,28 @@ static struct pm_pod **pods_of(struct pm_cli *cli, bool all, char **refs, bool i
 enum pod_action { ACT_START, ACT_STOP, ACT_RESTART, ACT_KILL, ACT_PAUSE, ACT_UNPAUSE, ACT_RM };
 
 struct action_opts {
-	bool all, ignore, force;
+	bool all, latest, ignore, force;
 	int timeout;
 	int sig;
 	char **refs;
 };
+
+/* podman's checks of the selection, in its order and words
+ * (validate.CheckAllLatestAndIDFile): 0 or an exit status */
+static int check_selection(const struct action_opts *o, bool id_files, bool args)
+{
+	if (id_files && (o->all || o->latest))
+		return pm_cli_errorf("--all, --latest, and --pod-id-file cannot be used together");
+	if (o->all && o->latest)
+		return pm_cli_errorf("--all and --latest cannot be used together");
+	if (o->all && args)
+		return pm_cli_errorf("no arguments are needed with --all");
+	if (o->latest && args)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (id_files && args)
+		return pm_cli_errorf("no arguments are needed with --latest or --pod-id-file");
+	return 0;
+}
 
 static int do_action(const struct pm_engine *e, enum pod_action act, const struct pm_pod *pod,
 		     const struct action_opts *o, pm_error **err)
@@ -353,21 +370,35 @@ static int run_action(struct pm_cli *cli, enum pod_action act, const struct acti
 		      int argc, char **argv)
 {
 	int status = 0;
-	if (o->all && (optind < argc || o->refs))
-		return pm_cli_errorf("when using the --all switch, you may not pass any pod "
-				     "names or IDs");
 	_cleanup_strv_ char **refs = pm_strv_copy(o->refs);
 	for (int i = optind; i < argc; i++)
 		pm_strv_push(&refs, argv[i]);
-	if (!o->all && !refs) {
+	if (!o->all && !o->latest && !refs) {
 		if (act == ACT_RM && o->ignore)
 			return 0;
 		return pm_cli_errorf("you must provide at least one name or id");
 	}
 	struct pm_engine e = engine_of(cli);
 	size_t n = 0;
-	struct pm_pod **pods = pods_of(cli, o->all, refs, o->ignore,
-				       act == ACT_RM ? 1 : PM_EXIT_ERROR, &n, &status);
+	struct pm_pod **pods = NULL;
+	if (o->latest) {
+		_cleanup_error_ pm_error *err = NULL;
+		if (pm_pod_list(&cli->paths, &pods, &n, &err) < 0)
+			return pm_cli_error(err);
+		for (size_t i = 1; i < n; i++) /* the newest is first: keep it alone */
+			pm_pod_free(pods[i]);
+		n = n ? 1 : 0;
+		if (!n) {
+			pm_pod_list_free(pods, n);
+			if (act == ACT_RM && o->ignore)
+				return 0;
+			pm_cli_errorf("no such pod");
+			return act == ACT_RM ? 1 : PM_EXIT_ERROR;
+		}
+	} else {
+		pods = pods_of(cli, o->all, refs, o->ignore, act == ACT_RM ? 1 : PM_EXIT_ERROR, &n,
+			       &status);
+	}
 	if (act == ACT_RM && status) { /* podman resolves all first: none is removed */
 		pm_pod_list_free(pods, n);
 		return status;
@@ -398,6 +429,7 @@ static const char start_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all                  Restart all running pods\n"
+	"  -l, --latest               Act on the latest pod pm is aware of\n"
 	"      --pod-id-file stringArray   Read the pod ID from the file\n";
 static const char stop_usage[] =
 	"Stop one or more pods\n"
@@ -407,6 +439,7 @@ static const char stop_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all                  Stop all running pods\n"
+	"  -l, --latest               Act on the latest pod pm is aware of\n"
 	"  -i, --ignore               Ignore errors when a specified pod is missing\n"
 	"      --pod-id-file stringArray   Read the pod ID from the file\n"
 	"  -t, --time int             Seconds to wait for pod stop before killing the "
@@ -417,7 +450,8 @@ static const char restart_usage[] = "Restart one or more pods\n"
 				    "  pm pod restart [options] POD [POD...]\n"
 				    "\n"
 				    "Options:\n"
-				    "  -a, --all   Restart all running pods\n";
+				    "  -a, --all      Restart all running pods\n"
+				    "  -l, --latest   Act on the latest pod pm is aware of\n";
 static const char kill_usage[] =
 	"Send the specified signal or SIGKILL to containers in pod\n"
 	"\n"
@@ -426,6 +460,7 @@ static const char kill_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all             Kill all running pods\n"
+	"  -l, --latest          Act on the latest pod pm is aware of\n"
 	"  -s, --signal string   Signal to send to the containers in the pod (default "
 	"\"KILL\")\n";
 static const char pause_usage[] = "Pause one or more pods\n"
@@ -434,14 +469,16 @@ static const char pause_usage[] = "Pause one or more pods\n"
 				  "  pm pod pause [options] POD [POD...]\n"
 				  "\n"
 				  "Options:\n"
-				  "  -a, --all   Pause all running pods\n";
+				  "  -a, --all      Pause all running pods\n"
+				  "  -l, --latest   Act on the latest pod pm is aware of\n";
 static const char unpause_usage[] = "Unpause one or more pods\n"
 				    "\n"
 				    "Usage:\n"
 				    "  pm pod unpause [options] POD [POD...]\n"
 				    "\n"
 				    "Options:\n"
-				    "  -a, --all   Unpause all paused pods\n";
+				    "  -a, --all      Unpause all paused pods\n"
+				    "  -l, --latest   Act on the latest pod pm is aware of\n";
 static const char rm_usage[] =
 	"Remove one or more pods\n"
 	"\n"
@@ -450,6 +487,7 @@ static const char rm_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all                  Remove all running pods\n"
+	"  -l, --latest               Act on the latest pod pm is aware of\n"
 	"  -f, --force                Force removal of a running pod by first stopping all "
 	"containers, then removing all containers in the pod.  The default is false\n"
 	"  -i, --ignore               Ignore errors when a specified pod is missing\n"
@@ -461,6 +499,7 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
+		{"latest", no_argument, NULL, 'l'},
 		{"ignore", no_argument, NULL, 'i'},
 		{"force", no_argument, NULL, 'f'},
 		{"time", required_argument, NULL, 't'},
@@ -477,8 +516,8 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 	};
 	/* the flags each command has (podman's) */
 	static const char *const shorts[] = {
-		[ACT_START] = "a", [ACT_STOP] = "ait:", [ACT_RESTART] = "a", [ACT_KILL] = "as:",
-		[ACT_PAUSE] = "a", [ACT_UNPAUSE] = "a", [ACT_RM] = "afit:",
+		[ACT_START] = "al", [ACT_STOP] = "alit:", [ACT_RESTART] = "al", [ACT_KILL] = "als:",
+		[ACT_PAUSE] = "al", [ACT_UNPAUSE] = "al", [ACT_RM] = "alfit:",
 	};
 	struct pm_opt_state st = {0};
 	struct action_opts o = {.timeout = -1, .sig = SIGKILL};
@@ -497,6 +536,9 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 			goto out;
 		case 'a':
 			o.all = true;
+			break;
+		case 'l':
+			o.latest = true;
 			break;
 		case 'i':
 			o.ignore = true;
@@ -525,6 +567,8 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 		status = pm_cli_errorf("--force option must be specified to use the --time option");
 		goto out;
 	}
+	if ((status = check_selection(&o, id_files, optind < argc)) != 0)
+		goto out;
 	for (char **f = id_files; f && *f; f++)
 		if ((status = read_pod_id_file(*f, o.ignore, &o.refs)) != 0)
 			goto out;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# 135-tail-audit2: the gaps a second audit of issue #18 against podman 4.3.1 found in the
+# commands the first one (124) left out: pod start/stop/restart/kill/pause/unpause/rm
+# --latest and podman's words for a selection that does not add up, ... Runs against
+# podman too.
+
+load helpers
+
+setup() {
+	basic_setup
+	run_pm 0 load -i "$(pm_test_image)"
+	IMG=localhost/busybox
+}
+
+@test "pod start/stop/kill/rm --latest act on the newest pod; podman's words for bad selections" {
+	run_pm 0 pod create --name q1
+	run_pm 0 pod create --name q2
+	local id2=$output
+	run_pm 0 pod start -l
+	is "$output" "$id2"
+	run_pm 0 pod inspect --format '{{.Name}} {{.State}}' q1 q2
+	is "$output" "q1 Created
+q2 Running"
+	run_pm 0 pod stop -t 0 --latest
+	is "$output" "$id2"
+	run_pm 125 pod stop -l q1
+	is "$output" "Error: --latest and containers cannot be used together"
+	run_pm 125 pod kill -a -l
+	is "$output" "Error: --all and --latest cannot be used together"
+	run_pm 125 pod start -a q1
+	is "$output" "Error: no arguments are needed with --all"
+	run_pm 125 pod stop -l --pod-id-file "$BATS_TEST_TMPDIR/nonexist"
+	is "$output" "Error: --all, --latest, and --pod-id-file cannot be used together"
+	run_pm 125 pod rm --pod-id-file "$BATS_TEST_TMPDIR/nonexist" q1
+	is "$output" "Error: no arguments are needed with --latest or --pod-id-file"
+	run_pm 0 pod rm -l
+	is "$output" "$id2"
+	run_pm 1 pod exists q2
+	run_pm 0 pod rm --latest
+	run_pm 125 pod restart -l
+	is "$output" "Error: no such pod"
+	run_pm 1 pod rm -l
+	is "$output" "Error: no such pod"
+	run_pm 0 pod rm -l -i
+	is "$output" ""
+}
