@@ -44,3 +44,23 @@ q2 Running"
 	run_pm 0 pod rm -l -i
 	is "$output" ""
 }
+
+@test "generate systemd --start-timeout: TimeoutStartSec= in a container's unit, not a pod's" {
+	run_pm 0 create --name g1 $IMG sleep 1000
+	run_pm 0 generate systemd --start-timeout 5 g1
+	assert_contains "$output" "TimeoutStartSec=5
+TimeoutStopSec=70"
+	run_pm 0 generate systemd --new --start-timeout=9 g1
+	assert_contains "$output" "TimeoutStartSec=9"
+	run_pm 0 generate systemd g1
+	assert_not_contains "$output" "TimeoutStartSec"
+	run_pm 0 generate systemd --start-timeout 0 g1
+	assert_not_contains "$output" "TimeoutStartSec"
+	run_pm 0 pod create --name gp
+	run_pm 0 generate systemd --start-timeout 7 gp
+	assert_not_contains "$output" "TimeoutStartSec"
+	run_pm 125 generate systemd --start-timeout=x g1
+	assert_contains "$output" 'Error: invalid argument "x" for "--start-timeout" flag: strconv.ParseUint: parsing "x": invalid syntax'
+	run_pm 0 rm g1
+	run_pm 0 pod rm gp
+}
