@@ -64,3 +64,29 @@ TimeoutStopSec=70"
 	run_pm 0 rm g1
 	run_pm 0 pod rm gp
 }
+
+@test "top with ps(1) options runs ps in the container (podman's fallback); pod top does not" {
+	run_pm 0 run -d --name t1 $IMG sleep 1000
+	run_pm 0 top t1 -ef
+	is "${lines[0]}" "PID +USER +COMMAND"
+	is "${lines[1]}" " +1 root +sleep 1000"
+	is "${#lines[@]}" 2 "the ps of the fallback is not listed"
+	run_pm 0 top t1 -o pid,comm
+	is "${lines[0]}" "PID +COMMAND"
+	is "${lines[1]}" " +1 sleep"
+	run_pm 125 top t1 --bogus
+	assert_contains "$output" "Error: executing ps(1) in the container: runtime failed with exit status: 1 and output: ps: unrecognized option"
+	run_pm 0 top t1 pid comm
+	is "$output" "PID +COMMAND
+1 +sleep"
+	run_pm 0 create --name t2 $IMG true
+	run_pm 125 top t2 -ef
+	is "$output" "Error: top can only be used on running containers"
+	run_pm 0 rm -f -t 0 t1 t2
+	run_pm 0 pod create --name tp
+	run_pm 0 run -d --pod tp $IMG sleep 1000
+	run_pm 125 pod top tp -ef
+	assert_contains "$output" "unknown descriptor"
+	assert_contains "$output" "-ef"
+	run_pm 0 pod rm -f -t 0 tp
+}
