@@ -273,17 +273,32 @@ static const char inspect_usage[] =
 	"  pm secret inspect MYSECRET\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format string   Format inspect output using Go template\n";
+	"  -f, --format string   Format inspect output using Go template\n"
+	"      --pretty          Print inspect output in human-readable format\n";
+
+/* podman 4.3's --pretty template, spacing and all (it wins over --format) */
+static const char pretty_format[] = "ID:              {{.ID}}\n"
+				    "Name:              {{.Spec.Name}}\n"
+				    "{{- if .Spec.Labels }}\n"
+				    "Labels:\n"
+				    "{{- range $k, $v := .Spec.Labels }}\n"
+				    " - {{ $k }}={{ $v }}\n"
+				    "{{- end }}{{ end }}\n"
+				    "Driver:            {{.Spec.Driver.Name}}\n"
+				    "Created at:        {{.CreatedAt}}\n"
+				    "Updated at:        {{.UpdatedAt}}";
 
 int cmd_secret_inspect(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
+		{"pretty", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	const char *format = "json";
+	bool pretty = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, inspect_usage)) != -1) {
 		switch (c) {
@@ -292,8 +307,13 @@ int cmd_secret_inspect(struct pm_cli *cli, int argc, char **argv)
 		case 'f':
 			format = optarg;
 			break;
+		case 'P':
+			pretty = true;
+			break;
 		}
 	}
+	if (pretty)
+		format = pretty_format;
 	int nargs = argc - optind;
 	if (nargs < 1)
 		return pm_cli_errorf("requires at least 1 arg(s), only received 0");

@@ -90,3 +90,32 @@ TimeoutStopSec=70"
 	assert_contains "$output" "-ef"
 	run_pm 0 pod rm -f -t 0 tp
 }
+
+@test "secret inspect --pretty: podman's human-readable lines, labels sorted" {
+	printf 'x' >"$BATS_TEST_TMPDIR/sec"
+	run_pm 0 secret create s1 "$BATS_TEST_TMPDIR/sec"
+	local id1=$output
+	run_pm 0 secret create -l b=2 -l a=1 s2 "$BATS_TEST_TMPDIR/sec"
+	local id2=$output
+	local t='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ \+0000 UTC'
+	run_pm 0 secret inspect --pretty s1 s2
+	is "$output" "ID:              $id1
+Name:              s1
+Driver:            file
+Created at:        $t
+Updated at:        $t
+ID:              $id2
+Name:              s2
+Labels:
+ - a=1
+ - b=2
+Driver:            file
+Created at:        $t
+Updated at:        $t"
+	run_pm 0 secret inspect --pretty --format '{{.ID}}' s1
+	assert_contains "${lines[0]}" "ID:              $id1" "--pretty wins over --format"
+	run_pm 125 secret inspect --pretty s1 nosuch
+	assert_contains "$output" "Name:              s1"
+	assert_contains "$output" 'Error: inspecting secret: no secret with name or id "nosuch": no such secret'
+	run_pm 0 secret rm s1 s2
+}
