@@ -76,7 +76,9 @@ static const char create_usage[] =
 	"      --hostname string          Set container hostname\n"
 	"      --infra                    Create an infra container associated with the pod to "
 	"share namespaces with (default true)\n"
+	"      --infra-name string        The name used as infra container name\n"
 	"  -l, --label stringArray        Set metadata on pod (default [])\n"
+	"      --label-file stringArray   Read in a line delimited file of labels\n"
 	"  -m, --memory string            Memory limit of the pod (where cgroups can enforce "
 	"it)\n"
 	"  -n, --name string              Assign a name to the pod\n"
@@ -106,6 +108,41 @@ static int parse_bool(const char *flag, const char *arg, bool *ret)
 			     arg, flag, arg);
 }
 
+/* --label-file FILE: KEY=VALUE lines as podman 4.3 reads them (leading blanks trimmed,
+ * '#' comments, blank lines and lines without '=' skipped), appended to *labels. */
+static int read_label_file(const char *path, char ***labels)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	if (pm_read_file(path, 1 << 20, &data, &len, NULL) < 0)
+		return pm_cli_errorf("unable to process labels: open %s: no such file or directory",
+				     path);
+	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
+	for (char **l = lines; l && *l; l++) {
+		const char *t = *l + strspn(*l, " \t");
+		if (*t && t[0] != '#' && strchr(t, '='))
+			pm_strv_push(labels, t);
+	}
+	return 0;
+}
+
+/* The --label-file labels, then --label's, which win over a file's with the same key. */
+static char **merge_labels(char **from_files, char **flags)
+{
+	char **out = NULL;
+	for (char **l = from_files; l && *l; l++) {
+		size_t k = strcspn(*l, "=");
+		bool overridden = false;
+		for (char **f = flags; f && *f && !overridden; f++)
+			overridden = strcspn(*f, "=") == k && !strncmp(*f, *l, k);
+		if (!overridden)
+			pm_strv_push(&out, *l);
+	}
+	for (char **f = flags; f && *f; f++)
+		pm_strv_push(&out, *f);
+	return out;
+}
+
 int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -119,7 +156,9 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		{"exit-policy", required_argument, NULL, 'E'},
 		{"hostname", required_argument, NULL, 'H'},
 		{"infra", optional_argument, NULL, 'I'},
+		{"infra-name", required_argument, NULL, 'i'},
 		{"label", required_argument, NULL, 'l'},
+		{"label-file", required_argument, NULL, 'L'},
 		{"name", required_argument, NULL, 'n'},
 		{"network", required_argument, NULL, 'N'},
 		{"net", required_argument, NULL, 'N'},
@@ -138,6 +177,7 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_pod_ struct pm_pod *pod = NULL;
 	bool replace = false, share_set = false;
 	const char *id_file = NULL;
+	_cleanup_strv_ char **file_labels = NULL;
 	int status = PM_EXIT_ERROR, opt;
 	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "l:m:n:p:", opts, create_usage)) != -1) {
 		switch (opt) {
@@ -184,8 +224,17 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 			if (parse_bool("infra", optarg, &cfg.infra) != 0)
 				goto out;
 			break;
+		case 'i':
+			free(cfg.infra_name);
+			cfg.infra_name = pm_xstrdup(optarg);
+			break;
 		case 'l':
 			pm_strv_push(&cfg.labels, optarg);
+			break;
+		case 'L':
+			if ((status = read_label_file(optarg, &file_labels)) != 0)
+				goto out;
+			status = PM_EXIT_ERROR;
 			break;
 		case 'n':
 			free(cfg.name);
@@ -230,6 +279,11 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		cfg.name = pm_xstrdup(argv[optind]);
 	}
 	(void)share_set;
+	if (file_labels) {
+		char **all = merge_labels(file_labels, cfg.labels);
+		pm_strv_free(cfg.labels);
+		cfg.labels = all;
+	}
 	struct pm_engine e = engine_of(cli);
 	if (pm_pod_config_validate(&cfg, &err) < 0) {
 		status = pm_cli_error(err);

@@ -119,3 +119,22 @@ Updated at:        $t"
 	assert_contains "$output" 'Error: inspecting secret: no secret with name or id "nosuch": no such secret'
 	run_pm 0 secret rm s1 s2
 }
+
+@test "pod create --infra-name names the infra; --label-file labels, --label wins" {
+	run_pm 0 pod create --infra-name myinfra --name ip1
+	run_pm 0 ps -a --format '{{.Names}} {{.IsInfra}}'
+	is "$output" "myinfra true"
+	run_pm 125 pod create --infra-name myinfra --name ip2
+	assert_contains "$output" 'the container name "myinfra" is already in use'
+	# podman 4.3 leaves the pod ip2 behind, infra-less; pm makes nothing
+	is_podman || run_pm 1 pod exists ip2
+	run_pm 0 pod create --infra=false --infra-name x --name ip3
+	printf 'a=1\n  # a comment\n\nnokey\n  b=2\nc=x=y\n' >"$BATS_TEST_TMPDIR/labels"
+	run_pm 0 pod create --label-file "$BATS_TEST_TMPDIR/labels" -l b=3 --name ip4
+	run_pm 0 pod inspect --format '{{.Labels}}' ip4
+	is "$output" "map\[a:1 b:3 c:x=y\]"
+	run_pm 125 pod create --label-file "$BATS_TEST_TMPDIR/nonexist" --name ip5
+	is "$output" "Error: unable to process labels: open $BATS_TEST_TMPDIR/nonexist: no such file or directory"
+	run_pm 1 pod exists ip5
+	run_pm 0 pod rm -f -a
+}
