@@ -877,6 +877,7 @@ static const char ps_usage[] =
 	"  -l, --latest            Act on the latest pod pm is aware of\n"
 	"      --no-trunc          Do not truncate pod and container IDs\n"
 	"      --noheading         Do not print headers\n"
+	"      --ns                Display namespace information of the pod\n"
 	"  -q, --quiet             Print the numeric IDs of the pods only\n"
 	"      --sort string       Sort output by created, id, name, or number (default "
 	"\"created\")\n";
@@ -1036,14 +1037,15 @@ static json_t *template_row(const struct pm_pod_ps_row *row, int64_t now, bool n
  * "table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraId}}" and the --ctr-*
  * columns (else {{.NumberOfContainers}}) print. */
 static void default_table(struct pm_pod_ps_row *const *rows, size_t n, int64_t now, bool no_trunc,
-			  bool noheading, bool ids, bool names, bool statuses)
+			  bool noheading, bool ids, bool names, bool statuses, bool ns)
 {
 	_cleanup_table_ pm_table *t = pm_table_new();
 	if (!noheading) {
-		_cleanup_free_ char *h = pm_xasprintf(
-			"POD ID\tNAME\tSTATUS\tCREATED\tINFRA ID%s%s%s%s", ids ? "\tIDS" : "",
-			names ? "\tNAMES" : "", statuses ? "\tSTATUS" : "",
-			ids || names || statuses ? "" : "\t# OF CONTAINERS");
+		_cleanup_free_ char *h =
+			pm_xasprintf("POD ID\tNAME\tSTATUS\tCREATED\tINFRA ID%s%s%s%s%s",
+				     ids ? "\tIDS" : "", names ? "\tNAMES" : "",
+				     statuses ? "\tSTATUS" : "", ns ? "\tCGROUP\tNAMESPACES" : "",
+				     ids || names || statuses ? "" : "\t# OF CONTAINERS");
 		pm_table_add_row(t, h);
 	}
 	int w = no_trunc ? 64 : 12;
@@ -1058,9 +1060,10 @@ static void default_table(struct pm_pod_ps_row *const *rows, size_t n, int64_t n
 		if (!ids && !names && !statuses)
 			snprintf(num, sizeof(num), "\t%zu", r->n);
 		_cleanup_free_ char *line = pm_xasprintf(
-			"%.*s\t%s\t%s\t%s\t%.*s%s%s%s%s%s%s%s", w, r->pod->id, r->pod->name,
+			"%.*s\t%s\t%s\t%s\t%.*s%s%s%s%s%s%s%s%s", w, r->pod->id, r->pod->name,
 			r->status, ago, w, r->pod->infra_id, ids ? "\t" : "", ci ? ci : "",
-			names ? "\t" : "", cn ? cn : "", statuses ? "\t" : "", cs ? cs : "", num);
+			names ? "\t" : "", cn ? cn : "", statuses ? "\t" : "", cs ? cs : "",
+			ns ? "\t\t" : "" /* no pod cgroup of pm's own; no libpod namespace */, num);
 		pm_table_add_row(t, line);
 	}
 	pm_table_print(t, stdout);
@@ -1088,6 +1091,7 @@ static int template_rows(struct pm_pod_ps_row *const *rows, size_t n, int64_t no
 					      "ContainerIds=IDS",
 					      "ContainerNames=NAMES",
 					      "ContainerStatuses=STATUS",
+					      "Namespace=NAMESPACES",
 					      NULL};
 	return pm_output_format_list(format, def, view, noheading, headers);
 }
@@ -1112,7 +1116,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	bool ids = false, names = false, statuses = false, no_trunc = false, noheading = false,
-	     quiet = false, latest = false;
+	     quiet = false, latest = false, ns = false;
 	const char *format = NULL;
 	_cleanup_strv_ char **filters = NULL;
 	sort_key = "created";
@@ -1157,6 +1161,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 			sort_key = optarg;
 			break;
 		case 'X':
+			ns = true;
 			break;
 		default:
 			return PM_EXIT_ERROR;
@@ -1188,7 +1193,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 			pm_pod_ps_rows_json((const struct pm_pod_ps_row *const *)view, n, 4);
 		puts(text);
 	} else if (table) {
-		default_table(view, n, now, no_trunc, noheading, ids, names, statuses);
+		default_table(view, n, now, no_trunc, noheading, ids, names, statuses, ns);
 	} else {
 		_cleanup_free_ char *def = pm_xstrdup(
 			"table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraId}}");
@@ -1198,6 +1203,8 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 			def = append(def, "\t{{.ContainerNames}}");
 		if (statuses)
 			def = append(def, "\t{{.ContainerStatuses}}");
+		if (ns)
+			def = append(def, "\t{{.Cgroup}}\t{{.Namespace}}");
 		if (!ids && !names && !statuses)
 			def = append(def, "\t{{.NumberOfContainers}}");
 		rc = template_rows(view, n, now, format, def, no_trunc, noheading);

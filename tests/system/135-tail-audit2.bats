@@ -138,3 +138,16 @@ Updated at:        $t"
 	run_pm 1 pod exists ip5
 	run_pm 0 pod rm -f -a
 }
+
+@test "pod ps --ns adds the CGROUP and NAMESPACES columns" {
+	run_pm 0 pod create --name nsp
+	run_pm 0 pod ps --ns
+	is "${lines[0]}" "POD ID +NAME +STATUS +CREATED +INFRA ID +CGROUP +NAMESPACES +# OF CONTAINERS"
+	is "${lines[1]}" "[0-9a-f]{12} +nsp +Created +.* +[0-9a-f]{12} +.* 1"
+	run_pm 0 pod ps --ns --ctr-names
+	is "${lines[0]}" "POD ID +NAME +STATUS +CREATED +INFRA ID +NAMES +CGROUP +NAMESPACES"
+	run_pm 0 pod ps --ns --format 'table {{.Name}} {{.Namespace}}|'
+	is "$output" "NAME +NAMESPACES\|
+nsp +\|"
+	run_pm 0 pod rm nsp
+}
