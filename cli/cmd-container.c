@@ -15,14 +15,19 @@
 #include "lib/timeutil.h"
 #include "lib/strutil.h"
 
-static const char exists_usage[] = "Check if a container exists in local storage\n"
-				   "\n"
-				   "Description:\n"
-				   "  If the named container exists in local storage, pm container "
-				   "exists exits with 0, otherwise the exit code will be 1.\n"
-				   "\n"
-				   "Usage:\n"
-				   "  pm container exists [options] CONTAINER\n";
+static const char exists_usage[] =
+	"Check if a container exists in local storage\n"
+	"\n"
+	"Description:\n"
+	"  If the named container exists in local storage, pm container "
+	"exists exits with 0, otherwise the exit code will be 1.\n"
+	"\n"
+	"Usage:\n"
+	"  pm container exists [options] CONTAINER\n"
+	"\n"
+	"Options:\n"
+	"      --external   Consider external containers when determining "
+	"if container exists in local storage (pm has none: accepted)\n";
 
 int cmd_container_exists(struct pm_cli *cli, int argc, char **argv)
 {

@@ -18,12 +18,15 @@ static const char migrate_usage[] =
 	"  pm system migrate [options]\n"
 	"\n"
 	"Options:\n"
-	"  -h, --help   help for migrate\n";
+	"  -h, --help                 help for migrate\n"
+	"      --new-runtime string   Specify a new runtime for all containers (pm has no OCI "
+	"runtime to switch: accepted)\n";
 
 int cmd_system_migrate(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"help", no_argument, NULL, 0},
+		{"new-runtime", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};

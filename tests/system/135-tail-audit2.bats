@@ -151,3 +151,15 @@ Updated at:        $t"
 nsp +\|"
 	run_pm 0 pod rm nsp
 }
+
+@test "ps --sync, container exists --external, system migrate --new-runtime are accepted" {
+	run_pm 0 create --name x1 $IMG true
+	run_pm 0 ps -a --sync --format '{{.Names}}'
+	is "$output" "x1"
+	run_pm 0 container exists --external x1
+	run_pm 1 container exists --external nosuch
+	is "$output" ""
+	run_pm 0 rm x1
+	# podman 4.3 would switch its containers to another OCI runtime: there are none here
+	run_pm 0 system migrate --new-runtime runc
+}
