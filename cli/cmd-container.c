@@ -231,7 +231,7 @@ const struct pm_command pm_container_commands[] = {
 	{ "commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container", NULL },
 	{ "create", cmd_create, PM_CMD_USERNS, "Create but do not start a container", NULL },
 	{ "cp", cmd_cp, PM_CMD_USERNS, "Copy files/folders between a container and the local filesystem", NULL },
-	{ "diff", cmd_diff, PM_CMD_USERNS, "Inspect changes to the container's file systems", NULL },
+	{ "diff", cmd_container_diff, PM_CMD_USERNS, "Inspect changes to the container's file systems", NULL },
 	{ "exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL },
 	{ "exists", cmd_container_exists, 0, "Check if a container exists in local storage", NULL },
 	{ "export", cmd_export, PM_CMD_USERNS, "Export a container's filesystem contents as a tar archive", NULL },

@@ -184,6 +184,8 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 const struct pm_command pm_image_commands[] = {
 	{"build", cmd_build, PM_CMD_USERNS, "Build an image using instructions from Containerfiles",
 	 NULL},
+	{"diff", cmd_image_diff, PM_CMD_USERNS, "Inspect changes to the image's file systems",
+	 NULL},
 	{"exists", cmd_image_exists, PM_CMD_USERNS, "Check if an image exists in local storage",
 	 NULL},
 	{"history", cmd_history, PM_CMD_USERNS, "Show history of a specified image", NULL},

@@ -91,6 +91,8 @@ int cmd_cp(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_prune(struct pm_cli *cli, int argc, char **argv);
 int cmd_diff(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_diff(struct pm_cli *cli, int argc, char **argv);
+int cmd_image_diff(struct pm_cli *cli, int argc, char **argv);
 int cmd_export(struct pm_cli *cli, int argc, char **argv);
 int cmd_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_logs(struct pm_cli *cli, int argc, char **argv);

@@ -163,3 +163,35 @@ nsp +\|"
 	# podman 4.3 would switch its containers to another OCI runtime: there are none here
 	run_pm 0 system migrate --new-runtime runc
 }
+
+@test "diff IMAGE / image diff: the top layer against its parents; podman's messages" {
+	run_pm 0 load -i "$(pm_test_image docker2)"
+	run_pm 0 diff localhost/busybox2
+	is "$(sort <<<"$output")" "A /hello
+C /etc
+D /etc/motd"
+	run_pm 0 image diff --format json localhost/busybox2
+	is "$(tr -d ' \n' <<<"$output")" '\{"changed":\["/etc"\],"added":\["/hello"\],"deleted":\["/etc/motd"\]\}'
+	# one layer: everything is added, less the paths the runtime provides
+	run_pm 0 diff $IMG
+	assert_contains "$output" "A /bin/busybox"
+	assert_not_contains "$output" "A /etc/hosts"
+	assert_not_contains "$output" "A /proc"
+	assert_not_contains "$output" "A /dev"
+	run_pm 0 create --name d1 $IMG true
+	run_pm 0 diff d1
+	is "$output" "" "the container diff leaves out the files the runtime provides too"
+	run_pm 125 diff nosuch
+	is "$output" "Error: nosuch not found: layer not known"
+	run_pm 125 container diff $IMG
+	is "$output" "Error: $IMG not found: container not known"
+	run_pm 125 image diff nosuch
+	is "$output" "Error: nosuch not found: nosuch: image not known"
+	run_pm 125 image diff d1
+	is "$output" "Error: d1 not found: d1: image not known"
+	run_pm 125 image diff
+	is "$output" "Error: accepts between 1 and 2 arg\\(s\\), received 0"
+	run_pm 125 diff --format yaml d1
+	is "$output" "Error: only supported value for '--format' is 'json'"
+	run_pm 0 rm d1
+}
