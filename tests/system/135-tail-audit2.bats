@@ -195,3 +195,31 @@ D /etc/motd"
 	is "$output" "Error: only supported value for '--format' is 'json'"
 	run_pm 0 rm d1
 }
+
+@test "kube play --annotation / --no-hosts / --seccomp-profile-root" {
+	cat >"$BATS_TEST_TMPDIR/k.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kp
+spec:
+  containers:
+  - name: c
+    image: $IMG
+    command: ["sleep", "1000"]
+YAML
+	run_pm 0 kube play --annotation a=1,b=2 --annotation c=3 --no-hosts \
+		--seccomp-profile-root "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR/k.yaml"
+	run_pm 0 inspect --format '{{index .Config.Annotations "a"}}|{{index .Config.Annotations "b"}}|{{index .Config.Annotations "c"}}' kp-c
+	is "$output" "1\|2\|3"
+	run_pm 0 pod inspect --format '{{.InfraConfig.NoManageHosts}}' kp
+	is "$output" "true"
+	run_pm 0 exec kp-c cat /etc/hosts
+	is "$output" "$(cat "$(pm_test_image rootfs)/etc/hosts")" "the image's /etc/hosts"
+	run_pm 0 kube down "$BATS_TEST_TMPDIR/k.yaml"
+	if ! is_podman; then # podman 4.3 panics (index out of range)
+		run_pm 125 kube play --annotation nokey "$BATS_TEST_TMPDIR/k.yaml"
+		is "$output" "Error: annotation 'nokey': must be formatted KEY=VALUE"
+		run_pm 1 pod exists kp
+	fi
+}
