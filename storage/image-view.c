@@ -257,6 +257,13 @@ static bool any_name(const struct pm_image_filters *f, const struct pm_image_rec
 	return any;
 }
 
+bool pm_image_filters_match(const struct pm_store *s, const struct pm_image_filters *f,
+			    const struct pm_image_record *r)
+{
+	/* no child lookup: dangling is "no name" here, intermediate= passes nothing named */
+	return filters_match(s, f, r, !(r->names && *r->names), false) && any_name(f, r);
+}
+
 /* ---- intermediate images ---------------------------------------------------------------- */
 
 static bool str_eq(const char *a, const char *b)

@@ -223,3 +223,25 @@ YAML
 		run_pm 1 pod exists kp
 	fi
 }
+
+@test "image prune --filter: images' filters select what is pruned" {
+	run_pm 0 load -i "$(pm_test_image docker2)"
+	local id2
+	id2=$("${PM_CMD[@]}" image inspect --format '{{.Id}}' localhost/busybox2)
+	run_pm 0 image prune -a -f --filter label=org.pm.test=nomatch
+	is "$output" ""
+	run_pm 0 image prune -a -f --filter reference=localhost/busybox2
+	is "$output" "$id2"
+	run_pm 0 image exists $IMG
+	run_pm 1 image exists localhost/busybox2
+	# (podman 4.3 checks a filter's key and value only when there is an image)
+	run_pm 125 image prune -f --filter label
+	is "$output" "Error: filter input must be in the form of filter=value: label is invalid"
+	run_pm 125 image prune -f --filter bogus=1
+	is "$output" 'Error: unsupported image filter "bogus"'
+	run_pm 125 image prune -f --filter until=x
+	is "$output" 'Error: failed to parse value as time or duration: "x"'
+	# the test images are dated 1970
+	run_pm 0 image prune -a -f --filter until=2000-01-01T00:00:00Z
+	run_pm 1 image exists $IMG
+}
