@@ -245,3 +245,14 @@ YAML
 	run_pm 0 image prune -a -f --filter until=2000-01-01T00:00:00Z
 	run_pm 1 image exists $IMG
 }
+
+@test "system prune --filter applies to the images too; a bad filter stops it with no total" {
+	run_pm 0 system prune -a -f --filter label=org.pm.test=nomatch
+	is "$output" "Total reclaimed space: .*"
+	run_pm 0 image exists $IMG
+	run_pm 125 system prune -f --filter bogus=1
+	is "$output" "Error: bogus is an invalid filter"
+	run_pm 0 system prune -a -f --filter until=2000-01-01T00:00:00Z
+	assert_contains "$output" "Deleted Images"
+	run_pm 1 image exists $IMG
+}
