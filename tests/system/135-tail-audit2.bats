@@ -256,3 +256,10 @@ YAML
 	assert_contains "$output" "Deleted Images"
 	run_pm 1 image exists $IMG
 }
+
+@test "load: a missing input file and an argument get podman's messages, before any progress line" {
+	run_pm 125 load -i "$BATS_TEST_TMPDIR/nonexist"
+	is "$output" "Error: stat $BATS_TEST_TMPDIR/nonexist: no such file or directory"
+	run_pm 125 load -i "$(pm_test_image)" extra
+	is "$output" 'Error: `[a-z]+ load` takes no arguments'
+}
