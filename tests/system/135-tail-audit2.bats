@@ -263,3 +263,18 @@ YAML
 	run_pm 125 load -i "$(pm_test_image)" extra
 	is "$output" 'Error: `[a-z]+ load` takes no arguments'
 }
+
+@test "attach --latest / -l attaches to the newest container; podman's words without one" {
+	run_pm 125 attach -l
+	is "$output" "Error: no such container"
+	run_pm 0 run -d --name at1 $IMG sh -c 'sleep 2; echo out; exit 3'
+	# pm returns the container's status, as docker; podman 4.3 returns 0 here
+	run_pm '?' attach -l
+	is "$output" "out"
+	is_podman || is "$status" 3
+	run_pm 125 attach -l at1
+	is "$output" "Error: --latest and containers cannot be used together"
+	run_pm 125 attach
+	is "$output" 'Error: "[a-z]+ attach" requires a name, id, or the "--latest" flag'
+	run_pm 0 rm at1
+}
