@@ -278,3 +278,12 @@ YAML
 	is "$output" 'Error: "[a-z]+ attach" requires a name, id, or the "--latest" flag'
 	run_pm 0 rm at1
 }
+
+@test "start --sig-proxy needs --attach" {
+	run_pm 0 create --name sp1 $IMG echo hi
+	run_pm 125 start --sig-proxy sp1
+	is "$output" "Error: you cannot use sig-proxy without --attach: invalid argument"
+	run_pm 0 start -a --sig-proxy=false sp1
+	is "$output" "hi"
+	run_pm 0 rm sp1
+}
