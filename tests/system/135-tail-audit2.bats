@@ -287,3 +287,8 @@ YAML
 	is "$output" "hi"
 	run_pm 0 rm sp1
 }
+
+@test "logs without a container: podman's message" {
+	run_pm 125 logs
+	is "$output" "Error: specify at least one container name or ID to log"
+}
