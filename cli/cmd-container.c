@@ -194,7 +194,7 @@ int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (all == (argc - optind > 0))
 		return pm_cli_errorf(all ? "--all and containers cannot be used together"
-					 : "you must provide at least one container name or id");
+					 : "you must provide at least one name or id");
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;

@@ -37,8 +37,8 @@ int cmd_image_inspect(struct pm_cli *cli, int argc, char **argv)
 		if (c == 'f')
 			format = optarg;
 	}
-	if (!pm_cli_nargs(cli, argc - optind, 1, -1))
-		return PM_EXIT_ERROR;
+	if (argc - optind < 1) /* podman's words */
+		return pm_cli_errorf("no names or ids specified");
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)

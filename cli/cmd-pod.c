@@ -803,6 +803,8 @@ int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
 		else
 			return PM_EXIT_ERROR;
 	}
+	if (latest && optind < argc) /* podman's words */
+		return pm_cli_errorf("--latest and arguments cannot be used together");
 	struct pm_engine e = engine_of(cli);
 	_cleanup_strv_ char **refs = NULL;
 	if (latest) {
@@ -813,10 +815,10 @@ int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&refs, pods[0]->id);
 		pm_pod_list_free(pods, n);
 		if (!refs)
-			return pm_cli_errorf("no pods to inspect: no such pod");
+			return pm_cli_errorf("no such pod");
 	} else {
-		if (!pm_cli_nargs(cli, argc - optind, 1, -1))
-			return PM_EXIT_ERROR;
+		if (argc - optind < 1) /* podman's words */
+			return pm_cli_errorf("no names or ids specified");
 		for (int i = optind; i < argc; i++)
 			pm_strv_push(&refs, argv[i]);
 	}

@@ -102,7 +102,7 @@ int cmd_top(struct pm_cli *cli, int argc, char **argv)
 			latest = true;
 	}
 	if (!latest && argc - optind < 1)
-		return pm_cli_errorf("you must provide the name or ID of a running container");
+		return pm_cli_errorf("you must provide the name or id of a running container");
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_container_ struct pm_container *ctr = NULL;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};

@@ -292,3 +292,30 @@ YAML
 	run_pm 125 logs
 	is "$output" "Error: specify at least one container name or ID to log"
 }
+
+@test "argument-count mistakes get cobra's and podman's words" {
+	run_pm 125 history
+	is "$output" "Error: accepts 1 arg\(s\), received 0"
+	run_pm 125 tag $IMG
+	is "$output" "Error: requires at least 2 arg\(s\), only received 1"
+	run_pm 125 pod create a b
+	is "$output" "Error: accepts at most 1 arg\(s\), received 2"
+	run_pm 125 images a b
+	is "$output" "Error: accepts at most 1 arg\(s\), received 2"
+	run_pm 125 info extra
+	is "$output" 'Error: `[a-z]+ info` takes no arguments'
+	for c in inspect "image inspect" "pod inspect"; do
+		run_pm 125 $c
+		is "$output" "Error: no names or ids specified" "$c"
+	done
+	run_pm 125 pod inspect -l p
+	is "$output" "Error: --latest and arguments cannot be used together"
+	for c in rm stop kill restart pause unpause; do
+		run_pm 125 $c
+		is "$output" "Error: you must provide at least one name or id" "$c"
+	done
+	run_pm 125 wait
+	is "$output" 'Error: "[a-z]+ wait" requires a name, id, or the "--latest" flag'
+	run_pm 125 top
+	is "$output" "Error: you must provide the name or id of a running container"
+}
