@@ -78,13 +78,39 @@ static int read_value(const char *src, bool env, char **ret, size_t *ret_len, pm
 		if (isatty(STDIN_FILENO))
 			return pm_error_set(err, EINVAL,
 					    "if `-` is used, data must be passed into stdin");
-		int r = pm_read_file("/dev/stdin", PM_SECRET_MAX_SIZE, ret, ret_len, err);
-		if (r == -EFBIG)
+		/* fd 0 itself: reopening /dev/stdin fails on a pipe of another user (sudo,
+		 * runuser), where podman's read works */
+		size_t cap = 4096, len = 0;
+		_cleanup_free_ char *buf = pm_xmalloc(cap);
+		for (;;) {
+			if (len == cap) {
+				if (cap > PM_SECRET_MAX_SIZE)
+					return pm_error_set(err, EFBIG,
+							    "secret data must be larger than 0 and "
+							    "less than %d bytes",
+							    PM_SECRET_MAX_SIZE);
+				cap *= 2;
+				buf = pm_xrealloc(buf, cap);
+			}
+			ssize_t k = read(STDIN_FILENO, buf + len, cap - len);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return pm_error_set_errno(err, errno, "reading stdin");
+			if (k == 0)
+				break;
+			len += (size_t)k;
+		}
+		if (len > PM_SECRET_MAX_SIZE)
 			return pm_error_set(
 				err, EFBIG,
 				"secret data must be larger than 0 and less than %d bytes",
 				PM_SECRET_MAX_SIZE);
-		return r;
+		buf = pm_xrealloc(buf, len + 1);
+		buf[len] = '\0';
+		*ret = TAKE_PTR(buf);
+		*ret_len = len;
+		return 0;
 	}
 	struct stat st;
 	if (stat(src, &st) < 0)

@@ -319,3 +319,27 @@ YAML
 	run_pm 125 top
 	is "$output" "Error: you must provide the name or id of a running container"
 }
+
+@test "secret create NAME - reads stdin itself (a socket or another user's pipe cannot be reopened)" {
+	skip_if_missing python3
+	# podman 4.3 takes only a pipe or a file as stdin here
+	skip_if_podman "a socket as stdin: podman says 'data must be passed into stdin'"
+	# a socket as stdin: /dev/stdin cannot be opened, fd 0 can be read
+	python3 -c 'import socket, subprocess, sys
+a, b = socket.socketpair(); b.sendall(b"sock-secret"); b.close()
+sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s1 - ||
+		die "secret create from a socket failed"
+	run_pm 0 run --rm --secret s1 $IMG cat /run/secrets/s1
+	is "$output" "sock-secret"
+	run_pm 0 secret rm s1
+}
+
+@test "secret create NAME - from a pipe; empty stdin is podman's size error" {
+	printf 'piped' | "${PM_CMD[@]}" secret create s1 - || die "secret create from a pipe failed"
+	run_pm 0 run --rm --secret s1 $IMG cat /run/secrets/s1
+	is "$output" "piped"
+	local out
+	out=$(printf '' | "${PM_CMD[@]}" secret create s2 - 2>&1) && die "an empty pipe was taken"
+	is "$out" "Error: secret data must be larger than 0 and less than 512000 bytes"
+	run_pm 0 secret rm s1
+}
