@@ -343,3 +343,10 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	is "$out" "Error: secret data must be larger than 0 and less than 512000 bytes"
 	run_pm 0 secret rm s1
 }
+
+@test "generate kube / kube generate of an unknown name: podman's message" {
+	run_pm 125 generate kube nosuch
+	is "$output" 'Error: name or ID "nosuch" not found'
+	run_pm 125 kube generate nosuch
+	is "$output" 'Error: name or ID "nosuch" not found'
+}
