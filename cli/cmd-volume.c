@@ -671,8 +671,9 @@ int cmd_volume_import(struct pm_cli *cli, int argc, char **argv)
 	if (!pm_volume_exists(cli->paths.root, name))
 		return pm_cli_errorf("no such volume %s", name);
 	_cleanup_close_ int fd = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC) : -1;
-	if (strcmp(src, "-") && fd < 0)
-		return pm_cli_errorf("open %s: %m", src);
+	if (strcmp(src, "-") && fd < 0) /* Go's words for the common case */
+		return errno == ENOENT ? pm_cli_errorf("open %s: no such file or directory", src)
+				       : pm_cli_errorf("open %s: %m", src);
 	_cleanup_error_ pm_error *err = NULL;
 	if (pm_volume_import(cli->paths.root, name, fd >= 0 ? fd : STDIN_FILENO, &err) < 0)
 		return pm_cli_error(err);

@@ -350,3 +350,10 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	run_pm 125 kube generate nosuch
 	is "$output" 'Error: name or ID "nosuch" not found'
 }
+
+@test "volume import of a missing file: Go's words" {
+	run_pm 0 volume create vi
+	run_pm 125 volume import vi "$BATS_TEST_TMPDIR/nonexist"
+	is "$output" "Error: open $BATS_TEST_TMPDIR/nonexist: no such file or directory"
+	run_pm 0 volume rm vi
+}
