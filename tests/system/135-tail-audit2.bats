@@ -357,3 +357,13 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	is "$output" "Error: open $BATS_TEST_TMPDIR/nonexist: no such file or directory"
 	run_pm 0 volume rm vi
 }
+
+@test "exec / run --env-file of a missing file: podman's words, nothing made" {
+	run_pm 0 run -d --name ef $IMG sleep 1000
+	run_pm 125 exec --env-file "$BATS_TEST_TMPDIR/nonexist" ef true
+	is "$output" "Error: parsing env file \"$BATS_TEST_TMPDIR/nonexist\": open $BATS_TEST_TMPDIR/nonexist: no such file or directory"
+	run_pm 125 run --name ef2 --env-file "$BATS_TEST_TMPDIR/nonexist" $IMG true
+	is "$output" "Error: parsing env file \"$BATS_TEST_TMPDIR/nonexist\": open $BATS_TEST_TMPDIR/nonexist: no such file or directory"
+	run_pm 1 container exists ef2
+	run_pm 0 rm -f -t 0 ef
+}
