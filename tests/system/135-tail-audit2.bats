@@ -367,3 +367,12 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	run_pm 1 container exists ef2
 	run_pm 0 rm -f -t 0 ef
 }
+
+@test "volume reload and system renumber: nothing to do, exit 0, no output" {
+	run_pm 0 volume reload
+	is "$output" ""
+	run_pm 0 system renumber
+	is "$output" ""
+	run_pm 125 system renumber extra
+	is "$output" 'Error: `[a-z]+ system renumber` takes no arguments'
+}
