@@ -376,3 +376,18 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	run_pm 125 system renumber extra
 	is "$output" 'Error: `[a-z]+ system renumber` takes no arguments'
 }
+
+@test "cp: a missing path or parent is named as podman names it, Go's lowercase reason" {
+	local H=$BATS_TEST_TMPDIR
+	echo x >"$H/file"
+	run_pm 0 create --name c5 $IMG true
+	run_pm 125 cp c5:/no/such/file "$H/x"
+	is "$output" 'Error: "/no/such/file" could not be found on container c5: no such file or directory'
+	run_pm 125 cp "$H/nosuch" c5:/tmp
+	is "$output" "Error: \"$H/nosuch\" could not be found on the host: no such file or directory"
+	run_pm 125 cp "$H/file" c5:/missing/parent/f
+	is "$output" 'Error: "/missing/parent/f" could not be found on container c5: no such file or directory'
+	run_pm 125 cp c5:/etc/passwd "$H/missing/f"
+	is "$output" "Error: \"$H/missing/f\" could not be found on the host: no such file or directory"
+	run_pm 0 rm c5
+}
