@@ -391,3 +391,16 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	is "$output" "Error: \"$H/missing/f\" could not be found on the host: no such file or directory"
 	run_pm 0 rm c5
 }
+
+@test "pod ps --filter until= selects the pods created before it" {
+	run_pm 0 pod create --name pu
+	local id=$output
+	run_pm 0 pod ps -q --no-trunc --filter until=2099-01-01T00:00:00Z
+	is "$output" "$id"
+	run_pm 0 pod ps -q --filter until=2000-01-01T00:00:00Z
+	is "$output" ""
+	# podman: a value that is neither a time nor a duration matches nothing
+	run_pm 0 pod ps -q --filter until=bogus
+	is "$output" ""
+	run_pm 0 pod rm pu
+}
