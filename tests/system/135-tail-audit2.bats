@@ -404,3 +404,8 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	is "$output" ""
 	run_pm 0 pod rm pu
 }
+
+@test "info --format {{.Host.RemoteSocket.Exists}}: false, no API socket" {
+	run_pm 0 info --format '{{.Host.RemoteSocket.Exists}}'
+	is "$output" "false"
+}
