@@ -86,7 +86,10 @@ int pm_image_filters_add(struct pm_image_filters *f, const char *arg, pm_error *
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq)
-		return pm_error_set(err, EINVAL, "invalid image filter %s: need key=value", arg);
+		return pm_error_set(err, EINVAL,
+				    "invalid image filter \"%s\": must be in the format "
+				    "\"filter=value or filter!=value\"",
+				    arg);
 	size_t kl = (size_t)(eq - arg);
 	const char *v = eq + 1;
 	if (kl == 9 && strncmp(arg, "reference", 9) == 0) {

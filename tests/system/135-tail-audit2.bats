@@ -409,3 +409,8 @@ sys.exit(subprocess.call(sys.argv[1:], stdin=a))' "${PM_CMD[@]}" secret create s
 	run_pm 0 info --format '{{.Host.RemoteSocket.Exists}}'
 	is "$output" "false"
 }
+
+@test "images --filter without '=': podman's words" {
+	run_pm 125 images --filter label
+	is "$output" 'Error: invalid image filter "label": must be in the format "filter=value or filter!=value"'
+}
