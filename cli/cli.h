@@ -83,8 +83,9 @@ void pm_cli_output_abort(struct pm_cli_output *o);
 /* Print a command's usage (for --help). */
 void pm_cli_usage(struct pm_cli *cli, const char *usage);
 
-/* Require between min and max positional args (max < 0: unlimited); prints podman-like
- * errors ("Error: "pm tag" requires at least 2 arguments") and returns false. */
+/* Require between min and max positional args (max < 0: unlimited); prints cobra's errors
+ * as podman does ("Error: requires at least 2 arg(s), only received 1", "Error: accepts 1
+ * arg(s), received 0", "Error: `pm info` takes no arguments") and returns false. */
 bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max);
 
 /* The options of a command that takes only -f/--format and no argument (version, info,

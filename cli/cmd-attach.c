@@ -1,4 +1,4 @@
-/* cmd-attach.c: `pm attach [--detach-keys K] [--no-stdin] CONTAINER`: connect to the
+/* cmd-attach.c: `pm attach [--detach-keys K] [--no-stdin] {-l | CONTAINER}`: connect to the
  * running container's monitor (its attach socket) and relay output, input and window size
  * until it exits (its exit code) or the user detaches (ctrl-p,ctrl-q: exit 0). */
 #include <stdio.h>
@@ -25,6 +25,7 @@ static const char attach_usage[] =
 	"Options:\n"
 	"      --detach-keys string   Select the key sequence for detaching a container. "
 	"(default \"ctrl-p,ctrl-q\")\n"
+	"  -l, --latest               Act on the latest container pm is aware of\n"
 	"      --no-stdin             Do not attach STDIN. The default is false\n"
 	"      --sig-proxy            Proxy received signals to the process (default true)\n";
 
@@ -40,8 +41,9 @@ int cmd_attach(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	struct pm_attach_opts o = {.stdin = true};
+	bool latest = false;
 	int opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "", opts, attach_usage)) != -1) {
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "l", opts, attach_usage)) != -1) {
 		switch (opt) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -53,16 +55,32 @@ int cmd_attach(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'S':
 			break;
+		case 'l':
+			latest = true;
+			break;
 		default:
 			return PM_EXIT_ERROR;
 		}
 	}
-	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+	int nargs = argc - optind;
+	/* podman's checks and words */
+	if (latest && nargs > 0)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (!latest && nargs == 0)
+		return pm_cli_errorf("\"%s\" requires a name, id, or the \"--latest\" flag",
+				     cli->cmdpath);
+	if (!pm_cli_nargs(cli, nargs, latest ? 0 : 1, latest ? 0 : 1))
 		return PM_EXIT_ERROR;
+	_cleanup_strv_ char **refs = NULL;
+	if (latest) {
+		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
+		if (r != 0)
+			return r;
+	}
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	_cleanup_container_ struct pm_container *c = NULL;
 	_cleanup_error_ pm_error *err = NULL;
-	if (pm_cli_ctr_lookup(&e, argv[optind], &c) < 0)
+	if (pm_cli_ctr_lookup(&e, latest ? refs[0] : argv[optind], &c) < 0)
 		return PM_EXIT_ERROR;
 	if (c->state.status != PM_CTR_RUNNING)
 		return pm_cli_errorf("you can only attach to running containers");

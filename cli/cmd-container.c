@@ -15,14 +15,19 @@
 #include "lib/timeutil.h"
 #include "lib/strutil.h"
 
-static const char exists_usage[] = "Check if a container exists in local storage\n"
-				   "\n"
-				   "Description:\n"
-				   "  If the named container exists in local storage, pm container "
-				   "exists exits with 0, otherwise the exit code will be 1.\n"
-				   "\n"
-				   "Usage:\n"
-				   "  pm container exists [options] CONTAINER\n";
+static const char exists_usage[] =
+	"Check if a container exists in local storage\n"
+	"\n"
+	"Description:\n"
+	"  If the named container exists in local storage, pm container "
+	"exists exits with 0, otherwise the exit code will be 1.\n"
+	"\n"
+	"Usage:\n"
+	"  pm container exists [options] CONTAINER\n"
+	"\n"
+	"Options:\n"
+	"      --external   Consider external containers when determining "
+	"if container exists in local storage (pm has none: accepted)\n";
 
 int cmd_container_exists(struct pm_cli *cli, int argc, char **argv)
 {
@@ -189,7 +194,7 @@ int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (all == (argc - optind > 0))
 		return pm_cli_errorf(all ? "--all and containers cannot be used together"
-					 : "you must provide at least one container name or id");
+					 : "you must provide at least one name or id");
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
@@ -226,7 +231,7 @@ const struct pm_command pm_container_commands[] = {
 	{ "commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container", NULL },
 	{ "create", cmd_create, PM_CMD_USERNS, "Create but do not start a container", NULL },
 	{ "cp", cmd_cp, PM_CMD_USERNS, "Copy files/folders between a container and the local filesystem", NULL },
-	{ "diff", cmd_diff, PM_CMD_USERNS, "Inspect changes to the container's file systems", NULL },
+	{ "diff", cmd_container_diff, PM_CMD_USERNS, "Inspect changes to the container's file systems", NULL },
 	{ "exec", cmd_exec, PM_CMD_USERNS, "Run a process in a running container", NULL },
 	{ "exists", cmd_container_exists, 0, "Check if a container exists in local storage", NULL },
 	{ "export", cmd_export, PM_CMD_USERNS, "Export a container's filesystem contents as a tar archive", NULL },

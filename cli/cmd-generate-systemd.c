@@ -60,6 +60,7 @@ static const char gen_usage[] =
 	"service (as configured with restart-policy)\n"
 	"      --separator string              Systemd unit name separator between name/id and "
 	"prefix (default \"-\")\n"
+	"      --start-timeout uint            Start timeout override\n"
 	"  -t, --stop-timeout uint             Stop timeout override (default 10)\n"
 	"      --template                      Make it a template file and use %i and %I "
 	"specifiers. Working only with --new\n"
@@ -70,7 +71,7 @@ struct gen_opts {
 	bool name, new_, files, no_header, template_;
 	const char *format;
 	const char *restart;
-	int restart_sec, stop_timeout;
+	int restart_sec, stop_timeout, start_timeout;
 	const char *ctr_prefix, *pod_prefix, *sep;
 	char **after, **wants, **requires, **env;
 	char *self; /* pm's absolute path */
@@ -285,6 +286,7 @@ static int ctr_unit(struct pm_cli *cli, const struct gen_opts *o, const struct p
 	u.name = name;
 	u.bound_to = bound;
 	u.stop_timeout = timeout;
+	u.start_timeout = o->start_timeout; /* podman: container units only */
 	int status = 0;
 	if (o->new_) {
 		start = new_exec_start(o, cfg.create_command, c->name, pod ? pod->name : NULL);
@@ -489,6 +491,7 @@ int cmd_generate_systemd(struct pm_cli *cli, int argc, char **argv)
 {
 	enum {
 		AFTER = 1000,
+		STIMEOUT,
 		WANTS,
 		REQUIRES,
 		NEW,
@@ -515,6 +518,7 @@ int cmd_generate_systemd(struct pm_cli *cli, int argc, char **argv)
 		{"restart-policy", required_argument, NULL, RPOL},
 		{"restart-sec", required_argument, NULL, RSEC},
 		{"separator", required_argument, NULL, SEP},
+		{"start-timeout", required_argument, NULL, STIMEOUT},
 		{"stop-timeout", required_argument, NULL, 't'},
 		{"time", required_argument, NULL, 't'},
 		{"template", no_argument, NULL, TEMPLATE},
@@ -574,6 +578,10 @@ int cmd_generate_systemd(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case RSEC:
 			if (!pm_cli_parse_seconds("--restart-sec", optarg, &o.restart_sec))
+				goto out;
+			break;
+		case STIMEOUT:
+			if (!pm_cli_parse_seconds("--start-timeout", optarg, &o.start_timeout))
 				goto out;
 			break;
 		case 't':

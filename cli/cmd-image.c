@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
+#include "storage/image-view.h"
 
 static const char inspect_usage[] =
 	"Display the configuration of an image\n"
@@ -36,8 +37,8 @@ int cmd_image_inspect(struct pm_cli *cli, int argc, char **argv)
 		if (c == 'f')
 			format = optarg;
 	}
-	if (!pm_cli_nargs(cli, argc - optind, 1, -1))
-		return PM_EXIT_ERROR;
+	if (argc - optind < 1) /* podman's words */
+		return pm_cli_errorf("no names or ids specified");
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
@@ -125,6 +126,8 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	bool all = false, force = false;
+	_cleanup_image_filters_ struct pm_image_filters *f = pm_image_filters_new();
+	_cleanup_error_ pm_error *err = NULL;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "af", opts, prune_usage)) != -1) {
 		switch (c) {
@@ -137,8 +140,14 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 			force = true;
 			break;
 		case 'F':
-			return pm_cli_errorf("image prune --filter is not supported yet: '%s'",
-					     optarg);
+			/* podman's prune checks the form first, then images' filters */
+			if (!strchr(optarg, '='))
+				return pm_cli_errorf("filter input must be in the form of "
+						     "filter=value: %s is invalid",
+						     optarg);
+			if (pm_image_filters_add(f, optarg, &err) < 0)
+				return pm_cli_error(err);
+			break;
 		default:
 			break;
 		}
@@ -154,9 +163,8 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
 			return 0;
 	}
-	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
-	if (pm_cli_open_store(cli, &s, &err) < 0)
+	if (pm_cli_open_store(cli, &s, &err) < 0 || pm_image_filters_resolve(s, f, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_image_record *v = NULL;
 	size_t n = 0;
@@ -165,6 +173,8 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 	int status = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!all && v[i].names && *v[i].names)
+			continue;
+		if (!pm_image_filters_match(s, f, &v[i]))
 			continue;
 		_cleanup_strv_ char **users = pm_image_users(s, v[i].id);
 		if (users)
@@ -183,6 +193,8 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 
 const struct pm_command pm_image_commands[] = {
 	{"build", cmd_build, PM_CMD_USERNS, "Build an image using instructions from Containerfiles",
+	 NULL},
+	{"diff", cmd_image_diff, PM_CMD_USERNS, "Inspect changes to the image's file systems",
 	 NULL},
 	{"exists", cmd_image_exists, PM_CMD_USERNS, "Check if an image exists in local storage",
 	 NULL},

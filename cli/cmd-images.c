@@ -114,7 +114,7 @@ int cmd_images(struct pm_cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind > 1)
-		return pm_cli_errorf("\"%s\" accepts at most 1 argument", cli->cmdpath);
+		return pm_cli_errorf("accepts at most 1 arg(s), received %d", argc - optind);
 	enum pm_image_sort sort_key;
 	if (pm_image_sort_parse(sort, &sort_key, &err) < 0)
 		return pm_cli_error(err);

@@ -142,8 +142,7 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 	if (latest && nargs > 0)
 		return pm_cli_errorf("--latest and containers cannot be used together");
 	if (!latest && nargs < 1)
-		return pm_cli_errorf("%s requires at least 1 arg(s), only received 0",
-				     cli->cmdpath);
+		return pm_cli_errorf("no names or ids specified"); /* podman's words */
 	if (latest && kind != K_ALL && kind != K_CONTAINER)
 		return pm_cli_errorf("--latest only works with containers");
 

@@ -31,6 +31,7 @@ static const char play_usage[] =
 	"  kube play\n"
 	"\n"
 	"Options:\n"
+	"      --annotation strings  Add annotations to pods (key=value)\n"
 	"      --authfile string     Path of the authentication file\n"
 	"      --cert-dir string     Certificates (*.crt, *.cert, *.key) to reach the registry\n"
 	"      --configmap strings   Pathname of a YAML file containing a kubernetes configmap\n"
@@ -41,9 +42,13 @@ static const char play_usage[] =
 	"      --log-driver string   Logging driver for the containers: k8s-file (default) or "
 	"none\n"
 	"      --network string      Connect pod to network(s) (none, host, slirp4netns, pasta)\n"
+	"      --no-hosts            Do not create /etc/hosts within the pod's containers, "
+	"instead use the version from the image\n"
 	"      --publish strings     Define or override a port definition in the YAML file\n"
 	"  -q, --quiet               Suppress output information when pulling images\n"
 	"      --replace             Delete and recreate pods defined in the YAML file\n"
+	"      --seccomp-profile-root string   Directory path for seccomp profiles (accepted: "
+	"pm takes no seccomp profile from the YAML)\n"
 	"      --start               Start the pod after creating it (default true)\n"
 	"      --strict              Fail on any field pm does not apply (pm only)\n"
 	"      --tls-verify          Require HTTPS and verify certificates when contacting "
@@ -136,7 +141,10 @@ static int down(struct pm_cli *cli, const char *path, bool force)
 int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"annotation", required_argument, NULL, 'A'},
 		{"configmap", required_argument, NULL, 'c'},
+		{"no-hosts", no_argument, NULL, 'H'},
+		{"seccomp-profile-root", required_argument, NULL, 'P'},
 		{"down", no_argument, NULL, 'D'},
 		{"force", no_argument, NULL, 'F'},
 		{"log-driver", required_argument, NULL, 'L'},
@@ -158,7 +166,7 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 	struct pm_cli_pull_flags pf;
 	pm_cli_pull_flags_init(&pf);
 	bool quiet = false;
-	_cleanup_strv_ char **configmaps = NULL, **publish = NULL;
+	_cleanup_strv_ char **configmaps = NULL, **publish = NULL, **annotations = NULL;
 	bool do_down = false, force = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "q", opts, play_usage)) != -1) {
@@ -172,6 +180,24 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 				pm_strv_push(&configmaps, *q);
 			break;
 		}
+		case 'A': {
+			/* podman's strings flag: comma-separated too; each KEY=VALUE */
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			for (char **q = parts; q && *q; q++) {
+				const char *eq = strchr(*q, '=');
+				if (!eq || eq == *q)
+					return pm_cli_errorf("annotation '%s': must be formatted "
+							     "KEY=VALUE",
+							     *q);
+				pm_strv_push(&annotations, *q);
+			}
+			break;
+		}
+		case 'H':
+			o.no_hosts = true;
+			break;
+		case 'P':
+			break;
 		case 'D':
 			do_down = true;
 			break;
@@ -250,6 +276,7 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		return down(cli, argv[optind], force);
 	o.configmaps = configmaps;
 	o.publish = publish;
+	o.annotations = annotations;
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	int status = read_input(argv[optind], &data, &len);

@@ -1,7 +1,9 @@
 /* cmd-load.c: `pm load [-i FILE|DIR]` (podman load): docker-archive, oci-archive or an OCI
  * layout directory, from a file or stdin. Prints "Loaded image: NAME" per name. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -49,14 +51,18 @@ int cmd_load(struct pm_cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind > 0)
-		return pm_cli_errorf(
-			"too many arguments: pm load takes no arguments (use -i FILE)");
+		return pm_cli_errorf("`%s` takes no arguments", cli->cmdpath);
 	if (!input) {
 		if (isatty(STDIN_FILENO))
 			return pm_cli_errorf("cannot read from terminal, use command-line "
 					     "redirection or the --input flag");
 		input = "-";
 	}
+	struct stat in_st;
+	if (strcmp(input, "-") != 0 && stat(input, &in_st) < 0) /* podman's first check */
+		return pm_cli_errorf("stat %s: %s", input,
+				     errno == ENOENT ? "no such file or directory"
+						     : strerror(errno));
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)

@@ -156,9 +156,8 @@ int cmd_logs(struct pm_cli *cli, int argc, char **argv)
 	int nargs = argc - optind;
 	if (latest && nargs)
 		return pm_cli_errorf("--latest and containers cannot be used together");
-	if (!latest && !nargs)
-		return pm_cli_errorf("%s requires at least 1 arg(s), only received 0",
-				     cli->cmdpath);
+	if (!latest && !nargs) /* podman's words */
+		return pm_cli_errorf("specify at least one container name or ID to log");
 
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	size_t n = latest ? 1 : (size_t)nargs;

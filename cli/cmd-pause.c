@@ -62,7 +62,7 @@ static int pause_main(struct pm_cli *cli, int argc, char **argv, bool pause)
 	}
 	bool select = latest || filters || cidfiles;
 	if (!all && !select && argc - optind < 1)
-		return pm_cli_errorf("you must provide at least one container name or id");
+		return pm_cli_errorf("you must provide at least one name or id");
 	int status = pm_cli_ctr_select_args(cli, argc - optind, all, latest, cidfiles, filters);
 	if (status != 0)
 		return status;

@@ -76,7 +76,9 @@ static const char create_usage[] =
 	"      --hostname string          Set container hostname\n"
 	"      --infra                    Create an infra container associated with the pod to "
 	"share namespaces with (default true)\n"
+	"      --infra-name string        The name used as infra container name\n"
 	"  -l, --label stringArray        Set metadata on pod (default [])\n"
+	"      --label-file stringArray   Read in a line delimited file of labels\n"
 	"  -m, --memory string            Memory limit of the pod (where cgroups can enforce "
 	"it)\n"
 	"  -n, --name string              Assign a name to the pod\n"
@@ -107,6 +109,41 @@ static int parse_bool(const char *flag, const char *arg, bool *ret)
 			     arg, flag, arg);
 }
 
+/* --label-file FILE: KEY=VALUE lines as podman 4.3 reads them (leading blanks trimmed,
+ * '#' comments, blank lines and lines without '=' skipped), appended to *labels. */
+static int read_label_file(const char *path, char ***labels)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	if (pm_read_file(path, 1 << 20, &data, &len, NULL) < 0)
+		return pm_cli_errorf("unable to process labels: open %s: no such file or directory",
+				     path);
+	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
+	for (char **l = lines; l && *l; l++) {
+		const char *t = *l + strspn(*l, " \t");
+		if (*t && t[0] != '#' && strchr(t, '='))
+			pm_strv_push(labels, t);
+	}
+	return 0;
+}
+
+/* The --label-file labels, then --label's, which win over a file's with the same key. */
+static char **merge_labels(char **from_files, char **flags)
+{
+	char **out = NULL;
+	for (char **l = from_files; l && *l; l++) {
+		size_t k = strcspn(*l, "=");
+		bool overridden = false;
+		for (char **f = flags; f && *f && !overridden; f++)
+			overridden = strcspn(*f, "=") == k && !strncmp(*f, *l, k);
+		if (!overridden)
+			pm_strv_push(&out, *l);
+	}
+	for (char **f = flags; f && *f; f++)
+		pm_strv_push(&out, *f);
+	return out;
+}
+
 int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -120,7 +157,9 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		{"exit-policy", required_argument, NULL, 'E'},
 		{"hostname", required_argument, NULL, 'H'},
 		{"infra", optional_argument, NULL, 'I'},
+		{"infra-name", required_argument, NULL, 'i'},
 		{"label", required_argument, NULL, 'l'},
+		{"label-file", required_argument, NULL, 'L'},
 		{"name", required_argument, NULL, 'n'},
 		{"network", required_argument, NULL, 'N'},
 		{"net", required_argument, NULL, 'N'},
@@ -140,6 +179,7 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_pod_ struct pm_pod *pod = NULL;
 	bool replace = false, share_set = false;
 	const char *id_file = NULL;
+	_cleanup_strv_ char **file_labels = NULL;
 	int status = PM_EXIT_ERROR, opt;
 	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "l:m:n:p:", opts, create_usage)) != -1) {
 		switch (opt) {
@@ -186,8 +226,17 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 			if (parse_bool("infra", optarg, &cfg.infra) != 0)
 				goto out;
 			break;
+		case 'i':
+			free(cfg.infra_name);
+			cfg.infra_name = pm_xstrdup(optarg);
+			break;
 		case 'l':
 			pm_strv_push(&cfg.labels, optarg);
+			break;
+		case 'L':
+			if ((status = read_label_file(optarg, &file_labels)) != 0)
+				goto out;
+			status = PM_EXIT_ERROR;
 			break;
 		case 'n':
 			free(cfg.name);
@@ -236,6 +285,11 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		cfg.name = pm_xstrdup(argv[optind]);
 	}
 	(void)share_set;
+	if (file_labels) {
+		char **all = merge_labels(file_labels, cfg.labels);
+		pm_strv_free(cfg.labels);
+		cfg.labels = all;
+	}
 	struct pm_engine e = engine_of(cli);
 	if (pm_pod_config_validate(&cfg, &err) < 0) {
 		status = pm_cli_error(err);
@@ -325,11 +379,28 @@ static struct pm_pod **pods_of(struct pm_cli *cli, bool all, char **refs, bool i
 enum pod_action { ACT_START, ACT_STOP, ACT_RESTART, ACT_KILL, ACT_PAUSE, ACT_UNPAUSE, ACT_RM };
 
 struct action_opts {
-	bool all, ignore, force;
+	bool all, latest, ignore, force;
 	int timeout;
 	int sig;
 	char **refs;
 };
+
+/* podman's checks of the selection, in its order and words
+ * (validate.CheckAllLatestAndIDFile): 0 or an exit status */
+static int check_selection(const struct action_opts *o, bool id_files, bool args)
+{
+	if (id_files && (o->all || o->latest))
+		return pm_cli_errorf("--all, --latest, and --pod-id-file cannot be used together");
+	if (o->all && o->latest)
+		return pm_cli_errorf("--all and --latest cannot be used together");
+	if (o->all && args)
+		return pm_cli_errorf("no arguments are needed with --all");
+	if (o->latest && args)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (id_files && args)
+		return pm_cli_errorf("no arguments are needed with --latest or --pod-id-file");
+	return 0;
+}
 
 static int do_action(const struct pm_engine *e, enum pod_action act, const struct pm_pod *pod,
 		     const struct action_opts *o, pm_error **err)
@@ -359,21 +430,35 @@ static int run_action(struct pm_cli *cli, enum pod_action act, const struct acti
 		      int argc, char **argv)
 {
 	int status = 0;
-	if (o->all && (optind < argc || o->refs))
-		return pm_cli_errorf("when using the --all switch, you may not pass any pod "
-				     "names or IDs");
 	_cleanup_strv_ char **refs = pm_strv_copy(o->refs);
 	for (int i = optind; i < argc; i++)
 		pm_strv_push(&refs, argv[i]);
-	if (!o->all && !refs) {
+	if (!o->all && !o->latest && !refs) {
 		if (act == ACT_RM && o->ignore)
 			return 0;
 		return pm_cli_errorf("you must provide at least one name or id");
 	}
 	struct pm_engine e = engine_of(cli);
 	size_t n = 0;
-	struct pm_pod **pods = pods_of(cli, o->all, refs, o->ignore,
-				       act == ACT_RM ? 1 : PM_EXIT_ERROR, &n, &status);
+	struct pm_pod **pods = NULL;
+	if (o->latest) {
+		_cleanup_error_ pm_error *err = NULL;
+		if (pm_pod_list(&cli->paths, &pods, &n, &err) < 0)
+			return pm_cli_error(err);
+		for (size_t i = 1; i < n; i++) /* the newest is first: keep it alone */
+			pm_pod_free(pods[i]);
+		n = n ? 1 : 0;
+		if (!n) {
+			pm_pod_list_free(pods, n);
+			if (act == ACT_RM && o->ignore)
+				return 0;
+			pm_cli_errorf("no such pod");
+			return act == ACT_RM ? 1 : PM_EXIT_ERROR;
+		}
+	} else {
+		pods = pods_of(cli, o->all, refs, o->ignore, act == ACT_RM ? 1 : PM_EXIT_ERROR, &n,
+			       &status);
+	}
 	if (act == ACT_RM && status) { /* podman resolves all first: none is removed */
 		pm_pod_list_free(pods, n);
 		return status;
@@ -404,6 +489,7 @@ static const char start_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all                  Restart all running pods\n"
+	"  -l, --latest               Act on the latest pod pm is aware of\n"
 	"      --pod-id-file stringArray   Read the pod ID from the file\n";
 static const char stop_usage[] =
 	"Stop one or more pods\n"
@@ -413,6 +499,7 @@ static const char stop_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all                  Stop all running pods\n"
+	"  -l, --latest               Act on the latest pod pm is aware of\n"
 	"  -i, --ignore               Ignore errors when a specified pod is missing\n"
 	"      --pod-id-file stringArray   Read the pod ID from the file\n"
 	"  -t, --time int             Seconds to wait for pod stop before killing the "
@@ -423,7 +510,8 @@ static const char restart_usage[] = "Restart one or more pods\n"
 				    "  pm pod restart [options] POD [POD...]\n"
 				    "\n"
 				    "Options:\n"
-				    "  -a, --all   Restart all running pods\n";
+				    "  -a, --all      Restart all running pods\n"
+				    "  -l, --latest   Act on the latest pod pm is aware of\n";
 static const char kill_usage[] =
 	"Send the specified signal or SIGKILL to containers in pod\n"
 	"\n"
@@ -432,6 +520,7 @@ static const char kill_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all             Kill all running pods\n"
+	"  -l, --latest          Act on the latest pod pm is aware of\n"
 	"  -s, --signal string   Signal to send to the containers in the pod (default "
 	"\"KILL\")\n";
 static const char pause_usage[] = "Pause one or more pods\n"
@@ -440,14 +529,16 @@ static const char pause_usage[] = "Pause one or more pods\n"
 				  "  pm pod pause [options] POD [POD...]\n"
 				  "\n"
 				  "Options:\n"
-				  "  -a, --all   Pause all running pods\n";
+				  "  -a, --all      Pause all running pods\n"
+				  "  -l, --latest   Act on the latest pod pm is aware of\n";
 static const char unpause_usage[] = "Unpause one or more pods\n"
 				    "\n"
 				    "Usage:\n"
 				    "  pm pod unpause [options] POD [POD...]\n"
 				    "\n"
 				    "Options:\n"
-				    "  -a, --all   Unpause all paused pods\n";
+				    "  -a, --all      Unpause all paused pods\n"
+				    "  -l, --latest   Act on the latest pod pm is aware of\n";
 static const char rm_usage[] =
 	"Remove one or more pods\n"
 	"\n"
@@ -456,6 +547,7 @@ static const char rm_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all                  Remove all running pods\n"
+	"  -l, --latest               Act on the latest pod pm is aware of\n"
 	"  -f, --force                Force removal of a running pod by first stopping all "
 	"containers, then removing all containers in the pod.  The default is false\n"
 	"  -i, --ignore               Ignore errors when a specified pod is missing\n"
@@ -467,6 +559,7 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
+		{"latest", no_argument, NULL, 'l'},
 		{"ignore", no_argument, NULL, 'i'},
 		{"force", no_argument, NULL, 'f'},
 		{"time", required_argument, NULL, 't'},
@@ -483,8 +576,8 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 	};
 	/* the flags each command has (podman's) */
 	static const char *const shorts[] = {
-		[ACT_START] = "a", [ACT_STOP] = "ait:", [ACT_RESTART] = "a", [ACT_KILL] = "as:",
-		[ACT_PAUSE] = "a", [ACT_UNPAUSE] = "a", [ACT_RM] = "afit:",
+		[ACT_START] = "al", [ACT_STOP] = "alit:", [ACT_RESTART] = "al", [ACT_KILL] = "als:",
+		[ACT_PAUSE] = "al", [ACT_UNPAUSE] = "al", [ACT_RM] = "alfit:",
 	};
 	struct pm_opt_state st = {0};
 	struct action_opts o = {.timeout = -1, .sig = SIGKILL};
@@ -503,6 +596,9 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 			goto out;
 		case 'a':
 			o.all = true;
+			break;
+		case 'l':
+			o.latest = true;
 			break;
 		case 'i':
 			o.ignore = true;
@@ -531,6 +627,8 @@ static int pod_action(struct pm_cli *cli, enum pod_action act, int argc, char **
 		status = pm_cli_errorf("--force option must be specified to use the --time option");
 		goto out;
 	}
+	if ((status = check_selection(&o, id_files, optind < argc)) != 0)
+		goto out;
 	for (char **f = id_files; f && *f; f++)
 		if ((status = read_pod_id_file(*f, o.ignore, &o.refs)) != 0)
 			goto out;
@@ -711,6 +809,8 @@ int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
 		else
 			return PM_EXIT_ERROR;
 	}
+	if (latest && optind < argc) /* podman's words */
+		return pm_cli_errorf("--latest and arguments cannot be used together");
 	struct pm_engine e = engine_of(cli);
 	_cleanup_strv_ char **refs = NULL;
 	if (latest) {
@@ -721,10 +821,10 @@ int cmd_pod_inspect(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&refs, pods[0]->id);
 		pm_pod_list_free(pods, n);
 		if (!refs)
-			return pm_cli_errorf("no pods to inspect: no such pod");
+			return pm_cli_errorf("no such pod");
 	} else {
-		if (!pm_cli_nargs(cli, argc - optind, 1, -1))
-			return PM_EXIT_ERROR;
+		if (argc - optind < 1) /* podman's words */
+			return pm_cli_errorf("no names or ids specified");
 		for (int i = optind; i < argc; i++)
 			pm_strv_push(&refs, argv[i]);
 	}
@@ -785,6 +885,7 @@ static const char ps_usage[] =
 	"  -l, --latest            Act on the latest pod pm is aware of\n"
 	"      --no-trunc          Do not truncate pod and container IDs\n"
 	"      --noheading         Do not print headers\n"
+	"      --ns                Display namespace information of the pod\n"
 	"  -q, --quiet             Print the numeric IDs of the pods only\n"
 	"      --sort string       Sort output by created, id, name, or number (default "
 	"\"created\")\n";
@@ -944,14 +1045,15 @@ static json_t *template_row(const struct pm_pod_ps_row *row, int64_t now, bool n
  * "table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraId}}" and the --ctr-*
  * columns (else {{.NumberOfContainers}}) print. */
 static void default_table(struct pm_pod_ps_row *const *rows, size_t n, int64_t now, bool no_trunc,
-			  bool noheading, bool ids, bool names, bool statuses)
+			  bool noheading, bool ids, bool names, bool statuses, bool ns)
 {
 	_cleanup_table_ pm_table *t = pm_table_new();
 	if (!noheading) {
-		_cleanup_free_ char *h = pm_xasprintf(
-			"POD ID\tNAME\tSTATUS\tCREATED\tINFRA ID%s%s%s%s", ids ? "\tIDS" : "",
-			names ? "\tNAMES" : "", statuses ? "\tSTATUS" : "",
-			ids || names || statuses ? "" : "\t# OF CONTAINERS");
+		_cleanup_free_ char *h =
+			pm_xasprintf("POD ID\tNAME\tSTATUS\tCREATED\tINFRA ID%s%s%s%s%s",
+				     ids ? "\tIDS" : "", names ? "\tNAMES" : "",
+				     statuses ? "\tSTATUS" : "", ns ? "\tCGROUP\tNAMESPACES" : "",
+				     ids || names || statuses ? "" : "\t# OF CONTAINERS");
 		pm_table_add_row(t, h);
 	}
 	int w = no_trunc ? 64 : 12;
@@ -966,9 +1068,10 @@ static void default_table(struct pm_pod_ps_row *const *rows, size_t n, int64_t n
 		if (!ids && !names && !statuses)
 			snprintf(num, sizeof(num), "\t%zu", r->n);
 		_cleanup_free_ char *line = pm_xasprintf(
-			"%.*s\t%s\t%s\t%s\t%.*s%s%s%s%s%s%s%s", w, r->pod->id, r->pod->name,
+			"%.*s\t%s\t%s\t%s\t%.*s%s%s%s%s%s%s%s%s", w, r->pod->id, r->pod->name,
 			r->status, ago, w, r->pod->infra_id, ids ? "\t" : "", ci ? ci : "",
-			names ? "\t" : "", cn ? cn : "", statuses ? "\t" : "", cs ? cs : "", num);
+			names ? "\t" : "", cn ? cn : "", statuses ? "\t" : "", cs ? cs : "",
+			ns ? "\t\t" : "" /* no pod cgroup of pm's own; no libpod namespace */, num);
 		pm_table_add_row(t, line);
 	}
 	pm_table_print(t, stdout);
@@ -996,6 +1099,7 @@ static int template_rows(struct pm_pod_ps_row *const *rows, size_t n, int64_t no
 					      "ContainerIds=IDS",
 					      "ContainerNames=NAMES",
 					      "ContainerStatuses=STATUS",
+					      "Namespace=NAMESPACES",
 					      NULL};
 	return pm_output_format_list(format, def, view, noheading, headers);
 }
@@ -1020,7 +1124,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	bool ids = false, names = false, statuses = false, no_trunc = false, noheading = false,
-	     quiet = false, latest = false;
+	     quiet = false, latest = false, ns = false;
 	const char *format = NULL;
 	_cleanup_strv_ char **filters = NULL;
 	sort_key = "created";
@@ -1065,6 +1169,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 			sort_key = optarg;
 			break;
 		case 'X':
+			ns = true;
 			break;
 		default:
 			return PM_EXIT_ERROR;
@@ -1096,7 +1201,7 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 			pm_pod_ps_rows_json((const struct pm_pod_ps_row *const *)view, n, 4);
 		puts(text);
 	} else if (table) {
-		default_table(view, n, now, no_trunc, noheading, ids, names, statuses);
+		default_table(view, n, now, no_trunc, noheading, ids, names, statuses, ns);
 	} else {
 		_cleanup_free_ char *def = pm_xstrdup(
 			"table {{.Id}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraId}}");
@@ -1106,6 +1211,8 @@ int cmd_pod_ps(struct pm_cli *cli, int argc, char **argv)
 			def = append(def, "\t{{.ContainerNames}}");
 		if (statuses)
 			def = append(def, "\t{{.ContainerStatuses}}");
+		if (ns)
+			def = append(def, "\t{{.Cgroup}}\t{{.Namespace}}");
 		if (!ids && !names && !statuses)
 			def = append(def, "\t{{.NumberOfContainers}}");
 		rc = template_rows(view, n, now, format, def, no_trunc, noheading);

@@ -49,6 +49,8 @@ static const char usage[] =
 	"  -s, --size            Display the total file sizes\n"
 	"      --sort string     Sort output by: command, created, id, image, names, runningfor, "
 	"size, status (default \"created\")\n"
+	"      --sync            Sync container state with OCI runtime (pm's state is always "
+	"read from the processes: accepted)\n"
 	"  -w, --watch uint      Watch the ps output on an interval in seconds\n";
 
 static const char default_format[] = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t"

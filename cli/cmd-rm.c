@@ -198,8 +198,8 @@ int cmd_rm(struct pm_cli *cli, int argc, char **argv)
 	if (r != 0)
 		return r;
 	bool select = latest || filters;
-	if (!x.all && !select && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
-		return PM_EXIT_ERROR;
+	if (!x.all && !select && !cidfiles && argc - optind < 1) /* podman's words */
+		return pm_cli_errorf("you must provide at least one name or id");
 	x.by_id = x.all || select || x.depend; /* printed by id, as podman */
 	x.depend |= x.all;		       /* everything goes: in the order it must */
 	if (select) {

@@ -78,13 +78,39 @@ static int read_value(const char *src, bool env, char **ret, size_t *ret_len, pm
 		if (isatty(STDIN_FILENO))
 			return pm_error_set(err, EINVAL,
 					    "if `-` is used, data must be passed into stdin");
-		int r = pm_read_file("/dev/stdin", PM_SECRET_MAX_SIZE, ret, ret_len, err);
-		if (r == -EFBIG)
+		/* fd 0 itself: reopening /dev/stdin fails on a pipe of another user (sudo,
+		 * runuser), where podman's read works */
+		size_t cap = 4096, len = 0;
+		_cleanup_free_ char *buf = pm_xmalloc(cap);
+		for (;;) {
+			if (len == cap) {
+				if (cap > PM_SECRET_MAX_SIZE)
+					return pm_error_set(err, EFBIG,
+							    "secret data must be larger than 0 and "
+							    "less than %d bytes",
+							    PM_SECRET_MAX_SIZE);
+				cap *= 2;
+				buf = pm_xrealloc(buf, cap);
+			}
+			ssize_t k = read(STDIN_FILENO, buf + len, cap - len);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return pm_error_set_errno(err, errno, "reading stdin");
+			if (k == 0)
+				break;
+			len += (size_t)k;
+		}
+		if (len > PM_SECRET_MAX_SIZE)
 			return pm_error_set(
 				err, EFBIG,
 				"secret data must be larger than 0 and less than %d bytes",
 				PM_SECRET_MAX_SIZE);
-		return r;
+		buf = pm_xrealloc(buf, len + 1);
+		buf[len] = '\0';
+		*ret = TAKE_PTR(buf);
+		*ret_len = len;
+		return 0;
 	}
 	struct stat st;
 	if (stat(src, &st) < 0)
@@ -273,17 +299,32 @@ static const char inspect_usage[] =
 	"  pm secret inspect MYSECRET\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format string   Format inspect output using Go template\n";
+	"  -f, --format string   Format inspect output using Go template\n"
+	"      --pretty          Print inspect output in human-readable format\n";
+
+/* podman 4.3's --pretty template, spacing and all (it wins over --format) */
+static const char pretty_format[] = "ID:              {{.ID}}\n"
+				    "Name:              {{.Spec.Name}}\n"
+				    "{{- if .Spec.Labels }}\n"
+				    "Labels:\n"
+				    "{{- range $k, $v := .Spec.Labels }}\n"
+				    " - {{ $k }}={{ $v }}\n"
+				    "{{- end }}{{ end }}\n"
+				    "Driver:            {{.Spec.Driver.Name}}\n"
+				    "Created at:        {{.CreatedAt}}\n"
+				    "Updated at:        {{.UpdatedAt}}";
 
 int cmd_secret_inspect(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
+		{"pretty", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	const char *format = "json";
+	bool pretty = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:", opts, inspect_usage)) != -1) {
 		switch (c) {
@@ -292,8 +333,13 @@ int cmd_secret_inspect(struct pm_cli *cli, int argc, char **argv)
 		case 'f':
 			format = optarg;
 			break;
+		case 'P':
+			pretty = true;
+			break;
 		}
 	}
+	if (pretty)
+		format = pretty_format;
 	int nargs = argc - optind;
 	if (nargs < 1)
 		return pm_cli_errorf("requires at least 1 arg(s), only received 0");

@@ -29,7 +29,9 @@ static const char start_usage[] =
 	"`<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]` or `_` (default \"ctrl-p,ctrl-q\")\n"
 	"  -f, --filter stringArray   Filter output based on conditions given\n"
 	"  -i, --interactive          Keep STDIN open even if not attached\n"
-	"  -l, --latest               Act on the latest container pm is aware of\n";
+	"  -l, --latest               Act on the latest container pm is aware of\n"
+	"      --sig-proxy            Proxy received signals to the process (default true if "
+	"attaching, false otherwise)\n";
 
 int cmd_start(struct pm_cli *cli, int argc, char **argv)
 {
@@ -40,13 +42,13 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 		{"all", no_argument, NULL, 'A'},
 		{"filter", required_argument, NULL, 'f'},
 		{"latest", no_argument, NULL, 'l'},
-		{"sig-proxy", optional_argument, NULL, 'K'},
+		{"sig-proxy", optional_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	_cleanup_strv_ char **filters = NULL, **refs = NULL;
-	bool attach = false, all = false, latest = false;
+	bool attach = false, all = false, latest = false, sig_proxy = false;
 	int opt;
 	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "af:il", opts, start_usage)) != -1) {
 		switch (opt) {
@@ -64,6 +66,9 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 		case 'l':
 			latest = true;
 			break;
+		case 'P':
+			sig_proxy = true;
+			break;
 		case 'i':
 		case 'K':
 			break;
@@ -71,6 +76,8 @@ int cmd_start(struct pm_cli *cli, int argc, char **argv)
 			return PM_EXIT_ERROR;
 		}
 	}
+	if (sig_proxy && !attach)
+		return pm_cli_errorf("you cannot use sig-proxy without --attach: invalid argument");
 	bool select = all || latest || filters;
 	if (all && optind < argc)
 		return pm_cli_errorf("either start all containers or the container(s) provided in "

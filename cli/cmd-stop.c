@@ -83,8 +83,8 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv)
 	if ((all + latest + !!cidfiles) > 1)
 		return pm_cli_errorf("--all, --latest, and --cidfile cannot be used together");
 	bool select = latest || filters;
-	if (!all && !select && !cidfiles && !pm_cli_nargs(cli, argc - optind, 1, -1))
-		return PM_EXIT_ERROR;
+	if (!all && !select && !cidfiles && argc - optind < 1) /* podman's words */
+		return pm_cli_errorf("you must provide at least one name or id");
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	int status = pm_cli_read_cidfiles(cidfiles, ignore, &refs, NULL);
 	if (status != 0)

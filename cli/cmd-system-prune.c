@@ -127,7 +127,7 @@ int cmd_system_prune(struct pm_cli *cli, int argc, char **argv)
 			return 0;
 	}
 	uint64_t before = pm_disk_usage(cli->paths.root);
-	int status = 0, r;
+	int r;
 
 	/* containers (with the filters), then pods, volumes, images */
 	_cleanup_strv_ char **cargv = NULL;
@@ -138,26 +138,31 @@ int cmd_system_prune(struct pm_cli *cli, int argc, char **argv)
 		pm_strv_push(&cargv, *f);
 	}
 	_cleanup_free_ char *ctrs = NULL, *pods = NULL, *vols = NULL, *imgs = NULL;
+	/* podman stops at the first step that fails (a bad filter: the containers'), with
+	 * no total */
 	if ((r = run_caught(cli, cmd_container_prune, cargv, &ctrs)) != 0)
-		status = r;
+		return r;
 	section("Deleted Containers", ctrs);
 	char *pargv[] = {"prune", "--force", NULL};
 	if (!filters && (r = run_caught(cli, cmd_pod_prune, pargv, &pods)) != 0)
-		status = r;
+		return r;
 	section("Deleted Pods", pods);
 	if (volumes) {
 		if ((r = run_caught(cli, cmd_volume_prune, cargv, &vols)) != 0)
-			status = r;
+			return r;
 		section("Deleted Volumes", vols);
 	}
-	char *iargv[] = {"prune", "--force", all ? "--all" : NULL, NULL};
+	/* the filters apply to the images too, as podman's */
+	_cleanup_strv_ char **iargv = pm_strv_copy(cargv);
+	if (all)
+		pm_strv_push(&iargv, "--all");
 	if ((r = run_caught(cli, cmd_image_prune, iargv, &imgs)) != 0)
-		status = r;
+		return r;
 	section("Deleted Images", imgs);
 	uint64_t after = pm_disk_usage(cli->paths.root);
 	_cleanup_free_ char *total = pm_format_size(before > after ? before - after : 0);
 	printf("Total reclaimed space: %s\n", total);
-	return status;
+	return 0;
 }
 
 static const char reset_usage[] =

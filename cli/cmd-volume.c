@@ -671,10 +671,35 @@ int cmd_volume_import(struct pm_cli *cli, int argc, char **argv)
 	if (!pm_volume_exists(cli->paths.root, name))
 		return pm_cli_errorf("no such volume %s", name);
 	_cleanup_close_ int fd = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC) : -1;
-	if (strcmp(src, "-") && fd < 0)
-		return pm_cli_errorf("open %s: %m", src);
+	if (strcmp(src, "-") && fd < 0) /* Go's words for the common case */
+		return errno == ENOENT ? pm_cli_errorf("open %s: no such file or directory", src)
+				       : pm_cli_errorf("open %s: %m", src);
 	_cleanup_error_ pm_error *err = NULL;
 	if (pm_volume_import(cli->paths.root, name, fd >= 0 ? fd : STDIN_FILENO, &err) < 0)
 		return pm_cli_error(err);
 	return 0;
+}
+
+static const char reload_usage[] =
+	"Reload all volumes from volume plugins\n"
+	"\n"
+	"Description:\n"
+	"  Check all configured volume plugins and update the libpod database with all available\n"
+	"  volumes: pm has no volume plugins, so there is nothing to reload.\n"
+	"\n"
+	"Usage:\n"
+	"  pm volume reload\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help   help for reload\n";
+
+int cmd_volume_reload(struct pm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 0}, {NULL, 0, NULL, 0}};
+	struct pm_opt_state st = {0};
+	int c;
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, reload_usage)) != -1)
+		if (c == PM_OPT_EXIT)
+			return st.status;
+	return pm_cli_nargs(cli, argc - optind, 0, 0) ? 0 : PM_EXIT_ERROR;
 }

@@ -90,8 +90,9 @@ int cmd_wait(struct pm_cli *cli, int argc, char **argv)
 		int r = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs);
 		if (r != 0)
 			return r;
-	} else if (!pm_cli_nargs(cli, argc - optind, 1, -1)) {
-		return PM_EXIT_ERROR;
+	} else if (argc - optind < 1) {
+		return pm_cli_errorf("\"%s\" requires a name, id, or the \"--latest\" flag",
+				     cli->cmdpath);
 	}
 	if (!mask)
 		mask = 1u << PM_CTR_STOPPED;

@@ -16,6 +16,8 @@ static const struct pm_command system_commands[] = {
 	{"migrate", cmd_system_migrate, 0,
 	 "Migrate containers (ends the pause process so changed subordinate ids apply)", NULL},
 	{"prune", cmd_system_prune, PM_CMD_USERNS, "Remove unused data", NULL},
+	{"renumber", cmd_system_renumber, 0, "Migrate lock numbers (pm has none: does nothing)",
+	 NULL},
 	{"reset", cmd_system_reset, PM_CMD_USERNS, "Reset pm storage", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
@@ -92,6 +94,8 @@ static const struct pm_command volume_commands[] = {
 	{"list", cmd_volume_ls, PM_CMD_HIDDEN, "List volumes", NULL},
 	{"ls", cmd_volume_ls, 0, "List volumes", NULL},
 	{"prune", cmd_volume_prune, PM_CMD_USERNS, "Remove all unused volumes", NULL},
+	{"reload", cmd_volume_reload, 0,
+	 "Reload all volumes from volume plugins (pm has none: does nothing)", NULL},
 	{"remove", cmd_volume_rm, PM_CMD_USERNS | PM_CMD_HIDDEN, "Remove one or more volumes",
 	 NULL},
 	{"rm", cmd_volume_rm, PM_CMD_USERNS, "Remove one or more volumes", NULL},

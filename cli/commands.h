@@ -43,6 +43,7 @@ int cmd_stop(struct pm_cli *cli, int argc, char **argv);
 int cmd_wait(struct pm_cli *cli, int argc, char **argv);
 int cmd_port(struct pm_cli *cli, int argc, char **argv); /* cmd-port.c (networking) */
 int cmd_system_migrate(struct pm_cli *cli, int argc, char **argv);
+int cmd_system_renumber(struct pm_cli *cli, int argc, char **argv);
 int cmd_system_prune(struct pm_cli *cli, int argc, char **argv); /* cmd-system-prune.c */
 int cmd_system_reset(struct pm_cli *cli, int argc, char **argv);
 int cmd_system_df(struct pm_cli *cli, int argc, char **argv); /* cmd-system-df.c */
@@ -80,6 +81,7 @@ int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv);
+int cmd_volume_reload(struct pm_cli *cli, int argc, char **argv);
 /* container views (views helper): cli/cmd-ps.c, cmd-inspect.c, cmd-logs.c, cmd-rename.c,
  * cmd-container.c (the `container` table), cmd-top.c, cmd-cp.c, cmd-pause.c, cmd-mount.c,
  * cmd-commit.c, cmd-diff.c, cmd-export.c */
@@ -91,6 +93,8 @@ int cmd_cp(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_prune(struct pm_cli *cli, int argc, char **argv);
 int cmd_diff(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_diff(struct pm_cli *cli, int argc, char **argv);
+int cmd_image_diff(struct pm_cli *cli, int argc, char **argv);
 int cmd_export(struct pm_cli *cli, int argc, char **argv);
 int cmd_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_logs(struct pm_cli *cli, int argc, char **argv);

@@ -128,23 +128,22 @@ bool pm_cli_parse_format_only(struct pm_cli *cli, int argc, char **argv, const c
 
 bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max)
 {
-	if (nargs < min) {
-		if (min == 1 && max == 1)
-			fprintf(stderr, "Error: %s requires exactly 1 argument\n", cli->cmdpath);
-		else
-			fprintf(stderr, "Error: \"%s\" requires at least %d argument%s\n",
-				cli->cmdpath, min, min == 1 ? "" : "s");
-		return false;
-	}
-	if (max >= 0 && nargs > max) {
-		if (max == 0)
-			fprintf(stderr, "Error: %s takes no arguments\n", cli->cmdpath);
-		else
-			fprintf(stderr, "Error: \"%s\" accepts at most %d argument%s\n",
-				cli->cmdpath, max, max == 1 ? "" : "s");
-		return false;
-	}
-	return true;
+	if (nargs >= min && (max < 0 || nargs <= max))
+		return true;
+	/* cobra's words (podman's argument checks), and podman's validate.NoArgs */
+	if (max == 0)
+		fprintf(stderr, "Error: `%s` takes no arguments\n", cli->cmdpath);
+	else if (min == max)
+		fprintf(stderr, "Error: accepts %d arg(s), received %d\n", min, nargs);
+	else if (max < 0)
+		fprintf(stderr, "Error: requires at least %d arg(s), only received %d\n", min,
+			nargs);
+	else if (min == 0)
+		fprintf(stderr, "Error: accepts at most %d arg(s), received %d\n", max, nargs);
+	else
+		fprintf(stderr, "Error: accepts between %d and %d arg(s), received %d\n", min, max,
+			nargs);
+	return false;
 }
 
 int pm_cli_enter_userns(struct pm_cli *cli, pm_error **err)

@@ -154,7 +154,7 @@ int pm_cli_ctr_select_args(struct pm_cli *cli, int nargs, bool all, bool latest,
 		return pm_cli_errorf("--filter takes no arguments");
 	if ((all + latest + !!cidfiles) > 1)
 		return pm_cli_errorf("--all, --latest, and --cidfile cannot be used together");
-	if (!all && !latest && !filters && !cidfiles && !pm_cli_nargs(cli, nargs, 1, -1))
-		return PM_EXIT_ERROR;
+	if (!all && !latest && !filters && !cidfiles && nargs < 1)
+		return pm_cli_errorf("you must provide at least one name or id");
 	return 0;
 }

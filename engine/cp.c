@@ -5,6 +5,7 @@
  * (lib/sync.h). Every container-side path is resolved with openat2(RESOLVE_IN_ROOT)
  * against its root: a running one's /proc/PID/root (its mounts included), else its
  * storage mount. Never prints; runs inside the rootless namespace; called by cli/cmd-cp.c. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -49,12 +50,16 @@ static int open_in(const struct side *s, const char *path, int flags)
 	return r < 0 ? -errno : (int)r;
 }
 
+/* podman's words, with Go's lowercase errno text ("no such file or directory") */
 static int where_error(const struct side *s, const char *path, int e, pm_error **err)
 {
+	char why[128];
+	snprintf(why, sizeof(why), "%s", strerror(e));
+	why[0] = (char)tolower((unsigned char)why[0]);
 	if (s->ctr_name)
 		return pm_error_set(err, e, "\"%s\" could not be found on container %s: %s", path,
-				    s->ctr_name, strerror(e));
-	return pm_error_set(err, e, "\"%s\" could not be found on the host: %s", path, strerror(e));
+				    s->ctr_name, why);
+	return pm_error_set(err, e, "\"%s\" could not be found on the host: %s", path, why);
 }
 
 /* parent of path ("" when none) and the last component; path has no trailing '/'. */
@@ -318,8 +323,8 @@ static int do_copy(struct side *src, struct side *dst, const struct pm_cp_opts *
 		_cleanup_free_ char *dparent = NULL, *dleaf = NULL;
 		split_path(d, &dparent, &dleaf);
 		int pfd = open_in(dst, dparent, O_PATH | O_DIRECTORY);
-		if (pfd < 0)
-			return where_error(dst, dparent[0] ? dparent : ".", -pfd, err);
+		if (pfd < 0) /* podman names the destination, not its parent */
+			return where_error(dst, dst->path, -pfd, err);
 		close(pfd);
 		base = TAKE_PTR(dparent);
 		top = TAKE_PTR(dleaf);

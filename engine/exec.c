@@ -49,8 +49,8 @@ int pm_exec_apply(struct pm_runtime_spec *spec, const struct pm_exec_config *x,
 				    x->workdir);
 	for (char **f = x->env_files; f && *f; f++) {
 		_cleanup_free_ char *data = NULL;
-		if ((r = pm_read_file(*f, ENV_FILE_MAX, &data, NULL, err)) < 0)
-			return pm_error_prefix(err, "--env-file");
+		if ((r = pm_spec_env_file_read(*f, ENV_FILE_MAX, &data, err)) < 0)
+			return r;
 		if ((r = pm_spec_env_file_parse(*f, data, host_env, &spec->env, err)) < 0)
 			return r;
 	}

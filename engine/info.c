@@ -321,7 +321,8 @@ static json_t *build_info(const struct pm_info_opts *o)
 				      "pm-monitor version " PM_VERSION));
 	json_object_set_new(host, "cpuUtilization", cpu_utilization_json());
 	json_object_set_new(host, "networkBackend", json_string("slirp4netns"));
-	json_object_set_new(host, "remoteSocket", json_pack("{s:s}", "path", ""));
+	/* exists: podman's field (omitted from its JSON when false; templates read it) */
+	json_object_set_new(host, "remoteSocket", json_pack("{s:s, s:b}", "path", "", "exists", 0));
 	json_object_set_new(host, "serviceIsRemote", json_false()); /* no API service: local */
 	json_object_set_new(host, "os", json_string("linux"));
 	json_object_set_new(host, "security",

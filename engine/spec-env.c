@@ -8,6 +8,7 @@
 #include "engine/spec.h"
 #include "lib/cleanup.h"
 #include "lib/error.h"
+#include "lib/fileutil.h"
 #include "lib/strutil.h"
 
 void pm_spec_env_set(char ***env, const char *kv)
@@ -52,6 +53,19 @@ int pm_spec_env_add(char ***env, const char *spec, char *const *host_env, pm_err
 		if (glob ? fnmatch(spec, name, 0) == 0 : strcmp(spec, name) == 0)
 			pm_spec_env_set(env, *h);
 	}
+	return 0;
+}
+
+int pm_spec_env_file_read(const char *path, size_t max, char **ret_data, pm_error **err)
+{
+	_cleanup_error_ pm_error *e = NULL;
+	int r = pm_read_file(path, max, ret_data, NULL, &e);
+	if (r == -ENOENT)
+		return pm_error_set(err, ENOENT,
+				    "parsing env file \"%s\": open %s: no such file or directory",
+				    path, path);
+	if (r < 0)
+		return pm_error_set(err, -r, "parsing env file \"%s\": %s", path, e->msg);
 	return 0;
 }
 

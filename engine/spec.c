@@ -1260,10 +1260,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	extern char **environ;
 	for (char **f = c->env_files; f && *f; f++) {
 		_cleanup_free_ char *data = NULL;
-		if ((r = pm_read_file(*f, ENV_FILE_MAX, &data, NULL, err)) < 0) {
-			r = pm_error_prefix(err, "--env-file");
+		if ((r = pm_spec_env_file_read(*f, ENV_FILE_MAX, &data, err)) < 0)
 			goto fail;
-		}
 		if ((r = pm_spec_env_file_parse(*f, data, environ, &s.env, err)) < 0) {
 			goto fail;
 		}

@@ -224,6 +224,10 @@ int pm_spec_validate(const struct pm_container_config *c, pm_error **err);
  * host_env is the host's environment (environ). */
 int pm_spec_env_add(char ***env, const char *spec, char *const *host_env, pm_error **err);
 
+/* Read an --env-file (at most max bytes): podman's 'parsing env file "F": open F: no such
+ * file or directory' when it cannot be read. */
+int pm_spec_env_file_read(const char *path, size_t max, char **ret_data, pm_error **err);
+
 /* Parse an --env-file's content (name is used in messages): "KEY=VAL" and "KEY" lines,
  * '#' comments and blank lines skipped. */
 int pm_spec_env_file_parse(const char *name, const char *data, char *const *host_env, char ***env,

@@ -944,11 +944,8 @@ int pm_kube_generate(const struct pm_engine *e, char *const *refs, bool service,
 		} else if (pm_volume_exists(e->paths->root, *ref)) {
 			continue; /* written above */
 		} else {
-			r = pm_error_set(
-				err, ENOENT,
-				"%s does not refer to a container or pod: no pod with name "
-				"or ID %s found: no such pod",
-				*ref, *ref);
+			/* podman 4.3's words */
+			r = pm_error_set(err, ENOENT, "name or ID \"%s\" not found", *ref);
 			break;
 		}
 		r = add_ctrs(&g, ctrs, n, err);

@@ -635,6 +635,8 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 	cfg->tty = c->tty;
 	if (p->o->log_none)
 		cfg->log_driver = pm_xstrdup("none");
+	for (char **a = p->o->annotations; a && *a; a++)
+		pm_strv_push(&cfg->annotations, *a);
 	cfg->interactive = c->stdin_open;
 	cfg->privileged = c->privileged;
 	cfg->read_only = c->read_only_root;
@@ -768,6 +770,7 @@ static int pod_config(struct play *p, const struct pm_kube_pod *kp, struct pm_po
 	pm_strv_push(&pc->share, "uts");
 	if (kp->share_pid)
 		pm_strv_push(&pc->share, "pid");
+	pc->no_hosts = p->o->no_hosts;
 	if (kp->host_network)
 		pc->network = pm_xstrdup("host");
 	else if (p->o->network)

@@ -13,13 +13,15 @@
 #include "registry/pull.h"
 
 struct pm_kube_play_opts {
-	bool start;	   /* start the pods (--start, default true) */
-	bool replace;	   /* remove pods of the same names first (--replace) */
-	bool strict;	   /* a field pm does not apply is an error (--strict) */
-	char *network;	   /* --network for every pod (NULL: the default) */
-	char **configmaps; /* --configmap files: more ConfigMaps to look values up in */
-	char **publish;	   /* --publish specs: override or add to the pods' hostPorts */
-	bool log_none;	   /* --log-driver none: the containers keep no log */
+	bool start;	    /* start the pods (--start, default true) */
+	bool replace;	    /* remove pods of the same names first (--replace) */
+	bool strict;	    /* a field pm does not apply is an error (--strict) */
+	char *network;	    /* --network for every pod (NULL: the default) */
+	char **configmaps;  /* --configmap files: more ConfigMaps to look values up in */
+	char **publish;	    /* --publish specs: override or add to the pods' hostPorts */
+	bool log_none;	    /* --log-driver none: the containers keep no log */
+	char **annotations; /* --annotation KEY=VAL: on every container */
+	bool no_hosts;	    /* --no-hosts: the pods' containers keep the image's /etc/hosts */
 	/* how to reach registries for an image that is not stored (imagePullPolicy: Always
 	 * pulls, Never never does, else a missing image is pulled); NULL: local images only */
 	const struct pm_pull_opts *pull;

@@ -217,6 +217,10 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 			/* the pod's limits, for its slice (the record keeps no copy) */
 			ic.pod_memory = cfg->memory;
 			ic.pod_cpus = cfg->cpus;
+			if (cfg->infra_name) {
+				free(ic.name);
+				ic.name = pm_xstrdup(cfg->infra_name);
+			}
 			r = pm_engine_create(e, &ic, &infra, err);
 			pm_spec_config_clear(&ic);
 		}

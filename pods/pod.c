@@ -35,6 +35,7 @@ void pm_pod_config_clear(struct pm_pod_config *c)
 	pm_strv_free(c->dns_search);
 	pm_strv_free(c->dns_options);
 	pm_strv_free(c->add_hosts);
+	free(c->infra_name);
 	*c = (struct pm_pod_config){0};
 }
 

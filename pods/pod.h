@@ -35,6 +35,7 @@ struct pm_pod_config {
 	 * container's are (runtime/limits.h) */
 	uint64_t memory;
 	double cpus;
+	char *infra_name; /* --infra-name: the infra container's name at create (not kept) */
 };
 
 void pm_pod_config_clear(struct pm_pod_config *c);

@@ -137,8 +137,9 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 
 /* ---- pod ps ------------------------------------------------------------------------------- */
 
-static const char *const filter_keys[] = {
-	"id", "name", "label", "status", "ctr-names", "ctr-ids", "ctr-status", "ctr-number", NULL};
+static const char *const filter_keys[] = {"id",	       "name",	  "label",	"status",
+					  "ctr-names", "ctr-ids", "ctr-status", "ctr-number",
+					  "until",     NULL};
 static const char *const pod_states[] = {"stopped", "running", "paused",   "exited",
 					 "dead",    "created", "degraded", NULL};
 
@@ -201,6 +202,12 @@ static bool one_match(const char *key, const char *val, const struct pm_pod *pod
 		return label_match(pod->cfg.labels, val);
 	if (!strcmp(key, "status"))
 		return !strcasecmp(status, val);
+	if (!strcmp(key, "until")) {
+		/* podman: created before the time; a value it cannot read matches nothing */
+		int64_t until;
+		return pm_time_parse_timestamp(val, pm_time_now_ns(), &until) == 0 &&
+		       pod->created_ns < until;
+	}
 	if (!strcmp(key, "ctr-number")) {
 		char num[24];
 		snprintf(num, sizeof(num), "%zu", n);

@@ -949,6 +949,32 @@ int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_
 	return 0;
 }
 
+int pm_storage_image_diff(const struct pm_store *s, char *const *layers, size_t n_layers,
+			  struct pm_change **ret, size_t *ret_n, pm_error **err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	if (!n_layers)
+		return 0;
+	char **lowers = NULL; /* the layers below the top one, top first */
+	for (size_t i = n_layers - 1; i-- > 0;)
+		pm_strv_consume(&lowers, pm_layer_diff_path(s, layers[i]));
+	_cleanup_free_ char *top = pm_layer_diff_path(s, layers[n_layers - 1]);
+	_cleanup_close_ int fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct walk w = {.lowers = lowers, .whiteouts = true, .err = err};
+	int r = fd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", top) : walk_dir(&w, fd, "");
+	pm_strv_free(lowers);
+	if (r < 0) {
+		pm_changes_free(w.changes, w.n);
+		return r;
+	}
+	if (w.n)
+		qsort(w.changes, w.n, sizeof(*w.changes), cmp_change);
+	*ret = w.changes;
+	*ret_n = w.n;
+	return 0;
+}
+
 static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
 {
 	int dl = pm_dl_archive(err);

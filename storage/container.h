@@ -120,6 +120,10 @@ void pm_changes_free(struct pm_change *v, size_t n);
 /* every driver: overlay reads the upper dir; vfs compares rootfs/ with the image's layers */
 int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_change **ret,
 			size_t *ret_n, pm_error **err);
+/* An image's top layer against the layers below it (layers: diff_ids, bottom first, as
+ * struct pm_image_record has them), podman's `diff IMAGE`: sorted {kind, path}. */
+int pm_storage_image_diff(const struct pm_store *s, char *const *layers, size_t n_layers,
+			  struct pm_change **ret, size_t *ret_n, pm_error **err);
 int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const char *name,
 			  char *const *changes, const char *message, const char *author,
 			  char **ret_id, pm_error **err);

@@ -86,7 +86,10 @@ int pm_image_filters_add(struct pm_image_filters *f, const char *arg, pm_error *
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq)
-		return pm_error_set(err, EINVAL, "invalid image filter %s: need key=value", arg);
+		return pm_error_set(err, EINVAL,
+				    "invalid image filter \"%s\": must be in the format "
+				    "\"filter=value or filter!=value\"",
+				    arg);
 	size_t kl = (size_t)(eq - arg);
 	const char *v = eq + 1;
 	if (kl == 9 && strncmp(arg, "reference", 9) == 0) {
@@ -255,6 +258,13 @@ static bool any_name(const struct pm_image_filters *f, const struct pm_image_rec
 	for (char **nm = r->names; nm && *nm && !any; nm++)
 		any = pm_image_filters_name(f, *nm);
 	return any;
+}
+
+bool pm_image_filters_match(const struct pm_store *s, const struct pm_image_filters *f,
+			    const struct pm_image_record *r)
+{
+	/* no child lookup: dangling is "no name" here, intermediate= passes nothing named */
+	return filters_match(s, f, r, !(r->names && *r->names), false) && any_name(f, r);
 }
 
 /* ---- intermediate images ---------------------------------------------------------------- */

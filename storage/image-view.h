@@ -27,7 +27,8 @@ int pm_image_filters_add(struct pm_image_filters *f, const char *arg, pm_error *
 /* Find the images before= and since= name: -ENOENT "could not find local image for filter
  * ...". Until then (and after a failure) those filters pass nothing. */
 int pm_image_filters_resolve(const struct pm_store *s, struct pm_image_filters *f, pm_error **err);
-/* The image passes dangling/label/id (reads its config for label=). */
+/* The image passes every filter (reads its config for label=); without the child lookup
+ * `images` makes: dangling= is "has no name" (image prune's sense). */
 bool pm_image_filters_match(const struct pm_store *s, const struct pm_image_filters *f,
 			    const struct pm_image_record *r);
 /* The name passes reference=; any of the image's names does. */

@@ -94,6 +94,8 @@ char *pm_unit_render(const struct pm_unit *u)
 	fprintf(f, "Restart=%s\n", u->restart ? u->restart : "on-failure");
 	if (u->restart_sec >= 0)
 		fprintf(f, "RestartSec=%d\n", u->restart_sec);
+	if (u->start_timeout > 0)
+		fprintf(f, "TimeoutStartSec=%d\n", u->start_timeout);
 	fprintf(f, "TimeoutStopSec=%d\n", u->stop_timeout + 60);
 	for (char **p = u->exec_start_pre; p && *p; p++)
 		fprintf(f, "ExecStartPre=%s\n", *p);

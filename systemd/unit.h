@@ -25,6 +25,7 @@ struct pm_unit {
 	char **env;			   /* -e KEY=VALUE: Environment= */
 	const char *restart;		   /* Restart= */
 	int restart_sec;		   /* RestartSec= when >= 0 */
+	int start_timeout;		   /* TimeoutStartSec= when > 0 */
 	int stop_timeout;		   /* TimeoutStopSec= is this + 60 */
 	char **exec_start_pre;		   /* ExecStartPre= lines (already joined) */
 	const char *exec_start, *exec_stop, *exec_stop_post;

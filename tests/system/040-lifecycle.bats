@@ -403,7 +403,7 @@ fg-err"
 	assert_contains "$output" "is running or paused, refusing to clean up"
 	is "$(state c2)" "running 0" "a refused cleanup changes nothing"
 	run_pm 125 container cleanup
-	is "$output" "Error: you must provide at least one container name or id"
+	is "$output" "Error: you must provide at least one name or id"
 	run_pm 125 container cleanup nosuch
 	assert_contains "$output" "no container with name or ID"
 	run_pm 0 rm -f c2

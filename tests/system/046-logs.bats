@@ -73,7 +73,7 @@ lb from-b"
 	is "$output" "from-b" "-l: the latest container"
 
 	run_pm_split 125 logs
-	assert_contains "$stderr" "requires at least 1 arg"
+	is "$stderr" "Error: specify at least one container name or ID to log" "podman's words"
 	run_pm_split 125 logs nosuch
 	is "$stderr" 'Error: no container with name or ID "nosuch" found: no such container'
 	run_pm_split 125 logs -l la

@@ -75,7 +75,7 @@ x" "the committed image carries the new files"
 	is "$(jq -r '.deleted | index("/etc/motd") != null' <<<"$output")" "true"
 	is "$(jq -r '.changed | index("/etc/passwd") != null' <<<"$output")" "true"
 	run_pm_split 125 diff nosuch
-	assert_contains "$stderr" "no such container"
+	is "$stderr" "Error: nosuch not found: layer not known" "podman's words (neither a container nor an image)"
 }
 
 @test "export: the merged tree to a file and to stdout" {

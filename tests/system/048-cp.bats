@@ -177,13 +177,13 @@ PY
 	is "$stderr" 'Error: container "nosuch" does not exist'
 	run_pm 0 create --name c5 "$IMG" true
 	run_pm_split 125 cp c5:/no/such/file "$H/x"
-	is "$stderr" 'Error: "/no/such/file" could not be found on container c5: No such file or directory'
+	is "$stderr" 'Error: "/no/such/file" could not be found on container c5: no such file or directory'
 	run_pm_split 125 cp "$H/nosuch" c5:/tmp
-	is "$stderr" "Error: \"$H/nosuch\" could not be found on the host: No such file or directory"
+	is "$stderr" "Error: \"$H/nosuch\" could not be found on the host: no such file or directory"
 	run_pm_split 125 cp "$H/file" c5:/missing/parent/f
-	is "$stderr" 'Error: "/missing/parent" could not be found on container c5: No such file or directory'
+	is "$stderr" 'Error: "/missing/parent/f" could not be found on container c5: no such file or directory'
 	run_pm_split 125 cp c5:/etc/passwd "$H/missing/f"
-	is "$stderr" "Error: \"$H/missing\" could not be found on the host: No such file or directory"
+	is "$stderr" "Error: \"$H/missing/f\" could not be found on the host: no such file or directory"
 	run_pm_split 125 cp "$H/dir" c5:/etc/passwd
 	is "$stderr" "Error: cannot copy directory \"$H/dir\" to file \"/etc/passwd\": use --overwrite"
 	run_pm_split 125 cp "$H/file" "$H/other"

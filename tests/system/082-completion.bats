@@ -52,7 +52,7 @@ has() {
 	run_pm 125 completion tcsh
 	is "$output" "Error: unsupported shell 'tcsh': use bash, zsh or fish"
 	run_pm 125 completion
-	assert_contains "$output" "requires exactly 1 arg"
+	is "$output" "Error: accepts 1 arg\\(s\\), received 0" "cobra's words, as podman"
 }
 
 # pm_on_path: a directory holding "pm" that runs this test's pm, for the zsh and fish

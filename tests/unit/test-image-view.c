@@ -75,7 +75,8 @@ static void test_filters_add(void **state)
 	struct {
 		const char *arg, *msg;
 	} bad[] = {
-		{"nokey", "invalid image filter nokey: need key=value"},
+		{"nokey", "invalid image filter \"nokey\": must be in the format \"filter=value or "
+			  "filter!=value\""},
 		{"dangling=maybe", "non-boolean value \"dangling\" for maybe filter: "
 				   "strconv.ParseBool: parsing \"maybe\": invalid syntax"},
 		{"bogus=1", "unsupported image filter \"bogus\""},
