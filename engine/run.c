@@ -28,6 +28,7 @@
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run-flags.h"
+#include "engine/systemd-mode.h"
 #include "engine/run.h"
 #include "engine/userns-auto.h"
 #include "engine/volumes-from.h"
@@ -266,6 +267,11 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		withsig.tmpfs = tmpfs;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
+	/* --systemd: the mode is decided now, from the command; its stop signal comes after the
+	 * image's (podman's order) */
+	withsig.systemd_mode = pm_config_systemd_mode(cfg->systemd, args);
+	if (withsig.systemd_mode && !withsig.stop_signal)
+		withsig.stop_signal = PM_SYSTEMD_STOP_SIGNAL;
 	/* podman's default rlimits (nofile, nproc) are fixed now and shown by inspect (a
 	 * pod's infra container's too, as podman's) */
 	struct pm_ulimit_base ub;

@@ -1,0 +1,146 @@
+#!/usr/bin/env bats
+# 132-flags-systemd-image: the long tail of podman 4.3's flags (issue 18): run/create
+# --systemd (podman's systemd mode: its tmpfs mounts, /sys/fs/cgroup, container_uuid, the
+# SIGRTMIN+3 stop signal, .Config.SystemdMode), commit --squash and --include-volumes, save
+# --uncompressed, image prune --external, and the global --storage-opt, --hooks-dir, --conmon
+# and --network-cmd-path. Each by its effect, the error paths too. Runs as the unprivileged
+# test user; also against podman (PM="podman --runtime runc").
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+}
+
+teardown() {
+	basic_teardown
+}
+
+IMG=localhost/busybox:latest
+SD=localhost/sdinit:latest
+# the mounts systemd mode makes, as "DEST TYPE" lines (the cgroup v1 hierarchy's type too)
+SD_MOUNTS='for d in /run /run/lock /tmp /var/log/journal /sys/fs/cgroup; do awk -v d=$d '"'"'$2 == d { print $2, $3 }'"'"' /proc/mounts | tail -n 1; done'
+
+# build_sd: localhost/sdinit with /usr/local/sbin/init a script that prints the mounts, and
+# /usr/lib/systemd/systemd a symlink to it (any path named systemd counts)
+build_sd() {
+	pm_load_test_image
+	local ctx=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$ctx"
+	printf '#!/bin/sh\n%s\necho "uuid=${container_uuid:-none}"\n' "$SD_MOUNTS" >"$ctx/init"
+	printf 'FROM %s\nCOPY init /usr/local/sbin/init\nRUN chmod 755 /usr/local/sbin/init && mkdir -p /usr/lib/systemd /run/seed && echo seeded > /run/seed/f && ln -s /usr/local/sbin/init /usr/lib/systemd/systemd\n' \
+		"$IMG" >"$ctx/Containerfile"
+	run_pm 0 build -q -t $SD "$ctx"
+}
+
+SD_ON="/run tmpfs
+/run/lock tmpfs
+/tmp tmpfs
+/var/log/journal tmpfs
+/sys/fs/cgroup tmpfs"
+
+@test "--systemd: /sbin/init-like commands and systemd get podman's mounts and container_uuid" {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] || skip "a cgroup v1 or hybrid host (cgroup2 mount on v2)"
+	build_sd
+	run_pm 0 run --name c1 $SD /usr/local/sbin/init
+	local out=$output
+	run_pm 0 inspect --format '{{.Id}}' c1
+	is "$out" "$SD_ON
+uuid=${output:0:32}" "/usr/local/sbin/init: the mode's mounts, container_uuid"
+	run_pm 0 run --rm $SD /usr/lib/systemd/systemd
+	assert_contains "$output" "$SD_ON" "a path named systemd (a symlink)"
+	# the image's /run is copied into its tmpfs (tmpcopyup)
+	run_pm 0 run --rm --systemd=always $SD cat /run/seed/f
+	is "$output" "seeded" "/run keeps the image's content"
+	# always: any command; the host's name=systemd hierarchy under the tmpfs
+	run_pm 0 run --rm --systemd=always $SD sh -c "$SD_MOUNTS; grep -c ' /sys/fs/cgroup/systemd ' /proc/mounts"
+	assert_contains "$output" "$SD_ON" "always"
+	[ ! -d /sys/fs/cgroup/systemd ] || assert_not_contains "${lines[-1]}" "0" "name=systemd bound in"
+	# false, and true with another command: none of them
+	run_pm 0 run --rm --systemd=false $SD /usr/local/sbin/init
+	assert_not_contains "$output" "/run tmpfs" "false: no /run tmpfs"
+	assert_not_contains "$output" "/var/log/journal" "false: no journal tmpfs"
+	assert_contains "$output" "uuid=none" "false: no container_uuid"
+	run_pm 0 run --rm $SD sh -c "$SD_MOUNTS; echo \${container_uuid:-none}"
+	assert_not_contains "$output" "/run tmpfs" "sh: not in the mode"
+	assert_contains "$output" "none" "sh: no container_uuid"
+	run_pm 0 rm c1
+}
+
+@test "--systemd: a mount of the user's at /tmp or /run wins" {
+	build_sd
+	run_pm 0 run --rm --systemd=always --tmpfs /tmp:size=1m $SD sh -c 'grep " /tmp " /proc/mounts | wc -l; grep " /tmp " /proc/mounts'
+	is "${lines[0]}" "1" "one /tmp mount"
+	assert_contains "${lines[1]}" "size=1024k" "the user's /tmp"
+	mkdir -p "$BATS_TEST_TMPDIR/r"
+	echo host >"$BATS_TEST_TMPDIR/r/f"
+	run_pm 0 run --rm --systemd=always -v "$BATS_TEST_TMPDIR/r:/run" $SD cat /run/f
+	is "$output" "host" "-v on /run"
+}
+
+@test "--systemd: stop signal SIGRTMIN+3 (37), .Config.SystemdMode, --stop-signal wins" {
+	build_sd
+	run_pm 0 create --name a --systemd=always $SD true
+	run_pm 0 create --name i $SD /sbin/init
+	run_pm 0 create --name u $SD /usr/sbin/init
+	run_pm 0 create --name f --systemd=FALSE $SD /sbin/init
+	run_pm 0 create --name n $SD sleep 1
+	run_pm 0 create --name s --systemd=always --stop-signal KILL $SD true
+	run_pm 0 create --name e --entrypoint /usr/lib/systemd/systemd $SD
+	run_pm 0 create --name sh $SD sh -c /sbin/init
+	local c
+	for c in a i u f n s e sh; do
+		run_pm 0 inspect --format "$c {{.Config.StopSignal}} {{.Config.SystemdMode}}" $c
+		echo "$output" >>"$BATS_TEST_TMPDIR/got"
+	done
+	is "$(cat "$BATS_TEST_TMPDIR/got")" "a 37 true
+i 37 true
+u 37 true
+f 15 false
+n 15 false
+s 9 true
+e 37 true
+sh 15 false" "stop signal and mode per container"
+	run_pm 0 inspect --format '{{.Config.CreateCommand}}' a
+	assert_contains "$output" "--systemd=always" "kept in CreateCommand"
+	run_pm 0 rm a i u f n s e sh
+}
+
+@test "--systemd: pm stop sends SIGRTMIN+3" {
+	build_sd
+	run_pm 0 run -d --name t --systemd=always $SD sh -c 'trap "echo got37; exit 7" 37; echo ready; while :; do sleep 0.1; done'
+	local i
+	for i in $(seq 1 50); do
+		run_pm 0 logs t
+		[ "$output" = ready ] && break
+		sleep 0.1
+	done
+	run_pm 0 stop -t 20 t
+	run_pm 0 wait t
+	is "$output" "7" "the trap for 37 ran"
+	run_pm 0 logs t
+	is "$output" "ready
+got37" "the trap's output"
+	run_pm 0 rm t
+}
+
+@test "--systemd: a bad value is refused, nothing made" {
+	pm_load_test_image
+	run_pm 125 run --rm --systemd=yes $IMG true
+	assert_contains "$output" '--systemd values must be one of "true, false, always"' "run"
+	run_pm 125 create --name bad --systemd=sometimes $IMG true
+	assert_contains "$output" '--systemd values must be one of "true, false, always"' "create"
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container made"
+	# an empty value is the default, true
+	run_pm 0 create --name empty --systemd= $IMG /sbin/init
+	run_pm 0 inspect --format '{{.Config.StopSignal}} {{.Config.SystemdMode}}' empty
+	is "$output" "37 true" "--systemd= is true"
+	run_pm 0 rm empty
+	if ! is_podman; then
+		# pm names the value (podman's message does not)
+		run_pm 125 run --rm --systemd=yes $IMG true
+		assert_contains "$output" "'yes'" "pm names the bad value"
+	fi
+}
