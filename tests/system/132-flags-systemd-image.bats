@@ -144,3 +144,57 @@ got37" "the trap's output"
 		assert_contains "$output" "'yes'" "pm names the bad value"
 	fi
 }
+
+# ---- commit --squash, --include-volumes ---------------------------------------------------
+
+VOLS='{{range $k, $v := .Config.Volumes}}{{$k}} {{end}}'
+
+@test "commit --squash: the image's layers and the changes in one layer, one history row" {
+	pm_load_test_image docker2
+	run_pm 0 run --name c localhost/busybox2 sh -c 'echo x > /new; rm -f /hello'
+	run_pm 0 commit -q c localhost/plain
+	run_pm 0 inspect --format '{{len .RootFS.Layers}}' localhost/plain
+	is "$output" "3" "without --squash: the image's two layers and one more"
+	run_pm 0 commit -q --squash c localhost/sq
+	run_pm 0 inspect --format '{{len .RootFS.Layers}}' localhost/sq
+	is "$output" "1" "--squash: one layer"
+	run_pm 0 history --format '{{.Size}}' localhost/sq
+	is "${#lines[@]}" "1" "one history row"
+	assert_contains "$output" "MB" "the whole tree's size"
+	run_pm 0 run --rm localhost/sq sh -c 'cat /new; ls /hello /etc/motd 2>&1; ls /bin/busybox'
+	is "$output" "x
+ls: /hello: No such file or directory
+ls: /etc/motd: No such file or directory
+/bin/busybox" "the tree: the change, the deletions (image's and container's), the base"
+	run_pm 0 commit -q --squash=false c localhost/nosq
+	run_pm 0 inspect --format '{{len .RootFS.Layers}}' localhost/nosq
+	is "$output" "3" "--squash=false"
+	run_pm 125 commit --squash=bad c localhost/x
+	is "${lines[0]}" 'Error: invalid argument "bad" for "-s, --squash" flag: strconv.ParseBool: parsing "bad": invalid syntax' "bad value"
+	run_pm 125 image inspect localhost/x
+	run_pm 0 rm c
+}
+
+@test "commit --include-volumes: the container's -v, --mount and --tmpfs paths become VOLUMEs" {
+	pm_load_test_image
+	mkdir -p "$BATS_TEST_TMPDIR/h"
+	run_pm 0 run --name c -v /anon -v nv:/nv -v "$BATS_TEST_TMPDIR/h:/hb" --tmpfs /tt \
+		--mount type=volume,dst=/manon --mount "type=bind,src=$BATS_TEST_TMPDIR/h,dst=/mb" $IMG true
+	# without it: the anonymous volumes only (podman's default)
+	run_pm 0 commit -q c localhost/dv
+	run_pm 0 inspect --format "$VOLS" localhost/dv
+	is "$output" "/anon /manon " "anonymous volumes only"
+	run_pm 0 commit -q --include-volumes c localhost/iv
+	run_pm 0 inspect --format "$VOLS" localhost/iv
+	is "$output" "/anon /hb /manon /mb /nv /tt " "every volume, bind and tmpfs path"
+	run_pm 0 commit -q --include-volumes=false -c 'VOLUME /cv' c localhost/iv2
+	run_pm 0 inspect --format "$VOLS" localhost/iv2
+	is "$output" "/anon /cv /manon " "=false, with a --change VOLUME"
+	run_pm 0 commit -q --squash --include-volumes c localhost/iv3
+	run_pm 0 inspect --format "{{len .RootFS.Layers}} $VOLS" localhost/iv3
+	is "$output" "1 /anon /hb /manon /mb /nv /tt " "with --squash"
+	run_pm 125 commit --include-volumes=maybe c localhost/x
+	is "${lines[0]}" 'Error: invalid argument "maybe" for "--include-volumes" flag: strconv.ParseBool: parsing "maybe": invalid syntax' "bad value"
+	run_pm 0 rm -v c
+	run_pm 0 volume rm nv
+}
