@@ -198,3 +198,45 @@ ls: /etc/motd: No such file or directory
 	run_pm 0 rm -v c
 	run_pm 0 volume rm nv
 }
+
+# ---- save --uncompressed ------------------------------------------------------------------
+
+# layer_media DIR: the media type of the first layer of an OCI layout's first manifest
+layer_media() {
+	local m
+	m=$(sed -n 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/p' "$1/index.json")
+	sed -n 's/.*"layers":\[{"mediaType":"\([^"]*\)","digest":"sha256:\([0-9a-f]*\)".*/\1 \2/p' "$1/blobs/sha256/$m"
+}
+
+@test "save --uncompressed: oci-dir and oci-archive layers as plain tar, docker-archive accepts it" {
+	pm_load_test_image
+	local d=$BATS_TEST_TMPDIR
+	run_pm 0 save -q --uncompressed --format oci-dir -o "$d/od" $IMG
+	run_pm 0 image inspect --format '{{index .RootFS.Layers 0}}' $IMG
+	local diff=${output#sha256:}
+	# the media type: podman 4.3 labels the plain tar "tar+gzip" (its bug); pm says tar
+	local mt="application/vnd\.oci\.image\.layer\.v1\.tar"
+	! is_podman || mt="$mt\+gzip"
+	is "$(layer_media "$d/od")" "$mt $diff" "oci-dir: a tar layer, its digest the diff id"
+	run file -b "$d/od/blobs/sha256/$diff"
+	assert_contains "$output" "tar archive" "the blob is a plain tar"
+	run_pm 0 save -q --uncompressed=true --format oci-archive -o "$d/oa.tar" $IMG
+	mkdir "$d/oa" && tar -xf "$d/oa.tar" -C "$d/oa"
+	is "$(layer_media "$d/oa")" "$mt $diff" "oci-archive"
+	run file -b "$d/oa/blobs/sha256/$diff"
+	assert_contains "$output" "tar archive" "oci-archive: a plain tar"
+	run_pm 0 save -q --uncompressed --format docker-archive -o "$d/da.tar" $IMG
+	run_pm 0 rmi $IMG
+	run_pm 0 load -q -i "$d/da.tar"
+	run_pm 0 load -q -i "$d/oa.tar"
+	run_pm 125 save -q --uncompressed=maybe --format oci-dir -o "$d/bad" $IMG
+	is "${lines[0]}" 'Error: invalid argument "maybe" for "--uncompressed" flag: strconv.ParseBool: parsing "maybe": invalid syntax' "bad value"
+	[ ! -e "$d/bad" ] || die "a bad value left $d/bad"
+}
+
+@test "save: pm never compresses a layer (podman gzips oci layers without --uncompressed)" {
+	skip_if_podman "podman 4.3 compresses OCI layers unless --uncompressed"
+	pm_load_test_image
+	run_pm 0 save -q --format oci-dir -o "$BATS_TEST_TMPDIR/od" $IMG
+	assert_contains "$(layer_media "$BATS_TEST_TMPDIR/od")" "application/vnd.oci.image.layer.v1.tar " "uncompressed"
+}
