@@ -240,3 +240,24 @@ layer_media() {
 	run_pm 0 save -q --format oci-dir -o "$BATS_TEST_TMPDIR/od" $IMG
 	assert_contains "$(layer_media "$BATS_TEST_TMPDIR/od")" "application/vnd.oci.image.layer.v1.tar " "uncompressed"
 }
+
+# ---- image prune --external ---------------------------------------------------------------
+
+@test "image prune --external: no external containers here, so what the plain prune removes" {
+	pm_load_test_image
+	pm_load_test_image docker2
+	run_pm 0 create -q --name used localhost/busybox2 true
+	run_pm 0 commit -q used
+	local dangling=$output
+	run_pm 0 image inspect --format '{{.Id}}' $IMG
+	local bb=$output
+	run_pm 0 image prune --external -f
+	is "$output" "$dangling" "the dangling image"
+	run_pm 0 image prune --external=true -a -f
+	is "$output" "$bb" "-a: the image no container uses, not the one used"
+	run_pm 0 images --format '{{.Repository}}'
+	is "$output" "localhost/busybox2" "the used image stays"
+	run_pm 125 image prune --external=often -f
+	is "${lines[0]}" 'Error: invalid argument "often" for "--external" flag: strconv.ParseBool: parsing "often": invalid syntax' "bad value"
+	run_pm 0 rm used
+}
