@@ -261,3 +261,64 @@ layer_media() {
 	is "${lines[0]}" 'Error: invalid argument "often" for "--external" flag: strconv.ParseBool: parsing "often": invalid syntax' "bad value"
 	run_pm 0 rm used
 }
+
+# ---- global --storage-opt, --hooks-dir, --conmon, --network-cmd-path ------------------------
+
+@test "--storage-opt: overlay.mount_program applied, ignore_chown_errors accepted, bad ones refused" {
+	skip_if_missing fuse-overlayfs
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+	local so=(--storage-driver overlay) fo=/usr/bin/fuse-overlayfs
+	[ -x $fo ] || fo=$(command -v fuse-overlayfs)
+	local img
+	img=$(pm_test_image)
+	run_pm 0 "${so[@]}" load -q -i "$img"
+	run_pm 0 "${so[@]}" --storage-opt overlay.mount_program=$fo run --rm $IMG sh -c 'grep " / " /proc/mounts | cut -d" " -f3'
+	is "$output" "fuse.fuse-overlayfs" "the root is mounted by the mount program"
+	run_pm 0 "${so[@]}" --storage-opt mount_program=$fo --storage-opt overlay.ignore_chown_errors=true images --format '{{.Repository}}'
+	is "$output" "localhost/busybox" "no driver prefix; ignore_chown_errors"
+	run_pm 0 "${so[@]}" --storage-opt "" images --format '{{.Repository}}'
+	is "$output" "localhost/busybox" "an empty value"
+	run_pm 125 "${so[@]}" --storage-opt bogus images
+	is "$output" "Error: unable to parse key/value option: bogus" "no ="
+	run_pm 125 "${so[@]}" --storage-opt overlay.mount_program=/nonexistent images
+	assert_contains "$output" 'Error: overlay: can'"'"'t stat program "/nonexistent": stat /nonexistent: ' "a missing program"
+	run_pm 125 "${so[@]}" --storage-opt overlay.bogus=1 images
+	is "$output" "Error: overlay: Unknown option overlay.bogus" "an unknown option"
+	run_pm 125 "${so[@]}" --storage-opt overlay.ignore_chown_errors=maybe images
+	is "$output" 'Error: strconv.ParseBool: parsing "maybe": invalid syntax' "a bad boolean"
+	run_pm 125 --root "$BATS_TEST_TMPDIR/vfs-root" --storage-driver vfs --storage-opt overlay.mount_program=$fo images
+	is "$output" "Error: vfs driver does not support overlay.mount_program options" "another driver's option"
+	run_pm 0 "${so[@]}" ps -a --format '{{.Names}}'
+	is "$output" "" "nothing made"
+}
+
+@test "--network-cmd-path: the slirp4netns binary run; a missing one refused, nothing left" {
+	skip_if_missing slirp4netns
+	pm_load_test_image
+	local w=$BATS_TEST_TMPDIR/slirp-wrapper
+	printf '#!/bin/sh\necho called >> %s/slirp.log\nexec %s "$@"\n' "$BATS_TEST_TMPDIR" "$(command -v slirp4netns)" >"$w"
+	chmod 755 "$w"
+	run_pm 0 --network-cmd-path "$w" run --rm --network slirp4netns $IMG true
+	# (podman runs it twice: a probe, then the real one)
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/slirp.log")" "called" "the wrapper ran"
+	# podman 4.3 exits 127 here (its exec error); pm's own error is 125
+	local rc=125
+	! is_podman || rc=127
+	run_pm $rc --network-cmd-path /nonexistent run --rm --network slirp4netns $IMG true
+	assert_contains "$output" "/nonexistent" "the bad path named"
+	pm_store_settled
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container left"
+}
+
+@test "--hooks-dir and --conmon: accepted (pm runs no OCI hooks and has its own monitor)" {
+	pm_load_test_image
+	mkdir -p "$BATS_TEST_TMPDIR/hooks"
+	run_pm 0 --hooks-dir "$BATS_TEST_TMPDIR/hooks" --hooks-dir /nonexistent --conmon /nonexistent run --rm $IMG echo ok
+	is "$output" "ok" "the container ran"
+	run_pm 0 --help
+	local f
+	for f in --storage-opt --hooks-dir --conmon --network-cmd-path; do
+		assert_contains "$output" "$f" "$f in --help"
+	done
+}
