@@ -1,6 +1,6 @@
 /* main.c: pm's entry point. Owns global options (--log-level, --root, --runroot,
  * --storage-driver, --storage-opt, --events-backend, --network-cmd-path, --noout, --help,
- * --version; --conmon and --hooks-dir accepted) and dispatch to the command
+ * --hooks-dir, --version; --conmon accepted) and dispatch to the command
  * table. Each command lives in its own cli/cmd-*.c file. */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "engine/hooks.h"
 #include "lib/containers-conf.h"
 #include "lib/crashpoint.h"
 #include "lib/events.h"
@@ -48,7 +49,7 @@ static void print_main_help(FILE *f)
 		"(default \"file\")\n"
 		"  -h, --help                     help for pm\n"
 		"      --hooks-dir strings        Set the OCI hooks directory path (may be set "
-		"multiple times) (accepted: pm runs no OCI hooks)\n"
+		"multiple times)\n"
 		"      --log-level string         Log messages above specified level (trace, "
 		"debug, info, warn, warning, error, fatal, panic) (default \"warn\")\n"
 		"      --network-cmd-path string  Path to the command for configuring the network "
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	bool noout = false;
-	_cleanup_strv_ char **storage_opts = NULL;
+	_cleanup_strv_ char **storage_opts = NULL, **hooks_dirs = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "+hv", pm_global_options, NULL)) != -1) {
 		switch (c) {
@@ -202,7 +203,10 @@ int main(int argc, char **argv)
 		case 'Y': /* podman's --syslog: pm logs to stderr only */
 			break;
 		case 'M': /* podman's --conmon: pm's monitor is its own (pm-monitor) */
-		case 'H': /* podman's --hooks-dir: pm runs no OCI hooks (pm(1)) */
+			break;
+		case 'H': /* --hooks-dir: engine/hooks.h, run by the monitor */
+			if (*optarg)
+				pm_strv_push(&hooks_dirs, optarg);
 			break;
 		case 'O':
 			/* --storage-opt KEY=VALUE (checked against the driver when the store is
@@ -255,6 +259,10 @@ int main(int argc, char **argv)
 			fputs("See 'pm --help'\n", stderr);
 			return PM_EXIT_ERROR;
 		}
+	}
+	if (hooks_dirs) {
+		_cleanup_free_ char *joined = pm_strv_join(hooks_dirs, "\n");
+		setenv(PM_HOOKS_DIR_ENV, joined, 1);
 	}
 	if (storage_opts) {
 		_cleanup_free_ char *joined = pm_strv_join(storage_opts, "\n");

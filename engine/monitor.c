@@ -27,6 +27,7 @@
 #include "engine/ctr-state.h"
 #include "engine/events.h"
 #include "engine/health-parse.h"
+#include "engine/hooks.h"
 #include "engine/limits.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
@@ -107,7 +108,16 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	c->state.cgroup_path = NULL;
 	int r = pm_engine_cgroup_enter(pid, c->id, m->s->cfg, &c->state.cgroup_path, err);
 	c->state.oom_base = pm_engine_oom_base(c->state.cgroup_path);
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	/* --hooks-dir: the prestart and createRuntime hooks, the init waiting (engine/hooks.h) */
+	const struct pm_runtime_spec *sp = m->s->spec;
+	if ((r = pm_hooks_run("prestart", c->id, pid, "creating", sp->userdata, sp->args, err)) <
+		    0 ||
+	    (r = pm_hooks_run("createRuntime", c->id, pid, "creating", sp->userdata, sp->args,
+			      err)) < 0)
+		return r;
+	return 0;
 }
 
 /* The runtime's before_exec hook, run while the init sets up its mounts: start
@@ -257,6 +267,9 @@ static void notify_ready(const struct pm_monitor_setup *s)
 static void record_exit(struct mon *m, int status)
 {
 	net_stop(m);
+	/* --hooks-dir: the poststop hooks; a failing one changes nothing (as runc) */
+	pm_hooks_run("poststop", m->s->c->id, 0, "stopped", m->s->spec->userdata, m->s->spec->args,
+		     NULL);
 	if (m->s->cfg->rm) /* the log goes with the container: no fsync (issue #20) */
 		pm_ctr_log_close_nosync(m->io.log, NULL);
 	else

@@ -2,8 +2,9 @@
 # 132-flags-systemd-image: the long tail of podman 4.3's flags (issue 18): run/create
 # --systemd (podman's systemd mode: its tmpfs mounts, /sys/fs/cgroup, container_uuid, the
 # SIGRTMIN+3 stop signal, .Config.SystemdMode), commit --squash and --include-volumes, save
-# --uncompressed, image prune --external, and the global --storage-opt, --hooks-dir, --conmon
-# and --network-cmd-path. Each by its effect, the error paths too. Runs as the unprivileged
+# --uncompressed, image prune --external, and the global --storage-opt, --hooks-dir (OCI
+# prestart/poststop hooks), --conmon and --network-cmd-path. Each by its effect, the error
+# paths too. Runs as the unprivileged
 # test user; also against podman (PM="podman --runtime runc").
 
 load helpers
@@ -110,8 +111,7 @@ sh 15 false" "stop signal and mode per container"
 @test "--systemd: pm stop sends SIGRTMIN+3" {
 	build_sd
 	run_pm 0 run -d --name t --systemd=always $SD sh -c 'trap "echo got37; exit 7" 37; echo ready; while :; do sleep 0.1; done'
-	local i
-	for i in $(seq 1 50); do
+	for _ in $(seq 1 50); do
 		run_pm 0 logs t
 		[ "$output" = ready ] && break
 		sleep 0.1
@@ -272,9 +272,9 @@ layer_media() {
 	local img
 	img=$(pm_test_image)
 	run_pm 0 "${so[@]}" load -q -i "$img"
-	run_pm 0 "${so[@]}" --storage-opt overlay.mount_program=$fo run --rm $IMG sh -c 'grep " / " /proc/mounts | cut -d" " -f3'
+	run_pm 0 "${so[@]}" --storage-opt overlay.mount_program="$fo" run --rm $IMG sh -c 'grep " / " /proc/mounts | cut -d" " -f3'
 	is "$output" "fuse.fuse-overlayfs" "the root is mounted by the mount program"
-	run_pm 0 "${so[@]}" --storage-opt mount_program=$fo --storage-opt overlay.ignore_chown_errors=true images --format '{{.Repository}}'
+	run_pm 0 "${so[@]}" --storage-opt mount_program="$fo" --storage-opt overlay.ignore_chown_errors=true images --format '{{.Repository}}'
 	is "$output" "localhost/busybox" "no driver prefix; ignore_chown_errors"
 	run_pm 0 "${so[@]}" --storage-opt "" images --format '{{.Repository}}'
 	is "$output" "localhost/busybox" "an empty value"
@@ -286,7 +286,7 @@ layer_media() {
 	is "$output" "Error: overlay: Unknown option overlay.bogus" "an unknown option"
 	run_pm 125 "${so[@]}" --storage-opt overlay.ignore_chown_errors=maybe images
 	is "$output" 'Error: strconv.ParseBool: parsing "maybe": invalid syntax' "a bad boolean"
-	run_pm 125 --root "$BATS_TEST_TMPDIR/vfs-root" --storage-driver vfs --storage-opt overlay.mount_program=$fo images
+	run_pm 125 --root "$BATS_TEST_TMPDIR/vfs-root" --storage-driver vfs --storage-opt overlay.mount_program="$fo" images
 	is "$output" "Error: vfs driver does not support overlay.mount_program options" "another driver's option"
 	run_pm 0 "${so[@]}" ps -a --format '{{.Names}}'
 	is "$output" "" "nothing made"
@@ -311,10 +311,57 @@ layer_media() {
 	is "$output" "" "no container left"
 }
 
-@test "--hooks-dir and --conmon: accepted (pm runs no OCI hooks and has its own monitor)" {
+# hooks_setup: $H a hooks dir with a prestart hook for every container and a poststop one for
+# commands named echo, both logging "STAGE STATE-JSON" to $HLOG; and one failing prestart
+# hook for /bin/sleep
+hooks_setup() {
+	H=$BATS_TEST_TMPDIR/hooks HLOG=$BATS_TEST_TMPDIR/hooks.log
+	mkdir -p "$H"
+	printf '#!/bin/sh\necho "$1 $(cat)" >> %s\n' "$HLOG" >"$H/log.sh"
+	chmod 755 "$H/log.sh"
+	printf '{"version":"1.0.0","hook":{"path":"%s","args":["log.sh","pre"]},"when":{"always":true},"stages":["prestart"]}\n' "$H/log.sh" >"$H/a.json"
+	printf '{"version":"1.0.0","hook":{"path":"%s","args":["log.sh","post"]},"when":{"commands":["^(.*/)?echo$"]},"stages":["poststop"]}\n' "$H/log.sh" >"$H/b.json"
+	printf '{"version":"1.0.0","hook":{"path":"/bin/false"},"when":{"commands":["^/bin/sleep$"]},"stages":["prestart"]}\n' >"$H/c.json"
+}
+
+@test "--hooks-dir: prestart and poststop hooks run with the OCI state; a failing prestart fails the start" {
 	pm_load_test_image
-	mkdir -p "$BATS_TEST_TMPDIR/hooks"
-	run_pm 0 --hooks-dir "$BATS_TEST_TMPDIR/hooks" --hooks-dir /nonexistent --conmon /nonexistent run --rm $IMG echo ok
+	hooks_setup
+	run_pm 0 --hooks-dir "$H" run --name hk $IMG echo hi
+	is "$output" "hi" "the container ran"
+	run_pm 0 inspect --format '{{.Id}}' hk
+	local id=$output
+	run cat "$HLOG"
+	is "${#lines[@]}" "2" "two hooks ran"
+	assert_contains "${lines[0]}" 'pre {"ociVersion":"1.0.2' "prestart first"
+	assert_contains "${lines[0]}" "\"id\":\"$id\"" "the container's id"
+	assert_contains "${lines[0]}" '"status":"creating","pid":' "creating, with the init's pid"
+	assert_contains "${lines[1]}" 'post {"ociVersion":"1.0.2' "poststop after"
+	assert_contains "${lines[1]}" '"status":"stopped"' "stopped"
+	assert_not_contains "${lines[1]}" '"pid"' "no pid once stopped"
+	# a command the poststop hook does not match; no --hooks-dir: none
+	rm "$HLOG"
+	run_pm 0 --hooks-dir "$H" run --rm $IMG true
+	run cat "$HLOG"
+	is "${#lines[@]}" "1" "only the prestart hook"
+	rm "$HLOG"
+	run_pm 0 run --rm $IMG echo hi
+	[ ! -e "$HLOG" ] || die "a hook ran without --hooks-dir"
+	# a failing prestart hook: podman 4.3 (runc) exits 126, pm 125 (its own error)
+	local rc=125
+	! is_podman || rc=126
+	run_pm $rc --hooks-dir "$H" run --rm $IMG /bin/sleep 1
+	assert_contains "$output" "error running hook" "the hook's failure"
+	assert_contains "$output" "exit status 1" "its exit status"
+	run_pm 0 rm hk
+	pm_store_settled
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "the failed --rm container is gone"
+}
+
+@test "--conmon: accepted (pm has its own monitor); the new flags in --help" {
+	pm_load_test_image
+	run_pm 0 --conmon /nonexistent run --rm $IMG echo ok
 	is "$output" "ok" "the container ran"
 	run_pm 0 --help
 	local f
