@@ -16,6 +16,11 @@
 /* The --hooks-dir directories, newline-separated, for the processes that run hooks. */
 #define PM_HOOKS_DIR_ENV "_PM_HOOKS_DIR"
 
+/* A detached container's command path and bundle, set by its monitor for the exit command
+ * (pm container cleanup --exited) that runs its poststop hooks. */
+#define PM_HOOKS_CMD_ENV    "_PM_HOOKS_CMD"
+#define PM_HOOKS_BUNDLE_ENV "_PM_HOOKS_BUNDLE"
+
 /* Run the hooks of stage ("prestart", "poststop") that apply to a container with this
  * command. status is the state's ("creating", "stopped"; runc's), pid its init's (0: none,
  * left out).

@@ -474,6 +474,10 @@ static void exec_monitor(struct mon *m, const char *program)
 	const struct pm_monitor_setup *s = m->s;
 	const struct pm_paths *paths = s->e->paths;
 	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
+	if (getenv(PM_HOOKS_DIR_ENV)) { /* for the exit command's poststop hooks */
+		setenv(PM_HOOKS_CMD_ENV, s->spec->args[0], 1);
+		setenv(PM_HOOKS_BUNDLE_ENV, s->spec->userdata ? s->spec->userdata : "", 1);
+	}
 	char **argv = NULL;
 	pm_strv_push(&argv, "pm-monitor");
 	pm_strv_push(&argv, "--id");

@@ -24,6 +24,7 @@
 #include "engine/ctr-state.h"
 #include "engine/ctr-volumes.h"
 #include "engine/events.h"
+#include "engine/hooks.h"
 #include "engine/image-mount.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
@@ -393,6 +394,12 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 		return r;
 	if (r > 0)
 		pm_engine_event(e, c, "cleanup");
+	if (apply_restart && getenv(PM_HOOKS_CMD_ENV)) {
+		/* a detached container's poststop hooks (engine/hooks.h); failures ignored */
+		char *args[] = {getenv(PM_HOOKS_CMD_ENV), NULL};
+		pm_hooks_run("poststop", c->id, 0, "stopped", getenv(PM_HOOKS_BUNDLE_ENV), args,
+			     NULL);
+	}
 	struct pm_container_config cfg = {0};
 	r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)

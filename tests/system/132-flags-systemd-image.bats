@@ -339,6 +339,22 @@ hooks_setup() {
 	assert_contains "${lines[1]}" 'post {"ociVersion":"1.0.2' "poststop after"
 	assert_contains "${lines[1]}" '"status":"stopped"' "stopped"
 	assert_not_contains "${lines[1]}" '"pid"' "no pid once stopped"
+	# a detached container: its monitor runs them too
+	rm "$HLOG"
+	run_pm 0 --hooks-dir "$H" run -d --name hkd $IMG echo hi
+	run_pm 0 wait hkd
+	local _
+	for _ in $(seq 1 50); do
+		[ "$(wc -l <"$HLOG")" -ge 2 ] && break
+		sleep 0.1
+	done
+	run cat "$HLOG"
+	assert_contains "${lines[0]}" '"status":"creating"' "detached: prestart"
+	assert_contains "${lines[1]}" '"status":"stopped"' "detached: poststop"
+	run_pm 0 rm hkd
+	pm_store_settled
+	run cat "$HLOG"
+	is "${#lines[@]}" "2" "detached: each once"
 	# a command the poststop hook does not match; no --hooks-dir: none
 	rm "$HLOG"
 	run_pm 0 --hooks-dir "$H" run --rm $IMG true
