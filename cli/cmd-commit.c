@@ -1,7 +1,9 @@
 /* cmd-commit.c: `pm commit CONTAINER [IMAGE]` / `pm container commit`: turn a container's
  * upper dir into a new layer on top of its image (deletions become whiteouts), with
  * --change (CMD, ENTRYPOINT, ENV, WORKDIR, USER, EXPOSE, LABEL, ...), --message, --author
- * (storage/container.h). Prints the new image id. Runs inside the rootless namespace
+ * (storage/container.h); --squash makes the image's layers and the changes one layer. The
+ * container's anonymous volumes become image VOLUMEs, with --include-volumes all its -v,
+ * --mount and --tmpfs paths (podman's). Prints the new image id. Runs inside the rootless namespace
  * (PM_CMD_USERNS). */
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +11,9 @@
 #include "cli/commands.h"
 #include "cli/image-util.h"
 #include "cli/progress.h"
+#include "engine/config-json.h"
 #include "engine/container.h"
+#include "engine/ctr-volumes.h"
 #include "engine/events.h"
 #include "engine/run.h"
 #include "lib/fileutil.h"
@@ -34,9 +38,33 @@ static const char usage[] =
 	"USER | VOLUME | WORKDIR\n"
 	"  -f, --format string       Format of the image manifest and metadata (default \"oci\")\n"
 	"      --iidfile string      Write the image ID to the file\n"
+	"      --include-volumes     Include container volumes as image volumes\n"
 	"  -m, --message string      Set commit message for imported image\n"
 	"  -p, --pause               Pause container during commit\n"
-	"  -q, --quiet               Suppress output\n";
+	"  -q, --quiet               Suppress output\n"
+	"  -s, --squash              squash newly built layers into a single new layer\n";
+
+/* Go's strconv.ParseBool, podman's message for a bad value */
+static int bool_arg(const char *flag, const char *arg, bool *ret)
+{
+	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
+	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
+	for (size_t i = 0; i < 6; i++) {
+		if (!arg || !strcmp(arg, t[i])) {
+			*ret = true;
+			return 0;
+		}
+		if (!strcmp(arg, f[i])) {
+			*ret = false;
+			return 0;
+		}
+	}
+	fprintf(stderr,
+		"Error: invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: parsing "
+		"\"%s\": invalid syntax\n",
+		arg, flag, arg);
+	return -1;
+}
 
 int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 {
@@ -48,15 +76,17 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 		{"pause", optional_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"iidfile", required_argument, NULL, 'I'},
+		{"include-volumes", optional_argument, NULL, 'V'},
+		{"squash", optional_argument, NULL, 's'},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	const char *author = NULL, *message = NULL, *iidfile = NULL;
-	bool quiet = false;
+	bool quiet = false, squash = false, include_volumes = false;
 	_cleanup_strv_ char **changes = NULL;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a:c:f:m:pq", opts, usage)) != -1) {
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a:c:f:m:pqs", opts, usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
 			return st.status;
@@ -78,6 +108,14 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'I':
 			iidfile = optarg;
+			break;
+		case 's':
+			if (bool_arg("-s, --squash", optarg, &squash) < 0)
+				return PM_EXIT_ERROR;
+			break;
+		case 'V':
+			if (bool_arg("--include-volumes", optarg, &include_volumes) < 0)
+				return PM_EXIT_ERROR;
 			break;
 		default:
 			break;
@@ -101,13 +139,25 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_errorf("container %s runs from --rootfs: it has no image to commit "
 				     "on",
 				     ctr->id);
+	/* the container's volumes as VOLUME changes, before the user's */
+	struct pm_container_config cfg = {0};
+	if (pm_config_from_json(ctr->config_json, &cfg, &err) < 0)
+		return pm_cli_error(err);
+	_cleanup_strv_ char **vols = pm_engine_commit_volumes(&cfg, include_volumes);
+	pm_spec_config_clear(&cfg);
+	_cleanup_strv_ char **all = NULL;
+	for (char **v = vols; v && *v; v++)
+		pm_strv_consume(&all, pm_xasprintf("VOLUME %s", *v));
+	for (char **ch = changes; ch && *ch; ch++)
+		pm_strv_push(&all, *ch);
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
 	_cleanup_free_ char *id = NULL;
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, s, quiet, true);
-	int r = pm_storage_ctr_commit(s, ctr->id, name, changes, message, author, &id, &err);
+	int r = pm_storage_ctr_commit_flags(s, ctr->id, name, all, message, author,
+					    squash ? PM_STORAGE_COMMIT_SQUASH : 0, &id, &err);
 	if (r == 0)
 		pm_cli_progress_image(&progress, id);
 	pm_cli_progress_end(&progress);

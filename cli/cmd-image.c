@@ -112,6 +112,8 @@ static const char prune_usage[] =
 	"Options:\n"
 	"  -a, --all                 Remove all images not in use by containers, not just dangling "
 	"ones\n"
+	"      --external            Remove images even when they are used by external containers "
+	"(e.g., by build containers)\n"
 	"      --filter stringArray  Provide filter values (e.g. 'label=<key>=<value>')\n"
 	"  -f, --force               Do not prompt for confirmation\n";
 
@@ -119,6 +121,7 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
+		{"external", optional_argument, NULL, 'E'},
 		{"filter", required_argument, NULL, 'F'},
 		{"force", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 0},
@@ -138,6 +141,18 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'f':
 			force = true;
+			break;
+		case 'E':
+			/* podman's: also images only external (buildah) containers use; pm keeps
+			 * no external containers (its build containers are removed with their
+			 * build), so this prunes what the plain prune does */
+			if (optarg && strcmp(optarg, "true") && strcmp(optarg, "false") &&
+			    strcmp(optarg, "1") && strcmp(optarg, "0"))
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"--external\" "
+					"flag: strconv.ParseBool: parsing \"%s\": invalid "
+					"syntax",
+					optarg, optarg);
 			break;
 		case 'F':
 			/* podman's prune checks the form first, then images' filters */

@@ -256,7 +256,8 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 }
 
 /* What podman's templates reach through a method, not a JSON field: {{.State.Healthcheck}}
- * (podman 4.3's alias of .State.Health), {{.SizeRw}} without --size. Only for templates: the JSON
+ * (podman 4.3's alias of .State.Health), {{.SizeRw}} without --size, a false
+ * {{.Config.SystemdMode}}. Only for templates: the JSON
  * stays podman's. */
 static void template_aliases(json_t *arr)
 {
@@ -272,6 +273,11 @@ static void template_aliases(json_t *arr)
 			json_object_set_new(o, "SizeRw", json_null());
 			json_object_set_new(o, "SizeRootFs", json_integer(0));
 		}
+		/* a container's .Config.SystemdMode, omitted (Go's omitempty) when false */
+		json_t *cf = json_object_get(o, "Config");
+		if (st && json_object_get(o, "HostConfig") && json_is_object(cf) &&
+		    !json_object_get(cf, "SystemdMode"))
+			json_object_set_new(cf, "SystemdMode", json_false());
 	}
 }
 

@@ -22,6 +22,7 @@
 #include "engine/run.h"
 #include "engine/run-process.h"
 #include "engine/spec.h"
+#include "engine/systemd-mode.h"
 #include "engine/validate.h"
 #include "lib/containers-conf.h"
 #include "lib/events.h"
@@ -214,6 +215,8 @@ static const char run_usage[] =
 	"namespace\n"
 	"      --stop-timeout uint        Timeout (in seconds) to stop a container. Default is 10\n"
 	"      --sysctl strings           Sysctl options\n"
+	"      --systemd string           Run container in systemd mode (\"true\"|\"false\"|"
+	"\"always\") (default \"true\")\n"
 	"      --time-offset string       Own time namespace: monotonic=SECONDS,boottime=SECONDS "
 	"(pm's own)\n"
 	"      --tmpfs stringArray        Mount a temporary filesystem (tmpfs) into a container\n"
@@ -331,6 +334,17 @@ static int set_stop_signal(struct pm_container_config *c, struct cmd_run_opts *o
 		return r;
 	free(c->stop_signal);
 	c->stop_signal = pm_xstrdup(arg);
+	return 0;
+}
+
+static int set_systemd(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		       pm_error **err)
+{
+	int r = pm_config_check_systemd(arg, err);
+	if (r < 0)
+		return r;
+	free(c->systemd);
+	c->systemd = pm_xstrdup(arg);
 	return 0;
 }
 
@@ -831,6 +845,7 @@ static const struct run_flag run_flags[] = {
 	{"log-driver", 0, required_argument, FLAG_FUNC, FUNC(set_log_driver)},
 	{"detach-keys", 0, required_argument, FLAG_FUNC, FUNC(set_detach_keys)},
 	{"sdnotify", 0, required_argument, FLAG_FUNC, FUNC(set_sdnotify)},
+	{"systemd", 0, required_argument, FLAG_FUNC, FUNC(set_systemd)},
 	/* health checks: assembled after the loop (pm_health_from_flags) */
 	{"health-cmd", 0, required_argument, FLAG_ARG, OPTS(health.cmd)},
 	{"health-interval", 0, required_argument, FLAG_ARG, OPTS(health.interval)},

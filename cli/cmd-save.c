@@ -27,7 +27,8 @@ static const char usage[] =
 	"create a multi-image-archive (only for docker-archive)\n"
 	"  -o, --output string   Write to a specified file (default: stdout, which must be "
 	"redirected)\n"
-	"  -q, --quiet           Suppress the output\n";
+	"  -q, --quiet           Suppress the output\n"
+	"      --uncompressed    Accept uncompressed layers when copying OCI images\n";
 
 int cmd_save(struct pm_cli *cli, int argc, char **argv)
 {
@@ -37,6 +38,7 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 		{"multi-image-archive", no_argument, NULL, 'm'},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"uncompressed", optional_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
@@ -56,6 +58,17 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'U':
+			/* podman's: layers as stored, not compressed for an OCI destination; pm
+			 * never compresses on save, so only the value is checked */
+			if (optarg && strcmp(optarg, "true") && strcmp(optarg, "false") &&
+			    strcmp(optarg, "1") && strcmp(optarg, "0"))
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"--uncompressed\" "
+					"flag: strconv.ParseBool: parsing \"%s\": invalid "
+					"syntax",
+					optarg, optarg);
 			break;
 		default:
 			break;

@@ -104,14 +104,18 @@ static const struct pm_command volume_commands[] = {
 
 const struct option pm_global_options[] = {
 	{"cgroup-manager", required_argument, NULL, 'C'},
+	{"conmon", required_argument, NULL, 'M'},
 	{"events-backend", required_argument, NULL, 'E'},
 	{"help", no_argument, NULL, 'h'},
+	{"hooks-dir", required_argument, NULL, 'H'},
 	{"log-level", required_argument, NULL, 'L'},
+	{"network-cmd-path", required_argument, NULL, 'P'},
 	{"noout", no_argument, NULL, 'N'},
 	{"root", required_argument, NULL, 'R'},
 	{"runroot", required_argument, NULL, 'r'},
 	{"runtime", required_argument, NULL, 'U'},
 	{"storage-driver", required_argument, NULL, 's'},
+	{"storage-opt", required_argument, NULL, 'O'},
 	{"syslog", optional_argument, NULL, 'Y'},
 	{"tmpdir", required_argument, NULL, 'T'},
 	{"version", no_argument, NULL, 'v'},

@@ -1,5 +1,6 @@
 /* main.c: pm's entry point. Owns global options (--log-level, --root, --runroot,
- * --storage-driver, --events-backend, --noout, --help, --version) and dispatch to the command
+ * --storage-driver, --storage-opt, --events-backend, --network-cmd-path, --noout, --help,
+ * --hooks-dir, --version; --conmon accepted) and dispatch to the command
  * table. Each command lives in its own cli/cmd-*.c file. */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +12,14 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "engine/hooks.h"
 #include "lib/containers-conf.h"
 #include "lib/crashpoint.h"
 #include "lib/events.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "netslirp/net.h"
+#include "storage/store.h"
 #include "storage/volume.h"
 
 static void print_commands(FILE *f, const char *cmdpath, const struct pm_command *table)
@@ -39,11 +43,17 @@ static void print_main_help(FILE *f)
 		"\nOptions:\n"
 		"      --cgroup-manager string    Cgroup manager to use "
 		"(\"cgroupfs\"|\"systemd\")\n"
+		"      --conmon string            Path of the conmon binary (accepted: pm has its "
+		"own monitor)\n"
 		"      --events-backend string    Events backend to use (\"file\"|\"none\") "
 		"(default \"file\")\n"
 		"  -h, --help                     help for pm\n"
+		"      --hooks-dir strings        Set the OCI hooks directory path (may be set "
+		"multiple times)\n"
 		"      --log-level string         Log messages above specified level (trace, "
 		"debug, info, warn, warning, error, fatal, panic) (default \"warn\")\n"
+		"      --network-cmd-path string  Path to the command for configuring the network "
+		"(slirp4netns)\n"
 		"      --noout                    do not output to stdout\n"
 		"      --root string              Path to the root directory in which data, "
 		"including images, is stored\n"
@@ -53,6 +63,7 @@ static void print_main_help(FILE *f)
 		"containers itself)\n"
 		"      --storage-driver string    Select which storage driver is used to manage "
 		"storage of images and containers (overlay, vfs)\n"
+		"      --storage-opt stringArray  Used to pass an option to the storage driver\n"
 		"      --syslog                   Output logging information to syslog as well as "
 		"the console (accepted, no syslog)\n"
 		"      --tmpdir string            Path to the tmp directory for pm's runtime "
@@ -134,6 +145,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	bool noout = false;
+	_cleanup_strv_ char **storage_opts = NULL, **hooks_dirs = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "+hv", pm_global_options, NULL)) != -1) {
 		switch (c) {
@@ -190,6 +202,37 @@ int main(int argc, char **argv)
 			break;
 		case 'Y': /* podman's --syslog: pm logs to stderr only */
 			break;
+		case 'M': /* podman's --conmon: pm's monitor is its own (pm-monitor) */
+			break;
+		case 'H': /* --hooks-dir: engine/hooks.h, run by the monitor */
+			if (*optarg)
+				pm_strv_push(&hooks_dirs, optarg);
+			break;
+		case 'O':
+			/* --storage-opt KEY=VALUE (checked against the driver when the store is
+			 * opened, storage/store-opts.c); "" drops storage.conf's options */
+			if (!*optarg) {
+				storage_opts = pm_strv_free(storage_opts);
+				pm_strv_push(&storage_opts, "=");
+			} else if (!strchr(optarg, '=') || strchr(optarg, '\n')) {
+				return pm_cli_errorf("unable to parse key/value option: %s",
+						     optarg);
+			} else {
+				pm_strv_push(&storage_opts, optarg);
+			}
+			break;
+		case 'P': {
+			/* --network-cmd-path: the slirp4netns binary (netslirp/slirp.c), carried
+			 * to the monitor that starts it by the environment */
+			_cleanup_free_ char *abs = NULL;
+			_cleanup_error_ pm_error *perr = NULL;
+			if (*optarg &&
+			    pm_paths_absolute(optarg, "--network-cmd-path", &abs, &perr) < 0)
+				return pm_cli_error(perr);
+			if (abs)
+				setenv(PM_NET_CMD_PATH_ENV, abs, 1);
+			break;
+		}
 		case 'T':
 		case 'V': {
 			/* --tmpdir (the events log's directory) and --volumepath (the named
@@ -216,6 +259,14 @@ int main(int argc, char **argv)
 			fputs("See 'pm --help'\n", stderr);
 			return PM_EXIT_ERROR;
 		}
+	}
+	if (hooks_dirs) {
+		_cleanup_free_ char *joined = pm_strv_join(hooks_dirs, "\n");
+		setenv(PM_HOOKS_DIR_ENV, joined, 1);
+	}
+	if (storage_opts) {
+		_cleanup_free_ char *joined = pm_strv_join(storage_opts, "\n");
+		setenv(PM_STORAGE_OPT_ENV, joined, 1);
 	}
 	if (noout) {
 		/* --noout: stdout goes nowhere (the containers' too, as podman's) */

@@ -103,6 +103,8 @@ static const struct field {
 	F("StartupHealthRetries", K_I64, startup_health.retries),
 	F("StartupHealthSuccesses", K_I64, startup_health.successes),
 	F("SdNotifyMode", K_STR, sdnotify),
+	F("Systemd", K_STR, systemd),
+	F("SystemdMode", K_BOOL, systemd_mode),
 	F("CreateCommand", K_STRV, create_command),
 	F("TimeOffset", K_STR, time_offset),
 	F("Ulimits", K_STRV, ulimits),

@@ -35,6 +35,36 @@ char **pm_engine_named_volumes(const struct pm_container_config *cfg)
 	return names;
 }
 
+static void commit_volume(char ***ret, const struct pm_container_config *cfg, bool all,
+			  const char *spec, bool is_mount)
+{
+	struct pm_runtime_mount m = {0};
+	char *name = NULL;
+	int r = is_mount ? pm_spec_parse_mount(spec, &m, &name, NULL)
+			 : pm_spec_parse_volume(spec, &m, &name, NULL);
+	if (r == 0 && (all || (name && pm_strv_contains(cfg->anon_volumes, name))) &&
+	    !pm_strv_contains(*ret, m.destination))
+		pm_strv_push(ret, m.destination);
+	free(name);
+	pm_runtime_mount_clear(&m);
+}
+
+char **pm_engine_commit_volumes(const struct pm_container_config *cfg, bool all)
+{
+	char **ret = NULL;
+	for (char **v = cfg->volumes; v && *v; v++)
+		commit_volume(&ret, cfg, all, *v, false);
+	for (char **v = cfg->mounts; v && *v; v++)
+		commit_volume(&ret, cfg, all, *v, true);
+	for (char **v = all ? cfg->tmpfs : NULL; v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		if (pm_spec_parse_tmpfs(*v, &m, NULL) == 0 && !pm_strv_contains(ret, m.destination))
+			pm_strv_push(&ret, m.destination);
+		pm_runtime_mount_clear(&m);
+	}
+	return ret;
+}
+
 /* tmpfs/bind volumes: mounted in the rootless mount namespace while the container runs
  * (storage/volume.h); releasing is idempotent per container. */
 void pm_engine_volumes_release(const struct pm_engine *e, const struct pm_container_config *cfg,

@@ -11,6 +11,11 @@
 /* The names of the named volumes cfg uses (malloc'd strv, NULL when none). */
 char **pm_engine_named_volumes(const struct pm_container_config *cfg);
 
+/* The container paths commit makes image VOLUMEs (podman's): those of cfg's anonymous
+ * volumes, or with all (--include-volumes) of every -v, --mount and --tmpfs. A strv or
+ * NULL. */
+char **pm_engine_commit_volumes(const struct pm_container_config *cfg, bool all);
+
 /* Mount cfg's tmpfs/bind volumes for container id; on failure none stays mounted. */
 int pm_engine_volumes_mount(const struct pm_engine *e, const struct pm_container_config *cfg,
 			    const char *id, pm_error **err);

@@ -736,6 +736,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(cf, "StartupHealthCheck", sh);
 	}
 	json_object_set_new(cf, "CreateCommand", strv_or_empty(cfg->create_command));
+	if (cfg->systemd_mode) /* podman omits it when false */
+		json_object_set_new(cf, "SystemdMode", json_true());
 	/* podman's json names: sdNotifyMode; Passwd (an /etc/passwd entry for the user) */
 	json_object_set_new(cf, "Passwd", json_boolean(!cfg->no_passwd));
 	if (cfg->chrootdirs)

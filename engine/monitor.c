@@ -27,6 +27,7 @@
 #include "engine/ctr-state.h"
 #include "engine/events.h"
 #include "engine/health-parse.h"
+#include "engine/hooks.h"
 #include "engine/limits.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
@@ -108,10 +109,20 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	c->state.cgroup_path = NULL;
 	int r = pm_engine_cgroup_enter(pid, c->id, m->s->cfg, &c->state.cgroup_path, err);
 	c->state.oom_base = pm_engine_oom_base(c->state.cgroup_path);
+	if (r < 0)
+		return r;
 	/* --pidfile: the init's pid, before its command runs */
-	if (r >= 0 && m->s->cfg->pidfile)
-		r = pm_config_pidfile_write(m->s->cfg->pidfile, (int)pid, err);
-	return r < 0 ? r : 0;
+	if (m->s->cfg->pidfile &&
+	    (r = pm_config_pidfile_write(m->s->cfg->pidfile, (int)pid, err)) < 0)
+		return r;
+	/* --hooks-dir: the prestart and createRuntime hooks, the init waiting (engine/hooks.h) */
+	const struct pm_runtime_spec *sp = m->s->spec;
+	if ((r = pm_hooks_run("prestart", c->id, pid, "creating", sp->userdata, sp->args, err)) <
+		    0 ||
+	    (r = pm_hooks_run("createRuntime", c->id, pid, "creating", sp->userdata, sp->args,
+			      err)) < 0)
+		return r;
+	return 0;
 }
 
 /* The runtime's before_exec hook, run while the init sets up its mounts: start
@@ -261,6 +272,9 @@ static void notify_ready(const struct pm_monitor_setup *s)
 static void record_exit(struct mon *m, int status)
 {
 	net_stop(m);
+	/* --hooks-dir: the poststop hooks; a failing one changes nothing (as runc) */
+	pm_hooks_run("poststop", m->s->c->id, 0, "stopped", m->s->spec->userdata, m->s->spec->args,
+		     NULL);
 	if (m->s->cfg->rm) /* the log goes with the container: no fsync (issue #20) */
 		pm_ctr_log_close_nosync(m->io.log, NULL);
 	else
@@ -465,6 +479,10 @@ static void exec_monitor(struct mon *m, const char *program)
 	const struct pm_monitor_setup *s = m->s;
 	const struct pm_paths *paths = s->e->paths;
 	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
+	if (getenv(PM_HOOKS_DIR_ENV)) { /* for the exit command's poststop hooks */
+		setenv(PM_HOOKS_CMD_ENV, s->spec->args[0], 1);
+		setenv(PM_HOOKS_BUNDLE_ENV, s->spec->userdata ? s->spec->userdata : "", 1);
+	}
 	char **argv = NULL;
 	pm_strv_push(&argv, "pm-monitor");
 	pm_strv_push(&argv, "--id");

@@ -24,10 +24,12 @@
 #include "engine/ctr-state.h"
 #include "engine/ctr-volumes.h"
 #include "engine/events.h"
+#include "engine/hooks.h"
 #include "engine/image-mount.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run-flags.h"
+#include "engine/systemd-mode.h"
 #include "engine/run.h"
 #include "engine/run-process.h"
 #include "engine/userns-auto.h"
@@ -329,6 +331,11 @@ int pm_engine_create(const struct pm_engine *e, const struct pm_container_config
 		withsig.tmpfs = tmpfs;
 	if (!cfg->stop_signal && img.stop_signal && *img.stop_signal)
 		withsig.stop_signal = img.stop_signal;
+	/* --systemd: the mode is decided now, from the command; its stop signal comes after the
+	 * image's (podman's order) */
+	withsig.systemd_mode = pm_config_systemd_mode(cfg->systemd, args);
+	if (withsig.systemd_mode && !withsig.stop_signal)
+		withsig.stop_signal = PM_SYSTEMD_STOP_SIGNAL;
 	/* podman's default rlimits (nofile, nproc) are fixed now and shown by inspect (a
 	 * pod's infra container's too, as podman's) */
 	struct pm_ulimit_base ub;
@@ -457,6 +464,12 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 		return r;
 	if (r > 0)
 		pm_engine_event(e, c, "cleanup");
+	if (apply_restart && getenv(PM_HOOKS_CMD_ENV)) {
+		/* a detached container's poststop hooks (engine/hooks.h); failures ignored */
+		char *args[] = {getenv(PM_HOOKS_CMD_ENV), NULL};
+		pm_hooks_run("poststop", c->id, 0, "stopped", getenv(PM_HOOKS_BUNDLE_ENV), args,
+			     NULL);
+	}
 	struct pm_container_config cfg = {0};
 	r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)

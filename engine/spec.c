@@ -19,6 +19,7 @@
 #include "engine/image-mount.h"
 #include "engine/run-flags.h"
 #include "engine/spec.h"
+#include "engine/systemd-mode.h"
 #include "engine/time-offset.h"
 #include "engine/volume-chown.h"
 #include "lib/fileutil.h"
@@ -58,6 +59,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->group_add);
 	free(c->hostname);
 	free(c->time_offset);
+	free(c->systemd);
 	pm_strv_free(c->ulimits);
 	pm_strv_free(c->sysctls);
 	pm_strv_free(c->devices);
@@ -1084,6 +1086,8 @@ static int add_run_flag_mounts(const struct pm_container_config *c, struct pm_ru
 		if ((r = add_mount(s, &m, NULL, NULL, err)) < 0)
 			return r;
 	}
+	if (c->systemd_mode)
+		pm_spec_systemd_mounts(s);
 	return 0;
 }
 
@@ -1286,6 +1290,11 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	}
 	if (!has_home) {
 		_cleanup_free_ char *kv = pm_xasprintf("HOME=%s", home ? home : "/");
+		pm_spec_env_set(&s.env, kv);
+	}
+
+	if (c->systemd_mode) {
+		_cleanup_free_ char *kv = pm_xasprintf("container_uuid=%.32s", id);
 		pm_spec_env_set(&s.env, kv);
 	}
 

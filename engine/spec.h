@@ -126,6 +126,10 @@ struct pm_container_config {
 	struct pm_healthcheck startup_health;
 	/* --sdnotify (systemd/notify.h): conmon (NULL), container, ignore */
 	char *sdnotify;
+	/* --systemd (engine/systemd-mode.h): true (NULL), false, always; and the mode decided at
+	 * create from it and the command (podman's .Config.SystemdMode) */
+	char *systemd;
+	bool systemd_mode;
 	/* --image-volume: what the image's VOLUME paths get at create (not kept): bind (NULL:
 	 * an anonymous volume each, with the image's content copied up), tmpfs, ignore */
 	char *image_volume;

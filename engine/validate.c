@@ -15,6 +15,7 @@
 #include "engine/limits.h"
 #include "engine/run-flags.h"
 #include "engine/spec.h"
+#include "engine/systemd-mode.h"
 #include "engine/time-offset.h"
 #include "engine/validate.h"
 #include "engine/volumes-from.h"
@@ -481,6 +482,8 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 	if (c->restart && (r = pm_config_check_restart(c->restart, err)) < 0)
 		return r;
 	if (c->stop_signal && (r = pm_config_check_stop_signal(c->stop_signal, err)) < 0)
+		return r;
+	if (c->systemd && (r = pm_config_check_systemd(c->systemd, err)) < 0)
 		return r;
 	if (c->cpus != 0 && !(c->cpus > 0 && isfinite(c->cpus)))
 		return pm_error_set(err, EINVAL, "invalid --cpus '%g': must be a positive number",

@@ -51,6 +51,10 @@
  * API socket), pasta.c (pasta), lifetime.c (start/stop dispatch). Never prints. */
 #pragma once
 
+/* The global --network-cmd-path: the slirp4netns binary to run (else slirp4netns from
+ * $PATH), set by the cli for the processes that start it. */
+#define PM_NET_CMD_PATH_ENV "_PM_NETWORK_CMD_PATH"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

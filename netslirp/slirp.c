@@ -340,7 +340,11 @@ static char *log_reason(const struct pm_net *net)
 int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net *net,
 			pm_error **err)
 {
-	_cleanup_free_ char *exe = pm_find_executable("slirp4netns");
+	const char *cmd_path = getenv(PM_NET_CMD_PATH_ENV);
+	if (cmd_path && access(cmd_path, X_OK) < 0)
+		return pm_error_set_errno(err, errno, "--network-cmd-path '%s'", cmd_path);
+	_cleanup_free_ char *exe =
+		cmd_path ? pm_xstrdup(cmd_path) : pm_find_executable("slirp4netns");
 	if (!exe)
 		return pm_error_set(err, ENOENT,
 				    "'slirp4netns' not found in $PATH: install the slirp4netns "

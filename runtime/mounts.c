@@ -422,6 +422,9 @@ static int setup_user_mounts(struct mctx *m)
 			} else if (mt->type == PM_RUNTIME_MOUNT_DEVPTS) {
 				r = mount_in(m, "devpts", mt->destination, "devpts", mt->flags,
 					     mt->data, false);
+			} else if (mt->type == PM_RUNTIME_MOUNT_CGROUP2) {
+				r = mount_in(m, "cgroup2", mt->destination, "cgroup2", mt->flags,
+					     NULL, false);
 			} else if (mt->type == PM_RUNTIME_MOUNT_OVERLAY) {
 				r = mount_in(m, "overlay", mt->destination, "overlay", mt->flags,
 					     mt->data, false);

@@ -32,6 +32,7 @@ enum pm_runtime_mount_type {
 	PM_RUNTIME_MOUNT_TMPFS,
 	PM_RUNTIME_MOUNT_DEVPTS,  /* a new devpts instance (--mount type=devpts) */
 	PM_RUNTIME_MOUNT_OVERLAY, /* -v's O: data is "lowerdir=...,upperdir=...,workdir=..." */
+	PM_RUNTIME_MOUNT_CGROUP2, /* a cgroup2 mount (--systemd on a cgroup v2 host) */
 };
 
 struct pm_runtime_mount {

@@ -1031,6 +1031,35 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
 			  char *const *changes, const char *message, const char *author,
 			  char **ret_id, pm_error **err)
 {
+	return pm_storage_ctr_commit_flags(s, ctr_id, name, changes, message, author, 0, ret_id,
+					   err);
+}
+
+/* --squash: the container's whole tree (image and changes) as one layer, the container
+ * mounted for it when it is not already. */
+static int write_squashed(const struct pm_store *s, const struct ctr *c, const char *ctr_id, int fd,
+			  pm_error **err)
+{
+	if (!strcmp(c->driver, "vfs")) {
+		_cleanup_free_ char *root = pm_path_join(c->dir, "rootfs");
+		return write_tree(root, fd, false, err);
+	}
+	_cleanup_free_ char *root = NULL;
+	bool was = pm_storage_ctr_mounted(s, ctr_id, NULL) > 0;
+	int r = pm_storage_ctr_mount(s, ctr_id, &root, err);
+	if (r < 0)
+		return r;
+	r = write_tree(root, fd, false, err);
+	if (!was)
+		pm_storage_ctr_unmount(s, ctr_id, NULL);
+	return r;
+}
+
+int pm_storage_ctr_commit_flags(const struct pm_store *s, const char *ctr_id, const char *name,
+				char *const *changes, const char *message, const char *author,
+				unsigned flags, char **ret_id, pm_error **err)
+{
+	bool squash = flags & PM_STORAGE_COMMIT_SQUASH;
 	struct ctr c = {0};
 	int r = ctr_read(s, ctr_id, &c, err);
 	if (r < 0)
@@ -1064,8 +1093,9 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
 			r = pm_error_set_errno(err, errno, "creating '%s'", tarp);
 			goto out;
 		}
-		r = strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, err)
-						 : write_tree(upper, fd, true, err);
+		r = squash			   ? write_squashed(s, &c, ctr_id, fd, err)
+		    : strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, err)
+						   : write_tree(upper, fd, true, err);
 		if (r < 0)
 			goto out;
 		lseek(fd, 0, SEEK_SET);
@@ -1084,6 +1114,18 @@ int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const ch
 	if (author) {
 		free(cfg.author);
 		cfg.author = pm_xstrdup(author);
+	}
+	if (squash) { /* one layer, one history entry: the image's go with it */
+		for (size_t i = 0; i < cfg.n_diff_ids; i++)
+			free(cfg.diff_ids[i]);
+		cfg.n_diff_ids = 0;
+		for (size_t i = 0; i < cfg.n_history; i++) {
+			free(cfg.history[i].created);
+			free(cfg.history[i].created_by);
+			free(cfg.history[i].author);
+			free(cfg.history[i].comment);
+		}
+		cfg.n_history = 0;
 	}
 	cfg.diff_ids = pm_xrealloc(cfg.diff_ids, (cfg.n_diff_ids + 2) * sizeof(char *));
 	cfg.diff_ids[cfg.n_diff_ids++] = pm_xstrdup(li.diff_id);

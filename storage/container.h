@@ -127,6 +127,13 @@ int pm_storage_image_diff(const struct pm_store *s, char *const *layers, size_t 
 int pm_storage_ctr_commit(const struct pm_store *s, const char *ctr_id, const char *name,
 			  char *const *changes, const char *message, const char *author,
 			  char **ret_id, pm_error **err);
+/* flags PM_STORAGE_COMMIT_SQUASH (commit --squash): the image's layers and the changes as
+ * one layer, the image's history replaced by one entry (the container is mounted for it
+ * when it is not). */
+#define PM_STORAGE_COMMIT_SQUASH 1u
+int pm_storage_ctr_commit_flags(const struct pm_store *s, const char *ctr_id, const char *name,
+				char *const *changes, const char *message, const char *author,
+				unsigned flags, char **ret_id, pm_error **err);
 /* The container's changes as a new layer in the store (deletions as whiteouts), for a
  * build step (builder/): *ret describes it (pm_layer_info_free). The caller holds
  * layers.lock LOCK_SH until an image record uses the layer (pm_image_create_from_config). */

@@ -200,7 +200,9 @@ int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct p
 			return r;
 		}
 	}
-	int r = ensure_layout(s->root, err);
+	int r = pm_store_apply_opts(s, getenv(PM_STORAGE_OPT_ENV), err);
+	if (r >= 0)
+		r = ensure_layout(s->root, err);
 	if (r < 0) {
 		pm_store_close(s);
 		return r;

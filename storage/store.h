@@ -52,6 +52,17 @@ struct pm_store {
 int pm_store_open(const struct pm_paths *paths, const char *driver_opt, struct pm_store **ret,
 		  pm_error **err);
 struct pm_store *pm_store_close(struct pm_store *s);
+
+/* The global --storage-opt values, newline-separated in this environment variable ("="
+ * first when --storage-opt "" dropped storage.conf's options); set by the cli for every
+ * process that opens the store. */
+#define PM_STORAGE_OPT_ENV "_PM_STORAGE_OPT"
+/* Apply them (opts may be NULL) over storage.conf's, as podman's driver options: KEY=VALUE,
+ * KEY optionally prefixed by the driver ("overlay.mount_program"); mount_program (overlay:
+ * must exist) replaces storage.conf's, ignore_chown_errors (a boolean) is accepted. Another
+ * driver's prefix, an unknown key or a bad value: -EINVAL with podman's message. Called by
+ * pm_store_open (storage/store-opts.c). */
+int pm_store_apply_opts(struct pm_store *s, const char *opts, pm_error **err);
 PM_DEFINE_CLEANUP_FUNC(struct pm_store *, pm_store_close)
 #define _cleanup_store_ _cleanup_(pm_store_closep)
 
