@@ -528,13 +528,31 @@ static void exec_monitor(struct mon *m, const char *program)
 /* run -d: what the create wrote without fsync (engine.h sync_later), made durable in a child
  * of ours, now that the cli has its answer: nobody waits for it, and a rm -f that kills us
  * at once does not wait for a sync either. pm-monitor, the subreaper it is handed to,
- * reaps it. */
-static void sync_record(const struct pm_monitor_setup *s)
+ * reaps it. The child first gives a removal that follows at once (a script's run -d + rm
+ * -f) SYNC_GRACE_MS: on ext4 without a journal an fsync of a directory holds its lock through
+ * the write, and rm's renames in db/containers, db/names and containers/ queued behind
+ * them (ms each on a busy disk). Our end (rm -f kills us) ends the wait early; a removal
+ * under way (its "rm" stop marker) or done (no record) needs no sync. */
+#define SYNC_GRACE_MS 20
+static void sync_record(const struct pm_monitor_setup *s, const char *rundir)
 {
+	int self = pidfd_open(getpid(), 0);
 	pid_t pid = fork();
-	if (pid != 0)
+	if (pid != 0) {
+		if (self >= 0)
+			close(self);
 		return;
-	close_range(3, ~0U, 0);
+	}
+	if (self >= 0 && self != 3)
+		self = dup2(self, 3);
+	close_range(self == 3 ? 4 : 3, ~0U, 0);
+	if (self >= 0) {
+		struct pollfd pf = {.fd = self, .events = POLLIN};
+		while (poll(&pf, 1, SYNC_GRACE_MS) < 0 && errno == EINTR)
+			;
+	}
+	if (pm_mon_removing(rundir) || !pm_path_exists(s->c->dir))
+		_exit(0);
 	pm_container_sync(s->e->paths, s->c);
 	if (!s->cfg->rootfs) {
 		_cleanup_store_ struct pm_store *store = NULL;
@@ -584,7 +602,7 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	close(syncfd);
 	close(s->lock_fd);
 	if (s->e->sync_later)
-		sync_record(s);
+		sync_record(s, m.rundir);
 	exec_monitor(&m, program);
 	/* could not exec: end the container; the next command finds the monitor gone and
 	 * records the exit (pm_engine_refresh) */
