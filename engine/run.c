@@ -417,7 +417,10 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 {
 	int r = 0;
 	_cleanup_strv_ char **anon = NULL;
-	/* an exited container's monitor may still be cleaning up: let it finish */
+	/* one rm -f killed (pm_engine_stop): its init's end first; an exited container's
+	 * monitor may still be cleaning up: let it finish */
+	if (c->killed)
+		pm_pidfd_wait(c->killed_pidfd, 10000);
 	wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	/* of concurrent removers only the first finds the record: the others say so */
