@@ -886,7 +886,7 @@ char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, c
 			if (de->d_name[0] == '.' || strlen(de->d_name) != 64 ||
 			    (skip && strcmp(de->d_name, skip) == 0))
 				continue;
-			char rel[80];
+			char rel[sizeof(de->d_name) + 16];
 			snprintf(rel, sizeof(rel), "%s/config.json", de->d_name);
 			_cleanup_free_ char *data = NULL;
 			size_t len;
