@@ -1,6 +1,6 @@
 /* monitor.c: the engine's side of the per-container monitor (see monitor.h): the restart
  * policy, the attached monitor (this process: start, relay through monitor/mon-io.c, exit
- * recording), the detached monitor's double fork up to the exec of pm-monitor, the attach
+ * recording), the detached monitor's fork up to the exec of pm-monitor, the attach
  * client. No polling. Must not print (the
  * detached monitor's stdio is /dev/null). Called by engine/run.c and cli/ (attach). */
 #include <errno.h>
@@ -629,29 +629,25 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 	}
 	if (pid == 0) {
 		close(syncfd);
-		/* the lock (s->lock_fd) stays with us until the record says "running" */
+		/* the lock (s->lock_fd) stays with us until the record says "running". A session
+		 * of its own (the terminal's signals and hangup are not its), and no second fork:
+		 * it is our child until we exit, then the nearest subreaper's, as a grandchild
+		 * would be once its parent left (a fork, an exit and a wake-up less). It never
+		 * gains a controlling terminal: the pty is opened O_NOCTTY, in the init. */
 		setsid();
-		pid_t p2 = fork();
-		if (p2 < 0) {
-			pm_sync_send_error(sp[1], errno, PM_EXIT_ERROR,
-					   "starting the container monitor: fork: %s",
-					   strerror(errno));
-			_exit(PM_EXIT_ERROR);
-		}
-		if (p2 > 0)
-			_exit(0);
 		detached_main(s, program, sp[1]);
 	}
 	close(sp[1]);
 	pm_crash_point("after-monitor-spawn");
-	/* "PID MONPID", sent once the monitor has written the record; the intermediate child
-	 * (gone long since) is reaped after it, not waited for before: one wake-up less */
+	/* "PID MONPID", sent once the monitor has written the record; a monitor that failed
+	 * exits at once and is reaped, a running one is not waited for */
 	struct pm_sync_msg msg;
 	r = pm_sync_expect(syncfd, PM_SYNC_PID, &msg, "the container monitor", err);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (r < 0)
+	if (r < 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		return r;
+	}
 	return pm_container_reload(s->e->paths, s->c, err);
 }
 

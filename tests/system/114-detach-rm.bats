@@ -101,10 +101,11 @@ procs_of() {
 	# -b execve: tracing ends where the monitor becomes pm-monitor (it lives on); the
 	# child it forked before to sync the record is followed to its end
 	ASAN_OPTIONS=detect_leaks=0 run timeout 60 strace -f -qq -b execve -o "$t" \
-		-e trace=fsync,fdatasync,syncfs "${PM_CMD[@]}" run -d --network none --name dr \
-		"$IMG" sleep 1000
+		-e trace=execve,fsync,fdatasync,syncfs "${PM_CMD[@]}" run -d --network none \
+		--name dr "$IMG" sleep 1000
 	is "$status" "0" "run -d under strace (output: $output)"
 	local id=${lines[-1]} cli
+	# the first line: the cli's own execve
 	cli=$(awk 'NR == 1 { print $1 }' "$t")
 	is "$(grep -cE "^$cli +(fsync|fdatasync|syncfs)\(" "$t" || true)" "0" \
 		"run -d itself syncs nothing: $(grep "^$cli " "$t" | head -5)"
