@@ -85,6 +85,8 @@ struct pm_container *pm_container_free(struct pm_container *c)
 	state_clear(&c->state);
 	free(c->dir);
 	free(c->broken);
+	if (c->killed && c->killed_pidfd >= 0)
+		close(c->killed_pidfd);
 	free(c);
 	return NULL;
 }
@@ -894,6 +896,31 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 	*ret = list;
 	*ret_n = n;
 	return 0;
+}
+
+char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, const char *needle)
+{
+	char **ids = NULL;
+	_cleanup_free_ char *cdir = containers_dir(p);
+	_cleanup_free_ char *edir = eph_containers_dir(p);
+	const char *const dirs[] = {cdir, edir};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		_cleanup_closedir_ DIR *d = opendir(dirs[i]);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.' || strlen(de->d_name) != 64 ||
+			    (skip && strcmp(de->d_name, skip) == 0))
+				continue;
+			char rel[sizeof(de->d_name) + 16];
+			snprintf(rel, sizeof(rel), "%s/config.json", de->d_name);
+			_cleanup_free_ char *data = NULL;
+			size_t len;
+			if (read_record_file(dirfd(d), rel, &data, &len, NULL) >= 0 &&
+			    strstr(data, needle))
+				pm_strv_push(&ids, de->d_name);
+		}
+	}
+	return ids;
 }
 
 char *pm_containers_dir(const struct pm_paths *p)

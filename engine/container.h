@@ -67,6 +67,11 @@ struct pm_container {
 	/* config.json could not be read: only id, name (from the names dir) and state are
 	 * known; ps lists it with this warning, rm -f removes it, anything else refuses */
 	char *broken;
+	/* not recorded: this process has SIGKILLed c's monitor and init (rm -f, engine/run.c):
+	 * the record's "running" is over and the remover takes what is left, without the exit
+	 * being written first; killed_pidfd is the init's, whose end the remover awaits last */
+	bool killed;
+	int killed_pidfd;
 };
 
 struct pm_container *pm_container_free(struct pm_container *c);
@@ -136,6 +141,11 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 		      pm_error **err);
 void pm_container_list_free(struct pm_container **list, size_t n);
 
+/* The ids of the records (both record directories) other than skip whose config.json holds
+ * needle: a scan that parses nothing and reads no state, for the rare question "who names
+ * this container" (rm's dependents: "container:"). A record being made or damaged is not
+ * named; the caller loads and checks the few ids it gets. NULL for none. */
+char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, const char *needle);
 /* <root>/db/containers, malloc'd. */
 char *pm_containers_dir(const struct pm_paths *p);
 /* Load the record of id from the open containers directory dfd (path cdir), as

@@ -1,6 +1,6 @@
 /* monitor.c: the engine's side of the per-container monitor (see monitor.h): the restart
  * policy, the attached monitor (this process: start, relay through monitor/mon-io.c, exit
- * recording), the detached monitor's double fork up to the exec of pm-monitor, the attach
+ * recording), the detached monitor's fork up to the exec of pm-monitor, the attach
  * client. No polling. Must not print (the
  * detached monitor's stdio is /dev/null). Called by engine/run.c and cli/ (attach). */
 #include <errno.h>
@@ -550,13 +550,31 @@ static void exec_monitor(struct mon *m, const char *program)
 /* run -d: what the create wrote without fsync (engine.h sync_later), made durable in a child
  * of ours, now that the cli has its answer: nobody waits for it, and a rm -f that kills us
  * at once does not wait for a sync either. pm-monitor, the subreaper it is handed to,
- * reaps it. */
-static void sync_record(const struct pm_monitor_setup *s)
+ * reaps it. The child first gives a removal that follows at once (a script's run -d + rm
+ * -f) SYNC_GRACE_MS: on ext4 without a journal an fsync of a directory holds its lock through
+ * the write, and rm's renames in db/containers, db/names and containers/ queued behind
+ * them (ms each on a busy disk). Our end (rm -f kills us) ends the wait early; a removal
+ * under way (its "rm" stop marker) or done (no record) needs no sync. */
+#define SYNC_GRACE_MS 20
+static void sync_record(const struct pm_monitor_setup *s, const char *rundir)
 {
+	int self = pidfd_open(getpid(), 0);
 	pid_t pid = fork();
-	if (pid != 0)
+	if (pid != 0) {
+		if (self >= 0)
+			close(self);
 		return;
-	close_range(3, ~0U, 0);
+	}
+	if (self >= 0 && self != 3)
+		self = dup2(self, 3);
+	close_range(self == 3 ? 4 : 3, ~0U, 0);
+	if (self >= 0) {
+		struct pollfd pf = {.fd = self, .events = POLLIN};
+		while (poll(&pf, 1, SYNC_GRACE_MS) < 0 && errno == EINTR)
+			;
+	}
+	if (pm_mon_removing(rundir) || !pm_path_exists(s->c->dir))
+		_exit(0);
 	pm_container_sync(s->e->paths, s->c);
 	if (!s->cfg->rootfs) {
 		_cleanup_store_ struct pm_store *store = NULL;
@@ -606,7 +624,7 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	close(syncfd);
 	close(s->lock_fd);
 	if (s->e->sync_later)
-		sync_record(s);
+		sync_record(s, m.rundir);
 	exec_monitor(&m, program);
 	/* could not exec: end the container; the next command finds the monitor gone and
 	 * records the exit (pm_engine_refresh) */
@@ -633,29 +651,25 @@ int pm_monitor_spawn(const struct pm_monitor_setup *s, pm_error **err)
 	}
 	if (pid == 0) {
 		close(syncfd);
-		/* the lock (s->lock_fd) stays with us until the record says "running" */
+		/* the lock (s->lock_fd) stays with us until the record says "running". A session
+		 * of its own (the terminal's signals and hangup are not its), and no second fork:
+		 * it is our child until we exit, then the nearest subreaper's, as a grandchild
+		 * would be once its parent left (a fork, an exit and a wake-up less). It never
+		 * gains a controlling terminal: the pty is opened O_NOCTTY, in the init. */
 		setsid();
-		pid_t p2 = fork();
-		if (p2 < 0) {
-			pm_sync_send_error(sp[1], errno, PM_EXIT_ERROR,
-					   "starting the container monitor: fork: %s",
-					   strerror(errno));
-			_exit(PM_EXIT_ERROR);
-		}
-		if (p2 > 0)
-			_exit(0);
 		detached_main(s, program, sp[1]);
 	}
 	close(sp[1]);
 	pm_crash_point("after-monitor-spawn");
-	/* "PID MONPID", sent once the monitor has written the record; the intermediate child
-	 * (gone long since) is reaped after it, not waited for before: one wake-up less */
+	/* "PID MONPID", sent once the monitor has written the record; a monitor that failed
+	 * exits at once and is reaped, a running one is not waited for */
 	struct pm_sync_msg msg;
 	r = pm_sync_expect(syncfd, PM_SYNC_PID, &msg, "the container monitor", err);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (r < 0)
+	if (r < 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		return r;
+	}
 	return pm_container_reload(s->e->paths, s->c, err);
 }
 

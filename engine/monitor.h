@@ -7,9 +7,9 @@
  * engine/ctr-state.h.
  *
  * Two ways to be the monitor, one relay (monitor/mon-io.c):
- *   - detached (run -d, start, restart): the cli double-forks; the grandchild calls
- *     setsid(), becomes a child subreaper, clones the container init, reports "started"
- *     (or the setup error) over a sync socket, then execs pm-monitor
+ *   - detached (run -d, start, restart): the cli forks once; the child calls setsid()
+ *     (the cli's child until the cli exits), becomes a child subreaper, clones the container init,
+ * reports "started" (or the setup error) over a sync socket, then execs pm-monitor
  *     (monitor/pm-monitor.c, monitor/detached.h): a small statically linked program,
  *     so that what stays for the container's lifetime is ~0.8 MiB and not a copy of pm.
  *     The container stays its child (exec keeps children and the subreaper flag), fds
@@ -94,8 +94,8 @@ struct pm_monitor_setup {
  * remove (the caller does). */
 int pm_monitor_run_attached(const struct pm_monitor_setup *setup, int *ret_status, pm_error **err);
 
-/* Detached: double-fork a monitor that starts the container. Returns once the container
- * has exec'd (state "running" written, pids recorded) or failed (*err with its status;
+/* Detached: fork a monitor, in a session of its own, that starts the container. Returns once the
+ * container has exec'd (state "running" written, pids recorded) or failed (*err with its status;
  * nothing left running). The lock is released when this returns (closed). The monitor
  * unmounts the rootfs and applies --rm when the container is done. */
 int pm_monitor_spawn(const struct pm_monitor_setup *setup, pm_error **err);

@@ -389,16 +389,19 @@ char *pm_engine_ports_ps_from_json(const char *json_text)
 
 char **pm_engine_ctr_dependents(const struct pm_engine *e, const struct pm_container *c)
 {
-	struct pm_container **list = NULL;
-	size_t n = 0;
+	/* only a record whose spec says "container:" can join another's namespaces: the others
+	 * are not parsed, nor their state read (rm runs this for every container it removes) */
+	_cleanup_strv_ char **cands = pm_container_ids_config_has(e->paths, c->id, "container:");
 	char **ids = NULL;
-	if (pm_container_list(e->paths, &list, &n, NULL) < 0)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(list[i]->id, c->id) || list[i]->broken || !list[i]->config_json)
+	_cleanup_free_ int64_t *created = NULL;
+	size_t n = 0;
+	for (char **id = cands; id && *id; id++) {
+		_cleanup_container_ struct pm_container *dc = NULL;
+		if (pm_container_lookup(e->paths, *id, &dc, NULL) < 0 || dc->broken ||
+		    !dc->config_json)
 			continue;
 		struct pm_container_config cfg = {0};
-		if (pm_config_from_json(list[i]->config_json, &cfg, NULL) < 0)
+		if (pm_config_from_json(dc->config_json, &cfg, NULL) < 0)
 			continue;
 		const char *modes[] = {cfg.network, cfg.pid, cfg.ipc, cfg.uts};
 		bool joins = false;
@@ -414,9 +417,19 @@ char **pm_engine_ctr_dependents(const struct pm_engine *e, const struct pm_conta
 		/* --requires: kept as ids */
 		joins = joins || pm_strv_contains(cfg.requires, c->id);
 		pm_spec_config_clear(&cfg);
-		if (joins)
-			pm_strv_push(&ids, list[i]->id);
+		if (!joins)
+			continue;
+		/* newest first, as the containers are listed */
+		created = pm_xrealloc(created, (n + 1) * sizeof(*created));
+		pm_strv_push(&ids, dc->id);
+		char *added = ids[n];
+		size_t at = n++;
+		for (; at > 0 && created[at - 1] < dc->created_ns; at--) {
+			created[at] = created[at - 1];
+			ids[at] = ids[at - 1];
+		}
+		created[at] = dc->created_ns;
+		ids[at] = added;
 	}
-	pm_container_list_free(list, n);
 	return ids;
 }

@@ -41,6 +41,7 @@
 #include "lib/log.h"
 #include "lib/proc.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "monitor/rundir.h"
 #include "runtime/runtime.h"
 #include "storage/container.h"
@@ -499,7 +500,10 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 {
 	int r = 0;
 	_cleanup_strv_ char **anon = NULL;
-	/* an exited container's monitor may still be cleaning up: let it finish */
+	/* one rm -f killed (pm_engine_stop): its init's end first; an exited container's
+	 * monitor may still be cleaning up: let it finish */
+	if (c->killed)
+		pm_pidfd_wait(c->killed_pidfd, 10000);
 	wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	/* of concurrent removers only the first finds the record: the others say so */
@@ -544,9 +548,17 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 	return r;
 }
 
-/* The rest of a detached removal, in a process of its own: the root, the layers no image
- * holds any more and the moved record. stdio are /dev/null, every other fd
- * but the container's lock is closed (held until the end). Never returns. */
+/* The run dir (pids, exit, markers, the generated /etc files) and the network dir of id. */
+static void remove_run_dirs(const struct pm_engine *e, const char *id)
+{
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, id);
+	pm_rm_rf(rundir, NULL);
+	pm_ctr_net_dir_remove(e, id);
+}
+
+/* The rest of a detached removal, in a process of its own: the run dir, the root, the layers
+ * no image holds any more and the moved record. stdio are /dev/null, every other fd but the
+ * container's lock is closed (held until the end). Never returns. */
 static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int lock,
 				  struct pm_store *store, const char *root, const char *aside)
 {
@@ -555,6 +567,8 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 	if (lock > 3)
 		close_range(3, lock - 1, 0);
 	close_range(lock >= 3 ? lock + 1 : 3, ~0U, 0);
+	/* the run dir: nothing reads it without the record, which is hidden already */
+	remove_run_dirs(e, id);
 	if (root) {
 		pm_rm_rf(root, NULL);
 		pm_image_collect_layers(store, NULL);
@@ -563,23 +577,28 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 	_exit(0);
 }
 
-int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
-			      pm_error **err)
+static int remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
+			   pm_error **err)
 {
-	/* an exited container's monitor may still be cleaning up: let it finish */
-	wait_monitor(e, c, 30000);
+	/* an exited container's monitor may still be cleaning up: let it finish (one we
+	 * killed does nothing more) */
+	if (!c->killed)
+		wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	struct pm_container_config cfg = {0};
 	/* of concurrent removers only the first finds the record (pm_engine_remove says so) */
 	if (lock < 0 || !pm_path_exists(c->dir) || pm_container_reload(e->paths, c, NULL) < 0 ||
-	    pm_ctr_is_running(c) || c->state.starting ||
+	    (pm_ctr_is_running(c) && !c->killed) || c->state.starting ||
 	    pm_config_from_json(c->config_json, &cfg, NULL) < 0) {
 		/* not the plain case this is for: the whole removal, here */
 		close(TAKE_FD(lock));
+		if (c->killed)
+			pm_pidfd_wait(c->killed_pidfd, 10000);
 		pm_spec_config_clear(&cfg);
 		return pm_engine_remove_volumes(e, c, anonymous, err);
 	}
-	pm_engine_end_processes(e, c); /* what provably belongs to it (a stray exec) */
+	if (!c->killed)
+		pm_engine_end_processes(e, c); /* what provably belongs to it (a stray exec) */
 	/* what a later command can see goes now: volumes, the root, the name, the record */
 	if (cfg.pidfile) /* --pidfile: goes with the container */
 		unlink(cfg.pidfile);
@@ -593,7 +612,8 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	if (!cfg.rootfs) {
 		r = pm_store_open(e->paths, e->storage_driver, &store, err);
 		if (r >= 0)
-			r = pm_storage_ctr_detach(store, c->id, &root, err);
+			r = pm_storage_ctr_detach_after(
+				store, c->id, c->killed ? c->killed_pidfd : -1, &root, err);
 	}
 	_cleanup_strv_ char **anon = TAKE_PTR(cfg.anon_volumes);
 	pm_spec_config_clear(&cfg);
@@ -601,10 +621,6 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 		return pm_error_prefix(err, "removing container %s", c->id);
 	pm_crash_point("mid-rm");
 	_cleanup_free_ char *aside = pm_container_hide_record(e->paths, c);
-	/* the run dir (tmpfs, where the runroot usually is) goes now, as with rm */
-	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
-	pm_rm_rf(rundir, NULL);
-	pm_ctr_net_dir_remove(e, c->id);
 	pm_engine_event(e, c, "remove");
 	/* its anonymous volumes, unless another container uses one (--volumes-from) */
 	for (char **v = anon; anonymous && v && *v; v++)
@@ -615,6 +631,7 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	if (pid == 0)
 		remove_rest(e, c->id, lock, store, root, aside);
 	if (pid < 0) {
+		remove_run_dirs(e, c->id);
 		if (root) {
 			pm_rm_rf(root, NULL);
 			pm_image_collect_layers(store, NULL);
@@ -622,6 +639,20 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 		return pm_container_drop_record(e->paths, c->id, aside, err);
 	}
 	return 0;
+}
+
+int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c, bool anonymous,
+			      pm_error **err)
+{
+	int r = remove_detached(e, c, anonymous, err);
+	/* rm -f: every process of the container has ended when the command returns (they end
+	 * with the init, its pid namespace's); the removal above went on meanwhile */
+	if (c->killed) {
+		pm_pidfd_wait(c->killed_pidfd, 10000);
+		close(c->killed_pidfd);
+		c->killed = false;
+	}
+	return r;
 }
 
 bool pm_engine_ctr_autoremove(const struct pm_container *c)
@@ -1023,6 +1054,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		!cfg.pid || (strcmp(cfg.pid, "host") && strncmp(cfg.pid, "container:", 10));
 	/* published ports: the monitor frees them (waits for its helpers) before it exits */
 	bool ports = (cfg.publish && cfg.publish[0]) || cfg.publish_all;
+	bool autorm = cfg.rm; /* its exit's cleanup removes it (pm_engine_cleanup) */
 	pm_spec_config_clear(&cfg);
 
 	struct pm_mon_pids p;
@@ -1068,7 +1100,9 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 				    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", c->name, timeout);
 			pidfd_send_signal(initfd, SIGKILL, NULL, 0);
 		}
-		pm_pidfd_wait(initfd, 10000);
+		/* rm -f hands the init over (below): the removal goes on while it ends */
+		if (!kill_monitor || autorm)
+			pm_pidfd_wait(initfd, 10000);
 	}
 	/* pm-monitor ends; seeing the stop marker it leaves the cleanup to us, who wait for
 	 * it anyway (one pm process fewer per stop). A foreground monitor records the exit
@@ -1076,6 +1110,23 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	if (kill_monitor) {
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 		pm_mon_write_exit(rundir, 128 + SIGKILL);
+		pm_crash_point("rm-after-kill");
+		if (!autorm) {
+			/* rm -f: the record goes next, whole (pm_engine_remove_detached unmounts,
+			 * releases and removes what the exit would have, then waits for the
+			 * init's end), so the exit is not written to it first; a crash before the
+			 * record goes leaves a "running" record whose monitor is gone, which the
+			 * next command marks exited with the exit file's 137 */
+			c->killed = true;
+			c->killed_pidfd = TAKE_FD(initfd);
+			c->state.status = PM_CTR_STOPPED;
+			c->state.exit_code = 128 + SIGKILL;
+			c->state.finished_ns = pm_time_now_ns();
+			pm_engine_event_died(e, c);
+			pm_engine_event(e, c, "cleanup");
+			pm_engine_event(e, c, "stop");
+			return 0;
+		}
 	} else if (monfd >= 0 && p.mon != getpid()) {
 		pm_pidfd_wait(monfd, 30000);
 	}

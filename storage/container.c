@@ -423,8 +423,8 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	return r;
 }
 
-int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, unsigned flags,
-				 pm_error **err)
+static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned flags, int pidfd,
+		       pm_error **err)
 {
 	struct ctr c = {0};
 	int r = ctr_read(s, ctr_id, &c, err);
@@ -433,11 +433,18 @@ int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, u
 	if (strcmp(c.driver, "vfs") != 0) {
 		_cleanup_free_ char *merged = pm_path_join(c.dir, "merged");
 		r = (flags & PM_STORAGE_CTR_DISCARD)
-			    ? pm_overlay_discard(merged, c.ephemeral ? PM_OVERLAY_VOLATILE : 0, err)
+			    ? pm_overlay_discard_after(
+				      merged, c.ephemeral ? PM_OVERLAY_VOLATILE : 0, pidfd, err)
 			    : pm_overlay_unmount(merged, err);
 	}
 	ctr_free(&c);
 	return r;
+}
+
+int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, unsigned flags,
+				 pm_error **err)
+{
+	return ctr_unmount(s, ctr_id, flags, -1, err);
 }
 
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err)
@@ -448,6 +455,12 @@ int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_erro
 int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
 			  pm_error **err)
 {
+	return pm_storage_ctr_detach_after(s, ctr_id, -1, ret_gone, err);
+}
+
+int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
+				char **ret_gone, pm_error **err)
+{
 	*ret_gone = NULL;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
@@ -455,10 +468,10 @@ int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **r
 	if (!pm_path_exists(dir))
 		return 0;
 	/* its record says how it was mounted; a torn or missing one: as if not volatile */
-	int r = pm_storage_ctr_unmount_flags(s, ctr_id, PM_STORAGE_CTR_DISCARD, NULL);
+	int r = ctr_unmount(s, ctr_id, PM_STORAGE_CTR_DISCARD, pidfd, NULL);
 	if (r < 0) {
 		_cleanup_free_ char *merged = pm_path_join(dir, "merged");
-		r = pm_overlay_discard(merged, 0, err);
+		r = pm_overlay_discard_after(merged, 0, pidfd, err);
 	}
 	if (r < 0)
 		return r;

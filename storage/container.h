@@ -110,6 +110,11 @@ int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error
  * pm_store_clean_tmp removes. */
 int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
 			  pm_error **err);
+/* The same while the process pidfd (a killed container's init, still ending) may have the
+ * root mounted in its own mount namespace: the unmount's sync waits for its end, off the
+ * caller's path (pm_overlay_discard_after). */
+int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
+				char **ret_gone, pm_error **err);
 
 struct pm_change {
 	char kind;  /* 'A', 'C' or 'D' */

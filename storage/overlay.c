@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/magic.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -143,7 +144,7 @@ int pm_overlay_mount(const char *driver, const char *mount_program, const char *
  * open on it, and that fd is handed to a detached child that closes it last: the
  * sync runs there, nobody waits for it. The pipe orders the closes: the child closes
  * its copy only after ours is closed (EOF on the pipe). */
-static int discard_detached(const char *target, pm_error **err)
+static int discard_detached(const char *target, int hold, pm_error **err)
 {
 	_cleanup_close_ int fd = open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int p[2];
@@ -162,22 +163,33 @@ static int discard_detached(const char *target, pm_error **err)
 	 * caller exits, or by the subreaper it is handed to. */
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* nothing of the caller's but the mount (a lock fd would stay held) */
-		int keep = fd, rd = p[0];
-		for (int i = 0; i < 3; i++)
-			if (i != keep && i != rd)
-				close(i);
-		int lo = keep < rd ? keep : rd, hi = keep < rd ? rd : keep;
-		if (lo > 3)
-			close_range(3, lo - 1, 0);
-		if (hi > lo + 1)
-			close_range(lo + 1, hi - 1, 0);
-		close_range(hi + 1, ~0U, 0);
+		/* nothing of the caller's but the mount, the pipe and the process to outlive (a
+		 * lock fd would stay held) */
+		int keep[3] = {fd, p[0], hold}, n = hold >= 0 ? 3 : 2;
+		for (int i = 1; i < n; i++) /* ascending */
+			for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) {
+				int t = keep[j];
+				keep[j] = keep[j - 1];
+				keep[j - 1] = t;
+			}
+		unsigned lo = 0;
+		for (int i = 0; i < n; lo = (unsigned)keep[i++] + 1)
+			if ((unsigned)keep[i] > lo)
+				close_range(lo, (unsigned)keep[i] - 1, 0);
+		close_range(lo, ~0U, 0);
 		setsid();
 		char c;
-		while (read(rd, &c, 1) < 0 && errno == EINTR)
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
-		close(keep); /* the sync runs here, on the way out */
+		/* a process that still has the overlay mounted (the init of a container being
+		 * killed, its mount namespace): ours must be the last reference, or its exit
+		 * would pay the sync */
+		if (hold >= 0) {
+			struct pollfd pf = {.fd = hold, .events = POLLIN};
+			while (poll(&pf, 1, 60000) < 0 && errno == EINTR)
+				;
+		}
+		close(fd); /* the sync runs here, on the way out */
 		_exit(0);
 	}
 	close(TAKE_FD(fd)); /* before the pipe's write end: the child's close is the last */
@@ -188,6 +200,11 @@ static int discard_detached(const char *target, pm_error **err)
 
 int pm_overlay_discard(const char *target, unsigned flags, pm_error **err)
 {
+	return pm_overlay_discard_after(target, flags, -1, err);
+}
+
+int pm_overlay_discard_after(const char *target, unsigned flags, int pidfd, pm_error **err)
+{
 	struct statfs sf;
 	if (!pm_overlay_is_mounted(target))
 		return 0;
@@ -195,7 +212,7 @@ int pm_overlay_discard(const char *target, unsigned flags, pm_error **err)
 	if ((flags & PM_OVERLAY_VOLATILE) || statfs(target, &sf) < 0 ||
 	    sf.f_type != OVERLAYFS_SUPER_MAGIC)
 		return pm_overlay_unmount(target, err);
-	return discard_detached(target, err);
+	return discard_detached(target, pidfd, err);
 }
 
 int pm_overlay_unmount(const char *target, pm_error **err)

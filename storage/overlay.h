@@ -29,4 +29,8 @@ int pm_overlay_unmount(const char *target, pm_error **err);
  * overlay's unmount does not wait for the sync of the upper file system (a detached process
  * pays it). flags: PM_OVERLAY_VOLATILE when it was mounted so (a plain unmount). */
 int pm_overlay_discard(const char *target, unsigned flags, pm_error **err);
+/* The same while a process that is ending (pidfd) still has the overlay mounted in a
+ * namespace of its own (a killed container's init): the detached process pays the sync
+ * after that process has ended, not the process's exit. */
+int pm_overlay_discard_after(const char *target, unsigned flags, int pidfd, pm_error **err);
 bool pm_overlay_is_mounted(const char *target);

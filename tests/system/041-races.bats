@@ -130,9 +130,9 @@ before"
 	run_pm 0 ps -a -q
 	is "$output" ""
 	local left
+	pm_store_settled # the deletes (run dirs too) go on in a detached process
 	left=$(ls -A "$XDG_RUNTIME_DIR/pm/containers" 2>/dev/null || true)
 	is "$left" "" "runtime dirs (attach sockets, pids) left"
-	pm_store_settled # the deletes go on in a detached process
 	left=$(ls -A "$XDG_DATA_HOME/pm/storage/db/containers" 2>/dev/null || true)
 	is "$left" "" "records left"
 	left=$(ls -A "$XDG_DATA_HOME/pm/storage/containers" 2>/dev/null || true)
