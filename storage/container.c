@@ -923,6 +923,29 @@ static int vfs_write_layer(const struct pm_store *s, const struct ctr *c, int fd
 	return r;
 }
 
+/* The changes in directory UPPER over LAYERS[0..N) (bottom first), sorted by path. */
+static int changes_over(const struct pm_store *s, const char *upper, char *const *layers, size_t n,
+			struct pm_change **ret, size_t *ret_n, pm_error **err)
+{
+	char **lowers = NULL; /* top first */
+	for (size_t i = n; i-- > 0;)
+		pm_strv_consume(&lowers, pm_layer_diff_path(s, layers[i]));
+	_cleanup_close_ int fd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct walk w = {.lowers = lowers, .whiteouts = true, .err = err};
+	int r = fd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", upper)
+		       : walk_dir(&w, fd, "");
+	pm_strv_free(lowers);
+	if (r < 0) {
+		pm_changes_free(w.changes, w.n);
+		return r;
+	}
+	if (w.n)
+		qsort(w.changes, w.n, sizeof(*w.changes), cmp_change);
+	*ret = w.changes;
+	*ret_n = w.n;
+	return 0;
+}
+
 int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_change **ret,
 			size_t *ret_n, pm_error **err)
 {
@@ -942,24 +965,10 @@ int pm_storage_ctr_diff(const struct pm_store *s, const char *ctr_id, struct pm_
 		*ret_n = vw.n;
 		return 0;
 	}
-	char **lowers = NULL;
-	for (size_t i = pm_strv_length(c.layers); i-- > 0;)
-		pm_strv_consume(&lowers, pm_layer_diff_path(s, c.layers[i]));
 	_cleanup_free_ char *upper = pm_path_join(c.dir, "diff");
-	_cleanup_close_ int fd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct walk w = {.lowers = lowers, .whiteouts = true, .err = err};
-	r = fd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", upper) : walk_dir(&w, fd, "");
-	pm_strv_free(lowers);
+	r = changes_over(s, upper, c.layers, pm_strv_length(c.layers), ret, ret_n, err);
 	ctr_free(&c);
-	if (r < 0) {
-		pm_changes_free(w.changes, w.n);
-		return r;
-	}
-	if (w.n)
-		qsort(w.changes, w.n, sizeof(*w.changes), cmp_change);
-	*ret = w.changes;
-	*ret_n = w.n;
-	return 0;
+	return r;
 }
 
 int pm_storage_image_diff(const struct pm_store *s, char *const *layers, size_t n_layers,
@@ -969,23 +978,8 @@ int pm_storage_image_diff(const struct pm_store *s, char *const *layers, size_t 
 	*ret_n = 0;
 	if (!n_layers)
 		return 0;
-	char **lowers = NULL; /* the layers below the top one, top first */
-	for (size_t i = n_layers - 1; i-- > 0;)
-		pm_strv_consume(&lowers, pm_layer_diff_path(s, layers[i]));
 	_cleanup_free_ char *top = pm_layer_diff_path(s, layers[n_layers - 1]);
-	_cleanup_close_ int fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct walk w = {.lowers = lowers, .whiteouts = true, .err = err};
-	int r = fd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", top) : walk_dir(&w, fd, "");
-	pm_strv_free(lowers);
-	if (r < 0) {
-		pm_changes_free(w.changes, w.n);
-		return r;
-	}
-	if (w.n)
-		qsort(w.changes, w.n, sizeof(*w.changes), cmp_change);
-	*ret = w.changes;
-	*ret_n = w.n;
-	return 0;
+	return changes_over(s, top, layers, n_layers - 1, ret, ret_n, err);
 }
 
 static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
