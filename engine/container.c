@@ -898,7 +898,8 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 	return 0;
 }
 
-char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, const char *needle)
+char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, const char *needle,
+				   const char *needle2)
 {
 	char **ids = NULL;
 	_cleanup_free_ char *cdir = containers_dir(p);
@@ -916,7 +917,7 @@ char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, c
 			_cleanup_free_ char *data = NULL;
 			size_t len;
 			if (read_record_file(dirfd(d), rel, &data, &len, NULL) >= 0 &&
-			    strstr(data, needle))
+			    (strstr(data, needle) || (needle2 && strstr(data, needle2))))
 				pm_strv_push(&ids, de->d_name);
 		}
 	}

@@ -142,10 +142,12 @@ int pm_container_list(const struct pm_paths *p, struct pm_container ***ret, size
 void pm_container_list_free(struct pm_container **list, size_t n);
 
 /* The ids of the records (both record directories) other than skip whose config.json holds
- * needle: a scan that parses nothing and reads no state, for the rare question "who names
- * this container" (rm's dependents: "container:"). A record being made or damaged is not
- * named; the caller loads and checks the few ids it gets. NULL for none. */
-char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, const char *needle);
+ * needle, or needle2 when not NULL: a scan that parses nothing and reads no state, for the
+ * rare question "who names this container" (rm's dependents: "container:" or its id, which
+ * --requires keeps). A record being made or damaged is not named; the caller loads and
+ * checks the few ids it gets. NULL for none. */
+char **pm_container_ids_config_has(const struct pm_paths *p, const char *skip, const char *needle,
+				   const char *needle2);
 /* <root>/db/containers, malloc'd. */
 char *pm_containers_dir(const struct pm_paths *p);
 /* Load the record of id from the open containers directory dfd (path cdir), as

@@ -389,9 +389,11 @@ char *pm_engine_ports_ps_from_json(const char *json_text)
 
 char **pm_engine_ctr_dependents(const struct pm_engine *e, const struct pm_container *c)
 {
-	/* only a record whose spec says "container:" can join another's namespaces: the others
-	 * are not parsed, nor their state read (rm runs this for every container it removes) */
-	_cleanup_strv_ char **cands = pm_container_ids_config_has(e->paths, c->id, "container:");
+	/* only a record whose spec says "container:" can join another's namespaces, and only one
+	 * naming C's id can --require it: the others are not parsed, nor their state read (rm
+	 * runs this for every container it removes) */
+	_cleanup_strv_ char **cands =
+		pm_container_ids_config_has(e->paths, c->id, "container:", c->id);
 	char **ids = NULL;
 	_cleanup_free_ int64_t *created = NULL;
 	size_t n = 0;

@@ -222,7 +222,8 @@ myhost"
 	run_ctr 0 --entrypoint '["/bin/echo","from-entrypoint"]' -- arg
 	is "$output" "from-entrypoint arg"
 	run_ctr 125 --env-file "$BATS_TEST_TMPDIR/nope" -- true
-	assert_contains "$stderr" "--env-file"
+	# podman's words: 'parsing env file "F": open F: no such file or directory'
+	assert_contains "$stderr" "parsing env file \"$BATS_TEST_TMPDIR/nope\""
 }
 
 @test "run: network none (lo up), refused networks and resource limits" {
