@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# 138-hooks-clone: podman users' scripts run unchanged (issue 18): OCI hooks as podman's
+# hooks.d (the when matchers always/annotations/commands/hasBindMounts combined with AND,
+# the prestart/createRuntime/poststart/poststop stages, timeout, podman's errors for a bad
+# hook file). Each hook writes a marker line. Runs as the unprivileged test user; also
+# against podman (PM="podman --runtime runc").
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+}
+
+teardown() {
+	basic_teardown
+}
+
+IMG=localhost/busybox:latest
+
+# hk NAME WHEN STAGES [HOOKJSON-EXTRA]: $H/NAME.json, a hook logging "NAME STATE" to $HLOG
+hk() {
+	printf '{"version":"1.0.0","hook":{"path":"%s","args":["log.sh","%s"]%s},"when":%s,"stages":%s}\n' \
+		"$H/log.sh" "$1" "${4:-}" "$2" "$3" >"$H/$1.json"
+}
+
+hk_setup() {
+	H=$BATS_TEST_TMPDIR/hooks HLOG=$BATS_TEST_TMPDIR/hooks.log
+	mkdir -p "$H"
+	# shellcheck disable=SC2016 # the hook script expands them
+	printf '#!/bin/sh\necho "$1 $(cat)" >> %s\n' "$HLOG" >"$H/log.sh"
+	chmod 755 "$H/log.sh"
+}
+
+# hk_names: the hooks that ran, one a line, in order
+hk_names() {
+	[ -e "$HLOG" ] && cut -d' ' -f1 "$HLOG" | tr '\n' ' ' | sed 's/ $//'
+	rm -f "$HLOG"
+}
+
+@test "hooks: the stages in order, each with its state" {
+	pm_load_test_image
+	hk_setup
+	local s
+	for s in prestart createRuntime poststart poststop; do
+		hk "$s" '{"always":true}' "[\"$s\"]"
+	done
+	run_pm 0 --hooks-dir "$H" run --name hk --annotation foo=bar $IMG echo hi
+	is "$output" "hi" "the container ran"
+	run_pm 0 inspect --format '{{.Id}}' hk
+	local id=$output
+	run cat "$HLOG"
+	is "$(cut -d' ' -f1 "$HLOG" | tr '\n' ' ')" "prestart createRuntime poststart poststop " "the stages in order"
+	assert_contains "${lines[0]}" "\"id\":\"$id\",\"status\":\"creating\",\"pid\":" "prestart: creating"
+	assert_contains "${lines[0]}" '"foo":"bar"' "the annotations in the state"
+	assert_contains "${lines[2]}" '"status":"created","pid":' "poststart: created"
+	assert_contains "${lines[3]}" '"status":"stopped","bundle":' "poststop: stopped, no pid"
+	run_pm 0 rm hk
+}
+
+@test "hooks: when: always, annotations, commands, hasBindMounts, combined with AND" {
+	pm_load_test_image
+	hk_setup
+	hk a-ann '{"annotations":{"^foo$":"^ba"}}' '["prestart"]'
+	hk b-ann-echo '{"annotations":{"^foo$":"^ba"},"commands":["echo$"]}' '["prestart"]'
+	hk c-bind '{"hasBindMounts":true}' '["prestart"]'
+	hk d-false '{"always":false,"commands":["echo"]}' '["prestart"]'
+	hk e-empty '{}' '["prestart"]'
+	hk f-cmd '{"commands":["^nomatch$","^(.*/)?echo$"]}' '["prestart"]'
+	run_pm 0 --hooks-dir "$H" run --rm --annotation foo=bar $IMG echo hi
+	is "$(hk_names)" "a-ann b-ann-echo f-cmd" "annotation, annotation AND command, a command"
+	run_pm 0 --hooks-dir "$H" run --rm --annotation foo=xbar $IMG true
+	is "$(hk_names)" "" "the value does not match: none"
+	run_pm 0 --hooks-dir "$H" run --rm --annotation foo=baz -v "$BATS_TEST_TMPDIR:/mnt" $IMG true
+	is "$(hk_names)" "a-ann c-bind" "a bind mount; the command does not match b"
+	run_pm 0 --hooks-dir "$H" run --rm --tmpfs /x $IMG true
+	is "$(hk_names)" "c-bind" "--tmpfs counts as podman's"
+	run_pm 0 --hooks-dir "$H" run --rm -v hkvol:/mnt $IMG true
+	is "$(hk_names)" "c-bind" "a named volume counts too"
+	run_pm 0 volume rm hkvol
+}
+
+@test "hooks: a detached container's poststop and poststart" {
+	pm_load_test_image
+	hk_setup
+	hk post '{"annotations":{"^k$":"v"}}' '["poststart","poststop"]'
+	run_pm 0 --hooks-dir "$H" run -d --name hkd --annotation k=v $IMG true
+	run_pm 0 wait hkd
+	local _
+	for _ in $(seq 1 50); do
+		[ "$(wc -l <"$HLOG")" -ge 2 ] && break
+		sleep 0.1
+	done
+	run cat "$HLOG"
+	is "${#lines[@]}" "2" "poststart and poststop"
+	assert_contains "${lines[1]}" '"status":"stopped"' "poststop last"
+	assert_contains "${lines[1]}" '"k":"v"' "its annotations"
+	run_pm 0 rm hkd
+}
+
+@test "hooks: timeout; a failing prestart or poststart hook fails the start (126)" {
+	pm_load_test_image
+	hk_setup
+	printf '{"version":"1.0.0","hook":{"path":"/bin/sleep","args":["sleep","10"],"timeout":1},"when":{"always":true},"stages":["prestart"]}\n' >"$H/t.json"
+	run_pm 126 --hooks-dir "$H" run --rm $IMG true
+	assert_contains "$output" "error running hook #0: " "the hook named"
+	assert_contains "$output" "hook ran past specified timeout of 1.0s" "its timeout"
+	rm "$H/t.json"
+	printf '{"version":"1.0.0","hook":{"path":"/bin/false"},"when":{"always":true},"stages":["poststart"]}\n' >"$H/f.json"
+	run_pm 126 --hooks-dir "$H" run --rm $IMG echo ok
+	assert_contains "$output" "error running hook #0" "a failing poststart hook (runc's)"
+	assert_contains "$output" "exit status 1" "its exit status"
+	pm_store_settled
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container left"
+}
+
+@test "hooks: a bad hook file gives podman's error, exit 126, nothing left" {
+	pm_load_test_image
+	hk_setup
+	local f=$H/x.json
+	check() {
+		printf '%s\n' "$1" >"$f"
+		run_pm 126 --hooks-dir "$H" run --rm $IMG true
+		assert_contains "$output" "Error: setting up OCI Hooks: $2" "$3"
+	}
+	check '{"version":"2.0.0","hook":{"path":"/bin/true"},"when":{"always":true},"stages":["prestart"]}' \
+		"parsing hook \"$f\": unrecognized hook version: \"2.0.0\"" "a bad version"
+	check '{"version":"1.0.0",' "parsing hook \"$f\": version check: " "bad JSON"
+	check '{"version":"1.0.0","when":{"always":true},"stages":["prestart"]}' \
+		"missing required property: hook.path" "no hook.path"
+	check '{"version":"1.0.0","hook":{"path":"/bin/true"},"when":{"always":true},"stages":["bogus"]}' \
+		'unknown stage "bogus"' "an unknown stage"
+	check '{"version":"1.0.0","hook":{"path":"/bin/true"},"when":{"always":true}}' \
+		"missing required property: stages" "no stages"
+	check '{"version":"1.0.0","hook":{"path":"/bin/true"},"when":{"commands":["("]},"stages":["prestart"]}' \
+		'invalid command "(": error parsing regexp: ' "a bad regex"
+	# a file not named .json is not read
+	mv "$f" "$H/x.txt"
+	run_pm 0 --hooks-dir "$H" run --rm $IMG true
+	pm_store_settled
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no container left"
+}
