@@ -147,6 +147,7 @@ hk_names() {
 
 @test "container clone: same config, new id, CTR-clone names, NAME and IMAGE arguments" {
 	pm_load_test_image
+	# shellcheck disable=SC2016 # expanded in the container
 	run_pm 0 create --name c1 -e A=1 --label l=v $IMG sh -c 'echo "A=$A"'
 	local id1=$output
 	run_pm 0 container clone c1
