@@ -109,7 +109,8 @@ static void test_hooks(void **state)
 	assert_string_equal(err->msg, "setting up OCI Hooks: unknown stage \"bogus\"");
 	err = pm_error_free(err);
 	/* when: every condition given (AND); annotations and hasBindMounts */
-	unlink(pm_xasprintf("%s/b.json", dir2)); /* leaks a little in a test */
+	_cleanup_free_ char *bj = pm_xasprintf("%s/b.json", dir2);
+	unlink(bj);
 	_cleanup_free_ char *c = pm_xasprintf(
 		"{\"version\":\"1.0.0\",\"hook\":{\"path\":\"%s\",\"args\":[\"x\",\"C\"]},"
 		"\"when\":{\"annotations\":{\"^k$\":\"^v\"},\"hasBindMounts\":true,"
