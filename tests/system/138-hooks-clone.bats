@@ -135,7 +135,14 @@ hk_names() {
 		"missing required property: stages" "no stages"
 	check '{"version":"1.0.0","hook":{"path":"/bin/true"},"when":{"commands":["("]},"stages":["prestart"]}' \
 		'invalid command "(": error parsing regexp: ' "a bad regex"
+	# a hook whose path does not exist: that file skipped, the others run
+	printf '{"version":"1.0.0","hook":{"path":"/nonexistent"},"when":{"always":true},"stages":["prestart"]}\n' >"$f"
+	hk y-log '{"always":true}' '["prestart"]'
+	run_pm 0 --hooks-dir "$H" run --rm $IMG true
+	is "$(hk_names)" "y-log" "the other hook ran"
+	rm "$H/y-log.json"
 	# a file not named .json is not read
+	printf 'garbage\n' >"$f"
 	mv "$f" "$H/x.txt"
 	run_pm 0 --hooks-dir "$H" run --rm $IMG true
 	pm_store_settled
