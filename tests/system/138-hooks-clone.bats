@@ -205,6 +205,20 @@ hk_names() {
 	run_pm 0 rm -af -t 0
 }
 
+@test "container clone: a pod member's clone joins the same pod" {
+	pm_load_test_image
+	run_pm 0 pod create --name p1
+	run_pm 0 create --pod p1 --name pc $IMG echo in-pod
+	run_pm 0 container clone pc
+	run_pm 0 pod inspect --format '{{.Id}}' p1
+	local pod=$output
+	run_pm 0 inspect --format '{{.Pod}}' pc-clone
+	is "$output" "$pod" "in the pod"
+	run_pm 0 start -a pc-clone
+	is "$output" "in-pod" "it runs"
+	run_pm 0 pod rm -f p1
+}
+
 @test "container clone: bad input, one line, exit 125" {
 	pm_load_test_image
 	run_pm 0 create --name c1 $IMG true
