@@ -227,6 +227,7 @@ int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 /* clang-format off */
 const struct pm_command pm_container_commands[] = {
 	{ "attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL },
+	{ "clone", cmd_container_clone, PM_CMD_USERNS, "Creates a copy of an existing container", NULL },
 	{ "cleanup", cmd_container_cleanup, PM_CMD_USERNS, "Clean up network and mountpoints of one or more containers", NULL },
 	{ "commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container", NULL },
 	{ "create", cmd_create, PM_CMD_USERNS, "Create but do not start a container", NULL },

@@ -220,6 +220,7 @@ const struct pm_command pm_image_commands[] = {
 	 NULL},
 	{"list", cmd_images, PM_CMD_USERNS | PM_CMD_HIDDEN, "List images in local storage", NULL},
 	{"load", cmd_load, PM_CMD_USERNS, "Load image(s) from a tar archive", NULL},
+	{"mount", cmd_image_mount, 0, "Mount an image's root filesystem", NULL},
 	{"pull", cmd_pull, PM_CMD_USERNS, "Pull an image from a registry", NULL},
 	{"ls", cmd_images, PM_CMD_USERNS, "List images in local storage", NULL},
 	{"prune", cmd_image_prune, PM_CMD_USERNS, "Remove unused images", NULL},
@@ -227,6 +228,9 @@ const struct pm_command pm_image_commands[] = {
 	{"rm", cmd_rmi, PM_CMD_USERNS, "Remove one or more images from local storage", NULL},
 	{"save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL},
 	{"tag", cmd_tag, PM_CMD_USERNS, "Add an additional name to a local image", NULL},
+	{"umount", cmd_image_unmount, PM_CMD_USERNS | PM_CMD_HIDDEN,
+	 "Unmount an image's root filesystem", NULL},
+	{"unmount", cmd_image_unmount, PM_CMD_USERNS, "Unmount an image's root filesystem", NULL},
 	{"untag", cmd_untag, PM_CMD_USERNS, "Remove a name from a local image", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };

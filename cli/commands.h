@@ -102,6 +102,9 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv);
 int cmd_pause(struct pm_cli *cli, int argc, char **argv);
 int cmd_ps(struct pm_cli *cli, int argc, char **argv);
 int cmd_rename(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_clone(struct pm_cli *cli, int argc, char **argv);
+int cmd_image_mount(struct pm_cli *cli, int argc, char **argv);
+int cmd_image_unmount(struct pm_cli *cli, int argc, char **argv);
 /* cli/cmd-update.c (limits helper) */
 int cmd_update(struct pm_cli *cli, int argc, char **argv);
 int cmd_top(struct pm_cli *cli, int argc, char **argv);

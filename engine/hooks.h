@@ -1,14 +1,22 @@
-/* hooks.h: OCI hooks from the global --hooks-dir (podman's hooks.d JSON, version 1.0.0):
+/* hooks.h: OCI hooks (podman's hooks.d JSON, oci-hooks(5), version 1.0.0):
  * {"version":"1.0.0","hook":{"path":..,"args":[..],"env":[..],"timeout":N},
- *  "when":{"always":bool,"commands":[regex..]},"stages":["prestart","poststop",..]}.
- * Only the directories given with --hooks-dir are read (podman's default directories are
- * not); a file of a later directory replaces one of the same name. The monitor runs the
- * prestart (and createRuntime) hooks once the container's init exists, before its command
- * runs, and the poststop hooks after it exited; each gets the OCI state JSON on stdin. A
- * "when" with annotations or hasBindMounts only is not matched (not implemented). Called
- * by engine/monitor.c. Never prints. */
+ *  "when":{"always":bool,"annotations":{KEYRE:VALRE},"commands":[RE..],"hasBindMounts":bool},
+ *  "stages":["prestart","poststop",..]}.
+ * The directories of the global --hooks-dir, else podman's default
+ * (/usr/share/containers/oci/hooks.d, containers.conf's hooks_dir; podman 4.3 reads it
+ * rootless too, and not /etc/containers/oci/hooks.d); a file of a later directory replaces
+ * one of the same name. Every file is read and validated as podman does (a bad one fails
+ * the start: "setting up OCI Hooks: ..."; one whose hook.path does not exist is skipped).
+ * "when": each condition given must hold, and one at least be given (podman's When.Match).
+ * Stages run: prestart and createRuntime once the container's init exists, before its
+ * command runs; poststart once it runs (errors ignored); poststop after it exited (errors
+ * ignored). createContainer and startContainer (inside the container's namespaces) are
+ * accepted and not run: pm's runtime has no hook point there that runs a host binary.
+ * Each hook gets the OCI state JSON on stdin and is killed after its timeout. Called by
+ * engine/monitor.c and engine/run.c. Never prints. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "lib/error.h"
@@ -21,10 +29,20 @@
 #define PM_HOOKS_CMD_ENV    "_PM_HOOKS_CMD"
 #define PM_HOOKS_BUNDLE_ENV "_PM_HOOKS_BUNDLE"
 
-/* Run the hooks of stage ("prestart", "poststop") that apply to a container with this
- * command. status is the state's ("creating", "stopped"; runc's), pid its init's (0: none,
- * left out).
- * A hook that cannot run or exits non-zero: -EIO naming it (the caller fails a prestart,
- * ignores a poststop). No --hooks-dir: 0, nothing read. */
-int pm_hooks_run(const char *stage, const char *id, pid_t pid, const char *status,
-		 const char *bundle, char *const *args, pm_error **err);
+#define PM_HOOKS_DEFAULT_DIR "/usr/share/containers/oci/hooks.d"
+
+/* What the hooks see and are matched against. */
+struct pm_hooks_state {
+	const char *id;
+	pid_t pid;	    /* the init's; 0: none, left out of the state */
+	const char *status; /* runc's: "creating", "created", "stopped" */
+	const char *bundle;
+	char *const *args;	  /* the command (when.commands matches args[0]) */
+	char *const *annotations; /* KEY=VAL (when.annotations, the state's) */
+	bool bind_mounts;	  /* -v, --mount, --tmpfs, --volumes-from (when.hasBindMounts) */
+};
+
+/* Run the hooks of stage that apply to the container.
+ * A hook file podman refuses, a hook that cannot run, exits non-zero or times out: < 0 with
+ * *err (exit status 126, as podman's) (the caller fails a prestart, ignores a poststop). */
+int pm_hooks_run(const char *stage, const struct pm_hooks_state *s, pm_error **err);

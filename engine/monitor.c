@@ -98,6 +98,22 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The OCI hooks' view of the container (engine/hooks.h). */
+static void hooks_state(const struct mon *m, pid_t pid, const char *status,
+			struct pm_hooks_state *hs)
+{
+	const struct pm_container_config *cfg = m->s->cfg;
+	*hs = (struct pm_hooks_state){
+		.id = m->s->c->id,
+		.pid = pid,
+		.status = status,
+		.bundle = m->s->spec->userdata,
+		.args = m->s->spec->args,
+		.annotations = cfg->annotations,
+		.bind_mounts = cfg->volumes || cfg->mounts || cfg->tmpfs || cfg->volumes_from,
+	};
+}
+
 /* The runtime's after_clone hook: the container init is cloned, its command has not run:
  * put it in a cgroup of its own (a systemd scope; nothing without cgroup v2 and a user
  * bus). */
@@ -115,12 +131,11 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	if (m->s->cfg->pidfile &&
 	    (r = pm_config_pidfile_write(m->s->cfg->pidfile, (int)pid, err)) < 0)
 		return r;
-	/* --hooks-dir: the prestart and createRuntime hooks, the init waiting (engine/hooks.h) */
-	const struct pm_runtime_spec *sp = m->s->spec;
-	if ((r = pm_hooks_run("prestart", c->id, pid, "creating", sp->userdata, sp->args, err)) <
-		    0 ||
-	    (r = pm_hooks_run("createRuntime", c->id, pid, "creating", sp->userdata, sp->args,
-			      err)) < 0)
+	/* OCI hooks: prestart and createRuntime, the init waiting (engine/hooks.h) */
+	struct pm_hooks_state hs;
+	hooks_state(m, pid, "creating", &hs);
+	if ((r = pm_hooks_run("prestart", &hs, err)) < 0 ||
+	    (r = pm_hooks_run("createRuntime", &hs, err)) < 0)
 		return r;
 	return 0;
 }
@@ -221,6 +236,18 @@ static int start_container(struct mon *m, pm_error **err)
 	close_fd(&errp[1]);
 	if (r < 0)
 		goto fail;
+	/* OCI hooks: poststart (runc's state "created" then); a failing one fails the start as
+	 * runc's: the container killed */
+	struct pm_hooks_state hs;
+	hooks_state(m, proc.pid, "created", &hs);
+	if ((r = pm_hooks_run("poststart", &hs, err)) < 0) {
+		kill(proc.pid, SIGKILL);
+		waitpid(proc.pid, NULL, 0);
+		close_fd(&proc.pidfd);
+		close_fd(&proc.master);
+		net_stop(m);
+		goto fail;
+	}
 	m->io.pid = proc.pid;
 	m->io.pidfd = proc.pidfd;
 	m->io.master = proc.master;
@@ -272,9 +299,10 @@ static void notify_ready(const struct pm_monitor_setup *s)
 static void record_exit(struct mon *m, int status)
 {
 	net_stop(m);
-	/* --hooks-dir: the poststop hooks; a failing one changes nothing (as runc) */
-	pm_hooks_run("poststop", m->s->c->id, 0, "stopped", m->s->spec->userdata, m->s->spec->args,
-		     NULL);
+	/* OCI hooks: poststop; a failing one changes nothing (as runc) */
+	struct pm_hooks_state hs;
+	hooks_state(m, 0, "stopped", &hs);
+	pm_hooks_run("poststop", &hs, NULL);
 	if (m->s->cfg->rm) /* the log goes with the container: no fsync (issue #20) */
 		pm_ctr_log_close_nosync(m->io.log, NULL);
 	else
@@ -479,10 +507,9 @@ static void exec_monitor(struct mon *m, const char *program)
 	const struct pm_monitor_setup *s = m->s;
 	const struct pm_paths *paths = s->e->paths;
 	_cleanup_free_ char *self = pm_read_link("/proc/self/exe");
-	if (getenv(PM_HOOKS_DIR_ENV)) { /* for the exit command's poststop hooks */
-		setenv(PM_HOOKS_CMD_ENV, s->spec->args[0], 1);
-		setenv(PM_HOOKS_BUNDLE_ENV, s->spec->userdata ? s->spec->userdata : "", 1);
-	}
+	/* for the exit command's poststop hooks (--hooks-dir's or the default directory's) */
+	setenv(PM_HOOKS_CMD_ENV, s->spec->args[0], 1);
+	setenv(PM_HOOKS_BUNDLE_ENV, s->spec->userdata ? s->spec->userdata : "", 1);
 	char **argv = NULL;
 	pm_strv_push(&argv, "pm-monitor");
 	pm_strv_push(&argv, "--id");

@@ -465,16 +465,23 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 		return r;
 	if (r > 0)
 		pm_engine_event(e, c, "cleanup");
-	if (apply_restart && getenv(PM_HOOKS_CMD_ENV)) {
-		/* a detached container's poststop hooks (engine/hooks.h); failures ignored */
-		char *args[] = {getenv(PM_HOOKS_CMD_ENV), NULL};
-		pm_hooks_run("poststop", c->id, 0, "stopped", getenv(PM_HOOKS_BUNDLE_ENV), args,
-			     NULL);
-	}
 	struct pm_container_config cfg = {0};
 	r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)
 		return r;
+	if (apply_restart && getenv(PM_HOOKS_CMD_ENV)) {
+		/* a detached container's poststop hooks (engine/hooks.h); failures ignored */
+		char *args[] = {getenv(PM_HOOKS_CMD_ENV), NULL};
+		struct pm_hooks_state hs = {
+			.id = c->id,
+			.status = "stopped",
+			.bundle = getenv(PM_HOOKS_BUNDLE_ENV),
+			.args = args,
+			.annotations = cfg.annotations,
+			.bind_mounts = cfg.volumes || cfg.mounts || cfg.tmpfs || cfg.volumes_from,
+		};
+		pm_hooks_run("poststop", &hs, NULL);
+	}
 	struct pm_restart_policy policy;
 	if (cfg.rm) {
 		r = pm_engine_remove_volumes(e, c, true, err);
