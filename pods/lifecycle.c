@@ -6,6 +6,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +22,10 @@
 #include "lib/paths.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
+#include "engine/cgroup-flags.h"
 #include "engine/limits.h"
+#include "engine/validate.h"
+#include "engine/volumes-from.h"
 
 /* ---- configuration ----------------------------------------------------------------------- */
 
@@ -62,6 +66,77 @@ static int parse_share(char **in, bool user, char ***ret, pm_error **err)
 	}
 	*ret = TAKE_PTR(out);
 	return 0;
+}
+
+/* One pod-level limit or static network flag "flag=value" (pm_pod_config.limits) applied to
+ * c with run's parser. */
+static int pod_limit_apply(struct pm_container_config *c, const char *flag_value, pm_error **err)
+{
+	static const char *const resources[] = {"memory-swap", "cpu-shares", "cpuset-cpus",
+						"cpuset-mems", "blkio-weight"};
+	size_t k = strcspn(flag_value, "=");
+	_cleanup_free_ char *flag = pm_xstrndup(flag_value, k);
+	const char *v = flag_value[k] ? flag_value + k + 1 : "";
+	for (size_t i = 0; i < ARRAY_SIZE(resources); i++)
+		if (!strcmp(flag, resources[i]))
+			return pm_config_set_resource(c, flag, v, err);
+	return pm_config_set_cgroup_flag(c, flag, v, err);
+}
+
+/* The run flags the pod was given (-v, --volumes-from, --device, --security-opt, --sysctl,
+ * --shm-size) added to a member's c: the member's own come first, a --shm-size of its own
+ * wins. */
+static int member_flags(const struct pm_pod_config *pc, struct pm_container_config *c,
+			pm_error **err)
+{
+	for (char **v = pc->volumes; v && *v; v++)
+		pm_strv_push(&c->volumes, *v);
+	for (char **v = pc->volumes_from; v && *v; v++)
+		pm_strv_push(&c->volumes_from, *v);
+	for (char **v = pc->devices; v && *v; v++)
+		pm_strv_push(&c->devices, *v);
+	for (char **v = pc->sysctls; v && *v; v++)
+		pm_strv_push(&c->sysctls, *v);
+	if (!c->shm_size)
+		c->shm_size = pc->shm_size;
+	for (char **v = pc->security_opts; v && *v; v++) {
+		int r = pm_config_set_security_opt(c, *v, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The pod's run flags checked as run checks them, on a stand-in member: one line naming
+ * the bad value, before anything is made. */
+static int check_member_flags(const struct pm_pod_config *pc, pm_error **err)
+{
+	struct pm_container_config c = {
+		.pod = pm_xstrdup("pod"),
+		.network = pc->network ? pm_xstrdup(pc->network) : NULL,
+		.memory = pc->memory,
+		.rootfs = pm_xstrdup("/"),
+	};
+	int r = member_flags(pc, &c, err);
+	/* a bind source must be there (podman's statfs at pod create; run's create leaves
+	 * it to the start) */
+	for (char **v = pc->volumes; r >= 0 && v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		_cleanup_free_ char *name = NULL;
+		struct stat st;
+		r = pm_spec_parse_volume(*v, &m, &name, err);
+		if (r >= 0 && !name && m.source && stat(m.source, &st) < 0)
+			r = pm_error_set(err, errno, "statfs %s: %s", m.source,
+					 errno == ENOENT ? "no such file or directory"
+							 : strerror(errno));
+		pm_runtime_mount_clear(&m);
+	}
+	for (char **v = pc->limits; r >= 0 && v && *v; v++)
+		r = pod_limit_apply(&c, *v, err);
+	if (r >= 0)
+		r = pm_container_config_validate(&c, err);
+	pm_spec_config_clear(&c);
+	return r;
 }
 
 /* The infra container's configuration: the pod's network, hostname, and the pause program
@@ -110,6 +185,8 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	if (cfg->memory && (r = pm_engine_limit_require("--memory", "memory", err)) < 0)
 		return r;
 	if (cfg->cpus > 0 && (r = pm_engine_limit_require("--cpus", "cpu", err)) < 0)
+		return r;
+	if ((r = check_member_flags(cfg, err)) < 0)
 		return r;
 	if (cfg->exit_policy && strcmp(cfg->exit_policy, "continue") &&
 	    strcmp(cfg->exit_policy, "stop"))
@@ -204,6 +281,12 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 	int r = pm_pod_config_validate(cfg, err);
 	if (r < 0)
 		return r;
+	if (cfg->volumes_from) { /* the containers named must exist, as for run */
+		struct pm_container_config vc = {.volumes_from = cfg->volumes_from};
+		_cleanup_strv_ char **vols = NULL, **mounts = NULL;
+		if ((r = pm_engine_volumes_from(e, &vc, &vols, &mounts, err)) < 0)
+			return r;
+	}
 	_cleanup_pod_ struct pm_pod *pod = NULL;
 	_cleanup_close_ int lock = -1;
 	r = pm_pod_record_create(e->paths, cfg, &pod, &lock, err);
@@ -217,11 +300,14 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 			/* the pod's limits, for its slice (the record keeps no copy) */
 			ic.pod_memory = cfg->memory;
 			ic.pod_cpus = cfg->cpus;
+			for (char **v = cfg->limits; r >= 0 && v && *v; v++)
+				r = pod_limit_apply(&ic, *v, err);
 			if (cfg->infra_name) {
 				free(ic.name);
 				ic.name = pm_xstrdup(cfg->infra_name);
 			}
-			r = pm_engine_create(e, &ic, &infra, err);
+			if (r >= 0)
+				r = pm_engine_create(e, &ic, &infra, err);
 			pm_spec_config_clear(&ic);
 		}
 		if (r >= 0) {
@@ -637,6 +723,8 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 	}
 	if (!cfg->cgroup_parent)
 		cfg->cgroup_parent = pm_pod_slice(pod);
+	if ((r = member_flags(&pod->cfg, cfg, err)) < 0)
+		return r;
 	if (pod->infra_id && pod->infra_id[0]) {
 		if (share_net && pod->cfg.network && !strcmp(pod->cfg.network, "host")) {
 			/* the host's namespace, not the infra's copy of it: a rootless process

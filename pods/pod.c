@@ -36,6 +36,12 @@ void pm_pod_config_clear(struct pm_pod_config *c)
 	pm_strv_free(c->dns_options);
 	pm_strv_free(c->add_hosts);
 	free(c->infra_name);
+	pm_strv_free(c->volumes);
+	pm_strv_free(c->volumes_from);
+	pm_strv_free(c->devices);
+	pm_strv_free(c->security_opts);
+	pm_strv_free(c->sysctls);
+	pm_strv_free(c->limits);
 	*c = (struct pm_pod_config){0};
 }
 
@@ -110,6 +116,14 @@ static json_t *pod_to_json(const struct pm_pod *pod)
 		json_object_set_new(o, "NoHosts", json_true());
 	if (c->userns && c->userns[0])
 		json_object_set_new(o, "Userns", json_string(c->userns));
+	set_strv(o, "Volumes", c->volumes);
+	set_strv(o, "VolumesFrom", c->volumes_from);
+	set_strv(o, "Devices", c->devices);
+	set_strv(o, "SecurityOpts", c->security_opts);
+	set_strv(o, "Sysctls", c->sysctls);
+	if (c->shm_size)
+		json_object_set_new(o, "ShmSize", json_integer((json_int_t)c->shm_size));
+	set_strv(o, "Limits", c->limits);
 	return o;
 }
 
@@ -148,6 +162,13 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	c->add_hosts = pm_json_to_strv(json_object_get(o, "AddHosts"));
 	c->no_hosts = pm_json_bool(o, "NoHosts", false);
 	c->userns = dup_or_null(o, "Userns");
+	c->volumes = pm_json_to_strv(json_object_get(o, "Volumes"));
+	c->volumes_from = pm_json_to_strv(json_object_get(o, "VolumesFrom"));
+	c->devices = pm_json_to_strv(json_object_get(o, "Devices"));
+	c->security_opts = pm_json_to_strv(json_object_get(o, "SecurityOpts"));
+	c->sysctls = pm_json_to_strv(json_object_get(o, "Sysctls"));
+	c->shm_size = (uint64_t)pm_json_int(o, "ShmSize", 0);
+	c->limits = pm_json_to_strv(json_object_get(o, "Limits"));
 	return 0;
 }
 
@@ -177,8 +198,16 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 		size_t i = 0;
 		while (i < sizeof(keys) / sizeof(keys[0]) && !pm_jscan_key_is(&k, keys[i]))
 			i++;
-		if (i == sizeof(keys) / sizeof(keys[0]))
+		if (i == sizeof(keys) / sizeof(keys[0])) {
+			/* the run flags a pod was given (rare): jansson reads them */
+			static const char *const more[] = {"Volumes",	   "VolumesFrom", "Devices",
+							   "SecurityOpts", "Sysctls",	  "ShmSize",
+							   "Limits"};
+			for (size_t m = 0; m < sizeof(more) / sizeof(more[0]); m++)
+				if (pm_jscan_key_is(&k, more[m]))
+					return -EBADMSG;
 			continue;
+		}
 		if (seen & (1u << i))
 			return -EBADMSG; /* twice: jansson keeps the last */
 		seen |= 1u << i;
@@ -345,6 +374,13 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	c->add_hosts = pm_strv_copy(cfg->add_hosts);
 	c->no_hosts = cfg->no_hosts;
 	c->userns = cfg->userns && cfg->userns[0] ? pm_xstrdup(cfg->userns) : NULL;
+	c->volumes = pm_strv_copy(cfg->volumes);
+	c->volumes_from = pm_strv_copy(cfg->volumes_from);
+	c->devices = pm_strv_copy(cfg->devices);
+	c->security_opts = pm_strv_copy(cfg->security_opts);
+	c->sysctls = pm_strv_copy(cfg->sysctls);
+	c->shm_size = cfg->shm_size;
+	c->limits = pm_strv_copy(cfg->limits);
 	*ret_lock = TAKE_FD(lock);
 	*ret = TAKE_PTR(pod);
 	return 0;

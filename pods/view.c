@@ -10,6 +10,7 @@
 #include "engine/ctr-pods.h"
 #include "engine/ctr-state.h"
 #include "engine/net.h"
+#include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "lib/json.h"
 #include "lib/jwrite.h"
@@ -63,6 +64,48 @@ static json_t *port_bindings(char *const *publish)
 		free(ports);
 	}
 	return o;
+}
+
+/* podman's pod inspect "mounts": the pod's -v as InspectMount objects */
+static json_t *mounts_json(char *const *volumes)
+{
+	json_t *a = json_array();
+	for (char *const *v = volumes; v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		_cleanup_free_ char *name = NULL;
+		if (pm_spec_parse_volume(*v, &m, &name, NULL) < 0)
+			continue;
+		json_t *o = json_pack("{s:s}", "Type", name ? "volume" : "bind");
+		if (name)
+			json_object_set_new(o, "Name", json_string(name));
+		json_object_set_new(o, "Source", json_string(name ? "" : m.source ? m.source : ""));
+		json_object_set_new(o, "Destination",
+				    json_string(m.destination ? m.destination : ""));
+		json_object_set_new(o, "Driver", json_string(name ? "local" : ""));
+		json_object_set_new(o, "Mode", json_string(""));
+		json_object_set_new(o, "Options",
+				    json_pack("[s]", m.recursive || name ? "rbind" : "bind"));
+		json_object_set_new(o, "RW", json_boolean(!(m.flags & 1 /* MS_RDONLY */)));
+		json_object_set_new(o, "Propagation", json_string("rprivate"));
+		json_array_append_new(a, o);
+		pm_runtime_mount_clear(&m);
+	}
+	return a;
+}
+
+/* podman's pod inspect "devices": InspectDevice objects */
+static json_t *devices_json(char *const *devices)
+{
+	json_t *a = json_array();
+	for (char *const *v = devices; v && *v; v++) {
+		_cleanup_free_ char *src = NULL, *dst = NULL, *perms = NULL;
+		if (pm_config_parse_device(*v, &src, &dst, &perms, NULL) < 0)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "PathOnHost", src,
+						   "PathInContainer", dst ? dst : src,
+						   "CgroupPermissions", perms ? perms : "rwm"));
+	}
+	return a;
 }
 
 int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, char **ret,
@@ -131,6 +174,14 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 						     pm_ctr_status_string(ctrs[i]->state.status)));
 	json_object_set_new(o, "Containers", arr);
 	pm_container_list_free(ctrs, n);
+	if (c->volumes)
+		json_object_set_new(o, "mounts", mounts_json(c->volumes));
+	if (c->devices)
+		json_object_set_new(o, "devices", devices_json(c->devices));
+	if (c->volumes_from)
+		json_object_set_new(o, "volumes_from", pm_json_from_strv(c->volumes_from));
+	if (c->security_opts)
+		json_object_set_new(o, "security_opt", pm_json_from_strv(c->security_opts));
 	*ret = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	return *ret ? 0 : pm_error_set(err, ENOMEM, "encoding pod %s", pod->id);
 }

@@ -1,0 +1,152 @@
+#!/usr/bin/env bats
+# 136-pod-create-flags: podman 4.3's `pod create` flags that are run's too (issue 18):
+# -v, --volumes-from, --device, --security-opt, --sysctl, --shm-size reach every member
+# (shown by their effect in a member), the pod-level limits and static network flags are
+# refused where pm cannot enforce them, with run's one-line message, and bad values fail
+# with exit 125 naming the value, leaving no pod and no infra container.
+# Runs as the unprivileged test user; also against podman (PM="podman --runtime runc").
+
+# shellcheck disable=SC2016 # container commands are single-quoted on purpose
+# shellcheck disable=SC2154 # $stderr is set by run_pm_split
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+}
+
+teardown() {
+	# podman's own infra image (vfs, catatonit) has read-only directories owned by the user,
+	# which the helpers' plain rm cannot remove
+	if is_podman; then chmod -R u+w "$XDG_DATA_HOME" 2>/dev/null || true; fi
+	basic_teardown
+}
+
+IMG=localhost/busybox:latest
+
+# nothing_made: no pod, no container (an infra) left behind. podman 4.3 leaves the pod of
+# some failed creates (--volumes-from, --ip6, ...: "adding pod to state" at the next try):
+# its leftovers are removed, not counted.
+nothing_made() {
+	if is_podman; then
+		run_pm 0 pod rm -fa -t 0
+		return 0
+	fi
+	run_pm 0 pod ps -q
+	is "$output" "" "no pod left"
+	run_pm 0 ps -aq
+	is "$output" "" "no container left"
+}
+
+# ---- flags every member gets ------------------------------------------------------------------
+
+@test "pod create -v, --device, --sysctl, --shm-size, --security-opt: seen in a member" {
+	pm_load_test_image
+	local dir=$BATS_TEST_TMPDIR/vol
+	mkdir -p "$dir"
+	echo from-the-pod >"$dir/f"
+	run_pm 0 pod create --name pf -v "$dir:/mnt/v" --device /dev/null:/dev/mynull \
+		--sysctl net.ipv4.ip_unprivileged_port_start=100 --shm-size 2m \
+		--security-opt label=disable
+	run_pm 0 run --rm --pod pf $IMG sh -c \
+		'cat /mnt/v/f; cat /proc/sys/net/ipv4/ip_unprivileged_port_start; df -k /dev/shm | tail -1; ls -l /dev/mynull'
+	is "${lines[0]}" "from-the-pod" "the pod's -v in a member"
+	is "${lines[1]}" "100" "the pod's --sysctl in a member"
+	is "$(echo "${lines[2]}" | awk '{print $2}')" "2048" "the pod's --shm-size: /dev/shm of 2048 KiB"
+	[[ "${lines[3]}" == c*" 1,"*" 3 "*/dev/mynull ]] || die "the pod's --device: ${lines[3]}"
+	# the member writes to the pod's volume
+	run_pm 0 run --rm --pod pf $IMG sh -c 'echo back >/mnt/v/g'
+	is "$(cat "$dir/g")" "back" "written through the pod's -v"
+	run_pm 0 pod inspect pf
+	is "$(jq -r '.security_opt[0]' <<<"$output")" "label=disable" "pod inspect security_opt"
+	is "$(jq -r '.mounts[0] | "\(.Type) \(.Source) \(.Destination) \(.RW)"' <<<"$output")" \
+		"bind $dir /mnt/v true" "pod inspect mounts"
+	run_pm 0 pod rm -f -t 0 pf
+}
+
+@test "pod create --volumes-from: a member has the other container's volumes" {
+	skip_if_podman "podman 4.3: the infra of a --volumes-from pod exits at once, no member can join it"
+	pm_load_test_image
+	local dir=$BATS_TEST_TMPDIR/src
+	mkdir -p "$dir"
+	echo src-file >"$dir/f"
+	run_pm 0 create --name vsrc -v "$dir:/src" $IMG true
+	run_pm 0 pod create --name pvf --volumes-from vsrc
+	run_pm 0 run --rm --pod pvf $IMG cat /src/f
+	is "$output" "src-file" "the pod's --volumes-from in a member"
+	run_pm 0 pod inspect pvf
+	is "$(jq -r '.volumes_from[0]' <<<"$output")" "vsrc" "pod inspect volumes_from"
+	run_pm 0 pod rm -f -t 0 pvf
+	run_pm 0 rm vsrc
+}
+
+@test "pod create: bad -v, --volumes-from, --device, --sysctl, --shm-size, --security-opt" {
+	run_pm_split 125 pod create --name bad1 --sysctl foo=bar
+	is "$stderr" "Error: sysctl 'foo' is not allowed"
+	run_pm_split 125 pod create --name bad2 --shm-size abc
+	is "$stderr" "Error: unable to translate --shm-size: invalid size: 'abc'"
+	# (the wording is run's: podman's numbers the option, "invalid --security-opt 1: ...")
+	run_pm_split 125 pod create --name bad3 --security-opt bogus
+	[[ "$stderr" == "Error: invalid --security-opt "*bogus* ]] || die "security-opt: $stderr"
+	run_pm_split 125 pod create --name bad4 --volumes-from nonexist
+	is "$stderr" 'Error: looking up container "nonexist" for volumes-from: no container with name or ID "nonexist" found: no such container'
+	run_pm_split 125 pod create --name bad5 --device /nonexist
+	is "$stderr" "Error: stat /nonexist: no such file or directory"
+	run_pm_split 125 pod create --name bad6 -v /nonexist:/x
+	is "$stderr" "Error: statfs /nonexist: no such file or directory"
+	nothing_made
+}
+
+# ---- pod-level limits and static network flags ---------------------------------------------------
+
+# pm-only: podman 4.3 rootless accepts pod limits where cgroups cannot enforce them (a
+# hybrid host) and enforces nothing; pm refuses them with run's message, as it does run's.
+@test "pod create limits: refused with run's message where cgroups cannot enforce them" {
+	skip_if_podman "podman 4.3 accepts pod limits it cannot enforce on this host"
+	pm_load_test_image
+	local f want
+	for f in "--cpuset-cpus 0" "--cpuset-mems 0" "--cpu-shares 2" "-c 2" "--memory-swap 20m" \
+		"--blkio-weight 100"; do
+		# run's own refusal on this host, word for word (nothing is made by create)
+		# shellcheck disable=SC2086 # the flag and its value
+		run_pm "?" create --name lim $f $IMG true
+		if [ "$status" -eq 0 ]; then
+			run_pm 0 rm lim
+			# shellcheck disable=SC2086
+			run_pm 0 pod create --name plim $f
+			run_pm 0 pod rm -f plim
+			continue
+		fi
+		is "$status" 125 "run's refusal of $f"
+		want=$output
+		# shellcheck disable=SC2086
+		run_pm_split 125 pod create --name plim $f
+		is "$stderr" "$want" "pod create $f: run's message"
+		is "$(wc -l <<<"$stderr")" 1 "one line"
+	done
+	nothing_made
+}
+
+@test "pod create limits: bad values name the value" {
+	run_pm_split 125 pod create --name bl7 --cpu-shares abc
+	[[ "$stderr" == Error:*abc* ]] || die "cpu-shares: $stderr"
+	run_pm_split 125 pod create --name bl8 --memory-swap zz
+	[[ "$stderr" == Error:*zz* ]] || die "memory-swap: $stderr"
+	run_pm_split 125 pod create --name bl9 --device-read-bps /dev/nonexist:1mb
+	is "$stderr" "Error: could not parse throttle device at /dev/nonexist: no such file or directory"
+	nothing_made
+}
+
+@test "pod create --ip, --ip6, --mac-address, --network-alias: refused, no bridge network" {
+	local f i=0
+	for f in "--ip 10.88.0.5" "--ip6 fd00::5" "--mac-address 92:d0:c6:0a:29:33" "--network-alias a"; do
+		# shellcheck disable=SC2086 # the flag and its value
+		i=$((i + 1))
+		run_pm_split 125 pod create --name "pip$i" $f
+		is "$stderr" "Error: invalid config provided: networks and static ip/mac address can only be used with Bridge mode networking" "$f"
+	done
+	run_pm_split 125 pod create --name pip11 --ip 10.88.0.500
+	[[ "$stderr" == Error:*10.88.0.500* ]] || die "a bad address is named: $stderr"
+	nothing_made
+}
