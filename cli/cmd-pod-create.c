@@ -11,10 +11,17 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "engine/run-process.h"
 #include "engine/validate.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = pm_xstrdup(v);
+}
 
 static void push_split(char ***v, const char *arg)
 {
@@ -39,6 +46,8 @@ static const char create_usage[] =
 	"Options:\n"
 	"      --add-host host:ip         Add a custom host-to-IP mapping (host:ip) (default "
 	"[])\n"
+	"      --cgroup-parent string     The pod's cgroup parent (a systemd slice; default: "
+	"the pod's own slice)\n"
 	"      --blkio-weight string      Block IO weight of the pod (where cgroups can enforce "
 	"it)\n"
 	"  -c, --cpu-shares uint          CPU shares of the pod (where cgroups can enforce it)\n"
@@ -61,6 +70,11 @@ static const char create_usage[] =
 	"      --hostname string          Set container hostname\n"
 	"      --infra                    Create an infra container associated with the pod to "
 	"share namespaces with (default true)\n"
+	"      --infra-command string     The command of the infra container\n"
+	"      --infra-conmon-pidfile string  Path to the file that will receive the PID of "
+	"the infra's monitor (pm's conmon)\n"
+	"      --infra-image string       Image to use for the infra container instead of pm's "
+	"pause program\n"
 	"      --infra-name string        The name used as infra container name\n"
 	"      --ip string                Specify a static IPv4 address (refused: no bridge "
 	"network)\n"
@@ -80,6 +94,7 @@ static const char create_usage[] =
 	"network)\n"
 	"      --no-hosts                 Do not create /etc/hosts within the pod's "
 	"containers, instead use the version from the image\n"
+	"      --pid string               PID namespace of the infra container\n"
 	"      --pod-id-file string       Write the pod ID to the file\n"
 	"  -p, --publish strings          Publish a container's port, or a range of ports, to "
 	"the host (default [])\n"
@@ -87,10 +102,13 @@ static const char create_usage[] =
 	"      --security-opt stringArray Security Options of the pod's containers\n"
 	"      --share string             A comma delimited list of kernel namespaces the pod "
 	"will share (default \"ipc,net,uts\")\n"
+	"      --share-parent             Set the pod's cgroup as the cgroup parent of its "
+	"containers (default true)\n"
 	"      --shm-size string          Size of /dev/shm of the pod's containers (default "
 	"\"65536k\")\n"
 	"      --sysctl strings           Sysctl options of the pod's containers\n"
 	"      --userns string            User namespace to use\n"
+	"      --uts string               UTS namespace of the infra container\n"
 	"  -v, --volume stringArray       Bind mount a volume into the pod's containers\n"
 	"      --volumes-from stringArray Mount volumes from the specified container(s)\n";
 
@@ -151,6 +169,13 @@ enum {
 	OPT_SECURITY_OPT,
 	OPT_SYSCTL,
 	OPT_SHM_SIZE,
+	OPT_INFRA_IMAGE,
+	OPT_INFRA_COMMAND,
+	OPT_INFRA_CONMON_PIDFILE,
+	OPT_PID,
+	OPT_UTS,
+	OPT_SHARE_PARENT,
+	OPT_CGROUP_PARENT,
 	OPT_LIMIT, /* + i: limit_flags[i], "flag=value" into cfg.limits */
 };
 
@@ -185,6 +210,13 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		{"share", required_argument, NULL, 's'},
 		{"userns", required_argument, NULL, 'U'},
 		{"volume", required_argument, NULL, 'v'},
+		{"infra-image", required_argument, NULL, OPT_INFRA_IMAGE},
+		{"infra-command", required_argument, NULL, OPT_INFRA_COMMAND},
+		{"infra-conmon-pidfile", required_argument, NULL, OPT_INFRA_CONMON_PIDFILE},
+		{"pid", required_argument, NULL, OPT_PID},
+		{"uts", required_argument, NULL, OPT_UTS},
+		{"share-parent", optional_argument, NULL, OPT_SHARE_PARENT},
+		{"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
 		{"volumes-from", required_argument, NULL, OPT_VOLUMES_FROM},
 		{"device", required_argument, NULL, OPT_DEVICE},
 		{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
@@ -311,6 +343,38 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 					optarg);
 				goto out;
 			}
+			break;
+		case OPT_INFRA_IMAGE:
+			set_str(&cfg.infra_image, optarg);
+			break;
+		case OPT_INFRA_COMMAND:
+			set_str(&cfg.infra_command, optarg);
+			break;
+		case OPT_INFRA_CONMON_PIDFILE: {
+			_cleanup_error_ pm_error *e1 = NULL;
+			free(cfg.infra_conmon_pidfile);
+			cfg.infra_conmon_pidfile = NULL;
+			if (pm_config_pidfile_path(optarg, &cfg.infra_conmon_pidfile, &e1) < 0) {
+				status = pm_cli_error(e1);
+				goto out;
+			}
+			break;
+		}
+		case OPT_PID:
+			set_str(&cfg.pid, optarg);
+			break;
+		case OPT_UTS:
+			set_str(&cfg.uts, optarg);
+			break;
+		case OPT_SHARE_PARENT: {
+			bool share_parent = true;
+			if (parse_bool("share-parent", optarg, &share_parent) != 0)
+				goto out;
+			cfg.no_share_parent = !share_parent;
+			break;
+		}
+		case OPT_CGROUP_PARENT:
+			set_str(&cfg.cgroup_parent, optarg);
 			break;
 		case 'c':
 			pm_strv_consume(&cfg.limits, pm_xasprintf("cpu-shares=%s", optarg));

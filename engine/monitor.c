@@ -115,6 +115,10 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	if (m->s->cfg->pidfile &&
 	    (r = pm_config_pidfile_write(m->s->cfg->pidfile, (int)pid, err)) < 0)
 		return r;
+	/* a pod's --infra-conmon-pidfile: this monitor's own pid (pm's conmon) */
+	if (m->s->cfg->conmon_pidfile &&
+	    (r = pm_config_pidfile_write(m->s->cfg->conmon_pidfile, (int)getpid(), err)) < 0)
+		return r;
 	/* --hooks-dir: the prestart and createRuntime hooks, the init waiting (engine/hooks.h) */
 	const struct pm_runtime_spec *sp = m->s->spec;
 	if ((r = pm_hooks_run("prestart", c->id, pid, "creating", sp->userdata, sp->args, err)) <

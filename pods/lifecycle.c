@@ -116,6 +116,8 @@ static int check_member_flags(const struct pm_pod_config *pc, pm_error **err)
 		.network = pc->network ? pm_xstrdup(pc->network) : NULL,
 		.memory = pc->memory,
 		.rootfs = pm_xstrdup("/"),
+		.pid = pc->pid ? pm_xstrdup(pc->pid) : NULL, /* the infra's, checked as run's */
+		.uts = pc->uts ? pm_xstrdup(pc->uts) : NULL,
 	};
 	int r = member_flags(pc, &c, err);
 	/* a bind source must be there (podman's statfs at pod create; run's create leaves
@@ -154,9 +156,20 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 		return r;
 	*ic = (struct pm_container_config){0};
 	ic->name = pm_xasprintf("%.12s-infra", pod->id);
-	ic->rootfs = TAKE_PTR(root);
-	pm_strv_consume(&ic->volumes, pm_xasprintf("%s:/pause:ro", pause));
-	pm_strv_push(&ic->command, "/pause");
+	if (c->infra_image) { /* --infra-image: its root and (without --infra-command) command */
+		ic->image = pm_xstrdup(c->infra_image);
+	} else {
+		ic->rootfs = TAKE_PTR(root);
+		pm_strv_consume(&ic->volumes, pm_xasprintf("%s:/pause:ro", pause));
+		pm_strv_push(&ic->command, "/pause");
+	}
+	if (c->infra_command) {
+		pm_strv_free(ic->command);
+		ic->command = pm_strv_split(c->infra_command, " ");
+	}
+	ic->conmon_pidfile = c->infra_conmon_pidfile ? pm_xstrdup(c->infra_conmon_pidfile) : NULL;
+	ic->pid = c->pid ? pm_xstrdup(c->pid) : NULL;
+	ic->uts = c->uts ? pm_xstrdup(c->uts) : NULL;
 	ic->read_only = true;
 	ic->hostname = pm_xstrdup(c->hostname ? c->hostname : pod->name);
 	ic->network = c->network ? pm_xstrdup(c->network) : NULL;
@@ -170,7 +183,7 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 		ic->userns = pm_xstrdup(c->userns);
 	ic->pod = pm_xstrdup(pod->id);
 	ic->infra = true;
-	ic->cgroup_parent = pm_pod_slice(pod);
+	ic->cgroup_parent = c->cgroup_parent ? pm_xstrdup(c->cgroup_parent) : pm_pod_slice(pod);
 	return 0;
 }
 
@@ -721,8 +734,9 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 		free(cfg->userns);
 		cfg->userns = pm_xasprintf("container:%s", pod->infra_id);
 	}
-	if (!cfg->cgroup_parent)
-		cfg->cgroup_parent = pm_pod_slice(pod);
+	if (!cfg->cgroup_parent && !pod->cfg.no_share_parent)
+		cfg->cgroup_parent = pod->cfg.cgroup_parent ? pm_xstrdup(pod->cfg.cgroup_parent)
+							    : pm_pod_slice(pod);
 	if ((r = member_flags(&pod->cfg, cfg, err)) < 0)
 		return r;
 	if (pod->infra_id && pod->infra_id[0]) {
@@ -738,9 +752,23 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 		}
 		if (pm_strv_contains(pod->cfg.share, "ipc"))
 			join_ns(&cfg->ipc, pod->infra_id);
-		if (pm_strv_contains(pod->cfg.share, "pid"))
-			join_ns(&cfg->pid, pod->infra_id);
-		if (pm_strv_contains(pod->cfg.share, "uts")) {
+		/* a pod's --pid/--uts host: the host's namespace itself, as --network host */
+		bool pid_host = pod->cfg.pid && !strcmp(pod->cfg.pid, "host");
+		bool uts_host = pod->cfg.uts && !strcmp(pod->cfg.uts, "host");
+		if (pm_strv_contains(pod->cfg.share, "pid")) {
+			if (pid_host) {
+				free(cfg->pid);
+				cfg->pid = pm_xstrdup("host");
+			} else {
+				join_ns(&cfg->pid, pod->infra_id);
+			}
+		}
+		if (pm_strv_contains(pod->cfg.share, "uts") && uts_host) {
+			free(cfg->uts);
+			cfg->uts = pm_xstrdup("host");
+			free(cfg->hostname);
+			cfg->hostname = NULL;
+		} else if (pm_strv_contains(pod->cfg.share, "uts")) {
 			join_ns(&cfg->uts, pod->infra_id);
 			free(cfg->hostname);
 			cfg->hostname =

@@ -46,6 +46,12 @@ struct pm_pod_config {
 	 * "flag=value", checked as run's (engine/validate.h, engine/cgroup-flags.h): refused
 	 * where they cannot be enforced, with run's message */
 	char **limits;
+	/* the infra: --infra-image (NULL: pm's bare root with pm-pause), --infra-command (its
+	 * command, split at blanks), --infra-conmon-pidfile (where its monitor writes its pid);
+	 * --pid and --uts (the infra's namespaces, podman's modes), --cgroup-parent (NULL: the
+	 * pod's slice), --share-parent=false (members keep their own cgroup parent) */
+	char *infra_image, *infra_command, *infra_conmon_pidfile, *pid, *uts, *cgroup_parent;
+	bool no_share_parent;
 };
 
 void pm_pod_config_clear(struct pm_pod_config *c);

@@ -127,8 +127,9 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 	json_object_set_new(o, "Hostname", json_string(c->hostname ? c->hostname : ""));
 	json_object_set_new(o, "Labels", pm_json_object_from_kv(c->labels, false));
 	_cleanup_free_ char *slice = pm_pod_slice(pod);
-	json_object_set_new(o, "CreateCgroup", json_true());
-	json_object_set_new(o, "CgroupParent", json_string(slice));
+	json_object_set_new(o, "CreateCgroup", json_boolean(!c->no_share_parent));
+	json_object_set_new(o, "CgroupParent",
+			    json_string(c->cgroup_parent ? c->cgroup_parent : slice));
 	json_object_set_new(o, "CreateInfra", json_boolean(c->infra));
 	if (pod->infra_id[0]) {
 		json_object_set_new(o, "InfraContainerID", json_string(pod->infra_id));
@@ -147,9 +148,10 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 		json_object_set_new(ic, "Networks",
 				    json_pack("[s]", c->network ? c->network : "slirp4netns"));
 		json_object_set_new(ic, "NetworkOptions", json_null());
-		json_object_set_new(
-			ic, "pid_ns",
-			json_string(pm_strv_contains(c->share, "pid") ? "pod" : "private"));
+		json_object_set_new(ic, "pid_ns",
+				    json_string(c->pid				    ? c->pid
+						: pm_strv_contains(c->share, "pid") ? "pod"
+										    : "private"));
 		/* podman 4.3's: private for keep-id and nomap, ns:PATH as given, host for auto
 		 * (sic) and the rest */
 		struct pm_spec_userns un;
@@ -160,9 +162,10 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 							 un.mode == PM_USERNS_NOMAP)
 							? "private"
 							: "host"));
-		json_object_set_new(
-			ic, "uts_ns",
-			json_string(pm_strv_contains(c->share, "uts") ? "private" : "host"));
+		json_object_set_new(ic, "uts_ns",
+				    json_string(c->uts				    ? c->uts
+						: pm_strv_contains(c->share, "uts") ? "private"
+										    : "host"));
 		json_object_set_new(o, "InfraConfig", ic);
 	}
 	json_object_set_new(o, "SharedNamespaces", strv_or_null(c->share));

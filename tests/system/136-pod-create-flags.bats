@@ -141,12 +141,74 @@ nothing_made() {
 @test "pod create --ip, --ip6, --mac-address, --network-alias: refused, no bridge network" {
 	local f i=0
 	for f in "--ip 10.88.0.5" "--ip6 fd00::5" "--mac-address 92:d0:c6:0a:29:33" "--network-alias a"; do
-		# shellcheck disable=SC2086 # the flag and its value
 		i=$((i + 1))
+		# shellcheck disable=SC2086 # the flag and its value
 		run_pm_split 125 pod create --name "pip$i" $f
 		is "$stderr" "Error: invalid config provided: networks and static ip/mac address can only be used with Bridge mode networking" "$f"
 	done
 	run_pm_split 125 pod create --name pip11 --ip 10.88.0.500
 	[[ "$stderr" == Error:*10.88.0.500* ]] || die "a bad address is named: $stderr"
 	nothing_made
+}
+
+# ---- the infra: image, command, monitor pid file, namespaces, cgroup parent ----------------------
+
+@test "pod create --infra-image, --infra-command: the infra runs it (PID 1 of a member)" {
+	pm_load_test_image
+	run_pm 0 pod create --name pic --infra-image $IMG --infra-command "sleep 1000" --share +pid
+	run_pm 0 run --rm --pod pic $IMG ps -o pid,args
+	assert_contains "$output" "1 sleep 1000" "the infra's command is PID 1 of the pod"
+	run_pm 0 pod rm -f -t 0 pic
+}
+
+@test "pod create --infra-conmon-pidfile: the infra's monitor pid (pm's conmon)" {
+	pm_load_test_image
+	local pf=$BATS_TEST_TMPDIR/infra-conmon.pid
+	run_pm 0 pod create --name pcp --infra-conmon-pidfile "$pf"
+	[ ! -e "$pf" ] || die "written before the infra started"
+	run_pm 0 pod start pcp
+	[ -s "$pf" ] || die "no pid in $pf"
+	local pid
+	pid=$(cat "$pf")
+	kill -0 "$pid" || die "pid $pid from $pf is not running"
+	run_pm 0 pod inspect --format '{{.InfraContainerID}}' pcp
+	run_pm 0 inspect --format '{{.ConmonPidFile}}' "$output"
+	is "$output" "$pf" "the infra's ConmonPidFile"
+	# the monitor is the parent of the infra's process
+	run_pm 0 pod inspect --format '{{.InfraContainerID}}' pcp
+	run_pm 0 inspect --format '{{.State.Pid}}' "$output"
+	local ppid
+	ppid=$(awk '/^PPid:/ {print $2}' "/proc/$output/status")
+	is "$ppid" "$pid" "the infra's parent is the pid in the file"
+	run_pm 0 pod rm -f -t 0 pcp
+}
+
+@test "pod create --uts host, --pid host: the infra's namespaces, shown by pod inspect" {
+	pm_load_test_image
+	run_pm 0 pod create --name pns --uts host --pid host
+	run_pm_split 0 pod inspect pns
+	is "$(jq -r '"\(.InfraConfig.pid_ns) \(.InfraConfig.uts_ns)"' <<<"$output")" "host host" \
+		"InfraConfig pid_ns, uts_ns"
+	run_pm 0 run --rm --pod pns $IMG hostname
+	is "$output" "$(hostname)" "a member shares the host's uts namespace through the pod"
+	run_pm 0 pod rm -f -t 0 pns
+	run_pm_split 125 pod create --name pns2 --pid bogus
+	[[ "$stderr" == Error:*bogus* ]] || die "--pid bogus: $stderr"
+	run_pm_split 125 pod create --name pns3 --uts bogus
+	[[ "$stderr" == Error:*bogus* ]] || die "--uts bogus: $stderr"
+	nothing_made
+}
+
+@test "pod create --cgroup-parent, --share-parent=false: pod inspect" {
+	# each with its cgroup manager's kind of parent: pm's is systemd's, which wants a slice
+	# (as podman's with systemd); podman 4.3 here runs with cgroupfs, which wants a path
+	local parent=mygrp.slice
+	if is_podman; then parent=/mygrp; fi
+	run_pm 0 pod create --name pcg --cgroup-parent $parent
+	run_pm 0 pod inspect --format '{{.CgroupParent}} {{.CreateCgroup}}' pcg
+	is "$output" "$parent true"
+	run_pm 0 pod create --name pcg2 --share-parent=false
+	run_pm 0 pod inspect --format '{{.CreateCgroup}}' pcg2
+	is "$output" "false"
+	run_pm 0 pod rm pcg pcg2
 }
