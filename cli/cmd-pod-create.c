@@ -67,6 +67,8 @@ static const char create_usage[] =
 	"      --dns-search domain        Set custom DNS search domains\n"
 	"      --exit-policy string       Behaviour when the last container exits "
 	"(continue, stop) (default \"continue\")\n"
+	"      --gidmap strings           GID map of the pod's user namespace (held by the "
+	"infra)\n"
 	"      --hostname string          Set container hostname\n"
 	"      --infra                    Create an infra container associated with the pod to "
 	"share namespaces with (default true)\n"
@@ -106,7 +108,13 @@ static const char create_usage[] =
 	"containers (default true)\n"
 	"      --shm-size string          Size of /dev/shm of the pod's containers (default "
 	"\"65536k\")\n"
+	"      --subgidname string        Name of range listed in /etc/subgid for the pod's user "
+	"namespace\n"
+	"      --subuidname string        Name of range listed in /etc/subuid for the pod's user "
+	"namespace\n"
 	"      --sysctl strings           Sysctl options of the pod's containers\n"
+	"      --uidmap strings           UID map of the pod's user namespace (held by the "
+	"infra)\n"
 	"      --userns string            User namespace to use\n"
 	"      --uts string               UTS namespace of the infra container\n"
 	"  -v, --volume stringArray       Bind mount a volume into the pod's containers\n"
@@ -176,6 +184,10 @@ enum {
 	OPT_UTS,
 	OPT_SHARE_PARENT,
 	OPT_CGROUP_PARENT,
+	OPT_UIDMAP,
+	OPT_GIDMAP,
+	OPT_SUBUIDNAME,
+	OPT_SUBGIDNAME,
 	OPT_LIMIT, /* + i: limit_flags[i], "flag=value" into cfg.limits */
 };
 
@@ -217,6 +229,10 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		{"uts", required_argument, NULL, OPT_UTS},
 		{"share-parent", optional_argument, NULL, OPT_SHARE_PARENT},
 		{"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
+		{"uidmap", required_argument, NULL, OPT_UIDMAP},
+		{"gidmap", required_argument, NULL, OPT_GIDMAP},
+		{"subuidname", required_argument, NULL, OPT_SUBUIDNAME},
+		{"subgidname", required_argument, NULL, OPT_SUBGIDNAME},
 		{"volumes-from", required_argument, NULL, OPT_VOLUMES_FROM},
 		{"device", required_argument, NULL, OPT_DEVICE},
 		{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
@@ -375,6 +391,18 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		}
 		case OPT_CGROUP_PARENT:
 			set_str(&cfg.cgroup_parent, optarg);
+			break;
+		case OPT_UIDMAP:
+			pm_strv_push(&cfg.uidmap, optarg);
+			break;
+		case OPT_GIDMAP:
+			pm_strv_push(&cfg.gidmap, optarg);
+			break;
+		case OPT_SUBUIDNAME:
+			set_str(&cfg.subuidname, optarg);
+			break;
+		case OPT_SUBGIDNAME:
+			set_str(&cfg.subgidname, optarg);
 			break;
 		case 'c':
 			pm_strv_consume(&cfg.limits, pm_xasprintf("cpu-shares=%s", optarg));

@@ -24,6 +24,7 @@
 #include "pods/lifecycle.h"
 #include "engine/cgroup-flags.h"
 #include "engine/limits.h"
+#include "engine/run-flags.h"
 #include "engine/validate.h"
 #include "engine/volumes-from.h"
 
@@ -179,8 +180,11 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 	ic->dns_options = pm_strv_copy(c->dns_options);
 	ic->add_hosts = pm_strv_copy(c->add_hosts);
 	ic->no_hosts = c->no_hosts;
-	if (pm_strv_contains(c->share, "user"))
-		ic->userns = pm_xstrdup(c->userns);
+	if (pm_strv_contains(c->share, "user")) {
+		ic->userns = c->userns ? pm_xstrdup(c->userns) : NULL;
+		ic->uidmap = pm_strv_copy(c->uidmap);
+		ic->gidmap = pm_strv_copy(c->gidmap);
+	}
 	ic->pod = pm_xstrdup(pod->id);
 	ic->infra = true;
 	ic->cgroup_parent = c->cgroup_parent ? pm_xstrdup(c->cgroup_parent) : pm_pod_slice(pod);
@@ -210,7 +214,33 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	struct pm_spec_userns un;
 	if ((r = pm_spec_parse_userns(cfg->userns, &un, err)) < 0)
 		return r;
-	bool own_userns = un.mode != PM_USERNS_DEFAULT && un.mode != PM_USERNS_HOST;
+	/* --uidmap/--gidmap/--subuidname/--subgidname: run's parsers and expansion, and run's
+	 * refusal of them beside --userns */
+	if (cfg->subuidname || cfg->subgidname) {
+		struct pm_container_config sc = {.subuidname = TAKE_PTR(cfg->subuidname),
+						 .subgidname = TAKE_PTR(cfg->subgidname),
+						 .uidmap = TAKE_PTR(cfg->uidmap),
+						 .gidmap = TAKE_PTR(cfg->gidmap)};
+		r = pm_spec_subid_expand(&sc, err);
+		cfg->uidmap = TAKE_PTR(sc.uidmap);
+		cfg->gidmap = TAKE_PTR(sc.gidmap);
+		pm_spec_config_clear(&sc);
+		if (r < 0)
+			return r;
+	}
+	struct pm_runtime_idmap idm;
+	for (char **v = cfg->uidmap; v && *v; v++)
+		if ((r = pm_config_parse_idmap(*v, "UID", &idm, err)) < 0)
+			return r;
+	for (char **v = cfg->gidmap; v && *v; v++)
+		if ((r = pm_config_parse_idmap(*v, "GID", &idm, err)) < 0)
+			return r;
+	bool maps = cfg->uidmap || cfg->gidmap;
+	if (maps && un.mode != PM_USERNS_DEFAULT)
+		return pm_error_set(err, EINVAL,
+				    "--userns and --uidmap/--gidmap/--subuidname/--subgidname are "
+				    "mutually exclusive");
+	bool own_userns = maps || (un.mode != PM_USERNS_DEFAULT && un.mode != PM_USERNS_HOST);
 	_cleanup_strv_ char **share = NULL;
 	r = parse_share(cfg->share, own_userns, &share, err);
 	if (r < 0)
@@ -220,10 +250,10 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 				    "--userns '%s': a pod cannot join a container's user namespace",
 				    cfg->userns);
 	if (own_userns && (!cfg->infra || (cfg->share && !share)))
-		return pm_error_set(err, EINVAL,
-				    "--userns '%s': the pod's user namespace needs an infra "
-				    "container",
-				    cfg->userns);
+		return pm_error_set(
+			err, EINVAL, "%s '%s': the pod's user namespace needs an infra container",
+			maps ? "--uidmap" : "--userns",
+			maps ? (cfg->uidmap ? cfg->uidmap[0] : cfg->gidmap[0]) : cfg->userns);
 	/* --share none (or ''): nothing to hold, no infra, as podman's */
 	if (cfg->share && !share)
 		cfg->infra = false;

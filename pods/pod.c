@@ -48,6 +48,10 @@ void pm_pod_config_clear(struct pm_pod_config *c)
 	free(c->pid);
 	free(c->uts);
 	free(c->cgroup_parent);
+	pm_strv_free(c->uidmap);
+	pm_strv_free(c->gidmap);
+	free(c->subuidname);
+	free(c->subgidname);
 	*c = (struct pm_pod_config){0};
 }
 
@@ -143,6 +147,8 @@ static json_t *pod_to_json(const struct pm_pod *pod)
 			json_object_set_new(o, strs[i].key, json_string(strs[i].v));
 	if (c->no_share_parent)
 		json_object_set_new(o, "NoShareParent", json_true());
+	set_strv(o, "UIDMap", c->uidmap);
+	set_strv(o, "GIDMap", c->gidmap);
 	return o;
 }
 
@@ -195,6 +201,8 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	c->uts = dup_or_null(o, "UtsNS");
 	c->cgroup_parent = dup_or_null(o, "CgroupParent");
 	c->no_share_parent = pm_json_bool(o, "NoShareParent", false);
+	c->uidmap = pm_json_to_strv(json_object_get(o, "UIDMap"));
+	c->gidmap = pm_json_to_strv(json_object_get(o, "GIDMap"));
 	return 0;
 }
 
@@ -232,7 +240,8 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 							   "Limits",	   "InfraImage",
 							   "InfraCommand", "InfraConmonPidFile",
 							   "PidNS",	   "UtsNS",
-							   "CgroupParent", "NoShareParent"};
+							   "CgroupParent", "NoShareParent",
+							   "UIDMap",	   "GIDMap"};
 			for (size_t m = 0; m < sizeof(more) / sizeof(more[0]); m++)
 				if (pm_jscan_key_is(&k, more[m]))
 					return -EBADMSG;
@@ -423,6 +432,8 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		*strs[i].dst = strs[i].src ? pm_xstrdup(strs[i].src) : NULL;
 	c->no_share_parent = cfg->no_share_parent;
+	c->uidmap = pm_strv_copy(cfg->uidmap);
+	c->gidmap = pm_strv_copy(cfg->gidmap);
 	*ret_lock = TAKE_FD(lock);
 	*ret = TAKE_PTR(pod);
 	return 0;

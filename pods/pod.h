@@ -52,6 +52,11 @@ struct pm_pod_config {
 	 * pod's slice), --share-parent=false (members keep their own cgroup parent) */
 	char *infra_image, *infra_command, *infra_conmon_pidfile, *pid, *uts, *cgroup_parent;
 	bool no_share_parent;
+	/* --uidmap/--gidmap (--subuidname/--subgidname expanded into them by
+	 * pm_pod_config_validate, as run's at parse): the infra's own user namespace, which
+	 * every member joins, as --userns's */
+	char **uidmap, **gidmap;
+	char *subuidname, *subgidname; /* not kept */
 };
 
 void pm_pod_config_clear(struct pm_pod_config *c);

@@ -212,3 +212,50 @@ nothing_made() {
 	is "$output" "false"
 	run_pm 0 pod rm pcg pcg2
 }
+
+# ---- the pod's user namespace from maps ----------------------------------------------------------
+
+@test "pod create --uidmap/--gidmap: the infra's user namespace, every member's" {
+	pm_load_test_image
+	run_pm 0 pod create --name pum --uidmap 0:1:1000 --gidmap 0:1:1000
+	run_pm 0 pod inspect --format '{{range .SharedNamespaces}}{{.}}
+{{end}}' pum
+	is "$(printf '%s\n' "${lines[@]}" | sort | tr '\n' ' ')" "ipc net user uts " "shared"
+	run_pm 0 run --rm --pod pum $IMG sh -c 'cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //"'
+	is "${lines[0]}" "0 1 1000" "a member's uid_map"
+	is "${lines[1]}" "0 1 1000" "a member's gid_map"
+	# two members, one namespace
+	run_pm 0 run -d --pod pum --name um1 $IMG sleep 1000
+	run_pm 0 exec um1 readlink /proc/self/ns/user
+	local ns1=$output
+	run_pm 0 run --rm --pod pum $IMG readlink /proc/self/ns/user
+	[ "$output" = "$ns1" ] || die "two members, two user namespaces: $output, $ns1"
+	run_pm_split 125 run --rm --pod pum --uidmap 0:1:10 $IMG true
+	run_pm 0 pod rm -f -t 0 pum
+}
+
+@test "pod create --subuidname: run's refusal of a range beyond the rootless namespace" {
+	# the test user's only range is the one its rootless namespace maps: ids a pod's own
+	# namespace cannot map again (run --subuidname fails the same; so does podman 4.3,
+	# "potentially insufficient UIDs or GIDs"), and nothing is left
+	run_pm_split 125 pod create --name psu --subuidname "$(id -un)"
+	if ! is_podman; then
+		[[ "$stderr" == "Error: --subuidname $(id -un): ids "*" are beyond the rootless user namespace" ]] ||
+			die "--subuidname: $stderr"
+	fi
+	nothing_made
+}
+
+@test "pod create --uidmap, --subuidname: bad input, and with --userns" {
+	run_pm_split 125 pod create --name pb1 --uidmap bogus
+	[[ "$stderr" == Error:*bogus* ]] || die "--uidmap bogus: $stderr"
+	run_pm_split 125 pod create --name pb2 --subuidname nosuchuser
+	[[ "$stderr" == Error:*nosuchuser* ]] || die "--subuidname nosuchuser: $stderr"
+	nothing_made
+}
+
+@test "pod create --uidmap with --userns: run's mutually exclusive error" {
+	run_pm_split 125 pod create --name pb3 --userns keep-id --uidmap 0:1:1000
+	is "$stderr" "Error: --userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive"
+	nothing_made
+}
