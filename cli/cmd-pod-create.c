@@ -46,10 +46,12 @@ static const char create_usage[] =
 	"Options:\n"
 	"      --add-host host:ip         Add a custom host-to-IP mapping (host:ip) (default "
 	"[])\n"
-	"      --cgroup-parent string     The pod's cgroup parent (a systemd slice; default: "
-	"the pod's own slice)\n"
 	"      --blkio-weight string      Block IO weight of the pod (where cgroups can enforce "
 	"it)\n"
+	"      --blkio-weight-device DEVICE_NAME:WEIGHT  Block IO weight of a device (where "
+	"cgroups can enforce it)\n"
+	"      --cgroup-parent string     The pod's cgroup parent (a systemd slice; default: "
+	"the pod's own slice)\n"
 	"  -c, --cpu-shares uint          CPU shares of the pod (where cgroups can enforce it)\n"
 	"      --cpus float               Limit the CPUs of the pod (where cgroups can enforce "
 	"it)\n"
@@ -193,8 +195,9 @@ enum {
 
 /* the pod-level limits and static network flags, in OPT_LIMIT's order */
 static const char *const limit_flags[] = {
-	"cpuset-cpus",	    "cpuset-mems", "memory-swap", "blkio-weight", "device-read-bps",
-	"device-write-bps", "ip",	   "ip6",	  "mac-address",  "network-alias"};
+	"cpuset-cpus",	      "cpuset-mems", "memory-swap", "blkio-weight", "device-read-bps",
+	"device-write-bps",   "ip",	     "ip6",	    "mac-address",  "network-alias",
+	"blkio-weight-device"};
 
 int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 {
@@ -249,6 +252,7 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		{"ip6", required_argument, NULL, OPT_LIMIT + 7},
 		{"mac-address", required_argument, NULL, OPT_LIMIT + 8},
 		{"network-alias", required_argument, NULL, OPT_LIMIT + 9},
+		{"blkio-weight-device", required_argument, NULL, OPT_LIMIT + 10},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

@@ -107,7 +107,7 @@ nothing_made() {
 	pm_load_test_image
 	local f want
 	for f in "--cpuset-cpus 0" "--cpuset-mems 0" "--cpu-shares 2" "-c 2" "--memory-swap 20m" \
-		"--blkio-weight 100"; do
+		"--blkio-weight 100" "--blkio-weight-device /dev/null:100"; do
 		# run's own refusal on this host, word for word (nothing is made by create)
 		# shellcheck disable=SC2086 # the flag and its value
 		run_pm "?" create --name lim $f $IMG true
