@@ -217,13 +217,17 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	/* --uidmap/--gidmap/--subuidname/--subgidname: run's parsers and expansion, and run's
 	 * refusal of them beside --userns */
 	if (cfg->subuidname || cfg->subgidname) {
-		struct pm_container_config sc = {.subuidname = TAKE_PTR(cfg->subuidname),
-						 .subgidname = TAKE_PTR(cfg->subgidname),
-						 .uidmap = TAKE_PTR(cfg->uidmap),
-						 .gidmap = TAKE_PTR(cfg->gidmap)};
+		/* the maps given move into sc and come back expanded; the names are spent */
+		struct pm_container_config sc = {0};
+		sc.subuidname = cfg->subuidname;
+		sc.subgidname = cfg->subgidname;
+		sc.uidmap = cfg->uidmap;
+		sc.gidmap = cfg->gidmap;
+		cfg->subuidname = cfg->subgidname = NULL;
 		r = pm_spec_subid_expand(&sc, err);
-		cfg->uidmap = TAKE_PTR(sc.uidmap);
-		cfg->gidmap = TAKE_PTR(sc.gidmap);
+		cfg->uidmap = sc.uidmap;
+		cfg->gidmap = sc.gidmap;
+		sc.uidmap = sc.gidmap = NULL;
 		pm_spec_config_clear(&sc);
 		if (r < 0)
 			return r;
