@@ -62,6 +62,11 @@ nothing_made() {
 	is "$(jq -r '.security_opt[0]' <<<"$output")" "label=disable" "pod inspect security_opt"
 	is "$(jq -r '.mounts[0] | "\(.Type) \(.Source) \(.Destination) \(.RW)"' <<<"$output")" \
 		"bind $dir /mnt/v true" "pod inspect mounts"
+	# podman 4.3 leaves the pod's devices out of pod inspect (its "devices" stays empty)
+	if ! is_podman; then
+		is "$(jq -r '.devices[0] | "\(.PathOnHost) \(.PathInContainer)"' <<<"$output")" \
+			"/dev/null /dev/mynull" "pod inspect devices"
+	fi
 	run_pm 0 pod rm -f -t 0 pf
 }
 
