@@ -133,6 +133,7 @@ static const struct field {
 	F("StaticMAC", K_STR, mac_address),
 	F("NetworkAliases", K_STRV, network_aliases),
 	F("PidFile", K_STR, pidfile),
+	F("ConmonPidFile", K_STR, conmon_pidfile),
 	F("Requires", K_STRV, requires),
 	F("NoPasswd", K_BOOL, no_passwd),
 	F("PasswdEntry", K_STR, passwd_entry),

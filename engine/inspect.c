@@ -618,7 +618,10 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	_cleanup_free_ char *ocicfg = pm_path_join(c->dir, "config.json");
 	_cleanup_free_ char *monpid = pm_ctr_run_file(e, c->id, PM_MON_PIDFILE);
 	json_object_set_new(o, "OCIConfigPath", json_string(ocicfg));
-	json_object_set_new(o, "ConmonPidFile", json_string(monpid ? monpid : ""));
+	json_object_set_new(o, "ConmonPidFile",
+			    json_string(cfg->conmon_pidfile ? cfg->conmon_pidfile
+					: monpid	    ? monpid
+							    : ""));
 	json_object_set_new(o, "PidFile", json_string(cfg->pidfile ? cfg->pidfile : ""));
 	json_object_set_new(o, "OCIRuntime", json_string("pm"));
 	json_object_set_new(o, "Name", json_string(c->name));

@@ -131,6 +131,10 @@ static int after_clone(pid_t pid, void *data, pm_error **err)
 	if (m->s->cfg->pidfile &&
 	    (r = pm_config_pidfile_write(m->s->cfg->pidfile, (int)pid, err)) < 0)
 		return r;
+	/* a pod's --infra-conmon-pidfile: this monitor's own pid (pm's conmon) */
+	if (m->s->cfg->conmon_pidfile &&
+	    (r = pm_config_pidfile_write(m->s->cfg->conmon_pidfile, (int)getpid(), err)) < 0)
+		return r;
 	/* OCI hooks: prestart and createRuntime, the init waiting (engine/hooks.h) */
 	struct pm_hooks_state hs;
 	hooks_state(m, pid, "creating", &hs);

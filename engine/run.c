@@ -527,6 +527,8 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 	if (pm_config_from_json(c->config_json, &cfg, NULL) == 0) {
 		if (cfg.pidfile) /* --pidfile: goes with the container */
 			unlink(cfg.pidfile);
+		if (cfg.conmon_pidfile)
+			unlink(cfg.conmon_pidfile);
 		pm_engine_volumes_release(e, &cfg, c->id);
 		_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
 		for (char **v = vols; v && *v; v++)
@@ -609,6 +611,8 @@ static int remove_detached(const struct pm_engine *e, struct pm_container *c, bo
 	/* what a later command can see goes now: volumes, the root, the name, the record */
 	if (cfg.pidfile) /* --pidfile: goes with the container */
 		unlink(cfg.pidfile);
+	if (cfg.conmon_pidfile)
+		unlink(cfg.conmon_pidfile);
 	pm_engine_volumes_release(e, &cfg, c->id);
 	_cleanup_strv_ char **vols = pm_engine_named_volumes(&cfg);
 	for (char **v = vols; v && *v; v++)

@@ -18,6 +18,7 @@
 void pm_spec_process_clear(struct pm_container_config *c)
 {
 	free(c->pidfile);
+	free(c->conmon_pidfile);
 	pm_strv_free(c->requires);
 	free(c->passwd_entry);
 	free(c->init_path);

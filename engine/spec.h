@@ -168,6 +168,9 @@ struct pm_container_config {
 	 * --subgidname (expanded into uidmap/gidmap at parse), --seccomp-policy and the image's
 	 * profile taken at create with policy image */
 	char *pidfile;
+	/* a pod's --infra-conmon-pidfile: where the monitor (pm's conmon) writes its own pid at
+	 * each start; removed with the container */
+	char *conmon_pidfile;
 	char **requires;
 	bool no_passwd;
 	char *passwd_entry, *init_path, *personality;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +22,11 @@
 #include "lib/paths.h"
 #include "lib/strutil.h"
 #include "pods/lifecycle.h"
+#include "engine/cgroup-flags.h"
 #include "engine/limits.h"
+#include "engine/run-flags.h"
+#include "engine/validate.h"
+#include "engine/volumes-from.h"
 
 /* ---- configuration ----------------------------------------------------------------------- */
 
@@ -64,6 +69,79 @@ static int parse_share(char **in, bool user, char ***ret, pm_error **err)
 	return 0;
 }
 
+/* One pod-level limit or static network flag "flag=value" (pm_pod_config.limits) applied to
+ * c with run's parser. */
+static int pod_limit_apply(struct pm_container_config *c, const char *flag_value, pm_error **err)
+{
+	static const char *const resources[] = {"memory-swap", "cpu-shares", "cpuset-cpus",
+						"cpuset-mems", "blkio-weight"};
+	size_t k = strcspn(flag_value, "=");
+	_cleanup_free_ char *flag = pm_xstrndup(flag_value, k);
+	const char *v = flag_value[k] ? flag_value + k + 1 : "";
+	for (size_t i = 0; i < ARRAY_SIZE(resources); i++)
+		if (!strcmp(flag, resources[i]))
+			return pm_config_set_resource(c, flag, v, err);
+	return pm_config_set_cgroup_flag(c, flag, v, err);
+}
+
+/* The run flags the pod was given (-v, --volumes-from, --device, --security-opt, --sysctl,
+ * --shm-size) added to a member's c: the member's own come first, a --shm-size of its own
+ * wins. */
+static int member_flags(const struct pm_pod_config *pc, struct pm_container_config *c,
+			pm_error **err)
+{
+	for (char **v = pc->volumes; v && *v; v++)
+		pm_strv_push(&c->volumes, *v);
+	for (char **v = pc->volumes_from; v && *v; v++)
+		pm_strv_push(&c->volumes_from, *v);
+	for (char **v = pc->devices; v && *v; v++)
+		pm_strv_push(&c->devices, *v);
+	for (char **v = pc->sysctls; v && *v; v++)
+		pm_strv_push(&c->sysctls, *v);
+	if (!c->shm_size)
+		c->shm_size = pc->shm_size;
+	for (char **v = pc->security_opts; v && *v; v++) {
+		int r = pm_config_set_security_opt(c, *v, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The pod's run flags checked as run checks them, on a stand-in member: one line naming
+ * the bad value, before anything is made. */
+static int check_member_flags(const struct pm_pod_config *pc, pm_error **err)
+{
+	struct pm_container_config c = {
+		.pod = pm_xstrdup("pod"),
+		.network = pc->network ? pm_xstrdup(pc->network) : NULL,
+		.memory = pc->memory,
+		.rootfs = pm_xstrdup("/"),
+		.pid = pc->pid ? pm_xstrdup(pc->pid) : NULL, /* the infra's, checked as run's */
+		.uts = pc->uts ? pm_xstrdup(pc->uts) : NULL,
+	};
+	int r = member_flags(pc, &c, err);
+	/* a bind source must be there (podman's statfs at pod create; run's create leaves
+	 * it to the start) */
+	for (char **v = pc->volumes; r >= 0 && v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		_cleanup_free_ char *name = NULL;
+		struct stat st;
+		r = pm_spec_parse_volume(*v, &m, &name, err);
+		if (r >= 0 && !name && m.source && stat(m.source, &st) < 0)
+			r = pm_error_set(err, errno, "statfs %s: %s", m.source,
+					 errno == ENOENT ? "no such file or directory"
+							 : strerror(errno));
+		pm_runtime_mount_clear(&m);
+	}
+	for (char **v = pc->limits; r >= 0 && v && *v; v++)
+		r = pod_limit_apply(&c, *v, err);
+	if (r >= 0)
+		r = pm_container_config_validate(&c, err);
+	pm_spec_config_clear(&c);
+	return r;
+}
+
 /* The infra container's configuration: the pod's network, hostname, and the pause program
  * as its command in an empty root. */
 static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
@@ -79,9 +157,20 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 		return r;
 	*ic = (struct pm_container_config){0};
 	ic->name = pm_xasprintf("%.12s-infra", pod->id);
-	ic->rootfs = TAKE_PTR(root);
-	pm_strv_consume(&ic->volumes, pm_xasprintf("%s:/pause:ro", pause));
-	pm_strv_push(&ic->command, "/pause");
+	if (c->infra_image) { /* --infra-image: its root and (without --infra-command) command */
+		ic->image = pm_xstrdup(c->infra_image);
+	} else {
+		ic->rootfs = TAKE_PTR(root);
+		pm_strv_consume(&ic->volumes, pm_xasprintf("%s:/pause:ro", pause));
+		pm_strv_push(&ic->command, "/pause");
+	}
+	if (c->infra_command) {
+		pm_strv_free(ic->command);
+		ic->command = pm_strv_split(c->infra_command, " ");
+	}
+	ic->conmon_pidfile = c->infra_conmon_pidfile ? pm_xstrdup(c->infra_conmon_pidfile) : NULL;
+	ic->pid = c->pid ? pm_xstrdup(c->pid) : NULL;
+	ic->uts = c->uts ? pm_xstrdup(c->uts) : NULL;
 	ic->read_only = true;
 	ic->hostname = pm_xstrdup(c->hostname ? c->hostname : pod->name);
 	ic->network = c->network ? pm_xstrdup(c->network) : NULL;
@@ -91,11 +180,14 @@ static int infra_config(const struct pm_engine *e, const struct pm_pod *pod,
 	ic->dns_options = pm_strv_copy(c->dns_options);
 	ic->add_hosts = pm_strv_copy(c->add_hosts);
 	ic->no_hosts = c->no_hosts;
-	if (pm_strv_contains(c->share, "user"))
-		ic->userns = pm_xstrdup(c->userns);
+	if (pm_strv_contains(c->share, "user")) {
+		ic->userns = c->userns ? pm_xstrdup(c->userns) : NULL;
+		ic->uidmap = pm_strv_copy(c->uidmap);
+		ic->gidmap = pm_strv_copy(c->gidmap);
+	}
 	ic->pod = pm_xstrdup(pod->id);
 	ic->infra = true;
-	ic->cgroup_parent = pm_pod_slice(pod);
+	ic->cgroup_parent = c->cgroup_parent ? pm_xstrdup(c->cgroup_parent) : pm_pod_slice(pod);
 	return 0;
 }
 
@@ -111,6 +203,8 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 		return r;
 	if (cfg->cpus > 0 && (r = pm_engine_limit_require("--cpus", "cpu", err)) < 0)
 		return r;
+	if ((r = check_member_flags(cfg, err)) < 0)
+		return r;
 	if (cfg->exit_policy && strcmp(cfg->exit_policy, "continue") &&
 	    strcmp(cfg->exit_policy, "stop"))
 		return pm_error_set(err, EINVAL,
@@ -120,7 +214,37 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 	struct pm_spec_userns un;
 	if ((r = pm_spec_parse_userns(cfg->userns, &un, err)) < 0)
 		return r;
-	bool own_userns = un.mode != PM_USERNS_DEFAULT && un.mode != PM_USERNS_HOST;
+	/* --uidmap/--gidmap/--subuidname/--subgidname: run's parsers and expansion, and run's
+	 * refusal of them beside --userns */
+	if (cfg->subuidname || cfg->subgidname) {
+		/* the maps given move into sc and come back expanded; the names are spent */
+		struct pm_container_config sc = {0};
+		sc.subuidname = cfg->subuidname;
+		sc.subgidname = cfg->subgidname;
+		sc.uidmap = cfg->uidmap;
+		sc.gidmap = cfg->gidmap;
+		cfg->subuidname = cfg->subgidname = NULL;
+		r = pm_spec_subid_expand(&sc, err);
+		cfg->uidmap = sc.uidmap;
+		cfg->gidmap = sc.gidmap;
+		sc.uidmap = sc.gidmap = NULL;
+		pm_spec_config_clear(&sc);
+		if (r < 0)
+			return r;
+	}
+	struct pm_runtime_idmap idm;
+	for (char **v = cfg->uidmap; v && *v; v++)
+		if ((r = pm_config_parse_idmap(*v, "UID", &idm, err)) < 0)
+			return r;
+	for (char **v = cfg->gidmap; v && *v; v++)
+		if ((r = pm_config_parse_idmap(*v, "GID", &idm, err)) < 0)
+			return r;
+	bool maps = cfg->uidmap || cfg->gidmap;
+	if (maps && un.mode != PM_USERNS_DEFAULT)
+		return pm_error_set(err, EINVAL,
+				    "--userns and --uidmap/--gidmap/--subuidname/--subgidname are "
+				    "mutually exclusive");
+	bool own_userns = maps || (un.mode != PM_USERNS_DEFAULT && un.mode != PM_USERNS_HOST);
 	_cleanup_strv_ char **share = NULL;
 	r = parse_share(cfg->share, own_userns, &share, err);
 	if (r < 0)
@@ -130,10 +254,10 @@ int pm_pod_config_validate(struct pm_pod_config *cfg, pm_error **err)
 				    "--userns '%s': a pod cannot join a container's user namespace",
 				    cfg->userns);
 	if (own_userns && (!cfg->infra || (cfg->share && !share)))
-		return pm_error_set(err, EINVAL,
-				    "--userns '%s': the pod's user namespace needs an infra "
-				    "container",
-				    cfg->userns);
+		return pm_error_set(
+			err, EINVAL, "%s '%s': the pod's user namespace needs an infra container",
+			maps ? "--uidmap" : "--userns",
+			maps ? (cfg->uidmap ? cfg->uidmap[0] : cfg->gidmap[0]) : cfg->userns);
 	/* --share none (or ''): nothing to hold, no infra, as podman's */
 	if (cfg->share && !share)
 		cfg->infra = false;
@@ -204,6 +328,12 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 	int r = pm_pod_config_validate(cfg, err);
 	if (r < 0)
 		return r;
+	if (cfg->volumes_from) { /* the containers named must exist, as for run */
+		struct pm_container_config vc = {.volumes_from = cfg->volumes_from};
+		_cleanup_strv_ char **vols = NULL, **mounts = NULL;
+		if ((r = pm_engine_volumes_from(e, &vc, &vols, &mounts, err)) < 0)
+			return r;
+	}
 	_cleanup_pod_ struct pm_pod *pod = NULL;
 	_cleanup_close_ int lock = -1;
 	r = pm_pod_record_create(e->paths, cfg, &pod, &lock, err);
@@ -217,11 +347,14 @@ int pm_pod_create(const struct pm_engine *e, struct pm_pod_config *cfg, struct p
 			/* the pod's limits, for its slice (the record keeps no copy) */
 			ic.pod_memory = cfg->memory;
 			ic.pod_cpus = cfg->cpus;
+			for (char **v = cfg->limits; r >= 0 && v && *v; v++)
+				r = pod_limit_apply(&ic, *v, err);
 			if (cfg->infra_name) {
 				free(ic.name);
 				ic.name = pm_xstrdup(cfg->infra_name);
 			}
-			r = pm_engine_create(e, &ic, &infra, err);
+			if (r >= 0)
+				r = pm_engine_create(e, &ic, &infra, err);
 			pm_spec_config_clear(&ic);
 		}
 		if (r >= 0) {
@@ -635,8 +768,11 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 		free(cfg->userns);
 		cfg->userns = pm_xasprintf("container:%s", pod->infra_id);
 	}
-	if (!cfg->cgroup_parent)
-		cfg->cgroup_parent = pm_pod_slice(pod);
+	if (!cfg->cgroup_parent && !pod->cfg.no_share_parent)
+		cfg->cgroup_parent = pod->cfg.cgroup_parent ? pm_xstrdup(pod->cfg.cgroup_parent)
+							    : pm_pod_slice(pod);
+	if ((r = member_flags(&pod->cfg, cfg, err)) < 0)
+		return r;
 	if (pod->infra_id && pod->infra_id[0]) {
 		if (share_net && pod->cfg.network && !strcmp(pod->cfg.network, "host")) {
 			/* the host's namespace, not the infra's copy of it: a rootless process
@@ -650,9 +786,23 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 		}
 		if (pm_strv_contains(pod->cfg.share, "ipc"))
 			join_ns(&cfg->ipc, pod->infra_id);
-		if (pm_strv_contains(pod->cfg.share, "pid"))
-			join_ns(&cfg->pid, pod->infra_id);
-		if (pm_strv_contains(pod->cfg.share, "uts")) {
+		/* a pod's --pid/--uts host: the host's namespace itself, as --network host */
+		bool pid_host = pod->cfg.pid && !strcmp(pod->cfg.pid, "host");
+		bool uts_host = pod->cfg.uts && !strcmp(pod->cfg.uts, "host");
+		if (pm_strv_contains(pod->cfg.share, "pid")) {
+			if (pid_host) {
+				free(cfg->pid);
+				cfg->pid = pm_xstrdup("host");
+			} else {
+				join_ns(&cfg->pid, pod->infra_id);
+			}
+		}
+		if (pm_strv_contains(pod->cfg.share, "uts") && uts_host) {
+			free(cfg->uts);
+			cfg->uts = pm_xstrdup("host");
+			free(cfg->hostname);
+			cfg->hostname = NULL;
+		} else if (pm_strv_contains(pod->cfg.share, "uts")) {
 			join_ns(&cfg->uts, pod->infra_id);
 			free(cfg->hostname);
 			cfg->hostname =

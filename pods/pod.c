@@ -36,6 +36,22 @@ void pm_pod_config_clear(struct pm_pod_config *c)
 	pm_strv_free(c->dns_options);
 	pm_strv_free(c->add_hosts);
 	free(c->infra_name);
+	pm_strv_free(c->volumes);
+	pm_strv_free(c->volumes_from);
+	pm_strv_free(c->devices);
+	pm_strv_free(c->security_opts);
+	pm_strv_free(c->sysctls);
+	pm_strv_free(c->limits);
+	free(c->infra_image);
+	free(c->infra_command);
+	free(c->infra_conmon_pidfile);
+	free(c->pid);
+	free(c->uts);
+	free(c->cgroup_parent);
+	pm_strv_free(c->uidmap);
+	pm_strv_free(c->gidmap);
+	free(c->subuidname);
+	free(c->subgidname);
 	*c = (struct pm_pod_config){0};
 }
 
@@ -110,6 +126,29 @@ static json_t *pod_to_json(const struct pm_pod *pod)
 		json_object_set_new(o, "NoHosts", json_true());
 	if (c->userns && c->userns[0])
 		json_object_set_new(o, "Userns", json_string(c->userns));
+	set_strv(o, "Volumes", c->volumes);
+	set_strv(o, "VolumesFrom", c->volumes_from);
+	set_strv(o, "Devices", c->devices);
+	set_strv(o, "SecurityOpts", c->security_opts);
+	set_strv(o, "Sysctls", c->sysctls);
+	if (c->shm_size)
+		json_object_set_new(o, "ShmSize", json_integer((json_int_t)c->shm_size));
+	set_strv(o, "Limits", c->limits);
+	const struct {
+		const char *key, *v;
+	} strs[] = {{"InfraImage", c->infra_image},
+		    {"InfraCommand", c->infra_command},
+		    {"InfraConmonPidFile", c->infra_conmon_pidfile},
+		    {"PidNS", c->pid},
+		    {"UtsNS", c->uts},
+		    {"CgroupParent", c->cgroup_parent}};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (strs[i].v)
+			json_object_set_new(o, strs[i].key, json_string(strs[i].v));
+	if (c->no_share_parent)
+		json_object_set_new(o, "NoShareParent", json_true());
+	set_strv(o, "UIDMap", c->uidmap);
+	set_strv(o, "GIDMap", c->gidmap);
 	return o;
 }
 
@@ -148,6 +187,22 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	c->add_hosts = pm_json_to_strv(json_object_get(o, "AddHosts"));
 	c->no_hosts = pm_json_bool(o, "NoHosts", false);
 	c->userns = dup_or_null(o, "Userns");
+	c->volumes = pm_json_to_strv(json_object_get(o, "Volumes"));
+	c->volumes_from = pm_json_to_strv(json_object_get(o, "VolumesFrom"));
+	c->devices = pm_json_to_strv(json_object_get(o, "Devices"));
+	c->security_opts = pm_json_to_strv(json_object_get(o, "SecurityOpts"));
+	c->sysctls = pm_json_to_strv(json_object_get(o, "Sysctls"));
+	c->shm_size = (uint64_t)pm_json_int(o, "ShmSize", 0);
+	c->limits = pm_json_to_strv(json_object_get(o, "Limits"));
+	c->infra_image = dup_or_null(o, "InfraImage");
+	c->infra_command = dup_or_null(o, "InfraCommand");
+	c->infra_conmon_pidfile = dup_or_null(o, "InfraConmonPidFile");
+	c->pid = dup_or_null(o, "PidNS");
+	c->uts = dup_or_null(o, "UtsNS");
+	c->cgroup_parent = dup_or_null(o, "CgroupParent");
+	c->no_share_parent = pm_json_bool(o, "NoShareParent", false);
+	c->uidmap = pm_json_to_strv(json_object_get(o, "UIDMap"));
+	c->gidmap = pm_json_to_strv(json_object_get(o, "GIDMap"));
 	return 0;
 }
 
@@ -177,8 +232,21 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 		size_t i = 0;
 		while (i < sizeof(keys) / sizeof(keys[0]) && !pm_jscan_key_is(&k, keys[i]))
 			i++;
-		if (i == sizeof(keys) / sizeof(keys[0]))
+		if (i == sizeof(keys) / sizeof(keys[0])) {
+			/* the run flags a pod was given (rare): jansson reads them */
+			static const char *const more[] = {"Volumes",	   "VolumesFrom",
+							   "Devices",	   "SecurityOpts",
+							   "Sysctls",	   "ShmSize",
+							   "Limits",	   "InfraImage",
+							   "InfraCommand", "InfraConmonPidFile",
+							   "PidNS",	   "UtsNS",
+							   "CgroupParent", "NoShareParent",
+							   "UIDMap",	   "GIDMap"};
+			for (size_t m = 0; m < sizeof(more) / sizeof(more[0]); m++)
+				if (pm_jscan_key_is(&k, more[m]))
+					return -EBADMSG;
 			continue;
+		}
 		if (seen & (1u << i))
 			return -EBADMSG; /* twice: jansson keeps the last */
 		seen |= 1u << i;
@@ -345,6 +413,27 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	c->add_hosts = pm_strv_copy(cfg->add_hosts);
 	c->no_hosts = cfg->no_hosts;
 	c->userns = cfg->userns && cfg->userns[0] ? pm_xstrdup(cfg->userns) : NULL;
+	c->volumes = pm_strv_copy(cfg->volumes);
+	c->volumes_from = pm_strv_copy(cfg->volumes_from);
+	c->devices = pm_strv_copy(cfg->devices);
+	c->security_opts = pm_strv_copy(cfg->security_opts);
+	c->sysctls = pm_strv_copy(cfg->sysctls);
+	c->shm_size = cfg->shm_size;
+	c->limits = pm_strv_copy(cfg->limits);
+	const struct {
+		char **dst;
+		const char *src;
+	} strs[] = {{&c->infra_image, cfg->infra_image},
+		    {&c->infra_command, cfg->infra_command},
+		    {&c->infra_conmon_pidfile, cfg->infra_conmon_pidfile},
+		    {&c->pid, cfg->pid},
+		    {&c->uts, cfg->uts},
+		    {&c->cgroup_parent, cfg->cgroup_parent}};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		*strs[i].dst = strs[i].src ? pm_xstrdup(strs[i].src) : NULL;
+	c->no_share_parent = cfg->no_share_parent;
+	c->uidmap = pm_strv_copy(cfg->uidmap);
+	c->gidmap = pm_strv_copy(cfg->gidmap);
 	*ret_lock = TAKE_FD(lock);
 	*ret = TAKE_PTR(pod);
 	return 0;

@@ -36,6 +36,27 @@ struct pm_pod_config {
 	uint64_t memory;
 	double cpus;
 	char *infra_name; /* --infra-name: the infra container's name at create (not kept) */
+	/* run's flags given to the pod (podman's pod create -v, --volumes-from, --device,
+	 * --security-opt, --sysctl, --shm-size) as run takes them: every member gets them
+	 * (podman puts them on the infra, which members inherit them from; pm's infra is bare:
+	 * no /dev, /proc or mounts of its own) */
+	char **volumes, **volumes_from, **devices, **security_opts, **sysctls;
+	uint64_t shm_size;
+	/* the pod-level limits and static network flags (--cpuset-cpus, --ip, ...) as
+	 * "flag=value", checked as run's (engine/validate.h, engine/cgroup-flags.h): refused
+	 * where they cannot be enforced, with run's message */
+	char **limits;
+	/* the infra: --infra-image (NULL: pm's bare root with pm-pause), --infra-command (its
+	 * command, split at blanks), --infra-conmon-pidfile (where its monitor writes its pid);
+	 * --pid and --uts (the infra's namespaces, podman's modes), --cgroup-parent (NULL: the
+	 * pod's slice), --share-parent=false (members keep their own cgroup parent) */
+	char *infra_image, *infra_command, *infra_conmon_pidfile, *pid, *uts, *cgroup_parent;
+	bool no_share_parent;
+	/* --uidmap/--gidmap (--subuidname/--subgidname expanded into them by
+	 * pm_pod_config_validate, as run's at parse): the infra's own user namespace, which
+	 * every member joins, as --userns's */
+	char **uidmap, **gidmap;
+	char *subuidname, *subgidname; /* not kept */
 };
 
 void pm_pod_config_clear(struct pm_pod_config *c);

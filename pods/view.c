@@ -10,6 +10,7 @@
 #include "engine/ctr-pods.h"
 #include "engine/ctr-state.h"
 #include "engine/net.h"
+#include "engine/run-flags.h"
 #include "engine/spec.h"
 #include "lib/json.h"
 #include "lib/jwrite.h"
@@ -65,6 +66,48 @@ static json_t *port_bindings(char *const *publish)
 	return o;
 }
 
+/* podman's pod inspect "mounts": the pod's -v as InspectMount objects */
+static json_t *mounts_json(char *const *volumes)
+{
+	json_t *a = json_array();
+	for (char *const *v = volumes; v && *v; v++) {
+		struct pm_runtime_mount m = {0};
+		_cleanup_free_ char *name = NULL;
+		if (pm_spec_parse_volume(*v, &m, &name, NULL) < 0)
+			continue;
+		json_t *o = json_pack("{s:s}", "Type", name ? "volume" : "bind");
+		if (name)
+			json_object_set_new(o, "Name", json_string(name));
+		json_object_set_new(o, "Source", json_string(name ? "" : m.source ? m.source : ""));
+		json_object_set_new(o, "Destination",
+				    json_string(m.destination ? m.destination : ""));
+		json_object_set_new(o, "Driver", json_string(name ? "local" : ""));
+		json_object_set_new(o, "Mode", json_string(""));
+		json_object_set_new(o, "Options",
+				    json_pack("[s]", m.recursive || name ? "rbind" : "bind"));
+		json_object_set_new(o, "RW", json_boolean(!(m.flags & 1 /* MS_RDONLY */)));
+		json_object_set_new(o, "Propagation", json_string("rprivate"));
+		json_array_append_new(a, o);
+		pm_runtime_mount_clear(&m);
+	}
+	return a;
+}
+
+/* podman's pod inspect "devices": InspectDevice objects */
+static json_t *devices_json(char *const *devices)
+{
+	json_t *a = json_array();
+	for (char *const *v = devices; v && *v; v++) {
+		_cleanup_free_ char *src = NULL, *dst = NULL, *perms = NULL;
+		if (pm_config_parse_device(*v, &src, &dst, &perms, NULL) < 0)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "PathOnHost", src,
+						   "PathInContainer", dst ? dst : src,
+						   "CgroupPermissions", perms ? perms : "rwm"));
+	}
+	return a;
+}
+
 int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, char **ret,
 			pm_error **err)
 {
@@ -84,8 +127,9 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 	json_object_set_new(o, "Hostname", json_string(c->hostname ? c->hostname : ""));
 	json_object_set_new(o, "Labels", pm_json_object_from_kv(c->labels, false));
 	_cleanup_free_ char *slice = pm_pod_slice(pod);
-	json_object_set_new(o, "CreateCgroup", json_true());
-	json_object_set_new(o, "CgroupParent", json_string(slice));
+	json_object_set_new(o, "CreateCgroup", json_boolean(!c->no_share_parent));
+	json_object_set_new(o, "CgroupParent",
+			    json_string(c->cgroup_parent ? c->cgroup_parent : slice));
 	json_object_set_new(o, "CreateInfra", json_boolean(c->infra));
 	if (pod->infra_id[0]) {
 		json_object_set_new(o, "InfraContainerID", json_string(pod->infra_id));
@@ -104,9 +148,10 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 		json_object_set_new(ic, "Networks",
 				    json_pack("[s]", c->network ? c->network : "slirp4netns"));
 		json_object_set_new(ic, "NetworkOptions", json_null());
-		json_object_set_new(
-			ic, "pid_ns",
-			json_string(pm_strv_contains(c->share, "pid") ? "pod" : "private"));
+		json_object_set_new(ic, "pid_ns",
+				    json_string(c->pid				    ? c->pid
+						: pm_strv_contains(c->share, "pid") ? "pod"
+										    : "private"));
 		/* podman 4.3's: private for keep-id and nomap, ns:PATH as given, host for auto
 		 * (sic) and the rest */
 		struct pm_spec_userns un;
@@ -117,9 +162,10 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 							 un.mode == PM_USERNS_NOMAP)
 							? "private"
 							: "host"));
-		json_object_set_new(
-			ic, "uts_ns",
-			json_string(pm_strv_contains(c->share, "uts") ? "private" : "host"));
+		json_object_set_new(ic, "uts_ns",
+				    json_string(c->uts				    ? c->uts
+						: pm_strv_contains(c->share, "uts") ? "private"
+										    : "host"));
 		json_object_set_new(o, "InfraConfig", ic);
 	}
 	json_object_set_new(o, "SharedNamespaces", strv_or_null(c->share));
@@ -131,6 +177,14 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 						     pm_ctr_status_string(ctrs[i]->state.status)));
 	json_object_set_new(o, "Containers", arr);
 	pm_container_list_free(ctrs, n);
+	if (c->volumes)
+		json_object_set_new(o, "mounts", mounts_json(c->volumes));
+	if (c->devices)
+		json_object_set_new(o, "devices", devices_json(c->devices));
+	if (c->volumes_from)
+		json_object_set_new(o, "volumes_from", pm_json_from_strv(c->volumes_from));
+	if (c->security_opts)
+		json_object_set_new(o, "security_opt", pm_json_from_strv(c->security_opts));
 	*ret = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
 	return *ret ? 0 : pm_error_set(err, ENOMEM, "encoding pod %s", pod->id);
 }
