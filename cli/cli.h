@@ -67,7 +67,8 @@ int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **
 
 /* Where an export writes: -o FILE (made as FILE.tmp-XXXXXX and renamed at
  * pm_cli_output_done, so it appears whole or not at all) or stdout, which must not be a
- * terminal (tty_msg: the command's podman words). pm_cli_output_open returns 0 or the exit
+ * terminal (tty_msg: the command's podman words; a file that cannot be made is said in
+ * export's or, volume_words, volume export's words). pm_cli_output_open returns 0 or the exit
  * status it printed; an output not done is removed by pm_cli_output_abort
  * (_cleanup_cli_output_). */
 struct pm_cli_output {
@@ -75,7 +76,8 @@ struct pm_cli_output {
 	char *tmp;
 	int fd;
 };
-int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg);
+int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg,
+		       bool volume_words);
 int pm_cli_output_done(struct pm_cli_output *o);
 void pm_cli_output_abort(struct pm_cli_output *o);
 #define _cleanup_cli_output_ _cleanup_(pm_cli_output_abort)

@@ -1062,8 +1062,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */
 	free(c->cgroup_manager);
 	c->cgroup_manager = pm_xstrdup(mgr);
-	if (optind >= argc) {
-		fprintf(stderr, "Error: %s requires at least 1 argument\n", cli->cmdpath);
+	if (!pm_cli_nargs(cli, argc - optind, 1, -1)) {
 		*ret_status = PM_EXIT_ERROR;
 		return -1;
 	}

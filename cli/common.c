@@ -1,5 +1,6 @@
 /* common.c: helpers shared by the command files: error printing, flag parsing the podman
  * way, argument count checks. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -151,7 +152,8 @@ int pm_cli_enter_userns(struct pm_cli *cli, pm_error **err)
 	return pm_rootless_enter(&cli->paths, err);
 }
 
-int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg)
+int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg,
+		       bool volume_words)
 {
 	*o = (struct pm_cli_output){.path = path, .fd = STDOUT_FILENO};
 	if (!path) {
@@ -162,7 +164,15 @@ int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tt
 	o->tmp = pm_xasprintf("%s.tmp-XXXXXX", path);
 	o->fd = mkostemp(o->tmp, O_CLOEXEC);
 	if (o->fd < 0) {
-		int status = pm_cli_errorf("creating '%s': %m", path);
+		/* podman's words, Go's lower-case strerror */
+		char cause[128];
+		snprintf(cause, sizeof(cause), "%s", strerror(errno));
+		cause[0] = (char)tolower((unsigned char)cause[0]);
+		int status = volume_words ? pm_cli_errorf("could not create tarball file '%s': "
+							  "open %s: %s",
+							  path, path, cause)
+					  : pm_cli_errorf("creating file \"%s\": open %s: %s", path,
+							  path, cause);
 		free(o->tmp);
 		o->tmp = NULL;
 		return status;
