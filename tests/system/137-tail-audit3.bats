@@ -54,3 +54,41 @@ $e_in"
 	run_pm 0 pod rm -f -t 0 pr
 	is "$output" "$pod"
 }
+
+@test "inspect: IDMappings of --userns=keep-id and nomap, and of such a pod's members, as podman shows them" {
+	local uid gid n
+	uid=$(id -u)
+	gid=$(id -g)
+	# the rootless user namespace: the user and its subordinate ids
+	n=$(awk -F: -v u="$(id -un)" -v i="$uid" '$1 == u || $1 == i { s += $3 } END { print s }' /etc/subuid)
+	local ng
+	ng=$(awk -F: -v u="$(id -un)" -v i="$uid" '$1 == u || $1 == i { s += $3 } END { print s }' /etc/subgid)
+	local um="\[\"0:1:$uid\",\"$uid:0:1\",\"$((uid + 1)):$((uid + 1)):$((n - uid))\"\]"
+	local gm="\[\"0:1:$gid\",\"$gid:0:1\",\"$((gid + 1)):$((gid + 1)):$((ng - gid))\"\]"
+	run_pm 0 create --name k1 --userns=keep-id $IMG true
+	run_pm 0 inspect --format '{{json .HostConfig.IDMappings}} <{{.HostConfig.UsernsMode}}>' k1
+	is "$output" "\{\"UidMap\":$um,\"GidMap\":$gm\} <private>"
+	run_pm 0 create --name k2 --userns=keep-id:uid=5,gid=7 $IMG true
+	run_pm 0 inspect --format '{{json .HostConfig.IDMappings}}' k2
+	is "$output" "\{\"UidMap\":\[\"0:1:5\",\"5:0:1\",\"6:6:$((n + 1 - 6))\"\],\"GidMap\":\[\"0:1:7\",\"7:0:1\",\"8:8:$((ng + 1 - 8))\"\]\}"
+	run_pm 0 create --name k3 --userns=nomap $IMG true
+	run_pm 0 inspect --format '{{json .HostConfig.IDMappings}} <{{.HostConfig.UsernsMode}}>' k3
+	is "$output" "\{\"UidMap\":\[\"0:1:$n\"\],\"GidMap\":\[\"0:1:$ng\"\]\} <private>"
+	run_pm 0 inspect k1
+	assert_contains "$(tr -d ' \n' <<<"$output")" '"IDMappings":{"UidMap":["0:1:'"$uid"'",'
+
+	run_pm 0 pod create --name kp --userns=keep-id
+	run_pm 0 pod inspect --format '{{.InfraContainerID}}' kp
+	local infra=$output
+	run_pm 0 create --pod kp --name kpm $IMG true
+	run_pm 0 inspect --format '{{json .HostConfig.IDMappings}} <{{.HostConfig.UsernsMode}}>' kpm
+	is "$output" "\{\"UidMap\":$um,\"GidMap\":$gm\} <container:$infra>"
+	run_pm 0 inspect --format '{{json .HostConfig.IDMappings}} <{{.HostConfig.UsernsMode}}>' "$infra"
+	is "$output" "\{\"UidMap\":$um,\"GidMap\":$gm\} <private>"
+	run_pm 0 pod create --name np --userns=nomap
+	run_pm 0 create --pod np --name npm $IMG true
+	run_pm 0 inspect --format '{{json .HostConfig.IDMappings}}' npm
+	is "$output" "\{\"UidMap\":\[\"0:1:$n\"\],\"GidMap\":\[\"0:1:$ng\"\]\}"
+	run_pm 0 rm k1 k2 k3
+	run_pm 0 pod rm kp np
+}
