@@ -623,6 +623,7 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 			return pm_error_set(err, EINVAL,
 					    "new pod name must be at least one character");
 		pc.name = pm_xstrdup(cfg->pod + 4);
+		pc.create_command = pm_strv_copy(cfg->create_command); /* podman's: run's argv */
 		r = pm_pod_create(e, &pc, &pod, err);
 		pm_pod_config_clear(&pc);
 		if (r < 0)

@@ -36,6 +36,7 @@ void pm_pod_config_clear(struct pm_pod_config *c)
 	pm_strv_free(c->dns_options);
 	pm_strv_free(c->add_hosts);
 	free(c->infra_name);
+	pm_strv_free(c->create_command);
 	*c = (struct pm_pod_config){0};
 }
 
@@ -110,6 +111,7 @@ static json_t *pod_to_json(const struct pm_pod *pod)
 		json_object_set_new(o, "NoHosts", json_true());
 	if (c->userns && c->userns[0])
 		json_object_set_new(o, "Userns", json_string(c->userns));
+	set_strv(o, "CreateCommand", c->create_command);
 	return o;
 }
 
@@ -148,6 +150,7 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	c->add_hosts = pm_json_to_strv(json_object_get(o, "AddHosts"));
 	c->no_hosts = pm_json_bool(o, "NoHosts", false);
 	c->userns = dup_or_null(o, "Userns");
+	c->create_command = pm_json_to_strv(json_object_get(o, "CreateCommand"));
 	return 0;
 }
 
@@ -159,7 +162,7 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 	static const char *const keys[] = {
 		"Id",	      "Name",	    "Created",	"Hostname", "Infra",   "InfraID",
 		"ExitPolicy", "Labels",	    "Share",	"Network",  "Publish", "DNS",
-		"DNSSearch",  "DNSOptions", "AddHosts", "NoHosts",  "Userns",
+		"DNSSearch",  "DNSOptions", "AddHosts", "NoHosts",  "Userns",  "CreateCommand",
 	};
 	struct pm_pod_config *c = &pod->cfg;
 	char **strs[] = {&pod->id,	 &pod->name,	  NULL, &c->hostname, NULL,
@@ -186,6 +189,8 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 			r = pm_jscan_int(&v, &pod->created_ns);
 		else if (i == 16)
 			r = pm_jscan_string(&v, &c->userns);
+		else if (i == 17)
+			r = pm_jscan_strv(&v, &c->create_command);
 		else if (i == 4 || i == 15)
 			r = pm_jscan_bool(&v, i == 4 ? &c->infra : &c->no_hosts);
 		else if (i < 10 && strs[i])
@@ -345,6 +350,7 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	c->add_hosts = pm_strv_copy(cfg->add_hosts);
 	c->no_hosts = cfg->no_hosts;
 	c->userns = cfg->userns && cfg->userns[0] ? pm_xstrdup(cfg->userns) : NULL;
+	c->create_command = pm_strv_copy(cfg->create_command);
 	*ret_lock = TAKE_FD(lock);
 	*ret = TAKE_PTR(pod);
 	return 0;

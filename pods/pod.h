@@ -35,7 +35,8 @@ struct pm_pod_config {
 	 * container's are (runtime/limits.h) */
 	uint64_t memory;
 	double cpus;
-	char *infra_name; /* --infra-name: the infra container's name at create (not kept) */
+	char *infra_name;      /* --infra-name: the infra container's name at create (not kept) */
+	char **create_command; /* pod create's argv (inspect's CreateCommand), or NULL */
 };
 
 void pm_pod_config_clear(struct pm_pod_config *c);

@@ -92,3 +92,26 @@ $e_in"
 	run_pm 0 rm k1 k2 k3
 	run_pm 0 pod rm kp np
 }
+
+@test "pod inspect: CreateCommand is pod create's argv; CgroupPath as podman names it" {
+	run_pm 0 pod create --name cc --label a=b
+	local pod=$output
+	run_pm 0 pod inspect --format '{{.CreateCommand}}' cc
+	is "$output" "\[.*(pm|podman)( --runtime runc)? pod create --name cc --label a=b\]"
+	run_pm 0 pod inspect cc
+	assert_contains "$(tr -d ' \n' <<<"$output")" '"CreateCommand":["'
+	run_pm 0 info --format '{{.Host.CgroupManager}}'
+	if [ "$output" = cgroupfs ]; then
+		run_pm 0 pod inspect --format '{{.CgroupParent}} {{.CgroupPath}}' cc
+		is "$output" "/libpod_parent /libpod_parent/$pod"
+	else
+		run_pm 0 pod inspect --format '{{.CgroupPath}}' cc
+		is "$output" ".*\.slice" "systemd: the pod's slice"
+	fi
+	# a pod made by create --pod new: has create's
+	run_pm 0 create --pod new:cn --name cnm $IMG true
+	run_pm 0 pod inspect --format '{{.CreateCommand}}' cn
+	is "$output" "\[.*(pm|podman)( --runtime runc)? create --pod new:cn --name cnm $IMG true\]"
+	run_pm 0 pod rm cc
+	run_pm 0 pod rm -f cn
+}
