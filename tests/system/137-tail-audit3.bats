@@ -115,3 +115,28 @@ $e_in"
 	run_pm 0 pod rm cc
 	run_pm 0 pod rm -f cn
 }
+
+@test "cp keeps hard links: out of a container as tar hard links, into one as links" {
+	run_pm 0 run --name h1 $IMG sh -c 'mkdir -p /d/s; echo hi >/d/a; ln /d/a /d/b; ln /d/a /d/s/c'
+	$PM cp h1:/d - >"$BATS_TEST_TMPDIR/d.tar" || die "cp h1:/d - failed"
+	run tar tvf "$BATS_TEST_TMPDIR/d.tar"
+	is "$(grep -E ' d/a/?$' <<<"$output" | grep -v ' link to ' | cut -c1)" "-" "the first name is the file"
+	assert_contains "$output" "d/b link to d/a"
+	assert_contains "$output" "d/s/c link to d/a"
+	# to a host directory: one file, three names
+	run_pm 0 cp h1:/d "$BATS_TEST_TMPDIR/out"
+	is "$(stat -c %h "$BATS_TEST_TMPDIR/out/a") $(stat -c %i "$BATS_TEST_TMPDIR/out/a")" \
+		"3 $(stat -c %i "$BATS_TEST_TMPDIR/out/s/c")"
+	# into a container from a tar with a hard link
+	mkdir -p "$BATS_TEST_TMPDIR/in/x"
+	echo yo >"$BATS_TEST_TMPDIR/in/x/f"
+	ln "$BATS_TEST_TMPDIR/in/x/f" "$BATS_TEST_TMPDIR/in/x/g"
+	tar -C "$BATS_TEST_TMPDIR/in" -cf "$BATS_TEST_TMPDIR/x.tar" x
+	$PM cp - h1:/ <"$BATS_TEST_TMPDIR/x.tar" || die "cp - h1:/ failed"
+	run_pm 0 commit -q h1 localhost/hl
+	run_pm 0 run --rm localhost/hl stat -c '%h %i' /x/f /x/g
+	is "${lines[0]}" "2 [0-9]+"
+	is "${lines[1]}" "${lines[0]}" "/x/g is /x/f"
+	run_pm 0 rm h1
+	run_pm 0 rmi localhost/hl
+}
