@@ -44,6 +44,9 @@ extern const struct option pm_global_options[];
  * as Go's %q writes them (pm_str_escape_controls: user input never writes raw ESC or
  * newlines to the terminal). */
 void pm_cli_print_error(const char *msg);
+/* podman's second line after a flag it cannot parse: "See 'pm CMD --help'" (the command
+ * pm_cli_getopt parses for; pm_cli_print_error adds it to pflag's "invalid argument" words) */
+void pm_cli_print_see_help(void);
 /* Print "Error: <msg>" and return its exit status (125/126/127). Frees nothing. */
 int pm_cli_error(const pm_error *err);
 /* Print "Error: <formatted>" and return 125. */

@@ -63,6 +63,7 @@ static int bool_arg(const char *flag, const char *arg, bool *ret)
 		"Error: invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: parsing "
 		"\"%s\": invalid syntax\n",
 		arg, flag, arg);
+	pm_cli_print_see_help();
 	return -1;
 }
 

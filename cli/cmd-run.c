@@ -907,10 +907,14 @@ static int bool_arg(const char *flag, const char *arg, bool *ret, pm_error **err
 		*ret = false;
 		return 0;
 	}
+	char shorthand[8] = ""; /* pflag names the shorthand too: "-d, --detach" */
+	for (size_t i = 0; i < ARRAY_SIZE(run_flags); i++)
+		if (!strcmp(run_flags[i].name, flag) && run_flags[i].short_name)
+			snprintf(shorthand, sizeof(shorthand), "-%c, ", run_flags[i].short_name);
 	return pm_error_set(err, EINVAL,
-			    "invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
+			    "invalid argument \"%s\" for \"%s--%s\" flag: strconv.ParseBool: "
 			    "parsing \"%s\": invalid syntax",
-			    arg, flag, arg);
+			    arg, shorthand, flag, arg);
 }
 
 /* Apply row f's value arg to c or o. */

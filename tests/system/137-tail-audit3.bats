@@ -140,3 +140,49 @@ $e_in"
 	run_pm 0 rm h1
 	run_pm 0 rmi localhost/hl
 }
+
+@test "short flags take -X=VALUE as pflag does; a flag error is followed by See 'CMD --help'" {
+	run_pm 0 run -d=false --rm $IMG echo hi
+	is "$output" "hi"
+	run_pm 0 run --rm -e=A=b -i=true -t=false $IMG sh -c 'echo $A'
+	is "$output" "b"
+	run_pm 0 create --name s1 $IMG true
+	run_pm 0 ps -a=false --format '{{.Names}}'
+	is "$output" ""
+	run_pm 0 ps -a=true --format '{{.Names}}'
+	is "$output" "s1"
+	run_pm 0 commit -q=true -s=false s1 localhost/s1img
+	is "$output" "[0-9a-f]{64}"
+	run_pm 125 run -d=bogus $IMG true
+	is "$output" "Error: invalid argument \"bogus\" for \"-d, --detach\" flag: strconv.ParseBool: parsing \"bogus\": invalid syntax
+See '[a-z/. -]*(pm|podman) run --help'"
+	run_pm 125 run --rm=bogus $IMG true
+	is "$output" "Error: invalid argument \"bogus\" for \"--rm\" flag: strconv.ParseBool: parsing \"bogus\": invalid syntax
+See '.*run --help'"
+	run_pm 125 commit -s=bogus s1
+	is "$output" "Error: invalid argument \"bogus\" for \"-s, --squash\" flag: strconv.ParseBool: parsing \"bogus\": invalid syntax
+See '.*commit --help'"
+	run_pm 125 rm -f=bogus s1
+	is "$output" "Error: invalid argument \"bogus\" for \"-f, --force\" flag: strconv.ParseBool: parsing \"bogus\": invalid syntax
+See '.*rm --help'"
+	run_pm 125 ps -n=x
+	is "$output" "Error: invalid argument \"x\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"x\": invalid syntax
+See '.*ps --help'"
+	run_pm 125 ps --format
+	is "$output" "Error: flag needs an argument: --format
+See '.*ps --help'"
+	run_pm 125 ps -n
+	is "$output" "Error: flag needs an argument: 'n' in -n
+See '.*ps --help'"
+	run_pm 125 run -dbogus $IMG true
+	is "$output" "Error: unknown shorthand flag: 'b' in -bogus
+See '.*run --help'"
+	run_pm 125 pod rm --bogus
+	is "$output" "Error: unknown flag: --bogus
+See '.*pod rm --help'"
+	# an error that is not the flag parser's has no such line
+	run_pm 125 images --filter=a=b
+	is "$output" "Error: unsupported image filter \"a\""
+	run_pm 0 rm s1
+	run_pm 0 rmi localhost/s1img
+}
