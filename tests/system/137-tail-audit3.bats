@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # 137-tail-audit3: the differences a third audit of issue #18 against podman 4.3.1 left open:
 # error words and exit codes of save, tag, export, volume export, pull, commit, run, create
-# and pod rm; ... Runs against podman too.
+# and pod rm; inspect's IDMappings for keep-id/nomap; pod inspect's CreateCommand and
+# CgroupPath; hard links through cp; pflag's -X=VALUE short flags and its "See 'CMD --help'"
+# line. Runs against podman too.
 
 load helpers
 
