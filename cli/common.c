@@ -92,8 +92,37 @@ static int rewrite_short_values(int argc, char **argv, const char *sopts,
 		}
 		if (a[1] == '-') { /* --long: skip the value of one that needs it */
 			size_t nl = strcspn(a + 2, "=");
-			if (a[2 + nl])
+			if (a[2 + nl]) { /* --bool=VALUE of one that takes no value: as -X=VALUE */
+				const struct option *lo = NULL;
+				for (const struct option *o = longopts; o && o->name; o++)
+					if (strlen(o->name) == nl && !strncmp(o->name, a + 2, nl))
+						lo = o;
+				if (!lo || lo->has_arg != no_argument || !strcmp(lo->name, "help"))
+					continue;
+				const char *v = a + 3 + nl;
+				int b = go_parse_bool(v);
+				if (b < 0) {
+					bool sh = !lo->flag && lo->val > 0 && lo->val < 128 &&
+						  lo->val != ':' && lo->val != '+' &&
+						  strchr(sopts, lo->val);
+					char shorthand[8] = "";
+					if (sh)
+						snprintf(shorthand, sizeof(shorthand), "-%c, ",
+							 lo->val);
+					pm_cli_errorf(
+						"invalid argument \"%s\" for \"%s--%s\" flag: "
+						"strconv.ParseBool: parsing \"%s\": invalid "
+						"syntax",
+						v, shorthand, lo->name, v);
+					return -1;
+				}
+				char *n = pm_xasprintf("--%s", lo->name);
+				pm_strv_consume(&rewritten, n);
+				argv[i] = n;
+				if (b == 0 && nnegated < ARRAY_SIZE(negated))
+					negated[nnegated++] = n;
 				continue;
+			}
 			for (const struct option *o = longopts; o && o->name; o++)
 				if (strlen(o->name) == nl && !strncmp(o->name, a + 2, nl) &&
 				    o->has_arg == required_argument)

@@ -153,6 +153,13 @@ $e_in"
 	is "$output" ""
 	run_pm 0 ps -a=true --format '{{.Names}}'
 	is "$output" "s1"
+	run_pm 0 ps --all=false --format '{{.Names}}'
+	is "$output" ""
+	run_pm 0 ps --all=1 --format '{{.Names}}'
+	is "$output" "s1"
+	run_pm 125 ps --no-trunc=maybe
+	is "$output" "Error: invalid argument \"maybe\" for \"--no-trunc\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax
+See '.*ps --help'"
 	run_pm 0 commit -q=true -s=false s1 localhost/s1img
 	is "$output" "[0-9a-f]{64}"
 	run_pm 125 run -d=bogus $IMG true
