@@ -44,6 +44,9 @@ extern const struct option pm_global_options[];
  * as Go's %q writes them (pm_str_escape_controls: user input never writes raw ESC or
  * newlines to the terminal). */
 void pm_cli_print_error(const char *msg);
+/* podman's second line after a flag it cannot parse: "See 'pm CMD --help'" (the command
+ * pm_cli_getopt parses for; pm_cli_print_error adds it to pflag's "invalid argument" words) */
+void pm_cli_print_see_help(void);
 /* Print "Error: <msg>" and return its exit status (125/126/127). Frees nothing. */
 int pm_cli_error(const pm_error *err);
 /* Print "Error: <formatted>" and return 125. */
@@ -67,7 +70,8 @@ int pm_cli_getopt(struct pm_cli *cli, struct pm_opt_state *st, int argc, char **
 
 /* Where an export writes: -o FILE (made as FILE.tmp-XXXXXX and renamed at
  * pm_cli_output_done, so it appears whole or not at all) or stdout, which must not be a
- * terminal (tty_msg: the command's podman words). pm_cli_output_open returns 0 or the exit
+ * terminal (tty_msg: the command's podman words; a file that cannot be made is said in
+ * export's or, volume_words, volume export's words). pm_cli_output_open returns 0 or the exit
  * status it printed; an output not done is removed by pm_cli_output_abort
  * (_cleanup_cli_output_). */
 struct pm_cli_output {
@@ -75,7 +79,8 @@ struct pm_cli_output {
 	char *tmp;
 	int fd;
 };
-int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg);
+int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tty_msg,
+		       bool volume_words);
 int pm_cli_output_done(struct pm_cli_output *o);
 void pm_cli_output_abort(struct pm_cli_output *o);
 #define _cleanup_cli_output_ _cleanup_(pm_cli_output_abort)

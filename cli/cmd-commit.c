@@ -63,6 +63,7 @@ static int bool_arg(const char *flag, const char *arg, bool *ret)
 		"Error: invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: parsing "
 		"\"%s\": invalid syntax\n",
 		arg, flag, arg);
+	pm_cli_print_see_help();
 	return -1;
 }
 
@@ -122,11 +123,8 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 		}
 	}
 	int nargs = argc - optind;
-	if (nargs < 1 || nargs > 2) {
-		fprintf(stderr, "Error: \"%s\" requires at least 1 and at most 2 arguments\n",
-			cli->cmdpath);
+	if (!pm_cli_nargs(cli, nargs, 1, 2))
 		return PM_EXIT_ERROR;
-	}
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_free_ char *name = NULL;
 	if (nargs == 2 && pm_cli_image_name(argv[optind + 1], &name, &err) < 0)

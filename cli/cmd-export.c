@@ -49,8 +49,8 @@ int cmd_export(struct pm_cli *cli, int argc, char **argv)
 	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 		return PM_EXIT_ERROR;
 	_cleanup_cli_output_ struct pm_cli_output out = {.fd = -1};
-	int status = pm_cli_output_open(&out, output,
-					"refusing to export to terminal. Use -o flag or redirect");
+	int status = pm_cli_output_open(
+		&out, output, "refusing to export to terminal. Use -o flag or redirect", false);
 	if (status)
 		return status;
 	_cleanup_error_ pm_error *err = NULL;

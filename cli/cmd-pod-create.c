@@ -479,6 +479,8 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 			goto fail_idfile;
 		}
 	}
+	pm_strv_free(cfg.create_command);
+	cfg.create_command = pm_strv_copy(cli->argv);
 	if (pm_pod_create(&e, &cfg, &pod, &err) < 0) {
 		status = pm_cli_error(err);
 		goto fail_idfile;

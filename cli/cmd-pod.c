@@ -172,6 +172,12 @@ static int run_action(struct pm_cli *cli, enum pod_action act, const struct acti
 		if (r < 0) {
 			if (act == ACT_RM && r == -ENOENT && o->ignore)
 				continue;
+			if (act == ACT_RM && r == -EBUSY && err) {
+				/* podman's multi-line list; made of container and pod ids only */
+				fprintf(stderr, "Error: %s\n", err->msg);
+				status = PM_EXIT_ERROR;
+				continue;
+			}
 			status = pm_cli_error(err);
 			continue;
 		}

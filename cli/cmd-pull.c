@@ -22,7 +22,7 @@ static const char usage[] =
 	"the 'latest' tag is pulled.\n"
 	"\n"
 	"Usage:\n"
-	"  pm pull [options] IMAGE\n"
+	"  pm pull [options] IMAGE [IMAGE...]\n"
 	"\n"
 	"Options:\n"
 	"  -a, --all-tags            All tagged images in the repository will be pulled\n"
@@ -73,7 +73,7 @@ int cmd_pull(struct pm_cli *cli, int argc, char **argv)
 			break;
 		}
 	}
-	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
+	if (!pm_cli_nargs(cli, argc - optind, 1, -1)) /* podman pulls each in turn */
 		return PM_EXIT_ERROR;
 	_cleanup_error_ pm_error *err = NULL;
 	struct pm_pull_opts o;
@@ -83,19 +83,24 @@ int cmd_pull(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
-	struct pm_cli_progress progress;
-	pm_cli_progress_start(&progress, s, quiet, false);
-	o.event = pm_cli_progress_pull_event;
-	o.event_ctx = &progress;
-	_cleanup_strv_ char **ids = NULL;
-	int r = pm_pull(s, argv[optind], &o, &ids, &err);
-	pm_cli_progress_end(&progress);
+	for (int i = optind; i < argc; i++) {
+		struct pm_cli_progress progress;
+		pm_cli_progress_start(&progress, s, quiet, false);
+		o.event = pm_cli_progress_pull_event;
+		o.event_ctx = &progress;
+		_cleanup_strv_ char **ids = NULL;
+		int r = pm_pull(s, argv[i], &o, &ids, &err);
+		pm_cli_progress_end(&progress);
+		if (r < 0) {
+			pm_cli_pull_flags_free(&pf);
+			return pm_cli_error(err);
+		}
+		for (char **id = ids; id && *id; id++)
+			pm_event_emit(cli->paths.runroot, "image", "pull", *id, argv[i], NULL);
+		for (char **id = ids; id && *id; id++)
+			printf("%s\n", *id);
+		fflush(stdout);
+	}
 	pm_cli_pull_flags_free(&pf);
-	if (r < 0)
-		return pm_cli_error(err);
-	for (char **id = ids; id && *id; id++)
-		pm_event_emit(cli->paths.runroot, "image", "pull", *id, argv[optind], NULL);
-	for (char **id = ids; id && *id; id++)
-		printf("%s\n", *id);
 	return 0;
 }

@@ -907,10 +907,14 @@ static int bool_arg(const char *flag, const char *arg, bool *ret, pm_error **err
 		*ret = false;
 		return 0;
 	}
+	char shorthand[8] = ""; /* pflag names the shorthand too: "-d, --detach" */
+	for (size_t i = 0; i < ARRAY_SIZE(run_flags); i++)
+		if (!strcmp(run_flags[i].name, flag) && run_flags[i].short_name)
+			snprintf(shorthand, sizeof(shorthand), "-%c, ", run_flags[i].short_name);
 	return pm_error_set(err, EINVAL,
-			    "invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
+			    "invalid argument \"%s\" for \"%s--%s\" flag: strconv.ParseBool: "
 			    "parsing \"%s\": invalid syntax",
-			    arg, flag, arg);
+			    arg, shorthand, flag, arg);
 }
 
 /* Apply row f's value arg to c or o. */
@@ -1062,8 +1066,7 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */
 	free(c->cgroup_manager);
 	c->cgroup_manager = pm_xstrdup(mgr);
-	if (optind >= argc) {
-		fprintf(stderr, "Error: %s requires at least 1 argument\n", cli->cmdpath);
+	if (!pm_cli_nargs(cli, argc - optind, 1, -1)) {
 		*ret_status = PM_EXIT_ERROR;
 		return -1;
 	}

@@ -76,10 +76,14 @@ int cmd_save(struct pm_cli *cli, int argc, char **argv)
 	}
 	_cleanup_error_ pm_error *err = NULL;
 	enum pm_archive_format fmt;
-	if (pm_archive_format_parse(format, &fmt, &err) < 0)
-		return pm_cli_error(err);
 	if (argc - optind < 1)
 		return pm_cli_errorf("need at least 1 argument");
+	if (strcmp(format, "docker-dir") == 0)
+		return pm_cli_errorf("format 'docker-dir' is not supported by pm (use "
+				     "docker-archive, oci-archive or oci-dir)");
+	if (pm_archive_format_parse(format, &fmt, NULL) < 0) /* podman's words */
+		return pm_cli_errorf("format value must be one of oci-dir oci-archive docker-dir "
+				     "docker-archive");
 	if (!output) {
 		if (isatty(STDOUT_FILENO))
 			return pm_cli_errorf(

@@ -1,5 +1,6 @@
 /* cmd-tag.c: `pm tag IMAGE NAME...` and `pm untag IMAGE [NAME...]` (podman tag/untag, also
  * reached as `pm image tag|untag`). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,9 +39,15 @@ static int tag_or_untag(struct pm_cli *cli, int argc, char **argv, bool untag)
 	char **names = NULL;
 	for (int i = optind + 1; i < argc; i++) {
 		char *n = NULL;
-		if (pm_cli_image_name(argv[i], &n, &err) < 0) {
+		int r = pm_cli_image_name(argv[i], &n, &err);
+		if (r < 0) {
 			pm_strv_free(names);
-			return pm_cli_error(err);
+			if (r != -EINVAL || untag)
+				return pm_cli_error(err);
+			/* podman's words (its normalizing wraps twice) */
+			return pm_cli_errorf("normalizing name \"%s\": normalizing name \"%s\": "
+					     "invalid reference format",
+					     argv[i], argv[i]);
 		}
 		pm_strv_consume(&names, n);
 	}

@@ -628,7 +628,8 @@ int cmd_volume_export(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_cli_output_ struct pm_cli_output out = {.fd = -1};
 	int status = pm_cli_output_open(&out, output,
 					"cannot write to terminal, use command-line redirection "
-					"or the --output flag");
+					"or the --output flag",
+					true);
 	if (status)
 		return status;
 	_cleanup_error_ pm_error *err = NULL;

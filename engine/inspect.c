@@ -23,6 +23,8 @@
 #include "engine/spec.h"
 #include "engine/validate.h"
 #include "engine/ctr-paths.h"
+#include "engine/idmap.h"
+#include "rootless/subid.h"
 #include "lib/proc.h"
 #include "monitor/rundir.h"
 #include "lib/timeutil.h"
@@ -37,6 +39,73 @@
 #include "storage/volume.h"
 
 #define GO_ZERO_UNIX (-62135596800LL)
+
+/* The caller's own id and the size of the rootless user namespace (1 + its subordinate
+ * ids), from inside it or from outside. */
+static int rootless_span(bool gid, uint32_t *ret_id, uint64_t *ret_total)
+{
+	_cleanup_free_ char *map = NULL;
+	if (pm_read_file(gid ? "/proc/self/gid_map" : "/proc/self/uid_map", 65536, &map, NULL,
+			 NULL) < 0)
+		return -EIO;
+	unsigned long a, b, n;
+	if (sscanf(map, "%lu %lu %lu", &a, &b, &n) != 3)
+		return -EIO;
+	if (a == 0 && b == 0 && n == 4294967295UL) { /* outside: the subordinate ids */
+		struct pm_idmap *m = NULL;
+		size_t nm = 0;
+		if (pm_subid_mapping(gid, &m, &nm, NULL) < 0)
+			return -ENOENT;
+		*ret_total = pm_subid_total(m, nm);
+		free(m);
+		*ret_id = gid ? getgid() : getuid();
+		return 0;
+	}
+	struct pm_idmap_extent pe[64];
+	size_t npe = pm_idmap_extents_parse(map, pe, ARRAY_SIZE(pe));
+	*ret_total = 0;
+	for (size_t j = 0; j < npe; j++)
+		*ret_total += pe[j].count;
+	if (a != 0)
+		return -EIO;
+	*ret_id = (uint32_t)b;
+	return 0;
+}
+
+/* --userns=keep-id and nomap (a pod member: its infra's): the maps podman shows, container
+ * ids -> ids of the rootless user namespace, as "CTR:NS:LEN". */
+static void keepid_mappings(const struct pm_container_config *cfg, json_t *hc)
+{
+	struct pm_spec_userns un;
+	if (pm_spec_parse_userns(cfg->userns, &un, NULL) < 0 ||
+	    (un.mode != PM_USERNS_KEEP_ID && un.mode != PM_USERNS_NOMAP))
+		return;
+	json_t *maps[2] = {NULL, NULL};
+	for (int g = 0; g < 2; g++) {
+		uint32_t own;
+		uint64_t total;
+		if (rootless_span(g, &own, &total) < 0)
+			goto out;
+		bool set = g ? un.gid_set : un.uid_set;
+		uint32_t id = un.mode == PM_USERNS_NOMAP ? UINT32_MAX
+			      : set			 ? (g ? un.gid : un.uid)
+							 : own;
+		struct pm_runtime_idmap l[3];
+		size_t nl = pm_spec_keepid_logical(total, id, l);
+		maps[g] = json_array();
+		for (size_t i = 0; i < nl; i++) {
+			_cleanup_free_ char *s =
+				pm_xasprintf("%u:%u:%u", l[i].ctr, l[i].host, l[i].size);
+			json_array_append_new(maps[g], json_string(s));
+		}
+	}
+	json_object_set_new(hc, "IDMappings",
+			    json_pack("{s:o, s:o}", "UidMap", maps[0], "GidMap", maps[1]));
+	return;
+out:
+	json_decref(maps[0]);
+	json_decref(maps[1]);
+}
 
 /* ---- Go time formats ------------------------------------------------------------------ */
 
@@ -816,12 +885,15 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	}
 	json_object_set_new(hc, "Tmpfs", tmpfs);
 	json_object_set_new(hc, "UTSMode", json_string(ns_mode(cfg->uts, "private")));
-	/* auto: podman says "private" (the ranges are in IDMappings; podman 4.3 says "" for a
-	 * pod's infra until it first started) */
+	/* auto, keep-id, nomap: podman says "private" (the ranges are in IDMappings; podman
+	 * 4.3 says "" for a pod's infra until it first started) */
 	json_object_set_new(hc, "UsernsMode",
 			    json_string(!cfg->userns ? ""
 					: !strcmp(cfg->userns, "auto") ||
-							pm_str_startswith(cfg->userns, "auto:")
+							pm_str_startswith(cfg->userns, "auto:") ||
+							!strcmp(cfg->userns, "nomap") ||
+							!strcmp(cfg->userns, "keep-id") ||
+							pm_str_startswith(cfg->userns, "keep-id:")
 						? "private"
 						: cfg->userns));
 	json_object_set_new(hc, "ShmSize", json_integer(65536000));
@@ -896,6 +968,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(hc, "IDMappings",
 				    json_pack("{s:o, s:o}", "UidMap", pm_json_from_strv(um),
 					      "GidMap", pm_json_from_strv(gm)));
+	} else {
+		keepid_mappings(&eff, hc);
 	}
 	pm_spec_config_clear(&owner);
 	/* podman's fields for what it does not support rootless: always 0 */

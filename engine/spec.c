@@ -907,22 +907,30 @@ int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idma
 			"--userns=keep-id: needs subordinate ids (the user namespace maps "
 			"only %llu ids)",
 			(unsigned long long)total);
-	/* Logical layout: container [0, below) -> ns [1, 1+below); id -> 0; the rest 1:1.
-	 * nomap (id UINT32_MAX): container [0, total-1) -> ns [1, total), the caller unmapped. */
 	struct pm_runtime_idmap logical[3];
-	size_t nl = 0;
-	uint32_t below = id < total - 1 ? id : (uint32_t)(total - 1);
-	if (id == UINT32_MAX)
-		logical[nl++] = (struct pm_runtime_idmap){.ctr = 0, .host = 1, .size = below};
-	else if (below)
-		logical[nl++] = (struct pm_runtime_idmap){.ctr = 0, .host = 1, .size = below};
-	if (id != UINT32_MAX)
-		logical[nl++] = (struct pm_runtime_idmap){.ctr = id, .host = 0, .size = 1};
-	if (id != UINT32_MAX && (uint64_t)id + 1 < total)
-		logical[nl++] = (struct pm_runtime_idmap){
-			.ctr = id + 1, .host = id + 1, .size = (uint32_t)(total - id - 1)};
+	size_t nl = pm_spec_keepid_logical(total, id, logical);
 	pm_idmap_split(logical, nl, pe, npe, ret, ret_n);
 	return 0;
+}
+
+size_t pm_spec_keepid_logical(uint64_t total, uint32_t id, struct pm_runtime_idmap ret[3])
+{
+	/* Logical layout: container [0, below) -> ns [1, 1+below); id -> 0; the rest 1:1.
+	 * nomap (id UINT32_MAX): container [0, total-1) -> ns [1, total), the caller unmapped. */
+	size_t nl = 0;
+	if (total < 2 || total > UINT32_MAX)
+		return 0;
+	uint32_t below = id < total - 1 ? id : (uint32_t)(total - 1);
+	if (id == UINT32_MAX)
+		ret[nl++] = (struct pm_runtime_idmap){.ctr = 0, .host = 1, .size = below};
+	else if (below)
+		ret[nl++] = (struct pm_runtime_idmap){.ctr = 0, .host = 1, .size = below};
+	if (id != UINT32_MAX)
+		ret[nl++] = (struct pm_runtime_idmap){.ctr = id, .host = 0, .size = 1};
+	if (id != UINT32_MAX && (uint64_t)id + 1 < total)
+		ret[nl++] = (struct pm_runtime_idmap){
+			.ctr = id + 1, .host = id + 1, .size = (uint32_t)(total - id - 1)};
+	return nl;
 }
 
 /* The id of the user outside: the host id that namespace id 0 maps to. */

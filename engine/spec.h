@@ -313,6 +313,9 @@ int pm_spec_shifted_maps(const struct pm_container_config *c, char **ret_uidmapp
  * id 0 and the user's own id not mapped. */
 int pm_spec_keepid_map(const char *map_text, uint32_t id, struct pm_runtime_idmap **ret,
 		       size_t *ret_n, pm_error **err);
+/* Pure: that mapping before it is split at the namespace's extents (as podman's inspect
+ * shows it), for a namespace of total ids; the number of entries (0 when total < 2). */
+size_t pm_spec_keepid_logical(uint64_t total, uint32_t id, struct pm_runtime_idmap ret[3]);
 
 /* Build the runtime spec. rootfs: the container's root directory; userdata: a directory
  * for generated files; id: the container id. */

@@ -654,6 +654,15 @@ static int remove_ctr(const struct pm_engine *e, struct pm_container *c, int tim
 	return r;
 }
 
+static int cmp_ctr_id(const void *a, const void *b)
+{
+	const struct pm_container *x = *(struct pm_container *const *)a;
+	const struct pm_container *y = *(struct pm_container *const *)b;
+	if (x->infra != y->infra)
+		return x->infra ? 1 : -1;
+	return strcmp(x->id, y->id);
+}
+
 int pm_pod_remove(const struct pm_engine *e, const struct pm_pod *pod, bool force, int timeout,
 		  pm_error **err)
 {
@@ -669,17 +678,42 @@ int pm_pod_remove(const struct pm_engine *e, const struct pm_pod *pod, bool forc
 	if (r < 0)
 		return r;
 	if (!force) {
-		/* the infra alone running is stopped with the pod */
+		/* podman 4.3's words: one error per container (go-multierror), each running
+		 * member's in ID order and then the infra's, which the member still depends on;
+		 * unlike podman, nothing is removed (its stopped members would be) */
+		_cleanup_free_ char *msg = NULL;
+		size_t nerr = 0;
+		bool running = false;
 		for (size_t i = 0; i < n; i++)
-			if (!ctrs[i]->infra && pm_ctr_is_running(ctrs[i])) {
-				r = pm_error_set(err, EBUSY,
-						 "pod %s has containers that are not ready to be "
-						 "removed: cannot remove container %s as it is "
-						 "running - running or paused containers cannot be "
-						 "removed without force: container state improper",
-						 pod->id, ctrs[i]->id);
-				goto out;
-			}
+			running |= !ctrs[i]->infra && pm_ctr_is_running(ctrs[i]);
+		if (running)
+			qsort(ctrs, n, sizeof(*ctrs), cmp_ctr_id);
+		for (size_t i = 0; running && i < n; i++) {
+			char *m = NULL;
+			if (ctrs[i]->infra)
+				m = pm_xasprintf(
+					"%s\t* removing container %s from pod %s: a container "
+					"that depends on container %s still exists: "
+					"dependency exists\n",
+					msg ? msg : "", ctrs[i]->id, pod->id, ctrs[i]->id);
+			else if (pm_ctr_is_running(ctrs[i]))
+				m = pm_xasprintf(
+					"%s\t* removing container %s from pod %s: cannot "
+					"remove container %s as it is running - running or "
+					"paused containers cannot be removed without force: "
+					"container state improper\n",
+					msg ? msg : "", ctrs[i]->id, pod->id, ctrs[i]->id);
+			else
+				continue;
+			free(msg);
+			msg = m;
+			nerr++;
+		}
+		if (nerr) {
+			r = pm_error_set(err, EBUSY, "%zu error%s occurred:\n%s\n", nerr,
+					 nerr == 1 ? "" : "s", msg);
+			goto out;
+		}
 	}
 	/* members (newest first), the infra last: nothing may be left joined to it */
 	for (int pass = 0; pass < 2; pass++)
@@ -722,6 +756,7 @@ int pm_pod_member_prepare(const struct pm_engine *e, struct pm_container_config 
 			return pm_error_set(err, EINVAL,
 					    "new pod name must be at least one character");
 		pc.name = pm_xstrdup(cfg->pod + 4);
+		pc.create_command = pm_strv_copy(cfg->create_command); /* podman's: run's argv */
 		r = pm_pod_create(e, &pc, &pod, err);
 		pm_pod_config_clear(&pc);
 		if (r < 0)

@@ -52,6 +52,7 @@ void pm_pod_config_clear(struct pm_pod_config *c)
 	pm_strv_free(c->gidmap);
 	free(c->subuidname);
 	free(c->subgidname);
+	pm_strv_free(c->create_command);
 	*c = (struct pm_pod_config){0};
 }
 
@@ -149,6 +150,7 @@ static json_t *pod_to_json(const struct pm_pod *pod)
 		json_object_set_new(o, "NoShareParent", json_true());
 	set_strv(o, "UIDMap", c->uidmap);
 	set_strv(o, "GIDMap", c->gidmap);
+	set_strv(o, "CreateCommand", c->create_command);
 	return o;
 }
 
@@ -203,6 +205,7 @@ static int pod_from_json(const json_t *o, struct pm_pod *pod)
 	c->no_share_parent = pm_json_bool(o, "NoShareParent", false);
 	c->uidmap = pm_json_to_strv(json_object_get(o, "UIDMap"));
 	c->gidmap = pm_json_to_strv(json_object_get(o, "GIDMap"));
+	c->create_command = pm_json_to_strv(json_object_get(o, "CreateCommand"));
 	return 0;
 }
 
@@ -214,7 +217,7 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 	static const char *const keys[] = {
 		"Id",	      "Name",	    "Created",	"Hostname", "Infra",   "InfraID",
 		"ExitPolicy", "Labels",	    "Share",	"Network",  "Publish", "DNS",
-		"DNSSearch",  "DNSOptions", "AddHosts", "NoHosts",  "Userns",
+		"DNSSearch",  "DNSOptions", "AddHosts", "NoHosts",  "Userns",  "CreateCommand",
 	};
 	struct pm_pod_config *c = &pod->cfg;
 	char **strs[] = {&pod->id,	 &pod->name,	  NULL, &c->hostname, NULL,
@@ -254,6 +257,8 @@ static int pod_from_text(const char *text, size_t len, struct pm_pod *pod)
 			r = pm_jscan_int(&v, &pod->created_ns);
 		else if (i == 16)
 			r = pm_jscan_string(&v, &c->userns);
+		else if (i == 17)
+			r = pm_jscan_strv(&v, &c->create_command);
 		else if (i == 4 || i == 15)
 			r = pm_jscan_bool(&v, i == 4 ? &c->infra : &c->no_hosts);
 		else if (i < 10 && strs[i])
@@ -434,6 +439,7 @@ int pm_pod_record_create(const struct pm_paths *p, const struct pm_pod_config *c
 	c->no_share_parent = cfg->no_share_parent;
 	c->uidmap = pm_strv_copy(cfg->uidmap);
 	c->gidmap = pm_strv_copy(cfg->gidmap);
+	c->create_command = pm_strv_copy(cfg->create_command);
 	*ret_lock = TAKE_FD(lock);
 	*ret = TAKE_PTR(pod);
 	return 0;

@@ -35,7 +35,8 @@ struct pm_pod_config {
 	 * container's are (runtime/limits.h) */
 	uint64_t memory;
 	double cpus;
-	char *infra_name; /* --infra-name: the infra container's name at create (not kept) */
+	char *infra_name;      /* --infra-name: the infra container's name at create (not kept) */
+	char **create_command; /* pod create's argv (inspect's CreateCommand), or NULL */
 	/* run's flags given to the pod (podman's pod create -v, --volumes-from, --device,
 	 * --security-opt, --sysctl, --shm-size) as run takes them: every member gets them
 	 * (podman puts them on the infra, which members inherit them from; pm's infra is bare:

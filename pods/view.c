@@ -12,6 +12,7 @@
 #include "engine/net.h"
 #include "engine/run-flags.h"
 #include "engine/spec.h"
+#include "lib/containers-conf.h"
 #include "lib/json.h"
 #include "lib/jwrite.h"
 #include "lib/strutil.h"
@@ -121,6 +122,8 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 	json_object_set_new(o, "Id", json_string(pod->id));
 	json_object_set_new(o, "Name", json_string(pod->name));
 	json_object_set_new(o, "Created", time_json(pod->created_ns));
+	if (c->create_command && c->create_command[0]) /* podman's omitempty */
+		json_object_set_new(o, "CreateCommand", pm_json_from_strv(c->create_command));
 	json_object_set_new(o, "ExitPolicy",
 			    json_string(c->exit_policy ? c->exit_policy : "continue"));
 	json_object_set_new(o, "State", json_string(pm_pod_status(ctrs, n)));
@@ -128,8 +131,21 @@ int pm_pod_inspect_json(const struct pm_engine *e, const struct pm_pod *pod, cha
 	json_object_set_new(o, "Labels", pm_json_object_from_kv(c->labels, false));
 	_cleanup_free_ char *slice = pm_pod_slice(pod);
 	json_object_set_new(o, "CreateCgroup", json_boolean(!c->no_share_parent));
-	json_object_set_new(o, "CgroupParent",
-			    json_string(c->cgroup_parent ? c->cgroup_parent : slice));
+	/* --cgroup-parent as given; else the cgroupfs manager: podman's nominal parent and path
+	 * (podman 4.3 names them on a cgroup v1 host too, where a rootless pod gets no cgroup of
+	 * its own); systemd: the pod's slice */
+	const char *mgr = NULL;
+	if (pm_conf_cgroup_manager(&mgr, NULL) == 0 && mgr && !strcmp(mgr, "cgroupfs")) {
+		_cleanup_free_ char *path = pm_xasprintf("/libpod_parent/%s", pod->id);
+		json_object_set_new(
+			o, "CgroupParent",
+			json_string(c->cgroup_parent ? c->cgroup_parent : "/libpod_parent"));
+		json_object_set_new(o, "CgroupPath", json_string(path));
+	} else {
+		json_object_set_new(o, "CgroupParent",
+				    json_string(c->cgroup_parent ? c->cgroup_parent : slice));
+		json_object_set_new(o, "CgroupPath", json_string(slice));
+	}
 	json_object_set_new(o, "CreateInfra", json_boolean(c->infra));
 	if (pod->infra_id[0]) {
 		json_object_set_new(o, "InfraContainerID", json_string(pod->infra_id));

@@ -27,10 +27,36 @@ static int write_entry_data(struct archive *a, int fd, const char *name, pm_erro
 	return n < 0 ? pm_error_set_errno(err, errno, "reading '%s'", name) : 0;
 }
 
+/* The regular files with more than one link written so far: a later name of one becomes
+ * a hard link entry to the first (as podman's cp writes them). */
+struct links {
+	struct link {
+		dev_t dev;
+		ino_t ino;
+		char *name;
+	} * v;
+	size_t n;
+};
+
+static const char *link_seen(struct links *l, const struct stat *st, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].dev == st->st_dev && l->v[i].ino == st->st_ino)
+			return l->v[i].name;
+	l->v = pm_xrealloc(l->v, sizeof(*l->v) * (l->n + 1));
+	l->v[l->n++] = (struct link){st->st_dev, st->st_ino, pm_xstrdup(name)};
+	return NULL;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Write one entry named name for the object fd (O_PATH or real) whose stat is st, then its
- * children when a directory. dirfd/leaf locate it for readlinkat. */
-static int write_tree(struct archive *a, int dirfd, const char *leaf, int fd, const struct stat *st,
-		      const char *name, pm_error **err)
+ * children (in name order) when a directory. dirfd/leaf locate it for readlinkat. */
+static int write_tree(struct archive *a, struct links *links, int dirfd, const char *leaf, int fd,
+		      const struct stat *st, const char *name, pm_error **err)
 {
 	const char *shown = name[0] ? name : ".";
 	if (name[0]) {
@@ -50,12 +76,16 @@ static int write_tree(struct archive *a, int dirfd, const char *leaf, int fd, co
 			target[l] = '\0';
 			sym_archive_entry_set_symlink(e, target);
 		}
-		if (!S_ISREG(st->st_mode))
+		const char *first =
+			S_ISREG(st->st_mode) && st->st_nlink > 1 ? link_seen(links, st, n) : NULL;
+		if (first)
+			sym_archive_entry_set_hardlink(e, first);
+		if (!S_ISREG(st->st_mode) || first)
 			sym_archive_entry_set_size(e, 0);
 		if (sym_archive_write_header(a, e) < 0)
 			return pm_error_set(err, EIO, "writing tar header for '%s': %s", name,
 					    sym_archive_error_string(a));
-		if (S_ISREG(st->st_mode)) {
+		if (S_ISREG(st->st_mode) && !first) {
 			_cleanup_free_ char *proc = pm_xasprintf("/proc/self/fd/%d", fd);
 			_cleanup_close_ int rfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 			if (rfd < 0)
@@ -75,18 +105,30 @@ static int write_tree(struct archive *a, int dirfd, const char *leaf, int fd, co
 		return pm_error_set_errno(err, e, "reading '%s'", shown);
 	}
 	struct dirent *de;
+	_cleanup_strv_ char **names = NULL;
+	size_t nn = 0;
+	errno = 0;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		pm_strv_push(&names, de->d_name);
+		nn++;
+	}
+	if (errno)
+		return pm_error_set_errno(err, errno, "reading '%s'", shown);
+	if (nn)
+		qsort(names, nn, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < nn; i++) {
+		const char *leafname = names[i];
 		_cleanup_free_ char *cname =
-			name[0] ? pm_xasprintf("%s/%s", name, de->d_name) : pm_xstrdup(de->d_name);
+			name[0] ? pm_xasprintf("%s/%s", name, leafname) : pm_xstrdup(leafname);
 		struct stat cst;
-		if (fstatat(dfd, de->d_name, &cst, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dfd, leafname, &cst, AT_SYMLINK_NOFOLLOW) < 0)
 			return pm_error_set_errno(err, errno, "reading '%s'", cname);
-		_cleanup_close_ int cfd = openat(dfd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_close_ int cfd = openat(dfd, leafname, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd < 0)
 			return pm_error_set_errno(err, errno, "reading '%s'", cname);
-		int r = write_tree(a, dfd, de->d_name, cfd, &cst, cname, err);
+		int r = write_tree(a, links, dfd, leafname, cfd, &cst, cname, err);
 		if (r < 0)
 			return r;
 	}
@@ -106,7 +148,11 @@ int pm_tar_write_tree(int fd, const struct stat *st, const char *top, int out, p
 	sym_archive_write_set_format_pax_restricted(a);
 	if (sym_archive_write_open_fd(a, out) < 0)
 		return pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(a));
-	r = write_tree(a, fd, "", fd, st, top, err);
+	struct links links = {0};
+	r = write_tree(a, &links, fd, "", fd, st, top, err);
+	for (size_t i = 0; i < links.n; i++)
+		free(links.v[i].name);
+	free(links.v);
 	if (sym_archive_write_close(a) < 0 && r >= 0)
 		r = pm_error_set(err, EIO, "writing tar: %s", sym_archive_error_string(a));
 	return r;

@@ -289,7 +289,7 @@ rows() {
 	run_pm 0 load <"$(pm_test_image oci2)"
 	assert_contains "$output" "Loaded image: localhost/busybox2:latest"
 	run_pm 125 save --format tar -o "$BATS_TEST_TMPDIR/x" busybox2
-	assert_contains "$output" "'tar'"
+	is "$output" "Error: format value must be one of oci-dir oci-archive docker-dir docker-archive"
 	run_pm 125 save -o "$BATS_TEST_TMPDIR/x" nosuch
 	assert_contains "$output" "nosuch: image not known"
 }

@@ -248,7 +248,8 @@ myhost"
 	run_ctr 125 --pids-limit x -- true
 	is "$stderr" "Error: invalid --pids-limit 'x': must be a number \(-1 for unlimited\)"
 	run_ctr 125 --stop-timeout -1 -- true
-	is "$stderr" 'Error: invalid argument "-1" for "--stop-timeout" flag: strconv.ParseUint: parsing "-1": invalid syntax'
+	is "$stderr" 'Error: invalid argument "-1" for "--stop-timeout" flag: strconv.ParseUint: parsing "-1": invalid syntax'"
+See '.*(pm|podman) (run|create) --help'"
 	run_ctr 125 --stop-signal SIGNOPE -- true
 	is "$stderr" "Error: invalid signal: SIGNOPE"
 	run_ctr 125 --security-opt selinux -- true
@@ -258,7 +259,8 @@ myhost"
 	run_ctr 125 --detach-keys ctrl-1 -- true
 	is "$stderr" "Error: invalid detach keys: Unknown character: 'ctrl-1'"
 	run_ctr 125 --rm=maybe -- true
-	is "$stderr" 'Error: invalid argument "maybe" for "--rm" flag: strconv.ParseBool: parsing "maybe": invalid syntax'
+	is "$stderr" 'Error: invalid argument "maybe" for "--rm" flag: strconv.ParseBool: parsing "maybe": invalid syntax'"
+See '.*(pm|podman) (run|create) --help'"
 	run_ctr 125 --rm --restart always -- true
 	is "$stderr" 'Error: the --rm option conflicts with --restart, when the restartPolicy is not "" and "no"'
 	run_ctr 125 --replace -- true

@@ -60,7 +60,7 @@ x" "the committed image carries the new files"
 	run_pm_split 125 commit --change 'RUN make' w x
 	assert_contains "$stderr" "RUN"
 	run_pm_split 125 commit
-	assert_contains "$stderr" "requires at least 1"
+	is "$stderr" "Error: accepts between 1 and 2 arg\(s\), received 0"
 }
 
 @test "diff: A, C and D, --format json" {

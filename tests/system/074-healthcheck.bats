@@ -325,9 +325,11 @@ poll_until() {
 	run_pm 0 rm st st2
 
 	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-retries abc "$IMG" true
-	is "$stderr" 'Error: invalid argument "abc" for "--health-startup-retries" flag: strconv.ParseUint: parsing "abc": invalid syntax'
+	is "$stderr" 'Error: invalid argument "abc" for "--health-startup-retries" flag: strconv.ParseUint: parsing "abc": invalid syntax'"
+See '.*(pm|podman) (run|create) --help'"
 	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-success -1 "$IMG" true
-	is "$stderr" 'Error: invalid argument "-1" for "--health-startup-success" flag: strconv.ParseUint: parsing "-1": invalid syntax'
+	is "$stderr" 'Error: invalid argument "-1" for "--health-startup-success" flag: strconv.ParseUint: parsing "-1": invalid syntax'"
+See '.*(pm|podman) (run|create) --help'"
 	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-interval 1x "$IMG" true
 	is "$stderr" 'Error: invalid healthcheck-interval: time: unknown unit "x" in duration "1x"'
 	run_pm_split 125 create --health-cmd true --health-startup-cmd true --health-startup-timeout 0s "$IMG" true
