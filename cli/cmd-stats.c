@@ -265,8 +265,7 @@ int cmd_stats(struct pm_cli *cli, int argc, char **argv)
 				pm_cli_errorf(
 					"invalid argument \"%s\" for \"-i, --interval\" flag: "
 					"strconv.ParseInt: parsing \"%s\": invalid syntax",
-					optarg, optarg);
-				fprintf(stderr, "See '%s --help'\n", cli->cmdpath);
+					optarg, optarg); /* with podman's See line */
 				return PM_EXIT_ERROR;
 			}
 			break;

@@ -26,6 +26,7 @@
 #include "engine/events.h"
 #include "engine/hooks.h"
 #include "engine/image-mount.h"
+#include "engine/limits.h"
 #include "engine/monitor.h"
 #include "engine/net.h"
 #include "engine/run-flags.h"
@@ -497,6 +498,18 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 	return r;
 }
 
+/* A container rm -f killed (pm_engine_stop): wait for its init's end, then remove the
+ * cgroup its exit would have (cgroupfs's pm-ID: its record goes without that exit). */
+static void killed_ended(struct pm_container *c)
+{
+	pm_pidfd_wait(c->killed_pidfd, 10000);
+	if (c->state.cgroup_path) {
+		pm_engine_cgroup_exited(c->state.cgroup_path, c->state.oom_base);
+		free(c->state.cgroup_path);
+		c->state.cgroup_path = NULL;
+	}
+}
+
 int pm_engine_remove(const struct pm_engine *e, struct pm_container *c, pm_error **err)
 {
 	return pm_engine_remove_volumes(e, c, false, err);
@@ -510,7 +523,7 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 	/* one rm -f killed (pm_engine_stop): its init's end first; an exited container's
 	 * monitor may still be cleaning up: let it finish */
 	if (c->killed)
-		pm_pidfd_wait(c->killed_pidfd, 10000);
+		killed_ended(c);
 	wait_monitor(e, c, 30000);
 	_cleanup_close_ int lock = pm_container_lock(e->paths, c->id, NULL);
 	/* of concurrent removers only the first finds the record: the others say so */
@@ -659,7 +672,7 @@ int pm_engine_remove_detached(const struct pm_engine *e, struct pm_container *c,
 	/* rm -f: every process of the container has ended when the command returns (they end
 	 * with the init, its pid namespace's); the removal above went on meanwhile */
 	if (c->killed) {
-		pm_pidfd_wait(c->killed_pidfd, 10000);
+		killed_ended(c);
 		close(c->killed_pidfd);
 		c->killed = false;
 	}
