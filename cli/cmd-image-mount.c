@@ -234,14 +234,9 @@ int cmd_image_unmount(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	_cleanup_strv_ char **ids = NULL;
 	int status = 0;
-	if (all) {
-		struct pm_image_record *v = NULL;
-		size_t n = 0;
-		if (pm_image_list(s, &v, &n, &err) < 0)
+	if (all) { /* podman's --all: one count off each mounted one */
+		if (pm_cli_image_all_ids(s, &ids, &err) < 0)
 			return pm_cli_error(err);
-		for (size_t i = 0; i < n; i++)
-			pm_strv_push(&ids, v[i].id);
-		pm_image_records_free(v, n); /* podman's --all: one count off each mounted one */
 	} else {
 		for (int i = optind; i < argc; i++) {
 			struct pm_image_record rec = {0};

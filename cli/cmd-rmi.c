@@ -140,13 +140,8 @@ int cmd_rmi(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	_cleanup_strv_ char **refs = NULL;
 	if (all) {
-		struct pm_image_record *v = NULL;
-		size_t n = 0;
-		if (pm_image_list(s, &v, &n, &err) < 0)
+		if (pm_cli_image_all_ids(s, &refs, &err) < 0)
 			return pm_cli_error(err);
-		for (size_t i = 0; i < n; i++)
-			pm_strv_push(&refs, v[i].id);
-		pm_image_records_free(v, n);
 	} else {
 		for (int i = optind; i < argc; i++)
 			pm_strv_push(&refs, argv[i]);

@@ -63,3 +63,16 @@ json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_imag
 	_cleanup_free_ char *text = pm_image_inspect_json(s, r, err);
 	return text ? json_loads(text, 0, NULL) : NULL;
 }
+
+int pm_cli_image_all_ids(const struct pm_store *s, char ***ids, pm_error **err)
+{
+	struct pm_image_record *v = NULL;
+	size_t n = 0;
+	int r = pm_image_list(s, &v, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		pm_strv_push(ids, v[i].id);
+	pm_image_records_free(v, n);
+	return 0;
+}

@@ -1,6 +1,7 @@
 /* image-util.h: small helpers shared by the image command files (cmd-images.c,
- * cmd-image.c, cmd-tag.c, cmd-rmi.c, cmd-save.c, cmd-load.c, cmd-history.c, cmd-import.c):
- * opening the store, the image inspect object as json_t (built by storage/image-view.c). */
+ * cmd-image.c, cmd-image-mount.c, cmd-tag.c, cmd-rmi.c, cmd-save.c, cmd-load.c,
+ * cmd-history.c, cmd-import.c): opening the store, every image's id, the image inspect object as
+ * json_t (built by storage/image-view.c). */
 #pragma once
 
 #include <stdint.h>
@@ -13,6 +14,9 @@
 
 /* Open the store at cli->paths.root with cli->storage_driver. */
 int pm_cli_open_store(struct pm_cli *cli, struct pm_store **ret, pm_error **err);
+
+/* Every image's id, newest first (the --all of rmi and image unmount), into *ids. */
+int pm_cli_image_all_ids(const struct pm_store *s, char ***ids, pm_error **err);
 
 /* podman image inspect object for one image (pm_image_inspect_json, parsed). */
 json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_image_record *r,
