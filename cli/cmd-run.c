@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/image-util.h"
 #include "cli/progress.h"
+#include "engine/auto-update.h"
 #include "engine/cgroup-flags.h"
 #include "engine/ctr-volumes.h"
 #include "engine/monitor.h"
@@ -1002,6 +1003,19 @@ static void add_proxy_env(struct pm_container_config *c, bool on)
 	c->env = env;
 }
 
+/* podman's check: a registry auto-update policy needs the registry in the image's name */
+static bool autoupdate_short_name(const struct pm_container_config *c)
+{
+	const char *pol = NULL;
+	size_t kl = strlen(PM_AUTOUPDATE_LABEL);
+	for (char **l = c->labels; l && *l; l++)
+		if (!strncmp(*l, PM_AUTOUPDATE_LABEL, kl) && (*l)[kl] == '=')
+			pol = *l + kl + 1;
+	enum pm_autoupdate_policy p;
+	return pol && pm_autoupdate_policy_parse(pol, &p, NULL) >= 0 &&
+	       p == PM_AUTOUPDATE_REGISTRY && !pm_autoupdate_name_qualified(c->image);
+}
+
 int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container_config *c,
 		  struct cmd_run_opts *o, int *ret_status)
 {
@@ -1063,6 +1077,13 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 			pm_strv_push(&c->ulimits, "host");
 	}
 	add_proxy_env(c, o->http_proxy);
+	/* podman's: the unit a container is made in (generate systemd and Quadlet units set
+	 * PODMAN_SYSTEMD_UNIT=%n) becomes its label, for auto-update to restart */
+	const char *unit = getenv(PM_SYSTEMD_UNIT_LABEL);
+	if (unit) {
+		_cleanup_free_ char *kv = pm_xasprintf("%s=%s", PM_SYSTEMD_UNIT_LABEL, unit);
+		pm_strv_set_kv(&c->labels, kv);
+	}
 	/* the manager the container is made with (inspect's HostConfig.CgroupManager) */
 	free(c->cgroup_manager);
 	c->cgroup_manager = pm_xstrdup(mgr);
@@ -1075,6 +1096,13 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	char **dst = o->rootfs ? &c->rootfs : &c->image;
 	free(*dst);
 	*dst = pm_xstrdup(argv[optind]);
+	if (!o->rootfs && autoupdate_short_name(c)) {
+		*ret_status =
+			pm_cli_errorf("short name: auto updates require fully-qualified image "
+				      "reference: \"%s\"",
+				      c->image);
+		return -1;
+	}
 	for (int i = optind + 1; i < argc; i++)
 		pm_strv_push(&c->command, argv[i]);
 	return 0;

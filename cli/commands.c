@@ -126,6 +126,8 @@ const struct option pm_global_options[] = {
 const struct pm_command pm_commands[] = {
 	{"__complete", cmd___complete, PM_CMD_HIDDEN, "Shell completion candidates", NULL},
 	{"attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL},
+	{"auto-update", cmd_auto_update, PM_CMD_USERNS,
+	 "Auto update containers according to their auto-update policy", NULL},
 	{"build", cmd_build, PM_CMD_USERNS, "Build an image using instructions from Containerfiles",
 	 NULL},
 	{"buildx", NULL, PM_CMD_HIDDEN, "Build images (an alias of build)", buildx_commands},

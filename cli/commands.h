@@ -34,6 +34,7 @@ int cmd_run(struct pm_cli *cli, int argc, char **argv);
 /* lifecycle (monitor helper): cli/cmd-create.c, cmd-start.c, cmd-stop.c, cmd-kill.c,
  * cmd-restart.c, cmd-wait.c, cmd-rm.c, cmd-attach.c */
 int cmd_attach(struct pm_cli *cli, int argc, char **argv);
+int cmd_auto_update(struct pm_cli *cli, int argc, char **argv); /* cmd-auto-update.c */
 int cmd_create(struct pm_cli *cli, int argc, char **argv);
 int cmd_kill(struct pm_cli *cli, int argc, char **argv);
 int cmd_restart(struct pm_cli *cli, int argc, char **argv);

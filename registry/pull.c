@@ -595,35 +595,49 @@ int pm_pull(const struct pm_store *s, const char *ref, const struct pm_pull_opts
 	return r;
 }
 
-/* --pull=newer: is the registry's manifest for ref another than the stored one? Any failure
- * to ask counts as "not newer" (podman then uses the local image). */
-static bool newer_exists(const struct pm_registries_conf *conf, const char *ref,
-			 const struct pm_image_record *rec, const struct pm_pull_opts *o)
+int pm_pull_check_newer(const char *ref, const struct pm_image_record *rec,
+			const struct pm_pull_opts *o, bool *ret_newer, pm_error **err)
 {
+	_cleanup_registries_conf_ struct pm_registries_conf *conf = NULL;
+	int r = pm_registries_conf_load(&conf, err);
+	if (r < 0)
+		return r;
 	struct pm_reference *cands = NULL;
 	size_t n = 0;
-	if (resolve(conf, ref, NULL, &cands, &n, NULL) < 0)
-		return false;
-	bool newer = false;
+	r = resolve(conf, ref, NULL, &cands, &n, err);
+	if (r < 0)
+		return r;
 	struct pm_registry_source *srcs = NULL;
 	size_t ns = 0;
-	if (pm_registries_sources(conf, cands[0].domain, cands[0].path, &srcs, &ns, NULL) >= 0) {
+	r = pm_registries_sources(conf, cands[0].domain, cands[0].path, &srcs, &ns, err);
+	if (r >= 0) {
 		struct pm_registry_source *src = &srcs[ns - 1];
 		struct pm_registry_opts ro = source_opts(o, src);
 		_cleanup_registry_ struct pm_registry *reg = NULL;
 		_cleanup_free_ char *digest = NULL;
 		const char *tag = cands[0].digest ? cands[0].digest : cands[0].tag;
-		if (session_open(src->host, &ro, &reg, NULL) >= 0 &&
-		    pm_registry_head_manifest(reg, src->repo, tag, &digest, NULL) >= 0) {
+		r = session_open(src->host, &ro, &reg, err);
+		if (r >= 0)
+			r = pm_registry_head_manifest(reg, src->repo, tag, &digest, err);
+		if (r >= 0) {
 			_cleanup_free_ char *repo = pm_reference_repo(&cands[0]);
 			_cleanup_free_ char *dname = pm_xasprintf("%s@%s", repo, digest);
-			newer = !(rec->digest && strcmp(rec->digest, digest) == 0) &&
-				!pm_strv_contains(rec->names, dname);
+			*ret_newer = !(rec->digest && strcmp(rec->digest, digest) == 0) &&
+				     !pm_strv_contains(rec->names, dname);
 		}
 		pm_registry_sources_free(srcs, ns);
 	}
 	refs_free(cands, n);
-	return newer;
+	return r;
+}
+
+/* --pull=newer: any failure to ask counts as "not newer" (podman then uses the local
+ * image). */
+static bool newer_exists(const char *ref, const struct pm_image_record *rec,
+			 const struct pm_pull_opts *o)
+{
+	bool newer = false;
+	return pm_pull_check_newer(ref, rec, o, &newer, NULL) >= 0 && newer;
 }
 
 int pm_pull_for_container(const struct pm_store *s, const char *ref, enum pm_pull_policy policy,
@@ -637,8 +651,7 @@ int pm_pull_for_container(const struct pm_store *s, const char *ref, enum pm_pul
 		return r;
 	}
 	if (r >= 0 && policy == PM_PULL_NEWER) {
-		_cleanup_registries_conf_ struct pm_registries_conf *conf = NULL;
-		if (pm_registries_conf_load(&conf, NULL) >= 0 && newer_exists(conf, ref, &rec, o)) {
+		if (newer_exists(ref, &rec, o)) {
 			pm_image_record_free(&rec);
 			r = -ENOENT;
 		}

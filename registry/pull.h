@@ -11,6 +11,8 @@
 #include "registry/client.h"
 #include "storage/store.h"
 
+struct pm_image_record;
+
 enum pm_pull_policy {
 	PM_PULL_MISSING = 0,
 	PM_PULL_ALWAYS,
@@ -45,6 +47,13 @@ struct pm_pull_opts {
  * all_tags). Layer byte progress goes to s->progress. */
 int pm_pull(const struct pm_store *s, const char *ref, const struct pm_pull_opts *o,
 	    char ***ret_ids, pm_error **err);
+
+/* Does the registry serve another manifest for ref (fully qualified, or a short name resolved
+ * as pull resolves it; mirrors are not asked) than rec, the stored image? A HEAD of the
+ * manifest, compared with rec's digest and its NAME@DIGEST names (pull --pull=newer,
+ * auto-update). Errors are the registry client's. */
+int pm_pull_check_newer(const char *ref, const struct pm_image_record *rec,
+			const struct pm_pull_opts *o, bool *ret_newer, pm_error **err);
 
 /* The image a container is made from (run/create --pull): look it up, pull it when the
  * policy says so; ret gets the record. */

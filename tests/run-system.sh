@@ -163,7 +163,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	mkdir -p "$work/tools"
 	cp "$srcdir/tools/demo.sh" "$work/tools/"
 	cp -r "$srcdir/Makefile" "$srcdir/docs" "$work/"
-	chmod -R a+rX "$work/tests" "$work/tools" "$work/docs" "$work/Makefile"
+	mkdir -p "$work/systemd" # the pm-auto-update units make install installs
+	cp "$srcdir"/systemd/pm-auto-update.* "$work/systemd/"
+	chmod -R a+rX "$work/tests" "$work/tools" "$work/docs" "$work/Makefile" "$work/systemd"
 	images=${PM_TEST_IMAGES:-/var/tmp/pm-test-images}
 	"$srcdir/tests/lib/mkimage.sh" "$images"
 	chmod -R a+rX "$images"

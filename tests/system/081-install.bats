@@ -155,6 +155,18 @@ run_installed() {
 		die "no unit in the normal directory"
 }
 
+@test "install: pm-auto-update.service and .timer for the user's and the system's manager" {
+	pm_install
+	local d
+	for d in user system; do
+		grep -qx "ExecStart=$PREFIX_DIR/bin/pm auto-update" \
+			"$PREFIX_DIR/lib/systemd/$d/pm-auto-update.service" ||
+			die "no $d pm-auto-update.service running the installed pm"
+		grep -qx "OnCalendar=daily" "$PREFIX_DIR/lib/systemd/$d/pm-auto-update.timer" ||
+			die "no $d pm-auto-update.timer"
+	done
+}
+
 @test "uninstall: pm, pm-monitor and pm-pause removed, and the libexec dir" {
 	pm_install
 	[ -x "$PREFIX_DIR/libexec/pm/pm-pause" ] || die "pm-pause not installed"
@@ -164,7 +176,8 @@ run_installed() {
 	[ "$status" -eq 0 ] || die "make uninstall failed ($status)"
 	local f
 	for f in bin/pm libexec/pm/pm-monitor libexec/pm/pm-pause libexec/pm \
-		lib/systemd/user-generators/pm-user-generator; do
+		lib/systemd/user-generators/pm-user-generator \
+		lib/systemd/{user,system}/pm-auto-update.{service,timer}; do
 		[ ! -e "$PREFIX_DIR/$f" ] || die "left after uninstall: $PREFIX_DIR/$f"
 	done
 }
