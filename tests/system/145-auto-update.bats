@@ -12,6 +12,8 @@
 # --dry-run, and has no --tls-verify here: the tests that get as far as a check are pm's
 # (skip_if_podman); the candidate selection and the errors run against podman too.
 
+# shellcheck disable=SC2154 # $stderr is set by run_pm_split
+
 load helpers
 load registry
 
@@ -87,16 +89,16 @@ seeded_busybox() {
 }
 
 @test "auto-update: no candidate prints nothing; stopped and disabled containers are skipped" {
-	run_pm 0 auto-update
-	assert_equal "$output" ""
+	run_pm_split 0 auto-update
+	assert_equal "$output$stderr" ""
 	run_pm 0 load -q -i "$(pm_test_image docker)"
 	# not running: not looked at, whatever its labels say
 	PODMAN_SYSTEMD_UNIT=a.service run_pm 0 create --name stopped \
 		--label io.containers.autoupdate=bogus localhost/busybox true
 	run_unit b.service off disabled localhost/busybox
 	run_pm 0 run -d --name plain localhost/busybox sleep 600
-	run_pm 0 auto-update --dry-run
-	assert_equal "$output" ""
+	run_pm_split 0 auto-update --dry-run
+	assert_equal "$output$stderr" ""
 	run_pm 0 rm -f -t0 stopped off plain
 }
 
@@ -105,8 +107,8 @@ seeded_busybox() {
 	run_pm 0 run -d --name nounit --label io.containers.autoupdate=local localhost/busybox sleep 600
 	local cid
 	cid=$(pm_ctr_id nounit)
-	run_pm 125 auto-update
-	assert_equal "$output" "Error: auto-updating container \"$cid\": no PODMAN_SYSTEMD_UNIT label found"
+	run_pm_split 125 auto-update
+	assert_equal "$stderr" "Error: auto-updating container \"$cid\": no PODMAN_SYSTEMD_UNIT label found"
 	run_unit bad.service badpol Registry localhost/busybox
 	run_pm 125 auto-update --dry-run
 	assert_contains "$output" "Error: 2 errors occurred:"
@@ -144,8 +146,8 @@ seeded_busybox() {
 }
 
 @test "auto-update: bad command lines exit 125" {
-	run_pm 125 auto-update foo
-	assert_equal "$output" 'Error: `'"$(basename "${PM_CMD[0]}")"' auto-update` takes no arguments'
+	run_pm_split 125 auto-update foo
+	assert_equal "$stderr" 'Error: `'"$(basename "${PM_CMD[0]}")"' auto-update` takes no arguments'
 	run_pm 125 auto-update --rollback=maybe
 	assert_contains "$output" 'Error: invalid argument "maybe" for "--rollback" flag: strconv.ParseBool: parsing "maybe": invalid syntax'
 	run_pm 125 auto-update --format
