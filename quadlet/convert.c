@@ -272,7 +272,8 @@ static const struct key container_keys[] = {
 	{"HealthStartupTimeout", K_STR, "--health-startup-timeout", NULL},
 	{"Annotation", K_NOT_PM, "--annotation", NULL},
 	{"EnvironmentHost", K_NOT_PM, "--env-host", NULL},
-	{"AutoUpdate", K_NOT_PM, "auto-update", NULL},
+	/* podman's: the policy label pm auto-update reads ("--label=KEY=VALUE") */
+	{"AutoUpdate", K_STR, "--label=io.containers.autoupdate", NULL},
 	{"Timezone", K_NOT_PM, "--tz", NULL},
 	{"Ulimit", K_NOT_PM, "--ulimit", NULL},
 	{"ShmSize", K_NOT_PM, "--shm-size", NULL},

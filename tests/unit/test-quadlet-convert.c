@@ -187,6 +187,7 @@ static void test_container_keys(void **state)
 	expect_flag("PodmanArgs=--log-level=debug \"--annotation=a b\"\nPodmanArgs=--tz=UTC",
 		    "--log-level=debug \"--annotation=a b\" --tz=UTC");
 	expect_flag("Exec=", "");
+	expect_flag("AutoUpdate=registry", "--label=io.containers.autoupdate=registry");
 }
 
 static void test_global_args_and_stop(void **state)
