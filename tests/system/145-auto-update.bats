@@ -273,3 +273,27 @@ b.service pending"
 	assert_equal "$(image_id localhost/busybox)" "$old"
 	run_pm 0 rm -f -t0 loc
 }
+
+@test "auto-update --authfile and the io.containers.autoupdate.authfile label" {
+	skip_if_podman "podman 4.3 asks systemd over D-Bus first and has no --tls-verify here"
+	registry_start --htpasswd alice:s3cret
+	registry_seed busybox busybox:latest >/dev/null
+	local auth=$BATS_TEST_TMPDIR/auth.json
+	run_pm 0 login --tls-verify=false --authfile "$auth" -u alice -p s3cret "$REG"
+	run_pm 0 pull -q --tls-verify=false --authfile "$auth" "$REG/busybox:latest"
+	PODMAN_SYSTEMD_UNIT=a.service run_pm 0 run -d --name a \
+		--label io.containers.autoupdate=registry \
+		--label "io.containers.autoupdate.authfile=$auth" "$REG/busybox:latest" sleep 600
+	run_unit b.service b registry "$REG/busybox:latest"
+	# b has no credentials: its check fails, a's goes on with its label's file
+	run_pm 125 auto-update --dry-run --tls-verify=false --format '{{.Unit}} {{.Updated}}'
+	assert_contains "$output" "a.service false
+b.service failed"
+	assert_contains "$output" "Error: registry auto-updating container \"$(pm_ctr_id b)\": image check for \"$REG/busybox:latest\" failed: "
+	assert_contains "$output" "unauthorized"
+	run_pm 0 auto-update --dry-run --tls-verify=false --authfile "$auth" \
+		--format '{{.Unit}} {{.Updated}}'
+	assert_equal "$output" "a.service false
+b.service false"
+	run_pm 0 rm -f -t0 a b
+}
