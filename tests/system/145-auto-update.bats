@@ -4,9 +4,10 @@
 # io.containers.autoupdate, with the PODMAN_SYSTEMD_UNIT label run/create take from the
 # environment) and podman's errors for the others; --dry-run's "false"/"pending" for the
 # registry policy (a new image pushed to the same tag) and the local policy (a re-tag);
-# --format's fields and json; the update itself with a fake systemctl on $PATH (the pull,
-# the restart, the rollback to the old image when the restart fails). The restart of a
-# real unit is tests/vm/060-auto-update.bats's.
+# --format's fields and json; --authfile and the io.containers.autoupdate.authfile label
+# against a registry with basic auth; the update itself with a fake systemctl on $PATH (the
+# pull, the restart, the rollback to the old image when the restart fails). The restart of
+# a real unit is tests/vm/060-auto-update.bats's.
 #
 # Podman 4.3 connects to systemd over D-Bus before it checks any container, even with
 # --dry-run, and has no --tls-verify here: the tests that get as far as a check are pm's
