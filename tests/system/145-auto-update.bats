@@ -298,3 +298,19 @@ b.service failed"
 b.service false"
 	run_pm 0 rm -f -t0 a b
 }
+
+@test "auto-update: a Quadlet AutoUpdate= key is the policy label of a unit that names itself" {
+	skip_if_podman "pm's own generator (podman 4.3 has no Quadlet)"
+	local gen
+	gen=$(dirname "$PM_BINARY")/pm-user-generator
+	[ -x "$gen" ] || skip "no pm-user-generator beside $PM_BINARY"
+	mkdir -p "$XDG_CONFIG_HOME/containers/systemd"
+	printf '[Container]\nImage=localhost/busybox:latest\nExec=sleep 600\nAutoUpdate=local\n' \
+		>"$XDG_CONFIG_HOME/containers/systemd/q.container"
+	local out
+	out=$(PM_QUADLET_PM=$PM_BINARY QUADLET_UNIT_DIRS= "$gen" -dryrun) ||
+		die "the generator failed: $out"
+	echo "$out"
+	assert_contains "$out" "Environment=PODMAN_SYSTEMD_UNIT=%n"
+	assert_contains "$out" " --label=io.containers.autoupdate=local "
+}
