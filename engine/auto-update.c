@@ -76,9 +76,15 @@ static int task_cmp(const void *a, const void *b)
 	return strcmp(((const struct task *)a)->unit, ((const struct task *)b)->unit);
 }
 
+/* an error's text, also when a lower layer returned one without setting it */
+static const char *msg_of(const pm_error *e)
+{
+	return e && e->msg ? e->msg : "unknown error";
+}
+
 static void errors_add(char ***errors, pm_error **e)
 {
-	pm_strv_push(errors, (*e && (*e)->msg) ? (*e)->msg : "unknown error");
+	pm_strv_push(errors, msg_of(*e));
 	*e = pm_error_free(*e);
 }
 
@@ -97,7 +103,7 @@ static int restart(const struct pm_autoupdate_opts *o, const struct task *t, con
 			err, EIO,
 			"auto-updating container \"%s\": restarting systemd unit \"%s\" "
 			"failed: %s",
-			t->c->id, t->unit, rerr->msg);
+			t->c->id, t->unit, msg_of(rerr));
 	struct pm_reference ref = {0};
 	_cleanup_free_ char *name = NULL;
 	if (pm_reference_parse(t->raw, PM_REF_LOCAL, &ref, NULL) >= 0) {
@@ -106,7 +112,7 @@ static int restart(const struct pm_autoupdate_opts *o, const struct task *t, con
 	}
 	_cleanup_error_ pm_error *terr = NULL;
 	if (pm_image_tag(o->store, old_id, name ? name : t->raw, &terr) < 0)
-		return pm_error_set(err, EIO, "falling back to previous image: %s", terr->msg);
+		return pm_error_set(err, EIO, "falling back to previous image: %s", msg_of(terr));
 	pm_error_free(TAKE_PTR(rerr));
 	if (pm_systemd_unit_restart(t->unit, &rerr) < 0)
 		return pm_error_set(
@@ -114,7 +120,7 @@ static int restart(const struct pm_autoupdate_opts *o, const struct task *t, con
 			"restarting unit with old image during fallback: "
 			"auto-updating container \"%s\": restarting systemd unit \"%s\" "
 			"failed: %s",
-			t->c->id, t->unit, rerr->msg);
+			t->c->id, t->unit, msg_of(rerr));
 	rep->updated = "rolled back";
 	return 0;
 }
@@ -142,7 +148,7 @@ static int update_registry(const struct pm_autoupdate_opts *o, const struct task
 			err, -r,
 			"registry auto-updating container \"%s\": image check for \"%s\" "
 			"failed: %s",
-			cid, t->raw, lerr->msg);
+			cid, t->raw, msg_of(lerr));
 	if (!newer) {
 		rep->updated = "false";
 		return 0;
@@ -158,7 +164,7 @@ static int update_registry(const struct pm_autoupdate_opts *o, const struct task
 			err, -r,
 			"registry auto-updating container \"%s\": image update for \"%s\" "
 			"failed: %s",
-			cid, t->raw, lerr->msg);
+			cid, t->raw, msg_of(lerr));
 	pm_strv_push(pulled, t->raw);
 	return restart(o, t, t->c->image_id, rep, err);
 }
@@ -174,7 +180,7 @@ static int update_local(const struct pm_autoupdate_opts *o, const struct task *t
 			err, -r,
 			"locally auto-updating container \"%s\": image check for \"%s\" "
 			"failed: %s",
-			t->c->id, t->raw, lerr->msg);
+			t->c->id, t->raw, msg_of(lerr));
 	bool newer = strcmp(rec.id, t->c->image_id) != 0;
 	pm_image_record_free(&rec);
 	if (!newer) {
