@@ -205,13 +205,15 @@ int cmd_manifest_create(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_error(err);
 	struct pm_image_record rec = {0};
 	struct pm_mlist l = {.media_type = pm_xstrdup(PM_MT_DOCKER_LIST)};
-	bool existing = false;
-	if (amend && pm_image_resolve(s, name, &rec, NULL) >= 0) {
-		pm_image_record_free(&rec);
+	/* --amend of a name some image that is not a list has: the create's name conflict */
+	struct pm_image_record found = {0};
+	bool existing =
+		amend && pm_image_resolve(s, name, &found, NULL) >= 0 && pm_image_is_list(&found);
+	pm_image_record_free(&found);
+	if (existing) {
 		pm_mlist_free(&l);
 		if ((r = load_list(s, name, NULL, &rec, &l)))
 			return r;
-		existing = true;
 	}
 	r = add_entries(s, &l, argv + optind + 1, (size_t)(argc - optind - 1), &ro, all, NULL);
 	if (!r)

@@ -46,6 +46,13 @@ eq() {
 	die "${3:-value} differs"
 }
 
+# pmq EXPECTED_RC ARGS...: run_pm without podman's "not a shared mount" warning in $output
+pmq() {
+	run_pm "$@"
+	output=$(grep -v 'is not a shared mount, this could cause issues' <<<"$output" || true)
+	mapfile -t lines <<<"$output"
+}
+
 # host_arch: GOARCH of this machine
 host_arch() {
 	case "$(uname -m)" in
@@ -55,9 +62,14 @@ host_arch() {
 	esac
 }
 
+# pm_image_id: localhost/busybox's id
+pm_image_id() {
+	"${PM_CMD[@]}" image inspect --format '{{.Id}}' localhost/busybox 2>/dev/null
+}
+
 load_busybox() {
-	run_pm 0 load -q -i "$(pm_test_image docker)"
-	run_pm 0 image inspect --format '{{.Digest}}' localhost/busybox
+	pmq 0 load -q -i "$(pm_test_image docker)"
+	pmq 0 image inspect --format '{{.Digest}}' localhost/busybox
 	BB_DIGEST=$output
 }
 
@@ -88,53 +100,53 @@ reg_has_manifest() {
 }
 
 @test "manifest create: an empty list, inspect, exists, images, rmi" {
-	run_pm 0 manifest create mylist
+	pmq 0 manifest create mylist
 	is "$output" "[0-9a-f]{64}" "the list's id"
 	local id=$output
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$output" '{
     "schemaVersion": 2,
     "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
     "manifests": null
 }'
-	run_pm 0 manifest exists mylist
-	run_pm 0 manifest exists localhost/mylist:latest
-	run_pm 1 manifest exists nolist
+	pmq 0 manifest exists mylist
+	pmq 0 manifest exists localhost/mylist:latest
+	pmq 1 manifest exists nolist
 	eq "$output" ""
-	run_pm 0 images --format '{{.ID}} {{.Repository}} {{.Tag}}'
+	pmq 0 images --format '{{.ID}} {{.Repository}} {{.Tag}}'
 	eq "$output" "${id:0:12} localhost/mylist latest"
-	run_pm 125 manifest create mylist
+	pmq 125 manifest create mylist
 	eq "$output" "Error: creating image to hold manifest list: image name \"localhost/mylist:latest\" is already associated with image \"$id\": that name is already in use"
-	run_pm 0 rmi mylist
+	pmq 0 rmi mylist
 	eq "$output" "Untagged: localhost/mylist:latest
 Deleted: $id"
-	run_pm 1 manifest exists mylist
-	run_pm 0 images -q
+	pmq 1 manifest exists mylist
+	pmq 0 images -q
 	eq "$output" ""
 }
 
 @test "manifest create IMAGE, add docker:// with platform flags, annotate, remove" {
 	load_busybox
-	run_pm 0 manifest create mylist containers-storage:localhost/busybox
+	pmq 0 manifest create mylist containers-storage:localhost/busybox
 	local id=$output
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o 'len(m["manifests"])')" 1
 	eq "$(jq_o 'm["manifests"][0]["digest"]')" "$BB_DIGEST"
 	eq "$(jq_o 'm["manifests"][0]["platform"]')" "{\"architecture\": \"$(host_arch)\", \"os\": \"linux\"}"
 
 	# the registry's default is https: refused, the list unchanged
-	run_pm 125 manifest add mylist "docker://$REG/bb:1"
+	pmq 125 manifest add mylist "docker://$REG/bb:1"
 	eq "$output" "Error: setting up to read manifest and configuration from \"docker://$REG/bb:1\": pinging container registry $REG: Get \"https://$REG/v2/\": http: server gave HTTP response to HTTPS client"
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o 'len(m["manifests"])')" 1 "nothing added by a failed add"
 
 	local bb
 	bb=$(curl -sf -o /dev/null -D - -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
 		"$REG_URL/v2/bb/manifests/1" | sed -n 's/^Docker-Content-Digest: *\([^[:space:]]*\).*/\1/Ip')
-	run_pm 0 manifest add --tls-verify=false --arch arm --variant v7 --os linux2 --os-version 1.2 \
+	pmq 0 manifest add --tls-verify=false --arch arm --variant v7 --os linux2 --os-version 1.2 \
 		--annotation a=b --annotation k=v mylist "docker://$REG/bb:1"
 	eq "$output" "$id" "add prints the list's id"
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o 'len(m["manifests"])')" 2
 	eq "$(jq_o 'm["manifests"][1]["digest"]')" "$bb"
 	eq "$(jq_o 'm["manifests"][1]["mediaType"]')" "application/vnd.docker.distribution.manifest.v2+json"
@@ -142,59 +154,58 @@ Deleted: $id"
 		'["arm", "linux2", "1.2", "v7"]'
 	eq "$(jq_o 'm["manifests"][1]["annotations"]')" '{"a": "b", "k": "v"}'
 
-	run_pm 0 manifest annotate --arch ppc64le --os-features x1 --annotation c=d mylist "$bb"
+	pmq 0 manifest annotate --arch ppc64le --os-features x1 --annotation c=d mylist "$bb"
 	eq "$output" "$id"
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o 'm["manifests"][1]["platform"]["architecture"]')" ppc64le
-	eq "$(jq_o 'm["manifests"][1]["platform"]["os.features"]')" '["x1"]'
 	eq "$(jq_o 'm["manifests"][1]["platform"]["variant"]')" v7 "what annotate was not told stays"
 	eq "$(jq_o 'm["manifests"][1]["annotations"]')" '{"c": "d"}' "annotations are replaced"
 
-	run_pm 0 manifest remove mylist "$bb"
+	pmq 0 manifest remove mylist "$bb"
 	eq "$output" "$id"
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o '[e["digest"] for e in m["manifests"]]')" "[\"$BB_DIGEST\"]"
-	run_pm 125 manifest remove mylist "$bb"
+	pmq 125 manifest remove mylist "$bb"
 	eq "$output" "Error: removing from manifest list mylist: no instance matching digest \"$bb\" found in manifest list: file does not exist"
-	run_pm 125 manifest remove mylist bad
+	pmq 125 manifest remove mylist bad
 	eq "$output" "Error: removing from manifest list mylist: invalid image digest \"bad\": invalid checksum digest format"
-	run_pm 0 manifest rm mylist
+	pmq 0 manifest rm mylist
 }
 
 @test "manifest add --all: every image of an index; without it the host's, moved last" {
-	run_pm 0 manifest create l4
-	run_pm 0 manifest add --tls-verify=false --all l4 "docker://$REG/idx:1"
-	run_pm 0 manifest inspect l4
+	pmq 0 manifest create l4
+	pmq 0 manifest add --tls-verify=false --all l4 "docker://$REG/idx:1"
+	pmq 0 manifest inspect l4
 	eq "$(jq_o '[e["platform"]["architecture"] for e in m["manifests"]]')" \
 		"[\"$(host_arch)\", \"arm64\", \"s390x\"]"
 	eq "$(jq_o 'm["manifests"][0]["mediaType"]')" "application/vnd.oci.image.manifest.v1+json"
-	run_pm 0 manifest add --tls-verify=false l4 "docker://$REG/idx:1"
-	run_pm 0 manifest inspect l4
+	pmq 0 manifest add --tls-verify=false l4 "docker://$REG/idx:1"
+	pmq 0 manifest inspect l4
 	eq "$(jq_o '[e["platform"]["architecture"] for e in m["manifests"]]')" \
 		"[\"arm64\", \"s390x\", \"$(host_arch)\"]"
-	run_pm 0 manifest rm l4
+	pmq 0 manifest rm l4
 	eq "${lines[0]}" "Untagged: localhost/l4:latest"
 }
 
 @test "manifest create --amend adds to the list that is there" {
 	load_busybox
-	run_pm 0 manifest create mylist
+	pmq 0 manifest create mylist
 	local id=$output
-	run_pm 0 manifest create --amend mylist containers-storage:localhost/busybox
+	pmq 0 manifest create --amend mylist containers-storage:localhost/busybox
 	eq "$output" "$id" "the same list"
-	run_pm 0 manifest create -a mylist
+	pmq 0 manifest create -a mylist
 	eq "$output" "$id"
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o '[e["digest"] for e in m["manifests"]]')" "[\"$BB_DIGEST\"]"
-	run_pm 125 manifest create --amend localhost/busybox
-	eq "$output" "Error: localhost/busybox:latest: image is not a manifest list"
-	run_pm 0 manifest rm mylist
+	pmq 125 manifest create --amend localhost/busybox
+	eq "$output" "Error: creating image to hold manifest list: image name \"localhost/busybox:latest\" is already associated with image \"$(pm_image_id)\": that name is already in use"
+	pmq 0 manifest rm mylist
 }
 
 @test "manifest push: the images, then the list; --digestfile, --format v2s2, --rm; pull takes the host's" {
 	load_busybox
-	run_pm 0 manifest create mylist containers-storage:localhost/busybox
-	run_pm 0 manifest add --tls-verify=false --all mylist "docker://$REG/idx:1"
+	pmq 0 manifest create mylist containers-storage:localhost/busybox
+	pmq 0 manifest add --tls-verify=false --all mylist "docker://$REG/idx:1"
 	run_pm_split 0 manifest push --tls-verify=false --digestfile "$BATS_TEST_TMPDIR/d" \
 		mylist "$REG/pushed:1"
 	eq "$output" "" "nothing on stdout"
@@ -211,7 +222,7 @@ Storing list signatures"
 		reg_has_manifest pushed "$d"
 	done
 
-	run_pm 0 manifest push --tls-verify=false -q --format v2s2 --rm mylist "docker://$REG/pushed:2"
+	pmq 0 manifest push --tls-verify=false -q --format v2s2 --rm mylist "docker://$REG/pushed:2"
 	eq "$output" "" "-q: nothing"
 	served pushed 2
 	eq "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
@@ -219,160 +230,167 @@ Storing list signatures"
 		"the local image went as v2s2"
 	local first
 	first=$(jq_o 'm["manifests"][0]["digest"]')
-	run_pm 1 manifest exists mylist
-	run_pm 0 image exists localhost/busybox
+	pmq 1 manifest exists mylist
+	pmq 0 image exists localhost/busybox
 
 	# the pushed list pulled back: the host's image
-	run_pm 0 rmi -a
-	run_pm 0 pull -q --tls-verify=false "$REG/pushed:2"
-	run_pm 0 image inspect --format '{{.Architecture}} {{.Digest}}' "$REG/pushed:2"
-	eq "$output" "$(host_arch) $first" "the list's first image for this platform"
+	pmq 0 rmi -a
+	pmq 0 pull -q --tls-verify=false "$REG/pushed:2"
+	pmq 0 image inspect --format '{{.Architecture}}' "$REG/pushed:2"
+	eq "$output" "$(host_arch)"
+	pmq 0 image inspect --format '{{range .RepoDigests}}{{.}} {{end}}' "$REG/pushed:2"
+	assert_contains "$output" "$REG/pushed@$first" "the list's first image for this platform"
 }
 
 @test "manifest push --creds and --authfile to a registry with htpasswd auth" {
 	load_busybox
-	run_pm 0 manifest create mylist containers-storage:localhost/busybox
+	pmq 0 manifest create mylist containers-storage:localhost/busybox
 	REG_DIR=$BATS_TEST_TMPDIR/reg2 registry_start --htpasswd pmuser:pmpass
-	run_pm 125 manifest push --tls-verify=false mylist "$REG/auth:1"
+	pmq 125 manifest push --tls-verify=false mylist "$REG/auth:1"
 	assert_contains "$output" "unauthorized" "no credentials"
-	run_pm 0 manifest push -q --tls-verify=false --creds pmuser:pmpass mylist "$REG/auth:1"
+	pmq 0 manifest push -q --tls-verify=false --creds pmuser:pmpass mylist "$REG/auth:1"
 	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$REG" "$(printf pmuser:pmpass | base64)" \
 		>"$BATS_TEST_TMPDIR/auth.json"
-	run_pm 0 manifest push -q --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" \
+	pmq 0 manifest push -q --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" \
 		mylist "$REG/auth:2"
 	run curl -sf -u pmuser:pmpass -o /dev/null \
 		-H 'Accept: application/vnd.oci.image.index.v1+json' "$REG_URL/v2/auth/manifests/2"
 	eq "$status" 0 "the registry has the list"
-	run_pm 0 manifest rm mylist
+	pmq 0 manifest rm mylist
 }
 
 @test "manifest: unknown list, not a list, bad flags, unreachable registry" {
 	load_busybox
-	run_pm 125 manifest add nolist containers-storage:localhost/busybox
+	pmq 125 manifest add nolist containers-storage:localhost/busybox
 	eq "$output" "Error: nolist: image not known"
-	run_pm 125 manifest add localhost/busybox containers-storage:localhost/busybox
+	pmq 125 manifest add localhost/busybox containers-storage:localhost/busybox
 	eq "$output" "Error: localhost/busybox:latest: image is not a manifest list"
-	run_pm 125 manifest exists localhost/busybox
+	pmq 125 manifest exists localhost/busybox
 	eq "$output" "Error: localhost/busybox:latest: image is not a manifest list"
-	run_pm 125 manifest remove localhost/busybox "$ZERO"
+	pmq 125 manifest remove localhost/busybox "$ZERO"
 	eq "$output" "Error: removing from manifest list localhost/busybox: localhost/busybox:latest: image is not a manifest list"
-	run_pm 125 manifest rm localhost/busybox
+	pmq 125 manifest rm localhost/busybox
 	eq "$output" "Error: localhost/busybox:latest: image is not a manifest list"
-	run_pm 1 manifest rm nolist
+	pmq 1 manifest rm nolist
 	eq "$output" "Error: nolist: image not known"
-	run_pm 125 manifest push nolist "$REG/x:1"
+	pmq 125 manifest push nolist "$REG/x:1"
 	eq "$output" "Error: retrieving local image from image name nolist: nolist: image not known"
-	run_pm 125 manifest push localhost/busybox "$REG/x:1"
+	pmq 125 manifest push localhost/busybox "$REG/x:1"
 	eq "$output" "Error: retrieving local image from image name localhost/busybox: localhost/busybox:latest: image is not a manifest list"
-	run_pm 125 manifest inspect nolist
-	run_pm 125 manifest create
+	pmq 125 manifest inspect nolist
+	pmq 125 manifest create
 	eq "$output" "Error: requires at least 1 arg(s), only received 0"
-	run_pm 125 manifest add mylist
+	pmq 125 manifest add mylist
 	eq "$output" "Error: requires at least 2 arg(s), only received 1"
 
-	run_pm 0 manifest create mylist containers-storage:localhost/busybox
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest create mylist containers-storage:localhost/busybox
+	pmq 0 manifest inspect mylist
 	local before=$output
-	run_pm 125 manifest add --annotation bad mylist containers-storage:localhost/busybox
+	pmq 125 manifest add --annotation bad mylist containers-storage:localhost/busybox
 	eq "$output" "Error: no value given for annotation \"bad\""
-	run_pm 125 manifest annotate --annotation bad mylist "$BB_DIGEST"
+	pmq 125 manifest annotate --annotation bad mylist "$BB_DIGEST"
 	eq "$output" "Error: no value given for annotation \"bad\""
-	run_pm 125 manifest push --tls-verify=false --format bad mylist "$REG/x:1"
+	pmq 125 manifest push --tls-verify=false --format bad mylist "$REG/x:1"
 	eq "$output" "Error: unknown format \"bad\". Choose one of the supported formats: 'oci' or 'v2s2'"
-	run_pm 125 manifest push --tls-verify=false mylist
+	pmq 125 manifest push --tls-verify=false mylist
 	eq "$output" "Error: accepts 2 arg(s), received 1"
-	run_pm 125 manifest add --tls-verify=false mylist docker://127.0.0.1:1/x:1
+	pmq 125 manifest add --tls-verify=false mylist docker://127.0.0.1:1/x:1
 	assert_contains "$output" "Error: setting up to read manifest and configuration from \"docker://127.0.0.1:1/x:1\": pinging container registry 127.0.0.1:1"
-	run_pm 125 manifest push --tls-verify=false mylist 127.0.0.1:1/x:1
+	pmq 125 manifest push --tls-verify=false mylist 127.0.0.1:1/x:1
 	assert_contains "$output" "pinging container registry 127.0.0.1:1"
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest inspect mylist
 	eq "$output" "$before" "the list is unchanged"
-	run_pm 0 manifest rm mylist
+	pmq 0 manifest rm mylist
 }
 
 @test "manifest: pm refuses what podman 4.3 half-does" {
-	skip_if_podman "podman 4.3 keeps a list whose create failed, annotates a missing digest, ignores create's --tls-verify and reads bare names from a registry"
+	skip_if_podman "podman 4.3 keeps a list whose create failed, annotates a missing digest, ignores create's --tls-verify and reads bare names from a registry, drops --features and --os-features"
 	load_busybox
-	run_pm 125 manifest create mylist containers-storage:nosuch
+	pmq 125 manifest create mylist containers-storage:nosuch
 	eq "$output" "Error: setting up to read manifest and configuration from \"containers-storage:nosuch\": nosuch: image not known"
-	run_pm 1 manifest exists mylist
-	run_pm 0 manifest create --tls-verify=false --all mylist "docker://$REG/idx:1" localhost/busybox
-	run_pm 0 manifest inspect mylist
+	pmq 1 manifest exists mylist
+	pmq 0 manifest create --tls-verify=false --all mylist "docker://$REG/idx:1" localhost/busybox
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o 'len(m["manifests"])')" 4 "three from the index, the local one by its bare name"
-	run_pm 125 manifest annotate --arch x mylist "$ZERO"
+	pmq 125 manifest annotate --arch x mylist "$ZERO"
 	eq "$output" "Error: no instance matching digest \"$ZERO\" found in manifest list: file does not exist"
-	run_pm 125 manifest annotate mylist bad
+	pmq 125 manifest annotate mylist bad
 	eq "$output" "Error: invalid image digest \"bad\": invalid checksum digest format"
-	run_pm 0 manifest add --features f1,f2 mylist localhost/busybox
-	run_pm 0 manifest inspect mylist
+	pmq 0 manifest add --features f1,f2 mylist localhost/busybox
+	pmq 0 manifest annotate --os-features x1 mylist "$BB_DIGEST"
+	pmq 0 manifest inspect mylist
 	eq "$(jq_o 'm["manifests"][-1]["platform"]["features"]')" '["f1", "f2"]'
-	run_pm 0 manifest rm mylist
+	eq "$(jq_o 'm["manifests"][-1]["platform"]["os.features"]')" '["x1"]'
+	pmq 0 manifest rm mylist
 }
 
 @test "search: a registry's catalog, --format, --limit, --filter, --no-trunc" {
-	run_pm 0 search --tls-verify=false "$REG/srch"
+	pmq 0 search --tls-verify=false "$REG/srch"
 	is "$output" "NAME +DESCRIPTION
 $REG/srch/alpha +
 $REG/srch/beta +"
-	run_pm 0 search --tls-verify=false --no-trunc "$REG/srch/al"
+	pmq 0 search --tls-verify=false --no-trunc "$REG/srch/al"
 	is "$output" "NAME +DESCRIPTION
 $REG/srch/alpha +"
-	run_pm 0 search --tls-verify=false \
+	pmq 0 search --tls-verify=false \
 		--format '{{.Index}}|{{.Name}}|{{.Description}}|{{.Stars}}|{{.Official}}|{{.Automated}}|{{.Tag}}' \
 		"$REG/srch/alpha"
 	eq "$output" "$REG|$REG/srch/alpha||0|||"
-	run_pm 0 search --tls-verify=false --format json "$REG/srch/alpha"
+	pmq 0 search --tls-verify=false --format json "$REG/srch/alpha"
 	eq "$(jq_o 'm')" "[{\"Index\": \"$REG\", \"Name\": \"$REG/srch/alpha\", \"Description\": \"\", \"Stars\": 0, \"Official\": \"\", \"Automated\": \"\", \"Tag\": \"\"}]"
-	run_pm 0 search --tls-verify=false --limit 1 --format '{{.Name}}' "$REG/srch"
+	pmq 0 search --tls-verify=false --limit 1 --format '{{.Name}}' "$REG/srch"
 	eq "$output" "$REG/srch/alpha"
-	run_pm 0 search --tls-verify=false --limit -1 "$REG/srch"
+	pmq 0 search --tls-verify=false --limit -1 "$REG/srch"
 	eq "$output" ""
-	run_pm 0 search --tls-verify=false "$REG/srch/nomatch"
+	pmq 0 search --tls-verify=false "$REG/srch/nomatch"
 	eq "$output" ""
-	run_pm 0 search --tls-verify=false --filter stars=1 "$REG/srch"
+	pmq 0 search --tls-verify=false --filter stars=1 "$REG/srch"
 	eq "$output" ""
-	run_pm 0 search --tls-verify=false --filter stars=0 --format '{{.Name}}' "$REG/srch"
+	pmq 0 search --tls-verify=false --filter stars=0 --format '{{.Name}}' "$REG/srch"
 	eq "$output" "$REG/srch/alpha
 $REG/srch/beta"
-	run_pm 0 search --tls-verify=false --filter is-official=true "$REG/srch"
+	pmq 0 search --tls-verify=false --filter is-official=true "$REG/srch"
 	eq "$output" ""
-	run_pm 0 search --tls-verify=false --filter is-automated=false --format '{{.Name}}' "$REG/srch/beta"
+	pmq 0 search --tls-verify=false --filter is-automated=false --format '{{.Name}}' "$REG/srch/beta"
 	eq "$output" "$REG/srch/beta"
 }
 
 @test "search --list-tags" {
-	run_pm 0 search --tls-verify=false --list-tags "$REG/srch/beta"
+	pmq 0 search --tls-verify=false --list-tags "$REG/srch/beta"
 	is "${lines[0]}" "NAME +TAG"
 	is "$(printf '%s\n' "${lines[@]:1}" | sort)" "$REG/srch/beta +1
 $REG/srch/beta +2" "the tags, in the registry's order"
-	run_pm 125 search --tls-verify=false --list-tags "$REG/"
+	pmq 125 search --tls-verify=false --list-tags "$REG/"
 	assert_contains "$output" 'reference "" must be a docker reference'
-	run_pm 125 search --tls-verify=false --list-tags "$REG/srch/nosuch"
+	pmq 125 search --tls-verify=false --list-tags "$REG/srch/nosuch"
 	assert_contains "$output" "getting repository tags"
 }
 
-@test "search: bad flags, unreachable registry, https refused, auth" {
-	run_pm 125 search
+@test "search: bad flags, unreachable registry, https refused" {
+	pmq 125 search
 	eq "$output" "Error: accepts 1 arg(s), received 0"
-	run_pm 125 search --tls-verify=false --limit x "$REG/"
+	pmq 125 search --tls-verify=false --limit x "$REG/"
 	eq "${lines[0]}" "Error: invalid argument \"x\" for \"--limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"
-	run_pm 125 search --tls-verify=false --filter bad=1 "$REG/"
+	pmq 125 search --tls-verify=false --filter bad=1 "$REG/"
 	eq "$output" "Error: invalid filter type \"bad=1\""
-	run_pm 125 search --tls-verify=false --filter stars=x "$REG/"
+	pmq 125 search --tls-verify=false --filter stars=x "$REG/"
 	eq "$output" "Error: incorrect value type for stars filter: strconv.Atoi: parsing \"x\": invalid syntax"
-	run_pm 125 search 127.0.0.1:1/x
+	pmq 125 search 127.0.0.1:1/x
 	assert_contains "$output" "couldn't search registry \"127.0.0.1:1\": pinging container registry 127.0.0.1:1"
-	run_pm 125 search "$REG/srch"
+	pmq 125 search "$REG/srch"
 	assert_contains "$output" "http: server gave HTTP response to HTTPS client"
+}
 
+@test "search --creds, --authfile" {
+	skip_if_podman "podman 4.3's search has no --creds"
 	REG_DIR=$BATS_TEST_TMPDIR/reg2 registry_start --htpasswd pmuser:pmpass
 	registry_seed busybox secret/img:1 >/dev/null
-	run_pm 125 search --tls-verify=false "$REG/secret"
-	run_pm 0 search --tls-verify=false --creds pmuser:pmpass --format '{{.Name}}' "$REG/secret"
+	pmq 125 search --tls-verify=false "$REG/secret"
+	pmq 0 search --tls-verify=false --creds pmuser:pmpass --format '{{.Name}}' "$REG/secret"
 	eq "$output" "$REG/secret/img"
 	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$REG" "$(printf pmuser:pmpass | base64)" \
 		>"$BATS_TEST_TMPDIR/auth.json"
-	run_pm 0 search --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" \
+	pmq 0 search --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" \
 		--format '{{.Name}}' "$REG/secret"
 	eq "$output" "$REG/secret/img"
 }
