@@ -503,28 +503,61 @@ out:
 
 /* ---- inspect / exists / remove / rm ------------------------------------------------------ */
 
-static const char inspect_usage[] = "Display the contents of a manifest list or image index\n"
-				    "\n"
-				    "Description:\n"
-				    "  Display the contents of a manifest list or image index.\n"
-				    "\n"
-				    "Usage:\n"
-				    "  pm manifest inspect [options] IMAGE\n"
-				    "\n"
-				    "Examples:\n"
-				    "  pm manifest inspect localhost/list\n";
+static const char inspect_usage[] =
+	"Display the contents of a manifest list or image index\n"
+	"\n"
+	"Description:\n"
+	"  Display the contents of a manifest list or image index.\n"
+	"\n"
+	"Usage:\n"
+	"  pm manifest inspect [options] IMAGE\n"
+	"\n"
+	"Examples:\n"
+	"  pm manifest inspect localhost/list\n"
+	"\n"
+	"Options:\n"
+	"      --authfile string   path of the authentication file\n"
+	"      --cert-dir string   use certificates at the specified path "
+	"to access the registry\n"
+	"      --creds string      use [username[:password]] for accessing "
+	"the registry\n"
+	"      --tls-verify        require HTTPS and verify certificates "
+	"when accessing the registry (default true)\n";
 
 int cmd_manifest_inspect(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"authfile", required_argument, NULL, OPT_AUTHFILE},
+		{"cert-dir", required_argument, NULL, OPT_CERT_DIR},
+		{"creds", required_argument, NULL, OPT_CREDS},
+		{"tls-verify", optional_argument, NULL, OPT_TLS_VERIFY},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
+	struct pm_registry_opts ro = {.tls_verify = -1};
 	int c, r;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, inspect_usage)) != -1)
-		if (c == PM_OPT_EXIT)
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, inspect_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
 			return st.status;
+		case OPT_AUTHFILE:
+			ro.authfile = optarg;
+			break;
+		case OPT_CERT_DIR:
+			ro.cert_dir = optarg;
+			break;
+		case OPT_CREDS:
+			ro.creds = optarg;
+			break;
+		case OPT_TLS_VERIFY:
+			if ((r = parse_tls(optarg, &ro.tls_verify)))
+				return r;
+			break;
+		default:
+			break;
+		}
+	}
 	if (!pm_cli_nargs(cli, argc - optind, 1, 1))
 		return PM_EXIT_ERROR;
 	_cleanup_error_ pm_error *err = NULL;
@@ -532,13 +565,22 @@ int cmd_manifest_inspect(struct pm_cli *cli, int argc, char **argv)
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_image_record rec = {0};
-	struct pm_mlist l = {0};
-	if ((r = load_list(s, argv[optind], NULL, &rec, &l)))
-		return r;
-	_cleanup_free_ char *out = pm_mlist_inspect_json(&l);
-	printf("%s\n", out);
-	pm_mlist_free(&l);
+	_cleanup_free_ char *out = NULL;
+	bool local = pm_image_resolve(s, argv[optind], &rec, NULL) >= 0 && pm_image_is_list(&rec);
 	pm_image_record_free(&rec);
+	if (local) {
+		/* a local list, as podman shows it */
+		struct pm_mlist l = {0};
+		if ((r = load_list(s, argv[optind], NULL, &rec, &l)))
+			return r;
+		out = pm_mlist_inspect_json(&l);
+		pm_mlist_free(&l);
+		pm_image_record_free(&rec);
+	} else if (pm_mlist_inspect_remote(argv[optind], &ro, &out, &err) < 0) {
+		/* anything else is read from its registry, as podman does */
+		return pm_cli_error(err);
+	}
+	printf("%s\n", out);
 	return 0;
 }
 

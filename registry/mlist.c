@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "lib/strutil.h"
+#include "lib/json.h"
 #include "registry/client-internal.h"
+#include "registry/conf.h"
 #include "registry/mlist.h"
 #include "registry/platform.h"
 #include "storage/digest.h"
@@ -375,4 +377,65 @@ out:
 	pm_image_record_free(&rec);
 	pm_reference_free(&d);
 	return r;
+}
+
+/* ---- inspect of a registry's list ------------------------------------------------------- */
+
+int pm_mlist_inspect_remote(const char *ref, const struct pm_registry_opts *ro, char **ret_json,
+			    pm_error **err)
+{
+	const char *name = pm_str_startswith(ref, "docker://") ? ref + strlen("docker://") : ref;
+	_cleanup_registries_conf_ struct pm_registries_conf *conf = NULL;
+	_cleanup_strv_ char **cands = NULL;
+	int r = pm_registries_conf_load(&conf, err);
+	if (r < 0)
+		return r;
+	struct pm_reference pr = {0};
+	r = pm_reference_parse(name, PM_REF_DOCKER, &pr, err);
+	if (r < 0)
+		return r;
+	if (pr.short_name) {
+		bool alias = false;
+		pm_reference_free(&pr);
+		r = pm_registries_short_name(conf, name, &cands, &alias, err);
+		if (r < 0)
+			return r;
+		if (!cands || !cands[0])
+			return pm_error_set(err, ENOENT, "%s: image not known", name);
+		r = pm_reference_parse(cands[0], PM_REF_DOCKER, &pr, err);
+		if (r < 0)
+			return r;
+	}
+	_cleanup_free_ char *full = pm_reference_string(&pr);
+	struct pm_registry_opts o = *ro;
+	if (o.tls_verify < 0)
+		o.tls_verify = pm_registries_insecure(conf, pr.domain) ? 0 : 1;
+	_cleanup_registry_ struct pm_registry *reg = NULL;
+	struct pm_registry_doc doc = {0};
+	r = session(pr.domain, &o, &reg, err);
+	if (r >= 0)
+		r = pm_registry_get_manifest(reg, pr.path, pr.digest ? pr.digest : pr.tag, &doc,
+					     err);
+	pm_reference_free(&pr);
+	if (r < 0)
+		return pm_error_prefix(err, "reading image \"docker://%s\"", full);
+	if (doc_is_index(&doc)) {
+		/* podman 4.3 shows an index as the Docker list it would store */
+		struct pm_mlist l = {0};
+		r = pm_mlist_parse(doc.data, doc.len, &l, err);
+		pm_registry_doc_free(&doc);
+		if (r < 0)
+			return pm_error_prefix(err, "reading image \"docker://%s\"", full);
+		*ret_json = pm_mlist_inspect_json(&l);
+		pm_mlist_free(&l);
+		return 0;
+	}
+	json_error_t je;
+	_cleanup_json_ json_t *j = json_loadb(doc.data, doc.len, 0, &je);
+	pm_registry_doc_free(&doc);
+	if (!j)
+		return pm_error_set(err, EBADMSG, "reading image \"docker://%s\": %s", full,
+				    je.text);
+	*ret_json = json_dumps(j, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	return 0;
 }

@@ -33,3 +33,11 @@ struct pm_mlist_push_opts {
  * (may be NULL) gets the pushed list's digest. */
 int pm_mlist_push(const struct pm_store *s, const char *list_id, const char *dest,
 		  struct pm_mlist_push_opts *o, char **ret_digest, pm_error **err);
+
+/* What `manifest inspect` prints for a name that is not a local list (podman reads it from
+ * its registry): the registry's manifest or index, indented with four spaces in its own
+ * key order. A short name goes through registries.conf (its error when it resolves to
+ * nothing); tls_verify -1 is registries.conf's insecure. Errors carry podman's 'reading
+ * image "docker://NAME": ' prefix. */
+int pm_mlist_inspect_remote(const char *ref, const struct pm_registry_opts *ro, char **ret_json,
+			    pm_error **err);

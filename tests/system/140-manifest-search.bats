@@ -259,6 +259,25 @@ Storing list signatures"
 	pmq 0 manifest rm mylist
 }
 
+@test "manifest inspect of a name that is not a local list: its registry's" {
+	printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$BATS_TEST_TMPDIR/registries.conf"
+	served idx 1
+	local digests
+	digests=$(jq_o '[e["digest"] for e in m["manifests"]]')
+	CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf pmq 0 manifest inspect "$REG/idx:1"
+	# podman 4.3 shows the OCI index as the Docker list it would store
+	eq "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
+	eq "$(jq_o '[e["digest"] for e in m["manifests"]]')" "$digests"
+	eq "$(jq_o 'list(m["manifests"][0].keys())')" '["mediaType", "size", "digest", "platform"]'
+	eq "${lines[1]}" '    "schemaVersion": 2,' "four-space indent"
+	CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf pmq 125 manifest inspect "$REG/nosuch:1"
+	assert_contains "$output" "Error: reading image \"docker://$REG/nosuch:1\": "
+	pmq 125 manifest inspect "$REG/idx:1"
+	assert_contains "$output" "http: server gave HTTP response to HTTPS client"
+	CONTAINERS_REGISTRIES_CONF=/dev/null pmq 125 manifest inspect nolist
+	assert_contains "$output" 'short-name "nolist" did not resolve to an alias and no unqualified-search registries are defined'
+}
+
 @test "manifest: unknown list, not a list, bad flags, unreachable registry" {
 	load_busybox
 	pmq 125 manifest add nolist containers-storage:localhost/busybox
