@@ -316,6 +316,12 @@ int pm_blob_get(const struct pm_store *s, const char *digest, size_t max, char *
 int pm_image_read_config(const struct pm_store *s, const struct pm_image_record *rec,
 			 struct pm_image_config *ret, char **ret_raw, pm_error **err)
 {
+	if (pm_image_is_list(rec))
+		/* a list has no config: what it names are the images to run or inspect */
+		return pm_error_set(err, EINVAL,
+				    "%s: image is a manifest list, not an image: use one of its "
+				    "images (pm manifest inspect lists them)",
+				    rec->names ? rec->names[0] : rec->id);
 	_cleanup_free_ char *digest = pm_xasprintf("sha256:%s", rec->id);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;

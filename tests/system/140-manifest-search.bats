@@ -125,6 +125,13 @@ Deleted: $id"
 	eq "$output" ""
 }
 
+@test "manifest: a list is no image to inspect or run" {
+	pmq 0 manifest create mylist
+	pmq 125 image inspect mylist
+	pmq 125 run --rm mylist true
+	pmq 0 manifest rm mylist
+}
+
 @test "manifest create IMAGE, add docker:// with platform flags, annotate, remove" {
 	load_busybox
 	pmq 0 manifest create mylist containers-storage:localhost/busybox
@@ -335,6 +342,8 @@ Storing list signatures"
 	eq "$output" "Error: no instance matching digest \"$ZERO\" found in manifest list: file does not exist"
 	pmq 125 manifest annotate mylist bad
 	eq "$output" "Error: invalid image digest \"bad\": invalid checksum digest format"
+	pmq 125 image inspect mylist
+	assert_contains "$output" "Error: localhost/mylist:latest: image is a manifest list, not an image"
 	pmq 0 manifest add --features f1,f2 mylist localhost/busybox
 	pmq 0 manifest annotate --os-features x1 mylist "$BB_DIGEST"
 	pmq 0 manifest inspect mylist
