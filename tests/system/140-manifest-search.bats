@@ -249,7 +249,7 @@ Storing list signatures"
 	assert_contains "$output" "$REG/pushed@$first" "the list's first image for this platform"
 }
 
-@test "manifest push --creds and --authfile to a registry with htpasswd auth" {
+@test "manifest push and add --creds and --authfile with a registry with htpasswd auth" {
 	load_busybox
 	pmq 0 manifest create mylist containers-storage:localhost/busybox
 	REG_DIR=$BATS_TEST_TMPDIR/reg2 registry_start --htpasswd pmuser:pmpass
@@ -260,6 +260,14 @@ Storing list signatures"
 		>"$BATS_TEST_TMPDIR/auth.json"
 	pmq 0 manifest push -q --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" \
 		mylist "$REG/auth:2"
+	registry_seed busybox src:1 >/dev/null
+	pmq 125 manifest add --tls-verify=false mylist "docker://$REG/src:1"
+	assert_contains "$output" "unauthorized"
+	pmq 0 manifest add --tls-verify=false --creds pmuser:pmpass mylist "docker://$REG/src:1"
+	pmq 0 manifest add --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" mylist \
+		"docker://$REG/src:1"
+	pmq 0 manifest inspect mylist
+	eq "$(jq_o 'len(m["manifests"])')" 2 "the registry's image added once"
 	run curl -sf -u pmuser:pmpass -o /dev/null \
 		-H 'Accept: application/vnd.oci.image.index.v1+json' "$REG_URL/v2/auth/manifests/2"
 	eq "$status" 0 "the registry has the list"
