@@ -54,13 +54,9 @@ enum {
 	OPT_TLS_VERIFY,
 };
 
-struct printer {
-	bool quiet, tty;
-};
-
-static void on_event(void *ctx, enum pm_push_event ev, const char *arg)
+void pm_cli_push_event(void *ctx, enum pm_push_event ev, const char *arg)
 {
-	const struct printer *p = ctx;
+	const struct pm_cli_push_printer *p = ctx;
 	if (p->quiet)
 		return;
 	switch (ev) {
@@ -115,7 +111,7 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 	struct pm_opt_state st = {0};
 	struct pm_push_opts o = {.reg = {.tls_verify = -1}};
 	const char *digestfile = NULL;
-	struct printer pr = {.tty = isatty(STDERR_FILENO) == 1};
+	struct pm_cli_push_printer pr = {.tty = isatty(STDERR_FILENO) == 1};
 	_cleanup_error_ pm_error *err = NULL;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:q", opts, usage)) != -1) {
@@ -169,7 +165,7 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
-	o.event = on_event;
+	o.event = pm_cli_push_event;
 	o.event_ctx = &pr;
 	_cleanup_free_ char *digest = NULL;
 	if (pm_push(s, src, dest, &o, &digest, &err) < 0)

@@ -48,6 +48,25 @@ static const struct pm_command healthcheck_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command manifest_commands[] = {
+	{"add", cmd_manifest_add, PM_CMD_USERNS, "Add images to a manifest list or image index",
+	 NULL},
+	{"annotate", cmd_manifest_annotate, PM_CMD_USERNS,
+	 "Add or update information about an entry in a manifest list or image index", NULL},
+	{"create", cmd_manifest_create, PM_CMD_USERNS, "Create manifest list or image index", NULL},
+	{"exists", cmd_manifest_exists, PM_CMD_USERNS,
+	 "Check if a manifest list exists in local storage", NULL},
+	{"inspect", cmd_manifest_inspect, PM_CMD_USERNS,
+	 "Display the contents of a manifest list or image index", NULL},
+	{"push", cmd_manifest_push, PM_CMD_USERNS,
+	 "Push a manifest list or image index to a registry", NULL},
+	{"remove", cmd_manifest_remove, PM_CMD_USERNS,
+	 "Remove an entry from a manifest list or image index", NULL},
+	{"rm", cmd_manifest_rm, PM_CMD_USERNS,
+	 "Remove manifest list or image index from local storage", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command pod_commands[] = {
 	{"create", cmd_pod_create, PM_CMD_USERNS, "Create a new empty pod", NULL},
 	{"exists", cmd_pod_exists, 0, "Check if a pod exists in local storage", NULL},
@@ -163,6 +182,7 @@ const struct pm_command pm_commands[] = {
 	{"login", cmd_login, 0, "Log in to a container registry", NULL},
 	{"logout", cmd_logout, 0, "Log out of a container registry", NULL},
 	{"logs", cmd_logs, 0, "Fetch the logs of one or more containers", NULL},
+	{"manifest", NULL, 0, "Manipulate manifest lists and image indexes", manifest_commands},
 	{"mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL},
 	{"pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL},
 	{"play", NULL, 0, "Play containers, pods or volumes from a structured file", play_commands},
@@ -177,6 +197,7 @@ const struct pm_command pm_commands[] = {
 	{"rmi", cmd_rmi, PM_CMD_USERNS, "Remove one or more images from local storage", NULL},
 	{"run", cmd_run, PM_CMD_USERNS, "Run a command in a new container", NULL},
 	{"save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL},
+	{"search", cmd_search, 0, "Search registry for image", NULL},
 	{"secret", NULL, 0, "Manage secrets", secret_commands},
 	{"start", cmd_start, PM_CMD_USERNS, "Start one or more containers", NULL},
 	{"stats", cmd_stats, 0, "Display a live stream of container resource usage statistics",

@@ -31,6 +31,16 @@ int cmd_tag(struct pm_cli *cli, int argc, char **argv);
 int cmd_untag(struct pm_cli *cli, int argc, char **argv);
 extern const struct pm_command pm_image_commands[];
 int cmd_run(struct pm_cli *cli, int argc, char **argv);
+/* manifest lists: cli/cmd-manifest.c; search: cli/cmd-search.c */
+int cmd_manifest_add(struct pm_cli *cli, int argc, char **argv);
+int cmd_manifest_annotate(struct pm_cli *cli, int argc, char **argv);
+int cmd_manifest_create(struct pm_cli *cli, int argc, char **argv);
+int cmd_manifest_exists(struct pm_cli *cli, int argc, char **argv);
+int cmd_manifest_inspect(struct pm_cli *cli, int argc, char **argv);
+int cmd_manifest_push(struct pm_cli *cli, int argc, char **argv);
+int cmd_manifest_remove(struct pm_cli *cli, int argc, char **argv);
+int cmd_manifest_rm(struct pm_cli *cli, int argc, char **argv);
+int cmd_search(struct pm_cli *cli, int argc, char **argv);
 /* lifecycle (monitor helper): cli/cmd-create.c, cmd-start.c, cmd-stop.c, cmd-kill.c,
  * cmd-restart.c, cmd-wait.c, cmd-rm.c, cmd-attach.c */
 int cmd_attach(struct pm_cli *cli, int argc, char **argv);

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "registry/push.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -30,3 +31,10 @@ char *pm_cli_image_size(uint64_t bytes);
 
 /* A pm_read_fn over a FILE-less fd (ctx: int *). */
 ssize_t pm_cli_read_fd(void *ctx, void *buf, size_t n);
+
+/* podman push's progress lines on stderr (cmd-push.c; manifest push prints them too):
+ * ctx is a struct pm_cli_push_printer. */
+struct pm_cli_push_printer {
+	bool quiet, tty;
+};
+void pm_cli_push_event(void *ctx, enum pm_push_event ev, const char *arg);

@@ -411,6 +411,41 @@ out:
 	return k;
 }
 
+int pm_registry_catalog(struct pm_registry *r, char ***ret, pm_error **err)
+{
+	_cleanup_free_ char *url = pm_registry_url(r, "_catalog");
+	struct pm_http_req req = {.method = "GET", .url = url, .max = TAGS_MAX};
+	struct pm_http_resp h = {0};
+	_cleanup_json_ json_t *j = NULL;
+	int k;
+
+	*ret = NULL;
+	if ((k = pm_registry_request(r, &req, &h, err)) < 0)
+		return k;
+	if (h.status != 200) {
+		k = http_error(&h, err, "fetching catalog of %s", r->host);
+		goto out;
+	}
+	j = h.truncated ? NULL : json_loadb(h.body ? h.body : "", h.len, 0, NULL);
+	json_t *repos = j ? json_object_get(j, "repositories") : NULL;
+	if (!j || (repos && !json_is_array(repos) && !json_is_null(repos))) {
+		k = pm_error_set(err, EBADMSG,
+				 "fetching catalog of %s: the registry's answer does not parse",
+				 r->host);
+		goto out;
+	}
+	char **v = pm_xcalloc(1, sizeof(char *));
+	size_t i;
+	json_t *t;
+	json_array_foreach(repos, i, t)
+		if (json_is_string(t))
+			pm_strv_push(&v, json_string_value(t));
+	*ret = v;
+out:
+	pm_http_resp_done(&h);
+	return k;
+}
+
 /* ---- a blob as a stream ------------------------------------------------------------ */
 
 struct pm_registry_blob {

@@ -116,3 +116,7 @@ int pm_registry_mount_blob(struct pm_registry *r, const char *repo, const char *
 
 /* GET /v2/REPO/tags/list (pull --all-tags): NULL-terminated strv. */
 int pm_registry_list_tags(struct pm_registry *r, const char *repo, char ***ret, pm_error **err);
+
+/* GET /v2/_catalog (search on a registry without the v1 search API): the repositories, a
+ * NULL-terminated strv. */
+int pm_registry_catalog(struct pm_registry *r, char ***ret, pm_error **err);

@@ -508,8 +508,8 @@ static int conf_insecure(const char *host, const char *repo, bool *ret, pm_error
 	return 0;
 }
 
-int pm_push(const struct pm_store *s, const char *src, const char *dest,
-	    const struct pm_push_opts *o, char **ret_digest, pm_error **err)
+int pm_push(const struct pm_store *s, const char *src, const char *dest, struct pm_push_opts *o,
+	    char **ret_digest, pm_error **err)
 {
 	_cleanup_(pm_reference_freep) struct pm_reference ref = {0};
 	int r = pm_push_parse_dest(dest ? dest : src, &ref, err);
@@ -524,7 +524,7 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *config = NULL;
-	_cleanup_free_ char *manifest_json = NULL;
+	_cleanup_free_ char *manifest_json = NULL, *mdigest = NULL;
 	struct out_layer *layers = NULL;
 	struct pm_descriptor *descs = NULL;
 	struct pool pool = {0};
@@ -596,18 +596,20 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest,
 	manifest_json = pm_push_manifest_json(f, config_digest, (int64_t)config_len, descs,
 					      rec.n_layers, &mt);
 	emit(o, PM_PUSH_MANIFEST, NULL);
-	r = pm_registry_put_manifest(reg, ref.path, ref.tag, mt, manifest_json,
-				     strlen(manifest_json), err);
+	char hex[PM_DIGEST_HEX_LEN + 1];
+	pm_digest_buffer(manifest_json, strlen(manifest_json), hex);
+	mdigest = pm_xasprintf("sha256:%s", hex);
+	r = pm_registry_put_manifest(reg, ref.path, o->by_digest ? mdigest : ref.tag, mt,
+				     manifest_json, strlen(manifest_json), err);
 	if (r < 0) {
 		pm_error_prefix(err, "writing manifest");
 		goto out;
 	}
 	emit(o, PM_PUSH_DONE, NULL);
-	if (ret_digest) {
-		char hex[PM_DIGEST_HEX_LEN + 1];
-		pm_digest_buffer(manifest_json, strlen(manifest_json), hex);
-		*ret_digest = pm_xasprintf("sha256:%s", hex);
-	}
+	o->ret_media_type = mt;
+	o->ret_size = (int64_t)strlen(manifest_json);
+	if (ret_digest)
+		*ret_digest = TAKE_PTR(mdigest);
 	r = 0;
 out:
 	pool_stop(&pool); /* before the layers it writes to are freed */

@@ -41,13 +41,16 @@ struct pm_push_opts {
 	enum pm_push_compression compression;
 	void (*event)(void *ctx, enum pm_push_event ev, const char *arg);
 	void *event_ctx;
+	bool by_digest; /* manifest push: the manifest goes under its digest, not dest's tag */
+	const char *ret_media_type; /* set by pm_push: the pushed manifest's type (static) */
+	int64_t ret_size;	    /* set by pm_push: its length */
 };
 
 /* Push the local image src (a reference or id) to dest ("[docker://]host/repo[:tag]";
  * NULL: src's own name). ret_digest (may be NULL) gets the pushed manifest's digest
  * (--digestfile). */
-int pm_push(const struct pm_store *s, const char *src, const char *dest,
-	    const struct pm_push_opts *o, char **ret_digest, pm_error **err);
+int pm_push(const struct pm_store *s, const char *src, const char *dest, struct pm_push_opts *o,
+	    char **ret_digest, pm_error **err);
 
 /* ---- pure parts (unit tested: tests/unit/test-push.c) ---- */
 

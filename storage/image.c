@@ -36,6 +36,7 @@ void pm_image_record_free(struct pm_image_record *r)
 	free(r->manifest_type);
 	pm_strv_free(r->layers);
 	free(r->created);
+	pm_strv_free(r->instances);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -112,6 +113,12 @@ static int read_record(const struct pm_store *s, const char *id, struct pm_image
 	rec.created = pm_xstrdup(c ? c : "");
 	rec.created_unix = pm_image_parse_time(rec.created);
 	rec.size = (uint64_t)json_integer_value(json_object_get(j, "size"));
+	const char *ik;
+	json_t *iv;
+	json_object_foreach(json_object_get(j, "instances"), ik, iv)
+		if (json_is_string(iv))
+			pm_strv_consume(&rec.instances,
+					pm_xasprintf("%s=%s", ik, json_string_value(iv)));
 	*ret = rec;
 	return 0;
 }
@@ -127,6 +134,17 @@ static int write_record(const struct pm_store *s, const struct pm_image_record *
 	json_object_set_new(j, "layers", strv_json(rec->layers));
 	json_object_set_new(j, "created", json_string(rec->created ? rec->created : ""));
 	json_object_set_new(j, "size", json_integer((json_int_t)rec->size));
+	if (rec->instances) {
+		json_t *inst = json_object();
+		for (char **kv = rec->instances; *kv; kv++) {
+			const char *eq = strchr(*kv, '=');
+			if (!eq)
+				continue;
+			_cleanup_free_ char *k = pm_xstrndup(*kv, (size_t)(eq - *kv));
+			json_object_set_new(inst, k, json_string(eq + 1));
+		}
+		json_object_set_new(j, "instances", inst);
+	}
 	_cleanup_free_ char *data = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	_cleanup_free_ char *p = record_path(s, rec->id);
 	return pm_write_file_atomic(p, data, strlen(data), 0600, err);
@@ -298,6 +316,12 @@ int pm_blob_get(const struct pm_store *s, const char *digest, size_t max, char *
 int pm_image_read_config(const struct pm_store *s, const struct pm_image_record *rec,
 			 struct pm_image_config *ret, char **ret_raw, pm_error **err)
 {
+	if (pm_image_is_list(rec))
+		/* a list has no config: what it names are the images to run or inspect */
+		return pm_error_set(err, EINVAL,
+				    "%s: image is a manifest list, not an image: use one of its "
+				    "images (pm manifest inspect lists them)",
+				    rec->names ? rec->names[0] : rec->id);
 	_cleanup_free_ char *digest = pm_xasprintf("sha256:%s", rec->id);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
@@ -635,6 +659,76 @@ int pm_image_remove(const struct pm_store *s, const char *id, bool force, pm_err
 	}
 	int r = pm_image_collect_layers(s, err);
 	return r < 0 ? r : 0;
+}
+
+bool pm_image_is_list(const struct pm_image_record *r)
+{
+	return r->manifest_type && (strcmp(r->manifest_type, PM_MT_OCI_INDEX) == 0 ||
+				    strcmp(r->manifest_type, PM_MT_DOCKER_LIST) == 0);
+}
+
+static int name_owner(const struct pm_store *s, const char *name, char **ret_id)
+{
+	struct pm_image_record *v = NULL;
+	size_t n = 0;
+	int r = pm_image_list(s, &v, &n, NULL);
+	if (r < 0)
+		return 0;
+	for (size_t i = 0; i < n && !*ret_id; i++)
+		if (pm_strv_contains(v[i].names, name))
+			*ret_id = pm_xstrdup(v[i].id);
+	pm_image_records_free(v, n);
+	return 0;
+}
+
+int pm_image_list_save(const struct pm_store *s, const char *id, const char *name,
+		       const char *index, size_t len, const char *media_type,
+		       char *const *instances, char **ret_id, pm_error **err)
+{
+	_cleanup_close_ int lock = pm_store_lock(s, "images", LOCK_EX, err);
+	if (lock < 0)
+		return lock;
+	_cleanup_free_ char *digest = NULL;
+	int r = pm_blob_put(s, index, len, &digest, err);
+	if (r < 0)
+		return r;
+	struct pm_image_record rec = {0};
+	if (id) {
+		r = read_record(s, id, &rec, err);
+		if (r < 0)
+			return r;
+	} else {
+		_cleanup_free_ char *owner = NULL;
+		name_owner(s, name, &owner);
+		if (owner)
+			return pm_error_set(
+				err, EEXIST,
+				"creating image to hold manifest list: image name \"%s\" "
+				"is already associated with image \"%s\": that name is "
+				"already in use",
+				name, owner);
+		rec.id = pm_random_id();
+		pm_strv_push(&rec.names, name);
+		rec.created = pm_image_now_rfc3339();
+	}
+	_cleanup_free_ char *old_digest = rec.digest;
+	rec.digest = TAKE_PTR(digest);
+	free(rec.manifest_type);
+	rec.manifest_type = pm_xstrdup(media_type);
+	pm_strv_free(rec.instances);
+	rec.instances = pm_strv_copy(instances);
+	rec.size = len;
+	r = write_record(s, &rec, err);
+	if (r >= 0 && old_digest && strcmp(old_digest, rec.digest) != 0 &&
+	    !manifest_in_use(s, old_digest)) {
+		_cleanup_free_ char *p =
+			pm_store_path(s, "blobs/sha256/%s", pm_digest_hex(old_digest));
+		unlink(p);
+	}
+	if (r >= 0 && ret_id)
+		*ret_id = pm_xstrdup(rec.id);
+	pm_image_record_free(&rec);
+	return r;
 }
 
 static char *host_arch(void)

@@ -27,6 +27,7 @@ struct pm_image_record {
 	int64_t created_unix;
 	uint64_t size;
 	size_t n_layers;
+	char **instances; /* manifest lists: "DIGEST=SOURCE" (manifest-list.h) */
 };
 
 void pm_image_record_free(struct pm_image_record *r);
@@ -93,6 +94,18 @@ int pm_image_import(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char 
 int pm_image_import_at(const struct pm_store *s, pm_read_fn rd, void *rd_ctx, char *const *names,
 		       char *const *changes, const char *message, int64_t created_ns, char **ret_id,
 		       pm_error **err);
+
+/* A manifest list (its manifest is an OCI index or a Docker manifest list)? */
+bool pm_image_is_list(const struct pm_image_record *r);
+
+/* Store a manifest list: index bytes (of media_type) as its manifest, instances
+ * ("DIGEST=SOURCE") in the record. id NULL: a new record named name (full name), with a
+ * random id; -EEXIST with podman's 'creating image to hold manifest list: image name ...
+ * that name is already in use' when another image has the name. Else the record id is
+ * updated. ret_id (may be NULL) gets the id. */
+int pm_image_list_save(const struct pm_store *s, const char *id, const char *name,
+		       const char *index, size_t len, const char *media_type,
+		       char *const *instances, char **ret_id, pm_error **err);
 
 /* "2006-01-02T15:04:05.999999999Z" for now; and parse RFC 3339 to unix seconds. */
 char *pm_image_now_rfc3339(void);
