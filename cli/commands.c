@@ -9,7 +9,35 @@ static const struct pm_command buildx_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command machine_commands[] = {
+	{"info", cmd_refused, 0, "Display machine host info", NULL},
+	{"init", cmd_refused, 0, "Initialize a virtual machine", NULL},
+	{"inspect", cmd_refused, 0, "Inspect an existing machine", NULL},
+	{"list", cmd_refused, 0, "List machines", NULL},
+	{"ls", cmd_refused, PM_CMD_HIDDEN, "List machines", NULL},
+	{"rm", cmd_refused, 0, "Remove an existing machine", NULL},
+	{"set", cmd_refused, 0, "Sets a virtual machine setting", NULL},
+	{"ssh", cmd_refused, 0, "SSH into an existing machine", NULL},
+	{"start", cmd_refused, 0, "Start an existing machine", NULL},
+	{"stop", cmd_refused, 0, "Stop an existing machine", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
+static const struct pm_command connection_commands[] = {
+	{"add", cmd_refused, 0, "Record destination for the Podman service", NULL},
+	{"default", cmd_refused, 0, "Set named destination as default", NULL},
+	{"list", cmd_refused, 0, "List destination for the Podman service(s)", NULL},
+	{"ls", cmd_refused, PM_CMD_HIDDEN, "List destination for the Podman service(s)", NULL},
+	{"mv", cmd_refused, PM_CMD_HIDDEN, "Rename \"old\" to \"new\"", NULL},
+	{"remove", cmd_refused, 0, "Delete named destination", NULL},
+	{"rename", cmd_refused, 0, "Rename \"old\" to \"new\"", NULL},
+	{"rm", cmd_refused, PM_CMD_HIDDEN, "Delete named destination", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command system_commands[] = {
+	{"connection", NULL, 0, "Manage remote API service destinations (pm has none)",
+	 connection_commands},
 	{"df", cmd_system_df, PM_CMD_USERNS, "Show pm disk usage", NULL},
 	{"events", cmd_events, 0, "Show pm events", NULL},
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
@@ -19,6 +47,7 @@ static const struct pm_command system_commands[] = {
 	{"renumber", cmd_system_renumber, 0, "Migrate lock numbers (pm has none: does nothing)",
 	 NULL},
 	{"reset", cmd_system_reset, PM_CMD_USERNS, "Reset pm storage", NULL},
+	{"service", cmd_refused, 0, "Run API service (pm is daemonless: refused)", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 
@@ -161,6 +190,7 @@ const struct pm_command pm_commands[] = {
 	{"login", cmd_login, 0, "Log in to a container registry", NULL},
 	{"logout", cmd_logout, 0, "Log out of a container registry", NULL},
 	{"logs", cmd_logs, 0, "Fetch the logs of one or more containers", NULL},
+	{"machine", NULL, 0, "Manage a virtual machine (pm has none: refused)", machine_commands},
 	{"mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL},
 	{"pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL},
 	{"play", NULL, 0, "Play containers, pods or volumes from a structured file", play_commands},

@@ -111,3 +111,5 @@ int cmd_top(struct pm_cli *cli, int argc, char **argv);
 int cmd_unmount(struct pm_cli *cli, int argc, char **argv);
 int cmd_unpause(struct pm_cli *cli, int argc, char **argv);
 extern const struct pm_command pm_container_commands[];
+/* cli/cmd-refuse.c: podman's commands pm does not do, refused with their flags and --help */
+int cmd_refused(struct pm_cli *cli, int argc, char **argv);

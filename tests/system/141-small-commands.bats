@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# 141-small-commands: podman 4.3's small commands: pod clone, container runlabel, volume
+# mount/unmount, generate spec, image tree, image trust show/set, and the one-line refusals
+# of what pm deliberately does not do (machine, system connection, system service,
+# container checkpoint/restore, image sign, image scp), each with podman's flags and --help.
+# Runs as the unprivileged test user; also against podman (PM="podman --runtime runc"):
+# pm's own refusal words are marked skip_if_podman.
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+}
+
+teardown() {
+	basic_teardown
+}
+
+IMG=localhost/busybox:latest
+
+# same ACTUAL EXPECTED [WHAT]: ACTUAL is EXPECTED, character for character
+same() {
+	[ "$1" = "$2" ] || die "${3:-value}: expected '$2', got '$1'"
+}
+
+# ---- refusals ------------------------------------------------------------------------------
+
+@test "machine: list prints podman's empty table; --help lists podman's flags" {
+	run_pm 0 machine list
+	is "$output" "NAME +VM TYPE +CREATED +LAST UP +CPUS +MEMORY +DISK SIZE" "empty table"
+	run_pm 0 machine ls -q
+	is "$output" "" "quiet: no names"
+	run_pm 0 machine list --noheading
+	is "$output" "" "noheading"
+	run_pm 0 machine list --format json
+	is "$output" "\[\]" "json"
+	run_pm 0 machine init --help
+	local f
+	for f in --cpus --disk-size --ignition-path --image-path --memory --now --rootful \
+		--timezone --username --volume --volume-driver; do
+		assert_contains "$output" "$f" "machine init --help"
+	done
+	run_pm 125 machine init --bogus
+	assert_contains "$output" "unknown flag: --bogus"
+	run_pm 125 machine frobnicate
+	assert_contains "$output" "unrecognized command"
+}
+
+@test "machine: every subcommand but list is refused in one line, exit 125" {
+	skip_if_podman "pm's own refusal (podman manages a VM)"
+	local c
+	for c in info init inspect rm set ssh start stop; do
+		run_pm 125 machine $c
+		same "${lines[-1]}" "Error: \`pm machine $c\` is not supported: pm runs containers on this host, it has no virtual machine" "machine $c"
+	done
+	run_pm 125 machine init --cpus 2 -m 1024 --now vm1
+	assert_contains "$output" "no virtual machine"
+	run_pm 125 machine start a b
+	assert_contains "$output" "accepts at most 1 arg(s), received 2"
+}
+
+@test "system connection: list is empty as podman's; add/default/remove/rename refused" {
+	run_pm 0 system connection list
+	is "$output" "Name +URI +Identity +Default" "empty table"
+	run_pm 0 system connection ls -q
+	is "$output" "" "quiet"
+	run_pm 0 system connection ls --format json
+	is "$output" "\[\]" "json"
+	run_pm 0 system connection add --help
+	assert_contains "$output" "--socket-path"
+	assert_contains "$output" "--identity"
+	run_pm 125 system connection add onlyname
+	assert_contains "$output" "accepts 2 arg(s), received 1"
+	run_pm 125 system connection rename a
+	assert_contains "$output" "accepts 2 arg(s), received 1"
+	if ! is_podman; then
+		run_pm 125 system connection add --default -p 22 --identity /x c1 ssh://u@h
+		same "${lines[-1]}" "Error: \`pm system connection add\` is not supported: pm has no remote API service to connect to"
+		run_pm 125 system connection default c1
+		assert_contains "$output" "no remote API service"
+		run_pm 125 system connection rm -a
+		assert_contains "$output" "no remote API service"
+		run_pm 125 system connection mv a b
+		assert_contains "$output" "no remote API service"
+	fi
+}
+
+@test "system service: podman's flags, refused: pm is daemonless" {
+	run_pm 0 system service --help
+	assert_contains "$output" "--cors"
+	assert_contains "$output" "--time"
+	run_pm 125 system service --bogus
+	assert_contains "$output" "unknown flag: --bogus"
+	skip_if_podman "pm's own refusal (podman serves its API)"
+	run_pm 125 system service --time=0 unix:///tmp/x.sock
+	same "${lines[-1]}" "Error: \`pm system service\` is not supported: pm is daemonless, it has no API service"
+	[ ! -e /tmp/x.sock ] || die "a socket was made"
+}
+
+@test "container checkpoint/restore: rootless refused in podman's words" {
+	run_pm 125 container checkpoint nosuch
+	same "${lines[-1]}" "Error: checkpointing a container requires root"
+	run_pm 125 container checkpoint -a --leave-running -c gzip --tcp-established
+	same "${lines[-1]}" "Error: checkpointing a container requires root"
+	run_pm 125 container restore nosuch
+	same "${lines[-1]}" "Error: restoring a container requires root"
+	run_pm 125 container restore -i /nonexistent.tar.gz -n x --pod p -p 8080:80
+	same "${lines[-1]}" "Error: restoring a container requires root"
+	run_pm 0 container checkpoint --help
+	local f
+	for f in --all --compress --create-image --export --file-locks --ignore-rootfs \
+		--ignore-volumes --keep --latest --leave-running --pre-checkpoint --print-stats \
+		--tcp-established --with-previous; do
+		assert_contains "$output" "$f" "checkpoint --help"
+	done
+	run_pm 0 container restore --help
+	for f in --ignore-static-ip --ignore-static-mac --import --import-previous --name --pod \
+		--publish; do
+		assert_contains "$output" "$f" "restore --help"
+	done
+	run_pm 125 container checkpoint --bogus
+	assert_contains "$output" "unknown flag: --bogus"
+}
+
+@test "image sign: no identity in podman's words; a key is refused, nothing written" {
+	run_pm 0 image sign --help
+	local f
+	for f in --all --authfile --cert-dir --directory --sign-by; do
+		assert_contains "$output" "$f" "sign --help"
+	done
+	run_pm 125 image sign
+	assert_contains "$output" "requires at least 1 arg(s), only received 0"
+	skip_if_podman "pm's own refusal (podman parses the transport first)"
+	run_pm 125 image sign $IMG
+	same "${lines[-1]}" "Error: please provide an identity"
+	run_pm 125 image sign --sign-by me@example.com -d "$BATS_TEST_TMPDIR/sigs" $IMG
+	same "${lines[-1]}" "Error: \`pm image sign\` is not supported: pm does not sign images (key 'me@example.com' not used)"
+	[ ! -e "$BATS_TEST_TMPDIR/sigs" ] || die "a signature dir was made"
+}
+
+@test "image scp: podman's argument checks, then refused" {
+	run_pm 0 image scp --help
+	assert_contains "$output" "--quiet"
+	run_pm 125 image scp
+	same "${lines[-1]}" "Error: accepts between 1 and 2 arg(s), received 0"
+	run_pm 125 image scp a b c
+	same "${lines[-1]}" "Error: accepts between 1 and 2 arg(s), received 3"
+	run_pm 125 image scp $IMG
+	same "${lines[-1]}" "Error: must specify a destination: invalid argument"
+	skip_if_podman "pm's own refusal (podman copies through ssh or sudo)"
+	run_pm 125 image scp -q $IMG root@localhost::
+	same "${lines[-1]}" "Error: \`pm image scp\` is not supported: pm has no connections to copy '$IMG' to 'root@localhost::' (use pm save and pm load)"
+}
