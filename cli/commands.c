@@ -122,12 +122,14 @@ static const struct pm_command volume_commands[] = {
 	 NULL},
 	{"list", cmd_volume_ls, PM_CMD_HIDDEN, "List volumes", NULL},
 	{"ls", cmd_volume_ls, 0, "List volumes", NULL},
+	{"mount", cmd_volume_mount, 0, "Mount volume", NULL},
 	{"prune", cmd_volume_prune, PM_CMD_USERNS, "Remove all unused volumes", NULL},
 	{"reload", cmd_volume_reload, 0,
 	 "Reload all volumes from volume plugins (pm has none: does nothing)", NULL},
 	{"remove", cmd_volume_rm, PM_CMD_USERNS | PM_CMD_HIDDEN, "Remove one or more volumes",
 	 NULL},
 	{"rm", cmd_volume_rm, PM_CMD_USERNS, "Remove one or more volumes", NULL},
+	{"unmount", cmd_volume_unmount, PM_CMD_USERNS, "Unmount volume", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 

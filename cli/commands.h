@@ -81,6 +81,8 @@ int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv);
+int cmd_volume_mount(struct pm_cli *cli, int argc, char **argv);   /* cmd-volume-mount.c */
+int cmd_volume_unmount(struct pm_cli *cli, int argc, char **argv); /* cmd-volume-mount.c */
 int cmd_volume_reload(struct pm_cli *cli, int argc, char **argv);
 /* container views (views helper): cli/cmd-ps.c, cmd-inspect.c, cmd-logs.c, cmd-rename.c,
  * cmd-container.c (the `container` table), cmd-top.c, cmd-cp.c, cmd-pause.c, cmd-mount.c,

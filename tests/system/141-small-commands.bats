@@ -101,7 +101,7 @@ same() {
 @test "container checkpoint/restore: rootless refused in podman's words" {
 	run_pm 125 container checkpoint nosuch
 	same "${lines[-1]}" "Error: checkpointing a container requires root"
-	run_pm 125 container checkpoint -a --leave-running -c gzip --tcp-established
+	run_pm 125 container checkpoint -a --leave-running --tcp-established
 	same "${lines[-1]}" "Error: checkpointing a container requires root"
 	run_pm 125 container restore nosuch
 	same "${lines[-1]}" "Error: restoring a container requires root"
@@ -151,4 +151,47 @@ same() {
 	skip_if_podman "pm's own refusal (podman copies through ssh or sudo)"
 	run_pm 125 image scp -q $IMG root@localhost::
 	same "${lines[-1]}" "Error: \`pm image scp\` is not supported: pm has no connections to copy '$IMG' to 'root@localhost::' (use pm save and pm load)"
+}
+
+# ---- volume mount / unmount ----------------------------------------------------------------
+
+@test "volume mount: rootless outside unshare refused; inside prints the mountpoint" {
+	run_pm 0 volume create v1
+	run_pm 125 volume mount v1
+	assert_contains "$output" "in rootless mode, must execute \`"
+	assert_contains "$output" "unshare\` first"
+	run_pm 125 volume mount nosuch
+	assert_contains "$output" "in rootless mode"
+	run_pm 0 volume inspect --format '{{.Mountpoint}}' v1
+	local mp=$output
+	run_pm 0 unshare "${PM_CMD[@]}" volume mount v1
+	is "${lines[-1]}" "$mp" "mount prints the mountpoint"
+	run_pm 125 unshare "${PM_CMD[@]}" volume mount nosuch
+	same "${lines[-1]}" 'Error: no volume with name "nosuch" found: no such volume'
+	run_pm 125 unshare "${PM_CMD[@]}" volume mount v1 v1
+	assert_contains "$output" "accepts 1 arg(s), received 2"
+	run_pm 0 volume unmount v1
+	is "${lines[-1]}" "v1" "unmount prints the name"
+	run_pm 0 volume unmount v1
+	is "${lines[-1]}" "v1" "unmount of an unmounted volume"
+	run_pm 125 volume unmount nosuch
+	same "${lines[-1]}" 'Error: no volume with name "nosuch" found: no such volume'
+	run_pm 125 volume unmount
+	assert_contains "$output" "accepts 1 arg(s), received 0"
+	run_pm 125 volume mount --bogus v1
+	assert_contains "$output" "unknown flag: --bogus"
+	run_pm 0 volume rm v1
+}
+
+@test "volume mount: a tmpfs volume is mounted in the rootless namespace, unmount undoes it" {
+	run_pm 0 volume create -o type=tmpfs -o device=tmpfs v2
+	run_pm 0 volume inspect --format '{{.Mountpoint}}' v2
+	local mp=$output
+	run_pm 0 unshare sh -c "${PM_CMD[*]} volume mount v2 && grep -c ' $mp ' /proc/self/mountinfo"
+	is "${lines[-2]}" "$mp" "the mountpoint"
+	is "${lines[-1]}" "1" "mounted (in the rootless mount namespace)"
+	run_pm 0 volume unmount v2
+	run_pm 1 unshare grep -c " $mp " /proc/self/mountinfo
+	is "${lines[-1]}" "0" "unmounted"
+	run_pm 0 volume rm v2
 }
