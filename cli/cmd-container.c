@@ -253,6 +253,7 @@ const struct pm_command pm_container_commands[] = {
 	{ "restore", cmd_refused, 0, "Restores one or more containers from a checkpoint", NULL },
 	{ "rm", cmd_rm, PM_CMD_USERNS, "Remove one or more containers", NULL },
 	{ "run", cmd_run, PM_CMD_USERNS, "Run a command in a new container", NULL },
+	{ "runlabel", cmd_container_runlabel, 0, "Execute the command described by an image label", NULL },
 	{ "start", cmd_start, PM_CMD_USERNS, "Start one or more containers", NULL },
 	{ "stats", cmd_stats, 0, "Display a live stream of container resource usage statistics", NULL },
 	{ "stop", cmd_stop, PM_CMD_USERNS, "Stop one or more containers", NULL },

@@ -195,3 +195,85 @@ same() {
 	is "${lines[-1]}" "0" "unmounted"
 	run_pm 0 volume rm v2
 }
+
+# ---- container runlabel --------------------------------------------------------------------
+
+# build_labelled: localhost/rl:1, localhost/busybox with RUN, INSTALL and an empty label
+build_labelled() {
+	pm_load_test_image
+	local d=$BATS_TEST_TMPDIR/rl
+	mkdir -p "$d"
+	cat >"$d/Containerfile" <<'CF'
+FROM localhost/busybox:latest
+LABEL RUN="podman run --name NAME -e X=\$PWD IMAGE echo hi" INSTALL="echo IMAGE \$IMAGE NAME \$NAME IMAGE=IMAGE NAME=\$NAME \${IMAGE} =IMAGE a\$OPT1" EMPTY="" FAIL=false
+CF
+	run_pm 0 build -q -t localhost/rl:1 "$d"
+}
+
+@test "runlabel: --display substitutes IMAGE, NAME, \$PWD; podman becomes pm itself" {
+	build_labelled
+	run_pm 0 container runlabel --display RUN localhost/rl:1
+	same "${lines[-1]}" "command: ${PM_CMD[0]} run --name rl -e X=$PWD localhost/rl:1 echo hi"
+	run_pm 0 container runlabel --display -n my RUN rl:1
+	same "${lines[-1]}" "command: ${PM_CMD[0]} run --name my -e X=$PWD localhost/rl:1 echo hi"
+	# by id: the image's first name, and its base name
+	run_pm 0 images -q localhost/rl:1
+	run_pm 0 container runlabel --display RUN "$output"
+	same "${lines[-1]}" "command: ${PM_CMD[0]} run --name rl -e X=$PWD localhost/rl:1 echo hi"
+}
+
+@test "runlabel: runs the label with ARGs appended; every substitution form" {
+	build_labelled
+	run_pm 0 container runlabel INSTALL rl:1 "x y" z
+	same "${lines[-1]}" "localhost/rl:1 localhost/rl:1 rl rl IMAGE=localhost/rl:1 NAME=rl localhost/rl:1 =localhost/rl:1 a x y z"
+	run_pm 0 container runlabel RUN rl:1
+	same "${lines[-1]}" "hi"
+	run_pm 0 inspect --format '{{.Config.Env}}' rl
+	assert_contains "$output" "X=$PWD"
+	# the name is taken: the nested run fails, as podman says
+	run_pm 125 container runlabel RUN rl:1
+	assert_contains "$output" "the container name \"rl\" is already in use"
+	assert_contains "$output" "run --name rl -e X=$PWD localhost/rl:1 echo hi\` failed: exit status 125"
+	# --replace removes it first
+	run_pm 0 inspect --format '{{.Id}}' rl
+	local old=$output
+	run_pm 0 container runlabel --replace RUN rl:1
+	same "${lines[-1]}" "hi"
+	run_pm 0 inspect --format '{{.Id}}' rl
+	[ "$output" != "$old" ] || die "--replace kept the old container"
+	run_pm 0 rm -f rl
+}
+
+@test "runlabel: a failing command, a missing or empty label, unknown image, bad flags" {
+	build_labelled
+	run_pm 125 container runlabel FAIL rl:1
+	same "${lines[-1]}" "Error: \`false \` failed: exit status 1"
+	run_pm 125 container runlabel NOPE rl:1
+	same "${lines[-1]}" "Error: cannot find the value of label: NOPE in image: rl:1"
+	run_pm 125 container runlabel EMPTY rl:1
+	same "${lines[-1]}" "Error: cannot find the value of label: EMPTY in image: rl:1"
+	run_pm 125 container runlabel --pull=false RUN nosuch
+	same "${lines[-1]}" "Error: nosuch: image not known"
+	run_pm 125 container runlabel RUN nosuch
+	assert_contains "${lines[-1]}" 'short-name "nosuch" did not resolve to an alias'
+	run_pm 125 container runlabel RUN
+	same "${lines[-1]}" "Error: requires at least 2 arg(s), only received 1"
+	run_pm 125 container runlabel --authfile /nonexistent RUN rl:1
+	same "${lines[-1]}" "Error: stat /nonexistent: no such file or directory"
+	run_pm 125 container runlabel --bogus RUN rl:1
+	assert_contains "$output" "unknown flag: --bogus"
+	run_pm 0 container runlabel --help
+	local f
+	for f in --authfile --cert-dir --creds --display --name --quiet --replace --tls-verify; do
+		assert_contains "$output" "$f" "runlabel --help"
+	done
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "nothing made"
+}
+
+@test "runlabel: --quiet silences the command (pm)" {
+	skip_if_podman "podman 4.3's --quiet gives the command no stdout (echo fails)"
+	build_labelled
+	run_pm 0 container runlabel -q INSTALL rl:1
+	is "$output" "" "quiet"
+}
