@@ -78,6 +78,7 @@ static const struct pm_command healthcheck_commands[] = {
 };
 
 static const struct pm_command pod_commands[] = {
+	{"clone", cmd_pod_clone, PM_CMD_USERNS, "Clone a pod", NULL},
 	{"create", cmd_pod_create, PM_CMD_USERNS, "Create a new empty pod", NULL},
 	{"exists", cmd_pod_exists, 0, "Check if a pod exists in local storage", NULL},
 	{"inspect", cmd_pod_inspect, 0, "Displays a pod configuration", NULL},

@@ -116,3 +116,4 @@ extern const struct pm_command pm_container_commands[];
 /* cli/cmd-refuse.c: podman's commands pm does not do, refused with their flags and --help */
 int cmd_refused(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_runlabel(struct pm_cli *cli, int argc, char **argv); /* cmd-runlabel.c */
+int cmd_pod_clone(struct pm_cli *cli, int argc, char **argv);	       /* cmd-pod-clone.c */
