@@ -233,6 +233,8 @@ const struct pm_command pm_image_commands[] = {
 	{"umount", cmd_image_unmount, PM_CMD_USERNS | PM_CMD_HIDDEN,
 	 "Unmount an image's root filesystem", NULL},
 	{"unmount", cmd_image_unmount, PM_CMD_USERNS, "Unmount an image's root filesystem", NULL},
+	{"tree", cmd_image_tree, PM_CMD_USERNS,
+	 "Prints layer hierarchy of an image in a tree format", NULL},
 	{"untag", cmd_untag, PM_CMD_USERNS, "Remove a name from a local image", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -117,3 +117,4 @@ extern const struct pm_command pm_container_commands[];
 int cmd_refused(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_runlabel(struct pm_cli *cli, int argc, char **argv); /* cmd-runlabel.c */
 int cmd_pod_clone(struct pm_cli *cli, int argc, char **argv);	       /* cmd-pod-clone.c */
+int cmd_image_tree(struct pm_cli *cli, int argc, char **argv);	       /* cmd-image-tree.c */

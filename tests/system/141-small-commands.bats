@@ -368,3 +368,56 @@ CF
 	done
 	run_pm 0 pod rm -fa
 }
+
+# ---- image tree ----------------------------------------------------------------------------
+
+@test "image tree: podman's header and layer tree, ids and sizes as containers/storage's" {
+	pm_load_test_image
+	pm_load_test_image docker2
+	run_pm 0 image tree localhost/busybox2:latest
+	local -a want=(
+		"Image ID: 1ed5e30331fa"
+		"Tags:     [localhost/busybox2:latest]"
+		"Size:     2.152MB"
+		"Image Layers"
+		"├── ID: 5939de203b5d Size:  2.14MB Top Layer of: [localhost/busybox:latest]"
+		"└── ID: 28eecdfa1279 Size: 10.24kB Top Layer of: [localhost/busybox2:latest]"
+	)
+	same "$(printf '%s\n' "${lines[@]: -6}")" "$(printf '%s\n' "${want[@]}")" "tree of busybox2"
+	run_pm 0 image tree 3793aa7a2660
+	same "${lines[-1]}" "└── ID: 5939de203b5d Size:  2.14MB Top Layer of: [localhost/busybox:latest]"
+	same "${lines[-4]}" "Tags:     [localhost/busybox:latest]"
+	# --whatrequires: the top layer and what is stored on it
+	run_pm 0 image tree --whatrequires localhost/busybox:latest
+	same "${lines[-2]}" "├── ID: 5939de203b5d Size:  2.14MB Top Layer of: [localhost/busybox:latest]"
+	same "${lines[-1]}" "└── ID: 28eecdfa1279 Size: 10.24kB Top Layer of: [localhost/busybox2:latest]"
+	run_pm 0 image tree --whatrequires localhost/busybox2:latest
+	same "${lines[-1]}" "└── ID: 28eecdfa1279 Size: 10.24kB Top Layer of: [localhost/busybox2:latest]"
+}
+
+@test "image tree --whatrequires: a layer with two children branches" {
+	pm_load_test_image
+	pm_load_test_image docker2
+	local d=$BATS_TEST_TMPDIR/child
+	mkdir -p "$d"
+	printf 'FROM localhost/busybox:latest\nRUN echo x >/x\n' >"$d/Containerfile"
+	run_pm 0 build -q -t localhost/child:1 "$d"
+	run_pm 0 image tree --whatrequires localhost/busybox:latest
+	# siblings each start a branch (of no depth here), in the order they were made
+	same "${lines[-3]}" "├── ID: 5939de203b5d Size:  2.14MB Top Layer of: [localhost/busybox:latest]"
+	same "${lines[-2]}" "├── ID: 28eecdfa1279 Size: 10.24kB Top Layer of: [localhost/busybox2:latest]"
+	is "${lines[-1]}" "└── ID: [0-9a-f]{12} Size: .* Top Layer of: \[localhost/child:1\]" "second child"
+}
+
+@test "image tree: unknown image, arguments, flags" {
+	run_pm 125 image tree nosuch
+	same "${lines[-1]}" "Error: nosuch: image not known"
+	run_pm 125 image tree
+	same "${lines[-1]}" "Error: accepts 1 arg(s), received 0"
+	run_pm 125 image tree a b
+	same "${lines[-1]}" "Error: accepts 1 arg(s), received 2"
+	run_pm 125 image tree --bogus x
+	assert_contains "$output" "unknown flag: --bogus"
+	run_pm 0 image tree --help
+	assert_contains "$output" "--whatrequires"
+}
