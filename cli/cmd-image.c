@@ -235,6 +235,7 @@ const struct pm_command pm_image_commands[] = {
 	{"unmount", cmd_image_unmount, PM_CMD_USERNS, "Unmount an image's root filesystem", NULL},
 	{"tree", cmd_image_tree, PM_CMD_USERNS,
 	 "Prints layer hierarchy of an image in a tree format", NULL},
+	{"trust", NULL, 0, "Manage container image trust policy", pm_image_trust_commands},
 	{"untag", cmd_untag, PM_CMD_USERNS, "Remove a name from a local image", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };

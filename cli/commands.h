@@ -118,3 +118,7 @@ int cmd_refused(struct pm_cli *cli, int argc, char **argv);
 int cmd_container_runlabel(struct pm_cli *cli, int argc, char **argv); /* cmd-runlabel.c */
 int cmd_pod_clone(struct pm_cli *cli, int argc, char **argv);	       /* cmd-pod-clone.c */
 int cmd_image_tree(struct pm_cli *cli, int argc, char **argv);	       /* cmd-image-tree.c */
+/* cli/cmd-image-trust.c: `image trust show|set` */
+int cmd_image_trust_show(struct pm_cli *cli, int argc, char **argv);
+int cmd_image_trust_set(struct pm_cli *cli, int argc, char **argv);
+extern const struct pm_command pm_image_trust_commands[];

@@ -421,3 +421,131 @@ CF
 	run_pm 0 image tree --help
 	assert_contains "$output" "--whatrequires"
 }
+
+# ---- image trust ---------------------------------------------------------------------------
+
+# a policy to work on: the default accepts anything
+trust_policy() {
+	POL=$BATS_TEST_TMPDIR/policy.json
+	printf '{\n    "default": [\n        {\n            "type": "insecureAcceptAnything"\n        }\n    ]\n}\n' >"$POL"
+}
+
+@test "image trust set: writes policy.json as podman does" {
+	trust_policy
+	echo KEY >"$BATS_TEST_TMPDIR/k.gpg"
+	run_pm 0 image trust set --policypath "$POL" -t reject docker.io
+	run_pm 0 image trust set --policypath "$POL" --type accept quay.io/foo
+	run_pm 0 image trust set --policypath "$POL" -f "$BATS_TEST_TMPDIR/k.gpg" --pubkeysfile "$BATS_TEST_TMPDIR/k.gpg" registry.example.com
+	run_pm 0 image trust set --policypath "$POL" -t sigstoreSigned -f "$BATS_TEST_TMPDIR/k.gpg" b.io
+	run_pm 0 image trust set --policypath "$POL" -t reject default
+	local k=$BATS_TEST_TMPDIR/k.gpg
+	local want='{
+    "default": [
+        {
+            "type": "reject"
+        }
+    ],
+    "transports": {
+        "docker": {
+            "b.io": [
+                {
+                    "type": "sigstoreSigned",
+                    "keyPath": "'$k'"
+                }
+            ],
+            "docker.io": [
+                {
+                    "type": "reject"
+                }
+            ],
+            "quay.io/foo": [
+                {
+                    "type": "insecureAcceptAnything"
+                }
+            ],
+            "registry.example.com": [
+                {
+                    "type": "signedBy",
+                    "keyType": "GPGKeys",
+                    "keyPath": "'$k'"
+                },
+                {
+                    "type": "signedBy",
+                    "keyType": "GPGKeys",
+                    "keyPath": "'$k'"
+                }
+            ]
+        }
+    }
+}'
+	same "$(cat "$POL")" "$want" "policy.json"
+	# a scope set again is replaced
+	run_pm 0 image trust set --policypath "$POL" -t accept docker.io
+	run python3 -c "import json,sys; print(json.load(open('$POL'))['transports']['docker']['docker.io'])"
+	same "$output" "[{'type': 'insecureAcceptAnything'}]" "docker.io replaced"
+}
+
+@test "image trust show: table, --noheading, --json, --raw, registries.d stores" {
+	trust_policy
+	echo KEY >"$BATS_TEST_TMPDIR/k.gpg"
+	run_pm 0 image trust set --policypath "$POL" -t reject docker.io
+	run_pm 0 image trust set --policypath "$POL" -t sigstoreSigned -f "$BATS_TEST_TMPDIR/k.gpg" b.io
+	local rd=$BATS_TEST_TMPDIR/registries.d
+	mkdir -p "$rd"
+	printf 'docker:\n  b.io:\n    lookaside: https://sig.example.com/b\ndefault-docker:\n  sigstore: file:///var/default\n' >"$rd/x.yaml"
+	run_pm_split 0 image trust show --policypath "$POL" --registrypath "$rd"
+	local want="TRANSPORT   NAME        TYPE            ID          STORE
+all         default     accept                      file:///var/default
+repository  b.io        sigstoreSigned  N/A         https://sig.example.com/b
+repository  docker.io   reject                      file:///var/default"
+	same "$output" "$want" "show"
+	run_pm_split 0 image trust show -n --policypath "$POL" docker.io
+	is "${lines[0]}" "all +default +accept *" "no heading; REGISTRY is not a filter (as podman)"
+	run_pm_split 0 image trust show -j --policypath "$POL" --registrypath "$rd"
+	run python3 -c "import json,sys; d=json.load(open('$PM_STDOUT')); print(d[1])"
+	same "$output" "{'transport': 'repository', 'name': 'b.io', 'repo_name': 'b.io', 'sigstore': 'https://sig.example.com/b', 'type': 'sigstoreSigned', 'gpg_id': 'N/A'}" "json"
+	run_pm_split 0 image trust show --raw --policypath "$POL"
+	same "$output" "$(cat "$POL")" "raw"
+	# the system's policy by default
+	if [ -r /etc/containers/policy.json ]; then
+		run_pm_split 0 image trust show --raw
+		same "$output" "$(cat /etc/containers/policy.json)" "raw of /etc/containers/policy.json"
+	fi
+}
+
+@test "image trust: bad type, keys, missing policy, unwritable policy, arguments" {
+	trust_policy
+	local before
+	before=$(cat "$POL")
+	run_pm 125 image trust set --policypath "$POL" -t bogus x.io
+	same "${lines[-1]}" "Error: invalid choice: bogus (choose from 'accept', 'reject', 'signedBy', 'sigstoreSigned')"
+	run_pm 125 image trust set --policypath "$POL" x.io
+	same "${lines[-1]}" "Error: at least one public key must be defined for type 'signedBy'"
+	run_pm 125 image trust set --policypath "$POL" -t sigstoreSigned x.io
+	same "${lines[-1]}" "Error: at least one public key must be defined for type 'sigstoreSigned'"
+	run_pm 125 image trust set --policypath "$POL" -t accept -f /k x.io
+	same "${lines[-1]}" "Error: 1 public keys unexpectedly provided for trust type accept"
+	same "$(cat "$POL")" "$before" "policy unchanged"
+	run_pm 125 image trust set --policypath "$BATS_TEST_TMPDIR/none.json" -t reject x.io
+	same "${lines[-1]}" "Error: default trust policy must be set"
+	[ ! -e "$BATS_TEST_TMPDIR/none.json" ] || die "a policy was made"
+	run_pm 125 image trust show --policypath "$BATS_TEST_TMPDIR/none.json"
+	same "${lines[-1]}" "Error: open $BATS_TEST_TMPDIR/none.json: no such file or directory"
+	if [ -e /etc/containers/policy.json ] && [ ! -w /etc/containers/policy.json ]; then
+		run_pm 125 image trust set -t reject x.io
+		same "${lines[-1]}" "Error: open /etc/containers/policy.json: permission denied"
+	fi
+	run_pm 125 image trust set
+	same "${lines[-1]}" "Error: accepts 1 arg(s), received 0"
+	run_pm 125 image trust show a b
+	same "${lines[-1]}" "Error: accepts at most 1 arg(s), received 2"
+	run_pm 125 image trust show --bogus
+	assert_contains "$output" "unknown flag: --bogus"
+	run_pm 0 image trust set --help
+	assert_contains "$output" "--pubkeysfile"
+	assert_contains "$output" "--type"
+	run_pm 0 image trust show --help
+	assert_contains "$output" "--json"
+	assert_contains "$output" "--noheading"
+	assert_contains "$output" "--raw"
+}
