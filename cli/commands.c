@@ -53,6 +53,7 @@ static const struct pm_command system_commands[] = {
 
 static const struct pm_command generate_commands[] = {
 	{"kube", cmd_generate_kube, 0, "Generate Kubernetes YAML from containers or pods", NULL},
+	{"spec", cmd_generate_spec, 0, "Generate Specgen JSON based on containers or pods", NULL},
 	{"systemd", cmd_generate_systemd, 0, "Generate systemd units", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };

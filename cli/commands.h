@@ -122,3 +122,4 @@ int cmd_image_tree(struct pm_cli *cli, int argc, char **argv);	       /* cmd-ima
 int cmd_image_trust_show(struct pm_cli *cli, int argc, char **argv);
 int cmd_image_trust_set(struct pm_cli *cli, int argc, char **argv);
 extern const struct pm_command pm_image_trust_commands[];
+int cmd_generate_spec(struct pm_cli *cli, int argc, char **argv); /* cmd-generate-spec.c */
