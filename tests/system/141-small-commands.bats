@@ -105,7 +105,7 @@ same() {
 	same "${lines[-1]}" "Error: checkpointing a container requires root"
 	run_pm 125 container restore nosuch
 	same "${lines[-1]}" "Error: restoring a container requires root"
-	run_pm 125 container restore -i /nonexistent.tar.gz -n x --pod p -p 8080:80
+	run_pm 125 container restore -a --keep --tcp-established --ignore-rootfs
 	same "${lines[-1]}" "Error: restoring a container requires root"
 	run_pm 0 container checkpoint --help
 	local f
