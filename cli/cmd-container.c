@@ -227,6 +227,7 @@ int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 /* clang-format off */
 const struct pm_command pm_container_commands[] = {
 	{ "attach", cmd_attach, PM_CMD_USERNS, "Attach to a running container", NULL },
+	{ "checkpoint", cmd_refused, 0, "Checkpoints one or more containers", NULL },
 	{ "clone", cmd_container_clone, PM_CMD_USERNS, "Creates a copy of an existing container", NULL },
 	{ "cleanup", cmd_container_cleanup, PM_CMD_USERNS, "Clean up network and mountpoints of one or more containers", NULL },
 	{ "commit", cmd_commit, PM_CMD_USERNS, "Create new image based on the changed container", NULL },
@@ -249,8 +250,10 @@ const struct pm_command pm_container_commands[] = {
 	{ "ps", cmd_ps, PM_CMD_HIDDEN, "List containers", NULL },
 	{ "rename", cmd_rename, 0, "Rename an existing container", NULL },
 	{ "restart", cmd_restart, PM_CMD_USERNS, "Restart one or more containers", NULL },
+	{ "restore", cmd_refused, 0, "Restores one or more containers from a checkpoint", NULL },
 	{ "rm", cmd_rm, PM_CMD_USERNS, "Remove one or more containers", NULL },
 	{ "run", cmd_run, PM_CMD_USERNS, "Run a command in a new container", NULL },
+	{ "runlabel", cmd_container_runlabel, 0, "Execute the command described by an image label", NULL },
 	{ "start", cmd_start, PM_CMD_USERNS, "Start one or more containers", NULL },
 	{ "stats", cmd_stats, 0, "Display a live stream of container resource usage statistics", NULL },
 	{ "stop", cmd_stop, PM_CMD_USERNS, "Stop one or more containers", NULL },

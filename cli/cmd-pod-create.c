@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/pod-create.h"
 #include "engine/run-process.h"
 #include "engine/validate.h"
 #include "lib/fileutil.h"
@@ -199,241 +200,253 @@ static const char *const limit_flags[] = {
 	"device-write-bps",   "ip",	     "ip6",	    "mac-address",  "network-alias",
 	"blkio-weight-device"};
 
+void pm_cli_pod_create_flags_clear(struct pm_cli_pod_create_flags *f)
+{
+	f->file_labels = pm_strv_free(f->file_labels);
+}
+
+char **pm_cli_pod_merge_labels(char **from_files, char **flags)
+{
+	return merge_labels(from_files, flags);
+}
+
+const struct option pm_cli_pod_create_opts[] = {
+	{"add-host", required_argument, NULL, 'A'},
+	{"cpus", required_argument, NULL, 'C'},
+	{"memory", required_argument, NULL, 'm'},
+	{"dns", required_argument, NULL, 'D'},
+	{"dns-option", required_argument, NULL, 'O'},
+	{"dns-opt", required_argument, NULL, 'O'},
+	{"dns-search", required_argument, NULL, 'S'},
+	{"exit-policy", required_argument, NULL, 'E'},
+	{"hostname", required_argument, NULL, 'H'},
+	{"infra", optional_argument, NULL, 'I'},
+	{"infra-name", required_argument, NULL, 'i'},
+	{"label", required_argument, NULL, 'l'},
+	{"label-file", required_argument, NULL, 'L'},
+	{"name", required_argument, NULL, 'n'},
+	{"network", required_argument, NULL, 'N'},
+	{"net", required_argument, NULL, 'N'},
+	{"no-hosts", no_argument, NULL, 'X'},
+	{"pod-id-file", required_argument, NULL, 'F'},
+	{"publish", required_argument, NULL, 'p'},
+	{"replace", optional_argument, NULL, 'R'},
+	{"share", required_argument, NULL, 's'},
+	{"userns", required_argument, NULL, 'U'},
+	{"volume", required_argument, NULL, 'v'},
+	{"infra-image", required_argument, NULL, OPT_INFRA_IMAGE},
+	{"infra-command", required_argument, NULL, OPT_INFRA_COMMAND},
+	{"infra-conmon-pidfile", required_argument, NULL, OPT_INFRA_CONMON_PIDFILE},
+	{"pid", required_argument, NULL, OPT_PID},
+	{"uts", required_argument, NULL, OPT_UTS},
+	{"share-parent", optional_argument, NULL, OPT_SHARE_PARENT},
+	{"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
+	{"uidmap", required_argument, NULL, OPT_UIDMAP},
+	{"gidmap", required_argument, NULL, OPT_GIDMAP},
+	{"subuidname", required_argument, NULL, OPT_SUBUIDNAME},
+	{"subgidname", required_argument, NULL, OPT_SUBGIDNAME},
+	{"volumes-from", required_argument, NULL, OPT_VOLUMES_FROM},
+	{"device", required_argument, NULL, OPT_DEVICE},
+	{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+	{"sysctl", required_argument, NULL, OPT_SYSCTL},
+	{"shm-size", required_argument, NULL, OPT_SHM_SIZE},
+	{"cpu-shares", required_argument, NULL, 'c'},
+	{"cpuset-cpus", required_argument, NULL, OPT_LIMIT + 0},
+	{"cpuset-mems", required_argument, NULL, OPT_LIMIT + 1},
+	{"memory-swap", required_argument, NULL, OPT_LIMIT + 2},
+	{"blkio-weight", required_argument, NULL, OPT_LIMIT + 3},
+	{"device-read-bps", required_argument, NULL, OPT_LIMIT + 4},
+	{"device-write-bps", required_argument, NULL, OPT_LIMIT + 5},
+	{"ip", required_argument, NULL, OPT_LIMIT + 6},
+	{"ip6", required_argument, NULL, OPT_LIMIT + 7},
+	{"mac-address", required_argument, NULL, OPT_LIMIT + 8},
+	{"network-alias", required_argument, NULL, OPT_LIMIT + 9},
+	{"blkio-weight-device", required_argument, NULL, OPT_LIMIT + 10},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* One of pod create's flags (opt: its value in pm_cli_pod_create_opts, arg: optarg) into
+ * cfg, or into f (--replace, --pod-id-file, --label-file, --share given). Returns 0, or the
+ * exit status after printing the error. */
+int pm_cli_pod_create_flag(struct pm_pod_config *cfg, struct pm_cli_pod_create_flags *f, int opt,
+			   const char *arg)
+{
+	switch (opt) {
+	case 'A':
+		push_split(&cfg->add_hosts, arg);
+		break;
+	case 'C': {
+		_cleanup_error_ pm_error *e1 = NULL;
+		if (pm_config_parse_cpus(arg, &cfg->cpus, &e1) < 0) {
+			return pm_cli_error(e1);
+		}
+		break;
+	}
+	case 'm': {
+		_cleanup_error_ pm_error *e1 = NULL;
+		if (pm_config_parse_memory(arg, &cfg->memory, &e1) < 0) {
+			return pm_cli_error(e1);
+		}
+		break;
+	}
+	case 'D':
+		push_split(&cfg->dns, arg);
+		break;
+	case 'O':
+		pm_strv_push(&cfg->dns_options, arg);
+		break;
+	case 'S':
+		push_split(&cfg->dns_search, arg);
+		break;
+	case 'E':
+		free(cfg->exit_policy);
+		cfg->exit_policy = pm_xstrdup(arg);
+		break;
+	case 'H':
+		free(cfg->hostname);
+		cfg->hostname = pm_xstrdup(arg);
+		break;
+	case 'I':
+		if (parse_bool("infra", arg, &cfg->infra) != 0)
+			return PM_EXIT_ERROR;
+		break;
+	case 'i':
+		free(cfg->infra_name);
+		cfg->infra_name = pm_xstrdup(arg);
+		break;
+	case 'l':
+		pm_strv_push(&cfg->labels, arg);
+		break;
+	case 'L':
+		return read_label_file(arg, &f->file_labels);
+	case 'n':
+		free(cfg->name);
+		cfg->name = pm_xstrdup(arg);
+		break;
+	case 'N':
+		free(cfg->network);
+		cfg->network = pm_xstrdup(arg);
+		break;
+	case 'X':
+		cfg->no_hosts = true;
+		break;
+	case 'U':
+		free(cfg->userns);
+		cfg->userns = pm_xstrdup(arg);
+		break;
+	case 'F':
+		f->id_file = arg;
+		break;
+	case 'v':
+		pm_strv_push(&cfg->volumes, arg);
+		break;
+	case OPT_VOLUMES_FROM:
+		pm_strv_push(&cfg->volumes_from, arg);
+		break;
+	case OPT_DEVICE:
+		push_split(&cfg->devices, arg);
+		break;
+	case OPT_SECURITY_OPT:
+		pm_strv_push(&cfg->security_opts, arg);
+		break;
+	case OPT_SYSCTL:
+		push_split(&cfg->sysctls, arg);
+		break;
+	case OPT_SHM_SIZE:
+		if (pm_parse_size(arg, &cfg->shm_size) < 0)
+			return pm_cli_errorf("unable to translate --shm-size: invalid size: '%s'",
+					     arg);
+		break;
+	case OPT_INFRA_IMAGE:
+		set_str(&cfg->infra_image, arg);
+		break;
+	case OPT_INFRA_COMMAND:
+		set_str(&cfg->infra_command, arg);
+		break;
+	case OPT_INFRA_CONMON_PIDFILE: {
+		_cleanup_error_ pm_error *e1 = NULL;
+		free(cfg->infra_conmon_pidfile);
+		cfg->infra_conmon_pidfile = NULL;
+		if (pm_config_pidfile_path(arg, &cfg->infra_conmon_pidfile, &e1) < 0) {
+			return pm_cli_error(e1);
+		}
+		break;
+	}
+	case OPT_PID:
+		set_str(&cfg->pid, arg);
+		break;
+	case OPT_UTS:
+		set_str(&cfg->uts, arg);
+		break;
+	case OPT_SHARE_PARENT: {
+		bool share_parent = true;
+		if (parse_bool("share-parent", arg, &share_parent) != 0)
+			return PM_EXIT_ERROR;
+		cfg->no_share_parent = !share_parent;
+		break;
+	}
+	case OPT_CGROUP_PARENT:
+		set_str(&cfg->cgroup_parent, arg);
+		break;
+	case OPT_UIDMAP:
+		pm_strv_push(&cfg->uidmap, arg);
+		break;
+	case OPT_GIDMAP:
+		pm_strv_push(&cfg->gidmap, arg);
+		break;
+	case OPT_SUBUIDNAME:
+		set_str(&cfg->subuidname, arg);
+		break;
+	case OPT_SUBGIDNAME:
+		set_str(&cfg->subgidname, arg);
+		break;
+	case 'c':
+		pm_strv_consume(&cfg->limits, pm_xasprintf("cpu-shares=%s", arg));
+		break;
+	default:
+		if (opt < OPT_LIMIT || opt >= OPT_LIMIT + (int)ARRAY_SIZE(limit_flags))
+			return PM_EXIT_ERROR;
+		pm_strv_consume(&cfg->limits,
+				pm_xasprintf("%s=%s", limit_flags[opt - OPT_LIMIT], arg));
+		break;
+	case 'p':
+		push_split(&cfg->publish, arg);
+		break;
+	case 'R':
+		if (parse_bool("replace", arg, &f->replace) != 0)
+			return PM_EXIT_ERROR;
+		break;
+	case 's':
+		pm_strv_free(cfg->share);
+		cfg->share = NULL;
+		f->share_set = true;
+		push_split(&cfg->share, arg);
+		if (!cfg->share)
+			pm_strv_push(&cfg->share, "none");
+		break;
+	}
+	return 0;
+}
+
 int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"add-host", required_argument, NULL, 'A'},
-		{"cpus", required_argument, NULL, 'C'},
-		{"memory", required_argument, NULL, 'm'},
-		{"dns", required_argument, NULL, 'D'},
-		{"dns-option", required_argument, NULL, 'O'},
-		{"dns-opt", required_argument, NULL, 'O'},
-		{"dns-search", required_argument, NULL, 'S'},
-		{"exit-policy", required_argument, NULL, 'E'},
-		{"hostname", required_argument, NULL, 'H'},
-		{"infra", optional_argument, NULL, 'I'},
-		{"infra-name", required_argument, NULL, 'i'},
-		{"label", required_argument, NULL, 'l'},
-		{"label-file", required_argument, NULL, 'L'},
-		{"name", required_argument, NULL, 'n'},
-		{"network", required_argument, NULL, 'N'},
-		{"net", required_argument, NULL, 'N'},
-		{"no-hosts", no_argument, NULL, 'X'},
-		{"pod-id-file", required_argument, NULL, 'F'},
-		{"publish", required_argument, NULL, 'p'},
-		{"replace", optional_argument, NULL, 'R'},
-		{"share", required_argument, NULL, 's'},
-		{"userns", required_argument, NULL, 'U'},
-		{"volume", required_argument, NULL, 'v'},
-		{"infra-image", required_argument, NULL, OPT_INFRA_IMAGE},
-		{"infra-command", required_argument, NULL, OPT_INFRA_COMMAND},
-		{"infra-conmon-pidfile", required_argument, NULL, OPT_INFRA_CONMON_PIDFILE},
-		{"pid", required_argument, NULL, OPT_PID},
-		{"uts", required_argument, NULL, OPT_UTS},
-		{"share-parent", optional_argument, NULL, OPT_SHARE_PARENT},
-		{"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
-		{"uidmap", required_argument, NULL, OPT_UIDMAP},
-		{"gidmap", required_argument, NULL, OPT_GIDMAP},
-		{"subuidname", required_argument, NULL, OPT_SUBUIDNAME},
-		{"subgidname", required_argument, NULL, OPT_SUBGIDNAME},
-		{"volumes-from", required_argument, NULL, OPT_VOLUMES_FROM},
-		{"device", required_argument, NULL, OPT_DEVICE},
-		{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
-		{"sysctl", required_argument, NULL, OPT_SYSCTL},
-		{"shm-size", required_argument, NULL, OPT_SHM_SIZE},
-		{"cpu-shares", required_argument, NULL, 'c'},
-		{"cpuset-cpus", required_argument, NULL, OPT_LIMIT + 0},
-		{"cpuset-mems", required_argument, NULL, OPT_LIMIT + 1},
-		{"memory-swap", required_argument, NULL, OPT_LIMIT + 2},
-		{"blkio-weight", required_argument, NULL, OPT_LIMIT + 3},
-		{"device-read-bps", required_argument, NULL, OPT_LIMIT + 4},
-		{"device-write-bps", required_argument, NULL, OPT_LIMIT + 5},
-		{"ip", required_argument, NULL, OPT_LIMIT + 6},
-		{"ip6", required_argument, NULL, OPT_LIMIT + 7},
-		{"mac-address", required_argument, NULL, OPT_LIMIT + 8},
-		{"network-alias", required_argument, NULL, OPT_LIMIT + 9},
-		{"blkio-weight-device", required_argument, NULL, OPT_LIMIT + 10},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct pm_opt_state st = {0};
 	struct pm_pod_config cfg = {.infra = true};
 	_cleanup_close_ int idfd = -1;
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_pod_ struct pm_pod *pod = NULL;
-	bool replace = false, share_set = false;
-	const char *id_file = NULL;
-	_cleanup_strv_ char **file_labels = NULL;
+	_cleanup_(pm_cli_pod_create_flags_clear) struct pm_cli_pod_create_flags f = {0};
 	int status = PM_EXIT_ERROR, opt;
-	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "c:l:m:n:p:v:", opts, create_usage)) !=
-	       -1) {
-		switch (opt) {
-		case PM_OPT_EXIT:
+	while ((opt = pm_cli_getopt(cli, &st, argc, argv, "c:l:m:n:p:v:", pm_cli_pod_create_opts,
+				    create_usage)) != -1) {
+		if (opt == PM_OPT_EXIT) {
 			status = st.status;
 			goto out;
-		case 'A':
-			push_split(&cfg.add_hosts, optarg);
-			break;
-		case 'C': {
-			_cleanup_error_ pm_error *e1 = NULL;
-			if (pm_config_parse_cpus(optarg, &cfg.cpus, &e1) < 0) {
-				status = pm_cli_error(e1);
-				goto out;
-			}
-			break;
 		}
-		case 'm': {
-			_cleanup_error_ pm_error *e1 = NULL;
-			if (pm_config_parse_memory(optarg, &cfg.memory, &e1) < 0) {
-				status = pm_cli_error(e1);
-				goto out;
-			}
-			break;
-		}
-		case 'D':
-			push_split(&cfg.dns, optarg);
-			break;
-		case 'O':
-			pm_strv_push(&cfg.dns_options, optarg);
-			break;
-		case 'S':
-			push_split(&cfg.dns_search, optarg);
-			break;
-		case 'E':
-			free(cfg.exit_policy);
-			cfg.exit_policy = pm_xstrdup(optarg);
-			break;
-		case 'H':
-			free(cfg.hostname);
-			cfg.hostname = pm_xstrdup(optarg);
-			break;
-		case 'I':
-			if (parse_bool("infra", optarg, &cfg.infra) != 0)
-				goto out;
-			break;
-		case 'i':
-			free(cfg.infra_name);
-			cfg.infra_name = pm_xstrdup(optarg);
-			break;
-		case 'l':
-			pm_strv_push(&cfg.labels, optarg);
-			break;
-		case 'L':
-			if ((status = read_label_file(optarg, &file_labels)) != 0)
-				goto out;
-			status = PM_EXIT_ERROR;
-			break;
-		case 'n':
-			free(cfg.name);
-			cfg.name = pm_xstrdup(optarg);
-			break;
-		case 'N':
-			free(cfg.network);
-			cfg.network = pm_xstrdup(optarg);
-			break;
-		case 'X':
-			cfg.no_hosts = true;
-			break;
-		case 'U':
-			free(cfg.userns);
-			cfg.userns = pm_xstrdup(optarg);
-			break;
-		case 'F':
-			id_file = optarg;
-			break;
-		case 'v':
-			pm_strv_push(&cfg.volumes, optarg);
-			break;
-		case OPT_VOLUMES_FROM:
-			pm_strv_push(&cfg.volumes_from, optarg);
-			break;
-		case OPT_DEVICE:
-			push_split(&cfg.devices, optarg);
-			break;
-		case OPT_SECURITY_OPT:
-			pm_strv_push(&cfg.security_opts, optarg);
-			break;
-		case OPT_SYSCTL:
-			push_split(&cfg.sysctls, optarg);
-			break;
-		case OPT_SHM_SIZE:
-			if (pm_parse_size(optarg, &cfg.shm_size) < 0) {
-				status = pm_cli_errorf(
-					"unable to translate --shm-size: invalid size: '%s'",
-					optarg);
-				goto out;
-			}
-			break;
-		case OPT_INFRA_IMAGE:
-			set_str(&cfg.infra_image, optarg);
-			break;
-		case OPT_INFRA_COMMAND:
-			set_str(&cfg.infra_command, optarg);
-			break;
-		case OPT_INFRA_CONMON_PIDFILE: {
-			_cleanup_error_ pm_error *e1 = NULL;
-			free(cfg.infra_conmon_pidfile);
-			cfg.infra_conmon_pidfile = NULL;
-			if (pm_config_pidfile_path(optarg, &cfg.infra_conmon_pidfile, &e1) < 0) {
-				status = pm_cli_error(e1);
-				goto out;
-			}
-			break;
-		}
-		case OPT_PID:
-			set_str(&cfg.pid, optarg);
-			break;
-		case OPT_UTS:
-			set_str(&cfg.uts, optarg);
-			break;
-		case OPT_SHARE_PARENT: {
-			bool share_parent = true;
-			if (parse_bool("share-parent", optarg, &share_parent) != 0)
-				goto out;
-			cfg.no_share_parent = !share_parent;
-			break;
-		}
-		case OPT_CGROUP_PARENT:
-			set_str(&cfg.cgroup_parent, optarg);
-			break;
-		case OPT_UIDMAP:
-			pm_strv_push(&cfg.uidmap, optarg);
-			break;
-		case OPT_GIDMAP:
-			pm_strv_push(&cfg.gidmap, optarg);
-			break;
-		case OPT_SUBUIDNAME:
-			set_str(&cfg.subuidname, optarg);
-			break;
-		case OPT_SUBGIDNAME:
-			set_str(&cfg.subgidname, optarg);
-			break;
-		case 'c':
-			pm_strv_consume(&cfg.limits, pm_xasprintf("cpu-shares=%s", optarg));
-			break;
-		default:
-			if (opt < OPT_LIMIT || opt >= OPT_LIMIT + (int)ARRAY_SIZE(limit_flags))
-				goto out;
-			pm_strv_consume(
-				&cfg.limits,
-				pm_xasprintf("%s=%s", limit_flags[opt - OPT_LIMIT], optarg));
-			break;
-		case 'p':
-			push_split(&cfg.publish, optarg);
-			break;
-		case 'R':
-			if (parse_bool("replace", optarg, &replace) != 0)
-				goto out;
-			break;
-		case 's':
-			pm_strv_free(cfg.share);
-			cfg.share = NULL;
-			share_set = true;
-			push_split(&cfg.share, optarg);
-			if (!cfg.share)
-				pm_strv_push(&cfg.share, "none");
-			break;
-		}
+		if ((status = pm_cli_pod_create_flag(&cfg, &f, opt, optarg)) != 0)
+			goto out;
+		status = PM_EXIT_ERROR;
 	}
 	if (!pm_cli_nargs(cli, argc - optind, 0, 1))
 		goto out;
@@ -444,9 +457,8 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		}
 		cfg.name = pm_xstrdup(argv[optind]);
 	}
-	(void)share_set;
-	if (file_labels) {
-		char **all = merge_labels(file_labels, cfg.labels);
+	if (f.file_labels) {
+		char **all = merge_labels(f.file_labels, cfg.labels);
 		pm_strv_free(cfg.labels);
 		cfg.labels = all;
 	}
@@ -455,23 +467,23 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		status = pm_cli_error(err);
 		goto out;
 	}
-	if (replace && !cfg.name) {
+	if (f.replace && !cfg.name) {
 		status = pm_cli_errorf("cannot replace pod without --name being set");
 		goto out;
 	}
-	if (id_file) {
-		idfd = open(id_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (f.id_file) {
+		idfd = open(f.id_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (idfd < 0) {
 			status = errno == EEXIST
 					 ? pm_cli_errorf("pod id file exists. Ensure another pod "
 							 "is not using it or delete %s",
-							 id_file)
-					 : pm_cli_errorf("opening pod id file '%s': %s", id_file,
+							 f.id_file)
+					 : pm_cli_errorf("opening pod id file '%s': %s", f.id_file,
 							 strerror(errno));
 			goto out;
 		}
 	}
-	if (replace) {
+	if (f.replace) {
 		_cleanup_pod_ struct pm_pod *old = NULL;
 		if (pm_pod_lookup(e.paths, cfg.name, &old, NULL) == 0 &&
 		    !strcmp(old->name, cfg.name) && pm_pod_remove(&e, old, true, 0, &err) < 0) {
@@ -486,7 +498,7 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 		goto fail_idfile;
 	}
 	if (idfd >= 0 && write(idfd, pod->id, strlen(pod->id)) != (ssize_t)strlen(pod->id)) {
-		status = pm_cli_errorf("writing pod id file '%s': %s", id_file, strerror(errno));
+		status = pm_cli_errorf("writing pod id file '%s': %s", f.id_file, strerror(errno));
 		pm_pod_remove(&e, pod, true, 0, NULL);
 		goto fail_idfile;
 	}
@@ -495,7 +507,7 @@ int cmd_pod_create(struct pm_cli *cli, int argc, char **argv)
 	goto out;
 fail_idfile:
 	if (idfd >= 0)
-		unlink(id_file);
+		unlink(f.id_file);
 out:
 	pm_pod_config_clear(&cfg);
 	return status;

@@ -9,7 +9,35 @@ static const struct pm_command buildx_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command machine_commands[] = {
+	{"info", cmd_refused, 0, "Display machine host info", NULL},
+	{"init", cmd_refused, 0, "Initialize a virtual machine", NULL},
+	{"inspect", cmd_refused, 0, "Inspect an existing machine", NULL},
+	{"list", cmd_refused, 0, "List machines", NULL},
+	{"ls", cmd_refused, PM_CMD_HIDDEN, "List machines", NULL},
+	{"rm", cmd_refused, 0, "Remove an existing machine", NULL},
+	{"set", cmd_refused, 0, "Sets a virtual machine setting", NULL},
+	{"ssh", cmd_refused, 0, "SSH into an existing machine", NULL},
+	{"start", cmd_refused, 0, "Start an existing machine", NULL},
+	{"stop", cmd_refused, 0, "Stop an existing machine", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
+static const struct pm_command connection_commands[] = {
+	{"add", cmd_refused, 0, "Record destination for the Podman service", NULL},
+	{"default", cmd_refused, 0, "Set named destination as default", NULL},
+	{"list", cmd_refused, 0, "List destination for the Podman service(s)", NULL},
+	{"ls", cmd_refused, PM_CMD_HIDDEN, "List destination for the Podman service(s)", NULL},
+	{"mv", cmd_refused, PM_CMD_HIDDEN, "Rename \"old\" to \"new\"", NULL},
+	{"remove", cmd_refused, 0, "Delete named destination", NULL},
+	{"rename", cmd_refused, 0, "Rename \"old\" to \"new\"", NULL},
+	{"rm", cmd_refused, PM_CMD_HIDDEN, "Delete named destination", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command system_commands[] = {
+	{"connection", NULL, 0, "Manage remote API service destinations (pm has none)",
+	 connection_commands},
 	{"df", cmd_system_df, PM_CMD_USERNS, "Show pm disk usage", NULL},
 	{"events", cmd_events, 0, "Show pm events", NULL},
 	{"info", cmd_info, 0, "Display pm related system information", NULL},
@@ -19,11 +47,13 @@ static const struct pm_command system_commands[] = {
 	{"renumber", cmd_system_renumber, 0, "Migrate lock numbers (pm has none: does nothing)",
 	 NULL},
 	{"reset", cmd_system_reset, PM_CMD_USERNS, "Reset pm storage", NULL},
+	{"service", cmd_refused, 0, "Run API service (pm is daemonless: refused)", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 
 static const struct pm_command generate_commands[] = {
 	{"kube", cmd_generate_kube, 0, "Generate Kubernetes YAML from containers or pods", NULL},
+	{"spec", cmd_generate_spec, 0, "Generate Specgen JSON based on containers or pods", NULL},
 	{"systemd", cmd_generate_systemd, 0, "Generate systemd units", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
@@ -68,6 +98,7 @@ static const struct pm_command manifest_commands[] = {
 };
 
 static const struct pm_command pod_commands[] = {
+	{"clone", cmd_pod_clone, PM_CMD_USERNS, "Clone a pod", NULL},
 	{"create", cmd_pod_create, PM_CMD_USERNS, "Create a new empty pod", NULL},
 	{"exists", cmd_pod_exists, 0, "Check if a pod exists in local storage", NULL},
 	{"inspect", cmd_pod_inspect, 0, "Displays a pod configuration", NULL},
@@ -112,12 +143,14 @@ static const struct pm_command volume_commands[] = {
 	 NULL},
 	{"list", cmd_volume_ls, PM_CMD_HIDDEN, "List volumes", NULL},
 	{"ls", cmd_volume_ls, 0, "List volumes", NULL},
+	{"mount", cmd_volume_mount, 0, "Mount volume", NULL},
 	{"prune", cmd_volume_prune, PM_CMD_USERNS, "Remove all unused volumes", NULL},
 	{"reload", cmd_volume_reload, 0,
 	 "Reload all volumes from volume plugins (pm has none: does nothing)", NULL},
 	{"remove", cmd_volume_rm, PM_CMD_USERNS | PM_CMD_HIDDEN, "Remove one or more volumes",
 	 NULL},
 	{"rm", cmd_volume_rm, PM_CMD_USERNS, "Remove one or more volumes", NULL},
+	{"unmount", cmd_volume_unmount, PM_CMD_USERNS, "Unmount volume", NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 
@@ -182,6 +215,7 @@ const struct pm_command pm_commands[] = {
 	{"login", cmd_login, 0, "Log in to a container registry", NULL},
 	{"logout", cmd_logout, 0, "Log out of a container registry", NULL},
 	{"logs", cmd_logs, 0, "Fetch the logs of one or more containers", NULL},
+	{"machine", NULL, 0, "Manage a virtual machine (pm has none: refused)", machine_commands},
 	{"manifest", NULL, 0, "Manipulate manifest lists and image indexes", manifest_commands},
 	{"mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL},
 	{"pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL},

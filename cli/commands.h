@@ -92,6 +92,8 @@ int cmd_volume_inspect(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_ls(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv);
 int cmd_volume_rm(struct pm_cli *cli, int argc, char **argv);
+int cmd_volume_mount(struct pm_cli *cli, int argc, char **argv);   /* cmd-volume-mount.c */
+int cmd_volume_unmount(struct pm_cli *cli, int argc, char **argv); /* cmd-volume-mount.c */
 int cmd_volume_reload(struct pm_cli *cli, int argc, char **argv);
 /* container views (views helper): cli/cmd-ps.c, cmd-inspect.c, cmd-logs.c, cmd-rename.c,
  * cmd-container.c (the `container` table), cmd-top.c, cmd-cp.c, cmd-pause.c, cmd-mount.c,
@@ -122,3 +124,13 @@ int cmd_top(struct pm_cli *cli, int argc, char **argv);
 int cmd_unmount(struct pm_cli *cli, int argc, char **argv);
 int cmd_unpause(struct pm_cli *cli, int argc, char **argv);
 extern const struct pm_command pm_container_commands[];
+/* cli/cmd-refuse.c: podman's commands pm does not do, refused with their flags and --help */
+int cmd_refused(struct pm_cli *cli, int argc, char **argv);
+int cmd_container_runlabel(struct pm_cli *cli, int argc, char **argv); /* cmd-runlabel.c */
+int cmd_pod_clone(struct pm_cli *cli, int argc, char **argv);	       /* cmd-pod-clone.c */
+int cmd_image_tree(struct pm_cli *cli, int argc, char **argv);	       /* cmd-image-tree.c */
+/* cli/cmd-image-trust.c: `image trust show|set` */
+int cmd_image_trust_show(struct pm_cli *cli, int argc, char **argv);
+int cmd_image_trust_set(struct pm_cli *cli, int argc, char **argv);
+extern const struct pm_command pm_image_trust_commands[];
+int cmd_generate_spec(struct pm_cli *cli, int argc, char **argv); /* cmd-generate-spec.c */
