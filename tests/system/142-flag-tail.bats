@@ -31,3 +31,155 @@ IMG=localhost/busybox:latest
 	run_pm 0 images -q
 	is "$output" "" "the image is gone"
 }
+
+# kyaml FILE IMAGE [NAME]: a one-container pod NAME (default kp) running `cat /built` once
+kyaml() {
+	cat >"$1" <<EOY
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${3:-kp}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: $2
+    command: ["sh", "-c", "cat /built 2>/dev/null || echo none"]
+EOY
+}
+
+# kbuild_dir DIR NAME WORD: DIR/NAME/Containerfile, an image whose /built says WORD
+kbuild_dir() {
+	mkdir -p "$1/$2"
+	printf 'FROM %s\nRUN echo %s > /built\n' "$IMG" "$3" >"$1/$2/Containerfile"
+}
+
+@test "kube play --build: the image built from ./NAME/Containerfile when missing, always with --build" {
+	pm_load_test_image
+	local d=$BATS_TEST_TMPDIR/k
+	kbuild_dir "$d" kbimg one
+	kyaml "$d/k.yaml" kbimg
+	cd "$d"
+	run_pm 0 kube play k.yaml
+	assert_contains "$output" "STEP 2/2: RUN echo one > /built" "built without --build: not stored"
+	assert_contains "$output" "COMMIT kbimg" "tagged with the image's name"
+	run_pm 0 wait kp-c
+	run_pm 0 logs kp-c
+	is "$output" "one" "the container runs the built image"
+	run_pm 0 image inspect --format '{{.Id}}' localhost/kbimg:latest
+	local id1=$output
+	run_pm 0 kube down k.yaml
+	# stored: no build without --build, a new one with --build
+	kbuild_dir "$d" kbimg two
+	run_pm 0 kube play k.yaml
+	assert_not_contains "$output" "STEP" "a stored image is not rebuilt"
+	run_pm 0 kube down k.yaml
+	run_pm 0 kube play --build=false k.yaml
+	assert_not_contains "$output" "STEP" "--build=false builds nothing"
+	run_pm 0 kube down k.yaml
+	run_pm 0 kube play --build k.yaml
+	assert_contains "$output" "STEP 2/2: RUN echo two > /built" "--build rebuilds"
+	run_pm 0 wait kp-c
+	run_pm 0 logs kp-c
+	is "$output" "two" "the rebuilt image runs"
+	run_pm 0 image inspect --format '{{.Id}}' localhost/kbimg:latest
+	[ "$output" != "$id1" ] || die "--build made no new image"
+	run_pm 0 kube down k.yaml
+	run_pm 0 rmi -a -f
+}
+
+@test "kube play --context-dir: the Containerfiles under that directory; needs --build" {
+	pm_load_test_image
+	local d=$BATS_TEST_TMPDIR/k ctx=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$d"
+	kbuild_dir "$ctx" kbctx fromctx
+	kyaml "$d/k.yaml" kbctx
+	run_pm 125 kube play --context-dir "$ctx" "$d/k.yaml"
+	is "$output" "Error: --build must be specified when using --context-dir option"
+	run_pm 0 pod ps -q
+	is "$output" "" "no pod made"
+	run_pm 0 kube play --build --context-dir "$ctx" "$d/k.yaml"
+	assert_contains "$output" "COMMIT kbctx"
+	run_pm 0 wait kp-c
+	run_pm 0 logs kp-c
+	is "$output" "fromctx" "built from --context-dir"
+	run_pm 0 kube down "$d/k.yaml"
+	run_pm 0 rmi -a -f
+}
+
+@test "kube play --log-opt: every container's, checked as podman's" {
+	pm_load_test_image
+	local y=$BATS_TEST_TMPDIR/k.yaml
+	kyaml "$y" "$IMG"
+	run_pm 125 kube play --log-opt bad "$y"
+	is "$output" 'Error: invalid log option "bad"'
+	if ! is_podman; then # (podman 4.3 leaves the pod it made before the check)
+		run_pm 0 pod ps -q
+		is "$output" "" "no pod made"
+	else
+		run_pm 0 pod rm -a -f
+	fi
+	run_pm 0 kube play --start=false --log-opt max-size=1000 "$y"
+	run_pm 0 inspect --format '{{.HostConfig.LogConfig.Size}}' kp-c
+	is "$output" "1kB" "max-size on the container"
+	run_pm 0 kube down "$y"
+}
+
+@test "kube play --ip, --mac-address: parsed as podman's" {
+	pm_load_test_image
+	local y=$BATS_TEST_TMPDIR/k.yaml
+	kyaml "$y" "$IMG"
+	run_pm 125 kube play --ip bad "$y"
+	is "${lines[0]}" 'Error: invalid argument "bad" for "--ip" flag: invalid string being converted to IP address: bad'
+	run_pm 125 kube play --ip 10.0.2.100,nope "$y"
+	assert_contains "${lines[0]}" 'invalid string being converted to IP address: nope'
+	run_pm 0 pod ps -q
+	is "$output" "" "no pod made"
+}
+
+@test "kube play --ip, --mac-address: refused without a bridge network, nothing made (pm)" {
+	skip_if_podman "podman's kube pods join its rootless bridge network"
+	pm_load_test_image
+	local y=$BATS_TEST_TMPDIR/k.yaml
+	kyaml "$y" "$IMG"
+	run_pm 125 kube play --ip 10.0.2.100 "$y"
+	is "$output" "Error: invalid config provided: networks and static ip/mac address can only be used with Bridge mode networking"
+	run_pm 125 kube play --mac-address 02:42:ac:11:00:02 "$y"
+	is "$output" "Error: invalid config provided: networks and static ip/mac address can only be used with Bridge mode networking"
+	run_pm 125 kube play --mac-address bad "$y"
+	is "$output" "Error: address bad: invalid MAC address"
+	run_pm 0 pod ps -q
+	is "$output" "" "no pod made"
+	run_pm 0 ps -aq
+	is "$output" "" "no container made"
+}
+
+@test "kube play --userns: the pod's user namespace" {
+	pm_load_test_image
+	local y=$BATS_TEST_TMPDIR/k.yaml
+	cat >"$y" <<EOY
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kp
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: $IMG
+    command: ["cat", "/proc/self/uid_map"]
+EOY
+	run_pm 125 kube play --userns=bad "$y"
+	is "$output" "Error: unrecognized namespace mode bad passed"
+	run_pm 0 pod ps -q
+	is "$output" "" "no pod made"
+	run_pm 0 kube play --userns=auto "$y"
+	run_pm 0 wait kp-c
+	run_pm 0 logs kp-c
+	# auto: one range of the subordinate ids, not the whole default map
+	is "${#lines[@]}" 1 "one range"
+	local size
+	size=$(awk '{ print $3 }' <<<"${lines[0]}")
+	[ "$size" -lt 65536 ] || die "--userns=auto gave the whole map: ${lines[0]}"
+	run_pm 0 kube down "$y"
+}
