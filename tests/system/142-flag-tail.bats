@@ -183,3 +183,100 @@ EOY
 	[ "$size" -lt 65536 ] || die "--userns=auto gave the whole map: ${lines[0]}"
 	run_pm 0 kube down "$y"
 }
+
+@test "container cleanup: --latest, --rmi, --exec and podman's conflicts" {
+	pm_load_test_image
+	run_pm 0 run --name cl1 $IMG true
+	run_pm 0 container cleanup cl1
+	is "$output" "cl1" "the name as given"
+	run_pm 0 container cleanup --latest
+	is "$output" "[0-9a-f]{64}" "--latest: the id"
+	run_pm 125 container cleanup -l cl1
+	is "$output" "Error: --latest and containers cannot be used together"
+	run_pm 125 container cleanup -l -a
+	is "$output" "Error: --all and --latest cannot be used together"
+	run_pm 125 container cleanup --exec x -a
+	is "$output" "Error: exec and all options conflict"
+	run_pm 125 container cleanup --exec x --rmi cl1
+	is "$output" "Error: exec and rmi options conflict"
+	run_pm 125 container cleanup --exec x cl1 cl1
+	is "$output" "Error: cannot use exec option when more than one container is given"
+	run_pm 0 inspect --format '{{.Id}}' cl1
+	local id=$output
+	run_pm 125 container cleanup --exec nosuch cl1
+	# (podman logs it at level=error first)
+	is "${lines[-1]}" "Error: container $id has no exec session with ID nosuch: no such exec session"
+	# --rmi: the image is in use by the container (not removed), then with --rm it goes
+	run_pm 125 container cleanup --rmi cl1
+	assert_contains "$output" "image is in use by a container"
+	run_pm 0 container cleanup --rm --rmi cl1
+	is "$output" "cl1"
+	run_pm 0 ps -aq
+	is "$output" "" "--rm removed the container"
+	run_pm 0 images -q --filter reference=$IMG
+	is "$output" "" "--rmi removed the image"
+}
+
+@test "container cleanup --exec: an ended exec session; a running container is refused" {
+	pm_load_test_image
+	run_pm 0 run -d --name cl2 $IMG sleep 100
+	run_pm 0 inspect --format '{{.Id}}' cl2
+	local id=$output
+	run_pm 125 container cleanup cl2
+	is "${lines[-1]}" "Error: failed to clean up container $id: container $id is running or paused, refusing to clean up: container state improper"
+	run_pm 0 exec -d cl2 true
+	local sid
+	sid=$("${PM_CMD[@]}" inspect --format '{{index .ExecIDs 0}}' cl2)
+	sleep 1
+	run_pm 0 container cleanup --exec "$sid" cl2
+	is "$output" "" "podman prints nothing"
+	run_pm 0 rm -f -t 0 cl2
+}
+
+@test "mount --format json: podman's keys; another format is refused" {
+	pm_load_test_image
+	run_pm 0 create --name mj $IMG true
+	run_pm 0 inspect --format '{{.Id}}' mj
+	local id=$output
+	run_pm 0 unshare sh -c "${PM_CMD[*]} mount --format json; ${PM_CMD[*]} mount mj >/dev/null && ${PM_CMD[*]} mount --format json"
+	is "${lines[0]}" "\[\]" "nothing mounted: an empty list"
+	local js
+	js=$(printf '%s\n' "${lines[@]:1}")
+	is "$(jq -r '.[0].id' <<<"$js")" "$id" "id"
+	is "$(jq -r '.[0].Names[0]' <<<"$js")" "mj" "Names"
+	is "$(jq -r '.[0].mountpoint | length > 0' <<<"$js")" "true" "mountpoint"
+	[ "${lines[2]}" = " {" ] || die "one blank per level, as podman's: '${lines[2]}'"
+	run_pm 125 unshare "${PM_CMD[@]}" mount --format table
+	is "$output" 'Error: unknown --format argument: "table"'
+	run_pm 0 unshare "${PM_CMD[@]}" umount mj
+	run_pm 0 rm mj
+}
+
+@test "update: the per-device, swappiness and real-time flags are checked as podman's (pm)" {
+	skip_if_podman "podman 4.3's update fails in runc on this host"
+	pm_load_test_image
+	run_pm 0 create --name up $IMG true
+	run_pm 125 update --device-read-bps bad up
+	is "$output" "Error: bad format: bad"
+	run_pm 125 update --device-read-bps /dev/nosuch:1mb up
+	is "$output" "Error: could not parse throttle device at /dev/nosuch: no such file or directory"
+	run_pm 125 update --blkio-weight-device bad up
+	is "$output" "Error: bad format: bad"
+	run_pm 125 update --cpu-rt-period x up
+	is "${lines[0]}" 'Error: invalid argument "x" for "--cpu-rt-period" flag: strconv.ParseUint: parsing "x": invalid syntax'
+	run_pm 125 update --cpu-rt-runtime 1000 up
+	is "$output" "Error: --cpu-rt-runtime: cannot enforce the limit: Realtime runtime not supported on cgroups V2 systems \(pm's limits need cgroup v2\): drop --cpu-rt-runtime"
+	run_pm 125 update --memory-swappiness 10 up
+	assert_contains "$output" "--memory-swappiness: cannot enforce the limit"
+	local dev
+	dev=$(lsblk -dnpo NAME,TYPE 2>/dev/null | awk '$2 == "disk" { print $1; exit }')
+	[ -n "$dev" ] || dev=/dev/loop0
+	run_pm '?' update --device-write-iops "$dev:100" up
+	if [ "$status" -ne 0 ]; then # a host without the io controller delegated: refused
+		is "$status" 125
+		assert_contains "$output" "--device-write-iops: cannot enforce the limit"
+		run_pm 0 inspect --format '{{.HostConfig.BlkioDeviceWriteIOps}}' up
+		is "$output" "\[\]" "nothing recorded"
+	fi
+	run_pm 0 rm up
+}
