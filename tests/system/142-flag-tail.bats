@@ -7,6 +7,7 @@
 # against podman (PM="podman --runtime runc"); pm-only tests say so.
 
 load helpers
+load registry
 
 setup() {
 	skip_if_root "rootless: runs as the unprivileged test user"
@@ -14,6 +15,7 @@ setup() {
 }
 
 teardown() {
+	registry_stop
 	basic_teardown
 }
 
@@ -279,4 +281,29 @@ EOY
 		is "$output" "\[\]" "nothing recorded"
 	fi
 	run_pm 0 rm up
+}
+
+@test "push --remove-signatures, --disable-content-trust, --compress: accepted, the image pushed" {
+	pm_load_test_image
+	registry_start
+	run_pm 0 push -q --tls-verify=false --remove-signatures --disable-content-trust --compress \
+		$IMG "$REG/sig/x:1"
+	registry_has sig/x:1 || die "not pushed"
+	run_pm 125 push -q --tls-verify=false --sign-passphrase-file "$BATS_TEST_TMPDIR/nosuch" \
+		$IMG "$REG/sig/y:1"
+	is "$output" "Error: open $BATS_TEST_TMPDIR/nosuch: no such file or directory"
+}
+
+@test "push --sign-by, --sign-by-sigstore-private-key: refused before anything is sent (pm)" {
+	skip_if_podman "podman signs (with gpg or a sigstore key) after the upload"
+	pm_load_test_image
+	registry_start
+	echo secret >"$BATS_TEST_TMPDIR/pw"
+	run_pm 125 push -q --tls-verify=false --sign-by me@example.com \
+		--sign-passphrase-file "$BATS_TEST_TMPDIR/pw" $IMG "$REG/sig/z:1"
+	is "$output" "Error: --sign-by: pm does not sign images: push without it, then sign with skopeo or cosign"
+	run_pm 125 push -q --tls-verify=false --sign-by-sigstore-private-key "$BATS_TEST_TMPDIR/pw" \
+		$IMG "$REG/sig/z:1"
+	is "$output" "Error: --sign-by-sigstore-private-key: pm does not sign images: push without it, then sign with skopeo or cosign"
+	is "$(registry_requests PUT 'sig/z')$(registry_requests POST 'sig/z')" "00" "nothing sent"
 }
