@@ -439,6 +439,60 @@ RESOURCE_SETTER(set_blkio_weight, "blkio-weight")
 RESOURCE_SETTER(set_cgroups, "cgroups")
 #undef RESOURCE_SETTER
 
+/* containers.conf's [containers] defaults for the flags not given (podman's): cgroupns,
+ * ipcns, pidns, utsns, userns (not with --uidmap/--gidmap), tz, umask, shm_size, pids_limit;
+ * a bad value is refused naming the key. */
+static int set_pids_limit(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err);
+static int conf_ctr_defaults(struct pm_container_config *c, struct cmd_run_opts *o,
+			     char *const v[PM_CONF_N], pm_error **err)
+{
+	int r = 0;
+	char **ns[] = {[PM_CONF_IPCNS] = &c->ipc,
+		       [PM_CONF_PIDNS] = &c->pid,
+		       [PM_CONF_UTSNS] = &c->uts,
+		       [PM_CONF_TZ] = &c->tz};
+	for (size_t i = 0; i < PM_CONF_N && r >= 0; i++) {
+		if (!v[i] || !*v[i])
+			continue;
+		switch (i) {
+		case PM_CONF_CGROUPNS:
+			if (!c->cgroupns)
+				r = pm_config_set_cgroup_flag(c, "cgroupns", v[i], err);
+			break;
+		case PM_CONF_IPCNS:
+		case PM_CONF_PIDNS:
+		case PM_CONF_UTSNS:
+		case PM_CONF_TZ:
+			if (!*ns[i])
+				*ns[i] = pm_xstrdup(v[i]);
+			break;
+		case PM_CONF_USERNS:
+			if (!c->userns && !c->uidmap && !c->gidmap)
+				c->userns = pm_xstrdup(v[i]);
+			break;
+		case PM_CONF_UMASK:
+			if (!c->umask)
+				r = set_umask(c, o, v[i], err);
+			break;
+		case PM_CONF_SHM_SIZE:
+			if (!c->shm_size)
+				r = set_shm_size(c, o, v[i], err);
+			break;
+		case PM_CONF_PIDS_LIMIT:
+			if (!c->pids_limit_set)
+				r = set_pids_limit(c, o, v[i], err);
+			break;
+		default:
+			break;
+		}
+		if (r < 0)
+			pm_error_prefix(err, "containers.conf: [containers] %s \"%s\"",
+					pm_conf_ctr_keys[i], v[i]);
+	}
+	return r;
+}
+
 /* cgroup, block-device and static-network flags: engine/cgroup-flags.h */
 #define CGROUP_SETTER(fn, flag)                                                                    \
 	static int fn(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,      \
@@ -1039,10 +1093,15 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	const char *mgr;
 	_cleanup_strv_ char **conf_ulimits = NULL;
 	bool conf_ulimits_set;
-	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
+	char *conf_ctr[PM_CONF_N] = {0};
+	int cr = pm_conf_run_defaults(&mgr, &conf_ulimits, &conf_ulimits_set, conf_ctr, &herr);
+	if (cr >= 0)
+		cr = conf_ctr_defaults(c, o, conf_ctr, &herr);
+	for (size_t i = 0; i < PM_CONF_N; i++)
+		free(conf_ctr[i]);
+	if (cr < 0 || pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
 	    pm_health_startup_from_flags(&o->health, &c->startup_health, &herr) < 0 ||
-	    pm_spec_subid_expand(c, &herr) < 0 ||
-	    pm_conf_run_defaults(&mgr, &conf_ulimits, &conf_ulimits_set, &herr) < 0) {
+	    pm_spec_subid_expand(c, &herr) < 0) {
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}

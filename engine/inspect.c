@@ -778,7 +778,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(cf, "Labels", labels_object(v->labels));
 	json_object_set_new(cf, "Annotations", annotations_json(c, cfg, stop_sig_of(cfg)));
 	json_object_set_new(cf, "StopSignal", json_integer(stop_sig_of(cfg)));
-	json_object_set_new(cf, "Umask", json_string("0022"));
+	json_object_set_new(cf, "Umask", json_string(cfg->umask ? cfg->umask : "0022"));
 	json_t *secrets = secrets_json(cfg);
 	if (secrets)
 		json_object_set_new(cf, "Secrets", secrets);
@@ -898,7 +898,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 							pm_str_startswith(cfg->userns, "keep-id:")
 						? "private"
 						: cfg->userns));
-	json_object_set_new(hc, "ShmSize", json_integer(65536000));
+	json_object_set_new(hc, "ShmSize",
+			    json_integer(cfg->shm_size ? (json_int_t)cfg->shm_size : 65536000));
 	json_object_set_new(hc, "Runtime", json_string("oci"));
 	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
 	json_object_set_new(hc, "Isolation", json_string(""));

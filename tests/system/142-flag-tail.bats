@@ -307,3 +307,42 @@ EOY
 	is "$output" "Error: --sign-by-sigstore-private-key: pm does not sign images: push without it, then sign with skopeo or cosign"
 	is "$(registry_requests PUT 'sig/z')$(registry_requests POST 'sig/z')" "00" "nothing sent"
 }
+
+@test "containers.conf [containers]: cgroupns, utsns, tz, umask, shm_size, pids_limit as defaults; flags win" {
+	pm_load_test_image
+	mkdir -p "$XDG_CONFIG_HOME/containers"
+	cat >"$XDG_CONFIG_HOME/containers/containers.conf" <<'EOC'
+[containers]
+cgroupns = "host"
+utsns = "host"
+tz = "UTC"
+umask = "0077"
+shm_size = "1048576"
+pids_limit = 0
+EOC
+	run_pm 0 create --name cc $IMG sh -c 'umask; df -k /dev/shm | tail -1'
+	run_pm 0 inspect --format '{{.HostConfig.CgroupMode}} {{.HostConfig.UTSMode}} {{.HostConfig.ShmSize}} {{.HostConfig.PidsLimit}} {{.Config.Timezone}} {{.Config.Umask}}' cc
+	is "$output" "host host 1048576 0 UTC 0077" "the defaults recorded"
+	run_pm 0 start -a cc
+	is "${lines[0]}" "0077" "umask in the container"
+	is "$(awk '{ print $2 }' <<<"${lines[1]}")" "(1024|1000)" "/dev/shm of 1 MiB"
+	run_pm 0 rm cc
+	run_pm 0 create --name cf --cgroupns private --uts private --umask 0022 --shm-size 2m --tz local $IMG true
+	run_pm 0 inspect --format '{{.HostConfig.CgroupMode}} {{.HostConfig.UTSMode}} {{.HostConfig.ShmSize}} {{.Config.Timezone}} {{.Config.Umask}}' cf
+	is "$output" "private private 2097152 local 0022" "the flags win"
+	run_pm 0 rm cf
+}
+
+@test "containers.conf [containers]: a bad value is refused naming the key (pm)" {
+	skip_if_podman "podman 4.3 names the flag"
+	pm_load_test_image
+	mkdir -p "$XDG_CONFIG_HOME/containers"
+	printf '[containers]\numask = "abc"\n' >"$XDG_CONFIG_HOME/containers/containers.conf"
+	run_pm 125 create --name bad $IMG true
+	is "$output" 'Error: containers.conf: \[containers\] umask "abc": invalid umask string abc: invalid argument'
+	printf '[containers]\nshm_size = "lots"\n' >"$XDG_CONFIG_HOME/containers/containers.conf"
+	run_pm 125 create --name bad $IMG true
+	assert_contains "$output" 'containers.conf: [containers] shm_size "lots"'
+	run_pm 0 ps -aq
+	is "$output" "" "nothing made"
+}
