@@ -61,13 +61,21 @@ static const char run_usage[] =
 	"      --cap-add strings          Add capabilities to the container\n"
 	"      --cap-drop strings         Drop capabilities from the container\n"
 	"      --cgroup-conf strings      Configure cgroup v2 (key=value)\n"
+	"      --cgroup-parent string     Optional parent cgroup for the container (a systemd "
+	"slice)\n"
 	"      --cgroupns string          cgroup namespace to use (host, private, container:ID, "
 	"ns:PATH)\n"
 	"      --cgroups string           control container cgroup configuration (\"enabled\"|"
 	"\"disabled\"|\"no-conmon\"|\"split\") (default \"enabled\")\n"
 	"      --chrootdirs strings       Chroot directories inside the container\n"
 	"      --cidfile string           Write the container ID to the file\n"
+	"      --conmon-pidfile string    Path to the file that will receive the PID of the "
+	"container's monitor (pm's conmon)\n"
 	"      --cpu-period uint          Limit the CPU CFS (Completely Fair Scheduler) period\n"
+	"      --cpu-rt-period uint       Limit the CPU real-time period in microseconds "
+	"(refused: cgroup v2 has none)\n"
+	"      --cpu-rt-runtime int       Limit the CPU real-time runtime in microseconds "
+	"(refused: cgroup v2 has none)\n"
 	"      --cpu-quota int            Limit the CPU CFS (Completely Fair Scheduler) quota\n"
 	"  -c, --cpu-shares uint          CPU shares (relative weight)\n"
 	"      --cpus float               Number of CPUs (needs cgroup v2 delegation)\n"
@@ -91,6 +99,8 @@ static const char run_usage[] =
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --disable-content-trust    This is a Docker specific option and is a NOOP\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
+	"      --env-merge stringArray    Preprocess environment variables from image before "
+	"injecting them into the container\n"
 	"      --env-host                 Use all current host environment variables in container\n"
 	"      --gidmap stringArray       GID map to use for the user namespace\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
@@ -162,6 +172,8 @@ static const char run_usage[] =
 	"host\n"
 	"  -P, --publish-all              Publish all exposed ports to random ports on the host "
 	"interfaces\n"
+	"      --oom-kill-disable         Disable OOM Killer (refused: cgroup v2 has no such "
+	"switch)\n"
 	"      --oom-score-adj int        Tune the host's OOM preferences (-1000 to 1000)\n"
 	"      --os string                use OS instead of the running OS for choosing images\n"
 	"      --passwd                   add entries to /etc/passwd and /etc/group (default "
@@ -744,6 +756,82 @@ static int set_pidfile(struct pm_container_config *c, struct cmd_run_opts *o, co
 	return r;
 }
 
+/* --env-merge KEY=VALUE (expanded at start: engine/spec.c) */
+static int set_env_merge(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			 pm_error **err)
+{
+	if (!strchr(arg, '=') || *arg == '=')
+		return pm_error_set(err, EINVAL, "missing `=` for --env-merge substitution %s",
+				    arg);
+	pm_strv_push(&c->env_merge, arg);
+	return 0;
+}
+
+/* --conmon-pidfile: where the container's monitor writes its own pid (as a pod's
+ * --infra-conmon-pidfile) */
+static int set_conmon_pidfile(struct pm_container_config *c, struct cmd_run_opts *o,
+			      const char *arg, pm_error **err)
+{
+	char *p = NULL;
+	int r = pm_config_pidfile_path(arg, &p, err);
+	if (r >= 0) {
+		free(c->conmon_pidfile);
+		c->conmon_pidfile = p;
+	}
+	return r;
+}
+
+/* --cpu-rt-period (uint), --cpu-rt-runtime (int): parsed as podman's, then refused: pm's
+ * limits need cgroup v2, which has no real-time CPU controller */
+static int refuse_cpu_rt(const char *flag, bool is_unsigned, const char *arg, pm_error **err)
+{
+	char *end = NULL;
+	errno = 0;
+	if (is_unsigned && *arg != '-' && *arg != '+')
+		(void)strtoull(arg, &end, 10);
+	else if (!is_unsigned)
+		(void)strtoll(arg, &end, 10);
+	if (!*arg || !end || *end || errno)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--%s\" flag: strconv.Parse%s: "
+				    "parsing \"%s\": %s",
+				    arg, flag, is_unsigned ? "Uint" : "Int", arg,
+				    errno == ERANGE ? "value out of range" : "invalid syntax");
+	return pm_error_set(err, EOPNOTSUPP,
+			    "--%s: cannot enforce the limit: Realtime %s not supported on cgroups "
+			    "V2 systems (pm's limits need cgroup v2): drop --%s",
+			    flag, is_unsigned ? "period" : "runtime", flag);
+}
+
+static int set_cpu_rt_period(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			     pm_error **err)
+{
+	return refuse_cpu_rt("cpu-rt-period", true, arg, err);
+}
+
+static int set_cpu_rt_runtime(struct pm_container_config *c, struct cmd_run_opts *o,
+			      const char *arg, pm_error **err)
+{
+	return refuse_cpu_rt("cpu-rt-runtime", false, arg, err);
+}
+
+/* --oom-kill-disable[=BOOL]: true is refused (cgroup v2 has no memory.oom_control) */
+static int set_oom_kill_disable(struct pm_container_config *c, struct cmd_run_opts *o,
+				const char *arg, pm_error **err)
+{
+	if (arg && !strcmp(arg, "false"))
+		return 0;
+	if (arg && strcmp(arg, "true"))
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--oom-kill-disable\" flag: "
+				    "strconv.ParseBool: parsing \"%s\": invalid syntax",
+				    arg, arg);
+	return pm_error_set(err, EOPNOTSUPP,
+			    "--oom-kill-disable: cannot enforce it: cgroup v2 has no switch to "
+			    "disable the OOM killer (memory.oom_control is cgroup v1's): drop "
+			    "--oom-kill-disable");
+}
+
 static int set_personality(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 			   pm_error **err)
 {
@@ -827,6 +915,11 @@ static const struct run_flag run_flags[] = {
 	{"annotation", 0, required_argument, FLAG_FUNC, FUNC(set_annotation)},
 	{"env-host", 0, optional_argument, FLAG_FUNC, FUNC(set_env_host)},
 	{"unsetenv", 0, required_argument, FLAG_STRV, CFG(unsetenv)},
+	{"env-merge", 0, required_argument, FLAG_FUNC, FUNC(set_env_merge)},
+	{"conmon-pidfile", 0, required_argument, FLAG_FUNC, FUNC(set_conmon_pidfile)},
+	{"cpu-rt-period", 0, required_argument, FLAG_FUNC, FUNC(set_cpu_rt_period)},
+	{"cpu-rt-runtime", 0, required_argument, FLAG_FUNC, FUNC(set_cpu_rt_runtime)},
+	{"oom-kill-disable", 0, optional_argument, FLAG_FUNC, FUNC(set_oom_kill_disable)},
 	{"unsetenv-all", 0, optional_argument, FLAG_BOOL, CFG(unsetenv_all)},
 	{"sig-proxy", 0, optional_argument, FLAG_FUNC, FUNC(set_sig_proxy)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},

@@ -417,3 +417,51 @@ hk_in() {
 		run_pm 0 rm -f hf
 	done
 }
+
+@test "run --env-merge: \$NAME and \${NAME} from the image's env; -e wins" {
+	pm_load_test_image
+	run_pm 0 run --rm --env-merge 'PATH=${PATH}:/x' $IMG sh -c 'echo $PATH'
+	is "$output" "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/x" "\${PATH} merged"
+	run_pm 0 run --rm --env-merge 'PATH=/y:$PATH' -e PATH=/bin:/z $IMG sh -c 'echo $PATH'
+	is "$output" "/bin:/z" "-e wins over --env-merge (podman's)"
+	run_pm 0 run --rm --env-merge 'PATH=/y:$PATH' $IMG sh -c 'echo $PATH'
+	is "$output" "/y:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "\$PATH merged"
+}
+
+@test "run --env-merge without '=', --cpu-rt-*, --oom-kill-disable: refused, nothing made (pm)" {
+	skip_if_podman "podman 4.3 accepts them and ignores the limits on this host"
+	pm_load_test_image
+	run_pm 125 run --name r1 --env-merge NOEQ $IMG true
+	is "$output" 'Error: missing `=` for --env-merge substitution NOEQ'
+	run_pm 125 run --name r1 --cpu-rt-period 1000 $IMG true
+	is "$output" "Error: --cpu-rt-period: cannot enforce the limit: Realtime period not supported on cgroups V2 systems \(pm's limits need cgroup v2\): drop --cpu-rt-period"
+	run_pm 125 create --name r1 --cpu-rt-runtime x $IMG true
+	is "${lines[0]}" 'Error: invalid argument "x" for "--cpu-rt-runtime" flag: strconv.ParseInt: parsing "x": invalid syntax'
+	run_pm 125 run --name r1 --oom-kill-disable $IMG true
+	assert_contains "$output" "--oom-kill-disable: cannot enforce it"
+	run_pm 0 run --rm --oom-kill-disable=false $IMG true
+	run_pm 0 ps -aq
+	is "$output" "" "nothing made"
+}
+
+@test "run --conmon-pidfile: the monitor's pid, a live process" {
+	pm_load_test_image
+	local f=$BATS_TEST_TMPDIR/conmon.pid
+	run_pm 0 run -d --name cpf --conmon-pidfile "$f" $IMG sleep 100
+	[ -s "$f" ] || die "no pid file"
+	local pid
+	pid=$(cat "$f")
+	[ -d "/proc/$pid" ] || die "pid $pid is not running"
+	run_pm 0 inspect --format '{{.State.Pid}}' cpf
+	[ "$output" != "$pid" ] || die "the pid file holds the container's pid, not its monitor's"
+	run_pm 0 rm -f -t 0 cpf
+}
+
+@test "pull --disable-content-trust: accepted; unshare --rootless-netns refused (pm)" {
+	pm_load_test_image
+	run_pm 125 pull --disable-content-trust --tls-verify=false 127.0.0.1:1/nosuch:1
+	assert_not_contains "$output" "unknown flag" "the flag is known"
+	skip_if_podman "podman has a rootless network namespace"
+	run_pm 125 unshare --rootless-netns true
+	assert_contains "$output" "--rootless-netns: pm has no rootless network namespace"
+}
