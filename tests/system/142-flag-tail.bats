@@ -465,3 +465,29 @@ hk_in() {
 	run_pm 125 unshare --rootless-netns true
 	assert_contains "$output" "--rootless-netns: pm has no rootless network namespace"
 }
+
+@test "build --compress, --disable-content-trust, --force-rm, --rm, --format oci: accepted; --format checked" {
+	pm_load_test_image
+	local ctx=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$ctx"
+	printf 'FROM %s\nRUN echo hi > /f\n' "$IMG" >"$ctx/Containerfile"
+	run_pm 0 build -q --compress --disable-content-trust --force-rm --rm --format oci -t bflags "$ctx"
+	is "$output" "[0-9a-f]{64}" "built"
+	run_pm 0 run --rm bflags cat /f
+	is "$output" "hi"
+	run_pm 125 build --format bad "$ctx"
+	is "$output" 'Error: unrecognized image type "bad"'
+	run_pm 0 rmi bflags
+}
+
+@test "build --rm=false, --format docker: refused (pm)" {
+	skip_if_podman "podman keeps the intermediate containers, and builds docker images"
+	pm_load_test_image
+	local ctx=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$ctx"
+	printf 'FROM %s\n' "$IMG" >"$ctx/Containerfile"
+	run_pm 125 build --rm=false "$ctx"
+	is "$output" "Error: --rm=false: pm does not keep intermediate containers: drop it"
+	run_pm 125 build --format docker "$ctx"
+	is "$output" "Error: --format docker: pm builds OCI images only: use --format oci"
+}
