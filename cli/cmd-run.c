@@ -781,38 +781,16 @@ static int set_conmon_pidfile(struct pm_container_config *c, struct cmd_run_opts
 	return r;
 }
 
-/* --cpu-rt-period (uint), --cpu-rt-runtime (int): parsed as podman's, then refused: pm's
- * limits need cgroup v2, which has no real-time CPU controller */
-static int refuse_cpu_rt(const char *flag, bool is_unsigned, const char *arg, pm_error **err)
-{
-	char *end = NULL;
-	errno = 0;
-	if (is_unsigned && *arg != '-' && *arg != '+')
-		(void)strtoull(arg, &end, 10);
-	else if (!is_unsigned)
-		(void)strtoll(arg, &end, 10);
-	if (!*arg || !end || *end || errno)
-		return pm_error_set(err, EINVAL,
-				    "invalid argument \"%s\" for \"--%s\" flag: strconv.Parse%s: "
-				    "parsing \"%s\": %s",
-				    arg, flag, is_unsigned ? "Uint" : "Int", arg,
-				    errno == ERANGE ? "value out of range" : "invalid syntax");
-	return pm_error_set(err, EOPNOTSUPP,
-			    "--%s: cannot enforce the limit: Realtime %s not supported on cgroups "
-			    "V2 systems (pm's limits need cgroup v2): drop --%s",
-			    flag, is_unsigned ? "period" : "runtime", flag);
-}
-
 static int set_cpu_rt_period(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 			     pm_error **err)
 {
-	return refuse_cpu_rt("cpu-rt-period", true, arg, err);
+	return pm_config_refuse_cpu_rt("cpu-rt-period", arg, err);
 }
 
 static int set_cpu_rt_runtime(struct pm_container_config *c, struct cmd_run_opts *o,
 			      const char *arg, pm_error **err)
 {
-	return refuse_cpu_rt("cpu-rt-runtime", false, arg, err);
+	return pm_config_refuse_cpu_rt("cpu-rt-runtime", arg, err);
 }
 
 /* --oom-kill-disable[=BOOL]: true is refused (cgroup v2 has no memory.oom_control) */

@@ -84,29 +84,6 @@ static const struct {
 	{"cpu-rt-runtime", 0},
 };
 
-/* --cpu-rt-period/--cpu-rt-runtime: parsed as podman's (uint, int), then refused: pm's limits
- * need cgroup v2, which has no real-time CPU controller (podman's words for v2) */
-static int cpu_rt(const char *name, const char *v, pm_error **err)
-{
-	bool period = !strcmp(name, "cpu-rt-period");
-	char *end = NULL;
-	errno = 0;
-	if (period && *v != '-' && *v != '+')
-		(void)strtoull(v, &end, 10);
-	else if (!period)
-		(void)strtoll(v, &end, 10);
-	if (!*v || !end || *end || errno)
-		return pm_error_set(err, EINVAL,
-				    "invalid argument \"%s\" for \"--%s\" flag: strconv.Parse%s: "
-				    "parsing \"%s\": %s",
-				    v, name, period ? "Uint" : "Int", v,
-				    errno == ERANGE ? "value out of range" : "invalid syntax");
-	return pm_error_set(err, EOPNOTSUPP,
-			    "--%s: cannot enforce the limit: Realtime %s not supported on cgroups "
-			    "V2 systems (pm's limits need cgroup v2): drop --%s",
-			    name, period ? "period" : "runtime", name);
-}
-
 /* One flag's value into u. */
 static int apply(struct pm_container_config *u, const char *name, const char *v, pm_error **err)
 {
@@ -117,7 +94,7 @@ static int apply(struct pm_container_config *u, const char *name, const char *v,
 	if (!strcmp(name, "pids-limit"))
 		return pm_config_parse_pids_limit(v, &u->pids_limit, err);
 	if (pm_str_startswith(name, "cpu-rt-"))
-		return cpu_rt(name, v, err);
+		return pm_config_refuse_cpu_rt(name, v, err);
 	if (!strcmp(name, "memory-swappiness"))
 		return pm_config_set_cgroup_flag(u, name, v, err);
 	if (pm_str_startswith(name, "device-") || !strcmp(name, "blkio-weight-device")) {
