@@ -39,8 +39,15 @@ static const char usage[] =
 	"      --build-context stringArray  name=path: an additional build context for "
 	"COPY --from\n"
 	"      --cert-dir string        path to certificates for the registry\n"
+	"      --compress               this is a legacy option, which has no effect on the "
+	"image\n"
 	"      --creds string           credentials (USERNAME:PASSWORD) for the registry\n"
+	"      --disable-content-trust  this is a Docker specific option and is a NOOP\n"
 	"  -f, --file pathname          pathname or URL of a Dockerfile (- reads stdin)\n"
+	"      --force-rm               remove the containers of failed steps (pm always "
+	"does)\n"
+	"      --format string          format of the built image's manifest and metadata: "
+	"oci (pm builds no other)\n"
 	"      --iidfile file           file to write the image ID to\n"
 	"      --label stringArray      set metadata for an image (default [])\n"
 	"      --layers                 use intermediate layers during build (default true)\n"
@@ -52,6 +59,8 @@ static const char usage[] =
 	"      --platform string        os/arch[/variant]: only the host's can be built\n"
 	"      --pull string            pull policy of FROM images: missing (default), always, "
 	"never, newer\n"
+	"      --rm                     remove intermediate containers after a successful "
+	"build (default true; pm always does)\n"
 	"  -q, --quiet                  refrain from announcing build instructions and image "
 	"read/write progress\n"
 	"  -t, --tag name               tagged name to apply to the built image\n"
@@ -177,7 +186,11 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_SECRET,
 		O_SQUASH,
 		O_SQUASH_ALL,
-		O_TARGET
+		O_TARGET,
+		O_NOOP,
+		O_BOOL_NOOP,
+		O_RM,
+		O_FORMAT
 	};
 	static const struct option opts[] = {
 		{"build-arg", required_argument, NULL, O_BUILD_ARG},
@@ -196,6 +209,11 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"tag", required_argument, NULL, 't'},
 		{"target", required_argument, NULL, O_TARGET},
+		{"compress", no_argument, NULL, O_NOOP},
+		{"disable-content-trust", no_argument, NULL, O_NOOP},
+		{"force-rm", optional_argument, NULL, O_BOOL_NOOP},
+		{"rm", optional_argument, NULL, O_RM},
+		{"format", required_argument, NULL, O_FORMAT},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
@@ -214,6 +232,35 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		case PM_OPT_EXIT:
 			pm_cli_pull_flags_free(&pullf);
 			return st.status;
+		case O_NOOP: /* --compress, --disable-content-trust: no-ops in podman too */
+			break;
+		case O_BOOL_NOOP:
+		case O_RM: {
+			/* --force-rm: pm removes a failed step's container either way; --rm=false
+			 * (keep the intermediate containers) is refused: pm keeps none */
+			bool v;
+			int pr = parse_bool(c == O_RM ? "rm" : "force-rm", optarg, &v);
+			if (pr) {
+				pm_cli_pull_flags_free(&pullf);
+				return pr;
+			}
+			if (c == O_RM && !v) {
+				pm_cli_pull_flags_free(&pullf);
+				return pm_cli_errorf("--rm=false: pm does not keep intermediate "
+						     "containers: drop it");
+			}
+			break;
+		}
+		case O_FORMAT:
+			/* podman's: oci (default) or docker; pm writes OCI images only */
+			if (!strcmp(optarg, "oci"))
+				break;
+			pm_cli_pull_flags_free(&pullf);
+			if (!strcmp(optarg, "docker"))
+				return pm_cli_errorf(
+					"--format docker: pm builds OCI images only: use "
+					"--format oci");
+			return pm_cli_errorf("unrecognized image type \"%s\"", optarg);
 		case O_BUILD_CONTEXT: {
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || !eq[1]) {

@@ -1,6 +1,7 @@
 /* cmd-container.c: `pm container ...`: the subcommand table (podman's names, pointing at
  * the command functions of every container command file) and the small ones that live
  * nowhere else: `container exists` (0 / 1) and `container prune` (-f, --filter). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,11 +9,15 @@
 #include "cli/ctr-util.h"
 #include "pods/lifecycle.h"
 #include "engine/container.h"
+#include "engine/exec-session.h"
 #include "engine/inspect.h"
 #include "engine/monitor.h"
 #include "engine/ps.h"
 #include "engine/run.h"
+#include "lib/events.h"
 #include "lib/timeutil.h"
+#include "storage/image.h"
+#include "storage/store.h"
 #include "lib/strutil.h"
 
 static const char exists_usage[] =
@@ -165,60 +170,126 @@ static const char cleanup_usage[] =
 	"  pm container cleanup [options] CONTAINER [CONTAINER...]\n"
 	"\n"
 	"Options:\n"
-	"  -a, --all   Cleans up all containers\n"
-	"      --rm    After cleanup, remove the container entirely\n";
+	"  -a, --all           Cleans up all containers\n"
+	"      --exec string   Clean up the given exec session instead of the container\n"
+	"  -l, --latest        Act on the latest container pm is aware of\n"
+	"      --rm            After cleanup, remove the container entirely\n"
+	"      --rmi           After cleanup, remove the image entirely\n";
 
-enum { OPT_RM = 0x100, OPT_EXITED };
+enum { OPT_RM = 0x100, OPT_EXITED, OPT_RMI, OPT_EXEC };
+
+/* --rmi: the container's image removed (not forced: podman's "image used by" when another
+ * container uses it) */
+static int cleanup_rmi(struct pm_cli *cli, const char *image_id, pm_error **err)
+{
+	_cleanup_store_ struct pm_store *s = NULL;
+	int r = pm_store_open(&cli->paths, cli->storage_driver, &s, err);
+	if (r < 0)
+		return r;
+	r = pm_image_remove(s, image_id, false, err);
+	if (r == -ENOENT) /* gone already */
+		return 0;
+	if (r >= 0)
+		pm_event_emit(cli->paths.runroot, "image", "remove", image_id, NULL, NULL);
+	return r;
+}
+
+static int cleanup_checks(int nargs, bool all, bool latest, const char *exec, bool rmi)
+{
+	if (exec && all)
+		return pm_cli_errorf("exec and all options conflict");
+	if (exec && nargs > 1)
+		return pm_cli_errorf(
+			"cannot use exec option when more than one container is given");
+	if (exec && rmi)
+		return pm_cli_errorf("exec and rmi options conflict");
+	if (all && latest)
+		return pm_cli_errorf("--all and --latest cannot be used together");
+	if (all && nargs > 0)
+		return pm_cli_errorf("--all and containers cannot be used together");
+	if (latest && nargs > 0)
+		return pm_cli_errorf("--latest and containers cannot be used together");
+	if (!all && !latest && nargs < 1)
+		return pm_cli_errorf("you must provide at least one name or id");
+	return 0;
+}
 
 int cmd_container_cleanup(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+					     {"latest", no_argument, NULL, 'l'},
 					     {"rm", no_argument, NULL, OPT_RM},
+					     {"rmi", no_argument, NULL, OPT_RMI},
+					     {"exec", required_argument, NULL, OPT_EXEC},
 					     /* internal: run by pm-monitor when its container
 					      * exited; applies the restart policy */
 					     {"exited", no_argument, NULL, OPT_EXITED},
 					     {"help", no_argument, NULL, 0},
 					     {NULL, 0, NULL, 0}};
 	struct pm_opt_state st = {0};
-	bool all = false, rm = false, exited = false;
+	bool all = false, latest = false, rm = false, rmi = false, exited = false;
+	const char *exec = NULL;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "a", opts, cleanup_usage)) != -1) {
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "al", opts, cleanup_usage)) != -1) {
 		if (c == PM_OPT_EXIT)
 			return st.status;
 		if (c == 'a')
 			all = true;
+		else if (c == 'l')
+			latest = true;
 		else if (c == OPT_RM)
 			rm = true;
+		else if (c == OPT_RMI)
+			rmi = true;
+		else if (c == OPT_EXEC)
+			exec = optarg;
 		else if (c == OPT_EXITED)
 			exited = true;
 	}
-	if (all == (argc - optind > 0))
-		return pm_cli_errorf(all ? "--all and containers cannot be used together"
-					 : "you must provide at least one name or id");
+	int status = cleanup_checks(argc - optind, all, latest, exec, rmi);
+	if (status)
+		return status;
+	_cleanup_strv_ char **refs = NULL;
+	if (latest && (status = pm_cli_ctr_select(cli, NULL, true, PM_EXIT_ERROR, &refs)))
+		return status;
+	for (int i = optind; i < argc; i++)
+		pm_strv_push(&refs, argv[i]);
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
 	struct pm_container **list = NULL;
 	size_t n = 0;
-	int status = pm_cli_ctr_list(cli, all, argv + optind, argc - optind, &list, &n);
+	status = pm_cli_ctr_list(cli, all, refs, (int)pm_strv_length(refs), &list, &n);
 	if (status)
 		return status;
 	for (size_t i = 0; i < n; i++) {
 		struct pm_container *ctr = list[i];
 		_cleanup_error_ pm_error *ce = NULL;
+		if (exec) { /* the session only: podman prints nothing */
+			if (pm_exec_session_cleanup(&e, ctr, exec, &ce) < 0)
+				status = pm_cli_error(ce);
+			continue;
+		}
 		if (all && !exited) { /* refreshed by pm_cli_ctr_list */
 			if (ctr->state.status == PM_CTR_RUNNING ||
 			    ctr->state.status == PM_CTR_PAUSED)
 				continue;
 		}
+		_cleanup_free_ char *image_id = pm_xstrdup(ctr->image_id ? ctr->image_id : "");
 		if (pm_engine_cleanup(&e, ctr, exited, &ce) < 0 ||
 		    (rm && pm_container_reload(&cli->paths, ctr, NULL) == 0 &&
 		     pm_engine_remove(&e, ctr, &ce) < 0)) {
+			if (!exited)
+				pm_error_prefix(&ce, "failed to clean up container %s", ctr->id);
+			status = pm_cli_error(ce);
+			continue;
+		}
+		if (rmi && *image_id && cleanup_rmi(cli, image_id, &ce) < 0) {
 			status = pm_cli_error(ce);
 			continue;
 		}
 		if (exited)
 			pm_pod_ctr_exited(&e, ctr); /* --exit-policy stop */
-		else
-			printf("%s\n", ctr->id);
+		else /* podman prints the name as given, the id for --all/--latest */
+			printf("%s\n", all || latest ? ctr->id : refs[i]);
 	}
 	pm_container_list_free(list, n);
 	return status;

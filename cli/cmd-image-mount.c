@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/image-util.h"
@@ -120,6 +121,15 @@ static int mount_image(const struct pm_store *s, const char *ref, char **ret, pm
 		return r;
 	*ret = TAKE_PTR(merged);
 	return 0;
+}
+
+int pm_cli_image_unmount_gone(const struct pm_store *s, const char *id, pm_error **err)
+{
+	_cleanup_free_ char *dir = img_dir(s, id);
+	_cleanup_free_ char *mp = mounted_at(s, id);
+	if (mp && umount2(mp, MNT_DETACH) < 0)
+		return pm_error_set_errno(err, errno, "unmounting image %s", id);
+	return access(dir, F_OK) == 0 ? pm_rm_rf(dir, err) : 0;
 }
 
 static int refused(const struct pm_cli *cli)

@@ -2,6 +2,7 @@
  * with --force) and `generate kube` (alias `kube generate`): read the YAML file (or stdin for "-"),
  * call kube/play.h, print podman's report ("Volumes:", "Pod:", "Container(s):", "Pods stopped:",
  * "Pods removed:", "Volumes removed:") and every field pm did not apply as a warning on stderr. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -33,14 +34,21 @@ static const char play_usage[] =
 	"Options:\n"
 	"      --annotation strings  Add annotations to pods (key=value)\n"
 	"      --authfile string     Path of the authentication file\n"
+	"      --build               Build all images in a YAML (given Containerfiles exist)\n"
 	"      --cert-dir string     Certificates (*.crt, *.cert, *.key) to reach the registry\n"
 	"      --configmap strings   Pathname of a YAML file containing a kubernetes configmap\n"
+	"      --context-dir string  Path to top level of context directory\n"
 	"      --creds string        [username[:password]] for accessing the registry\n"
 	"      --down                Stop pods defined in the YAML file\n"
 	"      --force               With --down: remove the volumes of the\n"
 	"                            PersistentVolumeClaims too\n"
+	"      --ip ipSlice          Static IP addresses to assign to the pods (refused: no "
+	"bridge network)\n"
 	"      --log-driver string   Logging driver for the containers: k8s-file (default) or "
 	"none\n"
+	"      --log-opt strings     Logging driver options (max-size=SIZE)\n"
+	"      --mac-address strings Static MAC addresses to assign to the pods (refused: no "
+	"bridge network)\n"
 	"      --network string      Connect pod to network(s) (none, host, slirp4netns, pasta)\n"
 	"      --no-hosts            Do not create /etc/hosts within the pod's containers, "
 	"instead use the version from the image\n"
@@ -52,7 +60,8 @@ static const char play_usage[] =
 	"      --start               Start the pod after creating it (default true)\n"
 	"      --strict              Fail on any field pm does not apply (pm only)\n"
 	"      --tls-verify          Require HTTPS and verify certificates when contacting "
-	"registries (default true)\n";
+	"registries (default true)\n"
+	"      --userns string       User namespace to use\n";
 
 static const char down_usage[] = "Remove pods based on Kubernetes YAML\n"
 				 "\n"
@@ -122,6 +131,13 @@ static void print_stopped(char **ids, char **volumes)
 	}
 }
 
+/* --build's progress lines, as pm build prints them */
+static void say(void *userdata, const char *line)
+{
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
 static int down(struct pm_cli *cli, const char *path, bool force)
 {
 	_cleanup_free_ char *data = NULL;
@@ -158,11 +174,18 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		{"cert-dir", required_argument, NULL, PM_PULL_OPT_CERT_DIR},
 		{"creds", required_argument, NULL, PM_PULL_OPT_CREDS},
 		{"authfile", required_argument, NULL, PM_PULL_OPT_AUTHFILE},
+		{"build", optional_argument, NULL, 'b'},
+		{"context-dir", required_argument, NULL, 'C'},
+		{"ip", required_argument, NULL, 'I'},
+		{"mac-address", required_argument, NULL, 'M'},
+		{"log-opt", required_argument, NULL, 'o'},
+		{"userns", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	struct pm_kube_play_opts o = {.start = true};
+	struct pm_kube_play_opts o = {.start = true, .build = -1, .say = say};
+	_cleanup_strv_ char **ips = NULL, **macs = NULL, **log_opts = NULL;
 	struct pm_cli_pull_flags pf;
 	pm_cli_pull_flags_init(&pf);
 	bool quiet = false;
@@ -195,6 +218,61 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		}
 		case 'H':
 			o.no_hosts = true;
+			break;
+		case 'b':
+			if (!optarg || !strcmp(optarg, "true"))
+				o.build = 1;
+			else if (!strcmp(optarg, "false"))
+				o.build = 0;
+			else
+				return pm_cli_errorf(
+					"invalid argument \"%s\" for \"--build\" flag: "
+					"strconv.ParseBool: parsing \"%s\": invalid syntax",
+					optarg, optarg);
+			break;
+		case 'C':
+			o.context_dir = optarg;
+			break;
+		case 'I': {
+			/* podman's ipSlice: comma-separated, each parsed at once */
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			for (char **q = parts; q && *q; q++) {
+				unsigned char a[16];
+				if (inet_pton(AF_INET, *q, a) != 1 &&
+				    inet_pton(AF_INET6, *q, a) != 1)
+					return pm_cli_errorf(
+						"invalid argument \"%s\" for \"--ip\" flag: "
+						"invalid "
+						"string being converted to IP address: %s",
+						optarg, *q);
+				pm_strv_push(&ips, *q);
+			}
+			break;
+		}
+		case 'M': {
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			for (char **q = parts; q && *q; q++)
+				pm_strv_push(&macs, *q);
+			break;
+		}
+		case 'o': {
+			/* podman's strings flag: comma-separated too; each KEY=VALUE */
+			_cleanup_strv_ char **parts = pm_strv_split(optarg, ",");
+			for (char **q = parts; q && *q; q++) {
+				struct pm_container_config lc = {0};
+				_cleanup_error_ pm_error *lerr = NULL;
+				int r = strchr(*q, '=') ? pm_config_set_log_opt(&lc, *q, &lerr) : 0;
+				pm_spec_config_clear(&lc);
+				if (!strchr(*q, '='))
+					return pm_cli_errorf("invalid log option \"%s\"", *q);
+				if (r < 0)
+					return pm_cli_error(lerr);
+				pm_strv_push(&log_opts, *q);
+			}
+			break;
+		}
+		case 'U':
+			o.userns = optarg;
 			break;
 		case 'P':
 			break;
@@ -272,6 +350,13 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 		return PM_EXIT_ERROR;
 	if (force && !do_down)
 		return pm_cli_errorf("--force needs --down");
+	if (o.context_dir && o.build != 1)
+		return pm_cli_errorf("--build must be specified when using --context-dir option");
+	o.ips = ips;
+	o.macs = macs;
+	o.log_opts = log_opts;
+	if (quiet)
+		o.say = NULL;
 	if (do_down)
 		return down(cli, argv[optind], force);
 	o.configmaps = configmaps;

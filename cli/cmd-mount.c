@@ -12,6 +12,7 @@
 #include "engine/container.h"
 #include "engine/run.h"
 #include "lib/fileutil.h"
+#include "lib/json.h"
 #include "lib/strutil.h"
 #include "storage/container.h"
 
@@ -31,6 +32,7 @@ static const char mount_usage[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all            Mount all containers\n"
+	"      --format string  Print the mounted containers in specified format (json)\n"
 	"  -l, --latest         Act on the latest container pm is aware of\n"
 	"      --no-trunc       Do not truncate output\n";
 
@@ -60,6 +62,7 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	bool all = false, notrunc = false, latest = false;
+	const char *format = NULL;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "al", opts, mount_usage)) != -1) {
 		if (c == PM_OPT_EXIT)
@@ -70,7 +73,13 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 			latest = true;
 		if (c == 'T')
 			notrunc = true;
+		if (c == 'F')
+			format = optarg;
 	}
+	/* podman 4.3: json or nothing, checked before anything is mounted */
+	if (format && *format && strcmp(format, "json"))
+		return pm_cli_errorf("unknown --format argument: \"%s\"", format);
+	bool json = format && !strcmp(format, "json");
 	_cleanup_strv_ char **refs = NULL;
 	int r = pm_cli_ctr_refs_latest(cli, argv + optind, argc - optind, all, latest, &refs);
 	if (r != 0)
@@ -86,23 +95,32 @@ int cmd_mount(struct pm_cli *cli, int argc, char **argv)
 	if (!refs) {
 		if (pm_engine_ctr_list(&eng, &list, &n, &err) < 0) /* refreshed */
 			return pm_cli_error(err);
+		_cleanup_json_ json_t *arr = json_array();
 		for (size_t i = n; i-- > 0;) {
 			if (!storage_backed(list[i]))
 				continue;
 			_cleanup_free_ char *mp = NULL;
 			if (all) {
-				_cleanup_free_ char *got = NULL;
 				_cleanup_error_ pm_error *e = NULL;
-				if (pm_storage_ctr_mount(s, list[i]->id, &got, &e) < 0) {
+				if (pm_storage_ctr_mount(s, list[i]->id, &mp, &e) < 0) {
 					status = pm_cli_error(e);
 					continue;
 				}
-				printf("%.*s %s\n", notrunc ? 64 : 12, list[i]->id, got);
-			} else if (pm_storage_ctr_mounted(s, list[i]->id, &mp) > 0) {
-				printf("%.*s %s\n", notrunc ? 64 : 12, list[i]->id, mp);
+			} else if (pm_storage_ctr_mounted(s, list[i]->id, &mp) <= 0) {
+				continue;
 			}
+			if (json) /* podman's keys */
+				json_array_append_new(
+					arr, json_pack("{s:s, s:[s], s:s}", "id", list[i]->id,
+						       "Names", list[i]->name, "mountpoint", mp));
+			else /* podman's tabwriter: two blanks after the ids (all one width) */
+				printf("%.*s  %s\n", notrunc ? 64 : 12, list[i]->id, mp);
 		}
 		pm_container_list_free(list, n);
+		if (json) { /* podman's printJSON: one blank per level */
+			json_dumpf(arr, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			printf("\n");
+		}
 		return status;
 	}
 	for (char **ref = refs; *ref; ref++) {

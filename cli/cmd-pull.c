@@ -33,6 +33,7 @@ static const char usage[] =
 	"keys\n"
 	"      --creds [username[:password]]   Credentials (USERNAME:PASSWORD) to use for "
 	"authenticating to a registry\n"
+	"      --disable-content-trust   This is a Docker specific option and is a NOOP\n"
 	"      --os OS               Use OS instead of the running OS for choosing images\n"
 	"      --platform string     Specify the platform for selecting the image. (Conflicts "
 	"with --arch and --os)\n"
@@ -47,6 +48,7 @@ int cmd_pull(struct pm_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"all-tags", no_argument, NULL, 'a'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"disable-content-trust", no_argument, NULL, 'D'},
 		PM_PULL_LONG_OPTIONS,
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
@@ -66,6 +68,8 @@ int cmd_pull(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'D': /* podman's no-op (docker's content trust) */
 			break;
 		default:
 			if (pm_cli_pull_flag(&pf, c, optarg, &ferr) < 0)

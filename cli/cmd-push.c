@@ -1,6 +1,7 @@
 /* cmd-push.c: `pm push [options] IMAGE [DESTINATION]` (podman push): parses the flags, prints
  * podman's progress lines on stderr from registry/push.h's events, writes --digestfile once
  * the manifest is in the registry. The push itself is registry/push.c's. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,15 +34,25 @@ static const char usage[] =
 	"      --authfile string             path of the authentication file\n"
 	"      --cert-dir Pathname           path to certificates (*.crt, *.cert, *.key) to use "
 	"with the registry\n"
+	"      --compress                    Compress tarball image layers when pushing to a "
+	"directory using the 'dir' transport (pm pushes to registries only: no effect)\n"
 	"      --compression-format string   compression format to use (gzip, zstd)\n"
 	"      --creds [username[:password]] use [username[:password]] for accessing the "
 	"registry\n"
 	"      --digestfile string           write the digest of the pushed image to the "
 	"specified file\n"
+	"      --disable-content-trust       This is a Docker specific option and is a NOOP\n"
 	"  -f, --format string               manifest type (oci, v2s2) to use in the "
 	"destination (default is manifest type of source, with fallbacks)\n"
 	"  -q, --quiet                       don't output progress information when pushing "
 	"images\n"
+	"      --remove-signatures           Discard any pre-existing signatures in the image "
+	"(pm keeps none)\n"
+	"      --sign-by string              Add a signature at the destination using the "
+	"specified key (refused: pm does not sign)\n"
+	"      --sign-by-sigstore-private-key PATH   Sign the image using a sigstore private key "
+	"at PATH (refused: pm does not sign)\n"
+	"      --sign-passphrase-file PATH   Read a passphrase for signing an image from PATH\n"
 	"      --tls-verify                  require HTTPS and verify certificates when "
 	"contacting registries (default true)\n";
 
@@ -52,6 +63,10 @@ enum {
 	OPT_CREDS,
 	OPT_DIGESTFILE,
 	OPT_TLS_VERIFY,
+	OPT_NOOP,
+	OPT_SIGN_BY,
+	OPT_SIGN_SIGSTORE,
+	OPT_SIGN_PASSPHRASE,
 };
 
 void pm_cli_push_event(void *ctx, enum pm_push_event ev, const char *arg)
@@ -105,12 +120,18 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"tls-verify", optional_argument, NULL, OPT_TLS_VERIFY},
+		{"compress", no_argument, NULL, OPT_NOOP},
+		{"disable-content-trust", no_argument, NULL, OPT_NOOP},
+		{"remove-signatures", no_argument, NULL, OPT_NOOP},
+		{"sign-by", required_argument, NULL, OPT_SIGN_BY},
+		{"sign-by-sigstore-private-key", required_argument, NULL, OPT_SIGN_SIGSTORE},
+		{"sign-passphrase-file", required_argument, NULL, OPT_SIGN_PASSPHRASE},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	struct pm_push_opts o = {.reg = {.tls_verify = -1}};
-	const char *digestfile = NULL;
+	const char *digestfile = NULL, *sign = NULL, *passphrase_file = NULL;
 	struct pm_cli_push_printer pr = {.tty = isatty(STDERR_FILENO) == 1};
 	_cleanup_error_ pm_error *err = NULL;
 	int c;
@@ -133,6 +154,20 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case OPT_DIGESTFILE:
 			digestfile = optarg;
+			break;
+		case OPT_NOOP:
+			/* --compress: the dir transport's, which pm does not push to;
+			 * --disable-content-trust: podman's no-op; --remove-signatures: pm
+			 * stores no signatures, so none are copied either way */
+			break;
+		case OPT_SIGN_BY:
+			sign = "--sign-by";
+			break;
+		case OPT_SIGN_SIGSTORE:
+			sign = "--sign-by-sigstore-private-key";
+			break;
+		case OPT_SIGN_PASSPHRASE:
+			passphrase_file = optarg;
 			break;
 		case 'f':
 			if (pm_push_format_parse(optarg, &o.format, &err) < 0)
@@ -161,6 +196,22 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_errorf("accepts between 1 and 2 arg(s), received %d", nargs);
 	const char *src = argv[optind];
 	const char *dest = nargs == 2 ? argv[optind + 1] : NULL;
+	/* podman reads the passphrase first (its "open PATH: ..." when it cannot) */
+	if (passphrase_file) {
+		_cleanup_free_ char *pw = NULL;
+		if (pm_read_file(passphrase_file, 64 * 1024, &pw, NULL, &err) < 0) {
+			char why[128];
+			snprintf(why, sizeof(why), "%s", strerror(err->code));
+			why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
+			return pm_cli_errorf("open %s: %s", passphrase_file, why);
+		}
+	}
+	/* refused before anything is sent: a push that cannot add the signature asked for
+	 * must not leave an unsigned image behind */
+	if (sign)
+		return pm_cli_errorf("%s: pm does not sign images: push without it, then sign with "
+				     "skopeo or cosign",
+				     sign);
 
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)

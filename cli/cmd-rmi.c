@@ -1,7 +1,8 @@
 /* cmd-rmi.c: `pm rmi [-f] [-a] IMAGE...` / `pm image rm` (podman rmi): by name (untags
  * when the image has other names), id, id prefix or digest; -f first removes the containers
  * that use the image (stopped first), as podman's. Exit 1 when an image is not known, 2 when
- * one is in use (podman's codes), 125 for other errors. */
+ * one is in use (podman's codes), 125 for other errors. A mounted image (`image mount`) is
+ * unmounted once it is deleted, as podman's. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,8 @@ static int remove_one(const struct pm_engine *e, const struct pm_store *s, const
 	rc = force ? remove_users(e, s, r.id, err) : 0;
 	if (rc >= 0)
 		rc = pm_image_remove(s, r.id, force, err);
+	if (rc >= 0) /* podman's storage unmounts an `image mount`ed image it deletes */
+		rc = pm_cli_image_unmount_gone(s, r.id, err);
 	if (rc >= 0) {
 		for (char **n = r.names; n && *n; n++)
 			pm_event_emit(runroot, "image", "untag", r.id, *n, NULL);

@@ -62,13 +62,21 @@ static const char run_usage[] =
 	"      --cap-add strings          Add capabilities to the container\n"
 	"      --cap-drop strings         Drop capabilities from the container\n"
 	"      --cgroup-conf strings      Configure cgroup v2 (key=value)\n"
+	"      --cgroup-parent string     Optional parent cgroup for the container (a systemd "
+	"slice)\n"
 	"      --cgroupns string          cgroup namespace to use (host, private, container:ID, "
 	"ns:PATH)\n"
 	"      --cgroups string           control container cgroup configuration (\"enabled\"|"
 	"\"disabled\"|\"no-conmon\"|\"split\") (default \"enabled\")\n"
 	"      --chrootdirs strings       Chroot directories inside the container\n"
 	"      --cidfile string           Write the container ID to the file\n"
+	"      --conmon-pidfile string    Path to the file that will receive the PID of the "
+	"container's monitor (pm's conmon)\n"
 	"      --cpu-period uint          Limit the CPU CFS (Completely Fair Scheduler) period\n"
+	"      --cpu-rt-period uint       Limit the CPU real-time period in microseconds "
+	"(refused: cgroup v2 has none)\n"
+	"      --cpu-rt-runtime int       Limit the CPU real-time runtime in microseconds "
+	"(refused: cgroup v2 has none)\n"
 	"      --cpu-quota int            Limit the CPU CFS (Completely Fair Scheduler) quota\n"
 	"  -c, --cpu-shares uint          CPU shares (relative weight)\n"
 	"      --cpus float               Number of CPUs (needs cgroup v2 delegation)\n"
@@ -92,6 +100,8 @@ static const char run_usage[] =
 	"  -e, --env stringArray          Set environment variables in container\n"
 	"      --disable-content-trust    This is a Docker specific option and is a NOOP\n"
 	"      --env-file stringArray     Read in a file of environment variables\n"
+	"      --env-merge stringArray    Preprocess environment variables from image before "
+	"injecting them into the container\n"
 	"      --env-host                 Use all current host environment variables in container\n"
 	"      --gidmap stringArray       GID map to use for the user namespace\n"
 	"      --group-add strings        Add additional groups to the primary container process\n"
@@ -163,6 +173,8 @@ static const char run_usage[] =
 	"host\n"
 	"  -P, --publish-all              Publish all exposed ports to random ports on the host "
 	"interfaces\n"
+	"      --oom-kill-disable         Disable OOM Killer (refused: cgroup v2 has no such "
+	"switch)\n"
 	"      --oom-score-adj int        Tune the host's OOM preferences (-1000 to 1000)\n"
 	"      --os string                use OS instead of the running OS for choosing images\n"
 	"      --passwd                   add entries to /etc/passwd and /etc/group (default "
@@ -440,6 +452,60 @@ RESOURCE_SETTER(set_blkio_weight, "blkio-weight")
 RESOURCE_SETTER(set_cgroups, "cgroups")
 #undef RESOURCE_SETTER
 
+/* containers.conf's [containers] defaults for the flags not given (podman's): cgroupns,
+ * ipcns, pidns, utsns, userns (not with --uidmap/--gidmap), tz, umask, shm_size, pids_limit;
+ * a bad value is refused naming the key. */
+static int set_pids_limit(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			  pm_error **err);
+static int conf_ctr_defaults(struct pm_container_config *c, struct cmd_run_opts *o,
+			     char *const v[PM_CONF_N], pm_error **err)
+{
+	int r = 0;
+	char **ns[] = {[PM_CONF_IPCNS] = &c->ipc,
+		       [PM_CONF_PIDNS] = &c->pid,
+		       [PM_CONF_UTSNS] = &c->uts,
+		       [PM_CONF_TZ] = &c->tz};
+	for (size_t i = 0; i < PM_CONF_N && r >= 0; i++) {
+		if (!v[i] || !*v[i])
+			continue;
+		switch (i) {
+		case PM_CONF_CGROUPNS:
+			if (!c->cgroupns)
+				r = pm_config_set_cgroup_flag(c, "cgroupns", v[i], err);
+			break;
+		case PM_CONF_IPCNS:
+		case PM_CONF_PIDNS:
+		case PM_CONF_UTSNS:
+		case PM_CONF_TZ:
+			if (!*ns[i])
+				*ns[i] = pm_xstrdup(v[i]);
+			break;
+		case PM_CONF_USERNS:
+			if (!c->userns && !c->uidmap && !c->gidmap)
+				c->userns = pm_xstrdup(v[i]);
+			break;
+		case PM_CONF_UMASK:
+			if (!c->umask)
+				r = set_umask(c, o, v[i], err);
+			break;
+		case PM_CONF_SHM_SIZE:
+			if (!c->shm_size)
+				r = set_shm_size(c, o, v[i], err);
+			break;
+		case PM_CONF_PIDS_LIMIT:
+			if (!c->pids_limit_set)
+				r = set_pids_limit(c, o, v[i], err);
+			break;
+		default:
+			break;
+		}
+		if (r < 0)
+			pm_error_prefix(err, "containers.conf: [containers] %s \"%s\"",
+					pm_conf_ctr_keys[i], v[i]);
+	}
+	return r;
+}
+
 /* cgroup, block-device and static-network flags: engine/cgroup-flags.h */
 #define CGROUP_SETTER(fn, flag)                                                                    \
 	static int fn(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,      \
@@ -691,6 +757,60 @@ static int set_pidfile(struct pm_container_config *c, struct cmd_run_opts *o, co
 	return r;
 }
 
+/* --env-merge KEY=VALUE (expanded at start: engine/spec.c) */
+static int set_env_merge(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			 pm_error **err)
+{
+	if (!strchr(arg, '=') || *arg == '=')
+		return pm_error_set(err, EINVAL, "missing `=` for --env-merge substitution %s",
+				    arg);
+	pm_strv_push(&c->env_merge, arg);
+	return 0;
+}
+
+/* --conmon-pidfile: where the container's monitor writes its own pid (as a pod's
+ * --infra-conmon-pidfile) */
+static int set_conmon_pidfile(struct pm_container_config *c, struct cmd_run_opts *o,
+			      const char *arg, pm_error **err)
+{
+	char *p = NULL;
+	int r = pm_config_pidfile_path(arg, &p, err);
+	if (r >= 0) {
+		free(c->conmon_pidfile);
+		c->conmon_pidfile = p;
+	}
+	return r;
+}
+
+static int set_cpu_rt_period(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+			     pm_error **err)
+{
+	return pm_config_refuse_cpu_rt("cpu-rt-period", arg, err);
+}
+
+static int set_cpu_rt_runtime(struct pm_container_config *c, struct cmd_run_opts *o,
+			      const char *arg, pm_error **err)
+{
+	return pm_config_refuse_cpu_rt("cpu-rt-runtime", arg, err);
+}
+
+/* --oom-kill-disable[=BOOL]: true is refused (cgroup v2 has no memory.oom_control) */
+static int set_oom_kill_disable(struct pm_container_config *c, struct cmd_run_opts *o,
+				const char *arg, pm_error **err)
+{
+	if (arg && !strcmp(arg, "false"))
+		return 0;
+	if (arg && strcmp(arg, "true"))
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--oom-kill-disable\" flag: "
+				    "strconv.ParseBool: parsing \"%s\": invalid syntax",
+				    arg, arg);
+	return pm_error_set(err, EOPNOTSUPP,
+			    "--oom-kill-disable: cannot enforce it: cgroup v2 has no switch to "
+			    "disable the OOM killer (memory.oom_control is cgroup v1's): drop "
+			    "--oom-kill-disable");
+}
+
 static int set_personality(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
 			   pm_error **err)
 {
@@ -774,6 +894,11 @@ static const struct run_flag run_flags[] = {
 	{"annotation", 0, required_argument, FLAG_FUNC, FUNC(set_annotation)},
 	{"env-host", 0, optional_argument, FLAG_FUNC, FUNC(set_env_host)},
 	{"unsetenv", 0, required_argument, FLAG_STRV, CFG(unsetenv)},
+	{"env-merge", 0, required_argument, FLAG_FUNC, FUNC(set_env_merge)},
+	{"conmon-pidfile", 0, required_argument, FLAG_FUNC, FUNC(set_conmon_pidfile)},
+	{"cpu-rt-period", 0, required_argument, FLAG_FUNC, FUNC(set_cpu_rt_period)},
+	{"cpu-rt-runtime", 0, required_argument, FLAG_FUNC, FUNC(set_cpu_rt_runtime)},
+	{"oom-kill-disable", 0, optional_argument, FLAG_FUNC, FUNC(set_oom_kill_disable)},
 	{"unsetenv-all", 0, optional_argument, FLAG_BOOL, CFG(unsetenv_all)},
 	{"sig-proxy", 0, optional_argument, FLAG_FUNC, FUNC(set_sig_proxy)},
 	{"volume", 'v', required_argument, FLAG_STRV, CFG(volumes)},
@@ -1053,10 +1178,15 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	const char *mgr;
 	_cleanup_strv_ char **conf_ulimits = NULL;
 	bool conf_ulimits_set;
-	if (pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
+	char *conf_ctr[PM_CONF_N] = {0};
+	int cr = pm_conf_run_defaults(&mgr, &conf_ulimits, &conf_ulimits_set, conf_ctr, &herr);
+	if (cr >= 0)
+		cr = conf_ctr_defaults(c, o, conf_ctr, &herr);
+	for (size_t i = 0; i < PM_CONF_N; i++)
+		free(conf_ctr[i]);
+	if (cr < 0 || pm_health_from_flags(&o->health, &c->health, &herr) < 0 ||
 	    pm_health_startup_from_flags(&o->health, &c->startup_health, &herr) < 0 ||
-	    pm_spec_subid_expand(c, &herr) < 0 ||
-	    pm_conf_run_defaults(&mgr, &conf_ulimits, &conf_ulimits_set, &herr) < 0) {
+	    pm_spec_subid_expand(c, &herr) < 0) {
 		*ret_status = pm_cli_error(herr);
 		return -1;
 	}

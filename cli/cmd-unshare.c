@@ -26,20 +26,29 @@ static const char usage[] = "Run a command in a modified user namespace\n"
 			    "  pm unshare pm-script.sh\n"
 			    "\n"
 			    "Options:\n"
-			    "  -h, --help   help for unshare\n";
+			    "  -h, --help   help for unshare\n"
+			    "      --rootless-netns   Join the rootless network namespace used "
+			    "for CNI and netavark networking (refused: pm has none)\n";
 
 int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"rootless-netns", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	int c;
 	/* '+': options end at COMMAND, so `pm unshare ls -l` passes -l to ls. */
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "+", opts, usage)) != -1)
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "+", opts, usage)) != -1) {
 		if (c == PM_OPT_EXIT)
 			return st.status;
+		if (c == 'N') /* podman's shared netns of its bridge networks */
+			return pm_cli_errorf(
+				"--rootless-netns: pm has no rootless network "
+				"namespace: each container has its own (slirp4netns or "
+				"pasta), join one with `pm unshare nsenter -t PID -n`");
+	}
 
 	if (!pm_rootless_is_rootless())
 		return pm_cli_errorf("please use unshare with rootless");

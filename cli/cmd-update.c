@@ -4,15 +4,18 @@
  * container's ID as podman does. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "engine/cgroup-flags.h"
 #include "engine/container.h"
 #include "engine/engine.h"
 #include "engine/run.h"
 #include "engine/update.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
+#include "lib/strutil.h"
 
 static const char usage[] =
 	"Update an existing container\n"
@@ -26,18 +29,34 @@ static const char usage[] =
 	"Options:\n"
 	"      --blkio-weight uint        Block IO weight (relative weight) accepts a weight value "
 	"between 10 and 1000\n"
+	"      --blkio-weight-device DEVICE_NAME:WEIGHT   Block IO weight (relative device "
+	"weight, format: DEVICE_NAME:WEIGHT)\n"
 	"      --cpu-period uint          Limit the CPU CFS (Completely Fair Scheduler) period\n"
 	"      --cpu-quota int            Limit the CPU CFS (Completely Fair Scheduler) quota\n"
+	"      --cpu-rt-period uint       Limit the CPU real-time period in microseconds "
+	"(refused: cgroup v2 has none)\n"
+	"      --cpu-rt-runtime int       Limit the CPU real-time runtime in microseconds "
+	"(refused: cgroup v2 has none)\n"
 	"  -c, --cpu-shares uint          CPU shares (relative weight)\n"
 	"      --cpus float               Number of CPUs\n"
 	"      --cpuset-cpus string       CPUs in which to allow execution (0-3, 0,1)\n"
 	"      --cpuset-mems string       Memory nodes (MEMs) in which to allow execution (0-3, "
 	"0,1)\n"
+	"      --device-read-bps strings  Limit read rate (bytes per second) from a device (e.g. "
+	"--device-read-bps=/dev/sda:1mb)\n"
+	"      --device-read-iops strings Limit read rate (IO per second) from a device (e.g. "
+	"--device-read-iops=/dev/sda:1000)\n"
+	"      --device-write-bps strings Limit write rate (bytes per second) to a device (e.g. "
+	"--device-write-bps=/dev/sda:1mb)\n"
+	"      --device-write-iops strings Limit write rate (IO per second) to a device (e.g. "
+	"--device-write-iops=/dev/sda:1000)\n"
 	"  -m, --memory string            Memory limit (format: <number>[<unit>], where unit = b, "
 	"k, m or g)\n"
 	"      --memory-reservation string Memory soft limit (format: <number>[<unit>])\n"
 	"      --memory-swap string       Swap limit equal to memory plus swap: '-1' to enable "
 	"unlimited swap\n"
+	"      --memory-swappiness int    Tune container memory swappiness (0 to 100, or -1 for "
+	"system default) (refused: cgroup v2 has none)\n"
 	"      --pids-limit int           Tune container pids limit (set -1 for unlimited)\n";
 
 static const struct {
@@ -55,6 +74,14 @@ static const struct {
 	{"cpuset-mems", PM_UPD_CPUSET_MEMS},
 	{"pids-limit", PM_UPD_PIDS},
 	{"blkio-weight", PM_UPD_BLKIO},
+	{"memory-swappiness", PM_UPD_SWAPPINESS},
+	{"device-read-bps", PM_UPD_DEV_READ_BPS},
+	{"device-write-bps", PM_UPD_DEV_WRITE_BPS},
+	{"device-read-iops", PM_UPD_DEV_READ_IOPS},
+	{"device-write-iops", PM_UPD_DEV_WRITE_IOPS},
+	{"blkio-weight-device", PM_UPD_BLKIO_DEVICE},
+	{"cpu-rt-period", 0},
+	{"cpu-rt-runtime", 0},
 };
 
 /* One flag's value into u. */
@@ -66,6 +93,20 @@ static int apply(struct pm_container_config *u, const char *name, const char *v,
 		return pm_config_parse_cpus(v, &u->cpus, err);
 	if (!strcmp(name, "pids-limit"))
 		return pm_config_parse_pids_limit(v, &u->pids_limit, err);
+	if (pm_str_startswith(name, "cpu-rt-"))
+		return pm_config_refuse_cpu_rt(name, v, err);
+	if (!strcmp(name, "memory-swappiness"))
+		return pm_config_set_cgroup_flag(u, name, v, err);
+	if (pm_str_startswith(name, "device-") || !strcmp(name, "blkio-weight-device")) {
+		/* podman's strings flags: comma-separated too */
+		_cleanup_strv_ char **parts = pm_strv_split(v, ",");
+		for (char **q = parts; q && *q; q++) {
+			int r = pm_config_set_cgroup_flag(u, name, *q, err);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
 	return pm_config_set_resource(u, name, v, err);
 }
 

@@ -19,6 +19,10 @@ int pm_cli_open_store(struct pm_cli *cli, struct pm_store **ret, pm_error **err)
 /* Every image's id, newest first (the --all of rmi and image unmount), into *ids. */
 int pm_cli_image_all_ids(const struct pm_store *s, char ***ids, pm_error **err);
 
+/* rmi of image id: its `image mount` (every count) undone and its mount dir gone, as
+ * podman's storage unmounts a mounted image it deletes (cmd-image-mount.c). */
+int pm_cli_image_unmount_gone(const struct pm_store *s, const char *id, pm_error **err);
+
 /* podman image inspect object for one image (pm_image_inspect_json, parsed). */
 json_t *pm_cli_image_inspect_json(const struct pm_store *s, const struct pm_image_record *r,
 				  pm_error **err);

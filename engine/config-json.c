@@ -24,6 +24,7 @@ static const struct field {
 	F("Env", K_STRV, env),
 	F("EnvFiles", K_STRV, env_files),
 	F("Unsetenv", K_STRV, unsetenv),
+	F("EnvMerge", K_STRV, env_merge),
 	F("UnsetenvAll", K_BOOL, unsetenv_all),
 	F("Entrypoint", K_STR, entrypoint),
 	F("EntrypointSet", K_BOOL, entrypoint_set),

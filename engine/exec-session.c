@@ -189,3 +189,23 @@ char **pm_exec_session_ids(const struct pm_engine *e, const struct pm_container 
 	closedir(d);
 	return ids;
 }
+
+int pm_exec_session_cleanup(const struct pm_engine *e, const struct pm_container *c, const char *id,
+			    pm_error **err)
+{
+	_cleanup_strv_ char **ids = pm_exec_session_ids(e, c);
+	if (!pm_strv_contains(ids, id))
+		return pm_error_set(err, ENOENT,
+				    "container %s has no exec session with ID %s: no such exec "
+				    "session",
+				    c->id, id);
+	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+	_cleanup_free_ char *exitf = pm_xasprintf("%s/exec/%s/%s", rundir, id, PM_MON_EXIT);
+	if (access(exitf, F_OK) < 0)
+		return pm_error_set(
+			err, EBUSY,
+			"cannot clean up exec session %s as it is running: exec session "
+			"state improper",
+			id);
+	return 0;
+}

@@ -31,3 +31,9 @@ int pm_exec_session_run(const struct pm_engine *e, const struct pm_container *c,
 /* The ids of c's exec sessions (running or ended, until the container's cleanup), as
  * inspect's ExecIDs; NULL for none. */
 char **pm_exec_session_ids(const struct pm_engine *e, const struct pm_container *c);
+
+/* container cleanup --exec ID: an ended session of c is left as it is (its exit file stays
+ * for inspect until the container's cleanup, as podman's ExecIDs do); a running one is
+ * refused, an unknown id is -ENOENT (podman's messages). */
+int pm_exec_session_cleanup(const struct pm_engine *e, const struct pm_container *c, const char *id,
+			    pm_error **err);

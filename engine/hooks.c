@@ -301,13 +301,9 @@ static int read_hook(const char *f, json_t **ret, pm_error **err)
 	return 0;
 }
 
-int pm_hooks_run(const char *stage, const struct pm_hooks_state *s, pm_error **err)
+/* runc's state, in its order; no pid once stopped (malloc'd JSON) */
+char *pm_hooks_state_json(const struct pm_hooks_state *s)
 {
-	_cleanup_strv_ char **dirs = hook_dirs();
-	_cleanup_strv_ char **files = hook_files(dirs);
-	if (!files)
-		return 0;
-	/* runc's state, in its order; no pid once stopped */
 	_cleanup_json_ json_t *st = json_object();
 	json_object_set_new(st, "ociVersion", json_string("1.0.2"));
 	json_object_set_new(st, "id", json_string(s->id));
@@ -322,12 +318,15 @@ int pm_hooks_run(const char *stage, const struct pm_hooks_state *s, pm_error **e
 		json_object_set_new(ann, k, json_string(eq ? eq + 1 : ""));
 	}
 	json_object_set_new(st, "annotations", ann);
-	_cleanup_free_ char *state = st ? json_dumps(st, JSON_COMPACT) : NULL;
-	if (!state)
-		return pm_error_set(err, ENOMEM, "hooks: the state");
-	/* every file read and validated first (podman's hooks.New), then the stage's in order */
+	return json_dumps(st, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
+
+/* Every hook file read and validated (podman's hooks.New): hooks[i] the i-th file's, NULL
+ * where it is skipped; a file podman refuses: < 0 with *err. */
+static int load_hooks(char **files, json_t ***ret, pm_error **err)
+{
 	json_t **hooks = pm_xcalloc(pm_strv_length(files) + 1, sizeof(*hooks));
-	int r = 0, n = 0;
+	int r = 0;
 	for (size_t i = 0; files[i] && r >= 0; i++) {
 		if ((r = read_hook(files[i], &hooks[i], err)) < 0)
 			break;
@@ -336,15 +335,88 @@ int pm_hooks_run(const char *stage, const struct pm_hooks_state *s, pm_error **e
 			hooks[i] = NULL;
 		}
 	}
-	if (r < 0)
+	if (r < 0) {
 		pm_error_prefix(err, "setting up OCI Hooks");
-	for (size_t i = 0; r >= 0 && files[i]; i++)
-		if (hooks[i] && applies(hooks[i], stage, s))
-			r = run_hook(n++, json_object_get(hooks[i], "hook"), state, err);
+		for (size_t i = 0; files[i]; i++)
+			json_decref(hooks[i]);
+		free(hooks);
+		if (err && *err)
+			(*err)->status = PM_EXIT_CANNOT_INVOKE;
+		return r;
+	}
+	*ret = hooks;
+	return 0;
+}
+
+static void hooks_free(char **files, json_t **hooks)
+{
 	for (size_t i = 0; files[i]; i++)
 		json_decref(hooks[i]);
 	free(hooks);
+}
+
+int pm_hooks_run(const char *stage, const struct pm_hooks_state *s, pm_error **err)
+{
+	_cleanup_strv_ char **dirs = hook_dirs();
+	_cleanup_strv_ char **files = hook_files(dirs);
+	if (!files)
+		return 0;
+	_cleanup_free_ char *state = pm_hooks_state_json(s);
+	if (!state)
+		return pm_error_set(err, ENOMEM, "hooks: the state");
+	json_t **hooks = NULL;
+	int r = load_hooks(files, &hooks, err), n = 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; r >= 0 && files[i]; i++)
+		if (hooks[i] && applies(hooks[i], stage, s))
+			r = run_hook(n++, json_object_get(hooks[i], "hook"), state, err);
+	hooks_free(files, hooks);
 	if (r < 0 && err && *err)
 		(*err)->status = PM_EXIT_CANNOT_INVOKE; /* podman: 126, its runtime's error */
 	return r < 0 ? r : 0;
+}
+
+void pm_hooks_list_free(struct pm_runtime_hook *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].path);
+		pm_strv_free(v[i].args);
+		pm_strv_free(v[i].env);
+	}
+	free(v);
+}
+
+int pm_hooks_collect(const char *stage, const struct pm_hooks_state *s,
+		     struct pm_runtime_hook **ret, size_t *ret_n, pm_error **err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	_cleanup_strv_ char **dirs = hook_dirs();
+	_cleanup_strv_ char **files = hook_files(dirs);
+	if (!files)
+		return 0;
+	json_t **hooks = NULL;
+	int r = load_hooks(files, &hooks, err);
+	if (r < 0)
+		return r;
+	struct pm_runtime_hook *v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; files[i]; i++) {
+		if (!hooks[i] || !applies(hooks[i], stage, s))
+			continue;
+		json_t *hook = json_object_get(hooks[i], "hook");
+		v = pm_xrealloc(v, (n + 1) * sizeof(*v));
+		struct pm_runtime_hook *h = &v[n++];
+		h->path = pm_xstrdup(json_string_value(json_object_get(hook, "path")));
+		h->args = strv_of(json_object_get(hook, "args"));
+		if (!h->args)
+			pm_strv_push(&h->args, h->path);
+		h->env = strv_of(json_object_get(hook, "env"));
+		h->timeout = (int)json_integer_value(json_object_get(hook, "timeout"));
+	}
+	hooks_free(files, hooks);
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

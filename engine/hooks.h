@@ -10,8 +10,8 @@
  * "when": each condition given must hold, and one at least be given (podman's When.Match).
  * Stages run: prestart and createRuntime once the container's init exists, before its
  * command runs; poststart once it runs (errors ignored); poststop after it exited (errors
- * ignored). createContainer and startContainer (inside the container's namespaces) are
- * accepted and not run: pm's runtime has no hook point there that runs a host binary.
+ * ignored). createContainer and startContainer run inside the container (the runtime's
+ * init runs them, runtime/oci-hooks.h): pm_hooks_collect lists them for the start.
  * Each hook gets the OCI state JSON on stdin and is killed after its timeout. Called by
  * engine/monitor.c and engine/run.c. Never prints. */
 #pragma once
@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
+#include "runtime/runtime.h"
 
 /* The --hooks-dir directories, newline-separated, for the processes that run hooks. */
 #define PM_HOOKS_DIR_ENV "_PM_HOOKS_DIR"
@@ -46,3 +47,14 @@ struct pm_hooks_state {
  * A hook file podman refuses, a hook that cannot run, exits non-zero or times out: < 0 with
  * *err (exit status 126, as podman's) (the caller fails a prestart, ignores a poststop). */
 int pm_hooks_run(const char *stage, const struct pm_hooks_state *s, pm_error **err);
+
+/* The state JSON the hooks get on stdin (runc's: ociVersion, id, status, pid when > 0,
+ * bundle, annotations), malloc'd. */
+char *pm_hooks_state_json(const struct pm_hooks_state *s);
+
+/* The hooks of stage that apply to the container, for the runtime to run (createContainer,
+ * startContainer): *ret (pm_hooks_list_free), *ret_n; a hook file podman refuses: < 0 with
+ * *err (126). */
+int pm_hooks_collect(const char *stage, const struct pm_hooks_state *s,
+		     struct pm_runtime_hook **ret, size_t *ret_n, pm_error **err);
+void pm_hooks_list_free(struct pm_runtime_hook *v, size_t n);

@@ -778,7 +778,7 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(cf, "Labels", labels_object(v->labels));
 	json_object_set_new(cf, "Annotations", annotations_json(c, cfg, stop_sig_of(cfg)));
 	json_object_set_new(cf, "StopSignal", json_integer(stop_sig_of(cfg)));
-	json_object_set_new(cf, "Umask", json_string("0022"));
+	json_object_set_new(cf, "Umask", json_string(cfg->umask ? cfg->umask : "0022"));
 	json_t *secrets = secrets_json(cfg);
 	if (secrets)
 		json_object_set_new(cf, "Secrets", secrets);
@@ -826,11 +826,13 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(hc, "CgroupManager", json_string(mgr));
 	json_object_set_new(hc, "CgroupMode", json_string(pm_config_cgroupns_mode(cfg)));
 	json_object_set_new(hc, "ContainerIDFile", json_string(""));
+	/* Size: --log-opt max-size as podman shows it (go-units HumanSize) */
+	_cleanup_free_ char *log_size = pm_format_size_prec(cfg->log_max_size, 4);
 	json_object_set_new(hc, "LogConfig",
 			    json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type",
 				      cfg->log_driver ? cfg->log_driver : "k8s-file", "Config",
 				      "Path", log_path && !cfg->log_driver ? log_path : "", "Tag",
-				      "", "Size", "0B"));
+				      "", "Size", log_size));
 	json_object_set_new(hc, "NetworkMode", json_string(ns_mode(cfg->network, "slirp4netns")));
 	json_object_set_new(hc, "PortBindings", port_bindings);
 	/* --restart NAME[:N], as podman shows it ("" for none given) */
@@ -896,7 +898,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 							pm_str_startswith(cfg->userns, "keep-id:")
 						? "private"
 						: cfg->userns));
-	json_object_set_new(hc, "ShmSize", json_integer(65536000));
+	json_object_set_new(hc, "ShmSize",
+			    json_integer(cfg->shm_size ? (json_int_t)cfg->shm_size : 65536000));
 	json_object_set_new(hc, "Runtime", json_string("oci"));
 	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
 	json_object_set_new(hc, "Isolation", json_string(""));

@@ -232,7 +232,25 @@ static int start_container(struct mon *m, pm_error **err)
 		m->net = TAKE_PTR(m->launched);
 		o.netns_fd = m->s->netns_fd;
 	}
+	/* OCI hooks the init runs itself: createContainer, startContainer (engine/hooks.h) */
+	struct pm_hooks_state chs;
+	hooks_state(m, 0, "creating", &chs);
+	struct pm_runtime_hook *create_hooks = NULL, *start_hooks = NULL;
+	char *hook_state = NULL;
+	if ((r = pm_hooks_collect("createContainer", &chs, &create_hooks, &o.ncreate_hooks, err)) <
+		    0 ||
+	    (r = pm_hooks_collect("startContainer", &chs, &start_hooks, &o.nstart_hooks, err)) < 0)
+		goto fail_hooks;
+	if (o.ncreate_hooks || o.nstart_hooks)
+		hook_state = pm_hooks_state_json(&chs);
+	o.create_hooks = create_hooks;
+	o.start_hooks = start_hooks;
+	o.hook_state = hook_state;
 	r = pm_runtime_start(spec, &o, &proc, err);
+fail_hooks:
+	pm_hooks_list_free(create_hooks, o.ncreate_hooks);
+	pm_hooks_list_free(start_hooks, o.nstart_hooks);
+	free(hook_state);
 	if (r < 0)
 		net_stop(m); /* started by the hook before a later setup step failed */
 	close_fd(&in[0]);

@@ -1,5 +1,6 @@
 /* spec-env.c: the container's environment from -e, --env-file and the host's
  * environment (podman's rules: KEY=VALUE, a bare KEY or a glob copies the host's). */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdbool.h>
@@ -87,4 +88,49 @@ int pm_spec_env_file_parse(const char *name, const char *data, char *const *host
 			return pm_error_set(err, EINVAL, "env file '%s': %s", name, e->msg);
 	}
 	return 0;
+}
+
+/* the value of the name of n bytes in env, or NULL */
+static const char *env_lookup(char *const *env, const char *name, size_t n)
+{
+	for (char *const *e = env; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+char *pm_spec_env_expand(const char *s, char *const *env)
+{
+	size_t cap = strlen(s) + 1, len = 0;
+	char *out = pm_xmalloc(cap);
+	for (const char *p = s; *p;) {
+		const char *val = NULL;
+		size_t skip = 1;
+		if (*p == '$' && p[1] == '{') {
+			const char *close = strchr(p + 2, '}');
+			if (close) {
+				val = env_lookup(env, p + 2, (size_t)(close - p - 2));
+				val = val ? val : "";
+				skip = (size_t)(close - p) + 1;
+			}
+		} else if (*p == '$' && (isalpha((unsigned char)p[1]) || p[1] == '_')) {
+			size_t n = 1;
+			while (isalnum((unsigned char)p[n]) || p[n] == '_')
+				n++;
+			val = env_lookup(env, p + 1, n - 1);
+			val = val ? val : "";
+			skip = n;
+		}
+		const char *add = val ? val : p;
+		size_t addn = val ? strlen(val) : 1;
+		if (len + addn + 1 > cap) {
+			cap = (len + addn + 1) * 2;
+			out = pm_xrealloc(out, cap);
+		}
+		memcpy(out + len, add, addn);
+		len += addn;
+		p += skip;
+	}
+	out[len] = '\0';
+	return out;
 }

@@ -52,6 +52,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	pm_strv_free(c->env);
 	pm_strv_free(c->env_files);
 	pm_strv_free(c->unsetenv);
+	pm_strv_free(c->env_merge);
 	free(c->entrypoint);
 	free(c->workdir);
 	free(c->umask);
@@ -1154,7 +1155,8 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	struct pm_runtime_spec s = {0};
 	/* (declared before the first goto: the cleanup runs at fail too) */
 	_cleanup_free_ char *home = NULL, *passwd = NULL, *group = NULL, *hostpw = NULL;
-	_cleanup_free_ char *grpover = NULL; /* --passwd's /etc/group */
+	_cleanup_free_ char *grpover = NULL;	 /* --passwd's /etc/group */
+	_cleanup_strv_ char **merge_base = NULL; /* --env-merge expands against it */
 	int r;
 
 	if ((r = pm_spec_validate(c, err)) < 0)
@@ -1264,6 +1266,13 @@ int pm_spec_to_runtime(const struct pm_container_config *c, const struct pm_spec
 	pm_strv_push(&s.env, "TERM=xterm");
 	for (char **e = img ? img->env : NULL; e && *e; e++)
 		pm_spec_env_set(&s.env, *e);
+	/* --env-merge: expanded against pm's defaults and the image's env, then set; --env-file
+	 * and -e come later and win (podman 4.3's order) */
+	merge_base = c->env_merge ? pm_strv_copy(s.env) : NULL;
+	for (char **e = c->env_merge; e && *e; e++) {
+		_cleanup_free_ char *kv = pm_spec_env_expand(*e, merge_base);
+		pm_spec_env_set(&s.env, kv);
+	}
 	/* --unsetenv(-all): the defaults and the image's go, --env-file's and -e's stay */
 	if (c->unsetenv_all)
 		s.env = pm_strv_free(s.env);

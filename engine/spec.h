@@ -41,9 +41,12 @@ struct pm_healthcheck {
 struct pm_container_config {
 	char *name;
 	bool rm;
-	char **env;	   /* -e/--env as given: KEY=VAL, KEY, or a glob like 'FOO*' */
-	char **env_files;  /* --env-file paths */
-	char **unsetenv;   /* --unsetenv KEY: not from pm's defaults nor the image */
+	char **env;	  /* -e/--env as given: KEY=VAL, KEY, or a glob like 'FOO*' */
+	char **env_files; /* --env-file paths */
+	char **unsetenv;  /* --unsetenv KEY: not from pm's defaults nor the image */
+	/* --env-merge KEY=VALUE: $VAR and ${VAR} in VALUE expanded from pm's defaults and the
+	 * image's environment, the result set over them (--env-file and -e win, as podman's) */
+	char **env_merge;
 	bool unsetenv_all; /* --unsetenv-all: none of pm's defaults nor the image's */
 	char *entrypoint;  /* --entrypoint: a string or a JSON array */
 	bool entrypoint_set;
@@ -242,6 +245,9 @@ int pm_spec_env_file_parse(const char *name, const char *data, char *const *host
 
 /* Set KEY=VALUE in *env, replacing an existing KEY. */
 void pm_spec_env_set(char ***env, const char *kv);
+/* --env-merge's word: $NAME and ${NAME} in s replaced by their values in env (KEY=VALUE; an
+ * unset one by nothing), as podman's ProcessWord; malloc'd. */
+char *pm_spec_env_expand(const char *s, char *const *env);
 
 /* -v HOST:CTR[:OPTS]. A HOST not starting with '/' is a named volume: *ret_volume gets its
  * name (the caller resolves it), else NULL. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/cgroup-flags.h"
 #include "engine/config-json.h"
 #include "engine/container.h"
 #include "engine/engine.h"
@@ -56,6 +57,28 @@ static void merge(struct pm_container_config *c, const struct pm_container_confi
 	}
 	if (given & PM_UPD_BLKIO)
 		c->blkio_weight = u->blkio_weight;
+	if (given & PM_UPD_SWAPPINESS) {
+		c->memory_swappiness = u->memory_swappiness;
+		c->memory_swappiness_set = u->memory_swappiness_set;
+	}
+	/* a per-device flag given replaces that flag's devices, as podman's update */
+	const struct {
+		unsigned bit;
+		char **const *from;
+		char ***to;
+	} lists[] = {
+		{PM_UPD_DEV_READ_BPS, &u->device_read_bps, &c->device_read_bps},
+		{PM_UPD_DEV_WRITE_BPS, &u->device_write_bps, &c->device_write_bps},
+		{PM_UPD_DEV_READ_IOPS, &u->device_read_iops, &c->device_read_iops},
+		{PM_UPD_DEV_WRITE_IOPS, &u->device_write_iops, &c->device_write_iops},
+		{PM_UPD_BLKIO_DEVICE, &u->blkio_weight_device, &c->blkio_weight_device},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		if (!(given & lists[i].bit))
+			continue;
+		pm_strv_free(*lists[i].to);
+		*lists[i].to = pm_strv_copy(*lists[i].from);
+	}
 }
 
 /* Only what changes, for the running container: the limits of c masked by given. */
@@ -102,14 +125,22 @@ int pm_engine_update(const struct pm_engine *e, struct pm_container *c,
 	if ((r = pm_config_from_json(c->config_json, &cfg, err)) < 0)
 		return r;
 	merge(&cfg, u, given);
+	_cleanup_strv_ char **io_max = NULL, **io_weight = NULL;
 	if ((r = pm_config_check_resources(&cfg, err)) < 0 ||
+	    (r = pm_config_cgroup_flags_check(&cfg, err)) < 0 ||
 	    (r = pm_engine_limits_check(&cfg, err)) < 0)
+		goto out;
+	if ((given & PM_UPD_IO) && (r = pm_config_io_lines(&cfg, &io_max, &io_weight, err)) < 0)
 		goto out;
 	if (pm_ctr_is_running(c) && c->state.cgroup_path) {
 		struct pm_cg_limits l;
 		changed_limits(&cfg, given, &l);
+		l.io_max = io_max; /* the per-device lines: files, a scope's too */
+		l.io_weight_dev = io_weight;
 		if (pm_str_endswith(c->state.cgroup_path, ".scope")) {
 			r = pm_scope_set_limits(c->id, &l, err);
+			if (r >= 0 && (io_max || io_weight))
+				r = pm_cg_write_files(c->state.cgroup_path, &l, err);
 		} else {
 			_cleanup_free_ char *dir =
 				pm_xasprintf("/sys/fs/cgroup%s", c->state.cgroup_path);

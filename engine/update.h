@@ -18,7 +18,16 @@ enum {
 	PM_UPD_CPUSET_MEMS = 1 << 8,
 	PM_UPD_PIDS = 1 << 9,
 	PM_UPD_BLKIO = 1 << 10,
+	PM_UPD_SWAPPINESS = 1 << 11,
+	PM_UPD_DEV_READ_BPS = 1 << 12,
+	PM_UPD_DEV_WRITE_BPS = 1 << 13,
+	PM_UPD_DEV_READ_IOPS = 1 << 14,
+	PM_UPD_DEV_WRITE_IOPS = 1 << 15,
+	PM_UPD_BLKIO_DEVICE = 1 << 16,
 };
+#define PM_UPD_IO                                                                                  \
+	(PM_UPD_DEV_READ_BPS | PM_UPD_DEV_WRITE_BPS | PM_UPD_DEV_READ_IOPS |                       \
+	 PM_UPD_DEV_WRITE_IOPS | PM_UPD_BLKIO_DEVICE)
 
 /* Change the limits of c (running: in its cgroup now, SetUnitProperties for a scope or the
  * cgroupfs files; in any case in its recorded config, so that inspect and the next start

@@ -514,3 +514,24 @@ int pm_container_config_validate(const struct pm_container_config *c, pm_error *
 		return r;
 	return pm_engine_limits_check(c, err);
 }
+
+int pm_config_refuse_cpu_rt(const char *flag, const char *v, pm_error **err)
+{
+	bool is_unsigned = !strcmp(flag, "cpu-rt-period");
+	char *end = NULL;
+	errno = 0;
+	if (is_unsigned && *v != '-' && *v != '+')
+		(void)strtoull(v, &end, 10);
+	else if (!is_unsigned)
+		(void)strtoll(v, &end, 10);
+	if (!*v || !end || *end || errno)
+		return pm_error_set(err, EINVAL,
+				    "invalid argument \"%s\" for \"--%s\" flag: strconv.Parse%s: "
+				    "parsing \"%s\": %s",
+				    v, flag, is_unsigned ? "Uint" : "Int", v,
+				    errno == ERANGE ? "value out of range" : "invalid syntax");
+	return pm_error_set(err, EOPNOTSUPP,
+			    "--%s: cannot enforce the limit: Realtime %s not supported on cgroups "
+			    "V2 systems (pm's limits need cgroup v2): drop --%s",
+			    flag, is_unsigned ? "period" : "runtime", flag);
+}

@@ -95,3 +95,9 @@ int pm_config_set_security_opt(struct pm_container_config *c, const char *v, pm_
  * and ports, --userns, --workdir, capabilities, -v/--mount/--tmpfs, resource limits the
  * host cannot enforce). The first failure is returned. */
 int pm_container_config_validate(const struct pm_container_config *c, pm_error **err);
+
+/* --cpu-rt-period (a uint) / --cpu-rt-runtime (an int), flag named without dashes: parsed as
+ * podman's (its strconv message), then refused: pm's limits need cgroup v2, which has no
+ * real-time CPU controller (podman's "Realtime period not supported on cgroups V2
+ * systems"). Always < 0. */
+int pm_config_refuse_cpu_rt(const char *flag, const char *v, pm_error **err);

@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "builder/build.h"
 #include "engine/container.h"
 #include "engine/health-probe.h"
 #include "engine/ctr-volumes.h"
@@ -38,6 +39,7 @@
 #include "engine/limits.h"
 #include "storage/container.h"
 #include "storage/image.h"
+#include "storage/reference.h"
 #include "storage/secret.h"
 #include "storage/store.h"
 #include "storage/volume.h"
@@ -580,6 +582,78 @@ static char *json_argv(char *const *v)
 	return json_dumps(a, JSON_COMPACT);
 }
 
+/* The Containerfile (else Dockerfile) of <context>/<last element of image>/, malloc'd, or
+ * NULL (podman 4.3's getBuildFile). */
+static char *build_file(const char *context, const char *image)
+{
+	const char *base = strrchr(image, '/') ? strrchr(image, '/') + 1 : image;
+	static const char *const names[] = {"Containerfile", "Dockerfile"};
+	for (size_t i = 0; i < 2; i++) {
+		char *f = pm_xasprintf("%s/%s/%s", context, base, names[i]);
+		struct stat st;
+		if (stat(f, &st) == 0 && S_ISREG(st.st_mode))
+			return f;
+		free(f);
+	}
+	return NULL;
+}
+
+/* --build: the container's image built from its directory's Containerfile when podman 4.3
+ * would (always with --build, when not stored without the flag, never with --build=false),
+ * tagged with the image's name. *built: whether it was. */
+static int build_image(struct play *p, const struct pm_kube_container *c, bool *built)
+{
+	*built = false;
+	if (p->o->build == 0)
+		return 0;
+	const char *context = p->o->context_dir ? p->o->context_dir : ".";
+	_cleanup_free_ char *file = build_file(context, c->image);
+	if (!file)
+		return 0;
+	_cleanup_store_ struct pm_store *s = NULL;
+	int r = pm_store_open(p->e->paths, p->e->storage_driver, &s, p->err);
+	if (r < 0)
+		return r;
+	struct pm_image_record rec = {0};
+	if (p->o->build < 0 && pm_image_resolve(s, c->image, &rec, NULL) == 0) {
+		pm_image_record_free(&rec); /* stored: podman builds it only with --build */
+		return 0;
+	}
+	struct pm_reference ref = {0};
+	if ((r = pm_reference_parse(c->image, PM_REF_LOCAL, &ref, p->err)) < 0)
+		return pm_error_prefix(p->err, "building image \"%s\"", c->image);
+	_cleanup_strv_ char **tags = NULL, **shown = NULL;
+	pm_strv_consume(&tags, pm_reference_string(&ref));
+	pm_reference_free(&ref);
+	pm_strv_push(&shown, c->image);
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	if ((r = pm_read_file(file, 1 << 20, &data, &len, p->err)) < 0)
+		return r;
+	_cleanup_free_ char *dir = pm_xstrdup(file);
+	*strrchr(dir, '/') = '\0';
+	struct pm_build_opts bo = {
+		.context = dir,
+		.file_name = file,
+		.file_data = data,
+		.file_len = len,
+		.tags = tags,
+		.tags_shown = shown,
+		.layers = true,
+		.pull = PM_PULL_MISSING,
+		.pull_opts = p->o->pull,
+		.say = p->o->say,
+		.userdata = p->o->say_data,
+	};
+	_cleanup_free_ char *id = NULL;
+	if ((r = pm_build(p->e, &bo, &id, p->err)) < 0)
+		return pm_error_prefix(p->err, "building image \"%s\" from %s", c->image, file);
+	if (p->o->say)
+		p->o->say(p->o->say_data, id);
+	*built = true;
+	return 0;
+}
+
 /* The container's image, pulled as imagePullPolicy says (Always: pulled, Never: the local one
  * only, else pulled when missing) when the caller can reach registries; cfg->image becomes the
  * pulled image's id when its name would not find it (an index pulled by digest). */
@@ -664,7 +738,15 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 		cfg->stop_timeout = kp->grace_period;
 		cfg->stop_timeout_set = true;
 	}
-	int pr = pull_image(p, c, cfg);
+	for (char **o = p->o->log_opts; o && *o; o++) {
+		int lr = pm_config_set_log_opt(cfg, *o, p->err);
+		if (lr < 0)
+			return lr;
+	}
+	bool built = false;
+	int pr = build_image(p, c, &built);
+	if (pr >= 0 && !built)
+		pr = pull_image(p, c, cfg);
 	if (pr < 0)
 		return pr;
 	const char *lim[] = {c->limit_memory, c->limit_cpu};
@@ -758,10 +840,17 @@ static bool published(char *const *specs, int64_t ctr, const char *proto)
 	return false;
 }
 
-static int pod_config(struct play *p, const struct pm_kube_pod *kp, struct pm_pod_config *pc)
+static int pod_config(struct play *p, const struct pm_kube_pod *kp, size_t index,
+		      struct pm_pod_config *pc)
 {
 	*pc = (struct pm_pod_config){0};
 	pc->name = pm_xstrdup(kp->name);
+	/* --ip/--mac-address: the Nth for the Nth pod; --userns for every pod (podman's) */
+	if (index < pm_strv_length(p->o->ips))
+		pm_strv_consume(&pc->limits, pm_xasprintf("ip=%s", p->o->ips[index]));
+	if (index < pm_strv_length(p->o->macs))
+		pm_strv_consume(&pc->limits, pm_xasprintf("mac-address=%s", p->o->macs[index]));
+	pc->userns = p->o->userns ? pm_xstrdup(p->o->userns) : NULL;
 	pc->labels = pm_strv_copy(kp->labels);
 	pc->infra = true;
 	pc->hostname = kp->hostname ? pm_xstrdup(kp->hostname) : NULL;
@@ -840,7 +929,7 @@ static int play_pod(struct play *p, const struct pm_kube_pod *kp, size_t index)
 		}
 	}
 	struct pm_pod_config pc;
-	pod_config(p, kp, &pc);
+	pod_config(p, kp, index, &pc);
 	_cleanup_pod_ struct pm_pod *pod = NULL;
 	int r = pm_pod_create(p->e, &pc, &pod, p->err);
 	pm_pod_config_clear(&pc);

@@ -22,6 +22,18 @@ struct pm_kube_play_opts {
 	bool log_none;	    /* --log-driver none: the containers keep no log */
 	char **annotations; /* --annotation KEY=VAL: on every container */
 	bool no_hosts;	    /* --no-hosts: the pods' containers keep the image's /etc/hosts */
+	char **log_opts;    /* --log-opt KEY=VALUE: on every container, as run's */
+	char **ips, **macs; /* --ip, --mac-address: the Nth for the Nth pod, as pod create's */
+	char *userns;	    /* --userns: every pod's, as pod create's */
+	/* --build: 1 builds every image whose name (its last path element) is a directory of
+	 * context_dir holding a Containerfile or Dockerfile, 0 never builds, -1 (unset) builds
+	 * those that are not stored (podman 4.3's rule); context_dir: --context-dir, else the
+	 * current directory, as podman's */
+	int build;
+	const char *context_dir;
+	/* the build's progress lines (STEP ..., COMMIT ...); NULL: none */
+	void (*say)(void *userdata, const char *line);
+	void *say_data;
 	/* how to reach registries for an image that is not stored (imagePullPolicy: Always
 	 * pulls, Never never does, else a missing image is pulled); NULL: local images only */
 	const struct pm_pull_opts *pull;

@@ -71,6 +71,55 @@ char *pm_conf_parse_cgroup_manager(const char *text)
 	return found;
 }
 
+const char *const pm_conf_ctr_keys[PM_CONF_N] = {
+	[PM_CONF_CGROUPNS] = "cgroupns",     [PM_CONF_IPCNS] = "ipcns",
+	[PM_CONF_PIDNS] = "pidns",	     [PM_CONF_UTSNS] = "utsns",
+	[PM_CONF_USERNS] = "userns",	     [PM_CONF_TZ] = "tz",
+	[PM_CONF_UMASK] = "umask",	     [PM_CONF_SHM_SIZE] = "shm_size",
+	[PM_CONF_PIDS_LIMIT] = "pids_limit",
+};
+
+char *pm_conf_parse_value(const char *text, const char *table, const char *key)
+{
+	_cleanup_strv_ char **lines = pm_strv_split(text ? text : "", "\n");
+	bool in = false;
+	char *found = NULL;
+	for (char **l = lines; l && *l; l++) {
+		char *s = trim(*l);
+		if (*s == '#' || *s == '\0')
+			continue;
+		if (*s == '[') {
+			char *end = strchr(s, ']');
+			if (end) {
+				*end = '\0';
+				in = !strcmp(trim(s + 1), table);
+			}
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!in || !eq)
+			continue;
+		*eq = '\0';
+		if (strcmp(trim(s), key) != 0)
+			continue;
+		char *v = trim(eq + 1), *val;
+		if (*v == '"' || *v == '\'') {
+			char *close = strchr(v + 1, *v);
+			if (!close)
+				continue;
+			val = pm_xstrndup(v + 1, (size_t)(close - v - 1));
+		} else {
+			size_t n = strcspn(v, " \t#");
+			if (n == 0)
+				continue;
+			val = pm_xstrndup(v, n);
+		}
+		free(found);
+		found = val;
+	}
+	return found;
+}
+
 /* the name of a [table] line (s at '['), trimmed, malloc'd; NULL when unclosed */
 static char *table_name(const char *s, const char *eol)
 {
@@ -175,6 +224,7 @@ struct conf_vals {
 	char *mgr, *mgr_path;
 	bool ulimits_set;
 	char **ulimits;
+	char *ctr[PM_CONF_N];
 };
 
 static void conf_vals_clear(struct conf_vals *v)
@@ -182,6 +232,8 @@ static void conf_vals_clear(struct conf_vals *v)
 	free(v->mgr);
 	free(v->mgr_path);
 	pm_strv_free(v->ulimits);
+	for (size_t i = 0; i < PM_CONF_N; i++)
+		free(v->ctr[i]);
 }
 
 /* Fold one file's values into *v; missing files are skipped. */
@@ -196,6 +248,13 @@ static int read_one(const char *path, struct conf_vals *cv, pm_error **err)
 		pm_strv_free(cv->ulimits);
 		cv->ulimits = ul;
 		cv->ulimits_set = true;
+	}
+	for (size_t i = 0; i < PM_CONF_N; i++) {
+		char *cv_val = pm_conf_parse_value(data, "containers", pm_conf_ctr_keys[i]);
+		if (cv_val) {
+			free(cv->ctr[i]);
+			cv->ctr[i] = cv_val;
+		}
 	}
 	char *v = cv->skip_mgr ? NULL : pm_conf_parse_cgroup_manager(data);
 	if (!v)
@@ -240,7 +299,7 @@ static const char *manager_of(const char *v)
 }
 
 int pm_conf_run_defaults(const char **ret_mgr, char ***ret_ulimits, bool *ret_ulimits_set,
-			 pm_error **err)
+			 char *ret_ctr[PM_CONF_N], pm_error **err)
 {
 	struct conf_vals v = {.skip_mgr = flag_value != NULL};
 	int r = read_all(&v, err);
@@ -248,6 +307,8 @@ int pm_conf_run_defaults(const char **ret_mgr, char ***ret_ulimits, bool *ret_ul
 		*ret_mgr = flag_value ? flag_value : manager_of(v.mgr);
 		*ret_ulimits = TAKE_PTR(v.ulimits);
 		*ret_ulimits_set = v.ulimits_set;
+		for (size_t i = 0; i < PM_CONF_N; i++)
+			ret_ctr[i] = TAKE_PTR(v.ctr[i]);
 	}
 	conf_vals_clear(&v);
 	return r;

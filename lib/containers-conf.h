@@ -1,5 +1,6 @@
-/* containers-conf.h: the few keys of containers.conf(5) pm honours: [engine]
- * cgroup_manager, [containers] default_ulimits. Read from /usr/share/containers/containers.conf,
+/* containers-conf.h: the keys of containers.conf(5) pm honours: [engine] cgroup_manager,
+ * [containers] default_ulimits and the namespace, tz, umask, shm_size and pids_limit
+ * defaults. Read from /usr/share/containers/containers.conf,
  * then /etc/containers/containers.conf, then $XDG_CONFIG_HOME/containers/containers.conf (or
  * ~/.config/...), a later file's key winning; $CONTAINERS_CONF names the only file read.
  * The global --cgroup-manager flag overrides them all (pm_conf_set_cgroup_manager). Pure
@@ -29,8 +30,32 @@ int pm_conf_cgroup_manager(const char **ret, pm_error **err);
  * malloc'd (NULL for an empty one); *ret_set says whether the key is there. */
 char **pm_conf_parse_default_ulimits(const char *text, bool *ret_set);
 
+/* The [containers] keys that stand for run's flags when the flag is not given, as podman's
+ * containers.conf: cgroupns, ipcns, pidns, utsns, userns, tz, umask, shm_size, pids_limit
+ * (--cgroupns, --ipc, --pid, --uts, --userns, --tz, --umask, --shm-size, --pids-limit). */
+enum {
+	PM_CONF_CGROUPNS,
+	PM_CONF_IPCNS,
+	PM_CONF_PIDNS,
+	PM_CONF_UTSNS,
+	PM_CONF_USERNS,
+	PM_CONF_TZ,
+	PM_CONF_UMASK,
+	PM_CONF_SHM_SIZE,
+	PM_CONF_PIDS_LIMIT,
+	PM_CONF_N,
+};
+/* the key of each (PM_CONF_CGROUPNS: "cgroupns", ...) */
+extern const char *const pm_conf_ctr_keys[PM_CONF_N];
+
+/* The value of key in table of a containers.conf text: a quoted string's content, or a bare
+ * value (a number, true/false) up to a blank or comment; malloc'd, NULL when not set. The
+ * last one wins. */
+char *pm_conf_parse_value(const char *text, const char *table, const char *key);
+
 /* What run/create take from the files in one reading: the cgroup manager (as
- * pm_conf_cgroup_manager) and default_ulimits (podman's --ulimit when none is given;
- * *ret_ulimits_set false when no file sets it). */
+ * pm_conf_cgroup_manager), default_ulimits (podman's --ulimit when none is given;
+ * *ret_ulimits_set false when no file sets it) and the [containers] keys above
+ * (ret_ctr[PM_CONF_...], malloc'd or NULL; the caller frees them). */
 int pm_conf_run_defaults(const char **ret_mgr, char ***ret_ulimits, bool *ret_ulimits_set,
-			 pm_error **err);
+			 char *ret_ctr[PM_CONF_N], pm_error **err);

@@ -32,6 +32,7 @@
 #include "lib/sync.h"
 #include "runtime/caps.h"
 #include "runtime/init.h"
+#include "runtime/oci-hooks.h"
 #include "runtime/mounts.h"
 #include "runtime/seccomp.h"
 #include "runtime/pty.h"
@@ -353,8 +354,9 @@ static int late_userns(int syncfd, int userns_fd, struct pm_child_err *e)
 }
 
 void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc, int syncfd,
-		   bool wait_exec)
+		   const struct pm_runtime_start_opts *o)
 {
+	bool wait_exec = o && o->before_exec;
 	struct pm_child_err e = {0};
 	int r;
 
@@ -379,7 +381,7 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	}
 
-	if ((r = stdin_null(s, &e)) < 0 || (r = pm_mounts_setup(s, &e)) < 0)
+	if ((r = stdin_null(s, &e)) < 0 || (r = pm_mounts_setup(s, o, &e)) < 0)
 		die(syncfd, r, &e);
 	if (!s->host_uts && !s->utsns_path && s->hostname &&
 	    sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -431,6 +433,13 @@ void pm_init_child(const struct pm_runtime_spec *s, const struct pm_seccomp *sc,
 		pm_init_resolve_command(s->args[0], env_get(s->env, "PATH"), &e);
 	if (!path)
 		die(syncfd, -ENOENT, &e);
+
+	/* startContainer (the OCI runtime spec): in the container, as its user, right before
+	 * the command execs (runc's place); the hooks' paths are the container's */
+	if (o && o->nstart_hooks &&
+	    (r = pm_rt_hooks_run(o->start_hooks, o->nstart_hooks, o->hook_state, "created", &e)) <
+		    0)
+		die(syncfd, r, &e);
 
 	/* Everything but stdio, --preserve-fds and the sync socket (already close-on-exec)
 	 * closes at exec. */

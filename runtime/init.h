@@ -8,12 +8,14 @@
 #include "runtime/runtime.h"
 
 /* The child after clone: set up and exec (or run the --init reaper). Never returns:
- * a failure is sent over syncfd as PM_SYNC_ERROR and the child _exit()s. wait_exec: its
- * mounts done, wait for PM_RT_SYNC_EXEC (the parent's before_exec hook) before it goes on. */
+ * a failure is sent over syncfd as PM_SYNC_ERROR and the child _exit()s. With
+ * o->before_exec: its mounts done, wait for PM_RT_SYNC_EXEC (the parent's before_exec
+ * hook) before it goes on. o's OCI hooks: createContainer before pivot_root,
+ * startContainer before the exec (runtime/oci-hooks.h). o may be NULL. */
 struct pm_seccomp;
 __attribute__((noreturn)) void pm_init_child(const struct pm_runtime_spec *spec,
 					     const struct pm_seccomp *seccomp, int syncfd,
-					     bool wait_exec);
+					     const struct pm_runtime_start_opts *o);
 
 /* Find the command the way execvp would, in the container (after pivot_root, as the final
  * user): a name without '/' is looked up in path (NULL: the default PATH). Returns a

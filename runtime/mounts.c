@@ -18,6 +18,7 @@
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "runtime/mounts.h"
+#include "runtime/oci-hooks.h"
 
 const char *const pm_runtime_masked_paths[] = {
 	"/proc/acpi",	    "/proc/kcore",	 "/proc/keys",	      "/proc/latency_stats",
@@ -458,7 +459,20 @@ static int do_pivot(struct mctx *m)
 	return 0;
 }
 
-int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
+/* createContainer (the OCI runtime spec): in the container's mount namespace, its mounts
+ * made, before pivot_root; the hooks' paths are still the host's */
+static int pivot_after_hooks(struct mctx *m, const struct pm_runtime_start_opts *o)
+{
+	int r;
+	if (o && o->ncreate_hooks &&
+	    (r = pm_rt_hooks_run(o->create_hooks, o->ncreate_hooks, o->hook_state, "creating",
+				 m->e)) < 0)
+		return r;
+	return do_pivot(m);
+}
+
+int pm_mounts_setup(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *o,
+		    struct pm_child_err *e)
 {
 	struct mctx m = {.spec = spec, .e = e, .rootfd = -1};
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -474,7 +488,7 @@ int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 	if (spec->bare) {
 		if ((r = setup_user_mounts(&m)) < 0)
 			return r;
-		return do_pivot(&m);
+		return pivot_after_hooks(&m, o);
 	}
 	if (spec->host_pid)
 		r = mount_in(&m, "/proc", "/proc", NULL, MS_BIND | MS_REC, NULL, false);
@@ -491,7 +505,7 @@ int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e)
 		return r;
 	if ((r = setup_user_mounts(&m)) < 0)
 		return r;
-	return do_pivot(&m);
+	return pivot_after_hooks(&m, o);
 }
 
 /* The masked paths that are directories on a usual kernel. */

@@ -6,8 +6,10 @@
 #include "runtime/child-err.h"
 #include "runtime/runtime.h"
 
-/* Everything up to and including pivot_root; afterwards "/" is the container's root. */
-int pm_mounts_setup(const struct pm_runtime_spec *spec, struct pm_child_err *e);
+/* Everything up to and including pivot_root; afterwards "/" is the container's root. The
+ * createContainer hooks of o (may be NULL) run just before pivot_root. */
+int pm_mounts_setup(const struct pm_runtime_spec *spec, const struct pm_runtime_start_opts *o,
+		    struct pm_child_err *e);
 
 /* After pivot_root: masked paths, read-only paths, read-only rootfs. */
 int pm_mounts_finish(const struct pm_runtime_spec *spec, struct pm_child_err *e);

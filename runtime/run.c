@@ -304,7 +304,7 @@ __attribute__((noreturn)) static void child_main(const struct pm_runtime_spec *s
 				   "creating the cgroup namespace: %s", strerror(errno));
 		_exit(PM_EXIT_ERROR);
 	}
-	pm_init_child(spec, sc, childfd, o && o->before_exec);
+	pm_init_child(spec, sc, childfd, o);
 }
 
 /* before_exec failed (*err says why) or sending PM_RT_SYNC_EXEC did (-r, *err unset): the

@@ -157,6 +157,15 @@ struct pm_runtime_spec {
 	char **chrootdirs;
 };
 
+/* An OCI hook the init runs (createContainer, startContainer): path with args (args[0]
+ * first) and env, the state JSON on its stdin, killed after timeout seconds (0: none). */
+struct pm_runtime_hook {
+	char *path;
+	char **args;
+	char **env;
+	int timeout;
+};
+
 /* How pm_runtime_start() wires the container process. */
 struct pm_runtime_start_opts {
 	/* The container's stdin, stdout and stderr, dup'd onto 0, 1, 2 in the child; -1 keeps
@@ -183,6 +192,15 @@ struct pm_runtime_start_opts {
 	 * the container's own that the clone makes (spec->nuidmap without late_userns): the
 	 * namespace is owned by the caller's. 0 or -1: none. */
 	int netns_fd;
+	/* OCI hooks run by the init with hook_state (the OCI state JSON; the init sets its
+	 * status and its pid, as runc's): create_hooks in the container's mount namespace
+	 * once its mounts are made, before pivot_root (their paths are the host's:
+	 * createContainer); start_hooks in the container, as its user, right before its
+	 * command execs (their paths are the container's: startContainer). A failing one fails
+	 * the start (126). */
+	const struct pm_runtime_hook *create_hooks, *start_hooks;
+	size_t ncreate_hooks, nstart_hooks;
+	const char *hook_state;
 };
 
 /* A started container process. */

@@ -111,9 +111,9 @@ x" "the committed image carries the new files"
 	run_pm 0 unshare cat "$mp/marker"
 	is "$output" "inside" "the merged tree holds the container's files"
 	run_pm 0 mount
-	is "$output" "[0-9a-f]{12} $mp" "mount lists what is mounted"
+	is "$output" "[0-9a-f]{12}  $mp" "mount lists what is mounted"
 	run_pm 0 container mount --no-trunc
-	is "$output" "[0-9a-f]{64} $mp"
+	is "$output" "[0-9a-f]{64}  $mp"
 	run_pm 0 unmount m
 	is "$output" "[0-9a-f]{64}" "unmount prints the id"
 	run_pm 0 mount
@@ -137,12 +137,12 @@ x" "the committed image carries the new files"
 	mp=$output
 	assert_contains "$mp" "/da ta/"
 	run_pm 0 mount
-	is "$output" "[0-9a-f]{12} $mp" "mount lists the container under a root with a space"
+	is "$output" "[0-9a-f]{12}  $mp" "mount lists the container under a root with a space"
 	# export of a mounted container leaves it mounted
 	run_pm 0 export -o "$BATS_TEST_TMPDIR/sp.tar" sp
 	tar -tf "$BATS_TEST_TMPDIR/sp.tar" | grep -qx 'marker' || die "marker not in the export"
 	run_pm 0 mount
-	is "$output" "[0-9a-f]{12} $mp" "still mounted after export"
+	is "$output" "[0-9a-f]{12}  $mp" "still mounted after export"
 	run_pm 0 unmount -a
 	is "$output" "[0-9a-f]{64}" "unmount -a finds it mounted"
 	run_pm 0 mount

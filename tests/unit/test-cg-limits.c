@@ -89,6 +89,20 @@ static void test_conf(void **state)
 	assert_true(pm_conf_cgroup_manager_valid("cgroupfs"));
 	assert_false(pm_conf_cgroup_manager_valid("upstart"));
 	assert_false(pm_conf_cgroup_manager_valid(NULL));
+	/* [containers] keys: quoted, bare, the last one wins, other tables ignored */
+	const char *t = "[engine]\numask = \"0700\"\n[containers]\ncgroupns = \"host\"\n"
+			"pids_limit = 0 # none\n#tz = \"x\"\numask='0077'\numask = \"0007\"\n";
+	v = pm_conf_parse_value(t, "containers", "cgroupns");
+	assert_string_equal(v, "host");
+	free(v);
+	v = pm_conf_parse_value(t, "containers", "pids_limit");
+	assert_string_equal(v, "0");
+	free(v);
+	v = pm_conf_parse_value(t, "containers", "umask");
+	assert_string_equal(v, "0007");
+	free(v);
+	assert_null(pm_conf_parse_value(t, "containers", "tz"));
+	assert_null(pm_conf_parse_value(NULL, "containers", "tz"));
 }
 
 #define assert_einval(call, want)                                                                  \

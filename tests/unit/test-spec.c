@@ -38,6 +38,18 @@ static void test_env(void **state)
 	assert_string_equal(err->msg, "invalid environment variable '=x'");
 }
 
+/* --env-merge's expansion: $NAME, ${NAME}, unset ones empty, a lone $ kept */
+static void test_env_expand(void **state)
+{
+	char *env[] = {"PATH=/bin", "A_1=x", NULL};
+	char *v = pm_spec_env_expand("PATH=${PATH}:/y:$A_1$", env);
+	assert_string_equal(v, "PATH=/bin:/y:x$");
+	free(v);
+	v = pm_spec_env_expand("K=$NOPE-${NOPE}-${unclosed", env);
+	assert_string_equal(v, "K=--${unclosed");
+	free(v);
+}
+
 static void test_env_file(void **state)
 {
 	_cleanup_strv_ char **env = NULL;
@@ -518,15 +530,11 @@ static void test_validate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_env),
-		cmocka_unit_test(test_env_file),
-		cmocka_unit_test(test_volume),
-		cmocka_unit_test(test_userns),
-		cmocka_unit_test(test_volume_conflicts),
-		cmocka_unit_test(test_mount_tmpfs),
-		cmocka_unit_test(test_user),
-		cmocka_unit_test(test_args),
-		cmocka_unit_test(test_keepid),
+		cmocka_unit_test(test_env),	    cmocka_unit_test(test_env_file),
+		cmocka_unit_test(test_env_expand),  cmocka_unit_test(test_volume),
+		cmocka_unit_test(test_userns),	    cmocka_unit_test(test_volume_conflicts),
+		cmocka_unit_test(test_mount_tmpfs), cmocka_unit_test(test_user),
+		cmocka_unit_test(test_args),	    cmocka_unit_test(test_keepid),
 		cmocka_unit_test(test_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
