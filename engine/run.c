@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "engine/config-json.h"
+#include "engine/ctr-networks.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-secrets.h"
 #include "engine/ctr-state.h"
@@ -246,7 +247,11 @@ static int image_seccomp(const struct pm_container_config *cfg, const struct pm_
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err)
 {
-	int r = pm_container_config_validate(cfg, err); /* what every creator must pass */
+	/* a user-defined network (engine/ctr-networks.h): podman's message when missing */
+	int r = pm_engine_network_check(e, cfg->network, err);
+	if (r < 0)
+		return r;
+	r = pm_container_config_validate(cfg, err); /* what every creator must pass */
 	if (r < 0)
 		return r;
 	/* --volumes-from: the other containers' mounts become this one's, checked again */

@@ -206,8 +206,7 @@ int pm_net_parse_mode(struct pm_net_config *cfg, const char *value, pm_error **e
 				    "pasta, none, host or container:ID)",
 				    value);
 	return pm_error_set(err, ENOENT,
-			    "unable to find network with name or ID '%s': network not found",
-			    value);
+			    "unable to find network with name or ID %s: network not found", value);
 }
 
 const char *pm_net_mode_name(const struct pm_net_config *cfg)

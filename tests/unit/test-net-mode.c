@@ -106,7 +106,7 @@ static void test_other_modes(void **state)
 
 static void test_mode_errors(void **state)
 {
-	mode_bad("foo", ENOENT, "unable to find network with name or ID 'foo': network not found");
+	mode_bad("foo", ENOENT, "unable to find network with name or ID foo: network not found");
 	mode_bad("bridge", EOPNOTSUPP,
 		 "network mode 'bridge' is not supported by pm (use slirp4netns, pasta, none, "
 		 "host or container:ID)");

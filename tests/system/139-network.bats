@@ -1,0 +1,363 @@
+#!/usr/bin/env bats
+# 139-network: `pm network create|ls|inspect|exists|rm|prune|reload|connect|disconnect`:
+# netavark's JSON in inspect and in the stored file, podman's columns, filters and exit codes,
+# subnet allocation from podman's default pools, the error paths (bad subnet, gateway outside
+# the subnet, duplicate name, unknown driver, rm of a network in use, unknown network on run)
+# leaving no file behind. Runs as the unprivileged test user. Also runs against podman
+# (PM="podman --runtime runc"); pm-only tests (--ignore, which podman 4.3 lacks; pm's own
+# words for macvlan) skip there.
+
+# shellcheck disable=SC2154 # $stderr is set by run_pm_split
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+	# podman warns about "/" not being a shared mount when it makes its user namespace:
+	# make it now, so that run_pm's merged output holds only the command's own
+	if is_podman; then
+		"${PM_CMD[@]}" unshare true >/dev/null 2>&1 || true
+	fi
+}
+
+teardown() {
+	basic_teardown
+}
+
+# same ACTUAL EXPECTED [WHAT]: plain string equality (for texts full of regex characters).
+same() {
+	[ "$1" = "$2" ] && return 0
+	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
+	die "${3:-value} differs"
+}
+
+# netdir: where the network files are (pm's storage root, podman's graph root).
+netdir() {
+	if is_podman; then
+		echo "$XDG_DATA_HOME/containers/storage/networks"
+	else
+		echo "$XDG_DATA_HOME/pm/storage/networks"
+	fi
+}
+
+# netfiles: the *.json files of netdir, sorted, one per line.
+netfiles() {
+	local d
+	d=$(netdir)
+	[ -d "$d" ] || return 0
+	find "$d" -maxdepth 1 -name '*.json' -printf '%f\n' | sort
+}
+
+@test "network create NAME: netavark's JSON in inspect and in NAME.json" {
+	skip_if_missing jq
+	run_pm_split 0 network create n1
+	is "$output" "n1" "create prints the name"
+	is "$stderr" "" "stderr"
+	is "$(netfiles)" "n1.json" "one file per network"
+
+	run_pm 0 network inspect n1
+	local j=$output
+	is "$(jq -r '.[0].name' <<<"$j")" n1
+	is "$(jq -r '.[0].id' <<<"$j")" '[0-9a-f]{64}' "id"
+	is "$(jq -r '.[0].driver' <<<"$j")" bridge
+	is "$(jq -r '.[0].network_interface' <<<"$j")" 'podman[1-9][0-9]*'
+	is "$(jq -r '.[0].created' <<<"$j")" '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9:]+)'
+	is "$(jq -c '.[0].subnets' <<<"$j")" '\[\{"subnet":"10\.(89|9[0-9]|1[0-9][0-9])\.[0-9]+\.0/24","gateway":"10\.[0-9.]+\.1"\}\]'
+	is "$(jq -c '[.[0].ipv6_enabled, .[0].internal, .[0].dns_enabled]' <<<"$j")" '\[false,false,true\]'
+	is "$(jq -c '.[0].ipam_options' <<<"$j")" '\{"driver":"host-local"\}'
+	is "$(jq -r '.[0] | has("labels"), has("options")' <<<"$j" | tr '\n' ' ')" "false false " "no empty labels/options"
+	is "$(jq -r '.[0] | keys_unsorted | join(",")' <<<"$j")" \
+		"name,id,driver,network_interface,created,subnets,ipv6_enabled,internal,dns_enabled,ipam_options" "key order"
+	# inspect is indented with 5 spaces, as podman prints it
+	is "${lines[1]}" '     \{' "5-space indent"
+
+	# the stored file holds the same object
+	same "$(jq -c . "$(netdir)/n1.json")" "$(jq -c '.[0]' <<<"$j")" "the file is what inspect shows"
+	run_pm 0 network inspect --format '{{.Name}} {{.Driver}} {{.DNSEnabled}} {{.Internal}} {{.IPv6Enabled}}' n1
+	is "$output" "n1 bridge true false false"
+	run_pm 0 network rm n1
+	is "$output" "n1"
+	is "$(netfiles)" "" "no file left"
+}
+
+@test "network create without NAME: podman1, podman2 from the default pool, distinct subnets" {
+	skip_if_missing jq
+	run_pm 0 network create
+	is "$output" "podman1"
+	run_pm 0 network create
+	is "$output" "podman2"
+	local s1 s2
+	s1=$("${PM_CMD[@]}" network inspect podman1 | jq -r '.[0].subnets[0].subnet')
+	s2=$("${PM_CMD[@]}" network inspect podman2 | jq -r '.[0].subnets[0].subnet')
+	is "$s1" '10\.[0-9]+\.[0-9]+\.0/24' "podman1's subnet from the pools"
+	[ "$s1" != "$s2" ] || die "both networks got $s1"
+	run_pm 0 network rm podman1 podman2
+	is "$output" "podman1
+podman2"
+}
+
+@test "network create --subnet --gateway --ip-range --internal --opt --label --disable-dns" {
+	skip_if_missing jq
+	run_pm 0 network create --subnet 10.211.3.4/16 --gateway 10.211.0.9 --ip-range 10.211.1.0/24 \
+		--internal --opt mtu=1400 --opt vlan=5 --label a=b --label c --label 'd=1,2' --disable-dns full
+	run_pm 0 network inspect full
+	local j=$output
+	same "$(jq -c '.[0].subnets' <<<"$j")" \
+		'[{"subnet":"10.211.0.0/16","gateway":"10.211.0.9","lease_range":{"start_ip":"10.211.1.1","end_ip":"10.211.1.255"}}]'
+	is "$(jq -c '[.[0].internal, .[0].dns_enabled]' <<<"$j")" '\[true,false\]'
+	is "$(jq -c '.[0].options' <<<"$j")" '\{"mtu":"1400","vlan":"5"\}'
+	is "$(jq -c '.[0].labels' <<<"$j")" '\{"a":"b","c":"","d":"1,2"\}'
+	run_pm 0 network inspect --format '{{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}' full
+	is "$output" "10.211.0.0/16 10.211.0.9"
+	run_pm 0 network rm full
+}
+
+@test "network create --ipv6 adds a unique-local /64; an IPv6 --subnet alone enables it" {
+	skip_if_missing jq
+	run_pm 0 network create --ipv6 v6
+	run_pm 0 network inspect v6
+	is "$(jq -r '.[0].ipv6_enabled' <<<"$output")" true
+	is "$(jq -r '.[0].subnets | length' <<<"$output")" 2
+	is "$(jq -r '.[0].subnets[1].subnet' <<<"$output")" 'fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64'
+	run_pm 0 network create --subnet fd00:1::/64 v6b
+	run_pm 0 network inspect v6b
+	same "$(jq -c '[.[0].ipv6_enabled, .[0].subnets]' <<<"$output")" '[true,[{"subnet":"fd00:1::/64","gateway":"fd00:1::1"}]]'
+	run_pm 0 network rm v6 v6b
+}
+
+@test "network create errors: podman's messages, exit 125, no file left" {
+	run_pm 0 network create dup
+	run_pm 125 network create dup
+	is "$output" "Error: network name dup already used: network already exists"
+	run_pm 125 network create --subnet 10.1.2.3 bad
+	is "$output" "Error: invalid CIDR address: 10.1.2.3"
+	run_pm 125 network create --subnet 10.1.2.0/24 --gateway 10.9.9.9 bad
+	is "$output" "Error: gateway 10.9.9.9 not in subnet 10.1.2.0/24"
+	run_pm 125 network create --subnet 10.2.0.0/24 --ip-range 10.3.0.0/24 bad
+	is "$output" "Error: lease range start ip 10.3.0.1 not in subnet 10.2.0.0/24"
+	run_pm 125 network create --gateway 10.1.1.1 bad
+	is "$output" "Error: cannot set gateway or range without subnet"
+	run_pm 125 network create --subnet 10.4.0.0/24 --gateway 10.4.0.1 --gateway 10.4.0.2 bad
+	is "$output" "Error: cannot set more gateways than subnets"
+	run_pm 125 network create --driver foo bad
+	is "$output" "Error: unsupported driver foo: invalid argument"
+	run_pm 125 network create --opt foo=bar bad
+	is "$output" "Error: unsupported bridge network option foo"
+	run_pm 125 network create --opt mtu=abc bad
+	is "$output" 'Error: strconv.Atoi: parsing "abc": invalid syntax'
+	run_pm 125 network create --ipam-driver dhcp bad
+	is "$output" "Error: dhcp ipam driver is not yet supported with netavark"
+	run_pm 125 network create 'b@d'
+	is "$output" "Error: network name b@d invalid: names must match \[a-zA-Z0-9\]\[a-zA-Z0-9_.-\]\*: invalid argument"
+	# a subnet in use by another network
+	run_pm 0 network create --subnet 10.212.0.0/24 first
+	run_pm 125 network create --subnet 10.212.0.0/25 bad
+	is "$output" "Error: subnet 10.212.0.0/25 is already used on the host or by another config"
+	run_pm 125 network create a b
+	is "$output" "Error: accepts at most 1 arg\(s\), received 2"
+	is "$(netfiles)" "dup.json
+first.json" "the failed creates left no file"
+	run_pm 0 network rm dup first
+}
+
+@test "network create --driver macvlan: pm says bridge only (pm)" {
+	skip_if_podman "podman creates macvlan networks (with a subnet)"
+	run_pm 125 network create --driver macvlan mv
+	is "$output" "Error: driver macvlan is not supported by pm: rootless pm networks use the bridge driver"
+	is "$(netfiles)" ""
+}
+
+@test "network create --ignore: an existing network is kept (pm; podman 4.4+)" {
+	skip_if_podman "podman 4.3 has no network create --ignore"
+	skip_if_missing jq
+	run_pm 0 network create --label x=1 keep
+	local id
+	id=$("${PM_CMD[@]}" network inspect keep | jq -r '.[0].id')
+	run_pm 0 network create --ignore --label x=2 keep
+	is "$output" "keep"
+	run_pm 0 network inspect --format '{{.ID}} {{.Labels}}' keep
+	is "$output" "$id map\[x:1\]"
+	run_pm 0 network rm keep
+}
+
+@test "network ls: the default network always listed, columns, -q, --no-trunc, --noheading, --format" {
+	skip_if_missing jq
+	run_pm 0 network ls
+	is "${lines[0]}" "NETWORK ID    NAME        DRIVER"
+	is "${lines[1]}" "2f259bab93aa  podman      bridge" "the default network, id sha256(podman)"
+	is "${#lines[@]}" 2
+	run_pm 0 network create bbb
+	run_pm 0 network create aaa
+	run_pm 0 network ls -q
+	is "$output" "aaa
+bbb
+podman" "sorted by name"
+	run_pm 0 network ls --noheading --no-trunc
+	is "${lines[2]}" "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9  podman      bridge"
+	run_pm 0 network ls --format '{{.Name}} {{.Driver}} {{.NetworkInterface}} {{.DNSEnabled}}'
+	is "${lines[2]}" "podman bridge podman0 false"
+	run_pm 0 network ls --format 'table {{.Name}} {{.ID}}'
+	is "${lines[0]}" "NAME        NETWORK ID"
+	run_pm 0 network ls --format json
+	is "$(jq -r '.[].name' <<<"$output" | tr '\n' ' ')" "aaa bbb podman "
+	is "${lines[1]}" '  \{' "ls --format json: 2-space indent"
+	run_pm 0 network inspect podman
+	same "$(jq -c '.[0] | [.subnets, .network_interface, .dns_enabled]' <<<"$output")" \
+		'[[{"subnet":"10.88.0.0/16","gateway":"10.88.0.1"}],"podman0",false]'
+	run_pm 0 network rm aaa bbb
+}
+
+@test "network ls --filter name= id= driver= label= dangling=; bad key" {
+	run_pm 0 network create --label a=b --label c a1
+	run_pm 0 network create a12
+	run_pm 0 network create b1
+	run_pm 0 network ls -q --filter name=a1
+	is "$output" "a1
+a12" "name is a regex"
+	run_pm 0 network ls -q --filter 'name=^a1$' --filter name=b
+	is "$output" "a1
+b1" "the same key ORed"
+	run_pm 0 network ls -q --filter label=a=b
+	is "$output" "a1"
+	run_pm 0 network ls -q --filter label=c
+	is "$output" "a1"
+	run_pm 0 network ls -q --filter driver=bridge --filter name=b1
+	is "$output" "b1"
+	local id
+	id=$("${PM_CMD[@]}" network inspect --format '{{.ID}}' b1)
+	run_pm 0 network ls -q --filter "id=${id:0:6}"
+	is "$output" "b1"
+	run_pm 0 network ls -q --filter dangling=true
+	is "$output" "a1
+a12
+b1" "unused networks (never the default)"
+	run_pm 0 network ls -q --filter dangling=false
+	is "$output" "podman"
+	run_pm 0 network ls --format '{{.Name}} {{.Labels}}' --filter name=a1
+	is "${lines[0]}" "a1 a=b,c="
+	run_pm 125 network ls --filter foo=bar
+	is "$output" 'Error: invalid filter "foo"'
+	run_pm 0 network rm a1 a12 b1
+}
+
+@test "network inspect: by id prefix, several, a missing one after the output, --format" {
+	run_pm 0 network create i1
+	local id
+	id=$("${PM_CMD[@]}" network inspect --format '{{.ID}}' i1)
+	run_pm 0 network inspect --format '{{.Name}}' "${id:0:10}"
+	is "$output" "i1"
+	run_pm 0 network inspect --format '{{.Name}}' i1 podman
+	is "$output" "i1
+podman"
+	run_pm_split 125 network inspect --format '{{.Name}}' i1 nope
+	is "$output" "i1"
+	is "$stderr" "Error: inspecting object: network nope: unable to find network with name or ID nope: network not found"
+	run_pm 125 network inspect
+	is "$output" "Error: requires at least 1 arg\(s\), only received 0"
+	run_pm_split 0 inspect --type network --format '{{.Name}}' i1
+	is "$output" "i1" "pm inspect --type network"
+	run_pm 0 network rm i1
+}
+
+@test "network exists: 0 and 1" {
+	run_pm 1 network exists nope
+	is "$output" ""
+	run_pm 0 network exists podman
+	run_pm 0 network create e1
+	run_pm 0 network exists e1
+	run_pm 125 network exists
+	is "$output" "Error: accepts 1 arg\(s\), received 0"
+	run_pm 0 network rm e1
+	run_pm 1 network exists e1
+}
+
+@test "network rm: missing (1), the default network (125), several with one missing" {
+	run_pm 1 network rm nope
+	is "$output" "Error: unable to find network with name or ID nope: network not found"
+	run_pm 125 network rm podman
+	is "$output" "Error: default network podman cannot be removed"
+	run_pm 0 network create r1
+	run_pm 0 network create r2
+	run_pm_split 1 network rm r1 nope r2
+	is "$output" "r1
+r2"
+	is "$stderr" "Error: unable to find network with name or ID nope: network not found"
+	is "$(netfiles)" ""
+	run_pm 125 network rm
+	is "$output" "Error: requires at least 1 arg\(s\), only received 0"
+}
+
+@test "network prune: -f removes unused networks, --filter label, never the default" {
+	run_pm 0 network create --label keep=1 p1
+	run_pm 0 network create p2
+	run_pm 0 network prune -f --filter label=keep=1
+	is "$output" "p1"
+	run_pm 0 network ls -q
+	is "$output" "p2
+podman"
+	run_pm 125 network prune -f --filter name=x
+	is "$output" 'Error: invalid filter "name"'
+	run_pm 0 network prune -f
+	is "$output" "p2"
+	run_pm 0 network ls -q
+	is "$output" "podman"
+	run_pm 125 network prune </dev/null
+	assert_contains "$output" "WARNING! This will remove all networks not used by at least one container."
+	assert_contains "$output" "Error: EOF"
+}
+
+@test "run --network UNKNOWN: podman's message, exit 125, no container" {
+	pm_load_test_image
+	run_pm 125 run --network nope --name x "$(pm_test_image name)" true
+	is "$output" "Error: unable to find network with name or ID nope: network not found"
+	run_pm 0 ps -a -q
+	is "$output" ""
+}
+
+@test "run/create --network NAME of an existing network: pm refuses, nothing made (pm)" {
+	skip_if_podman "podman attaches the container"
+	pm_load_test_image
+	run_pm 0 network create att
+	run_pm 125 create --network att --name c1 "$(pm_test_image name)" true
+	is "$output" "Error: network att: attaching containers to a user-defined network is not supported by pm yet \(use slirp4netns, pasta, host, none or container:ID\)"
+	run_pm 125 run --rm --network att:ip=10.89.0.9 "$(pm_test_image name)" true
+	assert_contains "$output" "not supported by pm yet"
+	run_pm 0 ps -a -q
+	is "$output" "" "no container"
+	run_pm 0 network rm att
+}
+
+@test "network rm of a network in use: refused (2), -f removes its containers" {
+	skip_if_pm "pm cannot attach containers to networks yet"
+	pm_load_test_image
+	run_pm 0 network create used
+	run_pm 0 create --network used --name c1 "$(pm_test_image name)" true
+	run_pm 2 network rm used
+	is "$output" 'Error: "used" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used'
+	run_pm 0 network ls -q --filter dangling=true
+	is "$output" ""
+	run_pm 0 network prune -f
+	is "$output" "" "prune keeps a network in use"
+	run_pm 0 network rm -f used
+	is "$output" "used"
+	run_pm 0 ps -a -q
+	is "$output" "" "rm -f removed the container"
+	run_pm 1 network exists used
+}
+
+@test "network reload, connect, disconnect: argument errors with podman's messages" {
+	run_pm 125 network reload
+	is "$output" "Error: you must provide at least one name or id"
+	run_pm 0 network reload --all
+	run_pm 125 network connect podman
+	is "$output" "Error: accepts 2 arg\(s\), received 1"
+	run_pm 125 network connect nope x
+	is "$output" 'Error: no container with name or ID "x" found: no such container' "the container first"
+	run_pm 0 network create cn
+	run_pm 125 network connect cn nope
+	is "$output" 'Error: no container with name or ID "nope" found: no such container'
+	run_pm 125 network disconnect cn nope
+	is "$output" 'Error: no container with name or ID "nope" found: no such container'
+	run_pm 0 network rm cn
+}
