@@ -6,7 +6,7 @@
 
 #include "engine/config-json.h"
 #include "engine/ctr-networks.h"
-#include "engine/run.h"
+#include "engine/container.h"
 #include "engine/spec.h"
 #include "lib/cleanup.h"
 #include "lib/strutil.h"
