@@ -1177,7 +1177,7 @@ static int run_create(struct pm_cli *cli, const struct pm_engine *e,
 	/* a member joins its pod's namespaces: what is checked next is what will run */
 	if (cfg->pod && pm_pod_member_prepare(e, cfg, &o->pod_lock, &o->made_pod, &err) < 0)
 		return pm_cli_error(err);
-	if (pm_engine_network_check(e, cfg->network, &err) < 0 ||
+	if (pm_engine_network_check(e, cfg, &err) < 0 ||
 	    pm_container_config_validate(cfg, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_net_config net;

@@ -1,15 +1,24 @@
 /* ctr-networks.c: containers on user-defined networks, found from their recorded --network
  * value (see ctr-networks.h). Reads records only; never prints. Called by cli/cmd-network.c. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "engine/config-json.h"
 #include "engine/ctr-networks.h"
 #include "engine/container.h"
+#include "engine/ctr-paths.h"
 #include "engine/spec.h"
 #include "lib/cleanup.h"
+#include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "netslirp/net.h"
 #include "storage/network.h"
 
 char *pm_engine_network_of(const char *v)
@@ -54,18 +63,208 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name)
 	return ids;
 }
 
-int pm_engine_network_check(const struct pm_engine *e, const char *v, pm_error **err)
+int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
+			    pm_error **err)
 {
-	_cleanup_free_ char *name = pm_engine_network_of(v);
+	_cleanup_free_ char *name = pm_engine_network_of(cfg->network);
 	if (!name)
 		return 0;
 	_cleanup_network_ struct pm_network *n = NULL;
 	int r = pm_network_load(e->paths->root, name, &n, err);
 	if (r < 0)
 		return r;
-	return pm_error_set(err, EOPNOTSUPP,
-			    "network %s: attaching containers to a user-defined network is not "
-			    "supported by pm yet (use slirp4netns, pasta, host, none or "
-			    "container:ID)",
-			    n->name);
+	/* a static address must lie in the subnet (whether it is free shows at the start) */
+	struct pm_net_config nc;
+	pm_net_config_init(&nc);
+	r = pm_net_parse_mode(&nc, cfg->network, err);
+	_cleanup_free_ char *want = r < 0		  ? NULL
+				    : nc.bridge_ip_req	  ? pm_xstrdup(nc.bridge_ip_req)
+				    : cfg->ip && *cfg->ip ? pm_xstrdup(cfg->ip)
+							  : NULL;
+	pm_net_config_clear(&nc);
+	if (r < 0)
+		return r;
+	if (!want)
+		return 0;
+	_cleanup_free_ char *ip = NULL;
+	return pm_network_pick_ip(n, want, NULL, &ip, NULL, NULL, err);
+}
+
+/* ---- addresses of running containers ---------------------------------------------------- */
+
+static char *nets_state_dir(const struct pm_engine *e)
+{
+	return pm_path_join(e->paths->runroot, "networks");
+}
+
+/* "IP PREFIX GATEWAY MAC NAME" of one record. */
+struct rec {
+	char ip[64], gw[64], mac[32], name[256];
+	unsigned prefix;
+};
+
+static int rec_read(const char *path, struct rec *r)
+{
+	_cleanup_free_ char *text = NULL;
+	if (pm_read_file(path, 4096, &text, NULL, NULL) < 0)
+		return -ENOENT;
+	memset(r, 0, sizeof(*r));
+	if (sscanf(text, "%63s %u %63s %31s %255s", r->ip, &r->prefix, r->gw, r->mac, r->name) < 4)
+		return -EINVAL;
+	return 0;
+}
+
+int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
+			     struct pm_net_config *net, char **ret_peers, pm_error **err)
+{
+	*ret_peers = NULL;
+	_cleanup_network_ struct pm_network *n = NULL;
+	int r = pm_network_load(e->paths->root, net->bridge_net, &n, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *base = nets_state_dir(e);
+	_cleanup_free_ char *dir = pm_path_join(base, n->name);
+	if ((r = pm_mkdir_p(dir, 0700, err)) < 0)
+		return r;
+	_cleanup_free_ char *lock = pm_path_join(base, "lock");
+	_cleanup_close_ int lfd = pm_lock_path(lock, LOCK_EX, err);
+	if (lfd < 0)
+		return lfd;
+	_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+	unlink(mine); /* a stale one of an earlier run */
+	_cleanup_strv_ char **used = NULL, **peer_ids = NULL;
+	_cleanup_free_ char *peers = pm_xstrdup("");
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *path = pm_path_join(dir, de->d_name);
+		struct rec rc;
+		if (rec_read(path, &rc) < 0)
+			continue;
+		if (net->bridge_ip_req && strcmp(rc.ip, net->bridge_ip_req) == 0)
+			return pm_error_set(
+				err, EADDRINUSE,
+				"IPAM error: requested ip address %s is already allocated "
+				"to container ID %s",
+				rc.ip, de->d_name);
+		pm_strv_push(&used, rc.ip);
+		pm_strv_push(&peer_ids, de->d_name);
+		char *x = pm_xasprintf("%s%s\t%s\n", peers, rc.ip, rc.name);
+		free(peers);
+		peers = x;
+	}
+	_cleanup_free_ char *ip = NULL, *gw = NULL;
+	unsigned prefix = 0;
+	if ((r = pm_network_pick_ip(n, net->bridge_ip_req, used, &ip, &prefix, &gw, err)) < 0)
+		return r;
+	char mac[32];
+	if (net->bridge_mac_req) {
+		snprintf(mac, sizeof(mac), "%s", net->bridge_mac_req);
+	} else {
+		uint8_t b[6] = {0};
+		if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+			return pm_error_set_errno(err, errno, "getrandom");
+		b[0] = (uint8_t)((b[0] & 0xfe) | 0x02);
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3],
+			 b[4], b[5]);
+	}
+	_cleanup_free_ char *text =
+		pm_xasprintf("%s %u %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name);
+	if ((r = pm_write_file_atomic(mine, text, strlen(text), 0600, err)) < 0)
+		return r;
+	/* its peers learn its name (their /etc/hosts is bind-mounted: appended in place) */
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip, ctr_name);
+	for (size_t i = 0; peer_ids && peer_ids[i]; i++) {
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, peer_ids[i]);
+		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
+		_cleanup_close_ int fd = open(hosts, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd >= 0 && write(fd, line, strlen(line)) < 0)
+			continue;
+	}
+	free(net->bridge_ip);
+	net->bridge_ip = TAKE_PTR(ip);
+	free(net->bridge_gw);
+	net->bridge_gw = TAKE_PTR(gw);
+	free(net->bridge_mac);
+	net->bridge_mac = pm_xstrdup(mac);
+	net->bridge_prefix = prefix;
+	for (size_t i = 0; i < n->nsubnets; i++)
+		if (!strchr(n->subnets[i].subnet, ':')) {
+			free(net->bridge_subnet);
+			net->bridge_subnet = pm_xstrdup(n->subnets[i].subnet);
+			break;
+		}
+	free(net->bridge_iface);
+	net->bridge_iface = pm_xstrdup(n->interface);
+	free(net->bridge_veth);
+	net->bridge_veth = pm_xasprintf("veth%.8s", ctr_id);
+	net->bridge_internal = n->internal;
+	free(net->bridge_netns);
+	net->bridge_netns = pm_path_join(base, "rootless-netns");
+	free(net->bridge_state_dir);
+	net->bridge_state_dir = pm_xstrdup(base);
+	*ret_peers = TAKE_PTR(peers);
+	return 0;
+}
+
+void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
+{
+	_cleanup_free_ char *base = nets_state_dir(e);
+	if (!pm_path_exists(base))
+		return;
+	_cleanup_free_ char *lock = pm_path_join(base, "lock");
+	_cleanup_close_ int lfd = pm_lock_path(lock, LOCK_EX, NULL);
+	bool any = false;
+	_cleanup_closedir_ DIR *d = opendir(base);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *dir = pm_path_join(base, de->d_name);
+		_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+		unlink(mine);
+		bool used = false;
+		_cleanup_closedir_ DIR *nd = opendir(dir);
+		struct dirent *ne;
+		while (nd && (ne = readdir(nd)))
+			if (ne->d_name[0] != '.')
+				used = true;
+		if (used)
+			any = true;
+		else
+			rmdir(dir);
+	}
+	if (any)
+		return;
+	/* the last one: the shared namespace goes (its lock taken as the attach takes it) */
+	_cleanup_free_ char *nslock = pm_path_join(base, "netns.lock");
+	_cleanup_close_ int nfd = pm_lock_path(nslock, LOCK_EX, NULL);
+	_cleanup_free_ char *ns = pm_path_join(base, "rootless-netns");
+	pm_net_bridge_teardown(ns, base);
+}
+
+int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,
+			   struct pm_engine_net_addr *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	_cleanup_free_ char *base = nets_state_dir(e);
+	_cleanup_free_ char *path = pm_xasprintf("%s/%s/%s", base, name, ctr_id);
+	struct rec rc;
+	if (rec_read(path, &rc) < 0)
+		return -ENOENT;
+	ret->ip = pm_xstrdup(rc.ip);
+	ret->gateway = pm_xstrdup(strcmp(rc.gw, "-") ? rc.gw : "");
+	ret->mac = pm_xstrdup(rc.mac);
+	ret->prefix = rc.prefix;
+	return 0;
+}
+
+void pm_engine_net_addr_clear(struct pm_engine_net_addr *a)
+{
+	free(a->ip);
+	free(a->gateway);
+	free(a->mac);
+	memset(a, 0, sizeof(*a));
 }

@@ -3,7 +3,12 @@
  * `network ls --filter dangling=`. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "engine/engine.h"
+#include "lib/error.h"
+
+struct pm_net_config;
 
 /* The name of the network --network value names ("n1" for "n1:ip=10.89.0.5"), or NULL for
  * the built-in modes (slirp4netns, pasta, host, none, private, container:X, ns:X,
@@ -14,7 +19,28 @@ char *pm_engine_network_of(const char *network_value);
 char **pm_engine_network_users(const struct pm_engine *e, const char *name);
 
 /* The check of a --network value naming a user-defined network, before anything is made:
- * 0 for the built-in modes; -ENOENT with podman's "unable to find network with name or ID
- * NAME: network not found" for a network that does not exist; -EOPNOTSUPP for one that
- * does (pm cannot attach containers to networks yet). */
-int pm_engine_network_check(const struct pm_engine *e, const char *network_value, pm_error **err);
+ * 0 for the built-in modes and for an existing network; -ENOENT with podman's "unable to
+ * find network with name or ID NAME: network not found" for one that does not exist; -EINVAL
+ * for a static address (NAME:ip= or --ip) outside its subnet. */
+struct pm_container_config;
+int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
+			    pm_error **err);
+
+/* A start on a user-defined network (net->mode PM_NET_BRIDGE): the address (net's ip= or
+ * the first free one of the network), a MAC (net's mac= or a random local one), recorded in
+ * <runroot>/networks/<NAME>/<ctr id> ("IP PREFIX GATEWAY MAC NAME"); net's bridge fields
+ * filled for pm_net_bridge_attach. Its peers' /etc/hosts get a line for it (*ret_peers:
+ * "IP\tNAME" lines of the peers, for its own). Under <runroot>/networks/lock. */
+int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
+			     struct pm_net_config *net, char **ret_peers, pm_error **err);
+/* Its end (the "mark exited" step): the record goes; after the last container on any
+ * network the shared rootless network namespace and its slirp4netns are torn down. */
+void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id);
+/* What a running container on network name got: 0 and the fields (malloc'd), or -ENOENT. */
+struct pm_engine_net_addr {
+	char *ip, *gateway, *mac;
+	unsigned prefix;
+};
+int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,
+			   struct pm_engine_net_addr *ret);
+void pm_engine_net_addr_clear(struct pm_engine_net_addr *a);

@@ -32,6 +32,12 @@ same() {
 	die "${3:-value} differs"
 }
 
+# start_rc: the exit code of a run whose network setup fails at the start (podman: the OCI
+# runtime's 126; pm: its own 125).
+start_rc() {
+	if is_podman; then echo 126; else echo 125; fi
+}
+
 # netdir: where the network files are (pm's storage root, podman's graph root).
 netdir() {
 	if is_podman; then
@@ -235,7 +241,7 @@ b1" "unused networks (never the default)"
 	run_pm 0 network ls -q --filter dangling=false
 	is "$output" "podman"
 	run_pm 0 network ls --format '{{.Name}} {{.Labels}}' --filter name=a1
-	is "${lines[0]}" "a1 a=b,c="
+	is "${lines[0]}" "a1 (a=b,c=|c=,a=b)" "labels key=value joined (podman: in map order)"
 	run_pm 125 network ls --filter foo=bar
 	is "$output" 'Error: invalid filter "foo"'
 	run_pm 0 network rm a1 a12 b1
@@ -315,21 +321,7 @@ podman"
 	is "$output" ""
 }
 
-@test "run/create --network NAME of an existing network: pm refuses, nothing made (pm)" {
-	skip_if_podman "podman attaches the container"
-	pm_load_test_image
-	run_pm 0 network create att
-	run_pm 125 create --network att --name c1 "$(pm_test_image name)" true
-	is "$output" "Error: network att: attaching containers to a user-defined network is not supported by pm yet \(use slirp4netns, pasta, host, none or container:ID\)"
-	run_pm 125 run --rm --network att:ip=10.89.0.9 "$(pm_test_image name)" true
-	assert_contains "$output" "not supported by pm yet"
-	run_pm 0 ps -a -q
-	is "$output" "" "no container"
-	run_pm 0 network rm att
-}
-
 @test "network rm of a network in use: refused (2), -f removes its containers" {
-	skip_if_pm "pm cannot attach containers to networks yet"
 	pm_load_test_image
 	run_pm 0 network create used
 	run_pm 0 create --network used --name c1 "$(pm_test_image name)" true
@@ -360,4 +352,98 @@ podman"
 	run_pm 125 network disconnect cn nope
 	is "$output" 'Error: no container with name or ID "nope" found: no such container'
 	run_pm 0 network rm cn
+}
+
+@test "run --network NAME: an address from the subnet, peers reach each other by IP and name" {
+	skip_if_missing jq
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.213.0.0/24 n1
+	run_pm 0 run -d --network n1 --name srv "$img" sh -c 'while true; do echo pong | nc -l -p 8080; done'
+	run_pm 0 inspect srv --format '{{.HostConfig.NetworkMode}}'
+	is "$output" "bridge"
+	run_pm 0 inspect srv --format '{{json .NetworkSettings.Networks}}'
+	local j=$output ip
+	ip=$(jq -r '.n1.IPAddress' <<<"$j")
+	is "$ip" '10\.213\.0\.[0-9]+' "an address of the subnet"
+	is "$(jq -r '.n1 | [.Gateway, .IPPrefixLen, .NetworkID] | map(tostring) | join(" ")' <<<"$j")" "10.213.0.1 24 n1"
+	is "$(jq -r '.n1.MacAddress' <<<"$j")" '([0-9a-f]{2}:){5}[0-9a-f]{2}'
+	# its eth0 has that address, its default route goes through the gateway
+	run_pm 0 exec srv ip -4 addr show eth0
+	assert_contains "$output" "inet $ip/24"
+	run_pm 0 exec srv ip route
+	assert_contains "$output" "default via 10.213.0.1"
+	# a peer reaches it by address and by name
+	run_pm 0 run --rm --network n1 "$img" sh -c "nc -w 5 $ip 8080 </dev/null"
+	is "$output" "pong" "by address"
+	run_pm 0 run --rm --network n1 "$img" sh -c "nc -w 5 srv 8080 </dev/null"
+	is "$output" "pong" "by name"
+	run_pm 0 rm -f -t0 srv
+}
+
+@test "run --network NAME:ip=,mac= and --ip: static address and MAC; errors" {
+	skip_if_missing jq
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.214.0.0/24 n2
+	run_pm 0 run -d --network n2:ip=10.214.0.50,mac=02:11:22:33:44:55 --name st "$img" sleep 100
+	run_pm 0 exec st ip addr show eth0
+	assert_contains "$output" "inet 10.214.0.50/24"
+	assert_contains "$output" "link/ether 02:11:22:33:44:55"
+	run_pm 0 inspect st --format '{{json .NetworkSettings.Networks}}'
+	is "$(jq -r '.n2 | .IPAddress + " " + .MacAddress' <<<"$output")" "10.214.0.50 02:11:22:33:44:55"
+	run_pm 0 run --rm --network n2 --ip 10.214.0.60 "$img" ip -4 addr show eth0
+	assert_contains "$output" "inet 10.214.0.60/24"
+	local id
+	id=$("${PM_CMD[@]}" inspect --format '{{.ID}}' st)
+	run_pm "$(start_rc)" run --rm --network n2 --ip 10.214.0.50 "$img" true
+	assert_contains "$output" "Error: IPAM error: requested ip address 10.214.0.50 is already allocated to container ID $id"
+	run_pm '?' run --rm --network n2 --ip 10.0.0.1 "$img" true
+	assert_contains "$output" "Error: requested static ip 10.0.0.1 not in any subnet on network n2"
+	[ "$status" -eq 125 ] || [ "$status" -eq 126 ] || die "exit $status"
+	run_pm 0 rm -f -t0 st
+	run_pm 0 ps -a -q
+	is "$output" "" "the failed runs left no container"
+}
+
+@test "run --network NAME reaches the outside; --internal does not" {
+	skip_if_missing python3 ip
+	pm_load_test_image
+	local img host port=18391 pid
+	img=$(pm_test_image name)
+	host=$(ip -4 -o addr show scope global | awk '{ sub("/.*", "", $4); print $4; exit }')
+	[ -n "$host" ] || skip "no global IPv4 address on this host"
+	python3 -m http.server "$port" --bind "$host" >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.5
+	run_pm 0 network create out
+	run_pm 0 network create --internal in
+	run_pm 0 run --rm --network out "$img" sh -c "printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 5 $host $port | head -1"
+	assert_contains "$output" "HTTP/1.0 200 OK" "through the rootless network namespace"
+	run_pm 1 run --rm --network in "$img" sh -c "printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 3 $host $port"
+	assert_not_contains "$output" "200 OK" "an internal network has no way out"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+}
+
+@test "the shared rootless network namespace goes with the last container on a network (pm)" {
+	skip_if_podman "podman keeps its rootless-netns until system migrate/reset"
+	pm_load_test_image
+	local img ns=$XDG_RUNTIME_DIR/pm/networks/rootless-netns
+	img=$(pm_test_image name)
+	run_pm 0 network create gone
+	run_pm 0 run -d --network gone --name g1 "$img" sleep 100
+	run_pm 0 run -d --network gone --name g2 "$img" sleep 100
+	[ -e "$ns" ] || die "no $ns while containers run"
+	pgrep -u "$(id -u)" -f "slirp4netns.*$ns" >/dev/null || die "no slirp4netns for $ns"
+	run_pm 0 rm -f -t0 g1
+	pm_store_settled
+	[ -e "$ns" ] || die "$ns went with a container still on the network"
+	run_pm 0 rm -f -t0 g2
+	pm_store_settled
+	[ ! -e "$ns" ] || die "$ns is still there after the last container"
+	! pgrep -u "$(id -u)" -f "slirp4netns.*$ns" >/dev/null || die "slirp4netns still runs"
+	run_pm 0 network rm gone
 }
