@@ -684,9 +684,9 @@ static const char disconnect_usage[] = "network rm\n"
 				       "Options:\n"
 				       "  -f, --force   force removal of container from network\n";
 
-/* Both: the container and the network must exist (podman's messages, in podman's order),
- * then the container's own network decides. */
-static int connect_common(struct pm_cli *cli, const char *net, const char *ref, bool connect)
+/* Both: the container and the network must exist (podman's messages, in podman's order). */
+static int connect_common(struct pm_cli *cli, const char *net, const char *ref, bool connect,
+			  const char *ip, const char *mac)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
@@ -696,13 +696,13 @@ static int connect_common(struct pm_cli *cli, const char *net, const char *ref, 
 	_cleanup_network_ struct pm_network *n = NULL;
 	if (pm_network_load(cli->paths.root, net, &n, &err) < 0)
 		return pm_cli_error(err);
-	_cleanup_strv_ char **users = pm_engine_network_users(&e, n->name);
-	bool on = pm_strv_contains(users, c->id);
-	if (!connect && !on)
-		return pm_cli_errorf("container %s is not connected to network %s", ref, n->name);
-	return pm_cli_errorf("network %s %s container %s: not supported by pm yet (a container's "
-			     "networks are set when it is created: --network)",
-			     connect ? "connect" : "disconnect", n->name, ref);
+	int r = connect ? pm_engine_network_connect(&e, c, n->name, ip, mac, &err)
+			: pm_engine_network_disconnect(&e, c, n->name, &err);
+	if (r < 0)
+		return pm_cli_error(err);
+	pm_event_emit(cli->paths.runroot, "network", connect ? "connect" : "disconnect", n->id,
+		      n->name, NULL);
+	return 0;
 }
 
 int cmd_network_connect(struct pm_cli *cli, int argc, char **argv)
@@ -716,13 +716,33 @@ int cmd_network_connect(struct pm_cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
+	const char *ip = NULL, *mac = NULL;
+	bool alias = false, ip6 = false;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, connect_usage)) != -1)
-		if (c == PM_OPT_EXIT)
+	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, connect_usage)) != -1) {
+		switch (c) {
+		case PM_OPT_EXIT:
 			return st.status;
+		case 'a':
+			alias = true;
+			break;
+		case 'i':
+			ip = optarg;
+			break;
+		case '6':
+			ip6 = true;
+			break;
+		case 'm':
+			mac = optarg;
+			break;
+		}
+	}
 	if (!pm_cli_nargs(cli, argc - optind, 2, 2))
 		return PM_EXIT_ERROR;
-	return connect_common(cli, argv[optind], argv[optind + 1], true);
+	if (alias || ip6)
+		return pm_cli_errorf("network connect %s: not supported by pm yet",
+				     alias ? "--alias" : "--ip6");
+	return connect_common(cli, argv[optind], argv[optind + 1], true, ip, mac);
 }
 
 int cmd_network_disconnect(struct pm_cli *cli, int argc, char **argv)
@@ -739,5 +759,5 @@ int cmd_network_disconnect(struct pm_cli *cli, int argc, char **argv)
 			return st.status;
 	if (!pm_cli_nargs(cli, argc - optind, 2, 2))
 		return PM_EXIT_ERROR;
-	return connect_common(cli, argv[optind], argv[optind + 1], false);
+	return connect_common(cli, argv[optind], argv[optind + 1], false, NULL, NULL);
 }

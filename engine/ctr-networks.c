@@ -14,6 +14,7 @@
 #include "engine/ctr-networks.h"
 #include "engine/container.h"
 #include "engine/ctr-paths.h"
+#include "engine/ctr-state.h"
 #include "engine/spec.h"
 #include "lib/cleanup.h"
 #include "lib/fileutil.h"
@@ -58,6 +59,13 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name)
 		pm_spec_config_clear(&cfg);
 	}
 	pm_container_list_free(list, n);
+	/* and the running ones connected to it (network connect) */
+	_cleanup_free_ char *dir = pm_xasprintf("%s/networks/%s", e->paths->runroot, name);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && !pm_strv_contains(ids, de->d_name))
+			pm_strv_push(&ids, de->d_name);
 	if (ids)
 		qsort(ids, pm_strv_length(ids), sizeof(char *), cmp_str);
 	return ids;
@@ -99,7 +107,7 @@ static char *nets_state_dir(const struct pm_engine *e)
 
 /* "IP PREFIX GATEWAY MAC NAME" of one record. */
 struct rec {
-	char ip[64], gw[64], mac[32], name[256];
+	char ip[64], gw[64], mac[32], name[256], ifname[32];
 	unsigned prefix;
 };
 
@@ -109,7 +117,8 @@ static int rec_read(const char *path, struct rec *r)
 	if (pm_read_file(path, 4096, &text, NULL, NULL) < 0)
 		return -ENOENT;
 	memset(r, 0, sizeof(*r));
-	if (sscanf(text, "%63s %u %63s %31s %255s", r->ip, &r->prefix, r->gw, r->mac, r->name) < 4)
+	if (sscanf(text, "%63s %u %63s %31s %255s %31s", r->ip, &r->prefix, r->gw, r->mac, r->name,
+		   r->ifname) < 4)
 		return -EINVAL;
 	return 0;
 }
@@ -171,7 +180,8 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 			 b[4], b[5]);
 	}
 	_cleanup_free_ char *text =
-		pm_xasprintf("%s %u %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name);
+		pm_xasprintf("%s %u %s %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name,
+			     net->bridge_ifname ? net->bridge_ifname : "eth0");
 	if ((r = pm_write_file_atomic(mine, text, strlen(text), 0600, err)) < 0)
 		return r;
 	/* its peers learn its name (their /etc/hosts is bind-mounted: appended in place) */
@@ -267,4 +277,127 @@ void pm_engine_net_addr_clear(struct pm_engine_net_addr *a)
 	free(a->gateway);
 	free(a->mac);
 	memset(a, 0, sizeof(*a));
+}
+
+/* ---- network connect / disconnect ------------------------------------------------------- */
+
+char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id)
+{
+	_cleanup_free_ char *base = nets_state_dir(e);
+	char **names = NULL;
+	_cleanup_closedir_ DIR *d = opendir(base);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *path = pm_xasprintf("%s/%s/%s", base, de->d_name, ctr_id);
+		if (pm_path_exists(path))
+			pm_strv_push(&names, de->d_name);
+	}
+	if (names)
+		qsort(names, pm_strv_length(names), sizeof(char *), cmp_str);
+	return names;
+}
+
+int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
+			      const char *netname, const char *ip, const char *mac, pm_error **err)
+{
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	_cleanup_free_ char *mode =
+		pm_xstrdup(cfg.network && *cfg.network ? cfg.network : "slirp4netns");
+	pm_spec_config_clear(&cfg);
+	if (!primary) {
+		mode[strcspn(mode, ":")] = 0;
+		return pm_error_set(err, EINVAL, "\"%s\" is not supported: invalid network mode",
+				    mode);
+	}
+	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "network connect: container %s is not running: pm connects "
+				    "running containers only (not supported yet for others)",
+				    c->name);
+	_cleanup_strv_ char **have = pm_engine_network_connected(e, c->id);
+	_cleanup_network_ struct pm_network *n = NULL;
+	if ((r = pm_network_load(e->paths->root, netname, &n, err)) < 0)
+		return r;
+	if (pm_strv_contains(have, n->name))
+		return pm_error_set(err, EEXIST,
+				    "container %s is already connected to network \"%s\": network "
+				    "is already connected",
+				    c->id, n->name);
+	struct pm_net_config nc;
+	pm_net_config_init(&nc);
+	nc.mode = PM_NET_BRIDGE;
+	nc.bridge_net = pm_xstrdup(n->name);
+	nc.bridge_ip_req = ip && *ip ? pm_xstrdup(ip) : NULL;
+	nc.bridge_mac_req = mac && *mac ? pm_xstrdup(mac) : NULL;
+	/* the next free ethN in the container */
+	_cleanup_strv_ char **ifnames = NULL;
+	for (size_t i = 0; have && have[i]; i++) {
+		_cleanup_free_ char *p =
+			pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, have[i], c->id);
+		struct rec rc;
+		if (rec_read(p, &rc) == 0)
+			pm_strv_push(&ifnames, rc.ifname[0] ? rc.ifname : "eth0");
+	}
+	unsigned idx = 0;
+	for (;; idx++) {
+		_cleanup_free_ char *cand = pm_xasprintf("eth%u", idx);
+		if (!pm_strv_contains(ifnames, cand))
+			break;
+	}
+	nc.bridge_ifname = pm_xasprintf("eth%u", idx);
+	_cleanup_free_ char *peers = NULL;
+	r = pm_engine_network_assign(e, c->id, c->name, &nc, &peers, err);
+	if (r >= 0) {
+		free(nc.bridge_veth);
+		nc.bridge_veth = pm_xasprintf("veth%.8s%u", c->id, idx);
+		r = pm_net_bridge_attach(&nc, c->state.pid, err);
+		if (r < 0) {
+			_cleanup_free_ char *p = pm_xasprintf("%s/networks/%s/%s",
+							      e->paths->runroot, n->name, c->id);
+			unlink(p);
+		}
+	}
+	if (r >= 0 && peers && peers[0]) {
+		/* its own /etc/hosts learns the peers there */
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
+		_cleanup_close_ int fd = open(hosts, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd >= 0 && write(fd, peers, strlen(peers)) < 0)
+			r = 0;
+	}
+	pm_net_config_clear(&nc);
+	return r;
+}
+
+int pm_engine_network_disconnect(const struct pm_engine *e, const struct pm_container *c,
+				 const char *netname, pm_error **err)
+{
+	_cleanup_free_ char *path =
+		pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, netname, c->id);
+	struct rec rc;
+	if (!pm_ctr_is_running(c) || rec_read(path, &rc) < 0)
+		return pm_error_set(err, ENOENT, "container %s is not connected to network %s",
+				    c->name, netname);
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	pm_spec_config_clear(&cfg);
+	if (primary && strcmp(primary, netname) == 0)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "network disconnect: %s is container %s's --network: not "
+				    "supported by pm yet (only networks added by network connect)",
+				    netname, c->name);
+	r = pm_net_bridge_detach(c->state.pid, rc.ifname[0] ? rc.ifname : "eth0", err);
+	if (r < 0)
+		return r;
+	unlink(path);
+	return 0;
 }

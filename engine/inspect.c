@@ -750,8 +750,16 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	json_object_set_new(ns, "Ports", pj);
 	json_object_set_new(ns, "SandboxKey", json_string(""));
 	/* a user-defined network: podman's Networks.NAME, the address while it runs */
-	_cleanup_free_ char *netname = pm_engine_network_of(cfg->network);
-	if (netname) {
+	_cleanup_free_ char *primary_net = pm_engine_network_of(cfg->network);
+	_cleanup_strv_ char **netnames =
+		primary_net ? pm_strv_copy((char *[]){primary_net, NULL}) : NULL;
+	_cleanup_strv_ char **connected = pm_engine_network_connected(e, c->id);
+	for (char **x = connected; x && *x; x++)
+		if (!pm_strv_contains(netnames, *x))
+			pm_strv_push(&netnames, *x);
+	json_t *nets = netnames ? json_object() : NULL;
+	for (char **x = netnames; x && *x; x++) {
+		const char *netname = *x;
 		struct pm_engine_net_addr a = {0};
 		bool have =
 			pm_ctr_is_running(c) && pm_engine_network_addr(e, netname, c->id, &a) == 0;
@@ -772,11 +780,11 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		_cleanup_free_ char *short_id = pm_xstrndup(c->id, 12);
 		json_array_append_new(aliases, json_string(short_id));
 		json_object_set_new(nj, "Aliases", aliases);
-		json_t *nets = json_object();
 		json_object_set_new(nets, netname, nj);
-		json_object_set_new(ns, "Networks", nets);
 		pm_engine_net_addr_clear(&a);
 	}
+	if (nets)
+		json_object_set_new(ns, "Networks", nets);
 	json_object_set_new(o, "NetworkSettings", ns);
 	json_object_set_new(o, "Namespace", json_string(""));
 	json_object_set_new(o, "IsInfra", json_boolean(c->infra));

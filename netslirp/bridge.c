@@ -317,8 +317,10 @@ int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t pid, pm_error **
 	/* a stale host end of a veth of the same name (a crash) goes first */
 	char *del[] = {"ip", "link", "del", cfg->bridge_veth, NULL};
 	run_in(nsfd, del, NULL);
+	char *ifname = cfg->bridge_ifname ? cfg->bridge_ifname : "eth0";
+	bool first = strcmp(ifname, "eth0") == 0;
 	char *veth[] = {"ip",	"link", "add",	cfg->bridge_veth, "type", "veth",
-			"peer", "name", "eth0", "netns",	  pidstr, NULL};
+			"peer", "name", ifname, "netns",	  pidstr, NULL};
 	char *master[] = {"ip", "link", "set", cfg->bridge_veth, "master", cfg->bridge_iface,
 			  "up", NULL};
 	if ((r = run_in(nsfd, veth, err)) < 0 || (r = run_in(nsfd, master, err)) < 0)
@@ -329,15 +331,26 @@ int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t pid, pm_error **
 	if (cfd < 0)
 		return pm_error_set_errno(err, errno, "opening '%s'", ns);
 	_cleanup_free_ char *addr = pm_xasprintf("%s/%u", cfg->bridge_ip, cfg->bridge_prefix);
-	char *ipaddr[] = {"ip", "addr", "add", addr, "dev", "eth0", NULL};
-	char *mac[] = {"ip", "link", "set", "eth0", "address", cfg->bridge_mac, NULL};
-	char *up[] = {"ip", "link", "set", "eth0", "up", NULL};
+	char *ipaddr[] = {"ip", "addr", "add", addr, "dev", ifname, NULL};
+	char *mac[] = {"ip", "link", "set", ifname, "address", cfg->bridge_mac, NULL};
+	char *up[] = {"ip", "link", "set", ifname, "up", NULL};
 	char *lo[] = {"ip", "link", "set", "lo", "up", NULL};
 	char *route[] = {"ip", "route", "add", "default", "via", cfg->bridge_gw, NULL};
 	if ((r = run_in(cfd, ipaddr, err)) < 0 ||
 	    (cfg->bridge_mac && (r = run_in(cfd, mac, err)) < 0) ||
 	    (r = run_in(cfd, up, err)) < 0 || (r = run_in(cfd, lo, err)) < 0 ||
-	    (!cfg->bridge_internal && (r = run_in(cfd, route, err)) < 0))
+	    (first && !cfg->bridge_internal && (r = run_in(cfd, route, err)) < 0))
 		return r;
 	return 0;
+}
+
+int pm_net_bridge_detach(pid_t pid, const char *ifname, pm_error **err)
+{
+	char ns[64];
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)pid);
+	_cleanup_close_ int cfd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (cfd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", ns);
+	char *del[] = {"ip", "link", "del", (char *)ifname, NULL};
+	return run_in(cfd, del, err);
 }

@@ -32,10 +32,10 @@ static void mode_clear(struct pm_net_config *cfg)
 	free(cfg->outbound_addr);
 	free(cfg->outbound_addr6);
 	free(cfg->container);
-	char **br[] = {&cfg->bridge_net,    &cfg->bridge_ip_req,   &cfg->bridge_mac_req,
-		       &cfg->bridge_ip,	    &cfg->bridge_mac,	   &cfg->bridge_gw,
-		       &cfg->bridge_subnet, &cfg->bridge_iface,	   &cfg->bridge_veth,
-		       &cfg->bridge_netns,  &cfg->bridge_state_dir};
+	char **br[] = {&cfg->bridge_net,    &cfg->bridge_ip_req,    &cfg->bridge_mac_req,
+		       &cfg->bridge_ip,	    &cfg->bridge_mac,	    &cfg->bridge_gw,
+		       &cfg->bridge_subnet, &cfg->bridge_iface,	    &cfg->bridge_veth,
+		       &cfg->bridge_netns,  &cfg->bridge_state_dir, &cfg->bridge_ifname};
 	for (size_t i = 0; i < sizeof(br) / sizeof(br[0]); i++) {
 		free(*br[i]);
 		*br[i] = NULL;

@@ -123,6 +123,7 @@ struct pm_net_config {
 	 * mount of an nsfs file, kept with its slirp4netns by bridge_state_dir) */
 	char *bridge_net, *bridge_ip_req, *bridge_mac_req;
 	char *bridge_ip, *bridge_mac, *bridge_gw, *bridge_subnet, *bridge_iface, *bridge_veth;
+	char *bridge_ifname; /* the container's interface (NULL: eth0, which gets the route) */
 	unsigned bridge_prefix;
 	bool bridge_internal;
 	char *bridge_netns, *bridge_state_dir;
@@ -221,6 +222,8 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
  * by <bridge_state_dir>/netns.lock. */
 int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t netns_pid, pm_error **err);
 int pm_net_bridge_teardown(const char *netns_path, const char *state_dir);
+/* `network disconnect`: delete the container's interface ifname (its veth pair goes). */
+int pm_net_bridge_detach(pid_t netns_pid, const char *ifname, pm_error **err);
 
 /* The slirp4netns addresses for cfg's cidr: container (base+100), gateway/host (base+2),
  * DNS (base+3), as dotted quads (buffers of 16 bytes, any may be NULL). */
