@@ -14,7 +14,6 @@
 #include "engine/ctr-networks.h"
 #include "engine/container.h"
 #include "engine/ctr-paths.h"
-#include "engine/ctr-state.h"
 #include "engine/spec.h"
 #include "lib/cleanup.h"
 #include "lib/fileutil.h"
