@@ -132,12 +132,15 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 		return r;
 	_cleanup_free_ char *base = nets_state_dir(e);
 	_cleanup_free_ char *dir = pm_path_join(base, n->name);
-	if ((r = pm_mkdir_p(dir, 0700, err)) < 0)
+	if ((r = pm_mkdir_p(base, 0700, err)) < 0)
 		return r;
 	_cleanup_free_ char *lock = pm_path_join(base, "lock");
 	_cleanup_close_ int lfd = pm_lock_path(lock, LOCK_EX, err);
 	if (lfd < 0)
 		return lfd;
+	/* under the lock: the release of the last container on it removes the dir */
+	if ((r = pm_mkdir_p(dir, 0700, err)) < 0)
+		return r;
 	_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
 	unlink(mine); /* a stale one of an earlier run */
 	_cleanup_strv_ char **used = NULL, **peer_ids = NULL;

@@ -445,6 +445,14 @@ podman"
 	pm_store_settled
 	[ ! -e "$ns" ] || die "$ns is still there after the last container"
 	! pgrep -u "$(id -u)" -f "slirp4netns.*$ns" >/dev/null || die "slirp4netns still runs"
+	# runs back to back: each start makes the namespace while the last one's detached
+	# removal may be tearing it down (the address record's dir is made under the lock)
+	local i
+	for i in 1 2 3 4 5 6; do
+		run_pm 0 run --rm --network gone "$img" true
+	done
+	pm_store_settled
+	[ ! -e "$ns" ] || die "$ns is still there after the last --rm run"
 	run_pm 0 network rm gone
 }
 
