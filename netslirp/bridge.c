@@ -206,28 +206,36 @@ static int slirp_start(const char *path, const char *state_dir, pm_error **err)
 	return 0;
 }
 
-int pm_net_bridge_teardown(const char *netns_path, const char *state_dir)
+/* The pid of the namespace's slirp4netns when it still runs (its pid file names a process
+ * called slirp4netns: not a reused pid), else 0. */
+static int slirp_pid(const char *state_dir)
 {
 	_cleanup_free_ char *pidfile = pm_path_join(state_dir, "slirp4netns.pid");
 	char buf[32] = "";
 	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		int pid = n > 0 ? atoi(buf) : 0;
-		/* still that slirp4netns (not a reused pid)? */
-		char exe[64], comm[32] = "";
-		snprintf(exe, sizeof(exe), "/proc/%d/comm", pid);
-		int cfd = pid > 1 ? open(exe, O_RDONLY | O_CLOEXEC) : -1;
-		if (cfd >= 0) {
-			ssize_t k = read(cfd, comm, sizeof(comm) - 1);
-			comm[k > 0 ? k : 0] = 0;
-			close(cfd);
-		}
-		if (pid > 1 && strncmp(comm, "slirp4netns", 11) == 0)
-			kill(pid, SIGKILL); /* it holds nothing that needs a clean end */
-		unlink(pidfile);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	int pid = n > 0 ? atoi(buf) : 0;
+	char path[64], comm[32] = "";
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	int cfd = pid > 1 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (cfd >= 0) {
+		ssize_t k = read(cfd, comm, sizeof(comm) - 1);
+		comm[k > 0 ? k : 0] = 0;
+		close(cfd);
 	}
+	return pid > 1 && strncmp(comm, "slirp4netns", 11) == 0 ? pid : 0;
+}
+
+int pm_net_bridge_teardown(const char *netns_path, const char *state_dir)
+{
+	int pid = slirp_pid(state_dir);
+	if (pid > 0)
+		kill(pid, SIGKILL); /* it holds nothing that needs a clean end */
+	_cleanup_free_ char *pidfile = pm_path_join(state_dir, "slirp4netns.pid");
+	unlink(pidfile);
 	if (is_netns_mount(netns_path))
 		umount2(netns_path, MNT_DETACH);
 	unlink(netns_path);
@@ -248,6 +256,15 @@ static int ensure_netns(const struct pm_net_config *cfg, int *ret_fd, pm_error *
 	int fd = open(cfg->bridge_netns, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pm_error_set_errno(err, errno, "opening '%s'", cfg->bridge_netns);
+	if (!fresh && slirp_pid(cfg->bridge_state_dir) == 0) {
+		/* its slirp4netns is gone (killed): the containers there keep their links, the
+		 * way out comes back with a new one */
+		int r = slirp_start(cfg->bridge_netns, cfg->bridge_state_dir, err);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
 	if (fresh) {
 		char *lo[] = {"ip", "link", "set", "lo", "up", NULL};
 		int r = run_in(fd, lo, err);

@@ -438,6 +438,14 @@ podman"
 	run_pm 0 run -d --network gone --name g2 "$img" sleep 100
 	[ -e "$ns" ] || die "no $ns while containers run"
 	pgrep -u "$(id -u)" -f "slirp4netns.*$ns" >/dev/null || die "no slirp4netns for $ns"
+	# its slirp4netns killed: the next start gives the namespace a new one
+	local pid
+	pid=$(cat "$XDG_RUNTIME_DIR/pm/networks/slirp4netns.pid")
+	kill -9 "$pid"
+	run_pm 0 run --rm --network gone "$img" true
+	local pid2
+	pid2=$(cat "$XDG_RUNTIME_DIR/pm/networks/slirp4netns.pid")
+	[ "$pid2" != "$pid" ] && kill -0 "$pid2" || die "no new slirp4netns after the old one was killed"
 	run_pm 0 rm -f -t0 g1
 	pm_store_settled
 	[ -e "$ns" ] || die "$ns went with a container still on the network"
