@@ -226,7 +226,21 @@ static int slirp_pid(const char *state_dir)
 		comm[k > 0 ? k : 0] = 0;
 		close(cfd);
 	}
-	return pid > 1 && strncmp(comm, "slirp4netns", 11) == 0 ? pid : 0;
+	if (pid <= 1 || strncmp(comm, "slirp4netns", 11) != 0)
+		return 0;
+	/* a zombie (its reaper has not come by yet) is gone all the same */
+	char stat[512] = "";
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int sfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (sfd >= 0) {
+		ssize_t k = read(sfd, stat, sizeof(stat) - 1);
+		stat[k > 0 ? k : 0] = 0;
+		close(sfd);
+	}
+	const char *paren = strrchr(stat, ')');
+	if (!paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X')
+		return 0;
+	return pid;
 }
 
 int pm_net_bridge_teardown(const char *netns_path, const char *state_dir)

@@ -442,6 +442,12 @@ podman"
 	local pid
 	pid=$(cat "$XDG_RUNTIME_DIR/pm/networks/slirp4netns.pid")
 	kill -9 "$pid"
+	local st _i
+	for _i in $(seq 1 100); do # until it is gone (or a zombie)
+		st=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1) || st=
+		[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ] && break
+		sleep 0.1
+	done
 	run_pm 0 run --rm --network gone "$img" true
 	local pid2
 	pid2=$(cat "$XDG_RUNTIME_DIR/pm/networks/slirp4netns.pid")
