@@ -18,6 +18,7 @@
 #include "lib/strutil.h"
 #include "pods/pod.h"
 #include "pods/view.h"
+#include "storage/network.h"
 #include "storage/volume.h"
 
 static const char inspect_usage[] =
@@ -127,7 +128,7 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 			else if (!strcmp(optarg, "pod"))
 				kind = K_POD;
 			else if (!strcmp(optarg, "network"))
-				kind = K_NETWORK; /* pm has no network objects: none is found */
+				kind = K_NETWORK;
 			else
 				return pm_cli_errorf("invalid type \"%s\": must be \"image\", "
 						     "\"container\", \"pod\", \"network\", "
@@ -213,6 +214,18 @@ static int inspect_main(struct pm_cli *cli, int argc, char **argv, bool containe
 				found = true;
 				if (pm_pod_inspect_json(&e, pod, &text, &err) == 0)
 					o = json_loads(text, 0, NULL);
+			}
+		}
+		if (!found && !o && (kind == K_ALL || kind == K_NETWORK)) {
+			_cleanup_network_ struct pm_network *net = NULL;
+			if (pm_network_load(cli->paths.root, name, &net, NULL) == 0) {
+				found = true;
+				struct pm_network *one[2] = {net, NULL};
+				_cleanup_free_ char *text =
+					pm_network_list_json(one, PM_NETWORK_JSON_INSPECT, 0);
+				json_t *a = json_loads(text, 0, NULL);
+				o = json_incref(json_array_get(a, 0));
+				json_decref(a);
 			}
 		}
 		if (!o) {

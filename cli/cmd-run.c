@@ -16,6 +16,7 @@
 #include "cli/image-util.h"
 #include "cli/progress.h"
 #include "engine/auto-update.h"
+#include "engine/ctr-networks.h"
 #include "engine/cgroup-flags.h"
 #include "engine/ctr-volumes.h"
 #include "engine/monitor.h"
@@ -1334,7 +1335,8 @@ static int run_create(struct pm_cli *cli, const struct pm_engine *e,
 	/* a member joins its pod's namespaces: what is checked next is what will run */
 	if (cfg->pod && pm_pod_member_prepare(e, cfg, &o->pod_lock, &o->made_pod, &err) < 0)
 		return pm_cli_error(err);
-	if (pm_container_config_validate(cfg, &err) < 0)
+	if (pm_engine_network_check(e, cfg, &err) < 0 ||
+	    pm_container_config_validate(cfg, &err) < 0)
 		return pm_cli_error(err);
 	struct pm_net_config net;
 	if (pm_engine_net_config(cfg, NULL, &net, NULL) == 1)

@@ -133,6 +133,23 @@ static const struct pm_command secret_commands[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
+static const struct pm_command network_commands[] = {
+	{"connect", cmd_network_connect, PM_CMD_USERNS, "Add container to a network", NULL},
+	{"create", cmd_network_create, 0, "Create networks for containers and pods", NULL},
+	{"disconnect", cmd_network_disconnect, PM_CMD_USERNS, "Remove container from a network",
+	 NULL},
+	{"exists", cmd_network_exists, 0, "Check if network exists", NULL},
+	{"inspect", cmd_network_inspect, 0,
+	 "Displays the raw CNI network configuration for one or more networks.", NULL},
+	{"list", cmd_network_ls, PM_CMD_HIDDEN, "List networks", NULL},
+	{"ls", cmd_network_ls, 0, "List networks", NULL},
+	{"prune", cmd_network_prune, 0, "Prune unused networks", NULL},
+	{"reload", cmd_network_reload, 0, "Reload firewall rules for one or more containers", NULL},
+	{"remove", cmd_network_rm, PM_CMD_USERNS | PM_CMD_HIDDEN, "Remove networks", NULL},
+	{"rm", cmd_network_rm, PM_CMD_USERNS, "Remove networks", NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+
 static const struct pm_command volume_commands[] = {
 	{"create", cmd_volume_create, PM_CMD_USERNS, "Create a new volume", NULL},
 	{"exists", cmd_volume_exists, 0, "Volume exists", NULL},
@@ -218,6 +235,7 @@ const struct pm_command pm_commands[] = {
 	{"machine", NULL, 0, "Manage a virtual machine (pm has none: refused)", machine_commands},
 	{"manifest", NULL, 0, "Manipulate manifest lists and image indexes", manifest_commands},
 	{"mount", cmd_mount, PM_CMD_USERNS, "Mount a working container's root filesystem", NULL},
+	{"network", NULL, 0, "Manage networks", network_commands},
 	{"pause", cmd_pause, 0, "Pause all the processes in one or more containers", NULL},
 	{"play", NULL, 0, "Play containers, pods or volumes from a structured file", play_commands},
 	{"pod", NULL, 0, "Manage pods", pod_commands},

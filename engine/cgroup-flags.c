@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 
 #include "engine/cgroup-flags.h"
+#include "engine/ctr-networks.h"
 #include "engine/spec.h"
 #include "lib/strutil.h"
 #include "systemd/limits.h"
@@ -357,6 +358,21 @@ static int check_static_net(const struct pm_container_config *c, pm_error **err)
 	bool any = c->ip || c->ip6 || c->mac_address || c->network_aliases;
 	if (!any)
 		return 0;
+	/* a user-defined network (engine/ctr-networks.h): --ip and --mac-address are its */
+	_cleanup_free_ char *usernet = pm_engine_network_of(c->network);
+	if (usernet && !(c->pod && !c->infra)) {
+		if (c->ip6 && *c->ip6)
+			return pm_error_set(err, EOPNOTSUPP,
+					    "--ip6: IPv6 addresses on network %s are not supported "
+					    "by pm yet",
+					    usernet);
+		if (c->network_aliases && c->network_aliases[0])
+			return pm_error_set(err, EOPNOTSUPP,
+					    "--network-alias: aliases on network %s are not "
+					    "supported by pm yet",
+					    usernet);
+		return 0;
+	}
 	/* a --network given (not a pod's): podman names the first flag; the default network
 	 * (slirp4netns) and a pod's get its general refusal */
 	if (c->network && *c->network && !(c->pod && !c->infra)) {

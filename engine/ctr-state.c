@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/config-json.h"
+#include "engine/ctr-networks.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/limits.h"
@@ -178,6 +179,7 @@ static int mark_exited_locked(const struct pm_engine *e, struct pm_container *c,
 	/* the run dir goes under the lock: a start that follows makes a new one */
 	pm_rm_rf(rundir, NULL);
 	pm_ctr_net_dir_remove(e, c->id);
+	pm_engine_network_release(e, c->id);
 	return r < 0 ? r : running || starting;
 }
 

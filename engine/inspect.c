@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "engine/ctr-networks.h"
 #include "engine/time-offset.h"
 #include "engine/cgroup-flags.h"
 #include "engine/config-json.h"
@@ -748,6 +749,42 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 			json_object_set_new(pj, *k, json_null());
 	json_object_set_new(ns, "Ports", pj);
 	json_object_set_new(ns, "SandboxKey", json_string(""));
+	/* a user-defined network: podman's Networks.NAME, the address while it runs */
+	_cleanup_free_ char *primary_net = pm_engine_network_of(cfg->network);
+	_cleanup_strv_ char **netnames =
+		primary_net ? pm_strv_copy((char *[]){primary_net, NULL}) : NULL;
+	_cleanup_strv_ char **connected = pm_engine_network_connected(e, c->id);
+	for (char **x = connected; x && *x; x++)
+		if (!pm_strv_contains(netnames, *x))
+			pm_strv_push(&netnames, *x);
+	json_t *nets = netnames ? json_object() : NULL;
+	for (char **x = netnames; x && *x; x++) {
+		const char *netname = *x;
+		struct pm_engine_net_addr a = {0};
+		bool have =
+			pm_ctr_is_running(c) && pm_engine_network_addr(e, netname, c->id, &a) == 0;
+		json_t *nj = json_object();
+		json_object_set_new(nj, "EndpointID", json_string(""));
+		json_object_set_new(nj, "Gateway", json_string(have ? a.gateway : ""));
+		json_object_set_new(nj, "IPAddress", json_string(have ? a.ip : ""));
+		json_object_set_new(nj, "IPPrefixLen", json_integer(have ? a.prefix : 0));
+		json_object_set_new(nj, "IPv6Gateway", json_string(""));
+		json_object_set_new(nj, "GlobalIPv6Address", json_string(""));
+		json_object_set_new(nj, "GlobalIPv6PrefixLen", json_integer(0));
+		json_object_set_new(nj, "MacAddress", json_string(have ? a.mac : ""));
+		json_object_set_new(nj, "NetworkID", json_string(netname));
+		json_object_set_new(nj, "DriverOpts", json_null());
+		json_object_set_new(nj, "IPAMConfig", json_null());
+		json_object_set_new(nj, "Links", json_null());
+		json_t *aliases = json_array();
+		_cleanup_free_ char *short_id = pm_xstrndup(c->id, 12);
+		json_array_append_new(aliases, json_string(short_id));
+		json_object_set_new(nj, "Aliases", aliases);
+		json_object_set_new(nets, netname, nj);
+		pm_engine_net_addr_clear(&a);
+	}
+	if (nets)
+		json_object_set_new(ns, "Networks", nets);
 	json_object_set_new(o, "NetworkSettings", ns);
 	json_object_set_new(o, "Namespace", json_string(""));
 	json_object_set_new(o, "IsInfra", json_boolean(c->infra));
@@ -833,7 +870,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 				      cfg->log_driver ? cfg->log_driver : "k8s-file", "Config",
 				      "Path", log_path && !cfg->log_driver ? log_path : "", "Tag",
 				      "", "Size", log_size));
-	json_object_set_new(hc, "NetworkMode", json_string(ns_mode(cfg->network, "slirp4netns")));
+	_cleanup_free_ char *usernet = pm_engine_network_of(cfg->network);
+	json_object_set_new(hc, "NetworkMode",
+			    json_string(usernet ? "bridge" : ns_mode(cfg->network, "slirp4netns")));
 	json_object_set_new(hc, "PortBindings", port_bindings);
 	/* --restart NAME[:N], as podman shows it ("" for none given) */
 	_cleanup_free_ char *rname = pm_xstrdup(cfg->restart ? cfg->restart : "");

@@ -159,8 +159,8 @@ static int before_exec(pid_t pid, void *data, pm_error **err)
 
 static bool net_needs_helper(const struct mon *m)
 {
-	return m->s->net &&
-	       (m->s->net->mode == PM_NET_SLIRP4NETNS || m->s->net->mode == PM_NET_PASTA);
+	return m->s->net && (m->s->net->mode == PM_NET_SLIRP4NETNS ||
+			     m->s->net->mode == PM_NET_PASTA || m->s->net->mode == PM_NET_BRIDGE);
 }
 
 static void net_stop(struct mon *m)

@@ -14,6 +14,7 @@
 
 #include "engine/cgroup-flags.h"
 #include "engine/config-json.h"
+#include "engine/ctr-networks.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/net.h"
@@ -190,7 +191,6 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			  const struct pm_container_config *cfg, struct pm_net_config *net,
 			  struct pm_runtime_spec *spec, pm_error **err)
 {
-	(void)cfg;
 	spec->no_hosts = net->no_hosts;
 	if (net->mode == PM_NET_CONTAINER)
 		return join_container(e, c, net->container, spec, err);
@@ -205,6 +205,17 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 	r = pm_net_resolv_conf(net, host_resolv, &spec->resolv_data, err);
 	if (r < 0)
 		return r;
+	/* a user-defined network: its address now, and its peers' names for /etc/hosts */
+	_cleanup_free_ char *peers = NULL;
+	if (net->mode == PM_NET_BRIDGE) {
+		/* --ip / --mac-address: for the network, unless NAME:ip=,mac= said it */
+		if (!net->bridge_ip_req && cfg->ip && *cfg->ip)
+			net->bridge_ip_req = pm_xstrdup(cfg->ip);
+		if (!net->bridge_mac_req && cfg->mac_address && *cfg->mac_address)
+			net->bridge_mac_req = pm_xstrdup(cfg->mac_address);
+		if ((r = pm_engine_network_assign(e, c->id, c->name, net, &peers, err)) < 0)
+			return r;
+	}
 	if (!net->no_hosts) {
 		_cleanup_free_ char *base = read_text("/etc/hosts");
 		char host_ip[64] = "";
@@ -215,6 +226,11 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 				      &spec->hosts_data, err);
 		if (r < 0)
 			return r;
+		if (peers && peers[0]) {
+			char *x = pm_xasprintf("%s%s", spec->hosts_data, peers);
+			free(spec->hosts_data);
+			spec->hosts_data = x;
+		}
 	}
 	return pm_engine_net_dir(e, c, net, err);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "engine/config-json.h"
+#include "engine/ctr-networks.h"
 #include "engine/ctr-paths.h"
 #include "engine/ctr-secrets.h"
 #include "engine/ctr-state.h"
@@ -246,7 +247,11 @@ static int image_seccomp(const struct pm_container_config *cfg, const struct pm_
 int pm_engine_create(const struct pm_engine *e, const struct pm_container_config *cfg,
 		     struct pm_container **ret, pm_error **err)
 {
-	int r = pm_container_config_validate(cfg, err); /* what every creator must pass */
+	/* a user-defined network (engine/ctr-networks.h): podman's message when missing */
+	int r = pm_engine_network_check(e, cfg, err);
+	if (r < 0)
+		return r;
+	r = pm_container_config_validate(cfg, err); /* what every creator must pass */
 	if (r < 0)
 		return r;
 	/* --volumes-from: the other containers' mounts become this one's, checked again */
@@ -561,6 +566,7 @@ int pm_engine_remove_volumes(const struct pm_engine *e, struct pm_container *c, 
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 	pm_rm_rf(rundir, NULL);
 	pm_ctr_net_dir_remove(e, c->id);
+	pm_engine_network_release(e, c->id);
 	r = pm_container_remove_record(e->paths, c, err);
 	if (r >= 0)
 		pm_engine_event(e, c, "remove");
@@ -576,6 +582,7 @@ static void remove_run_dirs(const struct pm_engine *e, const char *id)
 	_cleanup_free_ char *rundir = pm_ctr_run_dir(e, id);
 	pm_rm_rf(rundir, NULL);
 	pm_ctr_net_dir_remove(e, id);
+	pm_engine_network_release(e, id);
 }
 
 /* The rest of a detached removal, in a process of its own: the run dir, the root, the layers
@@ -762,6 +769,7 @@ static void start_ctx_clear(const struct pm_engine *e, struct pm_container *c, s
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
 		pm_ctr_net_dir_remove(e, c->id);
+		pm_engine_network_release(e, c->id);
 	}
 	pm_net_stop(TAKE_PTR(x->launched)); /* not handed to the monitor */
 	if (x->netns_fd >= 0)
@@ -1024,6 +1032,7 @@ static int start_foreground(const struct pm_engine *e, struct pm_container *c, b
 		_cleanup_free_ char *userdata = pm_ctr_userdata_dir(e, c->id);
 		pm_rm_rf(userdata, NULL);
 		pm_ctr_net_dir_remove(e, c->id);
+		pm_engine_network_release(e, c->id);
 	} else {
 		free(c->state.mountpoint);
 		c->state.mountpoint = NULL;

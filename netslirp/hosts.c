@@ -132,6 +132,9 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
 	case PM_NET_PASTA:
 		snprintf(ctr_ip, sizeof(ctr_ip), "%s", host_ip ? host_ip : "");
 		break;
+	case PM_NET_BRIDGE:
+		snprintf(ctr_ip, sizeof(ctr_ip), "%s", cfg->bridge_ip ? cfg->bridge_ip : "");
+		break;
 	default:
 		break;
 	}

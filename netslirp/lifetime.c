@@ -131,6 +131,11 @@ int pm_net_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net
 	if (netns_pid <= 0)
 		return pm_error_set(err, EINVAL, "starting the network: bad pid %d",
 				    (int)netns_pid);
+	if (cfg->mode == PM_NET_BRIDGE) {
+		int r = pm_net_bridge_attach(cfg, netns_pid, err);
+		if (r < 0)
+			return r;
+	}
 	if (cfg->mode != PM_NET_SLIRP4NETNS && cfg->mode != PM_NET_PASTA) {
 		*ret = pm_net_new(cfg->mode);
 		return 0;

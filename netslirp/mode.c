@@ -2,6 +2,7 @@
  * and lifetime, cross-flag checks, and slirp4netns' address plan (cidr). Pure; unit tested
  * in tests/unit/test-net-mode.c. Called by cli/engine and by the other netslirp files. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -31,6 +32,16 @@ static void mode_clear(struct pm_net_config *cfg)
 	free(cfg->outbound_addr);
 	free(cfg->outbound_addr6);
 	free(cfg->container);
+	char **br[] = {&cfg->bridge_net,    &cfg->bridge_ip_req,    &cfg->bridge_mac_req,
+		       &cfg->bridge_ip,	    &cfg->bridge_mac,	    &cfg->bridge_gw,
+		       &cfg->bridge_subnet, &cfg->bridge_iface,	    &cfg->bridge_veth,
+		       &cfg->bridge_netns,  &cfg->bridge_state_dir, &cfg->bridge_ifname};
+	for (size_t i = 0; i < sizeof(br) / sizeof(br[0]); i++) {
+		free(*br[i]);
+		*br[i] = NULL;
+	}
+	cfg->bridge_prefix = 0;
+	cfg->bridge_internal = false;
 	cfg->pasta_args = pm_strv_free(cfg->pasta_args);
 	cfg->cidr = cfg->outbound_addr = cfg->outbound_addr6 = cfg->container = NULL;
 	cfg->mode = PM_NET_SLIRP4NETNS;
@@ -158,6 +169,17 @@ static int parse_slirp_opts(struct pm_net_config *cfg, const char *opts, pm_erro
 	return 0;
 }
 
+/* podman's network names: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
+static bool bridge_name_valid(const char *n)
+{
+	if (!n[0] || !isalnum((unsigned char)n[0]))
+		return false;
+	for (const char *p = n; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+			return false;
+	return true;
+}
+
 int pm_net_parse_mode(struct pm_net_config *cfg, const char *value, pm_error **err)
 {
 	mode_clear(cfg);
@@ -205,9 +227,37 @@ int pm_net_parse_mode(struct pm_net_config *cfg, const char *value, pm_error **e
 				    "network mode '%s' is not supported by pm (use slirp4netns, "
 				    "pasta, none, host or container:ID)",
 				    value);
+	if (bridge_name_valid(name)) {
+		/* a user-defined network: the engine checks that it exists */
+		cfg->mode = PM_NET_BRIDGE;
+		cfg->bridge_net = pm_xstrdup(name);
+		_cleanup_strv_ char **parts = opts ? pm_strv_split(opts, ",") : NULL;
+		for (size_t i = 0; parts && parts[i]; i++) {
+			if (pm_str_startswith(parts[i], "ip=") && !cfg->bridge_ip_req) {
+				struct in_addr a;
+				if (inet_pton(AF_INET, parts[i] + 3, &a) != 1) {
+					int r = pm_error_set(
+						err, EINVAL,
+						"invalid IP address '%s' for network %s",
+						parts[i] + 3, name);
+					mode_clear(cfg);
+					return r;
+				}
+				cfg->bridge_ip_req = pm_xstrdup(parts[i] + 3);
+			} else if (pm_str_startswith(parts[i], "mac=") && !cfg->bridge_mac_req) {
+				cfg->bridge_mac_req = pm_xstrdup(parts[i] + 4);
+			} else {
+				int r = pm_error_set(err, EINVAL,
+						     "unknown bridge network option '%s'",
+						     parts[i]);
+				mode_clear(cfg);
+				return r;
+			}
+		}
+		return 0;
+	}
 	return pm_error_set(err, ENOENT,
-			    "unable to find network with name or ID '%s': network not found",
-			    value);
+			    "unable to find network with name or ID %s: network not found", value);
 }
 
 const char *pm_net_mode_name(const struct pm_net_config *cfg)
@@ -221,6 +271,8 @@ const char *pm_net_mode_name(const struct pm_net_config *cfg)
 		return "host";
 	case PM_NET_CONTAINER:
 		return "container";
+	case PM_NET_BRIDGE:
+		return cfg->bridge_net ? cfg->bridge_net : "bridge";
 	default:
 		return "slirp4netns";
 	}
@@ -243,6 +295,12 @@ int pm_net_config_check(struct pm_net_config *cfg, pm_error **err)
 		cfg->nports = 0;
 		return 1;
 	}
+	if (cfg->nports && cfg->mode == PM_NET_BRIDGE)
+		return pm_error_set(
+			err, EOPNOTSUPP,
+			"publishing ports of a container on network %s is not supported "
+			"by pm yet",
+			cfg->bridge_net);
 	for (size_t i = 0; i < cfg->nports; i++)
 		if (cfg->ports[i].proto == PM_NET_SCTP)
 			return pm_error_set(err, EOPNOTSUPP,

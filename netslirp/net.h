@@ -68,6 +68,7 @@ enum pm_net_mode {
 	PM_NET_NONE,	  /* own network namespace with only lo */
 	PM_NET_HOST,	  /* the namespace pm runs in */
 	PM_NET_CONTAINER, /* join another container's network namespace */
+	PM_NET_BRIDGE,	  /* a user-defined network (`pm network create`): netslirp/bridge.c */
 };
 
 /* How TCP ports published on all addresses or on 127.0.0.1 are forwarded with slirp4netns.
@@ -114,6 +115,18 @@ struct pm_net_config {
 	char **pasta_args;
 	/* container:NAME|ID (resolved by the engine) */
 	char *container;
+	/* PM_NET_BRIDGE: the network's name and the NAME:ip=,mac= options as given; the rest
+	 * filled by the engine before the start (engine/ctr-networks.h) from the network's
+	 * config and the address it picked: the container's address, prefix and MAC (NULL:
+	 * the kernel's), the gateway, the subnet, the bridge interface and the host side of
+	 * the container's veth in the shared rootless network namespace bridge_netns (a bind
+	 * mount of an nsfs file, kept with its slirp4netns by bridge_state_dir) */
+	char *bridge_net, *bridge_ip_req, *bridge_mac_req;
+	char *bridge_ip, *bridge_mac, *bridge_gw, *bridge_subnet, *bridge_iface, *bridge_veth;
+	char *bridge_ifname; /* the container's interface (NULL: eth0, which gets the route) */
+	unsigned bridge_prefix;
+	bool bridge_internal;
+	char *bridge_netns, *bridge_state_dir;
 
 	struct pm_net_port *ports;
 	size_t nports;
@@ -198,6 +211,19 @@ int pm_net_resolv_conf(const struct pm_net_config *cfg, const char *host_resolv,
  * already present. Lines are "IP<TAB>name name...". hostname and name may be NULL. */
 int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, const char *name,
 		      const char *base_hosts, const char *host_ip, char **ret, pm_error **err);
+
+/* ---- user-defined networks (bridge.c), called inside pm's rootless user namespace ----
+ * pm_net_bridge_attach: the shared rootless network namespace (made on first use: a bind
+ * mount at cfg->bridge_netns, its slirp4netns for the outside, IPv4 forwarding and a
+ * MASQUERADE rule per subnet when iptables works there), the network's bridge in it (the
+ * gateway's address), a veth pair into the network namespace of netns_pid as eth0 with the
+ * container's address and default route. pm_net_bridge_teardown: end that slirp4netns and
+ * remove the namespace (the caller knows no container uses it any more). Both serialised
+ * by <bridge_state_dir>/netns.lock. */
+int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t netns_pid, pm_error **err);
+int pm_net_bridge_teardown(const char *netns_path, const char *state_dir);
+/* `network disconnect`: delete the container's interface ifname (its veth pair goes). */
+int pm_net_bridge_detach(pid_t netns_pid, const char *ifname, pm_error **err);
 
 /* The slirp4netns addresses for cfg's cidr: container (base+100), gateway/host (base+2),
  * DNS (base+3), as dotted quads (buffers of 16 bytes, any may be NULL). */

@@ -81,6 +81,27 @@ static void test_slirp_options(void **state)
 	pm_net_config_clear(&c);
 }
 
+static void test_user_network(void **state)
+{
+	(void)state;
+	struct pm_net_config c;
+	pm_net_config_init(&c);
+	assert_int_equal(pm_net_parse_mode(&c, "web", NULL), 0);
+	assert_int_equal(c.mode, PM_NET_BRIDGE);
+	assert_string_equal(c.bridge_net, "web");
+	assert_null(c.bridge_ip_req);
+	assert_string_equal(pm_net_mode_name(&c), "web");
+	assert_int_equal(pm_net_parse_mode(&c, "web:ip=10.89.0.5,mac=02:00:00:00:00:01", NULL), 0);
+	assert_string_equal(c.bridge_ip_req, "10.89.0.5");
+	assert_string_equal(c.bridge_mac_req, "02:00:00:00:00:01");
+	/* published ports need a forwarder into the shared namespace: refused for now */
+	assert_int_equal(pm_net_parse_publish("8080:80", &c.ports, &c.nports, NULL), 0);
+	pm_error *err = NULL;
+	assert_int_equal(pm_net_config_check(&c, &err), -EOPNOTSUPP);
+	pm_error_free(err);
+	pm_net_config_clear(&c);
+}
+
 static void test_other_modes(void **state)
 {
 	struct pm_net_config c;
@@ -106,7 +127,9 @@ static void test_other_modes(void **state)
 
 static void test_mode_errors(void **state)
 {
-	mode_bad("foo", ENOENT, "unable to find network with name or ID 'foo': network not found");
+	mode_bad("f@o", ENOENT, "unable to find network with name or ID f@o: network not found");
+	mode_bad("web:ip=1.2.3", EINVAL, "invalid IP address '1.2.3' for network web");
+	mode_bad("web:bogus=1", EINVAL, "unknown bridge network option 'bogus=1'");
 	mode_bad("bridge", EOPNOTSUPP,
 		 "network mode 'bridge' is not supported by pm (use slirp4netns, pasta, none, "
 		 "host or container:ID)");
@@ -244,10 +267,10 @@ static void test_pasta_argv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_slirp_options),
-		cmocka_unit_test(test_other_modes),  cmocka_unit_test(test_mode_errors),
-		cmocka_unit_test(test_config_check), cmocka_unit_test(test_validators),
-		cmocka_unit_test(test_pasta_argv),
+		cmocka_unit_test(test_defaults),    cmocka_unit_test(test_slirp_options),
+		cmocka_unit_test(test_other_modes), cmocka_unit_test(test_user_network),
+		cmocka_unit_test(test_mode_errors), cmocka_unit_test(test_config_check),
+		cmocka_unit_test(test_validators),  cmocka_unit_test(test_pasta_argv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

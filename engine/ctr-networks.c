@@ -1,0 +1,405 @@
+/* ctr-networks.c: containers on user-defined networks, found from their recorded --network
+ * value (see ctr-networks.h). Reads records only; never prints. Called by cli/cmd-network.c. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "engine/config-json.h"
+#include "engine/ctr-networks.h"
+#include "engine/container.h"
+#include "engine/ctr-paths.h"
+#include "engine/spec.h"
+#include "lib/cleanup.h"
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
+#include "netslirp/net.h"
+#include "storage/network.h"
+
+char *pm_engine_network_of(const char *v)
+{
+	if (!v || !v[0])
+		return NULL;
+	size_t n = strcspn(v, ":");
+	static const char *const builtin[] = {"slirp4netns", "pasta",	  "host", "none",
+					      "private",     "container", "ns",	  "bridge",
+					      "default",     NULL};
+	for (size_t i = 0; builtin[i]; i++)
+		if (strlen(builtin[i]) == n && strncmp(v, builtin[i], n) == 0)
+			return NULL;
+	return pm_xstrndup(v, n);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **pm_engine_network_users(const struct pm_engine *e, const char *name)
+{
+	struct pm_container **list = NULL;
+	size_t n = 0;
+	if (pm_container_list(e->paths, &list, &n, NULL) < 0)
+		return NULL;
+	char **ids = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct pm_container_config cfg = {0};
+		if (!list[i]->config_json ||
+		    pm_config_from_json(list[i]->config_json, &cfg, NULL) < 0)
+			continue;
+		_cleanup_free_ char *net = pm_engine_network_of(cfg.network);
+		if (net && strcmp(net, name) == 0)
+			pm_strv_push(&ids, list[i]->id);
+		pm_spec_config_clear(&cfg);
+	}
+	pm_container_list_free(list, n);
+	/* and the running ones connected to it (network connect) */
+	_cleanup_free_ char *dir = pm_xasprintf("%s/networks/%s", e->paths->runroot, name);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && !pm_strv_contains(ids, de->d_name))
+			pm_strv_push(&ids, de->d_name);
+	if (ids)
+		qsort(ids, pm_strv_length(ids), sizeof(char *), cmp_str);
+	return ids;
+}
+
+int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
+			    pm_error **err)
+{
+	_cleanup_free_ char *name = pm_engine_network_of(cfg->network);
+	if (!name)
+		return 0;
+	_cleanup_network_ struct pm_network *n = NULL;
+	int r = pm_network_load(e->paths->root, name, &n, err);
+	if (r < 0)
+		return r;
+	/* a static address must lie in the subnet (whether it is free shows at the start) */
+	struct pm_net_config nc;
+	pm_net_config_init(&nc);
+	r = pm_net_parse_mode(&nc, cfg->network, err);
+	_cleanup_free_ char *want = r < 0		  ? NULL
+				    : nc.bridge_ip_req	  ? pm_xstrdup(nc.bridge_ip_req)
+				    : cfg->ip && *cfg->ip ? pm_xstrdup(cfg->ip)
+							  : NULL;
+	pm_net_config_clear(&nc);
+	if (r < 0)
+		return r;
+	if (!want)
+		return 0;
+	_cleanup_free_ char *ip = NULL;
+	return pm_network_pick_ip(n, want, NULL, &ip, NULL, NULL, err);
+}
+
+/* ---- addresses of running containers ---------------------------------------------------- */
+
+static char *nets_state_dir(const struct pm_engine *e)
+{
+	return pm_path_join(e->paths->runroot, "networks");
+}
+
+/* "IP PREFIX GATEWAY MAC NAME" of one record. */
+struct rec {
+	char ip[64], gw[64], mac[32], name[256], ifname[32];
+	unsigned prefix;
+};
+
+static int rec_read(const char *path, struct rec *r)
+{
+	_cleanup_free_ char *text = NULL;
+	if (pm_read_file(path, 4096, &text, NULL, NULL) < 0)
+		return -ENOENT;
+	memset(r, 0, sizeof(*r));
+	if (sscanf(text, "%63s %u %63s %31s %255s %31s", r->ip, &r->prefix, r->gw, r->mac, r->name,
+		   r->ifname) < 4)
+		return -EINVAL;
+	return 0;
+}
+
+int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
+			     struct pm_net_config *net, char **ret_peers, pm_error **err)
+{
+	*ret_peers = NULL;
+	_cleanup_network_ struct pm_network *n = NULL;
+	int r = pm_network_load(e->paths->root, net->bridge_net, &n, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *base = nets_state_dir(e);
+	_cleanup_free_ char *dir = pm_path_join(base, n->name);
+	if ((r = pm_mkdir_p(base, 0700, err)) < 0)
+		return r;
+	_cleanup_free_ char *lock = pm_path_join(base, "lock");
+	_cleanup_close_ int lfd = pm_lock_path(lock, LOCK_EX, err);
+	if (lfd < 0)
+		return lfd;
+	/* under the lock: the release of the last container on it removes the dir */
+	if ((r = pm_mkdir_p(dir, 0700, err)) < 0)
+		return r;
+	_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+	unlink(mine); /* a stale one of an earlier run */
+	_cleanup_strv_ char **used = NULL, **peer_ids = NULL;
+	_cleanup_free_ char *peers = pm_xstrdup("");
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *path = pm_path_join(dir, de->d_name);
+		struct rec rc;
+		if (rec_read(path, &rc) < 0)
+			continue;
+		if (net->bridge_ip_req && strcmp(rc.ip, net->bridge_ip_req) == 0)
+			return pm_error_set(
+				err, EADDRINUSE,
+				"IPAM error: requested ip address %s is already allocated "
+				"to container ID %s",
+				rc.ip, de->d_name);
+		pm_strv_push(&used, rc.ip);
+		pm_strv_push(&peer_ids, de->d_name);
+		char *x = pm_xasprintf("%s%s\t%s\n", peers, rc.ip, rc.name);
+		free(peers);
+		peers = x;
+	}
+	_cleanup_free_ char *ip = NULL, *gw = NULL;
+	unsigned prefix = 0;
+	if ((r = pm_network_pick_ip(n, net->bridge_ip_req, used, &ip, &prefix, &gw, err)) < 0)
+		return r;
+	char mac[32];
+	if (net->bridge_mac_req) {
+		snprintf(mac, sizeof(mac), "%s", net->bridge_mac_req);
+	} else {
+		uint8_t b[6] = {0};
+		if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+			return pm_error_set_errno(err, errno, "getrandom");
+		b[0] = (uint8_t)((b[0] & 0xfe) | 0x02);
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3],
+			 b[4], b[5]);
+	}
+	_cleanup_free_ char *text =
+		pm_xasprintf("%s %u %s %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name,
+			     net->bridge_ifname ? net->bridge_ifname : "eth0");
+	if ((r = pm_write_file_atomic(mine, text, strlen(text), 0600, err)) < 0)
+		return r;
+	/* its peers learn its name (their /etc/hosts is bind-mounted: appended in place) */
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip, ctr_name);
+	for (size_t i = 0; peer_ids && peer_ids[i]; i++) {
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, peer_ids[i]);
+		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
+		_cleanup_close_ int fd = open(hosts, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd >= 0 && write(fd, line, strlen(line)) < 0)
+			continue;
+	}
+	free(net->bridge_ip);
+	net->bridge_ip = TAKE_PTR(ip);
+	free(net->bridge_gw);
+	net->bridge_gw = TAKE_PTR(gw);
+	free(net->bridge_mac);
+	net->bridge_mac = pm_xstrdup(mac);
+	net->bridge_prefix = prefix;
+	for (size_t i = 0; i < n->nsubnets; i++)
+		if (!strchr(n->subnets[i].subnet, ':')) {
+			free(net->bridge_subnet);
+			net->bridge_subnet = pm_xstrdup(n->subnets[i].subnet);
+			break;
+		}
+	free(net->bridge_iface);
+	net->bridge_iface = pm_xstrdup(n->interface);
+	free(net->bridge_veth);
+	net->bridge_veth = pm_xasprintf("veth%.8s", ctr_id);
+	net->bridge_internal = n->internal;
+	free(net->bridge_netns);
+	net->bridge_netns = pm_path_join(base, "rootless-netns");
+	free(net->bridge_state_dir);
+	net->bridge_state_dir = pm_xstrdup(base);
+	*ret_peers = TAKE_PTR(peers);
+	return 0;
+}
+
+void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
+{
+	_cleanup_free_ char *base = nets_state_dir(e);
+	if (!pm_path_exists(base))
+		return;
+	_cleanup_free_ char *lock = pm_path_join(base, "lock");
+	_cleanup_close_ int lfd = pm_lock_path(lock, LOCK_EX, NULL);
+	bool any = false;
+	_cleanup_closedir_ DIR *d = opendir(base);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *dir = pm_path_join(base, de->d_name);
+		_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+		unlink(mine);
+		bool used = false;
+		_cleanup_closedir_ DIR *nd = opendir(dir);
+		struct dirent *ne;
+		while (nd && (ne = readdir(nd)))
+			if (ne->d_name[0] != '.')
+				used = true;
+		if (used)
+			any = true;
+		else
+			rmdir(dir);
+	}
+	if (any)
+		return;
+	/* the last one: the shared namespace goes (its lock taken as the attach takes it) */
+	_cleanup_free_ char *nslock = pm_path_join(base, "netns.lock");
+	_cleanup_close_ int nfd = pm_lock_path(nslock, LOCK_EX, NULL);
+	_cleanup_free_ char *ns = pm_path_join(base, "rootless-netns");
+	pm_net_bridge_teardown(ns, base);
+}
+
+int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,
+			   struct pm_engine_net_addr *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	_cleanup_free_ char *base = nets_state_dir(e);
+	_cleanup_free_ char *path = pm_xasprintf("%s/%s/%s", base, name, ctr_id);
+	struct rec rc;
+	if (rec_read(path, &rc) < 0)
+		return -ENOENT;
+	ret->ip = pm_xstrdup(rc.ip);
+	ret->gateway = pm_xstrdup(strcmp(rc.gw, "-") ? rc.gw : "");
+	ret->mac = pm_xstrdup(rc.mac);
+	ret->prefix = rc.prefix;
+	return 0;
+}
+
+void pm_engine_net_addr_clear(struct pm_engine_net_addr *a)
+{
+	free(a->ip);
+	free(a->gateway);
+	free(a->mac);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- network connect / disconnect ------------------------------------------------------- */
+
+char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id)
+{
+	_cleanup_free_ char *base = nets_state_dir(e);
+	char **names = NULL;
+	_cleanup_closedir_ DIR *d = opendir(base);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *path = pm_xasprintf("%s/%s/%s", base, de->d_name, ctr_id);
+		if (pm_path_exists(path))
+			pm_strv_push(&names, de->d_name);
+	}
+	if (names)
+		qsort(names, pm_strv_length(names), sizeof(char *), cmp_str);
+	return names;
+}
+
+int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
+			      const char *netname, const char *ip, const char *mac, pm_error **err)
+{
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	_cleanup_free_ char *mode =
+		pm_xstrdup(cfg.network && *cfg.network ? cfg.network : "slirp4netns");
+	pm_spec_config_clear(&cfg);
+	if (!primary) {
+		mode[strcspn(mode, ":")] = 0;
+		return pm_error_set(err, EINVAL, "\"%s\" is not supported: invalid network mode",
+				    mode);
+	}
+	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "network connect: container %s is not running: pm connects "
+				    "running containers only (not supported yet for others)",
+				    c->name);
+	_cleanup_strv_ char **have = pm_engine_network_connected(e, c->id);
+	_cleanup_network_ struct pm_network *n = NULL;
+	if ((r = pm_network_load(e->paths->root, netname, &n, err)) < 0)
+		return r;
+	if (pm_strv_contains(have, n->name))
+		return pm_error_set(err, EEXIST,
+				    "container %s is already connected to network \"%s\": network "
+				    "is already connected",
+				    c->id, n->name);
+	struct pm_net_config nc;
+	pm_net_config_init(&nc);
+	nc.mode = PM_NET_BRIDGE;
+	nc.bridge_net = pm_xstrdup(n->name);
+	nc.bridge_ip_req = ip && *ip ? pm_xstrdup(ip) : NULL;
+	nc.bridge_mac_req = mac && *mac ? pm_xstrdup(mac) : NULL;
+	/* the next free ethN in the container */
+	_cleanup_strv_ char **ifnames = NULL;
+	for (size_t i = 0; have && have[i]; i++) {
+		_cleanup_free_ char *p =
+			pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, have[i], c->id);
+		struct rec rc;
+		if (rec_read(p, &rc) == 0)
+			pm_strv_push(&ifnames, rc.ifname[0] ? rc.ifname : "eth0");
+	}
+	unsigned idx = 0;
+	for (;; idx++) {
+		_cleanup_free_ char *cand = pm_xasprintf("eth%u", idx);
+		if (!pm_strv_contains(ifnames, cand))
+			break;
+	}
+	nc.bridge_ifname = pm_xasprintf("eth%u", idx);
+	_cleanup_free_ char *peers = NULL;
+	r = pm_engine_network_assign(e, c->id, c->name, &nc, &peers, err);
+	if (r >= 0) {
+		free(nc.bridge_veth);
+		nc.bridge_veth = pm_xasprintf("veth%.8s%u", c->id, idx);
+		r = pm_net_bridge_attach(&nc, c->state.pid, err);
+		if (r < 0) {
+			_cleanup_free_ char *p = pm_xasprintf("%s/networks/%s/%s",
+							      e->paths->runroot, n->name, c->id);
+			unlink(p);
+		}
+	}
+	if (r >= 0 && peers && peers[0]) {
+		/* its own /etc/hosts learns the peers there */
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
+		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
+		_cleanup_close_ int fd = open(hosts, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd >= 0 && write(fd, peers, strlen(peers)) < 0)
+			r = 0;
+	}
+	pm_net_config_clear(&nc);
+	return r;
+}
+
+int pm_engine_network_disconnect(const struct pm_engine *e, const struct pm_container *c,
+				 const char *netname, pm_error **err)
+{
+	_cleanup_free_ char *path =
+		pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, netname, c->id);
+	struct rec rc;
+	if (!pm_ctr_is_running(c) || rec_read(path, &rc) < 0)
+		return pm_error_set(err, ENOENT, "container %s is not connected to network %s",
+				    c->name, netname);
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	pm_spec_config_clear(&cfg);
+	if (primary && strcmp(primary, netname) == 0)
+		return pm_error_set(err, EOPNOTSUPP,
+				    "network disconnect: %s is container %s's --network: not "
+				    "supported by pm yet (only networks added by network connect)",
+				    netname, c->name);
+	r = pm_net_bridge_detach(c->state.pid, rc.ifname[0] ? rc.ifname : "eth0", err);
+	if (r < 0)
+		return r;
+	unlink(path);
+	return 0;
+}

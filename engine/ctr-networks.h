@@ -1,0 +1,60 @@
+/* ctr-networks.h: which containers use a user-defined network (storage/network.h), for
+ * `network rm` (refused while in use, -f removes them), `network prune` and
+ * `network ls --filter dangling=`. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "engine/engine.h"
+#include "lib/error.h"
+
+struct pm_net_config;
+
+/* The name of the network --network value names ("n1" for "n1:ip=10.89.0.5"), or NULL for
+ * the built-in modes (slirp4netns, pasta, host, none, private, container:X, ns:X,
+ * bridge). malloc'd. */
+char *pm_engine_network_of(const char *network_value);
+
+/* The ids of the containers on network name (sorted; NULL when none). */
+char **pm_engine_network_users(const struct pm_engine *e, const char *name);
+
+/* The check of a --network value naming a user-defined network, before anything is made:
+ * 0 for the built-in modes and for an existing network; -ENOENT with podman's "unable to
+ * find network with name or ID NAME: network not found" for one that does not exist; -EINVAL
+ * for a static address (NAME:ip= or --ip) outside its subnet. */
+struct pm_container_config;
+int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
+			    pm_error **err);
+
+/* A start on a user-defined network (net->mode PM_NET_BRIDGE): the address (net's ip= or
+ * the first free one of the network), a MAC (net's mac= or a random local one), recorded in
+ * <runroot>/networks/<NAME>/<ctr id> ("IP PREFIX GATEWAY MAC NAME"); net's bridge fields
+ * filled for pm_net_bridge_attach. Its peers' /etc/hosts get a line for it (*ret_peers:
+ * "IP\tNAME" lines of the peers, for its own). Under <runroot>/networks/lock. */
+int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
+			     struct pm_net_config *net, char **ret_peers, pm_error **err);
+/* Its end (the "mark exited" step): the record goes; after the last container on any
+ * network the shared rootless network namespace and its slirp4netns are torn down. */
+void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id);
+/* What a running container on network name got: 0 and the fields (malloc'd), or -ENOENT. */
+struct pm_engine_net_addr {
+	char *ip, *gateway, *mac;
+	unsigned prefix;
+};
+int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,
+			   struct pm_engine_net_addr *ret);
+void pm_engine_net_addr_clear(struct pm_engine_net_addr *a);
+
+/* `network connect` of a running container on a user-defined network (its --network): an
+ * address on network netname (ip/mac: NULL or the requested ones) on the next free ethN,
+ * recorded like the start's (it lasts until the container stops); podman's messages for a
+ * container on another mode ('"slirp4netns" is not supported: invalid network mode') or
+ * already connected. `network disconnect`: that interface goes ("container X is not
+ * connected to network N" when it has none there); the container's own --network cannot
+ * be disconnected yet. The networks a container is connected to now (sorted names). */
+struct pm_container;
+int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
+			      const char *netname, const char *ip, const char *mac, pm_error **err);
+int pm_engine_network_disconnect(const struct pm_engine *e, const struct pm_container *c,
+				 const char *netname, pm_error **err);
+char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id);
