@@ -39,6 +39,7 @@ struct build {
 	 * config's layers and history entries are its own */
 	char *base_id;
 	size_t base_n_diff, base_n_hist;
+	char *salt; /* what --env and --timestamp add to every cache key (NULL: none) */
 };
 
 struct mounted {

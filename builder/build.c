@@ -25,6 +25,7 @@
 #include "lib/fileutil.h"
 #include "lib/sha256.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "registry/fetch.h"
 #include "storage/container.h"
 #include "storage/image.h"
@@ -115,6 +116,14 @@ static int step_error(const struct build *b, const struct pm_cf_instr *in, pm_er
 			       in->original);
 }
 
+/* --timestamp's seconds as an image's created date. */
+static char *time_rfc3339(long long secs)
+{
+	char buf[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339_utc((int64_t)secs * 1000000000, false, buf);
+	return pm_xstrdup(buf);
+}
+
 /* Load image id's config into the stage. */
 static int load_image(struct build *b, const char *id, pm_error **err)
 {
@@ -161,7 +170,7 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 {
 	struct pm_image_config *c = &b->st->cfg;
 	free(c->created);
-	c->created = pm_image_now_rfc3339();
+	c->created = b->o->timestamp_set ? time_rfc3339(b->o->timestamp) : pm_image_now_rfc3339();
 	if (diff_id) {
 		c->diff_ids = pm_xrealloc(c->diff_ids, (c->n_diff_ids + 2) * sizeof(char *));
 		c->diff_ids[c->n_diff_ids++] = pm_xstrdup(diff_id);
@@ -417,7 +426,9 @@ static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error *
 {
 	static const char *const names[] = {".containerignore", ".dockerignore"};
 	for (size_t i = 0; i < 2; i++) {
-		_cleanup_free_ char *path = pm_path_join(b->o->context, names[i]);
+		_cleanup_free_ char *path = b->o->ignorefile
+						    ? pm_xstrdup(b->o->ignorefile)
+						    : pm_path_join(b->o->context, names[i]);
 		_cleanup_free_ char *data = NULL;
 		size_t len = 0;
 		_cleanup_error_ pm_error *rerr = NULL;
@@ -428,7 +439,8 @@ static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error *
 			pm_error_propagate(err, TAKE_PTR(rerr));
 			return r;
 		}
-		return pm_ignore_parse(data, len, names[i], ret, err);
+		return pm_ignore_parse(data, len, b->o->ignorefile ? b->o->ignorefile : names[i],
+				       ret, err);
 	}
 	*ret = NULL;
 	return 0;
@@ -797,9 +809,13 @@ static bool squashing(const struct build *b)
 
 /* ---- one step ------------------------------------------------------------------------------ */
 
-static char *hex_key(const char *parent, const char *text, const char *detail)
+/* A step's cache key: its parent, its text and detail, and the build flags that change what
+ * every step makes (--env, --timestamp: b->salt, "" without them). */
+static char *hex_key(const struct build *b, const char *parent, const char *text,
+		     const char *detail)
 {
-	_cleanup_free_ char *all = pm_xasprintf("pm-build-1\n%s\n%s\n%s", parent, text, detail);
+	_cleanup_free_ char *all = pm_xasprintf("pm-build-1\n%s\n%s\n%s%s", parent, text, detail,
+						b->salt ? b->salt : "");
 	char *hex = pm_xmalloc(2 * PM_SHA256_SIZE + 1);
 	pm_sha256_hex(all, strlen(all), hex);
 	return hex;
@@ -867,7 +883,7 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		detail = pm_xasprintf("%s\n%s\n%s", created_by, w ? w : "", sh ? sh : "");
 		break;
 	}
-	key = hex_key(b->st->image_id ? b->st->image_id : "scratch", in->original, detail);
+	key = hex_key(b, b->st->image_id ? b->st->image_id : "scratch", in->original, detail);
 	if (cache_hit(b, key, &id)) {
 		r = load_image(b, id, err);
 	} else {
@@ -926,7 +942,8 @@ static int label_step(struct build *b, pm_error **err)
 	struct pm_cf_instr in = {.kind = PM_CF_LABEL, .original = text};
 	say(b, "STEP %zu/%zu: %s", b->step, b->n_steps, text);
 	_cleanup_free_ char *created_by = pm_xasprintf("/bin/sh -c #(nop) %s", text);
-	_cleanup_free_ char *key = hex_key(b->st->image_id ? b->st->image_id : "scratch", text, "");
+	_cleanup_free_ char *key =
+		hex_key(b, b->st->image_id ? b->st->image_id : "scratch", text, "");
 	_cleanup_free_ char *id = NULL;
 	int r;
 	if (cache_hit(b, key, &id)) {
@@ -956,6 +973,11 @@ static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **e
 			     err);
 	if (r < 0)
 		return step_error(b, in, err);
+	if (b->o->from && b->cur == 0) {
+		/* --from: the first FROM's image replaced */
+		free(ref);
+		ref = pm_xstrdup(b->o->from);
+	}
 	b->st->shell = pm_strv_split("/bin/sh -c", " ");
 	b->st->name = in->stage_name ? pm_xstrdup(in->stage_name) : NULL;
 	_cleanup_free_ char *id = NULL;
@@ -1107,12 +1129,56 @@ static int squash(struct build *b, pm_error **err)
 	return 0;
 }
 
+/* --env, --unsetenv, --omit-history: the final image's config as those flags want it (the
+ * same image when it already is). */
+static int finalize(struct build *b, pm_error **err)
+{
+	struct pm_image_config *c = &b->st->cfg;
+	for (char **u = b->o->unsetenv; u && *u; u++) {
+		char **kept = NULL;
+		for (char **e = c->config.env; e && *e; e++)
+			if (strncmp(*e, *u, strlen(*u)) ||
+			    ((*e)[strlen(*u)] != '=' && (*e)[strlen(*u)]))
+				pm_strv_push(&kept, *e);
+		pm_strv_free(c->config.env);
+		c->config.env = kept;
+	}
+	if (b->o->omit_history) {
+		for (size_t i = 0; i < c->n_history; i++) {
+			free(c->history[i].created);
+			free(c->history[i].created_by);
+			free(c->history[i].author);
+			free(c->history[i].comment);
+		}
+		free(c->history);
+		c->history = NULL;
+		c->n_history = 0;
+	}
+	if (!c->os)
+		c->os = pm_xstrdup("linux");
+	if (!c->architecture)
+		c->architecture = pm_xstrdup("amd64");
+	_cleanup_free_ char *id = NULL;
+	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
+	if (lock < 0)
+		return lock;
+	int r = pm_image_create_from_config(b->s, c, NULL, &id, err);
+	if (r < 0)
+		return pm_error_prefix(err, "committing the final image");
+	pm_strv_push(&b->made, id);
+	free(b->st->image_id);
+	b->st->image_id = TAKE_PTR(id);
+	return 0;
+}
+
 static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final, pm_error **err)
 {
 	bool labels = final && b->o->labels && b->o->labels[0];
 	b->n_steps = sg->n + (labels ? 1 : 0);
 	b->step = 1;
 	int r = from_step(b, &b->cf->instrs[sg->first], err);
+	for (char **e = b->o->env; r >= 0 && e && *e; e++)
+		pm_strv_set_kv(&b->st->cfg.config.env, *e); /* --env: as buildah, from FROM on */
 	if (r >= 0 && final) {
 		b->base_id = b->st->image_id ? pm_xstrdup(b->st->image_id) : NULL;
 		b->base_n_diff = b->st->cfg.n_diff_ids;
@@ -1146,6 +1212,9 @@ static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final
 			say_plain(b, l);
 		}
 	}
+	if (r >= 0 && final && b->st->image_id &&
+	    (b->o->env || b->o->unsetenv || b->o->omit_history))
+		r = finalize(b, err);
 	return r;
 }
 
@@ -1198,6 +1267,11 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	if (r < 0)
 		goto out;
 	pm_bld_clean_stale(&b);
+	if (o->env || o->timestamp_set) {
+		_cleanup_free_ char *env = pm_strv_join(o->env, "\n");
+		b.salt = pm_xasprintf("\nenv=%s\ntimestamp=%lld", env ? env : "",
+				      o->timestamp_set ? o->timestamp : -1);
+	}
 	r = resolve_meta(&b, err);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {
 		struct stage st = {0};
@@ -1234,6 +1308,7 @@ out:
 	pm_strv_free(b.stage_ids);
 	pm_strv_free(b.made);
 	free(b.base_id);
+	free(b.salt);
 	pm_store_close(b.s);
 	pm_containerfile_free(b.cf);
 	return r;
