@@ -3,6 +3,7 @@
  * a mounted root, a config change), a new image with one more history entry. Never prints
  * (progress through opts->say); called by cli/cmd-build.c. */
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,10 +188,21 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 		c->os = pm_xstrdup("linux");
 	if (!c->architecture)
 		c->architecture = pm_xstrdup("amd64");
-	int r = pm_image_create_from_config(b->s, c, NULL, ret_id, err);
+	if (!b->o->docker_format) {
+		/* OCI configs have no such fields (a Docker-format base's go, as buildah's) */
+		free(c->config.healthcheck);
+		c->config.healthcheck = NULL;
+		pm_strv_free(c->config.shell);
+		c->config.shell = NULL;
+		pm_strv_free(c->config.onbuild);
+		c->config.onbuild = NULL;
+	}
+	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, ret_id, err);
 	if (r < 0)
 		return r;
 	pm_strv_push(&b->made, *ret_id);
+	if (b->o->docker_format)
+		return 0;
 	/* as buildah's commit in OCI format (podman's default), warned at every commit */
 	for (char **t = b->st->onbuild; t && *t; t++)
 		warn(b,
@@ -752,16 +764,71 @@ static int apply_config(struct build *b, const struct pm_cf_instr *in, char **wo
 }
 
 /* Stage-local effects, applied on a cache hit too: ARG declares, SHELL sets the shell. */
+/* --format docker: HEALTHCHECK as the config's Healthcheck (Docker's: Test, and the
+ * durations in nanoseconds and Retries when given). */
+static int healthcheck_config(struct build *b, const struct pm_cf_instr *in, pm_error **err)
+{
+	json_t *hc = json_object();
+	json_t *test = json_array();
+	if (in->n_args && !strcmp(in->args[0], "NONE")) {
+		json_array_append_new(test, json_string("NONE"));
+	} else if (in->json) {
+		json_array_append_new(test, json_string("CMD"));
+		for (size_t i = 1; i < in->n_args; i++)
+			json_array_append_new(test, json_string(in->args[i]));
+	} else {
+		json_array_append_new(test, json_string("CMD-SHELL"));
+		json_array_append_new(test, json_string(in->n_args > 1 ? in->args[1] : ""));
+	}
+	json_object_set_new(hc, "Test", test);
+	static const struct {
+		const char *flag, *key;
+	} durations[] = {
+		{"interval", "Interval"}, {"timeout", "Timeout"}, {"start-period", "StartPeriod"}};
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < in->n_flags; i++) {
+		const char *v = in->flags[i].value ? in->flags[i].value : "";
+		for (size_t k = 0; k < sizeof(durations) / sizeof(durations[0]); k++) {
+			int64_t ns;
+			if (strcmp(in->flags[i].name, durations[k].flag))
+				continue;
+			if (pm_time_parse_duration(v, &ns) < 0 || ns < 0)
+				r = pm_error_set(err, EINVAL,
+						 "HEALTHCHECK --%s: invalid duration '%s'",
+						 durations[k].flag, v);
+			else if (ns)
+				json_object_set_new(hc, durations[k].key, json_integer(ns));
+		}
+		if (!strcmp(in->flags[i].name, "retries")) {
+			char *end = NULL;
+			long n = strtol(v, &end, 10);
+			if (!v[0] || *end || n < 0)
+				r = pm_error_set(err, EINVAL,
+						 "HEALTHCHECK --retries: invalid number '%s'", v);
+			else if (n)
+				json_object_set_new(hc, "Retries", json_integer(n));
+		}
+	}
+	if (r >= 0) {
+		free(b->st->cfg.config.healthcheck);
+		b->st->cfg.config.healthcheck = json_dumps(hc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	}
+	json_decref(hc);
+	return r;
+}
+
 static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***ret_arg_names,
 		       pm_error **err)
 {
 	if (in->kind == PM_CF_HEALTHCHECK) {
 		b->st->healthcheck = true; /* NONE too, as buildah */
-		return 0;
+		return b->o->docker_format ? healthcheck_config(b, in, err) : 0;
 	}
 	if (in->kind == PM_CF_ONBUILD) {
 		const char *t = in->original + strcspn(in->original, " \t");
 		pm_strv_push(&b->st->onbuild, t + strspn(t, " \t"));
+		if (b->o->docker_format)
+			pm_strv_push(&b->st->cfg.config.onbuild, t + strspn(t, " \t"));
 		return 0;
 	}
 	if (in->kind == PM_CF_SHELL) {
@@ -775,6 +842,10 @@ static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***re
 		}
 		pm_strv_free(b->st->shell);
 		b->st->shell = sh;
+		if (b->o->docker_format) {
+			pm_strv_free(b->st->cfg.config.shell);
+			b->st->cfg.config.shell = pm_strv_copy(sh);
+		}
 		return 0;
 	}
 	if (in->kind != PM_CF_ARG)
@@ -1093,7 +1164,7 @@ static int squash_commit(struct build *b, bool all, char *diff_id, char **ret_id
 	}
 	for (size_t i = all ? 0 : b->base_n_hist; i < c->n_history; i++)
 		c->history[i].empty_layer = i + 1 < c->n_history;
-	return pm_image_create_from_config(b->s, c, NULL, ret_id, err);
+	return pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, ret_id, err);
 }
 
 /* --squash/--squash-all: the final image again with one new layer. */
@@ -1162,7 +1233,7 @@ static int finalize(struct build *b, pm_error **err)
 	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
 	if (lock < 0)
 		return lock;
-	int r = pm_image_create_from_config(b->s, c, NULL, &id, err);
+	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, &id, err);
 	if (r < 0)
 		return pm_error_prefix(err, "committing the final image");
 	pm_strv_push(&b->made, id);
@@ -1267,10 +1338,11 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	if (r < 0)
 		goto out;
 	pm_bld_clean_stale(&b);
-	if (o->env || o->timestamp_set) {
+	if (o->env || o->timestamp_set || o->docker_format) {
 		_cleanup_free_ char *env = pm_strv_join(o->env, "\n");
-		b.salt = pm_xasprintf("\nenv=%s\ntimestamp=%lld", env ? env : "",
-				      o->timestamp_set ? o->timestamp : -1);
+		b.salt = pm_xasprintf("\nenv=%s\ntimestamp=%lld%s", env ? env : "",
+				      o->timestamp_set ? o->timestamp : -1,
+				      o->docker_format ? "\ndocker" : "");
 	}
 	r = resolve_meta(&b, err);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {

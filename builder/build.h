@@ -44,7 +44,9 @@ struct pm_build_opts {
 	const char *from; /* --from: the first FROM's image instead of the file's */
 	const char *ignorefile; /* --ignorefile: instead of the context's .containerignore */
 	bool omit_history;	/* --omit-history: the final image without history entries */
-	bool timestamp_set;	/* --timestamp: every created date is this (seconds) */
+	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD
+			       kept */
+	bool timestamp_set; /* --timestamp: every created date is this (seconds) */
 	long long timestamp;
 	/* The user's flags for RUN containers (--cap-add, --dns, -v, --memory, ...): applied
 	 * to each RUN's container config after the build's own defaults; NULL: none. */

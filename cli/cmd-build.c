@@ -75,7 +75,7 @@ static const char usage[] =
 	"  -f, --file pathname          pathname or URL of a Dockerfile (- reads stdin)\n"
 	"      --force-rm               remove RUN's containers even after a failure (always "
 	"done)\n"
-	"      --format string          format of the image: oci (docker is refused)\n"
+	"      --format string          format of the built image: oci (default) or docker\n"
 	"      --from string            image to use instead of the first FROM's\n"
 	"      --http-proxy             pass the host's proxy variables to RUN (default true)\n"
 	"      --identity-label         refused when true: pm adds no io.buildah.version label\n"
@@ -393,7 +393,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_MANIFEST,
 		O_ALL_PLATFORMS,
 		O_SIGN_BY,
-		O_RUN_BASE = 2000, /* + index in run_aliases */
+		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
 	static const struct option opts[] = {
@@ -493,11 +493,13 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	int pr = 0;
 	while (!pr &&
 	       (c = pm_cli_getopt(cli, &st, argc, argv, "f:qt:c:m:v:D", opts, usage)) != -1) {
-		const struct run_alias *ra = c >= O_RUN_BASE ? &run_aliases[c - O_RUN_BASE]
-					     : c == 'c'	     ? &run_aliases[7]
-					     : c == 'm'	     ? &run_aliases[15]
-					     : c == 'v'	     ? &run_aliases[24]
-							     : NULL;
+		const struct run_alias *ra =
+			c >= O_RUN_BASE && c < O_RUN_BASE + (int)ARRAY_SIZE(run_aliases)
+				? &run_aliases[c - O_RUN_BASE]
+			: c == 'c' ? &run_aliases[7]
+			: c == 'm' ? &run_aliases[15]
+			: c == 'v' ? &run_aliases[24]
+				   : NULL;
 		if (ra) {
 			pr = run_given_add(&g, ra, optarg, &check);
 			continue;
@@ -537,10 +539,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		case O_FORMAT:
 			if (strcmp(optarg, "oci") && strcmp(optarg, "docker"))
 				pr = pm_cli_errorf("unrecognized image type \"%s\"", optarg);
-			else if (!strcmp(optarg, "docker"))
-				pr = refuse("format", optarg,
-					    "not supported: pm builds OCI images only (use "
-					    "--format oci)");
+			else
+				o.docker_format = !strcmp(optarg, "docker");
 			break;
 		case O_IDENTITY_LABEL:
 			pr = parse_bool("identity-label", optarg, &b);

@@ -71,6 +71,11 @@ struct pm_image_runconfig {
 	char *working_dir;
 	char **labels;
 	char *stop_signal;
+	/* Docker v2s2 configs only (OCI has no such fields): Healthcheck as compact JSON,
+	 * Shell, OnBuild; NULL when absent */
+	char *healthcheck;
+	char **shell;
+	char **onbuild;
 	bool has_entrypoint, has_cmd; /* present in JSON, even if null/empty */
 };
 

@@ -224,7 +224,7 @@ localhost/logged:latest"
 	printf 'FROM localhost/busybox:latest\nRUN echo ok >/ok\n' >"$CTX/Containerfile"
 	run_pm 0 build -t accepted --rm --force-rm --jobs 2 --isolation rootless --retry 2 \
 		--retry-delay 1s -D --compress --disable-content-trust --skip-unused-stages=true \
-		--layers=true --identity-label=false --format oci "$CTX"
+		--layers=true --identity-label=false --format oci --tls-verify=false --authfile /dev/null "$CTX"
 	run_pm 0 run --rm accepted cat /ok
 	is "$output" "ok"
 	run_pm 0 buildx build -q -t accepted2 "$CTX"
@@ -251,8 +251,6 @@ localhost/accepted:latest"
 	is "$stderr" "Error: --all-platforms: not supported: only the host platform can be built"
 	run_pm_split 125 build --sign-by ABCD "$CTX"
 	is "$stderr" "Error: --sign-by 'ABCD': not supported: pm does not sign images"
-	run_pm_split 125 build --format docker "$CTX"
-	assert_contains "$stderr" "Error: --format 'docker': not supported: pm builds OCI images only (use --format oci)"
 	run_pm_split 125 build --runtime-flag debug "$CTX"
 	is "$stderr" "Error: --runtime-flag 'debug': not supported: RUN steps use pm's own runtime"
 	run_pm_split 125 build --annotation a=b "$CTX"
@@ -314,4 +312,37 @@ localhost/accepted:latest"
 	assert_contains "$stderr" "nosuch: no such file or directory"
 	is "$(n_images)" "$before" "no image made"
 	assert_clean_after_build
+}
+
+@test "build flags: --format docker keeps HEALTHCHECK, SHELL and ONBUILD in a Docker v2s2 image" {
+	cat >"$CTX/Containerfile" <<'EOF2'
+FROM localhost/busybox:latest
+SHELL ["/bin/sh", "-ec"]
+HEALTHCHECK --interval=5s --timeout=3s --retries=2 CMD test -e /ok
+ONBUILD RUN echo child
+RUN touch /ok
+EOF2
+	run_pm_split 0 build -t dockerfmt --format docker "$CTX"
+	assert_not_contains "$stderr" "not supported for OCI image format" "no OCI warning"
+	run_pm 0 image inspect dockerfmt --format '{{.ManifestType}}'
+	is "$output" "application/vnd.docker.distribution.manifest.v2\\+json"
+	run_pm 0 image inspect dockerfmt --format '{{json .Config.Healthcheck}}'
+	assert_contains "$output" '{"Test":["CMD-SHELL","test -e /ok"],"Interval":5000000000,"Timeout":3000000000,"Retries":2}'
+	if ! is_podman; then # podman 4.3's image inspect has no Shell or OnBuild
+		run_pm 0 image inspect dockerfmt --format '{{json .Config.Shell}} {{json .Config.OnBuild}}'
+		assert_contains "$output" '["/bin/sh","-ec"] ["RUN echo child"]'
+	fi
+	run_pm 0 run --rm --no-healthcheck dockerfmt ls /ok
+	is "$output" "/ok"
+
+	# the same file in OCI format (the default): warned, and none of them in the config
+	run_pm_split 0 build -t ocifmt --format oci "$CTX"
+	assert_contains "$stderr" "HEALTHCHECK is not supported for OCI image format"
+	run_pm 0 image inspect ocifmt --format '{{.ManifestType}}'
+	is "$output" "application/vnd.oci.image.manifest.v1\\+json"
+	run_pm 0 image inspect ocifmt --format '{{json .Config}}'
+	assert_not_contains "$output" "Healthcheck"
+	assert_not_contains "$output" "CMD-SHELL"
+	assert_clean_after_build "localhost/dockerfmt:latest
+localhost/ocifmt:latest"
 }
