@@ -197,7 +197,8 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 		pm_strv_free(c->config.onbuild);
 		c->config.onbuild = NULL;
 	}
-	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, ret_id, err);
+	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, NULL, ret_id,
+						err);
 	if (r < 0)
 		return r;
 	pm_strv_push(&b->made, *ret_id);
@@ -1164,7 +1165,8 @@ static int squash_commit(struct build *b, bool all, char *diff_id, char **ret_id
 	}
 	for (size_t i = all ? 0 : b->base_n_hist; i < c->n_history; i++)
 		c->history[i].empty_layer = i + 1 < c->n_history;
-	return pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, ret_id, err);
+	return pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, NULL, ret_id,
+					       err);
 }
 
 /* --squash/--squash-all: the final image again with one new layer. */
@@ -1200,8 +1202,8 @@ static int squash(struct build *b, pm_error **err)
 	return 0;
 }
 
-/* --env, --unsetenv, --omit-history: the final image's config as those flags want it (the
- * same image when it already is). */
+/* --env, --unsetenv, --omit-history, --annotation: the final image's config and manifest as
+ * those flags want them (the same image when they already are). */
 static int finalize(struct build *b, pm_error **err)
 {
 	struct pm_image_config *c = &b->st->cfg;
@@ -1233,7 +1235,8 @@ static int finalize(struct build *b, pm_error **err)
 	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
 	if (lock < 0)
 		return lock;
-	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, &id, err);
+	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, b->o->annotations,
+						NULL, &id, err);
 	if (r < 0)
 		return pm_error_prefix(err, "committing the final image");
 	pm_strv_push(&b->made, id);
@@ -1284,7 +1287,7 @@ static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final
 		}
 	}
 	if (r >= 0 && final && b->st->image_id &&
-	    (b->o->env || b->o->unsetenv || b->o->omit_history))
+	    (b->o->env || b->o->unsetenv || b->o->omit_history || b->o->annotations))
 		r = finalize(b, err);
 	return r;
 }

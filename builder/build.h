@@ -37,11 +37,12 @@ struct pm_build_opts {
 	bool layers;		  /* false: no cache used or recorded */
 	enum pm_pull_policy pull; /* FROM's images (default missing) */
 	const struct pm_pull_opts *pull_opts; /* registry options and events; NULL: none */
-	char **contexts;  /* --build-context name=path: COPY --from=name reads path */
-	char **secrets;	  /* --secret id=path: RUN --mount=type=secret,id=id */
-	char **env;	  /* --env KEY=VALUE: set in every stage from its FROM on (RUN sees it) */
-	char **unsetenv;  /* --unsetenv KEY: left out of the final image's environment */
-	const char *from; /* --from: the first FROM's image instead of the file's */
+	char **contexts;    /* --build-context name=path: COPY --from=name reads path */
+	char **secrets;	    /* --secret id=path: RUN --mount=type=secret,id=id */
+	char **env;	    /* --env KEY=VALUE: set in every stage from its FROM on (RUN sees it) */
+	char **unsetenv;    /* --unsetenv KEY: left out of the final image's environment */
+	char **annotations; /* --annotation KEY=VALUE: the final image's manifest (OCI only) */
+	const char *from;   /* --from: the first FROM's image instead of the file's */
 	const char *ignorefile; /* --ignorefile: instead of the context's .containerignore */
 	bool omit_history;	/* --omit-history: the final image without history entries */
 	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD

@@ -40,7 +40,7 @@ static const char usage[] =
 	"      --add-host strings       add a custom host-to-IP mapping (host:ip) to RUN's "
 	"/etc/hosts\n"
 	"      --all-platforms          refused: only the host platform can be built\n"
-	"      --annotation stringArray refused: pm's images carry no manifest annotations\n"
+	"      --annotation stringArray set an annotation in the image's manifest (KEY=VALUE)\n"
 	"      --arch string            the architecture: only the host's can be built\n"
 	"      --authfile string        path of the authentication file\n"
 	"      --build-arg stringArray  argument=value to supply to the builder\n"
@@ -483,7 +483,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	const char *file = NULL, *iidfile = NULL, *logfile = NULL;
 	bool quiet = false, b;
 	long long n;
-	_cleanup_strv_ char **env = NULL, **unsetenv = NULL;
+	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
 	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
 	/* RUN flags are checked on a container config like a RUN's */
 	_cleanup_(pm_spec_config_clear) struct pm_container_config check = {
@@ -516,8 +516,14 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&unsetenv, optarg);
 			break;
 		case O_ANNOTATION:
-			pr = refuse("annotation", optarg,
-				    "not supported: pm's images carry no manifest annotations");
+			/* as buildah: KEY alone is KEY="" */
+			if (optarg[0] == '=')
+				pr = pm_cli_errorf("annotation '%s': must be formatted KEY=VALUE",
+						   optarg);
+			else if (strchr(optarg, '='))
+				pm_strv_set_kv(&annotations, optarg);
+			else
+				pm_strv_consume(&annotations, pm_xasprintf("%s=", optarg));
 			break;
 		case O_OMIT_HISTORY:
 			pr = parse_bool("omit-history", optarg, &o.omit_history);
@@ -772,6 +778,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.secrets = secrets;
 	o.env = env;
 	o.unsetenv = unsetenv;
+	o.annotations = annotations;
 	o.run_config = run_given_apply;
 	o.run_config_data = &g;
 	if (logfile) {

@@ -730,11 +730,12 @@ static const char *docker_layer_type(const char *oci)
 int pm_image_create_from_config(const struct pm_store *s, const struct pm_image_config *cfg,
 				char *const *names, char **ret_id, pm_error **err)
 {
-	return pm_image_create_from_config_fmt(s, cfg, false, names, ret_id, err);
+	return pm_image_create_from_config_fmt(s, cfg, false, NULL, names, ret_id, err);
 }
 
 int pm_image_create_from_config_fmt(const struct pm_store *s, const struct pm_image_config *cfg,
-				    bool docker, char *const *names, char **ret_id, pm_error **err)
+				    bool docker, char *const *annotations, char *const *names,
+				    char **ret_id, pm_error **err)
 {
 	_cleanup_free_ char *config = pm_image_config_to_json(cfg);
 	char hex[PM_DIGEST_HEX_LEN + 1];
@@ -761,6 +762,8 @@ int pm_image_create_from_config_fmt(const struct pm_store *s, const struct pm_im
 		m.n_layers++;
 		pm_layer_info_free(&l);
 	}
+	if (!docker)
+		m.annotations = pm_strv_copy(annotations);
 	manifest = pm_manifest_to_json(&m);
 	r = pm_image_create(s, config, strlen(config), manifest, strlen(manifest), names, ret_id,
 			    err);

@@ -234,6 +234,7 @@ void pm_manifest_free(struct pm_manifest *m)
 	for (size_t i = 0; i < m->n_layers; i++)
 		pm_descriptor_free(&m->layers[i]);
 	free(m->layers);
+	pm_strv_free(m->annotations);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -264,6 +265,7 @@ int pm_manifest_parse(const char *data, size_t len, struct pm_manifest *ret, pm_
 		r = pm_error_set(err, EINVAL, "image manifest: missing layers");
 		goto fail;
 	}
+	m.annotations = jlabels(json_object_get(j, "annotations"));
 	m.layers = pm_xcalloc(json_array_size(layers) + 1, sizeof(*m.layers));
 	size_t i;
 	json_t *l;
@@ -290,6 +292,9 @@ char *pm_manifest_to_json(const struct pm_manifest *m)
 	for (size_t i = 0; i < m->n_layers; i++)
 		json_array_append_new(a, descriptor_json(&m->layers[i]));
 	json_object_set_new(o, "layers", a);
+	if (m->annotations && *m->annotations)
+		json_object_set_new(o, "annotations",
+				    pm_json_object_from_kv(m->annotations, false));
 	return dump(o);
 }
 

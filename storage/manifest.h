@@ -43,6 +43,7 @@ struct pm_manifest {
 	struct pm_descriptor config;
 	struct pm_descriptor *layers;
 	size_t n_layers;
+	char **annotations; /* the manifest's own annotations, KEY=VALUE (NULL: none) */
 };
 
 struct pm_index {

@@ -174,6 +174,17 @@ bar from-host 1 drop="
 localhost/envs:latest"
 }
 
+@test "build flags: --annotation sets the built image's manifest annotations" {
+	printf 'FROM localhost/busybox:latest\nRUN echo x >/x\n' >"$CTX/Containerfile"
+	run_pm 0 build -t annotated --annotation org.example.a=1 --annotation b=two=2 \
+		--annotation novalue "$CTX"
+	run_pm 0 image inspect annotated --format '{{index .Annotations "org.example.a"}} {{index .Annotations "b"}}'
+	is "$output" "1 two=2"
+	run_pm 0 image inspect annotated --format '{{json .Annotations}}'
+	assert_contains "$output" '"novalue":""' "a key alone: an empty value, as buildah's"
+	assert_clean_after_build "localhost/annotated:latest"
+}
+
 @test "build flags: --omit-history, --timestamp" {
 	printf 'FROM localhost/busybox:latest\nRUN echo x >/x\nLABEL a=b\n' >"$CTX/Containerfile"
 	run_pm 0 build -t nohist --omit-history "$CTX"
@@ -253,8 +264,6 @@ localhost/accepted:latest"
 	is "$stderr" "Error: --sign-by 'ABCD': not supported: pm does not sign images"
 	run_pm_split 125 build --runtime-flag debug "$CTX"
 	is "$stderr" "Error: --runtime-flag 'debug': not supported: RUN steps use pm's own runtime"
-	run_pm_split 125 build --annotation a=b "$CTX"
-	is "$stderr" "Error: --annotation 'a=b': not supported: pm's images carry no manifest annotations"
 	run_pm_split 125 build --identity-label "$CTX"
 	assert_contains "$stderr" "Error: --identity-label 'true': not supported"
 	run_pm_split 125 build --isolation chroot "$CTX"
