@@ -224,7 +224,8 @@ int pm_bld_commit_ctr(struct build *b, const char *ctr_id, const char *created_b
 	if (lock < 0)
 		return lock;
 	struct pm_layer_info li = {0};
-	int r = pm_storage_ctr_commit_layer(b->s, ctr_id, &li, err);
+	int r = pm_storage_ctr_commit_layer_at(
+		b->s, ctr_id, b->o->timestamp_set ? b->o->timestamp : -1, &li, err);
 	if (r >= 0)
 		r = commit_image(b, created_by, li.diff_id, ret_id, err);
 	pm_layer_info_free(&li);
@@ -1185,7 +1186,9 @@ static int squash(struct build *b, pm_error **err)
 		r = lock;
 		if (r >= 0)
 			r = all ? pm_layer_ingest(b->s, pm_layer_read_fd, &fd, NULL, NULL, &li, err)
-				: pm_storage_ctr_commit_layer(b->s, mb.ctr_id, &li, err);
+				: pm_storage_ctr_commit_layer_at(
+					  b->s, mb.ctr_id,
+					  b->o->timestamp_set ? b->o->timestamp : -1, &li, err);
 		if (r >= 0)
 			r = squash_commit(b, all, TAKE_PTR(li.diff_id), &id, err);
 		pm_layer_info_free(&li);

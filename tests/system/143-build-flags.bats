@@ -200,11 +200,14 @@ localhost/envs:latest"
 	run_pm 0 history --format '{{.CreatedAt}}' stamped
 	assert_contains "${lines[0]}" "01:46:40"
 	assert_contains "${lines[1]}" "01:46:40"
-	# a second build with the same stamp: the same image
+	# the files the steps wrote carry the stamp too
+	run_pm 0 run --rm stamped stat -c %Y /x
+	is "$output" "1000000000"
+	# a second build with the same stamp, the steps run again: the same image
 	run_pm 0 image inspect stamped --format '{{.Id}}'
 	local id=$output
-	run_pm 0 build -q --timestamp 1000000000 "$CTX"
-	is "$output" "$id"
+	run_pm 0 build -q --no-cache --timestamp 1000000000 "$CTX"
+	is "$output" "$id" "rebuilt byte for byte"
 	assert_clean_after_build "localhost/nohist:latest
 localhost/stamped:latest"
 }
