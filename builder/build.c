@@ -30,6 +30,7 @@
 #include "registry/fetch.h"
 #include "storage/container.h"
 #include "storage/image.h"
+#include "storage/layer.h"
 #include "storage/store.h"
 #include "storage/tar-tree.h"
 static void say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1316,6 +1317,48 @@ static int resolve_meta(struct build *b, pm_error **err)
 	return 0;
 }
 
+/* -o/--output: the final image's tree as a tar (a file, or stdout for "-") or into a
+ * directory (made if missing; the tar goes through storage's safe extractor). */
+static int export_output(struct build *b, const char *id, pm_error **err)
+{
+	const char *dest = b->o->output_dest;
+	struct mounted m;
+	int r = pm_bld_mount_image(b, id, &m, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *tmp = NULL, *tarp = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	if (b->o->output_tar && !strcmp(dest, "-")) {
+		fd = fcntl(b->o->output_fd, F_DUPFD_CLOEXEC, 3);
+	} else if (b->o->output_tar) {
+		fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	} else {
+		r = pm_store_mkdtemp(b->s, "output", &tmp, err);
+		if (r >= 0) {
+			tarp = pm_path_join(tmp, "out.tar");
+			fd = open(tarp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		}
+	}
+	if (r >= 0 && fd < 0)
+		r = pm_error_set_errno(err, errno, "opening '%s'", tarp ? tarp : dest);
+	if (r >= 0 && fstat(m.rootfd, &st) < 0)
+		r = pm_error_set_errno(err, errno, "stat '%s'", m.path);
+	if (r >= 0)
+		r = pm_tar_write_tree(m.rootfd, &st, "", fd, err);
+	pm_bld_mounted_release(b, &m);
+	if (r >= 0 && !b->o->output_tar) {
+		struct pm_extract_opts eo = {.overwrite = true};
+		lseek(fd, 0, SEEK_SET);
+		r = pm_mkdir_p(dest, 0755, err);
+		if (r >= 0)
+			r = pm_layer_extract_to(AT_FDCWD, dest, fd, &eo, NULL, err);
+	}
+	if (tmp)
+		pm_rm_rf(tmp, NULL);
+	return r < 0 ? pm_error_prefix(err, "writing the output '%s'", dest) : 0;
+}
+
 int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **ret_id,
 	     pm_error **err)
 {
@@ -1364,6 +1407,11 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	if (r < 0)
 		goto out;
 	const char *final = b.stage_ids[b.n_build - 1];
+	if (o->output_dest) {
+		r = export_output(&b, final, err);
+		if (r < 0)
+			goto out;
+	}
 	for (char **t = o->tags; t && *t; t++) {
 		r = pm_image_tag(b.s, final, *t, err);
 		if (r < 0)

@@ -42,7 +42,12 @@ struct pm_build_opts {
 	char **env;	    /* --env KEY=VALUE: set in every stage from its FROM on (RUN sees it) */
 	char **unsetenv;    /* --unsetenv KEY: left out of the final image's environment */
 	char **annotations; /* --annotation KEY=VALUE: the final image's manifest (OCI only) */
-	const char *from;   /* --from: the first FROM's image instead of the file's */
+	/* -o/--output: the built image's files also written out: a tar at output_dest
+	 * ("-": fd 1) when output_tar, else into the directory output_dest; NULL: not */
+	const char *output_dest;
+	bool output_tar;
+	int output_fd;		/* with output_dest "-": where the tar goes */
+	const char *from;	/* --from: the first FROM's image instead of the file's */
 	const char *ignorefile; /* --ignorefile: instead of the context's .containerignore */
 	bool omit_history;	/* --omit-history: the final image without history entries */
 	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD

@@ -97,6 +97,8 @@ static const char usage[] =
 	"      --no-cache               do not use existing cached images for the container "
 	"build\n"
 	"      --no-hosts               RUN's containers keep the image's /etc/hosts\n"
+	"  -o, --output string          also write the image's files: DIR, - (a tar on stdout), "
+	"type=local|tar,dest=PATH\n"
 	"      --omit-history           the built image without history entries\n"
 	"      --os string              the operating system: only the host's can be built\n"
 	"      --pid string             PID namespace of RUN's containers: private, host, PATH\n"
@@ -278,6 +280,40 @@ static int run_given_add(struct run_given *g, const struct run_alias *a, const c
 	return 0;
 }
 
+/* -o/--output: PATH (a directory), "-" (a tar on stdout), or type=local|tar,dest=PATH;
+ * *owned keeps dest= alive. */
+static int parse_output(const char *v, struct pm_build_opts *o, char **owned)
+{
+	if (!strchr(v, '=')) {
+		o->output_dest = v;
+		o->output_tar = !strcmp(v, "-");
+		return v[0] ? 0 : pm_cli_errorf("invalid build output option \"\": empty path");
+	}
+	_cleanup_strv_ char **parts = pm_strv_split(v, ",");
+	const char *type = NULL;
+	free(*owned);
+	*owned = NULL;
+	for (char **p = parts; p && *p; p++) {
+		if (pm_str_startswith(*p, "type="))
+			type = *p + 5;
+		else if (pm_str_startswith(*p, "dest=") && !*owned)
+			*owned = pm_xstrdup(*p + 5);
+		else
+			return pm_cli_errorf("invalid build output option \"%s\": unrecognized "
+					     "key '%.*s'",
+					     v, (int)strcspn(*p, "="), *p);
+	}
+	if (!type || (strcmp(type, "local") && strcmp(type, "tar")))
+		return pm_cli_errorf("failed to parse build output: invalid type \"%s\" selected "
+				     "for build output options \"%s\"",
+				     type ? type : "", v);
+	if (!*owned || !**owned)
+		return pm_cli_errorf("invalid build output option \"%s\": dest= is required", v);
+	o->output_dest = *owned;
+	o->output_tar = !strcmp(type, "tar");
+	return 0;
+}
+
 /* A refused flag: one line naming it and why. */
 static int refuse(const char *flag, const char *v, const char *why)
 {
@@ -393,6 +429,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_MANIFEST,
 		O_ALL_PLATFORMS,
 		O_SIGN_BY,
+		O_OUTPUT,
 		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
@@ -442,6 +479,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"manifest", required_argument, NULL, O_MANIFEST},
 		{"all-platforms", optional_argument, NULL, O_ALL_PLATFORMS},
 		{"sign-by", required_argument, NULL, O_SIGN_BY},
+		{"output", required_argument, NULL, 'o'},
 		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
 		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
 		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
@@ -484,6 +522,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	bool quiet = false, b;
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
+	_cleanup_free_ char *output_dest = NULL;
 	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
 	/* RUN flags are checked on a container config like a RUN's */
 	_cleanup_(pm_spec_config_clear) struct pm_container_config check = {
@@ -492,7 +531,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	int c;
 	int pr = 0;
 	while (!pr &&
-	       (c = pm_cli_getopt(cli, &st, argc, argv, "f:qt:c:m:v:D", opts, usage)) != -1) {
+	       (c = pm_cli_getopt(cli, &st, argc, argv, "f:qt:c:m:v:Do:", opts, usage)) != -1) {
 		const struct run_alias *ra =
 			c >= O_RUN_BASE && c < O_RUN_BASE + (int)ARRAY_SIZE(run_aliases)
 				? &run_aliases[c - O_RUN_BASE]
@@ -626,6 +665,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			if (!pr && b)
 				pr = refuse("all-platforms", NULL,
 					    "not supported: only the host platform can be built");
+			break;
+		case 'o':
+			pr = parse_output(optarg, &o, &output_dest);
 			break;
 		case O_SIGN_BY:
 			pr = refuse("sign-by", optarg, "not supported: pm does not sign images");
@@ -781,6 +823,14 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.annotations = annotations;
 	o.run_config = run_given_apply;
 	o.run_config_data = &g;
+	_cleanup_close_ int out_fd = -1;
+	if (o.output_dest && o.output_tar && !strcmp(o.output_dest, "-")) {
+		/* -o -: the tar alone on stdout, the build's own output on stderr */
+		fflush(stdout);
+		out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		o.output_fd = out_fd;
+	}
 	if (logfile) {
 		/* --logfile: the build's output (and its RUN steps') goes there */
 		int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

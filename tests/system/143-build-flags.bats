@@ -358,3 +358,31 @@ EOF2
 	assert_clean_after_build "localhost/dockerfmt:latest
 localhost/ocifmt:latest"
 }
+
+@test "build flags: -o/--output writes the image's files to a directory or a tar, and builds the image" {
+	printf 'FROM localhost/busybox:latest\nRUN echo built >/made.txt\n' >"$CTX/Containerfile"
+	local out=$BATS_TEST_TMPDIR/out
+	run_pm 0 build -t outimg -o "$out" "$CTX"
+	run cat "$out/made.txt"
+	is "$output" "built"
+	test -x "$out/bin/busybox" || die "the base's files are there too"
+	run_pm 0 run --rm outimg cat /made.txt
+	is "$output" "built" "the image is built as well"
+
+	run_pm 0 build -q --no-cache --output "type=tar,dest=$BATS_TEST_TMPDIR/out.tar" "$CTX"
+	run tar -tf "$BATS_TEST_TMPDIR/out.tar"
+	assert_contains "$output" "made.txt"
+
+	run_pm 0 build -q --no-cache --output type=local,dest="$BATS_TEST_TMPDIR/out2" "$CTX"
+	run cat "$BATS_TEST_TMPDIR/out2/made.txt"
+	is "$output" "built"
+
+	# -o -: the tar alone on stdout
+	"${PM_CMD[@]}" build -q --no-cache -o - "$CTX" 2>/dev/null >"$BATS_TEST_TMPDIR/stdout.tar"
+	run tar -tf "$BATS_TEST_TMPDIR/stdout.tar"
+	assert_contains "$output" "made.txt"
+
+	run_pm_split 125 build -o type=zip,dest=x "$CTX"
+	assert_contains "$stderr" 'failed to parse build output: invalid type "zip" selected for build output options "type=zip,dest=x"'
+	assert_clean_after_build "localhost/outimg:latest"
+}
