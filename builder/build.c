@@ -1359,10 +1359,62 @@ static int export_output(struct build *b, const char *id, pm_error **err)
 	return r < 0 ? pm_error_prefix(err, "writing the output '%s'", dest) : 0;
 }
 
+/* Does a --from / FROM / from= word name stage j (its AS name, any case, or its number)? */
+static bool names_stage(const struct build *b, const char *ref, size_t j)
+{
+	const char *n = b->cf->instrs[b->cf->stages[j].first].stage_name;
+	char num[24];
+	snprintf(num, sizeof(num), "%zu", j);
+	return (n && !strcasecmp(n, ref)) || !strcmp(ref, num);
+}
+
+/* Mark the stages before i that ref names (all of them when ref is not plain text). */
+static void need_ref(const struct build *b, size_t i, const char *ref, size_t reflen, bool *need)
+{
+	_cleanup_free_ char *r = pm_xstrndup(ref, reflen);
+	for (size_t j = 0; j < i; j++)
+		if (strchr(r, '$') || names_stage(b, r, j))
+			need[j] = true;
+}
+
+/* --skip-unused-stages (podman's default): the stages the target needs, through FROM,
+ * COPY/ADD --from and RUN --mount from=, the target's own first; a word with a variable
+ * keeps every earlier stage. */
+static bool *needed_stages(const struct build *b)
+{
+	bool *need = pm_xcalloc(b->n_build, sizeof(bool));
+	need[b->n_build - 1] = true;
+	for (size_t i = b->n_build; i-- > 0;) {
+		if (!need[i] && !b->o->keep_unused)
+			continue;
+		need[i] = true;
+		const struct pm_cf_stage *sg = &b->cf->stages[i];
+		for (size_t k = 0; k < sg->n; k++) {
+			const struct pm_cf_instr *in = &b->cf->instrs[sg->first + k];
+			if (k == 0 && in->n_args)
+				need_ref(b, i, in->args[0], strlen(in->args[0]), need);
+			for (size_t f = 0; f < in->n_flags; f++) {
+				const char *v = in->flags[f].value;
+				if (!v)
+					continue;
+				if (!strcmp(in->flags[f].name, "from")) {
+					need_ref(b, i, v, strlen(v), need);
+				} else if (!strcmp(in->flags[f].name, "mount")) {
+					const char *p = strstr(v, "from=");
+					if (p && (p == v || p[-1] == ','))
+						need_ref(b, i, p + 5, strcspn(p + 5, ","), need);
+				}
+			}
+		}
+	}
+	return need;
+}
+
 int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **ret_id,
 	     pm_error **err)
 {
 	struct build b = {.e = e, .o = o};
+	_cleanup_free_ bool *need = NULL;
 	int r = pm_containerfile_parse(o->file_data, o->file_len, o->file_name, &b.cf, err);
 	if (r < 0)
 		return r;
@@ -1394,8 +1446,16 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 				      o->docker_format ? "\ndocker" : "");
 	}
 	r = resolve_meta(&b, err);
+	need = needed_stages(&b);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {
 		struct stage st = {0};
+		if (!need[i]) {
+			/* --skip-unused-stages: nothing of it is built */
+			const char *n = b.cf->instrs[b.cf->stages[i].first].stage_name;
+			pm_strv_push(&b.names, n ? n : "");
+			pm_strv_push(&b.stage_ids, "");
+			continue;
+		}
 		b.cur = i;
 		b.st = &st;
 		r = build_stage(&b, &b.cf->stages[i], i + 1 == b.n_build, err);

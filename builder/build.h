@@ -50,6 +50,7 @@ struct pm_build_opts {
 	const char *from;	/* --from: the first FROM's image instead of the file's */
 	const char *ignorefile; /* --ignorefile: instead of the context's .containerignore */
 	bool omit_history;	/* --omit-history: the final image without history entries */
+	bool keep_unused;	/* --skip-unused-stages=false: build every stage up to the target */
 	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD
 			       kept */
 	bool timestamp_set; /* --timestamp: every created date is this (seconds) */

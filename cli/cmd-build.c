@@ -116,7 +116,7 @@ static const char usage[] =
 	"      --security-opt stringArray security options of RUN's containers\n"
 	"      --shm-size string        size of RUN's /dev/shm (default \"65536k\")\n"
 	"      --sign-by string         refused: pm does not sign images\n"
-	"      --skip-unused-stages     accepted: pm builds every stage up to the target\n"
+	"      --skip-unused-stages     skip stages the target does not need (default true)\n"
 	"      --squash                 squash the new layers into one\n"
 	"      --squash-all             squash all the layers into one\n"
 	"      --ssh stringArray        refused: no SSH agent forwarding to RUN\n"
@@ -633,13 +633,15 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 				    "not supported: RUN steps use pm's own runtime");
 			break;
 		case O_SKIP_UNUSED:
+			pr = parse_bool("skip-unused-stages", optarg, &b);
+			o.keep_unused = !b;
+			break;
 		case 'D':
 		case O_COMPRESS:
 		case O_CONTENT_TRUST:
-			pr = parse_bool(c == 'D'	     ? "disable-compression"
-					: c == O_COMPRESS    ? "compress"
-					: c == O_SKIP_UNUSED ? "skip-unused-stages"
-							     : "disable-content-trust",
+			pr = parse_bool(c == 'D'	  ? "disable-compression"
+					: c == O_COMPRESS ? "compress"
+							  : "disable-content-trust",
 					optarg, &b);
 			break;
 		case O_STDIN:

@@ -386,3 +386,26 @@ localhost/ocifmt:latest"
 	assert_contains "$stderr" 'failed to parse build output: invalid type "zip" selected for build output options "type=zip,dest=x"'
 	assert_clean_after_build "localhost/outimg:latest"
 }
+
+@test "build flags: --skip-unused-stages (default true) skips stages the target does not need" {
+	cat >"$CTX/Containerfile" <<'EOF2'
+FROM localhost/busybox:latest AS unused
+RUN echo unused-ran && exit 7
+FROM localhost/busybox:latest AS dep
+RUN echo dep-ran >/dep
+FROM localhost/busybox:latest
+COPY --from=dep /dep /dep
+RUN cat /dep
+EOF2
+	run_pm 0 build -t skipped "$CTX"
+	assert_not_contains "$output" "unused-ran" "the unused stage did not run"
+	assert_contains "$output" "dep-ran"
+	run_pm 0 run --rm skipped cat /dep
+	is "$output" "dep-ran"
+	run_pm 0 build -t skipped --skip-unused-stages=true --no-cache "$CTX"
+	assert_not_contains "$output" "unused-ran"
+	# =false builds every stage: the failing one fails the build
+	run_pm 7 build -t skipped2 --skip-unused-stages=false "$CTX"
+	assert_contains "$output" "unused-ran"
+	assert_clean_after_build "localhost/skipped:latest"
+}
