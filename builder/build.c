@@ -145,12 +145,29 @@ static int load_image(struct build *b, const char *id, pm_error **err)
 	return r;
 }
 
+/* --cache-ttl: was image id made less than the ttl ago (by its record's date)? */
+static bool young_enough(const struct build *b, const char *id)
+{
+	struct pm_image_record rec = {0};
+	int64_t created = 0;
+	bool ok = pm_image_resolve(b->s, id, &rec, NULL) >= 0 && rec.created &&
+		  pm_time_parse_rfc3339(rec.created, strlen(rec.created), &created, NULL) >= 0 &&
+		  pm_time_now_ns() - created < b->o->cache_ttl_ns;
+	pm_image_record_free(&rec);
+	return ok;
+}
+
 /* A step's cached image (--layers without --no-cache): true with *ret_id, said as podman
  * does ("--> Using cache ID"); the caller loads it. */
 static bool cache_hit(struct build *b, const char *key, char **ret_id)
 {
 	if (b->o->no_cache || !b->o->layers || pm_build_cache_get(b->s, key, ret_id) != 1)
 		return false;
+	if (b->o->cache_ttl_ns > 0 && !young_enough(b, *ret_id)) {
+		free(*ret_id);
+		*ret_id = NULL;
+		return false;
+	}
 	_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", *ret_id);
 	say_plain(b, l);
 	return true;

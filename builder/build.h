@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/engine.h"
 #include "lib/error.h"
@@ -50,6 +51,7 @@ struct pm_build_opts {
 	const char *from;	/* --from: the first FROM's image instead of the file's */
 	const char *ignorefile; /* --ignorefile: instead of the context's .containerignore */
 	bool omit_history;	/* --omit-history: the final image without history entries */
+	int64_t cache_ttl_ns;	/* --cache-ttl: cached step images older than this miss (0: any) */
 	bool keep_unused;	/* --skip-unused-stages=false: build every stage up to the target */
 	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD
 			       kept */

@@ -48,6 +48,7 @@ static const char usage[] =
 	"COPY --from\n"
 	"      --cache-from string      refused: no remote layer cache (the local one is used)\n"
 	"      --cache-to string        refused: no remote layer cache\n"
+	"      --cache-ttl duration     use only cached step images younger than this\n"
 	"      --cap-add strings        add capabilities to RUN's containers\n"
 	"      --cap-drop strings       drop capabilities from RUN's containers\n"
 	"      --cert-dir string        path to certificates for the registry\n"
@@ -430,6 +431,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_ALL_PLATFORMS,
 		O_SIGN_BY,
 		O_OUTPUT,
+		O_CACHE_TTL,
 		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
@@ -480,6 +482,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"all-platforms", optional_argument, NULL, O_ALL_PLATFORMS},
 		{"sign-by", required_argument, NULL, O_SIGN_BY},
 		{"output", required_argument, NULL, 'o'},
+		{"cache-ttl", required_argument, NULL, O_CACHE_TTL},
 		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
 		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
 		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
@@ -626,6 +629,17 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 					"invalid argument \"%s\" for \"--retry-delay\" flag: "
 					"time: invalid duration \"%s\"",
 					optarg, optarg);
+			break;
+		}
+		case O_CACHE_TTL: {
+			int64_t ns;
+			if (pm_time_parse_duration(optarg, &ns) < 0 || ns < 0)
+				pr = pm_cli_errorf(
+					"unable to parse value provided \"%s\" as --cache-ttl: "
+					"time: invalid duration \"%s\"",
+					optarg, optarg);
+			else
+				o.cache_ttl_ns = ns; /* 0: no limit, as podman 4.3 */
 			break;
 		}
 		case O_RUNTIME_FLAG:

@@ -409,3 +409,18 @@ EOF2
 	assert_contains "$output" "unused-ran"
 	assert_clean_after_build "localhost/skipped:latest"
 }
+
+@test "build flags: --cache-ttl uses only cached steps younger than the ttl (0: no limit)" {
+	printf 'FROM localhost/busybox:latest\nRUN date +%%s%%N >/t\n' >"$CTX/Containerfile"
+	run_pm 0 build -t ttl "$CTX"
+	run_pm 0 build -t ttl --cache-ttl 1h "$CTX"
+	assert_contains "$output" "Using cache" "young enough"
+	sleep 2
+	run_pm 0 build -t ttl --cache-ttl 1s "$CTX"
+	assert_not_contains "$output" "Using cache" "older than 1s"
+	run_pm 0 build -t ttl --cache-ttl 0 "$CTX"
+	assert_contains "$output" "Using cache" "0: no limit, as podman 4.3's"
+	run_pm_split 125 build --cache-ttl soon "$CTX"
+	assert_contains "$stderr" 'Error: unable to parse value provided "soon" as --cache-ttl: time: invalid duration "soon"'
+	assert_clean_after_build "localhost/ttl:latest"
+}
