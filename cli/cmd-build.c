@@ -21,6 +21,7 @@
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
+#include "engine/hooks.h"
 #include "engine/limits.h"
 #include "engine/validate.h"
 
@@ -78,6 +79,7 @@ static const char usage[] =
 	"done)\n"
 	"      --format string          format of the built image: oci (default) or docker\n"
 	"      --from string            image to use instead of the first FROM's\n"
+	"      --hooks-dir stringArray  OCI hooks directory for RUN's containers (repeatable)\n"
 	"      --http-proxy             pass the host's proxy variables to RUN (default true)\n"
 	"      --identity-label         refused when true: pm adds no io.buildah.version label\n"
 	"      --ignorefile string      an ignore file instead of the context's .containerignore\n"
@@ -432,6 +434,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_SIGN_BY,
 		O_OUTPUT,
 		O_CACHE_TTL,
+		O_HOOKS_DIR,
 		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
@@ -483,6 +486,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"sign-by", required_argument, NULL, O_SIGN_BY},
 		{"output", required_argument, NULL, 'o'},
 		{"cache-ttl", required_argument, NULL, O_CACHE_TTL},
+		{"hooks-dir", required_argument, NULL, O_HOOKS_DIR},
 		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
 		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
 		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
@@ -526,6 +530,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
 	_cleanup_free_ char *output_dest = NULL;
+	_cleanup_strv_ char **hooks_dirs = NULL;
 	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
 	/* RUN flags are checked on a container config like a RUN's */
 	_cleanup_(pm_spec_config_clear) struct pm_container_config check = {
@@ -642,6 +647,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 				o.cache_ttl_ns = ns; /* 0: no limit, as podman 4.3 */
 			break;
 		}
+		case O_HOOKS_DIR:
+			pm_strv_push(&hooks_dirs, optarg);
+			break;
 		case O_RUNTIME_FLAG:
 			pr = refuse("runtime-flag", optarg,
 				    "not supported: RUN steps use pm's own runtime");
@@ -839,6 +847,11 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.annotations = annotations;
 	o.run_config = run_given_apply;
 	o.run_config_data = &g;
+	if (hooks_dirs) {
+		/* --hooks-dir: RUN's hooks, as the global flag's (engine/hooks.h) */
+		_cleanup_free_ char *joined = pm_strv_join(hooks_dirs, "\n");
+		setenv(PM_HOOKS_DIR_ENV, joined, 1);
+	}
 	_cleanup_close_ int out_fd = -1;
 	if (o.output_dest && o.output_tar && !strcmp(o.output_dest, "-")) {
 		/* -o -: the tar alone on stdout, the build's own output on stderr */

@@ -424,3 +424,17 @@ EOF2
 	assert_contains "$stderr" 'Error: unable to parse value provided "soon" as --cache-ttl: time: invalid duration "soon"'
 	assert_clean_after_build "localhost/ttl:latest"
 }
+
+@test "build flags: --hooks-dir runs the OCI hooks for RUN's containers" {
+	local h=$BATS_TEST_TMPDIR/hooks log=$BATS_TEST_TMPDIR/hooks.log
+	mkdir -p "$h"
+	printf '#!/bin/sh\necho "$1" >> %s\n' "$log" >"$h/log.sh"
+	chmod 755 "$h/log.sh"
+	printf '{"version":"1.0.0","hook":{"path":"%s","args":["log.sh","prestart-ran"]},"when":{"always":true},"stages":["prestart"]}\n' \
+		"$h/log.sh" >"$h/pre.json"
+	printf 'FROM localhost/busybox:latest\nRUN echo ok\n' >"$CTX/Containerfile"
+	run_pm 0 build -t hooked --hooks-dir "$h" "$CTX"
+	run cat "$log"
+	is "$output" "prestart-ran" "the hook ran once, for the one RUN"
+	assert_clean_after_build "localhost/hooked:latest"
+}
