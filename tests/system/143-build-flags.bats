@@ -438,3 +438,25 @@ EOF2
 	is "$output" "prestart-ran" "the hook ran once, for the one RUN"
 	assert_clean_after_build "localhost/hooked:latest"
 }
+
+@test "build flags: --userns host and --userns-uid-map/--userns-gid-map set RUN's user namespace" {
+	printf 'FROM localhost/busybox:latest\nRUN cat /proc/self/uid_map | tr -s " " >/map\n' >"$CTX/Containerfile"
+	run_pm 0 unshare sh -c 'cat /proc/self/uid_map | tr -s " "'
+	local ns_map=$output
+	run_pm 0 build -t userns-host --userns host "$CTX"
+	run_pm 0 run --rm userns-host cat /map
+	is "$output" "$ns_map" "RUN in the rootless namespace itself"
+
+	# podman 4.3's rootless build fails its RUN with a map of its own (permission denied on
+	# the root filesystem); pm's maps it as run's --uidmap does (split at the namespace's edges)
+	if is_podman; then
+		assert_clean_after_build "localhost/userns-host:latest"
+		return
+	fi
+	run_pm 0 build --no-cache -t userns-map --userns-uid-map 0:0:500 --userns-gid-map 0:0:500 "$CTX"
+	run_pm 0 run --rm userns-map cat /map
+	is "$output" " 0 0 1
+ 1 1 499" "RUN's map as given"
+	assert_clean_after_build "localhost/userns-host:latest
+localhost/userns-map:latest"
+}
