@@ -39,6 +39,7 @@ struct build {
 	 * config's layers and history entries are its own */
 	char *base_id;
 	size_t base_n_diff, base_n_hist;
+	char *salt; /* what --env and --timestamp add to every cache key (NULL: none) */
 };
 
 struct mounted {
@@ -72,3 +73,10 @@ void pm_bld_clean_stale(const struct build *b);
 /* Run the RUN step in a container of the image so far and commit its changes. */
 int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
 		  char **ret_id, pm_error **err);
+
+/* build-finish.c */
+/* --skip-unused-stages: which of the n_build stages are built (allocated; all of them with
+ * o->keep_unused). */
+bool *pm_bld_needed_stages(const struct build *b);
+/* -o/--output: image id's files into o->output_dest (a directory, or a tar). */
+int pm_bld_export_output(struct build *b, const char *id, pm_error **err);

@@ -308,7 +308,9 @@ int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	struct mounted *mounted = NULL;
 	size_t nm = 0;
 	_cleanup_container_ struct pm_container *c = NULL;
-	int r = run_mounts(b, in, &cfg.mounts, &mounted, &nm, err);
+	int r = b->o->run_config ? b->o->run_config(b->o->run_config_data, &cfg, err) : 0;
+	if (r >= 0)
+		r = run_mounts(b, in, &cfg.mounts, &mounted, &nm, err);
 	if (r >= 0)
 		r = pm_engine_create(b->e, &cfg, &c, err);
 	pm_spec_config_clear(&cfg);

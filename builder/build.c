@@ -3,6 +3,7 @@
  * a mounted root, a config change), a new image with one more history entry. Never prints
  * (progress through opts->say); called by cli/cmd-build.c. */
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,9 +26,11 @@
 #include "lib/fileutil.h"
 #include "lib/sha256.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "registry/fetch.h"
 #include "storage/container.h"
 #include "storage/image.h"
+#include "storage/layer.h"
 #include "storage/store.h"
 #include "storage/tar-tree.h"
 static void say(const struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -115,6 +118,14 @@ static int step_error(const struct build *b, const struct pm_cf_instr *in, pm_er
 			       in->original);
 }
 
+/* --timestamp's seconds as an image's created date. */
+static char *time_rfc3339(long long secs)
+{
+	char buf[PM_TIME_BUF_LEN];
+	pm_time_format_rfc3339_utc((int64_t)secs * 1000000000, false, buf);
+	return pm_xstrdup(buf);
+}
+
 /* Load image id's config into the stage. */
 static int load_image(struct build *b, const char *id, pm_error **err)
 {
@@ -134,12 +145,29 @@ static int load_image(struct build *b, const char *id, pm_error **err)
 	return r;
 }
 
+/* --cache-ttl: was image id made less than the ttl ago (by its record's date)? */
+static bool young_enough(const struct build *b, const char *id)
+{
+	struct pm_image_record rec = {0};
+	int64_t created = 0;
+	bool ok = pm_image_resolve(b->s, id, &rec, NULL) >= 0 && rec.created &&
+		  pm_time_parse_rfc3339(rec.created, strlen(rec.created), &created, NULL) >= 0 &&
+		  pm_time_now_ns() - created < b->o->cache_ttl_ns;
+	pm_image_record_free(&rec);
+	return ok;
+}
+
 /* A step's cached image (--layers without --no-cache): true with *ret_id, said as podman
  * does ("--> Using cache ID"); the caller loads it. */
 static bool cache_hit(struct build *b, const char *key, char **ret_id)
 {
 	if (b->o->no_cache || !b->o->layers || pm_build_cache_get(b->s, key, ret_id) != 1)
 		return false;
+	if (b->o->cache_ttl_ns > 0 && !young_enough(b, *ret_id)) {
+		free(*ret_id);
+		*ret_id = NULL;
+		return false;
+	}
 	_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", *ret_id);
 	say_plain(b, l);
 	return true;
@@ -161,7 +189,7 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 {
 	struct pm_image_config *c = &b->st->cfg;
 	free(c->created);
-	c->created = pm_image_now_rfc3339();
+	c->created = b->o->timestamp_set ? time_rfc3339(b->o->timestamp) : pm_image_now_rfc3339();
 	if (diff_id) {
 		c->diff_ids = pm_xrealloc(c->diff_ids, (c->n_diff_ids + 2) * sizeof(char *));
 		c->diff_ids[c->n_diff_ids++] = pm_xstrdup(diff_id);
@@ -178,10 +206,22 @@ static int commit_image(struct build *b, const char *created_by, const char *dif
 		c->os = pm_xstrdup("linux");
 	if (!c->architecture)
 		c->architecture = pm_xstrdup("amd64");
-	int r = pm_image_create_from_config(b->s, c, NULL, ret_id, err);
+	if (!b->o->docker_format) {
+		/* OCI configs have no such fields (a Docker-format base's go, as buildah's) */
+		free(c->config.healthcheck);
+		c->config.healthcheck = NULL;
+		pm_strv_free(c->config.shell);
+		c->config.shell = NULL;
+		pm_strv_free(c->config.onbuild);
+		c->config.onbuild = NULL;
+	}
+	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, NULL, ret_id,
+						err);
 	if (r < 0)
 		return r;
 	pm_strv_push(&b->made, *ret_id);
+	if (b->o->docker_format)
+		return 0;
 	/* as buildah's commit in OCI format (podman's default), warned at every commit */
 	for (char **t = b->st->onbuild; t && *t; t++)
 		warn(b,
@@ -202,7 +242,8 @@ int pm_bld_commit_ctr(struct build *b, const char *ctr_id, const char *created_b
 	if (lock < 0)
 		return lock;
 	struct pm_layer_info li = {0};
-	int r = pm_storage_ctr_commit_layer(b->s, ctr_id, &li, err);
+	int r = pm_storage_ctr_commit_layer_at(
+		b->s, ctr_id, b->o->timestamp_set ? b->o->timestamp : -1, &li, err);
 	if (r >= 0)
 		r = commit_image(b, created_by, li.diff_id, ret_id, err);
 	pm_layer_info_free(&li);
@@ -417,7 +458,9 @@ static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error *
 {
 	static const char *const names[] = {".containerignore", ".dockerignore"};
 	for (size_t i = 0; i < 2; i++) {
-		_cleanup_free_ char *path = pm_path_join(b->o->context, names[i]);
+		_cleanup_free_ char *path = b->o->ignorefile
+						    ? pm_xstrdup(b->o->ignorefile)
+						    : pm_path_join(b->o->context, names[i]);
 		_cleanup_free_ char *data = NULL;
 		size_t len = 0;
 		_cleanup_error_ pm_error *rerr = NULL;
@@ -428,7 +471,8 @@ static int read_ignore(const struct build *b, struct pm_ignore **ret, pm_error *
 			pm_error_propagate(err, TAKE_PTR(rerr));
 			return r;
 		}
-		return pm_ignore_parse(data, len, names[i], ret, err);
+		return pm_ignore_parse(data, len, b->o->ignorefile ? b->o->ignorefile : names[i],
+				       ret, err);
 	}
 	*ret = NULL;
 	return 0;
@@ -740,16 +784,71 @@ static int apply_config(struct build *b, const struct pm_cf_instr *in, char **wo
 }
 
 /* Stage-local effects, applied on a cache hit too: ARG declares, SHELL sets the shell. */
+/* --format docker: HEALTHCHECK as the config's Healthcheck (Docker's: Test, and the
+ * durations in nanoseconds and Retries when given). */
+static int healthcheck_config(struct build *b, const struct pm_cf_instr *in, pm_error **err)
+{
+	json_t *hc = json_object();
+	json_t *test = json_array();
+	if (in->n_args && !strcmp(in->args[0], "NONE")) {
+		json_array_append_new(test, json_string("NONE"));
+	} else if (in->json) {
+		json_array_append_new(test, json_string("CMD"));
+		for (size_t i = 1; i < in->n_args; i++)
+			json_array_append_new(test, json_string(in->args[i]));
+	} else {
+		json_array_append_new(test, json_string("CMD-SHELL"));
+		json_array_append_new(test, json_string(in->n_args > 1 ? in->args[1] : ""));
+	}
+	json_object_set_new(hc, "Test", test);
+	static const struct {
+		const char *flag, *key;
+	} durations[] = {
+		{"interval", "Interval"}, {"timeout", "Timeout"}, {"start-period", "StartPeriod"}};
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < in->n_flags; i++) {
+		const char *v = in->flags[i].value ? in->flags[i].value : "";
+		for (size_t k = 0; k < sizeof(durations) / sizeof(durations[0]); k++) {
+			int64_t ns;
+			if (strcmp(in->flags[i].name, durations[k].flag))
+				continue;
+			if (pm_time_parse_duration(v, &ns) < 0 || ns < 0)
+				r = pm_error_set(err, EINVAL,
+						 "HEALTHCHECK --%s: invalid duration '%s'",
+						 durations[k].flag, v);
+			else if (ns)
+				json_object_set_new(hc, durations[k].key, json_integer(ns));
+		}
+		if (!strcmp(in->flags[i].name, "retries")) {
+			char *end = NULL;
+			long n = strtol(v, &end, 10);
+			if (!v[0] || *end || n < 0)
+				r = pm_error_set(err, EINVAL,
+						 "HEALTHCHECK --retries: invalid number '%s'", v);
+			else if (n)
+				json_object_set_new(hc, "Retries", json_integer(n));
+		}
+	}
+	if (r >= 0) {
+		free(b->st->cfg.config.healthcheck);
+		b->st->cfg.config.healthcheck = json_dumps(hc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	}
+	json_decref(hc);
+	return r;
+}
+
 static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***ret_arg_names,
 		       pm_error **err)
 {
 	if (in->kind == PM_CF_HEALTHCHECK) {
 		b->st->healthcheck = true; /* NONE too, as buildah */
-		return 0;
+		return b->o->docker_format ? healthcheck_config(b, in, err) : 0;
 	}
 	if (in->kind == PM_CF_ONBUILD) {
 		const char *t = in->original + strcspn(in->original, " \t");
 		pm_strv_push(&b->st->onbuild, t + strspn(t, " \t"));
+		if (b->o->docker_format)
+			pm_strv_push(&b->st->cfg.config.onbuild, t + strspn(t, " \t"));
 		return 0;
 	}
 	if (in->kind == PM_CF_SHELL) {
@@ -763,6 +862,10 @@ static int apply_local(struct build *b, const struct pm_cf_instr *in, char ***re
 		}
 		pm_strv_free(b->st->shell);
 		b->st->shell = sh;
+		if (b->o->docker_format) {
+			pm_strv_free(b->st->cfg.config.shell);
+			b->st->cfg.config.shell = pm_strv_copy(sh);
+		}
 		return 0;
 	}
 	if (in->kind != PM_CF_ARG)
@@ -797,9 +900,13 @@ static bool squashing(const struct build *b)
 
 /* ---- one step ------------------------------------------------------------------------------ */
 
-static char *hex_key(const char *parent, const char *text, const char *detail)
+/* A step's cache key: its parent, its text and detail, and the build flags that change what
+ * every step makes (--env, --timestamp: b->salt, "" without them). */
+static char *hex_key(const struct build *b, const char *parent, const char *text,
+		     const char *detail)
 {
-	_cleanup_free_ char *all = pm_xasprintf("pm-build-1\n%s\n%s\n%s", parent, text, detail);
+	_cleanup_free_ char *all = pm_xasprintf("pm-build-1\n%s\n%s\n%s%s", parent, text, detail,
+						b->salt ? b->salt : "");
 	char *hex = pm_xmalloc(2 * PM_SHA256_SIZE + 1);
 	pm_sha256_hex(all, strlen(all), hex);
 	return hex;
@@ -867,7 +974,7 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		detail = pm_xasprintf("%s\n%s\n%s", created_by, w ? w : "", sh ? sh : "");
 		break;
 	}
-	key = hex_key(b->st->image_id ? b->st->image_id : "scratch", in->original, detail);
+	key = hex_key(b, b->st->image_id ? b->st->image_id : "scratch", in->original, detail);
 	if (cache_hit(b, key, &id)) {
 		r = load_image(b, id, err);
 	} else {
@@ -926,7 +1033,8 @@ static int label_step(struct build *b, pm_error **err)
 	struct pm_cf_instr in = {.kind = PM_CF_LABEL, .original = text};
 	say(b, "STEP %zu/%zu: %s", b->step, b->n_steps, text);
 	_cleanup_free_ char *created_by = pm_xasprintf("/bin/sh -c #(nop) %s", text);
-	_cleanup_free_ char *key = hex_key(b->st->image_id ? b->st->image_id : "scratch", text, "");
+	_cleanup_free_ char *key =
+		hex_key(b, b->st->image_id ? b->st->image_id : "scratch", text, "");
 	_cleanup_free_ char *id = NULL;
 	int r;
 	if (cache_hit(b, key, &id)) {
@@ -956,6 +1064,11 @@ static int from_step(struct build *b, const struct pm_cf_instr *in, pm_error **e
 			     err);
 	if (r < 0)
 		return step_error(b, in, err);
+	if (b->o->from && b->cur == 0) {
+		/* --from: the first FROM's image replaced */
+		free(ref);
+		ref = pm_xstrdup(b->o->from);
+	}
 	b->st->shell = pm_strv_split("/bin/sh -c", " ");
 	b->st->name = in->stage_name ? pm_xstrdup(in->stage_name) : NULL;
 	_cleanup_free_ char *id = NULL;
@@ -1071,7 +1184,8 @@ static int squash_commit(struct build *b, bool all, char *diff_id, char **ret_id
 	}
 	for (size_t i = all ? 0 : b->base_n_hist; i < c->n_history; i++)
 		c->history[i].empty_layer = i + 1 < c->n_history;
-	return pm_image_create_from_config(b->s, c, NULL, ret_id, err);
+	return pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, NULL, NULL, ret_id,
+					       err);
 }
 
 /* --squash/--squash-all: the final image again with one new layer. */
@@ -1090,7 +1204,9 @@ static int squash(struct build *b, pm_error **err)
 		r = lock;
 		if (r >= 0)
 			r = all ? pm_layer_ingest(b->s, pm_layer_read_fd, &fd, NULL, NULL, &li, err)
-				: pm_storage_ctr_commit_layer(b->s, mb.ctr_id, &li, err);
+				: pm_storage_ctr_commit_layer_at(
+					  b->s, mb.ctr_id,
+					  b->o->timestamp_set ? b->o->timestamp : -1, &li, err);
 		if (r >= 0)
 			r = squash_commit(b, all, TAKE_PTR(li.diff_id), &id, err);
 		pm_layer_info_free(&li);
@@ -1107,12 +1223,57 @@ static int squash(struct build *b, pm_error **err)
 	return 0;
 }
 
+/* --env, --unsetenv, --omit-history, --annotation: the final image's config and manifest as
+ * those flags want them (the same image when they already are). */
+static int finalize(struct build *b, pm_error **err)
+{
+	struct pm_image_config *c = &b->st->cfg;
+	for (char **u = b->o->unsetenv; u && *u; u++) {
+		char **kept = NULL;
+		for (char **e = c->config.env; e && *e; e++)
+			if (strncmp(*e, *u, strlen(*u)) ||
+			    ((*e)[strlen(*u)] != '=' && (*e)[strlen(*u)]))
+				pm_strv_push(&kept, *e);
+		pm_strv_free(c->config.env);
+		c->config.env = kept;
+	}
+	if (b->o->omit_history) {
+		for (size_t i = 0; i < c->n_history; i++) {
+			free(c->history[i].created);
+			free(c->history[i].created_by);
+			free(c->history[i].author);
+			free(c->history[i].comment);
+		}
+		free(c->history);
+		c->history = NULL;
+		c->n_history = 0;
+	}
+	if (!c->os)
+		c->os = pm_xstrdup("linux");
+	if (!c->architecture)
+		c->architecture = pm_xstrdup("amd64");
+	_cleanup_free_ char *id = NULL;
+	_cleanup_close_ int lock = pm_store_lock(b->s, "layers", LOCK_SH, err);
+	if (lock < 0)
+		return lock;
+	int r = pm_image_create_from_config_fmt(b->s, c, b->o->docker_format, b->o->annotations,
+						NULL, &id, err);
+	if (r < 0)
+		return pm_error_prefix(err, "committing the final image");
+	pm_strv_push(&b->made, id);
+	free(b->st->image_id);
+	b->st->image_id = TAKE_PTR(id);
+	return 0;
+}
+
 static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final, pm_error **err)
 {
 	bool labels = final && b->o->labels && b->o->labels[0];
 	b->n_steps = sg->n + (labels ? 1 : 0);
 	b->step = 1;
 	int r = from_step(b, &b->cf->instrs[sg->first], err);
+	for (char **e = b->o->env; r >= 0 && e && *e; e++)
+		pm_strv_set_kv(&b->st->cfg.config.env, *e); /* --env: as buildah, from FROM on */
 	if (r >= 0 && final) {
 		b->base_id = b->st->image_id ? pm_xstrdup(b->st->image_id) : NULL;
 		b->base_n_diff = b->st->cfg.n_diff_ids;
@@ -1146,6 +1307,9 @@ static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final
 			say_plain(b, l);
 		}
 	}
+	if (r >= 0 && final && b->st->image_id &&
+	    (b->o->env || b->o->unsetenv || b->o->omit_history || b->o->annotations))
+		r = finalize(b, err);
 	return r;
 }
 
@@ -1174,6 +1338,7 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	     pm_error **err)
 {
 	struct build b = {.e = e, .o = o};
+	_cleanup_free_ bool *need = NULL;
 	int r = pm_containerfile_parse(o->file_data, o->file_len, o->file_name, &b.cf, err);
 	if (r < 0)
 		return r;
@@ -1198,9 +1363,23 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	if (r < 0)
 		goto out;
 	pm_bld_clean_stale(&b);
+	if (o->env || o->timestamp_set || o->docker_format) {
+		_cleanup_free_ char *env = pm_strv_join(o->env, "\n");
+		b.salt = pm_xasprintf("\nenv=%s\ntimestamp=%lld%s", env ? env : "",
+				      o->timestamp_set ? o->timestamp : -1,
+				      o->docker_format ? "\ndocker" : "");
+	}
 	r = resolve_meta(&b, err);
+	need = pm_bld_needed_stages(&b);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {
 		struct stage st = {0};
+		if (!need[i]) {
+			/* --skip-unused-stages: nothing of it is built */
+			const char *n = b.cf->instrs[b.cf->stages[i].first].stage_name;
+			pm_strv_push(&b.names, n ? n : "");
+			pm_strv_push(&b.stage_ids, "");
+			continue;
+		}
 		b.cur = i;
 		b.st = &st;
 		r = build_stage(&b, &b.cf->stages[i], i + 1 == b.n_build, err);
@@ -1212,6 +1391,11 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	if (r < 0)
 		goto out;
 	const char *final = b.stage_ids[b.n_build - 1];
+	if (o->output_dest) {
+		r = pm_bld_export_output(&b, final, err);
+		if (r < 0)
+			goto out;
+	}
 	for (char **t = o->tags; t && *t; t++) {
 		r = pm_image_tag(b.s, final, *t, err);
 		if (r < 0)
@@ -1234,6 +1418,7 @@ out:
 	pm_strv_free(b.stage_ids);
 	pm_strv_free(b.made);
 	free(b.base_id);
+	free(b.salt);
 	pm_store_close(b.s);
 	pm_containerfile_free(b.cf);
 	return r;

@@ -13,10 +13,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/engine.h"
 #include "lib/error.h"
 #include "registry/pull.h"
+
+struct pm_container_config; /* engine/spec.h */
 
 struct pm_build_opts {
 	const char *context;   /* the context directory */
@@ -35,8 +38,29 @@ struct pm_build_opts {
 	bool layers;		  /* false: no cache used or recorded */
 	enum pm_pull_policy pull; /* FROM's images (default missing) */
 	const struct pm_pull_opts *pull_opts; /* registry options and events; NULL: none */
-	char **contexts; /* --build-context name=path: COPY --from=name reads path */
-	char **secrets;	 /* --secret id=path: RUN --mount=type=secret,id=id */
+	char **contexts;    /* --build-context name=path: COPY --from=name reads path */
+	char **secrets;	    /* --secret id=path: RUN --mount=type=secret,id=id */
+	char **env;	    /* --env KEY=VALUE: set in every stage from its FROM on (RUN sees it) */
+	char **unsetenv;    /* --unsetenv KEY: left out of the final image's environment */
+	char **annotations; /* --annotation KEY=VALUE: the final image's manifest (OCI only) */
+	/* -o/--output: the built image's files also written out: a tar at output_dest
+	 * ("-": fd 1) when output_tar, else into the directory output_dest; NULL: not */
+	const char *output_dest;
+	bool output_tar;
+	int output_fd;		/* with output_dest "-": where the tar goes */
+	const char *from;	/* --from: the first FROM's image instead of the file's */
+	const char *ignorefile; /* --ignorefile: instead of the context's .containerignore */
+	bool omit_history;	/* --omit-history: the final image without history entries */
+	int64_t cache_ttl_ns;	/* --cache-ttl: cached step images older than this miss (0: any) */
+	bool keep_unused;	/* --skip-unused-stages=false: build every stage up to the target */
+	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD
+			       kept */
+	bool timestamp_set; /* --timestamp: every created date is this (seconds) */
+	long long timestamp;
+	/* The user's flags for RUN containers (--cap-add, --dns, -v, --memory, ...): applied
+	 * to each RUN's container config after the build's own defaults; NULL: none. */
+	int (*run_config)(void *data, struct pm_container_config *cfg, pm_error **err);
+	void *run_config_data;
 	/* one progress line (no newline): "STEP 1/3: FROM x", "--> 0123456789a", ... */
 	void (*say)(void *userdata, const char *line);
 	/* a warning ("HEALTHCHECK is not supported for OCI image format ..."); may be NULL */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "builder/build.h"
+#include "cli/cmd-run.h"
 #include "cli/commands.h"
 #include "cli/image-util.h"
 #include "cli/progress.h"
@@ -19,6 +20,10 @@
 #include "registry/platform.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
+#include "engine/hooks.h"
+#include "engine/limits.h"
+#include "engine/validate.h"
 
 #define BUILD_FILE_MAX (1u << 20)
 
@@ -33,29 +38,73 @@ static const char usage[] =
 	"  pm build [options] [CONTEXT]\n"
 	"\n"
 	"Options:\n"
+	"      --add-host strings       add a custom host-to-IP mapping (host:ip) to RUN's "
+	"/etc/hosts\n"
+	"      --all-platforms          refused: only the host platform can be built\n"
+	"      --annotation stringArray set an annotation in the image's manifest (KEY=VALUE)\n"
 	"      --arch string            the architecture: only the host's can be built\n"
 	"      --authfile string        path of the authentication file\n"
 	"      --build-arg stringArray  argument=value to supply to the builder\n"
 	"      --build-context stringArray  name=path: an additional build context for "
 	"COPY --from\n"
+	"      --cache-from string      refused: no remote layer cache (the local one is used)\n"
+	"      --cache-to string        refused: no remote layer cache\n"
+	"      --cache-ttl duration     use only cached step images younger than this\n"
+	"      --cap-add strings        add capabilities to RUN's containers\n"
+	"      --cap-drop strings       drop capabilities from RUN's containers\n"
 	"      --cert-dir string        path to certificates for the registry\n"
-	"      --compress               this is a legacy option, which has no effect on the "
-	"image\n"
+	"      --cgroup-parent string   cgroup parent of RUN's containers (needs cgroup "
+	"delegation)\n"
+	"      --cgroupns string        cgroup namespace of RUN's containers: private, host\n"
+	"      --compress               a legacy option, no effect\n"
+	"  -c, --cpu-shares uint       CPU shares of RUN's containers (needs cgroup delegation)\n"
+	"      --cpu-period uint        CPU CFS period of RUN's containers (needs cgroup "
+	"delegation)\n"
+	"      --cpu-quota int          CPU CFS quota of RUN's containers (needs cgroup "
+	"delegation)\n"
+	"      --cpuset-cpus string     CPUs RUN's containers may use (needs cgroup delegation)\n"
+	"      --cpuset-mems string     memory nodes RUN's containers may use (needs cgroup "
+	"delegation)\n"
 	"      --creds string           credentials (USERNAME:PASSWORD) for the registry\n"
-	"      --disable-content-trust  this is a Docker specific option and is a NOOP\n"
+	"      --device stringArray     add a host device to RUN's containers\n"
+	"  -D, --disable-compression    layers are stored uncompressed (default true)\n"
+	"      --disable-content-trust  a Docker option, no effect\n"
+	"      --dns strings            DNS servers of RUN's containers ('none': no resolv.conf)\n"
+	"      --dns-option strings     DNS options of RUN's containers\n"
+	"      --dns-search strings     DNS search domains of RUN's containers\n"
+	"      --env stringArray        KEY=VALUE (or KEY: the value here) set in the image, "
+	"RUN sees it\n"
 	"  -f, --file pathname          pathname or URL of a Dockerfile (- reads stdin)\n"
-	"      --force-rm               remove the containers of failed steps (pm always "
-	"does)\n"
-	"      --format string          format of the built image's manifest and metadata: "
-	"oci (pm builds no other)\n"
+	"      --force-rm               remove RUN's containers even after a failure (always "
+	"done)\n"
+	"      --format string          format of the built image: oci (default) or docker\n"
+	"      --from string            image to use instead of the first FROM's\n"
+	"      --hooks-dir stringArray  OCI hooks directory for RUN's containers (repeatable)\n"
+	"      --http-proxy             pass the host's proxy variables to RUN (default true)\n"
+	"      --identity-label         refused when true: pm adds no io.buildah.version label\n"
+	"      --ignorefile string      an ignore file instead of the context's .containerignore\n"
 	"      --iidfile file           file to write the image ID to\n"
+	"      --ipc string             IPC namespace of RUN's containers: private, host, PATH\n"
+	"      --isolation string       oci (default) or rootless: both pm's own runtime\n"
+	"      --jobs int               stages run in parallel: accepted, pm builds them in turn\n"
 	"      --label stringArray      set metadata for an image (default [])\n"
 	"      --layers                 use intermediate layers during build (default true)\n"
+	"      --logfile file           write the build's output to file instead of stdout/stderr\n"
+	"      --manifest string        refused: pm has no manifest lists yet\n"
+	"  -m, --memory string          memory limit of RUN's containers (needs cgroup "
+	"delegation)\n"
+	"      --memory-swap string     memory+swap limit of RUN's containers (needs cgroup "
+	"delegation)\n"
 	"      --network string         network mode of RUN steps: host (default), none, "
 	"private\n"
 	"      --no-cache               do not use existing cached images for the container "
 	"build\n"
+	"      --no-hosts               RUN's containers keep the image's /etc/hosts\n"
+	"  -o, --output string          also write the image's files: DIR, - (a tar on stdout), "
+	"type=local|tar,dest=PATH\n"
+	"      --omit-history           the built image without history entries\n"
 	"      --os string              the operating system: only the host's can be built\n"
+	"      --pid string             PID namespace of RUN's containers: private, host, PATH\n"
 	"      --platform string        os/arch[/variant]: only the host's can be built\n"
 	"      --pull string            pull policy of FROM images: missing (default), always, "
 	"never, newer\n"
@@ -63,15 +112,36 @@ static const char usage[] =
 	"build (default true; pm always does)\n"
 	"  -q, --quiet                  refrain from announcing build instructions and image "
 	"read/write progress\n"
-	"  -t, --tag name               tagged name to apply to the built image\n"
-	"      --squash                 squash the new layers into one\n"
-	"      --squash-all             squash all the layers into one\n"
+	"      --retry int              pull retries: accepted (pm's pull does not retry)\n"
+	"      --retry-delay string     delay between pull retries: accepted\n"
+	"      --rm                     remove RUN's containers after the build (always done)\n"
+	"      --runtime-flag strings   refused: RUN steps use pm's own runtime\n"
 	"      --secret stringArray     id=ID,src=FILE: a secret for RUN "
 	"--mount=type=secret\n"
+	"      --security-opt stringArray security options of RUN's containers\n"
+	"      --shm-size string        size of RUN's /dev/shm (default \"65536k\")\n"
+	"      --sign-by string         refused: pm does not sign images\n"
+	"      --skip-unused-stages     skip stages the target does not need (default true)\n"
+	"      --squash                 squash the new layers into one\n"
+	"      --squash-all             squash all the layers into one\n"
+	"      --ssh stringArray        refused: no SSH agent forwarding to RUN\n"
+	"      --stdin                  pass stdin into RUN's containers\n"
+	"  -t, --tag name               tagged name to apply to the built image\n"
 	"      --target string          set the target build stage to build\n"
+	"      --timestamp int          created dates of the new images and history: these "
+	"epoch seconds\n"
 	"      --tls-verify             require HTTPS and verify certificates when contacting "
 	"registries (default true)\n"
-	"      --variant string         the architecture variant: only the host's can be built\n";
+	"      --ulimit strings         ulimits of RUN's containers (type=soft[:hard])\n"
+	"      --unsetenv strings       leave this variable out of the image's environment\n"
+	"      --userns string          user namespace of RUN's containers: container, host, PATH\n"
+	"      --userns-gid-map string  containerGID:hostGID:length of RUN's user namespace\n"
+	"      --userns-gid-map-group string /etc/subgid range of RUN's user namespace\n"
+	"      --userns-uid-map string  containerUID:hostUID:length of RUN's user namespace\n"
+	"      --userns-uid-map-user string /etc/subuid range of RUN's user namespace\n"
+	"      --uts string             UTS namespace of RUN's containers: private, host, PATH\n"
+	"      --variant string         the architecture variant: only the host's can be built\n"
+	"  -v, --volume stringArray     bind mount a volume into RUN's containers\n";
 
 static void warn(void *userdata, const char *line)
 {
@@ -118,6 +188,155 @@ static int parse_bool(const char *flag, const char *v, bool *ret)
 			"invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
 			"parsing \"%s\": invalid syntax",
 			v, flag, v);
+	return 0;
+}
+
+/* ---- the flags RUN's containers share with pm run ---------------------------------------- */
+
+/* Build flags that set RUN's containers: the name run knows the flag by (parsed by run's
+ * own parser, cli/cmd-run.h) and whether it is a namespace mode (buildah's "container" is
+ * run's "private", a path is run's "ns:PATH"). */
+struct run_alias {
+	const char *name, *run_name;
+	bool ns;
+};
+static const struct run_alias run_aliases[] = {
+	{"add-host", "add-host", false},
+	{"cap-add", "cap-add", false},
+	{"cap-drop", "cap-drop", false},
+	{"cgroup-parent", "cgroup-parent", false},
+	{"cgroupns", "cgroupns", true},
+	{"cpu-period", "cpu-period", false},
+	{"cpu-quota", "cpu-quota", false},
+	{"cpu-shares", "cpu-shares", false},
+	{"cpuset-cpus", "cpuset-cpus", false},
+	{"cpuset-mems", "cpuset-mems", false},
+	{"device", "device", false},
+	{"dns", "dns", false},
+	{"dns-option", "dns-option", false},
+	{"dns-search", "dns-search", false},
+	{"ipc", "ipc", true},
+	{"memory", "memory", false},
+	{"memory-swap", "memory-swap", false},
+	{"no-hosts", "no-hosts", false},
+	{"pid", "pid", true},
+	{"security-opt", "security-opt", false},
+	{"shm-size", "shm-size", false},
+	{"ulimit", "ulimit", false},
+	{"userns", "userns", true},
+	{"uts", "uts", true},
+	{"volume", "volume", false},
+	{"userns-uid-map", "uidmap", false},
+	{"userns-gid-map", "gidmap", false},
+	{"userns-uid-map-user", "subuidname", false},
+	{"userns-gid-map-group", "subgidname", false},
+};
+
+/* The given RUN flags, in order: run's name and the value (NULL for a bare boolean). */
+struct run_given {
+	char **names, **values; /* values: "" stands for NULL */
+	bool http_proxy;	/* --http-proxy (default true) */
+	bool stdin_;		/* --stdin */
+};
+
+static void run_given_clear(struct run_given *g)
+{
+	pm_strv_free(g->names);
+	pm_strv_free(g->values);
+}
+
+static int run_given_apply(void *data, struct pm_container_config *c, pm_error **err)
+{
+	const struct run_given *g = data;
+	for (size_t i = 0; g->names && g->names[i]; i++) {
+		const char *v =
+			g->values[i][0] || strcmp(g->names[i], "no-hosts") ? g->values[i] : NULL;
+		int r = cmd_run_flag_apply(g->names[i], v, c, err);
+		if (r < 0)
+			return r;
+	}
+	static const char *const proxy[] = {"http_proxy",  "HTTP_PROXY", "https_proxy",
+					    "HTTPS_PROXY", "ftp_proxy",	 "FTP_PROXY",
+					    "no_proxy",	   "NO_PROXY"};
+	for (size_t i = 0; g->http_proxy && i < sizeof(proxy) / sizeof(proxy[0]); i++)
+		if (getenv(proxy[i]))
+			pm_strv_consume(&c->env, pm_xasprintf("%s=%s", proxy[i], getenv(proxy[i])));
+	if (g->stdin_)
+		c->interactive = true;
+	return 0;
+}
+
+/* A RUN flag's value: checked by run's parser now (on check), kept for every RUN. */
+static int run_given_add(struct run_given *g, const struct run_alias *a, const char *v,
+			 struct pm_container_config *check)
+{
+	_cleanup_free_ char *mapped = NULL;
+	if (a->ns && v && !strcmp(v, "container"))
+		v = strcmp(a->name, "userns") ? "private" : NULL;
+	else if (a->ns && v && v[0] == '/')
+		v = mapped = pm_xasprintf("ns:%s", v);
+	if (a->ns && !v)
+		return 0; /* --userns=container: the default */
+	_cleanup_error_ pm_error *err = NULL;
+	if (cmd_run_flag_apply(a->run_name, v, check, &err) < 0)
+		return pm_cli_error(err);
+	pm_strv_push(&g->names, a->run_name);
+	pm_strv_push(&g->values, v ? v : "");
+	return 0;
+}
+
+/* -o/--output: PATH (a directory), "-" (a tar on stdout), or type=local|tar,dest=PATH;
+ * *owned keeps dest= alive. */
+static int parse_output(const char *v, struct pm_build_opts *o, char **owned)
+{
+	if (!strchr(v, '=')) {
+		o->output_dest = v;
+		o->output_tar = !strcmp(v, "-");
+		return v[0] ? 0 : pm_cli_errorf("invalid build output option \"\": empty path");
+	}
+	_cleanup_strv_ char **parts = pm_strv_split(v, ",");
+	const char *type = NULL;
+	free(*owned);
+	*owned = NULL;
+	for (char **p = parts; p && *p; p++) {
+		if (pm_str_startswith(*p, "type="))
+			type = *p + 5;
+		else if (pm_str_startswith(*p, "dest=") && !*owned)
+			*owned = pm_xstrdup(*p + 5);
+		else
+			return pm_cli_errorf("invalid build output option \"%s\": unrecognized "
+					     "key '%.*s'",
+					     v, (int)strcspn(*p, "="), *p);
+	}
+	if (!type || (strcmp(type, "local") && strcmp(type, "tar")))
+		return pm_cli_errorf("failed to parse build output: invalid type \"%s\" selected "
+				     "for build output options \"%s\"",
+				     type ? type : "", v);
+	if (!*owned || !**owned)
+		return pm_cli_errorf("invalid build output option \"%s\": dest= is required", v);
+	o->output_dest = *owned;
+	o->output_tar = !strcmp(type, "tar");
+	return 0;
+}
+
+/* A refused flag: one line naming it and why. */
+static int refuse(const char *flag, const char *v, const char *why)
+{
+	if (v)
+		return pm_cli_errorf("--%s '%s': %s", flag, v, why);
+	return pm_cli_errorf("--%s: %s", flag, why);
+}
+
+static int parse_int_flag(const char *flag, const char *v, long long min, long long *ret)
+{
+	char *end = NULL;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (!v[0] || *end || errno || n < min)
+		return pm_cli_errorf("invalid argument \"%s\" for \"--%s\" flag: strconv.ParseInt: "
+				     "parsing \"%s\": invalid syntax",
+				     v, flag, v);
+	*ret = n;
 	return 0;
 }
 
@@ -187,11 +406,40 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_SQUASH,
 		O_SQUASH_ALL,
 		O_TARGET,
-		O_NOOP,
-		O_BOOL_NOOP,
+		O_ENV,
+		O_UNSETENV,
+		O_ANNOTATION,
+		O_OMIT_HISTORY,
+		O_TIMESTAMP,
+		O_FROM,
+		O_IGNOREFILE,
+		O_FORMAT,
+		O_IDENTITY_LABEL,
+		O_ISOLATION,
+		O_JOBS,
+		O_LOGFILE,
 		O_RM,
-		O_FORMAT
+		O_FORCE_RM,
+		O_RETRY,
+		O_RETRY_DELAY,
+		O_RUNTIME_FLAG,
+		O_SKIP_UNUSED,
+		O_SSH,
+		O_STDIN,
+		O_COMPRESS,
+		O_CONTENT_TRUST,
+		O_HTTP_PROXY,
+		O_CACHE_FROM,
+		O_CACHE_TO,
+		O_MANIFEST,
+		O_ALL_PLATFORMS,
+		O_SIGN_BY,
+		O_OUTPUT,
+		O_CACHE_TTL,
+		O_HOOKS_DIR,
+		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
+
 	static const struct option opts[] = {
 		{"build-arg", required_argument, NULL, O_BUILD_ARG},
 		{"build-context", required_argument, NULL, O_BUILD_CONTEXT},
@@ -209,11 +457,67 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"tag", required_argument, NULL, 't'},
 		{"target", required_argument, NULL, O_TARGET},
-		{"compress", no_argument, NULL, O_NOOP},
-		{"disable-content-trust", no_argument, NULL, O_NOOP},
-		{"force-rm", optional_argument, NULL, O_BOOL_NOOP},
-		{"rm", optional_argument, NULL, O_RM},
+		{"env", required_argument, NULL, O_ENV},
+		{"unsetenv", required_argument, NULL, O_UNSETENV},
+		{"annotation", required_argument, NULL, O_ANNOTATION},
+		{"omit-history", optional_argument, NULL, O_OMIT_HISTORY},
+		{"timestamp", required_argument, NULL, O_TIMESTAMP},
+		{"from", required_argument, NULL, O_FROM},
+		{"ignorefile", required_argument, NULL, O_IGNOREFILE},
 		{"format", required_argument, NULL, O_FORMAT},
+		{"identity-label", optional_argument, NULL, O_IDENTITY_LABEL},
+		{"isolation", required_argument, NULL, O_ISOLATION},
+		{"jobs", required_argument, NULL, O_JOBS},
+		{"logfile", required_argument, NULL, O_LOGFILE},
+		{"rm", optional_argument, NULL, O_RM},
+		{"force-rm", optional_argument, NULL, O_FORCE_RM},
+		{"retry", required_argument, NULL, O_RETRY},
+		{"retry-delay", required_argument, NULL, O_RETRY_DELAY},
+		{"runtime-flag", required_argument, NULL, O_RUNTIME_FLAG},
+		{"skip-unused-stages", optional_argument, NULL, O_SKIP_UNUSED},
+		{"ssh", required_argument, NULL, O_SSH},
+		{"stdin", optional_argument, NULL, O_STDIN},
+		{"disable-compression", optional_argument, NULL, 'D'},
+		{"compress", optional_argument, NULL, O_COMPRESS},
+		{"disable-content-trust", optional_argument, NULL, O_CONTENT_TRUST},
+		{"http-proxy", optional_argument, NULL, O_HTTP_PROXY},
+		{"cache-from", required_argument, NULL, O_CACHE_FROM},
+		{"cache-to", required_argument, NULL, O_CACHE_TO},
+		{"manifest", required_argument, NULL, O_MANIFEST},
+		{"all-platforms", optional_argument, NULL, O_ALL_PLATFORMS},
+		{"sign-by", required_argument, NULL, O_SIGN_BY},
+		{"output", required_argument, NULL, 'o'},
+		{"cache-ttl", required_argument, NULL, O_CACHE_TTL},
+		{"hooks-dir", required_argument, NULL, O_HOOKS_DIR},
+		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
+		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
+		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
+		{"cgroup-parent", required_argument, NULL, O_RUN_BASE + 3},
+		{"cgroupns", required_argument, NULL, O_RUN_BASE + 4},
+		{"cpu-period", required_argument, NULL, O_RUN_BASE + 5},
+		{"cpu-quota", required_argument, NULL, O_RUN_BASE + 6},
+		{"cpu-shares", required_argument, NULL, 'c'},
+		{"cpuset-cpus", required_argument, NULL, O_RUN_BASE + 8},
+		{"cpuset-mems", required_argument, NULL, O_RUN_BASE + 9},
+		{"device", required_argument, NULL, O_RUN_BASE + 10},
+		{"dns", required_argument, NULL, O_RUN_BASE + 11},
+		{"dns-option", required_argument, NULL, O_RUN_BASE + 12},
+		{"dns-search", required_argument, NULL, O_RUN_BASE + 13},
+		{"ipc", required_argument, NULL, O_RUN_BASE + 14},
+		{"memory", required_argument, NULL, 'm'},
+		{"memory-swap", required_argument, NULL, O_RUN_BASE + 16},
+		{"no-hosts", optional_argument, NULL, O_RUN_BASE + 17},
+		{"pid", required_argument, NULL, O_RUN_BASE + 18},
+		{"security-opt", required_argument, NULL, O_RUN_BASE + 19},
+		{"shm-size", required_argument, NULL, O_RUN_BASE + 20},
+		{"ulimit", required_argument, NULL, O_RUN_BASE + 21},
+		{"userns", required_argument, NULL, O_RUN_BASE + 22},
+		{"uts", required_argument, NULL, O_RUN_BASE + 23},
+		{"volume", required_argument, NULL, 'v'},
+		{"userns-uid-map", required_argument, NULL, O_RUN_BASE + 25},
+		{"userns-gid-map", required_argument, NULL, O_RUN_BASE + 26},
+		{"userns-uid-map-user", required_argument, NULL, O_RUN_BASE + 27},
+		{"userns-gid-map-group", required_argument, NULL, O_RUN_BASE + 28},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
@@ -223,44 +527,180 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_strv_ char **contexts = NULL, **secrets = NULL;
 	struct pm_cli_pull_flags pullf;
 	pm_cli_pull_flags_init(&pullf);
-	const char *file = NULL, *iidfile = NULL;
-	bool quiet = false;
+	const char *file = NULL, *iidfile = NULL, *logfile = NULL;
+	bool quiet = false, b;
+	long long n;
+	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
+	_cleanup_free_ char *output_dest = NULL;
+	_cleanup_strv_ char **hooks_dirs = NULL;
+	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
+	/* RUN flags are checked on a container config like a RUN's */
+	_cleanup_(pm_spec_config_clear) struct pm_container_config check = {
+		.entrypoint_set = true, .read_only_tmpfs = true};
 	_cleanup_error_ pm_error *err = NULL;
 	int c;
-	while ((c = pm_cli_getopt(cli, &st, argc, argv, "f:qt:", opts, usage)) != -1) {
+	int pr = 0;
+	while (!pr &&
+	       (c = pm_cli_getopt(cli, &st, argc, argv, "f:qt:c:m:v:Do:", opts, usage)) != -1) {
+		const struct run_alias *ra =
+			c >= O_RUN_BASE && c < O_RUN_BASE + (int)ARRAY_SIZE(run_aliases)
+				? &run_aliases[c - O_RUN_BASE]
+			: c == 'c' ? &run_aliases[7]
+			: c == 'm' ? &run_aliases[15]
+			: c == 'v' ? &run_aliases[24]
+				   : NULL;
+		if (ra) {
+			pr = run_given_add(&g, ra, optarg, &check);
+			continue;
+		}
 		switch (c) {
+		case O_ENV:
+			if (strchr(optarg, '='))
+				pm_strv_set_kv(&env, optarg);
+			else if (getenv(optarg))
+				pm_strv_consume(&env,
+						pm_xasprintf("%s=%s", optarg, getenv(optarg)));
+			break;
+		case O_UNSETENV:
+			pm_strv_push(&unsetenv, optarg);
+			break;
+		case O_ANNOTATION:
+			/* as buildah: KEY alone is KEY="" */
+			if (optarg[0] == '=')
+				pr = pm_cli_errorf("annotation '%s': must be formatted KEY=VALUE",
+						   optarg);
+			else if (strchr(optarg, '='))
+				pm_strv_set_kv(&annotations, optarg);
+			else
+				pm_strv_consume(&annotations, pm_xasprintf("%s=", optarg));
+			break;
+		case O_OMIT_HISTORY:
+			pr = parse_bool("omit-history", optarg, &o.omit_history);
+			break;
+		case O_TIMESTAMP:
+			pr = parse_int_flag("timestamp", optarg, 0, &o.timestamp);
+			o.timestamp_set = true;
+			break;
+		case O_FROM:
+			o.from = optarg;
+			break;
+		case O_IGNOREFILE:
+			if (access(optarg, R_OK) < 0)
+				pr = pm_cli_errorf("--ignorefile: open %s: %s", optarg,
+						   errno == ENOENT ? "no such file or directory"
+								   : strerror(errno));
+			o.ignorefile = optarg;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "oci") && strcmp(optarg, "docker"))
+				pr = pm_cli_errorf("unrecognized image type \"%s\"", optarg);
+			else
+				o.docker_format = !strcmp(optarg, "docker");
+			break;
+		case O_IDENTITY_LABEL:
+			pr = parse_bool("identity-label", optarg, &b);
+			if (!pr && b)
+				pr = refuse("identity-label", optarg ? optarg : "true",
+					    "not supported: pm adds no io.buildah.version label "
+					    "(use --identity-label=false)");
+			break;
+		case O_ISOLATION:
+			if (!strcmp(optarg, "chroot"))
+				pr = refuse("isolation", optarg,
+					    "not supported: RUN steps run in pm's own rootless "
+					    "containers (oci, rootless)");
+			else if (strcmp(optarg, "oci") && strcmp(optarg, "rootless") &&
+				 strcmp(optarg, "default"))
+				pr = pm_cli_errorf("unrecognized isolation type \"%s\"", optarg);
+			break;
+		case O_JOBS:
+			pr = parse_int_flag("jobs", optarg, 0, &n);
+			break;
+		case O_LOGFILE:
+			logfile = optarg;
+			break;
+		case O_RM:
+		case O_FORCE_RM:
+			pr = parse_bool(c == O_RM ? "rm" : "force-rm", optarg, &b);
+			if (!pr && !b)
+				pr = refuse(c == O_RM ? "rm" : "force-rm", "false",
+					    "not supported: pm always removes RUN's containers");
+			break;
+		case O_RETRY:
+			pr = parse_int_flag("retry", optarg, 0, &n);
+			break;
+		case O_RETRY_DELAY: {
+			int64_t ns;
+			if (pm_time_parse_duration(optarg, &ns) < 0 || ns < 0)
+				pr = pm_cli_errorf(
+					"invalid argument \"%s\" for \"--retry-delay\" flag: "
+					"time: invalid duration \"%s\"",
+					optarg, optarg);
+			break;
+		}
+		case O_CACHE_TTL: {
+			int64_t ns;
+			if (pm_time_parse_duration(optarg, &ns) < 0 || ns < 0)
+				pr = pm_cli_errorf(
+					"unable to parse value provided \"%s\" as --cache-ttl: "
+					"time: invalid duration \"%s\"",
+					optarg, optarg);
+			else
+				o.cache_ttl_ns = ns; /* 0: no limit, as podman 4.3 */
+			break;
+		}
+		case O_HOOKS_DIR:
+			pm_strv_push(&hooks_dirs, optarg);
+			break;
+		case O_RUNTIME_FLAG:
+			pr = refuse("runtime-flag", optarg,
+				    "not supported: RUN steps use pm's own runtime");
+			break;
+		case O_SKIP_UNUSED:
+			pr = parse_bool("skip-unused-stages", optarg, &b);
+			o.keep_unused = !b;
+			break;
+		case 'D':
+		case O_COMPRESS:
+		case O_CONTENT_TRUST:
+			pr = parse_bool(c == 'D'	  ? "disable-compression"
+					: c == O_COMPRESS ? "compress"
+							  : "disable-content-trust",
+					optarg, &b);
+			break;
+		case O_STDIN:
+			pr = parse_bool("stdin", optarg, &g.stdin_);
+			break;
+		case O_HTTP_PROXY:
+			pr = parse_bool("http-proxy", optarg, &g.http_proxy);
+			break;
+		case O_SSH:
+			pr = refuse("ssh", optarg, "not supported: no SSH agent forwarding to RUN");
+			break;
+		case O_CACHE_FROM:
+		case O_CACHE_TO:
+			pr = refuse(c == O_CACHE_FROM ? "cache-from" : "cache-to", optarg,
+				    "not supported: pm has no remote layer cache (its local "
+				    "cache is used)");
+			break;
+		case O_MANIFEST:
+			pr = refuse("manifest", optarg, "not supported: pm has no manifest lists");
+			break;
+		case O_ALL_PLATFORMS:
+			pr = parse_bool("all-platforms", optarg, &b);
+			if (!pr && b)
+				pr = refuse("all-platforms", NULL,
+					    "not supported: only the host platform can be built");
+			break;
+		case 'o':
+			pr = parse_output(optarg, &o, &output_dest);
+			break;
+		case O_SIGN_BY:
+			pr = refuse("sign-by", optarg, "not supported: pm does not sign images");
+			break;
 		case PM_OPT_EXIT:
 			pm_cli_pull_flags_free(&pullf);
 			return st.status;
-		case O_NOOP: /* --compress, --disable-content-trust: no-ops in podman too */
-			break;
-		case O_BOOL_NOOP:
-		case O_RM: {
-			/* --force-rm: pm removes a failed step's container either way; --rm=false
-			 * (keep the intermediate containers) is refused: pm keeps none */
-			bool v;
-			int pr = parse_bool(c == O_RM ? "rm" : "force-rm", optarg, &v);
-			if (pr) {
-				pm_cli_pull_flags_free(&pullf);
-				return pr;
-			}
-			if (c == O_RM && !v) {
-				pm_cli_pull_flags_free(&pullf);
-				return pm_cli_errorf("--rm=false: pm does not keep intermediate "
-						     "containers: drop it");
-			}
-			break;
-		}
-		case O_FORMAT:
-			/* podman's: oci (default) or docker; pm writes OCI images only */
-			if (!strcmp(optarg, "oci"))
-				break;
-			pm_cli_pull_flags_free(&pullf);
-			if (!strcmp(optarg, "docker"))
-				return pm_cli_errorf(
-					"--format docker: pm builds OCI images only: use "
-					"--format oci");
-			return pm_cli_errorf("unrecognized image type \"%s\"", optarg);
 		case O_BUILD_CONTEXT: {
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || !eq[1]) {
@@ -325,8 +765,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&labels, optarg);
 			break;
 		case O_LAYERS:
-			if (parse_bool("layers", optarg, &o.layers) < 0)
-				return PM_EXIT_ERROR;
+			pr = parse_bool("layers", optarg, &o.layers);
 			break;
 		case O_NETWORK:
 			if (strcmp(optarg, "host") && strcmp(optarg, "none") &&
@@ -361,9 +800,19 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		}
 	}
 	struct pm_pull_opts po = {0};
-	int pr = pm_cli_pull_flags_finish(&pullf, &po, &err) < 0 ? pm_cli_error(err) : 0;
+	if (!pr && pm_cli_pull_flags_finish(&pullf, &po, &err) < 0)
+		pr = pm_cli_error(err);
 	if (!pr)
 		pr = check_platform(&po, &pullf);
+	if (!pr && g.names) {
+		/* what RUN's containers cannot have here (a limit without cgroups, ...) */
+		check.image = pm_xstrdup("build");
+		check.network = pm_xstrdup(o.network ? o.network : "host");
+		if (pm_container_config_validate(&check, &err) < 0 ||
+		    (check.cgroup_parent &&
+		     pm_engine_limit_require("--cgroup-parent", "pids", &err) < 0))
+			pr = pm_cli_error(err);
+	}
 	if (!pr && !pm_cli_nargs(cli, argc - optind, 0, 1))
 		pr = PM_EXIT_ERROR;
 	if (pr) {
@@ -395,6 +844,37 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	if (o.squash || o.squash_all)
 		o.layers = false; /* as podman: no intermediate images */
 	o.secrets = secrets;
+	o.env = env;
+	o.unsetenv = unsetenv;
+	o.annotations = annotations;
+	o.run_config = run_given_apply;
+	o.run_config_data = &g;
+	if (hooks_dirs) {
+		/* --hooks-dir: RUN's hooks, as the global flag's (engine/hooks.h) */
+		_cleanup_free_ char *joined = pm_strv_join(hooks_dirs, "\n");
+		setenv(PM_HOOKS_DIR_ENV, joined, 1);
+	}
+	_cleanup_close_ int out_fd = -1;
+	if (o.output_dest && o.output_tar && !strcmp(o.output_dest, "-")) {
+		/* -o -: the tar alone on stdout, the build's own output on stderr */
+		fflush(stdout);
+		out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		o.output_fd = out_fd;
+	}
+	if (logfile) {
+		/* --logfile: the build's output (and its RUN steps') goes there */
+		int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			pm_cli_pull_flags_free(&pullf);
+			return pm_cli_errorf("--logfile: open %s: %s", logfile, strerror(errno));
+		}
+		fflush(stdout);
+		fflush(stderr);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, NULL, quiet, false);
 	po.event = pm_cli_progress_pull_event;

@@ -1109,6 +1109,21 @@ static const struct run_flag *flag_of(int opt)
 	return NULL;
 }
 
+/* One run/create flag by its long name applied to c (build's RUN containers share run's
+ * parsers this way); -ENOENT when run has no such container flag. */
+int cmd_run_flag_apply(const char *name, const char *arg, struct pm_container_config *c,
+		       pm_error **err)
+{
+	struct cmd_run_opts o = {.create = true};
+	for (size_t i = 0; i < N_FLAGS; i++) {
+		const struct run_flag *f = &run_flags[i];
+		if (strcmp(f->name, name) || f->where != IN_CFG || f->kind == FLAG_HELP)
+			continue;
+		return flag_apply(f, c, &o, arg, err);
+	}
+	return pm_error_set(err, ENOENT, "unknown flag: --%s", name);
+}
+
 /* --http-proxy (podman's default true): the host's proxy variables, before the user's -e
  * (which win) */
 static void add_proxy_env(struct pm_container_config *c, bool on)

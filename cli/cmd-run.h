@@ -49,3 +49,8 @@ void cmd_run_pod_done(const struct pm_engine *e, struct cmd_run_opts *o, bool fa
  * has_arg (no_argument, required_argument, optional_argument), or -1 when there is none
  * (generate systemd --new rewrites a stored command line with this). */
 int cmd_run_flag_arg(const char *name, char short_name);
+
+/* One run/create flag (long name, a container flag: not -d, --cidfile, ...) applied to c,
+ * with run's parser and message; -ENOENT when there is none. */
+int cmd_run_flag_apply(const char *name, const char *arg, struct pm_container_config *c,
+		       pm_error **err);

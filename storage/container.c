@@ -548,6 +548,7 @@ struct walk {
 	size_t n, cap;
 	struct archive *out; /* commit/export */
 	bool whiteouts;	     /* commit: convert overlay whiteouts to .wh. entries */
+	int64_t mtime;	     /* commit: every entry's times are this (seconds), -1: their own */
 	pm_error **err;
 	/* commit/export: the files with more than one name written so far, so that their
 	 * other names go out as hard links to the first (as podman's tar does) */
@@ -592,6 +593,15 @@ static int tar_entry(struct walk *w, int dfd, const char *name, const char *rel,
 		     const struct stat *st)
 {
 	struct archive_entry *e = sym_archive_entry_new();
+	struct stat clamped;
+	if (w->mtime >= 0) {
+		/* build --timestamp: the same bytes whenever the same tree is committed */
+		clamped = *st;
+		clamped.st_mtim = (struct timespec){.tv_sec = (time_t)w->mtime};
+		clamped.st_atim = clamped.st_mtim;
+		clamped.st_ctim = clamped.st_mtim;
+		st = &clamped;
+	}
 	sym_archive_entry_copy_stat(e, st);
 	sym_archive_entry_set_pathname(e, rel);
 	int r = 0;
@@ -879,9 +889,10 @@ static int vfs_changes(const struct pm_store *s, const struct ctr *c, struct wal
 }
 
 /* A layer tar of the changes (sorted: a directory comes before what is inside it). */
-static int vfs_write_layer(const struct pm_store *s, const struct ctr *c, int fd, pm_error **err)
+static int vfs_write_layer(const struct pm_store *s, const struct ctr *c, int fd, int64_t mtime,
+			   pm_error **err)
 {
-	struct walk w = {.err = err};
+	struct walk w = {.err = err, .mtime = mtime};
 	int r = vfs_changes(s, c, &w);
 	if (r < 0)
 		return r;
@@ -982,7 +993,7 @@ int pm_storage_image_diff(const struct pm_store *s, char *const *layers, size_t 
 	return changes_over(s, top, layers, n_layers - 1, ret, ret_n, err);
 }
 
-static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
+static int write_tree_at(const char *dir, int fd, bool whiteouts, int64_t mtime, pm_error **err)
 {
 	int dl = pm_dl_archive(err);
 	if (dl < 0)
@@ -995,7 +1006,7 @@ static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
 		return r;
 	}
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct walk w = {.out = a, .whiteouts = whiteouts, .err = err};
+	struct walk w = {.out = a, .whiteouts = whiteouts, .mtime = mtime, .err = err};
 	int r = dfd < 0 ? pm_error_set_errno(err, errno, "opening '%s'", dir)
 			: walk_dir(&w, dfd, "");
 	if (sym_archive_write_close(a) != ARCHIVE_OK && r >= 0)
@@ -1003,6 +1014,11 @@ static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
 	sym_archive_write_free(a);
 	walk_links_free(&w);
 	return r;
+}
+
+static int write_tree(const char *dir, int fd, bool whiteouts, pm_error **err)
+{
+	return write_tree_at(dir, fd, whiteouts, -1, err);
 }
 
 int pm_storage_ctr_mounted(const struct pm_store *s, const char *ctr_id, char **ret_mountpoint)
@@ -1101,7 +1117,7 @@ int pm_storage_ctr_commit_flags(const struct pm_store *s, const char *ctr_id, co
 			goto out;
 		}
 		r = squash			   ? write_squashed(s, &c, ctr_id, fd, err)
-		    : strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, err)
+		    : strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, -1, err)
 						   : write_tree(upper, fd, true, err);
 		if (r < 0)
 			goto out;
@@ -1255,6 +1271,12 @@ void pm_storage_ctr_drop_stub(const struct pm_store *s, const char *ctr_id, cons
 int pm_storage_ctr_commit_layer(const struct pm_store *s, const char *ctr_id,
 				struct pm_layer_info *ret, pm_error **err)
 {
+	return pm_storage_ctr_commit_layer_at(s, ctr_id, -1, ret, err);
+}
+
+int pm_storage_ctr_commit_layer_at(const struct pm_store *s, const char *ctr_id, int64_t mtime,
+				   struct pm_layer_info *ret, pm_error **err)
+{
 	struct ctr c = {0};
 	int r = ctr_read(s, ctr_id, &c, err);
 	if (r < 0)
@@ -1271,8 +1293,8 @@ int pm_storage_ctr_commit_layer(const struct pm_store *s, const char *ctr_id,
 		r = pm_error_set_errno(err, errno, "creating '%s'", tarp);
 		goto out;
 	}
-	r = strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, err)
-					 : write_tree(upper, fd, true, err);
+	r = strcmp(c.driver, "vfs") == 0 ? vfs_write_layer(s, &c, fd, mtime, err)
+					 : write_tree_at(upper, fd, true, mtime, err);
 	if (r < 0)
 		goto out;
 	lseek(fd, 0, SEEK_SET);

@@ -28,6 +28,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -144,6 +145,10 @@ int pm_storage_ctr_commit_flags(const struct pm_store *s, const char *ctr_id, co
  * layers.lock LOCK_SH until an image record uses the layer (pm_image_create_from_config). */
 int pm_storage_ctr_commit_layer(const struct pm_store *s, const char *ctr_id,
 				struct pm_layer_info *ret, pm_error **err);
+/* The same with every entry's times set to mtime (seconds since the epoch; -1: their own),
+ * as build --timestamp wants for reproducible layers. */
+int pm_storage_ctr_commit_layer_at(const struct pm_store *s, const char *ctr_id, int64_t mtime,
+				   struct pm_layer_info *ret, pm_error **err);
 /* A build's RUN --mount target (path, absolute in the container) out of the container's
  * changes, with the parents made for it: each, from the target up, goes when no layer of the
  * image has it and it is an empty directory or an empty regular file (the mount point the

@@ -541,6 +541,20 @@ char *pm_image_summaries_json(const struct pm_store *s, const struct pm_image_re
 	return dump(arr);
 }
 
+/* The manifest's annotations as inspect's Annotations ({} when none or unreadable). */
+static json_t *manifest_annotations(const struct pm_store *s, const struct pm_image_record *r)
+{
+	_cleanup_free_ char *raw = NULL;
+	size_t len = 0;
+	struct pm_manifest m = {0};
+	json_t *a = NULL;
+	if (pm_image_read_manifest(s, r, &raw, &len, NULL) >= 0 &&
+	    pm_manifest_parse(raw, len, &m, NULL) >= 0 && m.annotations)
+		a = pm_json_object_from_kv(m.annotations, false);
+	pm_manifest_free(&m);
+	return a ? a : json_object();
+}
+
 static json_t *inspect_object(const struct pm_store *s, const struct pm_image_record *r,
 			      pm_error **err)
 {
@@ -591,7 +605,7 @@ static json_t *inspect_object(const struct pm_store *s, const struct pm_image_re
 	json_object_set_new(o, "RootFS", rootfs);
 	json_object_set_new(o, "Labels",
 			    pm_json_object_from_kv(rc->labels, true) /* podman: null when none */);
-	json_object_set_new(o, "Annotations", json_object());
+	json_object_set_new(o, "Annotations", manifest_annotations(s, r));
 	json_object_set_new(o, "ManifestType", json_string(r->manifest_type));
 	json_object_set_new(o, "User", json_string(rc->user ? rc->user : ""));
 	json_object_set_new(o, "History", pm_image_history_json(c.history, c.n_history));

@@ -813,15 +813,31 @@ out:
 	return r;
 }
 
+/* A layer's media type in a Docker v2s2 manifest. */
+static const char *docker_layer_type(const char *oci)
+{
+	if (oci && strstr(oci, "gzip"))
+		return PM_MT_DOCKER_LAYER_GZIP;
+	return PM_MT_DOCKER_LAYER;
+}
+
 int pm_image_create_from_config(const struct pm_store *s, const struct pm_image_config *cfg,
 				char *const *names, char **ret_id, pm_error **err)
+{
+	return pm_image_create_from_config_fmt(s, cfg, false, NULL, names, ret_id, err);
+}
+
+int pm_image_create_from_config_fmt(const struct pm_store *s, const struct pm_image_config *cfg,
+				    bool docker, char *const *annotations, char *const *names,
+				    char **ret_id, pm_error **err)
 {
 	_cleanup_free_ char *config = pm_image_config_to_json(cfg);
 	char hex[PM_DIGEST_HEX_LEN + 1];
 	pm_digest_buffer(config, strlen(config), hex);
 	struct pm_manifest m = {
-		.media_type = pm_xstrdup(PM_MT_OCI_MANIFEST),
-		.config = {.media_type = pm_xstrdup(PM_MT_OCI_CONFIG),
+		.media_type = pm_xstrdup(docker ? PM_MT_DOCKER_MANIFEST : PM_MT_OCI_MANIFEST),
+		.config = {.media_type =
+				   pm_xstrdup(docker ? PM_MT_DOCKER_CONFIG : PM_MT_OCI_CONFIG),
 			   .digest = pm_xasprintf("sha256:%s", hex),
 			   .size = (int64_t)strlen(config)},
 		.layers = pm_xcalloc(cfg->n_diff_ids + 1, sizeof(struct pm_descriptor)),
@@ -833,12 +849,15 @@ int pm_image_create_from_config(const struct pm_store *s, const struct pm_image_
 		r = pm_layer_get(s, cfg->diff_ids[i], &l, err);
 		if (r < 0)
 			goto out;
-		m.layers[i].media_type = TAKE_PTR(l.media_type);
+		m.layers[i].media_type = docker ? pm_xstrdup(docker_layer_type(l.media_type))
+						: TAKE_PTR(l.media_type);
 		m.layers[i].digest = TAKE_PTR(l.digest);
 		m.layers[i].size = (int64_t)l.blob_size;
 		m.n_layers++;
 		pm_layer_info_free(&l);
 	}
+	if (!docker)
+		m.annotations = pm_strv_copy(annotations);
 	manifest = pm_manifest_to_json(&m);
 	r = pm_image_create(s, config, strlen(config), manifest, strlen(manifest), names, ret_id,
 			    err);

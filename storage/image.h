@@ -69,6 +69,12 @@ int pm_image_create(const struct pm_store *s, const char *config, size_t config_
  * layers.lock LOCK_SH. names may be NULL. ret_id (may be NULL) gets the id. */
 int pm_image_create_from_config(const struct pm_store *s, const struct pm_image_config *cfg,
 				char *const *names, char **ret_id, pm_error **err);
+/* The same, in Docker v2s2 format when docker (the manifest's, config's and layers' media
+ * types; the config as it is, Healthcheck, Shell and OnBuild kept), else OCI with the
+ * manifest annotations KEY=VALUE (may be NULL). */
+int pm_image_create_from_config_fmt(const struct pm_store *s, const struct pm_image_config *cfg,
+				    bool docker, char *const *annotations, char *const *names,
+				    char **ret_id, pm_error **err);
 
 /* Add a full name; remove one (NULL: all names). */
 int pm_image_tag(const struct pm_store *s, const char *id, const char *name, pm_error **err);

@@ -111,6 +111,14 @@ json_t *pm_image_runconfig_json(const struct pm_image_runconfig *rc)
 		json_object_set_new(cf, "Labels", pm_json_object_from_kv(rc->labels, false));
 	if (rc->stop_signal && *rc->stop_signal)
 		json_object_set_new(cf, "StopSignal", json_string(rc->stop_signal));
+	json_t *hc = rc->healthcheck ? json_loads(rc->healthcheck, 0, NULL) : NULL;
+	if (json_is_object(hc))
+		json_object_set(cf, "Healthcheck", hc);
+	json_decref(hc);
+	if (rc->shell)
+		json_object_set_new(cf, "Shell", pm_json_from_strv(rc->shell));
+	if (rc->onbuild)
+		json_object_set_new(cf, "OnBuild", pm_json_from_strv(rc->onbuild));
 	return cf;
 }
 
@@ -226,6 +234,7 @@ void pm_manifest_free(struct pm_manifest *m)
 	for (size_t i = 0; i < m->n_layers; i++)
 		pm_descriptor_free(&m->layers[i]);
 	free(m->layers);
+	pm_strv_free(m->annotations);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -256,6 +265,7 @@ int pm_manifest_parse(const char *data, size_t len, struct pm_manifest *ret, pm_
 		r = pm_error_set(err, EINVAL, "image manifest: missing layers");
 		goto fail;
 	}
+	m.annotations = jlabels(json_object_get(j, "annotations"));
 	m.layers = pm_xcalloc(json_array_size(layers) + 1, sizeof(*m.layers));
 	size_t i;
 	json_t *l;
@@ -282,6 +292,9 @@ char *pm_manifest_to_json(const struct pm_manifest *m)
 	for (size_t i = 0; i < m->n_layers; i++)
 		json_array_append_new(a, descriptor_json(&m->layers[i]));
 	json_object_set_new(o, "layers", a);
+	if (m->annotations && *m->annotations)
+		json_object_set_new(o, "annotations",
+				    pm_json_object_from_kv(m->annotations, false));
 	return dump(o);
 }
 
@@ -347,6 +360,9 @@ void pm_runconfig_free(struct pm_image_runconfig *rc)
 	free(rc->working_dir);
 	pm_strv_free(rc->labels);
 	free(rc->stop_signal);
+	free(rc->healthcheck);
+	pm_strv_free(rc->shell);
+	pm_strv_free(rc->onbuild);
 	memset(rc, 0, sizeof(*rc));
 }
 
@@ -399,6 +415,11 @@ int pm_image_config_parse(const char *data, size_t len, struct pm_image_config *
 		rc->working_dir = jstr(cf, "WorkingDir");
 		rc->labels = jlabels(json_object_get(cf, "Labels"));
 		rc->stop_signal = jstr(cf, "StopSignal");
+		const json_t *hc = json_object_get(cf, "Healthcheck");
+		if (json_is_object(hc))
+			rc->healthcheck = json_dumps(hc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		rc->shell = jstrv(json_object_get(cf, "Shell"));
+		rc->onbuild = jstrv(json_object_get(cf, "OnBuild"));
 	}
 	const json_t *rootfs = json_object_get(j, "rootfs");
 	const json_t *ids = json_object_get(rootfs, "diff_ids");

@@ -43,6 +43,7 @@ struct pm_manifest {
 	struct pm_descriptor config;
 	struct pm_descriptor *layers;
 	size_t n_layers;
+	char **annotations; /* the manifest's own annotations, KEY=VALUE (NULL: none) */
 };
 
 struct pm_index {
@@ -71,6 +72,11 @@ struct pm_image_runconfig {
 	char *working_dir;
 	char **labels;
 	char *stop_signal;
+	/* Docker v2s2 configs only (OCI has no such fields): Healthcheck as compact JSON,
+	 * Shell, OnBuild; NULL when absent */
+	char *healthcheck;
+	char **shell;
+	char **onbuild;
 	bool has_entrypoint, has_cmd; /* present in JSON, even if null/empty */
 };
 

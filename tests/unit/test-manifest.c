@@ -115,6 +115,38 @@ static void test_config(void **state)
 	pm_error_free(err);
 }
 
+/* A Docker v2s2 config's Healthcheck, Shell and OnBuild survive a parse and a write; an
+ * OCI config has none. */
+static void test_config_docker_fields(void **state)
+{
+	const char *in = "{\"config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"],"
+			 "\"Interval\":5000000000},\"Shell\":[\"/bin/sh\",\"-ec\"],"
+			 "\"OnBuild\":[\"RUN x\"]},\"rootfs\":{\"diff_ids\":[]}}";
+	struct pm_image_config c = {0};
+	assert_int_equal(pm_image_config_parse(in, strlen(in), &c, NULL), 0);
+	assert_string_equal(c.config.healthcheck,
+			    "{\"Test\":[\"CMD-SHELL\",\"true\"],\"Interval\":5000000000}");
+	assert_string_equal(c.config.shell[1], "-ec");
+	assert_string_equal(c.config.onbuild[0], "RUN x");
+	char *out = pm_image_config_to_json(&c);
+	assert_non_null(strstr(out, "\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"],"
+				    "\"Interval\":5000000000}"));
+	assert_non_null(strstr(out, "\"Shell\":[\"/bin/sh\",\"-ec\"]"));
+	assert_non_null(strstr(out, "\"OnBuild\":[\"RUN x\"]"));
+	free(out);
+	pm_image_config_free(&c);
+
+	const char *oci = "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"diff_ids\":[]}}";
+	assert_int_equal(pm_image_config_parse(oci, strlen(oci), &c, NULL), 0);
+	assert_null(c.config.healthcheck);
+	assert_null(c.config.shell);
+	out = pm_image_config_to_json(&c);
+	assert_null(strstr(out, "Healthcheck"));
+	assert_null(strstr(out, "Shell"));
+	free(out);
+	pm_image_config_free(&c);
+}
+
 static void test_docker_archive(void **state)
 {
 	const char *in = "[{\"Config\":\"c.json\",\"RepoTags\":[\"busybox:latest\"],\"Layers\":["
@@ -170,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_manifest_bad),
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_config_docker_fields),
 		cmocka_unit_test(test_docker_archive),
 		cmocka_unit_test(test_changes),
 	};
