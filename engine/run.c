@@ -578,17 +578,40 @@ static void remove_run_dirs(const struct pm_engine *e, const char *id)
 	pm_ctr_net_dir_remove(e, id);
 }
 
+/* Close every fd above stdio but the n of keep (entries under 3 ignored). */
+static void close_all_but(int *keep, int n)
+{
+	for (int i = 1; i < n; i++) /* ascending */
+		for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	unsigned lo = 3;
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < 3)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			close_range(lo, (unsigned)keep[i] - 1, 0);
+		lo = (unsigned)keep[i] + 1;
+	}
+	close_range(lo, ~0U, 0);
+}
+
 /* The rest of a detached removal, in a process of its own: the run dir, the root, the layers
- * no image holds any more and the moved record. stdio are /dev/null, every other fd but the
- * container's lock is closed (held until the end). Never returns. */
+ * no image holds any more and the moved record; then, the container's lock let go, the
+ * root's detached overlay (mount, pm_storage_ctr_detach_held; -1: none) is closed last,
+ * after our caller's copy (EOF on order) and the end of the init (hold, a pidfd; -1: none),
+ * which pays the sync of its upper file system here. stdio are /dev/null, every other fd
+ * is closed. Never returns. */
 static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int lock,
-				  struct pm_store *store, const char *root, const char *aside)
+				  struct pm_store *store, const char *root, const char *aside,
+				  int mount, int order, int hold)
 {
 	setsid();
 	pm_stdio_to_null();
-	if (lock > 3)
-		close_range(3, lock - 1, 0);
-	close_range(lock >= 3 ? lock + 1 : 3, ~0U, 0);
+	int keep[4] = {lock, mount, order, hold};
+	close_all_but(keep, mount >= 0 ? 4 : 1);
 	/* the run dir: nothing reads it without the record, which is hidden already */
 	remove_run_dirs(e, id);
 	if (root) {
@@ -596,6 +619,11 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 		pm_image_collect_layers(store, NULL);
 	}
 	pm_container_drop_record(e->paths, id, aside, NULL);
+	if (mount >= 0) {
+		if (lock >= 0)
+			close(lock); /* nobody waits on it for the sync */
+		pm_storage_release_held(mount, order, hold);
+	}
 	_exit(0);
 }
 
@@ -632,12 +660,11 @@ static int remove_detached(const struct pm_engine *e, struct pm_container *c, bo
 		pm_volume_unref(e->paths->root, *v, c->id, NULL);
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_free_ char *root = NULL;
-	int r = 0;
+	int r = 0, mount = -1;
 	if (!cfg.rootfs) {
 		r = pm_store_open(e->paths, e->storage_driver, &store, err);
 		if (r >= 0)
-			r = pm_storage_ctr_detach_after(
-				store, c->id, c->killed ? c->killed_pidfd : -1, &root, err);
+			r = pm_storage_ctr_detach_held(store, c->id, &root, &mount, err);
 	}
 	_cleanup_strv_ char **anon = TAKE_PTR(cfg.anon_volumes);
 	pm_spec_config_clear(&cfg);
@@ -650,10 +677,21 @@ static int remove_detached(const struct pm_engine *e, struct pm_container *c, bo
 	for (char **v = anon; anonymous && v && *v; v++)
 		pm_volume_remove(e->paths->root, *v, false, NULL);
 	/* the deletes in a detached child, not waited for: our exit status does not wait for
-	 * them (reaped when we exit, or by the subreaper it is handed to) */
+	 * them (reaped when we exit, or by the subreaper it is handed to); the same child
+	 * closes the root's mount last (one fork): the pipe tells it when ours is closed */
+	int order[2] = {-1, -1};
+	if (mount >= 0 && pipe2(order, O_CLOEXEC) < 0)
+		mount = (close(mount), -1); /* the sync, here */
 	pid_t pid = fork();
 	if (pid == 0)
-		remove_rest(e, c->id, lock, store, root, aside);
+		remove_rest(e, c->id, lock, store, root, aside, mount, order[0],
+			    c->killed ? c->killed_pidfd : -1);
+	if (mount >= 0) /* before the pipe's write end: the child's close is the last */
+		close(mount);
+	if (order[0] >= 0) {
+		close(order[1]);
+		close(order[0]);
+	}
 	if (pid < 0) {
 		remove_run_dirs(e, c->id);
 		if (root) {
@@ -1062,9 +1100,22 @@ static bool signal_handled(pid_t pid, int sig, bool own_pidns)
 
 int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout, pm_error **err)
 {
-	pm_engine_refresh(e, c);
-	if (!pm_ctr_is_running(c))
-		return 0;
+	/* the run dir's pids read once: a monitor whose pidfd opens verified is alive, which is
+	 * all pm_engine_refresh would find out (the caller's lookup refreshed just before);
+	 * else the refresh reconciles the record first */
+	struct pm_mon_pids p;
+	_cleanup_close_ int monfd = -1;
+	if (!pm_ctr_is_running(c) || c->state.damaged || pm_engine_ctr_pids(e, c, &p) < 0 ||
+	    (monfd = pm_pidfd_open_verified(p.mon, p.mon_start)) < 0) {
+		pm_engine_refresh(e, c);
+		if (!pm_ctr_is_running(c))
+			return 0;
+		if (pm_engine_ctr_pids(e, c, &p) < 0) {
+			pm_engine_refresh(e, c);
+			return 0;
+		}
+		monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
+	}
 	struct pm_container_config cfg = {0};
 	pm_config_from_json(c->config_json, &cfg, NULL);
 	int sig = SIGTERM;
@@ -1081,11 +1132,6 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	bool autorm = cfg.rm; /* its exit's cleanup removes it (pm_engine_cleanup) */
 	pm_spec_config_clear(&cfg);
 
-	struct pm_mon_pids p;
-	if (pm_engine_ctr_pids(e, c, &p) < 0) {
-		pm_engine_refresh(e, c);
-		return 0;
-	}
 	{
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 		if (e->removing)
@@ -1094,7 +1140,6 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 			pm_mon_mark_stopped(rundir);
 	}
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
-	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
 	bool kill_monitor = false;
 	if (initfd >= 0) {
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows

@@ -423,8 +423,10 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	return r;
 }
 
+/* flags PM_STORAGE_CTR_DISCARD: pidfd as pm_overlay_discard_after; with ret_fd, the mount
+ * is held (pm_overlay_detach_held) instead, and the caller releases it */
 static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned flags, int pidfd,
-		       pm_error **err)
+		       int *ret_fd, pm_error **err)
 {
 	struct ctr c = {0};
 	int r = ctr_read(s, ctr_id, &c, err);
@@ -432,10 +434,13 @@ static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned fl
 		return r;
 	if (strcmp(c.driver, "vfs") != 0) {
 		_cleanup_free_ char *merged = pm_path_join(c.dir, "merged");
-		r = (flags & PM_STORAGE_CTR_DISCARD)
-			    ? pm_overlay_discard_after(
-				      merged, c.ephemeral ? PM_OVERLAY_VOLATILE : 0, pidfd, err)
-			    : pm_overlay_unmount(merged, err);
+		unsigned of = c.ephemeral ? PM_OVERLAY_VOLATILE : 0;
+		if (!(flags & PM_STORAGE_CTR_DISCARD))
+			r = pm_overlay_unmount(merged, err);
+		else if (ret_fd)
+			r = pm_overlay_detach_held(merged, of, ret_fd, err);
+		else
+			r = pm_overlay_discard_after(merged, of, pidfd, err);
 	}
 	ctr_free(&c);
 	return r;
@@ -444,7 +449,7 @@ static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned fl
 int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, unsigned flags,
 				 pm_error **err)
 {
-	return ctr_unmount(s, ctr_id, flags, -1, err);
+	return ctr_unmount(s, ctr_id, flags, -1, NULL, err);
 }
 
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err)
@@ -452,37 +457,64 @@ int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_erro
 	return pm_storage_ctr_unmount_flags(s, ctr_id, 0, err);
 }
 
-int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
-			  pm_error **err)
-{
-	return pm_storage_ctr_detach_after(s, ctr_id, -1, ret_gone, err);
-}
-
-int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
-				char **ret_gone, pm_error **err)
+/* The detach of pm_storage_ctr_detach_after (ret_fd NULL) and pm_storage_ctr_detach_held. */
+static int detach(const struct pm_store *s, const char *ctr_id, int pidfd, char **ret_gone,
+		  int *ret_fd, pm_error **err)
 {
 	*ret_gone = NULL;
+	if (ret_fd)
+		*ret_fd = -1;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
 	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
 	if (!pm_path_exists(dir))
 		return 0;
 	/* its record says how it was mounted; a torn or missing one: as if not volatile */
-	int r = ctr_unmount(s, ctr_id, PM_STORAGE_CTR_DISCARD, pidfd, NULL);
+	int r = ctr_unmount(s, ctr_id, PM_STORAGE_CTR_DISCARD, pidfd, ret_fd, NULL);
 	if (r < 0) {
 		_cleanup_free_ char *merged = pm_path_join(dir, "merged");
-		r = pm_overlay_discard_after(merged, 0, pidfd, err);
+		r = ret_fd ? pm_overlay_detach_held(merged, 0, ret_fd, err)
+			   : pm_overlay_discard_after(merged, 0, pidfd, err);
 	}
 	if (r < 0)
 		return r;
 	/* move aside first: a half-removed container never looks complete */
 	_cleanup_free_ char *name = pm_xasprintf("ctr-rm-%s", ctr_id);
 	_cleanup_free_ char *gone = pm_store_tmp_path_beside(s, dir, name);
-	if (rename(dir, gone) < 0)
-		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
-					  ctr_id);
+	if (rename(dir, gone) < 0) {
+		r = pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
+				       ctr_id);
+		if (ret_fd && *ret_fd >= 0) { /* the sync, here */
+			close(*ret_fd);
+			*ret_fd = -1;
+		}
+		return r;
+	}
 	*ret_gone = TAKE_PTR(gone);
 	return 0;
+}
+
+int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			  pm_error **err)
+{
+	return detach(s, ctr_id, -1, ret_gone, NULL, err);
+}
+
+int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
+				char **ret_gone, pm_error **err)
+{
+	return detach(s, ctr_id, pidfd, ret_gone, NULL, err);
+}
+
+int pm_storage_ctr_detach_held(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			       int *ret_fd, pm_error **err)
+{
+	return detach(s, ctr_id, -1, ret_gone, ret_fd, err);
+}
+
+void pm_storage_release_held(int fd, int order, int hold)
+{
+	pm_overlay_release_last(fd, order, hold);
 }
 
 int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)
