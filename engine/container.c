@@ -87,6 +87,8 @@ struct pm_container *pm_container_free(struct pm_container *c)
 	free(c->broken);
 	if (c->killed && c->killed_pidfd >= 0)
 		close(c->killed_pidfd);
+	if (c->killed && c->killed_mntns >= 0)
+		close(c->killed_mntns);
 	free(c);
 	return NULL;
 }

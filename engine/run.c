@@ -503,6 +503,10 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 static void killed_ended(struct pm_container *c)
 {
 	pm_pidfd_wait(c->killed_pidfd, 10000);
+	if (c->killed_mntns >= 0) { /* its mounts go now, if nobody else holds them */
+		close(c->killed_mntns);
+		c->killed_mntns = -1;
+	}
 	if (c->state.cgroup_path) {
 		pm_engine_cgroup_exited(c->state.cgroup_path, c->state.oom_base);
 		free(c->state.cgroup_path);
@@ -598,20 +602,25 @@ static void close_all_but(int *keep, int n)
 	close_range(lo, ~0U, 0);
 }
 
-/* The rest of a detached removal, in a process of its own: the run dir, the root, the layers
- * no image holds any more and the moved record; then, the container's lock let go, the
- * root's detached overlay (mount, pm_storage_ctr_detach_held; -1: none) is closed last,
- * after our caller's copy (EOF on order) and the end of the init (hold, a pidfd; -1: none),
- * which pays the sync of its upper file system here. stdio are /dev/null, every other fd
- * is closed. Never returns. */
+/* The rest of a detached removal, in a process of its own: the root moved aside (root) is
+ * unmounted (pm_storage_gone_detach_held: its overlay held, not synced) and removed, with
+ * the run dir, the layers no image holds any more and the moved record. Then, the
+ * container's lock let go, once our caller's copy of mntns is closed (EOF on order) and
+ * the init has ended (hold, a pidfd), the init's mount namespace is let go (mntns: its
+ * mounts are torn down here), then the root's overlay (its last close pays the sync of
+ * the upper file system here). Each fd -1: none. stdio are /dev/null, every other fd is
+ * closed. Never returns. */
 static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int lock,
 				  struct pm_store *store, const char *root, const char *aside,
-				  int mount, int order, int hold)
+				  int mntns, int order, int hold)
 {
 	setsid();
 	pm_stdio_to_null();
-	int keep[4] = {lock, mount, order, hold};
-	close_all_but(keep, mount >= 0 ? 4 : 1);
+	int keep[4] = {lock, mntns, order, hold};
+	close_all_but(keep, 4);
+	int mount = -1;
+	if (root && pm_storage_gone_detach_held(root, &mount, NULL) < 0)
+		root = NULL; /* still mounted: pm_store_clean_tmp retries */
 	/* the run dir: nothing reads it without the record, which is hidden already */
 	remove_run_dirs(e, id);
 	if (root) {
@@ -619,10 +628,18 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 		pm_image_collect_layers(store, NULL);
 	}
 	pm_container_drop_record(e->paths, id, aside, NULL);
-	if (mount >= 0) {
+	if (mount >= 0 || mntns >= 0) {
 		if (lock >= 0)
-			close(lock); /* nobody waits on it for the sync */
-		pm_storage_release_held(mount, order, hold);
+			close(lock); /* nobody waits on it for what follows */
+		char ch;
+		while (order >= 0 && read(order, &ch, 1) < 0 && errno == EINTR)
+			;
+		if (hold >= 0)
+			pm_pidfd_wait(hold, 60000);
+		if (mntns >= 0)
+			close(mntns);
+		if (mount >= 0)
+			close(mount);
 	}
 	_exit(0);
 }
@@ -660,11 +677,13 @@ static int remove_detached(const struct pm_engine *e, struct pm_container *c, bo
 		pm_volume_unref(e->paths->root, *v, c->id, NULL);
 	_cleanup_store_ struct pm_store *store = NULL;
 	_cleanup_free_ char *root = NULL;
-	int r = 0, mount = -1;
+	int r = 0;
 	if (!cfg.rootfs) {
+		/* moved aside still mounted: the unmount (an RCU grace period, ms on a busy
+		 * machine) is the child's, below */
 		r = pm_store_open(e->paths, e->storage_driver, &store, err);
 		if (r >= 0)
-			r = pm_storage_ctr_detach_held(store, c->id, &root, &mount, err);
+			r = pm_storage_ctr_move_aside(store, c->id, &root, err);
 	}
 	_cleanup_strv_ char **anon = TAKE_PTR(cfg.anon_volumes);
 	pm_spec_config_clear(&cfg);
@@ -676,25 +695,33 @@ static int remove_detached(const struct pm_engine *e, struct pm_container *c, bo
 	/* its anonymous volumes, unless another container uses one (--volumes-from) */
 	for (char **v = anon; anonymous && v && *v; v++)
 		pm_volume_remove(e->paths->root, *v, false, NULL);
-	/* the deletes in a detached child, not waited for: our exit status does not wait for
-	 * them (reaped when we exit, or by the subreaper it is handed to); the same child
-	 * closes the root's mount last (one fork): the pipe tells it when ours is closed */
+	/* the unmount and the deletes in a detached child, not waited for: our exit status
+	 * does not wait for them (reaped when we exit, or by the subreaper it is handed to);
+	 * the same child lets go of the init's mount namespace last (one fork): the pipe tells
+	 * it when our copy is closed */
+	int mntns = c->killed ? c->killed_mntns : -1;
 	int order[2] = {-1, -1};
-	if (mount >= 0 && pipe2(order, O_CLOEXEC) < 0)
-		mount = (close(mount), -1); /* the sync, here */
+	if (mntns >= 0 && pipe2(order, O_CLOEXEC) < 0)
+		mntns = -1; /* closed once the init has ended */
 	pid_t pid = fork();
 	if (pid == 0)
-		remove_rest(e, c->id, lock, store, root, aside, mount, order[0],
+		remove_rest(e, c->id, lock, store, root, aside, mntns, order[0],
 			    c->killed ? c->killed_pidfd : -1);
-	if (mount >= 0) /* before the pipe's write end: the child's close is the last */
-		close(mount);
+	/* ours closed before the pipe's write end: the child's close is the last */
+	if (mntns >= 0) {
+		close(c->killed_mntns);
+		c->killed_mntns = -1;
+	}
 	if (order[0] >= 0) {
 		close(order[1]);
 		close(order[0]);
 	}
 	if (pid < 0) {
 		remove_run_dirs(e, c->id);
-		if (root) {
+		int mount = -1;
+		if (root && pm_storage_gone_detach_held(root, &mount, NULL) == 0) {
+			if (mount >= 0)
+				close(mount); /* the sync, here */
 			pm_rm_rf(root, NULL);
 			pm_image_collect_layers(store, NULL);
 		}
@@ -1140,6 +1167,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 			pm_mon_mark_stopped(rundir);
 	}
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
+	_cleanup_close_ int mntns = -1;
 	bool kill_monitor = false;
 	if (initfd >= 0) {
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
@@ -1157,9 +1185,16 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		 * init instead of being waited for (a wake-up less); we write the exit file it
 		 * would. Not with published ports (the monitor's exit is what frees them), nor
 		 * in the host's pid namespace (the init's death does not end the rest). */
-		kill_monitor = e->removing && sig == SIGKILL && !ports && own_pidns && monfd >= 0 &&
-			       p.mon != getpid() && !c->infra &&
-			       pidfd_send_signal(monfd, SIGKILL, NULL, 0) == 0;
+		bool lean = e->removing && sig == SIGKILL && !ports && own_pidns && monfd >= 0 &&
+			    p.mon != getpid() && !c->infra;
+		/* rm -f holds the init's mount namespace (opened while the init is alive: its
+		 * pid is its own): the init's exit then leaves its mounts (rootfs, /proc,
+		 * /dev, the masks and binds) and their superblocks to the remover's detached
+		 * child, which lets go of it after that exit (remove_rest), instead of tearing
+		 * them down, RCU grace periods included, before its end can be seen (issue #20) */
+		if (lean && !autorm)
+			mntns = pm_proc_ns_open(p.init, "mnt");
+		kill_monitor = lean && pidfd_send_signal(monfd, SIGKILL, NULL, 0) == 0;
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
@@ -1188,6 +1223,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 			 * next command marks exited with the exit file's 137 */
 			c->killed = true;
 			c->killed_pidfd = TAKE_FD(initfd);
+			c->killed_mntns = TAKE_FD(mntns);
 			c->state.status = PM_CTR_STOPPED;
 			c->state.exit_code = 128 + SIGKILL;
 			c->state.finished_ns = pm_time_now_ns();

@@ -160,12 +160,11 @@ static bool id_ok(const char *id)
 	return true;
 }
 
-static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, pm_error **err)
+/* The record of the root in dir (malloc'd, taken) into *ret; id for the error. */
+static int ctr_read_dir(char *dir, const char *id, struct ctr *ret, pm_error **err)
 {
-	if (!id_ok(id))
-		return pm_error_set(err, EINVAL, "invalid container id '%s'", id ? id : "");
 	struct ctr c = {0};
-	c.dir = pm_store_ctr_dir(s, id);
+	c.dir = dir;
 	_cleanup_free_ char *p = pm_path_join(c.dir, "storage.json");
 	json_t *j = NULL;
 	int r = pm_json_load_file(p, 1 << 20, &j, NULL);
@@ -190,6 +189,13 @@ static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, p
 	json_decref(j);
 	*ret = c;
 	return 0;
+}
+
+static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, pm_error **err)
+{
+	if (!id_ok(id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", id ? id : "");
+	return ctr_read_dir(pm_store_ctr_dir(s, id), id, ret, err);
 }
 
 static int apply_layers_vfs(const struct pm_store *s, char *const *layers, const char *rootfs,
@@ -423,10 +429,9 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	return r;
 }
 
-/* flags PM_STORAGE_CTR_DISCARD: pidfd as pm_overlay_discard_after; with ret_fd, the mount
- * is held (pm_overlay_detach_held) instead, and the caller releases it */
+/* flags PM_STORAGE_CTR_DISCARD: pidfd as pm_overlay_discard_after */
 static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned flags, int pidfd,
-		       int *ret_fd, pm_error **err)
+		       pm_error **err)
 {
 	struct ctr c = {0};
 	int r = ctr_read(s, ctr_id, &c, err);
@@ -435,12 +440,9 @@ static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned fl
 	if (strcmp(c.driver, "vfs") != 0) {
 		_cleanup_free_ char *merged = pm_path_join(c.dir, "merged");
 		unsigned of = c.ephemeral ? PM_OVERLAY_VOLATILE : 0;
-		if (!(flags & PM_STORAGE_CTR_DISCARD))
-			r = pm_overlay_unmount(merged, err);
-		else if (ret_fd)
-			r = pm_overlay_detach_held(merged, of, ret_fd, err);
-		else
-			r = pm_overlay_discard_after(merged, of, pidfd, err);
+		r = (flags & PM_STORAGE_CTR_DISCARD)
+			    ? pm_overlay_discard_after(merged, of, pidfd, err)
+			    : pm_overlay_unmount(merged, err);
 	}
 	ctr_free(&c);
 	return r;
@@ -449,7 +451,7 @@ static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned fl
 int pm_storage_ctr_unmount_flags(const struct pm_store *s, const char *ctr_id, unsigned flags,
 				 pm_error **err)
 {
-	return ctr_unmount(s, ctr_id, flags, -1, NULL, err);
+	return ctr_unmount(s, ctr_id, flags, -1, err);
 }
 
 int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_error **err)
@@ -457,39 +459,30 @@ int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_erro
 	return pm_storage_ctr_unmount_flags(s, ctr_id, 0, err);
 }
 
-/* The detach of pm_storage_ctr_detach_after (ret_fd NULL) and pm_storage_ctr_detach_held. */
+/* The detach of pm_storage_ctr_detach and pm_storage_ctr_detach_after. */
 static int detach(const struct pm_store *s, const char *ctr_id, int pidfd, char **ret_gone,
-		  int *ret_fd, pm_error **err)
+		  pm_error **err)
 {
 	*ret_gone = NULL;
-	if (ret_fd)
-		*ret_fd = -1;
 	if (!id_ok(ctr_id))
 		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
 	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
 	if (!pm_path_exists(dir))
 		return 0;
 	/* its record says how it was mounted; a torn or missing one: as if not volatile */
-	int r = ctr_unmount(s, ctr_id, PM_STORAGE_CTR_DISCARD, pidfd, ret_fd, NULL);
+	int r = ctr_unmount(s, ctr_id, PM_STORAGE_CTR_DISCARD, pidfd, NULL);
 	if (r < 0) {
 		_cleanup_free_ char *merged = pm_path_join(dir, "merged");
-		r = ret_fd ? pm_overlay_detach_held(merged, 0, ret_fd, err)
-			   : pm_overlay_discard_after(merged, 0, pidfd, err);
+		r = pm_overlay_discard_after(merged, 0, pidfd, err);
 	}
 	if (r < 0)
 		return r;
 	/* move aside first: a half-removed container never looks complete */
 	_cleanup_free_ char *name = pm_xasprintf("ctr-rm-%s", ctr_id);
 	_cleanup_free_ char *gone = pm_store_tmp_path_beside(s, dir, name);
-	if (rename(dir, gone) < 0) {
-		r = pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
-				       ctr_id);
-		if (ret_fd && *ret_fd >= 0) { /* the sync, here */
-			close(*ret_fd);
-			*ret_fd = -1;
-		}
-		return r;
-	}
+	if (rename(dir, gone) < 0)
+		return pm_error_set_errno(err, errno, "removing root filesystem of container '%s'",
+					  ctr_id);
 	*ret_gone = TAKE_PTR(gone);
 	return 0;
 }
@@ -497,24 +490,50 @@ static int detach(const struct pm_store *s, const char *ctr_id, int pidfd, char 
 int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
 			  pm_error **err)
 {
-	return detach(s, ctr_id, -1, ret_gone, NULL, err);
+	return detach(s, ctr_id, -1, ret_gone, err);
 }
 
 int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
 				char **ret_gone, pm_error **err)
 {
-	return detach(s, ctr_id, pidfd, ret_gone, NULL, err);
+	return detach(s, ctr_id, pidfd, ret_gone, err);
 }
 
-int pm_storage_ctr_detach_held(const struct pm_store *s, const char *ctr_id, char **ret_gone,
-			       int *ret_fd, pm_error **err)
+int pm_storage_ctr_move_aside(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			      pm_error **err)
 {
-	return detach(s, ctr_id, -1, ret_gone, ret_fd, err);
+	*ret_gone = NULL;
+	if (!id_ok(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
+	_cleanup_free_ char *name = pm_xasprintf("ctr-rm-%s", ctr_id);
+	_cleanup_free_ char *gone = pm_store_tmp_path_beside(s, dir, name);
+	/* a mount below a directory moves with it (only a mount point itself is EBUSY) */
+	if (rename(dir, gone) < 0)
+		return errno == ENOENT ? 0
+				       : pm_error_set_errno(err, errno,
+							    "removing root filesystem of "
+							    "container '%s'",
+							    ctr_id);
+	*ret_gone = TAKE_PTR(gone);
+	return 0;
 }
 
-void pm_storage_release_held(int fd, int order, int hold)
+int pm_storage_gone_detach_held(const char *gone, int *ret_fd, pm_error **err)
 {
-	pm_overlay_release_last(fd, order, hold);
+	*ret_fd = -1;
+	struct ctr c = {0};
+	bool vfs = false, eph = false;
+	if (ctr_read_dir(pm_xstrdup(gone), "", &c, NULL) == 0) {
+		vfs = strcmp(c.driver, "vfs") == 0;
+		eph = c.ephemeral;
+		ctr_free(&c);
+	}
+	if (vfs)
+		return 0;
+	/* a torn or missing record: as if not volatile */
+	_cleanup_free_ char *merged = pm_path_join(gone, "merged");
+	return pm_overlay_detach_held(merged, eph ? PM_OVERLAY_VOLATILE : 0, ret_fd, err);
 }
 
 int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)

@@ -115,16 +115,18 @@ int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **r
  * caller's path (pm_overlay_discard_after). */
 int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
 				char **ret_gone, pm_error **err);
-/* The same with no process of its own: the root's overlay, detached, is held by *ret_fd (-1
- * when nothing needs it: not mounted, volatile, fuse-overlayfs, vfs), whose last close pays
- * the sync of the upper file system; the caller hands it to a process of its own, which
- * releases it with pm_storage_release_held (rm -f: its one detached child). */
-int pm_storage_ctr_detach_held(const struct pm_store *s, const char *ctr_id, char **ret_gone,
-			       int *ret_fd, pm_error **err);
-/* Close fd (pm_storage_ctr_detach_held) last: after EOF on order (a pipe whose write end
- * goes once every other copy of fd is closed; -1: none) and the end of the process hold (a
- * pidfd; -1: none). */
-void pm_storage_release_held(int fd, int order, int hold);
+/* The first half of a delete that leaves even the unmount to the caller's own process
+ * (rm -f: its detached child): the root moved under tmp/ (*ret_gone; NULL when there was
+ * none), its overlay still mounted on its merged/ (a crash leaves a tmp/ entry
+ * pm_store_clean_tmp unmounts and removes). Then, in that process,
+ * pm_storage_gone_detach_held and the removal of *ret_gone. */
+int pm_storage_ctr_move_aside(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			      pm_error **err);
+/* The root moved aside (pm_storage_ctr_move_aside) unmounted: a native overlay detached and
+ * held by *ret_fd, whose last close pays the sync of its upper file system (the caller
+ * closes it when it likes, after the processes that have it mounted elsewhere have ended);
+ * fuse-overlayfs and volatile mounts unmounted plainly, *ret_fd -1. */
+int pm_storage_gone_detach_held(const char *gone, int *ret_fd, pm_error **err);
 
 struct pm_change {
 	char kind;  /* 'A', 'C' or 'D' */
