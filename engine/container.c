@@ -796,6 +796,10 @@ int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_con
 			if (load_record(p, NULL, -1, target, ret, NULL) == 0)
 				return 0;
 		}
+		/* a full id is its record's name: no scan of the containers dirs */
+		if (strlen(ref) == 64 && is_hex(ref) &&
+		    load_record(p, NULL, -1, ref, ret, NULL) == 0)
+			return 0;
 		if (is_hex(ref)) {
 			_cleanup_free_ char *id = NULL;
 			int r = lookup_prefix(p, ref, &id, err);
