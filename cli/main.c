@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "lib/events.h"
 #include "lib/log.h"
 #include "lib/strutil.h"
+#include "lib/timeutil.h"
 #include "netslirp/net.h"
 #include "storage/store.h"
 #include "storage/volume.h"
@@ -139,6 +142,12 @@ int main(int argc, char **argv)
 {
 	struct pm_cli cli = {.cmdpath = "pm", .argv = argv};
 	pm_crash_point_init();
+	/* jansson seeds its hash tables at the first object by reading /dev/urandom (an open,
+	 * a read and a close per command, issue #20): a seed of our own, never 0 (0 asks
+	 * jansson for its own) */
+	json_object_seed(
+		((size_t)pm_time_now_ns() ^ ((size_t)getpid() << 40) ^ (size_t)(uintptr_t)&cli) |
+		1);
 	const char *env_level = getenv("PM_LOG_LEVEL");
 	if (env_level && pm_log_parse_level(env_level) >= 0)
 		pm_log_level = pm_log_parse_level(env_level);

@@ -87,6 +87,8 @@ struct pm_container *pm_container_free(struct pm_container *c)
 	free(c->broken);
 	if (c->killed && c->killed_pidfd >= 0)
 		close(c->killed_pidfd);
+	if (c->killed && c->killed_mntns >= 0)
+		close(c->killed_mntns);
 	free(c);
 	return NULL;
 }
@@ -794,6 +796,10 @@ int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_con
 			if (load_record(p, NULL, -1, target, ret, NULL) == 0)
 				return 0;
 		}
+		/* a full id is its record's name: no scan of the containers dirs */
+		if (strlen(ref) == 64 && is_hex(ref) &&
+		    load_record(p, NULL, -1, ref, ret, NULL) == 0)
+			return 0;
 		if (is_hex(ref)) {
 			_cleanup_free_ char *id = NULL;
 			int r = lookup_prefix(p, ref, &id, err);
@@ -808,9 +814,31 @@ int pm_container_lookup(const struct pm_paths *p, const char *ref, struct pm_con
 			    ref ? ref : "");
 }
 
+/* The name's link, when it is still c's, moved into c's record, which is deleted with it:
+ * a rename instead of an unlink on the remover's path (the unlink frees the link's inode,
+ * 0.25-0.5 ms on the test machines' ext4 without a journal, issue #20). A crash before the
+ * record is moved aside leaves it without its name link, as the unlink did. */
+static void release_name_into_record(const struct pm_paths *p, const struct pm_container *c)
+{
+	if (!c->name || !*c->name || strchr(c->name, '/'))
+		return;
+	_cleanup_free_ char *dir = names_dir(p);
+	_cleanup_free_ char *link = pm_path_join(dir, c->name);
+	char target[PATH_MAX] = "";
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = 0;
+	if (strcmp(target, c->id) != 0)
+		return;
+	_cleanup_free_ char *dst = pm_path_join(c->dir, ".name");
+	if (rename(link, dst) < 0)
+		unlink(link);
+}
+
 char *pm_container_hide_record(const struct pm_paths *p, const struct pm_container *c)
 {
-	release_name(p, c->name, c->id);
+	release_name_into_record(p, c);
 	/* moved aside first: a record is there whole or not at all (a half-deleted one would
 	 * read as damaged); the list skips the ".rm" name, a later remove finishes it */
 	char *aside = pm_xasprintf("%s.rm", c->dir);

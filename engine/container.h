@@ -72,6 +72,10 @@ struct pm_container {
 	 * being written first; killed_pidfd is the init's, whose end the remover awaits last */
 	bool killed;
 	int killed_pidfd;
+	/* with killed: the init's mount namespace, held so that the init's exit does not tear
+	 * its mounts down on the remover's path (the remover's detached child lets go of it
+	 * once the init has ended); -1: none */
+	int killed_mntns;
 };
 
 struct pm_container *pm_container_free(struct pm_container *c);

@@ -508,6 +508,10 @@ int pm_engine_cleanup(const struct pm_engine *e, struct pm_container *c, bool ap
 static void killed_ended(struct pm_container *c)
 {
 	pm_pidfd_wait(c->killed_pidfd, 10000);
+	if (c->killed_mntns >= 0) { /* its mounts go now, if nobody else holds them */
+		close(c->killed_mntns);
+		c->killed_mntns = -1;
+	}
 	if (c->state.cgroup_path) {
 		pm_engine_cgroup_exited(c->state.cgroup_path, c->state.oom_base);
 		free(c->state.cgroup_path);
@@ -585,17 +589,45 @@ static void remove_run_dirs(const struct pm_engine *e, const char *id)
 	pm_engine_network_release(e, id);
 }
 
-/* The rest of a detached removal, in a process of its own: the run dir, the root, the layers
- * no image holds any more and the moved record. stdio are /dev/null, every other fd but the
- * container's lock is closed (held until the end). Never returns. */
+/* Close every fd above stdio but the n of keep (entries under 3 ignored). */
+static void close_all_but(int *keep, int n)
+{
+	for (int i = 1; i < n; i++) /* ascending */
+		for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	unsigned lo = 3;
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < 3)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			close_range(lo, (unsigned)keep[i] - 1, 0);
+		lo = (unsigned)keep[i] + 1;
+	}
+	close_range(lo, ~0U, 0);
+}
+
+/* The rest of a detached removal, in a process of its own: the root moved aside (root) is
+ * unmounted (pm_storage_gone_detach_held: its overlay held, not synced) and removed, with
+ * the run dir, the layers no image holds any more and the moved record. Then, the
+ * container's lock let go, once our caller's copy of mntns is closed (EOF on order) and
+ * the init has ended (hold, a pidfd), the init's mount namespace is let go (mntns: its
+ * mounts are torn down here), then the root's overlay (its last close pays the sync of
+ * the upper file system here). Each fd -1: none. stdio are /dev/null, every other fd is
+ * closed. Never returns. */
 static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int lock,
-				  struct pm_store *store, const char *root, const char *aside)
+				  struct pm_store *store, const char *root, const char *aside,
+				  int mntns, int order, int hold)
 {
 	setsid();
 	pm_stdio_to_null();
-	if (lock > 3)
-		close_range(3, lock - 1, 0);
-	close_range(lock >= 3 ? lock + 1 : 3, ~0U, 0);
+	int keep[4] = {lock, mntns, order, hold};
+	close_all_but(keep, 4);
+	int mount = -1;
+	if (root && pm_storage_gone_detach_held(root, &mount, NULL) < 0)
+		root = NULL; /* still mounted: pm_store_clean_tmp retries */
 	/* the run dir: nothing reads it without the record, which is hidden already */
 	remove_run_dirs(e, id);
 	if (root) {
@@ -603,6 +635,19 @@ static _Noreturn void remove_rest(const struct pm_engine *e, const char *id, int
 		pm_image_collect_layers(store, NULL);
 	}
 	pm_container_drop_record(e->paths, id, aside, NULL);
+	if (mount >= 0 || mntns >= 0) {
+		if (lock >= 0)
+			close(lock); /* nobody waits on it for what follows */
+		char ch;
+		while (order >= 0 && read(order, &ch, 1) < 0 && errno == EINTR)
+			;
+		if (hold >= 0)
+			pm_pidfd_wait(hold, 60000);
+		if (mntns >= 0)
+			close(mntns);
+		if (mount >= 0)
+			close(mount);
+	}
 	_exit(0);
 }
 
@@ -641,10 +686,11 @@ static int remove_detached(const struct pm_engine *e, struct pm_container *c, bo
 	_cleanup_free_ char *root = NULL;
 	int r = 0;
 	if (!cfg.rootfs) {
+		/* moved aside still mounted: the unmount (an RCU grace period, ms on a busy
+		 * machine) is the child's, below */
 		r = pm_store_open(e->paths, e->storage_driver, &store, err);
 		if (r >= 0)
-			r = pm_storage_ctr_detach_after(
-				store, c->id, c->killed ? c->killed_pidfd : -1, &root, err);
+			r = pm_storage_ctr_move_aside(store, c->id, &root, err);
 	}
 	_cleanup_strv_ char **anon = TAKE_PTR(cfg.anon_volumes);
 	pm_spec_config_clear(&cfg);
@@ -656,14 +702,33 @@ static int remove_detached(const struct pm_engine *e, struct pm_container *c, bo
 	/* its anonymous volumes, unless another container uses one (--volumes-from) */
 	for (char **v = anon; anonymous && v && *v; v++)
 		pm_volume_remove(e->paths->root, *v, false, NULL);
-	/* the deletes in a detached child, not waited for: our exit status does not wait for
-	 * them (reaped when we exit, or by the subreaper it is handed to) */
+	/* the unmount and the deletes in a detached child, not waited for: our exit status
+	 * does not wait for them (reaped when we exit, or by the subreaper it is handed to);
+	 * the same child lets go of the init's mount namespace last (one fork): the pipe tells
+	 * it when our copy is closed */
+	int mntns = c->killed ? c->killed_mntns : -1;
+	int order[2] = {-1, -1};
+	if (mntns >= 0 && pipe2(order, O_CLOEXEC) < 0)
+		mntns = -1; /* closed once the init has ended */
 	pid_t pid = fork();
 	if (pid == 0)
-		remove_rest(e, c->id, lock, store, root, aside);
+		remove_rest(e, c->id, lock, store, root, aside, mntns, order[0],
+			    c->killed ? c->killed_pidfd : -1);
+	/* ours closed before the pipe's write end: the child's close is the last */
+	if (mntns >= 0) {
+		close(c->killed_mntns);
+		c->killed_mntns = -1;
+	}
+	if (order[0] >= 0) {
+		close(order[1]);
+		close(order[0]);
+	}
 	if (pid < 0) {
 		remove_run_dirs(e, c->id);
-		if (root) {
+		int mount = -1;
+		if (root && pm_storage_gone_detach_held(root, &mount, NULL) == 0) {
+			if (mount >= 0)
+				close(mount); /* the sync, here */
 			pm_rm_rf(root, NULL);
 			pm_image_collect_layers(store, NULL);
 		}
@@ -1071,9 +1136,22 @@ static bool signal_handled(pid_t pid, int sig, bool own_pidns)
 
 int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeout, pm_error **err)
 {
-	pm_engine_refresh(e, c);
-	if (!pm_ctr_is_running(c))
-		return 0;
+	/* the run dir's pids read once: a monitor whose pidfd opens verified is alive, which is
+	 * all pm_engine_refresh would find out (the caller's lookup refreshed just before);
+	 * else the refresh reconciles the record first */
+	struct pm_mon_pids p;
+	_cleanup_close_ int monfd = -1;
+	if (!pm_ctr_is_running(c) || c->state.damaged || pm_engine_ctr_pids(e, c, &p) < 0 ||
+	    (monfd = pm_pidfd_open_verified(p.mon, p.mon_start)) < 0) {
+		pm_engine_refresh(e, c);
+		if (!pm_ctr_is_running(c))
+			return 0;
+		if (pm_engine_ctr_pids(e, c, &p) < 0) {
+			pm_engine_refresh(e, c);
+			return 0;
+		}
+		monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
+	}
 	struct pm_container_config cfg = {0};
 	pm_config_from_json(c->config_json, &cfg, NULL);
 	int sig = SIGTERM;
@@ -1090,11 +1168,6 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 	bool autorm = cfg.rm; /* its exit's cleanup removes it (pm_engine_cleanup) */
 	pm_spec_config_clear(&cfg);
 
-	struct pm_mon_pids p;
-	if (pm_engine_ctr_pids(e, c, &p) < 0) {
-		pm_engine_refresh(e, c);
-		return 0;
-	}
 	{
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, c->id);
 		if (e->removing)
@@ -1103,7 +1176,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 			pm_mon_mark_stopped(rundir);
 	}
 	_cleanup_close_ int initfd = pm_pidfd_open_verified(p.init, p.init_start);
-	_cleanup_close_ int monfd = pm_pidfd_open_verified(p.mon, p.mon_start);
+	_cleanup_close_ int mntns = -1;
 	bool kill_monitor = false;
 	if (initfd >= 0) {
 		/* a pod's infra is pm-pause, which takes SIGTERM in rt_sigtimedwait: /proc shows
@@ -1121,9 +1194,16 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 		 * init instead of being waited for (a wake-up less); we write the exit file it
 		 * would. Not with published ports (the monitor's exit is what frees them), nor
 		 * in the host's pid namespace (the init's death does not end the rest). */
-		kill_monitor = e->removing && sig == SIGKILL && !ports && own_pidns && monfd >= 0 &&
-			       p.mon != getpid() && !c->infra &&
-			       pidfd_send_signal(monfd, SIGKILL, NULL, 0) == 0;
+		bool lean = e->removing && sig == SIGKILL && !ports && own_pidns && monfd >= 0 &&
+			    p.mon != getpid() && !c->infra;
+		/* rm -f holds the init's mount namespace (opened while the init is alive: its
+		 * pid is its own): the init's exit then leaves its mounts (rootfs, /proc,
+		 * /dev, the masks and binds) and their superblocks to the remover's detached
+		 * child, which lets go of it after that exit (remove_rest), instead of tearing
+		 * them down, RCU grace periods included, before its end can be seen (issue #20) */
+		if (lean && !autorm)
+			mntns = pm_proc_ns_open(p.init, "mnt");
+		kill_monitor = lean && pidfd_send_signal(monfd, SIGKILL, NULL, 0) == 0;
 		if (pidfd_send_signal(initfd, sig, NULL, 0) < 0 && errno != ESRCH)
 			return pm_error_set_errno(err, errno, "sending signal %d to container %s",
 						  sig, c->id);
@@ -1152,6 +1232,7 @@ int pm_engine_stop(const struct pm_engine *e, struct pm_container *c, int timeou
 			 * next command marks exited with the exit file's 137 */
 			c->killed = true;
 			c->killed_pidfd = TAKE_FD(initfd);
+			c->killed_mntns = TAKE_FD(mntns);
 			c->state.status = PM_CTR_STOPPED;
 			c->state.exit_code = 128 + SIGKILL;
 			c->state.finished_ns = pm_time_now_ns();

@@ -126,6 +126,40 @@ int pm_event_decode(const char *line, size_t len, struct pm_event *ret)
 	return 0;
 }
 
+/* The log stays open for this process's next events (rm -f writes four): its descriptor,
+ * the path it is of and the process that opened it (a forked child, which may have closed
+ * it, opens its own). */
+static struct {
+	int fd;
+	pid_t pid;
+	char *path;
+} log_open = {.fd = -1};
+
+static int open_log(const char *path)
+{
+	pid_t self = getpid();
+	if (log_open.fd >= 0 && log_open.pid == self && !strcmp(log_open.path, path))
+		return log_open.fd;
+	/* <runroot or --tmpdir>/events made when the open says it is missing (issue #20) */
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
+	int fd = open(path, flags, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		_cleanup_free_ char *dir = pm_xstrdup(path);
+		*strrchr(dir, '/') = '\0';
+		pm_mkdir_p(dir, 0700, NULL);
+		fd = open(path, flags, 0600);
+	}
+	if (fd < 3) /* on a closed stdio slot: not kept (stdio may be replaced) */
+		return fd;
+	if (log_open.fd >= 0 && log_open.pid == self)
+		close(log_open.fd);
+	free(log_open.path);
+	log_open.fd = fd;
+	log_open.pid = self;
+	log_open.path = pm_xstrdup(path);
+	return fd;
+}
+
 void pm_event_write(const char *runroot, const struct pm_event *ev)
 {
 	const char *backend = getenv(PM_EVENTS_BACKEND_ENV);
@@ -140,18 +174,12 @@ void pm_event_write(const char *runroot, const struct pm_event *ev)
 		pm_log_debug("event %s %s: too long, not logged", ev->type, ev->status);
 		return;
 	}
-	/* <runroot or --tmpdir>/events made when the open says it is missing (issue #20) */
-	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
-	_cleanup_close_ int fd = open(path, flags, 0600);
-	if (fd < 0 && errno == ENOENT) {
-		_cleanup_free_ char *dir = pm_xstrdup(path);
-		*strrchr(dir, '/') = '\0';
-		pm_mkdir_p(dir, 0700, NULL);
-		fd = open(path, flags, 0600);
-	}
+	int fd = open_log(path);
 	size_t n = strlen(line);
 	if (fd < 0 || write(fd, line, n) != (ssize_t)n)
 		pm_log_debug("writing event to %s: %s", path, strerror(errno));
+	if (fd >= 0 && fd < 3)
+		close(fd);
 }
 
 void pm_event_emit(const char *runroot, const char *type, const char *status, const char *id,

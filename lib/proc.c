@@ -329,6 +329,16 @@ char *pm_proc_fd_link(pid_t pid, int fd)
 	return buf;
 }
 
+int pm_proc_ns_open(pid_t pid, const char *ns)
+{
+	if (pid <= 0 || !ns || strlen(ns) > 32)
+		return -EINVAL;
+	char path[96];
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 unsigned long long pm_proc_ns_inode(pid_t pid, const char *ns)
 {
 	if (pid <= 0 || !ns || strlen(ns) > 32)

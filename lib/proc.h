@@ -114,3 +114,6 @@ char *pm_proc_fd_link(pid_t pid, int fd);
 /* The inode of namespace ns ("net", "pid", "mnt", ...) of PID, from the link
  * /proc/PID/ns/NS ("net:[4026532244]"); 0 when it cannot be read (gone, another user's). */
 unsigned long long pm_proc_ns_inode(pid_t pid, const char *ns);
+/* /proc/PID/ns/NS opened (O_RDONLY, O_CLOEXEC): the fd, which keeps the namespace alive, or
+ * -errno. */
+int pm_proc_ns_open(pid_t pid, const char *ns);

@@ -160,12 +160,11 @@ static bool id_ok(const char *id)
 	return true;
 }
 
-static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, pm_error **err)
+/* The record of the root in dir (malloc'd, taken) into *ret; id for the error. */
+static int ctr_read_dir(char *dir, const char *id, struct ctr *ret, pm_error **err)
 {
-	if (!id_ok(id))
-		return pm_error_set(err, EINVAL, "invalid container id '%s'", id ? id : "");
 	struct ctr c = {0};
-	c.dir = pm_store_ctr_dir(s, id);
+	c.dir = dir;
 	_cleanup_free_ char *p = pm_path_join(c.dir, "storage.json");
 	json_t *j = NULL;
 	int r = pm_json_load_file(p, 1 << 20, &j, NULL);
@@ -190,6 +189,13 @@ static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, p
 	json_decref(j);
 	*ret = c;
 	return 0;
+}
+
+static int ctr_read(const struct pm_store *s, const char *id, struct ctr *ret, pm_error **err)
+{
+	if (!id_ok(id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", id ? id : "");
+	return ctr_read_dir(pm_store_ctr_dir(s, id), id, ret, err);
 }
 
 static int apply_layers_vfs(const struct pm_store *s, char *const *layers, const char *rootfs,
@@ -423,6 +429,7 @@ int pm_storage_ctr_mount(const struct pm_store *s, const char *ctr_id, char **re
 	return r;
 }
 
+/* flags PM_STORAGE_CTR_DISCARD: pidfd as pm_overlay_discard_after */
 static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned flags, int pidfd,
 		       pm_error **err)
 {
@@ -432,9 +439,9 @@ static int ctr_unmount(const struct pm_store *s, const char *ctr_id, unsigned fl
 		return r;
 	if (strcmp(c.driver, "vfs") != 0) {
 		_cleanup_free_ char *merged = pm_path_join(c.dir, "merged");
+		unsigned of = c.ephemeral ? PM_OVERLAY_VOLATILE : 0;
 		r = (flags & PM_STORAGE_CTR_DISCARD)
-			    ? pm_overlay_discard_after(
-				      merged, c.ephemeral ? PM_OVERLAY_VOLATILE : 0, pidfd, err)
+			    ? pm_overlay_discard_after(merged, of, pidfd, err)
 			    : pm_overlay_unmount(merged, err);
 	}
 	ctr_free(&c);
@@ -452,14 +459,9 @@ int pm_storage_ctr_unmount(const struct pm_store *s, const char *ctr_id, pm_erro
 	return pm_storage_ctr_unmount_flags(s, ctr_id, 0, err);
 }
 
-int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
-			  pm_error **err)
-{
-	return pm_storage_ctr_detach_after(s, ctr_id, -1, ret_gone, err);
-}
-
-int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
-				char **ret_gone, pm_error **err)
+/* The detach of pm_storage_ctr_detach and pm_storage_ctr_detach_after. */
+static int detach(const struct pm_store *s, const char *ctr_id, int pidfd, char **ret_gone,
+		  pm_error **err)
 {
 	*ret_gone = NULL;
 	if (!id_ok(ctr_id))
@@ -483,6 +485,55 @@ int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, in
 					  ctr_id);
 	*ret_gone = TAKE_PTR(gone);
 	return 0;
+}
+
+int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			  pm_error **err)
+{
+	return detach(s, ctr_id, -1, ret_gone, err);
+}
+
+int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
+				char **ret_gone, pm_error **err)
+{
+	return detach(s, ctr_id, pidfd, ret_gone, err);
+}
+
+int pm_storage_ctr_move_aside(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			      pm_error **err)
+{
+	*ret_gone = NULL;
+	if (!id_ok(ctr_id))
+		return pm_error_set(err, EINVAL, "invalid container id '%s'", ctr_id ? ctr_id : "");
+	_cleanup_free_ char *dir = pm_store_ctr_dir(s, ctr_id);
+	_cleanup_free_ char *name = pm_xasprintf("ctr-rm-%s", ctr_id);
+	_cleanup_free_ char *gone = pm_store_tmp_path_beside(s, dir, name);
+	/* a mount below a directory moves with it (only a mount point itself is EBUSY) */
+	if (rename(dir, gone) < 0)
+		return errno == ENOENT ? 0
+				       : pm_error_set_errno(err, errno,
+							    "removing root filesystem of "
+							    "container '%s'",
+							    ctr_id);
+	*ret_gone = TAKE_PTR(gone);
+	return 0;
+}
+
+int pm_storage_gone_detach_held(const char *gone, int *ret_fd, pm_error **err)
+{
+	*ret_fd = -1;
+	struct ctr c = {0};
+	bool vfs = false, eph = false;
+	if (ctr_read_dir(pm_xstrdup(gone), "", &c, NULL) == 0) {
+		vfs = strcmp(c.driver, "vfs") == 0;
+		eph = c.ephemeral;
+		ctr_free(&c);
+	}
+	if (vfs)
+		return 0;
+	/* a torn or missing record: as if not volatile */
+	_cleanup_free_ char *merged = pm_path_join(gone, "merged");
+	return pm_overlay_detach_held(merged, eph ? PM_OVERLAY_VOLATILE : 0, ret_fd, err);
 }
 
 int pm_storage_ctr_delete(const struct pm_store *s, const char *ctr_id, pm_error **err)

@@ -116,6 +116,18 @@ int pm_storage_ctr_detach(const struct pm_store *s, const char *ctr_id, char **r
  * caller's path (pm_overlay_discard_after). */
 int pm_storage_ctr_detach_after(const struct pm_store *s, const char *ctr_id, int pidfd,
 				char **ret_gone, pm_error **err);
+/* The first half of a delete that leaves even the unmount to the caller's own process
+ * (rm -f: its detached child): the root moved under tmp/ (*ret_gone; NULL when there was
+ * none), its overlay still mounted on its merged/ (a crash leaves a tmp/ entry
+ * pm_store_clean_tmp unmounts and removes). Then, in that process,
+ * pm_storage_gone_detach_held and the removal of *ret_gone. */
+int pm_storage_ctr_move_aside(const struct pm_store *s, const char *ctr_id, char **ret_gone,
+			      pm_error **err);
+/* The root moved aside (pm_storage_ctr_move_aside) unmounted: a native overlay detached and
+ * held by *ret_fd, whose last close pays the sync of its upper file system (the caller
+ * closes it when it likes, after the processes that have it mounted elsewhere have ended);
+ * fuse-overlayfs and volatile mounts unmounted plainly, *ret_fd -1. */
+int pm_storage_gone_detach_held(const char *gone, int *ret_fd, pm_error **err);
 
 struct pm_change {
 	char kind;  /* 'A', 'C' or 'D' */

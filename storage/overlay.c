@@ -141,22 +141,61 @@ int pm_overlay_mount(const char *driver, const char *mount_program, const char *
 /* The kernel syncs an overlay's upper file system (all of it: ext4, not just the upper dir)
  * when the mount's last reference goes, unless it is volatile: 35-400 ms on a busy disk,
  * wasted on an upper that is deleted next. The mount is detached with an O_PATH fd still
- * open on it, and that fd is handed to a detached child that closes it last: the
- * sync runs there, nobody waits for it. The pipe orders the closes: the child closes
- * its copy only after ours is closed (EOF on the pipe). */
-static int discard_detached(const char *target, int hold, pm_error **err)
+ * open on it (pm_overlay_detach_held), and whoever holds that fd last pays the sync when
+ * it closes it (pm_overlay_release_last), off the caller's path. */
+int pm_overlay_detach_held(const char *target, unsigned flags, int *ret_fd, pm_error **err)
 {
-	_cleanup_close_ int fd = open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int p[2];
-	if (fd < 0 || pipe2(p, O_CLOEXEC) < 0)
+	*ret_fd = -1;
+	struct statfs sf;
+	if (!pm_overlay_is_mounted(target))
+		return 0;
+	/* fuse-overlayfs: a plain umount ends its daemon; volatile: nothing to sync */
+	if ((flags & PM_OVERLAY_VOLATILE) || statfs(target, &sf) < 0 ||
+	    sf.f_type != OVERLAYFS_SUPER_MAGIC)
+		return pm_overlay_unmount(target, err);
+	int fd = open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return pm_overlay_unmount(target, err);
 	if (umount2(target, MNT_DETACH) < 0) {
 		int e = errno;
-		close(p[0]);
-		close(p[1]);
+		close(fd);
 		return e == EINVAL || e == ENOENT
 			       ? 0
 			       : pm_error_set_errno(err, e, "unmounting '%s'", target);
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+void pm_overlay_release_last(int fd, int order, int hold)
+{
+	char c;
+	while (order >= 0 && read(order, &c, 1) < 0 && errno == EINTR)
+		;
+	/* a process that still has the overlay mounted (the init of a container being
+	 * killed, its mount namespace): ours must be the last reference, or its exit would
+	 * pay the sync */
+	if (hold >= 0) {
+		struct pollfd pf = {.fd = hold, .events = POLLIN};
+		while (poll(&pf, 1, 60000) < 0 && errno == EINTR)
+			;
+	}
+	close(fd); /* the sync runs here, on the way out */
+}
+
+/* pm_overlay_detach_held, and the fd handed to a detached child that closes it last. The
+ * pipe orders the closes: the child closes its copy only after ours is closed (EOF on the
+ * pipe). */
+static int discard_detached(const char *target, unsigned flags, int hold, pm_error **err)
+{
+	int fd;
+	int r = pm_overlay_detach_held(target, flags, &fd, err);
+	if (r < 0 || fd < 0)
+		return r;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		close(fd); /* the sync, here */
+		return 0;
 	}
 	/* One fork, not waited for: the caller goes on at once (a wait costs a round trip
 	 * through the scheduler, ms on a loaded machine); the child is reaped when the
@@ -178,21 +217,10 @@ static int discard_detached(const char *target, int hold, pm_error **err)
 				close_range(lo, (unsigned)keep[i] - 1, 0);
 		close_range(lo, ~0U, 0);
 		setsid();
-		char c;
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		/* a process that still has the overlay mounted (the init of a container being
-		 * killed, its mount namespace): ours must be the last reference, or its exit
-		 * would pay the sync */
-		if (hold >= 0) {
-			struct pollfd pf = {.fd = hold, .events = POLLIN};
-			while (poll(&pf, 1, 60000) < 0 && errno == EINTR)
-				;
-		}
-		close(fd); /* the sync runs here, on the way out */
+		pm_overlay_release_last(fd, p[0], hold);
 		_exit(0);
 	}
-	close(TAKE_FD(fd)); /* before the pipe's write end: the child's close is the last */
+	close(fd); /* before the pipe's write end: the child's close is the last */
 	close(p[1]);
 	close(p[0]);
 	return 0;
@@ -205,14 +233,7 @@ int pm_overlay_discard(const char *target, unsigned flags, pm_error **err)
 
 int pm_overlay_discard_after(const char *target, unsigned flags, int pidfd, pm_error **err)
 {
-	struct statfs sf;
-	if (!pm_overlay_is_mounted(target))
-		return 0;
-	/* fuse-overlayfs: a plain umount ends its daemon; volatile: nothing to sync */
-	if ((flags & PM_OVERLAY_VOLATILE) || statfs(target, &sf) < 0 ||
-	    sf.f_type != OVERLAYFS_SUPER_MAGIC)
-		return pm_overlay_unmount(target, err);
-	return discard_detached(target, pidfd, err);
+	return discard_detached(target, flags, pidfd, err);
 }
 
 int pm_overlay_unmount(const char *target, pm_error **err)

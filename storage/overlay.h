@@ -33,4 +33,14 @@ int pm_overlay_discard(const char *target, unsigned flags, pm_error **err);
  * namespace of its own (a killed container's init): the detached process pays the sync
  * after that process has ended, not the process's exit. */
 int pm_overlay_discard_after(const char *target, unsigned flags, int pidfd, pm_error **err);
+/* The first half of pm_overlay_discard for a caller that pays the sync elsewhere: a native
+ * overlay is detached (MNT_DETACH) and *ret_fd is an O_PATH fd on it, its last reference
+ * once the caller's other mounts of it are gone, which the caller hands to a process of its
+ * own (pm_overlay_release_last); -1 when there was nothing to hold (not mounted, volatile,
+ * fuse-overlayfs: unmounted plainly). */
+int pm_overlay_detach_held(const char *target, unsigned flags, int *ret_fd, pm_error **err);
+/* In the process that pays the sync of a held mount (fd, pm_overlay_detach_held): wait for
+ * EOF on order (>= 0: a pipe whose write end closes once every other copy of fd is closed),
+ * then for the end of the process hold (a pidfd, or -1), then close fd. */
+void pm_overlay_release_last(int fd, int order, int hold);
 bool pm_overlay_is_mounted(const char *target);

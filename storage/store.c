@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -361,6 +362,13 @@ static void clean_tmp_dir(const char *tmp)
 				continue;
 		}
 		_cleanup_free_ char *p = pm_path_join(tmp, de->d_name);
+		if (strstr(de->d_name, "-ctr-rm-")) {
+			/* a root moved aside still mounted (pm_storage_ctr_move_aside) by a
+			 * remover that died before its child unmounted it */
+			_cleanup_free_ char *m = pm_path_join(p, "merged");
+			if (pm_path_is_mount_point(m) > 0)
+				umount2(m, MNT_DETACH);
+		}
 		pm_rm_rf(p, NULL);
 	}
 }

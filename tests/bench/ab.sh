@@ -22,8 +22,9 @@ pmv() { # pmv old|new ARGS...
 }
 cleanup() {
 	pmv old system migrate >/dev/null 2>&1 || true
-	pmv new system migrate >/dev/null 2>&1 || true
 	pmv new unshare rm -rf "$work/old-root" "$work/new-root" >/dev/null 2>&1 || true
+	# after the unshare, which would start new's pause process again
+	pmv new system migrate >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
