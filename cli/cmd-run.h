@@ -29,6 +29,10 @@ struct cmd_run_opts {
 	bool rmi;			/* --rmi (run only): the image removed after the run */
 };
 
+/* The --help texts of run and create (cli/run-usage.c). */
+extern const char cmd_run_usage[];
+extern const char cmd_create_usage[];
+
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status
  * set (0 after --help, 125 after a printed error). */
 int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container_config *c,
