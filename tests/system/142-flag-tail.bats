@@ -479,15 +479,3 @@ hk_in() {
 	is "$output" 'Error: unrecognized image type "bad"'
 	run_pm 0 rmi bflags
 }
-
-@test "build --rm=false, --format docker: refused (pm)" {
-	skip_if_podman "podman keeps the intermediate containers, and builds docker images"
-	pm_load_test_image
-	local ctx=$BATS_TEST_TMPDIR/ctx
-	mkdir -p "$ctx"
-	printf 'FROM %s\n' "$IMG" >"$ctx/Containerfile"
-	run_pm 125 build --rm=false "$ctx"
-	is "$output" "Error: --rm=false: pm does not keep intermediate containers: drop it"
-	run_pm 125 build --format docker "$ctx"
-	is "$output" "Error: --format docker: pm builds OCI images only: use --format oci"
-}
