@@ -238,6 +238,12 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 int pm_engine_net_dir(const struct pm_engine *e, const struct pm_container *c,
 		      struct pm_net_config *net, pm_error **err)
 {
+	if (net->mode == PM_NET_BRIDGE) {
+		/* its published ports go through the port relay (netslirp/slirp.c) */
+		free(net->relay_program);
+		net->relay_program = net->nports ? pm_monitor_program(NULL) : NULL;
+		return 0;
+	}
 	if ((net->mode != PM_NET_SLIRP4NETNS && net->mode != PM_NET_PASTA) || net->run_dir)
 		return 0;
 	bool is_short;

@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# 146-network-more: more of user-defined networks (139 has the basics): -p/--publish with
+# --network NAME (the host port reaches the container on its bridge; `port` shows it; a busy
+# port fails leaving nothing). Runs as the unprivileged test user; also against podman
+# (PM="podman --runtime runc"); pm-only tests skip there.
+
+load helpers
+
+setup() {
+	skip_if_root "rootless: runs as the unprivileged test user"
+	basic_setup
+	if is_podman; then
+		"${PM_CMD[@]}" unshare true >/dev/null 2>&1 || true
+	fi
+}
+
+teardown() {
+	if is_podman; then
+		# podman 4.3 leaves its aardvark-dns running after a failed start or a
+		# connect/disconnect: not what these tests are about (the leak check would fail)
+		local p
+		for p in $(pgrep -u "$(id -u)" -f "aardvark-dns --config $XDG_RUNTIME_DIR/" || true); do
+			kill "$p" 2>/dev/null || true
+		done
+	fi
+	basic_teardown
+}
+
+# start_rc: the exit code of a run whose network setup fails at the start (podman: the OCI
+# runtime's 126; pm: its own 125).
+start_rc() {
+	if is_podman; then echo 126; else echo 125; fi
+}
+
+# same ACTUAL EXPECTED: plain string equality.
+same() {
+	[ "$1" = "$2" ] && return 0
+	printf '#| expected: %q\n#|   actual: %q\n' "$2" "$1" >&2
+	die "value differs"
+}
+
+# fetch PORT: one line from 127.0.0.1:PORT (retried while the server comes up).
+fetch() {
+	local i out
+	for i in $(seq 1 50); do
+		out=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -1 <&3' _ "$1" 2>/dev/null) &&
+			[ -n "$out" ] && {
+			echo "$out"
+			return 0
+		}
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "run --network NAME -p: the host port reaches the container; port shows it" {
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.221.0.0/24 p1
+	run_pm 0 run -d --network p1 -p 18461:8080 -p 127.0.0.1:18462:8080 --name web "$img" \
+		sh -c 'while true; do echo pong | nc -l -p 8080; done'
+	run_pm 0 port web
+	assert_contains "$output" "8080/tcp -> 0.0.0.0:18461"
+	assert_contains "$output" "8080/tcp -> 127.0.0.1:18462"
+	run fetch 18461
+	is "$output" "pong" "through the port on all addresses"
+	run fetch 18462
+	is "$output" "pong" "through the port on 127.0.0.1"
+	# peers still reach it on the network
+	run_pm 0 run --rm --network p1 "$img" sh -c 'nc -w 5 web 8080 </dev/null'
+	is "$output" "pong"
+	run_pm 0 stop -t0 web
+	! timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/18461' 2>/dev/null || die "the port stays published after stop"
+	# a restart publishes again
+	run_pm 0 start web
+	run fetch 18461
+	is "$output" "pong" "after a restart"
+	run_pm 0 rm -f -t0 web
+	run_pm 0 network rm p1
+}
+
+@test "run --network NAME -p on a busy port: exit 125-ish, nothing left behind" {
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.222.0.0/24 p2
+	run_pm 0 run -d --network p2 -p 18463:8080 --name first "$img" sleep 100
+	run_pm '?' run -d --network p2 -p 18463:8080 --name second "$img" sleep 100
+	[ "$status" -eq 125 ] || [ "$status" -eq 126 ] || die "exit $status"
+	assert_contains "$output" "18463"
+	run_pm 0 rm -f -t0 second
+	run_pm 0 rm -f -t0 first
+	pm_store_settled
+	if ! is_podman; then
+		[ ! -e "$XDG_RUNTIME_DIR/pm/networks/rootless-netns" ] || die "the namespace stays"
+		[ -z "$(ls "$XDG_RUNTIME_DIR/pm/networks/p2" 2>/dev/null)" ] || die "an address record stays"
+	fi
+	run_pm 0 network rm p2
+}
+
+@test "run --network NAME -p PORT/udp: refused by pm, nothing made (pm)" {
+	skip_if_podman "pm forwards TCP only on user-defined networks"
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create p3
+	run_pm 125 run -d --network p3 -p 18464:53/udp --name u "$img" true
+	same "$output" "Error: publishing port 53/udp of a container on network p3: pm forwards TCP only there (not supported yet)"
+	run_pm 0 ps -a -q
+	is "$output" ""
+	run_pm 0 network rm p3
+}
