@@ -104,11 +104,24 @@ static char *nets_state_dir(const struct pm_engine *e)
 	return pm_path_join(e->paths->runroot, "networks");
 }
 
-/* "IP PREFIX GATEWAY MAC NAME" of one record. */
+/* "IP PREFIX GATEWAY MAC NAME IFNAME ALIASES" of one record (ALIASES: comma-separated or
+ * "-"). */
 struct rec {
-	char ip[64], gw[64], mac[32], name[256], ifname[32];
+	char ip[64], gw[64], mac[32], name[256], ifname[32], aliases[2048];
 	unsigned prefix;
 };
+
+/* The names of a record for an /etc/hosts line: "NAME ALIAS..." */
+static char *rec_names(const struct rec *r)
+{
+	if (!r->aliases[0] || strcmp(r->aliases, "-") == 0)
+		return pm_xstrdup(r->name);
+	char *s = pm_xasprintf("%s %s", r->name, r->aliases);
+	for (char *p = s; *p; p++)
+		if (*p == ',')
+			*p = ' ';
+	return s;
+}
 
 static int rec_read(const char *path, struct rec *r)
 {
@@ -116,8 +129,8 @@ static int rec_read(const char *path, struct rec *r)
 	if (pm_read_file(path, 4096, &text, NULL, NULL) < 0)
 		return -ENOENT;
 	memset(r, 0, sizeof(*r));
-	if (sscanf(text, "%63s %u %63s %31s %255s %31s", r->ip, &r->prefix, r->gw, r->mac, r->name,
-		   r->ifname) < 4)
+	if (sscanf(text, "%63s %u %63s %31s %255s %31s %2047s", r->ip, &r->prefix, r->gw, r->mac,
+		   r->name, r->ifname, r->aliases) < 4)
 		return -EINVAL;
 	return 0;
 }
@@ -162,7 +175,8 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 				rc.ip, de->d_name);
 		pm_strv_push(&used, rc.ip);
 		pm_strv_push(&peer_ids, de->d_name);
-		char *x = pm_xasprintf("%s%s\t%s\n", peers, rc.ip, rc.name);
+		_cleanup_free_ char *names = rec_names(&rc);
+		char *x = pm_xasprintf("%s%s\t%s\n", peers, rc.ip, names);
 		free(peers);
 		peers = x;
 	}
@@ -181,13 +195,23 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3],
 			 b[4], b[5]);
 	}
+	_cleanup_free_ char *aliases = net->bridge_aliases && net->bridge_aliases[0]
+					       ? pm_strv_join(net->bridge_aliases, ",")
+					       : pm_xstrdup("-");
 	_cleanup_free_ char *text =
-		pm_xasprintf("%s %u %s %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name,
-			     net->bridge_ifname ? net->bridge_ifname : "eth0");
+		pm_xasprintf("%s %u %s %s %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name,
+			     net->bridge_ifname ? net->bridge_ifname : "eth0", aliases);
 	if ((r = pm_write_file_atomic(mine, text, strlen(text), 0600, err)) < 0)
 		return r;
 	/* its peers learn its name (their /etc/hosts is bind-mounted: appended in place) */
-	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip, ctr_name);
+	_cleanup_free_ char *names = NULL;
+	{
+		struct rec self = {0};
+		snprintf(self.name, sizeof(self.name), "%s", ctr_name);
+		snprintf(self.aliases, sizeof(self.aliases), "%s", aliases);
+		names = rec_names(&self);
+	}
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip, names);
 	for (size_t i = 0; peer_ids && peer_ids[i]; i++) {
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, peer_ids[i]);
 		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
@@ -270,6 +294,8 @@ int pm_engine_network_addr(const struct pm_engine *e, const char *name, const ch
 	ret->gateway = pm_xstrdup(strcmp(rc.gw, "-") ? rc.gw : "");
 	ret->mac = pm_xstrdup(rc.mac);
 	ret->prefix = rc.prefix;
+	if (rc.aliases[0] && strcmp(rc.aliases, "-") != 0)
+		ret->aliases = pm_strv_split(rc.aliases, ",");
 	return 0;
 }
 
@@ -278,6 +304,7 @@ void pm_engine_net_addr_clear(struct pm_engine_net_addr *a)
 	free(a->ip);
 	free(a->gateway);
 	free(a->mac);
+	pm_strv_free(a->aliases);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -302,7 +329,8 @@ char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id
 }
 
 int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
-			      const char *netname, const char *ip, const char *mac, pm_error **err)
+			      const char *netname, const char *ip, const char *mac,
+			      char *const *aliases, pm_error **err)
 {
 	struct pm_container_config cfg = {0};
 	int r = pm_config_from_json(c->config_json, &cfg, err);
@@ -337,6 +365,7 @@ int pm_engine_network_connect(const struct pm_engine *e, const struct pm_contain
 	nc.bridge_net = pm_xstrdup(n->name);
 	nc.bridge_ip_req = ip && *ip ? pm_xstrdup(ip) : NULL;
 	nc.bridge_mac_req = mac && *mac ? pm_xstrdup(mac) : NULL;
+	nc.bridge_aliases = pm_strv_copy(aliases);
 	/* the next free ethN in the container */
 	_cleanup_strv_ char **ifnames = NULL;
 	for (size_t i = 0; have && have[i]; i++) {

@@ -39,6 +39,7 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id);
 /* What a running container on network name got: 0 and the fields (malloc'd), or -ENOENT. */
 struct pm_engine_net_addr {
 	char *ip, *gateway, *mac;
+	char **aliases; /* --network-alias / connect --alias, or NULL */
 	unsigned prefix;
 };
 int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,
@@ -54,7 +55,8 @@ void pm_engine_net_addr_clear(struct pm_engine_net_addr *a);
  * be disconnected yet. The networks a container is connected to now (sorted names). */
 struct pm_container;
 int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
-			      const char *netname, const char *ip, const char *mac, pm_error **err);
+			      const char *netname, const char *ip, const char *mac,
+			      char *const *aliases, pm_error **err);
 int pm_engine_network_disconnect(const struct pm_engine *e, const struct pm_container *c,
 				 const char *netname, pm_error **err);
 char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id);

@@ -777,6 +777,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(nj, "IPAMConfig", json_null());
 		json_object_set_new(nj, "Links", json_null());
 		json_t *aliases = json_array();
+		for (char **al = have ? a.aliases : NULL; al && *al; al++)
+			json_array_append_new(aliases, json_string(*al));
 		_cleanup_free_ char *short_id = pm_xstrndup(c->id, 12);
 		json_array_append_new(aliases, json_string(short_id));
 		json_object_set_new(nj, "Aliases", aliases);

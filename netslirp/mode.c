@@ -61,6 +61,7 @@ void pm_net_config_clear(struct pm_net_config *cfg)
 	pm_strv_free(cfg->dns_search);
 	pm_strv_free(cfg->dns_options);
 	pm_strv_free(cfg->add_hosts);
+	pm_strv_free(cfg->bridge_aliases);
 	free(cfg->run_dir);
 	free(cfg->relay_program);
 	pm_net_config_init(cfg);

@@ -123,7 +123,8 @@ struct pm_net_config {
 	 * mount of an nsfs file, kept with its slirp4netns by bridge_state_dir) */
 	char *bridge_net, *bridge_ip_req, *bridge_mac_req;
 	char *bridge_ip, *bridge_mac, *bridge_gw, *bridge_subnet, *bridge_iface, *bridge_veth;
-	char *bridge_ifname; /* the container's interface (NULL: eth0, which gets the route) */
+	char *bridge_ifname;   /* the container's interface (NULL: eth0, which gets the route) */
+	char **bridge_aliases; /* --network-alias / connect --alias: more names for its peers */
 	unsigned bridge_prefix;
 	bool bridge_internal;
 	char *bridge_netns, *bridge_state_dir;

@@ -111,3 +111,25 @@ fetch() {
 	is "$output" ""
 	run_pm 0 network rm p3
 }
+
+@test "run --network-alias, network connect --alias: peers reach it by those names" {
+	skip_if_missing jq
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.223.0.0/24 a1
+	run_pm 0 network create --subnet 10.224.0.0/24 a2
+	run_pm 0 run -d --network a1 --network-alias web --network-alias www --name srv "$img" \
+		sh -c 'while true; do echo pong | nc -l -p 8080; done'
+	run_pm 0 run --rm --network a1 "$img" sh -c 'nc -w 5 web 8080 </dev/null; nc -w 5 www 8080 </dev/null'
+	is "$output" "pong
+pong" "by its aliases"
+	run_pm 0 inspect srv --format '{{json .NetworkSettings.Networks.a1.Aliases}}'
+	[ "$(jq -r 'index("web") != null and index("www") != null' <<<"$output")" = true ] ||
+		die "aliases not in inspect: $output"
+	run_pm 0 network connect --alias other a2 srv
+	run_pm 0 run --rm --network a2 "$img" sh -c 'nc -w 5 other 8080 </dev/null'
+	is "$output" "pong" "by its alias on the connected network"
+	run_pm 0 rm -f -t0 srv
+	run_pm 0 network rm a1 a2
+}
