@@ -53,7 +53,12 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name)
 		    pm_config_from_json(list[i]->config_json, &cfg, NULL) < 0)
 			continue;
 		_cleanup_free_ char *net = pm_engine_network_of(cfg.network);
-		if (net && strcmp(net, name) == 0)
+		bool on = net && strcmp(net, name) == 0;
+		for (char **x = cfg.extra_networks; !on && x && *x; x++) {
+			_cleanup_free_ char *xn = pm_engine_network_of(*x);
+			on = xn && strcmp(xn, name) == 0;
+		}
+		if (on)
 			pm_strv_push(&ids, list[i]->id);
 		pm_spec_config_clear(&cfg);
 	}
@@ -70,10 +75,21 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name)
 	return ids;
 }
 
+static int check_one(const struct pm_engine *e, const char *value, const char *ip, pm_error **err);
+
 int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
 			    pm_error **err)
 {
-	_cleanup_free_ char *name = pm_engine_network_of(cfg->network);
+	int r = check_one(e, cfg->network, cfg->ip, err);
+	for (char **x = cfg->extra_networks; r >= 0 && x && *x; x++)
+		r = check_one(e, *x, NULL, err);
+	return r;
+}
+
+/* One --network value: the network exists, a static address lies in its subnet. */
+static int check_one(const struct pm_engine *e, const char *value, const char *ip, pm_error **err)
+{
+	_cleanup_free_ char *name = pm_engine_network_of(value);
 	if (!name)
 		return 0;
 	_cleanup_network_ struct pm_network *n = NULL;
@@ -83,18 +99,18 @@ int pm_engine_network_check(const struct pm_engine *e, const struct pm_container
 	/* a static address must lie in the subnet (whether it is free shows at the start) */
 	struct pm_net_config nc;
 	pm_net_config_init(&nc);
-	r = pm_net_parse_mode(&nc, cfg->network, err);
-	_cleanup_free_ char *want = r < 0		  ? NULL
-				    : nc.bridge_ip_req	  ? pm_xstrdup(nc.bridge_ip_req)
-				    : cfg->ip && *cfg->ip ? pm_xstrdup(cfg->ip)
-							  : NULL;
+	r = pm_net_parse_mode(&nc, value, err);
+	_cleanup_free_ char *want = r < 0	       ? NULL
+				    : nc.bridge_ip_req ? pm_xstrdup(nc.bridge_ip_req)
+				    : ip && *ip	       ? pm_xstrdup(ip)
+						       : NULL;
 	pm_net_config_clear(&nc);
 	if (r < 0)
 		return r;
 	if (!want)
 		return 0;
-	_cleanup_free_ char *ip = NULL;
-	return pm_network_pick_ip(n, want, NULL, &ip, NULL, NULL, err);
+	_cleanup_free_ char *got = NULL;
+	return pm_network_pick_ip(n, want, NULL, &got, NULL, NULL, err);
 }
 
 /* ---- addresses of running containers ---------------------------------------------------- */

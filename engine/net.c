@@ -217,6 +217,18 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 		net->bridge_aliases = pm_strv_copy(cfg->network_aliases);
 		if ((r = pm_engine_network_assign(e, c->id, c->name, net, &peers, err)) < 0)
 			return r;
+		/* its other networks: eth1... (their records released with the first's) */
+		for (size_t i = 0; i < net->nbridge_extra; i++) {
+			struct pm_net_config *x = &net->bridge_extra[i];
+			_cleanup_free_ char *more = NULL;
+			if ((r = pm_engine_network_assign(e, c->id, c->name, x, &more, err)) < 0)
+				return r;
+			free(x->bridge_veth);
+			x->bridge_veth = pm_xasprintf("veth%.8s%zu", c->id, i + 1);
+			char *all = pm_xasprintf("%s%s", peers ? peers : "", more ? more : "");
+			free(peers);
+			peers = all;
+		}
 	}
 	if (!net->no_hosts) {
 		_cleanup_free_ char *base = read_text("/etc/hosts");

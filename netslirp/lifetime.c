@@ -146,6 +146,8 @@ int pm_net_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net
 		}
 		if (r >= 0)
 			r = pm_net_bridge_attach(cfg, netns_pid, err);
+		for (size_t i = 0; r >= 0 && i < cfg->nbridge_extra; i++)
+			r = pm_net_bridge_attach(&cfg->bridge_extra[i], netns_pid, err);
 		if (r >= 0)
 			r = pm_net_bridge_ports_start(cfg, netns_pid, net, err);
 		if (r < 0) {

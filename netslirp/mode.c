@@ -62,6 +62,9 @@ void pm_net_config_clear(struct pm_net_config *cfg)
 	pm_strv_free(cfg->dns_options);
 	pm_strv_free(cfg->add_hosts);
 	pm_strv_free(cfg->bridge_aliases);
+	for (size_t i = 0; i < cfg->nbridge_extra; i++)
+		pm_net_config_clear(&cfg->bridge_extra[i]);
+	free(cfg->bridge_extra);
 	free(cfg->run_dir);
 	free(cfg->relay_program);
 	pm_net_config_init(cfg);
@@ -247,6 +250,8 @@ int pm_net_parse_mode(struct pm_net_config *cfg, const char *value, pm_error **e
 				cfg->bridge_ip_req = pm_xstrdup(parts[i] + 3);
 			} else if (pm_str_startswith(parts[i], "mac=") && !cfg->bridge_mac_req) {
 				cfg->bridge_mac_req = pm_xstrdup(parts[i] + 4);
+			} else if (pm_str_startswith(parts[i], "alias=") && parts[i][6]) {
+				pm_strv_push(&cfg->bridge_aliases, parts[i] + 6);
 			} else {
 				int r = pm_error_set(err, EINVAL,
 						     "unknown bridge network option '%s'",

@@ -125,6 +125,9 @@ struct pm_net_config {
 	char *bridge_ip, *bridge_mac, *bridge_gw, *bridge_subnet, *bridge_iface, *bridge_veth;
 	char *bridge_ifname;   /* the container's interface (NULL: eth0, which gets the route) */
 	char **bridge_aliases; /* --network-alias / connect --alias: more names for its peers */
+	/* the container's other user-defined networks (bridge fields only), as eth1... */
+	struct pm_net_config *bridge_extra;
+	size_t nbridge_extra;
 	unsigned bridge_prefix;
 	bool bridge_internal;
 	char *bridge_netns, *bridge_state_dir;

@@ -133,3 +133,42 @@ pong" "by its aliases"
 	run_pm 0 rm -f -t0 srv
 	run_pm 0 network rm a1 a2
 }
+
+@test "run --network A --network B, --network A,B: one ethN per network, peers on each" {
+	skip_if_missing jq
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.225.0.0/24 m1
+	run_pm 0 network create --subnet 10.226.0.0/24 m2
+	run_pm 0 run -d --network m1 --network m2 --name multi "$img" \
+		sh -c 'while true; do echo pong | nc -l -p 8080; done'
+	run_pm 0 exec multi ip -4 -o addr show
+	assert_contains "$output" "inet 10.225.0."
+	assert_contains "$output" "inet 10.226.0."
+	run_pm 0 inspect multi --format '{{json .NetworkSettings.Networks}}'
+	is "$(jq -r 'keys | join(" ")' <<<"$output")" "m1 m2"
+	run_pm 0 run --rm --network m2 "$img" sh -c 'nc -w 5 multi 8080 </dev/null'
+	is "$output" "pong" "from m2"
+	run_pm 0 run --rm --network m1 "$img" sh -c 'nc -w 5 multi 8080 </dev/null'
+	is "$output" "pong" "from m1"
+	run_pm 2 network rm m2
+	run_pm 0 run --rm --network m1,m2 "$img" sh -c 'ip -4 -o addr show | grep -c "inet 10.22[56]"'
+	is "$output" "2" "--network m1,m2"
+	run_pm 0 rm -f -t0 multi
+	run_pm 0 network rm m1 m2
+}
+
+@test "run --network host --network NAME: refused, nothing made" {
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create m3
+	run_pm 125 run --rm --network host --network m3 "$img" true
+	assert_contains "$output" "cannot set multiple networks without bridge network mode, selected mode host"
+	run_pm 125 run --rm --network m3 --network nope "$img" true
+	assert_contains "$output" "nope"
+	run_pm 0 ps -a -q
+	is "$output" ""
+	run_pm 0 network rm m3
+}
