@@ -696,6 +696,14 @@ static int connect_common(struct pm_cli *cli, const char *net, const char *ref, 
 	_cleanup_network_ struct pm_network *n = NULL;
 	if (pm_network_load(cli->paths.root, net, &n, &err) < 0)
 		return pm_cli_error(err);
+	/* its config changes: under its lock, read again */
+	_cleanup_close_ int lfd = pm_container_lock(&cli->paths, c->id, &err);
+	if (lfd < 0)
+		return pm_cli_error(err);
+	_cleanup_free_ char *id = pm_xstrdup(c->id);
+	pm_container_free(TAKE_PTR(c));
+	if (pm_engine_ctr_lookup(&e, id, &c, &err) < 0)
+		return pm_cli_error(err);
 	int r = connect ? pm_engine_network_connect(&e, c, n->name, ip, mac, aliases, &err)
 			: pm_engine_network_disconnect(&e, c, n->name, &err);
 	if (r < 0)

@@ -344,41 +344,15 @@ char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id
 	return names;
 }
 
-int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
-			      const char *netname, const char *ip, const char *mac,
-			      char *const *aliases, pm_error **err)
+/* network connect of a running container: an address on n, the next free ethN. */
+static int attach_now(const struct pm_engine *e, const struct pm_container *c, const char *netname,
+		      const char *ip, const char *mac, char *const *aliases, char *const *have,
+		      pm_error **err)
 {
-	struct pm_container_config cfg = {0};
-	int r = pm_config_from_json(c->config_json, &cfg, err);
-	if (r < 0)
-		return r;
-	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
-	_cleanup_free_ char *mode =
-		pm_xstrdup(cfg.network && *cfg.network ? cfg.network : "slirp4netns");
-	pm_spec_config_clear(&cfg);
-	if (!primary) {
-		mode[strcspn(mode, ":")] = 0;
-		return pm_error_set(err, EINVAL, "\"%s\" is not supported: invalid network mode",
-				    mode);
-	}
-	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "network connect: container %s is not running: pm connects "
-				    "running containers only (not supported yet for others)",
-				    c->name);
-	_cleanup_strv_ char **have = pm_engine_network_connected(e, c->id);
-	_cleanup_network_ struct pm_network *n = NULL;
-	if ((r = pm_network_load(e->paths->root, netname, &n, err)) < 0)
-		return r;
-	if (pm_strv_contains(have, n->name))
-		return pm_error_set(err, EEXIST,
-				    "container %s is already connected to network \"%s\": network "
-				    "is already connected",
-				    c->id, n->name);
 	struct pm_net_config nc;
 	pm_net_config_init(&nc);
 	nc.mode = PM_NET_BRIDGE;
-	nc.bridge_net = pm_xstrdup(n->name);
+	nc.bridge_net = pm_xstrdup(netname);
 	nc.bridge_ip_req = ip && *ip ? pm_xstrdup(ip) : NULL;
 	nc.bridge_mac_req = mac && *mac ? pm_xstrdup(mac) : NULL;
 	nc.bridge_aliases = pm_strv_copy(aliases);
@@ -399,14 +373,14 @@ int pm_engine_network_connect(const struct pm_engine *e, const struct pm_contain
 	}
 	nc.bridge_ifname = pm_xasprintf("eth%u", idx);
 	_cleanup_free_ char *peers = NULL;
-	r = pm_engine_network_assign(e, c->id, c->name, &nc, &peers, err);
+	int r = pm_engine_network_assign(e, c->id, c->name, &nc, &peers, err);
 	if (r >= 0) {
 		free(nc.bridge_veth);
 		nc.bridge_veth = pm_xasprintf("veth%.8s%u", c->id, idx);
 		r = pm_net_bridge_attach(&nc, c->state.pid, err);
 		if (r < 0) {
 			_cleanup_free_ char *p = pm_xasprintf("%s/networks/%s/%s",
-							      e->paths->runroot, n->name, c->id);
+							      e->paths->runroot, netname, c->id);
 			unlink(p);
 		}
 	}
@@ -422,29 +396,137 @@ int pm_engine_network_connect(const struct pm_engine *e, const struct pm_contain
 	return r;
 }
 
-int pm_engine_network_disconnect(const struct pm_engine *e, const struct pm_container *c,
-				 const char *netname, pm_error **err)
+/* The container's config with its network list changed by fn, written back (the caller holds
+ * the container's lock). */
+static int save_networks(struct pm_container *c, struct pm_container_config *cfg, pm_error **err)
 {
-	_cleanup_free_ char *path =
-		pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, netname, c->id);
-	struct rec rc;
-	if (!pm_ctr_is_running(c) || rec_read(path, &rc) < 0)
-		return pm_error_set(err, ENOENT, "container %s is not connected to network %s",
-				    c->name, netname);
+	char *json = pm_config_to_json(cfg);
+	free(c->config_json);
+	c->config_json = json;
+	return pm_container_save_config(c, err);
+}
+
+/* "NAME[:ip=,mac=,alias=...]": an ExtraNetworks entry */
+static char *extra_value(const char *name, const char *ip, const char *mac, char *const *aliases)
+{
+	char *v = pm_xstrdup(name);
+	char sep = ':';
+	const char *keys[] = {"ip", "mac"}, *vals[] = {ip, mac};
+	for (size_t i = 0; i < 2; i++)
+		if (vals[i] && *vals[i]) {
+			char *x = pm_xasprintf("%s%c%s=%s", v, sep, keys[i], vals[i]);
+			free(v);
+			v = x;
+			sep = ',';
+		}
+	for (size_t i = 0; aliases && aliases[i]; i++) {
+		char *x = pm_xasprintf("%s%calias=%s", v, sep, aliases[i]);
+		free(v);
+		v = x;
+		sep = ',';
+	}
+	return v;
+}
+
+/* The index of network name in cfg's extra networks, or -1. */
+static ssize_t extra_index(const struct pm_container_config *cfg, const char *name)
+{
+	for (size_t i = 0; cfg->extra_networks && cfg->extra_networks[i]; i++) {
+		_cleanup_free_ char *xn = pm_engine_network_of(cfg->extra_networks[i]);
+		if (xn && strcmp(xn, name) == 0)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+int pm_engine_network_connect(const struct pm_engine *e, struct pm_container *c,
+			      const char *netname, const char *ip, const char *mac,
+			      char *const *aliases, pm_error **err)
+{
 	struct pm_container_config cfg = {0};
 	int r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	if (!primary) {
+		_cleanup_free_ char *mode =
+			pm_xstrdup(cfg.network && *cfg.network ? cfg.network : "slirp4netns");
+		pm_spec_config_clear(&cfg);
+		mode[strcspn(mode, ":")] = 0;
+		return pm_error_set(err, EINVAL, "\"%s\" is not supported: invalid network mode",
+				    mode);
+	}
+	bool running = pm_ctr_is_running(c) && c->state.pid > 0;
+	_cleanup_strv_ char **have = running ? pm_engine_network_connected(e, c->id) : NULL;
+	_cleanup_network_ struct pm_network *n = NULL;
+	if ((r = pm_network_load(e->paths->root, netname, &n, err)) < 0)
+		goto out;
+	if (pm_strv_contains(have, n->name) || strcmp(primary, n->name) == 0 ||
+	    extra_index(&cfg, n->name) >= 0) {
+		r = pm_error_set(err, EEXIST,
+				 "container %s is already connected to network \"%s\": network "
+				 "is already connected",
+				 c->id, n->name);
+		goto out;
+	}
+	if (ip && *ip) {
+		_cleanup_free_ char *got = NULL;
+		if ((r = pm_network_pick_ip(n, ip, NULL, &got, NULL, NULL, err)) < 0)
+			goto out;
+	}
+	/* a running container gets it now; every start attaches it (kept in its config) */
+	if (running && (r = attach_now(e, c, n->name, ip, mac, aliases, have, err)) < 0)
+		goto out;
+	pm_strv_consume(&cfg.extra_networks, extra_value(n->name, ip, mac, aliases));
+	r = save_networks(c, &cfg, err);
+out:
 	pm_spec_config_clear(&cfg);
-	if (primary && strcmp(primary, netname) == 0)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "network disconnect: %s is container %s's --network: not "
-				    "supported by pm yet (only networks added by network connect)",
-				    netname, c->name);
-	r = pm_net_bridge_detach(c->state.pid, rc.ifname[0] ? rc.ifname : "eth0", err);
+	return r;
+}
+
+int pm_engine_network_disconnect(const struct pm_engine *e, struct pm_container *c,
+				 const char *netname, pm_error **err)
+{
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)
 		return r;
-	unlink(path);
-	return 0;
+	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	ssize_t xi = extra_index(&cfg, netname);
+	_cleanup_free_ char *path =
+		pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, netname, c->id);
+	struct rec rc;
+	bool live = pm_ctr_is_running(c) && c->state.pid > 0 && rec_read(path, &rc) == 0;
+	bool is_primary = primary && strcmp(primary, netname) == 0;
+	if (!live && !is_primary && xi < 0) {
+		r = pm_error_set(err, ENOENT, "container %s is not connected to network %s",
+				 c->name, netname);
+		goto out;
+	}
+	if (live) {
+		r = pm_net_bridge_detach(c->state.pid, rc.ifname[0] ? rc.ifname : "eth0", err);
+		if (r < 0)
+			goto out;
+		unlink(path);
+	}
+	if (xi >= 0) {
+		char **v = cfg.extra_networks;
+		free(v[xi]);
+		memmove(&v[xi], &v[xi + 1], (pm_strv_length(v) - (size_t)xi) * sizeof(char *));
+	} else if (is_primary) {
+		/* its first other network takes its place; without one it has none */
+		free(cfg.network);
+		if (cfg.extra_networks && cfg.extra_networks[0]) {
+			char **v = cfg.extra_networks;
+			cfg.network = v[0];
+			memmove(&v[0], &v[1], pm_strv_length(v) * sizeof(char *));
+		} else {
+			cfg.network = pm_xstrdup("none");
+		}
+	}
+	if (xi >= 0 || is_primary)
+		r = save_networks(c, &cfg, err);
+out:
+	pm_spec_config_clear(&cfg);
+	return r;
 }

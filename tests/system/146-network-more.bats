@@ -172,3 +172,42 @@ pong" "by its aliases"
 	is "$output" ""
 	run_pm 0 network rm m3
 }
+
+@test "network connect persists across stop/start and works on a created container; disconnect of its own network" {
+	skip_if_missing jq
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.227.0.0/24 c1
+	run_pm 0 network create --subnet 10.228.0.0/24 c2
+	run_pm 0 network create --subnet 10.229.0.0/24 c3
+	run_pm 0 run -d --network c1 --name p "$img" sleep 1000
+	run_pm 0 network connect c2 p
+	run_pm 0 restart -t0 p
+	run_pm 0 exec p ip -4 -o addr show
+	assert_contains "$output" "inet 10.228.0." "c2 kept across the restart"
+	# a created container: connected at its start
+	run_pm 0 create --network c1 --name q "$img" sleep 1000
+	run_pm 0 network connect --ip 10.229.0.7 c3 q
+	run_pm 0 inspect q --format '{{json .NetworkSettings.Networks}}'
+	is "$(jq -r 'keys | join(" ")' <<<"$output")" "c1 c3"
+	run_pm 0 start q
+	run_pm 0 exec q ip -4 -o addr show
+	assert_contains "$output" "inet 10.229.0.7/24"
+	# a stopped one leaves a network
+	run_pm 0 stop -t0 q
+	run_pm 0 network disconnect c3 q
+	run_pm 0 inspect q --format '{{json .NetworkSettings.Networks}}'
+	is "$(jq -r 'keys | join(" ")' <<<"$output")" "c1"
+	run_pm 125 network disconnect c3 q
+	assert_contains "$output" "is not connected to network c3"
+	# the running one leaves its own network: its interface goes, c2 stays
+	run_pm 0 network disconnect c1 p
+	run_pm 0 exec p ip -4 -o addr show
+	assert_not_contains "$output" "inet 10.227.0."
+	assert_contains "$output" "inet 10.228.0."
+	run_pm 0 inspect p --format '{{json .NetworkSettings.Networks}}'
+	is "$(jq -r 'keys | join(" ")' <<<"$output")" "c2"
+	run_pm 0 rm -f -t0 p q
+	run_pm 0 network rm c1 c2 c3
+}
