@@ -360,7 +360,7 @@ static int check_static_net(const struct pm_container_config *c, pm_error **err)
 		return 0;
 	/* a user-defined network (engine/ctr-networks.h): --ip and --mac-address are its */
 	_cleanup_free_ char *usernet = pm_engine_network_of(c->network);
-	if (usernet && !(c->pod && !c->infra)) {
+	if (usernet) {
 		if (c->ip6 && *c->ip6)
 			return pm_error_set(err, EOPNOTSUPP,
 					    "--ip6: IPv6 addresses on network %s are not supported "

@@ -213,8 +213,8 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			net->bridge_ip_req = pm_xstrdup(cfg->ip);
 		if (!net->bridge_mac_req && cfg->mac_address && *cfg->mac_address)
 			net->bridge_mac_req = pm_xstrdup(cfg->mac_address);
-		pm_strv_free(net->bridge_aliases);
-		net->bridge_aliases = pm_strv_copy(cfg->network_aliases);
+		for (char **a = cfg->network_aliases; a && *a; a++)
+			pm_strv_push(&net->bridge_aliases, *a);
 		if ((r = pm_engine_network_assign(e, c->id, c->name, net, &peers, err)) < 0)
 			return r;
 		/* its other networks: eth1... (their records released with the first's) */

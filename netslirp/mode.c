@@ -43,6 +43,7 @@ static void mode_clear(struct pm_net_config *cfg)
 	cfg->bridge_prefix = 0;
 	cfg->bridge_internal = false;
 	cfg->pasta_args = pm_strv_free(cfg->pasta_args);
+	cfg->bridge_aliases = pm_strv_free(cfg->bridge_aliases);
 	cfg->cidr = cfg->outbound_addr = cfg->outbound_addr6 = cfg->container = NULL;
 	cfg->mode = PM_NET_SLIRP4NETNS;
 	cfg->allow_host_loopback = false;
@@ -61,7 +62,6 @@ void pm_net_config_clear(struct pm_net_config *cfg)
 	pm_strv_free(cfg->dns_search);
 	pm_strv_free(cfg->dns_options);
 	pm_strv_free(cfg->add_hosts);
-	pm_strv_free(cfg->bridge_aliases);
 	for (size_t i = 0; i < cfg->nbridge_extra; i++)
 		pm_net_config_clear(&cfg->bridge_extra[i]);
 	free(cfg->bridge_extra);

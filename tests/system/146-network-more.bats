@@ -211,3 +211,43 @@ pong" "by its aliases"
 	run_pm 0 rm -f -t0 p q
 	run_pm 0 network rm c1 c2 c3
 }
+
+@test "pod create --network NAME --ip --mac-address: the infra holds the network, members share it" {
+	skip_if_missing jq
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.230.0.0/24 pn
+	run_pm 0 pod create --network pn --ip 10.230.0.9 --mac-address 02:aa:bb:cc:dd:ee --name pp
+	run_pm 0 run -d --pod pp --name pm1 "$img" sh -c 'while true; do echo pong | nc -l -p 8080; done'
+	run_pm 0 exec pm1 ip addr show eth0
+	assert_contains "$output" "inet 10.230.0.9/24"
+	assert_contains "$output" "link/ether 02:aa:bb:cc:dd:ee"
+	run_pm 0 run --rm --network pn "$img" sh -c 'nc -w 5 10.230.0.9 8080 </dev/null'
+	is "$output" "pong" "a peer on the network reaches the pod's member"
+	run_pm 0 pod rm -f -t0 pp
+	run_pm 0 network rm pn
+}
+
+@test "kube play --network NAME --ip: the pod gets that address" {
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.231.0.0/24 kn
+	cat >"$BATS_TEST_TMPDIR/k.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kp
+spec:
+  containers:
+  - name: c
+    image: $img
+    command: ["sleep", "1000"]
+YAML
+	run_pm 0 kube play --network kn --ip 10.231.0.5 "$BATS_TEST_TMPDIR/k.yaml"
+	run_pm 0 exec kp-c ip -4 addr show eth0
+	assert_contains "$output" "inet 10.231.0.5/24"
+	run_pm 0 kube down "$BATS_TEST_TMPDIR/k.yaml"
+	run_pm 0 network rm kn
+}
