@@ -275,8 +275,10 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
 		_cleanup_free_ char *dir = pm_path_join(base, de->d_name);
-		_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
-		unlink(mine);
+		if (ctr_id) {
+			_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+			unlink(mine);
+		}
 		bool used = false;
 		_cleanup_closedir_ DIR *nd = opendir(dir);
 		struct dirent *ne;
@@ -295,6 +297,14 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 	_cleanup_close_ int nfd = pm_lock_path(nslock, LOCK_EX, NULL);
 	_cleanup_free_ char *ns = pm_path_join(base, "rootless-netns");
 	pm_net_bridge_teardown(ns, base);
+}
+
+int pm_engine_rootless_netns(const struct pm_engine *e, int *ret_fd, bool *ret_made,
+			     pm_error **err)
+{
+	_cleanup_free_ char *base = nets_state_dir(e);
+	_cleanup_free_ char *ns = pm_path_join(base, "rootless-netns");
+	return pm_net_bridge_netns_open(ns, base, ret_fd, ret_made, err);
 }
 
 int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,

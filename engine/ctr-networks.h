@@ -34,8 +34,13 @@ int pm_engine_network_check(const struct pm_engine *e, const struct pm_container
 int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
 			     struct pm_net_config *net, char **ret_peers, pm_error **err);
 /* Its end (the "mark exited" step): the record goes; after the last container on any
- * network the shared rootless network namespace and its slirp4netns are torn down. */
+ * network the shared rootless network namespace and its slirp4netns are torn down (ctr_id
+ * NULL: only that, when no container is on a network). */
 void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id);
+/* `unshare --rootless-netns`: the shared namespace opened (made when missing: *ret_made,
+ * for a pm_engine_network_release(e, NULL) after the command). In pm's user namespace. */
+int pm_engine_rootless_netns(const struct pm_engine *e, int *ret_fd, bool *ret_made,
+			     pm_error **err);
 /* What a running container on network name got: 0 and the fields (malloc'd), or -ENOENT. */
 struct pm_engine_net_addr {
 	char *ip, *gateway, *mac;

@@ -22,6 +22,10 @@ teardown() {
 		for p in $(pgrep -u "$(id -u)" -f "aardvark-dns --config $XDG_RUNTIME_DIR/" || true); do
 			kill "$p" 2>/dev/null || true
 		done
+		# and the slirp4netns of a rootless-netns `unshare --rootless-netns` made
+		for p in $(pgrep -u "$(id -u)" -f "slirp4netns.*$XDG_RUNTIME_DIR/netns/rootless-netns" || true); do
+			kill "$p" 2>/dev/null || true
+		done
 	fi
 	basic_teardown
 }
@@ -250,4 +254,26 @@ YAML
 	assert_contains "$output" "inet 10.231.0.5/24"
 	run_pm 0 kube down "$BATS_TEST_TMPDIR/k.yaml"
 	run_pm 0 network rm kn
+}
+
+@test "unshare --rootless-netns: the shared namespace of the networks, with their bridges" {
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.232.0.0/24 un
+	run_pm 0 run -d --network un --name u1 "$img" sh -c 'while true; do echo pong | nc -l -p 8080; done'
+	local br
+	br=$("${PM_CMD[@]}" network inspect un --format '{{.NetworkInterface}}')
+	run_pm 0 unshare --rootless-netns ip -4 -o addr show "$br"
+	assert_contains "$output" "inet 10.232.0.1/24" "the bridge with the gateway's address"
+	run_pm 0 rm -f -t0 u1
+	pm_store_settled
+	# without a container: made for the command (and gone after it in pm)
+	run_pm 0 unshare --rootless-netns ip -o link show
+	assert_contains "$output" "lo"
+	if ! is_podman; then
+		[ ! -e "$XDG_RUNTIME_DIR/pm/networks/rootless-netns" ] || die "the namespace stays after the command"
+		! pgrep -u "$(id -u)" -f "slirp4netns.*rootless-netns" >/dev/null || die "its slirp4netns stays"
+	fi
+	run_pm 0 network rm un
 }
