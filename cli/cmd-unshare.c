@@ -109,7 +109,7 @@ int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 		if (pid == 0) {
 			execv(path ? path : cmd[0], cmd);
 			_exit(errno == ENOENT || errno == ENOTDIR ? PM_EXIT_NOT_FOUND
-								 : PM_EXIT_CANNOT_INVOKE);
+								  : PM_EXIT_CANNOT_INVOKE);
 		}
 		int status = 0;
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -261,6 +261,44 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 	return 0;
 }
 
+/* The line of ctr_id's record in dir (a network's) out of its peers' /etc/hosts (rewritten
+ * in place: they are bind-mounted), as aardvark-dns forgets a name. */
+static void forget(const struct pm_engine *e, const char *dir, const char *ctr_id)
+{
+	_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+	struct rec self;
+	if (rec_read(mine, &self) < 0)
+		return;
+	_cleanup_free_ char *names = rec_names(&self);
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", self.ip, names);
+	size_t ll = strlen(line);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, ctr_id) == 0)
+			continue;
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, de->d_name);
+		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
+		_cleanup_free_ char *text = NULL;
+		if (pm_read_file(hosts, 1 << 20, &text, NULL, NULL) < 0)
+			continue;
+		bool changed = false;
+		for (char *p = text; (p = strstr(p, line));) {
+			if (p != text && p[-1] != '\n') {
+				p++;
+				continue;
+			}
+			memmove(p, p + ll, strlen(p + ll) + 1);
+			changed = true;
+		}
+		if (!changed)
+			continue;
+		_cleanup_close_ int fd = open(hosts, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd >= 0 && write(fd, text, strlen(text)) < 0)
+			continue;
+	}
+}
+
 void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 {
 	_cleanup_free_ char *base = nets_state_dir(e);
@@ -277,6 +315,7 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 		_cleanup_free_ char *dir = pm_path_join(base, de->d_name);
 		if (ctr_id) {
 			_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+			forget(e, dir, ctr_id);
 			unlink(mine);
 		}
 		bool used = false;
@@ -299,8 +338,7 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 	pm_net_bridge_teardown(ns, base);
 }
 
-int pm_engine_rootless_netns(const struct pm_engine *e, int *ret_fd, bool *ret_made,
-			     pm_error **err)
+int pm_engine_rootless_netns(const struct pm_engine *e, int *ret_fd, bool *ret_made, pm_error **err)
 {
 	_cleanup_free_ char *base = nets_state_dir(e);
 	_cleanup_free_ char *ns = pm_path_join(base, "rootless-netns");
@@ -517,6 +555,9 @@ int pm_engine_network_disconnect(const struct pm_engine *e, struct pm_container 
 		r = pm_net_bridge_detach(c->state.pid, rc.ifname[0] ? rc.ifname : "eth0", err);
 		if (r < 0)
 			goto out;
+		_cleanup_free_ char *dir =
+			pm_xasprintf("%s/networks/%s", e->paths->runroot, netname);
+		forget(e, dir, c->id);
 		unlink(path);
 	}
 	if (xi >= 0) {

@@ -36,6 +36,16 @@ start_rc() {
 	if is_podman; then echo 126; else echo 125; fi
 }
 
+# ask HOST...: a shell line for a container: one "pong" from HOST:8080 for each HOST, retried
+# while the server's nc loop is between two connections.
+ask() {
+	local h out=""
+	for h in "$@"; do
+		out+="for i in 1 2 3 4 5 6 7 8 9 10; do nc -w 5 $h 8080 </dev/null 2>/dev/null && break; sleep 0.3; done; "
+	done
+	echo "$out"
+}
+
 # same ACTUAL EXPECTED: plain string equality.
 same() {
 	[ "$1" = "$2" ] && return 0
@@ -72,7 +82,7 @@ fetch() {
 	run fetch 18462
 	is "$output" "pong" "through the port on 127.0.0.1"
 	# peers still reach it on the network
-	run_pm 0 run --rm --network p1 "$img" sh -c 'nc -w 5 web 8080 </dev/null'
+	run_pm 0 run --rm --network p1 "$img" sh -c "$(ask web)"
 	is "$output" "pong"
 	run_pm 0 stop -t0 web
 	! timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/18461' 2>/dev/null || die "the port stays published after stop"
@@ -93,6 +103,8 @@ fetch() {
 	run_pm '?' run -d --network p2 -p 18463:8080 --name second "$img" sleep 100
 	[ "$status" -eq 125 ] || [ "$status" -eq 126 ] || die "exit $status"
 	assert_contains "$output" "18463"
+	run_pm 0 exec first cat /etc/hosts
+	assert_not_contains "$output" "second" "no hosts line for the failed one"
 	run_pm 0 rm -f -t0 second
 	run_pm 0 rm -f -t0 first
 	pm_store_settled
@@ -125,14 +137,14 @@ fetch() {
 	run_pm 0 network create --subnet 10.224.0.0/24 a2
 	run_pm 0 run -d --network a1 --network-alias web --network-alias www --name srv "$img" \
 		sh -c 'while true; do echo pong | nc -l -p 8080; done'
-	run_pm 0 run --rm --network a1 "$img" sh -c 'nc -w 5 web 8080 </dev/null; nc -w 5 www 8080 </dev/null'
+	run_pm 0 run --rm --network a1 "$img" sh -c "$(ask web www)"
 	is "$output" "pong
 pong" "by its aliases"
 	run_pm 0 inspect srv --format '{{json .NetworkSettings.Networks.a1.Aliases}}'
 	[ "$(jq -r 'index("web") != null and index("www") != null' <<<"$output")" = true ] ||
 		die "aliases not in inspect: $output"
 	run_pm 0 network connect --alias other a2 srv
-	run_pm 0 run --rm --network a2 "$img" sh -c 'nc -w 5 other 8080 </dev/null'
+	run_pm 0 run --rm --network a2 "$img" sh -c "$(ask other)"
 	is "$output" "pong" "by its alias on the connected network"
 	run_pm 0 rm -f -t0 srv
 	run_pm 0 network rm a1 a2
@@ -152,9 +164,9 @@ pong" "by its aliases"
 	assert_contains "$output" "inet 10.226.0."
 	run_pm 0 inspect multi --format '{{json .NetworkSettings.Networks}}'
 	is "$(jq -r 'keys | join(" ")' <<<"$output")" "m1 m2"
-	run_pm 0 run --rm --network m2 "$img" sh -c 'nc -w 5 multi 8080 </dev/null'
+	run_pm 0 run --rm --network m2 "$img" sh -c "$(ask multi)"
 	is "$output" "pong" "from m2"
-	run_pm 0 run --rm --network m1 "$img" sh -c 'nc -w 5 multi 8080 </dev/null'
+	run_pm 0 run --rm --network m1 "$img" sh -c "$(ask multi)"
 	is "$output" "pong" "from m1"
 	run_pm 2 network rm m2
 	run_pm 0 run --rm --network m1,m2 "$img" sh -c 'ip -4 -o addr show | grep -c "inet 10.22[56]"'
@@ -206,13 +218,21 @@ pong" "by its aliases"
 	run_pm 125 network disconnect c3 q
 	assert_contains "$output" "is not connected to network c3"
 	# the running one leaves its own network: its interface goes, c2 stays
+	run_pm 0 run -d --network c1 --name r "$img" sleep 1000
+	# pm's names are /etc/hosts lines (podman's are aardvark-dns')
+	if ! is_podman; then
+		run_pm 0 exec r cat /etc/hosts
+		grep -Eq '^10\.227\.0\.[0-9]+[[:space:]]+p$' <<<"$output" || die "no line for p"
+	fi
 	run_pm 0 network disconnect c1 p
+	run_pm 0 exec r cat /etc/hosts
+	! grep -Eq '^10\.227\.0\.[0-9]+[[:space:]]+p$' <<<"$output" || die "its peers still know p"
 	run_pm 0 exec p ip -4 -o addr show
 	assert_not_contains "$output" "inet 10.227.0."
 	assert_contains "$output" "inet 10.228.0."
 	run_pm 0 inspect p --format '{{json .NetworkSettings.Networks}}'
 	is "$(jq -r 'keys | join(" ")' <<<"$output")" "c2"
-	run_pm 0 rm -f -t0 p q
+	run_pm 0 rm -f -t0 p q r
 	run_pm 0 network rm c1 c2 c3
 }
 
@@ -227,7 +247,7 @@ pong" "by its aliases"
 	run_pm 0 exec pm1 ip addr show eth0
 	assert_contains "$output" "inet 10.230.0.9/24"
 	assert_contains "$output" "link/ether 02:aa:bb:cc:dd:ee"
-	run_pm 0 run --rm --network pn "$img" sh -c 'nc -w 5 10.230.0.9 8080 </dev/null'
+	run_pm 0 run --rm --network pn "$img" sh -c "$(ask 10.230.0.9)"
 	is "$output" "pong" "a peer on the network reaches the pod's member"
 	run_pm 0 pod rm -f -t0 pp
 	run_pm 0 network rm pn
