@@ -55,8 +55,9 @@ same() {
 
 # fetch PORT: one line from 127.0.0.1:PORT (retried while the server comes up).
 fetch() {
-	local i out
-	for i in $(seq 1 50); do
+	local _i out
+	for _i in $(seq 1 50); do
+		# shellcheck disable=SC2016 # $1 is the inner shell's
 		out=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -1 <&3' _ "$1" 2>/dev/null) &&
 			[ -n "$out" ] && {
 			echo "$out"
