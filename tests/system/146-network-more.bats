@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
 # 146-network-more: more of user-defined networks (139 has the basics): -p/--publish with
-# --network NAME (the host port reaches the container on its bridge; `port` shows it; a busy
-# port fails leaving nothing). Runs as the unprivileged test user; also against podman
-# (PM="podman --runtime runc"); pm-only tests skip there.
-
+# --network NAME (the host port reaches the container; `port` shows it; a busy port fails
+# leaving nothing), --network-alias and connect --alias, several networks at run, connect
+# kept across stop/start and on created containers, disconnect of the own network, pods and
+# kube play on a network with --ip/--mac-address, unshare --rootless-netns. Runs as the
+# unprivileged test user; also against podman (PM="podman --runtime runc"); pm-only tests
+# skip there.
 load helpers
 
 setup() {
@@ -237,19 +239,22 @@ pong" "by its aliases"
 	run_pm 0 network rm c1 c2 c3
 }
 
-@test "pod create --network NAME --ip --mac-address: the infra holds the network, members share it" {
+@test "pod create --network NAME --ip --mac-address --network-alias: the infra holds the network, members share it" {
 	skip_if_missing jq
 	pm_load_test_image
 	local img
 	img=$(pm_test_image name)
 	run_pm 0 network create --subnet 10.230.0.0/24 pn
-	run_pm 0 pod create --network pn --ip 10.230.0.9 --mac-address 02:aa:bb:cc:dd:ee --name pp
+	run_pm 0 pod create --network pn --ip 10.230.0.9 --mac-address 02:aa:bb:cc:dd:ee \
+		--network-alias pa --name pp
 	run_pm 0 run -d --pod pp --name pm1 "$img" sh -c 'while true; do echo pong | nc -l -p 8080; done'
 	run_pm 0 exec pm1 ip addr show eth0
 	assert_contains "$output" "inet 10.230.0.9/24"
 	assert_contains "$output" "link/ether 02:aa:bb:cc:dd:ee"
 	run_pm 0 run --rm --network pn "$img" sh -c "$(ask 10.230.0.9)"
 	is "$output" "pong" "a peer on the network reaches the pod's member"
+	run_pm 0 run --rm --network pn "$img" sh -c "$(ask pa)"
+	is "$output" "pong" "by the pod's --network-alias"
 	run_pm 0 pod rm -f -t0 pp
 	run_pm 0 network rm pn
 }
