@@ -686,7 +686,7 @@ static const char disconnect_usage[] = "network rm\n"
 
 /* Both: the container and the network must exist (podman's messages, in podman's order). */
 static int connect_common(struct pm_cli *cli, const char *net, const char *ref, bool connect,
-			  const char *ip, const char *mac)
+			  const char *ip, const char *mac, char *const *aliases)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
@@ -696,7 +696,15 @@ static int connect_common(struct pm_cli *cli, const char *net, const char *ref, 
 	_cleanup_network_ struct pm_network *n = NULL;
 	if (pm_network_load(cli->paths.root, net, &n, &err) < 0)
 		return pm_cli_error(err);
-	int r = connect ? pm_engine_network_connect(&e, c, n->name, ip, mac, &err)
+	/* its config changes: under its lock, read again */
+	_cleanup_close_ int lfd = pm_container_lock(&cli->paths, c->id, &err);
+	if (lfd < 0)
+		return pm_cli_error(err);
+	_cleanup_free_ char *id = pm_xstrdup(c->id);
+	pm_container_free(TAKE_PTR(c));
+	if (pm_engine_ctr_lookup(&e, id, &c, &err) < 0)
+		return pm_cli_error(err);
+	int r = connect ? pm_engine_network_connect(&e, c, n->name, ip, mac, aliases, &err)
 			: pm_engine_network_disconnect(&e, c, n->name, &err);
 	if (r < 0)
 		return pm_cli_error(err);
@@ -717,14 +725,17 @@ int cmd_network_connect(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	const char *ip = NULL, *mac = NULL;
-	bool alias = false, ip6 = false;
+	_cleanup_strv_ char **aliases = NULL;
+	bool ip6 = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, connect_usage)) != -1) {
 		switch (c) {
 		case PM_OPT_EXIT:
 			return st.status;
 		case 'a':
-			alias = true;
+			if (!*optarg || strpbrk(optarg, " \t\n,"))
+				return pm_cli_errorf("--alias: invalid alias \"%s\"", optarg);
+			pm_strv_push(&aliases, optarg);
 			break;
 		case 'i':
 			ip = optarg;
@@ -739,10 +750,9 @@ int cmd_network_connect(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (!pm_cli_nargs(cli, argc - optind, 2, 2))
 		return PM_EXIT_ERROR;
-	if (alias || ip6)
-		return pm_cli_errorf("network connect %s: not supported by pm yet",
-				     alias ? "--alias" : "--ip6");
-	return connect_common(cli, argv[optind], argv[optind + 1], true, ip, mac);
+	if (ip6)
+		return pm_cli_errorf("network connect --ip6: not supported by pm yet");
+	return connect_common(cli, argv[optind], argv[optind + 1], true, ip, mac, aliases);
 }
 
 int cmd_network_disconnect(struct pm_cli *cli, int argc, char **argv)
@@ -759,5 +769,5 @@ int cmd_network_disconnect(struct pm_cli *cli, int argc, char **argv)
 			return st.status;
 	if (!pm_cli_nargs(cli, argc - optind, 2, 2))
 		return PM_EXIT_ERROR;
-	return connect_common(cli, argv[optind], argv[optind + 1], false, NULL, NULL);
+	return connect_common(cli, argv[optind], argv[optind + 1], false, NULL, NULL, NULL);
 }

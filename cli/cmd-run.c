@@ -294,6 +294,25 @@ CGROUP_SETTER(set_mac_address, "mac-address")
 CGROUP_SETTER(set_network_alias, "network-alias")
 #undef CGROUP_SETTER
 
+/* --network: the first value is the mode; later ones (and "A,B" without options) are more
+ * user-defined networks (the engine checks that they are) */
+static int set_network(struct pm_container_config *c, struct cmd_run_opts *o, const char *arg,
+		       pm_error **err)
+{
+	_cleanup_strv_ char **v = !strchr(arg, ':') && strchr(arg, ',')
+					  ? pm_strv_split(arg, ",")
+					  : pm_strv_copy((char *[]){(char *)arg, NULL});
+	for (char **p = v; p && *p; p++) {
+		if (!c->network || !*c->network) {
+			free(c->network);
+			c->network = pm_xstrdup(*p);
+		} else {
+			pm_strv_push(&c->extra_networks, *p);
+		}
+	}
+	return 0;
+}
+
 /* --device-cgroup-rule: a string slice (comma-separated, as podman's) */
 static int set_device_cgroup_rule(struct pm_container_config *c, struct cmd_run_opts *o,
 				  const char *arg, pm_error **err)
@@ -685,12 +704,12 @@ static const struct run_flag run_flags[] = {
 	{"pid", 0, required_argument, FLAG_STR, CFG(pid)},
 	{"ipc", 0, required_argument, FLAG_STR, CFG(ipc)},
 	{"uts", 0, required_argument, FLAG_STR, CFG(uts)},
-	{"network", 0, required_argument, FLAG_STR, CFG(network)},
+	{"network", 0, required_argument, FLAG_FUNC, FUNC(set_network)},
 	{"pod", 0, required_argument, FLAG_STR, CFG(pod)},
 	{"pod-id-file", 0, required_argument, FLAG_FUNC, FUNC(set_pod_id_file)},
 	{"disable-content-trust", 0, optional_argument, FLAG_FUNC, FUNC(set_noop_bool)},
 	{"cgroup-parent", 0, required_argument, FLAG_STR, CFG(cgroup_parent)},
-	{"net", 0, required_argument, FLAG_STR, CFG(network)},
+	{"net", 0, required_argument, FLAG_FUNC, FUNC(set_network)},
 	{"publish", 'p', required_argument, FLAG_LIST, CFG(publish)},
 	{"publish-all", 'P', optional_argument, FLAG_BOOL, CFG(publish_all)},
 	{"dns", 0, required_argument, FLAG_LIST, CFG(dns)},

@@ -2,13 +2,17 @@
  * /bin/sh) inside pm's rootless user + mount namespace, as podman unshare does. The command
  * replaces pm (execvp), so its exit status is pm's. Calls rootless/ only. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "engine/ctr-networks.h"
+#include "engine/engine.h"
 #include "lib/fileutil.h"
 #include "rootless/userns.h"
 
@@ -28,7 +32,7 @@ static const char usage[] = "Run a command in a modified user namespace\n"
 			    "Options:\n"
 			    "  -h, --help   help for unshare\n"
 			    "      --rootless-netns   Join the rootless network namespace used "
-			    "for CNI and netavark networking (refused: pm has none)\n";
+			    "for CNI and netavark networking\n";
 
 int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 {
@@ -39,15 +43,13 @@ int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	int c;
+	bool netns = false;
 	/* '+': options end at COMMAND, so `pm unshare ls -l` passes -l to ls. */
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "+", opts, usage)) != -1) {
 		if (c == PM_OPT_EXIT)
 			return st.status;
-		if (c == 'N') /* podman's shared netns of its bridge networks */
-			return pm_cli_errorf(
-				"--rootless-netns: pm has no rootless network "
-				"namespace: each container has its own (slirp4netns or "
-				"pasta), join one with `pm unshare nsenter -t PID -n`");
+		if (c == 'N') /* the shared netns of the user-defined networks */
+			netns = true;
 	}
 
 	if (!pm_rootless_is_rootless())
@@ -75,6 +77,19 @@ int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 		cmd = shell_argv;
 	}
 
+	/* --rootless-netns: the shared namespace of the user-defined networks; made for the
+	 * command when missing, and gone after it unless a container uses it meanwhile */
+	bool made = false;
+	struct pm_engine eng = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
+	if (netns) {
+		_cleanup_close_ int nsfd = -1;
+		if (pm_engine_rootless_netns(&eng, &nsfd, &made, &err) < 0)
+			return pm_cli_error(err);
+		if (setns(nsfd, CLONE_NEWNET) < 0)
+			return pm_cli_errorf("joining the rootless network namespace: %s",
+					     strerror(errno));
+	}
+
 	/* Search $PATH ourselves: execvp reports EACCES when any $PATH entry is unreadable,
 	 * where "not found" (127) is the truth. */
 	_cleanup_free_ char *path = NULL;
@@ -87,6 +102,21 @@ int cmd_unshare(struct pm_cli *cli, int argc, char **argv)
 	}
 	fflush(stdout);
 	fflush(stderr);
+	if (made) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return pm_cli_errorf("fork: %s", strerror(errno));
+		if (pid == 0) {
+			execv(path ? path : cmd[0], cmd);
+			_exit(errno == ENOENT || errno == ENOTDIR ? PM_EXIT_NOT_FOUND
+								  : PM_EXIT_CANNOT_INVOKE);
+		}
+		int status = 0;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		pm_engine_network_release(&eng, NULL);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
 	execv(path ? path : cmd[0], cmd);
 	int e = errno;
 	pm_cli_errorf("exec '%s': %s", path ? path : cmd[0], strerror(e));

@@ -360,17 +360,16 @@ static int check_static_net(const struct pm_container_config *c, pm_error **err)
 		return 0;
 	/* a user-defined network (engine/ctr-networks.h): --ip and --mac-address are its */
 	_cleanup_free_ char *usernet = pm_engine_network_of(c->network);
-	if (usernet && !(c->pod && !c->infra)) {
+	if (usernet) {
 		if (c->ip6 && *c->ip6)
 			return pm_error_set(err, EOPNOTSUPP,
 					    "--ip6: IPv6 addresses on network %s are not supported "
 					    "by pm yet",
 					    usernet);
-		if (c->network_aliases && c->network_aliases[0])
-			return pm_error_set(err, EOPNOTSUPP,
-					    "--network-alias: aliases on network %s are not "
-					    "supported by pm yet",
-					    usernet);
+		for (char **a = c->network_aliases; a && *a; a++)
+			if (!**a || strpbrk(*a, " \t\n,"))
+				return pm_error_set(err, EINVAL,
+						    "--network-alias: invalid alias \"%s\"", *a);
 		return 0;
 	}
 	/* a --network given (not a pod's): podman names the first flag; the default network

@@ -133,6 +133,7 @@ static const struct field {
 	F("StaticIP6", K_STR, ip6),
 	F("StaticMAC", K_STR, mac_address),
 	F("NetworkAliases", K_STRV, network_aliases),
+	F("ExtraNetworks", K_STRV, extra_networks),
 	F("PidFile", K_STR, pidfile),
 	F("ConmonPidFile", K_STR, conmon_pidfile),
 	F("Requires", K_STRV, requires),

@@ -53,7 +53,12 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name)
 		    pm_config_from_json(list[i]->config_json, &cfg, NULL) < 0)
 			continue;
 		_cleanup_free_ char *net = pm_engine_network_of(cfg.network);
-		if (net && strcmp(net, name) == 0)
+		bool on = net && strcmp(net, name) == 0;
+		for (char **x = cfg.extra_networks; !on && x && *x; x++) {
+			_cleanup_free_ char *xn = pm_engine_network_of(*x);
+			on = xn && strcmp(xn, name) == 0;
+		}
+		if (on)
 			pm_strv_push(&ids, list[i]->id);
 		pm_spec_config_clear(&cfg);
 	}
@@ -70,10 +75,21 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name)
 	return ids;
 }
 
+static int check_one(const struct pm_engine *e, const char *value, const char *ip, pm_error **err);
+
 int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
 			    pm_error **err)
 {
-	_cleanup_free_ char *name = pm_engine_network_of(cfg->network);
+	int r = check_one(e, cfg->network, cfg->ip, err);
+	for (char **x = cfg->extra_networks; r >= 0 && x && *x; x++)
+		r = check_one(e, *x, NULL, err);
+	return r;
+}
+
+/* One --network value: the network exists, a static address lies in its subnet. */
+static int check_one(const struct pm_engine *e, const char *value, const char *ip, pm_error **err)
+{
+	_cleanup_free_ char *name = pm_engine_network_of(value);
 	if (!name)
 		return 0;
 	_cleanup_network_ struct pm_network *n = NULL;
@@ -83,18 +99,18 @@ int pm_engine_network_check(const struct pm_engine *e, const struct pm_container
 	/* a static address must lie in the subnet (whether it is free shows at the start) */
 	struct pm_net_config nc;
 	pm_net_config_init(&nc);
-	r = pm_net_parse_mode(&nc, cfg->network, err);
-	_cleanup_free_ char *want = r < 0		  ? NULL
-				    : nc.bridge_ip_req	  ? pm_xstrdup(nc.bridge_ip_req)
-				    : cfg->ip && *cfg->ip ? pm_xstrdup(cfg->ip)
-							  : NULL;
+	r = pm_net_parse_mode(&nc, value, err);
+	_cleanup_free_ char *want = r < 0	       ? NULL
+				    : nc.bridge_ip_req ? pm_xstrdup(nc.bridge_ip_req)
+				    : ip && *ip	       ? pm_xstrdup(ip)
+						       : NULL;
 	pm_net_config_clear(&nc);
 	if (r < 0)
 		return r;
 	if (!want)
 		return 0;
-	_cleanup_free_ char *ip = NULL;
-	return pm_network_pick_ip(n, want, NULL, &ip, NULL, NULL, err);
+	_cleanup_free_ char *got = NULL;
+	return pm_network_pick_ip(n, want, NULL, &got, NULL, NULL, err);
 }
 
 /* ---- addresses of running containers ---------------------------------------------------- */
@@ -104,11 +120,24 @@ static char *nets_state_dir(const struct pm_engine *e)
 	return pm_path_join(e->paths->runroot, "networks");
 }
 
-/* "IP PREFIX GATEWAY MAC NAME" of one record. */
+/* "IP PREFIX GATEWAY MAC NAME IFNAME ALIASES" of one record (ALIASES: comma-separated or
+ * "-"). */
 struct rec {
-	char ip[64], gw[64], mac[32], name[256], ifname[32];
+	char ip[64], gw[64], mac[32], name[256], ifname[32], aliases[2048];
 	unsigned prefix;
 };
+
+/* The names of a record for an /etc/hosts line: "NAME ALIAS..." */
+static char *rec_names(const struct rec *r)
+{
+	if (!r->aliases[0] || strcmp(r->aliases, "-") == 0)
+		return pm_xstrdup(r->name);
+	char *s = pm_xasprintf("%s %s", r->name, r->aliases);
+	for (char *p = s; *p; p++)
+		if (*p == ',')
+			*p = ' ';
+	return s;
+}
 
 static int rec_read(const char *path, struct rec *r)
 {
@@ -116,8 +145,8 @@ static int rec_read(const char *path, struct rec *r)
 	if (pm_read_file(path, 4096, &text, NULL, NULL) < 0)
 		return -ENOENT;
 	memset(r, 0, sizeof(*r));
-	if (sscanf(text, "%63s %u %63s %31s %255s %31s", r->ip, &r->prefix, r->gw, r->mac, r->name,
-		   r->ifname) < 4)
+	if (sscanf(text, "%63s %u %63s %31s %255s %31s %2047s", r->ip, &r->prefix, r->gw, r->mac,
+		   r->name, r->ifname, r->aliases) < 4)
 		return -EINVAL;
 	return 0;
 }
@@ -162,7 +191,8 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 				rc.ip, de->d_name);
 		pm_strv_push(&used, rc.ip);
 		pm_strv_push(&peer_ids, de->d_name);
-		char *x = pm_xasprintf("%s%s\t%s\n", peers, rc.ip, rc.name);
+		_cleanup_free_ char *names = rec_names(&rc);
+		char *x = pm_xasprintf("%s%s\t%s\n", peers, rc.ip, names);
 		free(peers);
 		peers = x;
 	}
@@ -181,13 +211,23 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3],
 			 b[4], b[5]);
 	}
+	_cleanup_free_ char *aliases = net->bridge_aliases && net->bridge_aliases[0]
+					       ? pm_strv_join(net->bridge_aliases, ",")
+					       : pm_xstrdup("-");
 	_cleanup_free_ char *text =
-		pm_xasprintf("%s %u %s %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name,
-			     net->bridge_ifname ? net->bridge_ifname : "eth0");
+		pm_xasprintf("%s %u %s %s %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name,
+			     net->bridge_ifname ? net->bridge_ifname : "eth0", aliases);
 	if ((r = pm_write_file_atomic(mine, text, strlen(text), 0600, err)) < 0)
 		return r;
 	/* its peers learn its name (their /etc/hosts is bind-mounted: appended in place) */
-	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip, ctr_name);
+	_cleanup_free_ char *names = NULL;
+	{
+		struct rec self = {0};
+		snprintf(self.name, sizeof(self.name), "%s", ctr_name);
+		snprintf(self.aliases, sizeof(self.aliases), "%s", aliases);
+		names = rec_names(&self);
+	}
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip, names);
 	for (size_t i = 0; peer_ids && peer_ids[i]; i++) {
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, peer_ids[i]);
 		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
@@ -221,6 +261,44 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 	return 0;
 }
 
+/* The line of ctr_id's record in dir (a network's) out of its peers' /etc/hosts (rewritten
+ * in place: they are bind-mounted), as aardvark-dns forgets a name. */
+static void forget(const struct pm_engine *e, const char *dir, const char *ctr_id)
+{
+	_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+	struct rec self;
+	if (rec_read(mine, &self) < 0)
+		return;
+	_cleanup_free_ char *names = rec_names(&self);
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", self.ip, names);
+	size_t ll = strlen(line);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, ctr_id) == 0)
+			continue;
+		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, de->d_name);
+		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
+		_cleanup_free_ char *text = NULL;
+		if (pm_read_file(hosts, 1 << 20, &text, NULL, NULL) < 0)
+			continue;
+		bool changed = false;
+		for (char *p = text; (p = strstr(p, line));) {
+			if (p != text && p[-1] != '\n') {
+				p++;
+				continue;
+			}
+			memmove(p, p + ll, strlen(p + ll) + 1);
+			changed = true;
+		}
+		if (!changed)
+			continue;
+		_cleanup_close_ int fd = open(hosts, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd >= 0 && write(fd, text, strlen(text)) < 0)
+			continue;
+	}
+}
+
 void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 {
 	_cleanup_free_ char *base = nets_state_dir(e);
@@ -235,8 +313,11 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
 		_cleanup_free_ char *dir = pm_path_join(base, de->d_name);
-		_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
-		unlink(mine);
+		if (ctr_id) {
+			_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
+			forget(e, dir, ctr_id);
+			unlink(mine);
+		}
 		bool used = false;
 		_cleanup_closedir_ DIR *nd = opendir(dir);
 		struct dirent *ne;
@@ -257,6 +338,13 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 	pm_net_bridge_teardown(ns, base);
 }
 
+int pm_engine_rootless_netns(const struct pm_engine *e, int *ret_fd, bool *ret_made, pm_error **err)
+{
+	_cleanup_free_ char *base = nets_state_dir(e);
+	_cleanup_free_ char *ns = pm_path_join(base, "rootless-netns");
+	return pm_net_bridge_netns_open(ns, base, ret_fd, ret_made, err);
+}
+
 int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,
 			   struct pm_engine_net_addr *ret)
 {
@@ -270,6 +358,8 @@ int pm_engine_network_addr(const struct pm_engine *e, const char *name, const ch
 	ret->gateway = pm_xstrdup(strcmp(rc.gw, "-") ? rc.gw : "");
 	ret->mac = pm_xstrdup(rc.mac);
 	ret->prefix = rc.prefix;
+	if (rc.aliases[0] && strcmp(rc.aliases, "-") != 0)
+		ret->aliases = pm_strv_split(rc.aliases, ",");
 	return 0;
 }
 
@@ -278,6 +368,7 @@ void pm_engine_net_addr_clear(struct pm_engine_net_addr *a)
 	free(a->ip);
 	free(a->gateway);
 	free(a->mac);
+	pm_strv_free(a->aliases);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -301,42 +392,18 @@ char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id
 	return names;
 }
 
-int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
-			      const char *netname, const char *ip, const char *mac, pm_error **err)
+/* network connect of a running container: an address on n, the next free ethN. */
+static int attach_now(const struct pm_engine *e, const struct pm_container *c, const char *netname,
+		      const char *ip, const char *mac, char *const *aliases, char *const *have,
+		      pm_error **err)
 {
-	struct pm_container_config cfg = {0};
-	int r = pm_config_from_json(c->config_json, &cfg, err);
-	if (r < 0)
-		return r;
-	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
-	_cleanup_free_ char *mode =
-		pm_xstrdup(cfg.network && *cfg.network ? cfg.network : "slirp4netns");
-	pm_spec_config_clear(&cfg);
-	if (!primary) {
-		mode[strcspn(mode, ":")] = 0;
-		return pm_error_set(err, EINVAL, "\"%s\" is not supported: invalid network mode",
-				    mode);
-	}
-	if (!pm_ctr_is_running(c) || c->state.pid <= 0)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "network connect: container %s is not running: pm connects "
-				    "running containers only (not supported yet for others)",
-				    c->name);
-	_cleanup_strv_ char **have = pm_engine_network_connected(e, c->id);
-	_cleanup_network_ struct pm_network *n = NULL;
-	if ((r = pm_network_load(e->paths->root, netname, &n, err)) < 0)
-		return r;
-	if (pm_strv_contains(have, n->name))
-		return pm_error_set(err, EEXIST,
-				    "container %s is already connected to network \"%s\": network "
-				    "is already connected",
-				    c->id, n->name);
 	struct pm_net_config nc;
 	pm_net_config_init(&nc);
 	nc.mode = PM_NET_BRIDGE;
-	nc.bridge_net = pm_xstrdup(n->name);
+	nc.bridge_net = pm_xstrdup(netname);
 	nc.bridge_ip_req = ip && *ip ? pm_xstrdup(ip) : NULL;
 	nc.bridge_mac_req = mac && *mac ? pm_xstrdup(mac) : NULL;
+	nc.bridge_aliases = pm_strv_copy(aliases);
 	/* the next free ethN in the container */
 	_cleanup_strv_ char **ifnames = NULL;
 	for (size_t i = 0; have && have[i]; i++) {
@@ -354,14 +421,14 @@ int pm_engine_network_connect(const struct pm_engine *e, const struct pm_contain
 	}
 	nc.bridge_ifname = pm_xasprintf("eth%u", idx);
 	_cleanup_free_ char *peers = NULL;
-	r = pm_engine_network_assign(e, c->id, c->name, &nc, &peers, err);
+	int r = pm_engine_network_assign(e, c->id, c->name, &nc, &peers, err);
 	if (r >= 0) {
 		free(nc.bridge_veth);
 		nc.bridge_veth = pm_xasprintf("veth%.8s%u", c->id, idx);
 		r = pm_net_bridge_attach(&nc, c->state.pid, err);
 		if (r < 0) {
 			_cleanup_free_ char *p = pm_xasprintf("%s/networks/%s/%s",
-							      e->paths->runroot, n->name, c->id);
+							      e->paths->runroot, netname, c->id);
 			unlink(p);
 		}
 	}
@@ -377,29 +444,140 @@ int pm_engine_network_connect(const struct pm_engine *e, const struct pm_contain
 	return r;
 }
 
-int pm_engine_network_disconnect(const struct pm_engine *e, const struct pm_container *c,
-				 const char *netname, pm_error **err)
+/* The container's config with its network list changed by fn, written back (the caller holds
+ * the container's lock). */
+static int save_networks(struct pm_container *c, struct pm_container_config *cfg, pm_error **err)
 {
-	_cleanup_free_ char *path =
-		pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, netname, c->id);
-	struct rec rc;
-	if (!pm_ctr_is_running(c) || rec_read(path, &rc) < 0)
-		return pm_error_set(err, ENOENT, "container %s is not connected to network %s",
-				    c->name, netname);
+	char *json = pm_config_to_json(cfg);
+	free(c->config_json);
+	c->config_json = json;
+	return pm_container_save_config(c, err);
+}
+
+/* "NAME[:ip=,mac=,alias=...]": an ExtraNetworks entry */
+static char *extra_value(const char *name, const char *ip, const char *mac, char *const *aliases)
+{
+	char *v = pm_xstrdup(name);
+	char sep = ':';
+	const char *keys[] = {"ip", "mac"}, *vals[] = {ip, mac};
+	for (size_t i = 0; i < 2; i++)
+		if (vals[i] && *vals[i]) {
+			char *x = pm_xasprintf("%s%c%s=%s", v, sep, keys[i], vals[i]);
+			free(v);
+			v = x;
+			sep = ',';
+		}
+	for (size_t i = 0; aliases && aliases[i]; i++) {
+		char *x = pm_xasprintf("%s%calias=%s", v, sep, aliases[i]);
+		free(v);
+		v = x;
+		sep = ',';
+	}
+	return v;
+}
+
+/* The index of network name in cfg's extra networks, or -1. */
+static ssize_t extra_index(const struct pm_container_config *cfg, const char *name)
+{
+	for (size_t i = 0; cfg->extra_networks && cfg->extra_networks[i]; i++) {
+		_cleanup_free_ char *xn = pm_engine_network_of(cfg->extra_networks[i]);
+		if (xn && strcmp(xn, name) == 0)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+int pm_engine_network_connect(const struct pm_engine *e, struct pm_container *c,
+			      const char *netname, const char *ip, const char *mac,
+			      char *const *aliases, pm_error **err)
+{
 	struct pm_container_config cfg = {0};
 	int r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	if (!primary) {
+		_cleanup_free_ char *mode =
+			pm_xstrdup(cfg.network && *cfg.network ? cfg.network : "slirp4netns");
+		pm_spec_config_clear(&cfg);
+		mode[strcspn(mode, ":")] = 0;
+		return pm_error_set(err, EINVAL, "\"%s\" is not supported: invalid network mode",
+				    mode);
+	}
+	bool running = pm_ctr_is_running(c) && c->state.pid > 0;
+	_cleanup_strv_ char **have = running ? pm_engine_network_connected(e, c->id) : NULL;
+	_cleanup_network_ struct pm_network *n = NULL;
+	if ((r = pm_network_load(e->paths->root, netname, &n, err)) < 0)
+		goto out;
+	if (pm_strv_contains(have, n->name) || strcmp(primary, n->name) == 0 ||
+	    extra_index(&cfg, n->name) >= 0) {
+		r = pm_error_set(err, EEXIST,
+				 "container %s is already connected to network \"%s\": network "
+				 "is already connected",
+				 c->id, n->name);
+		goto out;
+	}
+	if (ip && *ip) {
+		_cleanup_free_ char *got = NULL;
+		if ((r = pm_network_pick_ip(n, ip, NULL, &got, NULL, NULL, err)) < 0)
+			goto out;
+	}
+	/* a running container gets it now; every start attaches it (kept in its config) */
+	if (running && (r = attach_now(e, c, n->name, ip, mac, aliases, have, err)) < 0)
+		goto out;
+	pm_strv_consume(&cfg.extra_networks, extra_value(n->name, ip, mac, aliases));
+	r = save_networks(c, &cfg, err);
+out:
 	pm_spec_config_clear(&cfg);
-	if (primary && strcmp(primary, netname) == 0)
-		return pm_error_set(err, EOPNOTSUPP,
-				    "network disconnect: %s is container %s's --network: not "
-				    "supported by pm yet (only networks added by network connect)",
-				    netname, c->name);
-	r = pm_net_bridge_detach(c->state.pid, rc.ifname[0] ? rc.ifname : "eth0", err);
+	return r;
+}
+
+int pm_engine_network_disconnect(const struct pm_engine *e, struct pm_container *c,
+				 const char *netname, pm_error **err)
+{
+	struct pm_container_config cfg = {0};
+	int r = pm_config_from_json(c->config_json, &cfg, err);
 	if (r < 0)
 		return r;
-	unlink(path);
-	return 0;
+	_cleanup_free_ char *primary = pm_engine_network_of(cfg.network);
+	ssize_t xi = extra_index(&cfg, netname);
+	_cleanup_free_ char *path =
+		pm_xasprintf("%s/networks/%s/%s", e->paths->runroot, netname, c->id);
+	struct rec rc;
+	bool live = pm_ctr_is_running(c) && c->state.pid > 0 && rec_read(path, &rc) == 0;
+	bool is_primary = primary && strcmp(primary, netname) == 0;
+	if (!live && !is_primary && xi < 0) {
+		r = pm_error_set(err, ENOENT, "container %s is not connected to network %s",
+				 c->name, netname);
+		goto out;
+	}
+	if (live) {
+		r = pm_net_bridge_detach(c->state.pid, rc.ifname[0] ? rc.ifname : "eth0", err);
+		if (r < 0)
+			goto out;
+		_cleanup_free_ char *dir =
+			pm_xasprintf("%s/networks/%s", e->paths->runroot, netname);
+		forget(e, dir, c->id);
+		unlink(path);
+	}
+	if (xi >= 0) {
+		char **v = cfg.extra_networks;
+		free(v[xi]);
+		memmove(&v[xi], &v[xi + 1], (pm_strv_length(v) - (size_t)xi) * sizeof(char *));
+	} else if (is_primary) {
+		/* its first other network takes its place; without one it has none */
+		free(cfg.network);
+		if (cfg.extra_networks && cfg.extra_networks[0]) {
+			char **v = cfg.extra_networks;
+			cfg.network = v[0];
+			memmove(&v[0], &v[1], pm_strv_length(v) * sizeof(char *));
+		} else {
+			cfg.network = pm_xstrdup("none");
+		}
+	}
+	if (xi >= 0 || is_primary)
+		r = save_networks(c, &cfg, err);
+out:
+	pm_spec_config_clear(&cfg);
+	return r;
 }

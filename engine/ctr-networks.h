@@ -34,27 +34,36 @@ int pm_engine_network_check(const struct pm_engine *e, const struct pm_container
 int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
 			     struct pm_net_config *net, char **ret_peers, pm_error **err);
 /* Its end (the "mark exited" step): the record goes; after the last container on any
- * network the shared rootless network namespace and its slirp4netns are torn down. */
+ * network the shared rootless network namespace and its slirp4netns are torn down (ctr_id
+ * NULL: only that, when no container is on a network). */
 void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id);
+/* `unshare --rootless-netns`: the shared namespace opened (made when missing: *ret_made,
+ * for a pm_engine_network_release(e, NULL) after the command). In pm's user namespace. */
+int pm_engine_rootless_netns(const struct pm_engine *e, int *ret_fd, bool *ret_made,
+			     pm_error **err);
 /* What a running container on network name got: 0 and the fields (malloc'd), or -ENOENT. */
 struct pm_engine_net_addr {
 	char *ip, *gateway, *mac;
+	char **aliases; /* --network-alias / connect --alias, or NULL */
 	unsigned prefix;
 };
 int pm_engine_network_addr(const struct pm_engine *e, const char *name, const char *ctr_id,
 			   struct pm_engine_net_addr *ret);
 void pm_engine_net_addr_clear(struct pm_engine_net_addr *a);
 
-/* `network connect` of a running container on a user-defined network (its --network): an
- * address on network netname (ip/mac: NULL or the requested ones) on the next free ethN,
- * recorded like the start's (it lasts until the container stops); podman's messages for a
- * container on another mode ('"slirp4netns" is not supported: invalid network mode') or
- * already connected. `network disconnect`: that interface goes ("container X is not
- * connected to network N" when it has none there); the container's own --network cannot
- * be disconnected yet. The networks a container is connected to now (sorted names). */
+/* `network connect` of a container on a user-defined network (its --network; podman's
+ * messages for a container on another mode ('"slirp4netns" is not supported: invalid network
+ * mode') or already connected): network netname (ip/mac: NULL or the requested ones,
+ * aliases: more names) joins its ExtraNetworks, attached at every start; a running one gets
+ * it now too, on the next free ethN, recorded like the start's. The caller holds the
+ * container's lock. `network disconnect`: that interface goes while it runs and the network
+ * leaves its config ("container X is not connected to network N" when it is on neither);
+ * its own --network is replaced by its first other network (none without one). The
+ * networks a container is connected to now (sorted names). */
 struct pm_container;
-int pm_engine_network_connect(const struct pm_engine *e, const struct pm_container *c,
-			      const char *netname, const char *ip, const char *mac, pm_error **err);
-int pm_engine_network_disconnect(const struct pm_engine *e, const struct pm_container *c,
+int pm_engine_network_connect(const struct pm_engine *e, struct pm_container *c,
+			      const char *netname, const char *ip, const char *mac,
+			      char *const *aliases, pm_error **err);
+int pm_engine_network_disconnect(const struct pm_engine *e, struct pm_container *c,
 				 const char *netname, pm_error **err);
 char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id);

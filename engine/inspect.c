@@ -753,6 +753,11 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 	_cleanup_free_ char *primary_net = pm_engine_network_of(cfg->network);
 	_cleanup_strv_ char **netnames =
 		primary_net ? pm_strv_copy((char *[]){primary_net, NULL}) : NULL;
+	for (char **x = cfg->extra_networks; x && *x; x++) {
+		_cleanup_free_ char *xn = pm_engine_network_of(*x);
+		if (xn && !pm_strv_contains(netnames, xn))
+			pm_strv_push(&netnames, xn);
+	}
 	_cleanup_strv_ char **connected = pm_engine_network_connected(e, c->id);
 	for (char **x = connected; x && *x; x++)
 		if (!pm_strv_contains(netnames, *x))
@@ -777,6 +782,8 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(nj, "IPAMConfig", json_null());
 		json_object_set_new(nj, "Links", json_null());
 		json_t *aliases = json_array();
+		for (char **al = have ? a.aliases : NULL; al && *al; al++)
+			json_array_append_new(aliases, json_string(*al));
 		_cleanup_free_ char *short_id = pm_xstrndup(c->id, 12);
 		json_array_append_new(aliases, json_string(short_id));
 		json_object_set_new(nj, "Aliases", aliases);

@@ -213,8 +213,22 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			net->bridge_ip_req = pm_xstrdup(cfg->ip);
 		if (!net->bridge_mac_req && cfg->mac_address && *cfg->mac_address)
 			net->bridge_mac_req = pm_xstrdup(cfg->mac_address);
+		for (char **a = cfg->network_aliases; a && *a; a++)
+			pm_strv_push(&net->bridge_aliases, *a);
 		if ((r = pm_engine_network_assign(e, c->id, c->name, net, &peers, err)) < 0)
 			return r;
+		/* its other networks: eth1... (their records released with the first's) */
+		for (size_t i = 0; i < net->nbridge_extra; i++) {
+			struct pm_net_config *x = &net->bridge_extra[i];
+			_cleanup_free_ char *more = NULL;
+			if ((r = pm_engine_network_assign(e, c->id, c->name, x, &more, err)) < 0)
+				return r;
+			free(x->bridge_veth);
+			x->bridge_veth = pm_xasprintf("veth%.8s%zu", c->id, i + 1);
+			char *all = pm_xasprintf("%s%s", peers ? peers : "", more ? more : "");
+			free(peers);
+			peers = all;
+		}
 	}
 	if (!net->no_hosts) {
 		_cleanup_free_ char *base = read_text("/etc/hosts");
@@ -238,6 +252,12 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 int pm_engine_net_dir(const struct pm_engine *e, const struct pm_container *c,
 		      struct pm_net_config *net, pm_error **err)
 {
+	if (net->mode == PM_NET_BRIDGE) {
+		/* its published ports go through the port relay (netslirp/slirp.c) */
+		free(net->relay_program);
+		net->relay_program = net->nports ? pm_monitor_program(NULL) : NULL;
+		return 0;
+	}
 	if ((net->mode != PM_NET_SLIRP4NETNS && net->mode != PM_NET_PASTA) || net->run_dir)
 		return 0;
 	bool is_short;

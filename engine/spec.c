@@ -83,6 +83,7 @@ void pm_spec_config_clear(struct pm_container_config *c)
 	free(c->ip6);
 	free(c->mac_address);
 	pm_strv_free(c->network_aliases);
+	pm_strv_free(c->extra_networks);
 	pm_spec_process_clear(c);
 	pm_strv_free(c->labels);
 	pm_strv_free(c->annotations);
@@ -767,6 +768,35 @@ int pm_engine_net_config(const struct pm_container_config *c, char *const *expos
 {
 	pm_net_config_init(ret);
 	int r = pm_net_parse_mode(ret, c->network, err);
+	/* more user-defined networks: each one a bridge too */
+	size_t nx = pm_strv_length(c->extra_networks);
+	if (r >= 0 && nx) {
+		ret->bridge_extra = pm_xcalloc(nx, sizeof(*ret->bridge_extra));
+		for (size_t i = 0; i < nx; i++)
+			pm_net_config_init(&ret->bridge_extra[i]);
+		ret->nbridge_extra = nx;
+	}
+	for (size_t i = 0; r >= 0 && i < nx; i++) {
+		struct pm_net_config *x = &ret->bridge_extra[i];
+		r = pm_net_parse_mode(x, c->extra_networks[i], err);
+		const struct pm_net_config *bad = ret->mode != PM_NET_BRIDGE ? ret
+						  : x->mode != PM_NET_BRIDGE ? x
+									     : NULL;
+		if (r >= 0 && bad)
+			r = pm_error_set(
+				err, EINVAL,
+				"cannot set multiple networks without bridge network mode, "
+				"selected mode %s: invalid argument",
+				pm_net_mode_name(bad));
+		if (r >= 0 && strcmp(x->bridge_net, ret->bridge_net) == 0)
+			r = pm_error_set(err, EINVAL, "network %s given twice", x->bridge_net);
+		for (size_t j = 0; r >= 0 && j < i; j++)
+			if (strcmp(x->bridge_net, ret->bridge_extra[j].bridge_net) == 0)
+				r = pm_error_set(err, EINVAL, "network %s given twice",
+						 x->bridge_net);
+		if (r >= 0)
+			x->bridge_ifname = pm_xasprintf("eth%zu", i + 1);
+	}
 	for (char **p = c->publish; r >= 0 && p && *p; p++)
 		r = pm_net_parse_publish(*p, &ret->ports, &ret->nports, err);
 	if (r >= 0 && c->publish_all && c->expose)

@@ -165,6 +165,9 @@ struct pm_container_config {
 		**device_write_iops, **blkio_weight_device, **device_cgroup_rules;
 	char *ip, *ip6, *mac_address;
 	char **network_aliases;
+	/* more user-defined networks, "NAME[:ip=,mac=,alias=]" each (run's later --network
+	 * values, network connect): attached at every start as eth1, eth2... */
+	char **extra_networks;
 	/* engine/run-process.h: --pidfile PATH (absolute), --requires (the containers' ids
 	 * once created), --passwd=false (no_passwd), --passwd-entry TEMPLATE, --init-path,
 	 * --personality LINUX|LINUX32, --oom-score-adj, --chrootdirs, --subuidname and

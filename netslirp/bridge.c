@@ -385,3 +385,19 @@ int pm_net_bridge_detach(pid_t pid, const char *ifname, pm_error **err)
 	char *del[] = {"ip", "link", "del", (char *)ifname, NULL};
 	return run_in(cfd, del, err);
 }
+
+int pm_net_bridge_netns_open(const char *netns_path, const char *state_dir, int *ret_fd,
+			     bool *ret_made, pm_error **err)
+{
+	int r = pm_mkdir_p(state_dir, 0700, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *lock = pm_path_join(state_dir, "netns.lock");
+	_cleanup_close_ int lfd = pm_lock_path(lock, LOCK_EX, err);
+	if (lfd < 0)
+		return lfd;
+	struct pm_net_config cfg = {.bridge_netns = (char *)netns_path,
+				    .bridge_state_dir = (char *)state_dir};
+	*ret_made = !is_netns_mount(netns_path);
+	return ensure_netns(&cfg, ret_fd, err);
+}

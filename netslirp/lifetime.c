@@ -132,9 +132,31 @@ int pm_net_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net
 		return pm_error_set(err, EINVAL, "starting the network: bad pid %d",
 				    (int)netns_pid);
 	if (cfg->mode == PM_NET_BRIDGE) {
-		int r = pm_net_bridge_attach(cfg, netns_pid, err);
-		if (r < 0)
+		/* published ports: bound first (a busy one fails before the veth is made),
+		 * forwarded by the port relay into the container once it is attached */
+		struct pm_net *net = pm_net_new(cfg->mode);
+		int r = 0;
+		if (cfg->nports) {
+			net->ports = pm_xcalloc(cfg->nports, sizeof(*net->ports));
+			memcpy(net->ports, cfg->ports, cfg->nports * sizeof(*net->ports));
+			net->nports = cfg->nports;
+			r = pm_net_pick_ports(net->ports, net->nports, err);
+			if (r >= 0)
+				r = pm_net_bridge_ports_bind(net, err);
+		}
+		if (r >= 0)
+			r = pm_net_bridge_attach(cfg, netns_pid, err);
+		for (size_t i = 0; r >= 0 && i < cfg->nbridge_extra; i++)
+			r = pm_net_bridge_attach(&cfg->bridge_extra[i], netns_pid, err);
+		if (r >= 0)
+			r = pm_net_bridge_ports_start(cfg, netns_pid, net, err);
+		if (r < 0) {
+			net_free(net);
 			return r;
+		}
+		net_started(net);
+		*ret = net;
+		return 0;
 	}
 	if (cfg->mode != PM_NET_SLIRP4NETNS && cfg->mode != PM_NET_PASTA) {
 		*ret = pm_net_new(cfg->mode);

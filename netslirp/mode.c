@@ -43,6 +43,7 @@ static void mode_clear(struct pm_net_config *cfg)
 	cfg->bridge_prefix = 0;
 	cfg->bridge_internal = false;
 	cfg->pasta_args = pm_strv_free(cfg->pasta_args);
+	cfg->bridge_aliases = pm_strv_free(cfg->bridge_aliases);
 	cfg->cidr = cfg->outbound_addr = cfg->outbound_addr6 = cfg->container = NULL;
 	cfg->mode = PM_NET_SLIRP4NETNS;
 	cfg->allow_host_loopback = false;
@@ -61,6 +62,9 @@ void pm_net_config_clear(struct pm_net_config *cfg)
 	pm_strv_free(cfg->dns_search);
 	pm_strv_free(cfg->dns_options);
 	pm_strv_free(cfg->add_hosts);
+	for (size_t i = 0; i < cfg->nbridge_extra; i++)
+		pm_net_config_clear(&cfg->bridge_extra[i]);
+	free(cfg->bridge_extra);
 	free(cfg->run_dir);
 	free(cfg->relay_program);
 	pm_net_config_init(cfg);
@@ -246,6 +250,8 @@ int pm_net_parse_mode(struct pm_net_config *cfg, const char *value, pm_error **e
 				cfg->bridge_ip_req = pm_xstrdup(parts[i] + 3);
 			} else if (pm_str_startswith(parts[i], "mac=") && !cfg->bridge_mac_req) {
 				cfg->bridge_mac_req = pm_xstrdup(parts[i] + 4);
+			} else if (pm_str_startswith(parts[i], "alias=") && parts[i][6]) {
+				pm_strv_push(&cfg->bridge_aliases, parts[i] + 6);
 			} else {
 				int r = pm_error_set(err, EINVAL,
 						     "unknown bridge network option '%s'",
@@ -295,12 +301,14 @@ int pm_net_config_check(struct pm_net_config *cfg, pm_error **err)
 		cfg->nports = 0;
 		return 1;
 	}
-	if (cfg->nports && cfg->mode == PM_NET_BRIDGE)
-		return pm_error_set(
-			err, EOPNOTSUPP,
-			"publishing ports of a container on network %s is not supported "
-			"by pm yet",
-			cfg->bridge_net);
+	for (size_t i = 0; cfg->mode == PM_NET_BRIDGE && i < cfg->nports; i++)
+		if (cfg->ports[i].proto != PM_NET_TCP)
+			return pm_error_set(err, EOPNOTSUPP,
+					    "publishing port %u/%s of a container on network %s: "
+					    "pm forwards TCP only there (not supported yet)",
+					    cfg->ports[i].ctr_port,
+					    cfg->ports[i].proto == PM_NET_UDP ? "udp" : "sctp",
+					    cfg->bridge_net);
 	for (size_t i = 0; i < cfg->nports; i++)
 		if (cfg->ports[i].proto == PM_NET_SCTP)
 			return pm_error_set(err, EOPNOTSUPP,

@@ -123,7 +123,11 @@ struct pm_net_config {
 	 * mount of an nsfs file, kept with its slirp4netns by bridge_state_dir) */
 	char *bridge_net, *bridge_ip_req, *bridge_mac_req;
 	char *bridge_ip, *bridge_mac, *bridge_gw, *bridge_subnet, *bridge_iface, *bridge_veth;
-	char *bridge_ifname; /* the container's interface (NULL: eth0, which gets the route) */
+	char *bridge_ifname;   /* the container's interface (NULL: eth0, which gets the route) */
+	char **bridge_aliases; /* --network-alias / connect --alias: more names for its peers */
+	/* the container's other user-defined networks (bridge fields only), as eth1... */
+	struct pm_net_config *bridge_extra;
+	size_t nbridge_extra;
 	unsigned bridge_prefix;
 	bool bridge_internal;
 	char *bridge_netns, *bridge_state_dir;
@@ -222,6 +226,10 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
  * by <bridge_state_dir>/netns.lock. */
 int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t netns_pid, pm_error **err);
 int pm_net_bridge_teardown(const char *netns_path, const char *state_dir);
+/* `unshare --rootless-netns`: the shared namespace at netns_path (made with its slirp4netns
+ * when missing: *ret_made) opened into *ret_fd. */
+int pm_net_bridge_netns_open(const char *netns_path, const char *state_dir, int *ret_fd,
+			     bool *ret_made, pm_error **err);
 /* `network disconnect`: delete the container's interface ifname (its veth pair goes). */
 int pm_net_bridge_detach(pid_t netns_pid, const char *ifname, pm_error **err);
 

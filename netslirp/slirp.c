@@ -498,3 +498,52 @@ int pm_net_slirp_ready(struct pm_net *net, pm_error **err)
 	}
 	return 0;
 }
+
+int pm_net_bridge_ports_bind(struct pm_net *net, pm_error **err)
+{
+	struct pm_net_relay_plan *rp = pm_xcalloc(1, sizeof(*rp));
+	net->relay = rp;
+	for (size_t i = 0; i < net->nports; i++) {
+		const struct pm_net_port *p = &net->ports[i];
+		const char *addr = p->host_ip[0] ? p->host_ip : "0.0.0.0";
+		for (uint16_t k = 0; k < p->range; k++) {
+			unsigned host = p->host_port + k, ctr = p->ctr_port + k;
+			int fd = pm_net_listen_tcp(addr, (uint16_t)host);
+			if (fd < 0)
+				return pm_error_set(err, -fd,
+						    "cannot publish port %u/tcp on '%s:%u': %s",
+						    ctr, addr, host, strerror(-fd));
+			add_listener(rp, fd, ctr);
+		}
+	}
+	return 0;
+}
+
+int pm_net_bridge_ports_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net *net,
+			      pm_error **err)
+{
+	struct pm_net_relay_plan *rp = net->relay;
+	if (!rp || !rp->nl)
+		return 0;
+	if (!cfg->relay_program)
+		return pm_error_set(err, EINVAL, "publishing ports: no port relay program");
+	char ns[64];
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)netns_pid);
+	_cleanup_close_ int nsfd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return pm_error_set_errno(err, errno, "opening '%s'", ns);
+	int exitp[2];
+	if (pipe2(exitp, O_CLOEXEC) < 0)
+		return pm_error_set_errno(err, errno, "pipe");
+	_cleanup_close_ int exit_rd = exitp[0], exit_wr = exitp[1];
+	pid_t pid = 0;
+	int pidfd = -1;
+	int r = relay_spawn(cfg, nsfd, NULL, rp, exit_rd, -1, &pid, &pidfd, err);
+	if (r < 0)
+		return r;
+	net->pid = pid;
+	net->pidfd = pidfd;
+	net->is_child = true;
+	net->exit_fd = TAKE_FD(exit_wr);
+	return 0;
+}

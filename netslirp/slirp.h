@@ -17,3 +17,13 @@ int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm
  * socket, start the loopback port relay. On failure nothing is left running and no
  * socket remains. */
 int pm_net_slirp_ready(struct pm_net *net, pm_error **err);
+
+/* A user-defined network's published ports (PM_NET_BRIDGE, TCP only): the listeners for
+ * net->ports (host ports resolved) bound here on their host address (0.0.0.0 for all), into
+ * net->relay, before anything runs. */
+int pm_net_bridge_ports_bind(struct pm_net *net, pm_error **err);
+/* Then the relay (pm-monitor port-relay, cfg->relay_program) into the container's namespace
+ * netns_pid, connecting to 127.0.0.1:CTRPORT there: it is net's helper (net->pid, an exit
+ * pipe of its own in net->exit_fd), so pm_net_stop and the handover end it. */
+int pm_net_bridge_ports_start(const struct pm_net_config *cfg, pid_t netns_pid, struct pm_net *net,
+			      pm_error **err);

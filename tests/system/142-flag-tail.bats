@@ -457,13 +457,10 @@ hk_in() {
 	run_pm 0 rm -f -t 0 cpf
 }
 
-@test "pull --disable-content-trust: accepted; unshare --rootless-netns refused (pm)" {
+@test "pull --disable-content-trust: accepted" {
 	pm_load_test_image
 	run_pm 125 pull --disable-content-trust --tls-verify=false 127.0.0.1:1/nosuch:1
 	assert_not_contains "$output" "unknown flag" "the flag is known"
-	skip_if_podman "podman has a rootless network namespace"
-	run_pm 125 unshare --rootless-netns true
-	assert_contains "$output" "--rootless-netns: pm has no rootless network namespace"
 }
 
 @test "build --compress, --disable-content-trust, --force-rm, --rm, --format oci: accepted; --format checked" {

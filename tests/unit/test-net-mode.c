@@ -94,11 +94,18 @@ static void test_user_network(void **state)
 	assert_int_equal(pm_net_parse_mode(&c, "web:ip=10.89.0.5,mac=02:00:00:00:00:01", NULL), 0);
 	assert_string_equal(c.bridge_ip_req, "10.89.0.5");
 	assert_string_equal(c.bridge_mac_req, "02:00:00:00:00:01");
-	/* published ports need a forwarder into the shared namespace: refused for now */
+	/* TCP ports go through the port relay; UDP is refused */
 	assert_int_equal(pm_net_parse_publish("8080:80", &c.ports, &c.nports, NULL), 0);
+	assert_int_equal(pm_net_config_check(&c, NULL), 0);
+	assert_int_equal(pm_net_parse_publish("5353:53/udp", &c.ports, &c.nports, NULL), 0);
 	pm_error *err = NULL;
 	assert_int_equal(pm_net_config_check(&c, &err), -EOPNOTSUPP);
+	assert_string_equal(err->msg, "publishing port 53/udp of a container on network web: pm "
+				      "forwards TCP only there (not supported yet)");
 	pm_error_free(err);
+	/* alias= adds a name */
+	assert_int_equal(pm_net_parse_mode(&c, "web:alias=a,alias=b", NULL), 0);
+	assert_int_equal(pm_strv_length(c.bridge_aliases), 2);
 	pm_net_config_clear(&c);
 }
 
