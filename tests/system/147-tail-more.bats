@@ -94,3 +94,48 @@ build_ctx() {
 		is "${#lines[@]}" 1 "only busybox: nothing built"
 	fi
 }
+
+# ---- 3. manifest add under the list's lock ---------------------------------------------------
+
+@test "manifest add: concurrent adds to one list keep every entry (pm)" {
+	skip_if_podman "podman 4.3 takes no lock: one of three concurrent adds is lost now and then"
+	build_ctx one
+	pmq 0 build -q -t one "$CTX"
+	build_ctx two
+	pmq 0 build -q -t two "$CTX"
+	build_ctx three
+	pmq 0 build -q -t three "$CTX"
+	local d1 d2 d3
+	d1=$("${PM_CMD[@]}" image inspect --format '{{.Digest}}' localhost/one)
+	d2=$("${PM_CMD[@]}" image inspect --format '{{.Digest}}' localhost/two)
+	d3=$("${PM_CMD[@]}" image inspect --format '{{.Digest}}' localhost/three)
+	local i
+	for i in 1 2 3 4; do
+		pmq 0 manifest create "race$i"
+		"${PM_CMD[@]}" manifest add "race$i" containers-storage:localhost/one >"$BATS_TEST_TMPDIR/a1" 2>&1 &
+		local p1=$!
+		"${PM_CMD[@]}" manifest add "race$i" containers-storage:localhost/two >"$BATS_TEST_TMPDIR/a2" 2>&1 &
+		local p2=$!
+		"${PM_CMD[@]}" manifest add "race$i" containers-storage:localhost/three >"$BATS_TEST_TMPDIR/a3" 2>&1 &
+		local p3=$!
+		wait $p1 || die "add one failed: $(cat "$BATS_TEST_TMPDIR/a1")"
+		wait $p2 || die "add two failed: $(cat "$BATS_TEST_TMPDIR/a2")"
+		wait $p3 || die "add three failed: $(cat "$BATS_TEST_TMPDIR/a3")"
+		pmq 0 manifest inspect "race$i"
+		is "$(jq_o 'len(m["manifests"])')" 3 "round $i: three entries"
+		is "$(jq_o '" ".join(sorted(e["digest"] for e in m["manifests"]))')" \
+			"$(printf '%s\n' "$d1" "$d2" "$d3" | sort | tr '\n' ' ' | sed 's/ $//')" \
+			"round $i: the three digests"
+		# and a concurrent annotate and remove each keep the other's change
+		"${PM_CMD[@]}" manifest annotate --annotation k=v "race$i" "$d1" >/dev/null 2>&1 &
+		p1=$!
+		"${PM_CMD[@]}" manifest remove "race$i" "$d2" >/dev/null 2>&1 &
+		p2=$!
+		wait $p1 || die "annotate failed"
+		wait $p2 || die "remove failed"
+		pmq 0 manifest inspect "race$i"
+		is "$(jq_o 'len(m["manifests"])')" 2 "round $i: one removed"
+		eq "$(jq_o '[e.get("annotations") for e in m["manifests"] if e["digest"] == "'"$d1"'"][0]')" \
+			'{"k": "v"}' "round $i: the annotation kept"
+	done
+}
