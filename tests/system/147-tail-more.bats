@@ -139,3 +139,96 @@ build_ctx() {
 			'{"k": "v"}' "round $i: the annotation kept"
 	done
 }
+
+# ---- 2. kube play's auto-update annotations ------------------------------------------------
+
+# kube_yaml FILE: a pod "au" with containers "web" and "db" (busybox, sleeping), its
+# annotations: the pod-wide policy local, db's own registry, and an authfile for web
+kube_yaml() {
+	cat >"$1" <<EOF2
+apiVersion: v1
+kind: Pod
+metadata:
+  name: au
+  annotations:
+    io.containers.autoupdate: local
+    io.containers.autoupdate/db: registry
+    io.containers.autoupdate.authfile/web: /etc/auth.json
+    note: kept
+spec:
+  containers:
+  - name: web
+    image: localhost/busybox:latest
+    command: ["sleep", "600"]
+  - name: db
+    image: localhost/busybox:latest
+    command: ["sleep", "600"]
+EOF2
+}
+
+@test "kube play: the pod's io.containers.autoupdate annotations become the containers' labels" {
+	pmq 0 load -q -i "$(pm_test_image)"
+	kube_yaml "$BATS_TEST_TMPDIR/au.yaml"
+	PODMAN_SYSTEMD_UNIT=au.service pmq 0 kube play "$BATS_TEST_TMPDIR/au.yaml"
+	pmq 0 inspect --format '{{index .Config.Labels "io.containers.autoupdate"}}' au-web
+	is "$output" local "web: the pod-wide policy"
+	pmq 0 inspect --format '{{index .Config.Labels "io.containers.autoupdate"}}' au-db
+	is "$output" registry "db: its own annotation wins"
+	pmq 0 inspect --format '{{index .Config.Labels "io.containers.autoupdate.authfile"}}' au-web
+	is "$output" /etc/auth.json "web's authfile"
+	pmq 0 inspect --format '{{index .Config.Labels "io.containers.autoupdate.authfile"}}' au-db
+	is "$output" "" "db has none"
+	pmq 0 inspect --format '{{index .Config.Labels "PODMAN_SYSTEMD_UNIT"}}' au-web
+	is "$output" au.service "the unit from the environment"
+	# the pod's annotations are the containers' annotations too
+	pmq 0 inspect --format '{{index .Config.Annotations "note"}}' au-web
+	is "$output" kept
+
+	# --annotation goes over the pod's: every container's policy, unless its own says else
+	pmq 0 kube play --replace --annotation io.containers.autoupdate=disabled \
+		"$BATS_TEST_TMPDIR/au.yaml"
+	pmq 0 inspect --format '{{index .Config.Labels "io.containers.autoupdate"}}' au-web
+	is "$output" disabled "web: --annotation's"
+	pmq 0 inspect --format '{{index .Config.Labels "io.containers.autoupdate"}}' au-db
+	is "$output" registry "db: still its own"
+	pmq 0 kube down "$BATS_TEST_TMPDIR/au.yaml"
+}
+
+@test "auto-update --dry-run lists a kube-played container by its pod's annotation (pm)" {
+	skip_if_podman "podman 4.3 asks systemd over D-Bus first"
+	pmq 0 load -q -i "$(pm_test_image)"
+	cat >"$BATS_TEST_TMPDIR/one.yaml" <<EOF2
+apiVersion: v1
+kind: Pod
+metadata:
+  name: one
+  annotations:
+    io.containers.autoupdate/app: local
+spec:
+  containers:
+  - name: app
+    image: localhost/busybox:latest
+    command: ["sleep", "600"]
+  - name: other
+    image: localhost/busybox:latest
+    command: ["sleep", "600"]
+EOF2
+	PODMAN_SYSTEMD_UNIT=one.service pmq 0 kube play "$BATS_TEST_TMPDIR/one.yaml"
+	pmq 0 auto-update --dry-run --format '{{.Unit}} {{.ContainerName}} {{.Image}} {{.Policy}} {{.Updated}}'
+	is "$output" "one.service one-app localhost/busybox:latest local false" "app only"
+	pmq 0 kube down "$BATS_TEST_TMPDIR/one.yaml"
+}
+
+@test "quadlet: a .kube file's AutoUpdate= becomes kube play's --annotation (pm)" {
+	skip_if_podman "pm's own generator (podman 4.3 has no Quadlet)"
+	local gen
+	gen=$(dirname "$PM_BINARY")/pm-user-generator
+	[ -x "$gen" ] || skip "no pm-user-generator beside $PM_BINARY"
+	local qd=$XDG_CONFIG_HOME/containers/systemd out=$BATS_TEST_TMPDIR/out
+	mkdir -p "$qd" "$out"
+	printf '[Kube]\nYaml=/srv/app.yaml\nAutoUpdate=registry\nAutoUpdate=db/local\n' >"$qd/app.kube"
+	PM_QUADLET_PM=$PM_BINARY run env -u QUADLET_UNIT_DIRS "$gen" "$out" "$out" "$out"
+	[ "$status" -eq 0 ] || die "generator failed: $output"
+	run grep '^ExecStart=' "$out/app.service"
+	assert_contains "$output" "kube play --replace --annotation=io.containers.autoupdate=registry --annotation=io.containers.autoupdate/db=local /srv/app.yaml"
+}
