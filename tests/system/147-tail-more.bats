@@ -232,3 +232,39 @@ EOF2
 	run grep '^ExecStart=' "$out/app.service"
 	assert_contains "$output" "kube play --replace --annotation=io.containers.autoupdate=registry --annotation=io.containers.autoupdate/db=local /srv/app.yaml"
 }
+
+# ---- 4. OCI hooks from several directories -------------------------------------------------
+
+# hook DIR NAME: DIR/NAME.json, a prestart hook logging "DIR's base name/NAME"
+hook() {
+	printf '{"version":"1.0.0","hook":{"path":"%s","args":["log.sh","%s"]},"when":{"always":true},"stages":["prestart"]}\n' \
+		"$HK/log.sh" "$(basename "$1")/$2" >"$1/$2.json"
+}
+
+@test "hooks: several --hooks-dir run by file name across them; a later dir's file replaces" {
+	pmq 0 load -q -i "$(pm_test_image)"
+	HK=$BATS_TEST_TMPDIR/hk
+	local log=$BATS_TEST_TMPDIR/hooks.log d1=$BATS_TEST_TMPDIR/one d2=$BATS_TEST_TMPDIR/two
+	mkdir -p "$HK" "$d1" "$d2"
+	printf '#!/bin/sh\necho "$1" >> %s\n' "$log" >"$HK/log.sh"
+	chmod 755 "$HK/log.sh"
+	# interleaved names, one name in both, case mixed (podman ignores case)
+	hook "$d1" 10-a
+	hook "$d1" 30-c
+	hook "$d1" 50-same
+	hook "$d1" B-upper
+	hook "$d2" 20-b
+	hook "$d2" 50-same
+	hook "$d2" a-lower
+	hook "$d2" c-lower
+	pmq 0 --hooks-dir "$d1" --hooks-dir "$d2" run --rm localhost/busybox true
+	run cat "$log"
+	is "$(tr '\n' ' ' <"$log")" \
+		"one/10-a two/20-b one/30-c two/50-same two/a-lower one/B-upper two/c-lower " \
+		"by name across the directories, two's 50-same in place of one's"
+	rm -f "$log"
+	# the other order of the directories: one's 50-same wins
+	pmq 0 --hooks-dir "$d2" --hooks-dir "$d1" run --rm localhost/busybox true
+	is "$(tr '\n' ' ' <"$log")" \
+		"one/10-a two/20-b one/30-c one/50-same two/a-lower one/B-upper two/c-lower "
+}
