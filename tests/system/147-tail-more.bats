@@ -268,3 +268,36 @@ hook() {
 	is "$(tr '\n' ' ' <"$log")" \
 		"one/10-a two/20-b one/30-c one/50-same two/a-lower one/B-upper two/c-lower "
 }
+
+# ---- 5. --log-opt max-size in decimal units --------------------------------------------------
+
+@test "--log-opt max-size: go-units' decimal units (10mb is 10000000), inspect's LogConfig.Size" {
+	pmq 0 load -q -i "$(pm_test_image)"
+	local v want
+	# podman 4.3 parses it with go-units FromHumanSize: k, m, g are powers of 1000, KiB too
+	for v in 2k:2kB 2kb:2kB 10mb:10MB 10m:10MB 1KiB:1kB 1.5k:1.5kB 1024:1.024kB 3g:3GB 100:100B; do
+		want=${v#*:}
+		pmq 0 create --name "ls" --log-opt "max-size=${v%%:*}" localhost/busybox true
+		pmq 0 inspect --format '{{.HostConfig.LogConfig.Size}}' ls
+		is "$output" "$want" "max-size=${v%%:*}"
+		pmq 0 rm ls
+	done
+	pmq 125 create --log-opt max-size=12q localhost/busybox true
+	assert_contains "$output" "Error: "
+	assert_contains "$output" "12q"
+	pmq 0 ps -aq
+	is "$output" "" "nothing made"
+}
+
+@test "--log-opt max-size=2k: the log is rotated at 2000 bytes (pm)" {
+	skip_if_podman "pm's log file path"
+	pmq 0 load -q -i "$(pm_test_image)"
+	pmq 0 run --name l1 --log-opt max-size=2k localhost/busybox sh -c 'i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done'
+	local id size
+	id=$("${PM_CMD[@]}" inspect --format '{{.Id}}' l1)
+	size=$(stat -c %s "$XDG_DATA_HOME/pm/storage/db/containers/$id/ctr.log")
+	[ "$size" -le 2000 ] || die "log is $size bytes with max-size=2k (2000 bytes)"
+	pmq 0 logs l1
+	assert_contains "$output" "line-299"
+	pmq 0 rm l1
+}
