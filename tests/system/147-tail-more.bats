@@ -7,6 +7,7 @@
 # --log-opt max-size in go-units' decimal units.
 
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
+# shellcheck disable=SC2016 # hook scripts and container commands are single-quoted on purpose
 
 load helpers
 
