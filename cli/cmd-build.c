@@ -90,7 +90,8 @@ static const char usage[] =
 	"      --label stringArray      set metadata for an image (default [])\n"
 	"      --layers                 use intermediate layers during build (default true)\n"
 	"      --logfile file           write the build's output to file instead of stdout/stderr\n"
-	"      --manifest string        refused: pm has no manifest lists yet\n"
+	"      --manifest string        add the image to the specified manifest list. Creates "
+	"manifest list if it does not exist\n"
 	"  -m, --memory string          memory limit of RUN's containers (needs cgroup "
 	"delegation)\n"
 	"      --memory-swap string     memory+swap limit of RUN's containers (needs cgroup "
@@ -527,7 +528,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_strv_ char **contexts = NULL, **secrets = NULL;
 	struct pm_cli_pull_flags pullf;
 	pm_cli_pull_flags_init(&pullf);
-	const char *file = NULL, *iidfile = NULL, *logfile = NULL;
+	const char *file = NULL, *iidfile = NULL, *logfile = NULL, *manifest = NULL;
 	bool quiet = false, b;
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
@@ -684,7 +685,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 				    "cache is used)");
 			break;
 		case O_MANIFEST:
-			pr = refuse("manifest", optarg, "not supported: pm has no manifest lists");
+			manifest = optarg;
 			break;
 		case O_ALL_PLATFORMS:
 			pr = parse_bool("all-platforms", optarg, &b);
@@ -875,6 +876,19 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		dup2(fd, STDERR_FILENO);
 		close(fd);
 	}
+	_cleanup_store_ struct pm_store *ms = NULL;
+	_cleanup_free_ char *manifest_name = NULL;
+	if (manifest) {
+		/* --manifest: its name checked before the build, the image added after it */
+		if (pm_cli_open_store(cli, &ms, &err) < 0)
+			r = pm_cli_error(err);
+		else
+			r = pm_cli_manifest_check(ms, manifest, &manifest_name);
+		if (r) {
+			pm_cli_pull_flags_free(&pullf);
+			return r;
+		}
+	}
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, NULL, quiet, false);
 	po.event = pm_cli_progress_pull_event;
@@ -890,6 +904,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		fflush(stdout);
 		return pm_cli_error(err);
 	}
+	if (manifest_name && (r = pm_cli_manifest_add_image(ms, manifest_name, id)))
+		return r;
 	if (iidfile) {
 		_cleanup_free_ char *text = pm_xasprintf("sha256:%s", id);
 		if (pm_write_file_atomic(iidfile, text, strlen(text), 0644, &err) < 0)

@@ -15,6 +15,7 @@
 #include "cli/progress.h"
 #include "cli/pull-flags.h"
 #include "kube/generate.h"
+#include "engine/auto-update.h"
 #include "engine/spec.h"
 #include "engine/validate.h"
 #include "kube/play.h"
@@ -363,6 +364,7 @@ int cmd_play_kube(struct pm_cli *cli, int argc, char **argv)
 	o.configmaps = configmaps;
 	o.publish = publish;
 	o.annotations = annotations;
+	o.systemd_unit = getenv(PM_SYSTEMD_UNIT_LABEL);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	int status = read_input(argv[optind], &data, &len);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -90,9 +91,10 @@ static int load_list(const struct pm_store *s, const char *ref, const char *pref
 	return 0;
 }
 
-/* Save l as rec (id NULL: new, named name); prints the id. */
-static int save_list(struct pm_cli *cli, const struct pm_store *s, const char *id, const char *name,
-		     const struct pm_mlist *l)
+/* Save l as rec (id NULL: new, named name); ret_id (may be NULL) gets the id. 0, or the
+ * exit status after printing. */
+static int store_list(const struct pm_store *s, const char *id, const char *name,
+		      const struct pm_mlist *l, char **ret_id)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_free_ char *doc = pm_mlist_to_json(l, NULL);
@@ -101,11 +103,34 @@ static int save_list(struct pm_cli *cli, const struct pm_store *s, const char *i
 		if (l->v[i].source)
 			pm_strv_consume(&inst,
 					pm_xasprintf("%s=%s", l->v[i].digest, l->v[i].source));
-	_cleanup_free_ char *new_id = NULL;
-	if (pm_image_list_save(s, id, name, doc, strlen(doc), l->media_type, inst, &new_id, &err) <
+	if (pm_image_list_save(s, id, name, doc, strlen(doc), l->media_type, inst, ret_id, &err) <
 	    0)
 		return pm_cli_error(err);
-	printf("%s\n", new_id);
+	return 0;
+}
+
+/* Save l as rec (id NULL: new, named name); prints the id. */
+static int save_list(struct pm_cli *cli, const struct pm_store *s, const char *id, const char *name,
+		     const struct pm_mlist *l)
+{
+	_cleanup_free_ char *new_id = NULL;
+	int r = store_list(s, id, name, l, &new_id);
+	if (!r)
+		printf("%s\n", new_id);
+	return r;
+}
+
+/* locks/manifests.lock LOCK_EX into *ret_fd: one read-modify-write of a list at a time
+ * (create, add, annotate, remove, build --manifest), so that two concurrent adds to one
+ * list keep both entries and two creators of one name do not both create it. 0, or the
+ * exit status after printing. */
+static int lock_lists(const struct pm_store *s, int *ret_fd)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	int fd = pm_store_lock(s, "manifests", LOCK_EX, &err);
+	if (fd < 0)
+		return pm_cli_error(err);
+	*ret_fd = fd;
 	return 0;
 }
 
@@ -137,6 +162,51 @@ static int add_entries(const struct pm_store *s, struct pm_mlist *l, char **refs
 	}
 	free(got);
 	return 0;
+}
+
+/* ---- build --manifest (cli/image-util.h) ------------------------------------------------- */
+
+int pm_cli_manifest_check(const struct pm_store *s, const char *list, char **ret_name)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	_cleanup_free_ char *name = NULL;
+	if (pm_cli_image_name(list, &name, &err) < 0)
+		return pm_cli_error(err);
+	struct pm_image_record rec = {0};
+	int r = 0;
+	if (pm_image_resolve(s, name, &rec, NULL) >= 0 && !pm_image_is_list(&rec))
+		r = pm_cli_errorf("%s: image is not a manifest list",
+				  rec.names ? rec.names[0] : name);
+	pm_image_record_free(&rec);
+	if (!r)
+		*ret_name = TAKE_PTR(name);
+	return r;
+}
+
+int pm_cli_manifest_add_image(const struct pm_store *s, const char *name, const char *image_id)
+{
+	_cleanup_close_ int lock = -1;
+	int r = lock_lists(s, &lock);
+	if (r)
+		return r;
+	struct pm_image_record rec = {0};
+	struct pm_mlist l = {0};
+	bool existing = pm_image_resolve(s, name, &rec, NULL) >= 0;
+	pm_image_record_free(&rec);
+	if (existing) {
+		if ((r = load_list(s, name, NULL, &rec, &l)))
+			return r;
+	} else {
+		l.media_type = pm_xstrdup(PM_MT_DOCKER_LIST);
+	}
+	_cleanup_free_ char *ref = pm_xasprintf("containers-storage:%s", image_id);
+	struct pm_registry_opts ro = {.tls_verify = -1};
+	r = add_entries(s, &l, &ref, 1, &ro, false, NULL);
+	if (!r)
+		r = store_list(s, existing ? rec.id : NULL, name, &l, NULL);
+	pm_mlist_free(&l);
+	pm_image_record_free(&rec);
+	return r;
 }
 
 /* ---- create ------------------------------------------------------------------------------ */
@@ -203,6 +273,9 @@ int cmd_manifest_create(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
+	_cleanup_close_ int lock = -1;
+	if ((r = lock_lists(s, &lock)))
+		return r;
 	struct pm_image_record rec = {0};
 	struct pm_mlist l = {.media_type = pm_xstrdup(PM_MT_DOCKER_LIST)};
 	/* --amend of a name some image that is not a list has: the create's name conflict */
@@ -363,6 +436,7 @@ int cmd_manifest_add(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
 	_cleanup_strv_ char **added = NULL;
+	_cleanup_close_ int lock = -1;
 	struct pm_image_record rec = {0};
 	struct pm_mlist l = {0};
 	bool all = false;
@@ -407,7 +481,7 @@ int cmd_manifest_add(struct pm_cli *cli, int argc, char **argv)
 		r = pm_cli_error(err);
 		goto out;
 	}
-	if ((r = load_list(s, argv[optind], NULL, &rec, &l)))
+	if ((r = lock_lists(s, &lock)) || (r = load_list(s, argv[optind], NULL, &rec, &l)))
 		goto out;
 	r = add_entries(s, &l, argv + optind + 1, (size_t)(argc - optind - 1), &ro, all, &added);
 	/* the flags apply to what was added */
@@ -458,6 +532,7 @@ int cmd_manifest_annotate(struct pm_cli *cli, int argc, char **argv)
 	struct platform_flags pf = {0};
 	_cleanup_error_ pm_error *err = NULL;
 	_cleanup_store_ struct pm_store *s = NULL;
+	_cleanup_close_ int lock = -1;
 	struct pm_image_record rec = {0};
 	struct pm_mlist l = {0};
 	int c, r = 0;
@@ -483,7 +558,7 @@ int cmd_manifest_annotate(struct pm_cli *cli, int argc, char **argv)
 		r = pm_cli_error(err);
 		goto out;
 	}
-	if ((r = load_list(s, argv[optind], NULL, &rec, &l)))
+	if ((r = lock_lists(s, &lock)) || (r = load_list(s, argv[optind], NULL, &rec, &l)))
 		goto out;
 	struct pm_mlist_entry *e = pm_mlist_find(&l, digest);
 	if (!e) {
@@ -659,6 +734,9 @@ int cmd_manifest_remove(struct pm_cli *cli, int argc, char **argv)
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);
 	_cleanup_free_ char *prefix = pm_xasprintf("removing from manifest list %s", argv[optind]);
+	_cleanup_close_ int lock = -1;
+	if ((r = lock_lists(s, &lock)))
+		return r;
 	struct pm_image_record rec = {0};
 	struct pm_mlist l = {0};
 	if ((r = load_list(s, argv[optind], prefix, &rec, &l)))

@@ -42,3 +42,11 @@ struct pm_cli_push_printer {
 	bool quiet, tty;
 };
 void pm_cli_push_event(void *ctx, enum pm_push_event ev, const char *arg);
+
+/* build --manifest LIST (cmd-manifest.c). check: LIST's full name into *ret_name, or
+ * podman's error when LIST is no reference or names an image that is not a manifest list
+ * (before the build, so that nothing is made). add_image: the local image image_id added
+ * to the list name, created (a Docker manifest list) when missing, as podman does; under
+ * the lock `manifest add` takes. 0, or the exit status after printing. */
+int pm_cli_manifest_check(const struct pm_store *s, const char *list, char **ret_name);
+int pm_cli_manifest_add_image(const struct pm_store *s, const char *name, const char *image_id);

@@ -21,45 +21,85 @@
 
 #define HOOK_FILE_MAX (1 << 20)
 
-static int cmp_str(const void *a, const void *b)
+/* podman's order of hook files (containers/common pkg/hooks: a collator with IgnoreCase
+ * over the file names): the Unicode collation's primary weight of an ASCII character, its
+ * punctuation and symbols first (in DUCET order), then digits, then letters, case ignored. */
+static int collation_weight(unsigned char c)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	static const char punct[] = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+	const char *p = c ? strchr(punct, c) : NULL;
+	if (p)
+		return 1 + (int)(p - punct);
+	if (c >= '0' && c <= '9')
+		return 100 + (c - '0');
+	if (c >= 'A' && c <= 'Z')
+		c = (unsigned char)(c - 'A' + 'a');
+	if (c >= 'a' && c <= 'z')
+		return 200 + (c - 'a');
+	return 300 + c; /* control and non-ASCII bytes: last, by value */
 }
 
-/* The hook files: name -> path, a later directory's file replacing an earlier one. */
+int pm_hooks_name_cmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	for (; *x && *y; x++, y++) {
+		int d = collation_weight(*x) - collation_weight(*y);
+		if (d)
+			return d;
+	}
+	if (*x || *y)
+		return *x ? 1 : -1;
+	return strcmp(a, b); /* equal but for case: a fixed order */
+}
+
+struct hook_file {
+	char *name, *path;
+};
+
+static int cmp_hook_file(const void *a, const void *b)
+{
+	return pm_hooks_name_cmp(((const struct hook_file *)a)->name,
+				 ((const struct hook_file *)b)->name);
+}
+
+/* The hook files' paths in podman's order: by file name across all the directories (not
+ * by directory), a later directory's file replacing an earlier one of the same name. */
 static char **hook_files(char *const *dirs)
 {
-	char **names = NULL, **paths = NULL;
+	struct hook_file *v = NULL;
+	size_t n = 0;
 	for (char *const *d = dirs; d && *d; d++) {
 		DIR *dir = opendir(*d);
 		if (!dir)
 			continue;
 		struct dirent *de;
 		while ((de = readdir(dir))) {
-			size_t n = strlen(de->d_name);
-			if (de->d_name[0] == '.' || n < 6 || strcmp(de->d_name + n - 5, ".json"))
+			size_t len = strlen(de->d_name);
+			if (de->d_name[0] == '.' || len < 6 ||
+			    strcmp(de->d_name + len - 5, ".json"))
 				continue;
 			char *path = pm_xasprintf("%s/%s", *d, de->d_name);
 			size_t i = 0;
-			for (; names && names[i]; i++)
-				if (!strcmp(names[i], de->d_name))
-					break;
-			if (names && names[i]) {
-				free(paths[i]);
-				paths[i] = path;
+			while (i < n && strcmp(v[i].name, de->d_name))
+				i++;
+			if (i < n) {
+				free(v[i].path);
+				v[i].path = path;
 			} else {
-				pm_strv_push(&names, de->d_name);
-				pm_strv_consume(&paths, path);
+				v = pm_xrealloc(v, (n + 1) * sizeof(*v));
+				v[n++] = (struct hook_file){pm_xstrdup(de->d_name), path};
 			}
 		}
 		closedir(dir);
 	}
-	pm_strv_free(names);
-	size_t n = 0;
-	while (paths && paths[n])
-		n++;
 	if (n)
-		qsort(paths, n, sizeof(*paths), cmp_str);
+		qsort(v, n, sizeof(*v), cmp_hook_file);
+	char **paths = NULL;
+	for (size_t i = 0; i < n; i++) {
+		pm_strv_consume(&paths, v[i].path);
+		free(v[i].name);
+	}
+	free(v);
 	return paths;
 }
 

@@ -5,10 +5,11 @@
  * The directories of the global --hooks-dir, else podman's default
  * (/usr/share/containers/oci/hooks.d, containers.conf's hooks_dir; podman 4.3 reads it
  * rootless too, and not /etc/containers/oci/hooks.d); a file of a later directory replaces
- * one of the same name. Every file is read and validated as podman does (a bad one fails
- * the start: "setting up OCI Hooks: ..."; one whose hook.path does not exist is skipped).
- * "when": each condition given must hold, and one at least be given (podman's When.Match).
- * Stages run: prestart and createRuntime once the container's init exists, before its
+ * one of the same name, and the files run in the order of their names across all the
+ * directories (pm_hooks_name_cmp), as podman's. Every file is read and validated as podman does (a
+ * bad one fails the start: "setting up OCI Hooks: ..."; one whose hook.path does not exist is
+ * skipped). "when": each condition given must hold, and one at least be given (podman's
+ * When.Match). Stages run: prestart and createRuntime once the container's init exists, before its
  * command runs; poststart once it runs (errors ignored); poststop after it exited (errors
  * ignored). createContainer and startContainer run inside the container (the runtime's
  * init runs them, runtime/oci-hooks.h): pm_hooks_collect lists them for the start.
@@ -58,3 +59,7 @@ char *pm_hooks_state_json(const struct pm_hooks_state *s);
 int pm_hooks_collect(const char *stage, const struct pm_hooks_state *s,
 		     struct pm_runtime_hook **ret, size_t *ret_n, pm_error **err);
 void pm_hooks_list_free(struct pm_runtime_hook *v, size_t n);
+
+/* The order podman runs hook files in, by their names (not their directories): Unicode
+ * collation with case ignored (punctuation, then digits, then letters). <0, 0, >0. */
+int pm_hooks_name_cmp(const char *a, const char *b);

@@ -361,7 +361,8 @@ int pm_config_set_log_opt(struct pm_container_config *c, const char *v, pm_error
 	if (pm_str_startswith(v, "max-size=")) {
 		const char *size = v + strlen("max-size=");
 		uint64_t n;
-		if (pm_parse_size(size, &n) < 0)
+		/* podman 4.3: go-units FromHumanSize, decimal units */
+		if (pm_parse_size_decimal(size, &n) < 0)
 			return pm_error_set(err, EINVAL, "invalid size: '%s'", size);
 		c->log_max_size = n;
 		return 0;

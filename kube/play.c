@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "builder/build.h"
+#include "engine/auto-update.h"
 #include "engine/container.h"
 #include "engine/health-probe.h"
 #include "engine/ctr-volumes.h"
@@ -689,6 +690,25 @@ static int pull_image(struct play *p, const struct pm_kube_container *c,
 	return 0;
 }
 
+/* podman's: the annotation KEY/CONTAINER, else KEY, among the container's annotations
+ * becomes its label KEY (io.containers.autoupdate and .authfile, for auto-update) */
+static void autoupdate_label(struct pm_container_config *cfg, const char *key, const char *ctr)
+{
+	_cleanup_free_ char *specific = pm_xasprintf("%s/%s", key, ctr);
+	const char *v = NULL;
+	size_t kl = strlen(key), sl = strlen(specific);
+	for (char **a = cfg->annotations; a && *a; a++)
+		if (!strncmp(*a, specific, sl) && (*a)[sl] == '=')
+			v = *a + sl + 1;
+	for (char **a = cfg->annotations; !v && a && *a; a++)
+		if (!strncmp(*a, key, kl) && (*a)[kl] == '=' && (*a)[kl + 1])
+			v = *a + kl + 1;
+	if (v) {
+		_cleanup_free_ char *kv = pm_xasprintf("%s=%s", key, v);
+		pm_strv_set_kv(&cfg->labels, kv);
+	}
+}
+
 static int container_config(struct play *p, const struct pm_kube_pod *kp, char *const *srcs,
 			    const struct pm_pod *pod, const struct pm_kube_container *c,
 			    const char *path, bool init, struct pm_container_config *cfg)
@@ -709,8 +729,18 @@ static int container_config(struct play *p, const struct pm_kube_pod *kp, char *
 	cfg->tty = c->tty;
 	if (p->o->log_none)
 		cfg->log_driver = pm_xstrdup("none");
+	/* podman's: the pod's annotations, --annotation's over them, on every container */
+	for (char **a = kp->annotations; a && *a; a++)
+		pm_strv_set_kv(&cfg->annotations, *a);
 	for (char **a = p->o->annotations; a && *a; a++)
-		pm_strv_push(&cfg->annotations, *a);
+		pm_strv_set_kv(&cfg->annotations, *a);
+	autoupdate_label(cfg, PM_AUTOUPDATE_LABEL, c->name);
+	autoupdate_label(cfg, PM_AUTOUPDATE_AUTHFILE_LABEL, c->name);
+	if (p->o->systemd_unit) {
+		_cleanup_free_ char *kv =
+			pm_xasprintf("%s=%s", PM_SYSTEMD_UNIT_LABEL, p->o->systemd_unit);
+		pm_strv_set_kv(&cfg->labels, kv);
+	}
 	cfg->interactive = c->stdin_open;
 	cfg->privileged = c->privileged;
 	cfg->read_only = c->read_only_root;

@@ -13,16 +13,17 @@
 #include "registry/pull.h"
 
 struct pm_kube_play_opts {
-	bool start;	    /* start the pods (--start, default true) */
-	bool replace;	    /* remove pods of the same names first (--replace) */
-	bool strict;	    /* a field pm does not apply is an error (--strict) */
-	char *network;	    /* --network for every pod (NULL: the default) */
-	char **configmaps;  /* --configmap files: more ConfigMaps to look values up in */
-	char **publish;	    /* --publish specs: override or add to the pods' hostPorts */
-	bool log_none;	    /* --log-driver none: the containers keep no log */
-	char **annotations; /* --annotation KEY=VAL: on every container */
-	bool no_hosts;	    /* --no-hosts: the pods' containers keep the image's /etc/hosts */
-	char **log_opts;    /* --log-opt KEY=VALUE: on every container, as run's */
+	bool start;		  /* start the pods (--start, default true) */
+	bool replace;		  /* remove pods of the same names first (--replace) */
+	bool strict;		  /* a field pm does not apply is an error (--strict) */
+	char *network;		  /* --network for every pod (NULL: the default) */
+	char **configmaps;	  /* --configmap files: more ConfigMaps to look values up in */
+	char **publish;		  /* --publish specs: override or add to the pods' hostPorts */
+	bool log_none;		  /* --log-driver none: the containers keep no log */
+	char **annotations;	  /* --annotation KEY=VAL: on every container, over the pod's */
+	const char *systemd_unit; /* $PODMAN_SYSTEMD_UNIT: the containers' label (auto-update) */
+	bool no_hosts;		  /* --no-hosts: the pods' containers keep the image's /etc/hosts */
+	char **log_opts;	  /* --log-opt KEY=VALUE: on every container, as run's */
 	char **ips, **macs; /* --ip, --mac-address: the Nth for the Nth pod, as pod create's */
 	char *userns;	    /* --userns: every pod's, as pod create's */
 	/* --build: 1 builds every image whose name (its last path element) is a directory of

@@ -805,7 +805,7 @@ static int metadata(struct rd *r, struct pm_ynode *obj, const char *path, char *
 static int read_pod(struct rd *r, struct pm_ynode *obj, const char *path, struct pm_kube_object *o)
 {
 	o->kind = PM_KUBE_POD;
-	int k = metadata(r, obj, path, &o->pod.name, &o->pod.labels, NULL);
+	int k = metadata(r, obj, path, &o->pod.name, &o->pod.labels, &o->pod.annotations);
 	struct pm_ynode *spec;
 	_cleanup_free_ char *sp = NULL;
 	if (k < 0 || (k = sub(r, obj, "spec", path, &spec, &sp)) < 0)
@@ -824,7 +824,7 @@ static int read_workload(struct rd *r, struct pm_ynode *obj, const char *path,
 {
 	o->kind = kind;
 	_cleanup_free_ char *name = NULL;
-	int k = metadata(r, obj, path, &name, &o->pod.labels, NULL);
+	int k = metadata(r, obj, path, &name, &o->pod.labels, &o->pod.annotations);
 	struct pm_ynode *spec, *tpl, *tspec;
 	_cleanup_free_ char *sp = NULL, *tp = NULL, *tsp = NULL;
 	if (k < 0 || (k = sub(r, obj, "spec", path, &spec, &sp)) < 0)
@@ -1204,6 +1204,7 @@ static void pod_clear(struct pm_kube_pod *p)
 {
 	free(p->name);
 	pm_strv_free(p->labels);
+	pm_strv_free(p->annotations);
 	for (size_t i = 0; i < p->n_containers; i++)
 		container_clear(&p->containers[i]);
 	free(p->containers);

@@ -122,7 +122,8 @@ struct pm_kube_host_alias {
 
 struct pm_kube_pod {
 	char *name;
-	char **labels; /* KEY=VAL */
+	char **labels;	    /* KEY=VAL */
+	char **annotations; /* metadata.annotations KEY=VAL (a workload's own, as podman 4.3) */
 	struct pm_kube_container *containers, *init_containers;
 	size_t n_containers, n_init_containers;
 	struct pm_kube_volume *volumes;

@@ -263,7 +263,20 @@ int pm_parse_int(const char *s, int *ret)
  * optional fraction; the result is truncated toward zero like Go's int64(float). Computed
  * with integers so "1.5g" is exact. Values above INT64_MAX (podman stores int64) are
  * -ERANGE. */
+static int parse_size_base(const char *s, uint64_t base, uint64_t *ret);
+
 int pm_parse_size(const char *s, uint64_t *ret)
+{
+	return parse_size_base(s, 1024, ret);
+}
+
+int pm_parse_size_decimal(const char *s, uint64_t *ret)
+{
+	return parse_size_base(s, 1000, ret);
+}
+
+/* go-units' parseSize over base's powers (RAMInBytes: 1024, FromHumanSize: 1000) */
+static int parse_size_base(const char *s, uint64_t base, uint64_t *ret)
 {
 	if (!s)
 		return -EINVAL;
@@ -310,7 +323,7 @@ int pm_parse_size(const char *s, uint64_t *ret)
 			if (!at || !*p)
 				return -EINVAL;
 			for (long i = 0; i <= at - units; i++)
-				mul *= 1024;
+				mul *= base;
 			if (sfx == 2 && (p[1] | 0x20) != 'b')
 				return -EINVAL;
 			if (sfx == 3 && ((p[1] | 0x20) != 'i' || (p[2] | 0x20) != 'b'))

@@ -49,6 +49,10 @@ int pm_parse_uint32(const char *s, uint32_t *ret);
  * units, case-insensitive). 0 or -EINVAL/-ERANGE. */
 int pm_parse_size(const char *s, uint64_t *ret);
 
+/* The same in decimal units (go-units FromHumanSize: "10mb" and "10MiB" are 10000000), as
+ * podman takes --log-opt max-size. */
+int pm_parse_size_decimal(const char *s, uint64_t *ret);
+
 /* Human size as podman prints it (go-units HumanSize: "1.23MB", "4.1kB", "512B"). */
 char *pm_format_size(uint64_t bytes);
 /* The same with an explicit number of significant digits (go-units HumanSizeWithPrecision;

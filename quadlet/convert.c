@@ -322,7 +322,7 @@ static const struct key kube_keys[] = {
 	{"Network", K_LIST, "--network", check_network},
 	{"ConfigMap", K_LIST, "--configmap", NULL},
 	{"LogDriver", K_STR, "--log-driver", NULL},
-	{"AutoUpdate", K_NOT_PM, "auto-update", NULL},
+	{"AutoUpdate", K_SPECIAL, NULL, NULL},
 	{"UserNS", K_NOT_PM, "kube play --userns", NULL},
 	{"SetWorkingDirectory", K_NOT_PM, "SetWorkingDirectory", NULL},
 };
@@ -829,6 +829,20 @@ static int convert_kube(struct conv *c, pm_error **err)
 	r = table_args(c, kube_keys, ARRAY_SIZE(kube_keys), &w, err);
 	if (r < 0)
 		return r;
+	/* AutoUpdate=POLICY or CONTAINER/POLICY (repeatable, words): podman's Quadlet makes
+	 * each the pods' annotation, which kube play turns into the containers' label */
+	_cleanup_strv_ char **au = NULL;
+	r = list_words(c, "AutoUpdate", &au, err);
+	if (r < 0)
+		return r;
+	for (char **p = au; p && *p; p++) {
+		const char *slash = strchr(*p, '/');
+		pm_strv_consume(
+			&w, slash ? pm_xasprintf("--annotation=io.containers.autoupdate/"
+						 "%.*s=%s",
+						 (int)(slash - *p), *p, slash + 1)
+				  : pm_xasprintf("--annotation=io.containers.autoupdate=%s", *p));
+	}
 	r = list_words(c, "PodmanArgs", &extra, err);
 	if (r < 0)
 		return r;

@@ -248,7 +248,7 @@ localhost/logged:latest"
 localhost/accepted:latest"
 }
 
-@test "build flags: refused with the reason (pm): remote cache, ssh, manifest, signing, ..." {
+@test "build flags: refused with the reason (pm): remote cache, ssh, signing, ..." {
 	skip_if_podman "pm's own refusals: podman 4.3 has these"
 	printf 'FROM localhost/busybox:latest\nRUN echo ok\n' >"$CTX/Containerfile"
 	local before
@@ -259,8 +259,6 @@ localhost/accepted:latest"
 	assert_contains "$stderr" "Error: --cache-to 'quay.io/x/cache': not supported"
 	run_pm_split 125 build --ssh default "$CTX"
 	is "$stderr" "Error: --ssh 'default': not supported: no SSH agent forwarding to RUN"
-	run_pm_split 125 build --manifest localhost/list "$CTX"
-	is "$stderr" "Error: --manifest 'localhost/list': not supported: pm has no manifest lists"
 	run_pm_split 125 build --all-platforms "$CTX"
 	is "$stderr" "Error: --all-platforms: not supported: only the host platform can be built"
 	run_pm_split 125 build --sign-by ABCD "$CTX"

@@ -144,10 +144,25 @@ static void test_hooks(void **state)
 	pm_rm_rf(dir2, NULL);
 }
 
+/* podman's collation of hook file names: case ignored, punctuation < digits < letters */
+static void test_name_order(void **state)
+{
+	assert_true(pm_hooks_name_cmp("a.json", "B.json") < 0);
+	assert_true(pm_hooks_name_cmp("B.json", "c.json") < 0);
+	assert_true(pm_hooks_name_cmp("Z.json", "a1.json") > 0);
+	assert_true(pm_hooks_name_cmp("9.json", "a.json") < 0);
+	assert_true(pm_hooks_name_cmp("a_b.json", "a-b.json") < 0);
+	assert_true(pm_hooks_name_cmp("a-b.json", "a.json") < 0);
+	assert_true(pm_hooks_name_cmp("ab.json", "abc.json") < 0);
+	assert_int_equal(pm_hooks_name_cmp("same.json", "same.json"), 0);
+	assert_true(pm_hooks_name_cmp("X.json", "x.json") != 0); /* a fixed order all the same */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hooks),
+		cmocka_unit_test(test_name_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

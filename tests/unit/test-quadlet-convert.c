@@ -280,6 +280,14 @@ static void test_kube(void **state)
 	assert_line(t, "ExecStopPost=/usr/bin/pm kube down /q/app.yaml");
 	_cleanup_free_ char *a = convert_one("abs.kube", "[Kube]\nYaml=/srv/a b.yaml\n", 0);
 	assert_line(a, "ExecStart=/usr/bin/pm kube play --replace \"/srv/a b.yaml\"");
+	/* AutoUpdate= (repeatable, words): podman Quadlet's annotations, per container with / */
+	_cleanup_free_ char *u = convert_one(
+		"au.kube",
+		"[Kube]\nYaml=/y\nAutoUpdate=registry\nAutoUpdate=web/local db/registry\n", 0);
+	assert_line(u, "ExecStart=/usr/bin/pm kube play --replace "
+		       "--annotation=io.containers.autoupdate=registry "
+		       "--annotation=io.containers.autoupdate/web=local "
+		       "--annotation=io.containers.autoupdate/db=registry /y");
 }
 
 static void test_install_links(void **state)

@@ -193,6 +193,18 @@ static void test_parse_size(void **state)
 	assert_true(v == INT64_MAX);
 	assert_int_equal(pm_parse_size("99999999999999999999999", &v), -ERANGE);
 	assert_int_equal(pm_parse_size("99999999999999999g", &v), -ERANGE);
+	/* decimal (go-units FromHumanSize: --log-opt max-size) */
+	assert_int_equal(pm_parse_size_decimal("10mb", &v), 0);
+	assert_true(v == 10000000);
+	assert_int_equal(pm_parse_size_decimal("1KiB", &v), 0);
+	assert_true(v == 1000);
+	assert_int_equal(pm_parse_size_decimal("1.5k", &v), 0);
+	assert_true(v == 1500);
+	assert_int_equal(pm_parse_size_decimal("3g", &v), 0);
+	assert_true(v == 3000000000ULL);
+	assert_int_equal(pm_parse_size_decimal("512", &v), 0);
+	assert_true(v == 512);
+	assert_int_equal(pm_parse_size_decimal("1kx", &v), -EINVAL);
 }
 
 static void expect_size(uint64_t in, const char *want)

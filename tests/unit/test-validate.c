@@ -118,12 +118,14 @@ static void test_log_opt(void **state)
 {
 	struct pm_container_config c = {0};
 	assert_int_equal(pm_config_set_log_opt(&c, "max-size=1k", NULL), 0);
-	assert_int_equal(c.log_max_size, 1024);
+	assert_int_equal(c.log_max_size, 1000); /* podman's go-units FromHumanSize: decimal */
+	assert_int_equal(pm_config_set_log_opt(&c, "max-size=10MiB", NULL), 0);
+	assert_int_equal(c.log_max_size, 10000000);
 	assert_int_equal(pm_config_set_log_opt(&c, "tag=x", NULL), 0);
 	assert_einval(pm_config_set_log_opt(&c, "max-size=huge", errp), "invalid size: 'huge'");
 	assert_einval(pm_config_set_log_opt(&c, "verbose", errp),
 		      "invalid logging option 'verbose': use KEY=VALUE");
-	assert_int_equal(c.log_max_size, 1024);
+	assert_int_equal(c.log_max_size, 10000000); /* the bad ones left it as it was */
 }
 
 /* --log-driver: the names kept, passthrough's pairings refused by the whole step */
