@@ -6,6 +6,7 @@
 # kube play on a network with --ip/--mac-address, unshare --rootless-netns. Runs as the
 # unprivileged test user; also against podman (PM="podman --runtime runc"); pm-only tests
 # skip there.
+
 load helpers
 
 setup() {
@@ -93,7 +94,15 @@ fetch() {
 	run_pm 0 start web
 	run fetch 18461
 	is "$output" "pong" "after a restart"
-	run_pm 0 rm -f -t0 web
+	# a random host port
+	run_pm 0 run -d --network p1 -p 8080 --name rnd "$img" \
+		sh -c 'while true; do echo pong | nc -l -p 8080; done'
+	run_pm 0 port rnd 8080/tcp
+	local hp=${output##*:}
+	[ "$hp" -gt 0 ] || die "no host port: $output"
+	run fetch "$hp"
+	is "$output" "pong" "through a random host port"
+	run_pm 0 rm -f -t0 web rnd
 	run_pm 0 network rm p1
 }
 
