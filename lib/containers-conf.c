@@ -79,11 +79,13 @@ const char *const pm_conf_ctr_keys[PM_CONF_N] = {
 	[PM_CONF_PIDS_LIMIT] = "pids_limit",
 };
 
-char *pm_conf_parse_value(const char *text, const char *table, const char *key)
+void pm_conf_parse_values(const char *text, const char *table, const char *const *keys, size_t n,
+			  char **out)
 {
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
 	_cleanup_strv_ char **lines = pm_strv_split(text ? text : "", "\n");
 	bool in = false;
-	char *found = NULL;
 	for (char **l = lines; l && *l; l++) {
 		char *s = trim(*l);
 		if (*s == '#' || *s == '\0')
@@ -100,7 +102,11 @@ char *pm_conf_parse_value(const char *text, const char *table, const char *key)
 		if (!in || !eq)
 			continue;
 		*eq = '\0';
-		if (strcmp(trim(s), key) != 0)
+		const char *name = trim(s);
+		size_t k = 0;
+		while (k < n && strcmp(name, keys[k]) != 0)
+			k++;
+		if (k == n)
 			continue;
 		char *v = trim(eq + 1), *val;
 		if (*v == '"' || *v == '\'') {
@@ -109,15 +115,21 @@ char *pm_conf_parse_value(const char *text, const char *table, const char *key)
 				continue;
 			val = pm_xstrndup(v + 1, (size_t)(close - v - 1));
 		} else {
-			size_t n = strcspn(v, " \t#");
-			if (n == 0)
+			size_t len = strcspn(v, " \t#");
+			if (len == 0)
 				continue;
-			val = pm_xstrndup(v, n);
+			val = pm_xstrndup(v, len);
 		}
-		free(found);
-		found = val;
+		free(out[k]);
+		out[k] = val;
 	}
-	return found;
+}
+
+char *pm_conf_parse_value(const char *text, const char *table, const char *key)
+{
+	char *v;
+	pm_conf_parse_values(text, table, &key, 1, &v);
+	return v;
 }
 
 /* the name of a [table] line (s at '['), trimmed, malloc'd; NULL when unclosed */
@@ -249,13 +261,13 @@ static int read_one(const char *path, struct conf_vals *cv, pm_error **err)
 		cv->ulimits = ul;
 		cv->ulimits_set = true;
 	}
-	for (size_t i = 0; i < PM_CONF_N; i++) {
-		char *cv_val = pm_conf_parse_value(data, "containers", pm_conf_ctr_keys[i]);
-		if (cv_val) {
+	char *vals[PM_CONF_N];
+	pm_conf_parse_values(data, "containers", pm_conf_ctr_keys, PM_CONF_N, vals);
+	for (size_t i = 0; i < PM_CONF_N; i++)
+		if (vals[i]) {
 			free(cv->ctr[i]);
-			cv->ctr[i] = cv_val;
+			cv->ctr[i] = vals[i];
 		}
-	}
 	char *v = cv->skip_mgr ? NULL : pm_conf_parse_cgroup_manager(data);
 	if (!v)
 		return 0;

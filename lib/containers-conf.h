@@ -52,6 +52,10 @@ extern const char *const pm_conf_ctr_keys[PM_CONF_N];
  * value (a number, true/false) up to a blank or comment; malloc'd, NULL when not set. The
  * last one wins. */
 char *pm_conf_parse_value(const char *text, const char *table, const char *key);
+/* The values of keys[0..n) of [table] in one pass over text: out[i] malloc'd, or NULL when
+ * the key is absent (the last one wins, as pm_conf_parse_value). */
+void pm_conf_parse_values(const char *text, const char *table, const char *const *keys, size_t n,
+			  char **out);
 
 /* What run/create take from the files in one reading: the cgroup manager (as
  * pm_conf_cgroup_manager), default_ulimits (podman's --ulimit when none is given;

@@ -103,6 +103,16 @@ static void test_conf(void **state)
 	free(v);
 	assert_null(pm_conf_parse_value(t, "containers", "tz"));
 	assert_null(pm_conf_parse_value(NULL, "containers", "tz"));
+	/* all of them in one pass: the same answers */
+	const char *keys[] = {"umask", "tz", "cgroupns", "pids_limit"};
+	char *vals[4];
+	pm_conf_parse_values(t, "containers", keys, 4, vals);
+	assert_string_equal(vals[0], "0007");
+	assert_null(vals[1]);
+	assert_string_equal(vals[2], "host");
+	assert_string_equal(vals[3], "0");
+	for (size_t i = 0; i < 4; i++)
+		free(vals[i]);
 }
 
 #define assert_einval(call, want)                                                                  \
