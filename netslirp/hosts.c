@@ -4,16 +4,21 @@
  * cli/engine. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
+#include <limits.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "lib/cleanup.h"
 #include "lib/strutil.h"
 #include "netslirp/net.h"
 
 #define HOST_INTERNAL "host.containers.internal"
+#define NL_DUMP_BUF   32768 /* the kernel sends at most a page-sized batch; room to spare */
 
 static bool is_ip(const char *s)
 {
@@ -161,27 +166,81 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
 	return 0;
 }
 
+/* The address of one RTM_NEWADDR message as getifaddrs' ifa_addr (IFA_LOCAL, else
+ * IFA_ADDRESS) in text; false for other messages, the loopback device's and a short one. */
+static bool newaddr_text(const struct nlmsghdr *nh, int *family, char *out, size_t len)
+{
+	if (nh->nlmsg_type != RTM_NEWADDR || nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifaddrmsg)))
+		return false;
+	const struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+	/* the loopback device is always index 1 in its namespace (LOOPBACK_IFINDEX) */
+	if (ifa->ifa_index == 1 || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return false;
+	size_t alen = ifa->ifa_family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	const void *local = NULL, *address = NULL;
+	int rem = (int)IFA_PAYLOAD(nh);
+	for (const struct rtattr *rta = IFA_RTA(ifa); RTA_OK(rta, rem); rta = RTA_NEXT(rta, rem)) {
+		if (RTA_PAYLOAD(rta) < alen)
+			continue;
+		if (rta->rta_type == IFA_LOCAL)
+			local = RTA_DATA(rta);
+		else if (rta->rta_type == IFA_ADDRESS)
+			address = RTA_DATA(rta);
+	}
+	const void *a = local ? local : address;
+	*family = ifa->ifa_family;
+	return a && inet_ntop(ifa->ifa_family, a, out, (socklen_t)len);
+}
+
+int pm_net_host_ip_parse(const void *buf, size_t len, char *v4, size_t v4len, char *v6,
+			 size_t v6len)
+{
+	int rem = len > INT_MAX ? INT_MAX : (int)len;
+	for (const struct nlmsghdr *nh = buf; NLMSG_OK(nh, rem); nh = NLMSG_NEXT(nh, rem)) {
+		if (nh->nlmsg_type == NLMSG_DONE || nh->nlmsg_type == NLMSG_ERROR)
+			return 1;
+		char text[INET6_ADDRSTRLEN];
+		int family = 0;
+		if (!newaddr_text(nh, &family, text, sizeof(text)))
+			continue;
+		if (family == AF_INET && !v4[0])
+			snprintf(v4, v4len, "%s", text);
+		else if (family == AF_INET6 && !v6[0])
+			snprintf(v6, v6len, "%s", text);
+	}
+	return 0;
+}
+
+/* One RTM_GETADDR dump (getifaddrs would dump the links first: twice the work, issue #20). */
 void pm_net_host_ip(char *buf, size_t len)
 {
-	struct ifaddrs *ifa = NULL;
 	char v6[INET6_ADDRSTRLEN] = "";
 	buf[0] = '\0';
-	if (getifaddrs(&ifa) < 0)
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
 		return;
-	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
-		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK))
+	struct {
+		struct nlmsghdr nh;
+		struct ifaddrmsg ifa;
+	} req = {
+		.nh = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
+		       .nlmsg_type = RTM_GETADDR,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		       .nlmsg_seq = 1},
+		.ifa = {.ifa_family = AF_UNSPEC},
+	};
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return;
+	_cleanup_free_ char *msg = pm_xmalloc(NL_DUMP_BUF);
+	for (int done = 0; !done;) {
+		ssize_t n = recv(fd, msg, NL_DUMP_BUF, 0);
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (i->ifa_addr->sa_family == AF_INET) {
-			struct sockaddr_in *sin = (struct sockaddr_in *)(void *)i->ifa_addr;
-			inet_ntop(AF_INET, &sin->sin_addr, buf, (socklen_t)len);
+		if (n <= 0)
 			break;
-		}
-		if (i->ifa_addr->sa_family == AF_INET6 && !v6[0]) {
-			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(void *)i->ifa_addr;
-			inet_ntop(AF_INET6, &sin6->sin6_addr, v6, sizeof(v6));
-		}
+		done = pm_net_host_ip_parse(msg, (size_t)n, buf, len, v6, sizeof(v6));
 	}
 	if (!buf[0])
 		snprintf(buf, len, "%s", v6);
-	freeifaddrs(ifa);
 }

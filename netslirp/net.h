@@ -249,6 +249,12 @@ int pm_net_read_host_resolv(char **ret, pm_error **err);
  * host (else the first non-loopback IPv6), into buf (>= 46 bytes); "" when none. */
 void pm_net_host_ip(char *buf, size_t len);
 
+/* One batch of an RTM_GETADDR dump: the first non-loopback IPv4 address into v4 and IPv6
+ * into v6 where they are still empty; 1 when the batch ends the dump (NLMSG_DONE or
+ * NLMSG_ERROR), else 0. Pure (unit tested). */
+int pm_net_host_ip_parse(const void *buf, size_t len, char *v4, size_t v4len, char *v6,
+			 size_t v6len);
+
 /* ---- lifetime ---- */
 
 struct pm_net; /* opaque handle of a running helper */

@@ -7,7 +7,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,11 +199,95 @@ static void test_hosts_modes(void **state)
 	assert_string_equal(d, "127.0.0.1\tlocalhost\n::1\tlocalhost\n10.7.0.100\tabc\n");
 }
 
+/* append one RTM_NEWADDR (family, index, IFA_ADDRESS and optionally IFA_LOCAL) to buf */
+static size_t put_addr(char *buf, size_t off, int family, unsigned index, const char *address,
+		       const char *local)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)(void *)(buf + off);
+	memset(nh, 0, NLMSG_SPACE(sizeof(struct ifaddrmsg)));
+	nh->nlmsg_type = RTM_NEWADDR;
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+	ifa->ifa_family = (unsigned char)family;
+	ifa->ifa_index = index;
+	const char *vals[2] = {address, local};
+	unsigned short types[2] = {IFA_ADDRESS, IFA_LOCAL};
+	for (int i = 0; i < 2; i++) {
+		if (!vals[i])
+			continue;
+		struct rtattr *rta =
+			(struct rtattr *)(void *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+		size_t alen = family == AF_INET ? 4 : 16;
+		rta->rta_type = types[i];
+		rta->rta_len = (unsigned short)RTA_LENGTH(alen);
+		assert_int_equal(inet_pton(family, vals[i], RTA_DATA(rta)), 1);
+		nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	}
+	return off + NLMSG_ALIGN(nh->nlmsg_len);
+}
+
+static void test_host_ip_parse(void **state)
+{
+	(void)state;
+	_Alignas(struct nlmsghdr) char buf[1024] = {0};
+	size_t n = put_addr(buf, 0, AF_INET, 1, "127.0.0.1", "127.0.0.1");
+	n = put_addr(buf, n, AF_INET6, 2, "fd00::5", NULL);
+	char v4[64] = "", v6[64] = "";
+	/* no IPv4 yet, the batch does not end the dump */
+	assert_int_equal(pm_net_host_ip_parse(buf, n, v4, sizeof(v4), v6, sizeof(v6)), 0);
+	assert_string_equal(v4, "");
+	assert_string_equal(v6, "fd00::5");
+	/* a point-to-point address: IFA_LOCAL is ours, IFA_ADDRESS the peer's (as getifaddrs) */
+	n = put_addr(buf, 0, AF_INET, 3, "10.0.0.1", "10.0.0.2");
+	n = put_addr(buf, n, AF_INET, 2, "192.0.2.9", NULL);
+	struct nlmsghdr *done = (struct nlmsghdr *)(void *)(buf + n);
+	*done = (struct nlmsghdr){.nlmsg_len = NLMSG_LENGTH(0), .nlmsg_type = NLMSG_DONE};
+	n += NLMSG_ALIGN(done->nlmsg_len);
+	assert_int_equal(pm_net_host_ip_parse(buf, n, v4, sizeof(v4), v6, sizeof(v6)), 1);
+	assert_string_equal(v4, "10.0.0.2");
+	assert_string_equal(v6, "fd00::5");
+	/* a short message is skipped, not read past */
+	memset(buf, 0, sizeof(buf));
+	struct nlmsghdr *s = (struct nlmsghdr *)(void *)buf;
+	*s = (struct nlmsghdr){.nlmsg_len = NLMSG_LENGTH(2), .nlmsg_type = RTM_NEWADDR};
+	v4[0] = v6[0] = '\0';
+	assert_int_equal(pm_net_host_ip_parse(buf, NLMSG_ALIGN(s->nlmsg_len), v4, sizeof(v4), v6,
+					      sizeof(v6)),
+			 0);
+	assert_string_equal(v4, "");
+}
+
+/* what podman 4.3 takes (getifaddrs: the first non-loopback IPv4, else IPv6) */
+static void getifaddrs_host_ip(char *buf, size_t len)
+{
+	struct ifaddrs *ifa = NULL;
+	char v6[INET6_ADDRSTRLEN] = "";
+	buf[0] = '\0';
+	assert_int_equal(getifaddrs(&ifa), 0);
+	for (struct ifaddrs *i = ifa; i && !buf[0]; i = i->ifa_next) {
+		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr,
+				  buf, (socklen_t)len);
+		else if (i->ifa_addr->sa_family == AF_INET6 && !v6[0])
+			inet_ntop(AF_INET6,
+				  &((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr, v6,
+				  sizeof(v6));
+	}
+	if (!buf[0])
+		snprintf(buf, len, "%s", v6);
+	freeifaddrs(ifa);
+}
+
 static void test_host_facts(void **state)
 {
-	char ip[64];
+	char ip[64], want[64];
 	pm_net_host_ip(ip, sizeof(ip));
 	assert_true(strcmp(ip, "127.0.0.1") != 0);
+	/* the one-dump lookup agrees with getifaddrs on this machine */
+	getifaddrs_host_ip(want, sizeof(want));
+	assert_string_equal(ip, want);
 	_cleanup_free_ char *r = NULL;
 	assert_int_equal(pm_net_read_host_resolv(&r, NULL), 0);
 	assert_non_null(r);
@@ -209,7 +299,7 @@ int main(void)
 		cmocka_unit_test(test_resolv_slirp),	     cmocka_unit_test(test_resolv_flags),
 		cmocka_unit_test(test_resolv_modes),	     cmocka_unit_test(test_hosts_slirp),
 		cmocka_unit_test(test_hosts_existing_names), cmocka_unit_test(test_hosts_modes),
-		cmocka_unit_test(test_host_facts),
+		cmocka_unit_test(test_host_ip_parse),	     cmocka_unit_test(test_host_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
