@@ -298,7 +298,8 @@ int pm_config_check_resources(const struct pm_container_config *c, pm_error **er
 		return pm_error_set(err, EINVAL, "--cpu-quota and --cpus cannot be set together");
 	if (c->cpus > 0 && c->cpu_period)
 		return pm_error_set(err, EINVAL, "--cpu-period and --cpus cannot be set together");
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	/* read only for --cpus (a file read per call, and validation runs twice a start) */
+	long ncpu = c->cpus > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 0;
 	if (c->cpus > 0 && ncpu > 0 && c->cpus > (double)ncpu)
 		return pm_error_set(err, EINVAL,
 				    "invalid --cpus '%g': range of CPUs is from 0.01 to %ld.00, as "
