@@ -10,6 +10,9 @@
  * device (peer: the gateway). passt 2023_02 has no option that tunes either: on 2 CPUs the
  * spliced path is as fast as a bare splice relay (tests/bench/net.sh). Called by lifetime.c. */
 #include <errno.h>
+#if defined(__x86_64__) && __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -200,6 +203,18 @@ static void route_watch(const struct pm_net_config *cfg, int netns_fd, struct pm
 	net->route_family = family;
 }
 
+/* From the features ld.so already read (glibc's <sys/platform/x86.h>): no cpuid here.
+ * __builtin_cpu_supports linked libgcc's constructor into pm, which ran cpuid at every
+ * start of every command, a trap to the hypervisor in a VM. */
+static bool cpu_has_avx2(void)
+{
+#if defined(__x86_64__) && __has_include(<sys/platform/x86.h>)
+	return CPU_FEATURE_ACTIVE(AVX2);
+#else
+	return false;
+#endif
+}
+
 int pm_net_pasta_launch(const struct pm_net_config *cfg, int netns_fd, struct pm_net *net,
 			pm_error **err)
 {
@@ -211,7 +226,7 @@ int pm_net_pasta_launch(const struct pm_net_config *cfg, int netns_fd, struct pm
 	/* pasta re-executes itself as its AVX2 build where the CPU has AVX2 (passt's
 	 * arch_avx2_exec): that build at once, one exec and dynamic link fewer. Its name
 	 * (pasta.avx2, beside pasta) still says pasta's mode. */
-	if (__builtin_cpu_supports("avx2")) {
+	if (cpu_has_avx2()) {
 		char *avx2 = pm_xasprintf("%s.avx2", exe);
 		if (access(avx2, X_OK) == 0) {
 			free(exe);
