@@ -55,7 +55,9 @@ struct pm_build_opts {
 	bool keep_unused;	/* --skip-unused-stages=false: build every stage up to the target */
 	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD
 			       kept */
-	bool timestamp_set; /* --timestamp: every created date is this (seconds) */
+	const char *os_version; /* --os-version: every stage's os.version from its FROM on */
+	char **os_features;	/* --os-feature: added, or removed with a trailing '-', in order */
+	bool timestamp_set;	/* --timestamp: every created date is this (seconds) */
 	long long timestamp;
 	/* The user's flags for RUN containers (--cap-add, --dns, -v, --memory, ...): applied
 	 * to each RUN's container config after the build's own defaults; NULL: none. */

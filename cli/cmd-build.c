@@ -105,6 +105,9 @@ static const char usage[] =
 	"type=local|tar,dest=PATH\n"
 	"      --omit-history           the built image without history entries\n"
 	"      --os string              the operating system: only the host's can be built\n"
+	"      --os-feature stringArray  add a required OS feature to the image (FEATURE- "
+	"removes one)\n"
+	"      --os-version string      set the image's required OS version\n"
 	"      --pid string             PID namespace of RUN's containers: private, host, PATH\n"
 	"      --platform string        os/arch[/variant]: only the host's can be built\n"
 	"      --pull string            pull policy of FROM images: missing (default), always, "
@@ -438,6 +441,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_OUTPUT,
 		O_CACHE_TTL,
 		O_HOOKS_DIR,
+		O_OS_VERSION,
+		O_OS_FEATURE,
 		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
@@ -490,6 +495,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"cache-ttl", required_argument, NULL, O_CACHE_TTL},
 		{"hooks-dir", required_argument, NULL, O_HOOKS_DIR},
+		{"os-version", required_argument, NULL, O_OS_VERSION},
+		{"os-feature", required_argument, NULL, O_OS_FEATURE},
 		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
 		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
 		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
@@ -533,7 +540,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
 	_cleanup_free_ char *output_dest = NULL;
-	_cleanup_strv_ char **hooks_dirs = NULL;
+	_cleanup_strv_ char **hooks_dirs = NULL, **os_features = NULL;
 	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
 	/* RUN flags are checked on a container config like a RUN's */
 	_cleanup_(pm_spec_config_clear) struct pm_container_config check = {
@@ -652,6 +659,16 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		}
 		case O_HOOKS_DIR:
 			pm_strv_push(&hooks_dirs, optarg);
+			break;
+		case O_OS_VERSION:
+			o.os_version = optarg; /* "": the base's, as buildah */
+			break;
+		case O_OS_FEATURE:
+			/* buildah adds "" and removes nothing for "-": both refused here */
+			if (!optarg[0] || !strcmp(optarg, "-"))
+				pr = pm_cli_errorf("--os-feature '%s': an empty feature name",
+						   optarg);
+			pm_strv_push(&os_features, optarg);
 			break;
 		case O_RUNTIME_FLAG:
 			pr = refuse("runtime-flag", optarg,
@@ -848,6 +865,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.env = env;
 	o.unsetenv = unsetenv;
 	o.annotations = annotations;
+	o.os_features = os_features;
 	o.run_config = run_given_apply;
 	o.run_config_data = &g;
 	if (hooks_dirs) {

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# 148-build-tail: the last of pm build's podman flags: --os-version and --os-feature (the
+# image config's os.version and os.features, read back from `save --format oci-dir` as both
+# tools write it, and from pm's image inspect), --runtime (accepted, RUN uses pm's own
+# runtime), --logsplit (the log of the one platform in LOGFILE_os_arch), --decryption-key
+# (refused), --cpp-flag and Containerfile.in (run through cpp, #include from the file's and
+# the context's directory). Bad values: 125, one line naming them, nothing made or left.
+
+# shellcheck disable=SC2154 # $stderr is set by run_pm_split
+
+load helpers
+
+setup() {
+	basic_setup
+	run_pm 0 load -i "$(pm_test_image)"
+	CTX=$BATS_TEST_TMPDIR/ctx
+	mkdir -p "$CTX"
+	echo hello >"$CTX/f"
+}
+
+teardown() {
+	basic_teardown
+}
+
+# no container may be left by a build, and nothing tagged but busybox and what is listed
+assert_clean_after_build() {
+	run_pm 0 ps -a --format '{{.Names}}'
+	is "$output" "" "no build container left"
+	run_pm 0 images --format '{{.Repository}}:{{.Tag}}'
+	local tagged
+	tagged=$(grep -v '^<none>' <<<"$output" | sort)
+	is "$tagged" "$(printf 'localhost/busybox:latest\n%s' "${1:-}" | sed '/^$/d' | sort)" \
+		"the images tagged"
+}
+
+# the number of images (all, untagged steps too)
+n_images() {
+	"${PM_CMD[@]}" images -a -q | wc -l
+}
+
+# os_of IMAGE: the image config's os.version and os.features ("v=1 f=a,b"; null and - when
+# absent), read from an oci-dir save (podman 4.3's image inspect shows neither)
+os_of() {
+	local d=$BATS_TEST_TMPDIR/save.$1
+	rm -rf "$d"
+	"${PM_CMD[@]}" save --format oci-dir -o "$d" "$1" >/dev/null 2>&1 || die "save $1 failed"
+	local m c
+	m=$(jq -r '.manifests[0].digest' "$d/index.json")
+	c=$(jq -r '.config.digest' "$d/blobs/sha256/${m#sha256:}")
+	jq -r '"v=\(.["os.version"]) f=\(.["os.features"] // ["-"] | join(","))"' \
+		"$d/blobs/sha256/${c#sha256:}"
+}
+
+@test "build tail: --os-version and --os-feature set the config's os.version and os.features" {
+	printf 'FROM localhost/busybox:latest\nRUN echo one >/one\n' >"$CTX/Containerfile"
+	run_pm 0 build -t osv --os-version 10.0.1 --os-feature win32k --os-feature foo "$CTX"
+	run os_of osv
+	is "$output" 'v=10.0.1 f=win32k,foo'
+	if ! is_podman; then # podman 4.3's image inspect has neither field
+		run_pm 0 image inspect osv --format '{{.OsVersion}} {{json .OsFeatures}}'
+		is "$output" '10.0.1 \["win32k","foo"\]'
+	fi
+
+	# on an image that has them: kept by default, FEATURE- removes one, a new version wins
+	printf 'FROM localhost/osv:latest\nLABEL x=y\n' >"$CTX/Containerfile"
+	run_pm 0 build -t kept "$CTX"
+	run os_of kept
+	is "$output" 'v=10.0.1 f=win32k,foo' "the base's kept"
+	# --no-cache: podman 4.3's cache would give the step made without the flags
+	run_pm 0 build --no-cache -t dropped --os-feature foo- --os-feature new --os-version 11 "$CTX"
+	run os_of dropped
+	is "$output" 'v=11 f=win32k,new'
+	run_pm 0 build --no-cache -t none --os-feature win32k- --os-feature foo- --os-version '' "$CTX"
+	run os_of none
+	is "$output" 'v=10.0.1 f=-' "all removed: no os.features; '' keeps the version"
+
+	# FROM alone: the flags still reach the image (podman 4.3 tags the base unchanged)
+	local fromonly=
+	if ! is_podman; then
+		printf 'FROM localhost/busybox:latest\n' >"$CTX/Containerfile"
+		run_pm 0 build -t fromonly --os-version 3 "$CTX"
+		run os_of fromonly
+		is "$output" 'v=3 f=-'
+		fromonly=localhost/fromonly:latest
+	fi
+	assert_clean_after_build "localhost/dropped:latest
+$fromonly
+localhost/kept:latest
+localhost/none:latest
+localhost/osv:latest"
+}
+
+@test "build tail: the cache knows --os-version and --os-feature (pm)" {
+	skip_if_podman "podman 4.3 reuses a cached step made with other --os-* values"
+	printf 'FROM localhost/busybox:latest\nRUN echo one >/one\n' >"$CTX/Containerfile"
+	run_pm 0 build -t a --os-version 1 "$CTX"
+	run_pm 0 build -t b "$CTX"
+	assert_not_contains "$output" "Using cache" "the step made with --os-version is not reused"
+	run os_of b
+	is "$output" 'v=null f=-'
+	run_pm 0 build -t c --os-version 1 "$CTX"
+	assert_contains "$output" "Using cache"
+	run os_of c
+	is "$output" 'v=1 f=-'
+	assert_clean_after_build "localhost/a:latest
+localhost/b:latest
+localhost/c:latest"
+}
+
+@test "build tail: an empty --os-feature is refused (pm)" {
+	skip_if_podman "podman 4.3 adds an empty feature and takes '-' as removing it"
+	printf 'FROM localhost/busybox:latest\nRUN echo one\n' >"$CTX/Containerfile"
+	local before
+	before=$(n_images)
+	run_pm_split 125 build -t bad --os-feature '' "$CTX"
+	is "$stderr" "Error: --os-feature '': an empty feature name"
+	run_pm_split 125 build -t bad --os-feature - "$CTX"
+	is "$stderr" "Error: --os-feature '-': an empty feature name"
+	is "$output" "" "nothing built"
+	is "$(n_images)" "$before" "no image made"
+	assert_clean_after_build
+}
