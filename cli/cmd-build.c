@@ -66,6 +66,7 @@ static const char usage[] =
 	"      --cpuset-mems string     memory nodes RUN's containers may use (needs cgroup "
 	"delegation)\n"
 	"      --creds string           credentials (USERNAME:PASSWORD) for the registry\n"
+	"      --decryption-key stringArray  refused: pm has no encrypted-image support\n"
 	"      --device stringArray     add a host device to RUN's containers\n"
 	"  -D, --disable-compression    layers are stored uncompressed (default true)\n"
 	"      --disable-content-trust  a Docker option, no effect\n"
@@ -90,6 +91,7 @@ static const char usage[] =
 	"      --label stringArray      set metadata for an image (default [])\n"
 	"      --layers                 use intermediate layers during build (default true)\n"
 	"      --logfile file           write the build's output to file instead of stdout/stderr\n"
+	"      --logsplit               with --logfile: the log in file_OS_ARCH (the platform's)\n"
 	"      --manifest string        add the image to the specified manifest list. Creates "
 	"manifest list if it does not exist\n"
 	"  -m, --memory string          memory limit of RUN's containers (needs cgroup "
@@ -119,6 +121,7 @@ static const char usage[] =
 	"      --retry int              pull retries: accepted (pm's pull does not retry)\n"
 	"      --retry-delay string     delay between pull retries: accepted\n"
 	"      --rm                     remove RUN's containers after the build (always done)\n"
+	"      --runtime string         accepted, ignored: RUN steps use pm's own runtime\n"
 	"      --runtime-flag strings   refused: RUN steps use pm's own runtime\n"
 	"      --secret stringArray     id=ID,src=FILE: a secret for RUN "
 	"--mount=type=secret\n"
@@ -443,6 +446,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_HOOKS_DIR,
 		O_OS_VERSION,
 		O_OS_FEATURE,
+		O_RUNTIME,
+		O_LOGSPLIT,
+		O_DECRYPTION_KEY,
 		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
@@ -497,6 +503,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"hooks-dir", required_argument, NULL, O_HOOKS_DIR},
 		{"os-version", required_argument, NULL, O_OS_VERSION},
 		{"os-feature", required_argument, NULL, O_OS_FEATURE},
+		{"runtime", required_argument, NULL, O_RUNTIME},
+		{"logsplit", optional_argument, NULL, O_LOGSPLIT},
+		{"decryption-key", required_argument, NULL, O_DECRYPTION_KEY},
 		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
 		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
 		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
@@ -536,7 +545,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	struct pm_cli_pull_flags pullf;
 	pm_cli_pull_flags_init(&pullf);
 	const char *file = NULL, *iidfile = NULL, *logfile = NULL, *manifest = NULL;
-	bool quiet = false, b;
+	bool quiet = false, logsplit = false, b;
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
 	_cleanup_free_ char *output_dest = NULL;
@@ -626,6 +635,23 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case O_LOGFILE:
 			logfile = optarg;
+			break;
+		case O_LOGSPLIT:
+			pr = parse_bool("logsplit", optarg, &logsplit);
+			break;
+		case O_RUNTIME:
+			/* podman: the OCI runtime of RUN steps. pm's RUN steps run in its own
+			 * runtime, which does what runc or crun would: a script's --runtime runc
+			 * (or crun) builds the same image here, so the flag is accepted, not
+			 * refused (--runtime-flag is: its flags would mean nothing to pm). */
+			pm_log_debug(
+				"build: --runtime '%s' ignored: RUN steps use pm's own runtime",
+				optarg);
+			break;
+		case O_DECRYPTION_KEY:
+			/* the value is not echoed: it may carry a passphrase */
+			pr = refuse("decryption-key", NULL,
+				    "not supported: pm has no encrypted-image support");
 			break;
 		case O_RM:
 		case O_FORCE_RM:
@@ -880,6 +906,22 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 		o.output_fd = out_fd;
+	}
+	_cleanup_free_ char *split_log = NULL;
+	if (logfile && logsplit) {
+		/* --logsplit: the one platform's log in LOGFILE_OS_ARCH (podman still makes
+		 * LOGFILE, empty); podman 4.3 names it LOGFILE__ without --platform */
+		struct pm_platform host = {0};
+		pm_platform_wanted(NULL, NULL, NULL, &host);
+		split_log = pm_xasprintf("%s_%s_%s", logfile, host.os, host.arch);
+		pm_platform_free(&host);
+		int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			pm_cli_pull_flags_free(&pullf);
+			return pm_cli_errorf("--logfile: open %s: %s", logfile, strerror(errno));
+		}
+		close(fd);
+		logfile = split_log;
 	}
 	if (logfile) {
 		/* --logfile: the build's output (and its RUN steps') goes there */

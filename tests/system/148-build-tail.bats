@@ -120,3 +120,66 @@ localhost/c:latest"
 	is "$(n_images)" "$before" "no image made"
 	assert_clean_after_build
 }
+
+@test "build tail: --runtime is accepted (RUN uses pm's own runtime), the build as without it" {
+	printf 'FROM localhost/busybox:latest\nRUN echo ran >/ran\n' >"$CTX/Containerfile"
+	run_pm 0 build -t rt --runtime runc "$CTX"
+	assert_contains "$output" "STEP 2/2: RUN echo ran"
+	run_pm 0 run --rm rt cat /ran
+	is "$output" "ran"
+	assert_clean_after_build "localhost/rt:latest"
+}
+
+@test "build tail: --runtime is ignored with a debug line, whatever its value (pm)" {
+	skip_if_podman "podman 4.3 runs RUN with the runtime named, and refuses one it cannot find"
+	printf 'FROM localhost/busybox:latest\nRUN echo ran >/ran\n' >"$CTX/Containerfile"
+	run_pm_split 0 --log-level debug build -t rt --runtime /no/such/runtime "$CTX"
+	assert_contains "$stderr" "--runtime '/no/such/runtime' ignored: RUN steps use pm's own runtime"
+	run_pm 0 run --rm rt cat /ran
+	is "$output" "ran"
+	assert_clean_after_build "localhost/rt:latest"
+}
+
+@test "build tail: --logsplit writes the log to LOGFILE_os_arch, LOGFILE stays empty" {
+	printf 'FROM localhost/busybox:latest\nRUN echo run-output\n' >"$CTX/Containerfile"
+	run_pm 0 info --format '{{.Host.OS}}/{{.Host.Arch}}'
+	local platform=$output log=$BATS_TEST_TMPDIR/build.log
+	# with --platform (the host's): podman 4.3 names the file without it LOGFILE__
+	run_pm 0 build -t split --logfile "$log" --logsplit --platform "$platform" "$CTX"
+	assert_not_contains "$output" "run-output" "not on stdout"
+	run cat "${log}_${platform%/*}_${platform#*/}"
+	assert_contains "$output" "STEP 2/2: RUN echo run-output"
+	assert_contains "$output" "run-output"
+	run cat "$log"
+	is "$output" "" "LOGFILE made, empty"
+
+	# without --logfile: no effect
+	run_pm 0 build -t split --logsplit "$CTX"
+	assert_contains "$output" "Successfully tagged localhost/split:latest"
+	run_pm_split 125 build --logsplit=maybe "$CTX"
+	assert_contains "$stderr" 'Error: invalid argument "maybe" for "--logsplit" flag: strconv.ParseBool: parsing "maybe": invalid syntax'
+	assert_clean_after_build "localhost/split:latest"
+}
+
+@test "build tail: --logsplit without --platform names the host's platform (pm)" {
+	skip_if_podman "podman 4.3 writes LOGFILE__ (no os, no arch) without --platform"
+	printf 'FROM localhost/busybox:latest\nRUN echo run-output\n' >"$CTX/Containerfile"
+	run_pm 0 info --format '{{.Host.OS}}_{{.Host.Arch}}'
+	local suffix=$output log=$BATS_TEST_TMPDIR/build.log
+	run_pm 0 build -t split --logfile "$log" --logsplit "$CTX"
+	run cat "${log}_$suffix"
+	assert_contains "$output" "run-output"
+	assert_clean_after_build "localhost/split:latest"
+}
+
+@test "build tail: --decryption-key is refused, naming the flag, nothing made (pm)" {
+	skip_if_podman "podman 4.3 decrypts encrypted layers with it"
+	printf 'FROM localhost/busybox:latest\nRUN echo ok\n' >"$CTX/Containerfile"
+	local before
+	before=$(n_images)
+	run_pm_split 125 build -t enc --decryption-key "$BATS_TEST_TMPDIR/key.pem:secret" "$CTX"
+	is "$stderr" "Error: --decryption-key: not supported: pm has no encrypted-image support"
+	is "$output" "" "nothing built"
+	is "$(n_images)" "$before" "no image made"
+	assert_clean_after_build
+}
