@@ -1,7 +1,8 @@
 /* cmd-build.c: `pm build [options] [CONTEXT]` (also `pm image build`, `pm buildx build`):
  * reads the Containerfile (-f FILE, -f - for stdin, else CONTEXT/Containerfile or
- * CONTEXT/Dockerfile), hands it to builder/build.h and prints podman's progress lines, the
- * tags and the final id. Runs inside the rootless namespace (PM_CMD_USERNS). */
+ * CONTEXT/Dockerfile; a FILE.in through cpp, builder/cpp.c), hands it to builder/build.h and
+ * prints podman's progress lines, the tags and the final id. Runs inside the rootless namespace
+ * (PM_CMD_USERNS). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +58,8 @@ static const char usage[] =
 	"delegation)\n"
 	"      --cgroupns string        cgroup namespace of RUN's containers: private, host\n"
 	"      --compress               a legacy option, no effect\n"
+	"      --cpp-flag stringArray   set additional flag to pass to C preprocessor (cpp) "
+	"for a Containerfile.in\n"
 	"  -c, --cpu-shares uint       CPU shares of RUN's containers (needs cgroup delegation)\n"
 	"      --cpu-period uint        CPU CFS period of RUN's containers (needs cgroup "
 	"delegation)\n"
@@ -347,9 +350,9 @@ static int parse_int_flag(const char *flag, const char *v, long long min, long l
 	return 0;
 }
 
-/* The Containerfile's bytes and its name. */
+/* The Containerfile's bytes, its name and its path (NULL for stdin). */
 static int read_file(const char *file, const char *context, char **ret, size_t *ret_len,
-		     char **ret_name)
+		     char **ret_name, char **ret_path)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	if (file && !strcmp(file, "-")) {
@@ -395,6 +398,30 @@ static int read_file(const char *file, const char *context, char **ret, size_t *
 		return pm_cli_error(err);
 	const char *base = strrchr(path, '/');
 	*ret_name = pm_xstrdup(base ? base + 1 : path);
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+/* A Containerfile whose name ends in .in goes through cpp first (builder/cpp.c), as
+ * podman's: #include "x" finds x beside the file or in the context. */
+static int preprocess(const char *path, const char *context, char *const *cpp_flags, char **data,
+		      size_t *len)
+{
+	_cleanup_free_ char *dir = pm_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	_cleanup_free_ char *out = NULL, *warning = NULL;
+	size_t n = 0;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_build_preprocess(path, *data, *len, slash ? (dir[0] ? dir : "/") : ".", context,
+				cpp_flags, &out, &n, &warning, &err) < 0)
+		return pm_cli_error(err);
+	if (warning)
+		warn(NULL, warning);
+	free(*data);
+	*data = TAKE_PTR(out);
+	*len = n;
 	return 0;
 }
 
@@ -449,6 +476,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_RUNTIME,
 		O_LOGSPLIT,
 		O_DECRYPTION_KEY,
+		O_CPP_FLAG,
 		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
@@ -506,6 +534,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"runtime", required_argument, NULL, O_RUNTIME},
 		{"logsplit", optional_argument, NULL, O_LOGSPLIT},
 		{"decryption-key", required_argument, NULL, O_DECRYPTION_KEY},
+		{"cpp-flag", required_argument, NULL, O_CPP_FLAG},
 		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
 		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
 		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
@@ -549,7 +578,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
 	_cleanup_free_ char *output_dest = NULL;
-	_cleanup_strv_ char **hooks_dirs = NULL, **os_features = NULL;
+	_cleanup_strv_ char **hooks_dirs = NULL, **os_features = NULL, **cpp_flags = NULL;
 	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
 	/* RUN flags are checked on a container config like a RUN's */
 	_cleanup_(pm_spec_config_clear) struct pm_container_config check = {
@@ -635,6 +664,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case O_LOGFILE:
 			logfile = optarg;
+			break;
+		case O_CPP_FLAG:
+			pm_strv_push(&cpp_flags, optarg);
 			break;
 		case O_LOGSPLIT:
 			pr = parse_bool("logsplit", optarg, &logsplit);
@@ -869,11 +901,15 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_errorf("context directory '%s': %s", context,
 				     stat(context, &cst) < 0 ? "no such file or directory"
 							     : "not a directory");
-	_cleanup_free_ char *data = NULL, *fname = NULL;
+	_cleanup_free_ char *data = NULL, *fname = NULL, *fpath = NULL;
 	size_t len = 0;
-	int r = read_file(file, context, &data, &len, &fname);
-	if (r)
+	int r = read_file(file, context, &data, &len, &fname, &fpath);
+	if (!r && fpath && pm_str_endswith(fname, ".in"))
+		r = preprocess(fpath, context, cpp_flags, &data, &len);
+	if (r) {
+		pm_cli_pull_flags_free(&pullf);
 		return r;
+	}
 	o.context = context;
 	o.file_name = fname;
 	o.file_data = data;
