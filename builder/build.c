@@ -1223,8 +1223,8 @@ static int squash(struct build *b, pm_error **err)
 	return 0;
 }
 
-/* --env, --unsetenv, --omit-history, --annotation: the final image's config and manifest as
- * those flags want them (the same image when they already are). */
+/* --env, --unsetenv, --omit-history, --annotation, --os-*: the final image's config and
+ * manifest as those flags want them (the same image when they already are). */
 static int finalize(struct build *b, pm_error **err)
 {
 	struct pm_image_config *c = &b->st->cfg;
@@ -1266,6 +1266,30 @@ static int finalize(struct build *b, pm_error **err)
 	return 0;
 }
 
+/* --os-version, --os-feature: as buildah, on every stage from its FROM on */
+static void set_os(struct pm_image_config *c, const struct pm_build_opts *o)
+{
+	if (o->os_version && o->os_version[0]) {
+		free(c->os_version);
+		c->os_version = pm_xstrdup(o->os_version);
+	}
+	for (char **f = o->os_features; f && *f; f++) {
+		size_t n = strlen(*f);
+		if (n && (*f)[n - 1] == '-') {
+			char **w = c->os_features;
+			for (char **r = c->os_features; r && *r; r++)
+				if (strlen(*r) == n - 1 && !strncmp(*r, *f, n - 1))
+					free(*r);
+				else
+					*w++ = *r;
+			if (w)
+				*w = NULL;
+		} else if (!pm_strv_contains(c->os_features, *f)) {
+			pm_strv_push(&c->os_features, *f);
+		}
+	}
+}
+
 static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final, pm_error **err)
 {
 	bool labels = final && b->o->labels && b->o->labels[0];
@@ -1274,6 +1298,8 @@ static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final
 	int r = from_step(b, &b->cf->instrs[sg->first], err);
 	for (char **e = b->o->env; r >= 0 && e && *e; e++)
 		pm_strv_set_kv(&b->st->cfg.config.env, *e); /* --env: as buildah, from FROM on */
+	if (r >= 0)
+		set_os(&b->st->cfg, b->o);
 	if (r >= 0 && final) {
 		b->base_id = b->st->image_id ? pm_xstrdup(b->st->image_id) : NULL;
 		b->base_n_diff = b->st->cfg.n_diff_ids;
@@ -1308,7 +1334,8 @@ static int build_stage(struct build *b, const struct pm_cf_stage *sg, bool final
 		}
 	}
 	if (r >= 0 && final && b->st->image_id &&
-	    (b->o->env || b->o->unsetenv || b->o->omit_history || b->o->annotations))
+	    (b->o->env || b->o->unsetenv || b->o->omit_history || b->o->annotations ||
+	     b->o->os_version || b->o->os_features))
 		r = finalize(b, err);
 	return r;
 }
@@ -1363,12 +1390,19 @@ int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **re
 	if (r < 0)
 		goto out;
 	pm_bld_clean_stale(&b);
-	if (o->env || o->timestamp_set || o->docker_format) {
+	if (o->env || o->timestamp_set || o->docker_format || o->os_version || o->os_features) {
 		_cleanup_free_ char *env = pm_strv_join(o->env, "\n");
-		b.salt = pm_xasprintf("\nenv=%s\ntimestamp=%lld%s", env ? env : "",
+		_cleanup_free_ char *feat = pm_strv_join(o->os_features, "\n");
+		_cleanup_free_ char *os =
+			o->os_version || o->os_features
+				? pm_xasprintf("\nos.version=%s\nos.features=%s",
+					       o->os_version ? o->os_version : "", feat ? feat : "")
+				: NULL;
+		b.salt = pm_xasprintf("\nenv=%s\ntimestamp=%lld%s%s", env ? env : "",
 				      o->timestamp_set ? o->timestamp : -1,
-				      o->docker_format ? "\ndocker" : "");
+				      o->docker_format ? "\ndocker" : "", os ? os : "");
 	}
+
 	r = resolve_meta(&b, err);
 	need = pm_bld_needed_stages(&b);
 	for (size_t i = 0; r >= 0 && i < b.n_build; i++) {

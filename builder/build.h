@@ -55,7 +55,9 @@ struct pm_build_opts {
 	bool keep_unused;	/* --skip-unused-stages=false: build every stage up to the target */
 	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD
 			       kept */
-	bool timestamp_set; /* --timestamp: every created date is this (seconds) */
+	const char *os_version; /* --os-version: every stage's os.version from its FROM on */
+	char **os_features;	/* --os-feature: added, or removed with a trailing '-', in order */
+	bool timestamp_set;	/* --timestamp: every created date is this (seconds) */
 	long long timestamp;
 	/* The user's flags for RUN containers (--cap-add, --dns, -v, --memory, ...): applied
 	 * to each RUN's container config after the build's own defaults; NULL: none. */
@@ -72,3 +74,15 @@ struct pm_build_opts {
  * err->status ("building at STEP \"RUN false\": while running runtime: exit status 1"). */
 int pm_build(const struct pm_engine *e, const struct pm_build_opts *o, char **ret_id,
 	     pm_error **err);
+
+/* A Containerfile.in (path, for messages; its text in data) through cpp as buildah's build
+ * runs it: `cpp -E -iquote FILE_DIR -iquote CONTEXT -traditional -undef -` (FILE_DIR, the
+ * file's directory, first: pm's addition, NULL to leave it out), then $BUILDAH_CPPFLAGS
+ * (split as the shell would, not expanded), then cpp_flags (--cpp-flag), the text on stdin.
+ * *ret gets the output (at most 1 MiB). When cpp fails but wrote something, *ret_warning
+ * gets buildah's "Ignoring MESSAGES" (cpp calls a '#' comment an invalid directive) and
+ * the output is used; when it wrote nothing, -EINVAL "preprocessing PATH: preprocessor
+ * produced no output: exit status N: MESSAGES". -ENOENT when cpp is not installed. */
+int pm_build_preprocess(const char *path, const char *data, size_t len, const char *file_dir,
+			const char *context, char *const *cpp_flags, char **ret, size_t *ret_len,
+			char **ret_warning, pm_error **err);

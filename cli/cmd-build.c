@@ -1,7 +1,8 @@
 /* cmd-build.c: `pm build [options] [CONTEXT]` (also `pm image build`, `pm buildx build`):
  * reads the Containerfile (-f FILE, -f - for stdin, else CONTEXT/Containerfile or
- * CONTEXT/Dockerfile), hands it to builder/build.h and prints podman's progress lines, the
- * tags and the final id. Runs inside the rootless namespace (PM_CMD_USERNS). */
+ * CONTEXT/Dockerfile; a FILE.in through cpp, builder/cpp.c), hands it to builder/build.h and
+ * prints podman's progress lines, the tags and the final id. Runs inside the rootless namespace
+ * (PM_CMD_USERNS). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +58,8 @@ static const char usage[] =
 	"delegation)\n"
 	"      --cgroupns string        cgroup namespace of RUN's containers: private, host\n"
 	"      --compress               a legacy option, no effect\n"
+	"      --cpp-flag stringArray   set additional flag to pass to C preprocessor (cpp) "
+	"for a Containerfile.in\n"
 	"  -c, --cpu-shares uint       CPU shares of RUN's containers (needs cgroup delegation)\n"
 	"      --cpu-period uint        CPU CFS period of RUN's containers (needs cgroup "
 	"delegation)\n"
@@ -66,6 +69,7 @@ static const char usage[] =
 	"      --cpuset-mems string     memory nodes RUN's containers may use (needs cgroup "
 	"delegation)\n"
 	"      --creds string           credentials (USERNAME:PASSWORD) for the registry\n"
+	"      --decryption-key stringArray  refused: pm has no encrypted-image support\n"
 	"      --device stringArray     add a host device to RUN's containers\n"
 	"  -D, --disable-compression    layers are stored uncompressed (default true)\n"
 	"      --disable-content-trust  a Docker option, no effect\n"
@@ -90,6 +94,7 @@ static const char usage[] =
 	"      --label stringArray      set metadata for an image (default [])\n"
 	"      --layers                 use intermediate layers during build (default true)\n"
 	"      --logfile file           write the build's output to file instead of stdout/stderr\n"
+	"      --logsplit               with --logfile: the log in file_OS_ARCH (the platform's)\n"
 	"      --manifest string        add the image to the specified manifest list. Creates "
 	"manifest list if it does not exist\n"
 	"  -m, --memory string          memory limit of RUN's containers (needs cgroup "
@@ -105,6 +110,9 @@ static const char usage[] =
 	"type=local|tar,dest=PATH\n"
 	"      --omit-history           the built image without history entries\n"
 	"      --os string              the operating system: only the host's can be built\n"
+	"      --os-feature stringArray  add a required OS feature to the image (FEATURE- "
+	"removes one)\n"
+	"      --os-version string      set the image's required OS version\n"
 	"      --pid string             PID namespace of RUN's containers: private, host, PATH\n"
 	"      --platform string        os/arch[/variant]: only the host's can be built\n"
 	"      --pull string            pull policy of FROM images: missing (default), always, "
@@ -116,6 +124,7 @@ static const char usage[] =
 	"      --retry int              pull retries: accepted (pm's pull does not retry)\n"
 	"      --retry-delay string     delay between pull retries: accepted\n"
 	"      --rm                     remove RUN's containers after the build (always done)\n"
+	"      --runtime string         accepted, ignored: RUN steps use pm's own runtime\n"
 	"      --runtime-flag strings   refused: RUN steps use pm's own runtime\n"
 	"      --secret stringArray     id=ID,src=FILE: a secret for RUN "
 	"--mount=type=secret\n"
@@ -341,9 +350,9 @@ static int parse_int_flag(const char *flag, const char *v, long long min, long l
 	return 0;
 }
 
-/* The Containerfile's bytes and its name. */
+/* The Containerfile's bytes, its name and its path (NULL for stdin). */
 static int read_file(const char *file, const char *context, char **ret, size_t *ret_len,
-		     char **ret_name)
+		     char **ret_name, char **ret_path)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	if (file && !strcmp(file, "-")) {
@@ -389,6 +398,30 @@ static int read_file(const char *file, const char *context, char **ret, size_t *
 		return pm_cli_error(err);
 	const char *base = strrchr(path, '/');
 	*ret_name = pm_xstrdup(base ? base + 1 : path);
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+/* A Containerfile whose name ends in .in goes through cpp first (builder/cpp.c), as
+ * podman's: #include "x" finds x beside the file or in the context. */
+static int preprocess(const char *path, const char *context, char *const *cpp_flags, char **data,
+		      size_t *len)
+{
+	_cleanup_free_ char *dir = pm_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	_cleanup_free_ char *out = NULL, *warning = NULL;
+	size_t n = 0;
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_build_preprocess(path, *data, *len, slash ? (dir[0] ? dir : "/") : ".", context,
+				cpp_flags, &out, &n, &warning, &err) < 0)
+		return pm_cli_error(err);
+	if (warning)
+		warn(NULL, warning);
+	free(*data);
+	*data = TAKE_PTR(out);
+	*len = n;
 	return 0;
 }
 
@@ -438,6 +471,12 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		O_OUTPUT,
 		O_CACHE_TTL,
 		O_HOOKS_DIR,
+		O_OS_VERSION,
+		O_OS_FEATURE,
+		O_RUNTIME,
+		O_LOGSPLIT,
+		O_DECRYPTION_KEY,
+		O_CPP_FLAG,
 		O_RUN_BASE = 3000, /* + index in run_aliases (pull-flags.h has 2000 on) */
 	};
 
@@ -490,6 +529,12 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"cache-ttl", required_argument, NULL, O_CACHE_TTL},
 		{"hooks-dir", required_argument, NULL, O_HOOKS_DIR},
+		{"os-version", required_argument, NULL, O_OS_VERSION},
+		{"os-feature", required_argument, NULL, O_OS_FEATURE},
+		{"runtime", required_argument, NULL, O_RUNTIME},
+		{"logsplit", optional_argument, NULL, O_LOGSPLIT},
+		{"decryption-key", required_argument, NULL, O_DECRYPTION_KEY},
+		{"cpp-flag", required_argument, NULL, O_CPP_FLAG},
 		{"add-host", required_argument, NULL, O_RUN_BASE + 0},
 		{"cap-add", required_argument, NULL, O_RUN_BASE + 1},
 		{"cap-drop", required_argument, NULL, O_RUN_BASE + 2},
@@ -529,11 +574,11 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	struct pm_cli_pull_flags pullf;
 	pm_cli_pull_flags_init(&pullf);
 	const char *file = NULL, *iidfile = NULL, *logfile = NULL, *manifest = NULL;
-	bool quiet = false, b;
+	bool quiet = false, logsplit = false, b;
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
 	_cleanup_free_ char *output_dest = NULL;
-	_cleanup_strv_ char **hooks_dirs = NULL;
+	_cleanup_strv_ char **hooks_dirs = NULL, **os_features = NULL, **cpp_flags = NULL;
 	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
 	/* RUN flags are checked on a container config like a RUN's */
 	_cleanup_(pm_spec_config_clear) struct pm_container_config check = {
@@ -620,6 +665,26 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		case O_LOGFILE:
 			logfile = optarg;
 			break;
+		case O_CPP_FLAG:
+			pm_strv_push(&cpp_flags, optarg);
+			break;
+		case O_LOGSPLIT:
+			pr = parse_bool("logsplit", optarg, &logsplit);
+			break;
+		case O_RUNTIME:
+			/* podman: the OCI runtime of RUN steps. pm's RUN steps run in its own
+			 * runtime, which does what runc or crun would: a script's --runtime runc
+			 * (or crun) builds the same image here, so the flag is accepted, not
+			 * refused (--runtime-flag is: its flags would mean nothing to pm). */
+			pm_log_debug(
+				"build: --runtime '%s' ignored: RUN steps use pm's own runtime",
+				optarg);
+			break;
+		case O_DECRYPTION_KEY:
+			/* the value is not echoed: it may carry a passphrase */
+			pr = refuse("decryption-key", NULL,
+				    "not supported: pm has no encrypted-image support");
+			break;
 		case O_RM:
 		case O_FORCE_RM:
 			pr = parse_bool(c == O_RM ? "rm" : "force-rm", optarg, &b);
@@ -652,6 +717,16 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		}
 		case O_HOOKS_DIR:
 			pm_strv_push(&hooks_dirs, optarg);
+			break;
+		case O_OS_VERSION:
+			o.os_version = optarg; /* "": the base's, as buildah */
+			break;
+		case O_OS_FEATURE:
+			/* buildah adds "" and removes nothing for "-": both refused here */
+			if (!optarg[0] || !strcmp(optarg, "-"))
+				pr = pm_cli_errorf("--os-feature '%s': an empty feature name",
+						   optarg);
+			pm_strv_push(&os_features, optarg);
 			break;
 		case O_RUNTIME_FLAG:
 			pr = refuse("runtime-flag", optarg,
@@ -826,11 +901,15 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_errorf("context directory '%s': %s", context,
 				     stat(context, &cst) < 0 ? "no such file or directory"
 							     : "not a directory");
-	_cleanup_free_ char *data = NULL, *fname = NULL;
+	_cleanup_free_ char *data = NULL, *fname = NULL, *fpath = NULL;
 	size_t len = 0;
-	int r = read_file(file, context, &data, &len, &fname);
-	if (r)
+	int r = read_file(file, context, &data, &len, &fname, &fpath);
+	if (!r && fpath && pm_str_endswith(fname, ".in"))
+		r = preprocess(fpath, context, cpp_flags, &data, &len);
+	if (r) {
+		pm_cli_pull_flags_free(&pullf);
 		return r;
+	}
 	o.context = context;
 	o.file_name = fname;
 	o.file_data = data;
@@ -848,6 +927,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	o.env = env;
 	o.unsetenv = unsetenv;
 	o.annotations = annotations;
+	o.os_features = os_features;
 	o.run_config = run_given_apply;
 	o.run_config_data = &g;
 	if (hooks_dirs) {
@@ -862,6 +942,22 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		out_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 		o.output_fd = out_fd;
+	}
+	_cleanup_free_ char *split_log = NULL;
+	if (logfile && logsplit) {
+		/* --logsplit: the one platform's log in LOGFILE_OS_ARCH (podman still makes
+		 * LOGFILE, empty); podman 4.3 names it LOGFILE__ without --platform */
+		struct pm_platform host = {0};
+		pm_platform_wanted(NULL, NULL, NULL, &host);
+		split_log = pm_xasprintf("%s_%s_%s", logfile, host.os, host.arch);
+		pm_platform_free(&host);
+		int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			pm_cli_pull_flags_free(&pullf);
+			return pm_cli_errorf("--logfile: open %s: %s", logfile, strerror(errno));
+		}
+		close(fd);
+		logfile = split_log;
 	}
 	if (logfile) {
 		/* --logfile: the build's output (and its RUN steps') goes there */

@@ -19,10 +19,11 @@
 #include "lib/timeutil.h"
 
 /* The child: never returns. */
-_Noreturn static void child(const char *path, char *const argv[], int out)
+_Noreturn static void child(const char *path, char *const argv[], int in, int out, int err)
 {
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+	if (in < 0)
+		in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err < 0 ? out : err, 2) < 0)
 		_exit(127);
 	if (close_range(3, ~0U, 0) < 0)
 		for (int fd = 3; fd < 1024; fd++)
@@ -38,6 +39,12 @@ _Noreturn static void child(const char *path, char *const argv[], int out)
 int pm_run_capture(const char *path, char *const argv[], size_t max_bytes, int timeout_ms,
 		   char **ret_out, int *ret_status)
 {
+	return pm_run_capture_fds(path, argv, -1, -1, max_bytes, timeout_ms, ret_out, ret_status);
+}
+
+int pm_run_capture_fds(const char *path, char *const argv[], int in_fd, int err_fd,
+		       size_t max_bytes, int timeout_ms, char **ret_out, int *ret_status)
+{
 	if (!path)
 		path = argv[0];
 	int p[2];
@@ -51,7 +58,7 @@ int pm_run_capture(const char *path, char *const argv[], size_t max_bytes, int t
 		return -e;
 	}
 	if (pid == 0)
-		child(path, argv, p[1]);
+		child(path, argv, in_fd, p[1], err_fd);
 	close(p[1]);
 	_cleanup_close_ int fd = p[0];
 

@@ -17,3 +17,10 @@
  * set; also when waiting for it failed). ret_out may be NULL. */
 int pm_run_capture(const char *path, char *const argv[], size_t max_bytes, int timeout_ms,
 		   char **ret_out, int *ret_status);
+
+/* pm_run_capture with the helper's stdin from in_fd (-1: /dev/null) and its stderr to err_fd
+ * (-1: into the captured output, as pm_run_capture), both fds >= 3 and left open here; a
+ * memfd for each lets a caller feed a helper and keep its messages apart without a poll
+ * loop over three pipes. */
+int pm_run_capture_fds(const char *path, char *const argv[], int in_fd, int err_fd,
+		       size_t max_bytes, int timeout_ms, char **ret_out, int *ret_status);

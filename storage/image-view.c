@@ -580,6 +580,12 @@ static json_t *inspect_object(const struct pm_store *s, const struct pm_image_re
 	json_object_set_new(o, "Author", json_string(c.author ? c.author : ""));
 	json_object_set_new(o, "Architecture", json_string(c.architecture ? c.architecture : ""));
 	json_object_set_new(o, "Os", json_string(c.os ? c.os : ""));
+	/* os.version and os.features (build --os-version/--os-feature) when the config has
+	 * them, under Docker's name for the first; podman 4.3 shows neither */
+	if (c.os_version)
+		json_object_set_new(o, "OsVersion", json_string(c.os_version));
+	if (c.os_features && c.os_features[0])
+		json_object_set_new(o, "OsFeatures", pm_json_from_strv(c.os_features));
 	json_object_set_new(o, "Size", json_integer((json_int_t)r->size));
 	json_object_set_new(o, "VirtualSize", json_integer((json_int_t)r->size));
 	json_t *gd = json_object();

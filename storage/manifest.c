@@ -372,6 +372,8 @@ void pm_image_config_free(struct pm_image_config *c)
 	free(c->author);
 	free(c->architecture);
 	free(c->os);
+	free(c->os_version);
+	pm_strv_free(c->os_features);
 	free(c->variant);
 	pm_runconfig_free(&c->config);
 	for (size_t i = 0; i < c->n_diff_ids; i++)
@@ -400,6 +402,8 @@ int pm_image_config_parse(const char *data, size_t len, struct pm_image_config *
 	c.author = jstr(j, "author");
 	c.architecture = jstr(j, "architecture");
 	c.os = jstr(j, "os");
+	c.os_version = jstr(j, "os.version");
+	c.os_features = jstrv(json_object_get(j, "os.features"));
 	c.variant = jstr(j, "variant");
 	const json_t *cf = json_object_get(j, "config");
 	if (json_is_object(cf)) {
@@ -465,6 +469,10 @@ char *pm_image_config_to_json(const struct pm_image_config *c)
 	json_object_set_new(o, "architecture",
 			    json_string(c->architecture ? c->architecture : "amd64"));
 	json_object_set_new(o, "os", json_string(c->os ? c->os : "linux"));
+	if (c->os_version)
+		json_object_set_new(o, "os.version", json_string(c->os_version));
+	if (c->os_features && c->os_features[0])
+		json_object_set_new(o, "os.features", pm_json_from_strv(c->os_features));
 	if (c->variant)
 		json_object_set_new(o, "variant", json_string(c->variant));
 	json_object_set_new(o, "config", pm_image_runconfig_json(&c->config));

@@ -85,6 +85,8 @@ struct pm_image_config {
 	char *author;
 	char *architecture;
 	char *os;
+	char *os_version;   /* "os.version", NULL when absent */
+	char **os_features; /* "os.features", NULL when absent */
 	char *variant;
 	struct pm_image_runconfig config;
 	char **diff_ids; /* "sha256:..." in layer order */

@@ -1,6 +1,6 @@
 /* test-spawn.c: unit tests for lib/spawn: output and status captured, the size cap, stdin
  * /dev/null, no inherited fds, an exec failure's message, the timeout killing a hanging
- * helper. Runs /bin/sh. */
+ * helper, stdin and stderr from and to given fds. Runs /bin/sh. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,12 +86,32 @@ static void test_timeout(void **state)
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 }
 
+/* pm_run_capture_fds: stdin from an fd, stderr kept apart in another */
+static void test_fds(void **state)
+{
+	(void)state;
+	int in = memfd_create("in", MFD_CLOEXEC), err = memfd_create("err", MFD_CLOEXEC);
+	assert_true(in >= 3 && err >= 3);
+	assert_int_equal(write(in, "fed\n", 4), 4);
+	assert_int_equal(lseek(in, 0, SEEK_SET), 0);
+	char *const argv[] = {"/bin/sh", "-c", "cat; echo oops >&2", NULL};
+	_cleanup_free_ char *out = NULL;
+	int status = -1;
+	assert_int_equal(pm_run_capture_fds(NULL, argv, in, err, 4096, 10000, &out, &status), 0);
+	assert_string_equal(out, "fed\n");
+	char buf[16] = {0};
+	assert_int_equal(pread(err, buf, sizeof(buf) - 1, 0), 5);
+	assert_string_equal(buf, "oops\n");
+	close(in);
+	close(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_output_and_status), cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_stdin_and_fds),	  cmocka_unit_test(test_exec_failure),
-		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_timeout),		  cmocka_unit_test(test_fds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
