@@ -412,14 +412,22 @@ static int store_signature(const char *repo_dir, const char *digest, const char 
 	return r;
 }
 
-int pm_sign_digest(const struct pm_reference *ref, const char *digest, const struct pm_sign_opts *o,
-		   pm_error **err)
+/* the store's directory for ref's repository (sign.h: pm_sign_store_dir) with the default
+ * places filled in */
+static int repo_dir_for(const struct pm_reference *ref, const struct pm_sign_opts *o, char **ret,
+			pm_error **err)
 {
 	_cleanup_free_ char *regd =
 		o->registries_d ? pm_xstrdup(o->registries_d) : default_registries_d();
 	_cleanup_free_ char *def = default_store();
+	return pm_sign_store_dir(ref, o->directory, regd, def, ret, err);
+}
+
+int pm_sign_digest(const struct pm_reference *ref, const char *digest, const struct pm_sign_opts *o,
+		   pm_error **err)
+{
 	_cleanup_free_ char *repo_dir = NULL;
-	int r = pm_sign_store_dir(ref, o->directory, regd, def, &repo_dir, err);
+	int r = repo_dir_for(ref, o, &repo_dir, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *identity = pm_reference_string(ref);
@@ -427,14 +435,13 @@ int pm_sign_digest(const struct pm_reference *ref, const char *digest, const str
 }
 
 /* image sign's words for a failure to sign one digest */
-static int sign_one(const struct pm_reference *ref, const char *digest,
+static int sign_one(const char *repo_dir, const struct pm_reference *ref, const char *digest,
 		    const struct pm_sign_opts *o, pm_error **err)
 {
-	int r = pm_sign_digest(ref, digest, o, err);
-	if (r < 0) {
-		_cleanup_free_ char *identity = pm_reference_string(ref);
+	_cleanup_free_ char *identity = pm_reference_string(ref);
+	int r = store_signature(repo_dir, digest, identity, o, err);
+	if (r < 0)
 		return pm_error_prefix(err, "storing signature for %s, %s", identity, digest);
-	}
 	return 0;
 }
 
@@ -493,9 +500,9 @@ static bool doc_is_list(const struct pm_registry_doc *d)
 	return pm_manifest_kind(d->data, d->len) == PM_DOC_INDEX;
 }
 
-static int sign_instances(struct pm_registry *reg, const struct pm_reference *ref,
-			  const struct pm_registry_doc *doc, const struct pm_sign_opts *o,
-			  pm_error **err)
+static int sign_instances(struct pm_registry *reg, const char *repo_dir,
+			  const struct pm_reference *ref, const struct pm_registry_doc *doc,
+			  const struct pm_sign_opts *o, pm_error **err)
 {
 	struct pm_mlist l = {0};
 	int r = pm_mlist_parse(doc->data, doc->len, &l, err);
@@ -505,7 +512,7 @@ static int sign_instances(struct pm_registry *reg, const struct pm_reference *re
 		struct pm_registry_doc inst = {0};
 		r = pm_registry_get_manifest(reg, ref->path, l.v[i].digest, &inst, err);
 		if (r >= 0)
-			r = sign_one(ref, inst.digest, o, err);
+			r = sign_one(repo_dir, ref, inst.digest, o, err);
 		pm_registry_doc_free(&inst);
 	}
 	pm_mlist_free(&l);
@@ -536,15 +543,22 @@ int pm_image_sign(const char *name, const struct pm_sign_opts *o, pm_error **err
 					     err);
 	if (r < 0)
 		return pm_error_prefix(err, "getting image source");
+	/* where, before any digest is looked at (podman's order) */
+	_cleanup_free_ char *repo_dir = NULL;
+	r = repo_dir_for(&ref, o, &repo_dir, err);
+	if (r < 0) {
+		pm_registry_doc_free(&doc);
+		return r;
+	}
 	if (o->all) {
 		if (!doc_is_list(&doc))
 			r = pm_error_set(err, EINVAL,
 					 "%s is not a multi-architecture image (manifest type %s)",
 					 name, doc.media_type ? doc.media_type : "unknown");
 		else
-			r = sign_instances(reg, &ref, &doc, o, err);
+			r = sign_instances(reg, repo_dir, &ref, &doc, o, err);
 	} else {
-		r = sign_one(&ref, doc.digest, o, err);
+		r = sign_one(repo_dir, &ref, doc.digest, o, err);
 	}
 	pm_registry_doc_free(&doc);
 	return r;
