@@ -220,6 +220,7 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 			pm_error_prefix(&err, "creating signature");
 			return pm_cli_error(err);
 		}
+		so.replace = true; /* as podman's copy: the pushed image's one signature */
 		o.sign = &so;
 	}
 

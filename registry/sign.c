@@ -359,6 +359,23 @@ static int claim_name(int dfd, const char *tmp, const char *dir, pm_error **err)
 	return pm_error_set(err, ENOSPC, "storing signature in %s: too many signatures", dir);
 }
 
+/* rename tmp over signature-1 and remove signature-2, -3, ... up to the first missing one
+ * (c/image's putSignaturesToLookaside with a list of one) */
+static int replace_all(int dfd, const char *tmp, const char *dir, pm_error **err)
+{
+	if (renameat(dfd, tmp, dfd, "signature-1") < 0)
+		return pm_error_set_errno(err, errno, "storing signature in %s", dir);
+	for (unsigned n = 2;; n++) {
+		char name[32];
+		snprintf(name, sizeof(name), "signature-%u", n);
+		if (unlinkat(dfd, name, 0) < 0) {
+			if (errno == ENOENT)
+				return 0;
+			return pm_error_set_errno(err, errno, "removing %s/%s", dir, name);
+		}
+	}
+}
+
 static int store_signature(const char *repo_dir, const char *digest, const char *identity,
 			   const struct pm_sign_opts *o, pm_error **err)
 {
@@ -404,7 +421,9 @@ static int store_signature(const char *repo_dir, const char *digest, const char 
 	if (r >= 0 && fsync(sfd) < 0)
 		r = pm_error_set_errno(err, errno, "writing %s", spath);
 	const char *base = strrchr(spath, '/') + 1;
-	if (r >= 0)
+	if (r >= 0 && o->replace)
+		r = replace_all(dfd, base, dir, err);
+	else if (r >= 0)
 		r = claim_name(dfd, base, dir, err);
 	unlink(spath);
 	if (r < 0)

@@ -24,6 +24,8 @@ struct pm_sign_opts {
 	const char *registries_d;    /* NULL: $HOME/.config/containers/registries.d when it
 					exists, else /etc/containers/registries.d */
 	bool all;		     /* image sign --all: each instance of a list */
+	bool replace; /* push: the signature becomes the digest's only one (signature-1, the
+			 others removed), as c/image's copy writes a destination's list */
 };
 
 /* podman image sign of one image: name is "docker://REF" (other transports refused with

@@ -121,7 +121,7 @@ for m in json.loads(sys.argv[1])["manifests"]: print(m["digest"])' "$idx"); do
 	is "$(find "$SIGS" -type f | wc -l)" 3 "one signature per instance, none for the index"
 
 	run_pm 125 image sign --all --sign-by signer@example.com -d "$SIGS" "docker://$REG/one:1"
-	same "$output" "Error: docker://$REG/one:1 is not a multi-architecture image (manifest type application/vnd.docker.distribution.manifest.v2+json)"
+	same "${lines[-1]}" "Error: docker://$REG/one:1 is not a multi-architecture image (manifest type application/vnd.docker.distribution.manifest.v2+json)"
 }
 
 @test "image sign: registries.d lookaside-staging (file://), else the rootless default store" {
@@ -147,7 +147,7 @@ docker:
     lookaside: https://lookaside.example.com/sigs
 EOF
 	HOME=$home run_pm 125 image sign --sign-by signer@example.com "docker://$REG/bb:1"
-	same "$output" "Error: writing to https://lookaside.example.com/sigs/bb is not supported. Use a supported scheme"
+	same "${lines[-1]}" "Error: writing to https://lookaside.example.com/sigs/bb is not supported. Use a supported scheme"
 
 	# no entry: the rootless default, $HOME/.local/share/containers/sigstore
 	rm "$home/.config/containers/registries.d/test.yaml"
@@ -161,28 +161,28 @@ EOF
 	registry_seed busybox bb:1 >/dev/null
 	insecure
 	run_pm 125 image sign "docker://$REG/bb:1"
-	same "$output" "Error: please provide an identity"
+	same "${lines[-1]}" "Error: please provide an identity"
 	run_pm 125 image sign --sign-by signer@example.com -d "$BATS_TEST_TMPDIR/nosuch" \
 		"docker://$REG/bb:1"
-	same "$output" "Error: stat $BATS_TEST_TMPDIR/nosuch: no such file or directory"
+	same "${lines[-1]}" "Error: stat $BATS_TEST_TMPDIR/nosuch: no such file or directory"
 	run_pm 125 image sign --sign-by signer@example.com -d "$SIGS" busybox
-	same "$output" "Error: parsing image name: Invalid image name \"busybox\", expected colon-separated transport:reference"
+	same "${lines[-1]}" "Error: parsing image name: Invalid image name \"busybox\", expected colon-separated transport:reference"
 	run_pm 125 image sign --sign-by signer@example.com -d "$SIGS" foo:bar
-	same "$output" "Error: parsing image name: Invalid image name \"foo:bar\", unknown transport \"foo\""
+	same "${lines[-1]}" "Error: parsing image name: Invalid image name \"foo:bar\", unknown transport \"foo\""
 	run_pm 125 image sign --sign-by signer@example.com -d "$SIGS" "docker://$REG/nope:1"
-	same "$output" "Error: getting image source: reading manifest 1 in $REG/nope: manifest unknown: manifest unknown"
+	same "${lines[-1]}" "Error: getting image source: reading manifest 1 in $REG/nope: manifest unknown: manifest unknown"
 
 	local d
 	d=$(digest_of bb:1)
 	run_pm 125 image sign --sign-by nobody@example.com -d "$SIGS" "docker://$REG/bb:1"
-	same "$output" "Error: storing signature for $REG/bb:1, $d: key \"nobody@example.com\" not found"
+	same "${lines[-1]}" "Error: storing signature for $REG/bb:1, $d: key \"nobody@example.com\" not found"
 	is "$(find "$SIGS" -type f | wc -l)" 0 "no signature file left"
 	if ! is_podman; then
 		# pm removes the digest's directory it made (podman leaves it, empty)
 		is "$(find "$SIGS" -mindepth 1 | wc -l)" 0 "nothing left in the directory (pm)"
 		# another transport names the reason (podman tries to open the image)
 		run_pm 125 image sign --sign-by signer@example.com -d "$SIGS" oci:/nonexistent
-		same "$output" "Error: getting image source: cannot sign \"oci:/nonexistent\": only docker:// images (in a registry) can be signed"
+		same "${lines[-1]}" "Error: getting image source: cannot sign \"oci:/nonexistent\": only docker:// images (in a registry) can be signed"
 	fi
 }
 
@@ -204,9 +204,16 @@ Storing signatures" "progress lines"
 	d=$(digest_of signed:1)
 	same "$(cat "$BATS_TEST_TMPDIR/digest")" "$d" "digest file"
 	check_sig "$SIGS/signed@sha256=${d#sha256:}/signature-1" "$d" "$REG/signed:1"
+	# pushed again: the signature is replaced, not added (c/image writes the destination's
+	# list of signatures whole); image sign adds one
+	local dir=$SIGS/signed@sha256=${d#sha256:}
+	insecure
+	run_pm 0 image sign --sign-by signer@example.com -d "$SIGS" "docker://$REG/signed:1"
+	[ -f "$dir/signature-2" ] || die "image sign did not add signature-2"
 	HOME=$home run_pm 0 push -q --tls-verify=false --sign-by signer@example.com $IMG \
 		"$REG/signed:1"
-	check_sig "$SIGS/signed@sha256=${d#sha256:}/signature-2" "$d" "$REG/signed:1"
+	check_sig "$dir/signature-1" "$d" "$REG/signed:1"
+	is "$(find "$dir" -type f | wc -l)" 1 "one signature after the second push"
 }
 
 @test "push --sign-by an unknown key, --sign-by-sigstore-private-key: refused before anything is sent (pm)" {
@@ -214,10 +221,10 @@ Storing signatures" "progress lines"
 	registry_start
 	pm_load_test_image
 	run_pm 125 push -q --tls-verify=false --sign-by nobody@example.com $IMG "$REG/sig/z:1"
-	same "$output" "Error: creating signature: key \"nobody@example.com\" not found"
+	same "${lines[-1]}" "Error: creating signature: key \"nobody@example.com\" not found"
 	echo key >"$BATS_TEST_TMPDIR/key"
 	run_pm 125 push -q --tls-verify=false --sign-by-sigstore-private-key "$BATS_TEST_TMPDIR/key" \
 		$IMG "$REG/sig/z:1"
-	same "$output" "Error: --sign-by-sigstore-private-key: pm does not make sigstore signatures: sign with --sign-by (gpg) or with cosign"
+	same "${lines[-1]}" "Error: --sign-by-sigstore-private-key: pm does not make sigstore signatures: sign with --sign-by (gpg) or with cosign"
 	is "$(registry_requests PUT 'sig/z')$(registry_requests POST 'sig/z')" "00" "nothing sent"
 }
