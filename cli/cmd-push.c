@@ -49,9 +49,9 @@ static const char usage[] =
 	"      --remove-signatures           Discard any pre-existing signatures in the image "
 	"(pm keeps none)\n"
 	"      --sign-by string              Add a signature at the destination using the "
-	"specified key (refused: pm does not sign)\n"
+	"specified key\n"
 	"      --sign-by-sigstore-private-key PATH   Sign the image using a sigstore private key "
-	"at PATH (refused: pm does not sign)\n"
+	"at PATH (refused: pm signs with gpg only)\n"
 	"      --sign-passphrase-file PATH   Read a passphrase for signing an image from PATH\n"
 	"      --tls-verify                  require HTTPS and verify certificates when "
 	"contacting registries (default true)\n";
@@ -102,6 +102,9 @@ void pm_cli_push_event(void *ctx, enum pm_push_event ev, const char *arg)
 	case PM_PUSH_MANIFEST:
 		fputs("Writing manifest to image destination\n", stderr);
 		break;
+	case PM_PUSH_SIGNING:
+		fputs("Signing manifest using simple signing\n", stderr);
+		break;
 	case PM_PUSH_DONE:
 		fputs("Storing signatures\n", stderr);
 		break;
@@ -131,7 +134,8 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 	};
 	struct pm_opt_state st = {0};
 	struct pm_push_opts o = {.reg = {.tls_verify = -1}};
-	const char *digestfile = NULL, *sign = NULL, *passphrase_file = NULL;
+	const char *digestfile = NULL, *sigstore_key = NULL;
+	struct pm_sign_opts so = {0};
 	struct pm_cli_push_printer pr = {.tty = isatty(STDERR_FILENO) == 1};
 	_cleanup_error_ pm_error *err = NULL;
 	int c;
@@ -161,13 +165,13 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 			 * stores no signatures, so none are copied either way */
 			break;
 		case OPT_SIGN_BY:
-			sign = "--sign-by";
+			so.sign_by = optarg;
 			break;
 		case OPT_SIGN_SIGSTORE:
-			sign = "--sign-by-sigstore-private-key";
+			sigstore_key = optarg;
 			break;
 		case OPT_SIGN_PASSPHRASE:
-			passphrase_file = optarg;
+			so.passphrase_file = optarg;
 			break;
 		case 'f':
 			if (pm_push_format_parse(optarg, &o.format, &err) < 0)
@@ -197,21 +201,28 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 	const char *src = argv[optind];
 	const char *dest = nargs == 2 ? argv[optind + 1] : NULL;
 	/* podman reads the passphrase first (its "open PATH: ..." when it cannot) */
-	if (passphrase_file) {
+	if (so.passphrase_file) {
 		_cleanup_free_ char *pw = NULL;
-		if (pm_read_file(passphrase_file, 64 * 1024, &pw, NULL, &err) < 0) {
+		if (pm_read_file(so.passphrase_file, 64 * 1024, &pw, NULL, &err) < 0) {
 			char why[128];
 			snprintf(why, sizeof(why), "%s", strerror(err->code));
 			why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
-			return pm_cli_errorf("open %s: %s", passphrase_file, why);
+			return pm_cli_errorf("open %s: %s", so.passphrase_file, why);
 		}
 	}
 	/* refused before anything is sent: a push that cannot add the signature asked for
-	 * must not leave an unsigned image behind */
-	if (sign)
-		return pm_cli_errorf("%s: pm does not sign images: push without it, then sign with "
-				     "skopeo or cosign",
-				     sign);
+	 * must not leave an unsigned image behind (podman pushes, then fails to sign) */
+	if (sigstore_key)
+		return pm_cli_errorf("--sign-by-sigstore-private-key: pm does not make sigstore "
+				     "signatures: sign with --sign-by (gpg) or with cosign");
+	if (so.sign_by) {
+		if (pm_sign_check_key(so.sign_by, &err) < 0) {
+			pm_error_prefix(&err, "creating signature");
+			return pm_cli_error(err);
+		}
+		so.replace = true; /* as podman's copy: the pushed image's one signature */
+		o.sign = &so;
+	}
 
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)

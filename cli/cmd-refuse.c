@@ -2,8 +2,8 @@
  * name, flags and --help, refused in one line (exit 125) that says why: `machine ...` (pm
  * runs on this host, there is no VM), `system connection ...` (pm has no remote service;
  * `list` prints podman's empty table), `system service` (pm is daemonless), `container
- * checkpoint|restore` (podman's rootless words; pm has no CRIU support), `image sign` (pm
- * signs nothing: the key asked for is named), `image scp` (pm has no connections: podman's
+ * checkpoint|restore` (podman's rootless words; pm has no CRIU support), `image scp` (pm
+ * has no connections: podman's
  * argument checks, then the refusal). One entry point reads the command path the dispatcher
  * set (cli->cmdpath) and finds its row in one table. */
 #include <stdio.h>
@@ -112,13 +112,6 @@ static const struct option restore_opts[] = {
 	NOA("tcp-established", 9),
 	END,
 };
-static const struct option sign_opts[] = {H,
-					  NOA("all", 'a'),
-					  REQ("authfile", 1),
-					  REQ("cert-dir", 2),
-					  REQ("directory", 'd'),
-					  REQ("sign-by", 3),
-					  END};
 static const struct option scp_opts[] = {H, NOA("quiet", 'q'), END};
 
 /* clang-format off */
@@ -253,17 +246,6 @@ static const struct refusal refusals[] = {
 	 "the host (default [])\n"
 	 "      --tcp-established          Restore a container with established TCP connections\n",
 	 "ai:kln:p:", restore_opts, 0, -1, NOT_LIST, NULL},
-	{"pm image sign",
-	 "Sign an image\n\nDescription:\n"
-	 "  Create a signature file that can be used later to verify the image.\n\nUsage:\n"
-	 "  pm image sign [options] IMAGE [IMAGE...]\n\nOptions:\n"
-	 "  -a, --all                 Sign all the manifests of the multi-architecture image\n"
-	 "      --authfile string     Path of the authentication file. Use REGISTRY_AUTH_FILE "
-	 "environment variable to override\n"
-	 "      --cert-dir Pathname   Pathname of a directory containing TLS certificates and keys\n"
-	 "  -d, --directory string    Define an alternate directory to store signatures\n"
-	 "      --sign-by string      Name of the signing key\n",
-	 "ad:", sign_opts, 1, -1, NOT_LIST, NULL},
 	{"pm image scp",
 	 "securely copy images\n\nDescription:\n"
 	 "  Securely copy an image from one host to another.\n\nUsage:\n"
@@ -312,7 +294,7 @@ int cmd_refused(struct pm_cli *cli, int argc, char **argv)
 	if (!r)
 		return pm_cli_errorf("`%s` is not supported", cli->cmdpath);
 	struct pm_opt_state st = {0};
-	const char *format = NULL, *sign_by = NULL;
+	const char *format = NULL;
 	bool quiet = false, noheading = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, r->shortopts, r->opts, usage_of(r))) !=
@@ -325,8 +307,6 @@ int cmd_refused(struct pm_cli *cli, int argc, char **argv)
 			format = optarg;
 		else if (r->list == MACHINE_LIST && c == 2)
 			noheading = true;
-		else if (r->opts == sign_opts && c == 3)
-			sign_by = optarg;
 	}
 	int nargs = argc - optind;
 	if (r->opts == scp_opts && (nargs < 1 || nargs > 2))
@@ -341,13 +321,6 @@ int cmd_refused(struct pm_cli *cli, int argc, char **argv)
 			return pm_cli_errorf("%s a container requires root", verb);
 		return pm_cli_errorf("%s a container is not supported: pm has no CRIU support",
 				     verb);
-	}
-	if (r->opts == sign_opts) {
-		if (!sign_by)
-			return pm_cli_errorf("please provide an identity");
-		return pm_cli_errorf("`pm image sign` is not supported: pm does not sign images "
-				     "(key '%s' not used)",
-				     sign_by);
 	}
 	if (r->opts == scp_opts) {
 		if (nargs < 2)

@@ -25,6 +25,7 @@ int cmd_import(struct pm_cli *cli, int argc, char **argv);
 int cmd_load(struct pm_cli *cli, int argc, char **argv);
 int cmd_pull(struct pm_cli *cli, int argc, char **argv);
 int cmd_push(struct pm_cli *cli, int argc, char **argv);
+int cmd_image_sign(struct pm_cli *cli, int argc, char **argv);
 int cmd_rmi(struct pm_cli *cli, int argc, char **argv);
 int cmd_save(struct pm_cli *cli, int argc, char **argv);
 int cmd_tag(struct pm_cli *cli, int argc, char **argv);

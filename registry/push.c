@@ -605,6 +605,16 @@ int pm_push(const struct pm_store *s, const char *src, const char *dest, struct 
 		pm_error_prefix(err, "writing manifest");
 		goto out;
 	}
+	if (o->sign) {
+		/* as podman: after the manifest is in (it is the digest signed); the key was
+		 * checked by the caller before anything was sent */
+		emit(o, PM_PUSH_SIGNING, NULL);
+		r = pm_sign_digest(&ref, mdigest, o->sign, err);
+		if (r < 0) {
+			pm_error_prefix(err, "creating signature");
+			goto out;
+		}
+	}
 	emit(o, PM_PUSH_DONE, NULL);
 	o->ret_media_type = mt;
 	o->ret_size = (int64_t)strlen(manifest_json);

@@ -15,6 +15,7 @@
 
 #include "registry/client.h"
 #include "registry/compress.h"
+#include "registry/sign.h"
 #include "storage/manifest.h"
 #include "storage/reference.h"
 #include "storage/store.h"
@@ -33,6 +34,7 @@ enum pm_push_event {
 	PM_PUSH_MANIFEST,   /* "Writing manifest to image destination" */
 	PM_PUSH_DONE,	    /* "Storing signatures" */
 	PM_PUSH_BLOB_DONE,  /* arg: the digest sent, after its upload */
+	PM_PUSH_SIGNING,    /* "Signing manifest using simple signing" (--sign-by) */
 };
 
 struct pm_push_opts {
@@ -42,8 +44,10 @@ struct pm_push_opts {
 	void (*event)(void *ctx, enum pm_push_event ev, const char *arg);
 	void *event_ctx;
 	bool by_digest; /* manifest push: the manifest goes under its digest, not dest's tag */
-	const char *ret_media_type; /* set by pm_push: the pushed manifest's type (static) */
-	int64_t ret_size;	    /* set by pm_push: its length */
+	const struct pm_sign_opts *sign; /* --sign-by: the pushed manifest's digest is signed
+					    as dest's (registry/sign.h), NULL: not */
+	const char *ret_media_type;	 /* set by pm_push: the pushed manifest's type (static) */
+	int64_t ret_size;		 /* set by pm_push: its length */
 };
 
 /* Push the local image src (a reference or id) to dest ("[docker://]host/repo[:tag]";

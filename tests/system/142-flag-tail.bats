@@ -294,17 +294,15 @@ EOY
 	is "$output" "Error: open $BATS_TEST_TMPDIR/nosuch: no such file or directory"
 }
 
-@test "push --sign-by, --sign-by-sigstore-private-key: refused before anything is sent (pm)" {
-	skip_if_podman "podman signs (with gpg or a sigstore key) after the upload"
+@test "push --sign-by-sigstore-private-key: refused before anything is sent (pm)" {
+	skip_if_podman "podman signs with a sigstore key after the upload"
 	pm_load_test_image
 	registry_start
 	echo secret >"$BATS_TEST_TMPDIR/pw"
-	run_pm 125 push -q --tls-verify=false --sign-by me@example.com \
-		--sign-passphrase-file "$BATS_TEST_TMPDIR/pw" $IMG "$REG/sig/z:1"
-	is "$output" "Error: --sign-by: pm does not sign images: push without it, then sign with skopeo or cosign"
+	# --sign-by (gpg) signs: 149-image-sign.bats
 	run_pm 125 push -q --tls-verify=false --sign-by-sigstore-private-key "$BATS_TEST_TMPDIR/pw" \
 		$IMG "$REG/sig/z:1"
-	is "$output" "Error: --sign-by-sigstore-private-key: pm does not sign images: push without it, then sign with skopeo or cosign"
+	is "$output" "Error: --sign-by-sigstore-private-key: pm does not make sigstore signatures: sign with --sign-by \\(gpg\\) or with cosign"
 	is "$(registry_requests PUT 'sig/z')$(registry_requests POST 'sig/z')" "00" "nothing sent"
 }
 
