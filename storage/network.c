@@ -795,7 +795,9 @@ int pm_network_create(const char *root, const struct pm_network_create_opts *o,
 		have_v4 |= c.family == AF_INET;
 		have_v6 |= c.family == AF_INET6;
 	}
-	if (!have_v4 && !(have_v6 && n->nsubnets)) {
+	/* an IPv6 --subnet alone is an IPv6-only network; with --ipv6 it gets an IPv4 one
+	 * too (podman 4.3) */
+	if (!have_v4 && (!have_v6 || o->ipv6)) {
 		struct cidr c;
 		if (free_v4_subnet(used, nused, &c) < 0)
 			return pm_error_set(err, ENOSPC,

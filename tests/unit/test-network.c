@@ -230,6 +230,14 @@ static void test_create_ipv6(void **state)
 	assert_string_equal(n->subnets[0].gateway, "fd00:1:2:3::1");
 	assert_false(pm_network_has_family(n, AF_INET));
 	pm_network_free(n);
+	/* an IPv6 --subnet with --ipv6: an IPv4 subnet from the pools after it (podman 4.3) */
+	char *sub3[] = {"fd00:1:2:4::/64", NULL};
+	o = (struct pm_network_create_opts){.name = "t", .subnets = sub3, .ipv6 = true};
+	assert_int_equal(pm_network_create(root, &o, &n, NULL), 0);
+	assert_int_equal(n->nsubnets, 2);
+	assert_string_equal(n->subnets[0].subnet, "fd00:1:2:4::/64");
+	assert_non_null(strchr(n->subnets[1].subnet, '.'));
+	pm_network_free(n);
 	/* bad ones, and one overlapping s */
 	static const struct {
 		const char *subnet, *msg;
