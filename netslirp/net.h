@@ -123,6 +123,10 @@ struct pm_net_config {
 	 * mount of an nsfs file, kept with its slirp4netns by bridge_state_dir) */
 	char *bridge_net, *bridge_ip_req, *bridge_mac_req;
 	char *bridge_ip, *bridge_mac, *bridge_gw, *bridge_subnet, *bridge_iface, *bridge_veth;
+	/* the same for the network's IPv6 subnet (NULL: none; bridge_ip is NULL on a network
+	 * with only an IPv6 subnet): NAME:ip6= / --ip6, the address, gateway and subnet */
+	char *bridge_ip6_req, *bridge_ip6, *bridge_gw6, *bridge_subnet6;
+	unsigned bridge_prefix6;
 	char *bridge_ifname;   /* the container's interface (NULL: eth0, which gets the route) */
 	char **bridge_aliases; /* --network-alias / connect --alias: more names for its peers */
 	/* the container's other user-defined networks (bridge fields only), as eth1... */
