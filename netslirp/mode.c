@@ -251,8 +251,11 @@ int pm_net_parse_mode(struct pm_net_config *cfg, const char *value, pm_error **e
 				}
 				cfg->bridge_ip_req = pm_xstrdup(parts[i] + 3);
 			} else if (pm_str_startswith(parts[i], "ip6=") && !cfg->bridge_ip6_req) {
+				/* an address (an IPv4 one is then in no IPv6 subnet: the
+				 * engine says so, as for --ip6) */
 				struct in6_addr a6;
-				if (inet_pton(AF_INET6, parts[i] + 4, &a6) != 1) {
+				if (inet_pton(AF_INET6, parts[i] + 4, &a6) != 1 &&
+				    inet_pton(AF_INET, parts[i] + 4, &a6) != 1) {
 					int r = pm_error_set(
 						err, EINVAL,
 						"invalid option for network %s: invalid ip "
