@@ -222,10 +222,11 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
 
 /* ---- user-defined networks (bridge.c), called inside pm's rootless user namespace ----
  * pm_net_bridge_attach: the shared rootless network namespace (made on first use: a bind
- * mount at cfg->bridge_netns, its slirp4netns for the outside, IPv4 forwarding and a
- * MASQUERADE rule per subnet when iptables works there), the network's bridge in it (the
- * gateway's address), a veth pair into the network namespace of netns_pid as eth0 with the
- * container's address and default route. pm_net_bridge_teardown: end that slirp4netns and
+ * mount at cfg->bridge_netns, its slirp4netns (--enable-ipv6) for the outside, IPv4 and
+ * IPv6 forwarding and a MASQUERADE rule per subnet when iptables / ip6tables work there),
+ * the network's bridge in it (the gateways' addresses), a veth pair into the network
+ * namespace of netns_pid as eth0 with the container's addresses (bridge_ip, bridge_ip6 or
+ * both) and default routes. pm_net_bridge_teardown: end that slirp4netns and
  * remove the namespace (the caller knows no container uses it any more). Both serialised
  * by <bridge_state_dir>/netns.lock. */
 int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t netns_pid, pm_error **err);
