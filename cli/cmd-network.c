@@ -2,6 +2,7 @@
  * podman 4.3's flags, output and exit codes (plus --ignore on create, from later podman).
  * Parses flags and prints; the configs live in storage/network.c, the containers using a
  * network are found by engine/ctr-networks.c. Called from the command table. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -686,7 +687,7 @@ static const char disconnect_usage[] = "network rm\n"
 
 /* Both: the container and the network must exist (podman's messages, in podman's order). */
 static int connect_common(struct pm_cli *cli, const char *net, const char *ref, bool connect,
-			  const char *ip, const char *mac, char *const *aliases)
+			  const char *ip, const char *ip6, const char *mac, char *const *aliases)
 {
 	_cleanup_error_ pm_error *err = NULL;
 	struct pm_engine e = {.paths = &cli->paths, .storage_driver = cli->storage_driver};
@@ -704,7 +705,7 @@ static int connect_common(struct pm_cli *cli, const char *net, const char *ref, 
 	pm_container_free(TAKE_PTR(c));
 	if (pm_engine_ctr_lookup(&e, id, &c, &err) < 0)
 		return pm_cli_error(err);
-	int r = connect ? pm_engine_network_connect(&e, c, n->name, ip, mac, aliases, &err)
+	int r = connect ? pm_engine_network_connect(&e, c, n->name, ip, ip6, mac, aliases, &err)
 			: pm_engine_network_disconnect(&e, c, n->name, &err);
 	if (r < 0)
 		return pm_cli_error(err);
@@ -724,9 +725,8 @@ int cmd_network_connect(struct pm_cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
-	const char *ip = NULL, *mac = NULL;
+	const char *ip = NULL, *ip6 = NULL, *mac = NULL;
 	_cleanup_strv_ char **aliases = NULL;
-	bool ip6 = false;
 	int c;
 	while ((c = pm_cli_getopt(cli, &st, argc, argv, "", opts, connect_usage)) != -1) {
 		switch (c) {
@@ -740,9 +740,17 @@ int cmd_network_connect(struct pm_cli *cli, int argc, char **argv)
 		case 'i':
 			ip = optarg;
 			break;
-		case '6':
-			ip6 = true;
+		case '6': {
+			struct in6_addr a6;
+			struct in_addr a4;
+			if (inet_pton(AF_INET6, optarg, &a6) != 1 &&
+			    inet_pton(AF_INET, optarg, &a4) != 1)
+				return pm_cli_errorf("invalid argument \"%s\" for \"--ip6\" flag: "
+						     "failed to parse IP: \"%s\"",
+						     optarg, optarg);
+			ip6 = optarg;
 			break;
+		}
 		case 'm':
 			mac = optarg;
 			break;
@@ -750,9 +758,7 @@ int cmd_network_connect(struct pm_cli *cli, int argc, char **argv)
 	}
 	if (!pm_cli_nargs(cli, argc - optind, 2, 2))
 		return PM_EXIT_ERROR;
-	if (ip6)
-		return pm_cli_errorf("network connect --ip6: not supported by pm yet");
-	return connect_common(cli, argv[optind], argv[optind + 1], true, ip, mac, aliases);
+	return connect_common(cli, argv[optind], argv[optind + 1], true, ip, ip6, mac, aliases);
 }
 
 int cmd_network_disconnect(struct pm_cli *cli, int argc, char **argv)
@@ -769,5 +775,5 @@ int cmd_network_disconnect(struct pm_cli *cli, int argc, char **argv)
 			return st.status;
 	if (!pm_cli_nargs(cli, argc - optind, 2, 2))
 		return PM_EXIT_ERROR;
-	return connect_common(cli, argv[optind], argv[optind + 1], false, NULL, NULL, NULL);
+	return connect_common(cli, argv[optind], argv[optind + 1], false, NULL, NULL, NULL, NULL);
 }

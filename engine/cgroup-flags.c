@@ -361,11 +361,6 @@ static int check_static_net(const struct pm_container_config *c, pm_error **err)
 	/* a user-defined network (engine/ctr-networks.h): --ip and --mac-address are its */
 	_cleanup_free_ char *usernet = pm_engine_network_of(c->network);
 	if (usernet) {
-		if (c->ip6 && *c->ip6)
-			return pm_error_set(err, EOPNOTSUPP,
-					    "--ip6: IPv6 addresses on network %s are not supported "
-					    "by pm yet",
-					    usernet);
 		for (char **a = c->network_aliases; a && *a; a++)
 			if (!**a || strpbrk(*a, " \t\n,"))
 				return pm_error_set(err, EINVAL,

@@ -1,5 +1,6 @@
 /* ctr-networks.c: containers on user-defined networks, found from their recorded --network
  * value (see ctr-networks.h). Reads records only; never prints. Called by cli/cmd-network.c. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -75,19 +76,21 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name)
 	return ids;
 }
 
-static int check_one(const struct pm_engine *e, const char *value, const char *ip, pm_error **err);
+static int check_one(const struct pm_engine *e, const char *value, const char *ip, const char *ip6,
+		     pm_error **err);
 
 int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
 			    pm_error **err)
 {
-	int r = check_one(e, cfg->network, cfg->ip, err);
+	int r = check_one(e, cfg->network, cfg->ip, cfg->ip6, err);
 	for (char **x = cfg->extra_networks; r >= 0 && x && *x; x++)
-		r = check_one(e, *x, NULL, err);
+		r = check_one(e, *x, NULL, NULL, err);
 	return r;
 }
 
-/* One --network value: the network exists, a static address lies in its subnet. */
-static int check_one(const struct pm_engine *e, const char *value, const char *ip, pm_error **err)
+/* One --network value: the network exists, static addresses lie in its subnets. */
+static int check_one(const struct pm_engine *e, const char *value, const char *ip, const char *ip6,
+		     pm_error **err)
 {
 	_cleanup_free_ char *name = pm_engine_network_of(value);
 	if (!name)
@@ -104,13 +107,20 @@ static int check_one(const struct pm_engine *e, const char *value, const char *i
 				    : nc.bridge_ip_req ? pm_xstrdup(nc.bridge_ip_req)
 				    : ip && *ip	       ? pm_xstrdup(ip)
 						       : NULL;
+	_cleanup_free_ char *want6 = r < 0		 ? NULL
+				     : nc.bridge_ip6_req ? pm_xstrdup(nc.bridge_ip6_req)
+				     : ip6 && *ip6	 ? pm_xstrdup(ip6)
+							 : NULL;
 	pm_net_config_clear(&nc);
 	if (r < 0)
 		return r;
-	if (!want)
-		return 0;
-	_cleanup_free_ char *got = NULL;
-	return pm_network_pick_ip(n, want, NULL, &got, NULL, NULL, err);
+	_cleanup_free_ char *got = NULL, *got6 = NULL;
+	if (want && (r = pm_network_pick_ip(n, want, NULL, &got, NULL, NULL, err)) < 0)
+		return r;
+	if (want6 &&
+	    (r = pm_network_pick_addr(n, AF_INET6, want6, NULL, &got6, NULL, NULL, err)) < 0)
+		return r;
+	return 0;
 }
 
 /* ---- addresses of running containers ---------------------------------------------------- */
@@ -120,12 +130,24 @@ static char *nets_state_dir(const struct pm_engine *e)
 	return pm_path_join(e->paths->runroot, "networks");
 }
 
-/* "IP PREFIX GATEWAY MAC NAME IFNAME ALIASES" of one record (ALIASES: comma-separated or
- * "-"). */
+/* "IP PREFIX GATEWAY MAC NAME IFNAME ALIASES IP6 PREFIX6 GATEWAY6" of one record (ALIASES:
+ * comma-separated or "-"; IP and GATEWAY "-" on a network without IPv4, IP6 and GATEWAY6 "-"
+ * or missing on one without IPv6). */
 struct rec {
-	char ip[64], gw[64], mac[32], name[256], ifname[32], aliases[2048];
-	unsigned prefix;
+	char ip[64], gw[64], mac[32], name[256], ifname[32], aliases[2048], ip6[64], gw6[64];
+	unsigned prefix, prefix6;
 };
+
+static bool rec_set(const char *field)
+{
+	return field[0] && strcmp(field, "-") != 0;
+}
+
+/* The address its peers' /etc/hosts name it by: the IPv4 one, else the IPv6 one. */
+static const char *rec_host_ip(const struct rec *r)
+{
+	return rec_set(r->ip) ? r->ip : r->ip6;
+}
 
 /* The names of a record for an /etc/hosts line: "NAME ALIAS..." */
 static char *rec_names(const struct rec *r)
@@ -145,8 +167,8 @@ static int rec_read(const char *path, struct rec *r)
 	if (pm_read_file(path, 4096, &text, NULL, NULL) < 0)
 		return -ENOENT;
 	memset(r, 0, sizeof(*r));
-	if (sscanf(text, "%63s %u %63s %31s %255s %31s %2047s", r->ip, &r->prefix, r->gw, r->mac,
-		   r->name, r->ifname, r->aliases) < 4)
+	if (sscanf(text, "%63s %u %63s %31s %255s %31s %2047s %63s %u %63s", r->ip, &r->prefix,
+		   r->gw, r->mac, r->name, r->ifname, r->aliases, r->ip6, &r->prefix6, r->gw6) < 4)
 		return -EINVAL;
 	return 0;
 }
@@ -172,8 +194,18 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 		return r;
 	_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
 	unlink(mine); /* a stale one of an earlier run */
-	_cleanup_strv_ char **used = NULL, **peer_ids = NULL;
+	_cleanup_strv_ char **used = NULL, **used6 = NULL, **peer_ids = NULL;
 	_cleanup_free_ char *peers = pm_xstrdup("");
+	/* a requested IPv6 address compares in its canonical text, as the records keep it */
+	_cleanup_free_ char *want6 = NULL;
+	if (net->bridge_ip6_req) {
+		struct in6_addr a6;
+		char buf[INET6_ADDRSTRLEN];
+		want6 = inet_pton(AF_INET6, net->bridge_ip6_req, &a6) == 1 &&
+					inet_ntop(AF_INET6, &a6, buf, sizeof(buf))
+				? pm_xstrdup(buf)
+				: pm_xstrdup(net->bridge_ip6_req);
+	}
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
@@ -189,17 +221,34 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 				"IPAM error: requested ip address %s is already allocated "
 				"to container ID %s",
 				rc.ip, de->d_name);
-		pm_strv_push(&used, rc.ip);
+		if (want6 && strcmp(rc.ip6, want6) == 0)
+			return pm_error_set(
+				err, EADDRINUSE,
+				"IPAM error: requested ip address %s is already allocated "
+				"to container ID %s",
+				rc.ip6, de->d_name);
+		if (rec_set(rc.ip))
+			pm_strv_push(&used, rc.ip);
+		if (rec_set(rc.ip6))
+			pm_strv_push(&used6, rc.ip6);
 		pm_strv_push(&peer_ids, de->d_name);
 		_cleanup_free_ char *names = rec_names(&rc);
-		char *x = pm_xasprintf("%s%s\t%s\n", peers, rc.ip, names);
+		char *x = pm_xasprintf("%s%s\t%s\n", peers, rec_host_ip(&rc), names);
 		free(peers);
 		peers = x;
 	}
-	_cleanup_free_ char *ip = NULL, *gw = NULL;
-	unsigned prefix = 0;
-	if ((r = pm_network_pick_ip(n, net->bridge_ip_req, used, &ip, &prefix, &gw, err)) < 0)
+	/* an IPv4 address when the network has an IPv4 subnet (or one was asked for: the
+	 * pick says it lies in none), the same for IPv6 */
+	_cleanup_free_ char *ip = NULL, *gw = NULL, *ip6 = NULL, *gw6 = NULL;
+	unsigned prefix = 0, prefix6 = 0;
+	if ((net->bridge_ip_req || pm_network_has_family(n, AF_INET)) &&
+	    (r = pm_network_pick_ip(n, net->bridge_ip_req, used, &ip, &prefix, &gw, err)) < 0)
 		return r;
+	if ((want6 || pm_network_has_family(n, AF_INET6)) &&
+	    (r = pm_network_pick_addr(n, AF_INET6, want6, used6, &ip6, &prefix6, &gw6, err)) < 0)
+		return r;
+	if (!ip && !ip6)
+		return pm_error_set(err, EINVAL, "network %s has no subnet", n->name);
 	char mac[32];
 	if (net->bridge_mac_req) {
 		snprintf(mac, sizeof(mac), "%s", net->bridge_mac_req);
@@ -214,9 +263,10 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 	_cleanup_free_ char *aliases = net->bridge_aliases && net->bridge_aliases[0]
 					       ? pm_strv_join(net->bridge_aliases, ",")
 					       : pm_xstrdup("-");
-	_cleanup_free_ char *text =
-		pm_xasprintf("%s %u %s %s %s %s %s\n", ip, prefix, gw ? gw : "-", mac, ctr_name,
-			     net->bridge_ifname ? net->bridge_ifname : "eth0", aliases);
+	_cleanup_free_ char *text = pm_xasprintf(
+		"%s %u %s %s %s %s %s %s %u %s\n", ip ? ip : "-", prefix, gw ? gw : "-", mac,
+		ctr_name, net->bridge_ifname ? net->bridge_ifname : "eth0", aliases,
+		ip6 ? ip6 : "-", prefix6, gw6 ? gw6 : "-");
 	if ((r = pm_write_file_atomic(mine, text, strlen(text), 0600, err)) < 0)
 		return r;
 	/* its peers learn its name (their /etc/hosts is bind-mounted: appended in place) */
@@ -227,7 +277,7 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 		snprintf(self.aliases, sizeof(self.aliases), "%s", aliases);
 		names = rec_names(&self);
 	}
-	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip, names);
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", ip ? ip : ip6, names);
 	for (size_t i = 0; peer_ids && peer_ids[i]; i++) {
 		_cleanup_free_ char *rundir = pm_ctr_run_dir(e, peer_ids[i]);
 		_cleanup_free_ char *hosts = pm_xasprintf("%s/userdata/hosts", rundir);
@@ -242,12 +292,21 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 	free(net->bridge_mac);
 	net->bridge_mac = pm_xstrdup(mac);
 	net->bridge_prefix = prefix;
-	for (size_t i = 0; i < n->nsubnets; i++)
-		if (!strchr(n->subnets[i].subnet, ':')) {
-			free(net->bridge_subnet);
-			net->bridge_subnet = pm_xstrdup(n->subnets[i].subnet);
-			break;
-		}
+	free(net->bridge_ip6);
+	net->bridge_ip6 = TAKE_PTR(ip6);
+	free(net->bridge_gw6);
+	net->bridge_gw6 = TAKE_PTR(gw6);
+	net->bridge_prefix6 = prefix6;
+	free(net->bridge_subnet);
+	net->bridge_subnet = NULL;
+	free(net->bridge_subnet6);
+	net->bridge_subnet6 = NULL;
+	for (size_t i = 0; i < n->nsubnets; i++) {
+		char **sub = strchr(n->subnets[i].subnet, ':') ? &net->bridge_subnet6
+							       : &net->bridge_subnet;
+		if (!*sub)
+			*sub = pm_xstrdup(n->subnets[i].subnet);
+	}
 	free(net->bridge_iface);
 	net->bridge_iface = pm_xstrdup(n->interface);
 	free(net->bridge_veth);
@@ -270,7 +329,7 @@ static void forget(const struct pm_engine *e, const char *dir, const char *ctr_i
 	if (rec_read(mine, &self) < 0)
 		return;
 	_cleanup_free_ char *names = rec_names(&self);
-	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", self.ip, names);
+	_cleanup_free_ char *line = pm_xasprintf("%s\t%s\n", rec_host_ip(&self), names);
 	size_t ll = strlen(line);
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
@@ -354,8 +413,11 @@ int pm_engine_network_addr(const struct pm_engine *e, const char *name, const ch
 	struct rec rc;
 	if (rec_read(path, &rc) < 0)
 		return -ENOENT;
-	ret->ip = pm_xstrdup(rc.ip);
-	ret->gateway = pm_xstrdup(strcmp(rc.gw, "-") ? rc.gw : "");
+	ret->ip = pm_xstrdup(rec_set(rc.ip) ? rc.ip : "");
+	ret->gateway = pm_xstrdup(rec_set(rc.gw) ? rc.gw : "");
+	ret->ip6 = pm_xstrdup(rec_set(rc.ip6) ? rc.ip6 : "");
+	ret->gateway6 = pm_xstrdup(rec_set(rc.gw6) ? rc.gw6 : "");
+	ret->prefix6 = rec_set(rc.ip6) ? rc.prefix6 : 0;
 	ret->mac = pm_xstrdup(rc.mac);
 	ret->prefix = rc.prefix;
 	if (rc.aliases[0] && strcmp(rc.aliases, "-") != 0)
@@ -367,6 +429,8 @@ void pm_engine_net_addr_clear(struct pm_engine_net_addr *a)
 {
 	free(a->ip);
 	free(a->gateway);
+	free(a->ip6);
+	free(a->gateway6);
 	free(a->mac);
 	pm_strv_free(a->aliases);
 	memset(a, 0, sizeof(*a));
@@ -394,14 +458,15 @@ char **pm_engine_network_connected(const struct pm_engine *e, const char *ctr_id
 
 /* network connect of a running container: an address on n, the next free ethN. */
 static int attach_now(const struct pm_engine *e, const struct pm_container *c, const char *netname,
-		      const char *ip, const char *mac, char *const *aliases, char *const *have,
-		      pm_error **err)
+		      const char *ip, const char *ip6, const char *mac, char *const *aliases,
+		      char *const *have, pm_error **err)
 {
 	struct pm_net_config nc;
 	pm_net_config_init(&nc);
 	nc.mode = PM_NET_BRIDGE;
 	nc.bridge_net = pm_xstrdup(netname);
 	nc.bridge_ip_req = ip && *ip ? pm_xstrdup(ip) : NULL;
+	nc.bridge_ip6_req = ip6 && *ip6 ? pm_xstrdup(ip6) : NULL;
 	nc.bridge_mac_req = mac && *mac ? pm_xstrdup(mac) : NULL;
 	nc.bridge_aliases = pm_strv_copy(aliases);
 	/* the next free ethN in the container */
@@ -455,12 +520,13 @@ static int save_networks(struct pm_container *c, struct pm_container_config *cfg
 }
 
 /* "NAME[:ip=,mac=,alias=...]": an ExtraNetworks entry */
-static char *extra_value(const char *name, const char *ip, const char *mac, char *const *aliases)
+static char *extra_value(const char *name, const char *ip, const char *ip6, const char *mac,
+			 char *const *aliases)
 {
 	char *v = pm_xstrdup(name);
 	char sep = ':';
-	const char *keys[] = {"ip", "mac"}, *vals[] = {ip, mac};
-	for (size_t i = 0; i < 2; i++)
+	const char *keys[] = {"ip", "ip6", "mac"}, *vals[] = {ip, ip6, mac};
+	for (size_t i = 0; i < 3; i++)
 		if (vals[i] && *vals[i]) {
 			char *x = pm_xasprintf("%s%c%s=%s", v, sep, keys[i], vals[i]);
 			free(v);
@@ -488,7 +554,7 @@ static ssize_t extra_index(const struct pm_container_config *cfg, const char *na
 }
 
 int pm_engine_network_connect(const struct pm_engine *e, struct pm_container *c,
-			      const char *netname, const char *ip, const char *mac,
+			      const char *netname, const char *ip, const char *ip6, const char *mac,
 			      char *const *aliases, pm_error **err)
 {
 	struct pm_container_config cfg = {0};
@@ -522,10 +588,15 @@ int pm_engine_network_connect(const struct pm_engine *e, struct pm_container *c,
 		if ((r = pm_network_pick_ip(n, ip, NULL, &got, NULL, NULL, err)) < 0)
 			goto out;
 	}
+	if (ip6 && *ip6) {
+		_cleanup_free_ char *got = NULL;
+		if ((r = pm_network_pick_addr(n, AF_INET6, ip6, NULL, &got, NULL, NULL, err)) < 0)
+			goto out;
+	}
 	/* a running container gets it now; every start attaches it (kept in its config) */
-	if (running && (r = attach_now(e, c, n->name, ip, mac, aliases, have, err)) < 0)
+	if (running && (r = attach_now(e, c, n->name, ip, ip6, mac, aliases, have, err)) < 0)
 		goto out;
-	pm_strv_consume(&cfg.extra_networks, extra_value(n->name, ip, mac, aliases));
+	pm_strv_consume(&cfg.extra_networks, extra_value(n->name, ip, ip6, mac, aliases));
 	r = save_networks(c, &cfg, err);
 out:
 	pm_spec_config_clear(&cfg);

@@ -21,14 +21,15 @@ char **pm_engine_network_users(const struct pm_engine *e, const char *name);
 /* The check of a --network value naming a user-defined network, before anything is made:
  * 0 for the built-in modes and for an existing network; -ENOENT with podman's "unable to
  * find network with name or ID NAME: network not found" for one that does not exist; -EINVAL
- * for a static address (NAME:ip= or --ip) outside its subnet. */
+ * for a static address (NAME:ip=, NAME:ip6=, --ip, --ip6) outside its subnets. */
 struct pm_container_config;
 int pm_engine_network_check(const struct pm_engine *e, const struct pm_container_config *cfg,
 			    pm_error **err);
 
 /* A start on a user-defined network (net->mode PM_NET_BRIDGE): the address (net's ip= or
- * the first free one of the network), a MAC (net's mac= or a random local one), recorded in
- * <runroot>/networks/<NAME>/<ctr id> ("IP PREFIX GATEWAY MAC NAME"); net's bridge fields
+ * the first free one of the network; the same for its IPv6 subnet: ip6=), a MAC (net's mac= or
+ * a random local one), recorded in <runroot>/networks/<NAME>/<ctr id> ("IP PREFIX GATEWAY MAC
+ * NAME IFNAME ALIASES IP6 PREFIX6 GATEWAY6"); net's bridge fields
  * filled for pm_net_bridge_attach. Its peers' /etc/hosts get a line for it (*ret_peers:
  * "IP\tNAME" lines of the peers, for its own). Under <runroot>/networks/lock. */
 int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
@@ -43,7 +44,9 @@ int pm_engine_rootless_netns(const struct pm_engine *e, int *ret_fd, bool *ret_m
 			     pm_error **err);
 /* What a running container on network name got: 0 and the fields (malloc'd), or -ENOENT. */
 struct pm_engine_net_addr {
-	char *ip, *gateway, *mac;
+	char *ip, *gateway, *mac; /* ip and gateway "" on a network without IPv4 */
+	char *ip6, *gateway6;	  /* "" on a network without IPv6 */
+	unsigned prefix6;
 	char **aliases; /* --network-alias / connect --alias, or NULL */
 	unsigned prefix;
 };
@@ -53,7 +56,7 @@ void pm_engine_net_addr_clear(struct pm_engine_net_addr *a);
 
 /* `network connect` of a container on a user-defined network (its --network; podman's
  * messages for a container on another mode ('"slirp4netns" is not supported: invalid network
- * mode') or already connected): network netname (ip/mac: NULL or the requested ones,
+ * mode') or already connected): network netname (ip/ip6/mac: NULL or the requested ones,
  * aliases: more names) joins its ExtraNetworks, attached at every start; a running one gets
  * it now too, on the next free ethN, recorded like the start's. The caller holds the
  * container's lock. `network disconnect`: that interface goes while it runs and the network
@@ -62,7 +65,7 @@ void pm_engine_net_addr_clear(struct pm_engine_net_addr *a);
  * networks a container is connected to now (sorted names). */
 struct pm_container;
 int pm_engine_network_connect(const struct pm_engine *e, struct pm_container *c,
-			      const char *netname, const char *ip, const char *mac,
+			      const char *netname, const char *ip, const char *ip6, const char *mac,
 			      char *const *aliases, pm_error **err);
 int pm_engine_network_disconnect(const struct pm_engine *e, struct pm_container *c,
 				 const char *netname, pm_error **err);

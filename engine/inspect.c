@@ -773,9 +773,9 @@ static json_t *build_inspect(const struct pm_engine *e, const struct pm_containe
 		json_object_set_new(nj, "Gateway", json_string(have ? a.gateway : ""));
 		json_object_set_new(nj, "IPAddress", json_string(have ? a.ip : ""));
 		json_object_set_new(nj, "IPPrefixLen", json_integer(have ? a.prefix : 0));
-		json_object_set_new(nj, "IPv6Gateway", json_string(""));
-		json_object_set_new(nj, "GlobalIPv6Address", json_string(""));
-		json_object_set_new(nj, "GlobalIPv6PrefixLen", json_integer(0));
+		json_object_set_new(nj, "IPv6Gateway", json_string(have ? a.gateway6 : ""));
+		json_object_set_new(nj, "GlobalIPv6Address", json_string(have ? a.ip6 : ""));
+		json_object_set_new(nj, "GlobalIPv6PrefixLen", json_integer(have ? a.prefix6 : 0));
 		json_object_set_new(nj, "MacAddress", json_string(have ? a.mac : ""));
 		json_object_set_new(nj, "NetworkID", json_string(netname));
 		json_object_set_new(nj, "DriverOpts", json_null());

@@ -211,6 +211,8 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 		/* --ip / --mac-address: for the network, unless NAME:ip=,mac= said it */
 		if (!net->bridge_ip_req && cfg->ip && *cfg->ip)
 			net->bridge_ip_req = pm_xstrdup(cfg->ip);
+		if (!net->bridge_ip6_req && cfg->ip6 && *cfg->ip6)
+			net->bridge_ip6_req = pm_xstrdup(cfg->ip6);
 		if (!net->bridge_mac_req && cfg->mac_address && *cfg->mac_address)
 			net->bridge_mac_req = pm_xstrdup(cfg->mac_address);
 		for (char **a = cfg->network_aliases; a && *a; a++)

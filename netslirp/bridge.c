@@ -1,9 +1,10 @@
 /* bridge.c: containers on user-defined networks, the way podman's rootless netavark does it:
  * one shared "rootless network namespace" (a bind mount of an nsfs file under pm's run root,
  * made on first use) holding one bridge per network (the gateway's address on it) and a
- * slirp4netns of its own for the outside (IPv4 forwarding on, a MASQUERADE rule per subnet
- * when iptables works in the namespace); each container gets a veth pair, eth0 in its own
- * namespace with its address and default route, the other end on the bridge. Links and
+ * slirp4netns of its own for the outside (IPv4 and IPv6 forwarding on, a MASQUERADE rule
+ * per subnet when iptables / ip6tables work in the namespace); each container gets a veth
+ * pair, eth0 in its own namespace with its addresses (IPv4, IPv6 or both) and default
+ * routes, the other end on the bridge. Links and
  * addresses are set with ip(8) run in the namespace (a child that setns()s first).
  * Called by the monitor's before_exec (lifetime.c) and the engine's release of the last
  * container (engine/ctr-networks.c); inside pm's rootless user namespace. Never prints. */
@@ -182,6 +183,7 @@ static int slirp_start(const char *path, const char *state_dir, pm_error **err)
 		char *argv[] = {(char *)bin,
 				"--configure",
 				"--mtu=65520",
+				"--enable-ipv6",
 				"--disable-host-loopback",
 				"--netns-type=path",
 				"--ready-fd=3",
@@ -290,9 +292,22 @@ static int ensure_netns(const struct pm_net_config *cfg, int *ret_fd, pm_error *
 			return r;
 		}
 		write_in(fd, "/proc/sys/net/ipv4/ip_forward", "1");
+		/* IPv6 out through slirp4netns' tap0: its router advertisements still count
+		 * once forwarding is on (accept_ra 2), as podman's rootless netns */
+		write_in(fd, "/proc/sys/net/ipv6/conf/tap0/accept_ra", "2");
+		write_in(fd, "/proc/sys/net/ipv6/conf/all/forwarding", "1");
 	}
 	*ret_fd = fd;
 	return 0;
+}
+
+/* The outside for subnet through slirp4netns' tap0 (iptables or ip6tables); without it in
+ * the namespace, none. */
+static void masquerade(int nsfd, const char *tool, char *subnet)
+{
+	char *nat[] = {(char *)tool, "-t", "nat",  "-A", "POSTROUTING", "-s", subnet,
+		       "!",	     "-d", subnet, "-j", "MASQUERADE",	NULL};
+	run_in(nsfd, nat, NULL);
 }
 
 static int ensure_bridge(const struct pm_net_config *cfg, int nsfd, pm_error **err)
@@ -300,37 +315,41 @@ static int ensure_bridge(const struct pm_net_config *cfg, int nsfd, pm_error **e
 	char *show[] = {"ip", "link", "show", cfg->bridge_iface, NULL};
 	if (run_in(nsfd, show, NULL) == 0)
 		return 0;
-	_cleanup_free_ char *gw = pm_xasprintf("%s/%u", cfg->bridge_gw, cfg->bridge_prefix);
 	char *add[] = {"ip", "link", "add", cfg->bridge_iface, "type", "bridge", NULL};
-	char *addr[] = {"ip", "addr", "add", gw, "dev", cfg->bridge_iface, NULL};
 	char *up[] = {"ip", "link", "set", cfg->bridge_iface, "up", NULL};
 	int r;
-	if ((r = run_in(nsfd, add, err)) < 0 || (r = run_in(nsfd, addr, err)) < 0 ||
-	    (r = run_in(nsfd, up, err)) < 0)
+	if ((r = run_in(nsfd, add, err)) < 0)
+		return r;
+	if (cfg->bridge_ip && cfg->bridge_gw) {
+		_cleanup_free_ char *gw = pm_xasprintf("%s/%u", cfg->bridge_gw, cfg->bridge_prefix);
+		char *addr[] = {"ip", "addr", "add", gw, "dev", cfg->bridge_iface, NULL};
+		if ((r = run_in(nsfd, addr, err)) < 0)
+			return r;
+	}
+	if (cfg->bridge_ip6 && cfg->bridge_gw6) {
+		/* nodad: usable at once (no other host on the bridge can have it) */
+		_cleanup_free_ char *gw =
+			pm_xasprintf("%s/%u", cfg->bridge_gw6, cfg->bridge_prefix6);
+		char *addr[] = {"ip",	 "-6", "addr", "add", gw, "dev", cfg->bridge_iface,
+				"nodad", NULL};
+		if ((r = run_in(nsfd, addr, err)) < 0)
+			return r;
+	}
+	if ((r = run_in(nsfd, up, err)) < 0)
 		return r;
 	if (!cfg->bridge_internal) {
-		/* the outside through slirp4netns' tap0; without iptables there, none */
-		char *nat[] = {"iptables",
-			       "-t",
-			       "nat",
-			       "-A",
-			       "POSTROUTING",
-			       "-s",
-			       cfg->bridge_subnet,
-			       "!",
-			       "-d",
-			       cfg->bridge_subnet,
-			       "-j",
-			       "MASQUERADE",
-			       NULL};
-		run_in(nsfd, nat, NULL);
+		if (cfg->bridge_subnet)
+			masquerade(nsfd, "iptables", cfg->bridge_subnet);
+		if (cfg->bridge_subnet6)
+			masquerade(nsfd, "ip6tables", cfg->bridge_subnet6);
 	}
 	return 0;
 }
 
 int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t pid, pm_error **err)
 {
-	if (!cfg->bridge_netns || !cfg->bridge_ip || !cfg->bridge_iface || !cfg->bridge_veth)
+	if (!cfg->bridge_netns || (!cfg->bridge_ip && !cfg->bridge_ip6) || !cfg->bridge_iface ||
+	    !cfg->bridge_veth)
 		return pm_error_set(err, EINVAL, "network %s: no address assigned",
 				    cfg->bridge_net ? cfg->bridge_net : "?");
 	int r = pm_mkdir_p(cfg->bridge_state_dir, 0700, err);
@@ -361,17 +380,39 @@ int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t pid, pm_error **
 	_cleanup_close_ int cfd = open(ns, O_RDONLY | O_CLOEXEC);
 	if (cfd < 0)
 		return pm_error_set_errno(err, errno, "opening '%s'", ns);
-	_cleanup_free_ char *addr = pm_xasprintf("%s/%u", cfg->bridge_ip, cfg->bridge_prefix);
-	char *ipaddr[] = {"ip", "addr", "add", addr, "dev", ifname, NULL};
 	char *mac[] = {"ip", "link", "set", ifname, "address", cfg->bridge_mac, NULL};
 	char *up[] = {"ip", "link", "set", ifname, "up", NULL};
 	char *lo[] = {"ip", "link", "set", "lo", "up", NULL};
-	char *route[] = {"ip", "route", "add", "default", "via", cfg->bridge_gw, NULL};
-	if ((r = run_in(cfd, ipaddr, err)) < 0 ||
-	    (cfg->bridge_mac && (r = run_in(cfd, mac, err)) < 0) ||
-	    (r = run_in(cfd, up, err)) < 0 || (r = run_in(cfd, lo, err)) < 0 ||
-	    (first && !cfg->bridge_internal && (r = run_in(cfd, route, err)) < 0))
+	if ((cfg->bridge_mac && (r = run_in(cfd, mac, err)) < 0))
 		return r;
+	bool route = first && !cfg->bridge_internal;
+	if (cfg->bridge_ip) {
+		_cleanup_free_ char *addr =
+			pm_xasprintf("%s/%u", cfg->bridge_ip, cfg->bridge_prefix);
+		char *ipaddr[] = {"ip", "addr", "add", addr, "dev", ifname, NULL};
+		if ((r = run_in(cfd, ipaddr, err)) < 0)
+			return r;
+	}
+	if (cfg->bridge_ip6) {
+		/* nodad: the address works at once, not after a second of duplicate detection */
+		_cleanup_free_ char *addr =
+			pm_xasprintf("%s/%u", cfg->bridge_ip6, cfg->bridge_prefix6);
+		char *ipaddr[] = {"ip", "-6", "addr", "add", addr, "dev", ifname, "nodad", NULL};
+		if ((r = run_in(cfd, ipaddr, err)) < 0)
+			return r;
+	}
+	if ((r = run_in(cfd, up, err)) < 0 || (r = run_in(cfd, lo, err)) < 0)
+		return r;
+	if (route && cfg->bridge_ip && cfg->bridge_gw) {
+		char *def[] = {"ip", "route", "add", "default", "via", cfg->bridge_gw, NULL};
+		if ((r = run_in(cfd, def, err)) < 0)
+			return r;
+	}
+	if (route && cfg->bridge_ip6 && cfg->bridge_gw6) {
+		char *def[] = {"ip", "-6", "route", "add", "default", "via", cfg->bridge_gw6, NULL};
+		if ((r = run_in(cfd, def, err)) < 0)
+			return r;
+	}
 	return 0;
 }
 

@@ -138,7 +138,11 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
 		snprintf(ctr_ip, sizeof(ctr_ip), "%s", host_ip ? host_ip : "");
 		break;
 	case PM_NET_BRIDGE:
-		snprintf(ctr_ip, sizeof(ctr_ip), "%s", cfg->bridge_ip ? cfg->bridge_ip : "");
+		/* a network with only an IPv6 subnet: that address */
+		snprintf(ctr_ip, sizeof(ctr_ip), "%s",
+			 cfg->bridge_ip	   ? cfg->bridge_ip
+			 : cfg->bridge_ip6 ? cfg->bridge_ip6
+					   : "");
 		break;
 	default:
 		break;

@@ -32,15 +32,17 @@ static void mode_clear(struct pm_net_config *cfg)
 	free(cfg->outbound_addr);
 	free(cfg->outbound_addr6);
 	free(cfg->container);
-	char **br[] = {&cfg->bridge_net,    &cfg->bridge_ip_req,    &cfg->bridge_mac_req,
-		       &cfg->bridge_ip,	    &cfg->bridge_mac,	    &cfg->bridge_gw,
-		       &cfg->bridge_subnet, &cfg->bridge_iface,	    &cfg->bridge_veth,
-		       &cfg->bridge_netns,  &cfg->bridge_state_dir, &cfg->bridge_ifname};
+	char **br[] = {&cfg->bridge_net,     &cfg->bridge_ip_req,    &cfg->bridge_mac_req,
+		       &cfg->bridge_ip,	     &cfg->bridge_mac,	     &cfg->bridge_gw,
+		       &cfg->bridge_subnet,  &cfg->bridge_iface,     &cfg->bridge_veth,
+		       &cfg->bridge_netns,   &cfg->bridge_state_dir, &cfg->bridge_ifname,
+		       &cfg->bridge_ip6_req, &cfg->bridge_ip6,	     &cfg->bridge_gw6,
+		       &cfg->bridge_subnet6};
 	for (size_t i = 0; i < sizeof(br) / sizeof(br[0]); i++) {
 		free(*br[i]);
 		*br[i] = NULL;
 	}
-	cfg->bridge_prefix = 0;
+	cfg->bridge_prefix = cfg->bridge_prefix6 = 0;
 	cfg->bridge_internal = false;
 	cfg->pasta_args = pm_strv_free(cfg->pasta_args);
 	cfg->bridge_aliases = pm_strv_free(cfg->bridge_aliases);
@@ -248,6 +250,21 @@ int pm_net_parse_mode(struct pm_net_config *cfg, const char *value, pm_error **e
 					return r;
 				}
 				cfg->bridge_ip_req = pm_xstrdup(parts[i] + 3);
+			} else if (pm_str_startswith(parts[i], "ip6=") && !cfg->bridge_ip6_req) {
+				/* an address (an IPv4 one is then in no IPv6 subnet: the
+				 * engine says so, as for --ip6) */
+				struct in6_addr a6;
+				if (inet_pton(AF_INET6, parts[i] + 4, &a6) != 1 &&
+				    inet_pton(AF_INET, parts[i] + 4, &a6) != 1) {
+					int r = pm_error_set(
+						err, EINVAL,
+						"invalid option for network %s: invalid ip "
+						"address \"%s\"",
+						name, parts[i] + 4);
+					mode_clear(cfg);
+					return r;
+				}
+				cfg->bridge_ip6_req = pm_xstrdup(parts[i] + 4);
 			} else if (pm_str_startswith(parts[i], "mac=") && !cfg->bridge_mac_req) {
 				cfg->bridge_mac_req = pm_xstrdup(parts[i] + 4);
 			} else if (pm_str_startswith(parts[i], "alias=") && parts[i][6]) {

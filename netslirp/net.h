@@ -123,6 +123,10 @@ struct pm_net_config {
 	 * mount of an nsfs file, kept with its slirp4netns by bridge_state_dir) */
 	char *bridge_net, *bridge_ip_req, *bridge_mac_req;
 	char *bridge_ip, *bridge_mac, *bridge_gw, *bridge_subnet, *bridge_iface, *bridge_veth;
+	/* the same for the network's IPv6 subnet (NULL: none; bridge_ip is NULL on a network
+	 * with only an IPv6 subnet): NAME:ip6= / --ip6, the address, gateway and subnet */
+	char *bridge_ip6_req, *bridge_ip6, *bridge_gw6, *bridge_subnet6;
+	unsigned bridge_prefix6;
 	char *bridge_ifname;   /* the container's interface (NULL: eth0, which gets the route) */
 	char **bridge_aliases; /* --network-alias / connect --alias: more names for its peers */
 	/* the container's other user-defined networks (bridge fields only), as eth1... */
@@ -218,10 +222,11 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
 
 /* ---- user-defined networks (bridge.c), called inside pm's rootless user namespace ----
  * pm_net_bridge_attach: the shared rootless network namespace (made on first use: a bind
- * mount at cfg->bridge_netns, its slirp4netns for the outside, IPv4 forwarding and a
- * MASQUERADE rule per subnet when iptables works there), the network's bridge in it (the
- * gateway's address), a veth pair into the network namespace of netns_pid as eth0 with the
- * container's address and default route. pm_net_bridge_teardown: end that slirp4netns and
+ * mount at cfg->bridge_netns, its slirp4netns (--enable-ipv6) for the outside, IPv4 and
+ * IPv6 forwarding and a MASQUERADE rule per subnet when iptables / ip6tables work there),
+ * the network's bridge in it (the gateways' addresses), a veth pair into the network
+ * namespace of netns_pid as eth0 with the container's addresses (bridge_ip, bridge_ip6 or
+ * both) and default routes. pm_net_bridge_teardown: end that slirp4netns and
  * remove the namespace (the caller knows no container uses it any more). Both serialised
  * by <bridge_state_dir>/netns.lock. */
 int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t netns_pid, pm_error **err);

@@ -795,7 +795,9 @@ int pm_network_create(const char *root, const struct pm_network_create_opts *o,
 		have_v4 |= c.family == AF_INET;
 		have_v6 |= c.family == AF_INET6;
 	}
-	if (!have_v4 && !(have_v6 && n->nsubnets)) {
+	/* an IPv6 --subnet alone is an IPv6-only network; with --ipv6 it gets an IPv4 one
+	 * too (podman 4.3) */
+	if (!have_v4 && (!have_v6 || o->ipv6)) {
 		struct cidr c;
 		if (free_v4_subnet(used, nused, &c) < 0)
 			return pm_error_set(err, ENOSPC,
@@ -977,38 +979,48 @@ bool pm_network_filters_match(const struct pm_network_filters *fs, const struct 
 
 /* ---- addresses for containers ---------------------------------------------------------------- */
 
-int pm_network_pick_ip(const struct pm_network *n, const char *want, char *const *used, char **ret,
-		       unsigned *ret_prefix, char **ret_gateway, pm_error **err)
+int pm_network_pick_addr(const struct pm_network *n, int family, const char *want,
+			 char *const *used, char **ret, unsigned *ret_prefix, char **ret_gateway,
+			 pm_error **err)
 {
 	const struct pm_network_subnet *s = NULL;
 	struct cidr c;
 	for (size_t i = 0; i < n->nsubnets; i++)
-		if (parse_cidr(n->subnets[i].subnet, &c) == 0 && c.family == AF_INET) {
+		if (parse_cidr(n->subnets[i].subnet, &c) == 0 && c.family == family) {
 			s = &n->subnets[i];
 			break;
 		}
-	if (!s)
-		return pm_error_set(err, EINVAL, "network %s has no IPv4 subnet", n->name);
+	unsigned len = addr_len(family);
+	if (want) {
+		uint8_t a[16];
+		int f;
+		if (parse_addr(want, &f, a) < 0)
+			return pm_error_set(err, EINVAL, "invalid IP address '%s'", want);
+		/* podman's words for an address of no subnet, the other family's included */
+		if (!s || !cidr_contains(&c, f, a))
+			return pm_error_set(
+				err, EINVAL,
+				"requested static ip %s not in any subnet on network %s", want,
+				n->name);
+	} else if (!s) {
+		return pm_error_set(err, EINVAL, "network %s has no %s subnet", n->name,
+				    family == AF_INET ? "IPv4" : "IPv6");
+	}
 	uint8_t gw[16] = {0};
-	int gf = AF_INET;
+	int gf = family;
 	if (s->gateway)
 		parse_addr(s->gateway, &gf, gw);
 	if (want) {
 		uint8_t a[16];
 		int f;
-		if (parse_addr(want, &f, a) < 0 || f != AF_INET)
-			return pm_error_set(err, EINVAL, "invalid IP address '%s'", want);
-		if (!cidr_contains(&c, f, a))
-			return pm_error_set(
-				err, EINVAL,
-				"requested static ip %s not in any subnet on network %s", want,
-				n->name);
-		if (pm_strv_contains(used, want) || (s->gateway && memcmp(a, gw, 4) == 0))
+		parse_addr(want, &f, a);
+		_cleanup_free_ char *canon = addr_str(f, a); /* "fd00::05" is "fd00::5" */
+		if (pm_strv_contains(used, canon) || (s->gateway && memcmp(a, gw, len) == 0))
 			return pm_error_set(err, EADDRINUSE,
 					    "requested ip address %s is already allocated to "
 					    "another container on network %s",
 					    want, n->name);
-		*ret = pm_xstrdup(want);
+		*ret = TAKE_PTR(canon);
 	} else {
 		uint8_t a[16], last[16];
 		memcpy(a, c.a, 16);
@@ -1018,19 +1030,20 @@ int pm_network_pick_ip(const struct pm_network *n, const char *want, char *const
 			parse_addr(s->lease_start, &f, a);
 			parse_addr(s->lease_end, &f, last);
 			/* start one before: the loop adds first */
-			for (int i = 3; i >= 0; i--) {
+			for (int i = (int)len - 1; i >= 0; i--) {
 				if (a[i]--)
 					break;
 			}
 		}
 		*ret = NULL;
+		/* the first free one (a used list is short: the loop ends soon even in a /64) */
 		for (;;) {
-			addr_add(a, 4, 1);
-			if (memcmp(a, last, 4) >= 0)
-				break; /* the broadcast address stays free */
-			if (s->gateway && memcmp(a, gw, 4) == 0)
+			addr_add(a, len, 1);
+			if (memcmp(a, last, len) >= 0)
+				break; /* the broadcast address (IPv4) stays free, as podman's */
+			if (s->gateway && memcmp(a, gw, len) == 0)
 				continue;
-			_cleanup_free_ char *cand = addr_str(AF_INET, a);
+			_cleanup_free_ char *cand = addr_str(family, a);
 			if (!pm_strv_contains(used, cand)) {
 				*ret = TAKE_PTR(cand);
 				break;
@@ -1046,4 +1059,20 @@ int pm_network_pick_ip(const struct pm_network *n, const char *want, char *const
 	if (ret_gateway)
 		*ret_gateway = s->gateway ? pm_xstrdup(s->gateway) : NULL;
 	return 0;
+}
+
+int pm_network_pick_ip(const struct pm_network *n, const char *want, char *const *used, char **ret,
+		       unsigned *ret_prefix, char **ret_gateway, pm_error **err)
+{
+	return pm_network_pick_addr(n, AF_INET, want, used, ret, ret_prefix, ret_gateway, err);
+}
+
+bool pm_network_has_family(const struct pm_network *n, int family)
+{
+	for (size_t i = 0; i < n->nsubnets; i++) {
+		struct cidr c;
+		if (parse_cidr(n->subnets[i].subnet, &c) == 0 && c.family == family)
+			return true;
+	}
+	return false;
 }

@@ -118,6 +118,15 @@ PM_DEFINE_CLEANUP_FUNC(struct pm_network_filters *, pm_network_filters_free)
  * prefix length; *ret_gateway malloc'd. -EINVAL / -EADDRINUSE with podman's message. */
 int pm_network_pick_ip(const struct pm_network *n, const char *want, char *const *used, char **ret,
 		       unsigned *ret_prefix, char **ret_gateway, pm_error **err);
+/* The same for family (AF_INET or AF_INET6): the first subnet of that family. want of the
+ * other family, or on a network without such a subnet: podman's "requested static ip X not
+ * in any subnet on network N"; no want and no such subnet: -EINVAL. The address is given back
+ * in its canonical text ("fd00::5"). */
+int pm_network_pick_addr(const struct pm_network *n, int family, const char *want,
+			 char *const *used, char **ret, unsigned *ret_prefix, char **ret_gateway,
+			 pm_error **err);
+/* Whether n has a subnet of family (AF_INET / AF_INET6). */
+bool pm_network_has_family(const struct pm_network *n, int family);
 
 struct pm_network *pm_network_free(struct pm_network *n);
 PM_DEFINE_CLEANUP_FUNC(struct pm_network *, pm_network_free)

@@ -94,6 +94,11 @@ static void test_user_network(void **state)
 	assert_int_equal(pm_net_parse_mode(&c, "web:ip=10.89.0.5,mac=02:00:00:00:00:01", NULL), 0);
 	assert_string_equal(c.bridge_ip_req, "10.89.0.5");
 	assert_string_equal(c.bridge_mac_req, "02:00:00:00:00:01");
+	assert_null(c.bridge_ip6_req);
+	/* ip6= with ip=: both kept */
+	assert_int_equal(pm_net_parse_mode(&c, "web:ip6=fd00:1::5,ip=10.89.0.6", NULL), 0);
+	assert_string_equal(c.bridge_ip6_req, "fd00:1::5");
+	assert_string_equal(c.bridge_ip_req, "10.89.0.6");
 	/* TCP ports go through the port relay; UDP is refused */
 	assert_int_equal(pm_net_parse_publish("8080:80", &c.ports, &c.nports, NULL), 0);
 	assert_int_equal(pm_net_config_check(&c, NULL), 0);
@@ -136,6 +141,9 @@ static void test_mode_errors(void **state)
 {
 	mode_bad("f@o", ENOENT, "unable to find network with name or ID f@o: network not found");
 	mode_bad("web:ip=1.2.3", EINVAL, "invalid IP address '1.2.3' for network web");
+	mode_bad("web:ip6=zz", EINVAL, "invalid option for network web: invalid ip address \"zz\"");
+	mode_bad("web:ip6=fd00::1::2", EINVAL,
+		 "invalid option for network web: invalid ip address \"fd00::1::2\"");
 	mode_bad("web:bogus=1", EINVAL, "unknown bridge network option 'bogus=1'");
 	mode_bad("bridge", EOPNOTSUPP,
 		 "network mode 'bridge' is not supported by pm (use slirp4netns, pasta, none, "

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,143 @@ static void test_pick_ip(void **state)
 	drop_root(root);
 }
 
+static void test_create_ipv6(void **state)
+{
+	(void)state;
+	char *root = make_root();
+	/* --ipv6 alone: a v4 subnet from the pools and a random ULA /64 */
+	struct pm_network_create_opts o = {.name = "r", .ipv6 = true};
+	struct pm_network *n = NULL;
+	assert_int_equal(pm_network_create(root, &o, &n, NULL), 0);
+	assert_true(n->ipv6);
+	assert_int_equal(n->nsubnets, 2);
+	assert_non_null(strchr(n->subnets[0].subnet, '.'));
+	const char *v6 = n->subnets[1].subnet;
+	assert_true(strncmp(v6, "fd", 2) == 0);
+	assert_true(strlen(v6) > 5 && strcmp(v6 + strlen(v6) - 5, "::/64") == 0);
+	char *gw = pm_xasprintf("%.*s1", (int)(strlen(v6) - 3), v6);
+	assert_string_equal(n->subnets[1].gateway, gw);
+	free(gw);
+	assert_true(pm_network_has_family(n, AF_INET6));
+	pm_network_free(n);
+	/* an IPv6 --subnet alone: IPv6 only, host bits cleared, gateway ::1 */
+	char *sub[] = {"fd00:1:2:3::7/64", NULL};
+	o = (struct pm_network_create_opts){.name = "s", .subnets = sub};
+	assert_int_equal(pm_network_create(root, &o, &n, NULL), 0);
+	assert_true(n->ipv6);
+	assert_int_equal(n->nsubnets, 1);
+	assert_string_equal(n->subnets[0].subnet, "fd00:1:2:3::/64");
+	assert_string_equal(n->subnets[0].gateway, "fd00:1:2:3::1");
+	assert_false(pm_network_has_family(n, AF_INET));
+	pm_network_free(n);
+	/* an IPv6 --subnet with --ipv6: an IPv4 subnet from the pools after it (podman 4.3) */
+	char *sub3[] = {"fd00:1:2:4::/64", NULL};
+	o = (struct pm_network_create_opts){.name = "t", .subnets = sub3, .ipv6 = true};
+	assert_int_equal(pm_network_create(root, &o, &n, NULL), 0);
+	assert_int_equal(n->nsubnets, 2);
+	assert_string_equal(n->subnets[0].subnet, "fd00:1:2:4::/64");
+	assert_non_null(strchr(n->subnets[1].subnet, '.'));
+	pm_network_free(n);
+	/* bad ones, and one overlapping s */
+	static const struct {
+		const char *subnet, *msg;
+	} bad[] = {
+		{"fd00::zz/64", "invalid CIDR address: fd00::zz/64"},
+		{"fd00:1::/129", "invalid CIDR address: fd00:1::/129"},
+		{"fd00:1::", "invalid CIDR address: fd00:1::"},
+		{"fd00:1:2:3::/80",
+		 "subnet fd00:1:2:3::/80 is already used on the host or by another config"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *b[] = {(char *)bad[i].subnet, NULL};
+		pm_error *err = NULL;
+		o = (struct pm_network_create_opts){.name = "bad", .subnets = b};
+		assert_true(pm_network_create(root, &o, NULL, &err) < 0);
+		assert_string_equal(err->msg, bad[i].msg);
+		pm_error_free(err);
+		assert_false(pm_network_exists(root, "bad"));
+	}
+	/* a v6 gateway outside the subnet */
+	char *sub2[] = {"fd00:9::/64", NULL}, *gws[] = {"fd00:8::1", NULL};
+	pm_error *err = NULL;
+	o = (struct pm_network_create_opts){.name = "bad", .subnets = sub2, .gateways = gws};
+	assert_int_equal(pm_network_create(root, &o, NULL, &err), -EINVAL);
+	assert_string_equal(err->msg, "gateway fd00:8::1 not in subnet fd00:9::/64");
+	pm_error_free(err);
+	drop_root(root);
+}
+
+static void test_pick_ip6(void **state)
+{
+	(void)state;
+	char *root = make_root();
+	char *sub[] = {"10.79.0.0/24", "fd00:7::/64", NULL};
+	struct pm_network_create_opts o = {.name = "p6", .subnets = sub};
+	struct pm_network *n = NULL;
+	assert_int_equal(pm_network_create(root, &o, &n, NULL), 0);
+	char *ip = NULL, *gw = NULL;
+	unsigned prefix = 0;
+	assert_int_equal(pm_network_pick_addr(n, AF_INET6, NULL, NULL, &ip, &prefix, &gw, NULL), 0);
+	assert_string_equal(ip, "fd00:7::2");
+	assert_string_equal(gw, "fd00:7::1");
+	assert_int_equal(prefix, 64);
+	free(ip);
+	free(gw);
+	char *used[] = {"fd00:7::2", "fd00:7::3", NULL};
+	assert_int_equal(pm_network_pick_addr(n, AF_INET6, NULL, used, &ip, NULL, NULL, NULL), 0);
+	assert_string_equal(ip, "fd00:7::4");
+	free(ip);
+	/* static: canonical text back; in use, the gateway, outside, the other family */
+	assert_int_equal(
+		pm_network_pick_addr(n, AF_INET6, "fd00:7:0::0050", used, &ip, NULL, NULL, NULL),
+		0);
+	assert_string_equal(ip, "fd00:7::50");
+	free(ip);
+	pm_error *err = NULL;
+	assert_int_equal(
+		pm_network_pick_addr(n, AF_INET6, "fd00:7::3", used, &ip, NULL, NULL, &err),
+		-EADDRINUSE);
+	err = pm_error_free(err);
+	assert_int_equal(
+		pm_network_pick_addr(n, AF_INET6, "fd00:7::1", used, &ip, NULL, NULL, &err),
+		-EADDRINUSE);
+	err = pm_error_free(err);
+	assert_int_equal(
+		pm_network_pick_addr(n, AF_INET6, "fd00:8::3", used, &ip, NULL, NULL, &err),
+		-EINVAL);
+	assert_string_equal(err->msg,
+			    "requested static ip fd00:8::3 not in any subnet on network p6");
+	err = pm_error_free(err);
+	assert_int_equal(
+		pm_network_pick_addr(n, AF_INET6, "10.79.0.5", used, &ip, NULL, NULL, &err),
+		-EINVAL);
+	err = pm_error_free(err);
+	assert_int_equal(pm_network_pick_addr(n, AF_INET6, "zz", used, &ip, NULL, NULL, &err),
+			 -EINVAL);
+	assert_string_equal(err->msg, "invalid IP address 'zz'");
+	err = pm_error_free(err);
+	/* the IPv4 pick is not disturbed by the IPv6 subnet */
+	assert_int_equal(pm_network_pick_ip(n, NULL, NULL, &ip, &prefix, NULL, NULL), 0);
+	assert_string_equal(ip, "10.79.0.2");
+	free(ip);
+	pm_network_free(n);
+	/* a network without IPv6: podman's words for a static one, -EINVAL for a pick */
+	char *sub4[] = {"10.80.0.0/24", NULL};
+	o = (struct pm_network_create_opts){.name = "p4", .subnets = sub4};
+	assert_int_equal(pm_network_create(root, &o, &n, NULL), 0);
+	assert_int_equal(
+		pm_network_pick_addr(n, AF_INET6, "fd00:7::9", NULL, &ip, NULL, NULL, &err),
+		-EINVAL);
+	assert_string_equal(err->msg,
+			    "requested static ip fd00:7::9 not in any subnet on network p4");
+	err = pm_error_free(err);
+	assert_int_equal(pm_network_pick_addr(n, AF_INET6, NULL, NULL, &ip, NULL, NULL, &err),
+			 -EINVAL);
+	err = pm_error_free(err);
+	pm_network_free(n);
+	drop_root(root);
+}
+
 static void test_filters(void **state)
 {
 	(void)state;
@@ -239,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_create_defaults_and_allocation),
 		cmocka_unit_test(test_create_errors),
 		cmocka_unit_test(test_pick_ip),
+		cmocka_unit_test(test_create_ipv6),
+		cmocka_unit_test(test_pick_ip6),
 		cmocka_unit_test(test_filters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
