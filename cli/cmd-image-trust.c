@@ -25,6 +25,7 @@
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/template.h"
+#include "registry/sign.h"
 
 #define POLICY_PATH  "/etc/containers/policy.json"
 #define REGISTRIES_D "/etc/containers/registries.d"
@@ -60,109 +61,6 @@ static int open_error(const char *path, int e)
 	snprintf(msg, sizeof(msg), "%s", strerror(e));
 	msg[0] = (char)tolower((unsigned char)msg[0]);
 	return pm_cli_errorf("open %s: %s", path, msg);
-}
-
-/* ---- registries.d ---------------------------------------------------------------------- */
-
-struct sigstores {
-	char **names; /* docker: scopes */
-	char **urls;  /* their lookaside (or sigstore) */
-	char *default_url;
-};
-
-static void sigstores_clear(struct sigstores *s)
-{
-	pm_strv_free(s->names);
-	pm_strv_free(s->urls);
-	free(s->default_url);
-}
-
-static char *yaml_scalar(const char *v)
-{
-	size_t l = strlen(v);
-	while (l && (v[l - 1] == ' ' || v[l - 1] == '\r'))
-		l--;
-	if (l >= 2 && (v[0] == '"' || v[0] == '\'') && v[l - 1] == v[0])
-		return pm_xstrndup(v + 1, l - 2);
-	return pm_xstrndup(v, l);
-}
-
-/* the docker: and default-docker: parts of one registries.d file (line by line: the
- * layout its man page shows) */
-static void read_registries_file(const char *path, struct sigstores *s)
-{
-	_cleanup_free_ char *data = NULL;
-	if (pm_read_file(path, 1 << 20, &data, NULL, NULL) < 0)
-		return;
-	_cleanup_strv_ char **lines = pm_strv_split(data, "\n");
-	enum { NONE, DOCKER, DEFAULT } section = NONE;
-	_cleanup_free_ char *scope = NULL;
-	for (char **l = lines; l && *l; l++) {
-		const char *t = *l + strspn(*l, " ");
-		size_t indent = (size_t)(t - *l);
-		if (!*t || *t == '#')
-			continue;
-		const char *colon = strchr(t, ':');
-		if (!colon)
-			continue;
-		_cleanup_free_ char *rawkey = pm_xstrndup(t, (size_t)(colon - t));
-		_cleanup_free_ char *key = yaml_scalar(rawkey);
-		const char *val = colon + 1 + strspn(colon + 1, " ");
-		if (indent == 0) {
-			section = !strcmp(key, "docker")	   ? DOCKER
-				  : !strcmp(key, "default-docker") ? DEFAULT
-								   : NONE;
-			free(scope);
-			scope = NULL;
-			continue;
-		}
-		bool store = !strcmp(key, "lookaside") || !strcmp(key, "sigstore");
-		if (section == DEFAULT && store && *val) {
-			if (!s->default_url || !strcmp(key, "lookaside")) {
-				free(s->default_url);
-				s->default_url = yaml_scalar(val);
-			}
-		} else if (section == DOCKER && !*val && !store) {
-			free(scope);
-			scope = pm_xstrdup(key);
-		} else if (section == DOCKER && scope && store && *val) {
-			pm_strv_push(&s->names, scope);
-			pm_strv_consume(&s->urls, yaml_scalar(val));
-		}
-	}
-}
-
-static void read_registries_d(const char *dir, struct sigstores *s)
-{
-	struct dirent **ents = NULL;
-	int n = scandir(dir, &ents, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		const char *nm = ents[i]->d_name;
-		size_t l = strlen(nm);
-		if ((l > 5 && !strcmp(nm + l - 5, ".yaml")) ||
-		    (l > 4 && !strcmp(nm + l - 4, ".yml"))) {
-			_cleanup_free_ char *p = pm_xasprintf("%s/%s", dir, nm);
-			read_registries_file(p, s);
-		}
-		free(ents[i]);
-	}
-	free(ents);
-}
-
-/* the scope's store: itself or the longest prefix ending at a '/', else the default */
-static const char *sigstore_for(const struct sigstores *s, const char *scope)
-{
-	_cleanup_free_ char *k = pm_xstrdup(scope);
-	for (;;) {
-		for (size_t i = 0; s->names && s->names[i]; i++)
-			if (!strcmp(s->names[i], k))
-				return s->urls[i];
-		char *slash = strrchr(k, '/');
-		if (!slash)
-			break;
-		*slash = 0;
-	}
-	return s->default_url;
 }
 
 /* ---- policy.json ------------------------------------------------------------------------ */
@@ -295,12 +193,11 @@ int cmd_image_trust_show(struct pm_cli *cli, int argc, char **argv)
 	json_t *pol = read_policy(policy, false, &status);
 	if (!pol)
 		return status;
-	struct sigstores ss = {0};
-	read_registries_d(regd, &ss);
+	struct pm_sigstores *ss = pm_sigstores_read(regd);
 	struct row *rows = NULL;
 	size_t n = 0;
-	add_rows(json_object_get(pol, "default"), "all", "* (default)", "default", ss.default_url,
-		 &rows, &n);
+	add_rows(json_object_get(pol, "default"), "all", "* (default)", "default",
+		 pm_sigstores_url(ss, NULL, false), &rows, &n);
 	json_t *transports = json_object_get(pol, "transports");
 	_cleanup_strv_ char **tnames = json_is_object(transports) ? sorted_keys(transports) : NULL;
 	for (char **t = tnames; t && *t; t++) {
@@ -311,7 +208,8 @@ int cmd_image_trust_show(struct pm_cli *cli, int argc, char **argv)
 			/* names point into the policy, which lives until the rows are printed */
 			const char *k = json_object_iter_key(json_object_iter_at(scopes, *sc));
 			add_rows(json_object_get(scopes, *sc), tr, k, k,
-				 !strcmp(*t, "docker") ? sigstore_for(&ss, k) : NULL, &rows, &n);
+				 !strcmp(*t, "docker") ? pm_sigstores_url(ss, k, false) : NULL,
+				 &rows, &n);
 		}
 	}
 	if (as_json) {
@@ -345,7 +243,7 @@ int cmd_image_trust_show(struct pm_cli *cli, int argc, char **argv)
 		pm_table_print(t, stdout);
 	}
 	free(rows);
-	sigstores_clear(&ss);
+	pm_sigstores_free(ss);
 	json_decref(pol);
 	return 0;
 }

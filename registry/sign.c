@@ -60,22 +60,25 @@ struct store_entry {
 	char *url[N_KEYS];
 };
 
-struct stores {
+struct pm_sigstores {
 	struct store_entry *v;
 	size_t n;
 };
 
-static void stores_clear(struct stores *s)
+void pm_sigstores_free(struct pm_sigstores *s)
 {
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].scope);
 		for (size_t k = 0; k < N_KEYS; k++)
 			free(s->v[i].url[k]);
 	}
 	free(s->v);
+	free(s);
 }
 
-static struct store_entry *entry_for(struct stores *s, const char *scope)
+static struct store_entry *entry_for(struct pm_sigstores *s, const char *scope)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if ((!scope && !s->v[i].scope) ||
@@ -98,7 +101,7 @@ static char *yaml_scalar(const char *v, size_t l)
 /* One file, line by line in the layout containers-registries.d(5) shows: "docker:" with
  * one indented mapping per scope, "default-docker:" with the keys. A key already set by an
  * earlier file is kept (the man page forbids two). */
-static void read_file(const char *path, struct stores *s)
+static void read_file(const char *path, struct pm_sigstores *s)
 {
 	_cleanup_free_ char *data = NULL;
 	if (pm_read_file(path, 1 << 20, &data, NULL, NULL) < 0)
@@ -147,8 +150,9 @@ static void read_file(const char *path, struct stores *s)
 	}
 }
 
-static void read_dir(const char *dir, struct stores *s)
+struct pm_sigstores *pm_sigstores_read(const char *dir)
 {
+	struct pm_sigstores *s = pm_xcalloc(1, sizeof(*s));
 	struct dirent **ents = NULL;
 	int n = scandir(dir, &ents, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
@@ -160,42 +164,52 @@ static void read_dir(const char *dir, struct stores *s)
 		free(ents[i]);
 	}
 	free(ents);
+	return s;
 }
 
-static const char *entry_url(const struct store_entry *e)
+/* a write looks at all four keys (staging first), a read at lookaside and sigstore */
+static const char *entry_url(const struct store_entry *e, bool write)
 {
-	for (size_t k = 0; k < N_KEYS; k++)
+	for (size_t k = write ? 0 : 2; k < N_KEYS; k++)
 		if (e->url[k] && *e->url[k])
 			return e->url[k];
 	return NULL;
 }
 
-static const char *find_scope(const struct stores *s, const char *scope)
+static const char *find_scope(const struct pm_sigstores *s, const char *scope, bool write)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (scope ? s->v[i].scope && !strcmp(s->v[i].scope, scope) : !s->v[i].scope)
-			return entry_url(&s->v[i]);
+			return entry_url(&s->v[i], write);
 	return NULL;
 }
 
-/* c/image's order: the identity (name:tag or name@digest), the repository, each parent
- * namespace down to the host, then default-docker */
-static const char *url_for(const struct stores *s, const struct pm_reference *ref)
+const char *pm_sigstores_url(const struct pm_sigstores *s, const char *scope, bool write)
 {
-	_cleanup_free_ char *ident = pm_reference_string(ref);
-	const char *u = find_scope(s, ident);
-	if (u)
-		return u;
-	_cleanup_free_ char *ns = pm_reference_repo(ref);
-	for (;;) {
-		if ((u = find_scope(s, ns)))
+	if (!s)
+		return NULL;
+	_cleanup_free_ char *ns = scope ? pm_xstrdup(scope) : NULL;
+	for (const char *u; ns;) {
+		if ((u = find_scope(s, ns, write)))
 			return u;
 		char *slash = strrchr(ns, '/');
 		if (!slash)
 			break;
 		*slash = 0;
 	}
-	return find_scope(s, NULL);
+	return find_scope(s, NULL, write);
+}
+
+/* c/image's order: the identity (name:tag or name@digest), the repository, each parent
+ * namespace down to the host, then default-docker */
+static const char *url_for(const struct pm_sigstores *s, const struct pm_reference *ref)
+{
+	_cleanup_free_ char *ident = pm_reference_string(ref);
+	const char *u = find_scope(s, ident, true);
+	if (u)
+		return u;
+	_cleanup_free_ char *repo = pm_reference_repo(ref);
+	return pm_sigstores_url(s, repo, true);
 }
 
 int pm_sign_store_dir(const struct pm_reference *ref, const char *directory,
@@ -218,10 +232,8 @@ int pm_sign_store_dir(const struct pm_reference *ref, const char *directory,
 		*ret = pm_xasprintf("%s/%s", directory, ref->path);
 		return 0;
 	}
-	struct stores s = {0};
-	if (registries_d)
-		read_dir(registries_d, &s);
-	const char *url = url_for(&s, ref);
+	struct pm_sigstores *s = registries_d ? pm_sigstores_read(registries_d) : NULL;
+	const char *url = s ? url_for(s, ref) : NULL;
 	int r = 0;
 	if (!url)
 		*ret = pm_xasprintf("%s/%s", default_dir, ref->path);
@@ -231,7 +243,7 @@ int pm_sign_store_dir(const struct pm_reference *ref, const char *directory,
 		r = pm_error_set(err, EPROTONOSUPPORT,
 				 "writing to %s/%s is not supported. Use a supported scheme", url,
 				 ref->path);
-	stores_clear(&s);
+	pm_sigstores_free(s);
 	return r;
 }
 
@@ -466,18 +478,6 @@ static int sign_one(const char *repo_dir, const struct pm_reference *ref, const 
 
 /* ---- image sign ---------------------------------------------------------------------------- */
 
-static const char *const transports[] = {
-	"containers-storage",
-	"dir",
-	"docker-archive",
-	"docker-daemon",
-	"oci",
-	"oci-archive",
-	"ostree",
-	"sif",
-	"tarball",
-};
-
 static int parse_name(const char *name, struct pm_reference *ret, pm_error **err)
 {
 	const char *colon = strchr(name, ':');
@@ -488,8 +488,8 @@ static int parse_name(const char *name, struct pm_reference *ret, pm_error **err
 				    name);
 	_cleanup_free_ char *t = pm_xstrndup(name, (size_t)(colon - name));
 	if (strcmp(t, "docker") != 0) {
-		for (size_t i = 0; i < sizeof(transports) / sizeof(transports[0]); i++)
-			if (!strcmp(t, transports[i]))
+		for (const char *const *k = pm_reference_other_transports; *k; k++)
+			if (!strcmp(t, *k))
 				return pm_error_set(err, EINVAL,
 						    "getting image source: cannot sign \"%s\": "
 						    "only docker:// images (in a registry) can be "

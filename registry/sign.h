@@ -60,5 +60,16 @@ int pm_sign_store_dir(const struct pm_reference *ref, const char *directory,
 		      const char *registries_d, const char *default_dir, char **ret,
 		      pm_error **err);
 
+/* registries.d's docker: and default-docker: store locations (the *.yaml files of dir in
+ * name order; a key set by an earlier file is kept). A missing dir: none. */
+struct pm_sigstores;
+struct pm_sigstores *pm_sigstores_read(const char *dir);
+void pm_sigstores_free(struct pm_sigstores *s);
+/* The store URL for scope, as c/image looks it up: scope itself, then each parent namespace
+ * (cut at its last '/'), then default-docker (scope NULL: default-docker alone). A write
+ * takes lookaside-staging, sigstore-staging, lookaside, sigstore; a read lookaside, then
+ * sigstore. NULL when none is set. Points into s. */
+const char *pm_sigstores_url(const struct pm_sigstores *s, const char *scope, bool write);
+
 /* "<repo_dir>@sha256=<hex>" for digest "sha256:<hex>"; NULL for another form. */
 char *pm_sign_digest_dir(const char *repo_dir, const char *digest);
