@@ -36,20 +36,6 @@ int pm_push_compression_parse(const char *s, enum pm_push_compression *ret, pm_e
 	return 0;
 }
 
-/* containers-transports(5) names other than docker: refused, pm pushes to registries. */
-static const char *const other_transports[] = {
-	"containers-storage",
-	"dir",
-	"docker-archive",
-	"docker-daemon",
-	"oci",
-	"oci-archive",
-	"ostree",
-	"sif",
-	"tarball",
-	NULL,
-};
-
 int pm_push_parse_dest(const char *dest, struct pm_reference *ret, pm_error **err)
 {
 	const char *name = dest;
@@ -57,7 +43,7 @@ int pm_push_parse_dest(const char *dest, struct pm_reference *ret, pm_error **er
 		name = dest + strlen("docker://");
 	} else {
 		const char *colon = strchr(dest, ':');
-		for (const char *const *t = other_transports; colon && *t; t++)
+		for (const char *const *t = pm_reference_other_transports; colon && *t; t++)
 			if ((size_t)(colon - dest) == strlen(*t) &&
 			    strncmp(dest, *t, strlen(*t)) == 0)
 				return pm_error_set(err, EINVAL,

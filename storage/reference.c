@@ -265,3 +265,16 @@ void pm_reference_split_name(const char *name, char **ret_repo, char **ret_tag)
 		*ret_tag = pm_xstrdup("<none>");
 	}
 }
+
+const char *const pm_reference_other_transports[] = {
+	"containers-storage",
+	"dir",
+	"docker-archive",
+	"docker-daemon",
+	"oci",
+	"oci-archive",
+	"ostree",
+	"sif",
+	"tarball",
+	NULL,
+};

@@ -62,3 +62,7 @@ int pm_reference_missing_hint(int r, pm_error **err);
 void pm_reference_free(struct pm_reference *r);
 PM_DEFINE_CLEANUP_VALUE(struct pm_reference, pm_reference_free)
 #define _cleanup_reference_ _cleanup_(pm_reference_freep)
+
+/* containers-transports(5) names other than docker, NULL-terminated: pm refuses them where
+ * podman would read or write another transport (push, image sign). */
+extern const char *const pm_reference_other_transports[];
