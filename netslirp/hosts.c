@@ -16,6 +16,7 @@
 #include "lib/cleanup.h"
 #include "lib/strutil.h"
 #include "netslirp/net.h"
+#include "netslirp/relay.h"
 
 #define HOST_INTERNAL "host.containers.internal"
 #define NL_DUMP_BUF   32768 /* the kernel sends at most a page-sized batch; room to spare */
@@ -223,18 +224,7 @@ void pm_net_host_ip(char *buf, size_t len)
 	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return;
-	struct {
-		struct nlmsghdr nh;
-		struct ifaddrmsg ifa;
-	} req = {
-		.nh = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
-		       .nlmsg_type = RTM_GETADDR,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		       .nlmsg_seq = 1},
-		.ifa = {.ifa_family = AF_UNSPEC},
-	};
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+	if (pm_relay_addr_dump_request(fd, AF_UNSPEC, 0) < 0)
 		return;
 	_cleanup_free_ char *msg = pm_xmalloc(NL_DUMP_BUF);
 	for (int done = 0; !done;) {

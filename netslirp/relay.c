@@ -450,7 +450,7 @@ static void known_add(struct relay *r, struct in_addr a)
 	r->known[r->nknown++] = a;
 }
 
-static void nl_dump_request(int fd)
+int pm_relay_addr_dump_request(int fd, unsigned char family, int flags)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -460,10 +460,15 @@ static void nl_dump_request(int fd)
 		       .nlmsg_type = RTM_GETADDR,
 		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
 		       .nlmsg_seq = 1},
-		.ifa = {.ifa_family = AF_INET},
+		.ifa = {.ifa_family = family},
 	};
+	return send(fd, &req, req.nh.nlmsg_len, flags | MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+static void nl_dump_request(int fd)
+{
 	/* failure is fine: no dump, events still come (a test hands us a socketpair) */
-	(void)send(fd, &req, req.nh.nlmsg_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	(void)pm_relay_addr_dump_request(fd, AF_INET, MSG_DONTWAIT);
 }
 
 static void nl_stop(struct relay *r)

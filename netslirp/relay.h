@@ -44,6 +44,10 @@ int pm_relay_hostfwd_request(char *buf, size_t len, const char *addr, uint16_t h
  * ~1 s timeout). 0 when the answer holds "return", else negative errno (-EPROTO: refused). */
 int pm_relay_hostfwd_add(const char *path, const char *addr, uint16_t host_port, uint16_t ctr_port);
 
+/* Ask the kernel (fd: a NETLINK_ROUTE socket) for an RTM_GETADDR dump of family's addresses
+ * (AF_UNSPEC: all); flags for send(2). 0, or negative errno. */
+int pm_relay_addr_dump_request(int fd, unsigned char family, int flags);
+
 /* The IPv4 addresses of the RTM_NEWADDR messages in a netlink buffer (IFA_LOCAL, else
  * IFA_ADDRESS; 127.0.0.0/8 skipped; other messages ignored), at most max of them, in order.
  * Returns how many were stored. */
