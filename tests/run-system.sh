@@ -123,9 +123,9 @@ run_bats() {
 	fi
 }
 
-# pass through what the caller set for the tests
+# pass through what the caller set for the tests (and the benchmarks' PM_BENCH_* knobs)
 pass_env=()
-for v in PM PM_TIMEOUT CI PM_LOG_LEVEL CRASH_KILLS CRASH_SEED CRASH_CHECK_EVERY CRASH_MAX_SECS CRASH_LOG BATS_NO_PARALLELIZE_ACROSS_FILES ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+for v in PM PM_TIMEOUT CI PM_LOG_LEVEL CRASH_KILLS CRASH_SEED CRASH_CHECK_EVERY CRASH_MAX_SECS CRASH_LOG BATS_NO_PARALLELIZE_ACROSS_FILES ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS $(compgen -v PM_BENCH_ || true); do
 	[ -n "${!v+x}" ] && pass_env+=("$v=${!v}")
 done
 
