@@ -130,7 +130,7 @@ static const char usage[] =
 	"--mount=type=secret\n"
 	"      --security-opt stringArray security options of RUN's containers\n"
 	"      --shm-size string        size of RUN's /dev/shm (default \"65536k\")\n"
-	"      --sign-by string         refused: pm does not sign images\n"
+	"      --sign-by string         refused: sign when pushing (push --sign-by)\n"
 	"      --skip-unused-stages     skip stages the target does not need (default true)\n"
 	"      --squash                 squash the new layers into one\n"
 	"      --squash-all             squash all the layers into one\n"
@@ -772,7 +772,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pr = parse_output(optarg, &o, &output_dest);
 			break;
 		case O_SIGN_BY:
-			pr = refuse("sign-by", optarg, "not supported: pm does not sign images");
+			pr = refuse("sign-by", optarg,
+				    "not supported: pm signs images in a registry only, with push "
+				    "--sign-by or image sign");
 			break;
 		case PM_OPT_EXIT:
 			pm_cli_pull_flags_free(&pullf);
