@@ -11,6 +11,7 @@
 # shellcheck disable=SC2016 # Containerfile and container commands are single-quoted on purpose
 
 load helpers
+load build
 
 setup() {
 	basic_setup
@@ -22,22 +23,6 @@ setup() {
 
 teardown() {
 	basic_teardown
-}
-
-# no container may be left by a build, and nothing tagged but busybox and what is listed
-assert_clean_after_build() {
-	run_pm 0 ps -a --format '{{.Names}}'
-	is "$output" "" "no build container left"
-	run_pm 0 images --format '{{.Repository}}:{{.Tag}}'
-	local tagged
-	tagged=$(grep -v '^<none>' <<<"$output" | sort)
-	is "$tagged" "$(printf 'localhost/busybox:latest\n%s' "${1:-}" | sed '/^$/d' | sort)" \
-		"the images tagged"
-}
-
-# the number of images (all, untagged steps too)
-n_images() {
-	"${PM_CMD[@]}" images -a -q | wc -l
 }
 
 @test "build flags: --add-host, --dns, --dns-search, --dns-option, --no-hosts reach RUN" {
