@@ -10,49 +10,14 @@
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
 
 load helpers
+load network
 
 setup() {
-	skip_if_root "rootless: runs as the unprivileged test user"
-	basic_setup
-	# podman warns about "/" not being a shared mount when it makes its user namespace:
-	# make it now, so that run_pm's merged output holds only the command's own
-	if is_podman; then
-		"${PM_CMD[@]}" unshare true >/dev/null 2>&1 || true
-	fi
+	net_setup
 }
 
 teardown() {
-	basic_teardown
-}
-
-# same ACTUAL EXPECTED [WHAT]: plain string equality (for texts full of regex characters).
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
-# start_rc: the exit code of a run whose network setup fails at the start (podman: the OCI
-# runtime's 126; pm: its own 125).
-start_rc() {
-	if is_podman; then echo 126; else echo 125; fi
-}
-
-# netdir: where the network files are (pm's storage root, podman's graph root).
-netdir() {
-	if is_podman; then
-		echo "$XDG_DATA_HOME/containers/storage/networks"
-	else
-		echo "$XDG_DATA_HOME/pm/storage/networks"
-	fi
-}
-
-# netfiles: the *.json files of netdir, sorted, one per line.
-netfiles() {
-	local d
-	d=$(netdir)
-	[ -d "$d" ] || return 0
-	find "$d" -maxdepth 1 -name '*.json' -printf '%f\n' | sort
+	net_teardown
 }
 
 @test "network create NAME: netavark's JSON in inspect and in NAME.json" {

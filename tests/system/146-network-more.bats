@@ -8,52 +8,14 @@
 # skip there.
 
 load helpers
+load network
 
 setup() {
-	skip_if_root "rootless: runs as the unprivileged test user"
-	basic_setup
-	if is_podman; then
-		"${PM_CMD[@]}" unshare true >/dev/null 2>&1 || true
-	fi
+	net_setup
 }
 
 teardown() {
-	if is_podman; then
-		# podman 4.3 leaves its aardvark-dns running after a failed start or a
-		# connect/disconnect: not what these tests are about (the leak check would fail)
-		local p
-		for p in $(pgrep -u "$(id -u)" -f "aardvark-dns --config $XDG_RUNTIME_DIR/" || true); do
-			kill "$p" 2>/dev/null || true
-		done
-		# and the slirp4netns of a rootless-netns `unshare --rootless-netns` made
-		for p in $(pgrep -u "$(id -u)" -f "slirp4netns.*$XDG_RUNTIME_DIR/netns/rootless-netns" || true); do
-			kill "$p" 2>/dev/null || true
-		done
-	fi
-	basic_teardown
-}
-
-# start_rc: the exit code of a run whose network setup fails at the start (podman: the OCI
-# runtime's 126; pm: its own 125).
-start_rc() {
-	if is_podman; then echo 126; else echo 125; fi
-}
-
-# ask HOST...: a shell line for a container: one "pong" from HOST:8080 for each HOST, retried
-# while the server's nc loop is between two connections.
-ask() {
-	local h out=""
-	for h in "$@"; do
-		out+="for i in 1 2 3 4 5 6 7 8 9 10; do nc -w 5 $h 8080 </dev/null 2>/dev/null && break; sleep 0.3; done; "
-	done
-	echo "$out"
-}
-
-# same ACTUAL EXPECTED: plain string equality.
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| expected: %q\n#|   actual: %q\n' "$2" "$1" >&2
-	die "value differs"
+	net_teardown
 }
 
 # fetch PORT: one line from 127.0.0.1:PORT (retried while the server comes up).

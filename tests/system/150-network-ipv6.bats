@@ -10,56 +10,18 @@
 # say why they skip there.
 
 load helpers
+load network
 
 setup() {
-	skip_if_root "rootless: runs as the unprivileged test user"
-	basic_setup
-	if is_podman; then
-		"${PM_CMD[@]}" unshare true >/dev/null 2>&1 || true
-	fi
+	net_setup
 }
 
 teardown() {
-	if is_podman; then
-		# podman 4.3 leaves its aardvark-dns running after a failed start or a
-		# connect/disconnect: not what these tests are about (the leak check would fail)
-		local p
-		for p in $(pgrep -u "$(id -u)" -f "aardvark-dns --config $XDG_RUNTIME_DIR/" || true); do
-			kill "$p" 2>/dev/null || true
-		done
-	fi
-	basic_teardown
-}
-
-# start_rc: the exit code of a run whose network setup fails at the start (podman: the OCI
-# runtime's 126; pm: its own 125).
-start_rc() {
-	if is_podman; then echo 126; else echo 125; fi
-}
-
-# same ACTUAL EXPECTED: plain string equality.
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| expected: %q\n#|   actual: %q\n' "$2" "$1" >&2
-	die "value differs"
-}
-
-# netfiles: the *.json files of the network directory, sorted, one per line.
-netfiles() {
-	local d=$XDG_DATA_HOME/pm/storage/networks
-	is_podman && d=$XDG_DATA_HOME/containers/storage/networks
-	[ -d "$d" ] || return 0
-	find "$d" -maxdepth 1 -name '*.json' -printf '%f\n' | sort
+	net_teardown
 }
 
 # serve: a shell line for a container answering "pong" on port 8080, over and over.
 serve='while true; do echo pong | nc -l -p 8080; done'
-
-# ask HOST: a shell line for a container: one "pong" from HOST:8080, retried while the
-# server's nc loop is between two connections.
-ask() {
-	echo "for i in 1 2 3 4 5 6 7 8 9 10; do nc -w 5 $1 8080 </dev/null 2>/dev/null && break; sleep 0.3; done"
-}
 
 @test "network create --ipv6 and IPv6 --subnet: inspect shows the subnets and ipv6_enabled" {
 	skip_if_missing jq
