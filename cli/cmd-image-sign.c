@@ -2,7 +2,6 @@
  * flags, checks them in podman's order (an identity, then --directory), and signs each
  * docker:// image with registry/sign.h, stopping at the first failure. Prints nothing on
  * success, as podman. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,8 +71,7 @@ int cmd_image_sign(struct pm_cli *cli, int argc, char **argv)
 		struct stat sb;
 		if (stat(o.directory, &sb) < 0) {
 			char why[128];
-			snprintf(why, sizeof(why), "%s", strerror(errno));
-			why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
+			pm_go_strerror(errno, why, sizeof(why));
 			return pm_cli_errorf("stat %s: %s", o.directory, why);
 		}
 	}

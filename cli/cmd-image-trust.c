@@ -10,7 +10,6 @@
  * (4-space indent, scopes sorted, no trailing newline), temp file + rename. The ID column
  * (podman asks gpg2 for a signedBy key's identity) is left empty; sigstoreSigned's is
  * "N/A" as podman's. */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -58,9 +57,7 @@ static const char set_usage[] =
 static int open_error(const char *path, int e)
 {
 	char msg[128];
-	snprintf(msg, sizeof(msg), "%s", strerror(e));
-	msg[0] = (char)tolower((unsigned char)msg[0]);
-	return pm_cli_errorf("open %s: %s", path, msg);
+	return pm_cli_errorf("open %s: %s", path, pm_go_strerror(e, msg, sizeof(msg)));
 }
 
 /* ---- policy.json ------------------------------------------------------------------------ */

@@ -1,7 +1,6 @@
 /* cmd-push.c: `pm push [options] IMAGE [DESTINATION]` (podman push): parses the flags, prints
  * podman's progress lines on stderr from registry/push.h's events, writes --digestfile once
  * the manifest is in the registry. The push itself is registry/push.c's. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -205,8 +204,7 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 		_cleanup_free_ char *pw = NULL;
 		if (pm_read_file(so.passphrase_file, 64 * 1024, &pw, NULL, &err) < 0) {
 			char why[128];
-			snprintf(why, sizeof(why), "%s", strerror(err->code));
-			why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
+			pm_go_strerror(err->code, why, sizeof(why));
 			return pm_cli_errorf("open %s: %s", so.passphrase_file, why);
 		}
 	}

@@ -367,8 +367,7 @@ int cmd_container_runlabel(struct pm_cli *cli, int argc, char **argv)
 	const char *label = argv[optind], *ref = argv[optind + 1];
 	if (o.authfile && access(o.authfile, F_OK) < 0) {
 		char msg[128];
-		snprintf(msg, sizeof(msg), "%s", strerror(errno));
-		msg[0] = (char)tolower((unsigned char)msg[0]); /* Go's words */
+		pm_go_strerror(errno, msg, sizeof(msg));
 		return pm_cli_errorf("stat %s: %s", o.authfile, msg);
 	}
 

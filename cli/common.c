@@ -1,6 +1,5 @@
 /* common.c: helpers shared by the command files: error printing, flag parsing the podman
  * way, argument count checks. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -336,8 +335,7 @@ int pm_cli_output_open(struct pm_cli_output *o, const char *path, const char *tt
 	if (o->fd < 0) {
 		/* podman's words, Go's lower-case strerror */
 		char cause[128];
-		snprintf(cause, sizeof(cause), "%s", strerror(errno));
-		cause[0] = (char)tolower((unsigned char)cause[0]);
+		pm_go_strerror(errno, cause, sizeof(cause));
 		int status = volume_words ? pm_cli_errorf("could not create tarball file '%s': "
 							  "open %s: %s",
 							  path, path, cause)

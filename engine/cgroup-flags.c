@@ -2,7 +2,6 @@
  * cgroup-flags.h). Messages are podman 4.3's where it has one; pm's own say so in the test.
  * Never prints. */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -23,14 +22,6 @@
 	"integer. Unit is optional and can be kb, mb, or gb"
 #define IOPS_FORMAT                                                                                \
 	"The correct format is <device-path>:<number>. Number must be a positive integer"
-
-/* strerror as Go spells it ("no such file or directory") */
-static const char *go_strerror(int code, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", strerror(code));
-	buf[0] = (char)tolower((unsigned char)buf[0]);
-	return buf;
-}
 
 /* ---- the values ------------------------------------------------------------------------- */
 
@@ -323,9 +314,9 @@ static int device_rdev(const char *flag, const char *v, char kind, dev_t *ret, p
 		int e = errno;
 		if (kind == 'w')
 			return pm_error_set(err, e, "failed to inspect '%s' in --%s: %s", path,
-					    flag, go_strerror(e, buf, sizeof(buf)));
+					    flag, pm_go_strerror(e, buf, sizeof(buf)));
 		return pm_error_set(err, e, "could not parse throttle device at %s: %s", path,
-				    go_strerror(e, buf, sizeof(buf)));
+				    pm_go_strerror(e, buf, sizeof(buf)));
 	}
 	if (!S_ISBLK(st.st_mode))
 		return pm_error_set(err, EINVAL, "--%s '%s': '%s' is not a block device", flag, v,
@@ -409,7 +400,7 @@ int pm_config_cgroup_flags_check(const struct pm_container_config *c, pm_error *
 			int e = errno;
 			return pm_error_set(
 				err, e, "cannot find specified cgroup namespace path: stat %s: %s",
-				path, go_strerror(e, buf, sizeof(buf)));
+				path, pm_go_strerror(e, buf, sizeof(buf)));
 		}
 	}
 	return check_static_net(c, err);

@@ -5,7 +5,6 @@
  * (lib/sync.h). Every container-side path is resolved with openat2(RESOLVE_IN_ROOT)
  * against its root: a running one's /proc/PID/root (its mounts included), else its
  * storage mount. Never prints; runs inside the rootless namespace; called by cli/cmd-cp.c. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -54,8 +53,7 @@ static int open_in(const struct side *s, const char *path, int flags)
 static int where_error(const struct side *s, const char *path, int e, pm_error **err)
 {
 	char why[128];
-	snprintf(why, sizeof(why), "%s", strerror(e));
-	why[0] = (char)tolower((unsigned char)why[0]);
+	pm_go_strerror(e, why, sizeof(why));
 	if (s->ctr_name)
 		return pm_error_set(err, e, "\"%s\" could not be found on container %s: %s", path,
 				    s->ctr_name, why);

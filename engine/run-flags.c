@@ -1,6 +1,5 @@
 /* run-flags.c: podman's --ulimit, --sysctl, --device, --tz and --expose (run-flags.h).
  * Messages are podman 4.3's. Never prints. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +44,7 @@ static const struct {
 static int set_errno_go(pm_error **err, int code, const char *what)
 {
 	char buf[128];
-	snprintf(buf, sizeof(buf), "%s", strerror(code));
-	buf[0] = (char)tolower((unsigned char)buf[0]);
-	return pm_error_set(err, code, "%s: %s", what, buf);
+	return pm_error_set(err, code, "%s: %s", what, pm_go_strerror(code, buf, sizeof(buf)));
 }
 
 /* Go's strconv.ParseInt(s, 10, 64) */

@@ -1,5 +1,6 @@
 /* error.c: the pm_error value. Owns formatting and context wrapping of errors.
  * Must not print. Called from every module. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,4 +103,12 @@ pm_error *pm_error_free(pm_error *err)
 		free(err);
 	}
 	return NULL;
+}
+
+const char *pm_go_strerror(int e, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", strerror(e));
+	if (len)
+		buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
 }

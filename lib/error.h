@@ -38,6 +38,10 @@ int pm_error_setv(pm_error **err, int code, const char *fmt, va_list ap)
 int pm_error_set_errno(pm_error **err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* strerror(e) as Go's os package words it (lowercase: "no such file or directory"), for
+ * podman's messages; into buf, which is returned. */
+const char *pm_go_strerror(int e, char *buf, size_t len);
+
 /* Like pm_error_set with an explicit exit status (126, 127, ...). */
 int pm_error_set_status(pm_error **err, int status, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

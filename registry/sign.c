@@ -2,7 +2,6 @@
  * registries.d, gpg spawned through lib/spawn.h, and image sign's read of the manifest from
  * the registry. Called by cli/cmd-image-sign.c and registry/push.c. Never prints; gpg's own
  * words reach the user only inside an error. */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -225,8 +224,7 @@ int pm_sign_store_dir(const struct pm_reference *ref, const char *directory,
 		if (stat(directory, &st) < 0) {
 			int e = errno;
 			char why[128];
-			snprintf(why, sizeof(why), "%s", strerror(e));
-			why[0] = (char)tolower((unsigned char)why[0]); /* Go's wording */
+			pm_go_strerror(e, why, sizeof(why));
 			return pm_error_set(err, e, "stat %s: %s", directory, why);
 		}
 		*ret = pm_xasprintf("%s/%s", directory, ref->path);
