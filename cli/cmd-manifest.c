@@ -193,15 +193,14 @@ int pm_cli_manifest_add_image(const struct pm_store *s, const char *name, const 
 	struct pm_mlist l = {0};
 	bool existing = pm_image_resolve(s, name, &rec, NULL) >= 0;
 	pm_image_record_free(&rec);
-	if (existing) {
-		if ((r = load_list(s, name, NULL, &rec, &l)))
-			return r;
-	} else {
+	if (existing)
+		r = load_list(s, name, NULL, &rec, &l);
+	else
 		l.media_type = pm_xstrdup(PM_MT_DOCKER_LIST);
-	}
 	_cleanup_free_ char *ref = pm_xasprintf("containers-storage:%s", image_id);
 	struct pm_registry_opts ro = {.tls_verify = -1};
-	r = add_entries(s, &l, &ref, 1, &ro, false, NULL);
+	if (!r)
+		r = add_entries(s, &l, &ref, 1, &ro, false, NULL);
 	if (!r)
 		r = store_list(s, existing ? rec.id : NULL, name, &l, NULL);
 	pm_mlist_free(&l);
