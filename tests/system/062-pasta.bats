@@ -40,6 +40,14 @@ wait_listen() {
 	run_pm 0 run -d --name sp --network pasta -v "$WWW:/www" -w /www -p "$port:80" "$IMG" \
 		httpd -f -vv -p 80
 	wait_listen sp
+	# pasta's AVX2 build at once where the CPU has AVX2 (pm asks glibc, not cpuid)
+	local pasta
+	pasta=$(command -v pasta)
+	if [ -x "$pasta.avx2" ] && grep -qw avx2 /proc/cpuinfo; then
+		pgrep -u "$(id -u)" -x pasta.avx2 >/dev/null || die "no pasta.avx2 running"
+	else
+		pgrep -u "$(id -u)" -x pasta >/dev/null || die "no pasta running"
+	fi
 	run curl -sS -m 5 "http://127.0.0.1:$port/index.html"
 	is "$output" "hello from pm"
 	run_pm 0 logs sp
