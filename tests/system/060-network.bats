@@ -16,11 +16,6 @@ setup() {
 	echo "hello from pm" >"$WWW/index.html"
 }
 
-# free_port: a TCP port nobody listens on right now (the kernel picks it)
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # helpers_of_test: pids of the slirp4netns/pasta processes of this test (they inherit the
 # test's XDG_RUNTIME_DIR; pasta's arguments do not name it)
 helpers_of_test() {

@@ -18,10 +18,6 @@ setup() {
 	echo "hello from pm" >"$WWW/index.html"
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # wait_listen CTR: until something listens on port 80 inside CTR (pasta binds the host
 # port before the container's server runs; a client too early would be closed at once)
 wait_listen() {

@@ -100,25 +100,6 @@ nothing_left() {
 	is "$output" "" "no container left"
 }
 
-# free_port: a TCP port nobody listens on right now (the kernel picks it)
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# port_is_free PORT: nobody listens on PORT, on 0.0.0.0 nor on 127.0.0.1 (SO_REUSEADDR:
-# the client's own TIME_WAIT connections do not count)
-port_is_free() {
-	python3 - "$1" <<'EOF'
-import socket, sys
-for addr in ("0.0.0.0", "127.0.0.1"):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, int(sys.argv[1])))
-    s.listen(1)
-    s.close()
-EOF
-}
-
 # fetch PORT: GET http://127.0.0.1:PORT/index.html, retrying briefly while the server starts
 fetch() {
 	curl -sS --retry 10 --retry-delay 0 --retry-connrefused --retry-max-time 5 -m 5 \
@@ -445,25 +426,12 @@ helpers_of_test() {
 
 @test "pod start: a busy pod port fails with 125 naming it; the pod stays created" {
 	skip_if_missing slirp4netns python3
-	local port="" holder _ pf=$BATS_TEST_TMPDIR/held-port
-	# the holder lets the kernel pick the port it listens on (a port found free first
-	# may be taken before it is bound)
-	python3 -c 'import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 0)); s.listen(1)
-open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
-__import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(120)' "$pf" 3>&- &
-	holder=$!
-	for _ in $(seq 50); do
-		[ -s "$pf" ] && break
-		sleep 0.1
-	done
-	port=$(cat "$pf")
-	[ -n "$port" ] || die "the port holder did not start"
+	hold_port
+	local port=$HELD_PORT
 	run_pm 0 pod create --name busy -p "$port:80"
 	run_pm 125 pod start busy
-	kill "$holder"
-	wait "$holder" 2>/dev/null || true
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
 	assert_contains "$output" "0.0.0.0:$port"
 	assert_contains "${output,,}" "address already in use"
 	is "$(pod_state busy)" "Created" "the pod did not start"

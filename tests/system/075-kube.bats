@@ -364,14 +364,8 @@ EOF
 @test "play kube: a hostPort in use is 125 naming it, nothing left" {
 	skip_if_missing python3
 	skip_if_podman "pm's own: podman 4.3 leaves the pod behind"
-	local port
-	port=$(free_port)
-	python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); time.sleep(60)' "$port" &
-	holder=$!
-	for _ in $(seq 50); do
-		python3 -c 'import socket, sys; socket.socket().bind(("0.0.0.0", int(sys.argv[1])))' "$port" 2>/dev/null || break
-		sleep 0.1
-	done
+	hold_port
+	local port=$HELD_PORT
 	cat >"$Y/pod.yaml" <<EOF
 apiVersion: v1
 kind: Pod
@@ -386,7 +380,8 @@ spec:
       hostPort: $port
 EOF
 	run_pm 125 play kube "$Y/pod.yaml"
-	kill "$holder"
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
 	assert_contains "$output" "$port"
 	nothing_left
 }

@@ -17,10 +17,6 @@ setup() {
 	CDIR=$XDG_DATA_HOME/pm/storage/db/containers
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # port_free PORT: nothing listens on 127.0.0.1:PORT
 port_free() {
 	python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1"

@@ -281,7 +281,7 @@ EOF
 @test "push: unreachable registry names it; nothing written" {
 	load_busybox
 	local port
-	port=$(_reg_free_port)
+	port=$(free_port)
 	run_pm_split 125 push --tls-verify=false --digestfile "$BATS_TEST_TMPDIR/digest" \
 		localhost/busybox "127.0.0.1:$port/x:1"
 	err=$(grep '^Error: ' <<<"$stderr")

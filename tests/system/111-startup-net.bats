@@ -32,11 +32,6 @@ teardown() {
 	basic_teardown
 }
 
-# free_port: a TCP port nobody listens on right now (the kernel picks it)
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # host_httpd: busybox httpd serving $WWW on 127.0.0.1:$PORT, answering before we go on
 host_httpd() {
 	PORT=$(free_port)

@@ -489,3 +489,46 @@ sys.exit(os.waitstatus_to_exitcode(st))
 ' "$@"
 	echo "$output"
 }
+
+# ---- host ports ------------------------------------------------------------------------------
+
+# free_port: a loopback port nobody listens on (the kernel's choice, released at once; a
+# test that needs the port to stay taken uses hold_port)
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# port_is_free PORT: true when PORT can be listened on, on every address and on loopback
+port_is_free() {
+	python3 - "$1" <<'PY'
+import socket, sys
+for addr in ("0.0.0.0", "127.0.0.1"):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(sys.argv[1])))
+    s.listen(1)
+    s.close()
+PY
+}
+
+# hold_port: listen on 0.0.0.0 on a port the kernel picks, in the background for two
+# minutes; sets HELD_PORT and HOLDER (kill "$HOLDER" frees it). A port found free first
+# and bound afterwards may be taken in between by another test.
+hold_port() {
+	local pf=$BATS_TEST_TMPDIR/held-port.$$ _
+	rm -f "$pf"
+	python3 -c 'import os, socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 0)); s.listen(1)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(120)' "$pf" </dev/null >/dev/null 3>&- &
+	# shellcheck disable=SC2034 # for the test
+	HOLDER=$!
+	for _ in $(seq 100); do
+		[ -s "$pf" ] && break
+		sleep 0.1
+	done
+	# shellcheck disable=SC2034 # for the test
+	HELD_PORT=$(cat "$pf" 2>/dev/null)
+	[ -n "$HELD_PORT" ] || die "the port holder did not start"
+}

@@ -15,18 +15,6 @@ nothing_left() {
 	is "$output" "" "no container left"
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# port_is_free PORT: nobody listens on PORT (SO_REUSEADDR: the client's own TIME_WAIT
-# connections do not count)
-port_is_free() {
-	python3 -c 'import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", int(sys.argv[1])))' "$1"
-}
-
 # fetch PORT PATH: GET from the host, retrying briefly while the server starts (5 s)
 fetch() {
 	curl -sS --retry 10 --retry-delay 0 --retry-connrefused --retry-max-time 5 -m 5 \

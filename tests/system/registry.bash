@@ -52,11 +52,6 @@
 
 REG_LIB=${PM_SRCDIR:?registry.bash needs helpers.bash}/tests/lib
 
-# _reg_free_port: a port nobody listens on (the kernel's choice, released at once)
-_reg_free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # _reg_spawn LOG CMD...: start CMD in the background, its output in LOG, its pid recorded
 # for registry_stop; sets _REG_PID. (fd 3 is bats' own: a child holding it keeps bats
 # waiting at the end.)
@@ -234,7 +229,7 @@ registry_start() {
 	# a free port can be taken between the probe and the bind: try a few
 	local port
 	for _ in 1 2 3 4 5; do
-		port=$(_reg_free_port)
+		port=$(free_port)
 		cat >"$dir/config.yml" <<EOF
 version: 0.1
 log:
