@@ -228,6 +228,7 @@ const struct pm_command pm_image_commands[] = {
 	{"rm", cmd_rmi, PM_CMD_USERNS, "Remove one or more images from local storage", NULL},
 	{"save", cmd_save, PM_CMD_USERNS, "Save image(s) to an archive", NULL},
 	{"scp", cmd_refused, 0, "securely copy images (pm: refused)", NULL},
+	{"search", cmd_search, 0, "Search registry for image", NULL},
 	{"sign", cmd_image_sign, 0, "Sign an image", NULL},
 	{"tag", cmd_tag, PM_CMD_USERNS, "Add an additional name to a local image", NULL},
 	{"umount", cmd_image_unmount, PM_CMD_USERNS | PM_CMD_HIDDEN,

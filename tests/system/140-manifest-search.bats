@@ -360,7 +360,7 @@ Storing list signatures"
 	pmq 0 manifest rm mylist
 }
 
-@test "search: a registry's catalog, --format, --limit, --filter, --no-trunc" {
+@test "search (and image search): a registry's catalog, --format, --limit, --filter, --no-trunc" {
 	pmq 0 search --tls-verify=false "$REG/srch"
 	is "$output" "NAME +DESCRIPTION
 $REG/srch/alpha +
@@ -368,6 +368,9 @@ $REG/srch/beta +"
 	pmq 0 search --tls-verify=false --no-trunc "$REG/srch/al"
 	is "$output" "NAME +DESCRIPTION
 $REG/srch/alpha +"
+	pmq 0 image search --tls-verify=false --no-trunc "$REG/srch/al"
+	is "$output" "NAME +DESCRIPTION
+$REG/srch/alpha +" "image search is search"
 	pmq 0 search --tls-verify=false \
 		--format '{{.Index}}|{{.Name}}|{{.Description}}|{{.Stars}}|{{.Official}}|{{.Automated}}|{{.Tag}}' \
 		"$REG/srch/alpha"
