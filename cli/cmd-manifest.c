@@ -32,6 +32,9 @@ enum {
 	OPT_OS_FEATURES,
 	OPT_OS_VERSION,
 	OPT_RM,
+	OPT_SIGN_BY,
+	OPT_SIGN_SIGSTORE,
+	OPT_SIGN_PASSPHRASE,
 	OPT_REMOVE_SIGNATURES,
 	OPT_TLS_VERIFY,
 	OPT_VARIANT,
@@ -844,6 +847,11 @@ static const char push_usage[] =
 	"lists\n"
 	"      --remove-signatures           don't copy signatures when pushing images\n"
 	"      --rm                          remove the manifest list if push succeeds\n"
+	"      --sign-by string              sign the image using a GPG key with the specified "
+	"FINGERPRINT\n"
+	"      --sign-by-sigstore-private-key PATH   sign the image using a sigstore private key "
+	"at PATH (refused: pm signs with gpg only)\n"
+	"      --sign-passphrase-file PATH   read a passphrase for signing an image from PATH\n"
 	"      --tls-verify                  require HTTPS and verify certificates when "
 	"accessing the registry (default true)\n";
 
@@ -869,12 +877,17 @@ int cmd_manifest_push(struct pm_cli *cli, int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"remove-signatures", no_argument, NULL, OPT_REMOVE_SIGNATURES},
 		{"rm", no_argument, NULL, OPT_RM},
+		{"sign-by", required_argument, NULL, OPT_SIGN_BY},
+		{"sign-by-sigstore-private-key", required_argument, NULL, OPT_SIGN_SIGSTORE},
+		{"sign-passphrase-file", required_argument, NULL, OPT_SIGN_PASSPHRASE},
 		{"tls-verify", optional_argument, NULL, OPT_TLS_VERIFY},
 		{"help", no_argument, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	struct pm_opt_state st = {0};
 	struct pm_mlist_push_opts o = {.push = {.reg = {.tls_verify = -1}}, .all = true};
+	struct pm_sign_opts so = {0};
+	const char *sigstore_key = NULL;
 	struct pm_cli_push_printer pr = {.tty = isatty(STDERR_FILENO) == 1};
 	const char *digestfile = NULL;
 	bool rm = false;
@@ -920,6 +933,15 @@ int cmd_manifest_push(struct pm_cli *cli, int argc, char **argv)
 		case OPT_RM:
 			rm = true;
 			break;
+		case OPT_SIGN_BY:
+			so.sign_by = optarg;
+			break;
+		case OPT_SIGN_SIGSTORE:
+			sigstore_key = optarg;
+			break;
+		case OPT_SIGN_PASSPHRASE:
+			so.passphrase_file = optarg;
+			break;
 		case OPT_TLS_VERIFY:
 			if ((r = parse_tls(optarg, &o.push.reg.tls_verify)))
 				return r;
@@ -931,6 +953,8 @@ int cmd_manifest_push(struct pm_cli *cli, int argc, char **argv)
 	int nargs = argc - optind;
 	if (nargs != 2)
 		return pm_cli_errorf("accepts 2 arg(s), received %d", nargs);
+	if ((r = pm_cli_push_sign_check(&so, sigstore_key, &o.push.sign)))
+		return r;
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)
 		return pm_cli_error(err);

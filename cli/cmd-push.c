@@ -111,6 +111,36 @@ void pm_cli_push_event(void *ctx, enum pm_push_event ev, const char *arg)
 	fflush(stderr);
 }
 
+int pm_cli_push_sign_check(struct pm_sign_opts *so, const char *sigstore_key,
+			   const struct pm_sign_opts **ret)
+{
+	_cleanup_error_ pm_error *err = NULL;
+	*ret = NULL;
+	/* podman reads the passphrase first (its "open PATH: ..." when it cannot) */
+	if (so->passphrase_file) {
+		_cleanup_free_ char *pw = NULL;
+		if (pm_read_file(so->passphrase_file, 64 * 1024, &pw, NULL, &err) < 0) {
+			char why[128];
+			pm_go_strerror(err->code, why, sizeof(why));
+			return pm_cli_errorf("open %s: %s", so->passphrase_file, why);
+		}
+	}
+	/* refused before anything is sent: a push that cannot add the signature asked for
+	 * must not leave an unsigned image behind */
+	if (sigstore_key)
+		return pm_cli_errorf("--sign-by-sigstore-private-key: pm does not make sigstore "
+				     "signatures: sign with --sign-by (gpg) or with cosign");
+	if (!so->sign_by)
+		return 0;
+	if (pm_sign_check_key(so->sign_by, &err) < 0) {
+		pm_error_prefix(&err, "creating signature");
+		return pm_cli_error(err);
+	}
+	so->replace = true; /* as podman's copy: the pushed image's one signature */
+	*ret = so;
+	return 0;
+}
+
 int cmd_push(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -199,28 +229,9 @@ int cmd_push(struct pm_cli *cli, int argc, char **argv)
 		return pm_cli_errorf("accepts between 1 and 2 arg(s), received %d", nargs);
 	const char *src = argv[optind];
 	const char *dest = nargs == 2 ? argv[optind + 1] : NULL;
-	/* podman reads the passphrase first (its "open PATH: ..." when it cannot) */
-	if (so.passphrase_file) {
-		_cleanup_free_ char *pw = NULL;
-		if (pm_read_file(so.passphrase_file, 64 * 1024, &pw, NULL, &err) < 0) {
-			char why[128];
-			pm_go_strerror(err->code, why, sizeof(why));
-			return pm_cli_errorf("open %s: %s", so.passphrase_file, why);
-		}
-	}
-	/* refused before anything is sent: a push that cannot add the signature asked for
-	 * must not leave an unsigned image behind (podman pushes, then fails to sign) */
-	if (sigstore_key)
-		return pm_cli_errorf("--sign-by-sigstore-private-key: pm does not make sigstore "
-				     "signatures: sign with --sign-by (gpg) or with cosign");
-	if (so.sign_by) {
-		if (pm_sign_check_key(so.sign_by, &err) < 0) {
-			pm_error_prefix(&err, "creating signature");
-			return pm_cli_error(err);
-		}
-		so.replace = true; /* as podman's copy: the pushed image's one signature */
-		o.sign = &so;
-	}
+	int r = pm_cli_push_sign_check(&so, sigstore_key, &o.sign);
+	if (r)
+		return r;
 
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0)

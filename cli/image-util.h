@@ -43,6 +43,14 @@ struct pm_cli_push_printer {
 };
 void pm_cli_push_event(void *ctx, enum pm_push_event ev, const char *arg);
 
+/* push and manifest push --sign-by, --sign-by-sigstore-private-key, --sign-passphrase-file:
+ * refused before anything is sent (podman pushes, then fails to sign), in podman's words.
+ * so->sign_by NULL and no sigstore_key: nothing asked, *ret NULL. Else *ret = so, set to
+ * replace the destination's signatures as c/image's copy does. 0, or the exit status after
+ * printing. */
+int pm_cli_push_sign_check(struct pm_sign_opts *so, const char *sigstore_key,
+			   const struct pm_sign_opts **ret);
+
 /* build --manifest LIST (cmd-manifest.c). check: LIST's full name into *ret_name, or
  * podman's error when LIST is no reference or names an image that is not a manifest list
  * (before the build, so that nothing is made). add_image: the local image image_id added

@@ -289,6 +289,12 @@ static int copy_remote(const char *source, struct pm_registry *dst, const struct
 		r = pm_registry_put_manifest(dst, d->path, sr.digest, doc.media_type, doc.data,
 					     doc.len, err);
 	}
+	if (r >= 0 && o->push.sign) {
+		push_emit(&o->push, PM_PUSH_SIGNING, NULL);
+		r = pm_sign_digest(d, sr.digest, o->push.sign, err);
+		if (r < 0)
+			pm_error_prefix(err, "creating signature");
+	}
 	if (r >= 0)
 		push_emit(&o->push, PM_PUSH_DONE, NULL);
 out:
@@ -313,7 +319,7 @@ int pm_mlist_push(const struct pm_store *s, const char *list_id, const char *des
 	struct pm_reference d = {0};
 	struct pm_image_record rec = {0};
 	struct pm_mlist l = {0};
-	_cleanup_free_ char *raw = NULL, *doc = NULL;
+	_cleanup_free_ char *raw = NULL, *doc = NULL, *ldigest = NULL;
 	_cleanup_registry_ struct pm_registry *reg = NULL;
 	size_t len = 0;
 	int r = pm_push_parse_dest(dest, &d, err);
@@ -366,12 +372,21 @@ int pm_mlist_push(const struct pm_store *s, const char *list_id, const char *des
 		pm_error_prefix(err, "writing manifest list");
 		goto out;
 	}
-	list_emit(o, "Storing list signatures");
-	if (ret_digest) {
-		char hex[PM_DIGEST_HEX_LEN + 1];
-		pm_digest_buffer(doc, strlen(doc), hex);
-		*ret_digest = pm_xasprintf("sha256:%s", hex);
+	char hex[PM_DIGEST_HEX_LEN + 1];
+	pm_digest_buffer(doc, strlen(doc), hex);
+	ldigest = pm_xasprintf("sha256:%s", hex);
+	if (o->push.sign) {
+		/* as c/image's copy of a list: each instance and the list itself signed */
+		list_emit(o, "Signing manifest using simple signing");
+		r = pm_sign_digest(&d, ldigest, o->push.sign, err);
+		if (r < 0) {
+			pm_error_prefix(err, "creating signature");
+			goto out;
+		}
 	}
+	list_emit(o, "Storing list signatures");
+	if (ret_digest)
+		*ret_digest = TAKE_PTR(ldigest);
 out:
 	pm_mlist_free(&l);
 	pm_image_record_free(&rec);

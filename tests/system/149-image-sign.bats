@@ -228,3 +228,51 @@ Storing signatures" "progress lines"
 	same "${lines[-1]}" "Error: --sign-by-sigstore-private-key: pm does not make sigstore signatures: sign with --sign-by (gpg) or with cosign"
 	is "$(registry_requests PUT 'sig/z')$(registry_requests POST 'sig/z')" "00" "nothing sent"
 }
+
+@test "manifest push --sign-by: each instance pushed and the list signed" {
+	registry_start
+	pm_load_test_image
+	registry_seed index idx:1 >/dev/null
+	local home=$BATS_TEST_TMPDIR/home d n=0
+	mkdir -p "$home/.config/containers/registries.d"
+	cat >"$home/.config/containers/registries.d/test.yaml" <<EOF
+default-docker:
+  sigstore-staging: file://$SIGS
+EOF
+	run_pm 0 manifest create mylist
+	run_pm 0 manifest add mylist containers-storage:$IMG
+	run_pm 0 manifest add --tls-verify=false --all mylist "docker://$REG/idx:1"
+	HOME=$home run_pm_split 0 manifest push --tls-verify=false --sign-by signer@example.com \
+		--digestfile "$BATS_TEST_TMPDIR/digest" mylist "docker://$REG/slist:1"
+	assert_contains "$stderr" "Writing manifest list to image destination
+Signing manifest using simple signing
+Storing list signatures"
+	d=$(cat "$BATS_TEST_TMPDIR/digest")
+	check_sig "$SIGS/slist@sha256=${d#sha256:}/signature-1" "$d" "$REG/slist:1"
+	local idx
+	idx=$(curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' "$REG_URL/v2/slist/manifests/1")
+	for d in $(python3 -c 'import json, sys
+for m in json.loads(sys.argv[1])["manifests"]: print(m["digest"])' "$idx"); do
+		check_sig "$SIGS/slist@sha256=${d#sha256:}/signature-1" "$d" "$REG/slist:1"
+		n=$((n + 1))
+	done
+	is "$n" 4 "instances in the list"
+	is "$(find "$SIGS" -type f | wc -l)" 5 "a signature per instance and one for the list"
+	run_pm 0 manifest rm mylist
+}
+
+@test "manifest push --sign-by an unknown key: refused before anything is sent (pm)" {
+	skip_if_podman "podman pushes, then fails to sign (the images stay in the registry)"
+	registry_start
+	pm_load_test_image
+	run_pm 0 manifest create mylist
+	run_pm 0 manifest add mylist containers-storage:$IMG
+	run_pm 125 manifest push --tls-verify=false --sign-by nobody@example.com mylist \
+		"docker://$REG/sig/l:1"
+	same "${lines[-1]}" "Error: creating signature: key \"nobody@example.com\" not found"
+	run_pm 125 manifest push --tls-verify=false --sign-passphrase-file "$BATS_TEST_TMPDIR/none" \
+		--sign-by signer@example.com mylist "docker://$REG/sig/l:1"
+	same "${lines[-1]}" "Error: open $BATS_TEST_TMPDIR/none: no such file or directory"
+	is "$(registry_requests PUT 'sig/l')$(registry_requests POST 'sig/l')" "00" "nothing sent"
+	run_pm 0 manifest rm mylist
+}
