@@ -91,6 +91,12 @@ void pm_cli_usage(struct pm_cli *cli, const char *usage);
 /* Require between min and max positional args (max < 0: unlimited); prints cobra's errors
  * as podman does ("Error: requires at least 2 arg(s), only received 1", "Error: accepts 1
  * arg(s), received 0", "Error: `pm info` takes no arguments") and returns false. */
+/* A boolean flag's value as pflag takes it (Go's strconv.ParseBool: 1 t T TRUE true True,
+ * 0 f F FALSE false False; NULL, the bare flag, is true). A bad one is podman's "invalid
+ * argument" error naming flag ("all" is "--all"; one starting with '-' as given, e.g.
+ * "-s, --squash"). 0, or the exit status after printing. */
+int pm_cli_bool_arg(const char *flag, const char *arg, bool *ret);
+
 bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max);
 
 /* The options of a command that takes only -f/--format and no argument (version, info,

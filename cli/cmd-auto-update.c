@@ -47,29 +47,6 @@ static const char usage[] =
 
 enum { OPT_DRY_RUN = 3000, OPT_FORMAT, OPT_ROLLBACK };
 
-/* Go's strconv.ParseBool and pflag's message for a bad value */
-static int bool_arg(const char *flag, const char *arg, bool *ret)
-{
-	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
-	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
-	for (size_t i = 0; i < 6; i++) {
-		if (!arg || !strcmp(arg, t[i])) {
-			*ret = true;
-			return 0;
-		}
-		if (!strcmp(arg, f[i])) {
-			*ret = false;
-			return 0;
-		}
-	}
-	fprintf(stderr,
-		"Error: invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: parsing "
-		"\"%s\": invalid syntax\n",
-		arg, flag, arg);
-	pm_cli_print_see_help();
-	return -1;
-}
-
 static json_t *reports_json(const struct pm_autoupdate_report *v, size_t n)
 {
 	json_t *arr = json_array();
@@ -128,7 +105,7 @@ int cmd_auto_update(struct pm_cli *cli, int argc, char **argv)
 			format = optarg;
 			break;
 		case OPT_ROLLBACK:
-			if (bool_arg("rollback", optarg, &o.rollback) < 0)
+			if (pm_cli_bool_arg("rollback", optarg, &o.rollback))
 				return PM_EXIT_ERROR;
 			break;
 		default:

@@ -187,20 +187,6 @@ static void say(void *userdata, const char *line)
 	fflush(stdout);
 }
 
-static int parse_bool(const char *flag, const char *v, bool *ret)
-{
-	if (!v || !strcmp(v, "true"))
-		*ret = true;
-	else if (!strcmp(v, "false"))
-		*ret = false;
-	else
-		return pm_cli_errorf(
-			"invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
-			"parsing \"%s\": invalid syntax",
-			v, flag, v);
-	return 0;
-}
-
 /* ---- the flags RUN's containers share with pm run ---------------------------------------- */
 
 /* Build flags that set RUN's containers: the name run knows the flag by (parsed by run's
@@ -621,7 +607,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 				pm_strv_consume(&annotations, pm_xasprintf("%s=", optarg));
 			break;
 		case O_OMIT_HISTORY:
-			pr = parse_bool("omit-history", optarg, &o.omit_history);
+			pr = pm_cli_bool_arg("omit-history", optarg, &o.omit_history);
 			break;
 		case O_TIMESTAMP:
 			pr = parse_int_flag("timestamp", optarg, 0, &o.timestamp);
@@ -644,7 +630,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 				o.docker_format = !strcmp(optarg, "docker");
 			break;
 		case O_IDENTITY_LABEL:
-			pr = parse_bool("identity-label", optarg, &b);
+			pr = pm_cli_bool_arg("identity-label", optarg, &b);
 			if (!pr && b)
 				pr = refuse("identity-label", optarg ? optarg : "true",
 					    "not supported: pm adds no io.buildah.version label "
@@ -669,7 +655,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&cpp_flags, optarg);
 			break;
 		case O_LOGSPLIT:
-			pr = parse_bool("logsplit", optarg, &logsplit);
+			pr = pm_cli_bool_arg("logsplit", optarg, &logsplit);
 			break;
 		case O_RUNTIME:
 			/* podman: the OCI runtime of RUN steps. pm's RUN steps run in its own
@@ -687,7 +673,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			break;
 		case O_RM:
 		case O_FORCE_RM:
-			pr = parse_bool(c == O_RM ? "rm" : "force-rm", optarg, &b);
+			pr = pm_cli_bool_arg(c == O_RM ? "rm" : "force-rm", optarg, &b);
 			if (!pr && !b)
 				pr = refuse(c == O_RM ? "rm" : "force-rm", "false",
 					    "not supported: pm always removes RUN's containers");
@@ -733,22 +719,22 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 				    "not supported: RUN steps use pm's own runtime");
 			break;
 		case O_SKIP_UNUSED:
-			pr = parse_bool("skip-unused-stages", optarg, &b);
+			pr = pm_cli_bool_arg("skip-unused-stages", optarg, &b);
 			o.keep_unused = !b;
 			break;
 		case 'D':
 		case O_COMPRESS:
 		case O_CONTENT_TRUST:
-			pr = parse_bool(c == 'D'	  ? "disable-compression"
+			pr = pm_cli_bool_arg(c == 'D'	  ? "disable-compression"
 					: c == O_COMPRESS ? "compress"
 							  : "disable-content-trust",
 					optarg, &b);
 			break;
 		case O_STDIN:
-			pr = parse_bool("stdin", optarg, &g.stdin_);
+			pr = pm_cli_bool_arg("stdin", optarg, &g.stdin_);
 			break;
 		case O_HTTP_PROXY:
-			pr = parse_bool("http-proxy", optarg, &g.http_proxy);
+			pr = pm_cli_bool_arg("http-proxy", optarg, &g.http_proxy);
 			break;
 		case O_SSH:
 			pr = refuse("ssh", optarg, "not supported: no SSH agent forwarding to RUN");
@@ -763,7 +749,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			manifest = optarg;
 			break;
 		case O_ALL_PLATFORMS:
-			pr = parse_bool("all-platforms", optarg, &b);
+			pr = pm_cli_bool_arg("all-platforms", optarg, &b);
 			if (!pr && b)
 				pr = refuse("all-platforms", NULL,
 					    "not supported: only the host platform can be built");
@@ -843,7 +829,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&labels, optarg);
 			break;
 		case O_LAYERS:
-			pr = parse_bool("layers", optarg, &o.layers);
+			pr = pm_cli_bool_arg("layers", optarg, &o.layers);
 			break;
 		case O_NETWORK:
 			if (strcmp(optarg, "host") && strcmp(optarg, "none") &&

@@ -44,29 +44,6 @@ static const char usage[] =
 	"  -q, --quiet               Suppress output\n"
 	"  -s, --squash              squash newly built layers into a single new layer\n";
 
-/* Go's strconv.ParseBool, podman's message for a bad value */
-static int bool_arg(const char *flag, const char *arg, bool *ret)
-{
-	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
-	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
-	for (size_t i = 0; i < 6; i++) {
-		if (!arg || !strcmp(arg, t[i])) {
-			*ret = true;
-			return 0;
-		}
-		if (!strcmp(arg, f[i])) {
-			*ret = false;
-			return 0;
-		}
-	}
-	fprintf(stderr,
-		"Error: invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: parsing "
-		"\"%s\": invalid syntax\n",
-		arg, flag, arg);
-	pm_cli_print_see_help();
-	return -1;
-}
-
 int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -111,11 +88,11 @@ int cmd_commit(struct pm_cli *cli, int argc, char **argv)
 			iidfile = optarg;
 			break;
 		case 's':
-			if (bool_arg("-s, --squash", optarg, &squash) < 0)
+			if (pm_cli_bool_arg("-s, --squash", optarg, &squash))
 				return PM_EXIT_ERROR;
 			break;
 		case 'V':
-			if (bool_arg("--include-volumes", optarg, &include_volumes) < 0)
+			if (pm_cli_bool_arg("include-volumes", optarg, &include_volumes))
 				return PM_EXIT_ERROR;
 			break;
 		default:

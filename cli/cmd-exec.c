@@ -71,22 +71,6 @@ static const struct option exec_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* A boolean flag: "--x", "--x=true", "--x=false". */
-static int bool_arg(const char *flag, const char *arg, bool *ret)
-{
-	if (!arg || !strcmp(arg, "true") || !strcmp(arg, "1")) {
-		*ret = true;
-		return 0;
-	}
-	if (!strcmp(arg, "false") || !strcmp(arg, "0")) {
-		*ret = false;
-		return 0;
-	}
-	return pm_cli_errorf("invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
-			     "parsing \"%s\": invalid syntax",
-			     arg, flag, arg);
-}
-
 static void set_str(char **dst, const char *v)
 {
 	free(*dst);
@@ -133,7 +117,7 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 			status = 0;
 			goto out;
 		case 'd':
-			if (bool_arg("detach", optarg, &x.detach) != 0)
+			if (pm_cli_bool_arg("detach", optarg, &x.detach) != 0)
 				goto out;
 			break;
 		case 'e':
@@ -146,19 +130,19 @@ int cmd_exec(struct pm_cli *cli, int argc, char **argv)
 			break;
 		}
 		case 'i':
-			if (bool_arg("interactive", optarg, &x.interactive) != 0)
+			if (pm_cli_bool_arg("interactive", optarg, &x.interactive) != 0)
 				goto out;
 			break;
 		case 'l':
-			if (bool_arg("latest", optarg, &use_latest) != 0)
+			if (pm_cli_bool_arg("latest", optarg, &use_latest) != 0)
 				goto out;
 			break;
 		case OPT_PRIVILEGED:
-			if (bool_arg("privileged", optarg, &x.privileged) != 0)
+			if (pm_cli_bool_arg("privileged", optarg, &x.privileged) != 0)
 				goto out;
 			break;
 		case 't':
-			if (bool_arg("tty", optarg, &x.tty) != 0)
+			if (pm_cli_bool_arg("tty", optarg, &x.tty) != 0)
 				goto out;
 			break;
 		case 'u':

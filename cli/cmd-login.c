@@ -39,26 +39,6 @@ enum {
 	OPT_TLS_VERIFY,
 };
 
-/* Go's strconv.ParseBool, as podman's boolean flags take it. */
-static int parse_bool_flag(const char *flag, const char *arg, int *ret)
-{
-	static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
-	static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (!strcmp(arg, t[i])) {
-			*ret = 1;
-			return 0;
-		}
-		if (!strcmp(arg, f[i])) {
-			*ret = 0;
-			return 0;
-		}
-	}
-	return pm_cli_errorf("invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: parsing "
-			     "\"%s\": invalid syntax",
-			     arg, flag, arg);
-}
-
 /* "Username: " read as one line from stdin; "Username (OLD): " offers the stored user name,
  * taken on an empty line. */
 static int read_username(const char *old, char **ret, pm_error **err)
@@ -205,12 +185,13 @@ int cmd_login(struct pm_cli *cli, int argc, char **argv)
 		case OPT_PASSWORD_STDIN:
 			pass_stdin = true;
 			break;
-		case OPT_TLS_VERIFY:
-			if (!optarg)
-				o.tls_verify = 1;
-			else if (parse_bool_flag("--tls-verify", optarg, &o.tls_verify) != 0)
+		case OPT_TLS_VERIFY: {
+			bool b;
+			if (pm_cli_bool_arg("tls-verify", optarg, &b))
 				return PM_EXIT_ERROR;
+			o.tls_verify = b;
 			break;
+		}
 		case 'u':
 			user = optarg;
 			break;

@@ -40,23 +40,10 @@ enum {
 	OPT_VARIANT,
 };
 
-static int parse_bool(const char *flag, const char *v, bool *ret)
-{
-	if (!v || strcmp(v, "true") == 0)
-		*ret = true;
-	else if (strcmp(v, "false") == 0)
-		*ret = false;
-	else
-		return pm_cli_errorf("invalid argument \"%s\" for \"--%s\" flag: "
-				     "strconv.ParseBool: parsing \"%s\": invalid syntax",
-				     v, flag, v);
-	return 0;
-}
-
 static int parse_tls(const char *v, int *ret)
 {
 	bool b = true;
-	int r = parse_bool("tls-verify", v, &b);
+	int r = pm_cli_bool_arg("tls-verify", v, &b);
 	if (r)
 		return r;
 	*ret = b ? 1 : 0;
@@ -252,7 +239,7 @@ int cmd_manifest_create(struct pm_cli *cli, int argc, char **argv)
 		case PM_OPT_EXIT:
 			return st.status;
 		case OPT_ALL:
-			if ((r = parse_bool("all", optarg, &all)))
+			if ((r = pm_cli_bool_arg("all", optarg, &all)))
 				return r;
 			break;
 		case 'a':
@@ -455,7 +442,7 @@ int cmd_manifest_add(struct pm_cli *cli, int argc, char **argv)
 		r = 0;
 		switch (c) {
 		case OPT_ALL:
-			r = parse_bool("all", optarg, &all);
+			r = pm_cli_bool_arg("all", optarg, &all);
 			break;
 		case OPT_AUTHFILE:
 			ro.authfile = optarg;
@@ -898,7 +885,7 @@ int cmd_manifest_push(struct pm_cli *cli, int argc, char **argv)
 		case PM_OPT_EXIT:
 			return st.status;
 		case OPT_ALL:
-			if ((r = parse_bool("all", optarg, &o.all)))
+			if ((r = pm_cli_bool_arg("all", optarg, &o.all)))
 				return r;
 			break;
 		case OPT_AUTHFILE:

@@ -72,6 +72,7 @@ static const char create_usage[] =
 	"(continue, stop) (default \"continue\")\n"
 	"      --gidmap strings           GID map of the pod's user namespace (held by the "
 	"infra)\n"
+	"      --help                     Help for this command\n"
 	"      --hostname string          Set container hostname\n"
 	"      --infra                    Create an infra container associated with the pod to "
 	"share namespaces with (default true)\n"
@@ -121,21 +122,6 @@ static const char create_usage[] =
 	"      --uts string               UTS namespace of the infra container\n"
 	"  -v, --volume stringArray       Bind mount a volume into the pod's containers\n"
 	"      --volumes-from stringArray Mount volumes from the specified container(s)\n";
-
-static int parse_bool(const char *flag, const char *arg, bool *ret)
-{
-	if (!arg || !strcmp(arg, "true")) {
-		*ret = true;
-		return 0;
-	}
-	if (!strcmp(arg, "false")) {
-		*ret = false;
-		return 0;
-	}
-	return pm_cli_errorf("invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: "
-			     "parsing \"%s\": invalid syntax",
-			     arg, flag, arg);
-}
 
 /* --label-file FILE: KEY=VALUE lines as podman 4.3 reads them (leading blanks trimmed,
  * '#' comments, blank lines and lines without '=' skipped), appended to *labels. */
@@ -307,7 +293,7 @@ int pm_cli_pod_create_flag(struct pm_pod_config *cfg, struct pm_cli_pod_create_f
 		cfg->hostname = pm_xstrdup(arg);
 		break;
 	case 'I':
-		if (parse_bool("infra", arg, &cfg->infra) != 0)
+		if (pm_cli_bool_arg("infra", arg, &cfg->infra) != 0)
 			return PM_EXIT_ERROR;
 		break;
 	case 'i':
@@ -380,7 +366,7 @@ int pm_cli_pod_create_flag(struct pm_pod_config *cfg, struct pm_cli_pod_create_f
 		break;
 	case OPT_SHARE_PARENT: {
 		bool share_parent = true;
-		if (parse_bool("share-parent", arg, &share_parent) != 0)
+		if (pm_cli_bool_arg("share-parent", arg, &share_parent) != 0)
 			return PM_EXIT_ERROR;
 		cfg->no_share_parent = !share_parent;
 		break;
@@ -413,7 +399,7 @@ int pm_cli_pod_create_flag(struct pm_pod_config *cfg, struct pm_cli_pod_create_f
 		push_split(&cfg->publish, arg);
 		break;
 	case 'R':
-		if (parse_bool("replace", arg, &f->replace) != 0)
+		if (pm_cli_bool_arg("replace", arg, &f->replace) != 0)
 			return PM_EXIT_ERROR;
 		break;
 	case 's':

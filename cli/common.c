@@ -60,6 +60,17 @@ static int go_parse_bool(const char *v)
 	return -1;
 }
 
+int pm_cli_bool_arg(const char *flag, const char *arg, bool *ret)
+{
+	int b = arg ? go_parse_bool(arg) : 1;
+	if (b < 0)
+		return pm_cli_errorf("invalid argument \"%s\" for \"%s%s\" flag: "
+				     "strconv.ParseBool: parsing \"%s\": invalid syntax",
+				     arg, flag[0] == '-' ? "" : "--", flag, arg);
+	*ret = b == 1;
+	return 0;
+}
+
 static bool is_negated(const char *a)
 {
 	for (size_t i = 0; i < nnegated; i++)
