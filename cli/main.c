@@ -22,6 +22,7 @@
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
 #include "netslirp/net.h"
+#include "storage/network.h"
 #include "storage/store.h"
 #include "storage/volume.h"
 
@@ -48,22 +49,36 @@ static void print_main_help(FILE *f)
 		"(\"cgroupfs\"|\"systemd\")\n"
 		"      --conmon string            Path of the conmon binary (accepted: pm has its "
 		"own monitor)\n"
+		"  -c, --connection string        Connection to use for remote Podman service "
+		"(refused: pm has no remote mode)\n"
 		"      --events-backend string    Events backend to use (\"file\"|\"none\") "
 		"(default \"file\")\n"
 		"  -h, --help                     help for pm\n"
 		"      --hooks-dir strings        Set the OCI hooks directory path (may be set "
 		"multiple times)\n"
+		"      --identity string          path to SSH identity file (refused: pm has no "
+		"remote mode)\n"
 		"      --log-level string         Log messages above specified level (trace, "
 		"debug, info, warn, warning, error, fatal, panic) (default \"warn\")\n"
+		"      --namespace string         Set the libpod namespace (refused: pm has no "
+		"libpod namespaces)\n"
 		"      --network-cmd-path string  Path to the command for configuring the network "
 		"(slirp4netns)\n"
+		"      --network-config-dir string  Path of the configuration directory for "
+		"networks\n"
 		"      --noout                    do not output to stdout\n"
+		"  -r, --remote                   Access remote Podman service (refused: pm is "
+		"daemonless, it has no remote mode)\n"
 		"      --root string              Path to the root directory in which data, "
 		"including images, is stored\n"
 		"      --runroot string           Path to the 'run directory' where all state "
 		"information is stored\n"
 		"      --runtime string           Path to the OCI runtime (accepted: pm runs "
 		"containers itself)\n"
+		"      --runtime-flag stringArray add global flags for the container runtime "
+		"(accepted: pm runs containers itself)\n"
+		"      --ssh string               define the ssh mode (refused: pm has no remote "
+		"mode)\n"
 		"      --storage-driver string    Select which storage driver is used to manage "
 		"storage of images and containers (overlay, vfs)\n"
 		"      --storage-opt stringArray  Used to pass an option to the storage driver\n"
@@ -71,6 +86,8 @@ static void print_main_help(FILE *f)
 		"the console (accepted, no syslog)\n"
 		"      --tmpdir string            Path to the tmp directory for pm's runtime "
 		"content (its events log)\n"
+		"      --url string               URL to access Podman service (refused: pm has "
+		"no remote mode)\n"
 		"  -v, --version                  Version of pm\n"
 		"      --volumepath string        Path to the volume directory in which volume "
 		"data is stored\n");
@@ -156,7 +173,7 @@ int main(int argc, char **argv)
 	bool noout = false;
 	_cleanup_strv_ char **storage_opts = NULL, **hooks_dirs = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "+hv", pm_global_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:hrv", pm_global_options, NULL)) != -1) {
 		switch (c) {
 		case 'L': {
 			int l = pm_log_parse_level(optarg);
@@ -175,7 +192,7 @@ int main(int argc, char **argv)
 		case 'R':
 			cli.root_opt = optarg;
 			break;
-		case 'r':
+		case 'W':
 			cli.runroot_opt = optarg;
 			break;
 		case 's':
@@ -209,6 +226,46 @@ int main(int argc, char **argv)
 		case 'U': /* podman's --runtime crun|runc|PATH: pm is its own runtime */
 			pm_log_debug("--runtime %s: pm runs containers itself; ignored", optarg);
 			break;
+		case 'F': /* --runtime-flag: flags podman passes to runc or crun */
+			pm_log_debug("--runtime-flag %s: pm runs containers itself; ignored",
+				     optarg);
+			break;
+		case 'r':
+		case 'e': {
+			/* --remote[=BOOL]: false is the local mode pm always has */
+			bool on = true;
+			if (c == 'e' && pm_cli_bool_arg("-r, --remote", optarg, &on))
+				return PM_EXIT_ERROR;
+			if (on)
+				return pm_cli_errorf("--remote: pm is daemonless: it has no remote "
+						     "mode and no service to connect to");
+			break;
+		}
+		case 'c':
+		case 'I':
+		case 'S':
+		case 'u':
+			return pm_cli_errorf("--%s %s: pm is daemonless: it has no remote mode and no "
+					     "service to connect to",
+					     c == 'c'   ? "connection"
+					     : c == 'I' ? "identity"
+					     : c == 'S' ? "ssh"
+							: "url",
+					     optarg);
+		case 'n':
+			return pm_cli_errorf("--namespace %s: pm has no libpod namespaces: use "
+					     "another --root and --runroot for a separate view",
+					     optarg);
+		case 'G': {
+			/* --network-config-dir: the networks' configuration files (storage/
+			 * network.c), carried to the re-exec and the monitor as --volumepath */
+			_cleanup_free_ char *abs = NULL;
+			_cleanup_error_ pm_error *perr = NULL;
+			if (pm_paths_absolute(optarg, "--network-config-dir", &abs, &perr) < 0)
+				return pm_cli_error(perr);
+			setenv(PM_NETWORK_CONFIG_DIR_ENV, abs, 1);
+			break;
+		}
 		case 'Y': /* podman's --syslog: pm logs to stderr only */
 			break;
 		case 'M': /* podman's --conmon: pm's monitor is its own (pm-monitor) */

@@ -378,6 +378,9 @@ static int network_from_json(const json_t *j, struct pm_network **ret)
 
 static char *networks_dir(const char *root)
 {
+	const char *env = getenv(PM_NETWORK_CONFIG_DIR_ENV); /* pm --network-config-dir */
+	if (env && *env)
+		return pm_xstrdup(env);
 	return pm_path_join(root, "networks");
 }
 

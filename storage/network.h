@@ -31,6 +31,10 @@
 
 #define PM_NETWORK_DEFAULT "podman"
 
+/* pm --network-config-dir DIR: the networks' configuration files in DIR, not
+ * <root>/networks (the environment carries it to the rootless re-exec and the monitor) */
+#define PM_NETWORK_CONFIG_DIR_ENV "_PM_NETWORK_CONFIG_DIR"
+
 struct pm_network_subnet {
 	char *subnet;		       /* "10.89.0.0/24" */
 	char *gateway;		       /* "10.89.0.1" (NULL: none) */

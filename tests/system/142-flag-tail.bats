@@ -474,3 +474,42 @@ hk_in() {
 	is "$output" 'Error: unrecognized image type "bad"'
 	run_pm 0 rmi bflags
 }
+
+@test "global --network-config-dir: the networks' files in that directory, only there" {
+	local dir=$BATS_TEST_TMPDIR/netconf
+	run_pm 0 --network-config-dir "$dir" network create confnet
+	[ -f "$dir/confnet.json" ] || die "no $dir/confnet.json"
+	run_pm 0 --network-config-dir "$dir" network ls --format '{{.Name}}'
+	assert_contains "$output" "confnet"
+	run_pm 0 network ls --format '{{.Name}}'
+	[[ "$output" != *confnet* ]] || die "the network is in the default directory too"
+	run_pm 125 network inspect confnet
+	run_pm 0 --network-config-dir "$dir" network rm confnet
+	[ ! -e "$dir/confnet.json" ] || die "network rm left $dir/confnet.json"
+}
+
+@test "global --runtime-flag: accepted; --remote=false is local" {
+	pm_load_test_image
+	run_pm 0 --runtime-flag debug run --rm $IMG echo ran
+	is "$output" "ran"
+	run_pm 0 --remote=false ps -a --format '{{.Names}}'
+	run_pm 125 --remote=maybe ps
+	is "${lines[0]}" 'Error: invalid argument "maybe" for "-r, --remote" flag: strconv.ParseBool: parsing "maybe": invalid syntax'
+}
+
+@test "global --remote, --url, --connection, --identity, --ssh, --namespace: refused in one line (pm)" {
+	skip_if_podman "podman has a remote mode and libpod namespaces"
+	local f
+	for f in "--remote" "-r"; do
+		run_pm 125 $f ps
+		is "$output" "Error: --remote: pm is daemonless: it has no remote mode and no service to connect to"
+	done
+	for f in url connection identity ssh; do
+		run_pm 125 --$f x ps
+		is "$output" "Error: --$f x: pm is daemonless: it has no remote mode and no service to connect to"
+	done
+	run_pm 125 -c x ps
+	is "$output" "Error: --connection x: pm is daemonless: it has no remote mode and no service to connect to"
+	run_pm 125 --namespace ns ps
+	is "$output" "Error: --namespace ns: pm has no libpod namespaces: use another --root and --runroot for a separate view"
+}
