@@ -948,7 +948,8 @@ int cmd_run_parse(struct pm_cli *cli, int argc, char **argv, struct pm_container
 	struct pm_opt_state st = {0};
 	struct option longopts[N_FLAGS + 1];
 	char shortopts[64];
-	const char *usage = o->create ? cmd_create_usage : cmd_run_usage;
+	_cleanup_free_ char *create_usage = o->create ? cmd_create_usage() : NULL;
+	const char *usage = o->create ? create_usage : cmd_run_usage;
 	int opt;
 	o->detach = false;
 	o->rootfs = false;

@@ -31,7 +31,8 @@ struct cmd_run_opts {
 
 /* The --help texts of run and create (cli/run-usage.c). */
 extern const char cmd_run_usage[];
-extern const char cmd_create_usage[];
+/* create's: run's options but those of a run alone (malloc'd) */
+char *cmd_create_usage(void);
 
 /* Parse argv (argv[0] is the command name) into c and o. Returns 0, or -1 with *ret_status
  * set (0 after --help, 125 after a printed error). */

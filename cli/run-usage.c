@@ -1,5 +1,10 @@
 /* run-usage.c: the --help texts of `pm run` and `pm create` (their flags: cli/cmd-run.c). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "cli/cmd-run.h"
+#include "lib/strutil.h"
 
 const char cmd_run_usage[] =
 	"Run a command in a new container\n"
@@ -90,6 +95,7 @@ const char cmd_run_usage[] =
 	"healthcheck may take before it is considered failed (default \"30s\")\n"
 	"      --health-timeout string    the maximum time allowed to complete the healthcheck "
 	"before an interval is considered failed (default \"30s\")\n"
+	"      --help                     Help for this command\n"
 	"      --hostname string          Set container hostname\n"
 	"      --image-volume string      Tells podman how to handle the builtin image volumes "
 	"(\"bind\"|\"tmpfs\"|\"ignore\") (default \"bind\")\n"
@@ -219,7 +225,7 @@ const char cmd_run_usage[] =
 	"      --volumes-from stringArray Mount volumes from the specified container(s)\n"
 	"  -w, --workdir string           Working directory inside the container\n";
 
-const char cmd_create_usage[] =
+static const char create_head[] =
 	"Create but do not start a container\n"
 	"\n"
 	"Description:\n"
@@ -232,5 +238,30 @@ const char cmd_create_usage[] =
 	"\n"
 	"Usage:\n"
 	"  pm create [options] IMAGE [COMMAND [ARG...]]\n"
-	"\n"
-	"Options: those of pm run (see pm run --help), except --detach.\n";
+	"\n";
+
+char *cmd_create_usage(void)
+{
+	/* run's options but those of a run alone, as podman's create lists them */
+	static const char *const run_only[] = {"--detach ",	  "--detach-keys ", "--passwd ",
+					       "--preserve-fds ", "--rmi ",	    "--sig-proxy "};
+	const char *opts = strstr(cmd_run_usage, "\nOptions:\n") + 1;
+	size_t cap = sizeof(create_head) + strlen(opts) + 1, len = 0;
+	char *u = pm_xmalloc(cap);
+	len = (size_t)snprintf(u, cap, "%s", create_head);
+	for (const char *l = opts; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+		bool keep = true;
+		for (size_t i = 0; i < ARRAY_SIZE(run_only); i++)
+			if (memmem(l, n, run_only[i], strlen(run_only[i])))
+				keep = false;
+		if (keep) {
+			memcpy(u + len, l, n);
+			len += n;
+		}
+		l += n;
+	}
+	u[len] = '\0';
+	return u;
+}

@@ -75,6 +75,19 @@ pm_commands() {
 	done
 }
 
+@test "create --help lists run's options but those of a run alone" {
+	run_pm 0 create --help
+	local f
+	for f in --env --volume --rm --network --name --publish --help; do
+		grep -qE -- "^ *(-[a-zA-Z], )?$f( |\$)" <<<"$output" || die "create --help lacks $f"
+	done
+	for f in --detach --detach-keys --sig-proxy --preserve-fds --rmi; do
+		! grep -qE -- "^ *(-[a-zA-Z], )?$f( |\$)" <<<"$output" || die "create --help lists $f"
+	done
+	run_pm 0 run --help
+	grep -qE -- "^ *-d, --detach " <<<"$output" || die "run --help lacks --detach"
+}
+
 @test "pm COMMAND -h works like --help" {
 	run_pm_split 0 version -h
 	assert_contains "$output" "Usage:"
