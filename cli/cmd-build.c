@@ -725,10 +725,10 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		case 'D':
 		case O_COMPRESS:
 		case O_CONTENT_TRUST:
-			pr = pm_cli_bool_arg(c == 'D'	  ? "disable-compression"
-					: c == O_COMPRESS ? "compress"
-							  : "disable-content-trust",
-					optarg, &b);
+			pr = pm_cli_bool_arg(c == 'D'	       ? "disable-compression"
+					     : c == O_COMPRESS ? "compress"
+							       : "disable-content-trust",
+					     optarg, &b);
 			break;
 		case O_STDIN:
 			pr = pm_cli_bool_arg("stdin", optarg, &g.stdin_);

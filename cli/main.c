@@ -245,13 +245,14 @@ int main(int argc, char **argv)
 		case 'I':
 		case 'S':
 		case 'u':
-			return pm_cli_errorf("--%s %s: pm is daemonless: it has no remote mode and no "
-					     "service to connect to",
-					     c == 'c'   ? "connection"
-					     : c == 'I' ? "identity"
-					     : c == 'S' ? "ssh"
-							: "url",
-					     optarg);
+			return pm_cli_errorf(
+				"--%s %s: pm is daemonless: it has no remote mode and no "
+				"service to connect to",
+				c == 'c'   ? "connection"
+				: c == 'I' ? "identity"
+				: c == 'S' ? "ssh"
+					   : "url",
+				optarg);
 		case 'n':
 			return pm_cli_errorf("--namespace %s: pm has no libpod namespaces: use "
 					     "another --root and --runroot for a separate view",
