@@ -135,15 +135,16 @@ print("ok")' "$hp"
 	run_pm 0 network rm u1
 }
 
-@test "run --network NAME -p udp and tcp, a udp range, a random host port; stop frees, start serves again" {
+@test "run --network NAME -p udp and tcp, a udp range, random host ports, 127.0.0.1; stop frees, start serves again" {
 	pm_load_test_image
-	local img hp tp
+	local img hp lp tp
 	img=$(pm_test_image name)
 	hp=$(free_udp_port)
+	lp=$(free_udp_port)
 	tp=$(free_port)
 	run_pm 0 network create --subnet 10.232.0.0/24 u2
 	run_pm 0 run -d --network u2 -v "$UDP_DIR/bin:/t:ro" -p "$hp:5300/udp" -p 5301-5302/udp \
-		-p 5303/udp -p "$tp:8080" --name multi "$img" \
+		-p 5303/udp -p "127.0.0.1:$lp:5300/udp" -p "$tp:8080" --name multi "$img" \
 		sh -c '/t/udpecho -l 5301 & /t/udpecho -l 5302 & /t/udpecho -l 5303 &
 			while true; do echo pong | nc -l -p 8080; done & exec /t/udpecho -l 5300'
 	local p
@@ -152,6 +153,10 @@ print("ok")' "$hp"
 	done
 	run udp_ask "$hp" fixed
 	is "$output" "fixed" "the fixed host port"
+	run udp_ask "$lp" local
+	is "$output" "local" "a host port on 127.0.0.1"
+	run_pm 0 port multi
+	assert_contains "$output" "5300/udp -> 127.0.0.1:$lp"
 	local ctr hports=()
 	for ctr in 5301 5302 5303; do
 		run_pm 0 port multi "$ctr/udp"
