@@ -4,7 +4,7 @@
 # comes back to its sender, several clients at once each get their own; ranges and random
 # host ports; `port`, inspect and ps show the mapping; a busy port fails before anything
 # runs; the relay (pm's port relay, podman's rootlessport) and its socket end with the
-# container; sctp is refused. The server in the container is tests/lib/udpecho.c, built with
+# container (stop, rm -f, its own exit, a pod's rm -f); a pod's ports; sctp is refused. The server in the container is tests/lib/udpecho.c, built with
 # cc -static (busybox's nc has no UDP); the clients are python3 on the host. Runs as the
 # unprivileged test user; also against podman (PM="podman --runtime runc"); pm-only tests
 # skip there.
@@ -259,4 +259,22 @@ os.rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(120)' "$pf" </dev/null 
 	udp_is_free "$hp" || die "UDP port $hp is still bound after the container exited"
 	run_pm 0 rm fg
 	run_pm 0 network rm u5
+}
+
+@test "pod create --network NAME -p H:C/udp: a member's server answers; pod rm -f ends the relay" {
+	pm_load_test_image
+	local img hp
+	img=$(pm_test_image name)
+	hp=$(free_udp_port)
+	run_pm 0 network create --subnet 10.235.0.0/24 u6
+	run_pm 0 pod create --name pu --network u6 -p "$hp:5300/udp"
+	run_pm 0 run -d --pod pu -v "$UDP_DIR/bin:/t:ro" --name member "$img" /t/udpecho -l 5300
+	wait_listening member 5300
+	run udp_ask "$hp" a b
+	is "$output" "a
+b" "two clients through the pod's port"
+	run_pm 0 pod rm -f -t0 pu
+	[ -z "$(relays)" ] || die "a relay stays after pod rm -f: $(relays)"
+	udp_is_free "$hp" || die "UDP port $hp is still bound after pod rm -f"
+	run_pm 0 network rm u6
 }
