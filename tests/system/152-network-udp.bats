@@ -4,10 +4,10 @@
 # comes back to its sender, several clients at once each get their own; ranges and random
 # host ports; `port`, inspect and ps show the mapping; a busy port fails before anything
 # runs; the relay (pm's port relay, podman's rootlessport) and its socket end with the
-# container (stop, rm -f, its own exit, a pod's rm -f); a pod's ports; sctp is refused. The server in the container is tests/lib/udpecho.c, built with
-# cc -static (busybox's nc has no UDP); the clients are python3 on the host. Runs as the
-# unprivileged test user; also against podman (PM="podman --runtime runc"); pm-only tests
-# skip there.
+# container (stop, rm -f, its own exit, a pod's rm -f); a pod's ports; sctp is refused.
+# The server in the container is tests/lib/udpecho.c, built with cc -static (busybox's nc
+# has no UDP); the clients are python3 on the host. Runs as the unprivileged test user;
+# also against podman (PM="podman --runtime runc"); pm-only tests skip there.
 
 load helpers
 load network
