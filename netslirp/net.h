@@ -88,7 +88,7 @@ enum pm_net_port_handler {
 enum pm_net_proto {
 	PM_NET_TCP = 0,
 	PM_NET_UDP,
-	PM_NET_SCTP, /* parsed like podman; refused by pm_net_config_check (no helper forwards it) */
+	PM_NET_SCTP, /* parsed like podman; refused by pm_net_config_check (no helper has it) */
 };
 
 /* One -p mapping: host [host_port, host_port+range) -> container [ctr_port, ctr_port+range). */
