@@ -9,6 +9,10 @@
  *
  *   pm-monitor port-relay --exit-fd N --ready-fd N --netns-fd N [--api PATH]
  *              [--known A.B.C.D]... [--track HOSTPORT:CTRPORT]... --listen FD:CTRPORT...
+ *              [--listen-udp FD:CTRPORT]...
+ *
+ * --listen-udp: a bound UDP socket (a user-defined network's published UDP port), served a
+ * flow per client (netslirp/udp-relay.c).
  *
  * Exit status: 125 on bad arguments or when the netns cannot be entered (nothing written to
  * the ready fd), 1 when the relay cannot start after ready, 0 when the exit fd ended it. */
@@ -86,7 +90,7 @@ static int parse_pair(char *s, long amax, int *a, int *b)
 
 static int parse_relay_args(int argc, char **argv, struct relay_args *a)
 {
-	enum { EXIT_FD = 1, READY_FD, NETNS_FD, API, KNOWN, TRACK, LISTEN };
+	enum { EXIT_FD = 1, READY_FD, NETNS_FD, API, KNOWN, TRACK, LISTEN, LISTEN_UDP };
 	static const struct option opts[] = {
 		{"exit-fd", required_argument, NULL, EXIT_FD},
 		{"ready-fd", required_argument, NULL, READY_FD},
@@ -95,6 +99,7 @@ static int parse_relay_args(int argc, char **argv, struct relay_args *a)
 		{"known", required_argument, NULL, KNOWN},
 		{"track", required_argument, NULL, TRACK},
 		{"listen", required_argument, NULL, LISTEN},
+		{"listen-udp", required_argument, NULL, LISTEN_UDP},
 		{NULL, 0, NULL, 0},
 	};
 	int c, x, y;
@@ -130,11 +135,12 @@ static int parse_relay_args(int argc, char **argv, struct relay_args *a)
 			a->track[a->ntrack++][1] = (uint16_t)y;
 			break;
 		case LISTEN:
+		case LISTEN_UDP:
 			if (parse_pair(optarg, INT_MAX, &x, &y) < 0 ||
 			    grow(&a->listen, a->nlisten, sizeof(*a->listen)) < 0)
 				return -1;
-			a->listen[a->nlisten++] =
-				(struct pm_relay_listener){.fd = x, .ctr_port = (uint16_t)y};
+			a->listen[a->nlisten++] = (struct pm_relay_listener){
+				.fd = x, .ctr_port = (uint16_t)y, .udp = c == LISTEN_UDP};
 			break;
 		default:
 			return -1;
@@ -188,7 +194,7 @@ static int serve(struct relay_args *a)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* six fds per connection (two sockets, two pipes) */
+	/* six fds per connection (two sockets, two pipes), one per UDP client */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;

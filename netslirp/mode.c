@@ -318,14 +318,6 @@ int pm_net_config_check(struct pm_net_config *cfg, pm_error **err)
 		cfg->nports = 0;
 		return 1;
 	}
-	for (size_t i = 0; cfg->mode == PM_NET_BRIDGE && i < cfg->nports; i++)
-		if (cfg->ports[i].proto != PM_NET_TCP)
-			return pm_error_set(err, EOPNOTSUPP,
-					    "publishing port %u/%s of a container on network %s: "
-					    "pm forwards TCP only there (not supported yet)",
-					    cfg->ports[i].ctr_port,
-					    cfg->ports[i].proto == PM_NET_UDP ? "udp" : "sctp",
-					    cfg->bridge_net);
 	for (size_t i = 0; i < cfg->nports; i++)
 		if (cfg->ports[i].proto == PM_NET_SCTP)
 			return pm_error_set(err, EOPNOTSUPP,

@@ -48,7 +48,8 @@
  *
  * Files: mode.c (--network), ports.c (-p/-P parsing and formatting), dns.c (resolv.conf),
  * hosts.c (/etc/hosts), spawn.c (helper process plumbing), slirp.c (slirp4netns and its
- * API socket), pasta.c (pasta), lifetime.c (start/stop dispatch). Never prints. */
+ * API socket), pasta.c (pasta), lifetime.c (start/stop dispatch), relay.c and udp-relay.c
+ * (the port relay: TCP splice, UDP flows), bridge.c (user-defined networks). Never prints. */
 #pragma once
 
 /* The global --network-cmd-path: the slirp4netns binary to run (else slirp4netns from
@@ -87,7 +88,7 @@ enum pm_net_port_handler {
 enum pm_net_proto {
 	PM_NET_TCP = 0,
 	PM_NET_UDP,
-	PM_NET_SCTP, /* parsed like podman; refused by pm_net_start (no helper supports it) */
+	PM_NET_SCTP, /* parsed like podman; refused by pm_net_config_check (no helper has it) */
 };
 
 /* One -p mapping: host [host_port, host_port+range) -> container [ctr_port, ctr_port+range). */

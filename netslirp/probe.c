@@ -74,6 +74,11 @@ int pm_net_listen_tcp(const char *ip, uint16_t port)
 	return fd;
 }
 
+int pm_net_bind_udp(const char *ip, uint16_t port)
+{
+	return bind_one(ip, port, PM_NET_UDP, strchr(ip, ':') != NULL, NULL);
+}
+
 static bool ip_is_v6(const char *ip)
 {
 	return ip && strchr(ip, ':');

@@ -16,6 +16,10 @@ int pm_net_probe_port(const char *host_ip, uint16_t port, int proto, bool also_v
  * O_CLOEXEC: the fd or -errno. */
 int pm_net_listen_tcp(const char *ip, uint16_t port);
 
+/* A bound UDP socket on ip:port (the same addresses; no SO_REUSEADDR: a port another socket
+ * holds is EADDRINUSE), O_CLOEXEC: the fd or -errno. */
+int pm_net_bind_udp(const char *ip, uint16_t port);
+
 /* Give every mapping with host_port 0 a free host port (a free consecutive block for
  * ranges), as podman does when the host port is omitted. */
 int pm_net_pick_ports(struct pm_net_port *ports, size_t n, pm_error **err);

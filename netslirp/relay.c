@@ -2,7 +2,8 @@
  * Owns: accepting on the loopback listeners pm bound in the host netns, one TCP connection
  * per client to 127.0.0.1:CTRPORT in the container's netns, the splice pump between the two
  * (one pipe per direction, exact half-close, reset propagation), and the slirp4netns
- * add_hostfwd requests for IPv4 host addresses that appear later (rtnetlink).
+ * add_hostfwd requests for IPv4 host addresses that appear later (rtnetlink); UDP listeners
+ * are handed to udp-relay.c, whose epoll fd is polled in this loop.
  * Must not: use anything but libc (it is linked into the static pm-monitor: no jansson, no
  * pm_error), print, or block on one connection. Called by monitor/port-relay.c; unit-tested
  * by tests/unit/test-relay.c. */
@@ -25,6 +26,7 @@
 
 #include "lib/cleanup.h"
 #include "netslirp/relay.h"
+#include "netslirp/udp-relay.h"
 
 #define PIPE_SIZE    (256 * 1024)
 #define MAX_EVENTS   64
@@ -34,7 +36,7 @@
 #define NL_BUF_SIZE  (64 * 1024)
 #define NL_MAX_ADDRS 256
 
-enum kind { K_LISTENER, K_EXIT, K_NETLINK, K_SIDE };
+enum kind { K_LISTENER, K_EXIT, K_NETLINK, K_SIDE, K_UDP };
 
 /* Every epoll registration points at one of these; kind is always the first member. */
 struct tag {
@@ -79,7 +81,8 @@ struct relay {
 	struct conn *conns;
 	struct conn *again;
 	struct conn *dead;
-	struct tag exit_tag, nl_tag;
+	struct tag exit_tag, nl_tag, udp_tag;
+	struct pm_udp_relay *udp; /* the UDP listeners' flows, NULL: none */
 	/* tracking */
 	const struct pm_relay_track *track;
 	int nl_fd;
@@ -567,6 +570,8 @@ int pm_relay_run(const struct pm_relay_listener *l, size_t nl, int exit_fd,
 		goto out;
 	}
 	for (size_t i = 0; i < nl; i++) {
+		if (l[i].udp)
+			continue; /* udp-relay.c's */
 		ls[i] = (struct listener){
 			.kind = K_LISTENER, .fd = l[i].fd, .ctr_port = l[i].ctr_port};
 		int fl = fcntl(l[i].fd, F_GETFL);
@@ -581,6 +586,22 @@ int pm_relay_run(const struct pm_relay_listener *l, size_t nl, int exit_fd,
 		r.exit_tag.kind = K_EXIT;
 		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &r.exit_tag};
 		if (epoll_ctl(r.ep, EPOLL_CTL_ADD, exit_fd, &ev) < 0) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < nl; i++) {
+		if (!l[i].udp)
+			continue;
+		if (!r.udp && (ret = pm_udp_relay_new(0, &r.udp)) < 0)
+			goto out;
+		if ((ret = pm_udp_relay_add(r.udp, l[i].fd, l[i].ctr_port)) < 0)
+			goto out;
+	}
+	if (r.udp) {
+		r.udp_tag.kind = K_UDP;
+		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &r.udp_tag};
+		if (epoll_ctl(r.ep, EPOLL_CTL_ADD, pm_udp_relay_fd(r.udp), &ev) < 0) {
 			ret = -errno;
 			goto out;
 		}
@@ -615,6 +636,9 @@ int pm_relay_run(const struct pm_relay_listener *l, size_t nl, int exit_fd,
 			case K_SIDE:
 				side_event(&r, (struct side *)t, evs[i].events);
 				break;
+			case K_UDP:
+				pm_udp_relay_dispatch(r.udp);
+				break;
 			}
 		}
 		while (again) {
@@ -631,6 +655,7 @@ out:
 	while (r.conns)
 		conn_kill(&r, r.conns, false);
 	free_dead(&r);
+	pm_udp_relay_free(r.udp);
 	close_fd(&r.reserve_fd, false);
 	close_fd(&r.ep, false);
 	free(r.known);

@@ -1,16 +1,20 @@
 /* relay.h: pm's loopback port relay (pasta's "spliced" path): loopback clients of a published
  * port are spliced to 127.0.0.1:CTRPORT inside the container's network namespace, and new host
- * IPv4 addresses get slirp4netns forwards. libc only: linked into the static pm-monitor. */
+ * IPv4 addresses get slirp4netns forwards; on user-defined networks it serves every published
+ * port, UDP ones too. libc only: linked into the static pm-monitor. */
 #pragma once
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* A listening TCP socket (host netns); the relay makes it nonblocking. */
+/* A listening TCP socket, or a bound UDP one (udp), in the host netns; the relay makes it
+ * nonblocking. */
 struct pm_relay_listener {
 	int fd;
 	uint16_t ctr_port;
+	bool udp;
 };
 
 /* slirp4netns forwards to add for host addresses that appear later. */
@@ -30,6 +34,8 @@ struct pm_relay_track {
  * one pipe per direction; half-closes are forwarded once a direction's pipe is drained; a
  * reset or error on one side resets the other. Never blocks on one connection; the only
  * blocking call is the ~1 s slirp4netns API request when a new host address shows up.
+ * UDP listeners are served by netslirp/udp-relay.c in the same loop: a flow per client
+ * address, a socket made in the current netns connected to 127.0.0.1:ctr_port.
  * The caller ignores SIGPIPE. track may be NULL. Nothing is printed. */
 int pm_relay_run(const struct pm_relay_listener *l, size_t nl, int exit_fd,
 		 const struct pm_relay_track *track);

@@ -203,11 +203,11 @@ static char **host_addrs(void)
 	return v;
 }
 
-static void add_listener(struct pm_net_relay_plan *rp, int fd, unsigned ctr)
+static void add_listener(struct pm_net_relay_plan *rp, int fd, unsigned ctr, bool udp)
 {
 	rp->lfds = pm_xrealloc(rp->lfds, (rp->nl + 1) * sizeof(*rp->lfds));
 	rp->lfds[rp->nl++] = fd;
-	pm_strv_push(&rp->args, "--listen");
+	pm_strv_push(&rp->args, udp ? "--listen-udp" : "--listen");
 	pm_strv_consume(&rp->args, pm_xasprintf("%u", ctr));
 }
 
@@ -231,14 +231,14 @@ static int relay_bind(const struct pm_net_config *cfg, const struct pm_net *net,
 				return pm_error_set(err, -fd,
 						    "cannot publish port %u/tcp on '%s:%u': %s",
 						    ctr, shown, host, strerror(-fd));
-			add_listener(rp, fd, ctr);
+			add_listener(rp, fd, ctr, false);
 			if (!all)
 				continue;
 			/* IPv6 loopback clients too ("localhost" may be ::1 first); best effort:
 			 * slirp4netns never forwarded IPv6 for these ports */
 			fd = pm_net_listen_tcp("::1", (uint16_t)host);
 			if (fd >= 0)
-				add_listener(rp, fd, ctr);
+				add_listener(rp, fd, ctr, false);
 			pm_strv_push(&rp->args, "--track");
 			pm_strv_consume(&rp->args, pm_xasprintf("%u:%u", host, ctr));
 		}
@@ -284,7 +284,8 @@ static int relay_spawn(const struct pm_net_config *cfg, int nsfd, const char *so
 	size_t l = 0;
 	for (size_t i = 0; rp->args[i]; i += 2) {
 		pm_strv_push(&argv, rp->args[i]);
-		if (strcmp(rp->args[i], "--listen") == 0) {
+		if (strcmp(rp->args[i], "--listen") == 0 ||
+		    strcmp(rp->args[i], "--listen-udp") == 0) {
 			pass[3 + l] = rp->lfds[l];
 			/* FD:CTRPORT, the fd as the relay will see it */
 			pm_strv_consume(&argv, pm_xasprintf("%zu:%s", 6 + l, rp->args[i + 1]));
@@ -506,14 +507,16 @@ int pm_net_bridge_ports_bind(struct pm_net *net, pm_error **err)
 	for (size_t i = 0; i < net->nports; i++) {
 		const struct pm_net_port *p = &net->ports[i];
 		const char *addr = p->host_ip[0] ? p->host_ip : "0.0.0.0";
+		bool udp = p->proto == PM_NET_UDP;
 		for (uint16_t k = 0; k < p->range; k++) {
 			unsigned host = p->host_port + k, ctr = p->ctr_port + k;
-			int fd = pm_net_listen_tcp(addr, (uint16_t)host);
+			int fd = udp ? pm_net_bind_udp(addr, (uint16_t)host)
+				     : pm_net_listen_tcp(addr, (uint16_t)host);
 			if (fd < 0)
 				return pm_error_set(err, -fd,
-						    "cannot publish port %u/tcp on '%s:%u': %s",
-						    ctr, addr, host, strerror(-fd));
-			add_listener(rp, fd, ctr);
+						    "cannot publish port %u/%s on '%s:%u': %s", ctr,
+						    proto_str(p->proto), addr, host, strerror(-fd));
+			add_listener(rp, fd, ctr, udp);
 		}
 	}
 	return 0;

@@ -18,9 +18,9 @@ int pm_net_slirp_launch(const struct pm_net_config *cfg, int netns_fd, struct pm
  * socket remains. */
 int pm_net_slirp_ready(struct pm_net *net, pm_error **err);
 
-/* A user-defined network's published ports (PM_NET_BRIDGE, TCP only): the listeners for
- * net->ports (host ports resolved) bound here on their host address (0.0.0.0 for all), into
- * net->relay, before anything runs. */
+/* A user-defined network's published ports (PM_NET_BRIDGE, TCP and UDP): the TCP listeners
+ * and UDP sockets for net->ports (host ports resolved) bound here on their host address
+ * (0.0.0.0 for all), into net->relay, before anything runs. */
 int pm_net_bridge_ports_bind(struct pm_net *net, pm_error **err);
 /* Then the relay (pm-monitor port-relay, cfg->relay_program) into the container's namespace
  * netns_pid, connecting to 127.0.0.1:CTRPORT there: it is net's helper (net->pid, an exit

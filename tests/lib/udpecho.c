@@ -8,8 +8,9 @@
  *                            matches, 1 on a wrong echo, 2 on a timeout, 3 on a usage or
  *                            socket error
  *
- * Built by tests/system/061-udp.root.bats with `cc -static` and bind-mounted into a busybox
- * container (busybox has no UDP server). Standalone: links nothing of pm, resolves no names.
+ * Built by tests/system/061-udp.root.bats and 152-network-udp.bats with `cc -static` and
+ * bind-mounted into a busybox container (busybox has no UDP server). Standalone: links
+ * nothing of pm, resolves no names.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -89,19 +89,6 @@ fetch() {
 	run_pm 0 network rm p2
 }
 
-@test "run --network NAME -p PORT/udp: refused by pm, nothing made (pm)" {
-	skip_if_podman "pm forwards TCP only on user-defined networks"
-	pm_load_test_image
-	local img
-	img=$(pm_test_image name)
-	run_pm 0 network create p3
-	run_pm 125 run -d --network p3 -p 18464:53/udp --name u "$img" true
-	same "$output" "Error: publishing port 53/udp of a container on network p3: pm forwards TCP only there (not supported yet)"
-	run_pm 0 ps -a -q
-	is "$output" ""
-	run_pm 0 network rm p3
-}
-
 @test "run --network-alias, network connect --alias: peers reach it by those names" {
 	skip_if_missing jq
 	pm_load_test_image

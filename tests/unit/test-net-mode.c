@@ -99,14 +99,16 @@ static void test_user_network(void **state)
 	assert_int_equal(pm_net_parse_mode(&c, "web:ip6=fd00:1::5,ip=10.89.0.6", NULL), 0);
 	assert_string_equal(c.bridge_ip6_req, "fd00:1::5");
 	assert_string_equal(c.bridge_ip_req, "10.89.0.6");
-	/* TCP ports go through the port relay; UDP is refused */
+	/* TCP and UDP ports go through the port relay; sctp is refused */
 	assert_int_equal(pm_net_parse_publish("8080:80", &c.ports, &c.nports, NULL), 0);
 	assert_int_equal(pm_net_config_check(&c, NULL), 0);
 	assert_int_equal(pm_net_parse_publish("5353:53/udp", &c.ports, &c.nports, NULL), 0);
+	assert_int_equal(pm_net_config_check(&c, NULL), 0);
+	assert_int_equal(pm_net_parse_publish("9999:99/sctp", &c.ports, &c.nports, NULL), 0);
 	pm_error *err = NULL;
 	assert_int_equal(pm_net_config_check(&c, &err), -EOPNOTSUPP);
-	assert_string_equal(err->msg, "publishing port 53/udp of a container on network web: pm "
-				      "forwards TCP only there (not supported yet)");
+	assert_string_equal(err->msg, "publishing port 99/sctp: sctp is not supported by "
+				      "rootless networking (web)");
 	pm_error_free(err);
 	/* alias= adds a name */
 	assert_int_equal(pm_net_parse_mode(&c, "web:alias=a,alias=b", NULL), 0);
