@@ -64,6 +64,13 @@ digest_of() {
 		sed -n 's/^Docker-Content-Digest: *\([^[:space:]]*\).*/\1/Ip'
 }
 
+# index_digests REPO TAG: the digests of the instances of the index the registry serves
+index_digests() {
+	curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' "$REG_URL/v2/$1/manifests/$2" |
+		python3 -c 'import json, sys
+for m in json.load(sys.stdin)["manifests"]: print(m["digest"])'
+}
+
 # check_sig FILE DIGEST REFERENCE: FILE is a good signature by the test key whose payload
 # names DIGEST and REFERENCE
 check_sig() {
@@ -110,10 +117,8 @@ EOF
 	registry_seed busybox one:1 >/dev/null
 	insecure
 	run_pm 0 image sign --all --sign-by signer@example.com -d "$SIGS" "docker://$REG/idx:1"
-	local idx n=0 digest
-	idx=$(curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' "$REG_URL/v2/idx/manifests/1")
-	for digest in $(python3 -c 'import json, sys
-for m in json.loads(sys.argv[1])["manifests"]: print(m["digest"])' "$idx"); do
+	local n=0 digest
+	for digest in $(index_digests idx 1); do
 		check_sig "$SIGS/idx@sha256=${digest#sha256:}/signature-1" "$digest" "$REG/idx:1"
 		n=$((n + 1))
 	done
@@ -249,10 +254,7 @@ Signing manifest using simple signing
 Storing list signatures"
 	d=$(cat "$BATS_TEST_TMPDIR/digest")
 	check_sig "$SIGS/slist@sha256=${d#sha256:}/signature-1" "$d" "$REG/slist:1"
-	local idx
-	idx=$(curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json' "$REG_URL/v2/slist/manifests/1")
-	for d in $(python3 -c 'import json, sys
-for m in json.loads(sys.argv[1])["manifests"]: print(m["digest"])' "$idx"); do
+	for d in $(index_digests slist 1); do
 		check_sig "$SIGS/slist@sha256=${d#sha256:}/signature-1" "$d" "$REG/slist:1"
 		n=$((n + 1))
 	done
