@@ -235,3 +235,45 @@ int pm_net_read_host_resolv(char **ret, pm_error **err)
 	*ret = data;
 	return 0;
 }
+
+int pm_net_resolv_add_network(const char *resolv, char *const *servers, bool search, char **ret)
+{
+	char *out = pm_xstrdup("");
+	bool searched = !search, served = false;
+	_cleanup_free_ char *text = pm_xstrdup(resolv ? resolv : "");
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (!searched && strncmp(line, "search", 6) == 0 && (line[6] == ' ' || !line[6])) {
+			append(&out, "search dns.podman");
+			append(&out, line + 6);
+			append(&out, "\n");
+			searched = true;
+			continue;
+		}
+		if (!served && strncmp(line, "nameserver", 10) == 0) {
+			if (!searched) {
+				append(&out, "search dns.podman\n");
+				searched = true;
+			}
+			for (char *const *s = servers; s && *s; s++) {
+				append(&out, "nameserver ");
+				append(&out, *s);
+				append(&out, "\n");
+			}
+			served = true;
+		}
+		append(&out, line);
+		append(&out, "\n");
+	}
+	if (!searched)
+		append(&out, "search dns.podman\n");
+	for (char *const *s = servers; !served && s && *s; s++) {
+		append(&out, "nameserver ");
+		append(&out, *s);
+		append(&out, "\n");
+	}
+	*ret = out;
+	return 0;
+}
