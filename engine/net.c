@@ -189,8 +189,9 @@ int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c
 }
 
 /* The gateways of its networks whose names aardvark-dns serves: its first nameservers (not
- * with --dns: those alone, as podman) and "search dns.podman" (not with --dns-search). */
-static void resolv_add_gateways(const struct pm_net_config *net, struct pm_runtime_spec *spec)
+ * with --dns: those alone, as podman) and "dns.podman" searched (net.h says how). */
+static void resolv_add_gateways(const struct pm_net_config *net, const char *host_resolv,
+				struct pm_runtime_spec *spec)
 {
 	if (net->dns_servers)
 		return;
@@ -205,7 +206,8 @@ static void resolv_add_gateways(const struct pm_net_config *net, struct pm_runti
 	if (!gws)
 		return;
 	char *text = NULL;
-	pm_net_resolv_add_network(spec->resolv_data, gws, !net->dns_search, &text);
+	pm_net_resolv_add_network(spec->resolv_data, gws, net->dns_search != NULL, host_resolv,
+				  &text);
 	free(spec->resolv_data);
 	spec->resolv_data = text;
 }
@@ -254,7 +256,7 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			free(peers);
 			peers = all;
 		}
-		resolv_add_gateways(net, spec);
+		resolv_add_gateways(net, host_resolv, spec);
 	}
 	if (!net->no_hosts) {
 		_cleanup_free_ char *base = read_text("/etc/hosts");

@@ -175,8 +175,9 @@ static int dns_start(int nsfd, const char *state_dir, const char *dir, pm_error 
 		;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
-	return pm_error_set(err, EIO, "starting '%s --config %s -p 53 run' failed (exit %d)", bin,
-			    dir, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	return pm_error_set(err, EIO,
+			    "starting aardvark-dns ('%s --config %s -p 53 run') failed (exit %d)",
+			    bin, dir, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 int pm_net_dns_update(int nsfd, const char *state_dir, pm_error **err)

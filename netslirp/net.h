@@ -261,10 +261,12 @@ int pm_net_slirp_addrs(const struct pm_net_config *cfg, char *ret_ctr, char *ret
 
 /* ---- host facts (read the machine) ---- */
 
-/* resolv (pm_net_resolv_conf's text) for a container on user-defined networks with DNS on:
- * their gateways (servers) as the first nameservers and, when search, "dns.podman" first
- * in the search line (made when missing), as podman gives it. */
-int pm_net_resolv_add_network(const char *resolv, char *const *servers, bool search, char **ret);
+/* resolv (pm_net_resolv_conf's text) for a container on user-defined networks with DNS on,
+ * as podman 4.3 gives it: their gateways (servers) as the first nameservers; "dns.podman"
+ * first in the search line (made when missing), or with the user's --dns-search
+ * (user_search) the host's search domains (from host_resolv) after the user's. */
+int pm_net_resolv_add_network(const char *resolv, char *const *servers, bool user_search,
+			      const char *host_resolv, char **ret);
 
 /* The host's resolv.conf text; when it names only systemd-resolved's stub (127.0.0.53) and
  * /run/systemd/resolve/resolv.conf exists, that file instead (as podman). Missing file:

@@ -200,3 +200,29 @@ ctr_ip() {
 	unset _PM_AARDVARK_DNS
 	run_pm 0 network rm d5
 }
+
+@test "aardvark-dns failing to start: the run fails naming it, nothing left" {
+	skip_if_podman "pm's own: _PM_AARDVARK_DNS names the aardvark-dns binary"
+	pm_load_test_image
+	local img
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.240.0.0/24 d6
+	_PM_AARDVARK_DNS=/bin/false run_pm 125 run -d --network d6 --name bad "$img" sleep 1000
+	assert_contains "$output" "Error: starting aardvark-dns ('/bin/false --config "
+	assert_contains "$output" "failed (exit 1)"
+	run_pm 0 ps -a -q
+	is "$output" "" "no container left"
+	local _i
+	for _i in $(seq 1 50); do
+		[ -z "$(find "$XDG_RUNTIME_DIR/pm/networks" -mindepth 1 -not -name '*lock')" ] && break
+		sleep 0.1
+	done
+	run find "$XDG_RUNTIME_DIR/pm/networks" -mindepth 1 -not -name '*lock'
+	is "$output" "" "no record, namespace or aardvark-dns file left"
+	# the real one then serves
+	run_pm 0 run -d --network d6 --name good "$img" sleep 1000
+	run_pm 0 exec good nslookup good
+	assert_contains "$output" "Address: 10.240.0."
+	run_pm 0 rm -f -t0 good
+	run_pm 0 network rm d6
+}
