@@ -4,8 +4,9 @@
  * slirp4netns of its own for the outside (IPv4 and IPv6 forwarding on, a MASQUERADE rule
  * per subnet when iptables / ip6tables work in the namespace); each container gets a veth
  * pair, eth0 in its own namespace with its addresses (IPv4, IPv6 or both) and default
- * routes, the other end on the bridge. Links and
- * addresses are set with ip(8) run in the namespace (a child that setns()s first).
+ * routes, the other end on the bridge. Links and addresses are set with ip(8) run in the
+ * namespace (a child that setns()s first). Its aardvark-dns (names on the networks with DNS
+ * on) is aardvark.c's.
  * Called by the monitor's before_exec (lifetime.c) and the engine's release of the last
  * container (engine/ctr-networks.c); inside pm's rootless user namespace. Never prints. */
 #include <errno.h>

@@ -47,8 +47,9 @@
  *      JSON string), pm_net_ports_ps() (the PORTS column), pm_net_port_lines() (`pm port`).
  *
  * Files: mode.c (--network), ports.c (-p/-P parsing and formatting), dns.c (resolv.conf),
- * hosts.c (/etc/hosts), spawn.c (helper process plumbing), slirp.c (slirp4netns and its
- * API socket), pasta.c (pasta), lifetime.c (start/stop dispatch). Never prints. */
+ * hosts.c (/etc/hosts), bridge.c (user-defined networks), aardvark.c (their DNS), spawn.c (helper
+ * process plumbing), slirp.c (slirp4netns and its API socket), pasta.c (pasta), lifetime.c
+ * (start/stop dispatch). Never prints. */
 #pragma once
 
 /* The global --network-cmd-path: the slirp4netns binary to run (else slirp4netns from
