@@ -157,7 +157,7 @@ static int dns_start(int nsfd, const char *state_dir, const char *dir, pm_error 
 		if (unshare(CLONE_NEWNS) == 0 &&
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
 			mount(resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL);
-		if (setns(nsfd, CLONE_NEWNET) < 0)
+		if (setns(nsfd, CLONE_NEWNET) < 0 || chdir("/") < 0)
 			_exit(126);
 		int null = open("/dev/null", O_RDWR);
 		if (null >= 0) {

@@ -226,3 +226,26 @@ ctr_ip() {
 	run_pm 0 rm -f -t0 good
 	run_pm 0 network rm d6
 }
+
+@test "network connect of a running container: its name is served on the new network; disconnect forgets it" {
+	pm_load_test_image
+	local img ip
+	img=$(pm_test_image name)
+	run_pm 0 network create --subnet 10.242.0.0/24 e1
+	run_pm 0 network create --subnet 10.243.0.0/24 e2
+	run_pm 0 run -d --network e1 --name mover "$img" sleep 1000
+	run_pm 0 run -d --network e2 --name watcher "$img" sleep 1000
+	forgotten watcher mover
+	run_pm 0 network connect --alias mv e2 mover
+	ip=$(ctr_ip mover e2)
+	[[ "$ip" == 10.243.0.* ]] || die "mover's address on e2: '$ip'"
+	run_pm 0 exec watcher nslookup mover
+	assert_contains "$output" "Address: $ip"
+	run_pm 0 exec watcher nslookup mv
+	assert_contains "$output" "Address: $ip"
+	run_pm 0 network disconnect e2 mover
+	forgotten watcher mover
+	forgotten watcher mv
+	run_pm 0 rm -f -t0 mover watcher
+	run_pm 0 network rm e1 e2
+}
