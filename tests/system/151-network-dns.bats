@@ -3,7 +3,7 @@
 # netavark gives them: the gateway as the first nameserver and "search dns.podman" in
 # resolv.conf, a peer's name, aliases and short id resolved by a peer (a later container
 # too), a stopped one forgotten, --disable-dns networks without, several networks, --dns
-# and --dns-search, the aardvark-dns process and its files gone with the last container,
+# and --dns-search, a dual-stack network, network connect, the aardvark-dns process and its files gone with the last container,
 # pm without aardvark-dns falling back to /etc/hosts lines. Runs as the unprivileged test
 # user; also against podman (PM="podman --runtime runc"); pm-only tests skip there.
 
@@ -248,4 +248,24 @@ ctr_ip() {
 	forgotten watcher mv
 	run_pm 0 rm -f -t0 mover watcher
 	run_pm 0 network rm e1 e2
+}
+
+@test "dual-stack network with DNS: both gateways are nameservers, names have both addresses" {
+	pm_load_test_image
+	local img ip6
+	img=$(pm_test_image name)
+	run_pm 0 network create --ipv6 --subnet 10.244.0.0/24 --subnet fd00:151::/64 ds
+	run_pm 0 run -d --network ds --name v6a "$img" sleep 1000
+	run_pm 0 run -d --network ds --name v6b "$img" sleep 1000
+	run_pm 0 exec v6a cat /etc/resolv.conf
+	assert_contains "$output" "nameserver 10.244.0.1"
+	assert_contains "$output" "nameserver fd00:151::1"
+	run "${PM_CMD[@]}" inspect v6b --format '{{(index .NetworkSettings.Networks "ds").GlobalIPv6Address}}'
+	ip6=$output
+	[[ "$ip6" == fd00:151::* ]] || die "v6b's IPv6 address: '$ip6'"
+	run_pm 0 exec v6a nslookup v6b
+	assert_contains "$output" "Address: $(ctr_ip v6b ds)"
+	assert_contains "$output" "Address: $ip6"
+	run_pm 0 rm -f -t0 v6a v6b
+	run_pm 0 network rm ds
 }
