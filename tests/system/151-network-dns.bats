@@ -3,9 +3,10 @@
 # netavark gives them: the gateway as the first nameserver and "search dns.podman" in
 # resolv.conf, a peer's name, aliases and short id resolved by a peer (a later container
 # too), a stopped one forgotten, --disable-dns networks without, several networks, --dns
-# and --dns-search, a dual-stack network, network connect, the aardvark-dns process and its files gone with the last container,
-# pm without aardvark-dns falling back to /etc/hosts lines. Runs as the unprivileged test
-# user; also against podman (PM="podman --runtime runc"); pm-only tests skip there.
+# and --dns-search, a dual-stack network, network connect, the aardvark-dns process and
+# its files gone with the last container, pm without aardvark-dns falling back to
+# /etc/hosts lines. Runs as the unprivileged test user; also against podman
+# (PM="podman --runtime runc"); pm-only tests skip there.
 
 load helpers
 load network
