@@ -128,6 +128,41 @@ static int write_resolv(const char *path, pm_error **err)
 	return pm_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
+/* In its copy of the caller's mount namespace: the containers' root filesystems (overlay,
+ * fuse-overlayfs) and the namespace's nsfs mount let go, so that it does not hold them
+ * after their containers end. */
+static void drop_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	while (f && fgets(line, sizeof(line), f)) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE ... */
+		char mp[1024], fstype[64];
+		const char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 ||
+		    sscanf(dash + 3, "%63s", fstype) != 1)
+			continue;
+		if (strcmp(fstype, "overlay") != 0 && strncmp(fstype, "fuse", 4) != 0 &&
+		    strcmp(fstype, "nsfs") != 0)
+			continue;
+		/* the kernel escapes space, tab, newline and backslash as \ooo */
+		char *w = mp;
+		for (const char *r = mp; *r; w++) {
+			if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
+			    r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+				*w = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+				r += 4;
+			} else {
+				*w = *r++;
+			}
+		}
+		*w = 0;
+		umount2(mp, MNT_DETACH);
+	}
+	if (f)
+		fclose(f);
+}
+
 /* aardvark-dns --config DIR -p 53 run in the namespace nsfd: it forks its server and exits
  * once that serves (its pid in DIR/aardvark.pid, written by itself). */
 static int dns_start(int nsfd, const char *state_dir, const char *dir, pm_error **err)
@@ -155,8 +190,10 @@ static int dns_start(int nsfd, const char *state_dir, const char *dir, pm_error 
 		/* its own /etc/resolv.conf: a mount namespace of its own (without one it
 		 * forwards by the host's file) */
 		if (unshare(CLONE_NEWNS) == 0 &&
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
 			mount(resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL);
+			drop_mounts();
+		}
 		if (setns(nsfd, CLONE_NEWNET) < 0 || chdir("/") < 0)
 			_exit(126);
 		int null = open("/dev/null", O_RDWR);

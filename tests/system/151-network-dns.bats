@@ -160,6 +160,11 @@ ctr_ip() {
 	# upstream: slirp4netns' resolver first, then the host's (the namespace's resolv.conf)
 	run cat "/proc/$pid/root/etc/resolv.conf"
 	is "$(head -1 <<<"$output")" "nameserver 10.0.2.3" "its resolv.conf"
+	if ! is_podman; then
+		# pm's holds no container's root filesystem, nor the namespace's mount
+		run grep -E ' - (overlay|fuse[.a-z-]*|nsfs) ' "/proc/$pid/mountinfo"
+		is "$output" "" "aardvark-dns' mounts"
+	fi
 	# a second container and network: the same process serves both
 	run_pm 0 network create --subnet 10.238.0.0/24 d4
 	run_pm 0 run -d --network d4 --name two "$img" sleep 1000
