@@ -173,6 +173,65 @@ static int rec_read(const char *path, struct rec *r)
 	return 0;
 }
 
+/* The aardvark-dns file of network name (<base>/.aardvark-dns/NAME) rewritten from its
+ * records in <base>/NAME: the gateways, then "ID IPV4 IPV6 NAME,ALIAS...,SHORTID" a
+ * container, as netavark writes it; removed when no record is left. Only a network that has
+ * one (create: make it) - a network with DNS off has none. Under the networks' lock. */
+static int dns_refresh(const char *base, const char *name, bool create, pm_error **err)
+{
+	_cleanup_free_ char *dnsdir = pm_net_dns_dir(base);
+	_cleanup_free_ char *file = pm_path_join(dnsdir, name);
+	if (!create && !pm_path_exists(file))
+		return 0;
+	_cleanup_free_ char *dir = pm_path_join(base, name);
+	_cleanup_free_ char *gws = NULL, *lines = pm_xstrdup("");
+	_cleanup_strv_ char **ids = NULL;
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			pm_strv_push(&ids, de->d_name);
+	if (ids)
+		qsort(ids, pm_strv_length(ids), sizeof(char *), cmp_str);
+	for (size_t i = 0; ids && ids[i]; i++) {
+		_cleanup_free_ char *path = pm_path_join(dir, ids[i]);
+		struct rec rc;
+		if (rec_read(path, &rc) < 0)
+			continue;
+		if (!gws)
+			gws = rec_set(rc.gw) && rec_set(rc.gw6)
+				      ? pm_xasprintf("%s,%s", rc.gw, rc.gw6)
+				      : pm_xstrdup(rec_set(rc.gw) ? rc.gw : rc.gw6);
+		_cleanup_free_ char *names = rec_names(&rc);
+		for (char *p = names; *p; p++)
+			if (*p == ' ')
+				*p = ',';
+		char *x = pm_xasprintf("%s%s %s %s %s,%.12s\n", lines, ids[i],
+				       rec_set(rc.ip) ? rc.ip : "", rec_set(rc.ip6) ? rc.ip6 : "",
+				       names, ids[i]);
+		free(lines);
+		lines = x;
+	}
+	if (!gws) {
+		unlink(file);
+		return 0;
+	}
+	int r = pm_mkdir_p(dnsdir, 0700, err);
+	if (r < 0)
+		return r;
+	/* written beside, then renamed in: aardvark-dns reads every file of its directory */
+	_cleanup_free_ char *tmp = pm_xasprintf("%s/.aardvark-%s.tmp", base, name);
+	_cleanup_free_ char *text = pm_xasprintf("%s\n%s", gws, lines);
+	if ((r = pm_write_file_atomic(tmp, text, strlen(text), 0600, err)) < 0)
+		return r;
+	if (rename(tmp, file) < 0) {
+		r = pm_error_set_errno(err, errno, "renaming '%s' to '%s'", tmp, file);
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
 int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, const char *ctr_name,
 			     struct pm_net_config *net, char **ret_peers, pm_error **err)
 {
@@ -269,6 +328,19 @@ int pm_engine_network_assign(const struct pm_engine *e, const char *ctr_id, cons
 		ip6 ? ip6 : "-", prefix6, gw6 ? gw6 : "-");
 	if ((r = pm_write_file_atomic(mine, text, strlen(text), 0600, err)) < 0)
 		return r;
+	/* DNS on and aardvark-dns there: names come from it (podman's /etc/hosts has no line
+	 * for a peer either); else from /etc/hosts lines */
+	_cleanup_free_ char *dnsbin = n->dns ? pm_net_dns_binary() : NULL;
+	net->bridge_dns = dnsbin != NULL;
+	if (net->bridge_dns) {
+		if ((r = dns_refresh(base, n->name, true, err)) < 0) {
+			unlink(mine);
+			return r;
+		}
+		free(peers);
+		peers = pm_xstrdup("");
+		peer_ids = pm_strv_free(peer_ids);
+	}
 	/* its peers learn its name (their /etc/hosts is bind-mounted: appended in place) */
 	_cleanup_free_ char *names = NULL;
 	{
@@ -375,7 +447,8 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 		if (ctr_id) {
 			_cleanup_free_ char *mine = pm_path_join(dir, ctr_id);
 			forget(e, dir, ctr_id);
-			unlink(mine);
+			if (unlink(mine) == 0)
+				dns_refresh(base, de->d_name, false, NULL);
 		}
 		bool used = false;
 		_cleanup_closedir_ DIR *nd = opendir(dir);
@@ -388,8 +461,12 @@ void pm_engine_network_release(const struct pm_engine *e, const char *ctr_id)
 		else
 			rmdir(dir);
 	}
-	if (any)
+	if (any) {
+		/* aardvark-dns forgets it (a network file gone: stops listening there) */
+		if (ctr_id)
+			pm_net_dns_update(-1, base, NULL);
 		return;
+	}
 	/* the last one: the shared namespace goes (its lock taken as the attach takes it) */
 	_cleanup_free_ char *nslock = pm_path_join(base, "netns.lock");
 	_cleanup_close_ int nfd = pm_lock_path(nslock, LOCK_EX, NULL);
@@ -495,6 +572,8 @@ static int attach_now(const struct pm_engine *e, const struct pm_container *c, c
 			_cleanup_free_ char *p = pm_xasprintf("%s/networks/%s/%s",
 							      e->paths->runroot, netname, c->id);
 			unlink(p);
+			_cleanup_free_ char *base = nets_state_dir(e);
+			dns_refresh(base, netname, false, NULL);
 		}
 	}
 	if (r >= 0 && peers && peers[0]) {
@@ -630,6 +709,11 @@ int pm_engine_network_disconnect(const struct pm_engine *e, struct pm_container 
 			pm_xasprintf("%s/networks/%s", e->paths->runroot, netname);
 		forget(e, dir, c->id);
 		unlink(path);
+		_cleanup_free_ char *base = nets_state_dir(e);
+		_cleanup_free_ char *lock = pm_path_join(base, "lock");
+		_cleanup_close_ int lfd = pm_lock_path(lock, LOCK_EX, NULL);
+		dns_refresh(base, netname, false, NULL);
+		pm_net_dns_update(-1, base, NULL);
 	}
 	if (xi >= 0) {
 		char **v = cfg.extra_networks;

@@ -18,6 +18,7 @@
 #include "engine/ctr-paths.h"
 #include "engine/ctr-state.h"
 #include "engine/net.h"
+#include "lib/cleanup.h"
 #include "lib/fileutil.h"
 #include "lib/json.h"
 #include "lib/strutil.h"
@@ -187,6 +188,30 @@ int pm_engine_ns_prepare(const struct pm_engine *e, const struct pm_container *c
 	return 0;
 }
 
+/* The gateways of its networks whose names aardvark-dns serves: its first nameservers (not
+ * with --dns: those alone, as podman) and "dns.podman" searched (net.h says how). */
+static void resolv_add_gateways(const struct pm_net_config *net, const char *host_resolv,
+				struct pm_runtime_spec *spec)
+{
+	if (net->dns_servers)
+		return;
+	_cleanup_strv_ char **gws = NULL;
+	for (size_t i = 0; i <= net->nbridge_extra; i++) {
+		const struct pm_net_config *x = i ? &net->bridge_extra[i - 1] : net;
+		const char *g[] = {x->bridge_gw, x->bridge_gw6};
+		for (size_t k = 0; x->bridge_dns && k < 2; k++)
+			if (g[k] && !pm_strv_contains(gws, g[k]))
+				pm_strv_push(&gws, g[k]);
+	}
+	if (!gws)
+		return;
+	char *text = NULL;
+	pm_net_resolv_add_network(spec->resolv_data, gws, net->dns_search != NULL, host_resolv,
+				  &text);
+	free(spec->resolv_data);
+	spec->resolv_data = text;
+}
+
 int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *c,
 			  const struct pm_container_config *cfg, struct pm_net_config *net,
 			  struct pm_runtime_spec *spec, pm_error **err)
@@ -231,6 +256,7 @@ int pm_engine_net_prepare(const struct pm_engine *e, const struct pm_container *
 			free(peers);
 			peers = all;
 		}
+		resolv_add_gateways(net, host_resolv, spec);
 	}
 	if (!net->no_hosts) {
 		_cleanup_free_ char *base = read_text("/etc/hosts");

@@ -4,8 +4,9 @@
  * slirp4netns of its own for the outside (IPv4 and IPv6 forwarding on, a MASQUERADE rule
  * per subnet when iptables / ip6tables work in the namespace); each container gets a veth
  * pair, eth0 in its own namespace with its addresses (IPv4, IPv6 or both) and default
- * routes, the other end on the bridge. Links and
- * addresses are set with ip(8) run in the namespace (a child that setns()s first).
+ * routes, the other end on the bridge. Links and addresses are set with ip(8) run in the
+ * namespace (a child that setns()s first). Its aardvark-dns (names on the networks with DNS
+ * on) is aardvark.c's.
  * Called by the monitor's before_exec (lifetime.c) and the engine's release of the last
  * container (engine/ctr-networks.c); inside pm's rootless user namespace. Never prints. */
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "lib/cleanup.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
+#include "netslirp/aardvark.h"
 #include "netslirp/net.h"
 
 #ifndef NSFS_MAGIC
@@ -208,45 +210,18 @@ static int slirp_start(const char *path, const char *state_dir, pm_error **err)
 	return 0;
 }
 
-/* The pid of the namespace's slirp4netns when it still runs (its pid file names a process
- * called slirp4netns: not a reused pid), else 0. */
+/* The pid of the namespace's slirp4netns when it still runs, else 0. */
 static int slirp_pid(const char *state_dir)
 {
 	_cleanup_free_ char *pidfile = pm_path_join(state_dir, "slirp4netns.pid");
-	char buf[32] = "";
-	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	int pid = n > 0 ? atoi(buf) : 0;
-	char path[64], comm[32] = "";
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	int cfd = pid > 1 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (cfd >= 0) {
-		ssize_t k = read(cfd, comm, sizeof(comm) - 1);
-		comm[k > 0 ? k : 0] = 0;
-		close(cfd);
-	}
-	if (pid <= 1 || strncmp(comm, "slirp4netns", 11) != 0)
-		return 0;
-	/* a zombie (its reaper has not come by yet) is gone all the same */
-	char stat[512] = "";
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int sfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (sfd >= 0) {
-		ssize_t k = read(sfd, stat, sizeof(stat) - 1);
-		stat[k > 0 ? k : 0] = 0;
-		close(sfd);
-	}
-	const char *paren = strrchr(stat, ')');
-	if (!paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X')
-		return 0;
-	return pid;
+	return pm_net_pidfile_pid(pidfile, "slirp4netns");
 }
 
-int pm_net_bridge_teardown(const char *netns_path, const char *state_dir)
+/* The namespace and its helpers gone; dns_files: aardvark-dns' files too (not when a
+ * namespace half made by a crash is started over: the engine wrote them for this start). */
+static void teardown(const char *netns_path, const char *state_dir, bool dns_files)
 {
+	pm_net_dns_stop(state_dir, dns_files);
 	int pid = slirp_pid(state_dir);
 	if (pid > 0)
 		kill(pid, SIGKILL); /* it holds nothing that needs a clean end */
@@ -255,6 +230,11 @@ int pm_net_bridge_teardown(const char *netns_path, const char *state_dir)
 	if (is_netns_mount(netns_path))
 		umount2(netns_path, MNT_DETACH);
 	unlink(netns_path);
+}
+
+int pm_net_bridge_teardown(const char *netns_path, const char *state_dir)
+{
+	teardown(netns_path, state_dir, true);
 	return 0;
 }
 
@@ -263,7 +243,7 @@ static int ensure_netns(const struct pm_net_config *cfg, int *ret_fd, pm_error *
 	bool fresh = false;
 	if (!is_netns_mount(cfg->bridge_netns)) {
 		/* a half-made one (a crash): start over */
-		pm_net_bridge_teardown(cfg->bridge_netns, cfg->bridge_state_dir);
+		teardown(cfg->bridge_netns, cfg->bridge_state_dir, false);
 		int r = netns_make(cfg->bridge_netns, err);
 		if (r < 0)
 			return r;
@@ -288,7 +268,7 @@ static int ensure_netns(const struct pm_net_config *cfg, int *ret_fd, pm_error *
 			r = slirp_start(cfg->bridge_netns, cfg->bridge_state_dir, err);
 		if (r < 0) {
 			close(fd);
-			pm_net_bridge_teardown(cfg->bridge_netns, cfg->bridge_state_dir);
+			teardown(cfg->bridge_netns, cfg->bridge_state_dir, false);
 			return r;
 		}
 		write_in(fd, "/proc/sys/net/ipv4/ip_forward", "1");
@@ -361,6 +341,9 @@ int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t pid, pm_error **
 		return lfd;
 	_cleanup_close_ int nsfd = -1;
 	if ((r = ensure_netns(cfg, &nsfd, err)) < 0 || (r = ensure_bridge(cfg, nsfd, err)) < 0)
+		return r;
+	/* its name served from now on (the engine wrote the network's file) */
+	if (cfg->bridge_dns && (r = pm_net_dns_update(nsfd, cfg->bridge_state_dir, err)) < 0)
 		return r;
 	char pidstr[32];
 	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);

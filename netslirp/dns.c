@@ -235,3 +235,58 @@ int pm_net_read_host_resolv(char **ret, pm_error **err)
 	*ret = data;
 	return 0;
 }
+
+static void append_servers(char **out, char *const *servers)
+{
+	for (char *const *s = servers; s && *s; s++) {
+		append(out, "nameserver ");
+		append(out, *s);
+		append(out, "\n");
+	}
+}
+
+int pm_net_resolv_add_network(const char *resolv, char *const *servers, bool user_search,
+			      const char *host_resolv, char **ret)
+{
+	/* the search line: "dns.podman" before the host's domains; after the user's
+	 * --dns-search the host's domains (podman 4.3 with netavark's DNS) */
+	_cleanup_free_ char *words = NULL;
+	if (user_search) {
+		struct resolv host = {0};
+		resolv_parse(host_resolv, &host);
+		if (host.search && host.search[0])
+			words = pm_strv_join(host.search, " ");
+		resolv_clear(&host);
+	}
+	char *out = pm_xstrdup("");
+	bool searched = user_search && !words, served = false;
+	_cleanup_free_ char *text = pm_xstrdup(resolv ? resolv : "");
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (!searched && strncmp(line, "search", 6) == 0 && (line[6] == ' ' || !line[6])) {
+			append(&out, user_search ? line : "search dns.podman");
+			append(&out, user_search ? " " : line + 6);
+			append(&out, user_search ? words : "");
+			append(&out, "\n");
+			searched = true;
+			continue;
+		}
+		if (!served && strncmp(line, "nameserver", 10) == 0) {
+			if (!searched && !user_search)
+				append(&out, "search dns.podman\n");
+			searched = true;
+			append_servers(&out, servers);
+			served = true;
+		}
+		append(&out, line);
+		append(&out, "\n");
+	}
+	if (!searched && !user_search)
+		append(&out, "search dns.podman\n");
+	if (!served)
+		append_servers(&out, servers);
+	*ret = out;
+	return 0;
+}

@@ -44,6 +44,7 @@ static void mode_clear(struct pm_net_config *cfg)
 	}
 	cfg->bridge_prefix = cfg->bridge_prefix6 = 0;
 	cfg->bridge_internal = false;
+	cfg->bridge_dns = false;
 	cfg->pasta_args = pm_strv_free(cfg->pasta_args);
 	cfg->bridge_aliases = pm_strv_free(cfg->bridge_aliases);
 	cfg->cidr = cfg->outbound_addr = cfg->outbound_addr6 = cfg->container = NULL;

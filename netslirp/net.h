@@ -49,7 +49,8 @@
  * Files: mode.c (--network), ports.c (-p/-P parsing and formatting), dns.c (resolv.conf),
  * hosts.c (/etc/hosts), spawn.c (helper process plumbing), slirp.c (slirp4netns and its
  * API socket), pasta.c (pasta), lifetime.c (start/stop dispatch), relay.c and udp-relay.c
- * (the port relay: TCP splice, UDP flows), bridge.c (user-defined networks). Never prints. */
+ * (the port relay: TCP splice, UDP flows), bridge.c (user-defined networks), aardvark.c
+ * (their DNS). Never prints. */
 #pragma once
 
 /* The global --network-cmd-path: the slirp4netns binary to run (else slirp4netns from
@@ -135,6 +136,7 @@ struct pm_net_config {
 	size_t nbridge_extra;
 	unsigned bridge_prefix;
 	bool bridge_internal;
+	bool bridge_dns; /* served by aardvark-dns (the engine wrote its file) */
 	char *bridge_netns, *bridge_state_dir;
 
 	struct pm_net_port *ports;
@@ -232,6 +234,21 @@ int pm_net_hosts_file(const struct pm_net_config *cfg, const char *hostname, con
  * by <bridge_state_dir>/netns.lock. */
 int pm_net_bridge_attach(const struct pm_net_config *cfg, pid_t netns_pid, pm_error **err);
 int pm_net_bridge_teardown(const char *netns_path, const char *state_dir);
+/* ---- names on user-defined networks (aardvark.c) ----
+ * One aardvark-dns in the shared namespace serves the networks with DNS on: its config
+ * directory pm_net_dns_dir(state_dir) holds a file per network (the engine writes them:
+ * "GW[,GW6]" then "ID IPV4 IPV6 NAME,ALIAS...,SHORTID" lines). pm_net_bridge_attach of a
+ * config with bridge_dns starts it (or makes it reload) once the bridge has its gateway;
+ * pm_net_dns_update(-1, state_dir) makes a running one reload (SIGHUP: it exits by itself
+ * when no file is left); pm_net_bridge_teardown ends it and removes the directory.
+ * pm_net_dns_binary: podman's aardvark-dns (its helper directories; $PM_NET_DNS_BINARY_ENV
+ * names another, "" none), NULL when missing. */
+#define PM_NET_DNS_BINARY_ENV "_PM_AARDVARK_DNS"
+#define PM_NET_DNS_DIR	      ".aardvark-dns"
+char *pm_net_dns_binary(void);
+char *pm_net_dns_dir(const char *state_dir);
+int pm_net_dns_update(int nsfd, const char *state_dir, pm_error **err);
+
 /* `unshare --rootless-netns`: the shared namespace at netns_path (made with its slirp4netns
  * when missing: *ret_made) opened into *ret_fd. */
 int pm_net_bridge_netns_open(const char *netns_path, const char *state_dir, int *ret_fd,
@@ -245,6 +262,13 @@ int pm_net_slirp_addrs(const struct pm_net_config *cfg, char *ret_ctr, char *ret
 		       pm_error **err);
 
 /* ---- host facts (read the machine) ---- */
+
+/* resolv (pm_net_resolv_conf's text) for a container on user-defined networks with DNS on,
+ * as podman 4.3 gives it: their gateways (servers) as the first nameservers; "dns.podman"
+ * first in the search line (made when missing), or with the user's --dns-search
+ * (user_search) the host's search domains (from host_resolv) after the user's. */
+int pm_net_resolv_add_network(const char *resolv, char *const *servers, bool user_search,
+			      const char *host_resolv, char **ret);
 
 /* The host's resolv.conf text; when it names only systemd-resolved's stub (127.0.0.53) and
  * /run/systemd/resolve/resolv.conf exists, that file instead (as podman). Missing file:

@@ -117,6 +117,51 @@ static void test_resolv_modes(void **state)
 	pm_net_config_clear(&cfg);
 }
 
+/* A user-defined network with DNS on: what podman 4.3.1 wrote with a host file of
+ * "search example.org corp.example", "nameserver 10.255.255.53", "options ndots:2". */
+static void test_resolv_dns_network(void **state)
+{
+	static const char host[] = "search example.org corp.example\n"
+				   "nameserver 10.255.255.53\n"
+				   "options ndots:2\n";
+	char *one[] = {"10.89.0.1", NULL}, *two[] = {"10.89.0.1", "10.89.1.1", NULL};
+	_cleanup_free_ char *base = resolv("d1", host, NULL, NULL, NULL);
+	_cleanup_free_ char *a = NULL;
+	assert_int_equal(pm_net_resolv_add_network(base, one, false, host, &a), 0);
+	assert_string_equal(a, "search dns.podman example.org corp.example\n"
+			       "nameserver 10.89.0.1\n"
+			       "nameserver 10.255.255.53\n"
+			       "options ndots:2\n");
+	/* two networks (podman 4.3 repeats dns.podman: once here) */
+	_cleanup_free_ char *b = NULL;
+	assert_int_equal(pm_net_resolv_add_network(base, two, false, host, &b), 0);
+	assert_string_equal(b, "search dns.podman example.org corp.example\n"
+			       "nameserver 10.89.0.1\n"
+			       "nameserver 10.89.1.1\n"
+			       "nameserver 10.255.255.53\n"
+			       "options ndots:2\n");
+	/* --dns-search: the host's domains after the user's */
+	char *search[] = {"foo.com", NULL};
+	_cleanup_free_ char *ubase = resolv("d1", host, NULL, search, NULL);
+	_cleanup_free_ char *c = NULL;
+	assert_int_equal(pm_net_resolv_add_network(ubase, one, true, host, &c), 0);
+	assert_string_equal(c, "search foo.com example.org corp.example\n"
+			       "nameserver 10.89.0.1\n"
+			       "nameserver 10.255.255.53\n"
+			       "options ndots:2\n");
+	/* this machine's file: no search line of the host's */
+	static const char plain[] = "nameserver 10.255.255.53\n";
+	_cleanup_free_ char *pbase = resolv("d1", plain, NULL, NULL, NULL);
+	_cleanup_free_ char *d = NULL;
+	assert_int_equal(pm_net_resolv_add_network(pbase, one, false, plain, &d), 0);
+	assert_string_equal(d,
+			    "search dns.podman\nnameserver 10.89.0.1\nnameserver 10.255.255.53\n");
+	_cleanup_free_ char *ubase2 = resolv("d1", plain, NULL, search, NULL);
+	_cleanup_free_ char *e = NULL;
+	assert_int_equal(pm_net_resolv_add_network(ubase2, one, true, plain, &e), 0);
+	assert_string_equal(e, "search foo.com\nnameserver 10.89.0.1\nnameserver 10.255.255.53\n");
+}
+
 static char *hosts(const char *mode, char **add, const char *hostname, const char *name,
 		   const char *base, const char *host_ip)
 {
@@ -300,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_resolv_modes),	     cmocka_unit_test(test_hosts_slirp),
 		cmocka_unit_test(test_hosts_existing_names), cmocka_unit_test(test_hosts_modes),
 		cmocka_unit_test(test_host_ip_parse),	     cmocka_unit_test(test_host_facts),
+		cmocka_unit_test(test_resolv_dns_network),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
