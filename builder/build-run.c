@@ -145,12 +145,26 @@ static char *join_inside(const char *root, const char *rel)
 	return pm_path_join(root, rel);
 }
 
+/* A RUN --mount's target in the container; an ssh mount's default is BuildKit's
+ * /run/buildkit/ssh_agent.N, N counting the RUN's ssh mounts (*n_ssh, advanced). */
+static char *mount_target(const struct build *b, const struct pm_run_mount *m, unsigned *n_ssh)
+{
+	if (m->type == PM_RUN_MOUNT_SSH && !m->target)
+		return pm_xasprintf("/run/buildkit/ssh_agent.%u", (*n_ssh)++);
+	if (m->type == PM_RUN_MOUNT_SSH)
+		(*n_ssh)++;
+	return pm_bld_abs_path(b->st, m->target);
+}
+
 /* The --mount flags of a RUN as --mount specs of its container (and the images mounted
- * for bind mounts with from=, released by the caller). */
-static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret_specs,
+ * for bind mounts with from=, released by the caller); an ssh mount sets SSH_AUTH_SOCK in
+ * env. */
+static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret_specs, char ***env,
 		      struct mounted **ret_mounted, size_t *ret_nm, pm_error **err)
 {
 	int r = 0;
+	unsigned n_ssh = 0;
+	bool first_ssh = true;
 	for (size_t i = 0; r >= 0 && i < in->n_flags; i++) {
 		if (strcmp(in->flags[i].name, "mount"))
 			continue;
@@ -163,7 +177,7 @@ static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret
 		r = pm_run_mount_parse(val, &m, err);
 		if (r < 0)
 			break;
-		_cleanup_free_ char *target = pm_bld_abs_path(b->st, m.target);
+		_cleanup_free_ char *target = mount_target(b, &m, &n_ssh);
 		_cleanup_free_ char *src = NULL;
 		const char *ro = m.ro ? ",ro" : "";
 		switch (m.type) {
@@ -213,6 +227,27 @@ static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret
 			}
 			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s,ro",
 								path, target));
+			break;
+		}
+		case PM_RUN_MOUNT_SSH: {
+			/* BuildKit's: the agent's socket at /run/buildkit/ssh_agent.N (N counts
+			 * the RUN's ssh mounts), SSH_AUTH_SOCK naming the first one */
+			const char *sock = pm_bld_kv_get(b->o->ssh, m.id);
+			if (!sock) {
+				r = pm_error_set(
+					err, ENOENT,
+					"--mount=%s: no SSH agent '%s' was given: pass --ssh "
+					"%s[=SOCKET|KEY]",
+					val, m.id, m.id);
+				break;
+			}
+			if (first_ssh) {
+				first_ssh = false;
+				_cleanup_free_ char *kv = pm_xasprintf("SSH_AUTH_SOCK=%s", target);
+				pm_strv_set_kv(env, kv);
+			}
+			pm_strv_consume(ret_specs, pm_xasprintf("type=bind,source=%s,target=%s",
+								sock, target));
 			break;
 		}
 		case PM_RUN_MOUNT_BIND: {
@@ -266,6 +301,7 @@ static int run_mounts(struct build *b, const struct pm_cf_instr *in, char ***ret
 static void drop_mount_stubs(const struct build *b, const struct pm_cf_instr *in,
 			     const char *ctr_id)
 {
+	unsigned n_ssh = 0;
 	for (size_t i = 0; i < in->n_flags; i++) {
 		_cleanup_free_ char *val = NULL;
 		struct pm_run_mount m;
@@ -275,7 +311,7 @@ static void drop_mount_stubs(const struct build *b, const struct pm_cf_instr *in
 				 pm_bld_stage_lookup, b->st, &val, NULL) < 0 ||
 		    pm_run_mount_parse(val, &m, NULL) < 0)
 			continue;
-		_cleanup_free_ char *target = pm_bld_abs_path(b->st, m.target);
+		_cleanup_free_ char *target = mount_target(b, &m, &n_ssh);
 		pm_storage_ctr_drop_stub(b->s, ctr_id, target);
 		pm_run_mount_clear(&m);
 	}
@@ -310,7 +346,7 @@ int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *cre
 	_cleanup_container_ struct pm_container *c = NULL;
 	int r = b->o->run_config ? b->o->run_config(b->o->run_config_data, &cfg, err) : 0;
 	if (r >= 0)
-		r = run_mounts(b, in, &cfg.mounts, &mounted, &nm, err);
+		r = run_mounts(b, in, &cfg.mounts, &cfg.env, &mounted, &nm, err);
 	if (r >= 0)
 		r = pm_engine_create(b->e, &cfg, &c, err);
 	pm_spec_config_clear(&cfg);

@@ -40,6 +40,7 @@ struct pm_build_opts {
 	const struct pm_pull_opts *pull_opts; /* registry options and events; NULL: none */
 	char **contexts;    /* --build-context name=path: COPY --from=name reads path */
 	char **secrets;	    /* --secret id=path: RUN --mount=type=secret,id=id */
+	char **ssh;	    /* --ssh as ID=SOCKET (builder/ssh.h): RUN --mount=type=ssh,id=ID */
 	char **env;	    /* --env KEY=VALUE: set in every stage from its FROM on (RUN sees it) */
 	char **unsetenv;    /* --unsetenv KEY: left out of the final image's environment */
 	char **annotations; /* --annotation KEY=VALUE: the final image's manifest (OCI only) */

@@ -57,12 +57,16 @@ int pm_run_mount_parse(const char *value, struct pm_run_mount *ret, pm_error **e
 			m.type = PM_RUN_MOUNT_TMPFS;
 		else if (!strcmp(t, "secret"))
 			m.type = PM_RUN_MOUNT_SECRET;
+		else if (!strcmp(t, "ssh"))
+			m.type = PM_RUN_MOUNT_SSH;
 		else
 			return pm_error_set(err, EINVAL, "--mount=%s: unsupported mount type '%s'",
 					    value, t);
 	}
 	if (m.type == PM_RUN_MOUNT_SECRET)
 		m.mode = 0400;
+	if (m.type == PM_RUN_MOUNT_SSH)
+		m.mode = 0600;
 	for (char **o = opts; r >= 0 && o && *o; o++) {
 		char *eq = strchr(*o, '=');
 		_cleanup_free_ char *k = eq ? pm_xstrndup(*o, (size_t)(eq - *o)) : pm_xstrdup(*o);
@@ -133,7 +137,9 @@ int pm_run_mount_parse(const char *value, struct pm_run_mount *ret, pm_error **e
 	}
 	if (m.type == PM_RUN_MOUNT_SECRET && !m.target)
 		m.target = pm_xasprintf("/run/secrets/%s", m.id);
-	if (!m.target) {
+	if (m.type == PM_RUN_MOUNT_SSH && !m.id)
+		m.id = pm_xstrdup("default");
+	if (!m.target && m.type != PM_RUN_MOUNT_SSH) {
 		pm_run_mount_clear(&m);
 		return pm_error_set(err, EINVAL, "--mount=%s: a target is required", value);
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "builder/build.h"
+#include "builder/ssh.h"
 #include "cli/cmd-run.h"
 #include "cli/commands.h"
 #include "cli/image-util.h"
@@ -134,7 +135,8 @@ static const char usage[] =
 	"      --skip-unused-stages     skip stages the target does not need (default true)\n"
 	"      --squash                 squash the new layers into one\n"
 	"      --squash-all             squash all the layers into one\n"
-	"      --ssh stringArray        refused: no SSH agent forwarding to RUN\n"
+	"      --ssh stringArray        SSH agent socket or keys to expose to the build "
+	"(format: default|<id>[=<socket>|<key>[,<key>]])\n"
 	"      --stdin                  pass stdin into RUN's containers\n"
 	"  -t, --tag name               tagged name to apply to the built image\n"
 	"      --target string          set the target build stage to build\n"
@@ -556,7 +558,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	struct pm_opt_state st = {0};
 	struct pm_build_opts o = {.layers = true};
 	_cleanup_strv_ char **build_args = NULL, **labels = NULL, **tags = NULL, **shown = NULL;
-	_cleanup_strv_ char **contexts = NULL, **secrets = NULL;
+	_cleanup_strv_ char **contexts = NULL, **secrets = NULL, **ssh = NULL;
 	struct pm_cli_pull_flags pullf;
 	pm_cli_pull_flags_init(&pullf);
 	const char *file = NULL, *iidfile = NULL, *logfile = NULL, *manifest = NULL;
@@ -737,7 +739,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pr = pm_cli_bool_arg("http-proxy", optarg, &g.http_proxy);
 			break;
 		case O_SSH:
-			pr = refuse("ssh", optarg, "not supported: no SSH agent forwarding to RUN");
+			pm_strv_push(&ssh, optarg);
 			break;
 		case O_CACHE_FROM:
 		case O_CACHE_TO:
@@ -973,6 +975,13 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			return r;
 		}
 	}
+	/* --ssh: checked, and agents started for keys, before anything is built */
+	struct pm_build_ssh *agents = NULL;
+	if (pm_build_ssh_start(ssh, &agents, &err) < 0) {
+		pm_cli_pull_flags_free(&pullf);
+		return pm_cli_error(err);
+	}
+	o.ssh = pm_build_ssh_sockets(agents);
 	struct pm_cli_progress progress;
 	pm_cli_progress_start(&progress, NULL, quiet, false);
 	po.event = pm_cli_progress_pull_event;
@@ -982,6 +991,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	_cleanup_free_ char *id = NULL;
 	fflush(stdout);
 	r = pm_build(&e, &o, &id, &err);
+	pm_build_ssh_stop(agents);
 	pm_cli_progress_end(&progress);
 	pm_cli_pull_flags_free(&pullf);
 	if (r < 0) {

@@ -62,6 +62,22 @@ static void test_cache(void **state)
 	pm_run_mount_clear(&m);
 }
 
+static void test_ssh(void **state)
+{
+	struct pm_run_mount m = parse_ok("type=ssh");
+	assert_int_equal(m.type, PM_RUN_MOUNT_SSH);
+	assert_string_equal(m.id, "default");
+	assert_null(m.target); /* the caller's /run/buildkit/ssh_agent.N */
+	assert_int_equal(m.mode, 0600);
+	pm_run_mount_clear(&m);
+	m = parse_ok("type=ssh,id=gh,target=/agent.sock,mode=0666,uid=1");
+	assert_string_equal(m.id, "gh");
+	assert_string_equal(m.target, "/agent.sock");
+	assert_int_equal(m.mode, 0666);
+	assert_int_equal(m.uid, 1);
+	pm_run_mount_clear(&m);
+}
+
 static void test_tmpfs_secret(void **state)
 {
 	struct pm_run_mount m = parse_ok("type=tmpfs,target=/t,size=1048576");
@@ -100,9 +116,8 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bind_default),
-		cmocka_unit_test(test_cache),
-		cmocka_unit_test(test_tmpfs_secret),
+		cmocka_unit_test(test_bind_default), cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_tmpfs_secret), cmocka_unit_test(test_ssh),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
