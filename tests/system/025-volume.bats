@@ -19,13 +19,6 @@ teardown() {
 	basic_teardown
 }
 
-# same ACTUAL EXPECTED [WHAT]: plain string equality (for texts full of regex characters).
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # mountpoint NAME: the volume's _data directory.
 mountpoint() {
 	timeout "$PM_TIMEOUT" "${PM_CMD[@]}" volume inspect --format json "$1" | jq -er '.[0].Mountpoint'

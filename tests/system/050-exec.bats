@@ -24,10 +24,6 @@ start() {
 	run_pm 0 wait --condition running "$name"
 }
 
-same() { # same ACTUAL EXPECTED WHAT: plain string equality (is takes a regex)
-	[ "$1" = "$2" ] || die "$3: expected '$2', got '$1'"
-}
-
 status_field() { # status_field NAME: the value of NAME: in $output (a /proc/PID/status)
 	awk -v k="$1:" '$1 == k { print $2 }' <<<"$output"
 }

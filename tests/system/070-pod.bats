@@ -58,13 +58,6 @@ wait_ctr_state() {
 	die "container $1 is '$(ctr_state "$1")', not '$2', after 10 s"
 }
 
-# same ACTUAL EXPECTED WHAT: plain string equality (namespace links hold regex characters)
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "$3" "$2" "$1" >&2
-	die "$3: not the same"
-}
-
 # wait_log CTR TEXT: poll (bounded: 10 s) until CTR's log (stdout and stderr) holds TEXT
 wait_log() {
 	local _

@@ -20,13 +20,6 @@ teardown() {
 	basic_teardown
 }
 
-# same ACTUAL EXPECTED [WHAT]: plain string equality (for texts full of regex characters).
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # no_secrets: `secret ls -q` lists nothing.
 no_secrets() {
 	run_pm 0 secret ls -q

@@ -41,13 +41,6 @@ run_gen() {
 	[ "$status" -eq "$expected" ] || die "pm-user-generator exited $status, expected $expected"
 }
 
-# same ACTUAL EXPECTED [WHAT]: plain string equality
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # unit_line FILE KEY: the value of the first KEY= line of a unit file
 unit_line() {
 	local l

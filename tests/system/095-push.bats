@@ -50,13 +50,6 @@ m = json.loads(sys.argv[1])
 print(eval(sys.argv[2], {"m": m}))' "$manifest" "$1"
 }
 
-# same ACTUAL EXPECTED [WHAT]: exact equality (media types hold regex characters)
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # uploads: how many blob uploads the registry completed so far (a cross-repository mount is
 # a POST alone)
 uploads() {

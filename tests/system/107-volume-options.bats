@@ -18,13 +18,6 @@ teardown() {
 
 IMG=localhost/busybox:latest
 
-# same ACTUAL EXPECTED [WHAT]: plain string equality (for texts full of regex characters).
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # volumes: the names of all volumes, one a line
 volumes() {
 	timeout "$PM_TIMEOUT" "${PM_CMD[@]}" volume ls -q

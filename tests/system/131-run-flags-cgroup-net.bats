@@ -33,11 +33,6 @@ hybrid_only() {
 		skip "this host has cgroup v2: the VM tier tests enforcement"
 }
 
-# same ACTUAL EXPECTED WHAT: plain string equality (namespace names hold brackets)
-same() {
-	[ "$1" = "$2" ] || die "$3: '$1', expected '$2'"
-}
-
 need_blk() {
 	[ -n "$BLK" ] || skip "no block device on this host"
 }

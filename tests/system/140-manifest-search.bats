@@ -39,13 +39,6 @@ teardown() {
 	basic_teardown
 }
 
-# eq ACTUAL EXPECTED [WHAT]: exact equality (is() takes a regex; these hold brackets, pipes)
-eq() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # pmq EXPECTED_RC ARGS...: run_pm without podman's "not a shared mount" warning in $output
 pmq() {
 	run_pm "$@"
@@ -104,7 +97,7 @@ reg_has_manifest() {
 	is "$output" "[0-9a-f]{64}" "the list's id"
 	local id=$output
 	pmq 0 manifest inspect mylist
-	eq "$output" '{
+	same "$output" '{
     "schemaVersion": 2,
     "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
     "manifests": null
@@ -112,17 +105,17 @@ reg_has_manifest() {
 	pmq 0 manifest exists mylist
 	pmq 0 manifest exists localhost/mylist:latest
 	pmq 1 manifest exists nolist
-	eq "$output" ""
+	same "$output" ""
 	pmq 0 images --format '{{.ID}} {{.Repository}} {{.Tag}}'
-	eq "$output" "${id:0:12} localhost/mylist latest"
+	same "$output" "${id:0:12} localhost/mylist latest"
 	pmq 125 manifest create mylist
-	eq "$output" "Error: creating image to hold manifest list: image name \"localhost/mylist:latest\" is already associated with image \"$id\": that name is already in use"
+	same "$output" "Error: creating image to hold manifest list: image name \"localhost/mylist:latest\" is already associated with image \"$id\": that name is already in use"
 	pmq 0 rmi mylist
-	eq "$output" "Untagged: localhost/mylist:latest
+	same "$output" "Untagged: localhost/mylist:latest
 Deleted: $id"
 	pmq 1 manifest exists mylist
 	pmq 0 images -q
-	eq "$output" ""
+	same "$output" ""
 }
 
 @test "manifest: a list is no image to inspect or run" {
@@ -137,45 +130,45 @@ Deleted: $id"
 	pmq 0 manifest create mylist containers-storage:localhost/busybox
 	local id=$output
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o 'len(m["manifests"])')" 1
-	eq "$(jq_o 'm["manifests"][0]["digest"]')" "$BB_DIGEST"
-	eq "$(jq_o 'm["manifests"][0]["platform"]')" "{\"architecture\": \"$(host_arch)\", \"os\": \"linux\"}"
+	same "$(jq_o 'len(m["manifests"])')" 1
+	same "$(jq_o 'm["manifests"][0]["digest"]')" "$BB_DIGEST"
+	same "$(jq_o 'm["manifests"][0]["platform"]')" "{\"architecture\": \"$(host_arch)\", \"os\": \"linux\"}"
 
 	# the registry's default is https: refused, the list unchanged
 	pmq 125 manifest add mylist "docker://$REG/bb:1"
-	eq "$output" "Error: setting up to read manifest and configuration from \"docker://$REG/bb:1\": pinging container registry $REG: Get \"https://$REG/v2/\": http: server gave HTTP response to HTTPS client"
+	same "$output" "Error: setting up to read manifest and configuration from \"docker://$REG/bb:1\": pinging container registry $REG: Get \"https://$REG/v2/\": http: server gave HTTP response to HTTPS client"
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o 'len(m["manifests"])')" 1 "nothing added by a failed add"
+	same "$(jq_o 'len(m["manifests"])')" 1 "nothing added by a failed add"
 
 	local bb
 	bb=$(curl -sf -o /dev/null -D - -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
 		"$REG_URL/v2/bb/manifests/1" | sed -n 's/^Docker-Content-Digest: *\([^[:space:]]*\).*/\1/Ip')
 	pmq 0 manifest add --tls-verify=false --arch arm --variant v7 --os linux2 --os-version 1.2 \
 		--annotation a=b --annotation k=v mylist "docker://$REG/bb:1"
-	eq "$output" "$id" "add prints the list's id"
+	same "$output" "$id" "add prints the list's id"
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o 'len(m["manifests"])')" 2
-	eq "$(jq_o 'm["manifests"][1]["digest"]')" "$bb"
-	eq "$(jq_o 'm["manifests"][1]["mediaType"]')" "application/vnd.docker.distribution.manifest.v2+json"
-	eq "$(jq_o '[m["manifests"][1]["platform"][k] for k in ("architecture", "os", "os.version", "variant")]')" \
+	same "$(jq_o 'len(m["manifests"])')" 2
+	same "$(jq_o 'm["manifests"][1]["digest"]')" "$bb"
+	same "$(jq_o 'm["manifests"][1]["mediaType"]')" "application/vnd.docker.distribution.manifest.v2+json"
+	same "$(jq_o '[m["manifests"][1]["platform"][k] for k in ("architecture", "os", "os.version", "variant")]')" \
 		'["arm", "linux2", "1.2", "v7"]'
-	eq "$(jq_o 'm["manifests"][1]["annotations"]')" '{"a": "b", "k": "v"}'
+	same "$(jq_o 'm["manifests"][1]["annotations"]')" '{"a": "b", "k": "v"}'
 
 	pmq 0 manifest annotate --arch ppc64le --os-features x1 --annotation c=d mylist "$bb"
-	eq "$output" "$id"
+	same "$output" "$id"
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o 'm["manifests"][1]["platform"]["architecture"]')" ppc64le
-	eq "$(jq_o 'm["manifests"][1]["platform"]["variant"]')" v7 "what annotate was not told stays"
-	eq "$(jq_o 'm["manifests"][1]["annotations"]')" '{"c": "d"}' "annotations are replaced"
+	same "$(jq_o 'm["manifests"][1]["platform"]["architecture"]')" ppc64le
+	same "$(jq_o 'm["manifests"][1]["platform"]["variant"]')" v7 "what annotate was not told stays"
+	same "$(jq_o 'm["manifests"][1]["annotations"]')" '{"c": "d"}' "annotations are replaced"
 
 	pmq 0 manifest remove mylist "$bb"
-	eq "$output" "$id"
+	same "$output" "$id"
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o '[e["digest"] for e in m["manifests"]]')" "[\"$BB_DIGEST\"]"
+	same "$(jq_o '[e["digest"] for e in m["manifests"]]')" "[\"$BB_DIGEST\"]"
 	pmq 125 manifest remove mylist "$bb"
-	eq "$output" "Error: removing from manifest list mylist: no instance matching digest \"$bb\" found in manifest list: file does not exist"
+	same "$output" "Error: removing from manifest list mylist: no instance matching digest \"$bb\" found in manifest list: file does not exist"
 	pmq 125 manifest remove mylist bad
-	eq "$output" "Error: removing from manifest list mylist: invalid image digest \"bad\": invalid checksum digest format"
+	same "$output" "Error: removing from manifest list mylist: invalid image digest \"bad\": invalid checksum digest format"
 	pmq 0 manifest rm mylist
 }
 
@@ -183,15 +176,15 @@ Deleted: $id"
 	pmq 0 manifest create l4
 	pmq 0 manifest add --tls-verify=false --all l4 "docker://$REG/idx:1"
 	pmq 0 manifest inspect l4
-	eq "$(jq_o '[e["platform"]["architecture"] for e in m["manifests"]]')" \
+	same "$(jq_o '[e["platform"]["architecture"] for e in m["manifests"]]')" \
 		"[\"$(host_arch)\", \"arm64\", \"s390x\"]"
-	eq "$(jq_o 'm["manifests"][0]["mediaType"]')" "application/vnd.oci.image.manifest.v1+json"
+	same "$(jq_o 'm["manifests"][0]["mediaType"]')" "application/vnd.oci.image.manifest.v1+json"
 	pmq 0 manifest add --tls-verify=false l4 "docker://$REG/idx:1"
 	pmq 0 manifest inspect l4
-	eq "$(jq_o '[e["platform"]["architecture"] for e in m["manifests"]]')" \
+	same "$(jq_o '[e["platform"]["architecture"] for e in m["manifests"]]')" \
 		"[\"arm64\", \"s390x\", \"$(host_arch)\"]"
 	pmq 0 manifest rm l4
-	eq "${lines[0]}" "Untagged: localhost/l4:latest"
+	same "${lines[0]}" "Untagged: localhost/l4:latest"
 }
 
 @test "manifest create --amend adds to the list that is there" {
@@ -199,13 +192,13 @@ Deleted: $id"
 	pmq 0 manifest create mylist
 	local id=$output
 	pmq 0 manifest create --amend mylist containers-storage:localhost/busybox
-	eq "$output" "$id" "the same list"
+	same "$output" "$id" "the same list"
 	pmq 0 manifest create -a mylist
-	eq "$output" "$id"
+	same "$output" "$id"
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o '[e["digest"] for e in m["manifests"]]')" "[\"$BB_DIGEST\"]"
+	same "$(jq_o '[e["digest"] for e in m["manifests"]]')" "[\"$BB_DIGEST\"]"
 	pmq 125 manifest create --amend localhost/busybox
-	eq "$output" "Error: creating image to hold manifest list: image name \"localhost/busybox:latest\" is already associated with image \"$(pm_image_id)\": that name is already in use"
+	same "$output" "Error: creating image to hold manifest list: image name \"localhost/busybox:latest\" is already associated with image \"$(pm_image_id)\": that name is already in use"
 	pmq 0 manifest rm mylist
 }
 
@@ -215,25 +208,25 @@ Deleted: $id"
 	pmq 0 manifest add --tls-verify=false --all mylist "docker://$REG/idx:1"
 	run_pm_split 0 manifest push --tls-verify=false --digestfile "$BATS_TEST_TMPDIR/d" \
 		mylist "$REG/pushed:1"
-	eq "$output" "" "nothing on stdout"
-	eq "${stderr%%$'\n'*}" "Getting image list signatures"
+	same "$output" "" "nothing on stdout"
+	same "${stderr%%$'\n'*}" "Getting image list signatures"
 	assert_contains "$stderr" $'\nCopying 4 of 4 images in list\nCopying image '"$BB_DIGEST (1/4)"
 	assert_contains "$stderr" "Writing manifest list to image destination
 Storing list signatures"
 	served pushed 1
-	eq "$(jq_o 'm["mediaType"]')" "application/vnd.oci.image.index.v1+json" "an OCI index by default"
-	eq "$(jq_o 'len(m["manifests"])')" 4
-	eq "$(cat "$BATS_TEST_TMPDIR/d")" "$served_digest" "--digestfile: the list's digest"
+	same "$(jq_o 'm["mediaType"]')" "application/vnd.oci.image.index.v1+json" "an OCI index by default"
+	same "$(jq_o 'len(m["manifests"])')" 4
+	same "$(cat "$BATS_TEST_TMPDIR/d")" "$served_digest" "--digestfile: the list's digest"
 	local d
 	for d in $(jq_o '" ".join(e["digest"] for e in m["manifests"])'); do
 		reg_has_manifest pushed "$d"
 	done
 
 	pmq 0 manifest push --tls-verify=false -q --format v2s2 --rm mylist "docker://$REG/pushed:2"
-	eq "$output" "" "-q: nothing"
+	same "$output" "" "-q: nothing"
 	served pushed 2
-	eq "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
-	eq "$(jq_o 'm["manifests"][0]["mediaType"]')" "application/vnd.docker.distribution.manifest.v2+json" \
+	same "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
+	same "$(jq_o 'm["manifests"][0]["mediaType"]')" "application/vnd.docker.distribution.manifest.v2+json" \
 		"the local image went as v2s2"
 	local first
 	first=$(jq_o 'm["manifests"][0]["digest"]')
@@ -244,7 +237,7 @@ Storing list signatures"
 	pmq 0 rmi -a
 	pmq 0 pull -q --tls-verify=false "$REG/pushed:2"
 	pmq 0 image inspect --format '{{.Architecture}}' "$REG/pushed:2"
-	eq "$output" "$(host_arch)"
+	same "$output" "$(host_arch)"
 	pmq 0 image inspect --format '{{range .RepoDigests}}{{.}} {{end}}' "$REG/pushed:2"
 	assert_contains "$output" "$REG/pushed@$first" "the list's first image for this platform"
 }
@@ -267,10 +260,10 @@ Storing list signatures"
 	pmq 0 manifest add --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" mylist \
 		"docker://$REG/src:1"
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o 'len(m["manifests"])')" 2 "the registry's image added once"
+	same "$(jq_o 'len(m["manifests"])')" 2 "the registry's image added once"
 	run curl -sf -u pmuser:pmpass -o /dev/null \
 		-H 'Accept: application/vnd.oci.image.index.v1+json' "$REG_URL/v2/auth/manifests/2"
-	eq "$status" 0 "the registry has the list"
+	same "$status" 0 "the registry has the list"
 	pmq 0 manifest rm mylist
 }
 
@@ -281,10 +274,10 @@ Storing list signatures"
 	digests=$(jq_o '[e["digest"] for e in m["manifests"]]')
 	CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf pmq 0 manifest inspect "$REG/idx:1"
 	# podman 4.3 shows the OCI index as the Docker list it would store
-	eq "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
-	eq "$(jq_o '[e["digest"] for e in m["manifests"]]')" "$digests"
-	eq "$(jq_o 'list(m["manifests"][0].keys())')" '["mediaType", "size", "digest", "platform"]'
-	eq "${lines[1]}" '    "schemaVersion": 2,' "four-space indent"
+	same "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
+	same "$(jq_o '[e["digest"] for e in m["manifests"]]')" "$digests"
+	same "$(jq_o 'list(m["manifests"][0].keys())')" '["mediaType", "size", "digest", "platform"]'
+	same "${lines[1]}" '    "schemaVersion": 2,' "four-space indent"
 	CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf pmq 125 manifest inspect "$REG/nosuch:1"
 	assert_contains "$output" "Error: reading image \"docker://$REG/nosuch:1\": "
 	pmq 125 manifest inspect "$REG/idx:1"
@@ -296,44 +289,44 @@ Storing list signatures"
 @test "manifest: unknown list, not a list, bad flags, unreachable registry" {
 	load_busybox
 	pmq 125 manifest add nolist containers-storage:localhost/busybox
-	eq "$output" "Error: nolist: image not known"
+	same "$output" "Error: nolist: image not known"
 	pmq 125 manifest add localhost/busybox containers-storage:localhost/busybox
-	eq "$output" "Error: localhost/busybox:latest: image is not a manifest list"
+	same "$output" "Error: localhost/busybox:latest: image is not a manifest list"
 	pmq 125 manifest exists localhost/busybox
-	eq "$output" "Error: localhost/busybox:latest: image is not a manifest list"
+	same "$output" "Error: localhost/busybox:latest: image is not a manifest list"
 	pmq 125 manifest remove localhost/busybox "$ZERO"
-	eq "$output" "Error: removing from manifest list localhost/busybox: localhost/busybox:latest: image is not a manifest list"
+	same "$output" "Error: removing from manifest list localhost/busybox: localhost/busybox:latest: image is not a manifest list"
 	pmq 125 manifest rm localhost/busybox
-	eq "$output" "Error: localhost/busybox:latest: image is not a manifest list"
+	same "$output" "Error: localhost/busybox:latest: image is not a manifest list"
 	pmq 1 manifest rm nolist
-	eq "$output" "Error: nolist: image not known"
+	same "$output" "Error: nolist: image not known"
 	pmq 125 manifest push nolist "$REG/x:1"
-	eq "$output" "Error: retrieving local image from image name nolist: nolist: image not known"
+	same "$output" "Error: retrieving local image from image name nolist: nolist: image not known"
 	pmq 125 manifest push localhost/busybox "$REG/x:1"
-	eq "$output" "Error: retrieving local image from image name localhost/busybox: localhost/busybox:latest: image is not a manifest list"
+	same "$output" "Error: retrieving local image from image name localhost/busybox: localhost/busybox:latest: image is not a manifest list"
 	pmq 125 manifest inspect nolist
 	pmq 125 manifest create
-	eq "$output" "Error: requires at least 1 arg(s), only received 0"
+	same "$output" "Error: requires at least 1 arg(s), only received 0"
 	pmq 125 manifest add mylist
-	eq "$output" "Error: requires at least 2 arg(s), only received 1"
+	same "$output" "Error: requires at least 2 arg(s), only received 1"
 
 	pmq 0 manifest create mylist containers-storage:localhost/busybox
 	pmq 0 manifest inspect mylist
 	local before=$output
 	pmq 125 manifest add --annotation bad mylist containers-storage:localhost/busybox
-	eq "$output" "Error: no value given for annotation \"bad\""
+	same "$output" "Error: no value given for annotation \"bad\""
 	pmq 125 manifest annotate --annotation bad mylist "$BB_DIGEST"
-	eq "$output" "Error: no value given for annotation \"bad\""
+	same "$output" "Error: no value given for annotation \"bad\""
 	pmq 125 manifest push --tls-verify=false --format bad mylist "$REG/x:1"
-	eq "$output" "Error: unknown format \"bad\". Choose one of the supported formats: 'oci' or 'v2s2'"
+	same "$output" "Error: unknown format \"bad\". Choose one of the supported formats: 'oci' or 'v2s2'"
 	pmq 125 manifest push --tls-verify=false mylist
-	eq "$output" "Error: accepts 2 arg(s), received 1"
+	same "$output" "Error: accepts 2 arg(s), received 1"
 	pmq 125 manifest add --tls-verify=false mylist docker://127.0.0.1:1/x:1
 	assert_contains "$output" "Error: setting up to read manifest and configuration from \"docker://127.0.0.1:1/x:1\": pinging container registry 127.0.0.1:1"
 	pmq 125 manifest push --tls-verify=false mylist 127.0.0.1:1/x:1
 	assert_contains "$output" "pinging container registry 127.0.0.1:1"
 	pmq 0 manifest inspect mylist
-	eq "$output" "$before" "the list is unchanged"
+	same "$output" "$before" "the list is unchanged"
 	pmq 0 manifest rm mylist
 }
 
@@ -341,22 +334,22 @@ Storing list signatures"
 	skip_if_podman "podman 4.3 keeps a list whose create failed, annotates a missing digest, ignores create's --tls-verify and reads bare names from a registry, drops --features and --os-features"
 	load_busybox
 	pmq 125 manifest create mylist containers-storage:nosuch
-	eq "$output" "Error: setting up to read manifest and configuration from \"containers-storage:nosuch\": nosuch: image not known"
+	same "$output" "Error: setting up to read manifest and configuration from \"containers-storage:nosuch\": nosuch: image not known"
 	pmq 1 manifest exists mylist
 	pmq 0 manifest create --tls-verify=false --all mylist "docker://$REG/idx:1" localhost/busybox
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o 'len(m["manifests"])')" 4 "three from the index, the local one by its bare name"
+	same "$(jq_o 'len(m["manifests"])')" 4 "three from the index, the local one by its bare name"
 	pmq 125 manifest annotate --arch x mylist "$ZERO"
-	eq "$output" "Error: no instance matching digest \"$ZERO\" found in manifest list: file does not exist"
+	same "$output" "Error: no instance matching digest \"$ZERO\" found in manifest list: file does not exist"
 	pmq 125 manifest annotate mylist bad
-	eq "$output" "Error: invalid image digest \"bad\": invalid checksum digest format"
+	same "$output" "Error: invalid image digest \"bad\": invalid checksum digest format"
 	pmq 125 image inspect mylist
 	assert_contains "$output" "Error: localhost/mylist:latest: image is a manifest list, not an image"
 	pmq 0 manifest add --features f1,f2 mylist localhost/busybox
 	pmq 0 manifest annotate --os-features x1 mylist "$BB_DIGEST"
 	pmq 0 manifest inspect mylist
-	eq "$(jq_o 'm["manifests"][-1]["platform"]["features"]')" '["f1", "f2"]'
-	eq "$(jq_o 'm["manifests"][-1]["platform"]["os.features"]')" '["x1"]'
+	same "$(jq_o 'm["manifests"][-1]["platform"]["features"]')" '["f1", "f2"]'
+	same "$(jq_o 'm["manifests"][-1]["platform"]["os.features"]')" '["x1"]'
 	pmq 0 manifest rm mylist
 }
 
@@ -374,24 +367,24 @@ $REG/srch/alpha +" "image search is search"
 	pmq 0 search --tls-verify=false \
 		--format '{{.Index}}|{{.Name}}|{{.Description}}|{{.Stars}}|{{.Official}}|{{.Automated}}|{{.Tag}}' \
 		"$REG/srch/alpha"
-	eq "$output" "$REG|$REG/srch/alpha||0|||"
+	same "$output" "$REG|$REG/srch/alpha||0|||"
 	pmq 0 search --tls-verify=false --format json "$REG/srch/alpha"
-	eq "$(jq_o 'm')" "[{\"Index\": \"$REG\", \"Name\": \"$REG/srch/alpha\", \"Description\": \"\", \"Stars\": 0, \"Official\": \"\", \"Automated\": \"\", \"Tag\": \"\"}]"
+	same "$(jq_o 'm')" "[{\"Index\": \"$REG\", \"Name\": \"$REG/srch/alpha\", \"Description\": \"\", \"Stars\": 0, \"Official\": \"\", \"Automated\": \"\", \"Tag\": \"\"}]"
 	pmq 0 search --tls-verify=false --limit 1 --format '{{.Name}}' "$REG/srch"
-	eq "$output" "$REG/srch/alpha"
+	same "$output" "$REG/srch/alpha"
 	pmq 0 search --tls-verify=false --limit -1 "$REG/srch"
-	eq "$output" ""
+	same "$output" ""
 	pmq 0 search --tls-verify=false "$REG/srch/nomatch"
-	eq "$output" ""
+	same "$output" ""
 	pmq 0 search --tls-verify=false --filter stars=1 "$REG/srch"
-	eq "$output" ""
+	same "$output" ""
 	pmq 0 search --tls-verify=false --filter stars=0 --format '{{.Name}}' "$REG/srch"
-	eq "$output" "$REG/srch/alpha
+	same "$output" "$REG/srch/alpha
 $REG/srch/beta"
 	pmq 0 search --tls-verify=false --filter is-official=true "$REG/srch"
-	eq "$output" ""
+	same "$output" ""
 	pmq 0 search --tls-verify=false --filter is-automated=false --format '{{.Name}}' "$REG/srch/beta"
-	eq "$output" "$REG/srch/beta"
+	same "$output" "$REG/srch/beta"
 }
 
 @test "search --list-tags" {
@@ -407,13 +400,13 @@ $REG/srch/beta +2" "the tags, in the registry's order"
 
 @test "search: bad flags, unreachable registry, https refused" {
 	pmq 125 search
-	eq "$output" "Error: accepts 1 arg(s), received 0"
+	same "$output" "Error: accepts 1 arg(s), received 0"
 	pmq 125 search --tls-verify=false --limit x "$REG/"
-	eq "${lines[0]}" "Error: invalid argument \"x\" for \"--limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"
+	same "${lines[0]}" "Error: invalid argument \"x\" for \"--limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"
 	pmq 125 search --tls-verify=false --filter bad=1 "$REG/"
-	eq "$output" "Error: invalid filter type \"bad=1\""
+	same "$output" "Error: invalid filter type \"bad=1\""
 	pmq 125 search --tls-verify=false --filter stars=x "$REG/"
-	eq "$output" "Error: incorrect value type for stars filter: strconv.Atoi: parsing \"x\": invalid syntax"
+	same "$output" "Error: incorrect value type for stars filter: strconv.Atoi: parsing \"x\": invalid syntax"
 	pmq 125 search 127.0.0.1:1/x
 	assert_contains "$output" "couldn't search registry \"127.0.0.1:1\": pinging container registry 127.0.0.1:1"
 	pmq 125 search "$REG/srch"
@@ -426,10 +419,10 @@ $REG/srch/beta +2" "the tags, in the registry's order"
 	registry_seed busybox secret/img:1 >/dev/null
 	pmq 125 search --tls-verify=false "$REG/secret"
 	pmq 0 search --tls-verify=false --creds pmuser:pmpass --format '{{.Name}}' "$REG/secret"
-	eq "$output" "$REG/secret/img"
+	same "$output" "$REG/secret/img"
 	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$REG" "$(printf pmuser:pmpass | base64)" \
 		>"$BATS_TEST_TMPDIR/auth.json"
 	pmq 0 search --tls-verify=false --authfile "$BATS_TEST_TMPDIR/auth.json" \
 		--format '{{.Name}}' "$REG/secret"
-	eq "$output" "$REG/secret/img"
+	same "$output" "$REG/secret/img"
 }

@@ -20,11 +20,6 @@ teardown() {
 
 IMG=localhost/busybox:latest
 
-# same ACTUAL EXPECTED [WHAT]: ACTUAL is EXPECTED, character for character
-same() {
-	[ "$1" = "$2" ] || die "${3:-value}: expected '$2', got '$1'"
-}
-
 # ---- refusals ------------------------------------------------------------------------------
 
 @test "machine: list prints podman's empty table; --help lists podman's flags" {

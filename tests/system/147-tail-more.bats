@@ -26,13 +26,6 @@ pmq() {
 	mapfile -t lines <<<"$output"
 }
 
-# eq ACTUAL EXPECTED [WHAT]: exact equality (is() takes a regex)
-eq() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # jq_o EXPR: EXPR (python, on m = the JSON in $output) printed
 jq_o() {
 	python3 -c 'import json, sys
@@ -58,10 +51,10 @@ build_ctx() {
 	pmq 0 image inspect --format '{{.Digest}}' "$id"
 	local digest=$output
 	pmq 0 manifest inspect ml
-	eq "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
+	same "$(jq_o 'm["mediaType"]')" "application/vnd.docker.distribution.manifest.list.v2+json"
 	is "$(jq_o 'len(m["manifests"])')" 1 "one instance"
 	is "$(jq_o 'm["manifests"][0]["digest"]')" "$digest" "the built image's digest"
-	eq "$(jq_o 'm["manifests"][0]["mediaType"]')" "application/vnd.oci.image.manifest.v1+json"
+	same "$(jq_o 'm["manifests"][0]["mediaType"]')" "application/vnd.oci.image.manifest.v1+json"
 	is "$(jq_o 'm["manifests"][0]["platform"]["os"]')" linux
 	pmq 0 manifest exists ml
 
@@ -136,7 +129,7 @@ build_ctx() {
 		wait $p2 || die "remove failed"
 		pmq 0 manifest inspect "race$i"
 		is "$(jq_o 'len(m["manifests"])')" 2 "round $i: one removed"
-		eq "$(jq_o '[e.get("annotations") for e in m["manifests"] if e["digest"] == "'"$d1"'"][0]')" \
+		same "$(jq_o '[e.get("annotations") for e in m["manifests"] if e["digest"] == "'"$d1"'"][0]')" \
 			'{"k": "v"}' "round $i: the annotation kept"
 	done
 }

@@ -39,13 +39,6 @@ teardown() {
 	basic_teardown
 }
 
-# same ACTUAL EXPECTED [WHAT]: exact equality
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # insecure: a registries.conf that lets the plain-HTTP registry be read (podman's image
 # sign has no --tls-verify)
 insecure() {

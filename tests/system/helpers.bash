@@ -137,6 +137,13 @@ run_pm_split() {
 	_pm_check_status "$expected"
 }
 
+# same ACTUAL EXPECTED [WHAT]: exact string equality (is takes a regex)
+same() {
+	[ "$1" = "$2" ] && return 0
+	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
+	die "${3:-value} differs"
+}
+
 # ---- prerequisites -------------------------------------------------------------------------
 
 skip_if_missing() {

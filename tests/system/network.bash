@@ -27,13 +27,6 @@ net_teardown() {
 	basic_teardown
 }
 
-# same ACTUAL EXPECTED [WHAT]: plain string equality (for texts full of regex characters).
-same() {
-	[ "$1" = "$2" ] && return 0
-	printf '#| %s\n#| expected: %q\n#|   actual: %q\n' "${3:-value}" "$2" "$1" >&2
-	die "${3:-value} differs"
-}
-
 # start_rc: the exit code of a run whose network setup fails at the start (podman: the OCI
 # runtime's 126; pm: its own 125).
 start_rc() {
