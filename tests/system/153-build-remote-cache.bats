@@ -21,8 +21,10 @@ setup() {
 	run_pm 0 load -i "$(pm_test_image)"
 	CTX=$BATS_TEST_TMPDIR/ctx
 	mkdir -p "$CTX"
+	echo copied >"$CTX/f"
 	cat >"$CTX/Containerfile" <<'EOF'
 FROM localhost/busybox:latest
+COPY f /f
 RUN echo step-one-"ran"; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >/rand
 RUN echo step-two-"ran"; date +%s%N >/t
 LABEL cached=yes
@@ -60,8 +62,8 @@ fresh_store() {
 	pushed=$(tags cache)
 	[ -n "$pushed" ] || die "nothing pushed to $REG/cache"
 	if ! is_podman; then
-		# one tag per step that makes an image: two RUN and the LABEL, 64 hex each
-		is "$(grep -cE '^[0-9a-f]{64}$' <<<"$pushed")" 3 "three cache tags: $pushed"
+		# one tag per step that makes an image: COPY, two RUN and the LABEL, 64 hex each
+		is "$(grep -cE '^[0-9a-f]{64}$' <<<"$pushed")" 4 "four cache tags: $pushed"
 	fi
 
 	fresh_store
@@ -71,6 +73,8 @@ fresh_store() {
 	assert_not_contains "$output" "step-two-ran" "the second RUN came from the cache"
 	run_pm 0 run --rm cached cat /rand /t
 	is "$output" "$first" "the same random value and date as the first build"
+	run_pm 0 run --rm cached cat /f
+	is "$output" "copied"
 	run_pm 0 image inspect --format '{{index .Labels "cached"}}' cached
 	is "$output" "yes"
 
