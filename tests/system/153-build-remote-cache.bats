@@ -192,3 +192,24 @@ fresh_store() {
 	is "$(n_images)" "$before" "no image made"
 	assert_clean_after_build
 }
+
+@test "build --cache-from: a multi-stage build comes back whole from the registry" {
+	registry_start
+	cat >"$CTX/Containerfile" <<'EOF'
+FROM localhost/busybox:latest AS gen
+RUN echo gen-"ran"; head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n' >/r
+FROM localhost/busybox:latest
+COPY --from=gen /r /r
+RUN echo final-"ran"; cat /r >/r2
+EOF
+	run_pm 0 build -t multi --cache-to "$REG/cache" --tls-verify=false "$CTX"
+	assert_contains "$output" "gen-ran"
+	run_pm 0 run --rm multi cat /r /r2
+	local first=$output
+	fresh_store
+	run_pm 0 build -t multi --cache-from "$REG/cache" --tls-verify=false "$CTX"
+	assert_not_contains "$output" "gen-ran" "the first stage's RUN came from the cache"
+	assert_not_contains "$output" "final-ran" "the final stage's RUN came from the cache"
+	run_pm 0 run --rm multi cat /r /r2
+	is "$output" "$first" "the same bytes in both stages' files"
+}
