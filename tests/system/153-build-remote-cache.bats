@@ -3,7 +3,8 @@
 # layer cache in a registry repository, against Debian's docker-registry on loopback
 # (tests/system/registry.bash): --cache-to pushes each step's image tagged with its cache
 # key; after `rmi -a`, --cache-from pulls them ("--> Using cache") instead of running the
-# steps (the same random value in the image, the steps' echo absent); a step the repository
+# steps (the same random value in the image, the steps' echo absent; a multi-stage build
+# too); a step the repository
 # lacks runs, silently; an unreachable --cache-from registry is a warning and a normal
 # build; an unreachable --cache-to registry fails the build; --cache-ttl applies to pulled
 # steps; --layers=false and --no-cache leave the registry alone; --creds reaches the pushes
