@@ -4,9 +4,8 @@
 # (tests/system/registry.bash): --cache-to pushes each step's image tagged with its cache
 # key; after `rmi -a`, --cache-from pulls them ("--> Using cache") instead of running the
 # steps (the same random value in the image, the steps' echo absent; a multi-stage build
-# too); a step the repository
-# lacks runs, silently; an unreachable --cache-from registry is a warning and a normal
-# build; an unreachable --cache-to registry fails the build; --cache-ttl applies to pulled
+# too); a step the repository lacks runs, silently; an unreachable --cache-from registry
+# is a warning and a normal build; an unreachable --cache-to registry fails the build; --cache-ttl applies to pulled
 # steps; --layers=false and --no-cache leave the registry alone; --creds reaches the pushes
 # and pulls; a tag, a digest or a bad name is refused before anything is built.
 
