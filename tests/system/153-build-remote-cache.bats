@@ -5,9 +5,10 @@
 # key; after `rmi -a`, --cache-from pulls them ("--> Using cache") instead of running the
 # steps (the same random value in the image, the steps' echo absent; a multi-stage build
 # too); a step the repository lacks runs, silently; an unreachable --cache-from registry
-# is a warning and a normal build; an unreachable --cache-to registry fails the build; --cache-ttl applies to pulled
-# steps; --layers=false and --no-cache leave the registry alone; --creds reaches the pushes
-# and pulls; a tag, a digest or a bad name is refused before anything is built.
+# is a warning and a normal build; an unreachable --cache-to registry fails the build;
+# --cache-ttl applies to pulled steps; --layers=false and --no-cache leave the registry
+# alone; --creds reaches the pushes and pulls; a tag, a digest or a bad name is refused
+# before anything is built.
 
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
 # shellcheck disable=SC2016 # Containerfiles are single-quoted on purpose
