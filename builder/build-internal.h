@@ -39,7 +39,8 @@ struct build {
 	 * config's layers and history entries are its own */
 	char *base_id;
 	size_t base_n_diff, base_n_hist;
-	char *salt; /* what --env and --timestamp add to every cache key (NULL: none) */
+	char *salt;	 /* what --env and --timestamp add to every cache key (NULL: none) */
+	bool remote_off; /* --cache-from's registry failed once: not asked again */
 };
 
 struct mounted {
@@ -73,6 +74,13 @@ void pm_bld_clean_stale(const struct build *b);
 /* Run the RUN step in a container of the image so far and commit its changes. */
 int pm_bld_do_run(struct build *b, const struct pm_cf_instr *in, const char *created_by,
 		  char **ret_id, pm_error **err);
+
+/* remote-cache.c */
+/* --cache-from: the step's image pulled from REPO:key: 1 and *ret_id, or 0 (a miss, said
+ * nothing of; another failure warned of once, then not tried again). */
+int pm_bld_remote_get(struct build *b, const char *key, char **ret_id);
+/* --cache-to: the step's image id pushed as REPO:key ("failed pushing cache to ..."). */
+int pm_bld_remote_put(struct build *b, const char *key, const char *id, pm_error **err);
 
 /* build-finish.c */
 /* --skip-unused-stages: which of the n_build stages are built (allocated; all of them with

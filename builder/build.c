@@ -157,16 +157,29 @@ static bool young_enough(const struct build *b, const char *id)
 	return ok;
 }
 
-/* A step's cached image (--layers without --no-cache): true with *ret_id, said as podman
- * does ("--> Using cache ID"); the caller loads it. */
-static bool cache_hit(struct build *b, const char *key, char **ret_id)
+/* --cache-ttl: *id (freed when not) made less than the ttl ago; true without a ttl. */
+static bool fresh(const struct build *b, char **id)
 {
-	if (b->o->no_cache || !b->o->layers || pm_build_cache_get(b->s, key, ret_id) != 1)
+	if (b->o->cache_ttl_ns <= 0 || young_enough(b, *id))
+		return true;
+	free(*id);
+	*id = NULL;
+	return false;
+}
+
+/* A step's cached image (--layers without --no-cache): the local cache's, else the one
+ * --cache-from's repository has (*ret_remote, then recorded locally too); true with
+ * *ret_id, said as podman does ("--> Using cache ID"); the caller loads it. */
+static bool cache_hit(struct build *b, const char *key, char **ret_id, bool *ret_remote)
+{
+	*ret_remote = false;
+	if (b->o->no_cache || !b->o->layers)
 		return false;
-	if (b->o->cache_ttl_ns > 0 && !young_enough(b, *ret_id)) {
-		free(*ret_id);
-		*ret_id = NULL;
-		return false;
+	if (pm_build_cache_get(b->s, key, ret_id) != 1 || !fresh(b, ret_id)) {
+		if (pm_bld_remote_get(b, key, ret_id) != 1 || !fresh(b, ret_id))
+			return false;
+		*ret_remote = true;
+		pm_build_cache_put(b->s, key, *ret_id, NULL);
 	}
 	_cleanup_free_ char *l = pm_xasprintf("--> Using cache %s", *ret_id);
 	say_plain(b, l);
@@ -975,7 +988,8 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		break;
 	}
 	key = hex_key(b, b->st->image_id ? b->st->image_id : "scratch", in->original, detail);
-	if (cache_hit(b, key, &id)) {
+	bool remote = false;
+	if (cache_hit(b, key, &id, &remote)) {
 		r = load_image(b, id, err);
 	} else {
 		switch (in->kind) {
@@ -998,6 +1012,8 @@ static int run_step(struct build *b, const struct pm_cf_instr *in, bool last, pm
 		if (r >= 0)
 			step_image(b, key, id);
 	}
+	if (r >= 0 && !remote && b->o->layers) /* --cache-to: built or a local hit */
+		r = pm_bld_remote_put(b, key, id, err);
 	if (r < 0)
 		goto out;
 	free(b->st->parent_ref);
@@ -1036,8 +1052,9 @@ static int label_step(struct build *b, pm_error **err)
 	_cleanup_free_ char *key =
 		hex_key(b, b->st->image_id ? b->st->image_id : "scratch", text, "");
 	_cleanup_free_ char *id = NULL;
+	bool remote = false;
 	int r;
-	if (cache_hit(b, key, &id)) {
+	if (cache_hit(b, key, &id, &remote)) {
 		r = load_image(b, id, err);
 	} else {
 		for (char **l = b->o->labels; l && *l; l++)
@@ -1046,6 +1063,8 @@ static int label_step(struct build *b, pm_error **err)
 		if (r >= 0)
 			step_image(b, key, id);
 	}
+	if (r >= 0 && !remote && b->o->layers)
+		r = pm_bld_remote_put(b, key, id, err);
 	if (r < 0)
 		return step_error(b, &in, err);
 	say(b, "COMMIT%s%s", b->o->tags_shown ? " " : "",

@@ -53,7 +53,12 @@ struct pm_build_opts {
 	const char *ignorefile; /* --ignorefile: instead of the context's .containerignore */
 	bool omit_history;	/* --omit-history: the final image without history entries */
 	int64_t cache_ttl_ns;	/* --cache-ttl: cached step images older than this miss (0: any) */
-	bool keep_unused;	/* --skip-unused-stages=false: build every stage up to the target */
+	/* --cache-from, --cache-to: a registry repository ("host/path", no tag) step images
+	 * are pulled from after a local cache miss / pushed to, tagged with the step's cache
+	 * key (builder/remote-cache.c); NULL: none. With layers only, as buildah's. */
+	const char *cache_from;
+	const char *cache_to;
+	bool keep_unused;   /* --skip-unused-stages=false: build every stage up to the target */
 	bool docker_format; /* --format docker: Docker v2s2 images, HEALTHCHECK, SHELL and ONBUILD
 			       kept */
 	const char *os_version; /* --os-version: every stage's os.version from its FROM on */

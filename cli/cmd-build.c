@@ -20,6 +20,7 @@
 #include "cli/pull-flags.h"
 #include "lib/log.h"
 #include "registry/platform.h"
+#include "storage/reference.h"
 #include "lib/fileutil.h"
 #include "lib/strutil.h"
 #include "lib/timeutil.h"
@@ -49,8 +50,9 @@ static const char usage[] =
 	"      --build-arg stringArray  argument=value to supply to the builder\n"
 	"      --build-context stringArray  name=path: an additional build context for "
 	"COPY --from\n"
-	"      --cache-from string      refused: no remote layer cache (the local one is used)\n"
-	"      --cache-to string        refused: no remote layer cache\n"
+	"      --cache-from string      remote repository to utilise as potential cache source\n"
+	"      --cache-to string        remote repository to utilise as potential cache "
+	"destination\n"
 	"      --cache-ttl duration     use only cached step images younger than this\n"
 	"      --cap-add strings        add capabilities to RUN's containers\n"
 	"      --cap-drop strings       drop capabilities from RUN's containers\n"
@@ -325,6 +327,27 @@ static int refuse(const char *flag, const char *v, const char *why)
 	return pm_cli_errorf("--%s: %s", flag, why);
 }
 
+/* --cache-from, --cache-to: a repository ("host/path"; a name without a domain is
+ * docker.io's, as buildah's), neither tag nor digest; the last one given wins (podman 4.3's
+ * flags are strings). *owned gets the normalised name. */
+static int parse_cache_repo(const char *flag, const char *v, char **owned)
+{
+	_cleanup_reference_ struct pm_reference ref = {0};
+	_cleanup_error_ pm_error *err = NULL;
+	if (pm_reference_parse(v, PM_REF_DOCKER, &ref, &err) < 0)
+		return pm_cli_errorf("unable to parse value provided `%s` to --%s: invalid repo "
+				     "\"%s\": must contain registry and repository: %s",
+				     v, flag, v, err && err->msg ? err->msg : "invalid reference");
+	const char *last = strrchr(v, '/');
+	if (ref.digest || strchr(last ? last : v, ':'))
+		return pm_cli_errorf("unable to parse value provided `%s` to --%s: repository "
+				     "must contain neither a tag nor digest: %s",
+				     v, flag, v);
+	free(*owned);
+	*owned = pm_reference_repo(&ref);
+	return 0;
+}
+
 static int parse_int_flag(const char *flag, const char *v, long long min, long long *ret)
 {
 	char *end = NULL;
@@ -565,7 +588,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 	bool quiet = false, logsplit = false, b;
 	long long n;
 	_cleanup_strv_ char **env = NULL, **unsetenv = NULL, **annotations = NULL;
-	_cleanup_free_ char *output_dest = NULL;
+	_cleanup_free_ char *output_dest = NULL, *cache_from = NULL, *cache_to = NULL;
 	_cleanup_strv_ char **hooks_dirs = NULL, **os_features = NULL, **cpp_flags = NULL;
 	_cleanup_(run_given_clear) struct run_given g = {.http_proxy = true};
 	/* RUN flags are checked on a container config like a RUN's */
@@ -742,10 +765,10 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&ssh, optarg);
 			break;
 		case O_CACHE_FROM:
+			pr = parse_cache_repo("cache-from", optarg, &cache_from);
+			break;
 		case O_CACHE_TO:
-			pr = refuse(c == O_CACHE_FROM ? "cache-from" : "cache-to", optarg,
-				    "not supported: pm has no remote layer cache (its local "
-				    "cache is used)");
+			pr = parse_cache_repo("cache-to", optarg, &cache_to);
 			break;
 		case O_MANIFEST:
 			manifest = optarg;
@@ -901,6 +924,8 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 		return r;
 	}
 	o.context = context;
+	o.cache_from = cache_from;
+	o.cache_to = cache_to;
 	o.file_name = fname;
 	o.file_data = data;
 	o.file_len = len;

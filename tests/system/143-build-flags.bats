@@ -233,15 +233,11 @@ localhost/logged:latest"
 localhost/accepted:latest"
 }
 
-@test "build flags: refused with the reason (pm): remote cache, ssh, signing, ..." {
+@test "build flags: refused with the reason (pm): ssh, signing, ..." {
 	skip_if_podman "pm's own refusals: podman 4.3 has these"
 	printf 'FROM localhost/busybox:latest\nRUN echo ok\n' >"$CTX/Containerfile"
 	local before
 	before=$(n_images)
-	run_pm_split 125 build --cache-from quay.io/x/cache "$CTX"
-	assert_contains "$stderr" "Error: --cache-from 'quay.io/x/cache': not supported: pm has no remote layer cache (its local cache is used)"
-	run_pm_split 125 build --cache-to quay.io/x/cache "$CTX"
-	assert_contains "$stderr" "Error: --cache-to 'quay.io/x/cache': not supported"
 	run_pm_split 125 build --ssh default "$CTX"
 	is "$stderr" "Error: --ssh 'default': not supported: no SSH agent forwarding to RUN"
 	run_pm_split 125 build --all-platforms "$CTX"
