@@ -128,7 +128,7 @@ static const char usage[] =
 	"      --retry-delay string     delay between pull retries: accepted\n"
 	"      --rm                     remove RUN's containers after the build (always done)\n"
 	"      --runtime string         accepted, ignored: RUN steps use pm's own runtime\n"
-	"      --runtime-flag strings   refused: RUN steps use pm's own runtime\n"
+	"      --runtime-flag strings   accepted, ignored: RUN steps use pm's own runtime\n"
 	"      --secret stringArray     id=ID,src=FILE: a secret for RUN "
 	"--mount=type=secret\n"
 	"      --security-opt stringArray security options of RUN's containers\n"
@@ -686,7 +686,7 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			/* podman: the OCI runtime of RUN steps. pm's RUN steps run in its own
 			 * runtime, which does what runc or crun would: a script's --runtime runc
 			 * (or crun) builds the same image here, so the flag is accepted, not
-			 * refused (--runtime-flag is: its flags would mean nothing to pm). */
+			 * refused; --runtime-flag too, as the global one. */
 			pm_log_debug(
 				"build: --runtime '%s' ignored: RUN steps use pm's own runtime",
 				optarg);
@@ -740,8 +740,9 @@ int cmd_build(struct pm_cli *cli, int argc, char **argv)
 			pm_strv_push(&os_features, optarg);
 			break;
 		case O_RUNTIME_FLAG:
-			pr = refuse("runtime-flag", optarg,
-				    "not supported: RUN steps use pm's own runtime");
+			pm_log_debug("build: --runtime-flag '%s' ignored: RUN steps use pm's own "
+				     "runtime",
+				     optarg);
 			break;
 		case O_SKIP_UNUSED:
 			pr = pm_cli_bool_arg("skip-unused-stages", optarg, &b);
