@@ -26,6 +26,7 @@
 #include "lib/strutil.h"
 #include "netslirp/aardvark.h"
 #include "netslirp/net.h"
+#include "netslirp/spawn.h"
 
 /* podman's helper_binaries_dir, in its order */
 static const char *const helper_dirs[] = {"/usr/local/libexec/podman", "/usr/local/lib/podman",
@@ -178,15 +179,8 @@ static int dns_start(int nsfd, const char *state_dir, const char *dir, pm_error 
 	if (pid < 0)
 		return pm_error_set_errno(err, errno, "fork");
 	if (pid == 0) {
-		/* the caller's blocked signals (the monitor's signalfd) are not its: it
-		 * reloads on SIGHUP */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		setsid();
+		/* it reloads on SIGHUP: the monitor's blocked signals are not its */
+		pm_net_daemon_child_reset();
 		/* its own /etc/resolv.conf: a mount namespace of its own (without one it
 		 * forwards by the host's file) */
 		if (unshare(CLONE_NEWNS) == 0 &&

@@ -28,6 +28,7 @@
 #include "lib/strutil.h"
 #include "netslirp/aardvark.h"
 #include "netslirp/net.h"
+#include "netslirp/spawn.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -152,15 +153,8 @@ static int slirp_start(const char *path, const char *state_dir, pm_error **err)
 		return pm_error_set_errno(err, errno, "fork");
 	}
 	if (pid == 0) {
-		/* the grandchild is slirp4netns: no parent to wait for it but init; the
-		 * caller's blocked signals (the monitor's signalfd) are not its */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		setsid();
+		/* the grandchild is slirp4netns: no parent to wait for it but init */
+		pm_net_daemon_child_reset();
 		pid_t g = fork();
 		if (g != 0)
 			_exit(g < 0 ? 1 : 0);

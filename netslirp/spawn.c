@@ -51,6 +51,17 @@ struct pm_net *pm_net_new(int mode)
 	return n;
 }
 
+void pm_net_daemon_child_reset(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	setsid();
+}
+
 /* In the vfork child: never returns. It shares our memory until it execs: no allocation,
  * nothing written but its own stack; tmp has room for npass fds. */
 __attribute__((noreturn, noinline)) static void child_exec(char *const argv[], const int *pass,

@@ -43,6 +43,11 @@ void pm_net_relay_plan_free(struct pm_net_relay_plan *rp);
  * and stderr on log_fd (or /dev/null when < 0), and pass[i] as fd 3+i (every other fd
  * closed). pdeathsig: it gets SIGTERM when we exit (for helpers without an exit fd).
  * Returns the pid; *ret_pidfd gets a pidfd for it (O_CLOEXEC). */
+/* In a forked child that becomes a long-lived helper (a daemon of the shared network
+ * namespace: slirp4netns, aardvark-dns): no signal blocked (the caller's signalfd set is
+ * not its), every disposition the default, a session of its own. */
+void pm_net_daemon_child_reset(void);
+
 int pm_net_spawn(char *const argv[], const int *pass, size_t npass, int log_fd, bool pdeathsig,
 		 pid_t *ret_pid, int *ret_pidfd, pm_error **err);
 
