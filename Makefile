@@ -311,7 +311,7 @@ C_HDRS       := $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
 SH_SRCS      := $(wildcard tests/*.sh tests/lib/*.sh tests/lint/*.sh tests/system/*.bash tools/*.sh .ci/run tests/bench/*.sh tests/vm/*.sh tests/crash/*.sh)
 
 # the allowed module edges (a table in the script) and no include cycle between files;
-# no source file over 1500 lines
+# no source file over 1500 lines; cppcheck, shellcheck; man pages that render cleanly
 .PHONY: lint
 lint:
 	tools/check-layering.py
@@ -320,6 +320,12 @@ lint:
 		--suppress=missingIncludeSystem -I. -D_GNU_SOURCE $(foreach m,$(MODULES),$(m))
 	shellcheck -x $(SH_SRCS)
 	shellcheck -s bash -x $(wildcard tests/system/*.bats) || true
+	@# every man page renders without a troff warning (pandoc reads "$X ... $" as math)
+	@if command -v pandoc >/dev/null && command -v man >/dev/null; then \
+		$(MAKE) --no-print-directory man && \
+		for p in $(MAN_PAGES); do e=$$(MANWIDTH=80 man --warnings -l $$p 2>&1 >/dev/null); \
+			[ -z "$$e" ] || { echo "man page $$p: $$e"; exit 1; }; done; \
+	else echo "pandoc or man not found: man pages not checked"; fi
 
 # the layering check on fake trees with a forbidden edge and a cycle (part of make check)
 .PHONY: lint-test
