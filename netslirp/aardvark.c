@@ -23,6 +23,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/fileutil.h"
+#include "lib/proc.h"
 #include "lib/strutil.h"
 #include "netslirp/aardvark.h"
 #include "netslirp/net.h"
@@ -62,27 +63,11 @@ int pm_net_pidfile_pid(const char *pidfile, const char *comm)
 	int pid = n > 0 ? atoi(buf) : 0;
 	if (pid <= 1)
 		return 0;
-	char path[64], name[32] = "";
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	int cfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (cfd >= 0) {
-		ssize_t k = read(cfd, name, sizeof(name) - 1);
-		name[k > 0 ? k : 0] = 0;
-		close(cfd);
-	}
-	if (strncmp(name, comm, strlen(comm)) != 0)
-		return 0;
-	/* a zombie (its reaper has not come by yet) is gone all the same */
-	char stat[512] = "";
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int sfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (sfd >= 0) {
-		ssize_t k = read(sfd, stat, sizeof(stat) - 1);
-		stat[k > 0 ? k : 0] = 0;
-		close(sfd);
-	}
-	const char *paren = strrchr(stat, ')');
-	if (!paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X')
+	/* the name says it is not a reused pid; a zombie (its reaper has not come by yet) is
+	 * gone all the same */
+	struct pm_proc_stat st;
+	if (pm_proc_stat_read(pid, &st) < 0 || strncmp(st.comm, comm, strlen(comm)) != 0 ||
+	    st.state == 'Z' || st.state == 'X')
 		return 0;
 	return pid;
 }
