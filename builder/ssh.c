@@ -30,16 +30,21 @@ struct pm_build_ssh {
 	size_t n;
 };
 
-static const char *helper_path(const char *name)
+/* Set name to value; its old value (malloc'd, NULL: unset) for env_put. */
+static char *env_take(const char *name, const char *value)
 {
-	static const char *const dirs[] = {"/usr/bin", "/bin", "/usr/local/bin"};
-	static char buf[64];
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(buf, sizeof(buf), "%s/%s", dirs[i], name);
-		if (access(buf, X_OK) == 0)
-			return buf;
-	}
-	return NULL;
+	const char *old = getenv(name);
+	char *ret = old ? pm_xstrdup(old) : NULL;
+	setenv(name, value, 1);
+	return ret;
+}
+
+static void env_put(const char *name, const char *old)
+{
+	if (old)
+		setenv(name, old, 1);
+	else
+		unsetenv(name);
 }
 
 /* The first line of a helper's output, for an error message (in place). */
@@ -55,11 +60,12 @@ static const char *first_line(char *out)
 static int start_agent(const char *value, char **keys, struct agent *a, char **ret_sock,
 		       pm_error **err)
 {
-	const char *agent = helper_path("ssh-agent"), *add = NULL;
-	if (!agent)
-		return pm_error_set(
-			err, ENOENT,
-			"--ssh '%s': ssh-agent is not installed (Debian: openssh-client)", value);
+	_cleanup_free_ char *agent = pm_find_executable("ssh-agent");
+	_cleanup_free_ char *add = pm_find_executable("ssh-add");
+	if (!agent || !add)
+		return pm_error_set(err, ENOENT,
+				    "--ssh '%s': %s is not installed (Debian: openssh-client)",
+				    value, agent ? "ssh-add" : "ssh-agent");
 	const char *tmp = getenv("TMPDIR");
 	a->dir = pm_xasprintf("%s/pm-ssh-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
 	if (!mkdtemp(a->dir)) {
@@ -80,17 +86,10 @@ static int start_agent(const char *value, char **keys, struct agent *a, char **r
 	a->pid = (pid_t)strtol(pid_at + strlen("SSH_AGENT_PID="), NULL, 10);
 	if (a->pid <= 0)
 		return pm_error_set(err, ENOENT, "--ssh '%s': ssh-agent printed no pid", value);
-	add = helper_path("ssh-add");
-	if (!add)
-		return pm_error_set(err, ENOENT,
-				    "--ssh '%s': ssh-add is not installed (Debian: openssh-client)",
-				    value);
 	/* ssh-add reaches the agent through the environment; no passphrase prompt (stdin is
 	 * /dev/null, no askpass): an encrypted key fails here */
-	_cleanup_free_ char *old =
-		getenv("SSH_AUTH_SOCK") ? pm_xstrdup(getenv("SSH_AUTH_SOCK")) : NULL;
-	setenv("SSH_AUTH_SOCK", sock, 1);
-	setenv("SSH_ASKPASS_REQUIRE", "never", 1);
+	_cleanup_free_ char *old_sock = env_take("SSH_AUTH_SOCK", sock);
+	_cleanup_free_ char *old_ask = env_take("SSH_ASKPASS_REQUIRE", "never");
 	size_t nk = pm_strv_length(keys);
 	_cleanup_free_ char **av = pm_xcalloc(nk + 3, sizeof(*av));
 	av[0] = "ssh-add";
@@ -100,11 +99,8 @@ static int start_agent(const char *value, char **keys, struct agent *a, char **r
 	free(out);
 	out = NULL;
 	r = pm_run_capture(add, av, 4096, SSH_TIMEOUT_MS, &out, &status);
-	if (old)
-		setenv("SSH_AUTH_SOCK", old, 1);
-	else
-		unsetenv("SSH_AUTH_SOCK");
-	unsetenv("SSH_ASKPASS_REQUIRE");
+	env_put("SSH_AUTH_SOCK", old_sock);
+	env_put("SSH_ASKPASS_REQUIRE", old_ask);
 	if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return pm_error_set(err, EINVAL, "--ssh '%s': ssh-add failed: %s", value,
 				    first_line(out));
