@@ -77,7 +77,8 @@ for f in "${files[@]}"; do
 	*) user_files+=("$(basename "$f")") ;;
 	esac
 done
-bats_args=(--tap)
+# --timing: "ok N NAME in MSms", so a slow file shows in any run's log (CI has 90 minutes)
+bats_args=(--tap --timing)
 if [ ${#filters[@]} -gt 0 ]; then
 	bats_args+=(--filter "$(
 		IFS='|'

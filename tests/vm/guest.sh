@@ -89,7 +89,7 @@ if [ "${PM_VM_MODE:-test}" = bench ]; then
 	exit
 fi
 # shellcheck disable=SC2016 # expanded by the inner shell
-as_user bash -c 'exec bats --tap "$@" 2>&1' bats "${files[@]}" >"$work/tap" 2>&1
+as_user bash -c 'exec bats --tap --timing "$@" 2>&1' bats "${files[@]}" >"$work/tap" 2>&1
 rc=$?
 cp "$work/tap" "$res/tap"
 cat "$work/tap"
