@@ -88,15 +88,19 @@ void pm_cli_output_abort(struct pm_cli_output *o);
 /* Print a command's usage (for --help). */
 void pm_cli_usage(struct pm_cli *cli, const char *usage);
 
-/* Require between min and max positional args (max < 0: unlimited); prints cobra's errors
- * as podman does ("Error: requires at least 2 arg(s), only received 1", "Error: accepts 1
- * arg(s), received 0", "Error: `pm info` takes no arguments") and returns false. */
 /* A boolean flag's value as pflag takes it (Go's strconv.ParseBool: 1 t T TRUE true True,
  * 0 f F FALSE false False; NULL, the bare flag, is true). A bad one is podman's "invalid
  * argument" error naming flag ("all" is "--all"; one starting with '-' as given, e.g.
  * "-s, --squash"). 0, or the exit status after printing. */
 int pm_cli_bool_arg(const char *flag, const char *arg, bool *ret);
+/* The answer to a "[y/N]" prompt already printed: stdout flushed, one line read from
+ * stdin. 1 for an answer starting y or Y, 0 for any other line, -1 at end of input (the
+ * prunes then fail with podman's "Error: EOF", 125). */
+int pm_cli_confirm(void);
 
+/* Require between min and max positional args (max < 0: unlimited); prints cobra's errors
+ * as podman does ("Error: requires at least 2 arg(s), only received 1", "Error: accepts 1
+ * arg(s), received 0", "Error: `pm info` takes no arguments") and returns false. */
 bool pm_cli_nargs(struct pm_cli *cli, int nargs, int min, int max);
 
 /* The options of a command that takes only -f/--format and no argument (version, info,

@@ -539,12 +539,9 @@ int cmd_network_prune(struct pm_cli *cli, int argc, char **argv)
 	if (!force) {
 		printf("WARNING! This will remove all networks not used by at least one "
 		       "container.\nAre you sure you want to continue? [y/N] ");
-		fflush(stdout);
-		char line[64];
-		if (!fgets(line, sizeof(line), stdin))
-			return pm_cli_errorf("EOF");
-		if (line[0] != 'y' && line[0] != 'Y')
-			return 0;
+		int yes = pm_cli_confirm();
+		if (yes <= 0)
+			return yes < 0 ? pm_cli_errorf("EOF") : 0;
 	}
 	_cleanup_network_list_ struct pm_network **all = NULL;
 	if (pm_network_list(cli->paths.root, &all, &err) < 0)

@@ -1,7 +1,8 @@
 /* cmd-system-prune.c: `pm system prune` and `pm system reset`, as podman 4.3.
- * prune runs the prunes of containers, pods, volumes (--volumes) and images (-a: every
- * unused one) and prints podman's sections ("Deleted Containers", ...) with what each
- * removed, then "Total reclaimed space" (the storage root's disk usage before and after).
+ * prune runs the prunes of containers, pods, volumes (--volumes), images (-a: every
+ * unused one) and networks, and prints podman's sections ("Deleted Containers", ...) with
+ * what each removed, then "Total reclaimed space" (the storage root's disk usage before and
+ * after). Without -f it asks first; end of input is podman's "Error: EOF", 125.
  * reset removes every container and pod, then the storage root and pm's runtime files
  * (keeping the rootless pause process's pid file and lock, so the namespace stays known).
  * Both run in the rootless user namespace. See docs/pm-system.1.md. */
@@ -49,13 +50,6 @@ static void section(const char *title, const char *out)
 	printf("%s\n%s", title, out);
 	if (out[strlen(out) - 1] != '\n')
 		putchar('\n');
-}
-
-static bool confirm(void)
-{
-	fflush(stdout);
-	char line[64] = "";
-	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
 }
 
 static const char prune_usage[] =
@@ -117,14 +111,19 @@ int cmd_system_prune(struct pm_cli *cli, int argc, char **argv)
 	if (!force) {
 		printf("WARNING! This command removes:\n"
 		       "\t- all stopped containers\n"
+		       "\t- all networks not used by at least one container\n"
 		       "%s"
-		       "\t- all %s images\n"
+		       "\t- %s\n"
+		       "\t- all %sbuild cache\n"
 		       "\n"
 		       "Are you sure you want to continue? [y/N] ",
 		       volumes ? "\t- all volumes not used by at least one container\n" : "",
-		       all ? "unused" : "dangling");
-		if (!confirm())
-			return 0;
+		       all ? "all images without at least one container associated with them"
+			   : "all dangling images",
+		       all ? "" : "dangling ");
+		int yes = pm_cli_confirm();
+		if (yes <= 0)
+			return yes < 0 ? pm_cli_errorf("EOF") : 0;
 	}
 	uint64_t before = pm_disk_usage(cli->paths.root);
 	int r;
@@ -137,7 +136,7 @@ int cmd_system_prune(struct pm_cli *cli, int argc, char **argv)
 		pm_strv_push(&cargv, "--filter");
 		pm_strv_push(&cargv, *f);
 	}
-	_cleanup_free_ char *ctrs = NULL, *pods = NULL, *vols = NULL, *imgs = NULL;
+	_cleanup_free_ char *ctrs = NULL, *pods = NULL, *vols = NULL, *imgs = NULL, *nets = NULL;
 	/* podman stops at the first step that fails (a bad filter: the containers'), with
 	 * no total */
 	if ((r = run_caught(cli, cmd_container_prune, cargv, &ctrs)) != 0)
@@ -159,6 +158,10 @@ int cmd_system_prune(struct pm_cli *cli, int argc, char **argv)
 	if ((r = run_caught(cli, cmd_image_prune, iargv, &imgs)) != 0)
 		return r;
 	section("Deleted Images", imgs);
+	/* the networks last, once the containers that used them are gone (podman's order) */
+	if ((r = run_caught(cli, cmd_network_prune, cargv, &nets)) != 0)
+		return r;
+	section("Deleted Networks", nets);
 	uint64_t after = pm_disk_usage(cli->paths.root);
 	_cleanup_free_ char *total = pm_format_size(before > after ? before - after : 0);
 	printf("Total reclaimed space: %s\n", total);
@@ -224,12 +227,20 @@ int cmd_system_reset(struct pm_cli *cli, int argc, char **argv)
 		       "        - all containers\n"
 		       "        - all pods\n"
 		       "        - all images\n"
+		       "        - all networks\n"
+		       "        - all build cache\n"
 		       "        - all volumes\n"
 		       "        - the graphRoot directory: \"%s\"\n"
 		       "        - the runRoot directory: \"%s\"\n"
 		       "Are you sure you want to continue? [y/N] ",
 		       cli->paths.root, cli->paths.runroot);
-		if (!confirm())
+		/* podman 4.3 logs the EOF and exits 1 here, not 125 */
+		int yes = pm_cli_confirm();
+		if (yes < 0) {
+			fprintf(stderr, "Error: EOF\n");
+			return 1;
+		}
+		if (!yes)
 			return 0;
 	}
 	/* every container stopped and removed first: nothing mounted stays in the root */

@@ -533,15 +533,17 @@ int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv)
 	if (!force) {
 		printf("WARNING! This will remove all volumes not used by at least one container. "
 		       "The following volumes will be removed:\n");
+		/* podman asks nothing when there is nothing to remove */
+		if (!names || !names[0]) {
+			printf("No dangling volumes found\n");
+			return 0;
+		}
 		for (size_t i = 0; names[i]; i++)
 			printf("%s\n", names[i]);
 		printf("Are you sure you want to continue? [y/N] ");
-		fflush(stdout);
-		char line[64];
-		if (!fgets(line, sizeof(line), stdin))
-			return pm_cli_errorf("EOF");
-		if (line[0] != 'y' && line[0] != 'Y')
-			return 0;
+		int yes = pm_cli_confirm();
+		if (yes <= 0)
+			return yes < 0 ? pm_cli_errorf("EOF") : 0;
 	}
 	int status = 0;
 	for (size_t i = 0; names[i]; i++) {

@@ -71,6 +71,15 @@ int pm_cli_bool_arg(const char *flag, const char *arg, bool *ret)
 	return 0;
 }
 
+int pm_cli_confirm(void)
+{
+	fflush(stdout);
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin))
+		return -1;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
 static bool is_negated(const char *a)
 {
 	for (size_t i = 0; i < nnegated; i++)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# 104-system: `pm system prune` (-a, --volumes, -f, the prompt) and `pm system reset` (-f,
-# the prompt), each by its effect on containers, pods, images and volumes, with podman's
-# output sections. Runs as the unprivileged test user. Also runs against podman
+# 104-system: `pm system prune` (-a, --volumes, -f, the prompt, networks), the prompts of
+# every prune at end of input, and `pm system reset` (-f, the prompt), each by its effect on
+# containers, pods, images, volumes and networks, with podman's output sections. Runs as the unprivileged test user. Also runs against podman
 # (PM="podman --runtime runc").
 
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
@@ -68,6 +68,60 @@ sp-unused
 	assert_contains "$output" "Deleted Containers"
 	run_pm_split 0 ps -a --format '{{.Names}}'
 	is "$output" "" "gone after answering y"
+}
+
+@test "system prune -f: an unused network goes, after the container that used it, in its own section" {
+	pm_load_test_image
+	run_pm 0 network create sp-net-free
+	run_pm 0 network create sp-net-used
+	run_pm 0 create --name sp-netuser --network sp-net-used "$IMG" true
+	local ctr=$output
+	run_pm_split 0 system prune -f
+	is "$output" "Deleted Containers
+$ctr
+Deleted Networks
+sp-net-(free|used)
+sp-net-(free|used)
+Total reclaimed space: [0-9.]+[kMG]?B" "prune's report: the networks after the containers"
+	run_pm_split 0 network ls --format '{{.Name}}'
+	is "$output" "podman" "only the default network stays"
+}
+
+@test "prunes: end of input at the prompt is Error: EOF, 125, and nothing goes" {
+	pm_load_test_image
+	run_pm 0 create --name eof-ctr "$IMG" true
+	run_pm 0 network create eof-net
+	for what in "container prune" "image prune" "image prune -a" "network prune" "pod prune" \
+		"system prune" "system prune -a --volumes"; do
+		# shellcheck disable=SC2086 # the command's words
+		run_pm_split 125 $what </dev/null
+		assert_contains "$output" "Are you sure you want to continue? [y/N]" "$what asks"
+		is "$stderr" "Error: EOF" "$what"
+	done
+	run_pm 0 container exists eof-ctr
+	run_pm 0 network exists eof-net
+	run_pm_split 0 images --format '{{.Repository}}'
+	is "$output" "localhost/busybox" "the image stays"
+	# an empty answer is a no
+	run_pm_split 0 container prune <<<""
+	run_pm 0 container exists eof-ctr
+	run_pm 0 rm eof-ctr
+	run_pm 0 network rm eof-net
+}
+
+@test "volume prune with nothing to remove says so and asks nothing" {
+	run_pm_split 0 volume prune </dev/null
+	is "$output" "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:
+No dangling volumes found"
+}
+
+@test "system reset: end of input at the prompt is Error: EOF, exit 1 as podman's, nothing goes" {
+	run_pm 0 volume create sr-eof
+	run_pm_split 1 system reset </dev/null
+	assert_contains "$output" "Are you sure you want to continue? [y/N]"
+	assert_contains "$stderr" "EOF"
+	run_pm 0 volume exists sr-eof
+	run_pm 0 volume rm sr-eof
 }
 
 @test "system prune: a bad flag is an error" {
