@@ -94,9 +94,9 @@ void pm_cli_usage(struct pm_cli *cli, const char *usage);
  * "-s, --squash"). 0, or the exit status after printing. */
 int pm_cli_bool_arg(const char *flag, const char *arg, bool *ret);
 /* The answer to a "[y/N]" prompt already printed: stdout flushed, one line read from
- * stdin. 1 for an answer starting y or Y, 0 for any other line, -1 at end of input (the
- * prunes then fail with podman's "Error: EOF", 125). */
-int pm_cli_confirm(void);
+ * stdin. true for an answer starting y or Y; else false with *status the command's exit
+ * status: 0 for any other line, 125 at end of input after podman's "Error: EOF". */
+bool pm_cli_confirm(int *status);
 
 /* Require between min and max positional args (max < 0: unlimited); prints cobra's errors
  * as podman does ("Error: requires at least 2 arg(s), only received 1", "Error: accepts 1

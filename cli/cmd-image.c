@@ -173,9 +173,9 @@ int cmd_image_prune(struct pm_cli *cli, int argc, char **argv)
 		printf("WARNING! This command removes all %s images.\nAre you sure you want to "
 		       "continue? [y/N] ",
 		       all ? "unused" : "dangling");
-		int yes = pm_cli_confirm();
-		if (yes <= 0)
-			return yes < 0 ? pm_cli_errorf("EOF") : 0;
+		int status;
+		if (!pm_cli_confirm(&status))
+			return status;
 	}
 	_cleanup_store_ struct pm_store *s = NULL;
 	if (pm_cli_open_store(cli, &s, &err) < 0 || pm_image_filters_resolve(s, f, &err) < 0)

@@ -539,9 +539,9 @@ int cmd_network_prune(struct pm_cli *cli, int argc, char **argv)
 	if (!force) {
 		printf("WARNING! This will remove all networks not used by at least one "
 		       "container.\nAre you sure you want to continue? [y/N] ");
-		int yes = pm_cli_confirm();
-		if (yes <= 0)
-			return yes < 0 ? pm_cli_errorf("EOF") : 0;
+		int status;
+		if (!pm_cli_confirm(&status))
+			return status;
 	}
 	_cleanup_network_list_ struct pm_network **all = NULL;
 	if (pm_network_list(cli->paths.root, &all, &err) < 0)

@@ -423,9 +423,9 @@ int cmd_pod_prune(struct pm_cli *cli, int argc, char **argv)
 	if (!force) {
 		printf("WARNING! This will remove all stopped/exited pods..\n"
 		       "Are you sure you want to continue? [y/N] ");
-		int yes = pm_cli_confirm();
-		if (yes <= 0)
-			return yes < 0 ? pm_cli_errorf("EOF") : 0;
+		int status;
+		if (!pm_cli_confirm(&status))
+			return status;
 	}
 	struct pm_engine e = engine_of(cli);
 	struct pm_pod **pods = NULL;

@@ -121,9 +121,9 @@ int cmd_system_prune(struct pm_cli *cli, int argc, char **argv)
 		       all ? "all images without at least one container associated with them"
 			   : "all dangling images",
 		       all ? "" : "dangling ");
-		int yes = pm_cli_confirm();
-		if (yes <= 0)
-			return yes < 0 ? pm_cli_errorf("EOF") : 0;
+		int status;
+		if (!pm_cli_confirm(&status))
+			return status;
 	}
 	uint64_t before = pm_disk_usage(cli->paths.root);
 	int r;
@@ -234,14 +234,10 @@ int cmd_system_reset(struct pm_cli *cli, int argc, char **argv)
 		       "        - the runRoot directory: \"%s\"\n"
 		       "Are you sure you want to continue? [y/N] ",
 		       cli->paths.root, cli->paths.runroot);
-		/* podman 4.3 logs the EOF and exits 1 here, not 125 */
-		int yes = pm_cli_confirm();
-		if (yes < 0) {
-			fprintf(stderr, "Error: EOF\n");
-			return 1;
-		}
-		if (!yes)
-			return 0;
+		/* podman 4.3 exits 1 at end of input here, not 125 */
+		int status;
+		if (!pm_cli_confirm(&status))
+			return status ? 1 : 0;
 	}
 	/* every container stopped and removed first: nothing mounted stays in the root */
 	_cleanup_free_ char *out = NULL, *pout = NULL;

@@ -541,9 +541,9 @@ int cmd_volume_prune(struct pm_cli *cli, int argc, char **argv)
 		for (size_t i = 0; names[i]; i++)
 			printf("%s\n", names[i]);
 		printf("Are you sure you want to continue? [y/N] ");
-		int yes = pm_cli_confirm();
-		if (yes <= 0)
-			return yes < 0 ? pm_cli_errorf("EOF") : 0;
+		int status;
+		if (!pm_cli_confirm(&status))
+			return status;
 	}
 	int status = 0;
 	for (size_t i = 0; names[i]; i++) {

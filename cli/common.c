@@ -71,12 +71,15 @@ int pm_cli_bool_arg(const char *flag, const char *arg, bool *ret)
 	return 0;
 }
 
-int pm_cli_confirm(void)
+bool pm_cli_confirm(int *status)
 {
 	fflush(stdout);
 	char line[64];
-	if (!fgets(line, sizeof(line), stdin))
-		return -1;
+	*status = 0;
+	if (!fgets(line, sizeof(line), stdin)) {
+		*status = pm_cli_errorf("EOF");
+		return false;
+	}
 	return line[0] == 'y' || line[0] == 'Y';
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # 104-system: `pm system prune` (-a, --volumes, -f, the prompt, networks), the prompts of
 # every prune at end of input, and `pm system reset` (-f, the prompt), each by its effect on
-# containers, pods, images, volumes and networks, with podman's output sections. Runs as the unprivileged test user. Also runs against podman
-# (PM="podman --runtime runc").
+# containers, pods, images, volumes and networks, with podman's output sections. Runs as
+# the unprivileged test user. Also runs against podman (PM="podman --runtime runc").
 
 # shellcheck disable=SC2154 # $stderr is set by run_pm_split
 
