@@ -404,15 +404,14 @@ undo_dir_only:
 	return r;
 }
 
-void pm_container_sync(const struct pm_paths *p, const struct pm_container *c)
+char **pm_container_sync_paths(const struct pm_paths *p, const struct pm_container *c)
 {
-	_cleanup_free_ char *config = pm_path_join(c->dir, "config.json");
-	_cleanup_free_ char *cdir = containers_dir(p);
-	_cleanup_free_ char *ndir = names_dir(p);
-	pm_fsync_path(config);
-	pm_fsync_path(c->dir);
-	pm_fsync_path(cdir);
-	pm_fsync_path(ndir);
+	char **v = NULL;
+	pm_strv_consume(&v, pm_path_join(c->dir, "config.json"));
+	pm_strv_push(&v, c->dir);
+	pm_strv_consume(&v, containers_dir(p));
+	pm_strv_consume(&v, names_dir(p));
+	return v;
 }
 
 static int reload_at(int dfd, const char *path, struct pm_container *c);

@@ -94,7 +94,7 @@ int pm_container_create(const struct pm_paths *p, const char *name, const char *
 			pm_error **err);
 /* The same for a member of a pod (pod_id) or its infra container (infra). Flags:
  * PM_CTR_CREATE_NOSYNC: config.json is not fsynced now; the caller makes the record durable
- * later, off its path, with pm_container_sync (run -d: the detached monitor).
+ * later, off its path, by fsync of pm_container_sync_paths (run -d: the detached monitor).
  * PM_CTR_CREATE_RUNROOT: the record of a --rm container whose root is under the runroot too
  * (pm_storage_ctr_eph_here) goes in <runroot>/ephemeral/records, so that a reboot wipes both
  * together. */
@@ -104,9 +104,9 @@ int pm_container_create_in_pod(const struct pm_paths *p, const char *name, const
 			       const char *image_id, const char *config_json, const char *pod_id,
 			       bool infra, unsigned flags, struct pm_container **ret,
 			       pm_error **err);
-/* fsync c's config.json, its record dir, the containers dir and its name entry's dir: what
- * a create wrote, made durable. Best effort. */
-void pm_container_sync(const struct pm_paths *p, const struct pm_container *c);
+/* What a create wrote, to fsync to make it durable: c's config.json (first), its record
+ * dir, the containers dir and its name entry's dir. */
+char **pm_container_sync_paths(const struct pm_paths *p, const struct pm_container *c);
 
 /* Find by full id, unique id prefix, or name. -ENOENT: "no container with name or ID
  * 'x' found: no such container". */

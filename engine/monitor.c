@@ -520,6 +520,20 @@ static void push_fd_arg(char ***argv, const char *opt, int fd)
 	pm_strv_consume(argv, pm_xasprintf("%d", fd));
 }
 
+/* run -d: what the create wrote without fsync (engine.h sync_later), for pm-monitor to make
+ * durable (its --sync) once the cli has its answer: nobody waits for it, and a rm -f that
+ * follows at once does not wait for a sync (monitor/detached.h). */
+static char **sync_paths(const struct pm_monitor_setup *s)
+{
+	char **v = pm_container_sync_paths(s->e->paths, s->c);
+	if (!s->cfg->rootfs) {
+		_cleanup_store_ struct pm_store *store = NULL;
+		if (pm_store_open(s->e->paths, s->e->storage_driver, &store, NULL) >= 0)
+			pm_storage_ctr_sync_paths(store, s->c->id, &v);
+	}
+	return v;
+}
+
 /* Become pm-monitor (monitor/pm-monitor.c): the container stays our child, we stay its
  * subreaper (kept across execve), and what we hand over are fds. Its exit command is
  * `pm container cleanup --exited ID`, run when the container has exited. Returns only when
@@ -578,6 +592,11 @@ static void exec_monitor(struct mon *m, const char *program)
 		pm_strv_push(&argv, "--timeout");
 		pm_strv_consume(&argv, pm_xasprintf("%llu", (unsigned long long)s->cfg->timeout));
 	}
+	_cleanup_strv_ char **sync = s->e->sync_later ? sync_paths(s) : NULL;
+	for (char **p = sync; p && *p; p++) {
+		pm_strv_push(&argv, "--sync");
+		pm_strv_push(&argv, *p);
+	}
 	pm_strv_push(&argv, "--");
 	pm_strv_push(&argv, self ? self : "/proc/self/exe");
 	pm_strv_push(&argv, "--root");
@@ -594,43 +613,6 @@ static void exec_monitor(struct mon *m, const char *program)
 	pm_strv_push(&argv, s->c->id);
 	execv(program, argv);
 	pm_strv_free(argv);
-}
-
-/* run -d: what the create wrote without fsync (engine.h sync_later), made durable in a child
- * of ours, now that the cli has its answer: nobody waits for it, and a rm -f that kills us
- * at once does not wait for a sync either. pm-monitor, the subreaper it is handed to,
- * reaps it. The child first gives a removal that follows at once (a script's run -d + rm
- * -f) SYNC_GRACE_MS: on ext4 without a journal an fsync of a directory holds its lock through
- * the write, and rm's renames in db/containers, db/names and containers/ queued behind
- * them (ms each on a busy disk). Our end (rm -f kills us) ends the wait early; a removal
- * under way (its "rm" stop marker) or done (no record) needs no sync. */
-#define SYNC_GRACE_MS 20
-static void sync_record(const struct pm_monitor_setup *s, const char *rundir)
-{
-	int self = pidfd_open(getpid(), 0);
-	pid_t pid = fork();
-	if (pid != 0) {
-		if (self >= 0)
-			close(self);
-		return;
-	}
-	if (self >= 0 && self != 3)
-		self = dup2(self, 3);
-	close_range(self == 3 ? 4 : 3, ~0U, 0);
-	if (self >= 0) {
-		struct pollfd pf = {.fd = self, .events = POLLIN};
-		while (poll(&pf, 1, SYNC_GRACE_MS) < 0 && errno == EINTR)
-			;
-	}
-	if (pm_mon_removing(rundir) || !pm_path_exists(s->c->dir))
-		_exit(0);
-	pm_container_sync(s->e->paths, s->c);
-	if (!s->cfg->rootfs) {
-		_cleanup_store_ struct pm_store *store = NULL;
-		if (pm_store_open(s->e->paths, s->e->storage_driver, &store, NULL) >= 0)
-			pm_storage_ctr_sync(store, s->c->id);
-	}
-	_exit(0);
 }
 
 __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setup *s,
@@ -672,8 +654,6 @@ __attribute__((noreturn)) static void detached_main(const struct pm_monitor_setu
 	pm_sync_send(syncfd, PM_SYNC_PID, pid, strlen(pid), NULL, 0);
 	close(syncfd);
 	close(s->lock_fd);
-	if (s->e->sync_later)
-		sync_record(s, m.rundir);
 	exec_monitor(&m, program);
 	/* could not exec: end the container; the next command finds the monitor gone and
 	 * records the exit (pm_engine_refresh) */

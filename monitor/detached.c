@@ -6,15 +6,23 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/fileutil.h"
+#include "lib/strutil.h"
 #include "monitor/detached.h"
 #include "monitor/log-writer.h"
 #include "monitor/rundir.h"
 #include "netslirp/spawn.h"
 
 #define NET_STOP_TIMEOUT_MS 5000
+/* run -d's record is synced this long after the start: a removal that follows at once (a
+ * script's run -d + rm -f) needs no sync, and on ext4 without a journal an fsync of a
+ * directory holds its lock through the write, which rm's renames would queue behind */
+#define SYNC_GRACE_MS 20
 
 void pm_mon_detached_init(struct pm_mon_detached *d)
 {
@@ -47,6 +55,34 @@ static void net_stop(struct pm_mon_detached *a)
 		pm_net_kill_nowait(&a->net_pidfd);
 	if (a->net_pidfd >= 0)
 		close(a->net_pidfd);
+}
+
+/* --sync: the deferred work (mon-io.h), run once */
+static void sync_record(void *arg)
+{
+	struct pm_mon_detached *d = arg;
+	struct stat st;
+	if (pm_mon_removing(d->rundir) || stat(d->sync_paths[0], &st) < 0)
+		return;
+	for (char **p = d->sync_paths; *p; p++)
+		pm_fsync_path(*p);
+}
+
+static void sync_later(struct pm_mon_detached *d)
+{
+	if (!d->sync_paths || !d->sync_paths[0])
+		return;
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	struct itimerspec its = {.it_value = {.tv_nsec = SYNC_GRACE_MS * 1000000L}};
+	if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0) {
+		if (fd >= 0)
+			close(fd);
+		sync_record(d); /* now, then */
+		return;
+	}
+	d->io.defer_fd = fd;
+	d->io.deferred = sync_record;
+	d->io.deferred_arg = d;
 }
 
 static void reap_all(void)
@@ -120,6 +156,7 @@ int pm_mon_detached_run(struct pm_mon_detached *d)
 			io->health = &health;
 	}
 
+	sync_later(d);
 	int status = pm_mon_io_relay(io);
 	pm_mon_health_stop(&health);
 	io->health = NULL;
@@ -142,6 +179,11 @@ int pm_mon_detached_run(struct pm_mon_detached *d)
 	net_stop(d);
 	reap_all();
 	pm_mon_write_exit(d->rundir, status);
+	if (io->defer_fd >= 0) { /* the container ended first: the sync is due now */
+		close(io->defer_fd);
+		io->defer_fd = -1;
+		sync_record(d);
+	}
 	/* a `pm stop` (or rm -f) waits for us and cleans up itself: no second pm process */
 	d->stopped = pm_mon_stopped(d->rundir);
 	if (!d->stopped)

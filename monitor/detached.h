@@ -35,6 +35,11 @@ struct pm_mon_detached {
 	/* --health-startup NS --health-startup-done PATH: the startup check first */
 	long long health_startup;
 	const char *health_startup_done;
+	/* --sync PATH...: run -d's record, written without fsync (engine.h sync_later), made
+	 * durable SYNC_GRACE_MS after the start (or at the container's end, if sooner) unless
+	 * the container is being removed or the first path, its record, is gone: a script's
+	 * run -d + rm -f syncs nothing. NULL for none. */
+	char **sync_paths;
 	struct pm_mon_io io; /* pid, pidfd, pty or pipes, attach socket */
 	bool stopped;	     /* set by run: a `pm stop` (or rm -f) ended the container */
 };

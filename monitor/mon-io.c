@@ -37,7 +37,8 @@ void pm_mon_io_init(struct pm_mon_io *io)
 				 .lfd = -1,
 				 .primary = -1,
 				 .timeout_fd = -1,
-				 .ctr_pidfd = -1};
+				 .ctr_pidfd = -1,
+				 .defer_fd = -1};
 }
 
 int pm_mon_io_set_timeout(struct pm_mon_io *io, unsigned long long seconds)
@@ -299,7 +300,7 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 	int outfd = tty ? io->master : io->out_r;
 	io->timed_out = false; /* a restart's run: the timeout was the first one's */
 	for (;;) {
-		struct pollfd p[10 + PM_MON_MAX_CLIENTS];
+		struct pollfd p[11 + PM_MON_MAX_CLIENTS];
 		p[0] = (struct pollfd){.fd = io->pidfd, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = io->sigfd, .events = POLLIN};
 		p[2] = (struct pollfd){.fd = outfd, .events = POLLIN};
@@ -311,10 +312,11 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 		p[7] = (struct pollfd){.fd = h ? h->pidfd : -1, .events = POLLIN};
 		p[8] = (struct pollfd){.fd = io->timeout_fd, .events = POLLIN};
 		p[9] = (struct pollfd){.fd = io->ctr_pidfd, .events = POLLIN};
+		p[10] = (struct pollfd){.fd = io->defer_fd, .events = POLLIN};
 		size_t nc = io->nclients;
 		for (size_t i = 0; i < nc; i++)
-			p[10 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
-		if (poll(p, 10 + nc, -1) < 0) {
+			p[11 + i] = (struct pollfd){.fd = io->clients[i], .events = POLLIN};
+		if (poll(p, 11 + nc, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -340,10 +342,10 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 		}
 		/* by fd: output above may have dropped clients and reordered the array */
 		for (size_t i = 0; i < nc; i++) {
-			if (!p[10 + i].revents)
+			if (!p[11 + i].revents)
 				continue;
 			for (size_t k = 0; k < io->nclients; k++)
-				if (io->clients[k] == p[10 + i].fd) {
+				if (io->clients[k] == p[11 + i].fd) {
 					client_msg(io, k);
 					break;
 				}
@@ -365,6 +367,10 @@ int pm_mon_io_relay(struct pm_mon_io *io)
 			 * it is not in the container's pid namespace (--pid=host) */
 			close_fd(&io->ctr_pidfd);
 			syscall(SYS_pidfd_send_signal, io->pidfd, SIGKILL, NULL, 0);
+		}
+		if (p[10].revents) {
+			close_fd(&io->defer_fd);
+			io->deferred(io->deferred_arg);
 		}
 		if (p[0].revents & POLLIN)
 			break;

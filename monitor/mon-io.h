@@ -59,6 +59,12 @@ struct pm_mon_io {
 	/* an exec session's (monitor/exec-session.h): the container init's pidfd; when it
 	 * exits, the exec process is killed (SIGKILL), or -1 */
 	int ctr_pidfd;
+	/* work for later (the detached monitor's fsync of a run -d's record): when the timerfd
+	 * defer_fd fires, it is closed (-1) and deferred(deferred_arg) runs once; -1 for none.
+	 * The relay leaves it open when the container ends first. */
+	int defer_fd;
+	void (*deferred)(void *arg);
+	void *deferred_arg;
 };
 
 /* Every fd -1, no clients. */

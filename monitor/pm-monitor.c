@@ -12,7 +12,7 @@
  *              [--net-pidfd FD [--net-exit-fd FD] [--net-relay-pidfd FD] [--net-wait]]
  *              [--health-interval NS [--health-start NS]]
  *              [--health-startup NS --health-startup-done PATH] [--timeout SECONDS]
- *              -- EXIT-COMMAND...
+ *              [--sync PATH]... -- EXIT-COMMAND...
  *
  * or, as `pm-monitor exec ...`, an exec session's monitor (monitor/exec-session.h). */
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/strutil.h"
 #include "monitor/detached.h"
 #include "monitor/exec-session.h"
 #include "monitor/port-relay.h"
@@ -58,7 +59,8 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		HSTART,
 		HSTARTUP,
 		HSTARTUPDONE,
-		TIMEOUT
+		TIMEOUT,
+		SYNC
 	};
 	static const struct option opts[] = {
 		{"id", required_argument, NULL, ID},
@@ -82,6 +84,7 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 		{"health-startup", required_argument, NULL, HSTARTUP},
 		{"health-startup-done", required_argument, NULL, HSTARTUPDONE},
 		{"timeout", required_argument, NULL, TIMEOUT},
+		{"sync", required_argument, NULL, SYNC},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -154,6 +157,9 @@ static int parse_args(int argc, char **argv, struct pm_mon_detached *a)
 			if (pm_mon_io_set_timeout(io, strtoull(optarg, NULL, 10)) < 0)
 				return -EINVAL;
 			break;
+		case SYNC:
+			pm_strv_push(&a->sync_paths, optarg);
+			break;
 		default:
 			return -EINVAL;
 		}
@@ -172,11 +178,14 @@ int main(int argc, char **argv)
 		return pm_mon_exec_session_main(argc - 1, argv + 1);
 	struct pm_mon_detached d;
 	pm_mon_detached_init(&d);
-	if (parse_args(argc, argv, &d) < 0)
-		return 125;
-	/* the container's status is ours: a systemd unit whose main process we are
-	 * (--sdnotify) sees the container's failure (Restart=on-failure); an end asked by
-	 * `pm stop` (the unit's ExecStop) is a clean one */
-	int status = pm_mon_detached_run(&d);
-	return d.stopped ? 0 : status & 0xff;
+	int ret = 125;
+	if (parse_args(argc, argv, &d) >= 0) {
+		/* the container's status is ours: a systemd unit whose main process we are
+		 * (--sdnotify) sees the container's failure (Restart=on-failure); an end asked
+		 * by `pm stop` (the unit's ExecStop) is a clean one */
+		int status = pm_mon_detached_run(&d);
+		ret = d.stopped ? 0 : status & 0xff;
+	}
+	pm_strv_free(d.sync_paths);
+	return ret;
 }

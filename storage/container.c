@@ -352,16 +352,14 @@ out:
 	return r;
 }
 
-void pm_storage_ctr_sync(const struct pm_store *s, const char *ctr_id)
+void pm_storage_ctr_sync_paths(const struct pm_store *s, const char *ctr_id, char ***v)
 {
 	if (!id_ok(ctr_id))
 		return;
-	_cleanup_free_ char *dir = pm_store_path(s, "containers/%s", ctr_id);
-	_cleanup_free_ char *sj = pm_path_join(dir, "storage.json");
-	_cleanup_free_ char *parent = pm_store_path(s, "containers");
-	pm_fsync_path(sj);
-	pm_fsync_path(dir);
-	pm_fsync_path(parent);
+	char *dir = pm_store_path(s, "containers/%s", ctr_id);
+	pm_strv_consume(v, pm_path_join(dir, "storage.json"));
+	pm_strv_consume(v, dir);
+	pm_strv_consume(v, pm_store_path(s, "containers"));
 }
 
 /* The diff dirs of layers (bottom first), top first; a layer that comes again lower down (two

@@ -75,16 +75,18 @@ int pm_storage_ctr_create(const struct pm_store *s, const char *ctr_id, const ch
  * user xattrs. */
 bool pm_storage_ctr_eph_here(const struct pm_store *s, bool mapped);
 /* PM_STORAGE_CTR_NOSYNC: storage.json is not fsynced now: the caller makes the root
- * durable later, off its path, with pm_storage_ctr_sync (run -d: the detached monitor). */
+ * durable later, off its path, by fsync of pm_storage_ctr_sync_paths (run -d: the detached
+ * monitor). */
 #define PM_STORAGE_CTR_NOSYNC (1u << 2)
 /* PM_STORAGE_CTR_RUNROOT (with EPHEMERAL): the root goes under the runroot; the caller asked
  * pm_storage_ctr_eph_here once (it probes the runroot) to place the record beside it. */
 #define PM_STORAGE_CTR_RUNROOT (1u << 3)
 int pm_storage_ctr_create_flags(const struct pm_store *s, const char *ctr_id, const char *image_id,
 				unsigned flags, pm_error **err);
-/* fsync the root's storage.json, its directory and the containers/ directory its rename
- * went into. Best effort. */
-void pm_storage_ctr_sync(const struct pm_store *s, const char *ctr_id);
+/* What a create wrote, to fsync to make it durable: the root's storage.json, its directory
+ * and the containers/ directory its rename went into, appended to *v (nothing for a bad
+ * id). */
+void pm_storage_ctr_sync_paths(const struct pm_store *s, const char *ctr_id, char ***v);
 /* A root whose files show with shifted owners (--userns=nomap, --uidmap without the
  * caller): fuse-overlayfs with uidmapping/gidmapping ("CTR:NS:LEN" triples joined by ':',
  * the container's own maps: a file the image gives to CTR shows as NS in pm's namespace,
