@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,8 +60,7 @@ static void net_stop(struct pm_mon_detached *a)
 static void sync_record(void *arg)
 {
 	struct pm_mon_detached *d = arg;
-	struct stat st;
-	if (pm_mon_removing(d->rundir) || stat(d->sync_paths[0], &st) < 0)
+	if (pm_mon_removing(d->rundir) || !pm_path_exists(d->sync_paths[0]))
 		return;
 	for (char **p = d->sync_paths; *p; p++)
 		pm_fsync_path(*p);

@@ -116,6 +116,9 @@ procs_of() {
 		die "the monitor did not sync the record: $(grep "^$mon " "$t")"
 	grep -qE "^$mon +fsync\([0-9]+<[^>]*/$id/storage\.json>\) += 0" "$t" ||
 		die "the monitor did not sync the root: $(grep "^$mon " "$t")"
+	# the container ran its 2 s under that monitor, which recorded its end
+	run_pm 0 inspect --format '{{.State.Status}} {{.State.ExitCode}}' dr
+	same "$output" "exited 0"
 	run_pm 0 rm -f -t0 dr
 }
 
